@@ -1,0 +1,65 @@
+/**
+ * One AWS SDK v3 client per service per process, created on first use.
+ *
+ * Endpoints are never hard-coded: the SDK honours `AWS_ENDPOINT_URL_<SERVICE>`, which the
+ * local runtime sets to its localhost servers; in AWS the variables are absent and the
+ * regional endpoints apply. Clients are created lazily so the local runtime and tests can
+ * set the environment first.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+let dynamo: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+let sfn: SFNClient | undefined;
+
+/** Middleware hooks so fault-injection tests can wrap the real clients. */
+type ClientHook = (client: DynamoDBClient | S3Client | SFNClient, service: 'dynamodb' | 's3' | 'sfn') => void;
+const hooks: ClientHook[] = [];
+
+export function onClientCreated(hook: ClientHook): void {
+  hooks.push(hook);
+}
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  if (!dynamo) {
+    const base = new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, maxAttempts: 4 });
+    hooks.forEach((h) => h(base, 'dynamodb'));
+    dynamo = DynamoDBDocumentClient.from(base, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+  return dynamo;
+}
+
+export function s3Client(): S3Client {
+  if (!s3) {
+    s3 = new S3Client({
+      endpoint: process.env.AWS_ENDPOINT_URL_S3,
+      // The local S3 server only understands path-style addressing.
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+    });
+    hooks.forEach((h) => h(s3!, 's3'));
+  }
+  return s3;
+}
+
+export function sfnClient(): SFNClient {
+  if (!sfn) {
+    sfn = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN });
+    hooks.forEach((h) => h(sfn!, 'sfn'));
+  }
+  return sfn;
+}
+
+/** Forget the clients (tests that change endpoints between suites). */
+export function resetClients(): void {
+  dynamo?.destroy();
+  s3?.destroy();
+  sfn?.destroy();
+  dynamo = undefined;
+  s3 = undefined;
+  sfn = undefined;
+}

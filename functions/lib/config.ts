@@ -1,0 +1,39 @@
+/**
+ * Runtime configuration, read from the environment that CDK (in AWS) or the local
+ * runtime (on a laptop) sets. Read lazily so the local runtime and tests can set the
+ * environment before the first call.
+ */
+export type Stage = 'local' | 'dev' | 'prod' | (string & {});
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+}
+
+export const config = {
+  get stage(): Stage {
+    return process.env.PATHCERT_STAGE ?? 'local';
+  },
+  get tableName(): string {
+    return required('TABLE_NAME');
+  },
+  get evidenceBucket(): string {
+    return required('EVIDENCE_BUCKET');
+  },
+  get reviewStateMachineArn(): string {
+    return required('REVIEW_STATE_MACHINE_ARN');
+  },
+  /** Origins allowed to call the API from a browser; `*` only outside prod. */
+  get allowedOrigins(): string[] {
+    return (process.env.ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+  },
+  /** Largest request body the API accepts, in bytes. */
+  get maxBodyBytes(): number {
+    return Number(process.env.MAX_BODY_BYTES ?? 262_144);
+  },
+  /** Base URL of the frontend, used in links sent to people. */
+  get appBaseUrl(): string {
+    return process.env.APP_BASE_URL ?? 'http://localhost:5173';
+  },
+};

@@ -1,0 +1,280 @@
+/**
+ * The middy stack every HTTP Lambda shares. One function serves a group of routes; the
+ * stack finds the route spec for `event.routeKey` and then, in order:
+ *   correlation id + request log → problem+json errors → CORS → authentication →
+ *   JSON body parsing → zod validation of path, query and body → the route's code.
+ * Route code receives typed, validated input and a principal, and returns
+ * `{ status, body, headers }`.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { config } from './config.ts';
+import { logger } from './logger.ts';
+import { principalFromClaims, type Principal } from './principal.ts';
+import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem.ts';
+import { routeKey, type Infer, type RouteSpec } from './route.ts';
+import { parseOrThrow } from './validation.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+export interface HttpRequest<S extends RouteSpec> {
+  params: Infer<S['params']>;
+  query: Infer<S['query']>;
+  body: Infer<S['body']>;
+  /** Present on every `jwt` route; null only on public routes called without a token. */
+  principal: S['auth'] extends 'jwt' ? Principal : Principal | null;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  event: HttpEvent;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface BoundRoute {
+  spec: RouteSpec;
+  run: (req: HttpRequest<RouteSpec>) => Promise<HttpResult>;
+}
+
+/** Binds route code to its spec; the types of params, query and body follow the spec. */
+export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S>) => Promise<HttpResult>): BoundRoute {
+  return { spec, run: run as unknown as BoundRoute['run'] };
+}
+
+interface State {
+  spec?: RouteSpec;
+  principal?: Principal | null;
+  body?: unknown;
+  params?: unknown;
+  query?: unknown;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Per-request state the middlewares hand to the route code, keyed by the event object. */
+const states = new WeakMap<HttpEvent, State>();
+
+function state(request: { event: HttpEvent }): State {
+  let s = states.get(request.event);
+  if (!s) {
+    s = {};
+    states.set(request.event, s);
+  }
+  return s;
+}
+
+/** Correlation id on every log line; one line per request with route, status and duration. */
+function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  const started = new WeakMap<object, number>();
+  const done = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
+    const status = request.response?.statusCode ?? 500;
+    const line = {
+      routeKey: request.event.routeKey,
+      status,
+      durationMs: Date.now() - (started.get(request) ?? Date.now()),
+      principal: state(request).principal?.sub,
+    };
+    if (status >= 500) logger.error('request failed', { ...line, error: request.error });
+    else logger.info('request', line);
+    logger.resetKeys();
+  };
+  return {
+    before: (request) => {
+      started.set(request, Date.now());
+      const id =
+        request.event.headers?.['x-correlation-id'] ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      logger.appendKeys({ correlationId: id, requestId: request.context.awsRequestId });
+    },
+    after: done,
+    onError: (request) => {
+      // The error middleware (inner) has already produced the response.
+      if (request.response) done(request);
+    },
+  };
+}
+
+const transientErrorNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'TimeoutError',
+]);
+
+/** Renders every error as problem+json. Anything that is not a Problem is a 500 with no internals. */
+function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    onError: (request) => {
+      const error = request.error as (Error & { $metadata?: { httpStatusCode?: number } }) | null;
+      let problem: Problem;
+      if (error instanceof Problem) problem = error;
+      else if (error && transientErrorNames.has(error.name)) {
+        logger.warn('dependency throttled or unavailable', { errorName: error.name });
+        problem = problems.unavailable(1);
+      } else {
+        logger.error('unhandled error', { error: error ?? undefined });
+        problem = problems.internal();
+      }
+      request.response = {
+        statusCode: problem.status,
+        headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers },
+        body: JSON.stringify({
+          ...problem.toBody(request.event.rawPath),
+          requestId: request.context.awsRequestId,
+        }),
+      };
+    },
+  };
+}
+
+/** CORS headers on every answer, for origins in the configured allow-list. */
+function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  const apply = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
+    if (!request.response) return;
+    const origin = request.event.headers?.origin;
+    const allowed = config.allowedOrigins;
+    const allow = allowed.includes('*') ? '*' : origin && allowed.includes(origin) ? origin : undefined;
+    if (!allow) return;
+    request.response.headers = {
+      ...request.response.headers,
+      'access-control-allow-origin': allow,
+      'access-control-expose-headers': 'etag,location,retry-after',
+      ...(allow === '*' ? {} : { vary: 'Origin' }),
+    };
+  };
+  return { after: apply, onError: apply };
+}
+
+/** Finds the route spec for the event's route key. */
+function resolveRoute(routes: Map<string, BoundRoute>): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    before: (request) => {
+      const bound = routes.get(request.event.routeKey);
+      if (!bound) throw problems.notFound('route');
+      state(request).spec = bound.spec;
+    },
+  };
+}
+
+/** Claims (verified by the API's JWT authorizer) → principal; 401 when a jwt route has none. */
+function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    before: (request) => {
+      const s = state(request);
+      const claims = request.event.requestContext?.authorizer?.jwt?.claims as Parameters<typeof principalFromClaims>[0];
+      const principal = principalFromClaims(claims);
+      if (s.spec?.auth === 'jwt' && !principal) throw problems.unauthorized();
+      s.principal = principal;
+    },
+  };
+}
+
+/** JSON body parsing with a size limit and a content-type check. */
+function jsonBody(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    before: (request) => {
+      const s = state(request);
+      const { event } = request;
+      const raw = event.body;
+      if (!s.spec?.body) {
+        if (raw && raw.length > 0) {
+          throw problems.validation([{ in: 'body', field: '', message: 'this route takes no body', code: 'unexpected_body' }]);
+        }
+        return;
+      }
+      if (raw === undefined || raw === null || raw === '') {
+        s.body = undefined;
+        return;
+      }
+      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      const limit = config.maxBodyBytes;
+      if (Buffer.byteLength(text, 'utf8') > limit) throw problems.payloadTooLarge(limit);
+      const contentType = event.headers?.['content-type'];
+      if (!contentType || !JSON_TYPE.test(contentType)) throw problems.unsupportedMediaType(contentType);
+      try {
+        s.body = JSON.parse(text);
+      } catch (error) {
+        throw problems.malformedJson(`The body is not valid JSON: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+/** zod validation of path, query and body against the route spec. */
+function validate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  return {
+    before: (request) => {
+      const s = state(request);
+      const spec = s.spec!;
+      const { event } = request;
+      s.params = spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : {};
+      s.query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : {};
+      if (!spec.query && event.queryStringParameters && Object.keys(event.queryStringParameters).length > 0) {
+        throw problems.validation(
+          Object.keys(event.queryStringParameters).map((k) => ({ in: 'query', field: k, message: 'unknown parameter', code: 'unknown_field' })),
+        );
+      }
+      if (spec.body) {
+        if (s.body === undefined) {
+          throw problems.validation([{ in: 'body', field: '', message: 'a JSON body is required', code: 'required' }]);
+        }
+        s.body = parseOrThrow(spec.body, s.body, 'body');
+      }
+    },
+  };
+}
+
+function render(spec: RouteSpec, result: HttpResult): HttpResponse {
+  const status = result.status ?? spec.successStatus ?? 200;
+  if (result.body === undefined || status === 204) {
+    return { statusCode: status, headers: { ...result.headers } };
+  }
+  if (typeof result.body === 'string' && spec.produces) {
+    return { statusCode: status, headers: { 'content-type': spec.produces, ...result.headers }, body: result.body };
+  }
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...result.headers },
+    body: JSON.stringify(result.body),
+  };
+}
+
+/** Builds the Lambda handler for a group of routes. */
+export function httpHandler(bound: BoundRoute[]) {
+  const routes = new Map(bound.map((b) => [routeKey(b.spec), b]));
+  const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
+    const s = state({ event });
+    const spec = s.spec!;
+    const result = await routes.get(routeKey(spec))!.run({
+      params: s.params as never,
+      query: s.query as never,
+      body: s.body as never,
+      principal: (s.principal ?? null) as never,
+      headers: event.headers ?? {},
+      requestId: context.awsRequestId,
+      event,
+    });
+    return render(spec, result);
+  };
+  const handler = middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(correlation())
+    .use(problemErrors())
+    .use(cors())
+    .use(resolveRoute(routes))
+    .use(authenticate())
+    .use(jsonBody())
+    .use(validate())
+    .handler(dispatch);
+  return handler;
+}

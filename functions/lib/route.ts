@@ -1,0 +1,57 @@
+/**
+ * A route of the HTTP API as data: method, path, which Lambda serves it, who may call it
+ * and the zod schemas of its parts. The CDK app, the local HTTP API, the OpenAPI document
+ * and the handlers all read these specs, so a route is described exactly once.
+ */
+import type * as z from 'zod/mini';
+import type { FunctionName } from '../catalog.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec<
+  P extends z.ZodMiniType = z.ZodMiniType,
+  Q extends z.ZodMiniType = z.ZodMiniType,
+  B extends z.ZodMiniType = z.ZodMiniType,
+  R extends z.ZodMiniType = z.ZodMiniType,
+> {
+  /** OpenAPI operationId; unique across the API. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/pathways/{pathwayId}`. */
+  path: string;
+  /** The Lambda function (see functions/catalog.ts) that serves the route. */
+  fn: FunctionName;
+  /** `public` routes take no token; `jwt` routes need a valid one (401 otherwise). */
+  auth: 'public' | 'jwt';
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: R;
+  /** Status of a successful answer; 200 unless given. */
+  successStatus?: number;
+  /** Accepts an `Idempotency-Key` header (creating POSTs). */
+  idempotent?: boolean;
+  /** Optimistic concurrency: the write needs `If-Match` (or `version` in the body). */
+  ifMatch?: boolean;
+  /** The content type of a non-JSON success body (e.g. text/html for /docs). */
+  produces?: string;
+}
+
+export type Infer<T> = T extends z.ZodMiniType ? z.infer<T> : undefined;
+
+export function route<
+  P extends z.ZodMiniType,
+  Q extends z.ZodMiniType,
+  B extends z.ZodMiniType,
+  R extends z.ZodMiniType,
+>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+  return spec;
+}
+
+/** The key API Gateway puts in `event.routeKey`, e.g. `GET /pathways/{pathwayId}`. */
+export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${spec.method} ${spec.path}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Schema building blocks shared by route specs: ids, pagination, common strings.
+ * zod/mini keeps each function's bundle small; every object is strict so unknown
+ * fields are rejected.
+ */
+import * as z from 'zod/mini';
+import { idPattern, type IdKind } from '../core/ids.ts';
+
+export const idSchema = (kind: IdKind) =>
+  z.string().check(z.regex(idPattern(kind), { error: `must be a ${kind} id` }));
+
+/** Trimmed text with bounds. */
+export const text = (min: number, max: number) =>
+  z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+
+export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
+
+/** `limit` and `cursor` on every list. */
+export const pageQuery = {
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, { error: 'must be a whole number from 1 to 100' })),
+      z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(1), z.maximum(100))),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, { error: 'must be a cursor from a previous page' }))),
+};
+
+export const pageOf = <T extends z.ZodMiniType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    /** Pass as `cursor` to get the next page; absent on the last page. */
+    nextCursor: z.optional(z.string()),
+  });
+
+export const isoDateTime = () => z.string().check(z.iso.datetime());
+export const isoDate = () => z.string().check(z.iso.date());
