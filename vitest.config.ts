@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     // Separate processes: each integration file sets its own environment (endpoints, table).
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // Logs stay quiet in tests unless LOG_LEVEL is set (e.g. LOG_LEVEL=DEBUG npm test).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT' },
     projects: [
       {
         extends: true,

@@ -21,6 +21,7 @@ export const idPrefixes = {
   outcome: 'out',
   partner: 'prt',
   export: 'exp',
+  audit: 'aud',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -1,0 +1,199 @@
+/**
+ * Thin, typed access to the single table: get, paginated query, transactions and
+ * optimistic-version updates. Repositories build on these; handlers never talk to the
+ * SDK directly.
+ */
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../lib/aws-clients.ts';
+import { config } from '../lib/config.ts';
+import type { Key, Partition } from './keys.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
+import { tableIndexes, tableKeys } from './table.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type Item = Record<string, unknown>;
+
+/** Attributes that are storage plumbing, never part of an API answer. */
+const storageAttributes = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'ttl', '_type']);
+
+export function stripKeys<T extends Item>(item: T): Omit<T, 'PK' | 'SK'> {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!storageAttributes.has(k)) out[k] = v;
+  return out as Omit<T, 'PK' | 'SK'>;
+}
+
+export async function getItem<T extends Item = Item>(key: Key, consistent = false): Promise<T | undefined> {
+  const out = await dynamoClient().send(new GetCommand({ TableName: config.tableName, Key: key, ConsistentRead: consistent }));
+  return out.Item as T | undefined;
+}
+
+export interface QueryOptions {
+  partition: Partition;
+  limit?: number;
+  cursor?: string;
+  /** false = descending (newest first for time-ordered sort keys). */
+  ascending?: boolean;
+  skBeginsWith?: string;
+  /** A filter applied after the key condition; pages are refilled until full or exhausted. */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+  consistent?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Upper bound on DynamoDB round trips to fill one filtered page. */
+const MAX_FILTER_ROUNDS = 5;
+
+export async function queryPage<T extends Item = Item>(o: QueryOptions): Promise<Page<T>> {
+  const limit = o.limit ?? 25;
+  const index = o.partition.index;
+  const def = index ? tableIndexes.find((i) => i.name === index) : undefined;
+  const pk = def?.partitionKey ?? tableKeys.partitionKey;
+  const sk = def?.sortKey ?? tableKeys.sortKey;
+  const names: Record<string, string> = { '#pk': pk, ...(o.skBeginsWith ? { '#sk': sk } : {}), ...o.filter?.names };
+  const values: Record<string, unknown> = {
+    ':pk': o.partition.value,
+    ...(o.skBeginsWith ? { ':skp': o.skBeginsWith } : {}),
+    ...o.filter?.values,
+  };
+  let startKey: Record<string, unknown> | undefined = decodeCursor(o.cursor, index, o.partition.value);
+  const items: T[] = [];
+  for (let round = 0; round < (o.filter ? MAX_FILTER_ROUNDS : 1); round++) {
+    const input: QueryCommandInput = {
+      TableName: config.tableName,
+      IndexName: index,
+      KeyConditionExpression: o.skBeginsWith ? '#pk = :pk AND begins_with(#sk, :skp)' : '#pk = :pk',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      FilterExpression: o.filter?.expression,
+      ScanIndexForward: o.ascending ?? true,
+      Limit: limit - items.length,
+      ExclusiveStartKey: startKey,
+      ConsistentRead: index ? undefined : o.consistent,
+    };
+    const out = await dynamoClient().send(new QueryCommand(input));
+    items.push(...((out.Items ?? []) as T[]));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey || items.length >= limit) break;
+  }
+  return { items, nextCursor: encodeCursor(startKey) };
+}
+
+/** All items of one partition (bounded collections such as an application's responses). */
+export async function queryAll<T extends Item = Item>(partitionValue: string, skBeginsWith?: string, consistent = false): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamoClient().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: skBeginsWith ? '#pk = :pk AND begins_with(#sk, :skp)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, ...(skBeginsWith ? { '#sk': tableKeys.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': partitionValue, ...(skBeginsWith ? { ':skp': skBeginsWith } : {}) },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: consistent,
+      }),
+    );
+    items.push(...((out.Items ?? []) as T[]));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Why a transaction was cancelled, item by item (aligned with the TransactItems order). */
+export class TransactionCancelled extends Error {
+  constructor(
+    readonly reasons: { code?: string; item?: Item }[],
+    cause: unknown,
+  ) {
+    super(`transaction cancelled: ${reasons.map((r) => r.code ?? 'None').join(', ')}`, { cause });
+    this.name = 'TransactionCancelled';
+  }
+  /** True when item `index` failed its condition. */
+  failedCondition(index: number): boolean {
+    return this.reasons[index]?.code === 'ConditionalCheckFailed';
+  }
+}
+
+export async function transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
+  try {
+    await dynamoClient().send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));
+  } catch (error) {
+    const e = error as { name?: string; CancellationReasons?: { Code?: string; Item?: Item }[] };
+    if (e.name === 'TransactionCanceledException' && e.CancellationReasons) {
+      const reasons = e.CancellationReasons.map((r) => ({ code: r.Code, item: r.Item }));
+      // A conflict with another transaction is transient: surface it as the SDK error so callers retry or answer 503.
+      if (reasons.some((r) => r.code === 'TransactionConflict') && !reasons.some((r) => r.code === 'ConditionalCheckFailed')) {
+        throw error;
+      }
+      throw new TransactionCancelled(reasons, error);
+    }
+    throw error;
+  }
+}
+
+/** A Put that must create a new item. */
+export function putNew(item: Item): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(PK)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** A Put that replaces an item only if it is still at `expectedVersion`. */
+export function putVersioned(item: Item & { version: number }, expectedVersion: number): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: item,
+      ConditionExpression: '#v = :expected',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+export function put(item: Item): TransactItem {
+  return { Put: { TableName: config.tableName, Item: item } };
+}
+
+export function deleteItem(key: Key, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): TransactItem {
+  return {
+    Delete: {
+      TableName: config.tableName,
+      Key: key,
+      ConditionExpression: condition?.expression,
+      ExpressionAttributeNames: condition?.names,
+      ExpressionAttributeValues: condition?.values,
+      ReturnValuesOnConditionCheckFailure: condition ? 'ALL_OLD' : undefined,
+    },
+  };
+}
+
+/** A condition on an item the transaction does not otherwise change. */
+export function conditionCheck(key: Key, expression: string, names?: Record<string, string>, values?: Record<string, unknown>): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: config.tableName,
+      Key: key,
+      ConditionExpression: expression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Idempotent creation. A POST that carries `Idempotency-Key` writes, in the same
+ * transaction as the thing it creates, a record of its answer under (caller, key).
+ * A retry finds the record and gets the first answer back; two concurrent first tries
+ * race on the record's `attribute_not_exists` condition, so exactly one creates and the
+ * other replays. Records expire after a day (TTL).
+ */
+import { createHash } from 'node:crypto';
+import type { HttpResult } from '../lib/http.ts';
+import { nowMs } from '../lib/clock.ts';
+import { problems } from '../lib/problem.ts';
+import { getItem, putNew, TransactionCancelled, type TransactItem } from './db.ts';
+import { keys } from './keys.ts';
+
+const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+const RETENTION_SECONDS = 24 * 60 * 60;
+
+export interface IdempotencyContext {
+  sub: string;
+  key?: string;
+  /** What was asked: route key, path and body; a reused key with a different request is refused. */
+  fingerprint: string;
+}
+
+type StoredRecord = {
+  fingerprint: string;
+  response: { status: number; body?: unknown; headers?: Record<string, string> };
+};
+
+export function idempotencyContext(
+  sub: string,
+  headers: Record<string, string | undefined>,
+  request: { routeKey: string; path: string; body: unknown },
+): IdempotencyContext {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && !KEY_PATTERN.test(key)) {
+    throw problems.validation([
+      { in: 'header', field: 'idempotency-key', message: 'must be 8–128 characters of letters, digits, _ . : -', code: 'invalid_format' },
+    ]);
+  }
+  const fingerprint = createHash('sha256').update(JSON.stringify([request.routeKey, request.path, request.body ?? null])).digest('hex');
+  return { sub, key, fingerprint };
+}
+
+function replay(ctx: IdempotencyContext, record: StoredRecord): HttpResult {
+  if (record.fingerprint !== ctx.fingerprint) {
+    throw problems.unprocessable('This Idempotency-Key was already used for a different request.', [
+      { in: 'header', field: 'idempotency-key', message: 'already used for a different request', code: 'idempotency_key_reused' },
+    ]);
+  }
+  return { status: record.response.status, body: record.response.body, headers: { ...record.response.headers, 'idempotent-replayed': 'true' } };
+}
+
+/**
+ * Runs `create` once per (caller, key). `create` receives `record(result)`, which yields
+ * the transaction item to add to its own write so the answer is stored atomically with
+ * what it created. Without a key, `record` yields nothing and `create` just runs.
+ */
+export async function idempotent(
+  ctx: IdempotencyContext,
+  create: (record: (result: HttpResult) => TransactItem[]) => Promise<HttpResult>,
+): Promise<HttpResult> {
+  if (!ctx.key) return create(() => []);
+  const key = keys.idempotency(ctx.sub, ctx.key);
+  const seen = await getItem<StoredRecord>(key, true);
+  if (seen) return replay(ctx, seen);
+  let recordIndex = -1;
+  const record = (result: HttpResult): TransactItem[] => [
+    putNew({
+      ...key,
+      fingerprint: ctx.fingerprint,
+      response: { status: result.status ?? 200, body: result.body, headers: result.headers },
+      ttl: Math.floor(nowMs() / 1000) + RETENTION_SECONDS,
+    }),
+  ];
+  try {
+    return await create((result) => {
+      const items = record(result);
+      recordIndex = 0;
+      return items;
+    });
+  } catch (error) {
+    // Lost the race to a concurrent first try with the same key: answer what it answered.
+    if (error instanceof TransactionCancelled && recordIndex >= 0) {
+      const winner = await getItem<StoredRecord>(key, true);
+      if (winner) return replay(ctx, winner);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import type { Context } from 'aws-lambda';
+import { httpHandler, implement, type HttpEvent } from '../../../functions/lib/http.ts';
+import { route } from '../../../functions/lib/route.ts';
+import { problems } from '../../../functions/lib/problem.ts';
+import { idSchema, pageQuery, text } from '../../../functions/lib/schemas.ts';
+
+// Test-only route specs: they exercise the shared stack without adding routes to the API.
+const create = route({
+  id: 'testCreate',
+  method: 'POST',
+  path: '/things/{thingId}',
+  fn: 'system',
+  auth: 'jwt',
+  summary: 'test',
+  tags: ['Test'],
+  params: z.object({ thingId: idSchema('pathway') }),
+  query: z.strictObject({ ...pageQuery }),
+  body: z.strictObject({ name: text(1, 20), count: z.optional(z.number().check(z.int(), z.minimum(0))) }),
+});
+const boom = route({ id: 'testBoom', method: 'GET', path: '/boom', fn: 'system', auth: 'public', summary: 'test', tags: ['Test'] });
+const throttled = route({ id: 'testThrottle', method: 'GET', path: '/throttled', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
+
+const handler = httpHandler([
+  implement(create, async (req) => ({ status: 201, body: { id: req.params.thingId, name: req.body.name, by: req.principal.sub, limit: req.query.limit } })),
+  implement(boom, async () => {
+    throw new Error('secret internal detail: table xyz');
+  }),
+  implement(throttled, async () => {
+    throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+  }),
+]);
+
+const PW = 'pw_01JD3X7K9Q2M4N6P8R0S1T2V3W';
+const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+
+function event(o: { routeKey: string; path?: string; body?: string; headers?: Record<string, string>; params?: Record<string, string>; query?: Record<string, string>; claims?: Record<string, unknown> }): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: o.routeKey,
+    rawPath: o.path ?? '/',
+    rawQueryString: '',
+    headers: o.headers ?? {},
+    pathParameters: o.params,
+    queryStringParameters: o.query,
+    body: o.body,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'api-req',
+      routeKey: o.routeKey,
+      authorizer: o.claims ? { jwt: { claims: o.claims, scopes: [] } } : undefined,
+    },
+  } as unknown as HttpEvent;
+}
+
+const claims = { sub: 'user-1', email: 'A@Example.org', 'cognito:groups': '[pathway reviewer]' };
+const json = { 'content-type': 'application/json' };
+
+async function call(e: HttpEvent) {
+  const res = await handler(e, context);
+  return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
+}
+
+describe('the HTTP middleware stack', () => {
+  it('passes typed, validated input and the principal to the route', async () => {
+    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, query: { limit: '10' }, body: '{"name":" Ada "}', headers: json, claims }));
+    expect(res.statusCode).toBe(201);
+    expect(res.json).toEqual({ id: PW, name: 'Ada', by: 'user-1', limit: 10 });
+  });
+
+  it('answers 401 problem+json on a jwt route without claims', async () => {
+    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"a"}', headers: json }));
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(res.headers?.['www-authenticate']).toBe('Bearer');
+    expect(res.json).toMatchObject({ status: 401, type: 'urn:pathcert:problem:unauthorized', requestId: 'req-1' });
+  });
+
+  it('names every failing field, including unknown ones', async () => {
+    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: 'nope' }, body: '{"name":"","count":-1,"extra":1}', headers: json, claims }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json.errors).toEqual([expect.objectContaining({ in: 'path', field: 'thingId' })]);
+    const bodyErrors = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"","count":-1,"extra":1}', headers: json, claims }));
+    expect(bodyErrors.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['count', 'extra', 'name']);
+    expect(bodyErrors.json.errors.every((e: { in: string }) => e.in === 'body')).toBe(true);
+  });
+
+  it('rejects malformed JSON, a wrong content type, a missing body and an oversize body', async () => {
+    const base = { routeKey: 'POST /things/{thingId}', params: { thingId: PW }, claims };
+    const malformed = await call(event({ ...base, body: '{"name":', headers: json }));
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json.type).toBe('urn:pathcert:problem:malformed-json');
+    const wrongType = await call(event({ ...base, body: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    expect(wrongType.statusCode).toBe(415);
+    const missing = await call(event({ ...base, headers: json }));
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json.errors[0]).toMatchObject({ in: 'body', code: 'required' });
+    const huge = await call(event({ ...base, body: JSON.stringify({ name: 'x'.repeat(300_000) }), headers: json }));
+    expect(huge.statusCode).toBe(413);
+  });
+
+  it('rejects bad and unknown query parameters', async () => {
+    const base = { routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"a"}', headers: json, claims };
+    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: '../../etc' }, { sort: 'x' }]) {
+      const res = await call(event({ ...base, query }));
+      expect(res.statusCode, JSON.stringify(query)).toBe(400);
+      expect(res.json.errors[0].in).toBe('query');
+    }
+  });
+
+  it('hides internals of unexpected errors behind a 500', async () => {
+    const res = await call(event({ routeKey: 'GET /boom' }));
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json).toMatchObject({ status: 500, type: 'urn:pathcert:problem:internal' });
+  });
+
+  it('turns a throttled dependency into 503 with Retry-After', async () => {
+    const res = await call(event({ routeKey: 'GET /throttled' }));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+  });
+
+  it('renders thrown problems with their extensions and headers', async () => {
+    const p = problems.preconditionFailed(7);
+    expect(p.toBody('/x')).toMatchObject({ status: 412, currentVersion: 7, instance: '/x' });
+    expect(p.headers.etag).toBe('"7"');
+  });
+
+  it('answers 404 problem+json for a route the function does not serve', async () => {
+    const res = await call(event({ routeKey: 'GET /nowhere' }));
+    expect(res.statusCode).toBe(404);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+  });
+});
