@@ -13,6 +13,7 @@ export interface RouteSpec<
   Q extends z.ZodMiniType = z.ZodMiniType,
   B extends z.ZodMiniType = z.ZodMiniType,
   R extends z.ZodMiniType = z.ZodMiniType,
+  A extends 'public' | 'jwt' = 'public' | 'jwt',
 > {
   /** OpenAPI operationId; unique across the API. */
   id: string;
@@ -22,7 +23,7 @@ export interface RouteSpec<
   /** The Lambda function (see functions/catalog.ts) that serves the route. */
   fn: FunctionName;
   /** `public` routes take no token; `jwt` routes need a valid one (401 otherwise). */
-  auth: 'public' | 'jwt';
+  auth: A;
   summary: string;
   description?: string;
   tags: string[];
@@ -40,14 +41,19 @@ export interface RouteSpec<
   produces?: string;
 }
 
-export type Infer<T> = T extends z.ZodMiniType ? z.infer<T> : undefined;
+export type Infer<T> = [Exclude<T, undefined>] extends [never]
+  ? undefined
+  : Exclude<T, undefined> extends z.ZodMiniType
+    ? z.infer<Exclude<T, undefined>>
+    : undefined;
 
 export function route<
   P extends z.ZodMiniType,
   Q extends z.ZodMiniType,
   B extends z.ZodMiniType,
   R extends z.ZodMiniType,
->(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+  A extends 'public' | 'jwt',
+>(spec: RouteSpec<P, Q, B, R, A>): RouteSpec<P, Q, B, R, A> {
   return spec;
 }
 

@@ -102,7 +102,7 @@ describe('the HTTP middleware stack', () => {
 
   it('rejects bad and unknown query parameters', async () => {
     const base = { routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"a"}', headers: json, claims };
-    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: '../../etc' }, { sort: 'x' }]) {
+    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: '../../etc' }, { sort: 'x' }] as Record<string, string>[]) {
       const res = await call(event({ ...base, query }));
       expect(res.statusCode, JSON.stringify(query)).toBe(400);
       expect(res.json.errors[0].in).toBe('query');

@@ -1,0 +1,246 @@
+/**
+ * A local API Gateway HTTP API (payload format 2.0) in front of the catalog's functions:
+ * route selection, CORS preflight, the JWT authorizer, the 10 MB payload limit, the v2
+ * event, and the mapping of the function's result back to HTTP.
+ *
+ * Deliberate differences from AWS, all in what the gateway itself answers (never in what
+ * a function answers): AWS replies `{"message":"Not Found"}` for an unknown route or
+ * method, `{"message":"Unauthorized"}` from the JWT authorizer and `{"message":"Request
+ * Entity Too Large"}`; locally these are RFC 9457 problem+json with the same status (and
+ * 405 with `Allow` for a known path with another method, where AWS says 404), so a client
+ * developer sees why. A function that throws still gets AWS's exact
+ * `{"message":"Internal Server Error"}`.
+ *
+ * Local-only endpoints: GET /.well-known/jwks.json (the dev issuer's keys) and
+ * GET|POST /_local/clock (the dev clock).
+ */
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { FunctionName } from '../../functions/catalog.ts';
+import { PROBLEM_CONTENT_TYPE, problems, type Problem } from '../../functions/lib/problem.ts';
+import { routeKey, type RouteSpec } from '../../functions/lib/route.ts';
+import { apiCorsConfig } from '../api-cors.ts';
+import {
+  buildEvent,
+  internalServerError,
+  toGatewayResponse,
+  type GatewayResponse,
+  type HttpApiEvent,
+} from './api-gateway-event.ts';
+import type { DevClock } from './dev-clock.ts';
+import { TokenRejected, type DevIssuer } from './dev-issuer.ts';
+import { boundPort } from './ports.ts';
+import { createRouteMatcher } from './route-matcher.ts';
+
+/** API Gateway's hard limit on a request payload. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface LocalHttpApiOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: string;
+  routes: readonly RouteSpec[];
+  /** Runs the catalog function with the event (see lambda.ts). */
+  invoke: (fn: FunctionName, event: HttpApiEvent, awsRequestId: string) => Promise<unknown>;
+  issuer: Pick<DevIssuer, 'verify' | 'jwks'>;
+  allowedOrigins: readonly string[];
+  clock: DevClock;
+  maxPayloadBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalHttpApi {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function problemResponse(problem: Problem, instance: string, requestId: string, extraHeaders: Record<string, string> = {}): GatewayResponse {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers, ...extraHeaders },
+    body: Buffer.from(JSON.stringify({ ...problem.toBody(instance), requestId })),
+  };
+}
+
+function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): GatewayResponse {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** Reads the whole body; beyond the limit it keeps draining (so the client can read our 413) but stores nothing. */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number(req.headers['content-length'] ?? 0) > limit;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+  });
+}
+
+function bearerToken(header: string | undefined): string {
+  if (!header) return '';
+  // API Gateway's identity source is the whole header; it accepts the token with or without the scheme.
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return (match ? match[1]! : header).trim();
+}
+
+export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<LocalHttpApi> {
+  const log = options.log ?? (() => {});
+  const limit = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const match = createRouteMatcher(options.routes);
+  const cors = apiCorsConfig(options.allowedOrigins);
+
+  const allowedOrigin = (origin: string | undefined): string | undefined => {
+    if (!origin) return undefined;
+    if (cors.allowOrigins.includes('*')) return '*';
+    return cors.allowOrigins.includes(origin) ? origin : undefined;
+  };
+
+  /** API Gateway answers preflights itself, for any path, when CORS is configured. */
+  const preflight = (origin: string | undefined): GatewayResponse => {
+    const allow = allowedOrigin(origin);
+    if (!allow) return { statusCode: 204, headers: {}, body: Buffer.alloc(0) };
+    return {
+      statusCode: 204,
+      headers: {
+        'access-control-allow-origin': allow,
+        'access-control-allow-methods': cors.allowMethods.join(','),
+        'access-control-allow-headers': cors.allowHeaders.join(','),
+        'access-control-max-age': String(cors.maxAgeSeconds),
+        ...(cors.allowCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
+        ...(allow === '*' ? {} : { vary: 'Origin' }),
+      },
+      body: Buffer.alloc(0),
+    };
+  };
+
+  /** With CORS configured, API Gateway replaces the integration's CORS headers with its own. */
+  const applyCors = (response: GatewayResponse, origin: string | undefined): GatewayResponse => {
+    if (!origin) return response;
+    const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !name.startsWith('access-control-')));
+    const allow = allowedOrigin(origin);
+    if (allow) {
+      headers['access-control-allow-origin'] = allow;
+      headers['access-control-expose-headers'] = cors.exposeHeaders.join(',');
+      if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
+    }
+    return { ...response, headers };
+  };
+
+  const clockEndpoint = (method: string, body: Buffer, path: string, requestId: string): GatewayResponse => {
+    if (method === 'GET') return jsonResponse(200, options.clock.state());
+    if (method !== 'POST') return problemResponse(problems.methodNotAllowed(), path, requestId, { allow: 'GET, POST' });
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}');
+    } catch (error) {
+      return problemResponse(problems.malformedJson((error as Error).message), path, requestId);
+    }
+    const { advanceDays, offsetMs } = (input ?? {}) as { advanceDays?: unknown; offsetMs?: unknown };
+    if (typeof advanceDays === 'number' && Number.isFinite(advanceDays)) return jsonResponse(200, options.clock.advanceDays(advanceDays));
+    if (typeof offsetMs === 'number' && Number.isFinite(offsetMs)) return jsonResponse(200, options.clock.setOffset(offsetMs));
+    return problemResponse(
+      problems.validation([{ in: 'body', field: '', message: 'send {"advanceDays": n} or {"offsetMs": n}', code: 'required' }]),
+      path,
+      requestId,
+    );
+  };
+
+  const handle = async (req: IncomingMessage, requestId: string): Promise<GatewayResponse> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    const path = url.split('?')[0]!;
+    const origin = req.headers.origin;
+
+    if (method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
+      req.resume();
+      return preflight(origin);
+    }
+    const { body, tooLarge } = await readBody(req, limit);
+    if (tooLarge) return problemResponse(problems.payloadTooLarge(limit), path, requestId);
+
+    if (path === '/.well-known/jwks.json' && method === 'GET') return jsonResponse(200, options.issuer.jwks());
+    if (path === '/_local/clock') return clockEndpoint(method, body, path, requestId);
+
+    const found = match(method, path);
+    if (found.kind === 'not-found') return problemResponse(problems.notFound('route'), path, requestId);
+    if (found.kind === 'method-not-allowed') {
+      return problemResponse(problems.methodNotAllowed(), path, requestId, { allow: found.allow.join(', ') });
+    }
+
+    let claims: Record<string, unknown> | undefined;
+    if (found.route.auth === 'jwt') {
+      try {
+        claims = await options.issuer.verify(bearerToken(req.headers.authorization));
+      } catch (error) {
+        const reason = error instanceof TokenRejected ? error : new TokenRejected('invalid', String(error));
+        const challenge = reason.reason === 'missing' ? 'Bearer' : `Bearer error="invalid_token", error_description="${reason.message.replace(/"/g, "'")}"`;
+        return problemResponse(problems.unauthorized(reason.message), path, requestId, { 'www-authenticate': challenge });
+      }
+    }
+
+    const event = buildEvent(
+      { method, url, headers: req.headersDistinct as Record<string, string[]>, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', protocol: `HTTP/${req.httpVersion}` },
+      { routeKey: routeKey(found.route), pathParameters: found.pathParameters, claims },
+      requestId,
+    );
+    try {
+      const result = await options.invoke(found.route.fn, event, requestId);
+      return toGatewayResponse(result, (reason) => log(`${found.route.fn} returned a malformed response: ${reason}`));
+    } catch (error) {
+      log(`${found.route.fn} threw: ${(error as Error)?.stack ?? String(error)}`);
+      return internalServerError();
+    }
+  };
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const requestId = randomBytes(10).toString('base64');
+    handle(req, requestId)
+      .catch((error: unknown) => {
+        log(`local HTTP API failed: ${(error as Error)?.stack ?? String(error)}`);
+        return internalServerError();
+      })
+      .then((response) => {
+        // A preflight answer already is the gateway's own CORS answer.
+        const isPreflight = req.method === 'OPTIONS' && !!req.headers['access-control-request-method'];
+        const final = isPreflight ? response : applyCors(response, req.headers.origin);
+        res.writeHead(final.statusCode, {
+          ...final.headers,
+          'apigw-requestid': requestId,
+          'content-length': String(final.body.length),
+        });
+        res.end(final.body);
+        log(`${req.method} ${req.url} ${final.statusCode} ${Math.round(performance.now() - started)}ms`);
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use; stop what uses it or pass --port`) : error),
+    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = boundPort(server.address());
+  const host = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = `http://${host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopping;
+    },
+  };
+}

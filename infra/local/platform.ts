@@ -1,0 +1,287 @@
+/**
+ * The whole local runtime, composed: DynamoDB Local with pathcert's table, s3rver with the
+ * evidence bucket and its notifications, the Step Functions server with every
+ * statemachines/*.asl.json, the dev token issuer and the local HTTP API — and the process
+ * environment the functions read, set before any handler is imported.
+ *
+ * The functions run in this process and read their configuration from process.env, so
+ * one platform runs per process at a time (vitest runs each test file in its own process).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { apiRoutes } from '../../functions/api/routes.ts';
+import { resetClients } from '../../functions/lib/aws-clients.ts';
+import { createDevClock, type DevClock } from './dev-clock.ts';
+import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
+import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
+import { startLocalHttpApi, type LocalHttpApi } from './http-api.ts';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  LOCAL_STAGE,
+  catalogNames,
+  functionsWithTrigger,
+  invokeFunction,
+  localFunctionArn,
+  repoRoot,
+} from './lambda.ts';
+import { startLocalS3, type LocalS3 } from './s3.ts';
+
+export interface PlatformPorts {
+  http?: number;
+  dynamodb?: number;
+  s3?: number;
+  stepFunctions?: number;
+}
+
+export interface PlatformOptions {
+  /** true for `npm start`: data on disk under dataDir, fixed default ports. false: in memory, random ports. */
+  persist: boolean;
+  /** Default `<repo>/.local`. */
+  dataDir?: string;
+  /** 0 = a free port. Defaults: 4000/8000/4569/8083 when persisting, 0 otherwise. */
+  ports?: PlatformPorts;
+  host?: string;
+  /** Wipe the persisted data (not the dev issuer's keys) before starting. */
+  fresh?: boolean;
+  /** Use this already running DynamoDB Local instead of starting one. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  bucketName?: string;
+  /** Browser origins allowed by the API and the bucket; default ALLOWED_ORIGINS or `*`. */
+  allowedOrigins?: string[];
+  /** Default: start it when infra/local/stepfunctions/server.ts exists. */
+  withStepFunctions?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  sfnEndpoint: string | undefined;
+  tableName: string;
+  bucketName: string;
+  /** State machine name (file name without .asl.json) → local ARN. */
+  stateMachineArns: Record<string, string>;
+  issuer: DevIssuer;
+  clock: DevClock;
+  dataDir: string | undefined;
+  /** Invokes a catalog function (catalog name, local name or ARN) with any event, as Lambda would. */
+  invoke(functionArnOrName: string, event: unknown): Promise<unknown>;
+  /** Resolves once every S3 notification sent so far has been handled. */
+  s3Settled(): Promise<void>;
+  /** The Step Functions server's own helper; undefined when it is not running. */
+  waitForExecution: ((executionArn: string) => Promise<unknown>) | undefined;
+  stop(): Promise<void>;
+}
+
+/** What infra/local/stepfunctions/server.ts provides (built separately; imported only when present). */
+interface StepFunctionsServer {
+  endpoint: string;
+  port: number;
+  stateMachineArn(name: string): string;
+  stop(): Promise<void>;
+  waitForExecution(executionArn: string): Promise<unknown>;
+}
+
+interface StepFunctionsServerOptions {
+  port: number;
+  host: string;
+  region: string;
+  accountId: string;
+  stateMachines: { name: string; definitionPath: string; substitutions: Record<string, string> }[];
+  invokeFunction(functionArnOrName: string, payload: unknown): Promise<unknown>;
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+interface StepFunctionsServerModule {
+  startStepFunctionsServer(options: StepFunctionsServerOptions): Promise<StepFunctionsServer>;
+}
+
+const PERSISTENT_PORTS: Required<PlatformPorts> = { http: 4000, dynamodb: 8000, s3: 4569, stepFunctions: 8083 };
+const SFN_SERVER = path.join(repoRoot, 'infra/local/stepfunctions/server.ts');
+const STATE_MACHINE_DIR = path.join(repoRoot, 'statemachines');
+/** Data directories `fresh` removes; keys stay so tokens already handed out keep working. */
+const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json'];
+
+export function localStateMachineName(fileName: string): string {
+  return `pathcert-${LOCAL_STAGE}-${fileName}`;
+}
+
+export function localStateMachineArn(fileName: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${localStateMachineName(fileName)}`;
+}
+
+/** statemachines/<name>.asl.json files, by name. */
+export function stateMachineFiles(): { name: string; definitionPath: string }[] {
+  if (!existsSync(STATE_MACHINE_DIR)) return [];
+  return readdirSync(STATE_MACHINE_DIR)
+    .filter((f) => f.endsWith('.asl.json'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -'.asl.json'.length), definitionPath: path.join(STATE_MACHINE_DIR, f) }));
+}
+
+/** The `${...}` values CDK would pass, with local values. */
+export function localSubstitutions(tableName: string): Record<string, string> {
+  const out: Record<string, string> = { TableName: tableName };
+  for (const name of catalogNames()) out[`Function_${name}`] = localFunctionArn(name);
+  return out;
+}
+
+export async function wipeLocalData(dataDir: string): Promise<void> {
+  await Promise.all(DATA_ENTRIES.map((entry) => rm(path.join(dataDir, entry), { recursive: true, force: true })));
+}
+
+function setEnvironment(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) process.env[name] = value;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? (() => {});
+  const persist = options.persist;
+  const dataDir = persist ? path.resolve(options.dataDir ?? path.join(repoRoot, '.local')) : undefined;
+  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0 }), ...options.ports };
+  const host = options.host ?? '127.0.0.1';
+  const tableName = options.tableName ?? 'pathcert-local';
+  const bucketName = options.bucketName ?? 'pathcert-local-evidence';
+  const allowedOrigins =
+    options.allowedOrigins ?? (process.env.ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+  const machines = stateMachineFiles();
+  const stateMachineArns = Object.fromEntries(machines.map((m) => [m.name, localStateMachineArn(m.name)]));
+
+  if (dataDir && options.fresh) {
+    await wipeLocalData(dataDir);
+    log(`Wiped local data in ${dataDir} (kept keys/)`);
+  }
+
+  // Before any handler is imported or any SDK client is created.
+  setEnvironment({
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    PATHCERT_STAGE: LOCAL_STAGE,
+    TABLE_NAME: tableName,
+    EVIDENCE_BUCKET: bucketName,
+    REVIEW_STATE_MACHINE_ARN: localStateMachineArn('review'),
+    ALLOWED_ORIGINS: allowedOrigins.join(','),
+    // Lambda runs the functions on Node 22+; the SDK's warning about the local Node 20 is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  resetClients();
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stopping failed: ${(error as Error).message}`);
+      }
+    }
+    resetClients();
+  };
+
+  try {
+    const s3Targets = functionsWithTrigger('s3');
+    const [dynamo, s3] = await Promise.all([
+      options.dynamoEndpoint
+        ? Promise.resolve<DynamoLocal | undefined>(undefined)
+        : startDynamoLocal({
+            port: ports.dynamodb,
+            host,
+            dbPath: dataDir ? path.join(dataDir, 'dynamodb') : undefined,
+            sharedDb: true,
+            log,
+          }).then((d) => {
+            stops.push(() => d.stop());
+            return d;
+          }),
+      startLocalS3({
+        port: ports.s3,
+        host,
+        directory: dataDir ? path.join(dataDir, 's3') : undefined,
+        bucketName,
+        allowedOrigins,
+        log,
+        onObjectCreated: async (event) => {
+          await Promise.all(s3Targets.map((fn) => invokeFunction(fn, event)));
+        },
+      }).then((s) => {
+        stops.push(() => s.stop());
+        return s;
+      }),
+    ]);
+    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+    await createTable(dynamoEndpoint, tableName);
+    setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint, AWS_ENDPOINT_URL_S3: s3.endpoint });
+
+    let sfn: StepFunctionsServer | undefined;
+    const wantSfn = options.withStepFunctions ?? existsSync(SFN_SERVER);
+    if (wantSfn) {
+      if (!existsSync(SFN_SERVER)) throw new Error(`withStepFunctions: ${SFN_SERVER} does not exist`);
+      // A computed specifier: the server is built separately and may be absent.
+      const mod = (await import(pathToFileURL(SFN_SERVER).href)) as StepFunctionsServerModule;
+      sfn = await mod.startStepFunctionsServer({
+        port: ports.stepFunctions,
+        host,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT,
+        stateMachines: machines.map((m) => ({
+          name: localStateMachineName(m.name),
+          definitionPath: m.definitionPath,
+          substitutions: localSubstitutions(tableName),
+        })),
+        invokeFunction: (functionArnOrName, payload) => invokeFunction(functionArnOrName, payload),
+        dataDir: dataDir ? path.join(dataDir, 'stepfunctions') : undefined,
+        log,
+      });
+      const started = sfn;
+      stops.push(() => started.stop());
+      setEnvironment({ AWS_ENDPOINT_URL_SFN: sfn.endpoint });
+    } else {
+      delete process.env.AWS_ENDPOINT_URL_SFN;
+      log('Step Functions server not started');
+    }
+
+    const issuer = await createDevIssuer({ keyDir: dataDir ? path.join(dataDir, 'keys') : undefined });
+    const clock = createDevClock({ file: dataDir ? path.join(dataDir, 'clock.json') : undefined });
+    const api: LocalHttpApi = await startLocalHttpApi({
+      port: ports.http,
+      host,
+      routes: apiRoutes,
+      invoke: (fn, event, requestId) => invokeFunction(fn, event, requestId),
+      issuer,
+      allowedOrigins,
+      clock,
+      log,
+    });
+    stops.push(() => api.stop());
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      dynamoEndpoint,
+      s3Endpoint: s3.endpoint,
+      sfnEndpoint: sfn?.endpoint,
+      tableName,
+      bucketName,
+      stateMachineArns,
+      issuer,
+      clock,
+      dataDir,
+      invoke: (functionArnOrName, event) => invokeFunction(functionArnOrName, event),
+      s3Settled: () => s3.settled(),
+      waitForExecution: sfn ? (arn) => sfn.waitForExecution(arn) : undefined,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

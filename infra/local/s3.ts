@@ -1,0 +1,192 @@
+/**
+ * Local S3: s3rver on localhost with the evidence bucket (CORS as in AWS, from
+ * infra/evidence-cors.ts), and its object-created events turned into real S3 notification
+ * records for the functions S3 triggers.
+ *
+ * Known gaps against AWS, so real checks must also happen after upload:
+ * - no bucket versioning (GET/PUT ?versioning are NotImplemented), so records carry no
+ *   `versionId` and objects have a single version;
+ * - SigV4 signatures and presigned POST policy conditions (content-length-range,
+ *   starts-with, expiry) are not verified;
+ * - events are not filtered by prefix/suffix: every ObjectCreated event goes to every
+ *   subscriber.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import S3rver, { type S3rverEvent } from 's3rver';
+import s3rverAccount from 's3rver/lib/models/account.js';
+import { evidenceCorsRule } from '../evidence-cors.ts';
+import { LOCAL_REGION } from './lambda.ts';
+
+export interface LocalS3Options {
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: string;
+  /** Where objects are stored; absent means a temporary directory removed on stop. */
+  directory?: string;
+  bucketName: string;
+  /** Origins of the bucket's CORS rule. */
+  allowedOrigins: readonly string[];
+  /** Receives each ObjectCreated notification, shaped and encoded like AWS's. */
+  onObjectCreated?: (event: S3Event) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  port: number;
+  bucketName: string;
+  directory: string;
+  /** Resolves when every notification delivered so far has been handled. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * S3 notifications carry the key URL-encoded the way a form is (space as `+`, `/` kept),
+ * s3rver sends it raw; encode it so handlers decode the same way in both places.
+ */
+export function awsEncodeS3Key(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%20/g, '+')
+    .replace(/%2F/gi, '/')
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The inverse, as a handler must apply it to `record.s3.object.key`. */
+export function decodeS3EventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+function toAwsRecord(raw: S3rverEvent['Records'][number]): S3EventRecord {
+  const bucket = raw.s3.bucket.name;
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: LOCAL_REGION,
+    eventTime: raw.eventTime,
+    eventName: raw.eventName as S3EventRecord['eventName'],
+    userIdentity: { principalId: 'AWS:LOCAL' },
+    requestParameters: { sourceIPAddress: raw.requestParameters.sourceIPAddress },
+    responseElements: {
+      'x-amz-request-id': raw.responseElements['x-amz-request-id'] ?? '',
+      'x-amz-id-2': raw.responseElements['x-amz-id-2'] ?? '',
+    },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'pathcert-local',
+      bucket: { name: bucket, ownerIdentity: { principalId: raw.s3.bucket.ownerIdentity.principalId }, arn: `arn:aws:s3:::${bucket}` },
+      object: {
+        key: awsEncodeS3Key(raw.s3.object.key),
+        size: raw.s3.object.size ?? 0,
+        eTag: raw.s3.object.eTag ?? '',
+        sequencer: raw.s3.object.sequencer,
+      },
+    },
+  };
+}
+
+/** Turns an s3rver event into the S3Event AWS would deliver, or null for events S3 would not send to our functions. */
+export function toS3Event(raw: S3rverEvent): S3Event | null {
+  const records = raw.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map(toAwsRecord);
+  return records.length > 0 ? { Records: records } : null;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** s3rver only accepts access keys it knows; teach it the local ones. */
+function registerLocalCredentials(): void {
+  s3rverAccount.DUMMY_ACCOUNT.createKeyPair(LOCAL_CREDENTIALS.accessKeyId, LOCAL_CREDENTIALS.secretAccessKey);
+}
+
+async function createBucket(endpoint: string, bucketName: string, allowedOrigins: readonly string[]): Promise<void> {
+  const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  try {
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+    }
+    const rule = evidenceCorsRule(allowedOrigins);
+    await client.send(
+      new PutBucketCorsCommand({
+        Bucket: bucketName,
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedMethods: rule.allowedMethods,
+              AllowedOrigins: rule.allowedOrigins,
+              AllowedHeaders: rule.allowedHeaders,
+              ExposeHeaders: rule.exposedHeaders,
+              MaxAgeSeconds: rule.maxAgeSeconds,
+            },
+          ],
+        },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const host = options.host ?? '127.0.0.1';
+  const temporary = !options.directory;
+  const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'pathcert-s3-')));
+  registerLocalCredentials();
+
+  const server = new S3rver({ address: host, port: options.port ?? 0, directory, silent: true, vhostBuckets: false });
+  const pending = new Set<Promise<void>>();
+
+  server.on('event', (raw: S3rverEvent) => {
+    const event = toS3Event(raw);
+    if (!event || !options.onObjectCreated) return;
+    const deliver = options.onObjectCreated;
+    // Like S3, deliver after the request, never inside it; a failing consumer does not fail the upload.
+    const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => deliver(event))
+      .catch((error: unknown) => {
+        options.log?.(`S3 notification for ${event.Records[0]?.s3.object.key} failed: ${(error as Error).stack ?? error}`);
+      })
+      .finally(() => pending.delete(delivery));
+    pending.add(delivery);
+  });
+
+  let address;
+  try {
+    address = await server.run();
+  } catch (error) {
+    if (temporary) await rm(directory, { recursive: true, force: true });
+    throw new Error(`Local S3 could not listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`);
+  }
+  const endpoint = `http://${host}:${address.port}`;
+
+  const settled = async () => {
+    while (pending.size > 0) await Promise.all([...pending]);
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await settled();
+      server.httpServer?.closeAllConnections();
+      await server.close();
+      if (temporary) await rm(directory, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  try {
+    await createBucket(endpoint, options.bucketName, options.allowedOrigins);
+  } catch (error) {
+    await stop();
+    throw new Error(`Could not create the local bucket ${options.bucketName}: ${(error as Error).message}`);
+  }
+  options.log?.(`S3 (s3rver) listening on ${endpoint}, bucket ${options.bucketName}, data in ${directory}`);
+
+  return { endpoint, port: address.port, bucketName: options.bucketName, directory, settled, stop };
+}

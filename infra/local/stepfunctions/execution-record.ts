@@ -1,0 +1,32 @@
+/** An execution as this endpoint keeps (and persists) it. */
+import type { HistoryEvent } from './history.ts';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ClosedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+
+export interface ExecutionRecord {
+  /** Creation order; breaks ties between executions started in the same millisecond. */
+  seq: number;
+  executionArn: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  name: string;
+  status: ExecutionStatus;
+  /** Epoch milliseconds. */
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  /** Every callback token issued for this execution. */
+  taskTokens: string[];
+}
+
+export interface ExecutionOutcome {
+  status: ClosedStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+}

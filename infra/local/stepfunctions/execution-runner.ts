@@ -1,0 +1,131 @@
+/**
+ * Runs one execution on aws-local-stepfunctions: builds the context object and the task
+ * overrides, turns the engine's event log into history, and closes the execution with the
+ * engine's outcome.
+ */
+import './polyfill.ts';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { ActiveTasks } from './active-tasks.ts';
+import type { LoadedStateMachine } from './definitions.ts';
+import { EngineEventMapper, type EngineEvent } from './engine-events.ts';
+import type { EngineDefinition } from './engine-definition.ts';
+import type { ExecutionOutcome, ExecutionRecord } from './execution-record.ts';
+import type { ExecutionStore } from './execution-store.ts';
+import { jsonText } from './history.ts';
+import type { JsonValue } from './json.ts';
+import { buildTaskHandlers } from './task-handlers.ts';
+import type { InvokeFunction, TaskScope } from './task-scope.ts';
+import { ContextTokenSource, type TaskTokenRegistry } from './task-tokens.ts';
+
+export interface RunnerDeps {
+  region: string;
+  store: ExecutionStore;
+  tokens: TaskTokenRegistry;
+  invokeFunction: InvokeFunction;
+  log(message: string, fields?: object): void;
+}
+
+export interface PreparedMachine {
+  machine: LoadedStateMachine;
+  engine: StateMachine;
+  waitTimeOverrides: EngineDefinition['waitTimeOverrides'];
+}
+
+export function prepareMachine(machine: LoadedStateMachine, engineDefinition: EngineDefinition): PreparedMachine {
+  // Validated at load (asl-validator); the engine copy carries local-only adjustments.
+  const engine = new StateMachine(engineDefinition.definition, { validationOptions: { noValidate: true } });
+  return { machine, engine, waitTimeOverrides: engineDefinition.waitTimeOverrides };
+}
+
+type EngineRun = StateMachine['run'];
+type EngineInput = Parameters<EngineRun>[0];
+
+export interface RunningExecution {
+  /** Stops the engine and ends in-flight tasks; history and status are the caller's business. */
+  halt(): void;
+  /** Settles once the execution is closed and its history complete. */
+  done: Promise<void>;
+}
+
+export function runExecution(
+  prepared: PreparedMachine,
+  record: ExecutionRecord,
+  input: JsonValue,
+  deps: RunnerDeps,
+): RunningExecution {
+  const arn = record.executionArn;
+  const activeTasks = new ActiveTasks();
+  const tokenSource = new ContextTokenSource();
+  const scope: TaskScope = {
+    region: deps.region,
+    invokeFunction: deps.invokeFunction,
+    tokens: deps.tokens,
+    tokenSource,
+    activeTasks,
+    record: (event) => deps.store.append(arn, event),
+    rememberToken: (token) => deps.store.rememberToken(arn, token),
+    isClosed: () => deps.store.get(arn)?.status !== 'RUNNING',
+    log: deps.log,
+  };
+  const run = prepared.engine.run(input satisfies EngineInput, {
+    overrides: {
+      taskResourceLocalHandlers: buildTaskHandlers(prepared.machine.tasks, scope),
+      waitTimeOverrides: prepared.waitTimeOverrides,
+    },
+    context: contextObject(prepared.machine, record, tokenSource),
+  });
+  const history = recordEngineEvents(run.eventLogs, scope, activeTasks);
+  const done = run.result.then(
+    (output) => ({ status: 'SUCCEEDED', output: jsonText(output as JsonValue) }) satisfies ExecutionOutcome,
+    (error: unknown) => failureOutcome(error),
+  ).then(async (outcome) => {
+    await history;
+    if (outcome) deps.store.close(arn, outcome);
+    activeTasks.cancelAll();
+    deps.log('execution closed', { executionArn: arn, status: deps.store.get(arn)?.status });
+  });
+  return {
+    halt: () => {
+      run.abort();
+      activeTasks.cancelAll();
+    },
+    done,
+  };
+}
+
+function contextObject(machine: LoadedStateMachine, record: ExecutionRecord, tokens: ContextTokenSource) {
+  return {
+    Execution: {
+      Id: record.executionArn,
+      Name: record.name,
+      RoleArn: machine.roleArn,
+      StartTime: new Date(record.startDate).toISOString(),
+    },
+    StateMachine: { Id: machine.arn, Name: machine.name },
+    Task: tokens.contextTask,
+  };
+}
+
+async function recordEngineEvents(
+  events: AsyncGenerator<EngineEvent>,
+  scope: TaskScope,
+  activeTasks: ActiveTasks,
+): Promise<void> {
+  const mapper = new EngineEventMapper();
+  for await (const event of events) {
+    for (const mapped of mapper.map(event)) scope.record(mapped);
+    const container = EngineEventMapper.failedContainer(event);
+    if (container) activeTasks.cancelWithin(container);
+  }
+}
+
+/** The outcome of a failed run, or undefined when it was aborted (StopExecution/shutdown). */
+function failureOutcome(error: unknown): ExecutionOutcome | undefined {
+  if (error instanceof ExecutionAbortedError) return undefined;
+  if (error instanceof ExecutionTimeoutError) {
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded its TimeoutSeconds' };
+  }
+  const cause = error instanceof ExecutionError ? error.cause : error;
+  if (cause instanceof Error) return { status: 'FAILED', error: cause.name, cause: cause.message };
+  return { status: 'FAILED', error: 'States.Runtime', cause: String(cause) };
+}

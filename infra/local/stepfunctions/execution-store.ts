@@ -1,0 +1,129 @@
+/**
+ * Executions by ARN, their history, and change notification. With a data directory every
+ * change is written to disk on the next macrotask (changes in one tick are coalesced).
+ */
+import { executionEvents, numberEvent, type NewEvent } from './history.ts';
+import type { ExecutionOutcome, ExecutionRecord } from './execution-record.ts';
+import { ExecutionFiles } from './execution-files.ts';
+
+/** Error and cause given to executions that were running when the runtime stopped. */
+export const RESTART_ERROR = 'States.Runtime';
+export const RESTART_CAUSE = 'local runtime restarted';
+
+export class ExecutionStore {
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly closeWaiters = new Map<string, Set<() => void>>();
+  private readonly dirty = new Set<ExecutionRecord>();
+  private flushScheduled = false;
+  private detached = false;
+  private nextSeq = 1;
+
+  constructor(private readonly files?: ExecutionFiles) {}
+
+  /**
+   * Loads persisted executions. Running ones cannot be resumed (their in-flight tasks and
+   * timers are gone), so they are closed as FAILED with cause "local runtime restarted".
+   */
+  load(): ExecutionRecord[] {
+    const loaded = this.files?.loadAll() ?? [];
+    for (const record of loaded) {
+      this.records.set(record.executionArn, record);
+      this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
+      if (record.status === 'RUNNING') {
+        this.close(record.executionArn, { status: 'FAILED', error: RESTART_ERROR, cause: RESTART_CAUSE });
+      }
+    }
+    return loaded;
+  }
+
+  get(executionArn: string): ExecutionRecord | undefined {
+    return this.records.get(executionArn);
+  }
+
+  /** Executions of a state machine, newest first. */
+  list(stateMachineArn: string): ExecutionRecord[] {
+    return [...this.records.values()]
+      .filter((record) => record.stateMachineArn === stateMachineArn)
+      .sort((a, b) => b.startDate - a.startDate || b.seq - a.seq);
+  }
+
+  create(fields: Omit<ExecutionRecord, 'seq' | 'status' | 'history' | 'taskTokens'>, roleArn: string): ExecutionRecord {
+    const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], taskTokens: [] };
+    this.records.set(record.executionArn, record);
+    this.append(record.executionArn, executionEvents.started(record.input, roleArn));
+    return record;
+  }
+
+  /** Adds to the history of a running execution; closed executions take no more events. */
+  append(executionArn: string, event: NewEvent): void {
+    const record = this.records.get(executionArn);
+    if (!record || record.status !== 'RUNNING' || this.detached) return;
+    record.history.push(numberEvent(event, record.history.length + 1, Date.now()));
+    this.changed(record);
+  }
+
+  rememberToken(executionArn: string, token: string): void {
+    const record = this.records.get(executionArn);
+    if (!record || this.detached) return;
+    record.taskTokens.push(token);
+    this.changed(record);
+  }
+
+  /** Closes a running execution with its final event; false if it was not running. */
+  close(executionArn: string, outcome: ExecutionOutcome): boolean {
+    const record = this.records.get(executionArn);
+    if (!record || record.status !== 'RUNNING' || this.detached) return false;
+    this.append(executionArn, finalEvent(outcome));
+    Object.assign(record, outcome, { stopDate: Date.now() });
+    this.changed(record);
+    for (const waiter of this.closeWaiters.get(executionArn) ?? []) waiter();
+    this.closeWaiters.delete(executionArn);
+    return true;
+  }
+
+  /** Calls back once the execution is closed (immediately if it already is). */
+  onClosed(executionArn: string, callback: () => void): () => void {
+    if (this.records.get(executionArn)?.status !== 'RUNNING') {
+      callback();
+      return () => {};
+    }
+    const waiters = this.closeWaiters.get(executionArn) ?? new Set();
+    waiters.add(callback);
+    this.closeWaiters.set(executionArn, waiters);
+    return () => waiters.delete(callback);
+  }
+
+  /** Writes what is pending and ignores every later change (the runtime is stopping). */
+  detach(): void {
+    this.flush();
+    this.detached = true;
+  }
+
+  private changed(record: ExecutionRecord): void {
+    if (!this.files) return;
+    this.dirty.add(record);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.detached) return;
+    for (const record of this.dirty) this.files?.save(record);
+    this.dirty.clear();
+  }
+}
+
+function finalEvent(outcome: ExecutionOutcome): NewEvent {
+  switch (outcome.status) {
+    case 'SUCCEEDED':
+      return executionEvents.succeeded(outcome.output ?? 'null');
+    case 'FAILED':
+      return executionEvents.failed(outcome.error, outcome.cause);
+    case 'TIMED_OUT':
+      return executionEvents.timedOut(outcome.error, outcome.cause);
+    case 'ABORTED':
+      return executionEvents.aborted(outcome.error, outcome.cause);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Local AWS Step Functions endpoint: the state machines of statemachines/ (with their
+ * definition substitutions) answered on localhost in the real awsJson1_0 protocol, so the
+ * AWS SDK (`SFNClient` with `endpoint`) and the AWS CLI (`--endpoint-url`) work unchanged.
+ * Executions run in-process on aws-local-stepfunctions; Lambda tasks call `invokeFunction`.
+ */
+import './polyfill.ts';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stateMachineArn as buildStateMachineArn, type ArnScope } from './arns.ts';
+import { loadStateMachine, type LocalStateMachine } from './definitions.ts';
+import { describeExecution, type ExecutionDescription } from './descriptions.ts';
+import { toEngineDefinition } from './engine-definition.ts';
+import { SfnError } from './errors.ts';
+import { ExecutionFiles } from './execution-files.ts';
+import { prepareMachine, type PreparedMachine } from './execution-runner.ts';
+import { ExecutionStore } from './execution-store.ts';
+import { Executions } from './executions.ts';
+import { operations, type ApiContext } from './operations.ts';
+import { readApiRequest, writeError, writeResult } from './protocol.ts';
+import type { InvokeFunction } from './task-scope.ts';
+import { TaskTokenRegistry } from './task-tokens.ts';
+
+export type { LocalStateMachine } from './definitions.ts';
+export type { ExecutionDescription } from './descriptions.ts';
+export type { ExecutionStatus } from './execution-record.ts';
+export type { InvokeFunction } from './task-scope.ts';
+
+export interface StepFunctionsServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default us-east-1. */
+  region?: string;
+  /** Default 000000000000. */
+  accountId?: string;
+  stateMachines: LocalStateMachine[];
+  /** Runs a Lambda function (by ARN or name, as the definition names it) with a JSON payload. */
+  invokeFunction: InvokeFunction;
+  /**
+   * When set, executions (status, input, output, history, task tokens) are kept as JSON
+   * files here and survive a restart. Executions still running when the runtime stopped
+   * come back FAILED with error States.Runtime and cause "local runtime restarted"; their
+   * task tokens answer TaskTimedOut.
+   */
+  dataDir?: string;
+  /** Multiplies Wait `Seconds` and Retry intervals; 0 skips every Wait and Retry pause. Default 1. */
+  waitTimeScale?: number;
+  log?: (message: string, fields?: object) => void;
+}
+
+export interface StepFunctionsServer {
+  /** e.g. http://127.0.0.1:8083, for AWS_ENDPOINT_URL_SFN or `--endpoint-url`. */
+  endpoint: string;
+  port: number;
+  /** ARN of a loaded state machine by full name; throws for an unknown name. */
+  stateMachineArn(name: string): string;
+  /** Resolves once the execution is no longer RUNNING (rejects after timeoutMs, default 30 s). */
+  waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
+  stop(): Promise<void>;
+}
+
+export async function startStepFunctionsServer(options: StepFunctionsServerOptions): Promise<StepFunctionsServer> {
+  const scope: ArnScope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+  const log = options.log ?? (() => {});
+  const machines = prepareMachines(options, scope);
+  const tokens = new TaskTokenRegistry();
+  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined);
+  for (const record of store.load()) tokens.closeAll(record.taskTokens);
+  const executions = new Executions(scope, store, tokens, {
+    region: scope.region,
+    store,
+    tokens,
+    invokeFunction: options.invokeFunction,
+    log,
+  });
+  const api: ApiContext = { machines, executions, store };
+
+  const server = createServer((req, res) => void handle(req, res, api, log));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log('step functions endpoint listening', { endpoint, stateMachines: [...machines.keys()] });
+
+  return {
+    endpoint,
+    port,
+    stateMachineArn(name) {
+      const arn = buildStateMachineArn(scope, name);
+      if (!machines.has(arn)) throw new Error(`No local state machine named ${name}`);
+      return arn;
+    },
+    async waitForExecution(executionArn, timeoutMs = 30_000) {
+      return describeExecution(await executions.waitForClose(executionArn, timeoutMs));
+    },
+    async stop() {
+      await executions.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function prepareMachines(options: StepFunctionsServerOptions, scope: ArnScope): Map<string, PreparedMachine> {
+  const scale = options.waitTimeScale ?? 1;
+  if (!(scale >= 0)) throw new Error('waitTimeScale must be a number >= 0');
+  const machines = new Map<string, PreparedMachine>();
+  for (const source of options.stateMachines) {
+    const machine = loadStateMachine(source, scope);
+    if (machines.has(machine.arn)) throw new Error(`State machine ${machine.name} is listed twice`);
+    machines.set(machine.arn, prepareMachine(machine, toEngineDefinition(machine.definition, scale)));
+  }
+  return machines;
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  api: ApiContext,
+  log: (message: string, fields?: object) => void,
+): Promise<void> {
+  try {
+    const request = await readApiRequest(req);
+    const operation = Object.hasOwn(operations, request.operation) ? operations[request.operation] : undefined;
+    if (!operation) throw new SfnError('UnknownOperationException', `Operation ${request.operation} is not supported locally`);
+    writeResult(res, operation(request.body, api));
+  } catch (error) {
+    if (error instanceof SfnError) {
+      writeError(res, error);
+      return;
+    }
+    log('step functions request failed', { error: String(error) });
+    writeError(res, new SfnError('InternalFailure', 'Internal error in the local Step Functions endpoint'));
+  }
+}

@@ -1,0 +1,20 @@
+/** What a Task handler may use of its execution. */
+import type { ActiveTasks } from './active-tasks.ts';
+import type { NewEvent } from './history.ts';
+import type { ContextTokenSource, TaskTokenRegistry } from './task-tokens.ts';
+
+export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
+
+export interface TaskScope {
+  region: string;
+  invokeFunction: InvokeFunction;
+  tokens: TaskTokenRegistry;
+  tokenSource: ContextTokenSource;
+  activeTasks: ActiveTasks;
+  /** Appends to the execution's history (ignored once the execution is closed). */
+  record(event: NewEvent): void;
+  /** Keeps a token with its execution so it can be retired after a restart. */
+  rememberToken(token: string): void;
+  isClosed(): boolean;
+  log(message: string, fields?: object): void;
+}
