@@ -1,0 +1,68 @@
+/**
+ * How every Lambda function is bundled, defined once. CDK's NodejsFunction gets these
+ * options translated to its bundling props (it shells out to the local esbuild), and the
+ * bundling test and the bundle benchmark pass the same object to esbuild's JS API, so
+ * what is measured is what is deployed.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * ESM bundles that inline CommonJS dependencies (parts of the AWS SDK, powertools) still
+ * call `require` for Node built-ins; ESM has no `require`, so define one. The import is
+ * renamed so it cannot clash with a bundled identifier.
+ */
+const requireBanner =
+  "import { createRequire as __pathcertCreateRequire } from 'node:module'; const require = __pathcertCreateRequire(import.meta.url);";
+
+/**
+ * Lambda delivers credentials in environment variables, so the SDK's default provider
+ * chain (SSO, INI files, IMDS, web identity...) is replaced by the env-only provider.
+ */
+const aliases: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': path.join(repoRoot, 'functions/lib/env-credentials.ts'),
+};
+
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  // Lowest Node the bundles must run on: the Lambda runtime is newer, and the bench runs
+  // the same bundles on the local Node.
+  target: 'node22',
+  minify: true,
+  // Off: an external map is useless without --enable-source-maps, which slows cold starts.
+  sourcemap: false,
+  mainFields: ['module', 'main'],
+  banner: { js: requireBanner },
+  alias: aliases,
+  // The SDK is bundled, not taken from the runtime: pinned versions, and a tree-shaken
+  // bundle starts faster than the runtime's full SDK.
+  external: [] as string[],
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+/** Budget per minified bundle; the bundling test and the benchmark enforce it. */
+export const bundleBudgetBytes = 350 * 1024;
+
+/** The same options in NodejsFunction's vocabulary. */
+export function nodejsBundling(): BundlingOptions {
+  return {
+    format: esbuildOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+    target: esbuildOptions.target,
+    minify: esbuildOptions.minify,
+    sourceMap: esbuildOptions.sourcemap,
+    mainFields: [...esbuildOptions.mainFields],
+    banner: esbuildOptions.banner.js,
+    bundleAwsSDK: true,
+    externalModules: [...esbuildOptions.external],
+    esbuildArgs: {
+      '--alias': Object.entries(esbuildOptions.alias).map(([from, to]) => `${from}=${to}`),
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * A function's rights, exactly as its functions/catalog.ts entry lists them, and the
+ * environment variables that go with them (a function only learns the name of a resource
+ * it may use). Every wildcard that remains (index ARNs, key prefixes, execution ARNs) is
+ * acknowledged for cdk-nag with what it covers.
+ */
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { FunctionGrants } from '../../functions/catalog.ts';
+import type { PathcertFunction } from './function-defaults.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+import { executionArnPattern } from './workflows.ts';
+
+export interface GrantTargets {
+  table: Table;
+  bucket: Bucket;
+  /** The review state machine; absent until statemachines/review.asl.json exists. */
+  review?: { name: string; arn: string };
+}
+
+/** S3 actions per kind of catalog bucket grant; no wildcards. */
+export const bucketActions = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  write: ['s3:PutObject'],
+  delete: ['s3:DeleteObject'],
+} as const;
+
+/** Rights a function asked for that could not be granted (missing state machine). */
+export interface GrantResult {
+  skipped: string[];
+}
+
+function validPrefix(prefix: string): string {
+  // A prefix with wildcards or a leading slash would widen or miss the grant.
+  if (!/^[A-Za-z0-9!_.'()/-]*$/.test(prefix) || prefix.startsWith('/')) {
+    throw new Error(`bucket grant prefix "${prefix}" must be a plain key prefix such as "pending/"`);
+  }
+  return prefix;
+}
+
+export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, targets: GrantTargets): GrantResult {
+  const role = fn.role;
+  const skipped: string[] = [];
+
+  if (grants.table) {
+    if (grants.table === 'read') targets.table.grantReadData(role);
+    else targets.table.grantReadWriteData(role);
+    fn.addEnvironment('TABLE_NAME', targets.table.tableName);
+    acknowledgeWildcardResource(
+      role,
+      `${targets.table.tableArn}/index/*`,
+      `Queries the GSIs of the single table (${grants.table} access granted by functions/catalog.ts); an index ARN pattern is how IAM names them.`,
+    );
+  }
+
+  if (grants.bucket) {
+    let any = false;
+    for (const kind of ['read', 'write', 'delete'] as const) {
+      const prefixes = grants.bucket[kind] ?? [];
+      if (prefixes.length === 0) continue;
+      any = true;
+      const resources = prefixes.map((p) => targets.bucket.arnForObjects(`${validPrefix(p)}*`));
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...bucketActions[kind]], resources }));
+      for (const resource of resources) {
+        acknowledgeWildcardResource(
+          role,
+          resource,
+          `Evidence objects under a key prefix the catalog grants for ${kind}; object keys are generated per upload, so IAM can only name the prefix.`,
+        );
+      }
+    }
+    if (any) fn.addEnvironment('EVIDENCE_BUCKET', targets.bucket.bucketName);
+  }
+
+  if (grants.startReview || grants.reviewTaskResults) {
+    const review = targets.review;
+    if (!review) {
+      if (grants.startReview) skipped.push('startReview');
+      if (grants.reviewTaskResults) skipped.push('reviewTaskResults');
+    } else {
+      if (grants.startReview) {
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [review.arn] }));
+      }
+      if (grants.reviewTaskResults) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:ListExecutions'],
+            resources: [review.arn],
+          }),
+        );
+        const executions = executionArnPattern(role, review.name);
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+            resources: [executions],
+          }),
+        );
+        acknowledgeWildcardResource(
+          role,
+          executions,
+          'Reads executions of the review state machine only; execution names are per application, so IAM names them by the machine\'s execution ARN prefix.',
+        );
+      }
+      fn.addEnvironment('REVIEW_STATE_MACHINE_ARN', review.arn);
+    }
+  }
+
+  return { skipped };
+}

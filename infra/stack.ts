@@ -1,0 +1,126 @@
+/**
+ * The pathcert stack: one construct per concern, wired from the shared definitions
+ * (functions/catalog.ts, functions/api/routes.ts, functions/store/table.ts,
+ * statemachines/*.asl.json).
+ */
+import path from 'node:path';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { apiRoutes } from '../functions/api/routes.ts';
+import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
+import type { RouteSpec } from '../functions/lib/route.ts';
+import { repoRoot } from './bundling.ts';
+import { Api } from './constructs/api.ts';
+import { Auth } from './constructs/auth.ts';
+import { Data } from './constructs/data.ts';
+import { Events } from './constructs/events.ts';
+import { Evidence } from './constructs/evidence.ts';
+import { PathcertFunction } from './constructs/function-defaults.ts';
+import { applyGrants } from './constructs/grants.ts';
+import { REVIEW_WORKFLOW, stateMachineArn, stateMachineName, Workflows, listDefinitions } from './constructs/workflows.ts';
+import type { StageConfig } from './stage-config.ts';
+
+export interface PathcertStackProps extends StackProps {
+  config: StageConfig;
+  /** Functions to create; the real catalog unless a test passes a fixture. */
+  catalog?: Readonly<Record<string, FunctionSpec>>;
+  /** Routes to create; the real route table unless a test passes a fixture. */
+  routes?: readonly RouteSpec[];
+  /** Directory of the *.asl.json definitions; statemachines/ unless a test passes a fixture. */
+  stateMachinesDir?: string;
+}
+
+export class PathcertStack extends Stack {
+  readonly config: StageConfig;
+  readonly functions = new Map<string, PathcertFunction>();
+  readonly data: Data;
+  readonly evidence: Evidence;
+  readonly auth: Auth;
+  readonly events: Events;
+  readonly workflows: Workflows;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: PathcertStackProps) {
+    super(scope, id, props);
+    // Server access logs are delivered under a bucket policy, not ACLs (the buckets
+    // enforce bucket-owner ownership, which disables ACLs). Set before any child exists.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
+    const config = (this.config = props.config);
+    const catalog: Readonly<Record<string, FunctionSpec>> = props.catalog ?? functionCatalog;
+    const routes = props.routes ?? apiRoutes;
+    const stateMachinesDir = props.stateMachinesDir ?? path.join(repoRoot, 'statemachines');
+
+    this.data = new Data(this, 'Data', { config });
+    this.evidence = new Evidence(this, 'Evidence', { config });
+    this.auth = new Auth(this, 'Auth', { config });
+    this.events = new Events(this, 'Events', { config });
+
+    for (const [name, spec] of Object.entries(catalog)) {
+      this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
+    }
+
+    this.workflows = new Workflows(this, 'Workflows', {
+      config,
+      directory: stateMachinesDir,
+      functions: this.functions,
+      values: {
+        TableName: this.data.table.tableName,
+        EvidenceBucket: this.evidence.bucket.bucketName,
+        EventBusName: this.events.bus.eventBusName,
+      },
+    });
+
+    // Grants name the review machine by its ARN built from its fixed name, not by a
+    // reference to the resource: a function the machine invokes may also answer its tasks,
+    // and a reference both ways would be a CloudFormation dependency cycle.
+    const hasReview = listDefinitions(stateMachinesDir).includes(`${REVIEW_WORKFLOW}.asl.json`);
+    const reviewName = stateMachineName(config, REVIEW_WORKFLOW);
+    const review = hasReview ? { name: reviewName, arn: stateMachineArn(this, reviewName) } : undefined;
+    for (const [name, fn] of this.functions) {
+      const spec = catalog[name]!;
+      const { skipped } = applyGrants(fn, spec.grants, {
+        table: this.data.table,
+        bucket: this.evidence.bucket,
+        review,
+      });
+      if (skipped.length > 0) {
+        Annotations.of(fn).addInfo(
+          `${skipped.join(', ')} not granted: statemachines/${REVIEW_WORKFLOW}.asl.json does not exist yet`,
+        );
+      }
+    }
+
+    const httpFunctions = new Map([...this.functions].filter(([name]) => catalog[name]!.trigger === 'http'));
+    this.api = new Api(this, 'Api', {
+      config,
+      routes,
+      functions: httpFunctions,
+      issuer: this.auth.issuer,
+      audience: [this.auth.client.userPoolClientId],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+    new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuer, description: 'JWT issuer the API trusts' });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    for (const workflow of this.workflows.workflows.values()) {
+      new CfnOutput(this, `StateMachineArn${outputSuffix(workflow.stem)}`, {
+        value: workflow.stateMachine.stateMachineArn,
+        description: `State machine ${workflow.name}`,
+      });
+    }
+  }
+}
+
+/** `review-appeal` -> `ReviewAppeal` (output ids are alphanumeric). */
+function outputSuffix(stem: string): string {
+  return stem
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

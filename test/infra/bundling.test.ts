@@ -1,0 +1,81 @@
+/**
+ * Every catalog function bundles with the options CDK deploys (infra/bundling.ts), to an
+ * ESM module within the size budget that Node can actually load, and the credential
+ * alias really replaces the SDK's default provider chain.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionCatalog } from '../../functions/catalog.ts';
+import { bundleBudgetBytes, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
+
+const outRoot = mkdtempSync(path.join(os.tmpdir(), 'pathcert-bundles-'));
+afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+describe('bundles', () => {
+  for (const [name, spec] of Object.entries(functionCatalog)) {
+    it(`${name}: builds to a loadable ESM module of at most ${bundleBudgetBytes / 1024} KB`, async () => {
+      const outdir = path.join(outRoot, name);
+      const result = await build({
+        ...esbuildOptions,
+        entryPoints: { index: path.join(repoRoot, spec.entry) },
+        outdir,
+        absWorkingDir: repoRoot,
+        metafile: true,
+      });
+      expect(result.errors).toEqual([]);
+      const file = path.join(outdir, 'index.mjs');
+      const output = Object.entries(result.metafile.outputs).find(([p]) => p.endsWith('index.mjs'))![1];
+      // esbuild lists exports only for ESM output.
+      expect(output.exports).toContain('handler');
+      expect(statSync(file).size).toBeLessThanOrEqual(bundleBudgetBytes);
+
+      // Loading it in a fresh Node proves the ESM output runs (the `require` banner included).
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`;
+      const kind = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
+        encoding: 'utf8',
+      });
+      expect(kind).toBe('function');
+    });
+  }
+});
+
+describe('credential provider alias', () => {
+  const probe = async (alias: Record<string, string>) => {
+    const result = await build({
+      ...esbuildOptions,
+      alias,
+      stdin: {
+        contents:
+          "import { dynamoClient } from './functions/lib/aws-clients.ts';\nexport const handler = async () => dynamoClient();\n",
+        resolveDir: repoRoot,
+        loader: 'ts',
+        sourcefile: 'sdk-probe.ts',
+      },
+      write: false,
+      outfile: path.join(outRoot, 'probe.mjs'),
+      absWorkingDir: repoRoot,
+      metafile: true,
+    });
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    return { size: result.outputFiles[0]!.contents.length, inputs };
+  };
+
+  it('bundles the env-only provider instead of the default chain (~100 KB smaller)', async () => {
+    const aliased = await probe(esbuildOptions.alias);
+    const plain = await probe({});
+    const fromPackage = (inputs: string[], pkg: string) => inputs.some((i) => i.includes(`node_modules/@aws-sdk/${pkg}/`));
+
+    expect(aliased.inputs).toContain('functions/lib/env-credentials.ts');
+    for (const pkg of ['credential-provider-node', 'credential-provider-ini', 'credential-provider-sso', 'credential-provider-web-identity']) {
+      expect(fromPackage(aliased.inputs, pkg), pkg).toBe(false);
+    }
+    expect(fromPackage(plain.inputs, 'credential-provider-node')).toBe(true);
+    expect(plain.size - aliased.size).toBeGreaterThan(80 * 1024);
+  });
+});
