@@ -14,6 +14,7 @@ export const idPrefixes = {
   framework: 'fw',
   application: 'app',
   evidence: 'ev',
+  resource: 'res',
   review: 'rev',
   certification: 'cert',
   notification: 'ntf',

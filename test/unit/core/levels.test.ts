@@ -1,0 +1,275 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applicationTargets,
+  canOpenApplication,
+  compareLevels,
+  currentCertification,
+  defaultCertificationConfig,
+  expiryDate,
+  isValidAt,
+  levels,
+  renewalPhase,
+  renewalValidity,
+  renewalWindowOpensAt,
+  resolveCertificationConfig,
+  type CanOpenInput,
+  type CertificationStanding,
+  type Level,
+} from '../../../functions/core/levels.ts';
+import { addMonthsUtc, DAY_MS } from '../../../functions/core/time.ts';
+
+const NOW = '2026-03-01T12:00:00.000Z';
+const inDays = (days: number) => new Date(Date.parse(NOW) + days * DAY_MS).toISOString();
+const held = (level: Level, validUntilDays: number): CertificationStanding => ({ level, validUntil: inDays(validUntilDays) });
+
+function open(current: CertificationStanding | null, target: CanOpenInput['target'], extra: Partial<CanOpenInput> = {}) {
+  return canOpenApplication({ current, hasOpenApplication: false, target, now: NOW, ...extra });
+}
+const codes = (r: ReturnType<typeof canOpenApplication>) => (r.ok ? [] : r.reasons.map((x) => x.code));
+
+// Instants within 1990..2090, any time of day.
+const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }).map((ms) => new Date(ms));
+const level = fc.constantFrom(...levels);
+
+describe('levels', () => {
+  it('orders candidacy < silver < gold', () => {
+    expect(compareLevels('candidacy', 'silver')).toBeLessThan(0);
+    expect(compareLevels('gold', 'silver')).toBeGreaterThan(0);
+    expect(compareLevels('gold', 'gold')).toBe(0);
+  });
+
+  it('has four application targets', () => {
+    expect(applicationTargets).toEqual(['candidacy', 'silver', 'gold', 'renewal']);
+  });
+});
+
+describe('expiryDate', () => {
+  it('gives silver two years, gold three years and candidacy two years by default', () => {
+    expect(expiryDate('silver', '2024-06-15T10:00:00.000Z').toISOString()).toBe('2026-06-15T10:00:00.000Z');
+    expect(expiryDate('gold', '2024-06-15T10:00:00.000Z').toISOString()).toBe('2027-06-15T10:00:00.000Z');
+    expect(expiryDate('candidacy', '2024-06-15T10:00:00.000Z').toISOString()).toBe('2026-06-15T10:00:00.000Z');
+  });
+
+  it('clamps a day the target month lacks to its last day instead of rolling over', () => {
+    expect(expiryDate('silver', '2024-02-29T00:00:00.000Z').toISOString()).toBe('2026-02-28T00:00:00.000Z');
+    expect(addMonthsUtc('2025-01-31T08:00:00.000Z', 1).toISOString()).toBe('2025-02-28T08:00:00.000Z');
+    expect(addMonthsUtc('2025-03-31T00:00:00.000Z', -1).toISOString()).toBe('2025-02-28T00:00:00.000Z');
+  });
+
+  it('honours configured terms', () => {
+    expect(expiryDate('candidacy', '2025-01-10T00:00:00.000Z', { validityMonths: { candidacy: 12 } }).toISOString()).toBe(
+      '2026-01-10T00:00:00.000Z',
+    );
+    // Unmentioned levels keep their defaults.
+    expect(expiryDate('gold', '2025-01-10T00:00:00.000Z', { validityMonths: { candidacy: 12 } }).toISOString()).toBe(
+      '2028-01-10T00:00:00.000Z',
+    );
+  });
+
+  it('rejects bad configuration and bad dates', () => {
+    expect(() => resolveCertificationConfig({ validityMonths: { silver: 0 } })).toThrow(RangeError);
+    expect(() => resolveCertificationConfig({ validityMonths: { gold: 1.5 } })).toThrow(RangeError);
+    expect(() => resolveCertificationConfig({ renewalWindowDays: -1 })).toThrow(RangeError);
+    expect(() => expiryDate('silver', 'not a date')).toThrow(RangeError);
+  });
+
+  it('property: the term is the configured number of calendar months, never longer', () => {
+    fc.assert(
+      fc.property(level, instant, (lvl, issued) => {
+        const expiry = expiryDate(lvl, issued);
+        const months = defaultCertificationConfig.validityMonths[lvl];
+        const monthsApart =
+          (expiry.getUTCFullYear() - issued.getUTCFullYear()) * 12 + (expiry.getUTCMonth() - issued.getUTCMonth());
+        expect(monthsApart).toBe(months);
+        expect(expiry.getUTCDate()).toBeLessThanOrEqual(issued.getUTCDate());
+        // Same time of day; day only moves when the month is shorter.
+        expect(expiry.getTime() % DAY_MS).toBe(issued.getTime() % DAY_MS);
+        if (expiry.getUTCDate() < issued.getUTCDate()) {
+          const next = new Date(expiry.getTime() + DAY_MS);
+          expect(next.getUTCMonth()).not.toBe(expiry.getUTCMonth());
+        }
+        expect(expiry.getTime()).toBeGreaterThan(issued.getTime());
+      }),
+    );
+  });
+
+  it('property: a longer configured term never expires earlier', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 24 }), (issued, m, extra) => {
+        const a = expiryDate('gold', issued, { validityMonths: { gold: m } });
+        const b = expiryDate('gold', issued, { validityMonths: { gold: m + extra } });
+        expect(b.getTime()).toBeGreaterThanOrEqual(a.getTime());
+      }),
+    );
+  });
+});
+
+describe('renewal window', () => {
+  const validUntil = '2026-09-01T00:00:00.000Z';
+
+  it('opens 180 days before expiry by default and is configurable', () => {
+    expect(renewalWindowOpensAt(validUntil).toISOString()).toBe('2026-03-05T00:00:00.000Z');
+    expect(renewalWindowOpensAt(validUntil, { renewalWindowDays: 30 }).toISOString()).toBe('2026-08-02T00:00:00.000Z');
+  });
+
+  it('has exact boundaries: window start is inside, validUntil is already expired', () => {
+    const opens = renewalWindowOpensAt(validUntil).getTime();
+    expect(renewalPhase(validUntil, opens - 1)).toBe('active');
+    expect(renewalPhase(validUntil, opens)).toBe('renewal_window');
+    expect(renewalPhase(validUntil, Date.parse(validUntil) - 1)).toBe('renewal_window');
+    expect(renewalPhase(validUntil, validUntil)).toBe('expired');
+    expect(isValidAt(validUntil, Date.parse(validUntil) - 1)).toBe(true);
+    expect(isValidAt(validUntil, validUntil)).toBe(false);
+  });
+});
+
+describe('currentCertification', () => {
+  it('is the most recently issued record, even when expired', () => {
+    const history = [
+      { level: 'candidacy' as const, issuedAt: '2020-01-01T00:00:00Z', validUntil: '2022-01-01T00:00:00Z' },
+      { level: 'silver' as const, issuedAt: '2021-06-01T00:00:00Z', validUntil: '2023-06-01T00:00:00Z' },
+      { level: 'candidacy' as const, issuedAt: '2019-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' },
+    ];
+    expect(currentCertification(history)?.level).toBe('silver');
+    expect(currentCertification([])).toBeNull();
+  });
+});
+
+describe('canOpenApplication', () => {
+  it('starts with candidacy', () => {
+    expect(open(null, 'candidacy')).toEqual({ ok: true, level: 'candidacy', renewal: false });
+    expect(codes(open(null, 'silver'))).toEqual(['requires_candidacy']);
+    expect(codes(open(null, 'gold'))).toEqual(['requires_silver']);
+    expect(codes(open(null, 'renewal'))).toEqual(['nothing_to_renew']);
+  });
+
+  it('allows silver on a valid candidacy, gold on a valid silver', () => {
+    expect(open(held('candidacy', 100), 'silver')).toEqual({ ok: true, level: 'silver', renewal: false });
+    expect(open(held('silver', 400), 'gold')).toEqual({ ok: true, level: 'gold', renewal: false });
+    expect(codes(open(held('candidacy', 100), 'gold'))).toEqual(['requires_silver']);
+  });
+
+  it('refuses a step whose prerequisite has expired', () => {
+    expect(codes(open(held('candidacy', -1), 'silver'))).toEqual(['prerequisite_expired']);
+    expect(codes(open(held('silver', 0), 'gold'))).toEqual(['prerequisite_expired']);
+  });
+
+  it('refuses the level already held or a lower one, pointing to renewal', () => {
+    expect(codes(open(held('candidacy', 100), 'candidacy'))).toEqual(['already_at_level']);
+    expect(codes(open(held('silver', 100), 'silver'))).toEqual(['already_at_level']);
+    expect(codes(open(held('gold', 100), 'gold'))).toEqual(['already_at_level']);
+    expect(codes(open(held('silver', 100), 'candidacy'))).toEqual(['already_beyond_level']);
+    expect(codes(open(held('gold', -500), 'silver'))).toEqual(['already_beyond_level']);
+    const r = open(held('silver', 100), 'silver');
+    expect(!r.ok && r.reasons[0]?.message).toMatch(/renewal/);
+  });
+
+  it('lets a lapsed candidate apply for candidacy again', () => {
+    expect(open(held('candidacy', -10), 'candidacy')).toEqual({ ok: true, level: 'candidacy', renewal: false });
+  });
+
+  it('renews only within the window or after expiry, resolving to the level held', () => {
+    expect(codes(open(held('silver', 181), 'renewal'))).toEqual(['renewal_window_not_open']);
+    expect(open(held('silver', 180), 'renewal')).toEqual({ ok: true, level: 'silver', renewal: true });
+    expect(open(held('gold', 10), 'renewal')).toEqual({ ok: true, level: 'gold', renewal: true });
+    expect(open(held('gold', -400), 'renewal')).toEqual({ ok: true, level: 'gold', renewal: true });
+    expect(open(held('gold', 200), 'renewal', { config: { renewalWindowDays: 365 } })).toEqual({
+      ok: true,
+      level: 'gold',
+      renewal: true,
+    });
+    const r = open(held('silver', 181), 'renewal');
+    expect(!r.ok && r.reasons[0]?.message).toMatch(/opens on \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('does not renew candidacy unless configured to', () => {
+    expect(codes(open(held('candidacy', 10), 'renewal'))).toEqual(['level_not_renewable']);
+    const config = { renewableLevels: ['candidacy', 'silver', 'gold'] as Level[] };
+    expect(open(held('candidacy', 10), 'renewal', { config })).toEqual({ ok: true, level: 'candidacy', renewal: true });
+    // Renewable candidacy is renewed, not re-applied for.
+    expect(codes(open(held('candidacy', -10), 'candidacy', { config }))).toEqual(['already_at_level']);
+  });
+
+  it('refuses while another application is open, listing every reason', () => {
+    expect(codes(open(null, 'candidacy', { hasOpenApplication: true }))).toEqual(['open_application_exists']);
+    expect(codes(open(null, 'gold', { hasOpenApplication: true }))).toEqual(['open_application_exists', 'requires_silver']);
+    for (const r of [open(null, 'gold', { hasOpenApplication: true })]) {
+      if (r.ok) throw new Error('expected refusal');
+      for (const reason of r.reasons) expect(reason.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('refuses an unknown target instead of throwing', () => {
+    expect(codes(open(null, 'platinum' as never))).toEqual(['unknown_target']);
+  });
+
+  const standing = fc.option(
+    fc.record({ level, validUntil: fc.integer({ min: -2000, max: 2000 }).map(inDays) }),
+    { nil: null },
+  );
+  const target = fc.constantFrom(...applicationTargets);
+
+  it('property: ok exactly when no reason applies, and an open application always blocks', () => {
+    fc.assert(
+      fc.property(standing, target, fc.boolean(), (current, t, hasOpen) => {
+        const r = open(current, t, { hasOpenApplication: hasOpen });
+        if (hasOpen) expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.reasons.length).toBeGreaterThan(0);
+        if (hasOpen && !r.ok) expect(r.reasons[0]?.code).toBe('open_application_exists');
+      }),
+    );
+  });
+
+  it('property: the journey is never skipped', () => {
+    fc.assert(
+      fc.property(standing, target, (current, t) => {
+        const r = open(current, t);
+        if (!r.ok) return;
+        const valid = current !== null && isValidAt(current.validUntil, NOW);
+        if (t === 'silver') expect(current?.level === 'candidacy' && valid).toBe(true);
+        if (t === 'gold') expect(current?.level === 'silver' && valid).toBe(true);
+        if (t === 'candidacy') expect(current === null || (current.level === 'candidacy' && !valid)).toBe(true);
+        if (t === 'renewal') {
+          expect(current).not.toBeNull();
+          expect(r.level).toBe(current?.level);
+          expect(Date.parse(NOW)).toBeGreaterThanOrEqual(renewalWindowOpensAt(current!.validUntil).getTime());
+        } else {
+          expect(r.level).toBe(t);
+        }
+      }),
+    );
+  });
+});
+
+describe('renewalValidity', () => {
+  it('extends from the old expiry when certified before it', () => {
+    const v = renewalValidity('2026-09-01T00:00:00.000Z', '2026-06-10T15:00:00.000Z', 'silver');
+    expect(v).toEqual({
+      validFrom: new Date('2026-09-01T00:00:00.000Z'),
+      validUntil: new Date('2028-09-01T00:00:00.000Z'),
+      continuous: true,
+    });
+  });
+
+  it('starts fresh from the decision when certified on or after expiry', () => {
+    const v = renewalValidity('2026-09-01T00:00:00.000Z', '2026-10-05T00:00:00.000Z', 'gold');
+    expect(v.validFrom.toISOString()).toBe('2026-10-05T00:00:00.000Z');
+    expect(v.validUntil.toISOString()).toBe('2029-10-05T00:00:00.000Z');
+    expect(v.continuous).toBe(false);
+    expect(renewalValidity('2026-09-01T00:00:00.000Z', '2026-09-01T00:00:00.000Z', 'gold').continuous).toBe(false);
+  });
+
+  it('property: renewing never loses earned time and never leaves a gap while still valid', () => {
+    fc.assert(
+      fc.property(level, instant, fc.integer({ min: -1000, max: 1000 }), (lvl, oldExpiry, offsetDays) => {
+        const decision = new Date(oldExpiry.getTime() + offsetDays * DAY_MS);
+        const v = renewalValidity(oldExpiry, decision, lvl);
+        expect(v.validUntil.getTime()).toBeGreaterThanOrEqual(expiryDate(lvl, decision).getTime());
+        expect(v.validFrom.getTime()).toBeGreaterThanOrEqual(Math.min(oldExpiry.getTime(), decision.getTime()));
+        if (decision.getTime() < oldExpiry.getTime()) expect(v.validFrom.getTime()).toBe(oldExpiry.getTime());
+        else expect(v.validFrom.getTime()).toBe(decision.getTime());
+      }),
+    );
+  });
+});
