@@ -1,0 +1,146 @@
+/**
+ * The daily recertification sweep: which notices, renewal openings and expiries are due
+ * for a certification today, given only what has been recorded about it.
+ *
+ * Rules:
+ * - Notices go out 180, 90, 30 and 7 days before expiry (configurable). After a gap (the
+ *   schedule did not run, or the certification was created late in its term) only the most
+ *   urgent threshold already crossed is sent, and the earlier unsent ones are recorded
+ *   with it as superseded: three notices in one morning would be noise, and the latest one
+ *   carries the true number of days left. A threshold is only ever sent while it is the most
+ *   urgent one crossed, which only gets more urgent with time, so a superseded notice can
+ *   never go out later (the record makes that explicit for the audit trail).
+ * - The renewal is opened once, when the renewal window starts (levels.ts's
+ *   renewalWindowDays, default 180 days before expiry), for renewable levels only
+ *   (candidacy is not renewed: the pathway moves on to silver or applies again).
+ * - On or after the expiry date the certification is expired, exactly once. No notice is
+ *   sent from that day on. If the renewal was never opened (a long gap), it is opened in
+ *   the same sweep, since renewal stays possible after expiry.
+ * - Only 'active' certifications have anything due: a renewed one is continued by its
+ *   successor, an expired or revoked one is finished.
+ * Each action is applied with applySweepAction, which refuses an action that the recorded
+ * state has already made stale; the handler records the action with that condition first
+ * and performs it (sends the e-mail) only when the record succeeded, so two sweeps running
+ * at once, or one running twice, perform everything at most once.
+ */
+import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../levels.ts';
+import { addDaysTo, dayNumber, daysBetween, type CalendarDate, type CertificationStatus } from './validity.ts';
+
+export const DEFAULT_NOTICE_DAYS_BEFORE: readonly number[] = Object.freeze([180, 90, 30, 7]);
+
+export interface SweepConfig {
+  noticeDaysBefore?: readonly number[];
+  /** Renewal window and renewable levels come from the certification configuration. */
+  certification?: CertificationConfigInput;
+}
+
+export interface SweepCertification {
+  id: string;
+  level: Level;
+  expiresOn: CalendarDate;
+  status: CertificationStatus;
+  /** Thresholds (days before expiry) sent or superseded. */
+  noticesSent: readonly number[];
+  renewalOpened: boolean;
+  expiredApplied: boolean;
+}
+
+export type SweepAction =
+  | {
+      kind: 'notice';
+      daysBefore: number;
+      /** Days actually left (fewer than daysBefore after a gap). */
+      daysLeft: number;
+      expiresOn: CalendarDate;
+      /** Earlier thresholds skipped by this notice. */
+      superseded: number[];
+    }
+  | { kind: 'open-renewal'; expiresOn: CalendarDate }
+  | { kind: 'expire'; expiresOn: CalendarDate };
+
+function noticeDays(config: SweepConfig = {}): number[] {
+  const days = [...new Set(config.noticeDaysBefore ?? DEFAULT_NOTICE_DAYS_BEFORE)];
+  if (days.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError('notice thresholds must be whole days >= 1');
+  return days.sort((a, b) => b - a);
+}
+
+/** Whether the certification still has anything due, i.e. must stay in the sweep's index. */
+export function needsSweep(cert: Pick<SweepCertification, 'status' | 'expiredApplied'>): boolean {
+  return cert.status === 'active' && !cert.expiredApplied;
+}
+
+export function sweepActions({
+  certification: cert,
+  today,
+  config = {},
+}: {
+  certification: SweepCertification;
+  today: CalendarDate;
+  config?: SweepConfig;
+}): SweepAction[] {
+  const thresholds = noticeDays(config);
+  const cc = resolveCertificationConfig(config.certification);
+  if (!needsSweep(cert)) return [];
+  const daysLeft = daysBetween(today, cert.expiresOn);
+  const actions: SweepAction[] = [];
+  const renewable = cc.renewableLevels.includes(cert.level);
+  if (renewable && !cert.renewalOpened && daysLeft <= cc.renewalWindowDays) {
+    actions.push({ kind: 'open-renewal', expiresOn: cert.expiresOn });
+  }
+  if (daysLeft <= 0) {
+    actions.push({ kind: 'expire', expiresOn: cert.expiresOn });
+    return actions;
+  }
+  const crossed = thresholds.filter((t) => daysLeft <= t); // most urgent last
+  const mostUrgent = crossed[crossed.length - 1];
+  if (mostUrgent !== undefined && !cert.noticesSent.includes(mostUrgent)) {
+    const superseded = crossed.filter((t) => t !== mostUrgent && !cert.noticesSent.includes(t));
+    actions.push({ kind: 'notice', daysBefore: mostUrgent, daysLeft, expiresOn: cert.expiresOn, superseded });
+  }
+  return actions;
+}
+
+/**
+ * The recorded state after performing `action`, or null when the state already shows it
+ * done (or no longer due): the caller must then not perform it. Written as the same
+ * conditions a conditional database update uses.
+ */
+export function applySweepAction<T extends SweepCertification>(cert: T, action: SweepAction): T | null {
+  if (!needsSweep(cert) || action.expiresOn !== cert.expiresOn) return null;
+  switch (action.kind) {
+    case 'notice':
+      // Stale if this notice, or a more urgent one, was already recorded.
+      if (cert.noticesSent.some((t) => t <= action.daysBefore)) return null;
+      return { ...cert, noticesSent: [...new Set([...cert.noticesSent, action.daysBefore, ...action.superseded])] };
+    case 'open-renewal':
+      if (cert.renewalOpened) return null;
+      return { ...cert, renewalOpened: true };
+    case 'expire':
+      return { ...cert, status: 'expired', expiredApplied: true };
+  }
+}
+
+/** Lower bound of the sweep's query: every unprocessed certification, however far back. */
+export const EARLIEST_DATE: CalendarDate = '0000-01-01';
+
+export interface DueWindow {
+  from: CalendarDate;
+  /** Inclusive. */
+  to: CalendarDate;
+}
+
+/**
+ * The expiry dates the sweep on `today` must read. The upper bound is the farthest ahead
+ * anything can be due (the first notice or the renewal window). There is no lower bound:
+ * a certification leaves the sweep's index only once nothing more is due (needsSweep),
+ * so one that expired during a gap is still found, however long the gap.
+ */
+export function dueWindow(today: CalendarDate, config: SweepConfig = {}): DueWindow {
+  const ahead = Math.max(0, ...noticeDays(config), resolveCertificationConfig(config.certification).renewalWindowDays);
+  return { from: EARLIEST_DATE, to: addDaysTo(today, ahead) };
+}
+
+export function inDueWindow(expiresOn: CalendarDate, window: DueWindow): boolean {
+  const d = dayNumber(expiresOn);
+  return dayNumber(window.from) <= d && d <= dayNumber(window.to);
+}
