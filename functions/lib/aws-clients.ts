@@ -10,13 +10,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
+let eventBridge: EventBridgeClient | undefined;
+let ses: SESv2Client | undefined;
 
 /** Middleware hooks so fault-injection tests can wrap the real clients. */
-type ClientHook = (client: DynamoDBClient | S3Client | SFNClient, service: 'dynamodb' | 's3' | 'sfn') => void;
+type ClientHook = (
+  client: DynamoDBClient | S3Client | SFNClient | EventBridgeClient | SESv2Client,
+  service: 'dynamodb' | 's3' | 'sfn' | 'eventbridge' | 'sesv2',
+) => void;
 const hooks: ClientHook[] = [];
 
 export function onClientCreated(hook: ClientHook): void {
@@ -54,12 +61,32 @@ export function sfnClient(): SFNClient {
   return sfn;
 }
 
+export function eventBridgeClient(): EventBridgeClient {
+  if (!eventBridge) {
+    eventBridge = new EventBridgeClient({ endpoint: process.env.AWS_ENDPOINT_URL_EVENTBRIDGE });
+    hooks.forEach((h) => h(eventBridge!, 'eventbridge'));
+  }
+  return eventBridge;
+}
+
+export function sesClient(): SESv2Client {
+  if (!ses) {
+    ses = new SESv2Client({ endpoint: process.env.AWS_ENDPOINT_URL_SESV2 });
+    hooks.forEach((h) => h(ses!, 'sesv2'));
+  }
+  return ses;
+}
+
 /** Forget the clients (tests that change endpoints between suites). */
 export function resetClients(): void {
   dynamo?.destroy();
   s3?.destroy();
   sfn?.destroy();
+  eventBridge?.destroy();
+  ses?.destroy();
   dynamo = undefined;
   s3 = undefined;
   sfn = undefined;
+  eventBridge = undefined;
+  ses = undefined;
 }

@@ -17,6 +17,9 @@ import { createDevClock, type DevClock } from './dev-clock.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
 import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { startLocalHttpApi, type LocalHttpApi } from './http-api.ts';
+import { startLocalMessaging } from './eventbridge/messaging.ts';
+import type { LocalEventBridge } from './eventbridge/server.ts';
+import type { LocalSes } from './ses/server.ts';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -34,6 +37,8 @@ export interface PlatformPorts {
   dynamodb?: number;
   s3?: number;
   stepFunctions?: number;
+  eventBridge?: number;
+  ses?: number;
 }
 
 export interface PlatformOptions {
@@ -75,6 +80,10 @@ export interface Platform {
   s3Settled(): Promise<void>;
   /** The Step Functions server's own helper; undefined when it is not running. */
   waitForExecution: ((executionArn: string) => Promise<unknown>) | undefined;
+  /** The EventBridge bus (rules, schedules, deliveries, `fireSchedule`). */
+  events: LocalEventBridge;
+  /** The SES endpoint (outbox, `sent()`, `bounces()`). */
+  ses: LocalSes;
   stop(): Promise<void>;
 }
 
@@ -102,11 +111,18 @@ interface StepFunctionsServerModule {
   startStepFunctionsServer(options: StepFunctionsServerOptions): Promise<StepFunctionsServer>;
 }
 
-const PERSISTENT_PORTS: Required<PlatformPorts> = { http: 4000, dynamodb: 8000, s3: 4569, stepFunctions: 8083 };
+const PERSISTENT_PORTS: Required<PlatformPorts> = {
+  http: 4000,
+  dynamodb: 8000,
+  s3: 4569,
+  stepFunctions: 8083,
+  eventBridge: 4010,
+  ses: 4011,
+};
 const SFN_SERVER = path.join(repoRoot, 'infra/local/stepfunctions/server.ts');
 const STATE_MACHINE_DIR = path.join(repoRoot, 'statemachines');
 /** Data directories `fresh` removes; keys stay so tokens already handed out keep working. */
-const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json'];
+const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json', 'eventbridge', 'outbox'];
 
 export function localStateMachineName(fileName: string): string {
   return `pathcert-${LOCAL_STAGE}-${fileName}`;
@@ -144,7 +160,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const log = options.log ?? (() => {});
   const persist = options.persist;
   const dataDir = persist ? path.resolve(options.dataDir ?? path.join(repoRoot, '.local')) : undefined;
-  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0 }), ...options.ports };
+  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0 }), ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? 'pathcert-local';
   const bucketName = options.bucketName ?? 'pathcert-local-evidence';
@@ -251,6 +267,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const issuer = await createDevIssuer({ keyDir: dataDir ? path.join(dataDir, 'keys') : undefined });
     const clock = createDevClock({ file: dataDir ? path.join(dataDir, 'clock.json') : undefined });
+
+    // EventBridge and SES: after the dev clock, which the schedules follow.
+    const messaging = await startLocalMessaging({
+      host,
+      eventBridgePort: ports.eventBridge,
+      sesPort: ports.ses,
+      dataDir,
+      log,
+    });
+    stops.push(() => messaging.stop());
+    setEnvironment(messaging.env);
+
     const api: LocalHttpApi = await startLocalHttpApi({
       port: ports.http,
       host,
@@ -278,6 +306,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       invoke: (functionArnOrName, event) => invokeFunction(functionArnOrName, event),
       s3Settled: () => s3.settled(),
       waitForExecution: sfn ? (arn) => sfn.waitForExecution(arn) : undefined,
+      events: messaging.events,
+      ses: messaging.ses,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

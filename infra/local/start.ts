@@ -30,6 +30,8 @@ function banner(platform: Platform): string {
     `  S3              ${platform.s3Endpoint}   bucket ${platform.bucketName}`,
     `  Step Functions  ${platform.sfnEndpoint ?? '(not running)'}`,
     ...machines.map(([name, arn]) => `    ${name.padEnd(14)}${arn}`),
+    `  EventBridge     ${platform.events.endpoint}   bus ${platform.events.busName}`,
+    `  SES             ${platform.ses.endpoint}   outbox ${platform.ses.outboxDir}`,
     `  Data            ${platform.dataDir}   (npm start -- --fresh wipes it)`,
     '',
     'Get a token (roles: staff, reviewer, district, pathway):',

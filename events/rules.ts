@@ -1,0 +1,92 @@
+/**
+ * EventBridge rules on the stage's bus, as data: which domain events go to which catalog
+ * function. The CDK app creates one rule per entry; the local EventBridge server
+ * (infra/local/eventbridge) routes PutEvents with the same list.
+ *
+ * Targets name a function of functions/catalog.ts by its catalog name. They are typed as
+ * plain strings on purpose: a rule may be written before its function exists (the
+ * notifier is added later). The local platform skips (and logs) rules whose target is not
+ * in the catalog yet, and a test asserts that every target exists once the functions do
+ * (see test/unit/events/definitions.test.ts).
+ */
+import { EVENT_SOURCE, type DetailType } from './schemas.ts';
+
+/** A leaf matcher of an event pattern (the subset of EventBridge's content filters the local server implements). */
+export type PatternMatcher =
+  | string
+  | number
+  | boolean
+  | null
+  | { prefix: string | { 'equals-ignore-case': string } }
+  | { suffix: string | { 'equals-ignore-case': string } }
+  | { 'equals-ignore-case': string }
+  | { wildcard: string }
+  | { exists: boolean }
+  | { numeric: (string | number)[] }
+  | { 'anything-but': string | number | (string | number)[] | { prefix: string } | { suffix: string } };
+
+/** An EventBridge event pattern, in its JSON form (`detail-type`, not CDK's `detailType`). */
+export interface EventPattern {
+  [field: string]: PatternMatcher[] | EventPattern | EventPattern[] | undefined;
+  $or?: EventPattern[];
+}
+
+export interface RetryPolicy {
+  /**
+   * Seconds an undelivered event is kept trying (EventBridge: 60–86400). For Lambda
+   * targets a handler error is retried by Lambda's asynchronous invocation, whose limits
+   * are tighter (≤ 21600 s, ≤ 2 retries): CDK applies this policy to both the rule target
+   * and the function's async config, so keep values within Lambda's limits.
+   */
+  maximumEventAgeSeconds: number;
+  /** Retries after the first attempt (EventBridge: 0–185; Lambda async: 0–2). */
+  maximumRetryAttempts: number;
+}
+
+export interface EventRule {
+  /** Unique on the bus; the deployed rule is `pathcert-<stage>-<name>`. */
+  name: string;
+  description: string;
+  eventPattern: EventPattern;
+  /** A catalog function name (see the note at the top about functions that do not exist yet). */
+  target: { function: string };
+  retryPolicy: RetryPolicy;
+  /** Events that still fail after the retries go to a dead-letter queue (locally: a list and a file). */
+  deadLetterQueue: boolean;
+}
+
+/** Domain events that tell a person something (the notifier decides who and how). */
+export const notifiedDetailTypes = [
+  'ApplicationSubmitted',
+  'ReviewerAssigned',
+  'ReviewSubmitted',
+  'DecisionMade',
+  'CertificationIssued',
+  'CertificationExpiring',
+  'CertificationExpired',
+  'RenewalOpened',
+] as const satisfies readonly DetailType[];
+
+export const eventRules: readonly EventRule[] = [
+  {
+    name: 'notify',
+    description: 'Domain events people are told about (in-app notification and email) go to the notifier',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': [...notifiedDetailTypes] },
+    target: { function: 'notifier' },
+    // A notification is worth retrying for a while but not for days: an email about an
+    // assignment that arrives a day late is worse than an alert that it failed.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
+];
+
+/** The pattern in the shape CDK's `EventPattern` expects (`detailType` instead of `detail-type`). */
+export function cdkEventPattern(pattern: EventPattern): Record<string, unknown> {
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return detailType === undefined ? { ...rest } : { ...rest, detailType };
+}
+
+/** Every catalog function a rule targets. */
+export function ruleTargets(rules: readonly EventRule[] = eventRules): string[] {
+  return [...new Set(rules.map((r) => r.target.function))];
+}

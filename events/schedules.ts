@@ -1,0 +1,74 @@
+/**
+ * Recurring jobs, as data: EventBridge Scheduler schedules that invoke a catalog function
+ * with a fixed input. The CDK app creates one schedule per entry; the local EventBridge
+ * server ticks the same list against the dev clock (infra/local/eventbridge/scheduler.ts).
+ *
+ * Targets are catalog function names typed as strings, like rule targets (events/rules.ts):
+ * the sweep and reminder functions are written later; the local platform skips schedules
+ * whose function does not exist yet.
+ *
+ * The target receives `input` as its event, exactly (Scheduler adds no envelope). String
+ * values may use Scheduler's context attributes, replaced on every run:
+ * `<aws.scheduler.scheduled-time>` (ISO time of the slot), `<aws.scheduler.execution-id>`,
+ * `<aws.scheduler.schedule-arn>`, `<aws.scheduler.attempt-number>`.
+ */
+import type { RetryPolicy } from './rules.ts';
+
+export interface ScheduleSpec {
+  /** Unique; the deployed schedule is `pathcert-<stage>-<name>`. */
+  name: string;
+  description: string;
+  /**
+   * EventBridge syntax: `cron(minutes hours day-of-month month day-of-week year)` (one of
+   * day-of-month/day-of-week is `?`), `rate(n unit)` or `at(yyyy-mm-ddThh:mm:ss)`.
+   */
+  expression: string;
+  /** Time zone of the expression (IANA name). Only UTC is evaluated locally. */
+  timezone: 'UTC';
+  target: { function: string };
+  input: Record<string, unknown>;
+  /** OFF: the job runs at the slot, not somewhere in a window after it. */
+  flexibleTimeWindow: 'OFF';
+  retryPolicy: RetryPolicy;
+  deadLetterQueue: boolean;
+}
+
+/** What a scheduled function receives (from the inputs below). */
+export interface ScheduledInput {
+  job: string;
+  /** The slot this run is for (ISO 8601): the function computes "today" from it, not from its own clock. */
+  scheduledTime: string;
+}
+
+export const schedules: readonly ScheduleSpec[] = [
+  {
+    name: 'recertification-sweep',
+    description:
+      'Daily: finds certifications due for a reminder, whose renewal window opens or that expire, and publishes the events',
+    expression: 'cron(0 7 * * ? *)',
+    timezone: 'UTC',
+    target: { function: 'recertificationSweep' },
+    input: { job: 'recertification-sweep', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    flexibleTimeWindow: 'OFF',
+    // The sweep is idempotent per day, so a retried or repeated run does no harm.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
+  {
+    name: 'review-reminders',
+    description: 'Daily: reminds reviewers of reviews due soon or overdue',
+    // 16:00 UTC is early morning in California, where most reviewers are.
+    expression: 'cron(0 16 * * ? *)',
+    timezone: 'UTC',
+    target: { function: 'reviewReminders' },
+    input: { job: 'review-reminders', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    flexibleTimeWindow: 'OFF',
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
+];
+
+/** Every catalog function a schedule targets. */
+export function scheduleTargets(list: readonly ScheduleSpec[] = schedules): string[] {
+  return [...new Set(list.map((s) => s.target.function))];
+}

@@ -1,0 +1,196 @@
+/**
+ * pathcert's domain events: what happened, as EventBridge events on the stage's bus
+ * (source `pathcert`, detail-type = the event name). The producers (functions/lib/events.ts
+ * `publish`), the subscribers (`parseDomainEvent`), the local EventBridge server and the
+ * CDK rules all read these definitions.
+ *
+ * A detail carries ids and facts a subscriber needs to act (whom to tell, which record to
+ * load) and never narratives, scores or outcome counts: events are logged, archived and
+ * fanned out to consumers that must not receive sensitive content. A subscriber loads
+ * anything else from the table by id.
+ *
+ * Versioning: every detail has `version`. Adding an optional field keeps the version; a
+ * breaking change adds a new schema with the next version, producers switch once every
+ * subscriber accepts both, and the old schema is removed afterwards.
+ */
+import * as z from 'zod/mini';
+import type { ApplicationStatus } from '../functions/core/application-status.ts';
+import { levels } from '../functions/core/levels.ts';
+import { idSchema, isoDate, isoDateTime } from '../functions/lib/schemas.ts';
+
+export const EVENT_SOURCE = 'pathcert';
+
+/** A staff decision on an application (the decision statuses of functions/core/application-status.ts). */
+export const decisions = ['certified', 'revise_and_resubmit', 'not_yet'] as const satisfies readonly ApplicationStatus[];
+export type Decision = (typeof decisions)[number];
+
+const level = () => z.enum(levels);
+/** The `sub` claim of the person (Cognito or the dev issuer); opaque to events. */
+const personSub = () => z.string().check(z.minLength(1), z.maxLength(128));
+const v1 = () => z.literal(1);
+
+export const eventSchemas = {
+  /** A pathway team submitted an application (initial or renewal) for a level. */
+  ApplicationSubmitted: z.strictObject({
+    version: v1(),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    /** True when the application renews an existing certification. */
+    renewal: z.boolean(),
+    submittedBy: personSub(),
+    submittedAt: isoDateTime(),
+  }),
+  /** A reviewer was assigned to an application and owes a review by `dueOn`. */
+  ReviewerAssigned: z.strictObject({
+    version: v1(),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    reviewId: idSchema('review'),
+    reviewerSub: personSub(),
+    dueOn: isoDate(),
+  }),
+  /** A reviewer submitted their review (the scores stay in the table). */
+  ReviewSubmitted: z.strictObject({
+    version: v1(),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    reviewId: idSchema('review'),
+    reviewerSub: personSub(),
+    submittedAt: isoDateTime(),
+  }),
+  /** Staff decided an application. */
+  DecisionMade: z.strictObject({
+    version: v1(),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    decision: z.enum(decisions),
+    decidedBy: personSub(),
+    decidedAt: isoDateTime(),
+  }),
+  /** A certification was granted (after a `certified` decision). */
+  CertificationIssued: z.strictObject({
+    version: v1(),
+    certificationId: idSchema('certification'),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    issuedOn: isoDate(),
+    expiresOn: isoDate(),
+  }),
+  /** The daily sweep found a certification `daysBefore` days from expiry (one event per reminder step). */
+  CertificationExpiring: z.strictObject({
+    version: v1(),
+    certificationId: idSchema('certification'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    expiresOn: isoDate(),
+    daysBefore: z.int().check(z.minimum(0), z.maximum(3660)),
+  }),
+  /** A certification reached its expiry date without a renewal. */
+  CertificationExpired: z.strictObject({
+    version: v1(),
+    certificationId: idSchema('certification'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    expiredOn: isoDate(),
+  }),
+  /** The renewal window of a certification opened; the team may now apply to recertify. */
+  RenewalOpened: z.strictObject({
+    version: v1(),
+    certificationId: idSchema('certification'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    expiresOn: isoDate(),
+    /** The renewal application drafted for the team, when the sweep creates one. */
+    applicationId: z.optional(idSchema('application')),
+  }),
+} as const;
+
+export type DetailType = keyof typeof eventSchemas;
+export const detailTypes = Object.keys(eventSchemas) as DetailType[];
+
+export type EventDetail<K extends DetailType = DetailType> = z.infer<(typeof eventSchemas)[K]>;
+
+/** A domain event as a producer hands it to `publish`: the version is filled in. */
+export type DomainEventInput = {
+  [K in DetailType]: {
+    detailType: K;
+    detail: Omit<EventDetail<K>, 'version'> & { version?: EventDetail<K>['version'] };
+    /** ARNs or ids the event is about (EventBridge `resources`); optional. */
+    resources?: string[];
+  };
+}[DetailType];
+
+/** A validated domain event, narrowed by `detailType`. */
+export type DomainEvent = {
+  [K in DetailType]: { detailType: K; detail: EventDetail<K> };
+}[DetailType];
+
+/** The envelope EventBridge delivers to a rule's target. */
+export interface EventBridgeEnvelope<T extends string = string, D = unknown> {
+  version: '0';
+  id: string;
+  'detail-type': T;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: D;
+}
+
+export class InvalidDomainEventError extends Error {
+  constructor(
+    readonly detailType: string,
+    readonly issues: readonly { path: PropertyKey[]; code?: string; message: string }[],
+  ) {
+    const where = issues
+      .map((i) => `${i.path.map(String).join('.') || '(detail)'}: ${i.code ?? i.message}`)
+      .join('; ');
+    super(`Invalid ${detailType} event: ${where}`);
+    this.name = 'InvalidDomainEventError';
+  }
+}
+
+export function isDetailType(value: unknown): value is DetailType {
+  return typeof value === 'string' && Object.hasOwn(eventSchemas, value);
+}
+
+/** Validates a detail against its detail-type's schema; throws InvalidDomainEventError. */
+export function parseDetail<K extends DetailType>(detailType: K, detail: unknown): EventDetail<K> {
+  if (!isDetailType(detailType)) throw new InvalidDomainEventError(String(detailType), [{ path: [], message: 'unknown detail-type' }]);
+  const result = z.safeParse(eventSchemas[detailType], detail);
+  if (!result.success) throw new InvalidDomainEventError(detailType, result.error.issues);
+  return result.data as EventDetail<K>;
+}
+
+/** Fills in the version and validates: what `publish` sends. */
+export function buildDomainEvent(input: DomainEventInput): DomainEvent {
+  const detail = parseDetail(input.detailType, { version: 1, ...input.detail });
+  return { detailType: input.detailType, detail } as DomainEvent;
+}
+
+/**
+ * For subscribers: checks an EventBridge envelope is a pathcert domain event of a known
+ * detail-type and validates its detail. Throws InvalidDomainEventError otherwise.
+ */
+export function parseDomainEvent(envelope: unknown): DomainEvent & { id: string; time: string } {
+  const e = envelope as Partial<EventBridgeEnvelope> | null;
+  if (typeof e !== 'object' || e === null || e.source !== EVENT_SOURCE) {
+    throw new InvalidDomainEventError(String(e?.['detail-type']), [{ path: ['source'], message: `not ${EVENT_SOURCE}` }]);
+  }
+  const detailType = e['detail-type'];
+  if (!isDetailType(detailType)) {
+    throw new InvalidDomainEventError(String(detailType), [{ path: ['detail-type'], message: 'unknown detail-type' }]);
+  }
+  const detail = parseDetail(detailType, e.detail);
+  return { detailType, detail, id: String(e.id), time: String(e.time) } as DomainEvent & { id: string; time: string };
+}

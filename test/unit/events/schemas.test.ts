@@ -1,0 +1,129 @@
+/** Domain event schemas and the batching of functions/lib/events.ts. */
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { describe, expect, it } from 'vitest';
+import {
+  buildDomainEvent,
+  InvalidDomainEventError,
+  parseDomainEvent,
+  type DomainEventInput,
+} from '../../../events/schemas.ts';
+import { newId } from '../../../functions/core/ids.ts';
+import { batchEntries, entrySize, MAX_PUT_BYTES } from '../../../functions/lib/events.ts';
+
+const ids = {
+  applicationId: newId('application'),
+  pathwayId: newId('pathway'),
+  districtId: newId('district'),
+  certificationId: newId('certification'),
+};
+
+const certIds = { certificationId: ids.certificationId, pathwayId: ids.pathwayId, districtId: ids.districtId };
+
+const expiring: DomainEventInput = {
+  detailType: 'CertificationExpiring',
+  detail: { ...certIds, level: 'gold', expiresOn: '2026-06-15', daysBefore: 30 },
+};
+
+describe('buildDomainEvent', () => {
+  it('fills in version 1 and keeps the facts', () => {
+    const event = buildDomainEvent({
+      detailType: 'CertificationExpiring',
+      detail: { ...certIds, level: 'gold', expiresOn: '2026-06-15', daysBefore: 30 },
+    });
+    expect(event).toEqual({
+      detailType: 'CertificationExpiring',
+      detail: { version: 1, ...certIds, level: 'gold', expiresOn: '2026-06-15', daysBefore: 30 },
+    });
+  });
+
+  it('rejects unknown fields, so narratives and counts cannot slip into an event', () => {
+    expect(() => buildDomainEvent({ ...expiring, detail: { ...expiring.detail, narrative: 'Our students…' } as never })).toThrow(
+      InvalidDomainEventError,
+    );
+  });
+
+  it('rejects wrong ids, levels, dates and versions', () => {
+    const base = {
+      applicationId: ids.applicationId,
+      pathwayId: ids.pathwayId,
+      districtId: ids.districtId,
+      level: 'silver' as const,
+      decision: 'certified' as const,
+      decidedBy: 'staff-sub',
+      decidedAt: '2026-03-01T10:00:00.000Z',
+    };
+    expect(() => buildDomainEvent({ detailType: 'DecisionMade', detail: base })).not.toThrow();
+    for (const bad of [
+      { applicationId: ids.pathwayId },
+      { level: 'platinum' },
+      { decision: 'maybe' },
+      { decidedAt: 'yesterday' },
+      { version: 2 },
+    ]) {
+      expect(() => buildDomainEvent({ detailType: 'DecisionMade', detail: { ...base, ...bad } as never }), JSON.stringify(bad)).toThrow(
+        /Invalid DecisionMade event/,
+      );
+    }
+  });
+});
+
+describe('parseDomainEvent', () => {
+  const detail = {
+    version: 1,
+    applicationId: ids.applicationId,
+    pathwayId: ids.pathwayId,
+    reviewId: newId('review'),
+    reviewerSub: 'rev-1',
+    dueOn: '2026-03-15',
+  };
+  const envelope = {
+    version: '0',
+    id: 'e-1',
+    'detail-type': 'ReviewerAssigned',
+    source: 'pathcert',
+    account: '000000000000',
+    time: '2026-03-01T07:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+
+  it('narrows a valid envelope by detail-type', () => {
+    const event = parseDomainEvent(envelope);
+    expect(event.detailType).toBe('ReviewerAssigned');
+    if (event.detailType === 'ReviewerAssigned') expect(event.detail.reviewerSub).toBe('rev-1');
+    expect(event.id).toBe('e-1');
+  });
+
+  it('rejects foreign sources, unknown types and invalid details', () => {
+    expect(() => parseDomainEvent({ ...envelope, source: 'aws.s3' })).toThrow(InvalidDomainEventError);
+    expect(() => parseDomainEvent({ ...envelope, 'detail-type': 'Nope' })).toThrow(InvalidDomainEventError);
+    expect(() => parseDomainEvent({ ...envelope, detail: { ...detail, dueOn: 'soon' } })).toThrow(InvalidDomainEventError);
+  });
+});
+
+describe('batchEntries', () => {
+  const entry = (detailBytes: number): PutEventsRequestEntry => ({
+    Source: 'pathcert',
+    DetailType: 'X',
+    Detail: `{"p":"${'x'.repeat(detailBytes - 8)}"}`,
+    Time: new Date(0),
+  });
+
+  it('puts at most 10 entries in a request', () => {
+    const batches = batchEntries(Array.from({ length: 23 }, () => entry(100)));
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 3]);
+  });
+
+  it('keeps each request within 256 KB as EventBridge counts it', () => {
+    expect(entrySize(entry(100))).toBe(14 + 8 + 1 + 100);
+    const big = entry(100_000);
+    const batches = batchEntries([big, big, big, entry(10)]);
+    expect(batches.map((b) => b.length)).toEqual([2, 2]);
+    for (const b of batches) expect(b.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(MAX_PUT_BYTES);
+  });
+
+  it('refuses an entry larger than a whole request', () => {
+    expect(() => batchEntries([entry(MAX_PUT_BYTES)])).toThrow(/at most/);
+  });
+});
