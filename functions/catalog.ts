@@ -13,6 +13,15 @@ export interface FunctionGrants {
   startReview?: boolean;
   /** May answer task tokens and read executions of the review state machine. */
   reviewTaskResults?: boolean;
+  /** May put domain events (events/schemas.ts) on the stage's bus. */
+  events?: boolean;
+}
+
+/** Which evidence-bucket notifications invoke an `s3`-triggered function. */
+export interface S3Trigger {
+  /** Only objects whose key starts with this (a plain prefix ending in `/`). */
+  prefix: string;
+  events: readonly 's3:ObjectCreated:*'[];
 }
 
 export interface FunctionSpec {
@@ -20,6 +29,8 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   trigger: 'http' | 'pipeline' | 's3' | 'schedule' | 'event';
+  /** Required for trigger 's3': the bucket notification (CDK) and the local S3's delivery filter. */
+  s3?: S3Trigger;
   memoryMb: number;
   timeoutSeconds: number;
   grants: FunctionGrants;
@@ -33,6 +44,54 @@ export const functionCatalog = {
     memoryMb: 256,
     timeoutSeconds: 5,
     grants: {},
+  },
+  registry: {
+    entry: 'functions/api/registry/handler.ts',
+    description: 'Districts, schools and pathways: create, read, edit, lists by name',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
+  },
+  people: {
+    entry: 'functions/api/people/handler.ts',
+    description: 'The caller (/me), memberships and invitations of pathways and districts',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
+  },
+  directory: {
+    entry: 'functions/api/directory/handler.ts',
+    description: 'The public directory of certified pathways',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'read' },
+  },
+  audit: {
+    entry: 'functions/api/audit/handler.ts',
+    description: 'Audit trails of pathways, districts and frameworks',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'read' },
+  },
+  frameworks: {
+    entry: 'functions/api/frameworks/handler.ts',
+    description: 'Standards framework versions: list, read whole, create and edit drafts, publish',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
+  },
+  applications: {
+    entry: 'functions/api/applications/handler.ts',
+    description: 'Applications: open, responses with per-response versions, submit, withdraw, lists and the staff queue',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

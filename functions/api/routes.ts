@@ -3,6 +3,20 @@
  * entry, the local HTTP API serves the same list, and /openapi.json documents it.
  */
 import type { RouteSpec } from '../lib/route.ts';
+import { applicationRoutes } from './applications/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { frameworkRoutes } from './frameworks/routes.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { registryRoutes } from './registry/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 
-export const apiRoutes: readonly RouteSpec[] = [...systemRoutes];
+export const apiRoutes: readonly RouteSpec[] = [
+  ...systemRoutes,
+  ...frameworkRoutes,
+  ...applicationRoutes,
+  ...registryRoutes,
+  ...peopleRoutes,
+  ...directoryRoutes,
+  ...auditRoutes,
+];

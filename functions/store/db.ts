@@ -10,6 +10,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Key, Partition } from './keys.ts';
@@ -130,7 +131,11 @@ export async function transact(items: TransactItem[], clientRequestToken?: strin
   } catch (error) {
     const e = error as { name?: string; CancellationReasons?: { Code?: string; Item?: Item }[] };
     if (e.name === 'TransactionCanceledException' && e.CancellationReasons) {
-      const reasons = e.CancellationReasons.map((r) => ({ code: r.Code, item: r.Item }));
+      // The document client leaves cancellation items in DynamoDB's wire form; callers want plain values.
+      const reasons = e.CancellationReasons.map((r) => ({
+        code: r.Code,
+        item: r.Item ? (unmarshall(r.Item as Parameters<typeof unmarshall>[0]) as Item) : undefined,
+      }));
       // A conflict with another transaction is transient: surface it as the SDK error so callers retry or answer 503.
       if (reasons.some((r) => r.code === 'TransactionConflict') && !reasons.some((r) => r.code === 'ConditionalCheckFailed')) {
         throw error;

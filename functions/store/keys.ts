@@ -34,6 +34,36 @@
  * |22 | an entity's audit events in time order         | table | PK=AUDIT#<scope>, SK ascending                         |
  * |23 | an idempotent request's first answer           | table | PK=IDEMPOTENCY#<sub>#<key>, SK=IDEMPOTENCY             |
  * |24 | a person by email (unique)                     | table | PK=EMAIL#<email>, SK=EMAIL                             |
+ * |25 | a district's pending invitations               | table | PK=DISTRICT#<d>, SK begins_with INVITE#                |
+ * |26 | published framework versions, highest first    | GSI4  | GSI4PK=PUBLISHED_FRAMEWORKS, GSI4SK descending         |
+ * |27 | a pathway's certifications, newest first       | table | PK=PATHWAY#<p>, SK begins_with CERT#, descending       |
+ * |28 | an evidence item with all its versions         | table | PK=EVIDENCE#<e> (SK=ITEM, SK=V#<000001>, ...)          |
+ * |29 | a pathway's evidence library by title          | GSI1  | GSI1PK=PATHWAY#<p>#EVIDENCE                            |
+ * |30 | declared uploads by deadline (expiry sweep)    | GSI3  | GSI3PK=UPLOADS#DECLARED, GSI3SK ascending (sparse)     |
+ * |31 | the evidence versions an application froze     | table | PK=APP#<a>#EVIDENCE, SK=FROZEN                         |
+ * |32 | staff resources by title                       | GSI2  | GSI2PK=RESOURCES                                       |
+ * |33 | a resource with all its versions               | table | PK=RESOURCE#<r> (SK=ITEM, SK=V#<000001>, ...)          |
+ * |34 | an evidence export; an application's exports   | table | PK=EXPORT#<x>, SK=EXPORT; GSI1PK=APP#<a>#EXPORTS       |
+ * |40 | a review round: seats, reviews, decision, snapshot | table | PK=APP#<a>, SK begins_with ROUND#<nnnn>               |
+ * |41 | staff review queue: rounds by stage, oldest     | GSI3  | GSI3PK=REVIEWSTAGE#<stage>, GSI3SK ascending           |
+ * |42 | open reviews by due date (reminders, lateness)  | GSI3  | GSI3PK=REVIEWS#DUE, GSI3SK <= date (sparse)            |
+ * |43 | submitted reviews in time order (calibration)   | GSI2  | GSI2PK=REVIEWS#SUBMITTED, GSI2SK ascending             |
+ * |44 | a reviewer's profile (conflicts, load, dates)   | table | PK=PERSON#<sub>, SK=REVIEWER                           |
+ * |45 | the reviewer pool by name                       | GSI2  | GSI2PK=REVIEWERS                                       |
+ * |46 | an application's message thread, in time order  | table | PK=APP#<a>, SK begins_with MSG#                        |
+ * |47 | an application's virtual review sessions        | table | PK=APP#<a>, SK begins_with SESSION#                    |
+ * |48 | a person's in-app notifications, newest first   | table | PK=INBOX#<sub> (staff: INBOX#STAFF), SK descending     |
+ * |49 | certifications by expiry date (sweep)           | GSI3  | GSI3PK=CERTS#EXPIRY, GSI3SK <= date (sparse: active)   |
+ * |70 | outcome report of a submission (immutable)      | table | PK=OUTSUB#<submission>, SK=REPORT#<entity>             |
+ * |71 | a district's current outcome submission, by year | table | PK=DISTRICT#<d>, SK=OUTCOMES#<year> (pointer)         |
+ * |72 | the current submissions of a school year        | GSI2  | GSI2PK=OUTCOMES#<year>, GSI2SK=<districtId>            |
+ * |73 | an entity's precomputed outcome views, by year  | table | PK=OUTCOMES#<KIND>#<id> or OUTCOMES#NETWORK, SK=YEAR#|
+ * |74 | every precomputed view of a school year         | GSI1  | GSI1PK=OUTVIEWS#<year>, GSI1SK=<entity>                |
+ * |75 | a school year's recompute state (generation)    | table | PK=OUTCOMES#YEAR#<year>, SK=STATE                      |
+ * |76 | network progress: current and by calendar year  | table | PK=NETWORK#PROGRESS (SK=CURRENT, SK=YEAR#<yyyy>)       |
+ * |77 | an outcome CSV upload and its errors            | table | PK=OUTUPLOAD#<u> (SK=UPLOAD, SK=ERR#<000001>...)       |
+ * |78 | a pathway's work-based learning partners        | table | PK=PATHWAY#<p>, SK begins_with PARTNER#                |
+ * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
  */
 import type { IndexName } from './table.ts';
 
@@ -52,6 +82,20 @@ export function sortName(name: string): string {
 }
 
 const byName = (name: string, id: string) => `${sortName(name)}#${id}`;
+
+/**
+ * A framework version (`2026.1`, dotted numbers of up to 6 digits, up to 3 parts) as a
+ * string that sorts like the numbers: each part zero-padded, missing parts as zero, so
+ * `2026.10` sorts after `2026.9` and `2026` equals `2026.0`.
+ */
+export function versionSortKey(version: string): string {
+  const parts = version.split('.');
+  while (parts.length < 3) parts.push('0');
+  return parts.map((p) => p.padStart(6, '0')).join('.');
+}
+
+/** `ROUND#0001`: rounds sort by number and one round's items share the prefix. */
+const roundPrefix = (round: number) => `ROUND#${String(round).padStart(4, '0')}`;
 
 export const keys = {
   district: (id: string): Key => ({ PK: `DISTRICT#${id}`, SK: 'DISTRICT' }),
@@ -93,6 +137,7 @@ export const keys = {
 
   invitation: (pathwayId: string, invitationId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `INVITE#${invitationId}` }),
   invitationPrefix: 'INVITE#',
+  districtInvitation: (districtId: string, invitationId: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `INVITE#${invitationId}` }),
   invitationIndexes: (email: string, createdAt: string, invitationId: string): IndexKeys => ({
     GSI2PK: `INVITEE#${email.toLowerCase()}`,
     GSI2SK: `${createdAt}#${invitationId}`,
@@ -100,6 +145,11 @@ export const keys = {
 
   framework: (id: string): Key => ({ PK: `FRAMEWORK#${id}`, SK: 'FRAMEWORK' }),
   frameworkIndexes: (id: string, createdAt: string): IndexKeys => ({ GSI2PK: 'FRAMEWORKS', GSI2SK: `${createdAt}#${id}` }),
+  /** Sparse: only published versions carry it, sorted by version number (see versionSortKey). */
+  publishedFrameworkIndexes: (id: string, version: string): IndexKeys => ({
+    GSI4PK: 'PUBLISHED_FRAMEWORKS',
+    GSI4SK: `${versionSortKey(version)}#${id}`,
+  }),
 
   application: (id: string): Key => ({ PK: `APP#${id}`, SK: 'APP' }),
   applicationPartition: (id: string) => `APP#${id}`,
@@ -112,6 +162,12 @@ export const keys = {
     GSI3SK: `${a.queuedAt}#${a.id}`,
   }),
   openApplication: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'OPENAPP' }),
+  /** A certification the pathway was granted; kept after expiry so renewal knows what lapsed. */
+  certification: (pathwayId: string, issuedAt: string, certificationId: string): Key => ({
+    PK: `PATHWAY#${pathwayId}`,
+    SK: `CERT#${issuedAt}#${certificationId}`,
+  }),
+  certificationPrefix: 'CERT#',
 
   assignment: (sub: string, applicationId: string): Key => ({ PK: `PERSON#${sub}`, SK: `ASSIGN#${applicationId}` }),
   assignmentPrefix: 'ASSIGN#',
@@ -125,6 +181,102 @@ export const keys = {
   }),
 
   idempotency: (sub: string, key: string): Key => ({ PK: `IDEMPOTENCY#${sub}#${key}`, SK: 'IDEMPOTENCY' }),
+
+  // Evidence (issue 4): an item and its versions share a partition, so one Query reads both.
+  evidenceItem: (evidenceId: string): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'ITEM' }),
+  evidencePartition: (evidenceId: string) => `EVIDENCE#${evidenceId}`,
+  /** Zero-padded so versions sort numerically (core/evidence/object-keys.ts caps them at 6 digits). */
+  evidenceVersion: (evidenceId: string, version: number): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: `V#${String(version).padStart(6, '0')}` }),
+  versionPrefix: 'V#',
+  evidenceItemIndexes: (e: { evidenceId: string; pathwayId: string; title: string }): IndexKeys => ({
+    GSI1PK: `PATHWAY#${e.pathwayId}#EVIDENCE`,
+    GSI1SK: byName(e.title, e.evidenceId),
+  }),
+  /** Sparse: only while a version (of evidence or a resource) waits for its upload. */
+  declaredUploadIndexes: (expiresAt: string, ownerId: string, version: number): IndexKeys => ({
+    GSI3PK: 'UPLOADS#DECLARED',
+    GSI3SK: `${expiresAt}#${ownerId}#${version}`,
+  }),
+  applicationEvidence: (applicationId: string): Key => ({ PK: `APP#${applicationId}#EVIDENCE`, SK: 'FROZEN' }),
+  resourceItem: (resourceId: string): Key => ({ PK: `RESOURCE#${resourceId}`, SK: 'ITEM' }),
+  resourcePartition: (resourceId: string) => `RESOURCE#${resourceId}`,
+  resourceVersion: (resourceId: string, version: number): Key => ({ PK: `RESOURCE#${resourceId}`, SK: `V#${String(version).padStart(6, '0')}` }),
+  resourceIndexes: (r: { resourceId: string; title: string }): IndexKeys => ({ GSI2PK: 'RESOURCES', GSI2SK: byName(r.title, r.resourceId) }),
+  evidenceExport: (exportId: string): Key => ({ PK: `EXPORT#${exportId}`, SK: 'EXPORT' }),
+  evidenceExportIndexes: (applicationId: string, createdAt: string, exportId: string): IndexKeys => ({
+    GSI1PK: `APP#${applicationId}#EXPORTS`,
+    GSI1SK: `${createdAt}#${exportId}`,
+  }),
+
+  // Review pipeline (issue 5). A round is one submission's review: everything of it shares
+  // the prefix ROUND#<nnnn> in the application's partition, so one Query reads it whole.
+  reviewRound: (applicationId: string, round: number): Key => ({ PK: `APP#${applicationId}`, SK: roundPrefix(round) }),
+  roundPrefix: (round: number) => roundPrefix(round),
+  reviewSeat: (applicationId: string, round: number, seat: number): Key => ({
+    PK: `APP#${applicationId}`,
+    SK: `${roundPrefix(round)}#SEAT#${String(seat).padStart(2, '0')}`,
+  }),
+  review: (applicationId: string, round: number, reviewId: string): Key => ({
+    PK: `APP#${applicationId}`,
+    SK: `${roundPrefix(round)}#REVIEW#${reviewId}`,
+  }),
+  reviewDecision: (applicationId: string, round: number): Key => ({ PK: `APP#${applicationId}`, SK: `${roundPrefix(round)}#DECISION` }),
+  submissionSnapshot: (applicationId: string, round: number, criterionId: string): Key => ({
+    PK: `APP#${applicationId}`,
+    SK: `${roundPrefix(round)}#SNAP#${criterionId}`,
+  }),
+  /** The staff queue position of a round (its stage and since when). */
+  reviewStageIndexes: (stage: string, since: string, applicationId: string): IndexKeys => ({
+    GSI3PK: `REVIEWSTAGE#${stage}`,
+    GSI3SK: `${since}#${applicationId}`,
+  }),
+  /** Sparse: only while something (a reminder, the lateness rule) may still be due. */
+  reviewDueIndexes: (dueAt: string, reviewId: string): IndexKeys => ({ GSI3PK: 'REVIEWS#DUE', GSI3SK: `${dueAt}#${reviewId}` }),
+  submittedReviewIndexes: (submittedAt: string, reviewId: string): IndexKeys => ({
+    GSI2PK: 'REVIEWS#SUBMITTED',
+    GSI2SK: `${submittedAt}#${reviewId}`,
+  }),
+  reviewer: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'REVIEWER' }),
+  reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({ GSI2PK: 'REVIEWERS', GSI2SK: byName(r.name ?? '', r.sub) }),
+  message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
+  messagePrefix: 'MSG#',
+  threadSettings: (applicationId: string): Key => ({ PK: `APP#${applicationId}`, SK: 'THREAD' }),
+  reviewSession: (applicationId: string, sessionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
+  /** In-app notifications of one person; staff share the STAFF inbox. Kept out of PERSON# so access loads stay one small Query. */
+  inboxPartition: (sub: string) => `INBOX#${sub}`,
+  inboxItem: (sub: string, at: string, id: string): Key => ({ PK: `INBOX#${sub}`, SK: `${at}#${id}` }),
+  staffInbox: 'STAFF',
+  /** Sparse: only while the sweep still has something to do for the certification (core/recertification/notices.ts needsSweep). */
+  certificationExpiryIndexes: (expiresOn: string, certificationId: string): IndexKeys => ({
+    GSI3PK: 'CERTS#EXPIRY',
+    GSI3SK: `${expiresOn}#${certificationId}`,
+  }),
+
+  // Outcome data (issue 7): see store/outcomes.ts for why submissions are immutable items
+  // behind a per-district-and-year pointer, and why reads use precomputed views.
+  outcomeSubmissionPartition: (submissionId: string) => `OUTSUB#${submissionId}`,
+  outcomeReport: (submissionId: string, entityKey: string): Key => ({ PK: `OUTSUB#${submissionId}`, SK: `REPORT#${entityKey}` }),
+  outcomeCurrent: (districtId: string, schoolYear: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `OUTCOMES#${schoolYear}` }),
+  outcomeCurrentIndexes: (districtId: string, schoolYear: string): IndexKeys => ({ GSI2PK: `OUTCOMES#${schoolYear}`, GSI2SK: districtId }),
+  outcomeViewPartition: (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }) =>
+    entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`,
+  outcomeView: (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }, schoolYear: string): Key => ({
+    PK: entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`,
+    SK: `YEAR#${schoolYear}`,
+  }),
+  outcomeViewIndexes: (schoolYear: string, entityKey: string): IndexKeys => ({ GSI1PK: `OUTVIEWS#${schoolYear}`, GSI1SK: entityKey }),
+  outcomeYearState: (schoolYear: string): Key => ({ PK: `OUTCOMES#YEAR#${schoolYear}`, SK: 'STATE' }),
+  networkProgressPartition: 'NETWORK#PROGRESS',
+  networkProgress: (): Key => ({ PK: 'NETWORK#PROGRESS', SK: 'CURRENT' }),
+  networkProgressYear: (year: number): Key => ({ PK: 'NETWORK#PROGRESS', SK: `YEAR#${year}` }),
+  outcomeUpload: (uploadId: string): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: 'UPLOAD' }),
+  outcomeUploadPartition: (uploadId: string) => `OUTUPLOAD#${uploadId}`,
+  outcomeUploadError: (uploadId: string, n: number): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: `ERR#${String(n).padStart(6, '0')}` }),
+  outcomeUploadErrorPrefix: 'ERR#',
+  partner: (pathwayId: string, partnerId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PARTNER#${partnerId}` }),
+  partnerPrefix: 'PARTNER#',
+  partnerIndexes: (createdAt: string, partnerId: string): IndexKeys => ({ GSI3PK: 'PARTNERS', GSI3SK: `${createdAt}#${partnerId}` }),
 } as const;
 
 /** Partition values of the list patterns, by index, for queries and cursor checks. */
@@ -139,8 +291,23 @@ export const partitions = {
   districtMembers: (d: string) => ({ index: 'GSI1' as IndexName, value: `DISTRICT#${d}#MEMBERS` }),
   invitee: (email: string) => ({ index: 'GSI2' as IndexName, value: `INVITEE#${email.toLowerCase()}` }),
   frameworks: { index: 'GSI2' as IndexName, value: 'FRAMEWORKS' },
+  publishedFrameworks: { index: 'GSI4' as IndexName, value: 'PUBLISHED_FRAMEWORKS' },
   pathwayApplications: (p: string) => ({ index: 'GSI1' as IndexName, value: `PATHWAY#${p}#APPS` }),
   applicationsByStatus: (status: string) => ({ index: 'GSI3' as IndexName, value: `APPSTATUS#${status}` }),
+  pathwayEvidence: (p: string) => ({ index: 'GSI1' as IndexName, value: `PATHWAY#${p}#EVIDENCE` }),
+  declaredUploads: { index: 'GSI3' as IndexName, value: 'UPLOADS#DECLARED' },
+  resources: { index: 'GSI2' as IndexName, value: 'RESOURCES' },
+  applicationExports: (a: string) => ({ index: 'GSI1' as IndexName, value: `APP#${a}#EXPORTS` }),
+  reviewStage: (stage: string) => ({ index: 'GSI3' as IndexName, value: `REVIEWSTAGE#${stage}` }),
+  reviewsDue: { index: 'GSI3' as IndexName, value: 'REVIEWS#DUE' },
+  submittedReviews: { index: 'GSI2' as IndexName, value: 'REVIEWS#SUBMITTED' },
+  reviewers: { index: 'GSI2' as IndexName, value: 'REVIEWERS' },
+  certificationsByExpiry: { index: 'GSI3' as IndexName, value: 'CERTS#EXPIRY' },
+  outcomeSubmissionsOfYear: (year: string) => ({ index: 'GSI2' as IndexName, value: `OUTCOMES#${year}` }),
+  outcomeViewsOfYear: (year: string) => ({ index: 'GSI1' as IndexName, value: `OUTVIEWS#${year}` }),
+  partners: { index: 'GSI3' as IndexName, value: 'PARTNERS' },
+  pathwayPartners: (p: string) => ({ value: `PATHWAY#${p}` }),
+  outcomeUploadErrors: (u: string) => ({ value: `OUTUPLOAD#${u}` }),
 } as const;
 
 export type Partition = { index?: IndexName; value: string };

@@ -1,0 +1,190 @@
+/**
+ * The certification journey: a pathway opens an application for a target, its team writes
+ * a response per criterion of the pinned framework, the lead submits. Staff work the
+ * queue; reviewers see the applications assigned to them.
+ */
+import * as z from 'zod/mini';
+import { applicationStatuses } from '../../core/application-status.ts';
+import { NARRATIVE_MAX_CHARS } from '../../core/completeness.ts';
+import { evidenceKinds } from '../../core/framework.ts';
+import { applicationTargets, levels } from '../../core/levels.ts';
+import { route } from '../../lib/route.ts';
+import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+
+/** A criterion id as frameworks define them (`RA-1.2`); checked before any lookup. */
+export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
+export const MAX_EVIDENCE_PER_RESPONSE = 20;
+
+const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
+const status = z.enum(applicationStatuses);
+const target = z.enum(applicationTargets);
+
+const actor = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
+
+const application = z.object({
+  id: z.string(),
+  pathwayId: z.string(),
+  districtId: z.string(),
+  schoolId: z.string(),
+  pathwayName: z.string(),
+  target,
+  level: z.enum(levels),
+  renewal: z.boolean(),
+  frameworkId: z.string(),
+  frameworkVersion: z.string(),
+  status,
+  /** The ETag: send it as If-Match to submit or withdraw. */
+  version: z.number(),
+  submissionNumber: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  statusChangedAt: z.string(),
+  queuedAt: z.string(),
+  submittedAt: z.optional(z.string()),
+  withdrawnAt: z.optional(z.string()),
+  createdBy: actor,
+});
+
+const evidenceRef = z.strictObject({
+  evidenceId: idSchema('evidence'),
+  /** The cited version of the evidence item; absent = its latest version. */
+  version: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+  kind: z.optional(z.enum(evidenceKinds)),
+});
+
+const response = z.object({
+  applicationId: z.string(),
+  criterionId: z.string(),
+  narrative: z.string(),
+  evidence: z.array(evidenceRef),
+  /** The ETag of this response. */
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  updatedBy: actor,
+});
+
+export const openApplicationRoute = route({
+  id: 'openApplication',
+  method: 'POST',
+  path: '/pathways/{pathwayId}/applications',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'Open an application (pathway lead, staff)',
+  description:
+    'Candidacy first; silver requires candidacy; gold requires silver; renewal within the renewal window or after expiry. One open application per pathway (409). Failing rules answer 422 listing every reason. Pins `frameworkId` (default: the published version with the highest version number).',
+  tags: ['Applications'],
+  params: pathwayParams,
+  body: z.strictObject({ target, frameworkId: z.optional(idSchema('framework')) }),
+  response: application,
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listPathwayApplicationsRoute = route({
+  id: 'listPathwayApplications',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/applications',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: "A pathway's applications, newest first",
+  tags: ['Applications'],
+  params: pathwayParams,
+  query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
+  response: pageOf(application),
+});
+
+export const listApplicationsRoute = route({
+  id: 'listApplications',
+  method: 'GET',
+  path: '/applications',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'The staff queue (by status, oldest first), or a reviewer\u2019s assigned applications',
+  description:
+    'Staff: applications in `status` (default submitted), longest waiting first. Reviewers: the applications they are assigned to while the assignment is active (optionally filtered by status). Others: 403.',
+  tags: ['Applications'],
+  query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
+  response: pageOf(application),
+});
+
+export const getApplicationRoute = route({
+  id: 'getApplication',
+  method: 'GET',
+  path: '/applications/{applicationId}',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'An application with all its responses (one Query)',
+  description: 'Responses exist only for criteria written at least once; a missing one has version 0.',
+  tags: ['Applications'],
+  params: applicationParams,
+  response: z.object({ ...application.shape, responses: z.array(response) }),
+});
+
+export const putResponseRoute = route({
+  id: 'putApplicationResponse',
+  method: 'PUT',
+  path: '/applications/{applicationId}/responses/{criterionId}',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'Write the response to one criterion (pathway lead and members, while draft or revise and resubmit)',
+  description:
+    'Optimistic concurrency per response: `If-Match: "<version>"` (or `version` in the body) with the version you edited; to create the first version send `If-None-Match: *` or version 0. A stale version answers 412 with `currentVersion` and `current` (the response as it is now). 201 when created, 200 when replaced. An unknown criterion is 404; one not assessed at the application\u2019s level is 422. Evidence ids are typed references; they are checked against evidence items once those exist.',
+  tags: ['Applications'],
+  params: z.strictObject({
+    applicationId: idSchema('application'),
+    criterionId: z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' })),
+  }),
+  body: z.strictObject({
+    narrative: z.string().check(z.maxLength(NARRATIVE_MAX_CHARS)),
+    evidence: z.optional(
+      z.array(evidenceRef).check(
+        z.maxLength(MAX_EVIDENCE_PER_RESPONSE),
+        z.refine((refs) => new Set(refs.map((r) => `${r.evidenceId}@${r.version ?? ''}`)).size === refs.length, { error: 'cites the same evidence twice' }),
+      ),
+    ),
+    version: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000))),
+  }),
+  response,
+  ifMatch: true,
+});
+
+export const submitApplicationRoute = route({
+  id: 'submitApplication',
+  method: 'POST',
+  path: '/applications/{applicationId}/submit',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'Submit (pathway lead only)',
+  description:
+    'Checks completeness for the level against the pinned framework: 422 lists every gap as an `errors` entry with field `responses.<criterionId>`. Needs If-Match with the application version; accepts Idempotency-Key.',
+  tags: ['Applications'],
+  params: applicationParams,
+  response: application,
+  idempotent: true,
+  ifMatch: true,
+});
+
+export const withdrawApplicationRoute = route({
+  id: 'withdrawApplication',
+  method: 'POST',
+  path: '/applications/{applicationId}/withdraw',
+  fn: 'applications',
+  auth: 'jwt',
+  summary: 'Withdraw (pathway lead, staff); frees the pathway to open another application',
+  tags: ['Applications'],
+  params: applicationParams,
+  response: application,
+  ifMatch: true,
+});
+
+export const applicationRoutes = [
+  openApplicationRoute,
+  listPathwayApplicationsRoute,
+  listApplicationsRoute,
+  getApplicationRoute,
+  putResponseRoute,
+  submitApplicationRoute,
+  withdrawApplicationRoute,
+];

@@ -1,0 +1,233 @@
+/**
+ * People routes: /me, invitations and memberships. Management actions are authorized on
+ * the pathway or district they concern (membership.* / district.membership.*); the
+ * invitee's own actions are authorized by the token's verified email address.
+ */
+import { newId } from '../../core/ids.ts';
+import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
+import type { Principal } from '../../lib/principal.ts';
+import { problems } from '../../lib/problem.ts';
+import type { RouteSpec } from '../../lib/route.ts';
+import { idempotent } from '../../store/idempotency.ts';
+import { keys } from '../../store/keys.ts';
+import * as people from '../../store/people.ts';
+import * as registry from '../../store/registry.ts';
+import { districtTarget, pathwayTarget } from '../registry/targets.ts';
+import { checkVersion, creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
+import * as r from './routes.ts';
+
+async function loadPathway(id: string) {
+  const p = await registry.getPathway(id);
+  if (!p) throw problems.notFound('pathway');
+  return p;
+}
+
+async function loadDistrict(id: string) {
+  const d = await registry.getDistrict(id);
+  if (!d) throw problems.notFound('district');
+  return d;
+}
+
+/** The caller's email, only when the identity provider verified it. */
+function verifiedEmail(req: HttpRequest<RouteSpec>): string {
+  const claims = (req.event.requestContext.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  if (!req.principal?.email || !verified) throw problems.forbidden('Your sign-in has no verified email address, so no invitation can be matched to you.');
+  return req.principal.email;
+}
+
+const pending = (inv: people.Invitation) => inv.status === 'pending';
+
+/**
+ * Creates an invitation, unless the address already has a pending one here (answered
+ * as is) or already belongs to the team (409).
+ */
+async function invite(
+  req: HttpRequest<RouteSpec>,
+  spec: RouteSpec,
+  scope: people.InvitationScope,
+  body: { email: string; role: people.Invitation['role'] },
+  location: (id: string) => string,
+) {
+  const principal = req.principal as Principal;
+  return idempotent(creationContext(req, spec), async (record) => {
+    const existing = await people.findPendingInvitation(scope, body.email);
+    if (existing) {
+      if (existing.role !== body.role) {
+        throw problems.conflict(`${body.email} already has a pending invitation as ${existing.role}; revoke it first.`, {
+          code: 'invitation_pending',
+          invitationId: existing.id,
+        });
+      }
+      return { status: 200, body: existing, headers: { location: location(existing.id) } };
+    }
+    const sub = await people.subjectForEmailAddress(body.email);
+    if (sub) {
+      const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
+      const member = await people.getMembership(key, true);
+      if (member && (member.role === body.role || member.role === 'lead')) {
+        throw problems.conflict(`${body.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, { code: 'already_member' });
+      }
+    }
+    const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), people.actorOf(principal));
+    const result = { status: 201, body: inv, headers: { location: location(inv.id) } };
+    await people.createInvitation(inv, record(result));
+    return result;
+  });
+}
+
+function membershipView(m: people.StoredMembership) {
+  return people.memberView(m);
+}
+
+export const handler = httpHandler([
+  // The caller ---------------------------------------------------------------------------
+  implement(r.getMe, async (req) => {
+    const profile = await people.ensureProfile(req.principal);
+    const { memberships, assignments } = await people.readPerson(req.principal.sub);
+    const names = await registry.batchGet([
+      ...memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
+      ...memberships.map((m) => keys.district(m.districtId)),
+    ]);
+    const nameOf = new Map(names.map((i) => [String(i.id), String(i.name)]));
+    return {
+      body: {
+        sub: req.principal.sub,
+        ...(profile.email ? { email: profile.email } : {}),
+        ...(profile.name ? { name: profile.name } : {}),
+        groups: req.principal.groups,
+        createdAt: profile.createdAt,
+        memberships: memberships.map((m) => ({
+          kind: m.kind,
+          role: m.role,
+          districtId: m.districtId,
+          districtName: nameOf.get(m.districtId),
+          ...(m.kind === 'pathway' ? { schoolId: m.schoolId, pathwayId: m.pathwayId, pathwayName: nameOf.get(m.pathwayId) } : {}),
+          since: m.since,
+        })),
+        assignments: { active: assignments.filter((a) => a.active).length, total: assignments.length },
+      },
+    };
+  }),
+
+  implement(r.listMyInvitations, async (req) => {
+    const email = verifiedEmail(req);
+    const items = (await people.invitationsForEmail(email)).filter(pending);
+    return { body: { items } };
+  }),
+
+  implement(r.acceptInvitation, async (req) => {
+    const email = verifiedEmail(req);
+    // Found through the caller's own address: an invitation to anyone else is simply not there.
+    const found = (await people.invitationsForEmail(email)).find((i) => i.id === req.params.invitationId);
+    if (!found) throw problems.notFound('invitation');
+    const invitation = await people.getInvitation(people.invitationKey(found));
+    if (!invitation) throw problems.notFound('invitation');
+    await people.ensureProfile(req.principal);
+    const membership = await people.acceptInvitation(invitation, req.principal);
+    const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
+    return { body: { invitation: after, membership: membershipView(membership) } };
+  }),
+
+  // Pathway teams ------------------------------------------------------------------------
+  implement(r.createPathwayInvitation, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    const scope: people.InvitationScope = {
+      kind: 'pathway',
+      pathwayId: p.id,
+      pathwayName: p.name,
+      schoolId: p.schoolId,
+      districtId: p.districtId,
+      districtName: p.districtName,
+    };
+    return invite(req as HttpRequest<RouteSpec>, r.createPathwayInvitation, scope, req.body, (id) => `/pathways/${p.id}/invitations/${id}`);
+  }),
+
+  implement(r.listPathwayInvitations, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    return { body: await people.listInvitations({ kind: 'pathway', pathwayId: p.id }, req.query.limit, req.query.cursor) };
+  }),
+
+  implement(r.getPathwayInvitation, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    const inv = await people.getInvitation(keys.invitation(p.id, req.params.invitationId));
+    if (!inv) throw problems.notFound('invitation');
+    return { body: inv };
+  }),
+
+  implement(r.revokePathwayInvitation, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    const inv = await people.getInvitation(keys.invitation(p.id, req.params.invitationId));
+    if (!inv) throw problems.notFound('invitation');
+    await people.revokeInvitation(inv, people.actorOf(req.principal));
+    return { status: 204 };
+  }),
+
+  implement(r.listPathwayMembers, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.read', pathwayTarget(p), 'pathway');
+    return { body: await people.listPathwayMembers(p.id, req.query.limit, req.query.cursor) };
+  }),
+
+  implement(r.updatePathwayMember, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    const m = await people.getMembership(keys.pathwayMembership(req.params.personSub, p.id), true);
+    if (!m || m.kind !== 'pathway') throw problems.notFound('member');
+    const expected = expectedVersion(req.headers, req.body.version);
+    checkVersion(m.version, expected);
+    const after = await people.changePathwayRole(m, expected, req.body.role, people.actorOf(req.principal));
+    return { body: membershipView(after), headers: etag(after.version) };
+  }),
+
+  implement(r.removePathwayMember, async (req) => {
+    const p = await loadPathway(req.params.pathwayId);
+    authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
+    const m = await people.getMembership(keys.pathwayMembership(req.params.personSub, p.id), true);
+    if (!m) throw problems.notFound('member');
+    await people.removeMembership(m, people.actorOf(req.principal));
+    return { status: 204 };
+  }),
+
+  // District contacts --------------------------------------------------------------------
+  implement(r.createDistrictInvitation, async (req) => {
+    const d = await loadDistrict(req.params.districtId);
+    authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
+    const scope: people.InvitationScope = { kind: 'district', districtId: d.id, districtName: d.name };
+    return invite(req as HttpRequest<RouteSpec>, r.createDistrictInvitation, scope, req.body, (id) => `/districts/${d.id}/invitations/${id}`);
+  }),
+
+  implement(r.listDistrictInvitations, async (req) => {
+    const d = await loadDistrict(req.params.districtId);
+    authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
+    return { body: await people.listInvitations({ kind: 'district', districtId: d.id }, req.query.limit, req.query.cursor) };
+  }),
+
+  implement(r.getDistrictInvitation, async (req) => {
+    const d = await loadDistrict(req.params.districtId);
+    authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
+    const inv = await people.getInvitation(keys.districtInvitation(d.id, req.params.invitationId));
+    if (!inv) throw problems.notFound('invitation');
+    return { body: inv };
+  }),
+
+  implement(r.listDistrictMembers, async (req) => {
+    const d = await loadDistrict(req.params.districtId);
+    authorize(await loadAccess(req.principal), 'district.membership.read', districtTarget(d), 'district');
+    return { body: await people.listDistrictMembers(d.id, req.query.limit, req.query.cursor) };
+  }),
+
+  implement(r.removeDistrictMember, async (req) => {
+    const d = await loadDistrict(req.params.districtId);
+    authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
+    const m = await people.getMembership(keys.districtMembership(req.params.personSub, d.id), true);
+    if (!m) throw problems.notFound('member');
+    await people.removeMembership(m, people.actorOf(req.principal));
+    return { status: 204 };
+  }),
+]);

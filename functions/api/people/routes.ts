@@ -1,0 +1,285 @@
+/**
+ * People: the caller (/me), pathway and district memberships, and the invitations that
+ * create them. A membership exists only once the invited person signs in and accepts.
+ */
+import * as z from 'zod/mini';
+import { route } from '../../lib/route.ts';
+import { email, idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+
+const FN = 'people' as const;
+const TAGS = ['People'];
+
+/** Subjects are UUIDs (Cognito's `sub`; the dev issuer derives the same shape). */
+export const personSub = () =>
+  z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a person id (a UUID)' }));
+
+const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
+const districtParams = z.strictObject({ districtId: idSchema('district') });
+const pathwayInvitationParams = z.strictObject({ pathwayId: idSchema('pathway'), invitationId: idSchema('invitation') });
+const districtInvitationParams = z.strictObject({ districtId: idSchema('district'), invitationId: idSchema('invitation') });
+const pathwayMemberParams = z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() });
+const districtMemberParams = z.strictObject({ districtId: idSchema('district'), personSub: personSub() });
+
+const actorSchema = z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
+
+export const invitationSchema = z.object({
+  id: z.string(),
+  scope: z.object({
+    kind: z.enum(['pathway', 'district']),
+    districtId: z.string(),
+    districtName: z.string(),
+    pathwayId: z.optional(z.string()),
+    pathwayName: z.optional(z.string()),
+    schoolId: z.optional(z.string()),
+  }),
+  email: z.string(),
+  role: z.enum(['lead', 'member', 'data']),
+  status: z.enum(['pending', 'accepted', 'expired']),
+  invitedBy: actorSchema,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  acceptedAt: z.optional(z.string()),
+  acceptedBy: z.optional(z.string()),
+});
+
+export const memberSchema = z.object({
+  sub: z.string(),
+  role: z.enum(['lead', 'member', 'data']),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+  since: z.string(),
+  version: z.int(),
+});
+
+const membershipSummary = z.object({
+  kind: z.enum(['pathway', 'district']),
+  role: z.enum(['lead', 'member', 'data']),
+  districtId: z.string(),
+  districtName: z.optional(z.string()),
+  schoolId: z.optional(z.string()),
+  pathwayId: z.optional(z.string()),
+  pathwayName: z.optional(z.string()),
+  since: z.string(),
+});
+
+export const meSchema = z.object({
+  sub: z.string(),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+  groups: z.array(z.string()),
+  createdAt: z.string(),
+  memberships: z.array(membershipSummary),
+  assignments: z.object({ active: z.int(), total: z.int() }),
+});
+
+export const getMe = route({
+  id: 'getMe',
+  method: 'GET',
+  path: '/me',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Your profile, memberships and a summary of your review assignments',
+  tags: TAGS,
+  response: meSchema,
+});
+
+export const listMyInvitations = route({
+  id: 'listMyInvitations',
+  method: 'GET',
+  path: '/me/invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Pending invitations sent to your token's verified email address",
+  tags: TAGS,
+  response: z.object({ items: z.array(invitationSchema) }),
+});
+
+export const acceptInvitation = route({
+  id: 'acceptInvitation',
+  method: 'POST',
+  path: '/me/invitations/{invitationId}/accept',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Accept an invitation sent to your verified email address (safe to retry)',
+  tags: TAGS,
+  params: z.strictObject({ invitationId: idSchema('invitation') }),
+  response: z.object({ invitation: invitationSchema, membership: memberSchema }),
+});
+
+const pathwayInvitationBody = z.strictObject({ email: email(), role: z.enum(['lead', 'member']) });
+const districtInvitationBody = z.strictObject({ email: email(), role: z.enum(['lead', 'data']) });
+
+export const createPathwayInvitation = route({
+  id: 'createPathwayInvitation',
+  method: 'POST',
+  path: '/pathways/{pathwayId}/invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Invite someone to a pathway team by email (its lead, the district lead, staff)',
+  description: 'Inviting an address that already has a pending invitation to this pathway answers that invitation (200).',
+  tags: TAGS,
+  params: pathwayParams,
+  body: pathwayInvitationBody,
+  response: invitationSchema,
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listPathwayInvitations = route({
+  id: 'listPathwayInvitations',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's invitations (pending, accepted, expired)",
+  tags: TAGS,
+  params: pathwayParams,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(invitationSchema),
+});
+
+export const getPathwayInvitation = route({
+  id: 'getPathwayInvitation',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/invitations/{invitationId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'One invitation of a pathway',
+  tags: TAGS,
+  params: pathwayInvitationParams,
+  response: invitationSchema,
+});
+
+export const revokePathwayInvitation = route({
+  id: 'revokePathwayInvitation',
+  method: 'DELETE',
+  path: '/pathways/{pathwayId}/invitations/{invitationId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Revoke an invitation that has not been accepted',
+  tags: TAGS,
+  params: pathwayInvitationParams,
+  successStatus: 204,
+});
+
+export const listPathwayMembers = route({
+  id: 'listPathwayMembers',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/members',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's team, leads first",
+  tags: TAGS,
+  params: pathwayParams,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(memberSchema),
+});
+
+export const updatePathwayMember = route({
+  id: 'updatePathwayMember',
+  method: 'PATCH',
+  path: '/pathways/{pathwayId}/members/{personSub}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Change a team member's role (the last lead cannot step down: 409)",
+  tags: TAGS,
+  params: pathwayMemberParams,
+  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(z.int().check(z.minimum(1))) }),
+  response: memberSchema,
+  ifMatch: true,
+});
+
+export const removePathwayMember = route({
+  id: 'removePathwayMember',
+  method: 'DELETE',
+  path: '/pathways/{pathwayId}/members/{personSub}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Remove someone from a pathway team (the last lead cannot be removed: 409)',
+  tags: TAGS,
+  params: pathwayMemberParams,
+  successStatus: 204,
+});
+
+export const createDistrictInvitation = route({
+  id: 'createDistrictInvitation',
+  method: 'POST',
+  path: '/districts/{districtId}/invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Invite a district lead or data contact by email (staff)',
+  tags: TAGS,
+  params: districtParams,
+  body: districtInvitationBody,
+  response: invitationSchema,
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listDistrictInvitations = route({
+  id: 'listDistrictInvitations',
+  method: 'GET',
+  path: '/districts/{districtId}/invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A district's invitations (staff)",
+  tags: TAGS,
+  params: districtParams,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(invitationSchema),
+});
+
+export const getDistrictInvitation = route({
+  id: 'getDistrictInvitation',
+  method: 'GET',
+  path: '/districts/{districtId}/invitations/{invitationId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'One invitation of a district (staff)',
+  tags: TAGS,
+  params: districtInvitationParams,
+  response: invitationSchema,
+});
+
+export const listDistrictMembers = route({
+  id: 'listDistrictMembers',
+  method: 'GET',
+  path: '/districts/{districtId}/members',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A district's leads and data contacts",
+  tags: TAGS,
+  params: districtParams,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(memberSchema),
+});
+
+export const removeDistrictMember = route({
+  id: 'removeDistrictMember',
+  method: 'DELETE',
+  path: '/districts/{districtId}/members/{personSub}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Remove a district lead or data contact (staff)',
+  tags: TAGS,
+  params: districtMemberParams,
+  successStatus: 204,
+});
+
+export const peopleRoutes = [
+  getMe,
+  listMyInvitations,
+  acceptInvitation,
+  createPathwayInvitation,
+  listPathwayInvitations,
+  getPathwayInvitation,
+  revokePathwayInvitation,
+  listPathwayMembers,
+  updatePathwayMember,
+  removePathwayMember,
+  createDistrictInvitation,
+  listDistrictInvitations,
+  getDistrictInvitation,
+  listDistrictMembers,
+  removeDistrictMember,
+];

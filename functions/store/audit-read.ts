@@ -1,0 +1,19 @@
+/**
+ * Reading the audit trail: one scope's events in time order (pattern 22). Writing is in
+ * audit.ts, always inside the transaction of the change it records.
+ */
+import type { AuditEvent, AuditScope } from './audit.ts';
+import { queryPage, stripKeys, type Page } from './db.ts';
+import { keys } from './keys.ts';
+
+export type AuditView = AuditEvent & { scope: AuditScope };
+
+export async function listAudit(scope: AuditScope, options: { limit?: number; cursor?: string; newestFirst?: boolean } = {}): Promise<Page<AuditView>> {
+  const page = await queryPage({
+    partition: { value: keys.auditPartition(scope) },
+    limit: options.limit,
+    cursor: options.cursor,
+    ascending: !options.newestFirst,
+  });
+  return { items: page.items.map((i) => stripKeys(i) as unknown as AuditView), nextCursor: page.nextCursor };
+}

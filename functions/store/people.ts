@@ -1,0 +1,508 @@
+/**
+ * People: profiles (from token claims), memberships of pathways and districts, and the
+ * invitations that create them.
+ *
+ * A membership is born only from an accepted invitation (or the seed): the invited
+ * person signs in, and the acceptance marks the invitation accepted, writes the
+ * membership and its audit event in one transaction. A pathway's `leadCount` moves in the
+ * same transactions as its lead memberships, guarded by `leadCount > 1` on the way down,
+ * so concurrent removals can never leave a pathway without a lead.
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../lib/aws-clients.ts';
+import { nowIso, nowMs } from '../lib/clock.ts';
+import { config } from '../lib/config.ts';
+import type { Principal } from '../lib/principal.ts';
+import { problems } from '../lib/problem.ts';
+import { auditItem, type AuditScope } from './audit.ts';
+import {
+  conditionCheck,
+  deleteItem,
+  getItem,
+  putNew,
+  queryAll,
+  queryPage,
+  stripKeys,
+  transact,
+  TransactionCancelled,
+  type Item,
+  type Page,
+  type TransactItem,
+} from './db.ts';
+import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
+import { keys, partitions, type Key } from './keys.ts';
+import { reportedVersion, transactRetrying, versionedUpdate, type Actor } from './registry.ts';
+
+/** How long an invitation can be accepted. */
+export const INVITATION_DAYS = 14;
+/** Expired and accepted invitations stay readable this long before TTL removes them. */
+const INVITATION_RETENTION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type StoredMembership = Membership & { version: number; updatedAt: string };
+export type PathwayMembership = Extract<StoredMembership, { kind: 'pathway' }>;
+export type DistrictMembership = Extract<StoredMembership, { kind: 'district' }>;
+
+export type InvitationScope =
+  | { kind: 'pathway'; pathwayId: string; pathwayName: string; schoolId: string; districtId: string; districtName: string }
+  | { kind: 'district'; districtId: string; districtName: string };
+
+export interface Invitation {
+  id: string;
+  scope: InvitationScope;
+  email: string;
+  role: PathwayRole | DistrictRole;
+  /** Stored status; a pending invitation past `expiresAt` reads as `expired`. */
+  status: 'pending' | 'accepted' | 'expired';
+  invitedBy: Actor;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt?: string;
+  acceptedBy?: string;
+}
+
+export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.email ? { email: p.email } : {}), ...(p.name ? { name: p.name } : {}) });
+
+// ---------------------------------------------------------------------------------------
+// Profiles
+
+const emailOwner = (email: string, sub: string): TransactItem => ({
+  Put: {
+    TableName: config.tableName,
+    Item: { ...keys.email(email), _type: 'email', email, sub },
+    ConditionExpression: 'attribute_not_exists(PK) OR #sub = :sub',
+    ExpressionAttributeNames: { '#sub': 'sub' },
+    ExpressionAttributeValues: { ':sub': sub },
+  },
+});
+
+/**
+ * The caller's profile, created from the token on first use and kept in step with the
+ * token's name and email. The email item records who holds an address, so an invitation
+ * can tell that the invitee already belongs to the team.
+ */
+export async function ensureProfile(principal: Principal): Promise<Person> {
+  const existing = await getItem<Item>(keys.person(principal.sub));
+  const at = nowIso();
+  if (!existing) {
+    const person: Person = {
+      sub: principal.sub,
+      createdAt: at,
+      ...(principal.email ? { email: principal.email } : {}),
+      ...(principal.name ? { name: principal.name } : {}),
+    };
+    const profile = putNew({ ...keys.person(principal.sub), _type: 'person', ...person, updatedAt: at });
+    try {
+      await transactRetrying(principal.email ? [profile, emailOwner(principal.email, principal.sub)] : [profile]);
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      // Another request created the profile first, or the address belongs to another subject: keep the profile.
+      if (!error.failedCondition(0)) await safePut(profile);
+    }
+    return person;
+  }
+  const person = stripKeys(existing) as unknown as Person;
+  const emailChanged = principal.email !== undefined && principal.email !== person.email;
+  const nameChanged = principal.name !== undefined && principal.name !== person.name;
+  if (emailChanged || nameChanged) {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.person(principal.sub),
+        UpdateExpression: 'SET #email = :email, #name = :name, #updatedAt = :at',
+        ExpressionAttributeNames: { '#email': 'email', '#name': 'name', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':email': principal.email ?? person.email ?? null, ':name': principal.name ?? person.name ?? null, ':at': at },
+      }),
+    );
+    if (emailChanged) {
+      try {
+        await transactRetrying([emailOwner(principal.email!, principal.sub)]);
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+      }
+    }
+    return { ...person, email: principal.email ?? person.email, name: principal.name ?? person.name };
+  }
+  return person;
+}
+
+async function safePut(item: TransactItem): Promise<void> {
+  const p = item.Put!;
+  try {
+    await dynamoClient().send(new PutCommand({ TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression }));
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** The subject holding an email address, if anyone has signed in with it. */
+export async function subjectForEmailAddress(email: string): Promise<string | undefined> {
+  const item = await getItem<{ sub?: string }>(keys.email(email));
+  return item?.sub;
+}
+
+/** Everything in the caller's partition: profile, memberships and assignments (one Query). */
+export async function readPerson(sub: string): Promise<{ profile?: Person; memberships: StoredMembership[]; assignments: Assignment[] }> {
+  const items = await queryAll<Item & { SK: string }>(keys.personPartition(sub));
+  let profile: Person | undefined;
+  const memberships: StoredMembership[] = [];
+  const assignments: Assignment[] = [];
+  for (const item of items) {
+    if (item.SK === 'PROFILE') profile = stripKeys(item) as unknown as Person;
+    else if (item.SK.startsWith(keys.membershipPrefix)) memberships.push(stripKeys(item) as unknown as StoredMembership);
+    else if (item.SK.startsWith(keys.assignmentPrefix)) assignments.push(stripKeys(item) as unknown as Assignment);
+  }
+  return { profile, memberships, assignments };
+}
+
+// ---------------------------------------------------------------------------------------
+// Memberships
+
+export function membershipKey(m: Pick<StoredMembership, 'kind' | 'sub'> & { pathwayId?: string; districtId: string }): Key {
+  return m.kind === 'pathway' ? keys.pathwayMembership(m.sub, m.pathwayId!) : keys.districtMembership(m.sub, m.districtId);
+}
+
+export function membershipItem(m: StoredMembership): Item {
+  const indexes =
+    m.kind === 'pathway' ? keys.pathwayMembershipIndexes(m.pathwayId, m.role, m.sub) : keys.districtMembershipIndexes(m.districtId, m.role, m.sub);
+  return { ...membershipKey(m), ...indexes, _type: 'membership', ...m };
+}
+
+const membershipScope = (m: { kind: 'pathway' | 'district'; pathwayId?: string; districtId: string }): AuditScope =>
+  m.kind === 'pathway' ? { kind: 'pathway', id: m.pathwayId! } : { kind: 'district', id: m.districtId };
+
+/** +1 / -1 on a pathway's lead count; going down is refused when it would reach zero. */
+export function leadCountChange(pathwayId: string, delta: 1 | -1): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.pathway(pathwayId),
+      UpdateExpression: 'SET #leads = if_not_exists(#leads, :zero) + :delta',
+      ConditionExpression: delta > 0 ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND #leads > :one',
+      ExpressionAttributeNames: { '#leads': 'leadCount' },
+      ExpressionAttributeValues: { ':zero': 0, ':delta': delta, ...(delta < 0 ? { ':one': 1 } : {}) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+const lastLead = () => problems.conflict('A pathway must keep at least one lead: make someone else lead first.', { code: 'last_lead' });
+
+export async function getMembership(key: Key, consistent = false): Promise<StoredMembership | undefined> {
+  const item = await getItem(key, consistent);
+  return item ? (stripKeys(item) as unknown as StoredMembership) : undefined;
+}
+
+/** The transaction items that add a membership directly (the seed; acceptance builds its own). */
+export function newMembershipWrite(m: StoredMembership, actor: Actor, action = 'membership.added'): TransactItem[] {
+  return [
+    putNew(membershipItem(m)),
+    ...(m.kind === 'pathway' && m.role === 'lead' ? [leadCountChange(m.pathwayId, 1)] : []),
+    auditItem(membershipScope(m), {
+      at: m.since,
+      actor,
+      action,
+      entity: { kind: 'membership', id: m.sub },
+      changes: [{ field: 'role', to: m.role }],
+    }),
+  ];
+}
+
+export async function removeMembership(m: StoredMembership, actor: Actor): Promise<void> {
+  const dropsLead = m.kind === 'pathway' && m.role === 'lead';
+  const items: TransactItem[] = [
+    deleteItem(membershipKey(m), { expression: 'attribute_exists(PK)' }),
+    ...(dropsLead ? [leadCountChange(m.pathwayId, -1)] : []),
+    auditItem(membershipScope(m), {
+      at: nowIso(),
+      actor,
+      action: 'membership.removed',
+      entity: { kind: 'membership', id: m.sub },
+      changes: [{ field: 'role', from: m.role }],
+    }),
+  ];
+  try {
+    await transactRetrying(items);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      if (error.failedCondition(0)) throw problems.notFound('member');
+      if (dropsLead && error.failedCondition(1)) throw lastLead();
+    }
+    throw error;
+  }
+}
+
+export async function changePathwayRole(m: PathwayMembership, expectedVersion: number, role: PathwayRole, actor: Actor): Promise<PathwayMembership> {
+  const at = nowIso();
+  const after: PathwayMembership = { ...m, role, version: expectedVersion + 1, updatedAt: at };
+  const delta = m.role === role ? 0 : role === 'lead' ? 1 : -1;
+  const items: TransactItem[] = [
+    versionedUpdate(membershipKey(m), expectedVersion, { role, ...keys.pathwayMembershipIndexes(m.pathwayId, role, m.sub) }, at),
+    ...(delta !== 0 ? [leadCountChange(m.pathwayId, delta as 1 | -1)] : []),
+    auditItem(membershipScope(m), {
+      at,
+      actor,
+      action: 'membership.role_changed',
+      entity: { kind: 'membership', id: m.sub },
+      changes: [{ field: 'role', from: m.role, to: role }],
+    }),
+  ];
+  try {
+    await transactRetrying(items);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      if (error.failedCondition(0)) {
+        const current = reportedVersion(error.reasons[0]?.item);
+        if (current === undefined) throw problems.notFound('member');
+        throw problems.preconditionFailed(current);
+      }
+      if (delta < 0 && error.failedCondition(1)) throw lastLead();
+    }
+    throw error;
+  }
+  return after;
+}
+
+export interface MemberView {
+  sub: string;
+  role: string;
+  email?: string;
+  name?: string;
+  since: string;
+  version: number;
+}
+
+export const memberView = (m: StoredMembership): MemberView => ({
+  sub: m.sub,
+  role: m.role,
+  ...(m.email ? { email: m.email } : {}),
+  ...(m.name ? { name: m.name } : {}),
+  since: m.since,
+  version: m.version,
+});
+
+export async function listPathwayMembers(pathwayId: string, limit?: number, cursor?: string): Promise<Page<MemberView>> {
+  const page = await queryPage({ partition: partitions.pathwayMembers(pathwayId), limit, cursor });
+  return { items: page.items.map((i) => memberView(stripKeys(i) as unknown as StoredMembership)), nextCursor: page.nextCursor };
+}
+
+export async function listDistrictMembers(districtId: string, limit?: number, cursor?: string): Promise<Page<MemberView>> {
+  const page = await queryPage({ partition: partitions.districtMembers(districtId), limit, cursor });
+  return { items: page.items.map((i) => memberView(stripKeys(i) as unknown as StoredMembership)), nextCursor: page.nextCursor };
+}
+
+// ---------------------------------------------------------------------------------------
+// Invitations
+
+export function invitationKey(inv: Pick<Invitation, 'id' | 'scope'>): Key {
+  return inv.scope.kind === 'pathway' ? keys.invitation(inv.scope.pathwayId, inv.id) : keys.districtInvitation(inv.scope.districtId, inv.id);
+}
+
+function invitationItem(inv: Invitation): Item {
+  const expiresMs = Date.parse(inv.expiresAt);
+  return {
+    ...invitationKey(inv),
+    ...keys.invitationIndexes(inv.email, inv.createdAt, inv.id),
+    _type: 'invitation',
+    ...inv,
+    ttl: Math.floor((expiresMs + INVITATION_RETENTION_DAYS * DAY_MS) / 1000),
+  };
+}
+
+/** The invitation as the API shows it: a pending one past its date reads as expired. */
+export function invitationView(item: Item): Invitation {
+  const inv = stripKeys(item) as unknown as Invitation;
+  if (inv.status === 'pending' && Date.parse(inv.expiresAt) <= nowMs()) return { ...inv, status: 'expired' };
+  return inv;
+}
+
+export function newInvitation(scope: InvitationScope, email: string, role: Invitation['role'], id: string, invitedBy: Actor): Invitation {
+  const at = nowMs();
+  return {
+    id,
+    scope,
+    email: email.toLowerCase(),
+    role,
+    status: 'pending',
+    invitedBy,
+    createdAt: new Date(at).toISOString(),
+    expiresAt: new Date(at + INVITATION_DAYS * DAY_MS).toISOString(),
+  };
+}
+
+type ScopeRef = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string };
+const scopePartition = (scope: ScopeRef) => (scope.kind === 'pathway' ? keys.pathway(scope.pathwayId).PK : keys.district(scope.districtId).PK);
+
+/** A pending, unexpired invitation of the same address to the same pathway or district. */
+export async function findPendingInvitation(scope: InvitationScope, email: string): Promise<Invitation | undefined> {
+  const items = await queryAll(scopePartition(scope), keys.invitationPrefix, true);
+  return items.map(invitationView).find((i) => i.status === 'pending' && i.email === email.toLowerCase());
+}
+
+export function newInvitationWrite(inv: Invitation): TransactItem[] {
+  return [
+    putNew(invitationItem(inv)),
+    auditItem(membershipScope(inv.scope), {
+      at: inv.createdAt,
+      actor: inv.invitedBy,
+      action: 'invitation.created',
+      entity: { kind: 'invitation', id: inv.id },
+      changes: [
+        { field: 'email', to: inv.email },
+        { field: 'role', to: inv.role },
+      ],
+    }),
+  ];
+}
+
+export async function createInvitation(inv: Invitation, extra: TransactItem[] = []): Promise<void> {
+  await transactRetrying([...newInvitationWrite(inv), ...extra]);
+}
+
+export async function listInvitations(scope: ScopeRef, limit?: number, cursor?: string): Promise<Page<Invitation>> {
+  const page = await queryPage({ partition: { value: scopePartition(scope) }, skBeginsWith: keys.invitationPrefix, limit, cursor });
+  return { items: page.items.map(invitationView), nextCursor: page.nextCursor };
+}
+
+export async function getInvitation(key: Key, consistent = true): Promise<Invitation | undefined> {
+  const item = await getItem(key, consistent);
+  return item ? invitationView(item) : undefined;
+}
+
+export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<void> {
+  if (inv.status === 'accepted') throw problems.conflict('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
+  try {
+    await transactRetrying([
+      deleteItem(invitationKey(inv), { expression: '#status <> :accepted', names: { '#status': 'status' }, values: { ':accepted': 'accepted' } }),
+      auditItem(membershipScope(inv.scope), {
+        at: nowIso(),
+        actor,
+        action: 'invitation.revoked',
+        entity: { kind: 'invitation', id: inv.id },
+        changes: [{ field: 'email', from: inv.email }],
+      }),
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failedCondition(0)) {
+      throw problems.conflict('The invitation was accepted meanwhile; remove the member instead.', { code: 'invitation_accepted' });
+    }
+    throw error;
+  }
+}
+
+/** The invitations sent to an address, newest first (the invitee's own view). */
+export async function invitationsForEmail(email: string): Promise<Invitation[]> {
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  // Bounded: invitations expire, and TTL removes them a month later.
+  for (let i = 0; i < 10; i++) {
+    const page = await queryPage({ partition: partitions.invitee(email), limit: 100, cursor, ascending: false });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return items.map(invitationView);
+}
+
+/**
+ * Accepts an invitation for the signed-in invitee: marks it accepted (only while pending
+ * and unexpired), writes the membership (or promotes an existing member to lead), keeps
+ * the lead count and writes the audit event, atomically. A retry after success answers
+ * the same membership.
+ */
+export async function acceptInvitation(inv: Invitation, principal: Principal): Promise<StoredMembership> {
+  const mine = (m: Invitation) => m.status === 'accepted' && m.acceptedBy === principal.sub;
+  if (mine(inv)) return existingMembershipFor(inv, principal.sub);
+  if (inv.status === 'accepted') throw problems.conflict('This invitation was already accepted.', { code: 'invitation_accepted' });
+  if (inv.status === 'expired') throw problems.conflict('This invitation has expired; ask for a new one.', { code: 'invitation_expired' });
+
+  const at = nowIso();
+  const actor = actorOf(principal);
+  const key = inv.scope.kind === 'pathway' ? keys.pathwayMembership(principal.sub, inv.scope.pathwayId) : keys.districtMembership(principal.sub, inv.scope.districtId);
+  const existing = await getMembership(key, true);
+  const who = { ...(principal.email ? { email: principal.email } : {}), ...(principal.name ? { name: principal.name } : {}) };
+
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: config.tableName,
+        Key: invitationKey(inv),
+        UpdateExpression: 'SET #status = :accepted, #acceptedAt = :at, #acceptedBy = :sub',
+        ConditionExpression: '#status = :pending AND #expiresAt > :at',
+        ExpressionAttributeNames: { '#status': 'status', '#acceptedAt': 'acceptedAt', '#acceptedBy': 'acceptedBy', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':accepted': 'accepted', ':pending': 'pending', ':at': at, ':sub': principal.sub },
+      },
+    },
+  ];
+  let membership: StoredMembership;
+  let from: string | undefined;
+  if (!existing) {
+    membership =
+      inv.scope.kind === 'pathway'
+        ? {
+            kind: 'pathway',
+            sub: principal.sub,
+            pathwayId: inv.scope.pathwayId,
+            districtId: inv.scope.districtId,
+            schoolId: inv.scope.schoolId,
+            role: inv.role as PathwayRole,
+            since: at,
+            ...who,
+            version: 1,
+            updatedAt: at,
+          }
+        : { kind: 'district', sub: principal.sub, districtId: inv.scope.districtId, role: inv.role as DistrictRole, since: at, ...who, version: 1, updatedAt: at };
+    items.push(putNew(membershipItem(membership)));
+    if (membership.kind === 'pathway' && membership.role === 'lead') items.push(leadCountChange(membership.pathwayId, 1));
+  } else if (existing.role !== inv.role && (existing.kind === 'district' || inv.role === 'lead')) {
+    // An invitation to a different role changes it, except that it never demotes a pathway lead.
+    from = existing.role;
+    membership = { ...existing, role: inv.role, version: existing.version + 1, updatedAt: at, ...who } as StoredMembership;
+    const indexes =
+      membership.kind === 'pathway'
+        ? keys.pathwayMembershipIndexes(membership.pathwayId, membership.role, membership.sub)
+        : keys.districtMembershipIndexes(membership.districtId, membership.role, membership.sub);
+    items.push(versionedUpdate(key, existing.version, { role: inv.role, ...indexes }, at));
+    if (membership.kind === 'pathway') items.push(leadCountChange(membership.pathwayId, 1));
+  } else {
+    membership = existing;
+    items.push(conditionCheck(key, 'attribute_exists(PK)'));
+  }
+  items.push(
+    auditItem(membershipScope(inv.scope), {
+      at,
+      actor,
+      action: 'invitation.accepted',
+      entity: { kind: 'membership', id: principal.sub },
+      changes: [
+        { field: 'invitationId', to: inv.id },
+        { field: 'role', from, to: membership.role },
+      ],
+    }),
+  );
+  try {
+    await transactRetrying(items);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      const now = await getInvitation(invitationKey(inv));
+      if (now && mine(now)) return existingMembershipFor(now, principal.sub);
+      if (error.failedCondition(0)) throw problems.conflict('This invitation is no longer pending.', { code: 'invitation_not_pending' });
+      throw problems.conflict('The membership changed meanwhile; try again.', { code: 'membership_changed' });
+    }
+    throw error;
+  }
+  return membership;
+}
+
+async function existingMembershipFor(inv: Invitation, sub: string): Promise<StoredMembership> {
+  const key = inv.scope.kind === 'pathway' ? keys.pathwayMembership(sub, inv.scope.pathwayId) : keys.districtMembership(sub, inv.scope.districtId);
+  const m = await getMembership(key, true);
+  if (!m) throw problems.conflict('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
+  return m;
+}
+
+/** Writes a membership without an invitation (seed data and tests of other components). */
+export async function addMembership(m: StoredMembership, actor: Actor): Promise<void> {
+  await transactRetrying(newMembershipWrite(m, actor));
+}
+

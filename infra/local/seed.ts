@@ -1,0 +1,54 @@
+/**
+ * Demo data for the local platform. `npm start` calls `seedIfEmpty` once the platform
+ * runs: a store without any district gets the demo data (seed/data.ts), a store with
+ * data is left alone. `npm run seed` (seed-cli.ts) applies the same data to an existing
+ * store; both print a dev token for every demo person.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { listDistricts } from '../../functions/store/registry.ts';
+import type { DevIssuer } from './dev-issuer.ts';
+import type { Platform } from './platform.ts';
+import { seedDemoData, type SeedSummary } from './seed/apply.ts';
+
+export { seedDemoData, seedId, seedDistrictId, seedPathwayId, seedSchoolId } from './seed/apply.ts';
+
+const TOKEN_LIFETIME = '12h';
+
+/** Seeds only a store that has no district yet. Returns the summary, or undefined when it did nothing. */
+export async function seedIfEmpty(platform: Platform, log: (line: string) => void = console.log): Promise<SeedSummary | undefined> {
+  const any = await listDistricts(1);
+  if (any.items.length > 0) return undefined;
+  const summary = await seedDemoData(log);
+  await printTokens(summary, platform.issuer, platform.dataDir, log);
+  return summary;
+}
+
+/**
+ * Prints who is who with a token each (valid 12 h; `npm run seed` or `npm run token`
+ * prints new ones), and keeps the list in <dataDir>/seed-tokens.json for scripts.
+ */
+export async function printTokens(
+  summary: SeedSummary,
+  issuer: Pick<DevIssuer, 'issueToken'>,
+  dataDir?: string,
+  log: (text: string) => void = console.log,
+): Promise<void> {
+  const rows = [];
+  for (const p of summary.people) {
+    const token = await issuer.issueToken({ email: p.email, name: p.name, groups: p.groups, expiresIn: TOKEN_LIFETIME });
+    rows.push({ name: p.name, email: p.email, groups: p.groups, title: p.title, sub: p.sub, token });
+  }
+  const lines = ['', `Demo people (tokens valid ${TOKEN_LIFETIME}):`, ''];
+  for (const r of rows) {
+    lines.push(`  ${r.name} <${r.email}> — ${r.title}`);
+    lines.push(`    TOKEN=${r.token}`);
+  }
+  if (dataDir) {
+    const file = path.join(dataDir, 'seed-tokens.json');
+    await writeFile(file, `${JSON.stringify(rows, null, 2)}\n`, { mode: 0o600 });
+    lines.push('', `The same list, as JSON: ${file}`);
+  }
+  lines.push('New tokens any time: npm run seed   (or npm run token -- --role <role> --user <email>)', '');
+  log(lines.join('\n'));
+}

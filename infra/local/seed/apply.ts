@@ -1,0 +1,253 @@
+/**
+ * Writes the demo data (data.ts) through the repositories, exactly as the API would
+ * store it (audit events included). Idempotent item by item: ids are derived from the
+ * data's keys, a create that finds its item already there is skipped, and an application
+ * is opened only for a pathway that has none, so running it again completes a partial
+ * seed and changes nothing on a complete one.
+ */
+import { createHash } from 'node:crypto';
+import { criteriaFor } from '../../../functions/core/framework.ts';
+import { idPrefixes, type IdKind } from '../../../functions/core/ids.ts';
+import { defaultCertificationConfig } from '../../../functions/core/levels.ts';
+import { seedFramework } from '../../../functions/core/seed-framework.ts';
+import { addMonthsUtc } from '../../../functions/core/time.ts';
+import { nowIso } from '../../../functions/lib/clock.ts';
+import type { Principal } from '../../../functions/lib/principal.ts';
+import { auditItem } from '../../../functions/store/audit.ts';
+import {
+  certificationHistoryItem,
+  listPathwayApplications,
+  openApplication,
+  statusUpdate,
+  submitApplication,
+  withdrawApplication,
+  writeResponse,
+  type Application,
+} from '../../../functions/store/applications.ts';
+import { put, putNew, transact, TransactionCancelled } from '../../../functions/store/db.ts';
+import type { District, Pathway, School } from '../../../functions/store/entities.ts';
+import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
+import { keys } from '../../../functions/store/keys.ts';
+import { addMembership, ensureProfile, type StoredMembership } from '../../../functions/store/people.ts';
+import { createDistrict, createPathway, createSchool, type Actor } from '../../../functions/store/registry.ts';
+import { subjectForEmail } from '../dev-issuer.ts';
+import { seedApplications, seedDistricts, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** The ULID time part of 2026-01-01, as in the seed framework's id. */
+const SEED_TIME = '01KDVDNA00';
+
+/** A valid, stable id for a piece of seed data. */
+export function seedId(kind: IdKind, key: string): string {
+  const hash = createHash('sha256').update(`pathcert-seed:${kind}:${key}`).digest();
+  let random = '';
+  for (let i = 0; i < 16; i++) random += ALPHABET[hash[i]! % 32];
+  return `${idPrefixes[kind]}_${SEED_TIME}${random}`;
+}
+
+export const seedDistrictId = (key: string) => seedId('district', key);
+export const seedSchoolId = (key: string) => seedId('school', key);
+export const seedPathwayId = (key: string) => seedId('pathway', key);
+
+export interface SeedSummary {
+  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'applications', number>;
+  frameworkId: string;
+  people: (SeedPerson & { sub: string })[];
+}
+
+/** Runs a create; an item that already exists (its put condition failed) counts as done. */
+async function once(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.reasons.some((r) => r.code === 'ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+const principalOf = (p: SeedPerson): Principal => ({ sub: subjectForEmail(p.email), email: p.email, name: p.name, groups: p.groups });
+const actorOf = (p: SeedPerson): Actor => ({ sub: subjectForEmail(p.email), email: p.email, name: p.name });
+const personByEmail = (email: string) => {
+  const p = seedPeople.find((x) => x.email === email);
+  if (!p) throw new Error(`seed data: no person ${email}`);
+  return p;
+};
+
+export async function seedDemoData(log: (line: string) => void = () => {}): Promise<SeedSummary> {
+  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, applications: 0 };
+  const staff = actorOf(seedPeople.find((p) => p.groups.includes('staff'))!);
+  const at = nowIso();
+  const today = at.slice(0, 10);
+
+  const { framework } = await putPublishedFramework(seedFramework, staff);
+
+  const districts = new Map<string, District>();
+  const schools = new Map<string, School>();
+  for (const d of seedDistricts) {
+    const district: District = { id: seedDistrictId(d.key), name: d.name, state: d.state, countyOrRegion: d.countyOrRegion, version: 1, createdAt: at, updatedAt: at };
+    districts.set(d.key, district);
+    if (await once(() => createDistrict(district, staff))) created.districts++;
+    for (const s of d.schools) {
+      const school: School = { id: seedSchoolId(s.key), districtId: district.id, name: s.name, version: 1, createdAt: at, updatedAt: at };
+      schools.set(s.key, school);
+      if (await once(() => createSchool(school, staff))) created.schools++;
+    }
+  }
+
+  const pathways = new Map<string, Pathway>();
+  for (const p of seedPathways) {
+    const school = schools.get(p.school);
+    const district = school && [...districts.values()].find((d) => d.id === school.districtId);
+    if (!school || !district) throw new Error(`seed data: pathway ${p.key} names an unknown school ${p.school}`);
+    const cert = p.certification;
+    const until = cert ? addMonthsUtc(today, cert.expiresInMonths).toISOString().slice(0, 10) : null;
+    const valid = cert !== undefined && until !== null && until > today;
+    const pathway: Pathway = {
+      id: seedPathwayId(p.key),
+      districtId: district.id,
+      schoolId: school.id,
+      name: p.name,
+      sector: p.sector,
+      gradesServed: p.gradesServed,
+      model: p.model,
+      enrollment: p.enrollment,
+      status: 'active',
+      certificationLevel: valid ? cert.level : null,
+      certifiedUntil: valid ? until : null,
+      schoolName: school.name,
+      districtName: district.name,
+      state: district.state,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    pathways.set(p.key, pathway);
+    // The certification history the level came from (lapsed ones too: renewal rules read them).
+    const history =
+      cert && until
+        ? [
+            putNew(
+              certificationHistoryItem({
+                id: seedId('certification', p.key),
+                pathwayId: pathway.id,
+                level: cert.level,
+                issuedAt: addMonthsUtc(until, -defaultCertificationConfig.validityMonths[cert.level]).toISOString(),
+                validUntil: until,
+              }),
+            ),
+          ]
+        : [];
+    if (await once(() => createPathway(pathway, staff, history))) created.pathways++;
+  }
+
+  const people: SeedSummary['people'] = [];
+  for (const person of seedPeople) {
+    const sub = subjectForEmail(person.email);
+    people.push({ ...person, sub });
+    await ensureProfile(principalOf(person));
+    for (const m of person.memberships) {
+      const membership: StoredMembership =
+        m.kind === 'pathway'
+          ? (() => {
+              const p = pathways.get(m.pathway)!;
+              return { kind: 'pathway', sub, pathwayId: p.id, districtId: p.districtId, schoolId: p.schoolId, role: m.role, since: at, email: person.email, name: person.name, version: 1, updatedAt: at };
+            })()
+          : { kind: 'district', sub, districtId: districts.get(m.district)!.id, role: m.role, since: at, email: person.email, name: person.name, version: 1, updatedAt: at };
+      if (await once(() => addMembership(membership, staff))) created.memberships++;
+    }
+  }
+
+  for (const a of seedApplications) {
+    const pathway = pathways.get(a.pathway)!;
+    const existing = await listPathwayApplications(pathway.id, {}, 1);
+    if (existing.items.length > 0) continue;
+    await seedApplication(a, pathway, framework.id, framework.version);
+    created.applications++;
+  }
+
+  log(
+    `Seeded demo data: ${created.districts} districts, ${created.schools} schools, ${created.pathways} pathways, ` +
+      `${created.memberships} memberships, ${created.applications} applications (framework ${framework.id}).`,
+  );
+  return { created, frameworkId: framework.id, people };
+}
+
+async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId: string, frameworkVersion: string): Promise<void> {
+  const lead = personByEmail(a.by);
+  const actor = actorOf(lead);
+  const level = a.target === 'renewal' ? pathway.certificationLevel! : a.target;
+  let app: Application = await openApplication({
+    pathway,
+    target: a.target,
+    level,
+    renewal: a.target === 'renewal',
+    framework: { id: frameworkId, version: frameworkVersion },
+    actor,
+  });
+  const criteria = criteriaFor(seedFramework, level);
+  const answered = a.state === 'draft' || a.state === 'withdrawn' ? (a.answered ?? 0) : criteria.length;
+  for (const { criterion } of criteria.slice(0, answered)) {
+    await writeResponse({
+      application: app,
+      criterionId: criterion.id,
+      narrative: narrativeFor(pathway.name, criterion.text),
+      evidence: criterion.evidence
+        .filter((e) => e.required)
+        .map((e) => ({ evidenceId: seedId('evidence', `${pathway.id}:${criterion.id}:${e.kind}`), kind: e.kind })),
+      expectedVersion: 0,
+      before: undefined,
+      actor,
+    });
+  }
+  if (a.state === 'withdrawn') {
+    await withdrawApplication(app, app.version, actor, 'team_lead');
+    return;
+  }
+  if (a.state === 'draft') return;
+  app = await submitApplication({ application: app, expectedVersion: app.version, actor, transitionActor: 'team_lead', framework: seedFramework });
+  if (a.state !== 'in_review') return;
+
+  // The review pipeline moves submitted → in review; the seed plays it, with the assignments.
+  const at = nowIso();
+  const indexes = keys.applicationIndexes({ ...app, status: 'in_review', queuedAt: at });
+  await transact([
+    statusUpdate(keys.application(app.id), app.version, 'submitted', {
+      status: 'in_review',
+      updatedAt: at,
+      statusChangedAt: at,
+      queuedAt: at,
+      GSI3PK: indexes.GSI3PK,
+      GSI3SK: indexes.GSI3SK,
+    }),
+    ...(a.reviewers ?? []).map((email) =>
+      put({
+        ...keys.assignment(subjectForEmail(email), app.id),
+        _type: 'assignment',
+        sub: subjectForEmail(email),
+        applicationId: app.id,
+        pathwayId: pathway.id,
+        active: true,
+        role: 'reviewer',
+        assignedAt: at,
+      }),
+    ),
+    auditItem({ kind: 'pathway', id: pathway.id }, {
+      at,
+      actor: { sub: 'system', name: 'review pipeline (seed)' },
+      action: 'application.review_started',
+      entity: { kind: 'application', id: app.id },
+      changes: [{ field: 'status', from: 'submitted', to: 'in_review' }],
+    }),
+  ]);
+}
+
+function narrativeFor(pathwayName: string, criterionText: string): string {
+  return [
+    `**${pathwayName}** — ${criterionText}`,
+    '',
+    'Our team reviewed this criterion at the start of the year with our advisory board and counselors.',
+    'The attached documents show how it works in practice this school year, and our improvement plan',
+    'names what we will strengthen next (owner, timeline and the data we will watch).',
+  ].join('\n');
+}
