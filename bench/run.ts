@@ -26,6 +26,10 @@ type Bench = () => Promise<{ run: () => Promise<BenchReport> }>;
 
 const benches: Record<string, Bench> = {
   bundles: () => import('./bundles.ts'),
+  outcomes: () => import('./outcomes.ts'),
+  api: () => import('./api.ts'),
+  evidence: () => import('./evidence.ts'),
+  pipeline: () => import('./pipeline.ts'),
 };
 
 const docsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md');

@@ -66,6 +66,18 @@ export const schedules: readonly ScheduleSpec[] = [
     retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
     deadLetterQueue: true,
   },
+  {
+    name: 'upload-expiry',
+    description: 'Hourly: evidence and resource uploads that were declared but never arrived become expired',
+    expression: 'cron(15 * * * ? *)',
+    timezone: 'UTC',
+    target: { function: 'expireUploads' },
+    input: { job: 'upload-expiry', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    flexibleTimeWindow: 'OFF',
+    // Idempotent: each expiry is conditional on the version still waiting.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
 ];
 
 /** Every catalog function a schedule targets. */

@@ -83,12 +83,21 @@ export class PathcertStack extends Stack {
         table: this.data.table,
         bucket: this.evidence.bucket,
         review,
+        bus: this.events.bus,
       });
       if (skipped.length > 0) {
         Annotations.of(fn).addInfo(
           `${skipped.join(', ')} not granted: statemachines/${REVIEW_WORKFLOW}.asl.json does not exist yet`,
         );
       }
+    }
+
+    // Functions triggered by the evidence bucket get its notifications, filtered by prefix.
+    for (const [name, fn] of this.functions) {
+      const spec = catalog[name]!;
+      if (spec.trigger !== 's3') continue;
+      if (!spec.s3) throw new Error(`catalog function ${name} has trigger 's3' but no s3 prefix`);
+      this.evidence.notify(fn.function, spec.s3);
     }
 
     const httpFunctions = new Map([...this.functions].filter(([name]) => catalog[name]!.trigger === 'http'));

@@ -6,10 +6,17 @@ import type { RouteSpec } from '../lib/route.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { evidenceRoutes } from './evidence/routes.ts';
 import { frameworkRoutes } from './frameworks/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
+import { resourceRoutes } from './resources/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { networkRoutes } from './network/routes.ts';
+import { outcomeRoutes } from './outcomes/routes.ts';
+import { decisionRoutes } from './decisions/routes.ts';
+import { reviewRoutes } from './reviews/routes.ts';
+import { threadRoutes } from './threads/routes.ts';
 
 export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes,
@@ -19,4 +26,11 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...peopleRoutes,
   ...directoryRoutes,
   ...auditRoutes,
+  ...evidenceRoutes,
+  ...resourceRoutes,
+  ...outcomeRoutes,
+  ...networkRoutes,
+  ...reviewRoutes,
+  ...decisionRoutes,
+  ...threadRoutes,
 ];

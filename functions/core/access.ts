@@ -100,6 +100,37 @@ export const actionTargetKinds = {
   'framework.manage': ['framework'],
   // History.
   'audit.read': ['network', 'pathway', 'application'],
+  // Evidence: a pathway's library; on an application, the versions it references.
+  'evidence.list': ['pathway'],
+  'evidence.read': ['pathway', 'application'],
+  'evidence.upload': ['pathway'],
+  'evidence.update': ['pathway'],
+  'evidence.delete': ['pathway'],
+  'export.request': ['application'],
+  'export.read': ['application'],
+  // Staff's library of exemplars and templates.
+  'resource.read': ['network'],
+  'resource.manage': ['network'],
+  // Outcome data (issue 7). Non-staff readers get suppressed views; staff get raw counts.
+  'outcome.submit': ['district'],
+  'outcome.read': ['district', 'pathway'],
+  'outcome.export': ['network'],
+  'network.outcomes.read': ['network'],
+  'network.progress.read': ['network'],
+  'network.progress.refresh': ['network'],
+  // Work-based learning partners of a pathway; staff see them network-wide.
+  'partner.read': ['pathway'],
+  'partner.manage': ['pathway'],
+  'partner.list': ['network'],
+  // Review pipeline (issue 5): staff run it; the team and the panel talk in the application's thread.
+  'review.queue': ['network'],
+  'reviewer.manage': ['network'],
+  'application.assign': ['application'],
+  'application.adjudicate': ['application'],
+  'application.workflow': ['application'],
+  'application.thread.read': ['application'],
+  'application.thread.post': ['application'],
+  'application.decision.read': ['application'],
 } as const satisfies Record<string, readonly TargetKind[]>;
 
 export type Action = keyof typeof actionTargetKinds;
@@ -235,6 +266,47 @@ const rules: Record<Action, Rule> = {
   'framework.manage': staffOnly,
   // A pathway's history is the lead's to inspect; members and district contacts ask the lead.
   'audit.read': (r, t) => t.kind !== 'network' && r.pathwayLead,
+  // The team builds its library; the district lead, who oversees the pathway's
+  // applications, reads it. Data contacts work on outcome data, not on evidence.
+  'evidence.list': (r) => r.districtLead || team(r),
+  // Reviewers never see a library, only the evidence of an application assigned to them
+  // (and there, only the versions it references: the handler checks the reference).
+  'evidence.read': (r, t) => r.districtLead || team(r) || (t.kind === 'application' && r.assignedReviewer),
+  'evidence.upload': (r) => team(r),
+  'evidence.update': (r) => team(r),
+  // Removing an item takes it from the whole team's library (and from draft links): the lead's call.
+  'evidence.delete': (r) => r.pathwayLead,
+  // A bulk download of an application's evidence is reading for a review; teams have their library.
+  'export.request': (r) => r.assignedReviewer,
+  'export.read': (r) => r.assignedReviewer,
+  // Exemplars and templates are for every signed-in person; staff curate them.
+  'resource.read': () => true,
+  'resource.manage': staffOnly,
+  // District leads and data contacts report their district's counts (and its pathways').
+  'outcome.submit': (r) => district(r),
+  // A team reads its own pathway's (suppressed) outcomes; a district's whole report is for
+  // its contacts, not for a team inside it (the pathway comparison shows the district's rates).
+  'outcome.read': (r, t) => district(r) || (t.kind === 'pathway' && team(r)),
+  'outcome.export': staffOnly,
+  // Network-wide suppressed trends and progress toward the goal: every signed-in person.
+  'network.outcomes.read': () => true,
+  'network.progress.read': () => true,
+  'network.progress.refresh': staffOnly,
+  'partner.read': (r) => district(r) || team(r),
+  'partner.manage': (r) => r.districtLead || team(r),
+  'partner.list': staffOnly,
+  // The review queue, the reviewer pool, calibration and the workflow itself are staff work.
+  'review.queue': staffOnly,
+  'reviewer.manage': staffOnly,
+  'application.assign': staffOnly,
+  'application.adjudicate': staffOnly,
+  'application.workflow': staffOnly,
+  // The thread is between the team, the panel and staff; a district lead follows outcomes,
+  // not the conversation.
+  'application.thread.read': (r) => team(r) || r.assignedReviewer,
+  'application.thread.post': (r) => team(r) || r.assignedReviewer,
+  // The decision letter is the team's (and their district lead's); reviewers' work ends with the decision.
+  'application.decision.read': (r) => team(r) || r.districtLead,
 };
 
 export interface Explained {

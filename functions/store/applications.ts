@@ -58,6 +58,7 @@ import {
 import type { Pathway } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { batchGet } from './registry.ts';
+import { reviewAfterSubmit, reviewAfterWithdraw } from '../pipeline/start.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -496,6 +497,12 @@ export interface SubmitInput {
   transitionActor: TransitionActor;
   framework: FrameworkContent;
   extra?: (a: Application) => TransactItem[];
+  /**
+   * Evidence (issue 4): given the responses judged complete, the items that freeze their
+   * evidence versions (store/evidence-applications.ts freezeForSubmission); they join the
+   * transaction, and a failed condition among them answers 409.
+   */
+  evidence?: (responses: ResponseRecord[], after: Application) => Promise<TransactItem[]>;
 }
 
 /**
@@ -547,12 +554,16 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
       ],
     }),
   ];
+  const evidenceItems = (await s.evidence?.(responses, after)) ?? [];
   try {
-    await transactRetrying([...items, ...(s.extra?.(after) ?? [])]);
+    await transactRetrying([...items, ...evidenceItems, ...(s.extra?.(after) ?? [])]);
   } catch (error) {
     if (error instanceof TransactionCancelled && !failedIn(error, items.length)) {
       if (error.failedCondition(0)) await refusedMove(app.id);
       throw problems.conflict('Responses changed while the application was being submitted; review them and submit again.', { status: app.status });
+    }
+    if (error instanceof TransactionCancelled && !failedIn(error, items.length + evidenceItems.length)) {
+      throw problems.conflict('Evidence of this pathway was deleted while the application was being submitted; review the evidence and submit again.', { status: app.status });
     }
     throw error;
   }
@@ -561,10 +572,20 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
 
 /**
  * The seam for the review pipeline: called once an application has been submitted (not
- * on an idempotent replay). Starting the review state machine belongs to the review issue;
- * until then this does nothing.
+ * on an idempotent replay). The review issue publishes ApplicationSubmitted and starts the
+ * review state machine there (functions/pipeline/start.ts); it never fails the submission.
  */
-export async function afterSubmit(_application: Application): Promise<void> {}
+export async function afterSubmit(application: Application, submittedBy = 'unknown'): Promise<void> {
+  await reviewAfterSubmit(application, submittedBy);
+}
+
+/**
+ * The review pipeline's seam after a withdrawal: closes the application's review round and
+ * ends its workflow's waits (functions/pipeline/start.ts); it never fails the withdrawal.
+ */
+export async function afterWithdraw(application: Application): Promise<void> {
+  await reviewAfterWithdraw(application);
+}
 
 /** Any open status → withdrawn; frees the pathway's open-application guard in the same transaction. */
 export async function withdrawApplication(app: Application, expectedVersion: number, actor: Actor, transitionActor: TransitionActor): Promise<Application> {

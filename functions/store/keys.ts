@@ -44,6 +44,7 @@
  * |32 | staff resources by title                       | GSI2  | GSI2PK=RESOURCES                                       |
  * |33 | a resource with all its versions               | table | PK=RESOURCE#<r> (SK=ITEM, SK=V#<000001>, ...)          |
  * |34 | an evidence export; an application's exports   | table | PK=EXPORT#<x>, SK=EXPORT; GSI1PK=APP#<a>#EXPORTS       |
+ * |35 | a pathway's evidence deletions (submit guard)  | table | PK=PATHWAY#<p>, SK=EVIDENCE_EPOCH (guard item)         |
  * |40 | a review round: seats, reviews, decision, snapshot | table | PK=APP#<a>, SK begins_with ROUND#<nnnn>               |
  * |41 | staff review queue: rounds by stage, oldest     | GSI3  | GSI3PK=REVIEWSTAGE#<stage>, GSI3SK ascending           |
  * |42 | open reviews by due date (reminders, lateness)  | GSI3  | GSI3PK=REVIEWS#DUE, GSI3SK <= date (sparse)            |
@@ -60,7 +61,7 @@
  * |73 | an entity's precomputed outcome views, by year  | table | PK=OUTCOMES#<KIND>#<id> or OUTCOMES#NETWORK, SK=YEAR#|
  * |74 | every precomputed view of a school year         | GSI1  | GSI1PK=OUTVIEWS#<year>, GSI1SK=<entity>                |
  * |75 | a school year's recompute state (generation)    | table | PK=OUTCOMES#YEAR#<year>, SK=STATE                      |
- * |76 | network progress: current and by calendar year  | table | PK=NETWORK#PROGRESS (SK=CURRENT, SK=YEAR#<yyyy>)       |
+ * |76 | network progress: current and by calendar year  | table | PK=NETWORK#PROGRESS (SK=CURRENT[#DISTRICTS#n], YEAR#yyyy) |
  * |77 | an outcome CSV upload and its errors            | table | PK=OUTUPLOAD#<u> (SK=UPLOAD, SK=ERR#<000001>...)       |
  * |78 | a pathway's work-based learning partners        | table | PK=PATHWAY#<p>, SK begins_with PARTNER#                |
  * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
@@ -198,6 +199,8 @@ export const keys = {
     GSI3SK: `${expiresAt}#${ownerId}#${version}`,
   }),
   applicationEvidence: (applicationId: string): Key => ({ PK: `APP#${applicationId}#EVIDENCE`, SK: 'FROZEN' }),
+  /** Counts deletions of a pathway's evidence; a submission conditions on the count it froze against. */
+  evidenceEpoch: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'EVIDENCE_EPOCH' }),
   resourceItem: (resourceId: string): Key => ({ PK: `RESOURCE#${resourceId}`, SK: 'ITEM' }),
   resourcePartition: (resourceId: string) => `RESOURCE#${resourceId}`,
   resourceVersion: (resourceId: string, version: number): Key => ({ PK: `RESOURCE#${resourceId}`, SK: `V#${String(version).padStart(6, '0')}` }),

@@ -6,23 +6,32 @@
  * which lands under `pending/`, and the upload handler moves it to its final key once
  * checked. Declared uploads that never complete are therefore garbage after two days.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  EventType,
   HttpMethods,
   ObjectOwnership,
   StorageClass,
   type LifecycleRule,
 } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import type { S3Trigger } from '../../functions/catalog.ts';
 import { evidenceCorsRule } from '../evidence-cors.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { acknowledge } from './nag.ts';
 
 /** Key prefix of declared, not yet confirmed uploads. */
 export const PENDING_PREFIX = 'pending/';
+/** Bulk exports and their requests (functions/store/evidence-exports.ts). */
+export const EXPORTS_PREFIX = 'exports/';
+export const EXPORT_RETENTION_DAYS = 7;
+/** Uploads that failed verification (functions/uploads/verify.ts). */
+export const QUARANTINE_PREFIX = 'quarantine/';
 
 export interface EvidenceProps {
   config: StageConfig;
@@ -69,6 +78,10 @@ export class Evidence extends Construct {
         noncurrentVersionExpiration: Duration.days(noncurrentDays),
       },
       { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      // Bulk ZIP exports are rebuilt on request; their requests are consumed at once.
+      { id: 'expire-exports', prefix: EXPORTS_PREFIX, expiration: Duration.days(EXPORT_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(1) },
+      // Refused uploads stay for staff to investigate for a while, never for good.
+      { id: 'expire-quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
     ];
 
     const cors = evidenceCorsRule(config.allowedOrigins);
@@ -95,4 +108,35 @@ export class Evidence extends Construct {
       removalPolicy: config.removalPolicy,
     });
   }
+
+  /**
+   * Invokes `fn` for each object created under the trigger's prefix: the S3 event the
+   * local runtime delivers from its local S3 (infra/local/s3.ts) with the same filter.
+   */
+  notify(fn: IFunction, trigger: S3Trigger): void {
+    if (!/^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*\/$/.test(trigger.prefix)) {
+      throw new Error(`S3 trigger prefix "${trigger.prefix}" must be a plain key prefix ending in "/"`);
+    }
+    for (const event of trigger.events) {
+      if (event !== 's3:ObjectCreated:*') throw new Error(`unsupported S3 trigger event ${String(event)}`);
+      this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn), { prefix: trigger.prefix });
+    }
+    // CDK's bucket-notifications custom resource (one per stack) writes the configuration.
+    const handler = Stack.of(this).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (handler && !this.acknowledgedHandler) {
+      this.acknowledgedHandler = true;
+      acknowledge(
+        handler,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        "CDK's bucket-notifications custom resource uses AWSLambdaBasicExecutionRole to write its own logs; it runs only at deployment.",
+      );
+      acknowledge(
+        handler,
+        'AwsSolutions-IAM5[Resource::*]',
+        "CDK's bucket-notifications custom resource needs s3:PutBucketNotification, which IAM grants only on \"*\"; it runs only at deployment.",
+      );
+    }
+  }
+
+  private acknowledgedHandler = false;
 }

@@ -17,6 +17,8 @@ export interface GrantTargets {
   bucket: Bucket;
   /** The review state machine; absent until statemachines/review.asl.json exists. */
   review?: { name: string; arn: string };
+  /** The stage's event bus (for the `events` grant). */
+  bus?: { eventBusArn: string; eventBusName: string };
 }
 
 /** S3 actions per kind of catalog bucket grant; no wildcards. */
@@ -103,6 +105,14 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
         );
       }
       fn.addEnvironment('REVIEW_STATE_MACHINE_ARN', review.arn);
+    }
+  }
+
+  if (grants.events) {
+    if (!targets.bus) skipped.push('events');
+    else {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [targets.bus.eventBusArn] }));
+      fn.addEnvironment('EVENT_BUS_NAME', targets.bus.eventBusName);
     }
   }
 

@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { apiRoutes } from '../../functions/api/routes.ts';
+import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { resetClients } from '../../functions/lib/aws-clients.ts';
 import { createDevClock, type DevClock } from './dev-clock.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
@@ -59,6 +60,8 @@ export interface PlatformOptions {
   allowedOrigins?: string[];
   /** Default: start it when infra/local/stepfunctions/server.ts exists. */
   withStepFunctions?: boolean;
+  /** Scales Step Functions Wait and Retry pauses (0 skips them; tests with injected retries). Default 1. */
+  stepFunctionsWaitTimeScale?: number;
   log?: (line: string) => void;
 }
 
@@ -104,6 +107,7 @@ interface StepFunctionsServerOptions {
   stateMachines: { name: string; definitionPath: string; substitutions: Record<string, string> }[];
   invokeFunction(functionArnOrName: string, payload: unknown): Promise<unknown>;
   dataDir?: string;
+  waitTimeScale?: number;
   log?: (line: string) => void;
 }
 
@@ -225,9 +229,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         bucketName,
         allowedOrigins,
         log,
-        onObjectCreated: async (event) => {
-          await Promise.all(s3Targets.map((fn) => invokeFunction(fn, event)));
-        },
+        // Each s3-triggered function gets what its bucket notification would: its prefix only.
+        notifications: s3Targets.map((fn) => ({
+          prefix: (functionCatalog[fn] as FunctionSpec).s3?.prefix,
+          deliver: (event) => invokeFunction(fn, event),
+        })),
       }).then((s) => {
         stops.push(() => s.stop());
         return s;
@@ -255,6 +261,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         })),
         invokeFunction: (functionArnOrName, payload) => invokeFunction(functionArnOrName, payload),
         dataDir: dataDir ? path.join(dataDir, 'stepfunctions') : undefined,
+        ...(options.stepFunctionsWaitTimeScale !== undefined ? { waitTimeScale: options.stepFunctionsWaitTimeScale } : {}),
         log,
       });
       const started = sfn;

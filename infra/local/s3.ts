@@ -8,8 +8,8 @@
  *   `versionId` and objects have a single version;
  * - SigV4 signatures and presigned POST policy conditions (content-length-range,
  *   starts-with, expiry) are not verified;
- * - events are not filtered by prefix/suffix: every ObjectCreated event goes to every
- *   subscriber.
+ * - s3rver itself does not filter events by prefix; `notifications` below does it, the
+ *   way a bucket notification configuration's prefix filter does in AWS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,7 +32,25 @@ export interface LocalS3Options {
   allowedOrigins: readonly string[];
   /** Receives each ObjectCreated notification, shaped and encoded like AWS's. */
   onObjectCreated?: (event: S3Event) => Promise<void>;
+  /**
+   * Bucket notification configurations: each receives only the ObjectCreated records whose
+   * (decoded) key starts with its prefix, as S3 delivers them to a Lambda destination.
+   */
+  notifications?: readonly LocalS3Notification[];
   log?: (line: string) => void;
+}
+
+export interface LocalS3Notification {
+  /** Plain key prefix (no wildcards); absent: every key. */
+  prefix?: string;
+  deliver: (event: S3Event) => Promise<unknown>;
+}
+
+/** The records of an event a notification with this prefix receives, or null for none. */
+export function filterByPrefix(event: S3Event, prefix: string | undefined): S3Event | null {
+  if (!prefix) return event;
+  const records = event.Records.filter((r) => decodeS3EventKey(r.s3.object.key).startsWith(prefix));
+  return records.length > 0 ? { Records: records } : null;
 }
 
 export interface LocalS3 {
@@ -142,18 +160,26 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const server = new S3rver({ address: host, port: options.port ?? 0, directory, silent: true, vhostBuckets: false });
   const pending = new Set<Promise<void>>();
 
+  const subscribers: LocalS3Notification[] = [
+    ...(options.onObjectCreated ? [{ deliver: options.onObjectCreated }] : []),
+    ...(options.notifications ?? []),
+  ];
   server.on('event', (raw: S3rverEvent) => {
     const event = toS3Event(raw);
-    if (!event || !options.onObjectCreated) return;
-    const deliver = options.onObjectCreated;
-    // Like S3, deliver after the request, never inside it; a failing consumer does not fail the upload.
-    const delivery = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => deliver(event))
-      .catch((error: unknown) => {
-        options.log?.(`S3 notification for ${event.Records[0]?.s3.object.key} failed: ${(error as Error).stack ?? error}`);
-      })
-      .finally(() => pending.delete(delivery));
-    pending.add(delivery);
+    if (!event) return;
+    for (const subscriber of subscribers) {
+      const matching = filterByPrefix(event, subscriber.prefix);
+      if (!matching) continue;
+      // Like S3, deliver after the request, never inside it; a failing consumer does not fail the upload.
+      const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => subscriber.deliver(matching))
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          options.log?.(`S3 notification for ${matching.Records[0]?.s3.object.key} failed: ${(error as Error).stack ?? error}`);
+        })
+        .finally(() => pending.delete(delivery));
+      pending.add(delivery);
+    }
   });
 
   let address;

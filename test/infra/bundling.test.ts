@@ -11,14 +11,14 @@ import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionCatalog } from '../../functions/catalog.ts';
-import { bundleBudgetBytes, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
+import { bundleBudgetFor, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
 
 const outRoot = mkdtempSync(path.join(os.tmpdir(), 'pathcert-bundles-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
 describe('bundles', () => {
   for (const [name, spec] of Object.entries(functionCatalog)) {
-    it(`${name}: builds to a loadable ESM module of at most ${bundleBudgetBytes / 1024} KB`, async () => {
+    it(`${name}: builds to a loadable ESM module of at most ${bundleBudgetFor(name) / 1024} KB`, async () => {
       const outdir = path.join(outRoot, name);
       const result = await build({
         ...esbuildOptions,
@@ -32,7 +32,7 @@ describe('bundles', () => {
       const output = Object.entries(result.metafile.outputs).find(([p]) => p.endsWith('index.mjs'))![1];
       // esbuild lists exports only for ESM output.
       expect(output.exports).toContain('handler');
-      expect(statSync(file).size).toBeLessThanOrEqual(bundleBudgetBytes);
+      expect(statSync(file).size).toBeLessThanOrEqual(bundleBudgetFor(name));
 
       // Loading it in a fresh Node proves the ESM output runs (the `require` banner included).
       const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`;

@@ -22,6 +22,7 @@ import type { Pathway, PathwayRole } from '../../functions/store/entities.ts';
 import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { subjectForEmail } from '../../infra/local/dev-issuer.ts';
+import { seedAvailableEvidence } from '../support/evidence.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 type Page<T> = { items: T[]; nextCursor?: string };
@@ -51,6 +52,8 @@ interface Team {
   pathway: Pathway;
   lead: string;
   member: string;
+  /** Evidence (issue 4): a verified item of the pathway's library (four versions), for references. */
+  evidenceId: string;
 }
 
 let teams = 0;
@@ -95,18 +98,19 @@ async function team(certification: { level: Level; until: string } | null = null
     });
     return t.token('pathway', { email });
   };
-  return { pathway, lead: await member(`lead${n}@example.org`, 'lead'), member: await member(`member${n}@example.org`, 'member') };
+  const [evidenceId] = await seedAvailableEvidence(pathway.id, { versions: 4 });
+  return { pathway, lead: await member(`lead${n}@example.org`, 'lead'), member: await member(`member${n}@example.org`, 'member'), evidenceId: evidenceId! };
 }
 
 async function open(tm: Team, target: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   return t.api<Application & Omit<ProblemBody, 'status'>>('POST', `/pathways/${tm.pathway.id}/applications`, { token: tm.lead, body: { target, ...extra }, headers });
 }
 
-/** A complete answer to a criterion: a narrative and one evidence reference per required kind. */
-function completeAnswer(c: LocatedCriterion) {
+/** A complete answer to a criterion: a narrative and one evidence reference per required kind (the team's item). */
+function completeAnswer(c: LocatedCriterion, tm: Team) {
   return {
     narrative: `## ${c.criterion.id}\n\nOur team meets this criterion: ${c.criterion.text}`,
-    evidence: c.criterion.evidence.filter((e) => e.required).map((e) => ({ evidenceId: newId('evidence'), kind: e.kind })),
+    evidence: c.criterion.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: tm.evidenceId, version: i + 1, kind: e.kind })),
   };
 }
 
@@ -142,14 +146,14 @@ describe('the candidacy journey', () => {
       // Lead and member share the work; creation is If-None-Match: * or version 0.
       const res =
         i % 2 === 0
-          ? await respond(tm.lead, id, c.criterion.id, completeAnswer(c))
-          : await respond(tm.member, id, c.criterion.id, { ...completeAnswer(c), version: 0 }, {});
+          ? await respond(tm.lead, id, c.criterion.id, completeAnswer(c, tm))
+          : await respond(tm.member, id, c.criterion.id, { ...completeAnswer(c, tm), version: 0 }, {});
       expect(res.status, c.criterion.id).toBe(201);
       expect(res.json.version).toBe(1);
       expect(res.headers.get('etag')).toBe('"1"');
     }
     const first = criteria[0]!.criterion.id;
-    const edited = await respond(tm.member, id, first, { narrative: 'A better narrative with words.', evidence: completeAnswer(criteria[0]!).evidence }, { 'if-match': '"1"' });
+    const edited = await respond(tm.member, id, first, { narrative: 'A better narrative with words.', evidence: completeAnswer(criteria[0]!, tm).evidence }, { 'if-match': '"1"' });
     expect(edited.status).toBe(200);
     expect(edited.json.version).toBe(2);
 
@@ -342,8 +346,12 @@ describe('responses', () => {
     expect(badEvidence.json.errors?.[0]?.field).toBe('evidence.0.evidenceId');
     const tooMany = Array.from({ length: 21 }, () => ({ evidenceId: newId('evidence') }));
     expect((await respond(tm.lead, appId, c, { narrative: 'ok', evidence: tooMany }, { 'if-match': '"1"' })).status).toBe(400);
-    const ev = newId('evidence');
+    const ev = tm.evidenceId;
     expect((await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: ev }, { evidenceId: ev }] }, { 'if-match': '"1"' })).status).toBe(400);
+    // Evidence (issue 4): a well-formed id that names no item of the pathway's library is 422.
+    const unknown = await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: newId('evidence') }] }, { 'if-match': '"1"' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.errors).toContainEqual(expect.objectContaining({ field: 'evidence.0', code: 'unknown_item' }));
     const unknownField = await respond(tm.lead, appId, c, { narrative: 'ok', score: 4 }, { 'if-match': '"1"' });
     expect(unknownField.json.errors).toContainEqual(expect.objectContaining({ field: 'score', code: 'unknown_field' }));
     const wrongType = await respond(tm.lead, appId, c, { narrative: 42 }, { 'if-match': '"1"' });
@@ -406,7 +414,7 @@ describe('submitting', () => {
     const tm = await team();
     const app = (await open(tm, 'candidacy')).json;
     for (const c of criteriaFor(seedFramework, 'candidacy')) {
-      expect((await respond(tm.lead, app.id, c.criterion.id, completeAnswer(c))).status).toBe(201);
+      expect((await respond(tm.lead, app.id, c.criterion.id, completeAnswer(c, tm))).status).toBe(201);
     }
     const headers = { 'if-match': '"1"', 'idempotency-key': 'submit-once-0001' };
     const answers = await Promise.all(Array.from({ length: 20 }, () => t.api<Application>('POST', `/applications/${app.id}/submit`, { token: tm.lead, headers })));

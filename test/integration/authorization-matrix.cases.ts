@@ -34,6 +34,8 @@ import {
   person,
   type Person,
 } from '../support/registry-world.ts';
+import { seedAvailableEvidence } from '../support/evidence.ts';
+import { evidenceCases } from './authorization-matrix.evidence.ts';
 
 export const matrixRoles = [
   'anonymous',
@@ -599,14 +601,443 @@ async function freshApplication(w: World, complete: boolean): Promise<{ id: stri
   });
   const app = expectStatus(res, 201).json;
   if (complete) {
+    // Evidence (issue 4): references must name verified items of the pathway's library.
+    const [item] = await seedAvailableEvidence(fx(w).appPathway, { versions: 4 });
     for (const c of candidacyCriteria()) {
-      const evidence = c.evidence.filter((e) => e.required).map((e) => ({ evidenceId: `ev_${randomBytes(13).toString('hex').toUpperCase()}`, kind: e.kind }));
+      const evidence = c.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: item!, version: i + 1, kind: e.kind }));
       const body = { narrative: `How the pathway meets ${c.id}.`, evidence };
       expectStatus(await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }), 201);
     }
   }
   return app;
 }
+
+
+// =======================================================================================
+// OUTCOMES AND NETWORK (issue 7) — maintained with functions/api/{outcomes,network}
+// =======================================================================================
+
+const OUTCOME_YEAR = '2024-25';
+/** A submission for district A (district report and pathway A), made current before a read; the same content again writes nothing. */
+async function ensureOutcomes(w: World): Promise<void> {
+  const body = {
+    district: { enrolled: { all: 400, english_learner: 60 } },
+    pathways: [{ pathwayId: w.pathwayA, counts: { enrolled: { all: 120, english_learner: 30 } } }],
+  };
+  const res = await w.t.api('PUT', `/districts/${w.districtA}/outcomes/${OUTCOME_YEAR}`, { token: w.people.staff.token, body });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`outcome seed failed: ${res.status} ${res.text}`);
+}
+
+/** A pathway's outcome data: its district's contacts and its own team read it. */
+const outcomeReadersOfPathwayA = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'A',
+  districtLeadOther: 'H',
+  pathwayLeadOwn: 'A',
+  pathwayLeadOther: 'H',
+  pathwayMemberOwn: 'A',
+  pathwayMemberOther: 'H',
+  reviewerAssigned: 'H',
+  reviewerNotAssigned: 'H',
+});
+
+const staffOnlyNetwork = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'D',
+  districtLeadOther: 'D',
+  pathwayLeadOwn: 'D',
+  pathwayLeadOther: 'D',
+  pathwayMemberOwn: 'D',
+  pathwayMemberOther: 'D',
+  reviewerAssigned: 'D',
+  reviewerNotAssigned: 'D',
+});
+
+export const outcomeCases: Record<string, MatrixRows> = {
+  submitOutcomes: {
+    request: (w) => ({
+      path: `/districts/${w.districtA}/outcomes/${OUTCOME_YEAR}`,
+      body: {
+        district: { enrolled: { all: 400, english_learner: 60 } },
+        pathways: [{ pathwayId: w.pathwayA, counts: { enrolled: { all: 120, english_learner: 30 } } }],
+      },
+    }),
+    expect: districtContactsOfA,
+  },
+  getDistrictOutcomes: {
+    request: async (w) => {
+      await ensureOutcomes(w);
+      return { path: `/districts/${w.districtA}/outcomes/${OUTCOME_YEAR}` };
+    },
+    expect: districtContactsOfA,
+  },
+  getPathwayOutcomes: { request: (w) => ({ path: `/pathways/${w.pathwayA}/outcomes` }), expect: outcomeReadersOfPathwayA },
+  getPathwayComparison: {
+    request: async (w) => {
+      await ensureOutcomes(w);
+      return { path: `/pathways/${w.pathwayA}/outcomes/${OUTCOME_YEAR}/comparison` };
+    },
+    expect: outcomeReadersOfPathwayA,
+  },
+  getPathwayTrends: { request: (w) => ({ path: `/pathways/${w.pathwayA}/outcomes/trends` }), expect: outcomeReadersOfPathwayA },
+  declareOutcomeUpload: { request: (w) => ({ path: `/districts/${w.districtA}/outcomes/uploads`, body: { size: 120 } }), expect: districtContactsOfA },
+  getOutcomeUpload: {
+    request: async (w) => {
+      const res = await w.t.api<{ upload: { id: string } }>('POST', `/districts/${w.districtA}/outcomes/uploads`, { token: w.people.staff.token, body: { size: 120 } });
+      return { path: `/districts/${w.districtA}/outcomes/uploads/${expectStatus(res, 201).json.upload.id}` };
+    },
+    expect: districtContactsOfA,
+  },
+  createPartner: {
+    request: (w) => ({
+      path: `/pathways/${w.pathwayA}/partners`,
+      body: { organization: `Partner ${tag()}`, sector: 'Health care', engagement: 'short_term', studentsServed: 12 },
+    }),
+    expect: outcomeReadersOfPathwayA,
+  },
+  listPathwayPartners: { request: (w) => ({ path: `/pathways/${w.pathwayA}/partners` }), expect: outcomeReadersOfPathwayA },
+  getNetworkProgress: { request: () => ({ path: '/network/progress' }), expect: signedIn('A') },
+  refreshNetworkProgress: { request: () => ({ path: '/network/progress/refresh' }), expect: staffOnlyNetwork },
+  getNetworkTrends: { request: () => ({ path: '/network/outcomes/trends' }), expect: signedIn('A') },
+  exportOutcomes: { request: () => ({ path: `/network/outcomes/${OUTCOME_YEAR}/export.csv` }), expect: staffOnlyNetwork },
+  listAllPartners: { request: () => ({ path: '/partners' }), expect: staffOnlyNetwork },
+};
+// ======================================================================= end of issue 7
+
+// =======================================================================================
+// REVIEW PIPELINE (issue 5) — maintained with functions/api/{reviews,decisions,threads}.
+// Fixtures (built once, lazily, in w.ext.review): two more pathways of school A (lead
+// pathwayLeadOwn, member pathwayMemberOwn), each with a submitted candidacy application
+// whose review round is open and whose seat 1 is held by reviewerAssigned (no workflow
+// runs in this file: the round is prepared in-process, no task token waits). `appR` also
+// carries an applied decision for the letter routes; `appQ` is the one reviewerAssigned
+// recuses from. applicationA (draft) serves the workflow start.
+// =======================================================================================
+
+interface ReviewFixtures {
+  appR: string;
+  appQ: string;
+  reviewR: string;
+  reviewQ: string;
+}
+
+async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
+  const { prepare } = await import('../../functions/pipeline/prepare.ts');
+  const { putReviewerByStaff } = await import('../../functions/store/reviewers.ts');
+  const { assignSeat } = await import('../../functions/store/reviews.ts');
+  const reviewer = w.people.reviewerAssigned;
+  await putReviewerByStaff(
+    reviewer.sub,
+    { name: 'Matrix Reviewer', sectors: [], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 10, leadEligible: true, active: true },
+    0,
+  );
+  const out: Record<string, string> = {};
+  for (const x of ['R', 'Q']) {
+    const pathway = (await createPathway(w.t, w.people.districtLeadOwn, w.schoolA, { name: `Pathway A review ${x}` })).id;
+    await joinPathway(w.t, w.people.districtLeadOwn, pathway, w.people.pathwayLeadOwn, 'lead');
+    await joinPathway(w.t, w.people.pathwayLeadOwn, pathway, w.people.pathwayMemberOwn, 'member');
+    const lead = w.people.pathwayLeadOwn.token;
+    const app = expectStatus(
+      await w.t.api<{ id: string; version: number }>('POST', `/pathways/${pathway}/applications`, { token: lead, body: { target: 'candidacy', frameworkId: w.frameworkId } }),
+      201,
+    ).json;
+    // Evidence (issue 4): references must name verified items of the pathway's library.
+    const [item] = await seedAvailableEvidence(pathway, { versions: 4 });
+    for (const c of candidacyCriteria()) {
+      const evidence = c.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: item!, version: i + 1, kind: e.kind }));
+      const body = { narrative: `How the pathway meets ${c.id}.`, evidence };
+      expectStatus(await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }), 201);
+    }
+    expectStatus(await w.t.api('POST', `/applications/${app.id}/submit`, { token: lead, headers: { 'if-match': `"${app.version}"` } }), 200);
+    await prepare({ applicationId: app.id });
+    const review = await assignSeat({
+      round: { applicationId: app.id, pathwayId: pathway, round: 1 },
+      seat: 1,
+      expectedReviewId: null,
+      reviewer: { sub: reviewer.sub, name: 'Matrix Reviewer' },
+      role: 'lead',
+      assignedBy: 'system',
+      reassignedCount: 0,
+    });
+    out[`app${x}`] = app.id;
+    out[`review${x}`] = review.id;
+  }
+  // An applied decision of an earlier round for the letter routes (written as the workflow would leave it).
+  const decidedAt = new Date().toISOString();
+  await transact([
+    put({
+      ...keys.reviewDecision(out.appR!, 1),
+      _type: 'review_decision',
+      applicationId: out.appR,
+      pathwayId: 'pw',
+      round: 1,
+      level: 'candidacy',
+      decision: 'revise_and_resubmit',
+      letter: { summary: 'Matrix summary.', strengths: ['A strength'], areasForGrowth: [{ componentId: 'WBL', text: 'Grow.' }] },
+      requiredChanges: [{ criterionId: candidacyCriteria()[0]!.id, change: 'Say more.' }],
+      recommendation: 'does-not-meet',
+      decidedBy: { sub: w.people.staff.sub },
+      decidedAt,
+      applied: { at: decidedAt },
+      events: {},
+    }),
+  ]);
+  return out as unknown as ReviewFixtures;
+}
+
+function reviewFx(w: World): Promise<ReviewFixtures> {
+  return ((w.ext.review as Promise<ReviewFixtures> | undefined) ??= buildReviewFixtures(w) as never) as Promise<ReviewFixtures>;
+}
+
+/** Staff-only work on an application of pathway A (visible to its team, its district lead and its reviewer). */
+const staffWorkOnReviewedApp = (staff: Expectation = 'A') =>
+  jwtRow({
+    staff,
+    districtLeadOwn: 'D',
+    districtLeadOther: 'H',
+    pathwayLeadOwn: 'D',
+    pathwayLeadOther: 'H',
+    pathwayMemberOwn: 'D',
+    pathwayMemberOther: 'H',
+    reviewerAssigned: 'D',
+    reviewerNotAssigned: 'H',
+  });
+
+/** The thread: the team, the assigned reviewer and staff; the district lead sees the application but not the conversation. */
+const threadParticipants = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'D',
+  districtLeadOther: 'H',
+  pathwayLeadOwn: 'A',
+  pathwayLeadOther: 'H',
+  pathwayMemberOwn: 'A',
+  pathwayMemberOther: 'H',
+  reviewerAssigned: 'A',
+  reviewerNotAssigned: 'H',
+});
+
+/** My review: only its reviewer; staff may look but hold no review of their own (404). */
+const assignedReviewerOnly = jwtRow({
+  staff: 404,
+  districtLeadOwn: 'D',
+  districtLeadOther: 'H',
+  pathwayLeadOwn: 'D',
+  pathwayLeadOther: 'H',
+  pathwayMemberOwn: 'D',
+  pathwayMemberOther: 'H',
+  reviewerAssigned: 'A',
+  reviewerNotAssigned: 'H',
+});
+
+const staffOnNetwork = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'D',
+  districtLeadOther: 'D',
+  pathwayLeadOwn: 'D',
+  pathwayLeadOther: 'D',
+  pathwayMemberOwn: 'D',
+  pathwayMemberOther: 'D',
+  reviewerAssigned: 'D',
+  reviewerNotAssigned: 'D',
+});
+
+async function currentReview(w: World, app: 'R' | 'Q') {
+  const { getReview } = await import('../../functions/store/reviews.ts');
+  const f = await reviewFx(w);
+  return (await getReview(app === 'R' ? f.appR : f.appQ, 1, app === 'R' ? f.reviewR : f.reviewQ))!;
+}
+
+async function throwawayReviewer(w: World): Promise<string> {
+  const { putReviewerByStaff } = await import('../../functions/store/reviewers.ts');
+  const p = await person(w.t, w.fresh.email(), ['reviewer']);
+  await putReviewerByStaff(
+    p.sub,
+    { name: 'Throwaway', sectors: [], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 3, leadEligible: false, active: true },
+    0,
+  );
+  return p.sub;
+}
+
+const reviewerProfileBody = {
+  sectors: ['health_science_medical_technology'],
+  conflicts: { districtIds: [], pathwayIds: [] },
+  available: true,
+  unavailable: [],
+  maxOpenAssignments: 2,
+  leadEligible: false,
+  active: true,
+};
+
+export const reviewCases: Record<string, MatrixRows> = {
+  listMyReviews: { request: () => ({ path: '/me/reviews' }), expect: signedIn('A') },
+  getMyReview: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review` }), expect: assignedReviewerOnly },
+  saveReviewDraft: {
+    request: async (w) => {
+      const r = await currentReview(w, 'R');
+      return {
+        path: `/applications/${r.applicationId}/review`,
+        headers: { 'if-match': `"${r.version}"` },
+        body: { scores: [{ criterionId: candidacyCriteria()[0]!.id, level: 'meeting', comment: 'So far so good.' }] },
+      };
+    },
+    expect: assignedReviewerOnly,
+  },
+  submitReview: {
+    request: async (w, role) => {
+      let r = await currentReview(w, 'R');
+      if (role === 'reviewerAssigned') {
+        // A complete draft first, as the reviewer would have saved it.
+        const { saveDraft } = await import('../../functions/store/reviews.ts');
+        const scores = candidacyCriteria().map((c) => ({ criterionId: c.id, level: 'meeting', comment: 'Meets it.' }));
+        const saved = await saveDraft(r, scores, r.version);
+        if (typeof saved === 'string') throw new Error(`draft not saved: ${saved}`);
+        r = saved;
+      }
+      return { path: `/applications/${r.applicationId}/review/submit`, headers: { 'if-match': `"${r.version}"` } };
+    },
+    expect: assignedReviewerOnly,
+  },
+  recuseFromReview: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appQ}/review/recuse`, body: { reason: 'A conflict came to light.' } }),
+    expect: assignedReviewerOnly,
+  },
+  getMyReviewerProfile: {
+    request: async (w) => {
+      await reviewFx(w);
+      return { path: '/me/reviewer-profile' };
+    },
+    // Only people with a reviewer profile have one (staff create them).
+    expect: jwtRow({ ...(Object.fromEntries(matrixRoles.slice(1).map((r) => [r, 404])) as SignedInRow), reviewerAssigned: 'A' }),
+  },
+  updateMyReviewerProfile: {
+    request: async (w) => {
+      await reviewFx(w);
+      const { getReviewer } = await import('../../functions/store/reviewers.ts');
+      const version = (await getReviewer(w.people.reviewerAssigned.sub, true))!.version;
+      return { path: '/me/reviewer-profile', headers: { 'if-match': `"${version}"` }, body: { available: true } };
+    },
+    expect: jwtRow({ ...(Object.fromEntries(matrixRoles.slice(1).map((r) => [r, 404])) as SignedInRow), reviewerAssigned: 'A' }),
+  },
+  listReviewers: { request: () => ({ path: '/reviewers' }), expect: staffOnNetwork },
+  getReviewer: {
+    request: async (w) => {
+      await reviewFx(w);
+      return { path: `/reviewers/${w.people.reviewerAssigned.sub}` };
+    },
+    expect: staffOnNetwork,
+  },
+  putReviewer: {
+    request: async (w) => {
+      const p = await person(w.t, w.fresh.email(), ['reviewer']);
+      return { path: `/reviewers/${p.sub}`, headers: { 'if-none-match': '*' }, body: { name: 'New Reviewer', ...reviewerProfileBody } };
+    },
+    expect: staffOnNetwork,
+  },
+  reviewQueue: { request: () => ({ path: '/review-queue' }), expect: staffOnNetwork },
+  getReviewRound: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review-round` }), expect: staffWorkOnReviewedApp() },
+  // No workflow ran in this world, so staff find no execution to show (404).
+  getReviewWorkflowHistory: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review-round/history` }),
+    expect: staffWorkOnReviewedApp(404),
+  },
+  // applicationA is a draft: there is nothing to review yet (409).
+  startReviewWorkflow: { request: (w) => ({ path: `/applications/${w.applicationA}/review-round/start` }), expect: staffWorkOnReviewedApp(409) },
+  assignReviewSeat: {
+    request: async (w, role) => ({
+      path: `/applications/${(await reviewFx(w)).appR}/review-round/seats/2`,
+      body: { reviewerSub: role === 'staff' ? await throwawayReviewer(w) : w.people.reviewerNotAssigned.sub },
+    }),
+    expect: staffWorkOnReviewedApp(),
+  },
+  // The round is reviewing, not waiting for adjudication or a decision (409).
+  adjudicateReview: {
+    request: async (w) => ({
+      path: `/applications/${(await reviewFx(w)).appR}/review-round/adjudications`,
+      body: { adjudications: [{ criterionId: candidacyCriteria()[0]!.id, level: 'meeting', reason: 'Settled.' }] },
+    }),
+    expect: staffWorkOnReviewedApp(409),
+  },
+  decideApplication: {
+    request: async (w) => ({
+      path: `/applications/${(await reviewFx(w)).appR}/decision`,
+      body: { decision: 'certified', letter: { summary: 'Summary.', strengths: [], areasForGrowth: [] } },
+    }),
+    expect: staffWorkOnReviewedApp(409),
+  },
+  reviewCalibration: { request: () => ({ path: '/review-calibration' }), expect: staffOnNetwork },
+  reviewAlerts: { request: () => ({ path: '/review-alerts' }), expect: staffOnNetwork },
+  listMessages: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/messages` }), expect: threadParticipants },
+  postMessage: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/messages`, body: { body: 'A question about the schedule.' } }),
+    expect: threadParticipants,
+  },
+  putThreadSettings: {
+    request: async (w) => {
+      const { getThreadSettings } = await import('../../functions/store/messages.ts');
+      const app = (await reviewFx(w)).appR;
+      const { version } = await getThreadSettings(app);
+      return {
+        path: `/applications/${app}/thread-settings`,
+        headers: version === 0 ? { 'if-none-match': '*' } : { 'if-match': `"${version}"` },
+        body: { revealReviewerNames: false },
+      };
+    },
+    expect: staffWorkOnReviewedApp(),
+  },
+  listReviewSessions: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/sessions` }), expect: threadParticipants },
+  scheduleReviewSession: {
+    request: async (w) => ({
+      path: `/applications/${(await reviewFx(w)).appR}/sessions`,
+      body: { startsAt: '2030-03-01T17:00:00.000Z', durationMinutes: 60, meetingUrl: 'https://meet.example.org/review' },
+    }),
+    expect: staffWorkOnReviewedApp(),
+  },
+  // The letter is the team's and their district lead's; the reviewer sees the application but not the letter.
+  getDecision: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/decision` }),
+    expect: jwtRow({
+      staff: 'A',
+      districtLeadOwn: 'A',
+      districtLeadOther: 'H',
+      pathwayLeadOwn: 'A',
+      pathwayLeadOther: 'H',
+      pathwayMemberOwn: 'A',
+      pathwayMemberOther: 'H',
+      reviewerAssigned: 'D',
+      reviewerNotAssigned: 'H',
+    }),
+  },
+  getDecisionLetter: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/decision/letter` }),
+    expect: jwtRow({
+      staff: 'A',
+      districtLeadOwn: 'A',
+      districtLeadOther: 'H',
+      pathwayLeadOwn: 'A',
+      pathwayLeadOther: 'H',
+      pathwayMemberOwn: 'A',
+      pathwayMemberOther: 'H',
+      reviewerAssigned: 'D',
+      reviewerNotAssigned: 'H',
+    }),
+  },
+  // A pathway's certification history is read like the pathway itself (its team and its district's contacts).
+  listPathwayCertifications: {
+    request: (w) => ({ path: `/pathways/${w.pathwayA}/certifications` }),
+    expect: jwtRow({
+      staff: 'A',
+      districtLeadOwn: 'A',
+      districtLeadOther: 'H',
+      pathwayLeadOwn: 'A',
+      pathwayLeadOther: 'H',
+      pathwayMemberOwn: 'A',
+      pathwayMemberOther: 'H',
+      reviewerAssigned: 'H',
+      reviewerNotAssigned: 'H',
+    }),
+  },
+};
+// ======================================================================= end of issue 5
 
 /** Hook for the frameworks/applications helper: add fixtures to `w.ext` after the world is built. */
 export async function extendWorld(w: World): Promise<void> {
@@ -628,6 +1059,9 @@ export const matrixCases: Record<string, MatrixRows> = {
   ...directoryCases,
   ...auditCases,
   ...frameworkAndApplicationCases,
+  ...outcomeCases,
+  ...reviewCases,
+  ...evidenceCases,
 };
 
 /** Builds world A and world B through the API (plus the few items no route creates yet). */

@@ -9,6 +9,7 @@ import type { Principal } from '../../lib/principal.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
 import {
   afterSubmit,
+  afterWithdraw,
   certificationConfig,
   certificationStanding,
   getApplication,
@@ -31,6 +32,8 @@ import type { Pathway } from '../../store/entities.ts';
 import { getPublishedFramework, newestPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import { getPathway } from '../../store/registry.ts';
+import { carryForwardInto, freezeForSubmission } from '../../store/evidence-applications.ts';
+import { assertLinkable } from '../../store/evidence-links.ts';
 import { etag, expectedVersion, expectedVersionOrNew } from './preconditions.ts';
 import {
   getApplicationRoute,
@@ -124,6 +127,7 @@ export const handler = httpHandler([
       }
       if (!decision.ok || !framework) throw new Error('unreachable');
       let result: HttpResult | undefined;
+      let opened = false;
       const app = await openApplication({
         pathway,
         target,
@@ -134,9 +138,14 @@ export const handler = httpHandler([
         extra: (created) => {
           const first: HttpResult = { ...answer(created, 201), headers: { etag: etag(created.version), location: `/applications/${created.id}` } };
           result = first;
+          opened = true;
           return record(first);
         },
       });
+      // Evidence (issue 4): a renewal starts with the previous cycle's evidence links.
+      if (opened && app.renewal) {
+        await carryForwardInto(app, new Set(criteriaFor(framework, app.level).map((c) => c.criterion.id)), actorOf(req.principal));
+      }
       return result ?? answer(app, 201);
     });
   }),
@@ -183,6 +192,8 @@ export const handler = httpHandler([
       ]);
     }
     const version = expectedVersionOrNew(req.headers, req.body.version);
+    // Evidence (issue 4): each reference must be an available item of this pathway's library.
+    await assertLinkable(application.pathwayId, criterionId, req.body.evidence ?? []);
     const { response, created } = await writeResponse({
       application,
       criterionId,
@@ -209,6 +220,8 @@ export const handler = httpHandler([
           actor: actorOf(req.principal),
           transitionActor: transitionActor(access, application),
           framework: await pinnedFramework(application),
+          // Evidence (issue 4): the exact versions the responses reference, frozen with the submission.
+          evidence: (responses, after) => freezeForSubmission(after, responses),
           extra: (after) => record(answer(after)),
         });
       } catch (error) {
@@ -223,13 +236,14 @@ export const handler = httpHandler([
       }
       return answer(submitted);
     });
-    if (submitted) await afterSubmit(submitted);
+    if (submitted) await afterSubmit(submitted, req.principal.sub);
     return result;
   }),
 
   implement(withdrawApplicationRoute, async (req) => {
     const { application, access } = await loadApplication(req.principal, req.params.applicationId, 'application.withdraw');
     const after = await withdrawApplication(application, expectedVersion(req.headers), actorOf(req.principal), transitionActor(access, application));
+    await afterWithdraw(after);
     return answer(after);
   }),
 ]);

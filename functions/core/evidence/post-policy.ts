@@ -22,7 +22,7 @@
  */
 import { fileTypeByContentType } from './file-types.ts';
 import { contentDisposition } from './file-name.ts';
-import { pendingKey } from './object-keys.ts';
+import { parseObjectKey, pendingKey } from './object-keys.ts';
 
 export const DEFAULT_UPLOAD_EXPIRY_SECONDS = 300;
 export const MIN_UPLOAD_EXPIRY_SECONDS = 60;
@@ -63,6 +63,21 @@ export interface UploadPolicyInput {
  * bounds): the policy is the boundary in AWS, so it does not trust its caller blindly.
  */
 export function buildUploadPolicy(input: UploadPolicyInput): PresignedPostInput {
+  const { pathwayId, evidenceId, version, ...rest } = input;
+  return buildUploadPolicyForKey({ ...rest, key: pendingKey(pathwayId, evidenceId, version) });
+}
+
+export interface KeyedUploadPolicyInput extends Omit<UploadPolicyInput, 'pathwayId' | 'evidenceId' | 'version'> {
+  /** A server-generated pending key (pendingKey or pendingResourceKey); never client input. */
+  key: string;
+}
+
+/** The same policy for any pending upload key (evidence versions and staff resources alike). */
+export function buildUploadPolicyForKey(input: KeyedUploadPolicyInput): PresignedPostInput {
+  const parsed = parseObjectKey(input.key);
+  if (!parsed || (parsed.kind !== 'pending' && parsed.kind !== 'pending-resource')) {
+    throw new TypeError(`not a pending upload key: ${JSON.stringify(input.key)}`);
+  }
   const type = fileTypeByContentType(input.contentType);
   if (!type || type.contentType !== input.contentType) {
     throw new TypeError(`not a canonical allowed content type: ${input.contentType}`);
@@ -75,7 +90,7 @@ export function buildUploadPolicy(input: UploadPolicyInput): PresignedPostInput 
     throw new RangeError(`expiry must be ${MIN_UPLOAD_EXPIRY_SECONDS}..${MAX_UPLOAD_EXPIRY_SECONDS} seconds, got ${expires}`);
   }
 
-  const key = pendingKey(input.pathwayId, input.evidenceId, input.version);
+  const key = input.key;
   const disposition = contentDisposition(input.fileName);
   const fields: Record<string, string> = {
     'Content-Type': type.contentType,

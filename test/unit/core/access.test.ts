@@ -15,6 +15,9 @@ import {
   type Membership,
   type Target,
 } from '../../../functions/core/access.ts';
+import { evidenceExpected } from './access-evidence.expectations.ts';
+import { reviewExpected } from './access-review.expectations.ts';
+import { outcomesExpected } from './access-outcomes.expectations.ts';
 
 /*
  * The network used by the matrix:
@@ -152,6 +155,22 @@ const expected: Record<Exclude<Persona, 'staff'>, { allow: string[]; deny: strin
   },
   outsider: { allow: everyoneAllows, deny: everyoneDenies },
 };
+
+// Evidence actions (issue 4): their cells live beside their own tests.
+for (const [persona, e] of Object.entries(evidenceExpected)) {
+  expected[persona as keyof typeof evidenceExpected].allow.push(...e.allow);
+  expected[persona as keyof typeof evidenceExpected].deny.push(...e.deny);
+}
+// Review pipeline actions (issue 5): likewise.
+for (const [persona, e] of Object.entries(reviewExpected)) {
+  expected[persona as keyof typeof reviewExpected].allow.push(...e.allow);
+  expected[persona as keyof typeof reviewExpected].deny.push(...e.deny);
+}
+// Outcome, network and partner actions (issue 7).
+for (const [persona, e] of Object.entries(outcomesExpected)) {
+  expected[persona as keyof typeof outcomesExpected].allow.push(...e.allow);
+  expected[persona as keyof typeof outcomesExpected].deny.push(...e.deny);
+}
 
 function expectedDecision(persona: Persona, action: Action, target: TargetName): Decision {
   if (persona === 'staff') return 'allow';

@@ -1,0 +1,178 @@
+/**
+ * Outcome benches against the local platform (DynamoDB Local, in memory):
+ * 1. a 100,000-row outcome CSV (one district and ~535 pathways, every metric and group)
+ *    streamed through validateOutcomeCsv in 64 KiB chunks, then stored like an upload
+ *    (submission items, pointer swap, the year's suppression and views): time and peak
+ *    memory (RSS and heap, sampled every 10 ms);
+ * 2. network progress with 5,000 pathways in the registry: the refresh (reads every
+ *    pathway once) and the read behind GET /network/progress (precomputed items; the
+ *    DynamoDB commands per read are counted).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '../functions/core/outcomes/codes.ts';
+import { validateOutcomeCsv } from '../functions/core/outcomes/csv.ts';
+import { newId } from '../functions/core/ids.ts';
+import { onClientCreated } from '../functions/lib/aws-clients.ts';
+import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
+import { readNetworkProgress, refreshNetworkProgress } from '../functions/store/outcomes-progress.ts';
+import { pathwayItem } from '../functions/store/registry.ts';
+import { startPlatform } from '../infra/local/platform.ts';
+import type { BenchReport } from './run.ts';
+
+const ROWS_TARGET = 100_000;
+const NETWORK_PATHWAYS = 5_000;
+const PROGRESS_READS = 50;
+
+/** Base count per metric; every numerator's base is below its denominator's, so data is consistent. */
+const BASE: Record<Metric, number> = {
+  enrolled: 1000,
+  cohort: 250,
+  graduated_on_time: 200,
+  dropped_out: 20,
+  ag_completed: 150,
+  dual_enrollment_credit: 300,
+  wbl_awareness: 800,
+  wbl_exploration: 500,
+  wbl_preparation: 200,
+  industry_credential: 100,
+  postsecondary_enrolled: 120,
+};
+const share = (g: StudentGroup) =>
+  g === 'all' ? 1 : (SUBSET_GROUPS as readonly string[]).includes(g) ? 1 / 4 : (RACE_GROUPS as readonly string[]).includes(g) ? 1 / 10 : (GENDER_GROUPS as readonly string[]).includes(g) ? 1 / 5 : 0;
+const countFor = (m: Metric, g: StudentGroup, scale: number) => Math.floor(BASE[m] * scale * share(g));
+
+function pathwayRecord(id: string, districtId: string, i: number, level: 'silver' | 'gold' | 'candidacy' | null) {
+  const at = new Date().toISOString();
+  return pathwayItem({
+    id,
+    districtId,
+    schoolId: newId('school'),
+    name: `Bench pathway ${i}`,
+    sector: 'engineering_architecture',
+    gradesServed: [9, 10, 11, 12],
+    model: 'wall_to_wall_academy',
+    enrollment: 100 + (i % 400),
+    status: 'active',
+    certificationLevel: level,
+    certifiedUntil: level ? '2099-06-30' : null,
+    schoolName: 'Bench High',
+    districtName: `Bench district ${districtId.slice(-4)}`,
+    state: ['CA', 'OR', 'WA', 'NY'][i % 4]!,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  } as never);
+}
+
+async function* csvChunks(districtId: string, pathwayIds: string[], year: string): AsyncGenerator<string> {
+  let buf = 'school_year,entity_type,entity_id,metric,student_group,count\r\n';
+  const emit = (type: string, id: string, scale: number) => {
+    const lines: string[] = [];
+    for (const m of METRICS) for (const g of STUDENT_GROUPS) lines.push(`${year},${type},${id},${m},${g},${countFor(m, g, scale)}`);
+    return lines.join('\r\n') + '\r\n';
+  };
+  buf += emit('district', districtId, pathwayIds.length * 2);
+  for (const id of pathwayIds) {
+    buf += emit('pathway', id, 1);
+    if (buf.length >= 65_536) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+function memorySampler() {
+  let rss = process.memoryUsage().rss;
+  let heap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 10);
+  return { stop: () => (clearInterval(timer), { rss, heap }) };
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+export async function run(): Promise<BenchReport> {
+  const commands: string[] = [];
+  onClientCreated((client, service) => {
+    if (service !== 'dynamodb') return;
+    (client as DynamoDBClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCount' },
+    );
+  });
+  process.env.LOG_LEVEL ??= 'ERROR';
+  const platform = await startPlatform({ persist: false, withStepFunctions: false, tableName: `bench-outcomes-${Date.now()}`, bucketName: `bench-outcomes-${Date.now()}` });
+  const rows: string[] = ['| measure | value |', '|---|---|'];
+  const flags: string[] = [];
+  try {
+    // 1. CSV
+    const perEntity = METRICS.length * STUDENT_GROUPS.length;
+    const pathwayCount = Math.ceil(ROWS_TARGET / perEntity) - 1;
+    const districtId = newId('district');
+    const pathwayIds = Array.from({ length: pathwayCount }, () => newId('pathway'));
+    await batchWrite(pathwayIds.map((id, i) => ({ put: pathwayRecord(id, districtId, i, null) })));
+    const year = '2025-26';
+    const base = process.memoryUsage();
+    const sampler = memorySampler();
+    let t0 = performance.now();
+    const result = await validateOutcomeCsv(csvChunks(districtId, pathwayIds, year), {
+      districtId,
+      pathwayIdsOfDistrict: new Set(pathwayIds),
+      maxBytes: 50 * 1024 * 1024,
+      maxRows: 500_000,
+    });
+    const validateMs = performance.now() - t0;
+    if (!result.ok) throw new Error(`bench CSV invalid: ${JSON.stringify(result.errors.slice(0, 3))}`);
+    t0 = performance.now();
+    const district = result.reports.find((r) => r.entity.kind === 'district')!.counts;
+    const pathways = result.reports.flatMap((r) => (r.entity.kind === 'pathway' ? [{ pathwayId: r.entity.pathwayId, counts: r.counts }] : []));
+    await submitOutcomes({ districtId, schoolYear: year, district, pathways }, { sub: 'bench' }, { kind: 'csv', uploadId: newId('outcome') });
+    const storeMs = performance.now() - t0;
+    const peak = sampler.stop();
+    rows.push(`| CSV data rows | ${result.dataRows.toLocaleString('en-US')} (${pathwayCount} pathways + district) |`);
+    rows.push(`| validate (stream, 64 KiB chunks) | ${ms(validateMs)} |`);
+    rows.push(`| store: reports, pointer + audit, year suppression and views | ${ms(storeMs)} |`);
+    rows.push(`| peak RSS / heap during both (start: ${mb(base.rss)} / ${mb(base.heapUsed)}) | ${mb(peak.rss)} / ${mb(peak.heap)} |`);
+    if (validateMs > 10_000) flags.push(`validating 100k rows took ${ms(validateMs)} (budget 10 s)`);
+
+    // 2. Network progress over 5,000 pathways.
+    const more = NETWORK_PATHWAYS - pathwayCount;
+    const levels = ['silver', 'gold', 'candidacy', null] as const;
+    await batchWrite(Array.from({ length: more }, (_, i) => ({ put: pathwayRecord(newId('pathway'), newId('district'), i, levels[i % 4]!) })));
+    t0 = performance.now();
+    const progress = await refreshNetworkProgress();
+    const refreshMs = performance.now() - t0;
+    const times: number[] = [];
+    commands.length = 0;
+    for (let i = 0; i < PROGRESS_READS; i++) {
+      const s = performance.now();
+      await readNetworkProgress();
+      times.push(performance.now() - s);
+    }
+    const perRead = commands.length / PROGRESS_READS;
+    times.sort((a, b) => a - b);
+    rows.push(`| registry pathways | ${NETWORK_PATHWAYS.toLocaleString('en-US')} (${progress.pathways} counted, ${progress.students.toLocaleString('en-US')} students) |`);
+    rows.push(`| refreshNetworkProgress (reads every pathway once) | ${ms(refreshMs)} |`);
+    rows.push(`| progress read: DynamoDB commands per read | ${perRead} |`);
+    rows.push(`| progress read: median / p95 of ${PROGRESS_READS} | ${ms(times[Math.floor(times.length / 2)]!)} / ${ms(times[Math.floor(times.length * 0.95)]!)} |`);
+    if (perRead !== 1) flags.push(`a progress read sent ${perRead} DynamoDB commands; expected 1`);
+    void METRIC_DEFINITIONS;
+  } finally {
+    await platform.stop();
+  }
+  return {
+    title: 'Outcome data: 100,000-row CSV and network progress',
+    method:
+      'bench/outcomes.ts on the local platform (DynamoDB Local in memory). A generated CSV of one district and its pathways (every metric and student group, consistent counts) is streamed through `validateOutcomeCsv` in 64 KiB chunks and stored with `submitOutcomes` (immutable report items, pointer swap with audit, one suppression pattern for the school year, a view item per entity); peak memory is sampled every 10 ms. Then the registry is filled to 5,000 pathways, `refreshNetworkProgress()` recomputes the totals, and the read behind `GET /network/progress` is timed with its DynamoDB commands counted (it reads precomputed items only).',
+    table: rows.join('\n'),
+    flags,
+  };
+}

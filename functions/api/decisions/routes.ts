@@ -1,0 +1,227 @@
+/**
+ * Staff's review office: the reviewer pool, the review queue by stage, each application's
+ * review round (seats, reviews, aggregate, execution status and history), hand
+ * assignment, adjudication, the decision, starting or restarting the workflow, and the
+ * calibration report.
+ */
+import * as z from 'zod/mini';
+import { reviewStages } from '../../core/review/stages.ts';
+import { route } from '../../lib/route.ts';
+import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { conflictsSchema, CRITERION_ID, personSub, sectorsSchema, unavailableSchema } from '../reviews/schemas.ts';
+
+const TAGS = ['Review office'];
+const FN = 'reviewOffice' as const;
+const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const criterionId = () => z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' }));
+const rubricLevel = () => z.string().check(z.regex(/^[a-z][a-z_]{0,29}$/, { error: 'must be a rubric level such as meeting' }));
+const anything = z.record(z.string(), z.unknown());
+
+export const listReviewersRoute = route({
+  id: 'listReviewers',
+  method: 'GET',
+  path: '/reviewers',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'The reviewer pool by name (staff)',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(anything),
+});
+
+export const getReviewerRoute = route({
+  id: 'getReviewer',
+  method: 'GET',
+  path: '/reviewers/{personSub}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A reviewer's profile: conflicts, sectors, availability, load (staff)",
+  tags: TAGS,
+  params: z.strictObject({ personSub: personSub() }),
+  response: anything,
+});
+
+export const putReviewerRoute = route({
+  id: 'putReviewer',
+  method: 'PUT',
+  path: '/reviewers/{personSub}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Create (If-None-Match: *) or update (If-Match) a reviewer profile (staff)',
+  description: 'The open-assignment count is kept by the workflow and never set here.',
+  tags: TAGS,
+  params: z.strictObject({ personSub: personSub() }),
+  body: z.strictObject({
+    name: z.optional(text(1, 200)),
+    email: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email())),
+    districtId: z.optional(idSchema('district')),
+    sectors: sectorsSchema,
+    conflicts: conflictsSchema,
+    available: z.boolean(),
+    unavailable: unavailableSchema,
+    maxOpenAssignments: z.int().check(z.minimum(0), z.maximum(50)),
+    leadEligible: z.boolean(),
+    active: z.boolean(),
+    version: z.optional(z.int().check(z.minimum(0))),
+  }),
+  response: anything,
+  ifMatch: true,
+});
+
+export const reviewQueueRoute = route({
+  id: 'reviewQueue',
+  method: 'GET',
+  path: '/review-queue',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Review rounds at a stage, longest waiting first (staff)',
+  description:
+    'Stages: assigning (a seat waits for staff; the default), reviewing, adjudication, decision, decided, withdrawn, failed.',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery, stage: z.optional(z.enum(reviewStages)) }),
+  response: pageOf(anything),
+});
+
+export const getReviewRoundRoute = route({
+  id: 'getReviewRound',
+  method: 'GET',
+  path: '/applications/{applicationId}/review-round',
+  fn: FN,
+  auth: 'jwt',
+  summary: "An application's current review round: seats, reviews, aggregate, decision and the workflow's status (staff)",
+  tags: TAGS,
+  params: applicationParams,
+  query: z.strictObject({ round: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number))) }),
+  response: anything,
+});
+
+export const getReviewHistoryRoute = route({
+  id: 'getReviewWorkflowHistory',
+  method: 'GET',
+  path: '/applications/{applicationId}/review-round/history',
+  fn: FN,
+  auth: 'jwt',
+  summary: "The review workflow execution's history, from Step Functions (staff)",
+  tags: TAGS,
+  params: applicationParams,
+  query: z.strictObject({ execution: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))) }),
+  response: anything,
+});
+
+export const startReviewRoute = route({
+  id: 'startReviewWorkflow',
+  method: 'POST',
+  path: '/applications/{applicationId}/review-round/start',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Start or restart the application's review workflow (staff)",
+  description:
+    'Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 while an execution is still running.',
+  tags: TAGS,
+  params: applicationParams,
+  response: anything,
+  successStatus: 202,
+});
+
+export const assignSeatRoute = route({
+  id: 'assignReviewSeat',
+  method: 'PUT',
+  path: '/applications/{applicationId}/review-round/seats/{seat}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Assign (or replace) the reviewer of a seat by hand (staff)',
+  description:
+    'Checked against the same rules as automatic assignment: conflicts of interest and earlier recusals can never be overridden; a load limit or a recorded absence can, each with its own flag. A seat whose review is submitted cannot be reassigned (409).',
+  tags: TAGS,
+  params: z.strictObject({
+    applicationId: idSchema('application'),
+    seat: z.pipe(z.string().check(z.regex(/^[1-9]\d?$/, { error: 'must be a seat number' })), z.transform(Number)),
+  }),
+  body: z.strictObject({
+    reviewerSub: personSub(),
+    role: z.optional(z.enum(['lead', 'co-reviewer'])),
+    override: z.optional(z.strictObject({ load: z.optional(z.boolean()), availability: z.optional(z.boolean()) })),
+    reason: z.optional(text(3, 1000)),
+  }),
+  response: anything,
+});
+
+export const adjudicateRoute = route({
+  id: 'adjudicateReview',
+  method: 'POST',
+  path: '/applications/{applicationId}/review-round/adjudications',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Set the final score of criteria the reviewers disagree on, with reasons (staff)',
+  tags: TAGS,
+  params: applicationParams,
+  body: z.strictObject({
+    adjudications: z
+      .array(z.strictObject({ criterionId: criterionId(), level: rubricLevel(), reason: text(3, 2000) }))
+      .check(z.minLength(1), z.maxLength(200)),
+  }),
+  response: anything,
+});
+
+export const decideRoute = route({
+  id: 'decideApplication',
+  method: 'POST',
+  path: '/applications/{applicationId}/decision',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Decide: certify, revise and resubmit, or not yet, with the letter to the team (staff)',
+  description:
+    'Only while the application is decision pending. Revise and resubmit needs `requiredChanges` (per criterion). The workflow applies the decision (status, certification, pathway level, directory, events); 202 with the decision recorded, 409 when one exists.',
+  tags: TAGS,
+  params: applicationParams,
+  body: z.strictObject({
+    decision: z.enum(['certified', 'revise_and_resubmit', 'not_yet']),
+    letter: z.strictObject({
+      summary: text(1, 5000),
+      strengths: z.array(text(1, 2000)).check(z.maxLength(30)),
+      areasForGrowth: z.array(z.strictObject({ componentId: z.string().check(z.regex(/^[A-Z]{2,5}$/)), text: text(1, 4000) })).check(z.maxLength(30)),
+    }),
+    requiredChanges: z.optional(z.array(z.strictObject({ criterionId: criterionId(), change: text(1, 2000) })).check(z.maxLength(200))),
+  }),
+  response: anything,
+  successStatus: 202,
+});
+
+export const calibrationRoute = route({
+  id: 'reviewCalibration',
+  method: 'GET',
+  path: '/review-calibration',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Reviewer calibration: each reviewer's strictness against co-reviewers, each criterion's disagreement rate (staff)",
+  tags: TAGS,
+  query: z.strictObject({ since: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}/))) }),
+  response: anything,
+});
+
+export const staffAlertsRoute = route({
+  id: 'reviewAlerts',
+  method: 'GET',
+  path: '/review-alerts',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Staff alerts: failed workflows, seats nobody qualifies for, late reviews, adjudications (newest first)',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(anything),
+});
+
+export const decisionRoutes = [
+  listReviewersRoute,
+  getReviewerRoute,
+  putReviewerRoute,
+  reviewQueueRoute,
+  getReviewRoundRoute,
+  getReviewHistoryRoute,
+  startReviewRoute,
+  assignSeatRoute,
+  adjudicateRoute,
+  decideRoute,
+  calibrationRoute,
+  staffAlertsRoute,
+];

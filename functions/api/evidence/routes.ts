@@ -1,0 +1,303 @@
+/**
+ * Evidence: a pathway's library of items with numbered versions, uploaded by the browser
+ * straight to S3 with a presigned POST form; the evidence an application references; and
+ * bulk ZIP exports of it for reviewers and staff.
+ */
+import * as z from 'zod/mini';
+import { MAX_FILE_NAME_LENGTH } from '../../core/evidence/file-name.ts';
+import { fileTypes } from '../../core/evidence/file-types.ts';
+import { MAX_VERSION } from '../../core/evidence/object-keys.ts';
+import { route } from '../../lib/route.ts';
+import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+
+const FN = 'evidence' as const;
+const TAGS = ['Evidence'];
+
+/** Same shape as framework criterion ids (RA-1.2). */
+export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
+export const criterionId = () => z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' }));
+export const criterionIds = () =>
+  z.array(criterionId()).check(
+    z.maxLength(40),
+    z.refine((ids) => new Set(ids).size === ids.length, { error: 'name each criterion once' }),
+  );
+
+/**
+ * The file as the browser sees it. Strings are bounded generously here; the file rules
+ * (allowed types, per-type size limits, names) answer 422 with every problem at once.
+ */
+export const fileDeclaration = {
+  fileName: z.string().check(z.minLength(1), z.maxLength(MAX_FILE_NAME_LENGTH * 4)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(200)),
+  size: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
+  sha256: z.optional(z.string().check(z.maxLength(128))),
+};
+
+const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
+const itemParams = z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') });
+const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const versionQuery = z.optional(
+  z.pipe(
+    z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: `must be a version number from 1 to ${MAX_VERSION}` })),
+    z.transform((v: string) => Number(v)),
+  ),
+);
+
+// Answers ------------------------------------------------------------------------------
+
+const summary = z.object({
+  version: z.int(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.int(),
+  sha256: z.string(),
+  verifiedAt: z.string(),
+});
+
+export const itemSchema = z.object({
+  evidenceId: z.string(),
+  pathwayId: z.string(),
+  title: z.string(),
+  description: z.optional(z.string()),
+  criterionIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+  updatedAt: z.string(),
+  /** The item's own concurrency counter (ETag); `version` always means a file version. */
+  revision: z.int(),
+  latestVersion: z.int(),
+  current: z.optional(summary),
+});
+
+export const versionSchema = z.object({
+  version: z.int(),
+  state: z.enum(['declared', 'available', 'quarantined', 'expired']),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.int(),
+  sha256: z.optional(z.string()),
+  declaredSha256: z.optional(z.string()),
+  declaredAt: z.string(),
+  declaredBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+  verifiedAt: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+  uploadExpiresAt: z.optional(z.string()),
+  quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
+  expiredAt: z.optional(z.string()),
+});
+
+export const uploadSchema = z.object({
+  /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
+  url: z.string(),
+  fields: z.record(z.string(), z.string()),
+  key: z.string(),
+  expiresAt: z.string(),
+});
+
+export const downloadSchema = z.object({ version: z.optional(z.int()), url: z.string(), expiresAt: z.string(), fileName: z.string() });
+
+const declared = z.object({ item: itemSchema, version: versionSchema, upload: uploadSchema });
+
+// Library ------------------------------------------------------------------------------
+
+export const declareEvidence = route({
+  id: 'declareEvidence',
+  method: 'POST',
+  path: '/pathways/{pathwayId}/evidence',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Declare a new evidence item and get a presigned POST form for its first file',
+  description:
+    `Team members and staff. Allowed files: ${fileTypes.map((t) => `${t.label} up to ${t.maxBytes / 1024 / 1024} MB`).join(', ')}. ` +
+    'Anything else answers 422 (every problem listed) before any form is issued. The form (valid for minutes) writes exactly ' +
+    'one server-chosen key, with the declared content type and exact size; after the upload the file is verified ' +
+    '(size, leading bytes, SHA-256 when declared) and the version becomes `available` or `quarantined` with the reason. ' +
+    'Accepts Idempotency-Key.',
+  tags: TAGS,
+  params: pathwayParams,
+  body: z.strictObject({
+    ...fileDeclaration,
+    title: text(1, 200),
+    description: z.optional(text(1, 2000)),
+    criterionIds: z._default(criterionIds(), []),
+  }),
+  response: declared,
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listEvidence = route({
+  id: 'listEvidence',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/evidence',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's evidence library by title, optionally the items tagged with one criterion",
+  tags: TAGS,
+  params: pathwayParams,
+  query: z.strictObject({ ...pageQuery, criterionId: z.optional(criterionId()) }),
+  response: pageOf(itemSchema),
+});
+
+export const getEvidence = route({
+  id: 'getEvidence',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/evidence/{evidenceId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'An evidence item, its versions and a short-lived download link',
+  description:
+    'The download is a presigned GET (minutes) of the current version, or of `?version=n`; it names the file in ' +
+    'Content-Disposition. Quarantined versions show why; only staff can download them.',
+  tags: TAGS,
+  params: itemParams,
+  query: z.strictObject({ version: versionQuery }),
+  response: z.object({ item: itemSchema, versions: z.array(versionSchema), download: z.optional(downloadSchema) }),
+});
+
+export const updateEvidence = route({
+  id: 'updateEvidence',
+  method: 'PATCH',
+  path: '/pathways/{pathwayId}/evidence/{evidenceId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Retitle, describe or retag an item (If-Match with the item's revision)",
+  tags: TAGS,
+  params: itemParams,
+  body: z.strictObject({
+    title: z.optional(text(1, 200)),
+    description: z.optional(text(1, 2000)),
+    criterionIds: z.optional(criterionIds()),
+    revision: z.optional(z.int().check(z.minimum(1))),
+  }),
+  response: itemSchema,
+  ifMatch: true,
+});
+
+export const deleteEvidence = route({
+  id: 'deleteEvidence',
+  method: 'DELETE',
+  path: '/pathways/{pathwayId}/evidence/{evidenceId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Delete an item and all its files (pathway lead); refused while a submitted application references it',
+  tags: TAGS,
+  params: itemParams,
+  successStatus: 204,
+});
+
+export const declareEvidenceVersion = route({
+  id: 'declareEvidenceVersion',
+  method: 'POST',
+  path: '/pathways/{pathwayId}/evidence/{evidenceId}/versions',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Upload a new version of an item (older versions stay readable)',
+  description: 'Same file rules and form as declaring an item. Accepts Idempotency-Key.',
+  tags: TAGS,
+  params: itemParams,
+  body: z.strictObject(fileDeclaration),
+  response: declared,
+  successStatus: 201,
+  idempotent: true,
+});
+
+// Applications -------------------------------------------------------------------------
+
+export const linkSchema = z.object({
+  criterionId: z.string(),
+  evidenceId: z.string(),
+  version: z.optional(z.int()),
+  /** Submitted applications: exactly what was submitted. Drafts: how the link stands now. */
+  status: z.enum(['frozen', 'unchanged', 'newer_version_available', 'removed', 'latest']),
+  latestVersion: z.optional(z.int()),
+  title: z.optional(z.string()),
+  fileName: z.optional(z.string()),
+  size: z.optional(z.int()),
+  sha256: z.optional(z.string()),
+});
+
+export const listApplicationEvidence = route({
+  id: 'listApplicationEvidence',
+  method: 'GET',
+  path: '/applications/{applicationId}/evidence',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'The evidence an application references: the frozen versions once submitted',
+  description:
+    'Submitted applications answer the exact versions recorded at submission (reviewers always see those). Drafts answer ' +
+    'each link with its status against the library now: unchanged, newer_version_available or removed.',
+  tags: TAGS,
+  params: applicationParams,
+  response: z.object({ applicationId: z.string(), frozenAt: z.optional(z.string()), links: z.array(linkSchema) }),
+});
+
+export const getApplicationEvidence = route({
+  id: 'getApplicationEvidence',
+  method: 'GET',
+  path: '/applications/{applicationId}/evidence/{evidenceId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'One referenced item with a download link for the version the application references',
+  description: 'For the team, the district lead and reviewers assigned to the application; 404 when the application does not reference it.',
+  tags: TAGS,
+  params: z.strictObject({ applicationId: idSchema('application'), evidenceId: idSchema('evidence') }),
+  response: z.object({ applicationId: z.string(), item: itemSchema, version: versionSchema, criterionIds: z.array(z.string()), download: downloadSchema }),
+});
+
+// Exports ------------------------------------------------------------------------------
+
+export const exportSchema = z.object({
+  exportId: z.string(),
+  applicationId: z.string(),
+  status: z.enum(['queued', 'building', 'ready', 'failed']),
+  requestedAt: z.string(),
+  requestedBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+  progress: z.object({ itemsDone: z.int(), itemsTotal: z.int(), bytesWritten: z.number() }),
+  completedAt: z.optional(z.string()),
+  size: z.optional(z.number()),
+  error: z.optional(z.string()),
+  download: z.optional(downloadSchema),
+});
+
+export const requestExport = route({
+  id: 'requestEvidenceExport',
+  method: 'POST',
+  path: '/applications/{applicationId}/exports',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Request one ZIP of all of an application's evidence (staff and assigned reviewers)",
+  description:
+    'Built asynchronously and streamed to S3; poll the export for progress, then download it with the presigned link. ' +
+    'Accepts Idempotency-Key.',
+  tags: TAGS,
+  params: applicationParams,
+  response: exportSchema,
+  successStatus: 202,
+  idempotent: true,
+});
+
+export const getExport = route({
+  id: 'getEvidenceExport',
+  method: 'GET',
+  path: '/applications/{applicationId}/exports/{exportId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'An export: its progress while it builds, a download link once ready',
+  tags: TAGS,
+  params: z.strictObject({ applicationId: idSchema('application'), exportId: idSchema('export') }),
+  response: exportSchema,
+});
+
+export const evidenceRoutes = [
+  declareEvidence,
+  listEvidence,
+  getEvidence,
+  updateEvidence,
+  deleteEvidence,
+  declareEvidenceVersion,
+  listApplicationEvidence,
+  getApplicationEvidence,
+  requestExport,
+  getExport,
+];

@@ -1,0 +1,73 @@
+/**
+ * The network as a whole (issue 7): progress toward the goal (precomputed; one read),
+ * network-wide outcome trends (suppressed for everyone but staff), the staff CSV export of
+ * a school year, and the staff list of every work-based learning partner.
+ */
+import * as z from 'zod/mini';
+import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/codes.ts';
+import { schoolYearSchema } from '../../core/outcomes/model.ts';
+import { route } from '../../lib/route.ts';
+import { pageQuery } from '../../lib/schemas.ts';
+
+const FN = 'network' as const;
+const TAGS = ['Network'];
+
+export const getNetworkProgress = route({
+  id: 'getNetworkProgress',
+  method: 'GET',
+  path: '/network/progress',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Students in certified pathways against the network goal, by level, state, district and year',
+  tags: TAGS,
+});
+
+export const refreshNetworkProgress = route({
+  id: 'refreshNetworkProgress',
+  method: 'POST',
+  path: '/network/progress/refresh',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Recompute network progress from the registry (staff)',
+  tags: TAGS,
+});
+
+export const getNetworkTrends = route({
+  id: 'getNetworkTrends',
+  method: 'GET',
+  path: '/network/outcomes/trends',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Network-wide outcome rates and counts across school years',
+  tags: TAGS,
+  query: z.strictObject({
+    metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
+    group: z.optional(z.enum(STUDENT_GROUPS)),
+    countMetric: z.optional(z.enum(METRICS)),
+  }),
+});
+
+export const exportYear = route({
+  id: 'exportOutcomes',
+  method: 'GET',
+  path: '/network/outcomes/{schoolYear}/export.csv',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Every district's and pathway's outcome counts of a school year as CSV (staff)",
+  tags: TAGS,
+  params: z.strictObject({ schoolYear: schoolYearSchema }),
+  produces: 'text/csv; charset=utf-8',
+});
+
+export const listAllPartners = route({
+  id: 'listAllPartners',
+  method: 'GET',
+  path: '/partners',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Every work-based learning partner in the network, newest first (staff)',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery }),
+});
+
+export const networkRoutes = [getNetworkProgress, refreshNetworkProgress, getNetworkTrends, exportYear, listAllPartners];

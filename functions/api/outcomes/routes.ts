@@ -1,0 +1,179 @@
+/**
+ * Outcome data of districts and pathways (issue 7): submission (JSON and CSV uploads),
+ * suppressed reads for everyone but staff, the equity comparison, trends, and the
+ * work-based learning partners of a pathway. See docs/outcomes.md.
+ */
+import * as z from 'zod/mini';
+import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/codes.ts';
+import { outcomeCountsSchema, schoolYearSchema } from '../../core/outcomes/model.ts';
+import { route } from '../../lib/route.ts';
+import { idSchema, pageQuery, text } from '../../lib/schemas.ts';
+import { engagementKinds } from '../../core/outcomes/partners.ts';
+
+const FN = 'outcomes' as const;
+const TAGS = ['Outcomes'];
+
+/** Most pathways one JSON submission may carry; larger districts upload a CSV. */
+export const MAX_PATHWAYS_PER_SUBMISSION = 500;
+
+const districtParams = z.strictObject({ districtId: idSchema('district') });
+const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
+const districtYearParams = z.strictObject({ districtId: idSchema('district'), schoolYear: schoolYearSchema });
+const pathwayYearParams = z.strictObject({ pathwayId: idSchema('pathway'), schoolYear: schoolYearSchema });
+
+export const submissionBody = z.strictObject({
+  /** The district as a whole (its pathways' students included). */
+  district: z.optional(outcomeCountsSchema),
+  pathways: z
+    .array(z.strictObject({ pathwayId: idSchema('pathway'), counts: outcomeCountsSchema }))
+    .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
+});
+
+const numberParam = (min: number, max: number, what: string) =>
+  z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, { error: `must be a number from ${min} to ${max}` })),
+      z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(min, { error: `${what} must be at least ${min}` }), z.maximum(max, { error: `${what} must be at most ${max}` }))),
+    ),
+  );
+
+export const comparisonQuery = z.strictObject({
+  /** Percentage points a group may trail the district before it is flagged (0–50, default 5). */
+  gapPp: numberParam(0, 50, 'gapPp'),
+  /** Share ratio under which a group is under-represented (0–1, default 0.8). */
+  ratio: numberParam(0, 1, 'ratio'),
+  against: z.optional(z.enum(['same_group', 'district_all'])),
+});
+
+export const trendQuery = z.strictObject({
+  metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
+  group: z.optional(z.enum(STUDENT_GROUPS)),
+  countMetric: z.optional(z.enum(METRICS)),
+});
+
+export const submitOutcomes = route({
+  id: 'submitOutcomes',
+  method: 'PUT',
+  path: '/districts/{districtId}/outcomes/{schoolYear}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "Submit (or replace) a district's outcome counts for a school year, with its pathways'",
+  tags: TAGS,
+  params: districtYearParams,
+  body: submissionBody,
+});
+
+export const getDistrictOutcomes = route({
+  id: 'getDistrictOutcomes',
+  method: 'GET',
+  path: '/districts/{districtId}/outcomes/{schoolYear}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A district's outcome report for a school year (suppressed for everyone but staff)",
+  tags: TAGS,
+  params: districtYearParams,
+});
+
+export const getPathwayOutcomes = route({
+  id: 'getPathwayOutcomes',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/outcomes',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's reported school years and latest outcome summary",
+  tags: TAGS,
+  params: pathwayParams,
+});
+
+export const getPathwayComparison = route({
+  id: 'getPathwayComparison',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/outcomes/{schoolYear}/comparison',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's rates next to its district's: differences, representation and equity flags",
+  tags: TAGS,
+  params: pathwayYearParams,
+  query: comparisonQuery,
+});
+
+export const getPathwayTrends = route({
+  id: 'getPathwayTrends',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/outcomes/trends',
+  fn: FN,
+  auth: 'jwt',
+  summary: "A pathway's rate and count trends across school years",
+  tags: TAGS,
+  params: pathwayParams,
+  query: trendQuery,
+});
+
+export const declareOutcomeUpload = route({
+  id: 'declareOutcomeUpload',
+  method: 'POST',
+  path: '/districts/{districtId}/outcomes/uploads',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Declare an outcome CSV upload; answers a presigned POST form',
+  tags: TAGS,
+  params: districtParams,
+  body: z.strictObject({ size: z.int().check(z.minimum(1), z.maximum(1_000_000_000)) }),
+  successStatus: 201,
+});
+
+export const getOutcomeUpload = route({
+  id: 'getOutcomeUpload',
+  method: 'GET',
+  path: '/districts/{districtId}/outcomes/uploads/{uploadId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: "An outcome CSV upload's status and its errors (paginated)",
+  tags: TAGS,
+  params: z.strictObject({ districtId: idSchema('district'), uploadId: idSchema('outcome') }),
+  query: z.strictObject({ ...pageQuery }),
+});
+
+export const createPartner = route({
+  id: 'createPartner',
+  method: 'POST',
+  path: '/pathways/{pathwayId}/partners',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Record a work-based learning partner of the pathway',
+  tags: TAGS,
+  params: pathwayParams,
+  body: z.strictObject({
+    organization: text(2, 160),
+    sector: text(2, 120),
+    engagement: z.enum(engagementKinds),
+    studentsServed: z.int().check(z.minimum(0), z.maximum(100_000)),
+    schoolYear: z.optional(schoolYearSchema),
+  }),
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listPartners = route({
+  id: 'listPathwayPartners',
+  method: 'GET',
+  path: '/pathways/{pathwayId}/partners',
+  fn: FN,
+  auth: 'jwt',
+  summary: "The pathway's work-based learning partners",
+  tags: TAGS,
+  params: pathwayParams,
+  query: z.strictObject({ ...pageQuery }),
+});
+
+export const outcomeRoutes = [
+  submitOutcomes,
+  getDistrictOutcomes,
+  getPathwayOutcomes,
+  getPathwayComparison,
+  getPathwayTrends,
+  declareOutcomeUpload,
+  getOutcomeUpload,
+  createPartner,
+  listPartners,
+];

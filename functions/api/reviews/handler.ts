@@ -1,0 +1,243 @@
+import { criteriaFor, rubricScaleOf } from '../../core/framework.ts';
+import { scoringCriteriaFor, validateReviewScores, type CriterionScore } from '../../core/review/scoring.ts';
+import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { publish } from '../../lib/events.ts';
+import { httpHandler, implement } from '../../lib/http.ts';
+import { logger } from '../../lib/logger.ts';
+import type { Principal } from '../../lib/principal.ts';
+import { problems, type FieldError } from '../../lib/problem.ts';
+import { getApplication, type Application } from '../../store/applications.ts';
+import { getItem, queryPage, type Item } from '../../store/db.ts';
+import type { Assignment } from '../../store/entities.ts';
+import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
+import { keys } from '../../store/keys.ts';
+import { listSessions } from '../../store/messages.ts';
+import { batchGet } from '../../store/registry.ts';
+import { getReviewer, updateOwnProfile, type ReviewerProfile } from '../../store/reviewers.ts';
+import {
+  getReview,
+  isOpenReview,
+  markReviewNotified,
+  readRound,
+  saveDraft,
+  submitReview,
+  vacateReview,
+  type Review,
+} from '../../store/reviews.ts';
+import { answerSeat } from '../../pipeline/answers.ts';
+import { etag, expectedVersion } from '../applications/preconditions.ts';
+import { applicationTarget, reviewView } from './shared.ts';
+import {
+  getMyReviewerProfileRoute,
+  getMyReviewRoute,
+  listMyReviewsRoute,
+  recuseRoute,
+  saveReviewDraftRoute,
+  submitReviewRoute,
+  updateMyReviewerProfileRoute,
+} from './routes.ts';
+
+const answerReview = (r: Review, status = 200) => ({ status, body: reviewView(r), headers: { etag: etag(r.version) } });
+
+/** The caller's review of the application's current round (404 when they hold none). */
+async function loadMyReview(principal: Principal, applicationId: string) {
+  const application = await getApplication(applicationId, true);
+  if (!application) throw problems.notFound('application');
+  const access = await loadAccess(principal);
+  authorize(access, 'application.review', applicationTarget(application), 'application');
+  const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as (Assignment & { reviewId?: string; round?: number }) | undefined;
+  if (!assignment?.active || !assignment.reviewId || assignment.round !== application.submissionNumber) throw problems.notFound('review');
+  const review = await getReview(applicationId, assignment.round, assignment.reviewId);
+  if (!review) throw problems.notFound('review');
+  return { application, review };
+}
+
+async function pinnedFramework(a: Application): Promise<StoredFramework> {
+  const f = await getPublishedFramework(a.frameworkId);
+  if (!f) throw new Error(`application ${a.id} pins framework ${a.frameworkId}, which is not published`);
+  return f;
+}
+
+/** Scores that name criteria of the level and levels of the scale (a draft may be partial). */
+function checkScores(framework: StoredFramework, a: Application, scores: readonly CriterionScore[]): void {
+  const criteria = new Set(scoringCriteriaFor(framework, a.level).map((c) => c.id));
+  const scale = rubricScaleOf(framework);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  scores.forEach((s, i) => {
+    if (!criteria.has(s.criterionId)) errors.push({ in: 'body', field: `scores.${i}.criterionId`, message: `${s.criterionId} is not assessed at ${a.level}`, code: 'unknown_criterion' });
+    if (!scale.includes(s.level)) errors.push({ in: 'body', field: `scores.${i}.level`, message: `must be one of ${scale.join(', ')}`, code: 'invalid_level' });
+    if (seen.has(s.criterionId)) errors.push({ in: 'body', field: `scores.${i}.criterionId`, message: 'scored twice', code: 'duplicate' });
+    seen.add(s.criterionId);
+  });
+  if (errors.length) throw problems.unprocessable('Some scores do not fit the rubric.', errors);
+}
+
+const alreadyClosed = (r: Review) =>
+  problems.conflict(
+    r.status === 'submitted'
+      ? 'This review was already submitted; the review workflow has it.'
+      : `This review is ${r.status}; it can no longer be changed.`,
+    { status: r.status },
+  );
+
+function profileView(p: ReviewerProfile) {
+  return p;
+}
+
+export const handler = httpHandler([
+  implement(listMyReviewsRoute, async (req) => {
+    const state = req.query.state ?? 'open';
+    const page = await queryPage({
+      partition: { value: keys.personPartition(req.principal.sub) },
+      skBeginsWith: keys.assignmentPrefix,
+      limit: req.query.limit,
+      cursor: req.query.cursor,
+      ...(state === 'open' ? { filter: { expression: '#active = :true', names: { '#active': 'active' }, values: { ':true': true } } } : {}),
+    });
+    const assignments = page.items as unknown as (Assignment & { reviewId: string; round: number })[];
+    const found = await batchGet([
+      ...assignments.map((a) => keys.application(a.applicationId)),
+      ...assignments.filter((a) => a.reviewId).map((a) => keys.review(a.applicationId, a.round, a.reviewId)),
+    ]);
+    const apps = new Map(found.filter((i: Item) => i._type === 'application').map((i) => [String(i.id), i]));
+    const reviews = new Map(found.filter((i: Item) => i._type === 'review').map((i) => [String(i.id), i as unknown as Review]));
+    const items = assignments.map((a) => {
+      const app = apps.get(a.applicationId);
+      const review = reviews.get(a.reviewId);
+      return {
+        applicationId: a.applicationId,
+        ...(app ? { pathwayName: String(app.pathwayName), level: String(app.level) } : {}),
+        reviewId: a.reviewId,
+        round: a.round,
+        role: review?.role ?? a.role,
+        status: review?.status ?? 'unknown',
+        assignedAt: a.assignedAt,
+        ...(review?.dueAt ? { dueAt: review.dueAt } : {}),
+        active: a.active,
+      };
+    });
+    return { body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+  }),
+
+  implement(getMyReviewRoute, async (req) => {
+    const { application, review } = await loadMyReview(req.principal, req.params.applicationId);
+    const [framework, view, sessions] = await Promise.all([
+      pinnedFramework(application),
+      readRound(application.id, review.round),
+      listSessions(application.id),
+    ]);
+    const rubric = criteriaFor(framework, application.level).map((c) => ({
+      id: c.criterion.id,
+      componentId: c.component.id,
+      componentTitle: c.component.title,
+      standardId: c.standard.id,
+      standardTitle: c.standard.title,
+      text: c.criterion.text,
+      rubric: c.criterion.rubric,
+    }));
+    const submission = (view?.snapshot ?? []).map((s) => ({
+      criterionId: s.criterionId,
+      narrative: s.narrative,
+      evidence: s.evidence.map((e) => ({ ...e, download: `/applications/${application.id}/evidence/${e.evidenceId}` })),
+    }));
+    return {
+      body: {
+        review: reviewView(review),
+        application: {
+          id: application.id,
+          pathwayId: application.pathwayId,
+          pathwayName: application.pathwayName,
+          level: application.level,
+          target: application.target,
+          renewal: application.renewal,
+          frameworkId: application.frameworkId,
+          frameworkVersion: application.frameworkVersion,
+          submittedAt: application.submittedAt,
+          round: review.round,
+        },
+        rubric: { scale: rubricScaleOf(framework), criteria: rubric },
+        submission,
+        sessions,
+      },
+      headers: { etag: etag(review.version) },
+    };
+  }),
+
+  implement(saveReviewDraftRoute, async (req) => {
+    const { application, review } = await loadMyReview(req.principal, req.params.applicationId);
+    const version = expectedVersion(req.headers, req.body.version);
+    if (!isOpenReview(review)) throw alreadyClosed(review);
+    checkScores(await pinnedFramework(application), application, req.body.scores);
+    const result = await saveDraft(review, req.body.scores, version);
+    if (result === 'stale') throw problems.preconditionFailed((await getReview(application.id, review.round, review.id))!.version);
+    if (result === 'closed') throw alreadyClosed((await getReview(application.id, review.round, review.id))!);
+    return answerReview(result);
+  }),
+
+  implement(submitReviewRoute, async (req) => {
+    const { application, review } = await loadMyReview(req.principal, req.params.applicationId);
+    const version = expectedVersion(req.headers);
+    if (!isOpenReview(review)) {
+      // Re-telling the workflow is harmless and cures an earlier answer that failed half-way.
+      if (review.status === 'submitted') await answerSeat(application.id, review.round, review.seat, 'submitted');
+      throw alreadyClosed(review);
+    }
+    if (review.version !== version) throw problems.preconditionFailed(review.version);
+    const framework = await pinnedFramework(application);
+    const check = validateReviewScores(scoringCriteriaFor(framework, application.level), review.scores, rubricScaleOf(framework));
+    const errors: FieldError[] = [
+      ...check.missing.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'not scored yet', code: 'missing_score' })),
+      ...check.unknown.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'not a criterion of this level', code: 'unknown_criterion' })),
+      ...check.invalidLevel.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'level not on the rubric', code: 'invalid_level' })),
+      ...review.scores
+        .filter((s) => !s.comment || s.comment.trim() === '')
+        .map((s) => ({ in: 'body' as const, field: `scores.${s.criterionId}.comment`, message: 'a comment is required', code: 'missing_comment' })),
+    ];
+    if (errors.length > 0) throw problems.unprocessable(`The review is not complete: ${errors.length} problem(s).`, errors);
+
+    const result = await submitReview(review, review.scores, version);
+    if (result === 'stale') throw problems.preconditionFailed((await getReview(application.id, review.round, review.id))!.version);
+    if (result === 'closed') throw alreadyClosed((await getReview(application.id, review.round, review.id))!);
+    try {
+      await publish([
+        {
+          detailType: 'ReviewSubmitted',
+          detail: { applicationId: application.id, pathwayId: application.pathwayId, reviewId: review.id, reviewerSub: review.reviewerSub, submittedAt: result.submittedAt! },
+        },
+      ]);
+      await markReviewNotified(result, 'submittedNotifiedAt');
+    } catch (error) {
+      // The review is recorded; a lost notice must not undo it.
+      logger.error('ReviewSubmitted could not be published', { error, applicationId: application.id });
+    }
+    await answerSeat(application.id, review.round, review.seat, 'submitted');
+    return answerReview(result);
+  }),
+
+  implement(recuseRoute, async (req) => {
+    const { application, review } = await loadMyReview(req.principal, req.params.applicationId);
+    if (!isOpenReview(review)) throw alreadyClosed(review);
+    if (!(await vacateReview(review, 'recused', req.body.reason))) {
+      throw alreadyClosed((await getReview(application.id, review.round, review.id))!);
+    }
+    await answerSeat(application.id, review.round, review.seat, 'vacated');
+    const after = (await getReview(application.id, review.round, review.id))!;
+    return answerReview(after);
+  }),
+
+  implement(getMyReviewerProfileRoute, async (req) => {
+    const profile = await getReviewer(req.principal.sub, true);
+    if (!profile) throw problems.notFound('reviewer profile');
+    return { body: profileView(profile), headers: { etag: etag(profile.version) } };
+  }),
+
+  implement(updateMyReviewerProfileRoute, async (req) => {
+    const profile = await getReviewer(req.principal.sub, true);
+    if (!profile) throw problems.notFound('reviewer profile');
+    const version = expectedVersion(req.headers, req.body.version);
+    const { version: _v, ...fields } = req.body;
+    const after = await updateOwnProfile(req.principal.sub, fields, version);
+    return { body: profileView(after), headers: { etag: etag(after.version) } };
+  }),
+]);

@@ -1,0 +1,165 @@
+/**
+ * Reviewers' routes: their reviews, an assigned application as it was submitted (with the
+ * rubric), scoring (drafts, then one submission), recusal, and their reviewer profile.
+ */
+import * as z from 'zod/mini';
+import { route } from '../../lib/route.ts';
+import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { conflictsSchema, MAX_SCORES, scoreSchema, sectorsSchema, unavailableSchema } from './schemas.ts';
+
+const TAGS = ['Reviews'];
+const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const reviewView = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  round: z.number(),
+  seat: z.number(),
+  role: z.enum(['lead', 'co-reviewer']),
+  status: z.string(),
+  assignedAt: z.string(),
+  dueAt: z.string(),
+  submittedAt: z.optional(z.string()),
+  scores: z.array(scoreSchema),
+  /** The ETag: send it as If-Match to save a draft or submit. */
+  version: z.number(),
+});
+
+const profileView = z.object({
+  sub: z.string(),
+  name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  districtId: z.optional(z.string()),
+  sectors: z.array(z.string()),
+  conflicts: z.object({ districtIds: z.array(z.string()), pathwayIds: z.array(z.string()) }),
+  available: z.boolean(),
+  unavailable: z.array(z.object({ from: z.string(), to: z.string() })),
+  maxOpenAssignments: z.number(),
+  openAssignments: z.number(),
+  leadEligible: z.boolean(),
+  active: z.boolean(),
+  version: z.number(),
+});
+
+export const listMyReviewsRoute = route({
+  id: 'listMyReviews',
+  method: 'GET',
+  path: '/me/reviews',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'My review assignments with due dates (open by default)',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery, state: z.optional(z.enum(['open', 'all'])) }),
+  response: pageOf(
+    z.object({
+      applicationId: z.string(),
+      pathwayName: z.optional(z.string()),
+      level: z.optional(z.string()),
+      reviewId: z.string(),
+      round: z.number(),
+      role: z.string(),
+      status: z.string(),
+      assignedAt: z.string(),
+      dueAt: z.optional(z.string()),
+      active: z.boolean(),
+    }),
+  ),
+});
+
+export const getMyReviewRoute = route({
+  id: 'getMyReview',
+  method: 'GET',
+  path: '/applications/{applicationId}/review',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'My review of an assigned application, with the submission as reviewed and the rubric',
+  description:
+    'The submission is the snapshot taken when the review round opened: narratives and the exact evidence versions frozen at submission (download each through `GET /applications/{applicationId}/evidence/{evidenceId}`), whatever the team changed since. The rubric lists every criterion of the level with its descriptors. Virtual review sessions scheduled for the application are included.',
+  tags: TAGS,
+  params: applicationParams,
+  response: z.object({ review: reviewView }),
+});
+
+export const saveReviewDraftRoute = route({
+  id: 'saveReviewDraft',
+  method: 'PUT',
+  path: '/applications/{applicationId}/review',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'Save draft scores (replaces the draft; any subset of criteria)',
+  description: 'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review: 409.',
+  tags: TAGS,
+  params: applicationParams,
+  body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(z.int().check(z.minimum(1))) }),
+  response: reviewView,
+  ifMatch: true,
+});
+
+export const submitReviewRoute = route({
+  id: 'submitReview',
+  method: 'POST',
+  path: '/applications/{applicationId}/review/submit',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'Submit my review once (every criterion scored, each with a comment)',
+  description:
+    'Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told).',
+  tags: TAGS,
+  params: applicationParams,
+  response: reviewView,
+  ifMatch: true,
+});
+
+export const recuseRoute = route({
+  id: 'recuseFromReview',
+  method: 'POST',
+  path: '/applications/{applicationId}/review/recuse',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'Recuse from a review with a reason; the workflow seats a replacement',
+  tags: TAGS,
+  params: applicationParams,
+  body: z.strictObject({ reason: text(3, 1000) }),
+  response: reviewView,
+});
+
+export const getMyReviewerProfileRoute = route({
+  id: 'getMyReviewerProfile',
+  method: 'GET',
+  path: '/me/reviewer-profile',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'My reviewer profile (conflicts, sectors, availability, load)',
+  tags: TAGS,
+  response: profileView,
+});
+
+export const updateMyReviewerProfileRoute = route({
+  id: 'updateMyReviewerProfile',
+  method: 'PATCH',
+  path: '/me/reviewer-profile',
+  fn: 'reviews',
+  auth: 'jwt',
+  summary: 'Declare conflicts of interest, sectors and availability',
+  description: 'Staff set the load limit and lead eligibility. If-Match with the profile version.',
+  tags: TAGS,
+  body: z.strictObject({
+    sectors: z.optional(sectorsSchema),
+    conflicts: z.optional(conflictsSchema),
+    available: z.optional(z.boolean()),
+    unavailable: z.optional(unavailableSchema),
+    version: z.optional(z.int().check(z.minimum(1))),
+  }),
+  response: profileView,
+  ifMatch: true,
+});
+
+export const reviewRoutes = [
+  listMyReviewsRoute,
+  getMyReviewRoute,
+  saveReviewDraftRoute,
+  submitReviewRoute,
+  recuseRoute,
+  getMyReviewerProfileRoute,
+  updateMyReviewerProfileRoute,
+];
+

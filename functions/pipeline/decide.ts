@@ -1,0 +1,145 @@
+/**
+ * Task 7: apply staff's decision. In one transaction: the application's status, the
+ * certification record (certify), the pathway's level and directory entry (certify), the
+ * open-application guard released (certify, not yet), the reviewers' access ended, the
+ * round marked decided, and the decision marked applied. Then the events, each once.
+ *
+ * Idempotent: `applied` on the decision is written with the condition that it was not
+ * there, so a repeated run (retry, restart) finds it and only completes missing events.
+ */
+import { newId } from '../core/ids.ts';
+import { isTerminal } from '../core/application-status.ts';
+import { nowIso } from '../lib/clock.ts';
+import { publish } from '../lib/events.ts';
+import { getApplication } from '../store/applications.ts';
+import { issueCertification, latestCertification } from '../store/certifications.ts';
+import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
+import { keys } from '../store/keys.ts';
+import { certificationWrite, getPathway } from '../store/registry.ts';
+import {
+  decisionUpdate,
+  endAssignmentItems,
+  getDecision,
+  markDecisionEvent,
+  moveStage,
+  readRound,
+  stageUpdate,
+  type ReviewDecision,
+} from '../store/reviews.ts';
+import { moveItems } from './application-moves.ts';
+import { PipelineError, TransientError } from './errors.ts';
+import { pipelineTask } from './task.ts';
+
+export interface DecideInput {
+  applicationId: string;
+  round: number;
+}
+
+export interface DecideOutput {
+  decision: ReviewDecision['decision'] | 'closed';
+  certificationId?: string;
+}
+
+async function apply(decision: ReviewDecision): Promise<ReviewDecision> {
+  const app = await getApplication(decision.applicationId, true);
+  if (!app) throw new PipelineError('ApplicationNotFound', `no application ${decision.applicationId}`);
+  if (app.status !== 'decision_pending') {
+    throw new PipelineError('NotDecisionPending', `application ${app.id} is ${app.status}; the decision cannot be applied`);
+  }
+  const view = await readRound(app.id, decision.round);
+  if (!view) throw new PipelineError('RoundNotFound', `no round ${decision.round} for ${app.id}`);
+  const at = nowIso();
+  const items: TransactItem[] = [
+    ...moveItems(app, decision.decision, 'staff', decision.decidedBy, `application.${decision.decision}`, { decidedAt: decision.decidedAt }),
+  ];
+  const applied: NonNullable<ReviewDecision['applied']> = { at };
+  if (decision.decision === 'certified') {
+    const pathway = await getPathway(app.pathwayId, true);
+    if (!pathway) throw new PipelineError('PathwayNotFound', `no pathway ${app.pathwayId}`);
+    const previous = await latestCertification(app.pathwayId);
+    const { certification, items: certItems } = issueCertification({
+      id: newId('certification'),
+      pathwayId: app.pathwayId,
+      districtId: app.districtId,
+      applicationId: app.id,
+      level: decision.level,
+      issuedAt: at,
+      previous,
+    });
+    items.push(...certItems, ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'));
+    Object.assign(applied, { certificationId: certification.id, issuedOn: certification.issuedOn, expiresOn: certification.expiresOn });
+  }
+  if (isTerminal(decision.decision)) {
+    items.push(deleteItem(keys.openApplication(app.pathwayId), { expression: 'attribute_not_exists(PK) OR applicationId = :id', values: { ':id': app.id } }));
+  }
+  items.push(
+    ...endAssignmentItems(view.reviews),
+    stageUpdate(app.id, decision.round, 'decided', ['decision']),
+    decisionUpdate(app.id, decision.round, { applied }, 'attribute_exists(PK) AND attribute_not_exists(#applied)', { '#applied': 'applied' }),
+  );
+  try {
+    await transact(items);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      const now = await getDecision(app.id, decision.round);
+      if (now?.applied) return now;
+      // The pathway or an assignment changed under us: read everything again.
+      throw new TransientError(`applying the decision on ${app.id} raced another change (${error.message})`);
+    }
+    throw error;
+  }
+  return { ...decision, applied };
+}
+
+export async function decide(input: DecideInput): Promise<DecideOutput> {
+  let decision = await getDecision(input.applicationId, input.round);
+  if (!decision) {
+    const app = await getApplication(input.applicationId, true);
+    if (app?.status === 'withdrawn') {
+      await moveStage(input.applicationId, input.round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision']);
+      return { decision: 'closed' };
+    }
+    throw new PipelineError('NoDecision', `round ${input.round} of ${input.applicationId} has no decision`);
+  }
+  if (!decision.applied) decision = await apply(decision);
+
+  const app = await getApplication(input.applicationId, true);
+  if (!decision.events?.decisionMade) {
+    await publish([
+      {
+        detailType: 'DecisionMade',
+        detail: {
+          applicationId: decision.applicationId,
+          pathwayId: decision.pathwayId,
+          districtId: app!.districtId,
+          level: decision.level,
+          decision: decision.decision,
+          decidedBy: decision.decidedBy.sub,
+          decidedAt: decision.decidedAt,
+        },
+      },
+    ]);
+    await markDecisionEvent(decision.applicationId, decision.round, 'decisionMade');
+  }
+  const a = decision.applied!;
+  if (decision.decision === 'certified' && a.certificationId && !decision.events?.certificationIssued) {
+    await publish([
+      {
+        detailType: 'CertificationIssued',
+        detail: {
+          certificationId: a.certificationId,
+          applicationId: decision.applicationId,
+          pathwayId: decision.pathwayId,
+          districtId: app!.districtId,
+          level: decision.level,
+          issuedOn: a.issuedOn!,
+          expiresOn: a.expiresOn!,
+        },
+      },
+    ]);
+    await markDecisionEvent(decision.applicationId, decision.round, 'certificationIssued');
+  }
+  return { decision: decision.decision, ...(a.certificationId ? { certificationId: a.certificationId } : {}) };
+}
+
+export const handler = pipelineTask('decide', decide);

@@ -1,0 +1,122 @@
+/**
+ * The daily review-reminders job (events/schedules.ts 'review-reminders'): for every open
+ * review that can have something due, what core/review/due-dates.ts says is due now:
+ *   remind    - 7 and 3 days before the due date (only the most urgent after a gap);
+ *   reassign  - at the due date, once per seat: the review is closed as reassigned and the
+ *               seat's wait is answered, so the workflow seats a replacement;
+ *   escalate  - when the replacement is late too: staff are alerted, the seat stays open.
+ *
+ * Each action is recorded with a conditional write before it is performed (the reminder
+ * list, the review's status, the escalation flag), so running the job twice, or two runs
+ * at once, or a run after days of not running, does each thing exactly once. "Now" is the
+ * schedule's slot (`scheduledTime`), so a retried run judges the same day.
+ */
+import { DAY_MS, DEFAULT_REVIEW_DUE, reviewActionsDue } from '../core/review/due-dates.ts';
+import { nowIso } from '../lib/clock.ts';
+import { logger } from '../lib/logger.ts';
+import { notify, notifyStaff } from '../store/messages.ts';
+import { markEscalated, recordReminders, reviewDueConfig, reviewsDueBy, vacateReview, type Review } from '../store/reviews.ts';
+import { answerSeat } from './answers.ts';
+
+export interface ReviewRemindersInput {
+  job?: string;
+  scheduledTime?: string;
+}
+
+export interface ReviewRemindersResult {
+  now: string;
+  examined: number;
+  reminded: number;
+  reassigned: number;
+  escalated: number;
+  failed: number;
+}
+
+function slot(input: ReviewRemindersInput): string {
+  const t = input.scheduledTime ? Date.parse(input.scheduledTime) : NaN;
+  return Number.isNaN(t) ? nowIso() : new Date(t).toISOString();
+}
+
+async function act(review: Review, now: string, result: ReviewRemindersResult): Promise<void> {
+  const config = reviewDueConfig();
+  const actions = reviewActionsDue({
+    assignment: {
+      assignedAt: review.assignedAt,
+      dueAt: review.dueAt,
+      remindersSent: review.remindersSent,
+      reassignedCount: review.reassignedCount,
+      escalated: review.escalated,
+      closed: review.status !== 'assigned' && review.status !== 'in_progress',
+    },
+    now,
+    config,
+  });
+  for (const action of actions) {
+    switch (action.kind) {
+      case 'remind':
+        if (await recordReminders(review, action.record)) {
+          await notify([review.reviewerSub], {
+            kind: 'review.reminder',
+            title: `Your review is due in ${action.daysBefore} days`,
+            body: `Please submit your review by ${action.dueAt.slice(0, 10)}.`,
+            applicationId: review.applicationId,
+            link: `/applications/${review.applicationId}/review`,
+          });
+          result.reminded++;
+        }
+        break;
+      case 'reassign':
+        if (await vacateReview(review, 'reassigned', 'Not submitted by the due date', true)) {
+          await notify([review.reviewerSub], {
+            kind: 'review.late',
+            title: 'Your review was reassigned',
+            body: `The review due ${action.dueAt.slice(0, 10)} was not submitted and has been given to another reviewer.`,
+            applicationId: review.applicationId,
+          });
+          await answerSeat(review.applicationId, review.round, review.seat, 'vacated');
+          result.reassigned++;
+        }
+        break;
+      case 'escalate':
+        if (await markEscalated(review)) {
+          await notifyStaff({
+            kind: 'review.late',
+            title: 'A reassigned review is late again',
+            body: `Seat ${review.seat} of round ${review.round} was due ${action.dueAt.slice(0, 10)}; assign or extend it by hand.`,
+            applicationId: review.applicationId,
+            link: `/applications/${review.applicationId}/review-round`,
+          });
+          result.escalated++;
+        }
+        break;
+    }
+  }
+}
+
+export async function reviewReminders(input: ReviewRemindersInput = {}): Promise<ReviewRemindersResult> {
+  const now = slot(input);
+  const ahead = Math.max(...(reviewDueConfig().reminderDaysBefore ?? DEFAULT_REVIEW_DUE.reminderDaysBefore));
+  const until = new Date(Date.parse(now) + ahead * DAY_MS).toISOString();
+  const result: ReviewRemindersResult = { now, examined: 0, reminded: 0, reassigned: 0, escalated: 0, failed: 0 };
+  let next: Record<string, unknown> | undefined;
+  do {
+    const page = await reviewsDueBy(until, 100, next);
+    for (const review of page.items) {
+      result.examined++;
+      try {
+        await act(review, now, result);
+      } catch (error) {
+        // One review's trouble must not stop the others; the run fails at the end so the
+        // scheduler retries it (and dead-letters it if it keeps failing).
+        result.failed++;
+        logger.error('review reminder failed', { error, reviewId: review.id, applicationId: review.applicationId });
+      }
+    }
+    next = page.next;
+  } while (next);
+  logger.info('review reminders done', { ...result });
+  if (result.failed > 0) throw new Error(`review reminders: ${result.failed} of ${result.examined} review(s) failed; see the log`);
+  return result;
+}
+
+export const handler = (event: ReviewRemindersInput) => reviewReminders(event ?? {});

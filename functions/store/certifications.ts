@@ -1,0 +1,181 @@
+/**
+ * Certifications: one item per certification granted, in the pathway's partition
+ * (`PATHWAY#<p>` / `CERT#<issuedAt>#<cert_>`, keys.ts pattern 27: a pathway's history,
+ * newest first), and in the expiry index (pattern 49) while the sweep still has work.
+ *
+ * Decisions:
+ * - Terms are calendar dates (core/recertification/validity.ts), not instants:
+ *   `expiresOn` is the first day no longer valid, the pathway's `certifiedUntil` holds the
+ *   same date. levels.ts's renewalValidity works on instants and would let the time of day
+ *   of a decision leak into an expiry; validity.ts is used instead.
+ * - A renewal at the same level decided before (or on) the old expiry starts at the old
+ *   expiry; anything else starts on the decision day (renewalTerm). The certification it
+ *   continues becomes `renewed` and leaves the expiry index in the same transaction, so
+ *   the sweep never warns about a term that has a successor.
+ * - Expiry index: a fixed partition `CERTS#EXPIRY` sorted by `<expiresOn>#<id>`, sparse
+ *   (only certifications the sweep still has something to do for: core notices.ts
+ *   needsSweep). The sweep on day D reads from the start of the partition up to
+ *   dueWindow(D).to (D + 180 days by default): certifications whose notices, renewal
+ *   window or expiry can be due, never the ones years away; each leaves the index once
+ *   expired or renewed, so lapsed ones are found however long the sweep was down.
+ *   One partition is fine at this scale (thousands of pathways); should it ever grow hot,
+ *   the key can be split by expiry year without changing the query's shape.
+ * - Items also carry `issuedAt` and `validUntil`, the fields the applications store reads
+ *   for the opening rules (certificationStanding).
+ */
+import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../core/levels.ts';
+import { needsSweep } from '../core/recertification/notices.ts';
+import { renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../lib/aws-clients.ts';
+import { config } from '../lib/config.ts';
+import { certificationConfig as applicationCertificationConfig } from './applications.ts';
+import { putNew, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { keys, partitions } from './keys.ts';
+
+export interface Certification {
+  id: string;
+  pathwayId: string;
+  districtId: string;
+  applicationId: string;
+  level: Level;
+  /** The decision day. */
+  issuedOn: CalendarDate;
+  /** First valid day (the old expiry for a continuous renewal). */
+  validFrom: CalendarDate;
+  /** First day no longer valid. */
+  expiresOn: CalendarDate;
+  continuous: boolean;
+  previousCertificationId?: string;
+  status: CertificationStatus;
+  /** Sweep bookkeeping (core/recertification/notices.ts). */
+  noticesSent: number[];
+  renewalOpened: boolean;
+  expiredApplied: boolean;
+  /** Instant of issue; orders the pathway's history. */
+  issuedAt: string;
+  /** = expiresOn; the name the applications store reads. */
+  validUntil: string;
+  createdAt: string;
+}
+
+/**
+ * Validity per level: CERTIFICATION_VALIDITY_MONTHS (`silver=24,gold=36,candidacy=24`, any
+ * subset) over the defaults, with the renewal window of the applications store.
+ */
+export function certificationTerms(): CertificationConfigInput {
+  const base = applicationCertificationConfig();
+  const raw = process.env.CERTIFICATION_VALIDITY_MONTHS;
+  if (!raw) return base;
+  const validityMonths: Partial<Record<Level, number>> = {};
+  for (const part of raw.split(',')) {
+    const [level, months] = part.split('=').map((s) => s.trim());
+    if (level === 'candidacy' || level === 'silver' || level === 'gold') validityMonths[level] = Number(months);
+  }
+  return resolveCertificationConfig({ ...base, validityMonths: { ...base.validityMonths, ...validityMonths } });
+}
+
+export function certificationItem(c: Certification): Item {
+  const sweep = needsSweep(c) ? keys.certificationExpiryIndexes(c.expiresOn, c.id) : {};
+  return { ...keys.certification(c.pathwayId, c.issuedAt, c.id), ...sweep, _type: 'certification', ...c };
+}
+
+const asCertification = (i: Item) => stripKeys(i) as unknown as Certification;
+
+/** A pathway's certifications, newest first. */
+export async function listPathwayCertifications(pathwayId: string, limit?: number, cursor?: string): Promise<Page<Certification>> {
+  const page = await queryPage({
+    partition: { value: keys.pathway(pathwayId).PK },
+    skBeginsWith: keys.certificationPrefix,
+    ascending: false,
+    limit,
+    cursor,
+  });
+  return { items: page.items.map(asCertification), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** The newest certification of the pathway that was not revoked (what a new one may continue). */
+export async function latestCertification(pathwayId: string): Promise<Certification | undefined> {
+  const page = await listPathwayCertifications(pathwayId, 10);
+  return page.items.find((c) => c.status !== 'revoked' && typeof c.expiresOn === 'string');
+}
+
+/**
+ * Certifications the sweep may have work for, expiring on or before `to` (oldest first):
+ * a key condition on the sparse expiry index (pattern 49), so the sweep reads only those.
+ */
+export async function certificationsExpiringBy(
+  to: CalendarDate,
+  limit = 100,
+  exclusiveStartKey?: Record<string, unknown>,
+): Promise<{ items: Certification[]; next?: Record<string, unknown> }> {
+  const out = await dynamoClient().send(
+    new QueryCommand({
+      TableName: config.tableName,
+      IndexName: partitions.certificationsByExpiry.index,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :to',
+      ExpressionAttributeNames: { '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
+      ExpressionAttributeValues: { ':pk': partitions.certificationsByExpiry.value, ':to': `${to}#\uffff` },
+      Limit: limit,
+      ExclusiveStartKey: exclusiveStartKey,
+    }),
+  );
+  return { items: (out.Items ?? []).map(asCertification), ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
+/** The term a new certification gets, given what the pathway held before. */
+export function termFor(level: Level, certifiedOn: CalendarDate, previous: Pick<Certification, 'level' | 'expiresOn'> | undefined): Term {
+  const terms = certificationTerms();
+  return previous ? renewalTerm({ previous, level, certifiedOn, config: terms }) : termOf(level, certifiedOn, terms);
+}
+
+export interface IssueInput {
+  id: string;
+  pathwayId: string;
+  districtId: string;
+  applicationId: string;
+  level: Level;
+  issuedAt: string;
+  previous: Certification | undefined;
+}
+
+/** The new certification and the items that write it (and retire the one it continues). */
+export function issueCertification(input: IssueInput): { certification: Certification; items: TransactItem[] } {
+  const issuedOn = input.issuedAt.slice(0, 10);
+  const term = termFor(input.level, issuedOn, input.previous);
+  const certification: Certification = {
+    id: input.id,
+    pathwayId: input.pathwayId,
+    districtId: input.districtId,
+    applicationId: input.applicationId,
+    level: input.level,
+    issuedOn,
+    validFrom: term.validFrom,
+    expiresOn: term.expiresOn,
+    continuous: term.continuous,
+    ...(input.previous ? { previousCertificationId: input.previous.id } : {}),
+    status: 'active',
+    noticesSent: [],
+    renewalOpened: false,
+    expiredApplied: false,
+    issuedAt: input.issuedAt,
+    validUntil: term.expiresOn,
+    createdAt: input.issuedAt,
+  };
+  const items: TransactItem[] = [putNew(certificationItem(certification))];
+  const prev = input.previous;
+  if (prev && prev.status === 'active') {
+    // The new certification carries the pathway on; the old one has nothing left for the sweep.
+    items.push({
+      Update: {
+        TableName: config.tableName,
+        Key: keys.certification(prev.pathwayId, prev.issuedAt, prev.id),
+        UpdateExpression: 'SET #status = :renewed, #by = :by REMOVE GSI3PK, GSI3SK',
+        ConditionExpression: 'attribute_exists(PK) AND #status = :active',
+        ExpressionAttributeNames: { '#status': 'status', '#by': 'renewedBy' },
+        ExpressionAttributeValues: { ':renewed': 'renewed', ':active': 'active', ':by': certification.id },
+      },
+    });
+  }
+  return { certification, items };
+}

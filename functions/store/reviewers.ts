@@ -1,0 +1,250 @@
+/**
+ * Reviewer profiles (`PERSON#<sub>` / `REVIEWER`): what the assignment rules need to know
+ * about a practitioner reviewer, and their open-assignment counter.
+ *
+ * Decisions:
+ * - The profile sits in the person's partition but under its own sort key, so the access
+ *   load (MEMBER#/ASSIGN# items) never reads it, and one GetItem answers "is this person a
+ *   reviewer".
+ * - `openAssignments` is a counter owned by the pipeline: it moves by +1/-1 in the same
+ *   transaction as an assignment opens or closes, with the condition
+ *   `openAssignments < maxOpenAssignments`, so concurrent assignments can never exceed a
+ *   reviewer's maximum. It does not bump `version`: editing one's conflicts must not fail
+ *   because an assignment arrived meanwhile, and vice versa.
+ * - Staff set everything; reviewers edit their own conflicts, sectors and availability
+ *   (never their load limit or lead eligibility).
+ * - Conflicts also come from memberships: a reviewer who belongs to the pathway or to
+ *   anything in its district is excluded whatever the profile says (candidateWithMemberships).
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReviewerCandidate, UnavailableRange } from '../core/review/assignment.ts';
+import { dynamoClient } from '../lib/aws-clients.ts';
+import { nowIso } from '../lib/clock.ts';
+import { config } from '../lib/config.ts';
+import { problems } from '../lib/problem.ts';
+import { getItem, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import type { Membership, Sector } from './entities.ts';
+import { keys, partitions } from './keys.ts';
+
+export interface ReviewerProfile {
+  sub: string;
+  name?: string;
+  email?: string;
+  /** Home district (employer); absent for independent reviewers. */
+  districtId?: string;
+  sectors: Sector[];
+  conflicts: { districtIds: string[]; pathwayIds: string[] };
+  /** Open-ended absence switch. */
+  available: boolean;
+  unavailable: UnavailableRange[];
+  maxOpenAssignments: number;
+  /** Kept by assignment transactions only. */
+  openAssignments: number;
+  leadEligible: boolean;
+  /** Staff retire a reviewer by setting this false; nothing new is assigned to them. */
+  active: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Fields staff set (all of them but the counter). */
+export type StaffReviewerFields = Pick<
+  ReviewerProfile,
+  'sectors' | 'conflicts' | 'available' | 'unavailable' | 'maxOpenAssignments' | 'leadEligible' | 'active'
+> &
+  Partial<Pick<ReviewerProfile, 'name' | 'email' | 'districtId'>>;
+
+/** Fields a reviewer edits on their own profile. */
+export type OwnReviewerFields = Partial<Pick<ReviewerProfile, 'sectors' | 'conflicts' | 'available' | 'unavailable'>>;
+
+export const DEFAULT_MAX_OPEN_ASSIGNMENTS = 3;
+
+const asProfile = (item: Item) => stripKeys(item) as unknown as ReviewerProfile;
+
+export async function getReviewer(sub: string, consistent = false): Promise<ReviewerProfile | undefined> {
+  const item = await getItem(keys.reviewer(sub), consistent);
+  return item ? asProfile(item) : undefined;
+}
+
+export async function listReviewers(limit?: number, cursor?: string): Promise<Page<ReviewerProfile>> {
+  const page = await queryPage({ partition: partitions.reviewers, limit, cursor });
+  return { items: page.items.map(asProfile), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** The whole pool (a few hundred at most): what automatic assignment chooses from. */
+export async function reviewerPool(): Promise<ReviewerProfile[]> {
+  const out: ReviewerProfile[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage({ partition: partitions.reviewers, limit: 100, cursor });
+    out.push(...page.items.map(asProfile));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+function setExpression(fields: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  Object.entries(fields).forEach(([field, value], i) => {
+    if (value === undefined) return;
+    names[`#f${i}`] = field;
+    values[`:f${i}`] = value;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  return { names, values, sets };
+}
+
+async function conditionalUpdate(
+  sub: string,
+  fields: Record<string, unknown>,
+  condition: string,
+  extraNames: Record<string, string>,
+  extraValues: Record<string, unknown>,
+): Promise<ReviewerProfile> {
+  const { names, values, sets } = setExpression(fields);
+  try {
+    const out = await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.reviewer(sub),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...names, ...extraNames },
+        ExpressionAttributeValues: { ...values, ...extraValues },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return asProfile(out.Attributes as Item);
+  } catch (error) {
+    const e = error as { name?: string; Item?: Item };
+    if (e.name === 'ConditionalCheckFailedException') {
+      if (!e.Item) throw problems.notFound('reviewer profile');
+      throw problems.preconditionFailed(Number(e.Item.version));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Staff create (expectedVersion 0) or update a profile. An update touches only the listed
+ * fields, so the open-assignment counter is never overwritten.
+ */
+export async function putReviewerByStaff(sub: string, fields: StaffReviewerFields, expectedVersion: number): Promise<ReviewerProfile> {
+  const at = nowIso();
+  const indexes = keys.reviewerIndexes({ sub, name: fields.name ?? fields.email });
+  if (expectedVersion === 0) {
+    const profile: ReviewerProfile = { sub, ...fields, openAssignments: 0, version: 1, createdAt: at, updatedAt: at };
+    try {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: config.tableName,
+          Item: { ...keys.reviewer(sub), ...indexes, _type: 'reviewer', ...profile },
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      const e = error as { name?: string; Item?: Item };
+      if (e.name === 'ConditionalCheckFailedException') throw problems.preconditionFailed(Number(e.Item?.version ?? 0));
+      throw error;
+    }
+    return profile;
+  }
+  return conditionalUpdate(
+    sub,
+    { ...fields, ...indexes, updatedAt: at, version: expectedVersion + 1 },
+    'attribute_exists(PK) AND #version = :expected',
+    { '#version': 'version' },
+    { ':expected': expectedVersion },
+  );
+}
+
+/** A reviewer edits their own conflicts, sectors and availability. */
+export async function updateOwnProfile(sub: string, fields: OwnReviewerFields, expectedVersion: number): Promise<ReviewerProfile> {
+  return conditionalUpdate(
+    sub,
+    { ...fields, updatedAt: nowIso(), version: expectedVersion + 1 },
+    'attribute_exists(PK) AND #version = :expected',
+    { '#version': 'version' },
+    { ':expected': expectedVersion },
+  );
+}
+
+/**
+ * +1 open assignment, in the assignment's transaction. Without an override the reviewer
+ * must be active and below their maximum; staff may knowingly go past the maximum.
+ */
+export function openAssignmentCount(sub: string, overrideLoad = false): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.reviewer(sub),
+      UpdateExpression: 'SET #open = #open + :one',
+      ConditionExpression: overrideLoad
+        ? 'attribute_exists(PK) AND #active = :true'
+        : 'attribute_exists(PK) AND #active = :true AND #open < #max',
+      ExpressionAttributeNames: { '#open': 'openAssignments', '#active': 'active', ...(overrideLoad ? {} : { '#max': 'maxOpenAssignments' }) },
+      ExpressionAttributeValues: { ':one': 1, ':true': true },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** -1 open assignment when a review is submitted, recused or reassigned (never below zero). */
+export function closeAssignmentCount(sub: string): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.reviewer(sub),
+      UpdateExpression: 'SET #open = #open - :one',
+      ConditionExpression: 'attribute_exists(PK) AND #open > :zero',
+      ExpressionAttributeNames: { '#open': 'openAssignments' },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    },
+  };
+}
+
+/** The profile as the pure assignment rules see it. */
+export function candidateOf(p: ReviewerProfile): ReviewerCandidate {
+  return {
+    id: p.sub,
+    districtId: p.districtId,
+    pathwayIds: [],
+    conflicts: { districtIds: p.conflicts.districtIds, pathwayIds: p.conflicts.pathwayIds },
+    sectors: p.sectors,
+    available: p.available && p.active,
+    unavailable: p.unavailable,
+    maxOpenAssignments: p.maxOpenAssignments,
+    openAssignments: p.openAssignments,
+    leadEligible: p.leadEligible,
+  };
+}
+
+/**
+ * The candidate with what their memberships say: a member of the pathway is a pathway
+ * member; anyone holding a membership in the application's district counts as from that
+ * district, whatever home district the profile names.
+ */
+export function candidateWithMemberships(
+  candidate: ReviewerCandidate,
+  memberships: readonly Membership[],
+  application: { districtId: string },
+): ReviewerCandidate {
+  const pathwayIds = new Set(candidate.pathwayIds);
+  let districtId = candidate.districtId;
+  for (const m of memberships) {
+    if (m.kind === 'pathway') pathwayIds.add(m.pathwayId);
+    if (m.districtId === application.districtId) districtId = application.districtId;
+  }
+  return { ...candidate, pathwayIds: [...pathwayIds], districtId };
+}
+
+/** A person's memberships (their PERSON# partition's MEMBER# items). */
+export async function membershipsOf(sub: string): Promise<Membership[]> {
+  const items = await queryAll(keys.personPartition(sub), keys.membershipPrefix);
+  return items.map((i) => stripKeys(i) as unknown as Membership);
+}

@@ -1,0 +1,401 @@
+/**
+ * Outcome data through the local HTTP API: JSON submission, replacement and audit,
+ * validation with paths, small-cell suppression for everyone but staff (every numeric cell
+ * of every non-staff answer scanned), the equity comparison, CSV uploads through the real
+ * presigned POST and S3 notification, the staff export, partners, and network progress
+ * served from precomputed items (DynamoDB commands counted).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onClientCreated } from '../../functions/lib/aws-clients.ts';
+import { queryAll, transact } from '../../functions/store/db.ts';
+import { keys } from '../../functions/store/keys.ts';
+import { latestHeadline } from '../../functions/store/outcomes.ts';
+import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
+
+// Every DynamoDB command the in-process functions send, by name.
+const commands: string[] = [];
+onClientCreated((client, service) => {
+  if (service !== 'dynamodb') return;
+  (client as DynamoDBClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+});
+
+const YEAR = '2024-25';
+const THRESHOLD = 10;
+
+let t: TestPlatform;
+let staff: Person;
+let lead: Person;
+let dataContact: Person;
+let otherLead: Person;
+let pathwayLead: Person;
+let district: { id: string };
+let otherDistrict: { id: string };
+let p1: { id: string; name: string };
+let p2: { id: string };
+let foreign: { id: string };
+
+const districtCounts = {
+  enrolled: { all: 400, english_learner: 60, students_with_disabilities: 8, hispanic_latino: 250, white: 100, asian: 50 },
+  cohort: { all: 100, english_learner: 15, students_with_disabilities: 8 },
+  graduated_on_time: { all: 90, english_learner: 12, students_with_disabilities: 6 },
+  dropped_out: { all: 5, english_learner: 2, students_with_disabilities: 1 },
+};
+const p1Counts = {
+  enrolled: { all: 120, english_learner: 30, students_with_disabilities: 5, hispanic_latino: 70, white: 30, asian: 20 },
+  cohort: { all: 30, english_learner: 9, students_with_disabilities: 3 },
+  graduated_on_time: { all: 27, english_learner: 7, students_with_disabilities: 3 },
+  dropped_out: { all: 2, english_learner: 1, students_with_disabilities: 0 },
+};
+const p2Counts = {
+  enrolled: { all: 80, english_learner: 12, students_with_disabilities: 2 },
+  cohort: { all: 25, english_learner: 5 },
+  graduated_on_time: { all: 24, english_learner: 5 },
+  dropped_out: { all: 1, english_learner: 0 },
+};
+
+const submit = (who: Person, body: unknown, districtId = district.id, year = YEAR) =>
+  t.api<Record<string, unknown>>('PUT', `/districts/${districtId}/outcomes/${year}`, { token: who.token, body });
+
+/** Every `{ value: n }` cell that holds a count (not a rate, share, ratio or change), with its path. */
+function countCells(value: unknown, path: string[] = [], out: { path: string; value: number }[] = []) {
+  if (Array.isArray(value)) value.forEach((v, i) => countCells(v, [...path, String(i)], out));
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const parent = path[path.length - 1] ?? '';
+    const rateLike = ['rate', 'pathwayRate', 'referenceRate', 'differencePp', 'pathwayShare', 'districtShare', 'ratio', 'change', 'changePp'];
+    if ('value' in o && typeof o.value === 'number' && !rateLike.includes(parent)) out.push({ path: path.join('.'), value: o.value });
+    for (const [k, v] of Object.entries(o)) countCells(v, [...path, k], out);
+  }
+  return out;
+}
+
+function expectNoSmallCells(body: unknown) {
+  const small = countCells(body).filter((c) => c.value <= THRESHOLD);
+  expect(small, JSON.stringify(small.slice(0, 5))).toEqual([]);
+}
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  staff = await person(t, 'staff@alliance.test', ['staff']);
+  lead = await person(t, 'lead@riverside.test', ['district']);
+  dataContact = await person(t, 'data@riverside.test', ['district']);
+  otherLead = await person(t, 'lead@bayview.test', ['district']);
+  pathwayLead = await person(t, 'plead@riverside.test', ['pathway']);
+  district = await createDistrict(t, staff, { name: 'Riverside Unified' });
+  otherDistrict = await createDistrict(t, staff, { name: 'Bayview Unified', state: 'OR' });
+  const school = await createSchool(t, staff, district.id);
+  const otherSchool = await createSchool(t, staff, otherDistrict.id);
+  await joinDistrict(t, staff, district.id, lead, 'lead');
+  await joinDistrict(t, staff, district.id, dataContact, 'data');
+  await joinDistrict(t, staff, otherDistrict.id, otherLead, 'lead');
+  p1 = await createPathway(t, lead, school.id, { name: '=SUM(A1:A9) Health Academy', enrollment: 300 });
+  p2 = await createPathway(t, lead, school.id, { enrollment: 200 });
+  foreign = await createPathway(t, otherLead, otherSchool.id, { enrollment: 150 });
+  await joinPathway(t, lead, p1.id, pathwayLead, 'lead');
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('JSON submission', () => {
+  it('validates every problem with its path and stores nothing', async () => {
+    const res = await submit(lead, {
+      district: { enrolled: { all: 10, english_learner: 12 } },
+      pathways: [
+        { pathwayId: foreign.id, counts: { enrolled: { all: 5 } } },
+        { pathwayId: p1.id, counts: { graduated_on_time: { all: 5 }, cohort: { all: 3 } } },
+      ],
+    });
+    expectStatus(res, 400);
+    const fields = (res.json.errors as { field: string; code: string }[]).map((e) => `${e.field}:${e.code}`);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'district.counts.enrolled.english_learner:group_exceeds_total',
+        'pathways.0.pathwayId:pathway_not_in_district',
+        'pathways.1.counts.graduated_on_time.all:numerator_exceeds_denominator',
+      ]),
+    );
+    const unknown = await submit(lead, { pathways: [{ pathwayId: p1.id, counts: { enrolled: { all: 5, martians: 2 } } }] });
+    expectStatus(unknown, 400);
+    const audit = await queryAll(keys.auditPartition({ kind: 'district', id: district.id }));
+    expect(audit.filter((a) => String(a.action).startsWith('outcomes.'))).toHaveLength(0);
+  });
+
+  it('refuses callers outside the district (404) and pathway teams (403)', async () => {
+    const body = { pathways: [{ pathwayId: p1.id, counts: p1Counts }] };
+    expectStatus(await submit(otherLead, body), 404);
+    expectStatus(await submit(pathwayLead, body), 403);
+  });
+
+  it('stores a submission, is idempotent by content, replaces atomically and audits', async () => {
+    const first = expectStatus(await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }), 201);
+    const again = expectStatus(await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }), 200);
+    expect(again.json.unchanged).toBe(true);
+    expect(again.json.submissionId).toBe(first.json.submissionId);
+
+    const replaced = expectStatus(
+      await submit(lead, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }, { pathwayId: p2.id, counts: p2Counts }] }),
+      200,
+    );
+    expect(replaced.json.replaced).toBe(first.json.submissionId);
+    expect(replaced.json.pathwayIds).toEqual([p1.id, p2.id].sort());
+
+    const audit = (await queryAll(keys.auditPartition({ kind: 'district', id: district.id }))).filter((a) => String(a.action).startsWith('outcomes.'));
+    expect(audit.map((a) => a.action)).toEqual(['outcomes.submitted', 'outcomes.replaced']);
+    expect(audit[0]!.actor).toMatchObject({ sub: dataContact.sub });
+    expect(audit[1]!.actor).toMatchObject({ sub: lead.sub });
+    expect(audit[1]!.changes).toEqual(expect.arrayContaining([{ field: 'submissionId', from: first.json.submissionId, to: replaced.json.submissionId }]));
+
+    const staffView = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p2.id}/outcomes`, { token: staff.token }), 200);
+    expect(staffView.json.years).toEqual([YEAR]);
+  });
+});
+
+describe('replacement', () => {
+  it('drops the views of a pathway left out of a resubmission', async () => {
+    const year = '2021-22';
+    expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: p1Counts }, { pathwayId: p2.id, counts: p2Counts }] }, district.id, year), 201);
+    let p2Years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p2.id}/outcomes`, { token: staff.token }), 200);
+    expect(p2Years.json.years).toContain(year);
+    expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: p1Counts }] }, district.id, year), 200);
+    p2Years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p2.id}/outcomes`, { token: staff.token }), 200);
+    expect(p2Years.json.years).not.toContain(year);
+    const p1Years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
+    expect(p1Years.json.years).toContain(year);
+  });
+});
+
+describe('suppression', () => {
+  it('staff see raw counts, including small ones', async () => {
+    const res = expectStatus(await t.api<{ latest: { counts: Record<string, Record<string, unknown>> } }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
+    expect(res.json.latest.counts.enrolled!.students_with_disabilities).toEqual({ value: 5 });
+    expect(res.json.latest.counts.dropped_out!.all).toEqual({ value: 2 });
+  });
+
+  it('non-staff answers never carry a count at or below the threshold, and say what is suppressed', async () => {
+    const answers = [
+      await t.api('GET', `/pathways/${p1.id}/outcomes`, { token: pathwayLead.token }),
+      await t.api('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison`, { token: pathwayLead.token }),
+      await t.api('GET', `/pathways/${p1.id}/outcomes/trends?metric=dropped_out&group=english_learner`, { token: pathwayLead.token }),
+      await t.api('GET', `/pathways/${p2.id}/outcomes/trends?countMetric=enrolled&group=students_with_disabilities`, { token: lead.token }),
+      await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: lead.token }),
+      await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: dataContact.token }),
+      await t.api('GET', `/network/outcomes/trends?metric=graduated_on_time&group=english_learner`, { token: otherLead.token }),
+      await t.api('GET', `/network/outcomes/trends?countMetric=dropped_out`, { token: pathwayLead.token }),
+    ];
+    for (const res of answers) {
+      expectStatus(res, 200);
+      expectNoSmallCells(res.json);
+    }
+    const pathway = answers[0]!.json as { suppressed: boolean; latest: { counts: Record<string, Record<string, unknown>> } };
+    expect(pathway.suppressed).toBe(true);
+    expect(pathway.latest.counts.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'small_cell' });
+    // Revealed numbers cannot give the hidden ones back: some cell besides the small ones is hidden too.
+    const reasons = JSON.stringify(answers.map((a) => a.json));
+    expect(reasons).toContain('"reason":"complementary"');
+    // The staff version of the same answers does carry small counts (the scan can fail).
+    const staffAnswer = await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: staff.token });
+    expect(countCells(staffAnswer.json).some((c) => c.value <= THRESHOLD)).toBe(true);
+  });
+
+  it('no small group can be recovered by subtraction from what a district lead sees', async () => {
+    type View = Record<string, Record<string, { value?: number; suppressed?: boolean }>>;
+    const d = expectStatus(await t.api<{ district: { counts: View } }>('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: lead.token }), 200).json.district.counts;
+    const pv: View[] = [];
+    for (const p of [p1, p2]) {
+      pv.push(expectStatus(await t.api<{ latest: { counts: View } }>('GET', `/pathways/${p.id}/outcomes`, { token: lead.token }), 200).json.latest.counts);
+    }
+    const revealed = (v: View, m: string, g: string) => v[m]?.[g]?.value;
+    const leaks: string[] = [];
+    for (const [metric, groups] of Object.entries(d)) {
+      for (const group of Object.keys(groups)) {
+        // The district's students outside its pathways.
+        const total = revealed(d, metric, group);
+        const parts = pv.map((v) => (v[metric]?.[group] === undefined ? 0 : revealed(v, metric, group)));
+        if (total !== undefined && parts.every((x) => x !== undefined)) {
+          const rest = total - parts.reduce((a: number, b) => a + b!, 0);
+          if (rest <= THRESHOLD) leaks.push(`district ${metric}/${group}: outside pathways = ${rest}`);
+        }
+      }
+    }
+    // Within each report: students outside a subset group, and non-graduates of the cohort.
+    for (const [name, v] of [['district', d], ['p1', pv[0]!], ['p2', pv[1]!]] as const) {
+      for (const [metric, groups] of Object.entries(v)) {
+        const all = revealed(v, metric, 'all');
+        for (const group of ['english_learner', 'students_with_disabilities']) {
+          const part = revealed(v, metric, group);
+          if (all !== undefined && part !== undefined && all - part <= THRESHOLD) leaks.push(`${name} ${metric}: all − ${group} = ${all - part}`);
+        }
+        void groups;
+      }
+      for (const group of Object.keys(v.cohort ?? {})) {
+        const cohort = revealed(v, 'cohort', group);
+        const grads = revealed(v, 'graduated_on_time', group);
+        if (cohort !== undefined && grads !== undefined && cohort - grads <= THRESHOLD) leaks.push(`${name} ${group}: cohort − graduates = ${cohort - grads}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('gives profiles and applications a headline: suppressed unless raw', async () => {
+    const pub = await latestHeadline(p2.id);
+    expect(pub?.schoolYear).toBe(YEAR);
+    expectNoSmallCells(pub);
+    expect(pub?.enrolled).toEqual({ value: 80 });
+    const raw = await latestHeadline(p2.id, true);
+    expect(raw?.rates.graduated_on_time).toEqual({ value: 24 / 25 });
+    expect(await latestHeadline(foreign.id)).toBeNull();
+  });
+
+  it('hides the district report from pathway teams and other districts', async () => {
+    expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: pathwayLead.token }), 403);
+    expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: otherLead.token }), 404);
+    expectStatus(await t.api('GET', `/pathways/${p2.id}/outcomes`, { token: pathwayLead.token }), 404);
+  });
+});
+
+describe('comparison', () => {
+  it('compares with the district, flags gaps with a configurable threshold, and bounds the parameters', async () => {
+    type Comparison = { comparisons: { metric: string; group: string; differencePp: unknown }[]; representation: unknown[]; flags: unknown[]; config: { gapPp: number } };
+    const res = expectStatus(await t.api<Comparison>('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison?gapPp=1&ratio=0.9`, { token: staff.token }), 200);
+    expect(res.json.config.gapPp).toBe(1);
+    const grad = res.json.comparisons.find((c) => c.metric === 'graduated_on_time' && c.group === 'all');
+    // 27/30 = 90% against 90/100 = 90%.
+    expect(grad?.differencePp).toEqual({ value: 0 });
+    expect(res.json.representation.length).toBeGreaterThan(0);
+    expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison?gapPp=80`, { token: staff.token }), 400);
+    expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison?ratio=abc`, { token: staff.token }), 400);
+  });
+});
+
+describe('CSV uploads', () => {
+  async function upload(who: Person, csv: string) {
+    const declared = expectStatus(
+      await t.api<{ upload: { id: string }; form: { url: string; fields: Record<string, string> } }>('POST', `/districts/${district.id}/outcomes/uploads`, {
+        token: who.token,
+        body: { size: Buffer.byteLength(csv) },
+      }),
+      201,
+    );
+    const form = new FormData();
+    for (const [name, value] of Object.entries(declared.json.form.fields)) form.append(name, value);
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'outcomes.csv');
+    const res = await fetch(declared.json.form.url, { method: 'POST', body: form });
+    expect(res.status, await res.text()).toBe(201);
+    await t.platform.s3Settled();
+    return declared.json.upload.id;
+  }
+  const rows = (lines: string[]) => ['school_year,entity_type,entity_id,metric,student_group,count', ...lines].join('\r\n') + '\r\n';
+
+  it('stores a valid file like a JSON submission', async () => {
+    const csv = rows([
+      `2023-24,district,${district.id},enrolled,all,390`,
+      `2023-24,district,${district.id},enrolled,english_learner,55`,
+      `2023-24,pathway,${p1.id},enrolled,all,110`,
+      `2023-24,pathway,${p1.id},enrolled,english_learner,25`,
+    ]);
+    const id = await upload(dataContact, csv);
+    const status = expectStatus(await t.api<{ upload: { status: string; schoolYear: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: dataContact.token }), 200);
+    expect(status.json.upload).toMatchObject({ status: 'stored', schoolYear: '2023-24' });
+    const years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
+    expect(years.json.years).toEqual(expect.arrayContaining(['2023-24', YEAR]));
+    expect([...years.json.years].sort()).toEqual(years.json.years);
+  });
+
+  it('records every error with row and column (formulas included) and stores nothing', async () => {
+    const csv = rows([
+      `2022-23,pathway,${p1.id},enrolled,all,100`,
+      `2022-23,pathway,${foreign.id},enrolled,all,20`,
+      `2022-23,pathway,${p1.id},enrolled,english_learner,=1+1`,
+      `2022-23,pathway,${p1.id},enroled,all,4`,
+      `2022-23,pathway,${p1.id},cohort,all,-3`,
+    ]);
+    const id = await upload(lead, csv);
+    type Status = { upload: { status: string; errorCount: number }; errors: { items: { row: number; column: number; code: string }[]; nextCursor?: string } };
+    const page1 = expectStatus(await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=2`, { token: lead.token }), 200);
+    expect(page1.json.upload.status).toBe('invalid');
+    expect(page1.json.errors.items).toHaveLength(2);
+    const page2 = expectStatus(
+      await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=100&cursor=${page1.json.errors.nextCursor}`, { token: lead.token }),
+      200,
+    );
+    const all = [...page1.json.errors.items, ...page2.json.errors.items];
+    expect(all.length).toBe(page1.json.upload.errorCount);
+    const codes = all.map((e) => `${e.row}:${e.column}:${e.code}`);
+    expect(codes).toEqual(expect.arrayContaining(['3:3:pathway_not_in_district', '4:6:formula', '5:4:unknown_metric', '6:6:negative_count']));
+    const years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
+    expect(years.json.years).not.toContain('2022-23');
+    // Another district's lead cannot read the status.
+    expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: otherLead.token }), 404);
+  });
+
+  it('refuses a declared size over the limit', async () => {
+    const res = await t.api('POST', `/districts/${district.id}/outcomes/uploads`, { token: lead.token, body: { size: 900_000_000 } });
+    expectStatus(res, 400);
+  });
+});
+
+describe('export, partners and network progress', () => {
+  it('exports a school year as CSV for staff only, with neutralized cells', async () => {
+    const res = await t.api('GET', `/network/outcomes/${YEAR}/export.csv`, { token: staff.token });
+    expectStatus(res, 200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.text).toContain(`'=SUM(A1:A9) Health Academy`);
+    expect(res.text).not.toMatch(/,=SUM/);
+    expect(res.text).toContain(`${p1.id},`);
+    expectStatus(await t.api('GET', `/network/outcomes/${YEAR}/export.csv`, { token: lead.token }), 403);
+  });
+
+  it('records partners per pathway and lists them network-wide for staff', async () => {
+    const created = await t.api<{ id: string }>('POST', `/pathways/${p1.id}/partners`, {
+      token: pathwayLead.token,
+      body: { organization: 'Riverside Hospital', sector: 'Health care', engagement: 'ongoing', studentsServed: 24 },
+    });
+    expectStatus(created, 201);
+    expectStatus(await t.api('POST', `/pathways/${p1.id}/partners`, { token: pathwayLead.token, body: { organization: 'X', sector: 'Y', engagement: 'forever', studentsServed: 1 } }), 400);
+    const list = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `/pathways/${p1.id}/partners`, { token: dataContact.token }), 200);
+    expect(list.json.items.map((p) => p.id)).toEqual([created.json.id]);
+    const all = expectStatus(await t.api<{ items: { id: string }[] }>('GET', '/partners', { token: staff.token }), 200);
+    expect(all.json.items.map((p) => p.id)).toContain(created.json.id);
+    expectStatus(await t.api('GET', '/partners', { token: lead.token }), 403);
+  });
+
+  it('counts students in certified pathways from precomputed items, in one read', async () => {
+    for (const [id, level] of [
+      [p1.id, 'gold'],
+      [p2.id, 'candidacy'],
+      [foreign.id, 'silver'],
+    ] as const) {
+      const p = (await getPathway(id, true))!;
+      await transact(certificationWrite(p, { level, until: '2099-06-30' }, { sub: 'test' }, 'granted'));
+    }
+    expectStatus(await t.api('POST', '/network/progress/refresh', { token: lead.token }), 403);
+    expectStatus(await t.api('POST', '/network/progress/refresh', { token: staff.token }), 200);
+
+    commands.length = 0;
+    type Progress = { current: { students: number; target: number; targetYear: number; countedLevels: string[]; byLevel: Record<string, { students: number }>; byState: Record<string, { students: number }>; byDistrict: Record<string, { students: number }> }; byYear: unknown[] };
+    const res = expectStatus(await t.api<Progress>('GET', '/network/progress', { token: pathwayLead.token }), 200);
+    // The caller's access (one Query of their partition) and the progress items (one Query).
+    expect(commands).toEqual(['QueryCommand', 'QueryCommand']);
+    const c = res.json.current;
+    expect(c.countedLevels).toEqual(['silver', 'gold']);
+    expect(c).toMatchObject({ students: 450, target: 1_000_000, targetYear: 2030 });
+    expect(c.byLevel.gold?.students).toBe(300);
+    expect(c.byLevel.silver?.students).toBe(150);
+    expect(c.byLevel.candidacy).toBeUndefined();
+    expect(c.byState.CA?.students).toBe(300);
+    expect(c.byState.OR?.students).toBe(150);
+    expect(c.byDistrict[district.id]?.students).toBe(300);
+    expect(res.json.byYear).toHaveLength(1);
+  });
+});
