@@ -50,6 +50,7 @@ import {
   queryPage,
   stripKeys,
   transact,
+  transactRetrying,
   TransactionCancelled,
   type Item,
   type Page,
@@ -267,27 +268,7 @@ export async function listAssignedApplications(sub: string, f: ApplicationFilter
 // ---------------------------------------------------------------------------------------
 // Writes
 
-const RETRIES = 5;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * `transact`, retried when DynamoDB cancels it only because another transaction held one
- * of its items (TransactionConflict, which db.ts rethrows as the SDK error). A retry
- * re-evaluates every condition, so it either succeeds or fails for a real reason.
- */
-export async function transactRetrying(items: TransactItem[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await transact(items);
-      return;
-    } catch (error) {
-      const conflict = (error as { name?: string }).name === 'TransactionCanceledException';
-      if (!conflict) throw error;
-      if (attempt >= RETRIES) throw problems.unavailable(1);
-      await pause(Math.random() * 25 * 2 ** attempt);
-    }
-  }
-}
 
 /** True when a condition failed on one of the caller's extra items (the idempotency record), which the caller must see raw. */
 const failedIn = (error: TransactionCancelled, from: number) => error.reasons.some((r, i) => i >= from && r.code === 'ConditionalCheckFailed');

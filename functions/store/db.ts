@@ -13,6 +13,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
+import { problems } from '../lib/problem.ts';
 import type { Key, Partition } from './keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { tableIndexes, tableKeys } from './table.ts';
@@ -143,6 +144,28 @@ export async function transact(items: TransactItem[], clientRequestToken?: strin
       throw new TransactionCancelled(reasons, error);
     }
     throw error;
+  }
+}
+
+const CONFLICT_RETRIES = 5;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `transact`, retried with jittered backoff while DynamoDB cancels it only because another
+ * transaction held one of its items (TransactionConflict, rethrown by `transact` as the SDK
+ * error). A retry re-evaluates every condition, so it either succeeds or fails for a real
+ * reason; after the last attempt the caller gets 503 with Retry-After.
+ */
+export async function transactRetrying(items: TransactItem[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transact(items);
+      return;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      if (attempt >= CONFLICT_RETRIES) throw problems.unavailable(1);
+      await pause(Math.random() * 25 * 2 ** attempt);
+    }
   }
 }
 

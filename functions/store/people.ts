@@ -31,7 +31,8 @@ import {
 } from './db.ts';
 import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
-import { reportedVersion, transactRetrying, versionedUpdate, type Actor } from './registry.ts';
+import { transactRetrying } from './db.ts';
+import { reportedVersion, versionedUpdate, type Actor } from './registry.ts';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_DAYS = 14;

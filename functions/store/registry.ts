@@ -21,6 +21,7 @@ import {
   queryPage,
   stripKeys,
   transact,
+  transactRetrying,
   TransactionCancelled,
   type Item,
   type Page,
@@ -142,26 +143,7 @@ export function versionedUpdate(
   };
 }
 
-const CONFLICT_RETRIES = 4;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * `transact`, retried when DynamoDB cancelled it only because another transaction held
- * one of its items (db.ts rethrows that as the SDK error). The retry evaluates every
- * condition again, so it either succeeds or fails for a real reason (412, 409).
- */
-export async function transactRetrying(items: TransactItem[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await transact(items);
-      return;
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-      if (attempt >= CONFLICT_RETRIES) throw problems.unavailable(1);
-      await pause(Math.random() * 20 * 2 ** attempt);
-    }
-  }
-}
 
 /**
  * The `version` of the item a cancelled transaction reports. Cancellation reasons come
