@@ -112,7 +112,14 @@ export async function handleRecord(record: S3EventRecord): Promise<RecordOutcome
   }
 
   const ok = event.type === 'verified';
-  const copied = await copyObject(key, ok ? keysOf.readable : keysOf.quarantine, sourceVersionId);
+  let copied: { versionId?: string };
+  try {
+    copied = await copyObject(key, ok ? keysOf.readable : keysOf.quarantine, sourceVersionId);
+  } catch (error) {
+    // A concurrent delivery of the same notification decided it and deleted the upload.
+    if (isNotFound(error)) return { outcome: 'ignored', key, reason: 'object_gone' };
+    throw error;
+  }
   if (event.type === 'verified' && copied.versionId) event = { ...event, objectVersionId: copied.versionId };
   const outcome = await applyEvent(owner, before, event, systemActor, { crc32: crc.crc >>> 0 });
   await deleteObject(key);

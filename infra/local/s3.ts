@@ -11,7 +11,7 @@
  * - s3rver itself does not filter events by prefix; `notifications` below does it, the
  *   way a bucket notification configuration's prefix filter does in AWS.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -151,6 +151,25 @@ async function createBucket(endpoint: string, bucketName: string, allowedOrigins
   }
 }
 
+/**
+ * s3rver removes a key's parent folders once they are empty after a delete. A PUT into the
+ * same folder at that moment fails inside s3rver with an unhandled ENOENT that kills the
+ * process (seen when two export markers or two uploads share a prefix). Real S3 has no
+ * folders, so deleting only the object's files loses nothing: listings walk object files.
+ */
+function keepDirectoriesOnDelete(server: S3rver): void {
+  const store = (server as unknown as { store: { getResourcePath(bucket: string, key: string, type: string): string; deleteObject: unknown } }).store;
+  store.deleteObject = async (bucket: string, key: string): Promise<void> => {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((type) =>
+        unlink(store.getResourcePath(bucket, key, type)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+  };
+}
+
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   const temporary = !options.directory;
@@ -158,6 +177,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   registerLocalCredentials();
 
   const server = new S3rver({ address: host, port: options.port ?? 0, directory, silent: true, vhostBuckets: false });
+  keepDirectoriesOnDelete(server);
   const pending = new Set<Promise<void>>();
 
   const subscribers: LocalS3Notification[] = [
