@@ -3,11 +3,9 @@
  * CLI when one is usable): routing by rule pattern, per-entry errors, retries and dead
  * letters, the schedules against an injected clock, and functions/lib/events.ts `publish`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateEventBusCommand,
   DescribeRuleCommand,
@@ -21,6 +19,7 @@ import {
   InvalidEventPatternException,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRule } from '../../events/rules.ts';
 import type { ScheduleSpec } from '../../events/schedules.ts';
@@ -518,26 +517,14 @@ describe('publish (functions/lib/events.ts)', () => {
 });
 
 describe('AWS CLI', () => {
-  const run = promisify(execFile);
-  const cliEnv = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
+  const aws = awsCli(() => server.endpoint);
 
   it('puts events and lists rules with `aws events`', async (context) => {
-    const version = await run('aws', ['--version'], { env: cliEnv }).catch((error: Error) => error);
-    if (version instanceof Error) {
-      context.skip(`AWS CLI not usable here (${version.message.split('\n')[0]}); install Debian's awscli to run this test`);
+    const unavailable = await awsCliUnavailable();
+    if (unavailable) {
+      context.skip(unavailable);
       return;
     }
-    const aws = async (...args: string[]) =>
-      JSON.parse((await run('aws', [...args, '--endpoint-url', server.endpoint, '--output', 'json'], { env: cliEnv })).stdout) as Record<string, unknown>;
     const put = await aws(
       'events',
       'put-events',

@@ -4,12 +4,11 @@
  * and the mailbox simulator's bounces and complaints. Last, the platform wiring: the
  * functions' own clients (functions/lib) reach the platform's SES and EventBridge.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { BadRequestException, GetAccountCommand, SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSesServer, type LocalSes } from '../../infra/local/ses/server.ts';
 import { sesClient } from '../../functions/lib/aws-clients.ts';
@@ -190,32 +189,18 @@ describe('mailbox simulator', () => {
 
 describe('AWS CLI', () => {
   it('sends an email with `aws sesv2 send-email`', async (context) => {
-    const run = promisify(execFile);
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    };
-    const version = await run('aws', ['--version'], { env }).catch((error: Error) => error);
-    if (version instanceof Error) {
-      context.skip(`AWS CLI not usable here (${version.message.split('\n')[0]}); install Debian's awscli to run this test`);
+    const unavailable = await awsCliUnavailable();
+    if (unavailable) {
+      context.skip(unavailable);
       return;
     }
-    const out = await run(
-      'aws',
-      [
-        'sesv2', 'send-email', '--endpoint-url', ses.endpoint, '--output', 'json',
-        '--from-email-address', 'no-reply@pathcert.local',
-        '--destination', JSON.stringify({ ToAddresses: ['cli@example.org'] }),
-        '--content', JSON.stringify({ Simple: { Subject: { Data: 'From the CLI' }, Body: { Text: { Data: 'hi' } } } }),
-      ],
-      { env },
+    const sent = await awsCli(() => ses.endpoint)(
+      'sesv2', 'send-email',
+      '--from-email-address', 'no-reply@pathcert.local',
+      '--destination', JSON.stringify({ ToAddresses: ['cli@example.org'] }),
+      '--content', JSON.stringify({ Simple: { Subject: { Data: 'From the CLI' }, Body: { Text: { Data: 'hi' } } } }),
     );
-    const messageId = (JSON.parse(out.stdout) as { MessageId: string }).MessageId;
+    const messageId = sent.MessageId as string;
     expect(ses.sent().find((m) => m.messageId === messageId)).toMatchObject({ to: ['cli@example.org'], subject: 'From the CLI' });
   });
 });

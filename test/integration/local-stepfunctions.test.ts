@@ -2,11 +2,9 @@
  * The local Step Functions endpoint, driven through the real SFNClient (and the AWS CLI when
  * one is usable) against fixture state machines whose Lambda tasks call test functions.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -28,6 +26,7 @@ import {
   TaskTimedOut,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startStepFunctionsServer,
@@ -537,27 +536,12 @@ describe('persistence', () => {
 });
 
 describe('AWS CLI', () => {
-  const run = promisify(execFile);
-  const cliEnv = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-  const aws = async (...args: string[]) =>
-    JSON.parse((await run('aws', [...args, '--endpoint-url', server.endpoint, '--output', 'json'], { env: cliEnv })).stdout) as Record<
-      string,
-      unknown
-    >;
+  const aws = awsCli(() => server.endpoint);
 
   it('starts and describes an execution with `aws stepfunctions`', async (context) => {
-    const version = await run('aws', ['--version'], { env: cliEnv }).catch((error: Error) => error);
-    if (version instanceof Error) {
-      context.skip(`AWS CLI not usable here (${version.message.split('\n')[0]}); install Debian's awscli to run this test`);
+    const unavailable = await awsCliUnavailable();
+    if (unavailable) {
+      context.skip(unavailable);
       return;
     }
     const started = await aws(

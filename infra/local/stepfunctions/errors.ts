@@ -33,6 +33,11 @@ export class SfnError extends Error {
   get qualifiedType(): string {
     return `${NAMESPACE}#${this.type}`;
   }
+
+  /** The wire's `__type` is the qualified name. */
+  get wireType(): string {
+    return this.qualifiedType;
+  }
 }
 
 export const sfnErrors = {
