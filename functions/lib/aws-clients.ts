@@ -47,6 +47,7 @@ export function s3Client(): S3Client {
       endpoint: process.env.AWS_ENDPOINT_URL_S3,
       // The local S3 server only understands path-style addressing.
       forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      maxAttempts: 4,
     });
     hooks.forEach((h) => h(s3!, 's3'));
   }
@@ -75,6 +76,12 @@ export function sesClient(): SESv2Client {
     hooks.forEach((h) => h(ses!, 'sesv2'));
   }
   return ses;
+}
+
+/** Forget the S3 client alone (code that changes its region, endpoint or credentials). */
+export function resetS3Client(): void {
+  s3?.destroy();
+  s3 = undefined;
 }
 
 /** Forget the clients (tests that change endpoints between suites). */

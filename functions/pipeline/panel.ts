@@ -50,14 +50,25 @@ import {
 } from '../store/reviews.ts';
 import { TransientError } from './errors.ts';
 
-/** REVIEWERS_PER_LEVEL (`candidacy=1,silver=2,gold=3`, any subset); two everywhere by default. */
+/** A sanity bound: more reviewers than this on one application is a typo, not a policy. */
+export const MAX_REVIEWERS_PER_PANEL = 5;
+
+/**
+ * REVIEWERS_PER_LEVEL (`candidacy=1,silver=2,gold=3`, any subset); two everywhere by default.
+ * A malformed value throws, naming the variable: the task then fails visibly (recorded on
+ * the application, staff alerted) instead of seating a panel of a size nobody chose.
+ */
 export function assignmentConfig(): AssignmentConfig {
-  const raw = process.env.REVIEWERS_PER_LEVEL;
+  const raw = process.env.REVIEWERS_PER_LEVEL?.trim();
   if (!raw) return {};
   const reviewersPerLevel: Partial<Record<Level, number>> = {};
   for (const part of raw.split(',')) {
-    const [level, n] = part.split('=').map((s) => s.trim());
-    if (level === 'candidacy' || level === 'silver' || level === 'gold') reviewersPerLevel[level] = Number(n);
+    const m = /^\s*(candidacy|silver|gold)\s*=\s*(\d+)\s*$/.exec(part);
+    const n = m ? Number(m[2]) : NaN;
+    if (!m || n < 1 || n > MAX_REVIEWERS_PER_PANEL || reviewersPerLevel[m[1] as Level] !== undefined) {
+      throw new Error(`REVIEWERS_PER_LEVEL: "${part.trim()}" is not <candidacy|silver|gold>=<1..${MAX_REVIEWERS_PER_PANEL}> (each level once)`);
+    }
+    reviewersPerLevel[m[1] as Level] = n;
   }
   return { reviewersPerLevel };
 }

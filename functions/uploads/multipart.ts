@@ -8,6 +8,7 @@ import {
   completeMultipartUpload,
   createMultipartUpload,
   uploadPart,
+  type UploadedPart,
 } from '../store/evidence-objects.ts';
 
 /** S3's minimum part size is 5 MiB (except the last part). */
@@ -18,7 +19,7 @@ export class MultipartSink {
   private current: 0 | 1 = 0;
   private fill = 0;
   private inflight: Promise<void> = Promise.resolve();
-  private readonly parts: { partNumber: number; etag: string }[] = [];
+  private readonly parts: UploadedPart[] = [];
   private partNumber = 0;
   private uploadId: string | undefined;
   private failed: unknown;
@@ -56,8 +57,8 @@ export class MultipartSink {
     const body = this.buffers[this.current].subarray(0, this.fill);
     const uploadId = this.uploadId;
     this.inflight = uploadPart(this.key, uploadId, partNumber, body).then(
-      (etag) => {
-        this.parts.push({ partNumber, etag });
+      (part) => {
+        this.parts.push(part);
       },
       (error: unknown) => {
         this.failed = error;
@@ -77,8 +78,9 @@ export class MultipartSink {
     return { size: this.bytes, ...done };
   }
 
-  async abort(): Promise<void> {
+  /** Discards the uploaded parts; answers whether S3 confirmed it (false also when nothing was started). */
+  async abort(): Promise<boolean> {
     await this.inflight;
-    if (this.uploadId) await abortMultipartUpload(this.key, this.uploadId);
+    return this.uploadId ? abortMultipartUpload(this.key, this.uploadId) : false;
   }
 }

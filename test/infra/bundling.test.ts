@@ -79,3 +79,20 @@ describe('credential provider alias', () => {
     expect(plain.size - aliased.size).toBeGreaterThan(80 * 1024);
   });
 });
+
+describe('S3 client', () => {
+  it('the S3 functions bundle a single copy of @aws-sdk/client-s3 (package.json overrides dedupe s3-presigned-post)', async () => {
+    const result = await build({
+      ...esbuildOptions,
+      entryPoints: { index: path.join(repoRoot, functionCatalog.evidence.entry) },
+      write: false,
+      outdir: path.join(outRoot, 'dedupe'),
+      absWorkingDir: repoRoot,
+      metafile: true,
+    });
+    const schemaModules = Object.keys((result.metafile as Metafile).inputs).filter((i) => i.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
+    expect(schemaModules).toEqual(['node_modules/@aws-sdk/client-s3/dist-es/schemas/schemas_0.js']);
+    // The ESM build of the SDK (tree-shakable), never its CommonJS one.
+    expect(Object.keys((result.metafile as Metafile).inputs).some((i) => i.includes('@aws-sdk/client-s3/dist-cjs/'))).toBe(false);
+  });
+});
