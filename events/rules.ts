@@ -78,6 +78,15 @@ export const eventRules: readonly EventRule[] = [
     retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
     deadLetterQueue: true,
   },
+  {
+    name: 'network-progress',
+    description: "A certification issued or expired changes the network's progress: recompute the totals (issue 7)",
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['CertificationIssued', 'CertificationExpired'] },
+    target: { function: 'networkProgress' },
+    // A full recompute: a later event or the daily run repairs a missed one.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
 ];
 
 /** The pattern in the shape CDK's `EventPattern` expects (`detailType` instead of `detail-type`). */

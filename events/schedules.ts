@@ -67,6 +67,18 @@ export const schedules: readonly ScheduleSpec[] = [
     deadLetterQueue: true,
   },
   {
+    name: 'network-progress',
+    description: "Daily, after the sweep: recomputes the network's progress totals (enrollment edits, lapsed certifications)",
+    expression: 'cron(30 7 * * ? *)',
+    timezone: 'UTC',
+    target: { function: 'networkProgress' },
+    input: { job: 'network-progress', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    flexibleTimeWindow: 'OFF',
+    // A full recompute: repeating it is harmless.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  },
+  {
     name: 'upload-expiry',
     description: 'Hourly: evidence and resource uploads that were declared but never arrived become expired',
     expression: 'cron(15 * * * ? *)',

@@ -91,6 +91,8 @@ export const eventSchemas = {
     level: level(),
     expiresOn: isoDate(),
     daysBefore: z.int().check(z.minimum(0), z.maximum(3660)),
+    /** Days actually left (fewer than daysBefore when the sweep caught up after missed days). */
+    daysLeft: z.optional(z.int().check(z.minimum(0), z.maximum(3660))),
   }),
   /** A certification reached its expiry date without a renewal. */
   CertificationExpired: z.strictObject({

@@ -12,26 +12,25 @@
  *   expiry; anything else starts on the decision day (renewalTerm). The certification it
  *   continues becomes `renewed` and leaves the expiry index in the same transaction, so
  *   the sweep never warns about a term that has a successor.
- * - Expiry index: a fixed partition `CERTS#EXPIRY` sorted by `<expiresOn>#<id>`, sparse
- *   (only certifications the sweep still has something to do for: core notices.ts
- *   needsSweep). The sweep on day D reads from the start of the partition up to
- *   dueWindow(D).to (D + 180 days by default): certifications whose notices, renewal
- *   window or expiry can be due, never the ones years away; each leaves the index once
- *   expired or renewed, so lapsed ones are found however long the sweep was down.
- *   One partition is fine at this scale (thousands of pathways); should it ever grow hot,
- *   the key can be split by expiry year without changing the query's shape.
+ * - Sweep index: a fixed partition `CERTS#EXPIRY` sorted by `<dueOn>#<id>`, where dueOn is
+ *   the next day the sweep has something to do (core notices.ts nextSweepDay: the next
+ *   notice, the renewal window, the expiry), sparse (only while needsSweep). The sweep on day
+ *   D reads `GSI3SK <= D`: the certifications due that day plus any a missed day left behind,
+ *   never the ones waiting between two notices, so its cost follows the due ones. After
+ *   acting, the sweep moves the key to the next day (or removes it once nothing is left).
+ *   One partition is fine at this scale (thousands of pathways, a handful due a day).
  * - Items also carry `issuedAt` and `validUntil`, the fields the applications store reads
  *   for the opening rules (certificationStanding).
  */
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../core/levels.ts';
-import { needsSweep } from '../core/recertification/notices.ts';
+import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '../core/recertification/notices.ts';
 import { renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
 import { putNew, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { keys, partitions, type IndexKeys } from './keys.ts';
 
 export interface Certification {
   id: string;
@@ -75,12 +74,28 @@ export function certificationTerms(): CertificationConfigInput {
   return resolveCertificationConfig({ ...base, validityMonths: { ...base.validityMonths, ...validityMonths } });
 }
 
-export function certificationItem(c: Certification): Item {
-  const sweep = needsSweep(c) ? keys.certificationExpiryIndexes(c.expiresOn, c.id) : {};
-  return { ...keys.certification(c.pathwayId, c.issuedAt, c.id), ...sweep, _type: 'certification', ...c };
+/**
+ * The sweep's thresholds: RECERTIFICATION_NOTICE_DAYS (`180,90,30,7`, whole days before
+ * expiry) over the defaults, with the validity and renewal window of certificationTerms().
+ */
+export function sweepConfig(): SweepConfig & { noticeDaysBefore: readonly number[]; certification: CertificationConfigInput } {
+  // A malformed value must not break issuing certifications (their sweep key uses it): bad entries are ignored.
+  const parsed = (process.env.RECERTIFICATION_NOTICE_DAYS ?? '').split(',').map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1);
+  const noticeDaysBefore = parsed.length > 0 ? parsed : DEFAULT_NOTICE_DAYS_BEFORE;
+  return { noticeDaysBefore, certification: certificationTerms() };
 }
 
-const asCertification = (i: Item) => stripKeys(i) as unknown as Certification;
+/** The sweep index keys of a certification in this state (none once the sweep is done with it). */
+export function sweepIndexOf(c: Certification, config: SweepConfig = sweepConfig()): IndexKeys {
+  const day = nextSweepDay(c, config);
+  return day ? keys.certificationSweepIndexes(day, c.id) : {};
+}
+
+export function certificationItem(c: Certification): Item {
+  return { ...keys.certification(c.pathwayId, c.issuedAt, c.id), ...sweepIndexOf(c), _type: 'certification', ...c };
+}
+
+export const asCertification = (i: Item) => stripKeys(i) as unknown as Certification;
 
 /** A pathway's certifications, newest first. */
 export async function listPathwayCertifications(pathwayId: string, limit?: number, cursor?: string): Promise<Page<Certification>> {
@@ -101,26 +116,39 @@ export async function latestCertification(pathwayId: string): Promise<Certificat
 }
 
 /**
- * Certifications the sweep may have work for, expiring on or before `to` (oldest first):
- * a key condition on the sparse expiry index (pattern 49), so the sweep reads only those.
+ * Certifications the sweep has work for on or before `day`, oldest due first: a key
+ * condition on the sparse sweep index (pattern 49). Items come whole (projection ALL), with
+ * the sweep's pending effects (`outbox_*` attributes).
  */
-export async function certificationsExpiringBy(
-  to: CalendarDate,
+export async function certificationsDueBy(
+  day: CalendarDate,
   limit = 100,
   exclusiveStartKey?: Record<string, unknown>,
-): Promise<{ items: Certification[]; next?: Record<string, unknown> }> {
+): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
   const out = await dynamoClient().send(
     new QueryCommand({
       TableName: config.tableName,
-      IndexName: partitions.certificationsByExpiry.index,
+      IndexName: partitions.certificationSweep.index,
       KeyConditionExpression: '#pk = :pk AND #sk <= :to',
       ExpressionAttributeNames: { '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
-      ExpressionAttributeValues: { ':pk': partitions.certificationsByExpiry.value, ':to': `${to}#\uffff` },
+      ExpressionAttributeValues: { ':pk': partitions.certificationSweep.value, ':to': `${day}#\uffff` },
       Limit: limit,
       ExclusiveStartKey: exclusiveStartKey,
     }),
   );
-  return { items: (out.Items ?? []).map(asCertification), ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
+/** A pathway's whole certification history (a handful of items; paginated anyway). */
+export async function pathwayCertificationHistory(pathwayId: string): Promise<Certification[]> {
+  const out: Certification[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPathwayCertifications(pathwayId, 100, cursor);
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }
 
 /** The term a new certification gets, given what the pathway held before. */
@@ -178,4 +206,41 @@ export function issueCertification(input: IssueInput): { certification: Certific
     });
   }
   return { certification, items };
+}
+
+/**
+ * A certification with no decision behind it (the local demo seed): issued on `issuedAt`,
+ * valid until `expiresOn`; a lapsed one is recorded as already expired, so the sweep leaves
+ * it alone and renewal rules still see it.
+ */
+export function seedCertification(s: {
+  id: string;
+  pathwayId: string;
+  districtId: string;
+  /** The application it stands for (none exists: evidence carried forward is then empty). */
+  applicationId: string;
+  level: Level;
+  issuedAt: string;
+  expiresOn: CalendarDate;
+  lapsed: boolean;
+}): Certification {
+  const issuedOn = s.issuedAt.slice(0, 10);
+  return {
+    id: s.id,
+    pathwayId: s.pathwayId,
+    districtId: s.districtId,
+    applicationId: s.applicationId,
+    level: s.level,
+    issuedOn,
+    validFrom: issuedOn,
+    expiresOn: s.expiresOn,
+    continuous: false,
+    status: s.lapsed ? 'expired' : 'active',
+    noticesSent: [],
+    renewalOpened: false,
+    expiredApplied: s.lapsed,
+    issuedAt: s.issuedAt,
+    validUntil: s.expiresOn,
+    createdAt: s.issuedAt,
+  };
 }

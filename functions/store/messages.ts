@@ -14,13 +14,14 @@
  *   module only writes them, for things that have no domain event (messages, sessions,
  *   pipeline failures, late reviews).
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../core/ids.ts';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { idPattern, newId, ULID_PATTERN } from '../core/ids.ts';
+import type { NotificationKind as DomainNotificationKind } from '../core/notifications/templates.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getItem, putNew, queryAll, queryPage, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
-import { keys } from './keys.ts';
+import { keys, partitions } from './keys.ts';
 
 export type AuthorRole = 'team' | 'staff' | 'reviewer' | 'district';
 
@@ -71,7 +72,9 @@ export type NotificationKind =
   | 'review.vacancy'
   | 'review.adjudication'
   | 'pipeline.failed'
-  | 'pipeline.start_failed';
+  | 'pipeline.start_failed'
+  // Written by the notifier (functions/notifications/notifier.ts) from domain events.
+  | DomainNotificationKind;
 
 export interface Notification {
   id: string;
@@ -84,6 +87,9 @@ export interface Notification {
   /** Where the frontend should take the person. */
   link?: string;
   read: boolean;
+  readAt?: string;
+  /** The domain event it came from (notifier only). */
+  eventId?: string;
 }
 
 const asMessage = (i: Item) => stripKeys(i) as unknown as Message;
@@ -165,10 +171,29 @@ export async function listSessions(applicationId: string): Promise<ReviewSession
 // ---------------------------------------------------------------------------------------
 // Notifications
 
+/**
+ * A new notification item. Its id is a ULID of its own `at`, so the id alone rebuilds the
+ * sort key (`notificationKey`); while unread it carries the sparse unread index key.
+ */
 export function notificationItem(n: Omit<Notification, 'id' | 'at' | 'read'> & { at?: string; id?: string }): Item {
   const at = n.at ?? nowIso();
-  const id = n.id ?? newId('notification');
-  return { ...keys.inboxItem(n.recipient, at, id), _type: 'notification', ...n, id, at, read: false };
+  const id = n.id ?? newId('notification', Date.parse(at));
+  return { ...keys.inboxItem(n.recipient, at, id), ...keys.inboxUnreadIndexes(n.recipient, at, id), _type: 'notification', ...n, id, at, read: false };
+}
+
+const ULID_TIME = new RegExp(`^ntf_(${ULID_PATTERN.replace('{26}', '{10}')})`);
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The key of a notification from its id (the time its ULID carries), or undefined for an id that is not a notification id. */
+export function notificationKey(recipient: string, id: string) {
+  if (!idPattern('notification').test(id)) return undefined;
+  const time = ULID_TIME.exec(id)?.[1];
+  if (!time) return undefined;
+  let ms = 0;
+  for (const ch of time) ms = ms * 32 + CROCKFORD.indexOf(ch);
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return keys.inboxItem(recipient, date.toISOString(), id);
 }
 
 /** Writes notifications for many recipients (BatchWrite; duplicates of a recipient collapse). */
@@ -187,7 +212,61 @@ export async function notify(recipients: readonly string[], n: Omit<Notification
 
 export const notifyStaff = (n: Omit<Notification, 'id' | 'at' | 'read' | 'recipient'>) => notify([keys.staffInbox], n);
 
-export async function listInbox(sub: string, limit?: number, cursor?: string): Promise<Page<Notification>> {
-  const page = await queryPage({ partition: { value: keys.inboxPartition(sub) }, ascending: false, limit, cursor });
+/** An inbox, newest first; `unreadOnly` reads the sparse unread index instead of the whole inbox. */
+export async function listInbox(sub: string, limit?: number, cursor?: string, unreadOnly = false): Promise<Page<Notification>> {
+  const partition = unreadOnly ? partitions.inboxUnread(sub) : { value: keys.inboxPartition(sub) };
+  const page = await queryPage({ partition, ascending: false, limit, cursor });
   return { items: page.items.map((i) => stripKeys(i) as unknown as Notification), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** One notification of an inbox by id; undefined when it is not there. */
+export async function getNotification(recipient: string, id: string): Promise<Notification | undefined> {
+  const key = notificationKey(recipient, id);
+  if (!key) return undefined;
+  const item = await getItem(key, true);
+  return item ? (stripKeys(item) as unknown as Notification) : undefined;
+}
+
+/**
+ * Marks a notification read (idempotent: an already read one keeps its first readAt).
+ * Answers the notification, or undefined when the inbox has no such notification.
+ */
+export async function markNotificationRead(recipient: string, id: string, at: string = nowIso()): Promise<Notification | undefined> {
+  const key = notificationKey(recipient, id);
+  if (!key) return undefined;
+  try {
+    const out = await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: key,
+        UpdateExpression: 'SET #read = :true, #readAt = if_not_exists(#readAt, :at) REMOVE GSI1PK, GSI1SK',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#read': 'read', '#readAt': 'readAt' },
+        ExpressionAttributeValues: { ':true': true, ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes ? (stripKeys(out.Attributes) as unknown as Notification) : undefined;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Marks every unread notification of an inbox read, walking the sparse unread index, and
+ * answers how many it marked. Idempotent: a second call finds none. Bounded per call so a
+ * huge backlog cannot outlive the function's timeout; `more` says to call again.
+ */
+export async function markAllRead(recipient: string, at: string = nowIso(), max = 500): Promise<{ marked: number; more: boolean }> {
+  let marked = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage({ partition: partitions.inboxUnread(recipient), ascending: false, limit: 100, cursor });
+    const ids = page.items.map((i) => String(i.id));
+    const results = await Promise.all(ids.map((id) => markNotificationRead(recipient, id, at)));
+    marked += results.filter(Boolean).length;
+    cursor = page.nextCursor;
+  } while (cursor && marked < max);
+  return { marked, more: Boolean(cursor) };
 }

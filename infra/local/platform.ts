@@ -20,6 +20,7 @@ import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { startLocalHttpApi, type LocalHttpApi } from './http-api.ts';
 import { startLocalMessaging } from './eventbridge/messaging.ts';
 import type { LocalEventBridge } from './eventbridge/server.ts';
+import type { EventRule } from '../../events/rules.ts';
 import type { LocalSes } from './ses/server.ts';
 import {
   LOCAL_ACCOUNT,
@@ -62,6 +63,14 @@ export interface PlatformOptions {
   withStepFunctions?: boolean;
   /** Scales Step Functions Wait and Retry pauses (0 skips them; tests with injected retries). Default 1. */
   stepFunctionsWaitTimeScale?: number;
+  /**
+   * How often the local scheduler checks the schedules against the dev clock (ms). Default
+   * 1000; 0 = schedules fire only through `events.tick()` / `fireSchedule` (tests that move
+   * the dev clock and invoke the scheduled functions themselves).
+   */
+  scheduleTickMs?: number;
+  /** The bus's rules; default events/rules.ts. A test of a producer may pass [] to keep the subscribers out. */
+  eventRules?: readonly EventRule[];
   log?: (line: string) => void;
 }
 
@@ -281,6 +290,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       eventBridgePort: ports.eventBridge,
       sesPort: ports.ses,
       dataDir,
+      ...(options.scheduleTickMs !== undefined ? { tickMs: options.scheduleTickMs } : {}),
+      ...(options.eventRules ? { rules: options.eventRules } : {}),
       log,
     });
     stops.push(() => messaging.stop());

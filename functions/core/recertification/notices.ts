@@ -24,7 +24,7 @@
  * at once, or one running twice, perform everything at most once.
  */
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../levels.ts';
-import { addDaysTo, dayNumber, daysBetween, type CalendarDate, type CertificationStatus } from './validity.ts';
+import { addDaysTo, dayNumber, daysBetween, fromDayNumber, type CalendarDate, type CertificationStatus } from './validity.ts';
 
 export const DEFAULT_NOTICE_DAYS_BEFORE: readonly number[] = Object.freeze([180, 90, 30, 7]);
 
@@ -143,4 +143,24 @@ export function dueWindow(today: CalendarDate, config: SweepConfig = {}): DueWin
 export function inDueWindow(expiresOn: CalendarDate, window: DueWindow): boolean {
   const d = dayNumber(expiresOn);
   return dayNumber(window.from) <= d && d <= dayNumber(window.to);
+}
+
+/**
+ * The first day on which the sweep has something to do for the certification (an action
+ * applySweepAction would accept), given only what is recorded; null once nothing will ever be
+ * due. The sweep's index is keyed by this day rather than by the expiry date, so a daily run
+ * reads the certifications due that day (and any a missed day left behind), never the ones
+ * merely waiting between two notices.
+ */
+export function nextSweepDay(cert: SweepCertification, config: SweepConfig = {}): CalendarDate | null {
+  if (!needsSweep(cert)) return null;
+  const cc = resolveCertificationConfig(config.certification);
+  const expiry = dayNumber(cert.expiresOn);
+  let next = expiry;
+  if (cc.renewableLevels.includes(cert.level) && !cert.renewalOpened) next = Math.min(next, expiry - cc.renewalWindowDays);
+  // A notice is accepted only when more urgent than every recorded one (applySweepAction).
+  const floor = Math.min(Infinity, ...cert.noticesSent);
+  const pending = noticeDays(config).filter((t) => t < floor);
+  if (pending[0] !== undefined) next = Math.min(next, expiry - pending[0]);
+  return fromDayNumber(next);
 }

@@ -25,6 +25,10 @@ export interface LocalMessagingOptions {
   sesPort: number;
   /** Persisted runs: `<dataDir>/eventbridge` (dead letters, scheduler state) and `<dataDir>/outbox`. Else a temp outbox, removed at stop. */
   dataDir: string | undefined;
+  /** How often schedules are checked against the dev clock; default 1000 ms, 0 = only on tick(). */
+  tickMs?: number;
+  /** Default events/rules.ts. */
+  rules?: readonly EventRule[];
   log: (line: string) => void;
 }
 
@@ -66,11 +70,12 @@ export async function startLocalMessaging(options: LocalMessagingOptions): Promi
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       busName: LOCAL_EVENT_BUS,
-      rules: withExistingTargets('rule', eventRules, log),
+      rules: withExistingTargets('rule', options.rules ?? eventRules, log),
       schedules: withExistingTargets('schedule', allSchedules, log),
       invokeFunction: (fn, event) => invokeFunction(fn, event),
       functionArn: (fn) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:pathcert-${LOCAL_STAGE}-${fn}`,
       dataDir: dataDir ? path.join(dataDir, 'eventbridge') : undefined,
+      ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       log,
     });
     stops.push(() => events.stop());

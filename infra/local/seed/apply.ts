@@ -15,7 +15,6 @@ import { nowIso } from '../../../functions/lib/clock.ts';
 import type { Principal } from '../../../functions/lib/principal.ts';
 import { auditItem } from '../../../functions/store/audit.ts';
 import {
-  certificationHistoryItem,
   listPathwayApplications,
   openApplication,
   statusUpdate,
@@ -24,6 +23,7 @@ import {
   writeResponse,
   type Application,
 } from '../../../functions/store/applications.ts';
+import { certificationItem, seedCertification } from '../../../functions/store/certifications.ts';
 import { put, putNew, transact, TransactionCancelled } from '../../../functions/store/db.ts';
 import type { District, Pathway, School } from '../../../functions/store/entities.ts';
 import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
@@ -127,14 +127,22 @@ export async function seedDemoData(log: (line: string) => void = () => {}): Prom
     const history =
       cert && until
         ? [
+            // A whole certification (store/certifications.ts), so the recertification sweep
+            // finds it by its next due day: notices, the renewal draft and the expiry follow
+            // the dev clock (README, "Time travel").
             putNew(
-              certificationHistoryItem({
-                id: seedId('certification', p.key),
-                pathwayId: pathway.id,
-                level: cert.level,
-                issuedAt: addMonthsUtc(until, -defaultCertificationConfig.validityMonths[cert.level]).toISOString(),
-                validUntil: until,
-              }),
+              certificationItem(
+                seedCertification({
+                  id: seedId('certification', p.key),
+                  pathwayId: pathway.id,
+                  districtId: district.id,
+                  applicationId: seedId('application', `${p.key}-certified`),
+                  level: cert.level,
+                  issuedAt: addMonthsUtc(until, -defaultCertificationConfig.validityMonths[cert.level]).toISOString(),
+                  expiresOn: until,
+                  lapsed: !valid,
+                }),
+              ),
             ),
           ]
         : [];

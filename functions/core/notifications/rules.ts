@@ -1,0 +1,107 @@
+/**
+ * Who is told about each domain event, and under which email category. Pure: the notifier
+ * resolves the audiences to people from the table and renders with templates.ts.
+ *
+ * Audiences:
+ * - team: every member of the pathway (leads and members);
+ * - districtLeads: the leads of the pathway's district;
+ * - reviewer: the reviewer the event names;
+ * - staff: the shared staff inbox (in-app only: staff are a sign-in group, not a list of
+ *   addresses in the table).
+ */
+import type { DomainEvent, DetailType } from '../../../events/schemas.ts';
+import type { EmailCategory } from './preferences.ts';
+
+export type Audience = 'team' | 'districtLeads' | 'reviewer' | 'staff';
+
+export interface AudienceRule {
+  audience: Audience;
+  /** The email category; undefined = in-app only. */
+  email: EmailCategory | undefined;
+}
+
+/** The audiences of each event, in priority order: a person in two audiences is told once, as the first. */
+export const notificationRules: Record<DetailType, readonly AudienceRule[]> = {
+  ApplicationSubmitted: [
+    { audience: 'team', email: 'applications' },
+    { audience: 'staff', email: undefined },
+  ],
+  ReviewerAssigned: [{ audience: 'reviewer', email: 'reviewAssignments' }],
+  ReviewSubmitted: [{ audience: 'staff', email: undefined }],
+  DecisionMade: [
+    { audience: 'team', email: 'decisions' },
+    { audience: 'districtLeads', email: 'decisions' },
+  ],
+  CertificationIssued: [
+    { audience: 'team', email: 'certifications' },
+    { audience: 'districtLeads', email: 'certifications' },
+  ],
+  CertificationExpiring: [
+    { audience: 'team', email: 'expiry' },
+    { audience: 'districtLeads', email: 'expiry' },
+  ],
+  CertificationExpired: [
+    { audience: 'team', email: 'expiry' },
+    { audience: 'districtLeads', email: 'expiry' },
+    { audience: 'staff', email: undefined },
+  ],
+  RenewalOpened: [
+    { audience: 'team', email: 'renewals' },
+    { audience: 'districtLeads', email: 'renewals' },
+  ],
+};
+
+/** The people an audience resolved to (subs), by audience. */
+export type ResolvedAudiences = Partial<Record<Exclude<Audience, 'staff'>, readonly string[]>>;
+
+/** The special recipient of the shared staff inbox. */
+export const STAFF_RECIPIENT = 'STAFF';
+
+export interface PlannedDelivery {
+  /** A person's sub, or STAFF_RECIPIENT. */
+  recipient: string;
+  audience: Audience;
+  email: EmailCategory | undefined;
+}
+
+/**
+ * One delivery per recipient: duplicates across audiences collapse into the first
+ * audience that names them (a district lead who is also on the team is told as the team).
+ */
+export function planDeliveries(event: Pick<DomainEvent, 'detailType'>, people: ResolvedAudiences): PlannedDelivery[] {
+  const out: PlannedDelivery[] = [];
+  const seen = new Set<string>();
+  for (const rule of notificationRules[event.detailType]) {
+    const subs = rule.audience === 'staff' ? [STAFF_RECIPIENT] : (people[rule.audience] ?? []);
+    for (const recipient of subs) {
+      if (!recipient || seen.has(recipient)) continue;
+      seen.add(recipient);
+      out.push({ recipient, audience: rule.audience, email: rule.audience === 'staff' ? undefined : rule.email });
+    }
+  }
+  return out;
+}
+
+/** Which audiences an event needs resolved from the table. */
+export function audiencesOf(detailType: DetailType): Audience[] {
+  return notificationRules[detailType].map((r) => r.audience);
+}
+
+const LOCAL_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * An address SES will accept as a recipient (ASCII `local@domain.tld`), or why not. Checked
+ * before sending so a bad address is recorded once instead of failing every retry.
+ */
+export function checkEmailAddress(address: string | undefined | null): { ok: true; address: string } | { ok: false; reason: 'missing_address' | 'invalid_address' } {
+  if (address === undefined || address === null || address.trim() === '') return { ok: false, reason: 'missing_address' };
+  const value = address.trim();
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || value.length > 254) return { ok: false, reason: 'invalid_address' };
+  const local = value.slice(0, at);
+  const labels = value.slice(at + 1).split('.');
+  const okLocal = local.length <= 64 && LOCAL_ATOM.test(local);
+  const okDomain = labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
+  return okLocal && okDomain ? { ok: true, address: value } : { ok: false, reason: 'invalid_address' };
+}

@@ -1,0 +1,236 @@
+/**
+ * What a notification says: for each domain event and audience, the in-app title and
+ * body, and the email (subject, text and HTML) with the recipient's name, what happened,
+ * what to do next and a link into the frontend. Pure and deterministic, so the tests
+ * render every event for every audience.
+ *
+ * Links are paths of the frontend; emails make them absolute with the stage's base URL
+ * (APP_BASE_URL, CDK context appBaseUrl). In-app notifications keep the path, as the
+ * notifications the pipeline writes do.
+ */
+import type { DomainEvent } from '../../../events/schemas.ts';
+import type { Level } from '../levels.ts';
+import type { Audience } from './rules.ts';
+
+export type NotificationKind =
+  | 'application.submitted'
+  | 'review.assigned'
+  | 'review.submitted'
+  | 'decision.made'
+  | 'certification.issued'
+  | 'certification.expiring'
+  | 'certification.expired'
+  | 'renewal.opened';
+
+export interface RenderContext {
+  /** The recipient's name; a neutral greeting when unknown. */
+  recipientName?: string | undefined;
+  pathwayName?: string | undefined;
+  districtName?: string | undefined;
+  /** Frontend base URL, e.g. https://app.pathcert.example (no trailing slash needed). */
+  baseUrl: string;
+}
+
+export interface RenderedNotification {
+  kind: NotificationKind;
+  /** In-app title and short body. */
+  title: string;
+  body: string;
+  /** Frontend path. */
+  link: string;
+  applicationId?: string;
+  email: { subject: string; text: string; html: string };
+}
+
+const levelNames: Record<Level, string> = { candidacy: 'Candidacy', silver: 'Silver', gold: 'Gold' };
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `2027-03-14` (or a date-time) as `14 March 2027`; unchanged when not a date. */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function absoluteLink(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** The facts of one notice before it is dressed as in-app text and email. */
+interface Notice {
+  kind: NotificationKind;
+  subject: string;
+  /** What happened (one or two sentences). */
+  happened: string;
+  /** What to do next. */
+  next: string;
+  link: string;
+  action: string;
+  applicationId?: string;
+}
+
+const decisionWords = {
+  certified: 'certified',
+  revise_and_resubmit: 'asked to revise and resubmit',
+  not_yet: 'not yet certified',
+} as const;
+
+function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Notice {
+  const pathway = ctx.pathwayName ?? 'your pathway';
+  const where = ctx.districtName ? `${pathway} (${ctx.districtName})` : pathway;
+  switch (event.detailType) {
+    case 'ApplicationSubmitted': {
+      const d = event.detail;
+      const what = d.renewal ? `renewal application for ${levelNames[d.level]}` : `application for ${levelNames[d.level]}`;
+      if (audience === 'staff') {
+        return {
+          kind: 'application.submitted',
+          subject: `New ${what}: ${where}`,
+          happened: `${where} submitted a ${what} on ${formatDate(d.submittedAt)}.`,
+          next: 'The review workflow has started; check the queue for anything that needs staff.',
+          link: `/applications/${d.applicationId}`,
+          action: 'Open the application',
+          applicationId: d.applicationId,
+        };
+      }
+      return {
+        kind: 'application.submitted',
+        subject: `${pathway}: ${what} submitted`,
+        happened: `Your team submitted its ${what} on ${formatDate(d.submittedAt)}.`,
+        next: 'Reviewers will be assigned shortly; you will be told when a decision is made. You can follow its progress and the message thread in the application.',
+        link: `/applications/${d.applicationId}`,
+        action: 'View the application',
+        applicationId: d.applicationId,
+      };
+    }
+    case 'ReviewerAssigned': {
+      const d = event.detail;
+      return {
+        kind: 'review.assigned',
+        subject: `Review assigned: ${pathway}, due ${formatDate(d.dueOn)}`,
+        happened: `You were assigned to review the application of ${pathway}.`,
+        next: `Read the submission and submit your scores by ${formatDate(d.dueOn)}. If you have a conflict of interest, recuse yourself now so the panel can be completed in time.`,
+        link: `/reviews/${d.reviewId}`,
+        action: 'Open the review',
+        applicationId: d.applicationId,
+      };
+    }
+    case 'ReviewSubmitted': {
+      const d = event.detail;
+      return {
+        kind: 'review.submitted',
+        subject: `Review submitted: ${pathway}`,
+        happened: `A reviewer submitted their review of ${pathway}'s application on ${formatDate(d.submittedAt)}.`,
+        next: 'When every seat has reported, the application moves to decision pending.',
+        link: `/applications/${d.applicationId}/reviews`,
+        action: 'Open the reviews',
+        applicationId: d.applicationId,
+      };
+    }
+    case 'DecisionMade': {
+      const d = event.detail;
+      const outcome = decisionWords[d.decision];
+      const next =
+        d.decision === 'certified'
+          ? 'Read the decision letter; your certificate and directory listing follow.'
+          : d.decision === 'revise_and_resubmit'
+            ? 'Read the decision letter for the required changes, then revise and resubmit the application.'
+            : 'Read the decision letter for the reviewers\' feedback; you may apply again when ready.';
+      return {
+        kind: 'decision.made',
+        subject: `Decision for ${pathway}: ${levelNames[d.level]} ${outcome}`,
+        happened:
+          audience === 'districtLeads'
+            ? `${where}'s application for ${levelNames[d.level]} was ${outcome} on ${formatDate(d.decidedAt)}.`
+            : `Your application for ${levelNames[d.level]} was ${outcome} on ${formatDate(d.decidedAt)}.`,
+        next,
+        link: `/applications/${d.applicationId}/decision`,
+        action: 'Read the decision',
+        applicationId: d.applicationId,
+      };
+    }
+    case 'CertificationIssued': {
+      const d = event.detail;
+      return {
+        kind: 'certification.issued',
+        subject: `${pathway} is certified ${levelNames[d.level]}`,
+        happened: `${where} holds ${levelNames[d.level]} certification from ${formatDate(d.issuedOn)}, valid until ${formatDate(d.expiresOn)}.`,
+        next: 'The pathway now appears in the public directory. Renewal opens before the expiry date; you will be reminded.',
+        link: `/pathways/${d.pathwayId}/certifications`,
+        action: 'View the certification',
+        applicationId: d.applicationId,
+      };
+    }
+    case 'CertificationExpiring': {
+      const d = event.detail;
+      const when = d.daysBefore === 0 ? 'today' : d.daysBefore === 1 ? 'tomorrow' : `in ${d.daysBefore} days`;
+      return {
+        kind: 'certification.expiring',
+        subject: `${pathway}: ${levelNames[d.level]} certification expires ${when}`,
+        happened: `${where}'s ${levelNames[d.level]} certification expires on ${formatDate(d.expiresOn)} (${when}).`,
+        next: 'Submit the renewal application before that date to keep the certification without a gap.',
+        link: `/pathways/${d.pathwayId}/certifications`,
+        action: 'Start or continue the renewal',
+      };
+    }
+    case 'CertificationExpired': {
+      const d = event.detail;
+      return {
+        kind: 'certification.expired',
+        subject: `${pathway}: ${levelNames[d.level]} certification expired`,
+        happened: `${where}'s ${levelNames[d.level]} certification expired on ${formatDate(d.expiredOn)}; the pathway's level and directory listing were updated.`,
+        next:
+          audience === 'staff'
+            ? 'No action is needed unless the team asks for help with a new application.'
+            : 'Apply again to regain the certification; your evidence library is kept.',
+        link: `/pathways/${d.pathwayId}/certifications`,
+        action: 'View the pathway',
+      };
+    }
+    case 'RenewalOpened': {
+      const d = event.detail;
+      return {
+        kind: 'renewal.opened',
+        subject: `${pathway}: renewal of ${levelNames[d.level]} is open`,
+        happened: `The renewal window of ${where}'s ${levelNames[d.level]} certification (expiring ${formatDate(d.expiresOn)}) is open${d.applicationId ? ', and a renewal application was drafted with your evidence carried forward' : ''}.`,
+        next: 'Review the draft, update what changed and submit it before the expiry date.',
+        link: d.applicationId ? `/applications/${d.applicationId}` : `/pathways/${d.pathwayId}/applications`,
+        action: d.applicationId ? 'Open the renewal draft' : 'Start the renewal',
+        ...(d.applicationId ? { applicationId: d.applicationId } : {}),
+      };
+    }
+  }
+}
+
+/** The in-app notification and the email of an event for one recipient. */
+export function renderNotification(event: DomainEvent, audience: Audience, ctx: RenderContext): RenderedNotification {
+  const n = notice(event, audience, ctx);
+  const url = absoluteLink(ctx.baseUrl, n.link);
+  const greeting = ctx.recipientName ? `Hello ${ctx.recipientName},` : 'Hello,';
+  const footer = 'You receive this as part of your pathway certification with pathcert. Choose which optional emails you get in your notification settings.';
+  const text = [greeting, '', n.happened, '', `What to do next: ${n.next}`, '', `${n.action}: ${url}`, '', '— pathcert', '', footer].join('\n');
+  const html = [
+    '<!doctype html>',
+    '<html><body style="font-family: sans-serif; line-height: 1.5">',
+    `<h2 style="font-size: 1.1em">${escapeHtml(n.subject)}</h2>`,
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(n.happened)}</p>`,
+    `<p><strong>What to do next:</strong> ${escapeHtml(n.next)}</p>`,
+    `<p><a href="${escapeHtml(url)}">${escapeHtml(n.action)}</a></p>`,
+    '<p>— pathcert</p>',
+    `<p style="color: #666; font-size: 0.85em">${escapeHtml(footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return {
+    kind: n.kind,
+    title: n.subject,
+    body: `${n.happened} ${n.next}`,
+    link: n.link,
+    ...(n.applicationId ? { applicationId: n.applicationId } : {}),
+    email: { subject: n.subject, text, html },
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The notifier (events/rules.ts rule `notify`, Lambda target): each domain event becomes
+ * an in-app notification and, where wanted, an email through SES, for every person the
+ * rules of functions/core/notifications name, exactly once per (event id, recipient).
+ *
+ * - An event that is not a valid pathcert domain event is logged and dropped: retrying
+ *   cannot make it valid.
+ * - A missing or invalid address, or an address SES rejects for good, is recorded on the
+ *   delivery and on the person (functions/store/notification-preferences.ts) and not
+ *   retried; that address is not tried again until the person's address changes.
+ * - Throttling and other transient failures release the delivery and make the invocation
+ *   throw once every other recipient has been handled, so EventBridge/Lambda retries it;
+ *   the retry only redoes what is still pending (store/notification-deliveries.ts).
+ */
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
+import { audiencesOf, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
+import { wantsEmail } from '../core/notifications/preferences.ts';
+import { renderNotification, type RenderedNotification } from '../core/notifications/templates.ts';
+import { sesClient } from '../lib/aws-clients.ts';
+import { nowIso, nowMs } from '../lib/clock.ts';
+import { config } from '../lib/config.ts';
+import { logger } from '../lib/logger.ts';
+import { getItem, queryPage, type Item } from '../store/db.ts';
+import { keys, partitions } from '../store/keys.ts';
+import { notificationItem } from '../store/messages.ts';
+import {
+  beginDelivery,
+  claimDelivery,
+  failPending,
+  finishDelivery,
+  markUnconfirmed,
+  releaseDelivery,
+  type DeliveryRecord,
+} from '../store/notification-deliveries.ts';
+import { clearEmailProblem, getNotificationSettings, recordEmailProblem } from '../store/notification-preferences.ts';
+import { getDistrict, getPathway } from '../store/registry.ts';
+
+/** A claim older than this belongs to an invocation that died (catalog timeout 60 s, with margin). */
+const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/** Recipients handled at once (SES's sending rate is per second; keep bursts small). */
+const PARALLEL = 5;
+
+/** SES errors that no retry will fix for this recipient or this message. */
+const PERMANENT_SES_ERRORS = new Set([
+  'MessageRejected',
+  'BadRequestException',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'NotFoundException',
+]);
+/** Of those, the ones about the recipient's address (recorded on the person). */
+const ADDRESS_ERRORS = new Set(['MessageRejected', 'BadRequestException']);
+
+export class TransientDeliveryError extends Error {
+  constructor(readonly failures: string[]) {
+    super(`notification deliveries to retry: ${failures.join('; ')}`);
+    this.name = 'TransientDeliveryError';
+  }
+}
+
+export interface NotifierResult {
+  eventId?: string;
+  dropped?: string;
+  deliveries: { recipient: string; state: string }[];
+}
+
+interface Person {
+  sub: string;
+  name?: string;
+  email?: string;
+}
+
+async function allItems(partition: { index?: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'; value: string }, skBeginsWith?: string): Promise<Item[]> {
+  const out: Item[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage({ partition, limit: 100, cursor, ...(skBeginsWith ? { skBeginsWith } : {}) });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+const personFrom = (i: Item): Person => ({
+  sub: String(i.sub),
+  ...(typeof i.name === 'string' && i.name ? { name: i.name } : {}),
+  ...(typeof i.email === 'string' && i.email ? { email: i.email } : {}),
+});
+
+/** Names and people the event's notices need. */
+async function resolve(event: DomainEvent) {
+  const d = event.detail as { pathwayId: string; districtId?: string; reviewerSub?: string };
+  const pathway = await getPathway(d.pathwayId);
+  const districtId = d.districtId ?? pathway?.districtId;
+  const district = districtId ? await getDistrict(districtId) : undefined;
+  const known = new Map<string, Person>();
+  const audiences: ResolvedAudiences = {};
+  const types = new Set(audiencesOf(event.detailType));
+  if (types.has('team')) {
+    const members = (await allItems(partitions.pathwayMembers(d.pathwayId))).map(personFrom);
+    members.forEach((m) => known.set(m.sub, m));
+    audiences.team = members.map((m) => m.sub);
+  }
+  if (types.has('districtLeads') && districtId) {
+    const leads = (await allItems(partitions.districtMembers(districtId), 'lead#')).map(personFrom);
+    leads.forEach((m) => known.set(m.sub, { ...m, ...known.get(m.sub) }));
+    audiences.districtLeads = leads.map((m) => m.sub);
+  }
+  if (types.has('reviewer') && d.reviewerSub) audiences.reviewer = [d.reviewerSub];
+  return { pathwayName: pathway?.name, districtName: district?.name, audiences, known };
+}
+
+/** The person's current name and address: the profile (kept in step with their token), else what their membership recorded. */
+async function personOf(sub: string, fallback: Person | undefined): Promise<Person> {
+  const profile = await getItem(keys.person(sub));
+  const fromProfile = profile ? personFrom(profile) : undefined;
+  return { sub, ...fallback, ...fromProfile };
+}
+
+function sesErrorName(error: unknown): string {
+  const e = error as { name?: string; Code?: string };
+  return e.name ?? e.Code ?? 'Error';
+}
+
+async function sendEmail(to: string, rendered: RenderedNotification, event: { id: string; detailType: string }) {
+  const sender = process.env.SES_SENDER;
+  if (!sender) throw new Error('Missing required environment variable SES_SENDER');
+  const out = await sesClient().send(
+    new SendEmailCommand({
+      FromEmailAddress: sender,
+      Destination: { ToAddresses: [to] },
+      Content: {
+        Simple: {
+          Subject: { Data: rendered.email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: rendered.email.text, Charset: 'UTF-8' }, Html: { Data: rendered.email.html, Charset: 'UTF-8' } },
+        },
+      },
+      EmailTags: [
+        { Name: 'event', Value: event.detailType },
+        { Name: 'kind', Value: rendered.kind.replace(/[^A-Za-z0-9_-]/g, '_') },
+      ],
+    }),
+  );
+  return out.MessageId;
+}
+
+/** One recipient: the record and in-app notification once, then the email once. Returns the final state. */
+async function deliver(
+  event: DomainEvent & { id: string },
+  plan: PlannedDelivery,
+  ctx: { pathwayName?: string | undefined; districtName?: string | undefined; known: Map<string, Person> },
+): Promise<string> {
+  const staff = plan.recipient === STAFF_RECIPIENT;
+  const person = staff ? undefined : await personOf(plan.recipient, ctx.known.get(plan.recipient));
+  const settings = staff ? undefined : await getNotificationSettings(plan.recipient);
+  const rendered = renderNotification(event, plan.audience, {
+    recipientName: person?.name,
+    pathwayName: ctx.pathwayName,
+    districtName: ctx.districtName,
+    baseUrl: config.appBaseUrl,
+  });
+  const at = nowIso();
+  const notification = notificationItem({
+    recipient: plan.recipient,
+    kind: rendered.kind,
+    title: rendered.title,
+    body: rendered.body,
+    link: rendered.link,
+    at,
+    eventId: event.id,
+    ...(rendered.applicationId ? { applicationId: rendered.applicationId } : {}),
+  });
+  const wanted = plan.email !== undefined && wantsEmail(settings?.email, plan.email);
+  const record: DeliveryRecord = {
+    eventId: event.id,
+    detailType: event.detailType,
+    recipient: plan.recipient,
+    notificationId: String(notification.id),
+    state: wanted ? 'pending' : 'skipped',
+    ...(plan.email ? { category: plan.email } : {}),
+    ...(wanted ? {} : { reason: plan.email ? 'preference_off' : 'in_app_only' }),
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const begun = await beginDelivery(record, notification);
+  let current = begun === 'created' ? record : begun;
+  if (current.state !== 'pending' && current.state !== 'sending') return current.state;
+
+  if (current.state === 'sending') {
+    // Another invocation holds the claim, or one died while sending: never send a second time.
+    const stale = new Date(nowMs() - CLAIM_LEASE_MS).toISOString();
+    const marked = await markUnconfirmed(current, stale);
+    if (marked.ok) {
+      logger.warn('email outcome unknown: an earlier invocation stopped while sending; not sent again', { eventId: event.id, recipient: plan.recipient });
+      return 'unconfirmed';
+    }
+    if (marked.record?.state === 'sending') throw new TransientDeliveryError([`${plan.recipient}: another invocation is sending`]);
+    return marked.record?.state ?? 'missing';
+  }
+
+  const address = checkEmailAddress(person?.email);
+  if (!address.ok) {
+    await failPending(current, { reason: address.reason, ...(person?.email ? { address: person.email } : {}) });
+    await recordEmailProblem(plan.recipient, { address: person?.email, reason: address.reason, at: nowIso(), eventId: event.id });
+    logger.warn('notification email not sent', { eventId: event.id, recipient: plan.recipient, reason: address.reason });
+    return 'failed';
+  }
+  const problem = settings?.emailProblem;
+  if (problem?.reason === 'rejected' && problem.address?.toLowerCase() === address.address.toLowerCase()) {
+    await failPending(current, { reason: 'suppressed', detail: `SES rejected this address before (${problem.detail ?? 'rejected'})`, address: address.address });
+    return 'failed';
+  }
+
+  const claimed = await claimDelivery(current);
+  if (!claimed.ok) return claimed.record?.state ?? 'missing';
+  current = claimed.record;
+  try {
+    const messageId = await sendEmail(address.address, rendered, event);
+    await finishDelivery(current, { state: 'sent', address: address.address, ...(messageId ? { messageId } : {}) });
+    if (problem) await clearEmailProblem(plan.recipient);
+    return 'sent';
+  } catch (error) {
+    const name = sesErrorName(error);
+    const message = (error as Error).message ?? String(error);
+    if (PERMANENT_SES_ERRORS.has(name)) {
+      await finishDelivery(current, { state: 'failed', reason: 'rejected', detail: `${name}: ${message}`, address: address.address });
+      if (ADDRESS_ERRORS.has(name)) {
+        await recordEmailProblem(plan.recipient, { address: address.address, reason: 'rejected', detail: `${name}: ${message}`, at: nowIso(), eventId: event.id });
+      }
+      logger.warn('SES rejected a notification email', { eventId: event.id, recipient: plan.recipient, error: name });
+      return 'failed';
+    }
+    await releaseDelivery(current, `${name}: ${message}`);
+    throw new TransientDeliveryError([`${plan.recipient}: ${name}`]);
+  }
+}
+
+export const handler = async (envelope: unknown): Promise<NotifierResult> => {
+  let event: ReturnType<typeof parseDomainEvent>;
+  try {
+    event = parseDomainEvent(envelope);
+  } catch (error) {
+    if (!(error instanceof InvalidDomainEventError)) throw error;
+    // Retrying cannot make it valid: drop it, loudly.
+    const e = envelope as { id?: unknown; 'detail-type'?: unknown } | null;
+    logger.error('dropped an event the notifier cannot read', { eventId: String(e?.id), detailType: String(e?.['detail-type']), error: error.message });
+    return { dropped: error.message, deliveries: [] };
+  }
+  if (!event.id || event.id === 'undefined') {
+    logger.error('dropped an event without an id', { detailType: event.detailType });
+    return { dropped: 'event without an id', deliveries: [] };
+  }
+
+  const ctx = await resolve(event);
+  const plans = planDeliveries(event, ctx.audiences);
+  const deliveries: NotifierResult['deliveries'] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < plans.length; i += PARALLEL) {
+    const batch = plans.slice(i, i + PARALLEL);
+    const results = await Promise.allSettled(batch.map((p) => deliver(event, p, ctx)));
+    results.forEach((r, j) => {
+      const recipient = batch[j]!.recipient;
+      if (r.status === 'fulfilled') deliveries.push({ recipient, state: r.value });
+      else {
+        failures.push(`${recipient}: ${(r.reason as Error).message}`);
+        deliveries.push({ recipient, state: 'retry' });
+      }
+    });
+  }
+  logger.info('notified', { eventId: event.id, detailType: event.detailType, deliveries: deliveries.length, failures: failures.length });
+  // Every recipient was tried; the retry redoes only what is still pending.
+  if (failures.length > 0) throw new TransientDeliveryError(failures);
+  return { eventId: event.id, deliveries };
+};

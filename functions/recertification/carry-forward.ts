@@ -1,0 +1,41 @@
+/**
+ * The renewal draft starts with the evidence the certified application cited: for each
+ * criterion the draft assesses, a response with an empty narrative citing the same items at
+ * the versions submitted then (store/evidence-links.ts carryForwardFrom decides what is still
+ * available). Idempotent, unlike the API's one-shot carry forward: a criterion that already
+ * has a response (a previous attempt, or the team's own edit) is left alone, and a draft the
+ * team has already submitted is not touched.
+ */
+import { criteriaFor } from '../core/framework.ts';
+import { Problem } from '../lib/problem.ts';
+import { getApplication, getResponse, writeResponse, type Actor, type EvidenceRef } from '../store/applications.ts';
+import { carryForwardFrom } from '../store/evidence-links.ts';
+import { getPublishedFramework } from '../store/frameworks.ts';
+
+export async function carryEvidenceForward(applicationId: string, fromApplicationId: string, actor: Actor): Promise<number> {
+  const app = await getApplication(applicationId, true);
+  if (!app || app.status !== 'draft') return 0;
+  const framework = await getPublishedFramework(app.frameworkId);
+  if (!framework) return 0;
+  const assessed = new Set(criteriaFor(framework, app.level).map((c) => c.criterion.id));
+  const byCriterion = new Map<string, EvidenceRef[]>();
+  for (const link of await carryForwardFrom(fromApplicationId)) {
+    if (link.status === 'removed' || !assessed.has(link.criterionId)) continue;
+    const refs = byCriterion.get(link.criterionId) ?? [];
+    if (!refs.some((r) => r.evidenceId === link.evidenceId && r.version === link.version)) refs.push({ evidenceId: link.evidenceId, version: link.version });
+    byCriterion.set(link.criterionId, refs);
+  }
+  let written = 0;
+  for (const [criterionId, evidence] of byCriterion) {
+    if (await getResponse(app.id, criterionId, true)) continue;
+    try {
+      await writeResponse({ application: app, criterionId, narrative: '', evidence, expectedVersion: 0, before: undefined, actor });
+      written++;
+    } catch (error) {
+      // 412: written meanwhile; 409: the draft left `draft`. Either way the team's version wins.
+      if (error instanceof Problem && (error.status === 412 || error.status === 409)) continue;
+      throw error;
+    }
+  }
+  return written;
+}

@@ -1,0 +1,23 @@
+/**
+ * The daily recertification sweep (events/schedules.ts `recertification-sweep`): expiry
+ * notices, renewal drafts and expiries for the day of the schedule's slot. "Today" comes
+ * from the slot, not from the clock, so a retried or late run works on the day it was for;
+ * runs are idempotent per day and catch up on missed days (functions/recertification/).
+ */
+import type { ScheduledInput } from '../../events/schedules.ts';
+import { calendarDateOf } from '../core/recertification/validity.ts';
+import { now } from '../lib/clock.ts';
+import { logger } from '../lib/logger.ts';
+import { countBusinessEvent } from '../lib/metrics.ts';
+import { runSweep, type SweepResult } from './run.ts';
+
+export function sweepDay(scheduledTime: string | undefined): string {
+  return scheduledTime && Number.isFinite(Date.parse(scheduledTime)) ? calendarDateOf(scheduledTime) : calendarDateOf(now());
+}
+
+export const handler = async (event: Partial<ScheduledInput> = {}): Promise<SweepResult> => {
+  const result = await runSweep(sweepDay(event.scheduledTime));
+  countBusinessEvent('CertificationExpiring', result.notices);
+  logger.info('recertification sweep', { ...result });
+  return result;
+};
