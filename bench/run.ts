@@ -30,6 +30,10 @@ const benches: Record<string, Bench> = {
   api: () => import('./api.ts'),
   evidence: () => import('./evidence.ts'),
   pipeline: () => import('./pipeline.ts'),
+  load: () => import('./load.ts'),
+  sweep: () => import('./sweep.ts'),
+  // Last: it prices what the benches above measure.
+  cost: () => import('./cost.ts'),
 };
 
 const docsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md');

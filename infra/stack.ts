@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { apiRoutes } from '../functions/api/routes.ts';
 import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
@@ -16,6 +17,7 @@ import { Data } from './constructs/data.ts';
 import { Events } from './constructs/events.ts';
 import { Evidence } from './constructs/evidence.ts';
 import { PathcertFunction } from './constructs/function-defaults.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { applyGrants } from './constructs/grants.ts';
 import { REVIEW_WORKFLOW, stateMachineArn, stateMachineName, Workflows, listDefinitions } from './constructs/workflows.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -39,6 +41,7 @@ export class PathcertStack extends Stack {
   readonly events: Events;
   readonly workflows: Workflows;
   readonly api: Api;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: PathcertStackProps) {
     super(scope, id, props);
@@ -59,6 +62,8 @@ export class PathcertStack extends Stack {
     for (const [name, spec] of Object.entries(catalog)) {
       this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
     }
+    // Rules and schedules of events/, targeting the functions by catalog name.
+    this.events.connect(this.functions);
 
     this.workflows = new Workflows(this, 'Workflows', {
       config,
@@ -84,6 +89,7 @@ export class PathcertStack extends Stack {
         bucket: this.evidence.bucket,
         review,
         bus: this.events.bus,
+        sender: config.senderEmail,
       });
       if (skipped.length > 0) {
         Annotations.of(fn).addInfo(
@@ -108,6 +114,18 @@ export class PathcertStack extends Stack {
       issuer: this.auth.issuer,
       audience: [this.auth.client.userPoolClientId],
     });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      httpApi: this.api.httpApi,
+      functions: this.functions,
+      triggers: Object.fromEntries(Object.entries(catalog).map(([name, spec]) => [name, spec.trigger])),
+      stateMachines: new Map([...this.workflows.workflows].map(([stem, w]) => [stem, w.stateMachine])),
+      // Every SQS queue of the stack is a dead-letter queue (events and schedules); found
+      // here so a new one is watched without touching this list.
+      deadLetterQueues: this.node.findAll().filter((c): c is Queue => c instanceof Queue),
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm: subscribe the on-call address' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

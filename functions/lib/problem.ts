@@ -44,6 +44,8 @@ export const problemTypes = {
   internal: 'urn:pathcert:problem:internal',
 } as const;
 
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors']);
+
 export class Problem extends Error {
   readonly status: number;
   readonly type: string;
@@ -74,14 +76,21 @@ export class Problem extends Error {
   }
 
   toBody(instance?: string): ProblemBody {
+    // RFC 9457's own members always win: an extension such as the resource's `status`
+    // ('draft') must not replace the HTTP status clients read from `status`; it is kept
+    // as `currentStatus` (found by the hostile-input fuzzer, test/integration/fuzz.test.ts).
+    const extensions: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(this.extensions)) {
+      extensions[RESERVED_MEMBERS.has(name) ? `current${name[0]!.toUpperCase()}${name.slice(1)}` : name] = value;
+    }
     return {
+      ...extensions,
       type: this.type,
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
       ...(instance ? { instance } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
-      ...this.extensions,
     };
   }
 }

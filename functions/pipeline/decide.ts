@@ -11,6 +11,7 @@ import { newId } from '../core/ids.ts';
 import { isTerminal } from '../core/application-status.ts';
 import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
+import { countBusinessEvent } from '../lib/metrics.ts';
 import { getApplication } from '../store/applications.ts';
 import { issueCertification, latestCertification } from '../store/certifications.ts';
 import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
@@ -138,6 +139,7 @@ export async function decide(input: DecideInput): Promise<DecideOutput> {
       },
     ]);
     await markDecisionEvent(decision.applicationId, decision.round, 'certificationIssued');
+    countBusinessEvent('CertificationIssued');
   }
   return { decision: decision.decision, ...(a.certificationId ? { certificationId: a.certificationId } : {}) };
 }

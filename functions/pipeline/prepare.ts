@@ -13,6 +13,7 @@ import { completenessGaps, type CriterionResponse } from '../core/completeness.t
 import { reviewersNeeded } from '../core/review/assignment.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
+import { countBusinessEvent } from '../lib/metrics.ts';
 import { getItem, queryAll, stripKeys, transact, TransactionCancelled } from '../store/db.ts';
 import { getApplication, type Application, type ResponseRecord } from '../store/applications.ts';
 import { getPublishedFramework } from '../store/frameworks.ts';
@@ -129,6 +130,9 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   if (app.status === 'submitted') {
     try {
       await transact(moveItems(app, 'in_review', 'system', systemActor, 'application.review_started'));
+      // Counted here, once per submission (the conditional move succeeds once), and not in
+      // the submit handler: the applications bundle is at its size cap (infra/bundling.ts).
+      countBusinessEvent('ApplicationSubmitted');
     } catch (error) {
       if (error instanceof TransactionCancelled) {
         const now = await getApplication(app.id, true);

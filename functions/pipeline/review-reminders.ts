@@ -14,6 +14,7 @@
 import { DAY_MS, DEFAULT_REVIEW_DUE, reviewActionsDue } from '../core/review/due-dates.ts';
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
+import { countBusinessEvent } from '../lib/metrics.ts';
 import { notify, notifyStaff } from '../store/messages.ts';
 import { markEscalated, recordReminders, reviewDueConfig, reviewsDueBy, vacateReview, type Review } from '../store/reviews.ts';
 import { answerSeat } from './answers.ts';
@@ -114,6 +115,9 @@ export async function reviewReminders(input: ReviewRemindersInput = {}): Promise
     }
     next = page.next;
   } while (next);
+  // Reassigned (late once) and escalated (late again) reviews are the overdue ones; zero is
+  // emitted too, so the metric shows the job ran.
+  countBusinessEvent('ReviewOverdue', result.reassigned + result.escalated);
   logger.info('review reminders done', { ...result });
   if (result.failed > 0) throw new Error(`review reminders: ${result.failed} of ${result.examined} review(s) failed; see the log`);
   return result;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { HttpResult } from '../lib/http.ts';
 import { nowMs } from '../lib/clock.ts';
 import { problems } from '../lib/problem.ts';
-import { getItem, putNew, TransactionCancelled, type TransactItem } from './db.ts';
+import { deleteItem, getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -87,4 +87,13 @@ export async function idempotent(
     }
     throw error;
   }
+}
+
+/**
+ * Drops the stored answer of a creation whose follow-up failed after the record was
+ * written (the caller answers 503): the retry the 503 invites, with the same key, must
+ * run again rather than replay an answer for something that did not happen.
+ */
+export async function forgetIdempotent(ctx: IdempotencyContext): Promise<void> {
+  if (ctx.key) await transact([deleteItem(keys.idempotency(ctx.sub, ctx.key))]);
 }

@@ -4,6 +4,7 @@
  * it may use). Every wildcard that remains (index ARNs, key prefixes, execution ARNs) is
  * acknowledged for cdk-nag with what it covers.
  */
+import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -19,13 +20,53 @@ export interface GrantTargets {
   review?: { name: string; arn: string };
   /** The stage's event bus (for the `events` grant). */
   bus?: { eventBusArn: string; eventBusName: string };
+  /** The stage's SES sender address (StageConfig.senderEmail), for the `email` grant. */
+  sender?: string;
 }
+
+/**
+ * The SES identities a sender address may be verified as: the address itself, or its
+ * domain. SES authorizes SendEmail against whichever identity it uses.
+ */
+export function senderIdentityArns(stack: Stack, sender: string): string[] {
+  const domain = sender.slice(sender.lastIndexOf('@') + 1);
+  return [sender, domain].map((identity) =>
+    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+  );
+}
+
+/**
+ * DynamoDB actions per kind of catalog table grant: what functions/store sends (GetItem,
+ * BatchGetItem, Query; Put/Update/Delete/BatchWrite, and TransactWriteItems, which IAM
+ * authorizes per item as Put/Update/Delete/ConditionCheck).
+ */
+export const tableActions = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readwrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+} as const;
+
+/** Step Functions actions of the `reviewTaskResults` grant, on the machine and on its executions. */
+export const reviewTaskActions = {
+  machine: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+  executions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+} as const;
 
 /** S3 actions per kind of catalog bucket grant; no wildcards. */
 export const bucketActions = {
   read: ['s3:GetObject', 's3:GetObjectVersion'],
   write: ['s3:PutObject'],
   delete: ['s3:DeleteObject'],
+  // Multipart uploads are PutObject for IAM, except discarding an unfinished one.
+  abortMultipart: ['s3:AbortMultipartUpload'],
 } as const;
 
 /** Rights a function asked for that could not be granted (missing state machine). */
@@ -46,8 +87,14 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
   const skipped: string[] = [];
 
   if (grants.table) {
-    if (grants.table === 'read') targets.table.grantReadData(role);
-    else targets.table.grantReadWriteData(role);
+    // Named actions rather than grantReadData/grantReadWriteData, which add Scan,
+    // DescribeTable and the stream reads: no function uses them.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...tableActions[grants.table]],
+        resources: [targets.table.tableArn, `${targets.table.tableArn}/index/*`],
+      }),
+    );
     fn.addEnvironment('TABLE_NAME', targets.table.tableName);
     acknowledgeWildcardResource(
       role,
@@ -58,7 +105,7 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
 
   if (grants.bucket) {
     let any = false;
-    for (const kind of ['read', 'write', 'delete'] as const) {
+    for (const kind of ['read', 'write', 'delete', 'abortMultipart'] as const) {
       const prefixes = grants.bucket[kind] ?? [];
       if (prefixes.length === 0) continue;
       any = true;
@@ -87,14 +134,16 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
       if (grants.reviewTaskResults) {
         role.addToPrincipalPolicy(
           new PolicyStatement({
-            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:ListExecutions'],
+            // No heartbeat (no task sets HeartbeatSeconds) and no ListExecutions (executions are
+            // found by their names, derived from the application).
+            actions: [...reviewTaskActions.machine],
             resources: [review.arn],
           }),
         );
         const executions = executionArnPattern(role, review.name);
         role.addToPrincipalPolicy(
           new PolicyStatement({
-            actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+            actions: [...reviewTaskActions.executions],
             resources: [executions],
           }),
         );
@@ -113,6 +162,21 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
     else {
       role.addToPrincipalPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [targets.bus.eventBusArn] }));
       fn.addEnvironment('EVENT_BUS_NAME', targets.bus.eventBusName);
+    }
+  }
+
+  if (grants.email) {
+    if (!targets.sender) skipped.push('email');
+    else {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: senderIdentityArns(Stack.of(fn), targets.sender),
+          // Only as the stage's sender, whichever identity (address or domain) SES checks.
+          conditions: { StringEquals: { 'ses:FromAddress': targets.sender } },
+        }),
+      );
+      fn.addEnvironment('SES_SENDER', targets.sender);
     }
   }
 

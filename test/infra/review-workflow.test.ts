@@ -72,7 +72,7 @@ describe('the review state machine in the stack', () => {
       const expected = [
         ...(spec.grants.startReview ? ['states:StartExecution'] : []),
         ...(spec.grants.reviewTaskResults
-          ? ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']
+          ? ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:SendTaskFailure', 'states:SendTaskSuccess']
           : []),
       ].sort();
       expect(actions, name).toEqual(expected);

@@ -218,8 +218,6 @@ describe('catalog grants', () => {
       sorted([
         'states:SendTaskSuccess',
         'states:SendTaskFailure',
-        'states:SendTaskHeartbeat',
-        'states:ListExecutions',
         'states:DescribeExecution',
         'states:GetExecutionHistory',
       ]),

@@ -1,0 +1,192 @@
+/**
+ * Security review, least privilege: every catalog function's role may do exactly what its
+ * catalog entry grants, on exactly the resources it names, and nothing else. The expected
+ * actions are written out here (not imported from infra/constructs/grants.ts), so a grant
+ * that widens fails this file even if grants.ts and the catalog agree.
+ *
+ * test/infra/stack.test.ts already asserts "no wildcard action anywhere" and cdk-nag; this
+ * file adds the per-function equality and the list of `Resource: "*"` AWS requires.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
+import { senderIdentityArns } from '../../infra/constructs/grants.ts';
+import { executionArnPattern, stateMachineArn, stateMachineName } from '../../infra/constructs/workflows.ts';
+import { actionsOf, allStatements, functionStatements, prodContext, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
+
+let prod: Synthesized;
+beforeAll(() => {
+  prod = synth(prodContext);
+});
+
+const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const BUCKET = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  write: ['s3:PutObject'],
+  delete: ['s3:DeleteObject'],
+  abortMultipart: ['s3:AbortMultipartUpload'],
+} as const;
+
+/**
+ * Every `Resource: "*"` in the stack's IAM policies, and why AWS requires it: these APIs
+ * have no resource-level permissions.
+ */
+const REQUIRED_STAR: Record<string, string> = {
+  'xray:PutTraceSegments': 'X-Ray active tracing (functions and state machine)',
+  'xray:PutTelemetryRecords': 'X-Ray active tracing (functions and state machine)',
+  'xray:GetSamplingRules': 'X-Ray tracing of the state machine',
+  'xray:GetSamplingTargets': 'X-Ray tracing of the state machine',
+  'logs:CreateLogDelivery': 'Step Functions logging to CloudWatch Logs (vended log delivery)',
+  'logs:GetLogDelivery': 'Step Functions logging',
+  'logs:UpdateLogDelivery': 'Step Functions logging',
+  'logs:DeleteLogDelivery': 'Step Functions logging',
+  'logs:ListLogDeliveries': 'Step Functions logging',
+  'logs:PutResourcePolicy': 'Step Functions logging',
+  'logs:DescribeResourcePolicies': 'Step Functions logging',
+  'logs:DescribeLogGroups': 'Step Functions logging',
+};
+
+/**
+ * One line per (resource, action) a function's role allows, with the resource named by what
+ * it is (`table`, `indexes`, `bucket:<prefix>`, `review`, ...); anything the test does not
+ * recognise is `UNKNOWN <json>`, which no expectation contains.
+ */
+function rights(s: Synthesized, name: string): string[] {
+  const stack = s.stack;
+  const fn = stack.functions.get(name)!;
+  const spec = (functionCatalog as Record<string, FunctionSpec>)[name]!;
+  const known = new Map<string, string>();
+  const name_ = (label: string, value: unknown) => known.set(JSON.stringify(stack.resolve(value)), label);
+  name_('table', stack.data.table.tableArn);
+  name_('indexes', `${stack.data.table.tableArn}/index/*`);
+  name_('own log group', fn.logGroup.logGroupArn);
+  name_('bus', stack.events.bus.eventBusArn);
+  const review = stateMachineName(stack.config, 'review');
+  name_('review', stateMachineArn(stack, review));
+  name_('review executions', executionArnPattern(stack, review));
+  for (const arn of senderIdentityArns(stack, stack.config.senderEmail)) name_('sender identity', arn);
+  // Only the catalog's own prefixes are named; any other object ARN stays unknown.
+  for (const prefix of Object.values(spec.grants.bucket ?? {}).flat()) name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
+  known.set('"*"', '*');
+  for (const queue of ownDeadLetterQueues(s, name)) known.set(JSON.stringify(queue), 'own dead-letter queue');
+
+  const out: string[] = [];
+  for (const st of functionStatements(s, name)) {
+    expect(st.Effect).toBe('Allow');
+    for (const resource of resourcesOf(st)) {
+      const key = JSON.stringify(resource);
+      const label = known.get(key) ?? `UNKNOWN ${key}`;
+      for (const action of actionsOf(st)) out.push(`${label} ${action}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ''}`);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * The queues this function's asynchronous invocations fail over to (its
+ * AWS::Lambda::EventInvokeConfig's OnFailure destination), as template values.
+ */
+function ownDeadLetterQueues(s: Synthesized, name: string): unknown[] {
+  const fnId = s.stack.resolve(s.stack.getLogicalId(s.stack.functions.get(name)!.function.node.defaultChild as any)) as string;
+  return Object.values(s.resources)
+    .filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }))
+    .map((r) => r.Properties?.DestinationConfig?.OnFailure?.Destination)
+    .filter((d) => d !== undefined);
+}
+
+/** What the catalog entry allows, written out independently of grants.ts. */
+function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): string[] {
+  const g = spec.grants;
+  const out = ['own log group logs:CreateLogStream', 'own log group logs:PutLogEvents', '* xray:PutTraceSegments', '* xray:PutTelemetryRecords'];
+  // Lambda's SqsDestination grant: send its failed asynchronous events to its own queue.
+  for (const _queue of ownDeadLetterQueues(s, name)) {
+    out.push('own dead-letter queue sqs:SendMessage', 'own dead-letter queue sqs:GetQueueAttributes', 'own dead-letter queue sqs:GetQueueUrl');
+  }
+  if (g.table) {
+    const actions = g.table === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE];
+    for (const resource of ['table', 'indexes']) out.push(...actions.map((a) => `${resource} ${a}`));
+  }
+  for (const kind of ['read', 'write', 'delete', 'abortMultipart'] as const) {
+    for (const prefix of g.bucket?.[kind] ?? []) out.push(...BUCKET[kind].map((a) => `bucket:${prefix} ${a}`));
+  }
+  if (g.startReview) out.push('review states:StartExecution');
+  if (g.reviewTaskResults) {
+    out.push('review states:SendTaskSuccess', 'review states:SendTaskFailure');
+    out.push('review executions states:DescribeExecution', 'review executions states:GetExecutionHistory');
+  }
+  if (g.events) out.push('bus events:PutEvents');
+  if (g.email) {
+    const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': s.stack.config.senderEmail } });
+    out.push(`sender identity ses:SendEmail if ${condition}`, `sender identity ses:SendEmail if ${condition}`);
+  }
+  return out.sort();
+}
+
+describe('every catalog function', () => {
+  const names = Object.keys(functionCatalog);
+
+  it.each(names)('%s may do exactly what its catalog entry grants, on the resources it names', (name) => {
+    const spec = (functionCatalog as Record<string, FunctionSpec>)[name]!;
+    expect(rights(prod, name)).toEqual(expectedRights(prod, spec, name));
+  });
+
+  it('sends failed asynchronous events of scheduled and event-driven functions only to their own queue', () => {
+    for (const name of names) {
+      const trigger = (functionCatalog as Record<string, FunctionSpec>)[name]!.trigger;
+      if (!['schedule', 'event'].includes(trigger)) expect(ownDeadLetterQueues(prod, name), name).toEqual([]);
+    }
+  });
+
+  it('has no wildcard action, and Resource "*" only for X-Ray', () => {
+    for (const name of names) {
+      for (const st of functionStatements(prod, name)) {
+        for (const action of actionsOf(st)) expect(action, name).not.toMatch(/\*/);
+        if (resourcesOf(st).includes('*')) expect(actionsOf(st).sort(), name).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      }
+    }
+  });
+
+  it('names only its own log group, not another function\'s', () => {
+    for (const name of names) {
+      const logs = functionStatements(prod, name).filter((st) => actionsOf(st).some((a) => a.startsWith('logs:')));
+      expect(logs.flatMap(resourcesOf), name).toEqual([prod.stack.resolve(prod.stack.functions.get(name)!.logGroup.logGroupArn)]);
+    }
+  });
+
+  it('gives the read-only functions (directory, audit) no write action', () => {
+    for (const name of ['directory', 'audit']) {
+      const actions = functionStatements(prod, name).flatMap(actionsOf);
+      expect(actions.filter((a) => /^(dynamodb|s3):/.test(a) && /Put|Update|Delete|Write|ConditionCheck/.test(a)), name).toEqual([]);
+      expect(actions, name).toContain('dynamodb:Query');
+    }
+  });
+});
+
+describe('the whole stack', () => {
+  it('uses Resource "*" only for the APIs listed above (no resource-level permissions in AWS)', () => {
+    const starred = new Set<string>();
+    for (const st of allStatements(prod)) {
+      if (st.Effect === 'Allow' && resourcesOf(st).includes('*')) actionsOf(st).forEach((a) => starred.add(a));
+    }
+    const unexplained = [...starred].filter((a) => !(a in REQUIRED_STAR));
+    expect(unexplained).toEqual([]);
+  });
+
+  it('has no service-wide action (service:*) or "*" in any Allow statement', () => {
+    const wild = allStatements(prod)
+      .filter((st: Statement) => st.Effect === 'Allow')
+      .flatMap(actionsOf)
+      .filter((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a) || a.includes('*'));
+    expect(wild).toEqual([]);
+  });
+
+  it('lets the review state machine invoke only the functions its definition names', () => {
+    const review = prod.stack.workflows.workflows.get('review')!;
+    const policy = review.stateMachine.role.node.findChild('DefaultPolicy').node.defaultChild as unknown as { logicalId: string };
+    const statements: Statement[] = prod.resources[prod.stack.resolve(policy.logicalId) as string]!.Properties!.PolicyDocument.Statement;
+    const invoked = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).flatMap(resourcesOf);
+    const expected = review.invokes.map((n) => prod.stack.resolve(prod.stack.functions.get(n)!.function.functionArn));
+    expect(invoked).toHaveLength(expected.length);
+    expect(invoked).toEqual(expect.arrayContaining(expected));
+  });
+});
