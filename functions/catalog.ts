@@ -8,13 +8,21 @@ export interface FunctionGrants {
   /** Access to the single table and its indexes. */
   table?: 'read' | 'readwrite';
   /** Access to the evidence bucket, by key prefix. */
-  bucket?: { read?: string[]; write?: string[]; delete?: string[] };
+  bucket?: {
+    read?: string[];
+    write?: string[];
+    delete?: string[];
+    /** May abort its unfinished multipart uploads (s3:AbortMultipartUpload) under these prefixes. */
+    abortMultipart?: string[];
+  };
   /** May start executions of the review state machine. */
   startReview?: boolean;
   /** May answer task tokens and read executions of the review state machine. */
   reviewTaskResults?: boolean;
   /** May put domain events (events/schemas.ts) on the stage's bus. */
   events?: boolean;
+  /** May send email through SES as the stage's sender identity (CDK context senderEmail). */
+  email?: boolean;
 }
 
 /** Which evidence-bucket notifications invoke an `s3`-triggered function. */
@@ -146,7 +154,10 @@ export const functionCatalog = {
     s3: { prefix: 'exports/requests/', events: ['s3:ObjectCreated:*'] },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    grants: { table: 'readwrite', bucket: { read: ['evidence/'], write: ['exports/'], delete: ['exports/requests/'] } },
+    grants: {
+      table: 'readwrite',
+      bucket: { read: ['evidence/'], write: ['exports/'], delete: ['exports/requests/'], abortMultipart: ['exports/'] },
+    },
   },
   // Review pipeline (issue 5): the review state machine's tasks (trigger 'pipeline'), the
   // APIs around it, and the daily review reminders.
@@ -230,6 +241,16 @@ export const functionCatalog = {
     timeoutSeconds: 300,
     grants: { table: 'readwrite', reviewTaskResults: true },
   },
+  // Recertification (issue 6) ------------------------------------------------------------
+  recertificationSweep: {
+    entry: 'functions/recertification/sweep.ts',
+    description: 'Daily: expiry notices, renewal drafts with evidence carried forward, and expiries (pathway level and directory), each exactly once',
+    trigger: 'schedule',
+    memoryMb: 512,
+    // Reads only the certifications due that day: a few hundred at most, a few seconds each page.
+    timeoutSeconds: 300,
+    grants: { table: 'readwrite', events: true },
+  },
   threads: {
     entry: 'functions/api/threads/handler.ts',
     description: "An application's message thread, virtual review sessions and decision letter; a pathway's certifications",
@@ -255,6 +276,14 @@ export const functionCatalog = {
     timeoutSeconds: 29,
     grants: { table: 'readwrite' },
   },
+  networkProgress: {
+    entry: 'functions/api/network/refresh-progress.ts',
+    description: "Recomputes the network's progress totals when a certification is issued or expires, and daily",
+    trigger: 'event',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    grants: { table: 'readwrite' },
+  },
   outcomeUploads: {
     entry: 'functions/api/outcomes/upload-processor.ts',
     description: 'Validates an uploaded outcome CSV as a stream and stores it, or records every error',
@@ -263,6 +292,23 @@ export const functionCatalog = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     grants: { table: 'readwrite', bucket: { read: ['outcomes/'] } },
+  },
+  // Notifications (issue 6) ------------------------------------------------------------
+  notifier: {
+    entry: 'functions/notifications/notifier.ts',
+    description: 'Domain events to in-app notifications and emails (SES), exactly once per event and recipient',
+    trigger: 'event',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    grants: { table: 'readwrite', email: true },
+  },
+  notifications: {
+    entry: 'functions/api/notifications/handler.ts',
+    description: "The caller's in-app notifications (list, unread, mark read) and email preferences",
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

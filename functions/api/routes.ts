@@ -17,6 +17,7 @@ import { outcomeRoutes } from './outcomes/routes.ts';
 import { decisionRoutes } from './decisions/routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
 import { threadRoutes } from './threads/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 
 export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes,
@@ -33,4 +34,5 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...reviewRoutes,
   ...decisionRoutes,
   ...threadRoutes,
+  ...notificationRoutes,
 ];

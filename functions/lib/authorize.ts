@@ -1,6 +1,7 @@
 /**
  * The one place where requests are authorized. A handler loads its target from the table
- * (so ancestry comes from stored data, never from the request), then calls `authorize`.
+ * (so ancestry comes from stored data, never from the request), then calls `authorize`;
+ * `withAccess` reads the target and the caller's access in parallel for that.
  * The policy itself is pure (functions/core/access.ts); this module only gathers the
  * caller's memberships and assignments and turns refusals into problems:
  * 'hide' → 404 (existence is not leaked), 'deny' → 403.
@@ -45,6 +46,16 @@ async function readAccess(principal: Principal): Promise<AccessContext> {
     }
   }
   return { sub: principal.sub, groups: principal.groups, memberships, assignments };
+}
+
+/**
+ * The target's read and the caller's access load, side by side: neither depends on the
+ * other, so they share one round trip instead of two. Nothing is decided until both are
+ * in (the caller authorizes next, on stored ancestry as always); a target that is missing
+ * still answers 404 like a hidden one.
+ */
+export function withAccess<T>(principal: Principal, target: Promise<T>): Promise<[T, AccessContext]> {
+  return Promise.all([target, loadAccess(principal)]);
 }
 
 /** Throws 404 when the caller may not know the target exists, 403 when they may not act on it. */

@@ -240,8 +240,10 @@ function render(spec: RouteSpec, result: HttpResult): HttpResponse {
   if (result.body === undefined || status === 204) {
     return { statusCode: status, headers: { ...result.headers } };
   }
-  if (typeof result.body === 'string' && spec.produces) {
-    return { statusCode: status, headers: { 'content-type': spec.produces, ...result.headers }, body: result.body };
+  // A text body goes out as is when the spec or the route code names its type (a CSV export of a JSON route).
+  const textType = result.headers?.['content-type'] ?? spec.produces;
+  if (typeof result.body === 'string' && textType) {
+    return { statusCode: status, headers: { 'content-type': textType, ...result.headers }, body: result.body };
   }
   return {
     statusCode: status,

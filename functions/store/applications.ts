@@ -158,17 +158,15 @@ export async function getResponse(applicationId: string, criterionId: string, co
   return item ? asResponse(item) : undefined;
 }
 
-/** Header and every response in one Query of the APP# partition. */
+/**
+ * An application's header and its responses. The APP# partition also holds review rounds,
+ * snapshots, messages and sessions, which grow with every round: the header is one GetItem
+ * and the responses one Query on their prefix, sent together, so the read stays the size
+ * of the answer however long the application's history gets.
+ */
 export async function getApplicationWithResponses(id: string): Promise<{ application: Application; responses: ResponseRecord[] } | undefined> {
-  const items = await queryAll(keys.applicationPartition(id));
-  let application: Application | undefined;
-  const responses: ResponseRecord[] = [];
-  for (const item of items) {
-    const sk = String(item.SK);
-    if (sk === 'APP') application = asApplication(item);
-    else if (sk.startsWith(keys.responsePrefix)) responses.push(asResponse(item));
-  }
-  return application ? { application, responses } : undefined;
+  const [header, responses] = await Promise.all([getItem(keys.application(id)), queryAll(keys.applicationPartition(id), keys.responsePrefix)]);
+  return header ? { application: asApplication(header), responses: responses.map(asResponse) } : undefined;
 }
 
 export async function getOpenApplicationGuard(pathwayId: string): Promise<{ applicationId: string } | undefined> {

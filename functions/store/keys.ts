@@ -54,7 +54,10 @@
  * |46 | an application's message thread, in time order  | table | PK=APP#<a>, SK begins_with MSG#                        |
  * |47 | an application's virtual review sessions        | table | PK=APP#<a>, SK begins_with SESSION#                    |
  * |48 | a person's in-app notifications, newest first   | table | PK=INBOX#<sub> (staff: INBOX#STAFF), SK descending     |
- * |49 | certifications by expiry date (sweep)           | GSI3  | GSI3PK=CERTS#EXPIRY, GSI3SK <= date (sparse: active)   |
+ * |49 | certifications by next sweep day (sweep)        | GSI3  | GSI3PK=CERTS#EXPIRY, GSI3SK <= today (sparse: active)  |
+ * |60 | a person's unread notifications, newest first   | GSI1  | GSI1PK=INBOX#<sub>#UNREAD, GSI1SK descending (sparse)  |
+ * |61 | a person's email preferences and email problems | table | PK=PREFS#<sub>, SK=NOTIFICATIONS                       |
+ * |62 | an event's deliveries, one per recipient        | table | PK=DELIVERY#<eventId>, SK=TO#<recipient>               |
  * |70 | outcome report of a submission (immutable)      | table | PK=OUTSUB#<submission>, SK=REPORT#<entity>             |
  * |71 | a district's current outcome submission, by year | table | PK=DISTRICT#<d>, SK=OUTCOMES#<year> (pointer)         |
  * |72 | the current submissions of a school year        | GSI2  | GSI2PK=OUTCOMES#<year>, GSI2SK=<districtId>            |
@@ -65,6 +68,7 @@
  * |77 | an outcome CSV upload and its errors            | table | PK=OUTUPLOAD#<u> (SK=UPLOAD, SK=ERR#<000001>...)       |
  * |78 | a pathway's work-based learning partners        | table | PK=PATHWAY#<p>, SK begins_with PARTNER#                |
  * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
+ * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
  */
 import type { IndexName } from './table.ts';
 
@@ -250,10 +254,18 @@ export const keys = {
   inboxPartition: (sub: string) => `INBOX#${sub}`,
   inboxItem: (sub: string, at: string, id: string): Key => ({ PK: `INBOX#${sub}`, SK: `${at}#${id}` }),
   staffInbox: 'STAFF',
-  /** Sparse: only while the sweep still has something to do for the certification (core/recertification/notices.ts needsSweep). */
-  certificationExpiryIndexes: (expiresOn: string, certificationId: string): IndexKeys => ({
+  /** Sparse: present while the notification is unread, so the unread filter and read-all read only unread items. */
+  inboxUnreadIndexes: (sub: string, at: string, id: string): IndexKeys => ({ GSI1PK: `INBOX#${sub}#UNREAD`, GSI1SK: `${at}#${id}` }),
+  notificationPreferences: (sub: string): Key => ({ PK: `PREFS#${sub}`, SK: 'NOTIFICATIONS' }),
+  /** The notifier's exactly-once record of one event for one recipient (a person's sub or STAFF). */
+  notificationDelivery: (eventId: string, recipient: string): Key => ({ PK: `DELIVERY#${eventId}`, SK: `TO#${recipient}` }),
+  /**
+   * Sparse: only while the sweep still has something to do for the certification
+   * (core/recertification/notices.ts needsSweep), sorted by the next day it has (nextSweepDay).
+   */
+  certificationSweepIndexes: (dueOn: string, certificationId: string): IndexKeys => ({
     GSI3PK: 'CERTS#EXPIRY',
-    GSI3SK: `${expiresOn}#${certificationId}`,
+    GSI3SK: `${dueOn}#${certificationId}`,
   }),
 
   // Outcome data (issue 7): see store/outcomes.ts for why submissions are immutable items
@@ -277,6 +289,11 @@ export const keys = {
   outcomeUploadPartition: (uploadId: string) => `OUTUPLOAD#${uploadId}`,
   outcomeUploadError: (uploadId: string, n: number): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: `ERR#${String(n).padStart(6, '0')}` }),
   outcomeUploadErrorPrefix: 'ERR#',
+  /** Sparse: only while a declared outcome CSV has not arrived (removed when processing starts). */
+  declaredOutcomeUploadIndexes: (expiresAt: string, uploadId: string): IndexKeys => ({
+    GSI3PK: 'OUTUPLOADS#DECLARED',
+    GSI3SK: `${expiresAt}#${uploadId}`,
+  }),
   partner: (pathwayId: string, partnerId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PARTNER#${partnerId}` }),
   partnerPrefix: 'PARTNER#',
   partnerIndexes: (createdAt: string, partnerId: string): IndexKeys => ({ GSI3PK: 'PARTNERS', GSI3SK: `${createdAt}#${partnerId}` }),
@@ -305,12 +322,14 @@ export const partitions = {
   reviewsDue: { index: 'GSI3' as IndexName, value: 'REVIEWS#DUE' },
   submittedReviews: { index: 'GSI2' as IndexName, value: 'REVIEWS#SUBMITTED' },
   reviewers: { index: 'GSI2' as IndexName, value: 'REVIEWERS' },
-  certificationsByExpiry: { index: 'GSI3' as IndexName, value: 'CERTS#EXPIRY' },
+  inboxUnread: (sub: string) => ({ index: 'GSI1' as IndexName, value: `INBOX#${sub}#UNREAD` }),
+  certificationSweep: { index: 'GSI3' as IndexName, value: 'CERTS#EXPIRY' },
   outcomeSubmissionsOfYear: (year: string) => ({ index: 'GSI2' as IndexName, value: `OUTCOMES#${year}` }),
   outcomeViewsOfYear: (year: string) => ({ index: 'GSI1' as IndexName, value: `OUTVIEWS#${year}` }),
   partners: { index: 'GSI3' as IndexName, value: 'PARTNERS' },
   pathwayPartners: (p: string) => ({ value: `PATHWAY#${p}` }),
   outcomeUploadErrors: (u: string) => ({ value: `OUTUPLOAD#${u}` }),
+  declaredOutcomeUploads: { index: 'GSI3' as IndexName, value: 'OUTUPLOADS#DECLARED' },
 } as const;
 
 export type Partition = { index?: IndexName; value: string };

@@ -9,15 +9,18 @@
  * year's latest). `GET /network/progress` reads that partition with one Query, however
  * many pathways the network has.
  *
- * Call it after anything that changes a pathway's certification or enrollment (the
- * certification pipeline and the expiry sweep should; outcome submissions and the staff
- * route POST /network/progress/refresh do). Because certifications also lapse with time,
- * the item records `nextExpiry`: a reader past it knows the totals may count a lapsed
- * certification until the next refresh (answered as `stale: true`).
+ * It runs off the request path (functions/api/network/refresh-progress.ts): when a
+ * certification is issued or expires, daily, and on the staff route
+ * POST /network/progress/refresh. Because certifications also lapse with time, the item
+ * records `nextExpiry`: a reader past it knows the totals may count a lapsed certification
+ * until the next refresh (answered as `stale: true`). Refreshes may overlap (an event and
+ * the schedule): the summary is written only over an older one, so a slow refresh that
+ * read the registry earlier never replaces a newer result.
  */
 import { isValidAt, type Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
-import { deleteItem, getItem, put, queryAll, stripKeys, transact, type TransactItem } from './db.ts';
+import { deleteItem, getItem, put, queryAll, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
+import { config } from '../lib/config.ts';
 import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 import { queryIndexAll } from './outcomes.ts';
@@ -115,13 +118,25 @@ export async function refreshNetworkProgress(): Promise<NetworkProgress> {
   const before = await getItem(keys.networkProgress(), true);
   const previousChunks = Number(before?.districtChunks ?? 0);
   const items: TransactItem[] = [
-    put({ ...keys.networkProgress(), _type: 'networkProgress', ...summary, districtChunks: chunks.length }),
+    {
+      Put: {
+        TableName: config.tableName,
+        Item: { ...keys.networkProgress(), _type: 'networkProgress', ...summary, districtChunks: chunks.length },
+        ConditionExpression: 'attribute_not_exists(computedAt) OR computedAt <= :at',
+        ExpressionAttributeValues: { ':at': summary.computedAt },
+      },
+    },
     // The year's snapshot keeps the totals by level and state; districts are in CURRENT only.
     put({ ...keys.networkProgressYear(progress.year), _type: 'networkProgress', ...summary }),
     ...chunks.map((byDistrict, n) => put({ ...chunkKey(n), _type: 'networkProgressDistricts', byDistrict })),
   ];
   for (let n = chunks.length; n < previousChunks; n++) items.push(deleteItem(chunkKey(n)));
-  await transact(items);
+  try {
+    await transact(items);
+  } catch (error) {
+    // A refresh that started later has already stored its totals: they stand.
+    if (!(error instanceof TransactionCancelled && error.failedCondition(0))) throw error;
+  }
   return progress;
 }
 

@@ -3,20 +3,30 @@
  * and, when the file is invalid, one item per error with its row and column so the status
  * route can page through thousands of them.
  *
- * Status: declared → processing → stored | invalid | failed. The processor moves
- * declared → processing with a conditional update, so a repeated S3 notification does not
- * process a file twice.
+ * Status: declared → processing → stored | invalid | failed, or declared → expired. The
+ * processor moves declared → processing with a conditional update, so a repeated S3
+ * notification does not process a file twice.
+ *
+ * A declared upload carries a sparse index key (pattern 80) until processing starts. The
+ * hourly upload expiry (functions/uploads/expire.ts) marks the ones whose form lapsed more
+ * than EXPIRY_GRACE_MS ago as `expired` (the grace leaves room for a notification of a file
+ * that arrived in time; claiming and expiring are conditional on `declared`, so exactly one
+ * wins); the bucket's lifecycle rule removes the objects under outcomes/.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CsvError } from '../core/outcomes/csv.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
 import { getItem, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
+import { tableIndexes } from './table.ts';
 import { keys, partitions } from './keys.ts';
 import { batchWrite, type Actor } from './outcomes.ts';
 
-export type UploadStatus = 'declared' | 'processing' | 'stored' | 'invalid' | 'failed';
+export type UploadStatus = 'declared' | 'processing' | 'stored' | 'invalid' | 'failed' | 'expired';
+
+/** How long after its form lapsed a declared upload may still be claimed by a late notification. */
+export const EXPIRY_GRACE_MS = 60 * 60 * 1000;
 
 export interface OutcomeUpload {
   id: string;
@@ -39,7 +49,7 @@ export interface OutcomeUpload {
 }
 
 export async function declareUpload(u: OutcomeUpload): Promise<void> {
-  await transact([putNew({ ...keys.outcomeUpload(u.id), _type: 'outcomeUpload', ...u })]);
+  await transact([putNew({ ...keys.outcomeUpload(u.id), ...keys.declaredOutcomeUploadIndexes(u.expiresAt, u.id), _type: 'outcomeUpload', ...u })]);
 }
 
 export async function getUpload(uploadId: string, consistent = false): Promise<OutcomeUpload | undefined> {
@@ -54,7 +64,7 @@ export async function claimUpload(uploadId: string): Promise<boolean> {
       new UpdateCommand({
         TableName: config.tableName,
         Key: keys.outcomeUpload(uploadId),
-        UpdateExpression: 'SET #s = :processing, updatedAt = :at',
+        UpdateExpression: 'SET #s = :processing, updatedAt = :at REMOVE GSI3PK, GSI3SK',
         ConditionExpression: '#s = :declared',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':processing': 'processing', ':declared': 'declared', ':at': nowIso() },
@@ -101,4 +111,63 @@ export async function listUploadErrors(uploadId: string, limit?: number, cursor?
     }),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
+}
+
+/** declared → expired (leaving the expiry index); false when it was claimed or expired already. */
+async function expireUpload(uploadId: string, at: string): Promise<boolean> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.outcomeUpload(uploadId),
+        UpdateExpression: 'SET #s = :expired, updatedAt = :at REMOVE GSI3PK, GSI3SK',
+        ConditionExpression: '#s = :declared',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':expired': 'expired', ':declared': 'declared', ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Declared outcome uploads whose form lapsed more than EXPIRY_GRACE_MS before `at` become
+ * `expired`: one Query of the sparse index (only waiting uploads are in it), up to `maxItems`.
+ */
+export async function expireDeclaredOutcomeUploads(at: string, maxItems = 500): Promise<{ expired: number; seen: number }> {
+  const index = tableIndexes.find((i) => i.name === partitions.declaredOutcomeUploads.index)!;
+  const cutoff = new Date(Date.parse(at) - EXPIRY_GRACE_MS).toISOString();
+  let expired = 0;
+  let seen = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamoClient().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk < :cutoff',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': partitions.declaredOutcomeUploads.value, ':cutoff': cutoff },
+        Limit: Math.min(100, maxItems - seen),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      seen += 1;
+      if (await expireUpload(String(item.id), at)) expired += 1;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && seen < maxItems);
+  return { expired, seen };
+}
+
+/** The upload as its status route shows it: a declared one past the grace reads (and becomes) expired. */
+export async function currentUpload(uploadId: string, at: string): Promise<OutcomeUpload | undefined> {
+  const upload = await getUpload(uploadId, true);
+  if (upload?.status !== 'declared' || Date.parse(upload.expiresAt) + EXPIRY_GRACE_MS >= Date.parse(at)) return upload;
+  await expireUpload(upload.id, at);
+  return getUpload(uploadId, true);
 }

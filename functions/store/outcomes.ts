@@ -24,8 +24,9 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolYear } from '../core/outcomes/codes.ts';
-import { entriesOf, revealAll, type BaseView, type Cell, type CountView, type OutcomeCounts } from '../core/outcomes/model.ts';
-import { aggregateNetwork, ratesOf } from '../core/outcomes/rates.ts';
+import { headlineOf, type OutcomeHeadline } from '../core/outcomes/headline.ts';
+import { entriesOf, revealAll, type BaseView, type CountView, type OutcomeCounts } from '../core/outcomes/model.ts';
+import { aggregateNetwork } from '../core/outcomes/rates.ts';
 import { suppressYear, type NetworkView } from '../core/outcomes/suppression.ts';
 import { newId } from '../core/ids.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
@@ -254,6 +255,8 @@ export interface EntityViewItem {
   counts: OutcomeCounts;
   /** The year's suppression pattern applied: for everyone else. */
   public: CountView;
+  /** Pathway views: the profile and application headline, from the raw counts and from `public`. */
+  headline?: { raw: OutcomeHeadline; public: OutcomeHeadline };
   computedAt: string;
   generation: number;
 }
@@ -330,12 +333,14 @@ async function computeYearOnce(schoolYear: SchoolYear, generation: number): Prom
     for (const p of d.pathways) {
       const key = keys.outcomeView({ kind: 'pathway', id: p.pathwayId }, schoolYear);
       fresh.add(`${key.PK}|${key.SK}`);
+      const publicView = publicYear.pathways.get(p.pathwayId) ?? {};
       const view: EntityViewItem = {
         schoolYear,
         entity: { kind: 'pathway', pathwayId: p.pathwayId, districtId: d.districtId },
         submissionId: d.submissionId,
         counts: p.counts,
-        public: publicYear.pathways.get(p.pathwayId) ?? {},
+        public: publicView,
+        headline: { raw: headlineOf(schoolYear, revealAll(p.counts)), public: headlineOf(schoolYear, publicView) },
         computedAt: at,
         generation,
       };
@@ -409,30 +414,4 @@ export async function districtPathwayIds(districtId: string): Promise<Set<string
   return ids;
 }
 
-export interface OutcomeHeadline {
-  schoolYear: SchoolYear;
-  /** Students enrolled (all students). */
-  enrolled: Cell | null;
-  /** Rates for all students, where reported: graduation, a–g, postsecondary, credential, work-based learning (preparation). */
-  rates: { [metric: string]: Cell<number | null> };
-}
-
-const HEADLINE_METRICS = ['graduated_on_time', 'ag_completed', 'postsecondary_enrolled', 'industry_credential', 'wbl_preparation', 'dual_enrollment_credit'] as const;
-
-/**
- * A pathway's latest outcome headline for profiles and applications: the suppressed view
- * unless `raw` (staff), from the precomputed views (one Query). Null when nothing was reported.
- */
-export async function latestHeadline(pathwayId: string, raw = false): Promise<OutcomeHeadline | null> {
-  const views = await listEntityViews('pathway', pathwayId);
-  const latest = views[views.length - 1];
-  if (!latest) return null;
-  const view = raw ? revealAll(latest.counts) : latest.public;
-  const all = ratesOf(view);
-  const rates: OutcomeHeadline['rates'] = {};
-  for (const m of HEADLINE_METRICS) {
-    const entry = all[m]?.all;
-    if (entry) rates[m] = entry.rate;
-  }
-  return { schoolYear: latest.schoolYear, enrolled: view.enrolled?.all ?? null, rates };
-}
+export { latestHeadline, type OutcomeHeadline } from './outcomes-headline.ts';

@@ -3,10 +3,12 @@
  * `upload-expiry`): their versions become `expired`, with the deadline judged at the
  * schedule's slot. Readers also expire what they meet, so this keeps the status right
  * for items nobody opens; the bucket's lifecycle rule removes stray pending objects.
+ * Declared outcome CSVs (issue 7) expire in the same run (store/outcomes-uploads.ts).
  */
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { expireDeclaredUploads } from '../store/evidence.ts';
+import { expireDeclaredOutcomeUploads } from '../store/outcomes-uploads.ts';
 
 export interface ExpiryInput {
   job?: string;
@@ -14,9 +16,13 @@ export interface ExpiryInput {
   scheduledTime?: string;
 }
 
-export const handler = async (event: ExpiryInput = {}): Promise<{ expired: number; seen: number }> => {
+type Counts = { expired: number; seen: number };
+
+export const handler = async (event: ExpiryInput = {}): Promise<Counts & { outcomeUploads: Counts }> => {
   const at = event.scheduledTime && Number.isFinite(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime).toISOString() : nowIso();
   const result = await expireDeclaredUploads(at);
   if (result.expired > 0) logger.info('expired declared uploads', { ...result, at });
-  return result;
+  const outcomeUploads = await expireDeclaredOutcomeUploads(at);
+  if (outcomeUploads.expired > 0) logger.info('expired declared outcome uploads', { ...outcomeUploads, at });
+  return { ...result, outcomeUploads };
 };

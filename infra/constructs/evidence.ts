@@ -21,6 +21,7 @@ import {
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import type { S3Trigger } from '../../functions/catalog.ts';
+import { OUTCOME_UPLOAD_PREFIX } from '../../functions/core/outcomes/object-keys.ts';
 import { evidenceCorsRule } from '../evidence-cors.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { acknowledge } from './nag.ts';
@@ -80,6 +81,9 @@ export class Evidence extends Construct {
       { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       // Bulk ZIP exports are rebuilt on request; their requests are consumed at once.
       { id: 'expire-exports', prefix: EXPORTS_PREFIX, expiration: Duration.days(EXPORT_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(1) },
+      // Outcome CSVs are inputs: a stored file lives on as report items in the table, an invalid
+      // one as its recorded errors, and a declared one that never arrived expires in the table.
+      { id: 'expire-outcome-uploads', prefix: OUTCOME_UPLOAD_PREFIX, expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) },
       // Refused uploads stay for staff to investigate for a while, never for good.
       { id: 'expire-quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
     ];

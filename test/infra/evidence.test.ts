@@ -74,6 +74,7 @@ describe('lifecycle', () => {
     expect(byId['expire-pending-uploads']).toMatchObject({ Prefix: 'pending/', ExpirationInDays: 2 });
     expect(byId['expire-exports']).toMatchObject({ Prefix: 'exports/', ExpirationInDays: 7 });
     expect(byId['expire-quarantine']).toMatchObject({ Prefix: 'quarantine/', ExpirationInDays: 90 });
+    expect(byId['expire-outcome-uploads']).toMatchObject({ Prefix: 'outcomes/', ExpirationInDays: 7, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
   });
 });
 
@@ -93,6 +94,17 @@ describe('evidence function rights', () => {
     expect(del.resources).toHaveLength(1);
     const write = grants.find((g) => g.actions.includes('s3:PutObject'))!;
     expect(write.resources.map((r) => /\/([a-z]+)\/\*/.exec(r)?.[1]).sort()).toEqual(['evidence', 'quarantine', 'resources']);
+  });
+
+  it('the ZIP export may abort its own multipart uploads, under exports/ only; no other function may', () => {
+    const abort = s3Grants('exportEvidence').filter((g) => g.actions.includes('s3:AbortMultipartUpload'));
+    expect(abort).toHaveLength(1);
+    expect(abort[0]!.actions).toEqual(['s3:AbortMultipartUpload']);
+    expect(abort[0]!.resources).toHaveLength(1);
+    expect(abort[0]!.resources[0]).toContain('/exports/*');
+    for (const name of ['evidence', 'verifyUpload', 'resources']) {
+      expect(s3Grants(name).some((g) => g.actions.includes('s3:AbortMultipartUpload')), name).toBe(false);
+    }
   });
 
   it('the evidence API may sign uploads to pending/ but never write readable evidence', () => {

@@ -1050,6 +1050,77 @@ export async function extendWorld(w: World): Promise<void> {
   Object.assign(w.ext, fixtures);
 }
 
+
+// =======================================================================================
+// NOTIFICATIONS (issue 6) — maintained with functions/api/notifications. A person reads and
+// marks only their own inbox; another person's notification id answers 404 like an unknown
+// one; the shared staff inbox (`?inbox=staff`) is for staff only.
+// =======================================================================================
+
+/** A notification in `sub`'s inbox, written directly (the notifier writes them from events). */
+async function inboxNotification(sub: string): Promise<string> {
+  const { notificationItem } = await import('../../functions/store/messages.ts');
+  const item = notificationItem({ recipient: sub, kind: 'message.posted', title: `Matrix ${tag()}`, body: 'matrix' });
+  await transact([put(item)]);
+  return String(item.id);
+}
+
+const ownSub = (w: World, role: MatrixRole) => (role === 'anonymous' ? w.people.staff.sub : w.people[role].sub);
+const staffInboxOnly = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'D',
+  districtLeadOther: 'D',
+  pathwayLeadOwn: 'D',
+  pathwayLeadOther: 'D',
+  pathwayMemberOwn: 'D',
+  pathwayMemberOther: 'D',
+  reviewerAssigned: 'D',
+  reviewerNotAssigned: 'D',
+});
+
+export const notificationCases: Record<string, MatrixRows> = {
+  listNotifications: [
+    { name: 'own inbox', request: () => ({ path: '/notifications' }), expect: signedIn('A') },
+    { name: 'staff inbox', request: () => ({ path: '/notifications?inbox=staff' }), expect: staffInboxOnly },
+  ],
+  markNotificationRead: [
+    {
+      name: 'own notification',
+      request: async (w, role) => ({ path: `/notifications/${await inboxNotification(ownSub(w, role))}/read` }),
+      expect: signedIn('A'),
+    },
+    {
+      name: "another person's notification",
+      request: async (w) => ({ path: `/notifications/${await inboxNotification(w.people.pathwayLeadOther.sub)}/read` }),
+      expect: jwtRow({
+        staff: 'H',
+        districtLeadOwn: 'H',
+        districtLeadOther: 'H',
+        pathwayLeadOwn: 'H',
+        pathwayLeadOther: 'A',
+        pathwayMemberOwn: 'H',
+        pathwayMemberOther: 'H',
+        reviewerAssigned: 'H',
+        reviewerNotAssigned: 'H',
+      }),
+    },
+    {
+      name: 'staff inbox',
+      request: async () => ({ path: `/notifications/${await inboxNotification(keys.staffInbox)}/read?inbox=staff` }),
+      expect: staffInboxOnly,
+    },
+  ],
+  markAllNotificationsRead: [
+    { name: 'own inbox', request: () => ({ path: '/notifications/read-all' }), expect: signedIn('A') },
+    { name: 'staff inbox', request: () => ({ path: '/notifications/read-all?inbox=staff' }), expect: staffInboxOnly },
+  ],
+  getNotificationPreferences: { request: () => ({ path: '/me/notification-preferences' }), expect: signedIn('A') },
+  putNotificationPreferences: [
+    { name: 'optional email', request: () => ({ path: '/me/notification-preferences', body: { email: { renewals: true } } }), expect: signedIn('A') },
+    { name: 'mandatory email off', request: () => ({ path: '/me/notification-preferences', body: { email: { expiry: false } } }), expect: signedIn(422) },
+  ],
+};
+
 // =======================================================================================
 
 export const matrixCases: Record<string, MatrixRows> = {
@@ -1062,6 +1133,7 @@ export const matrixCases: Record<string, MatrixRows> = {
   ...outcomeCases,
   ...reviewCases,
   ...evidenceCases,
+  ...notificationCases,
 };
 
 /** Builds world A and world B through the API (plus the few items no route creates yet). */

@@ -32,7 +32,8 @@ afterAll(() => t?.stop());
 /** The route template as a pattern: `{param}` matches one path segment. */
 function templatePattern(spec: RouteSpec): RegExp {
   const escaped = spec.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[^/]+')}$`);
+  // A query string is allowed (e.g. `?inbox=staff`): it selects, it does not change the route.
+  return new RegExp(`^${escaped.join('[^/?]+')}(\\?[^#]*)?$`);
 }
 
 function satisfies(expected: Expectation, status: number): boolean {

@@ -8,8 +8,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onClientCreated } from '../../functions/lib/aws-clients.ts';
-import { queryAll, transact } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { newId } from '../../functions/core/ids.ts';
+import { seedFramework } from '../../functions/core/seed-framework.ts';
+import { nowIso } from '../../functions/lib/clock.ts';
+import { publish } from '../../functions/lib/events.ts';
+import { getItem, put, queryAll, queryPage, transact } from '../../functions/store/db.ts';
+import { putPublishedFramework } from '../../functions/store/frameworks.ts';
+import { keys, partitions } from '../../functions/store/keys.ts';
 import { latestHeadline } from '../../functions/store/outcomes.ts';
 import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -339,9 +344,77 @@ describe('CSV uploads', () => {
     expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: otherLead.token }), 404);
   });
 
+  it('expires a declared upload whose file never came, after a grace, by the hourly job and on read', async () => {
+    const declare = async () =>
+      expectStatus(
+        await t.api<{ upload: { id: string; status: string } }>('POST', `/districts/${district.id}/outcomes/uploads`, { token: lead.token, body: { size: 100 } }),
+        201,
+      ).json.upload;
+    const statusOf = async (id: string) =>
+      expectStatus(await t.api<{ upload: { status: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: lead.token }), 200).json.upload.status;
+    const waiting = await declare();
+    expect(waiting.status).toBe('declared');
+    const slot = (ms: number) => ({ job: 'upload-expiry', scheduledTime: new Date(Date.now() + ms).toISOString() });
+    type Run = { outcomeUploads: { expired: number } };
+    // The form lapses after 5 minutes; a late notification still has an hour.
+    expect(((await t.platform.invoke('expireUploads', slot(30 * 60 * 1000))) as Run).outcomeUploads.expired).toBe(0);
+    expect(await statusOf(waiting.id)).toBe('declared');
+    expect(((await t.platform.invoke('expireUploads', slot(2 * 60 * 60 * 1000))) as Run).outcomeUploads.expired).toBe(1);
+    expect(await statusOf(waiting.id)).toBe('expired');
+    expect(((await t.platform.invoke('expireUploads', slot(2 * 60 * 60 * 1000))) as Run).outcomeUploads.expired).toBe(0);
+    // Nothing is left waiting: the processed uploads left the expiry index when processing began.
+    expect((await queryPage({ partition: partitions.declaredOutcomeUploads })).items).toEqual([]);
+
+    // A reader past the grace sees (and records) the expiry before any job runs.
+    const other = await declare();
+    t.platform.clock.setOffset(2 * 60 * 60 * 1000);
+    try {
+      expect(await statusOf(other.id)).toBe('expired');
+    } finally {
+      t.platform.clock.setOffset(0);
+    }
+    expect((await getItem(keys.outcomeUpload(other.id), true))?.status).toBe('expired');
+    expect((await getItem(keys.outcomeUpload(other.id), true))?.GSI3PK).toBeUndefined();
+  });
+
   it('refuses a declared size over the limit', async () => {
     const res = await t.api('POST', `/districts/${district.id}/outcomes/uploads`, { token: lead.token, body: { size: 900_000_000 } });
     expectStatus(res, 400);
+  });
+});
+
+describe('outcome summaries on applications', () => {
+  it('show reviewers (suppressed) and staff (raw) the pathway\u2019s latest outcomes; the team\u2019s answer is unchanged', async () => {
+    await putPublishedFramework(seedFramework);
+    const opened = expectStatus(await t.api<{ id: string }>('POST', `/pathways/${p1.id}/applications`, { token: pathwayLead.token, body: { target: 'candidacy' } }), 201);
+    const appId = opened.json.id;
+    type Headline = { schoolYear: string; enrolled: unknown; rates: Record<string, unknown> };
+    type AppView = { id: string; responses: unknown[]; outcomes?: Headline | null };
+
+    const team = expectStatus(await t.api<AppView>('GET', `/applications/${appId}`, { token: pathwayLead.token }), 200).json;
+    expect(Object.keys(team)).not.toContain('outcomes');
+
+    const staffView = expectStatus(await t.api<AppView>('GET', `/applications/${appId}`, { token: staff.token }), 200).json;
+    expect(staffView.outcomes?.schoolYear).toBe(YEAR);
+    expect(staffView.outcomes?.enrolled).toEqual({ value: p1Counts.enrolled.all });
+    expect(staffView.outcomes?.rates.graduated_on_time).toEqual({ value: 27 / 30 });
+
+    const reviewer = await person(t, 'reviewer@alliance.test', ['reviewer']);
+    expectStatus(await t.api('GET', `/applications/${appId}`, { token: reviewer.token }), 404);
+    await transact([put({ ...keys.assignment(reviewer.sub, appId), _type: 'assignment', sub: reviewer.sub, applicationId: appId, pathwayId: p1.id, active: true, role: 'reviewer', assignedAt: nowIso() })]);
+    const reviewerView = expectStatus(await t.api<AppView>('GET', `/applications/${appId}`, { token: reviewer.token }), 200).json;
+    expect(reviewerView.outcomes?.schoolYear).toBe(YEAR);
+    expectNoSmallCells(reviewerView);
+    // The same suppressed numbers the pathway's own outcome route shows.
+    const own = expectStatus(await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, { token: pathwayLead.token }), 200).json;
+    expect(reviewerView.outcomes?.enrolled).toEqual(own.latest.counts.enrolled.all);
+    expect(JSON.stringify(reviewerView.outcomes)).toMatch(/"value":/);
+
+    // A pathway without outcome data: null, not missing.
+    const foreignLead = await person(t, 'flead@bayview.test', ['pathway']);
+    await joinPathway(t, otherLead, foreign.id, foreignLead, 'lead');
+    const foreignApp = expectStatus(await t.api<{ id: string }>('POST', `/pathways/${foreign.id}/applications`, { token: foreignLead.token, body: { target: 'candidacy' } }), 201).json;
+    expect(expectStatus(await t.api<AppView>('GET', `/applications/${foreignApp.id}`, { token: staff.token }), 200).json.outcomes).toBeNull();
   });
 });
 
@@ -356,6 +429,36 @@ describe('export, partners and network progress', () => {
     expectStatus(await t.api('GET', `/network/outcomes/${YEAR}/export.csv`, { token: lead.token }), 403);
   });
 
+  it('lets staff export every report as CSV (?format=csv), raw and neutralized; nobody else', async () => {
+    const csv = async (path: string, who: Person = staff) => {
+      const res = await t.api('GET', path, { token: who.token });
+      expectStatus(res, 200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w.-]+\.csv"$/);
+      // (fetch's text() drops the byte order mark the export starts with.)
+      expect(res.text.replace(/^\uFEFF/, '').startsWith('field,value\r\n')).toBe(true);
+      return res.text;
+    };
+    // Staff exports carry the raw counts, small ones included.
+    const districtCsv = await csv(`/districts/${district.id}/outcomes/${YEAR}?format=csv`);
+    expect(districtCsv).toContain('district.counts.enrolled.students_with_disabilities,8\r\n');
+    expect(districtCsv).toContain('suppressed,false\r\n');
+    const comparison = await csv(`/pathways/${p1.id}/outcomes/${YEAR}/comparison?format=csv&gapPp=1`);
+    expect(comparison).toContain('config.gapPp,1\r\n');
+    expect(comparison).toMatch(/\r\ncomparisons\.0\.metric,/);
+    expect(await csv(`/pathways/${p1.id}/outcomes?format=csv`)).toContain(`pathwayId,${p1.id}\r\n`);
+    expect(await csv(`/pathways/${p1.id}/outcomes/trends?format=csv`)).toContain('metric,graduated_on_time\r\n');
+    expect(await csv('/network/outcomes/trends?format=csv')).toContain('suppressed,false\r\n');
+    expect(await csv('/network/progress?format=csv')).toMatch(/\r\nstale,(true|false)\r\n/);
+    // JSON stays the default.
+    expect(expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=json`, { token: staff.token }), 200).headers.get('content-type')).toMatch(/json/);
+    // Others may read (suppressed) reports but not export them; who may not read still gets 404.
+    expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=csv`, { token: pathwayLead.token }), 403);
+    expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}?format=csv`, { token: lead.token }), 403);
+    expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}?format=csv`, { token: otherLead.token }), 404);
+    expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=xlsx`, { token: staff.token }), 400);
+  });
+
   it('records partners per pathway and lists them network-wide for staff', async () => {
     const created = await t.api<{ id: string }>('POST', `/pathways/${p1.id}/partners`, {
       token: pathwayLead.token,
@@ -368,6 +471,9 @@ describe('export, partners and network progress', () => {
     const all = expectStatus(await t.api<{ items: { id: string }[] }>('GET', '/partners', { token: staff.token }), 200);
     expect(all.json.items.map((p) => p.id)).toContain(created.json.id);
     expectStatus(await t.api('GET', '/partners', { token: lead.token }), 403);
+    const exported = await t.api('GET', '/partners?format=csv', { token: staff.token });
+    expectStatus(exported, 200);
+    expect(exported.text).toMatch(/\r\nitems\.\d+\.organization,Riverside Hospital\r\n/);
   });
 
   it('counts students in certified pathways from precomputed items, in one read', async () => {
@@ -397,5 +503,51 @@ describe('export, partners and network progress', () => {
     expect(c.byState.OR?.students).toBe(150);
     expect(c.byDistrict[district.id]?.students).toBe(300);
     expect(res.json.byYear).toHaveLength(1);
+  });
+
+  it('is recomputed off the request path: not by submissions, but when a certification is issued', async () => {
+    const before = await getItem(keys.networkProgress(), true);
+    expect(before?.students).toBe(450);
+    // A changed submission stores and recomputes the year's views, but leaves progress alone.
+    expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: { ...p1Counts, enrolled: { ...p1Counts.enrolled, all: 121 } } }] }, district.id, '2020-21'), 201);
+    expect((await getItem(keys.networkProgress(), true))?.computedAt).toBe(before?.computedAt);
+
+    const p = (await getPathway(p2.id, true))!;
+    await transact(certificationWrite(p, { level: 'silver', until: '2099-06-30' }, { sub: 'test' }, 'granted'));
+    await publish([
+      {
+        detailType: 'CertificationIssued',
+        detail: {
+          certificationId: newId('certification'),
+          applicationId: newId('application'),
+          pathwayId: p2.id,
+          districtId: district.id,
+          level: 'silver',
+          issuedOn: nowIso().slice(0, 10),
+          expiresOn: '2099-06-30',
+        },
+      },
+    ]);
+    await t.platform.events.settled();
+    type Progress = { current: { students: number; byLevel: Record<string, { students: number }> } };
+    const res = expectStatus(await t.api<Progress>('GET', '/network/progress', { token: pathwayLead.token }), 200);
+    expect(res.json.current.students).toBe(650);
+    expect(res.json.current.byLevel.silver?.students).toBe(350);
+  });
+});
+
+describe('GET /directory/{pathwayId}', () => {
+  it('shows level, validity and suppressed headline outcomes; null when the pathway reported none', async () => {
+    type Profile = { level: string; validUntil: string; outcomes: { schoolYear: string; enrolled: unknown } | null };
+    const profile = expectStatus(await t.api<Profile>('GET', `/directory/${p1.id}`), 200).json;
+    expect(profile).toMatchObject({ level: 'gold', validUntil: '2099-06-30' });
+    expect(profile.outcomes?.schoolYear).toBe(YEAR);
+    expectNoSmallCells(profile);
+    const own = expectStatus(await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, { token: pathwayLead.token }), 200).json;
+    expect(profile.outcomes?.enrolled).toEqual(own.latest.counts.enrolled.all);
+    expect(expectStatus(await t.api<Profile>('GET', `/directory/${foreign.id}`), 200).json.outcomes).toBeNull();
+    // Directory search (sector, district, state, level) is covered by directory.test.ts.
+    const listed = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `/directory?level=gold&districtId=${district.id}&state=CA`), 200).json;
+    expect(listed.items.map((i) => i.id)).toEqual([p1.id]);
   });
 });

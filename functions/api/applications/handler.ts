@@ -2,7 +2,7 @@ import { pathwayRole, type AccessContext, type Target } from '../../core/access.
 import { isEditable, type TransitionActor } from '../../core/application-status.ts';
 import { criteriaFor, criterionIndex } from '../../core/framework.ts';
 import { canOpenApplication, type OpenReason } from '../../core/levels.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -29,6 +29,7 @@ import {
   type Application,
 } from '../../store/applications.ts';
 import type { Pathway } from '../../store/entities.ts';
+import { latestHeadline } from '../../store/outcomes-headline.ts';
 import { getPublishedFramework, newestPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import { getPathway } from '../../store/registry.ts';
@@ -63,18 +64,16 @@ const transitionActor = (access: AccessContext, a: Application): TransitionActor
 const answer = (a: Application, status = 200) => ({ status, body: a, headers: { etag: etag(a.version) } });
 
 async function loadPathway(principal: Principal, id: string, action: 'application.open' | 'application.list') {
-  const pathway = await getPathway(id);
+  const [pathway, access] = await withAccess(principal, getPathway(id));
   if (!pathway) throw problems.notFound('pathway');
-  const access = await loadAccess(principal);
   authorize(access, action, pathwayTarget(pathway), 'pathway');
   return pathway;
 }
 
 async function loadApplication(principal: Principal, id: string, action: 'application.edit' | 'application.submit' | 'application.withdraw') {
   // Consistent: status moves are decided on this read (and then re-checked by the write's condition).
-  const application = await getApplication(id, true);
+  const [application, access] = await withAccess(principal, getApplication(id, true));
   if (!application) throw problems.notFound('application');
-  const access = await loadAccess(principal);
   authorize(access, action, applicationTarget(application), 'application');
   return { application, access };
 }
@@ -170,10 +169,15 @@ export const handler = httpHandler([
   }),
 
   implement(getApplicationRoute, async (req) => {
-    const found = await getApplicationWithResponses(req.params.applicationId);
+    const [found, access] = await withAccess(req.principal, getApplicationWithResponses(req.params.applicationId));
     if (!found) throw problems.notFound('application');
-    authorize(await loadAccess(req.principal), 'application.read', applicationTarget(found.application), 'application');
-    return { body: { ...found.application, responses: found.responses }, headers: { etag: etag(found.application.version) } };
+    authorize(access, 'application.read', applicationTarget(found.application), 'application');
+    const { application, responses } = found;
+    // Reviewers and staff judge the application with the pathway's outcomes beside it (issue 7):
+    // staff see every count, reviewers the suppressed view. The team has its own outcome routes.
+    const staff = access.groups.includes('staff');
+    const outcomes = staff || access.groups.includes('reviewer') ? { outcomes: await latestHeadline(application.pathwayId, staff) } : {};
+    return { body: { ...application, responses, ...outcomes }, headers: { etag: etag(application.version) } };
   }),
 
   implement(putResponseRoute, async (req) => {

@@ -10,6 +10,7 @@ import { evidenceKinds } from '../../core/framework.ts';
 import { applicationTargets, levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
 import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
 /** A criterion id as frameworks define them (`RA-1.2`); checked before any lookup. */
 export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
@@ -115,11 +116,13 @@ export const getApplicationRoute = route({
   path: '/applications/{applicationId}',
   fn: 'applications',
   auth: 'jwt',
-  summary: 'An application with all its responses (one Query)',
-  description: 'Responses exist only for criteria written at least once; a missing one has version 0.',
+  summary: 'An application with all its responses',
+  description:
+    'Responses exist only for criteria written at least once; a missing one has version 0. For reviewers and staff, ' +
+    "`outcomes` is the pathway's latest outcome headline (suppressed for reviewers; null when nothing was reported).",
   tags: ['Applications'],
   params: applicationParams,
-  response: z.object({ ...application.shape, responses: z.array(response) }),
+  response: z.object({ ...application.shape, responses: z.array(response), outcomes: z.optional(z.nullable(outcomeHeadlineSchema)) }),
 });
 
 export const putResponseRoute = route({

@@ -1,6 +1,7 @@
 /** The public directory. Answers may be cached briefly: certification changes a few times a day at most. */
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
+import { latestHeadline } from '../../store/outcomes-headline.ts';
 import { getDirectoryEntry, listDirectory } from '../../store/registry.ts';
 import * as r from './routes.ts';
 
@@ -12,8 +13,9 @@ export const handler = httpHandler([
     return { body: await listDirectory(filter, limit, cursor), headers: cache };
   }),
   implement(r.getDirectoryEntry, async (req) => {
-    const entry = await getDirectoryEntry(req.params.pathwayId);
+    // Both reads at once; the headline leaves only with a listed entry, and only suppressed.
+    const [entry, outcomes] = await Promise.all([getDirectoryEntry(req.params.pathwayId), latestHeadline(req.params.pathwayId)]);
     if (!entry) throw problems.notFound('certified pathway');
-    return { body: entry, headers: cache };
+    return { body: { ...entry, outcomes }, headers: cache };
   }),
 ]);

@@ -1,12 +1,15 @@
 /**
  * The public directory: certified pathways (silver and gold, still valid), the list the
- * press announces from. No token; served from the sparse directory index.
+ * press announces from, searchable by sector, level, state and district. No token; served
+ * from the sparse directory index. A profile adds the pathway's latest outcome headline,
+ * small-cell suppressed like every number that leaves the API to anyone but staff.
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
 import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { sectors, pathwayModels } from '../../store/entities.ts';
 import { stateCode } from '../registry/routes.ts';
+import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
 const FN = 'directory' as const;
 const TAGS = ['Directory'];
@@ -24,6 +27,9 @@ export const directoryEntrySchema = z.object({
   level: z.enum(['silver', 'gold']),
   validUntil: z.string(),
 });
+
+/** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
+export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema) });
 
 export const listDirectory = route({
   id: 'listDirectory',
@@ -49,10 +55,10 @@ export const getDirectoryEntry = route({
   path: '/directory/{pathwayId}',
   fn: FN,
   auth: 'public',
-  summary: "A certified pathway's public profile (404 unless currently certified)",
+  summary: "A certified pathway's public profile: level, validity and suppressed headline outcomes (404 unless currently certified)",
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
-  response: directoryEntrySchema,
+  response: directoryProfileSchema,
 });
 
 export const directoryRoutes = [listDirectory, getDirectoryEntry];

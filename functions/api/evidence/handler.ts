@@ -31,7 +31,7 @@ import { createExport, exportRequestKey, failExport, getExport, type StoredExpor
 import { draftLinks, getFrozenEvidence, loadItems } from '../../store/evidence-links.ts';
 import { deleteObject, presignGet, putObject } from '../../store/evidence-objects.ts';
 import { transact } from '../../store/db.ts';
-import { idempotent } from '../../store/idempotency.ts';
+import { forgetIdempotent, idempotent } from '../../store/idempotency.ts';
 import { actorOf } from '../../store/people.ts';
 import { getPathway, type StoredPathway } from '../../store/registry.ts';
 import { creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
@@ -280,7 +280,8 @@ export const handler = httpHandler([
   implement(r.requestExport, async (req) => {
     const app = await loadApplication(req.params.applicationId);
     authorize(await loadAccess(req.principal), 'export.request', applicationTarget(app), 'application');
-    return idempotent(creationContext(req, r.requestExport), async (record) => {
+    const ctx = creationContext(req, r.requestExport);
+    return idempotent(ctx, async (record) => {
       const at = nowIso();
       const e: StoredExport = {
         exportId: newId('export'),
@@ -303,6 +304,8 @@ export const handler = httpHandler([
       } catch (error) {
         logger.error('could not queue an evidence export', { exportId: e.exportId, error });
         await failExport(e.exportId, 'The export could not be queued.');
+        // The 202 stored with the export would replay this failed export to the retry the 503 invites.
+        await forgetIdempotent(ctx).catch((forgetError: unknown) => logger.error('could not forget the idempotency record', { error: forgetError }));
         throw problems.unavailable(5);
       }
       return result;

@@ -7,7 +7,7 @@ import { GROUP_LABELS, type Metric, type NumeratorMetric, type StudentGroup } fr
 import { toCsv } from '../../core/outcomes/export.ts';
 import { entriesOf, revealAll } from '../../core/outcomes/model.ts';
 import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { keys } from '../../store/keys.ts';
@@ -15,6 +15,7 @@ import * as outcomes from '../../store/outcomes.ts';
 import { listAllPartners } from '../../store/outcomes-partners.ts';
 import { readNetworkProgress, refreshNetworkProgress } from '../../store/outcomes-progress.ts';
 import * as registry from '../../store/registry.ts';
+import { asReport } from '../outcomes/report-export.ts';
 import * as r from './routes.ts';
 
 const NET = { kind: 'network' } as const;
@@ -22,16 +23,14 @@ const isStaff = (ctx: AccessContext) => ctx.groups.includes('staff');
 
 export const handler = httpHandler([
   implement(r.getNetworkProgress, async (req) => {
-    authorize(await loadAccess(req.principal), 'network.progress.read', NET);
-    const { current, byYear } = await readNetworkProgress();
+    const [{ current, byYear }, ctx] = await withAccess(req.principal, readNetworkProgress());
+    authorize(ctx, 'network.progress.read', NET);
     const at = nowIso();
-    return {
-      body: {
-        current: current ?? null,
-        byYear,
-        stale: current ? current.nextExpiry !== null && current.nextExpiry <= at.slice(0, 10) : true,
-      },
-    };
+    return asReport(ctx, req.query.format, 'network-progress', {
+      current: current ?? null,
+      byYear,
+      stale: current ? current.nextExpiry !== null && current.nextExpiry <= at.slice(0, 10) : true,
+    });
   }),
 
   implement(r.refreshNetworkProgress, async (req) => {
@@ -51,17 +50,15 @@ export const handler = httpHandler([
         ? { schoolYear: v.schoolYear, counts: revealAll(v.counts), bases: outcomes.revealBases(v.rateBases), pathways: v.pathways }
         : { schoolYear: v.schoolYear, counts: v.public.counts, bases: v.public.rateBases, pathways: v.public.pathways },
     );
-    return {
-      body: {
-        metric,
-        group,
-        countMetric,
-        suppressed: !isStaff(ctx),
-        years: points.map((p) => ({ schoolYear: p.schoolYear, pathways: p.pathways })),
-        rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })), metric, group),
-        counts: countTrend(points, countMetric, group),
-      },
-    };
+    return asReport(ctx, req.query.format, 'network-trends', {
+      metric,
+      group,
+      countMetric,
+      suppressed: !isStaff(ctx),
+      years: points.map((p) => ({ schoolYear: p.schoolYear, pathways: p.pathways })),
+      rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })), metric, group),
+      counts: countTrend(points, countMetric, group),
+    });
   }),
 
   implement(r.exportYear, async (req) => {
@@ -115,7 +112,8 @@ export const handler = httpHandler([
   }),
 
   implement(r.listAllPartners, async (req) => {
-    authorize(await loadAccess(req.principal), 'partner.list', NET);
-    return { body: await listAllPartners(req.query.limit, req.query.cursor) };
+    const ctx = await loadAccess(req.principal);
+    authorize(ctx, 'partner.list', NET);
+    return asReport(ctx, req.query.format, 'partners', await listAllPartners(req.query.limit, req.query.cursor));
   }),
 ]);

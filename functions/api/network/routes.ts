@@ -8,6 +8,7 @@ import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/
 import { schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
 import { pageQuery } from '../../lib/schemas.ts';
+import { reportFormat } from '../outcomes/routes.ts';
 
 const FN = 'network' as const;
 const TAGS = ['Network'];
@@ -20,6 +21,7 @@ export const getNetworkProgress = route({
   auth: 'jwt',
   summary: 'Students in certified pathways against the network goal, by level, state, district and year',
   tags: TAGS,
+  query: z.strictObject({ ...reportFormat }),
 });
 
 export const refreshNetworkProgress = route({
@@ -44,6 +46,7 @@ export const getNetworkTrends = route({
     metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
     group: z.optional(z.enum(STUDENT_GROUPS)),
     countMetric: z.optional(z.enum(METRICS)),
+    ...reportFormat,
   }),
 });
 
@@ -67,7 +70,7 @@ export const listAllPartners = route({
   auth: 'jwt',
   summary: 'Every work-based learning partner in the network, newest first (staff)',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery }),
+  query: z.strictObject({ ...pageQuery, ...reportFormat }),
 });
 
 export const networkRoutes = [getNetworkProgress, refreshNetworkProgress, getNetworkTrends, exportYear, listAllPartners];

@@ -1,5 +1,6 @@
 /**
- * Outcome routes. Every handler loads its target from the registry, authorizes, then acts.
+ * Outcome routes. Every handler loads its target from the registry (alongside the caller's
+ * access: withAccess), authorizes, then acts.
  * Numbers leave only through `viewFor`: staff get the raw counts, everyone else the view
  * suppressed with the school year's single network-wide pattern (store/outcomes.ts).
  */
@@ -17,7 +18,7 @@ import {
 } from '../../core/outcomes/model.ts';
 import { outcomeUploadPolicy } from '../../core/outcomes/object-keys.ts';
 import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, withAccess } from '../../lib/authorize.ts';
 import { nowIso, nowMs } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { FieldError } from '../../lib/problem.ts';
@@ -28,10 +29,10 @@ import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import * as outcomes from '../../store/outcomes.ts';
 import { outcomeSettings } from '../../store/outcomes-config.ts';
 import * as partners from '../../store/outcomes-partners.ts';
-import { refreshNetworkProgress } from '../../store/outcomes-progress.ts';
 import * as uploads from '../../store/outcomes-uploads.ts';
 import { actorOf } from '../../store/people.ts';
 import * as registry from '../../store/registry.ts';
+import { asReport } from './report-export.ts';
 import * as r from './routes.ts';
 
 const isStaff = (ctx: AccessContext) => ctx.groups.includes('staff');
@@ -67,8 +68,7 @@ function summaryOf(view: CountView) {
 
 export const handler = httpHandler([
   implement(r.submitOutcomes, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const district = await loadDistrict(req.params.districtId);
+    const [district, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'outcome.submit', { kind: 'district', districtId: district.id }, 'district');
     const body = req.body;
     const errors: FieldError[] = [];
@@ -101,7 +101,6 @@ export const handler = httpHandler([
       actorOf(req.principal),
       { kind: 'json' },
     );
-    if (!result.unchanged) await refreshNetworkProgress();
     return {
       status: result.unchanged ? 200 : result.replaced ? 200 : 201,
       body: { ...result.pointer, replaced: result.replaced, unchanged: result.unchanged },
@@ -110,46 +109,39 @@ export const handler = httpHandler([
   }),
 
   implement(r.getDistrictOutcomes, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const district = await loadDistrict(req.params.districtId);
+    const [district, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'outcome.read', { kind: 'district', districtId: district.id }, 'district');
     const [view, pointer] = await Promise.all([
       outcomes.getEntityView('district', district.id, req.params.schoolYear),
       outcomes.getCurrentSubmission(district.id, req.params.schoolYear),
     ]);
     if (!pointer) throw problems.notFound('outcome submission');
-    return {
-      body: {
-        districtId: district.id,
-        schoolYear: req.params.schoolYear,
-        submissionId: pointer.submissionId,
-        submittedAt: pointer.submittedAt,
-        pathwayIds: pointer.pathwayIds,
-        suppressed: !isStaff(ctx),
-        district: view ? summaryOf(viewFor(ctx, view)) : null,
-      },
-    };
+    return asReport(ctx, req.query.format, `outcomes-${district.id}-${req.params.schoolYear}`, {
+      districtId: district.id,
+      schoolYear: req.params.schoolYear,
+      submissionId: pointer.submissionId,
+      submittedAt: pointer.submittedAt,
+      pathwayIds: pointer.pathwayIds,
+      suppressed: !isStaff(ctx),
+      district: view ? summaryOf(viewFor(ctx, view)) : null,
+    });
   }),
 
   implement(r.getPathwayOutcomes, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const pathway = await loadPathway(req.params.pathwayId);
+    const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
     const views = await outcomes.listEntityViews('pathway', pathway.id);
     const latest = views[views.length - 1];
-    return {
-      body: {
-        pathwayId: pathway.id,
-        years: views.map((v) => v.schoolYear),
-        suppressed: !isStaff(ctx),
-        latest: latest ? { schoolYear: latest.schoolYear, ...summaryOf(viewFor(ctx, latest)) } : null,
-      },
-    };
+    return asReport(ctx, req.query.format, `outcomes-${pathway.id}`, {
+      pathwayId: pathway.id,
+      years: views.map((v) => v.schoolYear),
+      suppressed: !isStaff(ctx),
+      latest: latest ? { schoolYear: latest.schoolYear, ...summaryOf(viewFor(ctx, latest)) } : null,
+    });
   }),
 
   implement(r.getPathwayComparison, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const pathway = await loadPathway(req.params.pathwayId);
+    const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
     const [pv, dv] = await Promise.all([
       outcomes.getEntityView('pathway', pathway.id, req.params.schoolYear),
@@ -164,49 +156,43 @@ export const handler = httpHandler([
       minGroupSize: outcomeSettings.suppressionThreshold + 1,
     };
     const report = evaluateEquity(viewFor(ctx, pv), viewFor(ctx, dv), config);
-    return {
-      body: {
-        pathwayId: pathway.id,
-        districtId: pathway.districtId,
-        schoolYear: req.params.schoolYear,
-        suppressed: !isStaff(ctx),
-        config: {
-          gapPp: config.gapPp ?? 5,
-          underRepresentationRatio: config.underRepresentationRatio ?? 0.8,
-          compareAgainst: config.compareAgainst ?? 'same_group',
-          minGroupSize: config.minGroupSize,
-        },
-        ...report,
+    return asReport(ctx, req.query.format, `comparison-${pathway.id}-${req.params.schoolYear}`, {
+      pathwayId: pathway.id,
+      districtId: pathway.districtId,
+      schoolYear: req.params.schoolYear,
+      suppressed: !isStaff(ctx),
+      config: {
+        gapPp: config.gapPp ?? 5,
+        underRepresentationRatio: config.underRepresentationRatio ?? 0.8,
+        compareAgainst: config.compareAgainst ?? 'same_group',
+        minGroupSize: config.minGroupSize,
       },
-    };
+      ...report,
+    });
   }),
 
   implement(r.getPathwayTrends, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const pathway = await loadPathway(req.params.pathwayId);
+    const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
     const views = await outcomes.listEntityViews('pathway', pathway.id);
     const metric = (req.query.metric ?? 'graduated_on_time') as NumeratorMetric;
     const group = (req.query.group ?? 'all') as StudentGroup;
     const countMetric = (req.query.countMetric ?? 'enrolled') as Metric;
     const points = views.map((v) => ({ schoolYear: v.schoolYear, counts: viewFor(ctx, v) }));
-    return {
-      body: {
-        pathwayId: pathway.id,
-        metric,
-        group,
-        countMetric,
-        suppressed: !isStaff(ctx),
-        rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts) })), metric, group),
-        counts: countTrend(points, countMetric, group),
-        metrics: NUMERATOR_METRICS,
-      },
-    };
+    return asReport(ctx, req.query.format, `trends-${pathway.id}`, {
+      pathwayId: pathway.id,
+      metric,
+      group,
+      countMetric,
+      suppressed: !isStaff(ctx),
+      rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts) })), metric, group),
+      counts: countTrend(points, countMetric, group),
+      metrics: NUMERATOR_METRICS,
+    });
   }),
 
   implement(r.declareOutcomeUpload, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const district = await loadDistrict(req.params.districtId);
+    const [district, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'outcome.submit', { kind: 'district', districtId: district.id }, 'district');
     const max = outcomeSettings.csvMaxBytes;
     if (req.body.size > max) {
@@ -236,18 +222,16 @@ export const handler = httpHandler([
   }),
 
   implement(r.getOutcomeUpload, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const district = await loadDistrict(req.params.districtId);
+    const [district, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'outcome.submit', { kind: 'district', districtId: district.id }, 'district');
-    const upload = await uploads.getUpload(req.params.uploadId, true);
+    const upload = await uploads.currentUpload(req.params.uploadId, nowIso());
     if (!upload || upload.districtId !== district.id) throw problems.notFound('upload');
     const errors = await uploads.listUploadErrors(upload.id, req.query.limit, req.query.cursor);
     return { body: { upload, errors } };
   }),
 
   implement(r.createPartner, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const pathway = await loadPathway(req.params.pathwayId);
+    const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'partner.manage', pathwayTarget(pathway), 'pathway');
     const idem = idempotencyContext(req.principal.sub, req.headers, {
       routeKey: routeKey(r.createPartner),
@@ -275,9 +259,8 @@ export const handler = httpHandler([
   }),
 
   implement(r.listPartners, async (req) => {
-    const ctx = await loadAccess(req.principal);
-    const pathway = await loadPathway(req.params.pathwayId);
+    const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'partner.read', pathwayTarget(pathway), 'pathway');
-    return { body: await partners.listPathwayPartners(pathway.id, req.query.limit, req.query.cursor) };
+    return asReport(ctx, req.query.format, `partners-${pathway.id}`, await partners.listPathwayPartners(pathway.id, req.query.limit, req.query.cursor));
   }),
 ]);

@@ -29,6 +29,10 @@ export const submissionBody = z.strictObject({
     .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
 });
 
+/** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
+export const reportFormat = { format: z.optional(z.enum(['json', 'csv'])) };
+const reportQuery = z.strictObject({ ...reportFormat });
+
 const numberParam = (min: number, max: number, what: string) =>
   z.optional(
     z.pipe(
@@ -43,12 +47,14 @@ export const comparisonQuery = z.strictObject({
   /** Share ratio under which a group is under-represented (0–1, default 0.8). */
   ratio: numberParam(0, 1, 'ratio'),
   against: z.optional(z.enum(['same_group', 'district_all'])),
+  ...reportFormat,
 });
 
 export const trendQuery = z.strictObject({
   metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
   group: z.optional(z.enum(STUDENT_GROUPS)),
   countMetric: z.optional(z.enum(METRICS)),
+  ...reportFormat,
 });
 
 export const submitOutcomes = route({
@@ -69,9 +75,10 @@ export const getDistrictOutcomes = route({
   path: '/districts/{districtId}/outcomes/{schoolYear}',
   fn: FN,
   auth: 'jwt',
-  summary: "A district's outcome report for a school year (suppressed for everyone but staff)",
+  summary: "A district's outcome report for a school year (suppressed for everyone but staff; staff: ?format=csv)",
   tags: TAGS,
   params: districtYearParams,
+  query: reportQuery,
 });
 
 export const getPathwayOutcomes = route({
@@ -83,6 +90,7 @@ export const getPathwayOutcomes = route({
   summary: "A pathway's reported school years and latest outcome summary",
   tags: TAGS,
   params: pathwayParams,
+  query: reportQuery,
 });
 
 export const getPathwayComparison = route({
@@ -163,7 +171,7 @@ export const listPartners = route({
   summary: "The pathway's work-based learning partners",
   tags: TAGS,
   params: pathwayParams,
-  query: z.strictObject({ ...pageQuery }),
+  query: z.strictObject({ ...pageQuery, ...reportFormat }),
 });
 
 export const outcomeRoutes = [

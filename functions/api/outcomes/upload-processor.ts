@@ -19,7 +19,6 @@ import { logger } from '../../lib/logger.ts';
 import { getObjectStream } from '../../store/evidence-objects.ts';
 import { districtPathwayIds, submitOutcomes } from '../../store/outcomes.ts';
 import { outcomeSettings } from '../../store/outcomes-config.ts';
-import { refreshNetworkProgress } from '../../store/outcomes-progress.ts';
 import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '../../store/outcomes-uploads.ts';
 
 export async function processOutcomeUpload(objectKey: string): Promise<'ignored' | 'skipped' | 'stored' | 'invalid' | 'failed'> {
@@ -53,7 +52,6 @@ export async function processOutcomeUpload(objectKey: string): Promise<'ignored'
       upload.declaredBy,
       { kind: 'csv', uploadId: upload.id },
     );
-    if (!stored.unchanged) await refreshNetworkProgress();
     await finishUpload(upload.id, {
       status: 'stored',
       schoolYear: result.schoolYear,

@@ -1,10 +1,11 @@
 /**
- * The registry routes. Each handler loads its target (GetItem), answers 404 when it is
- * missing, asks authorize() (which hides what the caller may not see), then acts.
+ * The registry routes. Each handler loads its target (GetItem, alongside the caller's
+ * access: withAccess), answers 404 when it is missing, asks authorize() (which hides what
+ * the caller may not see), then acts.
  */
 import type { AccessContext } from '../../core/access.ts';
 import { newId } from '../../core/ids.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -92,14 +93,14 @@ export const handler = httpHandler([
   }),
 
   implement(r.getDistrict, async (req) => {
-    const d = await loadDistrict(req.params.districtId);
-    authorize(await access(req.principal), 'district.read', districtTarget(d), 'district');
+    const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
+    authorize(ctx, 'district.read', districtTarget(d), 'district');
     return { body: d, headers: etag(d.version) };
   }),
 
   implement(r.updateDistrict, async (req) => {
-    const d = await loadDistrict(req.params.districtId);
-    authorize(await access(req.principal), 'district.update', districtTarget(d), 'district');
+    const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
+    authorize(ctx, 'district.update', districtTarget(d), 'district');
     const expected = expectedVersion(req.headers, req.body.version);
     const changes = changesOf(req.body);
     checkVersion(d.version, expected);
@@ -109,8 +110,8 @@ export const handler = httpHandler([
 
   // Schools -----------------------------------------------------------------------------
   implement(r.createSchool, async (req) => {
-    const d = await loadDistrict(req.params.districtId);
-    authorize(await access(req.principal), 'school.create', districtTarget(d), 'district');
+    const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
+    authorize(ctx, 'school.create', districtTarget(d), 'district');
     return idempotent(creationContext(req, r.createSchool), async (record) => {
       const at = nowIso();
       const s: School = { id: newId('school'), districtId: d.id, name: req.body.name, version: 1, createdAt: at, updatedAt: at };
@@ -121,20 +122,20 @@ export const handler = httpHandler([
   }),
 
   implement(r.listSchools, async (req) => {
-    const d = await loadDistrict(req.params.districtId);
-    authorize(await access(req.principal), 'school.list', districtTarget(d), 'district');
+    const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
+    authorize(ctx, 'school.list', districtTarget(d), 'district');
     return { body: await registry.listSchools(d.id, req.query.limit, req.query.cursor) };
   }),
 
   implement(r.getSchool, async (req) => {
-    const s = await loadSchool(req.params.schoolId);
-    authorize(await access(req.principal), 'school.read', schoolTarget(s), 'school');
+    const [s, ctx] = await withAccess(req.principal, loadSchool(req.params.schoolId));
+    authorize(ctx, 'school.read', schoolTarget(s), 'school');
     return { body: s, headers: etag(s.version) };
   }),
 
   implement(r.updateSchool, async (req) => {
-    const s = await loadSchool(req.params.schoolId);
-    authorize(await access(req.principal), 'school.update', schoolTarget(s), 'school');
+    const [s, ctx] = await withAccess(req.principal, loadSchool(req.params.schoolId));
+    authorize(ctx, 'school.update', schoolTarget(s), 'school');
     const expected = expectedVersion(req.headers, req.body.version);
     const changes = changesOf(req.body);
     checkVersion(s.version, expected);
@@ -144,8 +145,8 @@ export const handler = httpHandler([
 
   // Pathways ----------------------------------------------------------------------------
   implement(r.createPathway, async (req) => {
-    const s = await loadSchool(req.params.schoolId);
-    authorize(await access(req.principal), 'pathway.create', schoolTarget(s), 'school');
+    const [s, ctx] = await withAccess(req.principal, loadSchool(req.params.schoolId));
+    authorize(ctx, 'pathway.create', schoolTarget(s), 'school');
     const d = await loadDistrict(s.districtId);
     return idempotent(creationContext(req, r.createPathway), async (record) => {
       const at = nowIso();
@@ -184,29 +185,29 @@ export const handler = httpHandler([
   }),
 
   implement(r.listDistrictPathways, async (req) => {
-    const d = await loadDistrict(req.params.districtId);
-    authorize(await access(req.principal), 'pathway.list', districtTarget(d), 'district');
+    const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
+    authorize(ctx, 'pathway.list', districtTarget(d), 'district');
     const { limit, cursor, ...filter } = req.query;
     return { body: await registry.listDistrictPathways(d.id, filter, limit, cursor) };
   }),
 
   implement(r.listSchoolPathways, async (req) => {
-    const s = await loadSchool(req.params.schoolId);
-    authorize(await access(req.principal), 'pathway.list', schoolTarget(s), 'school');
+    const [s, ctx] = await withAccess(req.principal, loadSchool(req.params.schoolId));
+    authorize(ctx, 'pathway.list', schoolTarget(s), 'school');
     const { limit, cursor, ...filter } = req.query;
     return { body: await registry.listSchoolPathways(s.id, filter, limit, cursor) };
   }),
 
   implement(r.getPathway, async (req) => {
-    const p = await loadPathway(req.params.pathwayId);
-    authorize(await access(req.principal), 'pathway.read', pathwayTarget(p), 'pathway');
+    const [p, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
+    authorize(ctx, 'pathway.read', pathwayTarget(p), 'pathway');
     const { leadCount: _l, ...view } = p;
     return { body: view, headers: etag(p.version) };
   }),
 
   implement(r.updatePathway, async (req) => {
-    const p = await loadPathway(req.params.pathwayId);
-    authorize(await access(req.principal), 'pathway.update', pathwayTarget(p), 'pathway');
+    const [p, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
+    authorize(ctx, 'pathway.update', pathwayTarget(p), 'pathway');
     const expected = expectedVersion(req.headers, req.body.version);
     const changes = changesOf(req.body);
     if (changes.gradesServed) changes.gradesServed = [...changes.gradesServed].sort((a, b) => a - b);

@@ -60,3 +60,39 @@ export function toCsv<T>(rows: Iterable<T>, columns: readonly CsvColumn<T>[], op
   for (const line of csvLines(rows, columns, options)) out += line;
   return out;
 }
+
+/**
+ * Any JSON report as CSV, in long form: one line per leaf, `field` the dotted path to it
+ * and `value` the number or text. Cells keep their meaning: `{ value: n }` is n and a
+ * suppressed cell is the word `suppressed`. Generic on purpose, so every report a staff
+ * member can read can be exported the same way, whatever its shape.
+ */
+export function reportCsv(report: unknown, options: { bom?: boolean } = {}): string {
+  const rows: { field: string; value: CsvValue }[] = [];
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  const walk = (v: unknown, path: string): void => {
+    if (v === null || v === undefined || typeof v !== 'object') {
+      rows.push({ field: path, value: v as CsvValue });
+      return;
+    }
+    if (Array.isArray(v)) {
+      if (v.length === 0) rows.push({ field: path, value: null });
+      v.forEach((x, i) => walk(x, join(path, String(i))));
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (o.suppressed === true) {
+      rows.push({ field: path, value: { suppressed: true } });
+      return;
+    }
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === 'value') {
+      rows.push({ field: path, value: o.value as CsvValue });
+      return;
+    }
+    if (keys.length === 0) rows.push({ field: path, value: null });
+    for (const k of keys) walk(o[k], join(path, k));
+  };
+  walk(report, '');
+  return toCsv(rows, ['field', 'value'], options);
+}

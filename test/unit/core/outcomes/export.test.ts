@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { csvField, csvLines, toCsv } from '../../../../functions/core/outcomes/export.ts';
+import { csvField, csvLines, reportCsv, toCsv } from '../../../../functions/core/outcomes/export.ts';
 
 /** A minimal independent reader for one CSV line (RFC 4180), to check round trips. */
 function readLine(line: string): string[] {
@@ -82,3 +82,31 @@ describe('CSV export', () => {
     );
   });
 });
+
+describe('any report as CSV', () => {
+  it('writes one field,value line per leaf: cells unwrapped, suppressed named, formulas neutralized', () => {
+    const report = {
+      name: '=HYPERLINK("x")',
+      years: ['2023-24', '2024-25'],
+      latest: { counts: { enrolled: { all: { value: 120 }, english_learner: { suppressed: true, reason: 'small_cell' } } }, rate: { value: null } },
+      empty: [],
+      none: null,
+    };
+    expect(reportCsv(report)).toBe(
+      [
+        'field,value',
+        `name,"'=HYPERLINK(""x"")"`,
+        'years.0,2023-24',
+        'years.1,2024-25',
+        'latest.counts.enrolled.all,120',
+        'latest.counts.enrolled.english_learner,suppressed',
+        'latest.rate,',
+        'empty,',
+        'none,',
+        '',
+      ].join('\r\n'),
+    );
+    expect(reportCsv({ a: -3 }, { bom: true })).toBe('\uFEFFfield,value\r\na,-3\r\n');
+  });
+});
+
