@@ -95,7 +95,15 @@ export const functionCatalog = {
   },
   applications: {
     entry: 'functions/api/applications/handler.ts',
-    description: 'Applications: open, responses with per-response versions, submit, withdraw, lists and the staff queue',
+    description: 'Applications: open, responses with per-response versions, lists and the staff queue',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
+  },
+  submissions: {
+    entry: 'functions/api/applications/submissions-handler.ts',
+    description: 'Applications: submit (completeness, evidence frozen) and withdraw',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,

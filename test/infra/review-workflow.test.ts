@@ -81,7 +81,8 @@ describe('the review state machine in the stack', () => {
       if (expected.length) expect(env.REVIEW_STATE_MACHINE_ARN, name).toBeDefined();
     }
     // The submit path starts reviews; the seat and staff waits and the APIs answer them.
-    expect(catalog.applications!.grants.startReview).toBe(true);
+    expect(catalog.submissions!.grants.startReview).toBe(true);
+    expect(catalog.applications!.grants.startReview, 'only submit/withdraw start and stop reviews').toBeUndefined();
     for (const name of ['pipelineAwaitReview', 'pipelineAwaitStaff', 'reviews', 'reviewOffice']) expect(catalog[name]!.grants.reviewTaskResults, name).toBe(true);
   });
 

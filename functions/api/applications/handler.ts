@@ -1,89 +1,37 @@
-import { pathwayRole, type AccessContext, type Target } from '../../core/access.ts';
-import { isEditable, type TransitionActor } from '../../core/application-status.ts';
+import { isEditable } from '../../core/application-status.ts';
 import { criteriaFor, criterionIndex } from '../../core/framework.ts';
 import { canOpenApplication, type OpenReason } from '../../core/levels.ts';
 import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
-import type { Principal } from '../../lib/principal.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
 import {
-  afterSubmit,
-  afterWithdraw,
   certificationConfig,
   certificationStanding,
-  getApplication,
   getApplicationWithResponses,
   getOpenApplicationGuard,
   getResponse,
-  IncompleteApplication,
   listApplicationsByStatus,
   listAssignedApplications,
   listPathwayApplications,
   notEditable,
   openApplication,
-  submitApplication,
-  withdrawApplication,
   writeResponse,
-  type Actor,
-  type Application,
 } from '../../store/applications.ts';
-import type { Pathway } from '../../store/entities.ts';
 import { latestHeadline } from '../../store/outcomes-headline.ts';
-import { getPublishedFramework, newestPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
+import { getPublishedFramework, newestPublishedFramework } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
-import { getPathway } from '../../store/registry.ts';
-import { carryForwardInto, freezeForSubmission } from '../../store/evidence-applications.ts';
+import { carryForwardInto } from '../../store/evidence-applications.ts';
 import { assertLinkable } from '../../store/evidence-links.ts';
-import { etag, expectedVersion, expectedVersionOrNew } from './preconditions.ts';
+import { etag, expectedVersionOrNew } from './preconditions.ts';
 import {
   getApplicationRoute,
   listApplicationsRoute,
   listPathwayApplicationsRoute,
   openApplicationRoute,
   putResponseRoute,
-  submitApplicationRoute,
-  withdrawApplicationRoute,
 } from './routes.ts';
-
-const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
-
-const pathwayTarget = (p: Pathway): Target => ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id });
-const applicationTarget = (a: Application): Target => ({
-  kind: 'application',
-  districtId: a.districtId,
-  schoolId: a.schoolId,
-  pathwayId: a.pathwayId,
-  applicationId: a.id,
-});
-
-/** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
-const transitionActor = (access: AccessContext, a: Application): TransitionActor =>
-  pathwayRole(access, a.pathwayId) === 'lead' ? 'team_lead' : 'staff';
-
-const answer = (a: Application, status = 200) => ({ status, body: a, headers: { etag: etag(a.version) } });
-
-async function loadPathway(principal: Principal, id: string, action: 'application.open' | 'application.list') {
-  const [pathway, access] = await withAccess(principal, getPathway(id));
-  if (!pathway) throw problems.notFound('pathway');
-  authorize(access, action, pathwayTarget(pathway), 'pathway');
-  return pathway;
-}
-
-async function loadApplication(principal: Principal, id: string, action: 'application.edit' | 'application.submit' | 'application.withdraw') {
-  // Consistent: status moves are decided on this read (and then re-checked by the write's condition).
-  const [application, access] = await withAccess(principal, getApplication(id, true));
-  if (!application) throw problems.notFound('application');
-  authorize(access, action, applicationTarget(application), 'application');
-  return { application, access };
-}
-
-/** The pinned framework; always published (only published versions can be pinned). */
-async function pinnedFramework(a: Application): Promise<StoredFramework> {
-  const f = await getPublishedFramework(a.frameworkId);
-  if (!f) throw new Error(`application ${a.id} pins framework ${a.frameworkId}, which is not a published framework`);
-  return f;
-}
+import { actorOf, answer, applicationTarget, loadApplication, loadPathway, pinnedFramework } from './access.ts';
 
 const reasonError = (r: OpenReason): FieldError => ({ in: 'body', field: 'target', message: r.message, code: r.code });
 
@@ -210,44 +158,4 @@ export const handler = httpHandler([
     return { status: created ? 201 : 200, body: response, headers: { etag: etag(response.version) } };
   }),
 
-  implement(submitApplicationRoute, async (req) => {
-    // The header is read before the idempotency check (see openApplication above).
-    const { application, access } = await loadApplication(req.principal, req.params.applicationId, 'application.submit');
-    const version = expectedVersion(req.headers);
-    const ctx = idempotencyContext(req.principal.sub, req.headers, { routeKey: req.event.routeKey, path: req.event.rawPath, body: null });
-    let submitted: Application | undefined;
-    const result = await idempotent(ctx, async (record) => {
-      try {
-        submitted = await submitApplication({
-          application,
-          expectedVersion: version,
-          actor: actorOf(req.principal),
-          transitionActor: transitionActor(access, application),
-          framework: await pinnedFramework(application),
-          // Evidence (issue 4): the exact versions the responses reference, frozen with the submission.
-          evidence: (responses, after) => freezeForSubmission(after, responses),
-          extra: (after) => record(answer(after)),
-        });
-      } catch (error) {
-        if (error instanceof IncompleteApplication) {
-          throw problems.unprocessable(
-            `The application is not complete for ${application.level}: ${error.gaps.length} gap(s).`,
-            error.gaps.map((g) => ({ in: 'body', field: `responses.${g.criterionId}`, message: g.message, code: g.code })),
-            { gaps: error.gaps },
-          );
-        }
-        throw error;
-      }
-      return answer(submitted);
-    });
-    if (submitted) await afterSubmit(submitted, req.principal.sub);
-    return result;
-  }),
-
-  implement(withdrawApplicationRoute, async (req) => {
-    const { application, access } = await loadApplication(req.principal, req.params.applicationId, 'application.withdraw');
-    const after = await withdrawApplication(application, expectedVersion(req.headers), actorOf(req.principal), transitionActor(access, application));
-    await afterWithdraw(after);
-    return answer(after);
-  }),
 ]);

@@ -157,7 +157,7 @@ export const submitApplicationRoute = route({
   id: 'submitApplication',
   method: 'POST',
   path: '/applications/{applicationId}/submit',
-  fn: 'applications',
+  fn: 'submissions',
   auth: 'jwt',
   summary: 'Submit (pathway lead only)',
   description:
@@ -173,7 +173,7 @@ export const withdrawApplicationRoute = route({
   id: 'withdrawApplication',
   method: 'POST',
   path: '/applications/{applicationId}/withdraw',
-  fn: 'applications',
+  fn: 'submissions',
   auth: 'jwt',
   summary: 'Withdraw (pathway lead, staff); frees the pathway to open another application',
   tags: ['Applications'],

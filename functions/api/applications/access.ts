@@ -1,0 +1,53 @@
+/**
+ * What both applications handlers share: how a request's caller and target are loaded and
+ * authorized, and how an application is answered (with its version as the ETag).
+ */
+import { pathwayRole, type AccessContext, type Target } from '../../core/access.ts';
+import type { TransitionActor } from '../../core/application-status.ts';
+import { authorize, withAccess } from '../../lib/authorize.ts';
+import type { Principal } from '../../lib/principal.ts';
+import { problems } from '../../lib/problem.ts';
+import { getApplication, type Actor, type Application } from '../../store/applications.ts';
+import type { Pathway } from '../../store/entities.ts';
+import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
+import { getPathway } from '../../store/registry.ts';
+import { etag } from './preconditions.ts';
+
+export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
+
+export const pathwayTarget = (p: Pathway): Target => ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id });
+export const applicationTarget = (a: Application): Target => ({
+  kind: 'application',
+  districtId: a.districtId,
+  schoolId: a.schoolId,
+  pathwayId: a.pathwayId,
+  applicationId: a.id,
+});
+
+/** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
+export const transitionActor = (access: AccessContext, a: Application): TransitionActor =>
+  pathwayRole(access, a.pathwayId) === 'lead' ? 'team_lead' : 'staff';
+
+export const answer = (a: Application, status = 200) => ({ status, body: a, headers: { etag: etag(a.version) } });
+
+export async function loadPathway(principal: Principal, id: string, action: 'application.open' | 'application.list') {
+  const [pathway, access] = await withAccess(principal, getPathway(id));
+  if (!pathway) throw problems.notFound('pathway');
+  authorize(access, action, pathwayTarget(pathway), 'pathway');
+  return pathway;
+}
+
+export async function loadApplication(principal: Principal, id: string, action: 'application.edit' | 'application.submit' | 'application.withdraw') {
+  // Consistent: status moves are decided on this read (and then re-checked by the write's condition).
+  const [application, access] = await withAccess(principal, getApplication(id, true));
+  if (!application) throw problems.notFound('application');
+  authorize(access, action, applicationTarget(application), 'application');
+  return { application, access };
+}
+
+/** The pinned framework; always published (only published versions can be pinned). */
+export async function pinnedFramework(a: Application): Promise<StoredFramework> {
+  const f = await getPublishedFramework(a.frameworkId);
+  if (!f) throw new Error(`application ${a.id} pins framework ${a.frameworkId}, which is not a published framework`);
+  return f;
+}
