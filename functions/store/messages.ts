@@ -73,6 +73,7 @@ export type NotificationKind =
   | 'review.adjudication'
   | 'pipeline.failed'
   | 'pipeline.start_failed'
+  | 'evidence.rejected'
   // Written by the notifier (functions/notifications/notifier.ts) from domain events.
   | DomainNotificationKind;
 

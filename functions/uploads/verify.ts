@@ -31,6 +31,7 @@ import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { applyEvent, getVersion, objectKeys, refreshCurrent, systemActor, type Owner, type StoredVersion } from '../store/evidence.ts';
 import { copyObject, deleteObject, getObjectStream, isNotFound } from '../store/evidence-objects.ts';
+import { notify } from '../store/messages.ts';
 
 /** Uploads that start before the form expires may finish after it; S3 checks the form when the request starts. */
 export const UPLOAD_GRACE_MS = 15 * 60 * 1000;
@@ -124,8 +125,26 @@ export async function handleRecord(record: S3EventRecord): Promise<RecordOutcome
   const outcome = await applyEvent(owner, before, event, systemActor, { crc32: crc.crc >>> 0 });
   await deleteObject(key);
   if (!outcome.applied) return { outcome: 'ignored', key, reason: 'already_decided' };
-  if (event.type === 'rejected') logger.info('upload quarantined', { key, reason: event.reason });
+  if (event.type === 'rejected') {
+    logger.info('upload quarantined', { key, reason: event.reason });
+    await tellUploader(owner, before, event);
+  }
   return { outcome: ok ? 'available' : 'quarantined', key, version };
+}
+
+/**
+ * The uploader learns why their file was refused in their inbox, not only when they next open
+ * the item. Written after the decision was applied, so a replayed notification (which finds
+ * the version decided) does not tell them twice.
+ */
+async function tellUploader(owner: Owner, version: StoredVersion, event: Extract<VersionEvent, { type: 'rejected' }>): Promise<void> {
+  if (!version.declaredBy || version.declaredBy === systemActor.sub) return;
+  await notify([version.declaredBy], {
+    kind: 'evidence.rejected',
+    title: `"${version.fileName}" was not accepted`,
+    body: `${event.message} The file is kept aside and only staff can open it.`,
+    link: owner.kind === 'evidence' ? `/pathways/${owner.pathwayId}/evidence/${owner.evidenceId}` : `/resources/${owner.resourceId}`,
+  });
 }
 
 export const handler = async (event: S3Event): Promise<{ results: RecordOutcome[] }> => {

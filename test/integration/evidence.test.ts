@@ -268,6 +268,14 @@ describe('bad input: a clear error, and nothing else changes', () => {
     expect((await getItem(lead.token, pathwayA, d.item.evidenceId, '?version=1')).json.download).toBeUndefined();
     const asStaff = expectOk(await getItem(staff.token, pathwayA, d.item.evidenceId, '?version=1'), 200);
     expect(new URL(asStaff.download!.url).pathname).toContain(`/quarantine/${pathwayA}/`);
+    // The uploader is told why in their inbox, once; nobody else is.
+    const inbox = expectOk(await t.api<{ items: { kind: string; title: string; body: string; link?: string }[] }>('GET', '/notifications', { token: member.token }), 200);
+    const told = inbox.items.filter((n) => n.kind === 'evidence.rejected' && n.link === `/pathways/${pathwayA}/evidence/${d.item.evidenceId}`);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.title).toContain('invoice.pdf');
+    expect(told[0]!.body).toMatch(/Windows program/);
+    const leads = expectOk(await t.api<{ items: { kind: string; link?: string }[] }>('GET', '/notifications', { token: lead.token }), 200);
+    expect(leads.items.filter((n) => n.link === told[0]!.link)).toHaveLength(0);
   });
 
   it('a checksum that does not match is quarantined (sha256_mismatch)', async () => {
