@@ -5,6 +5,7 @@
  * is recorded on the application and staff are alerted; a restarted execution resumes
  * from the table without duplicate assignments or notifications.
  */
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -144,5 +145,40 @@ describe('fault injection', () => {
     expect(restartHistory.at(-1)!.type).toBe('ExecutionSucceeded');
     expect(statesEntered(restartHistory).filter((s) => s === 'AwaitReview')).toHaveLength(2);
     expect(restartHistory.filter((e) => e.type === 'TaskFailed')).toHaveLength(0);
+  });
+
+  it('staff restart from the console: StartExecution with only {"applicationId"} resumes the round', async () => {
+    const p = await anotherPathway(t, w, 'Console Academy');
+    const appId = await openAndWrite(p);
+    process.env.PATHCERT_PIPELINE_FAULTS = JSON.stringify({ permanent: ['assign'], match: appId });
+    await submit(t, p, appId);
+    await until('the failure to be recorded', async () => {
+      const r = await round(t, p, appId);
+      return r?.execution?.status === 'FAILED' && r.application.reviewFailure ? r : undefined;
+    });
+    delete process.env.PATHCERT_PIPELINE_FAULTS;
+
+    // What staff type in the console (or the CLI): the review machine, the minimal input, no name.
+    const sfn = new SFNClient({ endpoint: t.platform.sfnEndpoint!, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const machine = Object.values(t.platform.stateMachineArns).find((arn) => arn.endsWith(':pathcert-local-review'))!;
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ applicationId: appId }) }));
+      expect(started.executionArn).toMatch(/:execution:pathcert-local-review:/);
+    } finally {
+      sfn.destroy();
+    }
+    const seats = await seated(t, p, appId);
+    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
+    await waitForStatus(t, p, appId, 'decision_pending');
+    await decide(t, p, appId, 'certified');
+    await waitForStatus(t, p, appId, 'certified');
+    const done = await until('the console execution to succeed', async () => {
+      const r = await round(t, p, appId);
+      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
+    });
+    expect(done.application.reviewFailure).toBeUndefined();
+    expect(done.reviews).toHaveLength(2);
+    expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(2);
+    expect(published(t, 'ApplicationSubmitted', appId)).toHaveLength(1);
   });
 });
