@@ -233,9 +233,17 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     grants: { table: 'readwrite', events: true, reviewTaskResults: true },
   },
+  reviewRoster: {
+    entry: 'functions/api/decisions/roster-handler.ts',
+    description: 'Staff: reviewer profiles, the review queue by stage, calibration and staff alerts',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite' },
+  },
   reviewOffice: {
     entry: 'functions/api/decisions/handler.ts',
-    description: 'Staff: reviewer profiles, the review queue, hand assignment, adjudication, decisions, workflow status and history, calibration',
+    description: 'Staff: review rounds, hand assignment, adjudication, decisions, workflow start, status and history',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 15,

@@ -15,6 +15,7 @@ import { systemRoutes } from './system/routes.ts';
 import { networkRoutes } from './network/routes.ts';
 import { outcomeRoutes } from './outcomes/routes.ts';
 import { decisionRoutes } from './decisions/routes.ts';
+import { rosterRoutes } from './decisions/roster-routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
 import { threadRoutes } from './threads/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
@@ -32,6 +33,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...outcomeRoutes,
   ...networkRoutes,
   ...reviewRoutes,
+  ...rosterRoutes,
   ...decisionRoutes,
   ...threadRoutes,
   ...notificationRoutes,

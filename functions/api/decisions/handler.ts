@@ -1,5 +1,4 @@
 import { rubricScaleOf } from '../../core/framework.ts';
-import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
 import { validateManualAssignment, type ReviewRole } from '../../core/review/assignment.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
@@ -7,23 +6,20 @@ import { httpHandler, implement } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
-import { getItem, stripKeys } from '../../store/db.ts';
+import { getItem } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { keys } from '../../store/keys.ts';
-import { listInbox } from '../../store/messages.ts';
-import { candidateWithMemberships, getReviewer, listReviewers, membershipsOf, putReviewerByStaff } from '../../store/reviewers.ts';
+import { candidateWithMemberships, getReviewer, membershipsOf } from '../../store/reviewers.ts';
 import {
   assignSeat,
   ConcurrentChange,
   getDecision,
   getRound,
-  listRoundsByStage,
   readRound,
   recordAdjudications,
   recordDecision,
   ReviewerAtCapacity,
   seatHolder,
-  submittedReviews,
   vacateItems,
   type Review,
   type ReviewDecision,
@@ -31,28 +27,17 @@ import {
 import { answerSeat, answerStaffTask } from '../../pipeline/answers.ts';
 import { currentPanel, ensureNotified, panelContext } from '../../pipeline/panel.ts';
 import { describeExecution, executionArnFor, executionHistory, executionName, startReview } from '../../pipeline/workflow.ts';
-import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
 import { applicationTarget } from '../reviews/shared.ts';
 import {
   adjudicateRoute,
   assignSeatRoute,
-  calibrationRoute,
   decideRoute,
-  getReviewerRoute,
   getReviewHistoryRoute,
   getReviewRoundRoute,
-  listReviewersRoute,
-  putReviewerRoute,
-  reviewQueueRoute,
-  staffAlertsRoute,
   startReviewRoute,
 } from './routes.ts';
 
 const actorOf = (p: Principal) => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
-
-async function staffOnNetwork(principal: Principal, action: 'review.queue' | 'reviewer.manage') {
-  authorize(await loadAccess(principal), action, { kind: 'network' });
-}
 
 async function loadApplication(principal: Principal, id: string, action: 'application.assign' | 'application.adjudicate' | 'application.workflow' | 'application.decide') {
   const application = await getApplication(id, true);
@@ -90,46 +75,6 @@ async function roundNumber(app: Application, asked?: number): Promise<number> {
 }
 
 export const handler = httpHandler([
-  implement(listReviewersRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'reviewer.manage');
-    return { body: await listReviewers(req.query.limit, req.query.cursor) };
-  }),
-
-  implement(getReviewerRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'reviewer.manage');
-    const profile = await getReviewer(req.params.personSub, true);
-    if (!profile) throw problems.notFound('reviewer profile');
-    return { body: profile, headers: { etag: etag(profile.version) } };
-  }),
-
-  implement(putReviewerRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'reviewer.manage');
-    const version = expectedVersionOrNew(req.headers, req.body.version);
-    const { version: _v, ...fields } = req.body;
-    const profile = await putReviewerByStaff(req.params.personSub, fields, version);
-    return { status: version === 0 ? 201 : 200, body: profile, headers: { etag: etag(profile.version) } };
-  }),
-
-  implement(reviewQueueRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'review.queue');
-    const page = await listRoundsByStage(req.query.stage ?? 'assigning', req.query.limit, req.query.cursor);
-    return {
-      body: {
-        items: page.items.map((r) => ({
-          applicationId: r.applicationId,
-          pathwayId: r.pathwayId,
-          pathwayName: r.pathwayName,
-          level: r.level,
-          round: r.round,
-          stage: r.stage,
-          stageSince: r.stageSince,
-          ...(r.failure ? { failure: r.failure } : {}),
-        })),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      },
-    };
-  }),
-
   implement(getReviewRoundRoute, async (req) => {
     const app = await loadApplication(req.principal, req.params.applicationId, 'application.workflow');
     const n = await roundNumber(app, req.query.round);
@@ -316,23 +261,5 @@ export const handler = httpHandler([
     }
     const workflow = await answerStaffTask(app.id, n, 'decision', 'decided');
     return { status: 202, body: { decision, workflow } };
-  }),
-
-  implement(calibrationRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'review.queue');
-    const reviews = await submittedReviews(req.query.since);
-    const input: CalibrationReview[] = reviews.map((r) => ({
-      applicationId: `${r.applicationId}#${r.round}`,
-      reviewerId: r.reviewerSub,
-      scores: r.scores.map((s) => ({ criterionId: s.criterionId, level: s.level })),
-    }));
-    const report = calibrate(input);
-    return { body: { reviews: reviews.length, ...report } };
-  }),
-
-  implement(staffAlertsRoute, async (req) => {
-    await staffOnNetwork(req.principal, 'review.queue');
-    const page = await listInbox(keys.staffInbox, req.query.limit, req.query.cursor);
-    return { body: { items: page.items.map((i) => stripKeys(i as unknown as Record<string, unknown>)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }),
 ]);

@@ -5,10 +5,9 @@
  * calibration report.
  */
 import * as z from 'zod/mini';
-import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
-import { conflictsSchema, CRITERION_ID, personSub, sectorsSchema, unavailableSchema } from '../reviews/schemas.ts';
+import { idSchema, text } from '../../lib/schemas.ts';
+import { CRITERION_ID, personSub } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
 const FN = 'reviewOffice' as const;
@@ -16,71 +15,6 @@ const applicationParams = z.strictObject({ applicationId: idSchema('application'
 const criterionId = () => z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' }));
 const rubricLevel = () => z.string().check(z.regex(/^[a-z][a-z_]{0,29}$/, { error: 'must be a rubric level such as meeting' }));
 const anything = z.record(z.string(), z.unknown());
-
-export const listReviewersRoute = route({
-  id: 'listReviewers',
-  method: 'GET',
-  path: '/reviewers',
-  fn: FN,
-  auth: 'jwt',
-  summary: 'The reviewer pool by name (staff)',
-  tags: TAGS,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(anything),
-});
-
-export const getReviewerRoute = route({
-  id: 'getReviewer',
-  method: 'GET',
-  path: '/reviewers/{personSub}',
-  fn: FN,
-  auth: 'jwt',
-  summary: "A reviewer's profile: conflicts, sectors, availability, load (staff)",
-  tags: TAGS,
-  params: z.strictObject({ personSub: personSub() }),
-  response: anything,
-});
-
-export const putReviewerRoute = route({
-  id: 'putReviewer',
-  method: 'PUT',
-  path: '/reviewers/{personSub}',
-  fn: FN,
-  auth: 'jwt',
-  summary: 'Create (If-None-Match: *) or update (If-Match) a reviewer profile (staff)',
-  description: 'The open-assignment count is kept by the workflow and never set here.',
-  tags: TAGS,
-  params: z.strictObject({ personSub: personSub() }),
-  body: z.strictObject({
-    name: z.optional(text(1, 200)),
-    email: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email())),
-    districtId: z.optional(idSchema('district')),
-    sectors: sectorsSchema,
-    conflicts: conflictsSchema,
-    available: z.boolean(),
-    unavailable: unavailableSchema,
-    maxOpenAssignments: z.int().check(z.minimum(0), z.maximum(50)),
-    leadEligible: z.boolean(),
-    active: z.boolean(),
-    version: z.optional(z.int().check(z.minimum(0))),
-  }),
-  response: anything,
-  ifMatch: true,
-});
-
-export const reviewQueueRoute = route({
-  id: 'reviewQueue',
-  method: 'GET',
-  path: '/review-queue',
-  fn: FN,
-  auth: 'jwt',
-  summary: 'Review rounds at a stage, longest waiting first (staff)',
-  description:
-    'Stages: assigning (a seat waits for staff; the default), reviewing, adjudication, decision, decided, withdrawn, failed.',
-  tags: TAGS,
-  query: z.strictObject({ ...pageQuery, stage: z.optional(z.enum(reviewStages)) }),
-  response: pageOf(anything),
-});
 
 export const getReviewRoundRoute = route({
   id: 'getReviewRound',
@@ -187,41 +121,11 @@ export const decideRoute = route({
   successStatus: 202,
 });
 
-export const calibrationRoute = route({
-  id: 'reviewCalibration',
-  method: 'GET',
-  path: '/review-calibration',
-  fn: FN,
-  auth: 'jwt',
-  summary: "Reviewer calibration: each reviewer's strictness against co-reviewers, each criterion's disagreement rate (staff)",
-  tags: TAGS,
-  query: z.strictObject({ since: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}/))) }),
-  response: anything,
-});
-
-export const staffAlertsRoute = route({
-  id: 'reviewAlerts',
-  method: 'GET',
-  path: '/review-alerts',
-  fn: FN,
-  auth: 'jwt',
-  summary: 'Staff alerts: failed workflows, seats nobody qualifies for, late reviews, adjudications (newest first)',
-  tags: TAGS,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(anything),
-});
-
 export const decisionRoutes = [
-  listReviewersRoute,
-  getReviewerRoute,
-  putReviewerRoute,
-  reviewQueueRoute,
   getReviewRoundRoute,
   getReviewHistoryRoute,
   startReviewRoute,
   assignSeatRoute,
   adjudicateRoute,
   decideRoute,
-  calibrationRoute,
-  staffAlertsRoute,
 ];

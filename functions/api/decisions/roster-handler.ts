@@ -1,0 +1,82 @@
+/**
+ * Staff's side of the review office that never touches a running workflow: the reviewer
+ * pool, the review queue by stage, the calibration report and the staff alerts inbox. Apart
+ * from the workflow routes (functions/api/decisions/handler.ts) so it carries no Step
+ * Functions client and no rights on executions.
+ */
+import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
+import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { httpHandler, implement } from '../../lib/http.ts';
+import type { Principal } from '../../lib/principal.ts';
+import { problems } from '../../lib/problem.ts';
+import { stripKeys } from '../../store/db.ts';
+import { keys } from '../../store/keys.ts';
+import { listInbox } from '../../store/messages.ts';
+import { getReviewer, listReviewers, putReviewerByStaff } from '../../store/reviewers.ts';
+import { listRoundsByStage, submittedReviews } from '../../store/reviews.ts';
+import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
+import { calibrationRoute, getReviewerRoute, listReviewersRoute, putReviewerRoute, reviewQueueRoute, staffAlertsRoute } from './roster-routes.ts';
+
+async function staffOnNetwork(principal: Principal, action: 'review.queue' | 'reviewer.manage') {
+  authorize(await loadAccess(principal), action, { kind: 'network' });
+}
+
+export const handler = httpHandler([
+  implement(listReviewersRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'reviewer.manage');
+    return { body: await listReviewers(req.query.limit, req.query.cursor) };
+  }),
+
+  implement(getReviewerRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'reviewer.manage');
+    const profile = await getReviewer(req.params.personSub, true);
+    if (!profile) throw problems.notFound('reviewer profile');
+    return { body: profile, headers: { etag: etag(profile.version) } };
+  }),
+
+  implement(putReviewerRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'reviewer.manage');
+    const version = expectedVersionOrNew(req.headers, req.body.version);
+    const { version: _v, ...fields } = req.body;
+    const profile = await putReviewerByStaff(req.params.personSub, fields, version);
+    return { status: version === 0 ? 201 : 200, body: profile, headers: { etag: etag(profile.version) } };
+  }),
+
+  implement(reviewQueueRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'review.queue');
+    const page = await listRoundsByStage(req.query.stage ?? 'assigning', req.query.limit, req.query.cursor);
+    return {
+      body: {
+        items: page.items.map((r) => ({
+          applicationId: r.applicationId,
+          pathwayId: r.pathwayId,
+          pathwayName: r.pathwayName,
+          level: r.level,
+          round: r.round,
+          stage: r.stage,
+          stageSince: r.stageSince,
+          ...(r.failure ? { failure: r.failure } : {}),
+        })),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
+  }),
+
+  implement(calibrationRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'review.queue');
+    const reviews = await submittedReviews(req.query.since);
+    const input: CalibrationReview[] = reviews.map((r) => ({
+      applicationId: `${r.applicationId}#${r.round}`,
+      reviewerId: r.reviewerSub,
+      scores: r.scores.map((s) => ({ criterionId: s.criterionId, level: s.level })),
+    }));
+    const report = calibrate(input);
+    return { body: { reviews: reviews.length, ...report } };
+  }),
+
+  implement(staffAlertsRoute, async (req) => {
+    await staffOnNetwork(req.principal, 'review.queue');
+    const page = await listInbox(keys.staffInbox, req.query.limit, req.query.cursor);
+    return { body: { items: page.items.map((i) => stripKeys(i as unknown as Record<string, unknown>)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+  }),
+]);
