@@ -52,6 +52,35 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/**
+ * Items of an index partition whose sort key is below `before`, oldest first, at most
+ * `maxItems`: how the hourly jobs walk a sparse index of things that are overdue.
+ */
+export async function* itemsBefore(partition: Partition, before: string, maxItems: number): AsyncGenerator<Item> {
+  const index = tableIndexes.find((i) => i.name === partition.index);
+  if (!index) throw new Error(`itemsBefore needs an index partition, got ${partition.value}`);
+  let seen = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamoClient().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': partition.value, ':before': before },
+        Limit: Math.min(100, maxItems - seen),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      seen += 1;
+      yield item;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && seen < maxItems);
+}
+
 /** Upper bound on DynamoDB round trips to fill one filtered page. */
 const MAX_FILTER_ROUNDS = 5;
 

@@ -21,7 +21,6 @@
  * - Resources (staff exemplars and templates) reuse the same version records under
  *   `RESOURCE#<r>`; see evidence-resources.ts.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   applyVersionEvent,
   currentVersion,
@@ -31,7 +30,6 @@ import {
   type VersionState,
 } from '../core/evidence/library.ts';
 import { evidenceKey, pendingKey, pendingResourceKey, quarantineKey, quarantinedResourceKey, resourceKey } from '../core/evidence/object-keys.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
@@ -39,6 +37,7 @@ import { auditItem, diff, type AuditEvent } from './audit.ts';
 import {
   deleteItem,
   getItem,
+  itemsBefore,
   queryAll,
   queryPage,
   stripKeys,
@@ -50,7 +49,6 @@ import {
 } from './db.ts';
 import type { PresignedPost } from './evidence-objects.ts';
 import { keys, partitions, type Key } from './keys.ts';
-import { tableIndexes } from './table.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -465,30 +463,14 @@ export const currentOf = (versions: readonly StoredVersion[]) => currentVersion(
  * verified meanwhile wins and a repeated run changes nothing.
  */
 export async function expireDeclaredUploads(at: string, maxItems = 500): Promise<{ expired: number; seen: number }> {
-  const index = tableIndexes.find((i) => i.name === partitions.declaredUploads.index)!;
   let expired = 0;
   let seen = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamoClient().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :at',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        // Sort keys are `<expiresAt>#...`: everything before `at` is overdue.
-        ExpressionAttributeValues: { ':pk': partitions.declaredUploads.value, ':at': at },
-        Limit: Math.min(100, maxItems - seen),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      seen += 1;
-      const v = asVersion(item);
-      const outcome = await applyEvent(ownerOf(v), v, { type: 'expired', at }, systemActor);
-      if (outcome.applied) expired += 1;
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && seen < maxItems);
+  // Sort keys are `<expiresAt>#...`: everything before `at` is overdue.
+  for await (const item of itemsBefore(partitions.declaredUploads, at, maxItems)) {
+    seen += 1;
+    const v = asVersion(item);
+    const outcome = await applyEvent(ownerOf(v), v, { type: 'expired', at }, systemActor);
+    if (outcome.applied) expired += 1;
+  }
   return { expired, seen };
 }

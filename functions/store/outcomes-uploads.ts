@@ -13,13 +13,12 @@
  * that arrived in time; claiming and expiring are conditional on `declared`, so exactly one
  * wins); the bucket's lifecycle rule removes the objects under outcomes/.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CsvError } from '../core/outcomes/csv.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
-import { getItem, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
-import { tableIndexes } from './table.ts';
+import { getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
 import { keys, partitions } from './keys.ts';
 import { batchWrite, type Actor } from './outcomes.ts';
 
@@ -138,29 +137,13 @@ async function expireUpload(uploadId: string, at: string): Promise<boolean> {
  * `expired`: one Query of the sparse index (only waiting uploads are in it), up to `maxItems`.
  */
 export async function expireDeclaredOutcomeUploads(at: string, maxItems = 500): Promise<{ expired: number; seen: number }> {
-  const index = tableIndexes.find((i) => i.name === partitions.declaredOutcomeUploads.index)!;
   const cutoff = new Date(Date.parse(at) - EXPIRY_GRACE_MS).toISOString();
   let expired = 0;
   let seen = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamoClient().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :cutoff',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pk': partitions.declaredOutcomeUploads.value, ':cutoff': cutoff },
-        Limit: Math.min(100, maxItems - seen),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      seen += 1;
-      if (await expireUpload(String(item.id), at)) expired += 1;
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && seen < maxItems);
+  for await (const item of itemsBefore(partitions.declaredOutcomeUploads, cutoff, maxItems)) {
+    seen += 1;
+    if (await expireUpload(String(item.id), at)) expired += 1;
+  }
   return { expired, seen };
 }
 

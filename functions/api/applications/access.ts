@@ -11,18 +11,13 @@ import { getApplication, type Actor, type Application } from '../../store/applic
 import type { Pathway } from '../../store/entities.ts';
 import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { getPathway } from '../../store/registry.ts';
+import { applicationTarget } from '../reviews/shared.ts';
 import { etag } from './preconditions.ts';
 
 export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
 
 export const pathwayTarget = (p: Pathway): Target => ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id });
-export const applicationTarget = (a: Application): Target => ({
-  kind: 'application',
-  districtId: a.districtId,
-  schoolId: a.schoolId,
-  pathwayId: a.pathwayId,
-  applicationId: a.id,
-});
+export { applicationTarget };
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
 export const transitionActor = (access: AccessContext, a: Application): TransitionActor =>
