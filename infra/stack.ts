@@ -14,6 +14,7 @@ import { repoRoot } from './bundling.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
+import { Email } from './constructs/email.ts';
 import { Events } from './constructs/events.ts';
 import { Evidence } from './constructs/evidence.ts';
 import { PathcertFunction } from './constructs/function-defaults.ts';
@@ -39,6 +40,7 @@ export class PathcertStack extends Stack {
   readonly evidence: Evidence;
   readonly auth: Auth;
   readonly events: Events;
+  readonly email: Email;
   readonly workflows: Workflows;
   readonly api: Api;
   readonly monitoring: Monitoring;
@@ -58,6 +60,7 @@ export class PathcertStack extends Stack {
     this.evidence = new Evidence(this, 'Evidence', { config });
     this.auth = new Auth(this, 'Auth', { config });
     this.events = new Events(this, 'Events', { config });
+    this.email = new Email(this, 'Email', { config });
 
     for (const [name, spec] of Object.entries(catalog)) {
       this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
@@ -90,6 +93,7 @@ export class PathcertStack extends Stack {
         review,
         bus: this.events.bus,
         sender: config.senderEmail,
+        configurationSet: { name: this.email.configurationSet.configurationSetName, arn: this.email.configurationSetArn },
       });
       if (skipped.length > 0) {
         Annotations.of(fn).addInfo(

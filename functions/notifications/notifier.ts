@@ -11,11 +11,16 @@
  * - Throttling and other transient failures release the delivery and make the invocation
  *   throw once every other recipient has been handled, so EventBridge/Lambda retries it;
  *   the retry only redoes what is still pending (store/notification-deliveries.ts).
+ * - Bounces and complaints SES reports after accepting an email arrive as `aws.ses` events
+ *   (configuration set SES_CONFIGURATION_SET, rule on the default bus): a permanent bounce
+ *   or a complaint is recorded on the person named by the email's `recipient` tag like a
+ *   rejection, so that address is skipped too; a transient bounce is only logged.
  */
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
 import { audiencesOf, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
 import { wantsEmail } from '../core/notifications/preferences.ts';
+import { encodeRecipientTag, isSesEvent, parseSesFeedback, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
 import { renderNotification, type RenderedNotification } from '../core/notifications/templates.ts';
 import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
@@ -33,7 +38,7 @@ import {
   releaseDelivery,
   type DeliveryRecord,
 } from '../store/notification-deliveries.ts';
-import { clearEmailProblem, getNotificationSettings, recordEmailProblem } from '../store/notification-preferences.ts';
+import { clearEmailProblem, getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
 import { getDistrict, getPathway } from '../store/registry.ts';
 
 /** A claim older than this belongs to an invocation that died (catalog timeout 60 s, with margin). */
@@ -52,6 +57,8 @@ const PERMANENT_SES_ERRORS = new Set([
 ]);
 /** Of those, the ones about the recipient's address (recorded on the person). */
 const ADDRESS_ERRORS = new Set(['MessageRejected', 'BadRequestException']);
+/** Recorded problems that stop email to the same address (missing/invalid ones are re-checked each time). */
+const SUPPRESSING = new Set<EmailProblem['reason']>(['rejected', 'bounced', 'complained']);
 
 export class TransientDeliveryError extends Error {
   constructor(readonly failures: string[]) {
@@ -124,12 +131,15 @@ function sesErrorName(error: unknown): string {
   return e.name ?? e.Code ?? 'Error';
 }
 
-async function sendEmail(to: string, rendered: RenderedNotification, event: { id: string; detailType: string }) {
+async function sendEmail(to: string, rendered: RenderedNotification, event: { id: string; detailType: string }, recipient: string) {
   const sender = process.env.SES_SENDER;
   if (!sender) throw new Error('Missing required environment variable SES_SENDER');
+  // Absent locally; in AWS the set publishes bounces and complaints back to the notifier.
+  const configurationSet = process.env.SES_CONFIGURATION_SET;
   const out = await sesClient().send(
     new SendEmailCommand({
       FromEmailAddress: sender,
+      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
       Destination: { ToAddresses: [to] },
       Content: {
         Simple: {
@@ -140,6 +150,7 @@ async function sendEmail(to: string, rendered: RenderedNotification, event: { id
       EmailTags: [
         { Name: 'event', Value: event.detailType },
         { Name: 'kind', Value: rendered.kind.replace(/[^A-Za-z0-9_-]/g, '_') },
+        { Name: RECIPIENT_TAG, Value: encodeRecipientTag(recipient) },
       ],
     }),
   );
@@ -209,8 +220,8 @@ async function deliver(
     return 'failed';
   }
   const problem = settings?.emailProblem;
-  if (problem?.reason === 'rejected' && problem.address?.toLowerCase() === address.address.toLowerCase()) {
-    await failPending(current, { reason: 'suppressed', detail: `SES rejected this address before (${problem.detail ?? 'rejected'})`, address: address.address });
+  if (problem && SUPPRESSING.has(problem.reason) && problem.address?.toLowerCase() === address.address.toLowerCase()) {
+    await failPending(current, { reason: 'suppressed', detail: `SES ${problem.reason} this address before (${problem.detail ?? problem.reason})`, address: address.address });
     return 'failed';
   }
 
@@ -218,7 +229,7 @@ async function deliver(
   if (!claimed.ok) return claimed.record?.state ?? 'missing';
   current = claimed.record;
   try {
-    const messageId = await sendEmail(address.address, rendered, event);
+    const messageId = await sendEmail(address.address, rendered, event, plan.recipient);
     await finishDelivery(current, { state: 'sent', address: address.address, ...(messageId ? { messageId } : {}) });
     if (problem) await clearEmailProblem(plan.recipient);
     return 'sent';
@@ -238,7 +249,36 @@ async function deliver(
   }
 }
 
+/**
+ * An SES bounce or complaint. Recording is an overwrite, so a redelivered event is harmless;
+ * nothing here is worth a retry except a failing table write (which throws).
+ */
+async function handleSesFeedback(envelope: unknown): Promise<NotifierResult> {
+  const eventId = String((envelope as { id?: unknown }).id);
+  const parsed = parseSesFeedback(envelope);
+  if (!parsed.ok) {
+    logger.error('dropped an SES event the notifier cannot read', { eventId, error: parsed.error });
+    return { dropped: parsed.error, deliveries: [] };
+  }
+  const f = parsed.feedback;
+  if (f.kind === 'bounce' && !f.permanent) {
+    logger.info('SES reported a transient bounce; the address is kept', { eventId, recipient: f.recipient, bounceType: f.bounceType, bounceSubType: f.bounceSubType, messageId: f.messageId });
+    return { eventId, deliveries: [{ recipient: f.recipient, state: 'transient_bounce' }] };
+  }
+  const detail = f.kind === 'bounce' ? `${f.bounceType}/${f.bounceSubType} bounce of ${f.messageId}` : `${f.feedbackType} complaint about ${f.messageId}`;
+  await recordEmailProblem(f.recipient, {
+    address: f.addresses[0],
+    reason: f.kind === 'bounce' ? 'bounced' : 'complained',
+    detail,
+    at: f.at || nowIso(),
+    eventId,
+  });
+  logger.warn('SES reported an address that must not be emailed again', { eventId, recipient: f.recipient, detail });
+  return { eventId, deliveries: [{ recipient: f.recipient, state: f.kind === 'bounce' ? 'bounced' : 'complained' }] };
+}
+
 export const handler = async (envelope: unknown): Promise<NotifierResult> => {
+  if (isSesEvent(envelope)) return handleSesFeedback(envelope);
   let event: ReturnType<typeof parseDomainEvent>;
   try {
     event = parseDomainEvent(envelope);

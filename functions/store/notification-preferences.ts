@@ -14,8 +14,9 @@ import { keys } from './keys.ts';
 /** Why email to an address is not sent again until the address changes. */
 export interface EmailProblem {
   address: string | undefined;
-  reason: 'missing_address' | 'invalid_address' | 'rejected';
-  /** SES's error name and message, for a rejection. */
+  /** bounced / complained: reported by SES after it accepted an email (functions/core/notifications/ses-feedback.ts). */
+  reason: 'missing_address' | 'invalid_address' | 'rejected' | 'bounced' | 'complained';
+  /** SES's error name and message, for a rejection; the bounce or complaint type otherwise. */
   detail?: string;
   at: string;
   eventId: string;

@@ -4,6 +4,8 @@
  * each targeting its catalog function by name, with the definition's retry policy and a
  * dead-letter queue of its own. Domain events (application submitted, certification
  * expiring...) are put on the bus so consumers can be added without touching producers.
+ * Rules for events AWS services publish (SES bounces and complaints: events/rules.ts
+ * `sesFeedbackRule`) go on the account's default bus, the only one SES publishes to.
  *
  * Decisions:
  * - The retry policy applies twice, as events/rules.ts describes: on the target (delivery
@@ -19,14 +21,14 @@
  */
 import { Annotations, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { EventBus, Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { cdkEventPattern, eventRules, type EventRule, type RetryPolicy } from '../../events/rules.ts';
+import { cdkEventPattern, eventRules, sesFeedbackRule, type EventRule, type RetryPolicy } from '../../events/rules.ts';
 import { schedules as allSchedules, type ScheduleSpec } from '../../events/schedules.ts';
 import type { StageConfig } from '../stage-config.ts';
 import type { PathcertFunction } from './function-defaults.ts';
@@ -39,6 +41,8 @@ export interface EventsProps {
 export interface ConnectOptions {
   rules?: readonly EventRule[];
   schedules?: readonly ScheduleSpec[];
+  /** Rules on the account's default bus (where AWS services such as SES publish). */
+  defaultBusRules?: readonly EventRule[];
 }
 
 export class Events extends Construct {
@@ -61,22 +65,10 @@ export class Events extends Construct {
 
   /** Creates the rules and schedules of events/ whose target function exists. */
   connect(functions: ReadonlyMap<string, PathcertFunction>, options: ConnectOptions = {}): void {
-    for (const rule of options.rules ?? eventRules) {
-      const fn = functions.get(rule.target.function);
-      if (!fn) {
-        this.skipped('rule', rule.name, rule.target.function);
-        continue;
-      }
-      const dlq = rule.deadLetterQueue ? this.deadLetterQueue(`rule-${rule.name}`) : undefined;
-      const created = new Rule(this, `Rule-${rule.name}`, {
-        ruleName: `${this.config.prefix}-${rule.name}`,
-        description: rule.description,
-        eventBus: this.bus,
-        eventPattern: cdkEventPattern(rule.eventPattern) as EventPattern,
-      });
-      created.addTarget(new LambdaFunction(fn.function, { ...retry(rule.retryPolicy), ...(dlq ? { deadLetterQueue: dlq } : {}) }));
-      this.rules.set(rule.name, created);
-      this.configureAsync(fn, rule.retryPolicy, dlq);
+    for (const rule of options.rules ?? eventRules) this.rule(rule, this.bus, functions);
+    if ((options.defaultBusRules ?? [sesFeedbackRule]).length > 0) {
+      const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+      for (const rule of options.defaultBusRules ?? [sesFeedbackRule]) this.rule(rule, defaultBus, functions);
     }
 
     for (const spec of options.schedules ?? allSchedules) {
@@ -112,6 +104,21 @@ export class Events extends Construct {
       this.schedules.set(spec.name, schedule);
       this.configureAsync(fn, spec.retryPolicy, dlq);
     }
+  }
+
+  private rule(rule: EventRule, bus: IEventBus, functions: ReadonlyMap<string, PathcertFunction>): void {
+    const fn = functions.get(rule.target.function);
+    if (!fn) return this.skipped('rule', rule.name, rule.target.function);
+    const dlq = rule.deadLetterQueue ? this.deadLetterQueue(`rule-${rule.name}`) : undefined;
+    const created = new Rule(this, `Rule-${rule.name}`, {
+      ruleName: `${this.config.prefix}-${rule.name}`,
+      description: rule.description,
+      eventBus: bus,
+      eventPattern: cdkEventPattern(rule.eventPattern) as EventPattern,
+    });
+    created.addTarget(new LambdaFunction(fn.function, { ...retry(rule.retryPolicy), ...(dlq ? { deadLetterQueue: dlq } : {}) }));
+    this.rules.set(rule.name, created);
+    this.configureAsync(fn, rule.retryPolicy, dlq);
   }
 
   private deadLetterQueue(name: string): Queue {

@@ -22,6 +22,8 @@ export interface GrantTargets {
   bus?: { eventBusArn: string; eventBusName: string };
   /** The stage's SES sender address (StageConfig.senderEmail), for the `email` grant. */
   sender?: string;
+  /** The SES configuration set emails are sent through (infra/constructs/email.ts). */
+  configurationSet?: { name: string; arn: string };
 }
 
 /**
@@ -171,12 +173,14 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
       role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail'],
-          resources: senderIdentityArns(Stack.of(fn), targets.sender),
+          // SES authorizes a send on the configuration set it names as well as on the identity.
+          resources: [...senderIdentityArns(Stack.of(fn), targets.sender), ...(targets.configurationSet ? [targets.configurationSet.arn] : [])],
           // Only as the stage's sender, whichever identity (address or domain) SES checks.
           conditions: { StringEquals: { 'ses:FromAddress': targets.sender } },
         }),
       );
       fn.addEnvironment('SES_SENDER', targets.sender);
+      if (targets.configurationSet) fn.addEnvironment('SES_CONFIGURATION_SET', targets.configurationSet.name);
     }
   }
 

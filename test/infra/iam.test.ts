@@ -65,6 +65,7 @@ function rights(s: Synthesized, name: string): string[] {
   name_('review', stateMachineArn(stack, review));
   name_('review executions', executionArnPattern(stack, review));
   for (const arn of senderIdentityArns(stack, stack.config.senderEmail)) name_('sender identity', arn);
+  name_('configuration set', stack.email.configurationSetArn);
   // Only the catalog's own prefixes are named; any other object ARN stays unknown.
   for (const prefix of Object.values(spec.grants.bucket ?? {}).flat()) name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
   known.set('"*"', '*');
@@ -117,7 +118,7 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
   if (g.events) out.push('bus events:PutEvents');
   if (g.email) {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': s.stack.config.senderEmail } });
-    out.push(`sender identity ses:SendEmail if ${condition}`, `sender identity ses:SendEmail if ${condition}`);
+    out.push(`sender identity ses:SendEmail if ${condition}`, `sender identity ses:SendEmail if ${condition}`, `configuration set ses:SendEmail if ${condition}`);
   }
   return out.sort();
 }

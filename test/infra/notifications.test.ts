@@ -1,11 +1,12 @@
 /**
  * The notifier's email right in the real stack: ses:SendEmail only on the stage's sender
- * identity (the address or its domain) and only as that sender, the sender in its
- * environment; no other function may send email.
+ * identity (the address or its domain) and its configuration set, and only as that sender,
+ * the sender and set in its environment; no other function may send email. The set
+ * publishes bounces and complaints to the default bus, whose rule hands them to the notifier.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog } from '../../functions/catalog.ts';
-import { actionsOf, allStatements, functionResource, functionStatements, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
+import { actionsOf, allStatements, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
 
 let prod: Synthesized;
 beforeAll(() => {
@@ -17,6 +18,54 @@ const identity = (name: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`]],
 });
 
+const ofType = (type: string) => Object.entries(prod.resources).filter(([, r]) => r.Type === type);
+const configurationSetId = () => {
+  const sets = ofType('AWS::SES::ConfigurationSet');
+  expect(sets).toHaveLength(1);
+  return sets[0]![0];
+};
+const configurationSetArn = () => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: configurationSetId() }]],
+});
+
+describe('bounces and complaints', () => {
+  it('the configuration set suppresses bounced and complaining addresses and publishes bounces and complaints to the default bus', () => {
+    const [, set] = ofType('AWS::SES::ConfigurationSet')[0]!;
+    expect(set.Properties).toEqual({ Name: 'pathcert-prod-notifications', SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+    const destinations = ofType('AWS::SES::ConfigurationSetEventDestination').map(([, r]) => r.Properties!);
+    expect(destinations).toHaveLength(1);
+    expect(destinations[0]!.ConfigurationSetName).toEqual({ Ref: configurationSetId() });
+    expect(destinations[0]!.EventDestination).toEqual({
+      Enabled: true,
+      MatchingEventTypes: ['bounce', 'complaint'],
+      EventBridgeDestination: {
+        EventBusArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      },
+    });
+  });
+
+  it('a rule on the default bus hands them to the notifier, with retries and a dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventBusName === 'default');
+    expect(rules).toHaveLength(1);
+    const p = rules[0]![1].Properties!;
+    expect(p.Name).toBe('pathcert-prod-ses-feedback');
+    expect(p.EventPattern).toEqual({ source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] });
+    expect(p.Targets).toHaveLength(1);
+    expect(p.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functionResource(prod, 'notifier').id, 'Arn'] });
+    expect(p.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+    const dlq = prod.resources[p.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0]];
+    expect(dlq?.Type).toBe('AWS::SQS::Queue');
+    expect(dlq?.Properties?.SqsManagedSseEnabled).toBe(true);
+    // The default bus may invoke the notifier (EventBridge needs a resource permission).
+    const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!);
+    expect(permissions).toContainEqual(expect.objectContaining({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } }));
+  });
+
+  it('leave cdk-nag silent', () => {
+    expect(nagFindings(prod.stack)).toEqual([]);
+  });
+});
+
 describe('the email grant', () => {
   it('lets the notifier send only as the stage sender, through its identity', () => {
     const statements = sesOf(prod, 'notifier');
@@ -24,10 +73,11 @@ describe('the email grant', () => {
     const st = statements[0]!;
     expect(st.Effect).toBe('Allow');
     expect(actionsOf(st)).toEqual(['ses:SendEmail']);
-    expect(resourcesOf(st)).toEqual([identity('certification@pathcert.example'), identity('pathcert.example')]);
+    expect(resourcesOf(st)).toEqual([identity('certification@pathcert.example'), identity('pathcert.example'), configurationSetArn()]);
     expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'certification@pathcert.example' } });
     const env = functionResource(prod, 'notifier').props.Environment.Variables as Record<string, unknown>;
     expect(env.SES_SENDER).toBe('certification@pathcert.example');
+    expect(env.SES_CONFIGURATION_SET).toEqual({ Ref: configurationSetId() });
     expect(env.TABLE_NAME).toBeDefined();
   });
 

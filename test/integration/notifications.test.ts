@@ -3,7 +3,7 @@
  * reaches the notifier (events/rules.ts `notify`), which writes one in-app notification per
  * recipient and sends one email per recipient through the local SES (outbox). Redelivery
  * sends nothing more; a transient SES failure is retried for the failed recipient only;
- * missing, invalid and rejected addresses are recorded and not retried; preferences turn
+ * missing, invalid, rejected and (later) bounced addresses are recorded and not retried; preferences turn
  * off optional emails only; and the notifications API serves each person their own inbox.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import { dynamoClient, onClientCreated } from '../../functions/lib/aws-clients.t
 import { publish } from '../../functions/lib/events.ts';
 import { config } from '../../functions/lib/config.ts';
 import { newId } from '../../functions/core/ids.ts';
+import { encodeRecipientTag } from '../../functions/core/notifications/ses-feedback.ts';
 import { put, queryAll, transact } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { getDelivery } from '../../functions/store/notification-deliveries.ts';
@@ -267,6 +268,75 @@ describe('failures', () => {
     const next = await onBus(decision(pathway2.id));
     expect(await getDelivery(next, rejected)).toMatchObject({ state: 'failed', reason: 'suppressed' });
     expect(sesFaults.get('rejected.notify@example.org')).toEqual(['MessageRejected']);
+  });
+
+  it('a bounce SES reports after sending is recorded on the person named by the email\'s tag, and that address is skipped after', async () => {
+    const bouncer = await directMember(pathway2.id, 'bouncer.notify@example.org');
+    const from = sent().length;
+    await onBus(decision(pathway2.id));
+    const [email] = emailsTo(from, 'bouncer.notify@example.org');
+    expect(email?.tags).toContainEqual({ name: 'recipient', value: encodeRecipientTag(bouncer) });
+
+    // What EventBridge delivers from the configuration set's event destination (SES event publishing).
+    const sesEvent = (bounceType: string, bounceSubType: string) => ({
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Email Bounced',
+      source: 'aws.ses',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: ['arn:aws:ses:us-east-1:000000000000:configuration-set/pathcert-local-notifications'],
+      detail: {
+        eventType: 'Bounce',
+        bounce: {
+          feedbackId: `${randomUUID()}-000000`,
+          bounceType,
+          bounceSubType,
+          bouncedRecipients: [{ emailAddress: 'bouncer.notify@example.org', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+          timestamp: new Date().toISOString(),
+          reportingMTA: 'dns; b224-13.smtp-out.amazonses.com',
+        },
+        mail: {
+          timestamp: email!.sentAt,
+          source: email!.from,
+          sendingAccountId: '000000000000',
+          messageId: email!.messageId,
+          destination: email!.to,
+          headersTruncated: false,
+          tags: Object.fromEntries(email!.tags.map((tag) => [tag.name, [tag.value]])),
+        },
+      },
+    });
+
+    // A transient bounce is only logged.
+    const soft = (await t.platform.invoke('notifier', sesEvent('Transient', 'MailboxFull'))) as { deliveries: { state: string }[] };
+    expect(soft.deliveries).toEqual([{ recipient: bouncer, state: 'transient_bounce' }]);
+    expect((await getNotificationSettings(bouncer)).emailProblem).toBeUndefined();
+
+    // A permanent one is recorded; a redelivery changes nothing.
+    const hard = sesEvent('Permanent', 'General');
+    await t.platform.invoke('notifier', hard);
+    await t.platform.invoke('notifier', hard);
+    expect((await getNotificationSettings(bouncer)).emailProblem).toMatchObject({
+      reason: 'bounced',
+      address: 'bouncer.notify@example.org',
+      eventId: hard.id,
+      detail: `Permanent/General bounce of ${email!.messageId}`,
+    });
+
+    // An SES event the notifier cannot tie to a person is dropped, not retried.
+    const untagged = sesEvent('Permanent', 'General');
+    untagged.detail.mail.tags = {};
+    expect(await t.platform.invoke('notifier', untagged)).toMatchObject({ dropped: expect.stringMatching(/recipient tag/) });
+
+    // The next mandatory notice: in-app only for the bounced address.
+    const later = sent().length;
+    const next = await onBus(decision(pathway2.id));
+    expect(emailsTo(later, 'bouncer.notify@example.org')).toHaveLength(0);
+    expect(emailsTo(later, lead.email)).toHaveLength(1);
+    expect(await inboxFor(bouncer, next)).toHaveLength(1);
+    expect(await getDelivery(next, bouncer)).toMatchObject({ state: 'failed', reason: 'suppressed' });
   });
 });
 
