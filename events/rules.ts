@@ -90,16 +90,16 @@ export const eventRules: readonly EventRule[] = [
 ];
 
 /**
- * SES's bounces and complaints (from the configuration set's event destination) to the
- * notifier. SES publishes only to the account's default bus, so this rule lives there, not
- * on the stage bus, and is not part of `eventRules` (the local bus carries domain events;
- * tests hand SES events to the notifier directly).
+ * SES's bounces and complaints (from the configuration set's event destination) to
+ * emailFeedback. SES publishes only to the account's default bus, so this rule lives there,
+ * not on the stage bus, and is not part of `eventRules` (the local bus carries domain events;
+ * tests hand SES events to emailFeedback directly).
  */
 export const sesFeedbackRule: EventRule = {
   name: 'ses-feedback',
-  description: 'Bounces and complaints SES reports after sending go to the notifier, which stops emailing that address',
+  description: 'Bounces and complaints SES reports after sending are recorded, and that address gets no more email',
   eventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] },
-  target: { function: 'notifier' },
+  target: { function: 'emailFeedback' },
   retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
   deadLetterQueue: true,
 };

@@ -318,6 +318,14 @@ export const functionCatalog = {
     timeoutSeconds: 60,
     grants: { table: 'readwrite', email: true },
   },
+  emailFeedback: {
+    entry: 'functions/notifications/email-feedback.ts',
+    description: 'SES bounces and complaints: records the address so the notifier stops emailing it',
+    trigger: 'event',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    grants: { table: 'readwrite' },
+  },
   notifications: {
     entry: 'functions/api/notifications/handler.ts',
     description: "The caller's in-app notifications (list, unread, mark read) and email preferences",

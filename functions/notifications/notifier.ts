@@ -11,16 +11,15 @@
  * - Throttling and other transient failures release the delivery and make the invocation
  *   throw once every other recipient has been handled, so EventBridge/Lambda retries it;
  *   the retry only redoes what is still pending (store/notification-deliveries.ts).
- * - Bounces and complaints SES reports after accepting an email arrive as `aws.ses` events
- *   (configuration set SES_CONFIGURATION_SET, rule on the default bus): a permanent bounce
- *   or a complaint is recorded on the person named by the email's `recipient` tag like a
- *   rejection, so that address is skipped too; a transient bounce is only logged.
+ * - Each email carries the recipient's sub as its `recipient` tag and goes through the
+ *   configuration set SES_CONFIGURATION_SET, so bounces and complaints SES reports later
+ *   reach email-feedback.ts and stop email to that address.
  */
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
 import { audiencesOf, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
 import { wantsEmail } from '../core/notifications/preferences.ts';
-import { encodeRecipientTag, isSesEvent, parseSesFeedback, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
+import { encodeRecipientTag, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
 import { renderNotification, type RenderedNotification } from '../core/notifications/templates.ts';
 import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
@@ -249,36 +248,7 @@ async function deliver(
   }
 }
 
-/**
- * An SES bounce or complaint. Recording is an overwrite, so a redelivered event is harmless;
- * nothing here is worth a retry except a failing table write (which throws).
- */
-async function handleSesFeedback(envelope: unknown): Promise<NotifierResult> {
-  const eventId = String((envelope as { id?: unknown }).id);
-  const parsed = parseSesFeedback(envelope);
-  if (!parsed.ok) {
-    logger.error('dropped an SES event the notifier cannot read', { eventId, error: parsed.error });
-    return { dropped: parsed.error, deliveries: [] };
-  }
-  const f = parsed.feedback;
-  if (f.kind === 'bounce' && !f.permanent) {
-    logger.info('SES reported a transient bounce; the address is kept', { eventId, recipient: f.recipient, bounceType: f.bounceType, bounceSubType: f.bounceSubType, messageId: f.messageId });
-    return { eventId, deliveries: [{ recipient: f.recipient, state: 'transient_bounce' }] };
-  }
-  const detail = f.kind === 'bounce' ? `${f.bounceType}/${f.bounceSubType} bounce of ${f.messageId}` : `${f.feedbackType} complaint about ${f.messageId}`;
-  await recordEmailProblem(f.recipient, {
-    address: f.addresses[0],
-    reason: f.kind === 'bounce' ? 'bounced' : 'complained',
-    detail,
-    at: f.at || nowIso(),
-    eventId,
-  });
-  logger.warn('SES reported an address that must not be emailed again', { eventId, recipient: f.recipient, detail });
-  return { eventId, deliveries: [{ recipient: f.recipient, state: f.kind === 'bounce' ? 'bounced' : 'complained' }] };
-}
-
 export const handler = async (envelope: unknown): Promise<NotifierResult> => {
-  if (isSesEvent(envelope)) return handleSesFeedback(envelope);
   let event: ReturnType<typeof parseDomainEvent>;
   try {
     event = parseDomainEvent(envelope);

@@ -44,19 +44,19 @@ describe('bounces and complaints', () => {
     });
   });
 
-  it('a rule on the default bus hands them to the notifier, with retries and a dead-letter queue', () => {
+  it('a rule on the default bus hands them to emailFeedback, with retries and a dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventBusName === 'default');
     expect(rules).toHaveLength(1);
     const p = rules[0]![1].Properties!;
     expect(p.Name).toBe('pathcert-prod-ses-feedback');
     expect(p.EventPattern).toEqual({ source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] });
     expect(p.Targets).toHaveLength(1);
-    expect(p.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functionResource(prod, 'notifier').id, 'Arn'] });
+    expect(p.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functionResource(prod, 'emailFeedback').id, 'Arn'] });
     expect(p.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
     const dlq = prod.resources[p.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0]];
     expect(dlq?.Type).toBe('AWS::SQS::Queue');
     expect(dlq?.Properties?.SqsManagedSseEnabled).toBe(true);
-    // The default bus may invoke the notifier (EventBridge needs a resource permission).
+    // The default bus may invoke emailFeedback (EventBridge needs a resource permission).
     const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!);
     expect(permissions).toContainEqual(expect.objectContaining({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } }));
   });

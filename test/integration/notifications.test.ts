@@ -310,14 +310,14 @@ describe('failures', () => {
     });
 
     // A transient bounce is only logged.
-    const soft = (await t.platform.invoke('notifier', sesEvent('Transient', 'MailboxFull'))) as { deliveries: { state: string }[] };
+    const soft = (await t.platform.invoke('emailFeedback', sesEvent('Transient', 'MailboxFull'))) as { deliveries: { state: string }[] };
     expect(soft.deliveries).toEqual([{ recipient: bouncer, state: 'transient_bounce' }]);
     expect((await getNotificationSettings(bouncer)).emailProblem).toBeUndefined();
 
     // A permanent one is recorded; a redelivery changes nothing.
     const hard = sesEvent('Permanent', 'General');
-    await t.platform.invoke('notifier', hard);
-    await t.platform.invoke('notifier', hard);
+    await t.platform.invoke('emailFeedback', hard);
+    await t.platform.invoke('emailFeedback', hard);
     expect((await getNotificationSettings(bouncer)).emailProblem).toMatchObject({
       reason: 'bounced',
       address: 'bouncer.notify@example.org',
@@ -328,7 +328,7 @@ describe('failures', () => {
     // An SES event the notifier cannot tie to a person is dropped, not retried.
     const untagged = sesEvent('Permanent', 'General');
     untagged.detail.mail.tags = {};
-    expect(await t.platform.invoke('notifier', untagged)).toMatchObject({ dropped: expect.stringMatching(/recipient tag/) });
+    expect(await t.platform.invoke('emailFeedback', untagged)).toMatchObject({ dropped: expect.stringMatching(/recipient tag/) });
 
     // The next mandatory notice: in-app only for the bounced address.
     const later = sent().length;
