@@ -155,6 +155,18 @@ export class TransactionCancelled extends Error {
   }
 }
 
+/**
+ * When a cancelled transaction's item 0 (a versioned update, `ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD`) failed its condition: 412 with the `field` it reported, or 404 when the item is
+ * gone (it reported none).
+ */
+export function throwIfVersionFailed(error: TransactionCancelled, what: string, field: 'version' | 'revision' = 'version'): void {
+  if (!error.failedCondition(0)) return;
+  const current = error.reasons[0]?.item?.[field];
+  if (typeof current !== 'number') throw problems.notFound(what);
+  throw problems.preconditionFailed(current);
+}
+
 export async function transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
   try {
     await dynamoClient().send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));

@@ -41,6 +41,7 @@ import {
   queryAll,
   queryPage,
   stripKeys,
+  throwIfVersionFailed,
   transact,
   TransactionCancelled,
   type Item,
@@ -167,11 +168,7 @@ export async function setItemFields(key: Key, expectedRevision: number, set: Rec
       ...audit,
     ]);
   } catch (error) {
-    if (error instanceof TransactionCancelled && error.failedCondition(0)) {
-      const current = error.reasons[0]?.item;
-      if (!current) throw problems.notFound(what);
-      throw problems.preconditionFailed(Number(current.revision));
-    }
+    if (error instanceof TransactionCancelled) throwIfVersionFailed(error, what, 'revision');
     throw error;
   }
 }

@@ -23,7 +23,8 @@ import {
   queryAll,
   queryPage,
   stripKeys,
-  transact,
+  throwIfVersionFailed,
+  transactRetrying,
   TransactionCancelled,
   type Item,
   type Page,
@@ -31,8 +32,7 @@ import {
 } from './db.ts';
 import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
-import { transactRetrying } from './db.ts';
-import { reportedVersion, versionedUpdate, type Actor } from './registry.ts';
+import { versionedUpdate, type Actor } from './registry.ts';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_DAYS = 14;
@@ -252,11 +252,7 @@ export async function changePathwayRole(m: PathwayMembership, expectedVersion: n
     await transactRetrying(items);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (error.failedCondition(0)) {
-        const current = reportedVersion(error.reasons[0]?.item);
-        if (current === undefined) throw problems.notFound('member');
-        throw problems.preconditionFailed(current);
-      }
+      throwIfVersionFailed(error, 'member');
       if (delta < 0 && error.failedCondition(1)) throw lastLead();
     }
     throw error;

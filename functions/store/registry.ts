@@ -20,7 +20,7 @@ import {
   putNew,
   queryPage,
   stripKeys,
-  transact,
+  throwIfVersionFailed,
   transactRetrying,
   TransactionCancelled,
   type Item,
@@ -145,28 +145,12 @@ export function versionedUpdate(
 
 
 
-/**
- * The `version` of the item a cancelled transaction reports. Cancellation reasons come
- * back in DynamoDB's attribute-value form ({ N: "3" }): the document client does not
- * unmarshall errors.
- */
-export function reportedVersion(item: Item | undefined): number | undefined {
-  const v = item?.version as unknown;
-  if (typeof v === 'number') return v;
-  if (v && typeof v === 'object' && typeof (v as { N?: unknown }).N === 'string') return Number((v as { N: string }).N);
-  return undefined;
-}
-
 /** Runs a transaction whose item 0 is a versioned update; a failed version check is a 412 (404 if the item is gone). */
 export async function transactVersioned(items: TransactItem[], what: string): Promise<void> {
   try {
     await transactRetrying(items);
   } catch (error) {
-    if (error instanceof TransactionCancelled && error.failedCondition(0)) {
-      const current = reportedVersion(error.reasons[0]?.item);
-      if (current === undefined) throw problems.notFound(what);
-      throw problems.preconditionFailed(current);
-    }
+    if (error instanceof TransactionCancelled) throwIfVersionFailed(error, what);
     throw error;
   }
 }
