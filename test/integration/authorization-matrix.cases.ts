@@ -36,6 +36,7 @@ import {
 } from '../support/registry-world.ts';
 import { seedAvailableEvidence } from '../support/evidence.ts';
 import { evidenceCases } from './authorization-matrix.evidence.ts';
+import { jwtRow, type SignedInRow } from './authorization-matrix.rows.ts';
 
 export const matrixRoles = [
   'anonymous',
@@ -106,9 +107,6 @@ export interface World {
   ext: Record<string, unknown>;
 }
 
-/** Cells for the signed-in roles; anonymous is 401 on every jwt route. */
-type SignedInRow = Record<SignedInRole, Expectation>;
-const jwtRow = (row: SignedInRow): Record<MatrixRole, Expectation> => ({ anonymous: 'U', ...row });
 const everyone = (cell: Expectation): Record<MatrixRole, Expectation> =>
   Object.fromEntries(matrixRoles.map((r) => [r, cell])) as Record<MatrixRole, Expectation>;
 const signedIn = (cell: Expectation) => jwtRow(Object.fromEntries(matrixRoles.slice(1).map((r) => [r, cell])) as SignedInRow);

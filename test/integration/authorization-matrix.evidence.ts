@@ -13,10 +13,9 @@ import { criteriaFor } from '../../functions/core/framework.ts';
 import { seedFramework } from '../../functions/core/seed-framework.ts';
 import { pdfBytes, postForm, type Declared, type Upload } from '../support/evidence.ts';
 import { expectStatus } from '../support/registry-world.ts';
-import type { Expectation, MatrixRole, MatrixRows, World } from './authorization-matrix.cases.ts';
+import type { MatrixRows, World } from './authorization-matrix.cases.ts';
+import { jwtRow as row, type SignedInRow as Row } from './authorization-matrix.rows.ts';
 
-type Row = Record<Exclude<MatrixRole, 'anonymous'>, Expectation>;
-const row = (r: Row): Record<MatrixRole, Expectation> => ({ anonymous: 'U', ...r });
 
 /** The library of pathway A: its team and its district lead. */
 const libraryReaders = row({
