@@ -11,6 +11,15 @@ function required(name: string): string {
   return value;
 }
 
+// Every API response reads the origin list; parse it once per value of the variable.
+let parsedOrigins: { raw: string; list: readonly string[] } | undefined;
+function originList(raw: string): readonly string[] {
+  if (parsedOrigins?.raw !== raw) {
+    parsedOrigins = { raw, list: Object.freeze(raw.split(',').map((o) => o.trim()).filter(Boolean)) };
+  }
+  return parsedOrigins.list;
+}
+
 export const config = {
   get stage(): Stage {
     return process.env.PATHCERT_STAGE ?? 'local';
@@ -25,8 +34,8 @@ export const config = {
     return required('REVIEW_STATE_MACHINE_ARN');
   },
   /** Origins allowed to call the API from a browser; `*` only outside prod. */
-  get allowedOrigins(): string[] {
-    return (process.env.ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+  get allowedOrigins(): readonly string[] {
+    return originList(process.env.ALLOWED_ORIGINS ?? '*');
   },
   /** Largest request body the API accepts, in bytes. */
   get maxBodyBytes(): number {

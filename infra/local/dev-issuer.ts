@@ -26,6 +26,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 export const DEV_ISSUER = 'pathcert-local';
 export const DEV_AUDIENCE = 'pathcert-local';
@@ -65,7 +66,10 @@ export interface DevIssuer {
   issueToken(input: IssueTokenInput): Promise<string>;
   /** The public keys, as served at /.well-known/jwks.json. */
   jwks(): JSONWebKeySet;
-  /** Verified claims, or TokenRejected. */
+  /**
+   * Verified claims (frozen: a token seen before is answered from verified-tokens.ts after
+   * its expiry is checked again), or TokenRejected.
+   */
   verify(token: string): Promise<JWTPayload>;
 }
 
@@ -117,6 +121,7 @@ export async function createDevIssuer(options: { keyDir?: string } = {}): Promis
   const signingKey = (await importJWK(privateJwk, DEV_ALGORITHM)) as CryptoKey;
   const keySet: JSONWebKeySet = { keys: [publicJwk(privateJwk)] };
   const localKeys = createLocalJWKSet(keySet);
+  const verified = new VerifiedTokens();
 
   return {
     issuer: DEV_ISSUER,
@@ -151,6 +156,9 @@ export async function createDevIssuer(options: { keyDir?: string } = {}): Promis
 
     async verify(token) {
       if (!token) throw new TokenRejected('missing', 'No bearer token');
+      const cached = verified.lookup(token);
+      if (cached.kind === 'valid') return cached.claims as JWTPayload;
+      if (cached.kind === 'expired') throw new TokenRejected('expired', 'The token has expired');
       try {
         const { payload } = await jwtVerify(token, localKeys, {
           issuer: DEV_ISSUER,
@@ -158,7 +166,7 @@ export async function createDevIssuer(options: { keyDir?: string } = {}): Promis
           algorithms: [DEV_ALGORITHM],
           requiredClaims: ['sub', 'exp', 'iat'],
         });
-        return payload;
+        return verified.remember(token, payload) as JWTPayload;
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw new TokenRejected('expired', 'The token has expired');
         throw new TokenRejected('invalid', `The token is not valid: ${(error as Error).message}`);

@@ -83,6 +83,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
   });
 }
 
+const NO_BODY = Object.freeze({ body: Buffer.alloc(0), tooLarge: false });
+
+/**
+ * A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3),
+ * which is every GET: it skips waiting for the stream's end, a few event-loop turns.
+ */
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
 function bearerToken(header: string | undefined): string {
   if (!header) return '';
   // API Gateway's identity source is the whole header; it accepts the token with or without the scheme.
@@ -162,7 +173,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       req.resume();
       return preflight(origin);
     }
-    const { body, tooLarge } = await readBody(req, limit);
+    const { body, tooLarge } = hasNoBody(req) ? (req.resume(), NO_BODY) : await readBody(req, limit);
     if (tooLarge) return problemResponse(problems.payloadTooLarge(limit), path, requestId);
 
     if (path === '/.well-known/jwks.json' && method === 'GET') return jsonResponse(200, options.issuer.jwks());

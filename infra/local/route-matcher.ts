@@ -45,8 +45,11 @@ function decode(value: string): string {
   }
 }
 
-/** Path parameters when the template matches the (still encoded) request path, otherwise null. */
-function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | null {
+/**
+ * Path parameters when the template matches the request path, otherwise null. `decoded`
+ * holds each part URL-decoded, computed once per request rather than once per route.
+ */
+function matchSegments(segments: Segment[], parts: string[], decoded: string[]): Record<string, string> | null {
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -59,9 +62,9 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
     const part = parts[i];
     if (part === undefined || part === '') return null;
     if (segment.kind === 'literal') {
-      if (decode(part) !== segment.value) return null;
+      if (decoded[i] !== segment.value) return null;
     } else {
-      params[segment.name] = decode(part);
+      params[segment.name] = decoded[i]!;
     }
   }
   return parts.length === segments.length ? params : null;
@@ -80,6 +83,14 @@ function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
   return 0;
 }
 
+const isGreedy = (c: CompiledRoute) => c.segments.at(-1)?.kind === 'greedy';
+
+/**
+ * The matcher runs on every local API request, so the work that does not depend on the
+ * request is done once: routes are kept most specific first (a stable sort, so ties keep
+ * the route table's order), and per path length only the routes that could match are
+ * tried — those with that many segments, and greedy ones no longer than it.
+ */
 export function createRouteMatcher(routes: readonly RouteSpec[]): (method: string, rawPath: string) => RouteMatch {
   const compiled = routes.map(compile);
   const seen = new Set<string>();
@@ -88,16 +99,29 @@ export function createRouteMatcher(routes: readonly RouteSpec[]): (method: strin
     if (seen.has(key)) throw new Error(`Duplicate route ${key}`);
     seen.add(key);
   }
+  const ordered = [...compiled].sort(bySpecificity);
+  const byLength = new Map<number, CompiledRoute[]>();
+  const candidatesFor = (length: number): CompiledRoute[] => {
+    let list = byLength.get(length);
+    if (!list) {
+      list = ordered.filter((c) => (isGreedy(c) ? c.segments.length <= length : c.segments.length === length));
+      // Request paths are unbounded; only lengths some route can take are worth keeping.
+      if (list.length > 0 || byLength.size < 64) byLength.set(length, list);
+    }
+    return list;
+  };
 
   return (method, rawPath) => {
     const parts = splitPath(rawPath);
-    const matching = compiled
-      .map((c) => ({ c, params: matchSegments(c.segments, parts) }))
-      .filter((m): m is { c: CompiledRoute; params: Record<string, string> } => m.params !== null);
-    const sameMethod = matching.filter((m) => m.c.route.method === method).sort((x, y) => bySpecificity(x.c, y.c));
-    const best = sameMethod[0];
-    if (best) return { kind: 'match', route: best.c.route, pathParameters: best.params };
-    if (matching.length > 0) return { kind: 'method-not-allowed', allow: [...new Set(matching.map((m) => m.c.route.method))].sort() };
+    const decoded = parts.map(decode);
+    const otherMethods = new Set<string>();
+    for (const c of candidatesFor(parts.length)) {
+      const params = matchSegments(c.segments, parts, decoded);
+      if (!params) continue;
+      if (c.route.method === method) return { kind: 'match', route: c.route, pathParameters: params };
+      otherMethods.add(c.route.method);
+    }
+    if (otherMethods.size > 0) return { kind: 'method-not-allowed', allow: [...otherMethods].sort() };
     return { kind: 'not-found' };
   };
 }

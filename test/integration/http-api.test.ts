@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { importJWK, SignJWT, base64url, generateKeyPair } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
@@ -331,6 +331,21 @@ describe('dev issuer token verification', () => {
 
   it('rejects an expired token', async () => {
     expect(await reason(await issuer.issueToken({ email: 'a@example.org', groups: ['staff'], expiresIn: -1 }))).toBe('expired');
+  });
+
+  it('answers a token seen before from its cache, but still rejects it once it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const token = await issuer.issueToken({ email: 'cached@example.org', groups: ['pathway'], expiresIn: 60 });
+      const first = await issuer.verify(token);
+      expect(await issuer.verify(token)).toEqual(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await reason(token)).toBe('expired');
+      expect(await reason(token)).toBe('expired');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a wrong audience and a wrong issuer', async () => {
