@@ -324,44 +324,67 @@ export interface OpenInput {
   extra?: (a: Application) => TransactItem[];
 }
 
-/** Creates the draft and takes the pathway's open-application guard in one transaction. */
-export async function openApplication(o: OpenInput): Promise<Application> {
-  const at = nowIso();
-  const a: Application = {
-    id: newId('application'),
-    pathwayId: o.pathway.id,
-    districtId: o.pathway.districtId,
-    schoolId: o.pathway.schoolId,
-    pathwayName: o.pathway.name,
-    target: o.target,
-    level: o.level,
-    renewal: o.renewal,
-    frameworkId: o.framework.id,
-    frameworkVersion: o.framework.version,
+export interface DraftInput {
+  id: string;
+  pathway: Pick<Pathway, 'id' | 'districtId' | 'schoolId' | 'name'>;
+  target: ApplicationTarget;
+  level: Level;
+  renewal: boolean;
+  framework: { id: string; version: string };
+  at: string;
+  actor: Actor;
+  /** Audited beside status, target and framework (a renewal names the certification it renews). */
+  extraChanges?: { field: string; to: unknown }[];
+}
+
+/**
+ * A new draft and the items that create it: the application, the pathway's open-application
+ * guard (second, so a cancelled transaction's reason 1 means "already open") and the audit
+ * entry. The team's open and the recertification sweep's renewal both write these.
+ */
+export function draftItems(d: DraftInput): { application: Application; items: TransactItem[] } {
+  const application: Application = {
+    id: d.id,
+    pathwayId: d.pathway.id,
+    districtId: d.pathway.districtId,
+    schoolId: d.pathway.schoolId,
+    pathwayName: d.pathway.name,
+    target: d.target,
+    level: d.level,
+    renewal: d.renewal,
+    frameworkId: d.framework.id,
+    frameworkVersion: d.framework.version,
     status: 'draft',
     version: 1,
     submissionNumber: 0,
-    createdAt: at,
-    updatedAt: at,
-    statusChangedAt: at,
-    queuedAt: at,
-    createdBy: o.actor,
+    createdAt: d.at,
+    updatedAt: d.at,
+    statusChangedAt: d.at,
+    queuedAt: d.at,
+    createdBy: d.actor,
   };
-  const items = [
-    putNew(applicationItem(a)),
-    putNew({ ...keys.openApplication(a.pathwayId), _type: 'open_application', pathwayId: a.pathwayId, applicationId: a.id, since: at }),
-    auditItem(pathwayScope(a.pathwayId), {
-      at,
-      actor: o.actor,
+  const items: TransactItem[] = [
+    putNew(applicationItem(application)),
+    putNew({ ...keys.openApplication(application.pathwayId), _type: 'open_application', pathwayId: application.pathwayId, applicationId: application.id, since: d.at }),
+    auditItem(pathwayScope(application.pathwayId), {
+      at: d.at,
+      actor: d.actor,
       action: 'application.opened',
-      entity: { kind: 'application', id: a.id },
+      entity: { kind: 'application', id: application.id },
       changes: [
         { field: 'status', to: 'draft' },
-        { field: 'target', to: a.target },
-        { field: 'frameworkId', to: a.frameworkId },
+        { field: 'target', to: application.target },
+        { field: 'frameworkId', to: application.frameworkId },
+        ...(d.extraChanges ?? []),
       ],
     }),
   ];
+  return { application, items };
+}
+
+/** Creates the draft and takes the pathway's open-application guard in one transaction. */
+export async function openApplication(o: OpenInput): Promise<Application> {
+  const { application: a, items } = draftItems({ ...o, id: newId('application'), at: nowIso() });
   try {
     await transactRetrying([...items, ...(o.extra?.(a) ?? [])]);
   } catch (error) {

@@ -13,11 +13,9 @@
  *   the window as opened and tells the team, without a second draft.
  */
 import type { Level } from '../core/levels.ts';
-import { applicationItem, type Actor, type Application } from './applications.ts';
-import { auditItem } from './audit.ts';
-import { putNew, type TransactItem } from './db.ts';
+import { draftItems, type Actor, type Application } from './applications.ts';
+import type { TransactItem } from './db.ts';
 import type { Pathway } from './entities.ts';
-import { keys } from './keys.ts';
 
 /** The one application id a certification's renewal draft can have. */
 export function renewalApplicationId(certificationId: string): string {
@@ -36,42 +34,15 @@ export interface RenewalDraftInput {
 
 /** The draft and the items creating it (application, guard, audit); the caller adds its record. */
 export function renewalDraft(input: RenewalDraftInput): { application: Application; items: TransactItem[] } {
-  const at = input.at;
-  const application: Application = {
+  return draftItems({
     id: renewalApplicationId(input.certificationId),
-    pathwayId: input.pathway.id,
-    districtId: input.pathway.districtId,
-    schoolId: input.pathway.schoolId,
-    pathwayName: input.pathway.name,
+    pathway: input.pathway,
     target: 'renewal',
     level: input.level,
     renewal: true,
-    frameworkId: input.framework.id,
-    frameworkVersion: input.framework.version,
-    status: 'draft',
-    version: 1,
-    submissionNumber: 0,
-    createdAt: at,
-    updatedAt: at,
-    statusChangedAt: at,
-    queuedAt: at,
-    createdBy: input.actor,
-  };
-  const items: TransactItem[] = [
-    putNew(applicationItem(application)),
-    putNew({ ...keys.openApplication(application.pathwayId), _type: 'open_application', pathwayId: application.pathwayId, applicationId: application.id, since: at }),
-    auditItem({ kind: 'pathway', id: application.pathwayId }, {
-      at,
-      actor: input.actor,
-      action: 'application.opened',
-      entity: { kind: 'application', id: application.id },
-      changes: [
-        { field: 'status', to: 'draft' },
-        { field: 'target', to: 'renewal' },
-        { field: 'frameworkId', to: application.frameworkId },
-        { field: 'renewalOf', to: input.certificationId },
-      ],
-    }),
-  ];
-  return { application, items };
+    framework: input.framework,
+    at: input.at,
+    actor: input.actor,
+    extraChanges: [{ field: 'renewalOf', to: input.certificationId }],
+  });
 }
