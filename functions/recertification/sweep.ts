@@ -8,7 +8,6 @@ import type { ScheduledInput } from '../../events/schedules.ts';
 import { calendarDateOf } from '../core/recertification/validity.ts';
 import { now } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
-import { countBusinessEvent } from '../lib/metrics.ts';
 import { runSweep, type SweepResult } from './run.ts';
 
 export function sweepDay(scheduledTime: string | undefined): string {
@@ -17,7 +16,6 @@ export function sweepDay(scheduledTime: string | undefined): string {
 
 export const handler = async (event: Partial<ScheduledInput> = {}): Promise<SweepResult> => {
   const result = await runSweep(sweepDay(event.scheduledTime));
-  countBusinessEvent('CertificationExpiring', result.notices);
   logger.info('recertification sweep', { ...result });
   return result;
 };
