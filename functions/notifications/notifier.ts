@@ -163,8 +163,10 @@ async function deliver(
   ctx: { pathwayName?: string | undefined; districtName?: string | undefined; known: Map<string, Person> },
 ): Promise<string> {
   const staff = plan.recipient === STAFF_RECIPIENT;
-  const person = staff ? undefined : await personOf(plan.recipient, ctx.known.get(plan.recipient));
-  const settings = staff ? undefined : await getNotificationSettings(plan.recipient);
+  // The profile and the preferences are independent reads: one round trip, not two.
+  const [person, settings] = staff
+    ? [undefined, undefined]
+    : await Promise.all([personOf(plan.recipient, ctx.known.get(plan.recipient)), getNotificationSettings(plan.recipient)]);
   const rendered = renderNotification(event, plan.audience, {
     recipientName: person?.name,
     pathwayName: ctx.pathwayName,

@@ -220,14 +220,6 @@ export async function listInbox(sub: string, limit?: number, cursor?: string, un
   return { items: page.items.map((i) => stripKeys(i) as unknown as Notification), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** One notification of an inbox by id; undefined when it is not there. */
-export async function getNotification(recipient: string, id: string): Promise<Notification | undefined> {
-  const key = notificationKey(recipient, id);
-  if (!key) return undefined;
-  const item = await getItem(key, true);
-  return item ? (stripKeys(item) as unknown as Notification) : undefined;
-}
-
 /**
  * Marks a notification read (idempotent: an already read one keeps its first readAt).
  * Answers the notification, or undefined when the inbox has no such notification.

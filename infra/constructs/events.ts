@@ -66,9 +66,10 @@ export class Events extends Construct {
   /** Creates the rules and schedules of events/ whose target function exists. */
   connect(functions: ReadonlyMap<string, PathcertFunction>, options: ConnectOptions = {}): void {
     for (const rule of options.rules ?? eventRules) this.rule(rule, this.bus, functions);
-    if ((options.defaultBusRules ?? [sesFeedbackRule]).length > 0) {
+    const defaultBusRules = options.defaultBusRules ?? [sesFeedbackRule];
+    if (defaultBusRules.length > 0) {
       const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
-      for (const rule of options.defaultBusRules ?? [sesFeedbackRule]) this.rule(rule, defaultBus, functions);
+      for (const rule of defaultBusRules) this.rule(rule, defaultBus, functions);
     }
 
     for (const spec of options.schedules ?? allSchedules) {
