@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { senderIdentityArns } from '../../infra/constructs/grants.ts';
 import { executionArnPattern, stateMachineArn, stateMachineName } from '../../infra/constructs/workflows.ts';
-import { actionsOf, allStatements, functionStatements, prodContext, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
+import { actionsOf, allStatements, functionResource, functionStatements, prodContext, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
 
 let prod: Synthesized;
 beforeAll(() => {
@@ -88,7 +88,7 @@ function rights(s: Synthesized, name: string): string[] {
  * AWS::Lambda::EventInvokeConfig's OnFailure destination), as template values.
  */
 function ownDeadLetterQueues(s: Synthesized, name: string): unknown[] {
-  const fnId = s.stack.resolve(s.stack.getLogicalId(s.stack.functions.get(name)!.function.node.defaultChild as any)) as string;
+  const fnId = functionResource(s, name).id;
   return Object.values(s.resources)
     .filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }))
     .map((r) => r.Properties?.DestinationConfig?.OnFailure?.Destination)

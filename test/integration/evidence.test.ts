@@ -4,11 +4,9 @@
  * quarantined; versions; downloads; and every kind of bad input, each with a clear error
  * and nothing else changed.
  */
-import type { S3Event } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../functions/core/ids.ts';
 import { getObjectStream, headObject } from '../../functions/store/evidence-objects.ts';
-import { awsEncodeS3Key } from '../../infra/local/s3.ts';
 import {
   exeBytes,
   expectOk,
@@ -16,6 +14,7 @@ import {
   fileBody,
   pdfBytes,
   postForm,
+  s3Event,
   sha256,
   textBytes,
   uploadEvidence,
@@ -75,28 +74,6 @@ async function libraryIds(pathwayId: string): Promise<string[]> {
   return page.items.map((i) => i.evidenceId);
 }
 
-function s3Event(key: string, size: number, eventTime = new Date().toISOString()): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime,
-        eventName: 'ObjectCreated:Post',
-        userIdentity: { principalId: 'AWS:LOCAL' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'test',
-          bucket: { name: t.platform.bucketName, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${t.platform.bucketName}` },
-          object: { key: awsEncodeS3Key(key), size, eTag: '', sequencer: '0' },
-        },
-      },
-    ],
-  };
-}
 
 describe('upload, verify, download', () => {
   it('a member declares a PDF, uploads it with the form, and gets the same bytes back with its file name', async () => {
@@ -388,8 +365,8 @@ describe('notifications: duplicates and out-of-order deliveries change nothing',
     const before = expectOk(await getItem(member.token, pathwayA, first.item.evidenceId), 200);
 
     const results = await Promise.all([
-      t.platform.invoke('verifyUpload', s3Event(first.upload.key, v1.length)),
-      t.platform.invoke('verifyUpload', s3Event(first.upload.key, v1.length)),
+      t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, first.upload.key, v1.length)),
+      t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, first.upload.key, v1.length)),
     ]);
     for (const r of results) expect((r as { results: { outcome: string; reason?: string }[] }).results[0]).toMatchObject({ outcome: 'ignored' });
     const after = expectOk(await getItem(member.token, pathwayA, first.item.evidenceId), 200);
@@ -410,7 +387,7 @@ describe('notifications: duplicates and out-of-order deliveries change nothing',
     );
     await postForm(declared.upload, bytes, 'twice.pdf', 'application/pdf');
     // The local S3 delivered once already; deliver again concurrently with it.
-    const again = t.platform.invoke('verifyUpload', s3Event(declared.upload.key, bytes.length));
+    const again = t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, declared.upload.key, bytes.length));
     await Promise.all([again, t.platform.s3Settled()]);
     const got = expectOk(await getItem(member.token, pathwayA, declared.item.evidenceId), 200);
     expect(got.versions).toHaveLength(1);

@@ -21,7 +21,7 @@ import { keys } from '../../functions/store/keys.ts';
 import { clearFaults, injectFaults, injected, installFaultInjection } from '../support/fuzz/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
-import { expectOk, fileBody, pdfBytes, postForm, type Declared } from '../support/evidence.ts';
+import { expectOk, fileBody, pdfBytes, postForm, s3Event, type Declared } from '../support/evidence.ts';
 import {
   all,
   anotherPathway,
@@ -205,18 +205,7 @@ describe('S3 503 SlowDown', () => {
     expect(await versionState(w, declared.item.evidenceId)).toBe('declared');
 
     // Lambda retries an asynchronous invocation that failed; the local S3 does not, so replay it.
-    const event = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: 'us-east-1',
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Post',
-          s3: { bucket: { name: t.platform.bucketName }, object: { key: encodeURIComponent(declared.upload.key).replace(/%2F/g, '/'), size: bytes.length } },
-        },
-      ],
-    };
+    const event = s3Event(t.platform.bucketName, declared.upload.key, bytes.length);
     const first = (await t.platform.invoke('verifyUpload', event)) as { results: { outcome: string }[] };
     expect(first.results.map((r) => r.outcome)).toEqual(['available']);
     expect(await versionState(w, declared.item.evidenceId)).toBe('available');

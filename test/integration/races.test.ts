@@ -62,14 +62,18 @@ const tally = (statuses: number[]) =>
 
 async function executionsOf(applicationId: string): Promise<ExecutionListItem[]> {
   const client = sfn(t);
-  const out: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListExecutionsCommand({ stateMachineArn: t.platform.stateMachineArns.review, maxResults: 1000, nextToken }));
-    out.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return out.filter((e) => e.name?.startsWith(applicationId));
+  try {
+    const out: ExecutionListItem[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new ListExecutionsCommand({ stateMachineArn: t.platform.stateMachineArns.review, maxResults: 1000, nextToken }));
+      out.push(...(page.executions ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return out.filter((e) => e.name?.startsWith(applicationId));
+  } finally {
+    client.destroy();
+  }
 }
 
 describe('100 concurrent conflicting edits of one draft response', () => {
