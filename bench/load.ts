@@ -19,21 +19,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { newId } from '../functions/core/ids.ts';
-import { apiRoutes } from '../functions/api/routes.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
-import { routeKey } from '../functions/lib/route.ts';
 import { auditItem } from '../functions/store/audit.ts';
 import { pathwayModels, sectors, type District, type School } from '../functions/store/entities.ts';
 import { keys } from '../functions/store/keys.ts';
 import { addMembership } from '../functions/store/people.ts';
 import { createDistrict, createSchool, pathwayItem, versionedUpdate, type StoredPathway } from '../functions/store/registry.ts';
 import { listPathwayApplications } from '../functions/store/applications.ts';
-import { buildEvent } from '../infra/local/api-gateway-event.ts';
 import { subjectForEmail } from '../infra/local/dev-issuer.ts';
-import { createRouteMatcher } from '../infra/local/route-matcher.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
+import { invokeDirect, table } from './support.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10);
 const MIX_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
@@ -185,12 +182,6 @@ export interface LoadWorld {
   /** Invokes the op's handler in process with the event API Gateway would pass; resolves to its duration in ms. */
   invokeHandler: (op: LoadOp) => Promise<number>;
   stop: () => Promise<void>;
-}
-
-function table(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set (the platform sets it)');
-  return name;
 }
 
 function poolPathway(i: number, d: District, s: School, at: string): StoredPathway {
@@ -357,42 +348,18 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
     }
   };
 
-  const matchRoute = createRouteMatcher(apiRoutes);
-  const claims = new Map<string, Record<string, unknown>>();
-  let requestNo = 0;
   const invokeHandler = async (op: LoadOp): Promise<number> => {
-    const p = op.write ? apiPool.shift()! : undefined;
-    const url = op.write ? `/pathways/${p!.id}` : op.path;
-    const rawPath = url.split('?')[0]!;
-    const found = matchRoute(op.method, rawPath);
-    if (found.kind !== 'match') throw new Error(`no route for ${op.method} ${rawPath}`);
-    let c: Record<string, unknown> | undefined;
-    if (op.token) {
-      c = claims.get(op.token) ?? ((await platform.issuer.verify(op.token)) as Record<string, unknown>);
-      claims.set(op.token, c);
-    }
-    const headers: Record<string, string[]> = { host: [new URL(apiUrl).host] };
-    if (op.token) headers.authorization = [`Bearer ${op.token}`];
-    let body = Buffer.alloc(0);
-    if (p) {
-      headers['content-type'] = ['application/json'];
-      headers['if-match'] = [`"${p.version}"`];
-      body = Buffer.from(JSON.stringify({ enrollment: 200 + (flip++ % 2) }));
-    }
-    const event = buildEvent(
-      { method: op.method, url, headers, body, sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
-      { routeKey: routeKey(found.route), pathParameters: found.pathParameters, claims: c },
-      `load-${++requestNo}`,
-    );
-    const t0 = performance.now();
+    if (!op.write) return (await invokeDirect(platform, op.method, op.path, op.token, 200)).elapsed;
+    const p = apiPool.shift()!;
     try {
-      const result = (await platform.invoke(found.route.fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
-      const elapsed = performance.now() - t0;
-      if (result.statusCode !== 200) throw new Error(`${op.name} (handler): ${result.statusCode} ${String(result.body).slice(0, 200)}`);
-      if (p) p.version = Number(/(\d+)/.exec(result.headers?.etag ?? '')?.[1] ?? p.version + 1);
-      return elapsed;
+      const res = await invokeDirect(platform, 'PATCH', `/pathways/${p.id}`, op.token, 200, {
+        body: { enrollment: 200 + (flip++ % 2) },
+        headers: { 'if-match': `"${p.version}"` },
+      });
+      p.version = Number(/(\d+)/.exec(res.etag ?? '')?.[1] ?? p.version + 1);
+      return res.elapsed;
     } finally {
-      if (p) apiPool.push(p);
+      apiPool.push(p);
     }
   };
 

@@ -1,0 +1,58 @@
+/**
+ * Pieces the benches that drive the local platform share (bench/load.ts, and bench/api.ts
+ * once it switches): the table's name, and a request handed to its Lambda handler without
+ * the local gateway.
+ */
+import { apiRoutes } from '../functions/api/routes.ts';
+import { routeKey } from '../functions/lib/route.ts';
+import { buildEvent } from '../infra/local/api-gateway-event.ts';
+import { createRouteMatcher } from '../infra/local/route-matcher.ts';
+import type { Platform } from '../infra/local/platform.ts';
+
+/** The platform's table: read at each call, because the platform sets TABLE_NAME when it starts. */
+export function table(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set (the platform sets it)');
+  return name;
+}
+
+export interface DirectInit {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const matchRoute = createRouteMatcher(apiRoutes);
+/** The gateway verifies a token once per request; a bench reuses a few tokens, so it verifies each once. */
+const claimsByToken = new Map<string, Record<string, unknown>>();
+let directRequests = 0;
+
+/**
+ * An API request without the HTTP hop and the token check: the event API Gateway would pass
+ * is built first (outside the timed part), then only the Lambda handler runs. `elapsed` is
+ * the handler's time alone.
+ */
+export async function invokeDirect(platform: Platform, method: string, path: string, token: string | undefined, expect: number, init: DirectInit = {}) {
+  const rawPath = path.split('?')[0]!;
+  const found = matchRoute(method, rawPath);
+  if (found.kind !== 'match') throw new Error(`no route for ${method} ${rawPath}`);
+  let claims: Record<string, unknown> | undefined;
+  if (token) {
+    claims = claimsByToken.get(token) ?? ((await platform.issuer.verify(token)) as Record<string, unknown>);
+    claimsByToken.set(token, claims);
+  }
+  const headers: Record<string, string[]> = { host: [new URL(platform.apiUrl).host] };
+  for (const [k, v] of Object.entries(init.headers ?? {})) headers[k] = [v];
+  if (token) headers.authorization = [`Bearer ${token}`];
+  const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(init.body));
+  if (init.body !== undefined) headers['content-type'] = ['application/json'];
+  const event = buildEvent(
+    { method, url: path, headers, body, sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+    { routeKey: routeKey(found.route), pathParameters: found.pathParameters, claims },
+    `bench-${++directRequests}`,
+  );
+  const t0 = performance.now();
+  const result = (await platform.invoke(found.route.fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
+  const elapsed = performance.now() - t0;
+  if (result.statusCode !== expect) throw new Error(`direct ${method} ${path}: ${result.statusCode} (expected ${expect}): ${String(result.body).slice(0, 300)}`);
+  return { elapsed, etag: result.headers?.etag ?? null, json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+}
