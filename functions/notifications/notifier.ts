@@ -25,7 +25,7 @@ import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
-import { getItem, queryPage, type Item } from '../store/db.ts';
+import { getItem, queryAllPages, type Item } from '../store/db.ts';
 import { keys, partitions } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
 import {
@@ -78,17 +78,6 @@ interface Person {
   email?: string;
 }
 
-async function allItems(partition: { index?: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'; value: string }, skBeginsWith?: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await queryPage({ partition, limit: 100, cursor, ...(skBeginsWith ? { skBeginsWith } : {}) });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
-
 const personFrom = (i: Item): Person => ({
   sub: String(i.sub),
   ...(typeof i.name === 'string' && i.name ? { name: i.name } : {}),
@@ -105,12 +94,12 @@ async function resolve(event: DomainEvent) {
   const audiences: ResolvedAudiences = {};
   const types = new Set(audiencesOf(event.detailType));
   if (types.has('team')) {
-    const members = (await allItems(partitions.pathwayMembers(d.pathwayId))).map(personFrom);
+    const members = (await queryAllPages(partitions.pathwayMembers(d.pathwayId))).map(personFrom);
     members.forEach((m) => known.set(m.sub, m));
     audiences.team = members.map((m) => m.sub);
   }
   if (types.has('districtLeads') && districtId) {
-    const leads = (await allItems(partitions.districtMembers(districtId), 'lead#')).map(personFrom);
+    const leads = (await queryAllPages(partitions.districtMembers(districtId), 'lead#')).map(personFrom);
     leads.forEach((m) => known.set(m.sub, { ...m, ...known.get(m.sub) }));
     audiences.districtLeads = leads.map((m) => m.sub);
   }

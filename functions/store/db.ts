@@ -140,6 +140,21 @@ export async function queryAll<T extends Item = Item>(partitionValue: string, sk
   return items;
 }
 
+/**
+ * Every item of a partition of the table or of an index (bounded ones, such as a pathway's
+ * members): `queryPage`'s Query, 100 items a page, page after page to the last.
+ */
+export async function queryAllPages<T extends Item = Item>(partition: Partition, skBeginsWith?: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage<T>({ partition, limit: 100, cursor, skBeginsWith });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 /** Why a transaction was cancelled, item by item (aligned with the TransactItems order). */
 export class TransactionCancelled extends Error {
   constructor(
