@@ -17,7 +17,7 @@ import { getItem, type Item } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { carryEvidenceForward } from './carry-forward.ts';
 import { outboxAttribute, pendingEntries, type OutboxEntry } from './outbox.ts';
-import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingConflicts, type Recorded, type RecordContext } from './records.ts';
+import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSweepConflicts, type Recorded, type RecordContext } from './records.ts';
 
 export interface SweepContext extends RecordContext {
   config: SweepConfig;
@@ -82,7 +82,7 @@ async function reindex(cert: Certification, ctx: SweepContext, doneKey?: string)
     Object.assign(values, { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK });
     set = 'SET #gpk = :gpk, #gsk = :gsk';
   }
-  await retryingConflicts(() => dynamoClient().send(
+  await retryingSweepConflicts(() => dynamoClient().send(
     new UpdateCommand({
       TableName: config.tableName,
       Key: certificationKey(cert),
@@ -109,7 +109,7 @@ async function perform(cert: Certification, entry: OutboxEntry, ctx: SweepContex
 async function claim(cert: Certification, entry: OutboxEntry, ctx: SweepContext): Promise<OutboxEntry | null> {
   const claimed = { ...entry, recordedAt: ctx.at };
   try {
-    await retryingConflicts(() => dynamoClient().send(
+    await retryingSweepConflicts(() => dynamoClient().send(
       new UpdateCommand({
         TableName: config.tableName,
         Key: certificationKey(cert),

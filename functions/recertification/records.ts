@@ -13,7 +13,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
 import { pathwayCertificationHistory, type Certification } from '../store/certifications.ts';
-import { transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
+import { retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
@@ -82,28 +82,17 @@ function recordUpdate(
   };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const isConflict = (error: unknown) => ['TransactionConflictException', 'TransactionCanceledException'].includes((error as Error).name);
-
 /**
- * Runs a write again while DynamoDB refuses it only because another transaction held the
- * item (a concurrent run, a decision): a retry re-evaluates its condition.
+ * The sweep's writes, tried again while DynamoDB refuses them only because another
+ * transaction held the item (a concurrent run, a decision): a retry re-evaluates its condition.
  */
-export async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 6) throw error;
-      await pause(Math.random() * 20 * 2 ** attempt);
-    }
-  }
-}
+const SWEEP_CONFLICT_RETRY: ConflictRetry = { attempts: 6, baseMs: 20 };
+export const retryingSweepConflicts = <T>(write: () => Promise<T>): Promise<T> => retryingConflicts(write, SWEEP_CONFLICT_RETRY);
 
 /** A lone record; false when its condition failed. */
 async function updateAlone(update: Update): Promise<boolean> {
   try {
-    await retryingConflicts(() => dynamoClient().send(new UpdateCommand(update)));
+    await retryingSweepConflicts(() => dynamoClient().send(new UpdateCommand(update)));
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -153,7 +142,7 @@ export async function recordRenewal(c: Certification, ctx: RecordContext): Promi
     };
     const record = recordUpdate(c, ctx, { renewalOpened: true, renewalApplicationId: draft.application.id }, entry, notOpened);
     try {
-      await retryingConflicts(() => transact([{ Update: record }, ...draft.items]));
+      await retryingSweepConflicts(() => transact([{ Update: record }, ...draft.items]));
       return { cert: { ...c, renewalOpened: true }, entry };
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;

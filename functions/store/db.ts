@@ -203,25 +203,46 @@ export async function transact(items: TransactItem[], clientRequestToken?: strin
   }
 }
 
-const CONFLICT_RETRIES = 5;
+/** How long a write that lost to another transaction is tried again: `attempts` tries in all, the n-th pause up to `baseMs` × 2^n. */
+export interface ConflictRetry {
+  attempts: number;
+  baseMs: number;
+}
+
+/** An API caller waits for these retries; past them, 503 with Retry-After is the better answer. */
+const API_CONFLICT_RETRY: ConflictRetry = { attempts: 5, baseMs: 25 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * `transact`, retried with jittered backoff while DynamoDB cancels it only because another
- * transaction held one of its items (TransactionConflict, rethrown by `transact` as the SDK
- * error). A retry re-evaluates every condition, so it either succeeds or fails for a real
- * reason; after the last attempt the caller gets 503 with Retry-After.
+ * DynamoDB refused the write only because another transaction held one of its items: a
+ * single-item write says TransactionConflict, a transaction is cancelled (and `transact`
+ * rethrows the SDK error only when no condition failed).
  */
-export async function transactRetrying(items: TransactItem[]): Promise<void> {
+const isConflict = (error: unknown) => ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string }).name ?? '');
+
+/**
+ * Runs `write` again, with jittered backoff, while it fails only on a conflict with another
+ * transaction. A retry re-evaluates every condition, so it either succeeds or fails for a
+ * real reason; after the last attempt the conflict is thrown.
+ */
+export async function retryingConflicts<T>(write: () => Promise<T>, retry: ConflictRetry): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await transact(items);
-      return;
+      return await write();
     } catch (error) {
-      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-      if (attempt >= CONFLICT_RETRIES) throw problems.unavailable(1);
-      await pause(Math.random() * 25 * 2 ** attempt);
+      if (!isConflict(error) || attempt >= retry.attempts) throw error;
+      await pause(Math.random() * retry.baseMs * 2 ** attempt);
     }
+  }
+}
+
+/** `transact`, retried while it conflicts with another transaction; after the last attempt the caller gets 503 with Retry-After. */
+export async function transactRetrying(items: TransactItem[]): Promise<void> {
+  try {
+    await retryingConflicts(() => transact(items), API_CONFLICT_RETRY);
+  } catch (error) {
+    if (isConflict(error)) throw problems.unavailable(1);
+    throw error;
   }
 }
 
