@@ -56,17 +56,20 @@ export async function getUpload(uploadId: string, consistent = false): Promise<O
   return item ? (stripKeys(item) as unknown as OutcomeUpload) : undefined;
 }
 
-/** declared → processing; false when another invocation already took it. */
-export async function claimUpload(uploadId: string): Promise<boolean> {
+/**
+ * declared → `to`, leaving the expiry index; false when the upload is no longer declared (the
+ * processor claimed it or it expired already): of a claim and an expiry racing, one wins.
+ */
+async function moveFromDeclared(uploadId: string, to: 'processing' | 'expired', at: string): Promise<boolean> {
   try {
     await dynamoClient().send(
       new UpdateCommand({
         TableName: config.tableName,
         Key: keys.outcomeUpload(uploadId),
-        UpdateExpression: 'SET #s = :processing, updatedAt = :at REMOVE GSI3PK, GSI3SK',
+        UpdateExpression: 'SET #s = :to, updatedAt = :at REMOVE GSI3PK, GSI3SK',
         ConditionExpression: '#s = :declared',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':processing': 'processing', ':declared': 'declared', ':at': nowIso() },
+        ExpressionAttributeValues: { ':to': to, ':declared': 'declared', ':at': at },
       }),
     );
     return true;
@@ -75,6 +78,9 @@ export async function claimUpload(uploadId: string): Promise<boolean> {
     throw error;
   }
 }
+
+/** declared → processing; false when another invocation already took it. */
+export const claimUpload = (uploadId: string): Promise<boolean> => moveFromDeclared(uploadId, 'processing', nowIso());
 
 export async function finishUpload(uploadId: string, changes: Partial<OutcomeUpload>): Promise<void> {
   const names: Record<string, string> = {};
@@ -112,26 +118,6 @@ export async function listUploadErrors(uploadId: string, limit?: number, cursor?
   };
 }
 
-/** declared → expired (leaving the expiry index); false when it was claimed or expired already. */
-async function expireUpload(uploadId: string, at: string): Promise<boolean> {
-  try {
-    await dynamoClient().send(
-      new UpdateCommand({
-        TableName: config.tableName,
-        Key: keys.outcomeUpload(uploadId),
-        UpdateExpression: 'SET #s = :expired, updatedAt = :at REMOVE GSI3PK, GSI3SK',
-        ConditionExpression: '#s = :declared',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':expired': 'expired', ':declared': 'declared', ':at': at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-}
-
 /**
  * Declared outcome uploads whose form lapsed more than EXPIRY_GRACE_MS before `at` become
  * `expired`: one Query of the sparse index (only waiting uploads are in it), up to `maxItems`.
@@ -142,7 +128,7 @@ export async function expireDeclaredOutcomeUploads(at: string, maxItems = 500): 
   let seen = 0;
   for await (const item of itemsBefore(partitions.declaredOutcomeUploads, cutoff, maxItems)) {
     seen += 1;
-    if (await expireUpload(String(item.id), at)) expired += 1;
+    if (await moveFromDeclared(String(item.id), 'expired', at)) expired += 1;
   }
   return { expired, seen };
 }
@@ -151,6 +137,6 @@ export async function expireDeclaredOutcomeUploads(at: string, maxItems = 500): 
 export async function currentUpload(uploadId: string, at: string): Promise<OutcomeUpload | undefined> {
   const upload = await getUpload(uploadId, true);
   if (upload?.status !== 'declared' || Date.parse(upload.expiresAt) + EXPIRY_GRACE_MS >= Date.parse(at)) return upload;
-  await expireUpload(upload.id, at);
+  await moveFromDeclared(upload.id, 'expired', at);
   return getUpload(uploadId, true);
 }
