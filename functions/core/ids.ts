@@ -54,6 +54,15 @@ export function newId(kind: IdKind, timeMs?: number): string {
   return `${idPrefixes[kind]}_${ulid(timeMs)}`;
 }
 
+/** When an id of `kind` was made (ms since the epoch, from its ULID's first ten characters); undefined for an id not of that kind. */
+export function idTimeMs(kind: IdKind, id: string): number | undefined {
+  if (!isId(kind, id)) return undefined;
+  const time = id.slice(idPrefixes[kind].length + 1, idPrefixes[kind].length + 11);
+  let ms = 0;
+  for (const ch of time) ms = ms * 32 + ALPHABET.indexOf(ch);
+  return ms;
+}
+
 export function idPattern(kind: IdKind): RegExp {
   return new RegExp(`^${idPrefixes[kind]}_${ULID_PATTERN}$`);
 }

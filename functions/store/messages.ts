@@ -15,7 +15,7 @@
  *   pipeline failures, late reviews).
  */
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { idPattern, newId, ULID_PATTERN } from '../core/ids.ts';
+import { idTimeMs, newId } from '../core/ids.ts';
 import type { NotificationKind as DomainNotificationKind } from '../core/notifications/templates.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
@@ -182,19 +182,11 @@ export function notificationItem(n: Omit<Notification, 'id' | 'at' | 'read'> & {
   return { ...keys.inboxItem(n.recipient, at, id), ...keys.inboxUnreadIndexes(n.recipient, at, id), _type: 'notification', ...n, id, at, read: false };
 }
 
-const ULID_TIME = new RegExp(`^ntf_(${ULID_PATTERN.replace('{26}', '{10}')})`);
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** The key of a notification from its id (the time its ULID carries), or undefined for an id that is not a notification id. */
 export function notificationKey(recipient: string, id: string) {
-  if (!idPattern('notification').test(id)) return undefined;
-  const time = ULID_TIME.exec(id)?.[1];
-  if (!time) return undefined;
-  let ms = 0;
-  for (const ch of time) ms = ms * 32 + CROCKFORD.indexOf(ch);
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return keys.inboxItem(recipient, date.toISOString(), id);
+  const ms = idTimeMs('notification', id);
+  if (ms === undefined) return undefined;
+  return keys.inboxItem(recipient, new Date(ms).toISOString(), id);
 }
 
 /** Writes notifications for many recipients (BatchWrite; duplicates of a recipient collapse). */
