@@ -18,8 +18,10 @@ import {
   buildWorld,
   byReviewer,
   decide,
+  executionSucceeded,
   history,
   openApplication,
+  openAssignments,
   published,
   round,
   score,
@@ -70,10 +72,7 @@ describe('fault injection', () => {
     await waitForStatus(t, p, appId, 'decision_pending');
     await decide(t, p, appId, 'certified');
     await waitForStatus(t, p, appId, 'certified');
-    const done = await until('the execution to succeed', async () => {
-      const r = await round(t, p, appId);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    const done = await executionSucceeded(t, p, appId);
 
     // Every task failed transiently (on entry and after its work) and was retried.
     const events = await history(t, done.round.executionArn!);
@@ -94,8 +93,7 @@ describe('fault injection', () => {
     expect(published(t, 'DecisionMade', appId)).toHaveLength(1);
     expect(published(t, 'CertificationIssued', appId)).toHaveLength(1);
     expect(await queryAll(keys.pathway(p.pathway.id).PK, keys.certificationPrefix, true)).toHaveLength(1);
-    const profiles = await Promise.all(p.reviewers.map((r) => t.api<{ openAssignments: number }>('GET', `/reviewers/${r.sub}`, { token: w.staff.token })));
-    expect(profiles.map((x) => x.json.openAssignments)).toEqual([0, 0, 0]);
+    expect(await Promise.all(p.reviewers.map((r) => openAssignments(t, w, r)))).toEqual([0, 0, 0]);
   });
 
   it('a permanent failure is recorded and staff are alerted; a restart resumes without duplicates', async () => {
@@ -130,10 +128,7 @@ describe('fault injection', () => {
     expect((await t.api('POST', `/applications/${appId}/review-round/start`, { token: w.staff.token })).status).toBe(409);
     await decide(t, p, appId, 'certified');
     await waitForStatus(t, p, appId, 'certified');
-    const resumed = await until('the restarted execution to succeed', async () => {
-      const r = await round(t, p, appId);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    const resumed = await executionSucceeded(t, p, appId);
     expect(resumed.round.executions).toEqual([`${appId}-1`, `${appId}-1-r1`]);
     expect(resumed.application.reviewFailure).toBeUndefined();
     // The kept panel: no new assignment, no new notice; the seats answered from the table.
@@ -172,10 +167,7 @@ describe('fault injection', () => {
     await waitForStatus(t, p, appId, 'decision_pending');
     await decide(t, p, appId, 'certified');
     await waitForStatus(t, p, appId, 'certified');
-    const done = await until('the console execution to succeed', async () => {
-      const r = await round(t, p, appId);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    const done = await executionSucceeded(t, p, appId);
     expect(done.application.reviewFailure).toBeUndefined();
     expect(done.reviews).toHaveLength(2);
     expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(2);

@@ -17,6 +17,7 @@ import {
   buildWorld,
   byReviewer,
   decide,
+  executionSucceeded,
   getApp,
   history,
   openApplication,
@@ -126,10 +127,7 @@ describe('the certification journey', () => {
     await decide(t, w, appId, 'certified');
     const certified = await waitForStatus(t, w, appId, 'certified');
     expect(certified.submissionNumber).toBe(1);
-    const done = await until('execution to succeed', async () => {
-      const r = await round(t, w, appId);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    const done = await executionSucceeded(t, w, appId);
     expect(done.round.stage).toBe('decided');
 
     // The certification, the pathway, the guard and the reviewers' access.
@@ -204,10 +202,7 @@ describe('the certification journey', () => {
     await decide(t, w, id, 'certified');
     await waitForStatus(t, w, id, 'certified');
 
-    const r = await until('second execution to succeed', async () => {
-      const x = await round(t, w, id);
-      return x?.execution?.status === 'SUCCEEDED' ? x : undefined;
-    });
+    const r = await executionSucceeded(t, w, id);
     expect(r.round.round).toBe(2);
     expect(r.round.executions).toEqual([`${id}-2`]);
     const first = await history(t, r.round.executionArn!.replace(/-2$/, '-1'));

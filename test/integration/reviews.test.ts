@@ -15,6 +15,8 @@ import {
   buildWorld,
   byReviewer,
   decide,
+  executionSucceeded,
+  openAssignments,
   putReviewer,
   published,
   round,
@@ -223,16 +225,12 @@ describe('withdrawal during review', () => {
     const app = expectStatus(await t.api<{ version: number }>('GET', `/applications/${appId}`, { token: p.lead.token }), 200).json;
     expectStatus(await t.api('POST', `/applications/${appId}/withdraw`, { token: p.lead.token, headers: { 'if-match': `"${app.version}"` } }), 200);
 
-    const closed = await until('the workflow to end', async () => {
-      const r = await round(t, p, appId);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    const closed = await executionSucceeded(t, p, appId);
     expect(closed.round.stage).toBe('withdrawn');
     expect(closed.reviews.map((r) => r.status).sort()).toEqual(['reassigned', 'submitted']);
     for (const who of [first, second]) {
       expect((await t.api('GET', `/applications/${appId}`, { token: who.token })).status).toBe(404);
-      const profile = expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json;
-      expect(profile.openAssignments).toBe(0);
+      expect(await openAssignments(t, w, who)).toBe(0);
     }
   });
 });

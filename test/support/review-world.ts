@@ -269,6 +269,19 @@ export async function waitForStatus(t: TestPlatform, w: World, appId: string, st
   });
 }
 
+/** Waits until the application's current review execution has succeeded; answers the round then. */
+export async function executionSucceeded(t: TestPlatform, w: World, appId: string): Promise<RoundBody> {
+  return until(`the execution of ${appId} to succeed`, async () => {
+    const r = await round(t, w, appId);
+    return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
+  });
+}
+
+/** The reviewer's open assignments as staff read them on the profile (the load the assignment rules limit). */
+export async function openAssignments(t: TestPlatform, w: World, who: Person): Promise<number> {
+  return expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json.openAssignments;
+}
+
 export function sfn(t: TestPlatform): SFNClient {
   return new SFNClient({ endpoint: t.platform.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
