@@ -1,11 +1,12 @@
 /**
  * The middy stack every HTTP Lambda shares. One function serves a group of routes; the
  * stack finds the route spec for `event.routeKey` and then, in order:
- *   correlation id + request log → problem+json errors → CORS → authentication →
+ *   correlation id + request log → CORS → problem+json errors → authentication →
  *   JSON body parsing → zod validation of path, query and body → the route's code.
  * Route code receives typed, validated input and a principal, and returns
  * `{ status, body, headers }`.
  */
+import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -51,6 +52,8 @@ export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S
 }
 
 interface State {
+  /** Date.now() when the request entered the stack, for the request log line. */
+  startedAt?: number;
   spec?: RouteSpec;
   principal?: Principal | null;
   body?: unknown;
@@ -74,22 +77,26 @@ function state(request: { event: HttpEvent }): State {
 
 /** Correlation id on every log line; one line per request with route, status and duration. */
 function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
-  const started = new WeakMap<object, number>();
   const done = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
     const status = request.response?.statusCode ?? 500;
-    const line = {
-      routeKey: request.event.routeKey,
-      status,
-      durationMs: Date.now() - (started.get(request) ?? Date.now()),
-      principal: state(request).principal?.sub,
-    };
-    if (status >= 500) logger.error('request failed', { ...line, error: request.error });
-    else logger.info('request', line);
+    // The INFO line is skipped before it is built when INFO is off (LOG_LEVEL=WARN in a busy
+    // stage): logger.info would build it and read the environment only to drop it.
+    if (status >= 500 || logger.level <= LogLevelThreshold.INFO) {
+      const s = state(request);
+      const line = {
+        routeKey: request.event.routeKey,
+        status,
+        durationMs: Date.now() - (s.startedAt ?? Date.now()),
+        principal: s.principal?.sub,
+      };
+      if (status >= 500) logger.error('request failed', { ...line, error: request.error });
+      else logger.info('request', line);
+    }
     logger.resetKeys();
   };
   return {
     before: (request) => {
-      started.set(request, Date.now());
+      state(request).startedAt = Date.now();
       const id =
         request.event.headers?.['x-correlation-id'] ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
       logger.appendKeys({ correlationId: id, requestId: request.context.awsRequestId });
@@ -146,12 +153,11 @@ function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
     const allowed = config.allowedOrigins;
     const allow = allowed.includes('*') ? '*' : origin && allowed.includes(origin) ? origin : undefined;
     if (!allow) return;
-    request.response.headers = {
-      ...request.response.headers,
-      'access-control-allow-origin': allow,
-      'access-control-expose-headers': 'etag,location,retry-after',
-      ...(allow === '*' ? {} : { vary: 'Origin' }),
-    };
+    // The response is this request's own object (render or the error middleware made it).
+    const headers = (request.response.headers ??= {});
+    headers['access-control-allow-origin'] = allow;
+    headers['access-control-expose-headers'] = 'etag,location,retry-after';
+    if (allow !== '*') headers.vary = 'Origin';
   };
   return { after: apply, onError: apply };
 }
@@ -271,8 +277,9 @@ export function httpHandler(bound: BoundRoute[]) {
   };
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(correlation())
-    .use(problemErrors())
+    // onError runs in reverse: problemErrors makes the error's response before cors decorates it.
     .use(cors())
+    .use(problemErrors())
     .use(resolveRoute(routes))
     .use(authenticate())
     .use(jsonBody())

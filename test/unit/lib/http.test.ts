@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
 import { httpHandler, implement, type HttpEvent } from '../../../functions/lib/http.ts';
 import { route } from '../../../functions/lib/route.ts';
 import { problems } from '../../../functions/lib/problem.ts';
+import { logger } from '../../../functions/lib/logger.ts';
 import { idSchema, pageQuery, text } from '../../../functions/lib/schemas.ts';
 
 // Test-only route specs: they exercise the shared stack without adding routes to the API.
@@ -132,5 +133,69 @@ describe('the HTTP middleware stack', () => {
     const res = await call(event({ routeKey: 'GET /nowhere' }));
     expect(res.statusCode).toBe(404);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('CORS headers from the function', () => {
+  const before = process.env.ALLOWED_ORIGINS;
+  afterEach(() => {
+    if (before === undefined) delete process.env.ALLOWED_ORIGINS;
+    else process.env.ALLOWED_ORIGINS = before;
+  });
+  const get = (origin?: string) => call(event({ routeKey: 'GET /throttled', headers: origin ? { origin } : {} }));
+
+  it('names an allowed origin, varies on Origin and exposes the headers clients read', async () => {
+    process.env.ALLOWED_ORIGINS = 'https://app.example.org, https://staff.example.org';
+    const res = await get('https://staff.example.org');
+    expect(res.headers).toMatchObject({
+      'access-control-allow-origin': 'https://staff.example.org',
+      'access-control-expose-headers': 'etag,location,retry-after',
+      vary: 'Origin',
+      // The problem's own headers stay.
+      'content-type': 'application/problem+json',
+      'retry-after': '1',
+    });
+  });
+
+  it('says nothing to an origin that is not on the list', async () => {
+    process.env.ALLOWED_ORIGINS = 'https://app.example.org';
+    const res = await get('https://evil.example.net');
+    expect(res.headers?.['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers?.vary).toBeUndefined();
+  });
+
+  it('answers any origin with * when the list is *, without Vary', async () => {
+    process.env.ALLOWED_ORIGINS = '*';
+    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+    expect(res.statusCode).toBe(201);
+    expect(res.headers?.['access-control-allow-origin']).toBe('*');
+    expect(res.headers?.vary).toBeUndefined();
+  });
+});
+
+describe('the request log line', () => {
+  const level = logger.getLevelName();
+  afterEach(() => {
+    logger.setLogLevel(level);
+    vi.restoreAllMocks();
+  });
+  const ok = () => call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+
+  it('logs route, status, duration and caller at INFO', async () => {
+    logger.setLogLevel('INFO');
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+    await ok();
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(info).toHaveBeenCalledWith('request', { routeKey: 'POST /things/{thingId}', status: 201, durationMs: expect.any(Number), principal: 'user-1' });
+  });
+
+  it('is not built at all when INFO is off, while a failure is still logged', async () => {
+    logger.setLogLevel('WARN');
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
+    await ok();
+    expect(info).not.toHaveBeenCalled();
+    await call(event({ routeKey: 'GET /boom' }));
+    expect(error).toHaveBeenCalledWith('request failed', expect.objectContaining({ routeKey: 'GET /boom', status: 500 }));
   });
 });
