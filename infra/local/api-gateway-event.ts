@@ -134,11 +134,12 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     stage: '$default',
     time: gatewayTime(received),
     timeEpoch: received.getTime(),
+    // Public routes have no authorizer, so no `authorizer` key at all.
+    ...(route.claims ? { authorizer: { jwt: { claims: flattenClaims(route.claims), scopes: null } } } : {}),
   };
 
-  const pathParameters = Object.keys(route.pathParameters).length > 0 ? route.pathParameters : undefined;
   const queryStringParameters = parseQueryString(rawQueryString);
-  const event = {
+  return {
     version: '2.0',
     routeKey: route.routeKey,
     rawPath,
@@ -146,16 +147,16 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     ...(cookies && cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
-    ...(pathParameters ? { pathParameters } : {}),
+    ...(hasKeys(route.pathParameters) ? { pathParameters: route.pathParameters } : {}),
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded,
+    requestContext,
   };
+}
 
-  if (!route.claims) return { ...event, requestContext };
-  return {
-    ...event,
-    requestContext: { ...requestContext, authorizer: { jwt: { claims: flattenClaims(route.claims), scopes: null } } },
-  };
+function hasKeys(record: Record<string, string>): boolean {
+  for (const _ in record) return true;
+  return false;
 }
 
 export const internalServerError = (): GatewayResponse => ({

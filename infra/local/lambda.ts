@@ -40,6 +40,8 @@ export function localFunctionArn(name: FunctionName): string {
  * alias), the local function name or the bare catalog name.
  */
 export function resolveCatalogName(functionArnOrName: string): FunctionName {
+  // The local HTTP API and S3 pass the bare catalog name, on every request.
+  if (isCatalogName(functionArnOrName)) return functionArnOrName;
   let name = functionArnOrName;
   const arn = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(name);
   if (arn?.[1]) name = arn[1];

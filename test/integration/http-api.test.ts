@@ -36,6 +36,14 @@ describe('foundation routes through the local HTTP API', () => {
     expect(res.headers.get('apigw-requestid')).toBeTruthy();
   });
 
+  it('gives every request its own id, shaped like API Gateway\'s (10 random bytes, base64)', async () => {
+    // More requests than one fill of the gateway's pool of random bytes.
+    const ids: string[] = [];
+    for (let i = 0; i < 450; i++) ids.push((await t.api('GET', '/health')).headers.get('apigw-requestid') ?? '');
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9+/]{14}==$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('GET /openapi.json is OpenAPI 3.1 documenting every route of the route table', async () => {
     const res = await t.api<{ openapi: string; paths: Record<string, Record<string, { operationId: string }>> }>('GET', '/openapi.json');
     expect(res.status).toBe(200);
