@@ -36,14 +36,11 @@ import { keys, partitions } from '../functions/store/keys.ts';
 import { addMembership } from '../functions/store/people.ts';
 import { createDistrict, createSchool, districtItem, pathwayEditableFields, pathwayItem, schoolItem, versionedUpdate, type StoredPathway } from '../functions/store/registry.ts';
 import { listPathwayApplications } from '../functions/store/applications.ts';
-import { apiRoutes } from '../functions/api/routes.ts';
-import { routeKey } from '../functions/lib/route.ts';
-import { buildEvent } from '../infra/local/api-gateway-event.ts';
 import { subjectForEmail } from '../infra/local/dev-issuer.ts';
-import { createRouteMatcher } from '../infra/local/route-matcher.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
+import { invokeDirect as invokeInProcess, table, type DirectInit } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -196,12 +193,6 @@ const rawDistrictPage = (districtId: string, startKey: Record<string, unknown> |
     cap,
   );
 
-function table(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set (the platform sets it)');
-  return name;
-}
-
 // ---------------------------------------------------------------------------------------
 // Operations
 
@@ -261,40 +252,10 @@ async function call(method: string, path: string, token: string | undefined, exp
 }
 
 let platformRef: Platform;
-const matchRoute = createRouteMatcher(apiRoutes);
-const claimsByToken = new Map<string, Record<string, unknown>>();
-let directRequests = 0;
 
-/**
- * `call` without the HTTP hop and the token check: the event API Gateway would pass is
- * built first (outside the timed part), then only the Lambda handler runs.
- */
-async function invokeDirect(method: string, path: string, token: string | undefined, expect: number, init: { body?: unknown; headers?: Record<string, string> } = {}) {
-  const url = path;
-  const rawPath = path.split('?')[0]!;
-  const found = matchRoute(method, rawPath);
-  if (found.kind !== 'match') throw new Error(`no route for ${method} ${rawPath}`);
-  let claims: Record<string, unknown> | undefined;
-  if (token) {
-    claims = claimsByToken.get(token) ?? ((await platformRef.issuer.verify(token)) as Record<string, unknown>);
-    claimsByToken.set(token, claims);
-  }
-  const headers: Record<string, string[]> = { host: [new URL(apiUrl).host] };
-  for (const [k, v] of Object.entries(init.headers ?? {})) headers[k] = [v];
-  if (token) headers.authorization = [`Bearer ${token}`];
-  const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(init.body));
-  if (init.body !== undefined) headers['content-type'] = ['application/json'];
-  const event = buildEvent(
-    { method, url, headers, body, sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
-    { routeKey: routeKey(found.route), pathParameters: found.pathParameters, claims },
-    `bench-${++directRequests}`,
-  );
-  const t0 = performance.now();
-  const result = (await platformRef.invoke(found.route.fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
-  const elapsed = performance.now() - t0;
-  if (result.statusCode !== expect) throw new Error(`direct ${method} ${path}: ${result.statusCode} (expected ${expect}): ${String(result.body).slice(0, 300)}`);
-  return { elapsed, etag: result.headers?.etag ?? null, json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
-}
+/** `call` without the HTTP hop and the token check: only the Lambda handler is timed (bench/support.ts). */
+const invokeDirect = (method: string, path: string, token: string | undefined, expect: number, init?: DirectInit) =>
+  invokeInProcess(platformRef, method, path, token, expect, init);
 
 const versionOf = (etag: string | null) => Number(/(\d+)/.exec(etag ?? '')?.[1] ?? NaN);
 

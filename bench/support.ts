@@ -1,6 +1,6 @@
 /**
- * Pieces the benches that drive the local platform share (bench/load.ts, and bench/api.ts
- * once it switches): the table's name, and a request handed to its Lambda handler without
+ * Pieces the benches that drive the local platform share (bench/api.ts and bench/load.ts):
+ * the table's name, and a request handed to its Lambda handler without
  * the local gateway.
  */
 import { apiRoutes } from '../functions/api/routes.ts';
