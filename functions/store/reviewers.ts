@@ -22,7 +22,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
-import { getItem, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { getItem, queryAll, queryAllPages, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
 import { keys, partitions } from './keys.ts';
 
@@ -74,14 +74,7 @@ export async function listReviewers(limit?: number, cursor?: string): Promise<Pa
 
 /** The whole pool (a few hundred at most): what automatic assignment chooses from. */
 export async function reviewerPool(): Promise<ReviewerProfile[]> {
-  const out: ReviewerProfile[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await queryPage({ partition: partitions.reviewers, limit: 100, cursor });
-    out.push(...page.items.map(asProfile));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+  return (await queryAllPages(partitions.reviewers)).map(asProfile);
 }
 
 function setExpression(fields: Record<string, unknown>) {
