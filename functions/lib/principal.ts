@@ -39,6 +39,15 @@ export function principalFromClaims(claims: Claims | undefined): Principal | nul
   };
 }
 
+/** The caller as audit events and stored records name them: who acted, without their groups. */
+export interface Actor {
+  sub: string;
+  name?: string;
+  email?: string;
+}
+
+export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
+
 export function hasRole(principal: Principal, role: Role): boolean {
   return principal.groups.includes(role);
 }

@@ -12,7 +12,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import type { Principal } from '../lib/principal.ts';
+import { actorOf, type Principal } from '../lib/principal.ts';
 import { problems } from '../lib/problem.ts';
 import { auditItem, type AuditScope } from './audit.ts';
 import {
@@ -61,8 +61,6 @@ export interface Invitation {
   acceptedAt?: string;
   acceptedBy?: string;
 }
-
-export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.email ? { email: p.email } : {}), ...(p.name ? { name: p.name } : {}) });
 
 // ---------------------------------------------------------------------------------------
 // Profiles

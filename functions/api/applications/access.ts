@@ -7,14 +7,12 @@ import type { TransitionActor } from '../../core/application-status.ts';
 import { authorize, withAccess } from '../../lib/authorize.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
-import { getApplication, type Actor, type Application } from '../../store/applications.ts';
+import { getApplication, type Application } from '../../store/applications.ts';
 import type { Pathway } from '../../store/entities.ts';
 import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { getPathway } from '../../store/registry.ts';
 import { applicationTarget } from '../reviews/shared.ts';
 import { etag } from './preconditions.ts';
-
-export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
 
 export const pathwayTarget = (p: Pathway): Target => ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id });
 export { applicationTarget };

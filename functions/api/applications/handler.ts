@@ -5,6 +5,7 @@ import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
+import { actorOf } from '../../lib/principal.ts';
 import {
   certificationConfig,
   certificationStanding,
@@ -31,7 +32,7 @@ import {
   openApplicationRoute,
   putResponseRoute,
 } from './routes.ts';
-import { actorOf, answer, applicationTarget, loadApplication, loadPathway, pinnedFramework } from './access.ts';
+import { answer, applicationTarget, loadApplication, loadPathway, pinnedFramework } from './access.ts';
 
 const reasonError = (r: OpenReason): FieldError => ({ in: 'body', field: 'target', message: r.message, code: r.code });
 

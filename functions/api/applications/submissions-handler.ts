@@ -5,6 +5,7 @@
  */
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
+import { actorOf } from '../../lib/principal.ts';
 import {
   afterSubmit,
   afterWithdraw,
@@ -15,7 +16,7 @@ import {
 } from '../../store/applications.ts';
 import { freezeForSubmission } from '../../store/evidence-applications.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
-import { actorOf, answer, loadApplication, pinnedFramework, transitionActor } from './access.ts';
+import { answer, loadApplication, pinnedFramework, transitionActor } from './access.ts';
 import { expectedVersion } from './preconditions.ts';
 import { submitApplicationRoute, withdrawApplicationRoute } from './routes.ts';
 

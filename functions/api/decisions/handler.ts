@@ -3,7 +3,7 @@ import { validateManualAssignment, type ReviewRole } from '../../core/review/ass
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
-import type { Principal } from '../../lib/principal.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
 import { getItem } from '../../store/db.ts';
@@ -37,7 +37,6 @@ import {
   startReviewRoute,
 } from './routes.ts';
 
-const actorOf = (p: Principal) => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
 
 async function loadApplication(principal: Principal, id: string, action: 'application.assign' | 'application.adjudicate' | 'application.workflow' | 'application.decide') {
   const application = await getApplication(id, true);

@@ -32,7 +32,7 @@ import { draftLinks, getFrozenEvidence, loadItems } from '../../store/evidence-l
 import { deleteObject, presignGet, putObject } from '../../store/evidence-objects.ts';
 import { transact } from '../../store/db.ts';
 import { forgetIdempotent, idempotent } from '../../store/idempotency.ts';
-import { actorOf } from '../../store/people.ts';
+import { actorOf } from '../../lib/principal.ts';
 import { getPathway, type StoredPathway } from '../../store/registry.ts';
 import { creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
 import { pathwayTarget } from '../registry/targets.ts';

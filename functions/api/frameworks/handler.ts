@@ -1,6 +1,6 @@
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
-import type { Principal } from '../../lib/principal.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import {
   createDraft,
@@ -8,14 +8,12 @@ import {
   listFrameworks as readFrameworks,
   publishDraft,
   replaceDraft,
-  type Actor,
   type StoredFramework,
 } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import { etag, expectedVersion } from '../applications/preconditions.ts';
 import { createFramework, getFramework, listFrameworks, publishFrameworkRoute, replaceFramework } from './routes.ts';
 
-const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
 
 const view = (f: StoredFramework) => {
   const { createdBy: _c, updatedBy: _u, ...rest } = f;

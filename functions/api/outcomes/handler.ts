@@ -30,7 +30,7 @@ import * as outcomes from '../../store/outcomes.ts';
 import { outcomeSettings } from '../../store/outcomes-config.ts';
 import * as partners from '../../store/outcomes-partners.ts';
 import * as uploads from '../../store/outcomes-uploads.ts';
-import { actorOf } from '../../store/people.ts';
+import { actorOf } from '../../lib/principal.ts';
 import * as registry from '../../store/registry.ts';
 import { asReport } from './report-export.ts';
 import * as r from './routes.ts';

@@ -6,7 +6,7 @@
 import { newId } from '../../core/ids.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
-import type { Principal } from '../../lib/principal.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import type { RouteSpec } from '../../lib/route.ts';
 import { idempotent } from '../../store/idempotency.ts';
@@ -70,7 +70,7 @@ async function invite(
         throw problems.conflict(`${body.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, { code: 'already_member' });
       }
     }
-    const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), people.actorOf(principal));
+    const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), actorOf(principal));
     const result = { status: 201, body: inv, headers: { location: location(inv.id) } };
     await people.createInvitation(inv, record(result));
     return result;
@@ -164,7 +164,7 @@ export const handler = httpHandler([
     authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
     const inv = await people.getInvitation(keys.invitation(p.id, req.params.invitationId));
     if (!inv) throw problems.notFound('invitation');
-    await people.revokeInvitation(inv, people.actorOf(req.principal));
+    await people.revokeInvitation(inv, actorOf(req.principal));
     return { status: 204 };
   }),
 
@@ -181,7 +181,7 @@ export const handler = httpHandler([
     if (!m || m.kind !== 'pathway') throw problems.notFound('member');
     const expected = expectedVersion(req.headers, req.body.version);
     checkVersion(m.version, expected);
-    const after = await people.changePathwayRole(m, expected, req.body.role, people.actorOf(req.principal));
+    const after = await people.changePathwayRole(m, expected, req.body.role, actorOf(req.principal));
     return { body: membershipView(after), headers: etag(after.version) };
   }),
 
@@ -190,7 +190,7 @@ export const handler = httpHandler([
     authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
     const m = await people.getMembership(keys.pathwayMembership(req.params.personSub, p.id), true);
     if (!m) throw problems.notFound('member');
-    await people.removeMembership(m, people.actorOf(req.principal));
+    await people.removeMembership(m, actorOf(req.principal));
     return { status: 204 };
   }),
 
@@ -227,7 +227,7 @@ export const handler = httpHandler([
     authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
     const m = await people.getMembership(keys.districtMembership(req.params.personSub, d.id), true);
     if (!m) throw problems.notFound('member');
-    await people.removeMembership(m, people.actorOf(req.principal));
+    await people.removeMembership(m, actorOf(req.principal));
     return { status: 204 };
   }),
 ]);

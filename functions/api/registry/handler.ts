@@ -15,7 +15,7 @@ import { idempotent } from '../../store/idempotency.ts';
 import { stripKeys } from '../../store/db.ts';
 import { keys, partitions } from '../../store/keys.ts';
 import { decodeCursor, encodeCursor } from '../../store/pagination.ts';
-import { actorOf } from '../../store/people.ts';
+import { actorOf } from '../../lib/principal.ts';
 import * as registry from '../../store/registry.ts';
 import { changesOf, checkVersion, creationContext, etag, expectedVersion } from './http-helpers.ts';
 import * as r from './routes.ts';

@@ -20,7 +20,7 @@ import {
   type StoredResource,
 } from '../../store/evidence-resources.ts';
 import { idempotent } from '../../store/idempotency.ts';
-import { actorOf } from '../../store/people.ts';
+import { actorOf } from '../../lib/principal.ts';
 import { checkedDeclaration, download } from '../evidence/handler-helpers.ts';
 import { creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
 import * as r from './routes.ts';
