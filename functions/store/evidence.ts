@@ -136,6 +136,20 @@ export function summaryOf(v: StoredVersion): VersionSummary {
   return { version: v.version, fileName: v.fileName, contentType: v.contentType, size: v.size, sha256: v.sha256!, verifiedAt: v.verifiedAt! };
 }
 
+/** Sets the item's `current` to this available version's summary; refused when the item is gone or a newer version is current (`current` only moves forward). */
+function promoteCurrent(o: Owner, v: StoredVersion): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: itemKey(o),
+      UpdateExpression: 'SET #cur = :summary',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#cur) OR #cur.#v < :v)',
+      ExpressionAttributeNames: { '#cur': 'current', '#v': 'version' },
+      ExpressionAttributeValues: { ':summary': summaryOf(v), ':v': v.version },
+    },
+  };
+}
+
 const pathwayScope = (pathwayId: string) => ({ kind: 'pathway' as const, id: pathwayId });
 
 /**
@@ -260,21 +274,7 @@ export async function applyEvent(
           }),
         ]
       : [];
-  const promote: TransactItem[] =
-    after.state === 'available'
-      ? [
-          {
-            Update: {
-              TableName: config.tableName,
-              Key: itemKey(o),
-              UpdateExpression: 'SET #cur = :summary',
-              ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#cur) OR #cur.#v < :v)',
-              ExpressionAttributeNames: { '#cur': 'current', '#v': 'version' },
-              ExpressionAttributeValues: { ':summary': summaryOf(after), ':v': after.version },
-            },
-          },
-        ]
-      : [];
+  const promote: TransactItem[] = after.state === 'available' ? [promoteCurrent(o, after)] : [];
   try {
     await transact([write, ...audits, ...promote]);
   } catch (error) {
@@ -298,18 +298,7 @@ export async function applyEvent(
 export async function refreshCurrent(o: Owner, v: StoredVersion): Promise<void> {
   if (v.state !== 'available') return;
   try {
-    await transact([
-      {
-        Update: {
-          TableName: config.tableName,
-          Key: itemKey(o),
-          UpdateExpression: 'SET #cur = :summary',
-          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#cur) OR #cur.#v < :v)',
-          ExpressionAttributeNames: { '#cur': 'current', '#v': 'version' },
-          ExpressionAttributeValues: { ':summary': summaryOf(v), ':v': v.version },
-        },
-      },
-    ]);
+    await transact([promoteCurrent(o, v)]);
   } catch (error) {
     if (!(error instanceof TransactionCancelled)) throw error;
   }
