@@ -1,4 +1,7 @@
-/** Free TCP ports for servers that cannot listen on port 0 themselves (DynamoDB Local). */
+/**
+ * TCP ports of the local servers: a free port for servers that cannot listen on port 0
+ * themselves (DynamoDB Local), and the listening step the emulators share.
+ */
 import net from 'node:net';
 
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -18,4 +21,18 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export function boundPort(address: string | net.AddressInfo | null): number {
   if (address && typeof address === 'object') return address.port;
   throw new Error(`Server is not listening on a TCP port (${String(address)})`);
+}
+
+/**
+ * Starts a local server listening (by default on 127.0.0.1 and a free port) and answers
+ * the port it bound and its base URL, with an IPv6 host in brackets as URLs need.
+ */
+export async function listen(server: net.Server, options: { host?: string; port?: number }): Promise<{ port: number; endpoint: string }> {
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = boundPort(server.address());
+  return { port, endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }

@@ -8,12 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { EventRule } from '../../../events/rules.ts';
 import type { ScheduleSpec } from '../../../events/schedules.ts';
 import type { EventBridgeEnvelope } from '../../../events/schemas.ts';
 import { now } from '../../../functions/lib/clock.ts';
+import { listen } from '../ports.ts';
 import { parseScheduleExpression } from './cron.ts';
 import { Deliveries, MAX_KEPT, type DeadLetter, type DeliveryRecord, type InvokeTarget } from './delivery.ts';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from './pattern.ts';
@@ -277,13 +277,7 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   };
 
   const server = createServer((req, res) => void handle(req, res, operations, log));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, endpoint } = await listen(server, options);
   scheduler.start();
   log(
     `eventbridge: bus ${busName} at ${endpoint}; rules: ${rules.map((r) => r.name).join(', ') || '(none)'}; ` +

@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { now } from '../../../functions/lib/clock.ts';
+import { listen } from '../ports.ts';
 import { parseAddress, simulatorOutcome, type Address } from './addresses.ts';
 import { buildMime } from './mime.ts';
 
@@ -196,13 +196,7 @@ export async function startSesServer(options: SesServerOptions): Promise<LocalSe
       }
     })();
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, endpoint } = await listen(server, options);
   log(`ses: endpoint ${endpoint}, outbox ${outboxDir}`);
 
   let stopping: Promise<void> | undefined;

@@ -6,7 +6,7 @@
  */
 import './polyfill.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../ports.ts';
 import { stateMachineArn as buildStateMachineArn, type ArnScope } from './arns.ts';
 import { loadStateMachine, type LocalStateMachine } from './definitions.ts';
 import { describeExecution, type ExecutionDescription } from './descriptions.ts';
@@ -78,13 +78,7 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   const api: ApiContext = { machines, executions, store };
 
   const server = createServer((req, res) => void handle(req, res, api, log));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, endpoint } = await listen(server, options);
   log('step functions endpoint listening', { endpoint, stateMachines: [...machines.keys()] });
 
   return {
