@@ -13,6 +13,7 @@ import { deleteItem, getItem, putNew, queryAll, queryPage, stripKeys, transact, 
 import {
   expireOverdue,
   setItemFields,
+  versionItem,
   type Actor,
   type EvidenceUpload,
   type Owner,
@@ -57,7 +58,8 @@ export async function declareResource(
   extra: (r: StoredResource, v: StoredVersion, upload: EvidenceUpload) => TransactItem[] = () => [],
 ): Promise<{ resource: StoredResource; version: StoredVersion; upload: EvidenceUpload }> {
   const resourceId = newId('resource');
-  const { version, upload } = await prepareUpload({ owner: resourceOwner(resourceId), version: 1, declaration: i.declaration, actor: i.actor });
+  const owner = resourceOwner(resourceId);
+  const { version, upload } = await prepareUpload({ owner, version: 1, declaration: i.declaration, actor: i.actor });
   const resource: StoredResource = {
     resourceId,
     kind: i.kind,
@@ -71,10 +73,9 @@ export async function declareResource(
     revision: 1,
     latestVersion: 1,
   };
-  const versionItem = { ...keys.resourceVersion(resourceId, 1), ...keys.declaredUploadIndexes(version.expiresAt, resourceId, 1), _type: 'resourceVersion', ...version };
   await transact([
     putNew({ ...keys.resourceItem(resourceId), ...keys.resourceIndexes(resource), _type: 'resource', ...resource }),
-    putNew(versionItem),
+    putNew(versionItem(owner, version)),
     ...extra(resource, version, upload),
   ]);
   return { resource, version, upload };
