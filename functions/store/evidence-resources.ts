@@ -20,7 +20,7 @@ import {
   type StoredVersion,
   type VersionSummary,
 } from './evidence.ts';
-import { declareNextVersion, prepareUpload } from './evidence-uploads.ts';
+import { declareNextVersion, newItemFields, prepareUpload } from './evidence-uploads.ts';
 import { keys, partitions } from './keys.ts';
 
 export { resourceKinds, type ResourceKind };
@@ -63,15 +63,7 @@ export async function declareResource(
   const resource: StoredResource = {
     resourceId,
     kind: i.kind,
-    title: i.title,
-    ...(i.description ? { description: i.description } : {}),
-    criterionIds: i.criterionIds,
-    createdBy: i.actor.sub,
-    ...(i.actor.name ? { createdByName: i.actor.name } : {}),
-    createdAt: version.declaredAt,
-    updatedAt: version.declaredAt,
-    revision: 1,
-    latestVersion: 1,
+    ...newItemFields(i, version),
   };
   await transact([
     putNew({ ...keys.resourceItem(resourceId), ...keys.resourceIndexes(resource), _type: 'resource', ...resource }),

@@ -70,6 +70,24 @@ export async function prepareUpload(i: NewVersionInput): Promise<{ version: Stor
   return { version, upload: { ...post, key: keysOf.pending, expiresAt: version.uploadExpiresAt } };
 }
 
+/**
+ * The fields every new library item starts with, evidence or resource alike: its
+ * description, who declared it, and the counters of an item with one declared version.
+ */
+export function newItemFields(i: { title: string; description?: string; criterionIds: string[]; actor: Actor }, first: StoredVersion) {
+  return {
+    title: i.title,
+    ...(i.description ? { description: i.description } : {}),
+    criterionIds: i.criterionIds,
+    createdBy: i.actor.sub,
+    ...(i.actor.name ? { createdByName: i.actor.name } : {}),
+    createdAt: first.declaredAt,
+    updatedAt: first.declaredAt,
+    revision: 1,
+    latestVersion: 1,
+  };
+}
+
 export interface NewItemInput {
   pathway: { id: string; districtId: string; schoolId: string };
   title: string;
@@ -93,15 +111,7 @@ export async function declareItem(
     pathwayId: i.pathway.id,
     districtId: i.pathway.districtId,
     schoolId: i.pathway.schoolId,
-    title: i.title,
-    ...(i.description ? { description: i.description } : {}),
-    criterionIds: i.criterionIds,
-    createdBy: i.actor.sub,
-    ...(i.actor.name ? { createdByName: i.actor.name } : {}),
-    createdAt: version.declaredAt,
-    updatedAt: version.declaredAt,
-    revision: 1,
-    latestVersion: 1,
+    ...newItemFields(i, version),
   };
   await transact([
     putNew({ ...keys.evidenceItem(evidenceId), ...keys.evidenceItemIndexes(item), _type: 'evidenceItem', ...item }),
