@@ -196,13 +196,8 @@ class Validator {
       }
       switch (state) {
         case State.Unquoted:
-          if (b === COMMA) {
-            this.endField();
-            state = State.FieldStart;
-          } else if (b === LF || b === CR) {
-            this.endField();
-            this.endRecord();
-            state = b === CR ? State.AfterCr : State.FieldStart;
+          if (b === COMMA || b === LF || b === CR) {
+            state = this.endAtDelimiter(b);
           } else {
             if (b === QUOTE && !this.recordBroken) {
               this.recordBroken = true;
@@ -219,13 +214,8 @@ class Validator {
           if (b === QUOTE) {
             this.push(b);
             state = State.Quoted;
-          } else if (b === COMMA) {
-            this.endField();
-            state = State.FieldStart;
-          } else if (b === LF || b === CR) {
-            this.endField();
-            this.endRecord();
-            state = b === CR ? State.AfterCr : State.FieldStart;
+          } else if (b === COMMA || b === LF || b === CR) {
+            state = this.endAtDelimiter(b);
           } else {
             if (!this.recordBroken) {
               this.recordBroken = true;
@@ -238,6 +228,14 @@ class Validator {
       }
     }
     this.state = state;
+  }
+
+  /** A comma or line break outside quotes ends the field, a line break the record too; answers the state after it. */
+  private endAtDelimiter(b: number): State {
+    this.endField();
+    if (b === COMMA) return State.FieldStart;
+    this.endRecord();
+    return b === CR ? State.AfterCr : State.FieldStart;
   }
 
   finish(): void {
