@@ -25,11 +25,9 @@
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../core/levels.ts';
 import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '../core/recertification/notices.ts';
 import { renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
-import { putNew, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { itemsThrough, putNew, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type IndexKeys } from './keys.ts';
 
 export interface Certification {
@@ -125,18 +123,7 @@ export async function certificationsDueBy(
   limit = 100,
   exclusiveStartKey?: Record<string, unknown>,
 ): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
-  const out = await dynamoClient().send(
-    new QueryCommand({
-      TableName: config.tableName,
-      IndexName: partitions.certificationSweep.index,
-      KeyConditionExpression: '#pk = :pk AND #sk <= :to',
-      ExpressionAttributeNames: { '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
-      ExpressionAttributeValues: { ':pk': partitions.certificationSweep.value, ':to': `${day}#\uffff` },
-      Limit: limit,
-      ExclusiveStartKey: exclusiveStartKey,
-    }),
-  );
-  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  return itemsThrough(partitions.certificationSweep, `${day}#\uffff`, limit, exclusiveStartKey);
 }
 
 /** A pathway's whole certification history (a handful of items; paginated anyway). */

@@ -81,6 +81,32 @@ export async function* itemsBefore(partition: Partition, before: string, maxItem
   } while (startKey && seen < maxItems);
 }
 
+/**
+ * One page of an index partition whose sort key is at or below `through`, in sort-key
+ * order: how the daily jobs read a sparse index of what is due, resuming from `next`.
+ */
+export async function itemsThrough(
+  partition: Partition,
+  through: string,
+  limit: number,
+  exclusiveStartKey?: Record<string, unknown>,
+): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
+  const index = tableIndexes.find((i) => i.name === partition.index);
+  if (!index) throw new Error(`itemsThrough needs an index partition, got ${partition.value}`);
+  const out = await dynamoClient().send(
+    new QueryCommand({
+      TableName: config.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :through',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': partition.value, ':through': through },
+      Limit: limit,
+      ExclusiveStartKey: exclusiveStartKey,
+    }),
+  );
+  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
 /** Upper bound on DynamoDB round trips to fill one filtered page. */
 const MAX_FILTER_ROUNDS = 5;
 

@@ -26,7 +26,7 @@
  * - Reviewers keep read access (their assignment stays active) until the decision, so they
  *   can follow the thread and adjudication; their load counter drops when they submit.
  */
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReviewRole } from '../core/review/assignment.ts';
 import { dueAtFor, type ReviewDueConfig } from '../core/review/due-dates.ts';
 import type { AggregateResult, CriterionScore } from '../core/review/scoring.ts';
@@ -38,6 +38,7 @@ import { newId } from '../core/ids.ts';
 import type { AuditEvent } from './audit.ts';
 import {
   getItem,
+  itemsThrough,
   putNew,
   queryAll,
   queryPage,
@@ -325,18 +326,8 @@ export async function submittedReviews(since?: string): Promise<Review[]> {
  * due, never the whole history.
  */
 export async function reviewsDueBy(until: string, limit = 100, exclusiveStartKey?: Record<string, unknown>): Promise<{ items: Review[]; next?: Record<string, unknown> }> {
-  const out = await dynamoClient().send(
-    new QueryCommand({
-      TableName: config.tableName,
-      IndexName: partitions.reviewsDue.index,
-      KeyConditionExpression: '#pk = :pk AND #sk <= :until',
-      ExpressionAttributeNames: { '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
-      ExpressionAttributeValues: { ':pk': partitions.reviewsDue.value, ':until': `${until}\uffff` },
-      Limit: limit,
-      ExclusiveStartKey: exclusiveStartKey,
-    }),
-  );
-  return { items: (out.Items ?? []).map(asReview), ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  const page = await itemsThrough(partitions.reviewsDue, `${until}\uffff`, limit, exclusiveStartKey);
+  return { ...page, items: page.items.map(asReview) };
 }
 
 // ---------------------------------------------------------------------------------------
