@@ -45,7 +45,8 @@ const versionQuery = z.optional(
 
 // Answers ------------------------------------------------------------------------------
 
-const summary = z.object({
+/** A verified version as an item's `current` (store's VersionSummary), for evidence and resources. */
+export const versionSummarySchema = z.object({
   version: z.int(),
   fileName: z.string(),
   contentType: z.string(),
@@ -66,7 +67,7 @@ export const itemSchema = z.object({
   /** The item's own concurrency counter (ETag); `version` always means a file version. */
   revision: z.int(),
   latestVersion: z.int(),
-  current: z.optional(summary),
+  current: z.optional(versionSummarySchema),
 });
 
 export const versionSchema = z.object({

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
 import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 import { resourceKinds } from '../../core/evidence/resources.ts';
-import { criterionId, criterionIds, downloadSchema, fileDeclaration, uploadSchema, versionSchema } from '../evidence/routes.ts';
+import { criterionId, criterionIds, downloadSchema, fileDeclaration, uploadSchema, versionSchema, versionSummarySchema } from '../evidence/routes.ts';
 
 const FN = 'resources' as const;
 const TAGS = ['Resources'];
@@ -24,9 +24,7 @@ export const resourceSchema = z.object({
   updatedAt: z.string(),
   revision: z.int(),
   latestVersion: z.int(),
-  current: z.optional(
-    z.object({ version: z.int(), fileName: z.string(), contentType: z.string(), size: z.int(), sha256: z.string(), verifiedAt: z.string() }),
-  ),
+  current: z.optional(versionSummarySchema),
 });
 
 const declared = z.object({ resource: resourceSchema, version: versionSchema, upload: uploadSchema });
