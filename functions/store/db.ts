@@ -52,59 +52,58 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** One page of an index partition whose sort keys are below (`<`) or at most (`<=`) `bound`, in sort-key order. */
+async function indexPageUpTo(
+  partition: Partition,
+  comparison: '<' | '<=',
+  bound: string,
+  limit: number,
+  exclusiveStartKey: Record<string, unknown> | undefined,
+): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
+  const index = tableIndexes.find((i) => i.name === partition.index);
+  if (!index) throw new Error(`A sort-key range needs an index partition, got ${partition.value}`);
+  const out = await dynamoClient().send(
+    new QueryCommand({
+      TableName: config.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: `#pk = :pk AND #sk ${comparison} :bound`,
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': partition.value, ':bound': bound },
+      Limit: limit,
+      ExclusiveStartKey: exclusiveStartKey,
+    }),
+  );
+  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
 /**
  * Items of an index partition whose sort key is below `before`, oldest first, at most
  * `maxItems`: how the hourly jobs walk a sparse index of things that are overdue.
  */
 export async function* itemsBefore(partition: Partition, before: string, maxItems: number): AsyncGenerator<Item> {
-  const index = tableIndexes.find((i) => i.name === partition.index);
-  if (!index) throw new Error(`itemsBefore needs an index partition, got ${partition.value}`);
   let seen = 0;
-  let startKey: Record<string, unknown> | undefined;
+  let next: Record<string, unknown> | undefined;
   do {
-    const out = await dynamoClient().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :before',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pk': partition.value, ':before': before },
-        Limit: Math.min(100, maxItems - seen),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
+    const page = await indexPageUpTo(partition, '<', before, Math.min(100, maxItems - seen), next);
+    for (const item of page.items) {
       seen += 1;
       yield item;
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && seen < maxItems);
+    next = page.next;
+  } while (next && seen < maxItems);
 }
 
 /**
  * One page of an index partition whose sort key is at or below `through`, in sort-key
  * order: how the daily jobs read a sparse index of what is due, resuming from `next`.
  */
-export async function itemsThrough(
+export function itemsThrough(
   partition: Partition,
   through: string,
   limit: number,
   exclusiveStartKey?: Record<string, unknown>,
 ): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
-  const index = tableIndexes.find((i) => i.name === partition.index);
-  if (!index) throw new Error(`itemsThrough needs an index partition, got ${partition.value}`);
-  const out = await dynamoClient().send(
-    new QueryCommand({
-      TableName: config.tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk AND #sk <= :through',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-      ExpressionAttributeValues: { ':pk': partition.value, ':through': through },
-      Limit: limit,
-      ExclusiveStartKey: exclusiveStartKey,
-    }),
-  );
-  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  return indexPageUpTo(partition, '<=', through, limit, exclusiveStartKey);
 }
 
 /** Upper bound on DynamoDB round trips to fill one filtered page. */
