@@ -25,7 +25,7 @@ import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
-import { getItem, queryAllPages, type Item } from '../store/db.ts';
+import { getItem, queryPartition, type Item } from '../store/db.ts';
 import { keys, partitions } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
 import {
@@ -94,12 +94,12 @@ async function resolve(event: DomainEvent) {
   const audiences: ResolvedAudiences = {};
   const types = new Set(audiencesOf(event.detailType));
   if (types.has('team')) {
-    const members = (await queryAllPages(partitions.pathwayMembers(d.pathwayId))).map(personFrom);
+    const members = (await queryPartition({ partition: partitions.pathwayMembers(d.pathwayId) })).map(personFrom);
     members.forEach((m) => known.set(m.sub, m));
     audiences.team = members.map((m) => m.sub);
   }
   if (types.has('districtLeads') && districtId) {
-    const leads = (await queryAllPages(partitions.districtMembers(districtId), 'lead#')).map(personFrom);
+    const leads = (await queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' })).map(personFrom);
     leads.forEach((m) => known.set(m.sub, { ...m, ...known.get(m.sub) }));
     audiences.districtLeads = leads.map((m) => m.sub);
   }

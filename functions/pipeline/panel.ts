@@ -25,7 +25,7 @@ import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
 import { logger } from '../lib/logger.ts';
 import type { Application } from '../store/applications.ts';
-import { queryAllPages } from '../store/db.ts';
+import { queryPartition } from '../store/db.ts';
 import { partitions, type Partition } from '../store/keys.ts';
 import { getPathway } from '../store/registry.ts';
 import {
@@ -75,7 +75,7 @@ export function assignmentConfig(): AssignmentConfig {
 
 async function subsIn(partition: Partition): Promise<Set<string>> {
   const subs = new Set<string>();
-  for (const i of await queryAllPages(partition)) if (typeof i.sub === 'string') subs.add(i.sub);
+  for (const i of await queryPartition({ partition })) if (typeof i.sub === 'string') subs.add(i.sub);
   return subs;
 }
 

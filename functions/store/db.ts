@@ -144,19 +144,46 @@ export async function queryPage<T extends Item = Item>(o: QueryOptions): Promise
   return { items, nextCursor: encodeCursor(startKey) };
 }
 
-/** All items of one partition (bounded collections such as an application's responses). */
-export async function queryAll<T extends Item = Item>(partitionValue: string, skBeginsWith?: string, consistent = false): Promise<T[]> {
+/** What `queryPartition` reads: one partition of the table or of an index, whole. */
+export interface PartitionRead {
+  partition: Partition;
+  /** Only the items whose sort key starts with this. */
+  skBeginsWith?: string;
+  /** A strongly consistent read; table partitions only (index reads are always eventual). */
+  consistent?: boolean;
+  /** The attributes to read; every attribute when absent. */
+  projection?: readonly string[];
+}
+
+/**
+ * Every item of one bounded partition (an application's responses, a pathway's members,
+ * a school year's submissions), in sort-key order: one Query per DynamoDB page (up to
+ * 1 MB), each resuming from the last one's key.
+ */
+export async function queryPartition<T extends Item = Item>(o: PartitionRead): Promise<T[]> {
+  const index = o.partition.index ? tableIndexes.find((i) => i.name === o.partition.index) : undefined;
+  if (o.partition.index && !index) throw new Error(`No index ${o.partition.index} in store/table.ts`);
+  if (index && o.consistent) throw new Error(`Index ${index.name} cannot be read consistently`);
+  const names: Record<string, string> = { '#pk': index?.partitionKey ?? tableKeys.partitionKey };
+  const values: Record<string, unknown> = { ':pk': o.partition.value };
+  if (o.skBeginsWith) {
+    names['#sk'] = index?.sortKey ?? tableKeys.sortKey;
+    values[':skp'] = o.skBeginsWith;
+  }
+  o.projection?.forEach((attribute, i) => (names[`#p${i}`] = attribute));
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await dynamoClient().send(
       new QueryCommand({
         TableName: config.tableName,
-        KeyConditionExpression: skBeginsWith ? '#pk = :pk AND begins_with(#sk, :skp)' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': tableKeys.partitionKey, ...(skBeginsWith ? { '#sk': tableKeys.sortKey } : {}) },
-        ExpressionAttributeValues: { ':pk': partitionValue, ...(skBeginsWith ? { ':skp': skBeginsWith } : {}) },
+        IndexName: index?.name,
+        KeyConditionExpression: o.skBeginsWith ? '#pk = :pk AND begins_with(#sk, :skp)' : '#pk = :pk',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ProjectionExpression: o.projection?.map((_, i) => `#p${i}`).join(','),
         ExclusiveStartKey: startKey,
-        ConsistentRead: consistent,
+        ConsistentRead: o.consistent ?? false,
       }),
     );
     items.push(...((out.Items ?? []) as T[]));
@@ -165,19 +192,9 @@ export async function queryAll<T extends Item = Item>(partitionValue: string, sk
   return items;
 }
 
-/**
- * Every item of a partition of the table or of an index (bounded ones, such as a pathway's
- * members): `queryPage`'s Query, 100 items a page, page after page to the last.
- */
-export async function queryAllPages<T extends Item = Item>(partition: Partition, skBeginsWith?: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await queryPage<T>({ partition, limit: 100, cursor, skBeginsWith });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
+/** Every item of a table partition: `queryPartition` in the shape most callers use. */
+export function queryAll<T extends Item = Item>(partitionValue: string, skBeginsWith?: string, consistent = false): Promise<T[]> {
+  return queryPartition<T>({ partition: { value: partitionValue }, skBeginsWith, consistent });
 }
 
 /** Why a transaction was cancelled, item by item (aligned with the TransactItems order). */

@@ -19,11 +19,10 @@
  */
 import { isValidAt, type Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
-import { deleteItem, getItem, put, queryAll, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
+import { deleteItem, getItem, put, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { config } from '../lib/config.ts';
 import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
-import { queryIndexAll } from './outcomes.ts';
 
 export interface Tally {
   pathways: number;
@@ -109,7 +108,7 @@ const chunkKey = (n: number) => ({ PK: keys.networkProgressPartition, SK: `CURRE
  * from a larger previous refresh are deleted in it too.
  */
 export async function refreshNetworkProgress(): Promise<NetworkProgress> {
-  const rows = (await queryIndexAll(partitions.allPathways, PROJECTION)) as unknown as PathwayRow[];
+  const rows = (await queryPartition({ partition: partitions.allPathways, projection: PROJECTION })) as unknown as PathwayRow[];
   const progress = computeProgress(rows, nowIso());
   const { byDistrict, ...summary } = progress;
   const entries = Object.entries(byDistrict).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -22,7 +22,7 @@
  *   generation counter: a recompute repeats while the generation moved under it.
  */
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolYear } from '../core/outcomes/codes.ts';
 import { headlineOf, type OutcomeHeadline } from '../core/outcomes/headline.ts';
 import { entriesOf, revealAll, type BaseView, type CountView, type OutcomeCounts } from '../core/outcomes/model.ts';
@@ -34,11 +34,10 @@ import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { getItem, queryAll, stripKeys, transact, TransactionCancelled, type Item, type TransactItem } from './db.ts';
-import { keys, partitions, type Key, type Partition } from './keys.ts';
+import { getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type TransactItem } from './db.ts';
+import { keys, partitions, type Key } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 import { listDistrictPathways } from './registry.ts';
-import { tableIndexes } from './table.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -110,31 +109,6 @@ export async function batchWrite(requests: ({ put: Item } | { delete: Key })[]):
   }
 }
 
-/** Every item of an index partition (or the table), all pages. */
-export async function queryIndexAll(partition: Partition, projection?: string[]): Promise<Item[]> {
-  const def = partition.index ? tableIndexes.find((i) => i.name === partition.index) : undefined;
-  const pk = def?.partitionKey ?? 'PK';
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const names: Record<string, string> = { '#pk': pk };
-    projection?.forEach((p, i) => (names[`#p${i}`] = p));
-    const out = await dynamoClient().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: partition.index,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':pk': partition.value },
-        ProjectionExpression: projection ? projection.map((_, i) => `#p${i}`).join(',') : undefined,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Item[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
 
 // ---------------------------------------------------------------------------------------
 // Submissions
@@ -294,7 +268,7 @@ export async function recomputeYear(schoolYear: SchoolYear): Promise<{ entities:
 }
 
 async function computeYearOnce(schoolYear: SchoolYear, generation: number): Promise<{ entities: number; generation: number }> {
-  const pointers = (await queryIndexAll(partitions.outcomeSubmissionsOfYear(schoolYear))) as unknown as SubmissionPointer[];
+  const pointers = (await queryPartition({ partition: partitions.outcomeSubmissionsOfYear(schoolYear) })) as unknown as SubmissionPointer[];
   const districts = await Promise.all(
     pointers.map(async (p) => {
       const items = await queryAll(keys.outcomeSubmissionPartition(p.submissionId));
@@ -364,7 +338,7 @@ async function computeYearOnce(schoolYear: SchoolYear, generation: number): Prom
   puts.push({ ...networkKey, ...keys.outcomeViewIndexes(schoolYear, 'network'), _type: 'outcomeView', ...network });
 
   // Views of entities no longer in any current submission (a pathway dropped on resubmission).
-  const existing = await queryIndexAll(partitions.outcomeViewsOfYear(schoolYear), ['PK', 'SK']);
+  const existing = await queryPartition({ partition: partitions.outcomeViewsOfYear(schoolYear), projection: ['PK', 'SK'] });
   const stale = existing.filter((i) => !fresh.has(`${String(i.PK)}|${String(i.SK)}`)).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
   await batchWrite([...puts.map((put) => ({ put })), ...stale.map((k) => ({ delete: k }))]);
   return { entities: puts.length, generation };
@@ -388,7 +362,7 @@ export async function listNetworkViews(): Promise<NetworkViewItem[]> {
 
 /** Every pathway and district view of a year (the staff export). */
 export async function listYearViews(schoolYear: SchoolYear): Promise<EntityViewItem[]> {
-  const items = await queryIndexAll(partitions.outcomeViewsOfYear(schoolYear));
+  const items = await queryPartition({ partition: partitions.outcomeViewsOfYear(schoolYear) });
   return items.filter((i) => i.GSI1SK !== 'network').map((i) => stripKeys(i) as unknown as EntityViewItem);
 }
 

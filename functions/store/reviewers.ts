@@ -22,7 +22,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
-import { getItem, queryAll, queryAllPages, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
 import { keys, partitions } from './keys.ts';
 
@@ -74,7 +74,7 @@ export async function listReviewers(limit?: number, cursor?: string): Promise<Pa
 
 /** The whole pool (a few hundred at most): what automatic assignment chooses from. */
 export async function reviewerPool(): Promise<ReviewerProfile[]> {
-  return (await queryAllPages(partitions.reviewers)).map(asProfile);
+  return (await queryPartition({ partition: partitions.reviewers })).map(asProfile);
 }
 
 function setExpression(fields: Record<string, unknown>) {

@@ -6,7 +6,7 @@ import { problems } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
 import { listPathwayCertifications } from '../../store/certifications.ts';
 import { getPathway } from '../../store/registry.ts';
-import { queryAllPages } from '../../store/db.ts';
+import { queryPartition } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import { partitions } from '../../store/keys.ts';
@@ -71,7 +71,7 @@ async function authorOf(principal: Principal, access: AccessContext, a: Applicat
 
 /** Everyone on the thread: the pathway's members, the current panel, and staff. */
 async function participants(a: Application): Promise<string[]> {
-  const subs = (await queryAllPages(partitions.pathwayMembers(a.pathwayId))).map((i) => String(i.sub));
+  const subs = (await queryPartition({ partition: partitions.pathwayMembers(a.pathwayId) })).map((i) => String(i.sub));
   if (a.submissionNumber > 0) {
     const view = await readRound(a.id, a.submissionNumber);
     for (const s of view?.seats ?? []) {
