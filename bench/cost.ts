@@ -28,7 +28,7 @@ import {
   type AslStates,
   type EndpointMeasure,
 } from './cost-model.ts';
-import { record, setUpLoadWorld, waves, replay, type CapacityTally, type LoadWorld } from './load.ts';
+import { record, setUpLoadWorld, replay, type CapacityTally, type LoadWorld } from './load.ts';
 import type { BenchReport } from './run.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -11,7 +11,6 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { publish } from '../lib/events.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
-import type { Actor } from '../store/applications.ts';
 import { asCertification, type Certification } from '../store/certifications.ts';
 import { getItem, type Item } from '../store/db.ts';
 import { keys } from '../store/keys.ts';

@@ -49,7 +49,6 @@ import {
   queryAll,
   queryPage,
   stripKeys,
-  transact,
   transactRetrying,
   TransactionCancelled,
   type Item,

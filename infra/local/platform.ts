@@ -32,7 +32,7 @@ import {
   localFunctionArn,
   repoRoot,
 } from './lambda.ts';
-import { startLocalS3, type LocalS3 } from './s3.ts';
+import { startLocalS3 } from './s3.ts';
 
 export interface PlatformPorts {
   http?: number;
