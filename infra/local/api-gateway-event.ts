@@ -101,7 +101,8 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     }
     headers[name] = values.join(',');
   }
-  const port = headers.host?.split(':')[1] ?? '80';
+  // The port follows the last colon outside an IPv6 literal: `host:3000`, `[::1]:3000`.
+  const port = /:(\d+)$/.exec(headers.host ?? '')?.[1] ?? '80';
   headers['x-forwarded-for'] ??= request.sourceIp;
   headers['x-forwarded-port'] ??= port;
   headers['x-forwarded-proto'] ??= 'http';
@@ -121,7 +122,7 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     accountId: LOCAL_ACCOUNT,
     apiId: 'local',
     domainName,
-    domainPrefix: domainName.split('.')[0]!.split(':')[0]!,
+    domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0]!,
     http: {
       method: request.method,
       path: rawPath,

@@ -29,7 +29,7 @@ import {
 } from './api-gateway-event.ts';
 import type { DevClock } from './dev-clock.ts';
 import { TokenRejected, type DevIssuer } from './dev-issuer.ts';
-import { boundPort } from './ports.ts';
+import { listen } from './ports.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 
 /** API Gateway's hard limit on a request payload. */
@@ -249,15 +249,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use; stop what uses it or pass --port`) : error),
-    );
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = boundPort(server.address());
-  const host = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  const url = `http://${host}:${port}`;
+  const { port, endpoint: url } = await listen(server, { host: options.host, port: options.port, inUseHint: 'pass --port' });
 
   let stopping: Promise<void> | undefined;
   return {

@@ -25,14 +25,25 @@ export function boundPort(address: string | net.AddressInfo | null): number {
 
 /**
  * Starts a local server listening (by default on 127.0.0.1 and a free port) and answers
- * the port it bound and its base URL, with an IPv6 host in brackets as URLs need.
+ * the port it bound and the base URL clients use: a wildcard host (0.0.0.0, ::) is reached
+ * on loopback, and an IPv6 host goes in brackets as URLs need.
  */
-export async function listen(server: net.Server, options: { host?: string; port?: number }): Promise<{ port: number; endpoint: string }> {
+export async function listen(
+  server: net.Server,
+  options: { host?: string; port?: number; /** What to do when the port is taken, for the error message. */ inUseHint?: string },
+): Promise<{ port: number; endpoint: string }> {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use; stop what uses it or ${options.inUseHint ?? 'choose another port'}`) : error);
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => {
+      // Later errors belong to the server's own listeners, not to this finished start.
+      server.off('error', fail);
+      resolve();
+    });
   });
   const port = boundPort(server.address());
-  return { port, endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return { port, endpoint: `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}` };
 }
