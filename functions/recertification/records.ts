@@ -13,7 +13,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
 import { pathwayCertificationHistory, type Certification } from '../store/certifications.ts';
-import { retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
+import { conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
@@ -179,7 +179,7 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
     event: { detailType: 'CertificationExpired', detail: { ...eventBase(c), expiredOn: c.expiresOn } },
   };
   const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  for (let attempt = 1; attempt <= SWEEP_CONFLICT_RETRY.attempts; attempt++) {
     const [pathway, history] = await Promise.all([getPathway(c.pathwayId, true), pathwayCertificationHistory(c.pathwayId)]);
     const remaining = remainingCertification(history, c, ctx.today);
     const unchanged = pathway && pathway.certificationLevel === remaining.level && pathway.certifiedUntil === remaining.until;
@@ -188,12 +188,11 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
       await transact(items);
       return { cert: { ...c, status: 'expired', expiredApplied: true }, entry };
     } catch (error) {
-      if (error instanceof TransactionCancelled) {
-        if (error.failedCondition(0)) return null;
-        continue;
-      }
-      if ((error as Error).name === 'TransactionCanceledException') continue;
-      throw error;
+      if (error instanceof TransactionCancelled && error.failedCondition(0)) return null;
+      if (!(error instanceof TransactionCancelled) && (error as Error).name !== 'TransactionCanceledException') throw error;
+      // The pathway moved (its version condition failed) or another transaction conflicted:
+      // read it again after a pause, so writers racing over one pathway spread out.
+      if (attempt < SWEEP_CONFLICT_RETRY.attempts) await conflictPause(SWEEP_CONFLICT_RETRY, attempt);
     }
   }
   throw new Error(`expiring ${c.id}: pathway ${c.pathwayId} kept changing`);

@@ -262,6 +262,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 const isConflict = (error: unknown) => ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string }).name ?? '');
 
+/** The jittered pause before try `attempt + 1` of a write that lost to another writer. */
+export const conflictPause = (retry: ConflictRetry, attempt: number) => pause(Math.random() * retry.baseMs * 2 ** attempt);
+
 /**
  * Runs `write` again, with jittered backoff, while it fails only on a conflict with another
  * transaction. A retry re-evaluates every condition, so it either succeeds or fails for a
@@ -273,7 +276,7 @@ export async function retryingConflicts<T>(write: () => Promise<T>, retry: Confl
       return await write();
     } catch (error) {
       if (!isConflict(error) || attempt >= retry.attempts) throw error;
-      await pause(Math.random() * retry.baseMs * 2 ** attempt);
+      await conflictPause(retry, attempt);
     }
   }
 }
