@@ -3,6 +3,7 @@
  * same transaction as the change itself, so the trail can never miss or invent one.
  */
 import { newId } from '../core/ids.ts';
+import type { Actor } from '../lib/principal.ts';
 import { put, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
@@ -17,7 +18,7 @@ export interface FieldChange {
 export interface AuditEvent {
   id: string;
   at: string;
-  actor: { sub: string; name?: string; email?: string };
+  actor: Actor;
   /** e.g. `pathway.updated`, `membership.invited`, `application.submitted`. */
   action: string;
   entity: { kind: string; id: string };

@@ -136,7 +136,7 @@ export function summaryOf(v: StoredVersion): VersionSummary {
   return { version: v.version, fileName: v.fileName, contentType: v.contentType, size: v.size, sha256: v.sha256!, verifiedAt: v.verifiedAt! };
 }
 
-/** Sets the item's `current` to this available version's summary; refused when the item is gone or a newer version is current (`current` only moves forward). */
+/** Sets the item's `current` to this available version's summary; refused when the item is gone or this or a newer version is already current (`current` only moves forward). */
 function promoteCurrent(o: Owner, v: StoredVersion): TransactItem {
   return {
     Update: {
