@@ -21,7 +21,7 @@ import { keys } from '../../functions/store/keys.ts';
 import { clearFaults, injectFaults, injected, installFaultInjection } from '../support/fuzz/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
-import { expectOk, fileBody, pdfBytes, postForm, s3Event, type Declared } from '../support/evidence.ts';
+import { expectOk, fileBody, pdfBytes, postForm, s3Event, uploadEvidence, type Declared } from '../support/evidence.ts';
 import {
   all,
   anotherPathway,
@@ -29,14 +29,16 @@ import {
   byReviewer,
   CRITERIA,
   decide,
+  executionSucceeded,
   getApp,
   history,
   openApplication,
+  openAssignments,
   published,
   round,
   score,
   seated,
-  submit,
+  submitted,
   until,
   waitForStatus,
   writeResponses,
@@ -132,27 +134,22 @@ describe('DynamoDB throttling during API calls', () => {
 describe('DynamoDB throttling during the review workflow', () => {
   it('tasks whose writes are throttled past the SDK retries are retried by the state machine; one certification, nothing twice', async () => {
     const p = await anotherPathway(t, w, 'Throttled Pipeline Academy');
-    const app = await openApplication(t, p, 'candidacy');
-    await writeResponses(t, p, app.id, 'Narrative');
-    await submit(t, p, app.id);
+    const appId = await submitted(t, p);
     // From here on the workflow's writes about this application fail (whole calls, past
     // the SDK's retries) until 6 have failed; the test itself only reads meanwhile.
-    injectFaults({ service: 'dynamodb', error: 'ProvisionedThroughputExceededException', commands: WRITES, match: app.id, calls: 6 });
+    injectFaults({ service: 'dynamodb', error: 'ProvisionedThroughputExceededException', commands: WRITES, match: appId, calls: 6 });
     await until('the injected throttling to be spent', async () => injected().filter((f) => f.kind === 'call').length === 6);
-    const seats = await seated(t, p, app.id);
+    const seats = await seated(t, p, appId);
     clearFaults();
 
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), app.id, all('meeting'));
-    await waitForStatus(t, p, app.id, 'decision_pending');
-    await decide(t, p, app.id, 'certified');
-    await waitForStatus(t, p, app.id, 'certified');
-    const done = await until('the execution to succeed', async () => {
-      const r = await round(t, p, app.id);
-      return r?.execution?.status === 'SUCCEEDED' ? r : undefined;
-    });
+    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
+    await waitForStatus(t, p, appId, 'decision_pending');
+    await decide(t, p, appId, 'certified');
+    await waitForStatus(t, p, appId, 'certified');
+    const done = await executionSucceeded(t, p, appId);
     expect(done.reviews).toHaveLength(2);
-    expect(published(t, 'ReviewerAssigned', app.id)).toHaveLength(2);
-    expect(published(t, 'CertificationIssued', app.id)).toHaveLength(1);
+    expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(2);
+    expect(published(t, 'CertificationIssued', appId)).toHaveLength(1);
     expect(await queryAll(keys.pathway(p.pathway.id).PK, keys.certificationPrefix, true)).toHaveLength(1);
     const events = await history(t, done.round.executionArn!);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
@@ -162,10 +159,10 @@ describe('DynamoDB throttling during the review workflow', () => {
     expect(new Set(failures)).toEqual(new Set(['TransientError']));
     // Every reviewer's load counter agrees with their active assignments (other tests' rounds included).
     for (const r of p.reviewers) {
-      const profile = expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${r.sub}`, { token: w.staff.token }), 200).json;
+      const load = await openAssignments(t, w, r);
       const active = (await queryAll(keys.personPartition(r.sub), keys.assignmentPrefix, true)).filter((a) => a.active === true);
-      expect(profile.openAssignments, r.email).toBe(active.length);
-      expect(active.filter((a) => a.applicationId === app.id), r.email).toEqual([]);
+      expect(load, r.email).toBe(active.length);
+      expect(active.filter((a) => a.applicationId === appId), r.email).toEqual([]);
     }
   });
 });
@@ -218,9 +215,7 @@ describe('S3 503 SlowDown', () => {
   it('an export whose queueing hits SlowDown: 503; the retry with the same key builds a working export', async () => {
     const p = await anotherPathway(t, w, 'Slow Export Academy');
     const bytes = pdfBytes(8192, 9);
-    const declared = await declare(p, 'Exported', bytes);
-    expect((await postForm(declared.upload, bytes, 'Exported.pdf', 'application/pdf')).status).toBe(201);
-    await t.platform.s3Settled();
+    const declared = await uploadEvidence(t, p.lead.token, p.pathway.id, { name: 'Exported.pdf', type: 'application/pdf', bytes, title: 'Exported' });
     const app = await openApplication(t, p, 'candidacy');
     expectStatus(
       await t.api('PUT', `/applications/${app.id}/responses/${CRITERIA[0]}`, {
