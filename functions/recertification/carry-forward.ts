@@ -8,8 +8,8 @@
  */
 import { criteriaFor } from '../core/framework.ts';
 import { Problem } from '../lib/problem.ts';
-import { getApplication, getResponse, writeResponse, type Actor, type EvidenceRef } from '../store/applications.ts';
-import { carryForwardFrom } from '../store/evidence-links.ts';
+import { getApplication, getResponse, writeResponse, type Actor } from '../store/applications.ts';
+import { carryForwardFrom, refsByCriterion } from '../store/evidence-links.ts';
 import { getPublishedFramework } from '../store/frameworks.ts';
 
 export async function carryEvidenceForward(applicationId: string, fromApplicationId: string, actor: Actor): Promise<number> {
@@ -18,13 +18,7 @@ export async function carryEvidenceForward(applicationId: string, fromApplicatio
   const framework = await getPublishedFramework(app.frameworkId);
   if (!framework) return 0;
   const assessed = new Set(criteriaFor(framework, app.level).map((c) => c.criterion.id));
-  const byCriterion = new Map<string, EvidenceRef[]>();
-  for (const link of await carryForwardFrom(fromApplicationId)) {
-    if (link.status === 'removed' || !assessed.has(link.criterionId)) continue;
-    const refs = byCriterion.get(link.criterionId) ?? [];
-    if (!refs.some((r) => r.evidenceId === link.evidenceId && r.version === link.version)) refs.push({ evidenceId: link.evidenceId, version: link.version });
-    byCriterion.set(link.criterionId, refs);
-  }
+  const byCriterion = refsByCriterion(await carryForwardFrom(fromApplicationId), assessed);
   let written = 0;
   for (const [criterionId, evidence] of byCriterion) {
     if (await getResponse(app.id, criterionId, true)) continue;

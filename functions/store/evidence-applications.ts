@@ -8,7 +8,7 @@ import { isEditable } from '../core/application-status.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
 import type { CarriedLink } from '../core/evidence/library.ts';
-import type { Actor, Application, EvidenceRef, ResponseRecord } from './applications.ts';
+import type { Actor, Application, ResponseRecord } from './applications.ts';
 import { getApplicationWithResponses, listPathwayApplications, writeResponse } from './applications.ts';
 import { conditionCheck, getItem, TransactionCancelled, type TransactItem } from './db.ts';
 import type { StoredEvidenceItem } from './evidence.ts';
@@ -17,6 +17,7 @@ import {
   freezeReferences,
   frozenEvidenceWrite,
   getFrozenEvidence,
+  refsByCriterion,
   resolveFrozen,
   type LinkRef,
   type ResolvedFile,
@@ -194,14 +195,7 @@ export async function carryForwardInto(
   const previous = await previousCycle(app.pathwayId, app.id);
   if (!previous) return undefined;
   const links = await carryForwardFrom(previous.id);
-  const byCriterion = new Map<string, EvidenceRef[]>();
-  for (const l of links) {
-    if (l.status === 'removed' || !assessed.has(l.criterionId)) continue;
-    const refs = byCriterion.get(l.criterionId) ?? [];
-    if (!refs.some((r) => r.evidenceId === l.evidenceId && r.version === l.version)) refs.push({ evidenceId: l.evidenceId, version: l.version });
-    byCriterion.set(l.criterionId, refs);
-  }
-  const entries = [...byCriterion.entries()];
+  const entries = [...refsByCriterion(links, assessed).entries()];
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {

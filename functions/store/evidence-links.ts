@@ -116,6 +116,25 @@ export async function carryForwardFrom(previousApplicationId: string): Promise<C
   return carryForward(plain, latest);
 }
 
+/**
+ * Carried links grouped by the criterion they cite, for a renewal draft's responses: only
+ * the criteria the new application assesses, removed items left out, and each item at a
+ * version cited once per criterion.
+ */
+export function refsByCriterion(
+  links: readonly CarriedLink[],
+  assessed: ReadonlySet<string>,
+): Map<string, { evidenceId: string; version: number }[]> {
+  const byCriterion = new Map<string, { evidenceId: string; version: number }[]>();
+  for (const link of links) {
+    if (link.status === 'removed' || !assessed.has(link.criterionId)) continue;
+    const refs = byCriterion.get(link.criterionId) ?? [];
+    if (!refs.some((r) => r.evidenceId === link.evidenceId && r.version === link.version)) refs.push({ evidenceId: link.evidenceId, version: link.version });
+    byCriterion.set(link.criterionId, refs);
+  }
+  return byCriterion;
+}
+
 export type DraftLinkStatus = 'latest' | 'unchanged' | 'newer_version_available' | 'removed';
 
 export interface DraftLink extends LinkRef {
