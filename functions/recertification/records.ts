@@ -13,7 +13,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
 import { pathwayCertificationHistory, type Certification } from '../store/certifications.ts';
-import { conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
+import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
@@ -67,11 +67,7 @@ function recordUpdate(
     ...condition.values,
   };
   const sets = ['#outbox = :outbox', '#gpk = :gpk', '#gsk = :gsk'];
-  Object.entries(changes).forEach(([field, value], i) => {
-    names[`#c${i}`] = field;
-    values[`:c${i}`] = value;
-    sets.push(`#c${i} = :c${i}`);
-  });
+  addSets({ names, values, sets }, changes, { prefix: 'c' });
   return {
     TableName: config.tableName,
     Key: certificationKey(c),

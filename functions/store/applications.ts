@@ -42,6 +42,7 @@ import { nowIso } from '../lib/clock.ts';
 import { problems } from '../lib/problem.ts';
 import { auditItem, type AuditEvent, type FieldChange } from './audit.ts';
 import {
+  addSets,
   conditionCheck,
   deleteItem,
   getItem,
@@ -280,11 +281,7 @@ export function statusUpdate(
   const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
   const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':from': from };
   const sets = ['#version = :next'];
-  Object.entries(set).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:f${i}`] = value;
-    sets.push(`#f${i} = :f${i}`);
-  });
+  addSets({ names, values, sets }, set);
   return {
     Update: {
       TableName: config.tableName,

@@ -30,6 +30,30 @@ export function stripKeys<T extends Item>(item: T): Omit<T, 'PK' | 'SK'> {
   return out as Omit<T, 'PK' | 'SK'>;
 }
 
+/** The parts of an update expression that callers assemble before sending it. */
+export interface UpdateParts {
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+  /** SET clauses, joined with ", " after `SET `. */
+  sets: string[];
+}
+
+/**
+ * Adds one `#pN = :pN` SET clause per field to `parts` (`p` is the placeholder prefix, so
+ * the fields cannot collide with the caller's own placeholders). With `skipUndefined`,
+ * fields whose value is undefined are left out instead of becoming a value DynamoDB refuses.
+ */
+export function addSets(parts: UpdateParts, fields: Record<string, unknown>, o: { prefix?: string; skipUndefined?: boolean } = {}): UpdateParts {
+  const p = o.prefix ?? 'f';
+  Object.entries(fields).forEach(([field, value], i) => {
+    if (value === undefined && o.skipUndefined) return;
+    parts.names[`#${p}${i}`] = field;
+    parts.values[`:${p}${i}`] = value;
+    parts.sets.push(`#${p}${i} = :${p}${i}`);
+  });
+  return parts;
+}
+
 export async function getItem<T extends Item = Item>(key: Key, consistent = false): Promise<T | undefined> {
   const out = await dynamoClient().send(new GetCommand({ TableName: config.tableName, Key: key, ConsistentRead: consistent }));
   return out.Item as T | undefined;

@@ -23,7 +23,7 @@ import type { EmailCategory } from '../core/notifications/preferences.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, putNew, stripKeys, transact, TransactionCancelled, type Item } from './db.ts';
+import { addSets, getItem, putNew, stripKeys, transact, TransactionCancelled, type Item } from './db.ts';
 import { keys } from './keys.ts';
 
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unconfirmed';
@@ -88,11 +88,7 @@ async function move(
   const names: Record<string, string> = { '#state': 'state', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':from': from, ':at': nowIso(), ...extraCondition?.values };
   const assignments = ['#updatedAt = :at'];
-  Object.entries(set).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:v${i}`] = value;
-    assignments.push(`#f${i} = :v${i}`);
-  });
+  addSets({ names, values, sets: assignments }, set);
   try {
     const out = await dynamoClient().send(
       new UpdateCommand({

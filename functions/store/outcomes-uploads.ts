@@ -18,7 +18,7 @@ import type { CsvError } from '../core/outcomes/csv.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
-import { getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
+import { addSets, getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
 import { keys, partitions } from './keys.ts';
 import { batchWrite, type Actor } from './outcomes.ts';
 
@@ -83,15 +83,7 @@ async function moveFromDeclared(uploadId: string, to: 'processing' | 'expired', 
 export const claimUpload = (uploadId: string): Promise<boolean> => moveFromDeclared(uploadId, 'processing', nowIso());
 
 export async function finishUpload(uploadId: string, changes: Partial<OutcomeUpload>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries({ ...changes, updatedAt: nowIso() }).forEach(([k, v], i) => {
-    if (v === undefined) return;
-    names[`#f${i}`] = k;
-    values[`:v${i}`] = v;
-    sets.push(`#f${i} = :v${i}`);
-  });
+  const { names, values, sets } = addSets({ names: {}, values: {}, sets: [] }, { ...changes, updatedAt: nowIso() }, { skipUndefined: true });
   await dynamoClient().send(
     new UpdateCommand({
       TableName: config.tableName,

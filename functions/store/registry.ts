@@ -16,6 +16,7 @@ import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
 import { auditItem, diff, type AuditEvent, type AuditScope } from './audit.ts';
 import {
+  addSets,
   getItem,
   putNew,
   queryPage,
@@ -121,11 +122,7 @@ export function versionedUpdate(
   const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':at': at };
   const sets = ['#version = :next', '#updatedAt = :at'];
-  Object.entries(changes).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:f${i}`] = value;
-    sets.push(`#f${i} = :f${i}`);
-  });
+  addSets({ names, values, sets }, changes);
   const removes = remove.map((field, i) => {
     names[`#r${i}`] = field;
     return `#r${i}`;

@@ -22,7 +22,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { problems } from '../lib/problem.ts';
-import { getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { addSets, getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
 import { keys, partitions } from './keys.ts';
 
@@ -77,19 +77,6 @@ export async function reviewerPool(): Promise<ReviewerProfile[]> {
   return (await queryPartition({ partition: partitions.reviewers })).map(asProfile);
 }
 
-function setExpression(fields: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries(fields).forEach(([field, value], i) => {
-    if (value === undefined) return;
-    names[`#f${i}`] = field;
-    values[`:f${i}`] = value;
-    sets.push(`#f${i} = :f${i}`);
-  });
-  return { names, values, sets };
-}
-
 async function conditionalUpdate(
   sub: string,
   fields: Record<string, unknown>,
@@ -97,7 +84,7 @@ async function conditionalUpdate(
   extraNames: Record<string, string>,
   extraValues: Record<string, unknown>,
 ): Promise<ReviewerProfile> {
-  const { names, values, sets } = setExpression(fields);
+  const { names, values, sets } = addSets({ names: {}, values: {}, sets: [] }, fields, { skipUndefined: true });
   try {
     const out = await dynamoClient().send(
       new UpdateCommand({
