@@ -27,7 +27,7 @@ import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '../c
 import { renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
 import { config } from '../lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
-import { itemsThrough, putNew, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
+import { itemsThrough, putNew, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type IndexKeys } from './keys.ts';
 
 export interface Certification {
@@ -126,16 +126,9 @@ export async function certificationsDueBy(
   return itemsThrough(partitions.certificationSweep, `${day}#\uffff`, limit, exclusiveStartKey);
 }
 
-/** A pathway's whole certification history (a handful of items; paginated anyway). */
+/** A pathway's whole certification history (a handful of items), newest first. */
 export async function pathwayCertificationHistory(pathwayId: string): Promise<Certification[]> {
-  const out: Certification[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listPathwayCertifications(pathwayId, 100, cursor);
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+  return (await queryAll(keys.pathway(pathwayId).PK, keys.certificationPrefix)).reverse().map(asCertification);
 }
 
 /** The term a new certification gets, given what the pathway held before. */
