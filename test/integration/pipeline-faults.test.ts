@@ -5,7 +5,7 @@
  * is recorded on the application and staff are alerted; a restarted execution resumes
  * from the table without duplicate assignments or notifications.
  */
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -26,6 +26,7 @@ import {
   round,
   score,
   seated,
+  sfn,
   statesEntered,
   submit,
   until,
@@ -154,13 +155,12 @@ describe('fault injection', () => {
     delete process.env.PATHCERT_PIPELINE_FAULTS;
 
     // What staff type in the console (or the CLI): the review machine, the minimal input, no name.
-    const sfn = new SFNClient({ endpoint: t.platform.sfnEndpoint!, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = sfn(t);
     try {
-      const machine = Object.values(t.platform.stateMachineArns).find((arn) => arn.endsWith(':pathcert-local-review'))!;
-      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ applicationId: appId }) }));
+      const started = await client.send(new StartExecutionCommand({ stateMachineArn: t.platform.stateMachineArns.review, input: JSON.stringify({ applicationId: appId }) }));
       expect(started.executionArn).toMatch(/:execution:pathcert-local-review:/);
     } finally {
-      sfn.destroy();
+      client.destroy();
     }
     const seats = await seated(t, p, appId);
     for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
