@@ -4,11 +4,10 @@
  * a school year, and the staff list of every work-based learning partner.
  */
 import * as z from 'zod/mini';
-import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/codes.ts';
 import { schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
 import { pageQuery } from '../../lib/schemas.ts';
-import { reportFormat } from '../outcomes/routes.ts';
+import { reportFormat, trendQuery } from '../outcomes/report-query.ts';
 
 const FN = 'network' as const;
 const TAGS = ['Network'];
@@ -42,12 +41,7 @@ export const getNetworkTrends = route({
   auth: 'jwt',
   summary: 'Network-wide outcome rates and counts across school years',
   tags: TAGS,
-  query: z.strictObject({
-    metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
-    group: z.optional(z.enum(STUDENT_GROUPS)),
-    countMetric: z.optional(z.enum(METRICS)),
-    ...reportFormat,
-  }),
+  query: trendQuery,
 });
 
 export const exportYear = route({

@@ -4,11 +4,11 @@
  * work-based learning partners of a pathway. See docs/outcomes.md.
  */
 import * as z from 'zod/mini';
-import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/codes.ts';
 import { outcomeCountsSchema, schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
 import { idSchema, pageQuery, text } from '../../lib/schemas.ts';
 import { engagementKinds } from '../../core/outcomes/partners.ts';
+import { reportFormat, trendQuery } from './report-query.ts';
 
 const FN = 'outcomes' as const;
 const TAGS = ['Outcomes'];
@@ -29,8 +29,6 @@ export const submissionBody = z.strictObject({
     .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
 });
 
-/** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
-export const reportFormat = { format: z.optional(z.enum(['json', 'csv'])) };
 const reportQuery = z.strictObject({ ...reportFormat });
 
 const numberParam = (min: number, max: number, what: string) =>
@@ -47,13 +45,6 @@ export const comparisonQuery = z.strictObject({
   /** Share ratio under which a group is under-represented (0–1, default 0.8). */
   ratio: numberParam(0, 1, 'ratio'),
   against: z.optional(z.enum(['same_group', 'district_all'])),
-  ...reportFormat,
-});
-
-export const trendQuery = z.strictObject({
-  metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
-  group: z.optional(z.enum(STUDENT_GROUPS)),
-  countMetric: z.optional(z.enum(METRICS)),
   ...reportFormat,
 });
 
