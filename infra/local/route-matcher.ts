@@ -100,16 +100,13 @@ export function createRouteMatcher(routes: readonly RouteSpec[]): (method: strin
     seen.add(key);
   }
   const ordered = [...compiled].sort(bySpecificity);
-  const byLength = new Map<number, CompiledRoute[]>();
-  const candidatesFor = (length: number): CompiledRoute[] => {
-    let list = byLength.get(length);
-    if (!list) {
-      list = ordered.filter((c) => (isGreedy(c) ? c.segments.length <= length : c.segments.length === length));
-      // Request paths are unbounded; only lengths some route can take are worth keeping.
-      if (list.length > 0 || byLength.size < 64) byLength.set(length, list);
-    }
-    return list;
-  };
+  // Past the longest template only greedy routes can match, and all of them do by length:
+  // one list, at longest + 1, serves every longer path, so the table is built once, bounded.
+  const longest = Math.max(0, ...compiled.map((c) => c.segments.length));
+  const byLength = Array.from({ length: longest + 2 }, (_, length) =>
+    ordered.filter((c) => (isGreedy(c) ? c.segments.length <= length : c.segments.length === length)),
+  );
+  const candidatesFor = (length: number): CompiledRoute[] => byLength[Math.min(length, longest + 1)]!;
 
   return (method, rawPath) => {
     const parts = splitPath(rawPath);
