@@ -16,7 +16,7 @@ import { getItem, type Item } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { carryEvidenceForward } from './carry-forward.ts';
 import { outboxAttribute, pendingEntries, type OutboxEntry } from './outbox.ts';
-import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSweepConflicts, type Recorded, type RecordContext } from './records.ts';
+import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSweepConflicts, updateAlone, type Recorded, type RecordContext } from './records.ts';
 
 export interface SweepContext extends RecordContext {
   config: SweepConfig;
@@ -107,22 +107,15 @@ async function perform(cert: Certification, entry: OutboxEntry, ctx: SweepContex
  */
 async function claim(cert: Certification, entry: OutboxEntry, ctx: SweepContext): Promise<OutboxEntry | null> {
   const claimed = { ...entry, recordedAt: ctx.at };
-  try {
-    await retryingSweepConflicts(() => dynamoClient().send(
-      new UpdateCommand({
-        TableName: config.tableName,
-        Key: certificationKey(cert),
-        UpdateExpression: 'SET #outbox = :claimed',
-        ConditionExpression: '#outbox.#recordedAt = :was',
-        ExpressionAttributeNames: { '#outbox': outboxAttribute(entry.key), '#recordedAt': 'recordedAt' },
-        ExpressionAttributeValues: { ':claimed': claimed, ':was': entry.recordedAt },
-      }),
-    ));
-    return claimed;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
-    throw error;
-  }
+  const ok = await updateAlone({
+    TableName: config.tableName,
+    Key: certificationKey(cert),
+    UpdateExpression: 'SET #outbox = :claimed',
+    ConditionExpression: '#outbox.#recordedAt = :was',
+    ExpressionAttributeNames: { '#outbox': outboxAttribute(entry.key), '#recordedAt': 'recordedAt' },
+    ExpressionAttributeValues: { ':claimed': claimed, ':was': entry.recordedAt },
+  });
+  return ok ? claimed : null;
 }
 
 async function reread(cert: Certification): Promise<Item | undefined> {

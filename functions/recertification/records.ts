@@ -85,8 +85,8 @@ function recordUpdate(
 const SWEEP_CONFLICT_RETRY: ConflictRetry = { attempts: 6, baseMs: 20 };
 export const retryingSweepConflicts = <T>(write: () => Promise<T>): Promise<T> => retryingConflicts(write, SWEEP_CONFLICT_RETRY);
 
-/** A lone record; false when its condition failed. */
-async function updateAlone(update: Update): Promise<boolean> {
+/** A lone conditional update; false when its condition failed. */
+export async function updateAlone(update: Update): Promise<boolean> {
   try {
     await retryingSweepConflicts(() => dynamoClient().send(new UpdateCommand(update)));
     return true;
