@@ -76,6 +76,14 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** The key attributes a Query on `partition` names: the table's, or its index's. */
+function keyNamesOf(partition: Partition): { indexName?: string; pk: string; sk: string } {
+  if (!partition.index) return { pk: tableKeys.partitionKey, sk: tableKeys.sortKey };
+  const index = tableIndexes.find((i) => i.name === partition.index);
+  if (!index) throw new Error(`No index ${partition.index} in store/table.ts`);
+  return { indexName: index.name, pk: index.partitionKey, sk: index.sortKey };
+}
+
 /** One page of an index partition whose sort keys are below (`<`) or at most (`<=`) `bound`, in sort-key order. */
 async function indexPageUpTo(
   partition: Partition,
@@ -84,14 +92,14 @@ async function indexPageUpTo(
   limit: number,
   exclusiveStartKey: Record<string, unknown> | undefined,
 ): Promise<{ items: Item[]; next?: Record<string, unknown> }> {
-  const index = tableIndexes.find((i) => i.name === partition.index);
-  if (!index) throw new Error(`A sort-key range needs an index partition, got ${partition.value}`);
+  if (!partition.index) throw new Error(`A sort-key range needs an index partition, got ${partition.value}`);
+  const { indexName, pk, sk } = keyNamesOf(partition);
   const out = await dynamoClient().send(
     new QueryCommand({
       TableName: config.tableName,
-      IndexName: index.name,
+      IndexName: indexName,
       KeyConditionExpression: `#pk = :pk AND #sk ${comparison} :bound`,
-      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
       ExpressionAttributeValues: { ':pk': partition.value, ':bound': bound },
       Limit: limit,
       ExclusiveStartKey: exclusiveStartKey,
@@ -136,9 +144,7 @@ const MAX_FILTER_ROUNDS = 5;
 export async function queryPage<T extends Item = Item>(o: QueryOptions): Promise<Page<T>> {
   const limit = o.limit ?? 25;
   const index = o.partition.index;
-  const def = index ? tableIndexes.find((i) => i.name === index) : undefined;
-  const pk = def?.partitionKey ?? tableKeys.partitionKey;
-  const sk = def?.sortKey ?? tableKeys.sortKey;
+  const { pk, sk } = keyNamesOf(o.partition);
   const names: Record<string, string> = { '#pk': pk, ...(o.skBeginsWith ? { '#sk': sk } : {}), ...o.filter?.names };
   const values: Record<string, unknown> = {
     ':pk': o.partition.value,
@@ -185,13 +191,12 @@ export interface PartitionRead {
  * 1 MB), each resuming from the last one's key.
  */
 export async function queryPartition<T extends Item = Item>(o: PartitionRead): Promise<T[]> {
-  const index = o.partition.index ? tableIndexes.find((i) => i.name === o.partition.index) : undefined;
-  if (o.partition.index && !index) throw new Error(`No index ${o.partition.index} in store/table.ts`);
-  if (index && o.consistent) throw new Error(`Index ${index.name} cannot be read consistently`);
-  const names: Record<string, string> = { '#pk': index?.partitionKey ?? tableKeys.partitionKey };
+  const { indexName, pk, sk } = keyNamesOf(o.partition);
+  if (indexName && o.consistent) throw new Error(`Index ${indexName} cannot be read consistently`);
+  const names: Record<string, string> = { '#pk': pk };
   const values: Record<string, unknown> = { ':pk': o.partition.value };
   if (o.skBeginsWith) {
-    names['#sk'] = index?.sortKey ?? tableKeys.sortKey;
+    names['#sk'] = sk;
     values[':skp'] = o.skBeginsWith;
   }
   o.projection?.forEach((attribute, i) => (names[`#p${i}`] = attribute));
@@ -201,7 +206,7 @@ export async function queryPartition<T extends Item = Item>(o: PartitionRead): P
     const out = await dynamoClient().send(
       new QueryCommand({
         TableName: config.tableName,
-        IndexName: index?.name,
+        IndexName: indexName,
         KeyConditionExpression: o.skBeginsWith ? '#pk = :pk AND begins_with(#sk, :skp)' : '#pk = :pk',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
