@@ -12,6 +12,7 @@ import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
 import { seedAvailableEvidence } from '../evidence.ts';
 import type { TestPlatform } from '../platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../registry-world.ts';
+import { putReviewer } from '../review-world.ts';
 
 /** Planted in every name and text of tenant B (lower case: emails are stored lower-cased). */
 export const CANARY = 'zqxcanaryb';
@@ -67,22 +68,8 @@ export async function buildFuzzWorld(t: TestPlatform): Promise<FuzzWorld> {
   await joinPathway(t, pathwayLeadA, pathwayA.id, memberA, 'member');
   await joinPathway(t, pathwayLeadB, pathwayB.id, memberB, 'member');
 
-  const reviewerProfile = await t.api('PUT', `/reviewers/${reviewer.sub}`, {
-    token: staff.token,
-    headers: { 'if-none-match': '*' },
-    body: {
-      name: 'Fuzz Reviewer',
-      email: reviewer.email,
-      sectors: ['engineering_architecture'],
-      conflicts: { districtIds: [], pathwayIds: [] },
-      available: true,
-      unavailable: [],
-      maxOpenAssignments: 3,
-      leadEligible: true,
-      active: true,
-    },
-  });
-  expectStatus(reviewerProfile, 201);
+  // With the helper's defaults (one sector, no conflicts, available, three open assignments, lead-eligible); it checks the 201.
+  await putReviewer(t, staff, reviewer, { name: 'Fuzz Reviewer', email: reviewer.email });
 
   const openApp = async (lead: Person, pathwayId: string, narrative: string) => {
     const app = expectStatus(
