@@ -7,7 +7,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SweepAction } from '../core/recertification/notices.ts';
-import { levelHeldOn, type CalendarDate } from '../core/recertification/validity.ts';
+import { isValidOn, levelHeldOn, type CalendarDate } from '../core/recertification/validity.ts';
 import { criteriaFor } from '../core/framework.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
@@ -156,7 +156,7 @@ export function remainingCertification(history: readonly Certification[], expire
   const level = levelHeldOn(dated, today);
   if (!level) return { level: null, until: null };
   const until = dated
-    .filter((h) => h.level === level && h.status !== 'revoked' && h.validFrom <= today && today < h.expiresOn)
+    .filter((h) => h.level === level && isValidOn(h, today))
     .map((h) => h.expiresOn)
     .sort()
     .at(-1)!;
