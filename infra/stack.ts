@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { apiRoutes } from '../functions/api/routes.ts';
 import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
@@ -125,9 +124,9 @@ export class PathcertStack extends Stack {
       functions: this.functions,
       triggers: Object.fromEntries(Object.entries(catalog).map(([name, spec]) => [name, spec.trigger])),
       stateMachines: new Map([...this.workflows.workflows].map(([stem, w]) => [stem, w.stateMachine])),
-      // Every SQS queue of the stack is a dead-letter queue (events and schedules); found
-      // here so a new one is watched without touching this list.
-      deadLetterQueues: this.node.findAll().filter((c): c is Queue => c instanceof Queue),
+      // The dead-letter queues of the events' rules and schedules (the stack's only SQS
+      // queues; test/infra/monitoring.test.ts checks every queue has its alarm).
+      deadLetterQueues: [...this.events.deadLetterQueues.values()],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm: subscribe the on-call address' });
 

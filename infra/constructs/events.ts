@@ -47,8 +47,6 @@ export interface ConnectOptions {
 
 export class Events extends Construct {
   readonly bus: EventBus;
-  readonly rules = new Map<string, Rule>();
-  readonly schedules = new Map<string, Schedule>();
   /** Dead-letter queue of each rule and schedule, by its name in events/. */
   readonly deadLetterQueues = new Map<string, Queue>();
   private readonly config: StageConfig;
@@ -89,7 +87,7 @@ export class Events extends Construct {
         `${fn.function.functionArn}:*`,
         "Lambda's grantInvoke also names the function's versions and aliases (<arn>:*); the schedule invokes only this function.",
       );
-      const schedule = new Schedule(this, `Schedule-${spec.name}`, {
+      new Schedule(this, `Schedule-${spec.name}`, {
         scheduleName: `${this.config.prefix}-${spec.name}`,
         description: spec.description,
         schedule: ScheduleExpression.expression(spec.expression, TimeZone.ETC_UTC),
@@ -102,7 +100,6 @@ export class Events extends Construct {
           ...(dlq ? { deadLetterQueue: dlq } : {}),
         }),
       });
-      this.schedules.set(spec.name, schedule);
       this.configureAsync(fn, spec.retryPolicy, dlq);
     }
   }
@@ -118,7 +115,6 @@ export class Events extends Construct {
       eventPattern: cdkEventPattern(rule.eventPattern) as EventPattern,
     });
     created.addTarget(new LambdaFunction(fn.function, { ...retry(rule.retryPolicy), ...(dlq ? { deadLetterQueue: dlq } : {}) }));
-    this.rules.set(rule.name, created);
     this.configureAsync(fn, rule.retryPolicy, dlq);
   }
 
