@@ -1,6 +1,6 @@
 import { rubricScaleOf } from '../../core/framework.ts';
 import { validateManualAssignment, type ReviewRole } from '../../core/review/assignment.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
@@ -39,9 +39,9 @@ import {
 
 
 async function loadApplication(principal: Principal, id: string, action: 'application.assign' | 'application.adjudicate' | 'application.workflow' | 'application.decide') {
-  const application = await getApplication(id, true);
+  const [application, access] = await withAccess(principal, getApplication(id, true));
   if (!application) throw problems.notFound('application');
-  authorize(await loadAccess(principal), action, applicationTarget(application), 'application');
+  authorize(access, action, applicationTarget(application), 'application');
   return application;
 }
 
