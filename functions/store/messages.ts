@@ -21,7 +21,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getItem, putNew, queryAll, queryPage, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { keys, partitions, type Key } from './keys.ts';
 
 export type AuthorRole = 'team' | 'staff' | 'reviewer' | 'district';
 
@@ -219,6 +219,12 @@ export async function listInbox(sub: string, limit?: number, cursor?: string, un
 export async function markNotificationRead(recipient: string, id: string, at: string = nowIso()): Promise<Notification | undefined> {
   const key = notificationKey(recipient, id);
   if (!key) return undefined;
+  const marked = await markRead(key, at, 'ALL_NEW');
+  return marked?.attributes ? (stripKeys(marked.attributes) as unknown as Notification) : undefined;
+}
+
+/** Marks the notification at `key` read (and off the unread index): null when there is none. */
+async function markRead(key: Key, at: string, returnValues: 'ALL_NEW' | 'NONE'): Promise<{ attributes?: Item } | null> {
   try {
     const out = await dynamoClient().send(
       new UpdateCommand({
@@ -228,12 +234,12 @@ export async function markNotificationRead(recipient: string, id: string, at: st
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#read': 'read', '#readAt': 'readAt' },
         ExpressionAttributeValues: { ':true': true, ':at': at },
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: returnValues,
       }),
     );
-    return out.Attributes ? (stripKeys(out.Attributes) as unknown as Notification) : undefined;
+    return { attributes: out.Attributes };
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
     throw error;
   }
 }
@@ -248,9 +254,9 @@ export async function markAllRead(recipient: string, at: string = nowIso(), max 
   let cursor: string | undefined;
   do {
     const page = await queryPage({ partition: partitions.inboxUnread(recipient), ascending: false, limit: 100, cursor });
-    const ids = page.items.map((i) => String(i.id));
-    const results = await Promise.all(ids.map((id) => markNotificationRead(recipient, id, at)));
-    marked += results.filter(Boolean).length;
+    // Index items carry the table key, so nothing is rebuilt from the id, and nothing is read back.
+    const results = await Promise.all(page.items.map((i) => markRead({ PK: String(i.PK), SK: String(i.SK) }, at, 'NONE')));
+    marked += results.filter((r) => r !== null).length;
     cursor = page.nextCursor;
   } while (cursor && marked < max);
   return { marked, more: Boolean(cursor) };
