@@ -20,11 +20,11 @@ import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSw
 
 export interface SweepContext extends RecordContext {
   config: SweepConfig;
-  /** Clock time of this run (ms): outbox entries younger than `outboxGraceMs` belong to a run still going. */
-  nowMs: number;
-  outboxGraceMs: number;
   counts: SweepCounts;
 }
+
+/** An outbox entry recorded less than this before the run's `at` belongs to a run that may still be performing it. */
+const OUTBOX_GRACE_MS = 5 * 60_000;
 
 export interface SweepCounts {
   certifications: number;
@@ -139,7 +139,7 @@ export async function sweepCertification(indexed: Item, ctx: SweepContext): Prom
     item = await reread(asCertification(indexed));
     if (!item) return;
     const pending = pendingEntries(item);
-    if (pending.some((e) => ctx.nowMs - Date.parse(e.recordedAt) < ctx.outboxGraceMs)) return;
+    if (pending.some((e) => Date.parse(ctx.at) - Date.parse(e.recordedAt) < OUTBOX_GRACE_MS)) return;
     for (const entry of pending) {
       const claimed = await claim(asCertification(item), entry, ctx);
       if (!claimed) return;

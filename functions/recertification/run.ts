@@ -4,34 +4,23 @@
  * pattern 49) and sweeps each (certification.ts), a few at a time.
  */
 import type { CalendarDate } from '../core/recertification/validity.ts';
-import { nowMs } from '../lib/clock.ts';
+import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { certificationsDueBy, sweepConfig } from '../store/certifications.ts';
 import { emptyCounts, sweepCertification, type SweepContext, type SweepCounts } from './certification.ts';
 
-export const SWEEP_ACTOR = { sub: 'system:recertification-sweep', name: 'Recertification sweep' };
+const SWEEP_ACTOR = { sub: 'system:recertification-sweep', name: 'Recertification sweep' };
 const PAGE_SIZE = 100;
 /** Certifications swept at once: independent items, mostly; a shared pathway is handled by its versioned write. */
 const PARALLEL = 8;
-/** An outbox entry younger than this belongs to a run that may still be performing it. */
-const OUTBOX_GRACE_MS = 5 * 60_000;
 
 export interface SweepResult extends SweepCounts {
   today: CalendarDate;
   pages: number;
 }
 
-export async function runSweep(today: CalendarDate, options: { parallel?: number } = {}): Promise<SweepResult> {
-  const ms = nowMs();
-  const ctx: SweepContext = {
-    today,
-    at: new Date(ms).toISOString(),
-    actor: SWEEP_ACTOR,
-    config: sweepConfig(),
-    nowMs: ms,
-    outboxGraceMs: OUTBOX_GRACE_MS,
-    counts: emptyCounts(),
-  };
+export async function runSweep(today: CalendarDate): Promise<SweepResult> {
+  const ctx: SweepContext = { today, at: nowIso(), actor: SWEEP_ACTOR, config: sweepConfig(), counts: emptyCounts() };
   let pages = 0;
   const errors: unknown[] = [];
   let start: Record<string, unknown> | undefined;
@@ -52,7 +41,7 @@ export async function runSweep(today: CalendarDate, options: { parallel?: number
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.parallel ?? PARALLEL, page.items.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, page.items.length) }, worker));
     // The page's items moved to later keys or left the index; the cursor still marks where this page ended.
     start = page.next;
   } while (start);

@@ -10,7 +10,7 @@ import { now } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { runSweep, type SweepResult } from './run.ts';
 
-export function sweepDay(scheduledTime: string | undefined): string {
+function sweepDay(scheduledTime: string | undefined): string {
   return scheduledTime && Number.isFinite(Date.parse(scheduledTime)) ? calendarDateOf(scheduledTime) : calendarDateOf(now());
 }
 
