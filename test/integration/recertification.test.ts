@@ -25,6 +25,7 @@ import { renewalApplicationId } from '../../functions/store/renewals.ts';
 import type { SweepResult } from '../../functions/recertification/run.ts';
 import { recordNotice } from '../../functions/recertification/records.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { seededRandom } from '../support/random.ts';
 import { createDistrict, createPathway, createSchool, person } from '../support/registry-world.ts';
 import { reviewFramework } from '../support/review-world.ts';
 
@@ -33,18 +34,6 @@ const PATHWAYS = 30;
 const SIM_DAYS = 3 * 365 + 1;
 
 let t: TestPlatform;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
-}
 
 const setClock = (day: CalendarDate, time: string) => t.platform.clock.setOffset(Date.parse(`${day}T${time}Z`) - Date.now());
 
@@ -66,7 +55,7 @@ interface ModelCert extends SweepCertification {
 
 describe('recertification sweep over three years', () => {
   it('sends every notice, opens every renewal and applies every expiry exactly once; levels and directory stay right', async () => {
-    const rnd = random(20261123);
+    const rnd = seededRandom(20261123);
     const start = calendarDateOf(Date.now());
     const staff = await person(t, 'recert-staff@example.org', ['staff']);
     const district = await createDistrict(t, staff);

@@ -25,6 +25,8 @@ import {
   termOf,
   type DatedCertification,
 } from '../../../../functions/core/recertification/validity.ts';
+// mulberry32: a tiny seeded generator for the calendar (gaps, double firings, decisions).
+import { mulberry32 as prng } from '../../../support/random.ts';
 
 const START = '2025-01-01';
 const DAYS = 3 * 365 + 1;
@@ -42,18 +44,6 @@ interface SimCert {
   activeSweepDays: number[];
   performed: { day: number; action: SweepAction }[];
   renewedBy?: { day: number; continuous: boolean; level: Level; successor: SimCert };
-}
-
-/** mulberry32: a tiny seeded generator for the calendar (gaps, double firings, decisions). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fail(message: string): never {
