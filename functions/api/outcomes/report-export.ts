@@ -7,12 +7,13 @@
  */
 import type { AccessContext } from '../../core/access.ts';
 import { reportCsv } from '../../core/outcomes/export.ts';
+import { allowed } from '../../lib/authorize.ts';
 import type { HttpResult } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
 
 export function asReport(ctx: AccessContext, format: 'json' | 'csv' | undefined, name: string, body: unknown): HttpResult {
   if (format !== 'csv') return { body };
-  if (!ctx.groups.includes('staff')) throw problems.forbidden('Only staff export reports as CSV.');
+  if (!allowed(ctx, 'outcome.export', { kind: 'network' })) throw problems.forbidden('Only staff export reports as CSV.');
   return {
     body: reportCsv(body, { bom: true }),
     headers: {
