@@ -346,11 +346,26 @@ export function putVersioned(item: Item & { version: number }, expectedVersion: 
   };
 }
 
-export function put(item: Item): TransactItem {
-  return { Put: { TableName: config.tableName, Item: item } };
+/** A conditional write's condition, as `put` and `deleteItem` take it. */
+export interface WriteCondition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
 }
 
-export function deleteItem(key: Key, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): TransactItem {
+export function put(item: Item, condition?: WriteCondition): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: item,
+      ConditionExpression: condition?.expression,
+      ExpressionAttributeNames: condition?.names,
+      ExpressionAttributeValues: condition?.values,
+    },
+  };
+}
+
+export function deleteItem(key: Key, condition?: WriteCondition): TransactItem {
   return {
     Delete: {
       TableName: config.tableName,

@@ -20,7 +20,6 @@
 import { isValidAt, type Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
 import { deleteItem, getItem, put, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
-import { config } from '../lib/config.ts';
 import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 
@@ -117,14 +116,10 @@ export async function refreshNetworkProgress(): Promise<NetworkProgress> {
   const before = await getItem(keys.networkProgress(), true);
   const previousChunks = Number(before?.districtChunks ?? 0);
   const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: config.tableName,
-        Item: { ...keys.networkProgress(), _type: 'networkProgress', ...summary, districtChunks: chunks.length },
-        ConditionExpression: 'attribute_not_exists(computedAt) OR computedAt <= :at',
-        ExpressionAttributeValues: { ':at': summary.computedAt },
-      },
-    },
+    put(
+      { ...keys.networkProgress(), _type: 'networkProgress', ...summary, districtChunks: chunks.length },
+      { expression: 'attribute_not_exists(computedAt) OR computedAt <= :at', values: { ':at': summary.computedAt } },
+    ),
     // The year's snapshot keeps the totals by level and state; districts are in CURRENT only.
     put({ ...keys.networkProgressYear(progress.year), _type: 'networkProgress', ...summary }),
     ...chunks.map((byDistrict, n) => put({ ...chunkKey(n), _type: 'networkProgressDistricts', byDistrict })),
