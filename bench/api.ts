@@ -16,7 +16,6 @@ import './api-env.ts';
 import http from 'node:http';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -40,7 +39,7 @@ import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
-import { invokeDirect as invokeInProcess, table, type DirectInit } from './support.ts';
+import { batchPut, invokeDirect as invokeInProcess, table, type DirectInit } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -350,27 +349,6 @@ function benchPathway(i: number, d: District, s: School, at: string): StoredPath
   };
 }
 
-/** BatchWriteItem, 25 items a request, LOAD_CONCURRENCY requests in flight, unprocessed items retried. */
-async function batchLoad(items: Item[], progress: (done: number) => void): Promise<void> {
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const chunk = items.slice(next, next + 25);
-      next += 25;
-      let pending: { PutRequest: { Item: Item } }[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 10) throw new Error('BatchWriteItem kept returning unprocessed items');
-        const out = await raw.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-        pending = out.UnprocessedItems?.[table()] as typeof pending;
-      }
-      done += chunk.length;
-      progress(done);
-    }
-  };
-  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
-}
-
 /** Loads `count` pathways into new districts (1,000 each, one school each): the rest of the network. */
 async function loadElsewhere(count: number, offset: number, at: string): Promise<number> {
   const items: Item[] = [];
@@ -382,7 +360,7 @@ async function loadElsewhere(count: number, offset: number, at: string): Promise
   }
   const t0 = performance.now();
   let shown = 0;
-  await batchLoad(items, (done) => {
+  await batchPut(raw, table(), items, LOAD_CONCURRENCY, (done) => {
     if (done - shown >= 10_000) {
       shown = done;
       process.stdout.write(` ${Math.round(done / 1000)}k`);
@@ -443,9 +421,11 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
     staffActor,
   );
   const t0 = performance.now();
-  await batchLoad(
+  await batchPut(
+    raw,
+    table(),
     Array.from({ length: LIST_DISTRICT_SIZE }, (_, i) => pathwayItem(benchPathway(i, listDistrict, listSchool, at))),
-    () => {},
+    LOAD_CONCURRENCY,
   );
   const smallLoadMs = performance.now() - t0;
 

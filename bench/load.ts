@@ -17,7 +17,7 @@
 import './api-env.ts';
 import * as ddb from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { newId } from '../functions/core/ids.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
@@ -31,7 +31,7 @@ import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
-import { invokeDirect, table } from './support.ts';
+import { batchPut, invokeDirect, table } from './support.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10);
 const MIX_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
@@ -247,11 +247,7 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
     staffActor,
   );
   const pathways = Array.from({ length: LIST_DISTRICT_SIZE }, (_, i) => poolPathway(i, district, school, at));
-  for (let i = 0; i < pathways.length; i += 25) {
-    await rawDoc.send(
-      new BatchWriteCommand({ RequestItems: { [table()]: pathways.slice(i, i + 25).map((p) => ({ PutRequest: { Item: pathwayItem(p) } })) } }),
-    );
-  }
+  await batchPut(rawDoc, table(), pathways.map((p) => pathwayItem(p)), 1);
   const apiPool = pathways.slice(0, CONNECTIONS * 2).map((p) => ({ id: p.id, version: 1 }));
   const rawPool = pathways.slice(CONNECTIONS * 2, CONNECTIONS * 4).map((p) => ({ id: p.id, version: 1 }));
 

@@ -1,10 +1,12 @@
 /**
  * Pieces the benches that drive the local platform share (bench/api.ts and bench/load.ts):
- * the table's name, and a request handed to its Lambda handler without
- * the local gateway.
+ * the table's name, a request handed to its Lambda handler without the local gateway, and
+ * the BatchWriteItem loop that loads their data (bench/sweep.ts's too).
  */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiRoutes } from '../functions/api/routes.ts';
 import { routeKey } from '../functions/lib/route.ts';
+import type { Item } from '../functions/store/db.ts';
 import { buildEvent } from '../infra/local/api-gateway-event.ts';
 import { createRouteMatcher } from '../infra/local/route-matcher.ts';
 import type { Platform } from '../infra/local/platform.ts';
@@ -55,4 +57,35 @@ export async function invokeDirect(platform: Platform, method: string, path: str
   const elapsed = performance.now() - t0;
   if (result.statusCode !== expect) throw new Error(`direct ${method} ${path}: ${result.statusCode} (expected ${expect}): ${String(result.body).slice(0, 300)}`);
   return { elapsed, etag: result.headers?.etag ?? null, json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+}
+
+/**
+ * Puts `items` with BatchWriteItem: 25 items a request, `concurrency` requests in flight,
+ * unprocessed items sent again (at most 10 times). `progress` hears the number of items
+ * written so far after each request's items are all in.
+ */
+export async function batchPut(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  concurrency: number,
+  progress?: (done: number) => void,
+): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const chunk = items.slice(next, next + 25);
+      next += 25;
+      let pending: { PutRequest: { Item: Item } }[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 10) throw new Error('BatchWriteItem kept returning unprocessed items');
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = out.UnprocessedItems?.[tableName] as typeof pending;
+      }
+      done += chunk.length;
+      progress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }

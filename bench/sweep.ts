@@ -18,7 +18,6 @@
  * request, 16 at a time). BENCH_SWEEP_TRACE=1 prints every counted request.
  */
 import './pipeline-env.ts';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchReport } from './run.ts';
 
 const SIZES = (process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length) ?? process.env.BENCH_SWEEP_SIZES ?? '1000,100000')
@@ -40,6 +39,7 @@ export async function run(): Promise<BenchReport> {
   const { certificationItem } = await import('../functions/store/certifications.ts');
   const { addDaysTo } = await import('../functions/core/recertification/validity.ts');
   const { ulid } = await import('../functions/core/ids.ts');
+  const { batchPut } = await import('./support.ts');
 
   const counter: Counter = { commands: new Map(), itemsRead: 0 };
   let counting = false;
@@ -114,19 +114,7 @@ export async function run(): Promise<BenchReport> {
         );
       }
       const seedStart = performance.now();
-      let nextBatch = 0;
-      const batches: Record<string, unknown>[][] = [];
-      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-      const writer = async () => {
-        while (nextBatch < batches.length) {
-          let pending: unknown[] | undefined = batches[nextBatch++]!.map((Item) => ({ PutRequest: { Item } }));
-          while (pending && pending.length > 0) {
-            const out: { UnprocessedItems?: Record<string, unknown[]> } = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
-            pending = out.UnprocessedItems?.[tableName];
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: 16 }, writer));
+      await batchPut(dynamoClient(), tableName, items, 16);
       const seedSeconds = (performance.now() - seedStart) / 1000;
 
       const sweepOnce = async () => {
