@@ -12,6 +12,7 @@
  * `<aws.scheduler.scheduled-time>` (ISO time of the slot), `<aws.scheduler.execution-id>`,
  * `<aws.scheduler.schedule-arn>`, `<aws.scheduler.attempt-number>`.
  */
+import { nowIso } from '../functions/lib/clock.ts';
 import type { RetryPolicy } from './rules.ts';
 
 export interface ScheduleSpec {
@@ -38,6 +39,15 @@ export interface ScheduledInput {
   job: string;
   /** The slot this run is for (ISO 8601): the function computes "today" from it, not from its own clock. */
   scheduledTime: string;
+}
+
+/**
+ * The instant a scheduled run is for (ISO 8601): its slot, so a retried or late run judges
+ * the time it was meant for; the clock's now when the input has no usable slot (a manual run).
+ */
+export function scheduledInstant(input: { scheduledTime?: string | undefined }): string {
+  const t = input.scheduledTime ? Date.parse(input.scheduledTime) : NaN;
+  return Number.isNaN(t) ? nowIso() : new Date(t).toISOString();
 }
 
 export const schedules: readonly ScheduleSpec[] = [

@@ -11,8 +11,8 @@
  * at once, or a run after days of not running, does each thing exactly once. "Now" is the
  * schedule's slot (`scheduledTime`), so a retried run judges the same day.
  */
+import { scheduledInstant } from '../../events/schedules.ts';
 import { DAY_MS, DEFAULT_REVIEW_DUE, reviewActionsDue } from '../core/review/due-dates.ts';
-import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { notify, notifyStaff } from '../store/messages.ts';
@@ -31,11 +31,6 @@ export interface ReviewRemindersResult {
   reassigned: number;
   escalated: number;
   failed: number;
-}
-
-function slot(input: ReviewRemindersInput): string {
-  const t = input.scheduledTime ? Date.parse(input.scheduledTime) : NaN;
-  return Number.isNaN(t) ? nowIso() : new Date(t).toISOString();
 }
 
 async function act(review: Review, now: string, result: ReviewRemindersResult): Promise<void> {
@@ -95,7 +90,7 @@ async function act(review: Review, now: string, result: ReviewRemindersResult): 
 }
 
 export async function reviewReminders(input: ReviewRemindersInput = {}): Promise<ReviewRemindersResult> {
-  const now = slot(input);
+  const now = scheduledInstant(input);
   const ahead = Math.max(...(reviewDueConfig().reminderDaysBefore ?? DEFAULT_REVIEW_DUE.reminderDaysBefore));
   const until = new Date(Date.parse(now) + ahead * DAY_MS).toISOString();
   const result: ReviewRemindersResult = { now, examined: 0, reminded: 0, reassigned: 0, escalated: 0, failed: 0 };

@@ -4,18 +4,13 @@
  * from the slot, not from the clock, so a retried or late run works on the day it was for;
  * runs are idempotent per day and catch up on missed days (functions/recertification/).
  */
-import type { ScheduledInput } from '../../events/schedules.ts';
+import { scheduledInstant, type ScheduledInput } from '../../events/schedules.ts';
 import { calendarDateOf } from '../core/recertification/validity.ts';
-import { now } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { runSweep, type SweepResult } from './run.ts';
 
-function sweepDay(scheduledTime: string | undefined): string {
-  return scheduledTime && Number.isFinite(Date.parse(scheduledTime)) ? calendarDateOf(scheduledTime) : calendarDateOf(now());
-}
-
 export const handler = async (event: Partial<ScheduledInput> = {}): Promise<SweepResult> => {
-  const result = await runSweep(sweepDay(event.scheduledTime));
+  const result = await runSweep(calendarDateOf(scheduledInstant(event)));
   logger.info('recertification sweep', { ...result });
   return result;
 };

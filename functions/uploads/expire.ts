@@ -5,7 +5,7 @@
  * for items nobody opens; the bucket's lifecycle rule removes stray pending objects.
  * Declared outcome CSVs (issue 7) expire in the same run (store/outcomes-uploads.ts).
  */
-import { nowIso } from '../lib/clock.ts';
+import { scheduledInstant } from '../../events/schedules.ts';
 import { logger } from '../lib/logger.ts';
 import { expireDeclaredUploads } from '../store/evidence.ts';
 import { expireDeclaredOutcomeUploads } from '../store/outcomes-uploads.ts';
@@ -19,7 +19,7 @@ export interface ExpiryInput {
 type Counts = { expired: number; seen: number };
 
 export const handler = async (event: ExpiryInput = {}): Promise<Counts & { outcomeUploads: Counts }> => {
-  const at = event.scheduledTime && Number.isFinite(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime).toISOString() : nowIso();
+  const at = scheduledInstant(event);
   const result = await expireDeclaredUploads(at);
   if (result.expired > 0) logger.info('expired declared uploads', { ...result, at });
   const outcomeUploads = await expireDeclaredOutcomeUploads(at);
