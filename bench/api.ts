@@ -39,7 +39,7 @@ import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
-import { batchPut, invokeDirect as invokeInProcess, table, type DirectInit } from './support.ts';
+import { batchPut, invokeDirect as invokeInProcess, median, percentile, table, type DirectInit } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -59,13 +59,7 @@ const LOAD_CONCURRENCY = 8;
 // ---------------------------------------------------------------------------------------
 // Statistics
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-function median(xs: number[]): number {
-  const s = sorted(xs);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-const p99 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
+const p99 = (xs: number[]) => percentile(xs, 0.99);
 const ms = (n: number) => n.toFixed(2);
 const pct = (n: number) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(0)}%`;
 

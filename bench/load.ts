@@ -31,7 +31,7 @@ import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';
 import type { BenchReport } from './run.ts';
-import { batchPut, invokeDirect, table } from './support.ts';
+import { batchPut, invokeDirect, percentile, table } from './support.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10);
 const MIX_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
@@ -458,12 +458,6 @@ async function cannon(world: LoadWorld, ops: LoadOp[], seconds: number): Promise
   };
 }
 
-const sortedCopy = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const pct = (xs: number[], p: number) => {
-  const s = sortedCopy(xs);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * p) - 1))] ?? NaN;
-};
-
 /** The same mix straight through the SDK: CONNECTIONS workers for `seconds`. */
 async function rawLoad(world: LoadWorld, ops: LoadOp[], seconds: number): Promise<Figures> {
   const sequence = ops.flatMap((op) => Array.from({ length: op.weight }, () => op));
@@ -486,7 +480,7 @@ async function rawLoad(world: LoadWorld, ops: LoadOp[], seconds: number): Promis
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, k) => worker(k * 3)));
   const elapsed = (performance.now() - t0) / 1000;
-  return { p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), rps: latencies.length / elapsed, requests: latencies.length, failures };
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), rps: latencies.length / elapsed, requests: latencies.length, failures };
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');

@@ -1,7 +1,7 @@
 /**
  * Pieces the benches that drive the local platform share (bench/api.ts and bench/load.ts):
- * the table's name, a request handed to its Lambda handler without the local gateway, and
- * the BatchWriteItem loop that loads their data (bench/sweep.ts's too).
+ * the table's name, a request handed to its Lambda handler without the local gateway, the
+ * BatchWriteItem loop that loads their data (bench/sweep.ts's too), and their statistics.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiRoutes } from '../functions/api/routes.ts';
@@ -88,4 +88,19 @@ export async function batchPut(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+const ascending = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+
+/** The middle value; of an even count, the mean of the two middle ones. */
+export function median(xs: readonly number[]): number {
+  const s = ascending(xs);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Nearest-rank percentile, `p` from 0 to 1: the ⌈p·n⌉-th smallest of the n values (the smallest for p = 0); NaN of none. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = ascending(xs);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * p) - 1))] ?? NaN;
 }
