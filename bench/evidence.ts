@@ -18,7 +18,6 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { build } from 'esbuild';
-import type { S3Event } from 'aws-lambda';
 import { functionCatalog } from '../functions/catalog.ts';
 import { evidenceKey, pendingKey } from '../functions/core/evidence/object-keys.ts';
 import { newId } from '../functions/core/ids.ts';
@@ -30,7 +29,7 @@ import { putObject, resetEvidenceObjects } from '../functions/store/evidence-obj
 import { keys } from '../functions/store/keys.ts';
 import { esbuildOptions, repoRoot } from '../infra/bundling.ts';
 import { createTable, startDynamoLocal } from '../infra/local/dynamodb.ts';
-import { awsEncodeS3Key, startLocalS3 } from '../infra/local/s3.ts';
+import { s3ObjectCreatedEvent, startLocalS3 } from '../infra/local/s3.ts';
 import type { BenchReport } from './run.ts';
 
 const execFileAsync = promisify(execFile);
@@ -88,29 +87,6 @@ async function runChild(file: string, event: unknown, env: Record<string, string
   } finally {
     await rm(eventFile, { force: true });
   }
-}
-
-function s3Event(bucket: string, key: string, size: number): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Post',
-        userIdentity: { principalId: 'AWS:BENCH' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'bench', 'x-amz-id-2': 'bench' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'bench',
-          bucket: { name: bucket, ownerIdentity: { principalId: 'bench' }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key: awsEncodeS3Key(key), size, eTag: '', sequencer: '0' },
-        },
-      },
-    ],
-  };
 }
 
 /** A file of `bytes` bytes that starts like a PDF (≤ 50 MB) or an MP4 (random body: nothing compresses or caches it). */
@@ -181,7 +157,7 @@ export async function run(): Promise<BenchReport> {
       ]);
       const key = pendingKey(pathwayId, evidenceId, 1);
       await putObject(key, bytes, contentType);
-      const r = await runChild(verifyBundle, s3Event(bucketName, key, bytes.length), env);
+      const r = await runChild(verifyBundle, s3ObjectCreatedEvent(bucketName, key, bytes.length), env);
       const outcome = (r.result as { results: { outcome: string }[] }).results[0]?.outcome;
       if (outcome !== 'available') throw new Error(`verification of ${mb} MB answered ${JSON.stringify(r.result)}`);
       verifyRows.push({ mb, r });
@@ -238,7 +214,7 @@ export async function run(): Promise<BenchReport> {
     });
     const marker = exportRequestKey(applicationId, exportId);
     await putObject(marker, '{}', 'application/json');
-    const ex = await runChild(exportBundle, s3Event(bucketName, marker, 2), env);
+    const ex = await runChild(exportBundle, s3ObjectCreatedEvent(bucketName, marker, 2), env);
     const exported = (ex.result as { results: { outcome: string }[] }).results[0]?.outcome;
     if (exported !== 'ready') throw new Error(`export answered ${JSON.stringify(ex.result)}`);
     const totalMb = (EXPORT_ITEMS * EXPORT_ITEM_BYTES) / MiB;

@@ -79,32 +79,56 @@ export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
-function toAwsRecord(raw: S3rverEvent['Records'][number]): S3EventRecord {
-  const bucket = raw.s3.bucket.name;
+/** What a notification record tells beyond the bucket, key, size and time (the local S3 fills these in from s3rver). */
+export interface S3RecordDetails {
+  eventName?: S3EventRecord['eventName'];
+  sourceIPAddress?: string;
+  requestId?: string;
+  id2?: string;
+  ownerPrincipalId?: string;
+  eTag?: string;
+  sequencer?: string;
+}
+
+/**
+ * The ObjectCreated record S3 sends for the object `key` (given raw: it is encoded here as
+ * S3 encodes it), as the local S3 delivers it. Handlers read only the event time, bucket,
+ * key and size; the other fields default to a browser's form POST.
+ */
+export function s3ObjectCreatedRecord(bucket: string, key: string, size: number, eventTime: string, details: S3RecordDetails = {}): S3EventRecord {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
     awsRegion: LOCAL_REGION,
-    eventTime: raw.eventTime,
-    eventName: raw.eventName as S3EventRecord['eventName'],
+    eventTime,
+    eventName: details.eventName ?? 'ObjectCreated:Post',
     userIdentity: { principalId: 'AWS:LOCAL' },
-    requestParameters: { sourceIPAddress: raw.requestParameters.sourceIPAddress },
-    responseElements: {
-      'x-amz-request-id': raw.responseElements['x-amz-request-id'] ?? '',
-      'x-amz-id-2': raw.responseElements['x-amz-id-2'] ?? '',
-    },
+    requestParameters: { sourceIPAddress: details.sourceIPAddress ?? '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': details.requestId ?? '', 'x-amz-id-2': details.id2 ?? '' },
     s3: {
       s3SchemaVersion: '1.0',
       configurationId: 'pathcert-local',
-      bucket: { name: bucket, ownerIdentity: { principalId: raw.s3.bucket.ownerIdentity.principalId }, arn: `arn:aws:s3:::${bucket}` },
-      object: {
-        key: awsEncodeS3Key(raw.s3.object.key),
-        size: raw.s3.object.size ?? 0,
-        eTag: raw.s3.object.eTag ?? '',
-        sequencer: raw.s3.object.sequencer,
-      },
+      bucket: { name: bucket, ownerIdentity: { principalId: details.ownerPrincipalId ?? 'local' }, arn: `arn:aws:s3:::${bucket}` },
+      object: { key: awsEncodeS3Key(key), size, eTag: details.eTag ?? '', sequencer: details.sequencer ?? '0' },
     },
   };
+}
+
+/** The ObjectCreated:Post notification for one object, to deliver by hand (a replayed or duplicate delivery, a bench's invocation). */
+export function s3ObjectCreatedEvent(bucket: string, key: string, size: number, eventTime = new Date().toISOString()): S3Event {
+  return { Records: [s3ObjectCreatedRecord(bucket, key, size, eventTime)] };
+}
+
+function toAwsRecord(raw: S3rverEvent['Records'][number]): S3EventRecord {
+  return s3ObjectCreatedRecord(raw.s3.bucket.name, raw.s3.object.key, raw.s3.object.size ?? 0, raw.eventTime, {
+    eventName: raw.eventName as S3EventRecord['eventName'],
+    sourceIPAddress: raw.requestParameters.sourceIPAddress,
+    requestId: raw.responseElements['x-amz-request-id'] ?? '',
+    id2: raw.responseElements['x-amz-id-2'] ?? '',
+    ownerPrincipalId: raw.s3.bucket.ownerIdentity.principalId,
+    eTag: raw.s3.object.eTag ?? '',
+    sequencer: raw.s3.object.sequencer,
+  });
 }
 
 /** Turns an s3rver event into the S3Event AWS would deliver, or null for events S3 would not send to our functions. */

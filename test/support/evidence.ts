@@ -4,9 +4,7 @@
  * every field, then the file last), and wait for the verifier the notification runs.
  */
 import { createHash } from 'node:crypto';
-import type { S3Event } from 'aws-lambda';
 import { expect } from 'vitest';
-import { awsEncodeS3Key } from '../../infra/local/s3.ts';
 import type { ApiResult, TestPlatform } from './platform.ts';
 
 export interface Upload {
@@ -159,26 +157,5 @@ export async function seedAvailableEvidence(pathwayId: string, options: { count?
   return ids;
 }
 
-/** The ObjectCreated:Post notification S3 sends for `key`, to replay a delivery by hand. */
-export function s3Event(bucket: string, key: string, size: number, eventTime = new Date().toISOString()): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime,
-        eventName: 'ObjectCreated:Post',
-        userIdentity: { principalId: 'AWS:LOCAL' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'test',
-          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key: awsEncodeS3Key(key), size, eTag: '', sequencer: '0' },
-        },
-      },
-    ],
-  };
-}
+/** The ObjectCreated:Post notification S3 sends for `key`, to replay a delivery by hand (the local S3's own builder). */
+export { s3ObjectCreatedEvent as s3Event } from '../../infra/local/s3.ts';
