@@ -70,6 +70,7 @@
  * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
  * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
  */
+import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
 
 export type Key = { PK: string; SK: string };
@@ -253,7 +254,8 @@ export const keys = {
   /** In-app notifications of one person; staff share the STAFF inbox. Kept out of PERSON# so access loads stay one small Query. */
   inboxPartition: (sub: string) => `INBOX#${sub}`,
   inboxItem: (sub: string, at: string, id: string): Key => ({ PK: `INBOX#${sub}`, SK: `${at}#${id}` }),
-  staffInbox: 'STAFF',
+  /** The notifier's staff recipient (core/notifications/rules.ts) is this inbox. */
+  staffInbox: STAFF_RECIPIENT,
   /** Sparse: present while the notification is unread, so the unread filter and read-all read only unread items. */
   inboxUnreadIndexes: (sub: string, at: string, id: string): IndexKeys => ({ GSI1PK: `INBOX#${sub}#UNREAD`, GSI1SK: `${at}#${id}` }),
   notificationPreferences: (sub: string): Key => ({ PK: `PREFS#${sub}`, SK: 'NOTIFICATIONS' }),
