@@ -24,7 +24,7 @@
  * at once, or one running twice, perform everything at most once.
  */
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../levels.ts';
-import { addDaysTo, dayNumber, daysBetween, fromDayNumber, type CalendarDate, type CertificationStatus } from './validity.ts';
+import { dayNumber, daysBetween, fromDayNumber, type CalendarDate, type CertificationStatus } from './validity.ts';
 
 export const DEFAULT_NOTICE_DAYS_BEFORE: readonly number[] = Object.freeze([180, 90, 30, 7]);
 
@@ -118,31 +118,6 @@ export function applySweepAction<T extends SweepCertification>(cert: T, action: 
     case 'expire':
       return { ...cert, status: 'expired', expiredApplied: true };
   }
-}
-
-/** Lower bound of the sweep's query: every unprocessed certification, however far back. */
-export const EARLIEST_DATE: CalendarDate = '0000-01-01';
-
-export interface DueWindow {
-  from: CalendarDate;
-  /** Inclusive. */
-  to: CalendarDate;
-}
-
-/**
- * The expiry dates the sweep on `today` must read. The upper bound is the farthest ahead
- * anything can be due (the first notice or the renewal window). There is no lower bound:
- * a certification leaves the sweep's index only once nothing more is due (needsSweep),
- * so one that expired during a gap is still found, however long the gap.
- */
-export function dueWindow(today: CalendarDate, config: SweepConfig = {}): DueWindow {
-  const ahead = Math.max(0, ...noticeDays(config), resolveCertificationConfig(config.certification).renewalWindowDays);
-  return { from: EARLIEST_DATE, to: addDaysTo(today, ahead) };
-}
-
-export function inDueWindow(expiresOn: CalendarDate, window: DueWindow): boolean {
-  const d = dayNumber(expiresOn);
-  return dayNumber(window.from) <= d && d <= dayNumber(window.to);
 }
 
 /**

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EARLIEST_DATE,
   applySweepAction,
-  dueWindow,
-  inDueWindow,
   needsSweep,
   sweepActions,
   type SweepCertification,
@@ -97,17 +94,5 @@ describe('applying actions', () => {
     expect(applySweepAction({ ...state, expiresOn: '2029-01-01' }, { kind: 'expire', expiresOn: EXPIRES })).toBeNull();
     const expired = applySweepAction(state, { kind: 'expire', expiresOn: EXPIRES })!;
     expect(applySweepAction(expired, { kind: 'expire', expiresOn: EXPIRES })).toBeNull();
-  });
-});
-
-describe('due window', () => {
-  it('reaches the farthest threshold ahead and has no lower bound', () => {
-    expect(dueWindow('2026-01-01')).toEqual({ from: EARLIEST_DATE, to: addDaysTo('2026-01-01', 180) });
-    expect(dueWindow('2026-01-01', { noticeDaysBefore: [365, 30] }).to).toBe('2027-01-01');
-    expect(dueWindow('2026-01-01', { noticeDaysBefore: [30], certification: { renewalWindowDays: 200 } }).to).toBe(addDaysTo('2026-01-01', 200));
-    const w = dueWindow('2026-01-01');
-    expect(inDueWindow('1999-03-01', w)).toBe(true);
-    expect(inDueWindow(w.to, w)).toBe(true);
-    expect(inDueWindow(addDaysTo(w.to, 1), w)).toBe(false);
   });
 });
