@@ -12,7 +12,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { actorOf, type Principal } from '../lib/principal.ts';
+import { actorOf, type Actor, type Principal } from '../lib/principal.ts';
 import { problems } from '../lib/problem.ts';
 import { auditItem, type AuditScope } from './audit.ts';
 import {
@@ -32,7 +32,7 @@ import {
 } from './db.ts';
 import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
-import { versionedUpdate, type Actor } from './registry.ts';
+import { versionedUpdate } from './registry.ts';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_DAYS = 14;

@@ -12,6 +12,7 @@
  *   already has an application open (they started the renewal themselves), the sweep records
  *   the window as opened and tells the team, without a second draft.
  */
+import { idPrefixes } from '../core/ids.ts';
 import type { Level } from '../core/levels.ts';
 import { draftItems, type Actor, type Application } from './applications.ts';
 import type { TransactItem } from './db.ts';
@@ -20,7 +21,7 @@ import type { Pathway } from './entities.ts';
 /** The one application id a certification's renewal draft can have. */
 export function renewalApplicationId(certificationId: string): string {
   const ulid = certificationId.slice(certificationId.indexOf('_') + 1);
-  return `app_${ulid}`;
+  return `${idPrefixes.application}_${ulid}`;
 }
 
 export interface RenewalDraftInput {
