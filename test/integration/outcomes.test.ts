@@ -510,6 +510,8 @@ describe('export, partners and network progress', () => {
     expect(before?.students).toBe(450);
     // A changed submission stores and recomputes the year's views, but leaves progress alone.
     expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: { ...p1Counts, enrolled: { ...p1Counts.enrolled, all: 121 } } }] }, district.id, '2020-21'), 201);
+    // Whatever the submission published has been delivered, so an unchanged computedAt means nothing recomputed it.
+    await t.platform.events.settled();
     expect((await getItem(keys.networkProgress(), true))?.computedAt).toBe(before?.computedAt);
 
     const p = (await getPathway(p2.id, true))!;
