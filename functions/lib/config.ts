@@ -45,4 +45,12 @@ export const config = {
   get appBaseUrl(): string {
     return process.env.APP_BASE_URL ?? 'http://localhost:5173';
   },
+  /** The notifier's From address. */
+  get sesSender(): string {
+    return required('SES_SENDER');
+  },
+  /** SES configuration set for notification email; absent locally (in AWS it publishes bounces and complaints back). */
+  get sesConfigurationSet(): string | undefined {
+    return process.env.SES_CONFIGURATION_SET;
+  },
 };

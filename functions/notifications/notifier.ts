@@ -120,10 +120,9 @@ function sesErrorName(error: unknown): string {
 }
 
 async function sendEmail(to: string, rendered: RenderedNotification, event: { id: string; detailType: string }, recipient: string) {
-  const sender = process.env.SES_SENDER;
-  if (!sender) throw new Error('Missing required environment variable SES_SENDER');
+  const sender = config.sesSender;
   // Absent locally; in AWS the set publishes bounces and complaints back to the notifier.
-  const configurationSet = process.env.SES_CONFIGURATION_SET;
+  const configurationSet = config.sesConfigurationSet;
   const out = await sesClient().send(
     new SendEmailCommand({
       FromEmailAddress: sender,
