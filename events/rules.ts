@@ -9,6 +9,7 @@
  * in the catalog yet, and a test asserts that every target exists once the functions do
  * (see test/unit/events/definitions.test.ts).
  */
+import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../functions/core/notifications/ses-feedback.ts';
 import { EVENT_SOURCE, type DetailType } from './schemas.ts';
 
 /** A leaf matcher of an event pattern (the subset of EventBridge's content filters the local server implements). */
@@ -98,7 +99,7 @@ export const eventRules: readonly EventRule[] = [
 export const sesFeedbackRule: EventRule = {
   name: 'ses-feedback',
   description: 'Bounces and complaints SES reports after sending are recorded, and that address gets no more email',
-  eventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] },
+  eventPattern: { source: [SES_EVENT_SOURCE], 'detail-type': [...SES_FEEDBACK_DETAIL_TYPES] },
   target: { function: 'emailFeedback' },
   retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
   deadLetterQueue: true,

@@ -48,9 +48,6 @@ export type SesFeedback =
 
 export type SesFeedbackParse = { ok: true; feedback: SesFeedback } | { ok: false; error: string };
 
-export const isSesEvent = (envelope: unknown): boolean =>
-  typeof envelope === 'object' && envelope !== null && (envelope as { source?: unknown }).source === SES_EVENT_SOURCE;
-
 const record = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRecipientTag, encodeRecipientTag, isSesEvent, parseSesFeedback } from '../../../../functions/core/notifications/ses-feedback.ts';
+import { decodeRecipientTag, encodeRecipientTag, parseSesFeedback } from '../../../../functions/core/notifications/ses-feedback.ts';
 
 const SES_TAG = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -73,11 +73,5 @@ describe('parseSesFeedback', () => {
       ['null', null],
     ];
     for (const [name, value] of cases) expect(parseSesFeedback(value).ok, name).toBe(false);
-  });
-
-  it('tells SES events from domain events', () => {
-    expect(isSesEvent(bounce('Permanent'))).toBe(true);
-    expect(isSesEvent({ source: 'pathcert' })).toBe(false);
-    expect(isSesEvent(null)).toBe(false);
   });
 });
