@@ -41,7 +41,7 @@ const LIST_DISTRICT_SIZE = 200;
 // ---------------------------------------------------------------------------------------
 // Recording the functions' DynamoDB requests
 
-export interface RecordedCall {
+interface RecordedCall {
   command: string;
   body: string;
   start: number;
@@ -53,7 +53,7 @@ let recording: RecordedCall[] | undefined;
 let installed = false;
 
 /** Installs the recorder on the functions' DynamoDB client (once per process); call before the platform starts. */
-export function installRecorder(): void {
+function installRecorder(): void {
   if (installed) return;
   installed = true;
   onClientCreated((client, service) => {
@@ -100,7 +100,7 @@ export async function record(fn: () => Promise<unknown>): Promise<RecordedCall[]
 }
 
 /** Calls that overlapped in time ran concurrently in the handler: they are replayed together. */
-export function waves(calls: RecordedCall[]): RecordedCall[][] {
+function waves(calls: RecordedCall[]): RecordedCall[][] {
   const out: RecordedCall[][] = [];
   let waveEnd = Number.NEGATIVE_INFINITY;
   for (const call of [...calls].sort((a, b) => a.start - b.start)) {
@@ -138,7 +138,7 @@ export async function replay(client: DynamoDBClient, plan: RecordedCall[][], tal
 }
 
 const WRITE_COMMANDS = /Put|Update|Delete|Write/;
-export function addCapacity(tally: CapacityTally, c: ddb.ConsumedCapacity | ddb.ConsumedCapacity[] | undefined, command: string): void {
+function addCapacity(tally: CapacityTally, c: ddb.ConsumedCapacity | ddb.ConsumedCapacity[] | undefined, command: string): void {
   const units = (Array.isArray(c) ? c : c ? [c] : []).reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0);
   if (WRITE_COMMANDS.test(command)) tally.write += units;
   else tally.read += units;
@@ -177,7 +177,6 @@ export interface LoadWorld {
   apiPool: PoolPathway[];
   /** The same write's DynamoDB calls, on a pathway of the raw pool. */
   rawWrite: (tally?: CapacityTally) => Promise<void>;
-  staffToken: string | undefined;
   /** The district the load world added (its pathways are bench data, not the seed's). */
   loadDistrictId: string;
   /** Invokes the op's handler in process with the event API Gateway would pass; resolves to its duration in ms. */
@@ -284,7 +283,7 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
   for (const op of ops.filter((o) => !o.write)) {
     await get(op.path, op.token);
     const calls = await record(() => get(op.path, op.token));
-    if (calls.length === 0 && op.fn !== 'system') throw new Error(`${op.name} made no DynamoDB call`);
+    if (calls.length === 0) throw new Error(`${op.name} made no DynamoDB call`);
     plans.set(op.name, waves(calls));
   }
 
@@ -374,7 +373,6 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
     apiWrite,
     apiPool,
     rawWrite,
-    staffToken,
     loadDistrictId: district.id,
     invokeHandler,
     stop: async () => {
@@ -431,7 +429,8 @@ function cannonRequests(world: LoadWorld, ops: LoadOp[]): autocannon.Request[] {
     }
   }
   // Interleave so each connection's loop spreads the write among the reads.
-  return out.sort((a, b) => hash(`${a.method}${a.path}${out.indexOf(a)}`) - hash(`${b.method}${b.path}${out.indexOf(b)}`));
+  const keyed = out.map((request, i) => ({ request, key: hash(`${request.method}${request.path}${i}`) }));
+  return keyed.sort((a, b) => a.key - b.key).map(({ request }) => request);
 }
 
 function hash(s: string): number {
