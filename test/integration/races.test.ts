@@ -113,7 +113,7 @@ describe('100 concurrent conflicting edits of one draft response', () => {
   });
 
   it('creating the first version: one 201, 99 get 412 naming version 1', async () => {
-    const app = (await getApp(t, w.lead.token, (await openApplication(t, await anotherPathway(t, w, 'Race Create Academy'), 'candidacy')).id));
+    const app = await openApplication(t, await anotherPathway(t, w, 'Race Create Academy'), 'candidacy');
     const path = `/applications/${app.id}/responses/${CRITERIA[1]}`;
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
