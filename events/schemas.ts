@@ -194,5 +194,8 @@ export function parseDomainEvent(envelope: unknown): DomainEvent & { id: string;
     throw new InvalidDomainEventError(String(detailType), [{ path: ['detail-type'], message: 'unknown detail-type' }]);
   }
   const detail = parseDetail(detailType, e.detail);
-  return { detailType, detail, id: String(e.id), time: String(e.time) } as DomainEvent & { id: string; time: string };
+  // Subscribers key their once-only work by the id: without one there is nothing to key by.
+  const id = e.id === undefined || e.id === null ? '' : String(e.id);
+  if (!id) throw new InvalidDomainEventError(detailType, [{ path: ['id'], message: 'missing event id' }]);
+  return { detailType, detail, id, time: String(e.time) } as DomainEvent & { id: string; time: string };
 }

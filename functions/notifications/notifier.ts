@@ -249,10 +249,6 @@ export const handler = async (envelope: unknown): Promise<NotifierResult> => {
     logger.error('dropped an event the notifier cannot read', { eventId: String(e?.id), detailType: String(e?.['detail-type']), error: error.message });
     return { dropped: error.message, deliveries: [] };
   }
-  if (!event.id || event.id === 'undefined') {
-    logger.error('dropped an event without an id', { detailType: event.detailType });
-    return { dropped: 'event without an id', deliveries: [] };
-  }
 
   const ctx = await resolve(event);
   const plans = planDeliveries(event, ctx.audiences);

@@ -100,6 +100,21 @@ describe('parseDomainEvent', () => {
     expect(() => parseDomainEvent({ ...envelope, 'detail-type': 'Nope' })).toThrow(InvalidDomainEventError);
     expect(() => parseDomainEvent({ ...envelope, detail: { ...detail, dueOn: 'soon' } })).toThrow(InvalidDomainEventError);
   });
+
+  it('rejects an envelope without an id', () => {
+    const issues = (bad: unknown) => {
+      try {
+        parseDomainEvent(bad);
+      } catch (error) {
+        return error instanceof InvalidDomainEventError ? error.issues : error;
+      }
+      return 'accepted';
+    };
+    const { id: _id, ...withoutId } = envelope;
+    for (const bad of [withoutId, { ...envelope, id: '' }, { ...envelope, id: null }]) {
+      expect(issues(bad)).toEqual([{ path: ['id'], message: 'missing event id' }]);
+    }
+  });
 });
 
 describe('batchEntries', () => {
