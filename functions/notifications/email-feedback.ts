@@ -10,18 +10,13 @@ import { parseSesFeedback } from '../core/notifications/ses-feedback.ts';
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { recordEmailProblem } from '../store/notification-preferences.ts';
-
-export interface FeedbackResult {
-  eventId?: string;
-  dropped?: string;
-  deliveries: { recipient: string; state: string }[];
-}
+import type { NotifierResult } from './notifier.ts';
 
 /**
  * An SES bounce or complaint. Recording is an overwrite, so a redelivered event is harmless;
  * nothing here is worth a retry except a failing table write (which throws).
  */
-export async function handleSesFeedback(envelope: unknown): Promise<FeedbackResult> {
+export async function handleSesFeedback(envelope: unknown): Promise<NotifierResult> {
   const eventId = String((envelope as { id?: unknown }).id);
   const parsed = parseSesFeedback(envelope);
   if (!parsed.ok) {
@@ -45,4 +40,4 @@ export async function handleSesFeedback(envelope: unknown): Promise<FeedbackResu
   return { eventId, deliveries: [{ recipient: f.recipient, state: f.kind === 'bounce' ? 'bounced' : 'complained' }] };
 }
 
-export const handler = (envelope: unknown): Promise<FeedbackResult> => handleSesFeedback(envelope);
+export const handler = (envelope: unknown): Promise<NotifierResult> => handleSesFeedback(envelope);
