@@ -2,19 +2,18 @@
  * What both applications handlers share: how a request's caller and target are loaded and
  * authorized, and how an application is answered (with its version as the ETag).
  */
-import { pathwayRole, type AccessContext, type Target } from '../../core/access.ts';
+import { pathwayRole, type AccessContext } from '../../core/access.ts';
 import type { TransitionActor } from '../../core/application-status.ts';
 import { authorize, withAccess } from '../../lib/authorize.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
-import type { Pathway } from '../../store/entities.ts';
 import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { getPathway } from '../../store/registry.ts';
+import { pathwayTarget } from '../registry/targets.ts';
 import { applicationTarget } from '../reviews/shared.ts';
 import { etag } from './preconditions.ts';
 
-export const pathwayTarget = (p: Pathway): Target => ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id });
 export { applicationTarget };
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */

@@ -32,6 +32,7 @@ import * as partners from '../../store/outcomes-partners.ts';
 import * as uploads from '../../store/outcomes-uploads.ts';
 import { actorOf } from '../../lib/principal.ts';
 import * as registry from '../../store/registry.ts';
+import { pathwayTarget } from '../registry/targets.ts';
 import { asReport } from './report-export.ts';
 import * as r from './routes.ts';
 
@@ -48,9 +49,6 @@ async function loadPathway(id: string) {
   if (!p) throw problems.notFound('pathway');
   return p;
 }
-
-const pathwayTarget = (p: { id: string; districtId: string; schoolId: string }) =>
-  ({ kind: 'pathway', districtId: p.districtId, schoolId: p.schoolId, pathwayId: p.id }) as const;
 
 /** The one door numbers leave through. */
 export function viewFor(ctx: AccessContext, item: { counts: OutcomeCounts; public: CountView }): CountView {
