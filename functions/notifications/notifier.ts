@@ -87,21 +87,28 @@ const personFrom = (i: Item): Person => ({
 /** Names and people the event's notices need. */
 async function resolve(event: DomainEvent) {
   const d = event.detail as { pathwayId: string; districtId?: string; reviewerSub?: string };
-  const pathway = await getPathway(d.pathwayId);
-  const districtId = d.districtId ?? pathway?.districtId;
-  const district = districtId ? await getDistrict(districtId) : undefined;
+  const pathwayRead = getPathway(d.pathwayId);
+  // The district is read alongside the pathway when the event names it; otherwise it is the pathway's.
+  const districtId = d.districtId ?? (await pathwayRead)?.districtId;
+  const [pathway, district] = await Promise.all([pathwayRead, districtId ? getDistrict(districtId) : undefined]);
   const known = new Map<string, Person>();
   const audiences: ResolvedAudiences = {};
   const types = new Set(audiencesOf(event.detailType));
-  if (types.has('team')) {
-    const members = (await queryPartition({ partition: partitions.pathwayMembers(d.pathwayId) })).map(personFrom);
-    members.forEach((m) => known.set(m.sub, m));
-    audiences.team = members.map((m) => m.sub);
+  // Team and leads are independent queries: one round trip, not two.
+  const [members, leads] = await Promise.all([
+    types.has('team') ? queryPartition({ partition: partitions.pathwayMembers(d.pathwayId) }) : undefined,
+    types.has('districtLeads') && districtId ? queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' }) : undefined,
+  ]);
+  if (members) {
+    const team = members.map(personFrom);
+    team.forEach((m) => known.set(m.sub, m));
+    audiences.team = team.map((m) => m.sub);
   }
-  if (types.has('districtLeads') && districtId) {
-    const leads = (await queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' })).map(personFrom);
-    leads.forEach((m) => known.set(m.sub, { ...m, ...known.get(m.sub) }));
-    audiences.districtLeads = leads.map((m) => m.sub);
+  if (leads) {
+    const districtLeads = leads.map(personFrom);
+    // What the membership recorded for a team member wins over the district's copy.
+    districtLeads.forEach((m) => known.set(m.sub, { ...m, ...known.get(m.sub) }));
+    audiences.districtLeads = districtLeads.map((m) => m.sub);
   }
   if (types.has('reviewer') && d.reviewerSub) audiences.reviewer = [d.reviewerSub];
   return { pathwayName: pathway?.name, districtName: district?.name, audiences, known };
