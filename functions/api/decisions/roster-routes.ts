@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { email, idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 import { conflictsSchema, personSub, sectorsSchema, unavailableSchema } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
@@ -49,7 +49,7 @@ export const putReviewerRoute = route({
   params: z.strictObject({ personSub: personSub() }),
   body: z.strictObject({
     name: z.optional(text(1, 200)),
-    email: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email())),
+    email: z.optional(email()),
     districtId: z.optional(idSchema('district')),
     sectors: sectorsSchema,
     conflicts: conflictsSchema,
