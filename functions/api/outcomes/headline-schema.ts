@@ -1,9 +1,11 @@
 /**
  * The response shape of a pathway's outcome headline (store/outcomes-headline.ts), for the
  * routes that carry one (applications, the directory profile). Kept in its own small file,
- * with plain objects only, so those functions' bundles do not grow with the outcome routes.
+ * needing only zod and the outcome vocabulary (core/outcomes/codes.ts, for the headline's
+ * metrics), so those functions' bundles do not grow with the outcome routes.
  */
 import * as z from 'zod/mini';
+import { HEADLINE_METRICS } from '../../core/outcomes/codes.ts';
 
 /**
  * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason }`
@@ -11,17 +13,11 @@ import * as z from 'zod/mini';
  */
 const cell = z.object({ value: z.optional(z.nullable(z.number())), suppressed: z.optional(z.boolean()) });
 const rate = z.optional(cell);
+const rates = Object.fromEntries(HEADLINE_METRICS.map((m) => [m, rate])) as Record<(typeof HEADLINE_METRICS)[number], typeof rate>;
 
 export const outcomeHeadlineSchema = z.object({
   schoolYear: z.string(),
   enrolled: z.nullable(cell),
   /** All students; only the metrics the pathway reported. */
-  rates: z.object({
-    graduated_on_time: rate,
-    ag_completed: rate,
-    postsecondary_enrolled: rate,
-    industry_credential: rate,
-    wbl_preparation: rate,
-    dual_enrollment_credit: rate,
-  }),
+  rates: z.object(rates),
 });

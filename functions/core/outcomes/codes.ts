@@ -127,6 +127,9 @@ export const EXCLUSIVE_OUTCOMES: readonly { denominator: Metric; parts: readonly
   { denominator: 'cohort', parts: ['graduated_on_time', 'dropped_out'] },
 ];
 
+/** The all-students rates a pathway's outcome headline shows (core/outcomes/headline.ts), in order. */
+export const HEADLINE_METRICS = ['graduated_on_time', 'ag_completed', 'postsecondary_enrolled', 'industry_credential', 'wbl_preparation', 'dual_enrollment_credit'] as const satisfies readonly NumeratorMetric[];
+
 export function isMetric(text: string): text is Metric {
   return (METRICS as readonly string[]).includes(text);
 }

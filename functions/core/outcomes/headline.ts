@@ -4,7 +4,7 @@
  * (store/outcomes.ts), from the raw counts (for staff) and from the suppressed view (for
  * everyone else), so the functions that show it read it without the rate code.
  */
-import type { SchoolYear } from './codes.ts';
+import { HEADLINE_METRICS, type SchoolYear } from './codes.ts';
 import type { Cell, CountView } from './model.ts';
 import { ratesOf } from './rates.ts';
 
@@ -15,8 +15,6 @@ export interface OutcomeHeadline {
   /** Rates for all students, where reported. */
   rates: { [metric: string]: Cell<number | null> };
 }
-
-export const HEADLINE_METRICS = ['graduated_on_time', 'ag_completed', 'postsecondary_enrolled', 'industry_credential', 'wbl_preparation', 'dual_enrollment_credit'] as const;
 
 export function headlineOf(schoolYear: SchoolYear, view: CountView): OutcomeHeadline {
   const all = ratesOf(view);
