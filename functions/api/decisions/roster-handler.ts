@@ -9,7 +9,6 @@ import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
-import { stripKeys } from '../../store/db.ts';
 import { keys } from '../../store/keys.ts';
 import { listInbox } from '../../store/messages.ts';
 import { getReviewer, listReviewers, putReviewerByStaff } from '../../store/reviewers.ts';
@@ -77,6 +76,6 @@ export const handler = httpHandler([
   implement(staffAlertsRoute, async (req) => {
     await staffOnNetwork(req.principal, 'review.queue');
     const page = await listInbox(keys.staffInbox, req.query.limit, req.query.cursor);
-    return { body: { items: page.items.map((i) => stripKeys(i as unknown as Record<string, unknown>)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    return { body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }),
 ]);
