@@ -167,7 +167,9 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
     }
     case 'CertificationExpiring': {
       const d = event.detail;
-      const when = d.daysBefore === 0 ? 'today' : d.daysBefore === 1 ? 'tomorrow' : `in ${d.daysBefore} days`;
+      // daysLeft, when present, is what remains (fewer than the step's daysBefore when the sweep caught up after missed days).
+      const days = d.daysLeft ?? d.daysBefore;
+      const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`;
       return {
         kind: 'certification.expiring',
         subject: `${pathway}: ${levelNames[d.level]} certification expires ${when}`,

@@ -140,6 +140,15 @@ describe('what they are told', () => {
     expect(renewal.email.text).toContain('evidence carried forward');
   });
 
+  it('counts down from the days actually left when the sweep caught up after missed days', () => {
+    const input = inputs.CertificationExpiring!;
+    const late = buildDomainEvent({ ...input, detail: { ...input.detail, daysBefore: 90, daysLeft: 85 } } as DomainEventInput);
+    const r = renderNotification(late, 'team', ctx);
+    expect(r.email.subject).toBe('Health & Bio Academy: Silver certification expires in 85 days');
+    expect(r.email.text).toContain('expires on 31 January 2029 (in 85 days)');
+    expect(r.email.text).not.toContain('90 days');
+  });
+
   it('greets neutrally without a name and names no pathway it does not know', () => {
     const r = renderNotification(event('ReviewerAssigned'), 'reviewer', { baseUrl: 'http://localhost:5173' });
     expect(r.email.text.startsWith('Hello,\n')).toBe(true);
