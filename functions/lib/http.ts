@@ -92,14 +92,14 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
       if (status >= 500) logger.error('request failed', { ...line, error: request.error });
       else logger.info('request', line);
     }
-    logger.resetKeys();
+    logger.clearInvocationKeys();
   };
   return {
     before: (request) => {
       state(request).startedAt = Date.now();
       const id =
         request.event.headers?.['x-correlation-id'] ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      logger.appendKeys({ correlationId: id, requestId: request.context.awsRequestId });
+      logger.setInvocationKeys({ correlationId: id, requestId: request.context.awsRequestId });
     },
     after: done,
     onError: (request) => {

@@ -13,7 +13,7 @@ export interface TaskInput {
 
 export function pipelineTask<I extends TaskInput, O>(name: string, run: (input: I) => Promise<O>, faultKey?: (input: I) => string) {
   return async (event: I): Promise<O> => {
-    logger.appendKeys({ task: name, applicationId: event?.applicationId });
+    logger.setInvocationKeys({ task: name, applicationId: event?.applicationId });
     try {
       injectFaults(name, event?.applicationId, faultKey?.(event));
       const result = await run(event);
@@ -27,7 +27,7 @@ export function pipelineTask<I extends TaskInput, O>(name: string, run: (input: 
       else logger.error('pipeline task failed', { error: e });
       throw e;
     } finally {
-      logger.resetKeys();
+      logger.clearInvocationKeys();
     }
   };
 }

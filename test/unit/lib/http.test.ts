@@ -189,6 +189,20 @@ describe('the request log line', () => {
     expect(info).toHaveBeenCalledWith('request', { routeKey: 'POST /things/{thingId}', status: 201, durationMs: expect.any(Number), principal: 'user-1' });
   });
 
+  it('carries the correlation and request ids, which are gone once the request is answered', async () => {
+    logger.setLogLevel('INFO');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': 'corr-9' }, claims }));
+    logger.info('between requests');
+    vi.restoreAllMocks();
+    const [request, between] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(request).toMatchObject({ message: 'request', correlationId: 'corr-9', requestId: 'req-1', status: 201 });
+    expect(between).toMatchObject({ message: 'between requests' });
+    expect(between).not.toHaveProperty('correlationId');
+    expect(between).not.toHaveProperty('requestId');
+  });
+
   it('is not built at all when INFO is off, while a failure is still logged', async () => {
     logger.setLogLevel('WARN');
     const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
