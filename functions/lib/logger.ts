@@ -13,8 +13,10 @@ import type { LogAttributes, LogItemExtraInput, LogItemMessage } from '@aws-lamb
  * not anything is logged: a deep merge, key bookkeeping and five environment reads, which
  * cost 20–80 µs a request in paired runs of GET /pathways/{id} through the local API (a
  * ~3.5 ms read). Here setting the keys is an assignment, and they are merged only into
- * lines that are written, ahead of the line's own fields as appendKeys puts them. Like Powertools outside Lambda's multi-concurrency mode, the keys belong to
- * the process: Lambda serves one invocation at a time per instance.
+ * lines that are written, ahead of the line's own fields as appendKeys puts them.
+ *
+ * Like Powertools' keys outside Lambda's multi-concurrency mode, these belong to the
+ * process: Lambda serves one invocation at a time per instance.
  */
 class PathcertLogger extends Logger {
   private invocationKeys: LogAttributes | undefined;
