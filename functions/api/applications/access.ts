@@ -7,14 +7,13 @@ import type { TransitionActor } from '../../core/application-status.ts';
 import { authorize, withAccess } from '../../lib/authorize.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
+import type { Application } from '../../store/applications.ts';
 import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { getPathway } from '../../store/registry.ts';
 import { pathwayTarget } from '../registry/targets.ts';
-import { applicationTarget } from '../reviews/shared.ts';
 import { etag } from './preconditions.ts';
 
-export { applicationTarget };
+export { applicationTarget, loadApplication } from '../reviews/shared.ts';
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
 export const transitionActor = (access: AccessContext, a: Application): TransitionActor =>
@@ -27,14 +26,6 @@ export async function loadPathway(principal: Principal, id: string, action: 'app
   if (!pathway) throw problems.notFound('pathway');
   authorize(access, action, pathwayTarget(pathway), 'pathway');
   return pathway;
-}
-
-export async function loadApplication(principal: Principal, id: string, action: 'application.edit' | 'application.submit' | 'application.withdraw') {
-  // Consistent: status moves are decided on this read (and then re-checked by the write's condition).
-  const [application, access] = await withAccess(principal, getApplication(id, true));
-  if (!application) throw problems.notFound('application');
-  authorize(access, action, applicationTarget(application), 'application');
-  return { application, access };
 }
 
 /** The pinned framework; always published (only published versions can be pinned). */

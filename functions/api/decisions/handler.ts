@@ -1,11 +1,10 @@
 import { rubricScaleOf } from '../../core/framework.ts';
 import { validateManualAssignment, type ReviewRole } from '../../core/review/assignment.ts';
-import { authorize, withAccess } from '../../lib/authorize.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
+import { actorOf } from '../../lib/principal.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
+import type { Application } from '../../store/applications.ts';
 import { getItem } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { keys } from '../../store/keys.ts';
@@ -27,7 +26,7 @@ import {
 import { answerSeat, answerStaffTask } from '../../pipeline/answers.ts';
 import { currentPanel, ensureNotified, panelContext } from '../../pipeline/panel.ts';
 import { describeExecution, executionArnFor, executionHistory, executionName, startReview } from '../../pipeline/workflow.ts';
-import { applicationTarget } from '../reviews/shared.ts';
+import { loadApplication } from '../reviews/shared.ts';
 import {
   adjudicateRoute,
   assignSeatRoute,
@@ -36,14 +35,6 @@ import {
   getReviewRoundRoute,
   startReviewRoute,
 } from './routes.ts';
-
-
-async function loadApplication(principal: Principal, id: string, action: 'application.assign' | 'application.adjudicate' | 'application.workflow' | 'application.decide') {
-  const [application, access] = await withAccess(principal, getApplication(id, true));
-  if (!application) throw problems.notFound('application');
-  authorize(access, action, applicationTarget(application), 'application');
-  return application;
-}
 
 function reviewForStaff(r: Review) {
   return {
@@ -75,7 +66,7 @@ async function roundNumber(app: Application, asked?: number): Promise<number> {
 
 export const handler = httpHandler([
   implement(getReviewRoundRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.workflow');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.workflow');
     const n = await roundNumber(app, req.query.round);
     const view = await readRound(app.id, n);
     if (!view) throw problems.notFound('review round');
@@ -104,7 +95,7 @@ export const handler = httpHandler([
   }),
 
   implement(getReviewHistoryRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.workflow');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.workflow');
     const round = await getRound(app.id, Math.max(1, app.submissionNumber));
     const arn = req.query.execution ? executionArnFor(req.query.execution) : round?.executionArn;
     if (!arn || (req.query.execution && !req.query.execution.startsWith(app.id))) throw problems.notFound('execution');
@@ -114,7 +105,7 @@ export const handler = httpHandler([
   }),
 
   implement(startReviewRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.assign');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.assign');
     if (app.submissionNumber < 1 || app.status === 'draft' || app.status === 'withdrawn') {
       throw problems.conflict(`The application is ${app.status}; there is nothing to review.`, { status: app.status });
     }
@@ -132,7 +123,7 @@ export const handler = httpHandler([
   }),
 
   implement(assignSeatRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.assign');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.assign');
     if (!['in_review', 'submitted'].includes(app.status)) {
       throw problems.conflict(`The application is ${app.status}; reviewers are assigned only while it is in review.`, { status: app.status });
     }
@@ -196,7 +187,7 @@ export const handler = httpHandler([
   }),
 
   implement(adjudicateRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.adjudicate');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.adjudicate');
     const n = await roundNumber(app);
     const round = await getRound(app.id, n);
     if (!round || round.stage !== 'adjudication' || !round.aggregate) {
@@ -221,7 +212,7 @@ export const handler = httpHandler([
   }),
 
   implement(decideRoute, async (req) => {
-    const app = await loadApplication(req.principal, req.params.applicationId, 'application.decide');
+    const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.decide');
     const n = await roundNumber(app);
     if (app.status !== 'decision_pending') {
       const existing = await getDecision(app.id, n);
