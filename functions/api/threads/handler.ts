@@ -27,6 +27,7 @@ import {
 } from '../../store/messages.ts';
 import { getDecision, readRound, seatHolder, type ReviewDecision } from '../../store/reviews.ts';
 import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
+import { pathwayTarget } from '../registry/targets.ts';
 import { applicationTarget } from '../reviews/shared.ts';
 import { renderLetter } from './letter.ts';
 import {
@@ -195,7 +196,7 @@ export const handler = httpHandler([
   implement(listCertificationsRoute, async (req) => {
     const pathway = await getPathway(req.params.pathwayId);
     if (!pathway) throw problems.notFound('pathway');
-    authorize(await loadAccess(req.principal), 'pathway.read', { kind: 'pathway', districtId: pathway.districtId, schoolId: pathway.schoolId, pathwayId: pathway.id }, 'pathway');
+    authorize(await loadAccess(req.principal), 'pathway.read', pathwayTarget(pathway), 'pathway');
     const page = await listPathwayCertifications(pathway.id, req.query.limit, req.query.cursor);
     return {
       body: {
