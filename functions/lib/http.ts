@@ -54,7 +54,7 @@ export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S
 interface State {
   /** Date.now() when the request entered the stack, for the request log line. */
   startedAt?: number;
-  spec?: RouteSpec;
+  route?: BoundRoute;
   principal?: Principal | null;
   body?: unknown;
   params?: unknown;
@@ -166,9 +166,9 @@ function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
 function resolveRoute(routes: Map<string, BoundRoute>): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
     before: (request) => {
-      const bound = routes.get(request.event.routeKey);
-      if (!bound) throw problems.notFound('route');
-      state(request).spec = bound.spec;
+      const route = routes.get(request.event.routeKey);
+      if (!route) throw problems.notFound('route');
+      state(request).route = route;
     },
   };
 }
@@ -180,7 +180,7 @@ function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> 
       const s = state(request);
       const claims = request.event.requestContext?.authorizer?.jwt?.claims as Parameters<typeof principalFromClaims>[0];
       const principal = principalFromClaims(claims);
-      if (s.spec?.auth === 'jwt' && !principal) throw problems.unauthorized();
+      if (s.route?.spec.auth === 'jwt' && !principal) throw problems.unauthorized();
       s.principal = principal;
     },
   };
@@ -193,7 +193,7 @@ function jsonBody(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
       const s = state(request);
       const { event } = request;
       const raw = event.body;
-      if (!s.spec?.body) {
+      if (!s.route?.spec.body) {
         if (raw && raw.length > 0) {
           throw problems.validation([{ in: 'body', field: '', message: 'this route takes no body', code: 'unexpected_body' }]);
         }
@@ -222,7 +222,7 @@ function validate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
     before: (request) => {
       const s = state(request);
-      const spec = s.spec!;
+      const { spec } = s.route!;
       const { event } = request;
       s.params = spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : {};
       s.query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : {};
@@ -263,8 +263,8 @@ export function httpHandler(bound: BoundRoute[]) {
   const routes = new Map(bound.map((b) => [routeKey(b.spec), b]));
   const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
     const s = state({ event });
-    const spec = s.spec!;
-    const result = await routes.get(routeKey(spec))!.run({
+    const { spec, run } = s.route!;
+    const result = await run({
       params: s.params as never,
       query: s.query as never,
       body: s.body as never,
