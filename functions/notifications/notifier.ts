@@ -90,15 +90,16 @@ async function resolve(event: DomainEvent) {
   const pathwayRead = getPathway(d.pathwayId);
   // The district is read alongside the pathway when the event names it; otherwise it is the pathway's.
   const districtId = d.districtId ?? (await pathwayRead)?.districtId;
-  const [pathway, district] = await Promise.all([pathwayRead, districtId ? getDistrict(districtId) : undefined]);
-  const known = new Map<string, Person>();
-  const audiences: ResolvedAudiences = {};
   const types = new Set(audiencesOf(event.detailType));
-  // Team and leads are independent queries: one round trip, not two.
-  const [members, leads] = await Promise.all([
+  // The district, team and leads need only the ids: one round trip beside the pathway, not two.
+  const [pathway, district, members, leads] = await Promise.all([
+    pathwayRead,
+    districtId ? getDistrict(districtId) : undefined,
     types.has('team') ? queryPartition({ partition: partitions.pathwayMembers(d.pathwayId) }) : undefined,
     types.has('districtLeads') && districtId ? queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' }) : undefined,
   ]);
+  const known = new Map<string, Person>();
+  const audiences: ResolvedAudiences = {};
   if (members) {
     const team = members.map(personFrom);
     team.forEach((m) => known.set(m.sub, m));
