@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
 import { pageQuery } from '../../lib/schemas.ts';
-import { reportFormat, trendQuery } from '../outcomes/report-query.ts';
+import { reportFormat, reportQuery, trendQuery } from '../outcomes/report-query.ts';
 
 const FN = 'network' as const;
 const TAGS = ['Network'];
@@ -20,7 +20,7 @@ export const getNetworkProgress = route({
   auth: 'jwt',
   summary: 'Students in certified pathways against the network goal, by level, state, district and year',
   tags: TAGS,
-  query: z.strictObject({ ...reportFormat }),
+  query: reportQuery,
 });
 
 export const refreshNetworkProgress = route({

@@ -9,6 +9,9 @@ import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/
 /** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
 export const reportFormat = { format: z.optional(z.enum(['json', 'csv'])) };
 
+/** A report route's whole query: only `?format=`. */
+export const reportQuery = z.strictObject({ ...reportFormat });
+
 export const trendQuery = z.strictObject({
   metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
   group: z.optional(z.enum(STUDENT_GROUPS)),

@@ -8,7 +8,7 @@ import { outcomeCountsSchema, schoolYearSchema } from '../../core/outcomes/model
 import { route } from '../../lib/route.ts';
 import { idSchema, pageQuery, text } from '../../lib/schemas.ts';
 import { engagementKinds } from '../../core/outcomes/partners.ts';
-import { reportFormat, trendQuery } from './report-query.ts';
+import { reportFormat, reportQuery, trendQuery } from './report-query.ts';
 
 const FN = 'outcomes' as const;
 const TAGS = ['Outcomes'];
@@ -28,8 +28,6 @@ export const submissionBody = z.strictObject({
     .array(z.strictObject({ pathwayId: idSchema('pathway'), counts: outcomeCountsSchema }))
     .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
 });
-
-const reportQuery = z.strictObject({ ...reportFormat });
 
 const numberParam = (min: number, max: number, what: string) =>
   z.optional(
