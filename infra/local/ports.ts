@@ -7,13 +7,8 @@ import net from 'node:net';
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const server = net.createServer();
   server.unref();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const address = server.address();
+  const { port } = await listen(server, { host });
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  const port = boundPort(address);
   if (!port) throw new Error('Could not find a free port');
   return port;
 }
