@@ -80,7 +80,7 @@ export function decodeS3EventKey(key: string): string {
 }
 
 /** What a notification record tells beyond the bucket, key, size and time (the local S3 fills these in from s3rver). */
-export interface S3RecordDetails {
+interface S3RecordDetails {
   eventName?: S3EventRecord['eventName'];
   sourceIPAddress?: string;
   requestId?: string;
@@ -95,7 +95,7 @@ export interface S3RecordDetails {
  * S3 encodes it), as the local S3 delivers it. Handlers read only the event time, bucket,
  * key and size; the other fields default to a browser's form POST.
  */
-export function s3ObjectCreatedRecord(bucket: string, key: string, size: number, eventTime: string, details: S3RecordDetails = {}): S3EventRecord {
+function s3ObjectCreatedRecord(bucket: string, key: string, size: number, eventTime: string, details: S3RecordDetails = {}): S3EventRecord {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
@@ -123,10 +123,10 @@ function toAwsRecord(raw: S3rverEvent['Records'][number]): S3EventRecord {
   return s3ObjectCreatedRecord(raw.s3.bucket.name, raw.s3.object.key, raw.s3.object.size ?? 0, raw.eventTime, {
     eventName: raw.eventName as S3EventRecord['eventName'],
     sourceIPAddress: raw.requestParameters.sourceIPAddress,
-    requestId: raw.responseElements['x-amz-request-id'] ?? '',
-    id2: raw.responseElements['x-amz-id-2'] ?? '',
+    requestId: raw.responseElements['x-amz-request-id'],
+    id2: raw.responseElements['x-amz-id-2'],
     ownerPrincipalId: raw.s3.bucket.ownerIdentity.principalId,
-    eTag: raw.s3.object.eTag ?? '',
+    eTag: raw.s3.object.eTag,
     sequencer: raw.s3.object.sequencer,
   });
 }
