@@ -101,12 +101,12 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     }
     headers[name] = values.join(',');
   }
-  // The port follows the last colon outside an IPv6 literal: `host:3000`, `[::1]:3000`.
-  const port = /:(\d+)$/.exec(headers.host ?? '')?.[1] ?? '80';
-  headers['x-forwarded-for'] ??= request.sourceIp;
-  headers['x-forwarded-port'] ??= port;
-  headers['x-forwarded-proto'] ??= 'http';
   const domainName = headers.host ?? 'localhost';
+  // The port follows the last colon outside an IPv6 literal: `host:3000`, `[::1]:3000`.
+  const hostPort = /:(\d+)$/.exec(domainName);
+  headers['x-forwarded-for'] ??= request.sourceIp;
+  headers['x-forwarded-port'] ??= hostPort?.[1] ?? '80';
+  headers['x-forwarded-proto'] ??= 'http';
 
   let body: string | undefined;
   let isBase64Encoded = false;
@@ -122,7 +122,7 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
     accountId: LOCAL_ACCOUNT,
     apiId: 'local',
     domainName,
-    domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0]!,
+    domainPrefix: (hostPort ? domainName.slice(0, hostPort.index) : domainName).split('.')[0]!,
     http: {
       method: request.method,
       path: rawPath,
