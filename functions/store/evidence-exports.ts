@@ -14,7 +14,7 @@
 import { idPrefixes, ULID_PATTERN } from '../core/ids.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
+import { addSets, getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
 
 export type ExportStatus = 'queued' | 'building' | 'ready' | 'failed';
@@ -85,23 +85,18 @@ export async function listApplicationExports(applicationId: string, limit?: numb
 }
 
 async function update(exportId: string, set: Record<string, unknown>, condition: string, values: Record<string, unknown> = {}): Promise<boolean> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const vals: Record<string, unknown> = { ...values };
-  const parts = Object.entries(set).map(([k, v], n) => {
-    names[`#f${n}`] = k;
-    vals[`:v${n}`] = v;
-    return `#f${n} = :v${n}`;
-  });
+  // The caller's condition may name the first set field as #f0 (claimExport does).
+  const parts = addSets({ names: { '#status': 'status' }, values: { ...values }, sets: [] }, set);
   try {
     await transact([
       {
         Update: {
           TableName: config.tableName,
           Key: keys.evidenceExport(exportId),
-          UpdateExpression: `SET ${parts.join(', ')}`,
+          UpdateExpression: `SET ${parts.sets.join(', ')}`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: vals,
+          ExpressionAttributeNames: parts.names,
+          ExpressionAttributeValues: parts.values,
         },
       },
     ]);

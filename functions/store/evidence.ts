@@ -37,6 +37,7 @@ import { auditItem, diff, type AuditEvent } from './audit.ts';
 import {
   deleteItem,
   getItem,
+  addSets,
   itemsBefore,
   queryAll,
   queryPage,
@@ -158,21 +159,14 @@ const pathwayScope = (pathwayId: string) => ({ kind: 'pathway' as const, id: pat
  * the current one; a vanished item a 404.
  */
 export async function setItemFields(key: Key, expectedRevision: number, set: Record<string, unknown>, audit: TransactItem[], what: string): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':expected': expectedRevision };
-  const parts = Object.entries({ ...set, revision: expectedRevision + 1 }).map(([k, v], n) => {
-    names[`#f${n}`] = k;
-    values[`:v${n}`] = v;
-    return `#f${n} = :v${n}`;
-  });
-  names['#rev'] = 'revision';
+  const { names, values, sets } = addSets({ names: { '#rev': 'revision' }, values: { ':expected': expectedRevision }, sets: [] }, { ...set, revision: expectedRevision + 1 });
   try {
     await transact([
       {
         Update: {
           TableName: config.tableName,
           Key: key,
-          UpdateExpression: `SET ${parts.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: '#rev = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -208,17 +208,12 @@ export async function updateDistrict(
  * its own, without touching its version, since no user edited it.
  */
 async function propagate(partition: { index: IndexName; value: string }, fields: Record<string, unknown>): Promise<void> {
+  // The same update for every pathway in the partition.
+  const { names, values, sets } = addSets({ names: {}, values: {}, sets: [] }, fields);
   let cursor: string | undefined;
   do {
     const page = await queryPage<Item>({ partition, limit: 100, cursor });
     for (const item of page.items) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets = Object.entries(fields).map(([f, v], i) => {
-        names[`#f${i}`] = f;
-        values[`:f${i}`] = v;
-        return `#f${i} = :f${i}`;
-      });
       try {
         await dynamoClient().send(
           new UpdateCommand({

@@ -41,6 +41,7 @@ import {
   itemsThrough,
   putNew,
   queryAll,
+  addSets,
   queryPage,
   stripKeys,
   transact,
@@ -382,11 +383,7 @@ function update(key: { PK: string; SK: string }, o: {
   const names: Record<string, string> = { ...o.names };
   const values: Record<string, unknown> = { ...o.values };
   const parts: string[] = [];
-  const sets = Object.entries(o.set ?? {}).map(([field, value], i) => {
-    names[`#s${i}`] = field;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
+  const { sets } = addSets({ names, values, sets: [] }, o.set ?? {}, { prefix: 's' });
   const adds = Object.entries(o.add ?? {}).map(([field, by], i) => {
     names[`#a${i}`] = field;
     values[`:a${i}`] = by;
