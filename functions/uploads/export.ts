@@ -13,7 +13,7 @@
 import type { S3Event } from 'aws-lambda';
 import { crc32 } from 'node:zlib';
 import { contentDisposition, safeDownloadName } from '../core/evidence/file-name.ts';
-import { decodeS3EventKey, exportKey } from '../core/evidence/object-keys.ts';
+import { decodeS3EventKey, exportKey, hasDotSegment } from '../core/evidence/object-keys.ts';
 import { nowMs } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { applicationFiles } from '../store/evidence-applications.ts';
@@ -129,6 +129,12 @@ export const handler = async (event: S3Event): Promise<{ results: { key: string;
   const results: { key: string; outcome: ExportOutcome | 'not_a_request' }[] = [];
   for (const record of event.Records ?? []) {
     const key = decodeS3EventKey(record.s3?.object?.key ?? '') ?? '';
+    if (hasDotSegment(key)) {
+      // Its shape refuses it too; logged like the other S3-triggered handlers.
+      logger.warn('object key with a . or .. segment; ignoring it', { key });
+      results.push({ key, outcome: 'not_a_request' });
+      continue;
+    }
     const request = parseExportRequestKey(key);
     if (!request) {
       results.push({ key, outcome: 'not_a_request' });

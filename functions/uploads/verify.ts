@@ -4,9 +4,11 @@
  * version the object was declared for.
  *
  * For each record, in this order:
- *  1. The key must be one the API could have issued (core/evidence/object-keys.ts) and
- *     name a version that exists, of that pathway. Anything else under pending/ was never
- *     declared (a tampered form, another pathway's prefix, `../`): it is deleted, nothing
+ *  1. A key with a `.` or `..` segment is logged and ignored, never deleted (the only
+ *     delete is of the exact key notified, and such a key may resolve elsewhere).
+ *     Otherwise the key must be one the API could have issued (core/evidence/object-keys.ts)
+ *     and name a version that exists, of that pathway. Anything else under pending/ was
+ *     never declared (a tampered form, another pathway's prefix): it is deleted, nothing
  *     else changes.
  *  2. A version already decided (a duplicate or late notification, or a second POST with
  *     a still-valid form) changes nothing; the object is deleted.
@@ -25,7 +27,7 @@
 import { crc32 } from 'node:zlib';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { verificationEvent, type VersionEvent } from '../core/evidence/library.ts';
-import { decodeS3EventKey, parseObjectKey } from '../core/evidence/object-keys.ts';
+import { decodeS3EventKey, hasDotSegment, parseObjectKey } from '../core/evidence/object-keys.ts';
 import { verifyUpload } from '../core/evidence/verify.ts';
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -38,7 +40,7 @@ export const UPLOAD_GRACE_MS = 15 * 60 * 1000;
 
 export type RecordOutcome =
   | { outcome: 'available' | 'quarantined'; key: string; version: number }
-  | { outcome: 'ignored'; key: string; reason: 'not_an_upload_key' | 'undeclared' | 'already_decided' | 'object_gone' | 'bad_event' };
+  | { outcome: 'ignored'; key: string; reason: 'not_an_upload_key' | 'undeclared' | 'already_decided' | 'object_gone' | 'bad_event' | 'dot_segment' };
 
 async function* withCrc(source: AsyncIterable<Uint8Array>, into: { crc: number }): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
@@ -66,6 +68,12 @@ async function declaredFor(owner: Owner, version: number): Promise<StoredVersion
 export async function handleRecord(record: S3EventRecord): Promise<RecordOutcome> {
   const key = decodeS3EventKey(record.s3?.object?.key ?? '');
   if (key === null || key === '') return { outcome: 'ignored', key: String(record.s3?.object?.key), reason: 'bad_event' };
+  if (hasDotSegment(key)) {
+    // Not deleted: a store that resolves `..` (the local S3's files) would delete the object
+    // the key resolves to, e.g. another pathway's verified file. S3 itself keeps it literal.
+    logger.warn('object key with a . or .. segment; ignoring it', { key });
+    return { outcome: 'ignored', key, reason: 'dot_segment' };
+  }
   const named = ownerFromKey(key);
   if (!named) {
     logger.warn('object under pending/ that no upload form names; deleting it', { key });

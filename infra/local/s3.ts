@@ -10,6 +10,11 @@
  *   starts-with, expiry) are not verified;
  * - s3rver itself does not filter events by prefix; `notifications` below does it, the
  *   way a bucket notification configuration's prefix filter does in AWS.
+ *
+ * One difference is closed here rather than documented: s3rver stores an object as files
+ * named by its key, so `pending/A/../../evidence/B/E/1` would write (or read, or delete)
+ * `evidence/B/E/1`. AWS keeps keys literal, so locally any key with a `.` or `..` segment
+ * (or an encoded one) is refused with an S3 XML error; see refuseDotSegments.
  */
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +23,8 @@ import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/cl
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver, { type S3rverEvent } from 's3rver';
 import s3rverAccount from 's3rver/lib/models/account.js';
+import S3Error from 's3rver/lib/models/error.js';
+import { hasDotSegment } from '../../functions/core/evidence/object-keys.ts';
 import { evidenceCorsRule } from '../evidence-cors.ts';
 import { LOCAL_REGION } from './lambda.ts';
 
@@ -194,6 +201,47 @@ function keepDirectoriesOnDelete(server: S3rver): void {
   };
 }
 
+/** The S3 error for a key with a `.` or `..` segment (400 InvalidArgument, as S3 answers a key it will not take). */
+function dotSegmentError(key: string): S3Error {
+  return new S3Error('InvalidArgument', 'The local S3 refuses object keys with a "." or ".." segment: it would resolve them to another key.', {
+    ArgumentName: 'key',
+    ArgumentValue: key,
+  });
+}
+
+/** The object key a path-style request path names (`/<bucket>/<key>`), raw and decoded; null for bucket and service requests. */
+function keysOfPath(rawPath: string): string[] {
+  const match = /^\/[^/]+\/(.+)$/s.exec(rawPath);
+  if (!match) return [];
+  try {
+    return [match[1]!, decodeURIComponent(match[1]!)];
+  } catch {
+    return [match[1]!];
+  }
+}
+
+/**
+ * Refuses keys with `.` or `..` segments twice over: in front of s3rver, for the key in the
+ * URL (PUT, GET, HEAD, DELETE, multipart) and the copy source; and where s3rver turns any
+ * key into a file path, for keys that arrive in a body (a POST form's `key` field, the
+ * multi-object delete), so nothing reaches the file system however it came in.
+ */
+function refuseDotSegments(server: S3rver): void {
+  server.middleware.unshift(async (ctx, next) => {
+    const copySource = ctx.get('x-amz-copy-source');
+    for (const key of [...keysOfPath(ctx.path), ...keysOfPath(copySource.startsWith('/') ? copySource : `/${copySource}`)]) {
+      if (hasDotSegment(key)) throw dotSegmentError(key);
+    }
+    await next();
+  });
+  const store = (server as unknown as { store: { getResourcePath(bucket: string, key: string | undefined, type: string): string } }).store;
+  const resolve = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, type) => {
+    if (key && hasDotSegment(key)) throw dotSegmentError(key);
+    return resolve(bucket, key, type);
+  };
+}
+
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   const temporary = !options.directory;
@@ -202,6 +250,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   const server = new S3rver({ address: host, port: options.port ?? 0, directory, silent: true, vhostBuckets: false });
   keepDirectoriesOnDelete(server);
+  refuseDotSegments(server);
   const pending = new Set<Promise<void>>();
 
   const subscribers: LocalS3Notification[] = [

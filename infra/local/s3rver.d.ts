@@ -29,8 +29,17 @@ declare module 's3rver' {
     }[];
   }
 
+  /** The Koa context of one request, as far as the local runtime reads it. */
+  export interface S3rverContext {
+    method: string;
+    path: string;
+    get(header: string): string;
+  }
+
   export default class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
+    /** Koa's middleware list; composed when the server starts listening. */
+    middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void>)[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     httpServer?: Server;
@@ -45,4 +54,11 @@ declare module 's3rver/lib/models/account.js' {
   }
   const account: { DUMMY_ACCOUNT: AWSAccount };
   export default account;
+}
+
+declare module 's3rver/lib/models/error.js' {
+  /** An S3 error; s3rver renders it as S3's XML error body with its HTTP status. */
+  export default class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+  }
 }

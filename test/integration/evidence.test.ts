@@ -271,14 +271,14 @@ describe('bad input: a clear error, and nothing else changes', () => {
     expect((await quarantined(declared)).quarantine?.reason).toBe('size_mismatch');
   });
 
-  it('key tampering (../, another pathway\u2019s prefix) is refused by the verifier: the object is deleted, the declaration unchanged', async () => {
+  it('key tampering (another pathway\u2019s prefix, an undeclared id) is refused by the verifier: the object is deleted, the declaration unchanged', async () => {
     const bytes = pdfBytes(1000);
     const declared = expectOk(
       await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 'tamper' } }),
       201,
     );
     const id = declared.item.evidenceId;
-    const tampered = [`pending/${pathwayB}/${id}/1`, `pending/${pathwayA}/${id}/1/../2`, `pending/${pathwayA}/${newId('evidence')}/1`];
+    const tampered = [`pending/${pathwayB}/${id}/1`, `pending/${pathwayA}/${id}/1x/2`, `pending/${pathwayA}/${newId('evidence')}/1`];
     for (const key of tampered) {
       const posted = await postForm(declared.upload, bytes, 't.pdf', 'application/pdf', { key });
       expect(posted.status).toBe(201);
@@ -291,6 +291,52 @@ describe('bad input: a clear error, and nothing else changes', () => {
     // The API never takes a key: the declaration body has no such field.
     const withKey = await t.api('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 't', key: `pending/${pathwayB}/x/1` } });
     expect(withKey.status).toBe(400);
+  });
+
+  it("a traversal key in A's form (pending/A/../../evidence/B/...) is refused by the S3 front; B's verified file stays intact", async () => {
+    const original = pdfBytes(2100, 7);
+    const victim = await uploadEvidence(t, otherLead.token, pathwayB, { name: 'b.pdf', type: 'application/pdf', bytes: original });
+    const victimKey = `evidence/${pathwayB}/${victim.item.evidenceId}/1`;
+    const evil = pdfBytes(2100, 9);
+    const declared = expectOk(
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('a.pdf', 'application/pdf', evil), title: 'attack' } }),
+      201,
+    );
+    const keys = [
+      `pending/${pathwayA}/../../${victimKey}`,
+      `pending/${pathwayA}/${declared.item.evidenceId}/../../../${victimKey}`,
+      `pending/${pathwayA}/%2e%2e/%2E%2E/${victimKey}`,
+      `pending/./${pathwayA}/${declared.item.evidenceId}/1`,
+    ];
+    for (const key of keys) {
+      const posted = await postForm(declared.upload, evil, 'a.pdf', 'application/pdf', { key });
+      expect(posted.status, key).toBe(400);
+      expect(posted.text).toContain('<Code>InvalidArgument</Code>');
+    }
+    await t.platform.s3Settled();
+    const stream = await getObjectStream(victimKey);
+    const chunks: Buffer[] = [];
+    for await (const c of stream.body) chunks.push(Buffer.from(c));
+    expect(Buffer.concat(chunks).equals(original)).toBe(true);
+    const got = expectOk(await getItem(otherLead.token, pathwayB, victim.item.evidenceId), 200);
+    expect(got.versions[0]).toMatchObject({ state: 'available', sha256: sha256(original) });
+    expect(expectOk(await getItem(member.token, pathwayA, declared.item.evidenceId), 200).versions[0]?.state).toBe('declared');
+  });
+
+  it('the S3-triggered handlers ignore a notified key with . or .. segments and delete nothing', async () => {
+    const original = pdfBytes(2200, 5);
+    const victim = await uploadEvidence(t, otherLead.token, pathwayB, { name: 'b2.pdf', type: 'application/pdf', bytes: original });
+    const victimKey = `evidence/${pathwayB}/${victim.item.evidenceId}/1`;
+    const keys = [`pending/${pathwayA}/../../${victimKey}`, `pending/./${pathwayA}/x/1`, `pending/${pathwayA}/%2e%2e/%2e%2e/${victimKey}`];
+    for (const key of keys) {
+      const verified = (await t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, key, original.length))) as { results: unknown[] };
+      expect(verified.results).toEqual([{ outcome: 'ignored', key, reason: 'dot_segment' }]);
+    }
+    const exported = (await t.platform.invoke('exportEvidence', s3Event(t.platform.bucketName, `exports/requests/../../${victimKey}`, 1))) as { results: unknown[] };
+    expect(exported.results).toEqual([{ key: `exports/requests/../../${victimKey}`, outcome: 'not_a_request' }]);
+    await t.platform.invoke('outcomeUploads', s3Event(t.platform.bucketName, `outcomes/../${victimKey}`, 1));
+    expect(await headObject(victimKey)).toBeDefined();
+    expect(expectOk(await getItem(otherLead.token, pathwayB, victim.item.evidenceId), 200).versions[0]?.state).toBe('available');
   });
 
   it('an upload after its form expired is refused; so is an expired download link', async () => {

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import {
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketCorsCommand,
   GetObjectCommand,
@@ -131,6 +134,57 @@ describe('local S3', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(denied.status).toBe(403);
+  });
+
+  it('refuses keys with . or .. segments (also encoded) for POST forms, PUT, GET, HEAD, DELETE and copy, with an S3 XML error', async () => {
+    const victim = 'evidence/pw_B/ev_1/1';
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: victim, Body: 'verified original' }));
+    await s3.settled();
+    received.length = 0;
+    const traversals = ['pending/pw_A/../../evidence/pw_B/ev_1/1', 'pending/./evidence/x', 'pending/pw_A/%2e%2E/../evidence/pw_B/ev_1/1', 'a/.%2e/b', '../x'];
+    const original = async () => (await client.send(new GetObjectCommand({ Bucket: bucket, Key: victim }))).Body!.transformToString();
+    const refused = async (send: () => Promise<unknown>) => {
+      const error = (await send().then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+      expect(error?.name).toBe('InvalidArgument');
+      expect(error?.$metadata?.httpStatusCode).toBe(400);
+    };
+    for (const key of traversals) {
+      const post = await createPresignedPost(client, { Bucket: bucket, Key: key, Expires: 300 });
+      const form = new FormData();
+      for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+      form.append('file', new Blob(['overwritten']), 'x.pdf');
+      const res = await fetch(post.url, { method: 'POST', body: form });
+      expect(res.status, key).toBe(400);
+      const xml = await res.text();
+      expect(xml).toMatch(/^<\?xml/);
+      expect(xml).toContain('<Code>InvalidArgument</Code>');
+
+      await refused(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'overwritten' })));
+      await refused(() => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
+      await refused(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+      await refused(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })));
+      await refused(() => client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/${victim}` })));
+      await refused(() => client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'evidence/copy', CopySource: `${bucket}/${encodeURI(key)}` })));
+    }
+    // HEAD has no body; its status says it. The raw request keeps the dots exactly as sent.
+    const head = await new Promise<number>((resolve, reject) => {
+      const url = new URL(s3.endpoint);
+      request({ host: url.hostname, port: url.port, method: 'HEAD', path: `/${bucket}/pending/pw_A/../../${victim}` }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(head).toBe(400);
+    expect(await original()).toBe('verified original');
+    await s3.settled();
+    expect(received).toEqual([]);
+    // Dots inside a segment are ordinary characters.
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'evidence/..hidden/a..b/.x', Body: 'ok' }));
   });
 
   it('encodes event keys the way S3 does', () => {

@@ -11,7 +11,7 @@
  * and does nothing.
  */
 import type { S3Event } from 'aws-lambda';
-import { decodeS3EventKey } from '../../core/evidence/object-keys.ts';
+import { decodeS3EventKey, hasDotSegment } from '../../core/evidence/object-keys.ts';
 import type { OutcomeCounts } from '../../core/outcomes/model.ts';
 import { validateOutcomeCsv } from '../../core/outcomes/csv.ts';
 import { parseOutcomeUploadKey } from '../../core/outcomes/object-keys.ts';
@@ -22,6 +22,11 @@ import { outcomeSettings } from '../../store/outcomes-config.ts';
 import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '../../store/outcomes-uploads.ts';
 
 export async function processOutcomeUpload(objectKey: string): Promise<'ignored' | 'skipped' | 'stored' | 'invalid' | 'failed'> {
+  // The key's shape refuses it too; said first and logged, like the other S3-triggered handlers.
+  if (hasDotSegment(objectKey)) {
+    logger.warn('object key with a . or .. segment; ignoring it', { key: objectKey });
+    return 'ignored';
+  }
   const ids = parseOutcomeUploadKey(objectKey);
   if (!ids) return 'ignored';
   const upload = await getUpload(ids.uploadId, true);

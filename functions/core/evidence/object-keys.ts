@@ -149,6 +149,16 @@ export function pathwayPrefix(area: EvidenceArea, pathwayId: string): string {
 }
 
 /**
+ * True when a key has a `.` or `..` path segment, also percent-encoded (`%2e%2E`, once or
+ * more). S3 keys are literal, so such a key names nothing we wrote; but anything that maps
+ * keys to paths (the local S3's files, a URL normalizer) would resolve it into another
+ * object's key. S3-triggered handlers ignore such keys and never delete them.
+ */
+export function hasDotSegment(key: string): boolean {
+  return key.split('/').some((segment) => /^(?:\.|%(?:25)*2e){1,2}$/i.test(segment));
+}
+
+/**
  * Keys in S3 event notifications are URL-encoded the way HTML forms are (a space is `+`).
  * Null when the encoding is malformed. Local S3 (s3rver) sends keys unencoded; our keys
  * contain neither `%` nor `+`, so decoding them changes nothing.

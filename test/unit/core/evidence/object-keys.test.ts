@@ -5,6 +5,7 @@ import {
   decodeS3EventKey,
   evidenceKey,
   exportKey,
+  hasDotSegment,
   isKeyOfPathway,
   keyInArea,
   keyPrefixes,
@@ -133,5 +134,29 @@ describe('decodeS3EventKey', () => {
     expect(parseObjectKey(traversal)).toBeNull();
     // Double encoding decodes once, to something that is still not a key.
     expect(parseObjectKey(decodeS3EventKey(`pending/${pw}/%252E%252E/${ev}/1`)!)).toBeNull();
+  });
+});
+
+describe('hasDotSegment', () => {
+  it('finds . and .. segments, also percent-encoded once or more, anywhere in the key', () => {
+    for (const key of [
+      `pending/${pw}/../../evidence/${otherPw}/${ev}/1`,
+      `pending/./${pw}/${ev}/1`,
+      '../x',
+      'a/..',
+      '.',
+      `pending/${pw}/%2e%2E/x`,
+      'a/.%2e/b',
+      'a/%2e/b',
+      'a/%252e%252E/b',
+    ]) {
+      expect(hasDotSegment(key), key).toBe(true);
+    }
+  });
+
+  it('leaves every key this module builds, and dots inside a segment, alone', () => {
+    for (const key of [pendingKey(pw, ev, 1), evidenceKey(pw, ev, 12), exportKey(newId('application'), newId('export')), 'a/..b/c..', 'a/.x/...', 'a/%2e%2e%2e/b', '']) {
+      expect(hasDotSegment(key), key).toBe(false);
+    }
   });
 });
