@@ -162,6 +162,20 @@ function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return { after: apply, onError: apply };
 }
 
+/**
+ * `Cache-Control: no-store` on everything but a public route's success, set over whatever the
+ * route code said: what a signed-in caller reads (JSON, CSV exports, letters) and any error
+ * must not stay in a browser's or a proxy's cache. Public routes choose their own caching.
+ */
+function noStore(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
+  const apply = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
+    if (!request.response) return;
+    if (request.response.statusCode !== undefined && request.response.statusCode < 400 && state(request).route?.spec.auth === 'public') return;
+    (request.response.headers ??= {})['cache-control'] = 'no-store';
+  };
+  return { after: apply, onError: apply };
+}
+
 /** Finds the route spec for the event's route key. */
 function resolveRoute(routes: Map<string, BoundRoute>): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
@@ -279,6 +293,7 @@ export function httpHandler(bound: BoundRoute[]) {
     .use(correlation())
     // onError runs in reverse: problemErrors makes the error's response before cors decorates it.
     .use(cors())
+    .use(noStore())
     .use(problemErrors())
     .use(resolveRoute(routes))
     .use(authenticate())

@@ -122,6 +122,32 @@ describe('foundation routes through the local HTTP API', () => {
     await expect(t.platform.invoke('nope', event)).rejects.toThrow(/No function "nope"/);
   });
 
+  it('answers Cache-Control: no-store on authenticated JSON, problems and CSV exports; public routes keep their caching', async () => {
+    const staff = await t.platform.issuer.issueToken({ email: 'cache.staff@example.org', groups: ['staff'], expiresIn: '1h' });
+    const lead = await t.platform.issuer.issueToken({ email: 'cache.lead@example.org', groups: ['pathway'], expiresIn: '1h' });
+    const noStore = async (method: string, path: string, token: string | undefined, status: number, type: RegExp) => {
+      const res = await t.api(method, path, token ? { token } : {});
+      expect(res.status, `${method} ${path}: ${res.text}`).toBe(status);
+      expect(res.headers.get('content-type'), path).toMatch(type);
+      expect(res.headers.get('cache-control'), `${method} ${path}`).toBe('no-store');
+    };
+    // Authenticated JSON
+    await noStore('GET', '/me', staff, 200, /^application\/json/);
+    await noStore('GET', '/network/progress', staff, 200, /^application\/json/);
+    // Problems from the functions: validation, not found, forbidden, and a public route's 404
+    await noStore('GET', '/pathways/not-an-id', staff, 400, /^application\/problem\+json/);
+    await noStore('GET', '/pathways/pw_01JD3X7K9Q2M4N6P8R0S1T2V3W', lead, 404, /^application\/problem\+json/);
+    await noStore('GET', '/network/outcomes/2024-25/export.csv', lead, 403, /^application\/problem\+json/);
+    await noStore('GET', '/directory/pw_01JD3X7K9Q2M4N6P8R0S1T2V3W', undefined, 404, /^application\/problem\+json/);
+    // CSV downloads
+    await noStore('GET', '/network/outcomes/2024-25/export.csv', staff, 200, /^text\/csv/);
+    await noStore('GET', '/network/progress?format=csv', staff, 200, /^text\/csv/);
+    // Public routes choose their own caching.
+    expect((await t.api('GET', '/openapi.json')).headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await t.api('GET', '/directory')).headers.get('cache-control')).toBe('public, max-age=60');
+    expect((await t.api('GET', '/health')).headers.get('cache-control')).toBeNull();
+  });
+
   it('moves the dev clock that the functions read', async () => {
     const before = await t.api<{ offsetMs: number }>('GET', '/_local/clock');
     expect(before.json.offsetMs).toBe(0);

@@ -107,7 +107,7 @@ export const handler = httpHandler([
     );
     return {
       body: csv,
-      headers: { 'content-disposition': `attachment; filename="outcomes-${req.params.schoolYear}.csv"`, 'cache-control': 'no-store' },
+      headers: { 'content-disposition': `attachment; filename="outcomes-${req.params.schoolYear}.csv"` },
     };
   }),
 

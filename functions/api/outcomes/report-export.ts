@@ -19,7 +19,6 @@ export function asReport(ctx: AccessContext, format: 'json' | 'csv' | undefined,
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`,
-      'cache-control': 'no-store',
     },
   };
 }

@@ -21,6 +21,8 @@ const create = route({
   body: z.strictObject({ name: text(1, 20), count: z.optional(z.number().check(z.int(), z.minimum(0))) }),
 });
 const boom = route({ id: 'testBoom', method: 'GET', path: '/boom', fn: 'system', auth: 'public', summary: 'test', tags: ['Test'] });
+const cached = route({ id: 'testCached', method: 'GET', path: '/cached', fn: 'system', auth: 'jwt', summary: 't', tags: ['Test'] });
+const publicCached = route({ id: 'testPublicCached', method: 'GET', path: '/public-cached', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
 const throttled = route({ id: 'testThrottle', method: 'GET', path: '/throttled', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
 
 const handler = httpHandler([
@@ -28,6 +30,9 @@ const handler = httpHandler([
   implement(boom, async () => {
     throw new Error('secret internal detail: table xyz');
   }),
+  // Route code asking for caching: honoured on a public route only.
+  implement(cached, async () => ({ body: 'a,b\r\n', headers: { 'content-type': 'text/csv', 'cache-control': 'public, max-age=600' } })),
+  implement(publicCached, async () => ({ body: { ok: true }, headers: { 'cache-control': 'public, max-age=60' } })),
   implement(throttled, async () => {
     throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
   }),
@@ -64,6 +69,26 @@ async function call(e: HttpEvent) {
 }
 
 describe('the HTTP middleware stack', () => {
+  it('answers Cache-Control: no-store on jwt routes (over the route code\'s own), on every error, and not on a public success', async () => {
+    const csv = await handler(event({ routeKey: 'GET /cached', claims }), context);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers?.['cache-control']).toBe('no-store');
+    const created = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+    expect(created.headers?.['cache-control']).toBe('no-store');
+    for (const e of [
+      event({ routeKey: 'GET /cached' }), // 401
+      event({ routeKey: 'POST /things/{thingId}', params: { thingId: 'nope' }, body: '{"name":"x"}', headers: json, claims }), // 400
+      event({ routeKey: 'GET /boom' }), // 500 on a public route
+      event({ routeKey: 'GET /nowhere' }), // 404, no route
+    ]) {
+      const res = await call(e);
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.headers?.['cache-control'], e.routeKey).toBe('no-store');
+    }
+    const open = await call(event({ routeKey: 'GET /public-cached' }));
+    expect(open.headers?.['cache-control']).toBe('public, max-age=60');
+  });
+
   it('passes typed, validated input and the principal to the route', async () => {
     const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, query: { limit: '10' }, body: '{"name":" Ada "}', headers: json, claims }));
     expect(res.statusCode).toBe(201);
