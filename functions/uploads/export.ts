@@ -14,6 +14,7 @@ import type { S3Event } from 'aws-lambda';
 import { crc32 } from 'node:zlib';
 import { contentDisposition, safeDownloadName } from '../core/evidence/file-name.ts';
 import { decodeS3EventKey, exportKey, hasDotSegment } from '../core/evidence/object-keys.ts';
+import { toCsv } from '../core/outcomes/export.ts';
 import { nowMs } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { applicationFiles } from '../store/evidence-applications.ts';
@@ -56,19 +57,22 @@ export function uniqueNames(names: readonly string[]): string[] {
   });
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // A leading = + - @ makes spreadsheets evaluate the cell; quote it as text.
-  const guarded = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(guarded) || guarded !== s ? `"${guarded.replace(/"/g, '""')}"` : guarded;
-};
-
+/** The archive's manifest.csv, through the API's one CSV writer (formula cells neutralized). */
 export function manifestCsv(files: readonly ResolvedFile[], names: readonly string[]): string {
-  const rows = [['file', 'evidence_id', 'version', 'title', 'criteria', 'content_type', 'size', 'sha256', 'verified_at']];
-  files.forEach((f, i) =>
-    rows.push([`files/${names[i]}`, f.evidenceId, String(f.version), f.title, f.criterionIds.join(' '), f.contentType, String(f.size), f.sha256, f.verifiedAt ?? '']),
+  return toCsv(
+    files.map((f, i) => ({ f, name: names[i]! })),
+    [
+      { header: 'file', value: (r) => `files/${r.name}` },
+      { header: 'evidence_id', value: (r) => r.f.evidenceId },
+      { header: 'version', value: (r) => r.f.version },
+      { header: 'title', value: (r) => r.f.title },
+      { header: 'criteria', value: (r) => r.f.criterionIds.join(' ') },
+      { header: 'content_type', value: (r) => r.f.contentType },
+      { header: 'size', value: (r) => r.f.size },
+      { header: 'sha256', value: (r) => r.f.sha256 },
+      { header: 'verified_at', value: (r) => r.f.verifiedAt ?? '' },
+    ],
   );
-  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 export type ExportOutcome = 'ready' | 'failed' | 'skipped' | 'unknown';
