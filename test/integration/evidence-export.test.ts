@@ -15,6 +15,7 @@ import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { runExport } from '../../functions/uploads/export.ts';
 import { expectOk, fetchBytes, pdfBytes, textBytes, uploadEvidence, type Declared } from '../support/evidence.ts';
+import { expectSafeCsv } from '../support/csv.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, joinPathway, person, type Person } from '../support/registry-world.ts';
 import { readZip } from '../support/zip-reader.ts';
@@ -66,7 +67,9 @@ beforeAll(async () => {
     { name: 'minutes.csv', type: 'text/csv', bytes: textBytes('date,attendees\n2025-01-10,12\n=cmd,"quoted, value"\n') },
   ];
   for (const [i, u] of uploads.entries()) {
-    const declared = await uploadEvidence(t, lead.token, pathwayId, { ...u, title: `Item ${i + 1}` });
+    // The last title hides a formula behind a zero-width space, and another after a ;.
+    const title = i === 2 ? '\u200B=HYPERLINK("http://x") minutes; @SUM(1)' : `Item ${i + 1}`;
+    const declared = await uploadEvidence(t, lead.token, pathwayId, { ...u, title });
     files.push({ declared, bytes: u.bytes, criterionId: criteria[i]!, name: u.name });
   }
   for (const f of files) {
@@ -105,6 +108,9 @@ describe('bulk export', () => {
     expect(contents.map((c) => c!.length).sort()).toEqual(files.map((f) => f.bytes.length).sort());
     for (const f of files) expect(contents.some((c) => c!.equals(f.bytes)), f.name).toBe(true);
     const manifest = byName.get('manifest.csv')!.toString('utf8');
+    const rows = expectSafeCsv(manifest);
+    expect(rows[0]).toEqual(['file', 'evidence_id', 'version', 'title', 'criteria', 'content_type', 'size', 'sha256', 'verified_at']);
+    expect(rows.slice(1).map((r) => r[3]).sort()).toEqual(['Item 1', 'Item 2', `'\u200B=HYPERLINK("http://x") minutes;' @SUM(1)`].sort());
     for (const f of files) {
       expect(manifest).toContain(f.declared.item.evidenceId);
       expect(manifest).toContain(f.criterionId);

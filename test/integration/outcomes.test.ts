@@ -17,6 +17,7 @@ import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { keys, partitions } from '../../functions/store/keys.ts';
 import { latestHeadline } from '../../functions/store/outcomes.ts';
 import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { expectSafeCsv } from '../support/csv.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
 
@@ -103,7 +104,8 @@ beforeAll(async () => {
   await joinDistrict(t, staff, district.id, dataContact, 'data');
   await joinDistrict(t, staff, otherDistrict.id, otherLead, 'lead');
   p1 = await createPathway(t, lead, school.id, { name: '=SUM(A1:A9) Health Academy', enrollment: 300 });
-  p2 = await createPathway(t, lead, school.id, { enrollment: 200 });
+  // Names that hide a formula behind an invisible character, or after a ; (a cell break in ;-locales).
+  p2 = await createPathway(t, lead, school.id, { name: '\u200B=HYPERLINK("http://x") Bio; -2+cmd|\'/C calc\'!A0\tx', enrollment: 200 });
   foreign = await createPathway(t, otherLead, otherSchool.id, { enrollment: 150 });
   await joinPathway(t, lead, p1.id, pathwayLead, 'lead');
 }, 120_000);
@@ -426,6 +428,13 @@ describe('export, partners and network progress', () => {
     expect(res.text).toContain(`'=SUM(A1:A9) Health Academy`);
     expect(res.text).not.toMatch(/,=SUM/);
     expect(res.text).toContain(`${p1.id},`);
+    // Strictly parsed, every field is the stored text with quotes only where a formula could start.
+    const rows = expectSafeCsv(res.text);
+    const names = new Map(rows.slice(1).map((r) => [r[2], r[3]]));
+    expect(names.get(p1.id)).toBe(`'=SUM(A1:A9) Health Academy`);
+    expect(names.get(p2.id)).toBe(`'\u200B=HYPERLINK("http://x") Bio;' -2+cmd|'/C calc'!A0\tx`);
+    expect(rows[0]).toEqual(['school_year', 'entity_type', 'entity_id', 'entity_name', 'district_id', 'district_name', 'metric', 'student_group', 'student_group_label', 'count']);
+    for (const row of rows.slice(1)) expect(Number(row[9])).toBeGreaterThanOrEqual(0);
     expectStatus(await t.api('GET', `/network/outcomes/${YEAR}/export.csv`, { token: lead.token }), 403);
   });
 
@@ -437,6 +446,7 @@ describe('export, partners and network progress', () => {
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w.-]+\.csv"$/);
       // (fetch's text() drops the byte order mark the export starts with.)
       expect(res.text.replace(/^\uFEFF/, '').startsWith('field,value\r\n')).toBe(true);
+      expect(expectSafeCsv(res.text)[0]).toEqual(['field', 'value']);
       return res.text;
     };
     // Staff exports carry the raw counts, small ones included.
@@ -473,6 +483,7 @@ describe('export, partners and network progress', () => {
     expectStatus(await t.api('GET', '/partners', { token: lead.token }), 403);
     const exported = await t.api('GET', '/partners?format=csv', { token: staff.token });
     expectStatus(exported, 200);
+    expectSafeCsv(exported.text);
     expect(exported.text).toMatch(/\r\nitems\.\d+\.organization,Riverside Hospital\r\n/);
   });
 
