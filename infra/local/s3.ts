@@ -209,7 +209,7 @@ function dotSegmentError(key: string): S3Error {
   });
 }
 
-/** The object key a path-style request path names (`/<bucket>/<key>`), raw and decoded; null for bucket and service requests. */
+/** The object key a path-style request path names (`/<bucket>/<key>`), raw and decoded; none for bucket and service requests. */
 function keysOfPath(rawPath: string): string[] {
   const match = /^\/[^/]+\/(.+)$/s.exec(rawPath);
   if (!match) return [];
@@ -228,7 +228,7 @@ function keysOfPath(rawPath: string): string[] {
  */
 function refuseDotSegments(server: S3rver): void {
   server.middleware.unshift(async (ctx, next) => {
-    const copySource = ctx.get('x-amz-copy-source');
+    const copySource = ctx.get('x-amz-copy-source').split('?')[0]!; // without ?versionId=
     for (const key of [...keysOfPath(ctx.path), ...keysOfPath(copySource.startsWith('/') ? copySource : `/${copySource}`)]) {
       if (hasDotSegment(key)) throw dotSegmentError(key);
     }

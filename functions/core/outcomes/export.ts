@@ -29,7 +29,7 @@ export type CsvColumn<T> = string | { header: string; value: (row: T) => CsvValu
 /** Characters a reader may trim or not show: whitespace, controls (NUL...), format characters (U+200B, U+FEFF, U+2060...), Hangul fillers. */
 const INVISIBLE = String.raw`\s\p{Z}\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0`;
 /** Characters that start a formula, with the full-width forms some spreadsheet apps accept. */
-export const FORMULA_CHARS = String.raw`=+\-@\uFF1D\uFF0B\uFF0D\uFF20`;
+const FORMULA_CHARS = String.raw`=+\-@\uFF1D\uFF0B\uFF0D\uFF20`;
 /**
  * What may come before a formula character and still start one: invisible characters, and
  * quotes, which a reader that splits the line elsewhere may take as its own quoting.
