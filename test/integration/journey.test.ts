@@ -4,6 +4,7 @@
  * checks that differs, or a poll that never reaches its value fails this test, so the
  * guide cannot drift from the API.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/lib/principal.ts';
 import { pdfBytes } from '../support/evidence.ts';
@@ -84,6 +85,19 @@ describe('docs/journey.md', () => {
 
   it('has the whole journey: at least 40 calls', () => {
     expect(steps.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('names every notification kind the code can write (the NotificationKind unions)', () => {
+    // The kinds are types, not values: read them from the two unions' source.
+    const union = (file: string) => {
+      const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      const block = /export type NotificationKind =([^;]*);/.exec(source)?.[1] ?? '';
+      return [...block.matchAll(/\|\s*'([a-z_.]+)'/g)].map((m) => m[1]!);
+    };
+    const kinds = [...union('functions/core/notifications/templates.ts'), ...union('functions/store/messages.ts')];
+    expect(kinds.length).toBeGreaterThanOrEqual(17);
+    const guide = readFileSync(new URL('../../docs/journey.md', import.meta.url), 'utf8');
+    expect(kinds.filter((k) => !guide.includes(`\`${k}\``))).toEqual([]);
   });
 
   // Each call builds on the ones before: after a failure the rest are skipped, not failed.
