@@ -42,6 +42,12 @@ export interface FunctionSpec {
   memoryMb: number;
   timeoutSeconds: number;
   grants: FunctionGrants;
+  /**
+   * Files copied into the function's package next to its bundle (from: relative to the
+   * repository root; to: relative to the package), for what must not be inlined into the
+   * bundle, such as the API reference's 5 MB renderer.
+   */
+  files?: readonly { from: string; to: string }[];
 }
 
 export const functionCatalog = {
@@ -52,6 +58,8 @@ export const functionCatalog = {
     memoryMb: 256,
     timeoutSeconds: 5,
     grants: {},
+    // Served by GET /docs/assets/api-reference.js (functions/api/system/docs-assets.ts).
+    files: [{ from: 'node_modules/@scalar/api-reference/dist/browser/standalone.js', to: 'docs-assets/api-reference.js' }],
   },
   registry: {
     entry: 'functions/api/registry/handler.ts',

@@ -85,9 +85,29 @@ export function bundleBudgetFor(name: string): number {
   return bundleBudgetExceptions[name] ?? bundleBudgetBytes;
 }
 
-/** The same options in NodejsFunction's vocabulary. */
-export function nodejsBundling(): BundlingOptions {
+/**
+ * Shell commands that copy a function's extra files (FunctionSpec.files) into its package
+ * after esbuild ran; inputDir is the project root, outputDir the package's directory.
+ */
+export function copyFilesCommands(files: readonly { from: string; to: string }[], inputDir: string, outputDir: string): string[] {
+  return files.map(({ from, to }) => {
+    const target = path.posix.join(outputDir, to);
+    return `mkdir -p "${path.posix.dirname(target)}" && cp "${path.posix.join(inputDir, from)}" "${target}"`;
+  });
+}
+
+/** The same options in NodejsFunction's vocabulary (with the function's extra files, if any). */
+export function nodejsBundling(files: readonly { from: string; to: string }[] = []): BundlingOptions {
   return {
+    ...(files.length > 0
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => copyFilesCommands(files, inputDir, outputDir),
+          },
+        }
+      : {}),
     format: esbuildOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
     target: esbuildOptions.target,
     minify: esbuildOptions.minify,

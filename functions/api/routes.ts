@@ -12,6 +12,7 @@ import { peopleRoutes } from './people/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { resourceRoutes } from './resources/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { docsAsset } from './system/docs-asset-routes.ts';
 import { networkRoutes } from './network/routes.ts';
 import { outcomeRoutes } from './outcomes/routes.ts';
 import { decisionRoutes } from './decisions/routes.ts';
@@ -22,6 +23,7 @@ import { notificationRoutes } from './notifications/routes.ts';
 
 export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes,
+  docsAsset,
   ...frameworkRoutes,
   ...applicationRoutes,
   ...registryRoutes,

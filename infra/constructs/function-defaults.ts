@@ -90,7 +90,7 @@ export class PathcertFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment,
-      bundling: nodejsBundling(),
+      bundling: nodejsBundling(spec.files),
     });
 
     acknowledge(

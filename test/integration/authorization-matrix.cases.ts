@@ -176,6 +176,7 @@ export const systemCases: Record<string, MatrixRows> = {
   getHealth: { request: () => ({ path: '/health' }), expect: everyone('A') },
   getOpenApi: { request: () => ({ path: '/openapi.json' }), expect: everyone('A') },
   getDocs: { request: () => ({ path: '/docs' }), expect: everyone('A') },
+  getDocsAsset: { request: () => ({ path: '/docs/assets/api-reference.js' }), expect: everyone('A') },
 };
 
 // =======================================================================================

@@ -3,6 +3,8 @@ import { httpHandler, implement } from '../../lib/http.ts';
 import { openApiDocument } from '../../lib/openapi.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { apiRoutes } from '../routes.ts';
+import { docsAsset } from './docs-asset-routes.ts';
+import { rendererScript } from './docs-assets.ts';
 import { docsPage } from './docs-page.ts';
 import { docs, health, openapi } from './routes.ts';
 
@@ -15,4 +17,6 @@ export const handler = httpHandler([
     return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
   }),
   implement(docs, async () => ({ body: docsPage })),
+  // A day: the file changes only with a deployment that updates the package.
+  implement(docsAsset, async () => ({ body: rendererScript(), headers: { 'cache-control': 'public, max-age=86400' } })),
 ]);

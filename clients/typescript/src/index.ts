@@ -1,0 +1,87 @@
+/**
+ * @pathcert/client: a typed fetch client for the pathcert HTTP API. The types come from
+ * the API's OpenAPI document (src/schema.ts, generated); the runtime is openapi-fetch, so
+ * every call is checked against the route's path, query, body and response at compile time.
+ */
+import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
+import type { components, OperationId, operations, paths } from './schema.ts';
+
+export type { components, OperationId, operations, paths };
+export type PathcertClient = Client<paths>;
+
+/** RFC 9457 problem details: the body of every 4xx/5xx the API answers. */
+export type Problem = components['schemas']['Problem'];
+
+type SuccessStatus = 200 | 201 | 202;
+type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+
+/** The JSON body an operation answers on success, e.g. `ResponseOf<'getPathway'>`. */
+export type ResponseOf<Id extends OperationId> = JsonContent<
+  operations[Id]['responses'][Extract<keyof operations[Id]['responses'], SuccessStatus>]
+>;
+/** The JSON body an operation accepts, e.g. `RequestBodyOf<'createDistrict'>`. */
+export type RequestBodyOf<Id extends OperationId> = operations[Id] extends {
+  requestBody: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+/** An operation's path parameters. */
+export type PathParamsOf<Id extends OperationId> = operations[Id]['parameters'] extends { path: infer P } ? P : never;
+/** An operation's query parameters. */
+export type QueryOf<Id extends OperationId> = operations[Id]['parameters'] extends { query?: infer Q } ? Q : never;
+
+// Named types by operation: the document does not name its schemas as components yet, so
+// each name is the success body of the operation that returns it.
+export type District = ResponseOf<'getDistrict'>;
+export type School = ResponseOf<'getSchool'>;
+export type Pathway = ResponseOf<'getPathway'>;
+export type Application = ResponseOf<'getApplication'>;
+export type ApplicationResponse = ResponseOf<'putApplicationResponse'>;
+export type ApplicationPage = ResponseOf<'listPathwayApplications'>;
+export type Me = ResponseOf<'getMe'>;
+export type Invitation = ResponseOf<'getPathwayInvitation'>;
+export type EvidenceDeclaration = ResponseOf<'declareEvidence'>;
+export type ReviewRound = ResponseOf<'getReviewRound'>;
+export type MyReview = ResponseOf<'getMyReview'>;
+export type Decision = ResponseOf<'getDecision'>;
+export type DirectoryEntry = ResponseOf<'getDirectoryEntry'>;
+export type NotificationPage = ResponseOf<'listNotifications'>;
+export type Framework = ResponseOf<'getFramework'>;
+
+export interface PathcertClientOptions extends Omit<ClientOptions, 'baseUrl'> {
+  /** The API's origin, e.g. https://abc123.execute-api.us-east-1.amazonaws.com */
+  baseUrl: string;
+  /** A bearer token, or a function that returns the current one (called per request). */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
+}
+
+/** A client for one API; with `token`, every request carries `Authorization: Bearer <token>`. */
+export function createPathcertClient(options: PathcertClientOptions): PathcertClient {
+  const { token, baseUrl, ...rest } = options;
+  const client = createClient<paths>({ ...rest, baseUrl: baseUrl.replace(/\/+$/, '') });
+  if (token !== undefined) {
+    client.use({
+      async onRequest({ request }) {
+        const value = typeof token === 'function' ? await token() : token;
+        if (value) request.headers.set('authorization', `Bearer ${value}`);
+        return request;
+      },
+    });
+  }
+  return client;
+}
+
+/** True for an RFC 9457 body (what `error` holds when a call fails). */
+export function isProblem(value: unknown): value is Problem {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.type === 'string' && typeof v.title === 'string' && typeof v.status === 'number';
+}
+
+/**
+ * The `If-Match` value for a resource at `version` (the API's ETags are the quoted
+ * version; a criterion response never written is version 0, so its first write sends `"0"`).
+ */
+export function ifMatch(version: number): string {
+  return `"${version}"`;
+}
