@@ -18,7 +18,11 @@ export class ExecutionStore {
   private detached = false;
   private nextSeq = 1;
 
-  constructor(private readonly files?: ExecutionFiles) {}
+  constructor(
+    private readonly files?: ExecutionFiles,
+    /** Told when an execution starts (RUNNING) and when it closes (e.g. to emit status-change events). */
+    private readonly onStatusChange: (record: ExecutionRecord) => void = () => {},
+  ) {}
 
   /**
    * Loads persisted executions. Running ones cannot be resumed (their in-flight tasks and
@@ -51,6 +55,7 @@ export class ExecutionStore {
     const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], taskTokens: [] };
     this.records.set(record.executionArn, record);
     this.append(record.executionArn, executionEvents.started(record.input, roleArn));
+    this.onStatusChange(record);
     return record;
   }
 
@@ -76,6 +81,7 @@ export class ExecutionStore {
     this.append(executionArn, finalEvent(outcome));
     Object.assign(record, outcome, { stopDate: Date.now() });
     this.changed(record);
+    this.onStatusChange(record);
     for (const waiter of this.closeWaiters.get(executionArn) ?? []) waiter();
     this.closeWaiters.delete(executionArn);
     return true;

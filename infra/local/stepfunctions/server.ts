@@ -19,6 +19,7 @@ import { Executions } from './executions.ts';
 import { operations, type ApiContext } from './operations.ts';
 import { readApiRequest, writeError, writeResult } from './protocol.ts';
 import type { InvokeFunction } from './task-scope.ts';
+import { StatusEvents } from './status-events.ts';
 import { TaskTokenRegistry } from './task-tokens.ts';
 
 export type { LocalStateMachine } from './definitions.ts';
@@ -45,6 +46,11 @@ export interface StepFunctionsServerOptions {
    * task tokens answer TaskTimedOut.
    */
   dataDir?: string;
+  /**
+   * When set, every execution start and end is put on this EventBridge endpoint's default
+   * bus as a "Step Functions Execution Status Change" event (source aws.states), as AWS does.
+   */
+  eventBridgeEndpoint?: string;
   /** Multiplies Wait `Seconds` and Retry intervals; 0 skips every Wait and Retry pause. Default 1. */
   waitTimeScale?: number;
   log?: (message: string, fields?: object) => void;
@@ -66,7 +72,8 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   const log = options.log ?? (() => {});
   const machines = prepareMachines(options, scope);
   const tokens = new TaskTokenRegistry();
-  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined);
+  const statusEvents = options.eventBridgeEndpoint ? new StatusEvents(options.eventBridgeEndpoint, scope.region, log) : undefined;
+  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined, (record) => statusEvents?.emit(record));
   for (const record of store.load()) tokens.closeAll(record.taskTokens);
   const executions = new Executions(scope, store, tokens, {
     region: scope.region,
@@ -94,6 +101,8 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
     },
     async stop() {
       await executions.shutdown();
+      await statusEvents?.flush();
+      statusEvents?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
