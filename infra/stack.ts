@@ -126,9 +126,10 @@ export class PathcertStack extends Stack {
       functions: this.functions,
       triggers: Object.fromEntries(Object.entries(catalog).map(([name, spec]) => [name, spec.trigger])),
       stateMachines: new Map([...this.workflows.workflows].map(([stem, w]) => [stem, w.stateMachine])),
-      // The dead-letter queues of the events' rules and schedules (the stack's only SQS
-      // queues; test/infra/monitoring.test.ts checks every queue has its alarm).
-      deadLetterQueues: [...this.events.deadLetterQueues.values()],
+      // The dead-letter queues of the events' rules and schedules and of the S3-invoked
+      // functions (the stack's only SQS queues; test/infra/monitoring.test.ts checks every
+      // queue has its alarm).
+      deadLetterQueues: [...this.events.deadLetterQueues.values(), ...(this.evidence.failedInvocationsQueue ? [this.evidence.failedInvocationsQueue] : [])],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm: subscribe the on-call address' });
 
