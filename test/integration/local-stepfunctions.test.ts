@@ -130,6 +130,15 @@ function sfnClient(endpoint: string): SFNClient {
   });
 }
 
+/** Polls (every 20 ms, up to 10 s) until the condition holds. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met within 10 s');
+}
+
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -477,7 +486,7 @@ describe('wire protocol', () => {
 });
 
 describe('persistence', () => {
-  it('keeps executions across a restart and fails the ones that were running', async () => {
+  it('keeps executions across a restart and resumes the ones that were running, on their original task tokens', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
     const options = { stateMachines: MACHINES, invokeFunction: functions.invoke, waitTimeScale: 0, dataDir };
     try {
@@ -498,7 +507,11 @@ describe('persistence', () => {
           }),
         )
       ).executionArn!;
-      const [token] = await functions.reviewsFor('p2', 2);
+      const [a, b] = await functions.reviewsFor('p2', 2);
+      // Reviewer a answers before the restart; b's task is still waiting when it happens.
+      await firstClient.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: JSON.stringify({ score: 1 }) }));
+      await until(async () => (await firstClient.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!.some((e) => e.type === 'TaskSucceeded'));
+      const callsBefore = functions.calls.filter((c) => (c.payload as { applicationId?: string }).applicationId === 'p2').length;
       firstClient.destroy();
       await first.stop();
 
@@ -511,10 +524,25 @@ describe('persistence', () => {
         const reloadedHistory = (await client.send(new GetExecutionHistoryCommand({ executionArn: finished }))).events;
         expect(reloadedHistory).toEqual(finishedHistory);
 
-        const interrupted = await second.waitForExecution(running);
-        expect(interrupted).toMatchObject({ status: 'FAILED', cause: 'local runtime restarted' });
-        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token!.taskToken, output: '{}' })));
+        // Resumed: b's pre-restart token answers the waiting task (even right after the
+        // start, while the replay is still on its way there); a's task is over.
+        expect((await client.send(new DescribeExecutionCommand({ executionArn: running }))).status).toBe('RUNNING');
+        await client.send(new SendTaskSuccessCommand({ taskToken: b!.taskToken, output: JSON.stringify({ score: 2 }) }));
+        const resumed = await second.waitForExecution(running);
+        expect(resumed.status).toBe('SUCCEEDED');
+        expect(JSON.parse(resumed.output!)).toEqual({ applicationId: 'p2', reviews: [{ score: 1 }, { score: 2 }] });
+        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: '{}' })));
         expect(late).toBeInstanceOf(TaskTimedOut);
+        // Nothing was invoked again, and the history has each event once.
+        expect(functions.calls.filter((c) => (c.payload as { applicationId?: string }).applicationId === 'p2')).toHaveLength(callsBefore);
+        const resumedHistory = (await client.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!;
+        const types = resumedHistory.map((e) => e.type);
+        expect(types.filter((t) => t === 'ExecutionStarted')).toHaveLength(1);
+        expect(types.filter((t) => t === 'ParallelStateEntered')).toHaveLength(1);
+        expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(2);
+        expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(2);
+        expect(types.at(-1)).toBe('ExecutionSucceeded');
+        expect(resumedHistory.map((e) => e.id)).toEqual(resumedHistory.map((_, i) => i + 1));
         const reused = await rejection(
           client.send(new StartExecutionCommand({ stateMachineArn: chain, name: 'persist-done', input: '{"applicationId":"p1"}' })),
         );
