@@ -27,6 +27,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
+import { startEventBridgeServer } from '../../infra/local/eventbridge/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startStepFunctionsServer,
@@ -559,6 +560,64 @@ describe('persistence', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('execution status-change events', () => {
+  it('puts RUNNING and each end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) on the EventBridge default bus, as AWS does', async () => {
+    const bus = await startEventBridgeServer({ busName: 'test-bus', rules: [], schedules: [], invokeFunction: async () => ({}), tickMs: 0, serviceSources: ['aws.states'] });
+    const emitting = await startStepFunctionsServer({
+      stateMachines: [...MACHINES, machine('timeout', 'execution-timeout')],
+      invokeFunction: functions.invoke,
+      waitTimeScale: 0,
+      eventBridgeEndpoint: bus.endpoint,
+    });
+    const client = sfnClient(emitting.endpoint);
+    let stopped = false;
+    const run = async (name: string, input: unknown) =>
+      (await client.send(new StartExecutionCommand({ stateMachineArn: emitting.stateMachineArn(`pathcert-local-${name}`), input: JSON.stringify(input) }))).executionArn!;
+    try {
+      const succeeded = await run('chain', { applicationId: 'ev-1' });
+      const failed = await run('retry', { applicationId: 'ev-2', permanent: true });
+      const aborted = await run('review', { applicationId: 'ev-3' });
+      const timedOut = await run('timeout', { applicationId: 'ev-4' });
+      await functions.reviewsFor('ev-3', 2);
+      await client.send(new StopExecutionCommand({ executionArn: aborted, error: 'Operator', cause: 'stopped by hand' }));
+      for (const arn of [succeeded, failed, aborted]) await emitting.waitForExecution(arn);
+      await emitting.waitForExecution(timedOut, 10_000);
+      await emitting.stop(); // sends what is queued
+      stopped = true;
+
+      const changes = bus.published().filter((e) => e.source === 'aws.states');
+      const statuses = (arn: string) => changes.filter((e) => e.detail.executionArn === arn).map((e) => e.detail.status);
+      expect(statuses(succeeded)).toEqual(['RUNNING', 'SUCCEEDED']);
+      expect(statuses(failed)).toEqual(['RUNNING', 'FAILED']);
+      expect(statuses(aborted)).toEqual(['RUNNING', 'ABORTED']);
+      expect(statuses(timedOut)).toEqual(['RUNNING', 'TIMED_OUT']);
+      for (const e of changes) {
+        expect(e['detail-type']).toBe('Step Functions Execution Status Change');
+        expect(e.resources).toEqual([e.detail.executionArn]);
+      }
+      const stop = changes.find((e) => e.detail.executionArn === aborted && e.detail.status === 'ABORTED')!;
+      expect(stop.detail).toMatchObject({
+        stateMachineArn: emitting.stateMachineArn('pathcert-local-review'),
+        name: aborted.split(':').at(-1),
+        input: JSON.stringify({ applicationId: 'ev-3' }),
+        inputDetails: { included: true },
+        error: 'Operator',
+        cause: 'stopped by hand',
+        output: null,
+      });
+      expect(stop.detail.stopDate).toBeGreaterThanOrEqual(stop.detail.startDate as number);
+      const fail = changes.find((e) => e.detail.executionArn === failed && e.detail.status === 'FAILED')!;
+      expect(fail.detail.error).toBe('ApplicationRejected');
+      const running = changes.find((e) => e.detail.executionArn === succeeded && e.detail.status === 'RUNNING')!;
+      expect(running.detail).toMatchObject({ stopDate: null, error: null, cause: null });
+    } finally {
+      client.destroy();
+      if (!stopped) await emitting.stop();
+      await bus.stop();
     }
   });
 });
