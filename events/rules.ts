@@ -10,6 +10,7 @@
  * (see test/unit/events/definitions.test.ts).
  */
 import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../functions/core/notifications/ses-feedback.ts';
+import { ABNORMAL_END_STATUSES, EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '../functions/core/review/execution-status.ts';
 import { EVENT_SOURCE, type DetailType } from './schemas.ts';
 
 /** A leaf matcher of an event pattern (the subset of EventBridge's content filters the local server implements). */
@@ -104,6 +105,35 @@ export const sesFeedbackRule: EventRule = {
   retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
   deadLetterQueue: true,
 };
+
+/**
+ * Review executions that end abnormally (failed, timed out, stopped) reach
+ * reviewExecutionEnded, which marks the round failed and alerts staff. Step Functions
+ * publishes status changes to the default bus only, so this rule lives there (with
+ * `sesFeedbackRule`), filtered to the stage's review state machine: its ARN differs per stage
+ * (CDK passes a token, the local runtime its local ARN).
+ */
+export function reviewExecutionEndedRule(reviewStateMachineArn: string): EventRule {
+  return {
+    name: 'review-execution-ended',
+    description: 'A review execution that failed, timed out or was stopped marks its round failed and alerts staff',
+    eventPattern: {
+      source: [STATES_EVENT_SOURCE],
+      'detail-type': [EXECUTION_STATUS_CHANGE],
+      detail: { status: [...ABNORMAL_END_STATUSES], stateMachineArn: [reviewStateMachineArn] },
+    },
+    target: { function: 'reviewExecutionEnded' },
+    // Idempotent per execution; a round left reviewing is worse than a late alert, so retry
+    // for the hour Lambda allows at most twice, then the dead-letter queue.
+    retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
+    deadLetterQueue: true,
+  };
+}
+
+/** Every rule on the account's default bus (AWS services' events), for a stage's review state machine. */
+export function defaultBusRules(reviewStateMachineArn: string | undefined): EventRule[] {
+  return [sesFeedbackRule, ...(reviewStateMachineArn ? [reviewExecutionEndedRule(reviewStateMachineArn)] : [])];
+}
 
 /** The pattern in the shape CDK's `EventPattern` expects (`detailType` instead of `detail-type`). */
 export function cdkEventPattern(pattern: EventPattern): Record<string, unknown> {

@@ -233,6 +233,15 @@ export const functionCatalog = {
     timeoutSeconds: 30,
     grants: { table: 'readwrite' },
   },
+  reviewExecutionEnded: {
+    entry: 'functions/pipeline/execution-ended.ts',
+    description: 'A review execution that failed, timed out or was stopped (Step Functions status change): marks its round failed and alerts staff',
+    trigger: 'event',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // Reads the application and round, writes the round, the failure and the staff alert: nothing else.
+    grants: { table: 'readwrite' },
+  },
   reviews: {
     entry: 'functions/api/reviews/handler.ts',
     description: "Reviewers: my reviews, an assigned application's frozen submission and rubric, draft and submit scores, recuse, my reviewer profile",

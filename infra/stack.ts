@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { defaultBusRules } from '../events/rules.ts';
 import { apiRoutes } from '../functions/api/routes.ts';
 import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
 import type { RouteSpec } from '../functions/lib/route.ts';
@@ -64,8 +65,6 @@ export class PathcertStack extends Stack {
     for (const [name, spec] of Object.entries(catalog)) {
       this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
     }
-    // Rules and schedules of events/, targeting the functions by catalog name.
-    this.events.connect(this.functions);
 
     this.workflows = new Workflows(this, 'Workflows', {
       config,
@@ -84,6 +83,9 @@ export class PathcertStack extends Stack {
     const hasReview = listDefinitions(stateMachinesDir).includes(`${REVIEW_WORKFLOW}.asl.json`);
     const reviewName = stateMachineName(config, REVIEW_WORKFLOW);
     const review = hasReview ? { name: reviewName, arn: stateMachineArn(this, reviewName) } : undefined;
+    // Rules and schedules of events/, targeting the functions by catalog name; the default
+    // bus's rules include the review machine's status changes (by the same built ARN).
+    this.events.connect(this.functions, { defaultBusRules: defaultBusRules(review?.arn) });
     for (const [name, fn] of this.functions) {
       const spec = catalog[name]!;
       const { skipped } = applyGrants(fn, spec.grants, {
@@ -124,9 +126,10 @@ export class PathcertStack extends Stack {
       functions: this.functions,
       triggers: Object.fromEntries(Object.entries(catalog).map(([name, spec]) => [name, spec.trigger])),
       stateMachines: new Map([...this.workflows.workflows].map(([stem, w]) => [stem, w.stateMachine])),
-      // The dead-letter queues of the events' rules and schedules (the stack's only SQS
-      // queues; test/infra/monitoring.test.ts checks every queue has its alarm).
-      deadLetterQueues: [...this.events.deadLetterQueues.values()],
+      // The dead-letter queues of the events' rules and schedules and of the S3-invoked
+      // functions (the stack's only SQS queues; test/infra/monitoring.test.ts checks every
+      // queue has its alarm).
+      deadLetterQueues: [...this.events.deadLetterQueues.values(), ...(this.evidence.failedInvocationsQueue ? [this.evidence.failedInvocationsQueue] : [])],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm: subscribe the on-call address' });
 

@@ -3,15 +3,19 @@
  * its cause), alert staff once per execution, mark the round failed. Then the state
  * machine fails the execution. Staff fix the cause and restart; the next execution
  * resumes from the table and clears the failure.
+ *
+ * `markReviewFailed` is shared with reviewExecutionEnded (execution-ended.ts), which does
+ * the same for executions that end without reaching this Catch (an uncaught error, a
+ * timeout, StopExecution).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../lib/aws-clients.ts';
+import type { AbnormalEndStatus } from '../core/review/execution-status.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getApplication } from '../store/applications.ts';
+import { getApplication, type Application } from '../store/applications.ts';
+import { transact, TransactionCancelled } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
-import { notifyStaff } from '../store/messages.ts';
-import { getRound, moveStage, setRoundFields } from '../store/reviews.ts';
+import { notificationItem } from '../store/messages.ts';
+import { getRound, moveStage } from '../store/reviews.ts';
 import { pipelineTask } from './task.ts';
 
 export interface RecordFailureInput {
@@ -21,8 +25,23 @@ export interface RecordFailureInput {
   cause?: string;
 }
 
+/** What the application and its round show about an execution that stopped. */
+export interface ReviewFailure {
+  error: string;
+  cause: string;
+  at: string;
+  /** The execution's name. */
+  execution: string;
+  /** How the execution ended (absent: FAILED through the state machine's own Catch). */
+  status?: AbnormalEndStatus;
+  stoppedAt?: string;
+}
+
+/** Stages a failure may move a round out of; a decided or withdrawn round stays as it is. */
+const FAILABLE_STAGES = ['assigning', 'reviewing', 'adjudication', 'decision', 'failed'] as const;
+
 /** The Lambda error JSON's message when the cause is one; else the cause as it is. */
-function readableCause(cause: string | undefined): string {
+export function readableCause(cause: string | undefined): string {
   if (!cause) return '';
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown; errorType?: unknown };
@@ -33,36 +52,53 @@ function readableCause(cause: string | undefined): string {
   return cause.slice(0, 2000);
 }
 
+const HOW: Record<AbnormalEndStatus, string> = { FAILED: 'failed', TIMED_OUT: 'timed out', ABORTED: 'was stopped' };
+
+/**
+ * Marks the application's current round failed and alerts staff, once per execution. The
+ * round moves first (idempotent: same stage, same failure), then the application's failure
+ * and the alert are written in one transaction conditioned on this execution's failure not
+ * being recorded yet, so a redelivery after a crash completes what is missing and never
+ * alerts twice.
+ */
+export async function markReviewFailed(app: Application, failure: ReviewFailure): Promise<{ recorded: boolean }> {
+  if (app.submissionNumber > 0 && (await getRound(app.id, app.submissionNumber))) {
+    await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
+  }
+  const how = HOW[failure.status ?? 'FAILED'];
+  const alert = notificationItem({
+    recipient: keys.staffInbox,
+    kind: 'pipeline.failed',
+    title: failure.status === 'ABORTED' ? 'A review workflow was stopped' : failure.status === 'TIMED_OUT' ? 'A review workflow timed out' : 'A review workflow failed',
+    body: `The review of ${app.pathwayName}'s ${app.level} application ${how}: ${failure.error}. ${failure.cause}`.slice(0, 2000),
+    applicationId: app.id,
+    link: `/applications/${app.id}/review-round`,
+    action: { title: 'Restart the review workflow', method: 'POST', path: `/applications/${app.id}/review-round/start` },
+  });
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: config.tableName,
+          Key: keys.application(app.id),
+          UpdateExpression: 'SET reviewFailure = :f',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(reviewFailure) OR reviewFailure.execution <> :exec)',
+          ExpressionAttributeValues: { ':f': failure, ':exec': failure.execution },
+        },
+      },
+      { Put: { TableName: config.tableName, Item: alert, ConditionExpression: 'attribute_not_exists(PK)' } },
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) return { recorded: false };
+    throw error;
+  }
+  return { recorded: true };
+}
+
 export async function recordFailure(input: RecordFailureInput): Promise<{ recorded: boolean }> {
   const app = await getApplication(input.applicationId, true);
   if (!app) return { recorded: false };
-  const failure = { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution };
-  try {
-    await dynamoClient().send(
-      new UpdateCommand({
-        TableName: config.tableName,
-        Key: keys.application(app.id),
-        UpdateExpression: 'SET reviewFailure = :f',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(reviewFailure) OR reviewFailure.execution <> :exec)',
-        ExpressionAttributeValues: { ':f': failure, ':exec': input.execution },
-      }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { recorded: false };
-    throw error;
-  }
-  if (app.submissionNumber > 0 && (await getRound(app.id, app.submissionNumber))) {
-    await moveStage(app.id, app.submissionNumber, 'failed', ['assigning', 'reviewing', 'adjudication', 'decision', 'failed']);
-    await setRoundFields(app.id, app.submissionNumber, { failure });
-  }
-  await notifyStaff({
-    kind: 'pipeline.failed',
-    title: 'A review workflow failed',
-    body: `The review of ${app.pathwayName}'s ${app.level} application stopped: ${failure.error}. ${failure.cause}`.slice(0, 2000),
-    applicationId: app.id,
-    link: `/applications/${app.id}/review-round`,
-  });
-  return { recorded: true };
+  return markReviewFailed(app, { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution });
 }
 
 export const handler = pipelineTask('recordFailure', recordFailure);

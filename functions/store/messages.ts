@@ -87,6 +87,8 @@ export interface Notification {
   applicationId?: string;
   /** Where the frontend should take the person. */
   link?: string;
+  /** The API call that acts on it (e.g. restarting a failed review workflow). */
+  action?: { title: string; method: 'POST'; path: string };
   read: boolean;
   readAt?: string;
   /** The domain event it came from (notifier only). */

@@ -18,7 +18,9 @@ import {
   StorageClass,
   type LifecycleRule,
 } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { S3Trigger } from '../../functions/catalog.ts';
 import { OUTCOME_UPLOAD_PREFIX } from '../../functions/core/outcomes/object-keys.ts';
@@ -45,6 +47,7 @@ export class Evidence extends Construct {
   constructor(scope: Construct, id: string, props: EvidenceProps) {
     super(scope, id);
     const { config } = props;
+    this.config = config;
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -117,6 +120,25 @@ export class Evidence extends Construct {
    * Invokes `fn` for each object created under the trigger's prefix: the S3 event the
    * local runtime delivers from its local S3 (infra/local/s3.ts) with the same filter.
    */
+  /**
+   * S3 invokes its functions asynchronously: an invocation that still fails after Lambda's
+   * retries would be dropped. One dead-letter queue (an on-failure destination) serves every
+   * S3-invoked function, since one queue and one alarm cost 2 of the stack's 500 resources
+   * where three would cost 6; each message names its function (requestContext.functionArn).
+   */
+  asyncFailures(): Queue {
+    if (this.failedInvocations) return this.failedInvocations;
+    this.failedInvocations = new Queue(this, 'Dlq-s3-invocations', {
+      queueName: `${this.config.prefix}-s3-invocations-dlq`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: this.config.removalPolicy,
+    });
+    acknowledge(this.failedInvocations, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue (on-failure destination) of the S3-invoked functions; it has none of its own.');
+    return this.failedInvocations;
+  }
+
   notify(fn: IFunction, trigger: S3Trigger): void {
     if (!/^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*\/$/.test(trigger.prefix)) {
       throw new Error(`S3 trigger prefix "${trigger.prefix}" must be a plain key prefix ending in "/"`);
@@ -125,6 +147,8 @@ export class Evidence extends Construct {
       if (event !== 's3:ObjectCreated:*') throw new Error(`unsupported S3 trigger event ${String(event)}`);
       this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn), { prefix: trigger.prefix });
     }
+    // Lambda's defaults (2 retries, 6 hours), made explicit; then the shared dead-letter queue.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.asyncFailures()) });
     // CDK's bucket-notifications custom resource (one per stack) writes the configuration.
     const handler = Stack.of(this).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
     if (handler && !this.acknowledgedHandler) {
@@ -143,4 +167,11 @@ export class Evidence extends Construct {
   }
 
   private acknowledgedHandler = false;
+  private failedInvocations: Queue | undefined;
+
+  /** The S3-invoked functions' dead-letter queue, once a function was wired (for monitoring). */
+  get failedInvocationsQueue(): Queue | undefined {
+    return this.failedInvocations;
+  }
+  private readonly config: StageConfig;
 }

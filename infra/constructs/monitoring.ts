@@ -217,7 +217,7 @@ export class Monitoring extends Construct {
         `dlq-${i}`,
         new Alarm(this, `DeadLetters${i}`, {
           alarmName: name(`dlq-${queue.node.id.toLowerCase().replace(/^dlq-?/, '')}-${i}`),
-          alarmDescription: `Messages in the dead-letter queue ${queue.node.path}: an event or schedule was not delivered after its retries (docs/operations.md#dead-letters).`,
+          alarmDescription: `Messages in the dead-letter queue ${queue.node.path}: an event, schedule or S3 notification was not handled after its retries (docs/operations.md#dead-letters).`,
           metric: queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
           threshold: t.deadLetters,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -20,7 +20,7 @@ import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { startLocalHttpApi, type LocalHttpApi } from './http-api.ts';
 import { startLocalMessaging } from './eventbridge/messaging.ts';
 import type { LocalEventBridge } from './eventbridge/server.ts';
-import type { EventRule } from '../../events/rules.ts';
+import { defaultBusRules, type EventRule } from '../../events/rules.ts';
 import type { LocalSes } from './ses/server.ts';
 import {
   LOCAL_ACCOUNT,
@@ -71,6 +71,8 @@ export interface PlatformOptions {
   scheduleTickMs?: number;
   /** The bus's rules; default events/rules.ts. A test of a producer may pass [] to keep the subscribers out. */
   eventRules?: readonly EventRule[];
+  /** The default bus's rules; default events/rules.ts `defaultBusRules` for the local review machine. */
+  defaultBusRules?: readonly EventRule[];
   log?: (line: string) => void;
 }
 
@@ -117,6 +119,7 @@ interface StepFunctionsServerOptions {
   invokeFunction(functionArnOrName: string, payload: unknown): Promise<unknown>;
   dataDir?: string;
   waitTimeScale?: number;
+  eventBridgeEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -252,6 +255,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await createTable(dynamoEndpoint, tableName);
     setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint, AWS_ENDPOINT_URL_S3: s3.endpoint });
 
+    const issuer = await createDevIssuer({ keyDir: dataDir ? path.join(dataDir, 'keys') : undefined });
+    const clock = createDevClock({ file: dataDir ? path.join(dataDir, 'clock.json') : undefined });
+
+    // EventBridge and SES: after the dev clock, which the schedules follow.
+    const messaging = await startLocalMessaging({
+      host,
+      eventBridgePort: ports.eventBridge,
+      sesPort: ports.ses,
+      dataDir,
+      ...(options.scheduleTickMs !== undefined ? { tickMs: options.scheduleTickMs } : {}),
+      ...(options.eventRules ? { rules: options.eventRules } : {}),
+      defaultBusRules: options.defaultBusRules ?? defaultBusRules(machines.some((m) => m.name === 'review') ? localStateMachineArn('review') : undefined),
+      log,
+    });
+    stops.push(() => messaging.stop());
+    setEnvironment(messaging.env);
+
     let sfn: StepFunctionsServer | undefined;
     const wantSfn = options.withStepFunctions ?? existsSync(SFN_SERVER);
     if (wantSfn) {
@@ -271,6 +291,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         invokeFunction: (functionArnOrName, payload) => invokeFunction(functionArnOrName, payload),
         dataDir: dataDir ? path.join(dataDir, 'stepfunctions') : undefined,
         ...(options.stepFunctionsWaitTimeScale !== undefined ? { waitTimeScale: options.stepFunctionsWaitTimeScale } : {}),
+        // Execution status changes reach the default bus (rule review-execution-ended), as in AWS.
+        eventBridgeEndpoint: messaging.events.endpoint,
         log,
       });
       const started = sfn;
@@ -280,22 +302,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       delete process.env.AWS_ENDPOINT_URL_SFN;
       log('Step Functions server not started');
     }
-
-    const issuer = await createDevIssuer({ keyDir: dataDir ? path.join(dataDir, 'keys') : undefined });
-    const clock = createDevClock({ file: dataDir ? path.join(dataDir, 'clock.json') : undefined });
-
-    // EventBridge and SES: after the dev clock, which the schedules follow.
-    const messaging = await startLocalMessaging({
-      host,
-      eventBridgePort: ports.eventBridge,
-      sesPort: ports.ses,
-      dataDir,
-      ...(options.scheduleTickMs !== undefined ? { tickMs: options.scheduleTickMs } : {}),
-      ...(options.eventRules ? { rules: options.eventRules } : {}),
-      log,
-    });
-    stops.push(() => messaging.stop());
-    setEnvironment(messaging.env);
 
     const api: LocalHttpApi = await startLocalHttpApi({
       port: ports.http,

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eventRules } from '../../events/rules.ts';
 import { schedules } from '../../events/schedules.ts';
 import { functionCatalog } from '../../functions/catalog.ts';
-import { functionResource, nagFindings, prodContext, synth, type Synthesized } from './support.ts';
+import { actionsOf, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -77,6 +77,39 @@ describe('rules', () => {
       expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: rule.retryPolicy.maximumEventAgeSeconds, MaximumRetryAttempts: rule.retryPolicy.maximumRetryAttempts });
       expectDeadLetterQueue(queueId(target.DeadLetterConfig.Arn));
     }
+  });
+});
+
+describe('review executions that end abnormally', () => {
+  it('a rule on the default bus hands FAILED, TIMED_OUT and ABORTED of the review machine to reviewExecutionEnded', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties?.Name === 'pathcert-prod-review-execution-ended')!;
+    const p = rule.Properties!;
+    // Step Functions publishes status changes to the default bus only.
+    expect(p.EventBusName).toBe('default');
+    expect(p.EventPattern.source).toEqual(['aws.states']);
+    expect(p.EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(p.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    // Only the stage's review machine (its ARN built from its fixed name).
+    expect(JSON.stringify(p.EventPattern.detail.stateMachineArn)).toContain(':stateMachine:pathcert-prod-review');
+    expect(p.EventPattern.detail.stateMachineArn).toHaveLength(1);
+    expect(p.Targets).toHaveLength(1);
+    const [target] = p.Targets;
+    expect(target.Arn).toEqual(arnOf('reviewExecutionEnded'));
+    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+    expectDeadLetterQueue(queueId(target.DeadLetterConfig.Arn));
+    const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!).filter((x) => JSON.stringify(x.FunctionName) === JSON.stringify(arnOf('reviewExecutionEnded')));
+    expect(permissions.map((x) => x.Principal)).toEqual(['events.amazonaws.com']);
+  });
+
+  it('reviewExecutionEnded may use the table and nothing else (no Step Functions, bus, bucket or email rights)', () => {
+    // Beyond its own logs, X-Ray and its dead-letter queue (test/infra/iam.test.ts checks those for every function).
+    const statements = functionStatements(s, 'reviewExecutionEnded').filter((st) => !actionsOf(st).some((a) => /^(logs|xray|sqs):/.test(a)));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action, action).toMatch(/^dynamodb:/);
+    expect(actions).toContain('dynamodb:UpdateItem');
+    const tableId = s.stack.resolve(s.stack.getLogicalId(s.stack.data.table.node.defaultChild as any)) as string;
+    for (const st of statements) for (const r of resourcesOf(st)) expect(JSON.stringify(r)).toContain(tableId);
   });
 });
 

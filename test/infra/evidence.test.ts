@@ -45,6 +45,35 @@ describe('S3-triggered functions', () => {
     }
   });
 
+  it('a failed asynchronous invocation of any of them is kept in one shared, encrypted, TLS-only dead-letter queue, watched by an alarm', () => {
+    const queueId = dev.stack.resolve(dev.stack.getLogicalId(dev.stack.evidence.failedInvocationsQueue!.node.defaultChild as any)) as string;
+    const queue = dev.resources[queueId]!;
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({ QueueName: 'pathcert-dev-s3-invocations-dlq', SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    const policy = Object.values(dev.resources).find((r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties?.Queues).includes(queueId));
+    expect(policy?.Properties?.PolicyDocument?.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+
+    const configs = Object.values(dev.resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    for (const [name] of s3Functions) {
+      const config = configs.find((c) => JSON.stringify(c.Properties?.FunctionName).includes(logicalId(dev, name)));
+      expect(config, name).toBeDefined();
+      expect(config!.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 });
+      expect(config!.Properties!.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+      // Lambda sends to the destination with the function's role: it may send to this queue only.
+      const sends = functionStatements(dev, name).filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')));
+      expect(sends.flatMap(actionsOf).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+      expect(sends.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    }
+    // One queue for all of them, and one alarm on its depth.
+    const queuesOfS3 = Object.values(dev.resources).filter((r) => r.Type === 'AWS::SQS::Queue' && String(r.Properties?.QueueName).includes('s3-'));
+    expect(queuesOfS3).toHaveLength(1);
+    const alarms = Object.values(dev.resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(r.Properties?.Dimensions).includes(queueId),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
   it('lets S3 invoke them, from this bucket only', () => {
     for (const [name] of s3Functions) {
       const permissions = Object.values(dev.resources).filter(

@@ -538,3 +538,48 @@ describe('AWS CLI', () => {
     expect((rules.Rules as { Name: string }[]).map((r) => r.Name)).toContain('notify');
   });
 });
+
+describe('the default bus: AWS services events', () => {
+  it('takes the listed service sources on the default bus only and routes them by the default bus rules', async () => {
+    const watched: unknown[] = [];
+    const rule = {
+      name: 'watch-executions',
+      description: 'test',
+      eventPattern: { source: ['aws.states'], detail: { status: ['FAILED'] } },
+      target: { function: 'watcher' },
+      retryPolicy: { maximumEventAgeSeconds: 60, maximumRetryAttempts: 0 },
+      deadLetterQueue: false,
+    };
+    const local = await startEventBridgeServer({
+      busName: BUS,
+      rules: [],
+      defaultBusRules: [rule],
+      serviceSources: ['aws.states'],
+      schedules: [],
+      invokeFunction: async (_fn, event) => watched.push(event),
+      tickMs: 0,
+    });
+    const c = new EventBridgeClient({ endpoint: local.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const change = (status: string, extra: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry => ({
+        Source: 'aws.states',
+        DetailType: 'Step Functions Execution Status Change',
+        Detail: JSON.stringify({ status }),
+        ...extra,
+      });
+      const answer = await c.send(
+        new PutEventsCommand({
+          Entries: [change('FAILED'), change('SUCCEEDED'), change('FAILED', { EventBusName: BUS }), change('FAILED', { Source: 'aws.ses' })],
+        }),
+      );
+      expect(answer.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'ok', 'NotAuthorizedForSourceException', 'NotAuthorizedForSourceException']);
+      await local.settled();
+      expect(watched).toEqual([expect.objectContaining({ source: 'aws.states', detail: { status: 'FAILED' } })]);
+      const described = await c.send(new DescribeRuleCommand({ Name: 'watch-executions' }));
+      expect(described).toMatchObject({ EventBusName: 'default', Arn: 'arn:aws:events:us-east-1:000000000000:rule/watch-executions' });
+    } finally {
+      c.destroy();
+      await local.stop();
+    }
+  });
+});

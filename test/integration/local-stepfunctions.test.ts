@@ -27,6 +27,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
+import { startEventBridgeServer } from '../../infra/local/eventbridge/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startStepFunctionsServer,
@@ -128,6 +129,15 @@ function sfnClient(endpoint: string): SFNClient {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
+}
+
+/** Polls (every 20 ms, up to 10 s) until the condition holds. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met within 10 s');
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -477,7 +487,7 @@ describe('wire protocol', () => {
 });
 
 describe('persistence', () => {
-  it('keeps executions across a restart and fails the ones that were running', async () => {
+  it('keeps executions across a restart and resumes the ones that were running, on their original task tokens', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
     const options = { stateMachines: MACHINES, invokeFunction: functions.invoke, waitTimeScale: 0, dataDir };
     try {
@@ -498,7 +508,11 @@ describe('persistence', () => {
           }),
         )
       ).executionArn!;
-      const [token] = await functions.reviewsFor('p2', 2);
+      const [a, b] = await functions.reviewsFor('p2', 2);
+      // Reviewer a answers before the restart; b's task is still waiting when it happens.
+      await firstClient.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: JSON.stringify({ score: 1 }) }));
+      await until(async () => (await firstClient.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!.some((e) => e.type === 'TaskSucceeded'));
+      const callsBefore = functions.calls.filter((c) => (c.payload as { applicationId?: string }).applicationId === 'p2').length;
       firstClient.destroy();
       await first.stop();
 
@@ -511,10 +525,25 @@ describe('persistence', () => {
         const reloadedHistory = (await client.send(new GetExecutionHistoryCommand({ executionArn: finished }))).events;
         expect(reloadedHistory).toEqual(finishedHistory);
 
-        const interrupted = await second.waitForExecution(running);
-        expect(interrupted).toMatchObject({ status: 'FAILED', cause: 'local runtime restarted' });
-        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token!.taskToken, output: '{}' })));
+        // Resumed: b's pre-restart token answers the waiting task (even right after the
+        // start, while the replay is still on its way there); a's task is over.
+        expect((await client.send(new DescribeExecutionCommand({ executionArn: running }))).status).toBe('RUNNING');
+        await client.send(new SendTaskSuccessCommand({ taskToken: b!.taskToken, output: JSON.stringify({ score: 2 }) }));
+        const resumed = await second.waitForExecution(running);
+        expect(resumed.status).toBe('SUCCEEDED');
+        expect(JSON.parse(resumed.output!)).toEqual({ applicationId: 'p2', reviews: [{ score: 1 }, { score: 2 }] });
+        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: '{}' })));
         expect(late).toBeInstanceOf(TaskTimedOut);
+        // Nothing was invoked again, and the history has each event once.
+        expect(functions.calls.filter((c) => (c.payload as { applicationId?: string }).applicationId === 'p2')).toHaveLength(callsBefore);
+        const resumedHistory = (await client.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!;
+        const types = resumedHistory.map((e) => e.type);
+        expect(types.filter((t) => t === 'ExecutionStarted')).toHaveLength(1);
+        expect(types.filter((t) => t === 'ParallelStateEntered')).toHaveLength(1);
+        expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(2);
+        expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(2);
+        expect(types.at(-1)).toBe('ExecutionSucceeded');
+        expect(resumedHistory.map((e) => e.id)).toEqual(resumedHistory.map((_, i) => i + 1));
         const reused = await rejection(
           client.send(new StartExecutionCommand({ stateMachineArn: chain, name: 'persist-done', input: '{"applicationId":"p1"}' })),
         );
@@ -531,6 +560,64 @@ describe('persistence', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('execution status-change events', () => {
+  it('puts RUNNING and each end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) on the EventBridge default bus, as AWS does', async () => {
+    const bus = await startEventBridgeServer({ busName: 'test-bus', rules: [], schedules: [], invokeFunction: async () => ({}), tickMs: 0, serviceSources: ['aws.states'] });
+    const emitting = await startStepFunctionsServer({
+      stateMachines: [...MACHINES, machine('timeout', 'execution-timeout')],
+      invokeFunction: functions.invoke,
+      waitTimeScale: 0,
+      eventBridgeEndpoint: bus.endpoint,
+    });
+    const client = sfnClient(emitting.endpoint);
+    let stopped = false;
+    const run = async (name: string, input: unknown) =>
+      (await client.send(new StartExecutionCommand({ stateMachineArn: emitting.stateMachineArn(`pathcert-local-${name}`), input: JSON.stringify(input) }))).executionArn!;
+    try {
+      const succeeded = await run('chain', { applicationId: 'ev-1' });
+      const failed = await run('retry', { applicationId: 'ev-2', permanent: true });
+      const aborted = await run('review', { applicationId: 'ev-3' });
+      const timedOut = await run('timeout', { applicationId: 'ev-4' });
+      await functions.reviewsFor('ev-3', 2);
+      await client.send(new StopExecutionCommand({ executionArn: aborted, error: 'Operator', cause: 'stopped by hand' }));
+      for (const arn of [succeeded, failed, aborted]) await emitting.waitForExecution(arn);
+      await emitting.waitForExecution(timedOut, 10_000);
+      await emitting.stop(); // sends what is queued
+      stopped = true;
+
+      const changes = bus.published().filter((e) => e.source === 'aws.states');
+      const statuses = (arn: string) => changes.filter((e) => e.detail.executionArn === arn).map((e) => e.detail.status);
+      expect(statuses(succeeded)).toEqual(['RUNNING', 'SUCCEEDED']);
+      expect(statuses(failed)).toEqual(['RUNNING', 'FAILED']);
+      expect(statuses(aborted)).toEqual(['RUNNING', 'ABORTED']);
+      expect(statuses(timedOut)).toEqual(['RUNNING', 'TIMED_OUT']);
+      for (const e of changes) {
+        expect(e['detail-type']).toBe('Step Functions Execution Status Change');
+        expect(e.resources).toEqual([e.detail.executionArn]);
+      }
+      const stop = changes.find((e) => e.detail.executionArn === aborted && e.detail.status === 'ABORTED')!;
+      expect(stop.detail).toMatchObject({
+        stateMachineArn: emitting.stateMachineArn('pathcert-local-review'),
+        name: aborted.split(':').at(-1),
+        input: JSON.stringify({ applicationId: 'ev-3' }),
+        inputDetails: { included: true },
+        error: 'Operator',
+        cause: 'stopped by hand',
+        output: null,
+      });
+      expect(stop.detail.stopDate).toBeGreaterThanOrEqual(stop.detail.startDate as number);
+      const fail = changes.find((e) => e.detail.executionArn === failed && e.detail.status === 'FAILED')!;
+      expect(fail.detail.error).toBe('ApplicationRejected');
+      const running = changes.find((e) => e.detail.executionArn === succeeded && e.detail.status === 'RUNNING')!;
+      expect(running.detail).toMatchObject({ stopDate: null, error: null, cause: null });
+    } finally {
+      client.destroy();
+      if (!stopped) await emitting.stop();
+      await bus.stop();
     }
   });
 });

@@ -217,7 +217,7 @@ export interface paths {
         get: operations["getMyReview"];
         /**
          * Save draft scores (replaces the draft; any subset of criteria)
-         * @description If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review: 409.
+         * @description If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.
          */
         put: operations["saveReviewDraft"];
         post?: never;
@@ -346,7 +346,7 @@ export interface paths {
         put?: never;
         /**
          * Submit my review once (every criterion scored, each with a comment)
-         * @description Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told).
+         * @description Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told), or while the round’s workflow is stopped (failed, timed out or stopped; staff restart it).
          */
         post: operations["submitReview"];
         delete?: never;

@@ -16,6 +16,7 @@ import { batchGet } from '../../store/registry.ts';
 import { getReviewer, updateOwnProfile, type ReviewerProfile } from '../../store/reviewers.ts';
 import {
   getReview,
+  getRound,
   isOpenReview,
   markReviewNotified,
   readRound,
@@ -80,6 +81,17 @@ const alreadyClosed = (r: Review) =>
       : `This review is ${r.status}; it can no longer be changed.`,
     { status: r.status },
   );
+
+/**
+ * A round whose workflow stopped (failed, timed out, stopped) takes no reviews until staff
+ * restart it: nothing would carry them on, and the restart re-reads the table anyway.
+ */
+async function refuseWhileFailed(application: Application, review: Review): Promise<void> {
+  const round = await getRound(application.id, review.round);
+  if (round?.stage === 'failed') {
+    throw problems.conflict('The review workflow of this application stopped; staff must restart it before reviews are accepted.', { stage: 'failed' });
+  }
+}
 
 function profileView(p: ReviewerProfile) {
   return p;
@@ -168,6 +180,7 @@ export const handler = httpHandler([
     const { application, review } = await loadMyReview(req.principal, req.params.applicationId);
     const version = expectedVersion(req.headers, req.body.version);
     if (!isOpenReview(review)) throw alreadyClosed(review);
+    await refuseWhileFailed(application, review);
     checkScores(await pinnedFramework(application), application, req.body.scores);
     const result = await saveDraft(review, req.body.scores, version);
     if (result === 'stale') throw problems.preconditionFailed((await getReview(application.id, review.round, review.id))!.version);
@@ -184,6 +197,7 @@ export const handler = httpHandler([
       throw alreadyClosed(review);
     }
     if (review.version !== version) throw problems.preconditionFailed(review.version);
+    await refuseWhileFailed(application, review);
     const framework = await pinnedFramework(application);
     const check = validateReviewScores(scoringCriteriaFor(framework, application.level), review.scores, rubricScaleOf(framework));
     const errors: FieldError[] = [

@@ -86,7 +86,7 @@ export const saveReviewDraftRoute = route({
   fn: 'reviews',
   auth: 'jwt',
   summary: 'Save draft scores (replaces the draft; any subset of criteria)',
-  description: 'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review: 409.',
+  description: 'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.',
   tags: TAGS,
   params: applicationParams,
   body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(z.int().check(z.minimum(1))) }),
@@ -102,7 +102,7 @@ export const submitReviewRoute = route({
   auth: 'jwt',
   summary: 'Submit my review once (every criterion scored, each with a comment)',
   description:
-    'Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told).',
+    'Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told), or while the round\u2019s workflow is stopped (failed, timed out or stopped; staff restart it).',
   tags: TAGS,
   params: applicationParams,
   response: reviewView,

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventRules, type EventRule } from '../../../events/rules.ts';
+import { STATES_EVENT_SOURCE } from '../../../functions/core/review/execution-status.ts';
 import { schedules as allSchedules, type ScheduleSpec } from '../../../events/schedules.ts';
 import { startSesServer, type LocalSes } from '../ses/server.ts';
 import { invokeFunction, isCatalogName, LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_STAGE } from '../lambda.ts';
@@ -29,6 +30,8 @@ export interface LocalMessagingOptions {
   tickMs?: number;
   /** Default events/rules.ts. */
   rules?: readonly EventRule[];
+  /** Rules on the default bus (AWS services' events, e.g. the review machine's status changes). Default none. */
+  defaultBusRules?: readonly EventRule[];
   log: (line: string) => void;
 }
 
@@ -71,6 +74,9 @@ export async function startLocalMessaging(options: LocalMessagingOptions): Promi
       accountId: LOCAL_ACCOUNT,
       busName: LOCAL_EVENT_BUS,
       rules: withExistingTargets('rule', options.rules ?? eventRules, log),
+      defaultBusRules: withExistingTargets('rule', options.defaultBusRules ?? [], log),
+      // The local Step Functions endpoint puts its execution status changes here, as AWS does.
+      serviceSources: [STATES_EVENT_SOURCE],
       schedules: withExistingTargets('schedule', allSchedules, log),
       invokeFunction: (fn, event) => invokeFunction(fn, event),
       functionArn: (fn) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:pathcert-${LOCAL_STAGE}-${fn}`,

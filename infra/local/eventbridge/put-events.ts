@@ -21,6 +21,8 @@ export interface EntryScope {
   region: string;
   accountId: string;
   clock: () => Date;
+  /** `aws.*` sources accepted, on the default bus only (the local stand-ins of AWS services). */
+  serviceSources?: ReadonlySet<string>;
 }
 
 /** Whole-request checks: the list itself and the summed size. */
@@ -79,7 +81,8 @@ export function readEntry(raw: unknown, scope: EntryScope): { accepted: Accepted
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
     return { error: { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } };
   }
-  if (source.startsWith('aws.')) {
+  const busName = busNameOf(text('EventBusName') ?? 'default');
+  if (source.startsWith('aws.') && !(scope.serviceSources?.has(source) && busName === 'default')) {
     return { error: { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' } };
   }
   const resources = e.Resources ?? [];
@@ -89,7 +92,7 @@ export function readEntry(raw: unknown, scope: EntryScope): { accepted: Accepted
   const time = readTime(e.Time) ?? scope.clock();
   return {
     accepted: {
-      busName: busNameOf(text('EventBusName') ?? 'default'),
+      busName,
       envelope: {
         version: '0',
         id: randomUUID(),

@@ -41,9 +41,17 @@ export interface EventBridgeServerOptions {
   region?: string;
   /** Default 000000000000. */
   accountId?: string;
-  /** The custom bus the rules are on (the `default` bus exists too, without rules). */
+  /** The custom bus the rules are on (the `default` bus exists too, with `defaultBusRules`). */
   busName: string;
   rules: readonly EventRule[];
+  /** Rules on the `default` bus, where AWS services' own events arrive. Default none. */
+  defaultBusRules?: readonly EventRule[];
+  /**
+   * `aws.*` sources PutEvents accepts on the default bus only: the local stand-ins of AWS
+   * services (the Step Functions endpoint's `aws.states`) deliver their events this way.
+   * Every other `aws.*` source is refused as AWS refuses it. Default none.
+   */
+  serviceSources?: readonly string[];
   schedules: readonly ScheduleSpec[];
   /** Runs a Lambda function by catalog name with an event; a rejection is a failed attempt. */
   invokeFunction: InvokeTarget;
@@ -100,10 +108,13 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   const log = options.log ?? (() => {});
   const busName = options.busName;
   const busArn = (name: string) => `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
-  const ruleArn = (name: string) => `arn:aws:events:${region}:${accountId}:rule/${busName}/${name}`;
+  // Rules on the default bus have no bus name in their ARN.
+  const ruleArn = (name: string, bus = busName) => `arn:aws:events:${region}:${accountId}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
   const scheduleArn = (name: string) => `arn:aws:scheduler:${region}:${accountId}:schedule/default/${name}`;
   const functionArn = options.functionArn ?? ((name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`);
   const rules = checkRules(options.rules);
+  const defaultRules = checkRules(options.defaultBusRules ?? []);
+  const serviceSources = new Set(options.serviceSources ?? []);
   const buses = new Set(['default', busName]);
   const published: EventBridgeEnvelope<string, Record<string, unknown>>[] = [];
 
@@ -148,7 +159,7 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   const putEvents = (body: JsonObject) => {
     const results: EntryResult[] = [];
     for (const raw of readEntries(body)) {
-      const read = readEntry(raw, { region, accountId, clock });
+      const read = readEntry(raw, { region, accountId, clock, serviceSources });
       if ('error' in read) {
         results.push(read.error);
         continue;
@@ -162,13 +173,13 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
         log(`eventbridge: ${envelope['detail-type']} put on unknown bus ${target}: accepted and dropped, as AWS does`);
         continue;
       }
-      if (target !== busName) continue;
-      const matched = rules.filter((rule) => matchesPattern(rule.eventPattern, envelope));
+      const matched = rulesOn(target).filter((rule) => matchesPattern(rule.eventPattern, envelope));
+      if (target !== busName && matched.length === 0) continue;
       log(`eventbridge: ${envelope['detail-type']} ${envelope.id} → ${matched.map((r) => `${r.name} (${r.target.function})`).join(', ') || 'no rule'}`);
       for (const rule of matched) {
         deliveries.deliver({
           via: { rule: rule.name },
-          sourceArn: ruleArn(rule.name),
+          sourceArn: ruleArn(rule.name, target),
           function: rule.target.function,
           // Each target gets its own copy, as each Lambda invocation gets its own JSON.
           payload: () => structuredClone(envelope),
@@ -185,7 +196,7 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
     if (!buses.has(name)) throw new EventsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
     return name;
   };
-  const rulesOn = (bus: string) => (bus === busName ? rules : []);
+  const rulesOn = (bus: string) => (bus === busName ? rules : bus === 'default' ? defaultRules : []);
   const findRule = (body: JsonObject, param: 'Name' | 'Rule'): { bus: string; rule: EventRule } => {
     const bus = requireBus(body);
     const name = requiredString(body, param);
@@ -193,13 +204,13 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
     if (!rule) throw new EventsError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus}.`);
     return { bus, rule };
   };
-  const describeRule = (rule: EventRule) => ({
+  const describeRule = (rule: EventRule, bus: string) => ({
     Name: rule.name,
-    Arn: ruleArn(rule.name),
+    Arn: ruleArn(rule.name, bus),
     EventPattern: JSON.stringify(rule.eventPattern),
     State: 'ENABLED',
     Description: rule.description,
-    EventBusName: busName,
+    EventBusName: bus,
   });
 
   const operations: Record<string, (body: JsonObject) => object> = {
@@ -209,11 +220,11 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
       const prefix = optionalString(body, 'NamePrefix') ?? '';
       const matching = rulesOn(bus).filter((r) => r.name.startsWith(prefix));
       const { items, nextToken } = page(matching, body);
-      return { Rules: items.map(describeRule), NextToken: nextToken };
+      return { Rules: items.map((r) => describeRule(r, bus)), NextToken: nextToken };
     },
     DescribeRule(body) {
-      const { rule } = findRule(body, 'Name');
-      return { ...describeRule(rule), CreatedBy: accountId };
+      const { bus, rule } = findRule(body, 'Name');
+      return { ...describeRule(rule, bus), CreatedBy: accountId };
     },
     ListTargetsByRule(body) {
       const { rule } = findRule(body, 'Rule');
@@ -281,6 +292,7 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   scheduler.start();
   log(
     `eventbridge: bus ${busName} at ${endpoint}; rules: ${rules.map((r) => r.name).join(', ') || '(none)'}; ` +
+      `default bus rules: ${defaultRules.map((r) => r.name).join(', ') || '(none)'}; ` +
       `schedules: ${scheduler.nextRuns().map((s) => `${s.name} next ${s.next ?? 'never'}`).join(', ') || '(none)'}`,
   );
 

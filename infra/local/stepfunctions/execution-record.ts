@@ -1,5 +1,6 @@
 /** An execution as this endpoint keeps (and persists) it. */
 import type { HistoryEvent } from './history.ts';
+import type { CallbackEntry, JournalEntry } from './replay.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type ClosedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
@@ -22,6 +23,10 @@ export interface ExecutionRecord {
   history: HistoryEvent[];
   /** Every callback token issued for this execution. */
   taskTokens: string[];
+  /** Every Task call that finished, with its outcome: what a resume after a restart replays (replay.ts). */
+  journal?: JournalEntry[];
+  /** Callback tasks' tokens by call, so a task waiting at a restart waits again on the same token. */
+  callbacks?: CallbackEntry[];
 }
 
 export interface ExecutionOutcome {

@@ -13,6 +13,7 @@ import type { ExecutionOutcome, ExecutionRecord } from './execution-record.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import { jsonText } from './history.ts';
 import type { JsonValue } from './json.ts';
+import { Replay } from './replay.ts';
 import { buildTaskHandlers } from './task-handlers.ts';
 import type { InvokeFunction, TaskScope } from './task-scope.ts';
 import { ContextTokenSource, type TaskTokenRegistry } from './task-tokens.ts';
@@ -47,11 +48,13 @@ export interface RunningExecution {
   done: Promise<void>;
 }
 
+/** `replay` is empty for a new execution; a resumed one replays its journal (replay.ts). */
 export function runExecution(
   prepared: PreparedMachine,
   record: ExecutionRecord,
   input: JsonValue,
   deps: RunnerDeps,
+  replay: Replay = new Replay(),
 ): RunningExecution {
   const arn = record.executionArn;
   const activeTasks = new ActiveTasks();
@@ -64,6 +67,9 @@ export function runExecution(
     activeTasks,
     record: (event) => deps.store.append(arn, event),
     rememberToken: (token) => deps.store.rememberToken(arn, token),
+    replay,
+    journal: (entry) => deps.store.journal(arn, entry),
+    rememberCallback: (entry) => deps.store.rememberCallback(arn, entry),
     isClosed: () => deps.store.get(arn)?.status !== 'RUNNING',
     log: deps.log,
   };
@@ -74,7 +80,7 @@ export function runExecution(
     },
     context: contextObject(prepared.machine, record, tokenSource),
   });
-  const history = recordEngineEvents(run.eventLogs, scope, activeTasks);
+  const history = recordEngineEvents(run.eventLogs, scope, activeTasks, replay);
   const done = run.result.then(
     (output) => ({ status: 'SUCCEEDED', output: jsonText(output as JsonValue) }) satisfies ExecutionOutcome,
     (error: unknown) => failureOutcome(error),
@@ -110,10 +116,13 @@ async function recordEngineEvents(
   events: AsyncGenerator<EngineEvent>,
   scope: TaskScope,
   activeTasks: ActiveTasks,
+  replay: Replay,
 ): Promise<void> {
   const mapper = new EngineEventMapper();
   for await (const event of events) {
-    for (const mapped of mapper.map(event)) scope.record(mapped);
+    const mapped = mapper.map(event);
+    // A replay re-walks states whose events are in the history already.
+    if (!replay.replaying) for (const e of mapped) scope.record(e);
     const container = EngineEventMapper.failedContainer(event);
     if (container) activeTasks.cancelWithin(container);
   }

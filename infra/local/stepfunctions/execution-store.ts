@@ -5,6 +5,7 @@
 import { executionEvents, numberEvent, type NewEvent } from './history.ts';
 import type { ExecutionOutcome, ExecutionRecord } from './execution-record.ts';
 import { ExecutionFiles } from './execution-files.ts';
+import type { CallbackEntry, JournalEntry } from './replay.ts';
 
 /** Error and cause given to executions that were running when the runtime stopped. */
 export const RESTART_ERROR = 'States.Runtime';
@@ -18,22 +19,30 @@ export class ExecutionStore {
   private detached = false;
   private nextSeq = 1;
 
-  constructor(private readonly files?: ExecutionFiles) {}
+  constructor(
+    private readonly files?: ExecutionFiles,
+    /** Told when an execution starts (RUNNING) and when it closes (e.g. to emit status-change events). */
+    private readonly onStatusChange: (record: ExecutionRecord) => void = () => {},
+  ) {}
 
   /**
-   * Loads persisted executions. Running ones cannot be resumed (their in-flight tasks and
-   * timers are gone), so they are closed as FAILED with cause "local runtime restarted".
+   * Loads persisted executions. Running ones are left RUNNING for the caller to resume
+   * (replay.ts), except those written before executions kept a journal: nothing says where
+   * they were, so they are closed FAILED with cause "local runtime restarted".
    */
   load(): ExecutionRecord[] {
     const loaded = this.files?.loadAll() ?? [];
     for (const record of loaded) {
       this.records.set(record.executionArn, record);
       this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-      if (record.status === 'RUNNING') {
-        this.close(record.executionArn, { status: 'FAILED', error: RESTART_ERROR, cause: RESTART_CAUSE });
-      }
+      if (record.status === 'RUNNING' && !record.journal) this.closeAsRestarted(record.executionArn);
     }
     return loaded;
+  }
+
+  /** Ends an execution that cannot be resumed after a restart. */
+  closeAsRestarted(executionArn: string): void {
+    this.close(executionArn, { status: 'FAILED', error: RESTART_ERROR, cause: RESTART_CAUSE });
   }
 
   get(executionArn: string): ExecutionRecord | undefined {
@@ -48,9 +57,10 @@ export class ExecutionStore {
   }
 
   create(fields: Omit<ExecutionRecord, 'seq' | 'status' | 'history' | 'taskTokens'>, roleArn: string): ExecutionRecord {
-    const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], taskTokens: [] };
+    const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], taskTokens: [], journal: [], callbacks: [] };
     this.records.set(record.executionArn, record);
     this.append(record.executionArn, executionEvents.started(record.input, roleArn));
+    this.onStatusChange(record);
     return record;
   }
 
@@ -69,6 +79,25 @@ export class ExecutionStore {
     this.changed(record);
   }
 
+  /** Records a finished Task call (replayed on resume). */
+  journal(executionArn: string, entry: JournalEntry): void {
+    const record = this.records.get(executionArn);
+    if (!record || record.status !== 'RUNNING' || this.detached) return;
+    (record.journal ??= []).push(entry);
+    this.changed(record);
+  }
+
+  /** Records a callback task's token for its call, or that its function was invoked. */
+  rememberCallback(executionArn: string, entry: CallbackEntry): void {
+    const record = this.records.get(executionArn);
+    if (!record || this.detached) return;
+    const callbacks = (record.callbacks ??= []);
+    const known = callbacks.find((c) => c.token === entry.token);
+    if (known) Object.assign(known, entry);
+    else callbacks.push({ ...entry });
+    this.changed(record);
+  }
+
   /** Closes a running execution with its final event; false if it was not running. */
   close(executionArn: string, outcome: ExecutionOutcome): boolean {
     const record = this.records.get(executionArn);
@@ -76,6 +105,7 @@ export class ExecutionStore {
     this.append(executionArn, finalEvent(outcome));
     Object.assign(record, outcome, { stopDate: Date.now() });
     this.changed(record);
+    this.onStatusChange(record);
     for (const waiter of this.closeWaiters.get(executionArn) ?? []) waiter();
     this.closeWaiters.delete(executionArn);
     return true;

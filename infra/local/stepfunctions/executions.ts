@@ -10,6 +10,7 @@ import { runExecution, type PreparedMachine, type RunnerDeps, type RunningExecut
 import type { ExecutionRecord } from './execution-record.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { JsonValue } from './json.ts';
+import type { Replay } from './replay.ts';
 import type { TaskTokenRegistry } from './task-tokens.ts';
 
 export interface StartRequest {
@@ -60,6 +61,18 @@ export class Executions {
     void execution.done.finally(() => this.running.delete(arn));
     this.deps.log('execution started', { executionArn: arn });
     return record;
+  }
+
+  /**
+   * Runs again an execution that was RUNNING when the runtime stopped: it replays its
+   * journal up to where it was and waits again where it waited (replay.ts).
+   */
+  resume(machine: PreparedMachine, record: ExecutionRecord, replay: Replay): void {
+    const arn = record.executionArn;
+    const execution = runExecution(machine, record, JSON.parse(record.input) as JsonValue, this.deps, replay);
+    this.running.set(arn, execution);
+    void execution.done.finally(() => this.running.delete(arn));
+    this.deps.log('execution resumed', { executionArn: arn });
   }
 
   /** Aborts a running execution; a closed one is left as it is. */

@@ -14,11 +14,14 @@ import { toEngineDefinition } from './engine-definition.ts';
 import { SfnError } from './errors.ts';
 import { ExecutionFiles } from './execution-files.ts';
 import { prepareMachine, type PreparedMachine } from './execution-runner.ts';
+import type { ExecutionRecord } from './execution-record.ts';
 import { ExecutionStore } from './execution-store.ts';
 import { Executions } from './executions.ts';
 import { operations, type ApiContext } from './operations.ts';
 import { readApiRequest, writeError, writeResult } from './protocol.ts';
 import type { InvokeFunction } from './task-scope.ts';
+import { StatusEvents } from './status-events.ts';
+import { Replay } from './replay.ts';
 import { TaskTokenRegistry } from './task-tokens.ts';
 
 export type { LocalStateMachine } from './definitions.ts';
@@ -39,12 +42,17 @@ export interface StepFunctionsServerOptions {
   /** Runs a Lambda function (by ARN or name, as the definition names it) with a JSON payload. */
   invokeFunction: InvokeFunction;
   /**
-   * When set, executions (status, input, output, history, task tokens) are kept as JSON
-   * files here and survive a restart. Executions still running when the runtime stopped
-   * come back FAILED with error States.Runtime and cause "local runtime restarted"; their
-   * task tokens answer TaskTimedOut.
+   * When set, executions (status, input, output, history, task tokens, the journal of
+   * finished Task calls) are kept as JSON files here and survive a restart. Executions
+   * still running when the runtime stopped are resumed (replay.ts): a callback task that was
+   * waiting waits again on the same token.
    */
   dataDir?: string;
+  /**
+   * When set, every execution start and end is put on this EventBridge endpoint's default
+   * bus as a "Step Functions Execution Status Change" event (source aws.states), as AWS does.
+   */
+  eventBridgeEndpoint?: string;
   /** Multiplies Wait `Seconds` and Retry intervals; 0 skips every Wait and Retry pause. Default 1. */
   waitTimeScale?: number;
   log?: (message: string, fields?: object) => void;
@@ -66,8 +74,20 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   const log = options.log ?? (() => {});
   const machines = prepareMachines(options, scope);
   const tokens = new TaskTokenRegistry();
-  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined);
-  for (const record of store.load()) tokens.closeAll(record.taskTokens);
+  const statusEvents = options.eventBridgeEndpoint ? new StatusEvents(options.eventBridgeEndpoint, scope.region, log) : undefined;
+  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined, (record) => statusEvents?.emit(record));
+  const loaded = store.load();
+  // Tokens of closed executions, and of tasks that are over, answer TaskTimedOut; those of
+  // callback tasks still waiting stay answerable once their execution resumes.
+  const resumable = new Map<ExecutionRecord, Replay>();
+  for (const record of loaded) {
+    const waiting = record.status === 'RUNNING' ? Replay.waitingTokens(record.journal, record.callbacks) : new Set<string>();
+    tokens.closeAll(record.taskTokens.filter((token) => !waiting.has(token)));
+    if (record.status !== 'RUNNING') continue;
+    const replay = new Replay(record.journal, record.callbacks);
+    if (machines.has(record.stateMachineArn)) replay.park(tokens);
+    resumable.set(record, replay);
+  }
   const executions = new Executions(scope, store, tokens, {
     region: scope.region,
     store,
@@ -77,9 +97,22 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   });
   const api: ApiContext = { machines, executions, store };
 
+
   const server = createServer((req, res) => void handle(req, res, api, log));
   const { port, endpoint } = await listen(server, options);
   log('step functions endpoint listening', { endpoint, stateMachines: [...machines.keys()] });
+  // Resumed once the caller has this endpoint (its functions may call it while resuming).
+  setImmediate(() => {
+    for (const [record, replay] of resumable) {
+      const machine = machines.get(record.stateMachineArn);
+      if (machine) executions.resume(machine, record, replay);
+      else {
+        // Its definition is gone: nothing to resume on.
+        store.closeAsRestarted(record.executionArn);
+        tokens.closeAll(record.taskTokens);
+      }
+    }
+  });
 
   return {
     endpoint,
@@ -94,6 +127,8 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
     },
     async stop() {
       await executions.shutdown();
+      await statusEvents?.flush();
+      statusEvents?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -23,6 +23,8 @@ export class TaskAttempt implements ActiveTask {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly endHooks: Array<() => void> = [];
   private cancelHook: (() => void) | undefined;
+  /** Told when TimeoutSeconds ends the attempt (the engine raises States.Timeout itself). */
+  onTimedOut: ((cause: string) => void) | undefined;
 
   /** Call synchronously at the top of the handler, before the engine arms its own timer. */
   constructor(
@@ -33,7 +35,8 @@ export class TaskAttempt implements ActiveTask {
   ) {
     const seconds = durationSeconds(info.timeout, input) ?? MAX_TIMER_SECONDS;
     this.timeoutTimer = setTimeout(() => {
-      this.finish(timedOutEvent('States.Timeout', `Task did not finish within ${seconds} seconds`));
+      const cause = `Task did not finish within ${seconds} seconds`;
+      if (this.finish(timedOutEvent('States.Timeout', cause))) this.onTimedOut?.(cause);
     }, Math.min(seconds, MAX_TIMER_SECONDS) * 1000);
     this.timeoutTimer.unref();
   }

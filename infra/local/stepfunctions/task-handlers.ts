@@ -10,6 +10,8 @@ import type { JsonValue } from './json.ts';
 import { callFunction, invokeIntegration } from './lambda-integration.ts';
 import { TaskAttempt } from './task-attempt.ts';
 import { TaskCancelledError, TaskError } from './task-errors.ts';
+import { withToken } from './replay.ts';
+import type { TaskAnswer } from './task-tokens.ts';
 import { describeResource } from './task-resources.ts';
 import type { TaskScope } from './task-scope.ts';
 
@@ -56,10 +58,32 @@ function taskEvents(info: TaskStateInfo) {
   };
 }
 
+/**
+ * A call that finished before a restart, replayed from the journal: its output, or its error
+ * thrown again. The attempt made for it is dropped (it started no timers of its own yet).
+ */
+function replayed(scope: TaskScope, key: string, attempt: TaskAttempt): { output: JsonValue } | undefined {
+  const entry = scope.replay.outcome(key);
+  if (!entry) return undefined;
+  attempt.cancel();
+  if (entry.error !== undefined) throw new TaskError(entry.error, entry.cause ?? '');
+  return { output: entry.output ?? null };
+}
+
+/** Journals the attempt's own timeout, so a replay ends this call the same way. */
+function journalTimeout(scope: TaskScope, key: string, attempt: TaskAttempt): void {
+  attempt.onTimedOut = (cause) => scope.journal({ key, error: 'States.Timeout', cause });
+}
+
 /** `arn:aws:states:::lambda:invoke`: the result is Lambda's Invoke response. */
 async function runIntegration(info: TaskStateInfo, scope: TaskScope, input: JsonValue): Promise<JsonValue> {
   const events = taskEvents(info);
   const attempt = new TaskAttempt(info, scope, input, events.timedOut);
+  const key = scope.replay.key(info.name, input);
+  const hit = replayed(scope, key, attempt);
+  if (hit) return hit.output;
+  await scope.replay.end();
+  journalTimeout(scope, key, attempt);
   await attempt.begin();
   attempt.record(events.scheduled(attempt, scope.region, input));
   attempt.record(events.started());
@@ -67,50 +91,80 @@ async function runIntegration(info: TaskStateInfo, scope: TaskScope, input: Json
   try {
     response = await invokeIntegration(scope, input);
   } catch (error) {
-    throw await failed(attempt, error, events.failed);
+    throw await failed(attempt, error, events.failed, scope, key);
   }
   if (!(await attempt.settle(events.succeeded(response)))) throw new TaskCancelledError();
+  scope.journal({ key, output: response });
   return response;
 }
 
 /**
  * `arn:aws:states:::lambda:invoke.waitForTaskToken`: the function gets the token through
- * `$$.Task.Token`, and the task's result is whatever SendTaskSuccess sends.
+ * `$$.Task.Token`, and the task's result is whatever SendTaskSuccess sends. A call that was
+ * waiting when the runtime stopped waits again on its original token (replay.ts); its
+ * function is not invoked again unless it never was.
  */
 async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonValue): Promise<JsonValue> {
-  const token = scope.tokenSource.claim();
+  const fresh = scope.tokenSource.claim();
   const events = taskEvents(info);
   const attempt = new TaskAttempt(info, scope, input, events.timedOut);
-  await attempt.begin();
+  const key = scope.replay.key(info.name, input, fresh);
+  const hit = replayed(scope, key, attempt);
+  if (hit) return hit.output;
+  const waiting = scope.replay.takeWaiting(key);
+  const token = waiting?.token ?? fresh;
+  const callInput = waiting ? withToken(input, fresh, waiting.token) : input;
+  journalTimeout(scope, key, attempt);
   const answer = deferred<JsonValue>();
   attempt.onEnd(() => scope.tokens.close(token));
   attempt.onCancel(() => answer.reject(new TaskCancelledError()));
-  scope.tokens.open(token, {
+  const taskAnswer: TaskAnswer = {
     succeed: (output) => answer.resolve(output),
     fail: (error, cause) => answer.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? '')),
     heartbeat: () => attempt.startHeartbeat(missedHeartbeat),
-  });
-  scope.rememberToken(token);
+  };
+  if (waiting) {
+    // Back on its original token at once (an answer sent meanwhile is delivered now).
+    scope.tokens.open(token, taskAnswer);
+    scope.replay.unpark(token, taskAnswer);
+    await scope.replay.waitingTaken();
+  } else await scope.replay.end();
+  await attempt.begin();
+  if (!waiting) scope.tokens.open(token, taskAnswer);
+  if (!waiting) {
+    scope.rememberToken(token);
+    scope.rememberCallback({ key, token, submitted: false });
+  }
   function missedHeartbeat(): void {
     const cause = `No heartbeat within ${attempt.heartbeatInSeconds} seconds`;
     attempt.finish(events.timedOut('States.HeartbeatTimeout', cause));
+    scope.journal({ key, error: 'States.HeartbeatTimeout', cause });
     answer.reject(new TaskError('States.HeartbeatTimeout', cause));
   }
 
-  attempt.record(events.scheduled(attempt, scope.region, input));
-  attempt.record(events.started());
+  // A resumed wait has its Scheduled/Started (and Submitted) events in the history already.
+  if (!waiting) {
+    attempt.record(events.scheduled(attempt, scope.region, callInput));
+    attempt.record(events.started());
+  }
   attempt.startHeartbeat(missedHeartbeat);
-  invokeIntegration(scope, input).then(
-    (response) => attempt.record(events.submitted(response)),
-    (error: unknown) => answer.reject(error),
-  );
+  if (!waiting?.submitted) {
+    invokeIntegration(scope, callInput).then(
+      (response) => {
+        attempt.record(events.submitted(response));
+        scope.rememberCallback({ key, token, submitted: true });
+      },
+      (error: unknown) => answer.reject(error),
+    );
+  }
   let output: JsonValue;
   try {
     output = await answer.promise;
   } catch (error) {
-    throw await failed(attempt, error, events.failed);
+    throw await failed(attempt, error, events.failed, scope, key);
   }
   if (!(await attempt.settle(events.succeeded(output)))) throw new TaskCancelledError();
+  scope.journal({ key, output });
   return output;
 }
 
@@ -119,6 +173,11 @@ async function runFunction(info: TaskStateInfo, scope: TaskScope, input: JsonVal
   const resource = info.resource.resource;
   const timedOut = (error: string, cause: string) => newEvent('LambdaFunctionTimedOut', { error, cause });
   const attempt = new TaskAttempt(info, scope, input, timedOut);
+  const key = scope.replay.key(info.name, input);
+  const hit = replayed(scope, key, attempt);
+  if (hit) return hit.output;
+  await scope.replay.end();
+  journalTimeout(scope, key, attempt);
   await attempt.begin();
   attempt.record(
     newEvent('LambdaFunctionScheduled', { resource, input: jsonText(input), timeoutInSeconds: attempt.timeoutInSeconds }),
@@ -128,21 +187,27 @@ async function runFunction(info: TaskStateInfo, scope: TaskScope, input: JsonVal
   try {
     output = await callFunction(scope, resource, input);
   } catch (error) {
-    throw await failed(attempt, error, (e) => newEvent('LambdaFunctionFailed', { error: e.name, cause: e.message }));
+    throw await failed(attempt, error, (e) => newEvent('LambdaFunctionFailed', { error: e.name, cause: e.message }), scope, key);
   }
   const succeeded = newEvent('LambdaFunctionSucceeded', { output: jsonText(output), outputDetails: { truncated: false } });
   if (!(await attempt.settle(succeeded))) throw new TaskCancelledError();
+  scope.journal({ key, output });
   return output;
 }
 
-/** Records a failed attempt (unless it already ended) and returns the error for the engine. */
+/**
+ * Records a failed attempt (unless it already ended) and returns the error for the engine;
+ * journals it when this attempt's own outcome (not a cancellation, timeout or missed heartbeat).
+ */
 async function failed(
   attempt: TaskAttempt,
   error: unknown,
   toEvent: (error: TaskError) => NewEvent,
+  scope: TaskScope,
+  key: string,
 ): Promise<Error> {
   if (error instanceof TaskCancelledError || attempt.cancelled) return new TaskCancelledError();
   const taskError = error instanceof TaskError ? error : new TaskError('States.Runtime', String(error));
-  await attempt.settle(toEvent(taskError));
+  if (await attempt.settle(toEvent(taskError))) scope.journal({ key, error: taskError.name, cause: taskError.message });
   return taskError;
 }

@@ -1,6 +1,7 @@
 /** What a Task handler may use of its execution. */
 import type { ActiveTasks } from './active-tasks.ts';
 import type { NewEvent } from './history.ts';
+import type { CallbackEntry, JournalEntry, Replay } from './replay.ts';
 import type { ContextTokenSource, TaskTokenRegistry } from './task-tokens.ts';
 
 export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
@@ -15,6 +16,12 @@ export interface TaskScope {
   record(event: NewEvent): void;
   /** Keeps a token with its execution so it can be retired after a restart. */
   rememberToken(token: string): void;
+  /** Resuming after a restart: which calls already happened (replay.ts). */
+  replay: Replay;
+  /** Records a finished call's outcome for a later resume. */
+  journal(entry: JournalEntry): void;
+  /** Records (or updates) a callback task's token for its call. */
+  rememberCallback(entry: CallbackEntry): void;
   isClosed(): boolean;
   log(message: string, fields?: object): void;
 }

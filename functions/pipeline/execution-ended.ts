@@ -1,0 +1,72 @@
+/**
+ * reviewExecutionEnded: Step Functions' status change of a review execution that failed,
+ * timed out or was stopped (events/rules.ts `reviewExecutionEndedRule`, on the default bus)
+ * marks the application's round failed and alerts staff with the restart action, as the
+ * state machine's own Catch does for the failures it sees. Without this, an execution that
+ * ends outside the Catch (an uncaught runtime error, a timeout, StopExecution) would leave
+ * its round `reviewing` forever.
+ *
+ * Only the execution the round belongs to counts: an older execution that ends after a
+ * restart must not fail the newer live round. Once per execution: an end the Catch already
+ * recorded, or a redelivered event, changes nothing.
+ */
+import { parseAbnormalEnd, type AbnormalEnd } from '../core/review/execution-status.ts';
+import { nowIso } from '../lib/clock.ts';
+import { logger } from '../lib/logger.ts';
+import { getApplication, type Application } from '../store/applications.ts';
+import { getItem } from '../store/db.ts';
+import { keys } from '../store/keys.ts';
+import { getRound, type ReviewRound } from '../store/reviews.ts';
+import { markReviewFailed, readableCause } from './record-failure.ts';
+import { executionName } from './workflow.ts';
+
+export type ExecutionEndedResult =
+  | { outcome: 'recorded' | 'already-recorded' | 'superseded'; applicationId: string; execution: string }
+  | { outcome: 'dropped'; reason: string };
+
+/**
+ * Whether the execution is the one the application's current round belongs to. The round
+ * records the executions that worked on it (prepare.ts `recordExecution`), the last one's
+ * ARN in `executionArn`. Before any round exists (an execution that ended before its first
+ * task ran), only the submission's first execution counts.
+ */
+export function ownsRound(app: Pick<Application, 'id' | 'submissionNumber'>, round: ReviewRound | undefined, end: Pick<AbnormalEnd, 'executionArn' | 'executionName'>): boolean {
+  if (!round) return end.executionName === executionName(app.id, app.submissionNumber);
+  if (round.executionArn) return round.executionArn === end.executionArn;
+  return round.executions.at(-1) === end.executionName;
+}
+
+export async function handleExecutionEnded(envelope: unknown): Promise<ExecutionEndedResult> {
+  const parsed = parseAbnormalEnd(envelope);
+  if (!parsed.ok) {
+    // Nothing a retry could fix: say so and let the event go.
+    logger.error('dropped a Step Functions status change this app cannot read', { error: parsed.error });
+    return { outcome: 'dropped', reason: parsed.error };
+  }
+  const end = parsed.end;
+  const app = await getApplication(end.applicationId, true);
+  if (!app) {
+    logger.warn('a review execution ended for an application that does not exist', { applicationId: end.applicationId, executionArn: end.executionArn });
+    return { outcome: 'dropped', reason: 'no such application' };
+  }
+  const base = { applicationId: app.id, execution: end.executionName };
+  const round = app.submissionNumber > 0 ? await getRound(app.id, app.submissionNumber) : undefined;
+  if (!ownsRound(app, round, end)) {
+    logger.info('a superseded review execution ended; the round is left as it is', { ...base, status: end.status, current: round?.executionArn });
+    return { outcome: 'superseded', ...base };
+  }
+  const header = await getItem(keys.application(app.id), true);
+  if ((header?.reviewFailure as { execution?: string } | undefined)?.execution === end.executionName) return { outcome: 'already-recorded', ...base };
+  const { recorded } = await markReviewFailed(app, {
+    error: end.error,
+    cause: readableCause(end.cause),
+    at: nowIso(),
+    execution: end.executionName,
+    status: end.status,
+    ...(end.stoppedAt ? { stoppedAt: end.stoppedAt } : {}),
+  });
+  logger.warn('a review execution ended abnormally', { ...base, status: end.status, error: end.error, recorded });
+  return { outcome: recorded ? 'recorded' : 'already-recorded', ...base };
+}
+
+export const handler = (envelope: unknown): Promise<ExecutionEndedResult> => handleExecutionEnded(envelope);
