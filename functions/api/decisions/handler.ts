@@ -52,6 +52,7 @@ function reviewForStaff(r: Review) {
     escalated: r.escalated,
     ...(r.submittedAt ? { submittedAt: r.submittedAt } : {}),
     ...(r.recusal ? { recusal: r.recusal } : {}),
+    ...(r.conflict ? { conflict: r.conflict } : {}),
     scores: r.scores,
     version: r.version,
   };

@@ -46,9 +46,13 @@ async function loadMyReview(principal: Principal, applicationId: string) {
   const application = await getApplication(applicationId, true);
   if (!application) throw problems.notFound('application');
   const access = await loadAccess(principal);
-  authorize(access, 'application.review', applicationTarget(application), 'application');
   const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as (Assignment & { reviewId?: string; round?: number }) | undefined;
-  if (!assignment?.active || !assignment.reviewId || assignment.round !== application.submissionNumber) throw problems.notFound('review');
+  const current = assignment?.active === true && !!assignment.reviewId && assignment.round === application.submissionNumber;
+  // A former reviewer (recused, reassigned, or unseated by a conflict, perhaps by joining the
+  // team, whose role alone would answer 403) holds no review here: 404.
+  if (assignment && !current) throw problems.notFound('review');
+  authorize(access, 'application.review', applicationTarget(application), 'application');
+  if (!assignment?.reviewId || assignment.round === undefined || !current) throw problems.notFound('review');
   const review = await getReview(applicationId, assignment.round, assignment.reviewId);
   if (!review) throw problems.notFound('review');
   return { application, review };
