@@ -158,17 +158,23 @@ export async function updateOwnProfile(sub: string, fields: OwnReviewerFields, e
  * +1 open assignment, in the assignment's transaction. Without an override the reviewer
  * must be active and below their maximum; staff may knowingly go past the maximum.
  */
-export function openAssignmentCount(sub: string, overrideLoad = false): TransactItem {
+export function openAssignmentCount(sub: string, overrideLoad = false, profileVersion?: number): TransactItem {
+  const checked = profileVersion !== undefined;
+  const base = overrideLoad ? 'attribute_exists(PK) AND #active = :true' : 'attribute_exists(PK) AND #active = :true AND #open < #max';
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.reviewer(sub),
       UpdateExpression: 'SET #open = #open + :one',
-      ConditionExpression: overrideLoad
-        ? 'attribute_exists(PK) AND #active = :true'
-        : 'attribute_exists(PK) AND #active = :true AND #open < #max',
-      ExpressionAttributeNames: { '#open': 'openAssignments', '#active': 'active', ...(overrideLoad ? {} : { '#max': 'maxOpenAssignments' }) },
-      ExpressionAttributeValues: { ':one': 1, ':true': true },
+      // With profileVersion: the profile the conflict check read (a declared conflict changes it).
+      ConditionExpression: checked ? `${base} AND #version = :pv` : base,
+      ExpressionAttributeNames: {
+        '#open': 'openAssignments',
+        '#active': 'active',
+        ...(overrideLoad ? {} : { '#max': 'maxOpenAssignments' }),
+        ...(checked ? { '#version': 'version' } : {}),
+      },
+      ExpressionAttributeValues: { ':one': 1, ':true': true, ...(checked ? { ':pv': profileVersion } : {}) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };

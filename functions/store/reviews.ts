@@ -497,6 +497,12 @@ export interface SeatAssignment {
   overrideLoad?: boolean;
   /** Extra items (e.g. vacating the previous review when staff replace a reviewer). */
   extra?: TransactItem[];
+  /**
+   * What the conflict check of this pick read: the seat is filled only if the reviewer's
+   * memberships (stamp) and profile (version) are unchanged since, so nobody who became
+   * conflicted meanwhile is seated (ConcurrentChange: check again).
+   */
+  guard?: AffiliationGuard;
 }
 
 /**
@@ -561,13 +567,17 @@ export async function assignSeat(a: SeatAssignment): Promise<Review> {
         ExpressionAttributeValues: { ':false': false },
       },
     },
-    openAssignmentCount(a.reviewer.sub, a.overrideLoad),
+    openAssignmentCount(a.reviewer.sub, a.overrideLoad, a.guard?.profileVersion),
     ...(a.extra ?? []),
+    ...(a.guard ? [affiliationUnchanged(a.reviewer.sub, a.guard.stamp)] : []),
   ];
   try {
     await transact(items);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
+      if (a.guard && (error.failedCondition(items.length - 1) || (error.failedCondition(3) && error.reasons[3]?.item?.version !== a.guard.profileVersion))) {
+        throw new ConcurrentChange(`reviewer ${a.reviewer.sub}'s memberships or profile changed`);
+      }
       if (error.failedCondition(3)) throw new ReviewerAtCapacity(a.reviewer.sub);
       if (error.failedCondition(2)) throw new ConcurrentChange(`reviewer ${a.reviewer.sub} already holds a seat on ${applicationId}`);
       throw new ConcurrentChange(`seat ${a.seat} of ${applicationId} round ${round} changed`);
