@@ -9,7 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership } from '../../functions/store/people.ts';
 import { readAffiliations } from '../../functions/store/reviewers.ts';
-import { getReview, submitReview as submitReviewInStore } from '../../functions/store/reviews.ts';
+import { getReview, submitReview as submitReviewInStore, vacateForConflict } from '../../functions/store/reviews.ts';
+import { getItem } from '../../functions/store/db.ts';
+import { keys } from '../../functions/store/keys.ts';
+import { notificationItem } from '../../functions/store/messages.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinDistrict, joinPathway, type Person } from '../support/registry-world.ts';
 import { all, buildWorld, openAssignments, round, seated, submitted, until, updateReviewer, type SeatView, type World } from '../support/review-world.ts';
@@ -146,6 +149,26 @@ describe('a seated reviewer who becomes conflicted loses the seat', () => {
     expect(r.reviews.find((x) => x.id === seat.review!.id)!.status).toBe('in_progress');
     expect(await conflictAlerts(w, appId)).toHaveLength(0);
     expectStatus(await saveDraft(who, appId), 200);
+  });
+});
+
+describe('retries', () => {
+  it('a vacancy whose request died before telling the workflow is finished by the next enforcement', async () => {
+    const w = await world('rcp');
+    const { appId, seat, who } = await underReview(w);
+    const review = (await getReview(appId, 1, seat.review!.id))!;
+    // The vacating transaction as enforceConflicts writes it, and then the request dies.
+    const alert = notificationItem({ recipient: keys.staffInbox, kind: 'review.conflict', title: 't', body: 'b', applicationId: appId });
+    expect(await vacateForConflict(review, 'Conflict of interest: test.', ['pathway-member'], alert)).toBe(true);
+    expect((await getItem(keys.assignment(who.sub, appId), true))!.seatAnswerPending).toBe(true);
+    // The retried request (any enforcement for this person) tells the seat's wait.
+    const profile = expectStatus(await t.api<{ version: number }>('GET', '/me/reviewer-profile', { token: who.token }), 200).json;
+    expectStatus(await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version}"` }, body: {} }), 200);
+    await replaced(w, appId, seat, who);
+    expect((await getItem(keys.assignment(who.sub, appId), true))!.seatAnswerPending).toBeUndefined();
+    // Enforcing again changes nothing and alerts nobody twice.
+    expectStatus(await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version + 1}"` }, body: {} }), 200);
+    expect(await conflictAlerts(w, appId)).toHaveLength(1);
   });
 });
 
