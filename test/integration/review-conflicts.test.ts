@@ -113,7 +113,7 @@ describe('a seated reviewer who becomes conflicted loses the seat', () => {
     await expectVacated(w, appId, seat, who, 'pathway-member', draftVersion, load);
   });
 
-  it('joining the district (another pathway of it, or the district itself): same', async () => {
+  it('joining the district (an accepted district invitation): same', async () => {
     const w = await world('rcd');
     const { appId, seat, who, draftVersion, load } = await underReview(w);
     await joinDistrict(t, w.staff, w.district.id, who, 'data');
