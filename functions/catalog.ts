@@ -71,11 +71,11 @@ export const functionCatalog = {
   },
   people: {
     entry: 'functions/api/people/handler.ts',
-    description: 'The caller (/me), memberships and invitations of pathways and districts',
+    description: 'The caller (/me), memberships and invitations of pathways and districts; an accepted invitation vacates the review seats it makes conflicted',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite' },
+    grants: { table: 'readwrite', reviewTaskResults: true },
   },
   directory: {
     entry: 'functions/api/directory/handler.ts',
@@ -252,11 +252,11 @@ export const functionCatalog = {
   },
   reviewRoster: {
     entry: 'functions/api/decisions/roster-handler.ts',
-    description: 'Staff: reviewer profiles, the review queue by stage, calibration and staff alerts',
+    description: 'Staff: reviewer profiles (a new conflict vacates the seats it forbids), the review queue by stage, calibration and staff alerts',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite' },
+    grants: { table: 'readwrite', reviewTaskResults: true },
   },
   reviewOffice: {
     entry: 'functions/api/decisions/handler.ts',

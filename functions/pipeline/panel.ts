@@ -11,10 +11,13 @@
  * with a role there), and the picked reviewers' own memberships (one Query per pick, to
  * catch a reviewer who belongs to another pathway of the same district). A pick that turns
  * out to be conflicted is corrected and the rules run again, so a conflicted reviewer is
- * never written.
+ * never written; and the seat's write is conditional on the pick's affiliation stamp and
+ * profile version, so one who becomes conflicted between the check and the write is not
+ * seated either (the write fails, everything is read again).
  */
 import {
   assignReviewers,
+  conflictReasons,
   type AssignmentApplication,
   type AssignmentConfig,
   type CurrentAssignment,
@@ -31,7 +34,7 @@ import { getPathway } from '../store/registry.ts';
 import {
   candidateOf,
   candidateWithMemberships,
-  membershipsOf,
+  readAffiliations,
   reviewerPool,
   type ReviewerProfile,
 } from '../store/reviewers.ts';
@@ -44,6 +47,7 @@ import {
   ReviewerAtCapacity,
   seatHolder,
   setReviewRole,
+  type AffiliationGuard,
   type Review,
   type RoundView,
   type SeatAssignment,
@@ -85,6 +89,8 @@ export interface PanelContext {
   candidates: ReviewerCandidate[];
   /** Reviewers who recused or were reassigned away from this application (any round). */
   former: string[];
+  /** What each verified pick's conflict check read; their seat's write is conditional on it. */
+  guards: Map<string, AffiliationGuard>;
 }
 
 /** Everything the assignment rules need, from the table. */
@@ -114,7 +120,7 @@ export async function panelContext(app: Application): Promise<PanelContext> {
     };
   });
   const former = [...new Set(reviews.filter((r) => r.status === 'recused' || r.status === 'reassigned').map((r) => r.reviewerSub))];
-  return { application, profiles, candidates, former };
+  return { application, profiles, candidates, former, guards: new Map() };
 }
 
 export function currentPanel(view: RoundView): CurrentAssignment[] {
@@ -135,15 +141,16 @@ async function correctPicks(ctx: PanelContext, picks: readonly string[], verifie
   for (const sub of picks) {
     if (verified.has(sub)) continue;
     verified.add(sub);
-    const memberships = await membershipsOf(sub);
+    // Consistent reads (the pool came from an index): the seat's write is conditional on them.
+    const affiliations = await readAffiliations(sub);
     const i = ctx.candidates.findIndex((c) => c.id === sub);
     if (i < 0) continue;
     const before = ctx.candidates[i]!;
-    const after = candidateWithMemberships(before, memberships, ctx.application);
-    const conflicted =
-      after.pathwayIds.includes(ctx.application.pathwayId) || (after.districtId !== undefined && after.districtId === ctx.application.districtId);
+    const fresh = affiliations.profile ? { ...before, conflicts: affiliations.profile.conflicts, districtId: affiliations.profile.districtId ?? before.districtId } : before;
+    const after = candidateWithMemberships(fresh, affiliations.memberships, ctx.application);
     ctx.candidates[i] = after;
-    if (conflicted) changed = true;
+    ctx.guards.set(sub, { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? 0 });
+    if (conflictReasons(after, ctx.application).length > 0) changed = true;
   }
   return changed;
 }
@@ -200,6 +207,7 @@ export async function fillSeats(app: Application, seatNumbers: readonly number[]
         role: pick.role,
         assignedBy: 'system',
         reassignedCount: seat.reassignments,
+        ...(ctx.guards.has(pick.reviewerId) ? { guard: ctx.guards.get(pick.reviewerId)! } : {}),
       };
       try {
         assigned.push(await assignSeat(input));

@@ -55,6 +55,7 @@
  * |47 | an application's virtual review sessions        | table | PK=APP#<a>, SK begins_with SESSION#                    |
  * |48 | a person's in-app notifications, newest first   | table | PK=INBOX#<sub> (staff: INBOX#STAFF), SK descending     |
  * |49 | certifications by next sweep day (sweep)        | GSI3  | GSI3PK=CERTS#EXPIRY, GSI3SK <= today (sparse: active)  |
+ * |50 | a person's affiliation stamp (conflict guard)  | table | PK=PERSON#<sub>, SK=AFFILIATIONS                       |
  * |60 | a person's unread notifications, newest first   | GSI1  | GSI1PK=INBOX#<sub>#UNREAD, GSI1SK descending (sparse)  |
  * |61 | a person's email preferences and email problems | table | PK=PREFS#<sub>, SK=NOTIFICATIONS                       |
  * |62 | an event's deliveries, one per recipient        | table | PK=DELIVERY#<eventId>, SK=TO#<recipient>               |
@@ -245,6 +246,12 @@ export const keys = {
     GSI2SK: `${submittedAt}#${reviewId}`,
   }),
   reviewer: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'REVIEWER' }),
+  /**
+   * A counter bumped by every transaction that gives the person a membership; a review's
+   * submission is conditional on it, so a membership that lands between the conflict check
+   * and the submission cancels the submission.
+   */
+  affiliations: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'AFFILIATIONS' }),
   reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({ GSI2PK: 'REVIEWERS', GSI2SK: byName(r.name ?? '', r.sub) }),
   message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
   messagePrefix: 'MSG#',

@@ -70,6 +70,7 @@ export type NotificationKind =
   | 'review.reminder'
   | 'review.late'
   | 'review.vacancy'
+  | 'review.conflict'
   | 'review.adjudication'
   | 'pipeline.failed'
   | 'pipeline.start_failed'

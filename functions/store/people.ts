@@ -6,7 +6,9 @@
  * person signs in, and the acceptance marks the invitation accepted, writes the
  * membership and its audit event in one transaction. A pathway's `leadCount` moves in the
  * same transactions as its lead memberships, guarded by `leadCount > 1` on the way down,
- * so concurrent removals can never leave a pathway without a lead.
+ * so concurrent removals can never leave a pathway without a lead. Every transaction that
+ * gives a person a membership also bumps their affiliation stamp (reviewers.ts), on which
+ * review submissions are conditional: a team never scores itself, even by a race.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
@@ -33,6 +35,7 @@ import {
 import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { versionedUpdate } from './registry.ts';
+import { affiliationBump } from './reviewers.ts';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_DAYS = 14;
@@ -204,6 +207,7 @@ export function newMembershipWrite(m: StoredMembership, actor: Actor, action = '
       entity: { kind: 'membership', id: m.sub },
       changes: [{ field: 'role', to: m.role }],
     }),
+    affiliationBump(m.sub),
   ];
 }
 
@@ -474,6 +478,8 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
         { field: 'role', from, to: membership.role },
       ],
     }),
+    // Last, unconditional: a review submission racing this acceptance re-checks its conflicts.
+    affiliationBump(principal.sub),
   );
   try {
     await transactRetrying(items);

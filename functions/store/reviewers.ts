@@ -158,33 +158,92 @@ export async function updateOwnProfile(sub: string, fields: OwnReviewerFields, e
  * +1 open assignment, in the assignment's transaction. Without an override the reviewer
  * must be active and below their maximum; staff may knowingly go past the maximum.
  */
-export function openAssignmentCount(sub: string, overrideLoad = false): TransactItem {
+export function openAssignmentCount(sub: string, overrideLoad = false, profileVersion?: number): TransactItem {
+  const checked = profileVersion !== undefined;
+  const base = overrideLoad ? 'attribute_exists(PK) AND #active = :true' : 'attribute_exists(PK) AND #active = :true AND #open < #max';
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.reviewer(sub),
       UpdateExpression: 'SET #open = #open + :one',
-      ConditionExpression: overrideLoad
-        ? 'attribute_exists(PK) AND #active = :true'
-        : 'attribute_exists(PK) AND #active = :true AND #open < #max',
-      ExpressionAttributeNames: { '#open': 'openAssignments', '#active': 'active', ...(overrideLoad ? {} : { '#max': 'maxOpenAssignments' }) },
-      ExpressionAttributeValues: { ':one': 1, ':true': true },
+      // With profileVersion: the profile the conflict check read (a declared conflict changes it).
+      ConditionExpression: checked ? `${base} AND #version = :pv` : base,
+      ExpressionAttributeNames: {
+        '#open': 'openAssignments',
+        '#active': 'active',
+        ...(overrideLoad ? {} : { '#max': 'maxOpenAssignments' }),
+        ...(checked ? { '#version': 'version' } : {}),
+      },
+      ExpressionAttributeValues: { ':one': 1, ':true': true, ...(checked ? { ':pv': profileVersion } : {}) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
 
-/** -1 open assignment when a review is submitted, recused or reassigned (never below zero). */
-export function closeAssignmentCount(sub: string): TransactItem {
+/**
+ * -1 open assignment when a review is submitted, recused or reassigned (never below zero).
+ * With `profileVersion`, also conditional on the profile not having changed since the
+ * submission's conflict check read it (a transaction may touch the item only once).
+ */
+export function closeAssignmentCount(sub: string, profileVersion?: number): TransactItem {
+  const checked = profileVersion !== undefined;
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.reviewer(sub),
       UpdateExpression: 'SET #open = #open - :one',
-      ConditionExpression: 'attribute_exists(PK) AND #open > :zero',
-      ExpressionAttributeNames: { '#open': 'openAssignments' },
-      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      ConditionExpression: `attribute_exists(PK) AND #open > :zero${checked ? ' AND #version = :pv' : ''}`,
+      ExpressionAttributeNames: { '#open': 'openAssignments', ...(checked ? { '#version': 'version' } : {}) },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...(checked ? { ':pv': profileVersion } : {}) },
     },
+  };
+}
+
+/** +1 on the person's affiliation stamp: in every transaction that creates (or widens) a membership. */
+export function affiliationBump(sub: string): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.affiliations(sub),
+      UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #type = :type',
+      ExpressionAttributeNames: { '#n': 'stamp', '#type': '_type' },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':type': 'affiliations' },
+    },
+  };
+}
+
+/** The stamp is still what the conflict check read (0: never bumped). */
+export function affiliationUnchanged(sub: string, stamp: number): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: config.tableName,
+      Key: keys.affiliations(sub),
+      ConditionExpression: stamp === 0 ? 'attribute_not_exists(#n) OR #n = :zero' : '#n = :stamp',
+      ExpressionAttributeNames: { '#n': 'stamp' },
+      ExpressionAttributeValues: stamp === 0 ? { ':zero': 0 } : { ':stamp': stamp },
+    },
+  };
+}
+
+/** What decides a person's conflicts now: the stamp, then (after it) their profile and memberships. */
+export interface Affiliations {
+  stamp: number;
+  profile: ReviewerProfile | undefined;
+  memberships: Membership[];
+}
+
+/**
+ * Consistent reads, the stamp first: a membership written after the stamp was read bumps
+ * the stamp, so a write conditional on the stamp (and on the profile's version) cannot
+ * succeed on an outdated picture.
+ */
+export async function readAffiliations(sub: string): Promise<Affiliations> {
+  const stampItem = await getItem(keys.affiliations(sub), true);
+  const [profile, items] = await Promise.all([getReviewer(sub, true), queryAll(keys.personPartition(sub), keys.membershipPrefix, true)]);
+  return {
+    stamp: typeof stampItem?.stamp === 'number' ? stampItem.stamp : 0,
+    profile,
+    memberships: items.map((i) => stripKeys(i) as unknown as Membership),
   };
 }
 

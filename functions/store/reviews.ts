@@ -51,7 +51,7 @@ import {
   type TransactItem,
 } from './db.ts';
 import { keys, partitions } from './keys.ts';
-import { closeAssignmentCount, openAssignmentCount } from './reviewers.ts';
+import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount } from './reviewers.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -144,6 +144,8 @@ export interface Review {
   submittedAt?: string;
   closedAt?: string;
   recusal?: { reason: string; at: string };
+  /** Set when the review was closed because its reviewer became conflicted (core/review/assignment.ts codes). */
+  conflict?: string[];
   /** When the ReviewerAssigned event went out (published once). */
   notifiedAt?: string;
   /** When the ReviewSubmitted event went out. */
@@ -495,6 +497,12 @@ export interface SeatAssignment {
   overrideLoad?: boolean;
   /** Extra items (e.g. vacating the previous review when staff replace a reviewer). */
   extra?: TransactItem[];
+  /**
+   * What the conflict check of this pick read: the seat is filled only if the reviewer's
+   * memberships (stamp) and profile (version) are unchanged since, so nobody who became
+   * conflicted meanwhile is seated (ConcurrentChange: check again).
+   */
+  guard?: AffiliationGuard;
 }
 
 /**
@@ -559,13 +567,17 @@ export async function assignSeat(a: SeatAssignment): Promise<Review> {
         ExpressionAttributeValues: { ':false': false },
       },
     },
-    openAssignmentCount(a.reviewer.sub, a.overrideLoad),
+    openAssignmentCount(a.reviewer.sub, a.overrideLoad, a.guard?.profileVersion),
     ...(a.extra ?? []),
+    ...(a.guard ? [affiliationUnchanged(a.reviewer.sub, a.guard.stamp)] : []),
   ];
   try {
     await transact(items);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
+      if (a.guard && (error.failedCondition(items.length - 1) || (error.failedCondition(3) && error.reasons[3]?.item?.version !== a.guard.profileVersion))) {
+        throw new ConcurrentChange(`reviewer ${a.reviewer.sub}'s memberships or profile changed`);
+      }
       if (error.failedCondition(3)) throw new ReviewerAtCapacity(a.reviewer.sub);
       if (error.failedCondition(2)) throw new ConcurrentChange(`reviewer ${a.reviewer.sub} already holds a seat on ${applicationId}`);
       throw new ConcurrentChange(`seat ${a.seat} of ${applicationId} round ${round} changed`);
@@ -631,11 +643,24 @@ export async function saveDraft(review: Review, scores: CriterionScore[], expect
   return now && isOpenReview(now) ? 'stale' : 'closed';
 }
 
+/** What the submission's conflict check read: the submission holds only if neither changed since. */
+export interface AffiliationGuard {
+  stamp: number;
+  profileVersion: number;
+}
+
 /**
  * Submits a review once: status, scores, the calibration index on, the due index off, and
- * the reviewer's load down, in one transaction. 'closed' when it was no longer open.
+ * the reviewer's load down, in one transaction. 'closed' when it was no longer open;
+ * 'affiliations-changed' when the reviewer's memberships or profile changed after the
+ * conflict check (`guard`) read them: check again.
  */
-export async function submitReview(review: Review, scores: CriterionScore[], expectedVersion: number): Promise<Review | 'stale' | 'closed'> {
+export async function submitReview(
+  review: Review,
+  scores: CriterionScore[],
+  expectedVersion: number,
+  guard?: AffiliationGuard,
+): Promise<Review | 'stale' | 'closed' | 'affiliations-changed'> {
   const at = nowIso();
   const idx = keys.submittedReviewIndexes(at, review.id);
   try {
@@ -647,10 +672,15 @@ export async function submitReview(review: Review, scores: CriterionScore[], exp
         names: { ...openCondition.names, '#v': 'version' },
         values: { ...openCondition.values, ':v': expectedVersion },
       }),
-      closeAssignmentCount(review.reviewerSub),
+      closeAssignmentCount(review.reviewerSub, guard?.profileVersion),
+      ...(guard ? [affiliationUnchanged(review.reviewerSub, guard.stamp)] : []),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
+      if (guard && !error.failedCondition(0) && (error.failedCondition(1) || error.failedCondition(2))) {
+        const profile = await getItem(keys.reviewer(review.reviewerSub), true);
+        if (error.failedCondition(2) || profile?.version !== guard.profileVersion) return 'affiliations-changed';
+      }
       const now = await getReview(review.applicationId, review.round, review.id);
       return now && isOpenReview(now) ? 'stale' : 'closed';
     }
@@ -663,16 +693,22 @@ export async function submitReview(review: Review, scores: CriterionScore[], exp
  * The items that close an open review as recused or reassigned: the review, its
  * assignment (access ends), the reviewer's load, and (for lateness) the seat's count.
  */
-export function vacateItems(review: Review, status: 'recused' | 'reassigned', reason: string, countReassignment: boolean): TransactItem[] {
+export function vacateItems(
+  review: Review,
+  status: 'recused' | 'reassigned',
+  reason: string,
+  countReassignment: boolean,
+  extra: { review?: Record<string, unknown>; assignment?: Record<string, unknown> } = {},
+): TransactItem[] {
   const at = nowIso();
   return [
     update(keys.review(review.applicationId, review.round, review.id), {
-      set: { status, closedAt: at, updatedAt: at, recusal: { reason, at }, version: review.version + 1 },
+      set: { status, closedAt: at, updatedAt: at, recusal: { reason, at }, version: review.version + 1, ...extra.review },
       remove: ['GSI3PK', 'GSI3SK'],
       ...openCondition,
     }),
     update(keys.assignment(review.reviewerSub, review.applicationId), {
-      set: { active: false, endedAt: at },
+      set: { active: false, endedAt: at, ...extra.assignment },
       condition: 'attribute_exists(PK) AND #rid = :rid',
       names: { '#rid': 'reviewId' },
       values: { ':rid': review.id },
@@ -693,6 +729,38 @@ export async function vacateReview(review: Review, status: 'recused' | 'reassign
     if (error instanceof TransactionCancelled && error.failedCondition(0)) return false;
     throw error;
   }
+}
+
+/**
+ * Closes an open review whose reviewer became conflicted (recused, with the conflict's
+ * codes), and writes the staff alert in the same transaction, so the seat is vacated and
+ * staff are told exactly once however often the caller retries. The assignment keeps
+ * `seatAnswerPending` until the workflow was told (clearSeatAnswerPending), so a retry
+ * that finds the review closed still tells it. False when the review was no longer open.
+ */
+export async function vacateForConflict(review: Review, reason: string, codes: readonly string[], alert: Item): Promise<boolean> {
+  try {
+    await transact([
+      ...vacateItems(review, 'recused', reason, false, { review: { conflict: [...codes] }, assignment: { seatAnswerPending: true } }),
+      putNew(alert),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failedCondition(0)) return false;
+    throw error;
+  }
+}
+
+/** The workflow was told about the vacated seat: the assignment's reminder goes. */
+export async function clearSeatAnswerPending(review: Pick<Review, 'reviewerSub' | 'applicationId' | 'id'>): Promise<boolean> {
+  return updateOne(
+    update(keys.assignment(review.reviewerSub, review.applicationId), {
+      remove: ['seatAnswerPending'],
+      condition: 'attribute_exists(PK) AND #rid = :rid',
+      names: { '#rid': 'reviewId' },
+      values: { ':rid': review.id },
+    }),
+  );
 }
 
 /** Changes the role a reviewer holds on the panel (a co-reviewer promoted to lead). */

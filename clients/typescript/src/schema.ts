@@ -1429,7 +1429,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff alerts: failed workflows, seats nobody qualifies for, late reviews, adjudications (newest first) */
+        /** Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first) */
         get: operations["reviewAlerts"];
         put?: never;
         post?: never;

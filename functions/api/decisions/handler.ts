@@ -8,7 +8,7 @@ import type { Application } from '../../store/applications.ts';
 import { getItem } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { keys } from '../../store/keys.ts';
-import { candidateWithMemberships, getReviewer, membershipsOf } from '../../store/reviewers.ts';
+import { candidateWithMemberships, getReviewer, readAffiliations } from '../../store/reviewers.ts';
 import {
   assignSeat,
   ConcurrentChange,
@@ -52,6 +52,7 @@ function reviewForStaff(r: Review) {
     escalated: r.escalated,
     ...(r.submittedAt ? { submittedAt: r.submittedAt } : {}),
     ...(r.recusal ? { recusal: r.recusal } : {}),
+    ...(r.conflict ? { conflict: r.conflict } : {}),
     scores: r.scores,
     version: r.version,
   };
@@ -142,7 +143,9 @@ export const handler = httpHandler([
     const current = currentPanel(view).filter((c) => c.reviewerId !== holder?.reviewerSub);
     const role: ReviewRole = req.body.role ?? (current.some((c) => c.role === 'lead') ? 'co-reviewer' : 'lead');
     // The person's own memberships count too (a member of a pathway in the same district is conflicted).
-    const full = candidateWithMemberships(candidate, await membershipsOf(profile.sub), ctx.application);
+    const affiliations = await readAffiliations(profile.sub);
+    const checked = affiliations.profile ? { ...candidate, conflicts: affiliations.profile.conflicts } : candidate;
+    const full = candidateWithMemberships(checked, affiliations.memberships, ctx.application);
     const check = validateManualAssignment({
       application: ctx.application,
       reviewer: full,
@@ -171,6 +174,8 @@ export const handler = httpHandler([
         reassignedCount: seat.reassignments,
         overrideLoad: req.body.override?.load === true,
         extra: holder ? vacateItems(holder, 'reassigned', req.body.reason ?? 'Reassigned by staff', false) : [],
+        // Conditional on the memberships and profile checked above (a conflict arising meanwhile: 409).
+        guard: { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? profile.version },
       });
     } catch (error) {
       if (error instanceof ReviewerAtCapacity) {

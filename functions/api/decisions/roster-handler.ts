@@ -1,8 +1,10 @@
 /**
- * Staff's side of the review office that never touches a running workflow: the reviewer
+ * Staff's side of the review office that never starts or steers a workflow: the reviewer
  * pool, the review queue by stage, the calibration report and the staff alerts inbox. Apart
- * from the workflow routes (functions/api/decisions/handler.ts) so it carries no Step
- * Functions client and no rights on executions.
+ * from the workflow routes (functions/api/decisions/handler.ts) so it carries no rights to
+ * start executions or read their history. Its one workflow right is answering a seat's wait:
+ * a profile change that makes a seated reviewer conflicted vacates the seat
+ * (pipeline/conflicts.ts), and the seat's wait must hear of it.
  */
 import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
@@ -11,7 +13,8 @@ import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import { keys } from '../../store/keys.ts';
 import { listInbox } from '../../store/messages.ts';
-import { getReviewer, listReviewers, putReviewerByStaff } from '../../store/reviewers.ts';
+import { enforceConflicts } from '../../pipeline/conflicts.ts';
+import { getReviewer, listReviewers, putReviewerByStaff, type ReviewerProfile } from '../../store/reviewers.ts';
 import { listRoundsByStage, submittedReviews } from '../../store/reviews.ts';
 import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
 import { calibrationRoute, getReviewerRoute, listReviewersRoute, putReviewerRoute, reviewQueueRoute, staffAlertsRoute } from './roster-routes.ts';
@@ -37,7 +40,14 @@ export const handler = httpHandler([
     await staffOnNetwork(req.principal, 'reviewer.manage');
     const version = expectedVersionOrNew(req.headers, req.body.version);
     const { version: _v, ...fields } = req.body;
-    const profile = await putReviewerByStaff(req.params.personSub, fields, version);
+    let profile: ReviewerProfile;
+    try {
+      profile = await putReviewerByStaff(req.params.personSub, fields, version);
+    } finally {
+      // A declared conflict or a new home district takes the reviewer off the panels it now
+      // forbids; also after a refused write, so a retry of a half-done one finishes it.
+      if (version !== 0) await enforceConflicts(req.params.personSub);
+    }
     return { status: version === 0 ? 201 : 200, body: profile, headers: { etag: etag(profile.version) } };
   }),
 

@@ -96,7 +96,7 @@ export const staffAlertsRoute = route({
   path: '/review-alerts',
   fn: ROSTER,
   auth: 'jwt',
-  summary: 'Staff alerts: failed workflows, seats nobody qualifies for, late reviews, adjudications (newest first)',
+  summary: 'Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first)',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery }),
   response: pageOf(anything),

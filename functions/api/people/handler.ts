@@ -9,6 +9,7 @@ import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import type { RouteSpec } from '../../lib/route.ts';
+import { enforceConflicts } from '../../pipeline/conflicts.ts';
 import { idempotent } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
@@ -126,6 +127,9 @@ export const handler = httpHandler([
     if (!invitation) throw problems.notFound('invitation');
     await people.ensureProfile(req.principal);
     const membership = await people.acceptInvitation(invitation, req.principal);
+    // A seated reviewer who joins the team or the district loses those seats now. A retried
+    // acceptance answers the same membership and runs this again (it is idempotent).
+    await enforceConflicts(req.principal.sub);
     const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
     return { body: { invitation: after, membership: membershipView(membership) } };
   }),

@@ -26,6 +26,8 @@ import {
   type Review,
 } from '../../store/reviews.ts';
 import { answerSeat } from '../../pipeline/answers.ts';
+import { enforceConflicts, guardReview } from '../../pipeline/conflicts.ts';
+import type { ExclusionReason } from '../../core/review/assignment.ts';
 import { etag, expectedVersion } from '../applications/preconditions.ts';
 import { applicationTarget, reviewView } from './shared.ts';
 import {
@@ -45,9 +47,13 @@ async function loadMyReview(principal: Principal, applicationId: string) {
   const application = await getApplication(applicationId, true);
   if (!application) throw problems.notFound('application');
   const access = await loadAccess(principal);
-  authorize(access, 'application.review', applicationTarget(application), 'application');
   const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as (Assignment & { reviewId?: string; round?: number }) | undefined;
-  if (!assignment?.active || !assignment.reviewId || assignment.round !== application.submissionNumber) throw problems.notFound('review');
+  const current = assignment?.active === true && !!assignment.reviewId && assignment.round === application.submissionNumber;
+  // A former reviewer (recused, reassigned, or unseated by a conflict, perhaps by joining the
+  // team, whose role alone would answer 403) holds no review here: 404.
+  if (assignment && !current) throw problems.notFound('review');
+  authorize(access, 'application.review', applicationTarget(application), 'application');
+  if (!assignment?.reviewId || assignment.round === undefined || !current) throw problems.notFound('review');
   const review = await getReview(applicationId, assignment.round, assignment.reviewId);
   if (!review) throw problems.notFound('review');
   return { application, review };
@@ -92,6 +98,13 @@ async function refuseWhileFailed(application: Application, review: Review): Prom
     throw problems.conflict('The review workflow of this application stopped; staff must restart it before reviews are accepted.', { stage: 'failed' });
   }
 }
+
+/** The reviewer is now in conflict with the pathway: their seat was vacated (409, then 404 on the next try). */
+const conflicted = (reasons: readonly ExclusionReason[]) =>
+  problems.conflict('You now have a conflict of interest with this pathway; your review was closed and the seat is being filled again.', {
+    code: 'conflict_of_interest',
+    reasons: reasons.map((r) => r.code),
+  });
 
 function profileView(p: ReviewerProfile) {
   return p;
@@ -181,6 +194,8 @@ export const handler = httpHandler([
     const version = expectedVersion(req.headers, req.body.version);
     if (!isOpenReview(review)) throw alreadyClosed(review);
     await refuseWhileFailed(application, review);
+    const check = await guardReview(review, application);
+    if (check.conflicted) throw conflicted(check.reasons);
     checkScores(await pinnedFramework(application), application, req.body.scores);
     const result = await saveDraft(review, req.body.scores, version);
     if (result === 'stale') throw problems.preconditionFailed((await getReview(application.id, review.round, review.id))!.version);
@@ -210,7 +225,16 @@ export const handler = httpHandler([
     ];
     if (errors.length > 0) throw problems.unprocessable(`The review is not complete: ${errors.length} problem(s).`, errors);
 
-    const result = await submitReview(review, review.scores, version);
+    // The conflict rule is checked again here, and the submission is conditional on what the
+    // check read: a membership or conflict that lands in between cancels it, and the loop
+    // checks again (then vacates the seat and answers 409).
+    let result: Awaited<ReturnType<typeof submitReview>> = 'affiliations-changed';
+    for (let attempt = 0; attempt < 3 && result === 'affiliations-changed'; attempt++) {
+      const check = await guardReview(review, application);
+      if (check.conflicted) throw conflicted(check.reasons);
+      result = await submitReview(review, review.scores, version, check.guard);
+    }
+    if (result === 'affiliations-changed') throw problems.unavailable(1);
     if (result === 'stale') throw problems.preconditionFailed((await getReview(application.id, review.round, review.id))!.version);
     if (result === 'closed') throw alreadyClosed((await getReview(application.id, review.round, review.id))!);
     try {
@@ -251,7 +275,14 @@ export const handler = httpHandler([
     if (!profile) throw problems.notFound('reviewer profile');
     const version = expectedVersion(req.headers, req.body.version);
     const { version: _v, ...fields } = req.body;
-    const after = await updateOwnProfile(req.principal.sub, fields, version);
+    let after: ReviewerProfile;
+    try {
+      after = await updateOwnProfile(req.principal.sub, fields, version);
+    } finally {
+      // Also after a refused update: a retry of a write that succeeded but failed before this
+      // ran (412 now) must still vacate the seats the declared conflicts forbid.
+      await enforceConflicts(req.principal.sub);
+    }
     return { body: profileView(after), headers: { etag: etag(after.version) } };
   }),
 ]);

@@ -179,8 +179,15 @@ interface Context {
   currentIds: ReadonlySet<string>;
 }
 
-function reasonsFor(c: ReviewerCandidate, ctx: Context): ExclusionReason[] {
-  const app = ctx.application;
+/** What a person's memberships, home district and declared conflicts say about one application. */
+export type ConflictSubject = Pick<ReviewerCandidate, 'districtId' | 'pathwayIds' | 'conflicts'>;
+
+/**
+ * The conflicts of interest between a person and an application's pathway, at assignment
+ * and at every moment after: a seated reviewer who joins the team or the district, or
+ * declares a conflict, is conflicted from then on (functions/pipeline/conflicts.ts).
+ */
+export function conflictReasons(c: ConflictSubject, app: Pick<AssignmentApplication, 'pathwayId' | 'districtId'>): ExclusionReason[] {
   const out: ExclusionReason[] = [];
   if (c.pathwayIds.includes(app.pathwayId)) {
     out.push({ code: 'pathway-member', message: 'Is a member of the pathway under review.' });
@@ -194,6 +201,11 @@ function reasonsFor(c: ReviewerCandidate, ctx: Context): ExclusionReason[] {
   if (c.conflicts?.pathwayIds?.includes(app.pathwayId)) {
     out.push({ code: 'declared-pathway-conflict', message: 'Declared a conflict of interest with the pathway.' });
   }
+  return out;
+}
+
+function reasonsFor(c: ReviewerCandidate, ctx: Context): ExclusionReason[] {
+  const out = conflictReasons(c, ctx.application);
   if (ctx.formerReviewerIds.has(c.id)) {
     out.push({ code: 'previously-recused', message: 'Recused or was reassigned away from this application before.' });
   }

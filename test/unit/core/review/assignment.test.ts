@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CONFLICT_CODES,
+  conflictReasons,
   assignReviewers,
   inRange,
   reviewersNeeded,
@@ -417,6 +418,41 @@ describe('reviewer assignment properties', () => {
         }
       }),
       params,
+    );
+  });
+});
+
+describe('conflicts of interest at any moment', () => {
+  const none = { pathwayIds: [] as string[] };
+
+  it('finds none for an unrelated person', () => {
+    expect(conflictReasons(none, app)).toEqual([]);
+    expect(conflictReasons({ pathwayIds: ['pw_other'], districtId: 'd_other', conflicts: { districtIds: ['d_x'], pathwayIds: ['pw_x'] } }, app)).toEqual([]);
+  });
+
+  it('names each way a person conflicts with the pathway: member, same district, declared district, declared pathway', () => {
+    expect(conflictReasons({ pathwayIds: [app.pathwayId] }, app).map((r) => r.code)).toEqual(['pathway-member']);
+    expect(conflictReasons({ ...none, districtId: app.districtId }, app).map((r) => r.code)).toEqual(['same-district']);
+    expect(conflictReasons({ ...none, conflicts: { districtIds: [app.districtId] } }, app).map((r) => r.code)).toEqual(['declared-district-conflict']);
+    expect(conflictReasons({ ...none, conflicts: { pathwayIds: [app.pathwayId] } }, app).map((r) => r.code)).toEqual(['declared-pathway-conflict']);
+  });
+
+  it('agrees with assignment: a candidate is excluded for a conflict exactly when conflictReasons finds one', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          pathwayIds: fc.subarray(['pw_home', 'pw_other']),
+          districtId: fc.option(fc.constantFrom(app.districtId, 'd_other'), { nil: undefined }),
+          conflicts: fc.record({ districtIds: fc.subarray([app.districtId, 'd_other']), pathwayIds: fc.subarray(['pw_home', 'pw_other']) }),
+        }),
+        (subject) => {
+          const candidate: ReviewerCandidate = { id: 'rv_x', ...subject, maxOpenAssignments: 3, openAssignments: 0, leadEligible: true };
+          const result = assignReviewers({ application: app, candidates: [candidate], now: NOW });
+          const excludedFor = (result.excluded[0]?.reasons ?? []).map((r) => r.code).filter((c) => CONFLICT_CODES.has(c));
+          expect(excludedFor).toEqual(conflictReasons(subject, app).map((r) => r.code));
+        },
+      ),
+      { seed: 20261206, numRuns: 200 },
     );
   });
 });
