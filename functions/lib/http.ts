@@ -117,6 +117,9 @@ const transientErrorNames = new Set([
   'ServiceUnavailable',
   'SlowDown',
   'TimeoutError',
+  // A write that lost to another transaction (raw only when no condition failed): retryable.
+  'TransactionConflictException',
+  'TransactionCanceledException',
 ]);
 
 /** Renders every error as problem+json. Anything that is not a Problem is a 500 with no internals. */
@@ -129,6 +132,11 @@ function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context>
       else if (error && transientErrorNames.has(error.name)) {
         logger.warn('dependency throttled or unavailable', { errorName: error.name });
         problem = problems.unavailable(1);
+      } else if (error?.name === 'ConditionalCheckFailedException') {
+        // A concurrent change beat a conditional write its code did not expect to lose: the
+        // client's request was fine, so 409 with Retry-After rather than a 500.
+        logger.warn('unhandled conditional write failure', { error });
+        problem = problems.conflict('The resource changed concurrently; retry the request.', undefined, 1);
       } else {
         logger.error('unhandled error', { error: error ?? undefined });
         problem = problems.internal();

@@ -136,8 +136,15 @@ export const problems = {
     new Problem({ status: 404, type: problemTypes.notFound, title: 'Not found', detail: `No such ${what}.` }),
   methodNotAllowed: () =>
     new Problem({ status: 405, type: problemTypes.methodNotAllowed, title: 'Method not allowed' }),
-  conflict: (detail: string, extensions?: Record<string, unknown>) =>
-    new Problem({ status: 409, type: problemTypes.conflict, title: 'Conflict', detail, extensions }),
+  conflict: (detail: string, extensions?: Record<string, unknown>, retryAfterSeconds?: number) =>
+    new Problem({
+      status: 409,
+      type: problemTypes.conflict,
+      title: 'Conflict',
+      detail,
+      extensions,
+      ...(retryAfterSeconds ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {}),
+    }),
   preconditionFailed: (currentVersion: number, extensions?: Record<string, unknown>) =>
     new Problem({
       status: 412,
