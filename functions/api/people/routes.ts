@@ -116,7 +116,8 @@ export const createPathwayInvitation = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Invite someone to a pathway team by email (its lead, the district lead, staff)',
-  description: 'Inviting an address that already has a pending invitation to this pathway answers that invitation (200).',
+  description:
+    'One pending invitation per address and pathway, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
   params: pathwayParams,
   body: pathwayInvitationBody,
@@ -208,6 +209,8 @@ export const createDistrictInvitation = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Invite a district lead or data contact by email (staff)',
+  description:
+    'One pending invitation per address and district, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
   params: districtParams,
   body: districtInvitationBody,
