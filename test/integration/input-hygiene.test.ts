@@ -93,6 +93,15 @@ describe('ill-formed UTF-8 percent-escapes in paths and queries', () => {
   });
 });
 
+describe('versions in bodies', () => {
+  it('a version past 2^53 - 2 is 400 naming it, not a 500 when the store writes version + 1 (found by the fuzzer)', async () => {
+    const reviewer = await person(t, 'big.version@inputs.test', ['reviewer']);
+    const res = await t.api<Problem>('PATCH', '/me/reviewer-profile', { token: reviewer.token, body: { available: false, version: Number.MAX_SAFE_INTEGER } });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.errors?.[0]).toMatchObject({ in: 'body', field: 'version' });
+  });
+});
+
 /** Sends a request byte for byte and reads the answer until the server closes. */
 function rawHttp(head: string): Promise<string> {
   const url = new URL(t.platform.apiUrl);

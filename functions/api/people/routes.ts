@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { email, idSchema, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -185,7 +185,7 @@ export const updatePathwayMember = route({
   summary: "Change a team member's role (the last lead cannot step down: 409)",
   tags: TAGS,
   params: pathwayMemberParams,
-  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(z.int().check(z.minimum(1))) }),
+  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(versionField()) }),
   response: memberSchema,
   ifMatch: true,
 });
