@@ -68,8 +68,8 @@ const pct = (n: number) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(0)}%`;
 
 /** Requests the functions' client sent since the last reset, by command (each attempt counts). */
 const sent = new Map<string, number>();
-function countRequests(): void {
-  onClientCreated((client, service) => {
+function countRequests(): () => void {
+  return onClientCreated((client, service) => {
     if (service !== 'dynamodb') return;
     // The deserialize step runs once per attempt, inside the retry middleware.
     (client as DynamoDBClient).middlewareStack.add(
@@ -366,7 +366,7 @@ async function loadElsewhere(count: number, offset: number, at: string): Promise
 // ---------------------------------------------------------------------------------------
 
 export async function run(): Promise<BenchReport> {
-  countRequests();
+  const stopCounting = countRequests();
   let platform: Platform | undefined;
   const stop = () => platform?.stop();
   const onSignal = () => {
@@ -378,6 +378,7 @@ export async function run(): Promise<BenchReport> {
     platform = await startPlatform({ persist: false, withStepFunctions: false, log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });
     return await measureAll(platform);
   } finally {
+    stopCounting();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     raw?.destroy();

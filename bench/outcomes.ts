@@ -98,7 +98,7 @@ const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 export async function run(): Promise<BenchReport> {
   const commands: string[] = [];
-  onClientCreated((client, service) => {
+  const stopCounting = onClientCreated((client, service) => {
     if (service !== 'dynamodb') return;
     (client as DynamoDBClient).middlewareStack.add(
       (next, context) => async (args) => {
@@ -166,6 +166,7 @@ export async function run(): Promise<BenchReport> {
     if (perRead !== 1) flags.push(`a progress read sent ${perRead} DynamoDB commands; expected 1`);
     void METRIC_DEFINITIONS;
   } finally {
+    stopCounting();
     await platform.stop();
   }
   return {

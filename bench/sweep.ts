@@ -43,7 +43,7 @@ export async function run(): Promise<BenchReport> {
 
   const counter: Counter = { commands: new Map(), itemsRead: 0 };
   let counting = false;
-  onClientCreated((client, service) => {
+  const stopCounting = onClientCreated((client, service) => {
     const stack = (client as { middlewareStack: { add: (mw: unknown, opts: unknown) => void } }).middlewareStack;
     stack.add(
       (next: (args: unknown) => Promise<{ output: { Count?: number } }>, context: { commandName?: string }) => async (args: unknown) => {
@@ -153,6 +153,7 @@ export async function run(): Promise<BenchReport> {
       flags.push(`requests per due certification vary with the total: ${perDue.map((p) => p.toFixed(1)).join(' vs ')}`);
     }
   } finally {
+    stopCounting();
     await platform.stop();
   }
 

@@ -26,8 +26,18 @@ type ClientHook = (
 ) => void;
 const hooks: ClientHook[] = [];
 
-export function onClientCreated(hook: ClientHook): void {
+/**
+ * Runs `hook` on every client created from now on. Returns the way to stop: code that
+ * shares the process with other users of the clients (one bench of `npm run bench` among
+ * several) removes its hook when done, or the next client would get its middleware again
+ * next to theirs (the SDK refuses two middlewares of one name).
+ */
+export function onClientCreated(hook: ClientHook): () => void {
   hooks.push(hook);
+  return () => {
+    const i = hooks.indexOf(hook);
+    if (i >= 0) hooks.splice(i, 1);
+  };
 }
 
 export function dynamoClient(): DynamoDBDocumentClient {

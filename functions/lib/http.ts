@@ -18,7 +18,7 @@ import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem.ts';
 import { routeKey, type Infer, type RouteSpec } from './route.ts';
-import { parseOrThrow } from './validation.ts';
+import { illFormedStrings, parseOrThrow } from './validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -54,6 +54,8 @@ export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S
 interface State {
   /** Date.now() when the request entered the stack, for the request log line. */
   startedAt?: number;
+  /** The id on this request's log lines and in its X-Correlation-Id answer header. */
+  correlationId?: string;
   route?: BoundRoute;
   principal?: Principal | null;
   body?: unknown;
@@ -75,7 +77,19 @@ function state(request: { event: HttpEvent }): State {
   return s;
 }
 
-/** Correlation id on every log line; one line per request with route, status and duration. */
+/** What a client may send as X-Correlation-Id: short and plain, so it is safe to log and echo. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's correlation id when it is acceptable; anything else is replaced (never refused: it is only a tracing aid). */
+export function correlationIdOf(header: string | undefined): string | undefined {
+  return header !== undefined && CORRELATION_ID.test(header) ? header : undefined;
+}
+
+/**
+ * Correlation id on every log line and echoed as X-Correlation-Id; one line per request
+ * with route, status and duration. An absent or invalid client id is replaced by API
+ * Gateway's request id.
+ */
 function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   const done = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
     const status = request.response?.statusCode ?? 500;
@@ -94,17 +108,27 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
     }
     logger.clearInvocationKeys();
   };
+  const echo = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
+    const id = state(request).correlationId;
+    if (request.response && id) (request.response.headers ??= {})['x-correlation-id'] = id;
+  };
   return {
     before: (request) => {
-      state(request).startedAt = Date.now();
-      const id =
-        request.event.headers?.['x-correlation-id'] ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      logger.setInvocationKeys({ correlationId: id, requestId: request.context.awsRequestId });
+      const s = state(request);
+      s.startedAt = Date.now();
+      s.correlationId = correlationIdOf(request.event.headers?.['x-correlation-id']) ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      logger.setInvocationKeys({ correlationId: s.correlationId, requestId: request.context.awsRequestId });
     },
-    after: done,
+    after: (request) => {
+      echo(request);
+      done(request);
+    },
     onError: (request) => {
       // The error middleware (inner) has already produced the response.
-      if (request.response) done(request);
+      if (request.response) {
+        echo(request);
+        done(request);
+      }
     },
   };
 }
@@ -117,6 +141,9 @@ const transientErrorNames = new Set([
   'ServiceUnavailable',
   'SlowDown',
   'TimeoutError',
+  // A write that lost to another transaction (raw only when no condition failed): retryable.
+  'TransactionConflictException',
+  'TransactionCanceledException',
 ]);
 
 /** Renders every error as problem+json. Anything that is not a Problem is a 500 with no internals. */
@@ -129,6 +156,11 @@ function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context>
       else if (error && transientErrorNames.has(error.name)) {
         logger.warn('dependency throttled or unavailable', { errorName: error.name });
         problem = problems.unavailable(1);
+      } else if (error?.name === 'ConditionalCheckFailedException') {
+        // A concurrent change beat a conditional write its code did not expect to lose: the
+        // client's request was fine, so 409 with Retry-After rather than a 500.
+        logger.warn('unhandled conditional write failure', { error });
+        problem = problems.conflict('The resource changed concurrently; retry the request.', undefined, 1);
       } else {
         logger.error('unhandled error', { error: error ?? undefined });
         problem = problems.internal();
@@ -238,6 +270,13 @@ function validate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
       const s = state(request);
       const { spec } = s.route!;
       const { event } = request;
+      // Before any schema: a lone surrogate anywhere, in any route's input, is refused once here.
+      const illFormed = [
+        ...illFormedStrings('path', event.pathParameters),
+        ...illFormedStrings('query', event.queryStringParameters),
+        ...illFormedStrings('body', s.body),
+      ];
+      if (illFormed.length > 0) throw problems.validation(illFormed, 'The request has strings that are not well-formed Unicode; see errors.');
       s.params = spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : {};
       s.query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : {};
       if (!spec.query && event.queryStringParameters && Object.keys(event.queryStringParameters).length > 0) {

@@ -31,6 +31,8 @@ export const problemTypes = {
   malformedJson: 'urn:pathcert:problem:malformed-json',
   unsupportedMediaType: 'urn:pathcert:problem:unsupported-media-type',
   payloadTooLarge: 'urn:pathcert:problem:payload-too-large',
+  headersTooLarge: 'urn:pathcert:problem:request-header-fields-too-large',
+  badRequest: 'urn:pathcert:problem:bad-request',
   unauthorized: 'urn:pathcert:problem:unauthorized',
   forbidden: 'urn:pathcert:problem:forbidden',
   notFound: 'urn:pathcert:problem:not-found',
@@ -122,6 +124,15 @@ export const problems = {
       detail: `The body must be at most ${limit} bytes.`,
       errors: [{ in: 'body', field: '', message: `at most ${limit} bytes`, code: 'too_large' }],
     }),
+  headersTooLarge: (limit: number) =>
+    new Problem({
+      status: 431,
+      type: problemTypes.headersTooLarge,
+      title: 'Request header fields too large',
+      detail: `The request line and headers must be at most ${limit} bytes in all.`,
+    }),
+  /** A request that is not well-formed HTTP; only the server in front of the functions answers it. */
+  badRequest: (detail: string) => new Problem({ status: 400, type: problemTypes.badRequest, title: 'Bad request', detail }),
   unauthorized: (detail = 'A valid bearer token is required.') =>
     new Problem({
       status: 401,
@@ -136,8 +147,15 @@ export const problems = {
     new Problem({ status: 404, type: problemTypes.notFound, title: 'Not found', detail: `No such ${what}.` }),
   methodNotAllowed: () =>
     new Problem({ status: 405, type: problemTypes.methodNotAllowed, title: 'Method not allowed' }),
-  conflict: (detail: string, extensions?: Record<string, unknown>) =>
-    new Problem({ status: 409, type: problemTypes.conflict, title: 'Conflict', detail, extensions }),
+  conflict: (detail: string, extensions?: Record<string, unknown>, retryAfterSeconds?: number) =>
+    new Problem({
+      status: 409,
+      type: problemTypes.conflict,
+      title: 'Conflict',
+      detail,
+      extensions,
+      ...(retryAfterSeconds ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {}),
+    }),
   preconditionFailed: (currentVersion: number, extensions?: Record<string, unknown>) =>
     new Problem({
       status: 412,

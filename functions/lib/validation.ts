@@ -32,3 +32,35 @@ export function parseOrThrow<T extends z.ZodMiniType>(
   if (result.success) return result.data;
   throw problems.validation(fieldErrors(where, result.error.issues as unknown as Issue[]));
 }
+
+/** Enough to point at the problem; a body of thousands of bad strings must not make a huge answer. */
+const MAX_ILL_FORMED_ERRORS = 20;
+
+/**
+ * Field errors for every string (and object key) in `value` that is not well-formed
+ * Unicode, i.e. holds a lone UTF-16 surrogate (`JSON.parse('"\\ud800"')` yields one). Such a
+ * string cannot be encoded as UTF-8, so once stored it would make every answer that
+ * includes it JSON that strict (I-JSON, RFC 7493) parsers reject. The field path is itself
+ * made well-formed (U+FFFD) so the error cannot carry the surrogate back out. Iterative:
+ * a body may nest thousands of levels deep.
+ */
+export function illFormedStrings(where: FieldError['in'], value: unknown, max = MAX_ILL_FORMED_ERRORS): FieldError[] {
+  const out: FieldError[] = [];
+  const stack: [unknown, string][] = [[value, '']];
+  const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
+  while (stack.length > 0 && out.length < max) {
+    const [v, field] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) out.push({ in: where, field, message: 'must be well-formed Unicode (no lone UTF-16 surrogates)', code: 'ill_formed_unicode' });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], join(field, String(i))]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v).reverse()) {
+        const key = k.isWellFormed() ? k : k.toWellFormed();
+        if (key !== k) out.push({ in: where, field: join(field, key), message: 'field names must be well-formed Unicode (no lone UTF-16 surrogates)', code: 'ill_formed_unicode' });
+        stack.push([child, join(field, key)]);
+      }
+    }
+  }
+  return out;
+}

@@ -188,6 +188,6 @@ export async function declareNextVersion(
       latest = Number(fresh.latestVersion);
     }
   }
-  throw problems.conflict('Several versions of this item are being uploaded at once; try again.');
+  throw problems.conflict('Several versions of this item are being uploaded at once; try again.', undefined, 1);
 }
 

@@ -45,6 +45,7 @@
  * |33 | a resource with all its versions               | table | PK=RESOURCE#<r> (SK=ITEM, SK=V#<000001>, ...)          |
  * |34 | an evidence export; an application's exports   | table | PK=EXPORT#<x>, SK=EXPORT; GSI1PK=APP#<a>#EXPORTS       |
  * |35 | a pathway's evidence deletions (submit guard)  | table | PK=PATHWAY#<p>, SK=EVIDENCE_EPOCH (guard item)         |
+ * |36 | an address's one pending invitation to a team  | table | PK=PATHWAY#<p> or DISTRICT#<d>, SK=PENDINGINVITE#<email> (guard) |
  * |40 | a review round: seats, reviews, decision, snapshot | table | PK=APP#<a>, SK begins_with ROUND#<nnnn>               |
  * |41 | staff review queue: rounds by stage, oldest     | GSI3  | GSI3PK=REVIEWSTAGE#<stage>, GSI3SK ascending           |
  * |42 | open reviews by due date (reminders, lateness)  | GSI3  | GSI3PK=REVIEWS#DUE, GSI3SK <= date (sparse)            |
@@ -145,6 +146,9 @@ export const keys = {
   invitation: (pathwayId: string, invitationId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `INVITE#${invitationId}` }),
   invitationPrefix: 'INVITE#',
   districtInvitation: (districtId: string, invitationId: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `INVITE#${invitationId}` }),
+  /** Guard items: which invitation is an address's one pending invitation to a pathway or district. */
+  pathwayPendingInvitation: (pathwayId: string, email: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
+  districtPendingInvitation: (districtId: string, email: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
   invitationIndexes: (email: string, createdAt: string, invitationId: string): IndexKeys => ({
     GSI2PK: `INVITEE#${email.toLowerCase()}`,
     GSI2SK: `${createdAt}#${invitationId}`,

@@ -8,6 +8,7 @@ import { mergePreferences, type EmailPreferences } from '../core/notifications/p
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
+import { problems } from '../lib/problem.ts';
 import { getItem } from './db.ts';
 import { keys } from './keys.ts';
 
@@ -31,7 +32,10 @@ export interface NotificationSettings {
 }
 
 export async function getNotificationSettings(sub: string, consistent = false): Promise<NotificationSettings> {
-  const item = await getItem<Record<string, unknown>>(keys.notificationPreferences(sub), consistent);
+  return settingsOf(sub, await getItem<Record<string, unknown>>(keys.notificationPreferences(sub), consistent));
+}
+
+function settingsOf(sub: string, item: Record<string, unknown> | undefined): NotificationSettings {
   return {
     sub,
     email: (item?.email as EmailPreferences | undefined) ?? {},
@@ -41,37 +45,55 @@ export async function getNotificationSettings(sub: string, consistent = false): 
   };
 }
 
-const MAX_ATTEMPTS = 5;
+/** Two writes settle any race (see below); a third try only after a lost creation race. */
+const MAX_ATTEMPTS = 3;
 
-/** Applies a partial update of the optional categories (read, merge, conditional write; retried on a concurrent change). */
+/**
+ * Applies a partial update of the optional categories as one atomic merge: each sent
+ * category is SET inside the stored `email` map, so concurrent updates by the same person
+ * merge (each category ends with one writer's value) instead of racing on a version read
+ * first. That read-merge-write loop answered 500 once 30 writers exhausted its retries.
+ * The map's first write creates it whole, guarded by `attribute_not_exists`; a creation
+ * that loses to another one merges into the winner's map on the next try.
+ */
 export async function updateEmailPreferences(sub: string, update: EmailPreferences): Promise<NotificationSettings> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await getNotificationSettings(sub, true);
-    const email = mergePreferences(current.email, update);
-    const next = { ...current, email, version: current.version + 1, updatedAt: nowIso() };
+  const changes = mergePreferences(undefined, update);
+  const categories = Object.keys(changes) as (keyof EmailPreferences)[];
+  if (categories.length === 0) return getNotificationSettings(sub, true);
+  const names: Record<string, string> = { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' };
+  const values: Record<string, unknown> = { ':at': nowIso(), ':sub': sub, ':type': 'notification_settings', ':one': 1 };
+  categories.forEach((c, i) => {
+    names[`#c${i}`] = c;
+    values[`:c${i}`] = changes[c];
+  });
+  const common = '#updatedAt = :at, #sub = :sub, #type = :type';
+  const merge = {
+    UpdateExpression: `SET ${categories.map((_, i) => `#email.#c${i} = :c${i}`).join(', ')}, ${common} ADD #version :one`,
+    ConditionExpression: 'attribute_exists(#email)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+  const create = {
+    UpdateExpression: `SET #email = :email, ${common} ADD #version :one`,
+    ConditionExpression: 'attribute_not_exists(#email)',
+    ExpressionAttributeNames: { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' },
+    ExpressionAttributeValues: { ':email': changes, ':at': values[':at'], ':sub': sub, ':type': 'notification_settings', ':one': 1 },
+  };
+  let exists = (await getItem(keys.notificationPreferences(sub), true))?.email !== undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
-      await dynamoClient().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: keys.notificationPreferences(sub),
-          UpdateExpression: 'SET #email = :email, #version = :next, #updatedAt = :at, #sub = :sub, #type = :type',
-          ConditionExpression: current.version === 0 ? 'attribute_not_exists(#version)' : '#version = :current',
-          ExpressionAttributeNames: { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' },
-          ExpressionAttributeValues: {
-            ':email': email,
-            ':next': next.version,
-            ':at': next.updatedAt,
-            ':sub': sub,
-            ':type': 'notification_settings',
-            ...(current.version === 0 ? {} : { ':current': current.version }),
-          },
-        }),
+      const out = await dynamoClient().send(
+        new UpdateCommand({ TableName: config.tableName, Key: keys.notificationPreferences(sub), ReturnValues: 'ALL_NEW', ...(exists ? merge : create) }),
       );
-      return next;
+      return settingsOf(sub, out.Attributes);
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= MAX_ATTEMPTS) throw error;
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      // The map appeared (or, never, went away) between the read and the write: the other form applies.
+      exists = !exists;
     }
   }
+  // Unreachable in practice (the map is never removed); a busy answer rather than a 500 if it is.
+  throw problems.unavailable(1);
 }
 
 /** Records why email to this person failed for good (kept until their address changes and a send succeeds). */

@@ -10,7 +10,7 @@
  * gives a person a membership also bumps their affiliation stamp (reviewers.ts), on which
  * review submissions are conditional: a team never scores itself, even by a race.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
@@ -354,8 +354,78 @@ export function newInvitationWrite(inv: Invitation): TransactItem[] {
   ];
 }
 
-export async function createInvitation(inv: Invitation, extra: TransactItem[] = []): Promise<void> {
-  await transactRetrying([...newInvitationWrite(inv), ...extra]);
+const pendingGuardKey = (scope: ScopeRef, email: string): Key =>
+  scope.kind === 'pathway' ? keys.pathwayPendingInvitation(scope.pathwayId, email) : keys.districtPendingInvitation(scope.districtId, email);
+
+/**
+ * The guard that makes `inv` the address's one pending invitation to its team (pattern 36).
+ * It may be written where none is, over an expired one, or over `stale`: the id of an
+ * invitation read as no longer pending (accepted, revoked or gone).
+ */
+function pendingGuard(inv: Invitation, stale: string | undefined): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: {
+        ...pendingGuardKey(inv.scope, inv.email),
+        _type: 'pendingInvitation',
+        invitationId: inv.id,
+        role: inv.role,
+        expiresAt: inv.expiresAt,
+        ttl: invitationItem(inv).ttl,
+      },
+      ConditionExpression: `attribute_not_exists(PK) OR #expiresAt <= :now${stale ? ' OR #invitationId = :stale' : ''}`,
+      ExpressionAttributeNames: { '#expiresAt': 'expiresAt', ...(stale ? { '#invitationId': 'invitationId' } : {}) },
+      ExpressionAttributeValues: { ':now': nowIso(), ...(stale ? { ':stale': stale } : {}) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** Guard writes that find a stale guard replace it; more rounds than that mean a storm of creations. */
+const GUARD_ATTEMPTS = 3;
+
+/**
+ * Creates the invitation with its pending guard, in one transaction with `extra` (the
+ * idempotency record). When the address already has a pending invitation to the team,
+ * nothing is written and that invitation is returned: concurrent creations of one address
+ * leave exactly one pending invitation.
+ */
+export async function createInvitation(inv: Invitation, extra: TransactItem[] = []): Promise<Invitation | undefined> {
+  let stale: string | undefined;
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    try {
+      await transactRetrying([pendingGuard(inv, stale), ...newInvitationWrite(inv), ...extra]);
+      return undefined;
+    } catch (error) {
+      // Another failed condition (the idempotency record) is the caller's to answer.
+      if (!(error instanceof TransactionCancelled) || !error.failedCondition(0) || error.reasons.some((r, i) => i > 0 && r.code === 'ConditionalCheckFailed')) {
+        throw error;
+      }
+      const holder = String(error.reasons[0]?.item?.invitationId ?? '');
+      const held = holder ? await getInvitation(invitationKey({ id: holder, scope: inv.scope })) : undefined;
+      if (held?.status === 'pending') return held;
+      stale = holder;
+    }
+  }
+  throw problems.unavailable(1);
+}
+
+/** Frees the guard of a revoked invitation (when it still names it; a stale guard is replaced on the next creation anyway). */
+async function releasePendingGuard(inv: Invitation): Promise<void> {
+  await dynamoClient()
+    .send(
+      new DeleteCommand({
+        TableName: config.tableName,
+        Key: pendingGuardKey(inv.scope, inv.email),
+        ConditionExpression: '#invitationId = :id',
+        ExpressionAttributeNames: { '#invitationId': 'invitationId' },
+        ExpressionAttributeValues: { ':id': inv.id },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
 }
 
 export async function listInvitations(scope: ScopeRef, limit?: number, cursor?: string): Promise<Page<Invitation>> {
@@ -387,6 +457,7 @@ export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<v
     }
     throw error;
   }
+  await releasePendingGuard(inv);
 }
 
 /** The invitations sent to an address, newest first (the invitee's own view). */

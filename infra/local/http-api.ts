@@ -9,13 +9,16 @@
  * Entity Too Large"}`; locally these are RFC 9457 problem+json with the same status (and
  * 405 with `Allow` for a known path with another method, where AWS says 404), so a client
  * developer sees why. A function that throws still gets AWS's exact
- * `{"message":"Internal Server Error"}`.
+ * `{"message":"Internal Server Error"}`. Headers beyond Node's limit get a problem+json 431
+ * (and a request that is not HTTP a problem+json 400) from this server itself; in AWS,
+ * API Gateway bounds the request line and headers with its own quota and error answer.
  *
  * Local-only endpoints: GET /.well-known/jwks.json (the dev issuer's keys) and
  * GET|POST /_local/clock (the dev clock).
  */
 import { randomFillSync } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FunctionName } from '../../functions/catalog.ts';
 import { PROBLEM_CONTENT_TYPE, problems, type Problem } from '../../functions/lib/problem.ts';
 import { routeKey, type RouteSpec } from '../../functions/lib/route.ts';
@@ -32,6 +35,12 @@ import { TokenRejected, type DevIssuer } from './dev-issuer.ts';
 import { listen } from './ports.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 
+/**
+ * The request line and headers locally: Node's default. API Gateway has its own, smaller
+ * quota (10 KB for HTTP APIs) and answers beyond it itself, before any function runs.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 /** API Gateway's hard limit on a request payload. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -46,6 +55,7 @@ export interface LocalHttpApiOptions {
   allowedOrigins: readonly string[];
   clock: DevClock;
   maxPayloadBytes?: number;
+  maxHeaderBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -227,7 +237,8 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     }
   };
 
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+  const maxHeaderBytes = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
+  const server = http.createServer({ maxHeaderSize: maxHeaderBytes }, (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = nextRequestId();
     handle(req, requestId)
@@ -247,6 +258,24 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
         res.end(final.body);
         log(`${req.method} ${req.url} ${final.statusCode} ${Math.round(performance.now() - started)}ms`);
       });
+  });
+
+  // Oversized headers and unparsable requests never reach `handle`: Node's parser refuses
+  // them and by default writes a bare status line. Answer problem+json like every other error.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const requestId = nextRequestId();
+    const problem = error.code === 'HPE_HEADER_OVERFLOW' ? problems.headersTooLarge(maxHeaderBytes) : problems.badRequest('The request is not well-formed HTTP/1.1.');
+    const response = problemResponse(problem, '', requestId);
+    const head = [
+      `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}`,
+      ...Object.entries({ ...response.headers, 'apigw-requestid': requestId, 'content-length': String(response.body.length), connection: 'close' }).map(([k, v]) => `${k}: ${String(v)}`),
+    ].join('\r\n');
+    socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), response.body]));
+    log(`refused a request Node could not parse (${error.code ?? error.message}): ${problem.status}`);
   });
 
   const { port, endpoint: url } = await listen(server, { host: options.host, port: options.port, inUseHint: 'pass --port' });

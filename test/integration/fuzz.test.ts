@@ -4,13 +4,15 @@
  * input, valid and bad tokens, ids of both tenants — against the local HTTP API.
  *
  * Pass: no 5xx; every 4xx is problem+json with its status (validation problems name the
- * fields); a bad token is always 401; no answer to a tenant-A caller holds tenant B's data.
+ * fields); a bad token is always 401; no answer to a tenant-A caller holds tenant B's data;
+ * every answer is valid UTF-8, every JSON answer parses and holds no lone surrogate (I-JSON),
+ * and a body with a lone surrogate (in a value or a field name) is refused naming it.
  * Replay a failing run with FUZZ_SEED=<seed printed below>; FUZZ_REQUESTS raises the count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { generateRequests, operationsOf, type Operation } from '../support/fuzz/requests.ts';
-import { formatViolation, runFuzz } from '../support/fuzz/run.ts';
+import { decodeAnswer, formatViolation, runFuzz } from '../support/fuzz/run.ts';
 import { buildFuzzWorld, type FuzzWorld } from '../support/fuzz/world.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -68,6 +70,21 @@ async function cursorPool(): Promise<string[]> {
   return pool;
 }
 
+describe("the fuzzer's encoding judge", () => {
+  const bytes = (s: string | number[]) => (typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s));
+  it('flags bodies strict clients reject: invalid UTF-8, unparsable JSON, lone-surrogate escapes (not valid pairs)', () => {
+    expect(decodeAnswer(bytes([0x7b, 0xff, 0x7d]), 'application/json').rules).toEqual(['the body is valid UTF-8']);
+    expect(decodeAnswer(bytes([0xed, 0xa0, 0x80]), 'text/csv').rules).toEqual(['the body is valid UTF-8']);
+    expect(decodeAnswer(bytes('{"a":'), 'application/problem+json').rules).toEqual(['a JSON answer parses']);
+    expect(decodeAnswer(bytes('{"items":[{"name":"Plan \\ud800 draft"}]}'), 'application/json').rules).toEqual([
+      'a JSON answer has no lone-surrogate escape (at .items.0.name)',
+    ]);
+    expect(decodeAnswer(bytes('{"\\udfff":1}'), 'application/json').rules).toHaveLength(1);
+    expect(decodeAnswer(bytes('{"a":"\\ud83d\\udca9 \\\\ud800"}'), 'application/json').rules).toEqual([]);
+    expect(decodeAnswer(bytes('name\nPlan \\ud800\n'), 'text/csv').rules).toEqual([]);
+  });
+});
+
 describe('hostile input against every documented operation', () => {
   it(`${TOTAL} seeded requests: no 5xx, problem+json 4xx, 401 for bad tokens, no cross-tenant data`, async () => {
     const cursors = await cursorPool();
@@ -76,6 +93,8 @@ describe('hostile input against every documented operation', () => {
     const requests = generateRequests(ops, world, cursors, perOperation, SEED);
     const generatedMs = Math.round(performance.now() - generating);
     const jwtOps = new Set(ops.filter((o) => o.jwt).map((o) => o.id));
+
+    const illFormed = requests.filter((r) => r.illFormed).length;
 
     const { violations, figures } = await runFuzz(t.platform.apiUrl, requests, world, jwtOps, CONCURRENCY);
 
@@ -87,10 +106,12 @@ describe('hostile input against every documented operation', () => {
         `fuzz: by class ${JSON.stringify(figures.byClass)}`,
         `fuzz: by status ${JSON.stringify(figures.byStatus)}`,
         `fuzz: by input shape ${JSON.stringify(figures.byShape)}; ${requests.filter((r) => r.expectField).length} leave out a required field the answer must name`,
+        `fuzz: ${illFormed} bodies carry a lone surrogate (must be refused, naming it)`,
         `fuzz: client-side transport retries ${figures.transportRetries}, violations ${violations.length}`,
       ].join('\n'),
     );
     expect(figures.requests).toBeGreaterThanOrEqual(TOTAL);
+    expect(illFormed).toBeGreaterThan(TOTAL / 50);
     // Every operation of the document was exercised.
     expect(Object.keys(figures.byOperation).sort()).toEqual(ops.map((o) => o.id).sort());
     // Distinct failures first (one per rule and operation), so the report stays readable.

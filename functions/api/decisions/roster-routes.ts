@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { email, idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
 import { conflictsSchema, personSub, sectorsSchema, unavailableSchema } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
@@ -58,7 +58,7 @@ export const putReviewerRoute = route({
     maxOpenAssignments: z.int().check(z.minimum(0), z.maximum(50)),
     leadEligible: z.boolean(),
     active: z.boolean(),
-    version: z.optional(z.int().check(z.minimum(0))),
+    version: z.optional(versionField(0)),
   }),
   response: anything,
   ifMatch: true,

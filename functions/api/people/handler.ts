@@ -41,8 +41,10 @@ function verifiedEmail(req: HttpRequest<RouteSpec>): string {
 const pending = (inv: people.Invitation) => inv.status === 'pending';
 
 /**
- * Creates an invitation, unless the address already has a pending one here (answered
- * as is) or already belongs to the team (409).
+ * Creates an invitation, unless the address already has a pending one here (answered as
+ * is, 200, for the same role; 409 `invitation_pending` naming it for another role) or
+ * already belongs to the team (409). The pending-invitation guard makes this hold for
+ * concurrent requests too (store/people.ts createInvitation).
  */
 async function invite(
   req: HttpRequest<RouteSpec>,
@@ -52,17 +54,18 @@ async function invite(
   location: (id: string) => string,
 ) {
   const principal = req.principal as Principal;
+  const answerPending = (existing: people.Invitation) => {
+    if (existing.role !== body.role) {
+      throw problems.conflict(`${body.email} already has a pending invitation as ${existing.role}; revoke it first.`, {
+        code: 'invitation_pending',
+        invitationId: existing.id,
+      });
+    }
+    return { status: 200, body: existing, headers: { location: location(existing.id) } };
+  };
   return idempotent(creationContext(req, spec), async (record) => {
     const existing = await people.findPendingInvitation(scope, body.email);
-    if (existing) {
-      if (existing.role !== body.role) {
-        throw problems.conflict(`${body.email} already has a pending invitation as ${existing.role}; revoke it first.`, {
-          code: 'invitation_pending',
-          invitationId: existing.id,
-        });
-      }
-      return { status: 200, body: existing, headers: { location: location(existing.id) } };
-    }
+    if (existing) return answerPending(existing);
     const sub = await people.subjectForEmailAddress(body.email);
     if (sub) {
       const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
@@ -73,8 +76,9 @@ async function invite(
     }
     const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), actorOf(principal));
     const result = { status: 201, body: inv, headers: { location: location(inv.id) } };
-    await people.createInvitation(inv, record(result));
-    return result;
+    // A concurrent invitation of the same address may have won meanwhile: answer it the same way.
+    const winner = await people.createInvitation(inv, record(result));
+    return winner ? answerPending(winner) : result;
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { email, idSchema, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -116,7 +116,8 @@ export const createPathwayInvitation = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Invite someone to a pathway team by email (its lead, the district lead, staff)',
-  description: 'Inviting an address that already has a pending invitation to this pathway answers that invitation (200).',
+  description:
+    'One pending invitation per address and pathway, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
   params: pathwayParams,
   body: pathwayInvitationBody,
@@ -184,7 +185,7 @@ export const updatePathwayMember = route({
   summary: "Change a team member's role (the last lead cannot step down: 409)",
   tags: TAGS,
   params: pathwayMemberParams,
-  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(z.int().check(z.minimum(1))) }),
+  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(versionField()) }),
   response: memberSchema,
   ifMatch: true,
 });
@@ -208,6 +209,8 @@ export const createDistrictInvitation = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Invite a district lead or data contact by email (staff)',
+  description:
+    'One pending invitation per address and district, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
   params: districtParams,
   body: districtInvitationBody,

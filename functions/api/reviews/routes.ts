@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
 import { conflictsSchema, MAX_SCORES, scoreSchema, sectorsSchema, unavailableSchema } from './schemas.ts';
 
 const TAGS = ['Reviews'];
@@ -89,7 +89,7 @@ export const saveReviewDraftRoute = route({
   description: 'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.',
   tags: TAGS,
   params: applicationParams,
-  body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(z.int().check(z.minimum(1))) }),
+  body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(versionField()) }),
   response: reviewView,
   ifMatch: true,
 });
@@ -147,7 +147,7 @@ export const updateMyReviewerProfileRoute = route({
     conflicts: z.optional(conflictsSchema),
     available: z.optional(z.boolean()),
     unavailable: z.optional(unavailableSchema),
-    version: z.optional(z.int().check(z.minimum(1))),
+    version: z.optional(versionField()),
   }),
   response: profileView,
   ifMatch: true,

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, isoDateTime, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { idSchema, isoDateTime, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
 
 const TAGS = ['Threads'];
 const FN = 'threads' as const;
@@ -56,7 +56,7 @@ export const threadSettingsRoute = route({
   summary: "Whether the team sees reviewers' names in the thread (staff)",
   tags: TAGS,
   params: applicationParams,
-  body: z.strictObject({ revealReviewerNames: z.boolean(), version: z.optional(z.int().check(z.minimum(0))) }),
+  body: z.strictObject({ revealReviewerNames: z.boolean(), version: z.optional(versionField(0)) }),
   response: anything,
   ifMatch: true,
 });

@@ -1,8 +1,8 @@
 /**
  * Requests generated from the served OpenAPI document: for every operation, seeded
  * fast-check samples of schema-valid edge values and of malformed input (wrong types,
- * missing and unknown fields, huge strings, deep nesting, lone surrogates, invalid JSON and
- * UTF-8, wrong content types, hostile path segments and query values, bad tokens, other
+ * missing and unknown fields, huge strings, deep nesting, lone surrogates in values and
+ * field names, invalid JSON and UTF-8, wrong content types, hostile path segments and query values, bad tokens, other
  * tenants' ids). Sampling is deterministic for a seed, so a failure replays with the same
  * FUZZ_SEED.
  */
@@ -86,6 +86,8 @@ export interface FuzzRequest {
   expectField?: string;
   /** What was done to the input, for the figures. */
   shape: string;
+  /** The body parses to a string or field name with a lone surrogate: it must never be accepted. */
+  illFormed?: boolean;
 }
 
 /** Path segments that are hostile as such (already percent-encoded where needed). */
@@ -97,6 +99,10 @@ const hostileSegments = fc.constantFrom(
   '%00',
   '%ff%fe',
   '%ED%A0%80',
+  '%ED%B0%80',
+  '%uD800',
+  '%F0%90%80',
+  '%C0%AF',
   '%F0%9F%92%A9',
   'caf%C3%A9',
   '%25',
@@ -116,6 +122,8 @@ const hostileQueryValues = fc.constantFrom(
   '%00',
   '%ff',
   '%ED%A0%80',
+  '%ED%B3%BF%ED%A0%80',
+  '%uDC00',
   'x'.repeat(5000),
   '-1',
   '0',
@@ -159,6 +167,56 @@ const invalidJsonBodies = fc.constantFrom<string | Buffer>(
   `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
   `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
 );
+
+/** Lone surrogates as they appear in JSON text: escapes that JSON.parse turns into ill-formed strings. */
+const loneSurrogateForms = fc.constantFrom('\\ud800', '\\udfff', 'Plan \\ud800 draft', '\\udc00\\ud800', 'ok \\ud83d', '\\ud83d\\ud83d\\udca9');
+const ILL_FORMED_MARK = '\u0000ILL-FORMED\u0000';
+
+/**
+ * A valid body with a lone surrogate spliced into its JSON text: as a field name, or as
+ * the first string field's value (or a new field's, when it has none).
+ */
+function illFormedBody(value: unknown, form: string, asKey: boolean): string {
+  let carrier: unknown;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const copy = { ...(value as Record<string, unknown>) };
+    const firstString = Object.keys(copy).find((k) => typeof copy[k] === 'string');
+    if (asKey) copy[ILL_FORMED_MARK] = 'x';
+    else copy[firstString ?? 'note'] = ILL_FORMED_MARK;
+    carrier = copy;
+  } else carrier = ILL_FORMED_MARK;
+  return JSON.stringify(carrier).replaceAll(JSON.stringify(ILL_FORMED_MARK), `"${form}"`);
+}
+
+/** Whether a body, as the API will parse it, holds a string or field name that is not well-formed Unicode. */
+export function carriesIllFormedUnicode(body: string | Buffer | undefined): boolean {
+  if (typeof body !== 'string' || !/\\u[dD][89a-fA-F]/.test(body)) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  return illFormedIn(parsed) !== undefined;
+}
+
+/** The path of the first string or key in `value` that is not well-formed Unicode (iterative: values nest deep). */
+export function illFormedIn(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) return at;
+    } else if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${at}.${i}`]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (!k.isWellFormed()) return `${at}.${k.toWellFormed()}`;
+        stack.push([x, `${at}.${k}`]);
+      }
+    }
+  }
+  return undefined;
+}
 
 const ifMatchValues = fc.constantFrom('"1"', '"2"', '"3"', '1', '*', 'W/"1"', '"0"', '"-1"', '"abc"', '"99999999999999999999"', '""', '"1", "2"', '"1.5"');
 const idempotencyKeys = fc.oneof(
@@ -209,6 +267,12 @@ function bodyPlan(op: Operation, ids: IdPool): fc.Arbitrary<BodyPlan> {
     { weight: 10, arbitrary: valid.map((value): BodyPlan => ({ kind: 'valid', value })) },
     { weight: 8, arbitrary: mutated },
     { weight: 3, arbitrary: invalidJsonBodies.map((text): BodyPlan => ({ kind: 'raw', text, label: 'invalid-json' })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, loneSurrogateForms, fc.boolean())
+        .map(([value, form, asKey]): BodyPlan => ({ kind: 'raw', text: illFormedBody(value, form, asKey), label: 'ill-formed-unicode' })),
+    },
     { weight: 1, arbitrary: fc.constant<BodyPlan>({ kind: 'raw', text: JSON.stringify({ blob: 'b'.repeat(270_000) }), label: 'over-limit' }) },
     { weight: 1, arbitrary: fc.constant<BodyPlan>({ kind: 'raw', text: '', label: 'empty' }) },
   );
@@ -314,6 +378,7 @@ function forCaller(op: Operation, world: FuzzWorld, cursors: readonly string[], 
           ...(r.badToken ? { badToken: r.badToken } : {}),
           routable: r.segments.every((s) => routableSegment(s.value)),
           ...(expectField ? { expectField } : {}),
+          ...(carriesIllFormedUnicode(body) ? { illFormed: true } : {}),
           shape: shapes[0]!,
         };
       });

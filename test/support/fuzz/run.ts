@@ -3,15 +3,18 @@
  * promises: never a 5xx; every 4xx is problem+json whose `status` matches (validation
  * problems name the failing fields); a bad token never gets past the authorizer; and an
  * answer to a confined caller holds neither tenant B's canary nor any of B's ids the
- * request did not name itself.
+ * request did not name itself; every body is valid UTF-8 and every JSON body parses and is
+ * I-JSON (no lone surrogates); a body with a lone surrogate is refused, naming it.
  */
-import type { FuzzRequest } from './requests.ts';
+import { illFormedIn, type FuzzRequest } from './requests.ts';
 import { CANARY, confinedCallers, type FuzzWorld } from './world.ts';
 
 export interface FuzzAnswer {
   status: number;
   contentType: string;
   text: string;
+  /** Broken promises of the answer's encoding (decodeAnswer). */
+  encodingRules?: string[];
 }
 
 export interface Violation {
@@ -47,13 +50,41 @@ export function formatViolation(v: Violation): string {
   return `${v.rule}: ${describeRequest(v.request)} -> ${v.status} ${v.body.slice(0, 400)}`;
 }
 
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The answer's bytes as text, judged as strict clients read them: valid UTF-8 (a fatal
+ * decoder), JSON that parses for JSON types, and in it no string or field name with a lone
+ * surrogate (what a `\ud800`-`\udfff` escape outside a valid pair decodes to), so every
+ * JSON answer is I-JSON (RFC 7493).
+ */
+export function decodeAnswer(bytes: Uint8Array, contentType: string): { text: string; rules: string[] } {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return { text: Buffer.from(bytes).toString('utf8'), rules: ['the body is valid UTF-8'] };
+  }
+  if (!JSON_TYPE.test(contentType) || text === '') return { text, rules: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { text, rules: ['a JSON answer parses'] };
+  }
+  const at = illFormedIn(parsed);
+  return { text, rules: at === undefined ? [] : [`a JSON answer has no lone-surrogate escape (at ${at || 'the top'})`] };
+}
+
 export function judge(r: FuzzRequest, a: FuzzAnswer, world: FuzzWorld, jwtOps: ReadonlySet<string>): string[] {
   const rules: string[] = [];
   if (a.status >= 500) rules.push('no 5xx');
+  if (r.illFormed && a.status < 300) rules.push('a body with a lone surrogate is never accepted');
   if (a.status >= 400 && a.status < 500) {
     if (!PROBLEM_TYPE.test(a.contentType)) rules.push('4xx is problem+json');
     else {
-      let problem: { status?: unknown; title?: unknown; type?: unknown; errors?: { in?: unknown; field: string }[] } | undefined;
+      let problem: { status?: unknown; title?: unknown; type?: unknown; errors?: { in?: unknown; field: string; code?: unknown }[] } | undefined;
       try {
         problem = JSON.parse(a.text) as typeof problem;
       } catch {
@@ -67,6 +98,9 @@ export function judge(r: FuzzRequest, a: FuzzAnswer, world: FuzzWorld, jwtOps: R
           const errors = problem.errors;
           if (!Array.isArray(errors) || errors.length === 0) rules.push('validation problem lists its errors');
           else if (!errors.every((e) => typeof e.field === 'string' && FIELD_PLACES.has(String(e.in)))) rules.push('each validation error names its field');
+          else if (r.illFormed && problem.type === 'urn:pathcert:problem:validation' && !errors.some((e) => e.in === 'body' && e.code === 'ill_formed_unicode')) {
+            rules.push('a lone surrogate in the body is named (ill_formed_unicode)');
+          }
           else if (r.expectField && errors.some((e) => e.in === 'body') && !errors.some((e) => e.in === 'body' && (e.field === r.expectField || e.field.startsWith(`${r.expectField}.`)))) {
             rules.push('a missing required field is named');
           }
@@ -119,7 +153,9 @@ export async function runFuzz(
       for (let attempt = 1; !answer; attempt++) {
         try {
           const res = await fetch(`${baseUrl}${r.url}`, { method: r.method, headers: r.headers, body: r.body });
-          answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+          const contentType = res.headers.get('content-type') ?? '';
+          const decoded = decodeAnswer(new Uint8Array(await res.arrayBuffer()), contentType);
+          answer = { status: res.status, contentType, text: decoded.text, encodingRules: decoded.rules };
         } catch (error) {
           const cause = (error as { cause?: { code?: string; message?: string } }).cause;
           if (attempt < 2) {
@@ -134,7 +170,7 @@ export async function runFuzz(
       bump(figures.byStatus, String(answer.status));
       bump(figures.byShape, r.shape.split(':')[0]!);
       bump(figures.byOperation, r.op);
-      for (const rule of judge(r, answer, world, jwtOps)) violations.push({ rule, request: r, status: answer.status, body: answer.text });
+      for (const rule of [...(answer.encodingRules ?? []), ...judge(r, answer, world, jwtOps)]) violations.push({ rule, request: r, status: answer.status, body: answer.text });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -24,6 +24,8 @@ const boom = route({ id: 'testBoom', method: 'GET', path: '/boom', fn: 'system',
 const cached = route({ id: 'testCached', method: 'GET', path: '/cached', fn: 'system', auth: 'jwt', summary: 't', tags: ['Test'] });
 const publicCached = route({ id: 'testPublicCached', method: 'GET', path: '/public-cached', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
 const throttled = route({ id: 'testThrottle', method: 'GET', path: '/throttled', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
+const lostCondition = route({ id: 'testLostCondition', method: 'GET', path: '/lost-condition', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
+const lostTransaction = route({ id: 'testLostTransaction', method: 'GET', path: '/lost-transaction', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
 
 const handler = httpHandler([
   implement(create, async (req) => ({ status: 201, body: { id: req.params.thingId, name: req.body.name, by: req.principal.sub, limit: req.query.limit } })),
@@ -35,6 +37,12 @@ const handler = httpHandler([
   implement(publicCached, async () => ({ body: { ok: true }, headers: { 'cache-control': 'public, max-age=60' } })),
   implement(throttled, async () => {
     throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+  }),
+  implement(lostCondition, async () => {
+    throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+  }),
+  implement(lostTransaction, async () => {
+    throw Object.assign(new Error('Transaction cancelled [TransactionConflict]'), { name: 'TransactionCanceledException' });
   }),
 ]);
 
@@ -148,6 +156,16 @@ describe('the HTTP middleware stack', () => {
     expect(res.headers?.['retry-after']).toBe('1');
   });
 
+  it('never answers 5xx for a lost race: a stray condition failure is 409, a transaction conflict 503, both with Retry-After', async () => {
+    const condition = await call(event({ routeKey: 'GET /lost-condition' }));
+    expect(condition.statusCode).toBe(409);
+    expect(condition.headers?.['retry-after']).toBe('1');
+    expect(condition.json).toMatchObject({ status: 409, type: 'urn:pathcert:problem:conflict' });
+    const conflict = await call(event({ routeKey: 'GET /lost-transaction' }));
+    expect(conflict.statusCode).toBe(503);
+    expect(conflict.headers?.['retry-after']).toBe('1');
+  });
+
   it('renders thrown problems with their extensions and headers', async () => {
     const p = problems.preconditionFailed(7);
     expect(p.toBody('/x')).toMatchObject({ status: 412, currentVersion: 7, instance: '/x' });
@@ -158,6 +176,61 @@ describe('the HTTP middleware stack', () => {
     const res = await call(event({ routeKey: 'GET /nowhere' }));
     expect(res.statusCode).toBe(404);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
+  });
+});
+
+/** A `\\uD800`-`\\uDFFF` escape that is not half of a valid pair: what strict JSON parsers reject. */
+const LONE_ESCAPE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+
+describe('ill-formed Unicode (lone UTF-16 surrogates) in any input', () => {
+  const ran = vi.fn();
+  const post = (o: { body?: string; params?: Record<string, string>; query?: Record<string, string> }) =>
+    call(event({ routeKey: 'POST /things/{thingId}', params: o.params ?? { thingId: PW }, query: o.query, body: o.body ?? '{"name":"ok"}', headers: json, claims }));
+  const expectRefused = (res: Awaited<ReturnType<typeof call>>, errors: { in: string; field: string }[]) => {
+    expect(res.statusCode).toBe(400);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(res.json.errors).toEqual(errors.map((e) => ({ ...e, message: expect.any(String), code: 'ill_formed_unicode' })));
+    // The answer itself is I-JSON: well-formed, with no lone-surrogate escape.
+    expect(res.body!.isWellFormed()).toBe(true);
+    expect(res.body).not.toMatch(LONE_ESCAPE);
+  };
+
+  it('the escape pattern finds lone escapes and leaves valid pairs alone', () => {
+    expect('"a\\ud800b"').toMatch(LONE_ESCAPE);
+    expect('"a\\udfffb"').toMatch(LONE_ESCAPE);
+    expect('"\\ud800\\ud800"').toMatch(LONE_ESCAPE);
+    expect('"\\ud83d\\udca9"').not.toMatch(LONE_ESCAPE);
+  });
+
+  it('refuses a lone surrogate in a body string with 400 naming the field, before any schema or route code', async () => {
+    ran.mockClear();
+    expectRefused(await post({ body: '{"name":"Plan \\ud800 draft"}' }), [{ in: 'body', field: 'name' }]);
+    // A low surrogate alone, a reversed pair and a surrogate inside an array deep down: all refused.
+    expectRefused(await post({ body: '{"name":"x\\udc00"}' }), [{ in: 'body', field: 'name' }]);
+    expectRefused(await post({ body: '{"name":"\\udc00\\ud800"}' }), [{ in: 'body', field: 'name' }]);
+    const deep = `{"name":${'['.repeat(5000)}"\\ud800"${']'.repeat(5000)}}`;
+    const res = await post({ body: deep });
+    expect(res.statusCode).toBe(400);
+    expect(res.json.errors[0]).toMatchObject({ in: 'body', code: 'ill_formed_unicode' });
+    // A valid pair (an emoji) is fine.
+    expect((await post({ body: '{"name":"ok \\ud83d\\udca9"}' })).statusCode).toBe(201);
+  });
+
+  it('refuses a lone surrogate in a field name, naming it with U+FFFD instead of echoing the surrogate', async () => {
+    expectRefused(await post({ body: '{"name":"ok","\\ud800x":1}' }), [{ in: 'body', field: '\ufffdx' }]);
+  });
+
+  it('refuses lone surrogates in path and query values (and query names), as a gateway that decodes them would pass them', async () => {
+    expectRefused(await post({ params: { thingId: `${PW}\ud800` } }), [{ in: 'path', field: 'thingId' }]);
+    expectRefused(await post({ query: { cursor: 'abc\udfff' } }), [{ in: 'query', field: 'cursor' }]);
+    expectRefused(await post({ query: { ['\ud800']: '1' } }), [{ in: 'query', field: '\ufffd' }]);
+  });
+
+  it('lists at most 20 such fields', async () => {
+    const body = JSON.stringify({ name: Array.from({ length: 100 }, () => 'x\ud800') });
+    const res = await post({ body });
+    expect(res.statusCode).toBe(400);
+    expect(res.json.errors).toHaveLength(20);
   });
 });
 
@@ -226,6 +299,24 @@ describe('the request log line', () => {
     expect(between).toMatchObject({ message: 'between requests' });
     expect(between).not.toHaveProperty('correlationId');
     expect(between).not.toHaveProperty('requestId');
+  });
+
+  it('X-Correlation-Id: 1-128 characters of [A-Za-z0-9._:-] is logged and echoed; anything else is replaced by the request id', async () => {
+    logger.setLogLevel('INFO');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    const send = (id: string) => call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': id }, claims }));
+    const good = 'a'.repeat(100) + '.-_:Z9';
+    const answers = [await send(good), await send('x'.repeat(129)), await send('has space'), await send(''), await send('id\u2028\u0000"}'), await send('{"injected":true}')];
+    vi.restoreAllMocks();
+    const logged = lines.map((l) => (JSON.parse(l) as { correlationId?: string }).correlationId);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(answers.map((a) => a.headers?.['x-correlation-id'])).toEqual([good, 'api-req', 'api-req', 'api-req', 'api-req', 'api-req']);
+    expect(logged).toEqual([good, 'api-req', 'api-req', 'api-req', 'api-req', 'api-req']);
+    // Error answers carry it too.
+    const bad = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: 'nope' }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': 'corr-1' }, claims }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers?.['x-correlation-id']).toBe('corr-1');
   });
 
   it('is not built at all when INFO is off, while a failure is still logged', async () => {
