@@ -524,7 +524,10 @@ export interface paths {
         /** A district's invitations (staff) */
         get: operations["listDistrictInvitations"];
         put?: never;
-        /** Invite a district lead or data contact by email (staff) */
+        /**
+         * Invite a district lead or data contact by email (staff)
+         * @description One pending invitation per address and district, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).
+         */
         post: operations["createDistrictInvitation"];
         delete?: never;
         options?: never;
@@ -1231,7 +1234,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone to a pathway team by email (its lead, the district lead, staff)
-         * @description Inviting an address that already has a pending invitation to this pathway answers that invitation (200).
+         * @description One pending invitation per address and pathway, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).
          */
         post: operations["createPathwayInvitation"];
         delete?: never;
