@@ -65,14 +65,34 @@ import { entriesOf, type BaseView, type Cell, type CountView, type OutcomeCounts
 import { aggregateNetwork, type NetworkAggregate } from './rates.ts';
 
 export const DEFAULT_SUPPRESSION_THRESHOLD = 10;
+export const DEFAULT_MIN_CONTRIBUTORS = 3;
 export const DEFAULT_MAX_AUDIT_UNKNOWNS = 500;
 
 export interface SuppressionConfig {
   /** Counts at or below this are small cells. Default 10. */
   threshold?: number;
+  /**
+   * Rule 4a: the withheld part of a published pooled (network) total must come from at
+   * least this many contributors (districts), or from none. Default 3.
+   */
+  minContributors?: number;
   /** Largest block of linked unknowns the exact audit reduces. Default 500. */
   maxAuditUnknowns?: number;
 }
+
+/**
+ * Who, besides staff, knows raw counts: the insiders a pattern must also hold against.
+ * A district's data contacts know every count their district submitted (the district report
+ * and each of its pathways'); a pathway's team knows its own pathway's.
+ */
+export interface Insiders {
+  /** Per cell id, the readers who know its raw value (e.g. `district:d1`, `pathway:p1`). */
+  knownBy: ReadonlyMap<string, readonly string[]>;
+  /** Per cell id of a pooled relation's part, the contributor (district) it comes from. */
+  contributorOf: ReadonlyMap<string, string>;
+}
+
+const NO_INSIDERS: Insiders = { knownBy: new Map(), contributorOf: new Map() };
 
 export type RemainderKind = 'complement' | 'uncounted';
 
@@ -81,6 +101,8 @@ export interface AdditiveRelation {
   total: string;
   parts: readonly string[];
   remainder: RemainderKind;
+  /** The total pools several contributors' cells (a network sum): rules 4a and 4b apply. */
+  pooled?: boolean;
 }
 
 export interface SuppressionPattern {
@@ -95,6 +117,7 @@ interface Prepared {
   index: number;
   total: string;
   parts: readonly string[];
+  pooled: boolean;
   remainder: number;
   /** The reader does not know the remainder. */
   remainderUnknown: boolean;
@@ -106,6 +129,12 @@ function resolveThreshold(config: SuppressionConfig): number {
   const t = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
   if (!Number.isInteger(t) || t < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${t}`);
   return t;
+}
+
+function resolveMinContributors(config: SuppressionConfig): number {
+  const m = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!Number.isInteger(m) || m < 1) throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${m}`);
+  return m;
 }
 
 function prepare(
@@ -136,6 +165,7 @@ function prepare(
       index,
       total: r.total,
       parts: r.parts,
+      pooled: r.pooled === true,
       remainder,
       remainderUnknown: complement || remainder > 0,
       remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
@@ -149,8 +179,10 @@ export function suppressCells(
   values: ReadonlyMap<string, number>,
   relations: readonly AdditiveRelation[],
   config: SuppressionConfig = {},
+  insiders: Insiders = NO_INSIDERS,
 ): SuppressionPattern {
   const threshold = resolveThreshold(config);
+  const minContributors = resolveMinContributors(config);
   const maxAudit = config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS;
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
@@ -160,6 +192,7 @@ export function suppressCells(
   for (const id of [...values.keys()].sort()) {
     if (values.get(id)! <= threshold) suppressed.set(id, 'small_cell');
   }
+  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
 
   const relsOfCell = new Map<string, Prepared[]>();
   for (const r of rels) {
@@ -188,14 +221,13 @@ export function suppressCells(
     while (head < queue.length) {
       const r = queue[head++]!;
       queued.delete(r);
-      if (needsMore(r, values, suppressed)) {
-        const pick = smallestRevealed([r], values, suppressed);
-        if (pick) hide(pick);
-      }
+      // One fix at a time: the relation is queued again by hide() and re-checked.
+      const pick = fixRelation(r, ctx);
+      if (pick) hide(pick);
     }
     queue = [];
     head = 0;
-    const found = runAudit(rels, values, suppressed, maxAudit, false);
+    const found = runAudit(rels, ctx, maxAudit, false);
     unauditedUnknowns = found.unauditedUnknowns;
     if (found.fixes.length === 0) break;
     for (const id of found.fixes) hide(id);
@@ -203,33 +235,111 @@ export function suppressCells(
   return { suppressed, unauditedUnknowns, inconsistentRelations: inconsistent };
 }
 
-function needsMore(r: Prepared, values: ReadonlyMap<string, number>, suppressed: ReadonlyMap<string, unknown>): boolean {
-  let hidden = 0;
-  let hiddenPartsSum = 0;
-  const totalHidden = suppressed.has(r.total);
-  if (totalHidden) hidden++;
-  for (const p of r.parts) {
-    if (suppressed.has(p)) {
-      hidden++;
-      hiddenPartsSum += values.get(p)!;
+interface Ctx {
+  values: ReadonlyMap<string, number>;
+  suppressed: ReadonlyMap<string, unknown>;
+  threshold: number;
+  minContributors: number;
+  insiders: Insiders;
+}
+
+/** A reader: null for the public (anyone signed in), else an insider id. */
+type Reader = string | null;
+
+function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
+  return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
+}
+
+/** The readers for whom `r` looks different from the public's view: insiders of a withheld cell in it. */
+function readersOf(r: Prepared, ctx: Ctx): Reader[] {
+  const out = new Set<string>();
+  for (const c of [r.total, ...r.parts]) {
+    if (ctx.suppressed.has(c)) for (const k of ctx.insiders.knownBy.get(c) ?? []) out.add(k);
+  }
+  return [null, ...[...out].sort()];
+}
+
+type Violation = 'alone' | 'remainder' | 'zero' | 'interval' | 'pooled';
+
+/** Which per-relation rule `r` breaks for `reader`, if any (see the module comment). */
+function violation(r: Prepared, reader: Reader, ctx: Ctx): Violation | null {
+  const { values, suppressed, threshold } = ctx;
+  // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
+  if (reader !== null && knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) return null;
+  const unknown = (c: string) => suppressed.has(c) && !knows(ctx, reader, c);
+  const totalHidden = unknown(r.total);
+  const hiddenParts = r.parts.filter(unknown);
+  const hidden = hiddenParts.length + (totalHidden ? 1 : 0);
+  const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
+  if (r.pooled && reader === null && !totalHidden) {
+    // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
+    // They apply to what the published total adds to the published parts: the withheld
+    // parts' sum, by contributor.
+    const shares = new Map<string, number>();
+    for (const p of hiddenParts) {
+      const c = ctx.insiders.contributorOf.get(p) ?? p;
+      shares.set(c, (shares.get(c) ?? 0) + values.get(p)!);
+    }
+    if (shares.size > 0) {
+      if (shares.size < ctx.minContributors) return 'pooled'; // 4a
+      let sum = 0;
+      let largest = 0;
+      for (const v of shares.values()) {
+        sum += v;
+        largest = Math.max(largest, v);
+      }
+      if (sum - largest <= threshold) return 'pooled'; // 4b
     }
   }
-  const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
-  if (hidden >= 1 && unknowns === 1) return true;
-  if (r.remainderSensitive && hidden === 0) return true;
-  if (!totalHidden && unknowns >= 1 && hiddenPartsSum + (r.remainderUnknown ? r.remainder : 0) === 0) return true;
-  return false;
+  if (hidden >= 1 && unknowns === 1) {
+    // 2a. For an insider, a withheld network total that follows from their own cells tells
+    // them nothing about anyone else's (every other part is published); what they could do
+    // with it in other relations is the exact audit's to find.
+    const only = totalHidden ? r.total : hiddenParts[0]!;
+    if (reader === null || ctx.insiders.knownBy.has(only)) return 'alone';
+  }
+  if (r.remainderSensitive && hidden === 0) return 'remainder'; // 2b
+  if (!totalHidden && unknowns >= 1) {
+    const partsSum = hiddenParts.reduce((s, p) => s + values.get(p)!, 0);
+    if (partsSum + (r.remainderUnknown ? r.remainder : 0) === 0) return 'zero'; // 2c
+    // 2d: the reader knows the hidden parts' sum, and each small cell's reason says it is at
+    // most the threshold; when the others cannot absorb the sum, every one is at least 1.
+    if (
+      !r.remainderUnknown &&
+      hiddenParts.length > 0 &&
+      hiddenParts.every((p) => values.get(p)! <= threshold) &&
+      partsSum > (hiddenParts.length - 1) * threshold
+    ) {
+      return 'interval';
+    }
+  }
+  return null;
+}
+
+/** A cell to hide so that `r` holds for every reader, or null when it does. */
+function fixRelation(r: Prepared, ctx: Ctx): string | null {
+  for (const reader of readersOf(r, ctx)) {
+    const broken = violation(r, reader, ctx);
+    if (broken === null) continue;
+    // A pooled total is withheld rather than one more contributor's cell: one network cell
+    // instead of a pathway's, which would need complements of its own.
+    if (broken === 'pooled') return r.total;
+    const pick = smallestRevealed([r], ctx.values, ctx.suppressed, (c) => !knows(ctx, reader, c));
+    if (pick) return pick;
+  }
+  return null;
 }
 
 function smallestRevealed(
   rels: readonly Prepared[],
   values: ReadonlyMap<string, number>,
   suppressed: ReadonlyMap<string, unknown>,
+  eligible: (id: string) => boolean = () => true,
 ): string | null {
   let best: { id: string; value: number; isTotal: number } | null = null;
   for (const r of rels) {
     for (const id of [r.total, ...r.parts]) {
-      if (suppressed.has(id)) continue;
+      if (suppressed.has(id) || !eligible(id)) continue;
       const cand = { id, value: values.get(id)!, isTotal: id === r.total ? 1 : 0 };
       if (
         !best ||
@@ -295,6 +405,31 @@ class RowSpace {
   contains(v: Float64Array): boolean {
     return this.reduce(v.slice());
   }
+
+  /**
+   * The space of what follows once the variables in `known` are known too: every basis row
+   * with those columns set to zero (their values move to the right-hand side), re-reduced.
+   */
+  withKnown(known: ReadonlySet<number>): RowSpace {
+    const out = new RowSpace(this.width);
+    for (const { row } of this.pivots) {
+      const v = row.slice();
+      for (const j of known) v[j] = 0;
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** Columns whose unit vector is in the space: in a fully reduced basis, the one-entry rows. */
+  unitColumns(): number[] {
+    const out: number[] = [];
+    for (const { col, row } of this.pivots) {
+      let nonzero = 0;
+      for (let j = 0; j < this.width && nonzero < 2; j++) if (row[j] !== 0) nonzero++;
+      if (nonzero === 1) out.push(col);
+    }
+    return out;
+  }
 }
 
 export interface AuditResult {
@@ -302,6 +437,8 @@ export interface AuditResult {
   disclosedCells: string[];
   /** Indexes (into the input relations) of sensitive remainders whose value follows. */
   disclosedRemainders: number[];
+  /** Per insider, the suppressed cells of others and the remainders whose value follows from revealed ones and the insider's own counts. */
+  disclosedToInsiders: { reader: string; cells: string[]; remainders: number[] }[];
   unauditedUnknowns: number;
 }
 
@@ -376,12 +513,19 @@ function buildBlocks(
   return { blockOf, hardRowsOf, unaudited };
 }
 
-/** Is the combination Σ coef·cell (over suppressed cells) determined by the exact relations? */
-function determined(terms: readonly [string, number][], blockOf: ReadonlyMap<string, Block>): boolean {
+/**
+ * Is the combination Σ coef·cell (over suppressed cells) determined by the exact relations?
+ * `spaceOf` gives a block's space as a given reader has it (insiders know more).
+ */
+function determined(
+  terms: readonly [string, number][],
+  blockOf: ReadonlyMap<string, Block>,
+  spaceOf: (b: Block) => RowSpace | null = (b) => b.space,
+): boolean {
   const byBlock = new Map<Block, Float64Array>();
   for (const [v, c] of terms) {
     const block = blockOf.get(v);
-    if (!block || !block.space) return false; // in no exact relation (free), or unaudited
+    if (!block || !spaceOf(block)) return false; // in no exact relation (free), or unaudited
     let vec = byBlock.get(block);
     if (!vec) {
       vec = new Float64Array(block.vars.length);
@@ -390,25 +534,47 @@ function determined(terms: readonly [string, number][], blockOf: ReadonlyMap<str
     const j = block.col.get(v)!;
     vec[j] = mod(vec[j]! + c);
   }
-  for (const [block, vec] of byBlock) if (!block.space!.contains(vec)) return false;
+  for (const [block, vec] of byBlock) if (!spaceOf(block)!.contains(vec)) return false;
   return true;
 }
 
-function runAudit(
-  rels: readonly Prepared[],
-  values: ReadonlyMap<string, number>,
-  suppressed: ReadonlyMap<string, unknown>,
-  maxAudit: number,
-  reportAll: boolean,
-): AuditResult & { fixes: string[] } {
+function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportAll: boolean): AuditResult & { fixes: string[] } {
+  const { values, suppressed } = ctx;
   const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, suppressed, maxAudit);
   const disclosedCells: string[] = [];
   const disclosedRemainders: number[] = [];
+  const disclosedToInsiders: AuditResult['disclosedToInsiders'] = [];
   // One fix per block per round: blocks are independent, and a second fix in the same block
   // may be unnecessary once the first has changed the block.
   const fixes = new Set<string>();
   const fixed = new Set<Block>();
 
+  /** Hides, for `reader`, the smallest revealed cell of the disclosed value's own relations, else of its block. */
+  const fixFor = (reader: Reader, own: readonly Prepared[], blocks: readonly Block[]) => {
+    const eligible = (c: string) => !knows(ctx, reader, c);
+    const fix =
+      smallestRevealed(own, values, suppressed, eligible) ??
+      smallestRevealed(
+        blocks.flatMap((b) => hardRowsOf.get(b) ?? []),
+        values,
+        suppressed,
+        eligible,
+      );
+    if (fix) {
+      fixes.add(fix);
+      for (const b of blocks) fixed.add(b);
+    }
+  };
+  const termsOf = (r: Prepared, reader: Reader): [string, number][] => {
+    const terms: [string, number][] = [];
+    if (suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
+    for (const p of r.parts) if (suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
+    return terms;
+  };
+  const blocksOf = (terms: readonly [string, number][]) =>
+    [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
+
+  // The public.
   for (const v of blockOf.keys()) {
     const block = blockOf.get(v)!;
     if (!reportAll && fixed.has(block)) continue;
@@ -417,33 +583,85 @@ function runAudit(
     if (fixed.has(block)) continue;
     // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
     const rows = hardRowsOf.get(block) ?? [];
-    const fix =
-      smallestRevealed(rows.filter((r) => r.total === v || r.parts.includes(v)), values, suppressed) ??
-      smallestRevealed(rows, values, suppressed);
-    if (fix) {
-      fixes.add(fix);
-      fixed.add(block);
+    fixFor(null, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+  }
+  for (const r of rels) {
+    if (!r.remainderSensitive || !r.remainderUnknown) continue;
+    const terms = termsOf(r, null);
+    const blocks = blocksOf(terms);
+    if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+    if (!determined(terms, blockOf)) continue;
+    disclosedRemainders.push(r.index);
+    if (blocks.some((b) => fixed.has(b))) continue;
+    fixFor(null, [r], blocks);
+  }
+
+  // Each insider: the same system with their own withheld cells known.
+  const insiderCells = new Map<string, string[]>();
+  const sensitiveRelsOf = new Map<string, Prepared[]>();
+  for (const v of [...suppressed.keys()].sort()) {
+    for (const k of ctx.insiders.knownBy.get(v) ?? []) {
+      const list = insiderCells.get(k);
+      if (list) list.push(v);
+      else insiderCells.set(k, [v]);
     }
   }
   for (const r of rels) {
     if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p)) terms.push([p, -1]);
-    const blocks = new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined));
-    if (!reportAll && [...blocks].some((b) => fixed.has(b))) continue;
-    if (!determined(terms, blockOf)) continue;
-    disclosedRemainders.push(r.index);
-    if ([...blocks].some((b) => fixed.has(b))) continue;
-    const fix =
-      smallestRevealed([r], values, suppressed) ??
-      smallestRevealed([...blocks].flatMap((b) => hardRowsOf.get(b) ?? []), values, suppressed);
-    if (fix) {
-      fixes.add(fix);
-      for (const b of blocks) fixed.add(b);
+    for (const c of [r.total, ...r.parts]) {
+      if (!suppressed.has(c)) continue;
+      const list = sensitiveRelsOf.get(c);
+      if (list) list.push(r);
+      else sensitiveRelsOf.set(c, [r]);
     }
   }
-  return { disclosedCells, disclosedRemainders, unauditedUnknowns: unaudited, fixes: [...fixes] };
+  for (const reader of [...insiderCells.keys()].sort()) {
+    const own = insiderCells.get(reader)!;
+    const knownCols = new Map<Block, Set<number>>();
+    for (const v of own) {
+      const block = blockOf.get(v);
+      if (!block?.space) continue;
+      const set = knownCols.get(block);
+      if (set) set.add(block.col.get(v)!);
+      else knownCols.set(block, new Set([block.col.get(v)!]));
+    }
+    const spaces = new Map<Block, RowSpace>();
+    for (const [block, cols] of knownCols) spaces.set(block, block.space!.withKnown(cols));
+    const spaceOf = (b: Block) => spaces.get(b) ?? b.space;
+    const cells: string[] = [];
+    const remainders: number[] = [];
+    for (const [block, space] of spaces) {
+      if (!reportAll && fixed.has(block)) continue;
+      for (const j of space.unitColumns()) {
+        const v = block.vars[j]!;
+        // Their own cells, and network totals (the latter matter only through the
+        // contributors' cells they would reveal, which this loop checks).
+        if (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v)) continue;
+        cells.push(v);
+        if (fixed.has(block)) continue;
+        const rows = hardRowsOf.get(block) ?? [];
+        fixFor(reader, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+      }
+    }
+    // Only remainders the insider's knowledge can change: relations with one of their
+    // withheld cells, or with a withheld cell in a block they know cells of.
+    const candidates = new Set<Prepared>();
+    for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
+    for (const block of spaces.keys()) for (const v of block.vars) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
+    for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
+      if (knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) continue; // their own
+      const terms = termsOf(r, reader);
+      const blocks = blocksOf(terms);
+      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+      if (!determined(terms, blockOf, spaceOf)) continue;
+      remainders.push(r.index);
+      if (blocks.some((b) => fixed.has(b))) continue;
+      // With no unknown left the per-relation rule 2b fixes it (a cell the insider does not know).
+      if (terms.length > 0) fixFor(reader, [r], blocks);
+    }
+    if (cells.length || remainders.length) disclosedToInsiders.push({ reader, cells, remainders });
+  }
+  return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns: unaudited, fixes: [...fixes] };
 }
 
 /** Which hidden values a reader could still compute exactly (empty for a sound pattern). */
@@ -452,18 +670,20 @@ export function findDisclosures(
   relations: readonly AdditiveRelation[],
   suppressed: ReadonlyMap<string, unknown>,
   config: SuppressionConfig = {},
+  insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
   const threshold = resolveThreshold(config);
   const { rels } = prepare(values, relations, threshold);
-  const { disclosedCells, disclosedRemainders, unauditedUnknowns } = runAudit(
+  const ctx: Ctx = { values, suppressed, threshold, minContributors: resolveMinContributors(config), insiders };
+  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(
     rels,
-    values,
-    suppressed,
+    ctx,
     config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS,
     true,
   );
-  return { disclosedCells, disclosedRemainders, unauditedUnknowns };
+  return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
+
 
 // ---------------------------------------------------------------------------------------
 // Outcome reports as cells and relations
@@ -582,22 +802,36 @@ const baseKey = (n: NumeratorMetric) => `base:${n}`;
 export function suppressYear(input: YearInput, config: SuppressionConfig = {}): PublicYear {
   const values = new Map<string, number>();
   const relations: AdditiveRelation[] = [];
+  const knownBy = new Map<string, readonly string[]>();
+  const contributorOf = new Map<string, string>();
   const districts = [...input.districts].sort((a, b) => (a.districtId < b.districtId ? -1 : 1));
   const allPathways: { key: string; pathwayId: string; counts: OutcomeCounts }[] = [];
+  const own = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
+    for (const [metric, groups] of entriesOf(counts)) {
+      for (const [group] of entriesOf(groups)) {
+        const id = cellId(key, metric, group);
+        knownBy.set(id, readers);
+        contributorOf.set(id, districtId);
+      }
+    }
+  };
   for (const d of districts) {
+    const districtKey = `district:${d.districtId}`;
     const pathways = [...d.pathways]
       .sort((a, b) => (a.pathwayId < b.pathwayId ? -1 : 1))
       .map((p) => ({ key: `pathway:${p.pathwayId}`, pathwayId: p.pathwayId, counts: p.counts }));
     for (const p of pathways) {
       addCells(values, p.key, p.counts);
+      // The district's data contacts submitted it; the pathway's team knows its own counts.
+      own(p.key, p.counts, [districtKey, p.key], d.districtId);
       relations.push(...reportRelations(p.key, p.counts));
       allPathways.push(p);
     }
     if (d.counts) {
-      const key = `district:${d.districtId}`;
-      addCells(values, key, d.counts);
-      relations.push(...reportRelations(key, d.counts));
-      relations.push(...nestingRelations(key, d.counts, pathways, 'complement'));
+      addCells(values, districtKey, d.counts);
+      own(districtKey, d.counts, [districtKey], d.districtId);
+      relations.push(...reportRelations(districtKey, d.counts));
+      relations.push(...nestingRelations(districtKey, d.counts, pathways, 'complement'));
     }
   }
 
@@ -606,7 +840,7 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
     aggregate = aggregateNetwork(allPathways.map((p) => p.counts));
     addCells(values, NETWORK, aggregate.counts);
     // The network's cells are exact sums of pathway cells: a reader knows the remainder is 0.
-    relations.push(...nestingRelations(NETWORK, aggregate.counts, allPathways, 'uncounted'));
+    relations.push(...nestingRelations(NETWORK, aggregate.counts, allPathways, 'uncounted').map((r) => ({ ...r, pooled: true })));
     relations.push(...reportRelations(NETWORK, aggregate.counts));
     for (const n of NUMERATOR_METRICS) {
       const d = denominatorOf(n);
@@ -616,14 +850,14 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
         const parts = allPathways
           .filter((p) => p.counts[n]?.[group] !== undefined && p.counts[d]?.[group] !== undefined)
           .map((p) => cellId(p.key, d, group));
-        if (parts.length) relations.push({ total: id, parts, remainder: 'uncounted' });
+        if (parts.length) relations.push({ total: id, parts, remainder: 'uncounted', pooled: true });
         const numerator = cellId(NETWORK, n, group);
         if (values.has(numerator)) relations.push({ total: id, parts: [numerator], remainder: 'complement' });
       }
     }
   }
 
-  const pattern = suppressCells(values, relations, config);
+  const pattern = suppressCells(values, relations, config, { knownBy, contributorOf });
   const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));
