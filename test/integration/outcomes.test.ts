@@ -204,7 +204,7 @@ describe('suppression', () => {
     }
     const pathway = answers[0]!.json as { suppressed: boolean; latest: { counts: Record<string, Record<string, unknown>> } };
     expect(pathway.suppressed).toBe(true);
-    expect(pathway.latest.counts.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'small_cell' });
+    expect(pathway.latest.counts.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'privacy' });
     // Revealed numbers cannot give the hidden ones back: some cell besides the small ones is hidden too.
     const reasons = JSON.stringify(answers.map((a) => a.json));
     expect(reasons).toContain('"reason":"complementary"');

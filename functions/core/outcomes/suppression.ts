@@ -61,7 +61,7 @@ import {
   type NumeratorMetric,
   type StudentGroup,
 } from './codes.ts';
-import { entriesOf, type BaseView, type Cell, type CountView, type OutcomeCounts, type SuppressionReason } from './model.ts';
+import { SUPPRESSED, entriesOf, type BaseView, type Cell, type CountView, type OutcomeCounts, type SuppressionReason } from './model.ts';
 import { aggregateNetwork, type NetworkAggregate } from './rates.ts';
 
 export const DEFAULT_SUPPRESSION_THRESHOLD = 10;
@@ -103,6 +103,8 @@ export interface AdditiveRelation {
   remainder: RemainderKind;
   /** The total pools several contributors' cells (a network sum): rules 4a and 4b apply. */
   pooled?: boolean;
+  /** The parts are different entities' cells (a district over its pathways, the network): rule 4c applies. */
+  nested?: boolean;
 }
 
 export interface SuppressionPattern {
@@ -118,6 +120,7 @@ interface Prepared {
   total: string;
   parts: readonly string[];
   pooled: boolean;
+  nested: boolean;
   remainder: number;
   /** The reader does not know the remainder. */
   remainderUnknown: boolean;
@@ -166,6 +169,7 @@ function prepare(
       total: r.total,
       parts: r.parts,
       pooled: r.pooled === true,
+      nested: r.nested === true || r.pooled === true,
       remainder,
       remainderUnknown: complement || remainder > 0,
       remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
@@ -259,7 +263,7 @@ function readersOf(r: Prepared, ctx: Ctx): Reader[] {
   return [null, ...[...out].sort()];
 }
 
-type Violation = 'alone' | 'remainder' | 'zero' | 'interval' | 'pooled';
+type Violation = 'alone' | 'remainder' | 'zero' | 'pooled' | 'residue';
 
 /** Which per-relation rule `r` breaks for `reader`, if any (see the module comment). */
 function violation(r: Prepared, reader: Reader, ctx: Ctx): Violation | null {
@@ -291,6 +295,13 @@ function violation(r: Prepared, reader: Reader, ctx: Ctx): Violation | null {
       if (sum - largest <= threshold) return 'pooled'; // 4b
     }
   }
+  if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && r.parts.some((p) => knows(ctx, reader, p))) {
+    // 4c: an insider who subtracts their own part of a published total is left with what the
+    // others withheld (and, for a district, its students outside the pathways): it must be
+    // more than the threshold, or the total is withheld.
+    const residue = hiddenParts.reduce((s, p) => s + values.get(p)!, 0) + (r.remainderUnknown ? r.remainder : 0);
+    if (residue <= threshold) return 'residue';
+  }
   if (hidden >= 1 && unknowns === 1) {
     // 2a. For an insider, a withheld network total that follows from their own cells tells
     // them nothing about anyone else's (every other part is published); what they could do
@@ -302,16 +313,6 @@ function violation(r: Prepared, reader: Reader, ctx: Ctx): Violation | null {
   if (!totalHidden && unknowns >= 1) {
     const partsSum = hiddenParts.reduce((s, p) => s + values.get(p)!, 0);
     if (partsSum + (r.remainderUnknown ? r.remainder : 0) === 0) return 'zero'; // 2c
-    // 2d: the reader knows the hidden parts' sum, and each small cell's reason says it is at
-    // most the threshold; when the others cannot absorb the sum, every one is at least 1.
-    if (
-      !r.remainderUnknown &&
-      hiddenParts.length > 0 &&
-      hiddenParts.every((p) => values.get(p)! <= threshold) &&
-      partsSum > (hiddenParts.length - 1) * threshold
-    ) {
-      return 'interval';
-    }
   }
   return null;
 }
@@ -323,7 +324,10 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
     if (broken === null) continue;
     // A pooled total is withheld rather than one more contributor's cell: one network cell
     // instead of a pathway's, which would need complements of its own.
-    if (broken === 'pooled') return r.total;
+    if (broken === 'pooled' || broken === 'residue') {
+      if (!ctx.suppressed.has(r.total)) return r.total;
+      continue;
+    }
     const pick = smallestRevealed([r], ctx.values, ctx.suppressed, (c) => !knows(ctx, reader, c));
     if (pick) return pick;
   }
@@ -755,8 +759,7 @@ function viewOf(key: string, counts: OutcomeCounts, values: ReadonlyMap<string, 
 }
 
 function cellOf(id: string, values: ReadonlyMap<string, number>, pattern: SuppressionPattern): Cell {
-  const reason = pattern.suppressed.get(id);
-  return reason ? { suppressed: true, reason } : { value: values.get(id)! };
+  return pattern.suppressed.has(id) ? { ...SUPPRESSED } : { value: values.get(id)! };
 }
 
 /** One entity's report on its own (when nothing else about its district is published). */
@@ -831,7 +834,7 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
       addCells(values, districtKey, d.counts);
       own(districtKey, d.counts, [districtKey], d.districtId);
       relations.push(...reportRelations(districtKey, d.counts));
-      relations.push(...nestingRelations(districtKey, d.counts, pathways, 'complement'));
+      relations.push(...nestingRelations(districtKey, d.counts, pathways, 'complement').map((r) => ({ ...r, nested: true })));
     }
   }
 

@@ -34,8 +34,8 @@ describe('one report', () => {
       dropped_out: { all: 12, english_learner: 3 },
     });
     expect(view.enrolled!.all).toEqual({ value: 120 });
-    expect(view.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'small_cell' });
-    expect(view.dropped_out!.english_learner).toEqual({ suppressed: true, reason: 'small_cell' });
+    expect(view.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'privacy' });
+    expect(view.dropped_out!.english_learner).toEqual({ suppressed: true, reason: 'privacy' });
     // 12 = 3 + 9 non-EL dropouts: with the 3 hidden, the reader has two unknowns, so the
     // total can stay (neither 3 nor the small 9 follows from it).
     expect(view.dropped_out!.all).toEqual({ value: 12 });
@@ -43,9 +43,9 @@ describe('one report', () => {
 
   it('hides a numerator whose complement is small (non-graduates), keeping the larger denominator', () => {
     const view = suppressReport({ cohort: { all: 50 }, graduated_on_time: { all: 47 } });
-    expect(view.graduated_on_time!.all).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(view.graduated_on_time!.all).toEqual({ suppressed: true, reason: 'privacy' });
     expect(view.cohort!.all).toEqual({ value: 50 });
-    expect(ratesOf(view).graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(ratesOf(view).graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'privacy' });
   });
 
   it('hides one more group of a partition when a single one is small: the smallest other', () => {
@@ -53,15 +53,15 @@ describe('one report', () => {
     expect(view.enrolled).toEqual({
       all: { value: 115 },
       hispanic_latino: { value: 80 },
-      white: { suppressed: true, reason: 'complementary' },
-      asian: { suppressed: true, reason: 'small_cell' },
+      white: { suppressed: true, reason: 'privacy' },
+      asian: { suppressed: true, reason: 'privacy' },
     });
   });
 
   it('does not let hidden cells add up to zero under a shown total', () => {
     const view = suppressReport({ enrolled: { all: 115, gender_female: 60, gender_male: 55, gender_nonbinary: 0, gender_not_reported: 0 } });
     // Two hidden zeros under 115 = 60 + 55 + ? + ?: non-negativity would reveal both.
-    expect(view.enrolled!.gender_male).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(view.enrolled!.gender_male).toEqual({ suppressed: true, reason: 'privacy' });
     expect(view.enrolled!.gender_female).toEqual({ value: 60 });
   });
 
@@ -180,7 +180,7 @@ describe('a district year', () => {
       network: true,
     });
     // 94 − 40 − 50 = 4 if the total were shown; with it withheld the two larger cells stay.
-    expect(out.network!.counts.enrolled!.english_learner).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(out.network!.counts.enrolled!.english_learner).toEqual({ suppressed: true, reason: 'privacy' });
     expect(shown(out.pathways.get('pw_2')!.enrolled!.english_learner)).toBe(40);
     expect(shown(out.pathways.get('pw_3')!.enrolled!.english_learner)).toBe(50);
   });
