@@ -1,8 +1,12 @@
 /**
  * Small-cell suppression: what non-staff readers may see of outcome counts.
+ * Rules, reasoning and anchors (NCES, state "n < 11" practice): docs/outcomes.md, "Privacy".
  *
- * Goal: no count of 10 or fewer students (the threshold, configurable) is revealed, neither
- * directly nor by subtracting revealed numbers from one another.
+ * Goal: no count of 10 or fewer students (the threshold, configurable) of a district or
+ * pathway is revealed to anyone but staff, neither directly nor by subtracting revealed
+ * numbers from one another — including by an insider: a district's data contacts know every
+ * count their district submitted (its report and its pathways'), a pathway's team knows its
+ * pathway's. Every reader is checked: the public (anyone signed in) and each insider.
  *
  * Model. Published counts are cells. Counts are tied by additive relations
  *     total = part_1 + ... + part_k + remainder
@@ -17,31 +21,49 @@
  *   group (e.g. gender not submitted). When zero, the family is complete, which a reader may
  *   well assume, so a zero is treated as known and, saying nothing about any student, as not
  *   sensitive; from 1 to the threshold it is sensitive.
+ * Relations over several entities are `nested` (a district over its pathways) or `pooled`
+ * (a network total over every district's pathways).
  *
- * Rules, applied to a fixed point:
- * 1. Primary: every cell at or below the threshold is suppressed ('small_cell'), zero
- *    included (a zero is a small cell: "0 of the 14 students with disabilities dropped out"
- *    discloses every one of them).
- * 2. Complementary ('complementary'), per relation:
+ * Rules, applied to a fixed point. "Unknown to a reader" = suppressed and not their own.
+ * 1. Primary: every cell at or below the threshold is suppressed, zero included (a zero is
+ *    a small cell: "0 of the 14 students with disabilities dropped out" discloses every one
+ *    of them).
+ * 2. Complementary, per relation and per reader:
  *    a. a suppressed cell must not be the relation's only unknown (unknown = a suppressed
  *       cell, or a remainder the reader does not know);
- *    b. a sensitive remainder needs at least one suppressed cell in its relation;
- *    c. when the total is revealed, the unknowns must not add up to zero (non-negativity
+ *    b. a sensitive remainder needs at least one unknown cell in its relation;
+ *    c. when the total is known, the unknowns must not add up to zero (non-negativity
  *       would reveal every one of them as 0).
- *    The cell added is the relation's smallest revealed cell (ties: a part before the total,
- *    then by id), which hides the least information.
+ *    The cell added is the relation's smallest revealed cell the reader does not know
+ *    (ties: a part before the total, then by id), which hides the least information.
  * 3. Audit: the per-relation rules do not stop a reader who combines several relations
  *    (e.g. a cell on a "bridge" between two blocks of suppressed cells). Exact relations
  *    (those whose remainder the reader knows) form a linear system over the suppressed
  *    cells; a suppressed cell, or a sensitive remainder, is disclosed exactly when its
- *    value is a linear combination of the system's rows. Each connected block of unknowns
- *    is reduced (Gaussian elimination modulo a prime, exact for these 0/±1 systems up to
- *    a negligible chance of over-suppressing); a disclosure suppresses one more cell and
- *    the rules run again. Blocks larger than `maxAuditUnknowns` (only possible with
- *    network-wide sums) are not audited and are counted in the result.
+ *    value is a linear combination of the system's rows (for an insider: of the rows and
+ *    their own cells). Each connected block of unknowns is reduced (Gaussian elimination
+ *    modulo a prime, exact for these 0/±1 systems up to a negligible chance of
+ *    over-suppressing); a disclosure suppresses one more cell and the rules run again.
+ *    Blocks larger than `maxAuditUnknowns` (only possible with network-wide sums) are not
+ *    audited and are counted in the result.
+ * 4. Totals over several contributors (statistical agencies' rules for aggregates of few
+ *    respondents, applied to what a published total adds to the published parts):
+ *    a. minimum contributors: the withheld parts of a published network total come from at
+ *       least `minContributors` districts (default 3), or from none;
+ *    b. dominance: after removing the largest district's withheld share, more than the
+ *       threshold remains — so no single district subtracting its own lands in 0..T;
+ *    c. an insider who knows some parts of a published nested or pooled total (a pathway
+ *       team and its district's total, a district and the network's) must be left with
+ *       more than the threshold of unknowns (others' withheld cells and the remainder).
+ *    Each withholds the total itself (one figure, rather than complements in the parts).
  *
- * Not covered: bounds a reader can derive from non-negativity beyond rule 2c (intervals,
- * not exact values), and relations across school years (different students).
+ * Published cells carry no reason (model.ts `SUPPRESSED`): "small cell" bounds a cell by
+ * the threshold and "complementary" bounds it from below, and such bounds pin small cells.
+ *
+ * Not covered: an insider of two districts at once (a coalition; rule 4 holds for one
+ * district), a reader who reasons about the algorithm itself, and relations across school
+ * years (different students, so none exist). Interval bounds beyond the rules above are
+ * checked by the LP adversary test (test/unit/core/outcomes/adversary.test.ts), not here.
  *
  * Rates and everything derived from counts are revealed only when every count they come
  * from is revealed (see rates.ts), so they add nothing a reader could not compute.
@@ -779,6 +801,11 @@ export interface YearInput {
   }[];
   /** Also publish network-wide sums over every pathway. */
   network?: boolean;
+  /**
+   * Protect against outsiders only (rules 1–3, no insiders, no rule 4): the model before
+   * issue 15, kept so the benchmark can report what the insider rules cost. Never published.
+   */
+  outsidersOnly?: boolean;
 }
 
 export interface NetworkView {
@@ -793,6 +820,8 @@ export interface PublicYear {
   pathways: Map<string, CountView>;
   network?: NetworkView;
   unauditedUnknowns: number;
+  /** Cells and suppressed cells, network (sums and rate bases) and districts' and pathways'. */
+  stats: { networkCells: number; networkSuppressed: number; entityCells: number; entitySuppressed: number };
 }
 
 const NETWORK = 'network';
@@ -860,8 +889,26 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
     }
   }
 
-  const pattern = suppressCells(values, relations, config, { knownBy, contributorOf });
-  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
+  const pattern = input.outsidersOnly
+    ? suppressCells(
+        values,
+        relations.map(({ pooled: _p, nested: _n, ...r }) => r),
+        config,
+      )
+    : suppressCells(values, relations, config, { knownBy, contributorOf });
+  const stats = { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 };
+  for (const id of values.keys()) {
+    const network = id.startsWith(`${NETWORK}|`);
+    const hidden = pattern.suppressed.has(id) ? 1 : 0;
+    if (network) {
+      stats.networkCells++;
+      stats.networkSuppressed += hidden;
+    } else {
+      stats.entityCells++;
+      stats.entitySuppressed += hidden;
+    }
+  }
+  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns, stats };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));
   }
