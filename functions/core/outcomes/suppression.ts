@@ -127,6 +127,12 @@ export interface AdditiveRelation {
   pooled?: boolean;
   /** The parts are different entities' cells (a district over its pathways, the network): rule 4c applies. */
   nested?: boolean;
+  /**
+   * Insiders for whom the remainder is sensitive although it is not for the public: a
+   * pathway's team, when the district's remainder minus their pathway's own is at or below
+   * the threshold (rule 2b then holds for them too).
+   */
+  sensitiveTo?: readonly string[];
 }
 
 export interface SuppressionPattern {
@@ -143,6 +149,7 @@ interface Prepared {
   parts: readonly string[];
   pooled: boolean;
   nested: boolean;
+  sensitiveTo: readonly string[];
   remainder: number;
   /** The reader does not know the remainder. */
   remainderUnknown: boolean;
@@ -192,6 +199,7 @@ function prepare(
       parts: r.parts,
       pooled: r.pooled === true,
       nested: r.nested === true || r.pooled === true,
+      sensitiveTo: r.sensitiveTo ?? [],
       remainder,
       remainderUnknown: complement || remainder > 0,
       remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
@@ -276,84 +284,115 @@ function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
   return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
 }
 
-/** The readers for whom `r` looks different from the public's view: insiders of a withheld cell in it. */
-function readersOf(r: Prepared, ctx: Ctx): Reader[] {
-  const out = new Set<string>();
-  for (const c of [r.total, ...r.parts]) {
-    if (ctx.suppressed.has(c)) for (const k of ctx.insiders.knownBy.get(c) ?? []) out.add(k);
-  }
-  return [null, ...[...out].sort()];
-}
-
 type Violation = 'alone' | 'remainder' | 'zero' | 'pooled' | 'residue';
 
-/** Which per-relation rule `r` breaks for `reader`, if any (see the module comment). */
-function violation(r: Prepared, reader: Reader, ctx: Ctx): Violation | null {
-  const { values, suppressed, threshold } = ctx;
-  // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
-  if (reader !== null && knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) return null;
-  const unknown = (c: string) => suppressed.has(c) && !knows(ctx, reader, c);
-  const totalHidden = unknown(r.total);
-  const hiddenParts = r.parts.filter(unknown);
-  const hidden = hiddenParts.length + (totalHidden ? 1 : 0);
-  const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
-  if (r.pooled && reader === null && !totalHidden) {
-    // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
-    // They apply to what the published total adds to the published parts: the withheld
-    // parts' sum, by contributor.
-    const shares = new Map<string, number>();
-    for (const p of hiddenParts) {
-      const c = ctx.insiders.contributorOf.get(p) ?? p;
-      shares.set(c, (shares.get(c) ?? 0) + values.get(p)!);
-    }
-    if (shares.size > 0) {
-      if (shares.size < ctx.minContributors) return 'pooled'; // 4a
-      let sum = 0;
-      let largest = 0;
-      for (const v of shares.values()) {
-        sum += v;
-        largest = Math.max(largest, v);
-      }
-      if (sum - largest <= threshold) return 'pooled'; // 4b
-    }
-  }
-  if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && r.parts.some((p) => knows(ctx, reader, p))) {
-    // 4c: an insider who subtracts their own part of a published total is left with what the
-    // others withheld (and, for a district, its students outside the pathways): it must be
-    // more than the threshold, or the total is withheld.
-    const residue = hiddenParts.reduce((s, p) => s + values.get(p)!, 0) + (r.remainderUnknown ? r.remainder : 0);
-    if (residue <= threshold) return 'residue';
-  }
-  if (hidden >= 1 && unknowns === 1) {
-    // 2a. For an insider, a withheld network total that follows from their own cells tells
-    // them nothing about anyone else's (every other part is published); what they could do
-    // with it in other relations is the exact audit's to find.
-    const only = totalHidden ? r.total : hiddenParts[0]!;
-    if (reader === null || ctx.insiders.knownBy.has(only)) return 'alone';
-  }
-  if (r.remainderSensitive && hidden === 0) return 'remainder'; // 2b
-  if (!totalHidden && unknowns >= 1) {
-    const partsSum = hiddenParts.reduce((s, p) => s + values.get(p)!, 0);
-    if (partsSum + (r.remainderUnknown ? r.remainder : 0) === 0) return 'zero'; // 2c
-  }
-  return null;
+/** What one reader knows of a relation's cells. */
+interface Knowledge {
+  total: boolean;
+  /** Parts they know (shown or not). */
+  parts: number;
+  /** Withheld parts they know, and their sum. */
+  hiddenParts: number;
+  hiddenSum: number;
 }
 
-/** A cell to hide so that `r` holds for every reader, or null when it does. */
+/**
+ * A cell to hide so that `r` holds for every reader (the public, then each insider of a
+ * withheld cell in it, in id order), or null when it does. Linear in the relation's cells:
+ * each reader's unknowns are the withheld cells less the ones they know.
+ */
 function fixRelation(r: Prepared, ctx: Ctx): string | null {
-  for (const reader of readersOf(r, ctx)) {
-    const broken = violation(r, reader, ctx);
+  const { values, suppressed, threshold } = ctx;
+  let hiddenParts = 0;
+  let hiddenSum = 0;
+  const know = new Map<string, Knowledge>();
+  const entry = (k: string) => {
+    let e = know.get(k);
+    if (!e) know.set(k, (e = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 }));
+    return e;
+  };
+  const totalSuppressed = suppressed.has(r.total);
+  for (const k of ctx.insiders.knownBy.get(r.total) ?? []) entry(k).total = true;
+  for (const p of r.parts) {
+    const hidden = suppressed.has(p);
+    const v = values.get(p)!;
+    if (hidden) {
+      hiddenParts++;
+      hiddenSum += v;
+    }
+    for (const k of ctx.insiders.knownBy.get(p) ?? []) {
+      const e = entry(k);
+      e.parts++;
+      if (hidden) {
+        e.hiddenParts++;
+        e.hiddenSum += v;
+      }
+    }
+  }
+  const readers: Reader[] = [null];
+  for (const [k, e] of [...know].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Only insiders of a withheld cell see the relation differently from the public.
+    if (e.hiddenParts > 0 || (e.total && totalSuppressed)) readers.push(k);
+  }
+  const none: Knowledge = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 };
+
+  for (const k of r.sensitiveTo) if (!readers.includes(k)) readers.push(k);
+  for (const reader of readers) {
+    const k = reader === null ? none : (know.get(reader) ?? none);
+    // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
+    if (reader !== null && k.total && k.parts === r.parts.length) continue;
+    const totalHidden = totalSuppressed && !k.total;
+    const unknownParts = hiddenParts - k.hiddenParts;
+    const unknownSum = hiddenSum - k.hiddenSum + (r.remainderUnknown ? r.remainder : 0);
+    const hidden = unknownParts + (totalHidden ? 1 : 0);
+    const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
+    let broken: Violation | null = null;
+    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(r, ctx)) {
+      // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
+      broken = 'pooled';
+    } else if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && k.hiddenParts > 0 && unknownSum <= threshold) {
+      // 4c: an insider who subtracts their own part of a published total is left with what
+      // the others withheld (and, for a district, its students outside the pathways): it
+      // must be more than the threshold, or the total is withheld.
+      broken = 'residue';
+    } else if (hidden >= 1 && unknowns === 1) {
+      // 2a. For an insider, a withheld network total that follows from their own cells tells
+      // them nothing about anyone else's (every other part is published); what they could
+      // do with it in other relations is the exact audit's to find.
+      const only = totalHidden ? r.total : r.parts.find((p) => suppressed.has(p) && !knows(ctx, reader, p))!;
+      if (reader === null || ctx.insiders.knownBy.has(only)) broken = 'alone';
+    }
+    const sensitive = r.remainderSensitive || (reader !== null && r.sensitiveTo.includes(reader));
+    if (broken === null && sensitive && hidden === 0) broken = 'remainder'; // 2b
+    if (broken === null && !totalHidden && unknowns >= 1 && unknownSum === 0) broken = 'zero'; // 2c
     if (broken === null) continue;
-    // A pooled total is withheld rather than one more contributor's cell: one network cell
-    // instead of a pathway's, which would need complements of its own.
     if (broken === 'pooled' || broken === 'residue') {
-      if (!ctx.suppressed.has(r.total)) return r.total;
+      if (!suppressed.has(r.total)) return r.total;
       continue;
     }
-    const pick = smallestRevealed([r], ctx.values, ctx.suppressed, (c) => !knows(ctx, reader, c));
+    const pick = smallestRevealed([r], values, suppressed, (c) => !knows(ctx, reader, c));
     if (pick) return pick;
   }
   return null;
+}
+
+/** Rules 4a and 4b on a published pooled total's withheld parts, by contributor. */
+function pooledTooFew(r: Prepared, ctx: Ctx): boolean {
+  const shares = new Map<string, number>();
+  for (const p of r.parts) {
+    if (!ctx.suppressed.has(p)) continue;
+    const c = ctx.insiders.contributorOf.get(p) ?? p;
+    shares.set(c, (shares.get(c) ?? 0) + ctx.values.get(p)!);
+  }
+  if (shares.size === 0) return false;
+  if (shares.size < ctx.minContributors) return true; // 4a
+  let sum = 0;
+  let largest = 0;
+  for (const v of shares.values()) {
+    sum += v;
+    largest = Math.max(largest, v);
+  }
+  return sum - largest <= ctx.threshold; // 4b
 }
 
 function smallestRevealed(
@@ -669,11 +708,11 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
         fixFor(reader, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
       }
     }
-    // Only remainders the insider's knowledge can change: relations with one of their
-    // withheld cells, or with a withheld cell in a block they know cells of.
+    // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
+    // block they know cells of could follow too; checking every such relation for every
+    // insider is quadratic in a large network, so those are left to the LP adversary test.)
     const candidates = new Set<Prepared>();
     for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
-    for (const block of spaces.keys()) for (const v of block.vars) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
     for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
       if (knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) continue; // their own
       const terms = termsOf(r, reader);
@@ -862,7 +901,27 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
     if (d.counts) {
       addCells(values, districtKey, d.counts);
       own(districtKey, d.counts, [districtKey], d.districtId);
-      relations.push(...reportRelations(districtKey, d.counts));
+      // A pathway's team knows its own remainders: the district's minus theirs is the rest of
+      // the district's (e.g. its non-graduates outside the pathway).
+      const threshold = resolveThreshold(config);
+      const sum = (r: AdditiveRelation, at: (id: string) => number | undefined) => {
+        const t = at(r.total);
+        const ps = r.parts.map(at);
+        return t === undefined || ps.some((x) => x === undefined) ? undefined : t - (ps as number[]).reduce((a, b) => a + b, 0);
+      };
+      for (const r of reportRelations(districtKey, d.counts)) {
+        const mine = sum(r, (id) => values.get(id));
+        const sensitiveTo: string[] = [];
+        if (mine !== undefined) {
+          for (const p of pathways) {
+            const theirs = sum(r, (id) => values.get(id.replace(districtKey, p.key)));
+            if (theirs === undefined) continue;
+            const rest = mine - theirs;
+            if (r.remainder === 'complement' ? rest <= threshold : rest >= 1 && rest <= threshold) sensitiveTo.push(p.key);
+          }
+        }
+        relations.push(sensitiveTo.length ? { ...r, sensitiveTo } : r);
+      }
       relations.push(...nestingRelations(districtKey, d.counts, pathways, 'complement').map((r) => ({ ...r, nested: true })));
     }
   }
@@ -892,7 +951,7 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   const pattern = input.outsidersOnly
     ? suppressCells(
         values,
-        relations.map(({ pooled: _p, nested: _n, ...r }) => r),
+        relations.map(({ pooled: _p, nested: _n, sensitiveTo: _s, ...r }) => r),
         config,
       )
     : suppressCells(values, relations, config, { knownBy, contributorOf });
