@@ -6,11 +6,17 @@
  *    memory (RSS and heap, sampled every 10 ms);
  * 2. network progress with 5,000 pathways in the registry: the refresh (reads every
  *    pathway once) and the read behind GET /network/progress (precomputed items; the
- *    DynamoDB commands per read are counted).
+ *    DynamoDB commands per read are counted);
+ * 3. what suppression withholds on a realistic network (30 districts, their pathways,
+ *    generated students with California-like group shares): the share of network cells and
+ *    of district and pathway cells withheld by the outsiders-only model (before issue 15)
+ *    and by the insider rules (after), and the time of each.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '../functions/core/outcomes/codes.ts';
 import { validateOutcomeCsv } from '../functions/core/outcomes/csv.ts';
+import type { OutcomeCounts } from '../functions/core/outcomes/model.ts';
+import { suppressYear, type YearInput } from '../functions/core/outcomes/suppression.ts';
 import { newId } from '../functions/core/ids.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
 import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
@@ -93,6 +99,82 @@ function memorySampler() {
   return { stop: () => (clearInterval(timer), { rss, heap }) };
 }
 
+/** A seeded generator (mulberry32): the same network on every run. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A realistic school year: 30 districts of 1–6 pathways (60–500 students each) and 1–3
+ * times as many students outside them; race shares vary by district around California's,
+ * 1% non-binary and 1% gender not reported; every metric, reported for every group.
+ */
+export function realisticYear(seed: number): YearInput {
+  const r = rng(seed);
+  const pick = <T,>(weights: [T, number][]) => {
+    let x = r() * weights.reduce((s, [, w]) => s + w, 0);
+    for (const [v, w] of weights) if ((x -= w) <= 0) return v;
+    return weights[weights.length - 1]![0];
+  };
+  const districts: { districtId: string; counts: OutcomeCounts; pathways: { pathwayId: string; counts: OutcomeCounts }[] }[] = [];
+  for (let d = 0; d < 30; d++) {
+    const race: [StudentGroup, number][] = [
+      ['hispanic_latino', 0.2 + 0.5 * r()],
+      ['white', 0.1 + 0.3 * r()],
+      ['asian', 0.04 + 0.16 * r()],
+      ['black_african_american', 0.02 + 0.12 * r()],
+      ['filipino', 0.01 + 0.04 * r()],
+      ['two_or_more_races', 0.02 + 0.04 * r()],
+      ['american_indian_alaska_native', 0.002 + 0.01 * r()],
+      ['native_hawaiian_pacific_islander', 0.002 + 0.008 * r()],
+      ['not_reported', 0.005 + 0.02 * r()],
+    ];
+    const gender: [StudentGroup, number][] = [['gender_female', 0.49], ['gender_male', 0.49], ['gender_nonbinary', 0.01], ['gender_not_reported', 0.01]];
+    const students = (n: number) => {
+      const counts: OutcomeCounts = {};
+      const add = (m: Metric, groups: StudentGroup[]) => {
+        const c = (counts[m] ??= Object.fromEntries(STUDENT_GROUPS.map((g) => [g, 0])));
+        for (const g of groups) c[g] = c[g]! + 1;
+      };
+      for (let i = 0; i < n; i++) {
+        const groups: StudentGroup[] = ['all', pick(race), pick(gender)];
+        if (r() < 0.2) groups.push('english_learner');
+        if (r() < 0.12) groups.push('students_with_disabilities');
+        if (r() < 0.6) groups.push('socioeconomically_disadvantaged');
+        add('enrolled', groups);
+        for (const [m, p] of [['dual_enrollment_credit', 0.3], ['wbl_awareness', 0.8], ['wbl_exploration', 0.5], ['wbl_preparation', 0.2], ['industry_credential', 0.15]] as const) {
+          add(m, r() < p ? groups : []);
+        }
+        const inCohort = r() < 0.25;
+        add('cohort', inCohort ? groups : []);
+        const outcome = inCohort ? pick<'grad' | 'drop' | 'other'>([['grad', 0.87], ['drop', 0.06], ['other', 0.07]]) : 'other';
+        add('graduated_on_time', outcome === 'grad' ? groups : []);
+        add('dropped_out', outcome === 'drop' ? groups : []);
+        add('ag_completed', outcome === 'grad' && r() < 0.55 ? groups : []);
+        add('postsecondary_enrolled', outcome === 'grad' && r() < 0.65 ? groups : []);
+      }
+      return counts;
+    };
+    const pathways = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, j) => ({ pathwayId: `pw_${d}_${j}`, counts: students(60 + Math.floor(r() * 440)) }));
+    const outside = students(Math.floor(pathways.reduce((s, p) => s + p.counts.enrolled!.all!, 0) * (1 + 2 * r())));
+    const counts: OutcomeCounts = {};
+    for (const m of METRICS) {
+      counts[m] = Object.fromEntries(STUDENT_GROUPS.map((g) => [g, [outside, ...pathways.map((p) => p.counts)].reduce((s, c) => s + (c[m]?.[g] ?? 0), 0)]));
+    }
+    districts.push({ districtId: `dst_${d}`, counts, pathways });
+  }
+  return { districts, network: true };
+}
+
+const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
@@ -165,14 +247,28 @@ export async function run(): Promise<BenchReport> {
     rows.push(`| progress read: median / p95 of ${PROGRESS_READS} | ${ms(times[Math.floor(times.length / 2)]!)} / ${ms(times[Math.floor(times.length * 0.95)]!)} |`);
     if (perRead !== 1) flags.push(`a progress read sent ${perRead} DynamoDB commands; expected 1`);
     void METRIC_DEFINITIONS;
+
+    // 3. What suppression withholds, before (outsiders only) and after (insider rules).
+    const network = realisticYear(20261206);
+    t0 = performance.now();
+    const before = suppressYear({ ...network, outsidersOnly: true }).stats;
+    const beforeMs = performance.now() - t0;
+    t0 = performance.now();
+    const after = suppressYear(network).stats;
+    const afterMs = performance.now() - t0;
+    const pathwaysInNetwork = network.districts.reduce((s, d) => s + d.pathways.length, 0);
+    rows.push(`| realistic year: districts / pathways / cells (network + districts and pathways) | ${network.districts.length} / ${pathwaysInNetwork} / ${before.networkCells} + ${before.entityCells.toLocaleString('en-US')} |`);
+    rows.push(`| network cells withheld: before (outsiders only) → after (insiders) | ${pct(before.networkSuppressed, before.networkCells)} → ${pct(after.networkSuppressed, after.networkCells)} |`);
+    rows.push(`| district and pathway cells withheld: before → after | ${pct(before.entitySuppressed, before.entityCells)} → ${pct(after.entitySuppressed, after.entityCells)} |`);
+    rows.push(`| suppressYear on it: before → after | ${ms(beforeMs)} → ${ms(afterMs)} |`);
   } finally {
     stopCounting();
     await platform.stop();
   }
   return {
-    title: 'Outcome data: 100,000-row CSV and network progress',
+    title: 'Outcome data: 100,000-row CSV, network progress and what suppression withholds',
     method:
-      'bench/outcomes.ts on the local platform (DynamoDB Local in memory). A generated CSV of one district and its pathways (every metric and student group, consistent counts) is streamed through `validateOutcomeCsv` in 64 KiB chunks and stored with `submitOutcomes` (immutable report items, pointer swap with audit, one suppression pattern for the school year, a view item per entity); peak memory is sampled every 10 ms. Then the registry is filled to 5,000 pathways, `refreshNetworkProgress()` recomputes the totals, and the read behind `GET /network/progress` is timed with its DynamoDB commands counted (it reads precomputed items only).',
+      'bench/outcomes.ts on the local platform (DynamoDB Local in memory). A generated CSV of one district and its pathways (every metric and student group, consistent counts) is streamed through `validateOutcomeCsv` in 64 KiB chunks and stored with `submitOutcomes` (immutable report items, pointer swap with audit, one suppression pattern for the school year, a view item per entity); peak memory is sampled every 10 ms. Then the registry is filled to 5,000 pathways, `refreshNetworkProgress()` recomputes the totals, and the read behind `GET /network/progress` is timed with its DynamoDB commands counted (it reads precomputed items only). Last, a realistic school year (30 districts with 1–6 pathways of 60–500 generated students each and 1–3 times as many outside them, race shares varying by district around California\'s, 1% non-binary, every metric and group; seeded) goes through `suppressYear` with the outsiders-only model of before issue 15 and with the insider rules: the share of cells withheld, network-wide and in district and pathway reports (docs/outcomes.md, "Privacy").',
     table: rows.join('\n'),
     flags,
   };

@@ -3,6 +3,9 @@
  * (docs/outcomes.md). Read lazily so tests and the local runtime can set them first.
  *
  * - PATHCERT_SUPPRESSION_THRESHOLD (default 10): counts at or below are small cells.
+ * - PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS (default 3): districts the withheld part of a
+ *   published network total must come from (rule 4a in core/outcomes/suppression.ts).
+ *   The defaults live in core (DEFAULT_SUPPRESSION_THRESHOLD, DEFAULT_MIN_CONTRIBUTORS).
  * - PATHCERT_PROGRESS_LEVELS (default "silver,gold"): which certification levels count
  *   toward the network goal. The goal has been stated both as "certified" and as "Gold
  *   certified"; set "gold" for the stricter reading. Candidacy never counts (it is a stage,
@@ -11,6 +14,7 @@
  * - PATHCERT_OUTCOME_CSV_MAX_BYTES (default 20 MiB) and PATHCERT_OUTCOME_CSV_MAX_ROWS (default 500000).
  */
 import { isLevel, type Level } from '../core/levels.ts';
+import { DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '../core/outcomes/suppression.ts';
 
 function intFrom(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -22,7 +26,14 @@ function intFrom(name: string, fallback: number, min: number, max: number): numb
 
 export const outcomeSettings = {
   get suppressionThreshold(): number {
-    return intFrom('PATHCERT_SUPPRESSION_THRESHOLD', 10, 0, 1000);
+    return intFrom('PATHCERT_SUPPRESSION_THRESHOLD', DEFAULT_SUPPRESSION_THRESHOLD, 0, 1000);
+  },
+  get suppressionMinContributors(): number {
+    return intFrom('PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS', DEFAULT_MIN_CONTRIBUTORS, 1, 100);
+  },
+  /** Both suppression settings, as core/outcomes/suppression.ts takes them. */
+  get suppression(): SuppressionConfig {
+    return { threshold: this.suppressionThreshold, minContributors: this.suppressionMinContributors };
   },
   get progressLevels(): Level[] {
     const raw = process.env.PATHCERT_PROGRESS_LEVELS ?? 'silver,gold';

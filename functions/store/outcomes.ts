@@ -284,7 +284,7 @@ async function computeYearOnce(schoolYear: SchoolYear, generation: number): Prom
   );
   const publicYear = suppressYear(
     { districts: districts.map(({ districtId, counts, pathways }) => ({ districtId, counts, pathways })), network: true },
-    { threshold: outcomeSettings.suppressionThreshold },
+    outcomeSettings.suppression,
   );
   const at = nowIso();
   const puts: Item[] = [];

@@ -18,7 +18,10 @@ import { keys, partitions } from '../../functions/store/keys.ts';
 import { latestHeadline } from '../../functions/store/outcomes.ts';
 import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
 import { expectSafeCsv } from '../support/csv.ts';
+import type { CountView } from '../../functions/core/outcomes/model.ts';
+import type { PublicYear } from '../../functions/core/outcomes/suppression.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { insiderDisclosures, type DistrictInput } from '../unit/core/outcomes/adversary.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
 
 // Every DynamoDB command the in-process functions send, by name.
@@ -206,10 +209,22 @@ describe('suppression', () => {
     }
     const pathway = answers[0]!.json as { suppressed: boolean; latest: { counts: Record<string, Record<string, unknown>> } };
     expect(pathway.suppressed).toBe(true);
-    expect(pathway.latest.counts.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'small_cell' });
-    // Revealed numbers cannot give the hidden ones back: some cell besides the small ones is hidden too.
-    const reasons = JSON.stringify(answers.map((a) => a.json));
-    expect(reasons).toContain('"reason":"complementary"');
+    expect(pathway.latest.counts.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'privacy' });
+    // Revealed numbers cannot give the hidden ones back: some cell besides the small ones is
+    // hidden too (and no hidden cell says why: a reason would bound it).
+    type Counts = Record<string, Record<string, { value?: number; suppressed?: boolean }>>;
+    const hiddenLarge: string[] = [];
+    for (const path of [`/pathways/${p1.id}/outcomes`, `/pathways/${p2.id}/outcomes`]) {
+      const raw = expectStatus(await t.api<{ latest: { counts: Counts } }>('GET', path, { token: staff.token }), 200).json.latest.counts;
+      const seen = expectStatus(await t.api<{ latest: { counts: Counts } }>('GET', path, { token: lead.token }), 200).json.latest.counts;
+      for (const [m, groups] of Object.entries(seen)) {
+        for (const [g, cell] of Object.entries(groups)) {
+          if (cell.suppressed && raw[m]![g]!.value! > THRESHOLD) hiddenLarge.push(`${path} ${m}/${g}`);
+        }
+      }
+    }
+    expect(hiddenLarge.length).toBeGreaterThan(0);
+    expect(JSON.stringify(answers.map((a) => a.json))).not.toMatch(/small_cell|complementary/);
     // The staff version of the same answers does carry small counts (the scan can fail).
     const staffAnswer = await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: staff.token });
     expect(countCells(staffAnswer.json).some((c) => c.value <= THRESHOLD)).toBe(true);
@@ -562,5 +577,75 @@ describe('GET /directory/{pathwayId}', () => {
     // Directory search (sector, district, state, level) is covered by directory.test.ts.
     const listed = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `/directory?level=gold&districtId=${district.id}&state=CA`), 200).json;
     expect(listed.items.map((i) => i.id)).toEqual([p1.id]);
+  });
+});
+
+describe('insiders (issue 15): a district data contact subtracting its own counts', () => {
+  const YR = '2018-19';
+  const GROUPS = ['all', 'gender_female', 'gender_male', 'gender_nonbinary'] as const;
+  const cCounts = { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } };
+  const aCounts = { enrolled: { all: 100, gender_female: 50, gender_male: 39, gender_nonbinary: 11 } };
+
+  it('the network trends no longer give away pathway C\'s 4 non-binary students, and nothing X can read pins it', async () => {
+    const xLead = await person(t, 'lead@x-unified.test', ['district']);
+    const xData = await person(t, 'data@x-unified.test', ['district']);
+    const yLead = await person(t, 'lead@y-unified.test', ['district']);
+    const yData = await person(t, 'data@y-unified.test', ['district']);
+    const x = await createDistrict(t, staff, { name: 'X Unified' });
+    const y = await createDistrict(t, staff, { name: 'Y Unified' });
+    await joinDistrict(t, staff, x.id, xLead, 'lead');
+    await joinDistrict(t, staff, x.id, xData, 'data');
+    await joinDistrict(t, staff, y.id, yLead, 'lead');
+    await joinDistrict(t, staff, y.id, yData, 'data');
+    const a = await createPathway(t, xLead, (await createSchool(t, staff, x.id)).id, { name: 'Pathway A' });
+    const c = await createPathway(t, yLead, (await createSchool(t, staff, y.id)).id, { name: 'Pathway C' });
+
+    // 1. Y submits C; 2. X submits A.
+    expectStatus(await submit(yData, { pathways: [{ pathwayId: c.id, counts: cCounts }] }, y.id, YR), 201);
+    expectStatus(await submit(xData, { pathways: [{ pathwayId: a.id, counts: aCounts }] }, x.id, YR), 201);
+
+    // 3. What X's data contact reads: the network trends of each gender group.
+    type Trend = { counts: { schoolYear: string; count: { value?: number; suppressed?: boolean } }[] };
+    const network: Record<string, unknown> = {};
+    for (const g of GROUPS) {
+      const res = expectStatus(await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: xData.token }), 200);
+      network[g] = res.json.counts.find((p) => p.schoolYear === YR)!.count;
+    }
+    // The issue's figure: 15 − 11 = 4. Now withheld (staff still see 15).
+    expect(network.gender_nonbinary).toEqual({ suppressed: true, reason: 'privacy' });
+    const staffTrend = expectStatus(await t.api<Trend>('GET', '/network/outcomes/trends?countMetric=enrolled&group=gender_nonbinary', { token: staff.token }), 200);
+    expect(staffTrend.json.counts.find((p) => p.schoolYear === YR)!.count).toEqual({ value: 15 });
+    // all − female − male − X's own non-binary would give it back too: another figure is withheld.
+    expect(GROUPS.filter((g) => g !== 'gender_nonbinary' && (network[g] as { suppressed?: boolean }).suppressed)).not.toEqual([]);
+
+    // 4. Everything published about the year (the union of what anyone non-staff reads: the
+    //    network, X's pathway as X reads it, C as Y reads it) and X's own raw counts, through
+    //    the LP adversary: no count of C between 1 and 10 is pinned, nor is X's view of it.
+    type Outcomes = { latest: { schoolYear: string; counts: CountView } };
+    const aView = expectStatus(await t.api<Outcomes>('GET', `/pathways/${a.id}/outcomes`, { token: xData.token }), 200).json.latest;
+    const cView = expectStatus(await t.api<Outcomes>('GET', `/pathways/${c.id}/outcomes`, { token: yData.token }), 200).json.latest;
+    expect([aView.schoolYear, cView.schoolYear]).toEqual([YR, YR]);
+    expectStatus(await t.api('GET', `/pathways/${c.id}/outcomes`, { token: xData.token }), 404); // X cannot read C itself
+    expect(cView.counts.enrolled!.gender_nonbinary).toEqual({ suppressed: true, reason: 'privacy' });
+    const published: PublicYear = {
+      districts: new Map(),
+      pathways: new Map([
+        [a.id, aView.counts],
+        [c.id, cView.counts],
+      ]),
+      network: { counts: { enrolled: network as CountView['enrolled'] }, rateBases: {}, pathways: 2 },
+      unauditedUnknowns: 0,
+      stats: { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 },
+    };
+    const year: DistrictInput[] = [
+      { districtId: y.id, pathways: [{ pathwayId: c.id, counts: cCounts }] },
+      { districtId: x.id, pathways: [{ pathwayId: a.id, counts: aCounts }] },
+    ];
+    expect(insiderDisclosures(year, published, { kind: 'district', districtId: x.id }, THRESHOLD)).toEqual([]);
+    expect(insiderDisclosures(year, published, { kind: 'district', districtId: y.id }, THRESHOLD)).toEqual([]);
+    // The same check on what was published before finds the attack (the check can fail).
+    const before = { ...published, network: { ...published.network!, counts: { enrolled: { all: { value: 200 }, gender_female: { value: 100 }, gender_male: { value: 85 }, gender_nonbinary: { value: 15 } } } } };
+    before.pathways = new Map([...published.pathways, [a.id, { enrolled: { all: { value: 100 }, gender_female: { value: 50 }, gender_male: { suppressed: true, reason: 'privacy' }, gender_nonbinary: { suppressed: true, reason: 'privacy' } } } as CountView]]);
+    expect(insiderDisclosures(year, before, { kind: 'district', districtId: x.id }, THRESHOLD).map((d) => d.what)).toEqual([`pathway:${c.id}|enrolled|gender_nonbinary`]);
   });
 });

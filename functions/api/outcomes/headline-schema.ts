@@ -8,8 +8,8 @@ import * as z from 'zod/mini';
 import { HEADLINE_METRICS } from '../../core/outcomes/codes.ts';
 
 /**
- * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason }`
- * (never zero, never missing; reason small_cell or complementary).
+ * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason: 'privacy' }`
+ * (never zero, never missing; the reason never says why, see core/outcomes/model.ts).
  */
 const cell = z.object({ value: z.optional(z.nullable(z.number())), suppressed: z.optional(z.boolean()) });
 const rate = z.optional(cell);

@@ -54,9 +54,17 @@ export interface CellRef {
   group: StudentGroup;
 }
 
-/** A number as a non-staff reader sees it: the value, or an explicit statement that it is hidden. */
+/** Why the suppression algorithm hid a cell: kept internally (benchmarks, tests), never published. */
 export type SuppressionReason = 'small_cell' | 'complementary';
-export type Suppressed = { suppressed: true; reason: SuppressionReason };
+
+/**
+ * A number as a non-staff reader sees it: the value, or an explicit statement that it is
+ * hidden. A hidden number does not say why: "small cell" would tell the reader it is at most
+ * the threshold and "complementary" that it is above, and such bounds pin small cells
+ * (f + m = all, with `all` labelled complementary and f, m small, makes each at least 1).
+ */
+export type Suppressed = { suppressed: true; reason: 'privacy' };
+export const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true, reason: 'privacy' }) as Suppressed;
 export type Cell<T = number> = { value: T } | Suppressed;
 
 export function isSuppressed<T>(cell: Cell<T>): cell is Suppressed {

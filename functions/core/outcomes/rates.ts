@@ -6,7 +6,7 @@
  * see `revealAll`) and the public (see suppression.ts) go through the same code and a
  * derived number is revealed only when every count it comes from is: a rate needs its
  * numerator and its denominator, a change needs both years' rates. A hidden input makes
- * the output hidden, with reason 'small_cell' when any input was a small cell.
+ * the output hidden.
  *
  * Rates are fractions (0..1); null when the denominator is 0. Differences and changes are in
  * percentage points, rounded to 1e-8 so 70% − 65% is exactly 5.
@@ -20,6 +20,7 @@ import {
   type CountView,
   type GroupCounts,
   type OutcomeCounts,
+  SUPPRESSED,
   type Suppressed,
 } from './model.ts';
 
@@ -36,7 +37,7 @@ export function differencePp(a: number, b: number): number {
 export function hiddenBy(...inputs: Cell<unknown>[]): Suppressed | null {
   const hidden = inputs.filter(isSuppressed);
   if (hidden.length === 0) return null;
-  return { suppressed: true, reason: hidden.some((c) => c.reason === 'small_cell') ? 'small_cell' : 'complementary' };
+  return { ...SUPPRESSED };
 }
 
 /** f(inputs) when all are revealed, otherwise the suppression. */

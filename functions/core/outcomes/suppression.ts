@@ -1,8 +1,12 @@
 /**
  * Small-cell suppression: what non-staff readers may see of outcome counts.
+ * Rules, reasoning and anchors (NCES, state "n < 11" practice): docs/outcomes.md, "Privacy".
  *
- * Goal: no count of 10 or fewer students (the threshold, configurable) is revealed, neither
- * directly nor by subtracting revealed numbers from one another.
+ * Goal: no count of 10 or fewer students (the threshold, configurable) of a district or
+ * pathway is revealed to anyone but staff, neither directly nor by subtracting revealed
+ * numbers from one another — including by an insider: a district's data contacts know every
+ * count their district submitted (its report and its pathways'), a pathway's team knows its
+ * pathway's. Every reader is checked: the public (anyone signed in) and each insider.
  *
  * Model. Published counts are cells. Counts are tied by additive relations
  *     total = part_1 + ... + part_k + remainder
@@ -17,31 +21,49 @@
  *   group (e.g. gender not submitted). When zero, the family is complete, which a reader may
  *   well assume, so a zero is treated as known and, saying nothing about any student, as not
  *   sensitive; from 1 to the threshold it is sensitive.
+ * Relations over several entities are `nested` (a district over its pathways) or `pooled`
+ * (a network total over every district's pathways).
  *
- * Rules, applied to a fixed point:
- * 1. Primary: every cell at or below the threshold is suppressed ('small_cell'), zero
- *    included (a zero is a small cell: "0 of the 14 students with disabilities dropped out"
- *    discloses every one of them).
- * 2. Complementary ('complementary'), per relation:
+ * Rules, applied to a fixed point. "Unknown to a reader" = suppressed and not their own.
+ * 1. Primary: every cell at or below the threshold is suppressed, zero included (a zero is
+ *    a small cell: "0 of the 14 students with disabilities dropped out" discloses every one
+ *    of them).
+ * 2. Complementary, per relation and per reader:
  *    a. a suppressed cell must not be the relation's only unknown (unknown = a suppressed
  *       cell, or a remainder the reader does not know);
- *    b. a sensitive remainder needs at least one suppressed cell in its relation;
- *    c. when the total is revealed, the unknowns must not add up to zero (non-negativity
+ *    b. a sensitive remainder needs at least one unknown cell in its relation;
+ *    c. when the total is known, the unknowns must not add up to zero (non-negativity
  *       would reveal every one of them as 0).
- *    The cell added is the relation's smallest revealed cell (ties: a part before the total,
- *    then by id), which hides the least information.
+ *    The cell added is the relation's smallest revealed cell the reader does not know
+ *    (ties: a part before the total, then by id), which hides the least information.
  * 3. Audit: the per-relation rules do not stop a reader who combines several relations
  *    (e.g. a cell on a "bridge" between two blocks of suppressed cells). Exact relations
  *    (those whose remainder the reader knows) form a linear system over the suppressed
  *    cells; a suppressed cell, or a sensitive remainder, is disclosed exactly when its
- *    value is a linear combination of the system's rows. Each connected block of unknowns
- *    is reduced (Gaussian elimination modulo a prime, exact for these 0/±1 systems up to
- *    a negligible chance of over-suppressing); a disclosure suppresses one more cell and
- *    the rules run again. Blocks larger than `maxAuditUnknowns` (only possible with
- *    network-wide sums) are not audited and are counted in the result.
+ *    value is a linear combination of the system's rows (for an insider: of the rows and
+ *    their own cells). Each connected block of unknowns is reduced (Gaussian elimination
+ *    modulo a prime, exact for these 0/±1 systems up to a negligible chance of
+ *    over-suppressing); a disclosure suppresses one more cell and the rules run again.
+ *    Blocks larger than `maxAuditUnknowns` (only possible with network-wide sums) are not
+ *    audited and are counted in the result.
+ * 4. Totals over several contributors (statistical agencies' rules for aggregates of few
+ *    respondents, applied to what a published total adds to the published parts):
+ *    a. minimum contributors: the withheld parts of a published network total come from at
+ *       least `minContributors` districts (default 3), or from none;
+ *    b. dominance: after removing the largest district's withheld share, more than the
+ *       threshold remains — so no single district subtracting its own lands in 0..T;
+ *    c. an insider who knows some parts of a published nested or pooled total (a pathway
+ *       team and its district's total, a district and the network's) must be left with
+ *       more than the threshold of unknowns (others' withheld cells and the remainder).
+ *    Each withholds the total itself (one figure, rather than complements in the parts).
  *
- * Not covered: bounds a reader can derive from non-negativity beyond rule 2c (intervals,
- * not exact values), and relations across school years (different students).
+ * Published cells carry no reason (model.ts `SUPPRESSED`): "small cell" bounds a cell by
+ * the threshold and "complementary" bounds it from below, and such bounds pin small cells.
+ *
+ * Not covered: an insider of two districts at once (a coalition; rule 4 holds for one
+ * district), a reader who reasons about the algorithm itself, and relations across school
+ * years (different students, so none exist). Interval bounds beyond the rules above are
+ * checked by the LP adversary test (test/unit/core/outcomes/adversary.test.ts), not here.
  *
  * Rates and everything derived from counts are revealed only when every count they come
  * from is revealed (see rates.ts), so they add nothing a reader could not compute.
@@ -61,18 +83,38 @@ import {
   type NumeratorMetric,
   type StudentGroup,
 } from './codes.ts';
-import { entriesOf, type BaseView, type Cell, type CountView, type OutcomeCounts, type SuppressionReason } from './model.ts';
+import { SUPPRESSED, entriesOf, type BaseView, type Cell, type CountView, type OutcomeCounts, type SuppressionReason } from './model.ts';
 import { aggregateNetwork, type NetworkAggregate } from './rates.ts';
 
 export const DEFAULT_SUPPRESSION_THRESHOLD = 10;
+export const DEFAULT_MIN_CONTRIBUTORS = 3;
 export const DEFAULT_MAX_AUDIT_UNKNOWNS = 500;
 
 export interface SuppressionConfig {
   /** Counts at or below this are small cells. Default 10. */
   threshold?: number;
+  /**
+   * Rule 4a: the withheld part of a published pooled (network) total must come from at
+   * least this many contributors (districts), or from none. Default 3.
+   */
+  minContributors?: number;
   /** Largest block of linked unknowns the exact audit reduces. Default 500. */
   maxAuditUnknowns?: number;
 }
+
+/**
+ * Who, besides staff, knows raw counts: the insiders a pattern must also hold against.
+ * A district's data contacts know every count their district submitted (the district report
+ * and each of its pathways'); a pathway's team knows its own pathway's.
+ */
+export interface Insiders {
+  /** Per cell id, the readers who know its raw value (e.g. `district:d1`, `pathway:p1`). */
+  knownBy: ReadonlyMap<string, readonly string[]>;
+  /** Per cell id of a pooled relation's part, the contributor (district) it comes from. */
+  contributorOf: ReadonlyMap<string, string>;
+}
+
+const NO_INSIDERS: Insiders = { knownBy: new Map(), contributorOf: new Map() };
 
 export type RemainderKind = 'complement' | 'uncounted';
 
@@ -81,6 +123,16 @@ export interface AdditiveRelation {
   total: string;
   parts: readonly string[];
   remainder: RemainderKind;
+  /** The total pools several contributors' cells (a network sum): rules 4a and 4b apply. */
+  pooled?: boolean;
+  /** The parts are different entities' cells (a district over its pathways, the network): rule 4c applies. */
+  nested?: boolean;
+  /**
+   * Insiders for whom the remainder is sensitive although it is not for the public: a
+   * pathway's team, when the district's remainder minus their pathway's own is at or below
+   * the threshold (rule 2b then holds for them too).
+   */
+  sensitiveTo?: readonly string[];
 }
 
 export interface SuppressionPattern {
@@ -95,6 +147,9 @@ interface Prepared {
   index: number;
   total: string;
   parts: readonly string[];
+  pooled: boolean;
+  nested: boolean;
+  sensitiveTo: readonly string[];
   remainder: number;
   /** The reader does not know the remainder. */
   remainderUnknown: boolean;
@@ -106,6 +161,12 @@ function resolveThreshold(config: SuppressionConfig): number {
   const t = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
   if (!Number.isInteger(t) || t < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${t}`);
   return t;
+}
+
+function resolveMinContributors(config: SuppressionConfig): number {
+  const m = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!Number.isInteger(m) || m < 1) throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${m}`);
+  return m;
 }
 
 function prepare(
@@ -136,6 +197,9 @@ function prepare(
       index,
       total: r.total,
       parts: r.parts,
+      pooled: r.pooled === true,
+      nested: r.nested === true || r.pooled === true,
+      sensitiveTo: r.sensitiveTo ?? [],
       remainder,
       remainderUnknown: complement || remainder > 0,
       remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
@@ -149,8 +213,10 @@ export function suppressCells(
   values: ReadonlyMap<string, number>,
   relations: readonly AdditiveRelation[],
   config: SuppressionConfig = {},
+  insiders: Insiders = NO_INSIDERS,
 ): SuppressionPattern {
   const threshold = resolveThreshold(config);
+  const minContributors = resolveMinContributors(config);
   const maxAudit = config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS;
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
@@ -160,6 +226,7 @@ export function suppressCells(
   for (const id of [...values.keys()].sort()) {
     if (values.get(id)! <= threshold) suppressed.set(id, 'small_cell');
   }
+  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
 
   const relsOfCell = new Map<string, Prepared[]>();
   for (const r of rels) {
@@ -188,14 +255,13 @@ export function suppressCells(
     while (head < queue.length) {
       const r = queue[head++]!;
       queued.delete(r);
-      if (needsMore(r, values, suppressed)) {
-        const pick = smallestRevealed([r], values, suppressed);
-        if (pick) hide(pick);
-      }
+      // One fix at a time: the relation is queued again by hide() and re-checked.
+      const pick = fixRelation(r, ctx);
+      if (pick) hide(pick);
     }
     queue = [];
     head = 0;
-    const found = runAudit(rels, values, suppressed, maxAudit, false);
+    const found = runAudit(rels, ctx, maxAudit, false);
     unauditedUnknowns = found.unauditedUnknowns;
     if (found.fixes.length === 0) break;
     for (const id of found.fixes) hide(id);
@@ -203,33 +269,142 @@ export function suppressCells(
   return { suppressed, unauditedUnknowns, inconsistentRelations: inconsistent };
 }
 
-function needsMore(r: Prepared, values: ReadonlyMap<string, number>, suppressed: ReadonlyMap<string, unknown>): boolean {
-  let hidden = 0;
-  let hiddenPartsSum = 0;
-  const totalHidden = suppressed.has(r.total);
-  if (totalHidden) hidden++;
+interface Ctx {
+  values: ReadonlyMap<string, number>;
+  suppressed: ReadonlyMap<string, unknown>;
+  threshold: number;
+  minContributors: number;
+  insiders: Insiders;
+}
+
+/** A reader: null for the public (anyone signed in), else an insider id. */
+type Reader = string | null;
+
+function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
+  return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
+}
+
+type Violation = 'alone' | 'remainder' | 'zero' | 'pooled' | 'residue';
+
+/** What one reader knows of a relation's cells. */
+interface Knowledge {
+  total: boolean;
+  /** Parts they know (shown or not). */
+  parts: number;
+  /** Withheld parts they know, and their sum. */
+  hiddenParts: number;
+  hiddenSum: number;
+}
+
+/**
+ * A cell to hide so that `r` holds for every reader (the public, then each insider of a
+ * withheld cell in it, in id order), or null when it does. Linear in the relation's cells:
+ * each reader's unknowns are the withheld cells less the ones they know.
+ */
+function fixRelation(r: Prepared, ctx: Ctx): string | null {
+  const { values, suppressed, threshold } = ctx;
+  let hiddenParts = 0;
+  let hiddenSum = 0;
+  const know = new Map<string, Knowledge>();
+  const entry = (k: string) => {
+    let e = know.get(k);
+    if (!e) know.set(k, (e = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 }));
+    return e;
+  };
+  const totalSuppressed = suppressed.has(r.total);
+  for (const k of ctx.insiders.knownBy.get(r.total) ?? []) entry(k).total = true;
   for (const p of r.parts) {
-    if (suppressed.has(p)) {
-      hidden++;
-      hiddenPartsSum += values.get(p)!;
+    const hidden = suppressed.has(p);
+    const v = values.get(p)!;
+    if (hidden) {
+      hiddenParts++;
+      hiddenSum += v;
+    }
+    for (const k of ctx.insiders.knownBy.get(p) ?? []) {
+      const e = entry(k);
+      e.parts++;
+      if (hidden) {
+        e.hiddenParts++;
+        e.hiddenSum += v;
+      }
     }
   }
-  const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
-  if (hidden >= 1 && unknowns === 1) return true;
-  if (r.remainderSensitive && hidden === 0) return true;
-  if (!totalHidden && unknowns >= 1 && hiddenPartsSum + (r.remainderUnknown ? r.remainder : 0) === 0) return true;
-  return false;
+  const readers: Reader[] = [null];
+  for (const [k, e] of [...know].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Only insiders of a withheld cell see the relation differently from the public.
+    if (e.hiddenParts > 0 || (e.total && totalSuppressed)) readers.push(k);
+  }
+  const none: Knowledge = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 };
+
+  for (const k of r.sensitiveTo) if (!readers.includes(k)) readers.push(k);
+  for (const reader of readers) {
+    const k = reader === null ? none : (know.get(reader) ?? none);
+    // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
+    if (reader !== null && k.total && k.parts === r.parts.length) continue;
+    const totalHidden = totalSuppressed && !k.total;
+    const unknownParts = hiddenParts - k.hiddenParts;
+    const unknownSum = hiddenSum - k.hiddenSum + (r.remainderUnknown ? r.remainder : 0);
+    const hidden = unknownParts + (totalHidden ? 1 : 0);
+    const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
+    let broken: Violation | null = null;
+    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(r, ctx)) {
+      // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
+      broken = 'pooled';
+    } else if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && k.hiddenParts > 0 && unknownSum <= threshold) {
+      // 4c: an insider who subtracts their own part of a published total is left with what
+      // the others withheld (and, for a district, its students outside the pathways): it
+      // must be more than the threshold, or the total is withheld.
+      broken = 'residue';
+    } else if (hidden >= 1 && unknowns === 1) {
+      // 2a. For an insider, a withheld network total that follows from their own cells tells
+      // them nothing about anyone else's (every other part is published); what they could
+      // do with it in other relations is the exact audit's to find.
+      const only = totalHidden ? r.total : r.parts.find((p) => suppressed.has(p) && !knows(ctx, reader, p))!;
+      if (reader === null || ctx.insiders.knownBy.has(only)) broken = 'alone';
+    }
+    const sensitive = r.remainderSensitive || (reader !== null && r.sensitiveTo.includes(reader));
+    if (broken === null && sensitive && hidden === 0) broken = 'remainder'; // 2b
+    if (broken === null && !totalHidden && unknowns >= 1 && unknownSum === 0) broken = 'zero'; // 2c
+    if (broken === null) continue;
+    if (broken === 'pooled' || broken === 'residue') {
+      if (!suppressed.has(r.total)) return r.total;
+      continue;
+    }
+    const pick = smallestRevealed([r], values, suppressed, (c) => !knows(ctx, reader, c));
+    if (pick) return pick;
+  }
+  return null;
+}
+
+/** Rules 4a and 4b on a published pooled total's withheld parts, by contributor. */
+function pooledTooFew(r: Prepared, ctx: Ctx): boolean {
+  const shares = new Map<string, number>();
+  for (const p of r.parts) {
+    if (!ctx.suppressed.has(p)) continue;
+    const c = ctx.insiders.contributorOf.get(p) ?? p;
+    shares.set(c, (shares.get(c) ?? 0) + ctx.values.get(p)!);
+  }
+  if (shares.size === 0) return false;
+  if (shares.size < ctx.minContributors) return true; // 4a
+  let sum = 0;
+  let largest = 0;
+  for (const v of shares.values()) {
+    sum += v;
+    largest = Math.max(largest, v);
+  }
+  return sum - largest <= ctx.threshold; // 4b
 }
 
 function smallestRevealed(
   rels: readonly Prepared[],
   values: ReadonlyMap<string, number>,
   suppressed: ReadonlyMap<string, unknown>,
+  eligible: (id: string) => boolean = () => true,
 ): string | null {
   let best: { id: string; value: number; isTotal: number } | null = null;
   for (const r of rels) {
     for (const id of [r.total, ...r.parts]) {
-      if (suppressed.has(id)) continue;
+      if (suppressed.has(id) || !eligible(id)) continue;
       const cand = { id, value: values.get(id)!, isTotal: id === r.total ? 1 : 0 };
       if (
         !best ||
@@ -295,6 +470,31 @@ class RowSpace {
   contains(v: Float64Array): boolean {
     return this.reduce(v.slice());
   }
+
+  /**
+   * The space of what follows once the variables in `known` are known too: every basis row
+   * with those columns set to zero (their values move to the right-hand side), re-reduced.
+   */
+  withKnown(known: ReadonlySet<number>): RowSpace {
+    const out = new RowSpace(this.width);
+    for (const { row } of this.pivots) {
+      const v = row.slice();
+      for (const j of known) v[j] = 0;
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** Columns whose unit vector is in the space: in a fully reduced basis, the one-entry rows. */
+  unitColumns(): number[] {
+    const out: number[] = [];
+    for (const { col, row } of this.pivots) {
+      let nonzero = 0;
+      for (let j = 0; j < this.width && nonzero < 2; j++) if (row[j] !== 0) nonzero++;
+      if (nonzero === 1) out.push(col);
+    }
+    return out;
+  }
 }
 
 export interface AuditResult {
@@ -302,6 +502,8 @@ export interface AuditResult {
   disclosedCells: string[];
   /** Indexes (into the input relations) of sensitive remainders whose value follows. */
   disclosedRemainders: number[];
+  /** Per insider, the suppressed cells of others and the remainders whose value follows from revealed ones and the insider's own counts. */
+  disclosedToInsiders: { reader: string; cells: string[]; remainders: number[] }[];
   unauditedUnknowns: number;
 }
 
@@ -376,12 +578,19 @@ function buildBlocks(
   return { blockOf, hardRowsOf, unaudited };
 }
 
-/** Is the combination Σ coef·cell (over suppressed cells) determined by the exact relations? */
-function determined(terms: readonly [string, number][], blockOf: ReadonlyMap<string, Block>): boolean {
+/**
+ * Is the combination Σ coef·cell (over suppressed cells) determined by the exact relations?
+ * `spaceOf` gives a block's space as a given reader has it (insiders know more).
+ */
+function determined(
+  terms: readonly [string, number][],
+  blockOf: ReadonlyMap<string, Block>,
+  spaceOf: (b: Block) => RowSpace | null = (b) => b.space,
+): boolean {
   const byBlock = new Map<Block, Float64Array>();
   for (const [v, c] of terms) {
     const block = blockOf.get(v);
-    if (!block || !block.space) return false; // in no exact relation (free), or unaudited
+    if (!block || !spaceOf(block)) return false; // in no exact relation (free), or unaudited
     let vec = byBlock.get(block);
     if (!vec) {
       vec = new Float64Array(block.vars.length);
@@ -390,25 +599,47 @@ function determined(terms: readonly [string, number][], blockOf: ReadonlyMap<str
     const j = block.col.get(v)!;
     vec[j] = mod(vec[j]! + c);
   }
-  for (const [block, vec] of byBlock) if (!block.space!.contains(vec)) return false;
+  for (const [block, vec] of byBlock) if (!spaceOf(block)!.contains(vec)) return false;
   return true;
 }
 
-function runAudit(
-  rels: readonly Prepared[],
-  values: ReadonlyMap<string, number>,
-  suppressed: ReadonlyMap<string, unknown>,
-  maxAudit: number,
-  reportAll: boolean,
-): AuditResult & { fixes: string[] } {
+function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportAll: boolean): AuditResult & { fixes: string[] } {
+  const { values, suppressed } = ctx;
   const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, suppressed, maxAudit);
   const disclosedCells: string[] = [];
   const disclosedRemainders: number[] = [];
+  const disclosedToInsiders: AuditResult['disclosedToInsiders'] = [];
   // One fix per block per round: blocks are independent, and a second fix in the same block
   // may be unnecessary once the first has changed the block.
   const fixes = new Set<string>();
   const fixed = new Set<Block>();
 
+  /** Hides, for `reader`, the smallest revealed cell of the disclosed value's own relations, else of its block. */
+  const fixFor = (reader: Reader, own: readonly Prepared[], blocks: readonly Block[]) => {
+    const eligible = (c: string) => !knows(ctx, reader, c);
+    const fix =
+      smallestRevealed(own, values, suppressed, eligible) ??
+      smallestRevealed(
+        blocks.flatMap((b) => hardRowsOf.get(b) ?? []),
+        values,
+        suppressed,
+        eligible,
+      );
+    if (fix) {
+      fixes.add(fix);
+      for (const b of blocks) fixed.add(b);
+    }
+  };
+  const termsOf = (r: Prepared, reader: Reader): [string, number][] => {
+    const terms: [string, number][] = [];
+    if (suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
+    for (const p of r.parts) if (suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
+    return terms;
+  };
+  const blocksOf = (terms: readonly [string, number][]) =>
+    [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
+
+  // The public.
   for (const v of blockOf.keys()) {
     const block = blockOf.get(v)!;
     if (!reportAll && fixed.has(block)) continue;
@@ -417,33 +648,85 @@ function runAudit(
     if (fixed.has(block)) continue;
     // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
     const rows = hardRowsOf.get(block) ?? [];
-    const fix =
-      smallestRevealed(rows.filter((r) => r.total === v || r.parts.includes(v)), values, suppressed) ??
-      smallestRevealed(rows, values, suppressed);
-    if (fix) {
-      fixes.add(fix);
-      fixed.add(block);
+    fixFor(null, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+  }
+  for (const r of rels) {
+    if (!r.remainderSensitive || !r.remainderUnknown) continue;
+    const terms = termsOf(r, null);
+    const blocks = blocksOf(terms);
+    if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+    if (!determined(terms, blockOf)) continue;
+    disclosedRemainders.push(r.index);
+    if (blocks.some((b) => fixed.has(b))) continue;
+    fixFor(null, [r], blocks);
+  }
+
+  // Each insider: the same system with their own withheld cells known.
+  const insiderCells = new Map<string, string[]>();
+  const sensitiveRelsOf = new Map<string, Prepared[]>();
+  for (const v of [...suppressed.keys()].sort()) {
+    for (const k of ctx.insiders.knownBy.get(v) ?? []) {
+      const list = insiderCells.get(k);
+      if (list) list.push(v);
+      else insiderCells.set(k, [v]);
     }
   }
   for (const r of rels) {
     if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p)) terms.push([p, -1]);
-    const blocks = new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined));
-    if (!reportAll && [...blocks].some((b) => fixed.has(b))) continue;
-    if (!determined(terms, blockOf)) continue;
-    disclosedRemainders.push(r.index);
-    if ([...blocks].some((b) => fixed.has(b))) continue;
-    const fix =
-      smallestRevealed([r], values, suppressed) ??
-      smallestRevealed([...blocks].flatMap((b) => hardRowsOf.get(b) ?? []), values, suppressed);
-    if (fix) {
-      fixes.add(fix);
-      for (const b of blocks) fixed.add(b);
+    for (const c of [r.total, ...r.parts]) {
+      if (!suppressed.has(c)) continue;
+      const list = sensitiveRelsOf.get(c);
+      if (list) list.push(r);
+      else sensitiveRelsOf.set(c, [r]);
     }
   }
-  return { disclosedCells, disclosedRemainders, unauditedUnknowns: unaudited, fixes: [...fixes] };
+  for (const reader of [...insiderCells.keys()].sort()) {
+    const own = insiderCells.get(reader)!;
+    const knownCols = new Map<Block, Set<number>>();
+    for (const v of own) {
+      const block = blockOf.get(v);
+      if (!block?.space) continue;
+      const set = knownCols.get(block);
+      if (set) set.add(block.col.get(v)!);
+      else knownCols.set(block, new Set([block.col.get(v)!]));
+    }
+    const spaces = new Map<Block, RowSpace>();
+    for (const [block, cols] of knownCols) spaces.set(block, block.space!.withKnown(cols));
+    const spaceOf = (b: Block) => spaces.get(b) ?? b.space;
+    const cells: string[] = [];
+    const remainders: number[] = [];
+    for (const [block, space] of spaces) {
+      if (!reportAll && fixed.has(block)) continue;
+      for (const j of space.unitColumns()) {
+        const v = block.vars[j]!;
+        // Their own cells, and network totals (the latter matter only through the
+        // contributors' cells they would reveal, which this loop checks).
+        if (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v)) continue;
+        cells.push(v);
+        if (fixed.has(block)) continue;
+        const rows = hardRowsOf.get(block) ?? [];
+        fixFor(reader, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+      }
+    }
+    // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
+    // block they know cells of could follow too; checking every such relation for every
+    // insider is quadratic in a large network, so those are left to the LP adversary test.)
+    const candidates = new Set<Prepared>();
+    for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
+    for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
+      if (knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) continue; // their own
+      const terms = termsOf(r, reader);
+      const blocks = blocksOf(terms);
+      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+      if (!determined(terms, blockOf, spaceOf)) continue;
+      remainders.push(r.index);
+      if (blocks.some((b) => fixed.has(b))) continue;
+      // With no unknown left the per-relation rule 2b fixes it (a cell the insider does not know).
+      if (terms.length > 0) fixFor(reader, [r], blocks);
+    }
+    if (cells.length || remainders.length) disclosedToInsiders.push({ reader, cells, remainders });
+  }
+  return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns: unaudited, fixes: [...fixes] };
 }
 
 /** Which hidden values a reader could still compute exactly (empty for a sound pattern). */
@@ -452,18 +735,20 @@ export function findDisclosures(
   relations: readonly AdditiveRelation[],
   suppressed: ReadonlyMap<string, unknown>,
   config: SuppressionConfig = {},
+  insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
   const threshold = resolveThreshold(config);
   const { rels } = prepare(values, relations, threshold);
-  const { disclosedCells, disclosedRemainders, unauditedUnknowns } = runAudit(
+  const ctx: Ctx = { values, suppressed, threshold, minContributors: resolveMinContributors(config), insiders };
+  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(
     rels,
-    values,
-    suppressed,
+    ctx,
     config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS,
     true,
   );
-  return { disclosedCells, disclosedRemainders, unauditedUnknowns };
+  return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
+
 
 // ---------------------------------------------------------------------------------------
 // Outcome reports as cells and relations
@@ -535,8 +820,7 @@ function viewOf(key: string, counts: OutcomeCounts, values: ReadonlyMap<string, 
 }
 
 function cellOf(id: string, values: ReadonlyMap<string, number>, pattern: SuppressionPattern): Cell {
-  const reason = pattern.suppressed.get(id);
-  return reason ? { suppressed: true, reason } : { value: values.get(id)! };
+  return pattern.suppressed.has(id) ? { ...SUPPRESSED } : { value: values.get(id)! };
 }
 
 /** One entity's report on its own (when nothing else about its district is published). */
@@ -556,6 +840,11 @@ export interface YearInput {
   }[];
   /** Also publish network-wide sums over every pathway. */
   network?: boolean;
+  /**
+   * Protect against outsiders only (rules 1–3, no insiders, no rule 4): the model before
+   * issue 15, kept so the benchmark can report what the insider rules cost. Never published.
+   */
+  outsidersOnly?: boolean;
 }
 
 export interface NetworkView {
@@ -570,6 +859,8 @@ export interface PublicYear {
   pathways: Map<string, CountView>;
   network?: NetworkView;
   unauditedUnknowns: number;
+  /** Cells and suppressed cells, network (sums and rate bases) and districts' and pathways'. */
+  stats: { networkCells: number; networkSuppressed: number; entityCells: number; entitySuppressed: number };
 }
 
 const NETWORK = 'network';
@@ -582,22 +873,56 @@ const baseKey = (n: NumeratorMetric) => `base:${n}`;
 export function suppressYear(input: YearInput, config: SuppressionConfig = {}): PublicYear {
   const values = new Map<string, number>();
   const relations: AdditiveRelation[] = [];
+  const knownBy = new Map<string, readonly string[]>();
+  const contributorOf = new Map<string, string>();
   const districts = [...input.districts].sort((a, b) => (a.districtId < b.districtId ? -1 : 1));
   const allPathways: { key: string; pathwayId: string; counts: OutcomeCounts }[] = [];
+  const own = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
+    for (const [metric, groups] of entriesOf(counts)) {
+      for (const [group] of entriesOf(groups)) {
+        const id = cellId(key, metric, group);
+        knownBy.set(id, readers);
+        contributorOf.set(id, districtId);
+      }
+    }
+  };
   for (const d of districts) {
+    const districtKey = `district:${d.districtId}`;
     const pathways = [...d.pathways]
       .sort((a, b) => (a.pathwayId < b.pathwayId ? -1 : 1))
       .map((p) => ({ key: `pathway:${p.pathwayId}`, pathwayId: p.pathwayId, counts: p.counts }));
     for (const p of pathways) {
       addCells(values, p.key, p.counts);
+      // The district's data contacts submitted it; the pathway's team knows its own counts.
+      own(p.key, p.counts, [districtKey, p.key], d.districtId);
       relations.push(...reportRelations(p.key, p.counts));
       allPathways.push(p);
     }
     if (d.counts) {
-      const key = `district:${d.districtId}`;
-      addCells(values, key, d.counts);
-      relations.push(...reportRelations(key, d.counts));
-      relations.push(...nestingRelations(key, d.counts, pathways, 'complement'));
+      addCells(values, districtKey, d.counts);
+      own(districtKey, d.counts, [districtKey], d.districtId);
+      // A pathway's team knows its own remainders: the district's minus theirs is the rest of
+      // the district's (e.g. its non-graduates outside the pathway).
+      const threshold = resolveThreshold(config);
+      const sum = (r: AdditiveRelation, at: (id: string) => number | undefined) => {
+        const t = at(r.total);
+        const ps = r.parts.map(at);
+        return t === undefined || ps.some((x) => x === undefined) ? undefined : t - (ps as number[]).reduce((a, b) => a + b, 0);
+      };
+      for (const r of reportRelations(districtKey, d.counts)) {
+        const mine = sum(r, (id) => values.get(id));
+        const sensitiveTo: string[] = [];
+        if (mine !== undefined) {
+          for (const p of pathways) {
+            const theirs = sum(r, (id) => values.get(id.replace(districtKey, p.key)));
+            if (theirs === undefined) continue;
+            const rest = mine - theirs;
+            if (r.remainder === 'complement' ? rest <= threshold : rest >= 1 && rest <= threshold) sensitiveTo.push(p.key);
+          }
+        }
+        relations.push(sensitiveTo.length ? { ...r, sensitiveTo } : r);
+      }
+      relations.push(...nestingRelations(districtKey, d.counts, pathways, 'complement').map((r) => ({ ...r, nested: true })));
     }
   }
 
@@ -606,7 +931,7 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
     aggregate = aggregateNetwork(allPathways.map((p) => p.counts));
     addCells(values, NETWORK, aggregate.counts);
     // The network's cells are exact sums of pathway cells: a reader knows the remainder is 0.
-    relations.push(...nestingRelations(NETWORK, aggregate.counts, allPathways, 'uncounted'));
+    relations.push(...nestingRelations(NETWORK, aggregate.counts, allPathways, 'uncounted').map((r) => ({ ...r, pooled: true })));
     relations.push(...reportRelations(NETWORK, aggregate.counts));
     for (const n of NUMERATOR_METRICS) {
       const d = denominatorOf(n);
@@ -616,15 +941,33 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
         const parts = allPathways
           .filter((p) => p.counts[n]?.[group] !== undefined && p.counts[d]?.[group] !== undefined)
           .map((p) => cellId(p.key, d, group));
-        if (parts.length) relations.push({ total: id, parts, remainder: 'uncounted' });
+        if (parts.length) relations.push({ total: id, parts, remainder: 'uncounted', pooled: true });
         const numerator = cellId(NETWORK, n, group);
         if (values.has(numerator)) relations.push({ total: id, parts: [numerator], remainder: 'complement' });
       }
     }
   }
 
-  const pattern = suppressCells(values, relations, config);
-  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
+  const pattern = input.outsidersOnly
+    ? suppressCells(
+        values,
+        relations.map(({ pooled: _p, nested: _n, sensitiveTo: _s, ...r }) => r),
+        config,
+      )
+    : suppressCells(values, relations, config, { knownBy, contributorOf });
+  const stats = { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 };
+  for (const id of values.keys()) {
+    const network = id.startsWith(`${NETWORK}|`);
+    const hidden = pattern.suppressed.has(id) ? 1 : 0;
+    if (network) {
+      stats.networkCells++;
+      stats.networkSuppressed += hidden;
+    } else {
+      stats.entityCells++;
+      stats.entitySuppressed += hidden;
+    }
+  }
+  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns, stats };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));
   }

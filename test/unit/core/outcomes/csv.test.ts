@@ -332,11 +332,11 @@ describe('the worked example in docs/outcome-csv-template.md', () => {
         english_learner: { value: 38 },
         gender_female: { value: 104 },
         gender_male: { value: 101 },
-        gender_nonbinary: { suppressed: true, reason: 'small_cell' },
-        gender_not_reported: { suppressed: true, reason: 'small_cell' },
+        gender_nonbinary: { suppressed: true, reason: 'privacy' },
+        gender_not_reported: { suppressed: true, reason: 'privacy' },
       },
-      cohort: { all: { value: 51 }, english_learner: { suppressed: true, reason: 'small_cell' } },
-      graduated_on_time: { all: { suppressed: true, reason: 'complementary' }, english_learner: { suppressed: true, reason: 'small_cell' } },
+      cohort: { all: { value: 51 }, english_learner: { suppressed: true, reason: 'privacy' } },
+      graduated_on_time: { all: { suppressed: true, reason: 'privacy' }, english_learner: { suppressed: true, reason: 'privacy' } },
       wbl_preparation: { all: { value: 66 } },
     });
   });

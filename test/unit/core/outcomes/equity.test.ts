@@ -40,12 +40,12 @@ describe('rates', () => {
 
   it('a rate is hidden when its numerator or denominator is', () => {
     const view: CountView = {
-      cohort: { all: { value: 50 }, english_learner: { suppressed: true, reason: 'complementary' } },
-      graduated_on_time: { all: { suppressed: true, reason: 'small_cell' }, english_learner: { value: 14 } },
+      cohort: { all: { value: 50 }, english_learner: { suppressed: true, reason: 'privacy' } },
+      graduated_on_time: { all: { suppressed: true, reason: 'privacy' }, english_learner: { value: 14 } },
     };
     const rates = ratesOf(view);
-    expect(rates.graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'small_cell' });
-    expect(rates.graduated_on_time!.english_learner!.rate).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(rates.graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'privacy' });
+    expect(rates.graduated_on_time!.english_learner!.rate).toEqual({ suppressed: true, reason: 'privacy' });
   });
 
   it('network rates count only pathways that report the numerator', () => {
@@ -79,7 +79,7 @@ describe('rates', () => {
       'enrolled',
       'all',
     );
-    expect(c[1]).toEqual({ schoolYear: '2025-26', count: { suppressed: true, reason: 'small_cell' }, change: { suppressed: true, reason: 'small_cell' }, since: '2024-25' });
+    expect(c[1]).toEqual({ schoolYear: '2025-26', count: { suppressed: true, reason: 'privacy' }, change: { suppressed: true, reason: 'privacy' }, since: '2024-25' });
   });
 });
 
@@ -129,7 +129,7 @@ describe('equity', () => {
   it('on a suppressed view, flags and differences come only from revealed numbers', () => {
     const report = evaluateEquity(suppressReport(pathway), suppressReport(district));
     const dropEl = report.comparisons.find((c) => c.metric === 'dropped_out' && c.group === 'english_learner')!;
-    expect(dropEl.differencePp).toEqual({ suppressed: true, reason: 'small_cell' });
+    expect(dropEl.differencePp).toEqual({ suppressed: true, reason: 'privacy' });
     expect(report.flags.some((f) => f.kind === 'outcome_gap' && f.metric === 'dropped_out')).toBe(false);
   });
 

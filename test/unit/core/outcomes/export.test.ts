@@ -108,7 +108,7 @@ describe('any report as CSV', () => {
     const report = {
       name: '=HYPERLINK("x")',
       years: ['2023-24', '2024-25'],
-      latest: { counts: { enrolled: { all: { value: 120 }, english_learner: { suppressed: true, reason: 'small_cell' } } }, rate: { value: null } },
+      latest: { counts: { enrolled: { all: { value: 120 }, english_learner: { suppressed: true, reason: 'privacy' } } }, rate: { value: null } },
       empty: [],
       none: null,
     };

@@ -17,6 +17,7 @@ import {
   suppressReport,
   suppressYear,
   type AdditiveRelation,
+  type Insiders,
   type PublicYear,
 } from '../../../../functions/core/outcomes/suppression.ts';
 import { evaluateEquity } from '../../../../functions/core/outcomes/equity.ts';
@@ -34,8 +35,8 @@ describe('one report', () => {
       dropped_out: { all: 12, english_learner: 3 },
     });
     expect(view.enrolled!.all).toEqual({ value: 120 });
-    expect(view.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'small_cell' });
-    expect(view.dropped_out!.english_learner).toEqual({ suppressed: true, reason: 'small_cell' });
+    expect(view.enrolled!.students_with_disabilities).toEqual({ suppressed: true, reason: 'privacy' });
+    expect(view.dropped_out!.english_learner).toEqual({ suppressed: true, reason: 'privacy' });
     // 12 = 3 + 9 non-EL dropouts: with the 3 hidden, the reader has two unknowns, so the
     // total can stay (neither 3 nor the small 9 follows from it).
     expect(view.dropped_out!.all).toEqual({ value: 12 });
@@ -43,9 +44,9 @@ describe('one report', () => {
 
   it('hides a numerator whose complement is small (non-graduates), keeping the larger denominator', () => {
     const view = suppressReport({ cohort: { all: 50 }, graduated_on_time: { all: 47 } });
-    expect(view.graduated_on_time!.all).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(view.graduated_on_time!.all).toEqual({ suppressed: true, reason: 'privacy' });
     expect(view.cohort!.all).toEqual({ value: 50 });
-    expect(ratesOf(view).graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(ratesOf(view).graduated_on_time!.all!.rate).toEqual({ suppressed: true, reason: 'privacy' });
   });
 
   it('hides one more group of a partition when a single one is small: the smallest other', () => {
@@ -53,15 +54,15 @@ describe('one report', () => {
     expect(view.enrolled).toEqual({
       all: { value: 115 },
       hispanic_latino: { value: 80 },
-      white: { suppressed: true, reason: 'complementary' },
-      asian: { suppressed: true, reason: 'small_cell' },
+      white: { suppressed: true, reason: 'privacy' },
+      asian: { suppressed: true, reason: 'privacy' },
     });
   });
 
   it('does not let hidden cells add up to zero under a shown total', () => {
     const view = suppressReport({ enrolled: { all: 115, gender_female: 60, gender_male: 55, gender_nonbinary: 0, gender_not_reported: 0 } });
     // Two hidden zeros under 115 = 60 + 55 + ? + ?: non-negativity would reveal both.
-    expect(view.enrolled!.gender_male).toEqual({ suppressed: true, reason: 'complementary' });
+    expect(view.enrolled!.gender_male).toEqual({ suppressed: true, reason: 'privacy' });
     expect(view.enrolled!.gender_female).toEqual({ value: 60 });
   });
 
@@ -133,7 +134,7 @@ describe('the exact audit', () => {
     small.set('col2', 30 + 4 + 25 + 27);
     const pattern = suppressCells(small, relations);
     expect(pattern.suppressed.get('c00')).toBe('small_cell');
-    expect(findDisclosures(small, relations, pattern.suppressed)).toEqual({ disclosedCells: [], disclosedRemainders: [], unauditedUnknowns: 0 });
+    expect(findDisclosures(small, relations, pattern.suppressed)).toEqual({ disclosedCells: [], disclosedRemainders: [], disclosedToInsiders: [], unauditedUnknowns: 0 });
   });
 });
 
@@ -165,7 +166,7 @@ describe('a district year', () => {
     expect(JSON.stringify(a, mapReplacer)).toBe(JSON.stringify(b, mapReplacer));
   });
 
-  it('hides a second pathway cell when network sums would reveal the first', () => {
+  it('withholds a network total whose withheld part is one district\'s, not a second pathway cell (rule 4a)', () => {
     const out = suppressYear({
       districts: [
         {
@@ -179,9 +180,124 @@ describe('a district year', () => {
       ],
       network: true,
     });
-    expect(shown(out.network!.counts.enrolled!.english_learner)).toBe(94);
-    expect(out.pathways.get('pw_2')!.enrolled!.english_learner).toEqual({ suppressed: true, reason: 'complementary' });
+    // 94 − 40 − 50 = 4 if the total were shown; with it withheld the two larger cells stay.
+    expect(out.network!.counts.enrolled!.english_learner).toEqual({ suppressed: true, reason: 'privacy' });
+    expect(shown(out.pathways.get('pw_2')!.enrolled!.english_learner)).toBe(40);
     expect(shown(out.pathways.get('pw_3')!.enrolled!.english_learner)).toBe(50);
+  });
+});
+
+describe('insiders (readers who know their own counts)', () => {
+  // total = a + c exactly (a complete family): a is district X's cell, c district Y's.
+  const values = new Map([
+    ['total', 15],
+    ['a', 11],
+    ['c', 4],
+  ]);
+  const relations: AdditiveRelation[] = [{ total: 'total', parts: ['a', 'c'], remainder: 'uncounted' }];
+  const insiders: Insiders = {
+    knownBy: new Map([
+      ['a', ['X']],
+      ['c', ['Y']],
+    ]),
+    contributorOf: new Map([
+      ['a', 'X'],
+      ['c', 'Y'],
+    ]),
+  };
+
+  it('the issue: hiding X\'s 11 protects Y\'s 4 from outsiders only; the total is withheld instead', () => {
+    const outsiders = suppressCells(values, relations);
+    expect([...outsiders.suppressed.keys()].sort()).toEqual(['a', 'c']);
+    expect(findDisclosures(values, relations, outsiders.suppressed).disclosedCells).toEqual([]);
+    // Each district subtracts its own cell from the shown total and gets the other's.
+    expect(findDisclosures(values, relations, outsiders.suppressed, {}, insiders).disclosedToInsiders).toEqual([
+      { reader: 'X', cells: ['c'], remainders: [] },
+      { reader: 'Y', cells: ['a'], remainders: [] },
+    ]);
+    const pattern = suppressCells(values, relations, {}, insiders);
+    expect(pattern.suppressed.has('total')).toBe(true);
+    expect(findDisclosures(values, relations, pattern.suppressed, {}, insiders).disclosedToInsiders).toEqual([]);
+  });
+
+  it('the exact audit runs per insider: own cells known, chains followed', () => {
+    // t1 = a + b, t2 = b + c: nothing follows for outsiders; X, who knows a, gets b then c.
+    const v = new Map([
+      ['t1', 40],
+      ['t2', 40],
+      ['a', 20],
+      ['b', 20],
+      ['c', 20],
+    ]);
+    const rels: AdditiveRelation[] = [
+      { total: 't1', parts: ['a', 'b'], remainder: 'uncounted' },
+      { total: 't2', parts: ['b', 'c'], remainder: 'uncounted' },
+    ];
+    const hidden = new Map(['a', 'b', 'c'].map((id) => [id, 'complementary']));
+    const who: Insiders = { knownBy: new Map([['a', ['X']], ['b', ['Y']], ['c', ['Z']]]), contributorOf: new Map() };
+    const found = findDisclosures(v, rels, hidden, {}, who);
+    expect(found.disclosedCells).toEqual([]);
+    expect(found.disclosedToInsiders.map((d) => ({ ...d, cells: [...d.cells].sort() }))).toEqual([
+      { reader: 'X', cells: ['b', 'c'], remainders: [] },
+      { reader: 'Y', cells: ['a', 'c'], remainders: [] },
+      { reader: 'Z', cells: ['a', 'b'], remainders: [] },
+    ]);
+  });
+
+  const network = (shares: [string, number][], shown = 100) => {
+    const v = new Map<string, number>([['N', shares.reduce((s, [, x]) => s + x, 0) + shown], ['big', shown]]);
+    const contributorOf = new Map<string, string>([['big', 'dBig']]);
+    const knownBy = new Map<string, readonly string[]>([['big', ['dBig']]]);
+    shares.forEach(([d, x], i) => {
+      v.set(`p${i}`, x);
+      contributorOf.set(`p${i}`, d);
+      knownBy.set(`p${i}`, [d]);
+    });
+    const rels: AdditiveRelation[] = [{ total: 'N', parts: ['big', ...shares.map((_, i) => `p${i}`)], remainder: 'uncounted', pooled: true }];
+    return suppressCells(v, rels, {}, { knownBy, contributorOf }).suppressed.has('N');
+  };
+
+  it('rule 4a: a network total whose withheld part comes from fewer than 3 districts is withheld', () => {
+    expect(network([['d1', 4], ['d2', 9]])).toBe(true);
+    expect(network([['d1', 4], ['d1', 9], ['d1', 3]])).toBe(true); // one district, three pathways
+    expect(network([['d1', 9], ['d2', 8], ['d3', 7]])).toBe(false); // 24 − 9 = 15 remain
+  });
+
+  it('rule 4b: withheld when removing the largest district\'s withheld share leaves 10 or fewer', () => {
+    expect(network([['d1', 9], ['d2', 4], ['d3', 3]])).toBe(true); // 16 − 9 = 7
+    expect(network([['d1', 2], ['d2', 9], ['d3', 2]], 300)).toBe(true); // 13 − 9 = 4
+  });
+
+  it('rule 4c: a pathway team subtracting its own part of its district\'s total', () => {
+    // District cohort 11 = P 3 + Q 4 + 4 outside the pathways: P's team would learn 8.
+    const out = suppressYear({
+      districts: [
+        {
+          districtId: 'dst_A',
+          counts: { cohort: { all: 11 } },
+          pathways: [
+            { pathwayId: 'pw_P', counts: { cohort: { all: 3 } } },
+            { pathwayId: 'pw_Q', counts: { cohort: { all: 4 } } },
+          ],
+        },
+      ],
+    });
+    expect(out.districts.get('dst_A')!.cohort!.all).toEqual({ suppressed: true, reason: 'privacy' });
+  });
+
+  it('rejects a minimum of contributors below 1', () => {
+    expect(() => suppressCells(values, relations, { minContributors: 0 })).toThrow(RangeError);
+  });
+
+  it('outsidersOnly reproduces the old model (the benchmark\'s "before")', () => {
+    const input = { districts: [
+      { districtId: 'dst_Y', pathways: [{ pathwayId: 'pw_C', counts: { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } } }] },
+      { districtId: 'dst_X', pathways: [{ pathwayId: 'pw_A', counts: { enrolled: { all: 100, gender_female: 50, gender_male: 39, gender_nonbinary: 11 } } }] },
+    ], network: true };
+    expect(shown(suppressYear({ ...input, outsidersOnly: true }).network!.counts.enrolled!.gender_nonbinary)).toBe(15);
+    const after = suppressYear(input);
+    expect(hidden(after.network!.counts.enrolled!.gender_nonbinary)).toBe(true);
+    expect(after.stats.networkSuppressed).toBeGreaterThan(0);
   });
 });
 
