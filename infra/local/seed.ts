@@ -2,7 +2,8 @@
  * Demo data for the local platform. `npm start` calls `seedIfEmpty` once the platform
  * runs: a store without any district gets the demo data (seed/data.ts), a store with
  * data is left alone. `npm run seed` (seed-cli.ts) applies the same data to an existing
- * store; both print a dev token for every demo person.
+ * store; both print a dev token for every demo person and the demo walk-throughs (a
+ * review to score, an invitation to accept).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
