@@ -59,7 +59,9 @@ export type Target =
   | { kind: 'school'; districtId: string; schoolId: string }
   | { kind: 'pathway'; districtId: string; schoolId?: string; pathwayId: string }
   | { kind: 'application'; districtId: string; schoolId?: string; pathwayId: string; applicationId: string }
-  | { kind: 'framework'; frameworkId?: string; status: 'draft' | 'published' };
+  | { kind: 'framework'; frameworkId?: string; status: 'draft' | 'published' }
+  /** Someone's person record (found by email): staff work, invisible to everyone else. */
+  | { kind: 'person' };
 export type TargetKind = Target['kind'];
 
 export type Decision = 'allow' | 'deny' | 'hide';
@@ -73,6 +75,8 @@ export const actionTargetKinds = {
   'district.update': ['district'],
   'district.membership.read': ['district'],
   'district.membership.manage': ['district'],
+  // People: staff find someone by email to profile and seat them as a reviewer.
+  'person.find': ['person'],
   'school.create': ['district'],
   'school.list': ['district'],
   'school.read': ['school'],
@@ -166,7 +170,7 @@ export function relationTo(ctx: AccessContext, target: Target): Relation {
     assignedReviewer: false,
     published: target.kind === 'framework' && target.status === 'published',
   };
-  if (target.kind === 'network' || target.kind === 'framework') return r;
+  if (target.kind === 'network' || target.kind === 'framework' || target.kind === 'person') return r;
   for (const m of ctx.memberships) {
     if (m.kind === 'district') {
       if (m.districtId !== target.districtId) continue;
@@ -198,6 +202,7 @@ const district = (r: Relation) => r.districtLead || r.districtData;
  * - An application is visible to its team, its district lead and its active reviewers;
  *   district data contacts work on outcome data, not on applications.
  * - A published framework is public to every signed-in caller; drafts are staff work.
+ * - A person record (the staff lookup by email) is visible to staff only.
  */
 export function canSee(ctx: AccessContext, target: Target): boolean {
   const r = relationTo(ctx, target);
@@ -214,6 +219,9 @@ export function canSee(ctx: AccessContext, target: Target): boolean {
       return r.districtLead || team(r) || r.assignedReviewer;
     case 'framework':
       return r.published;
+    case 'person':
+      // Hidden, not denied: a non-staff caller must not learn whether an address has an account.
+      return false;
   }
 }
 
@@ -234,6 +242,7 @@ const rules: Record<Action, Rule> = {
   'district.membership.read': (r) => r.districtLead,
   // Adding a district lead grants every pathway of a district; staff vouch for that.
   'district.membership.manage': staffOnly,
+  'person.find': staffOnly,
   'school.create': staffOnly,
   'school.list': (r) => district(r),
   'school.read': () => true,

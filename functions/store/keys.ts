@@ -33,7 +33,7 @@
  * |21 | a reviewer's assignments (and the open ones)   | table | PK=PERSON#<sub>, SK begins_with ASSIGN#                |
  * |22 | an entity's audit events in time order         | table | PK=AUDIT#<scope>, SK ascending                         |
  * |23 | an idempotent request's first answer           | table | PK=IDEMPOTENCY#<sub>#<key>, SK=IDEMPOTENCY             |
- * |24 | a person by email (unique)                     | table | PK=EMAIL#<email>, SK=EMAIL                             |
+ * |24 | a person by email (unique; staff lookup, then #10) | table | PK=EMAIL#<email>, SK=EMAIL -> sub                      |
  * |25 | a district's pending invitations               | table | PK=DISTRICT#<d>, SK begins_with INVITE#                |
  * |26 | published framework versions, highest first    | GSI4  | GSI4PK=PUBLISHED_FRAMEWORKS, GSI4SK descending         |
  * |27 | a pathway's certifications, newest first       | table | PK=PATHWAY#<p>, SK begins_with CERT#, descending       |

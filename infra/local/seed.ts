@@ -2,7 +2,8 @@
  * Demo data for the local platform. `npm start` calls `seedIfEmpty` once the platform
  * runs: a store without any district gets the demo data (seed/data.ts), a store with
  * data is left alone. `npm run seed` (seed-cli.ts) applies the same data to an existing
- * store; both print a dev token for every demo person.
+ * store; both print a dev token for every demo person and the demo walk-throughs (a
+ * review to score, an invitation to accept).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +21,7 @@ export async function seedIfEmpty(platform: Platform, log: (line: string) => voi
   const any = await listDistricts(1);
   if (any.items.length > 0) return undefined;
   const summary = await seedDemoData(log);
-  await printTokens(summary, platform.issuer, platform.dataDir, log);
+  await printTokens(summary, platform.issuer, platform.dataDir, log, platform.apiUrl);
   return summary;
 }
 
@@ -33,6 +34,7 @@ export async function printTokens(
   issuer: Pick<DevIssuer, 'issueToken'>,
   dataDir?: string,
   log: (text: string) => void = console.log,
+  apiUrl = 'http://127.0.0.1:4000',
 ): Promise<void> {
   const rows = [];
   for (const p of summary.people) {
@@ -50,5 +52,39 @@ export async function printTokens(
     lines.push('', `The same list, as JSON: ${file}`);
   }
   lines.push('New tokens any time: npm run seed   (or npm run token -- --role <role> --user <email>)', '');
+  lines.push(...demoCommands(summary, rows, apiUrl));
   log(lines.join('\n'));
+}
+
+/** The demo walk-through, with the tokens above: a review to score and an invitation to accept. */
+function demoCommands(summary: SeedSummary, rows: { email: string; name: string; token: string }[], apiUrl: string): string[] {
+  const tokenOf = (email: string) => rows.find((r) => r.email === email)?.token ?? '<token>';
+  const lines: string[] = [];
+  for (const r of summary.demo.reviews) {
+    const lead = rows.find((x) => x.email === r.reviewers[0]);
+    if (!lead) continue;
+    const app = `${apiUrl}/applications/${r.applicationId}`;
+    lines.push(
+      `Score the ${r.pathwayName} review as ${lead.name} (the lead reviewer):`,
+      `  REVIEWER=${tokenOf(lead.email)}`,
+      `  curl -s -H "Authorization: Bearer $REVIEWER" ${apiUrl}/me/reviews`,
+      `  curl -s -H "Authorization: Bearer $REVIEWER" ${app}/review          # the submission, rubric and the review's version (ETag)`,
+      `  curl -s -X PUT -H "Authorization: Bearer $REVIEWER" -H 'If-Match: "1"' -H 'content-type: application/json' \\`,
+      `       -d '{"scores":[{"criterionId":"...","level":"meeting","comment":"..."}]}' ${app}/review`,
+      `  curl -s -X POST -H "Authorization: Bearer $REVIEWER" -H 'If-Match: "<version>"' ${app}/review/submit`,
+      '',
+    );
+  }
+  for (const i of summary.demo.invitations) {
+    const invitee = rows.find((x) => x.email === i.email);
+    if (!invitee) continue;
+    lines.push(
+      `Accept ${invitee.name}'s invitation to the ${i.pathwayName} team:`,
+      `  INVITEE=${tokenOf(invitee.email)}`,
+      `  curl -s -H "Authorization: Bearer $INVITEE" ${apiUrl}/me/invitations`,
+      `  curl -s -X POST -H "Authorization: Bearer $INVITEE" ${apiUrl}/me/invitations/${i.invitationId}/accept`,
+      '',
+    );
+  }
+  return lines;
 }

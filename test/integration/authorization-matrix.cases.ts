@@ -250,8 +250,25 @@ export const registryCases: Record<string, MatrixRows> = {
 
 const ownEmail = (w: World, role: MatrixRole) => (role === 'anonymous' ? w.fresh.email() : w.people[role].email);
 
+/** Staff find people by email; to everyone else the lookup is not there (404), known address or not. */
+const staffOnlyPeopleLookup = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'H',
+  districtLeadOther: 'H',
+  pathwayLeadOwn: 'H',
+  pathwayLeadOther: 'H',
+  pathwayMemberOwn: 'H',
+  pathwayMemberOther: 'H',
+  reviewerAssigned: 'H',
+  reviewerNotAssigned: 'H',
+});
+
 export const peopleCases: Record<string, MatrixRows> = {
   getMe: { request: () => ({ path: '/me' }), expect: signedIn('A') },
+  findPerson: {
+    request: (w) => ({ path: `/people?email=${encodeURIComponent(w.people.pathwayLeadOwn.email)}` }),
+    expect: staffOnlyPeopleLookup,
+  },
   listMyInvitations: { request: () => ({ path: '/me/invitations' }), expect: signedIn('A') },
   acceptInvitation: [
     {

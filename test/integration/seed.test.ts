@@ -3,6 +3,9 @@
  * what it wrote is usable through the API with the people's tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getReview, readRound } from '../../functions/store/reviews.ts';
+import { readPerson } from '../../functions/store/people.ts';
+import { getReviewer } from '../../functions/store/reviewers.ts';
 import { seedDemoData, seedDistrictId, seedIfEmpty, seedPathwayId } from '../../infra/local/seed.ts';
 import type { SeedSummary } from '../../infra/local/seed/apply.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -28,16 +31,24 @@ const tokenOf = (email: string) => {
 
 describe('demo data', () => {
   it('fills an empty store and prints a token for every person', () => {
-    expect(summary?.created).toEqual({ districts: 4, schools: 10, pathways: 13, memberships: 20, applications: 6 });
+    expect(summary?.created).toEqual({ districts: 4, schools: 10, pathways: 13, memberships: 20, reviewers: 3, applications: 6, invitations: 1 });
     const text = printed.join('\n');
     for (const p of summary!.people) expect(text).toContain(p.email);
     expect(text.match(/TOKEN=ey/g)).toHaveLength(summary!.people.length);
+    // The walk-through commands, with the reviewer's and the invitee's tokens.
+    const review = summary!.demo.reviews[0]!;
+    const invitation = summary!.demo.invitations[0]!;
+    expect(text).toContain(`/applications/${review.applicationId}/review`);
+    expect(text).toContain(`/me/invitations/${invitation.invitationId}/accept`);
+    expect(text).toMatch(/REVIEWER=ey/);
+    expect(text).toMatch(/INVITEE=ey/);
   });
 
   it('is idempotent: an existing store is left alone, and a second full run creates nothing', async () => {
     expect(await seedIfEmpty(t.platform, () => {})).toBeUndefined();
     const again = await seedDemoData();
-    expect(again.created).toEqual({ districts: 0, schools: 0, pathways: 0, memberships: 0, applications: 0 });
+    expect(again.created).toEqual({ districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0 });
+    expect(again.demo).toEqual(summary!.demo);
   });
 
   it('the public directory lists the validly certified silver and gold pathways', async () => {
@@ -79,5 +90,70 @@ describe('demo data', () => {
     expect(await statusOf('np-hospitality')).toEqual(['candidacy:submitted']);
     expect(await statusOf('bt-cs')).toEqual(['silver:in_review']);
     expect(await statusOf('hp-maritime')).toEqual(['candidacy:withdrawn']);
+  });
+
+  it('every seeded assignment is complete: a review in its seat, open, with a due date, on a reviewer with a profile', async () => {
+    let assignments = 0;
+    for (const p of summary!.people) {
+      const { assignments: mine } = await readPerson(p.sub);
+      for (const a of mine) {
+        assignments++;
+        const item = a as typeof a & { reviewId?: string; round?: number; dueAt?: string };
+        expect(item.reviewId, `${p.email} on ${a.applicationId}`).toBeTruthy();
+        expect(item.dueAt).toBeTruthy();
+        const review = await getReview(a.applicationId, item.round!, item.reviewId!);
+        expect(review).toMatchObject({ reviewerSub: p.sub, status: 'assigned', dueAt: item.dueAt });
+        const round = (await readRound(a.applicationId, item.round!))!;
+        expect(round.round.stage).toBe('reviewing');
+        expect(round.seats.find((s) => s.seat === review!.seat)?.reviewId).toBe(review!.id);
+        expect(round.snapshot.length).toBeGreaterThan(0);
+        expect((await getReviewer(p.sub, true))?.openAssignments).toBeGreaterThan(0);
+      }
+    }
+    expect(assignments).toBe(2);
+    for (const email of ['priya.natarajan@reviewers.example.org', 'tom.whitfield@reviewers.example.org', 'imani.okoye@reviewers.example.org']) {
+      const staff = await tokenOf('maya.okafor@alliance.example.org');
+      const found = expectStatus(await t.api<{ reviewerProfile: boolean }>('GET', `/people?email=${encodeURIComponent(email)}`, { token: staff }), 200);
+      expect(found.json.reviewerProfile, email).toBe(true);
+    }
+  });
+
+  it('the printed reviewer opens the seeded review, saves scores and submits', async () => {
+    const review = summary!.demo.reviews[0]!;
+    const priya = await tokenOf(review.reviewers[0]!);
+    const mine = expectStatus(await t.api<Page<{ applicationId: string; status: string; role: string; dueAt?: string }>>('GET', '/me/reviews', { token: priya }), 200);
+    expect(mine.json.items).toEqual([expect.objectContaining({ applicationId: review.applicationId, status: 'assigned', role: 'lead' })]);
+    expect(mine.json.items[0]!.dueAt).toBeTruthy();
+
+    type Opened = { review: { version: number; status: string }; rubric: { criteria: { id: string; rubric: { level: string }[] }[] }; submission: unknown[] };
+    const opened = expectStatus(await t.api<Opened>('GET', `/applications/${review.applicationId}/review`, { token: priya }), 200).json;
+    expect(opened.submission.length).toBe(opened.rubric.criteria.length);
+    const scores = opened.rubric.criteria.map((c) => ({ criterionId: c.id, level: c.rubric[c.rubric.length - 1]!.level, comment: 'Clear evidence of practice this year.' }));
+    const saved = await t.api<{ version: number; status: string }>('PUT', `/applications/${review.applicationId}/review`, {
+      token: priya,
+      body: { scores },
+      headers: { 'if-match': `"${opened.review.version}"` },
+    });
+    expectStatus(saved, 200);
+    const submitted = await t.api<{ status: string }>('POST', `/applications/${review.applicationId}/review/submit`, {
+      token: priya,
+      headers: { 'if-match': `"${saved.json.version}"` },
+    });
+    expectStatus(submitted, 200);
+    expect(submitted.json.status).toBe('submitted');
+  });
+
+  it('the printed invitee lists and accepts the waiting invitation', async () => {
+    const invitation = summary!.demo.invitations[0]!;
+    const sofia = await tokenOf(invitation.email);
+    const listed = expectStatus(await t.api<{ items: { id: string; status: string }[] }>('GET', '/me/invitations', { token: sofia }), 200);
+    expect(listed.json.items).toEqual([expect.objectContaining({ id: invitation.invitationId, status: 'pending' })]);
+    const accepted = expectStatus(
+      await t.api<{ invitation: { status: string }; membership: { role: string } }>('POST', `/me/invitations/${invitation.invitationId}/accept`, { token: sofia }),
+      200,
+    );
+    expect(accepted.json).toMatchObject({ invitation: { status: 'accepted' }, membership: { role: 'member' } });
+    const me = expectStatus(await t.api<{ memberships: { pathwayName?: string }[] }>('GET', '/me', { token: sofia }), 200);
+    expect(me.json.memberships.map((m) => m.pathwayName)).toEqual([invitation.pathwayName]);
   });
 });

@@ -1365,6 +1365,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a person by email, with their memberships and whether they have a reviewer profile (staff)
+         * @description Exact match on the normalized address (trimmed, lower case) of someone who has signed in. 400 when `email` is missing or not an address; 404 for an unknown address, and for every caller who is not staff.
+         */
+        get: operations["findPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/resources": {
         parameters: {
             query?: never;
@@ -8792,6 +8812,73 @@ export interface operations {
             };
         };
     };
+    findPerson: {
+        parameters: {
+            query: {
+                email: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        email: string;
+                        memberships: {
+                            districtId: string;
+                            districtName?: string;
+                            /** @enum {string} */
+                            kind: "pathway" | "district";
+                            pathwayId?: string;
+                            pathwayName?: string;
+                            /** @enum {string} */
+                            role: "lead" | "member" | "data";
+                            schoolId?: string;
+                            since: string;
+                        }[];
+                        name?: string;
+                        reviewerProfile: boolean;
+                        sub: string;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listResources: {
         parameters: {
             query?: {
@@ -10139,6 +10226,7 @@ export type OperationId =
   | 'deleteEvidence'
   | 'deleteResource'
   | 'exportOutcomes'
+  | 'findPerson'
   | 'getApplication'
   | 'getApplicationEvidence'
   | 'getDecision'

@@ -13,6 +13,7 @@ import { enforceConflicts } from '../../pipeline/conflicts.ts';
 import { idempotent } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
+import { findPersonByEmail } from '../../store/people-lookup.ts';
 import * as registry from '../../store/registry.ts';
 import { districtTarget, pathwayTarget } from '../registry/targets.ts';
 import { checkVersion, creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
@@ -112,6 +113,35 @@ export const handler = httpHandler([
           since: m.since,
         })),
         assignments: { active: assignments.filter((a) => a.active).length, total: assignments.length },
+      },
+    };
+  }),
+
+  implement(r.findPerson, async (req) => {
+    authorize(await loadAccess(req.principal), 'person.find', { kind: 'person' }, 'person');
+    const found = await findPersonByEmail(req.query.email);
+    if (!found) throw problems.notFound('person');
+    const names = await registry.batchGet([
+      ...found.memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
+      ...found.memberships.map((m) => keys.district(m.districtId)),
+    ]);
+    const nameOf = new Map(names.map((i) => [String(i.id), String(i.name)]));
+    const { profile } = found;
+    return {
+      body: {
+        sub: profile.sub,
+        email: profile.email!,
+        ...(profile.name ? { name: profile.name } : {}),
+        createdAt: profile.createdAt,
+        memberships: found.memberships.map((m) => ({
+          kind: m.kind,
+          role: m.role,
+          districtId: m.districtId,
+          districtName: nameOf.get(m.districtId),
+          ...(m.kind === 'pathway' ? { schoolId: m.schoolId, pathwayId: m.pathwayId, pathwayName: nameOf.get(m.pathwayId) } : {}),
+          since: m.since,
+        })),
+        reviewerProfile: found.reviewerProfile,
       },
     };
   }),

@@ -83,6 +83,30 @@ export const getMe = route({
   response: meSchema,
 });
 
+export const personFoundSchema = z.object({
+  sub: z.string(),
+  email: z.string(),
+  name: z.optional(z.string()),
+  createdAt: z.string(),
+  memberships: z.array(membershipSummary),
+  /** Whether staff already made them a reviewer (GET/PUT /reviewers/{sub}). */
+  reviewerProfile: z.boolean(),
+});
+
+export const findPerson = route({
+  id: 'findPerson',
+  method: 'GET',
+  path: '/people',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Find a person by email, with their memberships and whether they have a reviewer profile (staff)',
+  description:
+    'Exact match on the normalized address (trimmed, lower case) of someone who has signed in. 400 when `email` is missing or not an address; 404 for an unknown address, and for every caller who is not staff.',
+  tags: TAGS,
+  query: z.strictObject({ email: email() }),
+  response: personFoundSchema,
+});
+
 export const listMyInvitations = route({
   id: 'listMyInvitations',
   method: 'GET',
@@ -271,6 +295,7 @@ export const removeDistrictMember = route({
 
 export const peopleRoutes = [
   getMe,
+  findPerson,
   listMyInvitations,
   acceptInvitation,
   createPathwayInvitation,

@@ -13,25 +13,25 @@ import { seedFramework } from '../../../functions/core/seed-framework.ts';
 import { addMonthsUtc } from '../../../functions/core/time.ts';
 import { nowIso } from '../../../functions/lib/clock.ts';
 import type { Principal } from '../../../functions/lib/principal.ts';
-import { auditItem } from '../../../functions/store/audit.ts';
 import {
   listPathwayApplications,
   openApplication,
-  statusUpdate,
   submitApplication,
   withdrawApplication,
   writeResponse,
   type Application,
 } from '../../../functions/store/applications.ts';
 import { certificationItem, seedCertification } from '../../../functions/store/certifications.ts';
-import { put, putNew, transact, TransactionCancelled } from '../../../functions/store/db.ts';
+import { putNew, TransactionCancelled } from '../../../functions/store/db.ts';
 import type { District, Pathway, School } from '../../../functions/store/entities.ts';
 import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
-import { keys } from '../../../functions/store/keys.ts';
-import { addMembership, ensureProfile, type StoredMembership } from '../../../functions/store/people.ts';
+import { addMembership, createInvitation, ensureProfile, newInvitation, type StoredMembership } from '../../../functions/store/people.ts';
+import { getReviewer, putReviewerByStaff } from '../../../functions/store/reviewers.ts';
+import { assignSeat, moveStage, readRound } from '../../../functions/store/reviews.ts';
+import { prepare } from '../../../functions/pipeline/prepare.ts';
 import { createDistrict, createPathway, createSchool, type Actor } from '../../../functions/store/registry.ts';
 import { subjectForEmail } from '../dev-issuer.ts';
-import { seedApplications, seedDistricts, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
+import { seedApplications, seedDistricts, seedInvitations, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** The ULID time part of 2026-01-01, as in the seed framework's id. */
@@ -50,9 +50,14 @@ export const seedSchoolId = (key: string) => seedId('school', key);
 export const seedPathwayId = (key: string) => seedId('pathway', key);
 
 export interface SeedSummary {
-  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'applications', number>;
+  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'reviewers' | 'applications' | 'invitations', number>;
   frameworkId: string;
   people: (SeedPerson & { sub: string })[];
+  /** What the demo walks through: the applications in review (with their reviewers) and the pending invitations. */
+  demo: {
+    reviews: { applicationId: string; pathwayName: string; reviewers: string[] }[];
+    invitations: { invitationId: string; email: string; pathwayName: string }[];
+  };
 }
 
 /** Runs a create; an item that already exists (its put condition failed) counts as done. */
@@ -75,7 +80,8 @@ const personByEmail = (email: string) => {
 };
 
 export async function seedDemoData(log: (line: string) => void = () => {}): Promise<SeedSummary> {
-  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, applications: 0 };
+  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0 };
+  const demo: SeedSummary['demo'] = { reviews: [], invitations: [] };
   const staff = actorOf(seedPeople.find((p) => p.groups.includes('staff'))!);
   const at = nowIso();
   const today = at.slice(0, 10);
@@ -164,24 +170,63 @@ export async function seedDemoData(log: (line: string) => void = () => {}): Prom
           : { kind: 'district', sub, districtId: districts.get(m.district)!.id, role: m.role, since: at, email: person.email, name: person.name, version: 1, updatedAt: at };
       if (await once(() => addMembership(membership, staff))) created.memberships++;
     }
+    if (person.reviewer && !(await getReviewer(sub, true))) {
+      // What staff write with PUT /reviewers/{sub}; before any seat, which moves its load counter.
+      const r = person.reviewer;
+      const day = (days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString().slice(0, 10);
+      await putReviewerByStaff(
+        sub,
+        {
+          name: person.name,
+          email: person.email,
+          ...(r.district ? { districtId: districts.get(r.district)!.id } : {}),
+          sectors: r.sectors,
+          conflicts: { districtIds: r.conflicts.districts.map((k) => districts.get(k)!.id), pathwayIds: r.conflicts.pathways.map((k) => pathways.get(k)!.id) },
+          available: true,
+          unavailable: r.unavailable.map((u) => ({ from: day(u.fromDays), to: day(u.toDays) })),
+          maxOpenAssignments: r.maxOpenAssignments,
+          leadEligible: r.leadEligible,
+          active: true,
+        },
+        0,
+      );
+      created.reviewers++;
+    }
+  }
+
+  for (const i of seedInvitations) {
+    const pathway = pathways.get(i.pathway)!;
+    const scope = {
+      kind: 'pathway' as const,
+      pathwayId: pathway.id,
+      pathwayName: pathway.name,
+      schoolId: pathway.schoolId,
+      districtId: pathway.districtId,
+      districtName: pathway.districtName,
+    };
+    const invitation = newInvitation(scope, i.email, i.role, seedId('invitation', i.key), actorOf(personByEmail(i.by)));
+    if (await once(() => createInvitation(invitation))) created.invitations++;
+    demo.invitations.push({ invitationId: invitation.id, email: invitation.email, pathwayName: pathway.name });
   }
 
   for (const a of seedApplications) {
     const pathway = pathways.get(a.pathway)!;
     const existing = await listPathwayApplications(pathway.id, {}, 1);
-    if (existing.items.length > 0) continue;
-    await seedApplication(a, pathway, framework.id, framework.version);
-    created.applications++;
+    const applicationId = existing.items[0]?.id ?? (await seedApplication(a, pathway, framework.id, framework.version, staff));
+    if (existing.items.length === 0) created.applications++;
+    if (a.state === 'in_review') demo.reviews.push({ applicationId, pathwayName: pathway.name, reviewers: a.reviewers ?? [] });
   }
 
   log(
     `Seeded demo data: ${created.districts} districts, ${created.schools} schools, ${created.pathways} pathways, ` +
-      `${created.memberships} memberships, ${created.applications} applications (framework ${framework.id}).`,
+      `${created.memberships} memberships, ${created.reviewers} reviewer profiles, ${created.applications} applications, ` +
+      `${created.invitations} invitations (framework ${framework.id}).`,
   );
-  return { created, frameworkId: framework.id, people };
+  return { created, frameworkId: framework.id, people, demo };
 }
 
-async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId: string, frameworkVersion: string): Promise<void> {
+/** Opens the application and takes it to its state; returns its id. */
+async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId: string, frameworkVersion: string, staff: Actor): Promise<string> {
   const lead = personByEmail(a.by);
   const actor = actorOf(lead);
   const level = a.target === 'renewal' ? pathway.certificationLevel! : a.target;
@@ -210,44 +255,44 @@ async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId
   }
   if (a.state === 'withdrawn') {
     await withdrawApplication(app, app.version, actor, 'team_lead');
-    return;
+    return app.id;
   }
-  if (a.state === 'draft') return;
+  if (a.state === 'draft') return app.id;
   app = await submitApplication({ application: app, expectedVersion: app.version, actor, transitionActor: 'team_lead', framework: seedFramework });
-  if (a.state !== 'in_review') return;
+  if (a.state !== 'in_review') return app.id;
+  await seatPanel(app, a.reviewers ?? [], staff);
+  return app.id;
+}
 
-  // The review pipeline moves submitted → in review; the seed plays it, with the assignments.
-  const at = nowIso();
-  const indexes = keys.applicationIndexes({ ...app, status: 'in_review', queuedAt: at });
-  await transact([
-    statusUpdate(keys.application(app.id), app.version, 'submitted', {
-      status: 'in_review',
-      updatedAt: at,
-      statusChangedAt: at,
-      queuedAt: at,
-      GSI3PK: indexes.GSI3PK,
-      GSI3SK: indexes.GSI3SK,
-    }),
-    ...(a.reviewers ?? []).map((email) =>
-      put({
-        ...keys.assignment(subjectForEmail(email), app.id),
-        _type: 'assignment',
-        sub: subjectForEmail(email),
-        applicationId: app.id,
-        pathwayId: pathway.id,
-        active: true,
-        role: 'reviewer',
-        assignedAt: at,
-      }),
-    ),
-    auditItem({ kind: 'pathway', id: pathway.id }, {
-      at,
-      actor: { sub: 'system', name: 'review pipeline (seed)' },
-      action: 'application.review_started',
-      entity: { kind: 'application', id: app.id },
-      changes: [{ field: 'status', from: 'submitted', to: 'in_review' }],
-    }),
-  ]);
+/**
+ * Plays the review workflow's first two steps with the pipeline's own code: `prepare` (the
+ * workflow's first task, called directly) opens the round and its seats, snapshots the
+ * submission and moves the application into review; the seats are then filled as staff
+ * seat reviewers by hand (the same `assignSeat` transaction: review, seat, assignment with
+ * its due date, load counter), and the round moves to `reviewing` as the assign task does.
+ * No execution runs: a submitted review is recorded and waits; staff can start the
+ * workflow for the application later and it resumes from this state.
+ */
+async function seatPanel(app: Application, reviewerEmails: string[], staff: Actor): Promise<void> {
+  const { round } = await prepare({ applicationId: app.id });
+  const view = (await readRound(app.id, round))!;
+  const seats = [...view.seats].sort((x, y) => x.seat - y.seat);
+  // REVIEWERS_PER_LEVEL may ask for more seats than the data names: those stay vacant
+  // (the round stays `assigning`, as the assign task leaves it when nobody qualifies).
+  for (const [i, seat] of seats.entries()) {
+    if (i >= reviewerEmails.length) break;
+    const reviewer = personByEmail(reviewerEmails[i]!);
+    await assignSeat({
+      round: { applicationId: app.id, pathwayId: app.pathwayId, round },
+      seat: seat.seat,
+      expectedReviewId: null,
+      reviewer: { sub: subjectForEmail(reviewer.email), name: reviewer.name },
+      role: seat.role,
+      assignedBy: staff.sub,
+      reassignedCount: 0,
+    });
+  }
+  if (reviewerEmails.length >= seats.length) await moveStage(app.id, round, 'reviewing', ['assigning']);
 }
 
 function narrativeFor(pathwayName: string, criterionText: string): string {

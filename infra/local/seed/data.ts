@@ -36,6 +36,18 @@ export type SeedMembership =
   | { kind: 'pathway'; pathway: string; role: 'lead' | 'member' }
   | { kind: 'district'; district: string; role: 'lead' | 'data' };
 
+/** A reviewer profile as staff write it with PUT /reviewers/{sub} (keys of the data instead of ids). */
+export interface SeedReviewerProfile {
+  /** Home district (employer), if any: a conflict by itself. */
+  district?: string;
+  sectors: Sector[];
+  conflicts: { districts: string[]; pathways: string[] };
+  /** Absences, as days relative to the seed day. */
+  unavailable: { fromDays: number; toDays: number }[];
+  maxOpenAssignments: number;
+  leadEligible: boolean;
+}
+
 export interface SeedPerson {
   email: string;
   name: string;
@@ -43,6 +55,16 @@ export interface SeedPerson {
   /** What the person is, for the printed token list. */
   title: string;
   memberships: SeedMembership[];
+  reviewer?: SeedReviewerProfile;
+}
+
+/** A pending invitation, sent by a lead of the pathway; its invitee is a seed person without the membership. */
+export interface SeedInvitation {
+  key: string;
+  pathway: string;
+  email: string;
+  role: 'lead' | 'member';
+  by: string;
 }
 
 export interface SeedApplication {
@@ -53,7 +75,7 @@ export interface SeedApplication {
   answered?: number;
   /** Opened by (an email of a pathway lead of the pathway). */
   by: string;
-  /** Reviewers assigned (emails), for applications in review. */
+  /** Reviewers seated (emails; the first takes the lead seat), for applications in review. */
   reviewers?: string[];
 }
 
@@ -121,8 +143,30 @@ export const seedPathways: SeedPathway[] = [
 export const seedPeople: SeedPerson[] = [
   { email: 'maya.okafor@alliance.example.org', name: 'Maya Okafor', groups: ['staff'], title: 'certification staff', memberships: [] },
   { email: 'daniel.reyes@alliance.example.org', name: 'Daniel Reyes', groups: ['staff'], title: 'certification staff', memberships: [] },
-  { email: 'priya.natarajan@reviewers.example.org', name: 'Priya Natarajan', groups: ['reviewer'], title: 'reviewer (assigned to the Bayshore CS application)', memberships: [] },
-  { email: 'tom.whitfield@reviewers.example.org', name: 'Tom Whitfield', groups: ['reviewer'], title: 'reviewer (no assignment)', memberships: [] },
+  {
+    email: 'priya.natarajan@reviewers.example.org',
+    name: 'Priya Natarajan',
+    groups: ['reviewer'],
+    title: 'reviewer, lead of the Bayshore CS review (open it, score, submit)',
+    memberships: [],
+    reviewer: { sectors: ['information_communication_technologies', 'engineering_architecture'], conflicts: { districts: [], pathways: [] }, unavailable: [], maxOpenAssignments: 3, leadEligible: true },
+  },
+  {
+    email: 'tom.whitfield@reviewers.example.org',
+    name: 'Tom Whitfield',
+    groups: ['reviewer'],
+    title: 'reviewer, co-reviewer of the Bayshore CS review',
+    memberships: [],
+    reviewer: { district: 'alder-creek', sectors: ['information_communication_technologies', 'business_finance'], conflicts: { districts: [], pathways: [] }, unavailable: [{ fromDays: 30, toDays: 44 }], maxOpenAssignments: 2, leadEligible: false },
+  },
+  {
+    email: 'imani.okoye@reviewers.example.org',
+    name: 'Imani Okoye',
+    groups: ['reviewer'],
+    title: 'reviewer in the pool (no assignment yet)',
+    memberships: [],
+    reviewer: { sectors: ['health_science_medical_technology', 'public_services'], conflicts: { districts: ['costa-verde'], pathways: [] }, unavailable: [], maxOpenAssignments: 3, leadEligible: true },
+  },
   { email: 'angela.ruiz@costaverde.example.org', name: 'Angela Ruiz', groups: ['district'], title: 'district lead, Costa Verde', memberships: [{ kind: 'district', district: 'costa-verde', role: 'lead' }] },
   { email: 'kevin.cho@costaverde.example.org', name: 'Kevin Cho', groups: ['district'], title: 'district data contact, Costa Verde', memberships: [{ kind: 'district', district: 'costa-verde', role: 'data' }] },
   { email: 'samuel.ortega@aldercreek.example.org', name: 'Samuel Ortega', groups: ['district'], title: 'district lead, Alder Creek', memberships: [{ kind: 'district', district: 'alder-creek', role: 'lead' }] },
@@ -139,13 +183,18 @@ export const seedPeople: SeedPerson[] = [
   { email: 'ava.thompson@bayshore.example.org', name: 'Ava Thompson', groups: ['pathway'], title: 'pathway lead, Computer Science; member, Engineering', memberships: [{ kind: 'pathway', pathway: 'bt-cs', role: 'lead' }, { kind: 'pathway', pathway: 'bt-engineering', role: 'member' }] },
   { email: 'omar.haddad@bayshore.example.org', name: 'Omar Haddad', groups: ['pathway'], title: 'pathway lead, Education; lead, Maritime', memberships: [{ kind: 'pathway', pathway: 'fd-education', role: 'lead' }, { kind: 'pathway', pathway: 'hp-maritime', role: 'lead' }] },
   { email: 'beth.novak@cedarhollow.example.org', name: 'Beth Novak', groups: ['pathway'], title: 'pathway lead, Business and Finance', memberships: [{ kind: 'pathway', pathway: 'ch-finance', role: 'lead' }] },
+  { email: 'sofia.marquez@bayshore.example.org', name: 'Sofia Marquez', groups: ['pathway'], title: 'invited to the Maritime team (list and accept her invitation)', memberships: [] },
+];
+
+export const seedInvitations: SeedInvitation[] = [
+  { key: 'hp-maritime-sofia', pathway: 'hp-maritime', email: 'sofia.marquez@bayshore.example.org', role: 'member', by: 'omar.haddad@bayshore.example.org' },
 ];
 
 export const seedApplications: SeedApplication[] = [
   { pathway: 'mh-law', target: 'silver', state: 'draft', answered: 6, by: 'rosa.delgado@costaverde.example.org' },
   { pathway: 'eg-cyber', target: 'renewal', state: 'draft', answered: 2, by: 'marcus.bell@costaverde.example.org' },
   { pathway: 'np-hospitality', target: 'candidacy', state: 'submitted', by: 'hannah.brooks@costaverde.example.org' },
-  { pathway: 'bt-cs', target: 'silver', state: 'in_review', by: 'ava.thompson@bayshore.example.org', reviewers: ['priya.natarajan@reviewers.example.org'] },
+  { pathway: 'bt-cs', target: 'silver', state: 'in_review', by: 'ava.thompson@bayshore.example.org', reviewers: ['priya.natarajan@reviewers.example.org', 'tom.whitfield@reviewers.example.org'] },
   { pathway: 'hp-maritime', target: 'candidacy', state: 'withdrawn', answered: 1, by: 'omar.haddad@bayshore.example.org' },
   { pathway: 'jr-arts', target: 'candidacy', state: 'draft', answered: 0, by: 'grace.lin@aldercreek.example.org' },
 ];

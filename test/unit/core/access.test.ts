@@ -38,6 +38,7 @@ const targets = {
   A2: { kind: 'application', districtId: 'D2', schoolId: 'S2', pathwayId: 'P2', applicationId: 'A2' },
   FWP: { kind: 'framework', frameworkId: 'F1', status: 'published' },
   FWD: { kind: 'framework', frameworkId: 'F2', status: 'draft' },
+  PER: { kind: 'person' },
 } satisfies Record<string, Target>;
 type TargetName = keyof typeof targets;
 const targetNames = Object.keys(targets) as TargetName[];
@@ -286,6 +287,7 @@ describe('access properties', () => {
     fc.record({ kind: fc.constant('pathway' as const), districtId: id, schoolId: id, pathwayId: id }),
     fc.record({ kind: fc.constant('application' as const), districtId: id, schoolId: id, pathwayId: id, applicationId: id }),
     fc.record({ kind: fc.constant('framework' as const), status: fc.constantFrom('draft' as const, 'published' as const) }),
+    fc.constant({ kind: 'person' as const }),
   );
   const cell = target.chain((t) => fc.tuple(fc.constant(t), fc.constantFrom(...actionsFor(t.kind))));
 
@@ -332,7 +334,7 @@ describe('access properties', () => {
   it('only staff touch the registry\u2019s districts and schools, frameworks and decisions', () => {
     const staffOnly: Action[] = [
       'district.create', 'district.list', 'district.update', 'district.membership.manage', 'school.create', 'school.update',
-      'application.queue', 'application.decide', 'framework.create', 'framework.manage',
+      'application.queue', 'application.decide', 'framework.create', 'framework.manage', 'person.find',
     ];
     fc.assert(
       fc.property(context, target, (c, t) => {
