@@ -45,7 +45,10 @@ describe('bounces and complaints', () => {
   });
 
   it('a rule on the default bus hands them to emailFeedback, with retries and a dead-letter queue', () => {
-    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventBusName === 'default');
+    // The default bus also carries the review workflow's status-change rule (events.test.ts).
+    const rules = ofType('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties?.EventBusName === 'default' && r.Properties?.EventPattern?.source?.[0] === 'aws.ses',
+    );
     expect(rules).toHaveLength(1);
     const p = rules[0]![1].Properties!;
     expect(p.Name).toBe('pathcert-prod-ses-feedback');
