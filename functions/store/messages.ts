@@ -71,6 +71,7 @@ export type NotificationKind =
   | 'review.late'
   | 'review.vacancy'
   | 'review.adjudication'
+  | 'review.waiting'
   | 'pipeline.failed'
   | 'pipeline.start_failed'
   | 'evidence.rejected'

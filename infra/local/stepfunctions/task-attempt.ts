@@ -6,6 +6,8 @@
  * TimeoutSeconds is enforced by the engine itself (so `States.TaskFailed` keeps not matching
  * `States.Timeout`, as on AWS); the attempt only mirrors it with a timer of the same length,
  * armed just before the engine's, to write TaskTimedOut and retire the task token first.
+ * A callback task under a time scale (engine-definition.ts) has its timers scaled, and its
+ * TimeoutSecondsPath is enforced here: the attempt's onTimeout hook fails the task.
  */
 import type { ActiveTask } from './active-tasks.ts';
 import type { DurationSpec, TaskStateInfo } from './definitions.ts';
@@ -23,6 +25,9 @@ export class TaskAttempt implements ActiveTask {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly endHooks: Array<() => void> = [];
   private cancelHook: (() => void) | undefined;
+  private timeoutHook: ((cause: string) => void) | undefined;
+  /** Factor on this attempt's timers: the scope's for callback tasks, else 1. */
+  private readonly scale: number;
 
   /** Call synchronously at the top of the handler, before the engine arms its own timer. */
   constructor(
@@ -31,10 +36,12 @@ export class TaskAttempt implements ActiveTask {
     private readonly input: JsonValue,
     timedOutEvent: (error: string, cause: string) => NewEvent,
   ) {
+    this.scale = info.resource.kind === 'lambda-callback' ? scope.taskTimeScale : 1;
     const seconds = durationSeconds(info.timeout, input) ?? MAX_TIMER_SECONDS;
     this.timeoutTimer = setTimeout(() => {
-      this.finish(timedOutEvent('States.Timeout', `Task did not finish within ${seconds} seconds`));
-    }, Math.min(seconds, MAX_TIMER_SECONDS) * 1000);
+      const cause = `Task did not finish within ${seconds} seconds`;
+      if (this.finish(timedOutEvent('States.Timeout', cause)) && this.scale !== 1) this.timeoutHook?.(cause);
+    }, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
     this.timeoutTimer.unref();
   }
 
@@ -91,11 +98,16 @@ export class TaskAttempt implements ActiveTask {
     this.cancelHook = hook;
   }
 
+  /** Called when the scaled timeout ends the attempt (the engine has no timer of its own then). */
+  onTimeout(hook: (cause: string) => void): void {
+    this.timeoutHook = hook;
+  }
+
   startHeartbeat(onMissed: () => void): void {
     const seconds = this.heartbeatInSeconds;
     if (seconds === undefined || this.over) return;
     clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = setTimeout(onMissed, Math.min(seconds, MAX_TIMER_SECONDS) * 1000);
+    this.heartbeatTimer = setTimeout(onMissed, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
     this.heartbeatTimer.unref();
   }
 

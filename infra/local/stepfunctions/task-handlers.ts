@@ -85,6 +85,7 @@ async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonVal
   const answer = deferred<JsonValue>();
   attempt.onEnd(() => scope.tokens.close(token));
   attempt.onCancel(() => answer.reject(new TaskCancelledError()));
+  attempt.onTimeout((cause) => answer.reject(new TaskError('States.Timeout', cause)));
   scope.tokens.open(token, {
     succeed: (output) => answer.resolve(output),
     fail: (error, cause) => answer.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? '')),
