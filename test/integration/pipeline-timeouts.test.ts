@@ -29,7 +29,6 @@ import {
   type World,
 } from '../support/review-world.ts';
 
-const DAY_MS = 86_400_000;
 let t: TestPlatform;
 let w: World;
 
