@@ -11,12 +11,14 @@ import { config } from '../lib/config.ts';
 import { getApplication } from '../store/applications.ts';
 import { keys } from '../store/keys.ts';
 import { notifyStaff } from '../store/messages.ts';
-import { getRound, moveStage, setRoundFields } from '../store/reviews.ts';
+import { getRound, moveStage, ownsRound, setRoundFields } from '../store/reviews.ts';
+import { logger } from '../lib/logger.ts';
 import { pipelineTask } from './task.ts';
 
 export interface RecordFailureInput {
   applicationId: string;
   execution: string;
+  executionArn?: string;
   error?: string;
   cause?: string;
 }
@@ -36,6 +38,12 @@ function readableCause(cause: string | undefined): string {
 export async function recordFailure(input: RecordFailureInput): Promise<{ recorded: boolean }> {
   const app = await getApplication(input.applicationId, true);
   if (!app) return { recorded: false };
+  // A failure of an execution that does not own the round is its own business: the owner's
+  // round and the application's status stay as they are (the execution still fails).
+  if (app.submissionNumber > 0 && !(await ownsRound(app.id, app.submissionNumber, input.executionArn))) {
+    logger.warn('a superseded review execution failed; nothing recorded on the round', { execution: input.execution, error: input.error });
+    return { recorded: false };
+  }
   const failure = { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution };
   try {
     await dynamoClient().send(
