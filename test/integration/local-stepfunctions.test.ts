@@ -476,6 +476,41 @@ describe('wire protocol', () => {
   });
 });
 
+describe('callback timeouts under a wait-time scale', () => {
+  it('scales a TimeoutSecondsPath (here 1000 s at 1e-3: about 1 s) and fails the task with a catchable States.Timeout', async () => {
+    const scaled = await startStepFunctionsServer({
+      port: 0,
+      stateMachines: [machine('timeout-path', 'timeout-path')],
+      invokeFunction: functions.invoke,
+      waitTimeScale: 1e-3,
+    });
+    const client = sfnClient(scaled.endpoint);
+    try {
+      const started = Date.now();
+      const arn = (
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn: scaled.stateMachineArn('pathcert-local-timeout-path'), input: '{"applicationId":"slow-1","seconds":1000}' }),
+        )
+      ).executionArn!;
+      const [request] = await functions.reviewsFor('slow-1', 1);
+      const done = await scaled.waitForExecution(arn, 10_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(JSON.parse(done.output!)).toEqual({ error: 'States.Timeout' });
+      const events = (await client.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [];
+      const scheduled = events.find((e) => e.type === 'TaskScheduled');
+      // The history reports the timeout as written; only the timer is scaled.
+      expect(scheduled?.taskScheduledEventDetails?.timeoutInSeconds).toBe(1000);
+      expect(events.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails?.error).toBe('States.Timeout');
+      const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: request!.taskToken, output: '{}' })));
+      expect(late).toBeInstanceOf(TaskTimedOut);
+    } finally {
+      client.destroy();
+      await scaled.stop();
+    }
+  });
+});
+
 describe('persistence', () => {
   it('keeps executions across a restart and fails the ones that were running', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
