@@ -37,12 +37,23 @@ export interface WaitClock {
   endsAt: string;
 }
 
-export async function seatWaitClock(input: SeatWaitInput): Promise<WaitClock> {
-  const now = nowIso();
+async function seatDeadline(input: SeatWaitInput, now: string) {
   const view = await readRound(input.applicationId, input.round);
   const seat = view?.seats.find((s) => s.seat === input.seat);
   const holder = view && seat ? seatHolder(view, seat) : undefined;
   const endsAt = seatWaitEndsAt(holder ? { dueAt: holder.dueAt, escalated: holder.escalated, open: isOpenReview(holder) } : undefined, now, reviewDueConfig());
+  return { holder, endsAt };
+}
+
+export async function seatWaitClock(input: SeatWaitInput): Promise<WaitClock> {
+  const now = nowIso();
+  let { holder, endsAt } = await seatDeadline(input, now);
+  // Already past due + grace (the execution was away, e.g. restarted): act now rather than
+  // wait a second for the same thing, then wait for what the seat became.
+  if (holder && isOpenReview(holder) && endsAt <= now && (await ownsRound(input.applicationId, input.round, input.executionArn))) {
+    await actOnReview(holder, now);
+    ({ endsAt } = await seatDeadline(input, now));
+  }
   return { seconds: secondsUntil(endsAt, now), endsAt };
 }
 

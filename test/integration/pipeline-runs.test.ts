@@ -23,8 +23,10 @@ import {
   score,
   seated,
   byReviewer,
+  submit,
   submitted,
   until,
+  writeResponses,
   waitForStatus,
   sfn,
   type World,
@@ -84,14 +86,14 @@ describe('one review execution per application', () => {
   let certifiedApp: string;
   let certifiedWorld: World;
 
-  it('submit, then two console starts at the same moment and one later: one owner, the others end at once, nothing left RUNNING', async () => {
+  it('submit, then two console starts at the same moment and one later: one owner, the others end at once, nothing left RUNNING', { timeout: 180_000 }, async () => {
     const world = await anotherPathway(t, w, 'Runs Concurrent');
     const opened = await openApplication(t, world, 'candidacy');
-    const { writeResponses, submit } = await import('../support/review-world.ts');
     await writeResponses(t, world, opened.id, 'Narrative');
-    // Submit starts `<appId>-1`; two console starts race it at the same moment.
-    const [, a, b] = await Promise.all([submit(t, world, opened.id), consoleStart(opened.id), consoleStart(opened.id)]);
+    // Submit starts `<appId>-1`; two console starts at the same moment race its first task.
+    await submit(t, world, opened.id);
     const appId = opened.id;
+    const [a, b] = await Promise.all([consoleStart(appId), consoleStart(appId)]);
 
     const owner = await until('an owner of the round', async () => (await round(t, world, appId))?.round.executionArn);
     const submitArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${appId}-1`;
@@ -157,7 +159,7 @@ describe('one review execution per application', () => {
     expect(await running(appId, starts)).toEqual([]);
   });
 
-  it('a draft and a withdrawn application: the API answers 409, a console start ends at once', async () => {
+  it('a draft and a withdrawn application: the API answers 409, a console start ends at once', { timeout: 120_000 }, async () => {
     const world = await anotherPathway(t, w, 'Runs Draft');
     const draft = await openApplication(t, world, 'candidacy');
     const api = await t.api<{ code: string }>('POST', `/applications/${draft.id}/review-round/start`, { token: world.staff.token });
@@ -180,7 +182,7 @@ describe('one review execution per application', () => {
     expect(await running(appId, [late])).toEqual([]);
   });
 
-  it('a restart after the owner was stopped takes the round over and finishes the review', async () => {
+  it('a restart after the owner was stopped takes the round over and finishes the review', { timeout: 180_000 }, async () => {
     const world = await anotherPathway(t, w, 'Runs Takeover');
     const appId = await submitted(t, world);
     await seated(t, world, appId);

@@ -54,7 +54,7 @@ async function staffInbox(kind: string, applicationId: string) {
 }
 
 describe('every wait of the review workflow ends', () => {
-  it('a late seat is reassigned when its wait times out, a late replacement is escalated, and the execution keeps running', async () => {
+  it('a late seat is reassigned when its wait times out, a late replacement is escalated, and the execution keeps running', { timeout: 240_000 }, async () => {
     const world = await anotherPathway(t, w, 'Waits Seats');
     const appId = await submitted(t, world);
     const first = await seated(t, world, appId);
@@ -68,7 +68,7 @@ describe('every wait of the review workflow ends', () => {
       const gone = r?.reviews.filter((x) => firstReviews.includes(x.id) && x.status === 'reassigned');
       const held = r?.seats.filter((s) => s.review && !firstReviews.includes(s.review.id) && s.review.status === 'assigned');
       return gone?.length === 2 && held?.length === 2 ? r : undefined;
-    }, 60_000);
+    }, 90_000);
     expect(replaced.execution?.status).toBe('RUNNING');
     let events = await history(t, arn);
     expect(timedOut(events, 'States.Timeout').length).toBeGreaterThanOrEqual(2);
@@ -79,7 +79,7 @@ describe('every wait of the review workflow ends', () => {
     const alerts = await until('two late-again alerts', async () => {
       const found = (await staffInbox('review.late', appId)).filter((n) => /late again/.test(n.title));
       return found.length === 2 ? found : undefined;
-    }, 60_000);
+    }, 90_000);
     expect(alerts).toHaveLength(2);
     const escalated = (await round(t, world, appId))!;
     expect(escalated.execution?.status).toBe('RUNNING');
@@ -95,7 +95,7 @@ describe('every wait of the review workflow ends', () => {
     expect(events.some((e) => e.type === 'ExecutionFailed')).toBe(false);
   });
 
-  it('adjudication and decision waits alert staff on schedule and keep waiting; the execution does not fail', async () => {
+  it('adjudication and decision waits alert staff on schedule and keep waiting; the execution does not fail', { timeout: 240_000 }, async () => {
     const world = await anotherPathway(t, w, 'Waits Staff');
     const appId = await submitted(t, world);
     const seats = await seated(t, world, appId);
@@ -113,7 +113,7 @@ describe('every wait of the review workflow ends', () => {
     const adjudication = await until('an adjudication alert', async () => {
       const found = await staffInbox('review.waiting', appId);
       return found.length ? found : undefined;
-    }, 30_000);
+    }, 90_000);
     expect(adjudication).toHaveLength(1);
     expect(adjudication[0]!.title).toMatch(/adjudication/);
     expect((await round(t, world, appId))!.execution?.status).toBe('RUNNING');
@@ -132,7 +132,7 @@ describe('every wait of the review workflow ends', () => {
     await until('a decision alert', async () => {
       const found = (await staffInbox('review.waiting', appId)).filter((n) => /decision/.test(n.title));
       return found.length === 1 ? found : undefined;
-    }, 30_000);
+    }, 90_000);
     // One alert per period, however many times the wait timed out meanwhile.
     await until('more timeouts after the alert', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 6);
     expect(await staffInbox('review.waiting', appId)).toHaveLength(2);
