@@ -6,7 +6,8 @@
  * a failed execution.
  *
  *   seat wait      - ends at the holder's due date + grace (core/review/due-dates.ts); when
- *                    it fires, the late review is reassigned once, then escalated to staff,
+ *                    it fires (or the clock finds it already passed, after a restart), the
+ *                    late review is reassigned once, then escalated to staff,
  *                    exactly as the daily review-reminders job does (late-reviews.ts). A seat
  *                    on staff (vacant, or escalated) is looked at again every staffAlertDays:
  *                    the next wait first tries to seat a reviewer again (await-review.ts).
