@@ -48,9 +48,30 @@ afterAll(() => t?.stop());
 
 const timedOut = (events: HistoryEvent[], error: string) => events.filter((e) => e.type === 'TaskTimedOut' && e.taskTimedOutEventDetails?.error === error);
 
+/** The staff inbox's notifications of a kind for an application (every page). */
 async function staffInbox(kind: string, applicationId: string) {
-  const res = expectStatus(await t.api<{ items: { kind: string; applicationId?: string; title: string }[] }>('GET', '/notifications?inbox=staff&limit=100', { token: w.staff.token }), 200);
-  return res.json.items.filter((n) => n.kind === kind && n.applicationId === applicationId);
+  const items: { kind: string; applicationId?: string; title: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = expectStatus(
+      await t.api<{ items: typeof items; nextCursor?: string }>('GET', `/notifications?inbox=staff&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: w.staff.token }),
+      200,
+    ).json;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items.filter((n) => n.kind === kind && n.applicationId === applicationId);
+}
+
+/** `until`, but a failure says where the execution stands (its status and last events). */
+async function waitFor<T>(arn: string, what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> {
+  try {
+    return await until(what, fn, timeoutMs);
+  } catch (error) {
+    const events = await history(t, arn).catch(() => []);
+    const last = events.slice(-12).map((e) => [e.type, e.stateEnteredEventDetails?.name ?? e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.cause ?? ''].join(' '));
+    throw new Error(`${(error as Error).message}; ${events.length} events, last: ${last.join(' | ')}`);
+  }
 }
 
 describe('every wait of the review workflow ends', () => {
@@ -63,12 +84,12 @@ describe('every wait of the review workflow ends', () => {
 
     // Past the due date (21 days) and the grace day: each seat's next timeout reassigns it.
     t.platform.clock.advanceDays(23);
-    const replaced = await until('both seats reassigned and seated again', async () => {
+    const replaced = await waitFor(arn, 'both seats reassigned and seated again', async () => {
       const r = await round(t, world, appId);
       const gone = r?.reviews.filter((x) => firstReviews.includes(x.id) && x.status === 'reassigned');
       const held = r?.seats.filter((s) => s.review && !firstReviews.includes(s.review.id) && s.review.status === 'assigned');
       return gone?.length === 2 && held?.length === 2 ? r : undefined;
-    }, 90_000);
+    });
     expect(replaced.execution?.status).toBe('RUNNING');
     let events = await history(t, arn);
     expect(timedOut(events, 'States.Timeout').length).toBeGreaterThanOrEqual(2);
@@ -76,10 +97,10 @@ describe('every wait of the review workflow ends', () => {
 
     // The replacements are late too: staff are alerted (once per seat), the seats stay open.
     t.platform.clock.advanceDays(23);
-    const alerts = await until('two late-again alerts', async () => {
+    const alerts = await waitFor(arn, 'two late-again alerts', async () => {
       const found = (await staffInbox('review.late', appId)).filter((n) => /late again/.test(n.title));
       return found.length === 2 ? found : undefined;
-    }, 90_000);
+    });
     expect(alerts).toHaveLength(2);
     const escalated = (await round(t, world, appId))!;
     expect(escalated.execution?.status).toBe('RUNNING');
@@ -103,17 +124,17 @@ describe('every wait of the review workflow ends', () => {
     const [a, b] = seats.map((s) => byReviewer(world, s.review!.reviewerSub));
     await score(t, a!, appId, { ...all('meeting'), 'WBL-1.2': 'excelling' });
     await score(t, b!, appId, { ...all('meeting'), 'WBL-1.2': 'beginning' });
-    await until('adjudication', async () => (await round(t, world, appId))?.round.waitingFor === 'adjudication');
+    await waitFor(arn, 'adjudication', async () => (await round(t, world, appId))?.round.waitingFor === 'adjudication');
 
     // Nothing before the alert period (7 days) has passed: the waits time out and wait again quietly.
-    await until('a few quiet timeouts', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 2);
+    await waitFor(arn, 'a few quiet timeouts', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 2);
     expect(await staffInbox('review.waiting', appId)).toEqual([]);
 
     t.platform.clock.advanceDays(8);
-    const adjudication = await until('an adjudication alert', async () => {
+    const adjudication = await waitFor(arn, 'an adjudication alert', async () => {
       const found = await staffInbox('review.waiting', appId);
       return found.length ? found : undefined;
-    }, 90_000);
+    });
     expect(adjudication).toHaveLength(1);
     expect(adjudication[0]!.title).toMatch(/adjudication/);
     expect((await round(t, world, appId))!.execution?.status).toBe('RUNNING');
@@ -126,15 +147,15 @@ describe('every wait of the review workflow ends', () => {
       200,
     );
     await waitForStatus(t, world, appId, 'decision_pending');
-    await until('the decision wait', async () => (await round(t, world, appId))?.round.waitingFor === 'decision');
+    await waitFor(arn, 'the decision wait', async () => (await round(t, world, appId))?.round.waitingFor === 'decision');
 
     t.platform.clock.advanceDays(8);
-    await until('a decision alert', async () => {
+    await waitFor(arn, 'a decision alert', async () => {
       const found = (await staffInbox('review.waiting', appId)).filter((n) => /decision/.test(n.title));
       return found.length === 1 ? found : undefined;
-    }, 90_000);
+    });
     // One alert per period, however many times the wait timed out meanwhile.
-    await until('more timeouts after the alert', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 6);
+    await waitFor(arn, 'more timeouts after the alert', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 6);
     expect(await staffInbox('review.waiting', appId)).toHaveLength(2);
     expect((await round(t, world, appId))!.execution?.status).toBe('RUNNING');
 
