@@ -504,6 +504,17 @@ describe('callback timeouts under a wait-time scale', () => {
       expect(events.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails?.error).toBe('States.Timeout');
       const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: request!.taskToken, output: '{}' })));
       expect(late).toBeInstanceOf(TaskTimedOut);
+
+      // A timeout scaled to about a millisecond may fire before the task has even begun: it
+      // still ends the task with States.Timeout (never a task left waiting with no timer).
+      const stateMachineArn = scaled.stateMachineArn('pathcert-local-timeout-path');
+      const quick = await Promise.all(
+        ['quick-1', 'quick-2', 'quick-3'].map(async (id) => (await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ applicationId: id, seconds: 1 }) }))).executionArn!),
+      );
+      for (const q of quick) {
+        const end = await scaled.waitForExecution(q, 10_000);
+        expect(JSON.parse(end.output!)).toEqual({ error: 'States.Timeout' });
+      }
     } finally {
       client.destroy();
       await scaled.stop();

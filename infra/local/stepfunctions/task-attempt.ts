@@ -26,6 +26,8 @@ export class TaskAttempt implements ActiveTask {
   private readonly endHooks: Array<() => void> = [];
   private cancelHook: (() => void) | undefined;
   private timeoutHook: ((cause: string) => void) | undefined;
+  /** Set when the scaled timeout fired before a hook was registered (a timer of microseconds can beat begin()). */
+  private timedOutCause: string | undefined;
   /** Factor on this attempt's timers: the scope's for callback tasks, else 1. */
   private readonly scale: number;
 
@@ -40,7 +42,9 @@ export class TaskAttempt implements ActiveTask {
     const seconds = durationSeconds(info.timeout, input) ?? MAX_TIMER_SECONDS;
     this.timeoutTimer = setTimeout(() => {
       const cause = `Task did not finish within ${seconds} seconds`;
-      if (this.finish(timedOutEvent('States.Timeout', cause)) && this.scale !== 1) this.timeoutHook?.(cause);
+      if (!this.finish(timedOutEvent('States.Timeout', cause)) || this.scale === 1) return;
+      if (this.timeoutHook) this.timeoutHook(cause);
+      else this.timedOutCause = cause;
     }, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
     this.timeoutTimer.unref();
   }
@@ -51,6 +55,11 @@ export class TaskAttempt implements ActiveTask {
 
   get ancestors(): readonly string[] {
     return this.info.ancestors;
+  }
+
+  /** Over, by any cause. */
+  get ended(): boolean {
+    return this.over;
   }
 
   /** Ended because its branch or execution ended (not by its own outcome). */
@@ -77,7 +86,7 @@ export class TaskAttempt implements ActiveTask {
       this.end();
       throw new TaskCancelledError();
     }
-    this.scope.activeTasks.add(this);
+    if (!this.over) this.scope.activeTasks.add(this);
   }
 
   /** Writes the attempt's final event after the engine's queued events; false if already over. */
@@ -101,6 +110,7 @@ export class TaskAttempt implements ActiveTask {
   /** Called when the scaled timeout ends the attempt (the engine has no timer of its own then). */
   onTimeout(hook: (cause: string) => void): void {
     this.timeoutHook = hook;
+    if (this.timedOutCause !== undefined) hook(this.timedOutCause);
   }
 
   startHeartbeat(onMissed: () => void): void {
