@@ -82,7 +82,13 @@ describe('every wait of the review workflow ends', () => {
     const firstReviews = first.map((s) => s.review!.id);
     const arn = (await round(t, world, appId))!.round.executionArn!;
 
-    // Past the due date (21 days) and the grace day: each seat's next timeout reassigns it.
+    // Before the due date each seat's wait times out (re-armed at most every 20 days) and waits again quietly.
+    await waitFor(arn, 'quiet seat timeouts', async () => timedOut(await history(t, arn), 'States.Timeout').length >= 2);
+    expect(statesEntered(await history(t, arn))).toContain('SeatOverdue');
+    expect((await round(t, world, appId))!.reviews.every((x) => firstReviews.includes(x.id) && x.status === 'assigned')).toBe(true);
+
+    // Past the due date (21 days) and the grace day: the next timeout (or the clock of the next
+    // lap, whichever comes first) reassigns each seat.
     t.platform.clock.advanceDays(23);
     const replaced = await waitFor(arn, 'both seats reassigned and seated again', async () => {
       const r = await round(t, world, appId);
@@ -91,9 +97,6 @@ describe('every wait of the review workflow ends', () => {
       return gone?.length === 2 && held?.length === 2 ? r : undefined;
     });
     expect(replaced.execution?.status).toBe('RUNNING');
-    let events = await history(t, arn);
-    expect(timedOut(events, 'States.Timeout').length).toBeGreaterThanOrEqual(2);
-    expect(statesEntered(events)).toContain('SeatOverdue');
 
     // The replacements are late too: staff are alerted (once per seat), the seats stay open.
     t.platform.clock.advanceDays(23);
@@ -112,7 +115,7 @@ describe('every wait of the review workflow ends', () => {
     await decide(t, world, appId, 'certified');
     const done = await executionSucceeded(t, world, appId);
     expect(done.round.executionArn).toBe(arn);
-    events = await history(t, arn);
+    const events = await history(t, arn);
     expect(events.some((e) => e.type === 'ExecutionFailed')).toBe(false);
   });
 
