@@ -19,6 +19,8 @@ export interface FunctionGrants {
   startReview?: boolean;
   /** May answer task tokens and read executions of the review state machine. */
   reviewTaskResults?: boolean;
+  /** May only read executions of the review state machine (DescribeExecution): whether a round's owner still runs. */
+  readReviewExecutions?: boolean;
   /** May put domain events (events/schemas.ts) on the stage's bus. */
   events?: boolean;
   /** May send email through SES as the stage's sender identity (CDK context senderEmail). */
@@ -179,11 +181,12 @@ export const functionCatalog = {
   // APIs around it, and the daily review reminders.
   pipelinePrepare: {
     entry: 'functions/pipeline/prepare.ts',
-    description: 'Review workflow: validates and snapshots a submission, opens its review round, moves it into review',
+    description: 'Review workflow: claims the review round for its execution, validates and snapshots a submission, opens its review round, moves it into review',
     trigger: 'pipeline',
     memoryMb: 512,
     timeoutSeconds: 30,
-    grants: { table: 'readwrite' },
+    // Reads the round's current owner execution: a live one keeps the round (one execution per application).
+    grants: { table: 'readwrite', readReviewExecutions: true },
   },
   pipelineAssign: {
     entry: 'functions/pipeline/assign.ts',

@@ -7,7 +7,7 @@
  * Repeating it (retry, restart) keeps everyone already seated and sends nothing twice.
  */
 import { getApplication } from '../store/applications.ts';
-import { moveStage, readRound, seatHolder } from '../store/reviews.ts';
+import { moveStage, ownsRound, readRound, seatHolder } from '../store/reviews.ts';
 import { PipelineError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
 import { pipelineTask } from './task.ts';
@@ -15,6 +15,7 @@ import { pipelineTask } from './task.ts';
 export interface AssignInput {
   applicationId: string;
   round: number;
+  executionArn?: string;
 }
 
 export interface AssignOutput {
@@ -29,6 +30,8 @@ export async function assign(input: AssignInput): Promise<AssignOutput> {
   if (!app) throw new PipelineError('ApplicationNotFound', `no application ${input.applicationId}`);
   const view = await readRound(app.id, input.round);
   if (!view) throw new PipelineError('RoundNotFound', `no round ${input.round} for ${app.id}`);
+  // Another execution owns the round (prepare.ts): no seat waits here; Aggregate ends this one.
+  if (!(await ownsRound(app.id, input.round, input.executionArn))) return { applicationId: app.id, round: input.round, seats: [] };
   const seats = view.seats.map((s) => s.seat);
   if (app.status === 'withdrawn' || app.submissionNumber !== input.round) return { applicationId: app.id, round: input.round, seats };
 

@@ -20,6 +20,7 @@ import {
   isOpenReview,
   markVacancyAlerted,
   moveStage,
+  ownsRound,
   readRound,
   seatHolder,
   storeSeatToken,
@@ -27,6 +28,7 @@ import {
 import { PipelineError, TransientError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
 import { pipelineTask } from './task.ts';
+import { seatWaitClock, seatWaitOverdue, type SeatWaitInput } from './wait-deadlines.ts';
 import { answerTask } from './workflow.ts';
 
 export interface AwaitReviewInput {
@@ -34,6 +36,7 @@ export interface AwaitReviewInput {
   applicationId: string;
   round: number;
   seat: number;
+  executionArn?: string;
 }
 
 export type SeatOutcome = 'submitted' | 'vacated' | 'assigned' | 'closed';
@@ -46,6 +49,8 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
     await answerTask(taskToken, { outcome, seat: seatNumber });
     return { waiting: false, outcome };
   };
+  // An execution that lost the round to another one (prepare.ts) stands down.
+  if (!(await ownsRound(applicationId, round, input.executionArn))) return answer('closed');
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const app = await getApplication(applicationId, true);
     if (!app || app.status === 'withdrawn' || app.submissionNumber !== round) return answer('closed');
@@ -91,4 +96,10 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
   throw new TransientError(`seat ${seatNumber} of ${applicationId} kept changing`);
 }
 
-export const handler = pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`);
+const waitTask = pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`);
+const clockTask = pipelineTask('seatWaitClock', seatWaitClock, (i) => `seat${i.seat}`);
+const overdueTask = pipelineTask('seatWaitOverdue', seatWaitOverdue, (i) => `seat${i.seat}`);
+
+/** One Lambda for the seat's wait and its clock (`mode`): they read and write the same items. */
+export const handler = (event: (AwaitReviewInput & { mode?: undefined }) | (SeatWaitInput & { mode: 'clock' | 'overdue' })) =>
+  event.mode === 'clock' ? clockTask(event) : event.mode === 'overdue' ? overdueTask(event) : waitTask(event as AwaitReviewInput);

@@ -7,9 +7,10 @@
  */
 import { getApplication } from '../store/applications.ts';
 import { notifyStaff } from '../store/messages.ts';
-import { getDecision, getRound, storeStaffToken } from '../store/reviews.ts';
+import { getDecision, getRound, ownsRound, storeStaffToken } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { pipelineTask } from './task.ts';
+import { staffWaitClock, staffWaitOverdue, type StaffWaitInput } from './wait-deadlines.ts';
 import { answerTask } from './workflow.ts';
 
 export interface AwaitStaffInput {
@@ -17,6 +18,7 @@ export interface AwaitStaffInput {
   applicationId: string;
   round: number;
   kind: 'adjudication' | 'decision';
+  executionArn?: string;
 }
 
 function adjudicated(round: NonNullable<Awaited<ReturnType<typeof getRound>>>): boolean {
@@ -30,6 +32,8 @@ export async function awaitStaff(input: AwaitStaffInput): Promise<{ waiting: boo
     await answerTask(taskToken, { outcome });
     return { waiting: false };
   };
+  // An execution that lost the round to another one (prepare.ts) stands down.
+  if (!(await ownsRound(applicationId, n, input.executionArn))) return answer('closed');
   const app = await getApplication(applicationId, true);
   if (!app || app.status === 'withdrawn') return answer('closed');
   const round = await getRound(applicationId, n);
@@ -59,4 +63,10 @@ export async function awaitStaff(input: AwaitStaffInput): Promise<{ waiting: boo
   return { waiting: true };
 }
 
-export const handler = pipelineTask('awaitStaff', awaitStaff, (i) => i.kind);
+const waitTask = pipelineTask('awaitStaff', awaitStaff, (i) => i.kind);
+const clockTask = pipelineTask('staffWaitClock', staffWaitClock, (i) => i.kind);
+const overdueTask = pipelineTask('staffWaitOverdue', staffWaitOverdue, (i) => i.kind);
+
+/** One Lambda for the staff wait and its clock (`mode`): they read and write the same items. */
+export const handler = (event: (AwaitStaffInput & { mode?: undefined }) | (StaffWaitInput & { mode: 'clock' | 'overdue' })) =>
+  event.mode === 'clock' ? clockTask(event) : event.mode === 'overdue' ? overdueTask(event) : waitTask(event as AwaitStaffInput);

@@ -23,6 +23,7 @@ import {
   getDecision,
   markDecisionEvent,
   moveStage,
+  ownsRound,
   readRound,
   stageUpdate,
   type ReviewDecision,
@@ -34,10 +35,11 @@ import { pipelineTask } from './task.ts';
 export interface DecideInput {
   applicationId: string;
   round: number;
+  executionArn?: string;
 }
 
 export interface DecideOutput {
-  decision: ReviewDecision['decision'] | 'closed';
+  decision: ReviewDecision['decision'] | 'closed' | 'superseded';
   certificationId?: string;
 }
 
@@ -93,6 +95,8 @@ async function apply(decision: ReviewDecision): Promise<ReviewDecision> {
 }
 
 export async function decide(input: DecideInput): Promise<DecideOutput> {
+  // Another execution owns the round (prepare.ts): it applies the decision, not this one.
+  if (!(await ownsRound(input.applicationId, input.round, input.executionArn))) return { decision: 'superseded' };
   let decision = await getDecision(input.applicationId, input.round);
   if (!decision) {
     const app = await getApplication(input.applicationId, true);

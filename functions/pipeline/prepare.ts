@@ -1,12 +1,22 @@
 /**
- * Task 1: validate and snapshot the submission, open its review round, move it into review.
+ * Task 1: validate and snapshot the submission, claim the review round for this execution,
+ * open the round, move it into review.
  *
  * Input is what staff can type: `{ applicationId }` (plus the execution's name and ARN,
  * which the state machine adds). Everything else is read from the table, and the answer
  * says where the execution should go:
- *   review  - the round is open (new, or resumed after a failure or restart);
- *   decided - staff already decided this round; only the decision's effects may be missing;
- *   closed  - nothing to do (withdrawn, or decided without a decision record).
+ *   review          - this execution owns the round (new, or resumed after a failure or restart);
+ *   decided         - staff's decision is applied but its events were not all published: finish them;
+ *   already-running - another execution that is still running owns the round (`owner`): end at once;
+ *   already-decided - the round is decided and done: end at once, nothing is written;
+ *   withdrawn       - the application was withdrawn: end at once;
+ *   not-submitted   - a draft, or never submitted: end at once.
+ *
+ * One rule for every way a review starts (submit, the staff API, the console or CLI with
+ * only `{applicationId}`, twice or at the same moment): the round's `executionArn` is
+ * claimed with a conditional write (store/reviews.ts claimRound). A start that finds a
+ * live owner ends; one that finds a dead owner (failed, stopped, timed out) takes over.
+ * Every later task passes its execution ARN and stands down when it no longer owns the round.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
@@ -18,11 +28,12 @@ import { getItem, queryAll, stripKeys, transact, TransactionCancelled } from '..
 import { getApplication, type Application, type ResponseRecord } from '../store/applications.ts';
 import { getPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
-import { ensureRound, getDecision, moveStage, recordExecution, setRoundFields, writeSnapshot } from '../store/reviews.ts';
+import { claimRound, ensureRound, getDecision, moveStage, setRoundFields, writeSnapshot, type RoundClaim } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { moveItems, systemActor } from './application-moves.ts';
 import { assignmentConfig } from './panel.ts';
 import { pipelineTask } from './task.ts';
+import { isRunning } from './workflow.ts';
 
 export interface PrepareInput {
   applicationId: string;
@@ -30,10 +41,16 @@ export interface PrepareInput {
   executionArn?: string;
 }
 
+export type PreparePhase = 'review' | 'decided' | 'already-running' | 'already-decided' | 'withdrawn' | 'not-submitted';
+
 export interface PrepareOutput {
   applicationId: string;
   round: number;
-  phase: 'review' | 'decided' | 'closed';
+  phase: PreparePhase;
+  /** The application's status as this task read it. */
+  status: string;
+  /** The execution that owns the round (null when none does). */
+  owner: string | null;
 }
 
 /**
@@ -78,24 +95,33 @@ async function snapshot(app: Application): Promise<void> {
   );
 }
 
+/** Claims the round for this execution; without an execution (a direct call) there is nothing to claim. */
+async function claim(applicationId: string, round: number, input: PrepareInput): Promise<RoundClaim> {
+  if (!input.executionArn) return { owner: true };
+  return claimRound(applicationId, round, input.executionName ?? input.executionArn, input.executionArn, isRunning);
+}
+
 export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   const app = await getApplication(input.applicationId, true);
   if (!app) throw new PipelineError('ApplicationNotFound', `no application ${input.applicationId}`);
   const round = app.submissionNumber;
-  const out = (phase: PrepareOutput['phase']): PrepareOutput => ({ applicationId: app.id, round, phase });
-  if (round < 1 || app.status === 'draft') throw new PipelineError('NotSubmitted', `application ${app.id} is ${app.status}`);
+  const out = (phase: PreparePhase, owner: string | null = input.executionArn ?? null): PrepareOutput => ({ applicationId: app.id, round, phase, status: app.status, owner });
+  if (round < 1 || app.status === 'draft') return out('not-submitted', null);
 
   switch (app.status) {
     case 'withdrawn':
+      // The withdrawal closed the round (start.ts reviewAfterWithdraw); this only repeats its stage move.
       await moveStage(app.id, round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision', 'failed']);
-      return out('closed');
+      return out('withdrawn', null);
     case 'certified':
     case 'not_yet':
     case 'revise_and_resubmit': {
       const decided = await getDecision(app.id, round);
-      if (!decided) return out('closed');
-      // A restart to finish a decision's effects (its events, after a failure).
-      if (input.executionName) await recordExecution(app.id, round, input.executionName, input.executionArn ?? '');
+      const done = !decided || (decided.applied && decided.events?.decisionMade && (decided.decision !== 'certified' || decided.events?.certificationIssued));
+      if (done) return out('already-decided', null);
+      // The decision is applied but a failure kept its events from going out: finish them (decide.ts is idempotent).
+      const claimed = await claim(app.id, round, input);
+      if (!claimed.owner) return out('already-running', claimed.current);
       await moveStage(app.id, round, 'decided', ['failed']);
       await setRoundFields(app.id, round, {}, ['failure']);
       await clearFailure(app);
@@ -119,7 +145,8 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
     frameworkVersion: app.frameworkVersion,
     seats: reviewersNeeded(app.level, assignmentConfig()),
   });
-  if (input.executionName) await recordExecution(app.id, round, input.executionName, input.executionArn ?? '');
+  const claimed = await claim(app.id, round, input);
+  if (!claimed.owner) return out('already-running', claimed.current);
   if (view.stage === 'failed') {
     // A restart after a recorded failure: back to where the round's data says it is.
     await moveStage(app.id, round, 'assigning', ['failed']);
@@ -136,14 +163,14 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
     } catch (error) {
       if (error instanceof TransactionCancelled) {
         const now = await getApplication(app.id, true);
-        if (now?.status === 'in_review') return out('review');
+        if (now?.status === 'in_review') return { ...out('review'), status: now.status };
         throw new TransientError(`application ${app.id} changed while starting its review`);
       }
       throw error;
     }
   }
   await clearFailure(app);
-  return out('review');
+  return { ...out('review'), status: app.status === 'submitted' ? 'in_review' : app.status };
 }
 
 /** The failure an earlier execution recorded on the application is cleared once a new one runs. */

@@ -15,12 +15,14 @@ import { getApplication, type Application } from '../store/applications.ts';
 import { transact, TransactionCancelled } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
-import { getRound, moveStage } from '../store/reviews.ts';
+import { getRound, moveStage, ownsRound } from '../store/reviews.ts';
+import { logger } from '../lib/logger.ts';
 import { pipelineTask } from './task.ts';
 
 export interface RecordFailureInput {
   applicationId: string;
   execution: string;
+  executionArn?: string;
   error?: string;
   cause?: string;
 }
@@ -98,6 +100,12 @@ export async function markReviewFailed(app: Application, failure: ReviewFailure)
 export async function recordFailure(input: RecordFailureInput): Promise<{ recorded: boolean }> {
   const app = await getApplication(input.applicationId, true);
   if (!app) return { recorded: false };
+  // A failure of an execution that does not own the round is its own business: the owner's
+  // round and the application's status stay as they are (the execution still fails).
+  if (app.submissionNumber > 0 && !(await ownsRound(app.id, app.submissionNumber, input.executionArn))) {
+    logger.warn('a superseded review execution failed; nothing recorded on the round', { execution: input.execution, error: input.error });
+    return { recorded: false };
+  }
   return markReviewFailed(app, { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution });
 }
 

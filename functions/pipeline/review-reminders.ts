@@ -12,12 +12,11 @@
  * schedule's slot (`scheduledTime`), so a retried run judges the same day.
  */
 import { scheduledInstant } from '../../events/schedules.ts';
-import { DAY_MS, DEFAULT_REVIEW_DUE, reviewActionsDue } from '../core/review/due-dates.ts';
+import { DAY_MS, DEFAULT_REVIEW_DUE } from '../core/review/due-dates.ts';
 import { logger } from '../lib/logger.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
-import { notify, notifyStaff } from '../store/messages.ts';
-import { markEscalated, recordReminders, reviewDueConfig, reviewsDueBy, vacateReview, type Review } from '../store/reviews.ts';
-import { answerSeat } from './answers.ts';
+import { reviewDueConfig, reviewsDueBy } from '../store/reviews.ts';
+import { actOnReview } from './late-reviews.ts';
 
 export interface ReviewRemindersInput {
   job?: string;
@@ -33,62 +32,6 @@ export interface ReviewRemindersResult {
   failed: number;
 }
 
-async function act(review: Review, now: string, result: ReviewRemindersResult): Promise<void> {
-  const config = reviewDueConfig();
-  const actions = reviewActionsDue({
-    assignment: {
-      assignedAt: review.assignedAt,
-      dueAt: review.dueAt,
-      remindersSent: review.remindersSent,
-      reassignedCount: review.reassignedCount,
-      escalated: review.escalated,
-      closed: review.status !== 'assigned' && review.status !== 'in_progress',
-    },
-    now,
-    config,
-  });
-  for (const action of actions) {
-    switch (action.kind) {
-      case 'remind':
-        if (await recordReminders(review, action.record)) {
-          await notify([review.reviewerSub], {
-            kind: 'review.reminder',
-            title: `Your review is due in ${action.daysBefore} days`,
-            body: `Please submit your review by ${action.dueAt.slice(0, 10)}.`,
-            applicationId: review.applicationId,
-            link: `/applications/${review.applicationId}/review`,
-          });
-          result.reminded++;
-        }
-        break;
-      case 'reassign':
-        if (await vacateReview(review, 'reassigned', 'Not submitted by the due date', true)) {
-          await notify([review.reviewerSub], {
-            kind: 'review.late',
-            title: 'Your review was reassigned',
-            body: `The review due ${action.dueAt.slice(0, 10)} was not submitted and has been given to another reviewer.`,
-            applicationId: review.applicationId,
-          });
-          await answerSeat(review.applicationId, review.round, review.seat, 'vacated');
-          result.reassigned++;
-        }
-        break;
-      case 'escalate':
-        if (await markEscalated(review)) {
-          await notifyStaff({
-            kind: 'review.late',
-            title: 'A reassigned review is late again',
-            body: `Seat ${review.seat} of round ${review.round} was due ${action.dueAt.slice(0, 10)}; assign or extend it by hand.`,
-            applicationId: review.applicationId,
-            link: `/applications/${review.applicationId}/review-round`,
-          });
-          result.escalated++;
-        }
-        break;
-    }
-  }
-}
-
 export async function reviewReminders(input: ReviewRemindersInput = {}): Promise<ReviewRemindersResult> {
   const now = scheduledInstant(input);
   const ahead = Math.max(...(reviewDueConfig().reminderDaysBefore ?? DEFAULT_REVIEW_DUE.reminderDaysBefore));
@@ -100,7 +43,7 @@ export async function reviewReminders(input: ReviewRemindersInput = {}): Promise
     for (const review of page.items) {
       result.examined++;
       try {
-        await act(review, now, result);
+        await actOnReview(review, now, result);
       } catch (error) {
         // One review's trouble must not stop the others; the run fails at the end so the
         // scheduler retries it (and dead-letters it if it keeps failing).

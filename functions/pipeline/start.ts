@@ -73,7 +73,10 @@ export async function reviewAfterWithdraw(app: Application): Promise<void> {
     const submitted = view.reviews.filter((r) => r.status === 'submitted');
     if (submitted.length) await transact(endAssignmentItems(submitted)).catch((e: unknown) => logger.warn('ending assignments failed', { error: e }));
     await moveStage(app.id, app.submissionNumber, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision', 'failed']);
-    const tokens = [...view.seats.map((s) => s.token), view.round.staffTask?.token].filter((t): t is string => !!t);
+    // Write, then read (store/reviews.ts): a wait that stored its token after the first read
+    // either shows here or re-reads the vacated review itself.
+    const after = (await readRound(app.id, app.submissionNumber)) ?? view;
+    const tokens = [...new Set([...after.seats.map((s) => s.token), after.round.staffTask?.token].filter((t): t is string => !!t))];
     for (const token of tokens) await answerTask(token, { outcome: 'closed' });
   } catch (error) {
     logger.error('closing the review after a withdrawal failed', { error, applicationId: app.id });

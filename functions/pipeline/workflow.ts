@@ -105,6 +105,11 @@ export async function describeExecution(executionArn: string): Promise<Execution
   }
 }
 
+/** Whether an execution is still running (one that does not exist is not). */
+export async function isRunning(executionArn: string): Promise<boolean> {
+  return (await describeExecution(executionArn))?.status === 'RUNNING';
+}
+
 export interface HistoryEntry {
   id: number;
   at: string;

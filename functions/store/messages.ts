@@ -72,6 +72,7 @@ export type NotificationKind =
   | 'review.vacancy'
   | 'review.conflict'
   | 'review.adjudication'
+  | 'review.waiting'
   | 'pipeline.failed'
   | 'pipeline.start_failed'
   | 'evidence.rejected'

@@ -100,6 +100,9 @@ export interface ReviewRound {
   aggregate?: AggregateResult;
   aggregatedAt?: string;
   staffTask?: StaffTask;
+  /** Staff alerts sent while the round waited for adjudication / a decision (pipeline/wait-deadlines.ts). */
+  adjudicationAlerts?: number;
+  decisionAlerts?: number;
   failure?: { error: string; cause: string; at: string; execution: string };
 }
 
@@ -215,10 +218,15 @@ export class ReviewerAtCapacity extends Error {
 // ---------------------------------------------------------------------------------------
 // Configuration
 
-/** REVIEW_DUE_DAYS (default 21). */
+/** REVIEW_DUE_DAYS (default 21), REVIEW_GRACE_DAYS (1), STAFF_ALERT_DAYS (7). */
 export function reviewDueConfig(): ReviewDueConfig {
-  const raw = process.env.REVIEW_DUE_DAYS;
-  return raw ? { dueDays: Number(raw) } : {};
+  const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const [dueDays, graceDays, staffAlertDays] = [number('REVIEW_DUE_DAYS'), number('REVIEW_GRACE_DAYS'), number('STAFF_ALERT_DAYS')];
+  return {
+    ...(dueDays !== undefined ? { dueDays } : {}),
+    ...(graceDays !== undefined ? { graceDays } : {}),
+    ...(staffAlertDays !== undefined ? { staffAlertDays } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -460,6 +468,61 @@ export async function recordExecution(applicationId: string, round: number, exec
       set: { executions, executionArn, updatedAt: nowIso() },
       remove: ['failure'],
       condition: 'attribute_exists(PK)',
+    }),
+  );
+}
+
+export type RoundClaim = { owner: true } | { owner: false; current: string };
+
+/**
+ * The execution that acts on a round: claimed by the review workflow's first task with a
+ * conditional write on `executionArn`, so racing starts of one application (submit, staff,
+ * console) find one winner. A later start takes over only when `isLive` says the current
+ * owner is no longer running (failed, stopped, timed out); otherwise it loses.
+ */
+export async function claimRound(
+  applicationId: string,
+  round: number,
+  executionName: string,
+  executionArn: string,
+  isLive: (executionArn: string) => Promise<boolean>,
+): Promise<RoundClaim> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await getRound(applicationId, round);
+    if (!current) throw new ConcurrentChange(`no round ${round} for ${applicationId}`);
+    const previous = current.executionArn;
+    if (previous && previous !== executionArn && (await isLive(previous))) return { owner: false, current: previous };
+    const executions = current.executions.includes(executionName) ? current.executions : [...current.executions, executionName];
+    const claimed = await updateOne(
+      update(keys.reviewRound(applicationId, round), {
+        set: { executions, executionArn, updatedAt: nowIso() },
+        remove: ['failure'],
+        condition: previous ? 'attribute_exists(PK) AND #owner = :previous' : 'attribute_exists(PK) AND attribute_not_exists(#owner)',
+        names: { '#owner': 'executionArn' },
+        values: previous ? { ':previous': previous } : {},
+      }),
+    );
+    if (claimed) return { owner: true };
+  }
+  throw new ConcurrentChange(`the owner of round ${round} of ${applicationId} kept changing`);
+}
+
+/** Whether `executionArn` (when given) is the execution that owns the round; tasks of any other one stand down. */
+export async function ownsRound(applicationId: string, round: number, executionArn: string | undefined): Promise<boolean> {
+  if (!executionArn) return true;
+  const current = await getRound(applicationId, round);
+  return !current?.executionArn || current.executionArn === executionArn;
+}
+
+/** Counts one staff alert of a staff wait (`k` alerts sent before): false when another run counted it. */
+export async function countStaffAlert(applicationId: string, round: number, kind: StaffTask['kind'], k: number): Promise<boolean> {
+  const field = kind === 'adjudication' ? 'adjudicationAlerts' : 'decisionAlerts';
+  return updateOne(
+    update(keys.reviewRound(applicationId, round), {
+      set: { [field]: k + 1, updatedAt: nowIso() },
+      condition: k === 0 ? 'attribute_exists(PK) AND (attribute_not_exists(#n) OR #n = :k)' : 'attribute_exists(PK) AND #n = :k',
+      names: { '#n': field },
+      values: { ':k': k },
     }),
   );
 }

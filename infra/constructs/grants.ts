@@ -62,6 +62,9 @@ export const reviewTaskActions = {
   executions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
 } as const;
 
+/** Step Functions actions of the `readReviewExecutions` grant, on the machine's executions. */
+export const readReviewExecutionActions = ['states:DescribeExecution'] as const;
+
 /** S3 actions per kind of catalog bucket grant; no wildcards. */
 export const bucketActions = {
   read: ['s3:GetObject', 's3:GetObjectVersion'],
@@ -124,12 +127,22 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
     if (any) fn.addEnvironment('EVIDENCE_BUCKET', targets.bucket.bucketName);
   }
 
-  if (grants.startReview || grants.reviewTaskResults) {
+  if (grants.startReview || grants.reviewTaskResults || grants.readReviewExecutions) {
     const review = targets.review;
     if (!review) {
       if (grants.startReview) skipped.push('startReview');
       if (grants.reviewTaskResults) skipped.push('reviewTaskResults');
+      if (grants.readReviewExecutions) skipped.push('readReviewExecutions');
     } else {
+      if (grants.readReviewExecutions && !grants.reviewTaskResults) {
+        const executions = executionArnPattern(role, review.name);
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: [...readReviewExecutionActions], resources: [executions] }));
+        acknowledgeWildcardResource(
+          role,
+          executions,
+          'Reads executions of the review state machine only; execution names are per application, so IAM names them by the machine\'s execution ARN prefix.',
+        );
+      }
       if (grants.startReview) {
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [review.arn] }));
       }

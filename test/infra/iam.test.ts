@@ -111,6 +111,7 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
     for (const prefix of g.bucket?.[kind] ?? []) out.push(...BUCKET[kind].map((a) => `bucket:${prefix} ${a}`));
   }
   if (g.startReview) out.push('review states:StartExecution');
+  if (g.readReviewExecutions && !g.reviewTaskResults) out.push('review executions states:DescribeExecution');
   if (g.reviewTaskResults) {
     out.push('review states:SendTaskSuccess', 'review states:SendTaskFailure');
     out.push('review executions states:DescribeExecution', 'review executions states:GetExecutionHistory');

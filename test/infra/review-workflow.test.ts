@@ -71,6 +71,7 @@ describe('the review state machine in the stack', () => {
       const actions = statesOf(name).flatMap(actionsOf).sort();
       const expected = [
         ...(spec.grants.startReview ? ['states:StartExecution'] : []),
+        ...(spec.grants.readReviewExecutions && !spec.grants.reviewTaskResults ? ['states:DescribeExecution'] : []),
         ...(spec.grants.reviewTaskResults
           ? ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:SendTaskFailure', 'states:SendTaskSuccess']
           : []),
@@ -84,6 +85,8 @@ describe('the review state machine in the stack', () => {
     expect(catalog.submissions!.grants.startReview).toBe(true);
     expect(catalog.applications!.grants.startReview, 'only submit/withdraw start and stop reviews').toBeUndefined();
     for (const name of ['pipelineAwaitReview', 'pipelineAwaitStaff', 'reviews', 'reviewOffice']) expect(catalog[name]!.grants.reviewTaskResults, name).toBe(true);
+    // Prepare reads only whether the round's owner still runs (one execution per application).
+    expect(statesOf('pipelinePrepare').flatMap(actionsOf)).toEqual(['states:DescribeExecution']);
   });
 
   it('lets the publishers (and only they) put events on the bus, naming it in their environment', () => {

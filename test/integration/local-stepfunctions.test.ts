@@ -486,6 +486,52 @@ describe('wire protocol', () => {
   });
 });
 
+describe('callback timeouts under a wait-time scale', () => {
+  it('scales a TimeoutSecondsPath (here 1000 s at 1e-3: about 1 s) and fails the task with a catchable States.Timeout', async () => {
+    const scaled = await startStepFunctionsServer({
+      port: 0,
+      stateMachines: [machine('timeout-path', 'timeout-path')],
+      invokeFunction: functions.invoke,
+      waitTimeScale: 1e-3,
+    });
+    const client = sfnClient(scaled.endpoint);
+    try {
+      const started = Date.now();
+      const arn = (
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn: scaled.stateMachineArn('pathcert-local-timeout-path'), input: '{"applicationId":"slow-1","seconds":1000}' }),
+        )
+      ).executionArn!;
+      const [request] = await functions.reviewsFor('slow-1', 1);
+      const done = await scaled.waitForExecution(arn, 10_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(JSON.parse(done.output!)).toEqual({ error: 'States.Timeout' });
+      const events = (await client.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [];
+      const scheduled = events.find((e) => e.type === 'TaskScheduled');
+      // The history reports the timeout as written; only the timer is scaled.
+      expect(scheduled?.taskScheduledEventDetails?.timeoutInSeconds).toBe(1000);
+      expect(events.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails?.error).toBe('States.Timeout');
+      const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: request!.taskToken, output: '{}' })));
+      expect(late).toBeInstanceOf(TaskTimedOut);
+
+      // A timeout scaled to about a millisecond may fire before the task has even begun: it
+      // still ends the task with States.Timeout (never a task left waiting with no timer).
+      const stateMachineArn = scaled.stateMachineArn('pathcert-local-timeout-path');
+      const quick = await Promise.all(
+        ['quick-1', 'quick-2', 'quick-3'].map(async (id) => (await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ applicationId: id, seconds: 1 }) }))).executionArn!),
+      );
+      for (const q of quick) {
+        const end = await scaled.waitForExecution(q, 10_000);
+        expect(JSON.parse(end.output!)).toEqual({ error: 'States.Timeout' });
+      }
+    } finally {
+      client.destroy();
+      await scaled.stop();
+    }
+  });
+});
+
 describe('persistence', () => {
   it('keeps executions across a restart and resumes the ones that were running, on their original task tokens', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));

@@ -309,7 +309,7 @@ export interface paths {
         put?: never;
         /**
          * Start or restart the application's review workflow (staff)
-         * @description Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 while an execution is still running.
+         * @description Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 with `code` `review_running` while an execution is still running, `already_decided` once decided, `withdrawn` or `not_submitted`.
          */
         post: operations["startReviewWorkflow"];
         delete?: never;

@@ -1,3 +1,4 @@
+import { isTerminal } from '../../core/application-status.ts';
 import { rubricScaleOf } from '../../core/framework.ts';
 import { validateManualAssignment, type ReviewRole } from '../../core/review/assignment.ts';
 import { nowIso } from '../../lib/clock.ts';
@@ -107,14 +108,22 @@ export const handler = httpHandler([
 
   implement(startReviewRoute, async (req) => {
     const { application: app } = await loadApplication(req.principal, req.params.applicationId, 'application.assign');
-    if (app.submissionNumber < 1 || app.status === 'draft' || app.status === 'withdrawn') {
-      throw problems.conflict(`The application is ${app.status}; there is nothing to review.`, { status: app.status });
+    // The same rules as the workflow's own first task (pipeline/prepare.ts), answered here
+    // before anything starts; a start that slips past them (a race) still ends at once there.
+    if (app.submissionNumber < 1 || app.status === 'draft') {
+      throw problems.conflict(`The application is ${app.status}; it has not been submitted, so there is nothing to review.`, { code: 'not_submitted', status: app.status });
+    }
+    if (app.status === 'withdrawn') {
+      throw problems.conflict('The application was withdrawn; there is nothing to review.', { code: 'withdrawn', status: app.status });
+    }
+    if (isTerminal(app.status) || app.status === 'revise_and_resubmit') {
+      throw problems.conflict(`The application is already decided (${app.status}); its review cannot run again.`, { code: 'already_decided', status: app.status });
     }
     const round = await getRound(app.id, app.submissionNumber);
     if (round?.executionArn) {
       const current = await describeExecution(round.executionArn);
       if (current?.status === 'RUNNING') {
-        throw problems.conflict('The review workflow is running; stop it before starting another.', { executionArn: round.executionArn });
+        throw problems.conflict('The review workflow is running; stop it before starting another.', { code: 'review_running', executionArn: round.executionArn });
       }
     }
     const previous = round?.executions.length ?? 0;

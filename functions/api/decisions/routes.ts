@@ -50,7 +50,7 @@ export const startReviewRoute = route({
   auth: 'jwt',
   summary: "Start or restart the application's review workflow (staff)",
   description:
-    'Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 while an execution is still running.',
+    'Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 with `code` `review_running` while an execution is still running, `already_decided` once decided, `withdrawn` or `not_submitted`.',
   tags: TAGS,
   params: applicationParams,
   response: anything,

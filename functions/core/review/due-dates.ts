@@ -29,12 +29,21 @@ export interface ReviewDueConfig {
   reminderDaysBefore?: readonly number[];
   /** How many times a late seat is reassigned before staff are alerted instead. */
   maxReassignments?: number;
+  /**
+   * Days past a review's due date before the workflow's own wait for it times out and acts
+   * (the daily review-reminders job acts at the due date; this is the backstop).
+   */
+  graceDays?: number;
+  /** Days between staff alerts while a wait is on staff: a vacant or escalated seat, adjudication, the decision. */
+  staffAlertDays?: number;
 }
 
 export const DEFAULT_REVIEW_DUE: Required<{ [K in keyof ReviewDueConfig]: NonNullable<ReviewDueConfig[K]> }> = {
   dueDays: 21,
   reminderDaysBefore: [7, 3],
   maxReassignments: 1,
+  graceDays: 1,
+  staffAlertDays: 7,
 };
 
 export interface AssignmentDueState {
@@ -112,4 +121,44 @@ export function reviewActionsDue({ assignment, now, config }: ReviewActionsInput
   const mostUrgent = passed[0];
   if (mostUrgent === undefined || sent.has(mostUrgent)) return [];
   return [{ kind: 'remind', daysBefore: mostUrgent, dueAt, record: passed.filter((d) => !sent.has(d)) }];
+}
+
+// ---------------------------------------------------------------------------------------
+// The workflow's waits. Every task-token wait of the review state machine has a timeout
+// taken from these instants (TimeoutSecondsPath), so no wait is without an end: when it
+// fires, the workflow acts (reassign, escalate, alert staff) and waits again.
+
+function waitConfig(config: ReviewDueConfig = {}) {
+  const graceDays = config.graceDays ?? DEFAULT_REVIEW_DUE.graceDays;
+  const staffAlertDays = config.staffAlertDays ?? DEFAULT_REVIEW_DUE.staffAlertDays;
+  if (!(graceDays >= 0)) throw new RangeError(`graceDays must be zero or more, got ${graceDays}`);
+  if (!(staffAlertDays > 0)) throw new RangeError(`staffAlertDays must be positive, got ${staffAlertDays}`);
+  return { graceDays, staffAlertDays };
+}
+
+/**
+ * A wait is re-armed at least this often: a later deadline just costs a lap that finds
+ * nothing to do (and Node timers, which the local engine uses, stop at ~24.8 days).
+ */
+export const MAX_WAIT_SECONDS = 20 * 86_400;
+
+/** Whole seconds from `now` to `at`, from 1 (Step Functions wants a positive whole timeout) to MAX_WAIT_SECONDS. */
+export function secondsUntil(at: Date | string, now: Date | string): number {
+  return Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((ms(at) - ms(now)) / 1000)));
+}
+
+/**
+ * When a seat's wait ends if nothing happens: an open review's due date plus the grace
+ * period; a seat on staff (vacant with nobody qualifying, or its late replacement
+ * escalated) is looked at again after staffAlertDays.
+ */
+export function seatWaitEndsAt(holder: { dueAt: string; escalated: boolean; open: boolean } | undefined, now: Date | string, config?: ReviewDueConfig): string {
+  const c = waitConfig(config);
+  if (holder?.open && !holder.escalated) return new Date(ms(holder.dueAt) + c.graceDays * DAY_MS).toISOString();
+  return new Date(ms(now) + c.staffAlertDays * DAY_MS).toISOString();
+}
+
+/** When the next staff alert of a staff wait (adjudication, decision) is due: every staffAlertDays from the wait's start. */
+export function staffAlertAt(since: string, alertsSent: number, config?: ReviewDueConfig): string {
+  return new Date(ms(since) + (alertsSent + 1) * waitConfig(config).staffAlertDays * DAY_MS).toISOString();
 }

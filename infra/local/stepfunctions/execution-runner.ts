@@ -30,12 +30,13 @@ export interface PreparedMachine {
   machine: LoadedStateMachine;
   engine: StateMachine;
   waitTimeOverrides: EngineDefinition['waitTimeOverrides'];
+  taskTimeScale: number;
 }
 
 export function prepareMachine(machine: LoadedStateMachine, engineDefinition: EngineDefinition): PreparedMachine {
   // Validated at load (asl-validator); the engine copy carries local-only adjustments.
   const engine = new StateMachine(engineDefinition.definition, { validationOptions: { noValidate: true } });
-  return { machine, engine, waitTimeOverrides: engineDefinition.waitTimeOverrides };
+  return { machine, engine, waitTimeOverrides: engineDefinition.waitTimeOverrides, taskTimeScale: engineDefinition.taskTimeScale };
 }
 
 type EngineRun = StateMachine['run'];
@@ -65,6 +66,7 @@ export function runExecution(
     tokens: deps.tokens,
     tokenSource,
     activeTasks,
+    taskTimeScale: prepared.taskTimeScale,
     record: (event) => deps.store.append(arn, event),
     rememberToken: (token) => deps.store.rememberToken(arn, token),
     replay,

@@ -6,6 +6,8 @@
  * TimeoutSeconds is enforced by the engine itself (so `States.TaskFailed` keeps not matching
  * `States.Timeout`, as on AWS); the attempt only mirrors it with a timer of the same length,
  * armed just before the engine's, to write TaskTimedOut and retire the task token first.
+ * A callback task under a time scale (engine-definition.ts) has its timers scaled, and its
+ * TimeoutSecondsPath is enforced here: the attempt's onTimeout hook fails the task.
  */
 import type { ActiveTask } from './active-tasks.ts';
 import type { DurationSpec, TaskStateInfo } from './definitions.ts';
@@ -23,8 +25,13 @@ export class TaskAttempt implements ActiveTask {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly endHooks: Array<() => void> = [];
   private cancelHook: (() => void) | undefined;
-  /** Told when TimeoutSeconds ends the attempt (the engine raises States.Timeout itself). */
+  /** Told when TimeoutSeconds ends the attempt (the execution's journal records it for replay). */
   onTimedOut: ((cause: string) => void) | undefined;
+  private timeoutHook: ((cause: string) => void) | undefined;
+  /** Set when the scaled timeout fired before a hook was registered (a timer of microseconds can beat begin()). */
+  private timedOutCause: string | undefined;
+  /** Factor on this attempt's timers: the scope's for callback tasks, else 1. */
+  private readonly scale: number;
 
   /** Call synchronously at the top of the handler, before the engine arms its own timer. */
   constructor(
@@ -33,11 +40,17 @@ export class TaskAttempt implements ActiveTask {
     private readonly input: JsonValue,
     timedOutEvent: (error: string, cause: string) => NewEvent,
   ) {
+    this.scale = info.resource.kind === 'lambda-callback' ? scope.taskTimeScale : 1;
     const seconds = durationSeconds(info.timeout, input) ?? MAX_TIMER_SECONDS;
     this.timeoutTimer = setTimeout(() => {
       const cause = `Task did not finish within ${seconds} seconds`;
-      if (this.finish(timedOutEvent('States.Timeout', cause))) this.onTimedOut?.(cause);
-    }, Math.min(seconds, MAX_TIMER_SECONDS) * 1000);
+      if (!this.finish(timedOutEvent('States.Timeout', cause))) return;
+      this.onTimedOut?.(cause);
+      // Unscaled, the engine raises States.Timeout itself.
+      if (this.scale === 1) return;
+      if (this.timeoutHook) this.timeoutHook(cause);
+      else this.timedOutCause = cause;
+    }, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
     this.timeoutTimer.unref();
   }
 
@@ -47,6 +60,11 @@ export class TaskAttempt implements ActiveTask {
 
   get ancestors(): readonly string[] {
     return this.info.ancestors;
+  }
+
+  /** Over, by any cause. */
+  get ended(): boolean {
+    return this.over;
   }
 
   /** Ended because its branch or execution ended (not by its own outcome). */
@@ -73,7 +91,7 @@ export class TaskAttempt implements ActiveTask {
       this.end();
       throw new TaskCancelledError();
     }
-    this.scope.activeTasks.add(this);
+    if (!this.over) this.scope.activeTasks.add(this);
   }
 
   /** Writes the attempt's final event after the engine's queued events; false if already over. */
@@ -94,11 +112,17 @@ export class TaskAttempt implements ActiveTask {
     this.cancelHook = hook;
   }
 
+  /** Called when the scaled timeout ends the attempt (the engine has no timer of its own then). */
+  onTimeout(hook: (cause: string) => void): void {
+    this.timeoutHook = hook;
+    if (this.timedOutCause !== undefined) hook(this.timedOutCause);
+  }
+
   startHeartbeat(onMissed: () => void): void {
     const seconds = this.heartbeatInSeconds;
     if (seconds === undefined || this.over) return;
     clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = setTimeout(onMissed, Math.min(seconds, MAX_TIMER_SECONDS) * 1000);
+    this.heartbeatTimer = setTimeout(onMissed, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
     this.heartbeatTimer.unref();
   }
 

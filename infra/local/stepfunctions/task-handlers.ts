@@ -118,6 +118,12 @@ async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonVal
   const answer = deferred<JsonValue>();
   attempt.onEnd(() => scope.tokens.close(token));
   attempt.onCancel(() => answer.reject(new TaskCancelledError()));
+  attempt.onTimeout((cause) => answer.reject(new TaskError('States.Timeout', cause)));
+  if (attempt.ended) {
+    // A scaled timeout of microseconds fired before the task began: it times out unstarted.
+    answer.promise.catch(() => undefined);
+    throw await failed(attempt, new TaskError('States.Timeout', 'Task timed out before it started'), events.failed, scope, key);
+  }
   const taskAnswer: TaskAnswer = {
     succeed: (output) => answer.resolve(output),
     fail: (error, cause) => answer.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? '')),

@@ -12,6 +12,8 @@ export interface TaskScope {
   tokens: TaskTokenRegistry;
   tokenSource: ContextTokenSource;
   activeTasks: ActiveTasks;
+  /** Factor on callback tasks' timeouts and heartbeats (engine-definition.ts); 1 as written. */
+  taskTimeScale: number;
   /** Appends to the execution's history (ignored once the execution is closed). */
   record(event: NewEvent): void;
   /** Keeps a token with its execution so it can be retired after a restart. */

@@ -49,13 +49,46 @@ describe('the review state machine definition', () => {
     }
   });
 
-  it('passes the task token to every callback task, and waits without a timeout (due dates are the schedule\u2019s job)', () => {
+  it('passes the task token to every callback task, and gives every wait a timeout from a clock task, caught and handled', () => {
     const callbacks = tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken'));
     expect(callbacks.map(([n]) => n).sort()).toEqual(['AwaitAdjudication', 'AwaitDecision', 'AwaitReview']);
+    const byName = new Map(states.map(([n, s]) => [n, s]));
+    const clockOf: Record<string, [string, string]> = {
+      AwaitReview: ['SeatClock', 'SeatOverdue'],
+      AwaitAdjudication: ['AdjudicationClock', 'AdjudicationOverdue'],
+      AwaitDecision: ['DecisionClock', 'DecisionOverdue'],
+    };
     for (const [name, s] of callbacks) {
       expect(s.Parameters.Payload['taskToken.$'], name).toBe('$$.Task.Token');
-      expect(s.TimeoutSeconds, name).toBeUndefined();
+      // The same path reads the clock's number in the state input and in the parameters.
+      expect(s.TimeoutSecondsPath, name).toBe('$.Payload.wait.seconds');
+      expect(s.Parameters.Payload['wait.$'], name).toBe('$.Payload.wait');
+      const [clock, overdue] = clockOf[name]!;
+      expect(byName.get(clock)!.Next, clock).toBe(name);
+      expect(byName.get(clock)!.ResultPath, clock).toBe('$.Payload');
+      expect(byName.get(clock)!.ResultSelector.wait['seconds.$'], clock).toBe('$.Payload.seconds');
+      // A timeout is a handled path: overdue task, then the clock and the wait again.
+      expect(s.Catch[0], name).toEqual({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], ResultPath: '$.timeout', Next: overdue });
+      expect(byName.get(overdue)!.Next, overdue).toBe(clock);
+      // Every wait, its clock and its overdue task know their execution, to stand down when superseded.
+      for (const n of [name, clock, overdue]) expect(JSON.stringify(byName.get(n)!.Parameters), n).toContain('executionArn.$');
     }
+  });
+
+  it('ends a start at once, with a readable output, when another execution owns the round or there is nothing to review', () => {
+    const phase = machine.States.Phase!;
+    expect(phase.Choices.map((c: State) => [c.StringEquals, c.Next])).toEqual([
+      ['review', 'AssignReviewers'],
+      ['decided', 'ApplyDecision'],
+      ['already-running', 'AlreadyRunning'],
+    ]);
+    expect(phase.Default).toBe('Ended');
+    expect(machine.States.AlreadyRunning).toMatchObject({ Type: 'Pass', End: true, Parameters: { outcome: 'already-running', 'owner.$': '$.owner' } });
+    expect(machine.States.Ended).toMatchObject({ Type: 'Pass', End: true, Parameters: { 'outcome.$': '$.phase', 'status.$': '$.status' } });
+    expect(machine.States.Prepare!.Parameters.Payload['executionArn.$']).toBe('$$.Execution.Id');
+    for (const n of ['AssignReviewers', 'Aggregate', 'ApplyDecision']) expect(machine.States[n]!.Parameters.Payload['executionArn.$'], n).toBe('$$.Execution.Id');
+    expect(machine.States.Reviews!.ItemSelector['executionArn.$']).toBe('$$.Execution.Id');
+    expect(machine.States.AfterAggregate!.Choices.map((c: State) => [c.StringEquals, c.Next])).toContainEqual(['superseded', 'Superseded']);
   });
 
   it('retries transient errors with backoff in every task', () => {
@@ -74,14 +107,19 @@ describe('the review state machine definition', () => {
   });
 
   it('catches everything else into RecordFailure, which fails the execution', () => {
+    const all = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordFailure' };
     for (const [name, s, nested] of states) {
       if (nested || name === 'RecordFailure' || !['Task', 'Map'].includes(s.Type)) continue;
-      expect(s.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordFailure' }]);
+      // A wait's timeout is caught first (handled), everything else goes to RecordFailure.
+      expect(s.Catch.at(-1), name).toEqual(all);
+      expect(s.Catch.slice(0, -1).flatMap((c: State) => c.ErrorEquals), name).not.toContain('States.ALL');
     }
     expect(machine.States.RecordFailure!.Next).toBe('Failed');
     expect(machine.States.Failed!.Type).toBe('Fail');
-    // Seat waits inside the Map have no Catch of their own: the Map's catches them.
-    for (const [name, s, nested] of states) if (nested && s.Type === 'Task') expect(s.Catch, name).toBeUndefined();
+    // Seat tasks inside the Map catch only their wait's timeout: the Map catches the rest.
+    for (const [name, s, nested] of states) {
+      if (nested && s.Type === 'Task') expect((s.Catch ?? []).flatMap((c: State) => c.ErrorEquals), name).not.toContain('States.ALL');
+    }
   });
 
   it('loops each seat until its review is submitted (recusal and reassignment wait again)', () => {
@@ -90,7 +128,7 @@ describe('the review state machine definition', () => {
     expect(map.ItemsPath).toBe('$.seats');
     const inner = map.ItemProcessor.States as Record<string, State>;
     expect(inner.AwaitReview!.Next).toBe('SeatOutcome');
-    expect(inner.SeatOutcome!.Default).toBe('AwaitReview');
+    expect(inner.SeatOutcome!.Default).toBe('SeatClock');
     expect(inner.SeatOutcome!.Choices.map((c: State) => [c.StringEquals, c.Next])).toEqual([
       ['submitted', 'SeatDone'],
       ['closed', 'SeatDone'],
@@ -99,8 +137,8 @@ describe('the review state machine definition', () => {
 
   it('stays within 40 transitions per cycle with two reviewers, adjudication and one recusal', () => {
     // The longest ordinary path, walked state by state.
-    const seat = ['AwaitReview', 'SeatOutcome', 'SeatDone'];
-    const recusal = ['AwaitReview', 'SeatOutcome'];
+    const seat = ['SeatClock', 'AwaitReview', 'SeatOutcome', 'SeatDone'];
+    const recusal = ['SeatClock', 'AwaitReview', 'SeatOutcome'];
     const path = [
       'Prepare',
       'Phase',
@@ -111,9 +149,11 @@ describe('the review state machine definition', () => {
       ...seat,
       'Aggregate',
       'AfterAggregate',
+      'AdjudicationClock',
       'AwaitAdjudication',
       'Aggregate',
       'AfterAggregate',
+      'DecisionClock',
       'AwaitDecision',
       'ApplyDecision',
     ];

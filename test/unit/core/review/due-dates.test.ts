@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import {
   DAY_MS,
   dueAtFor,
+  MAX_WAIT_SECONDS,
   reviewActionsDue,
+  seatWaitEndsAt,
+  secondsUntil,
+  staffAlertAt,
   type AssignmentDueState,
   type ReviewDueAction,
   type ReviewDueConfig,
@@ -119,5 +123,30 @@ describe('review due-date simulation', () => {
       }),
       { seed: 321, numRuns: 300 },
     );
+  });
+});
+
+describe('the workflow waits: deadlines from the due dates', () => {
+  const now = '2026-03-10T00:00:00.000Z';
+
+  it('a seat waits until its due date plus grace; a seat on staff comes back after the alert period', () => {
+    const dueAt = '2026-03-22T09:30:00.000Z';
+    expect(seatWaitEndsAt({ dueAt, escalated: false, open: true }, now)).toBe('2026-03-23T09:30:00.000Z');
+    expect(seatWaitEndsAt({ dueAt, escalated: false, open: true }, now, { graceDays: 0 })).toBe(dueAt);
+    expect(seatWaitEndsAt({ dueAt, escalated: true, open: true }, now)).toBe('2026-03-17T00:00:00.000Z');
+    expect(seatWaitEndsAt(undefined, now, { staffAlertDays: 2 })).toBe('2026-03-12T00:00:00.000Z');
+    expect(() => seatWaitEndsAt(undefined, now, { staffAlertDays: 0 })).toThrow(RangeError);
+  });
+
+  it('staff are alerted every period from the start of the wait', () => {
+    expect(staffAlertAt(now, 0)).toBe('2026-03-17T00:00:00.000Z');
+    expect(staffAlertAt(now, 2, { staffAlertDays: 3 })).toBe('2026-03-19T00:00:00.000Z');
+  });
+
+  it('a timeout is whole seconds, at least 1 (a deadline already passed) and at most MAX_WAIT_SECONDS', () => {
+    expect(secondsUntil('2026-03-10T00:00:01.200Z', now)).toBe(2);
+    expect(secondsUntil('2026-03-01T00:00:00.000Z', now)).toBe(1);
+    expect(secondsUntil('2026-03-11T00:00:00.000Z', now)).toBe(DAY_MS / 1000);
+    expect(secondsUntil('2027-03-11T00:00:00.000Z', now)).toBe(MAX_WAIT_SECONDS);
   });
 });
