@@ -44,7 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('contractDir', contractDir);
   return async () => {
     printContractTotals(project.name, contractDir);
-    rmSync(contractDir, { recursive: true, force: true });
+    // PATHCERT_CONTRACT_KEEP=1 keeps each file's counts and violations (JSON) for a closer look.
+    if (process.env.PATHCERT_CONTRACT_KEEP) console.log(`contract details kept in ${contractDir}`);
+    else rmSync(contractDir, { recursive: true, force: true });
     await dynamo.stop();
   };
 }

@@ -39,6 +39,8 @@ export const getReviewerRoute = route({
 
 export const putReviewerRoute = route({
   id: 'putReviewer',
+  otherSuccess: { 201: 'Created: the person joined the reviewer pool' },
+  ifNoneMatch: true,
   method: 'PUT',
   path: '/reviewers/{personSub}',
   fn: ROSTER,

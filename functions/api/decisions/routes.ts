@@ -18,6 +18,7 @@ const anything = z.record(z.string(), z.unknown());
 
 export const getReviewRoundRoute = route({
   id: 'getReviewRound',
+  errors: { 409: 'The application has not been submitted yet; it has no review round' },
   method: 'GET',
   path: '/applications/{applicationId}/review-round',
   fn: FN,
@@ -44,6 +45,7 @@ export const getReviewHistoryRoute = route({
 
 export const startReviewRoute = route({
   id: 'startReviewWorkflow',
+  errors: { 409: 'Nothing to review, or an execution is still running' },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/start',
   fn: FN,
@@ -59,6 +61,7 @@ export const startReviewRoute = route({
 
 export const assignSeatRoute = route({
   id: 'assignReviewSeat',
+  errors: { 409: 'The application is not in review, or the seat is taken', 422: { when: 'The person cannot take the seat', codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'] } },
   method: 'PUT',
   path: '/applications/{applicationId}/review-round/seats/{seat}',
   fn: FN,
@@ -82,6 +85,7 @@ export const assignSeatRoute = route({
 
 export const adjudicateRoute = route({
   id: 'adjudicateReview',
+  errors: { 409: 'The round is not open for adjudication', 422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level'] } },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/adjudications',
   fn: FN,
@@ -99,6 +103,7 @@ export const adjudicateRoute = route({
 
 export const decideRoute = route({
   id: 'decideApplication',
+  errors: { 409: 'The application is not awaiting a decision, or was decided already', 422: { when: 'The decision does not fit the round', codes: ['invalid_level', 'required'] } },
   method: 'POST',
   path: '/applications/{applicationId}/decision',
   fn: FN,

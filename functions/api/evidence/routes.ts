@@ -103,6 +103,7 @@ const declared = z.object({ item: itemSchema, version: versionSchema, upload: up
 
 export const declareEvidence = route({
   id: 'declareEvidence',
+  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence',
   fn: FN,
@@ -158,6 +159,7 @@ export const getEvidence = route({
 
 export const updateEvidence = route({
   id: 'updateEvidence',
+  errors: { 422: { when: 'Nothing to change', codes: ['empty_change'] } },
   method: 'PATCH',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}',
   fn: FN,
@@ -177,6 +179,7 @@ export const updateEvidence = route({
 
 export const deleteEvidence = route({
   id: 'deleteEvidence',
+  errors: { 409: 'The evidence is cited by a submitted application' },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}',
   fn: FN,
@@ -189,6 +192,7 @@ export const deleteEvidence = route({
 
 export const declareEvidenceVersion = route({
   id: 'declareEvidenceVersion',
+  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}/versions',
   fn: FN,

@@ -69,6 +69,7 @@ export const getFramework = route({
 
 export const createFramework = route({
   id: 'createFramework',
+  errors: { 422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] } },
   method: 'POST',
   path: '/frameworks',
   fn: 'frameworks',
@@ -84,6 +85,7 @@ export const createFramework = route({
 
 export const replaceFramework = route({
   id: 'replaceFramework',
+  errors: { 409: 'A published framework can no longer change', 422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] } },
   method: 'PUT',
   path: '/frameworks/{frameworkId}',
   fn: 'frameworks',
@@ -98,6 +100,7 @@ export const replaceFramework = route({
 
 export const publishFrameworkRoute = route({
   id: 'publishFramework',
+  errors: { 409: 'The framework is published already' },
   method: 'POST',
   path: '/frameworks/{frameworkId}/publish',
   fn: 'frameworks',

@@ -87,6 +87,7 @@ export const getNotificationPreferencesRoute = route({
 
 export const putNotificationPreferencesRoute = route({
   id: 'putNotificationPreferences',
+  errors: { 422: { when: 'A mandatory notification cannot be turned off', codes: ['mandatory'] } },
   method: 'PUT',
   path: '/me/notification-preferences',
   fn: FN,

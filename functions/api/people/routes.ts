@@ -96,6 +96,7 @@ export const listMyInvitations = route({
 
 export const acceptInvitation = route({
   id: 'acceptInvitation',
+  errors: { 409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] } },
   method: 'POST',
   path: '/me/invitations/{invitationId}/accept',
   fn: FN,
@@ -111,6 +112,7 @@ const districtInvitationBody = z.strictObject({ email: email(), role: z.enum(['l
 
 export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' }, errors: { 409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] }, 422: 'The invitation cannot be made' },
   method: 'POST',
   path: '/pathways/{pathwayId}/invitations',
   fn: FN,
@@ -152,6 +154,7 @@ export const getPathwayInvitation = route({
 
 export const revokePathwayInvitation = route({
   id: 'revokePathwayInvitation',
+  errors: { 409: { when: 'The invitation is no longer pending', codes: ['invitation_accepted', 'invitation_not_pending'] } },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/invitations/{invitationId}',
   fn: FN,
@@ -177,6 +180,7 @@ export const listPathwayMembers = route({
 
 export const updatePathwayMember = route({
   id: 'updatePathwayMember',
+  errors: { 409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] } },
   method: 'PATCH',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -191,6 +195,7 @@ export const updatePathwayMember = route({
 
 export const removePathwayMember = route({
   id: 'removePathwayMember',
+  errors: { 409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] } },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -203,6 +208,7 @@ export const removePathwayMember = route({
 
 export const createDistrictInvitation = route({
   id: 'createDistrictInvitation',
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' }, errors: { 409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] }, 422: 'The invitation cannot be made' },
   method: 'POST',
   path: '/districts/{districtId}/invitations',
   fn: FN,
@@ -256,6 +262,7 @@ export const listDistrictMembers = route({
 
 export const removeDistrictMember = route({
   id: 'removeDistrictMember',
+  errors: { 409: { when: 'The membership changed meanwhile', codes: ['membership_changed', 'membership_removed'] } },
   method: 'DELETE',
   path: '/districts/{districtId}/members/{personSub}',
   fn: FN,

@@ -214,6 +214,7 @@ export const updateSchool = route({
 
 export const createPathway = route({
   id: 'createPathway',
+  errors: { 422: 'The school or district cannot take the pathway' },
   method: 'POST',
   path: '/schools/{schoolId}/pathways',
   fn: FN,

@@ -31,6 +31,7 @@ const declared = z.object({ resource: resourceSchema, version: versionSchema, up
 
 export const declareResource = route({
   id: 'declareResource',
+  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
   method: 'POST',
   path: '/resources',
   fn: FN,
@@ -82,6 +83,7 @@ export const getResource = route({
 
 export const updateResource = route({
   id: 'updateResource',
+  errors: { 422: { when: 'Nothing to change', codes: ['empty_change'] } },
   method: 'PATCH',
   path: '/resources/{resourceId}',
   fn: FN,
@@ -114,6 +116,7 @@ export const deleteResource = route({
 
 export const declareResourceVersion = route({
   id: 'declareResourceVersion',
+  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
   method: 'POST',
   path: '/resources/{resourceId}/versions',
   fn: FN,

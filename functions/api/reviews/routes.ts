@@ -81,6 +81,7 @@ export const getMyReviewRoute = route({
 
 export const saveReviewDraftRoute = route({
   id: 'saveReviewDraft',
+  errors: { 409: 'The review was submitted or recused already', 422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level', 'duplicate'] } },
   method: 'PUT',
   path: '/applications/{applicationId}/review',
   fn: 'reviews',
@@ -96,6 +97,7 @@ export const saveReviewDraftRoute = route({
 
 export const submitReviewRoute = route({
   id: 'submitReview',
+  errors: { 409: 'The review was submitted or recused already', 422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] } },
   method: 'POST',
   path: '/applications/{applicationId}/review/submit',
   fn: 'reviews',
@@ -111,6 +113,7 @@ export const submitReviewRoute = route({
 
 export const recuseRoute = route({
   id: 'recuseFromReview',
+  errors: { 409: 'The review was submitted or recused already' },
   method: 'POST',
   path: '/applications/{applicationId}/review/recuse',
   fn: 'reviews',
