@@ -221,11 +221,12 @@ export function openApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo 
   const tags = new Set<string>();
   for (const spec of routes) {
     for (const tag of spec.tags) tags.add(tag);
-    const success: Json = spec.response
-      ? { content: { 'application/json': { schema: components.response(spec.response) } } }
-      : spec.produces
-        ? { content: { [spec.produces]: { schema: { type: 'string' } } } }
-        : {};
+    // A route with both answers JSON by default and `produces` when asked (e.g. ?format=csv).
+    const content: Json = {
+      ...(spec.response ? { 'application/json': { schema: components.response(spec.response) } } : {}),
+      ...(spec.produces ? { [spec.produces]: { schema: { type: 'string' } } } : {}),
+    };
+    const success: Json = Object.keys(content).length ? { content } : {};
     const successStatus = spec.successStatus ?? 200;
     const successes: Record<string, Json> = {
       [String(successStatus)]: { description: successStatus === 201 ? 'Created' : successStatus === 202 ? 'Accepted' : successStatus === 204 ? 'Done; no body' : 'Success', ...success },

@@ -37,7 +37,7 @@ export interface RouteSpec<
   idempotent?: boolean;
   /** Optimistic concurrency: the write needs `If-Match` (or `version` in the body). */
   ifMatch?: boolean;
-  /** The content type of a non-JSON success body (e.g. text/html for /docs). */
+  /** The content type of a non-JSON success body (e.g. text/html for /docs); with `response`, an alternative (?format=csv). */
   produces?: string;
   /** Other success statuses with the same body, and when, e.g. `{ 201: 'Created by this call' }`. */
   otherSuccess?: Partial<Record<number, string>>;

@@ -71,6 +71,8 @@ export class ContractChecker {
   readonly violations: ContractViolation[] = [];
   private readonly byRequest = new Map<string, ContractViolation[]>();
   private readonly seenOperations = new Set<string>();
+  /** PATHCERT_CONTRACT_SAMPLES=1: one answer body per operation and status, kept with the counts. */
+  private readonly samples: Record<string, unknown> = {};
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly ajv: Ajv2020;
 
@@ -139,6 +141,9 @@ export class ContractChecker {
     const where = `${x.routeKey} → ${x.statusCode}`;
     this.counts.responses++;
     this.seenOperations.add(x.routeKey);
+    if (process.env.PATHCERT_CONTRACT_SAMPLES && /json/.test(contentType(x))) {
+      this.samples[`${x.routeKey} ${x.statusCode}`] ??= JSON.parse(x.body.toString('utf8') || 'null');
+    }
     this.counts.operations = this.seenOperations.size;
     const op = this.document.paths?.[template]?.[method] as Json | undefined;
     if (!op) {
@@ -198,7 +203,7 @@ export class ContractChecker {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}-${process.pid}-${Date.now()}.json`),
-      JSON.stringify({ counts: this.counts, operations: [...this.seenOperations], violations: this.violations }),
+      JSON.stringify({ counts: this.counts, operations: [...this.seenOperations], violations: this.violations, samples: this.samples }),
     );
   }
 

@@ -9,7 +9,7 @@ import { NARRATIVE_MAX_CHARS } from '../../core/completeness.ts';
 import { evidenceKinds } from '../../core/framework.ts';
 import { applicationTargets, levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
 /** A criterion id as frameworks define them (`RA-1.2`); checked before any lookup. */
@@ -23,7 +23,8 @@ const target = z.enum(applicationTargets);
 
 const actor = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
 
-const application = z.object({
+const application = named(
+  z.object({
   id: z.string(),
   pathwayId: z.string(),
   districtId: z.string(),
@@ -44,8 +45,37 @@ const application = z.object({
   queuedAt: z.string(),
   submittedAt: z.optional(z.string()),
   withdrawnAt: z.optional(z.string()),
+  /** Set when the decision was applied. */
+  decidedAt: z.optional(z.string()),
+  /** A renewal: the certification it renews. */
+  renewalOf: z.optional(z.string()),
+  /** Staff: the review workflow's last failure, until a restart clears it. */
+  reviewFailure: z.optional(z.record(z.string(), z.unknown())),
   createdBy: actor,
-});
+  }),
+  'Application',
+  {
+    id: 'app_01JD0000000000000000000000',
+    pathwayId: 'pw_01JD0000000000000000000000',
+    districtId: 'dst_01JD0000000000000000000000',
+    schoolId: 'sch_01JD0000000000000000000000',
+    pathwayName: 'Engineering Academy',
+    target: 'candidacy',
+    level: 'candidacy',
+    renewal: false,
+    frameworkId: 'fw_01JD0000000000000000000000',
+    frameworkVersion: '2026.1',
+    status: 'draft',
+    version: 1,
+    submissionNumber: 0,
+    createdAt: '2026-11-02T16:00:00.000Z',
+    updatedAt: '2026-11-02T16:00:00.000Z',
+    statusChangedAt: '2026-11-02T16:00:00.000Z',
+    queuedAt: '2026-11-02T16:00:00.000Z',
+    createdBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+  },
+  'An application of a pathway for a certification level.',
+);
 
 const evidenceRef = z.strictObject({
   evidenceId: idSchema('evidence'),
@@ -54,17 +84,31 @@ const evidenceRef = z.strictObject({
   kind: z.optional(z.enum(evidenceKinds)),
 });
 
-const response = z.object({
-  applicationId: z.string(),
-  criterionId: z.string(),
-  narrative: z.string(),
-  evidence: z.array(evidenceRef),
-  /** The ETag of this response. */
-  version: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  updatedBy: actor,
-});
+const response = named(
+  z.object({
+    applicationId: z.string(),
+    criterionId: z.string(),
+    narrative: z.string(),
+    evidence: z.array(z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()) })),
+    /** The ETag of this response. */
+    version: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    updatedBy: actor,
+  }),
+  'CriterionResponse',
+  {
+    applicationId: 'app_01JD0000000000000000000000',
+    criterionId: 'WBL-1.1',
+    narrative: 'Every student completes 40 hours of internship in grade 11.',
+    evidence: [{ evidenceId: 'ev_01JD0000000000000000000000', version: 2, kind: 'artifact' }],
+    version: 3,
+    createdAt: '2026-11-03T10:00:00.000Z',
+    updatedAt: '2026-11-05T10:00:00.000Z',
+    updatedBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+  },
+  "A pathway's response to one criterion of an application.",
+);
 
 export const openApplicationRoute = route({
   id: 'openApplication',
@@ -108,7 +152,10 @@ export const listApplicationsRoute = route({
     'Staff: applications in `status` (default submitted), longest waiting first. Reviewers: the applications they are assigned to while the assignment is active (optionally filtered by status). Others: 403.',
   tags: ['Applications'],
   query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
-  response: pageOf(application),
+  /** Reviewers' items carry their `assignment`. */
+  response: pageOf(
+    z.object({ ...application.shape, assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })) }),
+  ),
 });
 
 export const getApplicationRoute = route({

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { email, idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -22,7 +22,7 @@ const districtMemberParams = z.strictObject({ districtId: idSchema('district'), 
 
 const actorSchema = z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
 
-export const invitationSchema = z.object({
+export const invitationSchema = named(z.object({
   id: z.string(),
   scope: z.object({
     kind: z.enum(['pathway', 'district']),
@@ -40,16 +40,16 @@ export const invitationSchema = z.object({
   expiresAt: z.string(),
   acceptedAt: z.optional(z.string()),
   acceptedBy: z.optional(z.string()),
-});
+}), 'Invitation', {"id": "inv_01JD0000000000000000000000", "scope": {"kind": "pathway", "pathwayId": "pw_01JD0000000000000000000000", "pathwayName": "Engineering Academy", "schoolId": "sch_01JD0000000000000000000000", "districtId": "dst_01JD0000000000000000000000", "districtName": "District"}, "email": "rx-lead@example.org", "role": "lead", "status": "pending", "invitedBy": {"sub": "730a028b-61ce-54f1-a8a7-15c0b12c912d", "name": "Sam Staff", "email": "rx-staff@example.org"}, "createdAt": "2026-12-06T04:27:16.307Z", "expiresAt": "2026-12-20T04:27:16.307Z"});
 
-export const memberSchema = z.object({
+export const memberSchema = named(z.object({
   sub: z.string(),
   role: z.enum(['lead', 'member', 'data']),
   email: z.optional(z.string()),
   name: z.optional(z.string()),
   since: z.string(),
   version: z.int(),
-});
+}), 'Member');
 
 const membershipSummary = z.object({
   kind: z.enum(['pathway', 'district']),
@@ -62,7 +62,7 @@ const membershipSummary = z.object({
   since: z.string(),
 });
 
-export const meSchema = z.object({
+export const meSchema = named(z.object({
   sub: z.string(),
   email: z.optional(z.string()),
   name: z.optional(z.string()),
@@ -70,7 +70,7 @@ export const meSchema = z.object({
   createdAt: z.string(),
   memberships: z.array(membershipSummary),
   assignments: z.object({ active: z.int(), total: z.int() }),
-});
+}), 'Me');
 
 export const getMe = route({
   id: 'getMe',
