@@ -12,7 +12,7 @@ import { apiSchemas, documentedAs } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
-/** The API's version (semver; see README "Versioning"); package.json and CHANGELOG.md agree. */
+/** The API contract's version (semver; see README "Versioning" and CHANGELOG.md), not the package's. */
 export const API_VERSION = '1.0.0';
 
 const noNames = z.registry<{ id?: string }>();
