@@ -139,6 +139,8 @@ export const outcomeUpload = named(
     submissionId: z.optional(z.string()),
     dataRows: z.optional(z.number()),
     errorCount: z.optional(z.number()),
+    /** Errors beyond the validator's cap: counted, not listed. */
+    moreErrors: z.optional(z.number()),
     unchanged: z.optional(z.boolean()),
     failure: z.optional(z.string()),
   }),

@@ -174,6 +174,8 @@ export const decisionView = named(
     applied: z.optional(
       z.nullable(z.object({ at: z.string(), certificationId: z.optional(z.string()), issuedOn: z.optional(z.string()), expiresOn: z.optional(z.string()) })),
     ),
+    /** Staff (the review round): when each of the decision's events was published. */
+    events: z.optional(z.object({ decisionMade: z.optional(z.string()), certificationIssued: z.optional(z.string()) })),
     /** GET only: the Markdown letter's path. */
     letterUrl: z.optional(z.string()),
   }),
