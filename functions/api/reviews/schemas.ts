@@ -140,7 +140,8 @@ export const staffReviewView = named(
     assignedAt: z.string(),
     assignedBy: z.optional(z.string()),
     dueAt: z.optional(z.string()),
-    remindersSent: z.optional(z.array(z.string())),
+    /** Reminders already sent, as days before the due date. */
+    remindersSent: z.optional(z.array(z.number())),
     reassignedCount: z.optional(z.number()),
     escalated: z.optional(z.boolean()),
     submittedAt: z.optional(z.string()),
