@@ -112,7 +112,10 @@ const response = named(
 
 export const openApplicationRoute = route({
   id: 'openApplication',
-  errors: { 409: { when: 'An application for the pathway is already open', codes: ['open_application_exists'] }, 422: { when: 'The pathway cannot apply for that level now', codes: ['requires_candidacy', 'requires_silver', 'already_at_level', 'already_beyond_level', 'level_not_renewable', 'nothing_to_renew', 'prerequisite_expired', 'renewal_window_not_open', 'unknown_target', 'no_published_framework', 'level_not_covered', 'pathway_inactive'] } },
+  errors: {
+    409: { when: 'An application for the pathway is already open', codes: ['open_application_exists'] },
+    422: { when: 'The pathway cannot apply for that level now', codes: ['requires_candidacy', 'requires_silver', 'already_at_level', 'already_beyond_level', 'level_not_renewable', 'nothing_to_renew', 'prerequisite_expired', 'renewal_window_not_open', 'unknown_target', 'no_published_framework', 'level_not_covered', 'pathway_inactive'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/applications',
   fn: 'applications',
@@ -175,7 +178,12 @@ export const getApplicationRoute = route({
 
 export const putResponseRoute = route({
   id: 'putApplicationResponse',
-  otherSuccess: { 201: 'Created: the first version of this response' }, ifNoneMatch: true, errors: { 409: { when: 'The application is not editable now', codes: ['invalid_transition'] }, 422: { when: 'The criterion is not assessed at the application\u2019s level', codes: ['criterion_not_applicable', 'framework_not_published'] } },
+  otherSuccess: { 201: 'Created: the first version of this response' },
+  ifNoneMatch: true,
+  errors: {
+    409: { when: 'The application is not editable now', codes: ['invalid_transition'] },
+    422: { when: 'The criterion is not assessed at the application\u2019s level', codes: ['criterion_not_applicable', 'framework_not_published'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/responses/{criterionId}',
   fn: 'applications',
@@ -204,7 +212,10 @@ export const putResponseRoute = route({
 
 export const submitApplicationRoute = route({
   id: 'submitApplication',
-  errors: { 409: { when: 'The application is not in a state that can be submitted', codes: ['invalid_transition', 'actor_not_allowed'] }, 422: { when: 'The application is incomplete', codes: ['missing_narrative', 'missing_evidence', 'unknown_criterion'] } },
+  errors: {
+    409: { when: 'The application is not in a state that can be submitted', codes: ['invalid_transition', 'actor_not_allowed'] },
+    422: { when: 'The application is incomplete', codes: ['missing_narrative', 'missing_evidence', 'unknown_criterion'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/submit',
   fn: 'submissions',
@@ -221,7 +232,9 @@ export const submitApplicationRoute = route({
 
 export const withdrawApplicationRoute = route({
   id: 'withdrawApplication',
-  errors: { 409: { when: 'The application can no longer be withdrawn', codes: ['invalid_transition', 'actor_not_allowed'] } },
+  errors: {
+    409: { when: 'The application can no longer be withdrawn', codes: ['invalid_transition', 'actor_not_allowed'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/withdraw',
   fn: 'submissions',

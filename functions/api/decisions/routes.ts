@@ -88,7 +88,10 @@ export const startReviewRoute = route({
 
 export const assignSeatRoute = route({
   id: 'assignReviewSeat',
-  errors: { 409: 'The application is not in review, or the seat is taken', 422: { when: 'The person cannot take the seat', codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'] } },
+  errors: {
+    409: 'The application is not in review, or the seat is taken',
+    422: { when: 'The person cannot take the seat', codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/review-round/seats/{seat}',
   fn: FN,
@@ -117,7 +120,10 @@ export const assignSeatRoute = route({
 
 export const adjudicateRoute = route({
   id: 'adjudicateReview',
-  errors: { 409: 'The round is not open for adjudication', 422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level'] } },
+  errors: {
+    409: 'The round is not open for adjudication',
+    422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/adjudications',
   fn: FN,
@@ -140,7 +146,10 @@ export const adjudicateRoute = route({
 
 export const decideRoute = route({
   id: 'decideApplication',
-  errors: { 409: 'The application is not awaiting a decision, or was decided already', 422: { when: 'The decision does not fit the round', codes: ['invalid_level', 'required'] } },
+  errors: {
+    409: 'The application is not awaiting a decision, or was decided already',
+    422: { when: 'The decision does not fit the round', codes: ['invalid_level', 'required'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/decision',
   fn: FN,

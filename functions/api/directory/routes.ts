@@ -26,7 +26,7 @@ export const directoryEntrySchema = named(z.object({
   model: z.enum(pathwayModels),
   level: z.enum(['silver', 'gold']),
   validUntil: z.string(),
-}), 'DirectoryEntry', {"id": "pw_01JD0000000000000000000000", "name": "journey Engineering Academy", "schoolId": "sch_01JD0000000000000000000000", "schoolName": "School", "districtId": "dst_01JD0000000000000000000000", "districtName": "District", "state": "CA", "sector": "engineering_architecture", "model": "school_within_a_school", "level": "silver", "validUntil": "2028-12-06"});
+}), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
 
 /** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
 export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema) });

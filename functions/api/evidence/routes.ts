@@ -71,7 +71,7 @@ export const itemSchema = named(z.object({
   revision: z.int(),
   latestVersion: z.int(),
   current: z.optional(versionSummarySchema),
-}), 'Evidence', {"evidenceId": "ev_01JD0000000000000000000000", "pathwayId": "pw_01JD0000000000000000000000", "title": "syllabus.pdf", "criterionIds": ["RA-1.1"], "createdAt": "2026-12-06T04:26:48.019Z", "createdBy": {"sub": "6a90b66a-f9a5-50e3-a274-249a545f962b", "name": "Lee Lead"}, "updatedAt": "2026-12-06T04:26:48.019Z", "revision": 1, "latestVersion": 1});
+}), 'Evidence', {evidenceId: 'ev_01JD0000000000000000000000', pathwayId: 'pw_01JD0000000000000000000000', title: 'syllabus.pdf', criterionIds: ['RA-1.1'], createdAt: '2026-12-06T04:26:48.019Z', createdBy: {sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead'}, updatedAt: '2026-12-06T04:26:48.019Z', revision: 1, latestVersion: 1});
 
 export const versionSchema = named(z.object({
   version: z.int(),
@@ -106,7 +106,9 @@ const declared = z.object({ item: itemSchema, version: versionSchema, upload: up
 
 export const declareEvidence = route({
   id: 'declareEvidence',
-  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence',
   fn: FN,
@@ -195,7 +197,9 @@ export const deleteEvidence = route({
 
 export const declareEvidenceVersion = route({
   id: 'declareEvidenceVersion',
-  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}/versions',
   fn: FN,

@@ -86,7 +86,10 @@ export const createFramework = route({
 
 export const replaceFramework = route({
   id: 'replaceFramework',
-  errors: { 409: 'A published framework can no longer change', 422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] } },
+  errors: {
+    409: 'A published framework can no longer change',
+    422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] },
+  },
   method: 'PUT',
   path: '/frameworks/{frameworkId}',
   fn: 'frameworks',

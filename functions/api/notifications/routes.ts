@@ -24,7 +24,7 @@ export const notificationSchema = named(z.object({
   read: z.boolean(),
   readAt: z.optional(z.string()),
   eventId: z.optional(z.string()),
-}), 'Notification', {"id": "ntf_01JD0000000000000000000000", "kind": "message.posted", "at": "2026-11-12T10:00:00.000Z", "title": "New message on Engineering Academy", "body": "Could you add the advisory board minutes?", "applicationId": "app_01JD0000000000000000000000", "link": "/applications/app_01JD0000000000000000000000/messages", "read": false});
+}), 'Notification', {id: 'ntf_01JD0000000000000000000000', kind: 'message.posted', at: '2026-11-12T10:00:00.000Z', title: 'New message on Engineering Academy', body: 'Could you add the advisory board minutes?', applicationId: 'app_01JD0000000000000000000000', link: '/applications/app_01JD0000000000000000000000/messages', read: false});
 
 export const listNotificationsRoute = route({
   id: 'listNotifications',

@@ -62,7 +62,11 @@ export const comparisonQuery = z.strictObject({
 export const submitOutcomes = route({
   id: 'submitOutcomes',
   response: submissionPointer,
-  otherSuccess: { 201: 'Created: the first report for the school year' }, errors: { 409: 'Another submission replaced the current one meanwhile; reload and submit again', 422: { when: 'The figures do not add up', codes: ['numerator_exceeds_denominator', 'outcomes_exceed_denominator', 'group_exceeds_total', 'family_exceeds_total', 'missing_denominator', 'missing_total', 'pathways_exceed_district', 'pathway_not_in_district', 'duplicate_pathway', 'empty_submission', 'empty_report'] } },
+  otherSuccess: { 201: 'Created: the first report for the school year' },
+  errors: {
+    409: 'Another submission replaced the current one meanwhile; reload and submit again',
+    422: { when: 'The figures do not add up', codes: ['numerator_exceeds_denominator', 'outcomes_exceed_denominator', 'group_exceeds_total', 'family_exceeds_total', 'missing_denominator', 'missing_total', 'pathways_exceed_district', 'pathway_not_in_district', 'duplicate_pathway', 'empty_submission', 'empty_report'] },
+  },
   method: 'PUT',
   path: '/districts/{districtId}/outcomes/{schoolYear}',
   fn: FN,

@@ -40,7 +40,7 @@ export const invitationSchema = named(z.object({
   expiresAt: z.string(),
   acceptedAt: z.optional(z.string()),
   acceptedBy: z.optional(z.string()),
-}), 'Invitation', {"id": "inv_01JD0000000000000000000000", "scope": {"kind": "pathway", "pathwayId": "pw_01JD0000000000000000000000", "pathwayName": "Engineering Academy", "schoolId": "sch_01JD0000000000000000000000", "districtId": "dst_01JD0000000000000000000000", "districtName": "District"}, "email": "rx-lead@example.org", "role": "lead", "status": "pending", "invitedBy": {"sub": "730a028b-61ce-54f1-a8a7-15c0b12c912d", "name": "Sam Staff", "email": "rx-staff@example.org"}, "createdAt": "2026-12-06T04:27:16.307Z", "expiresAt": "2026-12-20T04:27:16.307Z"});
+}), 'Invitation', {id: 'inv_01JD0000000000000000000000', scope: {kind: 'pathway', pathwayId: 'pw_01JD0000000000000000000000', pathwayName: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', districtId: 'dst_01JD0000000000000000000000', districtName: 'District'}, email: 'rx-lead@example.org', role: 'lead', status: 'pending', invitedBy: {sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org'}, createdAt: '2026-12-06T04:27:16.307Z', expiresAt: '2026-12-20T04:27:16.307Z'});
 
 export const memberSchema = named(z.object({
   sub: z.string(),
@@ -96,7 +96,9 @@ export const listMyInvitations = route({
 
 export const acceptInvitation = route({
   id: 'acceptInvitation',
-  errors: { 409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] } },
+  errors: {
+    409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] },
+  },
   method: 'POST',
   path: '/me/invitations/{invitationId}/accept',
   fn: FN,
@@ -112,7 +114,11 @@ const districtInvitationBody = z.strictObject({ email: email(), role: z.enum(['l
 
 export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
-  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' }, errors: { 409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] }, 422: 'The invitation cannot be made' },
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
+  errors: {
+    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    422: 'The invitation cannot be made',
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/invitations',
   fn: FN,
@@ -154,7 +160,9 @@ export const getPathwayInvitation = route({
 
 export const revokePathwayInvitation = route({
   id: 'revokePathwayInvitation',
-  errors: { 409: { when: 'The invitation is no longer pending', codes: ['invitation_accepted', 'invitation_not_pending'] } },
+  errors: {
+    409: { when: 'The invitation is no longer pending', codes: ['invitation_accepted', 'invitation_not_pending'] },
+  },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/invitations/{invitationId}',
   fn: FN,
@@ -180,7 +188,9 @@ export const listPathwayMembers = route({
 
 export const updatePathwayMember = route({
   id: 'updatePathwayMember',
-  errors: { 409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] } },
+  errors: {
+    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+  },
   method: 'PATCH',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -195,7 +205,9 @@ export const updatePathwayMember = route({
 
 export const removePathwayMember = route({
   id: 'removePathwayMember',
-  errors: { 409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] } },
+  errors: {
+    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+  },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -208,7 +220,11 @@ export const removePathwayMember = route({
 
 export const createDistrictInvitation = route({
   id: 'createDistrictInvitation',
-  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' }, errors: { 409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] }, 422: 'The invitation cannot be made' },
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
+  errors: {
+    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    422: 'The invitation cannot be made',
+  },
   method: 'POST',
   path: '/districts/{districtId}/invitations',
   fn: FN,
@@ -262,7 +278,9 @@ export const listDistrictMembers = route({
 
 export const removeDistrictMember = route({
   id: 'removeDistrictMember',
-  errors: { 409: { when: 'The membership changed meanwhile', codes: ['membership_changed', 'membership_removed'] } },
+  errors: {
+    409: { when: 'The membership changed meanwhile', codes: ['membership_changed', 'membership_removed'] },
+  },
   method: 'DELETE',
   path: '/districts/{districtId}/members/{personSub}',
   fn: FN,

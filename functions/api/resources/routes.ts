@@ -31,7 +31,9 @@ const declared = z.object({ resource: resourceSchema, version: versionSchema, up
 
 export const declareResource = route({
   id: 'declareResource',
-  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/resources',
   fn: FN,
@@ -116,7 +118,9 @@ export const deleteResource = route({
 
 export const declareResourceVersion = route({
   id: 'declareResourceVersion',
-  errors: { 422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] } },
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/resources/{resourceId}/versions',
   fn: FN,

@@ -102,7 +102,10 @@ export const getMyReviewRoute = route({
 
 export const saveReviewDraftRoute = route({
   id: 'saveReviewDraft',
-  errors: { 409: 'The review was submitted or recused already', 422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level', 'duplicate'] } },
+  errors: {
+    409: 'The review was submitted or recused already',
+    422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level', 'duplicate'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/review',
   fn: 'reviews',
@@ -118,7 +121,10 @@ export const saveReviewDraftRoute = route({
 
 export const submitReviewRoute = route({
   id: 'submitReview',
-  errors: { 409: 'The review was submitted or recused already', 422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] } },
+  errors: {
+    409: 'The review was submitted or recused already',
+    422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/review/submit',
   fn: 'reviews',
