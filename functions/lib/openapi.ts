@@ -1,83 +1,248 @@
 /**
  * OpenAPI 3.1 from the route specs: every parameter, body and response schema is the
  * zod schema the handlers validate with, converted by zod's own JSON Schema generator.
+ * Schemas registered with `named()` (schemas.ts) become `components/schemas` entries.
+ *
+ * The test support checks every answer of the integration and e2e runs against this
+ * document (test/support/contract.ts), so a status or field it does not list fails a test.
  */
 import * as z from 'zod/mini';
-import type { RouteSpec } from './route.ts';
+import type { ProblemStatus, RouteSpec } from './route.ts';
+import { apiSchemas, documentedAs } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+/** The API contract's version (semver; see README "Versioning" and CHANGELOG.md), not the package's. */
+export const API_VERSION = '1.0.0';
+
+const noNames = z.registry<{ id?: string }>();
+
+/** Replaces the generated JSON Schema of schemas registered with `documentAs`. */
+function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
+  const replacement = documentedAs.get(ctx.zodSchema as object);
+  if (!replacement) return;
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  Object.assign(ctx.jsonSchema, replacement);
+}
+
+function rewriteRefs(node: unknown, rename: (id: string) => string): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, rename));
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node as Json)) {
+    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
+      ? `#/components/schemas/${rename(value.slice('#/$defs/'.length))}`
+      : rewriteRefs(value, rename);
+  }
+  return out;
+}
+
+/**
+ * Collects the named schemas of responses; the same name must always mean the same
+ * schema. Request bodies and parameters stay inline: what a client sends is specific to
+ * each operation (and the fuzzer reads them as they are).
+ */
+class Components {
+  readonly schemas: Record<string, Json> = {};
+
+  response(schema: z.ZodMiniType): Json {
+    const out = z.toJSONSchema(schema, {
+      io: 'output',
+      unrepresentable: 'any',
+      target: 'draft-2020-12',
+      metadata: apiSchemas,
+      override,
+    } as Parameters<typeof z.toJSONSchema>[1]) as Json;
+    delete out.$schema;
+    const defs = (out.$defs ?? {}) as Record<string, Json>;
+    delete out.$defs;
+    for (const [id, def] of Object.entries(defs)) {
+      const body = rewriteRefs(def, (ref) => ref) as Json;
+      const existing = this.schemas[id];
+      if (existing && JSON.stringify(existing) !== JSON.stringify(body)) throw new Error(`openapi: two different schemas are named ${id}`);
+      this.schemas[id] = body;
+    }
+    return rewriteRefs(out, (ref) => ref) as Json;
+  }
+}
+
+function inlineSchema(schema: z.ZodMiniType, io: 'input' | 'output' = 'input'): Json {
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    metadata: noNames,
+    override,
+  } as Parameters<typeof z.toJSONSchema>[1]) as Json;
   delete out.$schema;
   return out;
 }
 
 function parameters(schema: z.ZodMiniType | undefined, where: 'path' | 'query'): Json[] {
   if (!schema) return [];
-  const js = jsonSchema(schema, 'input');
+  const js = inlineSchema(schema);
   const props = (js.properties ?? {}) as Record<string, Json>;
   const required = new Set((js.required ?? []) as string[]);
-  return Object.entries(props).map(([name, s]) => ({
-    name,
-    in: where,
-    required: where === 'path' ? true : required.has(name),
-    schema: s,
-  }));
+  return Object.entries(props).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return {
+      name,
+      in: where,
+      required: where === 'path' ? true : required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
 }
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 
-function errorResponses(spec: RouteSpec): Json {
-  const out: Json = {
-    '400': { description: 'Invalid input', content: { 'application/problem+json': { schema: problemRef } } },
+/** What each problem status means, for every route that can answer it. */
+const PROBLEM_MEANING: Record<ProblemStatus | 401 | 415 | 428, string> = {
+  400: 'Invalid input: `errors` names each failing field (`in`, `field`, `code`)',
+  401: 'Missing or invalid bearer token',
+  403: 'Your role or membership does not allow this action',
+  404: 'Not found, or not visible to you',
+  409: 'Conflict with the current state of the resource',
+  410: 'Gone',
+  412: 'Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header)',
+  413: 'Body too large',
+  415: 'Body is not application/json',
+  422: 'Well-formed, but the rules of the domain refuse it',
+  428: 'If-Match required (or `version` in the body)',
+  429: 'Too many requests',
+  503: 'A dependency is busy; retry after `Retry-After` seconds',
+};
+
+/** `code` values any 400 may carry (zod's issue codes and the HTTP layer's own). */
+const VALIDATION_CODES = [
+  'invalid_type',
+  'invalid_format',
+  'invalid_value',
+  'too_small',
+  'too_big',
+  'unrecognized_keys',
+  'custom',
+  'required',
+  'malformed_json',
+];
+
+function problemResponse(description: string, codes?: readonly string[]): Json {
+  return {
+    description: codes?.length ? `${description}. Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.` : description,
+    content: { 'application/problem+json': { schema: problemRef } },
   };
+}
+
+function errorResponses(spec: RouteSpec): Record<string, Json> {
+  const out: Record<string, Json> = { '400': problemResponse(PROBLEM_MEANING[400], VALIDATION_CODES) };
   if (spec.auth === 'jwt') {
-    out['401'] = { description: 'Missing or invalid token', content: { 'application/problem+json': { schema: problemRef } } };
-    out['404'] = { description: 'Not found, or not visible to you', content: { 'application/problem+json': { schema: problemRef } } };
+    out['401'] = problemResponse(PROBLEM_MEANING[401]);
+    out['403'] = problemResponse(PROBLEM_MEANING[403]);
   }
+  if (spec.auth === 'jwt' || spec.params) out['404'] = problemResponse(PROBLEM_MEANING[404]);
   if (spec.body) {
-    out['413'] = { description: 'Body too large', content: { 'application/problem+json': { schema: problemRef } } };
-    out['415'] = { description: 'Body is not JSON', content: { 'application/problem+json': { schema: problemRef } } };
+    out['413'] = problemResponse(PROBLEM_MEANING[413]);
+    out['415'] = problemResponse(PROBLEM_MEANING[415]);
   }
   if (spec.ifMatch) {
-    out['412'] = { description: 'Stale version', content: { 'application/problem+json': { schema: problemRef } } };
-    out['428'] = { description: 'If-Match required', content: { 'application/problem+json': { schema: problemRef } } };
+    out['412'] = problemResponse(PROBLEM_MEANING[412]);
+    out['428'] = problemResponse(PROBLEM_MEANING[428]);
+  }
+  for (const [status, entry] of Object.entries(spec.errors ?? {})) {
+    if (!entry) continue;
+    const { when, codes } = typeof entry === 'string' ? { when: entry, codes: undefined } : entry;
+    const extra = Number(status) === 400 ? VALIDATION_CODES : [];
+    out[status] = problemResponse(`${PROBLEM_MEANING[Number(status) as ProblemStatus] ?? 'Problem'}: ${when}`, [...extra, ...(codes ?? [])]);
+  }
+  // Every route reads or writes the table, whose throttling is answered as 503 with Retry-After.
+  if (spec.fn !== 'system') out['503'] = problemResponse(PROBLEM_MEANING[503]);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+function headerParameters(spec: RouteSpec): Json[] {
+  const out: Json[] = [];
+  if (spec.idempotent) {
+    out.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'Retrying with the same key and body answers the first result instead of creating twice.',
+      schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' },
+    });
+  }
+  if (spec.ifMatch) {
+    out.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description: 'The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body.',
+      schema: { type: 'string' },
+    });
+  }
+  if (spec.ifNoneMatch) {
+    out.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: '`*`: create only; answers 412 when it already exists.',
+      schema: { type: 'string', const: '*' },
+    });
   }
   return out;
 }
 
-export function openApiDocument(routes: readonly RouteSpec[], info: { version: string; serverUrl?: string }): Json {
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  System: 'Health, this document and its browsable reference.',
+  Frameworks: 'The certification framework: criteria and rubrics by level, versioned and published by staff.',
+  Applications: 'Applications for a certification level and their responses to each criterion.',
+  Registry: 'Districts, schools and pathways.',
+  People: 'Who you are, invitations and memberships.',
+  Directory: 'The public directory of certified pathways.',
+  Audit: 'Who changed what, per pathway, district or framework.',
+  Evidence: "A pathway's evidence files and their versions.",
+  Resources: 'Shared resources uploaded by staff.',
+  Outcomes: 'Student outcome reports, uploads and partners.',
+  Network: 'Network-wide progress, trends and exports (staff).',
+  Reviews: "Reviewers' assignments, scoring and profiles.",
+  'Review office': 'Staff: reviewer roster, review rounds, assignment, adjudication and decisions.',
+  Threads: 'Messages, review sessions, decisions and certifications of an application.',
+  Notifications: 'In-app notifications and preferences.',
+};
+
+export interface OpenApiInfo {
+  version?: string;
+  serverUrl?: string;
+}
+
+export function openApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo = {}): Json {
+  const components = new Components();
   const paths: Record<string, Json> = {};
+  const tags = new Set<string>();
   for (const spec of routes) {
+    for (const tag of spec.tags) tags.add(tag);
+    // A route with both answers JSON by default and `produces` when asked (e.g. ?format=csv).
+    const content: Json = {
+      ...(spec.response ? { 'application/json': { schema: components.response(spec.response) } } : {}),
+      ...(spec.produces ? { [spec.produces]: { schema: { type: 'string' } } } : {}),
+    };
+    const success: Json = Object.keys(content).length ? { content } : {};
+    const successStatus = spec.successStatus ?? 200;
+    const successes: Record<string, Json> = {
+      [String(successStatus)]: { description: successStatus === 201 ? 'Created' : successStatus === 202 ? 'Accepted' : successStatus === 204 ? 'Done; no body' : 'Success', ...success },
+    };
+    for (const [status, when] of Object.entries(spec.otherSuccess ?? {})) successes[status] = { description: when, ...success };
     const op: Json = {
       operationId: spec.id,
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: spec.tags,
       security: spec.auth === 'jwt' ? [{ bearer: [] }] : [],
-      parameters: [
-        ...parameters(spec.params, 'path'),
-        ...parameters(spec.query, 'query'),
-        ...(spec.idempotent
-          ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } }]
-          : []),
-        ...(spec.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } }] : []),
-      ],
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query'), ...headerParameters(spec)],
       ...(spec.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
+        ? { requestBody: { required: true, content: { 'application/json': { schema: inlineSchema(spec.body) } } } }
         : {}),
-      responses: {
-        [String(spec.successStatus ?? 200)]: {
-          description: 'Success',
-          ...(spec.response
-            ? { content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } }
-            : spec.produces
-              ? { content: { [spec.produces]: { schema: { type: 'string' } } } }
-              : {}),
-        },
-        ...errorResponses(spec),
-      },
+      responses: { ...successes, ...errorResponses(spec) },
     };
     paths[spec.path] = { ...(paths[spec.path] ?? {}), [spec.method.toLowerCase()]: op };
   }
@@ -85,41 +250,70 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
     openapi: '3.1.0',
     info: {
       title: 'pathcert API',
-      version: info.version,
-      description: 'Certification of Linked Learning career pathways: candidacy, Silver, Gold and recertification.',
+      version: info.version ?? API_VERSION,
+      description:
+        'Certification of Linked Learning career pathways: candidacy, Silver, Gold and recertification.\n\n' +
+        'Versioning: `info.version` follows semantic versioning. Within a major version, changes are additive only ' +
+        '(new operations, new optional request fields, new response fields, new problem `code` values); clients must ignore ' +
+        'response fields they do not know. Removing or renaming anything, or tightening a request, is a new major version. ' +
+        'See CHANGELOG.md.\n\nLocally (`npm start`) the same API answers on http://localhost:4000.\n\nErrors are RFC 9457 `application/problem+json` (`Problem`).',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-pathcert-proprietary' },
     },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    servers: [
+      ...(info.serverUrl ? [{ url: info.serverUrl, description: 'This deployment' }] : []),
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'A deployed stage (the HTTP API default endpoint)',
+        variables: { apiId: { default: 'abc123defg', description: 'The HTTP API id' }, region: { default: 'us-east-1' } },
+      },
+    ],
+    tags: [...tags].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
-        Problem: {
-          type: 'object',
-          description: 'RFC 9457 problem details',
-          required: ['type', 'title', 'status'],
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            instance: { type: 'string' },
-            requestId: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['in', 'field', 'message'],
-                properties: {
-                  in: { enum: ['body', 'path', 'query', 'header'] },
-                  field: { type: 'string' },
-                  message: { type: 'string' },
-                  code: { type: 'string' },
-                },
-              },
-            },
-          },
-        },
+        ...components.schemas,
+        Problem: PROBLEM_SCHEMA,
       },
     },
   };
 }
+
+const PROBLEM_SCHEMA: Json = {
+  type: 'object',
+  description:
+    'RFC 9457 problem details. `type` is a stable URN clients may switch on; extension members (e.g. `currentVersion` on 412) depend on the problem.',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['in', 'field', 'message'],
+        properties: {
+          in: { enum: ['body', 'path', 'query', 'header'] },
+          field: { type: 'string' },
+          message: { type: 'string' },
+          code: { type: 'string' },
+        },
+      },
+    },
+  },
+  examples: [
+    {
+      type: 'urn:pathcert:problem:validation',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'The request has invalid fields; see errors.',
+      instance: '/pathways',
+      requestId: 'V+hMVA45t2Xzyg==',
+      errors: [{ in: 'body', field: 'name', message: 'Too small: expected string to have >=2 characters', code: 'too_small' }],
+    },
+  ],
+};

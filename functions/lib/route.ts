@@ -37,9 +37,22 @@ export interface RouteSpec<
   idempotent?: boolean;
   /** Optimistic concurrency: the write needs `If-Match` (or `version` in the body). */
   ifMatch?: boolean;
-  /** The content type of a non-JSON success body (e.g. text/html for /docs). */
+  /** The content type of a non-JSON success body (e.g. text/html for /docs); with `response`, an alternative (?format=csv). */
   produces?: string;
+  /** Other success statuses with the same body, and when, e.g. `{ 201: 'Created by this call' }`. */
+  otherSuccess?: Partial<Record<number, string>>;
+  /** Accepts `If-None-Match: *` to create only (items that may not exist yet). */
+  ifNoneMatch?: boolean;
+  /**
+   * Problems this route answers beyond the ones every route of its kind can (400, and
+   * 401/403/404 for `jwt`, 413/415 with a body, 412/428 with `ifMatch`, 503): when, and
+   * the `code` values the problem's `errors` (or its own `code`) can carry.
+   * Only the OpenAPI document reads this.
+   */
+  errors?: Partial<Record<ProblemStatus, string | { when: string; codes?: readonly string[] }>>;
 }
+
+export type ProblemStatus = 400 | 403 | 404 | 409 | 410 | 412 | 413 | 422 | 429 | 503;
 
 export type Infer<T> = [Exclude<T, undefined>] extends [never]
   ? undefined

@@ -6,6 +6,36 @@
 import * as z from 'zod/mini';
 import { idPattern, type IdKind } from '../core/ids.ts';
 
+/**
+ * Named schemas of the OpenAPI document: a schema added here is emitted once under
+ * `components/schemas/<id>` and referenced wherever it is used, so generated client
+ * types get names a frontend can import. Only openapi.ts reads it (no runtime cost).
+ */
+export const apiSchemas = z.registry<{ id: string; description?: string; examples?: unknown[] }>();
+
+export function named<T extends z.ZodMiniType>(schema: T, id: string, example?: unknown, description?: string): T {
+  apiSchemas.add(schema, { id, ...(description ? { description } : {}), ...(example !== undefined ? { examples: [example] } : {}) });
+  return schema;
+}
+
+/**
+ * How the document shows a schema whose JSON Schema cannot say it, e.g. a query value
+ * that is text on the wire but a number the handler gets (`?limit=20`): an integer.
+ */
+export const documentedAs = new WeakMap<object, Record<string, unknown>>();
+
+export function documentAs<T extends z.ZodMiniType>(schema: T, json: Record<string, unknown>): T {
+  documentedAs.set(schema, json);
+  return schema;
+}
+
+/** A whole number sent as query text (e.g. `?round=2`), coerced for the handler. */
+export const integerQuery = (pattern: RegExp, json: { minimum?: number; maximum?: number }, error?: string) =>
+  documentAs(
+    z.pipe(z.string().check(z.regex(pattern, error ? { error } : undefined)), z.transform((v: string) => Number(v))),
+    { type: 'integer', ...json },
+  );
+
 export const idSchema = (kind: IdKind) =>
   z.string().check(z.regex(idPattern(kind), { error: `must be a ${kind} id` }));
 
@@ -18,9 +48,12 @@ export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLeng
 /** `limit` and `cursor` on every list. */
 export const pageQuery = {
   limit: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, { error: 'must be a whole number from 1 to 100' })),
-      z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(1), z.maximum(100))),
+    documentAs(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,3}$/, { error: 'must be a whole number from 1 to 100' })),
+        z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(1), z.maximum(100))),
+      ),
+      { type: 'integer', minimum: 1, maximum: 100, description: 'Items per page.' },
     ),
   ),
   cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, { error: 'must be a cursor from a previous page' }))),
@@ -42,3 +75,4 @@ export const versionField = (min = 1) => z.int().check(z.minimum(min), z.maximum
 
 export const isoDateTime = () => z.string().check(z.iso.datetime());
 export const isoDate = () => z.string().check(z.iso.date());
+

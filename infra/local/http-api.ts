@@ -57,6 +57,21 @@ export interface LocalHttpApiOptions {
   maxPayloadBytes?: number;
   maxHeaderBytes?: number;
   log?: (line: string) => void;
+  /**
+   * Sees every answer before it is sent (tests check it against the OpenAPI document).
+   * `routeKey` is the matched route's, undefined when the gateway answered for no route.
+   */
+  onResponse?: (exchange: ApiExchange) => void;
+}
+
+export interface ApiExchange {
+  requestId: string;
+  method: string;
+  url: string;
+  routeKey: string | undefined;
+  statusCode: number;
+  headers: GatewayResponse['headers'];
+  body: Buffer;
 }
 
 export interface LocalHttpApi {
@@ -190,7 +205,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     );
   };
 
-  const handle = async (req: IncomingMessage, requestId: string): Promise<GatewayResponse> => {
+  const handle = async (req: IncomingMessage, requestId: string, matched: { routeKey?: string }): Promise<GatewayResponse> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
@@ -212,6 +227,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       return problemResponse(problems.methodNotAllowed(), path, requestId, { allow: found.allow.join(', ') });
     }
 
+    matched.routeKey = routeKey(found.route);
     let claims: Record<string, unknown> | undefined;
     if (found.route.auth === 'jwt') {
       try {
@@ -225,7 +241,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
 
     const event = buildEvent(
       { method, url, headers: req.headersDistinct as Record<string, string[]>, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', protocol: `HTTP/${req.httpVersion}` },
-      { routeKey: routeKey(found.route), pathParameters: found.pathParameters, claims },
+      { routeKey: matched.routeKey, pathParameters: found.pathParameters, claims },
       requestId,
     );
     try {
@@ -241,7 +257,8 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
   const server = http.createServer({ maxHeaderSize: maxHeaderBytes }, (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = nextRequestId();
-    handle(req, requestId)
+    const matched: { routeKey?: string } = {};
+    handle(req, requestId, matched)
       .catch((error: unknown) => {
         log(`local HTTP API failed: ${(error as Error)?.stack ?? String(error)}`);
         return internalServerError();
@@ -250,6 +267,15 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
         // A preflight answer already is the gateway's own CORS answer.
         const isPreflight = req.method === 'OPTIONS' && !!req.headers['access-control-request-method'];
         const final = isPreflight ? response : applyCors(response, req.headers.origin);
+        options.onResponse?.({
+          requestId,
+          method: (req.method ?? 'GET').toUpperCase(),
+          url: req.url ?? '/',
+          routeKey: isPreflight ? undefined : matched.routeKey,
+          statusCode: final.statusCode,
+          headers: final.headers,
+          body: final.body,
+        });
         res.writeHead(final.statusCode, {
           ...final.headers,
           'apigw-requestid': requestId,

@@ -17,7 +17,7 @@ import { resetClients } from '../../functions/lib/aws-clients.ts';
 import { createDevClock, type DevClock } from './dev-clock.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
 import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
-import { startLocalHttpApi, type LocalHttpApi } from './http-api.ts';
+import { startLocalHttpApi, type LocalHttpApi, type LocalHttpApiOptions } from './http-api.ts';
 import { startLocalMessaging } from './eventbridge/messaging.ts';
 import type { LocalEventBridge } from './eventbridge/server.ts';
 import { defaultBusRules, type EventRule } from '../../events/rules.ts';
@@ -74,6 +74,8 @@ export interface PlatformOptions {
   /** The default bus's rules; default events/rules.ts `defaultBusRules` for the local review machine. */
   defaultBusRules?: readonly EventRule[];
   log?: (line: string) => void;
+  /** Sees every answer of the HTTP API (see http-api.ts). */
+  onApiResponse?: LocalHttpApiOptions['onResponse'];
 }
 
 export interface Platform {
@@ -312,6 +314,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       allowedOrigins,
       clock,
       log,
+      ...(options.onApiResponse ? { onResponse: options.onApiResponse } : {}),
     });
     stops.push(() => api.stop());
 

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import type { Role } from '../../functions/lib/principal.ts';
 import type { IssueTokenInput } from '../../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../infra/local/platform.ts';
+import { contractChecker } from './contract.ts';
 
 export interface ApiCallOptions {
   token?: string;
@@ -44,6 +45,7 @@ function logFailures(line: string): void {
 export async function startTestPlatform(options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
   // The functions' structured logs: warnings and errors only, unless the run asks for more.
   process.env.LOG_LEVEL ??= 'WARN';
+  const contract = contractChecker();
   const platform = await startPlatform({
     log: logFailures,
     persist: false,
@@ -53,6 +55,11 @@ export async function startTestPlatform(options: Partial<PlatformOptions> = {}):
     // The Step Functions server is opt-in per test file until every suite needs it.
     withStepFunctions: false,
     ...options,
+    // Every answer, however the test sent the request, is checked against /openapi.json.
+    onApiResponse: (exchange) => {
+      contract.check(exchange);
+      options.onApiResponse?.(exchange);
+    },
   });
 
   return {
@@ -72,6 +79,9 @@ export async function startTestPlatform(options: Partial<PlatformOptions> = {}):
       }
       const response = await fetch(`${platform.apiUrl}${path}`, { method, headers, body });
       const text = await response.text();
+      const broken = contract.violationsOf(response.headers.get('apigw-requestid'));
+      // PATHCERT_CONTRACT=collect: only the file's afterAll fails, so one run lists every broken answer.
+      if (broken.length && process.env.PATHCERT_CONTRACT !== 'collect') throw new Error(`${method} ${path}: the answer breaks the OpenAPI contract:\n${broken.map((v) => `  [${v.kind}] ${v.message}`).join('\n')}`);
       const isJson = /^application\/(?:[\w.+-]+\+)?json/i.test(response.headers.get('content-type') ?? '');
       return { status: response.status, headers: response.headers, json: (isJson && text ? JSON.parse(text) : undefined) as T, text };
     },

@@ -1577,7 +1577,800 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details */
+        /**
+         * @description An application of a pathway for a certification level.
+         * @example {
+         *       "id": "app_01JD0000000000000000000000",
+         *       "pathwayId": "pw_01JD0000000000000000000000",
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "schoolId": "sch_01JD0000000000000000000000",
+         *       "pathwayName": "Engineering Academy",
+         *       "target": "candidacy",
+         *       "level": "candidacy",
+         *       "renewal": false,
+         *       "frameworkId": "fw_01JD0000000000000000000000",
+         *       "frameworkVersion": "2026.1",
+         *       "status": "draft",
+         *       "version": 1,
+         *       "submissionNumber": 0,
+         *       "createdAt": "2026-11-02T16:00:00.000Z",
+         *       "updatedAt": "2026-11-02T16:00:00.000Z",
+         *       "statusChangedAt": "2026-11-02T16:00:00.000Z",
+         *       "queuedAt": "2026-11-02T16:00:00.000Z",
+         *       "createdBy": {
+         *         "sub": "1b4e28ba-2fa1-51d2-883f-0016d3cca427",
+         *         "name": "Lee Lead"
+         *       }
+         *     }
+         */
+        Application: {
+            createdAt: string;
+            createdBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            decidedAt?: string;
+            districtId: string;
+            frameworkId: string;
+            frameworkVersion: string;
+            id: string;
+            /** @enum {string} */
+            level: "candidacy" | "silver" | "gold";
+            pathwayId: string;
+            pathwayName: string;
+            queuedAt: string;
+            renewal: boolean;
+            renewalOf?: string;
+            reviewFailure?: {
+                [key: string]: unknown;
+            };
+            schoolId: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
+            statusChangedAt: string;
+            submissionNumber: number;
+            submittedAt?: string;
+            /** @enum {string} */
+            target: "candidacy" | "silver" | "gold" | "renewal";
+            updatedAt: string;
+            version: number;
+            withdrawnAt?: string;
+        };
+        AuditEvent: {
+            action: string;
+            actor: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            at: string;
+            changes: {
+                field: string;
+                from?: unknown;
+                to?: unknown;
+            }[];
+            entity: {
+                id: string;
+                kind: string;
+            };
+            id: string;
+            scope: {
+                id: string;
+                kind: string;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "cert_01JD0000000000000000000000",
+         *       "level": "silver",
+         *       "issuedOn": "2026-12-06",
+         *       "validFrom": "2026-12-06",
+         *       "expiresOn": "2028-12-06",
+         *       "status": "active",
+         *       "continuous": true,
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "previousCertificationId": "cert_01JC0000000000000000000000"
+         *     }
+         */
+        Certification: {
+            applicationId?: string;
+            continuous: boolean;
+            expiresOn: string;
+            id: string;
+            issuedOn: string;
+            level: string;
+            previousCertificationId?: string;
+            status: string;
+            validFrom: string;
+        };
+        /**
+         * @description A pathway's response to one criterion of an application.
+         * @example {
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "criterionId": "WBL-1.1",
+         *       "narrative": "Every student completes 40 hours of internship in grade 11.",
+         *       "evidence": [
+         *         {
+         *           "evidenceId": "ev_01JD0000000000000000000000",
+         *           "version": 2,
+         *           "kind": "artifact"
+         *         }
+         *       ],
+         *       "version": 3,
+         *       "createdAt": "2026-11-03T10:00:00.000Z",
+         *       "updatedAt": "2026-11-05T10:00:00.000Z",
+         *       "updatedBy": {
+         *         "sub": "1b4e28ba-2fa1-51d2-883f-0016d3cca427",
+         *         "name": "Lee Lead"
+         *       }
+         *     }
+         */
+        CriterionResponse: {
+            applicationId: string;
+            createdAt: string;
+            criterionId: string;
+            evidence: {
+                evidenceId: string;
+                kind?: string;
+                version?: number;
+            }[];
+            narrative: string;
+            updatedAt: string;
+            updatedBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            version: number;
+        };
+        /**
+         * @example {
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "round": 1,
+         *       "level": "candidacy",
+         *       "decision": "certified",
+         *       "letter": {
+         *         "summary": "The pathway has built a coherent sequence with strong partners.",
+         *         "strengths": [
+         *           "Integrated projects every year"
+         *         ],
+         *         "areasForGrowth": [
+         *           {
+         *             "componentId": "WBL",
+         *             "text": "Extend internships to every student."
+         *           }
+         *         ]
+         *       },
+         *       "requiredChanges": [],
+         *       "decidedAt": "2026-12-06T04:26:54.529Z",
+         *       "applied": {
+         *         "at": "2026-12-06T04:26:54.654Z",
+         *         "certificationId": "cert_01JD0000000000000000000000",
+         *         "issuedOn": "2026-12-06",
+         *         "expiresOn": "2028-12-06"
+         *       },
+         *       "letterUrl": "/applications/app_01JD0000000000000000000000/decision/letter"
+         *     }
+         */
+        Decision: {
+            applicationId: string;
+            applied?: {
+                at: string;
+                certificationId?: string;
+                expiresOn?: string;
+                issuedOn?: string;
+            } | null;
+            decidedAt: string;
+            decidedBy?: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            decision: string;
+            events?: {
+                certificationIssued?: string;
+                decisionMade?: string;
+            };
+            letter: {
+                areasForGrowth: {
+                    componentId: string;
+                    text: string;
+                }[];
+                strengths: string[];
+                summary: string;
+            } & {
+                [key: string]: unknown;
+            };
+            letterUrl?: string;
+            level: string;
+            pathwayId?: string;
+            recommendation?: string;
+            requiredChanges: {
+                change: string;
+                criterionId: string;
+            }[];
+            round: number;
+        };
+        /**
+         * @example {
+         *       "id": "pw_01JD0000000000000000000000",
+         *       "name": "Engineering Academy",
+         *       "schoolId": "sch_01JD0000000000000000000000",
+         *       "schoolName": "School",
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "districtName": "District",
+         *       "state": "CA",
+         *       "sector": "engineering_architecture",
+         *       "model": "school_within_a_school",
+         *       "level": "silver",
+         *       "validUntil": "2028-12-06"
+         *     }
+         */
+        DirectoryEntry: {
+            districtId: string;
+            districtName: string;
+            id: string;
+            /** @enum {string} */
+            level: "silver" | "gold";
+            /** @enum {string} */
+            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
+            name: string;
+            schoolId: string;
+            schoolName: string;
+            /** @enum {string} */
+            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
+            state: string;
+            validUntil: string;
+        };
+        /**
+         * @example {
+         *       "id": "dst_01JD0000000000000000000000",
+         *       "name": "District",
+         *       "state": "CA",
+         *       "countyOrRegion": "Alameda",
+         *       "version": 1,
+         *       "createdAt": "2026-12-06T04:27:15.143Z",
+         *       "updatedAt": "2026-12-06T04:27:15.143Z"
+         *     }
+         */
+        District: {
+            countyOrRegion?: string;
+            createdAt: string;
+            id: string;
+            name: string;
+            state: string;
+            updatedAt: string;
+            version: number;
+        };
+        /**
+         * @example {
+         *       "evidenceId": "ev_01JD0000000000000000000000",
+         *       "pathwayId": "pw_01JD0000000000000000000000",
+         *       "title": "syllabus.pdf",
+         *       "criterionIds": [
+         *         "RA-1.1"
+         *       ],
+         *       "createdAt": "2026-12-06T04:26:48.019Z",
+         *       "createdBy": {
+         *         "sub": "6a90b66a-f9a5-50e3-a274-249a545f962b",
+         *         "name": "Lee Lead"
+         *       },
+         *       "updatedAt": "2026-12-06T04:26:48.019Z",
+         *       "revision": 1,
+         *       "latestVersion": 1
+         *     }
+         */
+        Evidence: {
+            createdAt: string;
+            createdBy: {
+                name?: string;
+                sub: string;
+            };
+            criterionIds: string[];
+            current?: {
+                contentType: string;
+                fileName: string;
+                sha256: string;
+                size: number;
+                verifiedAt: string;
+                version: number;
+            };
+            description?: string;
+            evidenceId: string;
+            latestVersion: number;
+            pathwayId: string;
+            revision: number;
+            title: string;
+            updatedAt: string;
+        };
+        EvidenceExport: {
+            applicationId: string;
+            completedAt?: string;
+            download?: {
+                expiresAt: string;
+                fileName: string;
+                url: string;
+                version?: number;
+            };
+            error?: string;
+            exportId: string;
+            progress: {
+                bytesWritten: number;
+                itemsDone: number;
+                itemsTotal: number;
+            };
+            requestedAt: string;
+            requestedBy: {
+                name?: string;
+                sub: string;
+            };
+            size?: number;
+            /** @enum {string} */
+            status: "queued" | "building" | "ready" | "failed";
+        };
+        EvidenceVersion: {
+            contentType: string;
+            declaredAt: string;
+            declaredBy: {
+                name?: string;
+                sub: string;
+            };
+            declaredSha256?: string;
+            expiredAt?: string;
+            expiresAt?: string;
+            fileName: string;
+            quarantine?: {
+                at: string;
+                message: string;
+                reason: string;
+            };
+            sha256?: string;
+            size: number;
+            /** @enum {string} */
+            state: "declared" | "available" | "quarantined" | "expired";
+            uploadExpiresAt?: string;
+            verifiedAt?: string;
+            version: number;
+        };
+        Framework: {
+            components: unknown[];
+            createdAt: string;
+            description?: string;
+            id: string;
+            publishedAt?: string;
+            revision: number;
+            rubricScale?: string[];
+            /** @enum {string} */
+            status: "draft" | "published";
+            title: string;
+            updatedAt: string;
+            version: string;
+        };
+        FrameworkSummary: {
+            createdAt: string;
+            criteriaByLevel: {
+                candidacy: number;
+                gold: number;
+                silver: number;
+            };
+            criteriaCount: number;
+            description?: string;
+            id: string;
+            publishedAt?: string;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "published";
+            title: string;
+            updatedAt: string;
+            version: string;
+        };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "stage": "dev",
+         *       "time": "2026-12-06T04:00:00.000Z"
+         *     }
+         */
+        Health: {
+            stage: string;
+            /** @constant */
+            status: "ok";
+            time: string;
+        };
+        /**
+         * @example {
+         *       "id": "inv_01JD0000000000000000000000",
+         *       "scope": {
+         *         "kind": "pathway",
+         *         "pathwayId": "pw_01JD0000000000000000000000",
+         *         "pathwayName": "Engineering Academy",
+         *         "schoolId": "sch_01JD0000000000000000000000",
+         *         "districtId": "dst_01JD0000000000000000000000",
+         *         "districtName": "District"
+         *       },
+         *       "email": "rx-lead@example.org",
+         *       "role": "lead",
+         *       "status": "pending",
+         *       "invitedBy": {
+         *         "sub": "730a028b-61ce-54f1-a8a7-15c0b12c912d",
+         *         "name": "Sam Staff",
+         *         "email": "rx-staff@example.org"
+         *       },
+         *       "createdAt": "2026-12-06T04:27:16.307Z",
+         *       "expiresAt": "2026-12-20T04:27:16.307Z"
+         *     }
+         */
+        Invitation: {
+            acceptedAt?: string;
+            acceptedBy?: string;
+            createdAt: string;
+            email: string;
+            expiresAt: string;
+            id: string;
+            invitedBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            /** @enum {string} */
+            role: "lead" | "member" | "data";
+            scope: {
+                districtId: string;
+                districtName: string;
+                /** @enum {string} */
+                kind: "pathway" | "district";
+                pathwayId?: string;
+                pathwayName?: string;
+                schoolId?: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "accepted" | "expired";
+        };
+        Me: {
+            assignments: {
+                active: number;
+                total: number;
+            };
+            createdAt: string;
+            email?: string;
+            groups: string[];
+            memberships: {
+                districtId: string;
+                districtName?: string;
+                /** @enum {string} */
+                kind: "pathway" | "district";
+                pathwayId?: string;
+                pathwayName?: string;
+                /** @enum {string} */
+                role: "lead" | "member" | "data";
+                schoolId?: string;
+                since: string;
+            }[];
+            name?: string;
+            sub: string;
+        };
+        Member: {
+            email?: string;
+            name?: string;
+            /** @enum {string} */
+            role: "lead" | "member" | "data";
+            since: string;
+            sub: string;
+            version: number;
+        };
+        /**
+         * @example {
+         *       "id": "msg_01JD0000000000000000000000",
+         *       "at": "2026-11-12T10:00:00.000Z",
+         *       "body": "Could you add the advisory board minutes?",
+         *       "author": {
+         *         "role": "reviewer",
+         *         "label": "Lead reviewer"
+         *       }
+         *     }
+         */
+        Message: {
+            at: string;
+            author: {
+                label: string;
+                name?: string;
+                role: string;
+                sub?: string;
+            };
+            body: string;
+            id: string;
+        };
+        NetworkProgress: {
+            byDistrict?: {
+                [key: string]: {
+                    name: string;
+                    pathways: number;
+                    state?: string;
+                    students: number;
+                };
+            };
+            byLevel: {
+                [key: string]: {
+                    pathways: number;
+                    students: number;
+                };
+            };
+            byState: {
+                [key: string]: {
+                    pathways: number;
+                    students: number;
+                };
+            };
+            computedAt: string;
+            countedLevels: string[];
+            nextExpiry?: string | null;
+            pathways: number;
+            shareOfTarget: number;
+            students: number;
+            target: number;
+            targetYear: number;
+            year: number;
+        };
+        /**
+         * @example {
+         *       "id": "ntf_01JD0000000000000000000000",
+         *       "kind": "message.posted",
+         *       "at": "2026-11-12T10:00:00.000Z",
+         *       "title": "New message on Engineering Academy",
+         *       "body": "Could you add the advisory board minutes?",
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "link": "/applications/app_01JD0000000000000000000000/messages",
+         *       "read": false
+         *     }
+         */
+        Notification: {
+            applicationId?: string;
+            at: string;
+            body: string;
+            eventId?: string;
+            id: string;
+            kind: string;
+            link?: string;
+            read: boolean;
+            readAt?: string;
+            title: string;
+        };
+        NotificationPreferences: {
+            categories: {
+                description: string;
+                mandatory: boolean;
+                name: string;
+            }[];
+            email: {
+                applications: boolean;
+                certifications: boolean;
+                decisions: boolean;
+                expiry: boolean;
+                renewals: boolean;
+                reviewAssignments: boolean;
+            };
+            emailProblem?: {
+                address?: string;
+                at: string;
+                detail?: string;
+                reason: string;
+            };
+            mandatory: string[];
+            version: number;
+        };
+        /**
+         * @description A count or rate: `{ value }`, or `{ suppressed: true, reason }` (small_cell, complementary) where publishing it could identify students.
+         * @example {
+         *       "suppressed": true,
+         *       "reason": "small_cell"
+         *     }
+         */
+        OutcomeCell: {
+            reason?: string;
+            suppressed?: boolean;
+            value?: number | null;
+        };
+        /**
+         * @description A district's outcome report for one school year.
+         * @example {
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "schoolYear": "2024-25",
+         *       "submissionId": "out_01JD0000000000000000000000",
+         *       "submittedAt": "2026-10-01T12:00:00.000Z",
+         *       "pathwayIds": [
+         *         "pw_01JD0000000000000000000000"
+         *       ],
+         *       "suppressed": true,
+         *       "district": {
+         *         "counts": {
+         *           "cohort": {
+         *             "all": {
+         *               "value": 250
+         *             }
+         *           }
+         *         },
+         *         "rates": {
+         *           "graduated_on_time": {
+         *             "all": {
+         *               "numerator": {
+         *                 "value": 240
+         *               },
+         *               "denominator": {
+         *                 "value": 250
+         *               },
+         *               "rate": {
+         *                 "value": 0.96
+         *               }
+         *             }
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        OutcomeReport: {
+            district?: {
+                counts: {
+                    [key: string]: {
+                        [key: string]: components["schemas"]["OutcomeCell"];
+                    };
+                };
+                rates: {
+                    [key: string]: {
+                        [key: string]: {
+                            denominator: components["schemas"]["OutcomeCell"];
+                            numerator: components["schemas"]["OutcomeCell"];
+                            rate: components["schemas"]["OutcomeCell"];
+                        };
+                    };
+                };
+            };
+            districtId: string;
+            pathwayIds: string[];
+            pathways?: {
+                counts: {
+                    [key: string]: {
+                        [key: string]: components["schemas"]["OutcomeCell"];
+                    };
+                };
+                pathwayId: string;
+                rates: {
+                    [key: string]: {
+                        [key: string]: {
+                            denominator: components["schemas"]["OutcomeCell"];
+                            numerator: components["schemas"]["OutcomeCell"];
+                            rate: components["schemas"]["OutcomeCell"];
+                        };
+                    };
+                };
+            }[];
+            schoolYear: string;
+            submissionId: string;
+            submittedAt: string;
+            suppressed: boolean;
+        };
+        OutcomeUpload: {
+            dataRows?: number;
+            declaredAt: string;
+            declaredBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            districtId: string;
+            errorCount?: number;
+            expiresAt: string;
+            failure?: string;
+            id: string;
+            moreErrors?: number;
+            objectKey: string;
+            schoolYear?: string;
+            size: number;
+            status: string;
+            submissionId?: string;
+            unchanged?: boolean;
+            updatedAt: string;
+        };
+        /**
+         * @description A work-based learning partner of a pathway.
+         * @example {
+         *       "id": "prt_01JD0000000000000000000000",
+         *       "pathwayId": "pw_01JD0000000000000000000000",
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "organization": "Riverside Hospital",
+         *       "sector": "Health care",
+         *       "engagement": "ongoing",
+         *       "studentsServed": 24,
+         *       "createdAt": "2026-10-01T12:00:00.000Z",
+         *       "createdBy": {
+         *         "sub": "1b4e28ba-2fa1-51d2-883f-0016d3cca427",
+         *         "email": "lead@example.org"
+         *       }
+         *     }
+         */
+        Partner: {
+            createdAt: string;
+            createdBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            districtId: string;
+            engagement: string;
+            id: string;
+            organization: string;
+            pathwayId: string;
+            schoolYear?: string;
+            sector: string;
+            studentsServed: number;
+        };
+        /**
+         * @example {
+         *       "id": "pw_01JD0000000000000000000000",
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "schoolId": "sch_01JD0000000000000000000000",
+         *       "name": "Engineering Academy",
+         *       "sector": "engineering_architecture",
+         *       "gradesServed": [
+         *         9,
+         *         10,
+         *         11,
+         *         12
+         *       ],
+         *       "model": "school_within_a_school",
+         *       "enrollment": 240,
+         *       "status": "active",
+         *       "certificationLevel": null,
+         *       "certifiedUntil": null,
+         *       "schoolName": "School",
+         *       "districtName": "District",
+         *       "state": "CA",
+         *       "version": 1,
+         *       "createdAt": "2026-12-06T04:27:15.661Z",
+         *       "updatedAt": "2026-12-06T04:27:15.661Z"
+         *     }
+         */
+        Pathway: {
+            certificationLevel: ("candidacy" | "silver" | "gold") | null;
+            certifiedUntil: string | null;
+            createdAt: string;
+            districtId: string;
+            districtName: string;
+            enrollment: number;
+            gradesServed: number[];
+            id: string;
+            /** @enum {string} */
+            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
+            name: string;
+            schoolId: string;
+            schoolName: string;
+            /** @enum {string} */
+            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
+            state: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            updatedAt: string;
+            version: number;
+        };
+        /**
+         * @description RFC 9457 problem details. `type` is a stable URN clients may switch on; extension members (e.g. `currentVersion` on 412) depend on the problem.
+         * @example {
+         *       "type": "urn:pathcert:problem:validation",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "detail": "The request has invalid fields; see errors.",
+         *       "instance": "/pathways",
+         *       "requestId": "V+hMVA45t2Xzyg==",
+         *       "errors": [
+         *         {
+         *           "in": "body",
+         *           "field": "name",
+         *           "message": "Too small: expected string to have >=2 characters",
+         *           "code": "too_small"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             detail?: string;
             errors?: {
@@ -1593,6 +2386,232 @@ export interface components {
             title: string;
             type: string;
         };
+        Resource: {
+            createdAt: string;
+            criterionIds: string[];
+            current?: {
+                contentType: string;
+                fileName: string;
+                sha256: string;
+                size: number;
+                verifiedAt: string;
+                version: number;
+            };
+            description?: string;
+            /** @enum {string} */
+            kind: "exemplar" | "template";
+            latestVersion: number;
+            resourceId: string;
+            revision: number;
+            title: string;
+            updatedAt: string;
+        };
+        /**
+         * @description A reviewer's scoring of one application in one round.
+         * @example {
+         *       "id": "rv_01JD0000000000000000000000",
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "round": 1,
+         *       "seat": 1,
+         *       "role": "lead",
+         *       "status": "draft",
+         *       "assignedAt": "2026-11-02T16:00:00.000Z",
+         *       "dueAt": "2026-11-16T16:00:00.000Z",
+         *       "scores": [
+         *         {
+         *           "criterionId": "RA-1.1",
+         *           "level": "meeting",
+         *           "comment": "Clear sequence of courses."
+         *         }
+         *       ],
+         *       "version": 2
+         *     }
+         */
+        Review: {
+            applicationId: string;
+            assignedAt: string;
+            dueAt?: string;
+            id: string;
+            /** @enum {string} */
+            role: "lead" | "co-reviewer";
+            round: number;
+            scores: {
+                comment?: string;
+                criterionId: string;
+                level: string;
+            }[];
+            seat: number;
+            status: string;
+            submittedAt?: string;
+            version: number;
+        };
+        /**
+         * @example {
+         *       "sub": "700737c7-0d80-53c8-a27b-181973e8d278",
+         *       "name": "Ana",
+         *       "email": "ana@example.org",
+         *       "sectors": [
+         *         "engineering_architecture"
+         *       ],
+         *       "conflicts": {
+         *         "districtIds": [],
+         *         "pathwayIds": []
+         *       },
+         *       "available": true,
+         *       "unavailable": [],
+         *       "maxOpenAssignments": 3,
+         *       "openAssignments": 1,
+         *       "leadEligible": true,
+         *       "active": true,
+         *       "version": 1,
+         *       "createdAt": "2026-11-01T09:00:00.000Z",
+         *       "updatedAt": "2026-11-01T09:00:00.000Z"
+         *     }
+         */
+        ReviewerProfile: {
+            active: boolean;
+            available: boolean;
+            conflicts: {
+                districtIds: string[];
+                pathwayIds: string[];
+            };
+            createdAt: string;
+            districtId?: string;
+            email?: string;
+            leadEligible: boolean;
+            maxOpenAssignments: number;
+            name?: string;
+            openAssignments: number;
+            sectors: string[];
+            sub: string;
+            unavailable: {
+                from: string;
+                to: string;
+            }[];
+            updatedAt: string;
+            version: number;
+        };
+        ReviewRound: {
+            adjudications: {
+                [key: string]: {
+                    at: string;
+                    by: {
+                        email?: string;
+                        name?: string;
+                        sub: string;
+                    };
+                    level: string;
+                    reason: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            aggregate?: {
+                [key: string]: unknown;
+            };
+            aggregatedAt?: string;
+            applicationId: string;
+            createdAt: string;
+            districtId: string;
+            executionArn?: string;
+            executions: string[];
+            failure?: {
+                at: string;
+                cause: string;
+                error: string;
+                execution: string;
+            };
+            frameworkId: string;
+            frameworkVersion: string;
+            level: string;
+            pathwayId: string;
+            pathwayName: string;
+            round: number;
+            schoolId: string;
+            seats: number;
+            snapshotAt?: string;
+            stage: string;
+            stageSince: string;
+            updatedAt: string;
+            waitingFor?: string;
+            waitingSince?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "id": "ses_01JD0000000000000000000000",
+         *       "applicationId": "app_01JD0000000000000000000000",
+         *       "startsAt": "2026-11-20T17:00:00.000Z",
+         *       "durationMinutes": 60,
+         *       "meetingUrl": "https://meet.example.org/pathcert-review",
+         *       "agenda": "Student panel, then teachers",
+         *       "createdBy": {
+         *         "sub": "1b4e28ba-2fa1-51d2-883f-0016d3cca427",
+         *         "name": "Staff"
+         *       },
+         *       "createdAt": "2026-11-10T09:00:00.000Z"
+         *     }
+         */
+        ReviewSession: {
+            agenda?: string;
+            applicationId: string;
+            createdAt: string;
+            createdBy: {
+                name?: string;
+                sub: string;
+            };
+            durationMinutes: number;
+            id: string;
+            meetingUrl: string;
+            participants?: string;
+            startsAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "sch_01JD0000000000000000000000",
+         *       "districtId": "dst_01JD0000000000000000000000",
+         *       "name": "School",
+         *       "version": 1,
+         *       "createdAt": "2026-12-06T04:27:15.443Z",
+         *       "updatedAt": "2026-12-06T04:27:15.443Z"
+         *     }
+         */
+        School: {
+            createdAt: string;
+            districtId: string;
+            id: string;
+            name: string;
+            updatedAt: string;
+            version: number;
+        };
+        StaffReview: {
+            assignedAt: string;
+            assignedBy?: string;
+            dueAt?: string;
+            escalated?: boolean;
+            id: string;
+            reassignedCount?: number;
+            recusal?: {
+                at?: string;
+                reason?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            remindersSent?: number[];
+            reviewerName?: string;
+            reviewerSub: string;
+            role: string;
+            scores: {
+                comment?: string;
+                criterionId: string;
+                level: string;
+            }[];
+            seat: number;
+            status: string;
+            submittedAt?: string;
+            version: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1606,7 +2625,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 status?: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
                 target?: "candidacy" | "silver" | "gold" | "renewal";
             };
@@ -1624,12 +2644,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            assignment?: {
+                                assignedAt: string;
+                                dueAt?: string;
+                                role: string;
+                            };
                             createdAt: string;
                             createdBy: {
                                 email?: string;
                                 name?: string;
                                 sub: string;
                             };
+                            decidedAt?: string;
                             districtId: string;
                             frameworkId: string;
                             frameworkVersion: string;
@@ -1640,6 +2666,10 @@ export interface operations {
                             pathwayName: string;
                             queuedAt: string;
                             renewal: boolean;
+                            renewalOf?: string;
+                            reviewFailure?: {
+                                [key: string]: unknown;
+                            };
                             schoolId: string;
                             /** @enum {string} */
                             status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
@@ -1656,7 +2686,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1665,8 +2695,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1676,6 +2715,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1709,6 +2757,7 @@ export interface operations {
                             name?: string;
                             sub: string;
                         };
+                        decidedAt?: string;
                         districtId: string;
                         frameworkId: string;
                         frameworkVersion: string;
@@ -1717,31 +2766,38 @@ export interface operations {
                         level: "candidacy" | "silver" | "gold";
                         outcomes?: {
                             enrolled: {
+                                reason?: string;
                                 suppressed?: boolean;
                                 value?: number | null;
                             } | null;
                             rates: {
                                 ag_completed?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 dual_enrollment_credit?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 graduated_on_time?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 industry_credential?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 postsecondary_enrolled?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 wbl_preparation?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
@@ -1752,25 +2808,11 @@ export interface operations {
                         pathwayName: string;
                         queuedAt: string;
                         renewal: boolean;
-                        responses: {
-                            applicationId: string;
-                            createdAt: string;
-                            criterionId: string;
-                            evidence: {
-                                evidenceId: string;
-                                /** @enum {string} */
-                                kind?: "pathway_plan" | "master_schedule" | "team_meeting_notes" | "professional_learning" | "advisory_board_minutes" | "partner_list" | "improvement_plan" | "policy_document" | "budget" | "course_sequence" | "syllabus" | "integrated_project" | "student_work" | "assessment_rubric" | "articulation_agreement" | "wbl_continuum_plan" | "wbl_agreement" | "wbl_records" | "student_support_plan" | "recruitment_materials" | "outcome_data" | "survey_results" | "other";
-                                version?: number;
-                            }[];
-                            narrative: string;
-                            updatedAt: string;
-                            updatedBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            version: number;
-                        }[];
+                        renewalOf?: string;
+                        responses: components["schemas"]["CriterionResponse"][];
+                        reviewFailure?: {
+                            [key: string]: unknown;
+                        };
                         schoolId: string;
                         /** @enum {string} */
                         status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
@@ -1785,7 +2827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1794,8 +2836,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1805,6 +2856,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1831,12 +2891,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Decision"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1845,8 +2903,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1856,6 +2923,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1895,18 +2971,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        decision: components["schemas"]["Decision"];
+                        /** @enum {string} */
+                        workflow: "answered" | "gone" | "not-waiting";
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1915,8 +2993,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1933,6 +3020,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The application is not awaiting a decision, or was decided already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -1942,8 +3038,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The decision does not fit the round. Codes: `invalid_level`, `required`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1973,7 +3087,7 @@ export interface operations {
                     "text/markdown; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1982,8 +3096,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1993,6 +3116,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2037,7 +3169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,8 +3178,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2057,6 +3198,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2093,57 +3243,12 @@ export interface operations {
                             url: string;
                             version?: number;
                         };
-                        item: {
-                            createdAt: string;
-                            createdBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            evidenceId: string;
-                            latestVersion: number;
-                            pathwayId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
-                        version: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        };
+                        item: components["schemas"]["Evidence"];
+                        version: components["schemas"]["EvidenceVersion"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2152,8 +3257,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2163,6 +3277,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2176,6 +3299,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2185,40 +3309,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        completedAt?: string;
-                        download?: {
-                            expiresAt: string;
-                            fileName: string;
-                            url: string;
-                            version?: number;
-                        };
-                        error?: string;
-                        exportId: string;
-                        progress: {
-                            bytesWritten: number;
-                            itemsDone: number;
-                            itemsTotal: number;
-                        };
-                        requestedAt: string;
-                        requestedBy: {
-                            name?: string;
-                            sub: string;
-                        };
-                        size?: number;
-                        /** @enum {string} */
-                        status: "queued" | "building" | "ready" | "failed";
-                    };
+                    "application/json": components["schemas"]["EvidenceExport"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,8 +3327,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2238,6 +3347,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2265,34 +3383,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        completedAt?: string;
-                        download?: {
-                            expiresAt: string;
-                            fileName: string;
-                            url: string;
-                            version?: number;
-                        };
-                        error?: string;
-                        exportId: string;
-                        progress: {
-                            bytesWritten: number;
-                            itemsDone: number;
-                            itemsTotal: number;
-                        };
-                        requestedAt: string;
-                        requestedBy: {
-                            name?: string;
-                            sub: string;
-                        };
-                        size?: number;
-                        /** @enum {string} */
-                        status: "queued" | "building" | "ready" | "failed";
-                    };
+                    "application/json": components["schemas"]["EvidenceExport"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2301,8 +3395,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2319,13 +3422,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listMessages: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -2342,22 +3455,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            at: string;
-                            author: {
-                                label: string;
-                                name?: string;
-                                role: string;
-                                sub?: string;
-                            };
-                            body: string;
-                            id: string;
-                        }[];
+                        items: components["schemas"]["Message"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2366,8 +3469,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2384,12 +3496,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postMessage: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2405,26 +3527,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        at: string;
-                        author: {
-                            label: string;
-                            name?: string;
-                            role: string;
-                            sub?: string;
-                        };
-                        body: string;
-                        id: string;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,8 +3545,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2460,8 +3581,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2475,7 +3605,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
+                /** @description `*`: create only; answers 412 when it already exists. */
+                "If-None-Match"?: "*";
             };
             path: {
                 applicationId: string;
@@ -2504,28 +3637,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        createdAt: string;
-                        criterionId: string;
-                        evidence: {
-                            evidenceId: string;
-                            /** @enum {string} */
-                            kind?: "pathway_plan" | "master_schedule" | "team_meeting_notes" | "professional_learning" | "advisory_board_minutes" | "partner_list" | "improvement_plan" | "policy_document" | "budget" | "course_sequence" | "syllabus" | "integrated_project" | "student_work" | "assessment_rubric" | "articulation_agreement" | "wbl_continuum_plan" | "wbl_agreement" | "wbl_records" | "student_support_plan" | "recruitment_materials" | "outcome_data" | "survey_results" | "other";
-                            version?: number;
-                        }[];
-                        narrative: string;
-                        updatedAt: string;
-                        updatedBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["CriterionResponse"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Created: the first version of this response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriterionResponse"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2534,8 +3658,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2552,7 +3685,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The application is not editable now. Codes: `invalid_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -2570,7 +3712,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2579,8 +3721,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: The criterion is not assessed at the application’s level. Codes: `criterion_not_applicable`, `framework_not_published`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2608,28 +3768,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        review: {
-                            applicationId: string;
-                            assignedAt: string;
-                            dueAt: string;
+                        application: {
+                            frameworkId: string;
+                            frameworkVersion: string;
                             id: string;
-                            /** @enum {string} */
-                            role: "lead" | "co-reviewer";
+                            level: string;
+                            pathwayId: string;
+                            pathwayName: string;
+                            renewal: boolean;
                             round: number;
-                            scores: {
-                                comment?: string;
-                                criterionId: string;
-                                level: string;
-                            }[];
-                            seat: number;
-                            status: string;
                             submittedAt?: string;
-                            version: number;
+                            target: string;
                         };
+                        review: components["schemas"]["Review"];
+                        rubric: {
+                            criteria: {
+                                componentId: string;
+                                componentTitle: string;
+                                id: string;
+                                rubric: {
+                                    descriptor: string;
+                                    level: string;
+                                }[];
+                                standardId: string;
+                                standardTitle: string;
+                                text: string;
+                            }[];
+                            scale: string[];
+                        };
+                        sessions: components["schemas"]["ReviewSession"][];
+                        submission: {
+                            criterionId: string;
+                            evidence: {
+                                download: string;
+                                evidenceId: string;
+                                kind?: string;
+                                version?: number;
+                            }[];
+                            narrative: string;
+                        }[];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2638,8 +3819,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2656,12 +3846,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     saveReviewDraft: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -2688,27 +3888,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        assignedAt: string;
-                        dueAt: string;
-                        id: string;
-                        /** @enum {string} */
-                        role: "lead" | "co-reviewer";
-                        round: number;
-                        scores: {
-                            comment?: string;
-                            criterionId: string;
-                            level: string;
-                        }[];
-                        seat: number;
-                        status: string;
-                        submittedAt?: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2717,8 +3900,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2735,7 +3927,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The review was submitted or recused already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -2753,7 +3954,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2762,8 +3963,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: A score names a criterion or level not on the rubric. Codes: `unknown_criterion`, `invalid_level`, `duplicate`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2776,7 +3995,7 @@ export interface operations {
     getReviewRound: {
         parameters: {
             query?: {
-                round?: string;
+                round?: number;
             };
             header?: never;
             path: {
@@ -2793,11 +4012,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        application: {
+                            id: string;
+                            reviewFailure?: {
+                                [key: string]: unknown;
+                            };
+                            status: string;
+                            submissionNumber: number;
+                        };
+                        decision?: components["schemas"]["Decision"];
+                        execution: ({
+                            executionArn: string;
+                            name: string;
+                            startDate?: string;
+                            status: string;
+                            stopDate?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        reviews: components["schemas"]["StaffReview"][];
+                        round: components["schemas"]["ReviewRound"];
+                        seats: {
+                            reassignments: number;
+                            review: components["schemas"]["StaffReview"] | null;
+                            role: string;
+                            seat: number;
+                            waitingFor: ("review" | "staff-assignment") | null;
+                        }[];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2806,8 +4051,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2817,6 +4071,24 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The application has not been submitted yet; it has no review round */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2854,11 +4126,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        adjudications: {
+                            [key: string]: {
+                                at: string;
+                                by: {
+                                    email?: string;
+                                    name?: string;
+                                    sub: string;
+                                };
+                                level: string;
+                                reason: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        stillNeeded: string[];
+                        /** @enum {string} */
+                        workflow: "answered" | "gone" | "not-waiting";
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2867,8 +4155,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2885,6 +4182,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The round is not open for adjudication */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2894,8 +4200,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: A score names a criterion or level not on the rubric. Codes: `unknown_criterion`, `invalid_level`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2925,11 +4249,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        events: ({
+                            at: string;
+                            id: number;
+                            state?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        execution: ({
+                            executionArn: string;
+                            name: string;
+                            startDate?: string;
+                            status: string;
+                            stopDate?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        executions: string[];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2938,8 +4279,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2956,6 +4306,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     assignReviewSeat: {
@@ -2964,7 +4323,7 @@ export interface operations {
             header?: never;
             path: {
                 applicationId: string;
-                seat: string;
+                seat: number;
             };
             cookie?: never;
         };
@@ -2990,11 +4349,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        overridden: {
+                            code: string;
+                            message: string;
+                        }[];
+                        review: components["schemas"]["StaffReview"];
+                        /** @enum {string} */
+                        workflow: "answered" | "gone" | "not-waiting";
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,8 +4368,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3021,6 +4395,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The application is not in review, or the seat is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3030,8 +4413,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The person cannot take the seat. Codes: `not_a_reviewer`, `already-assigned`, `previously-recused`, `at-capacity`, `not-lead-eligible`, `lead-already-assigned`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3052,18 +4453,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        executionArn: string;
+                        executionName: string;
+                        started: boolean;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3072,8 +4475,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3083,6 +4495,24 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: Nothing to review, or an execution is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3115,27 +4545,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        assignedAt: string;
-                        dueAt: string;
-                        id: string;
-                        /** @enum {string} */
-                        role: "lead" | "co-reviewer";
-                        round: number;
-                        scores: {
-                            comment?: string;
-                            criterionId: string;
-                            level: string;
-                        }[];
-                        seat: number;
-                        status: string;
-                        submittedAt?: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3144,8 +4557,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3155,6 +4577,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The review was submitted or recused already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3171,8 +4602,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3186,6 +4626,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -3201,27 +4642,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId: string;
-                        assignedAt: string;
-                        dueAt: string;
-                        id: string;
-                        /** @enum {string} */
-                        role: "lead" | "co-reviewer";
-                        round: number;
-                        scores: {
-                            comment?: string;
-                            criterionId: string;
-                            level: string;
-                        }[];
-                        seat: number;
-                        status: string;
-                        submittedAt?: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,8 +4654,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3248,7 +4681,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The review was submitted or recused already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3257,8 +4699,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: Criteria are missing a score or a comment. Codes: `missing_score`, `missing_comment`, `unknown_criterion`, `invalid_level`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3286,13 +4746,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            [key: string]: unknown;
-                        }[];
+                        items: components["schemas"]["ReviewSession"][];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3301,8 +4759,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3319,12 +4786,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     scheduleReviewSession: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3345,18 +4822,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewSession"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3365,8 +4840,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3392,8 +4876,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3407,7 +4900,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -3423,38 +4918,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        createdBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        districtId: string;
-                        frameworkId: string;
-                        frameworkVersion: string;
-                        id: string;
-                        /** @enum {string} */
-                        level: "candidacy" | "silver" | "gold";
-                        pathwayId: string;
-                        pathwayName: string;
-                        queuedAt: string;
-                        renewal: boolean;
-                        schoolId: string;
-                        /** @enum {string} */
-                        status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
-                        statusChangedAt: string;
-                        submissionNumber: number;
-                        submittedAt?: string;
-                        /** @enum {string} */
-                        target: "candidacy" | "silver" | "gold" | "renewal";
-                        updatedAt: string;
-                        version: number;
-                        withdrawnAt?: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,8 +4930,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3481,7 +4957,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The application is not in a state that can be submitted. Codes: `invalid_transition`, `actor_not_allowed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3490,8 +4975,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: The application is incomplete. Codes: `missing_narrative`, `missing_evidence`, `unknown_criterion`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3505,7 +5008,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
+                /** @description `*`: create only; answers 412 when it already exists. */
+                "If-None-Match"?: "*";
             };
             path: {
                 applicationId: string;
@@ -3528,11 +5034,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        applicationId: string;
+                        revealReviewerNames: boolean;
+                        updatedAt: string;
+                        version: number;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3541,8 +5050,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3559,7 +5077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3577,7 +5095,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,8 +5104,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3601,6 +5128,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -3616,38 +5144,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        createdBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        districtId: string;
-                        frameworkId: string;
-                        frameworkVersion: string;
-                        id: string;
-                        /** @enum {string} */
-                        level: "candidacy" | "silver" | "gold";
-                        pathwayId: string;
-                        pathwayName: string;
-                        queuedAt: string;
-                        renewal: boolean;
-                        schoolId: string;
-                        /** @enum {string} */
-                        status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
-                        statusChangedAt: string;
-                        submissionNumber: number;
-                        submittedAt?: string;
-                        /** @enum {string} */
-                        target: "candidacy" | "silver" | "gold" | "renewal";
-                        updatedAt: string;
-                        version: number;
-                        withdrawnAt?: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3656,8 +5156,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3674,7 +5183,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The application can no longer be withdrawn. Codes: `invalid_transition`, `actor_not_allowed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3683,8 +5201,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3700,7 +5227,8 @@ export interface operations {
                 cursor?: string;
                 districtId?: string;
                 level?: "silver" | "gold";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 sector?: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
                 state?: string;
             };
@@ -3717,28 +5245,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            districtId: string;
-                            districtName: string;
-                            id: string;
-                            /** @enum {string} */
-                            level: "silver" | "gold";
-                            /** @enum {string} */
-                            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                            name: string;
-                            schoolId: string;
-                            schoolName: string;
-                            /** @enum {string} */
-                            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                            state: string;
-                            validUntil: string;
-                        }[];
+                        items: components["schemas"]["DirectoryEntry"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3776,31 +5298,38 @@ export interface operations {
                         name: string;
                         outcomes: {
                             enrolled: {
+                                reason?: string;
                                 suppressed?: boolean;
                                 value?: number | null;
                             } | null;
                             rates: {
                                 ag_completed?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 dual_enrollment_credit?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 graduated_on_time?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 industry_credential?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 postsecondary_enrolled?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
                                 wbl_preparation?: {
+                                    reason?: string;
                                     suppressed?: boolean;
                                     value?: number | null;
                                 };
@@ -3816,60 +5345,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listDistricts: {
-        parameters: {
-            query?: {
-                cursor?: string;
-                limit?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            countyOrRegion?: string;
-                            createdAt: string;
-                            id: string;
-                            name: string;
-                            state: string;
-                            updatedAt: string;
-                            version: number;
-                        }[];
-                        nextCursor?: string;
-                    };
-                };
-            };
-            /** @description Invalid input */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid token */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3886,12 +5363,94 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDistricts: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["District"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createDistrict: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3907,24 +5466,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        countyOrRegion?: string;
-                        createdAt: string;
-                        id: string;
-                        name: string;
-                        state: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3933,8 +5484,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3960,8 +5520,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3988,18 +5557,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        countyOrRegion?: string;
-                        createdAt: string;
-                        id: string;
-                        name: string;
-                        state: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4008,8 +5569,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4026,12 +5596,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateDistrict: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -4056,18 +5636,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        countyOrRegion?: string;
-                        createdAt: string;
-                        id: string;
-                        name: string;
-                        state: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4076,8 +5648,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4094,7 +5675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4112,7 +5693,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4121,8 +5702,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4136,7 +5726,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 order?: "oldest" | "newest";
             };
             header?: never;
@@ -4154,34 +5745,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            action: string;
-                            actor: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            at: string;
-                            changes: {
-                                field: string;
-                                from?: unknown;
-                                to?: unknown;
-                            }[];
-                            entity: {
-                                id: string;
-                                kind: string;
-                            };
-                            id: string;
-                            scope: {
-                                id: string;
-                                kind: string;
-                            };
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4190,8 +5759,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4208,13 +5786,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDistrictInvitations: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -4231,37 +5819,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            acceptedAt?: string;
-                            acceptedBy?: string;
-                            createdAt: string;
-                            email: string;
-                            expiresAt: string;
-                            id: string;
-                            invitedBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            scope: {
-                                districtId: string;
-                                districtName: string;
-                                /** @enum {string} */
-                                kind: "pathway" | "district";
-                                pathwayId?: string;
-                                pathwayName?: string;
-                                schoolId?: string;
-                            };
-                            /** @enum {string} */
-                            status: "pending" | "accepted" | "expired";
-                        }[];
+                        items: components["schemas"]["Invitation"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4270,8 +5833,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4288,12 +5860,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createDistrictInvitation: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4312,41 +5894,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description The same invitation is still pending: answered again, not sent twice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        acceptedAt?: string;
-                        acceptedBy?: string;
-                        createdAt: string;
-                        email: string;
-                        expiresAt: string;
-                        id: string;
-                        invitedBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        /** @enum {string} */
-                        role: "lead" | "member" | "data";
-                        scope: {
-                            districtId: string;
-                            districtName: string;
-                            /** @enum {string} */
-                            kind: "pathway" | "district";
-                            pathwayId?: string;
-                            pathwayName?: string;
-                            schoolId?: string;
-                        };
-                        /** @enum {string} */
-                        status: "pending" | "accepted" | "expired";
-                    };
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4355,8 +5921,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4373,6 +5948,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The person is already a member, or another invitation is pending. Codes: `already_member`, `invitation_pending`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4382,8 +5966,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4411,35 +6013,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        acceptedAt?: string;
-                        acceptedBy?: string;
-                        createdAt: string;
-                        email: string;
-                        expiresAt: string;
-                        id: string;
-                        invitedBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        /** @enum {string} */
-                        role: "lead" | "member" | "data";
-                        scope: {
-                            districtId: string;
-                            districtName: string;
-                            /** @enum {string} */
-                            kind: "pathway" | "district";
-                            pathwayId?: string;
-                            pathwayName?: string;
-                            schoolId?: string;
-                        };
-                        /** @enum {string} */
-                        status: "pending" | "accepted" | "expired";
-                    };
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4448,8 +6025,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4466,13 +6052,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDistrictMembers: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -4489,20 +6085,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            email?: string;
-                            name?: string;
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            since: string;
-                            sub: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["Member"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4511,8 +6099,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4522,6 +6119,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4543,14 +6149,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4559,8 +6165,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4570,6 +6185,24 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The membership changed meanwhile. Codes: `membership_changed`, `membership_removed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4598,9 +6231,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OutcomeReport"];
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4609,8 +6245,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4620,6 +6265,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4664,9 +6318,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contentHash: string;
+                        districtId: string;
+                        hasDistrictReport: boolean;
+                        pathwayIds: string[];
+                        replaced: string | null;
+                        schoolYear: string;
+                        source: string;
+                        submissionId: string;
+                        submittedAt: string;
+                        submittedBy: {
+                            email?: string;
+                            name?: string;
+                            sub: string;
+                        };
+                        unchanged: boolean;
+                        version: number;
+                    };
+                };
             };
-            /** @description Invalid input */
+            /** @description Created: the first report for the school year */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contentHash: string;
+                        districtId: string;
+                        hasDistrictReport: boolean;
+                        pathwayIds: string[];
+                        replaced: string | null;
+                        schoolYear: string;
+                        source: string;
+                        submissionId: string;
+                        submittedAt: string;
+                        submittedBy: {
+                            email?: string;
+                            name?: string;
+                            sub: string;
+                        };
+                        unchanged: boolean;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4675,8 +6374,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4693,6 +6401,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: Another submission replaced the current one meanwhile; reload and submit again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4702,8 +6419,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The figures do not add up. Codes: `numerator_exceeds_denominator`, `outcomes_exceed_denominator`, `group_exceeds_total`, `family_exceeds_total`, `missing_denominator`, `missing_total`, `pathways_exceed_district`, `pathway_not_in_district`, `duplicate_pathway`, `empty_submission`, `empty_report`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4730,14 +6465,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        form: {
+                            fields: {
+                                [key: string]: string;
+                            };
+                            url: string;
+                        };
+                        upload: components["schemas"]["OutcomeUpload"];
+                    };
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4746,8 +6491,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4773,8 +6527,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4788,7 +6551,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -4804,9 +6568,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        errors: {
+                            items: {
+                                code: string;
+                                column: number | null;
+                                field?: string;
+                                message: string;
+                                row: number | null;
+                            }[];
+                            nextCursor?: string;
+                        };
+                        upload: components["schemas"]["OutcomeUpload"];
+                    };
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,8 +6593,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4833,6 +6620,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDistrictPathways: {
@@ -4840,7 +6636,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 level?: "candidacy" | "silver" | "gold" | "none";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 sector?: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
             };
             header?: never;
@@ -4858,33 +6655,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                            certifiedUntil: string | null;
-                            createdAt: string;
-                            districtId: string;
-                            districtName: string;
-                            enrollment: number;
-                            gradesServed: number[];
-                            id: string;
-                            /** @enum {string} */
-                            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                            name: string;
-                            schoolId: string;
-                            schoolName: string;
-                            /** @enum {string} */
-                            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                            state: string;
-                            /** @enum {string} */
-                            status: "active" | "inactive";
-                            updatedAt: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["Pathway"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4893,8 +6669,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4911,13 +6696,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDistrictSchools: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -4934,19 +6729,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            createdAt: string;
-                            districtId: string;
-                            id: string;
-                            name: string;
-                            updatedAt: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["School"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4955,8 +6743,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4973,12 +6770,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createSchool: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4994,23 +6801,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        districtId: string;
-                        id: string;
-                        name: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,8 +6819,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5046,8 +6855,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5075,7 +6893,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,68 +6924,8 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listFrameworks: {
-        parameters: {
-            query?: {
-                cursor?: string;
-                limit?: string;
-                status?: "draft" | "published";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            createdAt: string;
-                            criteriaByLevel: {
-                                [key: string]: number;
-                            };
-                            criteriaCount: number;
-                            description?: string;
-                            id: string;
-                            publishedAt?: string;
-                            revision: number;
-                            /** @enum {string} */
-                            status: "draft" | "published";
-                            title: string;
-                            updatedAt: string;
-                            version: string;
-                        }[];
-                        nextCursor?: string;
-                    };
-                };
-            };
-            /** @description Invalid input */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid token */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5186,10 +6944,84 @@ export interface operations {
             };
         };
     };
+    listFrameworks: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                status?: "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FrameworkSummary"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createFramework: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5232,29 +7064,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        components: unknown[];
-                        createdAt: string;
-                        description?: string;
-                        id: string;
-                        publishedAt?: string;
-                        revision: number;
-                        rubricScale?: string[];
-                        /** @enum {string} */
-                        status: "draft" | "published";
-                        title: string;
-                        updatedAt: string;
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5263,8 +7082,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5290,8 +7118,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: Too many criteria for a level. Codes: `too_many_criteria`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5318,23 +7164,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        components: unknown[];
-                        createdAt: string;
-                        description?: string;
-                        id: string;
-                        publishedAt?: string;
-                        revision: number;
-                        rubricScale?: string[];
-                        /** @enum {string} */
-                        status: "draft" | "published";
-                        title: string;
-                        updatedAt: string;
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5343,8 +7176,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5361,12 +7203,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     replaceFramework: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -5417,23 +7269,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        components: unknown[];
-                        createdAt: string;
-                        description?: string;
-                        id: string;
-                        publishedAt?: string;
-                        revision: number;
-                        rubricScale?: string[];
-                        /** @enum {string} */
-                        status: "draft" | "published";
-                        title: string;
-                        updatedAt: string;
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5442,8 +7281,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5460,7 +7308,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: A published framework can no longer change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5478,7 +7335,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5487,8 +7344,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: Too many criteria for a level. Codes: `too_many_criteria`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5502,7 +7377,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 order?: "oldest" | "newest";
             };
             header?: never;
@@ -5520,34 +7396,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            action: string;
-                            actor: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            at: string;
-                            changes: {
-                                field: string;
-                                from?: unknown;
-                                to?: unknown;
-                            }[];
-                            entity: {
-                                id: string;
-                                kind: string;
-                            };
-                            id: string;
-                            scope: {
-                                id: string;
-                                kind: string;
-                            };
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5556,8 +7410,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5574,12 +7437,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     publishFramework: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -5595,23 +7468,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        components: unknown[];
-                        createdAt: string;
-                        description?: string;
-                        id: string;
-                        publishedAt?: string;
-                        revision: number;
-                        rubricScale?: string[];
-                        /** @enum {string} */
-                        status: "draft" | "published";
-                        title: string;
-                        updatedAt: string;
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5620,8 +7480,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5638,7 +7507,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The framework is published already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5647,8 +7525,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5673,15 +7560,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        stage: string;
-                        /** @constant */
-                        status: "ok";
-                        time: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5707,32 +7589,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        assignments: {
-                            active: number;
-                            total: number;
-                        };
-                        createdAt: string;
-                        email?: string;
-                        groups: string[];
-                        memberships: {
-                            districtId: string;
-                            districtName?: string;
-                            /** @enum {string} */
-                            kind: "pathway" | "district";
-                            pathwayId?: string;
-                            pathwayName?: string;
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            schoolId?: string;
-                            since: string;
-                        }[];
-                        name?: string;
-                        sub: string;
-                    };
+                    "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5741,8 +7601,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5752,6 +7621,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5777,36 +7655,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            acceptedAt?: string;
-                            acceptedBy?: string;
-                            createdAt: string;
-                            email: string;
-                            expiresAt: string;
-                            id: string;
-                            invitedBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            scope: {
-                                districtId: string;
-                                districtName: string;
-                                /** @enum {string} */
-                                kind: "pathway" | "district";
-                                pathwayId?: string;
-                                pathwayName?: string;
-                                schoolId?: string;
-                            };
-                            /** @enum {string} */
-                            status: "pending" | "accepted" | "expired";
-                        }[];
+                        items: components["schemas"]["Invitation"][];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5815,8 +7668,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5826,6 +7688,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5853,45 +7724,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        invitation: {
-                            acceptedAt?: string;
-                            acceptedBy?: string;
-                            createdAt: string;
-                            email: string;
-                            expiresAt: string;
-                            id: string;
-                            invitedBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            scope: {
-                                districtId: string;
-                                districtName: string;
-                                /** @enum {string} */
-                                kind: "pathway" | "district";
-                                pathwayId?: string;
-                                pathwayName?: string;
-                                schoolId?: string;
-                            };
-                            /** @enum {string} */
-                            status: "pending" | "accepted" | "expired";
-                        };
-                        membership: {
-                            email?: string;
-                            name?: string;
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            since: string;
-                            sub: string;
-                            version: number;
-                        };
+                        invitation: components["schemas"]["Invitation"];
+                        membership: components["schemas"]["Member"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5900,8 +7738,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5911,6 +7758,24 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The invitation is no longer pending, or expired. Codes: `invitation_accepted`, `invitation_expired`, `invitation_not_pending`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5935,32 +7800,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        categories: {
-                            description: string;
-                            mandatory: boolean;
-                            name: string;
-                        }[];
-                        email: {
-                            applications: boolean;
-                            certifications: boolean;
-                            decisions: boolean;
-                            expiry: boolean;
-                            renewals: boolean;
-                            reviewAssignments: boolean;
-                        };
-                        emailProblem?: {
-                            address?: string;
-                            at: string;
-                            detail?: string;
-                            reason: string;
-                        };
-                        mandatory: string[];
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["NotificationPreferences"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5969,8 +7812,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5980,6 +7832,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6017,32 +7878,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        categories: {
-                            description: string;
-                            mandatory: boolean;
-                            name: string;
-                        }[];
-                        email: {
-                            applications: boolean;
-                            certifications: boolean;
-                            decisions: boolean;
-                            expiry: boolean;
-                            renewals: boolean;
-                            reviewAssignments: boolean;
-                        };
-                        emailProblem?: {
-                            address?: string;
-                            at: string;
-                            detail?: string;
-                            reason: string;
-                        };
-                        mandatory: string[];
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["NotificationPreferences"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6051,8 +7890,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6078,8 +7926,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: A mandatory notification cannot be turned off. Codes: `mandatory`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6104,30 +7970,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        active: boolean;
-                        available: boolean;
-                        conflicts: {
-                            districtIds: string[];
-                            pathwayIds: string[];
-                        };
-                        districtId?: string;
-                        email?: string;
-                        leadEligible: boolean;
-                        maxOpenAssignments: number;
-                        name?: string;
-                        openAssignments: number;
-                        sectors: string[];
-                        sub: string;
-                        unavailable: {
-                            from: string;
-                            to: string;
-                        }[];
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6136,8 +7982,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6154,12 +8009,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateMyReviewerProfile: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path?: never;
@@ -6189,30 +8054,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        active: boolean;
-                        available: boolean;
-                        conflicts: {
-                            districtIds: string[];
-                            pathwayIds: string[];
-                        };
-                        districtId?: string;
-                        email?: string;
-                        leadEligible: boolean;
-                        maxOpenAssignments: number;
-                        name?: string;
-                        openAssignments: number;
-                        sectors: string[];
-                        sub: string;
-                        unavailable: {
-                            from: string;
-                            to: string;
-                        }[];
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6221,8 +8066,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6239,7 +8093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -6257,7 +8111,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6266,8 +8120,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6281,7 +8144,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 state?: "open" | "all";
             };
             header?: never;
@@ -6304,16 +8168,16 @@ export interface operations {
                             dueAt?: string;
                             level?: string;
                             pathwayName?: string;
-                            reviewId: string;
+                            reviewId?: string;
                             role: string;
-                            round: number;
+                            round?: number;
                             status: string;
                         }[];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6322,8 +8186,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6333,6 +8206,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6362,7 +8244,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6371,8 +8253,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6382,6 +8273,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6410,9 +8310,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        countMetric: string;
+                        counts: {
+                            change: components["schemas"]["OutcomeCell"] | null;
+                            count: components["schemas"]["OutcomeCell"];
+                            schoolYear: string;
+                            since: string | null;
+                        }[];
+                        group: string;
+                        metric: string;
+                        rates: {
+                            changePp: components["schemas"]["OutcomeCell"] | null;
+                            denominator: components["schemas"]["OutcomeCell"];
+                            numerator: components["schemas"]["OutcomeCell"];
+                            rate: components["schemas"]["OutcomeCell"];
+                            schoolYear: string;
+                            since: string | null;
+                        }[];
+                        suppressed: boolean;
+                        years: {
+                            pathways: number;
+                            schoolYear: string;
+                        }[];
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6421,8 +8347,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6432,6 +8367,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6457,9 +8401,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        byYear: {
+                            byDistrict?: {
+                                [key: string]: {
+                                    name: string;
+                                    pathways: number;
+                                    state?: string;
+                                    students: number;
+                                };
+                            };
+                            byLevel: {
+                                [key: string]: {
+                                    pathways: number;
+                                    students: number;
+                                };
+                            };
+                            byState: {
+                                [key: string]: {
+                                    pathways: number;
+                                    students: number;
+                                };
+                            };
+                            computedAt: string;
+                            countedLevels: string[];
+                            nextExpiry?: string | null;
+                            pathways: number;
+                            shareOfTarget: number;
+                            students: number;
+                            target: number;
+                            targetYear: number;
+                            year: number;
+                        }[];
+                        current: components["schemas"]["NetworkProgress"] | null;
+                        stale: boolean;
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6468,8 +8449,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6479,6 +8469,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6502,9 +8501,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NetworkProgress"];
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6513,8 +8514,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6531,6 +8541,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listNotifications: {
@@ -6538,7 +8557,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 inbox?: "me" | "staff";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 unread?: "true" | "false";
             };
             header?: never;
@@ -6554,23 +8574,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            applicationId?: string;
-                            at: string;
-                            body: string;
-                            eventId?: string;
-                            id: string;
-                            kind: string;
-                            link?: string;
-                            read: boolean;
-                            readAt?: string;
-                            title: string;
-                        }[];
+                        items: components["schemas"]["Notification"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6579,8 +8588,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6590,6 +8608,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6618,21 +8645,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        applicationId?: string;
-                        at: string;
-                        body: string;
-                        eventId?: string;
-                        id: string;
-                        kind: string;
-                        link?: string;
-                        read: boolean;
-                        readAt?: string;
-                        title: string;
-                    };
+                    "application/json": components["schemas"]["Notification"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6641,8 +8657,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6652,6 +8677,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6684,7 +8718,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6693,8 +8727,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6704,6 +8747,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6727,9 +8779,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        components: {
+                            [key: string]: unknown;
+                        };
+                        info: {
+                            title: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @constant */
+                        openapi: "3.1.0";
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6745,7 +8816,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 format?: "json" | "csv";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6758,9 +8830,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Partner"][];
+                        nextCursor?: string;
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6769,8 +8847,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6780,6 +8867,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6795,7 +8891,8 @@ export interface operations {
                 cursor?: string;
                 districtId?: string;
                 level?: "candidacy" | "silver" | "gold" | "none";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 sector?: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
             };
             header?: never;
@@ -6811,33 +8908,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                            certifiedUntil: string | null;
-                            createdAt: string;
-                            districtId: string;
-                            districtName: string;
-                            enrollment: number;
-                            gradesServed: number[];
-                            id: string;
-                            /** @enum {string} */
-                            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                            name: string;
-                            schoolId: string;
-                            schoolName: string;
-                            /** @enum {string} */
-                            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                            state: string;
-                            /** @enum {string} */
-                            status: "active" | "inactive";
-                            updatedAt: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["Pathway"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6846,8 +8922,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6857,6 +8942,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6883,31 +8977,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                        certifiedUntil: string | null;
-                        createdAt: string;
-                        districtId: string;
-                        districtName: string;
-                        enrollment: number;
-                        gradesServed: number[];
-                        id: string;
-                        /** @enum {string} */
-                        model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                        name: string;
-                        schoolId: string;
-                        schoolName: string;
-                        /** @enum {string} */
-                        sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                        state: string;
-                        /** @enum {string} */
-                        status: "active" | "inactive";
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6916,8 +8989,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6934,12 +9016,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updatePathway: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -6970,31 +9062,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                        certifiedUntil: string | null;
-                        createdAt: string;
-                        districtId: string;
-                        districtName: string;
-                        enrollment: number;
-                        gradesServed: number[];
-                        id: string;
-                        /** @enum {string} */
-                        model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                        name: string;
-                        schoolId: string;
-                        schoolName: string;
-                        /** @enum {string} */
-                        sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                        state: string;
-                        /** @enum {string} */
-                        status: "active" | "inactive";
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7003,8 +9074,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7021,7 +9101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7039,7 +9119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7048,8 +9128,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7063,7 +9152,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 status?: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
                 target?: "candidacy" | "silver" | "gold" | "renewal";
             };
@@ -7082,40 +9172,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            createdAt: string;
-                            createdBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            districtId: string;
-                            frameworkId: string;
-                            frameworkVersion: string;
-                            id: string;
-                            /** @enum {string} */
-                            level: "candidacy" | "silver" | "gold";
-                            pathwayId: string;
-                            pathwayName: string;
-                            queuedAt: string;
-                            renewal: boolean;
-                            schoolId: string;
-                            /** @enum {string} */
-                            status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
-                            statusChangedAt: string;
-                            submissionNumber: number;
-                            submittedAt?: string;
-                            /** @enum {string} */
-                            target: "candidacy" | "silver" | "gold" | "renewal";
-                            updatedAt: string;
-                            version: number;
-                            withdrawnAt?: string;
-                        }[];
+                        items: components["schemas"]["Application"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7124,8 +9186,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7142,12 +9213,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     openApplication: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7165,44 +9246,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        createdBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        districtId: string;
-                        frameworkId: string;
-                        frameworkVersion: string;
-                        id: string;
-                        /** @enum {string} */
-                        level: "candidacy" | "silver" | "gold";
-                        pathwayId: string;
-                        pathwayName: string;
-                        queuedAt: string;
-                        renewal: boolean;
-                        schoolId: string;
-                        /** @enum {string} */
-                        status: "draft" | "submitted" | "in_review" | "decision_pending" | "certified" | "revise_and_resubmit" | "not_yet" | "withdrawn";
-                        statusChangedAt: string;
-                        submissionNumber: number;
-                        submittedAt?: string;
-                        /** @enum {string} */
-                        target: "candidacy" | "silver" | "gold" | "renewal";
-                        updatedAt: string;
-                        version: number;
-                        withdrawnAt?: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7211,8 +9264,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7229,6 +9291,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: An application for the pathway is already open. Codes: `open_application_exists`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7238,8 +9309,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The pathway cannot apply for that level now. Codes: `requires_candidacy`, `requires_silver`, `already_at_level`, `already_beyond_level`, `level_not_renewable`, `nothing_to_renew`, `prerequisite_expired`, `renewal_window_not_open`, `unknown_target`, `no_published_framework`, `level_not_covered`, `pathway_inactive`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7253,7 +9342,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 order?: "oldest" | "newest";
             };
             header?: never;
@@ -7271,34 +9361,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            action: string;
-                            actor: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            at: string;
-                            changes: {
-                                field: string;
-                                from?: unknown;
-                                to?: unknown;
-                            }[];
-                            entity: {
-                                id: string;
-                                kind: string;
-                            };
-                            id: string;
-                            scope: {
-                                id: string;
-                                kind: string;
-                            };
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7307,8 +9375,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7325,13 +9402,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPathwayCertifications: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -7348,14 +9435,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            [key: string]: unknown;
-                        }[];
+                        items: components["schemas"]["Certification"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7364,8 +9449,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7375,6 +9469,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7389,7 +9492,8 @@ export interface operations {
             query?: {
                 criterionId?: string;
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -7406,34 +9510,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            createdAt: string;
-                            createdBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            evidenceId: string;
-                            latestVersion: number;
-                            pathwayId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Evidence"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7442,8 +9524,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7460,12 +9551,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     declareEvidence: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7488,36 +9589,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        item: {
-                            createdAt: string;
-                            createdBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            evidenceId: string;
-                            latestVersion: number;
-                            pathwayId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
+                        item: components["schemas"]["Evidence"];
                         upload: {
                             expiresAt: string;
                             fields: {
@@ -7526,34 +9605,11 @@ export interface operations {
                             key: string;
                             url: string;
                         };
-                        version: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        };
+                        version: components["schemas"]["EvidenceVersion"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7562,8 +9618,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7589,8 +9654,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7603,7 +9686,7 @@ export interface operations {
     getEvidence: {
         parameters: {
             query?: {
-                version?: string;
+                version?: number;
             };
             header?: never;
             path: {
@@ -7627,57 +9710,12 @@ export interface operations {
                             url: string;
                             version?: number;
                         };
-                        item: {
-                            createdAt: string;
-                            createdBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            evidenceId: string;
-                            latestVersion: number;
-                            pathwayId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
-                        versions: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        }[];
+                        item: components["schemas"]["Evidence"];
+                        versions: components["schemas"]["EvidenceVersion"][];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7686,8 +9724,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7697,6 +9744,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7718,14 +9774,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7734,8 +9790,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7752,12 +9817,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The evidence is cited by a submitted application */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateEvidence: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -7783,32 +9867,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        createdBy: {
-                            name?: string;
-                            sub: string;
-                        };
-                        criterionIds: string[];
-                        current?: {
-                            contentType: string;
-                            fileName: string;
-                            sha256: string;
-                            size: number;
-                            verifiedAt: string;
-                            version: number;
-                        };
-                        description?: string;
-                        evidenceId: string;
-                        latestVersion: number;
-                        pathwayId: string;
-                        revision: number;
-                        title: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Evidence"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7817,8 +9879,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7835,7 +9906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7853,7 +9924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7862,8 +9933,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: Nothing to change. Codes: `empty_change`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7877,6 +9966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7896,36 +9986,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        item: {
-                            createdAt: string;
-                            createdBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            evidenceId: string;
-                            latestVersion: number;
-                            pathwayId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
+                        item: components["schemas"]["Evidence"];
                         upload: {
                             expiresAt: string;
                             fields: {
@@ -7934,34 +10002,11 @@ export interface operations {
                             key: string;
                             url: string;
                         };
-                        version: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        };
+                        version: components["schemas"]["EvidenceVersion"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7970,8 +10015,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7997,8 +10051,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8012,7 +10084,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -8029,37 +10102,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            acceptedAt?: string;
-                            acceptedBy?: string;
-                            createdAt: string;
-                            email: string;
-                            expiresAt: string;
-                            id: string;
-                            invitedBy: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            scope: {
-                                districtId: string;
-                                districtName: string;
-                                /** @enum {string} */
-                                kind: "pathway" | "district";
-                                pathwayId?: string;
-                                pathwayName?: string;
-                                schoolId?: string;
-                            };
-                            /** @enum {string} */
-                            status: "pending" | "accepted" | "expired";
-                        }[];
+                        items: components["schemas"]["Invitation"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8068,8 +10116,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8086,12 +10143,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createPathwayInvitation: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8110,41 +10177,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description The same invitation is still pending: answered again, not sent twice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        acceptedAt?: string;
-                        acceptedBy?: string;
-                        createdAt: string;
-                        email: string;
-                        expiresAt: string;
-                        id: string;
-                        invitedBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        /** @enum {string} */
-                        role: "lead" | "member" | "data";
-                        scope: {
-                            districtId: string;
-                            districtName: string;
-                            /** @enum {string} */
-                            kind: "pathway" | "district";
-                            pathwayId?: string;
-                            pathwayName?: string;
-                            schoolId?: string;
-                        };
-                        /** @enum {string} */
-                        status: "pending" | "accepted" | "expired";
-                    };
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8153,8 +10204,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8171,6 +10231,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The person is already a member, or another invitation is pending. Codes: `already_member`, `invitation_pending`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8180,8 +10249,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8209,35 +10296,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        acceptedAt?: string;
-                        acceptedBy?: string;
-                        createdAt: string;
-                        email: string;
-                        expiresAt: string;
-                        id: string;
-                        invitedBy: {
-                            email?: string;
-                            name?: string;
-                            sub: string;
-                        };
-                        /** @enum {string} */
-                        role: "lead" | "member" | "data";
-                        scope: {
-                            districtId: string;
-                            districtName: string;
-                            /** @enum {string} */
-                            kind: "pathway" | "district";
-                            pathwayId?: string;
-                            pathwayName?: string;
-                            schoolId?: string;
-                        };
-                        /** @enum {string} */
-                        status: "pending" | "accepted" | "expired";
-                    };
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8246,8 +10308,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8257,6 +10328,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8278,14 +10358,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8294,8 +10374,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8312,13 +10401,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The invitation is no longer pending. Codes: `invitation_accepted`, `invitation_not_pending`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPathwayMembers: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -8335,20 +10443,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            email?: string;
-                            name?: string;
-                            /** @enum {string} */
-                            role: "lead" | "member" | "data";
-                            since: string;
-                            sub: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["Member"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8357,8 +10457,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8368,6 +10477,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8389,14 +10507,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8405,8 +10523,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8423,12 +10550,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state of the resource: The pathway would have no lead left, or the membership changed meanwhile. Codes: `last_lead`, `membership_changed`, `membership_removed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updatePathwayMember: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -8453,18 +10599,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        email?: string;
-                        name?: string;
-                        /** @enum {string} */
-                        role: "lead" | "member" | "data";
-                        since: string;
-                        sub: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8473,8 +10611,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8491,7 +10638,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Conflict with the current state of the resource: The pathway would have no lead left, or the membership changed meanwhile. Codes: `last_lead`, `membership_changed`, `membership_removed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -8509,7 +10665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8518,8 +10674,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8547,9 +10712,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        latest: {
+                            counts: {
+                                [key: string]: {
+                                    [key: string]: components["schemas"]["OutcomeCell"];
+                                };
+                            };
+                            rates: {
+                                [key: string]: {
+                                    [key: string]: {
+                                        denominator: components["schemas"]["OutcomeCell"];
+                                        numerator: components["schemas"]["OutcomeCell"];
+                                        rate: components["schemas"]["OutcomeCell"];
+                                    };
+                                };
+                            };
+                            schoolYear: string;
+                        } | null;
+                        pathwayId: string;
+                        suppressed: boolean;
+                        years: string[];
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8558,8 +10747,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8576,6 +10774,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPathwayComparison: {
@@ -8583,8 +10790,8 @@ export interface operations {
             query?: {
                 against?: "same_group" | "district_all";
                 format?: "json" | "csv";
-                gapPp?: string;
-                ratio?: string;
+                gapPp?: number;
+                ratio?: number;
             };
             header?: never;
             path: {
@@ -8600,9 +10807,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        comparisons: {
+                            differencePp: components["schemas"]["OutcomeCell"];
+                            group: string;
+                            metric: string;
+                            pathwayDenominator: components["schemas"]["OutcomeCell"];
+                            pathwayRate: components["schemas"]["OutcomeCell"];
+                            referenceRate: components["schemas"]["OutcomeCell"];
+                        }[];
+                        config: {
+                            compareAgainst: string;
+                            gapPp: number;
+                            minGroupSize: number;
+                            underRepresentationRatio: number;
+                        };
+                        districtId: string;
+                        flags: ({
+                            group: string;
+                            kind?: string;
+                            metric?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        pathwayId: string;
+                        representation: {
+                            districtEnrolled: components["schemas"]["OutcomeCell"];
+                            districtShare: components["schemas"]["OutcomeCell"];
+                            group: string;
+                            pathwayShare: components["schemas"]["OutcomeCell"];
+                            ratio: components["schemas"]["OutcomeCell"];
+                        }[];
+                        schoolYear: string;
+                        suppressed: boolean;
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8611,8 +10854,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8622,6 +10874,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8652,9 +10913,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        countMetric: string;
+                        counts: {
+                            change: components["schemas"]["OutcomeCell"] | null;
+                            count: components["schemas"]["OutcomeCell"];
+                            schoolYear: string;
+                            since: string | null;
+                        }[];
+                        group: string;
+                        metric: string;
+                        metrics?: string[];
+                        pathwayId: string;
+                        rates: {
+                            changePp: components["schemas"]["OutcomeCell"] | null;
+                            denominator: components["schemas"]["OutcomeCell"];
+                            numerator: components["schemas"]["OutcomeCell"];
+                            rate: components["schemas"]["OutcomeCell"];
+                            schoolYear: string;
+                            since: string | null;
+                        }[];
+                        suppressed: boolean;
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8663,8 +10948,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8674,6 +10968,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8688,7 +10991,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 format?: "json" | "csv";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -8703,9 +11007,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Partner"][];
+                        nextCursor?: string;
+                    };
+                    "text/csv; charset=utf-8": string;
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8714,8 +11024,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8732,12 +11051,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createPartner: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8758,14 +11087,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8774,8 +11105,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8801,8 +11141,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8850,7 +11199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8859,8 +11208,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8870,6 +11228,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8885,7 +11252,8 @@ export interface operations {
                 criterionId?: string;
                 cursor?: string;
                 kind?: "exemplar" | "template";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -8900,31 +11268,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            createdAt: string;
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            /** @enum {string} */
-                            kind: "exemplar" | "template";
-                            latestVersion: number;
-                            resourceId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Resource"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8933,8 +11282,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8951,12 +11309,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     declareResource: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8979,33 +11347,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        resource: {
-                            createdAt: string;
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            /** @enum {string} */
-                            kind: "exemplar" | "template";
-                            latestVersion: number;
-                            resourceId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
+                        resource: components["schemas"]["Resource"];
                         upload: {
                             expiresAt: string;
                             fields: {
@@ -9014,34 +11363,11 @@ export interface operations {
                             key: string;
                             url: string;
                         };
-                        version: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        };
+                        version: components["schemas"]["EvidenceVersion"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9050,8 +11376,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9077,8 +11412,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9091,7 +11444,7 @@ export interface operations {
     getResource: {
         parameters: {
             query?: {
-                version?: string;
+                version?: number;
             };
             header?: never;
             path: {
@@ -9114,54 +11467,12 @@ export interface operations {
                             url: string;
                             version?: number;
                         };
-                        resource: {
-                            createdAt: string;
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            /** @enum {string} */
-                            kind: "exemplar" | "template";
-                            latestVersion: number;
-                            resourceId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
-                        versions: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        }[];
+                        resource: components["schemas"]["Resource"];
+                        versions: components["schemas"]["EvidenceVersion"][];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9170,8 +11481,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9181,6 +11501,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9201,14 +11530,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9217,8 +11546,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9235,12 +11573,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateResource: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -9267,29 +11615,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        criterionIds: string[];
-                        current?: {
-                            contentType: string;
-                            fileName: string;
-                            sha256: string;
-                            size: number;
-                            verifiedAt: string;
-                            version: number;
-                        };
-                        description?: string;
-                        /** @enum {string} */
-                        kind: "exemplar" | "template";
-                        latestVersion: number;
-                        resourceId: string;
-                        revision: number;
-                        title: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Resource"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9298,8 +11627,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9316,7 +11654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -9334,7 +11672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9343,8 +11681,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description Well-formed, but the rules of the domain refuse it: Nothing to change. Codes: `empty_change`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9358,6 +11714,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9376,33 +11733,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        resource: {
-                            createdAt: string;
-                            criterionIds: string[];
-                            current?: {
-                                contentType: string;
-                                fileName: string;
-                                sha256: string;
-                                size: number;
-                                verifiedAt: string;
-                                version: number;
-                            };
-                            description?: string;
-                            /** @enum {string} */
-                            kind: "exemplar" | "template";
-                            latestVersion: number;
-                            resourceId: string;
-                            revision: number;
-                            title: string;
-                            updatedAt: string;
-                        };
+                        resource: components["schemas"]["Resource"];
                         upload: {
                             expiresAt: string;
                             fields: {
@@ -9411,34 +11749,11 @@ export interface operations {
                             key: string;
                             url: string;
                         };
-                        version: {
-                            contentType: string;
-                            declaredAt: string;
-                            declaredBy: {
-                                name?: string;
-                                sub: string;
-                            };
-                            declaredSha256?: string;
-                            expiredAt?: string;
-                            expiresAt?: string;
-                            fileName: string;
-                            quarantine?: {
-                                at: string;
-                                message: string;
-                                reason: string;
-                            };
-                            sha256?: string;
-                            size: number;
-                            /** @enum {string} */
-                            state: "declared" | "available" | "quarantined" | "expired";
-                            uploadExpiresAt?: string;
-                            verifiedAt?: string;
-                            version: number;
-                        };
+                        version: components["schemas"]["EvidenceVersion"];
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9447,8 +11762,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9474,8 +11798,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9489,7 +11831,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -9505,13 +11848,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            [key: string]: unknown;
+                            applicationId?: string;
+                            at: string;
+                            body: string;
+                            eventId?: string;
+                            id: string;
+                            kind: string;
+                            link?: string;
+                            read: boolean;
+                            readAt?: string;
+                            recipient: string;
+                            title: string;
                         }[];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9520,8 +11873,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9531,6 +11893,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9558,11 +11929,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        criteria: {
+                            applications: number;
+                            criterionId: string;
+                            differedBy1: number;
+                            differedBy2: number;
+                            rateDifferBy1OrMore: number | null;
+                            rateDifferBy2OrMore: number | null;
+                        }[];
+                        reviewers: {
+                            comparisons: number;
+                            meanAbsoluteDeviation: number | null;
+                            meanSignedDeviation: number | null;
+                            reviewerId: string;
+                        }[];
+                        reviews: number;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9571,8 +11956,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9589,13 +11983,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     reviewQueue: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 stage?: "assigning" | "reviewing" | "adjudication" | "decision" | "decided" | "withdrawn" | "failed";
             };
             header?: never;
@@ -9612,13 +12016,25 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            [key: string]: unknown;
+                            applicationId: string;
+                            failure?: {
+                                at: string;
+                                cause: string;
+                                error: string;
+                                execution: string;
+                            };
+                            level: string;
+                            pathwayId: string;
+                            pathwayName: string;
+                            round: number;
+                            stage: string;
+                            stageSince: string;
                         }[];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9627,8 +12043,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9645,13 +12070,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listReviewers: {
         parameters: {
             query?: {
                 cursor?: string;
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -9666,14 +12101,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            [key: string]: unknown;
-                        }[];
+                        items: components["schemas"]["ReviewerProfile"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9682,8 +12115,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9693,6 +12135,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9719,12 +12170,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9733,8 +12182,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9751,13 +12209,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     putReviewer: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
+                /** @description `*`: create only; answers 412 when it already exists. */
+                "If-None-Match"?: "*";
             };
             path: {
                 personSub: string;
@@ -9795,12 +12265,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Created: the person joined the reviewer pool */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewerProfile"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9809,8 +12286,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9827,7 +12313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -9845,7 +12331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9854,8 +12340,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9882,17 +12377,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        districtId: string;
-                        id: string;
-                        name: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9901,8 +12389,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9919,12 +12416,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateSchool: {
         parameters: {
             query?: never;
             header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
                 "If-Match"?: string;
             };
             path: {
@@ -9947,17 +12454,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        createdAt: string;
-                        districtId: string;
-                        id: string;
-                        name: string;
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9966,8 +12466,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9984,7 +12493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale version */
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -10002,7 +12511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10011,8 +12520,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match required */
+            /** @description If-Match required (or `version` in the body) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10027,7 +12545,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 level?: "candidacy" | "silver" | "gold" | "none";
-                limit?: string;
+                /** @description Items per page. */
+                limit?: number;
                 sector?: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
             };
             header?: never;
@@ -10045,33 +12564,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                            certifiedUntil: string | null;
-                            createdAt: string;
-                            districtId: string;
-                            districtName: string;
-                            enrollment: number;
-                            gradesServed: number[];
-                            id: string;
-                            /** @enum {string} */
-                            model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                            name: string;
-                            schoolId: string;
-                            schoolName: string;
-                            /** @enum {string} */
-                            sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                            state: string;
-                            /** @enum {string} */
-                            status: "active" | "inactive";
-                            updatedAt: string;
-                            version: number;
-                        }[];
+                        items: components["schemas"]["Pathway"][];
                         nextCursor?: string;
                     };
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10080,8 +12578,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10098,12 +12605,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createPathway: {
         parameters: {
             query?: never;
             header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10127,37 +12644,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        certificationLevel: ("candidacy" | "silver" | "gold") | null;
-                        certifiedUntil: string | null;
-                        createdAt: string;
-                        districtId: string;
-                        districtName: string;
-                        enrollment: number;
-                        gradesServed: number[];
-                        id: string;
-                        /** @enum {string} */
-                        model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
-                        name: string;
-                        schoolId: string;
-                        schoolName: string;
-                        /** @enum {string} */
-                        sector: "agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation";
-                        state: string;
-                        /** @enum {string} */
-                        status: "active" | "inactive";
-                        updatedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10166,8 +12662,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing or invalid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10193,8 +12698,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The school or district cannot take the pathway */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

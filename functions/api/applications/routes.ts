@@ -9,7 +9,7 @@ import { NARRATIVE_MAX_CHARS } from '../../core/completeness.ts';
 import { evidenceKinds } from '../../core/framework.ts';
 import { applicationTargets, levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
 /** A criterion id as frameworks define them (`RA-1.2`); checked before any lookup. */
@@ -23,7 +23,8 @@ const target = z.enum(applicationTargets);
 
 const actor = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
 
-const application = z.object({
+const application = named(
+  z.object({
   id: z.string(),
   pathwayId: z.string(),
   districtId: z.string(),
@@ -44,8 +45,37 @@ const application = z.object({
   queuedAt: z.string(),
   submittedAt: z.optional(z.string()),
   withdrawnAt: z.optional(z.string()),
+  /** Set when the decision was applied. */
+  decidedAt: z.optional(z.string()),
+  /** A renewal: the certification it renews. */
+  renewalOf: z.optional(z.string()),
+  /** Staff: the review workflow's last failure, until a restart clears it. */
+  reviewFailure: z.optional(z.record(z.string(), z.unknown())),
   createdBy: actor,
-});
+  }),
+  'Application',
+  {
+    id: 'app_01JD0000000000000000000000',
+    pathwayId: 'pw_01JD0000000000000000000000',
+    districtId: 'dst_01JD0000000000000000000000',
+    schoolId: 'sch_01JD0000000000000000000000',
+    pathwayName: 'Engineering Academy',
+    target: 'candidacy',
+    level: 'candidacy',
+    renewal: false,
+    frameworkId: 'fw_01JD0000000000000000000000',
+    frameworkVersion: '2026.1',
+    status: 'draft',
+    version: 1,
+    submissionNumber: 0,
+    createdAt: '2026-11-02T16:00:00.000Z',
+    updatedAt: '2026-11-02T16:00:00.000Z',
+    statusChangedAt: '2026-11-02T16:00:00.000Z',
+    queuedAt: '2026-11-02T16:00:00.000Z',
+    createdBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+  },
+  'An application of a pathway for a certification level.',
+);
 
 const evidenceRef = z.strictObject({
   evidenceId: idSchema('evidence'),
@@ -54,20 +84,38 @@ const evidenceRef = z.strictObject({
   kind: z.optional(z.enum(evidenceKinds)),
 });
 
-const response = z.object({
-  applicationId: z.string(),
-  criterionId: z.string(),
-  narrative: z.string(),
-  evidence: z.array(evidenceRef),
-  /** The ETag of this response. */
-  version: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  updatedBy: actor,
-});
+const response = named(
+  z.object({
+    applicationId: z.string(),
+    criterionId: z.string(),
+    narrative: z.string(),
+    evidence: z.array(z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()) })),
+    /** The ETag of this response. */
+    version: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    updatedBy: actor,
+  }),
+  'CriterionResponse',
+  {
+    applicationId: 'app_01JD0000000000000000000000',
+    criterionId: 'WBL-1.1',
+    narrative: 'Every student completes 40 hours of internship in grade 11.',
+    evidence: [{ evidenceId: 'ev_01JD0000000000000000000000', version: 2, kind: 'artifact' }],
+    version: 3,
+    createdAt: '2026-11-03T10:00:00.000Z',
+    updatedAt: '2026-11-05T10:00:00.000Z',
+    updatedBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+  },
+  "A pathway's response to one criterion of an application.",
+);
 
 export const openApplicationRoute = route({
   id: 'openApplication',
+  errors: {
+    409: { when: 'An application for the pathway is already open', codes: ['open_application_exists'] },
+    422: { when: 'The pathway cannot apply for that level now', codes: ['requires_candidacy', 'requires_silver', 'already_at_level', 'already_beyond_level', 'level_not_renewable', 'nothing_to_renew', 'prerequisite_expired', 'renewal_window_not_open', 'unknown_target', 'no_published_framework', 'level_not_covered', 'pathway_inactive'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/applications',
   fn: 'applications',
@@ -107,7 +155,10 @@ export const listApplicationsRoute = route({
     'Staff: applications in `status` (default submitted), longest waiting first. Reviewers: the applications they are assigned to while the assignment is active (optionally filtered by status). Others: 403.',
   tags: ['Applications'],
   query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
-  response: pageOf(application),
+  /** Reviewers' items carry their `assignment`. */
+  response: pageOf(
+    z.object({ ...application.shape, assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })) }),
+  ),
 });
 
 export const getApplicationRoute = route({
@@ -127,6 +178,12 @@ export const getApplicationRoute = route({
 
 export const putResponseRoute = route({
   id: 'putApplicationResponse',
+  otherSuccess: { 201: 'Created: the first version of this response' },
+  ifNoneMatch: true,
+  errors: {
+    409: { when: 'The application is not editable now', codes: ['invalid_transition'] },
+    422: { when: 'The criterion is not assessed at the application\u2019s level', codes: ['criterion_not_applicable', 'framework_not_published'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/responses/{criterionId}',
   fn: 'applications',
@@ -155,6 +212,10 @@ export const putResponseRoute = route({
 
 export const submitApplicationRoute = route({
   id: 'submitApplication',
+  errors: {
+    409: { when: 'The application is not in a state that can be submitted', codes: ['invalid_transition', 'actor_not_allowed'] },
+    422: { when: 'The application is incomplete', codes: ['missing_narrative', 'missing_evidence', 'unknown_criterion'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/submit',
   fn: 'submissions',
@@ -171,6 +232,9 @@ export const submitApplicationRoute = route({
 
 export const withdrawApplicationRoute = route({
   id: 'withdrawApplication',
+  errors: {
+    409: { when: 'The application can no longer be withdrawn', codes: ['invalid_transition', 'actor_not_allowed'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/withdraw',
   fn: 'submissions',

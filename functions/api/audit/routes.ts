@@ -4,14 +4,14 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 
 const FN = 'audit' as const;
 const TAGS = ['Audit'];
 
 const auditQuery = z.strictObject({ ...pageQuery, order: z.optional(z.enum(['oldest', 'newest'])) });
 
-export const auditEventSchema = z.object({
+export const auditEventSchema = named(z.object({
   id: z.string(),
   at: z.string(),
   actor: z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) }),
@@ -19,7 +19,7 @@ export const auditEventSchema = z.object({
   entity: z.object({ kind: z.string(), id: z.string() }),
   changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
   scope: z.object({ kind: z.string(), id: z.string() }),
-});
+}), 'AuditEvent');
 
 export const pathwayAudit = route({
   id: 'listPathwayAudit',

@@ -7,11 +7,27 @@ import * as z from 'zod/mini';
 import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
 import { email, idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
-import { conflictsSchema, personSub, sectorsSchema, unavailableSchema } from '../reviews/schemas.ts';
+import { conflictsSchema, personSub, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
 const ROSTER = 'reviewRoster' as const;
-const anything = z.record(z.string(), z.unknown());
+const calibration = z.object({
+  /** Submitted reviews compared. */
+  reviews: z.number(),
+  reviewers: z.array(
+    z.object({ reviewerId: z.string(), comparisons: z.number(), meanSignedDeviation: z.nullable(z.number()), meanAbsoluteDeviation: z.nullable(z.number()) }),
+  ),
+  criteria: z.array(
+    z.object({
+      criterionId: z.string(),
+      applications: z.number(),
+      differedBy1: z.number(),
+      differedBy2: z.number(),
+      rateDifferBy1OrMore: z.nullable(z.number()),
+      rateDifferBy2OrMore: z.nullable(z.number()),
+    }),
+  ),
+});
 
 export const listReviewersRoute = route({
   id: 'listReviewers',
@@ -22,7 +38,7 @@ export const listReviewersRoute = route({
   summary: 'The reviewer pool by name (staff)',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery }),
-  response: pageOf(anything),
+  response: pageOf(reviewerProfileView),
 });
 
 export const getReviewerRoute = route({
@@ -34,11 +50,13 @@ export const getReviewerRoute = route({
   summary: "A reviewer's profile: conflicts, sectors, availability, load (staff)",
   tags: TAGS,
   params: z.strictObject({ personSub: personSub() }),
-  response: anything,
+  response: reviewerProfileView,
 });
 
 export const putReviewerRoute = route({
   id: 'putReviewer',
+  otherSuccess: { 201: 'Created: the person joined the reviewer pool' },
+  ifNoneMatch: true,
   method: 'PUT',
   path: '/reviewers/{personSub}',
   fn: ROSTER,
@@ -60,7 +78,7 @@ export const putReviewerRoute = route({
     active: z.boolean(),
     version: z.optional(versionField(0)),
   }),
-  response: anything,
+  response: reviewerProfileView,
   ifMatch: true,
 });
 
@@ -75,7 +93,18 @@ export const reviewQueueRoute = route({
     'Stages: assigning (a seat waits for staff; the default), reviewing, adjudication, decision, decided, withdrawn, failed.',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery, stage: z.optional(z.enum(reviewStages)) }),
-  response: pageOf(anything),
+  response: pageOf(
+    z.object({
+      applicationId: z.string(),
+      pathwayId: z.string(),
+      pathwayName: z.string(),
+      level: z.string(),
+      round: z.number(),
+      stage: z.string(),
+      stageSince: z.string(),
+      failure: z.optional(z.object({ error: z.string(), cause: z.string(), at: z.string(), execution: z.string() })),
+    }),
+  ),
 });
 
 export const calibrationRoute = route({
@@ -87,7 +116,7 @@ export const calibrationRoute = route({
   summary: "Reviewer calibration: each reviewer's strictness against co-reviewers, each criterion's disagreement rate (staff)",
   tags: TAGS,
   query: z.strictObject({ since: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}/))) }),
-  response: anything,
+  response: calibration,
 });
 
 export const staffAlertsRoute = route({
@@ -99,7 +128,21 @@ export const staffAlertsRoute = route({
   summary: 'Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first)',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery }),
-  response: pageOf(anything),
+  response: pageOf(
+    z.object({
+      id: z.string(),
+      recipient: z.string(),
+      kind: z.string(),
+      at: z.string(),
+      title: z.string(),
+      body: z.string(),
+      applicationId: z.optional(z.string()),
+      link: z.optional(z.string()),
+      read: z.boolean(),
+      readAt: z.optional(z.string()),
+      eventId: z.optional(z.string()),
+    }),
+  ),
 });
 
 export const rosterRoutes = [listReviewersRoute, getReviewerRoute, putReviewerRoute, reviewQueueRoute, calibrationRoute, staffAlertsRoute];

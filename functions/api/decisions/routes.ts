@@ -6,18 +6,26 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, text } from '../../lib/schemas.ts';
-import { CRITERION_ID, personSub } from '../reviews/schemas.ts';
+import { idSchema, text, documentAs } from '../../lib/schemas.ts';
+import {
+  CRITERION_ID,
+  decisionView,
+  executionView,
+  personSub,
+  reviewRoundView,
+  staffReviewView,
+  workflowAnswer,
+} from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
 const FN = 'reviewOffice' as const;
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
 const criterionId = () => z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' }));
 const rubricLevel = () => z.string().check(z.regex(/^[a-z][a-z_]{0,29}$/, { error: 'must be a rubric level such as meeting' }));
-const anything = z.record(z.string(), z.unknown());
 
 export const getReviewRoundRoute = route({
   id: 'getReviewRound',
+  errors: { 409: 'The application has not been submitted yet; it has no review round' },
   method: 'GET',
   path: '/applications/{applicationId}/review-round',
   fn: FN,
@@ -25,8 +33,24 @@ export const getReviewRoundRoute = route({
   summary: "An application's current review round: seats, reviews, aggregate, decision and the workflow's status (staff)",
   tags: TAGS,
   params: applicationParams,
-  query: z.strictObject({ round: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number))) }),
-  response: anything,
+  query: z.strictObject({ round: z.optional(documentAs(z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)), { type: 'integer', minimum: 0, maximum: 9999 })) }),
+  response: z.object({
+    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(z.record(z.string(), z.unknown())) }),
+    round: reviewRoundView,
+    seats: z.array(
+      z.object({
+        seat: z.number(),
+        role: z.string(),
+        reassignments: z.number(),
+        /** What the seat waits for; null once its review is submitted. */
+        waitingFor: z.nullable(z.enum(['review', 'staff-assignment'])),
+        review: z.nullable(staffReviewView),
+      }),
+    ),
+    reviews: z.array(staffReviewView),
+    decision: z.optional(decisionView),
+    execution: z.nullable(executionView),
+  }),
 });
 
 export const getReviewHistoryRoute = route({
@@ -39,11 +63,16 @@ export const getReviewHistoryRoute = route({
   tags: TAGS,
   params: applicationParams,
   query: z.strictObject({ execution: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))) }),
-  response: anything,
+  response: z.object({
+    execution: z.nullable(executionView),
+    executions: z.array(z.string()),
+    events: z.array(z.looseObject({ id: z.number(), at: z.string(), type: z.string(), state: z.optional(z.string()) })),
+  }),
 });
 
 export const startReviewRoute = route({
   id: 'startReviewWorkflow',
+  errors: { 409: 'Nothing to review, or an execution is still running' },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/start',
   fn: FN,
@@ -53,12 +82,16 @@ export const startReviewRoute = route({
     'Starts `<applicationId>-<submission>` if it never ran, otherwise a restart `-r<n>`; the new execution resumes from the table (kept assignments and submitted reviews, nothing assigned or notified twice). 409 with `code` `review_running` while an execution is still running, `already_decided` once decided, `withdrawn` or `not_submitted`.',
   tags: TAGS,
   params: applicationParams,
-  response: anything,
+  response: z.object({ executionName: z.string(), executionArn: z.string(), started: z.boolean() }),
   successStatus: 202,
 });
 
 export const assignSeatRoute = route({
   id: 'assignReviewSeat',
+  errors: {
+    409: 'The application is not in review, or the seat is taken',
+    422: { when: 'The person cannot take the seat', codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/review-round/seats/{seat}',
   fn: FN,
@@ -69,7 +102,7 @@ export const assignSeatRoute = route({
   tags: TAGS,
   params: z.strictObject({
     applicationId: idSchema('application'),
-    seat: z.pipe(z.string().check(z.regex(/^[1-9]\d?$/, { error: 'must be a seat number' })), z.transform(Number)),
+    seat: documentAs(z.pipe(z.string().check(z.regex(/^[1-9]\d?$/, { error: 'must be a seat number' })), z.transform(Number)), { type: 'integer', minimum: 1, maximum: 99 }),
   }),
   body: z.strictObject({
     reviewerSub: personSub(),
@@ -77,11 +110,20 @@ export const assignSeatRoute = route({
     override: z.optional(z.strictObject({ load: z.optional(z.boolean()), availability: z.optional(z.boolean()) })),
     reason: z.optional(text(3, 1000)),
   }),
-  response: anything,
+  response: z.object({
+    review: staffReviewView,
+    /** Rules the assignment knowingly went past (load limit, recorded absence). */
+    overridden: z.array(z.object({ code: z.string(), message: z.string() })),
+    workflow: workflowAnswer,
+  }),
 });
 
 export const adjudicateRoute = route({
   id: 'adjudicateReview',
+  errors: {
+    409: 'The round is not open for adjudication',
+    422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/adjudications',
   fn: FN,
@@ -94,11 +136,20 @@ export const adjudicateRoute = route({
       .array(z.strictObject({ criterionId: criterionId(), level: rubricLevel(), reason: text(3, 2000) }))
       .check(z.minLength(1), z.maxLength(200)),
   }),
-  response: anything,
+  response: z.object({
+    adjudications: z.record(z.string(), z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }) })),
+    /** Criteria still waiting for adjudication; the workflow moves on when none are left. */
+    stillNeeded: z.array(z.string()),
+    workflow: workflowAnswer,
+  }),
 });
 
 export const decideRoute = route({
   id: 'decideApplication',
+  errors: {
+    409: 'The application is not awaiting a decision, or was decided already',
+    422: { when: 'The decision does not fit the round', codes: ['invalid_level', 'required'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/decision',
   fn: FN,
@@ -117,7 +168,7 @@ export const decideRoute = route({
     }),
     requiredChanges: z.optional(z.array(z.strictObject({ criterionId: criterionId(), change: text(1, 2000) })).check(z.maxLength(200))),
   }),
-  response: anything,
+  response: z.object({ decision: decisionView, workflow: workflowAnswer }),
   successStatus: 202,
 });
 

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { sectors, pathwayModels } from '../../store/entities.ts';
 import { stateCode } from '../registry/routes.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
@@ -14,7 +14,7 @@ import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 const FN = 'directory' as const;
 const TAGS = ['Directory'];
 
-export const directoryEntrySchema = z.object({
+export const directoryEntrySchema = named(z.object({
   id: z.string(),
   name: z.string(),
   schoolId: z.string(),
@@ -26,7 +26,7 @@ export const directoryEntrySchema = z.object({
   model: z.enum(pathwayModels),
   level: z.enum(['silver', 'gold']),
   validUntil: z.string(),
-});
+}), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
 
 /** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
 export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema) });

@@ -8,7 +8,7 @@ import { MAX_FILE_NAME_LENGTH } from '../../core/evidence/file-name.ts';
 import { fileTypes } from '../../core/evidence/file-types.ts';
 import { MAX_VERSION } from '../../core/evidence/object-keys.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { documentAs, idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 
 const FN = 'evidence' as const;
 const TAGS = ['Evidence'];
@@ -37,9 +37,12 @@ const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
 const itemParams = z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') });
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
 const versionQuery = z.optional(
-  z.pipe(
-    z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: `must be a version number from 1 to ${MAX_VERSION}` })),
-    z.transform((v: string) => Number(v)),
+  documentAs(
+    z.pipe(
+      z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: `must be a version number from 1 to ${MAX_VERSION}` })),
+      z.transform((v: string) => Number(v)),
+    ),
+    { type: 'integer', minimum: 1, maximum: MAX_VERSION },
   ),
 );
 
@@ -55,7 +58,7 @@ export const versionSummarySchema = z.object({
   verifiedAt: z.string(),
 });
 
-export const itemSchema = z.object({
+export const itemSchema = named(z.object({
   evidenceId: z.string(),
   pathwayId: z.string(),
   title: z.string(),
@@ -68,9 +71,9 @@ export const itemSchema = z.object({
   revision: z.int(),
   latestVersion: z.int(),
   current: z.optional(versionSummarySchema),
-});
+}), 'Evidence', {evidenceId: 'ev_01JD0000000000000000000000', pathwayId: 'pw_01JD0000000000000000000000', title: 'syllabus.pdf', criterionIds: ['RA-1.1'], createdAt: '2026-12-06T04:26:48.019Z', createdBy: {sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead'}, updatedAt: '2026-12-06T04:26:48.019Z', revision: 1, latestVersion: 1});
 
-export const versionSchema = z.object({
+export const versionSchema = named(z.object({
   version: z.int(),
   state: z.enum(['declared', 'available', 'quarantined', 'expired']),
   fileName: z.string(),
@@ -85,7 +88,7 @@ export const versionSchema = z.object({
   uploadExpiresAt: z.optional(z.string()),
   quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
   expiredAt: z.optional(z.string()),
-});
+}), 'EvidenceVersion');
 
 export const uploadSchema = z.object({
   /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
@@ -103,6 +106,9 @@ const declared = z.object({ item: itemSchema, version: versionSchema, upload: up
 
 export const declareEvidence = route({
   id: 'declareEvidence',
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence',
   fn: FN,
@@ -158,6 +164,7 @@ export const getEvidence = route({
 
 export const updateEvidence = route({
   id: 'updateEvidence',
+  errors: { 422: { when: 'Nothing to change', codes: ['empty_change'] } },
   method: 'PATCH',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}',
   fn: FN,
@@ -177,6 +184,7 @@ export const updateEvidence = route({
 
 export const deleteEvidence = route({
   id: 'deleteEvidence',
+  errors: { 409: 'The evidence is cited by a submitted application' },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}',
   fn: FN,
@@ -189,6 +197,9 @@ export const deleteEvidence = route({
 
 export const declareEvidenceVersion = route({
   id: 'declareEvidenceVersion',
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}/versions',
   fn: FN,
@@ -248,7 +259,7 @@ export const getApplicationEvidence = route({
 
 // Exports ------------------------------------------------------------------------------
 
-export const exportSchema = z.object({
+export const exportSchema = named(z.object({
   exportId: z.string(),
   applicationId: z.string(),
   status: z.enum(['queued', 'building', 'ready', 'failed']),
@@ -259,7 +270,7 @@ export const exportSchema = z.object({
   size: z.optional(z.number()),
   error: z.optional(z.string()),
   download: z.optional(downloadSchema),
-});
+}), 'EvidenceExport');
 
 export const requestExport = route({
   id: 'requestEvidenceExport',

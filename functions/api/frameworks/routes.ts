@@ -6,12 +6,12 @@ import * as z from 'zod/mini';
 import { frameworkContentSchema } from '../../core/framework.ts';
 import { levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 
 const frameworkParams = z.strictObject({ frameworkId: idSchema('framework') });
 const frameworkStatus = z.enum(['draft', 'published']);
 
-const summary = z.object({
+const summary = named(z.object({
   id: z.string(),
   version: z.string(),
   title: z.string(),
@@ -23,10 +23,11 @@ const summary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   criteriaCount: z.number(),
-  criteriaByLevel: z.record(z.enum(levels), z.number()),
-});
+  /** Criteria per level: every level, 0 when it has none. */
+  criteriaByLevel: z.object(Object.fromEntries(levels.map((l) => [l, z.number()])) as Record<(typeof levels)[number], z.ZodMiniNumber>),
+}), 'FrameworkSummary');
 
-const framework = z.object({
+const framework = named(z.object({
   id: z.string(),
   version: z.string(),
   title: z.string(),
@@ -38,7 +39,7 @@ const framework = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   components: z.array(z.unknown()),
-});
+}), 'Framework');
 
 export const listFrameworks = route({
   id: 'listFrameworks',
@@ -69,6 +70,7 @@ export const getFramework = route({
 
 export const createFramework = route({
   id: 'createFramework',
+  errors: { 422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] } },
   method: 'POST',
   path: '/frameworks',
   fn: 'frameworks',
@@ -84,6 +86,10 @@ export const createFramework = route({
 
 export const replaceFramework = route({
   id: 'replaceFramework',
+  errors: {
+    409: 'A published framework can no longer change',
+    422: { when: 'Too many criteria for a level', codes: ['too_many_criteria'] },
+  },
   method: 'PUT',
   path: '/frameworks/{frameworkId}',
   fn: 'frameworks',
@@ -98,6 +104,7 @@ export const replaceFramework = route({
 
 export const publishFrameworkRoute = route({
   id: 'publishFramework',
+  errors: { 409: 'The framework is published already' },
   method: 'POST',
   path: '/frameworks/{frameworkId}/publish',
   fn: 'frameworks',

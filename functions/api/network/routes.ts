@@ -6,7 +6,8 @@
 import * as z from 'zod/mini';
 import { schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
-import { pageQuery } from '../../lib/schemas.ts';
+import { pageOf, pageQuery } from '../../lib/schemas.ts';
+import { networkProgress, networkTrends, partner } from '../outcomes/answer-schemas.ts';
 import { reportFormat, reportQuery, trendQuery } from '../outcomes/report-query.ts';
 
 const FN = 'network' as const;
@@ -14,6 +15,13 @@ const TAGS = ['Network'];
 
 export const getNetworkProgress = route({
   id: 'getNetworkProgress',
+  response: z.object({
+    current: z.nullable(networkProgress),
+    byYear: z.array(z.object({ ...networkProgress.shape, byDistrict: z.optional(networkProgress.shape.byDistrict) })),
+    /** true when the figures are older than the refresh interval. */
+    stale: z.boolean(),
+  }),
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/network/progress',
   fn: FN,
@@ -25,6 +33,7 @@ export const getNetworkProgress = route({
 
 export const refreshNetworkProgress = route({
   id: 'refreshNetworkProgress',
+  response: networkProgress,
   method: 'POST',
   path: '/network/progress/refresh',
   fn: FN,
@@ -35,6 +44,8 @@ export const refreshNetworkProgress = route({
 
 export const getNetworkTrends = route({
   id: 'getNetworkTrends',
+  response: networkTrends,
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/network/outcomes/trends',
   fn: FN,
@@ -58,6 +69,8 @@ export const exportYear = route({
 
 export const listAllPartners = route({
   id: 'listAllPartners',
+  response: pageOf(partner),
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/partners',
   fn: FN,

@@ -6,14 +6,14 @@
 import * as z from 'zod/mini';
 import { categoryNames, emailCategories, type EmailCategory } from '../../core/notifications/preferences.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 
 const TAGS = ['Notifications'];
 const FN = 'notifications' as const;
 
 const inboxQuery = { inbox: z.optional(z.enum(['me', 'staff'])) };
 
-export const notificationSchema = z.object({
+export const notificationSchema = named(z.object({
   id: z.string(),
   kind: z.string(),
   at: z.string(),
@@ -24,7 +24,7 @@ export const notificationSchema = z.object({
   read: z.boolean(),
   readAt: z.optional(z.string()),
   eventId: z.optional(z.string()),
-});
+}), 'Notification', {id: 'ntf_01JD0000000000000000000000', kind: 'message.posted', at: '2026-11-12T10:00:00.000Z', title: 'New message on Engineering Academy', body: 'Could you add the advisory board minutes?', applicationId: 'app_01JD0000000000000000000000', link: '/applications/app_01JD0000000000000000000000/messages', read: false});
 
 export const listNotificationsRoute = route({
   id: 'listNotifications',
@@ -66,13 +66,13 @@ export const markAllNotificationsReadRoute = route({
 const categoryFlags = Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<EmailCategory, z.ZodMiniOptional<z.ZodMiniBoolean>>;
 const categoryValues = Object.fromEntries(categoryNames.map((c) => [c, z.boolean()])) as Record<EmailCategory, z.ZodMiniBoolean>;
 
-export const preferencesSchema = z.object({
+export const preferencesSchema = named(z.object({
   email: z.object(categoryValues),
   mandatory: z.array(z.string()),
   categories: z.array(z.object({ name: z.string(), mandatory: z.boolean(), description: z.string() })),
   emailProblem: z.optional(z.object({ address: z.optional(z.string()), reason: z.string(), detail: z.optional(z.string()), at: z.string() })),
   version: z.int(),
-});
+}), 'NotificationPreferences');
 
 export const getNotificationPreferencesRoute = route({
   id: 'getNotificationPreferences',
@@ -87,6 +87,7 @@ export const getNotificationPreferencesRoute = route({
 
 export const putNotificationPreferencesRoute = route({
   id: 'putNotificationPreferences',
+  errors: { 422: { when: 'A mandatory notification cannot be turned off', codes: ['mandatory'] } },
   method: 'PUT',
   path: '/me/notification-preferences',
   fn: FN,

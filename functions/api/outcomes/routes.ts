@@ -6,7 +6,17 @@
 import * as z from 'zod/mini';
 import { outcomeCountsSchema, schoolYearSchema } from '../../core/outcomes/model.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageQuery, text } from '../../lib/schemas.ts';
+import { documentAs, idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import {
+  comparison,
+  outcomeReport,
+  outcomeUpload,
+  partner,
+  pathwayOutcomes,
+  pathwayTrends,
+  submissionPointer,
+  uploadForm,
+} from './answer-schemas.ts';
 import { engagementKinds } from '../../core/outcomes/partners.ts';
 import { reportFormat, reportQuery, trendQuery } from './report-query.ts';
 
@@ -31,9 +41,12 @@ export const submissionBody = z.strictObject({
 
 const numberParam = (min: number, max: number, what: string) =>
   z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, { error: `must be a number from ${min} to ${max}` })),
-      z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(min, { error: `${what} must be at least ${min}` }), z.maximum(max, { error: `${what} must be at most ${max}` }))),
+    documentAs(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, { error: `must be a number from ${min} to ${max}` })),
+        z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(min, { error: `${what} must be at least ${min}` }), z.maximum(max, { error: `${what} must be at most ${max}` }))),
+      ),
+      { type: 'number', minimum: min, maximum: max },
     ),
   );
 
@@ -48,6 +61,12 @@ export const comparisonQuery = z.strictObject({
 
 export const submitOutcomes = route({
   id: 'submitOutcomes',
+  response: submissionPointer,
+  otherSuccess: { 201: 'Created: the first report for the school year' },
+  errors: {
+    409: 'Another submission replaced the current one meanwhile; reload and submit again',
+    422: { when: 'The figures do not add up', codes: ['numerator_exceeds_denominator', 'outcomes_exceed_denominator', 'group_exceeds_total', 'family_exceeds_total', 'missing_denominator', 'missing_total', 'pathways_exceed_district', 'pathway_not_in_district', 'duplicate_pathway', 'empty_submission', 'empty_report'] },
+  },
   method: 'PUT',
   path: '/districts/{districtId}/outcomes/{schoolYear}',
   fn: FN,
@@ -60,6 +79,8 @@ export const submitOutcomes = route({
 
 export const getDistrictOutcomes = route({
   id: 'getDistrictOutcomes',
+  response: outcomeReport,
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/districts/{districtId}/outcomes/{schoolYear}',
   fn: FN,
@@ -72,6 +93,8 @@ export const getDistrictOutcomes = route({
 
 export const getPathwayOutcomes = route({
   id: 'getPathwayOutcomes',
+  response: pathwayOutcomes,
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes',
   fn: FN,
@@ -84,6 +107,8 @@ export const getPathwayOutcomes = route({
 
 export const getPathwayComparison = route({
   id: 'getPathwayComparison',
+  response: comparison,
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes/{schoolYear}/comparison',
   fn: FN,
@@ -96,6 +121,8 @@ export const getPathwayComparison = route({
 
 export const getPathwayTrends = route({
   id: 'getPathwayTrends',
+  response: pathwayTrends,
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes/trends',
   fn: FN,
@@ -108,6 +135,7 @@ export const getPathwayTrends = route({
 
 export const declareOutcomeUpload = route({
   id: 'declareOutcomeUpload',
+  response: z.object({ upload: outcomeUpload, form: uploadForm }),
   method: 'POST',
   path: '/districts/{districtId}/outcomes/uploads',
   fn: FN,
@@ -121,6 +149,10 @@ export const declareOutcomeUpload = route({
 
 export const getOutcomeUpload = route({
   id: 'getOutcomeUpload',
+  response: z.object({
+    upload: outcomeUpload,
+    errors: pageOf(z.object({ row: z.nullable(z.number()), column: z.nullable(z.number()), field: z.optional(z.string()), code: z.string(), message: z.string() })),
+  }),
   method: 'GET',
   path: '/districts/{districtId}/outcomes/uploads/{uploadId}',
   fn: FN,
@@ -133,6 +165,7 @@ export const getOutcomeUpload = route({
 
 export const createPartner = route({
   id: 'createPartner',
+  response: partner,
   method: 'POST',
   path: '/pathways/{pathwayId}/partners',
   fn: FN,
@@ -153,6 +186,8 @@ export const createPartner = route({
 
 export const listPartners = route({
   id: 'listPathwayPartners',
+  response: pageOf(partner),
+  produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/partners',
   fn: FN,

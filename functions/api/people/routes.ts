@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
+import { email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -22,7 +22,7 @@ const districtMemberParams = z.strictObject({ districtId: idSchema('district'), 
 
 const actorSchema = z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
 
-export const invitationSchema = z.object({
+export const invitationSchema = named(z.object({
   id: z.string(),
   scope: z.object({
     kind: z.enum(['pathway', 'district']),
@@ -40,16 +40,16 @@ export const invitationSchema = z.object({
   expiresAt: z.string(),
   acceptedAt: z.optional(z.string()),
   acceptedBy: z.optional(z.string()),
-});
+}), 'Invitation', {id: 'inv_01JD0000000000000000000000', scope: {kind: 'pathway', pathwayId: 'pw_01JD0000000000000000000000', pathwayName: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', districtId: 'dst_01JD0000000000000000000000', districtName: 'District'}, email: 'rx-lead@example.org', role: 'lead', status: 'pending', invitedBy: {sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org'}, createdAt: '2026-12-06T04:27:16.307Z', expiresAt: '2026-12-20T04:27:16.307Z'});
 
-export const memberSchema = z.object({
+export const memberSchema = named(z.object({
   sub: z.string(),
   role: z.enum(['lead', 'member', 'data']),
   email: z.optional(z.string()),
   name: z.optional(z.string()),
   since: z.string(),
   version: z.int(),
-});
+}), 'Member');
 
 const membershipSummary = z.object({
   kind: z.enum(['pathway', 'district']),
@@ -62,7 +62,7 @@ const membershipSummary = z.object({
   since: z.string(),
 });
 
-export const meSchema = z.object({
+export const meSchema = named(z.object({
   sub: z.string(),
   email: z.optional(z.string()),
   name: z.optional(z.string()),
@@ -70,7 +70,7 @@ export const meSchema = z.object({
   createdAt: z.string(),
   memberships: z.array(membershipSummary),
   assignments: z.object({ active: z.int(), total: z.int() }),
-});
+}), 'Me');
 
 export const getMe = route({
   id: 'getMe',
@@ -120,6 +120,9 @@ export const listMyInvitations = route({
 
 export const acceptInvitation = route({
   id: 'acceptInvitation',
+  errors: {
+    409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] },
+  },
   method: 'POST',
   path: '/me/invitations/{invitationId}/accept',
   fn: FN,
@@ -135,6 +138,11 @@ const districtInvitationBody = z.strictObject({ email: email(), role: z.enum(['l
 
 export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
+  errors: {
+    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    422: 'The invitation cannot be made',
+  },
   method: 'POST',
   path: '/pathways/{pathwayId}/invitations',
   fn: FN,
@@ -177,6 +185,9 @@ export const getPathwayInvitation = route({
 
 export const revokePathwayInvitation = route({
   id: 'revokePathwayInvitation',
+  errors: {
+    409: { when: 'The invitation is no longer pending', codes: ['invitation_accepted', 'invitation_not_pending'] },
+  },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/invitations/{invitationId}',
   fn: FN,
@@ -202,6 +213,9 @@ export const listPathwayMembers = route({
 
 export const updatePathwayMember = route({
   id: 'updatePathwayMember',
+  errors: {
+    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+  },
   method: 'PATCH',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -216,6 +230,9 @@ export const updatePathwayMember = route({
 
 export const removePathwayMember = route({
   id: 'removePathwayMember',
+  errors: {
+    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+  },
   method: 'DELETE',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -228,6 +245,11 @@ export const removePathwayMember = route({
 
 export const createDistrictInvitation = route({
   id: 'createDistrictInvitation',
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
+  errors: {
+    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    422: 'The invitation cannot be made',
+  },
   method: 'POST',
   path: '/districts/{districtId}/invitations',
   fn: FN,
@@ -283,6 +305,9 @@ export const listDistrictMembers = route({
 
 export const removeDistrictMember = route({
   id: 'removeDistrictMember',
+  errors: {
+    409: { when: 'The membership changed meanwhile', codes: ['membership_changed', 'membership_removed'] },
+  },
   method: 'DELETE',
   path: '/districts/{districtId}/members/{personSub}',
   fn: FN,

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { documentAs, idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 import { resourceKinds } from '../../core/evidence/resources.ts';
 import { criterionId, criterionIds, downloadSchema, fileDeclaration, uploadSchema, versionSchema, versionSummarySchema } from '../evidence/routes.ts';
 
@@ -14,7 +14,7 @@ const TAGS = ['Resources'];
 
 const params = z.strictObject({ resourceId: idSchema('resource') });
 
-export const resourceSchema = z.object({
+export const resourceSchema = named(z.object({
   resourceId: z.string(),
   kind: z.enum(resourceKinds),
   title: z.string(),
@@ -25,12 +25,15 @@ export const resourceSchema = z.object({
   revision: z.int(),
   latestVersion: z.int(),
   current: z.optional(versionSummarySchema),
-});
+}), 'Resource');
 
 const declared = z.object({ resource: resourceSchema, version: versionSchema, upload: uploadSchema });
 
 export const declareResource = route({
   id: 'declareResource',
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/resources',
   fn: FN,
@@ -74,7 +77,7 @@ export const getResource = route({
   params,
   query: z.strictObject({
     version: z.optional(
-      z.pipe(z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: 'must be a version number' })), z.transform((v: string) => Number(v))),
+      documentAs(z.pipe(z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: 'must be a version number' })), z.transform((v: string) => Number(v))), { type: 'integer', minimum: 1, maximum: 999999 }),
     ),
   }),
   response: z.object({ resource: resourceSchema, versions: z.array(versionSchema), download: z.optional(downloadSchema) }),
@@ -82,6 +85,7 @@ export const getResource = route({
 
 export const updateResource = route({
   id: 'updateResource',
+  errors: { 422: { when: 'Nothing to change', codes: ['empty_change'] } },
   method: 'PATCH',
   path: '/resources/{resourceId}',
   fn: FN,
@@ -114,6 +118,9 @@ export const deleteResource = route({
 
 export const declareResourceVersion = route({
   id: 'declareResourceVersion',
+  errors: {
+    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  },
   method: 'POST',
   path: '/resources/{resourceId}/versions',
   fn: FN,

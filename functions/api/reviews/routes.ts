@@ -5,40 +5,21 @@
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
 import { idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
-import { conflictsSchema, MAX_SCORES, scoreSchema, sectorsSchema, unavailableSchema } from './schemas.ts';
+import {
+  conflictsSchema,
+  MAX_SCORES,
+  reviewerProfileView,
+  reviewSessionView,
+  reviewView as reviewViewSchema,
+  scoreSchema,
+  sectorsSchema,
+  unavailableSchema,
+} from './schemas.ts';
 
 const TAGS = ['Reviews'];
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
-const reviewView = z.object({
-  id: z.string(),
-  applicationId: z.string(),
-  round: z.number(),
-  seat: z.number(),
-  role: z.enum(['lead', 'co-reviewer']),
-  status: z.string(),
-  assignedAt: z.string(),
-  dueAt: z.string(),
-  submittedAt: z.optional(z.string()),
-  scores: z.array(scoreSchema),
-  /** The ETag: send it as If-Match to save a draft or submit. */
-  version: z.number(),
-});
-
-const profileView = z.object({
-  sub: z.string(),
-  name: z.optional(z.string()),
-  email: z.optional(z.string()),
-  districtId: z.optional(z.string()),
-  sectors: z.array(z.string()),
-  conflicts: z.object({ districtIds: z.array(z.string()), pathwayIds: z.array(z.string()) }),
-  available: z.boolean(),
-  unavailable: z.array(z.object({ from: z.string(), to: z.string() })),
-  maxOpenAssignments: z.number(),
-  openAssignments: z.number(),
-  leadEligible: z.boolean(),
-  active: z.boolean(),
-  version: z.number(),
-});
+const reviewView = reviewViewSchema;
+const profileView = reviewerProfileView;
 
 export const listMyReviewsRoute = route({
   id: 'listMyReviews',
@@ -54,8 +35,9 @@ export const listMyReviewsRoute = route({
       applicationId: z.string(),
       pathwayName: z.optional(z.string()),
       level: z.optional(z.string()),
-      reviewId: z.string(),
-      round: z.number(),
+      /** Absent while the workflow has assigned the seat but not yet created the review. */
+      reviewId: z.optional(z.string()),
+      round: z.optional(z.number()),
       role: z.string(),
       status: z.string(),
       assignedAt: z.string(),
@@ -76,11 +58,54 @@ export const getMyReviewRoute = route({
     'The submission is the snapshot taken when the review round opened: narratives and the exact evidence versions frozen at submission (download each through `GET /applications/{applicationId}/evidence/{evidenceId}`), whatever the team changed since. The rubric lists every criterion of the level with its descriptors. Virtual review sessions scheduled for the application are included.',
   tags: TAGS,
   params: applicationParams,
-  response: z.object({ review: reviewView }),
+  response: z.object({
+    review: reviewView,
+    application: z.object({
+      id: z.string(),
+      pathwayId: z.string(),
+      pathwayName: z.string(),
+      level: z.string(),
+      target: z.string(),
+      renewal: z.boolean(),
+      frameworkId: z.string(),
+      frameworkVersion: z.string(),
+      submittedAt: z.optional(z.string()),
+      round: z.number(),
+    }),
+    rubric: z.object({
+      scale: z.array(z.string()),
+      criteria: z.array(
+        z.object({
+          id: z.string(),
+          componentId: z.string(),
+          componentTitle: z.string(),
+          standardId: z.string(),
+          standardTitle: z.string(),
+          text: z.string(),
+          rubric: z.array(z.object({ level: z.string(), descriptor: z.string() })),
+        }),
+      ),
+    }),
+    /** The responses as submitted; each evidence reference carries its download path. */
+    submission: z.array(
+      z.object({
+        criterionId: z.string(),
+        narrative: z.string(),
+        evidence: z.array(
+          z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()), download: z.string() }),
+        ),
+      }),
+    ),
+    sessions: z.array(reviewSessionView),
+  }),
 });
 
 export const saveReviewDraftRoute = route({
   id: 'saveReviewDraft',
+  errors: {
+    409: 'The review was submitted or recused already',
+    422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level', 'duplicate'] },
+  },
   method: 'PUT',
   path: '/applications/{applicationId}/review',
   fn: 'reviews',
@@ -96,6 +121,10 @@ export const saveReviewDraftRoute = route({
 
 export const submitReviewRoute = route({
   id: 'submitReview',
+  errors: {
+    409: 'The review was submitted or recused already',
+    422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/review/submit',
   fn: 'reviews',
@@ -111,6 +140,7 @@ export const submitReviewRoute = route({
 
 export const recuseRoute = route({
   id: 'recuseFromReview',
+  errors: { 409: 'The review was submitted or recused already' },
   method: 'POST',
   path: '/applications/{applicationId}/review/recuse',
   fn: 'reviews',

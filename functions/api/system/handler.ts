@@ -13,7 +13,7 @@ let document: unknown;
 export const handler = httpHandler([
   implement(health, async () => ({ body: { status: 'ok' as const, stage: config.stage, time: nowIso() } })),
   implement(openapi, async () => {
-    document ??= openApiDocument(apiRoutes, { version: process.env.PATHCERT_VERSION ?? '0.1.0' });
+    document ??= openApiDocument(apiRoutes);
     return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
   }),
   implement(docs, async () => ({ body: docsPage })),

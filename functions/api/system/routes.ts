@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
+import { named } from '../../lib/schemas.ts';
 
 export const health = route({
   id: 'getHealth',
@@ -9,7 +10,11 @@ export const health = route({
   auth: 'public',
   summary: 'Liveness check',
   tags: ['System'],
-  response: z.object({ status: z.literal('ok'), stage: z.string(), time: z.string() }),
+  response: named(z.object({ status: z.literal('ok'), stage: z.string(), time: z.string() }), 'Health', {
+    status: 'ok',
+    stage: 'dev',
+    time: '2026-12-06T04:00:00.000Z',
+  }),
 });
 
 export const openapi = route({
@@ -20,6 +25,12 @@ export const openapi = route({
   auth: 'public',
   summary: 'This API as an OpenAPI 3.1 document, generated from the route schemas',
   tags: ['System'],
+  response: z.looseObject({
+    openapi: z.literal('3.1.0'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+    components: z.record(z.string(), z.unknown()),
+  }),
 });
 
 export const docs = route({

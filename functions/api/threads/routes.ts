@@ -4,19 +4,51 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, isoDateTime, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { idSchema, isoDateTime, named, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { decisionView, reviewSessionView } from '../reviews/schemas.ts';
 
 const TAGS = ['Threads'];
 const FN = 'threads' as const;
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
-const anything = z.record(z.string(), z.unknown());
 
-const messageView = z.object({
-  id: z.string(),
-  at: z.string(),
-  body: z.string(),
-  author: z.object({ role: z.string(), label: z.string(), sub: z.optional(z.string()), name: z.optional(z.string()) }),
-});
+const certificationView = named(
+  z.object({
+    id: z.string(),
+    level: z.string(),
+    issuedOn: z.string(),
+    validFrom: z.string(),
+    /** The first day no longer valid. */
+    expiresOn: z.string(),
+    status: z.string(),
+    /** Whether it continues an earlier certification without a gap. */
+    continuous: z.boolean(),
+    applicationId: z.optional(z.string()),
+    previousCertificationId: z.optional(z.string()),
+  }),
+  'Certification',
+  {
+    id: 'cert_01JD0000000000000000000000',
+    level: 'silver',
+    issuedOn: '2026-12-06',
+    validFrom: '2026-12-06',
+    expiresOn: '2028-12-06',
+    status: 'active',
+    continuous: true,
+    applicationId: 'app_01JD0000000000000000000000',
+    previousCertificationId: 'cert_01JC0000000000000000000000',
+  },
+);
+
+const messageView = named(
+  z.object({
+    id: z.string(),
+    at: z.string(),
+    body: z.string(),
+    author: z.object({ role: z.string(), label: z.string(), sub: z.optional(z.string()), name: z.optional(z.string()) }),
+  }),
+  'Message',
+  { id: 'msg_01JD0000000000000000000000', at: '2026-11-12T10:00:00.000Z', body: 'Could you add the advisory board minutes?', author: { role: 'reviewer', label: 'Lead reviewer' } },
+);
 
 export const listMessagesRoute = route({
   id: 'listMessages',
@@ -57,8 +89,9 @@ export const threadSettingsRoute = route({
   tags: TAGS,
   params: applicationParams,
   body: z.strictObject({ revealReviewerNames: z.boolean(), version: z.optional(versionField(0)) }),
-  response: anything,
+  response: z.object({ applicationId: z.string(), revealReviewerNames: z.boolean(), version: z.number(), updatedAt: z.string() }),
   ifMatch: true,
+  ifNoneMatch: true,
 });
 
 export const listSessionsRoute = route({
@@ -70,7 +103,7 @@ export const listSessionsRoute = route({
   summary: 'Virtual review sessions scheduled for the application',
   tags: TAGS,
   params: applicationParams,
-  response: z.object({ items: z.array(anything) }),
+  response: z.object({ items: z.array(reviewSessionView) }),
 });
 
 export const createSessionRoute = route({
@@ -89,7 +122,7 @@ export const createSessionRoute = route({
     agenda: z.optional(text(1, 4000)),
     participants: z.optional(text(1, 1000)),
   }),
-  response: anything,
+  response: reviewSessionView,
   successStatus: 201,
   idempotent: true,
 });
@@ -104,7 +137,7 @@ export const getDecisionRoute = route({
   description: 'The latest decision once applied (staff see it from the moment it is recorded). 404 before any decision.',
   tags: TAGS,
   params: applicationParams,
-  response: anything,
+  response: decisionView,
 });
 
 export const getDecisionLetterRoute = route({
@@ -130,7 +163,7 @@ export const listCertificationsRoute = route({
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   query: z.strictObject({ ...pageQuery }),
-  response: pageOf(anything),
+  response: pageOf(certificationView),
 });
 
 export const threadRoutes = [
