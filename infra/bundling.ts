@@ -67,18 +67,25 @@ export const bundleBudgetBytes = 350 * 1024;
  * side-effecting) and no alias can reach (a relative import inside the package).
  */
 export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
+  // The route specs now carry their response schemas (the OpenAPI contract), and the handler
+  // imports its spec for input validation, so the schemas ride along (+3 to +20 KB). Keeping
+  // them out of the bundles (documentation-only imports) would restore the old budgets.
+  // Step Functions client + round ownership
+  submissions: 365 * 1024,
+  // workflow routes: round ownership, conflict checks, response schemas
+  reviewOffice: 370 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
-  evidence: 485 * 1024,
+  evidence: 500 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
-  resources: 465 * 1024,
+  resources: 480 * 1024,
   // real S3 SDK client
   verifyUpload: 400 * 1024,
   // real S3 SDK client (multipart upload)
   exportEvidence: 435 * 1024,
   // real S3 SDK client (+ presigned POST)
-  outcomes: 475 * 1024,
+  outcomes: 500 * 1024,
   // real S3 SDK client
-  outcomeUploads: 450 * 1024,
+  outcomeUploads: 465 * 1024,
 };
 
 export function bundleBudgetFor(name: string): number {

@@ -39,7 +39,7 @@ function banner(platform: Platform): string {
     `  curl -H "Authorization: Bearer $TOKEN" ${platform.apiUrl}/health`,
     '',
     'AWS CLI against the local services (credentials: local/local, region us-east-1):',
-    '  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1',
+    '  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1',
     `  aws dynamodb scan --table-name ${platform.tableName} --endpoint-url ${platform.dynamoEndpoint}`,
     `  aws s3 ls s3://${platform.bucketName} --recursive --endpoint-url ${platform.s3Endpoint}`,
     ...(platform.sfnEndpoint ? [`  aws stepfunctions list-executions --state-machine-arn <arn> --endpoint-url ${platform.sfnEndpoint}`] : []),
