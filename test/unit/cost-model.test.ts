@@ -115,10 +115,12 @@ describe('helpers', () => {
     expect(itemBytes({ l: ['a', 'bc'] })).toBe(1 + 3 + (1 + 1) + (1 + 2));
   });
 
-  it('walks the review state machine: 14 transitions for two reviewers, 3 more per extra seat', () => {
+  it('walks the review state machine: 16 transitions for two reviewers, 4 more per extra seat', () => {
+    // Each seat: SeatClock (its wait's deadline), AwaitReview, SeatOutcome, SeatDone; the
+    // decision wait has its own clock task before it.
     const path = { Phase: 'AssignReviewers', SeatOutcome: 'SeatDone', AfterAggregate: 'AwaitDecision' };
-    expect(transitionsAlong(review as never, path, 2)).toBe(14);
-    expect(transitionsAlong(review as never, path, 3)).toBe(17);
+    expect(transitionsAlong(review as never, path, 2)).toBe(16);
+    expect(transitionsAlong(review as never, path, 3)).toBe(20);
     expect(() => transitionsAlong(review as never, { Phase: 'AssignReviewers' }, 2)).toThrow(/no choice given for SeatOutcome/);
   });
 });
