@@ -35,7 +35,11 @@ export async function clientSchemaSource(): Promise<string> {
   const document = openApiDocument(apiRoutes, { version: '0.0.0' }) as unknown as OpenAPI3;
   const ast = await openapiTS(document, { alphabetize: true });
   const ids = operationIds(document).map((id) => `  | '${id}'`);
-  return `${HEADER}\n${astToString(ast)}\nexport type OperationId =\n${ids.join('\n')};\n`;
+  // Each named schema (components.schemas) as a type a frontend imports by name.
+  const named = Object.keys(document.components?.schemas ?? {})
+    .sort()
+    .map((name) => `export type ${name} = components['schemas']['${name}'];`);
+  return `${HEADER}\n${astToString(ast)}\nexport type OperationId =\n${ids.join('\n')};\n\n${named.join('\n')}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -101,7 +101,7 @@ describe('@pathcert/client against the local API', () => {
     let pages = 0;
     do {
       const page = await staff.GET('/districts/{districtId}/pathways', {
-        params: { path: { districtId: district.data!.id }, query: { limit: '1', ...(cursor ? { cursor } : {}) } },
+        params: { path: { districtId: district.data!.id }, query: { limit: 1, ...(cursor ? { cursor } : {}) } },
       });
       expect(page.data!.items.length).toBeLessThanOrEqual(1);
       names.push(...page.data!.items.map((p) => p.name));

@@ -30,23 +30,15 @@ export type PathParamsOf<Id extends OperationId> = operations[Id]['parameters'] 
 /** An operation's query parameters. */
 export type QueryOf<Id extends OperationId> = operations[Id]['parameters'] extends { query?: infer Q } ? Q : never;
 
-// Named types by operation: the document does not name its schemas as components yet, so
-// each name is the success body of the operation that returns it.
-export type District = ResponseOf<'getDistrict'>;
-export type School = ResponseOf<'getSchool'>;
-export type Pathway = ResponseOf<'getPathway'>;
-export type Application = ResponseOf<'getApplication'>;
+// Every named schema of the document (Pathway, Application, Review, Decision, …) by its name.
+export type * from './schema.ts';
+
+// Bodies that are not a named schema, by the operation that answers them.
 export type ApplicationResponse = ResponseOf<'putApplicationResponse'>;
 export type ApplicationPage = ResponseOf<'listPathwayApplications'>;
-export type Me = ResponseOf<'getMe'>;
-export type Invitation = ResponseOf<'getPathwayInvitation'>;
 export type EvidenceDeclaration = ResponseOf<'declareEvidence'>;
-export type ReviewRound = ResponseOf<'getReviewRound'>;
 export type MyReview = ResponseOf<'getMyReview'>;
-export type Decision = ResponseOf<'getDecision'>;
-export type DirectoryEntry = ResponseOf<'getDirectoryEntry'>;
 export type NotificationPage = ResponseOf<'listNotifications'>;
-export type Framework = ResponseOf<'getFramework'>;
 
 export interface PathcertClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** The API's origin, e.g. https://abc123.execute-api.us-east-1.amazonaws.com */

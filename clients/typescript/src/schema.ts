@@ -12843,3 +12843,37 @@ export type OperationId =
   | 'updateResource'
   | 'updateSchool'
   | 'withdrawApplication';
+
+export type Application = components['schemas']['Application'];
+export type AuditEvent = components['schemas']['AuditEvent'];
+export type Certification = components['schemas']['Certification'];
+export type CriterionResponse = components['schemas']['CriterionResponse'];
+export type Decision = components['schemas']['Decision'];
+export type DirectoryEntry = components['schemas']['DirectoryEntry'];
+export type District = components['schemas']['District'];
+export type Evidence = components['schemas']['Evidence'];
+export type EvidenceExport = components['schemas']['EvidenceExport'];
+export type EvidenceVersion = components['schemas']['EvidenceVersion'];
+export type Framework = components['schemas']['Framework'];
+export type FrameworkSummary = components['schemas']['FrameworkSummary'];
+export type Health = components['schemas']['Health'];
+export type Invitation = components['schemas']['Invitation'];
+export type Me = components['schemas']['Me'];
+export type Member = components['schemas']['Member'];
+export type Message = components['schemas']['Message'];
+export type NetworkProgress = components['schemas']['NetworkProgress'];
+export type Notification = components['schemas']['Notification'];
+export type NotificationPreferences = components['schemas']['NotificationPreferences'];
+export type OutcomeCell = components['schemas']['OutcomeCell'];
+export type OutcomeReport = components['schemas']['OutcomeReport'];
+export type OutcomeUpload = components['schemas']['OutcomeUpload'];
+export type Partner = components['schemas']['Partner'];
+export type Pathway = components['schemas']['Pathway'];
+export type Problem = components['schemas']['Problem'];
+export type Resource = components['schemas']['Resource'];
+export type Review = components['schemas']['Review'];
+export type ReviewRound = components['schemas']['ReviewRound'];
+export type ReviewSession = components['schemas']['ReviewSession'];
+export type ReviewerProfile = components['schemas']['ReviewerProfile'];
+export type School = components['schemas']['School'];
+export type StaffReview = components['schemas']['StaffReview'];
