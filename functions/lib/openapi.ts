@@ -149,11 +149,19 @@ function errorResponses(spec: RouteSpec): Record<string, Json> {
     out['412'] = problemResponse(PROBLEM_MEANING[412]);
     out['428'] = problemResponse(PROBLEM_MEANING[428]);
   }
-  for (const [status, entry] of Object.entries(spec.errors ?? {})) {
+  // An Idempotency-Key reused with a different body is a 422 on every route that reads one.
+  const reuse = { when: 'the Idempotency-Key was already used for a different request', codes: ['idempotency_key_reused'] };
+  const entries: [string, NonNullable<RouteSpec['errors']>[ProblemStatus]][] = Object.entries(spec.errors ?? {}) as never;
+  if (spec.idempotent && !entries.some(([status]) => status === '422')) entries.push(['422', reuse]);
+  for (const [status, entry] of entries) {
     if (!entry) continue;
     const { when, codes } = typeof entry === 'string' ? { when: entry, codes: undefined } : entry;
-    const extra = Number(status) === 400 ? VALIDATION_CODES : [];
-    out[status] = problemResponse(`${PROBLEM_MEANING[Number(status) as ProblemStatus] ?? 'Problem'}: ${when}`, [...extra, ...(codes ?? [])]);
+    const extra = Number(status) === 400 ? VALIDATION_CODES : Number(status) === 422 && spec.idempotent ? reuse.codes : [];
+    const meaning = `${PROBLEM_MEANING[Number(status) as ProblemStatus] ?? 'Problem'}: ${when}`;
+    out[status] = problemResponse(Number(status) === 422 && spec.idempotent && when !== reuse.when ? `${meaning}; or ${reuse.when}` : meaning, [
+      ...(codes ?? []),
+      ...extra.filter((c) => !(codes ?? []).includes(c)),
+    ]);
   }
   // Every route reads or writes the table, whose throttling is answered as 503 with Retry-After.
   if (spec.fn !== 'system') out['503'] = problemResponse(PROBLEM_MEANING[503]);

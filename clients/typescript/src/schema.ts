@@ -2125,6 +2125,11 @@ export interface components {
          *     }
          */
         Notification: {
+            action?: {
+                method: string;
+                path: string;
+                title: string;
+            };
             applicationId?: string;
             at: string;
             body: string;
@@ -2520,6 +2525,9 @@ export interface components {
                 cause: string;
                 error: string;
                 execution: string;
+                /** @enum {string} */
+                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                stoppedAt?: string;
             };
             frameworkId: string;
             frameworkVersion: string;
@@ -2588,6 +2596,7 @@ export interface components {
         StaffReview: {
             assignedAt: string;
             assignedBy?: string;
+            conflict?: string[];
             dueAt?: string;
             escalated?: boolean;
             id: string;
@@ -3354,6 +3363,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dependency is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3583,6 +3601,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4885,6 +4912,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dependency is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4975,7 +5011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The application is incomplete. Codes: `missing_narrative`, `missing_evidence`, `unknown_criterion`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The application is incomplete; or the Idempotency-Key was already used for a different request. Codes: `missing_narrative`, `missing_evidence`, `unknown_criterion`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5529,6 +5565,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dependency is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5975,7 +6020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made */
+            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made; or the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6864,6 +6909,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dependency is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -7127,7 +7181,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: Too many criteria for a level. Codes: `too_many_criteria`. */
+            /** @description Well-formed, but the rules of the domain refuse it: Too many criteria for a level; or the Idempotency-Key was already used for a different request. Codes: `too_many_criteria`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9318,7 +9372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The pathway cannot apply for that level now. Codes: `requires_candidacy`, `requires_silver`, `already_at_level`, `already_beyond_level`, `level_not_renewable`, `nothing_to_renew`, `prerequisite_expired`, `renewal_window_not_open`, `unknown_target`, `no_published_framework`, `level_not_covered`, `pathway_inactive`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The pathway cannot apply for that level now; or the Idempotency-Key was already used for a different request. Codes: `requires_candidacy`, `requires_silver`, `already_at_level`, `already_beyond_level`, `level_not_renewable`, `nothing_to_renew`, `prerequisite_expired`, `renewal_window_not_open`, `unknown_target`, `no_published_framework`, `level_not_covered`, `pathway_inactive`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9663,7 +9717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable; or the Idempotency-Key was already used for a different request. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10060,7 +10114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable; or the Idempotency-Key was already used for a different request. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10258,7 +10312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made */
+            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made; or the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11150,6 +11204,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dependency is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -11421,7 +11484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable; or the Idempotency-Key was already used for a different request. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11807,7 +11870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`. */
+            /** @description Well-formed, but the rules of the domain refuse it: The file is not acceptable; or the Idempotency-Key was already used for a different request. Codes: `unsupported_type`, `extension_mismatch`, `empty`, `too_large`, `invalid`, `path_separator`, `control_characters`, `too_long`, `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11848,6 +11911,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            action?: {
+                                method: string;
+                                path: string;
+                                title: string;
+                            };
                             applicationId?: string;
                             at: string;
                             body: string;
@@ -12707,7 +12775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed, but the rules of the domain refuse it: The school or district cannot take the pathway */
+            /** @description Well-formed, but the rules of the domain refuse it: The school or district cannot take the pathway; or the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
 import { email, idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { notificationFields } from '../notifications/routes.ts';
 import { conflictsSchema, personSub, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
@@ -128,21 +129,7 @@ export const staffAlertsRoute = route({
   summary: 'Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first)',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery }),
-  response: pageOf(
-    z.object({
-      id: z.string(),
-      recipient: z.string(),
-      kind: z.string(),
-      at: z.string(),
-      title: z.string(),
-      body: z.string(),
-      applicationId: z.optional(z.string()),
-      link: z.optional(z.string()),
-      read: z.boolean(),
-      readAt: z.optional(z.string()),
-      eventId: z.optional(z.string()),
-    }),
-  ),
+  response: pageOf(z.object({ ...notificationFields, recipient: z.string() })),
 });
 
 export const rosterRoutes = [listReviewersRoute, getReviewerRoute, putReviewerRoute, reviewQueueRoute, calibrationRoute, staffAlertsRoute];

@@ -13,7 +13,8 @@ const FN = 'notifications' as const;
 
 const inboxQuery = { inbox: z.optional(z.enum(['me', 'staff'])) };
 
-export const notificationSchema = named(z.object({
+/** A notification's fields; staff alerts (GET /review-alerts) carry the same, plus their recipient. */
+export const notificationFields = {
   id: z.string(),
   kind: z.string(),
   at: z.string(),
@@ -21,10 +22,14 @@ export const notificationSchema = named(z.object({
   body: z.string(),
   applicationId: z.optional(z.string()),
   link: z.optional(z.string()),
+  /** What to do about it (e.g. restart a review workflow): a call of this API. */
+  action: z.optional(z.object({ title: z.string(), method: z.string(), path: z.string() })),
   read: z.boolean(),
   readAt: z.optional(z.string()),
   eventId: z.optional(z.string()),
-}), 'Notification', {id: 'ntf_01JD0000000000000000000000', kind: 'message.posted', at: '2026-11-12T10:00:00.000Z', title: 'New message on Engineering Academy', body: 'Could you add the advisory board minutes?', applicationId: 'app_01JD0000000000000000000000', link: '/applications/app_01JD0000000000000000000000/messages', read: false});
+};
+
+export const notificationSchema = named(z.object(notificationFields), 'Notification', {id: 'ntf_01JD0000000000000000000000', kind: 'message.posted', at: '2026-11-12T10:00:00.000Z', title: 'New message on Engineering Academy', body: 'Could you add the advisory board minutes?', applicationId: 'app_01JD0000000000000000000000', link: '/applications/app_01JD0000000000000000000000/messages', read: false});
 
 export const listNotificationsRoute = route({
   id: 'listNotifications',

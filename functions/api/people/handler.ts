@@ -87,16 +87,30 @@ function membershipView(m: people.StoredMembership) {
   return people.memberView(m);
 }
 
+type PersonMembership = Awaited<ReturnType<typeof people.readPerson>>['memberships'][number];
+
+/** Memberships with their district's and pathway's names (one BatchGet), as /me and /people answer them. */
+async function namedMemberships(memberships: readonly PersonMembership[]) {
+  const names = await registry.batchGet([
+    ...memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
+    ...memberships.map((m) => keys.district(m.districtId)),
+  ]);
+  const nameOf = new Map(names.map((i) => [String(i.id), String(i.name)]));
+  return memberships.map((m) => ({
+    kind: m.kind,
+    role: m.role,
+    districtId: m.districtId,
+    districtName: nameOf.get(m.districtId),
+    ...(m.kind === 'pathway' ? { schoolId: m.schoolId, pathwayId: m.pathwayId, pathwayName: nameOf.get(m.pathwayId) } : {}),
+    since: m.since,
+  }));
+}
+
 export const handler = httpHandler([
   // The caller ---------------------------------------------------------------------------
   implement(r.getMe, async (req) => {
     const profile = await people.ensureProfile(req.principal);
     const { memberships, assignments } = await people.readPerson(req.principal.sub);
-    const names = await registry.batchGet([
-      ...memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
-      ...memberships.map((m) => keys.district(m.districtId)),
-    ]);
-    const nameOf = new Map(names.map((i) => [String(i.id), String(i.name)]));
     return {
       body: {
         sub: req.principal.sub,
@@ -104,14 +118,7 @@ export const handler = httpHandler([
         ...(profile.name ? { name: profile.name } : {}),
         groups: req.principal.groups,
         createdAt: profile.createdAt,
-        memberships: memberships.map((m) => ({
-          kind: m.kind,
-          role: m.role,
-          districtId: m.districtId,
-          districtName: nameOf.get(m.districtId),
-          ...(m.kind === 'pathway' ? { schoolId: m.schoolId, pathwayId: m.pathwayId, pathwayName: nameOf.get(m.pathwayId) } : {}),
-          since: m.since,
-        })),
+        memberships: await namedMemberships(memberships),
         assignments: { active: assignments.filter((a) => a.active).length, total: assignments.length },
       },
     };
@@ -121,11 +128,6 @@ export const handler = httpHandler([
     authorize(await loadAccess(req.principal), 'person.find', { kind: 'person' }, 'person');
     const found = await findPersonByEmail(req.query.email);
     if (!found) throw problems.notFound('person');
-    const names = await registry.batchGet([
-      ...found.memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
-      ...found.memberships.map((m) => keys.district(m.districtId)),
-    ]);
-    const nameOf = new Map(names.map((i) => [String(i.id), String(i.name)]));
     const { profile } = found;
     return {
       body: {
@@ -133,14 +135,7 @@ export const handler = httpHandler([
         email: profile.email!,
         ...(profile.name ? { name: profile.name } : {}),
         createdAt: profile.createdAt,
-        memberships: found.memberships.map((m) => ({
-          kind: m.kind,
-          role: m.role,
-          districtId: m.districtId,
-          districtName: nameOf.get(m.districtId),
-          ...(m.kind === 'pathway' ? { schoolId: m.schoolId, pathwayId: m.pathwayId, pathwayName: nameOf.get(m.pathwayId) } : {}),
-          since: m.since,
-        })),
+        memberships: await namedMemberships(found.memberships),
         reviewerProfile: found.reviewerProfile,
       },
     };

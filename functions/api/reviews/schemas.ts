@@ -146,6 +146,8 @@ export const staffReviewView = named(
     escalated: z.optional(z.boolean()),
     submittedAt: z.optional(z.string()),
     recusal: z.optional(z.looseObject({ reason: z.optional(z.string()), at: z.optional(z.string()) })),
+    /** Why the seat was vacated for a conflict of interest that arose mid-review (exclusion codes). */
+    conflict: z.optional(z.array(z.string())),
     scores: z.array(scoreView),
     version: z.number(),
   }),
@@ -225,7 +227,17 @@ export const reviewRoundView = named(
     aggregatedAt: z.optional(z.string()),
     waitingFor: z.optional(z.string()),
     waitingSince: z.optional(z.string()),
-    failure: z.optional(z.object({ error: z.string(), cause: z.string(), at: z.string(), execution: z.string() })),
+    failure: z.optional(
+      z.object({
+        error: z.string(),
+        cause: z.string(),
+        at: z.string(),
+        execution: z.string(),
+        /** How the execution ended, when it ended outside the definition's Catch. */
+        status: z.optional(z.enum(['FAILED', 'TIMED_OUT', 'ABORTED'])),
+        stoppedAt: z.optional(z.string()),
+      }),
+    ),
   }),
   'ReviewRound',
 );
