@@ -12090,6 +12090,9 @@ export interface operations {
                                 cause: string;
                                 error: string;
                                 execution: string;
+                                /** @enum {string} */
+                                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                                stoppedAt?: string;
                             };
                             level: string;
                             pathwayId: string;

@@ -8,7 +8,7 @@ import { reviewStages } from '../../core/review/stages.ts';
 import { route } from '../../lib/route.ts';
 import { email, idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
 import { notificationFields } from '../notifications/routes.ts';
-import { conflictsSchema, personSub, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
+import { conflictsSchema, personSub, reviewFailureView, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
 const ROSTER = 'reviewRoster' as const;
@@ -103,7 +103,7 @@ export const reviewQueueRoute = route({
       round: z.number(),
       stage: z.string(),
       stageSince: z.string(),
-      failure: z.optional(z.object({ error: z.string(), cause: z.string(), at: z.string(), execution: z.string() })),
+      failure: z.optional(reviewFailureView),
     }),
   ),
 });

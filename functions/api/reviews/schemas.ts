@@ -126,6 +126,17 @@ export const reviewSessionView = named(
   },
 );
 
+/** Why a round's workflow stopped (the Catch's record, or the status-change event's). */
+export const reviewFailureView = z.object({
+  error: z.string(),
+  cause: z.string(),
+  at: z.string(),
+  execution: z.string(),
+  /** How the execution ended, when it ended outside the definition's Catch. */
+  status: z.optional(z.enum(['FAILED', 'TIMED_OUT', 'ABORTED'])),
+  stoppedAt: z.optional(z.string()),
+});
+
 const actorView = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
 
 /** A review as staff see it: who holds it, reminders, recusal. */
@@ -227,17 +238,7 @@ export const reviewRoundView = named(
     aggregatedAt: z.optional(z.string()),
     waitingFor: z.optional(z.string()),
     waitingSince: z.optional(z.string()),
-    failure: z.optional(
-      z.object({
-        error: z.string(),
-        cause: z.string(),
-        at: z.string(),
-        execution: z.string(),
-        /** How the execution ended, when it ended outside the definition's Catch. */
-        status: z.optional(z.enum(['FAILED', 'TIMED_OUT', 'ABORTED'])),
-        stoppedAt: z.optional(z.string()),
-      }),
-    ),
+    failure: z.optional(reviewFailureView),
   }),
   'ReviewRound',
 );
