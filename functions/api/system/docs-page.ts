@@ -19,6 +19,8 @@ Scalar.createApiReference('#reference', {
   telemetry: false,
   hideClientButton: false,
   persistAuth: false,
+  // Every route but the public ones takes a bearer token: offer its field at once.
+  authentication: { preferredSecurityScheme: 'bearer' },
   // The toolbar links to Scalar's hosted services; a local reference has no use for them.
   showDeveloperTools: 'never',
   agent: { disabled: true },
