@@ -59,7 +59,6 @@ import {
 import type { Pathway } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { batchGet } from './registry.ts';
-import { reviewAfterSubmit, reviewAfterWithdraw } from '../pipeline/start.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -566,23 +565,6 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
     throw error;
   }
   return after;
-}
-
-/**
- * The seam for the review pipeline: called once an application has been submitted (not
- * on an idempotent replay). The review issue publishes ApplicationSubmitted and starts the
- * review state machine there (functions/pipeline/start.ts); it never fails the submission.
- */
-export async function afterSubmit(application: Application, submittedBy = 'unknown'): Promise<void> {
-  await reviewAfterSubmit(application, submittedBy);
-}
-
-/**
- * The review pipeline's seam after a withdrawal: closes the application's review round and
- * ends its workflow's waits (functions/pipeline/start.ts); it never fails the withdrawal.
- */
-export async function afterWithdraw(application: Application): Promise<void> {
-  await reviewAfterWithdraw(application);
 }
 
 /** Any open status → withdrawn; frees the pathway's open-application guard in the same transaction. */

@@ -6,9 +6,8 @@
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
 import { actorOf } from '../../lib/principal.ts';
+import { reviewAfterSubmit, reviewAfterWithdraw } from '../../pipeline/start.ts';
 import {
-  afterSubmit,
-  afterWithdraw,
   IncompleteApplication,
   submitApplication,
   withdrawApplication,
@@ -51,14 +50,15 @@ export const handler = httpHandler([
       }
       return answer(submitted);
     });
-    if (submitted) await afterSubmit(submitted, req.principal.sub);
+    // Not on an idempotent replay: ApplicationSubmitted and the review workflow start once.
+    if (submitted) await reviewAfterSubmit(submitted, req.principal.sub);
     return result;
   }),
 
   implement(withdrawApplicationRoute, async (req) => {
     const { application, access } = await loadApplication(req.principal, req.params.applicationId, 'application.withdraw');
     const after = await withdrawApplication(application, expectedVersion(req.headers), actorOf(req.principal), transitionActor(access, application));
-    await afterWithdraw(after);
+    await reviewAfterWithdraw(after);
     return answer(after);
   }),
 ]);
