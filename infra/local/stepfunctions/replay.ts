@@ -50,10 +50,9 @@ export class Replay {
     this.active = this.recorded.size > 0 || this.waiting.size > 0;
   }
 
-  /** Tokens of callback tasks that were waiting when the runtime stopped (they stay answerable). */
-  static waitingTokens(journal: readonly JournalEntry[] = [], callbacks: readonly CallbackEntry[] = []): Set<string> {
-    const done = new Set(journal.map((entry) => entry.key));
-    return new Set(callbacks.filter((c) => !done.has(c.key)).map((c) => c.token));
+  /** Tokens of callback tasks that were waiting when the runtime stopped and are not back yet (they stay answerable). */
+  get waitingTokens(): Set<string> {
+    return new Set([...this.waiting.values()].map((c) => c.token));
   }
 
   /**

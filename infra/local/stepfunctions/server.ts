@@ -81,10 +81,10 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   // callback tasks still waiting stay answerable once their execution resumes.
   const resumable = new Map<ExecutionRecord, Replay>();
   for (const record of loaded) {
-    const waiting = record.status === 'RUNNING' ? Replay.waitingTokens(record.journal, record.callbacks) : new Set<string>();
+    const replay = record.status === 'RUNNING' ? new Replay(record.journal, record.callbacks) : undefined;
+    const waiting = replay?.waitingTokens ?? new Set<string>();
     tokens.closeAll(record.taskTokens.filter((token) => !waiting.has(token)));
-    if (record.status !== 'RUNNING') continue;
-    const replay = new Replay(record.journal, record.callbacks);
+    if (!replay) continue;
     if (machines.has(record.stateMachineArn)) replay.park(tokens);
     resumable.set(record, replay);
   }
