@@ -608,6 +608,36 @@ describe('persistence', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  it('closes a running execution whose state machine is gone after the restart FAILED, and retires its tokens', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
+    const options = { stateMachines: MACHINES, invokeFunction: functions.invoke, waitTimeScale: 0, dataDir };
+    try {
+      const first = await startStepFunctionsServer(options);
+      const firstClient = sfnClient(first.endpoint);
+      const running = (
+        await firstClient.send(
+          new StartExecutionCommand({ stateMachineArn: first.stateMachineArn('pathcert-local-review'), input: '{"applicationId":"p4"}' }),
+        )
+      ).executionArn!;
+      const [a] = await functions.reviewsFor('p4', 2);
+      firstClient.destroy();
+      await first.stop();
+
+      const second = await startStepFunctionsServer({ ...options, stateMachines: MACHINES.filter((m) => m.name !== 'pathcert-local-review') });
+      const client = sfnClient(second.endpoint);
+      try {
+        const closed = await client.send(new DescribeExecutionCommand({ executionArn: running }));
+        expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'local runtime restarted' });
+        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: '{}' })));
+        expect(late).toBeInstanceOf(TaskTimedOut);
+      } finally {
+        client.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('execution status-change events', () => {

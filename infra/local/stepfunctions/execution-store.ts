@@ -27,22 +27,20 @@ export class ExecutionStore {
 
   /**
    * Loads persisted executions. Running ones are left RUNNING for the caller to resume
-   * (replay.ts), except those written before executions kept a journal: nothing says where
-   * they were, so they are closed FAILED with cause "local runtime restarted".
+   * (replay.ts), except those that cannot be: written before executions kept a journal
+   * (nothing says where they were), or whose state machine `canRunOn` says is gone. Those
+   * are closed FAILED with cause "local runtime restarted".
    */
-  load(): ExecutionRecord[] {
+  load(canRunOn: (stateMachineArn: string) => boolean): ExecutionRecord[] {
     const loaded = this.files?.loadAll() ?? [];
     for (const record of loaded) {
       this.records.set(record.executionArn, record);
       this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-      if (record.status === 'RUNNING' && !record.journal) this.closeAsRestarted(record.executionArn);
+      if (record.status === 'RUNNING' && !(record.journal && canRunOn(record.stateMachineArn))) {
+        this.close(record.executionArn, { status: 'FAILED', error: RESTART_ERROR, cause: RESTART_CAUSE });
+      }
     }
     return loaded;
-  }
-
-  /** Ends an execution that cannot be resumed after a restart. */
-  closeAsRestarted(executionArn: string): void {
-    this.close(executionArn, { status: 'FAILED', error: RESTART_ERROR, cause: RESTART_CAUSE });
   }
 
   get(executionArn: string): ExecutionRecord | undefined {

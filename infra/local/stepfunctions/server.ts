@@ -76,17 +76,19 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   const tokens = new TaskTokenRegistry();
   const statusEvents = options.eventBridgeEndpoint ? new StatusEvents(options.eventBridgeEndpoint, scope.region, log) : undefined;
   const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined, (record) => statusEvents?.emit(record));
-  const loaded = store.load();
+  // Executions that cannot resume (no journal, state machine gone) are closed by the load.
+  const loaded = store.load((stateMachineArn) => machines.has(stateMachineArn));
   // Tokens of closed executions, and of tasks that are over, answer TaskTimedOut; those of
   // callback tasks still waiting stay answerable once their execution resumes.
-  const resumable = new Map<ExecutionRecord, Replay>();
+  const resumable: Array<{ machine: PreparedMachine; record: ExecutionRecord; replay: Replay }> = [];
   for (const record of loaded) {
     const replay = record.status === 'RUNNING' ? new Replay(record.journal, record.callbacks) : undefined;
     const waiting = replay?.waitingTokens ?? new Set<string>();
     tokens.closeAll(record.taskTokens.filter((token) => !waiting.has(token)));
-    if (!replay) continue;
-    if (machines.has(record.stateMachineArn)) replay.park(tokens);
-    resumable.set(record, replay);
+    const machine = machines.get(record.stateMachineArn);
+    if (!replay || !machine) continue;
+    replay.park(tokens);
+    resumable.push({ machine, record, replay });
   }
   const executions = new Executions(scope, store, tokens, {
     region: scope.region,
@@ -103,15 +105,7 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   log('step functions endpoint listening', { endpoint, stateMachines: [...machines.keys()] });
   // Resumed once the caller has this endpoint (its functions may call it while resuming).
   setImmediate(() => {
-    for (const [record, replay] of resumable) {
-      const machine = machines.get(record.stateMachineArn);
-      if (machine) executions.resume(machine, record, replay);
-      else {
-        // Its definition is gone: nothing to resume on.
-        store.closeAsRestarted(record.executionArn);
-        tokens.closeAll(record.taskTokens);
-      }
-    }
+    for (const { machine, record, replay } of resumable) executions.resume(machine, record, replay);
   });
 
   return {
