@@ -21,12 +21,20 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   history: HistoryEvent[];
-  /** Every callback token issued for this execution. */
-  taskTokens: string[];
+  /**
+   * Every callback token issued, as records written before `callbacks` existed kept them;
+   * only read, to retire those tokens after a restart (`issuedTokens`).
+   */
+  taskTokens?: string[];
   /** Every Task call that finished, with its outcome: what a resume after a restart replays (replay.ts). */
   journal?: JournalEntry[];
   /** Callback tasks' tokens by call, so a task waiting at a restart waits again on the same token. */
   callbacks?: CallbackEntry[];
+}
+
+/** Every callback token the execution was given: its callbacks', and a legacy record's taskTokens. */
+export function issuedTokens(record: ExecutionRecord): string[] {
+  return [...(record.taskTokens ?? []), ...(record.callbacks ?? []).map((c) => c.token)];
 }
 
 export interface ExecutionOutcome {

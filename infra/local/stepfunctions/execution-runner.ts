@@ -68,7 +68,6 @@ export function runExecution(
     activeTasks,
     taskTimeScale: prepared.taskTimeScale,
     record: (event) => deps.store.append(arn, event),
-    rememberToken: (token) => deps.store.rememberToken(arn, token),
     replay,
     journal: (entry) => deps.store.journal(arn, entry),
     rememberCallback: (entry) => deps.store.rememberCallback(arn, entry),

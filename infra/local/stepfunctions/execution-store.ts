@@ -54,8 +54,8 @@ export class ExecutionStore {
       .sort((a, b) => b.startDate - a.startDate || b.seq - a.seq);
   }
 
-  create(fields: Omit<ExecutionRecord, 'seq' | 'status' | 'history' | 'taskTokens'>, roleArn: string): ExecutionRecord {
-    const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], taskTokens: [], journal: [], callbacks: [] };
+  create(fields: Omit<ExecutionRecord, 'seq' | 'status' | 'history'>, roleArn: string): ExecutionRecord {
+    const record: ExecutionRecord = { ...fields, seq: this.nextSeq++, status: 'RUNNING', history: [], journal: [], callbacks: [] };
     this.records.set(record.executionArn, record);
     this.append(record.executionArn, executionEvents.started(record.input, roleArn));
     this.onStatusChange(record);
@@ -67,13 +67,6 @@ export class ExecutionStore {
     const record = this.records.get(executionArn);
     if (!record || record.status !== 'RUNNING' || this.detached) return;
     record.history.push(numberEvent(event, record.history.length + 1, Date.now()));
-    this.changed(record);
-  }
-
-  rememberToken(executionArn: string, token: string): void {
-    const record = this.records.get(executionArn);
-    if (!record || this.detached) return;
-    record.taskTokens.push(token);
     this.changed(record);
   }
 

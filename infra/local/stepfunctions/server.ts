@@ -14,7 +14,7 @@ import { toEngineDefinition } from './engine-definition.ts';
 import { SfnError } from './errors.ts';
 import { ExecutionFiles } from './execution-files.ts';
 import { prepareMachine, type PreparedMachine } from './execution-runner.ts';
-import type { ExecutionRecord } from './execution-record.ts';
+import { issuedTokens, type ExecutionRecord } from './execution-record.ts';
 import { ExecutionStore } from './execution-store.ts';
 import { Executions } from './executions.ts';
 import { operations, type ApiContext } from './operations.ts';
@@ -84,7 +84,7 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   for (const record of loaded) {
     const replay = record.status === 'RUNNING' ? new Replay(record.journal, record.callbacks) : undefined;
     const waiting = replay?.waitingTokens ?? new Set<string>();
-    tokens.closeAll(record.taskTokens.filter((token) => !waiting.has(token)));
+    tokens.closeAll(issuedTokens(record).filter((token) => !waiting.has(token)));
     const machine = machines.get(record.stateMachineArn);
     if (!replay || !machine) continue;
     replay.park(tokens);

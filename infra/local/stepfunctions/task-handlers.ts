@@ -130,16 +130,19 @@ async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonVal
     heartbeat: () => attempt.startHeartbeat(missedHeartbeat),
   };
   if (waiting) {
-    // Back on its original token at once (an answer sent meanwhile is delivered now).
+    // Back on its original token at once (an answer sent meanwhile is delivered now). Its
+    // Scheduled/Started (and Submitted) events are in the history already.
     scope.tokens.open(token, taskAnswer);
     scope.replay.unpark(token, taskAnswer);
     await scope.replay.waitingTaken();
-  } else await scope.replay.end();
-  await attempt.begin();
-  if (!waiting) scope.tokens.open(token, taskAnswer);
-  if (!waiting) {
-    scope.rememberToken(token);
+    await attempt.begin();
+  } else {
+    await scope.replay.end();
+    await attempt.begin();
+    scope.tokens.open(token, taskAnswer);
     scope.rememberCallback({ key, token, submitted: false });
+    attempt.record(events.scheduled(attempt, scope.region, callInput));
+    attempt.record(events.started());
   }
   function missedHeartbeat(): void {
     const cause = `No heartbeat within ${attempt.heartbeatInSeconds} seconds`;
@@ -148,11 +151,6 @@ async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonVal
     answer.reject(new TaskError('States.HeartbeatTimeout', cause));
   }
 
-  // A resumed wait has its Scheduled/Started (and Submitted) events in the history already.
-  if (!waiting) {
-    attempt.record(events.scheduled(attempt, scope.region, callInput));
-    attempt.record(events.started());
-  }
   attempt.startHeartbeat(missedHeartbeat);
   if (!waiting?.submitted) {
     invokeIntegration(scope, callInput).then(

@@ -16,13 +16,11 @@ export interface TaskScope {
   taskTimeScale: number;
   /** Appends to the execution's history (ignored once the execution is closed). */
   record(event: NewEvent): void;
-  /** Keeps a token with its execution so it can be retired after a restart. */
-  rememberToken(token: string): void;
   /** Resuming after a restart: which calls already happened (replay.ts). */
   replay: Replay;
   /** Records a finished call's outcome for a later resume. */
   journal(entry: JournalEntry): void;
-  /** Records (or updates) a callback task's token for its call. */
+  /** Records (or updates) a callback task's token for its call (also how it is retired after a restart). */
   rememberCallback(entry: CallbackEntry): void;
   isClosed(): boolean;
   log(message: string, fields?: object): void;
