@@ -183,8 +183,8 @@ async function start(machineName: string, input: unknown, name?: string): Promis
   return started.executionArn!;
 }
 
-async function history(executionArn: string): Promise<HistoryEvent[]> {
-  return (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+async function history(executionArn: string, client = sfn): Promise<HistoryEvent[]> {
+  return (await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 }
 
 describe('state machines', () => {
@@ -608,6 +608,101 @@ describe('persistence', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  /**
+   * A Map execution restarted while seat a waits for its reviewer and seat b's clock call is
+   * in flight. Seat a's first clock call failed (retried after a pause, which a replay sleeps
+   * again), so after the restart seat b's new clock call ends the replay while seat a is
+   * still in that pause, before it is back at its wait.
+   */
+  async function restartedMidMap(dataDir: string) {
+    const calls: string[] = [];
+    const tokensFor = new Map<string, string[]>();
+    let holdClockB = true;
+    const invokeFunction = async (functionName: string, payload: unknown): Promise<unknown> => {
+      const { seat, taskToken } = payload as { seat: string; taskToken?: string };
+      const call = `${functionName.split('-').at(-1)}:${seat}`;
+      calls.push(call);
+      if (taskToken) {
+        tokensFor.set(seat, [...(tokensFor.get(seat) ?? []), taskToken]);
+        return { accepted: true };
+      }
+      if (seat === 'a' && calls.filter((c) => c === call).length === 1) {
+        throw Object.assign(new Error('clock unavailable'), { name: 'TransientError' });
+      }
+      if (seat === 'b' && holdClockB) return new Promise(() => {});
+      return { at: seat };
+    };
+    const seats: LocalStateMachine = {
+      name: 'pathcert-local-seats',
+      definitionPath: join(FIXTURES, 'map-callbacks.asl.json'),
+      substitutions: { ...SUBSTITUTIONS, Function_clock: functionArn('clock') },
+    };
+    // Retry pauses of 0.1 s: far longer than the replay takes to reach seat b's new call.
+    const options = { stateMachines: [seats], invokeFunction, waitTimeScale: 0.1, dataDir };
+    const first = await startStepFunctionsServer(options);
+    const firstClient = sfnClient(first.endpoint);
+    const running = (
+      await firstClient.send(new StartExecutionCommand({ stateMachineArn: first.stateMachineArn(seats.name), input: '{"seats":["a","b"]}' }))
+    ).executionArn!;
+    await until(async () => tokensFor.get('a')?.length === 1 && calls.includes('clock:b'));
+    firstClient.destroy();
+    await first.stop();
+    holdClockB = false;
+    const server = await startStepFunctionsServer(options);
+    return { server, client: sfnClient(server.endpoint), running, tokenA: tokensFor.get('a')![0]!, calls, tokensFor };
+  }
+
+  it('resumes a Map iteration that is back at its wait only after another iteration went past the restart point', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
+    try {
+      const { server: second, client, running, tokenA, calls, tokensFor } = await restartedMidMap(dataDir);
+      try {
+        await until(async () => tokensFor.get('b')?.length === 1);
+        await client.send(new SendTaskSuccessCommand({ taskToken: tokenA, output: JSON.stringify({ seat: 'a' }) }));
+        await client.send(new SendTaskSuccessCommand({ taskToken: tokensFor.get('b')![0]!, output: JSON.stringify({ seat: 'b' }) }));
+        const resumed = await second.waitForExecution(running, 5_000);
+        expect(resumed.status).toBe('SUCCEEDED');
+        expect(JSON.parse(resumed.output!)).toEqual([{ seat: 'a' }, { seat: 'b' }]);
+        // Seat a's calls were answered from the journal: its clock ran twice (the failure and
+        // the retry) and its reviewer was asked once, all before the restart.
+        expect(calls.filter((c) => c === 'clock:a')).toHaveLength(2);
+        expect(tokensFor.get('a')).toEqual([tokenA]);
+        const scheduled = (await history(running, client))
+          .filter((e) => e.type === 'TaskScheduled')
+          .map((e) => JSON.parse(e.taskScheduledEventDetails!.parameters!) as { FunctionName: string; Payload: { seat: string } });
+        expect(scheduled.filter((p) => p.FunctionName === functionArn('clock') && p.Payload.seat === 'a')).toHaveLength(2);
+        expect(scheduled.filter((p) => p.FunctionName === functionArn('requestReview') && p.Payload.seat === 'a')).toHaveLength(1);
+        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: tokenA, output: '{}' })));
+        expect(late).toBeInstanceOf(TaskTimedOut);
+      } finally {
+        client.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('retires a waiting token its resumed execution never got back to (stopped first)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
+    try {
+      const { server: second, client, running, tokenA, tokensFor } = await restartedMidMap(dataDir);
+      try {
+        await until(async () => tokensFor.get('b')?.length === 1);
+        // Seat a is still in its replayed Retry pause: its token was never taken again.
+        await client.send(new StopExecutionCommand({ executionArn: running }));
+        const late = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: tokenA, output: '{}' })));
+        expect(late).toBeInstanceOf(TaskTimedOut);
+        expect(tokensFor.get('a')).toEqual([tokenA]);
+      } finally {
+        client.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('closes a running execution whose state machine is gone after the restart FAILED, and retires its tokens', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pathcert-sfn-'));
     const options = { stateMachines: MACHINES, invokeFunction: functions.invoke, waitTimeScale: 0, dataDir };

@@ -74,6 +74,8 @@ export function runExecution(
     isClosed: () => deps.store.get(arn)?.status !== 'RUNNING',
     log: deps.log,
   };
+  // Waiting tokens of a resumed run it never got back to answer TaskTimedOut once it is closed.
+  deps.store.onClosed(arn, () => replay.retire(deps.tokens));
   const run = prepared.engine.run(input satisfies EngineInput, {
     overrides: {
       taskResourceLocalHandlers: buildTaskHandlers(prepared.machine.tasks, scope),

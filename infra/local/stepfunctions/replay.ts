@@ -10,6 +10,13 @@
  * the replay and runs normally. History events are not written while replaying: they are
  * in the history already.
  *
+ * Ending the replay only turns history back on. Journaled calls and waiting callbacks are
+ * still recognised afterwards, by their exact keys: in a Map or Parallel one branch can
+ * reach a new call (and end the replay) while another is still re-walking its part, e.g.
+ * sleeping the Retry pause of a replayed failure; that branch must not run its calls again
+ * nor lose its waiting token. Waiting tokens never taken again are retired when the
+ * execution is closed (`retire`).
+ *
  * A Task call is identified by its state, its effective input (the task token in it
  * replaced by a placeholder, since a replay mints fresh ones) and how many times that
  * state was called with that input before (retries, loops).
@@ -91,14 +98,14 @@ export class Replay {
     return `${base}|${n}`;
   }
 
-  /** The outcome this call had before the restart, if it finished then. */
+  /** The outcome this call had before the restart, if it finished then (also after the replay ended). */
   outcome(key: string): JournalEntry | undefined {
-    return this.active ? this.recorded.get(key) : undefined;
+    return this.recorded.get(key);
   }
 
-  /** The callback this call was waiting on before the restart (each is taken once). */
+  /** The callback this call was waiting on before the restart (each is taken once, also after the replay ended). */
   takeWaiting(key: string): CallbackEntry | undefined {
-    const entry = this.active ? this.waiting.get(key) : undefined;
+    const entry = this.waiting.get(key);
     if (entry) this.waiting.delete(key);
     return entry;
   }
@@ -116,6 +123,13 @@ export class Replay {
     if (!this.active) return;
     await afterMicrotasks();
     this.active = false;
+  }
+
+  /** The execution is closed: tokens still waiting to be taken again answer TaskTimedOut from now on. */
+  retire(tokens: TaskTokenRegistry): void {
+    for (const { token } of this.waiting.values()) tokens.close(token);
+    this.waiting.clear();
+    this.parked.clear();
   }
 }
 
