@@ -12,6 +12,8 @@ import {
   decisionView,
   executionView,
   personSub,
+  adjudicationView,
+  reviewFailureView,
   reviewRoundView,
   staffReviewView,
   workflowAnswer,
@@ -35,7 +37,7 @@ export const getReviewRoundRoute = route({
   params: applicationParams,
   query: z.strictObject({ round: z.optional(documentAs(z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)), { type: 'integer', minimum: 0, maximum: 9999 })) }),
   response: z.object({
-    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(z.record(z.string(), z.unknown())) }),
+    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(reviewFailureView) }),
     round: reviewRoundView,
     seats: z.array(
       z.object({
@@ -137,7 +139,7 @@ export const adjudicateRoute = route({
       .check(z.minLength(1), z.maxLength(200)),
   }),
   response: z.object({
-    adjudications: z.record(z.string(), z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }) })),
+    adjudications: z.record(z.string(), adjudicationView),
     /** Criteria still waiting for adjudication; the workflow moves on when none are left. */
     stillNeeded: z.array(z.string()),
     workflow: workflowAnswer,

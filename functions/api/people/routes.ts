@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
+import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -20,8 +20,6 @@ const districtInvitationParams = z.strictObject({ districtId: idSchema('district
 const pathwayMemberParams = z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() });
 const districtMemberParams = z.strictObject({ districtId: idSchema('district'), personSub: personSub() });
 
-const actorSchema = z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
-
 export const invitationSchema = named(z.object({
   id: z.string(),
   scope: z.object({
@@ -35,7 +33,7 @@ export const invitationSchema = named(z.object({
   email: z.string(),
   role: z.enum(['lead', 'member', 'data']),
   status: z.enum(['pending', 'accepted', 'expired']),
-  invitedBy: actorSchema,
+  invitedBy: actorView,
   createdAt: z.string(),
   expiresAt: z.string(),
   acceptedAt: z.optional(z.string()),
