@@ -3,6 +3,8 @@
  * api construct and the local HTTP API both read it; only the allowed origins differ per
  * stage (ALLOWED_ORIGINS locally, the stage config in AWS).
  */
+import { EXPOSED_HEADERS } from '../functions/lib/cors.ts';
+
 export interface ApiCorsConfig {
   allowOrigins: string[];
   allowMethods: string[];
@@ -17,8 +19,8 @@ export function apiCorsConfig(allowOrigins: readonly string[]): ApiCorsConfig {
     allowOrigins: allowOrigins.length > 0 ? [...allowOrigins] : ['*'],
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-correlation-id'],
-    // What the browser may read: versions for If-Match, created resources, back-off hints.
-    exposeHeaders: ['etag', 'location', 'retry-after'],
+    // What the browser may read; the function answers with the same list.
+    exposeHeaders: [...EXPOSED_HEADERS],
     maxAgeSeconds: 3600,
     // Tokens travel in the Authorization header, never in cookies.
     allowCredentials: false,

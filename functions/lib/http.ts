@@ -14,6 +14,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { config } from './config.ts';
+import { EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem.ts';
@@ -188,7 +189,7 @@ function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
     // The response is this request's own object (render or the error middleware made it).
     const headers = (request.response.headers ??= {});
     headers['access-control-allow-origin'] = allow;
-    headers['access-control-expose-headers'] = 'etag,location,retry-after';
+    headers['access-control-expose-headers'] = EXPOSED_HEADERS.join(',');
     if (allow !== '*') headers.vary = 'Origin';
   };
   return { after: apply, onError: apply };

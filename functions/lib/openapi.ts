@@ -25,15 +25,28 @@ function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
   Object.assign(ctx.jsonSchema, replacement);
 }
 
-function rewriteRefs(node: unknown, rename: (id: string) => string): unknown {
-  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, rename));
+function rewriteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
     out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
-      ? `#/components/schemas/${rename(value.slice('#/$defs/'.length))}`
-      : rewriteRefs(value, rename);
+      ? `#/components/schemas/${value.slice('#/$defs/'.length)}`
+      : rewriteRefs(value);
   }
+  return out;
+}
+
+/** zod's JSON Schema of `schema`, without `$schema`; `metadata` decides which schemas are named. */
+function toJson(schema: z.ZodMiniType, io: 'input' | 'output', metadata: typeof apiSchemas | typeof noNames): Json {
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    metadata,
+    override,
+  } as Parameters<typeof z.toJSONSchema>[1]) as Json;
+  delete out.$schema;
   return out;
 }
 
@@ -46,36 +59,22 @@ class Components {
   readonly schemas: Record<string, Json> = {};
 
   response(schema: z.ZodMiniType): Json {
-    const out = z.toJSONSchema(schema, {
-      io: 'output',
-      unrepresentable: 'any',
-      target: 'draft-2020-12',
-      metadata: apiSchemas,
-      override,
-    } as Parameters<typeof z.toJSONSchema>[1]) as Json;
-    delete out.$schema;
+    const out = toJson(schema, 'output', apiSchemas);
     const defs = (out.$defs ?? {}) as Record<string, Json>;
     delete out.$defs;
     for (const [id, def] of Object.entries(defs)) {
-      const body = rewriteRefs(def, (ref) => ref) as Json;
+      const body = rewriteRefs(def) as Json;
       const existing = this.schemas[id];
       if (existing && JSON.stringify(existing) !== JSON.stringify(body)) throw new Error(`openapi: two different schemas are named ${id}`);
       this.schemas[id] = body;
     }
-    return rewriteRefs(out, (ref) => ref) as Json;
+    return rewriteRefs(out) as Json;
   }
 }
 
-function inlineSchema(schema: z.ZodMiniType, io: 'input' | 'output' = 'input'): Json {
-  const out = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    target: 'draft-2020-12',
-    metadata: noNames,
-    override,
-  } as Parameters<typeof z.toJSONSchema>[1]) as Json;
-  delete out.$schema;
-  return out;
+/** Request bodies and parameters: what a client sends, with no named components. */
+function inlineSchema(schema: z.ZodMiniType): Json {
+  return toJson(schema, 'input', noNames);
 }
 
 function parameters(schema: z.ZodMiniType | undefined, where: 'path' | 'query'): Json[] {

@@ -73,6 +73,9 @@ export const pageOf = <T extends z.ZodMiniType>(item: T) =>
  */
 export const versionField = (min = 1) => z.int().check(z.minimum(min), z.maximum(1_000_000_000));
 
+/** Who did something (a person's sub, with the name and email known at the time). */
+export const actorView = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
+
 export const isoDateTime = () => z.string().check(z.iso.datetime());
 export const isoDate = () => z.string().check(z.iso.date());
 

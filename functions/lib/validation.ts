@@ -45,6 +45,8 @@ const MAX_ILL_FORMED_ERRORS = 20;
  * a body may nest thousands of levels deep.
  */
 export function illFormedStrings(where: FieldError['in'], value: unknown, max = MAX_ILL_FORMED_ERRORS): FieldError[] {
+  // The common case: nothing to report, found without building a field path per node.
+  if (allWellFormed(value)) return [];
   const out: FieldError[] = [];
   const stack: [unknown, string][] = [[value, '']];
   const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
@@ -63,4 +65,23 @@ export function illFormedStrings(where: FieldError['in'], value: unknown, max = 
     }
   }
   return out;
+}
+
+/** True when every string and object key in `value` is well-formed Unicode (iterative, like illFormedStrings). */
+function allWellFormed(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) return false;
+    } else if (Array.isArray(v)) {
+      for (const child of v) stack.push(child);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        if (!k.isWellFormed()) return false;
+        stack.push(child);
+      }
+    }
+  }
+  return true;
 }

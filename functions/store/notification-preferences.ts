@@ -45,7 +45,7 @@ function settingsOf(sub: string, item: Record<string, unknown> | undefined): Not
   };
 }
 
-/** Two writes settle any race (see below); a third try only after a lost creation race. */
+/** The first write settles the usual case; the other form after a wrong guess; a third only after a lost creation race. */
 const MAX_ATTEMPTS = 3;
 
 /**
@@ -53,8 +53,10 @@ const MAX_ATTEMPTS = 3;
  * category is SET inside the stored `email` map, so concurrent updates by the same person
  * merge (each category ends with one writer's value) instead of racing on a version read
  * first. That read-merge-write loop answered 500 once 30 writers exhausted its retries.
- * The map's first write creates it whole, guarded by `attribute_not_exists`; a creation
- * that loses to another one merges into the winner's map on the next try.
+ * The merge is tried first (the map exists once a person has saved anything); when its
+ * condition fails there is no map yet, and the first write creates it whole, guarded by
+ * `attribute_not_exists`. A creation that loses to another one merges into the winner's map
+ * on the next try. No read comes first: a wrong guess costs one failed conditional write.
  */
 export async function updateEmailPreferences(sub: string, update: EmailPreferences): Promise<NotificationSettings> {
   const changes = mergePreferences(undefined, update);
@@ -62,24 +64,21 @@ export async function updateEmailPreferences(sub: string, update: EmailPreferenc
   if (categories.length === 0) return getNotificationSettings(sub, true);
   const names: Record<string, string> = { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' };
   const values: Record<string, unknown> = { ':at': nowIso(), ':sub': sub, ':type': 'notification_settings', ':one': 1 };
-  categories.forEach((c, i) => {
-    names[`#c${i}`] = c;
-    values[`:c${i}`] = changes[c];
-  });
   const common = '#updatedAt = :at, #sub = :sub, #type = :type';
+  // Each form names only what its expressions use (DynamoDB refuses unused names and values).
   const merge = {
     UpdateExpression: `SET ${categories.map((_, i) => `#email.#c${i} = :c${i}`).join(', ')}, ${common} ADD #version :one`,
     ConditionExpression: 'attribute_exists(#email)',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ExpressionAttributeNames: { ...names, ...Object.fromEntries(categories.map((c, i) => [`#c${i}`, c])) },
+    ExpressionAttributeValues: { ...values, ...Object.fromEntries(categories.map((c, i) => [`:c${i}`, changes[c]])) },
   };
   const create = {
     UpdateExpression: `SET #email = :email, ${common} ADD #version :one`,
     ConditionExpression: 'attribute_not_exists(#email)',
-    ExpressionAttributeNames: { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' },
-    ExpressionAttributeValues: { ':email': changes, ':at': values[':at'], ':sub': sub, ':type': 'notification_settings', ':one': 1 },
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ...values, ':email': changes },
   };
-  let exists = (await getItem(keys.notificationPreferences(sub), true))?.email !== undefined;
+  let exists = true;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       const out = await dynamoClient().send(
@@ -88,7 +87,7 @@ export async function updateEmailPreferences(sub: string, update: EmailPreferenc
       return settingsOf(sub, out.Attributes);
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      // The map appeared (or, never, went away) between the read and the write: the other form applies.
+      // No map yet (merge), or another request created it meanwhile (create): the other form applies.
       exists = !exists;
     }
   }

@@ -138,23 +138,51 @@ async function safePut(item: TransactItem): Promise<void> {
 }
 
 /** The subject holding an email address, if anyone has signed in with it. */
-export async function subjectForEmailAddress(email: string): Promise<string | undefined> {
-  const item = await getItem<{ sub?: string }>(keys.email(email));
+export async function subjectForEmailAddress(email: string, consistent = false): Promise<string | undefined> {
+  const item = await getItem<{ sub?: string }>(keys.email(email), consistent);
   return item?.sub;
 }
 
-/** Everything in the caller's partition: profile, memberships and assignments (one Query). */
-export async function readPerson(sub: string): Promise<{ profile?: Person; memberships: StoredMembership[]; assignments: Assignment[] }> {
-  const items = await queryAll<Item & { SK: string }>(keys.personPartition(sub));
+export interface PersonPartition {
+  profile?: Person;
+  memberships: StoredMembership[];
+  assignments: Assignment[];
+  /** Whether the person has a reviewer profile (its item is in the same partition). */
+  reviewerProfile: boolean;
+}
+
+/** Everything in a person's partition: profile, memberships, assignments, reviewer profile (one Query). */
+export async function readPerson(sub: string, options: { consistent?: boolean } = {}): Promise<PersonPartition> {
+  const items = await queryAll<Item & { SK: string }>(keys.personPartition(sub), undefined, options.consistent ?? false);
   let profile: Person | undefined;
   const memberships: StoredMembership[] = [];
   const assignments: Assignment[] = [];
+  let reviewerProfile = false;
   for (const item of items) {
-    if (item.SK === 'PROFILE') profile = stripKeys(item) as unknown as Person;
+    if (item.SK === keys.person(sub).SK) profile = stripKeys(item) as unknown as Person;
     else if (item.SK.startsWith(keys.membershipPrefix)) memberships.push(stripKeys(item) as unknown as StoredMembership);
     else if (item.SK.startsWith(keys.assignmentPrefix)) assignments.push(stripKeys(item) as unknown as Assignment);
+    else if (item.SK === keys.reviewer(sub).SK) reviewerProfile = true;
   }
-  return { profile, memberships, assignments };
+  return { profile, memberships, assignments, reviewerProfile };
+}
+
+/**
+ * Staff find a person by email (GET /people?email=): the email guard item (pattern 24)
+ * names the subject, and one Query of the person's partition (pattern 10) returns the
+ * profile, the memberships and the reviewer profile together. Two requests: the email
+ * item carries only the subject, and the partition is keyed by subject. Both reads are
+ * consistent. `email` is already normalized (schemas.ts `email()`: trimmed, lower case).
+ */
+export async function findPersonByEmail(
+  email: string,
+): Promise<{ profile: Person; memberships: StoredMembership[]; reviewerProfile: boolean } | undefined> {
+  const sub = await subjectForEmailAddress(email, true);
+  if (!sub) return undefined;
+  const { profile, memberships, reviewerProfile } = await readPerson(sub, { consistent: true });
+  // The email item outlives an address change (it is never moved): trust only a profile that still has this address.
+  if (!profile || profile.email?.toLowerCase() !== email) return undefined;
+  return { profile, memberships, reviewerProfile };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@
 import type { S3Event } from 'aws-lambda';
 import { crc32 } from 'node:zlib';
 import { contentDisposition, safeDownloadName } from '../core/evidence/file-name.ts';
-import { decodeS3EventKey, exportKey, hasDotSegment } from '../core/evidence/object-keys.ts';
+import { eventObjectKey, exportKey } from '../core/evidence/object-keys.ts';
 import { toCsv } from '../core/outcomes/export.ts';
 import { nowMs } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -132,13 +132,14 @@ export async function runExport(exportId: string, hooks: ExportHooks = {}): Prom
 export const handler = async (event: S3Event): Promise<{ results: { key: string; outcome: ExportOutcome | 'not_a_request' }[] }> => {
   const results: { key: string; outcome: ExportOutcome | 'not_a_request' }[] = [];
   for (const record of event.Records ?? []) {
-    const key = decodeS3EventKey(record.s3?.object?.key ?? '') ?? '';
-    if (hasDotSegment(key)) {
+    const notified = eventObjectKey(record.s3?.object?.key);
+    if (notified.refused === 'dot_segment') {
       // Its shape refuses it too; logged like the other S3-triggered handlers.
-      logger.warn('object key with a . or .. segment; ignoring it', { key });
-      results.push({ key, outcome: 'not_a_request' });
+      logger.warn('object key with a . or .. segment; ignoring it', { key: notified.key });
+      results.push({ key: notified.key, outcome: 'not_a_request' });
       continue;
     }
+    const key = notified.key ?? '';
     const request = parseExportRequestKey(key);
     if (!request) {
       results.push({ key, outcome: 'not_a_request' });

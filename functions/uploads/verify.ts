@@ -27,7 +27,7 @@
 import { crc32 } from 'node:zlib';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { verificationEvent, type VersionEvent } from '../core/evidence/library.ts';
-import { decodeS3EventKey, hasDotSegment, parseObjectKey } from '../core/evidence/object-keys.ts';
+import { eventObjectKey, parseObjectKey } from '../core/evidence/object-keys.ts';
 import { verifyUpload } from '../core/evidence/verify.ts';
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -66,14 +66,14 @@ async function declaredFor(owner: Owner, version: number): Promise<StoredVersion
 }
 
 export async function handleRecord(record: S3EventRecord): Promise<RecordOutcome> {
-  const key = decodeS3EventKey(record.s3?.object?.key ?? '');
-  if (key === null || key === '') return { outcome: 'ignored', key: String(record.s3?.object?.key), reason: 'bad_event' };
-  if (hasDotSegment(key)) {
-    // Not deleted: a store that resolves `..` (the local S3's files) would delete the object
-    // the key resolves to, e.g. another pathway's verified file. S3 itself keeps it literal.
-    logger.warn('object key with a . or .. segment; ignoring it', { key });
-    return { outcome: 'ignored', key, reason: 'dot_segment' };
+  const notified = eventObjectKey(record.s3?.object?.key);
+  if (notified.refused === 'bad_event') return { outcome: 'ignored', key: String(record.s3?.object?.key), reason: 'bad_event' };
+  if (notified.refused === 'dot_segment') {
+    // Not deleted (see eventObjectKey); S3 itself keeps such a key literal.
+    logger.warn('object key with a . or .. segment; ignoring it', { key: notified.key });
+    return { outcome: 'ignored', key: notified.key, reason: 'dot_segment' };
   }
+  const { key } = notified;
   const named = ownerFromKey(key);
   if (!named) {
     logger.warn('object under pending/ that no upload form names; deleting it', { key });

@@ -252,6 +252,7 @@ describe('HTTP API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: prodContext.allowedOrigins.split(','),
         AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'if-match']),
+        ExposeHeaders: ['etag', 'location', 'retry-after', 'x-correlation-id'],
         AllowCredentials: false,
       }),
     });

@@ -94,6 +94,7 @@ describe('foundation routes through the local HTTP API', () => {
     const res = await t.api('GET', '/health', { headers: { origin: 'http://localhost:5173' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(res.headers.get('access-control-expose-headers')).toContain('etag');
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-correlation-id');
   });
 
   it('rejects bodies over the 10 MB API Gateway limit with 413', async () => {

@@ -1623,7 +1623,13 @@ export interface components {
             renewal: boolean;
             renewalOf?: string;
             reviewFailure?: {
-                [key: string]: unknown;
+                at: string;
+                cause: string;
+                error: string;
+                execution: string;
+                /** @enum {string} */
+                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                stoppedAt?: string;
             };
             schoolId: string;
             /** @enum {string} */
@@ -2165,10 +2171,10 @@ export interface components {
             version: number;
         };
         /**
-         * @description A count or rate: `{ value }`, or `{ suppressed: true, reason }` (small_cell, complementary) where publishing it could identify students.
+         * @description A count or rate: `{ value }`, or `{ suppressed: true, reason: 'privacy' }` where publishing it could identify students (the reason never says which rule hid it).
          * @example {
          *       "suppressed": true,
-         *       "reason": "small_cell"
+         *       "reason": "privacy"
          *     }
          */
         OutcomeCell: {
@@ -2677,7 +2683,13 @@ export interface operations {
                             renewal: boolean;
                             renewalOf?: string;
                             reviewFailure?: {
-                                [key: string]: unknown;
+                                at: string;
+                                cause: string;
+                                error: string;
+                                execution: string;
+                                /** @enum {string} */
+                                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                                stoppedAt?: string;
                             };
                             schoolId: string;
                             /** @enum {string} */
@@ -2774,42 +2786,14 @@ export interface operations {
                         /** @enum {string} */
                         level: "candidacy" | "silver" | "gold";
                         outcomes?: {
-                            enrolled: {
-                                reason?: string;
-                                suppressed?: boolean;
-                                value?: number | null;
-                            } | null;
+                            enrolled: components["schemas"]["OutcomeCell"] | null;
                             rates: {
-                                ag_completed?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                dual_enrollment_credit?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                graduated_on_time?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                industry_credential?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                postsecondary_enrolled?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                wbl_preparation?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
+                                ag_completed?: components["schemas"]["OutcomeCell"];
+                                dual_enrollment_credit?: components["schemas"]["OutcomeCell"];
+                                graduated_on_time?: components["schemas"]["OutcomeCell"];
+                                industry_credential?: components["schemas"]["OutcomeCell"];
+                                postsecondary_enrolled?: components["schemas"]["OutcomeCell"];
+                                wbl_preparation?: components["schemas"]["OutcomeCell"];
                             };
                             schoolYear: string;
                         } | null;
@@ -2820,7 +2804,13 @@ export interface operations {
                         renewalOf?: string;
                         responses: components["schemas"]["CriterionResponse"][];
                         reviewFailure?: {
-                            [key: string]: unknown;
+                            at: string;
+                            cause: string;
+                            error: string;
+                            execution: string;
+                            /** @enum {string} */
+                            status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                            stoppedAt?: string;
                         };
                         schoolId: string;
                         /** @enum {string} */
@@ -4042,7 +4032,13 @@ export interface operations {
                         application: {
                             id: string;
                             reviewFailure?: {
-                                [key: string]: unknown;
+                                at: string;
+                                cause: string;
+                                error: string;
+                                execution: string;
+                                /** @enum {string} */
+                                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                                stoppedAt?: string;
                             };
                             status: string;
                             submissionNumber: number;
@@ -5333,42 +5329,14 @@ export interface operations {
                         model: "wall_to_wall_academy" | "school_within_a_school" | "comprehensive_high_school_option";
                         name: string;
                         outcomes: {
-                            enrolled: {
-                                reason?: string;
-                                suppressed?: boolean;
-                                value?: number | null;
-                            } | null;
+                            enrolled: components["schemas"]["OutcomeCell"] | null;
                             rates: {
-                                ag_completed?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                dual_enrollment_credit?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                graduated_on_time?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                industry_credential?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                postsecondary_enrolled?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
-                                wbl_preparation?: {
-                                    reason?: string;
-                                    suppressed?: boolean;
-                                    value?: number | null;
-                                };
+                                ag_completed?: components["schemas"]["OutcomeCell"];
+                                dual_enrollment_credit?: components["schemas"]["OutcomeCell"];
+                                graduated_on_time?: components["schemas"]["OutcomeCell"];
+                                industry_credential?: components["schemas"]["OutcomeCell"];
+                                postsecondary_enrolled?: components["schemas"]["OutcomeCell"];
+                                wbl_preparation?: components["schemas"]["OutcomeCell"];
                             };
                             schoolYear: string;
                         } | null;

@@ -9,8 +9,9 @@ import { NARRATIVE_MAX_CHARS } from '../../core/completeness.ts';
 import { evidenceKinds } from '../../core/framework.ts';
 import { applicationTargets, levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { actorView, idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
+import { reviewFailureView } from '../reviews/schemas.ts';
 
 /** A criterion id as frameworks define them (`RA-1.2`); checked before any lookup. */
 export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
@@ -20,8 +21,6 @@ const applicationParams = z.strictObject({ applicationId: idSchema('application'
 const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
 const status = z.enum(applicationStatuses);
 const target = z.enum(applicationTargets);
-
-const actor = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
 
 const application = named(
   z.object({
@@ -50,8 +49,8 @@ const application = named(
   /** A renewal: the certification it renews. */
   renewalOf: z.optional(z.string()),
   /** Staff: the review workflow's last failure, until a restart clears it. */
-  reviewFailure: z.optional(z.record(z.string(), z.unknown())),
-  createdBy: actor,
+  reviewFailure: z.optional(reviewFailureView),
+  createdBy: actorView,
   }),
   'Application',
   {
@@ -94,7 +93,7 @@ const response = named(
     version: z.number(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    updatedBy: actor,
+    updatedBy: actorView,
   }),
   'CriterionResponse',
   {

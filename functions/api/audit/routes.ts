@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { actorView, idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 
 const FN = 'audit' as const;
 const TAGS = ['Audit'];
@@ -14,7 +14,7 @@ const auditQuery = z.strictObject({ ...pageQuery, order: z.optional(z.enum(['old
 export const auditEventSchema = named(z.object({
   id: z.string(),
   at: z.string(),
-  actor: z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) }),
+  actor: actorView,
   action: z.string(),
   entity: z.object({ kind: z.string(), id: z.string() }),
   changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),

@@ -6,12 +6,14 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { idSchema, text, documentAs } from '../../lib/schemas.ts';
+import { idSchema, integerQuery, text } from '../../lib/schemas.ts';
 import {
   CRITERION_ID,
   decisionView,
   executionView,
   personSub,
+  adjudicationView,
+  reviewFailureView,
   reviewRoundView,
   staffReviewView,
   workflowAnswer,
@@ -33,9 +35,9 @@ export const getReviewRoundRoute = route({
   summary: "An application's current review round: seats, reviews, aggregate, decision and the workflow's status (staff)",
   tags: TAGS,
   params: applicationParams,
-  query: z.strictObject({ round: z.optional(documentAs(z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)), { type: 'integer', minimum: 0, maximum: 9999 })) }),
+  query: z.strictObject({ round: z.optional(integerQuery(/^\d{1,4}$/, { minimum: 0, maximum: 9999 })) }),
   response: z.object({
-    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(z.record(z.string(), z.unknown())) }),
+    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(reviewFailureView) }),
     round: reviewRoundView,
     seats: z.array(
       z.object({
@@ -102,7 +104,7 @@ export const assignSeatRoute = route({
   tags: TAGS,
   params: z.strictObject({
     applicationId: idSchema('application'),
-    seat: documentAs(z.pipe(z.string().check(z.regex(/^[1-9]\d?$/, { error: 'must be a seat number' })), z.transform(Number)), { type: 'integer', minimum: 1, maximum: 99 }),
+    seat: integerQuery(/^[1-9]\d?$/, { minimum: 1, maximum: 99 }, 'must be a seat number'),
   }),
   body: z.strictObject({
     reviewerSub: personSub(),
@@ -137,7 +139,7 @@ export const adjudicateRoute = route({
       .check(z.minLength(1), z.maxLength(200)),
   }),
   response: z.object({
-    adjudications: z.record(z.string(), z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }) })),
+    adjudications: z.record(z.string(), adjudicationView),
     /** Criteria still waiting for adjudication; the workflow moves on when none are left. */
     stillNeeded: z.array(z.string()),
     workflow: workflowAnswer,

@@ -8,7 +8,7 @@ import { MAX_FILE_NAME_LENGTH } from '../../core/evidence/file-name.ts';
 import { fileTypes } from '../../core/evidence/file-types.ts';
 import { MAX_VERSION } from '../../core/evidence/object-keys.ts';
 import { route } from '../../lib/route.ts';
-import { documentAs, idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { idSchema, integerQuery, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 
 const FN = 'evidence' as const;
 const TAGS = ['Evidence'];
@@ -36,15 +36,15 @@ export const fileDeclaration = {
 const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
 const itemParams = z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') });
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
-const versionQuery = z.optional(
-  documentAs(
-    z.pipe(
-      z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: `must be a version number from 1 to ${MAX_VERSION}` })),
-      z.transform((v: string) => Number(v)),
-    ),
-    { type: 'integer', minimum: 1, maximum: MAX_VERSION },
-  ),
+/** `?version=n`: a version of an evidence item or a resource. */
+export const versionQuery = z.optional(
+  integerQuery(/^[1-9][0-9]{0,5}$/, { minimum: 1, maximum: MAX_VERSION }, `must be a version number from 1 to ${MAX_VERSION}`),
 );
+
+/** The 422 of every route that declares a file (evidence and resources): each file rule it breaks. */
+export const fileNotAcceptable = {
+  422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+} as const;
 
 // Answers ------------------------------------------------------------------------------
 
@@ -106,9 +106,7 @@ const declared = z.object({ item: itemSchema, version: versionSchema, upload: up
 
 export const declareEvidence = route({
   id: 'declareEvidence',
-  errors: {
-    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
-  },
+  errors: fileNotAcceptable,
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence',
   fn: FN,
@@ -197,9 +195,7 @@ export const deleteEvidence = route({
 
 export const declareEvidenceVersion = route({
   id: 'declareEvidenceVersion',
-  errors: {
-    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
-  },
+  errors: fileNotAcceptable,
   method: 'POST',
   path: '/pathways/{pathwayId}/evidence/{evidenceId}/versions',
   fn: FN,

@@ -5,13 +5,15 @@
  * keyed by the codes in core/outcomes/codes.ts.
  */
 import * as z from 'zod/mini';
-import { named } from '../../lib/schemas.ts';
+import { actorView, named } from '../../lib/schemas.ts';
+import { outcomeCellSchema } from './headline-schema.ts';
 
+/** The headline's cell (headline-schema.ts), named: the headline's figures are `OutcomeCell`s too. */
 export const outcomeCell = named(
-  z.object({ value: z.optional(z.nullable(z.number())), suppressed: z.optional(z.boolean()), reason: z.optional(z.string()) }),
+  outcomeCellSchema,
   'OutcomeCell',
-  { suppressed: true, reason: 'small_cell' },
-  'A count or rate: `{ value }`, or `{ suppressed: true, reason }` (small_cell, complementary) where publishing it could identify students.',
+  { suppressed: true, reason: 'privacy' },
+  "A count or rate: `{ value }`, or `{ suppressed: true, reason: 'privacy' }` where publishing it could identify students (the reason never says which rule hid it).",
 );
 
 const rateCell = z.object({ numerator: outcomeCell, denominator: outcomeCell, rate: outcomeCell });
@@ -53,7 +55,7 @@ export const submissionPointer = z.object({
   schoolYear: z.string(),
   submissionId: z.string(),
   submittedAt: z.string(),
-  submittedBy: z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }),
+  submittedBy: actorView,
   source: z.string(),
   version: z.number(),
   contentHash: z.string(),
@@ -122,8 +124,6 @@ export const comparison = z.object({
   flags: z.array(z.looseObject({ kind: z.optional(z.string()), metric: z.optional(z.string()), group: z.string() })),
 });
 
-const actor = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
-
 export const outcomeUpload = named(
   z.object({
     id: z.string(),
@@ -132,7 +132,7 @@ export const outcomeUpload = named(
     size: z.number(),
     status: z.string(),
     declaredAt: z.string(),
-    declaredBy: actor,
+    declaredBy: actorView,
     expiresAt: z.string(),
     updatedAt: z.string(),
     schoolYear: z.optional(z.string()),
@@ -160,7 +160,7 @@ export const partner = named(
     studentsServed: z.number(),
     schoolYear: z.optional(z.string()),
     createdAt: z.string(),
-    createdBy: actor,
+    createdBy: actorView,
   }),
   'Partner',
   {

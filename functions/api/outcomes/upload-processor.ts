@@ -11,7 +11,7 @@
  * and does nothing.
  */
 import type { S3Event } from 'aws-lambda';
-import { decodeS3EventKey, hasDotSegment } from '../../core/evidence/object-keys.ts';
+import { eventObjectKey } from '../../core/evidence/object-keys.ts';
 import type { OutcomeCounts } from '../../core/outcomes/model.ts';
 import { validateOutcomeCsv } from '../../core/outcomes/csv.ts';
 import { parseOutcomeUploadKey } from '../../core/outcomes/object-keys.ts';
@@ -22,11 +22,6 @@ import { outcomeSettings } from '../../store/outcomes-config.ts';
 import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '../../store/outcomes-uploads.ts';
 
 export async function processOutcomeUpload(objectKey: string): Promise<'ignored' | 'skipped' | 'stored' | 'invalid' | 'failed'> {
-  // The key's shape refuses it too; said first and logged, like the other S3-triggered handlers.
-  if (hasDotSegment(objectKey)) {
-    logger.warn('object key with a . or .. segment; ignoring it', { key: objectKey });
-    return 'ignored';
-  }
   const ids = parseOutcomeUploadKey(objectKey);
   if (!ids) return 'ignored';
   const upload = await getUpload(ids.uploadId, true);
@@ -75,7 +70,12 @@ export async function processOutcomeUpload(objectKey: string): Promise<'ignored'
 
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {
-    const key = decodeS3EventKey(record.s3.object.key);
-    if (key) await processOutcomeUpload(key);
+    const notified = eventObjectKey(record.s3.object.key);
+    if (notified.refused === 'dot_segment') {
+      // The key's shape refuses it too; said first and logged, like the other S3-triggered handlers.
+      logger.warn('object key with a . or .. segment; ignoring it', { key: notified.key });
+      continue;
+    }
+    if (notified.key !== null) await processOutcomeUpload(notified.key);
   }
 }

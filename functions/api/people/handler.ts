@@ -13,7 +13,6 @@ import { enforceConflicts } from '../../pipeline/conflicts.ts';
 import { idempotent } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
-import { findPersonByEmail } from '../../store/people-lookup.ts';
 import * as registry from '../../store/registry.ts';
 import { districtTarget, pathwayTarget } from '../registry/targets.ts';
 import { checkVersion, creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
@@ -87,10 +86,8 @@ function membershipView(m: people.StoredMembership) {
   return people.memberView(m);
 }
 
-type PersonMembership = Awaited<ReturnType<typeof people.readPerson>>['memberships'][number];
-
 /** Memberships with their district's and pathway's names (one BatchGet), as /me and /people answer them. */
-async function namedMemberships(memberships: readonly PersonMembership[]) {
+async function namedMemberships(memberships: readonly people.StoredMembership[]) {
   const names = await registry.batchGet([
     ...memberships.flatMap((m) => (m.kind === 'pathway' ? [keys.pathway(m.pathwayId)] : [])),
     ...memberships.map((m) => keys.district(m.districtId)),
@@ -126,7 +123,7 @@ export const handler = httpHandler([
 
   implement(r.findPerson, async (req) => {
     authorize(await loadAccess(req.principal), 'person.find', { kind: 'person' }, 'person');
-    const found = await findPersonByEmail(req.query.email);
+    const found = await people.findPersonByEmail(req.query.email);
     if (!found) throw problems.notFound('person');
     const { profile } = found;
     return {

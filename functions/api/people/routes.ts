@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
+import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -20,7 +20,15 @@ const districtInvitationParams = z.strictObject({ districtId: idSchema('district
 const pathwayMemberParams = z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() });
 const districtMemberParams = z.strictObject({ districtId: idSchema('district'), personSub: personSub() });
 
-const actorSchema = z.object({ sub: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
+/** The 409 of changing or removing a pathway member. */
+const lastLeadOrChanged = {
+  409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+} as const;
+
+/** The 409 of inviting someone to a pathway or a district. */
+const alreadyMemberOrInvited = {
+  409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+} as const;
 
 export const invitationSchema = named(z.object({
   id: z.string(),
@@ -35,7 +43,7 @@ export const invitationSchema = named(z.object({
   email: z.string(),
   role: z.enum(['lead', 'member', 'data']),
   status: z.enum(['pending', 'accepted', 'expired']),
-  invitedBy: actorSchema,
+  invitedBy: actorView,
   createdAt: z.string(),
   expiresAt: z.string(),
   acceptedAt: z.optional(z.string()),
@@ -140,7 +148,7 @@ export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
   otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
   errors: {
-    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    ...alreadyMemberOrInvited,
     422: 'The invitation cannot be made',
   },
   method: 'POST',
@@ -213,9 +221,7 @@ export const listPathwayMembers = route({
 
 export const updatePathwayMember = route({
   id: 'updatePathwayMember',
-  errors: {
-    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
-  },
+  errors: lastLeadOrChanged,
   method: 'PATCH',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -230,9 +236,7 @@ export const updatePathwayMember = route({
 
 export const removePathwayMember = route({
   id: 'removePathwayMember',
-  errors: {
-    409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
-  },
+  errors: lastLeadOrChanged,
   method: 'DELETE',
   path: '/pathways/{pathwayId}/members/{personSub}',
   fn: FN,
@@ -247,7 +251,7 @@ export const createDistrictInvitation = route({
   id: 'createDistrictInvitation',
   otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
   errors: {
-    409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
+    ...alreadyMemberOrInvited,
     422: 'The invitation cannot be made',
   },
   method: 'POST',

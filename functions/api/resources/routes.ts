@@ -5,9 +5,19 @@
  */
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
-import { documentAs, idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
 import { resourceKinds } from '../../core/evidence/resources.ts';
-import { criterionId, criterionIds, downloadSchema, fileDeclaration, uploadSchema, versionSchema, versionSummarySchema } from '../evidence/routes.ts';
+import {
+  criterionId,
+  criterionIds,
+  downloadSchema,
+  fileDeclaration,
+  fileNotAcceptable,
+  uploadSchema,
+  versionQuery,
+  versionSchema,
+  versionSummarySchema,
+} from '../evidence/routes.ts';
 
 const FN = 'resources' as const;
 const TAGS = ['Resources'];
@@ -31,9 +41,7 @@ const declared = z.object({ resource: resourceSchema, version: versionSchema, up
 
 export const declareResource = route({
   id: 'declareResource',
-  errors: {
-    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
-  },
+  errors: fileNotAcceptable,
   method: 'POST',
   path: '/resources',
   fn: FN,
@@ -75,11 +83,7 @@ export const getResource = route({
   summary: 'A resource, its versions and a short-lived download link (current version, or ?version=n)',
   tags: TAGS,
   params,
-  query: z.strictObject({
-    version: z.optional(
-      documentAs(z.pipe(z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { error: 'must be a version number' })), z.transform((v: string) => Number(v))), { type: 'integer', minimum: 1, maximum: 999999 }),
-    ),
-  }),
+  query: z.strictObject({ version: versionQuery }),
   response: z.object({ resource: resourceSchema, versions: z.array(versionSchema), download: z.optional(downloadSchema) }),
 });
 
@@ -118,9 +122,7 @@ export const deleteResource = route({
 
 export const declareResourceVersion = route({
   id: 'declareResourceVersion',
-  errors: {
-    422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
-  },
+  errors: fileNotAcceptable,
   method: 'POST',
   path: '/resources/{resourceId}/versions',
   fn: FN,

@@ -48,13 +48,14 @@ async function loadMyReview(principal: Principal, applicationId: string) {
   if (!application) throw problems.notFound('application');
   const access = await loadAccess(principal);
   const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as (Assignment & { reviewId?: string; round?: number }) | undefined;
-  const current = assignment?.active === true && !!assignment.reviewId && assignment.round === application.submissionNumber;
+  // The review the caller holds in the current round, if any.
+  const reviewId = assignment?.active === true && assignment.round === application.submissionNumber ? assignment.reviewId : undefined;
   // A former reviewer (recused, reassigned, or unseated by a conflict, perhaps by joining the
   // team, whose role alone would answer 403) holds no review here: 404.
-  if (assignment && !current) throw problems.notFound('review');
+  if (assignment && !reviewId) throw problems.notFound('review');
   authorize(access, 'application.review', applicationTarget(application), 'application');
-  if (!assignment?.reviewId || assignment.round === undefined || !current) throw problems.notFound('review');
-  const review = await getReview(applicationId, assignment.round, assignment.reviewId);
+  if (!reviewId) throw problems.notFound('review');
+  const review = await getReview(applicationId, application.submissionNumber, reviewId);
   if (!review) throw problems.notFound('review');
   return { application, review };
 }
@@ -97,6 +98,17 @@ async function refuseWhileFailed(application: Application, review: Review): Prom
   if (round?.stage === 'failed') {
     throw problems.conflict('The review workflow of this application stopped; staff must restart it before reviews are accepted.', { stage: 'failed' });
   }
+}
+
+/**
+ * refuseWhileFailed and the pinned framework, read at once (independent reads): the
+ * failed-round 409 still wins over a framework error, as when they ran one after the other.
+ */
+async function frameworkOfOpenRound(application: Application, review: Review): Promise<StoredFramework> {
+  const [open, framework] = await Promise.allSettled([refuseWhileFailed(application, review), pinnedFramework(application)]);
+  if (open.status === 'rejected') throw open.reason;
+  if (framework.status === 'rejected') throw framework.reason;
+  return framework.value;
 }
 
 /** The reviewer is now in conflict with the pathway: their seat was vacated (409, then 404 on the next try). */
@@ -212,8 +224,7 @@ export const handler = httpHandler([
       throw alreadyClosed(review);
     }
     if (review.version !== version) throw problems.preconditionFailed(review.version);
-    await refuseWhileFailed(application, review);
-    const framework = await pinnedFramework(application);
+    const framework = await frameworkOfOpenRound(application, review);
     const check = validateReviewScores(scoringCriteriaFor(framework, application.level), review.scores, rubricScaleOf(framework));
     const errors: FieldError[] = [
       ...check.missing.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'not scored yet', code: 'missing_score' })),

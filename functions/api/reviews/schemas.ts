@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { sectors } from '../../store/entities.ts';
-import { idSchema, named, text } from '../../lib/schemas.ts';
+import { actorView, idSchema, named, text } from '../../lib/schemas.ts';
 
 /** Subjects are UUIDs (Cognito's `sub`; the dev issuer derives the same shape). */
 export const personSub = () =>
@@ -137,8 +137,6 @@ export const reviewFailureView = z.object({
   stoppedAt: z.optional(z.string()),
 });
 
-const actorView = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
-
 /** A review as staff see it: who holds it, reminders, recusal. */
 export const staffReviewView = named(
   z.object({
@@ -211,7 +209,8 @@ export const decisionView = named(
   },
 );
 
-const adjudicationView = z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: actorView });
+/** A criterion's final score set by staff, with the reason. */
+export const adjudicationView = z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: actorView });
 
 /** One review round of an application: the stored round (its stage, adjudications, aggregate). */
 export const reviewRoundView = named(

@@ -170,3 +170,22 @@ export function decodeS3EventKey(raw: string): string | null {
     return null;
   }
 }
+
+/**
+ * The object key of an S3 event record as S3-triggered handlers may act on it: `{ key }`
+ * decoded, or why to ignore the record. `bad_event`: no key, or a malformed encoding (`key`
+ * null). `dot_segment`: a `.` or `..` segment (hasDotSegment; `key` is the decoded key, to
+ * log). A refused key is never deleted: a store that resolves `..` (the local S3's files)
+ * would delete the object it resolves to, e.g. another pathway's verified file.
+ */
+export type EventObjectKey =
+  | { key: string; refused?: undefined }
+  | { key: null; refused: 'bad_event' }
+  | { key: string; refused: 'dot_segment' };
+
+export function eventObjectKey(raw: string | undefined): EventObjectKey {
+  const key = decodeS3EventKey(raw ?? '');
+  if (key === null || key === '') return { key: null, refused: 'bad_event' };
+  if (hasDotSegment(key)) return { key, refused: 'dot_segment' };
+  return { key };
+}

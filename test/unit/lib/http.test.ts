@@ -247,7 +247,7 @@ describe('CORS headers from the function', () => {
     const res = await get('https://staff.example.org');
     expect(res.headers).toMatchObject({
       'access-control-allow-origin': 'https://staff.example.org',
-      'access-control-expose-headers': 'etag,location,retry-after',
+      'access-control-expose-headers': 'etag,location,retry-after,x-correlation-id',
       vary: 'Origin',
       // The problem's own headers stay.
       'content-type': 'application/problem+json',

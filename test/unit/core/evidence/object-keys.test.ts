@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { newId } from '../../../../functions/core/ids.ts';
 import {
   decodeS3EventKey,
+  eventObjectKey,
   evidenceKey,
   exportKey,
   hasDotSegment,
@@ -158,5 +159,18 @@ describe('hasDotSegment', () => {
     for (const key of [pendingKey(pw, ev, 1), evidenceKey(pw, ev, 12), exportKey(newId('application'), newId('export')), 'a/..b/c..', 'a/.x/...', 'a/%2e%2e%2e/b', '']) {
       expect(hasDotSegment(key), key).toBe(false);
     }
+  });
+});
+
+describe('eventObjectKey', () => {
+  it('decodes a usable key, and says why to ignore a missing, malformed or dot-segment one', () => {
+    const key = pendingKey(pw, ev, 3);
+    expect(eventObjectKey(encodeURIComponent(key))).toEqual({ key });
+    expect(eventObjectKey(undefined)).toEqual({ key: null, refused: 'bad_event' });
+    expect(eventObjectKey('')).toEqual({ key: null, refused: 'bad_event' });
+    expect(eventObjectKey('%E0%A4%A')).toEqual({ key: null, refused: 'bad_event' });
+    expect(eventObjectKey(`pending/${pw}/%2E%2E/${ev}/1`)).toEqual({ key: `pending/${pw}/../${ev}/1`, refused: 'dot_segment' });
+    // Encoded twice: decoded once, the segment is still an encoded dot-dot.
+    expect(eventObjectKey('a/%252e%252E/b')).toEqual({ key: 'a/%2e%2E/b', refused: 'dot_segment' });
   });
 });
