@@ -124,6 +124,9 @@ const VALIDATION_CODES = [
   'custom',
   'required',
   'malformed_json',
+  'unknown_field',
+  'unexpected_body',
+  'ill_formed_unicode',
 ];
 
 function problemResponse(description: string, codes?: readonly string[]): Json {
@@ -141,8 +144,8 @@ function errorResponses(spec: RouteSpec): Record<string, Json> {
   }
   if (spec.auth === 'jwt' || spec.params) out['404'] = problemResponse(PROBLEM_MEANING[404]);
   if (spec.body) {
-    out['413'] = problemResponse(PROBLEM_MEANING[413]);
-    out['415'] = problemResponse(PROBLEM_MEANING[415]);
+    out['413'] = problemResponse(PROBLEM_MEANING[413], ['too_large']);
+    out['415'] = problemResponse(PROBLEM_MEANING[415], ['content_type']);
   }
   if (spec.ifMatch) {
     out['412'] = problemResponse(PROBLEM_MEANING[412]);

@@ -2707,7 +2707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2826,7 +2826,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +2893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Decision"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2983,7 +2983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3028,7 +3028,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3037,7 +3037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3086,7 +3086,7 @@ export interface operations {
                     "text/markdown; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3168,7 +3168,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3247,7 +3247,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,7 +3317,7 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceExport"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3394,7 +3394,7 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceExport"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3468,7 +3468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3544,7 +3544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3580,7 +3580,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3589,7 +3589,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["CriterionResponse"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3720,7 +3720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3729,7 +3729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,7 +3827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +3908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3944,7 +3944,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state of the resource: The review was submitted or recused already */
+            /** @description Conflict with the current state of the resource: The review was submitted or recused already, the round's workflow stopped, or you now have a conflict of interest with the pathway (the seat is vacated). Codes: `conflict_of_interest`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3962,7 +3962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,7 +3971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4065,7 +4065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +4169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4214,7 +4214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4223,7 +4223,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4293,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4382,7 +4382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4427,7 +4427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4436,7 +4436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4489,7 +4489,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4525,7 +4525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state of the resource: Nothing to review, or an execution is still running */
+            /** @description Conflict with the current state of the resource: Nothing to review (decided, withdrawn or not submitted), or an execution is still running. Codes: `review_running`, `already_decided`, `withdrawn`, `not_submitted`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,7 +4571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,7 +4616,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4625,7 +4625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +4668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Review"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4704,7 +4704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state of the resource: The review was submitted or recused already */
+            /** @description Conflict with the current state of the resource: The review was submitted or recused already, the round's workflow stopped, or you now have a conflict of interest with the pathway (the seat is vacated). Codes: `conflict_of_interest`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4773,7 +4773,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4854,7 +4854,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewSession"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4890,7 +4890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4899,7 +4899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4953,7 +4953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5073,7 +5073,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5118,7 +5118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5127,7 +5127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5179,7 +5179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5282,7 +5282,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5349,7 +5349,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5403,7 +5403,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5479,7 +5479,7 @@ export interface operations {
                     "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,7 +5515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5524,7 +5524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5573,7 +5573,7 @@ export interface operations {
                     "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5652,7 +5652,7 @@ export interface operations {
                     "application/json": components["schemas"]["District"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5697,7 +5697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5706,7 +5706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5763,7 +5763,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5837,7 +5837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5970,7 +5970,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5979,7 +5979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6029,7 +6029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6103,7 +6103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6169,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6249,7 +6249,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6378,7 +6378,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6423,7 +6423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6432,7 +6432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6495,7 +6495,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`): The file is larger than an outcome CSV may be. Codes: `too_large`, `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6531,7 +6531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6540,7 +6540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6597,7 +6597,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6673,7 +6673,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6747,7 +6747,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6823,7 +6823,7 @@ export interface operations {
                     "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6859,7 +6859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6868,7 +6868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6915,7 +6915,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6946,7 +6946,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6992,7 +6992,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7095,7 +7095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7131,7 +7131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7140,7 +7140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7189,7 +7189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7294,7 +7294,7 @@ export interface operations {
                     "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7348,7 +7348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7357,7 +7357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7423,7 +7423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7493,7 +7493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Framework"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7585,7 +7585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7614,7 +7614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7681,7 +7681,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7751,7 +7751,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7825,7 +7825,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferences"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7903,7 +7903,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferences"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7939,7 +7939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7948,7 +7948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7995,7 +7995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8079,7 +8079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8124,7 +8124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8133,7 +8133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8199,7 +8199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8266,7 +8266,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8360,7 +8360,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8462,7 +8462,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8527,7 +8527,7 @@ export interface operations {
                     "application/json": components["schemas"]["NetworkProgress"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8601,7 +8601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8670,7 +8670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8740,7 +8740,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8822,7 +8822,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8860,7 +8860,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8935,7 +8935,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9002,7 +9002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9087,7 +9087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9132,7 +9132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9141,7 +9141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9199,7 +9199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9277,7 +9277,7 @@ export interface operations {
                     "application/json": components["schemas"]["Application"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9322,7 +9322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9331,7 +9331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9388,7 +9388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9462,7 +9462,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9537,7 +9537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9631,7 +9631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9667,7 +9667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9676,7 +9676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9737,7 +9737,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9803,7 +9803,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9892,7 +9892,7 @@ export interface operations {
                     "application/json": components["schemas"]["Evidence"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9937,7 +9937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9946,7 +9946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10028,7 +10028,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10064,7 +10064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10073,7 +10073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10129,7 +10129,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10217,7 +10217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10262,7 +10262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10271,7 +10271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10321,7 +10321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10387,7 +10387,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10470,7 +10470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10536,7 +10536,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10624,7 +10624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10678,7 +10678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10687,7 +10687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10760,7 +10760,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10867,7 +10867,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10961,7 +10961,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11037,7 +11037,7 @@ export interface operations {
                     "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11118,7 +11118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11154,7 +11154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11163,7 +11163,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11230,7 +11230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11304,7 +11304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11398,7 +11398,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11434,7 +11434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11443,7 +11443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11503,7 +11503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11568,7 +11568,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11649,7 +11649,7 @@ export interface operations {
                     "application/json": components["schemas"]["Resource"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11694,7 +11694,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11703,7 +11703,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11784,7 +11784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11820,7 +11820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11829,7 +11829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11900,7 +11900,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11983,7 +11983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12073,7 +12073,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12145,7 +12145,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12212,7 +12212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12316,7 +12316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewerProfile"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12361,7 +12361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -12370,7 +12370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12419,7 +12419,7 @@ export interface operations {
                     "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12496,7 +12496,7 @@ export interface operations {
                     "application/json": components["schemas"]["School"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12541,7 +12541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -12550,7 +12550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12608,7 +12608,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12692,7 +12692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Pathway"];
                 };
             };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`. */
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12728,7 +12728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `too_large`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -12737,7 +12737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not application/json */
+            /** @description Body is not application/json. Codes: `content_type`. */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -74,7 +74,12 @@ export const getReviewHistoryRoute = route({
 
 export const startReviewRoute = route({
   id: 'startReviewWorkflow',
-  errors: { 409: 'Nothing to review, or an execution is still running' },
+  errors: {
+    409: {
+      when: 'Nothing to review (decided, withdrawn or not submitted), or an execution is still running',
+      codes: ['review_running', 'already_decided', 'withdrawn', 'not_submitted'],
+    },
+  },
   method: 'POST',
   path: '/applications/{applicationId}/review-round/start',
   fn: FN,

@@ -135,6 +135,7 @@ export const getPathwayTrends = route({
 
 export const declareOutcomeUpload = route({
   id: 'declareOutcomeUpload',
+  errors: { 400: { when: 'The file is larger than an outcome CSV may be', codes: ['too_large'] } },
   response: z.object({ upload: outcomeUpload, form: uploadForm }),
   method: 'POST',
   path: '/districts/{districtId}/outcomes/uploads',

@@ -103,7 +103,10 @@ export const getMyReviewRoute = route({
 export const saveReviewDraftRoute = route({
   id: 'saveReviewDraft',
   errors: {
-    409: 'The review was submitted or recused already',
+    409: {
+      when: "The review was submitted or recused already, the round's workflow stopped, or you now have a conflict of interest with the pathway (the seat is vacated)",
+      codes: ['conflict_of_interest'],
+    },
     422: { when: 'A score names a criterion or level not on the rubric', codes: ['unknown_criterion', 'invalid_level', 'duplicate'] },
   },
   method: 'PUT',
@@ -122,7 +125,10 @@ export const saveReviewDraftRoute = route({
 export const submitReviewRoute = route({
   id: 'submitReview',
   errors: {
-    409: 'The review was submitted or recused already',
+    409: {
+      when: "The review was submitted or recused already, the round's workflow stopped, or you now have a conflict of interest with the pathway (the seat is vacated)",
+      codes: ['conflict_of_interest'],
+    },
     422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] },
   },
   method: 'POST',
