@@ -215,8 +215,15 @@ export class ContractChecker {
 
 const GLOBAL_KEY = Symbol.for('pathcert.contractChecker');
 
+type WithChecker = { [GLOBAL_KEY]?: ContractChecker };
+
 /** This process's checker (vitest runs each test file in its own process). */
 export function contractChecker(): ContractChecker {
-  const g = globalThis as { [GLOBAL_KEY]?: ContractChecker };
+  const g = globalThis as WithChecker;
   return (g[GLOBAL_KEY] ??= ContractChecker.fromRoutes());
+}
+
+/** This process's checker if a platform made one; a file that never started one has none. */
+export function existingContractChecker(): ContractChecker | undefined {
+  return (globalThis as WithChecker)[GLOBAL_KEY];
 }
