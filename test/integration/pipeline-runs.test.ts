@@ -8,6 +8,7 @@
  */
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnFor, executionName } from '../../functions/pipeline/workflow.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {
@@ -96,7 +97,7 @@ describe('one review execution per application', () => {
     const [a, b] = await Promise.all([consoleStart(appId), consoleStart(appId)]);
 
     const owner = await until('an owner of the round', async () => (await round(t, world, appId))?.round.executionArn);
-    const submitArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${appId}-1`;
+    const submitArn = executionArnFor(executionName(appId, 1), machineArn);
     const starts = [submitArn, a, b];
     expect(starts).toContain(owner);
     for (const arn of starts.filter((x) => x !== owner)) {
