@@ -322,13 +322,18 @@ export async function openAssignments(t: TestPlatform, w: World, who: Person): P
   return expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json.openAssignments;
 }
 
+/** A new Step Functions client for the test platform (the caller may destroy it). */
 export function sfn(t: TestPlatform): SFNClient {
   return new SFNClient({ endpoint: t.platform.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
+/** history's client: one per platform, since tests poll the history in loops. */
+const historyClients = new WeakMap<TestPlatform, SFNClient>();
+
 /** The execution's full history from the local Step Functions endpoint, through the real SDK. */
 export async function history(t: TestPlatform, executionArn: string): Promise<HistoryEvent[]> {
-  const client = sfn(t);
+  let client = historyClients.get(t);
+  if (!client) historyClients.set(t, (client = sfn(t)));
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
