@@ -26,13 +26,14 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { cdkEventPattern, eventRules, sesFeedbackRule, type EventRule, type RetryPolicy } from '../../events/rules.ts';
 import { schedules as allSchedules, type ScheduleSpec } from '../../events/schedules.ts';
 import type { StageConfig } from '../stage-config.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { PathcertFunction } from './function-defaults.ts';
-import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
 
 export interface EventsProps {
   config: StageConfig;
@@ -119,14 +120,7 @@ export class Events extends Construct {
   }
 
   private deadLetterQueue(name: string): Queue {
-    const queue = new Queue(this, `Dlq-${name}`, {
-      queueName: `${this.config.prefix}-${name}-dlq`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: this.config.removalPolicy,
-    });
-    acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue (of an EventBridge rule or schedule target and its function); it has none of its own.');
+    const queue = deadLetterQueue(this, name, this.config, 'This queue is itself a dead-letter queue (of an EventBridge rule or schedule target and its function); it has none of its own.');
     this.deadLetterQueues.set(name, queue);
     return queue;
   }

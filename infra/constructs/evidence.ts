@@ -20,12 +20,13 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { S3Trigger } from '../../functions/catalog.ts';
 import { OUTCOME_UPLOAD_PREFIX } from '../../functions/core/outcomes/object-keys.ts';
 import { evidenceCorsRule } from '../evidence-cors.ts';
 import type { StageConfig } from '../stage-config.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledge } from './nag.ts';
 
 /** Key prefix of declared, not yet confirmed uploads. */
@@ -120,25 +121,6 @@ export class Evidence extends Construct {
    * Invokes `fn` for each object created under the trigger's prefix: the S3 event the
    * local runtime delivers from its local S3 (infra/local/s3.ts) with the same filter.
    */
-  /**
-   * S3 invokes its functions asynchronously: an invocation that still fails after Lambda's
-   * retries would be dropped. One dead-letter queue (an on-failure destination) serves every
-   * S3-invoked function, since one queue and one alarm cost 2 of the stack's 500 resources
-   * where three would cost 6; each message names its function (requestContext.functionArn).
-   */
-  asyncFailures(): Queue {
-    if (this.failedInvocations) return this.failedInvocations;
-    this.failedInvocations = new Queue(this, 'Dlq-s3-invocations', {
-      queueName: `${this.config.prefix}-s3-invocations-dlq`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: this.config.removalPolicy,
-    });
-    acknowledge(this.failedInvocations, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue (on-failure destination) of the S3-invoked functions; it has none of its own.');
-    return this.failedInvocations;
-  }
-
   notify(fn: IFunction, trigger: S3Trigger): void {
     if (!/^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*\/$/.test(trigger.prefix)) {
       throw new Error(`S3 trigger prefix "${trigger.prefix}" must be a plain key prefix ending in "/"`);
@@ -164,6 +146,22 @@ export class Evidence extends Construct {
         "CDK's bucket-notifications custom resource needs s3:PutBucketNotification, which IAM grants only on \"*\"; it runs only at deployment.",
       );
     }
+  }
+
+  /**
+   * S3 invokes its functions asynchronously: an invocation that still fails after Lambda's
+   * retries would be dropped. One dead-letter queue (an on-failure destination) serves every
+   * S3-invoked function, since one queue and one alarm cost 2 of the stack's 500 resources
+   * where three would cost 6; each message names its function (requestContext.functionArn).
+   */
+  private asyncFailures(): Queue {
+    this.failedInvocations ??= deadLetterQueue(
+      this,
+      's3-invocations',
+      this.config,
+      'This queue is itself the dead-letter queue (on-failure destination) of the S3-invoked functions; it has none of its own.',
+    );
+    return this.failedInvocations;
   }
 
   private acknowledgedHandler = false;

@@ -63,7 +63,7 @@ export const reviewTaskActions = {
 } as const;
 
 /** Step Functions actions of the `readReviewExecutions` grant, on the machine's executions. */
-export const readReviewExecutionActions = ['states:DescribeExecution'] as const;
+const readReviewExecutionActions = ['states:DescribeExecution'] as const;
 
 /** S3 actions per kind of catalog bucket grant; no wildcards. */
 export const bucketActions = {
@@ -134,15 +134,6 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
       if (grants.reviewTaskResults) skipped.push('reviewTaskResults');
       if (grants.readReviewExecutions) skipped.push('readReviewExecutions');
     } else {
-      if (grants.readReviewExecutions && !grants.reviewTaskResults) {
-        const executions = executionArnPattern(role, review.name);
-        role.addToPrincipalPolicy(new PolicyStatement({ actions: [...readReviewExecutionActions], resources: [executions] }));
-        acknowledgeWildcardResource(
-          role,
-          executions,
-          'Reads executions of the review state machine only; execution names are per application, so IAM names them by the machine\'s execution ARN prefix.',
-        );
-      }
       if (grants.startReview) {
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [review.arn] }));
       }
@@ -155,13 +146,12 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
             resources: [review.arn],
           }),
         );
+      }
+      // reviewTaskResults reads executions too (and their history); readReviewExecutions alone only describes them.
+      const executionActions = grants.reviewTaskResults ? reviewTaskActions.executions : grants.readReviewExecutions ? readReviewExecutionActions : [];
+      if (executionActions.length > 0) {
         const executions = executionArnPattern(role, review.name);
-        role.addToPrincipalPolicy(
-          new PolicyStatement({
-            actions: [...reviewTaskActions.executions],
-            resources: [executions],
-          }),
-        );
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: [...executionActions], resources: [executions] }));
         acknowledgeWildcardResource(
           role,
           executions,

@@ -267,15 +267,21 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
         // A preflight answer already is the gateway's own CORS answer.
         const isPreflight = req.method === 'OPTIONS' && !!req.headers['access-control-request-method'];
         const final = isPreflight ? response : applyCors(response, req.headers.origin);
-        options.onResponse?.({
-          requestId,
-          method: (req.method ?? 'GET').toUpperCase(),
-          url: req.url ?? '/',
-          routeKey: isPreflight ? undefined : matched.routeKey,
-          statusCode: final.statusCode,
-          headers: final.headers,
-          body: final.body,
-        });
+        // An observer that throws must not keep the answer from the client: it is logged.
+        try {
+          options.onResponse?.({
+            requestId,
+            method: (req.method ?? 'GET').toUpperCase(),
+            url: req.url ?? '/',
+            // Preflights are answered before route matching (and no route takes OPTIONS): no key.
+            routeKey: matched.routeKey,
+            statusCode: final.statusCode,
+            headers: final.headers,
+            body: final.body,
+          });
+        } catch (error) {
+          log(`onResponse observer failed: ${(error as Error)?.stack ?? String(error)}`);
+        }
         res.writeHead(final.statusCode, {
           ...final.headers,
           'apigw-requestid': requestId,

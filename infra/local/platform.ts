@@ -129,7 +129,8 @@ interface StepFunctionsServerModule {
   startStepFunctionsServer(options: StepFunctionsServerOptions): Promise<StepFunctionsServer>;
 }
 
-const PERSISTENT_PORTS: Required<PlatformPorts> = {
+/** The ports of `npm start` (a persistent platform); tests take free ones. */
+export const PERSISTENT_PORTS: Required<PlatformPorts> = {
   http: 4000,
   dynamodb: 8000,
   s3: 4569,

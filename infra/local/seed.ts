@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listDistricts } from '../../functions/store/registry.ts';
 import type { DevIssuer } from './dev-issuer.ts';
-import type { Platform } from './platform.ts';
+import { PERSISTENT_PORTS, type Platform } from './platform.ts';
 import { seedDemoData, type SeedSummary } from './seed/apply.ts';
 
 export { seedDemoData, seedId, seedDistrictId, seedPathwayId, seedSchoolId } from './seed/apply.ts';
@@ -34,7 +34,7 @@ export async function printTokens(
   issuer: Pick<DevIssuer, 'issueToken'>,
   dataDir?: string,
   log: (text: string) => void = console.log,
-  apiUrl = 'http://127.0.0.1:4000',
+  apiUrl = `http://127.0.0.1:${PERSISTENT_PORTS.http}`,
 ): Promise<void> {
   const rows = [];
   for (const p of summary.people) {
@@ -58,7 +58,6 @@ export async function printTokens(
 
 /** The demo walk-through, with the tokens above: a review to score and an invitation to accept. */
 function demoCommands(summary: SeedSummary, rows: { email: string; name: string; token: string }[], apiUrl: string): string[] {
-  const tokenOf = (email: string) => rows.find((r) => r.email === email)?.token ?? '<token>';
   const lines: string[] = [];
   for (const r of summary.demo.reviews) {
     const lead = rows.find((x) => x.email === r.reviewers[0]);
@@ -66,7 +65,7 @@ function demoCommands(summary: SeedSummary, rows: { email: string; name: string;
     const app = `${apiUrl}/applications/${r.applicationId}`;
     lines.push(
       `Score the ${r.pathwayName} review as ${lead.name} (the lead reviewer):`,
-      `  REVIEWER=${tokenOf(lead.email)}`,
+      `  REVIEWER=${lead.token}`,
       `  curl -s -H "Authorization: Bearer $REVIEWER" ${apiUrl}/me/reviews`,
       `  curl -s -H "Authorization: Bearer $REVIEWER" ${app}/review          # the submission, rubric and the review's version (ETag)`,
       `  curl -s -X PUT -H "Authorization: Bearer $REVIEWER" -H 'If-Match: "1"' -H 'content-type: application/json' \\`,
@@ -80,7 +79,7 @@ function demoCommands(summary: SeedSummary, rows: { email: string; name: string;
     if (!invitee) continue;
     lines.push(
       `Accept ${invitee.name}'s invitation to the ${i.pathwayName} team:`,
-      `  INVITEE=${tokenOf(invitee.email)}`,
+      `  INVITEE=${invitee.token}`,
       `  curl -s -H "Authorization: Bearer $INVITEE" ${apiUrl}/me/invitations`,
       `  curl -s -X POST -H "Authorization: Bearer $INVITEE" ${apiUrl}/me/invitations/${i.invitationId}/accept`,
       '',

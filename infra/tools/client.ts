@@ -17,29 +17,17 @@ const HEADER = `/**
  */
 `;
 
-/** Operation ids as a union, so index.ts can name each operation's request and response. */
-function operationIds(document: OpenAPI3): string[] {
-  const ids: string[] = [];
-  for (const item of Object.values(document.paths ?? {})) {
-    for (const op of Object.values(item as Record<string, { operationId?: string }>)) {
-      if (op && typeof op === 'object' && op.operationId) ids.push(op.operationId);
-    }
-  }
-  return ids.sort();
-}
-
 export async function clientSchemaSource(): Promise<string> {
   const { apiRoutes } = await import('../../functions/api/routes.ts');
   const { openApiDocument } = await import('../../functions/lib/openapi.ts');
   // The served document's version is the deployment's; the types do not depend on it.
   const document = openApiDocument(apiRoutes, { version: '0.0.0' }) as unknown as OpenAPI3;
   const ast = await openapiTS(document, { alphabetize: true });
-  const ids = operationIds(document).map((id) => `  | '${id}'`);
   // Each named schema (components.schemas) as a type a frontend imports by name.
   const named = Object.keys(document.components?.schemas ?? {})
     .sort()
     .map((name) => `export type ${name} = components['schemas']['${name}'];`);
-  return `${HEADER}\n${astToString(ast)}\nexport type OperationId =\n${ids.join('\n')};\n\n${named.join('\n')}\n`;
+  return `${HEADER}\n${astToString(ast)}\n${named.join('\n')}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,11 +7,9 @@
  * Set DOCS_SCREENSHOT=<file.png> to keep a screenshot of the rendered page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let t: TestPlatform;
 let browser: Browser;
@@ -21,7 +19,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const origin = new URL(t.platform.apiUrl).origin;
   await page.route('**/*', async (route) => {

@@ -1,20 +1,51 @@
 /**
  * Every catalog function bundles with the options CDK deploys (infra/bundling.ts), to an
- * ESM module within the size budget that Node can actually load, and the credential
- * alias really replaces the SDK's default provider chain.
+ * ESM module within the size budget that Node can actually load, with its extra files
+ * copied next to it as CDK's afterBundling does; the credential alias really replaces the
+ * SDK's default provider chain.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLED_RENDERER } from '../../functions/api/system/docs-assets.ts';
 import { functionCatalog } from '../../functions/catalog.ts';
-import { bundleBudgetFor, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
+import { bundleBudgetFor, copyFilesCommands, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
 
 const outRoot = mkdtempSync(path.join(os.tmpdir(), 'pathcert-bundles-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+/**
+ * The system function's package holds the API reference's renderer next to the bundle
+ * (copied, not inlined), and the bundled handler, run from the package, answers the copy
+ * (not node_modules) on GET /docs/assets/{file}.
+ */
+function expectDocsRenderer(outdir: string, metafile: Metafile): void {
+  expect(functionCatalog.system.files?.map((f) => f.to)).toEqual([BUNDLED_RENDERER]);
+  expect(Object.keys(metafile.inputs).some((i) => i.includes('@scalar/'))).toBe(false);
+  const copied = path.join(outdir, BUNDLED_RENDERER);
+  expect(existsSync(copied)).toBe(true);
+  expect(readFileSync(copied, 'utf8')).toContain('createApiReference');
+
+  const script = `
+    const { handler } = await import(${JSON.stringify(path.join(outdir, 'index.mjs'))});
+    const event = { version: '2.0', routeKey: 'GET /docs/assets/{file}', rawPath: '/docs/assets/api-reference.js', rawQueryString: '',
+      headers: {}, pathParameters: { file: 'api-reference.js' }, isBase64Encoded: false,
+      requestContext: { http: { method: 'GET', path: '/docs/assets/api-reference.js', sourceIp: '127.0.0.1', userAgent: 't' }, requestId: 'r', routeKey: 'GET /docs/assets/{file}', stage: '$default', timeEpoch: 0 } };
+    const res = await handler(event, { awsRequestId: 'r', functionName: 'system', getRemainingTimeInMillis: () => 5000 });
+    process.stdout.write(JSON.stringify({ status: res.statusCode, length: res.body.length }));`;
+  const answer = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: os.tmpdir(),
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT', NODE_PATH: '' },
+      encoding: 'utf8',
+    }),
+  ) as { status: number; length: number };
+  expect(answer).toEqual({ status: 200, length: readFileSync(copied, 'utf8').length });
+}
 
 describe('bundles', () => {
   for (const [name, spec] of Object.entries(functionCatalog)) {
@@ -41,6 +72,12 @@ describe('bundles', () => {
         encoding: 'utf8',
       });
       expect(kind).toBe('function');
+
+      // The function's extra files, copied next to the bundle as CDK's afterBundling does.
+      const files = 'files' in spec ? spec.files : [];
+      for (const command of copyFilesCommands(files, repoRoot, outdir)) execSync(command);
+      for (const f of files) expect(existsSync(path.join(outdir, f.to)), f.to).toBe(true);
+      if (name === 'system') expectDocsRenderer(outdir, result.metafile);
     });
   }
 });

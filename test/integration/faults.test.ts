@@ -23,24 +23,19 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import { expectOk, fileBody, pdfBytes, postForm, s3Event, uploadEvidence, type Declared } from '../support/evidence.ts';
 import {
-  all,
   anotherPathway,
   buildWorld,
-  byReviewer,
   CRITERIA,
-  decide,
-  executionSucceeded,
   getApp,
   history,
   openApplication,
   openAssignments,
   published,
+  reviewAndCertify,
   round,
-  score,
   seated,
   submitted,
   until,
-  waitForStatus,
   writeResponses,
   type World,
 } from '../support/review-world.ts';
@@ -142,11 +137,7 @@ describe('DynamoDB throttling during the review workflow', () => {
     const seats = await seated(t, p, appId);
     clearFaults();
 
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, p, appId, 'decision_pending');
-    await decide(t, p, appId, 'certified');
-    await waitForStatus(t, p, appId, 'certified');
-    const done = await executionSucceeded(t, p, appId);
+    const done = await reviewAndCertify(t, p, appId, seats);
     expect(done.reviews).toHaveLength(2);
     expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(2);
     expect(published(t, 'CertificationIssued', appId)).toHaveLength(1);

@@ -15,6 +15,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_HEADER_BYTES } from '../../infra/local/http-api.ts';
+import { illFormedIn } from '../support/fuzz/requests.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 
@@ -30,12 +31,7 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 /** Every string and key of a parsed answer is well-formed: what strict (I-JSON) parsers need. */
-function wellFormedThroughout(value: unknown): boolean {
-  if (typeof value === 'string') return value.isWellFormed();
-  if (Array.isArray(value)) return value.every(wellFormedThroughout);
-  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => k.isWellFormed() && wellFormedThroughout(v));
-  return true;
-}
+const wellFormedThroughout = (value: unknown): boolean => illFormedIn(value) === undefined;
 
 async function raw(method: string, path: string, body: string, token = staff.token) {
   return t.api<Problem>(method, path, { token, body, headers: { 'content-type': 'application/json' } });

@@ -16,18 +16,15 @@ import {
   all,
   buildWorld,
   byReviewer,
-  decide,
-  executionSucceeded,
   history,
-  openApplication,
+  reviewAndCertify,
+  reviewerSpecs,
   round,
   score,
   seated,
   statesEntered,
-  submit,
+  submitted,
   until,
-  waitForStatus,
-  writeResponses,
 } from '../support/review-world.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pathcert-restart-'));
@@ -52,23 +49,17 @@ afterAll(async () => {
 describe('a local restart in the middle of a review', () => {
   it('resumes the waiting execution: a pre-restart task token is answered after it and the review completes', async () => {
     t = await startTestPlatform(options);
-    const w = await buildWorld(t, 'restart', [
-      { email: 'restart-r1@example.org', name: 'Ria' },
-      { email: 'restart-r2@example.org', name: 'Rob' },
-      { email: 'restart-r3@example.org', name: 'Roy' },
-    ]);
-    const app = await openApplication(t, w, 'candidacy');
-    await writeResponses(t, w, app.id, 'Narrative');
-    await submit(t, w, app.id);
-    const seats = await seated(t, w, app.id);
+    const w = await buildWorld(t, 'restart', reviewerSpecs('restart'));
+    const appId = await submitted(t, w);
+    const seats = await seated(t, w, appId);
     // One review before the restart (its wait is over), one still pending across it.
     const [first, second] = seats;
-    await score(t, byReviewer(w, first!.review!.reviewerSub), app.id, all('meeting'));
-    await until('the first seat to be answered', async () => ((await round(t!, w, app.id))?.seats.find((s) => s.seat === first!.seat)?.waitingFor === null ? true : undefined));
-    const before = (await round(t, w, app.id))!;
+    await score(t, byReviewer(w, first!.review!.reviewerSub), appId, all('meeting'));
+    await until('the first seat to be answered', async () => ((await round(t!, w, appId))?.seats.find((s) => s.seat === first!.seat)?.waitingFor === null ? true : undefined));
+    const before = (await round(t, w, appId))!;
     expect(before.execution?.status).toBe('RUNNING');
     const pending = await until('the pending seat to hold its token', async () => {
-      const seat = await getSeat(app.id, before.round.round, second!.seat);
+      const seat = await getSeat(appId, before.round.round, second!.seat);
       return seat?.token ? seat : undefined;
     });
 
@@ -77,18 +68,14 @@ describe('a local restart in the middle of a review', () => {
     t = await startTestPlatform(options);
 
     // The same execution is running again, waiting on the same token.
-    const after = (await round(t, w, app.id))!;
+    const after = (await round(t, w, appId))!;
     expect(after.execution).toMatchObject({ status: 'RUNNING' });
     expect(after.round.executionArn).toBe(before.round.executionArn);
-    expect((await getSeat(app.id, before.round.round, second!.seat))?.token).toBe(pending.token);
+    expect((await getSeat(appId, before.round.round, second!.seat))?.token).toBe(pending.token);
 
     // The reviewer submits (which answers the pre-restart token), staff decide.
-    await score(t, byReviewer(w, second!.review!.reviewerSub), app.id, all('meeting'));
-    await waitForStatus(t, w, app.id, 'decision_pending');
-    await decide(t, w, app.id, 'certified');
-    await waitForStatus(t, w, app.id, 'certified');
-    const done = await executionSucceeded(t, w, app.id);
-    expect(done.round.executions).toEqual([`${app.id}-1`]);
+    const done = await reviewAndCertify(t, w, appId, [second!]);
+    expect(done.round.executions).toEqual([`${appId}-1`]);
     expect(done.application.reviewFailure).toBeUndefined();
     const certifications = await t.api<{ items: { level: string; status: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, { token: w.staff.token });
     expect(certifications.json.items).toEqual([expect.objectContaining({ level: 'candidacy' })]);

@@ -23,6 +23,7 @@ import {
   openApplication,
   openAssignments,
   published,
+  reviewAndCertify,
   round,
   score,
   seated,
@@ -68,12 +69,7 @@ describe('fault injection', () => {
     process.env.PATHCERT_PIPELINE_FAULTS = JSON.stringify({ transient: { '*': 1 }, match: appId });
     await submit(t, p, appId);
 
-    const seats = await seated(t, p, appId);
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, p, appId, 'decision_pending');
-    await decide(t, p, appId, 'certified');
-    await waitForStatus(t, p, appId, 'certified');
-    const done = await executionSucceeded(t, p, appId);
+    const done = await reviewAndCertify(t, p, appId);
 
     // Every task failed transiently (on entry and after its work) and was retried.
     const events = await history(t, done.round.executionArn!);
@@ -162,12 +158,7 @@ describe('fault injection', () => {
     } finally {
       client.destroy();
     }
-    const seats = await seated(t, p, appId);
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, p, appId, 'decision_pending');
-    await decide(t, p, appId, 'certified');
-    await waitForStatus(t, p, appId, 'certified');
-    const done = await executionSucceeded(t, p, appId);
+    const done = await reviewAndCertify(t, p, appId);
     expect(done.application.reviewFailure).toBeUndefined();
     expect(done.reviews).toHaveLength(2);
     expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(2);

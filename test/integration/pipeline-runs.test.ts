@@ -8,26 +8,21 @@
  */
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnFor, executionName } from '../../functions/pipeline/workflow.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {
-  all,
   anotherPathway,
   buildWorld,
-  decide,
-  executionSucceeded,
   getApp,
   openApplication,
   published,
+  reviewAndCertify,
+  reviewerSpecs,
   round,
-  score,
   seated,
-  byReviewer,
-  submit,
   submitted,
   until,
-  writeResponses,
-  waitForStatus,
   sfn,
   type World,
 } from '../support/review-world.ts';
@@ -38,11 +33,7 @@ let machineArn: string;
 
 beforeAll(async () => {
   t = await startTestPlatform({ withStepFunctions: true, scheduleTickMs: 0 });
-  w = await buildWorld(t, 'runs', [
-    { email: 'runs-r1@example.org', name: 'Rui Reviewer' },
-    { email: 'runs-r2@example.org', name: 'Rina Reviewer' },
-    { email: 'runs-r3@example.org', name: 'Remy Reviewer' },
-  ]);
+  w = await buildWorld(t, 'runs', reviewerSpecs('runs', ['Rui Reviewer', 'Rina Reviewer', 'Remy Reviewer']));
   machineArn = t.platform.stateMachineArns.review!;
 });
 afterAll(() => t?.stop());
@@ -72,31 +63,18 @@ async function running(applicationId: string, also: string[] = []): Promise<stri
   return arns;
 }
 
-/** Both seated reviewers submit the same scores, staff certify; answers when the owner succeeded. */
-async function reviewAndCertify(world: World, appId: string) {
-  const seats = await seated(t, world, appId);
-  for (const s of seats) await score(t, byReviewer(world, s.review!.reviewerSub), appId, all('meeting'));
-  await waitForStatus(t, world, appId, 'decision_pending');
-  await decide(t, world, appId, 'certified');
-  await waitForStatus(t, world, appId, 'certified');
-  return executionSucceeded(t, world, appId);
-}
-
 describe('one review execution per application', () => {
   let certifiedApp: string;
   let certifiedWorld: World;
 
   it('submit, then two console starts at the same moment and one later: one owner, the others end at once, nothing left RUNNING', { timeout: 180_000 }, async () => {
     const world = await anotherPathway(t, w, 'Runs Concurrent');
-    const opened = await openApplication(t, world, 'candidacy');
-    await writeResponses(t, world, opened.id, 'Narrative');
     // Submit starts `<appId>-1`; two console starts at the same moment race its first task.
-    await submit(t, world, opened.id);
-    const appId = opened.id;
+    const appId = await submitted(t, world);
     const [a, b] = await Promise.all([consoleStart(appId), consoleStart(appId)]);
 
     const owner = await until('an owner of the round', async () => (await round(t, world, appId))?.round.executionArn);
-    const submitArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${appId}-1`;
+    const submitArn = executionArnFor(executionName(appId, 1), machineArn);
     const starts = [submitArn, a, b];
     expect(starts).toContain(owner);
     for (const arn of starts.filter((x) => x !== owner)) {
@@ -120,7 +98,7 @@ describe('one review execution per application', () => {
     expect(r.reviews).toHaveLength(2);
     expect(r.round.executions).toEqual([owner.split(':').pop()]);
 
-    const done = await reviewAndCertify(world, appId);
+    const done = await reviewAndCertify(t, world, appId);
     expect(done.round.executionArn).toBe(owner);
     expect(await running(appId, [...starts, later])).toEqual([]);
     expect(published(t, 'DecisionMade', appId)).toHaveLength(1);
@@ -198,7 +176,7 @@ describe('one review execution per application', () => {
     });
     // The kept panel: the same two reviewers, nobody assigned twice.
     expect(owner.reviews).toHaveLength(2);
-    await reviewAndCertify(world, appId);
+    await reviewAndCertify(t, world, appId);
     expect(await running(appId, [first, restart.executionArn])).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ import {
   decide,
   executionSucceeded,
   history,
+  reviewAndCertify,
+  reviewerSpecs,
   round,
   score,
   seated,
@@ -34,14 +36,7 @@ let w: World;
 
 beforeAll(async () => {
   t = await startTestPlatform({ withStepFunctions: true, stepFunctionsWaitTimeScale: 1e-6, scheduleTickMs: 0 });
-  w = await buildWorld(t, 'waits', [
-    { email: 'waits-r1@example.org', name: 'Wes Reviewer' },
-    { email: 'waits-r2@example.org', name: 'Wanda Reviewer' },
-    { email: 'waits-r3@example.org', name: 'Walt Reviewer' },
-    { email: 'waits-r4@example.org', name: 'Wren Reviewer' },
-    { email: 'waits-r5@example.org', name: 'Wyn Reviewer' },
-    { email: 'waits-r6@example.org', name: 'Wade Reviewer' },
-  ]);
+  w = await buildWorld(t, 'waits', reviewerSpecs('waits', ['Wes Reviewer', 'Wanda Reviewer', 'Walt Reviewer', 'Wren Reviewer', 'Wyn Reviewer', 'Wade Reviewer']));
 });
 afterEach(() => t.platform.clock.setOffset(0));
 afterAll(() => t?.stop());
@@ -110,10 +105,7 @@ describe('every wait of the review workflow ends', () => {
     expect(escalated.seats.every((s) => s.review?.status === 'assigned')).toBe(true);
 
     // The review still completes through the same execution.
-    for (const s of escalated.seats) await score(t, byReviewer(world, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, world, appId, 'decision_pending');
-    await decide(t, world, appId, 'certified');
-    const done = await executionSucceeded(t, world, appId);
+    const done = await reviewAndCertify(t, world, appId, escalated.seats);
     expect(done.round.executionArn).toBe(arn);
     const events = await history(t, arn);
     expect(events.some((e) => e.type === 'ExecutionFailed')).toBe(false);

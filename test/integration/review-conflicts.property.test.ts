@@ -19,8 +19,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership } from '../../functions/store/people.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { createDistrict, createPathway, createSchool, expectStatus, joinPathway, person, type Person } from '../support/registry-world.ts';
-import { all, anotherPathway, buildWorld, round, seated, submitted, until, type World } from '../support/review-world.ts';
+import { expectStatus, type Person } from '../support/registry-world.ts';
+import { all, anotherPathway, buildWorld, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, type World } from '../support/review-world.ts';
 
 const SEED = Number(process.env.CONFLICTS_SEED ?? 20261206);
 const RUNS = Number(process.env.CONFLICTS_RUNS ?? 4);
@@ -72,13 +72,9 @@ const people = new Map<string, Person>();
 
 beforeAll(async () => {
   t = await startTestPlatform({ withStepFunctions: true });
-  const staff = await person(t, 'pc-staff@example.org', ['staff'], 'Sam Staff');
-  const district = await createDistrict(t, staff);
-  const school = await createSchool(t, staff, district.id);
-  const pathway = await createPathway(t, staff, school.id);
-  const lead = await person(t, 'pc-elsewhere-lead@example.org', ['pathway'], 'Elsewhere Lead');
-  await joinPathway(t, staff, pathway.id, lead, 'lead');
-  elsewhere = { lead, pathwayId: pathway.id };
+  // A district, school and pathway of their own, with a lead (no reviewers).
+  const other = await buildWorld(t, 'pc-elsewhere', []);
+  elsewhere = { lead: other.lead, pathwayId: other.pathway.id };
 });
 afterAll(() => t?.stop());
 
@@ -107,8 +103,7 @@ async function readRound(w: World, appId: string): Promise<RoundRow> {
 }
 
 async function alerts(w: World, appId: string, kind: string): Promise<number> {
-  const res = expectStatus(await t.api<{ items: { kind: string; applicationId?: string }[] }>('GET', '/review-alerts?limit=100', { token: w.staff.token }), 200);
-  return res.json.items.filter((a) => a.kind === kind && a.applicationId === appId).length;
+  return (await reviewAlerts(t, w, appId, kind)).length;
 }
 
 /** Invites (as `by`) and accepts (as `who`); nothing when `who` is already a member. */
@@ -136,17 +131,13 @@ async function declare(who: Person, conflicts: { districtIds: string[]; pathwayI
 async function saveDraft(who: Person, appId: string) {
   const mine = await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: who.token });
   if (mine.status !== 200) return mine;
-  return t.api<{ version: number }>('PUT', `/applications/${appId}/review`, {
-    token: who.token,
-    headers: { 'if-match': `"${mine.json.review.version}"` },
-    body: { scores: Object.entries(all('meeting')).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level}.` })) },
-  });
+  return saveScores(t, who, appId, mine.json.review.version, all('meeting'));
 }
 
 /** One run: a fresh district, pathway and application under review, then the actions. */
 async function run(actions: Action[], index: number): Promise<void> {
   const prefix = `pc${index}x${Date.now().toString(36)}`;
-  const w = await buildWorld(t, prefix, [0, 1, 2, 3].map((i) => ({ email: `${prefix}-r${i}@example.org`, name: `R${i}` })));
+  const w = await buildWorld(t, prefix, reviewerSpecs(prefix, ['R0', 'R1', 'R2', 'R3']));
   for (const r of w.reviewers) people.set(r.sub, r);
   const sibling = await anotherPathway(t, w, `${prefix} Sibling Academy`);
   const appId = await submitted(t, w);

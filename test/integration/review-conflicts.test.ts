@@ -15,7 +15,7 @@ import { keys } from '../../functions/store/keys.ts';
 import { notificationItem } from '../../functions/store/messages.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinDistrict, joinPathway, type Person } from '../support/registry-world.ts';
-import { all, buildWorld, openAssignments, round, seated, submitted, until, updateReviewer, type SeatView, type World } from '../support/review-world.ts';
+import { all, buildWorld, openAssignments, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, updateReviewer, type SeatView, type World } from '../support/review-world.ts';
 
 let t: TestPlatform;
 const people = new Map<string, Person>();
@@ -26,15 +26,10 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 type Problem = { status: number; code?: string; reasons?: string[] };
-type Alert = { kind: string; applicationId: string };
 
 /** A world of its own (its own district), with three reviewers for a panel of two. */
 async function world(prefix: string): Promise<World> {
-  const w = await buildWorld(t, prefix, [
-    { email: `${prefix}-a@example.org`, name: 'A' },
-    { email: `${prefix}-b@example.org`, name: 'B' },
-    { email: `${prefix}-c@example.org`, name: 'C' },
-  ]);
+  const w = await buildWorld(t, prefix, reviewerSpecs(prefix, ['A', 'B', 'C']));
   for (const r of w.reviewers) people.set(r.sub, r);
   return w;
 }
@@ -48,20 +43,13 @@ const reviewer = (sub: string) => {
 async function saveDraft(who: Person, appId: string) {
   const mine = await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: who.token });
   const version = mine.status === 200 ? mine.json.review.version : 1;
-  return t.api<Problem & { version: number }>('PUT', `/applications/${appId}/review`, {
-    token: who.token,
-    headers: { 'if-match': `"${version}"` },
-    body: { scores: Object.entries(all('meeting')).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level}.` })) },
-  });
+  return saveScores<Problem & { version: number }>(t, who, appId, version, all('meeting'));
 }
 
 const submitReview = (who: Person, appId: string, version: number) =>
   t.api<Problem>('POST', `/applications/${appId}/review/submit`, { token: who.token, headers: { 'if-match': `"${version}"` } });
 
-const conflictAlerts = async (w: World, appId: string) =>
-  expectStatus(await t.api<{ items: Alert[] }>('GET', '/review-alerts?limit=100', { token: w.staff.token }), 200).json.items.filter(
-    (a) => a.kind === 'review.conflict' && a.applicationId === appId,
-  );
+const conflictAlerts = (w: World, appId: string) => reviewAlerts(t, w, appId, 'review.conflict');
 
 /** An application under review with a seated reviewer who has saved a draft. */
 async function underReview(w: World) {

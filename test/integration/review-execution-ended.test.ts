@@ -19,15 +19,16 @@ import {
   byReviewer,
   decide,
   executionSucceeded,
-  openApplication,
+  reviewAlerts,
+  reviewAndCertify,
+  reviewerSpecs,
   round,
   score,
   seated,
   sfn,
-  submit,
+  submitted,
   until,
   waitForStatus,
-  writeResponses,
   type World,
 } from '../support/review-world.ts';
 
@@ -36,11 +37,7 @@ let w: World;
 
 beforeAll(async () => {
   t = await startTestPlatform({ withStepFunctions: true, stepFunctionsWaitTimeScale: 0 });
-  w = await buildWorld(t, 'ended', [
-    { email: 'ended-r1@example.org', name: 'Eda' },
-    { email: 'ended-r2@example.org', name: 'Eli' },
-    { email: 'ended-r3@example.org', name: 'Eve' },
-  ]);
+  w = await buildWorld(t, 'ended', reviewerSpecs('ended', ['Eda', 'Eli', 'Eve']));
 });
 afterAll(() => t?.stop());
 afterEach(() => {
@@ -48,27 +45,14 @@ afterEach(() => {
   resetFaults();
 });
 
-interface Alert {
-  kind: string;
-  applicationId: string;
-  title: string;
-  body: string;
-  action?: { method: string; path: string };
-}
 type Failure = { error: string; cause: string; execution: string; status?: string; stoppedAt?: string };
 
 async function submittedApp(name: string): Promise<{ p: World; appId: string }> {
   const p = await anotherPathway(t, w, name);
-  const app = await openApplication(t, p, 'candidacy');
-  await writeResponses(t, p, app.id, 'Narrative');
-  await submit(t, p, app.id);
-  return { p, appId: app.id };
+  return { p, appId: await submitted(t, p) };
 }
 
-async function alertsFor(appId: string): Promise<Alert[]> {
-  const res = expectStatus(await t.api<{ items: Alert[] }>('GET', '/review-alerts?limit=100', { token: w.staff.token }), 200).json;
-  return res.items.filter((a) => a.kind === 'pipeline.failed' && a.applicationId === appId);
-}
+const alertsFor = (appId: string) => reviewAlerts(t, w, appId, 'pipeline.failed');
 
 async function failedRound(p: World, appId: string, status: string) {
   return until(`the round of ${appId} to show ${status}`, async () => {
@@ -169,11 +153,7 @@ describe('abnormal ends of review executions', () => {
     // Restart: the reviews go through and the review completes.
     expectStatus(await t.api('POST', `/applications/${appId}/review-round/start`, { token: w.staff.token }), 202);
     await until('the restarted round to take reviews', async () => ((await round(t, p, appId))?.round.stage === 'reviewing' ? true : undefined));
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, p, appId, 'decision_pending');
-    await decide(t, p, appId, 'certified');
-    await waitForStatus(t, p, appId, 'certified');
-    await executionSucceeded(t, p, appId);
+    await reviewAndCertify(t, p, appId, seats);
     expect(await alertsFor(appId)).toHaveLength(1);
   });
 
@@ -216,11 +196,7 @@ describe('abnormal ends of review executions', () => {
 
   it('the local endpoint puts RUNNING and SUCCEEDED status changes on the default bus too; only abnormal ends reach the handler', async () => {
     const { p, appId } = await submittedApp('Happy Academy');
-    const seats = await seated(t, p, appId);
-    for (const s of seats) await score(t, byReviewer(p, s.review!.reviewerSub), appId, all('meeting'));
-    await waitForStatus(t, p, appId, 'decision_pending');
-    await decide(t, p, appId, 'certified');
-    const done = await executionSucceeded(t, p, appId);
+    const done = await reviewAndCertify(t, p, appId);
     await t.platform.events.settled();
     const changes = t.platform.events
       .published()

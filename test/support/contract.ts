@@ -29,8 +29,6 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 type Json = Record<string, any>;
 
 export interface ContractCounts {
-  /** Distinct documented operations that answered at least once. */
-  operations: number;
   /** Answers of documented operations checked against the document. */
   responses: number;
   /** Answers for no operation (gateway 404/405), checked against Problem. */
@@ -60,7 +58,6 @@ const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').r
 
 export class ContractChecker {
   readonly counts: ContractCounts = {
-    operations: 0,
     responses: 0,
     gateway: 0,
     skipped: 0,
@@ -144,19 +141,20 @@ export class ContractChecker {
     if (process.env.PATHCERT_CONTRACT_SAMPLES && /json/.test(contentType(x))) {
       this.samples[`${x.routeKey} ${x.statusCode}`] ??= JSON.parse(x.body.toString('utf8') || 'null');
     }
-    this.counts.operations = this.seenOperations.size;
     const op = this.document.paths?.[template]?.[method] as Json | undefined;
     if (!op) {
       this.fail(x, 'undocumented status', where, 'the operation is not in the document');
       return;
     }
     const status = String(x.statusCode);
-    const response = (op.responses?.[status] ?? op.responses?.[`${status[0]}XX`] ?? op.responses?.default) as Json | undefined;
-    if (!response) {
-      this.fail(x, 'undocumented status', where, `status ${status} is not documented (documented: ${Object.keys(op.responses ?? {}).join(', ')})`);
+    const responses = (op.responses ?? {}) as Record<string, Json | undefined>;
+    // The status itself, then its range (4XX), then default: the first the document gives.
+    const responseKey = [status, `${status[0]}XX`, 'default'].find((key) => responses[key]);
+    if (!responseKey) {
+      this.fail(x, 'undocumented status', where, `status ${status} is not documented (documented: ${Object.keys(responses).join(', ')})`);
       return;
     }
-    const responseKey = op.responses[status] ? status : op.responses[`${status[0]}XX`] ? `${status[0]}XX` : 'default';
+    const response = responses[responseKey]!;
     const content = (response.content ?? {}) as Record<string, Json>;
     const types = Object.keys(content);
     if (types.length === 0) {
@@ -215,8 +213,15 @@ export class ContractChecker {
 
 const GLOBAL_KEY = Symbol.for('pathcert.contractChecker');
 
+type WithChecker = { [GLOBAL_KEY]?: ContractChecker };
+
 /** This process's checker (vitest runs each test file in its own process). */
 export function contractChecker(): ContractChecker {
-  const g = globalThis as { [GLOBAL_KEY]?: ContractChecker };
+  const g = globalThis as WithChecker;
   return (g[GLOBAL_KEY] ??= ContractChecker.fromRoutes());
+}
+
+/** This process's checker if a platform made one; a file that never started one has none. */
+export function existingContractChecker(): ContractChecker | undefined {
+  return (globalThis as WithChecker)[GLOBAL_KEY];
 }

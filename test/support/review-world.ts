@@ -114,6 +114,14 @@ export interface ReviewerSpec {
   available?: boolean;
 }
 
+/**
+ * Reviewer specs `<prefix>-r1@example.org`, `<prefix>-r2@example.org`, … one per name
+ * (three by default: a panel of two and one to spare).
+ */
+export function reviewerSpecs(prefix: string, names: readonly string[] = ['Ria', 'Rob', 'Roy']): ReviewerSpec[] {
+  return names.map((name, i) => ({ email: `${prefix}-r${i + 1}@example.org`, name }));
+}
+
 export interface World {
   staff: Person;
   lead: Person;
@@ -233,14 +241,19 @@ export const byReviewer = (w: World, sub: string): Person => {
   return p;
 };
 
+/** The reviewer saves `levels` as their draft (PUT with If-Match on `version`); answers the API's response, unchecked. */
+export function saveScores<T = { version: number }>(t: TestPlatform, reviewer: Person, appId: string, version: number, levels: Record<string, string>) {
+  return t.api<T>('PUT', `/applications/${appId}/review`, {
+    token: reviewer.token,
+    headers: { 'if-match': `"${version}"` },
+    body: { scores: Object.entries(levels).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level} on ${criterionId}.` })) },
+  });
+}
+
 /** Saves scores as a draft and submits them, as the reviewer. */
 export async function score(t: TestPlatform, reviewer: Person, appId: string, levels: Record<string, string>) {
   const mine = expectStatus(await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: reviewer.token }), 200).json;
-  const draft = await t.api<{ version: number }>('PUT', `/applications/${appId}/review`, {
-    token: reviewer.token,
-    headers: { 'if-match': `"${mine.review.version}"` },
-    body: { scores: Object.entries(levels).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level} on ${criterionId}.` })) },
-  });
+  const draft = await saveScores(t, reviewer, appId, mine.review.version, levels);
   expectStatus(draft, 200);
   const sent = await t.api<{ status: string; version: number }>('POST', `/applications/${appId}/review/submit`, {
     token: reviewer.token,
@@ -277,18 +290,50 @@ export async function executionSucceeded(t: TestPlatform, w: World, appId: strin
   });
 }
 
+/**
+ * The rest of a review that certifies: each of `seats` (by default every seat, once seated)
+ * scores `meeting` throughout, staff certify once the application waits for a decision;
+ * answers the round when the certification is recorded and the execution succeeded.
+ */
+export async function reviewAndCertify(t: TestPlatform, w: World, appId: string, seats?: readonly SeatView[]): Promise<RoundBody> {
+  for (const s of seats ?? (await seated(t, w, appId))) await score(t, byReviewer(w, s.review!.reviewerSub), appId, all('meeting'));
+  await waitForStatus(t, w, appId, 'decision_pending');
+  await decide(t, w, appId, 'certified');
+  await waitForStatus(t, w, appId, 'certified');
+  return executionSucceeded(t, w, appId);
+}
+
+export interface ReviewAlert {
+  kind: string;
+  applicationId?: string;
+  title: string;
+  body: string;
+  action?: { title: string; method: string; path: string };
+}
+
+/** Staff's review alerts of one kind for an application (GET /review-alerts, first 100). */
+export async function reviewAlerts(t: TestPlatform, w: World, appId: string, kind: string): Promise<ReviewAlert[]> {
+  const res = expectStatus(await t.api<{ items: ReviewAlert[] }>('GET', '/review-alerts?limit=100', { token: w.staff.token }), 200).json;
+  return res.items.filter((a) => a.kind === kind && a.applicationId === appId);
+}
+
 /** The reviewer's open assignments as staff read them on the profile (the load the assignment rules limit). */
 export async function openAssignments(t: TestPlatform, w: World, who: Person): Promise<number> {
   return expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json.openAssignments;
 }
 
+/** A new Step Functions client for the test platform (the caller may destroy it). */
 export function sfn(t: TestPlatform): SFNClient {
   return new SFNClient({ endpoint: t.platform.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
+/** history's client: one per platform, since tests poll the history in loops. */
+const historyClients = new WeakMap<TestPlatform, SFNClient>();
+
 /** The execution's full history from the local Step Functions endpoint, through the real SDK. */
 export async function history(t: TestPlatform, executionArn: string): Promise<HistoryEvent[]> {
-  const client = sfn(t);
+  let client = historyClients.get(t);
+  if (!client) historyClients.set(t, (client = sfn(t)));
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {

@@ -4,13 +4,11 @@
  * every call is checked against the route's path, query, body and response at compile time.
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { components, OperationId, operations, paths } from './schema.ts';
+import type { operations, paths, Problem } from './schema.ts';
 
-export type { components, OperationId, operations, paths };
 export type PathcertClient = Client<paths>;
-
-/** RFC 9457 problem details: the body of every 4xx/5xx the API answers. */
-export type Problem = components['schemas']['Problem'];
+/** Every operation of the API by its id, e.g. `'getPathway'`. */
+export type OperationId = keyof operations;
 
 type SuccessStatus = 200 | 201 | 202;
 type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;

@@ -10,7 +10,7 @@ import { criteriaFor } from '../../../functions/core/framework.ts';
 import { idPrefixes, type IdKind } from '../../../functions/core/ids.ts';
 import { defaultCertificationConfig } from '../../../functions/core/levels.ts';
 import { seedFramework } from '../../../functions/core/seed-framework.ts';
-import { addMonthsUtc } from '../../../functions/core/time.ts';
+import { addDays, addMonthsUtc } from '../../../functions/core/time.ts';
 import { nowIso } from '../../../functions/lib/clock.ts';
 import type { Principal } from '../../../functions/lib/principal.ts';
 import {
@@ -173,7 +173,7 @@ export async function seedDemoData(log: (line: string) => void = () => {}): Prom
     if (person.reviewer && !(await getReviewer(sub, true))) {
       // What staff write with PUT /reviewers/{sub}; before any seat, which moves its load counter.
       const r = person.reviewer;
-      const day = (days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString().slice(0, 10);
+      const day = (days: number) => addDays(at, days).toISOString().slice(0, 10);
       await putReviewerByStaff(
         sub,
         {
@@ -212,8 +212,11 @@ export async function seedDemoData(log: (line: string) => void = () => {}): Prom
   for (const a of seedApplications) {
     const pathway = pathways.get(a.pathway)!;
     const existing = await listPathwayApplications(pathway.id, {}, 1);
-    const applicationId = existing.items[0]?.id ?? (await seedApplication(a, pathway, framework.id, framework.version, staff));
-    if (existing.items.length === 0) created.applications++;
+    let applicationId = existing.items[0]?.id;
+    if (!applicationId) {
+      applicationId = await seedApplication(a, pathway, framework.id, framework.version, staff);
+      created.applications++;
+    }
     if (a.state === 'in_review') demo.reviews.push({ applicationId, pathwayName: pathway.name, reviewers: a.reviewers ?? [] });
   }
 
