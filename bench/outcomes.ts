@@ -23,6 +23,7 @@ import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
 import { readNetworkProgress, refreshNetworkProgress } from '../functions/store/outcomes-progress.ts';
 import { pathwayItem } from '../functions/store/registry.ts';
 import { startPlatform } from '../infra/local/platform.ts';
+import { mulberry32 } from '../test/support/random.ts';
 import type { BenchReport } from './run.ts';
 
 const ROWS_TARGET = 100_000;
@@ -99,25 +100,13 @@ function memorySampler() {
   return { stop: () => (clearInterval(timer), { rss, heap }) };
 }
 
-/** A seeded generator (mulberry32): the same network on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A realistic school year: 30 districts of 1–6 pathways (60–500 students each) and 1–3
  * times as many students outside them; race shares vary by district around California's,
  * 1% non-binary and 1% gender not reported; every metric, reported for every group.
  */
 export function realisticYear(seed: number): YearInput {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded: the same network on every run
   const pick = <T,>(weights: [T, number][]) => {
     let x = r() * weights.reduce((s, [, w]) => s + w, 0);
     for (const [v, w] of weights) if ((x -= w) <= 0) return v;
