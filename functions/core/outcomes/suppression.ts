@@ -157,16 +157,42 @@ interface Prepared {
   remainderSensitive: boolean;
 }
 
-function resolveThreshold(config: SuppressionConfig): number {
-  const t = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
-  if (!Number.isInteger(t) || t < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${t}`);
-  return t;
+/** A configuration with its defaults filled in and checked. */
+interface Settings {
+  threshold: number;
+  minContributors: number;
+  maxAudit: number;
 }
 
-function resolveMinContributors(config: SuppressionConfig): number {
-  const m = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
-  if (!Number.isInteger(m) || m < 1) throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${m}`);
-  return m;
+function settingsOf(config: SuppressionConfig): Settings {
+  const threshold = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
+  if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${threshold}`);
+  const minContributors = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!Number.isInteger(minContributors) || minContributors < 1) {
+    throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${minContributors}`);
+  }
+  return { threshold, minContributors, maxAudit: config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS };
+}
+
+/** A relation's remainder, total − Σ parts; undefined when a cell has no value. */
+function remainderOf(values: ReadonlyMap<string, number>, r: Pick<AdditiveRelation, 'total' | 'parts'>): number | undefined {
+  const total = values.get(r.total);
+  if (total === undefined) return undefined;
+  let rest = total;
+  for (const p of r.parts) {
+    const v = values.get(p);
+    if (v === undefined) return undefined;
+    rest -= v;
+  }
+  return rest;
+}
+
+/**
+ * A remainder of `n` students is a small group that must not be recoverable: a complement
+ * at or below the threshold (zero included), an uncounted group from 1 to the threshold.
+ */
+function isSensitiveRemainder(kind: RemainderKind, n: number, threshold: number): boolean {
+  return kind === 'complement' ? n <= threshold : n >= 1 && n <= threshold;
 }
 
 function prepare(
@@ -176,16 +202,15 @@ function prepare(
 ): { rels: Prepared[]; inconsistent: number } {
   const rels: Prepared[] = [];
   let inconsistent = 0;
-  const valueOf = (id: string): number => {
-    const v = values.get(id);
-    if (v === undefined) throw new RangeError(`relation refers to unknown cell ${id}`);
-    return v;
-  };
   relations.forEach((r, index) => {
     if (r.parts.length === 0 || new Set([r.total, ...r.parts]).size !== r.parts.length + 1) {
       throw new RangeError(`relation ${index} must have a total and distinct parts`);
     }
-    const remainder = valueOf(r.total) - r.parts.reduce((s, p) => s + valueOf(p), 0);
+    const remainder = remainderOf(values, r);
+    if (remainder === undefined) {
+      const unknown = [r.total, ...r.parts].find((id) => !values.has(id));
+      throw new RangeError(`relation refers to unknown cell ${unknown}`);
+    }
     if (remainder < 0) {
       // Not a real group; a reader who trusts the relation computes a wrong value, so it
       // protects nothing and discloses nothing. Validation should have rejected the data.
@@ -202,7 +227,7 @@ function prepare(
       sensitiveTo: r.sensitiveTo ?? [],
       remainder,
       remainderUnknown: complement || remainder > 0,
-      remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
+      remainderSensitive: isSensitiveRemainder(r.remainder, remainder, threshold),
     });
   });
   return { rels, inconsistent };
@@ -215,9 +240,15 @@ export function suppressCells(
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
 ): SuppressionPattern {
-  const threshold = resolveThreshold(config);
-  const minContributors = resolveMinContributors(config);
-  const maxAudit = config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS;
+  return suppressWith(values, relations, settingsOf(config), insiders);
+}
+
+function suppressWith(
+  values: ReadonlyMap<string, number>,
+  relations: readonly AdditiveRelation[],
+  { threshold, minContributors, maxAudit }: Settings,
+  insiders: Insiders,
+): SuppressionPattern {
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
   }
@@ -737,15 +768,10 @@ export function findDisclosures(
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
-  const threshold = resolveThreshold(config);
+  const { threshold, minContributors, maxAudit } = settingsOf(config);
   const { rels } = prepare(values, relations, threshold);
-  const ctx: Ctx = { values, suppressed, threshold, minContributors: resolveMinContributors(config), insiders };
-  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(
-    rels,
-    ctx,
-    config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS,
-    true,
-  );
+  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
+  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(rels, ctx, maxAudit, true);
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
 
@@ -871,6 +897,7 @@ const baseKey = (n: NumeratorMetric) => `base:${n}`;
  * pathways (pathways are disjoint parts of their district) and optionally network sums.
  */
 export function suppressYear(input: YearInput, config: SuppressionConfig = {}): PublicYear {
+  const settings = settingsOf(config);
   const values = new Map<string, number>();
   const relations: AdditiveRelation[] = [];
   const knownBy = new Map<string, readonly string[]>();
@@ -903,21 +930,15 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
       own(districtKey, d.counts, [districtKey], d.districtId);
       // A pathway's team knows its own remainders: the district's minus theirs is the rest of
       // the district's (e.g. its non-graduates outside the pathway).
-      const threshold = resolveThreshold(config);
-      const sum = (r: AdditiveRelation, at: (id: string) => number | undefined) => {
-        const t = at(r.total);
-        const ps = r.parts.map(at);
-        return t === undefined || ps.some((x) => x === undefined) ? undefined : t - (ps as number[]).reduce((a, b) => a + b, 0);
-      };
       for (const r of reportRelations(districtKey, d.counts)) {
-        const mine = sum(r, (id) => values.get(id));
+        const mine = remainderOf(values, r);
         const sensitiveTo: string[] = [];
         if (mine !== undefined) {
           for (const p of pathways) {
-            const theirs = sum(r, (id) => values.get(id.replace(districtKey, p.key)));
+            const inPathway = (id: string) => id.replace(districtKey, p.key);
+            const theirs = remainderOf(values, { total: inPathway(r.total), parts: r.parts.map(inPathway) });
             if (theirs === undefined) continue;
-            const rest = mine - theirs;
-            if (r.remainder === 'complement' ? rest <= threshold : rest >= 1 && rest <= threshold) sensitiveTo.push(p.key);
+            if (isSensitiveRemainder(r.remainder, mine - theirs, settings.threshold)) sensitiveTo.push(p.key);
           }
         }
         relations.push(sensitiveTo.length ? { ...r, sensitiveTo } : r);
@@ -949,12 +970,13 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   }
 
   const pattern = input.outsidersOnly
-    ? suppressCells(
+    ? suppressWith(
         values,
         relations.map(({ pooled: _p, nested: _n, sensitiveTo: _s, ...r }) => r),
-        config,
+        settings,
+        NO_INSIDERS,
       )
-    : suppressCells(values, relations, config, { knownBy, contributorOf });
+    : suppressWith(values, relations, settings, { knownBy, contributorOf });
   const stats = { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 };
   for (const id of values.keys()) {
     const network = id.startsWith(`${NETWORK}|`);
