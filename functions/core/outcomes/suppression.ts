@@ -315,13 +315,24 @@ function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
   return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
 }
 
+/** The reader's own relation: they know all its cells, hence its remainder; nothing in it to protect from them. */
+function ownsRelation(ctx: Ctx, reader: Reader, r: Prepared): boolean {
+  return knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p));
+}
+
+/** The suppressed cells of `r` the reader does not know, as terms of total − Σ parts. */
+function termsOf(ctx: Ctx, r: Prepared, reader: Reader): [string, number][] {
+  const terms: [string, number][] = [];
+  if (ctx.suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
+  for (const p of r.parts) if (ctx.suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
+  return terms;
+}
+
 type Violation = 'alone' | 'remainder' | 'zero' | 'pooled' | 'residue';
 
 /** What one reader knows of a relation's cells. */
 interface Knowledge {
   total: boolean;
-  /** Parts they know (shown or not). */
-  parts: number;
   /** Withheld parts they know, and their sum. */
   hiddenParts: number;
   hiddenSum: number;
@@ -339,25 +350,20 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   const know = new Map<string, Knowledge>();
   const entry = (k: string) => {
     let e = know.get(k);
-    if (!e) know.set(k, (e = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 }));
+    if (!e) know.set(k, (e = { total: false, hiddenParts: 0, hiddenSum: 0 }));
     return e;
   };
   const totalSuppressed = suppressed.has(r.total);
   for (const k of ctx.insiders.knownBy.get(r.total) ?? []) entry(k).total = true;
   for (const p of r.parts) {
-    const hidden = suppressed.has(p);
+    if (!suppressed.has(p)) continue;
     const v = values.get(p)!;
-    if (hidden) {
-      hiddenParts++;
-      hiddenSum += v;
-    }
+    hiddenParts++;
+    hiddenSum += v;
     for (const k of ctx.insiders.knownBy.get(p) ?? []) {
       const e = entry(k);
-      e.parts++;
-      if (hidden) {
-        e.hiddenParts++;
-        e.hiddenSum += v;
-      }
+      e.hiddenParts++;
+      e.hiddenSum += v;
     }
   }
   const readers: Reader[] = [null];
@@ -365,13 +371,12 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
     // Only insiders of a withheld cell see the relation differently from the public.
     if (e.hiddenParts > 0 || (e.total && totalSuppressed)) readers.push(k);
   }
-  const none: Knowledge = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 };
+  const none: Knowledge = { total: false, hiddenParts: 0, hiddenSum: 0 };
 
   for (const k of r.sensitiveTo) if (!readers.includes(k)) readers.push(k);
   for (const reader of readers) {
     const k = reader === null ? none : (know.get(reader) ?? none);
-    // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
-    if (reader !== null && k.total && k.parts === r.parts.length) continue;
+    if (ownsRelation(ctx, reader, r)) continue;
     const totalHidden = totalSuppressed && !k.total;
     const unknownParts = hiddenParts - k.hiddenParts;
     const unknownSum = hiddenSum - k.hiddenSum + (r.remainderUnknown ? r.remainder : 0);
@@ -546,15 +551,13 @@ interface Block {
 
 function buildBlocks(
   rels: readonly Prepared[],
-  suppressed: ReadonlyMap<string, unknown>,
+  ctx: Ctx,
   maxAudit: number,
 ): { blockOf: Map<string, Block>; hardRowsOf: Map<Block, Prepared[]>; unaudited: number } {
   const hardRows: { rel: Prepared; terms: [string, number][] }[] = [];
   for (const r of rels) {
     if (r.remainderUnknown) continue; // its remainder absorbs it: no information on the cells
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p)) terms.push([p, -1]);
+    const terms = termsOf(ctx, r, null);
     if (terms.length) hardRows.push({ rel: r, terms });
   }
   const parent = new Map<string, string>();
@@ -636,7 +639,7 @@ function determined(
 
 function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportAll: boolean): AuditResult & { fixes: string[] } {
   const { values, suppressed } = ctx;
-  const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, suppressed, maxAudit);
+  const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, ctx, maxAudit);
   const disclosedCells: string[] = [];
   const disclosedRemainders: number[] = [];
   const disclosedToInsiders: AuditResult['disclosedToInsiders'] = [];
@@ -661,12 +664,6 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       for (const b of blocks) fixed.add(b);
     }
   };
-  const termsOf = (r: Prepared, reader: Reader): [string, number][] => {
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
-    return terms;
-  };
   const blocksOf = (terms: readonly [string, number][]) =>
     [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
 
@@ -683,7 +680,7 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
   }
   for (const r of rels) {
     if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    const terms = termsOf(r, null);
+    const terms = termsOf(ctx, r, null);
     const blocks = blocksOf(terms);
     if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
     if (!determined(terms, blockOf)) continue;
@@ -745,8 +742,8 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
     const candidates = new Set<Prepared>();
     for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
     for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
-      if (knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) continue; // their own
-      const terms = termsOf(r, reader);
+      if (ownsRelation(ctx, reader, r)) continue;
+      const terms = termsOf(ctx, r, reader);
       const blocks = blocksOf(terms);
       if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
       if (!determined(terms, blockOf, spaceOf)) continue;
