@@ -199,7 +199,7 @@ function prepare(
   values: ReadonlyMap<string, number>,
   relations: readonly AdditiveRelation[],
   threshold: number,
-): { rels: Prepared[]; inconsistent: number } {
+): { rels: Prepared[]; relsOfCell: Map<string, Prepared[]>; inconsistent: number } {
   const rels: Prepared[] = [];
   let inconsistent = 0;
   relations.forEach((r, index) => {
@@ -230,7 +230,15 @@ function prepare(
       remainderSensitive: isSensitiveRemainder(r.remainder, remainder, threshold),
     });
   });
-  return { rels, inconsistent };
+  const relsOfCell = new Map<string, Prepared[]>();
+  for (const r of rels) {
+    for (const c of [r.total, ...r.parts]) {
+      const list = relsOfCell.get(c);
+      if (list) list.push(r);
+      else relsOfCell.set(c, [r]);
+    }
+  }
+  return { rels, relsOfCell, inconsistent };
 }
 
 /** Computes which cells to hide. `values` are all published counts by cell id. */
@@ -252,21 +260,12 @@ function suppressWith(
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
   }
-  const { rels, inconsistent } = prepare(values, relations, threshold);
+  const { rels, relsOfCell, inconsistent } = prepare(values, relations, threshold);
   const suppressed = new Map<string, SuppressionReason>();
   for (const id of [...values.keys()].sort()) {
     if (values.get(id)! <= threshold) suppressed.set(id, 'small_cell');
   }
-  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
-
-  const relsOfCell = new Map<string, Prepared[]>();
-  for (const r of rels) {
-    for (const c of [r.total, ...r.parts]) {
-      const list = relsOfCell.get(c);
-      if (list) list.push(r);
-      else relsOfCell.set(c, [r]);
-    }
-  }
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
 
   let queue: Prepared[] = [...rels];
   let head = 0;
@@ -303,6 +302,8 @@ function suppressWith(
 interface Ctx {
   values: ReadonlyMap<string, number>;
   suppressed: ReadonlyMap<string, unknown>;
+  /** Per cell, the (consistent) relations it is in, in input order. */
+  relsOfCell: ReadonlyMap<string, readonly Prepared[]>;
   threshold: number;
   minContributors: number;
   insiders: Insiders;
@@ -666,6 +667,9 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
   };
   const blocksOf = (terms: readonly [string, number][]) =>
     [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
+  /** A withheld cell's exact relations: its rows in its block. */
+  const exactRelsOf = (v: string) => (ctx.relsOfCell.get(v) ?? []).filter((r) => !r.remainderUnknown);
+  const isSensitive = (r: Prepared) => r.remainderSensitive && r.remainderUnknown;
 
   // The public.
   for (const v of blockOf.keys()) {
@@ -675,11 +679,10 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
     disclosedCells.push(v);
     if (fixed.has(block)) continue;
     // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
-    const rows = hardRowsOf.get(block) ?? [];
-    fixFor(null, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+    fixFor(null, exactRelsOf(v), [block]);
   }
   for (const r of rels) {
-    if (!r.remainderSensitive || !r.remainderUnknown) continue;
+    if (!isSensitive(r)) continue;
     const terms = termsOf(ctx, r, null);
     const blocks = blocksOf(terms);
     if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
@@ -691,21 +694,11 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
 
   // Each insider: the same system with their own withheld cells known.
   const insiderCells = new Map<string, string[]>();
-  const sensitiveRelsOf = new Map<string, Prepared[]>();
   for (const v of [...suppressed.keys()].sort()) {
     for (const k of ctx.insiders.knownBy.get(v) ?? []) {
       const list = insiderCells.get(k);
       if (list) list.push(v);
       else insiderCells.set(k, [v]);
-    }
-  }
-  for (const r of rels) {
-    if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    for (const c of [r.total, ...r.parts]) {
-      if (!suppressed.has(c)) continue;
-      const list = sensitiveRelsOf.get(c);
-      if (list) list.push(r);
-      else sensitiveRelsOf.set(c, [r]);
     }
   }
   for (const reader of [...insiderCells.keys()].sort()) {
@@ -732,15 +725,14 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
         if (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v)) continue;
         cells.push(v);
         if (fixed.has(block)) continue;
-        const rows = hardRowsOf.get(block) ?? [];
-        fixFor(reader, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
+        fixFor(reader, exactRelsOf(v), [block]);
       }
     }
     // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
     // block they know cells of could follow too; checking every such relation for every
     // insider is quadratic in a large network, so those are left to the LP adversary test.)
     const candidates = new Set<Prepared>();
-    for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
+    for (const v of own) for (const r of ctx.relsOfCell.get(v) ?? []) if (isSensitive(r)) candidates.add(r);
     for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
       if (ownsRelation(ctx, reader, r)) continue;
       const terms = termsOf(ctx, r, reader);
@@ -766,8 +758,8 @@ export function findDisclosures(
   insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
   const { threshold, minContributors, maxAudit } = settingsOf(config);
-  const { rels } = prepare(values, relations, threshold);
-  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
+  const { rels, relsOfCell } = prepare(values, relations, threshold);
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
   const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(rels, ctx, maxAudit, true);
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
