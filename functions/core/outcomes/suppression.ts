@@ -356,11 +356,17 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   };
   const totalSuppressed = suppressed.has(r.total);
   for (const k of ctx.insiders.knownBy.get(r.total) ?? []) entry(k).total = true;
+  // A pooled total's withheld parts by contributor (rules 4a and 4b).
+  const shares = new Map<string, number>();
   for (const p of r.parts) {
     if (!suppressed.has(p)) continue;
     const v = values.get(p)!;
     hiddenParts++;
     hiddenSum += v;
+    if (r.pooled) {
+      const c = ctx.insiders.contributorOf.get(p) ?? p;
+      shares.set(c, (shares.get(c) ?? 0) + v);
+    }
     for (const k of ctx.insiders.knownBy.get(p) ?? []) {
       const e = entry(k);
       e.hiddenParts++;
@@ -384,7 +390,7 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
     const hidden = unknownParts + (totalHidden ? 1 : 0);
     const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
     let broken: Violation | null = null;
-    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(r, ctx)) {
+    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(shares, ctx)) {
       // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
       broken = 'pooled';
     } else if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && k.hiddenParts > 0 && unknownSum <= threshold) {
@@ -413,14 +419,8 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   return null;
 }
 
-/** Rules 4a and 4b on a published pooled total's withheld parts, by contributor. */
-function pooledTooFew(r: Prepared, ctx: Ctx): boolean {
-  const shares = new Map<string, number>();
-  for (const p of r.parts) {
-    if (!ctx.suppressed.has(p)) continue;
-    const c = ctx.insiders.contributorOf.get(p) ?? p;
-    shares.set(c, (shares.get(c) ?? 0) + ctx.values.get(p)!);
-  }
+/** Rules 4a and 4b on a published pooled total's withheld parts, summed by contributor. */
+function pooledTooFew(shares: ReadonlyMap<string, number>, ctx: Ctx): boolean {
   if (shares.size === 0) return false;
   if (shares.size < ctx.minContributors) return true; // 4a
   let sum = 0;
