@@ -671,26 +671,61 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
   const exactRelsOf = (v: string) => (ctx.relsOfCell.get(v) ?? []).filter((r) => !r.remainderUnknown);
   const isSensitive = (r: Prepared) => r.remainderSensitive && r.remainderUnknown;
 
-  // The public.
-  for (const v of blockOf.keys()) {
-    const block = blockOf.get(v)!;
-    if (!reportAll && fixed.has(block)) continue;
-    if (!determined([[v, 1]], blockOf)) continue;
-    disclosedCells.push(v);
-    if (fixed.has(block)) continue;
-    // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
-    fixFor(null, exactRelsOf(v), [block]);
-  }
-  for (const r of rels) {
-    if (!isSensitive(r)) continue;
-    const terms = termsOf(ctx, r, null);
-    const blocks = blocksOf(terms);
-    if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
-    if (!determined(terms, blockOf)) continue;
-    disclosedRemainders.push(r.index);
-    if (blocks.some((b) => fixed.has(b))) continue;
-    fixFor(null, [r], blocks);
-  }
+  /** The withheld cells a space determines on their own (its unit columns), with their block. */
+  const unitCells = (spaces: Iterable<readonly [Block, RowSpace]>): [string, Block][] => {
+    const out: [string, Block][] = [];
+    for (const [block, space] of spaces) {
+      if (!reportAll && fixed.has(block)) continue;
+      for (const j of space.unitColumns()) out.push([block.vars[j]!, block]);
+    }
+    return out;
+  };
+
+  /**
+   * What `reader` can compute, with a fix for the first disclosure in each block: the
+   * `cells` (withheld cells their spaces determine, in the order given) and the sensitive
+   * remainders among `remainderCandidates` (in index order).
+   */
+  const auditReader = (
+    reader: Reader,
+    cells: readonly [string, Block][],
+    spaceOf: (b: Block) => RowSpace | null,
+    remainderCandidates: readonly Prepared[],
+  ): { cells: string[]; remainders: number[] } => {
+    const disclosed: string[] = [];
+    const remainders: number[] = [];
+    for (const [v, block] of cells) {
+      if (!reportAll && fixed.has(block)) continue;
+      // An insider's own cells, and network totals (the latter matter only through the
+      // contributors' cells they would reveal, which this loop checks).
+      if (reader !== null && (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v))) continue;
+      disclosed.push(v);
+      if (fixed.has(block)) continue;
+      // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
+      fixFor(reader, exactRelsOf(v), [block]);
+    }
+    for (const r of remainderCandidates) {
+      if (ownsRelation(ctx, reader, r)) continue;
+      const terms = termsOf(ctx, r, reader);
+      const blocks = blocksOf(terms);
+      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+      if (!determined(terms, blockOf, spaceOf)) continue;
+      remainders.push(r.index);
+      if (blocks.some((b) => fixed.has(b))) continue;
+      // With no unknown left the per-relation rule 2b fixes it (a cell the reader does not
+      // know; for the public that never reaches the audit).
+      if (terms.length > 0) fixFor(reader, [r], blocks);
+    }
+    return { cells: disclosed, remainders };
+  };
+
+  // The public: every audited block, cells in id order.
+  const audited: [Block, RowSpace][] = [];
+  for (const block of new Set(blockOf.values())) if (block.space) audited.push([block, block.space]);
+  const byId = ([a]: [string, Block], [b]: [string, Block]) => (a < b ? -1 : a > b ? 1 : 0);
+  const publicly = auditReader(null, unitCells(audited).sort(byId), (b) => b.space, rels.filter(isSensitive));
+  disclosedCells.push(...publicly.cells);
+  disclosedRemainders.push(...publicly.remainders);
 
   // Each insider: the same system with their own withheld cells known.
   const insiderCells = new Map<string, string[]>();
@@ -711,39 +746,21 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       if (set) set.add(block.col.get(v)!);
       else knownCols.set(block, new Set([block.col.get(v)!]));
     }
+    // Only the blocks they know cells of differ from the public's (in the order of their
+    // first own cell, each block's cells in pivot order).
     const spaces = new Map<Block, RowSpace>();
     for (const [block, cols] of knownCols) spaces.set(block, block.space!.withKnown(cols));
-    const spaceOf = (b: Block) => spaces.get(b) ?? b.space;
-    const cells: string[] = [];
-    const remainders: number[] = [];
-    for (const [block, space] of spaces) {
-      if (!reportAll && fixed.has(block)) continue;
-      for (const j of space.unitColumns()) {
-        const v = block.vars[j]!;
-        // Their own cells, and network totals (the latter matter only through the
-        // contributors' cells they would reveal, which this loop checks).
-        if (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v)) continue;
-        cells.push(v);
-        if (fixed.has(block)) continue;
-        fixFor(reader, exactRelsOf(v), [block]);
-      }
-    }
     // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
     // block they know cells of could follow too; checking every such relation for every
     // insider is quadratic in a large network, so those are left to the LP adversary test.)
     const candidates = new Set<Prepared>();
     for (const v of own) for (const r of ctx.relsOfCell.get(v) ?? []) if (isSensitive(r)) candidates.add(r);
-    for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
-      if (ownsRelation(ctx, reader, r)) continue;
-      const terms = termsOf(ctx, r, reader);
-      const blocks = blocksOf(terms);
-      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
-      if (!determined(terms, blockOf, spaceOf)) continue;
-      remainders.push(r.index);
-      if (blocks.some((b) => fixed.has(b))) continue;
-      // With no unknown left the per-relation rule 2b fixes it (a cell the insider does not know).
-      if (terms.length > 0) fixFor(reader, [r], blocks);
-    }
+    const { cells, remainders } = auditReader(
+      reader,
+      unitCells(spaces),
+      (b) => spaces.get(b) ?? b.space,
+      [...candidates].sort((a, b) => a.index - b.index),
+    );
     if (cells.length || remainders.length) disclosedToInsiders.push({ reader, cells, remainders });
   }
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns: unaudited, fixes: [...fixes] };
