@@ -891,8 +891,6 @@ export interface PublicYear {
   pathways: Map<string, CountView>;
   network?: NetworkView;
   unauditedUnknowns: number;
-  /** Cells and suppressed cells, network (sums and rate bases) and districts' and pathways'. */
-  stats: { networkCells: number; networkSuppressed: number; entityCells: number; entitySuppressed: number };
 }
 
 const NETWORK = 'network';
@@ -910,10 +908,12 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   const contributorOf = new Map<string, string>();
   const districts = [...input.districts].sort((a, b) => (a.districtId < b.districtId ? -1 : 1));
   const allPathways: { key: string; pathwayId: string; counts: OutcomeCounts }[] = [];
-  const own = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
+  /** A report's cells, with the insiders who know them and the district they come from. */
+  const addOwnCells = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
     for (const [metric, groups] of entriesOf(counts)) {
-      for (const [group] of entriesOf(groups)) {
+      for (const [group, v] of entriesOf(groups)) {
         const id = cellId(key, metric, group);
+        values.set(id, v);
         knownBy.set(id, readers);
         contributorOf.set(id, districtId);
       }
@@ -925,15 +925,13 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
       .sort((a, b) => (a.pathwayId < b.pathwayId ? -1 : 1))
       .map((p) => ({ key: `pathway:${p.pathwayId}`, pathwayId: p.pathwayId, counts: p.counts }));
     for (const p of pathways) {
-      addCells(values, p.key, p.counts);
       // The district's data contacts submitted it; the pathway's team knows its own counts.
-      own(p.key, p.counts, [districtKey, p.key], d.districtId);
+      addOwnCells(p.key, p.counts, [districtKey, p.key], d.districtId);
       relations.push(...reportRelations(p.key, p.counts));
       allPathways.push(p);
     }
     if (d.counts) {
-      addCells(values, districtKey, d.counts);
-      own(districtKey, d.counts, [districtKey], d.districtId);
+      addOwnCells(districtKey, d.counts, [districtKey], d.districtId);
       // A pathway's team knows its own remainders: the district's minus theirs is the rest of
       // the district's (e.g. its non-graduates outside the pathway).
       for (const r of reportRelations(districtKey, d.counts)) {
@@ -983,19 +981,7 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
         NO_INSIDERS,
       )
     : suppressWith(values, relations, settings, { knownBy, contributorOf });
-  const stats = { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 };
-  for (const id of values.keys()) {
-    const network = id.startsWith(`${NETWORK}|`);
-    const hidden = pattern.suppressed.has(id) ? 1 : 0;
-    if (network) {
-      stats.networkCells++;
-      stats.networkSuppressed += hidden;
-    } else {
-      stats.entityCells++;
-      stats.entitySuppressed += hidden;
-    }
-  }
-  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns, stats };
+  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));
   }
