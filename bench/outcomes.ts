@@ -15,14 +15,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '../functions/core/outcomes/codes.ts';
 import { validateOutcomeCsv } from '../functions/core/outcomes/csv.ts';
-import type { OutcomeCounts } from '../functions/core/outcomes/model.ts';
-import { suppressYear, type YearInput } from '../functions/core/outcomes/suppression.ts';
+import { entriesOf, isSuppressed, type BaseView, type CountView, type OutcomeCounts } from '../functions/core/outcomes/model.ts';
+import { suppressYear, type PublicYear, type YearInput } from '../functions/core/outcomes/suppression.ts';
 import { newId } from '../functions/core/ids.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
 import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
 import { readNetworkProgress, refreshNetworkProgress } from '../functions/store/outcomes-progress.ts';
 import { pathwayItem } from '../functions/store/registry.ts';
 import { startPlatform } from '../infra/local/platform.ts';
+import { mulberry32 } from '../test/support/random.ts';
 import type { BenchReport } from './run.ts';
 
 const ROWS_TARGET = 100_000;
@@ -99,25 +100,13 @@ function memorySampler() {
   return { stop: () => (clearInterval(timer), { rss, heap }) };
 }
 
-/** A seeded generator (mulberry32): the same network on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A realistic school year: 30 districts of 1–6 pathways (60–500 students each) and 1–3
  * times as many students outside them; race shares vary by district around California's,
  * 1% non-binary and 1% gender not reported; every metric, reported for every group.
  */
 export function realisticYear(seed: number): YearInput {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded: the same network on every run
   const pick = <T,>(weights: [T, number][]) => {
     let x = r() * weights.reduce((s, [, w]) => s + w, 0);
     for (const [v, w] of weights) if ((x -= w) <= 0) return v;
@@ -171,6 +160,26 @@ export function realisticYear(seed: number): YearInput {
     districts.push({ districtId: `dst_${d}`, counts, pathways });
   }
   return { districts, network: true };
+}
+
+/** Cells and withheld cells of a year's views: the network's (sums and rate bases), and the districts' and pathways'. */
+export function withheldCells(year: PublicYear) {
+  const tally = (views: readonly (CountView | BaseView)[]) => {
+    let cells = 0;
+    let suppressed = 0;
+    for (const view of views) {
+      for (const groups of Object.values(view)) {
+        for (const [, cell] of entriesOf(groups ?? {})) {
+          cells++;
+          if (isSuppressed(cell)) suppressed++;
+        }
+      }
+    }
+    return { cells, suppressed };
+  };
+  const network = tally(year.network ? [year.network.counts, year.network.rateBases] : []);
+  const entities = tally([...year.districts.values(), ...year.pathways.values()]);
+  return { networkCells: network.cells, networkSuppressed: network.suppressed, entityCells: entities.cells, entitySuppressed: entities.suppressed };
 }
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
@@ -251,11 +260,12 @@ export async function run(): Promise<BenchReport> {
     // 3. What suppression withholds, before (outsiders only) and after (insider rules).
     const network = realisticYear(20261206);
     t0 = performance.now();
-    const before = suppressYear({ ...network, outsidersOnly: true }).stats;
+    const beforeYear = suppressYear({ ...network, outsidersOnly: true });
     const beforeMs = performance.now() - t0;
     t0 = performance.now();
-    const after = suppressYear(network).stats;
+    const afterYear = suppressYear(network);
     const afterMs = performance.now() - t0;
+    const [before, after] = [withheldCells(beforeYear), withheldCells(afterYear)];
     const pathwaysInNetwork = network.districts.reduce((s, d) => s + d.pathways.length, 0);
     rows.push(`| realistic year: districts / pathways / cells (network + districts and pathways) | ${network.districts.length} / ${pathwaysInNetwork} / ${before.networkCells} + ${before.entityCells.toLocaleString('en-US')} |`);
     rows.push(`| network cells withheld: before (outsiders only) → after (insiders) | ${pct(before.networkSuppressed, before.networkCells)} → ${pct(after.networkSuppressed, after.networkCells)} |`);

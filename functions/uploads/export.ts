@@ -14,7 +14,7 @@ import type { S3Event } from 'aws-lambda';
 import { crc32 } from 'node:zlib';
 import { contentDisposition, safeDownloadName } from '../core/evidence/file-name.ts';
 import { eventObjectKey, exportKey } from '../core/evidence/object-keys.ts';
-import { toCsv } from '../core/outcomes/export.ts';
+import { toCsv } from '../core/csv.ts';
 import { nowMs } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { applicationFiles } from '../store/evidence-applications.ts';

@@ -635,7 +635,6 @@ describe('insiders (issue 15): a district data contact subtracting its own count
       ]),
       network: { counts: { enrolled: network as CountView['enrolled'] }, rateBases: {}, pathways: 2 },
       unauditedUnknowns: 0,
-      stats: { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 },
     };
     const year: DistrictInput[] = [
       { districtId: y.id, pathways: [{ pathwayId: c.id, counts: cCounts }] },

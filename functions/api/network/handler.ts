@@ -4,7 +4,7 @@
  */
 import type { AccessContext } from '../../core/access.ts';
 import { GROUP_LABELS, type Metric, type NumeratorMetric, type StudentGroup } from '../../core/outcomes/codes.ts';
-import { toCsv } from '../../core/outcomes/export.ts';
+import { toCsv } from '../../core/csv.ts';
 import { entriesOf, revealAll } from '../../core/outcomes/model.ts';
 import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
 import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';

@@ -1,12 +1,12 @@
 /**
  * "Staff export any report as CSV" (issue 7): every outcome, network and partner report
  * route takes `?format=csv`. The CSV is the very report the caller would read as JSON,
- * flattened (core/outcomes/export.ts reportCsv: formula cells neutralized, suppressed
+ * flattened (core/csv.ts reportCsv: formula cells neutralized, suppressed
  * cells named). Only staff export; the check runs after the route's own authorization, so
  * a caller who may not see the report still gets 404 or 403 from that first.
  */
 import type { AccessContext } from '../../core/access.ts';
-import { reportCsv } from '../../core/outcomes/export.ts';
+import { reportCsv } from '../../core/csv.ts';
 import { allowed } from '../../lib/authorize.ts';
 import type { HttpResult } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';

@@ -54,7 +54,7 @@ export interface CellRef {
   group: StudentGroup;
 }
 
-/** Why the suppression algorithm hid a cell: kept internally (benchmarks, tests), never published. */
+/** Why the suppression algorithm hid a cell: kept in its result for its unit tests, never published. */
 export type SuppressionReason = 'small_cell' | 'complementary';
 
 /**

@@ -35,9 +35,7 @@ export function differencePp(a: number, b: number): number {
 
 /** The hidden-ness of a value derived from `inputs`, or null when all are revealed. */
 export function hiddenBy(...inputs: Cell<unknown>[]): Suppressed | null {
-  const hidden = inputs.filter(isSuppressed);
-  if (hidden.length === 0) return null;
-  return { ...SUPPRESSED };
+  return inputs.some(isSuppressed) ? { ...SUPPRESSED } : null;
 }
 
 /** f(inputs) when all are revealed, otherwise the suppression. */

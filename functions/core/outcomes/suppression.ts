@@ -157,35 +157,60 @@ interface Prepared {
   remainderSensitive: boolean;
 }
 
-function resolveThreshold(config: SuppressionConfig): number {
-  const t = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
-  if (!Number.isInteger(t) || t < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${t}`);
-  return t;
+/** A configuration with its defaults filled in and checked. */
+interface Settings {
+  threshold: number;
+  minContributors: number;
+  maxAudit: number;
 }
 
-function resolveMinContributors(config: SuppressionConfig): number {
-  const m = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
-  if (!Number.isInteger(m) || m < 1) throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${m}`);
-  return m;
+function settingsOf(config: SuppressionConfig): Settings {
+  const threshold = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
+  if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${threshold}`);
+  const minContributors = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!Number.isInteger(minContributors) || minContributors < 1) {
+    throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${minContributors}`);
+  }
+  return { threshold, minContributors, maxAudit: config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS };
+}
+
+/** A relation's remainder, total − Σ parts; undefined when a cell has no value. */
+function remainderOf(values: ReadonlyMap<string, number>, r: Pick<AdditiveRelation, 'total' | 'parts'>): number | undefined {
+  const total = values.get(r.total);
+  if (total === undefined) return undefined;
+  let rest = total;
+  for (const p of r.parts) {
+    const v = values.get(p);
+    if (v === undefined) return undefined;
+    rest -= v;
+  }
+  return rest;
+}
+
+/**
+ * A remainder of `n` students is a small group that must not be recoverable: a complement
+ * at or below the threshold (zero included), an uncounted group from 1 to the threshold.
+ */
+function isSensitiveRemainder(kind: RemainderKind, n: number, threshold: number): boolean {
+  return kind === 'complement' ? n <= threshold : n >= 1 && n <= threshold;
 }
 
 function prepare(
   values: ReadonlyMap<string, number>,
   relations: readonly AdditiveRelation[],
   threshold: number,
-): { rels: Prepared[]; inconsistent: number } {
+): { rels: Prepared[]; relsOfCell: Map<string, Prepared[]>; inconsistent: number } {
   const rels: Prepared[] = [];
   let inconsistent = 0;
-  const valueOf = (id: string): number => {
-    const v = values.get(id);
-    if (v === undefined) throw new RangeError(`relation refers to unknown cell ${id}`);
-    return v;
-  };
   relations.forEach((r, index) => {
     if (r.parts.length === 0 || new Set([r.total, ...r.parts]).size !== r.parts.length + 1) {
       throw new RangeError(`relation ${index} must have a total and distinct parts`);
     }
-    const remainder = valueOf(r.total) - r.parts.reduce((s, p) => s + valueOf(p), 0);
+    const remainder = remainderOf(values, r);
+    if (remainder === undefined) {
+      const unknown = [r.total, ...r.parts].find((id) => !values.has(id));
+      throw new RangeError(`relation refers to unknown cell ${unknown}`);
+    }
     if (remainder < 0) {
       // Not a real group; a reader who trusts the relation computes a wrong value, so it
       // protects nothing and discloses nothing. Validation should have rejected the data.
@@ -202,10 +227,18 @@ function prepare(
       sensitiveTo: r.sensitiveTo ?? [],
       remainder,
       remainderUnknown: complement || remainder > 0,
-      remainderSensitive: complement ? remainder <= threshold : remainder >= 1 && remainder <= threshold,
+      remainderSensitive: isSensitiveRemainder(r.remainder, remainder, threshold),
     });
   });
-  return { rels, inconsistent };
+  const relsOfCell = new Map<string, Prepared[]>();
+  for (const r of rels) {
+    for (const c of [r.total, ...r.parts]) {
+      const list = relsOfCell.get(c);
+      if (list) list.push(r);
+      else relsOfCell.set(c, [r]);
+    }
+  }
+  return { rels, relsOfCell, inconsistent };
 }
 
 /** Computes which cells to hide. `values` are all published counts by cell id. */
@@ -215,27 +248,24 @@ export function suppressCells(
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
 ): SuppressionPattern {
-  const threshold = resolveThreshold(config);
-  const minContributors = resolveMinContributors(config);
-  const maxAudit = config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS;
+  return suppressWith(values, relations, settingsOf(config), insiders);
+}
+
+function suppressWith(
+  values: ReadonlyMap<string, number>,
+  relations: readonly AdditiveRelation[],
+  { threshold, minContributors, maxAudit }: Settings,
+  insiders: Insiders,
+): SuppressionPattern {
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
   }
-  const { rels, inconsistent } = prepare(values, relations, threshold);
+  const { rels, relsOfCell, inconsistent } = prepare(values, relations, threshold);
   const suppressed = new Map<string, SuppressionReason>();
   for (const id of [...values.keys()].sort()) {
     if (values.get(id)! <= threshold) suppressed.set(id, 'small_cell');
   }
-  const ctx: Ctx = { values, suppressed, threshold, minContributors, insiders };
-
-  const relsOfCell = new Map<string, Prepared[]>();
-  for (const r of rels) {
-    for (const c of [r.total, ...r.parts]) {
-      const list = relsOfCell.get(c);
-      if (list) list.push(r);
-      else relsOfCell.set(c, [r]);
-    }
-  }
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
 
   let queue: Prepared[] = [...rels];
   let head = 0;
@@ -272,6 +302,8 @@ export function suppressCells(
 interface Ctx {
   values: ReadonlyMap<string, number>;
   suppressed: ReadonlyMap<string, unknown>;
+  /** Per cell, the (consistent) relations it is in, in input order. */
+  relsOfCell: ReadonlyMap<string, readonly Prepared[]>;
   threshold: number;
   minContributors: number;
   insiders: Insiders;
@@ -284,13 +316,24 @@ function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
   return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
 }
 
+/** The reader's own relation: they know all its cells, hence its remainder; nothing in it to protect from them. */
+function ownsRelation(ctx: Ctx, reader: Reader, r: Prepared): boolean {
+  return knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p));
+}
+
+/** The suppressed cells of `r` the reader does not know, as terms of total − Σ parts. */
+function termsOf(ctx: Ctx, r: Prepared, reader: Reader): [string, number][] {
+  const terms: [string, number][] = [];
+  if (ctx.suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
+  for (const p of r.parts) if (ctx.suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
+  return terms;
+}
+
 type Violation = 'alone' | 'remainder' | 'zero' | 'pooled' | 'residue';
 
 /** What one reader knows of a relation's cells. */
 interface Knowledge {
   total: boolean;
-  /** Parts they know (shown or not). */
-  parts: number;
   /** Withheld parts they know, and their sum. */
   hiddenParts: number;
   hiddenSum: number;
@@ -308,25 +351,26 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   const know = new Map<string, Knowledge>();
   const entry = (k: string) => {
     let e = know.get(k);
-    if (!e) know.set(k, (e = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 }));
+    if (!e) know.set(k, (e = { total: false, hiddenParts: 0, hiddenSum: 0 }));
     return e;
   };
   const totalSuppressed = suppressed.has(r.total);
   for (const k of ctx.insiders.knownBy.get(r.total) ?? []) entry(k).total = true;
+  // A pooled total's withheld parts by contributor (rules 4a and 4b).
+  const shares = new Map<string, number>();
   for (const p of r.parts) {
-    const hidden = suppressed.has(p);
+    if (!suppressed.has(p)) continue;
     const v = values.get(p)!;
-    if (hidden) {
-      hiddenParts++;
-      hiddenSum += v;
+    hiddenParts++;
+    hiddenSum += v;
+    if (r.pooled) {
+      const c = ctx.insiders.contributorOf.get(p) ?? p;
+      shares.set(c, (shares.get(c) ?? 0) + v);
     }
     for (const k of ctx.insiders.knownBy.get(p) ?? []) {
       const e = entry(k);
-      e.parts++;
-      if (hidden) {
-        e.hiddenParts++;
-        e.hiddenSum += v;
-      }
+      e.hiddenParts++;
+      e.hiddenSum += v;
     }
   }
   const readers: Reader[] = [null];
@@ -334,20 +378,19 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
     // Only insiders of a withheld cell see the relation differently from the public.
     if (e.hiddenParts > 0 || (e.total && totalSuppressed)) readers.push(k);
   }
-  const none: Knowledge = { total: false, parts: 0, hiddenParts: 0, hiddenSum: 0 };
+  const none: Knowledge = { total: false, hiddenParts: 0, hiddenSum: 0 };
 
   for (const k of r.sensitiveTo) if (!readers.includes(k)) readers.push(k);
   for (const reader of readers) {
     const k = reader === null ? none : (know.get(reader) ?? none);
-    // The reader's own relation (all its cells, hence its remainder, are theirs): nothing to protect.
-    if (reader !== null && k.total && k.parts === r.parts.length) continue;
+    if (ownsRelation(ctx, reader, r)) continue;
     const totalHidden = totalSuppressed && !k.total;
     const unknownParts = hiddenParts - k.hiddenParts;
     const unknownSum = hiddenSum - k.hiddenSum + (r.remainderUnknown ? r.remainder : 0);
     const hidden = unknownParts + (totalHidden ? 1 : 0);
     const unknowns = hidden + (r.remainderUnknown ? 1 : 0);
     let broken: Violation | null = null;
-    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(r, ctx)) {
+    if (r.pooled && reader === null && !totalHidden && hiddenParts > 0 && pooledTooFew(shares, ctx)) {
       // 4a/4b, first: withholding the pooled total is cheaper than complements among the parts.
       broken = 'pooled';
     } else if (r.nested && reader !== null && !totalHidden && unknowns >= 1 && k.hiddenParts > 0 && unknownSum <= threshold) {
@@ -376,14 +419,8 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   return null;
 }
 
-/** Rules 4a and 4b on a published pooled total's withheld parts, by contributor. */
-function pooledTooFew(r: Prepared, ctx: Ctx): boolean {
-  const shares = new Map<string, number>();
-  for (const p of r.parts) {
-    if (!ctx.suppressed.has(p)) continue;
-    const c = ctx.insiders.contributorOf.get(p) ?? p;
-    shares.set(c, (shares.get(c) ?? 0) + ctx.values.get(p)!);
-  }
+/** Rules 4a and 4b on a published pooled total's withheld parts, summed by contributor. */
+function pooledTooFew(shares: ReadonlyMap<string, number>, ctx: Ctx): boolean {
   if (shares.size === 0) return false;
   if (shares.size < ctx.minContributors) return true; // 4a
   let sum = 0;
@@ -515,15 +552,13 @@ interface Block {
 
 function buildBlocks(
   rels: readonly Prepared[],
-  suppressed: ReadonlyMap<string, unknown>,
+  ctx: Ctx,
   maxAudit: number,
 ): { blockOf: Map<string, Block>; hardRowsOf: Map<Block, Prepared[]>; unaudited: number } {
   const hardRows: { rel: Prepared; terms: [string, number][] }[] = [];
   for (const r of rels) {
     if (r.remainderUnknown) continue; // its remainder absorbs it: no information on the cells
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p)) terms.push([p, -1]);
+    const terms = termsOf(ctx, r, null);
     if (terms.length) hardRows.push({ rel: r, terms });
   }
   const parent = new Map<string, string>();
@@ -605,7 +640,7 @@ function determined(
 
 function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportAll: boolean): AuditResult & { fixes: string[] } {
   const { values, suppressed } = ctx;
-  const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, suppressed, maxAudit);
+  const { blockOf, hardRowsOf, unaudited } = buildBlocks(rels, ctx, maxAudit);
   const disclosedCells: string[] = [];
   const disclosedRemainders: number[] = [];
   const disclosedToInsiders: AuditResult['disclosedToInsiders'] = [];
@@ -630,54 +665,75 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       for (const b of blocks) fixed.add(b);
     }
   };
-  const termsOf = (r: Prepared, reader: Reader): [string, number][] => {
-    const terms: [string, number][] = [];
-    if (suppressed.has(r.total) && !knows(ctx, reader, r.total)) terms.push([r.total, 1]);
-    for (const p of r.parts) if (suppressed.has(p) && !knows(ctx, reader, p)) terms.push([p, -1]);
-    return terms;
-  };
   const blocksOf = (terms: readonly [string, number][]) =>
     [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
+  /** A withheld cell's exact relations: its rows in its block. */
+  const exactRelsOf = (v: string) => (ctx.relsOfCell.get(v) ?? []).filter((r) => !r.remainderUnknown);
+  const isSensitive = (r: Prepared) => r.remainderSensitive && r.remainderUnknown;
 
-  // The public.
-  for (const v of blockOf.keys()) {
-    const block = blockOf.get(v)!;
-    if (!reportAll && fixed.has(block)) continue;
-    if (!determined([[v, 1]], blockOf)) continue;
-    disclosedCells.push(v);
-    if (fixed.has(block)) continue;
-    // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
-    const rows = hardRowsOf.get(block) ?? [];
-    fixFor(null, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
-  }
-  for (const r of rels) {
-    if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    const terms = termsOf(r, null);
-    const blocks = blocksOf(terms);
-    if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
-    if (!determined(terms, blockOf)) continue;
-    disclosedRemainders.push(r.index);
-    if (blocks.some((b) => fixed.has(b))) continue;
-    fixFor(null, [r], blocks);
-  }
+  /** The withheld cells a space determines on their own (its unit columns), with their block. */
+  const unitCells = (spaces: Iterable<readonly [Block, RowSpace]>): [string, Block][] => {
+    const out: [string, Block][] = [];
+    for (const [block, space] of spaces) {
+      if (!reportAll && fixed.has(block)) continue;
+      for (const j of space.unitColumns()) out.push([block.vars[j]!, block]);
+    }
+    return out;
+  };
+
+  /**
+   * What `reader` can compute, with a fix for the first disclosure in each block: the
+   * `cells` (withheld cells their spaces determine, in the order given) and the sensitive
+   * remainders among `remainderCandidates` (in index order).
+   */
+  const auditReader = (
+    reader: Reader,
+    cells: readonly [string, Block][],
+    spaceOf: (b: Block) => RowSpace | null,
+    remainderCandidates: readonly Prepared[],
+  ): { cells: string[]; remainders: number[] } => {
+    const disclosed: string[] = [];
+    const remainders: number[] = [];
+    for (const [v, block] of cells) {
+      if (!reportAll && fixed.has(block)) continue;
+      // An insider's own cells, and network totals (the latter matter only through the
+      // contributors' cells they would reveal, which this loop checks).
+      if (reader !== null && (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v))) continue;
+      disclosed.push(v);
+      if (fixed.has(block)) continue;
+      // Prefer the cell's own relations: each gains an unknown the cell must be told apart from.
+      fixFor(reader, exactRelsOf(v), [block]);
+    }
+    for (const r of remainderCandidates) {
+      if (ownsRelation(ctx, reader, r)) continue;
+      const terms = termsOf(ctx, r, reader);
+      const blocks = blocksOf(terms);
+      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
+      if (!determined(terms, blockOf, spaceOf)) continue;
+      remainders.push(r.index);
+      if (blocks.some((b) => fixed.has(b))) continue;
+      // With no unknown left the per-relation rule 2b fixes it (a cell the reader does not
+      // know; for the public that never reaches the audit).
+      if (terms.length > 0) fixFor(reader, [r], blocks);
+    }
+    return { cells: disclosed, remainders };
+  };
+
+  // The public: every audited block, cells in id order.
+  const audited: [Block, RowSpace][] = [];
+  for (const block of new Set(blockOf.values())) if (block.space) audited.push([block, block.space]);
+  const byId = ([a]: [string, Block], [b]: [string, Block]) => (a < b ? -1 : a > b ? 1 : 0);
+  const publicly = auditReader(null, unitCells(audited).sort(byId), (b) => b.space, rels.filter(isSensitive));
+  disclosedCells.push(...publicly.cells);
+  disclosedRemainders.push(...publicly.remainders);
 
   // Each insider: the same system with their own withheld cells known.
   const insiderCells = new Map<string, string[]>();
-  const sensitiveRelsOf = new Map<string, Prepared[]>();
   for (const v of [...suppressed.keys()].sort()) {
     for (const k of ctx.insiders.knownBy.get(v) ?? []) {
       const list = insiderCells.get(k);
       if (list) list.push(v);
       else insiderCells.set(k, [v]);
-    }
-  }
-  for (const r of rels) {
-    if (!r.remainderSensitive || !r.remainderUnknown) continue;
-    for (const c of [r.total, ...r.parts]) {
-      if (!suppressed.has(c)) continue;
-      const list = sensitiveRelsOf.get(c);
-      if (list) list.push(r);
-      else sensitiveRelsOf.set(c, [r]);
     }
   }
   for (const reader of [...insiderCells.keys()].sort()) {
@@ -690,40 +746,21 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       if (set) set.add(block.col.get(v)!);
       else knownCols.set(block, new Set([block.col.get(v)!]));
     }
+    // Only the blocks they know cells of differ from the public's (in the order of their
+    // first own cell, each block's cells in pivot order).
     const spaces = new Map<Block, RowSpace>();
     for (const [block, cols] of knownCols) spaces.set(block, block.space!.withKnown(cols));
-    const spaceOf = (b: Block) => spaces.get(b) ?? b.space;
-    const cells: string[] = [];
-    const remainders: number[] = [];
-    for (const [block, space] of spaces) {
-      if (!reportAll && fixed.has(block)) continue;
-      for (const j of space.unitColumns()) {
-        const v = block.vars[j]!;
-        // Their own cells, and network totals (the latter matter only through the
-        // contributors' cells they would reveal, which this loop checks).
-        if (knows(ctx, reader, v) || !ctx.insiders.knownBy.has(v)) continue;
-        cells.push(v);
-        if (fixed.has(block)) continue;
-        const rows = hardRowsOf.get(block) ?? [];
-        fixFor(reader, rows.filter((r) => r.total === v || r.parts.includes(v)), [block]);
-      }
-    }
     // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
     // block they know cells of could follow too; checking every such relation for every
     // insider is quadratic in a large network, so those are left to the LP adversary test.)
     const candidates = new Set<Prepared>();
-    for (const v of own) for (const r of sensitiveRelsOf.get(v) ?? []) candidates.add(r);
-    for (const r of [...candidates].sort((a, b) => a.index - b.index)) {
-      if (knows(ctx, reader, r.total) && r.parts.every((p) => knows(ctx, reader, p))) continue; // their own
-      const terms = termsOf(r, reader);
-      const blocks = blocksOf(terms);
-      if (!reportAll && blocks.some((b) => fixed.has(b))) continue;
-      if (!determined(terms, blockOf, spaceOf)) continue;
-      remainders.push(r.index);
-      if (blocks.some((b) => fixed.has(b))) continue;
-      // With no unknown left the per-relation rule 2b fixes it (a cell the insider does not know).
-      if (terms.length > 0) fixFor(reader, [r], blocks);
-    }
+    for (const v of own) for (const r of ctx.relsOfCell.get(v) ?? []) if (isSensitive(r)) candidates.add(r);
+    const { cells, remainders } = auditReader(
+      reader,
+      unitCells(spaces),
+      (b) => spaces.get(b) ?? b.space,
+      [...candidates].sort((a, b) => a.index - b.index),
+    );
     if (cells.length || remainders.length) disclosedToInsiders.push({ reader, cells, remainders });
   }
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns: unaudited, fixes: [...fixes] };
@@ -737,15 +774,10 @@ export function findDisclosures(
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
-  const threshold = resolveThreshold(config);
-  const { rels } = prepare(values, relations, threshold);
-  const ctx: Ctx = { values, suppressed, threshold, minContributors: resolveMinContributors(config), insiders };
-  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(
-    rels,
-    ctx,
-    config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS,
-    true,
-  );
+  const { threshold, minContributors, maxAudit } = settingsOf(config);
+  const { rels, relsOfCell } = prepare(values, relations, threshold);
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
+  const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(rels, ctx, maxAudit, true);
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
 
@@ -859,8 +891,6 @@ export interface PublicYear {
   pathways: Map<string, CountView>;
   network?: NetworkView;
   unauditedUnknowns: number;
-  /** Cells and suppressed cells, network (sums and rate bases) and districts' and pathways'. */
-  stats: { networkCells: number; networkSuppressed: number; entityCells: number; entitySuppressed: number };
 }
 
 const NETWORK = 'network';
@@ -871,16 +901,19 @@ const baseKey = (n: NumeratorMetric) => `base:${n}`;
  * pathways (pathways are disjoint parts of their district) and optionally network sums.
  */
 export function suppressYear(input: YearInput, config: SuppressionConfig = {}): PublicYear {
+  const settings = settingsOf(config);
   const values = new Map<string, number>();
   const relations: AdditiveRelation[] = [];
   const knownBy = new Map<string, readonly string[]>();
   const contributorOf = new Map<string, string>();
   const districts = [...input.districts].sort((a, b) => (a.districtId < b.districtId ? -1 : 1));
   const allPathways: { key: string; pathwayId: string; counts: OutcomeCounts }[] = [];
-  const own = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
+  /** A report's cells, with the insiders who know them and the district they come from. */
+  const addOwnCells = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
     for (const [metric, groups] of entriesOf(counts)) {
-      for (const [group] of entriesOf(groups)) {
+      for (const [group, v] of entriesOf(groups)) {
         const id = cellId(key, metric, group);
+        values.set(id, v);
         knownBy.set(id, readers);
         contributorOf.set(id, districtId);
       }
@@ -892,32 +925,24 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
       .sort((a, b) => (a.pathwayId < b.pathwayId ? -1 : 1))
       .map((p) => ({ key: `pathway:${p.pathwayId}`, pathwayId: p.pathwayId, counts: p.counts }));
     for (const p of pathways) {
-      addCells(values, p.key, p.counts);
       // The district's data contacts submitted it; the pathway's team knows its own counts.
-      own(p.key, p.counts, [districtKey, p.key], d.districtId);
+      addOwnCells(p.key, p.counts, [districtKey, p.key], d.districtId);
       relations.push(...reportRelations(p.key, p.counts));
       allPathways.push(p);
     }
     if (d.counts) {
-      addCells(values, districtKey, d.counts);
-      own(districtKey, d.counts, [districtKey], d.districtId);
+      addOwnCells(districtKey, d.counts, [districtKey], d.districtId);
       // A pathway's team knows its own remainders: the district's minus theirs is the rest of
       // the district's (e.g. its non-graduates outside the pathway).
-      const threshold = resolveThreshold(config);
-      const sum = (r: AdditiveRelation, at: (id: string) => number | undefined) => {
-        const t = at(r.total);
-        const ps = r.parts.map(at);
-        return t === undefined || ps.some((x) => x === undefined) ? undefined : t - (ps as number[]).reduce((a, b) => a + b, 0);
-      };
       for (const r of reportRelations(districtKey, d.counts)) {
-        const mine = sum(r, (id) => values.get(id));
+        const mine = remainderOf(values, r);
         const sensitiveTo: string[] = [];
         if (mine !== undefined) {
           for (const p of pathways) {
-            const theirs = sum(r, (id) => values.get(id.replace(districtKey, p.key)));
+            const inPathway = (id: string) => id.replace(districtKey, p.key);
+            const theirs = remainderOf(values, { total: inPathway(r.total), parts: r.parts.map(inPathway) });
             if (theirs === undefined) continue;
-            const rest = mine - theirs;
-            if (r.remainder === 'complement' ? rest <= threshold : rest >= 1 && rest <= threshold) sensitiveTo.push(p.key);
+            if (isSensitiveRemainder(r.remainder, mine - theirs, settings.threshold)) sensitiveTo.push(p.key);
           }
         }
         relations.push(sensitiveTo.length ? { ...r, sensitiveTo } : r);
@@ -949,25 +974,14 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   }
 
   const pattern = input.outsidersOnly
-    ? suppressCells(
+    ? suppressWith(
         values,
         relations.map(({ pooled: _p, nested: _n, sensitiveTo: _s, ...r }) => r),
-        config,
+        settings,
+        NO_INSIDERS,
       )
-    : suppressCells(values, relations, config, { knownBy, contributorOf });
-  const stats = { networkCells: 0, networkSuppressed: 0, entityCells: 0, entitySuppressed: 0 };
-  for (const id of values.keys()) {
-    const network = id.startsWith(`${NETWORK}|`);
-    const hidden = pattern.suppressed.has(id) ? 1 : 0;
-    if (network) {
-      stats.networkCells++;
-      stats.networkSuppressed += hidden;
-    } else {
-      stats.entityCells++;
-      stats.entitySuppressed += hidden;
-    }
-  }
-  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns, stats };
+    : suppressWith(values, relations, settings, { knownBy, contributorOf });
+  const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));
   }

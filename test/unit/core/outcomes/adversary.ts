@@ -3,8 +3,9 @@
  * program.
  *
  * A reader sees every published figure of a school year (the union of every public view:
- * each district's and pathway's cells, the network sums and rate bases; with each withheld
- * cell's reason) and knows every raw count of the districts and pathways they belong to.
+ * each district's and pathway's cells, the network sums and rate bases; a withheld cell
+ * says only that it is withheld) and knows every raw count of the districts and pathways
+ * they belong to.
  * For each count of someone else that is at most the threshold, the LP finds the smallest
  * and largest value consistent with all of that:
  *
@@ -33,13 +34,21 @@
 import { solve, type Constraint, type Model } from 'yalps';
 import { EXCLUSIVE_OUTCOMES, NUMERATOR_METRICS, PARTITION_FAMILIES, SUBSET_GROUPS, denominatorOf, type Metric, type StudentGroup } from '../../../../functions/core/outcomes/codes.ts';
 import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '../../../../functions/core/outcomes/model.ts';
-import type { PublicYear } from '../../../../functions/core/outcomes/suppression.ts';
+import { cellId, type PublicYear, type YearInput } from '../../../../functions/core/outcomes/suppression.ts';
 
-export interface DistrictInput {
-  districtId: string;
-  counts?: OutcomeCounts | undefined;
-  pathways: { pathwayId: string; counts: OutcomeCounts }[];
-}
+export type DistrictInput = YearInput['districts'][number];
+
+/** Two districts' reports as in the issue: Y's pathway C has 4 non-binary students, X's pathway A 11. */
+export const reproduction: DistrictInput[] = [
+  {
+    districtId: 'dst_Y',
+    pathways: [{ pathwayId: 'pw_C', counts: { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } } }],
+  },
+  {
+    districtId: 'dst_X',
+    pathways: [{ pathwayId: 'pw_A', counts: { enrolled: { all: 100, gender_female: 50, gender_male: 39, gender_nonbinary: 11 } } }],
+  },
+];
 
 /** null: an outsider (anyone signed in); else a district's data contact or a pathway's team. */
 export type Reader = null | { kind: 'district'; districtId: string } | { kind: 'pathway'; pathwayId: string };
@@ -54,7 +63,6 @@ export interface Disclosure {
 
 type Term = [string, number];
 const EPS = 1e-6;
-const v = (entity: string, m: Metric, g: StudentGroup) => `${entity}|${m}|${g}`;
 
 interface Entity {
   key: string;
@@ -98,8 +106,7 @@ class Lp {
   }
 }
 
-function boundOf(cell: Cell | undefined): Constraint | null {
-  if (!cell) return null;
+function boundOf(cell: Cell): Constraint | null {
   return isSuppressed(cell) ? null : { equal: cell.value };
 }
 
@@ -111,6 +118,13 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
   const lp = new Lp();
   const entities: Entity[] = [];
   const pathways: Entity[] = [];
+  /**
+   * Quantities the reader must not pin. `assumable`: a family's uncounted students, whose
+   * zero a reader may assume (nothing to protect when there are none).
+   */
+  type Quantity = { what: string; terms: Term[]; value: number; entity: string; assumable?: boolean };
+  // A district's students outside its pathways (after the reports' own remainders).
+  const outsidePathways: Quantity[] = [];
   for (const d of year) {
     const own: Entity[] = [];
     for (const p of d.pathways) {
@@ -122,11 +136,20 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
     if (d.counts) {
       const district = { key: `district:${d.districtId}`, counts: d.counts, view: published.districts.get(d.districtId)!, districtId: d.districtId };
       entities.push(district);
-      // A district's pathways add up to at most the district.
+      // A district's pathways add up to at most the district; the rest is its students
+      // outside them.
       for (const [m, groups] of entriesOf(d.counts)) {
-        for (const [g] of entriesOf(groups)) {
-          const parts = own.filter((p) => p.counts[m]?.[g] !== undefined).map((p): Term => [v(p.key, m, g), 1]);
-          if (parts.length) lp.add([...parts, [v(district.key, m, g), -1]], { max: 0 });
+        for (const [g, value] of entriesOf(groups)) {
+          const inPathways = own.filter((p) => p.counts[m]?.[g] !== undefined);
+          if (!inPathways.length) continue;
+          const parts = inPathways.map((p): Term => [cellId(p.key, m, g), 1]);
+          lp.add([...parts, [cellId(district.key, m, g), -1]], { max: 0 });
+          outsidePathways.push({
+            what: `rem:${district.key}|${m}|${g}−pathways`,
+            terms: [[cellId(district.key, m, g), 1], ...parts.map(([x]): Term => [x, -1])],
+            value: value - inPathways.reduce((s, p) => s + p.counts[m]![g]!, 0),
+            entity: district.key,
+          });
         }
       }
     }
@@ -134,11 +157,11 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
   const knows = (e: Entity) =>
     reader !== null && (reader.kind === 'district' ? e.districtId === reader.districtId : e.key === `pathway:${reader.pathwayId}`);
 
-  const remainders: { what: string; terms: Term[]; value: number }[] = [];
+  const remainders: Quantity[] = [];
   for (const e of entities) {
     for (const [m, groups] of entriesOf(e.counts)) {
       for (const [g, value] of entriesOf(groups)) {
-        const x = v(e.key, m, g);
+        const x = cellId(e.key, m, g);
         lp.variable(x);
         const cell = e.view[m]?.[g];
         if (!cell) throw new Error(`${x} is missing from the public view`);
@@ -152,15 +175,15 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
         const parts = family.groups.filter((g) => groups[g] !== undefined);
         if (!parts.length) continue;
         const uncounted = all - parts.reduce((s, g) => s + groups[g]!, 0);
-        const terms: Term[] = [[v(e.key, m, 'all'), 1], ...parts.map((g): Term => [v(e.key, m, g), -1])];
+        const terms: Term[] = [[cellId(e.key, m, 'all'), 1], ...parts.map((g): Term => [cellId(e.key, m, g), -1])];
         lp.add(terms, uncounted === 0 ? { equal: 0 } : { min: 0 });
-        remainders.push({ what: `rem:${e.key}|${m}|${family.id}-uncounted`, terms, value: uncounted });
+        remainders.push({ what: `rem:${e.key}|${m}|${family.id}-uncounted`, terms, value: uncounted, entity: e.key, assumable: true });
       }
       for (const g of SUBSET_GROUPS) {
         if (groups[g] === undefined) continue;
-        const terms: Term[] = [[v(e.key, m, 'all'), 1], [v(e.key, m, g), -1]];
+        const terms: Term[] = [[cellId(e.key, m, 'all'), 1], [cellId(e.key, m, g), -1]];
         lp.add(terms, { min: 0 });
-        remainders.push({ what: `rem:${e.key}|${m}|all−${g}`, terms, value: all - groups[g]! });
+        remainders.push({ what: `rem:${e.key}|${m}|all−${g}`, terms, value: all - groups[g]!, entity: e.key });
       }
     }
     for (const n of NUMERATOR_METRICS) {
@@ -168,43 +191,34 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       for (const [g, num] of entriesOf(e.counts[n] ?? {})) {
         const den = e.counts[d]?.[g];
         if (den === undefined) continue;
-        const terms: Term[] = [[v(e.key, d, g), 1], [v(e.key, n, g), -1]];
+        const terms: Term[] = [[cellId(e.key, d, g), 1], [cellId(e.key, n, g), -1]];
         lp.add(terms, { min: 0 });
-        remainders.push({ what: `rem:${e.key}|${d}−${n}|${g}`, terms, value: den - num });
+        remainders.push({ what: `rem:${e.key}|${d}−${n}|${g}`, terms, value: den - num, entity: e.key });
       }
     }
     for (const rule of EXCLUSIVE_OUTCOMES) {
       for (const [g, den] of entriesOf(e.counts[rule.denominator] ?? {})) {
         const vals = rule.parts.map((p) => e.counts[p]?.[g]);
         if (vals.some((x) => x === undefined)) continue;
-        const terms: Term[] = [[v(e.key, rule.denominator, g), 1], ...rule.parts.map((p): Term => [v(e.key, p, g), -1])];
+        const terms: Term[] = [[cellId(e.key, rule.denominator, g), 1], ...rule.parts.map((p): Term => [cellId(e.key, p, g), -1])];
         lp.add(terms, { min: 0 });
-        remainders.push({ what: `rem:${e.key}|${rule.denominator}−outcomes|${g}`, terms, value: den - (vals as number[]).reduce((a, b) => a + b, 0) });
-      }
-    }
-  }
-  // A district's students outside its pathways.
-  for (const d of year) {
-    if (!d.counts) continue;
-    for (const [m, groups] of entriesOf(d.counts)) {
-      for (const [g, value] of entriesOf(groups)) {
-        const inPathways = d.pathways.filter((p) => p.counts[m]?.[g] !== undefined);
-        if (!inPathways.length) continue;
         remainders.push({
-          what: `rem:district:${d.districtId}|${m}|${g}−pathways`,
-          terms: [[v(`district:${d.districtId}`, m, g), 1], ...inPathways.map((p): Term => [v(`pathway:${p.pathwayId}`, m, g), -1])],
-          value: value - inPathways.reduce((s, p) => s + p.counts[m]![g]!, 0),
+          what: `rem:${e.key}|${rule.denominator}−outcomes|${g}`,
+          terms,
+          value: den - (vals as number[]).reduce((a, b) => a + b, 0),
+          entity: e.key,
         });
       }
     }
   }
+  remainders.push(...outsidePathways);
 
   // Network sums and rate bases, over the pathways that report each cell.
   const net = published.network;
   if (net) {
     for (const [m, groups] of entriesOf(net.counts)) {
       for (const [g, cell] of entriesOf(groups)) {
-        const terms = pathways.filter((p) => p.counts[m]?.[g] !== undefined).map((p): Term => [v(p.key, m, g), 1]);
+        const terms = pathways.filter((p) => p.counts[m]?.[g] !== undefined).map((p): Term => [cellId(p.key, m, g), 1]);
         const bound = boundOf(cell);
         if (bound) lp.add(terms, bound);
       }
@@ -214,7 +228,7 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       for (const [g, cell] of entriesOf(net.rateBases[n] ?? {})) {
         const terms = pathways
           .filter((p) => p.counts[n]?.[g] !== undefined && p.counts[d]?.[g] !== undefined)
-          .map((p): Term => [v(p.key, d, g), 1]);
+          .map((p): Term => [cellId(p.key, d, g), 1]);
         const bound = boundOf(cell);
         if (bound) lp.add(terms, bound);
       }
@@ -225,13 +239,13 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
   // remainder of someone else's report. A pathway's team counts its own students in its
   // district's figures, so there the protected quantity is the district's figure minus the
   // team's own part (the rest of the district), when the team's pathway reports those cells.
-  const protectedQuantities: { what: string; terms: Term[]; value: number; entity: string }[] = [];
+  const protectedQuantities: Quantity[] = [];
   for (const e of entities) {
     for (const [m, groups] of entriesOf(e.counts)) {
-      for (const [g, value] of entriesOf(groups)) protectedQuantities.push({ what: v(e.key, m, g), terms: [[v(e.key, m, g), 1]], value, entity: e.key });
+      for (const [g, value] of entriesOf(groups)) protectedQuantities.push({ what: cellId(e.key, m, g), terms: [[cellId(e.key, m, g), 1]], value, entity: e.key });
     }
   }
-  for (const r of remainders) protectedQuantities.push({ ...r, entity: r.what.slice(4).split('|')[0]! });
+  protectedQuantities.push(...remainders);
   const ownPathway = reader?.kind === 'pathway' ? entities.find((e) => e.key === `pathway:${reader.pathwayId}`) : undefined;
   const valueOf = (x: string) => {
     const [key, m, g] = x.split('|') as [string, Metric, StudentGroup];
@@ -256,7 +270,7 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       if (min <= EPS) continue;
       const max = lp.optimum(terms, 'maximize');
       if (max - min <= threshold + EPS) out.push({ what: q.what, value, min, max });
-    } else if (!q.what.endsWith('-uncounted')) {
+    } else if (!q.assumable) {
       // A withheld zero is a small cell too: the reader must not be able to rule out a
       // student. (A family's zero uncounted students may be assumed: nothing to protect.)
       const max = lp.optimum(terms, 'maximize');

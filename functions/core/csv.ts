@@ -59,8 +59,9 @@ export function csvField(value: CsvValue): string {
     return csvField(value.value as CsvValue);
   }
   const text = neutralizeFormulas(value);
-  // Tested on the value too: a leading blank or invisible character stays quoted behind the prefix.
-  return NEEDS_QUOTES.test(value) || NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // Tested on the value: a leading blank or invisible character stays quoted behind the
+  // prefix, and the only change neutralizing makes, an inserted `'`, never needs quotes.
+  return NEEDS_QUOTES.test(value) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function csvLine(values: readonly CsvValue[]): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { csvField, csvLines, neutralizeFormulas, reportCsv, toCsv } from '../../../../functions/core/outcomes/export.ts';
-import { couldBeFormula, expectSafeCsv, readCsvStrict, spreadsheetCells } from '../../../support/csv.ts';
+import { csvField, csvLines, neutralizeFormulas, reportCsv, toCsv } from '../../../functions/core/csv.ts';
+import { couldBeFormula, expectSafeCsv, readCsvStrict, spreadsheetCells } from '../../support/csv.ts';
 
 describe('CSV export', () => {
   it('neutralizes text that a spreadsheet would run as a formula', () => {
