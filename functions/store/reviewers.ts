@@ -281,9 +281,3 @@ export function candidateWithMemberships(
   }
   return { ...candidate, pathwayIds: [...pathwayIds], districtId };
 }
-
-/** A person's memberships (their PERSON# partition's MEMBER# items). */
-export async function membershipsOf(sub: string): Promise<Membership[]> {
-  const items = await queryAll(keys.personPartition(sub), keys.membershipPrefix);
-  return items.map((i) => stripKeys(i) as unknown as Membership);
-}

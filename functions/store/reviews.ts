@@ -458,20 +458,6 @@ export async function moveStage(applicationId: string, round: number, stage: Rev
   return updateOne(stageUpdate(applicationId, round, stage, from, set));
 }
 
-/** Records that an execution works on the round (idempotent per name). */
-export async function recordExecution(applicationId: string, round: number, executionName: string, executionArn: string): Promise<void> {
-  const current = await getRound(applicationId, round);
-  if (!current) return;
-  const executions = current.executions.includes(executionName) ? current.executions : [...current.executions, executionName];
-  await updateOne(
-    update(keys.reviewRound(applicationId, round), {
-      set: { executions, executionArn, updatedAt: nowIso() },
-      remove: ['failure'],
-      condition: 'attribute_exists(PK)',
-    }),
-  );
-}
-
 export type RoundClaim = { owner: true } | { owner: false; current: string };
 
 /**
