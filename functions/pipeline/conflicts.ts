@@ -26,7 +26,7 @@ import { getApplication, type Application } from '../store/applications.ts';
 import { queryAll } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
-import { candidateOf, candidateWithMemberships, readAffiliations, type Affiliations } from '../store/reviewers.ts';
+import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '../store/reviewers.ts';
 import { clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '../store/reviews.ts';
 import { answerSeat } from './answers.ts';
 
@@ -34,10 +34,7 @@ type AppRef = Pick<Application, 'id' | 'pathwayId' | 'districtId' | 'pathwayName
 
 /** The conflicts the person has with the application's pathway, from what was read. */
 export function conflictsFrom(a: Affiliations, sub: string, app: Pick<Application, 'pathwayId' | 'districtId'>): ExclusionReason[] {
-  const base = a.profile
-    ? candidateOf(a.profile)
-    : { id: sub, pathwayIds: [], districtId: undefined, conflicts: undefined, maxOpenAssignments: 0, openAssignments: 0, leadEligible: false };
-  return conflictReasons(candidateWithMemberships(base, a.memberships, app), app);
+  return conflictReasons(candidateFrom(a, sub, app), app);
 }
 
 /**
@@ -119,5 +116,5 @@ export async function guardReview(review: Review, app: AppRef): Promise<GuardRes
     await vacateConflictedReview(review, app, reasons);
     return { conflicted: true, reasons };
   }
-  return { conflicted: false, guard: { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? 0 } };
+  return { conflicted: false, guard: affiliationGuard(affiliations) };
 }

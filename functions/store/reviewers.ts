@@ -225,6 +225,12 @@ export function affiliationUnchanged(sub: string, stamp: number): TransactItem {
   };
 }
 
+/** What a conflict check read: a write holds only if neither the stamp nor the profile changed since. */
+export interface AffiliationGuard {
+  stamp: number;
+  profileVersion: number;
+}
+
 /** What decides a person's conflicts now: the stamp, then (after it) their profile and memberships. */
 export interface Affiliations {
   stamp: number;
@@ -280,4 +286,27 @@ export function candidateWithMemberships(
     if (m.districtId === application.districtId) districtId = application.districtId;
   }
   return { ...candidate, pathwayIds: [...pathwayIds], districtId };
+}
+
+/**
+ * The candidate as the person's own consistent reads show them: the declared conflicts and
+ * home district of the profile just read, then what their memberships say. `seen` is what an
+ * earlier (eventually consistent) read of the pool knew of them; its other facts (load,
+ * availability, lead eligibility, memberships seen through the pathway's and district's
+ * partitions) stay. Without `seen`, the profile is the base; without a profile either, a
+ * person with no reviewer facts at all (conflict rules only).
+ */
+export function candidateFrom(a: Affiliations, sub: string, application: { districtId: string }, seen?: ReviewerCandidate): ReviewerCandidate {
+  const base: ReviewerCandidate =
+    seen ??
+    (a.profile
+      ? candidateOf(a.profile)
+      : { id: sub, pathwayIds: [], districtId: undefined, conflicts: undefined, maxOpenAssignments: 0, openAssignments: 0, leadEligible: false });
+  const fresh = a.profile ? { ...base, conflicts: a.profile.conflicts, districtId: a.profile.districtId ?? base.districtId } : base;
+  return candidateWithMemberships(fresh, a.memberships, application);
+}
+
+/** The condition a seat's or a submission's write puts on what the conflict check read. */
+export function affiliationGuard(a: Affiliations): AffiliationGuard {
+  return { stamp: a.stamp, profileVersion: a.profile?.version ?? 0 };
 }

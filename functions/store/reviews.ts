@@ -51,7 +51,9 @@ import {
   type TransactItem,
 } from './db.ts';
 import { keys, partitions } from './keys.ts';
-import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount } from './reviewers.ts';
+import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount, type AffiliationGuard } from './reviewers.ts';
+
+export type { AffiliationGuard } from './reviewers.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -690,12 +692,6 @@ export async function saveDraft(review: Review, scores: CriterionScore[], expect
   if (await updateOne(item)) return { ...review, scores, status: 'in_progress', version: expectedVersion + 1, updatedAt: at };
   const now = await getReview(review.applicationId, review.round, review.id);
   return now && isOpenReview(now) ? 'stale' : 'closed';
-}
-
-/** What the submission's conflict check read: the submission holds only if neither changed since. */
-export interface AffiliationGuard {
-  stamp: number;
-  profileVersion: number;
 }
 
 /**
