@@ -20,8 +20,8 @@ import {
   isOpenReview,
   markVacancyAlerted,
   moveStage,
-  ownsRound,
   readRound,
+  roundOwnedBy,
   seatHolder,
   storeSeatToken,
 } from '../store/reviews.ts';
@@ -49,12 +49,12 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
     await answerTask(taskToken, { outcome, seat: seatNumber });
     return { waiting: false, outcome };
   };
-  // An execution that lost the round to another one (prepare.ts) stands down.
-  if (!(await ownsRound(applicationId, round, input.executionArn))) return answer('closed');
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const app = await getApplication(applicationId, true);
     if (!app || app.status === 'withdrawn' || app.submissionNumber !== round) return answer('closed');
     const view = await readRound(applicationId, round);
+    // An execution that lost the round to another one (prepare.ts) stands down.
+    if (!roundOwnedBy(view?.round, input.executionArn)) return answer('closed');
     const seat = view?.seats.find((s) => s.seat === seatNumber);
     if (!view || !seat) throw new PipelineError('SeatNotFound', `no seat ${seatNumber} in round ${round} of ${applicationId}`);
     if (['decided', 'withdrawn'].includes(view.round.stage)) return answer('closed');

@@ -7,7 +7,7 @@
  */
 import { getApplication } from '../store/applications.ts';
 import { notifyStaff } from '../store/messages.ts';
-import { getDecision, getRound, ownsRound, storeStaffToken } from '../store/reviews.ts';
+import { getDecision, getRound, roundOwnedBy, storeStaffToken } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { pipelineTask } from './task.ts';
 import { staffWaitClock, staffWaitOverdue, type StaffWaitInput } from './wait-deadlines.ts';
@@ -32,11 +32,11 @@ export async function awaitStaff(input: AwaitStaffInput): Promise<{ waiting: boo
     await answerTask(taskToken, { outcome });
     return { waiting: false };
   };
-  // An execution that lost the round to another one (prepare.ts) stands down.
-  if (!(await ownsRound(applicationId, n, input.executionArn))) return answer('closed');
   const app = await getApplication(applicationId, true);
   if (!app || app.status === 'withdrawn') return answer('closed');
   const round = await getRound(applicationId, n);
+  // An execution that lost the round to another one (prepare.ts) stands down.
+  if (!roundOwnedBy(round, input.executionArn)) return answer('closed');
   if (!round) throw new PipelineError('RoundNotFound', `no round ${n} for ${applicationId}`);
 
   if (kind === 'adjudication') {

@@ -495,11 +495,20 @@ export async function claimRound(
   throw new ConcurrentChange(`the owner of round ${round} of ${applicationId} kept changing`);
 }
 
-/** Whether `executionArn` (when given) is the execution that owns the round; tasks of any other one stand down. */
+/**
+ * Whether `executionArn` (when given) is the execution that owns the round as read (a
+ * round nobody claimed yet, or none, is nobody's to lose); tasks of any other one stand
+ * down. Tasks check the round they read anyway, with the consistency they read it with.
+ */
+export function roundOwnedBy(round: Pick<ReviewRound, 'executionArn'> | undefined, executionArn: string | undefined): boolean {
+  if (!executionArn) return true;
+  return !round?.executionArn || round.executionArn === executionArn;
+}
+
+/** roundOwnedBy on a consistent read of the round (for a caller that needs nothing else of it). */
 export async function ownsRound(applicationId: string, round: number, executionArn: string | undefined): Promise<boolean> {
   if (!executionArn) return true;
-  const current = await getRound(applicationId, round);
-  return !current?.executionArn || current.executionArn === executionArn;
+  return roundOwnedBy(await getRound(applicationId, round), executionArn);
 }
 
 /** Counts one staff alert of a staff wait (`k` alerts sent before): false when another run counted it. */
