@@ -15,7 +15,7 @@ import { getApplication, type Application } from '../store/applications.ts';
 import { transact, TransactionCancelled } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
-import { getRound, moveStage, ownsRound } from '../store/reviews.ts';
+import { moveStage, ownsRound } from '../store/reviews.ts';
 import { logger } from '../lib/logger.ts';
 import { pipelineTask } from './task.ts';
 
@@ -64,9 +64,8 @@ const HOW: Record<AbnormalEndStatus, string> = { FAILED: 'failed', TIMED_OUT: 't
  * alerts twice.
  */
 export async function markReviewFailed(app: Application, failure: ReviewFailure): Promise<{ recorded: boolean }> {
-  if (app.submissionNumber > 0 && (await getRound(app.id, app.submissionNumber))) {
-    await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
-  }
+  // Conditional on the round existing (and being failable): no round, nothing moves.
+  if (app.submissionNumber > 0) await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
   const how = HOW[failure.status ?? 'FAILED'];
   const alert = notificationItem({
     recipient: keys.staffInbox,
