@@ -8,7 +8,7 @@
  * the same for executions that end without reaching this Catch (an uncaught error, a
  * timeout, StopExecution).
  */
-import type { AbnormalEndStatus } from '../core/review/execution-status.ts';
+import type { AbnormalEndStatus, ReviewFailure } from '../core/review/execution-status.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getApplication, type Application } from '../store/applications.ts';
@@ -27,17 +27,7 @@ export interface RecordFailureInput {
   cause?: string;
 }
 
-/** What the application and its round show about an execution that stopped. */
-export interface ReviewFailure {
-  error: string;
-  cause: string;
-  at: string;
-  /** The execution's name. */
-  execution: string;
-  /** How the execution ended (absent: FAILED through the state machine's own Catch). */
-  status?: AbnormalEndStatus;
-  stoppedAt?: string;
-}
+export type { ReviewFailure } from '../core/review/execution-status.ts';
 
 /** Stages a failure may move a round out of; a decided or withdrawn round stays as it is. */
 const FAILABLE_STAGES = ['assigning', 'reviewing', 'adjudication', 'decision', 'failed'] as const;

@@ -28,6 +28,7 @@ import {
 } from '../core/application-status.ts';
 import { completenessGaps, type CriterionResponse, type Gap } from '../core/completeness.ts';
 import type { EvidenceKind, FrameworkContent } from '../core/framework.ts';
+import type { ReviewFailure } from '../core/review/execution-status.ts';
 import { newId } from '../core/ids.ts';
 import {
   isLevel,
@@ -95,6 +96,8 @@ export interface Application {
   submittedAt?: string;
   withdrawnAt?: string;
   createdBy: Actor;
+  /** The last review execution's recorded failure, until a new execution clears it (pipeline/record-failure.ts). */
+  reviewFailure?: ReviewFailure;
 }
 
 export interface ResponseRecord {
