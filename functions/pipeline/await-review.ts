@@ -27,7 +27,7 @@ import {
 } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
-import { pipelineTask } from './task.ts';
+import { pipelineTask, waitWithClock } from './task.ts';
 import { seatWaitClock, seatWaitOverdue, type SeatWaitInput } from './wait-deadlines.ts';
 import { answerTask } from './workflow.ts';
 
@@ -96,10 +96,9 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
   throw new TransientError(`seat ${seatNumber} of ${applicationId} kept changing`);
 }
 
-const waitTask = pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`);
-const clockTask = pipelineTask('seatWaitClock', seatWaitClock, (i) => `seat${i.seat}`);
-const overdueTask = pipelineTask('seatWaitOverdue', seatWaitOverdue, (i) => `seat${i.seat}`);
-
-/** One Lambda for the seat's wait and its clock (`mode`): they read and write the same items. */
-export const handler = (event: (AwaitReviewInput & { mode?: undefined }) | (SeatWaitInput & { mode: 'clock' | 'overdue' })) =>
-  event.mode === 'clock' ? clockTask(event) : event.mode === 'overdue' ? overdueTask(event) : waitTask(event as AwaitReviewInput);
+/** One Lambda for the seat's wait and its clock (`mode`). */
+export const handler = waitWithClock(
+  pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`),
+  pipelineTask('seatWaitClock', seatWaitClock, (i: SeatWaitInput) => `seat${i.seat}`),
+  pipelineTask('seatWaitOverdue', seatWaitOverdue, (i: SeatWaitInput) => `seat${i.seat}`),
+);

@@ -9,6 +9,7 @@
  * timeout, StopExecution).
  */
 import type { AbnormalEndStatus, ReviewFailure } from '../core/review/execution-status.ts';
+import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getApplication, type Application } from '../store/applications.ts';
@@ -29,8 +30,6 @@ export interface RecordFailureInput {
 
 export type { ReviewFailure } from '../core/review/execution-status.ts';
 
-/** Stages a failure may move a round out of; a decided or withdrawn round stays as it is. */
-const FAILABLE_STAGES = ['assigning', 'reviewing', 'adjudication', 'decision', 'failed'] as const;
 
 /** The Lambda error JSON's message when the cause is one; else the cause as it is. */
 export function readableCause(cause: string | undefined): string {
