@@ -195,6 +195,8 @@ export function closeAssignmentCount(sub: string, profileVersion?: number): Tran
       ConditionExpression: `attribute_exists(PK) AND #open > :zero${checked ? ' AND #version = :pv' : ''}`,
       ExpressionAttributeNames: { '#open': 'openAssignments', ...(checked ? { '#version': 'version' } : {}) },
       ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...(checked ? { ':pv': profileVersion } : {}) },
+      // A cancelled transaction reports the profile as it was (its version: did it change?).
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }

@@ -731,9 +731,9 @@ export async function submitReview(
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (guard && !error.failedCondition(0) && (error.failedCondition(1) || error.failedCondition(2))) {
-        const profile = await getItem(keys.reviewer(review.reviewerSub), true);
-        if (error.failedCondition(2) || profile?.version !== guard.profileVersion) return 'affiliations-changed';
+      // The load counter's cancellation reason carries the profile as it was (ALL_OLD).
+      if (guard && !error.failedCondition(0)) {
+        if (error.failedCondition(2) || (error.failedCondition(1) && error.reasons[1]?.item?.version !== guard.profileVersion)) return 'affiliations-changed';
       }
       const now = await getReview(review.applicationId, review.round, review.id);
       return now && isOpenReview(now) ? 'stale' : 'closed';
