@@ -155,6 +155,12 @@ export async function getApplication(id: string, consistent = false): Promise<Ap
   return item ? asApplication(item) : undefined;
 }
 
+/** Applications by id in one BatchGet (per 100), keyed by id; missing ones are absent. */
+export async function getApplications(ids: readonly string[], consistent = false): Promise<Map<string, Application>> {
+  const items = await batchGet(ids.map((id) => keys.application(id)), consistent);
+  return new Map(items.map((i) => [String(i.id), asApplication(i)]));
+}
+
 export async function getResponse(applicationId: string, criterionId: string, consistent = false): Promise<ResponseRecord | undefined> {
   const item = await getItem(keys.response(applicationId, criterionId), consistent);
   return item ? asResponse(item) : undefined;

@@ -299,6 +299,31 @@ export async function readRound(applicationId: string, round: number): Promise<R
   return { round: header, seats, reviews, decision, snapshot };
 }
 
+/**
+ * A person's assignment item (`PERSON#<sub>` / `ASSIGN#<app>`, pattern 21) as assignSeat
+ * writes it and the vacating writes change it.
+ */
+export interface StoredAssignment {
+  sub: string;
+  applicationId: string;
+  pathwayId: string;
+  active: boolean;
+  role: 'lead' | 'reviewer';
+  assignedAt: string;
+  dueAt?: string;
+  reviewId?: string;
+  round?: number;
+  endedAt?: string;
+  /** A seat vacated for a conflict whose workflow was not told yet (conflicts.ts). */
+  seatAnswerPending?: boolean;
+}
+
+/** Every assignment of a person, active or ended (one consistent Query of their partition). */
+export async function assignmentsOf(sub: string): Promise<StoredAssignment[]> {
+  const items = await queryAll(keys.personPartition(sub), keys.assignmentPrefix, true);
+  return items.map((i) => stripKeys(i) as unknown as StoredAssignment);
+}
+
 /** Every review of an application, all rounds (for former reviewers and history). */
 export async function allReviews(applicationId: string): Promise<Review[]> {
   const items = await queryAll(keys.applicationPartition(applicationId), 'ROUND#', true);
