@@ -9,7 +9,7 @@ import { aggregateScores, scoringCriteriaFor, type Adjudication } from '../core/
 import { transact, TransactionCancelled } from '../store/db.ts';
 import { getApplication } from '../store/applications.ts';
 import { getPublishedFramework } from '../store/frameworks.ts';
-import { moveStage, ownsRound, readRound, seatHolder, setRoundFields, stageUpdate } from '../store/reviews.ts';
+import { moveStage, readRound, roundOwnedBy, seatHolder, setRoundFields, stageUpdate } from '../store/reviews.ts';
 import { nowIso } from '../lib/clock.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { moveItems, systemActor } from './application-moves.ts';
@@ -31,13 +31,13 @@ export async function aggregate(input: AggregateInput): Promise<AggregateOutput>
   const app = await getApplication(input.applicationId, true);
   if (!app) throw new PipelineError('ApplicationNotFound', `no application ${input.applicationId}`);
   const closed: AggregateOutput = { next: 'closed', needsAdjudication: 0, recommendation: 'pending' };
+  const view = await readRound(app.id, input.round);
   // Another execution owns the round (prepare.ts): this one ends without touching it.
-  if (!(await ownsRound(app.id, input.round, input.executionArn))) return { ...closed, next: 'superseded' };
+  if (!roundOwnedBy(view?.round, input.executionArn)) return { ...closed, next: 'superseded' };
   if (app.status === 'withdrawn' || app.submissionNumber !== input.round) {
     await moveStage(app.id, input.round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision']);
     return closed;
   }
-  const view = await readRound(app.id, input.round);
   if (!view) throw new PipelineError('RoundNotFound', `no round ${input.round} for ${app.id}`);
   const framework = await getPublishedFramework(view.round.frameworkId);
   if (!framework) throw new PipelineError('FrameworkMissing', `framework ${view.round.frameworkId} is not published`);

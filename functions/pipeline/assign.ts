@@ -7,7 +7,7 @@
  * Repeating it (retry, restart) keeps everyone already seated and sends nothing twice.
  */
 import { getApplication } from '../store/applications.ts';
-import { moveStage, ownsRound, readRound, seatHolder } from '../store/reviews.ts';
+import { moveStage, readRound, roundOwnedBy, seatHolder } from '../store/reviews.ts';
 import { PipelineError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
 import { pipelineTask } from './task.ts';
@@ -31,7 +31,7 @@ export async function assign(input: AssignInput): Promise<AssignOutput> {
   const view = await readRound(app.id, input.round);
   if (!view) throw new PipelineError('RoundNotFound', `no round ${input.round} for ${app.id}`);
   // Another execution owns the round (prepare.ts): no seat waits here; Aggregate ends this one.
-  if (!(await ownsRound(app.id, input.round, input.executionArn))) return { applicationId: app.id, round: input.round, seats: [] };
+  if (!roundOwnedBy(view.round, input.executionArn)) return { applicationId: app.id, round: input.round, seats: [] };
   const seats = view.seats.map((s) => s.seat);
   if (app.status === 'withdrawn' || app.submissionNumber !== input.round) return { applicationId: app.id, round: input.round, seats };
 

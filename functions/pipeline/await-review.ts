@@ -20,14 +20,14 @@ import {
   isOpenReview,
   markVacancyAlerted,
   moveStage,
-  ownsRound,
   readRound,
+  roundOwnedBy,
   seatHolder,
   storeSeatToken,
 } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
-import { pipelineTask } from './task.ts';
+import { pipelineTask, waitWithClock } from './task.ts';
 import { seatWaitClock, seatWaitOverdue, type SeatWaitInput } from './wait-deadlines.ts';
 import { answerTask } from './workflow.ts';
 
@@ -49,12 +49,12 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
     await answerTask(taskToken, { outcome, seat: seatNumber });
     return { waiting: false, outcome };
   };
-  // An execution that lost the round to another one (prepare.ts) stands down.
-  if (!(await ownsRound(applicationId, round, input.executionArn))) return answer('closed');
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const app = await getApplication(applicationId, true);
     if (!app || app.status === 'withdrawn' || app.submissionNumber !== round) return answer('closed');
     const view = await readRound(applicationId, round);
+    // An execution that lost the round to another one (prepare.ts) stands down.
+    if (!roundOwnedBy(view?.round, input.executionArn)) return answer('closed');
     const seat = view?.seats.find((s) => s.seat === seatNumber);
     if (!view || !seat) throw new PipelineError('SeatNotFound', `no seat ${seatNumber} in round ${round} of ${applicationId}`);
     if (['decided', 'withdrawn'].includes(view.round.stage)) return answer('closed');
@@ -96,10 +96,9 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
   throw new TransientError(`seat ${seatNumber} of ${applicationId} kept changing`);
 }
 
-const waitTask = pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`);
-const clockTask = pipelineTask('seatWaitClock', seatWaitClock, (i) => `seat${i.seat}`);
-const overdueTask = pipelineTask('seatWaitOverdue', seatWaitOverdue, (i) => `seat${i.seat}`);
-
-/** One Lambda for the seat's wait and its clock (`mode`): they read and write the same items. */
-export const handler = (event: (AwaitReviewInput & { mode?: undefined }) | (SeatWaitInput & { mode: 'clock' | 'overdue' })) =>
-  event.mode === 'clock' ? clockTask(event) : event.mode === 'overdue' ? overdueTask(event) : waitTask(event as AwaitReviewInput);
+/** One Lambda for the seat's wait and its clock (`mode`). */
+export const handler = waitWithClock(
+  pipelineTask('awaitReview', awaitReview, (i) => `seat${i.seat}`),
+  pipelineTask('seatWaitClock', seatWaitClock, (i: SeatWaitInput) => `seat${i.seat}`),
+  pipelineTask('seatWaitOverdue', seatWaitOverdue, (i: SeatWaitInput) => `seat${i.seat}`),
+);

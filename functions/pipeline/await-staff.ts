@@ -7,9 +7,9 @@
  */
 import { getApplication } from '../store/applications.ts';
 import { notifyStaff } from '../store/messages.ts';
-import { getDecision, getRound, ownsRound, storeStaffToken } from '../store/reviews.ts';
+import { getDecision, getRound, roundOwnedBy, storeStaffToken } from '../store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
-import { pipelineTask } from './task.ts';
+import { pipelineTask, waitWithClock } from './task.ts';
 import { staffWaitClock, staffWaitOverdue, type StaffWaitInput } from './wait-deadlines.ts';
 import { answerTask } from './workflow.ts';
 
@@ -32,11 +32,11 @@ export async function awaitStaff(input: AwaitStaffInput): Promise<{ waiting: boo
     await answerTask(taskToken, { outcome });
     return { waiting: false };
   };
-  // An execution that lost the round to another one (prepare.ts) stands down.
-  if (!(await ownsRound(applicationId, n, input.executionArn))) return answer('closed');
   const app = await getApplication(applicationId, true);
   if (!app || app.status === 'withdrawn') return answer('closed');
   const round = await getRound(applicationId, n);
+  // An execution that lost the round to another one (prepare.ts) stands down.
+  if (!roundOwnedBy(round, input.executionArn)) return answer('closed');
   if (!round) throw new PipelineError('RoundNotFound', `no round ${n} for ${applicationId}`);
 
   if (kind === 'adjudication') {
@@ -63,10 +63,9 @@ export async function awaitStaff(input: AwaitStaffInput): Promise<{ waiting: boo
   return { waiting: true };
 }
 
-const waitTask = pipelineTask('awaitStaff', awaitStaff, (i) => i.kind);
-const clockTask = pipelineTask('staffWaitClock', staffWaitClock, (i) => i.kind);
-const overdueTask = pipelineTask('staffWaitOverdue', staffWaitOverdue, (i) => i.kind);
-
-/** One Lambda for the staff wait and its clock (`mode`): they read and write the same items. */
-export const handler = (event: (AwaitStaffInput & { mode?: undefined }) | (StaffWaitInput & { mode: 'clock' | 'overdue' })) =>
-  event.mode === 'clock' ? clockTask(event) : event.mode === 'overdue' ? overdueTask(event) : waitTask(event as AwaitStaffInput);
+/** One Lambda for the staff wait and its clock (`mode`). */
+export const handler = waitWithClock(
+  pipelineTask('awaitStaff', awaitStaff, (i) => i.kind),
+  pipelineTask('staffWaitClock', staffWaitClock, (i: StaffWaitInput) => i.kind),
+  pipelineTask('staffWaitOverdue', staffWaitOverdue, (i: StaffWaitInput) => i.kind),
+);

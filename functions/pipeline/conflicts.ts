@@ -22,22 +22,18 @@
  */
 import { conflictReasons, type ExclusionReason } from '../core/review/assignment.ts';
 import { logger } from '../lib/logger.ts';
-import { getApplication, type Application } from '../store/applications.ts';
-import { queryAll } from '../store/db.ts';
+import { getApplication, getApplications, type Application } from '../store/applications.ts';
 import { keys } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
-import { candidateOf, candidateWithMemberships, readAffiliations, type Affiliations } from '../store/reviewers.ts';
-import { clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '../store/reviews.ts';
+import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '../store/reviewers.ts';
+import { assignmentsOf, clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '../store/reviews.ts';
 import { answerSeat } from './answers.ts';
 
 type AppRef = Pick<Application, 'id' | 'pathwayId' | 'districtId' | 'pathwayName' | 'level'>;
 
 /** The conflicts the person has with the application's pathway, from what was read. */
 export function conflictsFrom(a: Affiliations, sub: string, app: Pick<Application, 'pathwayId' | 'districtId'>): ExclusionReason[] {
-  const base = a.profile
-    ? candidateOf(a.profile)
-    : { id: sub, pathwayIds: [], districtId: undefined, conflicts: undefined, maxOpenAssignments: 0, openAssignments: 0, leadEligible: false };
-  return conflictReasons(candidateWithMemberships(base, a.memberships, app), app);
+  return conflictReasons(candidateFrom(a, sub, app), app);
 }
 
 /**
@@ -68,21 +64,13 @@ async function tellSeat(review: Pick<Review, 'applicationId' | 'round' | 'seat' 
   await clearSeatAnswerPending(review);
 }
 
-interface StoredAssignment {
-  applicationId: string;
-  active?: boolean;
-  reviewId?: string;
-  round?: number;
-  seatAnswerPending?: boolean;
-}
-
 /**
  * Vacates every open seat the person holds on an application they are now conflicted with,
  * and finishes any earlier vacancy whose workflow was not told. Answers the reviews vacated
  * by this call.
  */
 export async function enforceConflicts(sub: string): Promise<Review[]> {
-  const assignments = await queryAll<StoredAssignment & Record<string, unknown>>(keys.personPartition(sub), keys.assignmentPrefix, true);
+  const assignments = await assignmentsOf(sub);
   const vacated: Review[] = [];
   for (const a of assignments) {
     if (a.seatAnswerPending && a.reviewId && a.round !== undefined) {
@@ -93,8 +81,10 @@ export async function enforceConflicts(sub: string): Promise<Review[]> {
   const open = assignments.filter((a) => a.active === true && a.reviewId && a.round !== undefined);
   if (open.length === 0) return vacated;
   const affiliations = await readAffiliations(sub);
+  const apps = await getApplications(open.map((a) => a.applicationId), true);
   for (const a of open) {
-    const app = await getApplication(a.applicationId, true);
+    // One the batch did not return (gone, or left unprocessed after its retries) is read by itself.
+    const app = apps.get(a.applicationId) ?? (await getApplication(a.applicationId, true));
     if (!app) continue;
     const reasons = conflictsFrom(affiliations, sub, app);
     if (reasons.length === 0) continue;
@@ -119,5 +109,5 @@ export async function guardReview(review: Review, app: AppRef): Promise<GuardRes
     await vacateConflictedReview(review, app, reasons);
     return { conflicted: true, reasons };
   }
-  return { conflicted: false, guard: { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? 0 } };
+  return { conflicted: false, guard: affiliationGuard(affiliations) };
 }

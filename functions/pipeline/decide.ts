@@ -23,10 +23,11 @@ import {
   getDecision,
   markDecisionEvent,
   moveStage,
-  ownsRound,
   readRound,
+  roundOwnedBy,
   stageUpdate,
   type ReviewDecision,
+  type RoundView,
 } from '../store/reviews.ts';
 import { moveItems } from './application-moves.ts';
 import { PipelineError, TransientError } from './errors.ts';
@@ -43,14 +44,13 @@ export interface DecideOutput {
   certificationId?: string;
 }
 
-async function apply(decision: ReviewDecision): Promise<ReviewDecision> {
+/** `view` is the round as decide() read it (the reviews whose assignments end; each end is conditional on its review). */
+async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewDecision> {
   const app = await getApplication(decision.applicationId, true);
   if (!app) throw new PipelineError('ApplicationNotFound', `no application ${decision.applicationId}`);
   if (app.status !== 'decision_pending') {
     throw new PipelineError('NotDecisionPending', `application ${app.id} is ${app.status}; the decision cannot be applied`);
   }
-  const view = await readRound(app.id, decision.round);
-  if (!view) throw new PipelineError('RoundNotFound', `no round ${decision.round} for ${app.id}`);
   const at = nowIso();
   const items: TransactItem[] = [
     ...moveItems(app, decision.decision, 'staff', decision.decidedBy, `application.${decision.decision}`, { decidedAt: decision.decidedAt }),
@@ -95,9 +95,11 @@ async function apply(decision: ReviewDecision): Promise<ReviewDecision> {
 }
 
 export async function decide(input: DecideInput): Promise<DecideOutput> {
+  // One consistent Query: the round (its owner), its reviews and the decision.
+  const view = await readRound(input.applicationId, input.round);
   // Another execution owns the round (prepare.ts): it applies the decision, not this one.
-  if (!(await ownsRound(input.applicationId, input.round, input.executionArn))) return { decision: 'superseded' };
-  let decision = await getDecision(input.applicationId, input.round);
+  if (!roundOwnedBy(view?.round, input.executionArn)) return { decision: 'superseded' };
+  let decision = view?.decision;
   if (!decision) {
     const app = await getApplication(input.applicationId, true);
     if (app?.status === 'withdrawn') {
@@ -106,7 +108,7 @@ export async function decide(input: DecideInput): Promise<DecideOutput> {
     }
     throw new PipelineError('NoDecision', `round ${input.round} of ${input.applicationId} has no decision`);
   }
-  if (!decision.applied) decision = await apply(decision);
+  if (!decision.applied) decision = await apply(decision, view!);
 
   const app = await getApplication(input.applicationId, true);
   if (!decision.events?.decisionMade) {

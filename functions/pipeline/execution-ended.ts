@@ -14,9 +14,7 @@ import { parseAbnormalEnd, type AbnormalEnd } from '../core/review/execution-sta
 import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { getApplication, type Application } from '../store/applications.ts';
-import { getItem } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
-import { getRound, type ReviewRound } from '../store/reviews.ts';
+import { getRound, roundOwnedBy, type ReviewRound } from '../store/reviews.ts';
 import { markReviewFailed, readableCause } from './record-failure.ts';
 import { executionName } from './workflow.ts';
 
@@ -25,15 +23,19 @@ export type ExecutionEndedResult =
   | { outcome: 'dropped'; reason: string };
 
 /**
- * Whether the execution is the one the application's current round belongs to. The round
- * records the executions that worked on it (prepare.ts `recordExecution`), the last one's
- * ARN in `executionArn`. Before any round exists (an execution that ended before its first
- * task ran), only the submission's first execution counts.
+ * Whether the execution is the one the application's current round belongs to: the round's
+ * owner (`executionArn`, written by claimRound together with `executions`), judged as the
+ * tasks judge it (store roundOwnedBy). A round nobody claimed yet belongs to no ending
+ * execution. Before any round exists (an execution that ended before its first task ran),
+ * only the submission's first execution counts.
  */
-export function ownsRound(app: Pick<Application, 'id' | 'submissionNumber'>, round: ReviewRound | undefined, end: Pick<AbnormalEnd, 'executionArn' | 'executionName'>): boolean {
+export function executionOwnsRound(
+  app: Pick<Application, 'id' | 'submissionNumber'>,
+  round: ReviewRound | undefined,
+  end: Pick<AbnormalEnd, 'executionArn' | 'executionName'>,
+): boolean {
   if (!round) return end.executionName === executionName(app.id, app.submissionNumber);
-  if (round.executionArn) return round.executionArn === end.executionArn;
-  return round.executions.at(-1) === end.executionName;
+  return round.executionArn !== undefined && roundOwnedBy(round, end.executionArn);
 }
 
 export async function handleExecutionEnded(envelope: unknown): Promise<ExecutionEndedResult> {
@@ -51,12 +53,11 @@ export async function handleExecutionEnded(envelope: unknown): Promise<Execution
   }
   const base = { applicationId: app.id, execution: end.executionName };
   const round = app.submissionNumber > 0 ? await getRound(app.id, app.submissionNumber) : undefined;
-  if (!ownsRound(app, round, end)) {
+  if (!executionOwnsRound(app, round, end)) {
     logger.info('a superseded review execution ended; the round is left as it is', { ...base, status: end.status, current: round?.executionArn });
     return { outcome: 'superseded', ...base };
   }
-  const header = await getItem(keys.application(app.id), true);
-  if ((header?.reviewFailure as { execution?: string } | undefined)?.execution === end.executionName) return { outcome: 'already-recorded', ...base };
+  if (app.reviewFailure?.execution === end.executionName) return { outcome: 'already-recorded', ...base };
   const { recorded } = await markReviewFailed(app, {
     error: end.error,
     cause: readableCause(end.cause),

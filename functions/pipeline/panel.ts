@@ -32,8 +32,9 @@ import { queryPartition } from '../store/db.ts';
 import { partitions, type Partition } from '../store/keys.ts';
 import { getPathway } from '../store/registry.ts';
 import {
+  affiliationGuard,
+  candidateFrom,
   candidateOf,
-  candidateWithMemberships,
   readAffiliations,
   reviewerPool,
   type ReviewerProfile,
@@ -145,11 +146,9 @@ async function correctPicks(ctx: PanelContext, picks: readonly string[], verifie
     const affiliations = await readAffiliations(sub);
     const i = ctx.candidates.findIndex((c) => c.id === sub);
     if (i < 0) continue;
-    const before = ctx.candidates[i]!;
-    const fresh = affiliations.profile ? { ...before, conflicts: affiliations.profile.conflicts, districtId: affiliations.profile.districtId ?? before.districtId } : before;
-    const after = candidateWithMemberships(fresh, affiliations.memberships, ctx.application);
+    const after = candidateFrom(affiliations, sub, ctx.application, ctx.candidates[i]);
     ctx.candidates[i] = after;
-    ctx.guards.set(sub, { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? 0 });
+    ctx.guards.set(sub, affiliationGuard(affiliations));
     if (conflictReasons(after, ctx.application).length > 0) changed = true;
   }
   return changed;

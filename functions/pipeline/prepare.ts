@@ -21,6 +21,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
 import { reviewersNeeded } from '../core/review/assignment.ts';
+import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
@@ -111,7 +112,7 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   switch (app.status) {
     case 'withdrawn':
       // The withdrawal closed the round (start.ts reviewAfterWithdraw); this only repeats its stage move.
-      await moveStage(app.id, round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision', 'failed']);
+      await moveStage(app.id, round, 'withdrawn', FAILABLE_STAGES);
       return out('withdrawn', null);
     case 'certified':
     case 'not_yet':

@@ -8,14 +8,15 @@
  * the same for executions that end without reaching this Catch (an uncaught error, a
  * timeout, StopExecution).
  */
-import type { AbnormalEndStatus } from '../core/review/execution-status.ts';
+import type { AbnormalEndStatus, ReviewFailure } from '../core/review/execution-status.ts';
+import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getApplication, type Application } from '../store/applications.ts';
 import { transact, TransactionCancelled } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
-import { getRound, moveStage, ownsRound } from '../store/reviews.ts';
+import { moveStage, ownsRound } from '../store/reviews.ts';
 import { logger } from '../lib/logger.ts';
 import { pipelineTask } from './task.ts';
 
@@ -27,20 +28,8 @@ export interface RecordFailureInput {
   cause?: string;
 }
 
-/** What the application and its round show about an execution that stopped. */
-export interface ReviewFailure {
-  error: string;
-  cause: string;
-  at: string;
-  /** The execution's name. */
-  execution: string;
-  /** How the execution ended (absent: FAILED through the state machine's own Catch). */
-  status?: AbnormalEndStatus;
-  stoppedAt?: string;
-}
+export type { ReviewFailure } from '../core/review/execution-status.ts';
 
-/** Stages a failure may move a round out of; a decided or withdrawn round stays as it is. */
-const FAILABLE_STAGES = ['assigning', 'reviewing', 'adjudication', 'decision', 'failed'] as const;
 
 /** The Lambda error JSON's message when the cause is one; else the cause as it is. */
 export function readableCause(cause: string | undefined): string {
@@ -64,9 +53,8 @@ const HOW: Record<AbnormalEndStatus, string> = { FAILED: 'failed', TIMED_OUT: 't
  * alerts twice.
  */
 export async function markReviewFailed(app: Application, failure: ReviewFailure): Promise<{ recorded: boolean }> {
-  if (app.submissionNumber > 0 && (await getRound(app.id, app.submissionNumber))) {
-    await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
-  }
+  // Conditional on the round existing (and being failable): no round, nothing moves.
+  if (app.submissionNumber > 0) await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
   const how = HOW[failure.status ?? 'FAILED'];
   const alert = notificationItem({
     recipient: keys.staffInbox,

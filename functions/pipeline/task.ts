@@ -31,3 +31,16 @@ export function pipelineTask<I extends TaskInput, O>(name: string, run: (input: 
     }
   };
 }
+
+/**
+ * One Lambda for a wait and its clock: an event without `mode` is the wait, `clock` and
+ * `overdue` its timeout's tasks (wait-deadlines.ts); they read and write the same items.
+ */
+export function waitWithClock<W extends TaskInput, C extends TaskInput, WO, CO, OO>(
+  wait: (input: W) => Promise<WO>,
+  clock: (input: C) => Promise<CO>,
+  overdue: (input: C) => Promise<OO>,
+) {
+  return (event: (W & { mode?: undefined }) | (C & { mode: 'clock' | 'overdue' })): Promise<WO | CO | OO> =>
+    event.mode === 'clock' ? clock(event) : event.mode === 'overdue' ? overdue(event) : wait(event as W);
+}

@@ -22,7 +22,7 @@ import { nowIso } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { getApplication } from '../store/applications.ts';
 import { notifyStaff } from '../store/messages.ts';
-import { countStaffAlert, getRound, isOpenReview, ownsRound, readRound, reviewDueConfig, seatHolder, type StaffTask } from '../store/reviews.ts';
+import { countStaffAlert, getRound, isOpenReview, readRound, reviewDueConfig, roundOwnedBy, seatHolder, type StaffTask } from '../store/reviews.ts';
 import { actOnReview } from './late-reviews.ts';
 
 export interface SeatWaitInput {
@@ -38,20 +38,25 @@ export interface WaitClock {
   endsAt: string;
 }
 
-async function seatDeadline(input: SeatWaitInput, now: string) {
+/** The seat's holder as one consistent read of the round shows it (and the round, for its owner). */
+async function seatHolderOf(input: SeatWaitInput) {
   const view = await readRound(input.applicationId, input.round);
   const seat = view?.seats.find((s) => s.seat === input.seat);
-  const holder = view && seat ? seatHolder(view, seat) : undefined;
+  return { round: view?.round, holder: view && seat ? seatHolder(view, seat) : undefined };
+}
+
+async function seatDeadline(input: SeatWaitInput, now: string) {
+  const { round, holder } = await seatHolderOf(input);
   const endsAt = seatWaitEndsAt(holder ? { dueAt: holder.dueAt, escalated: holder.escalated, open: isOpenReview(holder) } : undefined, now, reviewDueConfig());
-  return { holder, endsAt };
+  return { round, holder, endsAt };
 }
 
 export async function seatWaitClock(input: SeatWaitInput): Promise<WaitClock> {
   const now = nowIso();
-  let { holder, endsAt } = await seatDeadline(input, now);
+  let { round, holder, endsAt } = await seatDeadline(input, now);
   // Already past due + grace (the execution was away, e.g. restarted): act now rather than
   // wait a second for the same thing, then wait for what the seat became.
-  if (holder && isOpenReview(holder) && endsAt <= now && (await ownsRound(input.applicationId, input.round, input.executionArn))) {
+  if (holder && isOpenReview(holder) && endsAt <= now && roundOwnedBy(round, input.executionArn)) {
     await actOnReview(holder, now);
     ({ endsAt } = await seatDeadline(input, now));
   }
@@ -59,10 +64,8 @@ export async function seatWaitClock(input: SeatWaitInput): Promise<WaitClock> {
 }
 
 export async function seatWaitOverdue(input: SeatWaitInput): Promise<{ action: string }> {
-  if (!(await ownsRound(input.applicationId, input.round, input.executionArn))) return { action: 'superseded' };
-  const view = await readRound(input.applicationId, input.round);
-  const seat = view?.seats.find((s) => s.seat === input.seat);
-  const holder = view && seat ? seatHolder(view, seat) : undefined;
+  const { round, holder } = await seatHolderOf(input);
+  if (!roundOwnedBy(round, input.executionArn)) return { action: 'superseded' };
   if (!holder || !isOpenReview(holder)) return { action: 'none' };
   const done = await actOnReview(holder, nowIso());
   const action = done.reassigned ? 'reassigned' : done.escalated ? 'escalated' : done.reminded ? 'reminded' : 'none';
@@ -88,8 +91,8 @@ export async function staffWaitClock(input: StaffWaitInput): Promise<WaitClock> 
 }
 
 export async function staffWaitOverdue(input: StaffWaitInput): Promise<{ action: string }> {
-  if (!(await ownsRound(input.applicationId, input.round, input.executionArn))) return { action: 'superseded' };
   const [app, round] = await Promise.all([getApplication(input.applicationId, true), getRound(input.applicationId, input.round)]);
+  if (!roundOwnedBy(round, input.executionArn)) return { action: 'superseded' };
   if (!app || !round || round.stage !== input.kind) return { action: 'none' };
   const sent = alertsOf(round, input.kind);
   const dueAt = staffAlertAt(round.stageSince, sent, reviewDueConfig());

@@ -28,6 +28,7 @@ import {
 } from '../core/application-status.ts';
 import { completenessGaps, type CriterionResponse, type Gap } from '../core/completeness.ts';
 import type { EvidenceKind, FrameworkContent } from '../core/framework.ts';
+import type { ReviewFailure } from '../core/review/execution-status.ts';
 import { newId } from '../core/ids.ts';
 import {
   isLevel,
@@ -95,6 +96,8 @@ export interface Application {
   submittedAt?: string;
   withdrawnAt?: string;
   createdBy: Actor;
+  /** The last review execution's recorded failure, until a new execution clears it (pipeline/record-failure.ts). */
+  reviewFailure?: ReviewFailure;
 }
 
 export interface ResponseRecord {
@@ -150,6 +153,12 @@ export function certificationConfig(): CertificationConfigInput {
 export async function getApplication(id: string, consistent = false): Promise<Application | undefined> {
   const item = await getItem(keys.application(id), consistent);
   return item ? asApplication(item) : undefined;
+}
+
+/** Applications by id in one BatchGet (per 100), keyed by id; missing ones are absent. */
+export async function getApplications(ids: readonly string[], consistent = false): Promise<Map<string, Application>> {
+  const items = await batchGet(ids.map((id) => keys.application(id)), consistent);
+  return new Map(items.map((i) => [String(i.id), asApplication(i)]));
 }
 
 export async function getResponse(applicationId: string, criterionId: string, consistent = false): Promise<ResponseRecord | undefined> {

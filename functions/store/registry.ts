@@ -90,14 +90,14 @@ export const getPathway = async (id: string, consistent = false): Promise<Stored
   return item ? (stripKeys(item) as unknown as StoredPathway) : undefined;
 };
 
-/** Many items by key in one BatchGetItem round (up to 100 keys; repeated for the rest). */
-export async function batchGet(list: Key[]): Promise<Item[]> {
+/** Many items by key in one BatchGetItem round (up to 100 keys; repeated for the rest); `consistent` for strongly consistent reads. */
+export async function batchGet(list: Key[], consistent = false): Promise<Item[]> {
   const unique = [...new Map(list.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
   const out: Item[] = [];
   for (let i = 0; i < unique.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
     for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const res = await dynamoClient().send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending } } }));
+      const res = await dynamoClient().send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
       out.push(...((res.Responses?.[config.tableName] ?? []) as Item[]));
       pending = res.UnprocessedKeys?.[config.tableName]?.Keys as Record<string, unknown>[] | undefined;
     }

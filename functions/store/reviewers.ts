@@ -195,6 +195,8 @@ export function closeAssignmentCount(sub: string, profileVersion?: number): Tran
       ConditionExpression: `attribute_exists(PK) AND #open > :zero${checked ? ' AND #version = :pv' : ''}`,
       ExpressionAttributeNames: { '#open': 'openAssignments', ...(checked ? { '#version': 'version' } : {}) },
       ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...(checked ? { ':pv': profileVersion } : {}) },
+      // A cancelled transaction reports the profile as it was (its version: did it change?).
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
@@ -223,6 +225,12 @@ export function affiliationUnchanged(sub: string, stamp: number): TransactItem {
       ExpressionAttributeValues: stamp === 0 ? { ':zero': 0 } : { ':stamp': stamp },
     },
   };
+}
+
+/** What a conflict check read: a write holds only if neither the stamp nor the profile changed since. */
+export interface AffiliationGuard {
+  stamp: number;
+  profileVersion: number;
 }
 
 /** What decides a person's conflicts now: the stamp, then (after it) their profile and memberships. */
@@ -282,8 +290,25 @@ export function candidateWithMemberships(
   return { ...candidate, pathwayIds: [...pathwayIds], districtId };
 }
 
-/** A person's memberships (their PERSON# partition's MEMBER# items). */
-export async function membershipsOf(sub: string): Promise<Membership[]> {
-  const items = await queryAll(keys.personPartition(sub), keys.membershipPrefix);
-  return items.map((i) => stripKeys(i) as unknown as Membership);
+/**
+ * The candidate as the person's own consistent reads show them: the declared conflicts and
+ * home district of the profile just read, then what their memberships say. `seen` is what an
+ * earlier (eventually consistent) read of the pool knew of them; its other facts (load,
+ * availability, lead eligibility, memberships seen through the pathway's and district's
+ * partitions) stay. Without `seen`, the profile is the base; without a profile either, a
+ * person with no reviewer facts at all (conflict rules only).
+ */
+export function candidateFrom(a: Affiliations, sub: string, application: { districtId: string }, seen?: ReviewerCandidate): ReviewerCandidate {
+  const base: ReviewerCandidate =
+    seen ??
+    (a.profile
+      ? candidateOf(a.profile)
+      : { id: sub, pathwayIds: [], districtId: undefined, conflicts: undefined, maxOpenAssignments: 0, openAssignments: 0, leadEligible: false });
+  const fresh = a.profile ? { ...base, conflicts: a.profile.conflicts, districtId: a.profile.districtId ?? base.districtId } : base;
+  return candidateWithMemberships(fresh, a.memberships, application);
+}
+
+/** The condition a seat's or a submission's write puts on what the conflict check read. */
+export function affiliationGuard(a: Affiliations): AffiliationGuard {
+  return { stamp: a.stamp, profileVersion: a.profile?.version ?? 0 };
 }

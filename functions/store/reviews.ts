@@ -51,7 +51,9 @@ import {
   type TransactItem,
 } from './db.ts';
 import { keys, partitions } from './keys.ts';
-import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount } from './reviewers.ts';
+import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount, type AffiliationGuard } from './reviewers.ts';
+
+export type { AffiliationGuard } from './reviewers.ts';
 
 export type Actor = AuditEvent['actor'];
 
@@ -297,6 +299,31 @@ export async function readRound(applicationId: string, round: number): Promise<R
   return { round: header, seats, reviews, decision, snapshot };
 }
 
+/**
+ * A person's assignment item (`PERSON#<sub>` / `ASSIGN#<app>`, pattern 21) as assignSeat
+ * writes it and the vacating writes change it.
+ */
+export interface StoredAssignment {
+  sub: string;
+  applicationId: string;
+  pathwayId: string;
+  active: boolean;
+  role: 'lead' | 'reviewer';
+  assignedAt: string;
+  dueAt?: string;
+  reviewId?: string;
+  round?: number;
+  endedAt?: string;
+  /** A seat vacated for a conflict whose workflow was not told yet (conflicts.ts). */
+  seatAnswerPending?: boolean;
+}
+
+/** Every assignment of a person, active or ended (one consistent Query of their partition). */
+export async function assignmentsOf(sub: string): Promise<StoredAssignment[]> {
+  const items = await queryAll(keys.personPartition(sub), keys.assignmentPrefix, true);
+  return items.map((i) => stripKeys(i) as unknown as StoredAssignment);
+}
+
 /** Every review of an application, all rounds (for former reviewers and history). */
 export async function allReviews(applicationId: string): Promise<Review[]> {
   const items = await queryAll(keys.applicationPartition(applicationId), 'ROUND#', true);
@@ -458,20 +485,6 @@ export async function moveStage(applicationId: string, round: number, stage: Rev
   return updateOne(stageUpdate(applicationId, round, stage, from, set));
 }
 
-/** Records that an execution works on the round (idempotent per name). */
-export async function recordExecution(applicationId: string, round: number, executionName: string, executionArn: string): Promise<void> {
-  const current = await getRound(applicationId, round);
-  if (!current) return;
-  const executions = current.executions.includes(executionName) ? current.executions : [...current.executions, executionName];
-  await updateOne(
-    update(keys.reviewRound(applicationId, round), {
-      set: { executions, executionArn, updatedAt: nowIso() },
-      remove: ['failure'],
-      condition: 'attribute_exists(PK)',
-    }),
-  );
-}
-
 export type RoundClaim = { owner: true } | { owner: false; current: string };
 
 /**
@@ -507,11 +520,20 @@ export async function claimRound(
   throw new ConcurrentChange(`the owner of round ${round} of ${applicationId} kept changing`);
 }
 
-/** Whether `executionArn` (when given) is the execution that owns the round; tasks of any other one stand down. */
+/**
+ * Whether `executionArn` (when given) is the execution that owns the round as read (a
+ * round nobody claimed yet, or none, is nobody's to lose); tasks of any other one stand
+ * down. Tasks check the round they read anyway, with the consistency they read it with.
+ */
+export function roundOwnedBy(round: Pick<ReviewRound, 'executionArn'> | undefined, executionArn: string | undefined): boolean {
+  if (!executionArn) return true;
+  return !round?.executionArn || round.executionArn === executionArn;
+}
+
+/** roundOwnedBy on a consistent read of the round (for a caller that needs nothing else of it). */
 export async function ownsRound(applicationId: string, round: number, executionArn: string | undefined): Promise<boolean> {
   if (!executionArn) return true;
-  const current = await getRound(applicationId, round);
-  return !current?.executionArn || current.executionArn === executionArn;
+  return roundOwnedBy(await getRound(applicationId, round), executionArn);
 }
 
 /** Counts one staff alert of a staff wait (`k` alerts sent before): false when another run counted it. */
@@ -706,12 +728,6 @@ export async function saveDraft(review: Review, scores: CriterionScore[], expect
   return now && isOpenReview(now) ? 'stale' : 'closed';
 }
 
-/** What the submission's conflict check read: the submission holds only if neither changed since. */
-export interface AffiliationGuard {
-  stamp: number;
-  profileVersion: number;
-}
-
 /**
  * Submits a review once: status, scores, the calibration index on, the due index off, and
  * the reviewer's load down, in one transaction. 'closed' when it was no longer open;
@@ -740,9 +756,9 @@ export async function submitReview(
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (guard && !error.failedCondition(0) && (error.failedCondition(1) || error.failedCondition(2))) {
-        const profile = await getItem(keys.reviewer(review.reviewerSub), true);
-        if (error.failedCondition(2) || profile?.version !== guard.profileVersion) return 'affiliations-changed';
+      // The load counter's cancellation reason carries the profile as it was (ALL_OLD).
+      if (guard && !error.failedCondition(0)) {
+        if (error.failedCondition(2) || (error.failedCondition(1) && error.reasons[1]?.item?.version !== guard.profileVersion)) return 'affiliations-changed';
       }
       const now = await getReview(review.applicationId, review.round, review.id);
       return now && isOpenReview(now) ? 'stale' : 'closed';

@@ -4,7 +4,10 @@
  * the rules staff cannot override), the review's own rules (complete before submit, submit
  * once), the decision's (once, only when pending), and who may do what.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '../../functions/lib/aws-clients.ts';
+import { config } from '../../functions/lib/config.ts';
 import { getItem, queryAll } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -122,6 +125,22 @@ describe('a seat nobody qualifies for', () => {
     const conflicted = await t.api<Problem>('PUT', seatPath, { token: w.staff.token, body: { reviewerSub: dee.sub, override: { availability: true, load: true } } });
     expect(conflicted.status).toBe(422);
     expect(conflicted.json.reasons).toContain('same-district');
+    // Eve's home district became the pathway's a moment ago and the pool's index has not
+    // caught up (here: it does not list her at all): the hand assignment checks the profile
+    // as it reads it now, the one the seat's write would be conditional on.
+    const eve = await person(t, 'rv-eve@example.org', ['reviewer'], 'Eve');
+    await putReviewer(t, p.staff, eve, { email: eve.email, name: 'Eve', available: false });
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.reviewer(eve.sub),
+        UpdateExpression: 'SET districtId = :d, version = version + :one REMOVE GSI2PK, GSI2SK',
+        ExpressionAttributeValues: { ':d': p.district.id, ':one': 1 },
+      }),
+    );
+    const moved = await t.api<Problem>('PUT', seatPath, { token: w.staff.token, body: { reviewerSub: eve.sub, override: { availability: true, load: true } } });
+    expect(moved.status).toBe(422);
+    expect(moved.json.reasons).toContain('same-district');
     // An absence needs the explicit override.
     const absent = await t.api<Problem>('PUT', seatPath, { token: w.staff.token, body: { reviewerSub: ben.sub } });
     expect(absent.status).toBe(422);

@@ -9,7 +9,7 @@ import type { Application } from '../../store/applications.ts';
 import { getItem } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { keys } from '../../store/keys.ts';
-import { candidateWithMemberships, getReviewer, readAffiliations } from '../../store/reviewers.ts';
+import { affiliationGuard, candidateFrom, readAffiliations } from '../../store/reviewers.ts';
 import {
   assignSeat,
   ConcurrentChange,
@@ -143,21 +143,21 @@ export const handler = httpHandler([
     const holder = seatHolder(view, seat);
     if (holder?.status === 'submitted') throw problems.conflict('This seat\u2019s review is submitted; it cannot be reassigned.');
     if (holder?.reviewerSub === req.body.reviewerSub) throw problems.conflict('This reviewer already holds the seat.');
-    const profile = await getReviewer(req.body.reviewerSub, true);
+    // Consistent reads: the profile, the person's own memberships (a member of a pathway in the
+    // same district is conflicted) and their stamp, which the seat's write is conditional on.
+    const affiliations = await readAffiliations(req.body.reviewerSub);
+    const profile = affiliations.profile;
     if (!profile) {
       throw problems.unprocessable('No reviewer profile for this person.', [{ in: 'body', field: 'reviewerSub', message: 'is not a reviewer', code: 'not_a_reviewer' }]);
     }
     const ctx = await panelContext(app);
-    const candidate = ctx.candidates.find((c) => c.id === profile.sub)!;
     const current = currentPanel(view).filter((c) => c.reviewerId !== holder?.reviewerSub);
     const role: ReviewRole = req.body.role ?? (current.some((c) => c.role === 'lead') ? 'co-reviewer' : 'lead');
-    // The person's own memberships count too (a member of a pathway in the same district is conflicted).
-    const affiliations = await readAffiliations(profile.sub);
-    const checked = affiliations.profile ? { ...candidate, conflicts: affiliations.profile.conflicts } : candidate;
-    const full = candidateWithMemberships(checked, affiliations.memberships, ctx.application);
+    // Conflicts and home district from the profile just read, not from the pool's index.
+    const reviewer = candidateFrom(affiliations, profile.sub, ctx.application, ctx.candidates.find((c) => c.id === profile.sub));
     const check = validateManualAssignment({
       application: ctx.application,
-      reviewer: full,
+      reviewer,
       role,
       current,
       formerReviewerIds: ctx.former,
@@ -184,7 +184,7 @@ export const handler = httpHandler([
         overrideLoad: req.body.override?.load === true,
         extra: holder ? vacateItems(holder, 'reassigned', req.body.reason ?? 'Reassigned by staff', false) : [],
         // Conditional on the memberships and profile checked above (a conflict arising meanwhile: 409).
-        guard: { stamp: affiliations.stamp, profileVersion: affiliations.profile?.version ?? profile.version },
+        guard: affiliationGuard(affiliations),
       });
     } catch (error) {
       if (error instanceof ReviewerAtCapacity) {

@@ -77,14 +77,19 @@ function ms(value: Date | string): number {
   return t;
 }
 
+/** The configuration with its defaults, every value checked (a bad one throws, naming it). */
 function resolve(config: ReviewDueConfig = {}) {
   const dueDays = config.dueDays ?? DEFAULT_REVIEW_DUE.dueDays;
   const reminderDaysBefore = config.reminderDaysBefore ?? DEFAULT_REVIEW_DUE.reminderDaysBefore;
   const maxReassignments = config.maxReassignments ?? DEFAULT_REVIEW_DUE.maxReassignments;
+  const graceDays = config.graceDays ?? DEFAULT_REVIEW_DUE.graceDays;
+  const staffAlertDays = config.staffAlertDays ?? DEFAULT_REVIEW_DUE.staffAlertDays;
   if (!(dueDays > 0)) throw new RangeError(`dueDays must be positive, got ${dueDays}`);
   if (reminderDaysBefore.some((d) => !(d > 0))) throw new RangeError('reminder offsets must be positive');
   if (!Number.isInteger(maxReassignments) || maxReassignments < 0) throw new RangeError('maxReassignments must be a whole number');
-  return { dueDays, reminderDaysBefore, maxReassignments };
+  if (!(graceDays >= 0)) throw new RangeError(`graceDays must be zero or more, got ${graceDays}`);
+  if (!(staffAlertDays > 0)) throw new RangeError(`staffAlertDays must be positive, got ${staffAlertDays}`);
+  return { dueDays, reminderDaysBefore, maxReassignments, graceDays, staffAlertDays };
 }
 
 export function dueAtFor(assignedAt: Date | string, config?: ReviewDueConfig): string {
@@ -128,14 +133,6 @@ export function reviewActionsDue({ assignment, now, config }: ReviewActionsInput
 // taken from these instants (TimeoutSecondsPath), so no wait is without an end: when it
 // fires, the workflow acts (reassign, escalate, alert staff) and waits again.
 
-function waitConfig(config: ReviewDueConfig = {}) {
-  const graceDays = config.graceDays ?? DEFAULT_REVIEW_DUE.graceDays;
-  const staffAlertDays = config.staffAlertDays ?? DEFAULT_REVIEW_DUE.staffAlertDays;
-  if (!(graceDays >= 0)) throw new RangeError(`graceDays must be zero or more, got ${graceDays}`);
-  if (!(staffAlertDays > 0)) throw new RangeError(`staffAlertDays must be positive, got ${staffAlertDays}`);
-  return { graceDays, staffAlertDays };
-}
-
 /**
  * A wait is re-armed at least this often: a later deadline just costs a lap that finds
  * nothing to do (and Node timers, which the local engine uses, stop at ~24.8 days).
@@ -153,12 +150,12 @@ export function secondsUntil(at: Date | string, now: Date | string): number {
  * escalated) is looked at again after staffAlertDays.
  */
 export function seatWaitEndsAt(holder: { dueAt: string; escalated: boolean; open: boolean } | undefined, now: Date | string, config?: ReviewDueConfig): string {
-  const c = waitConfig(config);
+  const c = resolve(config);
   if (holder?.open && !holder.escalated) return new Date(ms(holder.dueAt) + c.graceDays * DAY_MS).toISOString();
   return new Date(ms(now) + c.staffAlertDays * DAY_MS).toISOString();
 }
 
 /** When the next staff alert of a staff wait (adjudication, decision) is due: every staffAlertDays from the wait's start. */
 export function staffAlertAt(since: string, alertsSent: number, config?: ReviewDueConfig): string {
-  return new Date(ms(since) + (alertsSent + 1) * waitConfig(config).staffAlertDays * DAY_MS).toISOString();
+  return new Date(ms(since) + (alertsSent + 1) * resolve(config).staffAlertDays * DAY_MS).toISOString();
 }

@@ -11,6 +11,18 @@ export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 export const ABNORMAL_END_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 export type AbnormalEndStatus = (typeof ABNORMAL_END_STATUSES)[number];
 
+/** What the application and its round show about an execution that stopped (pipeline/record-failure.ts). */
+export interface ReviewFailure {
+  error: string;
+  cause: string;
+  at: string;
+  /** The execution's name. */
+  execution: string;
+  /** How the execution ended (absent: FAILED through the state machine's own Catch). */
+  status?: AbnormalEndStatus;
+  stoppedAt?: string;
+}
+
 const detailSchema = z.object({
   executionArn: z.string().check(z.minLength(1)),
   stateMachineArn: z.string(),

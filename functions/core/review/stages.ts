@@ -9,3 +9,6 @@
  */
 export const reviewStages = ['assigning', 'reviewing', 'adjudication', 'decision', 'decided', 'withdrawn', 'failed'] as const;
 export type ReviewStage = (typeof reviewStages)[number];
+
+/** Stages a round may still leave (for a failure or a withdrawal); a decided or withdrawn round stays as it is. */
+export const FAILABLE_STAGES = ['assigning', 'reviewing', 'adjudication', 'decision', 'failed'] as const satisfies readonly ReviewStage[];
