@@ -65,7 +65,7 @@ export async function handleExecutionEnded(envelope: unknown): Promise<Execution
     execution: end.executionName,
     status: end.status,
     ...(end.stoppedAt ? { stoppedAt: end.stoppedAt } : {}),
-  });
+  }, end.executionArn);
   logger.warn('a review execution ended abnormally', { ...base, status: end.status, error: end.error, recorded });
   return { outcome: recorded ? 'recorded' : 'already-recorded', ...base };
 }

@@ -148,11 +148,11 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   });
   const claimed = await claim(app.id, round, input);
   if (!claimed.owner) return out('already-running', claimed.current);
-  if (view.stage === 'failed') {
-    // A restart after a recorded failure: back to where the round's data says it is.
-    await moveStage(app.id, round, 'assigning', ['failed']);
-    await setRoundFields(app.id, round, {}, ['failure']);
-  }
+  // A restart after a recorded failure: back to where the round's data says it is. Tried
+  // after the claim whatever the round read before it said, since the previous owner's end
+  // may have been recorded in between (the failure write is conditioned on its owner, so
+  // none lands after the claim).
+  if (await moveStage(app.id, round, 'assigning', ['failed'])) await setRoundFields(app.id, round, {}, ['failure']);
   if (!view.snapshotAt) await snapshot(app);
 
   if (app.status === 'submitted') {

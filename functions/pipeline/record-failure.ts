@@ -52,9 +52,17 @@ const HOW: Record<AbnormalEndStatus, string> = { FAILED: 'failed', TIMED_OUT: 't
  * being recorded yet, so a redelivery after a crash completes what is missing and never
  * alerts twice.
  */
-export async function markReviewFailed(app: Application, failure: ReviewFailure): Promise<{ recorded: boolean }> {
-  // Conditional on the round existing (and being failable): no round, nothing moves.
-  if (app.submissionNumber > 0) await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure });
+export async function markReviewFailed(app: Application, failure: ReviewFailure, executionArn?: string): Promise<{ recorded: boolean }> {
+  // Conditional on the round existing, being failable and, with executionArn, still being
+  // this execution's: a restart that claimed the round between the caller's ownership check
+  // and this write keeps its round as it is, and nothing is recorded or alerted.
+  if (app.submissionNumber > 0) {
+    const moved = await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure }, executionArn);
+    if (!moved && executionArn && !(await ownsRound(app.id, app.submissionNumber, executionArn))) {
+      logger.info('the round was claimed by a newer execution before the failure was recorded', { applicationId: app.id, execution: failure.execution });
+      return { recorded: false };
+    }
+  }
   const how = HOW[failure.status ?? 'FAILED'];
   const alert = notificationItem({
     recipient: keys.staffInbox,
@@ -94,7 +102,7 @@ export async function recordFailure(input: RecordFailureInput): Promise<{ record
     logger.warn('a superseded review execution failed; nothing recorded on the round', { execution: input.execution, error: input.error });
     return { recorded: false };
   }
-  return markReviewFailed(app, { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution });
+  return markReviewFailed(app, { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution }, input.executionArn);
 }
 
 export const handler = pipelineTask('recordFailure', recordFailure);

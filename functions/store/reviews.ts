@@ -468,21 +468,42 @@ async function updateOne(item: TransactItem): Promise<boolean> {
 }
 
 /** Moves the round to a stage (and its queue position). `from` guards against moving a round that moved on. */
-export function stageUpdate(applicationId: string, round: number, stage: ReviewStage, from?: readonly ReviewStage[], set: Record<string, unknown> = {}): TransactItem {
+export function stageUpdate(
+  applicationId: string,
+  round: number,
+  stage: ReviewStage,
+  from?: readonly ReviewStage[],
+  set: Record<string, unknown> = {},
+  owner?: string,
+): TransactItem {
   const at = nowIso();
   const idx = keys.reviewStageIndexes(stage, at, applicationId);
   const fromValues = Object.fromEntries((from ?? []).map((s, i) => [`:from${i}`, s]));
+  const conditions = ['attribute_exists(PK)'];
+  if (from) conditions.push(`#stage IN (${Object.keys(fromValues).join(', ')})`);
+  // Only while `owner` holds the round (or nobody has claimed it): roundOwnedBy, as a condition.
+  if (owner) conditions.push('(attribute_not_exists(#owner) OR #owner = :owner)');
   return update(keys.reviewRound(applicationId, round), {
     set: { stage, stageSince: at, updatedAt: at, GSI3PK: idx.GSI3PK, GSI3SK: idx.GSI3SK, ...set },
-    condition: from ? `attribute_exists(PK) AND #stage IN (${Object.keys(fromValues).join(', ')})` : 'attribute_exists(PK)',
-    names: { '#stage': 'stage' },
-    values: fromValues,
+    condition: conditions.join(' AND '),
+    names: { '#stage': 'stage', ...(owner ? { '#owner': 'executionArn' } : {}) },
+    values: { ...fromValues, ...(owner ? { ':owner': owner } : {}) },
   });
 }
 
-/** Sets the stage unless the round already is there (or moved past `from`); true when it changed. */
-export async function moveStage(applicationId: string, round: number, stage: ReviewStage, from: readonly ReviewStage[], set: Record<string, unknown> = {}): Promise<boolean> {
-  return updateOne(stageUpdate(applicationId, round, stage, from, set));
+/**
+ * Sets the stage unless the round already is there (or moved past `from`), and, with
+ * `owner`, only while that execution owns the round; true when it changed.
+ */
+export async function moveStage(
+  applicationId: string,
+  round: number,
+  stage: ReviewStage,
+  from: readonly ReviewStage[],
+  set: Record<string, unknown> = {},
+  owner?: string,
+): Promise<boolean> {
+  return updateOne(stageUpdate(applicationId, round, stage, from, set, owner));
 }
 
 export type RoundClaim = { owner: true } | { owner: false; current: string };

@@ -8,7 +8,9 @@
  */
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markReviewFailed } from '../../functions/pipeline/record-failure.ts';
 import { executionArnFor, executionName } from '../../functions/pipeline/workflow.ts';
+import { getApplication } from '../../functions/store/applications.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {
@@ -176,6 +178,12 @@ describe('one review execution per application', () => {
     });
     // The kept panel: the same two reviewers, nobody assigned twice.
     expect(owner.reviews).toHaveLength(2);
+    // The stopped owner's end, handled late (its ownership check passed before the restart
+    // claimed the round), must not fail the restarted round: the write is owner-conditioned.
+    const app = (await getApplication(appId, true))!;
+    const late = await markReviewFailed(app, { error: 'States.Aborted', cause: '', at: new Date().toISOString(), execution: 'late', status: 'ABORTED' }, first);
+    expect(late).toEqual({ recorded: false });
+    expect((await round(t, world, appId))!.round.stage).not.toBe('failed');
     await reviewAndCertify(t, world, appId);
     expect(await running(appId, [first, restart.executionArn])).toEqual([]);
   });
