@@ -36,6 +36,7 @@ import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { newId } from '../core/ids.ts';
 import type { AuditEvent } from './audit.ts';
+import type { Assignment } from './entities.ts';
 import {
   getItem,
   itemsThrough,
@@ -303,14 +304,7 @@ export async function readRound(applicationId: string, round: number): Promise<R
  * A person's assignment item (`PERSON#<sub>` / `ASSIGN#<app>`, pattern 21) as assignSeat
  * writes it and the vacating writes change it.
  */
-export interface StoredAssignment {
-  sub: string;
-  applicationId: string;
-  pathwayId: string;
-  active: boolean;
-  role: 'lead' | 'reviewer';
-  assignedAt: string;
-  dueAt?: string;
+export interface StoredAssignment extends Assignment {
   reviewId?: string;
   round?: number;
   endedAt?: string;

@@ -67,7 +67,8 @@ export class ContractChecker {
   };
   readonly violations: ContractViolation[] = [];
   private readonly byRequest = new Map<string, ContractViolation[]>();
-  private readonly seenOperations = new Set<string>();
+  /** The operations (route keys) this file's answers came from. */
+  readonly seenOperations = new Set<string>();
   /** PATHCERT_CONTRACT_SAMPLES=1: one answer body per operation and status, kept with the counts. */
   private readonly samples: Record<string, unknown> = {};
   private readonly validators = new Map<string, ValidateFunction>();

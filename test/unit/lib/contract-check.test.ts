@@ -30,7 +30,8 @@ describe('the contract check', () => {
     c.check(exchange('GET /health', 200, health));
     c.check(exchange('GET /pathways/{pathwayId}', 404, problem(404), 'application/problem+json'));
     expect(c.violations).toEqual([]);
-    expect(c.counts).toMatchObject({ responses: 2, operations: 2, undocumentedStatus: 0, schemaMismatch: 0 });
+    expect(c.counts).toMatchObject({ responses: 2, undocumentedStatus: 0, schemaMismatch: 0 });
+    expect([...c.seenOperations]).toEqual(['GET /health', 'GET /pathways/{pathwayId}']);
   });
 
   it('fails an undocumented status, naming the operation and the documented ones', () => {
