@@ -25,6 +25,13 @@ export interface FunctionGrants {
   events?: boolean;
   /** May send email through SES as the stage's sender identity (CDK context senderEmail). */
   email?: boolean;
+  /**
+   * May only Query GSI2, where invitations wait for their address (access pattern 14); no
+   * other table or index read. The pre-sign-up trigger's whole right.
+   */
+  inviteeLookup?: boolean;
+  /** May add users of the stage's user pool to groups and remove them (AdminAddUserToGroup, AdminRemoveUserFromGroup). */
+  userGroups?: boolean;
 }
 
 /** Which evidence-bucket notifications invoke an `s3`-triggered function. */
@@ -38,7 +45,8 @@ export interface FunctionSpec {
   /** Entry file, relative to the repository root. */
   entry: string;
   description: string;
-  trigger: 'http' | 'pipeline' | 's3' | 'schedule' | 'event';
+  /** `cognito`: a user pool trigger (infra/constructs/auth.ts attaches it). */
+  trigger: 'http' | 'pipeline' | 's3' | 'schedule' | 'event' | 'cognito';
   /** Required for trigger 's3': the bucket notification (CDK) and the local S3's delivery filter. */
   s3?: S3Trigger;
   memoryMb: number;
@@ -73,11 +81,22 @@ export const functionCatalog = {
   },
   people: {
     entry: 'functions/api/people/handler.ts',
-    description: 'The caller (/me), memberships and invitations of pathways and districts; an accepted invitation vacates the review seats it makes conflicted',
+    description: 'The caller (/me), memberships and invitations of pathways and districts; an accepted invitation vacates the review seats it makes conflicted; Cognito groups follow memberships',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite', reviewTaskResults: true },
+    // userGroups: the `pathway`/`district` group is granted on acceptance and removed with the last membership needing it.
+    grants: { table: 'readwrite', reviewTaskResults: true, userGroups: true },
+  },
+  // Accounts (issue 18) -------------------------------------------------------------------
+  preSignUp: {
+    entry: 'functions/accounts/pre-sign-up.ts',
+    description: 'Cognito pre-sign-up trigger: self sign-up only for addresses with a pending invitation; never auto-verifies',
+    trigger: 'cognito',
+    memoryMb: 256,
+    // Cognito waits 5 s for a trigger, whatever the timeout.
+    timeoutSeconds: 5,
+    grants: { inviteeLookup: true },
   },
   directory: {
     entry: 'functions/api/directory/handler.ts',

@@ -95,6 +95,7 @@ export class PathcertStack extends Stack {
         bus: this.events.bus,
         sender: config.senderEmail,
         configurationSet: { name: this.email.configurationSet.configurationSetName, arn: this.email.configurationSetArn },
+        userPool: this.auth.userPool,
       });
       if (skipped.length > 0) {
         Annotations.of(fn).addInfo(
@@ -109,6 +110,13 @@ export class PathcertStack extends Stack {
       if (spec.trigger !== 's3') continue;
       if (!spec.s3) throw new Error(`catalog function ${name} has trigger 's3' but no s3 prefix`);
       this.evidence.notify(fn.function, spec.s3);
+    }
+
+    // Cognito triggers: only the pre-sign-up one exists (invited addresses only).
+    for (const [name, fn] of this.functions) {
+      if (catalog[name]!.trigger !== 'cognito') continue;
+      if (name !== 'preSignUp') throw new Error(`catalog function ${name} has trigger 'cognito'; only preSignUp is attached (infra/constructs/auth.ts)`);
+      this.auth.attachPreSignUp(fn.function);
     }
 
     const httpFunctions = new Map([...this.functions].filter(([name]) => catalog[name]!.trigger === 'http'));
@@ -138,6 +146,10 @@ export class PathcertStack extends Stack {
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+    new CfnOutput(this, 'AuthDomain', {
+      value: this.auth.domain.baseUrl(),
+      description: 'Managed login (hosted UI): /oauth2/authorize with the web client, response_type=code and PKCE',
+    });
     new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuer, description: 'JWT issuer the API trusts' });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     for (const workflow of this.workflows.workflows.values()) {

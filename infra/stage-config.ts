@@ -25,14 +25,61 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** API Gateway default-stage throttling. */
   throttle: { rateLimit: number; burstLimit: number };
-  /** Cognito Plus tier (threat protection); billed per active user. */
+  /**
+   * Cognito feature plan: Essentials (the first 10,000 monthly active users free) unless
+   * `-c cognitoPlus=true` opts into Plus (threat protection, billed per active user).
+   */
   cognitoPlus: boolean;
+  /** Managed login (hosted UI) domain prefix: `<prefix>.auth.<region>.amazoncognito.com`. Default `pathcert-<stage>-<account>`. */
+  authDomainPrefix?: string;
+  /** Where managed login may send the browser back with a code, and after sign-out. */
+  authCallbackUrls: string[];
+  authLogoutUrls: string[];
 }
 
 /** Used in dev when no sender is given, so synth works offline; SES rejects it on send. */
 export const PLACEHOLDER_SENDER = 'no-reply@pathcert.invalid';
 
 const STAGES: readonly StageName[] = ['dev', 'prod'];
+
+/** Where a local frontend runs (Vite's default port), for dev's sign-in URLs when nothing else is given. */
+export const DEV_FRONTEND = 'http://localhost:5173';
+
+function contextBoolean(scope: Construct, key: string): boolean {
+  const raw = contextString(scope, key);
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`-c ${key}=${raw}: use true or false`);
+}
+
+function contextList(scope: Construct, key: string): string[] | undefined {
+  const raw = contextString(scope, key);
+  return raw === undefined ? undefined : raw.split(',').map((u) => u.trim()).filter(Boolean);
+}
+
+/**
+ * The app client's callback or sign-out URLs: from context, else from `appBaseUrl`
+ * (`<appBaseUrl>/auth/callback`, `<appBaseUrl>/`), else in dev the local frontend. Cognito
+ * takes only https, except http://localhost.
+ */
+function signInUrls(scope: Construct, key: string, isProd: boolean, appBaseUrl: string | undefined, path: string): string[] {
+  const base = appBaseUrl?.replace(/\/+$/, '');
+  const urls = contextList(scope, key) ?? (base ? [`${base}${path}`] : isProd ? [] : [`${DEV_FRONTEND}${path}`]);
+  if (urls.length === 0) throw new Error(`prod needs the sign-in URLs: -c ${key}=https://app.example.org${path} (or -c appBaseUrl=https://app.example.org)`);
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${key} entry "${url}" is not a URL`);
+    }
+    const local = parsed.protocol === 'http:' && parsed.hostname === 'localhost';
+    if (parsed.protocol !== 'https:' && !local) throw new Error(`${key} entry "${url}" must be https (http only for localhost)`);
+    if (local && isProd) throw new Error(`${key} entry "${url}": prod takes no localhost URL`);
+    if (parsed.hash) throw new Error(`${key} entry "${url}" must not have a fragment`);
+  }
+  return urls;
+}
 
 function contextString(scope: Construct, key: string): string | undefined {
   const raw: unknown = scope.node.tryGetContext(key);
@@ -70,16 +117,26 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     throw new Error('prod needs the SES sender address: -c senderEmail=certification@example.org');
   }
 
+  const appBaseUrl = contextString(scope, 'appBaseUrl');
+  const authDomainPrefix = contextString(scope, 'authDomainPrefix');
+  // Cognito's rule for prefixes; it also refuses ones containing aws, amazon or cognito.
+  if (authDomainPrefix !== undefined && (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))) {
+    throw new Error(`authDomainPrefix "${authDomainPrefix}": lower-case letters, digits and hyphens, 1-63 characters, without aws, amazon or cognito`);
+  }
+
   return {
     stage: stage as StageName,
     prefix: `pathcert-${stage}`,
     isProd,
     allowedOrigins: origins.length > 0 ? origins : ['*'],
     senderEmail: sender ?? PLACEHOLDER_SENDER,
-    appBaseUrl: contextString(scope, 'appBaseUrl'),
+    appBaseUrl,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     throttle: isProd ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },
-    cognitoPlus: isProd,
+    cognitoPlus: contextBoolean(scope, 'cognitoPlus'),
+    ...(authDomainPrefix ? { authDomainPrefix } : {}),
+    authCallbackUrls: signInUrls(scope, 'authCallbackUrls', isProd, appBaseUrl, '/auth/callback'),
+    authLogoutUrls: signInUrls(scope, 'authLogoutUrls', isProd, appBaseUrl, '/'),
   };
 }

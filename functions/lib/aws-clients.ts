@@ -12,17 +12,19 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let ses: SESv2Client | undefined;
+let cognito: CognitoIdentityProviderClient | undefined;
 
 /** Middleware hooks so fault-injection tests can wrap the real clients. */
 type ClientHook = (
-  client: DynamoDBClient | S3Client | SFNClient | EventBridgeClient | SESv2Client,
-  service: 'dynamodb' | 's3' | 'sfn' | 'eventbridge' | 'sesv2',
+  client: DynamoDBClient | S3Client | SFNClient | EventBridgeClient | SESv2Client | CognitoIdentityProviderClient,
+  service: 'dynamodb' | 's3' | 'sfn' | 'eventbridge' | 'sesv2' | 'cognito-idp',
 ) => void;
 const hooks: ClientHook[] = [];
 
@@ -88,6 +90,14 @@ export function sesClient(): SESv2Client {
   return ses;
 }
 
+export function cognitoClient(): CognitoIdentityProviderClient {
+  if (!cognito) {
+    cognito = new CognitoIdentityProviderClient({ endpoint: process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, maxAttempts: 4 });
+    hooks.forEach((h) => h(cognito!, 'cognito-idp'));
+  }
+  return cognito;
+}
+
 /** Forget the S3 client alone (code that changes its region, endpoint or credentials). */
 export function resetS3Client(): void {
   s3?.destroy();
@@ -101,9 +111,11 @@ export function resetClients(): void {
   sfn?.destroy();
   eventBridge?.destroy();
   ses?.destroy();
+  cognito?.destroy();
   dynamo = undefined;
   s3 = undefined;
   sfn = undefined;
   eventBridge = undefined;
   ses = undefined;
+  cognito = undefined;
 }

@@ -33,6 +33,10 @@ export const config = {
   get reviewStateMachineArn(): string {
     return required('REVIEW_STATE_MACHINE_ARN');
   },
+  /** The Cognito user pool whose groups follow memberships (functions with the `userGroups` grant). */
+  get userPoolId(): string {
+    return required('USER_POOL_ID');
+  },
   /** Origins allowed to call the API from a browser; `*` only outside prod. */
   get allowedOrigins(): readonly string[] {
     return originList(process.env.ALLOWED_ORIGINS ?? '*');

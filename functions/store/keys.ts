@@ -23,7 +23,7 @@
  * |11 | a pathway's members by role                    | GSI1  | GSI1PK=PATHWAY#<p>#MEMBERS                             |
  * |12 | a district's leads and data contacts           | GSI1  | GSI1PK=DISTRICT#<d>#MEMBERS                            |
  * |13 | a pathway's pending invitations                | table | PK=PATHWAY#<p>, SK begins_with INVITE#                 |
- * |14 | invitations waiting for an email address       | GSI2  | GSI2PK=INVITEE#<email>                                 |
+ * |14 | invitations waiting for an email address (their own list; the pre-sign-up trigger) | GSI2  | GSI2PK=INVITEE#<email>                                 |
  * |15 | a framework version, whole, in one read        | table | PK=FRAMEWORK#<id>, SK=FRAMEWORK                        |
  * |16 | framework versions, newest first               | GSI2  | GSI2PK=FRAMEWORKS, GSI2SK descending                   |
  * |17 | application by id with its responses           | table | PK=APP#<id> (SK=APP header, SK=RESP#<criterion>)       |

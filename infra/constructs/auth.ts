@@ -1,18 +1,32 @@
 /**
  * Who may call the API: a Cognito user pool of staff, reviewers and pathway/district
  * people, with one group per role of functions/lib/principal.ts (the API reads the
- * `cognito:groups` claim), and a public app client for the frontend.
+ * `cognito:groups` claim), managed login on a Cognito domain, and a public app client for
+ * the browser frontend (authorization code with PKCE, no secret).
+ *
+ * Accounts follow invitations (docs/security.md, "Accounts"): self sign-up is on, and the
+ * pre-sign-up trigger (functions/accounts/pre-sign-up.ts, attached by `attachPreSignUp`)
+ * refuses every address without a pending invitation; Cognito verifies the address with
+ * an emailed code. Staff and reviewers are created by administrators.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolDomain,
   UserPoolGroup,
+  UserPoolOperation,
+  VerificationEmailStyle,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { roles } from '../../functions/lib/principal.ts';
 import type { StageConfig } from '../stage-config.ts';
@@ -25,6 +39,8 @@ export interface AuthProps {
 export class Auth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** Managed login's domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly domain: UserPoolDomain;
   /** Token issuer (`iss`), what the API's JWT authorizer trusts. */
   readonly issuer: string;
 
@@ -34,11 +50,18 @@ export class Auth extends Construct {
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: config.prefix,
-      // People are invited by staff or by their pathway/district lead, never self-registered.
-      selfSignUpEnabled: false,
+      // Open only to invited addresses: the pre-sign-up trigger refuses everyone else.
+      selfSignUpEnabled: true,
       signInAliases: { email: true },
       signInCaseSensitive: false,
+      // Cognito emails a code; an address counts as verified only once it is entered.
       autoVerify: { email: true },
+      userVerification: {
+        emailStyle: VerificationEmailStyle.CODE,
+        emailSubject: 'Your pathcert verification code',
+        emailBody: 'Your pathcert verification code is {####}. Enter it to finish creating your account.',
+      },
+      keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
       passwordPolicy: {
         minLength: 12,
@@ -59,27 +82,46 @@ export class Auth extends Construct {
     acknowledge(
       this.userPool,
       'AwsSolutions-COG2',
-      'MFA is optional (TOTP): many users are teachers and industry partners who sign in a few times a year; staff enrol TOTP by policy. Plus-tier threat protection (prod) adds risk-based challenges.',
+      'MFA is optional (TOTP): many users are teachers and industry partners who sign in a few times a year; staff enrol TOTP by policy. Plus-tier threat protection (-c cognitoPlus=true) adds risk-based challenges.',
     );
     if (!config.cognitoPlus) {
       acknowledge(
         this.userPool,
         'AwsSolutions-COG8',
-        'Non-prod pool holds test users only; the Plus tier (threat protection, billed per active user) is enabled in prod.',
+        'Essentials plan by choice: its first 10,000 monthly active users are free, and sign-up is already limited to invited addresses with verified email. Plus (threat protection, billed per active user) is an opt-in: -c cognitoPlus=true (docs/security.md, "Accounts").',
       );
     }
 
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: config.authDomainPrefix ?? `${config.prefix}-${Aws.ACCOUNT_ID}` },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
     this.client = this.userPool.addClient('WebClient', {
       userPoolClientName: `${config.prefix}-web`,
-      // A browser app cannot keep a secret.
+      // A browser app cannot keep a secret: a public client, whose code exchange is bound by PKCE.
       generateSecret: false,
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      oAuth: {
+        // The authorization code flow only (no implicit grant, no client credentials).
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: config.authCallbackUrls,
+        logoutUrls: config.authLogoutUrls,
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+    });
+
+    // Newer managed login shows a client's pages only once it has a style: Cognito's own.
+    new CfnManagedLoginBranding(this, 'LoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
 
     roles.forEach((role, precedence) => {
@@ -94,5 +136,10 @@ export class Auth extends Construct {
     // Not the pool's ProviderURL attribute: that lacks the https:// scheme tokens carry in `iss`.
     const stack = Stack.of(this);
     this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;
+  }
+
+  /** Attaches the pre-sign-up trigger (CDK adds Cognito's permission to invoke it). */
+  attachPreSignUp(fn: IFunction): void {
+    this.userPool.addTrigger(UserPoolOperation.PRE_SIGN_UP, fn);
   }
 }

@@ -24,7 +24,15 @@ export interface GrantTargets {
   sender?: string;
   /** The SES configuration set emails are sent through (infra/constructs/email.ts). */
   configurationSet?: { name: string; arn: string };
+  /** The stage's user pool (for the `userGroups` grant). */
+  userPool?: { userPoolArn: string; userPoolId: string };
 }
+
+/** The index the `inviteeLookup` grant may query: where invitations wait for their address (pattern 14). */
+export const INVITEE_INDEX = 'GSI2';
+
+/** Cognito actions of the `userGroups` grant, on the stage's user pool only. */
+export const userGroupActions = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'] as const;
 
 /**
  * The SES identities a sender address may be verified as: the address itself, or its
@@ -184,6 +192,22 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
       );
       fn.addEnvironment('SES_SENDER', targets.sender);
       if (targets.configurationSet) fn.addEnvironment('SES_CONFIGURATION_SET', targets.configurationSet.name);
+    }
+  }
+
+  if (grants.inviteeLookup) {
+    // One index, one action: no GetItem on the table, no other index.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${targets.table.tableArn}/index/${INVITEE_INDEX}`] }),
+    );
+    fn.addEnvironment('TABLE_NAME', targets.table.tableName);
+  }
+
+  if (grants.userGroups) {
+    if (!targets.userPool) skipped.push('userGroups');
+    else {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...userGroupActions], resources: [targets.userPool.userPoolArn] }));
+      fn.addEnvironment('USER_POOL_ID', targets.userPool.userPoolId);
     }
   }
 

@@ -46,6 +46,12 @@ export const alarmThresholds = {
    * a real failure ends the execution and raises the execution alarm, so only a burst counts.
    */
   pipelineLambdaErrors: 5,
+  /**
+   * The pre-sign-up trigger refuses an uninvited address by throwing (the only way Cognito
+   * lets a trigger refuse), so its Errors count refusals: only a burst (probing, or a fault)
+   * alarms.
+   */
+  signUpTriggerErrors: 20,
   /** Lambda Throttles per 5 minutes. */
   lambdaThrottles: 1,
   /** Failed or timed-out executions per 5 minutes. */
@@ -156,12 +162,13 @@ export class Monitoring extends Construct {
     // --- Functions ---------------------------------------------------------------------
     for (const [catalogName, fn] of functions) {
       const pipeline = triggers[catalogName] === 'pipeline';
-      const errors = pipeline ? t.pipelineLambdaErrors : t.lambdaErrors;
+      const cognito = triggers[catalogName] === 'cognito';
+      const errors = pipeline ? t.pipelineLambdaErrors : cognito ? t.signUpTriggerErrors : t.lambdaErrors;
       add(
         `fn-${catalogName}-errors`,
         new Alarm(this, `Errors-${catalogName}`, {
           alarmName: name(`fn-${catalogName}-errors`),
-          alarmDescription: `${fn.functionName} failed ${errors} or more times in 5 minutes${pipeline ? ' (transient failures are retried by the state machine; this is a burst)' : ''} (docs/operations.md#function-errors).`,
+          alarmDescription: `${fn.functionName} failed ${errors} or more times in 5 minutes${pipeline ? ' (transient failures are retried by the state machine; this is a burst)' : cognito ? ' (each refused sign-up counts; this is a burst)' : ''} (docs/operations.md#function-errors).`,
           metric: fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
           threshold: errors,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { apiRoutes } from '../../functions/api/routes.ts';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { resetClients } from '../../functions/lib/aws-clients.ts';
+import { roles } from '../../functions/lib/principal.ts';
+import { startLocalCognito, type LocalCognito, type PreSignUpEvent } from './cognito/server.ts';
 import { createDevClock, type DevClock } from './dev-clock.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
 import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
@@ -41,6 +43,7 @@ export interface PlatformPorts {
   stepFunctions?: number;
   eventBridge?: number;
   ses?: number;
+  cognito?: number;
 }
 
 export interface PlatformOptions {
@@ -100,6 +103,8 @@ export interface Platform {
   events: LocalEventBridge;
   /** The SES endpoint (outbox, `sent()`, `bounces()`). */
   ses: LocalSes;
+  /** The user pool endpoint (sign-up with the pre-sign-up trigger, groups, `verificationCode()`). */
+  cognito: LocalCognito;
   stop(): Promise<void>;
 }
 
@@ -137,11 +142,14 @@ export const PERSISTENT_PORTS: Required<PlatformPorts> = {
   stepFunctions: 8083,
   eventBridge: 4010,
   ses: 4011,
+  cognito: 4012,
 };
+/** The local user pool's id (Cognito's `<region>_<id>` shape). */
+export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_PathcertLocal`;
 const SFN_SERVER = path.join(repoRoot, 'infra/local/stepfunctions/server.ts');
 const STATE_MACHINE_DIR = path.join(repoRoot, 'statemachines');
 /** Data directories `fresh` removes; keys stay so tokens already handed out keep working. */
-const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json', 'eventbridge', 'outbox'];
+const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json', 'eventbridge', 'outbox', 'cognito'];
 
 export function localStateMachineName(fileName: string): string {
   return `pathcert-${LOCAL_STAGE}-${fileName}`;
@@ -179,7 +187,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const log = options.log ?? (() => {});
   const persist = options.persist;
   const dataDir = persist ? path.resolve(options.dataDir ?? path.join(repoRoot, '.local')) : undefined;
-  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0 }), ...options.ports };
+  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0 }), ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? 'pathcert-local';
   const bucketName = options.bucketName ?? 'pathcert-local-evidence';
@@ -275,6 +283,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     stops.push(() => messaging.stop());
     setEnvironment(messaging.env);
 
+    // The user pool: sign-up runs the catalog's pre-sign-up trigger; its tokens come from the dev issuer.
+    const cognito = await startLocalCognito({
+      port: ports.cognito,
+      host,
+      region: LOCAL_REGION,
+      userPoolId: LOCAL_USER_POOL_ID,
+      clientId: issuer.audience,
+      groups: roles,
+      issuer,
+      preSignUp: (event: PreSignUpEvent) => invokeFunction('preSignUp', event),
+      dataDir: dataDir ? path.join(dataDir, 'cognito') : undefined,
+      log,
+    });
+    stops.push(() => cognito.stop());
+    setEnvironment({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint, USER_POOL_ID: LOCAL_USER_POOL_ID });
+
     let sfn: StepFunctionsServer | undefined;
     const wantSfn = options.withStepFunctions ?? existsSync(SFN_SERVER);
     if (wantSfn) {
@@ -336,6 +360,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       waitForExecution: sfn ? (arn) => sfn.waitForExecution(arn) : undefined,
       events: messaging.events,
       ses: messaging.ses,
+      cognito,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

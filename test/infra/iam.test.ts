@@ -66,6 +66,8 @@ function rights(s: Synthesized, name: string): string[] {
   name_('review executions', executionArnPattern(stack, review));
   for (const arn of senderIdentityArns(stack, stack.config.senderEmail)) name_('sender identity', arn);
   name_('configuration set', stack.email.configurationSetArn);
+  name_('invitee index', `${stack.data.table.tableArn}/index/GSI2`);
+  name_('user pool', stack.auth.userPool.userPoolArn);
   // Only the catalog's own prefixes are named; any other object ARN stays unknown.
   for (const prefix of Object.values(spec.grants.bucket ?? {}).flat()) name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
   known.set('"*"', '*');
@@ -117,6 +119,9 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
     out.push('review executions states:DescribeExecution', 'review executions states:GetExecutionHistory');
   }
   if (g.events) out.push('bus events:PutEvents');
+  // The pre-sign-up trigger: Query on the index where invitations wait for their address, nothing else.
+  if (g.inviteeLookup) out.push('invitee index dynamodb:Query');
+  if (g.userGroups) out.push('user pool cognito-idp:AdminAddUserToGroup', 'user pool cognito-idp:AdminRemoveUserFromGroup');
   if (g.email) {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': s.stack.config.senderEmail } });
     out.push(`sender identity ses:SendEmail if ${condition}`, `sender identity ses:SendEmail if ${condition}`, `configuration set ses:SendEmail if ${condition}`);

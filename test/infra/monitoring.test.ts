@@ -113,7 +113,8 @@ describe('alarms', () => {
         MetricName: 'Errors',
         Dimensions: dims,
         Statistic: 'Sum',
-        Threshold: spec.trigger === 'pipeline' ? alarmThresholds.pipelineLambdaErrors : alarmThresholds.lambdaErrors,
+        Threshold:
+          spec.trigger === 'pipeline' ? alarmThresholds.pipelineLambdaErrors : spec.trigger === 'cognito' ? alarmThresholds.signUpTriggerErrors : alarmThresholds.lambdaErrors,
       });
       expect(alarmNamed(prod, `pathcert-prod-fn-${name}-throttles`)).toMatchObject({ MetricName: 'Throttles', Dimensions: dims, Threshold: 1 });
     }

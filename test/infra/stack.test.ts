@@ -271,13 +271,11 @@ describe('HTTP API', () => {
 });
 
 describe('auth', () => {
-  it('is an invitation-only email user pool with strong passwords, optional MFA and the four role groups', () => {
+  it('is an email user pool with strong passwords, optional MFA and the four role groups (sign-up: test/infra/accounts.test.ts)', () => {
     prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       UsernameAttributes: ['email'],
       MfaConfiguration: 'OPTIONAL',
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
-      UserPoolTier: 'PLUS',
       DeletionProtection: 'ACTIVE',
     });
     const groups = ofType(prod, 'AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties!.GroupName);

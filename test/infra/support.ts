@@ -13,6 +13,7 @@ export const prodContext = {
   stage: 'prod',
   allowedOrigins: 'https://app.pathcert.example,https://admin.pathcert.example',
   senderEmail: 'certification@pathcert.example',
+  appBaseUrl: 'https://app.pathcert.example',
 };
 
 export interface Synthesized {

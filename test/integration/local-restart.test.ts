@@ -31,7 +31,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'pathcert-restart-'));
 const options: Partial<PlatformOptions> = {
   persist: true,
   dataDir,
-  ports: { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0 },
+  ports: { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0 },
   tableName: uniqueName('pathcert-restart'),
   bucketName: uniqueName('evidence-restart'),
   withStepFunctions: true,

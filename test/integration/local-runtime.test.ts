@@ -100,7 +100,7 @@ describe('npm start persistence (a platform on disk, restarted)', () => {
   const options = (): PlatformOptions => ({
     persist: true,
     dataDir,
-    ports: { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0 },
+    ports: { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0 },
     withStepFunctions: false,
   });
 

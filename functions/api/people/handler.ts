@@ -3,6 +3,7 @@
  * the pathway or district they concern (membership.* / district.membership.*); the
  * invitee's own actions are authorized by the token's verified email address.
  */
+import { syncMembershipGroup } from '../../accounts/groups.ts';
 import { newId } from '../../core/ids.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
@@ -156,6 +157,8 @@ export const handler = httpHandler([
     // A seated reviewer who joins the team or the district loses those seats now. A retried
     // acceptance answers the same membership and runs this again (it is idempotent).
     await enforceConflicts(req.principal.sub);
+    // The Cognito group of the membership's kind (idempotent, so a retry grants it once).
+    await syncMembershipGroup(req.principal.sub, invitation.scope.kind);
     const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
     return { body: { invitation: after, membership: membershipView(membership) } };
   }),
@@ -219,8 +222,14 @@ export const handler = httpHandler([
     const p = await loadPathway(req.params.pathwayId);
     authorize(await loadAccess(req.principal), 'membership.manage', pathwayTarget(p), 'pathway');
     const m = await people.getMembership(keys.pathwayMembership(req.params.personSub, p.id), true);
-    if (!m) throw problems.notFound('member');
+    if (!m) {
+      // A retry of a removal whose group sync failed: finish it, then answer as before.
+      await syncMembershipGroup(req.params.personSub, 'pathway');
+      throw problems.notFound('member');
+    }
     await people.removeMembership(m, actorOf(req.principal));
+    // Removes the `pathway` group unless another team membership still needs it.
+    await syncMembershipGroup(m.sub, 'pathway');
     return { status: 204 };
   }),
 
@@ -256,8 +265,12 @@ export const handler = httpHandler([
     const d = await loadDistrict(req.params.districtId);
     authorize(await loadAccess(req.principal), 'district.membership.manage', districtTarget(d), 'district');
     const m = await people.getMembership(keys.districtMembership(req.params.personSub, d.id), true);
-    if (!m) throw problems.notFound('member');
+    if (!m) {
+      await syncMembershipGroup(req.params.personSub, 'district');
+      throw problems.notFound('member');
+    }
     await people.removeMembership(m, actorOf(req.principal));
+    await syncMembershipGroup(m.sub, 'district');
     return { status: 204 };
   }),
 ]);
