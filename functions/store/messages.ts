@@ -20,8 +20,9 @@ import type { NotificationKind as DomainNotificationKind } from '../core/notific
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, putNew, queryAll, queryPage, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
+import { getItem, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
+import { readRound, seatHolder } from './reviews.ts';
 
 export type AuthorRole = 'team' | 'staff' | 'reviewer' | 'district';
 
@@ -107,6 +108,29 @@ export function newMessage(m: Omit<Message, 'id' | 'at'>): Message {
 export async function postMessage(message: Message, extra: TransactItem[] = []): Promise<Message> {
   await transact([putNew({ ...keys.message(message.applicationId, message.at, message.id), _type: 'message', ...message }), ...extra]);
   return message;
+}
+
+/** One message by its key parts (the MessagePosted event carries both). */
+export async function getMessage(applicationId: string, at: string, messageId: string): Promise<Message | undefined> {
+  const item = await getItem(keys.message(applicationId, at, messageId), true);
+  return item ? asMessage(item) : undefined;
+}
+
+/**
+ * Everyone on an application's thread: the pathway's members (`team`) and the current
+ * panel's reviewers (`panel`); staff read it as the shared staff inbox.
+ */
+export async function threadParticipants(a: { id: string; pathwayId: string; submissionNumber: number }): Promise<{ team: string[]; panel: string[] }> {
+  const team = (await queryPartition({ partition: partitions.pathwayMembers(a.pathwayId) })).map((i) => String(i.sub));
+  const panel: string[] = [];
+  if (a.submissionNumber > 0) {
+    const view = await readRound(a.id, a.submissionNumber);
+    for (const s of view?.seats ?? []) {
+      const holder = view && seatHolder(view, s);
+      if (holder) panel.push(holder.reviewerSub);
+    }
+  }
+  return { team, panel };
 }
 
 export async function listMessages(applicationId: string, limit?: number, cursor?: string): Promise<Page<Message>> {
