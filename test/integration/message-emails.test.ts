@@ -1,0 +1,167 @@
+/**
+ * Message emails against the local platform: a message posted on an application thread
+ * publishes MessagePosted; the notifier queues it in each recipient's window; the
+ * `message-emails` schedule (local scheduler, dev clock) sends one email per thread and
+ * person when the window has closed. The dev clock moves past the window, so nothing sleeps.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { config } from '../../functions/lib/config.ts';
+import { queryAll } from '../../functions/store/db.ts';
+import { keys } from '../../functions/store/keys.ts';
+import { LOCAL_STAFF_INBOX_EMAIL } from '../../infra/local/eventbridge/messaging.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { expectStatus, joinPathway, person, type Person } from '../support/registry-world.ts';
+import { buildWorld, openApplication, type World } from '../support/review-world.ts';
+
+let t: TestPlatform;
+let w: World;
+let member: Person;
+let appId: string;
+
+const sent = () => t.platform.ses.sent();
+const mailsTo = (from: number, address: string) => sent().slice(from).filter((e) => e.to.includes(address));
+
+async function post(who: Person, body: string) {
+  expectStatus(await t.api('POST', `/applications/${appId}/messages`, { token: who.token, body: { body } }), 201);
+}
+
+/** Lets every event be handled, moves the dev clock past the window (and its grace), runs the schedule. */
+async function windowEnds() {
+  await t.platform.events.settled();
+  const { offsetMs } = t.platform.clock.state();
+  t.platform.clock.setOffset(offsetMs + windowMs(config.messageEmailWindowMinutes) + 90_000);
+  await t.platform.events.runScheduleNow('message-emails');
+  await t.platform.events.settled();
+}
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  w = await buildWorld(t, 'msgmail', []);
+  member = await person(t, 'msgmail-member@example.org', ['pathway'], 'Mo Member');
+  await joinPathway(t, w.lead, w.pathway.id, member, 'member');
+  for (const p of [w.lead, member, w.staff]) expectStatus(await t.api('GET', '/me', { token: p.token }), 200);
+  appId = (await openApplication(t, w, 'candidacy')).id;
+}, 120_000);
+
+afterAll(async () => {
+  t?.platform.clock.setOffset(0);
+  await t?.stop();
+});
+
+describe('message emails', () => {
+  it('a message emails the others on the thread and the staff inbox at the window end, not its author', async () => {
+    const from = sent().length;
+    await post(w.lead, 'Could you look at our work-based learning plan?');
+    await t.platform.events.settled();
+    // The window is open: nothing yet.
+    expect(sent().slice(from)).toEqual([]);
+    await windowEnds();
+
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.subject).toContain('New message');
+    expect(toMember[0]!.text).toContain('Could you look at our work-based learning plan?');
+    expect(toMember[0]!.text).toContain('Lee Lead');
+    expect(toMember[0]!.text).toContain(`${config.appBaseUrl}/applications/${appId}/messages`);
+    expect(mailsTo(from, w.lead.email)).toEqual([]);
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
+    // The staff member is not on the thread as a person: staff read the shared inbox.
+    expect(mailsTo(from, w.staff.email)).toEqual([]);
+  });
+
+  it('several messages within the window make one email with all of them, escaped in HTML', async () => {
+    const from = sent().length;
+    await post(w.lead, 'First: <b>bold</b> & "quoted"');
+    await post(member, 'Second, from the member');
+    await post(w.lead, 'Third, from the lead');
+    await windowEnds();
+
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.subject).toContain('2 new messages');
+    expect(toMember[0]!.text).toContain('First: <b>bold</b> & "quoted"');
+    expect(toMember[0]!.text).toContain('Third, from the lead');
+    expect(toMember[0]!.text).not.toContain('Second, from the member');
+    expect(toMember[0]!.html).toContain('First: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;');
+    expect(toMember[0]!.html).not.toContain('<b>bold</b>');
+
+    const toLead = mailsTo(from, w.lead.email);
+    expect(toLead).toHaveLength(1);
+    expect(toLead[0]!.text).toContain('Second, from the member');
+    expect(toLead[0]!.text).not.toContain('Third, from the lead');
+
+    const toStaff = mailsTo(from, LOCAL_STAFF_INBOX_EMAIL);
+    expect(toStaff).toHaveLength(1);
+    expect(toStaff[0]!.subject).toContain('3 new messages');
+  });
+
+  it('a message after the window opens a new window and a new email', async () => {
+    const from = sent().length;
+    await post(w.lead, 'One more thing after the window');
+    await windowEnds();
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.text).toContain('One more thing after the window');
+    expect(toMember[0]!.text).not.toContain('Third, from the lead');
+  });
+
+  it('two messages racing into a quiet thread make one email with both', async () => {
+    const from = sent().length;
+    await Promise.all([post(w.lead, 'Racing message A'), post(member, 'Racing message B')]);
+    await windowEnds();
+    const toStaff = mailsTo(from, LOCAL_STAFF_INBOX_EMAIL);
+    expect(toStaff).toHaveLength(1);
+    expect(toStaff[0]!.text).toContain('Racing message A');
+    expect(toStaff[0]!.text).toContain('Racing message B');
+  });
+
+  it('a retried or duplicated event sends nothing more', async () => {
+    const from = sent().length;
+    await post(w.lead, 'Sent once only');
+    await t.platform.events.settled();
+    const event = t.platform.events.published().findLast((e) => e['detail-type'] === 'MessagePosted')!;
+    // The same delivery again, and the same event published again under a new id.
+    await t.platform.invoke('notifier', event);
+    await t.platform.invoke('notifier', { ...event, id: `${event.id}-again` });
+    await windowEnds();
+    // A second run after the window finds nothing to send.
+    await t.platform.events.runScheduleNow('message-emails');
+    await t.platform.events.settled();
+    // Later: the event redelivered after its email was sent.
+    await t.platform.invoke('notifier', event);
+    await windowEnds();
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.text.match(/Sent once only/g)).toHaveLength(1);
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
+  });
+
+  it('staff writing: the team is emailed, the staff inbox is not', async () => {
+    const from = sent().length;
+    await post(w.staff, 'Staff here: please upload the advisory board minutes.');
+    await windowEnds();
+    expect(mailsTo(from, w.lead.email)).toHaveLength(1);
+    expect(mailsTo(from, member.email)).toHaveLength(1);
+    expect(mailsTo(from, w.lead.email)[0]!.text).toContain('Sam Staff');
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toEqual([]);
+  });
+
+  it('with the messages preference off there is no email, and the in-app notification remains', async () => {
+    const prefs = await t.api<{ email: Record<string, boolean> }>('PUT', '/me/notification-preferences', { token: member.token, body: { email: { messages: false } } });
+    expect(expectStatus(prefs, 200).json.email.messages).toBe(false);
+    const from = sent().length;
+    await post(w.lead, 'Only in the app for the member');
+    await windowEnds();
+    expect(mailsTo(from, member.email)).toEqual([]);
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
+    const inbox = await queryAll<{ kind: string; body: string }>(keys.inboxPartition(member.sub));
+    expect(inbox.some((n) => n.kind === 'message.posted' && n.body === 'Only in the app for the member')).toBe(true);
+    expectStatus(await t.api('PUT', '/me/notification-preferences', { token: member.token, body: { email: { messages: true } } }), 200);
+  });
+
+  it('the messages category is listed and on by default', async () => {
+    const got = expectStatus(await t.api<{ email: Record<string, boolean> }>('GET', '/me/notification-preferences', { token: w.lead.token }), 200).json;
+    expect(got.email.messages).toBe(true);
+  });
+});
