@@ -41,11 +41,10 @@ import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
-import { getApplication, type Application } from '../store/applications.ts';
 import { getItem } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { getMessageWindow, listClosedMessageWindows, saveMessageWindow, type WindowRef } from '../store/message-email-windows.ts';
-import { getMessage, getThreadSettings, messageView, threadParticipants, type AuthorRole } from '../store/messages.ts';
+import { getMessage, getThreadApplication, getThreadSettings, messageView, threadParticipants, type AuthorRole, type ThreadApplication } from '../store/messages.ts';
 import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
 
 /** The schedule's job name (events/schedules.ts `message-emails`). */
@@ -94,7 +93,7 @@ async function queueMessage(ref: WindowRef, cursor: string): Promise<'opened' | 
 /** MessagePosted: the message joins the window of everyone it concerns. Throws (for a retry) only on transient failures. */
 export async function onMessagePosted(event: Extract<DomainEvent, { detailType: 'MessagePosted' }> & { id: string }) {
   const d = event.detail;
-  const application = await getApplication(d.applicationId);
+  const application = await getThreadApplication(d.applicationId);
   if (!application) {
     logger.warn('MessagePosted for an unknown application: no email', { eventId: event.id, applicationId: d.applicationId });
     return { eventId: event.id, deliveries: [] };
@@ -123,7 +122,7 @@ interface Recipient {
 type Resolved = { ok: true; recipient: Recipient } | { ok: false; reason: string };
 
 /** Who receives the email and as whom they see the thread, or why nobody does (any more). */
-async function resolveRecipient(application: Application, sub: string): Promise<Resolved> {
+async function resolveRecipient(application: ThreadApplication, sub: string): Promise<Resolved> {
   if (sub === STAFF_RECIPIENT) {
     const staff = checkEmailAddress(config.staffInboxEmail);
     return staff.ok ? { ok: true, recipient: { address: staff.address, name: 'certification staff', viewer: 'staff' } } : { ok: false, reason: 'no_staff_address' };
@@ -149,7 +148,7 @@ class TransientSendError extends Error {}
 
 /** Builds and sends the email of the claimed messages; answers what happened. Throws TransientSendError to retry later. */
 async function sendDigest(ref: WindowRef, cursors: readonly string[]): Promise<string> {
-  const application = await getApplication(ref.applicationId);
+  const application = await getThreadApplication(ref.applicationId);
   if (!application) return 'no_application';
   const resolved = await resolveRecipient(application, ref.recipient);
   if (!resolved.ok) return resolved.reason;
@@ -166,7 +165,7 @@ async function sendDigest(ref: WindowRef, cursors: readonly string[]): Promise<s
   if (messages.length === 0) return 'nothing_to_send';
   const email = renderMessageDigest(messages, {
     recipientName: recipient.name,
-    pathwayName: application.pathwayName,
+    pathwayName: application.pathwayName || undefined,
     applicationId: application.id,
     baseUrl: config.appBaseUrl,
   });

@@ -5,11 +5,8 @@
  * core/notifications/message-batching.ts; this module only reads it and writes a next state
  * as a whole-item put conditional on the `rev` it was computed from.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyWindow, type MessageWindow } from '../core/notifications/message-batching.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { getItem, itemsThrough } from './db.ts';
+import { getItem, itemsThrough, put, transact, TransactionCancelled } from './db.ts';
 import { keys, partitions } from './keys.ts';
 
 export interface WindowRef {
@@ -42,18 +39,14 @@ export async function saveMessageWindow(ref: WindowRef, next: MessageWindow, exp
     seen: next.seen,
     ...(next.window ? { window: next.window } : {}),
   };
+  // A one-item transaction rather than PutItem: the notifier already carries TransactWriteItems.
+  const condition =
+    expectedRev === 0 ? { expression: 'attribute_not_exists(PK)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expectedRev } };
   try {
-    await dynamoClient().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: item,
-        ConditionExpression: expectedRev === 0 ? 'attribute_not_exists(PK)' : '#rev = :rev',
-        ...(expectedRev === 0 ? {} : { ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': expectedRev } }),
-      }),
-    );
+    await transact([put(item, condition)]);
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (error instanceof TransactionCancelled && error.failedCondition(0)) return false;
     throw error;
   }
 }

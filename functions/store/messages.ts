@@ -110,6 +110,20 @@ export async function postMessage(message: Message, extra: TransactItem[] = []):
   return message;
 }
 
+/** What the thread's emails need of its application (a plain read: the notifier need not carry the applications module). */
+export interface ThreadApplication {
+  id: string;
+  pathwayId: string;
+  pathwayName: string;
+  submissionNumber: number;
+}
+
+export async function getThreadApplication(applicationId: string): Promise<ThreadApplication | undefined> {
+  const item = await getItem(keys.application(applicationId));
+  if (!item) return undefined;
+  return { id: String(item.id), pathwayId: String(item.pathwayId), pathwayName: String(item.pathwayName ?? ''), submissionNumber: Number(item.submissionNumber ?? 0) };
+}
+
 /** One message by its key parts (the MessagePosted event carries both). */
 export async function getMessage(applicationId: string, at: string, messageId: string): Promise<Message | undefined> {
   const item = await getItem(keys.message(applicationId, at, messageId), true);

@@ -133,7 +133,7 @@ describe('message emails', () => {
     await windowEnds();
     const toMember = mailsTo(from, member.email);
     expect(toMember).toHaveLength(1);
-    expect(toMember[0]!.text.match(/Sent once only/g)).toHaveLength(1);
+    expect(toMember[0]!.text!.match(/Sent once only/g)).toHaveLength(1);
     expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
   });
 
