@@ -14,6 +14,10 @@
  * (plus SEND_GRACE_MS) after its window closes. A failed run is simply the next run's work:
  * the windows stay in the table until sent, so a crash between windows loses nothing.
  *
+ * A message the thread API wrote but could not announce (it stopped, or PutEvents failed,
+ * before MessagePosted went out) stays on a sparse index; each run queues those older than
+ * two minutes itself.
+ *
  * Once only: a message is queued at most once per recipient (`seen`), the sweep claims a
  * window before sending and records it sent after; a sweep that died while sending is not
  * repeated (its claim expires as "unconfirmed", as the notifier does for its emails).
@@ -38,13 +42,23 @@ import { wantsEmail } from '../core/notifications/preferences.ts';
 import { checkEmailAddress, STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import { encodeRecipientTag, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
 import { sesClient } from '../lib/aws-clients.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
+import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
 import { getItem } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { getMessageWindow, listClosedMessageWindows, saveMessageWindow, type WindowRef } from '../store/message-email-windows.ts';
-import { getMessage, getThreadApplication, getThreadSettings, messageView, threadParticipants, type AuthorRole, type ThreadApplication } from '../store/messages.ts';
+import {
+  getMessage,
+  getThreadApplication,
+  getThreadSettings,
+  listUnannouncedMessages,
+  markMessageAnnounced,
+  messageView,
+  threadParticipants,
+  type AuthorRole,
+  type ThreadApplication,
+} from '../store/messages.ts';
 import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
 
 /** The schedule's job name (events/schedules.ts `message-emails`). */
@@ -54,6 +68,9 @@ const MAX_WRITE_ATTEMPTS = 8;
 /** Windows handled at once, and per run (the rest are next minute's). */
 const PARALLEL = 5;
 const MAX_WINDOWS_PER_RUN = 500;
+/** A message still unannounced this long after it was posted lost its MessagePosted (the API stopped before publishing). */
+const ANNOUNCE_GRACE_MS = 2 * 60 * 1000;
+const MAX_REPAIRS_PER_RUN = 100;
 
 const PERMANENT_SES_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException', 'SendingPausedException', 'NotFoundException']);
 const ADDRESS_ERRORS = new Set(['MessageRejected', 'BadRequestException']);
@@ -90,26 +107,55 @@ async function queueMessage(ref: WindowRef, cursor: string): Promise<'opened' | 
   throw new WindowConflictError(`${ref.applicationId} / ${ref.recipient}`);
 }
 
-/** MessagePosted: the message joins the window of everyone it concerns. Throws (for a retry) only on transient failures. */
-export async function onMessagePosted(event: Extract<DomainEvent, { detailType: 'MessagePosted' }> & { id: string }) {
-  const d = event.detail;
-  const application = await getThreadApplication(d.applicationId);
+interface PostedMessage {
+  applicationId: string;
+  messageId: string;
+  postedAt: string;
+  authorSub: string;
+  authorRole: AuthorRole;
+}
+
+/** The message joins the window of everyone it concerns. Throws (for a retry) only on transient failures. */
+async function queueForRecipients(m: PostedMessage, source: string) {
+  const application = await getThreadApplication(m.applicationId);
   if (!application) {
-    logger.warn('MessagePosted for an unknown application: no email', { eventId: event.id, applicationId: d.applicationId });
-    return { eventId: event.id, deliveries: [] };
+    logger.warn('message on an unknown application: no email', { source, applicationId: m.applicationId });
+    return [];
   }
   const { team, panel } = await threadParticipants(application);
-  const recipients = messageRecipients([...team, ...panel], { sub: d.authorSub, role: d.authorRole }, STAFF_RECIPIENT);
-  const cursor = messageCursor(d.postedAt, d.messageId);
+  const recipients = messageRecipients([...team, ...panel], { sub: m.authorSub, role: m.authorRole }, STAFF_RECIPIENT);
+  const cursor = messageCursor(m.postedAt, m.messageId);
   const results = await inParallel(recipients, async (recipient) => {
     if (!(await wantsMessageEmails(recipient))) return recipient === STAFF_RECIPIENT ? 'no_staff_address' : 'preference_off';
     return queueMessage({ applicationId: application.id, recipient }, cursor);
   });
   const deliveries = results.map((r, i) => ({ recipient: recipients[i]!, state: r.status === 'fulfilled' ? r.value : 'retry' }));
   const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${recipients[i]}: ${(r.reason as Error).message}`] : []));
-  logger.info('message queued for email', { eventId: event.id, applicationId: application.id, recipients: deliveries.length, failures: failures.length });
+  logger.info('message queued for email', { source, applicationId: application.id, recipients: deliveries.length, failures: failures.length });
   if (failures.length > 0) throw new Error(`message email windows to retry: ${failures.join('; ')}`);
-  return { eventId: event.id, deliveries };
+  return deliveries;
+}
+
+/** MessagePosted (rule `notify`). */
+export async function onMessagePosted(event: Extract<DomainEvent, { detailType: 'MessagePosted' }> & { id: string }) {
+  return { eventId: event.id, deliveries: await queueForRecipients(event.detail, event.id) };
+}
+
+/** Messages whose MessagePosted never went out: queued here, as their event would have. */
+async function queueUnannounced(nowMsValue: number): Promise<number> {
+  const lost = await listUnannouncedMessages(new Date(nowMsValue - ANNOUNCE_GRACE_MS).toISOString(), MAX_REPAIRS_PER_RUN);
+  let repaired = 0;
+  for (const m of lost) {
+    try {
+      await queueForRecipients({ applicationId: m.applicationId, messageId: m.id, postedAt: m.at, authorSub: m.author.sub, authorRole: m.author.role }, `unannounced:${m.id}`);
+      await markMessageAnnounced(m);
+      repaired += 1;
+    } catch (error) {
+      logger.warn('unannounced message to retry', { applicationId: m.applicationId, messageId: m.id, error: (error as Error).message });
+    }
+  }
+  if (lost.length > 0) logger.warn('queued messages whose MessagePosted was not published', { found: lost.length, repaired });
+  return repaired;
 }
 
 interface Recipient {
@@ -243,11 +289,13 @@ async function sendWindow(ref: WindowRef, now: string): Promise<string> {
 /** The `message-emails` schedule: every window closed (with the grace) is sent. */
 export async function sendClosedMessageWindows() {
   const now = nowIso();
-  const refs = await listClosedMessageWindows(new Date(nowMs() - SEND_GRACE_MS).toISOString(), MAX_WINDOWS_PER_RUN);
+  // First what the API could not announce, so it joins the windows this run looks at.
+  const unannounced = await queueUnannounced(Date.parse(now));
+  const refs = await listClosedMessageWindows(new Date(Date.parse(now) - SEND_GRACE_MS).toISOString(), MAX_WINDOWS_PER_RUN);
   const results = await inParallel(refs, (ref) => sendWindow(ref, now));
   const windows = results.map((r, i) => ({ ...refs[i]!, state: r.status === 'fulfilled' ? r.value : 'error' }));
   const errors = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
   if (errors.length > 0) logger.error('message email windows failed (the next run tries again)', { errors });
   logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });
-  return { job: MESSAGE_EMAILS_JOB, windows };
+  return { job: MESSAGE_EMAILS_JOB, unannounced, windows };
 }

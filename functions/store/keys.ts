@@ -62,6 +62,7 @@
  * |62 | an event's deliveries, one per recipient        | table | PK=DELIVERY#<eventId>, SK=TO#<recipient>               |
  * |66 | a person's message email window on a thread     | table | PK=APP#<a>, SK=EMAILWINDOW#<recipient>                 |
  * |67 | open message email windows by closing time      | GSI3  | GSI3PK=EMAILWINDOWS#OPEN, GSI3SK <= time (sparse)      |
+ * |68 | messages whose MessagePosted is not confirmed     | GSI3  | GSI3PK=MESSAGES#UNANNOUNCED, GSI3SK <= time (sparse)   |
  * |70 | outcome report of a submission (immutable)      | table | PK=OUTSUB#<submission>, SK=REPORT#<entity>             |
  * |71 | a district's current outcome submission, by year | table | PK=DISTRICT#<d>, SK=OUTCOMES#<year> (pointer)         |
  * |72 | the current submissions of a school year        | GSI2  | GSI2PK=OUTCOMES#<year>, GSI2SK=<districtId>            |
@@ -261,6 +262,11 @@ export const keys = {
   reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({ GSI2PK: 'REVIEWERS', GSI2SK: byName(r.name ?? '', r.sub) }),
   message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
   messagePrefix: 'MSG#',
+  /** Sparse: on a new message until its MessagePosted event is published (the message email job repairs what is left). */
+  unannouncedMessageIndexes: (at: string, applicationId: string, messageId: string): IndexKeys => ({
+    GSI3PK: 'MESSAGES#UNANNOUNCED',
+    GSI3SK: `${at}#${applicationId}#${messageId}`,
+  }),
   threadSettings: (applicationId: string): Key => ({ PK: `APP#${applicationId}`, SK: 'THREAD' }),
   reviewSession: (applicationId: string, sessionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
@@ -347,6 +353,7 @@ export const partitions = {
   inboxUnread: (sub: string) => ({ index: 'GSI1' as IndexName, value: `INBOX#${sub}#UNREAD` }),
   certificationSweep: { index: 'GSI3' as IndexName, value: 'CERTS#EXPIRY' },
   openMessageEmailWindows: { index: 'GSI3' as IndexName, value: 'EMAILWINDOWS#OPEN' },
+  unannouncedMessages: { index: 'GSI3' as IndexName, value: 'MESSAGES#UNANNOUNCED' },
   outcomeSubmissionsOfYear: (year: string) => ({ index: 'GSI2' as IndexName, value: `OUTCOMES#${year}` }),
   outcomeViewsOfYear: (year: string) => ({ index: 'GSI1' as IndexName, value: `OUTVIEWS#${year}` }),
   partners: { index: 'GSI3' as IndexName, value: 'PARTNERS' },

@@ -20,7 +20,7 @@ import type { NotificationKind as DomainNotificationKind } from '../core/notific
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
+import { getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { readRound, seatHolder } from './reviews.ts';
 
@@ -105,9 +105,40 @@ export function newMessage(m: Omit<Message, 'id' | 'at'>): Message {
   return { id: newId('message'), at: nowIso(), ...m };
 }
 
+/** Writes a new message, marked unannounced until `markMessageAnnounced` (its MessagePosted event was published). */
 export async function postMessage(message: Message, extra: TransactItem[] = []): Promise<Message> {
-  await transact([putNew({ ...keys.message(message.applicationId, message.at, message.id), _type: 'message', ...message }), ...extra]);
+  await transact([
+    putNew({
+      ...keys.message(message.applicationId, message.at, message.id),
+      ...keys.unannouncedMessageIndexes(message.at, message.applicationId, message.id),
+      _type: 'message',
+      ...message,
+    }),
+    ...extra,
+  ]);
   return message;
+}
+
+/** The message's MessagePosted event is out (or its emails were queued without it): off the unannounced index. */
+export async function markMessageAnnounced(m: Pick<Message, 'applicationId' | 'at' | 'id'>): Promise<void> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.message(m.applicationId, m.at, m.id),
+        UpdateExpression: 'REMOVE GSI3PK, GSI3SK',
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** Messages still unannounced that were posted at or before `through` (ISO), oldest first, at most `limit`. */
+export async function listUnannouncedMessages(through: string, limit: number): Promise<Message[]> {
+  const page = await itemsThrough(partitions.unannouncedMessages, `${through}#~`, limit);
+  return page.items.map(asMessage);
 }
 
 /** What the thread's emails need of its application (a plain read: the notifier need not carry the applications module). */

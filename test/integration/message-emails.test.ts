@@ -4,8 +4,10 @@
  * `message-emails` schedule (local scheduler, dev clock) sends one email per thread and
  * person when the window has closed. The dev clock moves past the window, so nothing sleeps.
  */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { onClientCreated } from '../../functions/lib/aws-clients.ts';
 import { config } from '../../functions/lib/config.ts';
 import { queryAll } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -13,6 +15,22 @@ import { LOCAL_STAFF_INBOX_EMAIL } from '../../infra/local/eventbridge/messaging
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinPathway, person, type Person } from '../support/registry-world.ts';
 import { buildWorld, openApplication, type World } from '../support/review-world.ts';
+
+// While set, PutEvents of MessagePosted fails (the API "stops" between the message and its event).
+let failMessagePosted = false;
+onClientCreated((client, service) => {
+  if (service !== 'eventbridge') return;
+  (client as EventBridgeClient).middlewareStack.add(
+    (next) => async (args) => {
+      const entries = (args.input as { Entries?: { DetailType?: string }[] }).Entries ?? [];
+      if (failMessagePosted && entries.some((e) => e.DetailType === 'MessagePosted')) {
+        throw Object.assign(new Error('injected InternalException'), { name: 'InternalException', $fault: 'server' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectMessagePostedFault' },
+  );
+});
 
 let t: TestPlatform;
 let w: World;
@@ -158,6 +176,30 @@ describe('message emails', () => {
     const inbox = await queryAll<{ kind: string; body: string }>(keys.inboxPartition(member.sub));
     expect(inbox.some((n) => n.kind === 'message.posted' && n.body === 'Only in the app for the member')).toBe(true);
     expectStatus(await t.api('PUT', '/me/notification-preferences', { token: member.token, body: { email: { messages: true } } }), 200);
+  });
+
+  it('a message whose MessagePosted was never published is still emailed (the job queues it itself)', async () => {
+    const from = sent().length;
+    const announced = () => t.platform.events.published().filter((e) => e['detail-type'] === 'MessagePosted').length;
+    const before = announced();
+    failMessagePosted = true;
+    try {
+      await post(w.lead, 'Posted while the bus was unreachable');
+    } finally {
+      failMessagePosted = false;
+    }
+    await t.platform.events.settled();
+    expect(announced()).toBe(before);
+    // The first window end finds it (over two minutes old), queues it; its window then ends too.
+    await windowEnds();
+    await windowEnds();
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.text).toContain('Posted while the bus was unreachable');
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
+    // Announced now: later runs do not queue it again.
+    await windowEnds();
+    expect(mailsTo(from, member.email)).toHaveLength(1);
   });
 
   it('the messages category is listed and on by default', async () => {

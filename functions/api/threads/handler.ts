@@ -22,6 +22,7 @@ import {
   notifyStaff,
   postMessage,
   putThreadSettings,
+  markMessageAnnounced,
   threadParticipants,
   type AuthorRole,
   type MessageAuthor,
@@ -129,8 +130,10 @@ export const handler = httpHandler([
             },
           },
         ]);
+        await markMessageAnnounced(message);
       } catch (error) {
-        // The message and its in-app notices are recorded; a lost email must not fail the post.
+        // The message and its in-app notices are recorded; a lost email must not fail the post:
+        // the message email job queues an unannounced message itself after two minutes.
         logger.error('MessagePosted could not be published', { error, applicationId: application.id, messageId: message.id });
       }
       return result;
