@@ -4,6 +4,7 @@
  * `message-emails` schedule (local scheduler, dev clock) sends one email per thread and
  * person when the window has closed. The dev clock moves past the window, so nothing sleeps.
  */
+import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowMs } from '../../functions/core/notifications/message-batching.ts';
@@ -40,8 +41,23 @@ let appId: string;
 const sent = () => t.platform.ses.sent();
 const mailsTo = (from: number, address: string) => sent().slice(from).filter((e) => e.to.includes(address));
 
-async function post(who: Person, body: string) {
-  expectStatus(await t.api('POST', `/applications/${appId}/messages`, { token: who.token, body: { body } }), 201);
+async function post(who: Person, body: string): Promise<{ id: string; at: string }> {
+  return expectStatus(await t.api<{ id: string; at: string }>('POST', `/applications/${appId}/messages`, { token: who.token, body: { body } }), 201).json;
+}
+
+/** A MessagePosted envelope as EventBridge delivers it to the notifier. */
+function messagePosted(message: { id: string; at: string }, author: Person, role: 'team' | 'staff') {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'MessagePosted',
+    source: 'pathcert',
+    account: '000000000000',
+    time: message.at,
+    region: 'us-east-1',
+    resources: [],
+    detail: { version: 1, applicationId: appId, pathwayId: w.pathway.id, messageId: message.id, postedAt: message.at, authorSub: author.sub, authorRole: role },
+  };
 }
 
 /** Lets every event be handled, moves the dev clock past the window (and its grace), runs the schedule. */
@@ -132,6 +148,28 @@ describe('message emails', () => {
     expect(toStaff).toHaveLength(1);
     expect(toStaff[0]!.text).toContain('Racing message A');
     expect(toStaff[0]!.text).toContain('Racing message B');
+  });
+
+  it('events handled at the same moment (conditional writes on one window) still make one email with all', async () => {
+    const from = sent().length;
+    failMessagePosted = true;
+    let posted: { id: string; at: string }[];
+    try {
+      posted = [await post(w.lead, 'Concurrent 1'), await post(w.lead, 'Concurrent 2'), await post(w.lead, 'Concurrent 3'), await post(w.lead, 'Concurrent 4')];
+    } finally {
+      failMessagePosted = false;
+    }
+    // Four notifier invocations at once, each writing the same (thread, member) and (thread, staff) windows.
+    await Promise.all(posted.map((m) => t.platform.invoke('notifier', messagePosted(m, w.lead, 'team'))));
+    await windowEnds();
+    const toMember = mailsTo(from, member.email);
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0]!.subject).toContain('4 new messages');
+    for (const n of [1, 2, 3, 4]) expect(toMember[0]!.text).toContain(`Concurrent ${n}`);
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toHaveLength(1);
+    // The job's own repair of these unannounced messages finds them queued already: nothing more.
+    await windowEnds();
+    expect(mailsTo(from, member.email)).toHaveLength(1);
   });
 
   it('a retried or duplicated event sends nothing more', async () => {
