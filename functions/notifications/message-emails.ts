@@ -63,8 +63,13 @@ import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '
 
 /** The schedule's job name (events/schedules.ts `message-emails`). */
 export const MESSAGE_EMAILS_JOB = 'message-emails';
-/** Conditional writes lost to other writers before giving up (the event is retried, the sweep runs again). */
-const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * Conditional writes lost to other writers before giving up (the event is retried, the sweep
+ * runs again). Each loss waits a random, growing moment, so a burst of messages into one
+ * thread settles in a few rounds instead of colliding again.
+ */
+const MAX_WRITE_ATTEMPTS = 25;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 /** Windows handled at once, and per run (the rest are next minute's). */
 const PARALLEL = 5;
 const MAX_WINDOWS_PER_RUN = 500;
@@ -96,13 +101,14 @@ async function wantsMessageEmails(recipient: string): Promise<boolean> {
 }
 
 /** Queues one message in one recipient's window: conditional on the window's rev, re-read on a lost race. */
-async function queueMessage(ref: WindowRef, cursor: string): Promise<'opened' | 'queued' | 'duplicate'> {
+export async function queueMessage(ref: WindowRef, cursor: string): Promise<'opened' | 'queued' | 'duplicate'> {
   const length = windowMs(config.messageEmailWindowMinutes);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await getMessageWindow(ref);
     const outcome = onMessage(current, cursor, nowIso(), length);
     if (outcome.kind === 'duplicate') return 'duplicate';
     if (await saveMessageWindow(ref, outcome.next, current.rev)) return outcome.opened ? 'opened' : 'queued';
+    await backoff(attempt);
   }
   throw new WindowConflictError(`${ref.applicationId} / ${ref.recipient}`);
 }
@@ -257,6 +263,7 @@ async function settle(ref: WindowRef, claimedAt: string, next: 'sent' | 'release
     if (current.window?.claimedAt !== claimedAt) return;
     const state = next === 'sent' ? afterSending(current, now, length) : release(current);
     if (await saveMessageWindow(ref, state, current.rev)) return;
+    await backoff(attempt);
   }
   throw new WindowConflictError(`${ref.applicationId} / ${ref.recipient}`);
 }

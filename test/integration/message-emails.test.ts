@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { messageCursor, windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { newId } from '../../functions/core/ids.ts';
+import { queueMessage } from '../../functions/notifications/message-emails.ts';
+import { getMessageWindow } from '../../functions/store/message-email-windows.ts';
 import { onClientCreated } from '../../functions/lib/aws-clients.ts';
 import { config } from '../../functions/lib/config.ts';
 import { queryAll } from '../../functions/store/db.ts';
@@ -170,6 +173,18 @@ describe('message emails', () => {
     // The job's own repair of these unannounced messages finds them queued already: nothing more.
     await windowEnds();
     expect(mailsTo(from, member.email)).toHaveLength(1);
+  });
+
+  it('twenty messages queued at once into one window item: every one is kept, once (conditional writes)', async () => {
+    const ref = { applicationId: newId('application'), recipient: 'race-recipient' };
+    const now = Date.parse(t.platform.clock.state().now);
+    const cursors = Array.from({ length: 20 }, (_, i) => messageCursor(new Date(now + i).toISOString(), newId('message')));
+    const outcomes = await Promise.all([...cursors, ...cursors.slice(0, 5)].map((c) => queueMessage(ref, c)));
+    expect(outcomes.filter((o) => o === 'opened')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(5);
+    const stored = await getMessageWindow(ref);
+    expect(stored.queued).toEqual([...cursors].sort());
+    expect(stored.window).toBeDefined();
   });
 
   it('a retried or duplicated event sends nothing more', async () => {
