@@ -6,11 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageCursor, windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { claim, CLAIM_LEASE_MS, messageCursor, windowMs } from '../../functions/core/notifications/message-batching.ts';
+import { STAFF_RECIPIENT } from '../../functions/core/notifications/rules.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { queueMessage } from '../../functions/notifications/message-emails.ts';
-import { getMessageWindow } from '../../functions/store/message-email-windows.ts';
+import { getMessageWindow, saveMessageWindow } from '../../functions/store/message-email-windows.ts';
 import { onClientCreated } from '../../functions/lib/aws-clients.ts';
 import { config } from '../../functions/lib/config.ts';
 import { queryAll } from '../../functions/store/db.ts';
@@ -33,6 +35,21 @@ onClientCreated((client, service) => {
       return next(args);
     },
     { step: 'initialize', name: 'injectMessagePostedFault' },
+  );
+});
+
+// SES faults by recipient address, one error name per attempt.
+const sesFaults = new Map<string, string[]>();
+onClientCreated((client, service) => {
+  if (service !== 'sesv2') return;
+  (client as SESv2Client).middlewareStack.add(
+    (next) => async (args) => {
+      const to = (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0] ?? '';
+      const fault = sesFaults.get(to)?.shift();
+      if (fault) throw Object.assign(new Error(`injected ${fault}`), { name: fault, $fault: 'client' });
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectSesFaults' },
   );
 });
 
@@ -253,6 +270,45 @@ describe('message emails', () => {
     // Announced now: later runs do not queue it again.
     await windowEnds();
     expect(mailsTo(from, member.email)).toHaveLength(1);
+  });
+
+  it('throttled by SES: the window is kept and the next run sends it', async () => {
+    const from = sent().length;
+    sesFaults.set(LOCAL_STAFF_INBOX_EMAIL, ['TooManyRequestsException']);
+    await post(member, 'Sent on the second try');
+    await windowEnds();
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toEqual([]);
+    expect(mailsTo(from, w.lead.email)).toHaveLength(1);
+    await t.platform.events.runScheduleNow('message-emails');
+    await t.platform.events.settled();
+    const toStaff = mailsTo(from, LOCAL_STAFF_INBOX_EMAIL);
+    expect(toStaff).toHaveLength(1);
+    expect(toStaff[0]!.text).toContain('Sent on the second try');
+  });
+
+  it('a run that died while sending is not repeated (at most one email), and the thread goes on', async () => {
+    const from = sent().length;
+    await post(member, 'Claimed by a run that died');
+    await t.platform.events.settled();
+    // A run claimed the staff window and stopped before it recorded the email.
+    const ref = { applicationId: appId, recipient: STAFF_RECIPIENT };
+    const open = await getMessageWindow(ref);
+    expect(await saveMessageWindow(ref, claim(open, t.platform.clock.state().now), open.rev)).toBe(true);
+    // While the claim is fresh, other runs leave it alone.
+    t.platform.clock.setOffset(t.platform.clock.state().offsetMs + CLAIM_LEASE_MS / 2);
+    await t.platform.events.runScheduleNow('message-emails');
+    await t.platform.events.settled();
+    expect((await getMessageWindow(ref)).window?.claimedAt).toBeDefined();
+    // Past the lease it is given up without sending (the email's fate is unknown); the next message opens a new window.
+    await windowEnds();
+    expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toEqual([]);
+    expect((await getMessageWindow(ref)).window).toBeUndefined();
+    await post(member, 'After the lost run');
+    await windowEnds();
+    const toStaff = mailsTo(from, LOCAL_STAFF_INBOX_EMAIL);
+    expect(toStaff).toHaveLength(1);
+    expect(toStaff[0]!.text).toContain('After the lost run');
+    expect(toStaff[0]!.text).not.toContain('Claimed by a run that died');
   });
 
   it('the messages category is listed and on by default', async () => {
