@@ -303,6 +303,7 @@ export async function sendClosedMessageWindows() {
   const windows = results.map((r, i) => ({ ...refs[i]!, state: r.status === 'fulfilled' ? r.value : 'error' }));
   const errors = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
   if (errors.length > 0) logger.error('message email windows failed (the next run tries again)', { errors });
-  logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });
+  // Every minute: log only runs that did something.
+  if (windows.length > 0) logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });
   return { job: MESSAGE_EMAILS_JOB, unannounced, windows };
 }
