@@ -67,6 +67,7 @@ export const notifiedDetailTypes = [
   'CertificationExpiring',
   'CertificationExpired',
   'RenewalOpened',
+  'MessagePosted',
 ] as const satisfies readonly DetailType[];
 
 export const eventRules: readonly EventRule[] = [

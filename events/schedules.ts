@@ -100,6 +100,21 @@ export const schedules: readonly ScheduleSpec[] = [
     retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },
     deadLetterQueue: true,
   },
+  {
+    name: 'message-emails',
+    description: 'Every minute: sends the message email of each thread window that has closed (one email per thread and person)',
+    // Minutely so an email follows its window's end by at most a minute; see
+    // functions/notifications/message-emails.ts for why a schedule rather than a delay queue.
+    expression: 'rate(1 minute)',
+    timezone: 'UTC',
+    target: { function: 'notifier' },
+    input: { job: 'message-emails', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    flexibleTimeWindow: 'OFF',
+    // The next run is a minute away and does whatever a failed run left (the windows stay
+    // until sent): no retries, and no dead-letter queue of its own (fewer resources).
+    retryPolicy: { maximumEventAgeSeconds: 60, maximumRetryAttempts: 0 },
+    deadLetterQueue: false,
+  },
 ];
 
 /** Every catalog function a schedule targets. */

@@ -114,6 +114,19 @@ export const eventSchemas = {
     /** The renewal application drafted for the team, when the sweep creates one. */
     applicationId: z.optional(idSchema('application')),
   }),
+  /**
+   * Someone posted a message on an application's thread. The text stays in the table: the
+   * notifier reads the message by id (and `postedAt`, which is part of its key).
+   */
+  MessagePosted: z.strictObject({
+    version: v1(),
+    applicationId: idSchema('application'),
+    pathwayId: idSchema('pathway'),
+    messageId: idSchema('message'),
+    postedAt: isoDateTime(),
+    authorSub: personSub(),
+    authorRole: z.enum(['team', 'staff', 'reviewer', 'district']),
+  }),
 } as const;
 
 export type DetailType = keyof typeof eventSchemas;

@@ -312,7 +312,8 @@ export const functionCatalog = {
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite' },
+    // events: MessagePosted, from which the notifier batches message emails.
+    grants: { table: 'readwrite', events: true },
   },
   // Outcome data and the network (issue 7) -------------------------------------------
   outcomes: {
@@ -351,7 +352,7 @@ export const functionCatalog = {
   // Notifications (issue 6) ------------------------------------------------------------
   notifier: {
     entry: 'functions/notifications/notifier.ts',
-    description: 'Domain events to in-app notifications and emails (SES), exactly once per event and recipient',
+    description: 'Domain events to in-app notifications and emails (SES), exactly once per event and recipient; batched message emails (minutely schedule)',
     trigger: 'event',
     memoryMb: 512,
     timeoutSeconds: 60,

@@ -97,6 +97,8 @@ export class PathcertStack extends Stack {
         configurationSet: { name: this.email.configurationSet.configurationSetName, arn: this.email.configurationSetArn },
         userPool: this.auth.userPool,
       });
+      // The shared staff inbox's address (message emails to staff), for the functions that send email.
+      if (spec.grants.email && config.staffInboxEmail) fn.addEnvironment('STAFF_INBOX_EMAIL', config.staffInboxEmail);
       if (skipped.length > 0) {
         Annotations.of(fn).addInfo(
           `${skipped.join(', ')} not granted: statemachines/${REVIEW_WORKFLOW}.asl.json does not exist yet`,

@@ -20,6 +20,8 @@ export interface StageConfig {
   senderEmail: string;
   /** Frontend base URL used in links sent to people; absent means the code's default. */
   appBaseUrl?: string;
+  /** The shared staff inbox's address, for message emails to staff; absent = staff get them in-app only. */
+  staffInboxEmail?: string;
   /** Stateful resources (table, buckets, user pool) on stack deletion. */
   removalPolicy: RemovalPolicy;
   logRetention: RetentionDays;
@@ -131,6 +133,7 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     allowedOrigins: origins.length > 0 ? origins : ['*'],
     senderEmail: sender ?? PLACEHOLDER_SENDER,
     appBaseUrl,
+    staffInboxEmail: contextString(scope, 'staffInboxEmail'),
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     throttle: isProd ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },

@@ -57,4 +57,15 @@ export const config = {
   get sesConfigurationSet(): string | undefined {
     return process.env.SES_CONFIGURATION_SET;
   },
+  /**
+   * Minutes a message email window stays open (core/notifications/message-batching.ts
+   * `windowMs`): whole minutes 1–1440, default 10.
+   */
+  get messageEmailWindowMinutes(): string | undefined {
+    return process.env.MESSAGE_EMAIL_WINDOW_MINUTES;
+  },
+  /** The address of the shared staff inbox, for message emails; unset = the staff inbox gets them in-app only. */
+  get staffInboxEmail(): string | undefined {
+    return process.env.STAFF_INBOX_EMAIL || undefined;
+  },
 };

@@ -13,7 +13,7 @@ import { apiSchemas, documentedAs } from './schemas.ts';
 type Json = Record<string, unknown>;
 
 /** The API contract's version (semver; see README "Versioning" and CHANGELOG.md), not the package's. */
-export const API_VERSION = '1.0.0';
+export const API_VERSION = '1.1.0';
 
 const noNames = z.registry<{ id?: string }>();
 

@@ -14,6 +14,8 @@
  * - Each email carries the recipient's sub as its `recipient` tag and goes through the
  *   configuration set SES_CONFIGURATION_SET, so bounces and complaints SES reports later
  *   reach email-feedback.ts and stop email to that address.
+ * - MessagePosted and the minutely `message-emails` schedule go to message-emails.ts: message
+ *   emails are batched per thread and person instead of sent per event.
  */
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
@@ -39,6 +41,7 @@ import {
 } from '../store/notification-deliveries.ts';
 import { clearEmailProblem, getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
 import { getDistrict, getPathway } from '../store/registry.ts';
+import { MESSAGE_EMAILS_JOB, onMessagePosted, sendClosedMessageWindows } from './message-emails.ts';
 
 /** A claim older than this belongs to an invocation that died (catalog timeout 60 s, with margin). */
 const CLAIM_LEASE_MS = 5 * 60 * 1000;
@@ -246,7 +249,9 @@ async function deliver(
   }
 }
 
-export const handler = async (envelope: unknown): Promise<NotifierResult> => {
+export const handler = async (envelope: unknown): Promise<NotifierResult | Awaited<ReturnType<typeof sendClosedMessageWindows>>> => {
+  // The minutely schedule (events/schedules.ts): its input is not an EventBridge envelope.
+  if ((envelope as { job?: unknown } | null)?.job === MESSAGE_EMAILS_JOB) return sendClosedMessageWindows();
   let event: ReturnType<typeof parseDomainEvent>;
   try {
     event = parseDomainEvent(envelope);
@@ -258,6 +263,7 @@ export const handler = async (envelope: unknown): Promise<NotifierResult> => {
     return { dropped: error.message, deliveries: [] };
   }
 
+  if (event.detailType === 'MessagePosted') return onMessagePosted(event);
   const ctx = await resolve(event);
   const plans = planDeliveries(event, ctx.audiences);
   const deliveries: NotifierResult['deliveries'] = [];

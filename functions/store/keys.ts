@@ -60,6 +60,9 @@
  * |60 | a person's unread notifications, newest first   | GSI1  | GSI1PK=INBOX#<sub>#UNREAD, GSI1SK descending (sparse)  |
  * |61 | a person's email preferences and email problems | table | PK=PREFS#<sub>, SK=NOTIFICATIONS                       |
  * |62 | an event's deliveries, one per recipient        | table | PK=DELIVERY#<eventId>, SK=TO#<recipient>               |
+ * |66 | a person's message email window on a thread     | table | PK=APP#<a>, SK=EMAILWINDOW#<recipient>                 |
+ * |67 | open message email windows by closing time      | GSI3  | GSI3PK=EMAILWINDOWS#OPEN, GSI3SK <= time (sparse)      |
+ * |68 | messages whose MessagePosted is not confirmed     | GSI3  | GSI3PK=MESSAGES#UNANNOUNCED, GSI3SK <= time (sparse)   |
  * |70 | outcome report of a submission (immutable)      | table | PK=OUTSUB#<submission>, SK=REPORT#<entity>             |
  * |71 | a district's current outcome submission, by year | table | PK=DISTRICT#<d>, SK=OUTCOMES#<year> (pointer)         |
  * |72 | the current submissions of a school year        | GSI2  | GSI2PK=OUTCOMES#<year>, GSI2SK=<districtId>            |
@@ -259,6 +262,11 @@ export const keys = {
   reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({ GSI2PK: 'REVIEWERS', GSI2SK: byName(r.name ?? '', r.sub) }),
   message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
   messagePrefix: 'MSG#',
+  /** Sparse: on a new message until its MessagePosted event is published (the message email job repairs what is left). */
+  unannouncedMessageIndexes: (at: string, applicationId: string, messageId: string): IndexKeys => ({
+    GSI3PK: 'MESSAGES#UNANNOUNCED',
+    GSI3SK: `${at}#${applicationId}#${messageId}`,
+  }),
   threadSettings: (applicationId: string): Key => ({ PK: `APP#${applicationId}`, SK: 'THREAD' }),
   reviewSession: (applicationId: string, sessionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
@@ -272,6 +280,13 @@ export const keys = {
   notificationPreferences: (sub: string): Key => ({ PK: `PREFS#${sub}`, SK: 'NOTIFICATIONS' }),
   /** The notifier's exactly-once record of one event for one recipient (a person's sub or STAFF). */
   notificationDelivery: (eventId: string, recipient: string): Key => ({ PK: `DELIVERY#${eventId}`, SK: `TO#${recipient}` }),
+  /** The message email window of one recipient (a person's sub or STAFF) on an application's thread. */
+  messageEmailWindow: (applicationId: string, recipient: string): Key => ({ PK: `APP#${applicationId}`, SK: `EMAILWINDOW#${recipient}` }),
+  /** Sparse: only while the window is open (or being sent), sorted by when it closes. */
+  messageEmailWindowDueIndexes: (closesAt: string, applicationId: string, recipient: string): IndexKeys => ({
+    GSI3PK: 'EMAILWINDOWS#OPEN',
+    GSI3SK: `${closesAt}#${applicationId}#${recipient}`,
+  }),
   /**
    * Sparse: only while the sweep still has something to do for the certification
    * (core/recertification/notices.ts needsSweep), sorted by the next day it has (nextSweepDay).
@@ -337,6 +352,8 @@ export const partitions = {
   reviewers: { index: 'GSI2' as IndexName, value: 'REVIEWERS' },
   inboxUnread: (sub: string) => ({ index: 'GSI1' as IndexName, value: `INBOX#${sub}#UNREAD` }),
   certificationSweep: { index: 'GSI3' as IndexName, value: 'CERTS#EXPIRY' },
+  openMessageEmailWindows: { index: 'GSI3' as IndexName, value: 'EMAILWINDOWS#OPEN' },
+  unannouncedMessages: { index: 'GSI3' as IndexName, value: 'MESSAGES#UNANNOUNCED' },
   outcomeSubmissionsOfYear: (year: string) => ({ index: 'GSI2' as IndexName, value: `OUTCOMES#${year}` }),
   outcomeViewsOfYear: (year: string) => ({ index: 'GSI1' as IndexName, value: `OUTVIEWS#${year}` }),
   partners: { index: 'GSI3' as IndexName, value: 'PARTNERS' },

@@ -20,8 +20,9 @@ import type { NotificationKind as DomainNotificationKind } from '../core/notific
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, putNew, queryAll, queryPage, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
+import { getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
+import { readRound, seatHolder } from './reviews.ts';
 
 export type AuthorRole = 'team' | 'staff' | 'reviewer' | 'district';
 
@@ -104,9 +105,77 @@ export function newMessage(m: Omit<Message, 'id' | 'at'>): Message {
   return { id: newId('message'), at: nowIso(), ...m };
 }
 
+/** Writes a new message, marked unannounced until `markMessageAnnounced` (its MessagePosted event was published). */
 export async function postMessage(message: Message, extra: TransactItem[] = []): Promise<Message> {
-  await transact([putNew({ ...keys.message(message.applicationId, message.at, message.id), _type: 'message', ...message }), ...extra]);
+  await transact([
+    putNew({
+      ...keys.message(message.applicationId, message.at, message.id),
+      ...keys.unannouncedMessageIndexes(message.at, message.applicationId, message.id),
+      _type: 'message',
+      ...message,
+    }),
+    ...extra,
+  ]);
   return message;
+}
+
+/** The message's MessagePosted event is out (or its emails were queued without it): off the unannounced index. */
+export async function markMessageAnnounced(m: Pick<Message, 'applicationId' | 'at' | 'id'>): Promise<void> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.message(m.applicationId, m.at, m.id),
+        UpdateExpression: 'REMOVE GSI3PK, GSI3SK',
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** Messages still unannounced that were posted at or before `through` (ISO), oldest first, at most `limit`. */
+export async function listUnannouncedMessages(through: string, limit: number): Promise<Message[]> {
+  const page = await itemsThrough(partitions.unannouncedMessages, `${through}#~`, limit);
+  return page.items.map(asMessage);
+}
+
+/** What the thread's emails need of its application (a plain read: the notifier need not carry the applications module). */
+export interface ThreadApplication {
+  id: string;
+  pathwayId: string;
+  pathwayName: string;
+  submissionNumber: number;
+}
+
+export async function getThreadApplication(applicationId: string): Promise<ThreadApplication | undefined> {
+  const item = await getItem(keys.application(applicationId));
+  if (!item) return undefined;
+  return { id: String(item.id), pathwayId: String(item.pathwayId), pathwayName: String(item.pathwayName ?? ''), submissionNumber: Number(item.submissionNumber ?? 0) };
+}
+
+/** One message by its key parts (the MessagePosted event carries both). */
+export async function getMessage(applicationId: string, at: string, messageId: string): Promise<Message | undefined> {
+  const item = await getItem(keys.message(applicationId, at, messageId), true);
+  return item ? asMessage(item) : undefined;
+}
+
+/**
+ * Everyone on an application's thread: the pathway's members (`team`) and the current
+ * panel's reviewers (`panel`); staff read it as the shared staff inbox.
+ */
+export async function threadParticipants(a: { id: string; pathwayId: string; submissionNumber: number }): Promise<{ team: string[]; panel: string[] }> {
+  const team = (await queryPartition({ partition: partitions.pathwayMembers(a.pathwayId) })).map((i) => String(i.sub));
+  const panel: string[] = [];
+  if (a.submissionNumber > 0) {
+    const view = await readRound(a.id, a.submissionNumber);
+    for (const s of view?.seats ?? []) {
+      const holder = view && seatHolder(view, s);
+      if (holder) panel.push(holder.reviewerSub);
+    }
+  }
+  return { team, panel };
 }
 
 export async function listMessages(applicationId: string, limit?: number, cursor?: string): Promise<Page<Message>> {

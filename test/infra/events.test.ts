@@ -55,8 +55,33 @@ describe('schedules', () => {
       expect(p.ScheduleExpression).toBe(spec.expression);
       expect(p.Target.Arn).toEqual(arnOf(spec.target.function));
       expect(p.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: spec.retryPolicy.maximumEventAgeSeconds, MaximumRetryAttempts: spec.retryPolicy.maximumRetryAttempts });
-      expectDeadLetterQueue(queueId(p.Target.DeadLetterConfig.Arn));
+      if (spec.deadLetterQueue) expectDeadLetterQueue(queueId(p.Target.DeadLetterConfig.Arn));
+      else expect(p.Target.DeadLetterConfig, spec.name).toBeUndefined();
     }
+  });
+
+  it('message emails: every minute, the notifier with its job, no retries and no queue (the next run is the retry)', () => {
+    const [, schedule] = ofType('AWS::Scheduler::Schedule').find(([, r]) => r.Properties?.Name === 'pathcert-prod-message-emails')!;
+    const p = schedule.Properties!;
+    expect(p.ScheduleExpression).toBe('rate(1 minute)');
+    expect(p.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(p.Target.Arn).toEqual(arnOf('notifier'));
+    expect(JSON.parse(p.Target.Input)).toEqual({ job: 'message-emails', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(p.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 });
+    expect(p.Target.DeadLetterConfig).toBeUndefined();
+    // Its role may only invoke the notifier (and its versions), and only Scheduler of this account may assume it.
+    const roleId = (p.Target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const role = s.resources[roleId]!;
+    expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+    ]);
+    const policies = ofType('AWS::IAM::Policy').filter(([, r]) => JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const statements = policies.flatMap(([, r]) => r.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    expect(statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]))).toEqual(['lambda:InvokeFunction']);
+    expect(statements.flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))).toEqual([
+      arnOf('notifier'),
+      { 'Fn::Join': ['', [arnOf('notifier'), ':*']] },
+    ]);
   });
 });
 

@@ -94,3 +94,26 @@ describe('the email grant', () => {
     }
   });
 });
+
+describe('message emails', () => {
+  it('the thread API may put events on the stage bus only, and nothing else new', () => {
+    const statements = functionStatements(prod, 'threads');
+    const events = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('events:')));
+    expect(events).toHaveLength(1);
+    expect(actionsOf(events[0]!)).toEqual(['events:PutEvents']);
+    expect(resourcesOf(events[0]!)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^EventsBus/), 'Arn'] }]);
+    expect(sesOf(prod, 'threads')).toEqual([]);
+    const env = functionResource(prod, 'threads').props.Environment.Variables as Record<string, unknown>;
+    expect(env.EVENT_BUS_NAME).toBeDefined();
+  });
+
+  it('the staff inbox address reaches only the functions that send email, when the stage names one', () => {
+    expect((functionResource(prod, 'notifier').props.Environment.Variables as Record<string, unknown>).STAFF_INBOX_EMAIL).toBeUndefined();
+    const withInbox = synth({ ...prodContext, staffInboxEmail: 'certification-team@pathcert.example' });
+    for (const [name, spec] of Object.entries(functionCatalog)) {
+      const env = functionResource(withInbox, name).props.Environment.Variables as Record<string, unknown>;
+      const grants = spec.grants as { email?: boolean };
+      expect(env.STAFF_INBOX_EMAIL, name).toBe(grants.email ? 'certification-team@pathcert.example' : undefined);
+    }
+  });
+});

@@ -175,7 +175,10 @@ export interface paths {
          */
         get: operations["listMessages"];
         put?: never;
-        /** Post to the thread; everyone else on it is notified */
+        /**
+         * Post to the thread; everyone else on it is notified
+         * @description Everyone else on the thread (the team, the current panel; the staff inbox unless staff wrote) gets an in-app `message.posted` notification at once and, with the `messages` email preference on (the default), an email: batched per thread and person, one email at the end of a window (MESSAGE_EMAIL_WINDOW_MINUTES, default 10) opened by the first message, listing every message of the window.
+         */
         post: operations["postMessage"];
         delete?: never;
         options?: never;
@@ -865,7 +868,7 @@ export interface paths {
         get: operations["getNotificationPreferences"];
         /**
          * Turn optional emails on or off (a mandatory one set to false answers 422 naming it)
-         * @description Categories: `applications`, `reviewAssignments`, `certifications`, `renewals`, `decisions` (mandatory), `expiry` (mandatory). Omitted categories keep their value. In-app notifications are always written.
+         * @description Categories: `applications`, `reviewAssignments`, `certifications`, `renewals`, `messages`, `decisions` (mandatory), `expiry` (mandatory). Omitted categories keep their value. In-app notifications are always written.
          */
         put: operations["putNotificationPreferences"];
         post?: never;
@@ -2158,6 +2161,7 @@ export interface components {
                 certifications: boolean;
                 decisions: boolean;
                 expiry: boolean;
+                messages: boolean;
                 renewals: boolean;
                 reviewAssignments: boolean;
             };
@@ -7887,6 +7891,7 @@ export interface operations {
                         certifications?: boolean;
                         decisions?: boolean;
                         expiry?: boolean;
+                        messages?: boolean;
                         renewals?: boolean;
                         reviewAssignments?: boolean;
                     };

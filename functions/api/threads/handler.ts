@@ -2,14 +2,14 @@ import { pathwayRole, type AccessContext } from '../../core/access.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
+import { publish } from '../../lib/events.ts';
+import { logger } from '../../lib/logger.ts';
 import { problems } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
 import { listPathwayCertifications } from '../../store/certifications.ts';
 import { getPathway } from '../../store/registry.ts';
-import { queryPartition } from '../../store/db.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
-import { partitions } from '../../store/keys.ts';
 import {
   createSession,
   newMessage,
@@ -22,6 +22,8 @@ import {
   notifyStaff,
   postMessage,
   putThreadSettings,
+  markMessageAnnounced,
+  threadParticipants,
   type AuthorRole,
   type MessageAuthor,
 } from '../../store/messages.ts';
@@ -70,17 +72,10 @@ async function authorOf(principal: Principal, access: AccessContext, a: Applicat
   return author;
 }
 
-/** Everyone on the thread: the pathway's members, the current panel, and staff. */
+/** Everyone on the thread: the pathway's members and the current panel (staff have their shared inbox). */
 async function participants(a: Application): Promise<string[]> {
-  const subs = (await queryPartition({ partition: partitions.pathwayMembers(a.pathwayId) })).map((i) => String(i.sub));
-  if (a.submissionNumber > 0) {
-    const view = await readRound(a.id, a.submissionNumber);
-    for (const s of view?.seats ?? []) {
-      const holder = view && seatHolder(view, s);
-      if (holder) subs.push(holder.reviewerSub);
-    }
-  }
-  return subs;
+  const { team, panel } = await threadParticipants(a);
+  return [...team, ...panel];
 }
 
 /** The latest decision the caller may read: applied ones for the team, any recorded one for staff. */
@@ -120,6 +115,27 @@ export const handler = httpHandler([
       };
       await notify(recipients, note);
       if (author.role !== 'staff') await notifyStaff(note);
+      try {
+        // The notifier batches the emails per thread and person (functions/notifications/message-emails.ts).
+        await publish([
+          {
+            detailType: 'MessagePosted',
+            detail: {
+              applicationId: application.id,
+              pathwayId: application.pathwayId,
+              messageId: message.id,
+              postedAt: message.at,
+              authorSub: author.sub,
+              authorRole: author.role,
+            },
+          },
+        ]);
+        await markMessageAnnounced(message);
+      } catch (error) {
+        // The message and its in-app notices are recorded; a lost email must not fail the post:
+        // the message email job queues an unannounced message itself after two minutes.
+        logger.error('MessagePosted could not be published', { error, applicationId: application.id, messageId: message.id });
+      }
       return result;
     });
   }),

@@ -71,6 +71,8 @@ export const postMessageRoute = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Post to the thread; everyone else on it is notified',
+  description:
+    'Everyone else on the thread (the team, the current panel; the staff inbox unless staff wrote) gets an in-app `message.posted` notification at once and, with the `messages` email preference on (the default), an email: batched per thread and person, one email at the end of a window (MESSAGE_EMAIL_WINDOW_MINUTES, default 10) opened by the first message, listing every message of the window.',
   tags: TAGS,
   params: applicationParams,
   body: z.strictObject({ body: text(1, 5000) }),

@@ -2,7 +2,8 @@
  * Email categories and per-person preferences. Every notification is also written in-app;
  * preferences only decide which emails a person receives. Expiry and decision notices are
  * mandatory: losing a certification because an optional email was switched off is the
- * failure this product exists to prevent.
+ * failure this product exists to prevent. Message emails are optional but on by default (the
+ * reason is next to the category).
  */
 
 export const emailCategories = {
@@ -10,6 +11,10 @@ export const emailCategories = {
   reviewAssignments: { mandatory: false, description: 'A review was assigned to you' },
   certifications: { mandatory: false, description: 'A certification was issued to your pathway' },
   renewals: { mandatory: false, description: "Your pathway's renewal window opened" },
+  // On by default: a thread is where reviewers and staff ask the team for what is missing, and
+  // an unanswered question stalls the review. Batching (core/notifications/message-batching.ts)
+  // keeps it to one email per thread per window, so the default costs little attention.
+  messages: { mandatory: false, description: 'New messages on an application thread you take part in (batched: at most one email per thread every few minutes)' },
   decisions: { mandatory: true, description: 'Decisions on your applications' },
   expiry: { mandatory: true, description: 'Expiry notices and expirations of certifications' },
 } as const;

@@ -49,6 +49,10 @@ export const notificationRules: Record<DetailType, readonly AudienceRule[]> = {
     { audience: 'team', email: 'renewals' },
     { audience: 'districtLeads', email: 'renewals' },
   ],
+  // No per-event delivery: the thread writes the in-app notices when the message is posted,
+  // and the email is batched per thread and person (core/notifications/message-batching.ts,
+  // functions/notifications/message-emails.ts), category `messages`.
+  MessagePosted: [],
 };
 
 /** The people an audience resolved to (subs), by audience. */

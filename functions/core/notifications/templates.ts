@@ -193,6 +193,9 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
         action: 'View the pathway',
       };
     }
+    case 'MessagePosted':
+      // Not a per-event notice: message emails are batched per thread (message-digest.ts).
+      throw new Error('MessagePosted has no per-event notice; see core/notifications/message-digest.ts');
     case 'RenewalOpened': {
       const d = event.detail;
       return {

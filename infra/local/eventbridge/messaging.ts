@@ -19,6 +19,8 @@ import { startEventBridgeServer, type LocalEventBridge } from './server.ts';
 
 export const LOCAL_EVENT_BUS = `pathcert-${LOCAL_STAGE}`;
 export const LOCAL_SES_SENDER = 'no-reply@pathcert.local';
+/** The shared staff inbox's address locally (message emails to staff land in the outbox under it). */
+export const LOCAL_STAFF_INBOX_EMAIL = 'staff-inbox@pathcert.local';
 
 export interface LocalMessagingOptions {
   host: string;
@@ -38,7 +40,7 @@ export interface LocalMessagingOptions {
 export interface LocalMessaging {
   events: LocalEventBridge;
   ses: LocalSes;
-  /** EVENT_BUS_NAME, AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_ENDPOINT_URL_SESV2, SES_SENDER. */
+  /** EVENT_BUS_NAME, AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_ENDPOINT_URL_SESV2, SES_SENDER, STAFF_INBOX_EMAIL. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startLocalMessaging(options: LocalMessagingOptions): Promi
         AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
         AWS_ENDPOINT_URL_SESV2: ses.endpoint,
         SES_SENDER: LOCAL_SES_SENDER,
+        STAFF_INBOX_EMAIL: LOCAL_STAFF_INBOX_EMAIL,
       },
       stop: stopAll,
     };

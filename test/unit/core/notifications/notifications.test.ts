@@ -57,6 +57,10 @@ const inputs: Record<string, DomainEventInput> = {
     detailType: 'RenewalOpened',
     detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiresOn: '2029-01-31', applicationId: ids.application },
   },
+  MessagePosted: {
+    detailType: 'MessagePosted',
+    detail: { applicationId: ids.application, pathwayId: ids.pathway, messageId: newId('message'), postedAt: '2027-03-14T10:00:00.000Z', authorSub: 'lead', authorRole: 'team' },
+  },
 };
 const event = (type: string): DomainEvent => buildDomainEvent(inputs[type]!);
 const people = { team: ['lead', 'member'], districtLeads: ['dlead'], reviewer: ['rev-1'] };
