@@ -67,6 +67,8 @@ export const notifiedDetailTypes = [
   'CertificationExpiring',
   'CertificationExpired',
   'RenewalOpened',
+  'InvitationCreated',
+  'InvitationExpiring',
 ] as const satisfies readonly DetailType[];
 
 export const eventRules: readonly EventRule[] = [

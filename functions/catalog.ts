@@ -73,11 +73,12 @@ export const functionCatalog = {
   },
   people: {
     entry: 'functions/api/people/handler.ts',
-    description: 'The caller (/me), memberships and invitations of pathways and districts; an accepted invitation vacates the review seats it makes conflicted',
+    description:
+      'The caller (/me), memberships and invitations of pathways and districts (publishes InvitationCreated); an accepted invitation vacates the review seats it makes conflicted',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite', reviewTaskResults: true },
+    grants: { table: 'readwrite', reviewTaskResults: true, events: true },
   },
   directory: {
     entry: 'functions/api/directory/handler.ts',
@@ -280,7 +281,8 @@ export const functionCatalog = {
   // Recertification (issue 6) ------------------------------------------------------------
   recertificationSweep: {
     entry: 'functions/recertification/sweep.ts',
-    description: 'Daily: expiry notices, renewal drafts with evidence carried forward, and expiries (pathway level and directory), each exactly once',
+    description:
+      'Daily: expiry notices, renewal drafts with evidence carried forward, and expiries (pathway level and directory), each exactly once; then invitation reminders',
     trigger: 'schedule',
     memoryMb: 512,
     // Reads only the certifications due that day: a few hundred at most, a few seconds each page.
