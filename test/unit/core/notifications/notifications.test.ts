@@ -22,6 +22,7 @@ const ids = {
   district: newId('district'),
   review: newId('review'),
   certification: newId('certification'),
+  invitation: newId('invitation'),
 };
 
 const inputs: Record<string, DomainEventInput> = {
@@ -56,6 +57,14 @@ const inputs: Record<string, DomainEventInput> = {
   RenewalOpened: {
     detailType: 'RenewalOpened',
     detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiresOn: '2029-01-31', applicationId: ids.application },
+  },
+  InvitationCreated: {
+    detailType: 'InvitationCreated',
+    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'lead', expiresAt: '2027-03-28T09:05:00.000Z', invitedBy: 'staff-1', createdAt: '2027-03-14T09:05:00.000Z' },
+  },
+  InvitationExpiring: {
+    detailType: 'InvitationExpiring',
+    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'member', expiresAt: '2027-03-28T09:05:00.000Z' },
   },
 };
 const event = (type: string): DomainEvent => buildDomainEvent(inputs[type]!);
