@@ -72,6 +72,10 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // them out of the bundles (documentation-only imports) would restore the old budgets.
   // Step Functions client + round ownership
   submissions: 365 * 1024,
+  // Step Functions client (conflicted seats on acceptance) + EventBridge client (InvitationCreated)
+  people: 360 * 1024,
+  // two email paths: people of the table, and invitees by address (invitee.ts, ~3 KB)
+  notifier: 355 * 1024,
   // workflow routes: round ownership, conflict checks, response schemas
   reviewOffice: 370 * 1024,
   // real S3 SDK client (+ presigned POST and GET)

@@ -16,6 +16,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export const INVITATION_VALIDITY_DAYS = 14;
 export const DEFAULT_INVITATION_REMINDER_DAYS = 3;
 
+/** What an invitation's stored status reads as at `nowMs`: a pending one past its expiry is expired. */
+export function invitationStatusAt<S extends string>(inv: { status: S; expiresAt: string }, nowMs: number): S | 'expired' {
+  return inv.status === 'pending' && Date.parse(inv.expiresAt) <= nowMs ? 'expired' : inv.status;
+}
+
 /** The instant the reminder is due: `reminderDays` before expiry, not before creation. */
 export function invitationReminderAt(inv: { createdAt: string; expiresAt: string }, reminderDays: number): string {
   const at = Math.max(Date.parse(inv.expiresAt) - reminderDays * DAY_MS, Date.parse(inv.createdAt));

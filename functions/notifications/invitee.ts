@@ -17,12 +17,13 @@
  *   same address stops them too.
  */
 import type { DomainEvent } from '../../events/schemas.ts';
+import { invitationStatusAt } from '../core/invitations.ts';
 import { checkEmailAddress, inviteeDeliveryKey, inviteeRecipient, type InviteeDetailType } from '../core/notifications/rules.ts';
 import { renderNotification } from '../core/notifications/templates.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
-import { getItem } from '../store/db.ts';
+import { getItem, stripKeys } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import {
   beginDelivery,
@@ -35,7 +36,7 @@ import {
   type DeliveryRecord,
 } from '../store/notification-deliveries.ts';
 import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
-import { getInvitation, subjectForEmailAddress } from '../store/people.ts';
+import type { Invitation } from '../store/people.ts';
 import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';
 
 export type InviteeEvent = Extract<DomainEvent, { detailType: InviteeDetailType }> & { id: string };
@@ -51,7 +52,8 @@ const suppresses = (problem: EmailProblem | undefined, address: string) =>
 
 /** The invitee's name and the problem recorded on them, when a person holds the address. */
 async function holderOf(address: string): Promise<{ name?: string; problem?: EmailProblem }> {
-  const sub = await subjectForEmailAddress(address);
+  // Read here rather than through store/people.ts, whose weight the notifier's bundle cannot carry.
+  const sub = (await getItem<{ sub?: string }>(keys.email(address)))?.sub;
   if (!sub) return {};
   const [profile, settings] = await Promise.all([getItem(keys.person(sub)), getNotificationSettings(sub)]);
   // The email item outlives an address change: only a profile that still has the address is its holder.
@@ -65,7 +67,9 @@ async function holderOf(address: string): Promise<{ name?: string; problem?: Ema
 export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult> {
   const d = event.detail;
   const key = d.scope === 'pathway' && d.pathwayId ? keys.invitation(d.pathwayId, d.invitationId) : keys.districtInvitation(d.districtId, d.invitationId);
-  const invitation = await getInvitation(key);
+  const item = await getItem(key, true);
+  const stored = item ? (stripKeys(item) as unknown as Invitation) : undefined;
+  const invitation = stored ? { ...stored, status: invitationStatusAt(stored, nowMs()) } : undefined;
   if (!invitation) {
     logger.info('invitation gone (revoked) before its email; nothing sent', { eventId: event.id, invitationId: d.invitationId });
     return { eventId: event.id, dropped: 'invitation_revoked', deliveries: [] };

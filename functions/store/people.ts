@@ -11,7 +11,7 @@
  * review submissions are conditional: a team never scores itself, even by a race.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { INVITATION_VALIDITY_DAYS, invitationReminderAt } from '../core/invitations.ts';
+import { INVITATION_VALIDITY_DAYS, invitationReminderAt, invitationStatusAt } from '../core/invitations.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
@@ -344,8 +344,7 @@ function invitationItem(inv: Invitation): Item {
 export function invitationView(item: Item): Invitation {
   // The notice bookkeeping (announcedAt, remindedAt) is the sweep's, not the API's.
   const { announcedAt: _a, remindedAt: _r, ...inv } = stripKeys(item) as unknown as Invitation & InvitationNotices;
-  if (inv.status === 'pending' && Date.parse(inv.expiresAt) <= nowMs()) return { ...inv, status: 'expired' };
-  return inv;
+  return { ...inv, status: invitationStatusAt(inv, nowMs()) };
 }
 
 export function newInvitation(scope: InvitationScope, email: string, role: Invitation['role'], id: string, invitedBy: Actor): Invitation {
