@@ -14,6 +14,8 @@
  * - Each email carries the recipient's sub as its `recipient` tag and goes through the
  *   configuration set SES_CONFIGURATION_SET, so bounces and complaints SES reports later
  *   reach email-feedback.ts and stop email to that address.
+ * - Invitation events (InvitationCreated, InvitationExpiring) go to the invited address
+ *   instead, once per invitation: invitee.ts.
  */
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
 import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
