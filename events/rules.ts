@@ -68,6 +68,8 @@ export const notifiedDetailTypes = [
   'CertificationExpired',
   'RenewalOpened',
   'MessagePosted',
+  'InvitationCreated',
+  'InvitationExpiring',
 ] as const satisfies readonly DetailType[];
 
 export const eventRules: readonly EventRule[] = [

@@ -29,6 +29,18 @@ const level = () => z.enum(levels);
 const personSub = () => z.string().check(z.minLength(1), z.maxLength(128));
 const v1 = () => z.literal(1);
 
+/** What an invitation is to (functions/store/people.ts InvitationScope); names stay in the table. */
+const invitationFacts = () => ({
+  invitationId: idSchema('invitation'),
+  /** A pathway team or a district. */
+  scope: z.enum(['pathway', 'district']),
+  /** The pathway, for a pathway invitation (where its invitation item lives). */
+  pathwayId: z.optional(idSchema('pathway')),
+  districtId: idSchema('district'),
+  role: z.enum(['lead', 'member', 'data']),
+  expiresAt: isoDateTime(),
+});
+
 export const eventSchemas = {
   /** A pathway team submitted an application (initial or renewal) for a level. */
   ApplicationSubmitted: z.strictObject({
@@ -126,6 +138,21 @@ export const eventSchemas = {
     postedAt: isoDateTime(),
     authorSub: personSub(),
     authorRole: z.enum(['team', 'staff', 'reviewer', 'district']),
+  }),
+  /**
+   * Someone was invited to a pathway team or a district. The invitee's address is not in the
+   * event (it is personal data): the notifier reads it from the invitation by id.
+   */
+  InvitationCreated: z.strictObject({
+    version: v1(),
+    ...invitationFacts(),
+    invitedBy: personSub(),
+    createdAt: isoDateTime(),
+  }),
+  /** The daily sweep found a pending invitation close to its expiry (INVITATION_REMINDER_DAYS): remind the invitee, once. */
+  InvitationExpiring: z.strictObject({
+    version: v1(),
+    ...invitationFacts(),
   }),
 } as const;
 

@@ -81,12 +81,13 @@ export const functionCatalog = {
   },
   people: {
     entry: 'functions/api/people/handler.ts',
-    description: 'The caller (/me), memberships and invitations of pathways and districts; an accepted invitation vacates the review seats it makes conflicted; Cognito groups follow memberships',
+    description:
+      'The caller (/me), memberships and invitations of pathways and districts (publishes InvitationCreated); an accepted invitation vacates the review seats it makes conflicted; Cognito groups follow memberships',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
     // userGroups: the `pathway`/`district` group is granted on acceptance and removed with the last membership needing it.
-    grants: { table: 'readwrite', reviewTaskResults: true, userGroups: true },
+    grants: { table: 'readwrite', reviewTaskResults: true, userGroups: true, events: true },
   },
   // Accounts (issue 18) -------------------------------------------------------------------
   preSignUp: {
@@ -299,7 +300,8 @@ export const functionCatalog = {
   // Recertification (issue 6) ------------------------------------------------------------
   recertificationSweep: {
     entry: 'functions/recertification/sweep.ts',
-    description: 'Daily: expiry notices, renewal drafts with evidence carried forward, and expiries (pathway level and directory), each exactly once',
+    description:
+      'Daily: expiry notices, renewal drafts with evidence carried forward, and expiries (pathway level and directory), each exactly once; then invitation reminders',
     trigger: 'schedule',
     memoryMb: 512,
     // Reads only the certifications due that day: a few hundred at most, a few seconds each page.

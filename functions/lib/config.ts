@@ -3,6 +3,8 @@
  * runtime (on a laptop) sets. Read lazily so the local runtime and tests can set the
  * environment before the first call.
  */
+import { INVITATION_VALIDITY_DAYS, parseReminderDays } from '../core/invitations.ts';
+
 export type Stage = 'local' | 'dev' | 'prod' | (string & {});
 
 function required(name: string): string {
@@ -48,6 +50,10 @@ export const config = {
   /** Base URL of the frontend, used in links sent to people. */
   get appBaseUrl(): string {
     return process.env.APP_BASE_URL ?? 'http://localhost:5173';
+  },
+  /** Days before an invitation expires that its one reminder is sent (1–13; default 3). */
+  get invitationReminderDays(): number {
+    return parseReminderDays(process.env.INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS);
   },
   /** The notifier's From address. */
   get sesSender(): string {

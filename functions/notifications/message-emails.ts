@@ -22,7 +22,6 @@
  * window before sending and records it sent after; a sweep that died while sending is not
  * repeated (its claim expires as "unconfirmed", as the notifier does for its emails).
  */
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DomainEvent } from '../../events/schemas.ts';
 import {
   afterSending,
@@ -40,8 +39,6 @@ import {
 import { MESSAGE_DIGEST_KIND, renderMessageDigest, type DigestMessage } from '../core/notifications/message-digest.ts';
 import { wantsEmail } from '../core/notifications/preferences.ts';
 import { checkEmailAddress, STAFF_RECIPIENT } from '../core/notifications/rules.ts';
-import { encodeRecipientTag, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
-import { sesClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
@@ -60,6 +57,7 @@ import {
   type ThreadApplication,
 } from '../store/messages.ts';
 import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
+import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';
 
 /** The schedule's job name (events/schedules.ts `message-emails`). */
 export const MESSAGE_EMAILS_JOB = 'message-emails';
@@ -77,9 +75,6 @@ const MAX_WINDOWS_PER_RUN = 500;
 const ANNOUNCE_GRACE_MS = 2 * 60 * 1000;
 const MAX_REPAIRS_PER_RUN = 100;
 
-const PERMANENT_SES_ERRORS = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException', 'SendingPausedException', 'NotFoundException']);
-const ADDRESS_ERRORS = new Set(['MessageRejected', 'BadRequestException']);
-const SUPPRESSING = new Set<EmailProblem['reason']>(['rejected', 'bounced', 'complained']);
 
 export class WindowConflictError extends Error {
   constructor(what: string) {
@@ -222,29 +217,11 @@ async function sendDigest(ref: WindowRef, cursors: readonly string[]): Promise<s
     baseUrl: config.appBaseUrl,
   });
   try {
-    const configurationSet = config.sesConfigurationSet;
-    await sesClient().send(
-      new SendEmailCommand({
-        FromEmailAddress: config.sesSender,
-        ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-        Destination: { ToAddresses: [recipient.address] },
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
-          },
-        },
-        EmailTags: [
-          { Name: 'event', Value: 'MessagePosted' },
-          { Name: 'kind', Value: MESSAGE_DIGEST_KIND.replace(/[^A-Za-z0-9_-]/g, '_') },
-          { Name: RECIPIENT_TAG, Value: encodeRecipientTag(ref.recipient) },
-        ],
-      }),
-    );
+    await sendEmail(recipient.address, { kind: MESSAGE_DIGEST_KIND, email }, { detailType: 'MessagePosted' }, ref.recipient);
     return 'sent';
   } catch (error) {
-    const e = error as { name?: string; message?: string };
-    const name = e.name ?? 'Error';
+    const e = error as { message?: string };
+    const name = sesErrorName(error);
     if (!PERMANENT_SES_ERRORS.has(name)) throw new TransientSendError(`${name}: ${e.message ?? ''}`);
     if (ADDRESS_ERRORS.has(name) && ref.recipient !== STAFF_RECIPIENT) {
       await recordEmailProblem(ref.recipient, { address: recipient.address, reason: 'rejected', detail: `${name}: ${e.message ?? ''}`, at: nowIso(), eventId: `messages:${ref.applicationId}` });

@@ -16,14 +16,13 @@
  *   reach email-feedback.ts and stop email to that address.
  * - MessagePosted and the minutely `message-emails` schedule go to message-emails.ts: message
  *   emails are batched per thread and person instead of sent per event.
+ * - Invitation events (InvitationCreated, InvitationExpiring) go to the invited address
+ *   instead, once per invitation: invitee.ts.
  */
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
-import { audiencesOf, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
+import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
 import { wantsEmail } from '../core/notifications/preferences.ts';
-import { encodeRecipientTag, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
-import { renderNotification, type RenderedNotification } from '../core/notifications/templates.ts';
-import { sesClient } from '../lib/aws-clients.ts';
+import { renderNotification } from '../core/notifications/templates.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
@@ -32,6 +31,7 @@ import { keys, partitions } from '../store/keys.ts';
 import { notificationItem } from '../store/messages.ts';
 import {
   beginDelivery,
+  CLAIM_LEASE_MS,
   claimDelivery,
   failPending,
   finishDelivery,
@@ -39,28 +39,14 @@ import {
   releaseDelivery,
   type DeliveryRecord,
 } from '../store/notification-deliveries.ts';
-import { clearEmailProblem, getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
+import { clearEmailProblem, getNotificationSettings, recordEmailProblem } from '../store/notification-preferences.ts';
 import { getDistrict, getPathway } from '../store/registry.ts';
 import { MESSAGE_EMAILS_JOB, onMessagePosted, sendClosedMessageWindows } from './message-emails.ts';
+import { notifyInvitee } from './invitee.ts';
+import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';
 
-/** A claim older than this belongs to an invocation that died (catalog timeout 60 s, with margin). */
-const CLAIM_LEASE_MS = 5 * 60 * 1000;
 /** Recipients handled at once (SES's sending rate is per second; keep bursts small). */
 const PARALLEL = 5;
-
-/** SES errors that no retry will fix for this recipient or this message. */
-const PERMANENT_SES_ERRORS = new Set([
-  'MessageRejected',
-  'BadRequestException',
-  'MailFromDomainNotVerifiedException',
-  'AccountSuspendedException',
-  'SendingPausedException',
-  'NotFoundException',
-]);
-/** Of those, the ones about the recipient's address (recorded on the person). */
-const ADDRESS_ERRORS = new Set(['MessageRejected', 'BadRequestException']);
-/** Recorded problems that stop email to the same address (missing/invalid ones are re-checked each time). */
-const SUPPRESSING = new Set<EmailProblem['reason']>(['rejected', 'bounced', 'complained']);
 
 export class TransientDeliveryError extends Error {
   constructor(readonly failures: string[]) {
@@ -123,36 +109,6 @@ async function personOf(sub: string, fallback: Person | undefined): Promise<Pers
   const profile = await getItem(keys.person(sub));
   const fromProfile = profile ? personFrom(profile) : undefined;
   return { sub, ...fallback, ...fromProfile };
-}
-
-function sesErrorName(error: unknown): string {
-  const e = error as { name?: string; Code?: string };
-  return e.name ?? e.Code ?? 'Error';
-}
-
-async function sendEmail(to: string, rendered: RenderedNotification, event: { id: string; detailType: string }, recipient: string) {
-  const sender = config.sesSender;
-  // Absent locally; in AWS the set publishes bounces and complaints back to the notifier.
-  const configurationSet = config.sesConfigurationSet;
-  const out = await sesClient().send(
-    new SendEmailCommand({
-      FromEmailAddress: sender,
-      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-      Destination: { ToAddresses: [to] },
-      Content: {
-        Simple: {
-          Subject: { Data: rendered.email.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: rendered.email.text, Charset: 'UTF-8' }, Html: { Data: rendered.email.html, Charset: 'UTF-8' } },
-        },
-      },
-      EmailTags: [
-        { Name: 'event', Value: event.detailType },
-        { Name: 'kind', Value: rendered.kind.replace(/[^A-Za-z0-9_-]/g, '_') },
-        { Name: RECIPIENT_TAG, Value: encodeRecipientTag(recipient) },
-      ],
-    }),
-  );
-  return out.MessageId;
 }
 
 /** One recipient: the record and in-app notification once, then the email once. Returns the final state. */
@@ -264,6 +220,9 @@ export const handler = async (envelope: unknown): Promise<NotifierResult | Await
   }
 
   if (event.detailType === 'MessagePosted') return onMessagePosted(event);
+  // Invitations are told to an address, not to people of the table.
+  if (isInviteeEvent(event)) return notifyInvitee(event);
+
   const ctx = await resolve(event);
   const plans = planDeliveries(event, ctx.audiences);
   const deliveries: NotifierResult['deliveries'] = [];

@@ -74,6 +74,7 @@
  * |78 | a pathway's work-based learning partners        | table | PK=PATHWAY#<p>, SK begins_with PARTNER#                |
  * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
  * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
+ * |81 | invitations whose email or reminder is due       | GSI3  | GSI3PK=INVITES#NOTICE, GSI3SK <= time (sparse)        |
  */
 import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
@@ -325,6 +326,8 @@ export const keys = {
   partner: (pathwayId: string, partnerId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PARTNER#${partnerId}` }),
   partnerPrefix: 'PARTNER#',
   partnerIndexes: (createdAt: string, partnerId: string): IndexKeys => ({ GSI3PK: 'PARTNERS', GSI3SK: `${createdAt}#${partnerId}` }),
+  /** Sparse: only while an invitation's email or reminder is still due (the invitation item itself). */
+  invitationNoticeIndexes: (dueAt: string, invitationId: string) => ({ GSI3PK: 'INVITES#NOTICE', GSI3SK: `${dueAt}#${invitationId}` }),
 } as const;
 
 /** Partition values of the list patterns, by index, for queries and cursor checks. */
@@ -360,6 +363,7 @@ export const partitions = {
   pathwayPartners: (p: string) => ({ value: `PATHWAY#${p}` }),
   outcomeUploadErrors: (u: string) => ({ value: `OUTUPLOAD#${u}` }),
   declaredOutcomeUploads: { index: 'GSI3' as IndexName, value: 'OUTUPLOADS#DECLARED' },
+  invitationNotices: { index: 'GSI3' as IndexName, value: 'INVITES#NOTICE' },
 } as const;
 
 export type Partition = { index?: IndexName; value: string };

@@ -32,7 +32,8 @@ export interface DeliveryRecord {
   eventId: string;
   detailType: string;
   recipient: string;
-  notificationId: string;
+  /** The in-app notification written with the record; absent for an invitee (email only). */
+  notificationId?: string;
   state: DeliveryState;
   /** The email category; absent for in-app-only deliveries. */
   category?: EmailCategory;
@@ -47,6 +48,9 @@ export interface DeliveryRecord {
   updatedAt: string;
 }
 
+/** A claim older than this belongs to an invocation that died (the notifier's timeout is 60 s; with margin). */
+export const CLAIM_LEASE_MS = 5 * 60 * 1000;
+
 /** Records outlive any redelivery or replay worth guarding against. */
 const RETENTION_DAYS = 90;
 
@@ -58,12 +62,12 @@ const deliveryItem = (r: DeliveryRecord): Item => ({
 });
 
 /**
- * Creates the delivery record and the in-app notification together. Answers 'created', or
- * the record a previous delivery of the same event left.
+ * Creates the delivery record and the in-app notification (when there is one) together.
+ * Answers 'created', or the record a previous delivery of the same event left.
  */
-export async function beginDelivery(record: DeliveryRecord, notification: Item): Promise<'created' | DeliveryRecord> {
+export async function beginDelivery(record: DeliveryRecord, notification?: Item): Promise<'created' | DeliveryRecord> {
   try {
-    await transact([putNew(deliveryItem(record)), putNew(notification)]);
+    await transact([putNew(deliveryItem(record)), ...(notification ? [putNew(notification)] : [])]);
     return 'created';
   } catch (error) {
     if (!(error instanceof TransactionCancelled) || !error.failedCondition(0)) throw error;

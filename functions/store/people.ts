@@ -11,6 +11,7 @@
  * review submissions are conditional: a team never scores itself, even by a race.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { INVITATION_VALIDITY_DAYS, invitationReminderAt, invitationStatusAt } from '../core/invitations.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
@@ -21,6 +22,7 @@ import {
   conditionCheck,
   deleteItem,
   getItem,
+  itemsThrough,
   putNew,
   queryAll,
   queryPage,
@@ -38,7 +40,7 @@ import { versionedUpdate } from './registry.ts';
 import { affiliationBump } from './reviewers.ts';
 
 /** How long an invitation can be accepted. */
-export const INVITATION_DAYS = 14;
+export const INVITATION_DAYS = INVITATION_VALIDITY_DAYS;
 /** Expired and accepted invitations stay readable this long before TTL removes them. */
 const INVITATION_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -330,6 +332,8 @@ function invitationItem(inv: Invitation): Item {
   return {
     ...invitationKey(inv),
     ...keys.invitationIndexes(inv.email, inv.createdAt, inv.id),
+    // Its email is due now: the sweep finds it here until the API (or the sweep) records it announced.
+    ...keys.invitationNoticeIndexes(inv.createdAt, inv.id),
     _type: 'invitation',
     ...inv,
     ttl: Math.floor((expiresMs + INVITATION_RETENTION_DAYS * DAY_MS) / 1000),
@@ -338,9 +342,9 @@ function invitationItem(inv: Invitation): Item {
 
 /** The invitation as the API shows it: a pending one past its date reads as expired. */
 export function invitationView(item: Item): Invitation {
-  const inv = stripKeys(item) as unknown as Invitation;
-  if (inv.status === 'pending' && Date.parse(inv.expiresAt) <= nowMs()) return { ...inv, status: 'expired' };
-  return inv;
+  // The notice bookkeeping (announcedAt, remindedAt) is the sweep's, not the API's.
+  const { announcedAt: _a, remindedAt: _r, ...inv } = stripKeys(item) as unknown as Invitation & InvitationNotices;
+  return { ...inv, status: invitationStatusAt(inv, nowMs()) };
 }
 
 export function newInvitation(scope: InvitationScope, email: string, role: Invitation['role'], id: string, invitedBy: Actor): Invitation {
@@ -606,3 +610,72 @@ export async function addMembership(m: StoredMembership, actor: Actor): Promise<
   await transactRetrying(newMembershipWrite(m, actor));
 }
 
+
+// ---------------------------------------------------------------------------------------
+// Invitation emails: the announcement and the one reminder (functions/core/invitations.ts)
+
+/** When the invitation email and the reminder were published; kept on the invitation item. */
+export interface InvitationNotices {
+  announcedAt?: string;
+  remindedAt?: string;
+}
+
+export type InvitationWithNotices = Invitation & InvitationNotices;
+
+/** Invitations whose next email is due at or before `now` (pattern 81), a page at a time. */
+export async function invitationsWithNoticesDue(
+  now: string,
+  limit = 100,
+  exclusiveStartKey?: Record<string, unknown>,
+): Promise<{ items: InvitationWithNotices[]; next?: Record<string, unknown> }> {
+  const page = await itemsThrough(partitions.invitationNotices, `${now}#\uffff`, limit, exclusiveStartKey);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as InvitationWithNotices), ...(page.next ? { next: page.next } : {}) };
+}
+
+/** The invitation with its notice bookkeeping (consistent read); undefined once revoked. */
+export async function getInvitationWithNotices(key: Key): Promise<InvitationWithNotices | undefined> {
+  const item = await getItem(key, true);
+  return item ? (stripKeys(item) as unknown as InvitationWithNotices) : undefined;
+}
+
+async function updateInvitationNotices(inv: Pick<Invitation, 'id' | 'scope'>, expression: string, values: Record<string, unknown>, extraCondition = ''): Promise<boolean> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: invitationKey(inv),
+        UpdateExpression: expression,
+        ConditionExpression: `attribute_exists(PK)${extraCondition}`,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Records the invitation email as published and moves the invitation in the index to its
+ * reminder's instant. False when it was already recorded, or the invitation is gone.
+ */
+export function markInvitationAnnounced(inv: Pick<Invitation, 'id' | 'scope' | 'createdAt' | 'expiresAt'>, reminderDays: number): Promise<boolean> {
+  const remindAt = invitationReminderAt(inv, reminderDays);
+  return updateInvitationNotices(
+    inv,
+    'SET announcedAt = :at, GSI3SK = :due',
+    { ':at': nowIso(), ':due': keys.invitationNoticeIndexes(remindAt, inv.id).GSI3SK },
+    ' AND attribute_not_exists(announcedAt)',
+  );
+}
+
+/** Records the reminder as published: nothing more is due, the invitation leaves the index. */
+export function markInvitationReminded(inv: Pick<Invitation, 'id' | 'scope'>): Promise<boolean> {
+  return updateInvitationNotices(inv, 'SET remindedAt = :at REMOVE GSI3PK, GSI3SK', { ':at': nowIso() }, ' AND attribute_not_exists(remindedAt)');
+}
+
+/** Nothing more will be sent (accepted or expired): the invitation leaves the index. */
+export function dropInvitationNotices(inv: Pick<Invitation, 'id' | 'scope'>): Promise<boolean> {
+  return updateInvitationNotices(inv, 'REMOVE GSI3PK, GSI3SK', {});
+}

@@ -117,3 +117,30 @@ describe('message emails', () => {
     }
   });
 });
+
+describe('invitation emails', () => {
+  const busArn = () => ({ 'Fn::GetAtt': [Object.entries(prod.resources).find(([id, r]) => r.Type === 'AWS::Events::EventBus' && id.startsWith('EventsBus'))![0], 'Arn'] });
+
+  it('the notify rule hands InvitationCreated and InvitationExpiring to the notifier', () => {
+    const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties?.Name === 'pathcert-prod-notify')![1].Properties!;
+    expect(rule.EventPattern['detail-type']).toEqual(expect.arrayContaining(['InvitationCreated', 'InvitationExpiring']));
+    expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functionResource(prod, 'notifier').id, 'Arn'] });
+  });
+
+  it('the people API and the daily sweep may publish on the stage bus only, and neither sends email', () => {
+    for (const name of ['people', 'recertificationSweep']) {
+      const publishes = functionStatements(prod, name).filter((st) => actionsOf(st).includes('events:PutEvents'));
+      expect(publishes, name).toHaveLength(1);
+      expect(actionsOf(publishes[0]!), name).toEqual(['events:PutEvents']);
+      expect(resourcesOf(publishes[0]!), name).toEqual([busArn()]);
+      expect(sesOf(prod, name), name).toEqual([]);
+      expect((functionResource(prod, name).props.Environment.Variables as Record<string, unknown>).EVENT_BUS_NAME, name).toBeDefined();
+    }
+  });
+
+  it('the reminders ride on the recertification sweep: no schedule of their own', () => {
+    const names = ofType('AWS::Scheduler::Schedule').map(([, r]) => String(r.Properties?.Name));
+    expect(names.filter((n) => /invit/i.test(n))).toEqual([]);
+    expect(names).toContain('pathcert-prod-recertification-sweep');
+  });
+});

@@ -10,6 +10,7 @@ import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import type { RouteSpec } from '../../lib/route.ts';
+import { announceInvitation } from '../../notifications/invitation-notices.ts';
 import { enforceConflicts } from '../../pipeline/conflicts.ts';
 import { idempotent } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
@@ -79,7 +80,11 @@ async function invite(
     const result = { status: 201, body: inv, headers: { location: location(inv.id) } };
     // A concurrent invitation of the same address may have won meanwhile: answer it the same way.
     const winner = await people.createInvitation(inv, record(result));
-    return winner ? answerPending(winner) : result;
+    if (winner) return answerPending(winner);
+    // Only the request that created the invitation announces it: a retry or a racing
+    // re-invite answers the pending one above and sends nothing.
+    await announceInvitation(inv);
+    return result;
   });
 }
 

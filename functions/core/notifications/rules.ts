@@ -7,16 +7,19 @@
  * - districtLeads: the leads of the pathway's district;
  * - reviewer: the reviewer the event names;
  * - staff: the shared staff inbox (in-app only: staff are a sign-in group, not a list of
- *   addresses in the table).
+ *   addresses in the table);
+ * - invitee: the address an invitation was sent to (email only: the invitee may not have
+ *   signed in yet, so there is no inbox and no preferences; the notifier's invitation path,
+ *   functions/notifications/invitations.ts, sends it, and suppressed addresses stay suppressed).
  */
 import type { DomainEvent, DetailType } from '../../../events/schemas.ts';
 import type { EmailCategory } from './preferences.ts';
 
-export type Audience = 'team' | 'districtLeads' | 'reviewer' | 'staff';
+export type Audience = 'team' | 'districtLeads' | 'reviewer' | 'staff' | 'invitee';
 
 export interface AudienceRule {
   audience: Audience;
-  /** The email category; undefined = in-app only. */
+  /** The email category; undefined = in-app only (or, for the invitee, email outside any category). */
   email: EmailCategory | undefined;
 }
 
@@ -53,7 +56,34 @@ export const notificationRules: Record<DetailType, readonly AudienceRule[]> = {
   // and the email is batched per thread and person (core/notifications/message-batching.ts,
   // functions/notifications/message-emails.ts), category `messages`.
   MessagePosted: [],
+  InvitationCreated: [{ audience: 'invitee', email: undefined }],
+  InvitationExpiring: [{ audience: 'invitee', email: undefined }],
 };
+
+/** The events told to an invitee by address (functions/notifications/invitations.ts), not to people of the table. */
+export const inviteeDetailTypes = ['InvitationCreated', 'InvitationExpiring'] as const satisfies readonly DetailType[];
+export type InviteeDetailType = (typeof inviteeDetailTypes)[number];
+
+export function isInviteeEvent<E extends Pick<DomainEvent, 'detailType'>>(event: E): event is Extract<E, { detailType: InviteeDetailType }> {
+  return (inviteeDetailTypes as readonly string[]).includes(event.detailType);
+}
+
+/**
+ * The recipient key of an invitee's delivery records, email tag and email problems: the
+ * address, not a person (the invitee may never have signed in). A bounce or complaint SES
+ * reports for it is recorded under this key by email-feedback.ts, like a person's.
+ */
+export function inviteeRecipient(address: string): string {
+  return `invitee:${address.trim().toLowerCase()}`;
+}
+
+/**
+ * The once-only key of an invitee's email: one invitation email and one reminder per
+ * invitation, however often the event is published (a retried request, two sweeps).
+ */
+export function inviteeDeliveryKey(detailType: InviteeDetailType, invitationId: string): string {
+  return `${detailType}#${invitationId}`;
+}
 
 /** The people an audience resolved to (subs), by audience. */
 export type ResolvedAudiences = Partial<Record<Exclude<Audience, 'staff'>, readonly string[]>>;

@@ -20,13 +20,17 @@ export type NotificationKind =
   | 'certification.issued'
   | 'certification.expiring'
   | 'certification.expired'
-  | 'renewal.opened';
+  | 'renewal.opened'
+  | 'invitation.created'
+  | 'invitation.expiring';
 
 export interface RenderContext {
   /** The recipient's name; a neutral greeting when unknown. */
   recipientName?: string | undefined;
   pathwayName?: string | undefined;
   districtName?: string | undefined;
+  /** Who sent an invitation (their name, else their address); invitation notices only. */
+  inviterName?: string | undefined;
   /** Frontend base URL, e.g. https://app.pathcert.example (no trailing slash needed). */
   baseUrl: string;
 }
@@ -71,6 +75,29 @@ interface Notice {
   link: string;
   action: string;
   applicationId?: string;
+  /** Why the recipient gets this email, when not as a member (the invitee has no settings). */
+  footer?: string;
+}
+
+const invitationRoles = {
+  pathway: { lead: 'a team lead', member: 'a team member', data: 'a team member' },
+  district: { lead: 'a district lead', member: 'a district contact', data: 'the district data contact' },
+} as const;
+
+/** `2027-03-14T09:05:00Z` as `14 March 2027, 09:05 UTC`. */
+export function formatDateTime(iso: string): string {
+  const m = /T(\d{2}):(\d{2})/.exec(iso);
+  return m ? `${formatDate(iso)}, ${m[1]}:${m[2]} UTC` : formatDate(iso);
+}
+
+const INVITEE_FOOTER =
+  'You receive this because someone invited this address to pathcert, the certification platform of Linked Learning pathways. If you did not expect it, ignore it: nothing changes unless you accept.';
+
+/** An invitation's target as a phrase: the pathway's team (with its district), or the district. */
+function invitationTarget(scope: 'pathway' | 'district', ctx: RenderContext): string {
+  if (scope === 'district') return ctx.districtName ?? 'a district';
+  const team = ctx.pathwayName ? `the ${ctx.pathwayName} team` : 'a pathway team';
+  return ctx.districtName ? `${team} (${ctx.districtName})` : team;
 }
 
 const decisionWords = {
@@ -208,6 +235,34 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
         ...(d.applicationId ? { applicationId: d.applicationId } : {}),
       };
     }
+    case 'InvitationCreated': {
+      const d = event.detail;
+      const target = invitationTarget(d.scope, ctx);
+      const role = invitationRoles[d.scope][d.role];
+      return {
+        kind: 'invitation.created',
+        subject: ctx.inviterName ? `${ctx.inviterName} invited you to join ${target} on pathcert` : `You are invited to join ${target} on pathcert`,
+        happened: `${ctx.inviterName ?? 'Someone at pathcert'} invited you to join ${target} as ${role}. The invitation expires on ${formatDateTime(d.expiresAt)}.`,
+        next: 'Sign in with this email address and accept the invitation before it expires. After that date it can no longer be accepted and has to be sent again.',
+        link: `/invitations/${d.invitationId}`,
+        action: 'Accept the invitation',
+        footer: INVITEE_FOOTER,
+      };
+    }
+    case 'InvitationExpiring': {
+      const d = event.detail;
+      const target = invitationTarget(d.scope, ctx);
+      const role = invitationRoles[d.scope][d.role];
+      return {
+        kind: 'invitation.expiring',
+        subject: `Reminder: your invitation to join ${target} expires on ${formatDate(d.expiresAt)}`,
+        happened: `${ctx.inviterName ? `${ctx.inviterName}'s` : 'Your'} invitation to join ${target} as ${role} has not been accepted yet. It expires on ${formatDateTime(d.expiresAt)}.`,
+        next: 'Sign in with this email address and accept it before then; after that date it has to be sent again. If you do not want to join, ignore this email.',
+        link: `/invitations/${d.invitationId}`,
+        action: 'Accept the invitation',
+        footer: INVITEE_FOOTER,
+      };
+    }
   }
 }
 
@@ -216,7 +271,8 @@ export function renderNotification(event: DomainEvent, audience: Audience, ctx: 
   const n = notice(event, audience, ctx);
   const url = absoluteLink(ctx.baseUrl, n.link);
   const greeting = ctx.recipientName ? `Hello ${ctx.recipientName},` : 'Hello,';
-  const footer = 'You receive this as part of your pathway certification with pathcert. Choose which optional emails you get in your notification settings.';
+  const footer =
+    n.footer ?? 'You receive this as part of your pathway certification with pathcert. Choose which optional emails you get in your notification settings.';
   const text = [greeting, '', n.happened, '', `What to do next: ${n.next}`, '', `${n.action}: ${url}`, '', '— pathcert', '', footer].join('\n');
   const html = [
     '<!doctype html>',

@@ -22,6 +22,7 @@ const ids = {
   district: newId('district'),
   review: newId('review'),
   certification: newId('certification'),
+  invitation: newId('invitation'),
 };
 
 const inputs: Record<string, DomainEventInput> = {
@@ -60,6 +61,14 @@ const inputs: Record<string, DomainEventInput> = {
   MessagePosted: {
     detailType: 'MessagePosted',
     detail: { applicationId: ids.application, pathwayId: ids.pathway, messageId: newId('message'), postedAt: '2027-03-14T10:00:00.000Z', authorSub: 'lead', authorRole: 'team' },
+  },
+  InvitationCreated: {
+    detailType: 'InvitationCreated',
+    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'lead', expiresAt: '2027-03-28T09:05:00.000Z', invitedBy: 'staff-1', createdAt: '2027-03-14T09:05:00.000Z' },
+  },
+  InvitationExpiring: {
+    detailType: 'InvitationExpiring',
+    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'member', expiresAt: '2027-03-28T09:05:00.000Z' },
   },
 };
 const event = (type: string): DomainEvent => buildDomainEvent(inputs[type]!);
