@@ -25,9 +25,20 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** API Gateway default-stage throttling. */
   throttle: { rateLimit: number; burstLimit: number };
-  /** Cognito Plus tier (threat protection); billed per active user. */
+  /** Cognito Plus tier (threat protection); billed per active user. Opt-in: `-c cognitoPlus=true`. */
   cognitoPlus: boolean;
+  /**
+   * Which Lambda functions record X-Ray traces (`-c tracing=pipeline|all`). `pipeline`
+   * (the default): the review pipeline's tasks, whose traces join the state machine's; the
+   * state machine is always traced. `all`: every function, API included (about $9 a month
+   * at the 2030 scale: Lambda samples 1 request a second and 5% beyond, which at this
+   * traffic is nearly every request; Lambda does not honour X-Ray sampling rules).
+   */
+  tracing: TracingScope;
 }
+
+export type TracingScope = 'pipeline' | 'all';
+export const TRACING_SCOPES: readonly TracingScope[] = ['pipeline', 'all'];
 
 /** Used in dev when no sender is given, so synth works offline; SES rejects it on send. */
 export const PLACEHOLDER_SENDER = 'no-reply@pathcert.invalid';
@@ -40,6 +51,15 @@ function contextString(scope: Construct, key: string): string | undefined {
   if (Array.isArray(raw)) return raw.join(',');
   const value = String(raw).trim();
   return value === '' ? undefined : value;
+}
+
+/** A boolean context value: `true`/`false` (strings from `-c`, or JSON booleans from cdk.json). */
+function contextFlag(scope: Construct, key: string): boolean {
+  const value = contextString(scope, key);
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`-c ${key}=${value}: use true or false`);
 }
 
 export function resolveStageConfig(scope: Construct): StageConfig {
@@ -80,6 +100,15 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     throttle: isProd ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },
-    cognitoPlus: isProd,
+    cognitoPlus: contextFlag(scope, 'cognitoPlus'),
+    tracing: tracingScope(contextString(scope, 'tracing')),
   };
+}
+
+function tracingScope(value: string | undefined): TracingScope {
+  if (value === undefined) return 'pipeline';
+  if (!(TRACING_SCOPES as readonly string[]).includes(value)) {
+    throw new Error(`-c tracing=${value}: use ${TRACING_SCOPES.join('|')}`);
+  }
+  return value as TracingScope;
 }
