@@ -35,6 +35,8 @@ export interface StageConfig {
    * traffic is nearly every request; Lambda does not honour X-Ray sampling rules).
    */
   tracing: TracingScope;
+  /** An app client for `npm run test:deployed` (ADMIN_USER_PASSWORD_AUTH only). Opt-in: `-c smokeTestClient=true`. */
+  smokeTestClient: boolean;
 }
 
 export type TracingScope = 'pipeline' | 'all';
@@ -102,6 +104,7 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     throttle: isProd ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },
     cognitoPlus: contextFlag(scope, 'cognitoPlus'),
     tracing: tracingScope(contextString(scope, 'tracing')),
+    smokeTestClient: contextFlag(scope, 'smokeTestClient'),
   };
 }
 
