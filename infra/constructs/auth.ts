@@ -59,13 +59,13 @@ export class Auth extends Construct {
     acknowledge(
       this.userPool,
       'AwsSolutions-COG2',
-      'MFA is optional (TOTP): many users are teachers and industry partners who sign in a few times a year; staff enrol TOTP by policy. Plus-tier threat protection (prod) adds risk-based challenges.',
+      'MFA is optional (TOTP): many users are teachers and industry partners who sign in a few times a year; staff enrol TOTP by policy. Plus-tier threat protection (-c cognitoPlus=true) adds risk-based challenges.',
     );
     if (!config.cognitoPlus) {
       acknowledge(
         this.userPool,
         'AwsSolutions-COG8',
-        'Non-prod pool holds test users only; the Plus tier (threat protection, billed per active user) is enabled in prod.',
+        'Essentials by default: invitation-only pool, 12-character passwords, optional TOTP; the Plus tier (threat protection, $0.02 per monthly active user, ~$160/month at the 2030 scale) is opt-in with -c cognitoPlus=true (docs/deploy.md).',
       );
     }
 
