@@ -29,9 +29,15 @@ export const PRICES = {
   alarmPerMonth: 0.1,
   dashboardPerMonth: 3.0,
   kmsKeyPerMonth: 1.0,
+  compositeAlarmPerMonth: 0.5,
   xrayPerMillionTraces: 5.0,
   cognitoPlusPerMau: 0.02,
+  /** Essentials (and Lite) bill monthly active users beyond the first 10,000; Plus bills every one. */
+  cognitoEssentialsPerMau: 0.015,
+  cognitoLitePerMau: 0.0055,
+  cognitoFreeMau: 10_000,
   sesPerThousandEmails: 0.1,
+  dataTransferOutPerGb: 0.09,
 } as const;
 
 export type Prices = { -readonly [K in keyof typeof PRICES]: (typeof PRICES)[K] extends string ? string : number };
@@ -68,16 +74,110 @@ export const USAGE = {
   coldStartMs: 400,
   /** CloudWatch Logs bytes per API request (function lines, platform REPORT line, access log line). */
   logBytesPerRequest: 1_500,
-  /** Months of logs kept (prod retention: one year), at steady state. */
-  logMonthsRetained: 12,
+  /** CloudWatch Logs bytes per state transition of a review execution (the machine logs ALL, no payloads). */
+  logBytesPerTransition: 600,
+  /** Bytes of an API answer sent to the internet (JSON, gzip off), and of an evidence file downloaded. */
+  responseBytes: 4_000,
+  evidenceDownloadBytes: 2_000_000,
   /** People signed in during a month, out of the year's active people. */
   monthlyActiveShare: 0.4,
-  /** Alarms of infra/constructs/monitoring.ts (2 API + 2 per function + 2 per machine + sweep + DLQs). */
-  alarms: 68,
-  customMetrics: 4,
 } as const;
 
 export type Usage = { -readonly [K in keyof typeof USAGE]: number };
+
+export type CognitoTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
+
+/**
+ * What the deployed stack itself bills for whatever the traffic: read from the synthesized
+ * template by `footprintOf` (bench/cost.ts and test/infra/cost.test.ts synthesize it), never
+ * typed by hand.
+ */
+export interface Footprint {
+  /** Metrics read by the stack's metric alarms (an alarm is billed per metric it reads). */
+  alarmMetrics: number;
+  alarms: number;
+  compositeAlarms: number;
+  dashboards: number;
+  kmsKeys: number;
+  cognitoTier: CognitoTier;
+  /** Catalog triggers whose functions record X-Ray traces (`http`, `pipeline`...). */
+  tracedTriggers: string[];
+  /** State machines with X-Ray tracing on. */
+  tracedStateMachines: number;
+  /** Longest retention of the functions' log groups, days (0: never expire). */
+  logRetentionDays: number;
+  /** Business metrics the functions emit (functions/lib/metrics.ts), one dimension set each. */
+  customMetrics: number;
+  resources: number;
+}
+
+interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, any>;
+}
+
+/**
+ * The footprint of a synthesized template. `triggers` maps each deployed function name
+ * (`pathcert-<stage>-<catalogName>`) to its catalog trigger.
+ */
+export function footprintOf(
+  resources: Record<string, TemplateResource>,
+  options: { triggers: Readonly<Record<string, string>>; customMetrics: number },
+): Footprint {
+  const all = Object.values(resources);
+  const ofType = (type: string) => all.filter((r) => r.Type === type);
+  let alarmMetrics = 0;
+  for (const alarm of ofType('AWS::CloudWatch::Alarm')) {
+    const queries = alarm.Properties?.Metrics as { MetricStat?: unknown }[] | undefined;
+    alarmMetrics += queries ? queries.filter((q) => q.MetricStat).length : 1;
+  }
+  const traced = new Set<string>();
+  for (const fn of ofType('AWS::Lambda::Function')) {
+    if (fn.Properties?.TracingConfig?.Mode !== 'Active') continue;
+    const trigger = options.triggers[String(fn.Properties.FunctionName)];
+    if (!trigger) throw new Error(`traced function ${String(fn.Properties.FunctionName)} is not in the catalog`);
+    traced.add(trigger);
+  }
+  const pools = ofType('AWS::Cognito::UserPool');
+  if (pools.length !== 1) throw new Error(`expected one user pool, found ${pools.length}`);
+  const tier = String(pools[0]!.Properties?.UserPoolTier ?? 'ESSENTIALS') as CognitoTier;
+  const functionNames = new Set(Object.keys(options.triggers));
+  const retentions = ofType('AWS::Logs::LogGroup')
+    .filter((g) => functionNames.has(String(g.Properties?.LogGroupName).replace('/aws/lambda/', '')))
+    .map((g) => Number(g.Properties?.RetentionInDays ?? 0));
+  return {
+    alarmMetrics,
+    alarms: ofType('AWS::CloudWatch::Alarm').length,
+    compositeAlarms: ofType('AWS::CloudWatch::CompositeAlarm').length,
+    dashboards: ofType('AWS::CloudWatch::Dashboard').length,
+    kmsKeys: ofType('AWS::KMS::Key').length,
+    cognitoTier: tier,
+    tracedTriggers: [...traced].sort(),
+    tracedStateMachines: ofType('AWS::StepFunctions::StateMachine').filter((m) => m.Properties?.TracingConfiguration?.Enabled === true).length,
+    logRetentionDays: retentions.includes(0) ? 0 : Math.max(0, ...retentions),
+    customMetrics: options.customMetrics,
+    resources: all.length,
+  };
+}
+
+/** Monthly active users Cognito bills for, by tier. */
+export function cognitoMonthly(tier: CognitoTier, mau: number, prices: Pick<Prices, 'cognitoPlusPerMau' | 'cognitoEssentialsPerMau' | 'cognitoLitePerMau' | 'cognitoFreeMau'>): { billedMau: number; unitPrice: number } {
+  if (tier === 'PLUS') return { billedMau: mau, unitPrice: prices.cognitoPlusPerMau };
+  const billedMau = Math.max(0, mau - prices.cognitoFreeMau);
+  return { billedMau, unitPrice: tier === 'LITE' ? prices.cognitoLitePerMau : prices.cognitoEssentialsPerMau };
+}
+
+/** Seconds in a 30.4-day month. */
+const SECONDS_A_MONTH = 2_628_000;
+
+/**
+ * Traces Lambda records for `requests` invocations a month with its fixed sampling: the
+ * first request each second, then 5% (spread evenly over the month: a lower bound at peaks).
+ */
+export function lambdaSampledTraces(requests: number): number {
+  const reservoir = Math.min(requests, SECONDS_A_MONTH);
+  return reservoir + 0.05 * Math.max(0, requests - reservoir);
+}
 
 /** Measured for one API operation by bench/cost.ts. */
 export interface EndpointMeasure {
@@ -111,12 +211,16 @@ export interface CostInputs {
   verifyGbSecondsPerUpload: number;
   /** DynamoDB table size at scale, GB (items and index copies). */
   tableGb: number;
+  /** What the synthesized stack bills for besides traffic (footprintOf). */
+  footprint: Footprint;
 }
 
-export type Category = 'compute' | 'data' | 'workflow' | 'storage' | 'observability' | 'identity' | 'messaging';
+export type Category = 'compute' | 'data' | 'workflow' | 'storage' | 'observability' | 'identity' | 'messaging' | 'network';
 
 export const TARGET_CATEGORIES: readonly Category[] = ['compute', 'data', 'workflow', 'storage'];
 export const TARGET_MONTHLY_USD = 100;
+/** Everything a deployment pays, by default (Essentials, pipeline tracing), at the 2030 scale. */
+export const ALL_IN_TARGET_MONTHLY_USD = 50;
 
 export interface LineItem {
   service: string;
@@ -184,8 +288,27 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES as unkno
   // Each upload is recorded on declaration and on verification: two small writes.
   writeUnits += uploads * 2 * 2;
 
+  const fp = inputs.footprint;
   const mau = scale.activePeoplePerYear * usage.monthlyActiveShare;
-  const logGbPerMonth = ((apiRequests + directoryRequests) * usage.logBytesPerRequest) / 1e9;
+  const cognito = cognitoMonthly(fp.cognitoTier, mau, prices);
+  const transitions = cycles * inputs.transitionsPerCycle;
+  const logGbPerMonth = ((apiRequests + directoryRequests) * usage.logBytesPerRequest + transitions * usage.logBytesPerTransition) / 1e9;
+  // Logs kept at steady state: the retention in months (never-expiring groups: counted as 5 years).
+  const logMonths = fp.logRetentionDays === 0 ? 60 : fp.logRetentionDays / 30;
+  const events = cycles * usage.eventsPerReviewCycle;
+  const tracedBy: Record<string, number> = {
+    http: apiRequests + directoryRequests,
+    pipeline: pipelineInvocations,
+    s3: uploads,
+    schedule: scheduledInvocations,
+    event: events,
+  };
+  const traces =
+    fp.tracedTriggers.reduce((sum, trigger) => sum + lambdaSampledTraces(tracedBy[trigger] ?? 0), 0) +
+    // Step Functions samples with the account's rules; the default keeps every execution at this rate.
+    (fp.tracedStateMachines > 0 ? cycles : 0);
+  const downloads = cycles * usage.downloadsPerReviewCycle;
+  const transferGb = ((apiRequests + directoryRequests) * usage.responseBytes + downloads * usage.evidenceDownloadBytes) / 1e9;
   const items: LineItem[] = [
     item('Lambda: API functions (GB-s, arm64)', 'compute', apiGbSeconds, 'GB-s', prices.lambdaArmPerGbSecond),
     item('Lambda: pipeline, schedules, upload checks (GB-s)', 'compute', otherGbSeconds, 'GB-s', prices.lambdaArmPerGbSecond),
@@ -195,27 +318,35 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES as unkno
     item('DynamoDB on-demand: write request units', 'data', writeUnits, 'WRU', prices.dynamoPerMillionWriteUnits, 1e6),
     item('DynamoDB: storage (table + GSIs)', 'data', inputs.tableGb, 'GB-month', prices.dynamoStoragePerGbMonth),
     item('DynamoDB: point-in-time recovery', 'data', inputs.tableGb, 'GB-month', prices.dynamoPitrPerGbMonth),
-    item('Step Functions Standard: state transitions', 'workflow', cycles * inputs.transitionsPerCycle, 'transitions', prices.stepFunctionsPerThousandTransitions, 1e3),
-    item('EventBridge: custom events', 'workflow', cycles * usage.eventsPerReviewCycle, 'events', prices.eventBridgePerMillionEvents, 1e6),
+    item('Step Functions Standard: state transitions', 'workflow', transitions, 'transitions', prices.stepFunctionsPerThousandTransitions, 1e3),
+    item('EventBridge: custom events', 'workflow', events, 'events', prices.eventBridgePerMillionEvents, 1e6),
     item('EventBridge Scheduler: invocations', 'workflow', scheduledInvocations, 'invocations', prices.schedulerPerMillionInvocations, 1e6),
     item('S3 Standard: evidence storage', 'storage', scale.evidenceGb, 'GB-month', prices.s3StandardPerGbMonth),
     // Presigned POST, the verifier's copy to its final prefix (DELETE is free).
     item('S3: PUT/COPY/POST requests', 'storage', uploads * 2, 'requests', prices.s3PerThousandPuts, 1e3),
     // The verifier reads each upload once; reviewers and staff download.
-    item('S3: GET requests', 'storage', uploads + cycles * usage.downloadsPerReviewCycle, 'requests', prices.s3PerThousandGets, 1e3),
-    item('CloudWatch Logs: ingestion', 'observability', logGbPerMonth, 'GB', prices.logsIngestPerGb),
-    item('CloudWatch Logs: storage (12 months kept)', 'observability', logGbPerMonth * usage.logMonthsRetained, 'GB-month', prices.logsStoragePerGbMonth),
-    item('CloudWatch: alarms', 'observability', usage.alarms, 'alarms', prices.alarmPerMonth),
-    item('CloudWatch: business metrics (EMF)', 'observability', usage.customMetrics, 'metrics', prices.customMetricPerMonth),
-    item('CloudWatch: dashboard', 'observability', 1, 'dashboard', prices.dashboardPerMonth),
-    item('KMS: alarm topic key', 'observability', 1, 'key', prices.kmsKeyPerMonth),
-    // Default sampling (1 request a second, then 5%) keeps nearly every request at this rate.
-    item('X-Ray: traces recorded', 'observability', apiRequests + directoryRequests, 'traces', prices.xrayPerMillionTraces, 1e6),
-    item('Cognito Plus tier (prod): monthly active users', 'identity', mau, 'MAU', prices.cognitoPlusPerMau),
+    item('S3: GET requests', 'storage', uploads + downloads, 'requests', prices.s3PerThousandGets, 1e3),
+    item('CloudWatch Logs: ingestion (functions, access log, state machine)', 'observability', logGbPerMonth, 'GB', prices.logsIngestPerGb),
+    item(`CloudWatch Logs: storage (${fp.logRetentionDays === 0 ? 'never expiring, 60' : Math.round(logMonths)} months kept)`, 'observability', logGbPerMonth * logMonths, 'GB-month', prices.logsStoragePerGbMonth),
+    item(`CloudWatch: alarms (${fp.alarms} alarms, billed per metric read)`, 'observability', fp.alarmMetrics, 'alarm metrics', prices.alarmPerMonth),
+    item('CloudWatch: composite alarms', 'observability', fp.compositeAlarms, 'alarms', prices.compositeAlarmPerMonth),
+    item('CloudWatch: business metrics (EMF)', 'observability', fp.customMetrics, 'metrics', prices.customMetricPerMonth),
+    item('CloudWatch: dashboards', 'observability', fp.dashboards, 'dashboards', prices.dashboardPerMonth),
+    item('KMS: customer managed keys (alarm topic)', 'observability', fp.kmsKeys, 'keys', prices.kmsKeyPerMonth),
+    item(
+      `X-Ray: traces recorded (${[...fp.tracedTriggers.map((t) => `${t} functions`), ...(fp.tracedStateMachines > 0 ? ['state machine'] : [])].join(', ') || 'nothing traced'})`,
+      'observability',
+      traces,
+      'traces',
+      prices.xrayPerMillionTraces,
+      1e6,
+    ),
+    item(`Cognito ${fp.cognitoTier.toLowerCase()} tier: monthly active users billed (of ${Math.round(mau).toLocaleString('en-US')})`, 'identity', cognito.billedMau, 'MAU', cognito.unitPrice),
     item('SES: emails', 'messaging', cycles * usage.emailsPerReviewCycle, 'emails', prices.sesPerThousandEmails, 1e3),
+    item('Data transfer out: API answers and evidence downloads', 'network', transferGb, 'GB', prices.dataTransferOutPerGb),
   ];
 
-  const byCategory = { compute: 0, data: 0, workflow: 0, storage: 0, observability: 0, identity: 0, messaging: 0 } as Record<Category, number>;
+  const byCategory = { compute: 0, data: 0, workflow: 0, storage: 0, observability: 0, identity: 0, messaging: 0, network: 0 } as Record<Category, number>;
   for (const i of items) byCategory[i.category] += i.monthly;
   const targetTotal = TARGET_CATEGORIES.reduce((s, c) => s + byCategory[c], 0);
   const total = Object.values(byCategory).reduce((a, b) => a + b, 0);

@@ -19,6 +19,7 @@ import { Events } from './constructs/events.ts';
 import { Evidence } from './constructs/evidence.ts';
 import { PathcertFunction } from './constructs/function-defaults.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { SmokeClient } from './constructs/smoke-client.ts';
 import { applyGrants } from './constructs/grants.ts';
 import { REVIEW_WORKFLOW, stateMachineArn, stateMachineName, Workflows, listDefinitions } from './constructs/workflows.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -121,13 +122,16 @@ export class PathcertStack extends Stack {
       this.auth.attachPreSignUp(fn.function);
     }
 
+    // Opt-in (-c smokeTestClient=true): the client `npm run test:deployed` signs in with.
+    const smoke = config.smokeTestClient ? new SmokeClient(this, 'SmokeTest', { config, userPool: this.auth.userPool }) : undefined;
+
     const httpFunctions = new Map([...this.functions].filter(([name]) => catalog[name]!.trigger === 'http'));
     this.api = new Api(this, 'Api', {
       config,
       routes,
       functions: httpFunctions,
       issuer: this.auth.issuer,
-      audience: [this.auth.client.userPoolClientId],
+      audience: [this.auth.client.userPoolClientId, ...(smoke ? [smoke.client.userPoolClientId] : [])],
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -154,6 +158,9 @@ export class PathcertStack extends Stack {
     });
     new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuer, description: 'JWT issuer the API trusts' });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    if (smoke) {
+      new CfnOutput(this, 'SmokeTestClientId', { value: smoke.client.userPoolClientId, description: 'App client of npm run test:deployed (ADMIN_USER_PASSWORD_AUTH)' });
+    }
     for (const workflow of this.workflows.workflows.values()) {
       new CfnOutput(this, `StateMachineArn${outputSuffix(workflow.stem)}`, {
         value: workflow.stateMachine.stateMachineArn,

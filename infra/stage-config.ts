@@ -37,7 +37,20 @@ export interface StageConfig {
   /** Where managed login may send the browser back with a code, and after sign-out. */
   authCallbackUrls: string[];
   authLogoutUrls: string[];
+  /**
+   * Which Lambda functions record X-Ray traces (`-c tracing=pipeline|all`). `pipeline`
+   * (the default): the review pipeline's tasks, whose traces join the state machine's; the
+   * state machine is always traced. `all`: every function, API included (about $9 a month
+   * at the 2030 scale: Lambda samples 1 request a second and 5% beyond, which at this
+   * traffic is nearly every request; Lambda does not honour X-Ray sampling rules).
+   */
+  tracing: TracingScope;
+  /** An app client for `npm run test:deployed` (ADMIN_USER_PASSWORD_AUTH only). Opt-in: `-c smokeTestClient=true`. */
+  smokeTestClient: boolean;
 }
+
+export type TracingScope = 'pipeline' | 'all';
+export const TRACING_SCOPES: readonly TracingScope[] = ['pipeline', 'all'];
 
 /** Used in dev when no sender is given, so synth works offline; SES rejects it on send. */
 export const PLACEHOLDER_SENDER = 'no-reply@pathcert.invalid';
@@ -91,6 +104,7 @@ function contextString(scope: Construct, key: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** A boolean context value: `true`/`false` (strings from `-c`, or JSON booleans from cdk.json). */
 export function resolveStageConfig(scope: Construct): StageConfig {
   const stage = contextString(scope, 'stage') ?? 'dev';
   if (!(STAGES as readonly string[]).includes(stage)) {
@@ -141,5 +155,15 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     ...(authDomainPrefix ? { authDomainPrefix } : {}),
     authCallbackUrls: signInUrls(scope, 'authCallbackUrls', isProd, appBaseUrl, '/auth/callback'),
     authLogoutUrls: signInUrls(scope, 'authLogoutUrls', isProd, appBaseUrl, '/'),
+    tracing: tracingScope(contextString(scope, 'tracing')),
+    smokeTestClient: contextBoolean(scope, 'smokeTestClient'),
   };
+}
+
+function tracingScope(value: string | undefined): TracingScope {
+  if (value === undefined) return 'pipeline';
+  if (!(TRACING_SCOPES as readonly string[]).includes(value)) {
+    throw new Error(`-c tracing=${value}: use ${TRACING_SCOPES.join('|')}`);
+  }
+  return value as TracingScope;
 }

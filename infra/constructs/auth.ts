@@ -88,7 +88,7 @@ export class Auth extends Construct {
       acknowledge(
         this.userPool,
         'AwsSolutions-COG8',
-        'Essentials plan by choice: its first 10,000 monthly active users are free, and sign-up is already limited to invited addresses with verified email. Plus (threat protection, billed per active user) is an opt-in: -c cognitoPlus=true (docs/security.md, "Accounts").',
+        'Essentials plan by choice: its first 10,000 monthly active users are free, and sign-up is already limited to invited addresses with verified email. Plus (threat protection, $0.02 per monthly active user, ~$160/month at the 2030 scale) is an opt-in: -c cognitoPlus=true (docs/security.md, "Accounts"; docs/deploy.md).',
       );
     }
 

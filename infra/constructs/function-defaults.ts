@@ -8,7 +8,8 @@
  * - memory and timeout from the catalog entry;
  * - its own log group with the stage's retention (created by the stack, so retention and
  *   removal are declared, not left to Lambda's implicit never-expiring group), JSON logs;
- * - X-Ray active tracing;
+ * - X-Ray active tracing for the review pipeline's tasks (or every function with
+ *   `-c tracing=all`; see StageConfig.tracing): the others record none and get no X-Ray rights;
  * - its own role that may write to its log group and nothing else: every further right is
  *   added by grants.ts from the catalog entry;
  * - the common environment: POWERTOOLS_SERVICE_NAME, PATHCERT_STAGE, ALLOWED_ORIGINS.
@@ -28,6 +29,11 @@ import { acknowledge } from './nag.ts';
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 wants the newest). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+
+/** Whether a function records its own X-Ray traces (Lambda's fixed sampling, ~every request at our rate). */
+export function tracesActively(spec: Pick<FunctionSpec, 'trigger'>, config: Pick<StageConfig, 'tracing'>): boolean {
+  return config.tracing === 'all' || spec.trigger === 'pipeline';
+}
 
 export interface PathcertFunctionProps {
   /** The catalog name; the deployed function is `pathcert-<stage>-<name>`. */
@@ -85,7 +91,7 @@ export class PathcertFunction extends Construct {
       architecture: FUNCTION_ARCHITECTURE,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
-      tracing: Tracing.ACTIVE,
+      tracing: tracesActively(spec, config) ? Tracing.ACTIVE : Tracing.DISABLED,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -93,7 +99,7 @@ export class PathcertFunction extends Construct {
       bundling: nodejsBundling(spec.files),
     });
 
-    acknowledge(
+    if (tracesActively(spec, config)) acknowledge(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (IAM requires Resource "*").',

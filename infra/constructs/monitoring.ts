@@ -1,7 +1,10 @@
 /**
- * What operators are told about, and where they look: CloudWatch alarms on the API, every
- * catalog function, the state machines, the dead-letter queues and the daily
- * recertification sweep, all sending to one encrypted SNS topic; and one dashboard.
+ * What operators are told about, and where they look: CloudWatch alarms on the API, the
+ * catalog functions (errors by area, throttles account-wide), the state machines, the
+ * dead-letter queues and the daily recertification sweep, all sending to one encrypted SNS
+ * topic; and one dashboard. Alarms are consolidated where one alarm per area serves: an
+ * alarm is billed per metric it reads, and each is a CloudFormation resource (the stack's
+ * budget is 500); bench/cost-model.ts counts them from the synthesized template.
  *
  * Thresholds live in `alarmThresholds` so docs/operations.md and the tests read the same
  * numbers. Every alarm's description says what it means; docs/operations.md says what to do.
@@ -39,7 +42,7 @@ export const alarmThresholds = {
   api5xxPercent: 5,
   /** p99 of API Gateway's Latency, ms, per 5 minutes, 3 of 3 periods. */
   apiP99LatencyMs: 3000,
-  /** Lambda Errors per 5 minutes: 1 for every function, except pipeline tasks (see below). */
+  /** Lambda Errors per 5 minutes, summed over an area's functions: 1, except pipeline tasks (see below). */
   lambdaErrors: 1,
   /**
    * Pipeline tasks throw TransientError on purpose and the state machine retries them;
@@ -52,11 +55,11 @@ export const alarmThresholds = {
    * alarms.
    */
   signUpTriggerErrors: 20,
-  /** Lambda Throttles per 5 minutes. */
+  /** Lambda Throttles per 5 minutes, account-wide. */
   lambdaThrottles: 1,
-  /** Failed or timed-out executions per 5 minutes. */
+  /** Failed plus timed-out executions per 5 minutes. */
   executions: 1,
-  /** Messages visible in a dead-letter queue (maximum over 5 minutes). */
+  /** Messages visible in the dead-letter queues (each queue's maximum over 5 minutes, summed). */
   deadLetters: 1,
   /** Hours without an invocation of the recertification sweep (it runs daily). */
   sweepSilentHours: 26,
@@ -77,11 +80,33 @@ export interface MonitoringProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/** Metrics one alarm on a metric math expression may read: a hard CloudWatch limit. */
+export const MAX_ALARM_METRICS = 10;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One metric as it is; several as the sum of their values, a missing value counting 0. */
+function sumOf(metrics: IMetric[], label: string): IMetric {
+  if (metrics.length === 1) return metrics[0]!;
+  if (metrics.length > MAX_ALARM_METRICS) throw new Error(`an alarm reads at most ${MAX_ALARM_METRICS} metrics, not ${metrics.length}`);
+  const usingMetrics = Object.fromEntries(metrics.map((m, i) => [`m${i}`, m]));
+  return new MathExpression({
+    expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+    usingMetrics,
+    label,
+    period: FIVE_MINUTES,
+  });
+}
+
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly key: Key;
   readonly dashboard: Dashboard;
-  /** Every alarm, by a stable id (`api-5xx`, `fn-<name>-errors`, `sfn-review-failed`, `dlq-<n>`, `sweep-silent`). */
+  /** Every alarm, by a stable id (`api-5xx`, `fn-<area>[-<n>]-errors`, `fn-throttles`, `sfn-review-failed`, `dlq[-<n>]`, `sweep-silent`). */
   readonly alarms = new Map<string, Alarm>();
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -160,28 +185,46 @@ export class Monitoring extends Construct {
     );
 
     // --- Functions ---------------------------------------------------------------------
+    // One errors alarm per area (the catalog trigger), on the sum of its functions' Errors:
+    // an alarm costs per metric it reads, so this costs what one alarm per function did, in
+    // a seventh of the resources; the dashboard's "Lambda errors" graph shows which function.
+    // An alarm on metric math reads at most 10 metrics, so a larger area gets several.
+    const byArea = new Map<string, PathcertFunction[]>();
     for (const [catalogName, fn] of functions) {
-      const pipeline = triggers[catalogName] === 'pipeline';
-      const cognito = triggers[catalogName] === 'cognito';
+      const area = triggers[catalogName] ?? 'other';
+      byArea.set(area, [...(byArea.get(area) ?? []), fn]);
+    }
+    for (const [area, members] of [...byArea].sort(([a], [b]) => a.localeCompare(b))) {
+      const pipeline = area === 'pipeline';
+      const cognito = area === 'cognito';
       const errors = pipeline ? t.pipelineLambdaErrors : cognito ? t.signUpTriggerErrors : t.lambdaErrors;
+      const groups = chunk(members, MAX_ALARM_METRICS);
+      groups.forEach((group, i) => {
+        const suffix = groups.length > 1 ? `-${i + 1}` : '';
+        add(
+          `fn-${area}${suffix}-errors`,
+          new Alarm(this, `Errors-${area}${suffix}`, {
+            alarmName: name(`fn-${area}${suffix}-errors`),
+            alarmDescription: `Functions of the ${area} area failed ${errors} or more times in 5 minutes, together${pipeline ? ' (transient failures are retried by the state machine; this is a burst)' : cognito ? ' (each refused sign-up counts; this is a burst)' : ''}: ${group.map((fn) => fn.catalogName).join(', ')}. The dashboard's Lambda errors graph shows which (docs/operations.md#function-errors).`,
+            metric: sumOf(group.map((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })), `${area} errors`),
+            threshold: errors,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      });
+    }
+    // Lambda throttles a function when the account's concurrency is exhausted (no function
+    // here reserves concurrency), so the account-wide metric is the one to watch: one alarm,
+    // one metric, instead of one per function.
+    if (functions.size > 0) {
       add(
-        `fn-${catalogName}-errors`,
-        new Alarm(this, `Errors-${catalogName}`, {
-          alarmName: name(`fn-${catalogName}-errors`),
-          alarmDescription: `${fn.functionName} failed ${errors} or more times in 5 minutes${pipeline ? ' (transient failures are retried by the state machine; this is a burst)' : cognito ? ' (each refused sign-up counts; this is a burst)' : ''} (docs/operations.md#function-errors).`,
-          metric: fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          threshold: errors,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      add(
-        `fn-${catalogName}-throttles`,
-        new Alarm(this, `Throttles-${catalogName}`, {
-          alarmName: name(`fn-${catalogName}-throttles`),
-          alarmDescription: `${fn.functionName} was throttled (account concurrency exhausted) (docs/operations.md#function-throttles).`,
-          metric: fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        'fn-throttles',
+        new Alarm(this, 'Throttles', {
+          alarmName: name('lambda-throttles'),
+          alarmDescription: `Lambda throttled invocations in this account and region (account concurrency exhausted; pathcert's functions share it) (docs/operations.md#function-throttles).`,
+          metric: new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: FIVE_MINUTES }),
           threshold: t.lambdaThrottles,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
@@ -196,20 +239,11 @@ export class Monitoring extends Construct {
         `sfn-${stem}-failed`,
         new Alarm(this, `Failed-${stem}`, {
           alarmName: name(`sfn-${stem}-failed`),
-          alarmDescription: `An execution of the ${stem} state machine failed (docs/operations.md#failed-executions).`,
-          metric: machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          threshold: t.executions,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      add(
-        `sfn-${stem}-timed-out`,
-        new Alarm(this, `TimedOut-${stem}`, {
-          alarmName: name(`sfn-${stem}-timed-out`),
-          alarmDescription: `An execution of the ${stem} state machine timed out (docs/operations.md#timed-out-executions).`,
-          metric: machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          alarmDescription: `An execution of the ${stem} state machine failed or timed out (docs/operations.md#failed-executions).`,
+          metric: sumOf(
+            [machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' })],
+            `${stem} failed or timed out`,
+          ),
           threshold: t.executions,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
@@ -219,13 +253,20 @@ export class Monitoring extends Construct {
     }
 
     // --- Dead letters ------------------------------------------------------------------
-    deadLetterQueues.forEach((queue, i) => {
+    // Visible messages summed over the queues (up to 10 an alarm): any dead letter is one
+    // to look at, and the dashboard's graph shows which queue holds it.
+    const dlqGroups = chunk([...deadLetterQueues], MAX_ALARM_METRICS);
+    dlqGroups.forEach((group, i) => {
+      const suffix = dlqGroups.length > 1 ? `-${i + 1}` : '';
       add(
-        `dlq-${i}`,
-        new Alarm(this, `DeadLetters${i}`, {
-          alarmName: name(`dlq-${queue.node.id.toLowerCase().replace(/^dlq-?/, '')}-${i}`),
-          alarmDescription: `Messages in the dead-letter queue ${queue.node.path}: an event, schedule or S3 notification was not handled after its retries (docs/operations.md#dead-letters).`,
-          metric: queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        `dlq${suffix}`,
+        new Alarm(this, `DeadLetters${suffix}`, {
+          alarmName: name(`dead-letters${suffix}`),
+          alarmDescription: `Messages in a dead-letter queue: an event, schedule or S3 notification was not handled after its retries. Queues: ${group.map((q) => q.node.id).join(', ')} (docs/operations.md#dead-letters).`,
+          metric: sumOf(
+            group.map((queue) => queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' })),
+            'dead letters visible',
+          ),
           threshold: t.deadLetters,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,

@@ -9,6 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
+import { tracesActively } from '../../infra/constructs/function-defaults.ts';
 import { senderIdentityArns } from '../../infra/constructs/grants.ts';
 import { executionArnPattern, stateMachineArn, stateMachineName } from '../../infra/constructs/workflows.ts';
 import { actionsOf, allStatements, functionResource, functionStatements, prodContext, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
@@ -32,8 +33,8 @@ const BUCKET = {
  * have no resource-level permissions.
  */
 const REQUIRED_STAR: Record<string, string> = {
-  'xray:PutTraceSegments': 'X-Ray active tracing (functions and state machine)',
-  'xray:PutTelemetryRecords': 'X-Ray active tracing (functions and state machine)',
+  'xray:PutTraceSegments': 'X-Ray active tracing (pipeline functions and state machine)',
+  'xray:PutTelemetryRecords': 'X-Ray active tracing (pipeline functions and state machine)',
   'xray:GetSamplingRules': 'X-Ray tracing of the state machine',
   'xray:GetSamplingTargets': 'X-Ray tracing of the state machine',
   'logs:CreateLogDelivery': 'Step Functions logging to CloudWatch Logs (vended log delivery)',
@@ -100,7 +101,9 @@ function ownDeadLetterQueues(s: Synthesized, name: string): unknown[] {
 /** What the catalog entry allows, written out independently of grants.ts. */
 function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): string[] {
   const g = spec.grants;
-  const out = ['own log group logs:CreateLogStream', 'own log group logs:PutLogEvents', '* xray:PutTraceSegments', '* xray:PutTelemetryRecords'];
+  const out = ['own log group logs:CreateLogStream', 'own log group logs:PutLogEvents'];
+  // X-Ray's two write actions only for the functions that trace (the pipeline's, by default).
+  if (tracesActively(spec, s.stack.config)) out.push('* xray:PutTraceSegments', '* xray:PutTelemetryRecords');
   // Lambda's SqsDestination grant: send its failed asynchronous events to its own queue.
   for (const _queue of ownDeadLetterQueues(s, name)) {
     out.push('own dead-letter queue sqs:SendMessage', 'own dead-letter queue sqs:GetQueueAttributes', 'own dead-letter queue sqs:GetQueueUrl');

@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../functions/lib/metrics.ts';
-import { alarmThresholds, Monitoring, SWEEP_FUNCTION } from '../../infra/constructs/monitoring.ts';
+import { alarmThresholds, MAX_ALARM_METRICS, Monitoring, SWEEP_FUNCTION } from '../../infra/constructs/monitoring.ts';
 import { resolveStageConfig } from '../../infra/stage-config.ts';
 import { nagFindings, prodContext, synth, type Synthesized } from './support.ts';
 
@@ -29,6 +29,12 @@ const alarms = (resources: Record<string, Resource>) =>
 
 const logicalId = (s: { stack: Stack }, construct: { node: { defaultChild?: unknown } }) =>
   s.stack.resolve(s.stack.getLogicalId(construct.node.defaultChild as any)) as string;
+
+/** The [MetricName, Dimensions] an alarm reads: its one metric, or each metric of its math expression. */
+function metricsRead(props: Record<string, any>): [string, unknown][] {
+  if (props.MetricName) return [[props.MetricName, props.Dimensions]];
+  return (props.Metrics as Record<string, any>[]).filter((q) => q.MetricStat).map((q) => [q.MetricStat.Metric.MetricName, q.MetricStat.Metric.Dimensions]);
+}
 
 function alarmNamed(s: Synthesized, name: string) {
   const alarm = alarms(s.resources).find((a) => a.props.AlarmName === name);
@@ -72,7 +78,7 @@ describe('alarm topic', () => {
   it('receives every alarm and its recovery', () => {
     const topicId = logicalId(prod, prod.stack.monitoring.topic);
     const all = alarms(prod.resources);
-    expect(all.length).toBeGreaterThan(2 * Object.keys(functionCatalog).length);
+    expect(all.length).toBeGreaterThan(5);
     for (const { props } of all) {
       expect(props.AlarmActions, props.AlarmName).toEqual([{ Ref: topicId }]);
       expect(props.OKActions, props.AlarmName).toEqual([{ Ref: topicId }]);
@@ -104,36 +110,68 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ MetricName: 'Latency', Namespace: 'AWS/ApiGateway', ExtendedStatistic: 'p99', Threshold: alarmThresholds.apiP99LatencyMs });
   });
 
-  it('watches errors and throttles of every catalog function', () => {
+  it('reads the Errors of every catalog function in exactly one alarm of its area, at most 10 metrics an alarm', () => {
+    const readers = new Map<string, string[]>();
+    for (const { props } of alarms(prod.resources)) {
+      for (const [metricName, dims] of metricsRead(props)) {
+        if (metricName !== 'Errors') continue;
+        const key = JSON.stringify(dims);
+        readers.set(key, [...(readers.get(key) ?? []), String(props.AlarmName)]);
+      }
+      expect(metricsRead(props).length, String(props.AlarmName)).toBeLessThanOrEqual(MAX_ALARM_METRICS);
+    }
     for (const [name, spec] of Object.entries(functionCatalog) as [string, FunctionSpec][]) {
       const fnId = logicalId(prod, prod.stack.functions.get(name)!.function);
-      const dims = [{ Name: 'FunctionName', Value: { Ref: fnId } }];
-      expect(alarmNamed(prod, `pathcert-prod-fn-${name}-errors`)).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: dims,
-        Statistic: 'Sum',
-        Threshold:
-          spec.trigger === 'pipeline' ? alarmThresholds.pipelineLambdaErrors : spec.trigger === 'cognito' ? alarmThresholds.signUpTriggerErrors : alarmThresholds.lambdaErrors,
-      });
-      expect(alarmNamed(prod, `pathcert-prod-fn-${name}-throttles`)).toMatchObject({ MetricName: 'Throttles', Dimensions: dims, Threshold: 1 });
+      const names = readers.get(JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fnId } }])) ?? [];
+      expect(names, name).toHaveLength(1);
+      expect(names[0], name).toMatch(new RegExp(`^pathcert-prod-fn-${spec.trigger}(-\\d+)?-errors$`));
+      expect(alarmNamed(prod, names[0]!).Threshold, name).toBe(
+        spec.trigger === 'pipeline' ? alarmThresholds.pipelineLambdaErrors : spec.trigger === 'cognito' ? alarmThresholds.signUpTriggerErrors : alarmThresholds.lambdaErrors,
+      );
+    }
+    // An area's alarm sums its functions' errors, a missing value counting 0.
+    const api = alarmNamed(prod, 'pathcert-prod-fn-http-1-errors');
+    const expression = (api.Metrics as Record<string, any>[]).find((q) => q.Expression)!;
+    expect(expression.Expression).toBe(Array.from({ length: 10 }, (_, i) => `FILL(m${i}, 0)`).join(' + '));
+    expect(expression.ReturnData ?? true).toBe(true);
+  });
+
+  it('watches throttles once, account-wide: every function shares the account concurrency', () => {
+    const throttles = alarms(prod.resources).filter((a) => metricsRead(a.props).some(([m]) => m === 'Throttles'));
+    expect(throttles.map((a) => a.props.AlarmName)).toEqual(['pathcert-prod-lambda-throttles']);
+    expect(throttles[0]!.props).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Statistic: 'Sum', Threshold: alarmThresholds.lambdaThrottles });
+    expect(throttles[0]!.props.Dimensions).toBeUndefined();
+    // No function reserves concurrency, or the account-wide metric would miss its throttles.
+    for (const [, r] of Object.entries(prod.resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+      expect(r.Properties?.ReservedConcurrentExecutions).toBeUndefined();
     }
   });
 
-  it('watches failed and timed-out executions of the review state machine', () => {
+  it('watches failed and timed-out executions of the review state machine in one alarm', () => {
     const review = prod.stack.workflows.workflows.get('review');
     expect(review).toBeDefined();
     const dims = [{ Name: 'StateMachineArn', Value: { Ref: logicalId(prod, review!.stateMachine) } }];
-    expect(alarmNamed(prod, 'pathcert-prod-sfn-review-failed')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Dimensions: dims });
-    expect(alarmNamed(prod, 'pathcert-prod-sfn-review-timed-out')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsTimedOut', Dimensions: dims });
+    const read = metricsRead(alarmNamed(prod, 'pathcert-prod-sfn-review-failed'));
+    expect(read).toEqual([
+      ['ExecutionsFailed', dims],
+      ['ExecutionsTimedOut', dims],
+    ]);
   });
 
   it('watches the depth of every SQS queue of the stack (all of them are dead-letter queues)', () => {
     const queues = Object.entries(prod.resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
-    const watched = alarms(prod.resources)
-      .filter((a) => a.props.MetricName === 'ApproximateNumberOfMessagesVisible')
-      .map((a) => (a.props.Dimensions as { Value: { 'Fn::GetAtt': string[] } }[])[0]!.Value['Fn::GetAtt'][0]);
+    const watched = alarms(prod.resources).flatMap((a) =>
+      metricsRead(a.props)
+        .filter(([m]) => m === 'ApproximateNumberOfMessagesVisible')
+        .map(([, dims]) => (dims as { Value: { 'Fn::GetAtt': string[] } }[])[0]!.Value['Fn::GetAtt'][0]),
+    );
     expect(watched.sort()).toEqual(queues.sort());
+  });
+
+  it('has about a dozen alarms, not one or two per function', () => {
+    const names = alarms(prod.resources).map((a) => String(a.props.AlarmName));
+    expect(names.length).toBeLessThanOrEqual(15);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it(`alarms when ${SWEEP_FUNCTION} has not run for 26 hours, if the catalog has it`, () => {
@@ -191,20 +229,20 @@ describe('on a small stack', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
-    // No state machine, so no execution alarms; the function still has its own.
-    // (Dead-letter queues of the function's schedule, if events/ gives it one, have their own alarms.)
-    expect(alarms(s.resources).map((a) => String(a.props.AlarmName)).filter((n) => !n.includes('-dlq-')).sort()).toEqual(
+    // No state machine, so no execution alarm; the function's area (schedule) has its own.
+    // (Dead-letter queues of the function's schedule, if events/ gives it one, have theirs.)
+    expect(alarms(s.resources).map((a) => String(a.props.AlarmName)).filter((n) => !n.includes('-dead-letters')).sort()).toEqual(
       [
         'pathcert-dev-api-5xx-rate',
         'pathcert-dev-api-latency-p99',
-        `pathcert-dev-fn-${SWEEP_FUNCTION}-errors`,
-        `pathcert-dev-fn-${SWEEP_FUNCTION}-throttles`,
+        'pathcert-dev-fn-schedule-errors',
+        'pathcert-dev-lambda-throttles',
         'pathcert-dev-recertification-sweep-silent',
       ].sort(),
     );
   });
 
-  it('alarms on each dead-letter queue it is given', () => {
+  it('alarms on the dead-letter queues it is given, summing their visible messages', () => {
     const app = new App({ context: { stage: 'dev' } });
     const stack = new Stack(app, 'Fixture');
     const queues = ['RuleDlq', 'ScheduleDlq'].map((id) => new Queue(stack, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }));
@@ -217,13 +255,15 @@ describe('on a small stack', () => {
       deadLetterQueues: queues,
     });
     const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-    const dlqAlarms = alarms(resources).filter((a) => a.props.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(dlqAlarms.map((a) => a.props.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual(
+    const dlqAlarms = alarms(resources).filter((a) => metricsRead(a.props).some(([m]) => m === 'ApproximateNumberOfMessagesVisible'));
+    expect(dlqAlarms).toHaveLength(1);
+    const props = dlqAlarms[0]!.props;
+    const stats = (props.Metrics as Record<string, any>[]).filter((q) => q.MetricStat);
+    expect(stats.map((q) => q.MetricStat.Metric.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual(
       queues.map((q) => stack.resolve(stack.getLogicalId(q.node.defaultChild as any))).sort(),
     );
-    for (const { props } of dlqAlarms) {
-      expect(props).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-    }
+    for (const q of stats) expect(q.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/SQS' }, Stat: 'Maximum' });
+    expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     // No sweep function in this stack: no staleness alarm.
     expect(alarms(resources).some((a) => /sweep/.test(String(a.props.AlarmName)))).toBe(false);
     expect(nagFindings(stack).filter((f) => /\/Monitoring\//.test(f))).toEqual([]);

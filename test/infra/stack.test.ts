@@ -177,7 +177,8 @@ describe('functions', () => {
         expect(props.FunctionName).toBe(`${s.stack.config.prefix}-${name}`);
         expect(props.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
         expect(props.Architectures).toEqual(['arm64']);
-        expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+        // X-Ray only on the review pipeline's tasks by default (StageConfig.tracing).
+        expect(props.TracingConfig, name).toEqual(spec.trigger === 'pipeline' ? { Mode: 'Active' } : undefined);
         expect(props.MemorySize).toBe(spec.memoryMb);
         expect(props.Timeout).toBe(spec.timeoutSeconds);
         expect(props.Handler).toBe('index.handler');

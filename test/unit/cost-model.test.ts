@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   awsDurationMs,
+  cognitoMonthly,
+  footprintOf,
   gbSeconds,
+  lambdaSampledTraces,
   itemBytes,
   monthlyCost,
   PRICES,
@@ -14,6 +17,7 @@ import {
   USAGE,
   type CostInputs,
   type EndpointMeasure,
+  type Footprint,
 } from '../../bench/cost-model.ts';
 import review from '../../statemachines/review.asl.json' with { type: 'json' };
 
@@ -28,6 +32,21 @@ const endpoint = (over: Partial<EndpointMeasure> = {}): EndpointMeasure => ({
   ...over,
 });
 
+/** A stack that bills nothing by itself. */
+const bare: Footprint = {
+  alarmMetrics: 0,
+  alarms: 0,
+  compositeAlarms: 0,
+  dashboards: 0,
+  kmsKeys: 0,
+  cognitoTier: 'ESSENTIALS',
+  tracedTriggers: [],
+  tracedStateMachines: 0,
+  logRetentionDays: 30,
+  customMetrics: 0,
+  resources: 0,
+};
+
 /** 12,000 signed-in calls a year = 1,000 a month; everything else off. */
 const tiny = (over: Partial<CostInputs> = {}): CostInputs => ({
   scale: { students: 0, pathways: 0, reviewCyclesPerYear: 0, activePeoplePerYear: 12, evidenceGb: 0 },
@@ -41,6 +60,7 @@ const tiny = (over: Partial<CostInputs> = {}): CostInputs => ({
   scheduled: [],
   verifyGbSecondsPerUpload: 0,
   tableGb: 0,
+  footprint: bare,
   ...over,
 });
 
@@ -99,6 +119,78 @@ describe('monthlyCost', () => {
     });
     expect(b.targetTotal).toBeLessThan(100);
     expect(b.byCategory.storage).toBeGreaterThan(11.5);
+  });
+});
+
+describe('all in: what the stack bills besides traffic', () => {
+  it('prices alarms per metric read, dashboards, keys and composite alarms from the footprint', () => {
+    const b = monthlyCost(tiny({ footprint: { ...bare, alarms: 2, alarmMetrics: 12, dashboards: 1, kmsKeys: 1, compositeAlarms: 1 } }));
+    expect(line(b, 'CloudWatch: alarms').quantity).toBe(12);
+    expect(line(b, 'CloudWatch: alarms').monthly).toBeCloseTo(1.2, 10);
+    expect(line(b, 'CloudWatch: dashboards').monthly).toBe(3);
+    expect(line(b, 'KMS').monthly).toBe(1);
+    expect(line(b, 'CloudWatch: composite').monthly).toBe(0.5);
+  });
+
+  it('bills Cognito Essentials beyond 10,000 monthly active users, Plus for every one', () => {
+    expect(cognitoMonthly('ESSENTIALS', 8_000, PRICES)).toEqual({ billedMau: 0, unitPrice: PRICES.cognitoEssentialsPerMau });
+    expect(cognitoMonthly('ESSENTIALS', 12_000, PRICES).billedMau).toBe(2_000);
+    expect(cognitoMonthly('PLUS', 8_000, PRICES)).toEqual({ billedMau: 8_000, unitPrice: 0.02 });
+    // 20,000 active people a year, 40% of them in a month.
+    const scale = { ...SCALE_2030, students: 0, pathways: 0, reviewCyclesPerYear: 0, evidenceGb: 0 };
+    expect(line(monthlyCost(tiny({ scale })), 'Cognito').monthly).toBe(0);
+    expect(line(monthlyCost(tiny({ scale, footprint: { ...bare, cognitoTier: 'PLUS' } })), 'Cognito').monthly).toBeCloseTo(160, 10);
+  });
+
+  it("records X-Ray traces only for the traced triggers, with Lambda's fixed sampling", () => {
+    expect(lambdaSampledTraces(1_000)).toBe(1_000);
+    // Beyond one a second all month, 5% of the rest.
+    expect(lambdaSampledTraces(2_628_000 + 1_000_000)).toBeCloseTo(2_628_000 + 50_000, 6);
+    const scale = { students: 0, pathways: 0, reviewCyclesPerYear: 1_200, activePeoplePerYear: 12, evidenceGb: 0 };
+    const pipelineOnly = monthlyCost(tiny({ scale, footprint: { ...bare, tracedTriggers: ['pipeline'], tracedStateMachines: 1 } }));
+    // 100 cycles × 7 task invocations, plus one trace per execution; no API request.
+    expect(line(pipelineOnly, 'X-Ray').quantity).toBe(700 + 100);
+    const all = monthlyCost(tiny({ scale, footprint: { ...bare, tracedTriggers: ['http', 'pipeline'], tracedStateMachines: 1 } }));
+    expect(line(all, 'X-Ray').quantity).toBe(1_000 + 700 + 100);
+  });
+
+  it('keeps logs for the retention the template sets, and prices data transfer out', () => {
+    const month = monthlyCost(tiny({ footprint: { ...bare, logRetentionDays: 30 } }));
+    const year = monthlyCost(tiny({ footprint: { ...bare, logRetentionDays: 360 } }));
+    expect(line(year, 'CloudWatch Logs: storage').quantity).toBeCloseTo(12 * line(month, 'CloudWatch Logs: storage').quantity, 10);
+    // 1,000 answers of 4,000 bytes.
+    expect(line(month, 'Data transfer').quantity).toBeCloseTo(0.004, 10);
+  });
+
+  it('reads the footprint from a template: alarm metrics, tracing by trigger, tier, retention', () => {
+    const fp = footprintOf(
+      {
+        A: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors' } },
+        B: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [{ Id: 'e', Expression: 'FILL(m0,0) + FILL(m1,0)' }, { Id: 'm0', MetricStat: {} }, { Id: 'm1', MetricStat: {} }] } },
+        D: { Type: 'AWS::CloudWatch::Dashboard' },
+        K: { Type: 'AWS::KMS::Key' },
+        P: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolTier: 'PLUS' } },
+        F1: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'p-a', TracingConfig: { Mode: 'Active' } } },
+        F2: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'p-b' } },
+        L1: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/lambda/p-a', RetentionInDays: 365 } },
+        L2: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/apigateway/p/access', RetentionInDays: 3653 } },
+        S: { Type: 'AWS::StepFunctions::StateMachine', Properties: { TracingConfiguration: { Enabled: true } } },
+      },
+      { triggers: { 'p-a': 'pipeline', 'p-b': 'http' }, customMetrics: 4 },
+    );
+    expect(fp).toEqual({
+      alarmMetrics: 3,
+      alarms: 2,
+      compositeAlarms: 0,
+      dashboards: 1,
+      kmsKeys: 1,
+      cognitoTier: 'PLUS',
+      tracedTriggers: ['pipeline'],
+      tracedStateMachines: 1,
+      logRetentionDays: 365,
+      customMetrics: 4,
+      resources: 10,
+    });
   });
 });
 
