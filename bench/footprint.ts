@@ -16,6 +16,8 @@ export const DEFAULT_PROD_CONTEXT = {
   stage: 'prod',
   allowedOrigins: 'https://app.pathcert.example',
   senderEmail: 'certification@pathcert.example',
+  // Managed login's callback and sign-out URLs derive from it (prod requires them).
+  appBaseUrl: 'https://app.pathcert.example',
 } as const;
 
 /** The priced options of docs/deploy.md, as context added to the default. */

@@ -81,7 +81,7 @@ describe('the all-in bill at the 2030 scale', () => {
     const base = monthlyCost(inputs(byDefault)).total;
     expect(plus.cognitoTier).toBe('PLUS');
     expect(monthlyCost(inputs(plus)).total - base).toBeCloseTo(160, 0);
-    expect(fullTracing.tracedTriggers).toEqual(['event', 'http', 'pipeline', 's3', 'schedule']);
+    expect(fullTracing.tracedTriggers).toEqual(['cognito', 'event', 'http', 'pipeline', 's3', 'schedule']);
     const tracingExtra = monthlyCost(inputs(fullTracing)).total - base;
     expect(tracingExtra).toBeGreaterThan(8);
     expect(tracingExtra).toBeLessThan(10);
