@@ -1,5 +1,5 @@
 /**
- * `npm run deploy -- --stage prod -c allowedOrigins=... -c senderEmail=...`: the scriptable
+ * `npm run deploy -- --stage prod -c allowedOrigins=... -c senderEmail=... -c appBaseUrl=...`: the scriptable
  * part of docs/deploy.md. Checks the arguments and the stage's context (before any AWS
  * call), the region and the credentials (`aws sts get-caller-identity`), bootstraps CDK in
  * the account and region if it is not yet (the CDKToolkit stack), then `cdk deploy`s the

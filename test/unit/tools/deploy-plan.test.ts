@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { chooseRegion, commandEnv, deployCommands, parseDeployArgs, resolveDeployConfig, UsageError } from '../../../infra/tools/deploy-plan.ts';
 
-const prodArgs = ['--stage', 'prod', '-c', 'allowedOrigins=https://app.district.example', '-c', 'senderEmail=cert@district.example'];
+const prodArgs = [
+  '--stage', 'prod',
+  '-c', 'allowedOrigins=https://app.district.example',
+  '-c', 'senderEmail=cert@district.example',
+  '-c', 'appBaseUrl=https://app.district.example',
+];
 const identity = { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/it-admin' };
 
 describe('parseDeployArgs', () => {
@@ -12,7 +17,7 @@ describe('parseDeployArgs', () => {
     const o = parseDeployArgs([...prodArgs, '--profile', 'district', '--region=us-west-2', '--context', 'tracing=all', '--yes', '--dry-run']);
     expect(o).toEqual({
       stage: 'prod',
-      context: { allowedOrigins: 'https://app.district.example', senderEmail: 'cert@district.example', tracing: 'all' },
+      context: { allowedOrigins: 'https://app.district.example', senderEmail: 'cert@district.example', appBaseUrl: 'https://app.district.example', tracing: 'all' },
       profile: 'district',
       region: 'us-west-2',
       dryRun: true,
@@ -47,7 +52,7 @@ describe('resolveDeployConfig', () => {
   });
 
   it("takes cdk.json's context under the command line's, and --stage over cdk.json's stage", () => {
-    const fromJson = { stage: 'dev', allowedOrigins: 'https://json.example', senderEmail: 'json@example.org' };
+    const fromJson = { stage: 'dev', allowedOrigins: 'https://json.example', senderEmail: 'json@example.org', appBaseUrl: 'https://json.example' };
     const config = resolveDeployConfig(parseDeployArgs(['--stage', 'prod', '-c', 'senderEmail=cli@example.org']), fromJson);
     expect(config).toMatchObject({ stage: 'prod', allowedOrigins: ['https://json.example'], senderEmail: 'cli@example.org' });
   });
@@ -72,7 +77,7 @@ describe('deployCommands', () => {
     const commands = deployCommands(options, config, identity, 'us-west-2', false);
     expect(commands.map((c) => [c.command, ...c.args].join(' '))).toEqual([
       'npx cdk bootstrap aws://123456789012/us-west-2 --profile district',
-      'npx cdk deploy pathcert-prod -c stage=prod -c allowedOrigins=https://app.district.example -c senderEmail=cert@district.example ' +
+      'npx cdk deploy pathcert-prod -c stage=prod -c allowedOrigins=https://app.district.example -c senderEmail=cert@district.example -c appBaseUrl=https://app.district.example ' +
         '--outputs-file .deploy/pathcert-prod.outputs.json --require-approval broadening --profile district',
     ]);
   });
