@@ -92,12 +92,12 @@ export function withheldCellsOf(year: PublicYear): string[] {
  * profile: enrollment and all-students rates), shown ones only.
  */
 export function headlineCellsOf(year: PublicYear): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const [id, view] of year.pathways) {
     const key = pathwayUnit(id);
     const add = (m: keyof CountView) => {
       const cell = view[m]?.all;
-      if (cell && !isSuppressed(cell)) out.push(cellId(key, m, 'all'));
+      if (cell && !isSuppressed(cell)) out.add(cellId(key, m, 'all'));
     };
     add('enrolled');
     for (const m of HEADLINE_METRICS) {
@@ -106,7 +106,7 @@ export function headlineCellsOf(year: PublicYear): string[] {
       add(denominatorOf(m));
     }
   }
-  return out;
+  return [...out];
 }
 
 /**

@@ -273,7 +273,7 @@ describe('insider adversary (LP bounds)', () => {
           checked++;
         }
       }),
-      { seed, numRuns, ...(path ? { path } : {}), endOnFailure: true },
+      { seed, numRuns, ...(path ? { path } : {}) },
     );
     expect(checked).toBeGreaterThan(0);
   }, 180_000);
