@@ -6,7 +6,9 @@
  * pathway is revealed to anyone but staff, neither directly nor by subtracting revealed
  * numbers from one another — including by an insider: a district's data contacts know every
  * count their district submitted (its report and its pathways'), a pathway's team knows its
- * pathway's. Every reader is checked: the public (anyone signed in) and each insider.
+ * pathway's. Every reader is checked: the public (anyone signed in), each insider, and each
+ * coalition (one person knowing several districts' counts at once: every set of up to
+ * `maxCoalition` districts, and any given one; see coalitions.ts).
  *
  * Model. Published counts are cells. Counts are tied by additive relations
  *     total = part_1 + ... + part_k + remainder
@@ -50,8 +52,9 @@
  *    respondents, applied to what a published total adds to the published parts):
  *    a. minimum contributors: the withheld parts of a published network total come from at
  *       least `minContributors` districts (default 3), or from none;
- *    b. dominance: after removing the largest district's withheld share, more than the
- *       threshold remains — so no single district subtracting its own lands in 0..T;
+ *    b. dominance: after removing the `maxCoalition` largest districts' withheld shares,
+ *       more than the threshold remains — so no such coalition subtracting its own lands
+ *       in 0..T;
  *    c. an insider who knows some parts of a published nested or pooled total (a pathway
  *       team and its district's total, a district and the network's) must be left with
  *       more than the threshold of unknowns (others' withheld cells and the remainder).
@@ -60,8 +63,9 @@
  * Published cells carry no reason (model.ts `SUPPRESSED`): "small cell" bounds a cell by
  * the threshold and "complementary" bounds it from below, and such bounds pin small cells.
  *
- * Not covered: an insider of two districts at once (a coalition; rule 4 holds for one
- * district), a reader who reasons about the algorithm itself, and relations across school
+ * Not covered: a coalition larger than `maxCoalition` in the shared pattern (such a reader
+ * gets a pattern of their own: coalitions.ts), a reader who reasons about the algorithm
+ * itself, and relations across school
  * years (different students, so none exist). Interval bounds beyond the rules above are
  * checked by the LP adversary test (test/unit/core/outcomes/adversary.test.ts), not here.
  *
