@@ -134,6 +134,11 @@ export interface Insiders {
    * or the network's (pooled), so no relation is known in part to two members.
    */
   membersOf?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Readers for whom every sensitive remainder is audited, not only those of relations with
+   * a cell of theirs (affordable for the one or two readers of a reader's own pattern).
+   */
+  auditEveryRemainder?: ReadonlySet<string>;
 }
 
 const NO_INSIDERS: Insiders = { knownBy: new Map(), contributorOf: new Map() };
@@ -848,7 +853,7 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
     // insider is quadratic in a large network, so those are left to the LP adversary test.)
     // For a coalition of districts: those with a cell in a shared block (any other relation
     // is one member's, known to it whole, or none of theirs).
-    const candidates = new Set<Prepared>();
+    const candidates = new Set<Prepared>(ctx.insiders.auditEveryRemainder?.has(reader) ? rels.filter(isSensitive) : []);
     for (const v of own) {
       if (single) {
         const block = blockOf.get(v);
@@ -1168,7 +1173,14 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
         values,
         relations,
         settings,
-        { knownBy, contributorOf, membersOf: new Map([...coalitionSets].filter(([id]) => network && !given.has(id))) },
+        {
+          knownBy,
+          contributorOf,
+          membersOf: new Map([...coalitionSets].filter(([id]) => network && !given.has(id))),
+          // A reader's own pattern: their subtraction from a network total may pin a remainder
+          // in a relation with no cell of theirs (a district's students outside its pathways).
+          auditEveryRemainder: network ? new Set() : given,
+        },
         input.withheld,
       );
   const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };

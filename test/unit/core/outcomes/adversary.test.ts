@@ -237,6 +237,24 @@ describe('insider adversary (LP bounds)', () => {
     );
   });
 
+  it('a three-district person\'s own pattern: subtracting from the network total does not pin another district\'s students outside its pathways', () => {
+    // Shrunk from FC_SEED=7 FC_RUNS=300: the network's 33 less the person's 22 is dst_3's
+    // pathways' 11, and dst_3's district total 18 would then give its 7 outside them.
+    const year: DistrictInput[] = [
+      { districtId: 'dst_0', pathways: [{ pathwayId: 'pw_0_0', counts: { enrolled: { all: 0 } } }] },
+      { districtId: 'dst_1', pathways: [{ pathwayId: 'pw_1_0', counts: { enrolled: { all: 2 } } }, { pathwayId: 'pw_1_1', counts: { enrolled: { all: 9 } } }] },
+      { districtId: 'dst_2', pathways: [{ pathwayId: 'pw_2_0', counts: { enrolled: { all: 2 } } }, { pathwayId: 'pw_2_1', counts: { enrolled: { all: 9 } } }] },
+      {
+        districtId: 'dst_3',
+        counts: { enrolled: { all: 18 } },
+        pathways: [{ pathwayId: 'pw_3_0', counts: { enrolled: { all: 4 } } }, { pathwayId: 'pw_3_1', counts: { enrolled: { all: 7 } } }],
+      },
+    ];
+    const person: Person = { districtIds: ['dst_0', 'dst_1', 'dst_2'], pathwayIds: [] };
+    const view = publishedFor(year, suppressYear({ districts: year, network: true }), person);
+    for (const r of readingsOf(person, year)) expect(insiderDisclosures(year, view, r, T)).toEqual([]);
+  });
+
   it('no reader pins another district\'s or pathway\'s small count (random networks, seeded)', () => {
     const seed = Number(process.env.FC_SEED ?? 20261206);
     const path = process.env.FC_PATH;
