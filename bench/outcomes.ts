@@ -9,14 +9,17 @@
  *    DynamoDB commands per read are counted);
  * 3. what suppression withholds on a realistic network (30 districts, their pathways,
  *    generated students with California-like group shares): the share of network cells and
- *    of district and pathway cells withheld by the outsiders-only model (before issue 15)
- *    and by the insider rules (after), and the time of each.
+ *    of district and pathway cells withheld by the outsiders-only model (before issue 15),
+ *    by the single-insider rules and by the coalition rules (any two districts together,
+ *    the default), the time of each, and the time of one view computed for a person with
+ *    roles in three districts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '../functions/core/outcomes/codes.ts';
 import { validateOutcomeCsv } from '../functions/core/outcomes/csv.ts';
 import { entriesOf, isSuppressed, type BaseView, type CountView, type OutcomeCounts } from '../functions/core/outcomes/model.ts';
 import { suppressYear, type PublicYear, type YearInput } from '../functions/core/outcomes/suppression.ts';
+import { suppressForReader } from '../functions/core/outcomes/coalitions.ts';
 import { newId } from '../functions/core/ids.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
 import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
@@ -263,14 +266,23 @@ export async function run(): Promise<BenchReport> {
     const beforeYear = suppressYear({ ...network, outsidersOnly: true });
     const beforeMs = performance.now() - t0;
     t0 = performance.now();
+    const singleYear = suppressYear(network, { maxCoalition: 1 });
+    const singleMs = performance.now() - t0;
+    t0 = performance.now();
     const afterYear = suppressYear(network);
     const afterMs = performance.now() - t0;
-    const [before, after] = [withheldCells(beforeYear), withheldCells(afterYear)];
+    const three = network.districts.slice(0, 3).map((d) => `district:${d.districtId}`);
+    t0 = performance.now();
+    const readerYear = suppressForReader(network, afterYear, { narrow: three, wide: three });
+    const readerMs = performance.now() - t0;
+    const [before, single, after, reader] = [withheldCells(beforeYear), withheldCells(singleYear), withheldCells(afterYear), withheldCells(readerYear)];
     const pathwaysInNetwork = network.districts.reduce((s, d) => s + d.pathways.length, 0);
     rows.push(`| realistic year: districts / pathways / cells (network + districts and pathways) | ${network.districts.length} / ${pathwaysInNetwork} / ${before.networkCells} + ${before.entityCells.toLocaleString('en-US')} |`);
-    rows.push(`| network cells withheld: before (outsiders only) → after (insiders) | ${pct(before.networkSuppressed, before.networkCells)} → ${pct(after.networkSuppressed, after.networkCells)} |`);
-    rows.push(`| district and pathway cells withheld: before → after | ${pct(before.entitySuppressed, before.entityCells)} → ${pct(after.entitySuppressed, after.entityCells)} |`);
-    rows.push(`| suppressYear on it: before → after | ${ms(beforeMs)} → ${ms(afterMs)} |`);
+    const three3 = (a: number, b: number, c: number, d: number, e: number, f: number) => `${pct(a, b)} → ${pct(c, d)} → ${pct(e, f)}`;
+    rows.push(`| network cells withheld: outsiders only → single insiders → coalitions of 2 districts | ${three3(before.networkSuppressed, before.networkCells, single.networkSuppressed, single.networkCells, after.networkSuppressed, after.networkCells)} |`);
+    rows.push(`| district and pathway cells withheld: same three | ${three3(before.entitySuppressed, before.entityCells, single.entitySuppressed, single.entityCells, after.entitySuppressed, after.entityCells)} |`);
+    rows.push(`| suppressYear on it: same three | ${ms(beforeMs)} → ${ms(singleMs)} → ${ms(afterMs)} |`);
+    rows.push(`| a view for a person with roles in 3 districts: network / district and pathway cells withheld, time | ${pct(reader.networkSuppressed, reader.networkCells)} / ${pct(reader.entitySuppressed, reader.entityCells)}, ${ms(readerMs)} |`);
   } finally {
     stopCounting();
     await platform.stop();
@@ -278,7 +290,7 @@ export async function run(): Promise<BenchReport> {
   return {
     title: 'Outcome data: 100,000-row CSV, network progress and what suppression withholds',
     method:
-      'bench/outcomes.ts on the local platform (DynamoDB Local in memory). A generated CSV of one district and its pathways (every metric and student group, consistent counts) is streamed through `validateOutcomeCsv` in 64 KiB chunks and stored with `submitOutcomes` (immutable report items, pointer swap with audit, one suppression pattern for the school year, a view item per entity); peak memory is sampled every 10 ms. Then the registry is filled to 5,000 pathways, `refreshNetworkProgress()` recomputes the totals, and the read behind `GET /network/progress` is timed with its DynamoDB commands counted (it reads precomputed items only). Last, a realistic school year (30 districts with 1–6 pathways of 60–500 generated students each and 1–3 times as many outside them, race shares varying by district around California\'s, 1% non-binary, every metric and group; seeded) goes through `suppressYear` with the outsiders-only model of before issue 15 and with the insider rules: the share of cells withheld, network-wide and in district and pathway reports (docs/outcomes.md, "Privacy").',
+      'bench/outcomes.ts on the local platform (DynamoDB Local in memory). A generated CSV of one district and its pathways (every metric and student group, consistent counts) is streamed through `validateOutcomeCsv` in 64 KiB chunks and stored with `submitOutcomes` (immutable report items, pointer swap with audit, one suppression pattern for the school year, a view item per entity); peak memory is sampled every 10 ms. Then the registry is filled to 5,000 pathways, `refreshNetworkProgress()` recomputes the totals, and the read behind `GET /network/progress` is timed with its DynamoDB commands counted (it reads precomputed items only). Last, a realistic school year (30 districts with 1–6 pathways of 60–500 generated students each and 1–3 times as many outside them, race shares varying by district around California\'s, 1% non-binary, every metric and group; seeded) goes through `suppressYear` with the outsiders-only model of before issue 15, with the single-insider rules (`maxCoalition: 1`) and with the coalition rules (the default: any two districts together): the share of cells withheld, network-wide and in district and pathway reports (docs/outcomes.md, "Privacy" and "Coalitions"); then `suppressForReader` computes the view of a person with roles in three districts.',
     table: rows.join('\n'),
     flags,
   };

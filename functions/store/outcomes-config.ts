@@ -5,7 +5,11 @@
  * - PATHCERT_SUPPRESSION_THRESHOLD (default 10): counts at or below are small cells.
  * - PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS (default 3): districts the withheld part of a
  *   published network total must come from (rule 4a in core/outcomes/suppression.ts).
- *   The defaults live in core (DEFAULT_SUPPRESSION_THRESHOLD, DEFAULT_MIN_CONTRIBUTORS).
+ * - PATHCERT_SUPPRESSION_MAX_COALITION (default 2, 1–4): the shared pattern holds against
+ *   any one person knowing the raw counts of this many districts at once (core
+ *   suppressYear); readers with more get a view computed for them (outcomes-readers.ts).
+ *   The defaults live in core (DEFAULT_SUPPRESSION_THRESHOLD, DEFAULT_MIN_CONTRIBUTORS,
+ *   DEFAULT_MAX_COALITION).
  * - PATHCERT_PROGRESS_LEVELS (default "silver,gold"): which certification levels count
  *   toward the network goal. The goal has been stated both as "certified" and as "Gold
  *   certified"; set "gold" for the stricter reading. Candidacy never counts (it is a stage,
@@ -14,7 +18,7 @@
  * - PATHCERT_OUTCOME_CSV_MAX_BYTES (default 20 MiB) and PATHCERT_OUTCOME_CSV_MAX_ROWS (default 500000).
  */
 import { isLevel, type Level } from '../core/levels.ts';
-import { DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '../core/outcomes/suppression.ts';
+import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '../core/outcomes/suppression.ts';
 
 function intFrom(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -31,9 +35,12 @@ export const outcomeSettings = {
   get suppressionMinContributors(): number {
     return intFrom('PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS', DEFAULT_MIN_CONTRIBUTORS, 1, 100);
   },
-  /** Both suppression settings, as core/outcomes/suppression.ts takes them. */
+  get suppressionMaxCoalition(): number {
+    return intFrom('PATHCERT_SUPPRESSION_MAX_COALITION', DEFAULT_MAX_COALITION, 1, 4);
+  },
+  /** The suppression settings, as core/outcomes/suppression.ts takes them. */
   get suppression(): SuppressionConfig {
-    return { threshold: this.suppressionThreshold, minContributors: this.suppressionMinContributors };
+    return { threshold: this.suppressionThreshold, minContributors: this.suppressionMinContributors, maxCoalition: this.suppressionMaxCoalition };
   },
   get progressLevels(): Level[] {
     const raw = process.env.PATHCERT_PROGRESS_LEVELS ?? 'silver,gold';

@@ -648,3 +648,107 @@ describe('insiders (issue 15): a district data contact subtracting its own count
     expect(insiderDisclosures(year, before, { kind: 'district', districtId: x.id }, THRESHOLD).map((d) => d.what)).toEqual([`pathway:${c.id}|enrolled|gender_nonbinary`]);
   });
 });
+
+describe('coalitions (issue 15): one person with district roles in several districts', () => {
+  // Two school years. X's A and Y's B withhold 11 and 12 non-binary students (beside 5 and 6
+  // male ones), W's D 13 (beside 7); Z's C has 4.
+  // - 2017-18, X, Y and Z report: the network showed 27 before; X and Y together subtract 23.
+  // - 2016-17, W reports too: the shared pattern may show 40 (any two districts are left with
+  //   at least 15), but X, Y and W together are left with C's 4.
+  const YEARS = { pair: '2017-18', triple: '2016-17' } as const;
+  const GROUPS = ['all', 'gender_female', 'gender_male', 'gender_nonbinary'] as const;
+  const counts = {
+    A: { enrolled: { all: 100, gender_female: 84, gender_male: 5, gender_nonbinary: 11 } },
+    B: { enrolled: { all: 120, gender_female: 102, gender_male: 6, gender_nonbinary: 12 } },
+    D: { enrolled: { all: 110, gender_female: 90, gender_male: 7, gender_nonbinary: 13 } },
+    C: { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } },
+  };
+  type Trend = { counts: { schoolYear: string; count: { value?: number; suppressed?: boolean } }[] };
+  type Outcomes = { latest: { schoolYear: string; counts: CountView } };
+
+  it('neither a two-district nor a three-district person can recover Z\'s small cell; staff see raw; teams their own', async () => {
+    const world: Record<string, { district: { id: string }; data: Person; pathway: { id: string } }> = {};
+    for (const [name, key] of [['X', 'A'], ['Y', 'B'], ['W', 'D'], ['Z', 'C']] as const) {
+      const data = await person(t, `data@${name.toLowerCase()}-coalition.test`, ['district']);
+      const d = await createDistrict(t, staff, { name: `${name} Coalition Unified` });
+      await joinDistrict(t, staff, d.id, data, 'lead');
+      const p = await createPathway(t, data, (await createSchool(t, staff, d.id)).id, { name: `Pathway ${key}` });
+      world[key] = { district: d, data, pathway: p };
+    }
+    for (const [yr, keys] of [
+      [YEARS.pair, ['C', 'A', 'B']],
+      [YEARS.triple, ['C', 'A', 'B', 'D']],
+    ] as const) {
+      for (const key of keys) {
+        const w = world[key]!;
+        expectStatus(await submit(w.data, { pathways: [{ pathwayId: w.pathway.id, counts: counts[key] }] }, w.district.id, yr), 201);
+      }
+    }
+    // Two people: district roles in X and Y; in X, Y and W (more than the shared pattern's 2).
+    const both = await person(t, 'both@coalition.test', ['district']);
+    const three = await person(t, 'three@coalition.test', ['district']);
+    for (const key of ['A', 'B'] as const) await joinDistrict(t, staff, world[key]!.district.id, both, 'data');
+    for (const key of ['A', 'B', 'D'] as const) await joinDistrict(t, staff, world[key]!.district.id, three, 'lead');
+    const team = await person(t, 'team@coalition.test', ['pathway']);
+    await joinPathway(t, world.A!.data, world.A!.pathway.id, team, 'member');
+
+    const networkAs = async (who: Person, yr: string) => {
+      const out: Record<string, unknown> = {};
+      for (const g of GROUPS) {
+        const res = expectStatus(await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: who.token }), 200);
+        out[g] = res.json.counts.find((p) => p.schoolYear === yr)!.count;
+      }
+      return out;
+    };
+    /** A pathway's report of `yr` as `who` reads it (the latest year through the trends' sibling route). */
+    const pathwayAs = async (who: Person, key: keyof typeof counts, yr: string) => {
+      type Trends = { counts: { schoolYear: string; count: Record<string, unknown> }[] };
+      const view: CountView = { enrolled: {} };
+      for (const g of GROUPS) {
+        const res = expectStatus(await t.api<Trends>('GET', `/pathways/${world[key]!.pathway.id}/outcomes/trends?countMetric=enrolled&group=${g}`, { token: who.token }), 200);
+        (view.enrolled as Record<string, unknown>)[g] = res.json.counts.find((p) => p.schoolYear === yr)!.count;
+      }
+      return view;
+    };
+
+    // Staff: raw counts.
+    expect((await networkAs(staff, YEARS.pair)).gender_nonbinary).toEqual({ value: 27 });
+    expect((await networkAs(staff, YEARS.triple)).gender_nonbinary).toEqual({ value: 40 });
+    // A team still reads its own pathway (its larger cells shown).
+    const teamView = expectStatus(await t.api<Outcomes>('GET', `/pathways/${world.A!.pathway.id}/outcomes`, { token: team.token }), 200).json.latest;
+    expect(teamView.schoolYear).toBe(YEARS.pair);
+    expect([teamView.counts.enrolled!.all, teamView.counts.enrolled!.gender_female]).toEqual([{ value: 100 }, { value: 84 }]);
+
+    const ids = (keys: readonly (keyof typeof counts)[]) => keys.map((k) => world[k]!.district.id);
+    for (const [who, own, yr, reporting] of [
+      [both, ['A', 'B'], YEARS.pair, ['A', 'B', 'C']],
+      [three, ['A', 'B', 'D'], YEARS.triple, ['A', 'B', 'D', 'C']],
+    ] as const) {
+      // Everything the person reads of the year: the network trends, each of their districts'
+      // pathways, and the others as their own contacts read them (the most anyone shows).
+      const network = await networkAs(who, yr);
+      const pathways = new Map<string, CountView>();
+      for (const key of reporting) {
+        const mine = (own as readonly string[]).includes(key);
+        pathways.set(world[key]!.pathway.id, await pathwayAs(mine ? who : world[key]!.data, key, yr));
+      }
+      expectStatus(await t.api('GET', `/pathways/${world.C!.pathway.id}/outcomes`, { token: who.token }), 404);
+      const published: PublicYear = {
+        districts: new Map(),
+        pathways,
+        network: { counts: { enrolled: network as CountView['enrolled'] }, rateBases: {}, pathways: reporting.length },
+        unauditedUnknowns: 0,
+      };
+      const year: DistrictInput[] = reporting.map((key) => ({
+        districtId: world[key]!.district.id,
+        pathways: [{ pathwayId: world[key]!.pathway.id, counts: counts[key] }],
+      }));
+      const coalition = { kind: 'coalition', districtIds: ids(own), pathwayIds: [] } as const;
+      expect(insiderDisclosures(year, published, coalition, THRESHOLD), `${own.join('+')} in ${yr}`).toEqual([]);
+      expect(network.gender_nonbinary).toEqual({ suppressed: true, reason: 'privacy' });
+    }
+    // In 2016-17 the shared pattern (safe for any two districts) shows the total: X's own
+    // data contact reads 40; the three-district person read a view computed for them above.
+    expect((await networkAs(world.A!.data, YEARS.triple)).gender_nonbinary).toEqual({ value: 40 });
+  });
+});

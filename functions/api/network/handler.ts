@@ -12,6 +12,7 @@ import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { keys } from '../../store/keys.ts';
 import * as outcomes from '../../store/outcomes.ts';
+import { viewsForReader } from '../../store/outcomes-readers.ts';
 import { listAllPartners } from '../../store/outcomes-partners.ts';
 import { readNetworkProgress, refreshNetworkProgress } from '../../store/outcomes-progress.ts';
 import * as registry from '../../store/registry.ts';
@@ -41,7 +42,10 @@ export const handler = httpHandler([
   implement(r.getNetworkTrends, async (req) => {
     const ctx = await loadAccess(req.principal);
     authorize(ctx, 'network.outcomes.read', NET);
-    const views = await outcomes.listNetworkViews();
+    const stored = await outcomes.listNetworkViews();
+    // A person holding roles beyond the shared pattern's coalitions gets network figures
+    // computed for them (store/outcomes-readers.ts).
+    const views = isStaff(ctx) ? stored : await viewsForReader(ctx.memberships, stored);
     const metric = (req.query.metric ?? 'graduated_on_time') as NumeratorMetric;
     const group = (req.query.group ?? 'all') as StudentGroup;
     const countMetric = (req.query.countMetric ?? 'enrolled') as Metric;

@@ -28,6 +28,7 @@ import { presignPost } from '../../store/evidence-objects.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import * as outcomes from '../../store/outcomes.ts';
 import { outcomeSettings } from '../../store/outcomes-config.ts';
+import { viewsForReader } from '../../store/outcomes-readers.ts';
 import * as partners from '../../store/outcomes-partners.ts';
 import * as uploads from '../../store/outcomes-uploads.ts';
 import { actorOf } from '../../lib/principal.ts';
@@ -50,9 +51,21 @@ async function loadPathway(id: string) {
   return p;
 }
 
-/** The one door numbers leave through. */
+/** The one door numbers leave through (after `forReader`). */
 export function viewFor(ctx: AccessContext, item: { counts: OutcomeCounts; public: CountView }): CountView {
   return isStaff(ctx) ? revealAll(item.counts) : item.public;
+}
+
+/**
+ * The views as this reader may see them: staff and readers the year's shared pattern covers
+ * get them as stored; a person holding roles beyond it gets views computed for everything
+ * they know (store/outcomes-readers.ts, docs/outcomes.md "Coalitions").
+ */
+async function forReader<T extends outcomes.EntityViewItem>(ctx: AccessContext, items: readonly (T | undefined)[]): Promise<(T | undefined)[]> {
+  const present = items.filter((i): i is T => i !== undefined);
+  if (isStaff(ctx) || present.length === 0) return [...items];
+  const mine = await viewsForReader(ctx.memberships, present);
+  return items.map((i) => (i === undefined ? undefined : mine[present.indexOf(i)]));
 }
 
 const districtPathwayIds = outcomes.districtPathwayIds;
@@ -109,10 +122,11 @@ export const handler = httpHandler([
   implement(r.getDistrictOutcomes, async (req) => {
     const [district, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'outcome.read', { kind: 'district', districtId: district.id }, 'district');
-    const [view, pointer] = await Promise.all([
+    const [stored, pointer] = await Promise.all([
       outcomes.getEntityView('district', district.id, req.params.schoolYear),
       outcomes.getCurrentSubmission(district.id, req.params.schoolYear),
     ]);
+    const [view] = await forReader(ctx, [stored]);
     if (!pointer) throw problems.notFound('outcome submission');
     return asReport(ctx, req.query.format, `outcomes-${district.id}-${req.params.schoolYear}`, {
       districtId: district.id,
@@ -129,7 +143,7 @@ export const handler = httpHandler([
     const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
     const views = await outcomes.listEntityViews('pathway', pathway.id);
-    const latest = views[views.length - 1];
+    const [latest] = await forReader(ctx, [views[views.length - 1]]);
     return asReport(ctx, req.query.format, `outcomes-${pathway.id}`, {
       pathwayId: pathway.id,
       years: views.map((v) => v.schoolYear),
@@ -141,10 +155,13 @@ export const handler = httpHandler([
   implement(r.getPathwayComparison, async (req) => {
     const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
-    const [pv, dv] = await Promise.all([
-      outcomes.getEntityView('pathway', pathway.id, req.params.schoolYear),
-      outcomes.getEntityView('district', pathway.districtId, req.params.schoolYear),
-    ]);
+    const [pv, dv] = await forReader(
+      ctx,
+      await Promise.all([
+        outcomes.getEntityView('pathway', pathway.id, req.params.schoolYear),
+        outcomes.getEntityView('district', pathway.districtId, req.params.schoolYear),
+      ]),
+    );
     if (!pv) throw problems.notFound('outcome report for this pathway and school year');
     if (!dv) throw problems.notFound("district-wide outcome report for this school year (the district has not submitted one)");
     const config: EquityConfig = {
@@ -172,7 +189,7 @@ export const handler = httpHandler([
   implement(r.getPathwayTrends, async (req) => {
     const [pathway, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'outcome.read', pathwayTarget(pathway), 'pathway');
-    const views = await outcomes.listEntityViews('pathway', pathway.id);
+    const views = (await forReader(ctx, await outcomes.listEntityViews('pathway', pathway.id))).filter((v) => v !== undefined);
     const metric = (req.query.metric ?? 'graduated_on_time') as NumeratorMetric;
     const group = (req.query.group ?? 'all') as StudentGroup;
     const countMetric = (req.query.countMetric ?? 'enrolled') as Metric;

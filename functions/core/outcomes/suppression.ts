@@ -6,7 +6,9 @@
  * pathway is revealed to anyone but staff, neither directly nor by subtracting revealed
  * numbers from one another — including by an insider: a district's data contacts know every
  * count their district submitted (its report and its pathways'), a pathway's team knows its
- * pathway's. Every reader is checked: the public (anyone signed in) and each insider.
+ * pathway's. Every reader is checked: the public (anyone signed in), each insider, and each
+ * coalition (one person knowing several districts' counts at once: every set of up to
+ * `maxCoalition` districts, and any given one; see coalitions.ts).
  *
  * Model. Published counts are cells. Counts are tied by additive relations
  *     total = part_1 + ... + part_k + remainder
@@ -50,8 +52,9 @@
  *    respondents, applied to what a published total adds to the published parts):
  *    a. minimum contributors: the withheld parts of a published network total come from at
  *       least `minContributors` districts (default 3), or from none;
- *    b. dominance: after removing the largest district's withheld share, more than the
- *       threshold remains — so no single district subtracting its own lands in 0..T;
+ *    b. dominance: after removing the `maxCoalition` largest districts' withheld shares,
+ *       more than the threshold remains — so no such coalition subtracting its own lands
+ *       in 0..T;
  *    c. an insider who knows some parts of a published nested or pooled total (a pathway
  *       team and its district's total, a district and the network's) must be left with
  *       more than the threshold of unknowns (others' withheld cells and the remainder).
@@ -60,8 +63,9 @@
  * Published cells carry no reason (model.ts `SUPPRESSED`): "small cell" bounds a cell by
  * the threshold and "complementary" bounds it from below, and such bounds pin small cells.
  *
- * Not covered: an insider of two districts at once (a coalition; rule 4 holds for one
- * district), a reader who reasons about the algorithm itself, and relations across school
+ * Not covered: a coalition larger than `maxCoalition` in the shared pattern (such a reader
+ * gets a pattern of their own: coalitions.ts), a reader who reasons about the algorithm
+ * itself, and relations across school
  * years (different students, so none exist). Interval bounds beyond the rules above are
  * checked by the LP adversary test (test/unit/core/outcomes/adversary.test.ts), not here.
  *
@@ -89,6 +93,11 @@ import { aggregateNetwork, type NetworkAggregate } from './rates.ts';
 export const DEFAULT_SUPPRESSION_THRESHOLD = 10;
 export const DEFAULT_MIN_CONTRIBUTORS = 3;
 export const DEFAULT_MAX_AUDIT_UNKNOWNS = 500;
+/**
+ * Largest coalition of districts every shared pattern holds against (docs/outcomes.md,
+ * "Coalitions"): a person holding roles in up to this many districts. Default 2.
+ */
+export const DEFAULT_MAX_COALITION = 2;
 
 export interface SuppressionConfig {
   /** Counts at or below this are small cells. Default 10. */
@@ -100,6 +109,12 @@ export interface SuppressionConfig {
   minContributors?: number;
   /** Largest block of linked unknowns the exact audit reduces. Default 500. */
   maxAuditUnknowns?: number;
+  /**
+   * Coalitions: every set of up to this many districts is audited as one reader who knows
+   * all their raw counts (suppressYear), and rule 4b removes this many districts' shares.
+   * Default 2; 1 is the single-insider model.
+   */
+  maxCoalition?: number;
 }
 
 /**
@@ -112,6 +127,18 @@ export interface Insiders {
   knownBy: ReadonlyMap<string, readonly string[]>;
   /** Per cell id of a pooled relation's part, the contributor (district) it comes from. */
   contributorOf: ReadonlyMap<string, string>;
+  /**
+   * Per coalition of districts, the district readers it is the union of. The audit then
+   * checks the coalition only where two of them know cells (elsewhere it is one of them).
+   * Only for coalitions of whole districts: every relation's cells are then one district's
+   * or the network's (pooled), so no relation is known in part to two members.
+   */
+  membersOf?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Readers for whom every sensitive remainder is audited, not only those of relations with
+   * a cell of theirs (affordable for the one or two readers of a reader's own pattern).
+   */
+  auditEveryRemainder?: ReadonlySet<string>;
 }
 
 const NO_INSIDERS: Insiders = { knownBy: new Map(), contributorOf: new Map() };
@@ -162,6 +189,7 @@ interface Settings {
   threshold: number;
   minContributors: number;
   maxAudit: number;
+  maxCoalition: number;
 }
 
 function settingsOf(config: SuppressionConfig): Settings {
@@ -171,7 +199,11 @@ function settingsOf(config: SuppressionConfig): Settings {
   if (!Number.isInteger(minContributors) || minContributors < 1) {
     throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${minContributors}`);
   }
-  return { threshold, minContributors, maxAudit: config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS };
+  const maxCoalition = config.maxCoalition ?? DEFAULT_MAX_COALITION;
+  if (!Number.isInteger(maxCoalition) || maxCoalition < 1) {
+    throw new RangeError(`maximum coalition must be a whole number ≥ 1, got ${maxCoalition}`);
+  }
+  return { threshold, minContributors, maxAudit: config.maxAuditUnknowns ?? DEFAULT_MAX_AUDIT_UNKNOWNS, maxCoalition };
 }
 
 /** A relation's remainder, total − Σ parts; undefined when a cell has no value. */
@@ -247,15 +279,24 @@ export function suppressCells(
   relations: readonly AdditiveRelation[],
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
+  withheld: Iterable<string> = [],
 ): SuppressionPattern {
-  return suppressWith(values, relations, settingsOf(config), insiders);
+  return suppressWith(values, relations, settingsOf(config), insiders, withheld);
+}
+
+/** Per cell, its readers as a set (`knows` is asked millions of times in a large network). */
+function knownSetsOf(insiders: Insiders): Map<string, ReadonlySet<string>> {
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const [cell, readers] of insiders.knownBy) out.set(cell, new Set(readers));
+  return out;
 }
 
 function suppressWith(
   values: ReadonlyMap<string, number>,
   relations: readonly AdditiveRelation[],
-  { threshold, minContributors, maxAudit }: Settings,
+  { threshold, minContributors, maxAudit, maxCoalition }: Settings,
   insiders: Insiders,
+  withheld: Iterable<string> = [],
 ): SuppressionPattern {
   for (const [id, v] of values) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`cell ${id} is not a count: ${v}`);
@@ -265,7 +306,9 @@ function suppressWith(
   for (const id of [...values.keys()].sort()) {
     if (values.get(id)! <= threshold) suppressed.set(id, 'small_cell');
   }
-  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
+  // A pattern this one must contain (a reader's own view is the shared one and more).
+  for (const id of [...withheld].sort()) if (values.has(id) && !suppressed.has(id)) suppressed.set(id, 'complementary');
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, maxCoalition, insiders, knownSets: knownSetsOf(insiders) };
 
   let queue: Prepared[] = [...rels];
   let head = 0;
@@ -306,14 +349,16 @@ interface Ctx {
   relsOfCell: ReadonlyMap<string, readonly Prepared[]>;
   threshold: number;
   minContributors: number;
+  maxCoalition: number;
   insiders: Insiders;
+  knownSets: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** A reader: null for the public (anyone signed in), else an insider id. */
 type Reader = string | null;
 
 function knows(ctx: Ctx, reader: Reader, cell: string): boolean {
-  return reader !== null && (ctx.insiders.knownBy.get(cell)?.includes(reader) ?? false);
+  return reader !== null && (ctx.knownSets.get(cell)?.has(reader) ?? false);
 }
 
 /** The reader's own relation: they know all its cells, hence its remainder; nothing in it to protect from them. */
@@ -419,17 +464,17 @@ function fixRelation(r: Prepared, ctx: Ctx): string | null {
   return null;
 }
 
-/** Rules 4a and 4b on a published pooled total's withheld parts, summed by contributor. */
+/**
+ * Rules 4a and 4b on a published pooled total's withheld parts, summed by contributor. 4b
+ * removes the largest `maxCoalition` shares: a coalition of that many districts subtracting
+ * its own must be left with more than the threshold.
+ */
 function pooledTooFew(shares: ReadonlyMap<string, number>, ctx: Ctx): boolean {
   if (shares.size === 0) return false;
   if (shares.size < ctx.minContributors) return true; // 4a
-  let sum = 0;
-  let largest = 0;
-  for (const v of shares.values()) {
-    sum += v;
-    largest = Math.max(largest, v);
-  }
-  return sum - largest <= ctx.threshold; // 4b
+  const sorted = [...shares.values()].sort((a, b) => b - a);
+  const rest = sorted.slice(ctx.maxCoalition).reduce((a, b) => a + b, 0);
+  return rest <= ctx.threshold; // 4b
 }
 
 function smallestRevealed(
@@ -478,7 +523,8 @@ function inverse(a: number): number {
 
 /** Reduced row-echelon basis of a row space, for membership tests. */
 class RowSpace {
-  private readonly pivots: { col: number; row: Float64Array }[] = [];
+  /** `shared`: the row is another space's too (withKnown), copied before it is changed. */
+  private readonly pivots: { col: number; row: Float64Array; shared?: boolean }[] = [];
   constructor(private readonly width: number) {}
 
   /** Reduces `v` in place against the basis; returns true when it becomes zero. */
@@ -499,7 +545,12 @@ class RowSpace {
     // Keep the basis fully reduced so membership is a single pass.
     for (const p of this.pivots) {
       const c = p.row[col]!;
-      if (c !== 0) for (let j = 0; j < this.width; j++) p.row[j] = mod(p.row[j]! - c * v[j]!);
+      if (c === 0) continue;
+      if (p.shared) {
+        p.row = p.row.slice();
+        p.shared = false;
+      }
+      for (let j = 0; j < this.width; j++) p.row[j] = mod(p.row[j]! - c * v[j]!);
     }
     this.pivots.push({ col, row: v });
   }
@@ -514,11 +565,29 @@ class RowSpace {
    */
   withKnown(known: ReadonlySet<number>): RowSpace {
     const out = new RowSpace(this.width);
-    for (const { row } of this.pivots) {
+    // A row keeping its pivot stays reduced against the others (zero in their pivot
+    // columns): only the rows that lost theirs need reducing again.
+    const moved: Float64Array[] = [];
+    for (const p of this.pivots) {
+      const { col, row } = p;
+      let touched = false;
+      for (const j of known) {
+        if (row[j] !== 0) {
+          touched = true;
+          break;
+        }
+      }
+      if (!touched) {
+        out.pivots.push({ col, row, shared: true });
+        p.shared = true;
+        continue;
+      }
       const v = row.slice();
       for (const j of known) v[j] = 0;
-      out.add(v);
+      if (known.has(col)) moved.push(v);
+      else out.pivots.push({ col, row: v });
     }
+    for (const v of moved) out.add(v);
     return out;
   }
 
@@ -746,19 +815,56 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       if (set) set.add(block.col.get(v)!);
       else knownCols.set(block, new Set([block.col.get(v)!]));
     }
+    // A coalition whose members are audited on their own differs from them only where two
+    // members know cells: in a block where one member alone knows cells the coalition's
+    // space is that member's, and so are its disclosures (blocks are independent systems).
+    const members = (ctx.insiders.membersOf?.get(reader) ?? []).filter((m) => insiderCells.has(m));
+    const single = members.length > 0 && members.length === (ctx.insiders.membersOf?.get(reader)?.length ?? 0);
+    // Coalitions of districts: a cell's member is its contributor's district reader.
+    const memberOf = (v: string) => {
+      const m = `district:${ctx.insiders.contributorOf.get(v)}`;
+      return members.includes(m) ? m : undefined;
+    };
+    const membersIn = new Map<Block, Set<string | undefined>>();
+    if (single) {
+      for (const v of own) {
+        const block = blockOf.get(v);
+        if (!block?.space) continue;
+        const set = membersIn.get(block);
+        if (set) set.add(memberOf(v));
+        else membersIn.set(block, new Set([memberOf(v)]));
+      }
+    }
+    const shared = (b: Block) => !single || (membersIn.get(b)?.size ?? 0) > 1 || membersIn.get(b)?.has(undefined) === true;
     // Only the blocks they know cells of differ from the public's (in the order of their
-    // first own cell, each block's cells in pivot order).
+    // first own cell, each block's cells in pivot order); computed when first needed.
     const spaces = new Map<Block, RowSpace>();
-    for (const [block, cols] of knownCols) spaces.set(block, block.space!.withKnown(cols));
+    const spaceOf = (b: Block): RowSpace | null => {
+      const cols = knownCols.get(b);
+      if (!cols) return b.space;
+      let space = spaces.get(b);
+      if (!space) spaces.set(b, (space = b.space!.withKnown(cols)));
+      return space;
+    };
+    const checked: [Block, RowSpace][] = [];
+    for (const block of knownCols.keys()) if (shared(block)) checked.push([block, spaceOf(block)!]);
     // Remainders of relations with one of their withheld cells. (A remainder elsewhere in a
     // block they know cells of could follow too; checking every such relation for every
     // insider is quadratic in a large network, so those are left to the LP adversary test.)
-    const candidates = new Set<Prepared>();
-    for (const v of own) for (const r of ctx.relsOfCell.get(v) ?? []) if (isSensitive(r)) candidates.add(r);
+    // For a coalition of districts: those with a cell in a shared block (any other relation
+    // is one member's, known to it whole, or none of theirs).
+    const candidates = new Set<Prepared>(ctx.insiders.auditEveryRemainder?.has(reader) ? rels.filter(isSensitive) : []);
+    for (const v of own) {
+      if (single) {
+        const block = blockOf.get(v);
+        if (!block?.space || !shared(block)) continue;
+      }
+      for (const r of ctx.relsOfCell.get(v) ?? []) if (isSensitive(r)) candidates.add(r);
+    }
     const { cells, remainders } = auditReader(
       reader,
-      unitCells(spaces),
-      (b) => spaces.get(b) ?? b.space,
+      unitCells(checked),
+      spaceOf,
       [...candidates].sort((a, b) => a.index - b.index),
     );
     if (cells.length || remainders.length) disclosedToInsiders.push({ reader, cells, remainders });
@@ -774,9 +880,9 @@ export function findDisclosures(
   config: SuppressionConfig = {},
   insiders: Insiders = NO_INSIDERS,
 ): AuditResult {
-  const { threshold, minContributors, maxAudit } = settingsOf(config);
+  const { threshold, minContributors, maxAudit, maxCoalition } = settingsOf(config);
   const { rels, relsOfCell } = prepare(values, relations, threshold);
-  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, insiders };
+  const ctx: Ctx = { values, suppressed, relsOfCell, threshold, minContributors, maxCoalition, insiders, knownSets: knownSetsOf(insiders) };
   const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(rels, ctx, maxAudit, true);
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
@@ -877,6 +983,39 @@ export interface YearInput {
    * issue 15, kept so the benchmark can report what the insider rules cost. Never published.
    */
   outsidersOnly?: boolean;
+  /**
+   * Coalitions to audit besides the network's own readers: each a set of units
+   * (`district:<id>`, `pathway:<id>`) one person knows every raw count of (coalitions.ts).
+   */
+  coalitions?: readonly (readonly string[])[];
+  /**
+   * `network` (default): the public, every district and pathway, every coalition of up to
+   * `maxCoalition` districts, and `coalitions`. `given`: the public and `coalitions` only —
+   * for a reader's own pattern on top of `withheld` (a shared pattern already sound for the
+   * others: withholding more never tells anyone more).
+   */
+  readers?: 'network' | 'given';
+  /** Cells withheld from the start: the result contains this pattern. */
+  withheld?: Iterable<string>;
+  /**
+   * Cells the `coalitions` can read elsewhere whatever this pattern says (the shared
+   * headlines of the public directory): counted as known to them, so never relied on.
+   */
+  knownToCoalitions?: Iterable<string>;
+}
+
+export const coalitionReaderId = (units: readonly string[]) => `coalition:${[...units].sort().join('+')}`;
+
+/** Every set of 2..k of `items` (in order), for the hypothetical coalitions of districts. */
+function combinations(items: readonly string[], k: number): string[][] {
+  const out: string[][] = [];
+  const pick = (start: number, chosen: string[]) => {
+    if (chosen.length >= 2) out.push([...chosen]);
+    if (chosen.length === k) return;
+    for (let i = start; i < items.length; i++) pick(i + 1, [...chosen, items[i]!]);
+  };
+  pick(0, []);
+  return out;
 }
 
 export interface NetworkView {
@@ -908,6 +1047,33 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   const contributorOf = new Map<string, string>();
   const districts = [...input.districts].sort((a, b) => (a.districtId < b.districtId ? -1 : 1));
   const allPathways: { key: string; pathwayId: string; counts: OutcomeCounts }[] = [];
+  const network = (input.readers ?? 'network') === 'network';
+  // Coalition readers, by the units they know: every set of up to maxCoalition districts
+  // (network readers only), then the given ones. A unit's readers know its cells (a district
+  // unit: its report and every pathway's of it).
+  const coalitionSets = new Map<string, readonly string[]>();
+  if (network) {
+    for (const set of combinations(districts.map((d) => `district:${d.districtId}`), settings.maxCoalition)) {
+      coalitionSets.set(coalitionReaderId(set), set);
+    }
+  }
+  const given = new Set<string>();
+  for (const c of input.coalitions ?? []) {
+    const units = [...new Set(c)].sort();
+    if (units.length === 0 || (network && units.length === 1)) continue; // a single unit is a network reader already
+    const id = coalitionReaderId(units);
+    coalitionSets.set(id, units);
+    given.add(id);
+  }
+  const readersOfUnit = new Map<string, string[]>();
+  for (const [id, units] of coalitionSets) {
+    for (const u of units) {
+      const list = readersOfUnit.get(u);
+      if (list) list.push(id);
+      else readersOfUnit.set(u, [id]);
+    }
+  }
+  const unitReaders = (u: string) => readersOfUnit.get(u) ?? [];
   /** A report's cells, with the insiders who know them and the district they come from. */
   const addOwnCells = (key: string, counts: OutcomeCounts, readers: readonly string[], districtId: string) => {
     for (const [metric, groups] of entriesOf(counts)) {
@@ -926,23 +1092,41 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
       .map((p) => ({ key: `pathway:${p.pathwayId}`, pathwayId: p.pathwayId, counts: p.counts }));
     for (const p of pathways) {
       // The district's data contacts submitted it; the pathway's team knows its own counts.
-      addOwnCells(p.key, p.counts, [districtKey, p.key], d.districtId);
+      const own = network ? [districtKey, p.key] : [];
+      addOwnCells(p.key, p.counts, [...new Set([...own, ...unitReaders(districtKey), ...unitReaders(p.key)])], d.districtId);
       relations.push(...reportRelations(p.key, p.counts));
       allPathways.push(p);
     }
     if (d.counts) {
-      addOwnCells(districtKey, d.counts, [districtKey], d.districtId);
+      addOwnCells(districtKey, d.counts, [...(network ? [districtKey] : []), ...unitReaders(districtKey)], d.districtId);
       // A pathway's team knows its own remainders: the district's minus theirs is the rest of
-      // the district's (e.g. its non-graduates outside the pathway).
+      // the district's (e.g. its non-graduates outside the pathway). The same for a
+      // coalition holding pathways of the district but not the district: minus all of them.
+      const pathwayReaders = new Map<string, typeof pathways>();
+      for (const p of pathways) {
+        const readers = [...(network ? [p.key] : []), ...unitReaders(p.key).filter((c) => !coalitionSets.get(c)!.includes(districtKey))];
+        for (const k of readers) {
+          const list = pathwayReaders.get(k);
+          if (list) list.push(p);
+          else pathwayReaders.set(k, [p]);
+        }
+      }
       for (const r of reportRelations(districtKey, d.counts)) {
         const mine = remainderOf(values, r);
         const sensitiveTo: string[] = [];
         if (mine !== undefined) {
-          for (const p of pathways) {
-            const inPathway = (id: string) => id.replace(districtKey, p.key);
-            const theirs = remainderOf(values, { total: inPathway(r.total), parts: r.parts.map(inPathway) });
-            if (theirs === undefined) continue;
-            if (isSensitiveRemainder(r.remainder, mine - theirs, settings.threshold)) sensitiveTo.push(p.key);
+          for (const [reader, theirPathways] of pathwayReaders) {
+            let rest = mine;
+            for (const p of theirPathways) {
+              const inPathway = (id: string) => id.replace(districtKey, p.key);
+              const theirs = remainderOf(values, { total: inPathway(r.total), parts: r.parts.map(inPathway) });
+              if (theirs === undefined) {
+                rest = Number.NaN;
+                break;
+              }
+              rest -= theirs;
+            }
+            if (!Number.isNaN(rest) && isSensitiveRemainder(r.remainder, rest, settings.threshold)) sensitiveTo.push(reader);
           }
         }
         relations.push(sensitiveTo.length ? { ...r, sensitiveTo } : r);
@@ -973,14 +1157,32 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
     }
   }
 
+  for (const id of input.knownToCoalitions ?? []) {
+    if (!given.size || !values.has(id)) continue;
+    knownBy.set(id, [...new Set([...(knownBy.get(id) ?? []), ...given])]);
+  }
   const pattern = input.outsidersOnly
     ? suppressWith(
         values,
         relations.map(({ pooled: _p, nested: _n, sensitiveTo: _s, ...r }) => r),
-        settings,
+        { ...settings, maxCoalition: 1 },
         NO_INSIDERS,
+        input.withheld,
       )
-    : suppressWith(values, relations, settings, { knownBy, contributorOf });
+    : suppressWith(
+        values,
+        relations,
+        settings,
+        {
+          knownBy,
+          contributorOf,
+          membersOf: new Map([...coalitionSets].filter(([id]) => network && !given.has(id))),
+          // A reader's own pattern: their subtraction from a network total may pin a remainder
+          // in a relation with no cell of theirs (a district's students outside its pathways).
+          auditEveryRemainder: network ? new Set() : given,
+        },
+        input.withheld,
+      );
   const out: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: pattern.unauditedUnknowns };
   for (const d of districts) {
     if (d.counts) out.districts.set(d.districtId, viewOf(`district:${d.districtId}`, d.counts, values, pattern));

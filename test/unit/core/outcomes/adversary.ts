@@ -50,8 +50,36 @@ export const reproduction: DistrictInput[] = [
   },
 ];
 
-/** null: an outsider (anyone signed in); else a district's data contact or a pathway's team. */
-export type Reader = null | { kind: 'district'; districtId: string } | { kind: 'pathway'; pathwayId: string };
+/**
+ * Three districts: X's pathway A and Y's pathway B have 11 and 12 non-binary students (withheld
+ * beside their 5 and 6 male students), Z's pathway C has 4. Under the single-insider rules the
+ * network showed 27 non-binary students: X alone or Y alone is left with 16 or 15 unknown,
+ * but a person with roles in both subtracts 11 + 12 and reads C's 4.
+ */
+export const twoDistrictAttack: DistrictInput[] = [
+  {
+    districtId: 'dst_X',
+    pathways: [{ pathwayId: 'pw_A', counts: { enrolled: { all: 100, gender_female: 84, gender_male: 5, gender_nonbinary: 11 } } }],
+  },
+  {
+    districtId: 'dst_Y',
+    pathways: [{ pathwayId: 'pw_B', counts: { enrolled: { all: 120, gender_female: 102, gender_male: 6, gender_nonbinary: 12 } } }],
+  },
+  {
+    districtId: 'dst_Z',
+    pathways: [{ pathwayId: 'pw_C', counts: { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } } }],
+  },
+];
+
+/**
+ * null: an outsider (anyone signed in); else a district's data contact, a pathway's team, or
+ * a coalition: one person knowing every raw count of several districts and pathways.
+ */
+export type Reader =
+  | null
+  | { kind: 'district'; districtId: string }
+  | { kind: 'pathway'; pathwayId: string }
+  | { kind: 'coalition'; districtIds: readonly string[]; pathwayIds: readonly string[] };
 
 export interface Disclosure {
   /** `pathway:<id>|metric|group`, `district:<id>|…`, or `rem:<relation>` for a remainder. */
@@ -154,8 +182,9 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       }
     }
   }
-  const knows = (e: Entity) =>
-    reader !== null && (reader.kind === 'district' ? e.districtId === reader.districtId : e.key === `pathway:${reader.pathwayId}`);
+  const ownDistricts = reader === null ? [] : reader.kind === 'district' ? [reader.districtId] : reader.kind === 'coalition' ? reader.districtIds : [];
+  const ownPathways = reader === null ? [] : reader.kind === 'pathway' ? [reader.pathwayId] : reader.kind === 'coalition' ? reader.pathwayIds : [];
+  const knows = (e: Entity) => ownDistricts.includes(e.districtId) || ownPathways.some((p) => e.key === `pathway:${p}`);
 
   const remainders: Quantity[] = [];
   for (const e of entities) {
@@ -238,7 +267,8 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
   // What the reader must not pin: each count of someone else, and each complement
   // remainder of someone else's report. A pathway's team counts its own students in its
   // district's figures, so there the protected quantity is the district's figure minus the
-  // team's own part (the rest of the district), when the team's pathway reports those cells.
+  // team's own part (the rest of the district), when the team's pathway reports those cells
+  // (for a coalition with several pathways of a district: minus each that reports them).
   const protectedQuantities: Quantity[] = [];
   for (const e of entities) {
     for (const [m, groups] of entriesOf(e.counts)) {
@@ -246,7 +276,7 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
     }
   }
   protectedQuantities.push(...remainders);
-  const ownPathway = reader?.kind === 'pathway' ? entities.find((e) => e.key === `pathway:${reader.pathwayId}`) : undefined;
+  const ownPathwayEntities = entities.filter((e) => ownPathways.some((p) => e.key === `pathway:${p}`));
   const valueOf = (x: string) => {
     const [key, m, g] = x.split('|') as [string, Metric, StudentGroup];
     return entities.find((e) => e.key === key)?.counts[m]?.[g];
@@ -257,8 +287,9 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
     const owner = entities.find((e) => e.key === q.entity)!;
     if (knows(owner)) continue;
     let { terms, value } = q;
-    if (ownPathway && owner.key === `district:${ownPathway.districtId}` && terms.every(([x]) => x.startsWith(`${owner.key}|`))) {
-      const mine = terms.map(([x, c]): Term => [x.replace(owner.key, ownPathway.key), -c]);
+    for (const ownPathway of ownPathwayEntities) {
+      if (owner.key !== `district:${ownPathway.districtId}` || !q.terms.every(([x]) => x.startsWith(`${owner.key}|`))) continue;
+      const mine = q.terms.map(([x, c]): Term => [x.replace(owner.key, ownPathway.key), -c]);
       if (mine.every(([x]) => valueOf(x) !== undefined)) {
         terms = [...terms, ...mine];
         value += mine.reduce((s, [x, c]) => s + c * valueOf(x)!, 0);

@@ -18,6 +18,7 @@ import {
   suppressYear,
   type AdditiveRelation,
   type Insiders,
+  type SuppressionConfig,
   type PublicYear,
 } from '../../../../functions/core/outcomes/suppression.ts';
 import { evaluateEquity } from '../../../../functions/core/outcomes/equity.ts';
@@ -245,7 +246,7 @@ describe('insiders (readers who know their own counts)', () => {
     ]);
   });
 
-  const network = (shares: [string, number][], shown = 100) => {
+  const network = (shares: [string, number][], shown = 100, config: SuppressionConfig = {}) => {
     const v = new Map<string, number>([['N', shares.reduce((s, [, x]) => s + x, 0) + shown], ['big', shown]]);
     const contributorOf = new Map<string, string>([['big', 'dBig']]);
     const knownBy = new Map<string, readonly string[]>([['big', ['dBig']]]);
@@ -255,13 +256,24 @@ describe('insiders (readers who know their own counts)', () => {
       knownBy.set(`p${i}`, [d]);
     });
     const rels: AdditiveRelation[] = [{ total: 'N', parts: ['big', ...shares.map((_, i) => `p${i}`)], remainder: 'uncounted', pooled: true }];
-    return suppressCells(v, rels, {}, { knownBy, contributorOf }).suppressed.has('N');
+    return suppressCells(v, rels, config, { knownBy, contributorOf }).suppressed.has('N');
   };
 
   it('rule 4a: a network total whose withheld part comes from fewer than 3 districts is withheld', () => {
     expect(network([['d1', 4], ['d2', 9]])).toBe(true);
     expect(network([['d1', 4], ['d1', 9], ['d1', 3]])).toBe(true); // one district, three pathways
-    expect(network([['d1', 9], ['d2', 8], ['d3', 7]])).toBe(false); // 24 − 9 = 15 remain
+    expect(network([['d1', 9], ['d2', 8], ['d3', 7]], 100, { maxCoalition: 1 })).toBe(false); // 24 − 9 = 15 remain
+  });
+
+  it('rule 4b removes the largest maxCoalition districts\' shares (default 2)', () => {
+    // d1 and d2 together subtract 17 of 24: d3's 7 would be theirs to read.
+    expect(network([['d1', 9], ['d2', 8], ['d3', 7]])).toBe(true);
+    expect(network([['d1', 9], ['d2', 8], ['d3', 7], ['d4', 6]])).toBe(false); // 30 − 17 = 13
+    expect(network([['d1', 9], ['d2', 8], ['d3', 7], ['d4', 6]], 100, { maxCoalition: 3 })).toBe(true); // 30 − 24 = 6
+  });
+
+  it('rejects a maximum coalition below 1', () => {
+    expect(() => suppressCells(values, relations, { maxCoalition: 0 })).toThrow(RangeError);
   });
 
   it('rule 4b: withheld when removing the largest district\'s withheld share leaves 10 or fewer', () => {
