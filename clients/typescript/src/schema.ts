@@ -7846,7 +7846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state of the resource: The invitation is no longer pending, or expired. Codes: `invitation_accepted`, `invitation_expired`, `invitation_not_pending`. */
+            /** @description Conflict with the current state of the resource: The invitation is no longer pending, or expired; or the membership or reviewer profile changed meanwhile. Codes: `invitation_accepted`, `invitation_expired`, `invitation_not_pending`, `membership_changed`, `membership_removed`. */
             409: {
                 headers: {
                     [name: string]: unknown;

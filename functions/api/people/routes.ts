@@ -140,7 +140,10 @@ export const listMyInvitations = route({
 export const acceptInvitation = route({
   id: 'acceptInvitation',
   errors: {
-    409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] },
+    409: {
+      when: 'The invitation is no longer pending, or expired; or the membership or reviewer profile changed meanwhile',
+      codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending', 'membership_changed', 'membership_removed'],
+    },
   },
   method: 'POST',
   path: '/me/invitations/{invitationId}/accept',
