@@ -1,6 +1,8 @@
 /**
  * People: profiles (from token claims), memberships of pathways and districts, and the
- * invitations that create them.
+ * invitations that create them. An invitation to the reviewer pool (scope `reviewer`, staff's)
+ * works the same way, but its acceptance creates or reactivates a reviewer profile
+ * (reviewers.ts) instead of a membership.
  *
  * A membership is born only from an accepted invitation (or the seed): the invited
  * person signs in, and the acceptance marks the invitation accepted, writes the

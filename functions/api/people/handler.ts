@@ -1,7 +1,8 @@
 /**
  * People routes: /me, invitations and memberships. Management actions are authorized on
- * the pathway or district they concern (membership.* / district.membership.*); the
- * invitee's own actions are authorized by the token's verified email address.
+ * the pathway or district they concern (membership.* / district.membership.*), invitations
+ * to the reviewer pool as the reviewer roster is (reviewer.manage: staff); the invitee's own
+ * actions are authorized by the token's verified email address.
  */
 import { grantReviewerGroup, syncMembershipGroup } from '../../accounts/groups.ts';
 import { newId } from '../../core/ids.ts';
