@@ -75,8 +75,9 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // workflow routes: round ownership, conflict checks, response schemas
   reviewOffice: 370 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client
-  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships)
-  people: 395 * 1024,
+  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships);
+  // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile)
+  people: 400 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
   evidence: 500 * 1024,
   // real S3 SDK client (+ presigned POST and GET)

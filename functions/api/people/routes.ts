@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
 import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
-import { sectorsSchema } from '../reviews/schemas.ts';
+import { sectorsSchema } from '../reviews/sectors.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
