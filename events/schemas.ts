@@ -32,12 +32,13 @@ const v1 = () => z.literal(1);
 /** What an invitation is to (functions/store/people.ts InvitationScope); names stay in the table. */
 const invitationFacts = () => ({
   invitationId: idSchema('invitation'),
-  /** A pathway team or a district. */
-  scope: z.enum(['pathway', 'district']),
+  /** A pathway team, a district, or the reviewer pool. */
+  scope: z.enum(['pathway', 'district', 'reviewer']),
   /** The pathway, for a pathway invitation (where its invitation item lives). */
   pathwayId: z.optional(idSchema('pathway')),
-  districtId: idSchema('district'),
-  role: z.enum(['lead', 'member', 'data']),
+  /** The district of a pathway or district invitation; none for the reviewer pool. */
+  districtId: z.optional(idSchema('district')),
+  role: z.enum(['lead', 'member', 'data', 'reviewer']),
   expiresAt: isoDateTime(),
 });
 

@@ -77,8 +77,9 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // the shared event schemas, settings and keys grew with invitation and message emails (+1.2 KB)
   reviews: 355 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client
-  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships)
-  people: 395 * 1024,
+  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships);
+  // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile)
+  people: 400 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
   evidence: 500 * 1024,
   // real S3 SDK client (+ presigned POST and GET)

@@ -25,7 +25,7 @@ import {
   AdminRemoveUserFromGroupCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { needsGroup, type MembershipGroup } from '../core/account-groups.ts';
+import { needsGroup, reviewerInvitationGroup, type MembershipGroup } from '../core/account-groups.ts';
 import { cognitoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
@@ -43,7 +43,7 @@ async function wanted(sub: string, group: MembershipGroup): Promise<boolean> {
 }
 
 /** Adds or removes the group; false when the pool has no such user. */
-async function apply(sub: string, group: MembershipGroup, hold: boolean): Promise<boolean> {
+async function apply(sub: string, group: MembershipGroup | typeof reviewerInvitationGroup, hold: boolean): Promise<boolean> {
   // With email as the sign-in attribute, a user's Cognito username is their `sub`.
   const input = { UserPoolId: config.userPoolId, Username: sub, GroupName: group };
   try {
@@ -55,6 +55,19 @@ async function apply(sub: string, group: MembershipGroup, hold: boolean): Promis
     if (error instanceof UserNotFoundException || (error as Error).name === 'UserNotFoundException') return false;
     throw error;
   }
+}
+
+/**
+ * Adds the `reviewer` group after an accepted invitation to the reviewer pool. Add-only and
+ * idempotent (a retried acceptance adds a group already held); nothing here removes it
+ * (functions/core/account-groups.ts).
+ */
+export async function grantReviewerGroup(sub: string): Promise<GroupSync> {
+  if (!(await apply(sub, reviewerInvitationGroup, true))) {
+    logger.info('account groups: no user in the pool for this subject; groups unchanged', { sub, group: reviewerInvitationGroup });
+    return 'no-account';
+  }
+  return 'held';
 }
 
 /** Makes the person's Cognito group match their memberships; see the module comment. */

@@ -1,6 +1,6 @@
 /**
  * Cognito's pre-sign-up trigger: self sign-up is open only to addresses that hold a pending,
- * unexpired invitation (to a pathway team or a district). Anyone else is refused, and
+ * unexpired invitation (to a pathway team, a district or the reviewer pool). Anyone else is refused, and
  * Cognito answers their SignUp with `UserLambdaValidationException`
  * ("PreSignUp failed with error <message>.").
  *
@@ -10,7 +10,7 @@
  * reads its mail.
  *
  * - `PreSignUp_SignUp` (self sign-up): allowed with a pending invitation, refused otherwise.
- * - `PreSignUp_AdminCreateUser`: allowed; staff and reviewers are created by administrators
+ * - `PreSignUp_AdminCreateUser`: allowed; staff (and, still, some reviewers) are created by administrators
  *   (README, "Accounts").
  * - `PreSignUp_ExternalProvider`: refused; the pool federates with no identity provider.
  *

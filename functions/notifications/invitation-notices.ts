@@ -25,7 +25,7 @@ function facts(inv: Invitation) {
     invitationId: inv.id,
     scope: inv.scope.kind,
     ...(inv.scope.kind === 'pathway' ? { pathwayId: inv.scope.pathwayId } : {}),
-    districtId: inv.scope.districtId,
+    ...(inv.scope.kind !== 'reviewer' ? { districtId: inv.scope.districtId } : {}),
     role: inv.role,
     expiresAt: inv.expiresAt,
   };

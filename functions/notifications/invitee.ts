@@ -66,7 +66,12 @@ async function holderOf(address: string): Promise<{ name?: string; problem?: Ema
 
 export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult> {
   const d = event.detail;
-  const key = d.scope === 'pathway' && d.pathwayId ? keys.invitation(d.pathwayId, d.invitationId) : keys.districtInvitation(d.districtId, d.invitationId);
+  const key =
+    d.scope === 'reviewer'
+      ? keys.reviewerInvitation(d.invitationId)
+      : d.scope === 'pathway' && d.pathwayId
+        ? keys.invitation(d.pathwayId, d.invitationId)
+        : keys.districtInvitation(d.districtId ?? '', d.invitationId);
   const item = await getItem(key, true);
   const stored = item ? (stripKeys(item) as unknown as Invitation) : undefined;
   const invitation = stored ? { ...stored, status: invitationStatusAt(stored, nowMs()) } : undefined;
@@ -115,7 +120,7 @@ export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult>
   const rendered = renderNotification(event, 'invitee', {
     recipientName: holder.name,
     pathwayName: invitation.scope.kind === 'pathway' ? invitation.scope.pathwayName : undefined,
-    districtName: invitation.scope.districtName,
+    districtName: invitation.scope.kind === 'reviewer' ? undefined : invitation.scope.districtName,
     inviterName: invitation.invitedBy.name ?? invitation.invitedBy.email,
     baseUrl: config.appBaseUrl,
   });

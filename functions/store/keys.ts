@@ -45,7 +45,7 @@
  * |33 | a resource with all its versions               | table | PK=RESOURCE#<r> (SK=ITEM, SK=V#<000001>, ...)          |
  * |34 | an evidence export; an application's exports   | table | PK=EXPORT#<x>, SK=EXPORT; GSI1PK=APP#<a>#EXPORTS       |
  * |35 | a pathway's evidence deletions (submit guard)  | table | PK=PATHWAY#<p>, SK=EVIDENCE_EPOCH (guard item)         |
- * |36 | an address's one pending invitation to a team  | table | PK=PATHWAY#<p> or DISTRICT#<d>, SK=PENDINGINVITE#<email> (guard) |
+ * |36 | an address's one pending invitation to a team  | table | PK=PATHWAY#<p>, DISTRICT#<d> or REVIEWERPOOL, SK=PENDINGINVITE#<email> (guard) |
  * |40 | a review round: seats, reviews, decision, snapshot | table | PK=APP#<a>, SK begins_with ROUND#<nnnn>               |
  * |41 | staff review queue: rounds by stage, oldest     | GSI3  | GSI3PK=REVIEWSTAGE#<stage>, GSI3SK ascending           |
  * |42 | open reviews by due date (reminders, lateness)  | GSI3  | GSI3PK=REVIEWS#DUE, GSI3SK <= date (sparse)            |
@@ -75,6 +75,7 @@
  * |79 | every partner network-wide, newest first        | GSI3  | GSI3PK=PARTNERS, GSI3SK descending                     |
  * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
  * |81 | invitations whose email or reminder is due       | GSI3  | GSI3PK=INVITES#NOTICE, GSI3SK <= time (sparse)        |
+ * |82 | invitations to the reviewer pool (and their guards) | table | PK=REVIEWERPOOL, SK begins_with INVITE# (PENDINGINVITE#<email>) |
  */
 import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
@@ -153,6 +154,10 @@ export const keys = {
   /** Guard items: which invitation is an address's one pending invitation to a pathway or district. */
   pathwayPendingInvitation: (pathwayId: string, email: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
   districtPendingInvitation: (districtId: string, email: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
+  /** Invitations to the reviewer pool (staff's): one partition, as the pool is a few hundred people. */
+  reviewerInvitation: (invitationId: string): Key => ({ PK: 'REVIEWERPOOL', SK: `INVITE#${invitationId}` }),
+  reviewerPoolPartition: 'REVIEWERPOOL',
+  reviewerPendingInvitation: (email: string): Key => ({ PK: 'REVIEWERPOOL', SK: `PENDINGINVITE#${email.toLowerCase()}` }),
   invitationIndexes: (email: string, createdAt: string, invitationId: string): IndexKeys => ({
     GSI2PK: `INVITEE#${email.toLowerCase()}`,
     GSI2SK: `${createdAt}#${invitationId}`,

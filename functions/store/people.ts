@@ -1,6 +1,8 @@
 /**
  * People: profiles (from token claims), memberships of pathways and districts, and the
- * invitations that create them.
+ * invitations that create them. An invitation to the reviewer pool (scope `reviewer`, staff's)
+ * works the same way, but its acceptance creates or reactivates a reviewer profile
+ * (reviewers.ts) instead of a membership.
  *
  * A membership is born only from an accepted invitation (or the seed): the invited
  * person signs in, and the acceptance marks the invitation accepted, writes the
@@ -34,10 +36,10 @@ import {
   type Page,
   type TransactItem,
 } from './db.ts';
-import type { Assignment, DistrictRole, Membership, PathwayRole, Person } from './entities.ts';
+import type { Assignment, DistrictRole, Membership, PathwayRole, Person, Sector } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { versionedUpdate } from './registry.ts';
-import { affiliationBump } from './reviewers.ts';
+import { affiliationBump, DEFAULT_MAX_OPEN_ASSIGNMENTS, getReviewer, type ReviewerProfile } from './reviewers.ts';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_DAYS = INVITATION_VALIDITY_DAYS;
@@ -51,13 +53,29 @@ export type DistrictMembership = Extract<StoredMembership, { kind: 'district' }>
 
 export type InvitationScope =
   | { kind: 'pathway'; pathwayId: string; pathwayName: string; schoolId: string; districtId: string; districtName: string }
-  | { kind: 'district'; districtId: string; districtName: string };
+  | { kind: 'district'; districtId: string; districtName: string }
+  /** The reviewer pool (staff invite): accepting it makes the person a reviewer. */
+  | { kind: 'reviewer' };
+
+/**
+ * What a reviewer invitation sets on the profile it creates on acceptance (the rest of a
+ * profile starts empty: no declared conflicts, available, no absences, active). Staff
+ * complete or change it later with PUT /reviewers/{sub}.
+ */
+export interface ReviewerInvitationProfile {
+  districtId?: string;
+  sectors?: Sector[];
+  leadEligible?: boolean;
+  maxOpenAssignments?: number;
+}
 
 export interface Invitation {
   id: string;
   scope: InvitationScope;
   email: string;
-  role: PathwayRole | DistrictRole;
+  role: PathwayRole | DistrictRole | 'reviewer';
+  /** Reviewer invitations only: the profile's first facts. */
+  profile?: ReviewerInvitationProfile;
   /** Stored status; a pending invitation past `expiresAt` reads as `expired`. */
   status: 'pending' | 'accepted' | 'expired';
   invitedBy: Actor;
@@ -324,8 +342,18 @@ export async function listDistrictMembers(districtId: string, limit?: number, cu
 // Invitations
 
 export function invitationKey(inv: Pick<Invitation, 'id' | 'scope'>): Key {
-  return inv.scope.kind === 'pathway' ? keys.invitation(inv.scope.pathwayId, inv.id) : keys.districtInvitation(inv.scope.districtId, inv.id);
+  switch (inv.scope.kind) {
+    case 'pathway':
+      return keys.invitation(inv.scope.pathwayId, inv.id);
+    case 'district':
+      return keys.districtInvitation(inv.scope.districtId, inv.id);
+    case 'reviewer':
+      return keys.reviewerInvitation(inv.id);
+  }
 }
+
+/** The audit trail an invitation's changes go to; none for the reviewer pool (reviewer profiles have no audit scope). */
+const invitationAuditScope = (scope: InvitationScope): AuditScope | undefined => (scope.kind === 'reviewer' ? undefined : membershipScope(scope));
 
 function invitationItem(inv: Invitation): Item {
   const expiresMs = Date.parse(inv.expiresAt);
@@ -347,13 +375,21 @@ export function invitationView(item: Item): Invitation {
   return { ...inv, status: invitationStatusAt(inv, nowMs()) };
 }
 
-export function newInvitation(scope: InvitationScope, email: string, role: Invitation['role'], id: string, invitedBy: Actor): Invitation {
+export function newInvitation(
+  scope: InvitationScope,
+  email: string,
+  role: Invitation['role'],
+  id: string,
+  invitedBy: Actor,
+  profile?: ReviewerInvitationProfile,
+): Invitation {
   const at = nowMs();
   return {
     id,
     scope,
     email: email.toLowerCase(),
     role,
+    ...(profile ? { profile } : {}),
     status: 'pending',
     invitedBy,
     createdAt: new Date(at).toISOString(),
@@ -361,19 +397,22 @@ export function newInvitation(scope: InvitationScope, email: string, role: Invit
   };
 }
 
-type ScopeRef = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string };
-const scopePartition = (scope: ScopeRef) => (scope.kind === 'pathway' ? keys.pathway(scope.pathwayId).PK : keys.district(scope.districtId).PK);
+type ScopeRef = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string } | { kind: 'reviewer' };
+const scopePartition = (scope: ScopeRef) =>
+  scope.kind === 'pathway' ? keys.pathway(scope.pathwayId).PK : scope.kind === 'district' ? keys.district(scope.districtId).PK : keys.reviewerPoolPartition;
 
-/** A pending, unexpired invitation of the same address to the same pathway or district. */
+/** A pending, unexpired invitation of the same address to the same pathway, district or to the reviewer pool. */
 export async function findPendingInvitation(scope: InvitationScope, email: string): Promise<Invitation | undefined> {
   const items = await queryAll(scopePartition(scope), keys.invitationPrefix, true);
   return items.map(invitationView).find((i) => i.status === 'pending' && i.email === email.toLowerCase());
 }
 
 export function newInvitationWrite(inv: Invitation): TransactItem[] {
+  const audit = invitationAuditScope(inv.scope);
+  if (!audit) return [putNew(invitationItem(inv))];
   return [
     putNew(invitationItem(inv)),
-    auditItem(membershipScope(inv.scope), {
+    auditItem(audit, {
       at: inv.createdAt,
       actor: inv.invitedBy,
       action: 'invitation.created',
@@ -387,7 +426,11 @@ export function newInvitationWrite(inv: Invitation): TransactItem[] {
 }
 
 const pendingGuardKey = (scope: ScopeRef, email: string): Key =>
-  scope.kind === 'pathway' ? keys.pathwayPendingInvitation(scope.pathwayId, email) : keys.districtPendingInvitation(scope.districtId, email);
+  scope.kind === 'pathway'
+    ? keys.pathwayPendingInvitation(scope.pathwayId, email)
+    : scope.kind === 'district'
+      ? keys.districtPendingInvitation(scope.districtId, email)
+      : keys.reviewerPendingInvitation(email);
 
 /**
  * The guard that makes `inv` the address's one pending invitation to its team (pattern 36).
@@ -472,16 +515,21 @@ export async function getInvitation(key: Key, consistent = true): Promise<Invita
 
 export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<void> {
   if (inv.status === 'accepted') throw problems.conflict('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
+  const audit = invitationAuditScope(inv.scope);
   try {
     await transactRetrying([
       deleteItem(invitationKey(inv), { expression: '#status <> :accepted', names: { '#status': 'status' }, values: { ':accepted': 'accepted' } }),
-      auditItem(membershipScope(inv.scope), {
-        at: nowIso(),
-        actor,
-        action: 'invitation.revoked',
-        entity: { kind: 'invitation', id: inv.id },
-        changes: [{ field: 'email', from: inv.email }],
-      }),
+      ...(audit
+        ? [
+            auditItem(audit, {
+              at: nowIso(),
+              actor,
+              action: 'invitation.revoked',
+              entity: { kind: 'invitation', id: inv.id },
+              changes: [{ field: 'email', from: inv.email }],
+            }),
+          ]
+        : []),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
@@ -513,65 +561,55 @@ export async function invitationsForEmail(email: string): Promise<Invitation[]> 
  * the same membership.
  */
 export async function acceptInvitation(inv: Invitation, principal: Principal): Promise<StoredMembership> {
+  const scope = inv.scope;
+  if (scope.kind === 'reviewer') throw new Error('acceptInvitation: a reviewer invitation is accepted with acceptReviewerInvitation');
   const mine = (m: Invitation) => m.status === 'accepted' && m.acceptedBy === principal.sub;
   if (mine(inv)) return existingMembershipFor(inv, principal.sub);
-  if (inv.status === 'accepted') throw problems.conflict('This invitation was already accepted.', { code: 'invitation_accepted' });
-  if (inv.status === 'expired') throw problems.conflict('This invitation has expired; ask for a new one.', { code: 'invitation_expired' });
+  refuseUnlessPending(inv);
 
   const at = nowIso();
   const actor = actorOf(principal);
-  const key = inv.scope.kind === 'pathway' ? keys.pathwayMembership(principal.sub, inv.scope.pathwayId) : keys.districtMembership(principal.sub, inv.scope.districtId);
+  const key = scope.kind === 'pathway' ? keys.pathwayMembership(principal.sub, scope.pathwayId) : keys.districtMembership(principal.sub, scope.districtId);
   const existing = await getMembership(key, true);
   const who = { ...(principal.email ? { email: principal.email } : {}), ...(principal.name ? { name: principal.name } : {}) };
 
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: config.tableName,
-        Key: invitationKey(inv),
-        UpdateExpression: 'SET #status = :accepted, #acceptedAt = :at, #acceptedBy = :sub',
-        ConditionExpression: '#status = :pending AND #expiresAt > :at',
-        ExpressionAttributeNames: { '#status': 'status', '#acceptedAt': 'acceptedAt', '#acceptedBy': 'acceptedBy', '#expiresAt': 'expiresAt' },
-        ExpressionAttributeValues: { ':accepted': 'accepted', ':pending': 'pending', ':at': at, ':sub': principal.sub },
-      },
-    },
-  ];
+  const items: TransactItem[] = [acceptanceMark(inv, principal.sub, at)];
   let membership: StoredMembership;
   let from: string | undefined;
   if (!existing) {
     membership =
-      inv.scope.kind === 'pathway'
+      scope.kind === 'pathway'
         ? {
             kind: 'pathway',
             sub: principal.sub,
-            pathwayId: inv.scope.pathwayId,
-            districtId: inv.scope.districtId,
-            schoolId: inv.scope.schoolId,
+            pathwayId: scope.pathwayId,
+            districtId: scope.districtId,
+            schoolId: scope.schoolId,
             role: inv.role as PathwayRole,
             since: at,
             ...who,
             version: 1,
             updatedAt: at,
           }
-        : { kind: 'district', sub: principal.sub, districtId: inv.scope.districtId, role: inv.role as DistrictRole, since: at, ...who, version: 1, updatedAt: at };
+        : { kind: 'district', sub: principal.sub, districtId: scope.districtId, role: inv.role as DistrictRole, since: at, ...who, version: 1, updatedAt: at };
     items.push(putNew(membershipItem(membership)));
     if (membership.kind === 'pathway' && membership.role === 'lead') items.push(leadCountChange(membership.pathwayId, 1));
   } else if (existing.role !== inv.role && (existing.kind === 'district' || inv.role === 'lead')) {
     // An invitation to a different role changes it, except that it never demotes a pathway lead.
     from = existing.role;
-    membership = { ...existing, role: inv.role, version: existing.version + 1, updatedAt: at, ...who } as StoredMembership;
+    membership = { ...existing, role: inv.role as PathwayRole & DistrictRole, version: existing.version + 1, updatedAt: at, ...who } as StoredMembership;
     const indexes =
       membership.kind === 'pathway'
         ? keys.pathwayMembershipIndexes(membership.pathwayId, membership.role, membership.sub)
         : keys.districtMembershipIndexes(membership.districtId, membership.role, membership.sub);
-    items.push(versionedUpdate(key, existing.version, { role: inv.role, ...indexes }, at));
+    items.push(versionedUpdate(key, existing.version, { role: membership.role, ...indexes }, at));
     if (membership.kind === 'pathway') items.push(leadCountChange(membership.pathwayId, 1));
   } else {
     membership = existing;
     items.push(conditionCheck(key, 'attribute_exists(PK)'));
   }
   items.push(
-    auditItem(membershipScope(inv.scope), {
+    auditItem(membershipScope(scope), {
       at,
       actor,
       action: 'invitation.accepted',
@@ -599,10 +637,95 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
 }
 
 async function existingMembershipFor(inv: Invitation, sub: string): Promise<StoredMembership> {
-  const key = inv.scope.kind === 'pathway' ? keys.pathwayMembership(sub, inv.scope.pathwayId) : keys.districtMembership(sub, inv.scope.districtId);
+  const scope = inv.scope;
+  if (scope.kind === 'reviewer') throw new Error('existingMembershipFor: a reviewer invitation makes no membership');
+  const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
   const m = await getMembership(key, true);
   if (!m) throw problems.conflict('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
   return m;
+}
+
+function refuseUnlessPending(inv: Invitation): void {
+  if (inv.status === 'accepted') throw problems.conflict('This invitation was already accepted.', { code: 'invitation_accepted' });
+  if (inv.status === 'expired') throw problems.conflict('This invitation has expired; ask for a new one.', { code: 'invitation_expired' });
+}
+
+/** Marks the invitation accepted by `sub`, only while it is pending and unexpired (first item of an acceptance). */
+function acceptanceMark(inv: Invitation, sub: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: invitationKey(inv),
+      UpdateExpression: 'SET #status = :accepted, #acceptedAt = :at, #acceptedBy = :sub',
+      ConditionExpression: '#status = :pending AND #expiresAt > :at',
+      ExpressionAttributeNames: { '#status': 'status', '#acceptedAt': 'acceptedAt', '#acceptedBy': 'acceptedBy', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: { ':accepted': 'accepted', ':pending': 'pending', ':at': at, ':sub': sub },
+    },
+  };
+}
+
+/**
+ * Accepts an invitation to the reviewer pool: marks it accepted and, in the same
+ * transaction, creates the person's reviewer profile (as PUT /reviewers/{sub} would, with
+ * the invitation's facts and empty defaults for the rest) or, when staff had retired an
+ * earlier profile, makes it active again (conditional on the version read; an active
+ * profile is left as it is). A retry after success answers the profile.
+ */
+export async function acceptReviewerInvitation(inv: Invitation, principal: Principal): Promise<ReviewerProfile> {
+  const sub = principal.sub;
+  const mine = (m: Invitation) => m.status === 'accepted' && m.acceptedBy === sub;
+  const current = async () => {
+    const profile = await getReviewer(sub, true);
+    if (!profile) throw problems.conflict('You accepted this invitation, but the reviewer profile is gone.', { code: 'membership_removed' });
+    return profile;
+  };
+  if (mine(inv)) return current();
+  refuseUnlessPending(inv);
+
+  const at = nowIso();
+  const existing = await getReviewer(sub, true);
+  const items: TransactItem[] = [acceptanceMark(inv, sub, at)];
+  let profile: ReviewerProfile;
+  if (!existing) {
+    const given = inv.profile ?? {};
+    profile = {
+      sub,
+      ...(principal.name ? { name: principal.name } : {}),
+      ...(principal.email ? { email: principal.email } : {}),
+      ...(given.districtId ? { districtId: given.districtId } : {}),
+      sectors: given.sectors ?? [],
+      conflicts: { districtIds: [], pathwayIds: [] },
+      available: true,
+      unavailable: [],
+      maxOpenAssignments: given.maxOpenAssignments ?? DEFAULT_MAX_OPEN_ASSIGNMENTS,
+      openAssignments: 0,
+      leadEligible: given.leadEligible ?? false,
+      active: true,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const indexes = keys.reviewerIndexes({ sub, name: profile.name ?? profile.email });
+    items.push(putNew({ ...keys.reviewer(sub), ...indexes, _type: 'reviewer', ...profile }));
+  } else if (!existing.active) {
+    profile = { ...existing, active: true, version: existing.version + 1, updatedAt: at };
+    items.push(versionedUpdate(keys.reviewer(sub), existing.version, { active: true }, at));
+  } else {
+    profile = existing;
+    items.push(conditionCheck(keys.reviewer(sub), 'attribute_exists(PK)'));
+  }
+  try {
+    await transactRetrying(items);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      const now = await getInvitation(invitationKey(inv));
+      if (now && mine(now)) return current();
+      if (error.failedCondition(0)) throw problems.conflict('This invitation is no longer pending.', { code: 'invitation_not_pending' });
+      throw problems.conflict('The reviewer profile changed meanwhile; try again.', { code: 'membership_changed' });
+    }
+    throw error;
+  }
+  return profile;
 }
 
 /** Writes a membership without an invitation (seed data and tests of other components). */

@@ -263,6 +263,19 @@ const staffOnlyPeopleLookup = jwtRow({
   reviewerNotAssigned: 'H',
 });
 
+/** Staff only, refused (403) to everyone else: the same policy as the reviewer roster. */
+const staffOnReviewerPool = jwtRow({
+  staff: 'A',
+  districtLeadOwn: 'D',
+  districtLeadOther: 'D',
+  pathwayLeadOwn: 'D',
+  pathwayLeadOther: 'D',
+  pathwayMemberOwn: 'D',
+  pathwayMemberOther: 'D',
+  reviewerAssigned: 'D',
+  reviewerNotAssigned: 'D',
+});
+
 export const peopleCases: Record<string, MatrixRows> = {
   getMe: { request: () => ({ path: '/me' }), expect: signedIn('A') },
   findPerson: {
@@ -321,6 +334,16 @@ export const peopleCases: Record<string, MatrixRows> = {
   removeDistrictMember: {
     request: async (w) => ({ path: `/districts/${w.districtA}/members/${(await w.fresh.districtContact(w.districtA)).sub}` }),
     expect: staffOnlyInDistrictA,
+  },
+  // The reviewer pool is staff's (reviewer.manage on the network): 403 for everyone else.
+  createReviewerInvitation: { request: (w) => ({ path: '/reviewer-invitations', body: { email: w.fresh.email() } }), expect: staffOnReviewerPool },
+  listReviewerInvitations: { request: () => ({ path: '/reviewer-invitations' }), expect: staffOnReviewerPool },
+  revokeReviewerInvitation: {
+    request: async (w) => {
+      const res = await w.t.api<{ id: string }>('POST', '/reviewer-invitations', { token: w.people.staff.token, body: { email: w.fresh.email() } });
+      return { path: `/reviewer-invitations/${res.json.id}` };
+    },
+    expect: staffOnReviewerPool,
   },
 };
 

@@ -849,7 +849,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation sent to your verified email address (safe to retry) */
+        /**
+         * Accept an invitation sent to your verified email address (safe to retry)
+         * @description A team or district invitation answers the `membership` it made; an invitation to the reviewer pool answers the `reviewer` profile it created (or made active again) and grants the `reviewer` group.
+         */
         post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
@@ -1502,6 +1505,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reviewer-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations to the reviewer pool (pending, accepted, expired; staff) */
+        get: operations["listReviewerInvitations"];
+        put?: never;
+        /**
+         * Invite someone to the reviewer pool by email (staff)
+         * @description One pending invitation per address, also under concurrent requests: inviting an address that already has one answers it (200) and sends nothing. Accepting it creates the reviewer profile with `profile` (home district, sectors, lead eligibility, load limit; the rest empty, available and active), or makes a retired profile active again; staff complete it with PUT /reviewers/{personSub}.
+         */
+        post: operations["createReviewerInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reviewer-invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation to the reviewer pool that has not been accepted (staff) */
+        delete: operations["revokeReviewerInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reviewers": {
         parameters: {
             query?: never;
@@ -2022,13 +2063,19 @@ export interface components {
                 name?: string;
                 sub: string;
             };
+            profile?: {
+                districtId?: string;
+                leadEligible?: boolean;
+                maxOpenAssignments?: number;
+                sectors?: string[];
+            };
             /** @enum {string} */
-            role: "lead" | "member" | "data";
+            role: "lead" | "member" | "data" | "reviewer";
             scope: {
-                districtId: string;
-                districtName: string;
+                districtId?: string;
+                districtName?: string;
                 /** @enum {string} */
-                kind: "pathway" | "district";
+                kind: "pathway" | "district" | "reviewer";
                 pathwayId?: string;
                 pathwayName?: string;
                 schoolId?: string;
@@ -7751,7 +7798,15 @@ export interface operations {
                 content: {
                     "application/json": {
                         invitation: components["schemas"]["Invitation"];
-                        membership: components["schemas"]["Member"];
+                        membership?: components["schemas"]["Member"];
+                        reviewer?: {
+                            active: boolean;
+                            createdAt: string;
+                            email?: string;
+                            name?: string;
+                            sub: string;
+                            version: number;
+                        };
                     };
                 };
             };
@@ -7791,7 +7846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state of the resource: The invitation is no longer pending, or expired. Codes: `invitation_accepted`, `invitation_expired`, `invitation_not_pending`. */
+            /** @description Conflict with the current state of the resource: The invitation is no longer pending, or expired; or the membership or reviewer profile changed meanwhile. Codes: `invitation_accepted`, `invitation_expired`, `invitation_not_pending`, `membership_changed`, `membership_removed`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12107,6 +12162,278 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReviewerInvitations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Invitation"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReviewerInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    profile?: {
+                        districtId?: string;
+                        leadEligible?: boolean;
+                        maxOpenAssignments?: number;
+                        sectors?: ("agriculture_natural_resources" | "arts_media_entertainment" | "building_construction_trades" | "business_finance" | "education_child_development_family_services" | "energy_environment_utilities" | "engineering_architecture" | "fashion_interior_design" | "health_science_medical_technology" | "hospitality_tourism_recreation" | "information_communication_technologies" | "manufacturing_product_development" | "marketing_sales_services" | "public_services" | "transportation")[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The same invitation is still pending: answered again, not sent twice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The person is already an active reviewer. Codes: `already_reviewer`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The invitation cannot be made (an unknown home district); or the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeReviewerInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The invitation is no longer pending. Codes: `invitation_accepted`, `invitation_not_pending`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,10 @@
 /**
  * People routes: /me, invitations and memberships. Management actions are authorized on
- * the pathway or district they concern (membership.* / district.membership.*); the
- * invitee's own actions are authorized by the token's verified email address.
+ * the pathway or district they concern (membership.* / district.membership.*), invitations
+ * to the reviewer pool as the reviewer roster is (reviewer.manage: staff); the invitee's own
+ * actions are authorized by the token's verified email address.
  */
-import { syncMembershipGroup } from '../../accounts/groups.ts';
+import { grantReviewerGroup, syncMembershipGroup } from '../../accounts/groups.ts';
 import { newId } from '../../core/ids.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
@@ -16,6 +17,7 @@ import { idempotent } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
 import * as registry from '../../store/registry.ts';
+import { getReviewer } from '../../store/reviewers.ts';
 import { districtTarget, pathwayTarget } from '../registry/targets.ts';
 import { checkVersion, creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
 import * as r from './routes.ts';
@@ -52,7 +54,7 @@ async function invite(
   req: HttpRequest<RouteSpec>,
   spec: RouteSpec,
   scope: people.InvitationScope,
-  body: { email: string; role: people.Invitation['role'] },
+  body: { email: string; role: people.Invitation['role']; profile?: people.ReviewerInvitationProfile },
   location: (id: string) => string,
 ) {
   const principal = req.principal as Principal;
@@ -69,14 +71,17 @@ async function invite(
     const existing = await people.findPendingInvitation(scope, body.email);
     if (existing) return answerPending(existing);
     const sub = await people.subjectForEmailAddress(body.email);
-    if (sub) {
+    if (sub && scope.kind === 'reviewer') {
+      // A retired reviewer may be invited back: accepting makes the profile active again.
+      if ((await getReviewer(sub, true))?.active) throw problems.conflict(`${body.email} is already a reviewer.`, { code: 'already_reviewer' });
+    } else if (sub && scope.kind !== 'reviewer') {
       const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
       const member = await people.getMembership(key, true);
       if (member && (member.role === body.role || member.role === 'lead')) {
         throw problems.conflict(`${body.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, { code: 'already_member' });
       }
     }
-    const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), actorOf(principal));
+    const inv = people.newInvitation(scope, body.email, body.role, newId('invitation'), actorOf(principal), body.profile);
     const result = { status: 201, body: inv, headers: { location: location(inv.id) } };
     // A concurrent invitation of the same address may have won meanwhile: answer it the same way.
     const winner = await people.createInvitation(inv, record(result));
@@ -158,6 +163,16 @@ export const handler = httpHandler([
     const invitation = await people.getInvitation(people.invitationKey(found));
     if (!invitation) throw problems.notFound('invitation');
     await people.ensureProfile(req.principal);
+    if (invitation.scope.kind === 'reviewer') {
+      const reviewer = await people.acceptReviewerInvitation(invitation, req.principal);
+      // Idempotent: a retried acceptance adds a group already held.
+      await grantReviewerGroup(req.principal.sub);
+      const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
+      const { sub, name, email: address, active, version, createdAt } = reviewer;
+      return {
+        body: { invitation: after, reviewer: { sub, ...(name ? { name } : {}), ...(address ? { email: address } : {}), active, version, createdAt } },
+      };
+    }
     const membership = await people.acceptInvitation(invitation, req.principal);
     // A seated reviewer who joins the team or the district loses those seats now. A retried
     // acceptance answers the same membership and runs this again (it is idempotent).
@@ -264,6 +279,30 @@ export const handler = httpHandler([
     const d = await loadDistrict(req.params.districtId);
     authorize(await loadAccess(req.principal), 'district.membership.read', districtTarget(d), 'district');
     return { body: await people.listDistrictMembers(d.id, req.query.limit, req.query.cursor) };
+  }),
+
+  // The reviewer pool ---------------------------------------------------------------------
+  implement(r.createReviewerInvitation, async (req) => {
+    authorize(await loadAccess(req.principal), 'reviewer.manage', { kind: 'network' });
+    const districtId = req.body.profile?.districtId;
+    if (districtId && !(await registry.getDistrict(districtId))) {
+      throw problems.unprocessable('The home district does not exist.', [{ in: 'body', field: 'profile.districtId', message: 'no such district' }]);
+    }
+    const body = { email: req.body.email, role: 'reviewer' as const, ...(req.body.profile ? { profile: req.body.profile } : {}) };
+    return invite(req as HttpRequest<RouteSpec>, r.createReviewerInvitation, { kind: 'reviewer' }, body, (id) => `/reviewer-invitations/${id}`);
+  }),
+
+  implement(r.listReviewerInvitations, async (req) => {
+    authorize(await loadAccess(req.principal), 'reviewer.manage', { kind: 'network' });
+    return { body: await people.listInvitations({ kind: 'reviewer' }, req.query.limit, req.query.cursor) };
+  }),
+
+  implement(r.revokeReviewerInvitation, async (req) => {
+    authorize(await loadAccess(req.principal), 'reviewer.manage', { kind: 'network' });
+    const inv = await people.getInvitation(keys.reviewerInvitation(req.params.invitationId));
+    if (!inv) throw problems.notFound('invitation');
+    await people.revokeInvitation(inv, actorOf(req.principal));
+    return { status: 204 };
   }),
 
   implement(r.removeDistrictMember, async (req) => {

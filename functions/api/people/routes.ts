@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { route } from '../../lib/route.ts';
 import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
+import { sectorsSchema } from '../reviews/sectors.ts';
 
 const FN = 'people' as const;
 const TAGS = ['People'];
@@ -32,16 +33,26 @@ const alreadyMemberOrInvited = {
 
 export const invitationSchema = named(z.object({
   id: z.string(),
+  /** A pathway team, a district, or the reviewer pool (`reviewer`: no district, no pathway). */
   scope: z.object({
-    kind: z.enum(['pathway', 'district']),
-    districtId: z.string(),
-    districtName: z.string(),
+    kind: z.enum(['pathway', 'district', 'reviewer']),
+    districtId: z.optional(z.string()),
+    districtName: z.optional(z.string()),
     pathwayId: z.optional(z.string()),
     pathwayName: z.optional(z.string()),
     schoolId: z.optional(z.string()),
   }),
   email: z.string(),
-  role: z.enum(['lead', 'member', 'data']),
+  role: z.enum(['lead', 'member', 'data', 'reviewer']),
+  /** Reviewer invitations: what the reviewer profile created on acceptance starts with. */
+  profile: z.optional(
+    z.object({
+      districtId: z.optional(z.string()),
+      sectors: z.optional(z.array(z.string())),
+      leadEligible: z.optional(z.boolean()),
+      maxOpenAssignments: z.optional(z.int()),
+    }),
+  ),
   status: z.enum(['pending', 'accepted', 'expired']),
   invitedBy: actorView,
   createdAt: z.string(),
@@ -129,16 +140,27 @@ export const listMyInvitations = route({
 export const acceptInvitation = route({
   id: 'acceptInvitation',
   errors: {
-    409: { when: 'The invitation is no longer pending, or expired', codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending'] },
+    409: {
+      when: 'The invitation is no longer pending, or expired; or the membership or reviewer profile changed meanwhile',
+      codes: ['invitation_accepted', 'invitation_expired', 'invitation_not_pending', 'membership_changed', 'membership_removed'],
+    },
   },
   method: 'POST',
   path: '/me/invitations/{invitationId}/accept',
   fn: FN,
   auth: 'jwt',
   summary: 'Accept an invitation sent to your verified email address (safe to retry)',
+  description:
+    'A team or district invitation answers the `membership` it made; an invitation to the reviewer pool answers the `reviewer` profile it created (or made active again) and grants the `reviewer` group.',
   tags: TAGS,
   params: z.strictObject({ invitationId: idSchema('invitation') }),
-  response: z.object({ invitation: invitationSchema, membership: memberSchema }),
+  response: z.object({
+    invitation: invitationSchema,
+    membership: z.optional(memberSchema),
+    reviewer: z.optional(
+      z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()), active: z.boolean(), version: z.int(), createdAt: z.string() }),
+    ),
+  }),
 });
 
 const pathwayInvitationBody = z.strictObject({ email: email(), role: z.enum(['lead', 'member']) });
@@ -322,6 +344,66 @@ export const removeDistrictMember = route({
   successStatus: 204,
 });
 
+const reviewerInvitationParams = z.strictObject({ invitationId: idSchema('invitation') });
+
+export const createReviewerInvitation = route({
+  id: 'createReviewerInvitation',
+  otherSuccess: { 200: 'The same invitation is still pending: answered again, not sent twice' },
+  errors: {
+    409: { when: 'The person is already an active reviewer', codes: ['already_reviewer'] },
+    422: 'The invitation cannot be made (an unknown home district)',
+  },
+  method: 'POST',
+  path: '/reviewer-invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Invite someone to the reviewer pool by email (staff)',
+  description:
+    'One pending invitation per address, also under concurrent requests: inviting an address that already has one answers it (200) and sends nothing. Accepting it creates the reviewer profile with `profile` (home district, sectors, lead eligibility, load limit; the rest empty, available and active), or makes a retired profile active again; staff complete it with PUT /reviewers/{personSub}.',
+  tags: TAGS,
+  body: z.strictObject({
+    email: email(),
+    profile: z.optional(
+      z.strictObject({
+        districtId: z.optional(idSchema('district')),
+        sectors: z.optional(sectorsSchema),
+        leadEligible: z.optional(z.boolean()),
+        maxOpenAssignments: z.optional(z.int().check(z.minimum(0), z.maximum(50))),
+      }),
+    ),
+  }),
+  response: invitationSchema,
+  successStatus: 201,
+  idempotent: true,
+});
+
+export const listReviewerInvitations = route({
+  id: 'listReviewerInvitations',
+  method: 'GET',
+  path: '/reviewer-invitations',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Invitations to the reviewer pool (pending, accepted, expired; staff)',
+  tags: TAGS,
+  query: z.strictObject({ ...pageQuery }),
+  response: pageOf(invitationSchema),
+});
+
+export const revokeReviewerInvitation = route({
+  id: 'revokeReviewerInvitation',
+  errors: {
+    409: { when: 'The invitation is no longer pending', codes: ['invitation_accepted', 'invitation_not_pending'] },
+  },
+  method: 'DELETE',
+  path: '/reviewer-invitations/{invitationId}',
+  fn: FN,
+  auth: 'jwt',
+  summary: 'Revoke an invitation to the reviewer pool that has not been accepted (staff)',
+  tags: TAGS,
+  params: reviewerInvitationParams,
+  successStatus: 204,
+});
+
 export const peopleRoutes = [
   getMe,
   findPerson,
@@ -339,4 +421,7 @@ export const peopleRoutes = [
   getDistrictInvitation,
   listDistrictMembers,
   removeDistrictMember,
+  createReviewerInvitation,
+  listReviewerInvitations,
+  revokeReviewerInvitation,
 ];

@@ -3,7 +3,6 @@
  * another group's routes).
  */
 import * as z from 'zod/mini';
-import { sectors } from '../../store/entities.ts';
 import { actorView, idSchema, named, text } from '../../lib/schemas.ts';
 
 /** Subjects are UUIDs (Cognito's `sub`; the dev issuer derives the same shape). */
@@ -26,7 +25,7 @@ export const conflictsSchema = z.strictObject({
   districtIds: z.array(idSchema('district')).check(z.maxLength(50)),
   pathwayIds: z.array(idSchema('pathway')).check(z.maxLength(100)),
 });
-export const sectorsSchema = z.array(z.enum(sectors)).check(z.maxLength(sectors.length));
+export { sectorsSchema } from './sectors.ts';
 
 
 // Answers (documentation only: the handlers do not validate what they send) ------------

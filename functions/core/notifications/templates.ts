@@ -80,8 +80,9 @@ interface Notice {
 }
 
 const invitationRoles = {
-  pathway: { lead: 'a team lead', member: 'a team member', data: 'a team member' },
-  district: { lead: 'a district lead', member: 'a district contact', data: 'the district data contact' },
+  pathway: { lead: 'a team lead', member: 'a team member', data: 'a team member', reviewer: 'a team member' },
+  district: { lead: 'a district lead', member: 'a district contact', data: 'the district data contact', reviewer: 'a district contact' },
+  reviewer: { lead: 'a reviewer', member: 'a reviewer', data: 'a reviewer', reviewer: 'a reviewer' },
 } as const;
 
 /** `2027-03-14T09:05:00Z` as `14 March 2027, 09:05 UTC`. */
@@ -90,11 +91,16 @@ export function formatDateTime(iso: string): string {
   return m ? `${formatDate(iso)}, ${m[1]}:${m[2]} UTC` : formatDate(iso);
 }
 
+const REVIEWER_POOL = 'the pathcert reviewer pool';
+/** " on pathcert" after a target that does not already name pathcert. */
+const onPathcert = (target: string) => (target === REVIEWER_POOL ? '' : ' on pathcert');
+
 const INVITEE_FOOTER =
   'You receive this because someone invited this address to pathcert, the certification platform of Linked Learning pathways. If you did not expect it, ignore it: nothing changes unless you accept.';
 
-/** An invitation's target as a phrase: the pathway's team (with its district), or the district. */
-function invitationTarget(scope: 'pathway' | 'district', ctx: RenderContext): string {
+/** An invitation's target as a phrase: the pathway's team (with its district), the district, or the reviewer pool. */
+function invitationTarget(scope: 'pathway' | 'district' | 'reviewer', ctx: RenderContext): string {
+  if (scope === 'reviewer') return REVIEWER_POOL;
   if (scope === 'district') return ctx.districtName ?? 'a district';
   const team = ctx.pathwayName ? `the ${ctx.pathwayName} team` : 'a pathway team';
   return ctx.districtName ? `${team} (${ctx.districtName})` : team;
@@ -241,7 +247,7 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
       const role = invitationRoles[d.scope][d.role];
       return {
         kind: 'invitation.created',
-        subject: ctx.inviterName ? `${ctx.inviterName} invited you to join ${target} on pathcert` : `You are invited to join ${target} on pathcert`,
+        subject: ctx.inviterName ? `${ctx.inviterName} invited you to join ${target}${onPathcert(target)}` : `You are invited to join ${target}${onPathcert(target)}`,
         happened: `${ctx.inviterName ?? 'Someone at pathcert'} invited you to join ${target} as ${role}. The invitation expires on ${formatDateTime(d.expiresAt)}.`,
         next: 'Sign in with this email address and accept the invitation before it expires. After that date it can no longer be accepted and has to be sent again.',
         link: `/invitations/${d.invitationId}`,

@@ -1,0 +1,9 @@
+/**
+ * The sectors field of a reviewer profile, as request bodies take it. A module of its own so
+ * the people routes (reviewer invitations carry sectors) validate it without bundling the
+ * review schemas (schemas.ts re-exports it).
+ */
+import * as z from 'zod/mini';
+import { sectors } from '../../store/entities.ts';
+
+export const sectorsSchema = z.array(z.enum(sectors)).check(z.maxLength(sectors.length));
