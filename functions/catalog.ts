@@ -275,11 +275,13 @@ export const functionCatalog = {
   },
   reviewRoster: {
     entry: 'functions/api/decisions/roster-handler.ts',
-    description: 'Staff: reviewer profiles (a new conflict vacates the seats it forbids), the review queue by stage, calibration and staff alerts',
+    description:
+      'Staff: reviewer profiles (a new conflict vacates the seats it forbids; the Cognito reviewer group follows active), the review queue by stage, calibration and staff alerts',
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite', reviewTaskResults: true },
+    // userGroups: the `reviewer` group is removed when staff retire a reviewer, and given back on reactivation.
+    grants: { table: 'readwrite', reviewTaskResults: true, userGroups: true },
   },
   reviewOffice: {
     entry: 'functions/api/decisions/handler.ts',

@@ -74,6 +74,8 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   submissions: 365 * 1024,
   // workflow routes: round ownership, conflict checks, response schemas
   reviewOffice: 370 * 1024,
+  // Cognito client: the `reviewer` group follows the profile's `active` (accounts/groups.ts)
+  reviewRoster: 360 * 1024,
   // the shared event schemas, settings and keys grew with invitation and message emails (+1.2 KB)
   reviews: 355 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client

@@ -3,19 +3,23 @@
  * member) needs the `pathway` group, a district membership (lead or data contact) the
  * `district` group; each group is held while at least one membership needing it remains.
  *
- * Only these two groups follow memberships. `staff` is given by staff (docs/security.md,
- * "Accounts"), and the group sync never adds or removes it. `reviewer` is granted when the
- * person accepts an invitation to the reviewer pool (`reviewerInvitationGroup`), and
- * otherwise given by staff; nothing takes it away automatically (staff retire a reviewer
- * with `active: false` on the profile, and the group reaches nothing without assignments).
+ * `reviewer` follows the person's reviewer profile: held while the profile is active (an
+ * accepted invitation to the reviewer pool creates or reactivates it; staff retire a
+ * reviewer with `active: false`), removed when it is retired. `staff` is given by staff
+ * (docs/security.md, "Accounts"), and no sync ever adds or removes it.
  *
  * The groups are a label in the token for a frontend (which menus to show); authorization
  * never rests on them for scoped rights: functions/core/access.ts reads the memberships
  * themselves, so a token that is up to an hour stale cannot widen anyone's access.
  */
 
-/** The group an accepted invitation to the reviewer pool grants. */
-export const reviewerInvitationGroup = 'reviewer' as const;
+/** The group an active reviewer profile calls for. */
+export const reviewerGroup = 'reviewer' as const;
+
+/** Whether a reviewer profile (or none) calls for the `reviewer` group. */
+export function needsReviewerGroup(profile: { active: boolean } | undefined): boolean {
+  return profile?.active === true;
+}
 
 /** The groups that memberships grant and take away. */
 export const membershipGroups = ['pathway', 'district'] as const;

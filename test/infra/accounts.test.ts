@@ -100,16 +100,20 @@ describe('the web client', () => {
 });
 
 describe('Cognito rights', () => {
-  it('only the people function may change groups, and only on this pool', () => {
+  it('only the people and reviewRoster functions may change groups, and only on this pool', () => {
     const poolArn = JSON.stringify(prod.stack.resolve(prod.stack.auth.userPool.userPoolArn));
     const cognitoStatements = allStatements(prod).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:')));
-    expect(cognitoStatements).toHaveLength(1);
-    const [st] = cognitoStatements;
-    expect(actionsOf(st!).sort()).toEqual(['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup']);
-    expect(resourcesOf(st!).map((r) => JSON.stringify(r))).toEqual([poolArn]);
-    expect(functionStatements(prod, 'people')).toContainEqual(st);
     const holders = Object.entries(functionCatalog as Record<string, FunctionSpec>).filter(([, spec]) => spec.grants.userGroups).map(([name]) => name);
-    expect(holders).toEqual(['people']);
+    // people: memberships and accepted reviewer invitations; reviewRoster: a retired or reactivated reviewer.
+    expect(holders).toEqual(['people', 'reviewRoster']);
+    expect(cognitoStatements).toHaveLength(holders.length);
+    for (const st of cognitoStatements) {
+      expect(actionsOf(st).sort()).toEqual(['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup']);
+      expect(resourcesOf(st).map((r) => JSON.stringify(r))).toEqual([poolArn]);
+    }
+    for (const name of holders) {
+      expect(functionStatements(prod, name).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:'))), name).toHaveLength(1);
+    }
     const people = functionResource(prod, 'people');
     expect(people.props.Environment.Variables.USER_POOL_ID).toEqual({ Ref: only(prod, 'AWS::Cognito::UserPool')[0] });
   });

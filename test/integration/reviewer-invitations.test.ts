@@ -31,7 +31,8 @@ type Invitation = {
   scope: { kind: string; districtId?: string };
   profile?: Record<string, unknown>;
 };
-type Reviewer = { sub: string; name?: string; email?: string; sectors: string[]; leadEligible: boolean; maxOpenAssignments: number; districtId?: string; active: boolean; version: number };
+type Reviewer = { sub: string; name?: string; email?: string; sectors: string[]; leadEligible: boolean; maxOpenAssignments: number; districtId?: string; active: boolean; version: number;
+  conflicts: { districtIds: string[]; pathwayIds: string[] }; available: boolean; unavailable: unknown[] };
 type Accepted = { invitation: Invitation; reviewer?: { sub: string; active: boolean; version: number }; membership?: unknown };
 
 const DAY = 86_400_000;
@@ -243,6 +244,27 @@ describe('accepting it', () => {
     expect(again.json).toMatchObject({ code: 'already_reviewer' });
     await t.platform.events.settled();
     expect(emailsTo(to)).toHaveLength(1);
+  });
+
+  it('keeps the reviewer group in step with the profile: retiring takes it away, reactivating gives it back', async () => {
+    const to = address('retire');
+    const inv = await invited(to);
+    const rita = await signUp(to, 'Rita Retire');
+    expectStatus(await acceptAs(rita, inv.id), 200);
+    expect(await groupsOf(rita.sub)).toEqual(['reviewer']);
+    const write = async (active: boolean) => {
+      const p = expectStatus(await t.api<Reviewer>('GET', `/reviewers/${rita.sub}`, { token: staff.token }), 200).json;
+      const body = { sectors: p.sectors, conflicts: p.conflicts, available: p.available, unavailable: p.unavailable, maxOpenAssignments: p.maxOpenAssignments, leadEligible: p.leadEligible, active };
+      return expectStatus(await t.api<Reviewer>('PUT', `/reviewers/${rita.sub}`, { token: staff.token, headers: { 'if-match': `"${p.version}"` }, body }), 200).json;
+    };
+    expect(await write(false)).toMatchObject({ active: false });
+    expect(await groupsOf(rita.sub)).toEqual([]);
+    expect(decodeJwt(await signIn(to))['cognito:groups'] ?? []).toEqual([]);
+    // An edit that keeps the reviewer retired changes nothing; reactivating gives the group back.
+    await write(false);
+    expect(await groupsOf(rita.sub)).toEqual([]);
+    expect(await write(true)).toMatchObject({ active: true });
+    expect(await groupsOf(rita.sub)).toEqual(['reviewer']);
   });
 
   it('makes a retired reviewer active again, keeping what staff had set', async () => {

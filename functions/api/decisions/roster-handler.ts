@@ -4,8 +4,10 @@
  * from the workflow routes (functions/api/decisions/handler.ts) so it carries no rights to
  * start executions or read their history. Its one workflow right is answering a seat's wait:
  * a profile change that makes a seated reviewer conflicted vacates the seat
- * (pipeline/conflicts.ts), and the seat's wait must hear of it.
+ * (pipeline/conflicts.ts), and the seat's wait must hear of it. A profile write also keeps the
+ * person's Cognito `reviewer` group in step with `active` (accounts/groups.ts).
  */
+import { syncReviewerGroup } from '../../accounts/groups.ts';
 import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
@@ -48,6 +50,8 @@ export const handler = httpHandler([
       // forbids; also after a refused write, so a retry of a half-done one finishes it.
       if (version !== 0) await enforceConflicts(req.params.personSub);
     }
+    // The `reviewer` group follows `active`: retiring a reviewer takes it away, reactivating gives it back.
+    await syncReviewerGroup(req.params.personSub);
     return { status: version === 0 ? 201 : 200, body: profile, headers: { etag: etag(profile.version) } };
   }),
 

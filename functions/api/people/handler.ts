@@ -4,7 +4,7 @@
  * to the reviewer pool as the reviewer roster is (reviewer.manage: staff); the invitee's own
  * actions are authorized by the token's verified email address.
  */
-import { grantReviewerGroup, syncMembershipGroup } from '../../accounts/groups.ts';
+import { syncMembershipGroup, syncReviewerGroup } from '../../accounts/groups.ts';
 import { newId } from '../../core/ids.ts';
 import { authorize, loadAccess } from '../../lib/authorize.ts';
 import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
@@ -166,7 +166,7 @@ export const handler = httpHandler([
     if (invitation.scope.kind === 'reviewer') {
       const reviewer = await people.acceptReviewerInvitation(invitation, req.principal);
       // Idempotent: a retried acceptance adds a group already held.
-      await grantReviewerGroup(req.principal.sub);
+      await syncReviewerGroup(req.principal.sub);
       const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
       const { sub, name, email: address, active, version, createdAt } = reviewer;
       return {
