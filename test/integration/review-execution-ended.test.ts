@@ -54,11 +54,17 @@ async function submittedApp(name: string): Promise<{ p: World; appId: string }> 
 
 const alertsFor = (appId: string) => reviewAlerts(t, w, appId, 'pipeline.failed');
 
+/**
+ * Waits for the whole record of a failure: the round moves first, then the application's
+ * failure and the staff alert are written together (pipeline/record-failure.ts), so a read
+ * between the two writes sees only the round.
+ */
 async function failedRound(p: World, appId: string, status: string) {
   return until(`the round of ${appId} to show ${status}`, async () => {
     const r = await round(t, p, appId);
     const failure = (r?.round as { failure?: Failure } | undefined)?.failure;
-    return r?.round.stage === 'failed' && failure?.status === status ? { ...r, failure } : undefined;
+    const recorded = (r?.application as { reviewFailure?: { status?: string } } | undefined)?.reviewFailure?.status === status;
+    return r?.round.stage === 'failed' && failure?.status === status && recorded ? { ...r, failure } : undefined;
   });
 }
 
