@@ -1,6 +1,6 @@
 /**
- * The awsJson wire protocol shared by the local EventBridge (1.1) and Step Functions (1.0)
- * servers: `POST /`, the operation in `X-Amz-Target: <Prefix>.<Operation>`, JSON bodies,
+ * The awsJson wire protocol shared by the local EventBridge (1.1), Cognito (1.1) and Step
+ * Functions (1.0) servers: `POST /`, the operation in `X-Amz-Target: <Prefix>.<Operation>`, JSON bodies,
  * timestamps as epoch seconds, errors as `{__type, message}` plus `x-amzn-errortype`.
  * Each service supplies its content type, target prefix and how it spells its own errors,
  * because the SDK maps `__type` to typed exceptions and the names must be exact.
@@ -23,6 +23,30 @@ export interface WireError {
   /** The `x-amzn-errortype` header's name. */
   type: string;
   message: string;
+}
+
+/**
+ * A service error as the awsJson servers throw it: its type is the `x-amzn-errortype` name
+ * and, unless a service qualifies it (Step Functions), the `__type` too; the service's
+ * internal error answers 500, every other 400.
+ */
+export abstract class AwsJsonServiceError<T extends string> extends Error implements WireError {
+  readonly status: number;
+
+  protected constructor(
+    readonly type: T,
+    message: string,
+    internalType: T,
+    status?: number,
+  ) {
+    super(message);
+    this.name = type;
+    this.status = status ?? (type === internalType ? 500 : 400);
+  }
+
+  get wireType(): string {
+    return this.type;
+  }
 }
 
 type ErrorKind = 'UnknownOperationException' | 'SerializationException' | 'ValidationException';

@@ -22,7 +22,7 @@ import { randomInt, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { awsJsonProtocol, type JsonObject } from '../aws-json.ts';
+import { awsJsonProtocol, AwsJsonServiceError, type JsonObject } from '../aws-json.ts';
 import { subjectForEmail, type DevIssuer } from '../dev-issuer.ts';
 import { listen } from '../ports.ts';
 
@@ -41,18 +41,9 @@ export type CognitoErrorType =
   | 'UnknownOperationException'
   | 'InternalErrorException';
 
-export class CognitoError extends Error {
-  constructor(
-    readonly type: CognitoErrorType,
-    message: string,
-    readonly status: number = type === 'InternalErrorException' ? 500 : 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-
-  get wireType(): string {
-    return this.type;
+export class CognitoError extends AwsJsonServiceError<CognitoErrorType> {
+  constructor(type: CognitoErrorType, message: string, status?: number) {
+    super(type, message, 'InternalErrorException', status);
   }
 }
 

@@ -4,7 +4,7 @@
  * timestamps as epoch seconds, errors as `{__type, message}` with HTTP 400 (500 for
  * internal errors). The SDK maps `__type` to its typed exceptions, so names must be exact.
  */
-import { awsJsonProtocol, type JsonObject } from '../aws-json.ts';
+import { awsJsonProtocol, AwsJsonServiceError, type JsonObject } from '../aws-json.ts';
 
 export type { JsonObject } from '../aws-json.ts';
 
@@ -18,18 +18,9 @@ export type EventsErrorType =
   | 'UnknownOperationException'
   | 'InternalException';
 
-export class EventsError extends Error {
-  constructor(
-    readonly type: EventsErrorType,
-    message: string,
-    readonly status: number = type === 'InternalException' ? 500 : 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-
-  get wireType(): string {
-    return this.type;
+export class EventsError extends AwsJsonServiceError<EventsErrorType> {
+  constructor(type: EventsErrorType, message: string, status?: number) {
+    super(type, message, 'InternalException', status);
   }
 }
 

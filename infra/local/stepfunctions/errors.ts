@@ -2,6 +2,8 @@
  * Service errors in the shape AWS Step Functions returns them. The SDK and the CLI map
  * `__type` (the part after `#`) to their typed exceptions, so the names must be exact.
  */
+import { AwsJsonServiceError } from '../aws-json.ts';
+
 export type SfnErrorType =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
@@ -20,14 +22,9 @@ export type SfnErrorType =
 
 const NAMESPACE = 'com.amazonaws.swf.service.v2.model';
 
-export class SfnError extends Error {
-  constructor(
-    readonly type: SfnErrorType,
-    message: string,
-    readonly status: number = type === 'InternalFailure' ? 500 : 400,
-  ) {
-    super(message);
-    this.name = type;
+export class SfnError extends AwsJsonServiceError<SfnErrorType> {
+  constructor(type: SfnErrorType, message: string, status?: number) {
+    super(type, message, 'InternalFailure', status);
   }
 
   get qualifiedType(): string {
@@ -35,7 +32,7 @@ export class SfnError extends Error {
   }
 
   /** The wire's `__type` is the qualified name. */
-  get wireType(): string {
+  override get wireType(): string {
     return this.qualifiedType;
   }
 }
