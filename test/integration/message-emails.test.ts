@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim, CLAIM_LEASE_MS, messageCursor, windowMs } from '../../functions/core/notifications/message-batching.ts';
 import { STAFF_RECIPIENT } from '../../functions/core/notifications/rules.ts';
@@ -18,6 +17,7 @@ import { config } from '../../functions/lib/config.ts';
 import { queryAll } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { LOCAL_STAFF_INBOX_EMAIL } from '../../infra/local/eventbridge/messaging.ts';
+import { injectSesFaults } from '../support/ses-faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinPathway, person, type Person } from '../support/registry-world.ts';
 import { buildWorld, openApplication, type World } from '../support/review-world.ts';
@@ -39,19 +39,7 @@ onClientCreated((client, service) => {
 });
 
 // SES faults by recipient address, one error name per attempt.
-const sesFaults = new Map<string, string[]>();
-onClientCreated((client, service) => {
-  if (service !== 'sesv2') return;
-  (client as SESv2Client).middlewareStack.add(
-    (next) => async (args) => {
-      const to = (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0] ?? '';
-      const fault = sesFaults.get(to)?.shift();
-      if (fault) throw Object.assign(new Error(`injected ${fault}`), { name: fault, $fault: 'client' });
-      return next(args);
-    },
-    { step: 'initialize', name: 'injectSesFaults' },
-  );
-});
+const sesFaults = injectSesFaults();
 
 let t: TestPlatform;
 let w: World;

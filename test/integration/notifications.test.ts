@@ -7,11 +7,10 @@
  * off optional emails only; and the notifications API serves each person their own inbox.
  */
 import { randomUUID } from 'node:crypto';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDomainEvent, type DomainEventInput } from '../../events/schemas.ts';
-import { dynamoClient, onClientCreated } from '../../functions/lib/aws-clients.ts';
+import { dynamoClient } from '../../functions/lib/aws-clients.ts';
 import { publish } from '../../functions/lib/events.ts';
 import { config } from '../../functions/lib/config.ts';
 import { newId } from '../../functions/core/ids.ts';
@@ -21,26 +20,12 @@ import { keys } from '../../functions/store/keys.ts';
 import { getDelivery } from '../../functions/store/notification-deliveries.ts';
 import { getNotificationSettings } from '../../functions/store/notification-preferences.ts';
 import { membershipItem } from '../../functions/store/people.ts';
+import { injectSesFaults } from '../support/ses-faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
 
 // SES faults by recipient address: a list of error names, one per attempt (then success).
-const sesFaults = new Map<string, string[]>();
-onClientCreated((client, service) => {
-  if (service !== 'sesv2') return;
-  (client as SESv2Client).middlewareStack.add(
-    (next) => async (args) => {
-      const to = (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0] ?? '';
-      const fault = sesFaults.get(to)?.shift();
-      if (fault) {
-        const error = Object.assign(new Error(`injected ${fault}`), { name: fault, $fault: 'client' });
-        throw error;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'injectSesFaults' },
-  );
-});
+const sesFaults = injectSesFaults();
 
 let t: TestPlatform;
 let staff: Person;
