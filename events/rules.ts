@@ -13,24 +13,16 @@ import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../functions/core/n
 import { ABNORMAL_END_STATUSES, EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '../functions/core/review/execution-status.ts';
 import { EVENT_SOURCE, type DetailType } from './schemas.ts';
 
-/** A leaf matcher of an event pattern (the subset of EventBridge's content filters the local server implements). */
-export type PatternMatcher =
-  | string
-  | number
-  | boolean
-  | null
-  | { prefix: string | { 'equals-ignore-case': string } }
-  | { suffix: string | { 'equals-ignore-case': string } }
-  | { 'equals-ignore-case': string }
-  | { wildcard: string }
-  | { exists: boolean }
-  | { numeric: (string | number)[] }
-  | { 'anything-but': string | number | (string | number)[] | { prefix: string } | { suffix: string } };
+/**
+ * A leaf value of an event pattern: exact values only. The local EventBridge server
+ * (infra/local/eventbridge/pattern.ts) refuses EventBridge's content filters (prefix,
+ * numeric, anything-but, ...) and `$or`; add one there, with a test, before a rule needs it.
+ */
+export type PatternMatcher = string | number | boolean | null;
 
 /** An EventBridge event pattern, in its JSON form (`detail-type`, not CDK's `detailType`). */
 export interface EventPattern {
-  [field: string]: PatternMatcher[] | EventPattern | EventPattern[] | undefined;
-  $or?: EventPattern[];
+  [field: string]: PatternMatcher[] | EventPattern | undefined;
 }
 
 export interface RetryPolicy {

@@ -3,7 +3,7 @@
  * events that exist, and target catalog functions (or functions known to be coming).
  */
 import { describe, expect, it } from 'vitest';
-import { eventRules, ruleTargets, cdkEventPattern } from '../../../events/rules.ts';
+import { cdkEventPattern, defaultBusRules, eventRules, ruleTargets } from '../../../events/rules.ts';
 import { scheduleTargets, schedules } from '../../../events/schedules.ts';
 import { detailTypes, EVENT_SOURCE } from '../../../events/schemas.ts';
 import { functionCatalog } from '../../../functions/catalog.ts';
@@ -28,6 +28,15 @@ describe('event rules', () => {
       expect(rule.retryPolicy.maximumEventAgeSeconds).toBeGreaterThanOrEqual(60);
       expect(rule.retryPolicy.maximumEventAgeSeconds).toBeLessThanOrEqual(21_600);
     }
+  });
+
+  // The local server implements only part of EventBridge's patterns and refuses the rest;
+  // a rule that needs more must fail here, not silently at run time.
+  it('use only the pattern features the local EventBridge server implements, on both buses', () => {
+    const reviewArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:pathcert-local-review';
+    const all = [...eventRules, ...defaultBusRules(reviewArn)];
+    expect(all.map((r) => r.name)).toEqual(expect.arrayContaining(['notify', 'ses-feedback', 'review-execution-ended']));
+    for (const rule of all) expect(() => validatePattern(rule.eventPattern), rule.name).not.toThrow();
   });
 
   it('only name detail-types that have a schema, from pathcert', () => {
@@ -58,7 +67,8 @@ describe('event rules', () => {
 });
 
 describe('schedules', () => {
-  it('have unique names, parse as EventBridge expressions and keep the flexible window off', () => {
+  // parseScheduleExpression is the local scheduler's: it refuses what it does not evaluate.
+  it('have unique names, use only expressions the local scheduler evaluates and keep the flexible window off', () => {
     expect(new Set(schedules.map((s) => s.name)).size).toBe(schedules.length);
     for (const s of schedules) {
       expect(() => parseScheduleExpression(s.expression), s.name).not.toThrow();
