@@ -10,7 +10,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { apiRoutes } from '../../functions/api/routes.ts';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { resetClients } from '../../functions/lib/aws-clients.ts';
@@ -35,6 +34,7 @@ import {
   repoRoot,
 } from './lambda.ts';
 import { startLocalS3 } from './s3.ts';
+import { startStepFunctionsServer, type StepFunctionsServer } from './stepfunctions/server.ts';
 
 export interface PlatformPorts {
   http?: number;
@@ -62,7 +62,7 @@ export interface PlatformOptions {
   bucketName?: string;
   /** Browser origins allowed by the API and the bucket; default ALLOWED_ORIGINS or `*`. */
   allowedOrigins?: string[];
-  /** Default: start it when infra/local/stepfunctions/server.ts exists. */
+  /** Default true. */
   withStepFunctions?: boolean;
   /** Scales Step Functions Wait and Retry pauses (0 skips them; tests with injected retries). Default 1. */
   stepFunctionsWaitTimeScale?: number;
@@ -108,32 +108,6 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-/** What infra/local/stepfunctions/server.ts provides (built separately; imported only when present). */
-interface StepFunctionsServer {
-  endpoint: string;
-  port: number;
-  stateMachineArn(name: string): string;
-  stop(): Promise<void>;
-  waitForExecution(executionArn: string): Promise<unknown>;
-}
-
-interface StepFunctionsServerOptions {
-  port: number;
-  host: string;
-  region: string;
-  accountId: string;
-  stateMachines: { name: string; definitionPath: string; substitutions: Record<string, string> }[];
-  invokeFunction(functionArnOrName: string, payload: unknown): Promise<unknown>;
-  dataDir?: string;
-  waitTimeScale?: number;
-  eventBridgeEndpoint?: string;
-  log?: (line: string) => void;
-}
-
-interface StepFunctionsServerModule {
-  startStepFunctionsServer(options: StepFunctionsServerOptions): Promise<StepFunctionsServer>;
-}
-
 /** The ports of `npm start` (a persistent platform); tests take free ones. */
 export const PERSISTENT_PORTS: Required<PlatformPorts> = {
   http: 4000,
@@ -146,7 +120,6 @@ export const PERSISTENT_PORTS: Required<PlatformPorts> = {
 };
 /** The local user pool's id (Cognito's `<region>_<id>` shape). */
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_PathcertLocal`;
-const SFN_SERVER = path.join(repoRoot, 'infra/local/stepfunctions/server.ts');
 const STATE_MACHINE_DIR = path.join(repoRoot, 'statemachines');
 /** Data directories `fresh` removes; keys stay so tokens already handed out keep working. */
 const DATA_ENTRIES = ['dynamodb', 's3', 'stepfunctions', 'clock.json', 'eventbridge', 'outbox', 'cognito'];
@@ -300,12 +273,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     setEnvironment({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint, USER_POOL_ID: LOCAL_USER_POOL_ID });
 
     let sfn: StepFunctionsServer | undefined;
-    const wantSfn = options.withStepFunctions ?? existsSync(SFN_SERVER);
-    if (wantSfn) {
-      if (!existsSync(SFN_SERVER)) throw new Error(`withStepFunctions: ${SFN_SERVER} does not exist`);
-      // A computed specifier: the server is built separately and may be absent.
-      const mod = (await import(pathToFileURL(SFN_SERVER).href)) as StepFunctionsServerModule;
-      sfn = await mod.startStepFunctionsServer({
+    if (options.withStepFunctions ?? true) {
+      sfn = await startStepFunctionsServer({
         port: ports.stepFunctions,
         host,
         region: LOCAL_REGION,

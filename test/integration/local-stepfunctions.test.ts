@@ -211,6 +211,9 @@ describe('state machines', () => {
     expect(unsubstituted.message).toContain('${Function_validate}');
     const unsupported = await attempt({ ...machine('ddb', 'unsupported-resource'), substitutions: { TableName: 't' } });
     expect(unsupported.message).toContain('dynamodb:putItem');
+    // Only synchronous Lambda invokes run locally: an asynchronous one is refused, not run as a synchronous one.
+    const asyncInvoke = await attempt(machine('async', 'async-invoke'));
+    expect(asyncInvoke.message).toContain('InvocationType "Event" is not supported locally');
   });
 });
 

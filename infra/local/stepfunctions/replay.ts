@@ -21,9 +21,9 @@
  * replaced by a placeholder, since a replay mints fresh ones) and how many times that
  * state was called with that input before (retries, loops).
  */
-import { afterMicrotasks } from './async.ts';
-import type { JsonValue } from './json.ts';
-import type { TaskAnswer, TaskTokenRegistry } from './task-tokens.ts';
+import { setImmediate as afterMicrotasks } from 'node:timers/promises';
+import type { JsonValue } from './definitions.ts';
+import type { TaskAnswer, TaskTokenRegistry } from './tasks.ts';
 
 /** One finished Task call: its output, or the error it ended with. */
 export interface JournalEntry {

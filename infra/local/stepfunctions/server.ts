@@ -4,30 +4,19 @@
  * AWS SDK (`SFNClient` with `endpoint`) and the AWS CLI (`--endpoint-url`) work unchanged.
  * Executions run in-process on aws-local-stepfunctions; Lambda tasks call `invokeFunction`.
  */
-import './polyfill.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../ports.ts';
-import { stateMachineArn as buildStateMachineArn, type ArnScope } from './arns.ts';
-import { loadStateMachine, type LocalStateMachine } from './definitions.ts';
-import { describeExecution, type ExecutionDescription } from './descriptions.ts';
-import { toEngineDefinition } from './engine-definition.ts';
-import { SfnError } from './errors.ts';
-import { ExecutionFiles } from './execution-files.ts';
-import { prepareMachine, type PreparedMachine } from './execution-runner.ts';
-import { issuedTokens, type ExecutionRecord } from './execution-record.ts';
-import { ExecutionStore } from './execution-store.ts';
-import { Executions } from './executions.ts';
-import { operations, type ApiContext } from './operations.ts';
-import { readApiRequest, writeError, writeResult } from './protocol.ts';
-import type { InvokeFunction } from './task-scope.ts';
-import { StatusEvents } from './status-events.ts';
+import { operations, readApiRequest, SfnError, writeError, writeResult, describeExecution, type ApiContext, type ExecutionDescription } from './api.ts';
+import { loadStateMachine, stateMachineArn as buildStateMachineArn, toEngineDefinition, type ArnScope, type LocalStateMachine } from './definitions.ts';
+import { Executions, prepareMachine, StatusEvents, type PreparedMachine } from './executions.ts';
 import { Replay } from './replay.ts';
-import { TaskTokenRegistry } from './task-tokens.ts';
+import { ExecutionFiles, ExecutionStore, issuedTokens, type ExecutionRecord } from './store.ts';
+import { TaskTokenRegistry, type InvokeFunction } from './tasks.ts';
 
+export type { ExecutionDescription } from './api.ts';
 export type { LocalStateMachine } from './definitions.ts';
-export type { ExecutionDescription } from './descriptions.ts';
-export type { ExecutionStatus } from './execution-record.ts';
-export type { InvokeFunction } from './task-scope.ts';
+export type { ExecutionStatus } from './store.ts';
+export type { InvokeFunction } from './tasks.ts';
 
 export interface StepFunctionsServerOptions {
   /** 0 (the default) picks a free port. */

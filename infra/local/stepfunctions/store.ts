@@ -1,15 +1,155 @@
 /**
+ * Executions as this endpoint keeps them: the record, its history events in
+ * GetExecutionHistory's shape, the store (by ARN, with change notification) and its files.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonValue } from './definitions.ts';
+import type { CallbackEntry, JournalEntry } from './replay.ts';
+
+// ---- execution records --------------------------------------
+
+/** An execution as this endpoint keeps (and persists) it. */
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+type ClosedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+
+export interface ExecutionRecord {
+  /** Creation order; breaks ties between executions started in the same millisecond. */
+  seq: number;
+  executionArn: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  name: string;
+  status: ExecutionStatus;
+  /** Epoch milliseconds. */
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  /** Every Task call that finished, with its outcome: what a resume after a restart replays (replay.ts). */
+  journal?: JournalEntry[];
+  /** Callback tasks' tokens by call, so a task waiting at a restart waits again on the same token. */
+  callbacks?: CallbackEntry[];
+}
+
+/** Every callback token the execution was given. */
+export function issuedTokens(record: ExecutionRecord): string[] {
+  return (record.callbacks ?? []).map((c) => c.token);
+}
+
+export interface ExecutionOutcome {
+  status: ClosedStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+// ---- history events -----------------------------------------
+
+/**
+ * Execution history events in the shape GetExecutionHistory returns: `type` plus one
+ * `<camelCaseType>EventDetails` member, numbered from 1 with `previousEventId`.
+ */
+
+interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  /** Epoch milliseconds; the wire layer turns it into epoch seconds. */
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** An event before it is numbered: its type and (optionally) its details object. */
+export interface NewEvent {
+  type: string;
+  details?: Record<string, unknown>;
+}
+
+export function newEvent(type: string, details?: Record<string, unknown>): NewEvent {
+  return details ? { type, details } : { type };
+}
+
+/** Every `<Type>StateEntered`/`<Type>StateExited` shares one details member; others are named after the type. */
+function detailsKey(type: string): string {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
+function numberEvent(event: NewEvent, id: number, timestamp: number): HistoryEvent {
+  const numbered: HistoryEvent = { id, previousEventId: id - 1, timestamp, type: event.type };
+  if (event.details) numbered[detailsKey(event.type)] = event.details;
+  return numbered;
+}
+
+export function jsonText(value: JsonValue | undefined): string {
+  return JSON.stringify(value ?? null);
+}
+
+const executionEvents = {
+  started: (input: string, roleArn: string) =>
+    newEvent('ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn }),
+  succeeded: (output: string) => newEvent('ExecutionSucceeded', { output, outputDetails: { truncated: false } }),
+  failed: (error: string | undefined, cause: string | undefined) => newEvent('ExecutionFailed', { error, cause }),
+  aborted: (error: string | undefined, cause: string | undefined) => newEvent('ExecutionAborted', { error, cause }),
+  timedOut: (error: string | undefined, cause: string | undefined) => newEvent('ExecutionTimedOut', { error, cause }),
+};
+
+/** Strips execution data (inputs, outputs, parameters) for includeExecutionData=false. */
+export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
+  const copy: HistoryEvent = { ...event };
+  for (const [key, value] of Object.entries(copy)) {
+    if (!key.endsWith('EventDetails') || typeof value !== 'object' || value === null) continue;
+    const { input: _input, output: _output, parameters: _parameters, ...rest } = value as Record<string, unknown>;
+    copy[key] = rest;
+  }
+  return copy;
+}
+
+// ---- files --------------------------------------------------
+
+/**
+ * One JSON file per execution under `<dataDir>/executions/`, written atomically (temporary
+ * file + rename) so a crash mid-write never leaves a torn record.
+ */
+
+export class ExecutionFiles {
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'executions');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  loadAll(): ExecutionRecord[] {
+    return readdirSync(this.dir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as ExecutionRecord);
+  }
+
+  save(record: ExecutionRecord): void {
+    const file = join(this.dir, `${encodeURIComponent(`${record.stateMachineName}:${record.name}`)}.json`);
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(record));
+    renameSync(temporary, file);
+  }
+}
+
+// ---- the store ----------------------------------------------
+
+/**
  * Executions by ARN, their history, and change notification. With a data directory every
  * change is written to disk on the next macrotask (changes in one tick are coalesced).
  */
-import { executionEvents, numberEvent, type NewEvent } from './history.ts';
-import type { ExecutionOutcome, ExecutionRecord } from './execution-record.ts';
-import { ExecutionFiles } from './execution-files.ts';
-import type { CallbackEntry, JournalEntry } from './replay.ts';
 
 /** Error and cause given to executions that were running when the runtime stopped. */
-export const RESTART_ERROR = 'States.Runtime';
-export const RESTART_CAUSE = 'local runtime restarted';
+const RESTART_ERROR = 'States.Runtime';
+const RESTART_CAUSE = 'local runtime restarted';
 
 export class ExecutionStore {
   private readonly records = new Map<string, ExecutionRecord>();
