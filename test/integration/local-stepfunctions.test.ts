@@ -214,11 +214,14 @@ describe('state machines', () => {
     // Only synchronous Lambda invokes run locally: an asynchronous one is refused, not run as a synchronous one.
     const asyncInvoke = await attempt(machine('async', 'async-invoke'));
     expect(asyncInvoke.message).toContain('InvocationType "Event" is not supported locally');
+    // Lambda by plain function ARN (unused by statemachines/) is refused too.
+    const byArn = await attempt(machine('arn', 'function-arn'));
+    expect(byArn.message).toMatch(/resource arn:aws:lambda:.*:function:pathcert-local-score is not supported locally/);
   });
 });
 
 describe('Lambda tasks', () => {
-  it('runs a Lambda chain: invoke integration result shaped by ResultSelector, function ARN, skipped Wait', async () => {
+  it('runs a Lambda chain: invoke integration results shaped by ResultSelector, skipped Wait', async () => {
     const arn = await start('chain', { applicationId: 'app-1' }, 'chain-app-1');
     expect(arn).toBe(`arn:aws:states:us-east-1:${ACCOUNT}:execution:pathcert-local-chain:chain-app-1`);
     const done = await server.waitForExecution(arn);
@@ -255,9 +258,9 @@ describe('Lambda tasks', () => {
       'WaitStateEntered',
       'WaitStateExited',
       'TaskStateEntered',
-      'LambdaFunctionScheduled',
-      'LambdaFunctionStarted',
-      'LambdaFunctionSucceeded',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
       'TaskStateExited',
       'PassStateEntered',
       'PassStateExited',

@@ -237,36 +237,25 @@ function aslProblems(definition: unknown): string[] {
 // ---- Task resources -----------------------------------------
 
 /**
- * The Task resources the local runtime can run: Lambda through the optimized integration
- * (request/response or callback) and Lambda by plain function ARN.
+ * The Task resources the local runtime can run: Lambda through the optimized integration,
+ * request/response or callback (what statemachines/ uses). A plain function ARN as
+ * Resource, other integrations and activities are refused at load.
  */
 
-type TaskResource =
-  | { kind: 'lambda-invoke'; resource: string }
-  | { kind: 'lambda-callback'; resource: string }
-  | { kind: 'lambda-function'; resource: string };
+type TaskResource = { kind: 'lambda-invoke'; resource: string } | { kind: 'lambda-callback'; resource: string };
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-const LAMBDA_FUNCTION = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
 
 function classifyResource(resource: string): TaskResource | undefined {
   if (resource === LAMBDA_INVOKE) return { kind: 'lambda-invoke', resource };
   if (resource === LAMBDA_CALLBACK) return { kind: 'lambda-callback', resource };
-  if (LAMBDA_FUNCTION.test(resource)) return { kind: 'lambda-function', resource };
   return undefined;
 }
 
 /** `resourceType`/`resource` as Task history events report them. */
 export function describeResource(task: TaskResource): { resourceType: string; resource: string } {
-  switch (task.kind) {
-    case 'lambda-invoke':
-      return { resourceType: 'lambda', resource: 'invoke' };
-    case 'lambda-callback':
-      return { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' };
-    case 'lambda-function':
-      return { resourceType: 'lambda', resource: task.resource };
-  }
+  return { resourceType: 'lambda', resource: task.kind === 'lambda-invoke' ? 'invoke' : 'invoke.waitForTaskToken' };
 }
 
 /** Why the optimized integration cannot call a function, or undefined when it can. */
@@ -362,13 +351,11 @@ function inspectStates(definition: AslMachine): { tasks: Map<string, TaskStateIn
     if (state.Type !== 'Task') return;
     const resource = classifyResource(state.Resource ?? '');
     if (!resource) {
-      problems.push(`${name}: resource ${state.Resource} is not supported locally (Lambda only)`);
+      problems.push(`${name}: resource ${state.Resource} is not supported locally (lambda:invoke and lambda:invoke.waitForTaskToken only)`);
       return;
     }
-    if (resource.kind !== 'lambda-function') {
-      const problem = lambdaParametersProblem(state);
-      if (problem) problems.push(`${name}: ${problem}`);
-    }
+    const problem = lambdaParametersProblem(state);
+    if (problem) problems.push(`${name}: ${problem}`);
     tasks.set(name, {
       name,
       ancestors,

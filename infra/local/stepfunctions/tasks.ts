@@ -429,17 +429,8 @@ export function buildTaskHandlers(
 ): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
   for (const [name, info] of tasks) {
-    switch (info.resource.kind) {
-      case 'lambda-invoke':
-        handlers[name] = (input) => runIntegration(info, scope, input);
-        break;
-      case 'lambda-callback':
-        handlers[name] = (input) => runCallback(info, scope, input);
-        break;
-      case 'lambda-function':
-        handlers[name] = (input) => runFunction(info, scope, input);
-        break;
-    }
+    const run = info.resource.kind === 'lambda-callback' ? runCallback : runIntegration;
+    handlers[name] = (input) => run(info, scope, input);
   }
   return handlers;
 }
@@ -574,33 +565,6 @@ async function runCallback(info: TaskStateInfo, scope: TaskScope, input: JsonVal
     throw await failed(attempt, error, events.failed, scope, key);
   }
   if (!(await attempt.settle(events.succeeded(output)))) throw new TaskCancelledError();
-  scope.journal({ key, output });
-  return output;
-}
-
-/** A plain function ARN as Resource: the result is the function's return value. */
-async function runFunction(info: TaskStateInfo, scope: TaskScope, input: JsonValue): Promise<JsonValue> {
-  const resource = info.resource.resource;
-  const timedOut = (error: string, cause: string) => newEvent('LambdaFunctionTimedOut', { error, cause });
-  const attempt = new TaskAttempt(info, scope, input, timedOut);
-  const key = scope.replay.key(info.name, input);
-  const hit = replayed(scope, key, attempt);
-  if (hit) return hit.output;
-  await scope.replay.end();
-  journalTimeout(scope, key, attempt);
-  await attempt.begin();
-  attempt.record(
-    newEvent('LambdaFunctionScheduled', { resource, input: jsonText(input), timeoutInSeconds: attempt.timeoutInSeconds }),
-  );
-  attempt.record(newEvent('LambdaFunctionStarted'));
-  let output: JsonValue;
-  try {
-    output = await callFunction(scope, resource, input);
-  } catch (error) {
-    throw await failed(attempt, error, (e) => newEvent('LambdaFunctionFailed', { error: e.name, cause: e.message }), scope, key);
-  }
-  const succeeded = newEvent('LambdaFunctionSucceeded', { output: jsonText(output), outputDetails: { truncated: false } });
-  if (!(await attempt.settle(succeeded))) throw new TaskCancelledError();
   scope.journal({ key, output });
   return output;
 }
