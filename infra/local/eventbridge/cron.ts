@@ -111,13 +111,13 @@ export function previousOccurrence(s: ParsedSchedule, atOrBefore: Date, after: D
 }
 
 /** The first slot strictly after `after`. */
-export function nextOccurrence(s: ParsedSchedule, after: Date, anchor?: Date): Date | undefined {
+export function nextOccurrence(s: ParsedSchedule, after: Date, anchor?: Date): Date {
   const lo = after.getTime();
   if (s.kind === 'rate') {
     const base = (anchor ?? after).getTime();
     const k = Math.max(1, Math.floor((lo - base) / s.periodMs) + 1);
     return new Date(base + k * s.periodMs);
   }
-  const t = [...slotsOf(s, startOfDay(lo)), ...slotsOf(s, startOfDay(lo) + DAY)].find((x) => x > lo);
-  return t === undefined ? undefined : new Date(t);
+  // Every day has slots: every one of tomorrow's is after `lo`.
+  return new Date([...slotsOf(s, startOfDay(lo)), ...slotsOf(s, startOfDay(lo) + DAY)].find((x) => x > lo)!);
 }

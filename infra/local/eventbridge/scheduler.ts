@@ -107,7 +107,7 @@ export class LocalScheduler {
     const now = this.options.clock();
     return [...this.states.values()].map((s) => ({
       name: s.spec.name,
-      next: nextOccurrence(s.parsed, now, new Date(s.anchor))?.toISOString(),
+      next: nextOccurrence(s.parsed, now, new Date(s.anchor)).toISOString(),
     }));
   }
 
