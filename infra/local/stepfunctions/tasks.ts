@@ -20,9 +20,7 @@ import {
 import { withToken, type CallbackEntry, type JournalEntry, type Replay } from './replay.ts';
 import { jsonText, newEvent, type NewEvent } from './store.ts';
 
-// ---- what a task may use ------------------------------------
-
-/** What a Task handler may use of its execution. */
+// ---- what a task may use of its execution -------------------
 
 export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 
