@@ -73,7 +73,6 @@ export const sfnErrors = {
  * `application/x-amz-json-1.0`, timestamps as epoch seconds, errors as `{__type, message}`.
  */
 
-
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 interface ApiRequest {

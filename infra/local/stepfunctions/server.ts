@@ -88,7 +88,6 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   });
   const api: ApiContext = { machines, executions, store };
 
-
   const server = createServer((req, res) => void handle(req, res, api, log));
   const { port, endpoint } = await listen(server, options);
   log('step functions endpoint listening', { endpoint, stateMachines: [...machines.keys()] });
