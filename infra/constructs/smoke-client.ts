@@ -3,7 +3,8 @@
  * allows only ADMIN_USER_PASSWORD_AUTH, which needs AWS credentials allowed
  * cognito-idp:AdminInitiateAuth on the pool, so only an operator (the person who deploys)
  * can sign in through it; `npm run test:deployed` signs in an admin-created smoke-test
- * user this way (docs/deploy.md, *Smoke test*). Off by default: the stack then has no such
+ * user this way, and its journey mode creates and signs in one user per role (staff, lead,
+ * reviewers) through it (docs/deploy.md, *Smoke test*). Off by default: the stack then has no such
  * client and the smoke test takes a token from the environment instead.
  */
 import { Duration } from 'aws-cdk-lib';

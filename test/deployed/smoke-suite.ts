@@ -4,9 +4,8 @@
  * and the API's refusals (no token, invalid input). It writes nothing: every call is a read
  * or is refused before it writes, so it is safe against prod and needs no clean-up. (The
  * smoke-test user's own profile is the one thing a first `GET /me` may record; it is named
- * for what it is, docs/deploy.md.) The whole write journey, docs/journey.md, runs against the
- * local platform in test/integration/journey.test.ts: run against a stack it would publish a
- * certified pathway in the public directory.
+ * for what it is, docs/deploy.md.) The journey mode (journey-suite.ts, opt-in with
+ * PATHCERT_SMOKE_JOURNEY=1) is the part that writes: the main journey with smoke users.
  *
  * Shared by test/deployed/smoke.test.ts (`npm run test:deployed`, a deployed stack) and
  * test/integration/deployed-smoke.test.ts (the local platform, inside `npm test`).

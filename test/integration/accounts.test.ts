@@ -8,7 +8,11 @@
  * @aws-sdk/client-cognito-identity-provider.
  */
 import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   AdminListGroupsForUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
@@ -232,5 +236,56 @@ describe('groups follow memberships', () => {
     const who = await person(t, email, ['pathway']);
     await accept(t, who, invitation);
     expect(t.platform.cognito.user(email)).toBeUndefined();
+  });
+});
+
+describe('accounts created by an administrator (the smoke test journey mode, docs/deploy.md)', () => {
+  const pool = () => t.platform.cognito.userPoolId;
+  const adminSignIn = (email: string, password: string, client = clientId()) =>
+    cognito.send(new AdminInitiateAuthCommand({ UserPoolId: pool(), ClientId: client, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }));
+
+  it('creates a user without an invitation (PreSignUp_AdminCreateUser), which must set a password before signing in', async () => {
+    const email = address('admin-made');
+    const created = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool(),
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        TemporaryPassword: 'Temporary-passw0rd',
+        UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, { Name: 'name', Value: 'Made By Admin' }],
+      }),
+    );
+    expect(created.User?.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    expect(created.User?.Attributes).toContainEqual({ Name: 'sub', Value: subjectForEmail(email) });
+    // The temporary password signs in only to Cognito's challenge.
+    const challenged = await adminSignIn(email, 'Temporary-passw0rd');
+    expect(challenged.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    expect(challenged.AuthenticationResult).toBeUndefined();
+    await expect(cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username: email, MessageAction: 'SUPPRESS' }))).rejects.toMatchObject({ name: 'UsernameExistsException' });
+
+    await expect(cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: 'short', Permanent: true }))).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: PASSWORD, Permanent: true }));
+    const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: email }));
+    expect(got).toMatchObject({ Username: subjectForEmail(email), UserStatus: 'CONFIRMED', Enabled: true });
+    expect(got.UserAttributes).toContainEqual({ Name: 'email_verified', Value: 'true' });
+
+    const signedIn = await adminSignIn(email, PASSWORD);
+    const claims = decodeJwt(signedIn.AuthenticationResult!.IdToken!);
+    expect(claims).toMatchObject({ sub: subjectForEmail(email), email, email_verified: true, name: 'Made By Admin' });
+    const me = expectStatus(await t.api<{ sub: string }>('GET', '/me', { token: signedIn.AuthenticationResult!.IdToken! }), 200);
+    expect(me.json.sub).toBe(subjectForEmail(email));
+  });
+
+  it('refuses a wrong password, an unknown user, another client and another flow as Cognito does', async () => {
+    const email = address('admin-refused');
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username: email, MessageAction: 'SUPPRESS' }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: PASSWORD, Permanent: true }));
+    await expect(adminSignIn(email, 'Wrong-passw0rd!')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(adminSignIn(address('nobody'), PASSWORD)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(adminSignIn(email, PASSWORD, 'another-client')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(
+      cognito.send(new AdminInitiateAuthCommand({ UserPoolId: pool(), ClientId: clientId(), AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'x' } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: address('nobody') }))).rejects.toMatchObject({ name: 'UserNotFoundException' });
   });
 });

@@ -145,6 +145,11 @@ describe('demo data', () => {
 
   it('the printed invitee lists and accepts the waiting invitation', async () => {
     const invitation = summary!.demo.invitations[0]!;
+    // Emailed once, as an invitation made through the API is (the rerun above sent nothing).
+    const emails = t.platform.ses.sent().filter((e) => e.to.includes(invitation.email));
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.text).toContain(`/invitations/${invitation.invitationId}`);
+    expect(emails[0]!.text).toContain('sign up with this email address');
     const sofia = await tokenOf(invitation.email);
     const listed = expectStatus(await t.api<{ items: { id: string; status: string }[] }>('GET', '/me/invitations', { token: sofia }), 200);
     expect(listed.json.items).toEqual([expect.objectContaining({ id: invitation.invitationId, status: 'pending' })]);

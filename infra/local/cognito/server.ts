@@ -14,6 +14,10 @@
  * - InitiateAuth (USER_PASSWORD_AUTH) answers an id token from the dev issuer carrying the
  *   user's `cognito:groups`, the one token the local API accepts.
  * - AdminAddUserToGroup, AdminRemoveUserFromGroup, AdminListGroupsForUser: the pool's groups.
+ * - AdminCreateUser (the trigger with `PreSignUp_AdminCreateUser`; the user must change the
+ *   temporary password), AdminSetUserPassword, AdminGetUser, and AdminInitiateAuth with
+ *   ADMIN_USER_PASSWORD_AUTH: what an operator's script (the post-deploy smoke test's journey
+ *   mode) does with the smoke-test app client.
  *
  * A user's `sub` is the dev issuer's `subjectForEmail`, so a person who signs up keeps the
  * subject `npm run token` gives the same address.
@@ -60,7 +64,8 @@ export interface LocalUser {
   sub: string;
   email: string;
   name?: string;
-  status: 'UNCONFIRMED' | 'CONFIRMED';
+  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. */
+  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
   emailVerified: boolean;
   groups: string[];
   passwordHash: string;
@@ -74,7 +79,11 @@ export interface LocalCognitoOptions {
   host?: string;
   region: string;
   userPoolId: string;
-  /** The web client's id: SignUp, ConfirmSignUp and InitiateAuth must name it (also the tokens' `aud`). */
+  /**
+   * The web client's id: SignUp, ConfirmSignUp, InitiateAuth and AdminInitiateAuth must name it
+   * (also the tokens' `aud`). The local pool has this one client; in AWS the admin flow has its
+   * own (the smoke-test client, infra/constructs/smoke-client.ts).
+   */
   clientId: string;
   /** The pool's groups, with their precedence (index). */
   groups: readonly string[];
@@ -107,7 +116,7 @@ export interface PreSignUpEvent {
   userPoolId: string;
   userName: string;
   callerContext: { awsSdkVersion: string; clientId: string };
-  triggerSource: 'PreSignUp_SignUp';
+  triggerSource: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser';
   request: {
     userAttributes: Record<string, string>;
     validationData?: Record<string, string>;
@@ -292,18 +301,21 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     return {};
   }
 
-  async function initiateAuth(body: JsonObject): Promise<object> {
-    checkClient(body);
-    const flow = string(body, 'AuthFlow');
-    if (flow !== 'USER_PASSWORD_AUTH') {
-      throw new CognitoError('InvalidParameterException', `The local user pool supports AuthFlow USER_PASSWORD_AUTH only, not ${flow}.`);
-    }
-    const params = (body.AuthParameters ?? {}) as Record<string, unknown>;
+  /** The answer of a password sign-in, shared by InitiateAuth and AdminInitiateAuth. */
+  async function passwordAuth(params: Record<string, unknown>): Promise<object> {
     const user = typeof params.USERNAME === 'string' ? find(params.USERNAME) : undefined;
     if (!user || typeof params.PASSWORD !== 'string' || !passwordMatches(params.PASSWORD, user.passwordHash)) {
       throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
     }
-    if (user.status !== 'CONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user.status === 'FORCE_CHANGE_PASSWORD') {
+      // Cognito's challenge; the local pool does not answer it (set a permanent password instead).
+      return {
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: randomBytes(24).toString('base64url'),
+        ChallengeParameters: { USER_ID_FOR_SRP: user.sub, requiredAttributes: '[]', userAttributes: JSON.stringify({ email: user.email }) },
+      };
+    }
     const expiresIn = 3600;
     const idToken = await issuer.issueToken({
       sub: user.sub,
@@ -314,6 +326,118 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
       claims: { email_verified: user.emailVerified, aud: clientId },
     });
     return { ChallengeParameters: {}, AuthenticationResult: { IdToken: idToken, ExpiresIn: expiresIn, TokenType: 'Bearer' } };
+  }
+
+  async function initiateAuth(body: JsonObject): Promise<object> {
+    checkClient(body);
+    const flow = string(body, 'AuthFlow');
+    if (flow !== 'USER_PASSWORD_AUTH') {
+      throw new CognitoError('InvalidParameterException', `The local user pool supports AuthFlow USER_PASSWORD_AUTH only, not ${flow}.`);
+    }
+    return passwordAuth((body.AuthParameters ?? {}) as Record<string, unknown>);
+  }
+
+  async function adminInitiateAuth(body: JsonObject): Promise<object> {
+    checkPool(body);
+    checkClient(body);
+    const flow = string(body, 'AuthFlow');
+    // ADMIN_NO_SRP_AUTH is the flow's former name; Cognito still accepts it.
+    if (flow !== 'ADMIN_USER_PASSWORD_AUTH' && flow !== 'ADMIN_NO_SRP_AUTH') {
+      throw new CognitoError('InvalidParameterException', `The local user pool supports AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH only, not ${flow}.`);
+    }
+    return passwordAuth((body.AuthParameters ?? {}) as Record<string, unknown>);
+  }
+
+  /** AdminGetUser's and AdminCreateUser's view of a user. */
+  const attributesOf = (user: LocalUser) => [
+    { Name: 'sub', Value: user.sub },
+    { Name: 'email', Value: user.email },
+    { Name: 'email_verified', Value: String(user.emailVerified) },
+    ...(user.name ? [{ Name: 'name', Value: user.name }] : []),
+  ];
+  const epoch = (iso: string) => Date.parse(iso) / 1000;
+
+  async function adminCreateUser(body: JsonObject): Promise<object> {
+    checkPool(body);
+    const username = string(body, 'Username').trim().toLowerCase();
+    const attributes = attributeMap(body.UserAttributes);
+    if (!EMAIL.test(username)) throw new CognitoError('InvalidParameterException', 'Username should be an email.');
+    const email = username;
+    if (attributes.email && attributes.email.trim().toLowerCase() !== email) {
+      throw new CognitoError('InvalidParameterException', 'Email attribute and username must be the same address.');
+    }
+    const action = string(body, 'MessageAction', false);
+    if (action === 'RESEND') throw new CognitoError('UnknownOperationException', 'The local user pool does not resend invitations (MessageAction RESEND).');
+    if (action !== '' && action !== 'SUPPRESS') throw new CognitoError('InvalidParameterException', `MessageAction must be RESEND or SUPPRESS, not ${action}.`);
+    if (find(email)) throw new CognitoError('UsernameExistsException', 'User account already exists');
+    const temporary = string(body, 'TemporaryPassword', false) || `${randomBytes(9).toString('base64url')}aA1!`;
+    checkPassword(temporary);
+
+    const sub = subjectForEmail(email);
+    if (options.preSignUp) {
+      const event: PreSignUpEvent = {
+        version: '1',
+        region,
+        userPoolId,
+        userName: sub,
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'CLIENT_ID_NOT_APPLICABLE' },
+        triggerSource: 'PreSignUp_AdminCreateUser',
+        request: {
+          userAttributes: { ...attributes, email },
+          ...(body.ValidationData ? { validationData: attributeMap(body.ValidationData) } : {}),
+          ...(body.ClientMetadata && typeof body.ClientMetadata === 'object' ? { clientMetadata: body.ClientMetadata as Record<string, string> } : {}),
+        },
+        response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+      };
+      try {
+        await options.preSignUp(structuredClone(event));
+      } catch (error) {
+        log(`cognito: creation of ${email} refused by the pre-sign-up trigger`);
+        throw new CognitoError('UserLambdaValidationException', `PreSignUp failed with error ${(error as Error).message}.`);
+      }
+    }
+    // An administrator vouches for the attributes it sets (email_verified included), as in Cognito.
+    const user: LocalUser = {
+      sub,
+      email,
+      ...(attributes.name ? { name: attributes.name } : {}),
+      status: 'FORCE_CHANGE_PASSWORD',
+      emailVerified: attributes.email_verified === 'true',
+      groups: [],
+      passwordHash: hashPassword(temporary),
+      createdAt: new Date().toISOString(),
+    };
+    users.set(sub, user);
+    save();
+    log(`cognito: ${email} created by an administrator${action === 'SUPPRESS' ? '' : ' (Cognito would email the temporary password)'}`);
+    return {
+      User: { Username: sub, Attributes: attributesOf(user), UserCreateDate: epoch(user.createdAt), UserLastModifiedDate: epoch(user.createdAt), Enabled: true, UserStatus: user.status },
+    };
+  }
+
+  function adminSetUserPassword(body: JsonObject): object {
+    const user = adminUser(body);
+    const password = string(body, 'Password');
+    checkPassword(password);
+    user.passwordHash = hashPassword(password);
+    // A permanent password confirms the user; a temporary one asks for a change at sign-in.
+    if (body.Permanent === true) user.status = 'CONFIRMED';
+    else if (user.status === 'CONFIRMED') user.status = 'FORCE_CHANGE_PASSWORD';
+    delete user.code;
+    save();
+    return {};
+  }
+
+  function adminGetUser(body: JsonObject): object {
+    const user = adminUser(body);
+    return {
+      Username: user.sub,
+      UserAttributes: attributesOf(user),
+      UserCreateDate: epoch(user.createdAt),
+      UserLastModifiedDate: epoch(user.createdAt),
+      Enabled: true,
+      UserStatus: user.status,
+    };
   }
 
   function addToGroup(body: JsonObject): object {
@@ -352,6 +476,10 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     SignUp: signUp,
     ConfirmSignUp: confirmSignUp,
     InitiateAuth: initiateAuth,
+    AdminInitiateAuth: adminInitiateAuth,
+    AdminCreateUser: adminCreateUser,
+    AdminSetUserPassword: adminSetUserPassword,
+    AdminGetUser: adminGetUser,
     AdminAddUserToGroup: addToGroup,
     AdminRemoveUserFromGroup: removeFromGroup,
     AdminListGroupsForUser: listGroupsForUser,

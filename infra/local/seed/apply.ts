@@ -25,6 +25,7 @@ import { certificationItem, seedCertification } from '../../../functions/store/c
 import { putNew, TransactionCancelled } from '../../../functions/store/db.ts';
 import type { District, Pathway, School } from '../../../functions/store/entities.ts';
 import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
+import { announceInvitation } from '../../../functions/notifications/invitation-notices.ts';
 import { addMembership, createInvitation, ensureProfile, newInvitation, type StoredMembership } from '../../../functions/store/people.ts';
 import { getReviewer, putReviewerByStaff } from '../../../functions/store/reviewers.ts';
 import { assignSeat, moveStage, readRound } from '../../../functions/store/reviews.ts';
@@ -79,7 +80,16 @@ const personByEmail = (email: string) => {
   return p;
 };
 
-export async function seedDemoData(log: (line: string) => void = () => {}): Promise<SeedSummary> {
+export interface SeedOptions {
+  /**
+   * Publish each new invitation's \`InvitationCreated\`, as the API does, so its email is sent
+   * at once (needs the platform's event bus: \`npm start\`'s seed). Without it the invitation
+   * still carries its due notice, and the platform's daily invitation sweep sends it.
+   */
+  announceInvitations?: boolean;
+}
+
+export async function seedDemoData(log: (line: string) => void = () => {}, options: SeedOptions = {}): Promise<SeedSummary> {
   const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0 };
   const demo: SeedSummary['demo'] = { reviews: [], invitations: [] };
   const staff = actorOf(seedPeople.find((p) => p.groups.includes('staff'))!);
@@ -205,7 +215,10 @@ export async function seedDemoData(log: (line: string) => void = () => {}): Prom
       districtName: pathway.districtName,
     };
     const invitation = newInvitation(scope, i.email, i.role, seedId('invitation', i.key), actorOf(personByEmail(i.by)));
-    if (await once(() => createInvitation(invitation))) created.invitations++;
+    if (await once(() => createInvitation(invitation))) {
+      created.invitations++;
+      if (options.announceInvitations) await announceInvitation(invitation);
+    }
     demo.invitations.push({ invitationId: invitation.id, email: invitation.email, pathwayName: pathway.name });
   }
 

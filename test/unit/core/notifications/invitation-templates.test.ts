@@ -38,6 +38,9 @@ describe('the invitation email', () => {
     expect(r.email.text).toContain('expires on 28 March 2027, 09:05 UTC');
     expect(r.email.text).toContain(`Accept the invitation: https://app.example.org/invitations/${invitationId}`);
     expect(r.email.html).toContain(`<a href="https://app.example.org/invitations/${invitationId}">Accept the invitation</a>`);
+    // A new person has no account yet: they sign up first (signing in is for those who have one).
+    expect(r.email.text).toContain('sign up with this email address');
+    expect(r.email.text).toContain('or sign in if you already have an account');
     // Not a member's footer: the invitee has no notification settings.
     expect(r.email.text).toContain('someone invited this address');
     expect(r.email.text).not.toContain('notification settings');
@@ -68,6 +71,7 @@ describe('the invitation email', () => {
     expect(r.kind).toBe('invitation.expiring');
     expect(r.email.subject).toBe('Reminder: your invitation to join Oak USD expires on 28 March 2027');
     expect(r.email.text).toContain("Sam Staff's invitation to join Oak USD as the district data contact has not been accepted yet. It expires on 28 March 2027, 09:05 UTC.");
+    expect(r.email.text).toContain('Sign up with this email address (or sign in if you already have an account)');
     expect(r.link).toBe(`/invitations/${invitationId}`);
   });
 
