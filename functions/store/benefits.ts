@@ -386,3 +386,14 @@ export async function allRequests(): Promise<BenefitRequest[]> {
   );
   return pages.flat().map(asRequest);
 }
+
+/** Every pathway's level and enrollment (the staff report): one projected read of pattern 8. */
+export async function pathwayStandings(): Promise<{ id: string; status: string; certificationLevel: Level | null; enrollment: number }[]> {
+  const rows = await queryPartition({ partition: partitions.allPathways, projection: ['id', 'status', 'certificationLevel', 'enrollment'] });
+  return rows.map((p) => ({
+    id: String(p.id),
+    status: String(p.status),
+    certificationLevel: (p.certificationLevel ?? null) as Level | null,
+    enrollment: typeof p.enrollment === 'number' ? p.enrollment : 0,
+  }));
+}
