@@ -6,6 +6,8 @@
  *  0. the certification becomes `revoked` with the reason (condition: still `active`), and
  *     carries an outbox entry (recertification/outbox.ts) with CertificationWithdrawn and,
  *     when benefits changed, BenefitsChanged;
+ *  0b. the certification it continued (if it was `renewed` by it and its term still runs)
+ *     is active again and back in the sweep index;
  *  1. the pathway's level, validity and directory entry follow what remains valid
  *     (registry certificationWrite, conditional on the pathway's version), when they change;
  *  2. the audit event of the withdrawal itself (with the reason);
@@ -33,7 +35,7 @@ import { logger } from '../lib/logger.ts';
 import type { Actor } from '../lib/principal.ts';
 import { auditItem } from '../store/audit.ts';
 import { entitlementChange, type BenefitsChange } from '../store/benefits.ts';
-import { pathwayCertificationHistory, remainingCertification, withdrawalItem, type Certification } from '../store/certifications.ts';
+import { pathwayCertificationHistory, reinstateItem, remainingCertification, withdrawalItem, type Certification } from '../store/certifications.ts';
 import { conflictPause, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
 import { benefitsChangedEvent } from './benefit-events.ts';
@@ -101,7 +103,10 @@ export async function withdrawCertification(input: {
     const today = at.slice(0, 10);
     const withdrawal = { at, by: input.actor, reason: input.reason };
     const revoked: Certification = { ...c, status: 'revoked', withdrawal };
-    const remaining = remainingCertification(history, c, today, 'revoked');
+    // The certification it continued counts again on its own term: active, back in the sweep.
+    const predecessor = history.find((h) => h.id === c.previousCertificationId && h.status === 'renewed' && h.renewedBy === c.id && h.expiresOn > today);
+    const standing = predecessor ? history.map((h) => (h.id === predecessor.id ? { ...h, status: 'active' as const } : h)) : history;
+    const remaining = remainingCertification(standing, c, today, 'revoked');
     const pathwayChanges = pathway.certificationLevel !== remaining.level || pathway.certifiedUntil !== remaining.until;
 
     const benefits = await entitlementChange({
@@ -124,6 +129,7 @@ export async function withdrawCertification(input: {
     };
     const parts = {
       certification: [withdrawalItem(c, withdrawal, { attribute: outboxAttribute(WITHDRAWN), entry: entry as unknown as Record<string, unknown>, dueOn: today })],
+      predecessor: predecessor ? [reinstateItem(predecessor, c.id)] : [],
       pathway: pathwayChanges ? certificationWrite(pathway, remaining, input.actor, 'withdrawn') : [],
       audit: [
         auditItem(
@@ -145,7 +151,7 @@ export async function withdrawCertification(input: {
       // `credentials: revokeCredentialItems(c, { at, reason: input.reason })`.
       credentials: [] as TransactItem[],
     };
-    const own = [...parts.certification, ...parts.pathway, ...parts.audit, ...parts.benefits, ...parts.credentials];
+    const own = [...parts.certification, ...parts.predecessor, ...parts.pathway, ...parts.audit, ...parts.benefits, ...parts.credentials];
     const extra = input.extra?.(result) ?? [];
     try {
       await transact([...own, ...extra]);

@@ -45,6 +45,8 @@ export interface Certification {
   expiresOn: CalendarDate;
   continuous: boolean;
   previousCertificationId?: string;
+  /** The certification that continues this one (status `renewed`). */
+  renewedBy?: string;
   status: CertificationStatus;
   /** Sweep bookkeeping (core/recertification/notices.ts). */
   noticesSent: number[];
@@ -272,6 +274,26 @@ export function withdrawalItem(
       ExpressionAttributeNames: { '#status': 'status', '#withdrawal': 'withdrawal', '#outbox': outbox.attribute },
       ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':withdrawal': w, ':entry': outbox.entry, ':gpk': index.GSI3PK, ':gsk': index.GSI3SK },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/**
+ * Puts back the certification a withdrawn one had continued (`renewed` by it): active again,
+ * in the sweep index, so its own term is noticed and expired as if never renewed. Only while
+ * it is still `renewed` by that successor.
+ */
+export function reinstateItem(previous: Certification, successorId: string): TransactItem {
+  const index = sweepIndexOf({ ...previous, status: 'active' });
+  const set = ['#status = :active', ...(index.GSI3PK ? ['GSI3PK = :gpk', 'GSI3SK = :gsk'] : [])];
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.certification(previous.pathwayId, previous.issuedAt, previous.id),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE #by`,
+      ConditionExpression: '#status = :renewed AND #by = :successor',
+      ExpressionAttributeNames: { '#status': 'status', '#by': 'renewedBy' },
+      ExpressionAttributeValues: { ':active': 'active', ':renewed': 'renewed', ':successor': successorId, ...(index.GSI3PK ? { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK } : {}) },
     },
   };
 }

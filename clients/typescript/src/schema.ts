@@ -6094,6 +6094,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Items per page. */
                 limit?: number;
+                order?: "oldest" | "newest";
             };
             header?: never;
             path: {
@@ -6110,25 +6111,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            action: string;
-                            actor: {
-                                email?: string;
-                                name?: string;
-                                sub: string;
-                            };
-                            at: string;
-                            changes: {
-                                field: string;
-                                from?: unknown;
-                                to?: unknown;
-                            }[];
-                            entity: {
-                                id: string;
-                                kind: string;
-                            };
-                            id: string;
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                         nextCursor?: string;
                     };
                 };

@@ -61,7 +61,7 @@ function refusal(error: unknown): never {
   }
   if (error instanceof WithdrawalRefused) {
     if (error.code === 'not_found') throw problems.notFound('certification');
-    throw problems.conflict(error.message, { code: 'not_active', status: error.status });
+    throw problems.conflict(error.message, { code: 'not_active', certificationStatus: error.status });
   }
   throw error;
 }
@@ -122,7 +122,7 @@ export const handler = httpHandler([
   implement(r.benefitHistoryRoute, async (req) => {
     authorize(await loadAccess(req.principal), 'benefit.manage', NETWORK);
     if (!(await getBenefit(req.params.benefitId))) throw problems.notFound('benefit');
-    return { body: await listAudit({ kind: 'benefit', id: req.params.benefitId }, { limit: req.query.limit, cursor: req.query.cursor }) };
+    return { body: await listAudit({ kind: 'benefit', id: req.params.benefitId }, { limit: req.query.limit, cursor: req.query.cursor, newestFirst: req.query.order === 'newest' }) };
   }),
 
   implement(r.pathwayBenefitsRoute, async (req) => {

@@ -8,6 +8,7 @@ import { benefitKinds, capacityPeriods, requestStatuses } from '../../core/benef
 import { levels } from '../../core/levels.ts';
 import { route } from '../../lib/route.ts';
 import { actorView, idSchema, isoDate, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { auditEventSchema } from '../audit/routes.ts';
 import { certificationView } from '../threads/routes.ts';
 
 const FN = 'benefits' as const;
@@ -184,17 +185,8 @@ export const benefitHistoryRoute = route({
   summary: "A catalog entry's audit trail, oldest first (staff)",
   tags: TAGS,
   params: benefitParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(
-    z.object({
-      id: z.string(),
-      at: z.string(),
-      actor: actorView,
-      action: z.string(),
-      entity: z.object({ kind: z.string(), id: z.string() }),
-      changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
-    }),
-  ),
+  query: z.strictObject({ ...pageQuery, order: z.optional(z.enum(['oldest', 'newest'])) }),
+  response: pageOf(auditEventSchema),
 });
 
 export const pathwayBenefitsRoute = route({
