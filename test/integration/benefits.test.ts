@@ -155,6 +155,9 @@ describe('benefits follow each certification change', () => {
     const silver = await certify(p.id, 'silver', new Date(Date.now() - 3_600_000).toISOString());
     const gold = await certify(p.id, 'gold');
     expect((await benefitsOf(p.id)).benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship, ben.grant].sort());
+    // The public profile shows what the level unlocks (titles and kinds).
+    const profile = expectStatus(await t.api<{ level: string; benefits: { id: string; kind: string }[] }>('GET', `/directory/${p.id}`), 200).json;
+    expect(profile.benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship, ben.grant].sort());
     const path = `/pathways/${p.id}/certifications/${gold.id}/withdraw`;
 
     expectStatus(await t.api('POST', path, { token: w.lead.token, body: { reason: 'Program closed.' } }), 403);
@@ -174,6 +177,7 @@ describe('benefits follow each certification change', () => {
     expect(item!.GSI3PK).toBeUndefined();
     expect(Object.keys(item!).filter((k) => k.startsWith('outbox_'))).toEqual([]);
     expect((await getPathway(p.id, true))!.certificationLevel).toBe('silver');
+    expect(expectStatus(await t.api<{ benefits: { id: string }[] }>('GET', `/directory/${p.id}`), 200).json.benefits.map((b) => b.id)).not.toContain(ben.grant);
     // The silver it had continued runs on its own term again: active, back in the sweep's index.
     expect(await getItem(keys.certification(p.id, silver.issuedAt, silver.id), true)).toMatchObject({ status: 'active', GSI3PK: 'CERTS#EXPIRY' });
     expect((await benefitsOf(p.id)).benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship].sort());

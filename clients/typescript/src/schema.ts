@@ -533,7 +533,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A certified pathway's public profile: level, validity and suppressed headline outcomes (404 unless currently certified) */
+        /** A certified pathway's public profile: level, validity, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified) */
         get: operations["getDirectoryEntry"];
         put?: never;
         post?: never;
@@ -6230,6 +6230,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        benefits: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                            title: string;
+                        }[];
                         districtId: string;
                         districtName: string;
                         id: string;
