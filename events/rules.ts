@@ -87,7 +87,7 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'network-progress',
-    description: "A certification issued or expired changes the network's progress: recompute the totals (issue 7)",
+    description: "A certification issued, expired or withdrawn changes the network's progress: recompute the totals (issue 7)",
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['CertificationIssued', 'CertificationExpired', 'CertificationWithdrawn'] },
     target: { function: 'networkProgress' },
     // A full recompute: a later event or the daily run repairs a missed one.
