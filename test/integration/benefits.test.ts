@@ -281,9 +281,13 @@ describe('requests for capacity-limited benefits', () => {
     expectStatus(await t.api('GET', path, { token: outsider.token }), 404);
 
     // The staff report counts the requests and the students reached.
-    const report = expectStatus(await t.api<{ scholarshipStudents: number; benefits: { id: string; requests: Record<string, number>; unitsHeld: number }[] }>('GET', '/reports/benefits', { token: w.staff.token }), 200).json;
+    const report = expectStatus(await t.api<{ scholarshipStudents: number; scholarshipPathways: number; benefits: { id: string; requests: Record<string, number>; unitsHeld: number }[] }>('GET', '/reports/benefits', { token: w.staff.token }), 200).json;
     expect(report.benefits.find((x) => x.id === ben.scholarship)).toMatchObject({ requests: { requested: 1, approved: 1, declined: 1, withdrawn: 1 }, unitsHeld: 3 });
     expect(report.scholarshipStudents).toBeGreaterThanOrEqual(120);
+    // The network's progress counts the students in pathways that unlock scholarships too.
+    const progress = expectStatus(await t.api<{ scholarshipStudents: number; scholarshipPathways: number }>('POST', '/network/progress/refresh', { token: w.staff.token }), 200).json;
+    expect(progress.scholarshipStudents).toBe(report.scholarshipStudents);
+    expect(progress.scholarshipPathways).toBe(report.scholarshipPathways);
   });
 
   it('a pathway below the level is refused with 422, also once it lost the level', async () => {

@@ -2464,6 +2464,8 @@ export interface components {
             countedLevels: string[];
             nextExpiry?: string | null;
             pathways: number;
+            scholarshipPathways?: number;
+            scholarshipStudents?: number;
             shareOfTarget: number;
             students: number;
             target: number;
@@ -9375,6 +9377,8 @@ export interface operations {
                             countedLevels: string[];
                             nextExpiry?: string | null;
                             pathways: number;
+                            scholarshipPathways?: number;
+                            scholarshipStudents?: number;
                             shareOfTarget: number;
                             students: number;
                             target: number;
