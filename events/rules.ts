@@ -58,6 +58,8 @@ export const notifiedDetailTypes = [
   'CertificationIssued',
   'CertificationExpiring',
   'CertificationExpired',
+  'CertificationWithdrawn',
+  'BenefitsChanged',
   'RenewalOpened',
   'MessagePosted',
   'InvitationCreated',
@@ -77,8 +79,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'network-progress',
-    description: "A certification issued or expired changes the network's progress: recompute the totals (issue 7)",
-    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['CertificationIssued', 'CertificationExpired'] },
+    description: "A certification issued, expired or withdrawn changes the network's progress: recompute the totals (issue 7)",
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['CertificationIssued', 'CertificationExpired', 'CertificationWithdrawn'] },
     target: { function: 'networkProgress' },
     // A full recompute: a later event or the daily run repairs a missed one.
     retryPolicy: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 2 },

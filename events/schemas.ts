@@ -116,6 +116,32 @@ export const eventSchemas = {
     level: level(),
     expiredOn: isoDate(),
   }),
+  /** Staff withdrew an active certification (status `revoked`); the reason stays in the table. */
+  CertificationWithdrawn: z.strictObject({
+    version: v1(),
+    certificationId: idSchema('certification'),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    level: level(),
+    withdrawnAt: isoDateTime(),
+    withdrawnBy: personSub(),
+  }),
+  /**
+   * The network benefits a pathway holds changed with its standing (issue 19): a certification
+   * was issued, expired or withdrawn. Benefit ids only; titles are read from the catalog.
+   */
+  BenefitsChanged: z.strictObject({
+    version: v1(),
+    pathwayId: idSchema('pathway'),
+    districtId: idSchema('district'),
+    /** The certification whose change moved the benefits. */
+    certificationId: idSchema('certification'),
+    cause: z.enum(['issued', 'expired', 'withdrawn']),
+    previousLevel: z.nullable(level()),
+    level: z.nullable(level()),
+    unlocked: z.array(idSchema('benefit')).check(z.maxLength(200)),
+    lost: z.array(idSchema('benefit')).check(z.maxLength(200)),
+  }),
   /** The renewal window of a certification opened; the team may now apply to recertify. */
   RenewalOpened: z.strictObject({
     version: v1(),

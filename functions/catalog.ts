@@ -328,6 +328,15 @@ export const functionCatalog = {
     timeoutSeconds: 29,
     grants: { table: 'readwrite', bucket: { write: ['outcomes/'] } },
   },
+  benefits: {
+    entry: 'functions/api/benefits/handler.ts',
+    description:
+      'Network benefits by level (catalog, a pathway\'s benefits, capacity-limited requests, staff report) and staff withdrawal of a certification (publishes CertificationWithdrawn, BenefitsChanged)',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    grants: { table: 'readwrite', events: true },
+  },
   network: {
     entry: 'functions/api/network/handler.ts',
     description: 'Network progress toward the goal, network outcome trends, staff CSV export and partner list',

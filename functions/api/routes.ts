@@ -20,6 +20,7 @@ import { rosterRoutes } from './decisions/roster-routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
 import { threadRoutes } from './threads/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { benefitRoutes } from './benefits/routes.ts';
 
 export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes,
@@ -39,4 +40,5 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...decisionRoutes,
   ...threadRoutes,
   ...notificationRoutes,
+  ...benefitRoutes,
 ];

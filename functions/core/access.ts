@@ -135,6 +135,13 @@ export const actionTargetKinds = {
   'application.thread.read': ['application'],
   'application.thread.post': ['application'],
   'application.decision.read': ['application'],
+  // Network benefits by level (issue 19) and staff withdrawal of a certification.
+  'benefit.read': ['network'],
+  'benefit.manage': ['network'],
+  'benefit.pathway.read': ['pathway'],
+  'benefit.request': ['pathway'],
+  'benefit.decide': ['pathway'],
+  'certification.withdraw': ['pathway'],
 } as const satisfies Record<string, readonly TargetKind[]>;
 
 export type Action = keyof typeof actionTargetKinds;
@@ -316,6 +323,17 @@ const rules: Record<Action, Rule> = {
   'application.thread.post': (r) => team(r) || r.assignedReviewer,
   // The decision letter is the team's (and their district lead's); reviewers' work ends with the decision.
   'application.decision.read': (r) => team(r) || r.districtLead,
+  // The catalog of active benefits is for every signed-in person; staff keep it, see the
+  // inactive entries, the request queue and the report, and decide requests.
+  'benefit.read': () => true,
+  'benefit.manage': staffOnly,
+  // A pathway's benefits and requests: its team and its district's contacts read them; the
+  // team and the district lead (who nominates students with the school) request.
+  'benefit.pathway.read': (r) => district(r) || team(r),
+  'benefit.request': (r) => team(r) || r.districtLead,
+  'benefit.decide': staffOnly,
+  // Withdrawing a certification is a certification decision: staff only.
+  'certification.withdraw': staffOnly,
 };
 
 export interface Explained {

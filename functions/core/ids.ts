@@ -23,6 +23,8 @@ export const idPrefixes = {
   partner: 'prt',
   export: 'exp',
   audit: 'aud',
+  benefit: 'ben',
+  benefitRequest: 'breq',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -13,6 +13,7 @@ import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { getApplication } from '../store/applications.ts';
+import { entitlementChange } from '../store/benefits.ts';
 import { issueCertification, latestCertification } from '../store/certifications.ts';
 import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
@@ -29,6 +30,7 @@ import {
   type ReviewDecision,
   type RoundView,
 } from '../store/reviews.ts';
+import { benefitsChangedEvent } from '../recertification/benefit-events.ts';
 import { moveItems } from './application-moves.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { pipelineTask } from './task.ts';
@@ -69,8 +71,27 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
       issuedAt: at,
       previous,
     });
-    items.push(...certItems, ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'));
-    Object.assign(applied, { certificationId: certification.id, issuedOn: certification.issuedOn, expiresOn: certification.expiresOn });
+    // The benefits follow the new level (an upgrade unlocks, a later lower level loses), in this transaction.
+    const benefits = await entitlementChange({
+      pathway,
+      previousLevel: pathway.certificationLevel,
+      level: certification.level,
+      at,
+      cause: 'issued',
+      certificationId: certification.id,
+    });
+    items.push(
+      ...certItems,
+      ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'),
+      ...benefits.items,
+      // Hook (issue 19 part 2): the credential store's "issue the credential" items join here.
+    );
+    Object.assign(applied, {
+      certificationId: certification.id,
+      issuedOn: certification.issuedOn,
+      expiresOn: certification.expiresOn,
+      ...(benefits.change ? { benefits: benefits.change } : {}),
+    });
   }
   if (isTerminal(decision.decision)) {
     items.push(deleteItem(keys.openApplication(app.pathwayId), { expression: 'attribute_not_exists(PK) OR applicationId = :id', values: { ':id': app.id } }));
@@ -146,6 +167,10 @@ export async function decide(input: DecideInput): Promise<DecideOutput> {
     ]);
     await markDecisionEvent(decision.applicationId, decision.round, 'certificationIssued');
     countBusinessEvent('CertificationIssued');
+  }
+  if (decision.decision === 'certified' && a.benefits && !decision.events?.benefitsChanged) {
+    await publish([benefitsChangedEvent(a.benefits)]);
+    await markDecisionEvent(decision.applicationId, decision.round, 'benefitsChanged');
   }
   return { decision: decision.decision, ...(a.certificationId ? { certificationId: a.certificationId } : {}) };
 }

@@ -96,7 +96,7 @@ async function reindex(cert: Certification, ctx: SweepContext, doneKey?: string)
 /** The effect of a recorded action: carry the evidence forward (renewal draft), publish its event, clear the entry. */
 async function perform(cert: Certification, entry: OutboxEntry, ctx: SweepContext): Promise<void> {
   if (entry.carryForward) await carryEvidenceForward(entry.carryForward.applicationId, entry.carryForward.fromApplicationId, ctx.actor);
-  await publish([entry.event]);
+  await publish([entry.event, ...(entry.alsoEvents ?? [])]);
   if (entry.event.detailType === 'CertificationExpiring') countBusinessEvent('CertificationExpiring');
   await reindex(cert, ctx, entry.key);
 }

@@ -20,6 +20,8 @@ export interface OutboxEntry {
   /** When the entry was recorded or last claimed (ISO instant). */
   recordedAt: string;
   event: DomainEventInput;
+  /** Events published with `event`, in the same PutEvents (the BenefitsChanged of an expiry or withdrawal). */
+  alsoEvents?: DomainEventInput[];
   /** For a renewal draft: carry the evidence of the certified application into the draft. */
   carryForward?: { applicationId: string; fromApplicationId: string };
 }

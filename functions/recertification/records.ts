@@ -7,17 +7,19 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SweepAction } from '../core/recertification/notices.ts';
-import { isValidOn, levelHeldOn, type CalendarDate } from '../core/recertification/validity.ts';
+import type { CalendarDate } from '../core/recertification/validity.ts';
 import { criteriaFor } from '../core/framework.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
-import { pathwayCertificationHistory, type Certification } from '../store/certifications.ts';
+import { pathwayCertificationHistory, remainingCertification, type Certification } from '../store/certifications.ts';
 import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
 import { renewalDraft } from '../store/renewals.ts';
+import { entitlementChange } from '../store/benefits.ts';
+import { benefitsChangedEvent } from './benefit-events.ts';
 import { outboxAttribute, type OutboxEntry } from './outbox.ts';
 
 export interface RecordContext {
@@ -150,18 +152,7 @@ export async function recordRenewal(c: Certification, ctx: RecordContext): Promi
   return ok ? { cert: { ...c, renewalOpened: true }, entry: base } : null;
 }
 
-/** What the pathway holds once `expired` no longer counts: the best level still valid today, and until when. */
-export function remainingCertification(history: readonly Certification[], expired: Certification, today: CalendarDate) {
-  const dated = history.map((h) => (h.id === expired.id ? { ...h, status: 'expired' as const } : h));
-  const level = levelHeldOn(dated, today);
-  if (!level) return { level: null, until: null };
-  const until = dated
-    .filter((h) => h.level === level && isValidOn(h, today))
-    .map((h) => h.expiresOn)
-    .sort()
-    .at(-1)!;
-  return { level, until };
-}
+export { remainingCertification } from '../store/certifications.ts';
 
 /**
  * Expires the certification and sets the pathway's level and directory entry to what
@@ -169,17 +160,24 @@ export function remainingCertification(history: readonly Certification[], expire
  * changed meanwhile, everything is read again and retried.
  */
 export async function recordExpiry(c: Certification, ctx: RecordContext): Promise<Recorded | null> {
-  const entry: OutboxEntry = {
+  const base: OutboxEntry = {
     key: 'expired',
     recordedAt: ctx.at,
     event: { detailType: 'CertificationExpired', detail: { ...eventBase(c), expiredOn: c.expiresOn } },
   };
-  const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
   for (let attempt = 1; attempt <= SWEEP_CONFLICT_RETRY.attempts; attempt++) {
     const [pathway, history] = await Promise.all([getPathway(c.pathwayId, true), pathwayCertificationHistory(c.pathwayId)]);
     const remaining = remainingCertification(history, c, ctx.today);
     const unchanged = pathway && pathway.certificationLevel === remaining.level && pathway.certifiedUntil === remaining.until;
-    const items: TransactItem[] = [{ Update: record }, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : [])];
+    // The benefits follow the level that remains, in the same transaction (store/benefits.ts).
+    const benefits =
+      pathway && !unchanged
+        ? await entitlementChange({ pathway, previousLevel: pathway.certificationLevel, level: remaining.level, at: ctx.at, cause: 'expired', certificationId: c.id })
+        : { items: [], change: null };
+    const entry: OutboxEntry = benefits.change ? { ...base, alsoEvents: [benefitsChangedEvent(benefits.change)] } : base;
+    const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
+    // Hook (issue 19 part 2): the credential store's "revoke the credential" items join here.
+    const items: TransactItem[] = [{ Update: record }, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : []), ...benefits.items];
     try {
       await transact(items);
       return { cert: { ...c, status: 'expired', expiredApplied: true }, entry };

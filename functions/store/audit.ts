@@ -7,7 +7,7 @@ import type { Actor } from '../lib/principal.ts';
 import { put, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
-export type AuditScope = { kind: 'pathway' | 'district' | 'school' | 'framework'; id: string };
+export type AuditScope = { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string };
 
 export interface FieldChange {
   field: string;

@@ -24,7 +24,8 @@
  */
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../core/levels.ts';
 import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '../core/recertification/notices.ts';
-import { renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
+import { isValidOn, levelHeldOn, renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
+import type { Actor } from '../lib/principal.ts';
 import { config } from '../lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
 import { itemsThrough, putNew, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
@@ -44,6 +45,8 @@ export interface Certification {
   expiresOn: CalendarDate;
   continuous: boolean;
   previousCertificationId?: string;
+  /** The certification that continues this one (status `renewed`). */
+  renewedBy?: string;
   status: CertificationStatus;
   /** Sweep bookkeeping (core/recertification/notices.ts). */
   noticesSent: number[];
@@ -54,6 +57,8 @@ export interface Certification {
   /** = expiresOn; the name the applications store reads. */
   validUntil: string;
   createdAt: string;
+  /** Staff withdrew it (status `revoked`): when, by whom and why. */
+  withdrawal?: { at: string; by: Actor; reason: string };
 }
 
 /**
@@ -127,8 +132,8 @@ export async function certificationsDueBy(
 }
 
 /** A pathway's whole certification history (a handful of items), newest first. */
-export async function pathwayCertificationHistory(pathwayId: string): Promise<Certification[]> {
-  return (await queryAll(keys.pathway(pathwayId).PK, keys.certificationPrefix)).reverse().map(asCertification);
+export async function pathwayCertificationHistory(pathwayId: string, consistent = false): Promise<Certification[]> {
+  return (await queryAll(keys.pathway(pathwayId).PK, keys.certificationPrefix, consistent)).reverse().map(asCertification);
 }
 
 /** The term a new certification gets, given what the pathway held before. */
@@ -222,5 +227,73 @@ export function seedCertification(s: {
     issuedAt: s.issuedAt,
     validUntil: s.expiresOn,
     createdAt: s.issuedAt,
+  };
+}
+
+/**
+ * What the pathway holds once `ended` no longer counts (expired or withdrawn): the best
+ * level still valid on `today`, and until when.
+ */
+export function remainingCertification(
+  history: readonly Certification[],
+  ended: Pick<Certification, 'id'>,
+  today: CalendarDate,
+  endedAs: 'expired' | 'revoked' = 'expired',
+) {
+  const dated = history.map((h) => (h.id === ended.id ? { ...h, status: endedAs } : h));
+  const level = levelHeldOn(dated, today);
+  if (!level) return { level: null, until: null };
+  const until = dated
+    .filter((h) => h.level === level && isValidOn(h, today))
+    .map((h) => h.expiresOn)
+    .sort()
+    .at(-1)!;
+  return { level, until };
+}
+
+/**
+ * Withdraws an active certification: `revoked`, with the reason, conditional on it still
+ * being active. `outbox` is the sweep's outbox attribute and entry (recertification/outbox.ts)
+ * with the events to publish: the certification stays in the sweep index for `dueOn` while
+ * the entry is pending, so a run finds it and publishes if the caller stops before it does;
+ * once the events are out the caller clears the entry and the certification leaves the index
+ * (a revoked certification has nothing left for the sweep).
+ */
+export function withdrawalItem(
+  c: Certification,
+  w: { at: string; by: Actor; reason: string },
+  outbox: { attribute: string; entry: Record<string, unknown>; dueOn: CalendarDate },
+): TransactItem {
+  const index = keys.certificationSweepIndexes(outbox.dueOn, c.id);
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.certification(c.pathwayId, c.issuedAt, c.id),
+      UpdateExpression: 'SET #status = :revoked, #withdrawal = :withdrawal, #outbox = :entry, GSI3PK = :gpk, GSI3SK = :gsk',
+      ConditionExpression: 'attribute_exists(PK) AND #status = :active',
+      ExpressionAttributeNames: { '#status': 'status', '#withdrawal': 'withdrawal', '#outbox': outbox.attribute },
+      ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':withdrawal': w, ':entry': outbox.entry, ':gpk': index.GSI3PK, ':gsk': index.GSI3SK },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/**
+ * Puts back the certification a withdrawn one had continued (`renewed` by it): active again,
+ * in the sweep index, so its own term is noticed and expired as if never renewed. Only while
+ * it is still `renewed` by that successor.
+ */
+export function reinstateItem(previous: Certification, successorId: string): TransactItem {
+  const index = sweepIndexOf({ ...previous, status: 'active' });
+  const set = ['#status = :active', ...(index.GSI3PK ? ['GSI3PK = :gpk', 'GSI3SK = :gsk'] : [])];
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.certification(previous.pathwayId, previous.issuedAt, previous.id),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE #by`,
+      ConditionExpression: '#status = :renewed AND #by = :successor',
+      ExpressionAttributeNames: { '#status': 'status', '#by': 'renewedBy' },
+      ExpressionAttributeValues: { ':active': 'active', ':renewed': 'renewed', ':successor': successorId, ...(index.GSI3PK ? { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK } : {}) },
+    },
   };
 }

@@ -76,6 +76,12 @@
  * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
  * |81 | invitations whose email or reminder is due       | GSI3  | GSI3PK=INVITES#NOTICE, GSI3SK <= time (sparse)        |
  * |82 | invitations to the reviewer pool (and their guards) | table | PK=REVIEWERPOOL, SK begins_with INVITE# (PENDINGINVITE#<email>) |
+ * |83 | a network benefit by id (catalog entry)         | table | PK=BENEFIT#<id>, SK=BENEFIT                            |
+ * |84 | the benefit catalog by title                    | GSI2  | GSI2PK=BENEFITS, GSI2SK ascending                      |
+ * |85 | a pathway's benefit entitlement (one item)      | table | PK=PATHWAY#<p>, SK=BENEFITS                            |
+ * |86 | a pathway's benefit requests, newest first      | table | PK=PATHWAY#<p>, SK begins_with BENEFITREQ#, descending |
+ * |87 | benefit requests by status, oldest first (staff) | GSI3  | GSI3PK=BENEFITREQS#<status>, GSI3SK ascending          |
+ * |88 | a pathway's units used of a benefit in a window | table | PK=PATHWAY#<p>, SK=BENEFITUSE#<benefit>#<window>       |
  */
 import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
@@ -193,9 +199,9 @@ export const keys = {
   assignmentPrefix: 'ASSIGN#',
 
   /** Audit scopes: a pathway's trail covers its memberships and applications too. */
-  auditPartition: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework'; id: string }) =>
+  auditPartition: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }) =>
     `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
-  auditEvent: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework'; id: string }, at: string, eventId: string): Key => ({
+  auditEvent: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }, at: string, eventId: string): Key => ({
     PK: `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
     SK: `${at}#${eventId}`,
   }),
@@ -333,6 +339,21 @@ export const keys = {
   partnerIndexes: (createdAt: string, partnerId: string): IndexKeys => ({ GSI3PK: 'PARTNERS', GSI3SK: `${createdAt}#${partnerId}` }),
   /** Sparse: only while an invitation's email or reminder is still due (the invitation item itself). */
   invitationNoticeIndexes: (dueAt: string, invitationId: string) => ({ GSI3PK: 'INVITES#NOTICE', GSI3SK: `${dueAt}#${invitationId}` }),
+
+  // Network benefits by level (issue 19): docs/benefits.md.
+  benefit: (benefitId: string): Key => ({ PK: `BENEFIT#${benefitId}`, SK: 'BENEFIT' }),
+  benefitIndexes: (b: { id: string; title: string }): IndexKeys => ({ GSI2PK: 'BENEFITS', GSI2SK: byName(b.title, b.id) }),
+  /** What the pathway's standing unlocks, written in the transaction that changes the standing. */
+  benefitEntitlement: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'BENEFITS' }),
+  /** Request ids are ULIDs, so the pathway's requests sort by time. */
+  benefitRequest: (pathwayId: string, requestId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `BENEFITREQ#${requestId}` }),
+  benefitRequestPrefix: 'BENEFITREQ#',
+  benefitRequestIndexes: (status: string, createdAt: string, requestId: string): IndexKeys => ({
+    GSI3PK: `BENEFITREQS#${status}`,
+    GSI3SK: `${createdAt}#${requestId}`,
+  }),
+  /** The units a pathway holds (requested or approved) of one capacity-limited benefit in one window. */
+  benefitUsage: (pathwayId: string, benefitId: string, window: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `BENEFITUSE#${benefitId}#${window}` }),
 } as const;
 
 /** Partition values of the list patterns, by index, for queries and cursor checks. */
@@ -369,6 +390,9 @@ export const partitions = {
   outcomeUploadErrors: (u: string) => ({ value: `OUTUPLOAD#${u}` }),
   declaredOutcomeUploads: { index: 'GSI3' as IndexName, value: 'OUTUPLOADS#DECLARED' },
   invitationNotices: { index: 'GSI3' as IndexName, value: 'INVITES#NOTICE' },
+  benefits: { index: 'GSI2' as IndexName, value: 'BENEFITS' },
+  pathwayBenefitRequests: (p: string) => ({ value: `PATHWAY#${p}` }),
+  benefitRequestsByStatus: (status: string) => ({ index: 'GSI3' as IndexName, value: `BENEFITREQS#${status}` }),
 } as const;
 
 export type Partition = { index?: IndexName; value: string };

@@ -17,7 +17,9 @@
  * the schedule): the summary is written only over an older one, so a slow refresh that
  * read the registry earlier never replaces a newer result.
  */
-import { isValidAt, type Level } from '../core/levels.ts';
+import { unlockedBy } from '../core/benefits.ts';
+import { isValidAt, levels as allLevels, type Level } from '../core/levels.ts';
+import { wholeCatalog } from './benefits.ts';
 import { nowIso } from '../lib/clock.ts';
 import { deleteItem, getItem, put, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
@@ -45,6 +47,12 @@ export interface NetworkProgress {
   byDistrict: Record<string, Tally & { name: string; state: string }>;
   /** Earliest certifiedUntil among counted pathways: after it the totals may be stale. */
   nextExpiry: string | null;
+  /**
+   * Active pathways whose valid level unlocks an active scholarship benefit (issue 19,
+   * docs/benefits.md), and their students; any level counts, not only `countedLevels`.
+   */
+  scholarshipPathways: number;
+  scholarshipStudents: number;
 }
 
 const PROJECTION = ['id', 'districtId', 'districtName', 'state', 'enrollment', 'status', 'certificationLevel', 'certifiedUntil'];
@@ -60,7 +68,13 @@ type PathwayRow = {
   certifiedUntil: string | null;
 };
 
-export function computeProgress(pathways: readonly PathwayRow[], at: string, settings = outcomeSettings): NetworkProgress {
+export function computeProgress(
+  pathways: readonly PathwayRow[],
+  at: string,
+  settings = outcomeSettings,
+  /** The levels that unlock an active scholarship benefit (none when the catalog has none). */
+  scholarshipLevels: readonly Level[] = [],
+): NetworkProgress {
   const levels = settings.progressLevels;
   const target = settings.progressTarget;
   const p: NetworkProgress = {
@@ -76,9 +90,15 @@ export function computeProgress(pathways: readonly PathwayRow[], at: string, set
     byState: {},
     byDistrict: {},
     nextExpiry: null,
+    scholarshipPathways: 0,
+    scholarshipStudents: 0,
   };
   for (const row of pathways) {
     if (row.status !== 'active' || !row.certificationLevel || !row.certifiedUntil) continue;
+    if (scholarshipLevels.includes(row.certificationLevel) && isValidAt(row.certifiedUntil, at)) {
+      p.scholarshipPathways++;
+      p.scholarshipStudents += Number(row.enrollment) || 0;
+    }
     if (!levels.includes(row.certificationLevel) || !isValidAt(row.certifiedUntil, at)) continue;
     const n = Number(row.enrollment) || 0;
     p.students += n;
@@ -108,7 +128,9 @@ const chunkKey = (n: number) => ({ PK: keys.networkProgressPartition, SK: `CURRE
  */
 export async function refreshNetworkProgress(): Promise<NetworkProgress> {
   const rows = (await queryPartition({ partition: partitions.allPathways, projection: PROJECTION })) as unknown as PathwayRow[];
-  const progress = computeProgress(rows, nowIso());
+  const scholarships = (await wholeCatalog()).filter((b) => b.kind === 'scholarship');
+  const scholarshipLevels = allLevels.filter((l) => unlockedBy(l, scholarships).length > 0);
+  const progress = computeProgress(rows, nowIso(), outcomeSettings, scholarshipLevels);
   const { byDistrict, ...summary } = progress;
   const entries = Object.entries(byDistrict).sort(([a], [b]) => (a < b ? -1 : 1));
   const chunks: (typeof byDistrict)[] = [];

@@ -52,6 +52,7 @@ import {
   type TransactItem,
 } from './db.ts';
 import { keys, partitions } from './keys.ts';
+import type { BenefitsChange } from './benefits.ts';
 import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount, type AffiliationGuard } from './reviewers.ts';
 
 export type { AffiliationGuard } from './reviewers.ts';
@@ -181,8 +182,8 @@ export interface ReviewDecision {
   decidedBy: Actor;
   decidedAt: string;
   /** Set once the pipeline applied the decision (status, certification, pathway). */
-  applied?: { at: string; certificationId?: string; issuedOn?: string; expiresOn?: string };
-  events?: { decisionMade?: string; certificationIssued?: string };
+  applied?: { at: string; certificationId?: string; issuedOn?: string; expiresOn?: string; benefits?: BenefitsChange };
+  events?: { decisionMade?: string; certificationIssued?: string; benefitsChanged?: string };
 }
 
 export interface SnapshotResponse {
@@ -995,7 +996,7 @@ export function decisionUpdate(applicationId: string, round: number, set: Record
 }
 
 /** Marks a decision's event as published (the decision item is written with `events: {}`); false when already marked. */
-export async function markDecisionEvent(applicationId: string, round: number, event: 'decisionMade' | 'certificationIssued'): Promise<boolean> {
+export async function markDecisionEvent(applicationId: string, round: number, event: 'decisionMade' | 'certificationIssued' | 'benefitsChanged'): Promise<boolean> {
   return updateOne(
     update(keys.reviewDecision(applicationId, round), {
       set: {},

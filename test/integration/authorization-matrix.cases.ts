@@ -35,6 +35,7 @@ import {
   type Person,
 } from '../support/registry-world.ts';
 import { seedAvailableEvidence } from '../support/evidence.ts';
+import { benefitCases } from './authorization-matrix.benefits.ts';
 import { evidenceCases } from './authorization-matrix.evidence.ts';
 import { jwtRow, type SignedInRow } from './authorization-matrix.rows.ts';
 
@@ -1173,6 +1174,7 @@ export const matrixCases: Record<string, MatrixRows> = {
   ...reviewCases,
   ...evidenceCases,
   ...notificationCases,
+  ...benefitCases,
 };
 
 /** Builds world A and world B through the API (plus the few items no route creates yet). */

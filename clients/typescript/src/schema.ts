@@ -430,6 +430,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/benefit-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Benefit requests of one status across the network, oldest first (staff) */
+        get: operations["listBenefitRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The network benefit catalog by title
+         * @description Active benefits for every signed-in caller; staff also see inactive ones with `includeInactive=true`.
+         */
+        get: operations["listBenefits"];
+        put?: never;
+        /**
+         * Add a benefit to the catalog (staff)
+         * @description Audited under the benefit. Pathways already at the level see it at once; the change of a pathway's benefits is announced only when its standing changes.
+         */
+        post: operations["createBenefit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/benefits/{benefitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A catalog entry (ETag: its revision); an inactive one is visible to staff only */
+        get: operations["getBenefit"];
+        /**
+         * Replace a catalog entry (staff), naming the revision edited in If-Match
+         * @description Every change bumps the revision and writes an audit event with the fields changed. Deactivate with `active: false`; entries are never deleted, so requests keep their benefit.
+         */
+        put: operations["replaceBenefit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/benefits/{benefitId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A catalog entry's audit trail, oldest first (staff) */
+        get: operations["listBenefitAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -454,7 +533,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A certified pathway's public profile: level, validity and suppressed headline outcomes (404 unless currently certified) */
+        /** A certified pathway's public profile: level, validity, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified) */
         get: operations["getDirectoryEntry"];
         put?: never;
         post?: never;
@@ -1145,6 +1224,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pathways/{pathwayId}/benefit-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pathway's benefit requests, newest first */
+        get: operations["listPathwayBenefitRequests"];
+        put?: never;
+        /**
+         * Request units of a capacity-limited benefit (team or district lead)
+         * @description Takes the units at once (within capacity, counted per pathway and window under a condition); staff approve or decline. Send Idempotency-Key to retry safely.
+         */
+        post: operations["requestBenefit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pathways/{pathwayId}/benefit-requests/{requestId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or decline a request (staff); a declined request gives its units back */
+        post: operations["decideBenefitRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pathways/{pathwayId}/benefit-requests/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a waiting request (team or district lead); its units are given back */
+        post: operations["withdrawBenefitRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pathways/{pathwayId}/benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The benefits a pathway's level unlocks, with the places left of capacity-limited ones */
+        get: operations["getPathwayBenefits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pathways/{pathwayId}/certifications": {
         parameters: {
             query?: never;
@@ -1159,6 +1310,26 @@ export interface paths {
         get: operations["listPathwayCertifications"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pathways/{pathwayId}/certifications/{certificationId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an active certification (staff): revoked, with the reason; level, directory and benefits follow
+         * @description One transaction: the certification becomes `revoked`, the pathway keeps the best level still valid (or none), its directory entry and benefits follow, audited. Then CertificationWithdrawn (and BenefitsChanged) are published once. Repeating the same withdrawal answers as the first; send Idempotency-Key to retry safely.
+         */
+        post: operations["withdrawCertification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1383,6 +1554,26 @@ export interface paths {
          * @description Exact match on the normalized address (trimmed, lower case) of someone who has signed in. 400 when `email` is missing or not an address; 404 for an unknown address, and for every caller who is not staff.
          */
         get: operations["findPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff report: pathways and students reached by each benefit, requests and units by status
+         * @description `scholarshipStudents` counts the enrollment of active pathways whose level unlocks an active scholarship benefit. Computed on request from the registry and the requests.
+         */
+        get: operations["getBenefitReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1712,6 +1903,91 @@ export interface components {
         };
         /**
          * @example {
+         *       "id": "ben_01JD0000000000000000000000",
+         *       "title": "Student scholarship nominations",
+         *       "description": "Nominate graduating students for the network scholarship fund.",
+         *       "kind": "scholarship",
+         *       "minLevel": "silver",
+         *       "capacity": {
+         *         "perPathway": 3,
+         *         "period": "year"
+         *       },
+         *       "active": true,
+         *       "revision": 1,
+         *       "createdAt": "2026-12-06T09:00:00.000Z",
+         *       "updatedAt": "2026-12-06T09:00:00.000Z"
+         *     }
+         */
+        Benefit: {
+            active: boolean;
+            availableFrom?: string;
+            availableUntil?: string;
+            capacity?: {
+                /** @enum {string} */
+                period: "year" | "total";
+                perPathway: number;
+            };
+            createdAt: string;
+            description: string;
+            id: string;
+            /** @enum {string} */
+            kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+            /** @enum {string} */
+            minLevel: "candidacy" | "silver" | "gold";
+            revision: number;
+            title: string;
+            updatedAt: string;
+        };
+        BenefitReport: {
+            benefits: {
+                active: boolean;
+                id: string;
+                /** @enum {string} */
+                kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                /** @enum {string} */
+                minLevel: "candidacy" | "silver" | "gold";
+                pathways: number;
+                requests: {
+                    approved: number;
+                    declined: number;
+                    requested: number;
+                    withdrawn: number;
+                };
+                students: number;
+                title: string;
+                unitsHeld: number;
+            }[];
+            computedAt: string;
+            scholarshipPathways: number;
+            scholarshipStudents: number;
+        };
+        BenefitRequest: {
+            benefitId: string;
+            benefitTitle: string;
+            createdAt: string;
+            decidedAt?: string;
+            decidedBy?: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            decisionNote?: string;
+            districtId: string;
+            id: string;
+            note?: string;
+            pathwayId: string;
+            requestedBy: {
+                email?: string;
+                name?: string;
+                sub: string;
+            };
+            /** @enum {string} */
+            status: "requested" | "approved" | "declined" | "withdrawn";
+            units: number;
+            window: string;
+        };
+        /**
+         * @example {
          *       "id": "cert_01JD0000000000000000000000",
          *       "level": "silver",
          *       "issuedOn": "2026-12-06",
@@ -1733,6 +2009,21 @@ export interface components {
             previousCertificationId?: string;
             status: string;
             validFrom: string;
+            withdrawal?: {
+                at: string;
+                reason: string;
+            };
+        };
+        CertificationWithdrawal: {
+            benefits: {
+                lost: string[];
+                unlocked: string[];
+            };
+            certification: components["schemas"]["Certification"];
+            pathway: {
+                certifiedUntil: string | null;
+                level: ("candidacy" | "silver" | "gold") | null;
+            };
         };
         /**
          * @description A pathway's response to one criterion of an application.
@@ -1807,6 +2098,16 @@ export interface components {
             applicationId: string;
             applied?: {
                 at: string;
+                benefits?: {
+                    cause: string;
+                    certificationId: string;
+                    districtId: string;
+                    level: string | null;
+                    lost: string[];
+                    pathwayId: string;
+                    previousLevel: string | null;
+                    unlocked: string[];
+                };
                 certificationId?: string;
                 expiresOn?: string;
                 issuedOn?: string;
@@ -1819,6 +2120,7 @@ export interface components {
             };
             decision: string;
             events?: {
+                benefitsChanged?: string;
                 certificationIssued?: string;
                 decisionMade?: string;
             };
@@ -2162,6 +2464,8 @@ export interface components {
             countedLevels: string[];
             nextExpiry?: string | null;
             pathways: number;
+            scholarshipPathways?: number;
+            scholarshipStudents?: number;
             shareOfTarget: number;
             students: number;
             target: number;
@@ -2413,6 +2717,32 @@ export interface components {
             status: "active" | "inactive";
             updatedAt: string;
             version: number;
+        };
+        PathwayBenefits: {
+            benefits: {
+                capacity?: {
+                    /** @enum {string} */
+                    period: "year" | "total";
+                    perPathway: number;
+                    remaining: number;
+                    used: number;
+                    window: string;
+                };
+                id: string;
+                /** @enum {string} */
+                kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                /** @enum {string} */
+                minLevel: "candidacy" | "silver" | "gold";
+                title: string;
+            }[];
+            cause?: {
+                certificationId: string;
+                /** @enum {string} */
+                kind: "issued" | "expired" | "withdrawn";
+            };
+            changedAt?: string;
+            level: ("candidacy" | "silver" | "gold") | null;
+            pathwayId: string;
         };
         /**
          * @description RFC 9457 problem details. `type` is a stable URN clients may switch on; extension members (e.g. `currentVersion` on 412) depend on the problem.
@@ -5304,6 +5634,537 @@ export interface operations {
             };
         };
     };
+    listBenefitRequests: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                status?: "requested" | "approved" | "declined" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BenefitRequest"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBenefits: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                includeInactive?: "true" | "false";
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Benefit"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBenefit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active: boolean;
+                    /** Format: date */
+                    availableFrom?: string;
+                    /** Format: date */
+                    availableUntil?: string;
+                    capacity?: {
+                        /** @enum {string} */
+                        period: "year" | "total";
+                        perPathway: number;
+                    };
+                    description: string;
+                    /** @enum {string} */
+                    kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                    /** @enum {string} */
+                    minLevel: "candidacy" | "silver" | "gold";
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benefit"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBenefit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benefitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benefit"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceBenefit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you edited, as its ETag (e.g. `"3"`); or send `version` in the body. */
+                "If-Match"?: string;
+            };
+            path: {
+                benefitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active: boolean;
+                    /** Format: date */
+                    availableFrom?: string;
+                    /** Format: date */
+                    availableUntil?: string;
+                    capacity?: {
+                        /** @enum {string} */
+                        period: "year" | "total";
+                        perPathway: number;
+                    };
+                    description: string;
+                    /** @enum {string} */
+                    kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                    /** @enum {string} */
+                    minLevel: "candidacy" | "silver" | "gold";
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benefit"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since you read it (`currentVersion`, and the `ETag` header) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required (or `version` in the body) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBenefitAudit: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                order?: "oldest" | "newest";
+            };
+            header?: never;
+            path: {
+                benefitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDirectory: {
         parameters: {
             query?: {
@@ -5371,6 +6232,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        benefits: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
+                            title: string;
+                        }[];
                         districtId: string;
                         districtName: string;
                         id: string;
@@ -8510,6 +9377,8 @@ export interface operations {
                             countedLevels: string[];
                             nextExpiry?: string | null;
                             pathways: number;
+                            scholarshipPathways?: number;
+                            scholarshipStudents?: number;
                             shareOfTarget: number;
                             students: number;
                             target: number;
@@ -9495,6 +10364,441 @@ export interface operations {
             };
         };
     };
+    listPathwayBenefitRequests: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                pathwayId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BenefitRequest"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestBenefit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pathwayId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    benefitId: string;
+                    note?: string;
+                    units?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitRequest"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The pathway's capacity for the window is taken, or the benefit changed meanwhile. Codes: `capacity_exhausted`, `benefit_changed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: The pathway is below the level, the benefit is inactive, not requestable, outside its window, or more units than a pathway may hold; or the Idempotency-Key was already used for a different request. Codes: `level_too_low`, `benefit_inactive`, `not_requestable`, `outside_window`, `too_many_units`, `unknown_benefit`, `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideBenefitRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pathwayId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approved" | "declined";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitRequest"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The request is no longer waiting (decided or withdrawn). Codes: `not_requested`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawBenefitRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pathwayId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitRequest"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The request is no longer waiting (decided or withdrawn). Codes: `not_requested`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPathwayBenefits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pathwayId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathwayBenefits"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPathwayCertifications: {
         parameters: {
             query?: {
@@ -9551,6 +10855,119 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawCertification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result instead of creating twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                certificationId: string;
+                pathwayId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationWithdrawal"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state of the resource: The certification is not active (renewed, expired or already withdrawn). Codes: `not_active`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but the rules of the domain refuse it: the Idempotency-Key was already used for a different request. Codes: `idempotency_key_reused`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11288,6 +12705,71 @@ export interface operations {
                         reviewerProfile: boolean;
                         sub: string;
                     };
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or membership does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBenefitReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitReport"];
                 };
             };
             /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
@@ -13102,7 +14584,11 @@ export interface operations {
 
 export type Application = components['schemas']['Application'];
 export type AuditEvent = components['schemas']['AuditEvent'];
+export type Benefit = components['schemas']['Benefit'];
+export type BenefitReport = components['schemas']['BenefitReport'];
+export type BenefitRequest = components['schemas']['BenefitRequest'];
 export type Certification = components['schemas']['Certification'];
+export type CertificationWithdrawal = components['schemas']['CertificationWithdrawal'];
 export type CriterionResponse = components['schemas']['CriterionResponse'];
 export type Decision = components['schemas']['Decision'];
 export type DirectoryEntry = components['schemas']['DirectoryEntry'];
@@ -13125,6 +14611,7 @@ export type OutcomeReport = components['schemas']['OutcomeReport'];
 export type OutcomeUpload = components['schemas']['OutcomeUpload'];
 export type Partner = components['schemas']['Partner'];
 export type Pathway = components['schemas']['Pathway'];
+export type PathwayBenefits = components['schemas']['PathwayBenefits'];
 export type Problem = components['schemas']['Problem'];
 export type Resource = components['schemas']['Resource'];
 export type Review = components['schemas']['Review'];

@@ -5,6 +5,7 @@
  * small-cell suppressed like every number that leaves the API to anyone but staff.
  */
 import * as z from 'zod/mini';
+import { benefitKinds } from '../../core/benefits.ts';
 import { route } from '../../lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
 import { sectors, pathwayModels } from '../../store/entities.ts';
@@ -29,7 +30,12 @@ export const directoryEntrySchema = named(z.object({
 }), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
 
 /** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
-export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema) });
+export const directoryProfileSchema = z.object({
+  ...directoryEntrySchema.shape,
+  outcomes: z.nullable(outcomeHeadlineSchema),
+  /** The network benefits the pathway's level unlocks (active catalog entries), by title. */
+  benefits: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(benefitKinds) })),
+});
 
 export const listDirectory = route({
   id: 'listDirectory',
@@ -55,7 +61,7 @@ export const getDirectoryEntry = route({
   path: '/directory/{pathwayId}',
   fn: FN,
   auth: 'public',
-  summary: "A certified pathway's public profile: level, validity and suppressed headline outcomes (404 unless currently certified)",
+  summary: "A certified pathway's public profile: level, validity, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   response: directoryProfileSchema,

@@ -190,6 +190,9 @@ export const networkProgress = named(
     countedLevels: z.array(z.string()),
     shareOfTarget: z.number(),
     nextExpiry: z.optional(z.nullable(z.string())),
+    /** Active pathways whose level unlocks an active scholarship benefit, and their students (absent in snapshots older than benefits). */
+    scholarshipPathways: z.optional(z.number()),
+    scholarshipStudents: z.optional(z.number()),
     byLevel: levelFigures,
     byState: levelFigures,
     byDistrict: z.optional(

@@ -183,10 +183,30 @@ export const decisionView = named(
     decidedAt: z.string(),
     /** What applying the decision did; null (GET) or absent until the workflow applied it. */
     applied: z.optional(
-      z.nullable(z.object({ at: z.string(), certificationId: z.optional(z.string()), issuedOn: z.optional(z.string()), expiresOn: z.optional(z.string()) })),
+      z.nullable(
+        z.object({
+          at: z.string(),
+          certificationId: z.optional(z.string()),
+          issuedOn: z.optional(z.string()),
+          expiresOn: z.optional(z.string()),
+          /** The network benefits the certification unlocked or lost (issue 19), when any changed. */
+          benefits: z.optional(
+            z.object({
+              pathwayId: z.string(),
+              districtId: z.string(),
+              certificationId: z.string(),
+              cause: z.string(),
+              previousLevel: z.nullable(z.string()),
+              level: z.nullable(z.string()),
+              unlocked: z.array(z.string()),
+              lost: z.array(z.string()),
+            }),
+          ),
+        }),
+      ),
     ),
     /** Staff (the review round): when each of the decision's events was published. */
-    events: z.optional(z.object({ decisionMade: z.optional(z.string()), certificationIssued: z.optional(z.string()) })),
+    events: z.optional(z.object({ decisionMade: z.optional(z.string()), certificationIssued: z.optional(z.string()), benefitsChanged: z.optional(z.string()) })),
     /** GET only: the Markdown letter's path. */
     letterUrl: z.optional(z.string()),
   }),

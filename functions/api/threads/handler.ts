@@ -226,6 +226,7 @@ export const handler = httpHandler([
           continuous: c.continuous,
           applicationId: c.applicationId,
           ...(c.previousCertificationId ? { previousCertificationId: c.previousCertificationId } : {}),
+          ...(c.withdrawal ? { withdrawal: { at: c.withdrawal.at, reason: c.withdrawal.reason } } : {}),
         })),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       },

@@ -11,7 +11,7 @@ const TAGS = ['Threads'];
 const FN = 'threads' as const;
 const applicationParams = z.strictObject({ applicationId: idSchema('application') });
 
-const certificationView = named(
+export const certificationView = named(
   z.object({
     id: z.string(),
     level: z.string(),
@@ -24,6 +24,8 @@ const certificationView = named(
     continuous: z.boolean(),
     applicationId: z.optional(z.string()),
     previousCertificationId: z.optional(z.string()),
+    /** Staff withdrew it (status `revoked`): when and why. */
+    withdrawal: z.optional(z.object({ at: z.string(), reason: z.string() })),
   }),
   'Certification',
   {

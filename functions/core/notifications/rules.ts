@@ -48,6 +48,14 @@ export const notificationRules: Record<DetailType, readonly AudienceRule[]> = {
     { audience: 'districtLeads', email: 'expiry' },
     { audience: 'staff', email: undefined },
   ],
+  CertificationWithdrawn: [
+    { audience: 'team', email: 'certifications' },
+    { audience: 'districtLeads', email: 'certifications' },
+  ],
+  BenefitsChanged: [
+    { audience: 'team', email: 'certifications' },
+    { audience: 'districtLeads', email: 'certifications' },
+  ],
   RenewalOpened: [
     { audience: 'team', email: 'renewals' },
     { audience: 'districtLeads', email: 'renewals' },

@@ -21,6 +21,8 @@ export type NotificationKind =
   | 'certification.expiring'
   | 'certification.expired'
   | 'renewal.opened'
+  | 'certification.withdrawn'
+  | 'benefits.changed'
   | 'invitation.created'
   | 'invitation.expiring';
 
@@ -224,6 +226,34 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
             : 'Apply again to regain the certification; your evidence library is kept.',
         link: `/pathways/${d.pathwayId}/certifications`,
         action: 'View the pathway',
+      };
+    }
+    case 'CertificationWithdrawn': {
+      const d = event.detail;
+      return {
+        kind: 'certification.withdrawn',
+        subject: `${pathway}: ${levelNames[d.level]} certification withdrawn`,
+        happened: `Certification staff withdrew ${where}'s ${levelNames[d.level]} certification on ${formatDate(d.withdrawnAt)}; the pathway's level, directory listing and network benefits were updated.`,
+        next: 'The pathway certification page gives the reason; contact certification staff with any questions.',
+        link: `/pathways/${d.pathwayId}/certifications`,
+        action: 'View the pathway',
+      };
+    }
+    case 'BenefitsChanged': {
+      const d = event.detail;
+      const count = (n: number) => `${n} network benefit${n === 1 ? '' : 's'}`;
+      const parts = [
+        ...(d.unlocked.length > 0 ? [`unlocked ${count(d.unlocked.length)}`] : []),
+        ...(d.lost.length > 0 ? [`no longer has ${count(d.lost.length)}`] : []),
+      ];
+      const standing = d.level ? `${levelNames[d.level]} certification` : 'loss of certification';
+      return {
+        kind: 'benefits.changed',
+        subject: d.unlocked.length > 0 ? `${pathway}: new network benefits unlocked` : `${pathway}: network benefits changed`,
+        happened: `With its ${standing}, ${where} ${parts.join(' and ')}.`,
+        next: d.unlocked.length > 0 ? 'See what is now available and request the benefits with limited places (such as student scholarship nominations).' : 'See which benefits the pathway still holds; renewing or regaining the level restores the others.',
+        link: `/pathways/${d.pathwayId}/benefits`,
+        action: 'View the benefits',
       };
     }
     case 'MessagePosted':

@@ -18,6 +18,7 @@ import {
 import { evidenceExpected } from './access-evidence.expectations.ts';
 import { reviewExpected } from './access-review.expectations.ts';
 import { outcomesExpected } from './access-outcomes.expectations.ts';
+import { benefitsExpected } from './access-benefits.expectations.ts';
 
 /*
  * The network used by the matrix:
@@ -171,6 +172,12 @@ for (const [persona, e] of Object.entries(reviewExpected)) {
 for (const [persona, e] of Object.entries(outcomesExpected)) {
   expected[persona as keyof typeof outcomesExpected].allow.push(...e.allow);
   expected[persona as keyof typeof outcomesExpected].deny.push(...e.deny);
+}
+
+// Benefit and withdrawal actions (issue 19).
+for (const [persona, e] of Object.entries(benefitsExpected)) {
+  expected[persona as keyof typeof benefitsExpected].allow.push(...e.allow);
+  expected[persona as keyof typeof benefitsExpected].deny.push(...e.deny);
 }
 
 function expectedDecision(persona: Persona, action: Action, target: TargetName): Decision {

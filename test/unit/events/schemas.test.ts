@@ -67,6 +67,30 @@ describe('buildDomainEvent', () => {
   });
 });
 
+describe('benefit and withdrawal events (issue 19)', () => {
+  const changed = {
+    ...certIds,
+    cause: 'withdrawn' as const,
+    previousLevel: 'gold' as const,
+    level: null,
+    unlocked: [],
+    lost: [newId('benefit')],
+  };
+
+  it('BenefitsChanged carries benefit ids and the levels, a lost level as null', () => {
+    expect(buildDomainEvent({ detailType: 'BenefitsChanged', detail: changed }).detail).toEqual({ version: 1, ...changed });
+    for (const bad of [{ cause: 'upgraded' }, { lost: ['scholarship'] }, { level: 'platinum' }, { titles: ['Scholarships'] }]) {
+      expect(() => buildDomainEvent({ detailType: 'BenefitsChanged', detail: { ...changed, ...bad } as never }), JSON.stringify(bad)).toThrow(/Invalid BenefitsChanged/);
+    }
+  });
+
+  it('CertificationWithdrawn names who and when, never the reason', () => {
+    const detail = { ...certIds, level: 'silver' as const, withdrawnAt: '2027-02-01T10:00:00.000Z', withdrawnBy: 'staff-sub' };
+    expect(() => buildDomainEvent({ detailType: 'CertificationWithdrawn', detail })).not.toThrow();
+    expect(() => buildDomainEvent({ detailType: 'CertificationWithdrawn', detail: { ...detail, reason: 'Program closed' } as never })).toThrow(/Invalid CertificationWithdrawn/);
+  });
+});
+
 describe('parseDomainEvent', () => {
   const detail = {
     version: 1,

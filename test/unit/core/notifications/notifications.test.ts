@@ -54,6 +54,14 @@ const inputs: Record<string, DomainEventInput> = {
     detailType: 'CertificationExpired',
     detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiredOn: '2029-01-31' },
   },
+  CertificationWithdrawn: {
+    detailType: 'CertificationWithdrawn',
+    detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'gold', withdrawnAt: '2028-02-01T10:00:00.000Z', withdrawnBy: 'staff-1' },
+  },
+  BenefitsChanged: {
+    detailType: 'BenefitsChanged',
+    detail: { pathwayId: ids.pathway, districtId: ids.district, certificationId: ids.certification, cause: 'withdrawn', previousLevel: 'gold', level: 'silver', unlocked: [], lost: [newId('benefit')] },
+  },
   RenewalOpened: {
     detailType: 'RenewalOpened',
     detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiresOn: '2029-01-31', applicationId: ids.application },
