@@ -9,11 +9,12 @@
  *   function in a nested stack, whose grants refer back to the pool, would be a cycle between
  *   the two stacks); every other function, with its role, policy and log group, goes to the
  *   `Functions` nested stack;
- * - the HTTP API with every route of functions/api/routes.ts, its integrations and the Lambda
- *   permissions they need goes to the `Api` nested stack;
- * - everything else (table, buckets, user pool, keys, bus, queues, state machines, alarms) stays
- *   in the root stack, so stateful resources keep their logical ids and are never replaced by
- *   the split (test/infra/placement.test.ts pins their logical ids).
+ * - every route of functions/api/routes.ts, with the integrations and Lambda permissions the
+ *   routes create, goes to the `Routes` nested stack;
+ * - everything else stays in the root stack: the table, buckets, user pool, keys, bus, queues,
+ *   state machines, alarms, and the HTTP API itself with its stage and authorizer (its id is in
+ *   `ApiUrl` and in custom-domain mappings), so these keep their logical ids and are never
+ *   replaced by the split (test/infra/placement.test.ts pins the stateful ones' ids).
  *
  * A trigger kind added to FunctionSpec without a placement here fails to compile
  * (`satisfies`) and, for a catalog built at run time, fails synthesis.
@@ -26,11 +27,11 @@ export const STACK_RESOURCE_LIMIT = 500;
 export const STACK_RESOURCE_BUDGET = 300;
 
 /** The app's stacks: the root (the stack `cdk deploy` names) and its nested stacks, by construct id. */
-export type Area = 'root' | 'Functions' | 'Api';
+export type Area = 'root' | 'Functions' | 'Routes';
 
 export const NESTED_AREAS = {
   Functions: 'The catalog functions of functions/catalog.ts (except Cognito triggers): functions, roles, policies, log groups',
-  Api: 'The HTTP API: routes of functions/api/routes.ts, integrations, authorizer, stage, access logs, invoke permissions',
+  Routes: 'The HTTP API routes of functions/api/routes.ts, their integrations and invoke permissions',
 } as const satisfies Record<Exclude<Area, 'root'>, string>;
 
 const FUNCTION_AREA = {
@@ -49,5 +50,5 @@ export function functionArea(name: string, spec: Pick<FunctionSpec, 'trigger'>):
   return area;
 }
 
-/** The stack the HTTP API and every route live in. */
-export const API_AREA: Area = 'Api';
+/** The stack every route lives in. */
+export const ROUTES_AREA: Area = 'Routes';

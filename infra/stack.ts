@@ -23,7 +23,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { SmokeClient } from './constructs/smoke-client.ts';
 import { applyGrants } from './constructs/grants.ts';
 import { REVIEW_WORKFLOW, stateMachineArn, stateMachineName, Workflows, listDefinitions } from './constructs/workflows.ts';
-import { API_AREA, functionArea, NESTED_AREAS, type Area } from './placement.ts';
+import { ROUTES_AREA, functionArea, NESTED_AREAS, type Area } from './placement.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface PathcertStackProps extends StackProps {
@@ -130,12 +130,14 @@ export class PathcertStack extends Stack {
     const smoke = config.smokeTestClient ? new SmokeClient(this, 'SmokeTest', { config, userPool: this.auth.userPool }) : undefined;
 
     const httpFunctions = new Map([...this.functions].filter(([name]) => catalog[name]!.trigger === 'http'));
-    this.api = new Api(this.area(API_AREA), 'Api', {
+    this.api = new Api(this, 'Api', {
       config,
       routes,
       functions: httpFunctions,
       issuer: this.auth.issuer,
       audience: [this.auth.client.userPoolClientId, ...(smoke ? [smoke.client.userPoolClientId] : [])],
+      // The API itself (its id is in ApiUrl and in custom-domain mappings) stays here.
+      routeScope: routes.length > 0 ? this.area(ROUTES_AREA) : undefined,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
