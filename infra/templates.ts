@@ -34,9 +34,6 @@ export interface StackTemplate {
   template: CfnTemplate;
 }
 
-/** CloudFormation's limit of resources in one stack (root or nested). */
-export const CFN_RESOURCE_LIMIT = 500;
-
 /** The root stack and every nested stack under it (any depth), root first, each with its template. */
 export function stackTemplates(root: Stack): StackTemplate[] {
   const stacks = [root, ...root.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
