@@ -82,6 +82,8 @@ export function flatTemplate(root: Stack): CfnTemplate {
     }
     for (const [id, resource] of Object.entries(template.Resources)) {
       if (children.has(id)) continue;
+      // The CLI's version report, one per template under the same id: not part of the app.
+      if (resource.Type === 'AWS::CDK::Metadata') continue;
       if (id in resources) throw new Error(`logical id ${id} is in two stacks (${stack.node.path} and another)`);
       const flat = resolve(resource) as CfnResource;
       const dependsOn = flat.DependsOn === undefined ? undefined : (Array.isArray(flat.DependsOn) ? flat.DependsOn : [flat.DependsOn]).filter((d) => !children.has(d));
