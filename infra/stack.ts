@@ -1,8 +1,8 @@
 /**
  * The pathcert stack: one construct per concern, wired from the shared definitions
  * (functions/catalog.ts, functions/api/routes.ts, functions/store/table.ts,
- * statemachines/*.asl.json). The functions and the HTTP API live in nested stacks of this one
- * (infra/placement.ts says which part goes where); `cdk deploy` still deploys one stack.
+ * statemachines/*.asl.json). The functions and the API's routes live in nested stacks of this
+ * one (infra/placement.ts says which part goes where); `cdk deploy` still deploys one stack.
  */
 import path from 'node:path';
 import { Annotations, CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
