@@ -2,13 +2,14 @@
  * The deployed stack's footprint for the cost model (bench/cost-model.ts footprintOf):
  * synthesizes the real app (infra/app.ts, cdk-nag included, bundling skipped) with a
  * stage's context and reads alarms, dashboards, keys, tracing, the Cognito tier and log
- * retention from the template, so the bill counts what the stack actually creates.
+ * retention from the templates (the root stack's and its nested stacks', read as one by
+ * infra/templates.ts), so the bill counts what the deployment actually creates.
  */
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { functionCatalog } from '../functions/catalog.ts';
 import { BUSINESS_METRICS } from '../functions/lib/metrics.ts';
 import { buildApp } from '../infra/app.ts';
+import { flatTemplate } from '../infra/templates.ts';
 import { footprintOf, type Footprint } from './cost-model.ts';
 
 /** The context of a district's production deploy with no options (docs/deploy.md). */
@@ -29,7 +30,7 @@ export const PRICED_OPTIONS = {
 export function synthFootprint(context: Record<string, string> = DEFAULT_PROD_CONTEXT): Footprint {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = buildApp(app);
-  const resources = Template.fromStack(stack).toJSON().Resources;
+  const resources = flatTemplate(stack).Resources;
   const triggers = Object.fromEntries(Object.entries(functionCatalog).map(([name, spec]) => [`${stack.config.prefix}-${name}`, spec.trigger as string]));
   return footprintOf(resources, { triggers, customMetrics: BUSINESS_METRICS.length });
 }

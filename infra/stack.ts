@@ -1,10 +1,11 @@
 /**
  * The pathcert stack: one construct per concern, wired from the shared definitions
  * (functions/catalog.ts, functions/api/routes.ts, functions/store/table.ts,
- * statemachines/*.asl.json).
+ * statemachines/*.asl.json). The functions and the API's routes live in nested stacks of this
+ * one (infra/placement.ts says which part goes where); `cdk deploy` still deploys one stack.
  */
 import path from 'node:path';
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { defaultBusRules } from '../events/rules.ts';
 import { apiRoutes } from '../functions/api/routes.ts';
@@ -22,6 +23,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { SmokeClient } from './constructs/smoke-client.ts';
 import { applyGrants } from './constructs/grants.ts';
 import { REVIEW_WORKFLOW, stateMachineArn, stateMachineName, Workflows, listDefinitions } from './constructs/workflows.ts';
+import { ROUTES_AREA, functionArea, NESTED_AREAS, type Area } from './placement.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface PathcertStackProps extends StackProps {
@@ -45,6 +47,8 @@ export class PathcertStack extends Stack {
   readonly workflows: Workflows;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** The nested stacks by area (infra/placement.ts), created when something is placed in them. */
+  readonly nestedStacks = new Map<Exclude<Area, 'root'>, NestedStack>();
 
   constructor(scope: Construct, id: string, props: PathcertStackProps) {
     super(scope, id, props);
@@ -64,7 +68,7 @@ export class PathcertStack extends Stack {
     this.email = new Email(this, 'Email', { config });
 
     for (const [name, spec] of Object.entries(catalog)) {
-      this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
+      this.functions.set(name, new PathcertFunction(this.area(functionArea(name, spec)), `Fn-${name}`, { name, spec, config }));
     }
 
     this.workflows = new Workflows(this, 'Workflows', {
@@ -132,6 +136,8 @@ export class PathcertStack extends Stack {
       functions: httpFunctions,
       issuer: this.auth.issuer,
       audience: [this.auth.client.userPoolClientId, ...(smoke ? [smoke.client.userPoolClientId] : [])],
+      // The API itself (its id is in ApiUrl and in custom-domain mappings) stays here.
+      routeScope: routes.length > 0 ? this.area(ROUTES_AREA) : undefined,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -167,6 +173,17 @@ export class PathcertStack extends Stack {
         description: `State machine ${workflow.name}`,
       });
     }
+  }
+
+  /** The scope of an area: this stack, or its nested stack (created on first use: CloudFormation refuses an empty one). */
+  area(area: Area): Stack {
+    if (area === 'root') return this;
+    let nested = this.nestedStacks.get(area);
+    if (!nested) {
+      nested = new NestedStack(this, area, { description: `${this.config.prefix}: ${NESTED_AREAS[area]}` });
+      this.nestedStacks.set(area, nested);
+    }
+    return nested;
   }
 }
 

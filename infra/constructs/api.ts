@@ -12,6 +12,8 @@ import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -33,6 +35,11 @@ export interface ApiProps {
   functions: ReadonlyMap<string, PathcertFunction>;
   issuer: string;
   audience: string[];
+  /**
+   * Where the routes go, with the integrations and Lambda permissions they create: a nested
+   * stack of the API's stack (infra/placement.ts), or the API itself when not given.
+   */
+  routeScope?: Construct;
 }
 
 /**
@@ -125,13 +132,14 @@ export class Api extends Construct {
       const key = routeKey(spec);
       if (seen.has(key)) throw new Error(`duplicate route ${key} in functions/api/routes.ts`);
       seen.add(key);
-      const [route] = this.httpApi.addRoutes({
-        path: spec.path,
-        methods: [HttpMethod[spec.method]],
+      // The construct id HttpApi.addRoutes would give the route, under the route scope.
+      const route = new HttpRoute(props.routeScope ?? this.httpApi, `${spec.method}${spec.path}`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(spec.path, HttpMethod[spec.method]),
         integration: integrationFor(spec.fn),
         authorizer: spec.auth === 'jwt' ? authorizer : none,
       });
-      if (spec.auth === 'public' && route) {
+      if (spec.auth === 'public') {
         acknowledge(
           route,
           'AwsSolutions-APIG4',

@@ -3,8 +3,8 @@
  * catalog functions (errors by area, throttles account-wide), the state machines, the
  * dead-letter queues and the daily recertification sweep, all sending to one encrypted SNS
  * topic; and one dashboard. Alarms are consolidated where one alarm per area serves: an
- * alarm is billed per metric it reads, and each is a CloudFormation resource (the stack's
- * budget is 500); bench/cost-model.ts counts them from the synthesized template.
+ * alarm is billed per metric it reads, and each is a CloudFormation resource (the root
+ * stack's, which infra/placement.ts keeps at 300 or fewer); bench/cost-model.ts counts them from the synthesized template.
  *
  * Thresholds live in `alarmThresholds` so docs/operations.md and the tests read the same
  * numbers. Every alarm's description says what it means; docs/operations.md says what to do.

@@ -12,8 +12,23 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
   Validations.of(scope).acknowledge({ id, reason });
 }
 
-/** Acknowledges IAM5 for one wildcard resource (a token or a literal ARN pattern). */
+/**
+ * Acknowledges IAM5 for one wildcard resource (a token or a literal ARN pattern). The id is
+ * computed when the app is validated, after CDK has turned references across stacks into a
+ * nested stack's parameters or outputs: resolved then, in the scope's own stack, the value is
+ * what that stack's template holds (`{ Ref: referencetoTable…Arn }`, not the table's GetAtt),
+ * which is what cdk-nag reads.
+ */
 export function acknowledgeWildcardResource(scope: IConstruct, resource: string, reason: string): void {
-  const flat = flattenCfnReference(Stack.of(scope).resolve(resource));
-  acknowledge(scope, `AwsSolutions-IAM5[Resource::${flat}]`, reason);
+  let done = false;
+  scope.node.addValidation({
+    validate: () => {
+      if (!done) {
+        done = true;
+        const flat = flattenCfnReference(Stack.of(scope).resolve(resource));
+        acknowledge(scope, `AwsSolutions-IAM5[Resource::${flat}]`, reason);
+      }
+      return [];
+    },
+  });
 }

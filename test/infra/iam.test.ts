@@ -7,6 +7,7 @@
  * test/infra/stack.test.ts already asserts "no wildcard action anywhere" and cdk-nag; this
  * file adds the per-function equality and the list of `Resource: "*"` AWS requires.
  */
+import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
 import { tracesActively } from '../../infra/constructs/function-defaults.ts';
@@ -184,7 +185,11 @@ describe('the whole stack', () => {
     const policy = review.stateMachine.role.node.findChild('DefaultPolicy').node.defaultChild as unknown as { logicalId: string };
     const statements: Statement[] = prod.resources[prod.stack.resolve(policy.logicalId) as string]!.Properties!.PolicyDocument.Statement;
     const invoked = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).flatMap(resourcesOf);
-    const expected = review.invokes.map((n) => prod.stack.resolve(prod.stack.functions.get(n)!.function.functionArn));
+    // Resolved in the function's own stack: the flat template's GetAtt, not the root's nested-stack output.
+    const expected = review.invokes.map((n) => {
+      const fn = prod.stack.functions.get(n)!.function;
+      return Stack.of(fn).resolve(fn.functionArn);
+    });
     expect(invoked).toHaveLength(expected.length);
     expect(invoked).toEqual(expect.arrayContaining(expected));
   });

@@ -1,13 +1,18 @@
 /**
  * Synthesizes the real app (infra/app.ts's buildApp, with its cdk-nag plugin) without
- * bundling, and reads findings. Shared by the CDK assertion tests.
+ * bundling, and reads findings. Shared by the CDK assertion tests. `template` and
+ * `resources` are the flat view of the root and its nested stacks (infra/templates.ts), so a
+ * test reads the deployment as one template whichever stack a resource is placed in;
+ * `stacks` has each stack's own template.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, type BuildOptions } from '../../infra/app.ts';
 import type { PathcertStack } from '../../infra/stack.ts';
+import { flatTemplate, stackTemplates, type StackTemplate } from '../../infra/templates.ts';
+import type { IConstruct } from 'constructs';
 
 export const prodContext = {
   stage: 'prod',
@@ -20,6 +25,8 @@ export interface Synthesized {
   stack: PathcertStack;
   template: Template;
   resources: Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+  /** The root stack's and each nested stack's own template. */
+  stacks: StackTemplate[];
 }
 
 export function synth(context: Record<string, unknown> = {}, options: BuildOptions = {}): Synthesized {
@@ -27,8 +34,15 @@ export function synth(context: Record<string, unknown> = {}, options: BuildOptio
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = buildApp(app, options);
   // Synthesizes the app, so the app-level nag plugin runs and throws on any error finding.
-  const template = Template.fromStack(stack);
-  return { stack, template, resources: template.toJSON().Resources };
+  const stacks = stackTemplates(stack);
+  const template = Template.fromJSON(flatTemplate(stack));
+  return { stack, template, resources: template.toJSON().Resources, stacks };
+}
+
+/** The logical id of a construct's resource in its own stack (root or nested): the id it has in the flat template. */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(element).resolve(element.logicalId) as string;
 }
 
 /** Unacknowledged AwsSolutions findings of any level (errors and warnings). */
@@ -79,13 +93,13 @@ export function functionStatements(s: Synthesized, name: string): Statement[] {
   if (!fn) throw new Error(`no function ${name}`);
   const policy = fn.role.node.tryFindChild('DefaultPolicy');
   if (!policy) return [];
-  const logicalId = s.stack.resolve((policy.node.defaultChild as CfnPolicy).logicalId) as string;
+  const logicalId = logicalIdOf(policy.node.defaultChild as CfnPolicy);
   return s.resources[logicalId]?.Properties?.PolicyDocument?.Statement ?? [];
 }
 
 /** The template's AWS::Lambda::Function of a catalog function, with its logical id. */
 export function functionResource(s: Synthesized, name: string): { id: string; props: Record<string, any> } {
-  const id = s.stack.resolve(s.stack.getLogicalId(s.stack.functions.get(name)!.function.node.defaultChild as any)) as string;
+  const id = logicalIdOf(s.stack.functions.get(name)!.function);
   const r = s.resources[id];
   if (!r) throw new Error(`function ${name} not in template`);
   return { id, props: r.Properties ?? {} };
