@@ -13,6 +13,7 @@ import type { RouteSpec } from '../functions/lib/route.ts';
 import { repoRoot } from './bundling.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { Credentials } from './constructs/credentials.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
 import { Events } from './constructs/events.ts';
@@ -42,6 +43,7 @@ export class PathcertStack extends Stack {
   readonly auth: Auth;
   readonly events: Events;
   readonly email: Email;
+  readonly credentials: Credentials;
   readonly workflows: Workflows;
   readonly api: Api;
   readonly monitoring: Monitoring;
@@ -62,6 +64,7 @@ export class PathcertStack extends Stack {
     this.auth = new Auth(this, 'Auth', { config });
     this.events = new Events(this, 'Events', { config });
     this.email = new Email(this, 'Email', { config });
+    this.credentials = new Credentials(this, 'Credentials', { config });
 
     for (const [name, spec] of Object.entries(catalog)) {
       this.functions.set(name, new PathcertFunction(this, `Fn-${name}`, { name, spec, config }));
@@ -97,6 +100,7 @@ export class PathcertStack extends Stack {
         sender: config.senderEmail,
         configurationSet: { name: this.email.configurationSet.configurationSetName, arn: this.email.configurationSetArn },
         userPool: this.auth.userPool,
+        credentialKey: this.credentials.key,
       });
       // The shared staff inbox's address (message emails to staff), for the functions that send email.
       if (spec.grants.email && config.staffInboxEmail) fn.addEnvironment('STAFF_INBOX_EMAIL', config.staffInboxEmail);
@@ -133,6 +137,10 @@ export class PathcertStack extends Stack {
       issuer: this.auth.issuer,
       audience: [this.auth.client.userPoolClientId, ...(smoke ? [smoke.client.userPoolClientId] : [])],
     });
+
+    // Credentials are issued under the API's public origin (did:web, credential and status list URLs).
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.url.replace(/\/+$/, '');
+    for (const [name, fn] of this.functions) if (catalog[name]!.grants.credentialKey) fn.addEnvironment('PATHCERT_PUBLIC_BASE_URL', publicBaseUrl);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

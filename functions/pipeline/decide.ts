@@ -1,6 +1,7 @@
 /**
  * Task 7: apply staff's decision. In one transaction: the application's status, the
- * certification record (certify), the pathway's level and directory entry (certify), the
+ * certification record and its verifiable credential (certify; a downgrade also revokes
+ * the credentials it outranks), the pathway's level and directory entry (certify), the
  * open-application guard released (certify, not yet), the reviewers' access ended, the
  * round marked decided, and the decision marked applied. Then the events, each once.
  *
@@ -13,7 +14,8 @@ import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { getApplication } from '../store/applications.ts';
-import { issueCertification, latestCertification } from '../store/certifications.ts';
+import { credentialIssue, downgradeRevocations } from '../credentials/issue.ts';
+import { issueCertification, latestCertification, pathwayCertificationHistory } from '../store/certifications.ts';
 import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
@@ -69,7 +71,20 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
       issuedAt: at,
       previous,
     });
-    items.push(...certItems, ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'));
+    // The credential (signed before the commit) is written with the certification; a
+    // downgrade revokes the credentials the new level no longer supports.
+    const [credential, revocations] = await Promise.all([
+      credentialIssue(certification, pathway, app.frameworkVersion),
+      previous && previous.level !== certification.level
+        ? pathwayCertificationHistory(app.pathwayId).then((history) => downgradeRevocations(history, certification.level, certification.issuedOn, at))
+        : Promise.resolve([]),
+    ]);
+    items.push(
+      ...certItems,
+      ...credential.items,
+      ...revocations,
+      ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'),
+    );
     Object.assign(applied, { certificationId: certification.id, issuedOn: certification.issuedOn, expiresOn: certification.expiresOn });
   }
   if (isTerminal(decision.decision)) {

@@ -13,6 +13,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
 import { pathwayCertificationHistory, type Certification } from '../store/certifications.ts';
+import { credentialRevocation } from '../store/credentials.ts';
 import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
@@ -164,8 +165,8 @@ export function remainingCertification(history: readonly Certification[], expire
 }
 
 /**
- * Expires the certification and sets the pathway's level and directory entry to what
- * remains valid, in one transaction. The pathway write is versioned: when the pathway
+ * Expires the certification, revokes its credential (status list) and sets the pathway's
+ * level and directory entry to what remains valid, in one transaction. The pathway write is versioned: when the pathway
  * changed meanwhile, everything is read again and retried.
  */
 export async function recordExpiry(c: Certification, ctx: RecordContext): Promise<Recorded | null> {
@@ -175,11 +176,13 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
     event: { detailType: 'CertificationExpired', detail: { ...eventBase(c), expiredOn: c.expiresOn } },
   };
   const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
+  // The credential's status list entry flips in the same transaction (idempotent writes).
+  const revocation = await credentialRevocation(c.id, 'expired', ctx.at);
   for (let attempt = 1; attempt <= SWEEP_CONFLICT_RETRY.attempts; attempt++) {
     const [pathway, history] = await Promise.all([getPathway(c.pathwayId, true), pathwayCertificationHistory(c.pathwayId)]);
     const remaining = remainingCertification(history, c, ctx.today);
     const unchanged = pathway && pathway.certificationLevel === remaining.level && pathway.certifiedUntil === remaining.until;
-    const items: TransactItem[] = [{ Update: record }, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : [])];
+    const items: TransactItem[] = [{ Update: record }, ...revocation, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : [])];
     try {
       await transact(items);
       return { cert: { ...c, status: 'expired', expiredApplied: true }, entry };

@@ -76,6 +76,9 @@
  * |80 | outcome uploads waiting for their file (expiry)  | GSI3  | GSI3PK=OUTUPLOADS#DECLARED, GSI3SK <= time (sparse)   |
  * |81 | invitations whose email or reminder is due       | GSI3  | GSI3PK=INVITES#NOTICE, GSI3SK <= time (sparse)        |
  * |82 | invitations to the reviewer pool (and their guards) | table | PK=REVIEWERPOOL, SK begins_with INVITE# (PENDINGINVITE#<email>) |
+ * |83 | a certification's verifiable credential          | table | PK=CREDENTIAL#<certificationId>, SK=CREDENTIAL         |
+ * |84 | the next status list entry (counter)             | table | PK=CREDSTATUS, SK=COUNTER                              |
+ * |85 | a status list: revoked entries, version, signed copy | table | PK=CREDSTATUS#<list>, SK=LIST                        |
  */
 import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
@@ -188,6 +191,12 @@ export const keys = {
     SK: `CERT#${issuedAt}#${certificationId}`,
   }),
   certificationPrefix: 'CERT#',
+  /** The verifiable credential of a certification (one per certification, same id). */
+  credential: (certificationId: string): Key => ({ PK: `CREDENTIAL#${certificationId}`, SK: 'CREDENTIAL' }),
+  /** The counter that hands out status list entries, one per credential. */
+  credentialStatusCounter: { PK: 'CREDSTATUS', SK: 'COUNTER' } as Key,
+  /** One status list (W3C Bitstring Status List): its revoked indexes and its signed copy. */
+  credentialStatusList: (list: string): Key => ({ PK: `CREDSTATUS#${list}`, SK: 'LIST' }),
 
   assignment: (sub: string, applicationId: string): Key => ({ PK: `PERSON#${sub}`, SK: `ASSIGN#${applicationId}` }),
   assignmentPrefix: 'ASSIGN#',
