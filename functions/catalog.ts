@@ -63,6 +63,8 @@ export interface FunctionSpec {
    * bundle, such as the API reference's 5 MB renderer.
    */
   files?: readonly { from: string; to: string }[];
+  /** Learns the API's public origin (PATHCERT_PUBLIC_BASE_URL), for credential URLs; implied by `grants.credentialKey`. */
+  publicBaseUrl?: boolean;
 }
 
 export const functionCatalog = {
@@ -111,6 +113,8 @@ export const functionCatalog = {
     memoryMb: 512,
     timeoutSeconds: 10,
     grants: { table: 'read' },
+    // A profile links its certification's credential.
+    publicBaseUrl: true,
   },
   credentials: {
     entry: 'functions/api/credentials/handler.ts',

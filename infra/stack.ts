@@ -140,7 +140,10 @@ export class PathcertStack extends Stack {
 
     // Credentials are issued under the API's public origin (did:web, credential and status list URLs).
     const publicBaseUrl = config.publicBaseUrl ?? this.api.url.replace(/\/+$/, '');
-    for (const [name, fn] of this.functions) if (catalog[name]!.grants.credentialKey) fn.addEnvironment('PATHCERT_PUBLIC_BASE_URL', publicBaseUrl);
+    for (const [name, fn] of this.functions) {
+      const spec = catalog[name]!;
+      if (spec.grants.credentialKey || spec.publicBaseUrl) fn.addEnvironment('PATHCERT_PUBLIC_BASE_URL', publicBaseUrl);
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

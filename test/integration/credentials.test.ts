@@ -13,7 +13,7 @@ import { downgradeRevocations, credentialIssue } from '../../functions/credentia
 import { issueCertification } from '../../functions/store/certifications.ts';
 import { getCredential } from '../../functions/store/credentials.ts';
 import { transact } from '../../functions/store/db.ts';
-import { getPathway } from '../../functions/store/registry.ts';
+import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { addDaysTo } from '../../functions/core/recertification/validity.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -168,7 +168,8 @@ describe('a credential for every certification', () => {
       const at = new Date().toISOString();
       const { certification, items } = issueCertification({ id: newId('certification'), pathwayId: pathway.id, districtId: pathway.districtId, applicationId: newId('application'), level, issuedAt: at, previous: undefined });
       const credential = await credentialIssue(certification, pathway, '2026.1');
-      return { certification, items: [...items, ...credential.items], credential: credential.credential, at };
+      const pathwayWrite = certificationWrite(pathway, { level, until: certification.expiresOn }, { sub: 'test-staff' }, 'granted');
+      return { certification, items: [...items, ...credential.items, ...pathwayWrite], credential: credential.credential, at };
     };
     const gold = await issue('gold');
     await transact(gold.items);
@@ -185,5 +186,9 @@ describe('a credential for every certification', () => {
     expect(await revokedBit(silverView.credential.credentialStatus.statusListCredential, silver.credential.statusIndex)).toBe(false);
     expect(failed(await verify(goldView.jwt))).toEqual(['status']);
     expect((await verify(silverView.jwt)).verified).toBe(true);
+
+    // The directory profile links the credential of the certification it shows.
+    const profile = expectStatus(await t.api<{ level: string; credential: { id: string; url: string; badge: string } | null }>('GET', `/directory/${other.pathway.id}`), 200).json;
+    expect(profile).toMatchObject({ level: 'silver', credential: { id: silver.certification.id, url: `${t.platform.apiUrl}/credentials/${silver.certification.id}`, badge: `${t.platform.apiUrl}/credentials/${silver.certification.id}/badge` } });
   }, 60_000);
 });

@@ -28,8 +28,15 @@ export const directoryEntrySchema = named(z.object({
   validUntil: z.string(),
 }), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
 
-/** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
-export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema) });
+/** Where the certification's verifiable credential is (GET /credentials/{id}) and its badge image. */
+export const directoryCredentialSchema = z.object({ id: z.string(), url: z.string(), badge: z.string() });
+
+/**
+ * The public profile: the directory entry, the latest outcome headline, suppressed (null when
+ * nothing was reported), and the credential of the certification it shows (null for one
+ * issued before credentials existed).
+ */
+export const directoryProfileSchema = z.object({ ...directoryEntrySchema.shape, outcomes: z.nullable(outcomeHeadlineSchema), credential: z.nullable(directoryCredentialSchema) });
 
 export const listDirectory = route({
   id: 'listDirectory',
@@ -55,7 +62,7 @@ export const getDirectoryEntry = route({
   path: '/directory/{pathwayId}',
   fn: FN,
   auth: 'public',
-  summary: "A certified pathway's public profile: level, validity and suppressed headline outcomes (404 unless currently certified)",
+  summary: "A certified pathway's public profile: level, validity, its verifiable credential and suppressed headline outcomes (404 unless currently certified)",
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   response: directoryProfileSchema,
