@@ -372,7 +372,7 @@ export const credentialCases: Record<string, MatrixRows> = {
   ],
   getCredentialBadge: { request: (w) => ({ path: `/credentials/${w.certifiedCredential}/badge` }), expect: everyone('A') },
   verifyCredential: { request: () => ({ path: '/credentials/verify', body: { credential: 'not.a.credential' } }), expect: everyone('A') },
-  getCredentialStatusList: { request: () => ({ path: '/credentials/status/1' }), expect: everyone('A') },
+  getCredentialStatusList: { request: () => ({ path: '/credential-status/1' }), expect: everyone('A') },
   getCredentialIssuerKeys: { request: () => ({ path: '/credentials/jwks' }), expect: everyone('A') },
   getIssuerDidDocument: { request: () => ({ path: '/.well-known/did.json' }), expect: everyone('A') },
 };

@@ -137,7 +137,7 @@ describe('a credential for every certification', () => {
     expect(failed(garbage)).toEqual(['format', 'signature', 'issuer', 'dates', 'status']);
     expect(expectStatus(await t.api('POST', '/credentials/verify', { body: { credential: '' } }), 400)).toBeTruthy();
     expect(expectStatus(await t.api('GET', `/credentials/${newId('certification')}`), 404)).toBeTruthy();
-    expect(expectStatus(await t.api('GET', '/credentials/status/999'), 404)).toBeTruthy();
+    expect(expectStatus(await t.api('GET', '/credential-status/999'), 404)).toBeTruthy();
   });
 
   it('expiry in the recertification sweep revokes it: the status list flips', async () => {

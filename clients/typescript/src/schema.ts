@@ -447,6 +447,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credential-status/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A status list credential (W3C Bitstring Status List, revocation), signed JWT, current as of this request */
+        get: operations["getCredentialStatusList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/credentials/{credentialId}": {
         parameters: {
             query?: never;
@@ -493,23 +510,6 @@ export interface paths {
         };
         /** The credential issuer's public keys (JWK Set) */
         get: operations["getCredentialIssuerKeys"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/credentials/status/{listId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A status list credential (W3C Bitstring Status List, revocation), signed JWT, current as of this request */
-        get: operations["getCredentialStatusList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5514,6 +5514,55 @@ export interface operations {
             };
         };
     };
+    getCredentialStatusList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCredential: {
         parameters: {
             query?: never;
@@ -5632,55 +5681,6 @@ export interface operations {
             };
             /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is busy; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCredentialStatusList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                listId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vc+jwt": string;
-                };
-            };
-            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or not visible to you */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

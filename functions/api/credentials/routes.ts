@@ -107,7 +107,7 @@ export const verifyCredential = route({
 export const getStatusList = route({
   id: 'getCredentialStatusList',
   method: 'GET',
-  path: '/credentials/status/{listId}',
+  path: '/credential-status/{listId}',
   fn: FN,
   auth: 'public',
   summary: 'A status list credential (W3C Bitstring Status List, revocation), signed JWT, current as of this request',

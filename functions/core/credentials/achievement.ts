@@ -42,7 +42,7 @@ export interface CredentialFacts {
 }
 
 export const credentialUrl = (baseUrl: string, id: string) => `${baseUrl}/credentials/${id}`;
-export const statusListUrl = (baseUrl: string, list: string) => `${baseUrl}/credentials/status/${list}`;
+export const statusListUrl = (baseUrl: string, list: string) => `${baseUrl}/credential-status/${list}`;
 export const achievementUrl = (baseUrl: string, level: Level) => `${baseUrl}/credentials/achievements/${level}`;
 const dayStart = (date: string) => `${date}T00:00:00Z`;
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -108,11 +108,11 @@ describe('the Open Badges 3.0 credential', () => {
         frameworkVersion: '2026.1',
       },
       credentialStatus: {
-        id: 'https://api.example.org/credentials/status/1#42',
+        id: 'https://api.example.org/credential-status/1#42',
         type: 'BitstringStatusListEntry',
         statusPurpose: 'revocation',
         statusListIndex: '42',
-        statusListCredential: 'https://api.example.org/credentials/status/1',
+        statusListCredential: 'https://api.example.org/credential-status/1',
       },
     });
   });
