@@ -35,6 +35,7 @@ const FACTORY_OF: Record<string, string> = {
   '@aws-sdk/client-sfn': 'sfnClient',
   '@aws-sdk/client-eventbridge': 'eventBridgeClient',
   '@aws-sdk/client-sesv2': 'sesClient',
+  '@aws-sdk/client-kms': 'kmsClient',
 };
 /** SDK helpers a function may use besides clients and commands: package → its module and export. */
 const HELPERS: Record<string, { module: string; name: string }> = {

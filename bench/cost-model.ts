@@ -332,7 +332,7 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES as unkno
     item('CloudWatch: composite alarms', 'observability', fp.compositeAlarms, 'alarms', prices.compositeAlarmPerMonth),
     item('CloudWatch: business metrics (EMF)', 'observability', fp.customMetrics, 'metrics', prices.customMetricPerMonth),
     item('CloudWatch: dashboards', 'observability', fp.dashboards, 'dashboards', prices.dashboardPerMonth),
-    item('KMS: customer managed keys (alarm topic)', 'observability', fp.kmsKeys, 'keys', prices.kmsKeyPerMonth),
+    item('KMS: customer managed keys (alarm topic, credential issuer)', 'observability', fp.kmsKeys, 'keys', prices.kmsKeyPerMonth),
     item(
       `X-Ray: traces recorded (${[...fp.tracedTriggers.map((t) => `${t} functions`), ...(fp.tracedStateMachines > 0 ? ['state machine'] : [])].join(', ') || 'nothing traced'})`,
       'observability',

@@ -32,6 +32,7 @@ const benches: Record<string, Bench> = {
   pipeline: () => import('./pipeline.ts'),
   load: () => import('./load.ts'),
   sweep: () => import('./sweep.ts'),
+  credentials: () => import('./credentials.ts'),
   // Last: it prices what the benches above measure.
   cost: () => import('./cost.ts'),
 };

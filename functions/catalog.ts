@@ -30,6 +30,11 @@ export interface FunctionGrants {
    * other table or index read. The pre-sign-up trigger's whole right.
    */
   inviteeLookup?: boolean;
+  /**
+   * The credential issuer's KMS key (ECC_NIST_P256): `sign` = kms:Sign (issuing credentials,
+   * signing status lists), `publicKey` = kms:GetPublicKey (publishing and verifying).
+   */
+  credentialKey?: { sign?: boolean; publicKey?: boolean };
   /** May add users of the stage's user pool to groups and remove them (AdminAddUserToGroup, AdminRemoveUserFromGroup). */
   userGroups?: boolean;
 }
@@ -58,6 +63,8 @@ export interface FunctionSpec {
    * bundle, such as the API reference's 5 MB renderer.
    */
   files?: readonly { from: string; to: string }[];
+  /** Learns the API's public origin (PATHCERT_PUBLIC_BASE_URL), for credential URLs; implied by `grants.credentialKey`. */
+  publicBaseUrl?: boolean;
 }
 
 export const functionCatalog = {
@@ -106,6 +113,17 @@ export const functionCatalog = {
     memoryMb: 512,
     timeoutSeconds: 10,
     grants: { table: 'read' },
+    // A profile links its certification's credential.
+    publicBaseUrl: true,
+  },
+  credentials: {
+    entry: 'functions/api/credentials/handler.ts',
+    description: 'Verifiable credentials: credential, badge, status lists (signed on change), issuer keys, verifier',
+    trigger: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // Writes only the status lists' signed copies; signs status lists, publishes the key.
+    grants: { table: 'readwrite', credentialKey: { sign: true, publicKey: true } },
   },
   audit: {
     entry: 'functions/api/audit/handler.ts',
@@ -246,7 +264,8 @@ export const functionCatalog = {
     trigger: 'pipeline',
     memoryMb: 512,
     timeoutSeconds: 30,
-    grants: { table: 'readwrite', events: true },
+    // kms:Sign only: the credential of a certification is signed with its decision.
+    grants: { table: 'readwrite', events: true, credentialKey: { sign: true } },
   },
   pipelineRecordFailure: {
     entry: 'functions/pipeline/record-failure.ts',

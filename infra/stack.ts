@@ -14,6 +14,7 @@ import type { RouteSpec } from '../functions/lib/route.ts';
 import { repoRoot } from './bundling.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { Credentials } from './constructs/credentials.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
 import { Events } from './constructs/events.ts';
@@ -44,6 +45,7 @@ export class PathcertStack extends Stack {
   readonly auth: Auth;
   readonly events: Events;
   readonly email: Email;
+  readonly credentials: Credentials;
   readonly workflows: Workflows;
   readonly api: Api;
   readonly monitoring: Monitoring;
@@ -66,6 +68,7 @@ export class PathcertStack extends Stack {
     this.auth = new Auth(this, 'Auth', { config });
     this.events = new Events(this, 'Events', { config });
     this.email = new Email(this, 'Email', { config });
+    this.credentials = new Credentials(this, 'Credentials', { config });
 
     for (const [name, spec] of Object.entries(catalog)) {
       this.functions.set(name, new PathcertFunction(this.area(functionArea(name, spec)), `Fn-${name}`, { name, spec, config }));
@@ -101,6 +104,7 @@ export class PathcertStack extends Stack {
         sender: config.senderEmail,
         configurationSet: { name: this.email.configurationSet.configurationSetName, arn: this.email.configurationSetArn },
         userPool: this.auth.userPool,
+        credentialKey: this.credentials.key,
       });
       // The shared staff inbox's address (message emails to staff), for the functions that send email.
       if (spec.grants.email && config.staffInboxEmail) fn.addEnvironment('STAFF_INBOX_EMAIL', config.staffInboxEmail);
@@ -139,6 +143,13 @@ export class PathcertStack extends Stack {
       // The API itself (its id is in ApiUrl and in custom-domain mappings) stays here.
       routeScope: routes.length > 0 ? this.area(ROUTES_AREA) : undefined,
     });
+
+    // Credentials are issued under the API's public origin (did:web, credential and status list URLs).
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.url.replace(/\/+$/, '');
+    for (const [name, fn] of this.functions) {
+      const spec = catalog[name]!;
+      if (spec.grants.credentialKey || spec.publicBaseUrl) fn.addEnvironment('PATHCERT_PUBLIC_BASE_URL', publicBaseUrl);
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

@@ -22,6 +22,8 @@ export interface StageConfig {
   appBaseUrl?: string;
   /** The shared staff inbox's address, for message emails to staff; absent = staff get them in-app only. */
   staffInboxEmail?: string;
+  /** The API's public origin (a custom domain) credentials are issued under; absent = the HTTP API's own URL. */
+  publicBaseUrl?: string;
   /** Stateful resources (table, buckets, user pool) on stack deletion. */
   removalPolicy: RemovalPolicy;
   logRetention: RetentionDays;
@@ -134,6 +136,10 @@ export function resolveStageConfig(scope: Construct): StageConfig {
   }
 
   const appBaseUrl = contextString(scope, 'appBaseUrl');
+  const publicBaseUrl = contextString(scope, 'publicBaseUrl');
+  if (publicBaseUrl !== undefined && !/^https:\/\/[a-z0-9.-]+(?::\d+)?\/?$/i.test(publicBaseUrl)) {
+    throw new Error(`publicBaseUrl "${publicBaseUrl}": an https origin without a path, e.g. https://api.example.org (the did:web issuer of credentials)`);
+  }
   const authDomainPrefix = contextString(scope, 'authDomainPrefix');
   // Cognito's rule for prefixes; it also refuses ones containing aws, amazon or cognito.
   if (authDomainPrefix !== undefined && (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))) {
@@ -148,6 +154,7 @@ export function resolveStageConfig(scope: Construct): StageConfig {
     senderEmail: sender ?? PLACEHOLDER_SENDER,
     appBaseUrl,
     staffInboxEmail: contextString(scope, 'staffInboxEmail'),
+    ...(publicBaseUrl ? { publicBaseUrl: publicBaseUrl.replace(/\/+$/, '') } : {}),
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     throttle: isProd ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 },

@@ -5,6 +5,7 @@
 import type { RouteSpec } from '../lib/route.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { credentialRoutes } from './credentials/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { evidenceRoutes } from './evidence/routes.ts';
 import { frameworkRoutes } from './frameworks/routes.ts';
@@ -30,6 +31,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...registryRoutes,
   ...peopleRoutes,
   ...directoryRoutes,
+  ...credentialRoutes,
   ...auditRoutes,
   ...evidenceRoutes,
   ...resourceRoutes,

@@ -13,6 +13,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { KMSClient } from '@aws-sdk/client-kms';
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -20,11 +21,12 @@ let sfn: SFNClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let ses: SESv2Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
+let kms: KMSClient | undefined;
 
 /** Middleware hooks so fault-injection tests can wrap the real clients. */
 type ClientHook = (
-  client: DynamoDBClient | S3Client | SFNClient | EventBridgeClient | SESv2Client | CognitoIdentityProviderClient,
-  service: 'dynamodb' | 's3' | 'sfn' | 'eventbridge' | 'sesv2' | 'cognito-idp',
+  client: DynamoDBClient | S3Client | SFNClient | EventBridgeClient | SESv2Client | CognitoIdentityProviderClient | KMSClient,
+  service: 'dynamodb' | 's3' | 'sfn' | 'eventbridge' | 'sesv2' | 'cognito-idp' | 'kms',
 ) => void;
 const hooks: ClientHook[] = [];
 
@@ -98,6 +100,15 @@ export function cognitoClient(): CognitoIdentityProviderClient {
   return cognito;
 }
 
+/** KMS: only the functions that sign credentials or publish the issuer's key use it. */
+export function kmsClient(): KMSClient {
+  if (!kms) {
+    kms = new KMSClient({ endpoint: process.env.AWS_ENDPOINT_URL_KMS, maxAttempts: 4 });
+    hooks.forEach((h) => h(kms!, 'kms'));
+  }
+  return kms;
+}
+
 /** Forget the S3 client alone (code that changes its region, endpoint or credentials). */
 export function resetS3Client(): void {
   s3?.destroy();
@@ -112,10 +123,12 @@ export function resetClients(): void {
   eventBridge?.destroy();
   ses?.destroy();
   cognito?.destroy();
+  kms?.destroy();
   dynamo = undefined;
   s3 = undefined;
   sfn = undefined;
   eventBridge = undefined;
   ses = undefined;
   cognito = undefined;
+  kms = undefined;
 }

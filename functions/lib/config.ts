@@ -51,6 +51,18 @@ export const config = {
   get appBaseUrl(): string {
     return process.env.APP_BASE_URL ?? 'http://localhost:5173';
   },
+  /**
+   * The API's public origin (`PATHCERT_PUBLIC_BASE_URL`; CDK: context `publicBaseUrl`, else
+   * the HTTP API's URL): credential ids, status list URLs and the issuer's did:web derive
+   * from it. Only its origin counts (did:web documents live at `/.well-known/did.json`).
+   */
+  get publicBaseUrl(): string {
+    return new URL(required('PATHCERT_PUBLIC_BASE_URL')).origin;
+  },
+  /** The KMS key that signs credentials (ECC_NIST_P256, SIGN_VERIFY); only on the functions granted it. */
+  get credentialKeyId(): string {
+    return required('CREDENTIAL_KEY_ID');
+  },
   /** Days before an invitation expires that its one reminder is sent (1–13; default 3). */
   get invitationReminderDays(): number {
     return parseReminderDays(process.env.INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS);

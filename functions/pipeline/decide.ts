@@ -1,6 +1,7 @@
 /**
  * Task 7: apply staff's decision. In one transaction: the application's status, the
- * certification record (certify), the pathway's level and directory entry (certify), the
+ * certification record and its verifiable credential (certify; a downgrade also revokes
+ * the credentials it outranks), the pathway's level and directory entry (certify), the
  * open-application guard released (certify, not yet), the reviewers' access ended, the
  * round marked decided, and the decision marked applied. Then the events, each once.
  *
@@ -13,8 +14,9 @@ import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { getApplication } from '../store/applications.ts';
+import { credentialIssue, downgradeRevocations } from '../credentials/issue.ts';
 import { entitlementChange } from '../store/benefits.ts';
-import { issueCertification, latestCertification } from '../store/certifications.ts';
+import { issueCertification, latestCertification, pathwayCertificationHistory } from '../store/certifications.ts';
 import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
 import { keys } from '../store/keys.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
@@ -71,20 +73,29 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
       issuedAt: at,
       previous,
     });
-    // The benefits follow the new level (an upgrade unlocks, a later lower level loses), in this transaction.
-    const benefits = await entitlementChange({
-      pathway,
-      previousLevel: pathway.certificationLevel,
-      level: certification.level,
-      at,
-      cause: 'issued',
-      certificationId: certification.id,
-    });
+    // The benefits follow the new level (an upgrade unlocks, a later lower level loses), and
+    // the credential (signed before the commit) is written with the certification; a
+    // downgrade revokes the credentials the new level no longer supports. All in this transaction.
+    const [benefits, credential, revocations] = await Promise.all([
+      entitlementChange({
+        pathway,
+        previousLevel: pathway.certificationLevel,
+        level: certification.level,
+        at,
+        cause: 'issued',
+        certificationId: certification.id,
+      }),
+      credentialIssue(certification, pathway, app.frameworkVersion),
+      previous && previous.level !== certification.level
+        ? pathwayCertificationHistory(app.pathwayId).then((history) => downgradeRevocations(history, certification.level, certification.issuedOn, at))
+        : Promise.resolve([]),
+    ]);
     items.push(
       ...certItems,
+      ...credential.items,
+      ...revocations,
       ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'),
       ...benefits.items,
-      // Hook (issue 19 part 2): the credential store's "issue the credential" items join here.
     );
     Object.assign(applied, {
       certificationId: certification.id,

@@ -13,6 +13,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import type { Actor } from '../store/applications.ts';
 import { pathwayCertificationHistory, remainingCertification, type Certification } from '../store/certifications.ts';
+import { credentialRevocation } from '../store/credentials.ts';
 import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
 import { newestPublishedFramework } from '../store/frameworks.ts';
 import { keys } from '../store/keys.ts';
@@ -155,8 +156,8 @@ export async function recordRenewal(c: Certification, ctx: RecordContext): Promi
 export { remainingCertification } from '../store/certifications.ts';
 
 /**
- * Expires the certification and sets the pathway's level and directory entry to what
- * remains valid, in one transaction. The pathway write is versioned: when the pathway
+ * Expires the certification, revokes its credential (status list) and sets the pathway's
+ * level and directory entry to what remains valid, in one transaction. The pathway write is versioned: when the pathway
  * changed meanwhile, everything is read again and retried.
  */
 export async function recordExpiry(c: Certification, ctx: RecordContext): Promise<Recorded | null> {
@@ -165,6 +166,8 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
     recordedAt: ctx.at,
     event: { detailType: 'CertificationExpired', detail: { ...eventBase(c), expiredOn: c.expiresOn } },
   };
+  // The credential's status list entry flips in the same transaction (idempotent writes).
+  const revocation = await credentialRevocation(c.id, 'expired', ctx.at);
   for (let attempt = 1; attempt <= SWEEP_CONFLICT_RETRY.attempts; attempt++) {
     const [pathway, history] = await Promise.all([getPathway(c.pathwayId, true), pathwayCertificationHistory(c.pathwayId)]);
     const remaining = remainingCertification(history, c, ctx.today);
@@ -176,8 +179,7 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
         : { items: [], change: null };
     const entry: OutboxEntry = benefits.change ? { ...base, alsoEvents: [benefitsChangedEvent(benefits.change)] } : base;
     const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
-    // Hook (issue 19 part 2): the credential store's "revoke the credential" items join here.
-    const items: TransactItem[] = [{ Update: record }, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : []), ...benefits.items];
+    const items: TransactItem[] = [{ Update: record }, ...revocation, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : []), ...benefits.items];
     try {
       await transact(items);
       return { cert: { ...c, status: 'expired', expiredApplied: true }, entry };

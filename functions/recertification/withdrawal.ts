@@ -12,8 +12,8 @@
  *     (registry certificationWrite, conditional on the pathway's version), when they change;
  *  2. the audit event of the withdrawal itself (with the reason);
  *  3. the benefits' entitlement (store/benefits.ts entitlementChange);
- *  4. HOOK for issue 19 part 2: the credential store's "revoke the credential" items go into
- *     `parts.credentials` below, built from the same `certification`;
+ *  4. the certification's verifiable credential is revoked on its status list
+ *     (store/credentials.ts credentialRevocation; idempotent items);
  *  5. whatever the caller adds (the idempotency record).
  *
  * After the commit the events are published and the entry cleared, which also takes the
@@ -36,6 +36,7 @@ import type { Actor } from '../lib/principal.ts';
 import { auditItem } from '../store/audit.ts';
 import { entitlementChange, type BenefitsChange } from '../store/benefits.ts';
 import { pathwayCertificationHistory, reinstateItem, remainingCertification, withdrawalItem, type Certification } from '../store/certifications.ts';
+import { credentialRevocation } from '../store/credentials.ts';
 import { conflictPause, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
 import { certificationWrite, getPathway } from '../store/registry.ts';
 import { benefitsChangedEvent } from './benefit-events.ts';
@@ -147,9 +148,7 @@ export async function withdrawCertification(input: {
         ),
       ],
       benefits: benefits.items,
-      // HOOK (issue 19 part 2): revoke the certification's verifiable credential here, e.g.
-      // `credentials: revokeCredentialItems(c, { at, reason: input.reason })`.
-      credentials: [] as TransactItem[],
+      credentials: await credentialRevocation(c.id, 'withdrawn', at),
     };
     const own = [...parts.certification, ...parts.predecessor, ...parts.pathway, ...parts.audit, ...parts.benefits, ...parts.credentials];
     const extra = input.extra?.(result) ?? [];

@@ -82,6 +82,9 @@
  * |86 | a pathway's benefit requests, newest first      | table | PK=PATHWAY#<p>, SK begins_with BENEFITREQ#, descending |
  * |87 | benefit requests by status, oldest first (staff) | GSI3  | GSI3PK=BENEFITREQS#<status>, GSI3SK ascending          |
  * |88 | a pathway's units used of a benefit in a window | table | PK=PATHWAY#<p>, SK=BENEFITUSE#<benefit>#<window>       |
+ * |89 | a certification's verifiable credential          | table | PK=CREDENTIAL#<certificationId>, SK=CREDENTIAL         |
+ * |90 | the next status list entry (counter)             | table | PK=CREDSTATUS, SK=COUNTER                              |
+ * |91 | a status list: revoked entries, version, signed copy | table | PK=CREDSTATUS#<list>, SK=LIST                        |
  */
 import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
@@ -194,6 +197,12 @@ export const keys = {
     SK: `CERT#${issuedAt}#${certificationId}`,
   }),
   certificationPrefix: 'CERT#',
+  /** The verifiable credential of a certification (one per certification, same id). */
+  credential: (certificationId: string): Key => ({ PK: `CREDENTIAL#${certificationId}`, SK: 'CREDENTIAL' }),
+  /** The counter that hands out status list entries, one per credential. */
+  credentialStatusCounter: { PK: 'CREDSTATUS', SK: 'COUNTER' } as Key,
+  /** One status list (W3C Bitstring Status List): its revoked indexes and its signed copy. */
+  credentialStatusList: (list: string): Key => ({ PK: `CREDSTATUS#${list}`, SK: 'LIST' }),
 
   assignment: (sub: string, applicationId: string): Key => ({ PK: `PERSON#${sub}`, SK: `ASSIGN#${applicationId}` }),
   assignmentPrefix: 'ASSIGN#',

@@ -26,7 +26,12 @@ export interface GrantTargets {
   configurationSet?: { name: string; arn: string };
   /** The stage's user pool (for the `userGroups` grant). */
   userPool?: { userPoolArn: string; userPoolId: string };
+  /** The credential issuer's KMS key (for the `credentialKey` grant). */
+  credentialKey?: { keyArn: string };
 }
+
+/** KMS actions of the `credentialKey` grant, on the issuer's key only. */
+export const credentialKeyActions = { sign: ['kms:Sign'], publicKey: ['kms:GetPublicKey'] } as const;
 
 /** The index the `inviteeLookup` grant may query: where invitations wait for their address (pattern 14). */
 export const INVITEE_INDEX = 'GSI2';
@@ -208,6 +213,18 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
     else {
       role.addToPrincipalPolicy(new PolicyStatement({ actions: [...userGroupActions], resources: [targets.userPool.userPoolArn] }));
       fn.addEnvironment('USER_POOL_ID', targets.userPool.userPoolId);
+    }
+  }
+
+  if (grants.credentialKey) {
+    if (!targets.credentialKey) skipped.push('credentialKey');
+    else {
+      const actions = [
+        ...(grants.credentialKey.sign ? credentialKeyActions.sign : []),
+        ...(grants.credentialKey.publicKey ? credentialKeyActions.publicKey : []),
+      ];
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [targets.credentialKey.keyArn] }));
+      fn.addEnvironment('CREDENTIAL_KEY_ID', targets.credentialKey.keyArn);
     }
   }
 

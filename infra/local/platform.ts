@@ -23,6 +23,7 @@ import { startLocalMessaging } from './eventbridge/messaging.ts';
 import type { LocalEventBridge } from './eventbridge/server.ts';
 import { defaultBusRules, type EventRule } from '../../events/rules.ts';
 import type { LocalSes } from './ses/server.ts';
+import { startKmsServer, type LocalKms } from './kms/server.ts';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -44,6 +45,7 @@ export interface PlatformPorts {
   eventBridge?: number;
   ses?: number;
   cognito?: number;
+  kms?: number;
 }
 
 export interface PlatformOptions {
@@ -105,6 +107,8 @@ export interface Platform {
   ses: LocalSes;
   /** The user pool endpoint (sign-up with the pre-sign-up trigger, groups, `verificationCode()`). */
   cognito: LocalCognito;
+  /** The KMS endpoint with the credential issuer's key (`keyArn`). */
+  kms: LocalKms;
   stop(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export const PERSISTENT_PORTS: Required<PlatformPorts> = {
   eventBridge: 4010,
   ses: 4011,
   cognito: 4012,
+  kms: 4013,
 };
 /** The local user pool's id (Cognito's `<region>_<id>` shape). */
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_PathcertLocal`;
@@ -160,7 +165,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const log = options.log ?? (() => {});
   const persist = options.persist;
   const dataDir = persist ? path.resolve(options.dataDir ?? path.join(repoRoot, '.local')) : undefined;
-  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0 }), ...options.ports };
+  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0, kms: 0 }), ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? 'pathcert-local';
   const bucketName = options.bucketName ?? 'pathcert-local-evidence';
@@ -272,6 +277,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     stops.push(() => cognito.stop());
     setEnvironment({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint, USER_POOL_ID: LOCAL_USER_POOL_ID });
 
+    // KMS with the credential issuer's key, kept with the dev issuer's key (survives --fresh).
+    const kms = await startKmsServer({ port: ports.kms, host, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, keyDir: dataDir ? path.join(dataDir, 'keys') : undefined, log });
+    stops.push(() => kms.stop());
+    setEnvironment({ AWS_ENDPOINT_URL_KMS: kms.endpoint, CREDENTIAL_KEY_ID: kms.keyArn });
+
     let sfn: StepFunctionsServer | undefined;
     if (options.withStepFunctions ?? true) {
       sfn = await startStepFunctionsServer({
@@ -311,6 +321,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(options.onApiResponse ? { onResponse: options.onApiResponse } : {}),
     });
     stops.push(() => api.stop());
+    // Credentials name their issuer (did:web) and URLs after the API's public origin.
+    setEnvironment({ PATHCERT_PUBLIC_BASE_URL: api.url });
 
     let stopping: Promise<void> | undefined;
     return {
@@ -330,6 +342,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       events: messaging.events,
       ses: messaging.ses,
       cognito,
+      kms,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

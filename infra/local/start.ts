@@ -33,6 +33,7 @@ function banner(platform: Platform): string {
     `  EventBridge     ${platform.events.endpoint}   bus ${platform.events.busName}`,
     `  SES             ${platform.ses.endpoint}   outbox ${platform.ses.outboxDir}`,
     `  Cognito         ${platform.cognito.endpoint}   user pool ${platform.cognito.userPoolId}, client ${platform.cognito.clientId}`,
+    `  KMS             ${platform.kms.endpoint}   credential issuer key ${platform.kms.keyArn}`,
     `  Data            ${platform.dataDir}   (npm start -- --fresh wipes it)`,
     '',
     'Get a token (roles: staff, reviewer, district, pathway):',

@@ -73,7 +73,8 @@ describe('the all-in bill at the 2030 scale', () => {
     // Consolidated alarms read several metrics each: every function's errors are still read.
     expect(byDefault.alarmMetrics).toBeGreaterThan(byDefault.alarms);
     expect(byDefault.dashboards).toBe(1);
-    expect(byDefault.kmsKeys).toBe(1);
+    // The alarm topic's key and the credential issuer's signing key.
+    expect(byDefault.kmsKeys).toBe(2);
     expect(byDefault.logRetentionDays).toBe(365);
   });
 

@@ -70,6 +70,7 @@ function rights(s: Synthesized, name: string): string[] {
   name_('configuration set', stack.email.configurationSetArn);
   name_('invitee index', `${stack.data.table.tableArn}/index/GSI2`);
   name_('user pool', stack.auth.userPool.userPoolArn);
+  name_('credential key', stack.credentials.key.keyArn);
   // Only the catalog's own prefixes are named; any other object ARN stays unknown.
   for (const prefix of Object.values(spec.grants.bucket ?? {}).flat()) name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
   known.set('"*"', '*');
@@ -125,6 +126,9 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
   if (g.events) out.push('bus events:PutEvents');
   // The pre-sign-up trigger: Query on the index where invitations wait for their address, nothing else.
   if (g.inviteeLookup) out.push('invitee index dynamodb:Query');
+  // The credential issuer's KMS key: Sign to issue and sign status lists, GetPublicKey to publish.
+  if (g.credentialKey?.sign) out.push('credential key kms:Sign');
+  if (g.credentialKey?.publicKey) out.push('credential key kms:GetPublicKey');
   if (g.userGroups) out.push('user pool cognito-idp:AdminAddUserToGroup', 'user pool cognito-idp:AdminRemoveUserFromGroup');
   if (g.email) {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': s.stack.config.senderEmail } });

@@ -22,6 +22,9 @@ import { put, transact } from '../../functions/store/db.ts';
 import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { credentialIssue } from '../../functions/credentials/issue.ts';
+import { newId } from '../../functions/core/ids.ts';
+import { issueCertification } from '../../functions/store/certifications.ts';
 import type { TestPlatform } from '../support/platform.ts';
 import {
   accept,
@@ -88,6 +91,8 @@ export interface World {
   sandboxSchool: string;
   /** A pathway with a valid gold certification (in the sandbox), for the public directory. */
   certifiedPathway: string;
+  /** The verifiable credential of that pathway's certification. */
+  certifiedCredential: string;
   /** The published seed framework. */
   frameworkId: string;
   /** An application of pathway A (candidacy, draft) assigned to `reviewerAssigned`. */
@@ -358,6 +363,19 @@ export const directoryCases: Record<string, MatrixRows> = {
     { name: 'a certified pathway', request: (w) => ({ path: `/directory/${w.certifiedPathway}` }), expect: everyone('A') },
     { name: 'a pathway without certification', request: (w) => ({ path: `/directory/${w.pathwayA}` }), expect: everyone('H') },
   ],
+};
+
+// Verifiable credentials: public, the same for everyone; an unknown credential is 404.
+export const credentialCases: Record<string, MatrixRows> = {
+  getCredential: [
+    { name: 'an issued credential', request: (w) => ({ path: `/credentials/${w.certifiedCredential}` }), expect: everyone('A') },
+    { name: 'no such credential', request: () => ({ path: `/credentials/${newId('certification')}` }), expect: everyone('H') },
+  ],
+  getCredentialBadge: { request: (w) => ({ path: `/credentials/${w.certifiedCredential}/badge` }), expect: everyone('A') },
+  verifyCredential: { request: () => ({ path: '/credentials/verify', body: { credential: 'not.a.credential' } }), expect: everyone('A') },
+  getCredentialStatusList: { request: () => ({ path: '/credential-status/1' }), expect: everyone('A') },
+  getCredentialIssuerKeys: { request: () => ({ path: '/credentials/jwks' }), expect: everyone('A') },
+  getIssuerDidDocument: { request: () => ({ path: '/.well-known/did.json' }), expect: everyone('A') },
 };
 
 export const auditCases: Record<string, MatrixRows> = {
@@ -1168,6 +1186,7 @@ export const matrixCases: Record<string, MatrixRows> = {
   ...registryCases,
   ...peopleCases,
   ...directoryCases,
+  ...credentialCases,
   ...auditCases,
   ...frameworkAndApplicationCases,
   ...outcomeCases,
@@ -1213,7 +1232,12 @@ export async function buildWorld(t: TestPlatform): Promise<World> {
 
   const certifiedPathway = (await createPathway(t, staff, sandboxSchool, { name: 'Certified Sandbox Academy' })).id;
   const certified = (await getPathway(certifiedPathway, true))!;
-  await transact(certificationWrite(certified, { level: 'gold', until: '2099-06-30' }, { sub: 'matrix' }, 'granted'));
+  // Its certification with a credential, as a decision writes them (functions/pipeline/decide.ts).
+  const issuedAt = new Date().toISOString();
+  const { certification, items: certItems } = issueCertification({ id: newId('certification'), pathwayId: certified.id, districtId: certified.districtId, applicationId: newId('application'), level: 'gold', issuedAt, previous: undefined });
+  const credential = await credentialIssue(certification, certified, seedFramework.version);
+  await transact([...certItems, ...credential.items, ...certificationWrite(certified, { level: 'gold', until: certification.expiresOn }, { sub: 'matrix' }, 'granted')]);
+  const certifiedCredential = certification.id;
 
   const { framework } = await putPublishedFramework(seedFramework);
 
@@ -1253,6 +1277,7 @@ export async function buildWorld(t: TestPlatform): Promise<World> {
     sandboxDistrict,
     sandboxSchool,
     certifiedPathway,
+    certifiedCredential,
     frameworkId: framework.id,
     applicationA,
     fresh: {

@@ -24,6 +24,8 @@ import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { renewalApplicationId } from '../../functions/store/renewals.ts';
 import type { SweepResult } from '../../functions/recertification/run.ts';
 import { recordNotice } from '../../functions/recertification/records.ts';
+import { credentialIssue } from '../../functions/credentials/issue.ts';
+import { getCredential, getStatusList } from '../../functions/store/credentials.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { seededRandom } from '../support/random.ts';
 import { createDistrict, createPathway, createSchool, person } from '../support/registry-world.ts';
@@ -82,7 +84,10 @@ describe('recertification sweep over three years', () => {
         issuedAt,
         previous,
       });
+      // Its credential, as the decision writes it (functions/pipeline/decide.ts).
+      const credential = await credentialIssue(certification, pathway, reviewFramework.version);
       items.push(
+        ...credential.items,
         ...certificationWrite(pathway, { level, until: certification.expiresOn }, actor, previous ? 'renewed' : 'granted'),
         deleteItem(keys.openApplication(pathwayId)),
       );
@@ -211,6 +216,23 @@ describe('recertification sweep over three years', () => {
       });
       expect(Object.keys(item).filter((k) => k.startsWith('outbox_')), c.id).toEqual([]);
       if (c.status !== 'active') expect(item.GSI3PK, c.id).toBeUndefined();
+    }
+
+    // The status list flipped for exactly the expired ones: each expiry revoked its
+    // credential in the sweep's transaction; renewed and active ones stay unrevoked.
+    const lists = new Map<string, Set<number>>();
+    for (const c of model.values()) {
+      const credential = (await getCredential(c.id))!;
+      expect(credential.revokedReason, c.id).toBe(c.status === 'expired' ? 'expired' : undefined);
+      lists.set(credential.statusList, lists.get(credential.statusList) ?? new Set((await getStatusList(credential.statusList)).revoked));
+      expect(lists.get(credential.statusList)!.has(credential.statusIndex), c.id).toBe(c.status === 'expired');
+    }
+    // And the published, signed list says the same (one expired and one active, read as a verifier would).
+    const expiredOne = [...model.values()].find((c) => c.status === 'expired')!;
+    const activeOne = [...model.values()].find((c) => c.status === 'active')!;
+    for (const [c, revoked] of [[expiredOne, true], [activeOne, false]] as const) {
+      const v = await t.api<{ checks: { check: string; ok: boolean }[] }>('POST', '/credentials/verify', { body: { credential: (await getCredential(c.id))!.jwt } });
+      expect(v.json.checks.find((x) => x.check === 'status')!.ok, c.id).toBe(!revoked);
     }
 
     // One renewal draft per opened renewal (the sweep's deterministic id), never a second.

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/.well-known/did.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credential issuer's did:web document (its verification key) */
+        get: operations["getIssuerDidDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications": {
         parameters: {
             query?: never;
@@ -509,6 +526,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credential-status/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A status list credential (W3C Bitstring Status List, revocation), signed JWT, current as of this request */
+        get: operations["getCredentialStatusList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A certification's verifiable credential (Open Badges 3.0, VC-JOSE-COSE JWT) and its current status
+         * @description The credential id is the certification id. 404 when the certification has no credential (issued before credentials existed).
+         */
+        get: operations["getCredential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{credentialId}/badge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The level's badge image (SVG) with the credential baked in (`<openbadges:credential>`) */
+        get: operations["getCredentialBadge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credential issuer's public keys (JWK Set) */
+        get: operations["getCredentialIssuerKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a presented credential: signature, issuer, dates and status, each explained
+         * @description `credential` is the compact JWS, or an SVG badge with one baked in. The answer is 200 whether or not the credential verifies; `verified` and `checks` say which.
+         */
+        post: operations["verifyCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -533,7 +641,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A certified pathway's public profile: level, validity, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified) */
+        /** A certified pathway's public profile: level, validity, its verifiable credential, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified) */
         get: operations["getDirectoryEntry"];
         put?: never;
         post?: never;
@@ -2025,6 +2133,52 @@ export interface components {
                 level: ("candidacy" | "silver" | "gold") | null;
             };
         };
+        /** @description A certification's verifiable credential and where its status is published */
+        Credential: {
+            certificationId: string;
+            credential: {
+                [key: string]: unknown;
+            };
+            id: string;
+            jwt: string;
+            /** @enum {string} */
+            level: "candidacy" | "silver" | "gold";
+            links: {
+                badge: string;
+                issuer: string;
+                self: string;
+                statusList: string;
+                verify: string;
+            };
+            pathwayId: string;
+            revokedAt?: string;
+            /** @enum {string} */
+            revokedReason?: "expired" | "withdrawn" | "downgraded";
+            /** @enum {string} */
+            status: "active" | "not_yet_valid" | "expired" | "revoked";
+            validFrom: string;
+            validUntil: string;
+        };
+        /** @description What the verifier checked and found; `verified` only when every check passed */
+        CredentialVerification: {
+            checks: {
+                /** @enum {string} */
+                check: "format" | "signature" | "issuer" | "dates" | "status";
+                detail: string;
+                ok: boolean;
+            }[];
+            credential?: {
+                id: string;
+                issuer: string;
+                level: string;
+                pathwayId: string;
+                pathwayName: string;
+                validFrom: string;
+                validUntil: string;
+            };
+            summary: string;
+            verified: boolean;
+        };
         /**
          * @description A pathway's response to one criterion of an application.
          * @example {
@@ -2143,6 +2297,19 @@ export interface components {
                 criterionId: string;
             }[];
             round: number;
+        };
+        DidDocument: {
+            "@context": string[];
+            assertionMethod: string[];
+            id: string;
+            verificationMethod: {
+                controller: string;
+                id: string;
+                publicKeyJwk: {
+                    [key: string]: unknown;
+                };
+                type: string;
+            }[];
         };
         /**
          * @example {
@@ -2384,6 +2551,11 @@ export interface components {
             };
             /** @enum {string} */
             status: "pending" | "accepted" | "expired";
+        };
+        IssuerKeys: {
+            keys: {
+                [key: string]: unknown;
+            }[];
         };
         Me: {
             assignments: {
@@ -3017,6 +3189,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getIssuerDidDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DidDocument"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listApplications: {
         parameters: {
             query?: {
@@ -6165,6 +6375,253 @@ export interface operations {
             };
         };
     };
+    getCredentialStatusList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credential"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCredentialBadge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCredentialIssuerKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuerKeys"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    credential: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialVerification"];
+                };
+            };
+            /** @description Invalid input: `errors` names each failing field (`in`, `field`, `code`). Codes: `invalid_type`, `invalid_format`, `invalid_value`, `too_small`, `too_big`, `unrecognized_keys`, `custom`, `required`, `malformed_json`, `unknown_field`, `unexpected_body`, `ill_formed_unicode`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json. Codes: `content_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDirectory: {
         parameters: {
             query?: {
@@ -6238,6 +6695,11 @@ export interface operations {
                             kind: "scholarship" | "coaching" | "convening" | "grant" | "certification_mark" | "other";
                             title: string;
                         }[];
+                        credential: {
+                            badge: string;
+                            id: string;
+                            url: string;
+                        } | null;
                         districtId: string;
                         districtName: string;
                         id: string;
@@ -14589,8 +15051,11 @@ export type BenefitReport = components['schemas']['BenefitReport'];
 export type BenefitRequest = components['schemas']['BenefitRequest'];
 export type Certification = components['schemas']['Certification'];
 export type CertificationWithdrawal = components['schemas']['CertificationWithdrawal'];
+export type Credential = components['schemas']['Credential'];
+export type CredentialVerification = components['schemas']['CredentialVerification'];
 export type CriterionResponse = components['schemas']['CriterionResponse'];
 export type Decision = components['schemas']['Decision'];
+export type DidDocument = components['schemas']['DidDocument'];
 export type DirectoryEntry = components['schemas']['DirectoryEntry'];
 export type District = components['schemas']['District'];
 export type Evidence = components['schemas']['Evidence'];
@@ -14600,6 +15065,7 @@ export type Framework = components['schemas']['Framework'];
 export type FrameworkSummary = components['schemas']['FrameworkSummary'];
 export type Health = components['schemas']['Health'];
 export type Invitation = components['schemas']['Invitation'];
+export type IssuerKeys = components['schemas']['IssuerKeys'];
 export type Me = components['schemas']['Me'];
 export type Member = components['schemas']['Member'];
 export type Message = components['schemas']['Message'];

@@ -1,13 +1,27 @@
 /** The public directory. Answers may be cached briefly: certification changes a few times a day at most. */
+import { credentialUrl } from '../../core/credentials/achievement.ts';
+import { config } from '../../lib/config.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
 import { unlockedBy } from '../../core/benefits.ts';
 import { wholeCatalog } from '../../store/benefits.ts';
 import { latestHeadline } from '../../store/outcomes-headline.ts';
-import { getDirectoryEntry, listDirectory } from '../../store/registry.ts';
+import { pathwayCertificationHistory } from '../../store/certifications.ts';
+import { getCredential } from '../../store/credentials.ts';
+import { getDirectoryEntry, listDirectory, type DirectoryEntry } from '../../store/registry.ts';
 import * as r from './routes.ts';
 
 const cache = { 'cache-control': 'public, max-age=60' };
+
+/** The credential of the certification the entry shows: same level, same expiry, not revoked. */
+async function credentialLink(entry: DirectoryEntry) {
+  const history = await pathwayCertificationHistory(entry.id);
+  const shown = history.find((c) => c.level === entry.level && c.expiresOn === entry.validUntil && (c.status === 'active' || c.status === 'renewed'));
+  const credential = shown ? await getCredential(shown.id) : undefined;
+  if (!credential || credential.revokedAt) return null;
+  const url = credentialUrl(config.publicBaseUrl, credential.id);
+  return { id: credential.id, url, badge: `${url}/badge` };
+}
 
 export const handler = httpHandler([
   implement(r.listDirectory, async (req) => {
@@ -21,6 +35,6 @@ export const handler = httpHandler([
     // The network benefits its level unlocks (issue 19): titles and kinds only, no capacity or requests.
     const ids = new Set(unlockedBy(entry.level, catalog));
     const benefits = catalog.filter((b) => ids.has(b.id)).map((b) => ({ id: b.id, title: b.title, kind: b.kind }));
-    return { body: { ...entry, outcomes, benefits }, headers: cache };
+    return { body: { ...entry, outcomes, benefits, credential: await credentialLink(entry) }, headers: cache };
   }),
 ]);

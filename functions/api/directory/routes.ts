@@ -29,12 +29,20 @@ export const directoryEntrySchema = named(z.object({
   validUntil: z.string(),
 }), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
 
-/** The public profile: the directory entry and the latest outcome headline, suppressed (null when nothing was reported). */
+/** Where the certification's verifiable credential is (GET /credentials/{id}) and its badge image. */
+export const directoryCredentialSchema = z.object({ id: z.string(), url: z.string(), badge: z.string() });
+
+/**
+ * The public profile: the directory entry, the latest outcome headline, suppressed (null when
+ * nothing was reported), the network benefits its level unlocks, and the credential of the
+ * certification it shows (null for one issued before credentials existed).
+ */
 export const directoryProfileSchema = z.object({
   ...directoryEntrySchema.shape,
   outcomes: z.nullable(outcomeHeadlineSchema),
   /** The network benefits the pathway's level unlocks (active catalog entries), by title. */
   benefits: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(benefitKinds) })),
+  credential: z.nullable(directoryCredentialSchema),
 });
 
 export const listDirectory = route({
@@ -61,7 +69,7 @@ export const getDirectoryEntry = route({
   path: '/directory/{pathwayId}',
   fn: FN,
   auth: 'public',
-  summary: "A certified pathway's public profile: level, validity, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
+  summary: "A certified pathway's public profile: level, validity, its verifiable credential, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   response: directoryProfileSchema,
