@@ -80,8 +80,9 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   reviews: 355 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client
   // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships);
-  // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile)
-  people: 400 * 1024,
+  // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile);
+  // the access policy's benefit actions
+  people: 405 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
   evidence: 500 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
@@ -95,8 +96,9 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // real S3 SDK client
   outcomeUploads: 465 * 1024,
   // KMS client (~140 KB, its schema module is not tree-shakeable, like client-s3's): signs
-  // the credential of a certification with its decision
-  pipelineDecide: 455 * 1024,
+  // the credential of a certification with its decision; the benefits a level unlocks
+  // (the catalog read and entitlement write join the decision's transaction)
+  pipelineDecide: 475 * 1024,
   // KMS client: signs status lists on change, publishes the issuer key, verifies presented credentials
   credentials: 425 * 1024,
   // SES and DynamoDB clients, zod for event validation, and three email paths: people of the

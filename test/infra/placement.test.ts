@@ -111,7 +111,8 @@ describe('placement follows the shared definitions', () => {
 /**
  * Stateful resources and their logical ids before the split (the single stack of 1.0.0). A
  * resource whose logical id or stack changes is a new resource to CloudFormation: the table,
- * buckets and user pool would be replaced, the keys and queues recreated.
+ * buckets and user pool would be replaced, the keys and queues recreated. The credential
+ * issuer's key came after 1.0.0 (1.1.0); its id is pinned from its first release on.
  */
 const STATEFUL: Record<string, string[]> = {
   'AWS::DynamoDB::Table': ['DataTableFDBAD0F2'],
@@ -119,7 +120,7 @@ const STATEFUL: Record<string, string[]> = {
   'AWS::Cognito::UserPool': ['AuthUserPool8115E87F'],
   'AWS::Cognito::UserPoolClient': ['AuthUserPoolWebClient147E4E38'],
   'AWS::Cognito::UserPoolDomain': ['AuthUserPoolDomain31C6792A'],
-  'AWS::KMS::Key': ['MonitoringAlarmTopicKeyFFA45DC9'],
+  'AWS::KMS::Key': ['CredentialsIssuerKey7ED971BE', 'MonitoringAlarmTopicKeyFFA45DC9'],
   'AWS::SNS::Topic': ['MonitoringAlarmTopicAF62D4F1'],
   'AWS::Events::EventBus': ['EventsBus45DE4339'],
   'AWS::StepFunctions::StateMachine': ['Workflowsreview657A4E02'],
