@@ -191,4 +191,29 @@ describe('a credential for every certification', () => {
     const profile = expectStatus(await t.api<{ level: string; credential: { id: string; url: string; badge: string } | null }>('GET', `/directory/${other.pathway.id}`), 200).json;
     expect(profile).toMatchObject({ level: 'silver', credential: { id: silver.certification.id, url: `${t.platform.apiUrl}/credentials/${silver.certification.id}`, badge: `${t.platform.apiUrl}/credentials/${silver.certification.id}/badge` } });
   }, 60_000);
+
+  it('a staff withdrawal revokes the credential in the withdrawal\'s transaction', async () => {
+    t.platform.clock.setOffset(0);
+    const other = await anotherPathway(t, w, 'VC Withdrawal Academy');
+    const pathway = (await getPathway(other.pathway.id, true))!;
+    const at = new Date().toISOString();
+    const { certification, items } = issueCertification({ id: newId('certification'), pathwayId: pathway.id, districtId: pathway.districtId, applicationId: newId('application'), level: 'gold', issuedAt: at, previous: undefined });
+    const credential = await credentialIssue(certification, pathway, '2026.1');
+    await transact([...items, ...credential.items, ...certificationWrite(pathway, { level: 'gold', until: certification.expiresOn }, { sub: 'test-staff' }, 'granted')]);
+    const before = expectStatus(await t.api<CredentialView>('GET', `/credentials/${certification.id}`), 200).json;
+    expect((await verify(before.jwt)).verified).toBe(true);
+
+    const path = `/pathways/${pathway.id}/certifications/${certification.id}/withdraw`;
+    expectStatus(await t.api('POST', path, { token: w.staff.token, body: { reason: 'Work-based learning no longer offered.' } }), 200);
+    // Retried: the same answer, and the status list is not touched twice.
+    expectStatus(await t.api('POST', path, { token: w.staff.token, body: { reason: 'Work-based learning no longer offered.' } }), 200);
+
+    expect(expectStatus(await t.api<CredentialView>('GET', `/credentials/${certification.id}`), 200).json).toMatchObject({ status: 'revoked', revokedReason: 'withdrawn' });
+    expect(await revokedBit(before.credential.credentialStatus.statusListCredential, credential.credential.statusIndex)).toBe(true);
+    const v = await verify(before.jwt);
+    expect(failed(v)).toEqual(['status']);
+    expect(v.checks.find((x) => x.check === 'status')!.detail).toMatch(/withdrawn/);
+    // No longer certified: no public profile to link it from.
+    expectStatus(await t.api('GET', `/directory/${pathway.id}`), 404);
+  }, 60_000);
 });
