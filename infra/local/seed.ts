@@ -20,8 +20,9 @@ const TOKEN_LIFETIME = '12h';
 export async function seedIfEmpty(platform: Platform, log: (line: string) => void = console.log): Promise<SeedSummary | undefined> {
   const any = await listDistricts(1);
   if (any.items.length > 0) return undefined;
-  // The platform's event bus is up: the demo invitation is emailed as a real one is.
-  const summary = await seedDemoData(log, { announceInvitations: true });
+  // The platform's event bus and KMS are up: the demo invitation is emailed as a real one
+  // is, and the valid certifications get their signed credentials.
+  const summary = await seedDemoData(log, { announceInvitations: true, issueCredentials: true });
   await printTokens(summary, platform.issuer, platform.dataDir, log, platform.apiUrl);
   return summary;
 }

@@ -31,7 +31,7 @@ const tokenOf = (email: string) => {
 
 describe('demo data', () => {
   it('fills an empty store and prints a token for every person', () => {
-    expect(summary?.created).toEqual({ districts: 4, schools: 10, pathways: 13, memberships: 20, reviewers: 3, applications: 6, invitations: 1 });
+    expect(summary?.created).toEqual({ districts: 4, schools: 10, pathways: 13, memberships: 20, reviewers: 3, applications: 6, invitations: 1, benefits: 5, credentials: 9 });
     const text = printed.join('\n');
     for (const p of summary!.people) expect(text).toContain(p.email);
     expect(text.match(/TOKEN=ey/g)).toHaveLength(summary!.people.length);
@@ -47,7 +47,7 @@ describe('demo data', () => {
   it('is idempotent: an existing store is left alone, and a second full run creates nothing', async () => {
     expect(await seedIfEmpty(t.platform, () => {})).toBeUndefined();
     const again = await seedDemoData();
-    expect(again.created).toEqual({ districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0 });
+    expect(again.created).toEqual({ districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0, benefits: 0, credentials: 0 });
     expect(again.demo).toEqual(summary!.demo);
   });
 
@@ -63,6 +63,23 @@ describe('demo data', () => {
       'silver Information Technology and Cybersecurity Academy',
     ]);
     expect((await t.api<Page<unknown>>('GET', '/directory?state=MI')).json.items).toHaveLength(1);
+  });
+
+  it('a certified profile shows the benefits its level unlocks and a credential that verifies', async () => {
+    const profile = expectStatus(
+      await t.api<{ level: string; benefits: { title: string }[]; credential: { id: string; url: string } | null }>('GET', `/directory/${seedPathwayId('cv-health')}`),
+      200,
+    ).json;
+    expect(profile.level).toBe('gold');
+    expect(profile.benefits.map((b) => b.title)).toEqual(['Certification mark', 'Innovation grant', 'Network convenings', 'Pathway coaching', 'Student scholarship nominations']);
+    expect(profile.credential).not.toBeNull();
+    const credential = expectStatus(await t.api<{ jwt: string; status: string; level: string }>('GET', `/credentials/${profile.credential!.id}`), 200).json;
+    expect(credential).toMatchObject({ status: 'active', level: 'gold' });
+    const verdict = expectStatus(await t.api<{ verified: boolean }>('POST', '/credentials/verify', { body: { credential: credential.jwt } }), 200).json;
+    expect(verdict.verified).toBe(true);
+    // Silver unlocks less.
+    const silver = expectStatus(await t.api<{ benefits: { title: string }[] }>('GET', `/directory/${seedPathwayId('cv-energy')}`), 200).json;
+    expect(silver.benefits.map((b) => b.title)).not.toContain('Innovation grant');
   });
 
   it("people's tokens see their own world", async () => {

@@ -21,8 +21,10 @@ import {
   writeResponse,
   type Application,
 } from '../../../functions/store/applications.ts';
+import { credentialIssue } from '../../../functions/credentials/issue.ts';
+import { createBenefit, wholeCatalog } from '../../../functions/store/benefits.ts';
 import { certificationItem, seedCertification } from '../../../functions/store/certifications.ts';
-import { putNew, TransactionCancelled } from '../../../functions/store/db.ts';
+import { putNew, transact, TransactionCancelled } from '../../../functions/store/db.ts';
 import type { District, Pathway, School } from '../../../functions/store/entities.ts';
 import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
 import { announceInvitation } from '../../../functions/notifications/invitation-notices.ts';
@@ -32,7 +34,7 @@ import { assignSeat, moveStage, readRound } from '../../../functions/store/revie
 import { prepare } from '../../../functions/pipeline/prepare.ts';
 import { createDistrict, createPathway, createSchool, type Actor } from '../../../functions/store/registry.ts';
 import { subjectForEmail } from '../dev-issuer.ts';
-import { seedApplications, seedDistricts, seedInvitations, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
+import { seedApplications, seedBenefits, seedDistricts, seedInvitations, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** The ULID time part of 2026-01-01, as in the seed framework's id. */
@@ -51,7 +53,7 @@ export const seedSchoolId = (key: string) => seedId('school', key);
 export const seedPathwayId = (key: string) => seedId('pathway', key);
 
 export interface SeedSummary {
-  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'reviewers' | 'applications' | 'invitations', number>;
+  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'reviewers' | 'applications' | 'invitations' | 'benefits' | 'credentials', number>;
   frameworkId: string;
   people: (SeedPerson & { sub: string })[];
   /** What the demo walks through: the applications in review (with their reviewers) and the pending invitations. */
@@ -87,16 +89,31 @@ export interface SeedOptions {
    * still carries its due notice, and the platform's daily invitation sweep sends it.
    */
   announceInvitations?: boolean;
+  /**
+   * Sign the verifiable credential of each seeded certification that is still valid, as a
+   * decision does (needs the platform's KMS: \`npm start\`'s seed). Without it the directory
+   * shows those pathways with \`credential: null\`, as for a certification issued before
+   * credentials existed.
+   */
+  issueCredentials?: boolean;
 }
 
 export async function seedDemoData(log: (line: string) => void = () => {}, options: SeedOptions = {}): Promise<SeedSummary> {
-  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0 };
+  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0, benefits: 0, credentials: 0 };
   const demo: SeedSummary['demo'] = { reviews: [], invitations: [] };
   const staff = actorOf(seedPeople.find((p) => p.groups.includes('staff'))!);
   const at = nowIso();
   const today = at.slice(0, 10);
 
   const { framework } = await putPublishedFramework(seedFramework, staff);
+
+  // The benefits catalog, once: a store whose catalog has entries (staff's own) is left alone.
+  if ((await wholeCatalog()).length === 0) {
+    for (const b of seedBenefits) {
+      await createBenefit(b, staff);
+      created.benefits++;
+    }
+  }
 
   const districts = new Map<string, District>();
   const schools = new Map<string, School>();
@@ -139,30 +156,32 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
       updatedAt: at,
     };
     pathways.set(p.key, pathway);
-    // The certification history the level came from (lapsed ones too: renewal rules read them).
-    const history =
+    // The certification the level came from (lapsed ones too: renewal rules read them): a
+    // whole certification (store/certifications.ts), so the recertification sweep finds it
+    // by its next due day: notices, the renewal draft and the expiry follow the dev clock
+    // (README, "Time travel").
+    const certification =
       cert && until
-        ? [
-            // A whole certification (store/certifications.ts), so the recertification sweep
-            // finds it by its next due day: notices, the renewal draft and the expiry follow
-            // the dev clock (README, "Time travel").
-            putNew(
-              certificationItem(
-                seedCertification({
-                  id: seedId('certification', p.key),
-                  pathwayId: pathway.id,
-                  districtId: district.id,
-                  applicationId: seedId('application', `${p.key}-certified`),
-                  level: cert.level,
-                  issuedAt: addMonthsUtc(until, -defaultCertificationConfig.validityMonths[cert.level]).toISOString(),
-                  expiresOn: until,
-                  lapsed: !valid,
-                }),
-              ),
-            ),
-          ]
-        : [];
-    if (await once(() => createPathway(pathway, staff, history))) created.pathways++;
+        ? seedCertification({
+            id: seedId('certification', p.key),
+            pathwayId: pathway.id,
+            districtId: district.id,
+            applicationId: seedId('application', `${p.key}-certified`),
+            level: cert.level,
+            issuedAt: addMonthsUtc(until, -defaultCertificationConfig.validityMonths[cert.level]).toISOString(),
+            expiresOn: until,
+            lapsed: !valid,
+          })
+        : undefined;
+    const history = certification ? [putNew(certificationItem(certification))] : [];
+    if (await once(() => createPathway(pathway, staff, history))) {
+      created.pathways++;
+      // Its credential, signed as a decision signs one (only with the platform's KMS).
+      if (certification && valid && options.issueCredentials) {
+        await transact((await credentialIssue(certification, pathway, framework.version)).items);
+        created.credentials++;
+      }
+    }
   }
 
   const people: SeedSummary['people'] = [];
@@ -236,7 +255,7 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
   log(
     `Seeded demo data: ${created.districts} districts, ${created.schools} schools, ${created.pathways} pathways, ` +
       `${created.memberships} memberships, ${created.reviewers} reviewer profiles, ${created.applications} applications, ` +
-      `${created.invitations} invitations (framework ${framework.id}).`,
+      `${created.invitations} invitations, ${created.benefits} benefits, ${created.credentials} credentials (framework ${framework.id}).`,
   );
   return { created, frameworkId: framework.id, people, demo };
 }

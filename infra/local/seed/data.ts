@@ -8,6 +8,7 @@
  * Certification dates are relative to the day the seed runs (months from today), so the
  * directory and the renewal window always have something to show.
  */
+import type { BenefitContent } from '../../../functions/store/benefits.ts';
 import type { Level } from '../../../functions/core/levels.ts';
 import type { PathwayModel, Sector } from '../../../functions/store/entities.ts';
 import type { Role } from '../../../functions/lib/principal.ts';
@@ -197,4 +198,48 @@ export const seedApplications: SeedApplication[] = [
   { pathway: 'bt-cs', target: 'silver', state: 'in_review', by: 'ava.thompson@bayshore.example.org', reviewers: ['priya.natarajan@reviewers.example.org', 'tom.whitfield@reviewers.example.org'] },
   { pathway: 'hp-maritime', target: 'candidacy', state: 'withdrawn', answered: 1, by: 'omar.haddad@bayshore.example.org' },
   { pathway: 'jr-arts', target: 'candidacy', state: 'draft', answered: 0, by: 'grace.lin@aldercreek.example.org' },
+];
+
+/**
+ * The network benefits catalog of the demo (docs/benefits.md): what each level unlocks. The
+ * titles are illustrative; a network writes its own with POST /benefits.
+ */
+export const seedBenefits: BenefitContent[] = [
+  {
+    title: 'Pathway coaching',
+    description: 'A Linked Learning coach visits the pathway team each term to work on its improvement plan.',
+    kind: 'coaching',
+    minLevel: 'candidacy',
+    active: true,
+  },
+  {
+    title: 'Network convenings',
+    description: 'Seats for the pathway team at the network\'s practitioner convenings.',
+    kind: 'convening',
+    minLevel: 'silver',
+    active: true,
+  },
+  {
+    title: 'Certification mark',
+    description: 'Use of the certification mark for the pathway\'s level on its website and materials.',
+    kind: 'certification_mark',
+    minLevel: 'silver',
+    active: true,
+  },
+  {
+    title: 'Student scholarship nominations',
+    description: 'Nominate graduating students of the pathway for the network\'s college and career scholarships.',
+    kind: 'scholarship',
+    minLevel: 'silver',
+    capacity: { perPathway: 5, period: 'year' },
+    active: true,
+  },
+  {
+    title: 'Innovation grant',
+    description: 'Apply for a one-time grant that funds a new work-based learning partnership.',
+    kind: 'grant',
+    minLevel: 'gold',
+    capacity: { perPathway: 1, period: 'total' },
+    active: true,
+  },
 ];
