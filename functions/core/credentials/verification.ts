@@ -26,7 +26,8 @@ export function datesCheck(validFrom: string | undefined, validUntil: string | u
 }
 
 /** A check that could not run because an earlier one failed. */
-export const notChecked = (check: CheckName, because: string): Check => ({ check, ok: false, detail: `Not checked: ${because}.` });
+const NOT_CHECKED = 'Not checked: ';
+export const notChecked = (check: CheckName, because: string): Check => ({ check, ok: false, detail: `${NOT_CHECKED}${because}.` });
 
 export interface Verdict {
   verified: boolean;
@@ -39,8 +40,11 @@ export function verdict(checks: readonly Check[], claim: string | undefined): Ve
   const ordered = CHECK_ORDER.map((name) => checks.find((c) => c.check === name) ?? notChecked(name, 'no result'));
   const failed = ordered.filter((c) => !c.ok);
   const verified = failed.length === 0;
+  // The summary names what failed, not the checks that could not run because of it.
+  const ran = failed.filter((c) => !c.detail.startsWith(NOT_CHECKED));
+  const reasons = ran.length > 0 ? ran : failed;
   const summary = verified
     ? `Verified: ${claim ?? 'the credential holds'}.`
-    : `Not verified${claim ? ` (${claim})` : ''}: ${failed.map((c) => c.detail.replace(/\.$/, '')).join('; ')}.`;
+    : `Not verified${claim ? ` (${claim})` : ''}: ${reasons.map((c) => c.detail.replace(/\.$/, '')).join('; ')}.`;
   return { verified, summary, checks: ordered };
 }

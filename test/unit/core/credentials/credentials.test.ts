@@ -6,7 +6,7 @@ import { bakedCredential, badgeSvg } from '../../../../functions/core/credential
 import { didDocument, issuerDid } from '../../../../functions/core/credentials/issuer.ts';
 import { derToJose, joseToDer } from '../../../../functions/core/credentials/signature.ts';
 import { bitAt, bitstringOf, decodeStatusList, encodeStatusList, STATUS_LIST_SIZE, statusSlot } from '../../../../functions/core/credentials/status-list.ts';
-import { datesCheck, verdict } from '../../../../functions/core/credentials/verification.ts';
+import { datesCheck, notChecked, verdict } from '../../../../functions/core/credentials/verification.ts';
 
 describe('DER → JOSE signatures', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -162,5 +162,14 @@ describe('the explanation', () => {
     const one = verdict([pass('format'), pass('signature'), pass('issuer'), pass('dates'), { check: 'status', ok: false, detail: 'Revoked: the certification expired.' }], undefined);
     expect(one).toMatchObject({ verified: false, summary: 'Not verified: Revoked: the certification expired.' });
     expect(verdict([pass('format')], undefined).checks.map((c) => c.ok)).toEqual([true, false, false, false, false]);
+  });
+
+  it('names what failed in the summary, not the checks that could not run after it', () => {
+    const unreadable = verdict(
+      [{ check: 'format', ok: false, detail: 'Not a compact JWS.' }, ...(['signature', 'issuer', 'dates', 'status'] as const).map((c) => notChecked(c, 'the credential could not be read'))],
+      undefined,
+    );
+    expect(unreadable.summary).toBe('Not verified: Not a compact JWS.');
+    expect(unreadable.checks.filter((c) => c.detail.startsWith('Not checked'))).toHaveLength(4);
   });
 });
