@@ -197,7 +197,7 @@ export async function run(): Promise<BenchReport> {
       `| **all in, default prod deploy** (target < $${ALL_IN_TARGET_MONTHLY_USD}) | **${usd(cost.total)}** ${cost.total <= ALL_IN_TARGET_MONTHLY_USD ? 'met' : '**not met**'} |`,
       '',
       `The default is what \`npm run deploy -- --stage prod\` creates: Cognito ${footprint.cognitoTier.toLowerCase()} (${n(USAGE.monthlyActiveShare * SCALE_2030.activePeoplePerYear)} monthly active users, the first ${n(PRICES.cognitoFreeMau)} free), ` +
-        `X-Ray on ${footprint.tracedTriggers.join(', ') || 'no'} functions and the state machine, ${footprint.alarms} alarms reading ${footprint.alarmMetrics} metrics, ${footprint.dashboards} dashboard, ${footprint.kmsKeys} KMS key${footprint.kmsKeys === 1 ? "" : "s"}, ` +
+        `X-Ray on ${footprint.tracedTriggers.join(', ') || 'no'} functions and the state machine, ${footprint.alarms} alarms reading ${footprint.alarmMetrics} metrics, ${footprint.dashboards} dashboard, ${footprint.kmsKeys} KMS key${footprint.kmsKeys === 1 ? '' : 's'}, ` +
         `logs kept ${footprint.logRetentionDays} days; ${footprint.resources} CloudFormation resources. All read from the synthesized template (bench/footprint.ts).`,
       '',
       '| option (context added to the default) | all in, monthly |',
