@@ -29,18 +29,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it as vitestIt } from 'vitest';
 import { claimsOf, groupsOf, SmokeUsers, type SmokePerson } from './smoke-users.ts';
+import { requestJson, type Answer } from './http.ts';
 import type { JourneyTarget } from './target.ts';
 
 /** The smoke-test district and school: their names say what they are. */
 export const SMOKE_DISTRICT_NAME = 'Smoke Test District (automated, not a real district)';
 export const SMOKE_SCHOOL_NAME = 'Smoke Test School (automated)';
 const SMOKE_SECTOR = 'information_communication_technologies';
-
-interface Answer {
-  status: number;
-  json: any;
-  text: string;
-}
 
 /** How long a poll waits: the review workflow, file verification and notifications are asynchronous. */
 const POLL_MS = 150_000;
@@ -68,26 +63,9 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
 
   const call = async (who: string | undefined, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
     if (!target) throw new Error('no target');
-    const headers: Record<string, string> = { ...options.headers };
-    if (who) {
-      const token = tokens[who];
-      if (!token) throw new Error(`${who} is not signed in`);
-      headers.authorization = `Bearer ${token}`;
-    }
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const response = await fetch(`${target.apiUrl}${path}`, { method, headers, body });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text };
+    const token = who ? tokens[who] : undefined;
+    if (who && !token) throw new Error(`${who} is not signed in`);
+    return requestJson(target.apiUrl, method, path, { ...options, token });
   };
   /** The answer, or a failure naming the call, the caller, the status and the body. */
   const expectCall = async (who: string | undefined, method: string, path: string, status: number | number[], options?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer> => {

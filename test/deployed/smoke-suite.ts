@@ -12,36 +12,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it as vitestIt } from 'vitest';
+import { requestJson, type Answer } from './http.ts';
 import type { SmokeTarget } from './target.ts';
-
-interface Answer {
-  status: number;
-  contentType: string;
-  json: any;
-  text: string;
-}
 
 /** `getTarget` is called once, in the first test (so a missing target fails a test, not the collection). */
 export function defineSmokeSuite(getTarget: () => SmokeTarget | Promise<SmokeTarget>): void {
   let target: SmokeTarget | undefined;
   const call = async (method: string, path: string, options: { token?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
     if (!target) throw new Error('no target');
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${target.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const response = await fetch(`${target.apiUrl}${path}`, { method, headers, body });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', json, text };
+    return requestJson(target.apiUrl, method, path, { ...options, token: options.token ? target.token : undefined });
   };
   // After the first test, a missing target skips the rest instead of failing each.
   const it = (name: string, fn: () => Promise<void>) =>
