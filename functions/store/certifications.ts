@@ -6,8 +6,7 @@
  * Decisions:
  * - Terms are calendar dates (core/recertification/validity.ts), not instants:
  *   `expiresOn` is the first day no longer valid, the pathway's `certifiedUntil` holds the
- *   same date. levels.ts's renewalValidity works on instants and would let the time of day
- *   of a decision leak into an expiry; validity.ts is used instead.
+ *   same date, so the time of day of a decision never leaks into an expiry.
  * - A renewal at the same level decided before (or on) the old expiry starts at the old
  *   expiry; anything else starts on the decision day (renewalTerm). The certification it
  *   continues becomes `renewed` and leaves the expiry index in the same transaction, so
