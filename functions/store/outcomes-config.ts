@@ -2,10 +2,11 @@
  * Outcome and network-progress settings, from the environment with documented defaults
  * (docs/outcomes.md). Read lazily so tests and the local runtime can set them first.
  *
- * - PATHCERT_SUPPRESSION_THRESHOLD (default 10): counts at or below are small cells.
- * - PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS (default 3): districts the withheld part of a
+ * - PATHCERT_SUPPRESSION_THRESHOLD: counts at or below are small cells; the equity lens
+ *   flags only groups above it (core/outcomes/equity.ts minGroupSizeFor).
+ * - PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS: districts the withheld part of a
  *   published network total must come from (rule 4a in core/outcomes/suppression.ts).
- * - PATHCERT_SUPPRESSION_MAX_COALITION (default 2, 1–4): the shared pattern holds against
+ * - PATHCERT_SUPPRESSION_MAX_COALITION (1–4): the shared pattern holds against
  *   any one person knowing the raw counts of this many districts at once (core
  *   suppressYear); readers with more get a view computed for them (outcomes-readers.ts).
  *   The defaults live in core (DEFAULT_SUPPRESSION_THRESHOLD, DEFAULT_MIN_CONTRIBUTORS,
