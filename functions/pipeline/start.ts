@@ -7,7 +7,6 @@
  * console), and the application waits in the `submitted` queue meanwhile. Starting is
  * idempotent by execution name, so a repeated call starts nothing twice.
  */
-import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { publish } from '../lib/events.ts';
 import { logger } from '../lib/logger.ts';
 import type { Application } from '../store/applications.ts';
@@ -73,7 +72,7 @@ export async function reviewAfterWithdraw(app: Application): Promise<void> {
     for (const review of view.reviews.filter(isOpenReview)) await vacateReview(review, 'reassigned', 'Application withdrawn');
     const submitted = view.reviews.filter((r) => r.status === 'submitted');
     if (submitted.length) await transact(endAssignmentItems(submitted)).catch((e: unknown) => logger.warn('ending assignments failed', { error: e }));
-    await moveStage(app.id, app.submissionNumber, 'withdrawn', FAILABLE_STAGES);
+    await moveStage(app.id, app.submissionNumber, 'withdrawn');
     // Write, then read (store/reviews.ts): a wait that stored its token after the first read
     // either shows here or re-reads the vacated review itself.
     const after = (await readRound(app.id, app.submissionNumber)) ?? view;
