@@ -14,6 +14,7 @@ import { transact } from '../store/db.ts';
 import { notifyStaff } from '../store/messages.ts';
 import { endAssignmentItems, isOpenReview, moveStage, readRound, vacateReview } from '../store/reviews.ts';
 import { answerTask, executionName, startReview } from './workflow.ts';
+import { config } from '../lib/config.ts';
 
 export async function reviewAfterSubmit(app: Application, submittedBy: string): Promise<void> {
   try {
@@ -35,9 +36,9 @@ export async function reviewAfterSubmit(app: Application, submittedBy: string): 
     logger.error('ApplicationSubmitted could not be published', { error, applicationId: app.id });
   }
   // Locally the Step Functions endpoint is optional (test files that do not need it skip it):
-  // without one, the SDK would try AWS itself.
-  const noEndpoint = process.env.PATHCERT_STAGE === 'local' && !process.env.AWS_ENDPOINT_URL_SFN;
-  if (!process.env.REVIEW_STATE_MACHINE_ARN || noEndpoint) {
+  // without one, the SDK would try AWS itself. (The endpoint is SDK wiring, not an app setting.)
+  const noEndpoint = config.stage === 'local' && !process.env.AWS_ENDPOINT_URL_SFN;
+  if (!config.hasReviewStateMachine || noEndpoint) {
     logger.warn('no review state machine to start; the review workflow was not started', { applicationId: app.id });
     return;
   }

@@ -66,13 +66,8 @@ export interface Certification {
  */
 export function certificationTerms(): CertificationConfigInput {
   const base = applicationCertificationConfig();
-  const raw = process.env.CERTIFICATION_VALIDITY_MONTHS;
-  if (!raw) return base;
-  const validityMonths: Partial<Record<Level, number>> = {};
-  for (const part of raw.split(',')) {
-    const [level, months] = part.split('=').map((s) => s.trim());
-    if (level === 'candidacy' || level === 'silver' || level === 'gold') validityMonths[level] = Number(months);
-  }
+  const validityMonths = config.certificationValidityMonths;
+  if (Object.keys(validityMonths).length === 0) return base;
   return resolveCertificationConfig({ ...base, validityMonths: { ...base.validityMonths, ...validityMonths } });
 }
 
@@ -81,9 +76,8 @@ export function certificationTerms(): CertificationConfigInput {
  * expiry) over the defaults, with the validity and renewal window of certificationTerms().
  */
 export function sweepConfig(): SweepConfig & { noticeDaysBefore: readonly number[]; certification: CertificationConfigInput } {
-  // A malformed value must not break issuing certifications (their sweep key uses it): bad entries are ignored.
-  const parsed = (process.env.RECERTIFICATION_NOTICE_DAYS ?? '').split(',').map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1);
-  const noticeDaysBefore = parsed.length > 0 ? parsed : DEFAULT_NOTICE_DAYS_BEFORE;
+  // A malformed value must not break issuing certifications (their sweep key uses it): lib/config.ts ignores bad entries.
+  const noticeDaysBefore = config.recertificationNoticeDays ?? DEFAULT_NOTICE_DAYS_BEFORE;
   return { noticeDaysBefore, certification: certificationTerms() };
 }
 

@@ -224,13 +224,7 @@ export class ReviewerAtCapacity extends Error {
 
 /** REVIEW_DUE_DAYS (default 21), REVIEW_GRACE_DAYS (1), STAFF_ALERT_DAYS (7). */
 export function reviewDueConfig(): ReviewDueConfig {
-  const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const [dueDays, graceDays, staffAlertDays] = [number('REVIEW_DUE_DAYS'), number('REVIEW_GRACE_DAYS'), number('STAFF_ALERT_DAYS')];
-  return {
-    ...(dueDays !== undefined ? { dueDays } : {}),
-    ...(graceDays !== undefined ? { graceDays } : {}),
-    ...(staffAlertDays !== undefined ? { staffAlertDays } : {}),
-  };
+  return config.reviewDue;
 }
 
 // ---------------------------------------------------------------------------------------
