@@ -15,7 +15,7 @@
  * Read lazily so the local runtime and tests can set the environment before the first
  * call; each value is parsed again only when its variable's text changes.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { INVITATION_VALIDITY_DAYS, parseReminderDays } from '../core/invitations.ts';
 import { MAX_REVIEWERS_PER_PANEL } from '../core/review/assignment.ts';
 
@@ -23,55 +23,81 @@ export type Stage = 'local' | 'dev' | 'prod' | (string & {});
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL' | 'TRACE';
 type LevelName = 'candidacy' | 'silver' | 'gold';
 
-const required = z.string().min(1, 'is required');
-const optional = z.string().optional();
-/** A whole number in [min, max], or the fallback when unset or empty. */
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  optional.transform((raw, ctx) => {
+type Invalid = (message: string) => never;
+
+/**
+ * One variable's schema: its text (or undefined when unset) through `parse`, which calls
+ * `invalid` with a message when the text is not a valid value.
+ */
+function variable<T>(parse: (raw: string | undefined, invalid: Invalid) => T) {
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((raw: string | undefined, payload) => {
+      const invalid: Invalid = (message) => {
+        payload.issues.push({ code: 'custom', message, input: raw });
+        return z.NEVER as never;
+      };
+      return parse(raw, invalid);
+    }),
+  );
+}
+
+const required = variable((raw, invalid) => raw || invalid('is required'));
+const optional = variable((raw) => raw);
+const withDefault = (fallback: string) => variable((raw) => raw ?? fallback);
+/** A whole number in [min, max]; `fallback` when unset or empty. */
+function wholeNumber(min: number, max: number): ReturnType<typeof variable<number | undefined>>;
+function wholeNumber(min: number, max: number, fallback: number): ReturnType<typeof variable<number>>;
+function wholeNumber(min: number, max: number, fallback?: number) {
+  return variable((raw, invalid) => {
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
-    return z.NEVER;
+    return Number.isInteger(n) && n >= min && n <= max ? n : invalid(`must be a whole number from ${min} to ${max}, got "${raw}"`);
   });
+}
 /** A number when set (core checks its range), undefined otherwise. */
-const numberWhenSet = optional.transform((raw) => (raw ? Number(raw) : undefined));
+const numberWhenSet = variable((raw) => (raw ? Number(raw) : undefined));
+const isLevelName = (l: string): l is LevelName => l === 'candidacy' || l === 'silver' || l === 'gold';
 
-/** Every application setting: the variable's name and how its text becomes a value. */
-export const settingsSchema = z.object({
-  PATHCERT_STAGE: z.string().default('local'),
+/**
+ * Every application setting: the variable's name and how its text becomes a value (a plain
+ * record of zod schemas, not z.object: each setting is parsed alone, when first read, and
+ * the object machinery would cost every bundle ~10 KB).
+ */
+export const settingsSchema = {
+  PATHCERT_STAGE: withDefault('local'),
   TABLE_NAME: required,
   EVIDENCE_BUCKET: required,
   REVIEW_STATE_MACHINE_ARN: optional,
   EVENT_BUS_NAME: required,
   USER_POOL_ID: required,
-  ALLOWED_ORIGINS: z.string().default('*').transform((raw) => Object.freeze(raw.split(',').map((o) => o.trim()).filter(Boolean))),
-  MAX_BODY_BYTES: wholeNumber(262_144, 1, 10 * 1024 * 1024),
-  APP_BASE_URL: z.string().default('http://localhost:5173'),
-  PATHCERT_PUBLIC_BASE_URL: required.transform((raw, ctx) => {
+  ALLOWED_ORIGINS: variable((raw) => Object.freeze((raw ?? '*').split(',').map((o) => o.trim()).filter(Boolean))),
+  MAX_BODY_BYTES: wholeNumber(1, 10 * 1024 * 1024, 262_144),
+  APP_BASE_URL: withDefault('http://localhost:5173'),
+  PATHCERT_PUBLIC_BASE_URL: variable((raw, invalid) => {
+    if (!raw) return invalid('is required');
     try {
       return new URL(raw).origin;
     } catch {
-      ctx.addIssue({ code: 'custom', message: `must be a URL, got "${raw}"` });
-      return z.NEVER;
+      return invalid(`must be a URL, got "${raw}"`);
     }
   }),
   CREDENTIAL_KEY_ID: required,
   SES_SENDER: required,
   SES_CONFIGURATION_SET: optional,
-  STAFF_INBOX_EMAIL: optional.transform((raw) => raw || undefined),
+  STAFF_INBOX_EMAIL: variable((raw) => raw || undefined),
   MESSAGE_EMAIL_WINDOW_MINUTES: optional,
-  INVITATION_REMINDER_DAYS: optional.transform((raw) => parseReminderDays(raw, INVITATION_VALIDITY_DAYS)),
-  LOG_LEVEL: z.string().default('INFO').transform((raw) => raw as LogLevel),
-  POWERTOOLS_SERVICE_NAME: z.string().default('pathcert'),
-  PATHCERT_CLOCK_OFFSET_MS: optional.transform((raw) => {
+  INVITATION_REMINDER_DAYS: variable((raw) => parseReminderDays(raw, INVITATION_VALIDITY_DAYS)),
+  LOG_LEVEL: variable((raw) => (raw ?? 'INFO') as LogLevel),
+  POWERTOOLS_SERVICE_NAME: withDefault('pathcert'),
+  PATHCERT_CLOCK_OFFSET_MS: variable((raw) => {
     const n = Number(raw ?? 0);
     return Number.isFinite(n) ? n : 0;
   }),
   REVIEW_DUE_DAYS: numberWhenSet,
   REVIEW_GRACE_DAYS: numberWhenSet,
   STAFF_ALERT_DAYS: numberWhenSet,
-  REVIEWERS_PER_LEVEL: optional.transform((raw, ctx) => {
+  REVIEWERS_PER_LEVEL: variable((raw, invalid) => {
     const text = raw?.trim();
     if (!text) return undefined;
     const perLevel: Partial<Record<LevelName, number>> = {};
@@ -79,63 +105,46 @@ export const settingsSchema = z.object({
       const m = /^\s*(candidacy|silver|gold)\s*=\s*(\d+)\s*$/.exec(part);
       const n = m ? Number(m[2]) : NaN;
       if (!m || n < 1 || n > MAX_REVIEWERS_PER_PANEL || perLevel[m[1] as LevelName] !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${part.trim()}" is not <candidacy|silver|gold>=<1..${MAX_REVIEWERS_PER_PANEL}> (each level once)` });
-        return z.NEVER;
+        return invalid(`"${part.trim()}" is not <candidacy|silver|gold>=<1..${MAX_REVIEWERS_PER_PANEL}> (each level once)`);
       }
       perLevel[m[1] as LevelName] = n;
     }
     return perLevel;
   }),
-  RENEWAL_WINDOW_DAYS: optional.transform((raw) => (raw === undefined || raw === '' ? undefined : Number(raw))),
+  RENEWAL_WINDOW_DAYS: variable((raw) => (raw === undefined || raw === '' ? undefined : Number(raw))),
   // Lenient: core validates the months; unknown levels are ignored.
-  CERTIFICATION_VALIDITY_MONTHS: optional.transform((raw) => {
+  CERTIFICATION_VALIDITY_MONTHS: variable((raw) => {
     const months: Partial<Record<LevelName, number>> = {};
     for (const part of (raw ?? '').split(',')) {
-      const [level, value] = part.split('=').map((s) => s.trim());
-      if (level === 'candidacy' || level === 'silver' || level === 'gold') months[level] = Number(value);
+      const [level, value] = part.split('=').map((t) => t.trim());
+      if (level && isLevelName(level)) months[level] = Number(value);
     }
     return months;
   }),
   // Lenient on purpose: issuing a certification computes its sweep key from these, and a
   // malformed value must not break that; bad entries are ignored (none left: the defaults).
-  RECERTIFICATION_NOTICE_DAYS: optional.transform((raw) => {
+  RECERTIFICATION_NOTICE_DAYS: variable((raw) => {
     const days = (raw ?? '').split(',').map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1);
     return days.length > 0 ? days : undefined;
   }),
-  // Optional here: the defaults live in core (core/outcomes/suppression.ts).
-  PATHCERT_SUPPRESSION_THRESHOLD: wholeNumberOrUnset(0, 1000),
-  PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS: wholeNumberOrUnset(1, 100),
-  PATHCERT_SUPPRESSION_MAX_COALITION: wholeNumberOrUnset(1, 4),
-  PATHCERT_PROGRESS_LEVELS: z
-    .string()
-    .default('silver,gold')
-    .transform((raw, ctx) => {
-      const list = raw.split(',').map((l) => l.trim()).filter(Boolean);
-      if (list.length === 0 || list.some((l) => l !== 'candidacy' && l !== 'silver' && l !== 'gold')) {
-        ctx.addIssue({ code: 'custom', message: `must list levels (candidacy, silver, gold), got "${raw}"` });
-        return z.NEVER;
-      }
-      return list as LevelName[];
-    }),
-  PATHCERT_PROGRESS_TARGET: wholeNumber(1_000_000, 1, 1_000_000_000),
-  PATHCERT_PROGRESS_TARGET_YEAR: wholeNumber(2030, 2000, 2100),
-  PATHCERT_OUTCOME_CSV_MAX_BYTES: wholeNumber(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
-  PATHCERT_OUTCOME_CSV_MAX_ROWS: wholeNumber(500_000, 1, 5_000_000),
-});
+  // Unset reads as undefined: the defaults live in core (core/outcomes/suppression.ts).
+  PATHCERT_SUPPRESSION_THRESHOLD: wholeNumber(0, 1000),
+  PATHCERT_SUPPRESSION_MIN_CONTRIBUTORS: wholeNumber(1, 100),
+  PATHCERT_SUPPRESSION_MAX_COALITION: wholeNumber(1, 4),
+  PATHCERT_PROGRESS_LEVELS: variable((raw, invalid) => {
+    const text = raw ?? 'silver,gold';
+    const list = text.split(',').map((l) => l.trim()).filter(Boolean);
+    if (list.length === 0 || !list.every(isLevelName)) return invalid(`must list levels (candidacy, silver, gold), got "${text}"`);
+    return list;
+  }),
+  PATHCERT_PROGRESS_TARGET: wholeNumber(1, 1_000_000_000, 1_000_000),
+  PATHCERT_PROGRESS_TARGET_YEAR: wholeNumber(2000, 2100, 2030),
+  PATHCERT_OUTCOME_CSV_MAX_BYTES: wholeNumber(1024, 200 * 1024 * 1024, 20 * 1024 * 1024),
+  PATHCERT_OUTCOME_CSV_MAX_ROWS: wholeNumber(1, 5_000_000, 500_000),
+};
 
-function wholeNumberOrUnset(min: number, max: number) {
-  return optional.transform((raw, ctx): number | undefined => {
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
-    return z.NEVER;
-  });
-}
-
-type Shape = typeof settingsSchema.shape;
-export type SettingName = keyof Shape;
-export type Settings = z.output<typeof settingsSchema>;
+export type SettingName = keyof typeof settingsSchema;
+export type Settings = { [K in SettingName]: z.output<(typeof settingsSchema)[K]> };
 
 const cache = new Map<SettingName, { raw: string | undefined; value: unknown }>();
 
@@ -147,7 +156,7 @@ export function setting<K extends SettingName>(name: K): Settings[K] {
   const raw = process.env[name];
   const hit = cache.get(name);
   if (hit && hit.raw === raw) return hit.value as Settings[K];
-  const result = settingsSchema.shape[name].safeParse(raw);
+  const result = settingsSchema[name].safeParse(raw);
   if (!result.success) {
     if (raw === undefined || raw === '') throw new Error(`Missing required environment variable ${name}`);
     throw new Error(`${name} ${result.error.issues[0]?.message ?? 'is invalid'}`);
