@@ -67,17 +67,21 @@ export const bundleBudgetBytes = 350 * 1024;
  * side-effecting) and no alias can reach (a relative import inside the package).
  */
 export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
+  // Issue 17: every setting is parsed by lib/config.ts's zod schemas (+0.1 to +3 KB where the
+  // function already bundles zod/mini, ~+14 KB where it did not: verifyUpload), which moved
+  // these over their caps; benefits (350.1 KB) joins the list for the same reason.
+  benefits: 355 * 1024,
   // The route specs now carry their response schemas (the OpenAPI contract), and the handler
   // imports its spec for input validation, so the schemas ride along (+3 to +20 KB). Keeping
   // them out of the bundles (documentation-only imports) would restore the old budgets.
   // Step Functions client + round ownership
-  submissions: 365 * 1024,
+  submissions: 370 * 1024,
   // workflow routes: round ownership, conflict checks, response schemas
   reviewOffice: 370 * 1024,
   // Cognito client: the `reviewer` group follows the profile's `active` (accounts/groups.ts)
-  reviewRoster: 360 * 1024,
+  reviewRoster: 365 * 1024,
   // the shared event schemas, settings and keys grew with invitation and message emails (+1.2 KB)
-  reviews: 355 * 1024,
+  reviews: 360 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client
   // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships);
   // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile);
@@ -88,7 +92,7 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // real S3 SDK client (+ presigned POST and GET)
   resources: 480 * 1024,
   // real S3 SDK client
-  verifyUpload: 400 * 1024,
+  verifyUpload: 415 * 1024,
   // real S3 SDK client (multipart upload)
   exportEvidence: 435 * 1024,
   // real S3 SDK client (+ presigned POST)
@@ -100,11 +104,11 @@ export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
   // (the catalog read and entitlement write join the decision's transaction)
   pipelineDecide: 475 * 1024,
   // KMS client: signs status lists on change, publishes the issuer key, verifies presented credentials
-  credentials: 425 * 1024,
+  credentials: 430 * 1024,
   // SES and DynamoDB clients, zod for event validation, and three email paths: people of the
   // table, invitees by address (invitee.ts) and batched message emails (message-emails.ts);
   // the benefit and withdrawal notices and their event schemas (issue 19, +4.4 KB)
-  notifier: 370 * 1024,
+  notifier: 375 * 1024,
 };
 
 export function bundleBudgetFor(name: string): number {

@@ -247,27 +247,3 @@ export function canOpenApplication(input: CanOpenInput): CanOpenResult {
   if (reasons.length > 0 || level === null) return { ok: false, reasons };
   return { ok: true, level, renewal: target === 'renewal' };
 }
-
-export interface Validity {
-  validFrom: Date;
-  validUntil: Date;
-  /** True when the renewal continues the old term without a gap. */
-  continuous: boolean;
-}
-
-/**
- * The term of a renewed certification. Certified before the old expiry, the new term
- * starts at the old expiry, so renewing early never costs the pathway time it earned;
- * certified after expiry, the pathway was uncertified for a while and the term starts fresh
- * from the decision.
- */
-export function renewalValidity(
-  oldExpiry: DateInput,
-  decisionDate: DateInput,
-  level: Level,
-  config: CertificationConfigInput = {},
-): Validity {
-  const continuous = isValidAt(oldExpiry, decisionDate);
-  const validFrom = continuous ? toDate(oldExpiry) : toDate(decisionDate);
-  return { validFrom, validUntil: expiryDate(level, validFrom, config), continuous };
-}

@@ -3,11 +3,10 @@
  * person move time forward to watch schedules fire; it is ignored on any other stage so
  * a deployed function can never be time-travelled.
  */
+import { config } from './config.ts';
+
 export function nowMs(): number {
-  if (process.env.PATHCERT_STAGE === 'local') {
-    const offset = Number(process.env.PATHCERT_CLOCK_OFFSET_MS ?? 0);
-    if (Number.isFinite(offset)) return Date.now() + offset;
-  }
+  if (config.stage === 'local') return Date.now() + config.clockOffsetMs;
   return Date.now();
 }
 

@@ -12,6 +12,7 @@ import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-ev
 import { buildDomainEvent, EVENT_SOURCE, type DomainEventInput } from '../../events/schemas.ts';
 import { eventBridgeClient } from './aws-clients.ts';
 import { now } from './clock.ts';
+import { config } from './config.ts';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** EventBridge's limit on the summed entry sizes of one PutEvents request. */
@@ -39,9 +40,7 @@ export class EventPublishError extends Error {
 }
 
 function busName(): string {
-  const name = process.env.EVENT_BUS_NAME;
-  if (!name) throw new Error('Missing required environment variable EVENT_BUS_NAME');
-  return name;
+  return config.eventBusName;
 }
 
 /** The size EventBridge counts for an entry (its documented calculation). */

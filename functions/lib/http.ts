@@ -13,6 +13,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { isTransientAwsError } from './aws-errors.ts';
 import { config } from './config.ts';
 import { EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './logger.ts';
@@ -134,19 +135,6 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   };
 }
 
-const transientErrorNames = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'SlowDown',
-  'TimeoutError',
-  // A write that lost to another transaction (raw only when no condition failed): retryable.
-  'TransactionConflictException',
-  'TransactionCanceledException',
-]);
-
 /** Renders every error as problem+json. Anything that is not a Problem is a 500 with no internals. */
 function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
@@ -154,7 +142,7 @@ function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context>
       const error = request.error as (Error & { $metadata?: { httpStatusCode?: number } }) | null;
       let problem: Problem;
       if (error instanceof Problem) problem = error;
-      else if (error && transientErrorNames.has(error.name)) {
+      else if (error && isTransientAwsError(error)) {
         logger.warn('dependency throttled or unavailable', { errorName: error.name });
         problem = problems.unavailable(1);
       } else if (error?.name === 'ConditionalCheckFailedException') {

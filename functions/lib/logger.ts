@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
+import { config } from './config.ts';
 
 /**
  * Powertools' Logger, plus keys that name the invocation being served (a request's
@@ -40,6 +41,6 @@ class PathcertLogger extends Logger {
 }
 
 export const logger = new PathcertLogger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pathcert',
-  logLevel: (process.env.LOG_LEVEL as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | undefined) ?? 'INFO',
+  serviceName: config.serviceName,
+  logLevel: config.logLevel,
 });

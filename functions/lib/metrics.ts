@@ -13,6 +13,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger.ts';
+import { config } from './config.ts';
 
 export const METRICS_NAMESPACE = 'pathcert';
 
@@ -38,11 +39,12 @@ function instance(): Metrics {
   metrics ??= new Metrics({
     namespace: METRICS_NAMESPACE,
     serviceName: 'pathcert',
-    defaultDimensions: { stage: process.env.PATHCERT_STAGE ?? 'local' },
+    defaultDimensions: { stage: config.stage },
   });
   return metrics;
 }
 
+// The Lambda runtime's own variable, not an app setting (lib/config.ts lists what is).
 const inLambda = () => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 
 /** Receives every EMF line outside Lambda (tests, benches); `undefined` stops it. */

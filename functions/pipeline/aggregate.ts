@@ -35,7 +35,7 @@ export async function aggregate(input: AggregateInput): Promise<AggregateOutput>
   // Another execution owns the round (prepare.ts): this one ends without touching it.
   if (!roundOwnedBy(view?.round, input.executionArn)) return { ...closed, next: 'superseded' };
   if (app.status === 'withdrawn' || app.submissionNumber !== input.round) {
-    await moveStage(app.id, input.round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision']);
+    await moveStage(app.id, input.round, 'withdrawnWhileRunning');
     return closed;
   }
   if (!view) throw new PipelineError('RoundNotFound', `no round ${input.round} for ${app.id}`);
@@ -60,14 +60,14 @@ export async function aggregate(input: AggregateInput): Promise<AggregateOutput>
   const summary = { needsAdjudication: result.needsAdjudication.length, recommendation: result.recommendation };
 
   if (result.needsAdjudication.length > 0) {
-    await moveStage(app.id, input.round, 'adjudication', ['assigning', 'reviewing', 'adjudication']);
+    await moveStage(app.id, input.round, 'reviewersDisagree');
     return { next: 'adjudicate', ...summary };
   }
   if (app.status === 'in_review') {
     try {
       await transact([
         ...moveItems(app, 'decision_pending', 'system', systemActor, 'application.reviews_complete'),
-        stageUpdate(app.id, input.round, 'decision', ['assigning', 'reviewing', 'adjudication', 'decision']),
+        stageUpdate(app.id, input.round, 'reviewsComplete'),
       ]);
     } catch (error) {
       if (error instanceof TransactionCancelled) {
@@ -76,7 +76,7 @@ export async function aggregate(input: AggregateInput): Promise<AggregateOutput>
       } else throw error;
     }
   } else {
-    await moveStage(app.id, input.round, 'decision', ['assigning', 'reviewing', 'adjudication']);
+    await moveStage(app.id, input.round, 'awaitDecision');
   }
   return { next: 'decide', ...summary };
 }

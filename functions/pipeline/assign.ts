@@ -43,7 +43,7 @@ export async function assign(input: AssignInput): Promise<AssignOutput> {
     const holder = seatHolder(after, seat);
     if (holder && holder.status !== 'submitted') await ensureNotified(holder);
   }
-  if (after.seats.every((s) => seatHolder(after, s))) await moveStage(app.id, input.round, 'reviewing', ['assigning']);
+  if (after.seats.every((s) => seatHolder(after, s))) await moveStage(app.id, input.round, 'seatsFilled');
   return { applicationId: app.id, round: input.round, seats };
 }
 

@@ -69,7 +69,7 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
       if (now?.status === 'submitted') return answer('submitted');
       if (!now || !isOpenReview(now)) return answer('vacated');
       const after = await readRound(applicationId, round);
-      if (after && after.seats.every((s) => seatHolder(after, s))) await moveStage(applicationId, round, 'reviewing', ['assigning']);
+      if (after && after.seats.every((s) => seatHolder(after, s))) await moveStage(applicationId, round, 'seatsFilled');
       return { waiting: true };
     }
 
@@ -87,7 +87,7 @@ export async function awaitReview(input: AwaitReviewInput): Promise<{ waiting: b
         link: `/applications/${applicationId}/review-round`,
       });
     }
-    await moveStage(applicationId, round, 'assigning', ['reviewing', 'assigning']);
+    await moveStage(applicationId, round, 'seatNeedsStaff');
     const again = await readRound(applicationId, round);
     const nowSeat = again?.seats.find((s) => s.seat === seatNumber);
     if (nowSeat && nowSeat.reviewId !== seat.reviewId) return answer('assigned');

@@ -109,7 +109,7 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
   }
   items.push(
     ...endAssignmentItems(view.reviews),
-    stageUpdate(app.id, decision.round, 'decided', ['decision']),
+    stageUpdate(app.id, decision.round, 'decided'),
     decisionUpdate(app.id, decision.round, { applied }, 'attribute_exists(PK) AND attribute_not_exists(#applied)', { '#applied': 'applied' }),
   );
   try {
@@ -135,7 +135,7 @@ export async function decide(input: DecideInput): Promise<DecideOutput> {
   if (!decision) {
     const app = await getApplication(input.applicationId, true);
     if (app?.status === 'withdrawn') {
-      await moveStage(input.applicationId, input.round, 'withdrawn', ['assigning', 'reviewing', 'adjudication', 'decision']);
+      await moveStage(input.applicationId, input.round, 'withdrawnWhileRunning');
       return { decision: 'closed' };
     }
     throw new PipelineError('NoDecision', `round ${input.round} of ${input.applicationId} has no decision`);

@@ -3,6 +3,8 @@
  * the ASL error: `TransientError` is retried with backoff (statemachines/review.asl.json),
  * anything else is caught, recorded on the application and fails the execution.
  */
+import { TRANSIENT_AWS_ERROR_NAMES, TRANSIENT_NETWORK_CODES } from '../lib/aws-errors.ts';
+
 export class TransientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -18,36 +20,19 @@ export class PipelineError extends Error {
   }
 }
 
-/** AWS SDK errors (and our own lost races) that a retry can cure. */
-const TRANSIENT_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'Throttling',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'InternalServerError',
-  'InternalFailure',
-  'InternalServerException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TransactionConflictException',
-  'TransactionCanceledException',
-  'TransactionInProgressException',
-  'TimeoutError',
-  'RequestTimeout',
-  'ConcurrentChange',
-  'ReviewerAtCapacity',
-  'EventPublishError',
-]);
-
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/**
+ * Our own errors that a retry can cure: lost races in the store (ConcurrentChange,
+ * ReviewerAtCapacity) and an event that could not be published. AWS SDK errors come from
+ * the one shared list in lib/aws-errors.ts.
+ */
+const OWN_TRANSIENT_NAMES: ReadonlySet<string> = new Set(['ConcurrentChange', 'ReviewerAtCapacity', 'EventPublishError']);
 
 export function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | null;
   if (!e) return false;
   if (e.name === 'TransientError') return true;
-  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
-  if (e.code && TRANSIENT_CODES.has(e.code)) return true;
+  if (e.name && (TRANSIENT_AWS_ERROR_NAMES.has(e.name) || OWN_TRANSIENT_NAMES.has(e.name))) return true;
+  if (e.code && TRANSIENT_NETWORK_CODES.has(e.code)) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   return status !== undefined && status >= 500;

@@ -12,6 +12,7 @@
  * - match: only calls for this application are affected (others run normally).
  */
 import { TransientError } from './errors.ts';
+import { config } from '../lib/config.ts';
 
 interface FaultPlan {
   transient?: Record<string, number>;
@@ -21,8 +22,10 @@ interface FaultPlan {
 
 const calls = new Map<string, number>();
 
+// Test-only plumbing, not an app setting: it stays out of lib/config.ts (and README's
+// configuration table) on purpose; the stage check goes through config like every setting.
 function plan(): FaultPlan | undefined {
-  if (process.env.PATHCERT_STAGE !== 'local') return undefined;
+  if (config.stage !== 'local') return undefined;
   const raw = process.env.PATHCERT_PIPELINE_FAULTS;
   if (!raw) return undefined;
   try {

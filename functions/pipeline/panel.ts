@@ -23,7 +23,6 @@ import {
   type CurrentAssignment,
   type ReviewerCandidate,
 } from '../core/review/assignment.ts';
-import type { Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
 import { publish } from '../lib/events.ts';
 import { logger } from '../lib/logger.ts';
@@ -54,9 +53,9 @@ import {
   type SeatAssignment,
 } from '../store/reviews.ts';
 import { TransientError } from './errors.ts';
+import { config } from '../lib/config.ts';
 
-/** A sanity bound: more reviewers than this on one application is a typo, not a policy. */
-export const MAX_REVIEWERS_PER_PANEL = 5;
+export { MAX_REVIEWERS_PER_PANEL } from '../core/review/assignment.ts';
 
 /**
  * REVIEWERS_PER_LEVEL (`candidacy=1,silver=2,gold=3`, any subset); two everywhere by default.
@@ -64,18 +63,8 @@ export const MAX_REVIEWERS_PER_PANEL = 5;
  * the application, staff alerted) instead of seating a panel of a size nobody chose.
  */
 export function assignmentConfig(): AssignmentConfig {
-  const raw = process.env.REVIEWERS_PER_LEVEL?.trim();
-  if (!raw) return {};
-  const reviewersPerLevel: Partial<Record<Level, number>> = {};
-  for (const part of raw.split(',')) {
-    const m = /^\s*(candidacy|silver|gold)\s*=\s*(\d+)\s*$/.exec(part);
-    const n = m ? Number(m[2]) : NaN;
-    if (!m || n < 1 || n > MAX_REVIEWERS_PER_PANEL || reviewersPerLevel[m[1] as Level] !== undefined) {
-      throw new Error(`REVIEWERS_PER_LEVEL: "${part.trim()}" is not <candidacy|silver|gold>=<1..${MAX_REVIEWERS_PER_PANEL}> (each level once)`);
-    }
-    reviewersPerLevel[m[1] as Level] = n;
-  }
-  return { reviewersPerLevel };
+  const reviewersPerLevel = config.reviewersPerLevel;
+  return reviewersPerLevel ? { reviewersPerLevel } : {};
 }
 
 async function subsIn(partition: Partition): Promise<Set<string>> {

@@ -21,7 +21,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
 import { reviewersNeeded } from '../core/review/assignment.ts';
-import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
@@ -112,7 +111,7 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   switch (app.status) {
     case 'withdrawn':
       // The withdrawal closed the round (start.ts reviewAfterWithdraw); this only repeats its stage move.
-      await moveStage(app.id, round, 'withdrawn', FAILABLE_STAGES);
+      await moveStage(app.id, round, 'withdrawn');
       return out('withdrawn', null);
     case 'certified':
     case 'not_yet':
@@ -123,7 +122,7 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
       // The decision is applied but a failure kept its events from going out: finish them (decide.ts is idempotent).
       const claimed = await claim(app.id, round, input);
       if (!claimed.owner) return out('already-running', claimed.current);
-      await moveStage(app.id, round, 'decided', ['failed']);
+      await moveStage(app.id, round, 'decidedAfterFailure');
       await setRoundFields(app.id, round, {}, ['failure']);
       await clearFailure(app);
       return out('decided');
@@ -152,7 +151,7 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   // after the claim whatever the round read before it said, since the previous owner's end
   // may have been recorded in between (the failure write is conditioned on its owner, so
   // none lands after the claim).
-  if (await moveStage(app.id, round, 'assigning', ['failed'])) await setRoundFields(app.id, round, {}, ['failure']);
+  if (await moveStage(app.id, round, 'restarted')) await setRoundFields(app.id, round, {}, ['failure']);
   if (!view.snapshotAt) await snapshot(app);
 
   if (app.status === 'submitted') {

@@ -9,7 +9,6 @@
  * timeout, StopExecution).
  */
 import type { AbnormalEndStatus, ReviewFailure } from '../core/review/execution-status.ts';
-import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { getApplication, type Application } from '../store/applications.ts';
@@ -57,7 +56,7 @@ export async function markReviewFailed(app: Application, failure: ReviewFailure,
   // this execution's: a restart that claimed the round between the caller's ownership check
   // and this write keeps its round as it is, and nothing is recorded or alerted.
   if (app.submissionNumber > 0) {
-    const moved = await moveStage(app.id, app.submissionNumber, 'failed', FAILABLE_STAGES, { failure }, executionArn);
+    const moved = await moveStage(app.id, app.submissionNumber, 'failed', { failure }, executionArn);
     if (!moved && executionArn && !(await ownsRound(app.id, app.submissionNumber, executionArn))) {
       logger.info('the round was claimed by a newer execution before the failure was recorded', { applicationId: app.id, execution: failure.execution });
       return { recorded: false };

@@ -7,7 +7,6 @@
  * console), and the application waits in the `submitted` queue meanwhile. Starting is
  * idempotent by execution name, so a repeated call starts nothing twice.
  */
-import { FAILABLE_STAGES } from '../core/review/stages.ts';
 import { publish } from '../lib/events.ts';
 import { logger } from '../lib/logger.ts';
 import type { Application } from '../store/applications.ts';
@@ -15,6 +14,7 @@ import { transact } from '../store/db.ts';
 import { notifyStaff } from '../store/messages.ts';
 import { endAssignmentItems, isOpenReview, moveStage, readRound, vacateReview } from '../store/reviews.ts';
 import { answerTask, executionName, startReview } from './workflow.ts';
+import { config } from '../lib/config.ts';
 
 export async function reviewAfterSubmit(app: Application, submittedBy: string): Promise<void> {
   try {
@@ -36,9 +36,9 @@ export async function reviewAfterSubmit(app: Application, submittedBy: string): 
     logger.error('ApplicationSubmitted could not be published', { error, applicationId: app.id });
   }
   // Locally the Step Functions endpoint is optional (test files that do not need it skip it):
-  // without one, the SDK would try AWS itself.
-  const noEndpoint = process.env.PATHCERT_STAGE === 'local' && !process.env.AWS_ENDPOINT_URL_SFN;
-  if (!process.env.REVIEW_STATE_MACHINE_ARN || noEndpoint) {
+  // without one, the SDK would try AWS itself. (The endpoint is SDK wiring, not an app setting.)
+  const noEndpoint = config.stage === 'local' && !process.env.AWS_ENDPOINT_URL_SFN;
+  if (!config.hasReviewStateMachine || noEndpoint) {
     logger.warn('no review state machine to start; the review workflow was not started', { applicationId: app.id });
     return;
   }
@@ -73,7 +73,7 @@ export async function reviewAfterWithdraw(app: Application): Promise<void> {
     for (const review of view.reviews.filter(isOpenReview)) await vacateReview(review, 'reassigned', 'Application withdrawn');
     const submitted = view.reviews.filter((r) => r.status === 'submitted');
     if (submitted.length) await transact(endAssignmentItems(submitted)).catch((e: unknown) => logger.warn('ending assignments failed', { error: e }));
-    await moveStage(app.id, app.submissionNumber, 'withdrawn', FAILABLE_STAGES);
+    await moveStage(app.id, app.submissionNumber, 'withdrawn');
     // Write, then read (store/reviews.ts): a wait that stored its token after the first read
     // either shows here or re-reads the vacated review itself.
     const after = (await readRound(app.id, app.submissionNumber)) ?? view;

@@ -142,8 +142,7 @@ const asResponse = (item: Item) => stripKeys(item) as unknown as ResponseRecord;
 
 /** Renewal window and validity from the environment (RENEWAL_WINDOW_DAYS), defaults otherwise. */
 export function certificationConfig(): CertificationConfigInput {
-  const raw = process.env.RENEWAL_WINDOW_DAYS;
-  const days = raw === undefined || raw === '' ? undefined : Number(raw);
+  const days = config.renewalWindowDays;
   return resolveCertificationConfig(days === undefined ? {} : { renewalWindowDays: days });
 }
 

@@ -6,8 +6,7 @@
  * Decisions:
  * - Terms are calendar dates (core/recertification/validity.ts), not instants:
  *   `expiresOn` is the first day no longer valid, the pathway's `certifiedUntil` holds the
- *   same date. levels.ts's renewalValidity works on instants and would let the time of day
- *   of a decision leak into an expiry; validity.ts is used instead.
+ *   same date, so the time of day of a decision never leaks into an expiry.
  * - A renewal at the same level decided before (or on) the old expiry starts at the old
  *   expiry; anything else starts on the decision day (renewalTerm). The certification it
  *   continues becomes `renewed` and leaves the expiry index in the same transaction, so
@@ -67,13 +66,8 @@ export interface Certification {
  */
 export function certificationTerms(): CertificationConfigInput {
   const base = applicationCertificationConfig();
-  const raw = process.env.CERTIFICATION_VALIDITY_MONTHS;
-  if (!raw) return base;
-  const validityMonths: Partial<Record<Level, number>> = {};
-  for (const part of raw.split(',')) {
-    const [level, months] = part.split('=').map((s) => s.trim());
-    if (level === 'candidacy' || level === 'silver' || level === 'gold') validityMonths[level] = Number(months);
-  }
+  const validityMonths = config.certificationValidityMonths;
+  if (Object.keys(validityMonths).length === 0) return base;
   return resolveCertificationConfig({ ...base, validityMonths: { ...base.validityMonths, ...validityMonths } });
 }
 
@@ -82,9 +76,8 @@ export function certificationTerms(): CertificationConfigInput {
  * expiry) over the defaults, with the validity and renewal window of certificationTerms().
  */
 export function sweepConfig(): SweepConfig & { noticeDaysBefore: readonly number[]; certification: CertificationConfigInput } {
-  // A malformed value must not break issuing certifications (their sweep key uses it): bad entries are ignored.
-  const parsed = (process.env.RECERTIFICATION_NOTICE_DAYS ?? '').split(',').map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1);
-  const noticeDaysBefore = parsed.length > 0 ? parsed : DEFAULT_NOTICE_DAYS_BEFORE;
+  // A malformed value must not break issuing certifications (their sweep key uses it): lib/config.ts ignores bad entries.
+  const noticeDaysBefore = config.recertificationNoticeDays ?? DEFAULT_NOTICE_DAYS_BEFORE;
   return { noticeDaysBefore, certification: certificationTerms() };
 }
 

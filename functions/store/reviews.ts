@@ -60,7 +60,7 @@ export type { AffiliationGuard } from './reviewers.ts';
 export type Actor = AuditEvent['actor'];
 
 export { reviewStages, type ReviewStage } from '../core/review/stages.ts';
-import type { ReviewStage } from '../core/review/stages.ts';
+import { stageMoves, type ReviewStage, type StageMove, type StageMoveName } from '../core/review/stages.ts';
 
 export const reviewStatuses = ['assigned', 'in_progress', 'submitted', 'recused', 'reassigned'] as const;
 export type ReviewStatus = (typeof reviewStatuses)[number];
@@ -224,13 +224,7 @@ export class ReviewerAtCapacity extends Error {
 
 /** REVIEW_DUE_DAYS (default 21), REVIEW_GRACE_DAYS (1), STAFF_ALERT_DAYS (7). */
 export function reviewDueConfig(): ReviewDueConfig {
-  const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const [dueDays, graceDays, staffAlertDays] = [number('REVIEW_DUE_DAYS'), number('REVIEW_GRACE_DAYS'), number('STAFF_ALERT_DAYS')];
-  return {
-    ...(dueDays !== undefined ? { dueDays } : {}),
-    ...(graceDays !== undefined ? { graceDays } : {}),
-    ...(staffAlertDays !== undefined ? { staffAlertDays } : {}),
-  };
+  return config.reviewDue;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -462,20 +456,23 @@ async function updateOne(item: TransactItem): Promise<boolean> {
   }
 }
 
-/** Moves the round to a stage (and its queue position). `from` guards against moving a round that moved on. */
+/**
+ * Makes a stage move (core/review/stages.ts stageMoves) and moves the round's queue
+ * position with it; conditioned on the round being at one of the move's `from` stages, so
+ * a round that moved on is never moved back.
+ */
 export function stageUpdate(
   applicationId: string,
   round: number,
-  stage: ReviewStage,
-  from?: readonly ReviewStage[],
+  move: StageMoveName,
   set: Record<string, unknown> = {},
   owner?: string,
 ): TransactItem {
+  const { to: stage, from } = stageMoves[move] as StageMove;
   const at = nowIso();
   const idx = keys.reviewStageIndexes(stage, at, applicationId);
-  const fromValues = Object.fromEntries((from ?? []).map((s, i) => [`:from${i}`, s]));
-  const conditions = ['attribute_exists(PK)'];
-  if (from) conditions.push(`#stage IN (${Object.keys(fromValues).join(', ')})`);
+  const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+  const conditions = ['attribute_exists(PK)', `#stage IN (${Object.keys(fromValues).join(', ')})`];
   // Only while `owner` holds the round (or nobody has claimed it): roundOwnedBy, as a condition.
   if (owner) conditions.push('(attribute_not_exists(#owner) OR #owner = :owner)');
   return update(keys.reviewRound(applicationId, round), {
@@ -487,18 +484,17 @@ export function stageUpdate(
 }
 
 /**
- * Sets the stage unless the round already is there (or moved past `from`), and, with
+ * Makes a stage move unless the round is not at one of its `from` stages, and, with
  * `owner`, only while that execution owns the round; true when it changed.
  */
 export async function moveStage(
   applicationId: string,
   round: number,
-  stage: ReviewStage,
-  from: readonly ReviewStage[],
+  move: StageMoveName,
   set: Record<string, unknown> = {},
   owner?: string,
 ): Promise<boolean> {
-  return updateOne(stageUpdate(applicationId, round, stage, from, set, owner));
+  return updateOne(stageUpdate(applicationId, round, move, set, owner));
 }
 
 export type RoundClaim = { owner: true } | { owner: false; current: string };

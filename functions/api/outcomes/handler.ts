@@ -7,7 +7,7 @@
 import type { AccessContext } from '../../core/access.ts';
 import { newId } from '../../core/ids.ts';
 import { NUMERATOR_METRICS, type Metric, type NumeratorMetric, type StudentGroup } from '../../core/outcomes/codes.ts';
-import { evaluateEquity, type EquityConfig } from '../../core/outcomes/equity.ts';
+import { evaluateEquity, resolveEquityConfig } from '../../core/outcomes/equity.ts';
 import {
   checkDistrictContainsPathways,
   checkOutcomeCounts,
@@ -164,24 +164,17 @@ export const handler = httpHandler([
     );
     if (!pv) throw problems.notFound('outcome report for this pathway and school year');
     if (!dv) throw problems.notFound("district-wide outcome report for this school year (the district has not submitted one)");
-    const config: EquityConfig = {
-      ...(req.query.gapPp !== undefined ? { gapPp: req.query.gapPp } : {}),
-      ...(req.query.ratio !== undefined ? { underRepresentationRatio: req.query.ratio } : {}),
-      ...(req.query.against ? { compareAgainst: req.query.against } : {}),
-      minGroupSize: outcomeSettings.suppressionThreshold + 1,
-    };
+    const config = resolveEquityConfig(
+      { gapPp: req.query.gapPp, underRepresentationRatio: req.query.ratio, compareAgainst: req.query.against || undefined },
+      outcomeSettings.suppressionThreshold,
+    );
     const report = evaluateEquity(viewFor(ctx, pv), viewFor(ctx, dv), config);
     return asReport(ctx, req.query.format, `comparison-${pathway.id}-${req.params.schoolYear}`, {
       pathwayId: pathway.id,
       districtId: pathway.districtId,
       schoolYear: req.params.schoolYear,
       suppressed: !isStaff(ctx),
-      config: {
-        gapPp: config.gapPp ?? 5,
-        underRepresentationRatio: config.underRepresentationRatio ?? 0.8,
-        compareAgainst: config.compareAgainst ?? 'same_group',
-        minGroupSize: config.minGroupSize,
-      },
+      config,
       ...report,
     });
   }),

@@ -20,6 +20,7 @@
 import { METRIC_DEFINITIONS, NUMERATOR_METRICS, type NumeratorMetric, type StudentGroup } from './codes.ts';
 import { entriesOf, type Cell, type CountView } from './model.ts';
 import { derive, differencePp, rate, ratesOf, valueOf, type RateView } from './rates.ts';
+import { DEFAULT_SUPPRESSION_THRESHOLD } from './suppression.ts';
 
 export interface EquityConfig {
   /** Percentage points by which a group may trail before it is flagged. Default 5. */
@@ -32,12 +33,33 @@ export interface EquityConfig {
   minGroupSize?: number;
 }
 
-export const DEFAULT_EQUITY_CONFIG: Required<EquityConfig> = {
+/**
+ * The smallest group that may be flagged under a suppression threshold: one more than the
+ * threshold, so a group that would be a small cell in public is never flagged to staff.
+ */
+export function minGroupSizeFor(suppressionThreshold: number): number {
+  return suppressionThreshold + 1;
+}
+
+export const DEFAULT_EQUITY_CONFIG: Required<EquityConfig> = Object.freeze({
   gapPp: 5,
   underRepresentationRatio: 0.8,
   compareAgainst: 'same_group',
-  minGroupSize: 11,
-};
+  minGroupSize: minGroupSizeFor(DEFAULT_SUPPRESSION_THRESHOLD),
+});
+
+/**
+ * The configuration a comparison runs with: the caller's choices, the defaults for the
+ * rest, and the group-size floor that follows the suppression threshold in force.
+ */
+export function resolveEquityConfig(input: Omit<EquityConfig, 'minGroupSize'>, suppressionThreshold: number): Required<EquityConfig> {
+  return {
+    gapPp: input.gapPp ?? DEFAULT_EQUITY_CONFIG.gapPp,
+    underRepresentationRatio: input.underRepresentationRatio ?? DEFAULT_EQUITY_CONFIG.underRepresentationRatio,
+    compareAgainst: input.compareAgainst ?? DEFAULT_EQUITY_CONFIG.compareAgainst,
+    minGroupSize: minGroupSizeFor(suppressionThreshold),
+  };
+}
 
 export interface RateComparison {
   metric: NumeratorMetric;

@@ -19,6 +19,9 @@
  */
 import type { Level } from '../levels.ts';
 
+/** A sanity bound on REVIEWERS_PER_LEVEL: more reviewers than this on one application is a typo, not a policy. */
+export const MAX_REVIEWERS_PER_PANEL = 5;
+
 export type ReviewRole = 'lead' | 'co-reviewer';
 
 export interface AssignmentApplication {

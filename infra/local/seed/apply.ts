@@ -327,7 +327,7 @@ async function seatPanel(app: Application, reviewerEmails: string[], staff: Acto
       reassignedCount: 0,
     });
   }
-  if (reviewerEmails.length >= seats.length) await moveStage(app.id, round, 'reviewing', ['assigning']);
+  if (reviewerEmails.length >= seats.length) await moveStage(app.id, round, 'seatsFilled');
 }
 
 function narrativeFor(pathwayName: string, criterionText: string): string {

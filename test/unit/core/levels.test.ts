@@ -10,7 +10,6 @@ import {
   isValidAt,
   levels,
   renewalPhase,
-  renewalValidity,
   renewalWindowOpensAt,
   resolveCertificationConfig,
   type CanOpenInput,
@@ -237,38 +236,6 @@ describe('canOpenApplication', () => {
         } else {
           expect(r.level).toBe(t);
         }
-      }),
-    );
-  });
-});
-
-describe('renewalValidity', () => {
-  it('extends from the old expiry when certified before it', () => {
-    const v = renewalValidity('2026-09-01T00:00:00.000Z', '2026-06-10T15:00:00.000Z', 'silver');
-    expect(v).toEqual({
-      validFrom: new Date('2026-09-01T00:00:00.000Z'),
-      validUntil: new Date('2028-09-01T00:00:00.000Z'),
-      continuous: true,
-    });
-  });
-
-  it('starts fresh from the decision when certified on or after expiry', () => {
-    const v = renewalValidity('2026-09-01T00:00:00.000Z', '2026-10-05T00:00:00.000Z', 'gold');
-    expect(v.validFrom.toISOString()).toBe('2026-10-05T00:00:00.000Z');
-    expect(v.validUntil.toISOString()).toBe('2029-10-05T00:00:00.000Z');
-    expect(v.continuous).toBe(false);
-    expect(renewalValidity('2026-09-01T00:00:00.000Z', '2026-09-01T00:00:00.000Z', 'gold').continuous).toBe(false);
-  });
-
-  it('property: renewing never loses earned time and never leaves a gap while still valid', () => {
-    fc.assert(
-      fc.property(level, instant, fc.integer({ min: -1000, max: 1000 }), (lvl, oldExpiry, offsetDays) => {
-        const decision = new Date(oldExpiry.getTime() + offsetDays * DAY_MS);
-        const v = renewalValidity(oldExpiry, decision, lvl);
-        expect(v.validUntil.getTime()).toBeGreaterThanOrEqual(expiryDate(lvl, decision).getTime());
-        expect(v.validFrom.getTime()).toBeGreaterThanOrEqual(Math.min(oldExpiry.getTime(), decision.getTime()));
-        if (decision.getTime() < oldExpiry.getTime()) expect(v.validFrom.getTime()).toBe(oldExpiry.getTime());
-        else expect(v.validFrom.getTime()).toBe(decision.getTime());
       }),
     );
   });

@@ -9,8 +9,8 @@ import {
   rateTrend,
   ratesOf,
 } from '../../../../functions/core/outcomes/rates.ts';
-import { compareRates, evaluateEquity, representation } from '../../../../functions/core/outcomes/equity.ts';
-import { suppressReport } from '../../../../functions/core/outcomes/suppression.ts';
+import { compareRates, DEFAULT_EQUITY_CONFIG, evaluateEquity, representation, resolveEquityConfig } from '../../../../functions/core/outcomes/equity.ts';
+import { DEFAULT_SUPPRESSION_THRESHOLD, suppressReport } from '../../../../functions/core/outcomes/suppression.ts';
 
 const pathway: OutcomeCounts = {
   enrolled: { all: 200, english_learner: 20, hispanic_latino: 100, white: 60, asian: 40, gender_female: 90, gender_male: 110 },
@@ -149,5 +149,22 @@ describe('equity', () => {
       }),
       { seed: 11, numRuns: 300 },
     );
+  });
+});
+
+describe('equity configuration', () => {
+  it('flags only groups above the suppression threshold, by default and when it is configured', () => {
+    expect(DEFAULT_EQUITY_CONFIG.minGroupSize).toBe(DEFAULT_SUPPRESSION_THRESHOLD + 1);
+    expect(resolveEquityConfig({}, 4).minGroupSize).toBe(5);
+  });
+
+  it('takes the defaults for what the caller leaves out and keeps what it chose', () => {
+    expect(resolveEquityConfig({}, DEFAULT_SUPPRESSION_THRESHOLD)).toEqual(DEFAULT_EQUITY_CONFIG);
+    expect(resolveEquityConfig({ gapPp: 2, underRepresentationRatio: undefined, compareAgainst: 'district_all' }, 10)).toEqual({
+      gapPp: 2,
+      underRepresentationRatio: DEFAULT_EQUITY_CONFIG.underRepresentationRatio,
+      compareAgainst: 'district_all',
+      minGroupSize: 11,
+    });
   });
 });
