@@ -13,8 +13,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { DomainError } from '../core/errors.ts';
 import { isTransientAwsError } from './aws-errors.ts';
 import { config } from './config.ts';
+import { problemOf } from './domain-problems.ts';
 import { EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
@@ -135,13 +137,17 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   };
 }
 
-/** Renders every error as problem+json. Anything that is not a Problem is a 500 with no internals. */
+/**
+ * Renders every error as problem+json: a Problem as it is, a domain error through its one
+ * mapping (domain-problems.ts). Anything else is a 500 with no internals.
+ */
 function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
     onError: (request) => {
       const error = request.error as (Error & { $metadata?: { httpStatusCode?: number } }) | null;
       let problem: Problem;
       if (error instanceof Problem) problem = error;
+      else if (error instanceof DomainError) problem = problemOf(error);
       else if (error && isTransientAwsError(error)) {
         logger.warn('dependency throttled or unavailable', { errorName: error.name });
         problem = problems.unavailable(1);
