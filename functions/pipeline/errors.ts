@@ -22,10 +22,12 @@ export class PipelineError extends Error {
 
 /**
  * Our own errors that a retry can cure: lost races in the store (ConcurrentChange,
- * ReviewerAtCapacity) and an event that could not be published. AWS SDK errors come from
+ * ReviewerAtCapacity, and BusyError, the domain error for contention the store gave up on)
+ * and an event that could not be published. Every other domain error (core/errors.ts:
+ * NotFoundError, ConflictError, …) keeps its name and is recorded as the task's failure. AWS SDK errors come from
  * the one shared list in lib/aws-errors.ts.
  */
-const OWN_TRANSIENT_NAMES: ReadonlySet<string> = new Set(['ConcurrentChange', 'ReviewerAtCapacity', 'EventPublishError']);
+const OWN_TRANSIENT_NAMES: ReadonlySet<string> = new Set(['ConcurrentChange', 'ReviewerAtCapacity', 'BusyError', 'EventPublishError']);
 
 export function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | null;

@@ -6,8 +6,8 @@
  * has a response (a previous attempt, or the team's own edit) is left alone, and a draft the
  * team has already submitted is not touched.
  */
+import { ConflictError, PreconditionFailedError } from '../core/errors.ts';
 import { criteriaFor } from '../core/framework.ts';
-import { Problem } from '../lib/problem.ts';
 import { getApplication, getResponse, writeResponse, type Actor } from '../store/applications.ts';
 import { carryForwardFrom, refsByCriterion } from '../store/evidence-links.ts';
 import { getPublishedFramework } from '../store/frameworks.ts';
@@ -27,7 +27,7 @@ export async function carryEvidenceForward(applicationId: string, fromApplicatio
       written++;
     } catch (error) {
       // 412: written meanwhile; 409: the draft left `draft`. Either way the team's version wins.
-      if (error instanceof Problem && (error.status === 412 || error.status === 409)) continue;
+      if (error instanceof PreconditionFailedError || error instanceof ConflictError) continue;
       throw error;
     }
   }

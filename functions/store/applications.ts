@@ -40,7 +40,7 @@ import {
 } from '../core/levels.ts';
 import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
-import { problems } from '../lib/problem.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../core/errors.ts';
 import { auditItem, type AuditEvent, type FieldChange } from './audit.ts';
 import {
   addSets,
@@ -305,15 +305,15 @@ export function statusUpdate(
 export function assertTransition(from: ApplicationStatus, to: ApplicationStatus, actor: TransitionActor): void {
   const check = checkTransition(from, to, actor);
   if (check.ok) return;
-  if (check.code === 'actor_not_allowed') throw problems.forbidden(check.message);
-  throw problems.conflict(check.message, { status: from });
+  if (check.code === 'actor_not_allowed') throw new ForbiddenError(check.message);
+  throw new ConflictError(check.message, { status: from });
 }
 
 /** After a refused status move: 404, or 412 with the version the caller should reload. */
 async function refusedMove(id: string): Promise<never> {
   const now = await getApplication(id, true);
-  if (!now) throw problems.notFound('application');
-  throw problems.preconditionFailed(now.version, { status: now.status });
+  if (!now) throw new NotFoundError('application');
+  throw new PreconditionFailedError(now.version, { status: now.status });
 }
 
 export interface OpenInput {
@@ -393,7 +393,7 @@ export async function openApplication(o: OpenInput): Promise<Application> {
   } catch (error) {
     if (error instanceof TransactionCancelled && !failedIn(error, items.length) && error.failedCondition(1)) {
       const guard = await getOpenApplicationGuard(a.pathwayId);
-      throw problems.conflict('The pathway already has an open application; finish or withdraw it first.', {
+      throw new ConflictError('The pathway already has an open application; finish or withdraw it first.', {
         ...(guard ? { openApplicationId: guard.applicationId } : {}),
       });
     }
@@ -430,12 +430,12 @@ function responseChanges(criterionId: string, before: ResponseRecord | undefined
 }
 
 export const notEditable = (a: Pick<Application, 'status'>) =>
-  problems.conflict(`The application is ${a.status.replace(/_/g, ' ')}; responses can be changed only while it is ${editableStatuses.join(' or ').replace(/_/g, ' ')}.`, {
+  new ConflictError(`The application is ${a.status.replace(/_/g, ' ')}; responses can be changed only while it is ${editableStatuses.join(' or ').replace(/_/g, ' ')}.`, {
     status: a.status,
   });
 
 export const staleResponse = (current: ResponseRecord | undefined) =>
-  problems.preconditionFailed(current?.version ?? 0, { current: current ?? null });
+  new PreconditionFailedError(current?.version ?? 0, { current: current ?? null });
 
 /** Writes one response, conditional on its version and on the application still being editable. */
 export async function writeResponse(w: ResponseWrite): Promise<{ response: ResponseRecord; created: boolean }> {
@@ -479,7 +479,7 @@ export async function writeResponse(w: ResponseWrite): Promise<{ response: Respo
     if (error instanceof TransactionCancelled) {
       if (error.failedCondition(0)) {
         const now = await getApplication(app.id, true);
-        if (!now) throw problems.notFound('application');
+        if (!now) throw new NotFoundError('application');
         throw notEditable(now);
       }
       if (error.failedCondition(1)) throw staleResponse(await getResponse(app.id, criterionId, true));
@@ -516,7 +516,7 @@ export interface SubmitInput {
  */
 export async function submitApplication(s: SubmitInput): Promise<Application> {
   const app = s.application;
-  if (app.version !== s.expectedVersion) throw problems.preconditionFailed(app.version, { status: app.status });
+  if (app.version !== s.expectedVersion) throw new PreconditionFailedError(app.version, { status: app.status });
   assertTransition(app.status, 'submitted', s.transitionActor);
 
   const responses = (await queryAll(keys.applicationPartition(app.id), keys.responsePrefix, true)).map(asResponse);
@@ -565,10 +565,10 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
   } catch (error) {
     if (error instanceof TransactionCancelled && !failedIn(error, items.length)) {
       if (error.failedCondition(0)) await refusedMove(app.id);
-      throw problems.conflict('Responses changed while the application was being submitted; review them and submit again.', { status: app.status });
+      throw new ConflictError('Responses changed while the application was being submitted; review them and submit again.', { status: app.status });
     }
     if (error instanceof TransactionCancelled && !failedIn(error, items.length + evidenceItems.length)) {
-      throw problems.conflict('Evidence of this pathway was deleted while the application was being submitted; review the evidence and submit again.', { status: app.status });
+      throw new ConflictError('Evidence of this pathway was deleted while the application was being submitted; review the evidence and submit again.', { status: app.status });
     }
     throw error;
   }
@@ -577,7 +577,7 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
 
 /** Any open status → withdrawn; frees the pathway's open-application guard in the same transaction. */
 export async function withdrawApplication(app: Application, expectedVersion: number, actor: Actor, transitionActor: TransitionActor): Promise<Application> {
-  if (app.version !== expectedVersion) throw problems.preconditionFailed(app.version, { status: app.status });
+  if (app.version !== expectedVersion) throw new PreconditionFailedError(app.version, { status: app.status });
   assertTransition(app.status, 'withdrawn', transitionActor);
   const at = nowIso();
   const after: Application = { ...app, status: 'withdrawn', version: app.version + 1, withdrawnAt: at, updatedAt: at, statusChangedAt: at, queuedAt: at };
@@ -608,7 +608,7 @@ export async function withdrawApplication(app: Application, expectedVersion: num
   } catch (error) {
     if (error instanceof TransactionCancelled) {
       if (error.failedCondition(0)) await refusedMove(app.id);
-      if (error.failedCondition(1)) throw problems.conflict('The pathway\u2019s open application is a different one; reload and try again.');
+      if (error.failedCondition(1)) throw new ConflictError('The pathway\u2019s open application is a different one; reload and try again.');
     }
     throw error;
   }

@@ -13,7 +13,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { BusyError, NotFoundError, PreconditionFailedError } from '../core/errors.ts';
 import type { Key, Partition } from './keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { tableIndexes, tableKeys } from './table.ts';
@@ -249,8 +249,8 @@ export class TransactionCancelled extends Error {
 export function throwIfVersionFailed(error: TransactionCancelled, what: string, field: 'version' | 'revision' = 'version'): void {
   if (!error.failedCondition(0)) return;
   const current = error.reasons[0]?.item?.[field];
-  if (typeof current !== 'number') throw problems.notFound(what);
-  throw problems.preconditionFailed(current);
+  if (typeof current !== 'number') throw new NotFoundError(what);
+  throw new PreconditionFailedError(current);
 }
 
 export async function transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
@@ -315,7 +315,7 @@ export async function transactRetrying(items: TransactItem[]): Promise<void> {
   try {
     await retryingConflicts(() => transact(items), API_CONFLICT_RETRY);
   } catch (error) {
-    if (isConflict(error)) throw problems.unavailable(1);
+    if (isConflict(error)) throw new BusyError(1);
     throw error;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { isEditable } from '../core/application-status.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { ConflictError, UnprocessableError } from '../core/errors.ts';
 import type { CarriedLink } from '../core/evidence/library.ts';
 import type { Actor, Application, ResponseRecord } from './applications.ts';
 import { getApplicationWithResponses, listPathwayApplications, writeResponse } from './applications.ts';
@@ -83,7 +83,7 @@ export async function deletionGuard(item: Pick<StoredEvidenceItem, 'evidenceId' 
     }
   }
   if (blocking.length > 0) {
-    throw problems.conflict(
+    throw new ConflictError(
       `"${item.title}" is evidence of a submitted application (${blocking.join(', ')}); reviewers read exactly what was submitted, so it cannot be deleted. Upload a new version instead, or remove it from your draft's responses.`,
       { applications: blocking },
     );
@@ -95,7 +95,7 @@ export async function deletionGuard(item: Pick<StoredEvidenceItem, 'evidenceId' 
         return await write();
       } catch (error) {
         if (error instanceof TransactionCancelled) {
-          throw problems.conflict('An application of this pathway was submitted or the item changed while it was being deleted; reload and try again.');
+          throw new ConflictError('An application of this pathway was submitted or the item changed while it was being deleted; reload and try again.');
         }
         throw error;
       }
@@ -147,7 +147,7 @@ export async function freezeForSubmission(
   if (!result.ok) {
     // Where each reference sits in its response, for the error's field.
     const position = refs.map((r, i) => refs.slice(0, i).filter((x) => x.criterionId === r.criterionId).length);
-    throw problems.unprocessable(
+    throw new UnprocessableError(
       `${result.errors.length} evidence reference(s) cannot be submitted; fix them and submit again.`,
       result.errors.map((e) => ({
         in: 'body' as const,

@@ -19,7 +19,7 @@ import {
   type FrozenLink,
 } from '../core/evidence/library.ts';
 import { nowIso } from '../lib/clock.ts';
-import { problems } from '../lib/problem.ts';
+import { UnprocessableError } from '../core/errors.ts';
 import { getItem, put, queryAll, stripKeys, type TransactItem } from './db.ts';
 import { expireOverdue, type StoredEvidenceItem, type StoredVersion } from './evidence.ts';
 import { keys } from './keys.ts';
@@ -226,7 +226,7 @@ export async function assertLinkable(pathwayId: string, criterionId: string, ref
     refs.map((r) => ({ criterionId, evidenceId: r.evidenceId, ...(r.version !== undefined ? { version: r.version } : {}) })),
   );
   if (problemsFound.length === 0) return;
-  throw problems.unprocessable(
+  throw new UnprocessableError(
     `${problemsFound.length} evidence reference(s) cannot be linked: ${problemsFound.map((p) => `${p.evidenceId} (${referenceMessage[p.code]})`).join('; ')}.`,
     problemsFound.map((p) => ({ in: 'body' as const, field: `evidence.${p.index}`, message: referenceMessage[p.code], code: p.code })),
   );

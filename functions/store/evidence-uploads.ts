@@ -10,7 +10,7 @@ import { buildUploadPolicyForKey, DEFAULT_UPLOAD_EXPIRY_SECONDS, uploadExpiresAt
 import { newId } from '../core/ids.ts';
 import { now } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { auditItem, diff } from './audit.ts';
 import { getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import {
@@ -152,7 +152,7 @@ export async function declareNextVersion(
     try {
       number = nextVersionNumber([{ version: latest }]);
     } catch {
-      throw problems.unprocessable('This item has reached the maximum number of versions; create a new item.');
+      throw new UnprocessableError('This item has reached the maximum number of versions; create a new item.');
     }
     const { version, upload } = await prepareUpload({ owner: o, version: number, declaration, actor, expiresInSeconds });
     try {
@@ -184,10 +184,10 @@ export async function declareNextVersion(
     } catch (error) {
       if (!(error instanceof TransactionCancelled) || !error.failedCondition(0)) throw error;
       const fresh = await getItem(itemKey(o), true);
-      if (!fresh) throw problems.notFound(o.kind === 'evidence' ? 'evidence item' : 'resource');
+      if (!fresh) throw new NotFoundError(o.kind === 'evidence' ? 'evidence item' : 'resource');
       latest = Number(fresh.latestVersion);
     }
   }
-  throw problems.conflict('Several versions of this item are being uploaded at once; try again.', undefined, 1);
+  throw new ConflictError('Several versions of this item are being uploaded at once; try again.', undefined, 1);
 }
 

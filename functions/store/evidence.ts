@@ -32,7 +32,7 @@ import {
 import { evidenceKey, pendingKey, pendingResourceKey, quarantineKey, quarantinedResourceKey, resourceKey } from '../core/evidence/object-keys.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { PreconditionFailedError } from '../core/errors.ts';
 import { auditItem, diff, type AuditEvent } from './audit.ts';
 import {
   deleteItem,
@@ -317,7 +317,7 @@ export async function expireOverdue(o: Owner, versions: StoredVersion[]): Promis
 export type ItemChanges = Partial<Pick<StoredEvidenceItem, 'title' | 'description' | 'criterionIds'>>;
 
 export async function updateEvidenceItem(item: StoredEvidenceItem, expectedRevision: number, changes: ItemChanges, actor: Actor): Promise<StoredEvidenceItem> {
-  if (item.revision !== expectedRevision) throw problems.preconditionFailed(item.revision);
+  if (item.revision !== expectedRevision) throw new PreconditionFailedError(item.revision);
   const at = nowIso();
   const after: StoredEvidenceItem = { ...item, ...changes, revision: item.revision + 1, updatedAt: at };
   const set: Record<string, unknown> = { ...changes, updatedAt: at };

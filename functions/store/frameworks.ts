@@ -18,7 +18,7 @@ import { allCriteria, criteriaFor, frameworkSchema, publishFramework, type Frame
 import { newId } from '../core/ids.ts';
 import { levels, type Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
-import { Problem, problems, problemTypes } from '../lib/problem.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, TooLargeError, UnprocessableError } from '../core/errors.ts';
 import { auditItem, diff, type AuditEvent } from './audit.ts';
 import { getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
@@ -90,19 +90,17 @@ export function summarize(f: StoredFramework): FrameworkSummary {
 export function checkStorable(item: Item): void {
   const bytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
   if (bytes > FRAMEWORK_MAX_BYTES) {
-    throw new Problem({
-      status: 413,
-      type: problemTypes.payloadTooLarge,
-      title: 'Framework too large',
-      detail: `The framework would be stored as ${bytes} bytes; one framework version is stored as one item of at most ${FRAMEWORK_MAX_BYTES} bytes.`,
-      errors: [{ in: 'body', field: '', message: `at most ${FRAMEWORK_MAX_BYTES} bytes when stored`, code: 'too_large' }],
-      extensions: { bytes, maxBytes: FRAMEWORK_MAX_BYTES },
-    });
+    throw new TooLargeError(
+      'Framework',
+      `The framework would be stored as ${bytes} bytes; one framework version is stored as one item of at most ${FRAMEWORK_MAX_BYTES} bytes.`,
+      [{ in: 'body', field: '', message: `at most ${FRAMEWORK_MAX_BYTES} bytes when stored`, code: 'too_large' }],
+      { bytes, maxBytes: FRAMEWORK_MAX_BYTES },
+    );
   }
   const content = item as unknown as FrameworkContent;
   const over = levels.filter((l) => criteriaFor(content, l).length > MAX_CRITERIA_PER_LEVEL);
   if (over.length > 0) {
-    throw problems.unprocessable(
+    throw new UnprocessableError(
       `A level may have at most ${MAX_CRITERIA_PER_LEVEL} criteria.`,
       over.map((l) => ({ in: 'body' as const, field: 'components', message: `${l} has more than ${MAX_CRITERIA_PER_LEVEL} criteria`, code: 'too_many_criteria' })),
     );
@@ -214,17 +212,17 @@ function putDraftRevision(item: Item, expectedRevision: number): TransactItem {
 /** After a refused conditional write: 404, 409 (published meanwhile) or 412 (stale revision). */
 async function explainRefusal(id: string): Promise<never> {
   const now = await getFramework(id, true);
-  if (!now) throw problems.notFound('framework');
+  if (!now) throw new NotFoundError('framework');
   if (now.status === 'published') throw immutable(now);
-  throw problems.preconditionFailed(now.revision);
+  throw new PreconditionFailedError(now.revision);
 }
 
 export const immutable = (f: StoredFramework) =>
-  problems.conflict(`Framework ${f.version} is published and can no longer change; create a new version instead.`, { status: f.status });
+  new ConflictError(`Framework ${f.version} is published and can no longer change; create a new version instead.`, { status: f.status });
 
 export async function replaceDraft(before: StoredFramework, content: FrameworkContent, expectedRevision: number, actor: Actor): Promise<StoredFramework> {
   if (before.status === 'published') throw immutable(before);
-  if (before.revision !== expectedRevision) throw problems.preconditionFailed(before.revision);
+  if (before.revision !== expectedRevision) throw new PreconditionFailedError(before.revision);
   const at = nowIso();
   const { description: _d, rubricScale: _r, ...kept } = before;
   const after: StoredFramework = { ...kept, ...content, revision: expectedRevision + 1, updatedAt: at, updatedBy: actor };
@@ -243,14 +241,14 @@ export async function replaceDraft(before: StoredFramework, content: FrameworkCo
 }
 
 export async function publishDraft(before: StoredFramework, expectedRevision: number, actor: Actor): Promise<StoredFramework> {
-  if (before.status === 'published') throw problems.conflict(`Framework ${before.version} is already published.`, { status: before.status });
-  if (before.revision !== expectedRevision) throw problems.preconditionFailed(before.revision);
+  if (before.status === 'published') throw new ConflictError(`Framework ${before.version} is already published.`, { status: before.status });
+  if (before.revision !== expectedRevision) throw new PreconditionFailedError(before.revision);
   const at = nowIso();
   const { revision: _r, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...framework } = before;
   const result = publishFramework(framework, at);
   if (!result.ok) {
-    if (result.reason === 'already_published') throw problems.conflict(`Framework ${before.version} is already published.`);
-    throw problems.unprocessable(
+    if (result.reason === 'already_published') throw new ConflictError(`Framework ${before.version} is already published.`);
+    throw new UnprocessableError(
       'The framework is not valid and cannot be published.',
       result.issues.map((i) => ({ in: 'body' as const, field: i.path.join('.'), message: i.message, code: 'invalid' })),
     );
@@ -273,7 +271,7 @@ export async function publishDraft(before: StoredFramework, expectedRevision: nu
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
       const now = await getFramework(before.id, true);
-      if (now?.status === 'published') throw problems.conflict(`Framework ${now.version} is already published.`, { status: now.status });
+      if (now?.status === 'published') throw new ConflictError(`Framework ${now.version} is already published.`, { status: now.status });
       await explainRefusal(before.id);
     }
     throw error;

@@ -6,9 +6,8 @@
  * other replays. Records expire after a day (TTL).
  */
 import { createHash } from 'node:crypto';
-import type { HttpResult } from '../lib/http.ts';
+import { InvalidInputError, UnprocessableError } from '../core/errors.ts';
 import { nowMs } from '../lib/clock.ts';
-import { problems } from '../lib/problem.ts';
 import { deleteItem, getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
@@ -20,6 +19,13 @@ export interface IdempotencyContext {
   key?: string;
   /** What was asked: route key, path and body; a reused key with a different request is refused. */
   fingerprint: string;
+}
+
+/** The answer a creation gave (the HTTP edge passes its result; the store keeps it as data). */
+export interface RecordedAnswer {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 type StoredRecord = {
@@ -34,7 +40,7 @@ export function idempotencyContext(
 ): IdempotencyContext {
   const key = headers['idempotency-key'];
   if (key !== undefined && !KEY_PATTERN.test(key)) {
-    throw problems.validation([
+    throw new InvalidInputError([
       { in: 'header', field: 'idempotency-key', message: 'must be 8–128 characters of letters, digits, _ . : -', code: 'invalid_format' },
     ]);
   }
@@ -42,9 +48,9 @@ export function idempotencyContext(
   return { sub, key, fingerprint };
 }
 
-function replay(ctx: IdempotencyContext, record: StoredRecord): HttpResult {
+function replay(ctx: IdempotencyContext, record: StoredRecord): RecordedAnswer {
   if (record.fingerprint !== ctx.fingerprint) {
-    throw problems.unprocessable('This Idempotency-Key was already used for a different request.', [
+    throw new UnprocessableError('This Idempotency-Key was already used for a different request.', [
       { in: 'header', field: 'idempotency-key', message: 'already used for a different request', code: 'idempotency_key_reused' },
     ]);
   }
@@ -58,14 +64,14 @@ function replay(ctx: IdempotencyContext, record: StoredRecord): HttpResult {
  */
 export async function idempotent(
   ctx: IdempotencyContext,
-  create: (record: (result: HttpResult) => TransactItem[]) => Promise<HttpResult>,
-): Promise<HttpResult> {
+  create: (record: (result: RecordedAnswer) => TransactItem[]) => Promise<RecordedAnswer>,
+): Promise<RecordedAnswer> {
   if (!ctx.key) return create(() => []);
   const key = keys.idempotency(ctx.sub, ctx.key);
   const seen = await getItem<StoredRecord>(key, true);
   if (seen) return replay(ctx, seen);
   let recordIndex = -1;
-  const record = (result: HttpResult): TransactItem[] => [
+  const record = (result: RecordedAnswer): TransactItem[] => [
     putNew({
       ...key,
       fingerprint: ctx.fingerprint,

@@ -8,7 +8,7 @@ import { mergePreferences, type EmailPreferences } from '../core/notifications/p
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { BusyError } from '../core/errors.ts';
 import { getItem } from './db.ts';
 import { keys } from './keys.ts';
 
@@ -92,7 +92,7 @@ export async function updateEmailPreferences(sub: string, update: EmailPreferenc
     }
   }
   // Unreachable in practice (the map is never removed); a busy answer rather than a 500 if it is.
-  throw problems.unavailable(1);
+  throw new BusyError(1);
 }
 
 /** Records why email to this person failed for good (kept until their address changes and a send succeeds). */

@@ -32,7 +32,7 @@ import { newId } from '../core/ids.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { ConflictError } from '../core/errors.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
@@ -210,7 +210,7 @@ export async function submitOutcomes(
     await transact([pointerPut, generationBump, audit, ...extra]);
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
-      throw problems.conflict('Another submission for this district and school year was stored at the same time; reload and submit again.');
+      throw new ConflictError('Another submission for this district and school year was stored at the same time; reload and submit again.');
     }
     throw error;
   }

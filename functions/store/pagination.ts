@@ -4,7 +4,7 @@
  * attributes, same partition), so a forged or foreign cursor is a 400, never a 500 from
  * DynamoDB and never a window into another partition.
  */
-import { problems } from '../lib/problem.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { tableIndexes, tableKeys, type IndexName } from './table.ts';
 
 export type StoredKey = Record<string, string>;
@@ -22,7 +22,7 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
 }
 
 function invalid(): never {
-  throw problems.validation([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
+  throw new InvalidInputError([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
 }
 
 /** Decodes a cursor for a query on `index` (undefined = the table) over `partitionValue`. */

@@ -18,7 +18,7 @@ import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso, nowMs } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
 import { actorOf, type Actor, type Principal } from '../lib/principal.ts';
-import { problems } from '../lib/problem.ts';
+import { BusyError, ConflictError, NotFoundError } from '../core/errors.ts';
 import { auditItem, type AuditScope } from './audit.ts';
 import {
   conditionCheck,
@@ -236,7 +236,7 @@ export function leadCountChange(pathwayId: string, delta: 1 | -1): TransactItem 
   };
 }
 
-const lastLead = () => problems.conflict('A pathway must keep at least one lead: make someone else lead first.', { code: 'last_lead' });
+const lastLead = () => new ConflictError('A pathway must keep at least one lead: make someone else lead first.', { code: 'last_lead' });
 
 export async function getMembership(key: Key, consistent = false): Promise<StoredMembership | undefined> {
   const item = await getItem(key, consistent);
@@ -276,7 +276,7 @@ export async function removeMembership(m: StoredMembership, actor: Actor): Promi
     await transactRetrying(items);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (error.failedCondition(0)) throw problems.notFound('member');
+      if (error.failedCondition(0)) throw new NotFoundError('member');
       if (dropsLead && error.failedCondition(1)) throw lastLead();
     }
     throw error;
@@ -483,7 +483,7 @@ export async function createInvitation(inv: Invitation, extra: TransactItem[] = 
       stale = holder;
     }
   }
-  throw problems.unavailable(1);
+  throw new BusyError(1);
 }
 
 /** Frees the guard of a revoked invitation (when it still names it; a stale guard is replaced on the next creation anyway). */
@@ -514,7 +514,7 @@ export async function getInvitation(key: Key, consistent = true): Promise<Invita
 }
 
 export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<void> {
-  if (inv.status === 'accepted') throw problems.conflict('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
+  if (inv.status === 'accepted') throw new ConflictError('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
   const audit = invitationAuditScope(inv.scope);
   try {
     await transactRetrying([
@@ -533,7 +533,7 @@ export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<v
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
-      throw problems.conflict('The invitation was accepted meanwhile; remove the member instead.', { code: 'invitation_accepted' });
+      throw new ConflictError('The invitation was accepted meanwhile; remove the member instead.', { code: 'invitation_accepted' });
     }
     throw error;
   }
@@ -628,8 +628,8 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
     if (error instanceof TransactionCancelled) {
       const now = await getInvitation(invitationKey(inv));
       if (now && mine(now)) return existingMembershipFor(now, principal.sub);
-      if (error.failedCondition(0)) throw problems.conflict('This invitation is no longer pending.', { code: 'invitation_not_pending' });
-      throw problems.conflict('The membership changed meanwhile; try again.', { code: 'membership_changed' });
+      if (error.failedCondition(0)) throw new ConflictError('This invitation is no longer pending.', { code: 'invitation_not_pending' });
+      throw new ConflictError('The membership changed meanwhile; try again.', { code: 'membership_changed' });
     }
     throw error;
   }
@@ -641,13 +641,13 @@ async function existingMembershipFor(inv: Invitation, sub: string): Promise<Stor
   if (scope.kind === 'reviewer') throw new Error('existingMembershipFor: a reviewer invitation makes no membership');
   const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
   const m = await getMembership(key, true);
-  if (!m) throw problems.conflict('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
+  if (!m) throw new ConflictError('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
   return m;
 }
 
 function refuseUnlessPending(inv: Invitation): void {
-  if (inv.status === 'accepted') throw problems.conflict('This invitation was already accepted.', { code: 'invitation_accepted' });
-  if (inv.status === 'expired') throw problems.conflict('This invitation has expired; ask for a new one.', { code: 'invitation_expired' });
+  if (inv.status === 'accepted') throw new ConflictError('This invitation was already accepted.', { code: 'invitation_accepted' });
+  if (inv.status === 'expired') throw new ConflictError('This invitation has expired; ask for a new one.', { code: 'invitation_expired' });
 }
 
 /** Marks the invitation accepted by `sub`, only while it is pending and unexpired (first item of an acceptance). */
@@ -676,7 +676,7 @@ export async function acceptReviewerInvitation(inv: Invitation, principal: Princ
   const mine = (m: Invitation) => m.status === 'accepted' && m.acceptedBy === sub;
   const current = async () => {
     const profile = await getReviewer(sub, true);
-    if (!profile) throw problems.conflict('You accepted this invitation, but the reviewer profile is gone.', { code: 'membership_removed' });
+    if (!profile) throw new ConflictError('You accepted this invitation, but the reviewer profile is gone.', { code: 'membership_removed' });
     return profile;
   };
   if (mine(inv)) return current();
@@ -720,8 +720,8 @@ export async function acceptReviewerInvitation(inv: Invitation, principal: Princ
     if (error instanceof TransactionCancelled) {
       const now = await getInvitation(invitationKey(inv));
       if (now && mine(now)) return current();
-      if (error.failedCondition(0)) throw problems.conflict('This invitation is no longer pending.', { code: 'invitation_not_pending' });
-      throw problems.conflict('The reviewer profile changed meanwhile; try again.', { code: 'membership_changed' });
+      if (error.failedCondition(0)) throw new ConflictError('This invitation is no longer pending.', { code: 'invitation_not_pending' });
+      throw new ConflictError('The reviewer profile changed meanwhile; try again.', { code: 'membership_changed' });
     }
     throw error;
   }

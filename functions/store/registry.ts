@@ -13,7 +13,7 @@ import { isValidAt, type Level } from '../core/levels.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { auditItem, diff, type AuditEvent, type AuditScope } from './audit.ts';
 import {
   addSets,
@@ -455,7 +455,7 @@ function encodeAfter(after: string): string {
 
 function decodeAfter(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const bad = () => problems.validation([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
+  const bad = () => new InvalidInputError([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
   if (!MERGED_CURSOR.test(cursor)) throw bad();
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;

@@ -21,7 +21,7 @@ import type { ReviewerCandidate, UnavailableRange } from '../core/review/assignm
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { problems } from '../lib/problem.ts';
+import { NotFoundError, PreconditionFailedError } from '../core/errors.ts';
 import { addSets, getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
 import { keys, partitions } from './keys.ts';
@@ -102,8 +102,8 @@ async function conditionalUpdate(
   } catch (error) {
     const e = error as { name?: string; Item?: Item };
     if (e.name === 'ConditionalCheckFailedException') {
-      if (!e.Item) throw problems.notFound('reviewer profile');
-      throw problems.preconditionFailed(Number(e.Item.version));
+      if (!e.Item) throw new NotFoundError('reviewer profile');
+      throw new PreconditionFailedError(Number(e.Item.version));
     }
     throw error;
   }
@@ -129,7 +129,7 @@ export async function putReviewerByStaff(sub: string, fields: StaffReviewerField
       );
     } catch (error) {
       const e = error as { name?: string; Item?: Item };
-      if (e.name === 'ConditionalCheckFailedException') throw problems.preconditionFailed(Number(e.Item?.version ?? 0));
+      if (e.name === 'ConditionalCheckFailedException') throw new PreconditionFailedError(Number(e.Item?.version ?? 0));
       throw error;
     }
     return profile;

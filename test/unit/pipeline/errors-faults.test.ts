@@ -3,6 +3,7 @@
  * it records, and the test-only fault injector that can never run outside the local stage.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { BusyError, ConflictError, NotFoundError } from '../../../functions/core/errors.ts';
 import { classify, isTransient, PipelineError, TransientError } from '../../../functions/pipeline/errors.ts';
 import { injectFaults, InjectedFailure, resetFaults } from '../../../functions/pipeline/faults.ts';
 import { pipelineTask } from '../../../functions/pipeline/task.ts';
@@ -21,6 +22,7 @@ describe('error classification', () => {
       named('FetchError', { code: 'ECONNRESET' }),
       new ConcurrentChange('seat changed'),
       new ReviewerAtCapacity('sub'),
+      new BusyError(1),
       new TransientError('x'),
     ]) {
       expect(isTransient(e), e.name).toBe(true);
@@ -29,7 +31,7 @@ describe('error classification', () => {
   });
 
   it('keeps everything else as it is, so the state machine records it', () => {
-    for (const e of [new PipelineError('NotSubmitted', 'draft'), named('ValidationException', { $metadata: { httpStatusCode: 400 } }), new TypeError('bug')]) {
+    for (const e of [new PipelineError('NotSubmitted', 'draft'), new NotFoundError('application'), new ConflictError('moved on'), named('ValidationException', { $metadata: { httpStatusCode: 400 } }), new TypeError('bug')]) {
       expect(isTransient(e), e.name).toBe(false);
       expect(classify(e)).toBe(e);
     }
