@@ -31,6 +31,12 @@ describe('layers', () => {
     expect(violations('functions/store', (t) => edges.some((e) => t.startsWith(e)) || t === 'functions/lib/events.ts')).toEqual([]);
   });
 
+  it('the store speaks no HTTP: it throws domain errors (core/errors.ts), never problems', () => {
+    // The HTTP edge maps domain errors to problem+json in one place (lib/domain-problems.ts).
+    const http = ['functions/lib/problem.ts', 'functions/lib/domain-problems.ts', 'functions/lib/http.ts', 'functions/lib/route.ts', 'functions/lib/openapi.ts', 'functions/lib/cors.ts', 'functions/lib/validation.ts'];
+    expect(violations('functions/store', (t) => http.includes(t))).toEqual([]);
+  });
+
   it('core imports nothing with I/O: no store, lib, pipeline or API code', () => {
     // core still takes the domain event types from events/schemas.ts (type-only); moving
     // them into core is part of issue 17.
