@@ -27,6 +27,7 @@
  */
 import type { DomainEventInput } from '../../events/schemas.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
@@ -42,17 +43,6 @@ import { certificationWrite, getPathway } from '../store/registry.ts';
 import { benefitsChangedEvent } from './benefit-events.ts';
 import { outboxAttribute, type OutboxEntry } from './outbox.ts';
 import { certificationKey } from './records.ts';
-
-export class WithdrawalRefused extends Error {
-  constructor(
-    readonly code: 'not_found' | 'not_active',
-    message: string,
-    readonly status?: string,
-  ) {
-    super(message);
-    this.name = 'WithdrawalRefused';
-  }
-}
 
 export interface WithdrawalResult {
   certification: Certification;
@@ -92,13 +82,13 @@ export async function withdrawCertification(input: {
   for (let attempt = 1; ; attempt++) {
     const [history, pathway] = await Promise.all([pathwayCertificationHistory(input.pathwayId, true), getPathway(input.pathwayId, true)]);
     const c = history.find((h) => h.id === input.certificationId);
-    if (!c || !pathway) throw new WithdrawalRefused('not_found', 'certification');
+    if (!c || !pathway) throw new NotFoundError('certification');
     if (c.status !== 'active') {
       // The same withdrawal again (a retry whose first answer was lost): answer as the first did.
       if (c.status === 'revoked' && c.withdrawal?.by.sub === input.actor.sub && c.withdrawal.reason === input.reason) {
         return { certification: c, pathway: { level: pathway.certificationLevel, certifiedUntil: pathway.certifiedUntil }, benefits: { unlocked: [], lost: [] } };
       }
-      throw new WithdrawalRefused('not_active', `The certification is ${c.status}; only an active certification can be withdrawn.`, c.status);
+      throw new ConflictError(`The certification is ${c.status}; only an active certification can be withdrawn.`, { code: 'not_active', certificationStatus: c.status });
     }
     const at = nowIso();
     const today = at.slice(0, 10);

@@ -19,6 +19,7 @@
  *   both take the last unit, and a request never lands after the pathway lost the level.
  */
 import { capacityWindow, diffEntitlements, isChange, levelsUnlocking, releasesUnits, unlockedBy, type BenefitCapacity, type BenefitKind, type RequestStatus } from '../core/benefits.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Level } from '../core/levels.ts';
 import { nowIso } from '../lib/clock.ts';
@@ -27,18 +28,6 @@ import type { Actor } from '../lib/principal.ts';
 import { auditItem, diff } from './audit.ts';
 import { conditionCheck, getItem, put, putNew, queryPage, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
-
-/** A refusal the handlers turn into an answer (404, 409, 412, 422). */
-export class BenefitError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'stale_revision' | 'capacity_exhausted' | 'level_too_low' | 'benefit_changed' | 'not_requested',
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'BenefitError';
-  }
-}
 
 export interface BenefitContent {
   title: string;
@@ -108,7 +97,7 @@ export async function createBenefit(content: BenefitContent, actor: Actor, extra
 
 /** Replaces the content while the entry is at `expectedRevision` (412 otherwise). */
 export async function replaceBenefit(before: Benefit, content: BenefitContent, expectedRevision: number, actor: Actor): Promise<Benefit> {
-  if (before.revision !== expectedRevision) throw new BenefitError('stale_revision', 'stale revision', { currentRevision: before.revision });
+  if (before.revision !== expectedRevision) throw new PreconditionFailedError(before.revision);
   const at = nowIso();
   const { capacity: _c, availableFrom: _f, availableUntil: _u, ...kept } = before;
   const after: Benefit = { ...kept, ...content, revision: expectedRevision + 1, updatedAt: at, updatedBy: actor };
@@ -126,8 +115,8 @@ export async function replaceBenefit(before: Benefit, content: BenefitContent, e
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
       const now = await getBenefit(before.id, true);
-      if (!now) throw new BenefitError('not_found', 'benefit');
-      throw new BenefitError('stale_revision', 'stale revision', { currentRevision: now.revision });
+      if (!now) throw new NotFoundError('benefit');
+      throw new PreconditionFailedError(now.revision);
     }
     throw error;
   }
@@ -319,9 +308,12 @@ export async function createBenefitRequest(
     await transact([...items, ...extra(r)]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (error.failedCondition(1)) throw new BenefitError('capacity_exhausted', `The pathway's ${capacity.perPathway} units of this benefit for ${r.window === 'ALL' ? 'its whole life' : r.window} are taken.`, { perPathway: capacity.perPathway, window: r.window });
-      if (error.failedCondition(2)) throw new BenefitError('level_too_low', `The benefit needs ${benefit.minLevel} or above.`);
-      if (error.failedCondition(3)) throw new BenefitError('benefit_changed', 'The benefit changed meanwhile; read it again.');
+      if (error.failedCondition(1)) throw new ConflictError(`The pathway's ${capacity.perPathway} units of this benefit for ${r.window === 'ALL' ? 'its whole life' : r.window} are taken.`, { code: 'capacity_exhausted', perPathway: capacity.perPathway, window: r.window });
+      if (error.failedCondition(2)) {
+        const message = `The benefit needs ${benefit.minLevel} or above.`;
+        throw new UnprocessableError(message, [{ in: 'body', field: 'benefitId', message, code: 'level_too_low' }]);
+      }
+      if (error.failedCondition(3)) throw new ConflictError('The benefit changed meanwhile; read it again.', { code: 'benefit_changed' });
     }
     throw error;
   }
@@ -372,7 +364,7 @@ export async function moveBenefitRequest(
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
       const now = await getBenefitRequest(r.pathwayId, r.id, true);
-      throw new BenefitError('not_requested', `The request is ${now?.status ?? 'gone'}; only a request still waiting can be decided or withdrawn.`, { status: now?.status });
+      throw new ConflictError(`The request is ${now?.status ?? 'gone'}; only a request still waiting can be decided or withdrawn.`, { code: 'not_requested', status: now?.status });
     }
     throw error;
   }

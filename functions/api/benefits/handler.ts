@@ -7,7 +7,6 @@ import { problems } from '../../lib/problem.ts';
 import { listAudit } from '../../store/audit-read.ts';
 import {
   allRequests,
-  BenefitError,
   createBenefit,
   createBenefitRequest,
   getBenefit,
@@ -27,7 +26,7 @@ import {
 } from '../../store/benefits.ts';
 import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
 import { getPathway } from '../../store/registry.ts';
-import { withdrawCertification, WithdrawalRefused } from '../../recertification/withdrawal.ts';
+import { withdrawCertification } from '../../recertification/withdrawal.ts';
 import { etag, expectedVersion } from '../applications/preconditions.ts';
 import { pathwayTarget } from '../registry/targets.ts';
 import * as r from './routes.ts';
@@ -42,29 +41,6 @@ function benefitView(b: Benefit) {
 const answer = (b: Benefit, status = 200): HttpResult => ({ status, body: benefitView(b), headers: { etag: etag(b.revision) } });
 
 const requestView = (q: BenefitRequest) => q;
-
-/** A store refusal as the documented answer. */
-function refusal(error: unknown): never {
-  if (error instanceof BenefitError) {
-    switch (error.code) {
-      case 'not_found':
-        throw problems.notFound('benefit');
-      case 'stale_revision':
-        throw problems.preconditionFailed(Number(error.extra.currentRevision));
-      case 'level_too_low':
-        throw problems.unprocessable(error.message, [{ in: 'body', field: 'benefitId', message: error.message, code: 'level_too_low' }]);
-      case 'capacity_exhausted':
-      case 'benefit_changed':
-      case 'not_requested':
-        throw problems.conflict(error.message, { code: error.code, ...error.extra });
-    }
-  }
-  if (error instanceof WithdrawalRefused) {
-    if (error.code === 'not_found') throw problems.notFound('certification');
-    throw problems.conflict(error.message, { code: 'not_active', certificationStatus: error.status });
-  }
-  throw error;
-}
 
 async function loadPathway(principal: Parameters<typeof loadAccess>[0], pathwayId: string, action: 'benefit.pathway.read' | 'benefit.request' | 'benefit.decide' | 'certification.withdraw') {
   const [pathway, access] = await withAccess(principal, getPathway(pathwayId, true));
@@ -112,11 +88,7 @@ export const handler = httpHandler([
     authorize(access, 'benefit.manage', NETWORK);
     const before = await getBenefit(req.params.benefitId, true);
     if (!before) throw problems.notFound('benefit');
-    try {
-      return answer(await replaceBenefit(before, content(req.body), expectedVersion(req.headers), actorOf(req.principal)));
-    } catch (error) {
-      return refusal(error);
-    }
+    return answer(await replaceBenefit(before, content(req.body), expectedVersion(req.headers), actorOf(req.principal)));
   }),
 
   implement(r.benefitHistoryRoute, async (req) => {
@@ -175,18 +147,14 @@ export const handler = httpHandler([
       );
     }
     const ctx = idempotencyContext(req.principal.sub, req.headers, { routeKey: req.event.routeKey, path: req.event.rawPath, body: req.body });
-    try {
-      return await idempotent(ctx, async (record) => {
-        let first: HttpResult | undefined;
-        const created = await createBenefitRequest({ pathway, benefit, units, note: req.body.note, actor: actorOf(req.principal), at }, (q) => {
-          first = { status: 201, body: requestView(q), headers: { location: `/pathways/${pathway.id}/benefit-requests/${q.id}` } };
-          return record(first);
-        });
-        return first ?? { status: 201, body: requestView(created) };
+    return idempotent(ctx, async (record) => {
+      let first: HttpResult | undefined;
+      const created = await createBenefitRequest({ pathway, benefit, units, note: req.body.note, actor: actorOf(req.principal), at }, (q) => {
+        first = { status: 201, body: requestView(q), headers: { location: `/pathways/${pathway.id}/benefit-requests/${q.id}` } };
+        return record(first);
       });
-    } catch (error) {
-      return refusal(error);
-    }
+      return first ?? { status: 201, body: requestView(created) };
+    });
   }),
 
   implement(r.listRequestsRoute, async (req) => {
@@ -198,22 +166,14 @@ export const handler = httpHandler([
     const pathway = await loadPathway(req.principal, req.params.pathwayId, 'benefit.decide');
     const request = await getBenefitRequest(pathway.id, req.params.requestId, true);
     if (!request) throw problems.notFound('benefit request');
-    try {
-      return { body: requestView(await moveBenefitRequest(request, req.body.decision, actorOf(req.principal), req.body.note)) };
-    } catch (error) {
-      return refusal(error);
-    }
+    return { body: requestView(await moveBenefitRequest(request, req.body.decision, actorOf(req.principal), req.body.note)) };
   }),
 
   implement(r.withdrawRequestRoute, async (req) => {
     const pathway = await loadPathway(req.principal, req.params.pathwayId, 'benefit.request');
     const request = await getBenefitRequest(pathway.id, req.params.requestId, true);
     if (!request) throw problems.notFound('benefit request');
-    try {
-      return { body: requestView(await moveBenefitRequest(request, 'withdrawn', actorOf(req.principal), undefined)) };
-    } catch (error) {
-      return refusal(error);
-    }
+    return { body: requestView(await moveBenefitRequest(request, 'withdrawn', actorOf(req.principal), undefined)) };
   }),
 
   implement(r.requestQueueRoute, async (req) => {
@@ -272,19 +232,15 @@ export const handler = httpHandler([
       pathway: w.pathway,
       benefits: w.benefits,
     });
-    try {
-      return await idempotent(ctx, async (record) => {
-        const w = await withdrawCertification({
-          pathwayId: pathway.id,
-          certificationId: req.params.certificationId,
-          reason: req.body.reason,
-          actor: actorOf(req.principal),
-          extra: (result) => record({ status: 200, body: view(result) }),
-        });
-        return { status: 200, body: view(w) };
+    return idempotent(ctx, async (record) => {
+      const w = await withdrawCertification({
+        pathwayId: pathway.id,
+        certificationId: req.params.certificationId,
+        reason: req.body.reason,
+        actor: actorOf(req.principal),
+        extra: (result) => record({ status: 200, body: view(result) }),
       });
-    } catch (error) {
-      return refusal(error);
-    }
+      return { status: 200, body: view(w) };
+    });
   }),
 ]);
