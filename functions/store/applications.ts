@@ -26,7 +26,7 @@ import {
   type ApplicationStatus,
   type TransitionActor,
 } from '../core/application-status.ts';
-import { completenessGaps, type CriterionResponse, type Gap } from '../core/completeness.ts';
+import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
 import type { EvidenceKind, FrameworkContent } from '../core/framework.ts';
 import type { ReviewFailure } from '../core/review/execution-status.ts';
 import { newId } from '../core/ids.ts';
@@ -40,7 +40,7 @@ import {
 } from '../core/levels.ts';
 import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../core/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../core/errors.ts';
 import { auditItem, type AuditEvent, type FieldChange } from './audit.ts';
 import {
   addSets,
@@ -489,12 +489,6 @@ export async function writeResponse(w: ResponseWrite): Promise<{ response: Respo
   return { response, created };
 }
 
-export class IncompleteApplication extends Error {
-  constructor(readonly gaps: Gap[]) {
-    super(`${gaps.length} gaps`);
-  }
-}
-
 export interface SubmitInput {
   application: Application;
   expectedVersion: number;
@@ -512,7 +506,7 @@ export interface SubmitInput {
 
 /**
  * draft | revise_and_resubmit → submitted, once every required criterion of the level is
- * answered. Throws IncompleteApplication with every gap; the handler renders the 422.
+ * answered; otherwise refuses (UnprocessableError) naming every gap.
  */
 export async function submitApplication(s: SubmitInput): Promise<Application> {
   const app = s.application;
@@ -522,7 +516,13 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
   const responses = (await queryAll(keys.applicationPartition(app.id), keys.responsePrefix, true)).map(asResponse);
   const byId = new Map<string, CriterionResponse>(responses.map((r) => [r.criterionId, { narrative: r.narrative, evidence: r.evidence }]));
   const gaps = completenessGaps(s.framework, app.level, byId);
-  if (gaps.length > 0) throw new IncompleteApplication(gaps);
+  if (gaps.length > 0) {
+    throw new UnprocessableError(
+      `The application is not complete for ${app.level}: ${gaps.length} gap(s).`,
+      gaps.map((g) => ({ in: 'body', field: `responses.${g.criterionId}`, message: g.message, code: g.code })),
+      { gaps },
+    );
+  }
 
   const at = nowIso();
   const after: Application = {

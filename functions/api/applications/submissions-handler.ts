@@ -4,11 +4,9 @@
  * the Step Functions client and the rights to start and stop executions.
  */
 import { httpHandler, implement } from '../../lib/http.ts';
-import { problems } from '../../lib/problem.ts';
 import { actorOf } from '../../lib/principal.ts';
 import { reviewAfterSubmit, reviewAfterWithdraw } from '../../pipeline/start.ts';
 import {
-  IncompleteApplication,
   submitApplication,
   withdrawApplication,
   type Application,
@@ -27,27 +25,16 @@ export const handler = httpHandler([
     const ctx = idempotencyContext(req.principal.sub, req.headers, { routeKey: req.event.routeKey, path: req.event.rawPath, body: null });
     let submitted: Application | undefined;
     const result = await idempotent(ctx, async (record) => {
-      try {
-        submitted = await submitApplication({
-          application,
-          expectedVersion: version,
-          actor: actorOf(req.principal),
-          transitionActor: transitionActor(access, application),
-          framework: await pinnedFramework(application),
-          // Evidence (issue 4): the exact versions the responses reference, frozen with the submission.
-          evidence: (responses, after) => freezeForSubmission(after, responses),
-          extra: (after) => record(answer(after)),
-        });
-      } catch (error) {
-        if (error instanceof IncompleteApplication) {
-          throw problems.unprocessable(
-            `The application is not complete for ${application.level}: ${error.gaps.length} gap(s).`,
-            error.gaps.map((g) => ({ in: 'body', field: `responses.${g.criterionId}`, message: g.message, code: g.code })),
-            { gaps: error.gaps },
-          );
-        }
-        throw error;
-      }
+      submitted = await submitApplication({
+        application,
+        expectedVersion: version,
+        actor: actorOf(req.principal),
+        transitionActor: transitionActor(access, application),
+        framework: await pinnedFramework(application),
+        // Evidence (issue 4): the exact versions the responses reference, frozen with the submission.
+        evidence: (responses, after) => freezeForSubmission(after, responses),
+        extra: (after) => record(answer(after)),
+      });
       return answer(submitted);
     });
     // Not on an idempotent replay: ApplicationSubmitted and the review workflow start once.
