@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../functions/core/errors.ts';
+import { problemOf } from '../../../functions/lib/domain-problems.ts';
 import { decodeCursor, encodeCursor } from '../../../functions/store/pagination.ts';
-import { Problem } from '../../../functions/lib/problem.ts';
 
 const key = { PK: 'PATHWAY#pw_1', SK: 'PATHWAY', GSI1PK: 'DISTRICT#d1#PATHWAYS', GSI1SK: 'alpha#pw_1' };
 
@@ -8,12 +9,12 @@ function rejects(fn: () => unknown) {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(Problem);
-    expect((e as Problem).status).toBe(400);
-    expect((e as Problem).errors?.[0]?.field).toBe('cursor');
+    expect(e).toBeInstanceOf(InvalidInputError);
+    expect((e as InvalidInputError).fields).toEqual([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
+    expect(problemOf(e as InvalidInputError).status).toBe(400);
     return;
   }
-  throw new Error('expected a 400 problem');
+  throw new Error('expected an invalid cursor refusal');
 }
 
 describe('cursors', () => {
