@@ -3,10 +3,10 @@ import { credentialUrl } from '../../core/credentials/achievement.ts';
 import { config } from '../../lib/config.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
-import { unlockedBy } from '../../core/benefits.ts';
+import { unlocks } from '../../core/benefits.ts';
 import { wholeCatalog } from '../../store/benefits.ts';
 import { latestHeadline } from '../../store/outcomes-headline.ts';
-import { pathwayCertificationHistory } from '../../store/certifications.ts';
+import { pathwayCertificationHistory, type Certification } from '../../store/certifications.ts';
 import { getCredential } from '../../store/credentials.ts';
 import { getDirectoryEntry, listDirectory, type DirectoryEntry } from '../../store/registry.ts';
 import * as r from './routes.ts';
@@ -14,8 +14,7 @@ import * as r from './routes.ts';
 const cache = { 'cache-control': 'public, max-age=60' };
 
 /** The credential of the certification the entry shows: same level, same expiry, not revoked. */
-async function credentialLink(entry: DirectoryEntry) {
-  const history = await pathwayCertificationHistory(entry.id);
+async function credentialLink(entry: DirectoryEntry, history: readonly Certification[]) {
   const shown = history.find((c) => c.level === entry.level && c.expiresOn === entry.validUntil && (c.status === 'active' || c.status === 'renewed'));
   const credential = shown ? await getCredential(shown.id) : undefined;
   if (!credential || credential.revokedAt) return null;
@@ -29,12 +28,13 @@ export const handler = httpHandler([
     return { body: await listDirectory(filter, limit, cursor), headers: cache };
   }),
   implement(r.getDirectoryEntry, async (req) => {
-    // Both reads at once; the headline leaves only with a listed entry, and only suppressed.
-    const [entry, outcomes, catalog] = await Promise.all([getDirectoryEntry(req.params.pathwayId), latestHeadline(req.params.pathwayId), wholeCatalog()]);
+    // The reads that need only the id at once; the headline leaves only with a listed entry,
+    // and only suppressed. The credential's own read follows, once the shown certification is known.
+    const id = req.params.pathwayId;
+    const [entry, outcomes, catalog, history] = await Promise.all([getDirectoryEntry(id), latestHeadline(id), wholeCatalog(), pathwayCertificationHistory(id)]);
     if (!entry) throw problems.notFound('certified pathway');
     // The network benefits its level unlocks (issue 19): titles and kinds only, no capacity or requests.
-    const ids = new Set(unlockedBy(entry.level, catalog));
-    const benefits = catalog.filter((b) => ids.has(b.id)).map((b) => ({ id: b.id, title: b.title, kind: b.kind }));
-    return { body: { ...entry, outcomes, benefits, credential: await credentialLink(entry) }, headers: cache };
+    const benefits = catalog.filter((b) => unlocks(entry.level, b)).map((b) => ({ id: b.id, title: b.title, kind: b.kind }));
+    return { body: { ...entry, outcomes, benefits, credential: await credentialLink(entry, history) }, headers: cache };
   }),
 ]);
