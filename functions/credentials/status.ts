@@ -6,7 +6,7 @@
  * it signs a new one (KMS) and keeps it. So a revocation shows in the very next read, and
  * a quiet list is signed at most a few times a day.
  */
-import { statusListCredentialPayload } from '../core/credentials/achievement.ts';
+import { credentialHeader, statusListCredentialPayload } from '../core/credentials/achievement.ts';
 import { encodeStatusList, STATUS_LIST_SIZE } from '../core/credentials/status-list.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
@@ -36,7 +36,7 @@ export async function statusListJwt(list: string): Promise<string | undefined> {
     signedAt: now,
     ttlHours: STATUS_LIST_TTL_HOURS,
   });
-  const jwt = await signJwt({ alg: 'ES256', kid: key.kid, typ: 'vc+jwt', cty: 'vc' }, payload);
+  const jwt = await signJwt(credentialHeader(key.kid), payload);
   await saveSignedStatusList(list, { version: state.version, jwt, signedAt: now });
   return jwt;
 }
