@@ -168,7 +168,7 @@ async function rawResponses(applicationId: string, cap?: Capacity): Promise<Item
   return (out.Items ?? []) as Item[];
 }
 
-/** The access load authorize() makes for every jwt route (lib/authorize.ts readAccess). */
+/** The access load authorize() makes for every jwt route (use-cases/access.ts readAccess). */
 const rawAccess = (sub: string, cap?: Capacity) => rawQueryAll(keys.personPartition(sub), cap);
 
 /** registry.ts queryPage over a district's pathways, no filter. */
@@ -434,7 +434,7 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
     name: 'GET /pathways/{id}',
     api: async () => void (await call('GET', `/pathways/${pathwayId}`, pathwayToken, 200)),
     direct: async () => (await invokeDirect('GET', `/pathways/${pathwayId}`, pathwayToken, 200)).elapsed,
-    // The handler reads the pathway and the caller's access together (lib/authorize.ts withAccess).
+    // The handler reads the pathway and the caller's access together (use-cases/access.ts withAccess).
     raw: async (cap) => {
       await Promise.all([rawGet(keys.pathway(pathwayId), false, cap), rawAccess(subs.pathway, cap)]);
     },

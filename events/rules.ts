@@ -11,7 +11,7 @@
  */
 import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../functions/core/notifications/ses-feedback.ts';
 import { ABNORMAL_END_STATUSES, EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '../functions/core/review/execution-status.ts';
-import { EVENT_SOURCE, type DetailType } from './schemas.ts';
+import { EVENT_SOURCE, type DetailType } from '../functions/core/events.ts';
 
 /**
  * A leaf value of an event pattern: exact values only. The local EventBridge server

@@ -21,7 +21,7 @@ export interface FunctionGrants {
   reviewTaskResults?: boolean;
   /** May only read executions of the review state machine (DescribeExecution): whether a round's owner still runs. */
   readReviewExecutions?: boolean;
-  /** May put domain events (events/schemas.ts) on the stage's bus. */
+  /** May put domain events (functions/core/events.ts) on the stage's bus. */
   events?: boolean;
   /** May send email through SES as the stage's sender identity (CDK context senderEmail). */
   email?: boolean;

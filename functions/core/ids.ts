@@ -3,6 +3,8 @@
  * e.g. `pw_01JD3X7K9Q2M4N6P8R0S1T2V3W`. The prefix lets every path id be validated
  * before any lookup, and time order gives "newest first" for free.
  */
+import * as z from 'zod/mini';
+
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export const idPrefixes = {
@@ -72,3 +74,6 @@ export function idPattern(kind: IdKind): RegExp {
 export function isId(kind: IdKind, value: string): boolean {
   return idPattern(kind).test(value);
 }
+
+/** A zod schema for an id of one kind (request paths, bodies and event details). */
+export const idSchema = (kind: IdKind) => z.string().check(z.regex(idPattern(kind), { error: `must be a ${kind} id` }));

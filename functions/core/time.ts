@@ -2,6 +2,8 @@
  * Calendar arithmetic the certification rules need. Everything is UTC so a certificate's
  * expiry never depends on the time zone of the Lambda or the laptop that computed it.
  */
+import * as z from 'zod/mini';
+
 export type DateInput = Date | string | number;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,3 +37,7 @@ export function addMonthsUtc(value: DateInput, months: number): Date {
 export function addDays(value: DateInput, days: number): Date {
   return new Date(toDate(value).getTime() + days * DAY_MS);
 }
+
+/** zod schemas of ISO 8601 timestamps and calendar dates. */
+export const isoDateTime = () => z.string().check(z.iso.datetime());
+export const isoDate = () => z.string().check(z.iso.date());

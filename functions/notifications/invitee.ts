@@ -16,7 +16,7 @@
  *   invitation emails to it; a problem recorded on the person who holds the address for the
  *   same address stops them too.
  */
-import type { DomainEvent } from '../../events/schemas.ts';
+import type { DomainEvent } from '../core/events.ts';
 import { invitationStatusAt } from '../core/invitations.ts';
 import { checkEmailAddress, inviteeDeliveryKey, inviteeRecipient, type InviteeDetailType } from '../core/notifications/rules.ts';
 import { renderNotification } from '../core/notifications/templates.ts';

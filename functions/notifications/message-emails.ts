@@ -22,7 +22,7 @@
  * window before sending and records it sent after; a sweep that died while sending is not
  * repeated (its claim expires as "unconfirmed", as the notifier does for its emails).
  */
-import type { DomainEvent } from '../../events/schemas.ts';
+import type { DomainEvent } from '../core/events.ts';
 import {
   afterSending,
   belongsInEmail,

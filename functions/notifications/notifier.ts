@@ -19,7 +19,7 @@
  * - Invitation events (InvitationCreated, InvitationExpiring) go to the invited address
  *   instead, once per invitation: invitee.ts.
  */
-import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../../events/schemas.ts';
+import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../core/events.ts';
 import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
 import { wantsEmail } from '../core/notifications/preferences.ts';
 import { renderNotification } from '../core/notifications/templates.ts';

@@ -11,7 +11,7 @@
 import { newId } from '../core/ids.ts';
 import { isTerminal } from '../core/application-status.ts';
 import { nowIso } from '../lib/clock.ts';
-import { publish } from '../lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { getApplication } from '../store/applications.ts';
 import { credentialIssue, downgradeRevocations } from '../credentials/issue.ts';

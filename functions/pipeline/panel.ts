@@ -24,7 +24,7 @@ import {
   type ReviewerCandidate,
 } from '../core/review/assignment.ts';
 import { nowIso } from '../lib/clock.ts';
-import { publish } from '../lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { logger } from '../lib/logger.ts';
 import type { Application } from '../store/applications.ts';
 import { queryPartition } from '../store/db.ts';

@@ -7,7 +7,7 @@
  * console), and the application waits in the `submitted` queue meanwhile. Starting is
  * idempotent by execution name, so a repeated call starts nothing twice.
  */
-import { publish } from '../lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { logger } from '../lib/logger.ts';
 import type { Application } from '../store/applications.ts';
 import { transact } from '../store/db.ts';

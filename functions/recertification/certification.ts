@@ -9,7 +9,7 @@ import { applySweepAction, nextSweepDay, sweepActions, type SweepAction, type Sw
 import { addDaysTo, type CalendarDate } from '../core/recertification/validity.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { config } from '../lib/config.ts';
-import { publish } from '../lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { countBusinessEvent } from '../lib/metrics.ts';
 import { asCertification, type Certification } from '../store/certifications.ts';
 import { getItem, type Item } from '../store/db.ts';

@@ -25,13 +25,13 @@
  * a repeat of the same withdrawal (same staff member, same reason) answers as the first did;
  * anything else on a certification that is not active is a conflict.
  */
-import type { DomainEventInput } from '../../events/schemas.ts';
+import type { DomainEventInput } from '../core/events.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { publish } from '../lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { logger } from '../lib/logger.ts';
 import type { Actor } from '../lib/principal.ts';
 import { auditItem } from '../store/audit.ts';

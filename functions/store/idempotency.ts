@@ -5,21 +5,13 @@
  * race on the record's `attribute_not_exists` condition, so exactly one creates and the
  * other replays. Records expire after a day (TTL).
  */
-import { createHash } from 'node:crypto';
-import { InvalidInputError, UnprocessableError } from '../core/errors.ts';
+import { UnprocessableError } from '../core/errors.ts';
 import { nowMs } from '../lib/clock.ts';
+import type { IdempotencyContext } from '../lib/idempotency-key.ts';
 import { deleteItem, getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 
-const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
 const RETENTION_SECONDS = 24 * 60 * 60;
-
-export interface IdempotencyContext {
-  sub: string;
-  key?: string;
-  /** What was asked: route key, path and body; a reused key with a different request is refused. */
-  fingerprint: string;
-}
 
 /** The answer a creation gave (the HTTP edge passes its result; the store keeps it as data). */
 export interface RecordedAnswer {
@@ -32,21 +24,6 @@ type StoredRecord = {
   fingerprint: string;
   response: { status: number; body?: unknown; headers?: Record<string, string> };
 };
-
-export function idempotencyContext(
-  sub: string,
-  headers: Record<string, string | undefined>,
-  request: { routeKey: string; path: string; body: unknown },
-): IdempotencyContext {
-  const key = headers['idempotency-key'];
-  if (key !== undefined && !KEY_PATTERN.test(key)) {
-    throw new InvalidInputError([
-      { in: 'header', field: 'idempotency-key', message: 'must be 8–128 characters of letters, digits, _ . : -', code: 'invalid_format' },
-    ]);
-  }
-  const fingerprint = createHash('sha256').update(JSON.stringify([request.routeKey, request.path, request.body ?? null])).digest('hex');
-  return { sub, key, fingerprint };
-}
 
 function replay(ctx: IdempotencyContext, record: StoredRecord): RecordedAnswer {
   if (record.fingerprint !== ctx.fingerprint) {

@@ -12,7 +12,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inviteeDeliveryKey, inviteeRecipient } from '../../functions/core/notifications/rules.ts';
 import { onClientCreated } from '../../functions/lib/aws-clients.ts';
-import { publish } from '../../functions/lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { getItem } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { getDelivery } from '../../functions/store/notification-deliveries.ts';

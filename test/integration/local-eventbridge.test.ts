@@ -1,7 +1,7 @@
 /**
  * The local EventBridge endpoint, driven through the real EventBridgeClient (and the AWS
  * CLI when one is usable): routing by rule pattern, per-entry errors, retries and dead
- * letters, the schedules against an injected clock, and functions/lib/events.ts `publish`.
+ * letters, the schedules against an injected clock, and events/publish.ts `publish`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRule } from '../../events/rules.ts';
 import type { ScheduleSpec } from '../../events/schedules.ts';
-import { EventPublishError, publish } from '../../functions/lib/events.ts';
+import { EventPublishError, publish } from '../../events/publish.ts';
 import { onClientCreated, resetClients } from '../../functions/lib/aws-clients.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { startEventBridgeServer, type LocalEventBridge } from '../../infra/local/eventbridge/server.ts';
@@ -432,7 +432,7 @@ describe('schedules', () => {
   });
 });
 
-describe('publish (functions/lib/events.ts)', () => {
+describe('publish (events/publish.ts)', () => {
   let corruptSecondEntry = false;
   let putRequests = 0;
 

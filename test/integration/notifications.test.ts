@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDomainEvent, type DomainEventInput } from '../../events/schemas.ts';
+import { buildDomainEvent, type DomainEventInput } from '../../functions/core/events.ts';
 import { dynamoClient } from '../../functions/lib/aws-clients.ts';
-import { publish } from '../../functions/lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { config } from '../../functions/lib/config.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { encodeRecipientTag } from '../../functions/core/notifications/ses-feedback.ts';

@@ -11,7 +11,7 @@ import { onClientCreated } from '../../functions/lib/aws-clients.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { seedFramework } from '../../functions/core/seed-framework.ts';
 import { nowIso } from '../../functions/lib/clock.ts';
-import { publish } from '../../functions/lib/events.ts';
+import { publish } from '../../events/publish.ts';
 import { getItem, put, queryAll, queryPage, transact } from '../../functions/store/db.ts';
 import { putPublishedFramework } from '../../functions/store/frameworks.ts';
 import { keys, partitions } from '../../functions/store/keys.ts';

@@ -4,16 +4,16 @@
  */
 import { pathwayRole, type AccessContext } from '../../core/access.ts';
 import type { TransitionActor } from '../../core/application-status.ts';
-import { authorize, withAccess } from '../../lib/authorize.ts';
+import { authorize, withAccess } from '../../use-cases/access.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
 import type { Application } from '../../store/applications.ts';
 import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
 import { getPathway } from '../../store/registry.ts';
-import { pathwayTarget } from '../registry/targets.ts';
-import { etag } from './preconditions.ts';
+import { pathwayTarget } from '../../use-cases/targets.ts';
+import { etag } from '../../lib/preconditions.ts';
 
-export { applicationTarget, loadApplication } from '../reviews/shared.ts';
+export { applicationTarget, loadApplication } from '../../use-cases/applications/load-application.ts';
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
 export const transitionActor = (access: AccessContext, a: Application): TransitionActor =>

@@ -1,7 +1,7 @@
 import { isEditable } from '../../core/application-status.ts';
 import { criteriaFor, criterionIndex } from '../../core/framework.ts';
 import { canOpenApplication, type OpenReason } from '../../core/levels.ts';
-import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../use-cases/access.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { problems, type FieldError } from '../../lib/problem.ts';
@@ -21,10 +21,11 @@ import {
 } from '../../store/applications.ts';
 import { latestHeadline } from '../../store/outcomes-headline.ts';
 import { getPublishedFramework, newestPublishedFramework } from '../../store/frameworks.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
 import { carryForwardInto } from '../../store/evidence-applications.ts';
 import { assertLinkable } from '../../store/evidence-links.ts';
-import { etag, expectedVersionOrNew } from './preconditions.ts';
+import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
 import {
   getApplicationRoute,
   listApplicationsRoute,

@@ -12,9 +12,10 @@ import {
   type Application,
 } from '../../store/applications.ts';
 import { freezeForSubmission } from '../../store/evidence-applications.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
 import { answer, loadApplication, pinnedFramework, transitionActor } from './access.ts';
-import { expectedVersion } from './preconditions.ts';
+import { expectedVersion } from '../../lib/preconditions.ts';
 import { submitApplicationRoute, withdrawApplicationRoute } from './routes.ts';
 
 export const handler = httpHandler([

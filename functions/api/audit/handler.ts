@@ -2,14 +2,14 @@
  * Audit reads. Existence is checked the same way as for the entity itself (a district
  * or pathway the caller cannot see is 404), then the audit right decides (403).
  */
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
 import { listAudit } from '../../store/audit-read.ts';
 import { getItem } from '../../store/db.ts';
 import { keys } from '../../store/keys.ts';
 import { getDistrict, getPathway } from '../../store/registry.ts';
-import { districtTarget, pathwayTarget } from '../registry/targets.ts';
+import { districtTarget, pathwayTarget } from '../../use-cases/targets.ts';
 import * as r from './routes.ts';
 
 const options = (q: { limit?: number; cursor?: string; order?: 'oldest' | 'newest' }) => ({

@@ -1,5 +1,5 @@
 import { capacityWindow, requestRefusals, unlockedBy } from '../../core/benefits.ts';
-import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { actorOf } from '../../lib/principal.ts';
@@ -24,11 +24,12 @@ import {
   type BenefitContent,
   type BenefitRequest,
 } from '../../store/benefits.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
 import { getPathway } from '../../store/registry.ts';
 import { withdrawCertification } from '../../recertification/withdrawal.ts';
-import { etag, expectedVersion } from '../applications/preconditions.ts';
-import { pathwayTarget } from '../registry/targets.ts';
+import { etag, expectedVersion } from '../../lib/preconditions.ts';
+import { pathwayTarget } from '../../use-cases/targets.ts';
 import * as r from './routes.ts';
 
 const NETWORK = { kind: 'network' } as const;

@@ -27,7 +27,7 @@ import {
 import { answerSeat, answerStaffTask } from '../../pipeline/answers.ts';
 import { currentPanel, ensureNotified, panelContext } from '../../pipeline/panel.ts';
 import { describeExecution, executionArnFor, executionHistory, executionName, startReview } from '../../pipeline/workflow.ts';
-import { loadApplication } from '../reviews/shared.ts';
+import { loadApplication } from '../../use-cases/applications/load-application.ts';
 import {
   adjudicateRoute,
   assignSeatRoute,

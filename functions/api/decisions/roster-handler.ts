@@ -9,7 +9,7 @@
  */
 import { syncReviewerGroup } from '../../accounts/groups.ts';
 import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
@@ -18,7 +18,7 @@ import { listInbox } from '../../store/messages.ts';
 import { enforceConflicts } from '../../pipeline/conflicts.ts';
 import { getReviewer, listReviewers, putReviewerByStaff, type ReviewerProfile } from '../../store/reviewers.ts';
 import { listRoundsByStage, submittedReviews } from '../../store/reviews.ts';
-import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
+import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
 import { calibrationRoute, getReviewerRoute, listReviewersRoute, putReviewerRoute, reviewQueueRoute, staffAlertsRoute } from './roster-routes.ts';
 
 async function staffOnNetwork(principal: Principal, action: 'review.queue' | 'reviewer.manage') {

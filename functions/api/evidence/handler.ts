@@ -7,7 +7,7 @@ import type { Target } from '../../core/access.ts';
 import { contentDisposition, safeDownloadName } from '../../core/evidence/file-name.ts';
 import { evidenceKey, pendingKey, quarantineKey } from '../../core/evidence/object-keys.ts';
 import { newId } from '../../core/ids.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { now, nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';
@@ -34,8 +34,9 @@ import { transact } from '../../store/db.ts';
 import { forgetIdempotent, idempotent } from '../../store/idempotency.ts';
 import { actorOf } from '../../lib/principal.ts';
 import { getPathway, type StoredPathway } from '../../store/registry.ts';
-import { creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
-import { pathwayTarget } from '../registry/targets.ts';
+import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
+import { creationContext } from '../../lib/idempotency-key.ts';
+import { pathwayTarget } from '../../use-cases/targets.ts';
 import { checkedDeclaration, download, DOWNLOAD_EXPIRY_SECONDS } from './handler-helpers.ts';
 import * as r from './routes.ts';
 
@@ -97,7 +98,7 @@ export const handler = httpHandler([
           result = {
             status: 201,
             body: { item: itemView(item), version: versionView(version), upload },
-            headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}`, ...etag(item.revision) },
+            headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}`, ...etagHeader(item.revision) },
           };
           return record(result);
         },
@@ -130,7 +131,7 @@ export const handler = httpHandler([
     else if (chosen?.state === 'quarantined' && isStaff(req.principal)) dl = await download(quarantineKey(item.pathwayId, item.evidenceId, chosen.version), chosen, false);
     return {
       body: { item: itemView(item), versions: versions.map(versionView), ...(dl ? { download: dl } : {}) },
-      headers: etag(item.revision),
+      headers: etagHeader(item.revision),
     };
   }),
 
@@ -146,7 +147,7 @@ export const handler = httpHandler([
       throw problems.validation([{ in: 'body', field: '', message: 'name at least one field to change', code: 'empty_change' }]);
     }
     const after = await updateEvidenceItem(found.item, expected, present, actorOf(req.principal));
-    return { body: itemView(after), headers: etag(after.revision) };
+    return { body: itemView(after), headers: etagHeader(after.revision) };
   }),
 
   implement(r.deleteEvidence, async (req) => {

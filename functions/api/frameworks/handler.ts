@@ -1,4 +1,4 @@
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
@@ -10,8 +10,9 @@ import {
   replaceDraft,
   type StoredFramework,
 } from '../../store/frameworks.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
-import { etag, expectedVersion } from '../applications/preconditions.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
+import { etag, expectedVersion } from '../../lib/preconditions.ts';
 import { createFramework, getFramework, listFrameworks, publishFrameworkRoute, replaceFramework } from './routes.ts';
 
 

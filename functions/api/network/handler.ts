@@ -7,7 +7,7 @@ import { GROUP_LABELS, type Metric, type NumeratorMetric, type StudentGroup } fr
 import { toCsv } from '../../core/csv.ts';
 import { entriesOf, revealAll } from '../../core/outcomes/model.ts';
 import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../use-cases/access.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { keys } from '../../store/keys.ts';

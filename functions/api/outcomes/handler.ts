@@ -18,14 +18,15 @@ import {
 } from '../../core/outcomes/model.ts';
 import { outcomeUploadPolicy } from '../../core/outcomes/object-keys.ts';
 import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import { authorize, withAccess } from '../../lib/authorize.ts';
+import { authorize, withAccess } from '../../use-cases/access.ts';
 import { nowIso, nowMs } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { FieldError } from '../../lib/problem.ts';
 import { problems } from '../../lib/problem.ts';
 import { routeKey } from '../../lib/route.ts';
 import { presignPost } from '../../store/evidence-objects.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
 import * as outcomes from '../../store/outcomes.ts';
 import { outcomeSettings } from '../../store/outcomes-config.ts';
 import { viewsForReader } from '../../store/outcomes-readers.ts';
@@ -33,7 +34,7 @@ import * as partners from '../../store/outcomes-partners.ts';
 import * as uploads from '../../store/outcomes-uploads.ts';
 import { actorOf } from '../../lib/principal.ts';
 import * as registry from '../../store/registry.ts';
-import { pathwayTarget } from '../registry/targets.ts';
+import { pathwayTarget } from '../../use-cases/targets.ts';
 import { asReport } from './report-export.ts';
 import * as r from './routes.ts';
 

@@ -7,7 +7,7 @@
  */
 import type { AccessContext } from '../../core/access.ts';
 import { reportCsv } from '../../core/csv.ts';
-import { allowed } from '../../lib/authorize.ts';
+import { allowed } from '../../use-cases/access.ts';
 import type { HttpResult } from '../../lib/http.ts';
 import { problems } from '../../lib/problem.ts';
 

@@ -6,7 +6,7 @@
  */
 import { syncMembershipGroup, syncReviewerGroup } from '../../accounts/groups.ts';
 import { newId } from '../../core/ids.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { problems } from '../../lib/problem.ts';
@@ -18,8 +18,10 @@ import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
 import * as registry from '../../store/registry.ts';
 import { getReviewer } from '../../store/reviewers.ts';
-import { districtTarget, pathwayTarget } from '../registry/targets.ts';
-import { checkVersion, creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
+import { districtTarget, pathwayTarget } from '../../use-cases/targets.ts';
+import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
+import { creationContext } from '../../lib/idempotency-key.ts';
+import { checkVersion } from '../../core/versions.ts';
 import * as r from './routes.ts';
 
 async function loadPathway(id: string) {
@@ -235,7 +237,7 @@ export const handler = httpHandler([
     const expected = expectedVersion(req.headers, req.body.version);
     checkVersion(m.version, expected);
     const after = await people.changePathwayRole(m, expected, req.body.role, actorOf(req.principal));
-    return { body: membershipView(after), headers: etag(after.version) };
+    return { body: membershipView(after), headers: etagHeader(after.version) };
   }),
 
   implement(r.removePathwayMember, async (req) => {

@@ -5,7 +5,7 @@
  */
 import type { AccessContext } from '../../core/access.ts';
 import { newId } from '../../core/ids.ts';
-import { authorize, loadAccess, withAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess, withAccess } from '../../use-cases/access.ts';
 import { nowIso } from '../../lib/clock.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -17,9 +17,11 @@ import { keys, partitions } from '../../store/keys.ts';
 import { decodeCursor, encodeCursor } from '../../store/pagination.ts';
 import { actorOf } from '../../lib/principal.ts';
 import * as registry from '../../store/registry.ts';
-import { changesOf, checkVersion, creationContext, etag, expectedVersion } from './http-helpers.ts';
+import { changesOf, etagHeader, expectedVersion } from '../../lib/preconditions.ts';
+import { creationContext } from '../../lib/idempotency-key.ts';
+import { checkVersion } from '../../core/versions.ts';
 import * as r from './routes.ts';
-import { districtTarget, pathwayTarget, schoolTarget } from './targets.ts';
+import { districtTarget, pathwayTarget, schoolTarget } from '../../use-cases/targets.ts';
 
 const isStaff = (access: AccessContext) => access.groups.includes('staff');
 
@@ -64,7 +66,7 @@ export const handler = httpHandler([
         createdAt: at,
         updatedAt: at,
       };
-      const result = { status: 201, body: d, headers: { location: `/districts/${d.id}`, ...etag(1) } };
+      const result = { status: 201, body: d, headers: { location: `/districts/${d.id}`, ...etagHeader(1) } };
       await registry.createDistrict(d, actorOf(req.principal), record(result));
       return result;
     });
@@ -95,7 +97,7 @@ export const handler = httpHandler([
   implement(r.getDistrict, async (req) => {
     const [d, ctx] = await withAccess(req.principal, loadDistrict(req.params.districtId));
     authorize(ctx, 'district.read', districtTarget(d), 'district');
-    return { body: d, headers: etag(d.version) };
+    return { body: d, headers: etagHeader(d.version) };
   }),
 
   implement(r.updateDistrict, async (req) => {
@@ -105,7 +107,7 @@ export const handler = httpHandler([
     const changes = changesOf(req.body);
     checkVersion(d.version, expected);
     const after = await registry.updateDistrict(d, expected, changes, actorOf(req.principal));
-    return { body: after, headers: etag(after.version) };
+    return { body: after, headers: etagHeader(after.version) };
   }),
 
   // Schools -----------------------------------------------------------------------------
@@ -115,7 +117,7 @@ export const handler = httpHandler([
     return idempotent(creationContext(req, r.createSchool), async (record) => {
       const at = nowIso();
       const s: School = { id: newId('school'), districtId: d.id, name: req.body.name, version: 1, createdAt: at, updatedAt: at };
-      const result = { status: 201, body: s, headers: { location: `/schools/${s.id}`, ...etag(1) } };
+      const result = { status: 201, body: s, headers: { location: `/schools/${s.id}`, ...etagHeader(1) } };
       await registry.createSchool(s, actorOf(req.principal), record(result));
       return result;
     });
@@ -130,7 +132,7 @@ export const handler = httpHandler([
   implement(r.getSchool, async (req) => {
     const [s, ctx] = await withAccess(req.principal, loadSchool(req.params.schoolId));
     authorize(ctx, 'school.read', schoolTarget(s), 'school');
-    return { body: s, headers: etag(s.version) };
+    return { body: s, headers: etagHeader(s.version) };
   }),
 
   implement(r.updateSchool, async (req) => {
@@ -140,7 +142,7 @@ export const handler = httpHandler([
     const changes = changesOf(req.body);
     checkVersion(s.version, expected);
     const after = await registry.updateSchool(s, expected, changes, actorOf(req.principal));
-    return { body: after, headers: etag(after.version) };
+    return { body: after, headers: etagHeader(after.version) };
   }),
 
   // Pathways ----------------------------------------------------------------------------
@@ -169,7 +171,7 @@ export const handler = httpHandler([
         createdAt: at,
         updatedAt: at,
       };
-      const result = { status: 201, body: p, headers: { location: `/pathways/${p.id}`, ...etag(1) } };
+      const result = { status: 201, body: p, headers: { location: `/pathways/${p.id}`, ...etagHeader(1) } };
       await registry.createPathway(p, actorOf(req.principal), record(result));
       return result;
     });
@@ -202,7 +204,7 @@ export const handler = httpHandler([
     const [p, ctx] = await withAccess(req.principal, loadPathway(req.params.pathwayId));
     authorize(ctx, 'pathway.read', pathwayTarget(p), 'pathway');
     const { leadCount: _l, ...view } = p;
-    return { body: view, headers: etag(p.version) };
+    return { body: view, headers: etagHeader(p.version) };
   }),
 
   implement(r.updatePathway, async (req) => {
@@ -213,6 +215,6 @@ export const handler = httpHandler([
     if (changes.gradesServed) changes.gradesServed = [...changes.gradesServed].sort((a, b) => a - b);
     checkVersion(p.version, expected);
     const after = await registry.updatePathway(p, expected, changes, actorOf(req.principal));
-    return { body: after, headers: etag(after.version) };
+    return { body: after, headers: etagHeader(after.version) };
   }),
 ]);

@@ -3,7 +3,7 @@
  * verified, or were refused, are shown to staff only; downloads are presigned GETs.
  */
 import { quarantinedResourceKey, pendingResourceKey, resourceKey } from '../../core/evidence/object-keys.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -22,7 +22,8 @@ import {
 import { idempotent } from '../../store/idempotency.ts';
 import { actorOf } from '../../lib/principal.ts';
 import { checkedDeclaration, download } from '../evidence/handler-helpers.ts';
-import { creationContext, etag, expectedVersion } from '../registry/http-helpers.ts';
+import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
+import { creationContext } from '../../lib/idempotency-key.ts';
 import * as r from './routes.ts';
 
 const NETWORK = { kind: 'network' } as const;
@@ -69,7 +70,7 @@ export const handler = httpHandler([
           result = {
             status: 201,
             body: { resource: resourceView(resource), version: versionView(version), upload },
-            headers: { location: `/resources/${resource.resourceId}`, ...etag(resource.revision) },
+            headers: { location: `/resources/${resource.resourceId}`, ...etagHeader(resource.revision) },
           };
           return record(result);
         },
@@ -101,7 +102,7 @@ export const handler = httpHandler([
     let dl: Awaited<ReturnType<typeof download>> | undefined;
     if (chosen?.state === 'available') dl = await download(resourceKey(resource.resourceId, chosen.version), chosen, true);
     else if (chosen?.state === 'quarantined' && staff) dl = await download(quarantinedResourceKey(resource.resourceId, chosen.version), chosen, false);
-    return { body: { resource: resourceView(resource), versions: visible.map(versionView), ...(dl ? { download: dl } : {}) }, headers: etag(resource.revision) };
+    return { body: { resource: resourceView(resource), versions: visible.map(versionView), ...(dl ? { download: dl } : {}) }, headers: etagHeader(resource.revision) };
   }),
 
   implement(r.updateResource, async (req) => {
@@ -115,7 +116,7 @@ export const handler = httpHandler([
     }
     if (resource.revision !== expected) throw problems.preconditionFailed(resource.revision);
     const after = await updateResource(resource, expected, present);
-    return { body: resourceView(after), headers: etag(after.revision) };
+    return { body: resourceView(after), headers: etagHeader(after.revision) };
   }),
 
   implement(r.deleteResource, async (req) => {

@@ -1,7 +1,7 @@
 import { criteriaFor, rubricScaleOf } from '../../core/framework.ts';
 import { scoringCriteriaFor, validateReviewScores, type CriterionScore } from '../../core/review/scoring.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
-import { publish } from '../../lib/events.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
+import { publish } from '../../../events/publish.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -28,8 +28,9 @@ import {
 import { answerSeat } from '../../pipeline/answers.ts';
 import { enforceConflicts, guardReview } from '../../pipeline/conflicts.ts';
 import type { ExclusionReason } from '../../core/review/assignment.ts';
-import { etag, expectedVersion } from '../applications/preconditions.ts';
-import { applicationTarget, reviewView } from './shared.ts';
+import { etag, expectedVersion } from '../../lib/preconditions.ts';
+import { applicationTarget } from '../../use-cases/applications/load-application.ts';
+import { reviewView } from './shared.ts';
 import {
   getMyReviewerProfileRoute,
   getMyReviewRoute,

@@ -1,15 +1,16 @@
 import { pathwayRole, type AccessContext } from '../../core/access.ts';
-import { authorize, loadAccess } from '../../lib/authorize.ts';
+import { authorize, loadAccess } from '../../use-cases/access.ts';
 import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
 import type { Principal } from '../../lib/principal.ts';
-import { publish } from '../../lib/events.ts';
+import { publish } from '../../../events/publish.ts';
 import { logger } from '../../lib/logger.ts';
 import { problems } from '../../lib/problem.ts';
 import { getApplication, type Application } from '../../store/applications.ts';
 import { listPathwayCertifications } from '../../store/certifications.ts';
 import { getPathway } from '../../store/registry.ts';
 import { getPublishedFramework } from '../../store/frameworks.ts';
-import { idempotencyContext, idempotent } from '../../store/idempotency.ts';
+import { idempotencyContext } from '../../lib/idempotency-key.ts';
+import { idempotent } from '../../store/idempotency.ts';
 import {
   createSession,
   newMessage,
@@ -28,9 +29,9 @@ import {
   type MessageAuthor,
 } from '../../store/messages.ts';
 import { getDecision, readRound, seatHolder, type ReviewDecision } from '../../store/reviews.ts';
-import { etag, expectedVersionOrNew } from '../applications/preconditions.ts';
-import { pathwayTarget } from '../registry/targets.ts';
-import { applicationTarget } from '../reviews/shared.ts';
+import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
+import { pathwayTarget } from '../../use-cases/targets.ts';
+import { applicationTarget } from '../../use-cases/applications/load-application.ts';
 import { renderLetter } from './letter.ts';
 import {
   createSessionRoute,

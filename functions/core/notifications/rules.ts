@@ -12,7 +12,7 @@
  *   signed in yet, so there is no inbox and no preferences; the notifier's invitation path,
  *   functions/notifications/invitations.ts, sends it, and suppressed addresses stay suppressed).
  */
-import type { DomainEvent, DetailType } from '../../../events/schemas.ts';
+import type { DomainEvent, DetailType } from '../events.ts';
 import type { EmailCategory } from './preferences.ts';
 
 export type Audience = 'team' | 'districtLeads' | 'reviewer' | 'staff' | 'invitee';

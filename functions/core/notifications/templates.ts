@@ -8,7 +8,7 @@
  * (APP_BASE_URL, CDK context appBaseUrl). In-app notifications keep the path, as the
  * notifications the pipeline writes do.
  */
-import type { DomainEvent } from '../../../events/schemas.ts';
+import type { DomainEvent } from '../events.ts';
 import type { Level } from '../levels.ts';
 import type { Audience } from './rules.ts';
 

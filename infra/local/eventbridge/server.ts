@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import type { EventRule } from '../../../events/rules.ts';
 import type { ScheduleSpec } from '../../../events/schedules.ts';
-import type { EventBridgeEnvelope } from '../../../events/schemas.ts';
+import type { EventBridgeEnvelope } from '../../../functions/core/events.ts';
 import { now } from '../../../functions/lib/clock.ts';
 import { listen } from '../ports.ts';
 import { parseScheduleExpression } from './cron.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cdkEventPattern, defaultBusRules, eventRules, ruleTargets } from '../../../events/rules.ts';
 import { scheduleTargets, schedules } from '../../../events/schedules.ts';
-import { detailTypes, EVENT_SOURCE } from '../../../events/schemas.ts';
+import { detailTypes, EVENT_SOURCE } from '../../../functions/core/events.ts';
 import { functionCatalog } from '../../../functions/catalog.ts';
 import { parseScheduleExpression } from '../../../infra/local/eventbridge/cron.ts';
 import { matchesPattern, validatePattern } from '../../../infra/local/eventbridge/pattern.ts';

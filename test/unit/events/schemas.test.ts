@@ -1,4 +1,4 @@
-/** Domain event schemas and the batching of functions/lib/events.ts. */
+/** Domain event schemas and the batching of events/publish.ts. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,9 +6,9 @@ import {
   InvalidDomainEventError,
   parseDomainEvent,
   type DomainEventInput,
-} from '../../../events/schemas.ts';
+} from '../../../functions/core/events.ts';
 import { newId } from '../../../functions/core/ids.ts';
-import { batchEntries, entrySize, MAX_PUT_BYTES } from '../../../functions/lib/events.ts';
+import { batchEntries, entrySize, MAX_PUT_BYTES } from '../../../events/publish.ts';
 
 const ids = {
   applicationId: newId('application'),

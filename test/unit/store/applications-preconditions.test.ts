@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedVersion, expectedVersionOrNew } from '../../../functions/api/applications/preconditions.ts';
+import { expectedVersion, expectedVersionOrNew } from '../../../functions/lib/preconditions.ts';
 import { compareVersions } from '../../../functions/core/framework.ts';
 import { Problem } from '../../../functions/lib/problem.ts';
 import { versionSortKey } from '../../../functions/store/keys.ts';

@@ -3,7 +3,7 @@
  * (core/invitations.ts): content, escaping, and the reminder rule.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDomainEvent, type DomainEventInput } from '../../../../events/schemas.ts';
+import { buildDomainEvent, type DomainEventInput } from '../../../../functions/core/events.ts';
 import { newId } from '../../../../functions/core/ids.ts';
 import { invitationNoticeDue, invitationReminderAt, parseReminderDays } from '../../../../functions/core/invitations.ts';
 import { inviteeDeliveryKey, inviteeRecipient, isInviteeEvent, planDeliveries } from '../../../../functions/core/notifications/rules.ts';

@@ -4,7 +4,7 @@
  * categories cannot be turned off) and address validation.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDomainEvent, detailTypes, type DomainEvent, type DomainEventInput } from '../../../../events/schemas.ts';
+import { buildDomainEvent, detailTypes, type DomainEvent, type DomainEventInput } from '../../../../functions/core/events.ts';
 import { newId } from '../../../../functions/core/ids.ts';
 import {
   effectivePreferences,

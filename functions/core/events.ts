@@ -1,6 +1,6 @@
 /**
  * pathcert's domain events: what happened, as EventBridge events on the stage's bus
- * (source `pathcert`, detail-type = the event name). The producers (functions/lib/events.ts
+ * (source `pathcert`, detail-type = the event name). The producers (events/publish.ts
  * `publish`), the subscribers (`parseDomainEvent`), the local EventBridge server and the
  * CDK rules all read these definitions.
  *
@@ -14,9 +14,10 @@
  * subscriber accepts both, and the old schema is removed afterwards.
  */
 import * as z from 'zod/mini';
-import type { ApplicationStatus } from '../functions/core/application-status.ts';
-import { levels } from '../functions/core/levels.ts';
-import { idSchema, isoDate, isoDateTime } from '../functions/lib/schemas.ts';
+import type { ApplicationStatus } from './application-status.ts';
+import { levels } from './levels.ts';
+import { idSchema } from './ids.ts';
+import { isoDate, isoDateTime } from './time.ts';
 
 export const EVENT_SOURCE = 'pathcert';
 

@@ -1,5 +1,5 @@
 /**
- * Publishing domain events (events/schemas.ts) to the stage's bus, named by EVENT_BUS_NAME.
+ * Publishing domain events (functions/core/events.ts) to the stage's bus, named by EVENT_BUS_NAME.
  *
  * Every event is validated before anything is sent, so a malformed event fails the caller
  * and nothing of the call is published. Events go out in PutEvents batches (at most 10
@@ -9,10 +9,10 @@
  * accepted ones and subscribers must be idempotent.
  */
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { buildDomainEvent, EVENT_SOURCE, type DomainEventInput } from '../../events/schemas.ts';
-import { eventBridgeClient } from './aws-clients.ts';
-import { now } from './clock.ts';
-import { config } from './config.ts';
+import { buildDomainEvent, EVENT_SOURCE, type DomainEventInput } from '../functions/core/events.ts';
+import { eventBridgeClient } from '../functions/lib/aws-clients.ts';
+import { now } from '../functions/lib/clock.ts';
+import { config } from '../functions/lib/config.ts';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** EventBridge's limit on the summed entry sizes of one PutEvents request. */

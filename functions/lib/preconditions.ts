@@ -4,11 +4,14 @@
  * `version` in the body). `If-Match: *` is refused: it would let a write overwrite a
  * version its author never saw, which is exactly what the versions are there to stop.
  */
-import { problems } from '../../lib/problem.ts';
+import { problems } from './problem.ts';
 
 const ETAG = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
 
 export const etag = (version: number) => `"${version}"`;
+
+/** The `ETag` header of an answer carrying `version`. */
+export const etagHeader = (version: number) => ({ etag: etag(version) });
 
 function parseIfMatch(raw: string): number {
   const m = ETAG.exec(raw);
@@ -52,4 +55,14 @@ export function expectedVersionOrNew(headers: Record<string, string | undefined>
     return 0;
   }
   return expectedVersion(headers, bodyVersion);
+}
+
+/** A partial update (PATCH) must name at least one field; `version` alone changes nothing. */
+export function changesOf<T extends Record<string, unknown>>(body: T): Omit<T, 'version'> {
+  const { version: _version, ...changes } = body;
+  const present = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  if (Object.keys(present).length === 0) {
+    throw problems.validation([{ in: 'body', field: '', message: 'name at least one field to change', code: 'empty_change' }]);
+  }
+  return present as Omit<T, 'version'>;
 }
