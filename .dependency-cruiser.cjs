@@ -43,7 +43,7 @@ const upward = layers.slice(0, -1).map((layer, i) => ({
 }));
 
 /** The HTTP kit: the store throws domain errors and never speaks HTTP. */
-const httpKit = '^functions/lib/(problem|domain-problems|http|route|openapi|cors|validation)\\.ts$';
+const httpKit = '^functions/lib/(problem|domain-problems|http|route|openapi|cors|validation|preconditions)\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -71,6 +71,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/store/' },
       to: { path: httpKit },
+    },
+    {
+      name: 'use-cases-speak-no-http',
+      comment: 'A use case takes plain input and a principal and throws domain errors; the edge parses headers and renders problems.',
+      severity: 'error',
+      from: { path: '^functions/use-cases/' },
+      to: { path: httpKit, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'api-calls-use-cases-not-the-store',
