@@ -412,7 +412,7 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
   await createDistrict(listDistrict, staffActor);
   await createSchool(listSchool, staffActor);
   await addMembership(
-    { kind: 'district', sub: subs.district, districtId: listDistrict.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at } as Parameters<typeof addMembership>[0],
+    { kind: 'district', sub: subs.district, districtId: listDistrict.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at },
     staffActor,
   );
   const t0 = performance.now();
@@ -643,7 +643,7 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
   const clientProbe: Operation = {
     name: "one GetItem: functions' client (API column) vs the bench's client (raw column)",
     api: async () => void (await dynamoClient().send(new GetCommand({ TableName: table(), Key: keys.pathway(pathwayId) }))),
-    direct: async () => 0,
+    direct: () => Promise.resolve(0),
     raw: async () => void (await rawGet(keys.pathway(pathwayId), false)),
   };
 

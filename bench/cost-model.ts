@@ -256,7 +256,7 @@ export function gbSeconds(memoryMb: number, ms: number): number {
   return (memoryMb / 1024) * (ms / 1000);
 }
 
-export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES as unknown as Prices): CostBreakdown {
+export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): CostBreakdown {
   const { scale, usage } = inputs;
   const apiRequests = (scale.activePeoplePerYear * usage.apiCallsPerPersonPerYear) / MONTHS;
   const directoryRequests = (scale.students * usage.directoryCallsPerStudentPerYear) / MONTHS;

@@ -242,7 +242,7 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
   await createSchool(school, staffActor);
   const districtSub = subjectForEmail(districtLead.email);
   await addMembership(
-    { kind: 'district', sub: districtSub, districtId: district.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at } as Parameters<typeof addMembership>[0],
+    { kind: 'district', sub: districtSub, districtId: district.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at },
     staffActor,
   );
   const pathways = Array.from({ length: LIST_DISTRICT_SIZE }, (_, i) => poolPathway(i, district, school, at));
@@ -447,7 +447,7 @@ async function cannon(world: LoadWorld, ops: LoadOp[], seconds: number): Promise
     requests: cannonRequests(world, ops),
     renderProgressBar: false,
     renderResultsTable: false,
-  } as autocannon.Options);
+  });
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -21,7 +21,7 @@
  */
 import { Annotations, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { EventBus, Rule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -113,7 +113,7 @@ export class Events extends Construct {
       ruleName: `${this.config.prefix}-${rule.name}`,
       description: rule.description,
       eventBus: bus,
-      eventPattern: cdkEventPattern(rule.eventPattern) as EventPattern,
+      eventPattern: cdkEventPattern(rule.eventPattern),
     });
     created.addTarget(new LambdaFunction(fn.function, { ...retry(rule.retryPolicy), ...(dlq ? { deadLetterQueue: dlq } : {}) }));
     this.configureAsync(fn, rule.retryPolicy, dlq);

@@ -131,7 +131,7 @@ export class Workflows extends Construct {
       try {
         definition = JSON.parse(text);
       } catch (error) {
-        throw new Error(`${where}: not JSON (${(error as Error).message})`);
+        throw new Error(`${where}: not JSON (${(error as Error).message})`, { cause: error });
       }
       for (const resource of taskResources(definition)) {
         const invokesByArn = /^\$\{Function_[^}]+\}$/.test(resource);

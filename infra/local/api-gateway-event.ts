@@ -200,7 +200,7 @@ export function toGatewayResponse(result: unknown, onMalformed?: (reason: string
     if (typeof value === 'object') return fail(`header ${name} must be a string, number or boolean`);
     out[name.toLowerCase()] = String(value);
   }
-  if (Array.isArray(cookies) && cookies.length > 0) out['set-cookie'] = cookies as string[];
+  if (Array.isArray(cookies) && cookies.length > 0) out['set-cookie'] = cookies;
   const text = typeof body === 'string' ? body : '';
   return { statusCode, headers: out, body: isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8') };
 }

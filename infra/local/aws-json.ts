@@ -52,9 +52,9 @@ export abstract class AwsJsonServiceError<T extends string> extends Error implem
 type ErrorKind = 'UnknownOperationException' | 'SerializationException' | 'ValidationException';
 
 export interface AwsJsonProtocol {
-  readApiRequest(req: IncomingMessage): Promise<ApiRequest>;
-  writeResult(res: ServerResponse, result: object): void;
-  writeError(res: ServerResponse, error: WireError): void;
+  readApiRequest: (req: IncomingMessage) => Promise<ApiRequest>;
+  writeResult: (res: ServerResponse, result: object) => void;
+  writeError: (res: ServerResponse, error: WireError) => void;
 }
 
 export function awsJsonProtocol(options: {

@@ -100,7 +100,7 @@ async function persistedPrivateJwk(keyDir: string): Promise<JWK> {
     return JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Cannot read the dev issuer key ${file}: ${(error as Error).message} (delete it to make a new one)`);
+      throw new Error(`Cannot read the dev issuer key ${file}: ${(error as Error).message} (delete it to make a new one)`, { cause: error });
     }
   }
   await mkdir(keyDir, { recursive: true });
@@ -157,7 +157,7 @@ export async function createDevIssuer(options: { keyDir?: string } = {}): Promis
     async verify(token) {
       if (!token) throw new TokenRejected('missing', 'No bearer token');
       const cached = verified.lookup(token);
-      if (cached.kind === 'valid') return cached.claims as JWTPayload;
+      if (cached.kind === 'valid') return cached.claims;
       if (cached.kind === 'expired') throw new TokenRejected('expired', 'The token has expired');
       try {
         const { payload } = await jwtVerify(token, localKeys, {
@@ -166,7 +166,7 @@ export async function createDevIssuer(options: { keyDir?: string } = {}): Promis
           algorithms: [DEV_ALGORITHM],
           requiredClaims: ['sub', 'exp', 'iat'],
         });
-        return verified.remember(token, payload) as JWTPayload;
+        return verified.remember(token, payload);
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw new TokenRejected('expired', 'The token has expired');
         throw new TokenRejected('invalid', `The token is not valid: ${(error as Error).message}`);

@@ -135,7 +135,7 @@ async function spawnOnce(port: number, options: DynamoLocalOptions): Promise<Dyn
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => running.delete(child));
+  void exited.then(() => running.delete(child));
 
   let spawnFailed = false;
   const spawnError = new Promise<never>((_, reject) =>

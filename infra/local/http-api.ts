@@ -258,7 +258,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     const started = performance.now();
     const requestId = nextRequestId();
     const matched: { routeKey?: string } = {};
-    handle(req, requestId, matched)
+    void handle(req, requestId, matched)
       .catch((error: unknown) => {
         log(`local HTTP API failed: ${(error as Error)?.stack ?? String(error)}`);
         return internalServerError();

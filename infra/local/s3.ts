@@ -128,7 +128,7 @@ export function s3ObjectCreatedEvent(bucket: string, key: string, size: number, 
 
 function toAwsRecord(raw: S3rverEvent['Records'][number]): S3EventRecord {
   return s3ObjectCreatedRecord(raw.s3.bucket.name, raw.s3.object.key, raw.s3.object.size ?? 0, raw.eventTime, {
-    eventName: raw.eventName as S3EventRecord['eventName'],
+    eventName: raw.eventName,
     sourceIPAddress: raw.requestParameters.sourceIPAddress,
     requestId: raw.responseElements['x-amz-request-id'],
     id2: raw.responseElements['x-amz-id-2'],
@@ -268,7 +268,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         .then(() => subscriber.deliver(matching))
         .then(() => undefined)
         .catch((error: unknown) => {
-          options.log?.(`S3 notification for ${matching.Records[0]?.s3.object.key} failed: ${(error as Error).stack ?? error}`);
+          options.log?.(`S3 notification for ${String(matching.Records[0]?.s3.object.key)} failed: ${(error as Error).stack ?? String(error)}`);
         })
         .finally(() => pending.delete(delivery));
       pending.add(delivery);
@@ -280,7 +280,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     address = await server.run();
   } catch (error) {
     if (temporary) await rm(directory, { recursive: true, force: true });
-    throw new Error(`Local S3 could not listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`);
+    throw new Error(`Local S3 could not listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`, { cause: error });
   }
   const endpoint = `http://${host}:${address.port}`;
 
@@ -303,7 +303,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     await createBucket(endpoint, options.bucketName, options.allowedOrigins);
   } catch (error) {
     await stop();
-    throw new Error(`Could not create the local bucket ${options.bucketName}: ${(error as Error).message}`);
+    throw new Error(`Could not create the local bucket ${options.bucketName}: ${(error as Error).message}`, { cause: error });
   }
   options.log?.(`S3 (s3rver) listening on ${endpoint}, bucket ${options.bucketName}, data in ${directory}`);
 

@@ -57,7 +57,7 @@ function main(): void {
     aws(['cloudformation', 'describe-stacks', '--stack-name', 'CDKToolkit'], options.profile, env);
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
-    if (!/does not exist/.test(stderr)) throw new Error(`cannot tell whether ${region} is bootstrapped: ${stderr.trim() || (error as Error).message}`);
+    if (!/does not exist/.test(stderr)) throw new Error(`cannot tell whether ${region} is bootstrapped: ${stderr.trim() || (error as Error).message}`, { cause: error });
     bootstrapped = false;
   }
 

@@ -102,7 +102,7 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
   const emailOf = (role: string) => target!.emailPattern.replace('{role}', role);
   const signIn = async (role: string) => {
     tokens[role] = await users.signIn(people[role]!.email);
-    return tokens[role]!;
+    return tokens[role];
   };
 
   describe('smoke test of a deployed stack: the main journey (journey mode, writes)', () => {
@@ -240,13 +240,13 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         reviewerRoles.push(role);
         people[role] = await users.ensure(emailOf(role), `Smoke Test Reviewer ${i} (automated)`);
         await signIn(role);
-        const sub = people[role]!.sub;
+        const sub = people[role].sub;
         const profile = await call('staff', 'GET', `/reviewers/${sub}`);
         // Every smoke reviewer may lead, so any of them can take any seat.
         const facts = { sectors: [SMOKE_SECTOR], leadEligible: true, maxOpenAssignments: 10 };
         if (profile.status === 404 || profile.json?.active === false) {
           // Through the API, as a real reviewer joins: the invitation, then their acceptance.
-          const invited = await expectCall('staff', 'POST', '/reviewer-invitations', [200, 201], { body: { email: people[role]!.email, profile: facts } });
+          const invited = await expectCall('staff', 'POST', '/reviewer-invitations', [200, 201], { body: { email: people[role].email, profile: facts } });
           const accepted = await expectCall(role, 'POST', `/me/invitations/${invited.json.id}/accept`, 200);
           expect(accepted.json.reviewer.sub).toBe(sub);
         } else if (profile.status !== 200) {

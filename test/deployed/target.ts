@@ -60,7 +60,7 @@ function awsCli(args: string[]): string {
     return execFileSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-    throw new Error(`aws ${args.slice(0, 2).join(' ')} failed: ${stderr || (error as Error).message}`);
+    throw new Error(`aws ${args.slice(0, 2).join(' ')} failed: ${stderr || (error as Error).message}`, { cause: error });
   }
 }
 
@@ -78,7 +78,7 @@ async function signIn(outputs: Record<string, string>, user: string, password: s
       new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user, PASSWORD: password } }),
     );
   } catch (error) {
-    throw new Error(`sign-in of ${user} through the smoke-test client failed: ${(error as Error).name}: ${(error as Error).message}`);
+    throw new Error(`sign-in of ${user} through the smoke-test client failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
   } finally {
     client.destroy();
   }

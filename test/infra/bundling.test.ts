@@ -99,7 +99,7 @@ describe('credential provider alias', () => {
       absWorkingDir: repoRoot,
       metafile: true,
     });
-    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    const inputs = Object.keys((result.metafile).inputs);
     return { size: result.outputFiles[0]!.contents.length, inputs };
   };
 
@@ -127,9 +127,9 @@ describe('S3 client', () => {
       absWorkingDir: repoRoot,
       metafile: true,
     });
-    const schemaModules = Object.keys((result.metafile as Metafile).inputs).filter((i) => i.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
+    const schemaModules = Object.keys((result.metafile).inputs).filter((i) => i.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
     expect(schemaModules).toEqual(['node_modules/@aws-sdk/client-s3/dist-es/schemas/schemas_0.js']);
     // The ESM build of the SDK (tree-shakable), never its CommonJS one.
-    expect(Object.keys((result.metafile as Metafile).inputs).some((i) => i.includes('@aws-sdk/client-s3/dist-cjs/'))).toBe(false);
+    expect(Object.keys((result.metafile).inputs).some((i) => i.includes('@aws-sdk/client-s3/dist-cjs/'))).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import { put, transact } from '../../functions/store/db.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { createPathway, expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';
-import { jwtRow as row, type SignedInRow as Row } from './authorization-matrix.rows.ts';
+import { jwtRow as row } from './authorization-matrix.rows.ts';
 
 interface BenefitFixtures {
   benefitId: string;
@@ -35,7 +35,7 @@ async function build(w: World): Promise<BenefitFixtures> {
   return { benefitId, districtPathway };
 }
 
-const fixtures = (w: World): Promise<BenefitFixtures> => ((w.ext.benefits as Promise<BenefitFixtures> | undefined) ??= build(w) as never) as Promise<BenefitFixtures>;
+const fixtures = (w: World): Promise<BenefitFixtures> => ((w.ext.benefits as Promise<BenefitFixtures> | undefined) ??= build(w) as never);
 
 /** A waiting request of pathway A, written directly (pathway A may not request: it holds no level). */
 async function freshRequest(w: World): Promise<string> {
@@ -118,10 +118,10 @@ const pathwayAReaders = row({
 });
 
 /** Requesting for pathway A: allowed to the same people, then refused as pathway A is below the level. */
-const belowLevel = row({ ...pathwayAReaders, staff: 422, districtLeadOwn: 422, pathwayLeadOwn: 422, pathwayMemberOwn: 422 } as Row);
+const belowLevel = row({ ...pathwayAReaders, staff: 422, districtLeadOwn: 422, pathwayLeadOwn: 422, pathwayMemberOwn: 422 });
 
 /** Deciding pathway A's requests: staff; the readers see them but may not. */
-const staffDecides = row({ ...pathwayAReaders, districtLeadOwn: 'D', pathwayLeadOwn: 'D', pathwayMemberOwn: 'D' } as Row);
+const staffDecides = row({ ...pathwayAReaders, districtLeadOwn: 'D', pathwayLeadOwn: 'D', pathwayMemberOwn: 'D' });
 
 /** Withdrawing a certification of a district A pathway: staff; its district lead sees it and is denied. */
 const staffWithdraws = row({

@@ -844,7 +844,7 @@ async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
 }
 
 function reviewFx(w: World): Promise<ReviewFixtures> {
-  return ((w.ext.review as Promise<ReviewFixtures> | undefined) ??= buildReviewFixtures(w) as never) as Promise<ReviewFixtures>;
+  return ((w.ext.review as Promise<ReviewFixtures> | undefined) ??= buildReviewFixtures(w) as never);
 }
 
 /** Staff-only work on an application of pathway A (visible to its team, its district lead and its reviewer). */

@@ -14,7 +14,7 @@ import { seedFramework } from '../../functions/core/seed-framework.ts';
 import { pdfBytes, postForm, type Declared, type Upload } from '../support/evidence.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';
-import { jwtRow as row, type SignedInRow as Row } from './authorization-matrix.rows.ts';
+import { jwtRow as row } from './authorization-matrix.rows.ts';
 
 
 /** The library of pathway A: its team and its district lead. */
@@ -31,13 +31,13 @@ const libraryReaders = row({
 });
 
 /** Uploading and editing: the team (the district lead sees the library but does not write it). */
-const libraryWriters = row({ ...libraryReaders, districtLeadOwn: 'D' } as Row);
+const libraryWriters = row({ ...libraryReaders, districtLeadOwn: 'D' });
 
 /** Deleting an item: the pathway's lead. */
-const libraryDeleters = row({ ...libraryReaders, districtLeadOwn: 'D', pathwayMemberOwn: 'D' } as Row);
+const libraryDeleters = row({ ...libraryReaders, districtLeadOwn: 'D', pathwayMemberOwn: 'D' });
 
 /** An application's evidence: whoever sees applicationA, its assigned reviewer included. */
-const applicationReaders = row({ ...libraryReaders, reviewerAssigned: 'A' } as Row);
+const applicationReaders = row({ ...libraryReaders, reviewerAssigned: 'A' });
 
 /** Bulk export: staff and the assigned reviewer; the team and district lead see the application but may not. */
 const exporters = row({
@@ -124,7 +124,7 @@ async function build(w: World): Promise<EvidenceFixtures> {
 }
 
 function fx(w: World): Promise<EvidenceFixtures> {
-  return ((w.ext.evidence as Promise<EvidenceFixtures> | undefined) ??= build(w) as never) as Promise<EvidenceFixtures>;
+  return ((w.ext.evidence as Promise<EvidenceFixtures> | undefined) ??= build(w) as never);
 }
 
 async function freshItem(w: World): Promise<string> {

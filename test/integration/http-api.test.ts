@@ -177,7 +177,7 @@ describe('API Gateway emulation (test-only routes on a local server)', () => {
   ];
   const stack = httpHandler([
     implement(whoami, async (req) => {
-      const principal = req.principal!;
+      const principal = req.principal;
       return { body: { sub: principal.sub, groups: principal.groups, email: principal.email } };
     }),
   ]);

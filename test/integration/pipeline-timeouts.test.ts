@@ -65,7 +65,7 @@ async function waitFor<T>(arn: string, what: string, fn: () => Promise<T | undef
   } catch (error) {
     const events = await history(t, arn).catch(() => []);
     const last = events.slice(-12).map((e) => [e.type, e.stateEnteredEventDetails?.name ?? e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.cause ?? ''].join(' '));
-    throw new Error(`${(error as Error).message}; ${events.length} events, last: ${last.join(' | ')}`);
+    throw new Error(`${(error as Error).message}; ${events.length} events, last: ${last.join(' | ')}`, { cause: error });
   }
 }
 

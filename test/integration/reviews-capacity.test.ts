@@ -16,7 +16,6 @@ import {
   ReviewerAtCapacity,
   submitReview,
   vacateReview,
-  type Review,
 } from '../../functions/store/reviews.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -96,7 +95,7 @@ describe("a reviewer's maximum open assignments", () => {
         const won = results.filter((x) => x.status === 'fulfilled').length;
         const lost = results.filter((x) => x.status === 'rejected');
         expect(won).toBe(Math.min(max, racers));
-        for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(ReviewerAtCapacity);
+        for (const l of lost) expect((l).reason).toBeInstanceOf(ReviewerAtCapacity);
         expect((await getReviewer(r, true))!.openAssignments).toBe(won);
         expect(await queryAll(keys.personPartition(r), keys.assignmentPrefix, true)).toHaveLength(won);
       }),
@@ -107,7 +106,7 @@ describe("a reviewer's maximum open assignments", () => {
   it('submitting or recusing frees exactly one slot; staff may knowingly go past the limit', async () => {
     const r = await reviewer(1);
     const [a, b, c, d] = await rounds(4);
-    const first = (await assign(a!, r)) as Review;
+    const first = (await assign(a!, r));
     await expect(assign(b!, r)).rejects.toBeInstanceOf(ReviewerAtCapacity);
     expect(await submitReview(first, [], first.version)).not.toBe('closed');
     expect((await getReviewer(r, true))!.openAssignments).toBe(0);
@@ -126,7 +125,7 @@ describe("a reviewer's maximum open assignments", () => {
     const results = await Promise.allSettled(reviewers.map((r) => assign(app!, r)));
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     for (const l of results.filter((x) => x.status === 'rejected')) {
-      expect((l as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrentChange);
+      expect((l).reason).toBeInstanceOf(ConcurrentChange);
     }
     // The losers' counters were not touched (the transaction is all or nothing).
     const counts = await Promise.all(reviewers.map(async (r) => (await getReviewer(r, true))!.openAssignments));

@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 
 export function readCsvStrict(text: string): string[][] {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- csv-parse's generic needs `columns` to be given
   return parse(text, {
     bom: true,
     delimiter: ',',

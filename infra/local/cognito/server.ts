@@ -188,7 +188,7 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     try {
       for (const u of JSON.parse(readFileSync(file, 'utf8')) as LocalUser[]) users.set(u.sub, u);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the local user pool ${file}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the local user pool ${file}: ${(error as Error).message}`, { cause: error });
     }
   }
   const save = () => {

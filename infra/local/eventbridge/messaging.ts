@@ -62,7 +62,7 @@ export async function startLocalMessaging(options: LocalMessagingOptions): Promi
   const { host, log, dataDir } = options;
   const outboxDir = dataDir ? path.join(dataDir, 'outbox') : mkdtempSync(path.join(tmpdir(), 'pathcert-outbox-'));
   const stops: (() => Promise<void>)[] = [];
-  if (!dataDir) stops.push(async () => rmSync(outboxDir, { recursive: true, force: true }));
+  if (!dataDir) stops.push(() => Promise.resolve(rmSync(outboxDir, { recursive: true, force: true })));
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };

@@ -11,7 +11,7 @@
  * matches when one of its elements does; a missing field never matches. Arrays of objects
  * match a nested pattern when one element matches all of it.
  */
-import type { EventPattern, PatternMatcher } from '../../../events/rules.ts';
+import type { EventPattern } from '../../../events/rules.ts';
 
 export class InvalidEventPatternError extends Error {
   override readonly name = 'InvalidEventPatternException';
@@ -54,10 +54,10 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
     const field = isObject(event) ? event[key] : undefined;
     if (Array.isArray(value)) {
       const values = Array.isArray(field) ? field : [field];
-      if (!(value as PatternMatcher[]).some((m) => values.some((v) => v !== undefined && v === m))) return false;
+      if (!(value).some((m) => values.some((v) => v !== undefined && v === m))) return false;
     } else if (Array.isArray(field) && field.some(isObject)) {
-      if (!field.some((element) => matchesPattern(value as EventPattern, element))) return false;
-    } else if (!matchesPattern(value as EventPattern, field)) {
+      if (!field.some((element) => matchesPattern(value, element))) return false;
+    } else if (!matchesPattern(value, field)) {
       return false;
     }
   }

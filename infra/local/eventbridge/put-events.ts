@@ -65,7 +65,7 @@ export function readEntry(raw: unknown, scope: EntryScope): { accepted: Accepted
     return { error: invalidArgument('Entry', 'Entry must be an object.') };
   }
   const e = raw as Record<string, unknown>;
-  const text = (key: string) => (typeof e[key] === 'string' && e[key] !== '' ? (e[key] as string) : undefined);
+  const text = (key: string) => (typeof e[key] === 'string' && e[key] !== '' ? (e[key]) : undefined);
   const source = text('Source');
   if (!source) return { error: invalidArgument('Source', 'Source is a required argument.') };
   const detailType = text('DetailType');
@@ -101,7 +101,7 @@ export function readEntry(raw: unknown, scope: EntryScope): { accepted: Accepted
         account: scope.accountId,
         time: isoSeconds(time),
         region: scope.region,
-        resources: resources as string[],
+        resources: resources,
         detail: detail as Record<string, unknown>,
       },
     },

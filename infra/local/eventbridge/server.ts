@@ -363,7 +363,7 @@ function checkRules(rules: readonly EventRule[]): EventRule[] {
     try {
       validatePattern(rule.eventPattern);
     } catch (error) {
-      throw new Error(`Rule ${rule.name}: ${(error as Error).message}`);
+      throw new Error(`Rule ${rule.name}: ${(error as Error).message}`, { cause: error });
     }
     checkRetryPolicy(`Rule ${rule.name}`, rule.retryPolicy);
   }

@@ -160,7 +160,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<LocalKm
       resolveKey(body);
       const digest = digestOf(body);
       const der = blob(body.Signature, 'Signature');
-      let valid = false;
+      let valid: boolean;
       try {
         valid = p256.verify(new Uint8Array(der), digest, p256.getPublicKey(secret), { prehash: false, format: 'der', lowS: false });
       } catch {

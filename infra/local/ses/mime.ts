@@ -56,6 +56,7 @@ export function buildMime(message: MimeMessage): string {
 
 function encodePart(part: { type: string; body: string }): { headers: string[]; body: string } {
   const body = part.body.replace(/\r?\n|\r/g, CRLF);
+  // eslint-disable-next-line no-control-regex -- 7-bit text: control characters included
   const ascii = /^[\x00-\x7f]*$/.test(body);
   const fits = body.split(CRLF).every((line) => Buffer.byteLength(line, 'utf8') <= MAX_LINE_OCTETS);
   const encoding = fits ? (ascii ? '7bit' : '8bit') : 'quoted-printable';

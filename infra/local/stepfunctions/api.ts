@@ -138,6 +138,7 @@ function optionalNextToken(body: JsonObject): string | undefined {
 }
 
 /** Execution names: 1-80 characters, none of whitespace, brackets, wildcards, specials or controls. */
+// eslint-disable-next-line no-control-regex -- execution names may not hold control characters
 const FORBIDDEN_NAME_CHARS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 export function executionName(body: JsonObject): string | undefined {

@@ -55,9 +55,9 @@ class EngineEventMapper {
   map(event: EngineEvent): NewEvent[] {
     switch (event.type) {
       case 'StateEntered':
-        return this.entered(event.state.name, event.state.type, event.state.input as JsonValue);
+        return this.entered(event.state.name, event.state.type, event.state.input);
       case 'StateExited':
-        return this.exited(event.state.name, event.state.type, event.state.output as JsonValue | undefined);
+        return this.exited(event.state.name, event.state.type, event.state.output);
       case 'StateFailed':
         return this.stateFailed(event.state.name, event.state.type);
       case 'StateRetried':
@@ -191,7 +191,7 @@ interface RunnerDeps {
   store: ExecutionStore;
   tokens: TaskTokenRegistry;
   invokeFunction: InvokeFunction;
-  log(message: string, fields?: object): void;
+  log: (message: string, fields?: object) => void;
 }
 
 export interface PreparedMachine {
@@ -253,7 +253,7 @@ function runExecution(
   });
   const history = recordEngineEvents(run.eventLogs, scope, activeTasks, replay);
   const done = run.result.then(
-    (output) => ({ status: 'SUCCEEDED', output: jsonText(output as JsonValue) }) satisfies ExecutionOutcome,
+    (output) => ({ status: 'SUCCEEDED', output: jsonText(output) }) satisfies ExecutionOutcome,
     (error: unknown) => failureOutcome(error),
   ).then(async (outcome) => {
     await history;

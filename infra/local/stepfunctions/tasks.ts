@@ -41,7 +41,7 @@ export interface TaskScope {
   /** Records (or updates) a callback task's token for its call (also how it is retired after a restart). */
   rememberCallback(entry: CallbackEntry): void;
   isClosed(): boolean;
-  log(message: string, fields?: object): void;
+  log: (message: string, fields?: object) => void;
 }
 
 // ---- task errors --------------------------------------------

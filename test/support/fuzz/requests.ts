@@ -243,7 +243,7 @@ function bodyPlan(op: Operation, ids: IdPool): fc.Arbitrary<BodyPlan> {
     const paths = fieldPaths(value);
     const target = paths.length > 0 ? fc.constantFrom(...paths) : fc.constant<string[]>([]);
     const leafOrSelf = (p: string[]) => {
-      const keys = Object.keys((p.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value) ?? {}) as object);
+      const keys = Object.keys((p.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value) ?? {}));
       return keys.length > 0 ? fc.constantFrom(...keys).map((k) => [...p, k]) : fc.constant(p);
     };
     const mutation: fc.Arbitrary<Mutation> = fc.oneof(

@@ -21,7 +21,7 @@ function event(triggerSource: PreSignUpTriggerEvent['triggerSource']): PreSignUp
     request: { userAttributes: { email: 'staff@example.org' } },
     // As if something upstream had asked for them: the trigger turns them off.
     response: { autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: true },
-  } as PreSignUpTriggerEvent;
+  };
 }
 
 describe('pre-sign-up trigger', () => {

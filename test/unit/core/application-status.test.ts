@@ -83,12 +83,26 @@ describe('application status transitions', () => {
   it('reaches every status from draft, and a terminal status from every status', () => {
     const reachable = new Set<ApplicationStatus>(['draft']);
     const queue: ApplicationStatus[] = ['draft'];
-    while (queue.length) for (const n of nextStatuses(queue.shift()!)) if (!reachable.has(n)) reachable.add(n), queue.push(n);
+    while (queue.length) {
+      for (const n of nextStatuses(queue.shift()!)) {
+        if (!reachable.has(n)) {
+          reachable.add(n);
+          queue.push(n);
+        }
+      }
+    }
     expect([...reachable].sort()).toEqual([...applicationStatuses].sort());
     for (const s of applicationStatuses) {
       const seen = new Set<ApplicationStatus>([s]);
       const q = [s];
-      while (q.length) for (const n of nextStatuses(q.shift()!)) if (!seen.has(n)) seen.add(n), q.push(n);
+      while (q.length) {
+        for (const n of nextStatuses(q.shift()!)) {
+          if (!seen.has(n)) {
+            seen.add(n);
+            q.push(n);
+          }
+        }
+      }
       expect([...seen].some(isTerminal), s).toBe(true);
     }
   });

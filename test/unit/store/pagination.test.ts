@@ -30,8 +30,8 @@ describe('cursors', () => {
     rejects(() => decodeCursor(cursor, 'GSI2', 'DISTRICT#d1#PATHWAYS'));
     rejects(() => decodeCursor(cursor, undefined, 'PATHWAY#pw_1'));
     rejects(() => decodeCursor('not-json', 'GSI1', 'DISTRICT#d1#PATHWAYS'));
-    rejects(() => decodeCursor(encodeCursor({ ...key, extra: 'x' })!, 'GSI1', 'DISTRICT#d1#PATHWAYS'));
-    rejects(() => decodeCursor(encodeCursor({ ...key, GSI1SK: 5 as unknown as string })!, 'GSI1', 'DISTRICT#d1#PATHWAYS'));
+    rejects(() => decodeCursor(encodeCursor({ ...key, extra: 'x' }), 'GSI1', 'DISTRICT#d1#PATHWAYS'));
+    rejects(() => decodeCursor(encodeCursor({ ...key, GSI1SK: 5 as unknown as string }), 'GSI1', 'DISTRICT#d1#PATHWAYS'));
     rejects(() => decodeCursor(Buffer.from('[1,2]').toString('base64url'), 'GSI1', 'DISTRICT#d1#PATHWAYS'));
   });
 

@@ -11,10 +11,13 @@ const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 
 /** A forced full GC, so memory samples show what is retained, not garbage awaiting collection. */
-const gc: () => void =
-  typeof globalThis.gc === 'function'
-    ? globalThis.gc
-    : (v8.setFlagsFromString('--expose-gc'), vm.runInNewContext('gc') as () => void);
+function exposedGc(): () => void {
+  const exposed = globalThis.gc;
+  if (typeof exposed === 'function') return () => void exposed();
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+const gc = exposedGc();
 
 interface SourceStats {
   produced: number;

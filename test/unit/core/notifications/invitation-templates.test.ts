@@ -3,7 +3,7 @@
  * (core/invitations.ts): content, escaping, and the reminder rule.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDomainEvent, type DomainEventInput } from '../../../../functions/core/events.ts';
+import { buildDomainEvent } from '../../../../functions/core/events.ts';
 import { newId } from '../../../../functions/core/ids.ts';
 import { invitationNoticeDue, invitationReminderAt, parseReminderDays } from '../../../../functions/core/invitations.ts';
 import { inviteeDeliveryKey, inviteeRecipient, isInviteeEvent, planDeliveries } from '../../../../functions/core/notifications/rules.ts';
@@ -18,9 +18,9 @@ const created = (over: Partial<Record<string, unknown>> = {}) =>
   buildDomainEvent({
     detailType: 'InvitationCreated',
     detail: { invitationId, scope: 'pathway', pathwayId, districtId, role: 'lead', expiresAt, invitedBy: 'staff-1', createdAt: '2027-03-14T09:05:00.000Z', ...over },
-  } as DomainEventInput);
+  });
 const expiring = (over: Partial<Record<string, unknown>> = {}) =>
-  buildDomainEvent({ detailType: 'InvitationExpiring', detail: { invitationId, scope: 'district', districtId, role: 'data', expiresAt, ...over } } as DomainEventInput);
+  buildDomainEvent({ detailType: 'InvitationExpiring', detail: { invitationId, scope: 'district', districtId, role: 'data', expiresAt, ...over } });
 
 const hostile = {
   inviterName: `Eve <script>alert("x")</script> & 'co'`,

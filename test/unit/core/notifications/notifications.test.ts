@@ -94,7 +94,7 @@ describe('who is told', () => {
       const persons = plan.filter((p) => p.recipient !== STAFF_RECIPIENT);
       expect(persons.map((p) => p.recipient), type).toEqual(['lead', 'member', 'dlead']);
       expect(persons.map((p) => p.audience), type).toEqual(['team', 'team', 'districtLeads']);
-      for (const p of persons) expect(wantsEmail({ decisions: false, expiry: false } as never, p.email!), type).toBe(true);
+      for (const p of persons) expect(wantsEmail({ decisions: false, expiry: false }, p.email!), type).toBe(true);
     }
   });
 

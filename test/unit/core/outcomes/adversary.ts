@@ -212,7 +212,7 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
         if (groups[g] === undefined) continue;
         const terms: Term[] = [[cellId(e.key, m, 'all'), 1], [cellId(e.key, m, g), -1]];
         lp.add(terms, { min: 0 });
-        remainders.push({ what: `rem:${e.key}|${m}|all−${g}`, terms, value: all - groups[g]!, entity: e.key });
+        remainders.push({ what: `rem:${e.key}|${m}|all−${g}`, terms, value: all - groups[g], entity: e.key });
       }
     }
     for (const n of NUMERATOR_METRICS) {

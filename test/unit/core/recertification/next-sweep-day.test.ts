@@ -47,7 +47,7 @@ describe('nextSweepDay', () => {
       fc.property(
         thresholds,
         fc.integer({ min: 0, max: 400 }),
-        fc.constantFrom('candidacy', 'silver', 'gold') as fc.Arbitrary<SweepCertification['level']>,
+        fc.constantFrom<SweepCertification['level']>('candidacy', 'silver', 'gold'),
         fc.boolean(),
         fc.subarray([400, 180, 90, 30, 7, 1]),
         fc.integer({ min: -30, max: 500 }),
