@@ -4,6 +4,7 @@
  * MessagePosted event the notifier batches into emails).
  */
 import { publish } from '../../../events/publish.ts';
+import type { AccessContext } from '../../core/access.ts';
 import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
 import { logger } from '../../lib/logger.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -22,7 +23,6 @@ import {
   type MessageAuthor,
 } from '../../store/messages.ts';
 import { readRound, seatHolder } from '../../store/reviews.ts';
-import type { AccessContext } from '../../core/access.ts';
 import { threadParticipants } from './participants.ts';
 import { loadThread, roleOf } from './thread-access.ts';
 

@@ -1,3 +1,4 @@
+/** Who hears of what happens on a thread (new messages, scheduled sessions). */
 import type { Application } from '../../store/applications.ts';
 import { threadParticipants as teamAndPanel } from '../../store/messages.ts';
 
