@@ -1,72 +1,13 @@
 /**
- * The outcome CSV processor (catalog trigger 's3', prefix outcomes/). S3 notifies it when
- * a declared upload lands; it streams the object through the core validator
- * (validateOutcomeCsv: memory stays flat however long the file) and either stores the
- * reports exactly like a JSON submission (store/outcomes.ts submitOutcomes: pointer swap,
- * audit, recompute) or records every error with its row and column. Nothing is stored
- * unless the whole file is valid.
- *
- * Keys outside outcomes/ are ignored: locally every ObjectCreated event reaches every
- * S3-triggered function. A repeated notification finds the upload no longer `declared`
- * and does nothing.
+ * The outcome CSV processor's edge (catalog trigger 's3', prefix outcomes/). S3 notifies it
+ * when a declared upload lands; each notified key goes to the use case
+ * (use-cases/outcomes/process-outcome-upload.ts), which validates and stores the file or
+ * records its errors.
  */
 import type { S3Event } from 'aws-lambda';
 import { eventObjectKey } from '../../core/evidence/object-keys.ts';
-import type { OutcomeCounts } from '../../core/outcomes/model.ts';
-import { validateOutcomeCsv } from '../../core/outcomes/csv.ts';
-import { parseOutcomeUploadKey } from '../../core/outcomes/object-keys.ts';
 import { logger } from '../../lib/logger.ts';
-import { getObjectStream } from '../../store/evidence-objects.ts';
-import { districtPathwayIds, submitOutcomes } from '../../store/outcomes.ts';
-import { outcomeSettings } from '../../store/outcomes-config.ts';
-import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '../../store/outcomes-uploads.ts';
-
-export async function processOutcomeUpload(objectKey: string): Promise<'ignored' | 'skipped' | 'stored' | 'invalid' | 'failed'> {
-  const ids = parseOutcomeUploadKey(objectKey);
-  if (!ids) return 'ignored';
-  const upload = await getUpload(ids.uploadId, true);
-  if (!upload || upload.districtId !== ids.districtId || upload.objectKey !== objectKey) return 'ignored';
-  if (!(await claimUpload(upload.id))) return 'skipped';
-  try {
-    const pathwayIds = await districtPathwayIds(upload.districtId);
-    const object = await getObjectStream(objectKey);
-    const result = await validateOutcomeCsv(object.body, {
-      districtId: upload.districtId,
-      pathwayIdsOfDistrict: pathwayIds,
-      maxBytes: Math.min(outcomeSettings.csvMaxBytes, upload.size),
-      maxRows: outcomeSettings.csvMaxRows,
-    });
-    if (!result.ok) {
-      await storeUploadErrors(upload.id, result.errors);
-      await finishUpload(upload.id, { status: 'invalid', errorCount: result.errors.length, moreErrors: result.moreErrors, dataRows: result.dataRows });
-      return 'invalid';
-    }
-    let district: OutcomeCounts | undefined;
-    const pathways: { pathwayId: string; counts: OutcomeCounts }[] = [];
-    for (const report of result.reports) {
-      if (report.entity.kind === 'district') district = report.counts;
-      else pathways.push({ pathwayId: report.entity.pathwayId, counts: report.counts });
-    }
-    const stored = await submitOutcomes(
-      { districtId: upload.districtId, schoolYear: result.schoolYear, district, pathways },
-      upload.declaredBy,
-      { kind: 'csv', uploadId: upload.id },
-    );
-    await finishUpload(upload.id, {
-      status: 'stored',
-      schoolYear: result.schoolYear,
-      submissionId: stored.pointer.submissionId,
-      unchanged: stored.unchanged,
-      dataRows: result.dataRows,
-      errorCount: 0,
-    });
-    return 'stored';
-  } catch (error) {
-    logger.error('outcome upload failed', { uploadId: upload.id, error: (error as Error).message });
-    await finishUpload(upload.id, { status: 'failed', failure: (error as Error).message.slice(0, 500) });
-    return 'failed';
-  }
-}
+import { processOutcomeUpload } from '../../use-cases/outcomes/process-outcome-upload.ts';
 
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {
