@@ -22,7 +22,7 @@ import { suppressYear, type PublicYear, type YearInput } from '../functions/core
 import { suppressForReader } from '../functions/core/outcomes/coalitions.ts';
 import { newId } from '../functions/core/ids.ts';
 import { onClientCreated } from '../functions/lib/aws-clients.ts';
-import { batchWrite, submitOutcomes } from '../functions/store/outcomes.ts';
+import { batchWriteAll, submitOutcomes } from '../functions/store/outcomes.ts';
 import { readNetworkProgress, refreshNetworkProgress } from '../functions/store/outcomes-progress.ts';
 import { pathwayItem } from '../functions/store/registry.ts';
 import { startPlatform } from '../infra/local/platform.ts';
@@ -213,7 +213,7 @@ export async function run(): Promise<BenchReport> {
     const pathwayCount = Math.ceil(ROWS_TARGET / perEntity) - 1;
     const districtId = newId('district');
     const pathwayIds = Array.from({ length: pathwayCount }, () => newId('pathway'));
-    await batchWrite(pathwayIds.map((id, i) => ({ put: pathwayRecord(id, districtId, i, null) })));
+    await batchWriteAll(pathwayIds.map((id, i) => ({ put: pathwayRecord(id, districtId, i, null) })));
     const year = '2025-26';
     const base = process.memoryUsage();
     const sampler = memorySampler();
@@ -241,7 +241,7 @@ export async function run(): Promise<BenchReport> {
     // 2. Network progress over 5,000 pathways.
     const more = NETWORK_PATHWAYS - pathwayCount;
     const levels = ['silver', 'gold', 'candidacy', null] as const;
-    await batchWrite(Array.from({ length: more }, (_, i) => ({ put: pathwayRecord(newId('pathway'), newId('district'), i, levels[i % 4]!) })));
+    await batchWriteAll(Array.from({ length: more }, (_, i) => ({ put: pathwayRecord(newId('pathway'), newId('district'), i, levels[i % 4]!) })));
     t0 = performance.now();
     const progress = await refreshNetworkProgress();
     const refreshMs = performance.now() - t0;

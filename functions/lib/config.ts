@@ -35,7 +35,7 @@ function variable<T>(parse: (raw: string | undefined, invalid: Invalid) => T) {
     z.transform((raw: string | undefined, payload) => {
       const invalid: Invalid = (message) => {
         payload.issues.push({ code: 'custom', message, input: raw });
-        return z.NEVER as never;
+        return z.NEVER;
       };
       return parse(raw, invalid);
     }),

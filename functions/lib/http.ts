@@ -52,7 +52,7 @@ export interface BoundRoute {
 
 /** Binds route code to its spec; the types of params, query and body follow the spec. */
 export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S>) => Promise<HttpResult>): BoundRoute {
-  return { spec, run: run as unknown as BoundRoute['run'] };
+  return { spec, run: run };
 }
 
 interface State {
@@ -144,7 +144,7 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
 function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   return {
     onError: (request) => {
-      const error = request.error as (Error & { $metadata?: { httpStatusCode?: number } }) | null;
+      const error = request.error;
       let problem: Problem;
       if (error instanceof Problem) problem = error;
       else if (error instanceof DomainError) problem = problemOf(error);
@@ -313,10 +313,10 @@ export function httpHandler(bound: BoundRoute[]) {
     const s = state({ event });
     const { spec, run } = s.route!;
     const result = await run({
-      params: s.params as never,
-      query: s.query as never,
-      body: s.body as never,
-      principal: (s.principal ?? null) as never,
+      params: s.params,
+      query: s.query,
+      body: s.body,
+      principal: (s.principal ?? null),
       headers: event.headers ?? {},
       requestId: context.awsRequestId,
       event,

@@ -45,7 +45,7 @@ function toJson(schema: z.ZodMiniType, io: 'input' | 'output', metadata: typeof 
     target: 'draft-2020-12',
     metadata,
     override,
-  } as Parameters<typeof z.toJSONSchema>[1]) as Json;
+  }) as Json;
   delete out.$schema;
   return out;
 }
@@ -153,7 +153,7 @@ function errorResponses(spec: RouteSpec): Record<string, Json> {
   }
   // An Idempotency-Key reused with a different body is a 422 on every route that reads one.
   const reuse = { when: 'the Idempotency-Key was already used for a different request', codes: ['idempotency_key_reused'] };
-  const entries: [string, NonNullable<RouteSpec['errors']>[ProblemStatus]][] = Object.entries(spec.errors ?? {}) as never;
+  const entries: [string, NonNullable<RouteSpec['errors']>[ProblemStatus]][] = Object.entries(spec.errors ?? {});
   if (spec.idempotent && !entries.some(([status]) => status === '422')) entries.push(['422', reuse]);
   for (const [status, entry] of entries) {
     if (!entry) continue;

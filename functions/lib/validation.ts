@@ -30,7 +30,7 @@ export function parseOrThrow<T extends z.ZodMiniType>(
 ): z.infer<T> {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
-  throw problems.validation(fieldErrors(where, result.error.issues as unknown as Issue[]));
+  throw problems.validation(fieldErrors(where, result.error.issues));
 }
 
 /** Enough to point at the problem; a body of thousands of bad strings must not make a huge answer. */

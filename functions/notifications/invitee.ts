@@ -144,6 +144,6 @@ export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult>
     }
     // Throttling or an outage: released, and the invocation fails so EventBridge/Lambda retries it.
     await releaseDelivery(current, `${name}: ${message}`);
-    throw new Error(`invitation email ${deliveryKey} to retry: ${name}`);
+    throw new Error(`invitation email ${deliveryKey} to retry: ${name}`, { cause: error });
   }
 }

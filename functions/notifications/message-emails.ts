@@ -278,7 +278,7 @@ export async function sendClosedMessageWindows() {
   const refs = await listClosedMessageWindows(new Date(Date.parse(now) - SEND_GRACE_MS).toISOString(), MAX_WINDOWS_PER_RUN);
   const results = await inParallel(refs, (ref) => sendWindow(ref, now));
   const windows = results.map((r, i) => ({ ...refs[i]!, state: r.status === 'fulfilled' ? r.value : 'error' }));
-  const errors = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+  const errors = results.filter((r) => r.status === 'rejected').map((r) => String((r).reason));
   if (errors.length > 0) logger.error('message email windows failed (the next run tries again)', { errors });
   // Every minute: log only runs that did something.
   if (windows.length > 0) logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });

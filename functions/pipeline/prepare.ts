@@ -61,7 +61,7 @@ export interface PrepareOutput {
 async function frozenVersions(applicationId: string): Promise<Map<string, number>> {
   const item = await getItem(keys.applicationEvidence(applicationId), true);
   const out = new Map<string, number>();
-  const links = item?.links as unknown;
+  const links = item?.links;
   if (Array.isArray(links)) {
     for (const l of links as { criterionId?: unknown; evidenceId?: unknown; version?: unknown }[]) {
       if (typeof l.evidenceId === 'string' && typeof l.version === 'number') out.set(`${String(l.criterionId)}|${l.evidenceId}`, l.version);

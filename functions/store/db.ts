@@ -4,9 +4,11 @@
  * SDK directly.
  */
 import {
+  BatchWriteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  type BatchWriteCommandOutput,
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -390,4 +392,28 @@ export function conditionCheck(key: Key, expression: string, names?: Record<stri
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
+}
+
+export type BatchRequest = { put: Item } | { delete: Key };
+
+/**
+ * BatchWriteItem in chunks of 25, trying unprocessed items again with a growing pause.
+ * Returns how many were still unprocessed after `attempts` tries (0 when all were written);
+ * the caller decides whether that is a failure.
+ */
+export async function batchWrite(requests: readonly BatchRequest[], attempts = 6): Promise<number> {
+  const table = config.tableName;
+  let leftOver = 0;
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: Item[] | undefined = requests
+      .slice(i, i + 25)
+      .map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
+    for (let attempt = 0; pending && pending.length > 0 && attempt < attempts; attempt++) {
+      if (attempt > 0) await pause(20 * 2 ** attempt);
+      const out: BatchWriteCommandOutput = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = out.UnprocessedItems?.[table] as Item[] | undefined;
+    }
+    leftOver += pending?.length ?? 0;
+  }
+  return leftOver;
 }

@@ -200,7 +200,7 @@ export const keys = {
   /** The verifiable credential of a certification (one per certification, same id). */
   credential: (certificationId: string): Key => ({ PK: `CREDENTIAL#${certificationId}`, SK: 'CREDENTIAL' }),
   /** The counter that hands out status list entries, one per credential. */
-  credentialStatusCounter: { PK: 'CREDSTATUS', SK: 'COUNTER' } as Key,
+  credentialStatusCounter: { PK: 'CREDSTATUS', SK: 'COUNTER' },
   /** One status list (W3C Bitstring Status List): its revoked indexes and its signed copy. */
   credentialStatusList: (list: string): Key => ({ PK: `CREDSTATUS#${list}`, SK: 'LIST' }),
 

@@ -14,13 +14,14 @@
  *   module only writes them, for things that have no domain event (messages, sessions,
  *   pipeline failures, late reviews).
  */
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { idTimeMs, newId } from '../core/ids.ts';
 import type { NotificationKind as DomainNotificationKind } from '../core/notifications/templates.ts';
 import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
+import { logger } from '../lib/logger.ts';
+import { batchWrite, getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { readRound, seatHolder } from './reviews.ts';
 
@@ -267,13 +268,10 @@ export async function notify(recipients: readonly string[], n: Omit<Notification
   const unique = [...new Set(recipients)];
   const at = nowIso();
   const items = unique.map((recipient) => notificationItem({ ...n, recipient, at }));
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 6; attempt++) {
-      const out = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [config.tableName]: pending } }));
-      pending = out.UnprocessedItems?.[config.tableName] as Record<string, unknown>[] | undefined;
-    }
-  }
+  // In-app notices are best effort (email and the event log carry the same news); a notice
+  // DynamoDB still refuses after the retries is logged, not retried for ever.
+  const leftOver = await batchWrite(items.map((put) => ({ put })));
+  if (leftOver > 0) logger.warn('in-app notices left unwritten', { leftOver, recipients: unique.length });
 }
 
 export const notifyStaff = (n: Omit<Notification, 'id' | 'at' | 'read' | 'recipient'>) => notify([keys.staffInbox], n);

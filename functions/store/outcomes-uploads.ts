@@ -20,7 +20,7 @@ import { config } from '../lib/config.ts';
 import { nowIso } from '../lib/clock.ts';
 import { addSets, getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
 import { keys, partitions } from './keys.ts';
-import { batchWrite, type Actor } from './outcomes.ts';
+import { batchWriteAll, type Actor } from './outcomes.ts';
 
 export type UploadStatus = 'declared' | 'processing' | 'stored' | 'invalid' | 'failed' | 'expired';
 
@@ -96,7 +96,7 @@ export async function finishUpload(uploadId: string, changes: Partial<OutcomeUpl
 }
 
 export async function storeUploadErrors(uploadId: string, errors: readonly CsvError[]): Promise<void> {
-  await batchWrite(errors.map((e, i) => ({ put: { ...keys.outcomeUploadError(uploadId, i + 1), _type: 'outcomeUploadError', n: i + 1, ...e } })));
+  await batchWriteAll(errors.map((e, i) => ({ put: { ...keys.outcomeUploadError(uploadId, i + 1), _type: 'outcomeUploadError', n: i + 1, ...e } })));
 }
 
 export async function listUploadErrors(uploadId: string, limit?: number, cursor?: string): Promise<Page<CsvError>> {

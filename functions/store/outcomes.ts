@@ -22,20 +22,18 @@
  *   generation counter: a recompute repeats while the generation moved under it.
  */
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolYear } from '../core/outcomes/codes.ts';
 import { headlineOf, type OutcomeHeadline } from '../core/outcomes/headline.ts';
 import { entriesOf, revealAll, type BaseView, type CountView, type OutcomeCounts } from '../core/outcomes/model.ts';
 import { aggregateNetwork } from '../core/outcomes/rates.ts';
 import { suppressYear, type NetworkView } from '../core/outcomes/suppression.ts';
 import { newId } from '../core/ids.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
 import { nowIso } from '../lib/clock.ts';
 import { config } from '../lib/config.ts';
-import { ConflictError } from '../core/errors.ts';
+import { BusyError, ConflictError } from '../core/errors.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type TransactItem } from './db.ts';
-import { keys, partitions, type Key } from './keys.ts';
+import { batchWrite, getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type BatchRequest, type Item, type TransactItem } from './db.ts';
+import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 import { listDistrictPathways } from './registry.ts';
 
@@ -93,20 +91,9 @@ export function contentHash(s: Submission): string {
     .digest('hex');
 }
 
-/** BatchWriteItem in chunks of 25, retrying unprocessed items. */
-export async function batchWrite(requests: ({ put: Item } | { delete: Key })[]): Promise<void> {
-  const table = config.tableName;
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = requests
-      .slice(i, i + 25)
-      .map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('batch write: items left unprocessed after retries');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const out = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-    }
-  }
+/** Writes (and deletes) all of `requests`, or fails as busy: a report set is never left half written silently. */
+export async function batchWriteAll(requests: readonly BatchRequest[]): Promise<void> {
+  if ((await batchWrite(requests, 9)) > 0) throw new BusyError(1);
 }
 
 
@@ -154,7 +141,7 @@ export async function submitOutcomes(
       counts: p.counts,
     });
   }
-  await batchWrite(reports.map((put) => ({ put })));
+  await batchWriteAll(reports.map((put) => ({ put })));
 
   const pointer: SubmissionPointer = {
     districtId: s.districtId,
@@ -340,7 +327,7 @@ async function computeYearOnce(schoolYear: SchoolYear, generation: number): Prom
   // Views of entities no longer in any current submission (a pathway dropped on resubmission).
   const existing = await queryPartition({ partition: partitions.outcomeViewsOfYear(schoolYear), projection: ['PK', 'SK'] });
   const stale = existing.filter((i) => !fresh.has(`${String(i.PK)}|${String(i.SK)}`)).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
-  await batchWrite([...puts.map((put) => ({ put })), ...stale.map((k) => ({ delete: k }))]);
+  await batchWriteAll([...puts.map((put) => ({ put })), ...stale.map((k) => ({ delete: k }))]);
   return { entities: puts.length, generation };
 }
 

@@ -289,7 +289,7 @@ export async function changePathwayRole(m: PathwayMembership, expectedVersion: n
   const delta = m.role === role ? 0 : role === 'lead' ? 1 : -1;
   const items: TransactItem[] = [
     versionedUpdate(membershipKey(m), expectedVersion, { role, ...keys.pathwayMembershipIndexes(m.pathwayId, role, m.sub) }, at),
-    ...(delta !== 0 ? [leadCountChange(m.pathwayId, delta as 1 | -1)] : []),
+    ...(delta !== 0 ? [leadCountChange(m.pathwayId, delta)] : []),
     auditItem(membershipScope(m), {
       at,
       actor,
@@ -597,7 +597,7 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
   } else if (existing.role !== inv.role && (existing.kind === 'district' || inv.role === 'lead')) {
     // An invitation to a different role changes it, except that it never demotes a pathway lead.
     from = existing.role;
-    membership = { ...existing, role: inv.role as PathwayRole & DistrictRole, version: existing.version + 1, updatedAt: at, ...who } as StoredMembership;
+    membership = { ...existing, role: inv.role as PathwayRole & DistrictRole, version: existing.version + 1, updatedAt: at, ...who };
     const indexes =
       membership.kind === 'pathway'
         ? keys.pathwayMembershipIndexes(membership.pathwayId, membership.role, membership.sub)

@@ -26,7 +26,7 @@
  * - Reviewers keep read access (their assignment stays active) until the decision, so they
  *   can follow the thread and adjudication; their load counter drops when they submit.
  */
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReviewRole } from '../core/review/assignment.ts';
 import { dueAtFor, type ReviewDueConfig } from '../core/review/due-dates.ts';
 import type { AggregateResult, CriterionScore } from '../core/review/scoring.ts';
@@ -38,6 +38,7 @@ import { newId } from '../core/ids.ts';
 import type { AuditEvent } from './audit.ts';
 import type { Assignment } from './entities.ts';
 import {
+  batchWrite,
   getItem,
   itemsThrough,
   putNew,
@@ -568,14 +569,7 @@ export async function setRoundFields(applicationId: string, round: number, set: 
 /** Writes the submission as reviewed (idempotent: the same content each time). */
 export async function writeSnapshot(applicationId: string, round: number, responses: Omit<SnapshotResponse, 'applicationId' | 'round'>[]): Promise<void> {
   const items = responses.map((r) => ({ ...keys.submissionSnapshot(applicationId, round, r.criterionId), _type: 'snapshot', applicationId, round, ...r }));
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 5) throw new ConcurrentChange('snapshot writes stayed unprocessed');
-      const out = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [config.tableName]: pending } }));
-      pending = out.UnprocessedItems?.[config.tableName] as Record<string, unknown>[] | undefined;
-    }
-  }
+  if ((await batchWrite(items.map((put) => ({ put })))) > 0) throw new ConcurrentChange('snapshot writes stayed unprocessed');
   await setRoundFields(applicationId, round, { snapshotAt: nowIso() });
 }
 

@@ -64,7 +64,7 @@ export type SuppressionReason = 'small_cell' | 'complementary';
  * (f + m = all, with `all` labelled complementary and f, m small, makes each at least 1).
  */
 export type Suppressed = { suppressed: true; reason: 'privacy' };
-export const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true, reason: 'privacy' }) as Suppressed;
+export const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true, reason: 'privacy' });
 export type Cell<T = number> = { value: T } | Suppressed;
 
 export function isSuppressed<T>(cell: Cell<T>): cell is Suppressed {
@@ -287,7 +287,7 @@ export function parseOutcomeReport(
     }
     return { ok: false, problems };
   }
-  const report = parsed.data as OutcomeReport;
+  const report = parsed.data;
   const problems = checkOutcomeCounts(report.counts);
   return problems.length ? { ok: false, problems } : { ok: true, report };
 }
