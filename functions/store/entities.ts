@@ -3,32 +3,11 @@
  * handler. API answers are these minus the storage attributes (see db.ts stripKeys).
  */
 import type { Level } from '../core/levels.ts';
+import type { PathwayModel, PathwayStatus, Sector } from '../core/pathway-vocabulary.ts';
 
-/** Industry sectors (California's 15 industry sectors, the common Linked Learning list). */
-export const sectors = [
-  'agriculture_natural_resources',
-  'arts_media_entertainment',
-  'building_construction_trades',
-  'business_finance',
-  'education_child_development_family_services',
-  'energy_environment_utilities',
-  'engineering_architecture',
-  'fashion_interior_design',
-  'health_science_medical_technology',
-  'hospitality_tourism_recreation',
-  'information_communication_technologies',
-  'manufacturing_product_development',
-  'marketing_sales_services',
-  'public_services',
-  'transportation',
-] as const;
-export type Sector = (typeof sectors)[number];
-
-export const pathwayModels = ['wall_to_wall_academy', 'school_within_a_school', 'comprehensive_high_school_option'] as const;
-export type PathwayModel = (typeof pathwayModels)[number];
-
-export const pathwayStatuses = ['active', 'inactive'] as const;
-export type PathwayStatus = (typeof pathwayStatuses)[number];
+// The vocabulary lives in core; re-exported so the store's modules keep one place to import from.
+export { sectors, pathwayModels, pathwayStatuses } from '../core/pathway-vocabulary.ts';
+export type { Sector, PathwayModel, PathwayStatus } from '../core/pathway-vocabulary.ts';
 
 interface Versioned {
   /** Optimistic concurrency: bumped on every write; updates must name the version they edited. */

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { benefitKinds } from '../../core/benefits.ts';
 import { route } from '../../lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
-import { sectors, pathwayModels } from '../../store/entities.ts';
+import { sectors, pathwayModels } from '../../core/pathway-vocabulary.ts';
 import { stateCode } from '../registry/routes.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
