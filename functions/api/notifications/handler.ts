@@ -3,7 +3,7 @@
  * the shared staff inbox) and email preferences. Nobody can name another person's inbox:
  * the inbox is always the token's subject or, for staff only, STAFF.
  */
-import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories, type EmailPreferences } from '../../core/notifications/preferences.ts';
+import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories } from '../../core/notifications/preferences.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import type { Notification } from '../../store/messages.ts';
 import type { NotificationSettings } from '../../store/notification-preferences.ts';
@@ -69,6 +69,6 @@ export const handler = httpHandler([
   }),
 
   implement(putNotificationPreferencesRoute, async (req) => {
-    return { body: preferencesView(await setEmailPreferences(req.principal, req.body.email as EmailPreferences)) };
+    return { body: preferencesView(await setEmailPreferences(req.principal, req.body.email)) };
   }),
 ]);

@@ -54,11 +54,11 @@ export const handler = httpHandler([
   }),
 
   implement(r.listMyInvitations, async (req) => {
-    return { body: { items: await listMyInvitations(req.principal, verifiedEmail(req as HttpRequest<RouteSpec>)) } };
+    return { body: { items: await listMyInvitations(req.principal, verifiedEmail(req)) } };
   }),
 
   implement(r.acceptInvitation, async (req) => {
-    return { body: await acceptInvitation(req.principal, verifiedEmail(req as HttpRequest<RouteSpec>), req.params.invitationId) };
+    return { body: await acceptInvitation(req.principal, verifiedEmail(req), req.params.invitationId) };
   }),
 
   // Pathway teams ------------------------------------------------------------------------
