@@ -30,6 +30,7 @@ import {
 } from './db.ts';
 import type { District, Pathway, School, Sector } from './entities.ts';
 import { keys, partitions, sortName, type IndexKeys, type Key } from './keys.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
 import { tableIndexes, type IndexName } from './table.ts';
 
 export type Actor = AuditEvent['actor'];
@@ -236,6 +237,24 @@ async function propagate(partition: { index: IndexName; value: string }, fields:
 export async function listDistricts(limit?: number, cursor?: string): Promise<Page<District>> {
   const page = await queryPage({ partition: partitions.districts, limit, cursor });
   return { items: page.items.map((i) => stripKeys(i) as unknown as District), nextCursor: page.nextCursor };
+}
+
+/**
+ * The few districts of `ids`, read by key (one BatchGet) and paged in memory in the order
+ * and with the cursor shape of the full list (listDistricts), so either list's cursor reads alike.
+ */
+export async function listDistrictsById(ids: readonly string[], limit = 25, cursor?: string): Promise<Page<District>> {
+  const after = decodeCursor(cursor, partitions.districts.index, partitions.districts.value);
+  const found = await batchGet(ids.map((id) => keys.district(id)));
+  const all = found
+    .map((i) => ({ key: String(i.GSI2SK), district: stripKeys(i) as unknown as District }))
+    .filter((e) => !after || e.key > String(after.GSI2SK))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const page = all.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    all.length > limit && last ? encodeCursor({ ...keys.district(last.district.id), GSI2PK: partitions.districts.value, GSI2SK: last.key }) : undefined;
+  return { items: page.map((e) => e.district), nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------

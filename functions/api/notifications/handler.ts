@@ -3,13 +3,12 @@
  * the shared staff inbox) and email preferences. Nobody can name another person's inbox:
  * the inbox is always the token's subject or, for staff only, STAFF.
  */
-import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories, refusedChanges, type EmailPreferences } from '../../core/notifications/preferences.ts';
+import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories } from '../../core/notifications/preferences.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { problems } from '../../lib/problem.ts';
-import { keys } from '../../store/keys.ts';
-import { listInbox, markAllRead, markNotificationRead, type Notification } from '../../store/messages.ts';
-import { getNotificationSettings, updateEmailPreferences, type NotificationSettings } from '../../store/notification-preferences.ts';
+import type { Notification } from '../../store/messages.ts';
+import type { NotificationSettings } from '../../store/notification-preferences.ts';
+import { listNotifications, markAllNotificationsRead, markNotificationAsRead } from '../../use-cases/notifications/inbox.ts';
+import { getNotificationPreferences, setEmailPreferences } from '../../use-cases/notifications/preferences.ts';
 import {
   getNotificationPreferencesRoute,
   listNotificationsRoute,
@@ -17,12 +16,6 @@ import {
   markNotificationReadRoute,
   putNotificationPreferencesRoute,
 } from './routes.ts';
-
-function inboxOf(principal: Principal, inbox: 'me' | 'staff' | undefined): string {
-  if (inbox !== 'staff') return principal.sub;
-  if (!principal.groups.includes('staff')) throw problems.forbidden('Only staff read the staff inbox.');
-  return keys.staffInbox;
-}
 
 const view = (n: Notification) => ({
   id: n.id,
@@ -58,37 +51,24 @@ function preferencesView(s: NotificationSettings) {
 
 export const handler = httpHandler([
   implement(listNotificationsRoute, async (req) => {
-    const inbox = inboxOf(req.principal, req.query.inbox);
-    const page = await listInbox(inbox, req.query.limit, req.query.cursor, req.query.unread === 'true');
+    const { inbox, limit, cursor, unread } = req.query;
+    const page = await listNotifications(req.principal, { inbox, limit, cursor, unreadOnly: unread === 'true' });
     return { body: { items: page.items.map(view), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }),
 
   implement(markNotificationReadRoute, async (req) => {
-    const inbox = inboxOf(req.principal, req.query.inbox);
-    const n = await markNotificationRead(inbox, req.params.notificationId);
-    // Another person's notification id is simply not in the caller's inbox: 404, like any unknown id.
-    if (!n) throw problems.notFound('notification');
-    return { body: view(n) };
+    return { body: view(await markNotificationAsRead(req.principal, req.query.inbox, req.params.notificationId)) };
   }),
 
   implement(markAllNotificationsReadRoute, async (req) => {
-    const inbox = inboxOf(req.principal, req.query.inbox);
-    return { body: await markAllRead(inbox) };
+    return { body: await markAllNotificationsRead(req.principal, req.query.inbox) };
   }),
 
   implement(getNotificationPreferencesRoute, async (req) => {
-    return { body: preferencesView(await getNotificationSettings(req.principal.sub, true)) };
+    return { body: preferencesView(await getNotificationPreferences(req.principal)) };
   }),
 
   implement(putNotificationPreferencesRoute, async (req) => {
-    const update = req.body.email as EmailPreferences;
-    const refused = refusedChanges(update);
-    if (refused.length > 0) {
-      throw problems.unprocessable(
-        `${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} mandatory and cannot be turned off.`,
-        refused.map((c) => ({ in: 'body' as const, field: `email.${c}`, message: 'mandatory emails cannot be turned off', code: 'mandatory' })),
-      );
-    }
-    return { body: preferencesView(await updateEmailPreferences(req.principal.sub, update)) };
+    return { body: preferencesView(await setEmailPreferences(req.principal, req.body.email)) };
   }),
 ]);

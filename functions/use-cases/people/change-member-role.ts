@@ -1,0 +1,25 @@
+import { NotFoundError } from '../../core/errors.ts';
+import { checkVersion } from '../../core/versions.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
+import type { PathwayRole } from '../../store/entities.ts';
+import { keys } from '../../store/keys.ts';
+import * as people from '../../store/people.ts';
+import { authorizedPathway } from './scopes.ts';
+
+/**
+ * A team member's role changes (lead ↔ member); the pathway's lead count moves with it and
+ * the store refuses to leave a team without a lead (store/people.ts changePathwayRole).
+ */
+export async function changePathwayMemberRole(
+  principal: Principal,
+  pathwayId: string,
+  personSub: string,
+  expectedVersion: number,
+  role: PathwayRole,
+): Promise<people.MemberView> {
+  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const m = await people.getMembership(keys.pathwayMembership(personSub, p.id), true);
+  if (!m || m.kind !== 'pathway') throw new NotFoundError('member');
+  checkVersion(m.version, expectedVersion);
+  return people.memberView(await people.changePathwayRole(m, expectedVersion, role, actorOf(principal)));
+}

@@ -1,0 +1,39 @@
+/** The invitations of a team, a district or the reviewer pool, for those who manage it. */
+import { NotFoundError } from '../../core/errors.ts';
+import type { Principal } from '../../lib/principal.ts';
+import type { Page } from '../../store/db.ts';
+import { keys, type Key } from '../../store/keys.ts';
+import * as people from '../../store/people.ts';
+import { authorizedDistrict, authorizedPathway, authorizeReviewerPool } from './scopes.ts';
+
+/** One invitation by its key (revocation reads it the same way). */
+export async function readInvitation(key: Key): Promise<people.Invitation> {
+  const inv = await people.getInvitation(key);
+  if (!inv) throw new NotFoundError('invitation');
+  return inv;
+}
+
+export async function listPathwayInvitations(principal: Principal, pathwayId: string, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {
+  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  return people.listInvitations({ kind: 'pathway', pathwayId: p.id }, limit, cursor);
+}
+
+export async function getPathwayInvitation(principal: Principal, pathwayId: string, invitationId: string): Promise<people.Invitation> {
+  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  return readInvitation(keys.invitation(p.id, invitationId));
+}
+
+export async function listDistrictInvitations(principal: Principal, districtId: string, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {
+  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  return people.listInvitations({ kind: 'district', districtId: d.id }, limit, cursor);
+}
+
+export async function getDistrictInvitation(principal: Principal, districtId: string, invitationId: string): Promise<people.Invitation> {
+  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  return readInvitation(keys.districtInvitation(d.id, invitationId));
+}
+
+export async function listReviewerInvitations(principal: Principal, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {
+  await authorizeReviewerPool(principal);
+  return people.listInvitations({ kind: 'reviewer' }, limit, cursor);
+}

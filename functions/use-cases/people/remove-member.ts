@@ -1,0 +1,31 @@
+import { syncMembershipGroup } from '../../accounts/groups.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
+import { keys, type Key } from '../../store/keys.ts';
+import * as people from '../../store/people.ts';
+import { authorizedDistrict, authorizedPathway } from './scopes.ts';
+
+/**
+ * Removes the membership, then the Cognito group of its kind unless another membership of
+ * that kind still needs it. A retry of a removal whose group sync failed finds no member:
+ * it finishes the sync, then answers 404 as before.
+ */
+async function removeMember(principal: Principal, key: Key, personSub: string, kind: 'pathway' | 'district'): Promise<void> {
+  const m = await people.getMembership(key, true);
+  if (!m) {
+    await syncMembershipGroup(personSub, kind);
+    throw new NotFoundError('member');
+  }
+  await people.removeMembership(m, actorOf(principal));
+  await syncMembershipGroup(m.sub, kind);
+}
+
+export async function removePathwayMember(principal: Principal, pathwayId: string, personSub: string): Promise<void> {
+  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  await removeMember(principal, keys.pathwayMembership(personSub, p.id), personSub, 'pathway');
+}
+
+export async function removeDistrictMember(principal: Principal, districtId: string, personSub: string): Promise<void> {
+  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  await removeMember(principal, keys.districtMembership(personSub, d.id), personSub, 'district');
+}

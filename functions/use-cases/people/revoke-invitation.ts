@@ -1,0 +1,17 @@
+import { actorOf, type Principal } from '../../lib/principal.ts';
+import { keys } from '../../store/keys.ts';
+import * as people from '../../store/people.ts';
+import { readInvitation } from './read-invitations.ts';
+import { authorizedPathway, authorizeReviewerPool } from './scopes.ts';
+
+export async function revokePathwayInvitation(principal: Principal, pathwayId: string, invitationId: string): Promise<void> {
+  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const inv = await readInvitation(keys.invitation(p.id, invitationId));
+  await people.revokeInvitation(inv, actorOf(principal));
+}
+
+export async function revokeReviewerInvitation(principal: Principal, invitationId: string): Promise<void> {
+  await authorizeReviewerPool(principal);
+  const inv = await readInvitation(keys.reviewerInvitation(invitationId));
+  await people.revokeInvitation(inv, actorOf(principal));
+}

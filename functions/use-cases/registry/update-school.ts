@@ -1,0 +1,14 @@
+import { checkVersion } from '../../core/versions.ts';
+import { actorOf, type Principal } from '../../lib/principal.ts';
+import type { School } from '../../store/entities.ts';
+import * as registry from '../../store/registry.ts';
+import { authorize } from '../access.ts';
+import { schoolTarget } from '../targets.ts';
+import { schoolWithAccess } from './records.ts';
+
+export async function updateSchool(principal: Principal, id: string, expectedVersion: number, changes: Partial<Pick<School, 'name'>>): Promise<School> {
+  const [s, access] = await schoolWithAccess(principal, id);
+  authorize(access, 'school.update', schoolTarget(s), 'school');
+  checkVersion(s.version, expectedVersion);
+  return registry.updateSchool(s, expectedVersion, changes, actorOf(principal));
+}
