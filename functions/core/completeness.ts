@@ -12,7 +12,7 @@ export const NARRATIVE_MAX_CHARS = 20_000;
 export interface EvidenceReference {
   evidenceId: string;
   /** The referenced item's kind; filled in by the handler from the evidence item when known. */
-  kind?: EvidenceKind | string;
+  kind?: string;
 }
 
 export interface CriterionResponse {
@@ -33,7 +33,7 @@ export interface Gap {
 }
 
 function entries(responses: Responses): [string, CriterionResponse][] {
-  if (responses instanceof Map) return [...responses.entries()];
+  if (responses instanceof Map) return [...(responses as ReadonlyMap<string, CriterionResponse>).entries()];
   return Object.entries(responses).filter((e): e is [string, CriterionResponse] => e[1] !== undefined);
 }
 

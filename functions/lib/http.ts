@@ -50,9 +50,12 @@ export interface BoundRoute {
   run: (req: HttpRequest<RouteSpec>) => Promise<HttpResult>;
 }
 
-/** Binds route code to its spec; the types of params, query and body follow the spec. */
-export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S>) => Promise<HttpResult>): BoundRoute {
-  return { spec, run: run };
+/**
+ * Binds route code to its spec; the types of params, query and body follow the spec. Code
+ * with nothing to wait for may answer directly.
+ */
+export function implement<S extends RouteSpec>(spec: S, run: (req: HttpRequest<S>) => HttpResult | Promise<HttpResult>): BoundRoute {
+  return { spec, run: (req) => Promise.resolve(run(req as HttpRequest<S>)) };
 }
 
 interface State {

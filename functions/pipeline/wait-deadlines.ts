@@ -53,7 +53,9 @@ async function seatDeadline(input: SeatWaitInput, now: string) {
 
 export async function seatWaitClock(input: SeatWaitInput): Promise<WaitClock> {
   const now = nowIso();
-  let { round, holder, endsAt } = await seatDeadline(input, now);
+  const first = await seatDeadline(input, now);
+  const { round, holder } = first;
+  let { endsAt } = first;
   // Already past due + grace (the execution was away, e.g. restarted): act now rather than
   // wait a second for the same thing, then wait for what the seat became.
   if (holder && isOpenReview(holder) && endsAt <= now && roundOwnedBy(round, input.executionArn)) {

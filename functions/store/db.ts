@@ -411,7 +411,7 @@ export async function batchWrite(requests: readonly BatchRequest[], attempts = 6
     for (let attempt = 0; pending && pending.length > 0 && attempt < attempts; attempt++) {
       if (attempt > 0) await pause(20 * 2 ** attempt);
       const out: BatchWriteCommandOutput = await dynamoClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = out.UnprocessedItems?.[table] as Item[] | undefined;
+      pending = out.UnprocessedItems?.[table];
     }
     leftOver += pending?.length ?? 0;
   }

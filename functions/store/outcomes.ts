@@ -314,7 +314,7 @@ async function computeYearOnce(schoolYear: SchoolYear, generation: number): Prom
   const network: NetworkViewItem = {
     schoolYear,
     counts: aggregate.counts,
-    rateBases: aggregate.rateBases as NetworkViewItem['rateBases'],
+    rateBases: aggregate.rateBases,
     pathways: aggregate.pathways,
     districts: districts.length,
     public: publicYear.network ?? { counts: {}, rateBases: {}, pathways: 0 },
@@ -358,9 +358,9 @@ export function revealBases(bases: NetworkViewItem['rateBases']): BaseView {
   const out: Record<string, Record<string, { value: number }>> = {};
   for (const [n, groups] of Object.entries(bases)) {
     out[n] = {};
-    for (const [g, v] of entriesOf(groups)) out[n]![g] = { value: v };
+    for (const [g, v] of entriesOf(groups)) out[n][g] = { value: v };
   }
-  return out as BaseView;
+  return out;
 }
 
 /** Every pathway id of a district, through the registry's paginated list. */

@@ -22,7 +22,7 @@ export class MultipartSink {
   private readonly parts: UploadedPart[] = [];
   private partNumber = 0;
   private uploadId: string | undefined;
-  private failed: unknown;
+  private failed: Error | undefined;
   bytes = 0;
 
   constructor(
@@ -61,7 +61,7 @@ export class MultipartSink {
         this.parts.push(part);
       },
       (error: unknown) => {
-        this.failed = error;
+        this.failed = error instanceof Error ? error : new Error(String(error));
       },
     );
     this.current = this.current === 0 ? 1 : 0;

@@ -3,7 +3,6 @@
  * cases load each target beside the caller's access, authorize, and return figures only
  * as the caller may see them (use-cases/outcomes/reader-views.ts).
  */
-import type { OutcomeCounts } from '../../core/outcomes/model.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
 import { creationContext } from '../../lib/idempotency-key.ts';
 import { etagHeader } from '../../lib/preconditions.ts';
@@ -19,8 +18,8 @@ export const handler = httpHandler([
     const { district, pathways } = req.body;
     const result = await submitOutcomes(req.principal, {
       ...req.params,
-      ...(district ? { district: district as OutcomeCounts } : {}),
-      pathways: pathways as { pathwayId: string; counts: OutcomeCounts }[],
+      ...(district ? { district: district } : {}),
+      pathways: pathways,
     });
     return {
       status: result.unchanged ? 200 : result.replaced ? 200 : 201,

@@ -11,12 +11,12 @@ import { docs, health, openapi } from './routes.ts';
 let document: unknown;
 
 export const handler = httpHandler([
-  implement(health, async () => ({ body: { status: 'ok' as const, stage: config.stage, time: nowIso() } })),
-  implement(openapi, async () => {
+  implement(health, () => ({ body: { status: 'ok' as const, stage: config.stage, time: nowIso() } })),
+  implement(openapi, () => {
     document ??= openApiDocument(apiRoutes);
     return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
   }),
-  implement(docs, async () => ({ body: docsPage })),
+  implement(docs, () => ({ body: docsPage })),
   // A day: the file changes only with a deployment that updates the package.
-  implement(docsAsset, async () => ({ body: rendererScript(), headers: { 'cache-control': 'public, max-age=86400' } })),
+  implement(docsAsset, () => ({ body: rendererScript(), headers: { 'cache-control': 'public, max-age=86400' } })),
 ]);

@@ -16,6 +16,7 @@ export interface FileNameProblem {
 }
 
 // C0 and C1 controls, DEL; zero-width and bidirectional formatting characters; BOM.
+// eslint-disable-next-line no-control-regex -- these are the characters it removes
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
 const CONTROL_ALL = new RegExp(CONTROL.source, 'gu');
 const LONE_SURROGATE = /\p{Surrogate}/u;

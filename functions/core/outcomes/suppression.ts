@@ -323,7 +323,7 @@ function suppressWith(
     }
   };
 
-  let unauditedUnknowns = 0;
+  let unauditedUnknowns: number;
   for (;;) {
     while (head < queue.length) {
       const r = queue[head++]!;
@@ -891,7 +891,7 @@ export function findDisclosures(
 // ---------------------------------------------------------------------------------------
 // Outcome reports as cells and relations
 
-export const cellId = (key: string, metric: Metric | string, group: StudentGroup) => `${key}|${metric}|${group}`;
+export const cellId = (key: string, metric: string, group: StudentGroup) => `${key}|${metric}|${group}`;
 
 export function addCells(values: Map<string, number>, key: string, counts: OutcomeCounts): void {
   for (const [metric, groups] of entriesOf(counts)) {

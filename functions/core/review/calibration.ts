@@ -59,10 +59,10 @@ export function calibrate(reviews: readonly CalibrationReview[]): CalibrationRep
   for (const review of reviews) {
     reviewerIds.add(review.reviewerId);
     let byCriterion = grid.get(review.applicationId);
-    if (!byCriterion) grid.set(review.applicationId, (byCriterion = new Map()));
+    if (!byCriterion) grid.set(review.applicationId, (byCriterion = new Map<string, Map<string, number>>()));
     for (const s of review.scores) {
       let byReviewer = byCriterion.get(s.criterionId);
-      if (!byReviewer) byCriterion.set(s.criterionId, (byReviewer = new Map()));
+      if (!byReviewer) byCriterion.set(s.criterionId, (byReviewer = new Map<string, number>()));
       // Two scores for one cell would weigh a reviewer twice; that is bad data, not a judgment call.
       if (byReviewer.has(review.reviewerId)) {
         throw new Error(`reviewer ${review.reviewerId} scored ${s.criterionId} of ${review.applicationId} twice`);

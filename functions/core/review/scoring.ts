@@ -203,7 +203,7 @@ function adjudicationOf(
   criterionId: string,
 ): Adjudication | undefined {
   if (!adjudications) return undefined;
-  if (adjudications instanceof Map) return adjudications.get(criterionId);
+  if (adjudications instanceof Map) return (adjudications as ReadonlyMap<string, Adjudication>).get(criterionId);
   return Object.hasOwn(adjudications, criterionId) ? (adjudications as Record<string, Adjudication>)[criterionId] : undefined;
 }
 
