@@ -10,7 +10,7 @@
  * that loses the race to a later one leaves the later totals in place.
  */
 import { logger } from '../../lib/logger.ts';
-import { recomputeNetworkProgress } from '../../use-cases/network/progress.ts';
+import { recomputeNetworkProgress } from '../../use-cases/network/recompute-progress.ts';
 
 export const handler = async (event: unknown = {}): Promise<{ students: number; pathways: number; computedAt: string }> => {
   const trigger = (event as { 'detail-type'?: unknown; job?: unknown }) ?? {};

@@ -1,14 +1,14 @@
 /**
  * The network's progress toward the goal: read (one Query of precomputed items) and
  * recomputed. Recomputing reads the whole registry, so it runs off the request path
- * (api/network/refresh-progress.ts, on certification events and daily); staff may still
- * force it.
+ * (recompute-progress.ts, on certification events and daily); staff may still force it.
  */
 import type { AccessContext } from '../../core/access.ts';
 import { nowIso } from '../../lib/clock.ts';
 import type { Principal } from '../../lib/principal.ts';
-import { readNetworkProgress, refreshNetworkProgress as recompute, type NetworkProgress } from '../../store/outcomes-progress.ts';
+import { readNetworkProgress, type NetworkProgress } from '../../store/outcomes-progress.ts';
 import { authorize, loadAccess, withAccess } from '../access.ts';
+import { recomputeNetworkProgress } from './recompute-progress.ts';
 
 const NETWORK = { kind: 'network' } as const;
 
@@ -28,10 +28,5 @@ export async function getNetworkProgress(principal: Principal): Promise<{
 /** Staff force a recompute. */
 export async function refreshNetworkProgress(principal: Principal): Promise<NetworkProgress> {
   authorize(await loadAccess(principal), 'network.progress.refresh', NETWORK);
-  return recompute();
-}
-
-/** The schedule's and the certification events' recompute: nobody to authorize. */
-export function recomputeNetworkProgress(): Promise<NetworkProgress> {
-  return recompute();
+  return recomputeNetworkProgress();
 }
