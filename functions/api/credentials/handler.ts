@@ -6,35 +6,18 @@ import { decodeJwt } from 'jose';
 import { credentialUrl, statusListUrl } from '../../core/credentials/achievement.ts';
 import { badgeSvg } from '../../core/credentials/badge.ts';
 import { didDocument } from '../../core/credentials/issuer.ts';
-import { calendarDateOf } from '../../core/recertification/validity.ts';
-import { issuerKey } from '../../credentials/signer.ts';
-import { statusListJwt } from '../../credentials/status.ts';
-import { verifyPresented } from '../../credentials/verify.ts';
-import { nowIso } from '../../lib/clock.ts';
 import { config } from '../../lib/config.ts';
 import { httpHandler, implement } from '../../lib/http.ts';
-import { problems } from '../../lib/problem.ts';
-import { getCredential, type StoredCredential } from '../../store/credentials.ts';
+import { getCredential } from '../../use-cases/credentials/read-credential.ts';
+import { getIssuerKey, getStatusList } from '../../use-cases/credentials/read-issuer.ts';
+import { verifyCredential } from '../../use-cases/credentials/verify-credential.ts';
 import * as r from './routes.ts';
 
 const briefly = { 'cache-control': 'public, max-age=60' };
 
-function statusOf(c: StoredCredential, today: string): (typeof r.credentialStatuses)[number] {
-  if (c.revokedAt) return 'revoked';
-  if (today >= c.expiresOn) return 'expired';
-  if (today < c.validFrom) return 'not_yet_valid';
-  return 'active';
-}
-
-async function found(id: string): Promise<StoredCredential> {
-  const c = await getCredential(id);
-  if (!c) throw problems.notFound('credential');
-  return c;
-}
-
 export const handler = httpHandler([
   implement(r.getCredential, async (req) => {
-    const c = await found(req.params.credentialId);
+    const { credential: c, status } = await getCredential(req.params.credentialId);
     const base = config.publicBaseUrl;
     const self = credentialUrl(base, c.id);
     return {
@@ -46,7 +29,7 @@ export const handler = httpHandler([
         level: c.level,
         validFrom: c.validFrom,
         validUntil: c.expiresOn,
-        status: statusOf(c, calendarDateOf(nowIso())),
+        status,
         ...(c.revokedAt ? { revokedAt: c.revokedAt, revokedReason: c.revokedReason } : {}),
         jwt: c.jwt,
         credential: decodeJwt(c.jwt),
@@ -55,25 +38,21 @@ export const handler = httpHandler([
     };
   }),
   implement(r.getCredentialBadge, async (req) => {
-    const c = await found(req.params.credentialId);
+    const { credential: c } = await getCredential(req.params.credentialId);
     const name = (decodeJwt(c.jwt) as { credentialSubject?: { pathway?: { name?: string } } }).credentialSubject?.pathway?.name ?? '';
     return {
       headers: { ...briefly, 'content-disposition': `inline; filename="${c.id}-${c.level}.svg"` },
       body: badgeSvg({ level: c.level, pathwayName: name, validUntil: c.expiresOn, jwt: c.jwt }),
     };
   }),
-  implement(r.verifyCredential, async (req) => ({ body: await verifyPresented(req.body.credential), headers: { 'cache-control': 'no-store' } })),
-  implement(r.getStatusList, async (req) => {
-    const jwt = await statusListJwt(req.params.listId);
-    if (!jwt) throw problems.notFound('status list');
-    return { body: jwt, headers: { 'cache-control': 'no-cache' } };
-  }),
+  implement(r.verifyCredential, async (req) => ({ body: await verifyCredential(req.body.credential), headers: { 'cache-control': 'no-store' } })),
+  implement(r.getStatusList, async (req) => ({ body: await getStatusList(req.params.listId), headers: { 'cache-control': 'no-cache' } })),
   implement(r.getIssuerKeys, async () => {
-    const key = await issuerKey();
+    const key = await getIssuerKey();
     return { headers: briefly, body: { keys: [{ ...key.jwk, kid: key.kid, alg: 'ES256', use: 'sig' }] } };
   }),
   implement(r.getIssuerDid, async () => {
-    const key = await issuerKey();
+    const key = await getIssuerKey();
     return { headers: briefly, body: didDocument(key.did, key.kid, key.jwk) };
   }),
 ]);

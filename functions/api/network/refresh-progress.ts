@@ -10,11 +10,11 @@
  * that loses the race to a later one leaves the later totals in place.
  */
 import { logger } from '../../lib/logger.ts';
-import { refreshNetworkProgress } from '../../store/outcomes-progress.ts';
+import { recomputeNetworkProgress } from '../../use-cases/network/recompute-progress.ts';
 
 export const handler = async (event: unknown = {}): Promise<{ students: number; pathways: number; computedAt: string }> => {
   const trigger = (event as { 'detail-type'?: unknown; job?: unknown }) ?? {};
-  const progress = await refreshNetworkProgress();
+  const progress = await recomputeNetworkProgress();
   logger.info('network progress refreshed', {
     trigger: String(trigger['detail-type'] ?? trigger.job ?? 'direct'),
     students: progress.students,
