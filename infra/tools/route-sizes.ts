@@ -22,7 +22,7 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-function codeLines(text: string): number {
+export function codeLines(text: string): number {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
   const lines = new Set<number>();
   let line = 0;
