@@ -101,6 +101,13 @@ module.exports = {
       to: { path: '^functions/store/(keys|db)\\.ts$' },
     },
     {
+      name: 'every-import-resolves',
+      comment: 'A `#` subpath import or relative path that resolves to nothing would escape every rule above.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^(aws-lambda|@aws-lambda-powertools/logger/types)$' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles between modules.',
       severity: 'error',
