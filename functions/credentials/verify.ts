@@ -41,7 +41,7 @@ function parse(presented: string): { jwt: string; header: ReturnType<typeof deco
   if (!jwt) return 'The SVG has no baked credential (<openbadges:credential>).';
   try {
     const header = decodeProtectedHeader(jwt);
-    const payload = decodeJwt(jwt) as PresentedCredential;
+    const payload = decodeJwt<PresentedCredential>(jwt);
     if (header.alg !== 'ES256') return `Unsupported algorithm ${String(header.alg)}: this issuer signs ES256.`;
     const contexts = Array.isArray(payload['@context']) ? payload['@context'] : [];
     const types = Array.isArray(payload.type) ? payload.type : [];
