@@ -4,7 +4,7 @@
  * The journey is candidacy -> silver -> gold, with renewal of silver and gold. These rules
  * are the only place that knows the order of the levels; handlers and the pipeline ask here.
  */
-import { addDays, addMonthsUtc, toDate, type DateInput } from './time.ts';
+import { addDays, toDate, type DateInput } from './time.ts';
 
 export const levels = ['candidacy', 'silver', 'gold'] as const;
 export type Level = (typeof levels)[number];
@@ -75,57 +75,20 @@ export function resolveCertificationConfig(input: CertificationConfigInput = {})
   };
 }
 
-/** When a certification issued at `issuedAt` stops being valid (exclusive bound). */
-export function expiryDate(level: Level, issuedAt: DateInput, config: CertificationConfigInput = {}): Date {
-  const c = resolveCertificationConfig(config);
-  return addMonthsUtc(issuedAt, c.validityMonths[level]);
-}
-
+/** When the renewal of a certification valid until `validUntil` may be opened. */
 export function renewalWindowOpensAt(validUntil: DateInput, config: CertificationConfigInput = {}): Date {
   const c = resolveCertificationConfig(config);
   return addDays(validUntil, -c.renewalWindowDays);
-}
-
-export type RenewalPhase = 'active' | 'renewal_window' | 'expired';
-
-/**
- * Where a certification stands at `now`. `validUntil` is exclusive: at that instant the
- * certification is already expired, so "valid" and "expired" never overlap.
- */
-export function renewalPhase(validUntil: DateInput, now: DateInput, config: CertificationConfigInput = {}): RenewalPhase {
-  const t = toDate(now).getTime();
-  if (t >= toDate(validUntil).getTime()) return 'expired';
-  if (t >= renewalWindowOpensAt(validUntil, config).getTime()) return 'renewal_window';
-  return 'active';
 }
 
 export function isValidAt(validUntil: DateInput, at: DateInput): boolean {
   return toDate(at).getTime() < toDate(validUntil).getTime();
 }
 
-/** One certification a pathway was granted. */
-export interface CertificationRecord {
-  level: Level;
-  issuedAt: DateInput;
-  validUntil: DateInput;
-}
-
 /** The level a pathway holds (or last held, if expired) and until when. */
 export interface CertificationStanding {
   level: Level;
   validUntil: DateInput;
-}
-
-/**
- * The standing that counts is the most recently issued certification, even if expired:
- * a lapsed silver pathway is still "a silver pathway that must renew", not a new pathway.
- */
-export function currentCertification<T extends CertificationRecord>(history: readonly T[]): T | null {
-  let latest: T | null = null;
-  for (const record of history) {
-    if (!latest || toDate(record.issuedAt).getTime() > toDate(latest.issuedAt).getTime()) latest = record;
-  }
-  return latest;
 }
 
 export type OpenReasonCode =
