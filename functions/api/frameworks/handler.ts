@@ -21,10 +21,15 @@ export const handler = httpHandler([
   implement(r.getFramework, async (req) => answer(await getFramework(req.principal, req.params.frameworkId))),
 
   implement(r.createFramework, async (req) =>
-    createFramework(req.principal, req.body, () => creationContext(req, r.createFramework), (created) => ({
-      ...answer(created, 201),
-      headers: { ...etagHeader(created.revision), location: `/frameworks/${created.id}` },
-    })),
+    createFramework(
+      req.principal,
+      req.body,
+      () => creationContext(req, r.createFramework),
+      (created) => ({
+        ...answer(created, 201),
+        headers: { ...etagHeader(created.revision), location: `/frameworks/${created.id}` },
+      }),
+    ),
   ),
 
   implement(r.replaceFramework, async (req) =>
