@@ -1,7 +1,8 @@
 /**
- * The registry routes: districts, schools and pathways. Each route parses (If-Match, the
- * Idempotency-Key of a creation), calls its use case (functions/use-cases/registry), which
- * loads the target beside the caller's access, authorizes and acts, and renders the answer.
+ * The registry routes: districts, schools and pathways. Each route calls its use case
+ * (functions/use-cases/registry), which loads the target beside the caller's access,
+ * authorizes, then reads If-Match, the changes or the Idempotency-Key (handed over as
+ * Deferred parsers) and acts; the route renders the answer.
  */
 import { httpHandler, implement } from '../../lib/http.ts';
 import { creationContext } from '../../lib/idempotency-key.ts';
