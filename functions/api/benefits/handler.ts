@@ -56,14 +56,14 @@ export const handler = httpHandler([
   implement(r.getBenefitRoute, async (req) => answer(await getBenefit(req.principal, req.params.benefitId))),
 
   implement(r.createBenefitRoute, async (req) =>
-    createBenefit(req.principal, req.body, creationContext(req, r.createBenefitRoute), (created) => ({
+    createBenefit(req.principal, req.body, () => creationContext(req, r.createBenefitRoute), (created) => ({
       ...answer(created, 201),
       headers: { ...etagHeader(created.revision), location: `/benefits/${created.id}` },
     })),
   ),
 
   implement(r.replaceBenefitRoute, async (req) =>
-    answer(await replaceBenefit(req.principal, req.params.benefitId, req.body, expectedVersion(req.headers))),
+    answer(await replaceBenefit(req.principal, req.params.benefitId, req.body, () => expectedVersion(req.headers))),
   ),
 
   implement(r.benefitHistoryRoute, async (req) => ({
@@ -73,7 +73,7 @@ export const handler = httpHandler([
   implement(r.pathwayBenefitsRoute, async (req) => ({ body: await getPathwayBenefits(req.principal, req.params.pathwayId) })),
 
   implement(r.createRequestRoute, async (req) =>
-    requestBenefit(req.principal, req.params.pathwayId, req.body, creationContext(req, r.createRequestRoute), (q) => ({
+    requestBenefit(req.principal, req.params.pathwayId, req.body, () => creationContext(req, r.createRequestRoute), (q) => ({
       status: 201,
       body: q,
       headers: { location: `/pathways/${q.pathwayId}/benefit-requests/${q.id}` },
@@ -94,6 +94,6 @@ export const handler = httpHandler([
 
   implement(r.withdrawCertificationRoute, async (req) => {
     const input = { pathwayId: req.params.pathwayId, certificationId: req.params.certificationId, reason: req.body.reason };
-    return withdrawCertification(req.principal, input, creationContext(req, r.withdrawCertificationRoute), (w) => ({ status: 200, body: withdrawalView(w) }));
+    return withdrawCertification(req.principal, input, () => creationContext(req, r.withdrawCertificationRoute), (w) => ({ status: 200, body: withdrawalView(w) }));
   }),
 ]);

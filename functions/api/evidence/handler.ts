@@ -20,7 +20,7 @@ export const handler = httpHandler([
   implement(r.declareEvidence, async (req) => {
     const { title, description, criterionIds } = req.body;
     const input = { pathwayId: req.params.pathwayId, title, ...(description ? { description } : {}), criterionIds, file: req.body };
-    return declareEvidence(req.principal, input, creationContext(req, r.declareEvidence), ({ pathway, item, version, upload }) => ({
+    return declareEvidence(req.principal, input, () => creationContext(req, r.declareEvidence), ({ pathway, item, version, upload }) => ({
       status: 201,
       body: { item: itemView(item), version: versionView(version), upload },
       headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}`, ...etagHeader(item.revision) },
@@ -42,8 +42,8 @@ export const handler = httpHandler([
 
   implement(r.updateEvidence, async (req) => {
     const { revision, ...fields } = req.body;
-    const expected = expectedVersion(req.headers, revision);
-    const after = await updateEvidence(req.principal, { ...req.params, expectedVersion: expected, changes: changesOf(fields) });
+    const expected = () => expectedVersion(req.headers, revision);
+    const after = await updateEvidence(req.principal, { ...req.params, expectedVersion: expected, changes: () => changesOf(fields) });
     return { body: itemView(after), headers: etagHeader(after.revision) };
   }),
 
@@ -54,7 +54,7 @@ export const handler = httpHandler([
 
   implement(r.declareEvidenceVersion, async (req) => {
     const input = { ...req.params, file: req.body };
-    return declareEvidenceVersion(req.principal, input, creationContext(req, r.declareEvidenceVersion), ({ pathway, item, version, upload }) => ({
+    return declareEvidenceVersion(req.principal, input, () => creationContext(req, r.declareEvidenceVersion), ({ pathway, item, version, upload }) => ({
       status: 201,
       body: { item: itemView(item), version: versionView(version), upload },
       headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}?version=${version.version}` },
@@ -79,7 +79,7 @@ export const handler = httpHandler([
 
   // Exports -----------------------------------------------------------------------------
   implement(r.requestExport, async (req) =>
-    requestExport(req.principal, req.params.applicationId, creationContext(req, r.requestExport), (queued) => ({
+    requestExport(req.principal, req.params.applicationId, () => creationContext(req, r.requestExport), (queued) => ({
       status: 202,
       body: exportView(queued),
       headers: { location: `/applications/${queued.applicationId}/exports/${queued.exportId}` },

@@ -21,17 +21,22 @@ export const handler = httpHandler([
   implement(r.getFramework, async (req) => answer(await getFramework(req.principal, req.params.frameworkId))),
 
   implement(r.createFramework, async (req) =>
-    createFramework(req.principal, req.body, creationContext(req, r.createFramework), (created) => ({
-      ...answer(created, 201),
-      headers: { ...etagHeader(created.revision), location: `/frameworks/${created.id}` },
-    })),
+    createFramework(
+      req.principal,
+      req.body,
+      () => creationContext(req, r.createFramework),
+      (created) => ({
+        ...answer(created, 201),
+        headers: { ...etagHeader(created.revision), location: `/frameworks/${created.id}` },
+      }),
+    ),
   ),
 
   implement(r.replaceFramework, async (req) =>
-    answer(await replaceFramework(req.principal, req.params.frameworkId, req.body, expectedVersion(req.headers))),
+    answer(await replaceFramework(req.principal, req.params.frameworkId, req.body, () => expectedVersion(req.headers))),
   ),
 
   implement(r.publishFrameworkRoute, async (req) =>
-    answer(await publishFramework(req.principal, req.params.frameworkId, expectedVersion(req.headers))),
+    answer(await publishFramework(req.principal, req.params.frameworkId, () => expectedVersion(req.headers))),
   ),
 ]);

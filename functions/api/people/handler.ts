@@ -65,7 +65,7 @@ export const handler = httpHandler([
   implement(r.createPathwayInvitation, async (req) => {
     const { pathwayId } = req.params;
     const render = invitationAnswer((id) => `/pathways/${pathwayId}/invitations/${id}`);
-    return invitePathwayMember(req.principal, pathwayId, req.body, creationContext(req, r.createPathwayInvitation), render);
+    return invitePathwayMember(req.principal, pathwayId, req.body, () => creationContext(req, r.createPathwayInvitation), render);
   }),
 
   implement(r.listPathwayInvitations, async (req) => {
@@ -86,7 +86,7 @@ export const handler = httpHandler([
   }),
 
   implement(r.updatePathwayMember, async (req) => {
-    const expected = expectedVersion(req.headers, req.body.version);
+    const expected = () => expectedVersion(req.headers, req.body.version);
     const after = await changePathwayMemberRole(req.principal, req.params.pathwayId, req.params.personSub, expected, req.body.role);
     return { body: after, headers: etagHeader(after.version) };
   }),
@@ -100,7 +100,7 @@ export const handler = httpHandler([
   implement(r.createDistrictInvitation, async (req) => {
     const { districtId } = req.params;
     const render = invitationAnswer((id) => `/districts/${districtId}/invitations/${id}`);
-    return inviteDistrictMember(req.principal, districtId, req.body, creationContext(req, r.createDistrictInvitation), render);
+    return inviteDistrictMember(req.principal, districtId, req.body, () => creationContext(req, r.createDistrictInvitation), render);
   }),
 
   implement(r.listDistrictInvitations, async (req) => {
@@ -118,7 +118,7 @@ export const handler = httpHandler([
   // The reviewer pool ---------------------------------------------------------------------
   implement(r.createReviewerInvitation, async (req) => {
     const render = invitationAnswer((id) => `/reviewer-invitations/${id}`);
-    return inviteReviewer(req.principal, req.body, creationContext(req, r.createReviewerInvitation), render);
+    return inviteReviewer(req.principal, req.body, () => creationContext(req, r.createReviewerInvitation), render);
   }),
 
   implement(r.listReviewerInvitations, async (req) => {

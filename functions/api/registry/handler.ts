@@ -1,7 +1,8 @@
 /**
- * The registry routes: districts, schools and pathways. Each route parses (If-Match, the
- * Idempotency-Key of a creation), calls its use case (functions/use-cases/registry), which
- * loads the target beside the caller's access, authorizes and acts, and renders the answer.
+ * The registry routes: districts, schools and pathways. Each route calls its use case
+ * (functions/use-cases/registry), which loads the target beside the caller's access,
+ * authorizes, then reads If-Match, the changes or the Idempotency-Key (handed over as
+ * Deferred parsers) and acts; the route renders the answer.
  */
 import { httpHandler, implement } from '../../lib/http.ts';
 import { creationContext } from '../../lib/idempotency-key.ts';
@@ -24,7 +25,7 @@ export const handler = httpHandler([
   // Districts ---------------------------------------------------------------------------
   implement(r.createDistrict, async (req) => {
     const { name, state, countyOrRegion } = req.body;
-    return createDistrict(req.principal, { name, state, countyOrRegion }, creationContext(req, r.createDistrict), (d) => created(`/districts/${d.id}`, d));
+    return createDistrict(req.principal, { name, state, countyOrRegion }, () => creationContext(req, r.createDistrict), (d) => created(`/districts/${d.id}`, d));
   }),
 
   implement(r.listDistricts, async (req) => {
@@ -37,13 +38,13 @@ export const handler = httpHandler([
   }),
 
   implement(r.updateDistrict, async (req) => {
-    const after = await updateDistrict(req.principal, req.params.districtId, expectedVersion(req.headers, req.body.version), changesOf(req.body));
+    const after = await updateDistrict(req.principal, req.params.districtId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
     return { body: after, headers: etagHeader(after.version) };
   }),
 
   // Schools -----------------------------------------------------------------------------
   implement(r.createSchool, async (req) => {
-    const context = creationContext(req, r.createSchool);
+    const context = () => creationContext(req, r.createSchool);
     return createSchool(req.principal, req.params.districtId, { name: req.body.name }, context, (s) => created(`/schools/${s.id}`, s));
   }),
 
@@ -57,13 +58,13 @@ export const handler = httpHandler([
   }),
 
   implement(r.updateSchool, async (req) => {
-    const after = await updateSchool(req.principal, req.params.schoolId, expectedVersion(req.headers, req.body.version), changesOf(req.body));
+    const after = await updateSchool(req.principal, req.params.schoolId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
     return { body: after, headers: etagHeader(after.version) };
   }),
 
   // Pathways ----------------------------------------------------------------------------
   implement(r.createPathway, async (req) => {
-    const context = creationContext(req, r.createPathway);
+    const context = () => creationContext(req, r.createPathway);
     return createPathway(req.principal, req.params.schoolId, req.body, context, (p) => created(`/pathways/${p.id}`, p));
   }),
 
@@ -88,7 +89,7 @@ export const handler = httpHandler([
   }),
 
   implement(r.updatePathway, async (req) => {
-    const after = await updatePathway(req.principal, req.params.pathwayId, expectedVersion(req.headers, req.body.version), changesOf(req.body));
+    const after = await updatePathway(req.principal, req.params.pathwayId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
     return { body: after, headers: etagHeader(after.version) };
   }),
 ]);

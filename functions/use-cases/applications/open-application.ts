@@ -19,6 +19,7 @@ import {
 import { carryForwardInto } from '../../store/evidence-applications.ts';
 import { getPublishedFramework, newestPublishedFramework } from '../../store/frameworks.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { Deferred } from '../deferred.ts';
 import { loadPathway } from './load-pathway.ts';
 
 export interface OpenApplicationInput {
@@ -38,7 +39,7 @@ const reasonIssue = (r: OpenReason): FieldIssue => ({ in: 'body', field: 'target
 export async function openApplication(
   principal: Principal,
   input: OpenApplicationInput,
-  idempotency: () => IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (created: Application) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const pathway = await loadPathway(principal, input.pathwayId, 'application.open');

@@ -8,14 +8,15 @@ import { reviewAfterSubmit } from '../../pipeline/start.ts';
 import { submitApplication as storeSubmit, type Application } from '../../store/applications.ts';
 import { freezeForSubmission } from '../../store/evidence-applications.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { Deferred } from '../deferred.ts';
 import { pinnedFramework, transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';
 
 export interface SubmitInput {
   applicationId: string;
   /** The version the caller submits; read once the caller is authorized (before the key, as the route did). */
-  expectedVersion: () => number;
-  idempotency: () => IdempotencyContext;
+  expectedVersion: Deferred<number>;
+  idempotency: Deferred<IdempotencyContext>;
   /** Renders the submitted application: recorded under the key, so a retry replays it. */
   answer: (submitted: Application) => RecordedAnswer;
 }

@@ -5,11 +5,12 @@
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { reviewAfterWithdraw } from '../../pipeline/start.ts';
 import { withdrawApplication as storeWithdraw, type Application } from '../../store/applications.ts';
+import type { Deferred } from '../deferred.ts';
 import { transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';
 
 /** `expectedVersion` is read once the caller is authorized (a refused caller learns nothing of versions). */
-export async function withdrawApplication(principal: Principal, applicationId: string, expectedVersion: () => number): Promise<Application> {
+export async function withdrawApplication(principal: Principal, applicationId: string, expectedVersion: Deferred<number>): Promise<Application> {
   const { application, access } = await loadApplication(principal, applicationId, 'application.withdraw');
   const after = await storeWithdraw(application, expectedVersion(), actorOf(principal), transitionActor(access, application));
   await reviewAfterWithdraw(after);

@@ -14,6 +14,7 @@ import {
   type ResponseRecord,
 } from '../../store/applications.ts';
 import { assertLinkable } from '../../store/evidence-links.ts';
+import type { Deferred } from '../deferred.ts';
 import { pinnedFramework } from './editing.ts';
 import { loadApplication } from './load-application.ts';
 
@@ -26,7 +27,7 @@ export interface ResponseInput {
    * The version the caller edited (0: none yet). Read once the caller, the status and the
    * criterion have passed, so a refusal of those answers before a missing or bad version.
    */
-  expectedVersion: () => number;
+  expectedVersion: Deferred<number>;
 }
 
 export async function writeResponse(principal: Principal, input: ResponseInput): Promise<{ response: ResponseRecord; created: boolean }> {

@@ -8,17 +8,18 @@ import { actorOf, type Principal } from '../../lib/principal.ts';
 import { createBenefit as storeNew, getBenefit, replaceBenefit as storeReplace, type Benefit, type BenefitContent } from '../../store/benefits.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
+import type { Deferred } from '../deferred.ts';
 import { NETWORK } from './load.ts';
 
 /** `answer` renders the new entry; a retry with the same key replays that rendering. */
 export async function createBenefit(
   principal: Principal,
   content: BenefitContent,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (created: Benefit) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   authorize(await loadAccess(principal), 'benefit.manage', NETWORK);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let first: RecordedAnswer | undefined;
     const b = await storeNew(content, actorOf(principal), (created) => {
       first = answer(created);
@@ -28,9 +29,9 @@ export async function createBenefit(
   });
 }
 
-export async function replaceBenefit(principal: Principal, id: string, content: BenefitContent, expectedRevision: number): Promise<Benefit> {
+export async function replaceBenefit(principal: Principal, id: string, content: BenefitContent, expectedRevision: Deferred<number>): Promise<Benefit> {
   authorize(await loadAccess(principal), 'benefit.manage', NETWORK);
   const before = await getBenefit(id, true);
   if (!before) throw new NotFoundError('benefit');
-  return storeReplace(before, content, expectedRevision, actorOf(principal));
+  return storeReplace(before, content, expectedRevision(), actorOf(principal));
 }

@@ -21,6 +21,7 @@ import {
 import type { Page } from '../../store/db.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
+import type { Deferred } from '../deferred.ts';
 import { loadPathway, NETWORK } from './load.ts';
 
 interface PageQuery {
@@ -33,7 +34,7 @@ export async function requestBenefit(
   principal: Principal,
   pathwayId: string,
   input: { benefitId: string; units?: number; note?: string },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (created: BenefitRequest) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const pathway = await loadPathway(principal, pathwayId, 'benefit.request');
@@ -50,7 +51,7 @@ export async function requestBenefit(
       refused.map((x) => ({ in: 'body' as const, field: x.code === 'too_many_units' ? 'units' : 'benefitId', message: x.message, code: x.code })),
     );
   }
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let first: RecordedAnswer | undefined;
     const created = await createBenefitRequest({ pathway, benefit, units, note: input.note, actor: actorOf(principal), at }, (q) => {
       first = answer(q);

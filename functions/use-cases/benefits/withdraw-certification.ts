@@ -7,6 +7,7 @@ import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { withdrawCertification as withdraw, type WithdrawalResult } from '../../recertification/withdrawal.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { Deferred } from '../deferred.ts';
 import { loadPathway } from './load.ts';
 
 export type { WithdrawalResult };
@@ -14,11 +15,11 @@ export type { WithdrawalResult };
 export async function withdrawCertification(
   principal: Principal,
   input: { pathwayId: string; certificationId: string; reason: string },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (result: WithdrawalResult) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const pathway = await loadPathway(principal, input.pathwayId, 'certification.withdraw');
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const w = await withdraw({
       pathwayId: pathway.id,
       certificationId: input.certificationId,

@@ -7,6 +7,7 @@ import type { Principal } from '../../lib/principal.ts';
 import { putReviewerByStaff, type ReviewerProfile, type StaffReviewerFields } from '../../store/reviewers.ts';
 import { syncReviewerGroup } from '../../accounts/groups.ts';
 import { enforceConflicts } from '../../pipeline/conflicts.ts';
+import type { Deferred } from '../deferred.ts';
 import { authorizeStaff } from './staff-access.ts';
 
 export interface PutReviewerResult {
@@ -23,7 +24,7 @@ export async function putReviewer(
   principal: Principal,
   personSub: string,
   fields: StaffReviewerFields,
-  expectedVersion: () => number,
+  expectedVersion: Deferred<number>,
 ): Promise<PutReviewerResult> {
   await authorizeStaff(principal, 'reviewer.manage');
   const version = expectedVersion();

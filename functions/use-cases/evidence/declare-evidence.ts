@@ -10,6 +10,7 @@ import type { EvidenceUpload, StoredEvidenceItem, StoredVersion } from '../../st
 import { declareItem, declareNextVersion } from '../../store/evidence-uploads.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import type { StoredPathway } from '../../store/registry.ts';
+import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from './declaration.ts';
 import { itemOf, libraryOf } from './library-access.ts';
 
@@ -31,12 +32,12 @@ export interface NewEvidence {
 export async function declareEvidence(
   principal: Principal,
   input: NewEvidence,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredEvidence) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const pathway = await libraryOf(principal, input.pathwayId, 'evidence.upload');
   const declaration = checkedDeclaration(input.file);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
     await declareItem(
       {
@@ -57,13 +58,13 @@ export async function declareEvidence(
 export async function declareEvidenceVersion(
   principal: Principal,
   input: { pathwayId: string; evidenceId: string; file: FileDeclaration },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredEvidence) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const pathway = await libraryOf(principal, input.pathwayId, 'evidence.upload');
   const { item } = await itemOf(pathway, input.evidenceId, true);
   const declaration = checkedDeclaration(input.file);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
     await declareNextVersion(
       { kind: 'evidence', evidenceId: item.evidenceId, pathwayId: item.pathwayId },

@@ -12,6 +12,7 @@ import type { Principal } from '../../lib/principal.ts';
 import { createExport, exportRequestKey, failExport, getExport as readExport, type StoredExport } from '../../store/evidence-exports.ts';
 import { putObject } from '../../store/evidence-objects.ts';
 import { forgetIdempotent, idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { Deferred } from '../deferred.ts';
 import { download, type Download } from './downloads.ts';
 import { applicationOf } from './library-access.ts';
 
@@ -19,11 +20,12 @@ import { applicationOf } from './library-access.ts';
 export async function requestExport(
   principal: Principal,
   applicationId: string,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (queued: StoredExport) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const app = await applicationOf(principal, applicationId, 'export.request');
-  return idempotent(idempotency, async (record) => {
+  const context = idempotency();
+  return idempotent(context, async (record) => {
     const at = nowIso();
     const e: StoredExport = {
       exportId: newId('export'),
@@ -43,7 +45,7 @@ export async function requestExport(
       logger.error('could not queue an evidence export', { exportId: e.exportId, error });
       await failExport(e.exportId, 'The export could not be queued.');
       // The answer stored with the export would replay this failed export to the retry the 503 invites.
-      await forgetIdempotent(idempotency).catch((forgetError: unknown) => logger.error('could not forget the idempotency record', { error: forgetError }));
+      await forgetIdempotent(context).catch((forgetError: unknown) => logger.error('could not forget the idempotency record', { error: forgetError }));
       throw new BusyError(5);
     }
     return result;

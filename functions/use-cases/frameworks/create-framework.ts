@@ -5,6 +5,7 @@ import { actorOf, type Principal } from '../../lib/principal.ts';
 import { createDraft, type StoredFramework } from '../../store/frameworks.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
+import type { Deferred } from '../deferred.ts';
 
 /**
  * `answer` renders the created draft; that rendering is stored with the draft as the
@@ -13,11 +14,11 @@ import { authorize, loadAccess } from '../access.ts';
 export async function createFramework(
   principal: Principal,
   content: FrameworkContent,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (created: StoredFramework) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   authorize(await loadAccess(principal), 'framework.create', { kind: 'network' });
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let first: RecordedAnswer | undefined;
     const f = await createDraft(content, actorOf(principal), (created) => {
       first = answer(created);

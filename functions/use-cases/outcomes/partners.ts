@@ -5,6 +5,7 @@ import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
 import { actorOf, type Principal } from '../../lib/principal.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { createPartner as storePartner, listPathwayPartners, type Partner } from '../../store/outcomes-partners.ts';
+import type { Deferred } from '../deferred.ts';
 import { pathwayFor } from './outcome-targets.ts';
 import { checkReportExport, type ReportFormat } from './report-export.ts';
 
@@ -14,12 +15,12 @@ export type NewPartner = Pick<Partner, 'organization' | 'sector' | 'engagement' 
 export async function createPartner(
   principal: Principal,
   input: { pathwayId: string; partner: NewPartner },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (created: Partner) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const { pathway } = await pathwayFor(principal, input.pathwayId, 'partner.manage');
   const p = input.partner;
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const at = nowIso();
     const partner: Partner = {
       id: newId('partner', Date.parse(at)),

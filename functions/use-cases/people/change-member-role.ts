@@ -4,6 +4,7 @@ import { actorOf, type Principal } from '../../lib/principal.ts';
 import type { PathwayRole } from '../../store/entities.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
+import type { Deferred } from '../deferred.ts';
 import { authorizedPathway } from './scopes.ts';
 
 /**
@@ -14,12 +15,13 @@ export async function changePathwayMemberRole(
   principal: Principal,
   pathwayId: string,
   personSub: string,
-  expectedVersion: number,
+  expectedVersion: Deferred<number>,
   role: PathwayRole,
 ): Promise<people.MemberView> {
   const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
   const m = await people.getMembership(keys.pathwayMembership(personSub, p.id), true);
   if (!m || m.kind !== 'pathway') throw new NotFoundError('member');
-  checkVersion(m.version, expectedVersion);
-  return people.memberView(await people.changePathwayRole(m, expectedVersion, role, actorOf(principal)));
+  const version = expectedVersion();
+  checkVersion(m.version, version);
+  return people.memberView(await people.changePathwayRole(m, version, role, actorOf(principal)));
 }

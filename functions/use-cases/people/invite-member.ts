@@ -2,6 +2,7 @@ import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { RecordedAnswer } from '../../store/idempotency.ts';
 import type { DistrictRole, PathwayRole } from '../../store/entities.ts';
+import type { Deferred } from '../deferred.ts';
 import { invite, type RenderInvitation } from './invite.ts';
 import { authorizedDistrict, authorizedPathway } from './scopes.ts';
 
@@ -10,7 +11,7 @@ export async function invitePathwayMember(
   principal: Principal,
   pathwayId: string,
   request: { email: string; role: PathwayRole },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
   const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
@@ -23,7 +24,7 @@ export async function inviteDistrictMember(
   principal: Principal,
   districtId: string,
   request: { email: string; role: DistrictRole },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
   const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');

@@ -4,6 +4,7 @@ import type { Principal } from '../../lib/principal.ts';
 import type { RecordedAnswer } from '../../store/idempotency.ts';
 import type { ReviewerInvitationProfile } from '../../store/people.ts';
 import * as registry from '../../store/registry.ts';
+import type { Deferred } from '../deferred.ts';
 import { invite, type RenderInvitation } from './invite.ts';
 import { authorizeReviewerPool } from './scopes.ts';
 
@@ -11,7 +12,7 @@ import { authorizeReviewerPool } from './scopes.ts';
 export async function inviteReviewer(
   principal: Principal,
   request: { email: string; profile?: ReviewerInvitationProfile },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
   await authorizeReviewerPool(principal);

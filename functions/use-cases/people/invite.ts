@@ -11,6 +11,7 @@ import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { keys } from '../../store/keys.ts';
 import * as people from '../../store/people.ts';
 import { getReviewer } from '../../store/reviewers.ts';
+import type { Deferred } from '../deferred.ts';
 
 /**
  * The edge's rendering of the invitation answered: 201 when this request created it, 200
@@ -35,7 +36,7 @@ export function invite(
   principal: Principal,
   scope: people.InvitationScope,
   request: InvitationRequest,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
   const answerPending = (existing: people.Invitation) => {
@@ -47,7 +48,7 @@ export function invite(
     }
     return render(existing, 200);
   };
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const existing = await people.findPendingInvitation(scope, request.email);
     if (existing) return answerPending(existing);
     await refuseWhenAlreadyThere(scope, request);

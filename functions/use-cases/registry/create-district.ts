@@ -6,6 +6,7 @@ import type { District } from '../../store/entities.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import * as registry from '../../store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
+import type { Deferred } from '../deferred.ts';
 import type { RenderCreated } from './answers.ts';
 
 export interface NewDistrict {
@@ -18,11 +19,11 @@ export interface NewDistrict {
 export async function createDistrict(
   principal: Principal,
   input: NewDistrict,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderCreated<District>,
 ): Promise<RecordedAnswer> {
   authorize(await loadAccess(principal), 'district.create', { kind: 'network' });
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const at = nowIso();
     const d: District = {
       id: newId('district'),

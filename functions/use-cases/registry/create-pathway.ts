@@ -8,6 +8,7 @@ import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import * as registry from '../../store/registry.ts';
 import { authorize } from '../access.ts';
 import { schoolTarget } from '../targets.ts';
+import type { Deferred } from '../deferred.ts';
 import type { RenderCreated } from './answers.ts';
 import { readDistrict, schoolWithAccess } from './records.ts';
 
@@ -28,13 +29,13 @@ export async function createPathway(
   principal: Principal,
   schoolId: string,
   input: NewPathway,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderCreated<Pathway>,
 ): Promise<RecordedAnswer> {
   const [s, access] = await schoolWithAccess(principal, schoolId);
   authorize(access, 'pathway.create', schoolTarget(s), 'school');
   const d = await readDistrict(s.districtId);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const at = nowIso();
     const p: Pathway = {
       id: newId('pathway'),

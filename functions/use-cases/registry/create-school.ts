@@ -7,6 +7,7 @@ import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import * as registry from '../../store/registry.ts';
 import { authorize } from '../access.ts';
 import { districtTarget } from '../targets.ts';
+import type { Deferred } from '../deferred.ts';
 import type { RenderCreated } from './answers.ts';
 import { districtWithAccess } from './records.ts';
 
@@ -15,12 +16,12 @@ export async function createSchool(
   principal: Principal,
   districtId: string,
   input: { name: string },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   render: RenderCreated<School>,
 ): Promise<RecordedAnswer> {
   const [d, access] = await districtWithAccess(principal, districtId);
   authorize(access, 'school.create', districtTarget(d), 'district');
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     const at = nowIso();
     const s: School = { id: newId('school'), districtId: d.id, name: input.name, version: 1, createdAt: at, updatedAt: at };
     const answer = render(s);

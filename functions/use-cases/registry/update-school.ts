@@ -3,12 +3,15 @@ import { actorOf, type Principal } from '../../lib/principal.ts';
 import type { School } from '../../store/entities.ts';
 import * as registry from '../../store/registry.ts';
 import { authorize } from '../access.ts';
+import type { Deferred } from '../deferred.ts';
 import { schoolTarget } from '../targets.ts';
 import { schoolWithAccess } from './records.ts';
 
-export async function updateSchool(principal: Principal, id: string, expectedVersion: number, changes: Partial<Pick<School, 'name'>>): Promise<School> {
+export async function updateSchool(principal: Principal, id: string, expectedVersion: Deferred<number>, changes: Deferred<Partial<Pick<School, 'name'>>>): Promise<School> {
   const [s, access] = await schoolWithAccess(principal, id);
   authorize(access, 'school.update', schoolTarget(s), 'school');
-  checkVersion(s.version, expectedVersion);
-  return registry.updateSchool(s, expectedVersion, changes, actorOf(principal));
+  const version = expectedVersion();
+  const edits = changes();
+  checkVersion(s.version, version);
+  return registry.updateSchool(s, version, edits, actorOf(principal));
 }

@@ -7,6 +7,7 @@ import { actorOf, type Principal } from '../../lib/principal.ts';
 import type { EvidenceUpload, StoredVersion } from '../../store/evidence.ts';
 import { declareResource as storeNewResource, declareResourceVersion as storeNextVersion, type ResourceKind, type StoredResource } from '../../store/evidence-resources.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from '../evidence/declaration.ts';
 import { authorizeLibrary, loadResource } from './load-resource.ts';
 
@@ -27,12 +28,12 @@ export interface NewResource {
 export async function declareResource(
   principal: Principal,
   input: NewResource,
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredResource) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   await authorizeLibrary(principal, 'resource.manage');
   const declaration = checkedDeclaration(input.file);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
     await storeNewResource(
       {
@@ -53,13 +54,13 @@ export async function declareResource(
 export async function declareResourceVersion(
   principal: Principal,
   input: { resourceId: string; file: FileDeclaration },
-  idempotency: IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredResource) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   await authorizeLibrary(principal, 'resource.manage');
   const { resource } = await loadResource(input.resourceId, true);
   const declaration = checkedDeclaration(input.file);
-  return idempotent(idempotency, async (record) => {
+  return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
     await storeNextVersion(resource, declaration, actorOf(principal), (version, upload) =>
       record((result = answer({ resource: { ...resource, latestVersion: version.version, updatedAt: version.declaredAt }, version, upload }))),

@@ -2,14 +2,17 @@
 import { PreconditionFailedError } from '../../core/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { updateResource as storeUpdate, type ResourceChanges, type StoredResource } from '../../store/evidence-resources.ts';
+import type { Deferred } from '../deferred.ts';
 import { authorizeLibrary, loadResource } from './load-resource.ts';
 
 export async function updateResource(
   principal: Principal,
-  input: { resourceId: string; expectedVersion: number; changes: ResourceChanges },
+  input: { resourceId: string; expectedVersion: Deferred<number>; changes: Deferred<ResourceChanges> },
 ): Promise<StoredResource> {
   await authorizeLibrary(principal, 'resource.manage');
   const { resource } = await loadResource(input.resourceId, true);
-  if (resource.revision !== input.expectedVersion) throw new PreconditionFailedError(resource.revision);
-  return storeUpdate(resource, input.expectedVersion, input.changes);
+  const version = input.expectedVersion();
+  const changes = input.changes();
+  if (resource.revision !== version) throw new PreconditionFailedError(resource.revision);
+  return storeUpdate(resource, version, changes);
 }

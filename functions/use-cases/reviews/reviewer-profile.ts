@@ -6,6 +6,7 @@ import { NotFoundError } from '../../core/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { getReviewer, updateOwnProfile, type OwnReviewerFields, type ReviewerProfile } from '../../store/reviewers.ts';
 import { enforceConflicts } from '../../pipeline/conflicts.ts';
+import type { Deferred } from '../deferred.ts';
 
 /** The caller's reviewer profile, read consistently (its version is the ETag they edit with). */
 export async function getMyReviewerProfile(principal: Principal): Promise<ReviewerProfile> {
@@ -15,7 +16,7 @@ export async function getMyReviewerProfile(principal: Principal): Promise<Review
 }
 
 /** `expectedVersion` is read once the profile is known to exist (404 before 428). */
-export async function updateMyReviewerProfile(principal: Principal, fields: OwnReviewerFields, expectedVersion: () => number): Promise<ReviewerProfile> {
+export async function updateMyReviewerProfile(principal: Principal, fields: OwnReviewerFields, expectedVersion: Deferred<number>): Promise<ReviewerProfile> {
   await getMyReviewerProfile(principal);
   const version = expectedVersion();
   try {

@@ -11,6 +11,7 @@ import type { Application } from '../../store/applications.ts';
 import type { StoredFramework } from '../../store/frameworks.ts';
 import { getReview, isOpenReview, saveDraft, type Review } from '../../store/reviews.ts';
 import { guardReview } from '../../pipeline/conflicts.ts';
+import type { Deferred } from '../deferred.ts';
 import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
 
 /** Scores that name criteria of the level and levels of the scale (a draft may be partial). */
@@ -32,7 +33,7 @@ function checkScores(framework: StoredFramework, a: Application, scores: readonl
  * `expectedVersion` is read once the caller is known to hold the review, so a stranger
  * learns 404 before a missing or malformed precondition, as it always has.
  */
-export async function saveReviewScores(principal: Principal, applicationId: string, scores: CriterionScore[], expectedVersion: () => number): Promise<Review> {
+export async function saveReviewScores(principal: Principal, applicationId: string, scores: CriterionScore[], expectedVersion: Deferred<number>): Promise<Review> {
   const { application, review } = await loadMyReview(principal, applicationId);
   const version = expectedVersion();
   if (!isOpenReview(review)) throw alreadyClosed(review);

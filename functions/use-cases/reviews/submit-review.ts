@@ -14,6 +14,7 @@ import type { StoredFramework } from '../../store/frameworks.ts';
 import { getReview, isOpenReview, markReviewNotified, submitReview as storeSubmission, type Review } from '../../store/reviews.ts';
 import { answerSeat } from '../../pipeline/answers.ts';
 import { guardReview } from '../../pipeline/conflicts.ts';
+import type { Deferred } from '../deferred.ts';
 import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
 
 /**
@@ -41,7 +42,7 @@ function incompleteness(framework: StoredFramework, application: Application, re
 }
 
 /** `expectedVersion` is read once the caller is known to hold the review (404 before 428). */
-export async function submitReview(principal: Principal, applicationId: string, expectedVersion: () => number): Promise<Review> {
+export async function submitReview(principal: Principal, applicationId: string, expectedVersion: Deferred<number>): Promise<Review> {
   const { application, review } = await loadMyReview(principal, applicationId);
   const version = expectedVersion();
   if (!isOpenReview(review)) {

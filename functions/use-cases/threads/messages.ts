@@ -23,6 +23,7 @@ import {
   type MessageAuthor,
 } from '../../store/messages.ts';
 import { readRound, seatHolder } from '../../store/reviews.ts';
+import type { Deferred } from '../deferred.ts';
 import { threadParticipants } from './participants.ts';
 import { loadThread, roleOf } from './thread-access.ts';
 
@@ -55,7 +56,7 @@ async function authorOf(principal: Principal, access: AccessContext, a: Applicat
 export async function postMessage(
   principal: Principal,
   input: { applicationId: string; body: string },
-  idempotency: () => IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (posted: MessageView) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const { application, access } = await loadThread(principal, input.applicationId, 'application.thread.post');

@@ -3,6 +3,7 @@ import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
 import { createSession, listSessions as listStoredSessions, newSession, notify, type ReviewSession } from '../../store/messages.ts';
+import type { Deferred } from '../deferred.ts';
 import { threadParticipants } from './participants.ts';
 import { loadThread } from './thread-access.ts';
 
@@ -20,7 +21,7 @@ export type SessionInput = Pick<ReviewSession, 'startsAt' | 'durationMinutes' | 
 export async function scheduleSession(
   principal: Principal,
   input: SessionInput,
-  idempotency: () => IdempotencyContext,
+  idempotency: Deferred<IdempotencyContext>,
   answer: (session: ReviewSession) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
   const { application } = await loadThread(principal, input.applicationId, 'application.assign');

@@ -2,13 +2,14 @@
 import { PreconditionFailedError } from '../../core/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { getThreadSettings, putThreadSettings, type ThreadSettings } from '../../store/messages.ts';
+import type { Deferred } from '../deferred.ts';
 import { loadThread } from './thread-access.ts';
 
 export interface ThreadSettingsInput {
   applicationId: string;
   revealReviewerNames: boolean;
   /** The version the caller edited (0: never set); read once the caller is authorized. */
-  expectedVersion: () => number;
+  expectedVersion: Deferred<number>;
 }
 
 export async function updateThreadSettings(principal: Principal, input: ThreadSettingsInput): Promise<ThreadSettings> {
