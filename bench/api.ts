@@ -23,18 +23,18 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { editableStatuses } from '../functions/core/application-status.ts';
-import { criteriaFor } from '../functions/core/framework.ts';
-import { newId } from '../functions/core/ids.ts';
-import { seedFramework } from '../functions/core/seed-framework.ts';
-import { dynamoClient, onClientCreated } from '../functions/lib/aws-clients.ts';
-import { auditItem, diff } from '../functions/store/audit.ts';
-import { conditionCheck, type Item, type TransactItem } from '../functions/store/db.ts';
-import { pathwayModels, sectors, type District, type School } from '../functions/store/entities.ts';
-import { keys, partitions } from '../functions/store/keys.ts';
-import { addMembership } from '../functions/store/people.ts';
-import { createDistrict, createSchool, districtItem, pathwayEditableFields, pathwayItem, schoolItem, versionedUpdate, type StoredPathway } from '../functions/store/registry.ts';
-import { listPathwayApplications } from '../functions/store/applications.ts';
+import { editableStatuses } from '#core/application-status.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { newId } from '#core/ids.ts';
+import { seedFramework } from '#core/seed-framework.ts';
+import { dynamoClient, onClientCreated } from '#lib/aws-clients.ts';
+import { auditItem, diff } from '#store/audit.ts';
+import { conditionCheck, type Item, type TransactItem } from '#store/db.ts';
+import { pathwayModels, sectors, type District, type School } from '#store/entities.ts';
+import { keys, partitions } from '#store/keys.ts';
+import { addMembership } from '#store/people.ts';
+import { createDistrict, createSchool, districtItem, pathwayEditableFields, pathwayItem, schoolItem, versionedUpdate, type StoredPathway } from '#store/registry.ts';
+import { listPathwayApplications } from '#store/applications.ts';
 import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
 import { seedDemoData, seedPathwayId } from '../infra/local/seed.ts';

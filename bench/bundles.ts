@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { functionCatalog } from '../functions/catalog.ts';
+import { functionCatalog } from '#catalog';
 import { bundleBudgetBytes, esbuildOptions, repoRoot } from '../infra/bundling.ts';
 import type { BenchReport } from './run.ts';
 

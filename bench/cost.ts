@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
 import {
   ALL_IN_TARGET_MONTHLY_USD,
   itemBytes,

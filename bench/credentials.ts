@@ -17,14 +17,14 @@ const N = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 200
 export async function run(): Promise<BenchReport> {
   const { startPlatform } = await import('../infra/local/platform.ts');
   const { seedDemoData } = await import('../infra/local/seed.ts');
-  const { newId } = await import('../functions/core/ids.ts');
-  const { credentialIssue } = await import('../functions/credentials/issue.ts');
-  const { signJwt, issuerIdentity } = await import('../functions/credentials/signer.ts');
-  const { statusListJwt } = await import('../functions/credentials/status.ts');
-  const { issueCertification } = await import('../functions/store/certifications.ts');
-  const { credentialRevocation } = await import('../functions/store/credentials.ts');
-  const { transact } = await import('../functions/store/db.ts');
-  const { listAllPathways } = await import('../functions/store/registry.ts');
+  const { newId } = await import('#core/ids.ts');
+  const { credentialIssue } = await import('#credentials/issue.ts');
+  const { signJwt, issuerIdentity } = await import('#credentials/signer.ts');
+  const { statusListJwt } = await import('#credentials/status.ts');
+  const { issueCertification } = await import('#store/certifications.ts');
+  const { credentialRevocation } = await import('#store/credentials.ts');
+  const { transact } = await import('#store/db.ts');
+  const { listAllPathways } = await import('#store/registry.ts');
   const { invokeDirect, median, percentile } = await import('./support.ts');
 
   const platform = await startPlatform({ persist: false, withStepFunctions: false, scheduleTickMs: 0, eventRules: [], log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });

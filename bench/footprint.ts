@@ -6,8 +6,8 @@
  * infra/templates.ts), so the bill counts what the deployment actually creates.
  */
 import { App } from 'aws-cdk-lib';
-import { functionCatalog } from '../functions/catalog.ts';
-import { BUSINESS_METRICS } from '../functions/lib/metrics.ts';
+import { functionCatalog } from '#catalog';
+import { BUSINESS_METRICS } from '#lib/metrics.ts';
 import { buildApp } from '../infra/app.ts';
 import { flatTemplate } from '../infra/templates.ts';
 import { footprintOf, type Footprint } from './cost-model.ts';

@@ -15,16 +15,16 @@
  *    roles in three districts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '../functions/core/outcomes/codes.ts';
-import { validateOutcomeCsv } from '../functions/core/outcomes/csv.ts';
-import { entriesOf, isSuppressed, type BaseView, type CountView, type OutcomeCounts } from '../functions/core/outcomes/model.ts';
-import { suppressYear, type PublicYear, type YearInput } from '../functions/core/outcomes/suppression.ts';
-import { suppressForReader } from '../functions/core/outcomes/coalitions.ts';
-import { newId } from '../functions/core/ids.ts';
-import { onClientCreated } from '../functions/lib/aws-clients.ts';
-import { batchWriteAll, submitOutcomes } from '../functions/store/outcomes.ts';
-import { readNetworkProgress, refreshNetworkProgress } from '../functions/store/outcomes-progress.ts';
-import { pathwayItem } from '../functions/store/registry.ts';
+import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '#core/outcomes/codes.ts';
+import { validateOutcomeCsv } from '#core/outcomes/csv.ts';
+import { entriesOf, isSuppressed, type BaseView, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
+import { suppressYear, type PublicYear, type YearInput } from '#core/outcomes/suppression.ts';
+import { suppressForReader } from '#core/outcomes/coalitions.ts';
+import { newId } from '#core/ids.ts';
+import { onClientCreated } from '#lib/aws-clients.ts';
+import { batchWriteAll, submitOutcomes } from '#store/outcomes.ts';
+import { readNetworkProgress, refreshNetworkProgress } from '#store/outcomes-progress.ts';
+import { pathwayItem } from '#store/registry.ts';
 import { startPlatform } from '../infra/local/platform.ts';
 import { mulberry32 } from '../test/support/random.ts';
 import type { BenchReport } from './run.ts';

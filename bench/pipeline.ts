@@ -84,14 +84,14 @@ const percentile = (xs: number[], p: number) => {
 
 export async function run(): Promise<BenchReport> {
   const { startPlatform } = await import('../infra/local/platform.ts');
-  const { putPublishedFramework } = await import('../functions/store/frameworks.ts');
-  const { createDistrict, createSchool, createPathway, getPathway } = await import('../functions/store/registry.ts');
-  const { newId } = await import('../functions/core/ids.ts');
-  const { openApplication, submitApplication, writeResponse, getApplication } = await import('../functions/store/applications.ts');
-  const { putReviewerByStaff } = await import('../functions/store/reviewers.ts');
-  const { readRound, seatHolder, saveDraft, submitReview, recordAdjudications, recordDecision, getRound } = await import('../functions/store/reviews.ts');
-  const { answerSeat, answerStaffTask } = await import('../functions/pipeline/answers.ts');
-  const { startReview, executionName, executionHistory, describeExecution } = await import('../functions/pipeline/workflow.ts');
+  const { putPublishedFramework } = await import('#store/frameworks.ts');
+  const { createDistrict, createSchool, createPathway, getPathway } = await import('#store/registry.ts');
+  const { newId } = await import('#core/ids.ts');
+  const { openApplication, submitApplication, writeResponse, getApplication } = await import('#store/applications.ts');
+  const { putReviewerByStaff } = await import('#store/reviewers.ts');
+  const { readRound, seatHolder, saveDraft, submitReview, recordAdjudications, recordDecision, getRound } = await import('#store/reviews.ts');
+  const { answerSeat, answerStaffTask } = await import('#pipeline/answers.ts');
+  const { startReview, executionName, executionHistory, describeExecution } = await import('#pipeline/workflow.ts');
 
   const platform = await startPlatform({
     persist: false,

@@ -4,9 +4,9 @@
  * BatchWriteItem loop that loads their data (bench/sweep.ts's too), and their statistics.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiRoutes } from '../functions/api/routes.ts';
-import { routeKey } from '../functions/lib/route.ts';
-import type { Item } from '../functions/store/db.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { routeKey } from '#lib/route.ts';
+import type { Item } from '#store/db.ts';
 import { buildEvent } from '../infra/local/api-gateway-event.ts';
 import { createRouteMatcher } from '../infra/local/route-matcher.ts';
 import type { Platform } from '../infra/local/platform.ts';

@@ -35,10 +35,10 @@ interface Counter {
 export async function run(): Promise<BenchReport> {
   const { startPlatform } = await import('../infra/local/platform.ts');
   const { createTable } = await import('../infra/local/dynamodb.ts');
-  const { onClientCreated, dynamoClient, resetClients } = await import('../functions/lib/aws-clients.ts');
-  const { certificationItem } = await import('../functions/store/certifications.ts');
-  const { addDaysTo } = await import('../functions/core/recertification/validity.ts');
-  const { ulid } = await import('../functions/core/ids.ts');
+  const { onClientCreated, dynamoClient, resetClients } = await import('#lib/aws-clients.ts');
+  const { certificationItem } = await import('#store/certifications.ts');
+  const { addDaysTo } = await import('#core/recertification/validity.ts');
+  const { ulid } = await import('#core/ids.ts');
   const { batchPut } = await import('./support.ts');
 
   const counter: Counter = { commands: new Map(), itemsRead: 0 };

@@ -9,10 +9,10 @@
  * accepted ones and subscribers must be idempotent.
  */
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { buildDomainEvent, EVENT_SOURCE, type DomainEventInput } from '../functions/core/events.ts';
-import { eventBridgeClient } from '../functions/lib/aws-clients.ts';
-import { now } from '../functions/lib/clock.ts';
-import { config } from '../functions/lib/config.ts';
+import { buildDomainEvent, EVENT_SOURCE, type DomainEventInput } from '#core/events.ts';
+import { eventBridgeClient } from '#lib/aws-clients.ts';
+import { now } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** EventBridge's limit on the summed entry sizes of one PutEvents request. */

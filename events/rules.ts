@@ -9,9 +9,9 @@
  * in the catalog yet, and a test asserts that every target exists once the functions do
  * (see test/unit/events/definitions.test.ts).
  */
-import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../functions/core/notifications/ses-feedback.ts';
-import { ABNORMAL_END_STATUSES, EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '../functions/core/review/execution-status.ts';
-import { EVENT_SOURCE, type DetailType } from '../functions/core/events.ts';
+import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '#core/notifications/ses-feedback.ts';
+import { ABNORMAL_END_STATUSES, EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '#core/review/execution-status.ts';
+import { EVENT_SOURCE, type DetailType } from '#core/events.ts';
 
 /**
  * A leaf value of an event pattern: exact values only. The local EventBridge server

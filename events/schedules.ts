@@ -12,7 +12,7 @@
  * `<aws.scheduler.scheduled-time>` (ISO time of the slot), `<aws.scheduler.execution-id>`,
  * `<aws.scheduler.schedule-arn>`, `<aws.scheduler.attempt-number>`.
  */
-import { nowIso } from '../functions/lib/clock.ts';
+import { nowIso } from '#lib/clock.ts';
 import type { RetryPolicy } from './rules.ts';
 
 export interface ScheduleSpec {

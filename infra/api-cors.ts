@@ -3,7 +3,7 @@
  * api construct and the local HTTP API both read it; only the allowed origins differ per
  * stage (ALLOWED_ORIGINS locally, the stage config in AWS).
  */
-import { EXPOSED_HEADERS } from '../functions/lib/cors.ts';
+import { EXPOSED_HEADERS } from '#lib/cors.ts';
 
 export interface ApiCorsConfig {
   allowOrigins: string[];

@@ -19,7 +19,7 @@
  * A trigger kind added to FunctionSpec without a placement here fails to compile
  * (`satisfies`) and, for a catalog built at run time, fails synthesis.
  */
-import type { FunctionSpec } from '../functions/catalog.ts';
+import type { FunctionSpec } from '#catalog';
 
 /** CloudFormation's limit of resources in one stack. */
 export const STACK_RESOURCE_LIMIT = 500;

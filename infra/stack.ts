@@ -7,10 +7,10 @@
 import path from 'node:path';
 import { Annotations, CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { defaultBusRules } from '../events/rules.ts';
-import { apiRoutes } from '../functions/api/routes.ts';
-import { functionCatalog, type FunctionSpec } from '../functions/catalog.ts';
-import type { RouteSpec } from '../functions/lib/route.ts';
+import { defaultBusRules } from '#events/rules.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
+import type { RouteSpec } from '#lib/route.ts';
 import { repoRoot } from './bundling.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';

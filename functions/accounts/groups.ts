@@ -27,13 +27,13 @@ import {
   AdminRemoveUserFromGroupCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { needsGroup, needsReviewerGroup, reviewerGroup, type MembershipGroup } from '../core/account-groups.ts';
-import { cognitoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { logger } from '../lib/logger.ts';
-import { problems } from '../lib/problem.ts';
-import { readPerson } from '../store/people.ts';
-import { getReviewer } from '../store/reviewers.ts';
+import { needsGroup, needsReviewerGroup, reviewerGroup, type MembershipGroup } from '#core/account-groups.ts';
+import { cognitoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { logger } from '#lib/logger.ts';
+import { problems } from '#lib/problem.ts';
+import { readPerson } from '#store/people.ts';
+import { getReviewer } from '#store/reviewers.ts';
 
 /** Rounds before giving up: each needs a membership of the person to change between two reads. */
 const MAX_ROUNDS = 4;

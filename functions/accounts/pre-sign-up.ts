@@ -17,8 +17,8 @@
  * Locally, infra/local/cognito/server.ts invokes this same handler with the same event.
  */
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
-import { logger } from '../lib/logger.ts';
-import { hasPendingInvitation } from '../store/invitees.ts';
+import { logger } from '#lib/logger.ts';
+import { hasPendingInvitation } from '#store/invitees.ts';
 
 /** What a refused person reads (after Cognito's "PreSignUp failed with error "). */
 export const NOT_INVITED_MESSAGE = 'This email address has no pending invitation. Ask your pathway lead, district or certification staff to invite you, then sign up with the address the invitation was sent to';

@@ -2,7 +2,7 @@
  * The route table: every route of the HTTP API. CDK creates an API Gateway route per
  * entry, the local HTTP API serves the same list, and /openapi.json documents it.
  */
-import type { RouteSpec } from '../lib/route.ts';
+import type { RouteSpec } from '#lib/route.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { credentialRoutes } from './credentials/routes.ts';

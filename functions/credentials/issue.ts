@@ -11,13 +11,13 @@ import {
   achievementCredential,
   credentialHeader,
   credentialJwtPayload,
-} from '../core/credentials/achievement.ts';
-import { compareLevels, type Level } from '../core/levels.ts';
-import { config } from '../lib/config.ts';
-import type { Certification } from '../store/certifications.ts';
-import { allocateStatusSlot, credentialPut, credentialRevocations, type StoredCredential } from '../store/credentials.ts';
-import type { TransactItem } from '../store/db.ts';
-import { getDistrict, getSchool, type StoredPathway } from '../store/registry.ts';
+} from '#core/credentials/achievement.ts';
+import { compareLevels, type Level } from '#core/levels.ts';
+import { config } from '#lib/config.ts';
+import type { Certification } from '#store/certifications.ts';
+import { allocateStatusSlot, credentialPut, credentialRevocations, type StoredCredential } from '#store/credentials.ts';
+import type { TransactItem } from '#store/db.ts';
+import { getDistrict, getSchool, type StoredPathway } from '#store/registry.ts';
 import { issuerIdentity, signJwt } from './signer.ts';
 
 export interface CredentialIssue {

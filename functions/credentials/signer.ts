@@ -8,10 +8,10 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
-import { issuerDid, verificationMethodId, type PublicJwk } from '../core/credentials/issuer.ts';
-import { derToJose } from '../core/credentials/signature.ts';
-import { kmsClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
+import { issuerDid, verificationMethodId, type PublicJwk } from '#core/credentials/issuer.ts';
+import { derToJose } from '#core/credentials/signature.ts';
+import { kmsClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 

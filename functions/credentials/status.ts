@@ -6,11 +6,11 @@
  * it signs a new one (KMS) and keeps it. So a revocation shows in the very next read, and
  * a quiet list is signed at most a few times a day.
  */
-import { credentialHeader, statusListCredentialPayload } from '../core/credentials/achievement.ts';
-import { encodeStatusList, STATUS_LIST_SIZE } from '../core/credentials/status-list.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { getStatusList, saveSignedStatusList, statusListCount } from '../store/credentials.ts';
+import { credentialHeader, statusListCredentialPayload } from '#core/credentials/achievement.ts';
+import { encodeStatusList, STATUS_LIST_SIZE } from '#core/credentials/status-list.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { getStatusList, saveSignedStatusList, statusListCount } from '#store/credentials.ts';
 import { issuerIdentity, signJwt } from './signer.ts';
 
 /** A signed list credential is valid this long (its validUntil)… */

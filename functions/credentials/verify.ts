@@ -5,14 +5,14 @@
  * revocation counts the moment its transaction commits).
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWTPayload } from 'jose';
-import { CREDENTIALS_V2, levelName, statusListUrl } from '../core/credentials/achievement.ts';
-import { bakedCredential } from '../core/credentials/badge.ts';
-import { STATUS_LIST_SIZE } from '../core/credentials/status-list.ts';
-import { datesCheck, notChecked, verdict, type Check, type Verdict } from '../core/credentials/verification.ts';
-import type { Level } from '../core/levels.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { getCredential, getStatusList } from '../store/credentials.ts';
+import { CREDENTIALS_V2, levelName, statusListUrl } from '#core/credentials/achievement.ts';
+import { bakedCredential } from '#core/credentials/badge.ts';
+import { STATUS_LIST_SIZE } from '#core/credentials/status-list.ts';
+import { datesCheck, notChecked, verdict, type Check, type Verdict } from '#core/credentials/verification.ts';
+import type { Level } from '#core/levels.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { getCredential, getStatusList } from '#store/credentials.ts';
 import { issuerKey } from './signer.ts';
 
 interface PresentedCredential extends JWTPayload {

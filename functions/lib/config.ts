@@ -16,8 +16,8 @@
  * call; each value is parsed again only when its variable's text changes.
  */
 import * as z from 'zod/mini';
-import { INVITATION_VALIDITY_DAYS, parseReminderDays } from '../core/invitations.ts';
-import { MAX_REVIEWERS_PER_PANEL } from '../core/review/assignment.ts';
+import { INVITATION_VALIDITY_DAYS, parseReminderDays } from '#core/invitations.ts';
+import { MAX_REVIEWERS_PER_PANEL } from '#core/review/assignment.ts';
 
 export type Stage = 'local' | 'dev' | 'prod' | (string & {});
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL' | 'TRACE';

@@ -3,7 +3,7 @@
  * HTTP error middleware (lib/http.ts) renders every DomainError through it, so a store
  * function or use case throws a domain error and every route answers it the same way.
  */
-import type { AnyDomainError, DomainError, FieldIssue } from '../core/errors.ts';
+import type { AnyDomainError, DomainError, FieldIssue } from '#core/errors.ts';
 import { Problem, problems, problemTypes, type FieldError } from './problem.ts';
 
 const fieldErrors = (fields: readonly FieldIssue[]): FieldError[] => fields.map((f) => ({ ...f }));

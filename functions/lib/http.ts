@@ -13,7 +13,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '#core/errors.ts';
 import { isTransientAwsError } from './aws-errors.ts';
 import { config } from './config.ts';
 import { problemOf } from './domain-problems.ts';

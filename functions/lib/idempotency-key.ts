@@ -4,7 +4,7 @@
  * (caller, key) in the same transaction as the creation (store/idempotency.ts).
  */
 import { createHash } from 'node:crypto';
-import { InvalidInputError } from '../core/errors.ts';
+import { InvalidInputError } from '#core/errors.ts';
 import type { HttpRequest } from './http.ts';
 import { routeKey, type RouteSpec } from './route.ts';
 

@@ -4,7 +4,7 @@
  * and the handlers all read these specs, so a route is described exactly once.
  */
 import type * as z from 'zod/mini';
-import type { FunctionName } from '../catalog.ts';
+import type { FunctionName } from '#catalog';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -36,8 +36,8 @@ export const integerQuery = (pattern: RegExp, json: { minimum?: number; maximum?
   );
 
 // Defined in core (the domain events use them too); the API's schema kit offers them here.
-export { idSchema } from '../core/ids.ts';
-export { isoDate, isoDateTime } from '../core/time.ts';
+export { idSchema } from '#core/ids.ts';
+export { isoDate, isoDateTime } from '#core/time.ts';
 
 /** Trimmed text with bounds. */
 export const text = (min: number, max: number) =>

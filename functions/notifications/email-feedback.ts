@@ -6,10 +6,10 @@
  * notifier skips that address until it changes; a transient bounce is only logged. Apart
  * from the notifier so neither carries the other's code.
  */
-import { parseSesFeedback } from '../core/notifications/ses-feedback.ts';
-import { nowIso } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { recordEmailProblem } from '../store/notification-preferences.ts';
+import { parseSesFeedback } from '#core/notifications/ses-feedback.ts';
+import { nowIso } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { recordEmailProblem } from '#store/notification-preferences.ts';
 import type { NotifierResult } from './notifier.ts';
 
 /**

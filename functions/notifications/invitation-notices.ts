@@ -7,18 +7,18 @@
  * what the index and the bookkeeping on the invitation make sure of is that each is
  * published at least once while the invitation is pending.
  */
-import type { DomainEventInput } from '../core/events.ts';
-import { invitationNoticeDue } from '../core/invitations.ts';
-import { config } from '../lib/config.ts';
-import { publish } from '../../events/publish.ts';
-import { logger } from '../lib/logger.ts';
+import type { DomainEventInput } from '#core/events.ts';
+import { invitationNoticeDue } from '#core/invitations.ts';
+import { config } from '#lib/config.ts';
+import { publish } from '#events/publish.ts';
+import { logger } from '#lib/logger.ts';
 import {
   dropInvitationNotices,
   invitationsWithNoticesDue,
   markInvitationAnnounced,
   markInvitationReminded,
   type Invitation,
-} from '../store/people.ts';
+} from '#store/people.ts';
 
 function facts(inv: Invitation) {
   return {

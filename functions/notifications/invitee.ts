@@ -16,15 +16,15 @@
  *   invitation emails to it; a problem recorded on the person who holds the address for the
  *   same address stops them too.
  */
-import type { DomainEvent } from '../core/events.ts';
-import { invitationStatusAt } from '../core/invitations.ts';
-import { checkEmailAddress, inviteeDeliveryKey, inviteeRecipient, type InviteeDetailType } from '../core/notifications/rules.ts';
-import { renderNotification } from '../core/notifications/templates.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { logger } from '../lib/logger.ts';
-import { getItem, stripKeys } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
+import type { DomainEvent } from '#core/events.ts';
+import { invitationStatusAt } from '#core/invitations.ts';
+import { checkEmailAddress, inviteeDeliveryKey, inviteeRecipient, type InviteeDetailType } from '#core/notifications/rules.ts';
+import { renderNotification } from '#core/notifications/templates.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { logger } from '#lib/logger.ts';
+import { getItem, stripKeys } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import {
   beginDelivery,
   CLAIM_LEASE_MS,
@@ -34,9 +34,9 @@ import {
   markUnconfirmed,
   releaseDelivery,
   type DeliveryRecord,
-} from '../store/notification-deliveries.ts';
-import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
-import type { Invitation } from '../store/people.ts';
+} from '#store/notification-deliveries.ts';
+import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '#store/notification-preferences.ts';
+import type { Invitation } from '#store/people.ts';
 import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';
 
 export type InviteeEvent = Extract<DomainEvent, { detailType: InviteeDetailType }> & { id: string };

@@ -22,7 +22,7 @@
  * window before sending and records it sent after; a sweep that died while sending is not
  * repeated (its claim expires as "unconfirmed", as the notifier does for its emails).
  */
-import type { DomainEvent } from '../core/events.ts';
+import type { DomainEvent } from '#core/events.ts';
 import {
   afterSending,
   belongsInEmail,
@@ -35,16 +35,16 @@ import {
   SEND_GRACE_MS,
   sweepAction,
   windowMs,
-} from '../core/notifications/message-batching.ts';
-import { MESSAGE_DIGEST_KIND, renderMessageDigest, type DigestMessage } from '../core/notifications/message-digest.ts';
-import { wantsEmail } from '../core/notifications/preferences.ts';
-import { checkEmailAddress, STAFF_RECIPIENT } from '../core/notifications/rules.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { logger } from '../lib/logger.ts';
-import { getItem } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
-import { getMessageWindow, listClosedMessageWindows, saveMessageWindow, type WindowRef } from '../store/message-email-windows.ts';
+} from '#core/notifications/message-batching.ts';
+import { MESSAGE_DIGEST_KIND, renderMessageDigest, type DigestMessage } from '#core/notifications/message-digest.ts';
+import { wantsEmail } from '#core/notifications/preferences.ts';
+import { checkEmailAddress, STAFF_RECIPIENT } from '#core/notifications/rules.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { logger } from '#lib/logger.ts';
+import { getItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { getMessageWindow, listClosedMessageWindows, saveMessageWindow, type WindowRef } from '#store/message-email-windows.ts';
 import {
   getMessage,
   getThreadApplication,
@@ -55,8 +55,8 @@ import {
   threadParticipants,
   type AuthorRole,
   type ThreadApplication,
-} from '../store/messages.ts';
-import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '../store/notification-preferences.ts';
+} from '#store/messages.ts';
+import { getNotificationSettings, recordEmailProblem, type EmailProblem } from '#store/notification-preferences.ts';
 import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';
 
 /** The schedule's job name (events/schedules.ts `message-emails`). */

@@ -19,16 +19,16 @@
  * - Invitation events (InvitationCreated, InvitationExpiring) go to the invited address
  *   instead, once per invitation: invitee.ts.
  */
-import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '../core/events.ts';
-import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '../core/notifications/rules.ts';
-import { wantsEmail } from '../core/notifications/preferences.ts';
-import { renderNotification } from '../core/notifications/templates.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { logger } from '../lib/logger.ts';
-import { getItem, queryPartition, type Item } from '../store/db.ts';
-import { keys, partitions } from '../store/keys.ts';
-import { notificationItem } from '../store/messages.ts';
+import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '#core/events.ts';
+import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '#core/notifications/rules.ts';
+import { wantsEmail } from '#core/notifications/preferences.ts';
+import { renderNotification } from '#core/notifications/templates.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { logger } from '#lib/logger.ts';
+import { getItem, queryPartition, type Item } from '#store/db.ts';
+import { keys, partitions } from '#store/keys.ts';
+import { notificationItem } from '#store/messages.ts';
 import {
   beginDelivery,
   CLAIM_LEASE_MS,
@@ -38,9 +38,9 @@ import {
   markUnconfirmed,
   releaseDelivery,
   type DeliveryRecord,
-} from '../store/notification-deliveries.ts';
-import { clearEmailProblem, getNotificationSettings, recordEmailProblem } from '../store/notification-preferences.ts';
-import { getDistrict, getPathway } from '../store/registry.ts';
+} from '#store/notification-deliveries.ts';
+import { clearEmailProblem, getNotificationSettings, recordEmailProblem } from '#store/notification-preferences.ts';
+import { getDistrict, getPathway } from '#store/registry.ts';
 import { MESSAGE_EMAILS_JOB, onMessagePosted, sendClosedMessageWindows } from './message-emails.ts';
 import { notifyInvitee } from './invitee.ts';
 import { ADDRESS_ERRORS, PERMANENT_SES_ERRORS, sendEmail, sesErrorName, SUPPRESSING } from './ses-email.ts';

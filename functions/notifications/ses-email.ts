@@ -5,11 +5,11 @@
  * errors are final.
  */
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { encodeRecipientTag, RECIPIENT_TAG } from '../core/notifications/ses-feedback.ts';
-import type { RenderedNotification } from '../core/notifications/templates.ts';
-import { sesClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import type { EmailProblem } from '../store/notification-preferences.ts';
+import { encodeRecipientTag, RECIPIENT_TAG } from '#core/notifications/ses-feedback.ts';
+import type { RenderedNotification } from '#core/notifications/templates.ts';
+import { sesClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import type { EmailProblem } from '#store/notification-preferences.ts';
 
 /** SES errors that no retry will fix for this recipient or this message. */
 export const PERMANENT_SES_ERRORS = new Set([

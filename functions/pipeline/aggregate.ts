@@ -4,13 +4,13 @@
  * yet adjudicated send the round to staff adjudication; otherwise the application moves to
  * decision_pending and the round waits for staff's decision.
  */
-import { rubricScaleOf } from '../core/framework.ts';
-import { aggregateScores, scoringCriteriaFor, type Adjudication } from '../core/review/scoring.ts';
-import { transact, TransactionCancelled } from '../store/db.ts';
-import { getApplication } from '../store/applications.ts';
-import { getPublishedFramework } from '../store/frameworks.ts';
-import { moveStage, readRound, roundOwnedBy, seatHolder, setRoundFields, stageUpdate } from '../store/reviews.ts';
-import { nowIso } from '../lib/clock.ts';
+import { rubricScaleOf } from '#core/framework.ts';
+import { aggregateScores, scoringCriteriaFor, type Adjudication } from '#core/review/scoring.ts';
+import { transact, TransactionCancelled } from '#store/db.ts';
+import { getApplication } from '#store/applications.ts';
+import { getPublishedFramework } from '#store/frameworks.ts';
+import { moveStage, readRound, roundOwnedBy, seatHolder, setRoundFields, stageUpdate } from '#store/reviews.ts';
+import { nowIso } from '#lib/clock.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { moveItems, systemActor } from './application-moves.ts';
 import { pipelineTask } from './task.ts';

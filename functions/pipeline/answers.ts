@@ -2,8 +2,8 @@
  * Telling a waiting workflow that the table changed: read the token after the write (see
  * store/reviews.ts), answer it, and treat a token that no longer waits as done.
  */
-import { logger } from '../lib/logger.ts';
-import { getRound, getSeat } from '../store/reviews.ts';
+import { logger } from '#lib/logger.ts';
+import { getRound, getSeat } from '#store/reviews.ts';
 import { answerTask, type Answer } from './workflow.ts';
 
 export type SeatNews = 'submitted' | 'vacated' | 'assigned';

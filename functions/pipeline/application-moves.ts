@@ -3,13 +3,13 @@
  * transition table and written conditionally (the header's version and current status),
  * with their audit event. A move that already happened is not an error: tasks repeat.
  */
-import type { ApplicationStatus, TransitionActor } from '../core/application-status.ts';
-import { checkTransition } from '../core/application-status.ts';
-import { nowIso } from '../lib/clock.ts';
-import { auditItem, type AuditEvent } from '../store/audit.ts';
-import { statusUpdate, type Application } from '../store/applications.ts';
-import type { TransactItem } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
+import type { ApplicationStatus, TransitionActor } from '#core/application-status.ts';
+import { checkTransition } from '#core/application-status.ts';
+import { nowIso } from '#lib/clock.ts';
+import { auditItem, type AuditEvent } from '#store/audit.ts';
+import { statusUpdate, type Application } from '#store/applications.ts';
+import type { TransactItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { PipelineError } from './errors.ts';
 
 export const systemActor: AuditEvent['actor'] = { sub: 'system', name: 'Review pipeline' };

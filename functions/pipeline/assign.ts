@@ -6,8 +6,8 @@
  *
  * Repeating it (retry, restart) keeps everyone already seated and sends nothing twice.
  */
-import { getApplication } from '../store/applications.ts';
-import { moveStage, readRound, roundOwnedBy, seatHolder } from '../store/reviews.ts';
+import { getApplication } from '#store/applications.ts';
+import { moveStage, readRound, roundOwnedBy, seatHolder } from '#store/reviews.ts';
 import { PipelineError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
 import { pipelineTask } from './task.ts';

@@ -13,8 +13,8 @@
  * Otherwise it stores the token on the seat, conditional on the seat's review, and reads
  * again: whoever changes the seat later reads the token after writing (see reviews.ts).
  */
-import { getApplication } from '../store/applications.ts';
-import { notifyStaff } from '../store/messages.ts';
+import { getApplication } from '#store/applications.ts';
+import { notifyStaff } from '#store/messages.ts';
 import {
   getReview,
   isOpenReview,
@@ -24,7 +24,7 @@ import {
   roundOwnedBy,
   seatHolder,
   storeSeatToken,
-} from '../store/reviews.ts';
+} from '#store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';
 import { pipelineTask, waitWithClock } from './task.ts';

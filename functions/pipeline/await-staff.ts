@@ -5,9 +5,9 @@
  * after storing, so a fact recorded before the token arrived (a restart, a race) is
  * answered at once.
  */
-import { getApplication } from '../store/applications.ts';
-import { notifyStaff } from '../store/messages.ts';
-import { getDecision, getRound, roundOwnedBy, storeStaffToken } from '../store/reviews.ts';
+import { getApplication } from '#store/applications.ts';
+import { notifyStaff } from '#store/messages.ts';
+import { getDecision, getRound, roundOwnedBy, storeStaffToken } from '#store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { pipelineTask, waitWithClock } from './task.ts';
 import { staffWaitClock, staffWaitOverdue, type StaffWaitInput } from './wait-deadlines.ts';

@@ -20,13 +20,13 @@
  * is left alone, and an assignment still marked `seatAnswerPending` (the process died
  * before telling the workflow) is answered by the next run.
  */
-import { conflictReasons, type ExclusionReason } from '../core/review/assignment.ts';
-import { logger } from '../lib/logger.ts';
-import { getApplication, getApplications, type Application } from '../store/applications.ts';
-import { keys } from '../store/keys.ts';
-import { notificationItem } from '../store/messages.ts';
-import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '../store/reviewers.ts';
-import { assignmentsOf, clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '../store/reviews.ts';
+import { conflictReasons, type ExclusionReason } from '#core/review/assignment.ts';
+import { logger } from '#lib/logger.ts';
+import { getApplication, getApplications, type Application } from '#store/applications.ts';
+import { keys } from '#store/keys.ts';
+import { notificationItem } from '#store/messages.ts';
+import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '#store/reviewers.ts';
+import { assignmentsOf, clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '#store/reviews.ts';
 import { answerSeat } from './answers.ts';
 
 type AppRef = Pick<Application, 'id' | 'pathwayId' | 'districtId' | 'pathwayName' | 'level'>;

@@ -8,18 +8,18 @@
  * Idempotent: `applied` on the decision is written with the condition that it was not
  * there, so a repeated run (retry, restart) finds it and only completes missing events.
  */
-import { newId } from '../core/ids.ts';
-import { isTerminal } from '../core/application-status.ts';
-import { nowIso } from '../lib/clock.ts';
-import { publish } from '../../events/publish.ts';
-import { countBusinessEvent } from '../lib/metrics.ts';
-import { getApplication } from '../store/applications.ts';
-import { credentialIssue, downgradeRevocations } from '../credentials/issue.ts';
-import { entitlementChange } from '../store/benefits.ts';
-import { issueCertification, latestCertification, pathwayCertificationHistory } from '../store/certifications.ts';
-import { deleteItem, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
-import { certificationWrite, getPathway } from '../store/registry.ts';
+import { newId } from '#core/ids.ts';
+import { isTerminal } from '#core/application-status.ts';
+import { nowIso } from '#lib/clock.ts';
+import { publish } from '#events/publish.ts';
+import { countBusinessEvent } from '#lib/metrics.ts';
+import { getApplication } from '#store/applications.ts';
+import { credentialIssue, downgradeRevocations } from '#credentials/issue.ts';
+import { entitlementChange } from '#store/benefits.ts';
+import { issueCertification, latestCertification, pathwayCertificationHistory } from '#store/certifications.ts';
+import { deleteItem, transact, TransactionCancelled, type TransactItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import {
   decisionUpdate,
   endAssignmentItems,
@@ -31,8 +31,8 @@ import {
   stageUpdate,
   type ReviewDecision,
   type RoundView,
-} from '../store/reviews.ts';
-import { benefitsChangedEvent } from '../recertification/benefit-events.ts';
+} from '#store/reviews.ts';
+import { benefitsChangedEvent } from '#recertification/benefit-events.ts';
 import { moveItems } from './application-moves.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { pipelineTask } from './task.ts';

@@ -3,7 +3,7 @@
  * the ASL error: `TransientError` is retried with backoff (statemachines/review.asl.json),
  * anything else is caught, recorded on the application and fails the execution.
  */
-import { TRANSIENT_AWS_ERROR_NAMES, TRANSIENT_NETWORK_CODES } from '../lib/aws-errors.ts';
+import { TRANSIENT_AWS_ERROR_NAMES, TRANSIENT_NETWORK_CODES } from '#lib/aws-errors.ts';
 
 export class TransientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -10,11 +10,11 @@
  * restart must not fail the newer live round. Once per execution: an end the Catch already
  * recorded, or a redelivered event, changes nothing.
  */
-import { parseAbnormalEnd, type AbnormalEnd } from '../core/review/execution-status.ts';
-import { nowIso } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { getApplication, type Application } from '../store/applications.ts';
-import { getRound, roundOwnedBy, type ReviewRound } from '../store/reviews.ts';
+import { parseAbnormalEnd, type AbnormalEnd } from '#core/review/execution-status.ts';
+import { nowIso } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { getApplication, type Application } from '#store/applications.ts';
+import { getRound, roundOwnedBy, type ReviewRound } from '#store/reviews.ts';
 import { markReviewFailed, readableCause } from './record-failure.ts';
 import { executionName } from './workflow.ts';
 

@@ -12,7 +12,7 @@
  * - match: only calls for this application are affected (others run normally).
  */
 import { TransientError } from './errors.ts';
-import { config } from '../lib/config.ts';
+import { config } from '#lib/config.ts';
 
 interface FaultPlan {
   transient?: Record<string, number>;

@@ -2,9 +2,9 @@
  * Late and nearly-due reviews: the one place that reminds, reassigns and escalates, shared by
  * the daily review-reminders job and the review workflow's seat timeouts.
  */
-import { reviewActionsDue } from '../core/review/due-dates.ts';
-import { notify, notifyStaff } from '../store/messages.ts';
-import { markEscalated, recordReminders, reviewDueConfig, vacateReview, type Review } from '../store/reviews.ts';
+import { reviewActionsDue } from '#core/review/due-dates.ts';
+import { notify, notifyStaff } from '#store/messages.ts';
+import { markEscalated, recordReminders, reviewDueConfig, vacateReview, type Review } from '#store/reviews.ts';
 import { answerSeat } from './answers.ts';
 
 export interface LateReviewCounts {

@@ -22,14 +22,14 @@ import {
   type AssignmentConfig,
   type CurrentAssignment,
   type ReviewerCandidate,
-} from '../core/review/assignment.ts';
-import { nowIso } from '../lib/clock.ts';
-import { publish } from '../../events/publish.ts';
-import { logger } from '../lib/logger.ts';
-import type { Application } from '../store/applications.ts';
-import { queryPartition } from '../store/db.ts';
-import { partitions, type Partition } from '../store/keys.ts';
-import { getPathway } from '../store/registry.ts';
+} from '#core/review/assignment.ts';
+import { nowIso } from '#lib/clock.ts';
+import { publish } from '#events/publish.ts';
+import { logger } from '#lib/logger.ts';
+import type { Application } from '#store/applications.ts';
+import { queryPartition } from '#store/db.ts';
+import { partitions, type Partition } from '#store/keys.ts';
+import { getPathway } from '#store/registry.ts';
 import {
   affiliationGuard,
   candidateFrom,
@@ -37,7 +37,7 @@ import {
   readAffiliations,
   reviewerPool,
   type ReviewerProfile,
-} from '../store/reviewers.ts';
+} from '#store/reviewers.ts';
 import {
   allReviews,
   assignSeat,
@@ -51,11 +51,11 @@ import {
   type Review,
   type RoundView,
   type SeatAssignment,
-} from '../store/reviews.ts';
+} from '#store/reviews.ts';
 import { TransientError } from './errors.ts';
-import { config } from '../lib/config.ts';
+import { config } from '#lib/config.ts';
 
-export { MAX_REVIEWERS_PER_PANEL } from '../core/review/assignment.ts';
+export { MAX_REVIEWERS_PER_PANEL } from '#core/review/assignment.ts';
 
 /**
  * REVIEWERS_PER_LEVEL (`candidacy=1,silver=2,gold=3`, any subset); two everywhere by default.

@@ -19,16 +19,16 @@
  * Every later task passes its execution ARN and stands down when it no longer owns the round.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
-import { reviewersNeeded } from '../core/review/assignment.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { countBusinessEvent } from '../lib/metrics.ts';
-import { getItem, queryAll, stripKeys, transact, TransactionCancelled } from '../store/db.ts';
-import { getApplication, type Application, type ResponseRecord } from '../store/applications.ts';
-import { getPublishedFramework } from '../store/frameworks.ts';
-import { keys } from '../store/keys.ts';
-import { claimRound, ensureRound, getDecision, moveStage, setRoundFields, writeSnapshot, type RoundClaim } from '../store/reviews.ts';
+import { completenessGaps, type CriterionResponse } from '#core/completeness.ts';
+import { reviewersNeeded } from '#core/review/assignment.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { countBusinessEvent } from '#lib/metrics.ts';
+import { getItem, queryAll, stripKeys, transact, TransactionCancelled } from '#store/db.ts';
+import { getApplication, type Application, type ResponseRecord } from '#store/applications.ts';
+import { getPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { claimRound, ensureRound, getDecision, moveStage, setRoundFields, writeSnapshot, type RoundClaim } from '#store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { moveItems, systemActor } from './application-moves.ts';
 import { assignmentConfig } from './panel.ts';

@@ -8,15 +8,15 @@
  * the same for executions that end without reaching this Catch (an uncaught error, a
  * timeout, StopExecution).
  */
-import type { AbnormalEndStatus, ReviewFailure } from '../core/review/execution-status.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { getApplication, type Application } from '../store/applications.ts';
-import { transact, TransactionCancelled } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
-import { notificationItem } from '../store/messages.ts';
-import { moveStage, ownsRound } from '../store/reviews.ts';
-import { logger } from '../lib/logger.ts';
+import type { AbnormalEndStatus, ReviewFailure } from '#core/review/execution-status.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { getApplication, type Application } from '#store/applications.ts';
+import { transact, TransactionCancelled } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { notificationItem } from '#store/messages.ts';
+import { moveStage, ownsRound } from '#store/reviews.ts';
+import { logger } from '#lib/logger.ts';
 import { pipelineTask } from './task.ts';
 
 export interface RecordFailureInput {
@@ -27,7 +27,7 @@ export interface RecordFailureInput {
   cause?: string;
 }
 
-export type { ReviewFailure } from '../core/review/execution-status.ts';
+export type { ReviewFailure } from '#core/review/execution-status.ts';
 
 
 /** The Lambda error JSON's message when the cause is one; else the cause as it is. */

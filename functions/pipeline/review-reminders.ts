@@ -11,11 +11,11 @@
  * at once, or a run after days of not running, does each thing exactly once. "Now" is the
  * schedule's slot (`scheduledTime`), so a retried run judges the same day.
  */
-import { scheduledInstant } from '../../events/schedules.ts';
-import { DAY_MS, DEFAULT_REVIEW_DUE } from '../core/review/due-dates.ts';
-import { logger } from '../lib/logger.ts';
-import { countBusinessEvent } from '../lib/metrics.ts';
-import { reviewDueConfig, reviewsDueBy } from '../store/reviews.ts';
+import { scheduledInstant } from '#events/schedules.ts';
+import { DAY_MS, DEFAULT_REVIEW_DUE } from '#core/review/due-dates.ts';
+import { logger } from '#lib/logger.ts';
+import { countBusinessEvent } from '#lib/metrics.ts';
+import { reviewDueConfig, reviewsDueBy } from '#store/reviews.ts';
 import { actOnReview } from './late-reviews.ts';
 
 export interface ReviewRemindersInput {

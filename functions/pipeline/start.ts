@@ -7,14 +7,14 @@
  * console), and the application waits in the `submitted` queue meanwhile. Starting is
  * idempotent by execution name, so a repeated call starts nothing twice.
  */
-import { publish } from '../../events/publish.ts';
-import { logger } from '../lib/logger.ts';
-import type { Application } from '../store/applications.ts';
-import { transact } from '../store/db.ts';
-import { notifyStaff } from '../store/messages.ts';
-import { endAssignmentItems, isOpenReview, moveStage, readRound, vacateReview } from '../store/reviews.ts';
+import { publish } from '#events/publish.ts';
+import { logger } from '#lib/logger.ts';
+import type { Application } from '#store/applications.ts';
+import { transact } from '#store/db.ts';
+import { notifyStaff } from '#store/messages.ts';
+import { endAssignmentItems, isOpenReview, moveStage, readRound, vacateReview } from '#store/reviews.ts';
 import { answerTask, executionName, startReview } from './workflow.ts';
-import { config } from '../lib/config.ts';
+import { config } from '#lib/config.ts';
 
 export async function reviewAfterSubmit(app: Application, submittedBy: string): Promise<void> {
   try {

@@ -3,7 +3,7 @@
  * into what the state machine retries (TransientError) and what it records as a failure
  * (anything else, with its own name).
  */
-import { logger } from '../lib/logger.ts';
+import { logger } from '#lib/logger.ts';
 import { classify } from './errors.ts';
 import { injectFaults } from './faults.ts';
 

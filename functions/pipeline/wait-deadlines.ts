@@ -17,12 +17,12 @@
  * These run in the await functions' Lambdas (their `mode`), which already hold the rights
  * they need. A task of an execution that no longer owns the round does nothing.
  */
-import { seatWaitEndsAt, secondsUntil, staffAlertAt } from '../core/review/due-dates.ts';
-import { nowIso } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { getApplication } from '../store/applications.ts';
-import { notifyStaff } from '../store/messages.ts';
-import { countStaffAlert, getRound, isOpenReview, readRound, reviewDueConfig, roundOwnedBy, seatHolder, type StaffTask } from '../store/reviews.ts';
+import { seatWaitEndsAt, secondsUntil, staffAlertAt } from '#core/review/due-dates.ts';
+import { nowIso } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { getApplication } from '#store/applications.ts';
+import { notifyStaff } from '#store/messages.ts';
+import { countStaffAlert, getRound, isOpenReview, readRound, reviewDueConfig, roundOwnedBy, seatHolder, type StaffTask } from '#store/reviews.ts';
 import { actOnReview } from './late-reviews.ts';
 
 export interface SeatWaitInput {

@@ -13,7 +13,7 @@
  *   gone) is not an error for the caller: the fact was recorded in the table first, and a
  *   waiting task re-reads the table. answerTask says which happened.
  */
-import { config } from '../lib/config.ts';
+import { config } from '#lib/config.ts';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -21,7 +21,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../lib/aws-clients.ts';
+import { sfnClient } from '#lib/aws-clients.ts';
 
 const isoOf = (value: Date | undefined): string | undefined => (value ? value.toISOString() : undefined);
 

@@ -2,8 +2,8 @@
  * The BenefitsChanged event of a change store/benefits.ts computed (issue 19): one shape for
  * the three producers (decide.ts, the sweep's expiry, withdrawal).
  */
-import type { DomainEventInput } from '../core/events.ts';
-import type { BenefitsChange } from '../store/benefits.ts';
+import type { DomainEventInput } from '#core/events.ts';
+import type { BenefitsChange } from '#store/benefits.ts';
 
 export function benefitsChangedEvent(c: BenefitsChange): DomainEventInput {
   return {

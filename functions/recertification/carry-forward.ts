@@ -6,11 +6,11 @@
  * has a response (a previous attempt, or the team's own edit) is left alone, and a draft the
  * team has already submitted is not touched.
  */
-import { ConflictError, PreconditionFailedError } from '../core/errors.ts';
-import { criteriaFor } from '../core/framework.ts';
-import { getApplication, getResponse, writeResponse, type Actor } from '../store/applications.ts';
-import { carryForwardFrom, refsByCriterion } from '../store/evidence-links.ts';
-import { getPublishedFramework } from '../store/frameworks.ts';
+import { ConflictError, PreconditionFailedError } from '#core/errors.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { getApplication, getResponse, writeResponse, type Actor } from '#store/applications.ts';
+import { carryForwardFrom, refsByCriterion } from '#store/evidence-links.ts';
+import { getPublishedFramework } from '#store/frameworks.ts';
 
 export async function carryEvidenceForward(applicationId: string, fromApplicationId: string, actor: Actor): Promise<number> {
   const app = await getApplication(applicationId, true);

@@ -5,15 +5,15 @@
  * sweep key to the next day it has work (or out of the index).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { applySweepAction, nextSweepDay, sweepActions, type SweepAction, type SweepConfig } from '../core/recertification/notices.ts';
-import { addDaysTo, type CalendarDate } from '../core/recertification/validity.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { publish } from '../../events/publish.ts';
-import { countBusinessEvent } from '../lib/metrics.ts';
-import { asCertification, type Certification } from '../store/certifications.ts';
-import { getItem, type Item } from '../store/db.ts';
-import { keys } from '../store/keys.ts';
+import { applySweepAction, nextSweepDay, sweepActions, type SweepAction, type SweepConfig } from '#core/recertification/notices.ts';
+import { addDaysTo, type CalendarDate } from '#core/recertification/validity.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { publish } from '#events/publish.ts';
+import { countBusinessEvent } from '#lib/metrics.ts';
+import { asCertification, type Certification } from '#store/certifications.ts';
+import { getItem, type Item } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { carryEvidenceForward } from './carry-forward.ts';
 import { outboxAttribute, pendingEntries, type OutboxEntry } from './outbox.ts';
 import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSweepConflicts, updateAlone, type Recorded, type RecordContext } from './records.ts';

@@ -9,8 +9,8 @@
  * While an entry is pending, the certification stays in the sweep's index, so the next run
  * finds it and performs it (after claiming it, so two runs never both do).
  */
-import type { DomainEventInput } from '../core/events.ts';
-import type { Item } from '../store/db.ts';
+import type { DomainEventInput } from '#core/events.ts';
+import type { Item } from '#store/db.ts';
 
 export const OUTBOX_PREFIX = 'outbox_';
 

@@ -6,20 +6,20 @@
  * transaction. A refused condition means another run got there first: the caller re-reads.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SweepAction } from '../core/recertification/notices.ts';
-import type { CalendarDate } from '../core/recertification/validity.ts';
-import { criteriaFor } from '../core/framework.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import type { Actor } from '../store/applications.ts';
-import { pathwayCertificationHistory, remainingCertification, type Certification } from '../store/certifications.ts';
-import { credentialRevocation } from '../store/credentials.ts';
-import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '../store/db.ts';
-import { newestPublishedFramework } from '../store/frameworks.ts';
-import { keys } from '../store/keys.ts';
-import { certificationWrite, getPathway } from '../store/registry.ts';
-import { renewalDraft } from '../store/renewals.ts';
-import { entitlementChange } from '../store/benefits.ts';
+import type { SweepAction } from '#core/recertification/notices.ts';
+import type { CalendarDate } from '#core/recertification/validity.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import type { Actor } from '#store/applications.ts';
+import { pathwayCertificationHistory, remainingCertification, type Certification } from '#store/certifications.ts';
+import { credentialRevocation } from '#store/credentials.ts';
+import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '#store/db.ts';
+import { newestPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
+import { renewalDraft } from '#store/renewals.ts';
+import { entitlementChange } from '#store/benefits.ts';
 import { benefitsChangedEvent } from './benefit-events.ts';
 import { outboxAttribute, type OutboxEntry } from './outbox.ts';
 
@@ -153,7 +153,7 @@ export async function recordRenewal(c: Certification, ctx: RecordContext): Promi
   return ok ? { cert: { ...c, renewalOpened: true }, entry: base } : null;
 }
 
-export { remainingCertification } from '../store/certifications.ts';
+export { remainingCertification } from '#store/certifications.ts';
 
 /**
  * Expires the certification, revokes its credential (status list) and sets the pathway's

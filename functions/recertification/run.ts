@@ -3,10 +3,10 @@
  * or before that day (store/certifications.ts certificationsDueBy, the sparse sweep index,
  * pattern 49) and sweeps each (certification.ts), a few at a time.
  */
-import type { CalendarDate } from '../core/recertification/validity.ts';
-import { nowIso } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { certificationsDueBy, sweepConfig } from '../store/certifications.ts';
+import type { CalendarDate } from '#core/recertification/validity.ts';
+import { nowIso } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { certificationsDueBy, sweepConfig } from '#store/certifications.ts';
 import { emptyCounts, sweepCertification, type SweepContext, type SweepCounts } from './certification.ts';
 
 const SWEEP_ACTOR = { sub: 'system:recertification-sweep', name: 'Recertification sweep' };

@@ -9,10 +9,10 @@
  * invitation-notices.ts). It rides on this schedule instead of a schedule of its own: the
  * function already has the table and the bus, and the stack is short of resources.
  */
-import { scheduledInstant, type ScheduledInput } from '../../events/schedules.ts';
-import { calendarDateOf } from '../core/recertification/validity.ts';
-import { logger } from '../lib/logger.ts';
-import { sweepInvitationNotices, type InvitationSweepResult } from '../notifications/invitation-notices.ts';
+import { scheduledInstant, type ScheduledInput } from '#events/schedules.ts';
+import { calendarDateOf } from '#core/recertification/validity.ts';
+import { logger } from '#lib/logger.ts';
+import { sweepInvitationNotices, type InvitationSweepResult } from '#notifications/invitation-notices.ts';
 import { runSweep, type SweepResult } from './run.ts';
 
 export const handler = async (event: Partial<ScheduledInput> = {}): Promise<SweepResult & { invitations: InvitationSweepResult }> => {

@@ -25,21 +25,21 @@
  * a repeat of the same withdrawal (same staff member, same reason) answers as the first did;
  * anything else on a certification that is not active is a conflict.
  */
-import type { DomainEventInput } from '../core/events.ts';
+import type { DomainEventInput } from '#core/events.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { publish } from '../../events/publish.ts';
-import { logger } from '../lib/logger.ts';
-import type { Actor } from '../lib/principal.ts';
-import { auditItem } from '../store/audit.ts';
-import { entitlementChange, type BenefitsChange } from '../store/benefits.ts';
-import { pathwayCertificationHistory, reinstateItem, remainingCertification, withdrawalItem, type Certification } from '../store/certifications.ts';
-import { credentialRevocation } from '../store/credentials.ts';
-import { conflictPause, transact, TransactionCancelled, type TransactItem } from '../store/db.ts';
-import { certificationWrite, getPathway } from '../store/registry.ts';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { publish } from '#events/publish.ts';
+import { logger } from '#lib/logger.ts';
+import type { Actor } from '#lib/principal.ts';
+import { auditItem } from '#store/audit.ts';
+import { entitlementChange, type BenefitsChange } from '#store/benefits.ts';
+import { pathwayCertificationHistory, reinstateItem, remainingCertification, withdrawalItem, type Certification } from '#store/certifications.ts';
+import { credentialRevocation } from '#store/credentials.ts';
+import { conflictPause, transact, TransactionCancelled, type TransactItem } from '#store/db.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import { benefitsChangedEvent } from './benefit-events.ts';
 import { outboxAttribute, type OutboxEntry } from './outbox.ts';
 import { certificationKey } from './records.ts';

@@ -25,11 +25,11 @@ import {
   isEditable,
   type ApplicationStatus,
   type TransitionActor,
-} from '../core/application-status.ts';
-import { completenessGaps, type CriterionResponse } from '../core/completeness.ts';
-import type { EvidenceKind, FrameworkContent } from '../core/framework.ts';
-import type { ReviewFailure } from '../core/review/execution-status.ts';
-import { newId } from '../core/ids.ts';
+} from '#core/application-status.ts';
+import { completenessGaps, type CriterionResponse } from '#core/completeness.ts';
+import type { EvidenceKind, FrameworkContent } from '#core/framework.ts';
+import type { ReviewFailure } from '#core/review/execution-status.ts';
+import { newId } from '#core/ids.ts';
 import {
   isLevel,
   resolveCertificationConfig,
@@ -37,10 +37,10 @@ import {
   type CertificationConfigInput,
   type CertificationStanding,
   type Level,
-} from '../core/levels.ts';
-import { config } from '../lib/config.ts';
-import { nowIso } from '../lib/clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../core/errors.ts';
+} from '#core/levels.ts';
+import { config } from '#lib/config.ts';
+import { nowIso } from '#lib/clock.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#core/errors.ts';
 import { auditItem, type AuditEvent, type FieldChange } from './audit.ts';
 import {
   addSets,

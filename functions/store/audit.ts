@@ -2,8 +2,8 @@
  * The audit trail: who changed what, when. Each change writes its audit event in the
  * same transaction as the change itself, so the trail can never miss or invent one.
  */
-import { newId } from '../core/ids.ts';
-import type { Actor } from '../lib/principal.ts';
+import { newId } from '#core/ids.ts';
+import type { Actor } from '#lib/principal.ts';
 import { put, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 

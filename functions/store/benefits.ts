@@ -18,13 +18,13 @@
  *   the pathway's level and one on the catalog entry's revision: two racing requests cannot
  *   both take the last unit, and a request never lands after the pathway lost the level.
  */
-import { capacityWindow, diffEntitlements, isChange, levelsUnlocking, releasesUnits, unlockedBy, type BenefitCapacity, type BenefitKind, type RequestStatus } from '../core/benefits.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
-import type { Level } from '../core/levels.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import type { Actor } from '../lib/principal.ts';
+import { capacityWindow, diffEntitlements, isChange, levelsUnlocking, releasesUnits, unlockedBy, type BenefitCapacity, type BenefitKind, type RequestStatus } from '#core/benefits.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#core/errors.ts';
+import { newId } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import type { Actor } from '#lib/principal.ts';
 import { auditItem, diff } from './audit.ts';
 import { conditionCheck, getItem, put, putNew, queryPage, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';

@@ -21,11 +21,11 @@
  * - Items also carry `issuedAt` and `validUntil`, the fields the applications store reads
  *   for the opening rules (certificationStanding).
  */
-import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '../core/levels.ts';
-import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '../core/recertification/notices.ts';
-import { isValidOn, levelHeldOn, renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '../core/recertification/validity.ts';
-import type { Actor } from '../lib/principal.ts';
-import { config } from '../lib/config.ts';
+import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '#core/levels.ts';
+import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '#core/recertification/notices.ts';
+import { isValidOn, levelHeldOn, renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '#core/recertification/validity.ts';
+import type { Actor } from '#lib/principal.ts';
+import { config } from '#lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
 import { itemsThrough, putNew, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type IndexKeys } from './keys.ts';

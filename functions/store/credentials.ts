@@ -15,10 +15,10 @@
  *   version it was built from; a reader that finds another version signs a new one.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { statusSlot, type StatusSlot } from '../core/credentials/status-list.ts';
-import type { Level } from '../core/levels.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
+import { statusSlot, type StatusSlot } from '#core/credentials/status-list.ts';
+import type { Level } from '#core/levels.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
 import { getItem, putNew, stripKeys, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 

@@ -13,9 +13,9 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { BusyError, NotFoundError, PreconditionFailedError } from '../core/errors.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { BusyError, NotFoundError, PreconditionFailedError } from '#core/errors.ts';
 import type { Key, Partition } from './keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { tableIndexes, tableKeys } from './table.ts';

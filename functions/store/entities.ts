@@ -2,12 +2,12 @@
  * Stored shapes of the registry and people entities, shared by every repository and
  * handler. API answers are these minus the storage attributes (see db.ts stripKeys).
  */
-import type { Level } from '../core/levels.ts';
-import type { PathwayModel, PathwayStatus, Sector } from '../core/pathway-vocabulary.ts';
+import type { Level } from '#core/levels.ts';
+import type { PathwayModel, PathwayStatus, Sector } from '#core/pathway-vocabulary.ts';
 
 // The vocabulary lives in core; re-exported so the store's modules keep one place to import from.
-export { sectors, pathwayModels, pathwayStatuses } from '../core/pathway-vocabulary.ts';
-export type { Sector, PathwayModel, PathwayStatus } from '../core/pathway-vocabulary.ts';
+export { sectors, pathwayModels, pathwayStatuses } from '#core/pathway-vocabulary.ts';
+export type { Sector, PathwayModel, PathwayStatus } from '#core/pathway-vocabulary.ts';
 
 interface Versioned {
   /** Optimistic concurrency: bumped on every write; updates must name the version they edited. */

@@ -4,10 +4,10 @@
  * submission; a draft's is what its responses reference now (each reference that can
  * be resolved; the rest are the team's to fix before submitting).
  */
-import { isEditable } from '../core/application-status.ts';
-import { config } from '../lib/config.ts';
-import { ConflictError, UnprocessableError } from '../core/errors.ts';
-import type { CarriedLink } from '../core/evidence/library.ts';
+import { isEditable } from '#core/application-status.ts';
+import { config } from '#lib/config.ts';
+import { ConflictError, UnprocessableError } from '#core/errors.ts';
+import type { CarriedLink } from '#core/evidence/library.ts';
 import type { Actor, Application, ResponseRecord } from './applications.ts';
 import { getApplicationWithResponses, listPathwayApplications, writeResponse } from './applications.ts';
 import { conditionCheck, getItem, TransactionCancelled, type TransactItem } from './db.ts';

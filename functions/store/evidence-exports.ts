@@ -11,9 +11,9 @@
  * survives in the bucket if the worker fails. A duplicate notification finds the export
  * already claimed and does nothing.
  */
-import { idPrefixes, ULID_PATTERN } from '../core/ids.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
+import { idPrefixes, ULID_PATTERN } from '#core/ids.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
 import { addSets, getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
 

@@ -17,9 +17,9 @@ import {
   type FreezeError,
   type FreezeResult,
   type FrozenLink,
-} from '../core/evidence/library.ts';
-import { nowIso } from '../lib/clock.ts';
-import { UnprocessableError } from '../core/errors.ts';
+} from '#core/evidence/library.ts';
+import { nowIso } from '#lib/clock.ts';
+import { UnprocessableError } from '#core/errors.ts';
 import { getItem, put, queryAll, stripKeys, type TransactItem } from './db.ts';
 import { expireOverdue, type StoredEvidenceItem, type StoredVersion } from './evidence.ts';
 import { keys } from './keys.ts';

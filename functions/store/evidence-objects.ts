@@ -27,10 +27,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { PresignedPostInput } from '../core/evidence/post-policy.ts';
-import { resetS3Client, s3Client } from '../lib/aws-clients.ts';
-import { now, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
+import type { PresignedPostInput } from '#core/evidence/post-policy.ts';
+import { resetS3Client, s3Client } from '#lib/aws-clients.ts';
+import { now, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
 
 /**
  * S3's "no such object": GetObject and CopyObject answer NoSuchKey, HeadObject (no body)

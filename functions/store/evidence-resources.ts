@@ -5,10 +5,10 @@
  * quarantined | expired versions, the same upload form and verifier; only the keys
  * (pending/resources/, resources/) and the listing (pattern 32) differ.
  */
-import type { CheckedDeclaration } from '../core/evidence/file-types.ts';
-import { resourceKinds, type ResourceKind } from '../core/evidence/resources.ts';
-import { newId } from '../core/ids.ts';
-import { nowIso } from '../lib/clock.ts';
+import type { CheckedDeclaration } from '#core/evidence/file-types.ts';
+import { resourceKinds, type ResourceKind } from '#core/evidence/resources.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
 import { deleteItem, getItem, putNew, queryAll, queryPage, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import {
   expireOverdue,

@@ -4,13 +4,13 @@
  * evidence.ts so code that only reads or links evidence (the applications function) does
  * not bundle the signer.
  */
-import type { CheckedDeclaration } from '../core/evidence/file-types.ts';
-import { declarationExpiresAt, nextVersionNumber } from '../core/evidence/library.ts';
-import { buildUploadPolicyForKey, DEFAULT_UPLOAD_EXPIRY_SECONDS, uploadExpiresAt } from '../core/evidence/post-policy.ts';
-import { newId } from '../core/ids.ts';
-import { now } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
+import type { CheckedDeclaration } from '#core/evidence/file-types.ts';
+import { declarationExpiresAt, nextVersionNumber } from '#core/evidence/library.ts';
+import { buildUploadPolicyForKey, DEFAULT_UPLOAD_EXPIRY_SECONDS, uploadExpiresAt } from '#core/evidence/post-policy.ts';
+import { newId } from '#core/ids.ts';
+import { now } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '#core/errors.ts';
 import { auditItem, diff } from './audit.ts';
 import { getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import {

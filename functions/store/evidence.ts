@@ -28,11 +28,11 @@ import {
   type EvidenceVersion,
   type VersionEvent,
   type VersionState,
-} from '../core/evidence/library.ts';
-import { evidenceKey, pendingKey, pendingResourceKey, quarantineKey, quarantinedResourceKey, resourceKey } from '../core/evidence/object-keys.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { PreconditionFailedError } from '../core/errors.ts';
+} from '#core/evidence/library.ts';
+import { evidenceKey, pendingKey, pendingResourceKey, quarantineKey, quarantinedResourceKey, resourceKey } from '#core/evidence/object-keys.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { PreconditionFailedError } from '#core/errors.ts';
 import { auditItem, diff, type AuditEvent } from './audit.ts';
 import {
   deleteItem,

@@ -14,15 +14,15 @@
  * Published versions are immutable, so they are cached per Lambda instance: an
  * application write reads its pinned framework from memory after the first request.
  */
-import { allCriteria, criteriaFor, frameworkSchema, publishFramework, type Framework, type FrameworkContent } from '../core/framework.ts';
-import { newId } from '../core/ids.ts';
-import { levels, type Level } from '../core/levels.ts';
-import { nowIso } from '../lib/clock.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError, TooLargeError, UnprocessableError } from '../core/errors.ts';
+import { allCriteria, criteriaFor, frameworkSchema, publishFramework, type Framework, type FrameworkContent } from '#core/framework.ts';
+import { newId } from '#core/ids.ts';
+import { levels, type Level } from '#core/levels.ts';
+import { nowIso } from '#lib/clock.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, TooLargeError, UnprocessableError } from '#core/errors.ts';
 import { auditItem, diff, type AuditEvent } from './audit.ts';
 import { getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
-import { config } from '../lib/config.ts';
+import { config } from '#lib/config.ts';
 
 export type Actor = AuditEvent['actor'];
 

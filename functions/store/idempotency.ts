@@ -5,9 +5,9 @@
  * race on the record's `attribute_not_exists` condition, so exactly one creates and the
  * other replays. Records expire after a day (TTL).
  */
-import { UnprocessableError } from '../core/errors.ts';
-import { nowMs } from '../lib/clock.ts';
-import type { IdempotencyContext } from '../lib/idempotency-key.ts';
+import { UnprocessableError } from '#core/errors.ts';
+import { nowMs } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { deleteItem, getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys } from './keys.ts';
 

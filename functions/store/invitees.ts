@@ -8,9 +8,9 @@
  * trigger's bundle carries only this read.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
 import { partitions } from './keys.ts';
 import { tableIndexes } from './table.ts';
 

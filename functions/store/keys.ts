@@ -86,7 +86,7 @@
  * |90 | the next status list entry (counter)             | table | PK=CREDSTATUS, SK=COUNTER                              |
  * |91 | a status list: revoked entries, version, signed copy | table | PK=CREDSTATUS#<list>, SK=LIST                        |
  */
-import { STAFF_RECIPIENT } from '../core/notifications/rules.ts';
+import { STAFF_RECIPIENT } from '#core/notifications/rules.ts';
 import type { IndexName } from './table.ts';
 
 export type Key = { PK: string; SK: string };

@@ -5,7 +5,7 @@
  * core/notifications/message-batching.ts; this module only reads it and writes a next state
  * as a whole-item put conditional on the `rev` it was computed from.
  */
-import { emptyWindow, type MessageWindow } from '../core/notifications/message-batching.ts';
+import { emptyWindow, type MessageWindow } from '#core/notifications/message-batching.ts';
 import { getItem, itemsThrough, put, transact, TransactionCancelled } from './db.ts';
 import { keys, partitions } from './keys.ts';
 

@@ -15,12 +15,12 @@
  *   pipeline failures, late reviews).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { idTimeMs, newId } from '../core/ids.ts';
-import type { NotificationKind as DomainNotificationKind } from '../core/notifications/templates.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { logger } from '../lib/logger.ts';
+import { idTimeMs, newId } from '#core/ids.ts';
+import type { NotificationKind as DomainNotificationKind } from '#core/notifications/templates.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { logger } from '#lib/logger.ts';
 import { batchWrite, getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { readRound, seatHolder } from './reviews.ts';

@@ -19,10 +19,10 @@
  * the record `unconfirmed` once the claim is older than the function could run.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmailCategory } from '../core/notifications/preferences.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
+import type { EmailCategory } from '#core/notifications/preferences.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
 import { addSets, getItem, putNew, stripKeys, transact, TransactionCancelled, type Item } from './db.ts';
 import { keys } from './keys.ts';
 

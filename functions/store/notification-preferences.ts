@@ -4,11 +4,11 @@
  * check reads. Mandatory categories are never stored: they cannot be off.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mergePreferences, type EmailPreferences } from '../core/notifications/preferences.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { BusyError } from '../core/errors.ts';
+import { mergePreferences, type EmailPreferences } from '#core/notifications/preferences.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { BusyError } from '#core/errors.ts';
 import { getItem } from './db.ts';
 import { keys } from './keys.ts';
 

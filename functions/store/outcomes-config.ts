@@ -18,9 +18,9 @@
  * - PATHCERT_PROGRESS_TARGET (default 1000000) and PATHCERT_PROGRESS_TARGET_YEAR (default 2030).
  * - PATHCERT_OUTCOME_CSV_MAX_BYTES (default 20 MiB) and PATHCERT_OUTCOME_CSV_MAX_ROWS (default 500000).
  */
-import type { Level } from '../core/levels.ts';
-import { setting } from '../lib/config.ts';
-import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '../core/outcomes/suppression.ts';
+import type { Level } from '#core/levels.ts';
+import { setting } from '#lib/config.ts';
+import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '#core/outcomes/suppression.ts';
 
 export const outcomeSettings = {
   get suppressionThreshold(): number {

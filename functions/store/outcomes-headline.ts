@@ -5,7 +5,7 @@
  * raw and suppressed; reading it is one Query, newest year first, one item, and needs no
  * outcome code in the reading function's bundle.
  */
-import type { OutcomeHeadline } from '../core/outcomes/headline.ts';
+import type { OutcomeHeadline } from '#core/outcomes/headline.ts';
 import { queryPage } from './db.ts';
 import { keys } from './keys.ts';
 

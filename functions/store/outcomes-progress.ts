@@ -17,10 +17,10 @@
  * the schedule): the summary is written only over an older one, so a slow refresh that
  * read the registry earlier never replaces a newer result.
  */
-import { unlockedBy } from '../core/benefits.ts';
-import { isValidAt, levels as allLevels, type Level } from '../core/levels.ts';
+import { unlockedBy } from '#core/benefits.ts';
+import { isValidAt, levels as allLevels, type Level } from '#core/levels.ts';
 import { wholeCatalog } from './benefits.ts';
-import { nowIso } from '../lib/clock.ts';
+import { nowIso } from '#lib/clock.ts';
 import { deleteItem, getItem, put, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';

@@ -11,11 +11,11 @@
  * Query per school year (access pattern 74), cached in the function instance by year,
  * generation and coalition.
  */
-import type { Membership } from '../core/access.ts';
-import type { SchoolYear } from '../core/outcomes/codes.ts';
-import { coalitionOf, coveredByShared, suppressForReader, type Coalition } from '../core/outcomes/coalitions.ts';
-import { SUPPRESSED, entriesOf, type CountView } from '../core/outcomes/model.ts';
-import type { NetworkView, PublicYear } from '../core/outcomes/suppression.ts';
+import type { Membership } from '#core/access.ts';
+import type { SchoolYear } from '#core/outcomes/codes.ts';
+import { coalitionOf, coveredByShared, suppressForReader, type Coalition } from '#core/outcomes/coalitions.ts';
+import { SUPPRESSED, entriesOf, type CountView } from '#core/outcomes/model.ts';
+import type { NetworkView, PublicYear } from '#core/outcomes/suppression.ts';
 import { queryPartition, stripKeys } from './db.ts';
 import { partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';

@@ -14,10 +14,10 @@
  * wins); the bucket's lifecycle rule removes the objects under outcomes/.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CsvError } from '../core/outcomes/csv.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { config } from '../lib/config.ts';
-import { nowIso } from '../lib/clock.ts';
+import type { CsvError } from '#core/outcomes/csv.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { nowIso } from '#lib/clock.ts';
 import { addSets, getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
 import { keys, partitions } from './keys.ts';
 import { batchWriteAll, type Actor } from './outcomes.ts';

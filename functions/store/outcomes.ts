@@ -22,15 +22,15 @@
  *   generation counter: a recompute repeats while the generation moved under it.
  */
 import { createHash } from 'node:crypto';
-import type { SchoolYear } from '../core/outcomes/codes.ts';
-import { headlineOf, type OutcomeHeadline } from '../core/outcomes/headline.ts';
-import { entriesOf, revealAll, type BaseView, type CountView, type OutcomeCounts } from '../core/outcomes/model.ts';
-import { aggregateNetwork } from '../core/outcomes/rates.ts';
-import { suppressYear, type NetworkView } from '../core/outcomes/suppression.ts';
-import { newId } from '../core/ids.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { BusyError, ConflictError } from '../core/errors.ts';
+import type { SchoolYear } from '#core/outcomes/codes.ts';
+import { headlineOf, type OutcomeHeadline } from '#core/outcomes/headline.ts';
+import { entriesOf, revealAll, type BaseView, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
+import { aggregateNetwork } from '#core/outcomes/rates.ts';
+import { suppressYear, type NetworkView } from '#core/outcomes/suppression.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { BusyError, ConflictError } from '#core/errors.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { batchWrite, getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type BatchRequest, type Item, type TransactItem } from './db.ts';
 import { keys, partitions } from './keys.ts';

@@ -4,7 +4,7 @@
  * attributes, same partition), so a forged or foreign cursor is a 400, never a 500 from
  * DynamoDB and never a window into another partition.
  */
-import { InvalidInputError } from '../core/errors.ts';
+import { InvalidInputError } from '#core/errors.ts';
 import { tableIndexes, tableKeys, type IndexName } from './table.ts';
 
 export type StoredKey = Record<string, string>;

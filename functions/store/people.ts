@@ -13,12 +13,12 @@
  * review submissions are conditional: a team never scores itself, even by a race.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { INVITATION_VALIDITY_DAYS, invitationReminderAt, invitationStatusAt } from '../core/invitations.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso, nowMs } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { actorOf, type Actor, type Principal } from '../lib/principal.ts';
-import { BusyError, ConflictError, NotFoundError } from '../core/errors.ts';
+import { INVITATION_VALIDITY_DAYS, invitationReminderAt, invitationStatusAt } from '#core/invitations.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { actorOf, type Actor, type Principal } from '#lib/principal.ts';
+import { BusyError, ConflictError, NotFoundError } from '#core/errors.ts';
 import { auditItem, type AuditScope } from './audit.ts';
 import {
   conditionCheck,

@@ -9,11 +9,11 @@
  * or its certification, kept by the pipeline).
  */
 import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isValidAt, type Level } from '../core/levels.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { InvalidInputError } from '../core/errors.ts';
+import { isValidAt, type Level } from '#core/levels.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { InvalidInputError } from '#core/errors.ts';
 import { auditItem, diff, type AuditEvent, type AuditScope } from './audit.ts';
 import {
   addSets,

@@ -12,8 +12,8 @@
  *   already has an application open (they started the renewal themselves), the sweep records
  *   the window as opened and tells the team, without a second draft.
  */
-import { idPrefixes } from '../core/ids.ts';
-import type { Level } from '../core/levels.ts';
+import { idPrefixes } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
 import { draftItems, type Actor, type Application } from './applications.ts';
 import type { TransactItem } from './db.ts';
 import type { Pathway } from './entities.ts';

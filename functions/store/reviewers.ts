@@ -17,11 +17,11 @@
  *   anything in its district is excluded whatever the profile says (candidateWithMemberships).
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReviewerCandidate, UnavailableRange } from '../core/review/assignment.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { NotFoundError, PreconditionFailedError } from '../core/errors.ts';
+import type { ReviewerCandidate, UnavailableRange } from '#core/review/assignment.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { NotFoundError, PreconditionFailedError } from '#core/errors.ts';
 import { addSets, getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
 import { keys, partitions } from './keys.ts';

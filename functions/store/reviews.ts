@@ -27,14 +27,14 @@
  *   can follow the thread and adjudication; their load counter drops when they submit.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReviewRole } from '../core/review/assignment.ts';
-import { dueAtFor, type ReviewDueConfig } from '../core/review/due-dates.ts';
-import type { AggregateResult, CriterionScore } from '../core/review/scoring.ts';
-import type { Level } from '../core/levels.ts';
-import { dynamoClient } from '../lib/aws-clients.ts';
-import { nowIso } from '../lib/clock.ts';
-import { config } from '../lib/config.ts';
-import { newId } from '../core/ids.ts';
+import type { ReviewRole } from '#core/review/assignment.ts';
+import { dueAtFor, type ReviewDueConfig } from '#core/review/due-dates.ts';
+import type { AggregateResult, CriterionScore } from '#core/review/scoring.ts';
+import type { Level } from '#core/levels.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { nowIso } from '#lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { newId } from '#core/ids.ts';
 import type { AuditEvent } from './audit.ts';
 import type { Assignment } from './entities.ts';
 import {
@@ -60,8 +60,8 @@ export type { AffiliationGuard } from './reviewers.ts';
 
 export type Actor = AuditEvent['actor'];
 
-export { reviewStages, type ReviewStage } from '../core/review/stages.ts';
-import { stageMoves, type ReviewStage, type StageMove, type StageMoveName } from '../core/review/stages.ts';
+export { reviewStages, type ReviewStage } from '#core/review/stages.ts';
+import { stageMoves, type ReviewStage, type StageMove, type StageMoveName } from '#core/review/stages.ts';
 
 export const reviewStatuses = ['assigned', 'in_progress', 'submitted', 'recused', 'reassigned'] as const;
 export type ReviewStatus = (typeof reviewStatuses)[number];

@@ -5,10 +5,10 @@
  * for items nobody opens; the bucket's lifecycle rule removes stray pending objects.
  * Declared outcome CSVs (issue 7) expire in the same run (store/outcomes-uploads.ts).
  */
-import { scheduledInstant } from '../../events/schedules.ts';
-import { logger } from '../lib/logger.ts';
-import { expireDeclaredUploads } from '../store/evidence.ts';
-import { expireDeclaredOutcomeUploads } from '../store/outcomes-uploads.ts';
+import { scheduledInstant } from '#events/schedules.ts';
+import { logger } from '#lib/logger.ts';
+import { expireDeclaredUploads } from '#store/evidence.ts';
+import { expireDeclaredOutcomeUploads } from '#store/outcomes-uploads.ts';
 
 export interface ExpiryInput {
   job?: string;

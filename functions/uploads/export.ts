@@ -12,12 +12,12 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { crc32 } from 'node:zlib';
-import { contentDisposition, safeDownloadName } from '../core/evidence/file-name.ts';
-import { eventObjectKey, exportKey } from '../core/evidence/object-keys.ts';
-import { toCsv } from '../core/csv.ts';
-import { nowMs } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { applicationFiles } from '../store/evidence-applications.ts';
+import { contentDisposition, safeDownloadName } from '#core/evidence/file-name.ts';
+import { eventObjectKey, exportKey } from '#core/evidence/object-keys.ts';
+import { toCsv } from '#core/csv.ts';
+import { nowMs } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { applicationFiles } from '#store/evidence-applications.ts';
 import {
   claimExport,
   completeExport,
@@ -27,9 +27,9 @@ import {
   parseExportRequestKey,
   reportProgress,
   type ExportProgress,
-} from '../store/evidence-exports.ts';
-import type { ResolvedFile } from '../store/evidence-links.ts';
-import { deleteObject, getObjectStream } from '../store/evidence-objects.ts';
+} from '#store/evidence-exports.ts';
+import type { ResolvedFile } from '#store/evidence-links.ts';
+import { deleteObject, getObjectStream } from '#store/evidence-objects.ts';
 import { MultipartSink } from './multipart.ts';
 import { zipStream, type ZipEntry } from './zip.ts';
 

@@ -9,7 +9,7 @@ import {
   createMultipartUpload,
   uploadPart,
   type UploadedPart,
-} from '../store/evidence-objects.ts';
+} from '#store/evidence-objects.ts';
 
 /** S3's minimum part size is 5 MiB (except the last part). */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;

@@ -26,14 +26,14 @@
  */
 import { crc32 } from 'node:zlib';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { verificationEvent, type VersionEvent } from '../core/evidence/library.ts';
-import { eventObjectKey, parseObjectKey } from '../core/evidence/object-keys.ts';
-import { verifyUpload } from '../core/evidence/verify.ts';
-import { nowIso } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
-import { applyEvent, getVersion, objectKeys, refreshCurrent, systemActor, type Owner, type StoredVersion } from '../store/evidence.ts';
-import { copyObject, deleteObject, getObjectStream, isNotFound } from '../store/evidence-objects.ts';
-import { notify } from '../store/messages.ts';
+import { verificationEvent, type VersionEvent } from '#core/evidence/library.ts';
+import { eventObjectKey, parseObjectKey } from '#core/evidence/object-keys.ts';
+import { verifyUpload } from '#core/evidence/verify.ts';
+import { nowIso } from '#lib/clock.ts';
+import { logger } from '#lib/logger.ts';
+import { applyEvent, getVersion, objectKeys, refreshCurrent, systemActor, type Owner, type StoredVersion } from '#store/evidence.ts';
+import { copyObject, deleteObject, getObjectStream, isNotFound } from '#store/evidence-objects.ts';
+import { notify } from '#store/messages.ts';
 
 /** Uploads that start before the form expires may finish after it; S3 checks the form when the request starts. */
 export const UPLOAD_GRACE_MS = 15 * 60 * 1000;

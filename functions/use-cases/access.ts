@@ -6,10 +6,10 @@
  * memberships and assignments (store/people.ts) and turns refusals into domain errors:
  * 'hide' → NotFoundError (existence is not leaked), 'deny' → ForbiddenError.
  */
-import { decide, type AccessContext, type Action, type Target } from '../core/access.ts';
-import { ForbiddenError, NotFoundError } from '../core/errors.ts';
-import type { Principal } from '../lib/principal.ts';
-import { readPerson } from '../store/people.ts';
+import { decide, type AccessContext, type Action, type Target } from '#core/access.ts';
+import { ForbiddenError, NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { readPerson } from '#store/people.ts';
 
 /** Per-request cache: several checks in one request cost one Query. */
 const cache = new WeakMap<Principal, Promise<AccessContext>>();

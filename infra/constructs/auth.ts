@@ -28,7 +28,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { roles } from '../../functions/lib/principal.ts';
+import { roles } from '#lib/principal.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { acknowledge } from './nag.ts';
 

@@ -4,7 +4,7 @@
  */
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableIndexes, tableKeys, ttlAttribute } from '../../functions/store/table.ts';
+import { tableIndexes, tableKeys, ttlAttribute } from '#store/table.ts';
 import type { StageConfig } from '../stage-config.ts';
 
 export interface DataProps {

@@ -28,8 +28,8 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { cdkEventPattern, eventRules, sesFeedbackRule, type EventRule, type RetryPolicy } from '../../events/rules.ts';
-import { schedules as allSchedules, type ScheduleSpec } from '../../events/schedules.ts';
+import { cdkEventPattern, eventRules, sesFeedbackRule, type EventRule, type RetryPolicy } from '#events/rules.ts';
+import { schedules as allSchedules, type ScheduleSpec } from '#events/schedules.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { PathcertFunction } from './function-defaults.ts';

@@ -21,7 +21,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../../functions/catalog.ts';
+import type { FunctionSpec } from '#catalog';
 import { nodejsBundling, repoRoot } from '../bundling.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { acknowledge } from './nag.ts';

@@ -8,7 +8,7 @@ import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { FunctionGrants } from '../../functions/catalog.ts';
+import type { FunctionGrants } from '#catalog';
 import type { PathcertFunction } from './function-defaults.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { executionArnPattern } from './workflows.ts';

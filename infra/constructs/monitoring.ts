@@ -30,7 +30,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../functions/lib/metrics.ts';
+import { BUSINESS_METRICS, METRICS_NAMESPACE } from '#lib/metrics.ts';
 import type { StageConfig } from '../stage-config.ts';
 import type { PathcertFunction } from './function-defaults.ts';
 

@@ -21,7 +21,7 @@ import {
   UpdateTimeToLiveCommand,
   type GlobalSecondaryIndexDescription,
 } from '@aws-sdk/client-dynamodb';
-import { tableIndexes, tableKeys, ttlAttribute } from '../../functions/store/table.ts';
+import { tableIndexes, tableKeys, ttlAttribute } from '#store/table.ts';
 import { LOCAL_REGION } from './lambda.ts';
 import { freePort } from './ports.ts';
 

@@ -19,9 +19,9 @@
 import { randomFillSync } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FunctionName } from '../../functions/catalog.ts';
-import { PROBLEM_CONTENT_TYPE, problems, type Problem } from '../../functions/lib/problem.ts';
-import { routeKey, type RouteSpec } from '../../functions/lib/route.ts';
+import type { FunctionName } from '#catalog';
+import { PROBLEM_CONTENT_TYPE, problems, type Problem } from '#lib/problem.ts';
+import { routeKey, type RouteSpec } from '#lib/route.ts';
 import { apiCorsConfig } from '../api-cors.ts';
 import {
   buildEvent,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { functionCatalog, type FunctionName, type FunctionSpec } from '../../functions/catalog.ts';
+import { functionCatalog, type FunctionName, type FunctionSpec } from '#catalog';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';

@@ -10,10 +10,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
-import { resetClients } from '../../functions/lib/aws-clients.ts';
-import { roles } from '../../functions/lib/principal.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
+import { resetClients } from '#lib/aws-clients.ts';
+import { roles } from '#lib/principal.ts';
 import { startLocalCognito, type LocalCognito, type PreSignUpEvent } from './cognito/server.ts';
 import { createDevClock, type DevClock } from './dev-clock.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
@@ -21,7 +21,7 @@ import { createTable, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { startLocalHttpApi, type LocalHttpApi, type LocalHttpApiOptions } from './http-api.ts';
 import { startLocalMessaging } from './eventbridge/messaging.ts';
 import type { LocalEventBridge } from './eventbridge/server.ts';
-import { defaultBusRules, type EventRule } from '../../events/rules.ts';
+import { defaultBusRules, type EventRule } from '#events/rules.ts';
 import type { LocalSes } from './ses/server.ts';
 import { startKmsServer, type LocalKms } from './kms/server.ts';
 import {

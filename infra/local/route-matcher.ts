@@ -3,7 +3,7 @@
  * path template match, the most specific wins — literal segments over `{param}` over a
  * trailing greedy `{proxy+}`. Path parameters are URL-decoded.
  */
-import type { RouteSpec } from '../../functions/lib/route.ts';
+import type { RouteSpec } from '#lib/route.ts';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 

@@ -24,7 +24,7 @@ import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver, { type S3rverEvent } from 's3rver';
 import s3rverAccount from 's3rver/lib/models/account.js';
 import S3Error from 's3rver/lib/models/error.js';
-import { hasDotSegment } from '../../functions/core/evidence/object-keys.ts';
+import { hasDotSegment } from '#core/evidence/object-keys.ts';
 import { evidenceCorsRule } from '../evidence-cors.ts';
 import { LOCAL_REGION } from './lambda.ts';
 

@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listDistricts } from '../../functions/store/registry.ts';
+import { listDistricts } from '#store/registry.ts';
 import type { DevIssuer } from './dev-issuer.ts';
 import { PERSISTENT_PORTS, type Platform } from './platform.ts';
 import { seedDemoData, type SeedSummary } from './seed/apply.ts';

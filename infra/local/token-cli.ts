@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { roles } from '../../functions/lib/principal.ts';
+import { roles } from '#lib/principal.ts';
 import { createDevIssuer } from './dev-issuer.ts';
 import { repoRoot } from './lambda.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RouteSpec } from '../../functions/lib/route.ts';
+import type { RouteSpec } from '#lib/route.ts';
 
 export const START = '<!-- api:start -->';
 export const END = '<!-- api:end -->';
@@ -28,7 +28,7 @@ export function withApiTable(readme: string, routes: readonly RouteSpec[]): stri
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { apiRoutes } = await import('../../functions/api/routes.ts');
+  const { apiRoutes } = await import('#api/routes.ts');
   const readme = readFileSync('README.md', 'utf8');
   writeFileSync('README.md', withApiTable(readme, apiRoutes));
   console.log(`README.md: API table written (${apiRoutes.length} routes)`);

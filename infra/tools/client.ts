@@ -18,8 +18,8 @@ const HEADER = `/**
 `;
 
 export async function clientSchemaSource(): Promise<string> {
-  const { apiRoutes } = await import('../../functions/api/routes.ts');
-  const { openApiDocument } = await import('../../functions/lib/openapi.ts');
+  const { apiRoutes } = await import('#api/routes.ts');
+  const { openApiDocument } = await import('#lib/openapi.ts');
   // The served document's version is the deployment's; the types do not depend on it.
   const document = openApiDocument(apiRoutes, { version: '0.0.0' }) as unknown as OpenAPI3;
   const ast = await openapiTS(document, { alphabetize: true });

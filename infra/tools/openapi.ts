@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import { openApiDocument } from '../../functions/lib/openapi.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { openApiDocument } from '#lib/openapi.ts';
 
 const file = path.resolve(process.argv[2] ?? '.local/openapi.json');
 mkdirSync(path.dirname(file), { recursive: true });

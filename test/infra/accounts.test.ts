@@ -6,7 +6,7 @@
  * rights are in iam.test.ts; cdk-nag runs on every synth here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
 import { actionsOf, allStatements, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
 
 let dev: Synthesized;

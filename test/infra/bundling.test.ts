@@ -11,8 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLED_RENDERER } from '../../functions/api/system/docs-assets.ts';
-import { functionCatalog } from '../../functions/catalog.ts';
+import { BUNDLED_RENDERER } from '#api/system/docs-assets.ts';
+import { functionCatalog } from '#catalog';
 import { bundleBudgetFor, copyFilesCommands, esbuildOptions, repoRoot } from '../../infra/bundling.ts';
 
 const outRoot = mkdtempSync(path.join(os.tmpdir(), 'pathcert-bundles-'));

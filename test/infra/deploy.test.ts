@@ -3,7 +3,7 @@
  * (`-c smokeTestClient=true`) and the tracing scope (`-c tracing=all`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../functions/catalog.ts';
+import { functionCatalog } from '#catalog';
 import { functionResource, nagFindings, prodContext, synth, type Synthesized } from './support.ts';
 
 let options: Synthesized;

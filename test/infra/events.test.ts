@@ -5,9 +5,9 @@
  * has nothing to say.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventRules } from '../../events/rules.ts';
-import { schedules } from '../../events/schedules.ts';
-import { functionCatalog } from '../../functions/catalog.ts';
+import { eventRules } from '#events/rules.ts';
+import { schedules } from '#events/schedules.ts';
+import { functionCatalog } from '#catalog';
 import { actionsOf, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
 
 let s: Synthesized;

@@ -5,7 +5,7 @@
  * functions' rights follow their catalog grants by prefix.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
 import { filterByPrefix } from '../../infra/local/s3.ts';
 import { actionsOf, functionStatements, resourcesOf, synth, type Synthesized } from './support.ts';
 

@@ -9,7 +9,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog, type FunctionSpec } from '../../functions/catalog.ts';
+import { functionCatalog, type FunctionSpec } from '#catalog';
 import { tracesActively } from '../../infra/constructs/function-defaults.ts';
 import { senderIdentityArns } from '../../infra/constructs/grants.ts';
 import { executionArnPattern, stateMachineArn, stateMachineName } from '../../infra/constructs/workflows.ts';

@@ -5,7 +5,7 @@
  * publishes bounces and complaints to the default bus, whose rule hands them to the notifier.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../functions/catalog.ts';
+import { functionCatalog } from '#catalog';
 import { actionsOf, allStatements, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
 
 let prod: Synthesized;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../functions/catalog.ts';
+import { functionCatalog } from '#catalog';
 import { repoRoot } from '../../infra/bundling.ts';
 import { actionsOf, findCycle, functionResource, functionStatements, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
 

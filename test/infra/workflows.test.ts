@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionSpec } from '../../functions/catalog.ts';
-import type { RouteSpec } from '../../functions/lib/route.ts';
+import type { FunctionSpec } from '#catalog';
+import type { RouteSpec } from '#lib/route.ts';
 import { repoRoot } from '../../infra/bundling.ts';
 import {
   actionsOf,

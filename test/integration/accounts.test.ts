@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_INVITED_MESSAGE } from '../../functions/accounts/pre-sign-up.ts';
+import { NOT_INVITED_MESSAGE } from '#accounts/pre-sign-up.ts';
 import { subjectForEmail } from '../../infra/local/dev-issuer.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { accept, createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';

@@ -11,10 +11,10 @@
  * Withdrawal works on a pathway of district A that nobody in the matrix is on (its
  * district lead sees it and is denied), each call on a fresh active certification.
  */
-import { newId } from '../../functions/core/ids.ts';
-import { certificationItem, seedCertification } from '../../functions/store/certifications.ts';
-import { put, transact } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { newId } from '#core/ids.ts';
+import { certificationItem, seedCertification } from '#store/certifications.ts';
+import { put, transact } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { createPathway, expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';
 import { jwtRow as row } from './authorization-matrix.rows.ts';

@@ -16,15 +16,15 @@
  * remove) and every allowed cell can answer 2xx with a valid request.
  */
 import { randomBytes } from 'node:crypto';
-import { seedFramework } from '../../functions/core/seed-framework.ts';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import { put, transact } from '../../functions/store/db.ts';
-import { putPublishedFramework } from '../../functions/store/frameworks.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
-import { credentialIssue } from '../../functions/credentials/issue.ts';
-import { newId } from '../../functions/core/ids.ts';
-import { issueCertification } from '../../functions/store/certifications.ts';
+import { seedFramework } from '#core/seed-framework.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { put, transact } from '#store/db.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
+import { credentialIssue } from '#credentials/issue.ts';
+import { newId } from '#core/ids.ts';
+import { issueCertification } from '#store/certifications.ts';
 import type { TestPlatform } from '../support/platform.ts';
 import {
   accept,
@@ -780,9 +780,9 @@ interface ReviewFixtures {
 }
 
 async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
-  const { prepare } = await import('../../functions/pipeline/prepare.ts');
-  const { putReviewerByStaff } = await import('../../functions/store/reviewers.ts');
-  const { assignSeat } = await import('../../functions/store/reviews.ts');
+  const { prepare } = await import('#pipeline/prepare.ts');
+  const { putReviewerByStaff } = await import('#store/reviewers.ts');
+  const { assignSeat } = await import('#store/reviews.ts');
   const reviewer = w.people.reviewerAssigned;
   await putReviewerByStaff(
     reviewer.sub,
@@ -900,13 +900,13 @@ const staffOnNetwork = jwtRow({
 });
 
 async function currentReview(w: World, app: 'R' | 'Q') {
-  const { getReview } = await import('../../functions/store/reviews.ts');
+  const { getReview } = await import('#store/reviews.ts');
   const f = await reviewFx(w);
   return (await getReview(app === 'R' ? f.appR : f.appQ, 1, app === 'R' ? f.reviewR : f.reviewQ))!;
 }
 
 async function throwawayReviewer(w: World): Promise<string> {
-  const { putReviewerByStaff } = await import('../../functions/store/reviewers.ts');
+  const { putReviewerByStaff } = await import('#store/reviewers.ts');
   const p = await person(w.t, w.fresh.email(), ['reviewer']);
   await putReviewerByStaff(
     p.sub,
@@ -945,7 +945,7 @@ export const reviewCases: Record<string, MatrixRows> = {
       let r = await currentReview(w, 'R');
       if (role === 'reviewerAssigned') {
         // A complete draft first, as the reviewer would have saved it.
-        const { saveDraft } = await import('../../functions/store/reviews.ts');
+        const { saveDraft } = await import('#store/reviews.ts');
         const scores = candidacyCriteria().map((c) => ({ criterionId: c.id, level: 'meeting', comment: 'Meets it.' }));
         const saved = await saveDraft(r, scores, r.version);
         if (typeof saved === 'string') throw new Error(`draft not saved: ${saved}`);
@@ -970,7 +970,7 @@ export const reviewCases: Record<string, MatrixRows> = {
   updateMyReviewerProfile: {
     request: async (w) => {
       await reviewFx(w);
-      const { getReviewer } = await import('../../functions/store/reviewers.ts');
+      const { getReviewer } = await import('#store/reviewers.ts');
       const version = (await getReviewer(w.people.reviewerAssigned.sub, true))!.version;
       return { path: '/me/reviewer-profile', headers: { 'if-match': `"${version}"` }, body: { available: true } };
     },
@@ -1031,7 +1031,7 @@ export const reviewCases: Record<string, MatrixRows> = {
   },
   putThreadSettings: {
     request: async (w) => {
-      const { getThreadSettings } = await import('../../functions/store/messages.ts');
+      const { getThreadSettings } = await import('#store/messages.ts');
       const app = (await reviewFx(w)).appR;
       const { version } = await getThreadSettings(app);
       return {
@@ -1117,7 +1117,7 @@ export async function extendWorld(w: World): Promise<void> {
 
 /** A notification in `sub`'s inbox, written directly (the notifier writes them from events). */
 async function inboxNotification(sub: string): Promise<string> {
-  const { notificationItem } = await import('../../functions/store/messages.ts');
+  const { notificationItem } = await import('#store/messages.ts');
   const item = notificationItem({ recipient: sub, kind: 'message.posted', title: `Matrix ${tag()}`, body: 'matrix' });
   await transact([put(item)]);
   return String(item.id);

@@ -9,8 +9,8 @@
  * file, referenced by a response of applicationA; a resource with a verified file; an
  * export of applicationA.
  */
-import { criteriaFor } from '../../functions/core/framework.ts';
-import { seedFramework } from '../../functions/core/seed-framework.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { seedFramework } from '#core/seed-framework.ts';
 import { pdfBytes, postForm, type Declared, type Upload } from '../support/evidence.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';

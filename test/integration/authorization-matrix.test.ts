@@ -5,8 +5,8 @@
  * ship without its policy being written down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import type { RouteSpec } from '../../functions/lib/route.ts';
+import { apiRoutes } from '#api/routes.ts';
+import type { RouteSpec } from '#lib/route.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   buildWorld,

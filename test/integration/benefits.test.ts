@@ -6,13 +6,13 @@
  * benefits counted without races.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import type { Level } from '../../functions/core/levels.ts';
-import { entitlementChange, getEntitlement } from '../../functions/store/benefits.ts';
-import { getItem, queryAll, transact } from '../../functions/store/db.ts';
-import { issueCertification, latestCertification, type Certification } from '../../functions/store/certifications.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { newId } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
+import { entitlementChange, getEntitlement } from '#store/benefits.ts';
+import { getItem, queryAll, transact } from '#store/db.ts';
+import { issueCertification, latestCertification, type Certification } from '#store/certifications.ts';
+import { keys } from '#store/keys.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createPathway, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
 import { buildWorld, reviewAndCertify, submitted, until, type World } from '../support/review-world.ts';

@@ -11,9 +11,9 @@
  * ids are replaced by nonexistent ones of the right kind and the answer must be 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import { idPrefixes, newId, type IdKind } from '../../functions/core/ids.ts';
-import type { RouteSpec } from '../../functions/lib/route.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { idPrefixes, newId, type IdKind } from '#core/ids.ts';
+import type { RouteSpec } from '#lib/route.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   buildWorld,

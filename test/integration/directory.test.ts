@@ -4,10 +4,10 @@
  * loses or outlives its certification disappears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import type { Level } from '../../functions/core/levels.ts';
-import { transact } from '../../functions/store/db.ts';
-import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { newId } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
+import { transact } from '#store/db.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 

@@ -11,16 +11,16 @@
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { criteriaFor, type LocatedCriterion } from '../../functions/core/framework.ts';
-import { newId } from '../../functions/core/ids.ts';
-import type { Level } from '../../functions/core/levels.ts';
-import { SEED_FRAMEWORK_ID, seedFramework } from '../../functions/core/seed-framework.ts';
-import { dynamoClient } from '../../functions/lib/aws-clients.ts';
-import { put, transact, TransactionCancelled } from '../../functions/store/db.ts';
-import { freezeForSubmission } from '../../functions/store/evidence-applications.ts';
-import { putPublishedFramework } from '../../functions/store/frameworks.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { criteriaFor, type LocatedCriterion } from '#core/framework.ts';
+import { newId } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
+import { SEED_FRAMEWORK_ID, seedFramework } from '#core/seed-framework.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { put, transact, TransactionCancelled } from '#store/db.ts';
+import { freezeForSubmission } from '#store/evidence-applications.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import { expectOk, fetchBytes, fileBody, pdfBytes, seedAvailableEvidence, uploadEvidence, uploadNewVersion, type Declared } from '../support/evidence.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, joinPathway, person, type Person } from '../support/registry-world.ts';

@@ -5,15 +5,15 @@
  * visible while it builds and integrity checked against what was verified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { criteriaFor } from '../../functions/core/framework.ts';
-import { newId } from '../../functions/core/ids.ts';
-import { SEED_FRAMEWORK_ID, seedFramework } from '../../functions/core/seed-framework.ts';
-import { put, transact } from '../../functions/store/db.ts';
-import { createExport, getExport } from '../../functions/store/evidence-exports.ts';
-import { putObject } from '../../functions/store/evidence-objects.ts';
-import { putPublishedFramework } from '../../functions/store/frameworks.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { runExport } from '../../functions/uploads/export.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { newId } from '#core/ids.ts';
+import { SEED_FRAMEWORK_ID, seedFramework } from '#core/seed-framework.ts';
+import { put, transact } from '#store/db.ts';
+import { createExport, getExport } from '#store/evidence-exports.ts';
+import { putObject } from '#store/evidence-objects.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { runExport } from '#uploads/export.ts';
 import { expectOk, fetchBytes, pdfBytes, textBytes, uploadEvidence, type Declared } from '../support/evidence.ts';
 import { expectSafeCsv } from '../support/csv.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

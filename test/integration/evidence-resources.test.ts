@@ -4,7 +4,7 @@
  * by staff only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headObject } from '../../functions/store/evidence-objects.ts';
+import { headObject } from '#store/evidence-objects.ts';
 import { exeBytes, expectOk, fetchBytes, fileBody, pdfBytes, postForm, textBytes, type Upload } from '../support/evidence.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { person, type Person } from '../support/registry-world.ts';

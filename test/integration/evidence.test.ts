@@ -5,8 +5,8 @@
  * and nothing else changed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import { getObjectStream, headObject } from '../../functions/store/evidence-objects.ts';
+import { newId } from '#core/ids.ts';
+import { getObjectStream, headObject } from '#store/evidence-objects.ts';
 import {
   exeBytes,
   expectOk,
@@ -389,8 +389,8 @@ describe('the hourly expiry of declared uploads', () => {
     const slot = (ms: number) => ({ job: 'upload-expiry', scheduledTime: new Date(Date.now() + ms).toISOString() });
     // Not yet due: nothing changes.
     await t.platform.invoke('expireUploads', slot(10 * 60 * 1000));
-    const { queryAll } = await import('../../functions/store/db.ts');
-    const { keys } = await import('../../functions/store/keys.ts');
+    const { queryAll } = await import('#store/db.ts');
+    const { keys } = await import('#store/keys.ts');
     const stateOf = async (id: string) => (await queryAll(keys.evidencePartition(id), keys.versionPrefix, true))[0]?.state;
     expect(await stateOf(waiting.item.evidenceId)).toBe('declared');
     const run = (await t.platform.invoke('expireUploads', slot(3 * 60 * 60 * 1000))) as { expired: number };

@@ -16,8 +16,8 @@
  * task failures, restarts) is test/integration/pipeline-faults.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { queryAll } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { queryAll } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { clearFaults, injectFaults, injected, installFaultInjection } from '../support/fuzz/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';

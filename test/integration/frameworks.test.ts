@@ -4,12 +4,12 @@
  * (schema, stored size) of a framework document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameworkContent } from '../../functions/core/framework.ts';
-import { allCriteria } from '../../functions/core/framework.ts';
-import { SEED_FRAMEWORK_ID, seedFramework } from '../../functions/core/seed-framework.ts';
-import { queryAll } from '../../functions/store/db.ts';
-import { FRAMEWORK_MAX_BYTES, putPublishedFramework } from '../../functions/store/frameworks.ts';
-import { keys } from '../../functions/store/keys.ts';
+import type { FrameworkContent } from '#core/framework.ts';
+import { allCriteria } from '#core/framework.ts';
+import { SEED_FRAMEWORK_ID, seedFramework } from '#core/seed-framework.ts';
+import { queryAll } from '#store/db.ts';
+import { FRAMEWORK_MAX_BYTES, putPublishedFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 type Summary = { id: string; version: string; status: string; revision: number; criteriaCount: number; criteriaByLevel: Record<string, number> };

@@ -10,13 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inviteeDeliveryKey, inviteeRecipient } from '../../functions/core/notifications/rules.ts';
-import { onClientCreated } from '../../functions/lib/aws-clients.ts';
-import { publish } from '../../events/publish.ts';
-import { getItem } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { getDelivery } from '../../functions/store/notification-deliveries.ts';
-import { getNotificationSettings } from '../../functions/store/notification-preferences.ts';
+import { inviteeDeliveryKey, inviteeRecipient } from '#core/notifications/rules.ts';
+import { onClientCreated } from '#lib/aws-clients.ts';
+import { publish } from '#events/publish.ts';
+import { getItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { getDelivery } from '#store/notification-deliveries.ts';
+import { getNotificationSettings } from '#store/notification-preferences.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { accept, createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 

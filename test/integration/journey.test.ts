@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../functions/lib/principal.ts';
+import type { Role } from '#lib/principal.ts';
 import { pdfBytes } from '../support/evidence.ts';
 import { pick, readJourney, substitute, type JourneyStep } from '../support/journey-runner.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

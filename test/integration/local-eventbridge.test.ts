@@ -21,11 +21,11 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventRule } from '../../events/rules.ts';
-import type { ScheduleSpec } from '../../events/schedules.ts';
-import { EventPublishError, publish } from '../../events/publish.ts';
-import { onClientCreated, resetClients } from '../../functions/lib/aws-clients.ts';
-import { newId } from '../../functions/core/ids.ts';
+import type { EventRule } from '#events/rules.ts';
+import type { ScheduleSpec } from '#events/schedules.ts';
+import { EventPublishError, publish } from '#events/publish.ts';
+import { onClientCreated, resetClients } from '#lib/aws-clients.ts';
+import { newId } from '#core/ids.ts';
 import { startEventBridgeServer, type LocalEventBridge } from '../../infra/local/eventbridge/server.ts';
 
 const BUS = 'pathcert-test';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getSeat } from '../../functions/store/reviews.ts';
+import { getSeat } from '#store/reviews.ts';
 import type { PlatformOptions } from '../../infra/local/platform.ts';
 import { startTestPlatform, uniqueName, type TestPlatform } from '../support/platform.ts';
 import {

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { tableIndexes, tableKeys, ttlAttribute } from '../../functions/store/table.ts';
+import { tableIndexes, tableKeys, ttlAttribute } from '#store/table.ts';
 import { createTable } from '../../infra/local/dynamodb.ts';
 import { startPlatform, type PlatformOptions } from '../../infra/local/platform.ts';
 import { uniqueName } from '../support/platform.ts';

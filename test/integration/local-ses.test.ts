@@ -11,9 +11,9 @@ import { BadRequestException, GetAccountCommand, SendEmailCommand, SESv2Client, 
 import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSesServer, type LocalSes } from '../../infra/local/ses/server.ts';
-import { sesClient } from '../../functions/lib/aws-clients.ts';
-import { publish } from '../../events/publish.ts';
-import { newId } from '../../functions/core/ids.ts';
+import { sesClient } from '#lib/aws-clients.ts';
+import { publish } from '#events/publish.ts';
+import { newId } from '#core/ids.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 const outboxDir = mkdtempSync(join(tmpdir(), 'pathcert-outbox-'));

@@ -4,9 +4,9 @@
  * idempotency and the audit trail of every membership change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import { transact, put } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { newId } from '#core/ids.ts';
+import { transact, put } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   accept,

@@ -8,9 +8,9 @@
  */
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markReviewFailed } from '../../functions/pipeline/record-failure.ts';
-import { executionArnFor, executionName } from '../../functions/pipeline/workflow.ts';
-import { getApplication } from '../../functions/store/applications.ts';
+import { markReviewFailed } from '#pipeline/record-failure.ts';
+import { executionArnFor, executionName } from '#pipeline/workflow.ts';
+import { getApplication } from '#store/applications.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {

@@ -10,8 +10,8 @@
  *   an accepted or expired invitation no longer blocks a new one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItem } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { getItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { accept, createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 

@@ -17,8 +17,8 @@
  */
 import { ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryAll } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { queryAll } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, person } from '../support/registry-world.ts';
 import {

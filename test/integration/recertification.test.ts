@@ -11,21 +11,21 @@
  * pathway's level and directory listing must be what its certifications make valid that day.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import type { Level } from '../../functions/core/levels.ts';
-import { applySweepAction, sweepActions, type SweepCertification } from '../../functions/core/recertification/notices.ts';
-import { addDaysTo, calendarDateOf, levelHeldOn, type CalendarDate } from '../../functions/core/recertification/validity.ts';
-import { listPathwayApplications } from '../../functions/store/applications.ts';
-import { issueCertification, latestCertification, type Certification } from '../../functions/store/certifications.ts';
-import { deleteItem, getItem, transact } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { batchGet, certificationWrite, getPathway } from '../../functions/store/registry.ts';
-import { putPublishedFramework } from '../../functions/store/frameworks.ts';
-import { renewalApplicationId } from '../../functions/store/renewals.ts';
-import type { SweepResult } from '../../functions/recertification/run.ts';
-import { recordNotice } from '../../functions/recertification/records.ts';
-import { credentialIssue } from '../../functions/credentials/issue.ts';
-import { getCredential, getStatusList } from '../../functions/store/credentials.ts';
+import { newId } from '#core/ids.ts';
+import type { Level } from '#core/levels.ts';
+import { applySweepAction, sweepActions, type SweepCertification } from '#core/recertification/notices.ts';
+import { addDaysTo, calendarDateOf, levelHeldOn, type CalendarDate } from '#core/recertification/validity.ts';
+import { listPathwayApplications } from '#store/applications.ts';
+import { issueCertification, latestCertification, type Certification } from '#store/certifications.ts';
+import { deleteItem, getItem, transact } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { batchGet, certificationWrite, getPathway } from '#store/registry.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
+import { renewalApplicationId } from '#store/renewals.ts';
+import type { SweepResult } from '#recertification/run.ts';
+import { recordNotice } from '#recertification/records.ts';
+import { credentialIssue } from '#credentials/issue.ts';
+import { getCredential, getStatusList } from '#store/credentials.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { seededRandom } from '../support/random.ts';
 import { createDistrict, createPathway, createSchool, person } from '../support/registry-world.ts';

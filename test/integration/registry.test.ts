@@ -4,9 +4,9 @@
  * filters and the audit trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import { transact } from '../../functions/store/db.ts';
-import { certificationWrite, getPathway } from '../../functions/store/registry.ts';
+import { newId } from '#core/ids.ts';
+import { transact } from '#store/db.ts';
+import { certificationWrite, getPathway } from '#store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   createDistrict,

@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMembership } from '../../functions/store/people.ts';
+import { addMembership } from '#store/people.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, type Person } from '../support/registry-world.ts';
 import { all, anotherPathway, buildWorld, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, type World } from '../support/review-world.ts';

@@ -7,12 +7,12 @@
  * does) cannot let a conflicted review through either.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMembership } from '../../functions/store/people.ts';
-import { readAffiliations } from '../../functions/store/reviewers.ts';
-import { getReview, submitReview as submitReviewInStore, vacateForConflict } from '../../functions/store/reviews.ts';
-import { getItem } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { notificationItem } from '../../functions/store/messages.ts';
+import { addMembership } from '#store/people.ts';
+import { readAffiliations } from '#store/reviewers.ts';
+import { getReview, submitReview as submitReviewInStore, vacateForConflict } from '#store/reviews.ts';
+import { getItem } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { notificationItem } from '#store/messages.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinDistrict, joinPathway, type Person } from '../support/registry-world.ts';
 import { all, buildWorld, openAssignments, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, updateReviewer, type SeatView, type World } from '../support/review-world.ts';

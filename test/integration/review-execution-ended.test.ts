@@ -9,7 +9,7 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetFaults } from '../../functions/pipeline/faults.ts';
+import { resetFaults } from '#pipeline/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_INVITED_MESSAGE } from '../../functions/accounts/pre-sign-up.ts';
+import { NOT_INVITED_MESSAGE } from '#accounts/pre-sign-up.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinPathway, person, type Person } from '../support/registry-world.ts';
 

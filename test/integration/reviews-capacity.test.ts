@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/core/ids.ts';
-import { queryAll } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
-import { getReviewer, putReviewerByStaff } from '../../functions/store/reviewers.ts';
+import { newId } from '#core/ids.ts';
+import { queryAll } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { getReviewer, putReviewerByStaff } from '#store/reviewers.ts';
 import {
   assignSeat,
   ConcurrentChange,
@@ -16,7 +16,7 @@ import {
   ReviewerAtCapacity,
   submitReview,
   vacateReview,
-} from '../../functions/store/reviews.ts';
+} from '#store/reviews.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;

@@ -6,9 +6,9 @@
  * slot, so the job is driven through time by its input, not by waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryAll } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
-import type { ReviewRemindersResult } from '../../functions/pipeline/review-reminders.ts';
+import { queryAll } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import type { ReviewRemindersResult } from '#pipeline/review-reminders.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import { buildWorld, published, round, seated, submitted, until, type World } from '../support/review-world.ts';

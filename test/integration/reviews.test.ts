@@ -6,10 +6,10 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/lib/aws-clients.ts';
-import { config } from '../../functions/lib/config.ts';
-import { getItem, queryAll } from '../../functions/store/db.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { getItem, queryAll } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, person } from '../support/registry-world.ts';
 import {

@@ -3,9 +3,9 @@
  * what it wrote is usable through the API with the people's tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getReview, readRound } from '../../functions/store/reviews.ts';
-import { readPerson } from '../../functions/store/people.ts';
-import { getReviewer } from '../../functions/store/reviewers.ts';
+import { getReview, readRound } from '#store/reviews.ts';
+import { readPerson } from '#store/people.ts';
+import { getReviewer } from '#store/reviewers.ts';
 import { seedDemoData, seedDistrictId, seedIfEmpty, seedPathwayId } from '../../infra/local/seed.ts';
 import type { SeedSummary } from '../../infra/local/seed/apply.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

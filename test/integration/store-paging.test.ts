@@ -1,8 +1,8 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/lib/aws-clients.ts';
-import { config } from '../../functions/lib/config.ts';
-import { queryPartition, type Item } from '../../functions/store/db.ts';
+import { dynamoClient } from '#lib/aws-clients.ts';
+import { config } from '#lib/config.ts';
+import { queryPartition, type Item } from '#store/db.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // DynamoDB ends a Query page at 1 MB: 230 items of ~10 KB take three pages.

@@ -19,8 +19,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { apiRoutes } from '../../functions/api/routes.ts';
-import { openApiDocument } from '../../functions/lib/openapi.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { openApiDocument } from '#lib/openapi.ts';
 import type { ApiExchange } from '../../infra/local/http-api.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.

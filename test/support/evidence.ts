@@ -107,10 +107,10 @@ export async function fetchBytes(url: string): Promise<{ status: number; bytes: 
  * bucket): for tests that need valid references to link, not files to read.
  */
 export async function seedAvailableEvidence(pathwayId: string, options: { count?: number; versions?: number; title?: string } = {}): Promise<string[]> {
-  const { newId } = await import('../../functions/core/ids.ts');
-  const { putNew, transact } = await import('../../functions/store/db.ts');
-  const { keys } = await import('../../functions/store/keys.ts');
-  const { versionItem } = await import('../../functions/store/evidence.ts');
+  const { newId } = await import('#core/ids.ts');
+  const { putNew, transact } = await import('#store/db.ts');
+  const { keys } = await import('#store/keys.ts');
+  const { versionItem } = await import('#store/evidence.ts');
   const ids: string[] = [];
   const versions = options.versions ?? 1;
   for (let n = 0; n < (options.count ?? 1); n++) {

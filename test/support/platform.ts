@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Role } from '../../functions/lib/principal.ts';
+import type { Role } from '#lib/principal.ts';
 import type { IssueTokenInput } from '../../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../infra/local/platform.ts';
 import { contractChecker } from './contract.ts';

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { subjectForEmail } from '../../infra/local/dev-issuer.ts';
-import type { Role } from '../../functions/lib/principal.ts';
+import type { Role } from '#lib/principal.ts';
 import type { ApiResult, TestPlatform } from './platform.ts';
 
 export interface Person {

@@ -9,9 +9,9 @@
  */
 import { SFNClient, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { expect } from 'vitest';
-import type { Framework } from '../../functions/core/framework.ts';
-import type { Level } from '../../functions/core/levels.ts';
-import { putPublishedFramework } from '../../functions/store/frameworks.ts';
+import type { Framework } from '#core/framework.ts';
+import type { Level } from '#core/levels.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinPathway, person, unique, type Person } from './registry-world.ts';
 import type { TestPlatform } from './platform.ts';
 

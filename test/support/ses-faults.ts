@@ -4,7 +4,7 @@
  * hook for the test file that calls it.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { onClientCreated } from '../../functions/lib/aws-clients.ts';
+import { onClientCreated } from '#lib/aws-clients.ts';
 
 export function injectSesFaults(): Map<string, string[]> {
   const faults = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../functions/api/routes.ts';
+import { apiRoutes } from '#api/routes.ts';
 import { withApiTable } from '../../infra/tools/api-table.ts';
 
 describe('README', () => {

@@ -1,9 +1,9 @@
-import { httpHandler, implement } from '../../lib/http.ts';
-import { idempotencyContext } from '../../lib/idempotency-key.ts';
-import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
-import { openApplication } from '../../use-cases/applications/open-application.ts';
-import { getApplication, listApplications, listPathwayApplications } from '../../use-cases/applications/read-application.ts';
-import { writeResponse } from '../../use-cases/applications/write-response.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { idempotencyContext } from '#lib/idempotency-key.ts';
+import { etag, expectedVersionOrNew } from '#lib/preconditions.ts';
+import { openApplication } from '#use-cases/applications/open-application.ts';
+import { getApplication, listApplications, listPathwayApplications } from '#use-cases/applications/read-application.ts';
+import { writeResponse } from '#use-cases/applications/write-response.ts';
 import {
   getApplicationRoute,
   listApplicationsRoute,

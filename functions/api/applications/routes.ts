@@ -4,12 +4,12 @@
  * queue; reviewers see the applications assigned to them.
  */
 import * as z from 'zod/mini';
-import { applicationStatuses } from '../../core/application-status.ts';
-import { NARRATIVE_MAX_CHARS } from '../../core/completeness.ts';
-import { evidenceKinds } from '../../core/framework.ts';
-import { applicationTargets, levels } from '../../core/levels.ts';
-import { route } from '../../lib/route.ts';
-import { actorView, idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { applicationStatuses } from '#core/application-status.ts';
+import { NARRATIVE_MAX_CHARS } from '#core/completeness.ts';
+import { evidenceKinds } from '#core/framework.ts';
+import { applicationTargets, levels } from '#core/levels.ts';
+import { route } from '#lib/route.ts';
+import { actorView, idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 import { reviewFailureView } from '../reviews/schemas.ts';
 

@@ -3,11 +3,11 @@
  * workflows, apart from the rest of the applications API so that only this function carries
  * the Step Functions client and the rights to start and stop executions.
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { idempotencyContext } from '../../lib/idempotency-key.ts';
-import { expectedVersion } from '../../lib/preconditions.ts';
-import { submitApplication } from '../../use-cases/applications/submit-application.ts';
-import { withdrawApplication } from '../../use-cases/applications/withdraw-application.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { idempotencyContext } from '#lib/idempotency-key.ts';
+import { expectedVersion } from '#lib/preconditions.ts';
+import { submitApplication } from '#use-cases/applications/submit-application.ts';
+import { withdrawApplication } from '#use-cases/applications/withdraw-application.ts';
 import { submitApplicationRoute, withdrawApplicationRoute } from './routes.ts';
 import { answer } from './views.ts';
 

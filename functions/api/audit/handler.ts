@@ -1,6 +1,6 @@
 /** Audit trails of pathways, districts and frameworks (functions/use-cases/audit). */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { districtAudit, frameworkAudit, pathwayAudit, type AuditPage } from '../../use-cases/audit/read-audit.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { districtAudit, frameworkAudit, pathwayAudit, type AuditPage } from '#use-cases/audit/read-audit.ts';
 import * as r from './routes.ts';
 
 const page = (q: { limit?: number; cursor?: string; order?: 'oldest' | 'newest' }): AuditPage => ({

@@ -3,8 +3,8 @@
  * a district's (its record, schools, contacts and new pathways) and a framework's.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { actorView, idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { actorView, idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
 const FN = 'audit' as const;
 const TAGS = ['Audit'];

@@ -2,22 +2,22 @@
  * Network benefits (docs/benefits.md) and staff withdrawal of a certification: parse, call
  * one use case (functions/use-cases/benefits), render.
  */
-import { httpHandler, implement, type HttpResult } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import type { Benefit } from '../../store/benefits.ts';
-import { benefitReport } from '../../use-cases/benefits/benefit-report.ts';
-import { createBenefit, replaceBenefit } from '../../use-cases/benefits/edit-catalog.ts';
-import { getPathwayBenefits } from '../../use-cases/benefits/pathway-benefits.ts';
-import { benefitHistory, getBenefit, listBenefits } from '../../use-cases/benefits/read-catalog.ts';
+import { httpHandler, implement, type HttpResult } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import type { Benefit } from '#store/benefits.ts';
+import { benefitReport } from '#use-cases/benefits/benefit-report.ts';
+import { createBenefit, replaceBenefit } from '#use-cases/benefits/edit-catalog.ts';
+import { getPathwayBenefits } from '#use-cases/benefits/pathway-benefits.ts';
+import { benefitHistory, getBenefit, listBenefits } from '#use-cases/benefits/read-catalog.ts';
 import {
   benefitRequestQueue,
   decideBenefitRequest,
   listPathwayBenefitRequests,
   requestBenefit,
   withdrawBenefitRequest,
-} from '../../use-cases/benefits/requests.ts';
-import { withdrawCertification, type WithdrawalResult } from '../../use-cases/benefits/withdraw-certification.ts';
+} from '#use-cases/benefits/requests.ts';
+import { withdrawCertification, type WithdrawalResult } from '#use-cases/benefits/withdraw-certification.ts';
 import * as r from './routes.ts';
 
 function benefitView(b: Benefit) {

@@ -4,10 +4,10 @@
  * requests for capacity-limited benefits, and the staff report. docs/benefits.md.
  */
 import * as z from 'zod/mini';
-import { benefitKinds, capacityPeriods, requestStatuses } from '../../core/benefits.ts';
-import { levels } from '../../core/levels.ts';
-import { route } from '../../lib/route.ts';
-import { actorView, idSchema, isoDate, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { benefitKinds, capacityPeriods, requestStatuses } from '#core/benefits.ts';
+import { levels } from '#core/levels.ts';
+import { route } from '#lib/route.ts';
+import { actorView, idSchema, isoDate, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
 import { auditEventSchema } from '../audit/routes.ts';
 import { certificationView } from '../threads/routes.ts';
 

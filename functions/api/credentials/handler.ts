@@ -3,14 +3,14 @@
  * lists, which must show a revocation the moment it commits.
  */
 import { decodeJwt } from 'jose';
-import { credentialUrl, statusListUrl } from '../../core/credentials/achievement.ts';
-import { badgeSvg } from '../../core/credentials/badge.ts';
-import { didDocument } from '../../core/credentials/issuer.ts';
-import { config } from '../../lib/config.ts';
-import { httpHandler, implement } from '../../lib/http.ts';
-import { getCredential } from '../../use-cases/credentials/read-credential.ts';
-import { getIssuerKey, getStatusList } from '../../use-cases/credentials/read-issuer.ts';
-import { verifyCredential } from '../../use-cases/credentials/verify-credential.ts';
+import { credentialUrl, statusListUrl } from '#core/credentials/achievement.ts';
+import { badgeSvg } from '#core/credentials/badge.ts';
+import { didDocument } from '#core/credentials/issuer.ts';
+import { config } from '#lib/config.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { getCredential } from '#use-cases/credentials/read-credential.ts';
+import { getIssuerKey, getStatusList } from '#use-cases/credentials/read-issuer.ts';
+import { verifyCredential } from '#use-cases/credentials/verify-credential.ts';
 import * as r from './routes.ts';
 
 const briefly = { 'cache-control': 'public, max-age=60' };

@@ -4,8 +4,8 @@
  * document and keys, and a verifier that explains its answer. See docs/credentials.md.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { idSchema, named } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named } from '#lib/schemas.ts';
 
 const FN = 'credentials' as const;
 const TAGS = ['Credentials'];

@@ -1,10 +1,10 @@
-import { httpHandler, implement } from '../../lib/http.ts';
-import type { Review } from '../../store/reviews.ts';
-import { adjudicate } from '../../use-cases/decisions/adjudicate.ts';
-import { getReviewHistory, getReviewRound, type ReviewRoundState } from '../../use-cases/decisions/read-review-round.ts';
-import { recordDecision } from '../../use-cases/decisions/record-decision.ts';
-import { seatReviewer } from '../../use-cases/decisions/seat-reviewer.ts';
-import { startReview } from '../../use-cases/decisions/start-review.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import type { Review } from '#store/reviews.ts';
+import { adjudicate } from '#use-cases/decisions/adjudicate.ts';
+import { getReviewHistory, getReviewRound, type ReviewRoundState } from '#use-cases/decisions/read-review-round.ts';
+import { recordDecision } from '#use-cases/decisions/record-decision.ts';
+import { seatReviewer } from '#use-cases/decisions/seat-reviewer.ts';
+import { startReview } from '#use-cases/decisions/start-review.ts';
 import {
   adjudicateRoute,
   assignSeatRoute,

@@ -7,14 +7,14 @@
  * wait must hear of it (use-cases/decisions/put-reviewer.ts). A profile write also keeps the
  * person's Cognito `reviewer` group in step with `active`.
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
-import type { ReviewRound } from '../../store/reviews.ts';
-import { calibrationReport } from '../../use-cases/decisions/calibration.ts';
-import { putReviewer } from '../../use-cases/decisions/put-reviewer.ts';
-import { getReviewerProfile, listReviewers } from '../../use-cases/decisions/read-reviewers.ts';
-import { listReviewQueue } from '../../use-cases/decisions/review-queue.ts';
-import { listStaffAlerts } from '../../use-cases/decisions/staff-alerts.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { etag, expectedVersionOrNew } from '#lib/preconditions.ts';
+import type { ReviewRound } from '#store/reviews.ts';
+import { calibrationReport } from '#use-cases/decisions/calibration.ts';
+import { putReviewer } from '#use-cases/decisions/put-reviewer.ts';
+import { getReviewerProfile, listReviewers } from '#use-cases/decisions/read-reviewers.ts';
+import { listReviewQueue } from '#use-cases/decisions/review-queue.ts';
+import { listStaffAlerts } from '#use-cases/decisions/staff-alerts.ts';
 import { calibrationRoute, getReviewerRoute, listReviewersRoute, putReviewerRoute, reviewQueueRoute, staffAlertsRoute } from './roster-routes.ts';
 
 /** A round as the queue lists it. */

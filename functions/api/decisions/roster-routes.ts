@@ -4,9 +4,9 @@
  * the workflow function's bundle does not carry their schemas.
  */
 import * as z from 'zod/mini';
-import { reviewStages } from '../../core/review/stages.ts';
-import { route } from '../../lib/route.ts';
-import { email, idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { reviewStages } from '#core/review/stages.ts';
+import { route } from '#lib/route.ts';
+import { email, idSchema, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import { notificationFields } from '../notifications/routes.ts';
 import { conflictsSchema, personSub, reviewFailureView, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
 

@@ -5,8 +5,8 @@
  * calibration report.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { idSchema, integerQuery, text } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, integerQuery, text } from '#lib/schemas.ts';
 import {
   CRITERION_ID,
   decisionView,

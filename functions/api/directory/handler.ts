@@ -1,6 +1,6 @@
 /** The public directory. Answers may be cached briefly: certification changes a few times a day at most. */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { getDirectoryProfile, listCertifiedPathways } from '../../use-cases/directory/read-directory.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { getDirectoryProfile, listCertifiedPathways } from '#use-cases/directory/read-directory.ts';
 import * as r from './routes.ts';
 
 const cache = { 'cache-control': 'public, max-age=60' };

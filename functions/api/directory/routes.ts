@@ -5,10 +5,10 @@
  * small-cell suppressed like every number that leaves the API to anyone but staff.
  */
 import * as z from 'zod/mini';
-import { benefitKinds } from '../../core/benefits.ts';
-import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
-import { sectors, pathwayModels } from '../../core/pathway-vocabulary.ts';
+import { benefitKinds } from '#core/benefits.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
+import { sectors, pathwayModels } from '#core/pathway-vocabulary.ts';
 import { stateCode } from '../registry/routes.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 

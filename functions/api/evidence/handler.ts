@@ -3,15 +3,15 @@
  * File bytes never pass through here: the browser uploads with a presigned POST form and
  * downloads with a presigned GET.
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { changesOf, etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import { getApplicationEvidence, listApplicationEvidence } from '../../use-cases/evidence/application-evidence.ts';
-import { declareEvidence, declareEvidenceVersion } from '../../use-cases/evidence/declare-evidence.ts';
-import { deleteEvidence } from '../../use-cases/evidence/delete-evidence.ts';
-import { getExport, requestExport } from '../../use-cases/evidence/evidence-exports.ts';
-import { getEvidence, listEvidence } from '../../use-cases/evidence/read-evidence.ts';
-import { updateEvidence } from '../../use-cases/evidence/update-evidence.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { changesOf, etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import { getApplicationEvidence, listApplicationEvidence } from '#use-cases/evidence/application-evidence.ts';
+import { declareEvidence, declareEvidenceVersion } from '#use-cases/evidence/declare-evidence.ts';
+import { deleteEvidence } from '#use-cases/evidence/delete-evidence.ts';
+import { getExport, requestExport } from '#use-cases/evidence/evidence-exports.ts';
+import { getEvidence, listEvidence } from '#use-cases/evidence/read-evidence.ts';
+import { updateEvidence } from '#use-cases/evidence/update-evidence.ts';
 import * as r from './routes.ts';
 import { exportView, itemView, versionView } from './views.ts';
 

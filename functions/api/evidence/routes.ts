@@ -4,11 +4,11 @@
  * bulk ZIP exports of it for reviewers and staff.
  */
 import * as z from 'zod/mini';
-import { MAX_FILE_NAME_LENGTH } from '../../core/evidence/file-name.ts';
-import { fileTypes } from '../../core/evidence/file-types.ts';
-import { MAX_VERSION } from '../../core/evidence/object-keys.ts';
-import { route } from '../../lib/route.ts';
-import { idSchema, integerQuery, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { MAX_FILE_NAME_LENGTH } from '#core/evidence/file-name.ts';
+import { fileTypes } from '#core/evidence/file-types.ts';
+import { MAX_VERSION } from '#core/evidence/object-keys.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, integerQuery, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
 
 const FN = 'evidence' as const;
 const TAGS = ['Evidence'];

@@ -2,11 +2,11 @@
  * How evidence, versions, resources and exports are shown over HTTP (moved here from
  * store/evidence.ts: rendering is the edge's). Shared by the evidence and resource handlers.
  */
-import type { VersionState } from '../../core/evidence/library.ts';
-import type { StoredEvidenceItem, StoredVersion, VersionSummary } from '../../store/evidence.ts';
-import type { StoredExport } from '../../store/evidence-exports.ts';
-import type { StoredResource } from '../../store/evidence-resources.ts';
-import type { Download } from '../../use-cases/evidence/downloads.ts';
+import type { VersionState } from '#core/evidence/library.ts';
+import type { StoredEvidenceItem, StoredVersion, VersionSummary } from '#store/evidence.ts';
+import type { StoredExport } from '#store/evidence-exports.ts';
+import type { StoredResource } from '#store/evidence-resources.ts';
+import type { Download } from '#use-cases/evidence/downloads.ts';
 
 export interface VersionView {
   version: number;

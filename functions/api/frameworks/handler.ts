@@ -1,11 +1,11 @@
 /** Framework versions: parse, call the use case (functions/use-cases/frameworks), render. */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import type { StoredFramework } from '../../store/frameworks.ts';
-import { createFramework } from '../../use-cases/frameworks/create-framework.ts';
-import { publishFramework, replaceFramework } from '../../use-cases/frameworks/edit-framework.ts';
-import { getFramework, listFrameworks } from '../../use-cases/frameworks/read-frameworks.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import type { StoredFramework } from '#store/frameworks.ts';
+import { createFramework } from '#use-cases/frameworks/create-framework.ts';
+import { publishFramework, replaceFramework } from '#use-cases/frameworks/edit-framework.ts';
+import { getFramework, listFrameworks } from '#use-cases/frameworks/read-frameworks.ts';
 import * as r from './routes.ts';
 
 const view = (f: StoredFramework) => {

@@ -3,10 +3,10 @@
  * drafts, and every change, are staff work (see core/access.ts).
  */
 import * as z from 'zod/mini';
-import { frameworkContentSchema } from '../../core/framework.ts';
-import { levels } from '../../core/levels.ts';
-import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { frameworkContentSchema } from '#core/framework.ts';
+import { levels } from '#core/levels.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
 const frameworkParams = z.strictObject({ frameworkId: idSchema('framework') });
 const frameworkStatus = z.enum(['draft', 'published']);

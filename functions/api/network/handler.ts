@@ -3,12 +3,12 @@
  * network's per-year views), the staff export and the staff partner list. The use cases are
  * in functions/use-cases/network; every report but the export also answers `?format=csv`.
  */
-import type { NumeratorMetric } from '../../core/outcomes/codes.ts';
-import { httpHandler, implement } from '../../lib/http.ts';
-import { exportYear } from '../../use-cases/network/export-year.ts';
-import { getNetworkProgress, refreshNetworkProgress } from '../../use-cases/network/progress.ts';
-import { listNetworkPartners } from '../../use-cases/network/read-partners.ts';
-import { getNetworkTrends } from '../../use-cases/network/read-trends.ts';
+import type { NumeratorMetric } from '#core/outcomes/codes.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { exportYear } from '#use-cases/network/export-year.ts';
+import { getNetworkProgress, refreshNetworkProgress } from '#use-cases/network/progress.ts';
+import { listNetworkPartners } from '#use-cases/network/read-partners.ts';
+import { getNetworkTrends } from '#use-cases/network/read-trends.ts';
 import { asReport } from '../outcomes/report-export.ts';
 import * as r from './routes.ts';
 import { yearCsv } from './year-csv.ts';

@@ -9,8 +9,8 @@
  * Any input is accepted: whatever the event, the answer is a full recompute, and a refresh
  * that loses the race to a later one leaves the later totals in place.
  */
-import { logger } from '../../lib/logger.ts';
-import { recomputeNetworkProgress } from '../../use-cases/network/recompute-progress.ts';
+import { logger } from '#lib/logger.ts';
+import { recomputeNetworkProgress } from '#use-cases/network/recompute-progress.ts';
 
 export const handler = async (event: unknown = {}): Promise<{ students: number; pathways: number; computedAt: string }> => {
   const trigger = (event as { 'detail-type'?: unknown; job?: unknown }) ?? {};

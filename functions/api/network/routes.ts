@@ -4,9 +4,9 @@
  * a school year, and the staff list of every work-based learning partner.
  */
 import * as z from 'zod/mini';
-import { schoolYearSchema } from '../../core/outcomes/model.ts';
-import { route } from '../../lib/route.ts';
-import { pageOf, pageQuery } from '../../lib/schemas.ts';
+import { schoolYearSchema } from '#core/outcomes/model.ts';
+import { route } from '#lib/route.ts';
+import { pageOf, pageQuery } from '#lib/schemas.ts';
 import { networkProgress, networkTrends, partner } from '../outcomes/answer-schemas.ts';
 import { reportFormat, reportQuery, trendQuery } from '../outcomes/report-query.ts';
 

@@ -1,6 +1,6 @@
 /** The staff export of a school year (use-cases/network/export-year.ts) as CSV, with a BOM for spreadsheets. */
-import { toCsv } from '../../core/csv.ts';
-import type { YearExportRow } from '../../use-cases/network/export-year.ts';
+import { toCsv } from '#core/csv.ts';
+import type { YearExportRow } from '#use-cases/network/export-year.ts';
 
 export function yearCsv(rows: readonly YearExportRow[]): string {
   return toCsv(

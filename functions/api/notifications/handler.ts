@@ -3,12 +3,12 @@
  * the shared staff inbox) and email preferences. Nobody can name another person's inbox:
  * the inbox is always the token's subject or, for staff only, STAFF.
  */
-import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories } from '../../core/notifications/preferences.ts';
-import { httpHandler, implement } from '../../lib/http.ts';
-import type { Notification } from '../../store/messages.ts';
-import type { NotificationSettings } from '../../store/notification-preferences.ts';
-import { listNotifications, markAllNotificationsRead, markNotificationAsRead } from '../../use-cases/notifications/inbox.ts';
-import { getNotificationPreferences, setEmailPreferences } from '../../use-cases/notifications/preferences.ts';
+import { effectivePreferences, emailCategories, categoryNames, mandatoryCategories } from '#core/notifications/preferences.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import type { Notification } from '#store/messages.ts';
+import type { NotificationSettings } from '#store/notification-preferences.ts';
+import { listNotifications, markAllNotificationsRead, markNotificationAsRead } from '#use-cases/notifications/inbox.ts';
+import { getNotificationPreferences, setEmailPreferences } from '#use-cases/notifications/preferences.ts';
 import {
   getNotificationPreferencesRoute,
   listNotificationsRoute,

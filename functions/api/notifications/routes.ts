@@ -4,9 +4,9 @@
  * state is shared: one staff member marking an item read marks it for all staff).
  */
 import * as z from 'zod/mini';
-import { categoryNames, emailCategories, type EmailCategory } from '../../core/notifications/preferences.ts';
-import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery } from '../../lib/schemas.ts';
+import { categoryNames, emailCategories, type EmailCategory } from '#core/notifications/preferences.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
 const TAGS = ['Notifications'];
 const FN = 'notifications' as const;

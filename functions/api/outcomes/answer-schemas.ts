@@ -5,7 +5,7 @@
  * keyed by the codes in core/outcomes/codes.ts.
  */
 import * as z from 'zod/mini';
-import { actorView, named } from '../../lib/schemas.ts';
+import { actorView, named } from '#lib/schemas.ts';
 import { outcomeCellSchema } from './headline-schema.ts';
 
 /** The headline's cell (headline-schema.ts), named: the headline's figures are `OutcomeCell`s too. */

@@ -3,13 +3,13 @@
  * cases load each target beside the caller's access, authorize, and return figures only
  * as the caller may see them (use-cases/outcomes/reader-views.ts).
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { etagHeader } from '../../lib/preconditions.ts';
-import { declareOutcomeUpload, getOutcomeUpload } from '../../use-cases/outcomes/outcome-uploads.ts';
-import { createPartner, listPartners } from '../../use-cases/outcomes/partners.ts';
-import { getDistrictOutcomes, getPathwayComparison, getPathwayOutcomes, getPathwayTrends } from '../../use-cases/outcomes/read-outcomes.ts';
-import { submitOutcomes } from '../../use-cases/outcomes/submit-outcomes.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { etagHeader } from '#lib/preconditions.ts';
+import { declareOutcomeUpload, getOutcomeUpload } from '#use-cases/outcomes/outcome-uploads.ts';
+import { createPartner, listPartners } from '#use-cases/outcomes/partners.ts';
+import { getDistrictOutcomes, getPathwayComparison, getPathwayOutcomes, getPathwayTrends } from '#use-cases/outcomes/read-outcomes.ts';
+import { submitOutcomes } from '#use-cases/outcomes/submit-outcomes.ts';
 import { renderReport } from './report-export.ts';
 import * as r from './routes.ts';
 

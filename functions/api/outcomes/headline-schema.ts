@@ -5,7 +5,7 @@
  * metrics), so those functions' bundles do not grow with the outcome routes.
  */
 import * as z from 'zod/mini';
-import { HEADLINE_METRICS } from '../../core/outcomes/codes.ts';
+import { HEADLINE_METRICS } from '#core/outcomes/codes.ts';
 
 /**
  * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason: 'privacy' }`

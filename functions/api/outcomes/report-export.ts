@@ -5,10 +5,10 @@
  * Who may export is decided by the use case (use-cases/outcomes/report-export.ts
  * checkReportExport); this renders.
  */
-import type { AccessContext } from '../../core/access.ts';
-import { reportCsv } from '../../core/csv.ts';
-import type { HttpResult } from '../../lib/http.ts';
-import { checkReportExport, type ReportFormat } from '../../use-cases/outcomes/report-export.ts';
+import type { AccessContext } from '#core/access.ts';
+import { reportCsv } from '#core/csv.ts';
+import type { HttpResult } from '#lib/http.ts';
+import { checkReportExport, type ReportFormat } from '#use-cases/outcomes/report-export.ts';
 
 /** The report as JSON, or as a CSV attachment named `name`.csv; the caller was already allowed the format. */
 export function renderReport(format: ReportFormat, name: string, body: unknown): HttpResult {

@@ -4,7 +4,7 @@
  * the outcome vocabulary, not the outcome route table.
  */
 import * as z from 'zod/mini';
-import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '../../core/outcomes/codes.ts';
+import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '#core/outcomes/codes.ts';
 
 /** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
 export const reportFormat = { format: z.optional(z.enum(['json', 'csv'])) };

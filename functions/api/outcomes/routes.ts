@@ -4,9 +4,9 @@
  * work-based learning partners of a pathway. See docs/outcomes.md.
  */
 import * as z from 'zod/mini';
-import { outcomeCountsSchema, schoolYearSchema } from '../../core/outcomes/model.ts';
-import { route } from '../../lib/route.ts';
-import { documentAs, idSchema, pageOf, pageQuery, text } from '../../lib/schemas.ts';
+import { outcomeCountsSchema, schoolYearSchema } from '#core/outcomes/model.ts';
+import { route } from '#lib/route.ts';
+import { documentAs, idSchema, pageOf, pageQuery, text } from '#lib/schemas.ts';
 import {
   comparison,
   outcomeReport,
@@ -17,7 +17,7 @@ import {
   submissionPointer,
   uploadForm,
 } from './answer-schemas.ts';
-import { engagementKinds } from '../../core/outcomes/partners.ts';
+import { engagementKinds } from '#core/outcomes/partners.ts';
 import { reportFormat, reportQuery, trendQuery } from './report-query.ts';
 
 const FN = 'outcomes' as const;

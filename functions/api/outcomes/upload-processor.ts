@@ -5,9 +5,9 @@
  * records its errors.
  */
 import type { S3Event } from 'aws-lambda';
-import { eventObjectKey } from '../../core/evidence/object-keys.ts';
-import { logger } from '../../lib/logger.ts';
-import { processOutcomeUpload } from '../../use-cases/outcomes/process-outcome-upload.ts';
+import { eventObjectKey } from '#core/evidence/object-keys.ts';
+import { logger } from '#lib/logger.ts';
+import { processOutcomeUpload } from '#use-cases/outcomes/process-outcome-upload.ts';
 
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {

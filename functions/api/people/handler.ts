@@ -5,28 +5,28 @@
  * actions are authorized by the token's verified email address. The use cases are in
  * functions/use-cases/people; the routes parse and render.
  */
-import { httpHandler, implement, type HttpRequest } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import type { RouteSpec } from '../../lib/route.ts';
-import type { Invitation } from '../../store/people.ts';
-import { acceptInvitation } from '../../use-cases/people/accept-invitation.ts';
-import { changePathwayMemberRole } from '../../use-cases/people/change-member-role.ts';
-import { findPerson } from '../../use-cases/people/find-person.ts';
-import { inviteDistrictMember, invitePathwayMember } from '../../use-cases/people/invite-member.ts';
-import { inviteReviewer } from '../../use-cases/people/invite-reviewer.ts';
-import { getMe } from '../../use-cases/people/me.ts';
-import { listMyInvitations } from '../../use-cases/people/my-invitations.ts';
+import { httpHandler, implement, type HttpRequest } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import type { RouteSpec } from '#lib/route.ts';
+import type { Invitation } from '#store/people.ts';
+import { acceptInvitation } from '#use-cases/people/accept-invitation.ts';
+import { changePathwayMemberRole } from '#use-cases/people/change-member-role.ts';
+import { findPerson } from '#use-cases/people/find-person.ts';
+import { inviteDistrictMember, invitePathwayMember } from '#use-cases/people/invite-member.ts';
+import { inviteReviewer } from '#use-cases/people/invite-reviewer.ts';
+import { getMe } from '#use-cases/people/me.ts';
+import { listMyInvitations } from '#use-cases/people/my-invitations.ts';
 import {
   getDistrictInvitation,
   getPathwayInvitation,
   listDistrictInvitations,
   listPathwayInvitations,
   listReviewerInvitations,
-} from '../../use-cases/people/read-invitations.ts';
-import { listDistrictMembers, listPathwayMembers } from '../../use-cases/people/read-members.ts';
-import { removeDistrictMember, removePathwayMember } from '../../use-cases/people/remove-member.ts';
-import { revokePathwayInvitation, revokeReviewerInvitation } from '../../use-cases/people/revoke-invitation.ts';
+} from '#use-cases/people/read-invitations.ts';
+import { listDistrictMembers, listPathwayMembers } from '#use-cases/people/read-members.ts';
+import { removeDistrictMember, removePathwayMember } from '#use-cases/people/remove-member.ts';
+import { revokePathwayInvitation, revokeReviewerInvitation } from '#use-cases/people/revoke-invitation.ts';
 import * as r from './routes.ts';
 
 /** The caller's email, only when the identity provider verified it (the use case refuses otherwise). */

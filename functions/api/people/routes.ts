@@ -3,8 +3,8 @@
  * create them. A membership exists only once the invited person signs in and accepts.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '#lib/schemas.ts';
 import { sectorsSchema } from '../reviews/sectors.ts';
 
 const FN = 'people' as const;

@@ -4,18 +4,18 @@
  * authorizes, then reads If-Match, the changes or the Idempotency-Key (handed over as
  * Deferred parsers) and acts; the route renders the answer.
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { changesOf, etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import { createDistrict } from '../../use-cases/registry/create-district.ts';
-import { createPathway } from '../../use-cases/registry/create-pathway.ts';
-import { createSchool } from '../../use-cases/registry/create-school.ts';
-import { getDistrict, listDistricts } from '../../use-cases/registry/read-districts.ts';
-import { getPathway, listDistrictPathways, listPathways, listSchoolPathways } from '../../use-cases/registry/read-pathways.ts';
-import { getSchool, listSchools } from '../../use-cases/registry/read-schools.ts';
-import { updateDistrict } from '../../use-cases/registry/update-district.ts';
-import { updatePathway } from '../../use-cases/registry/update-pathway.ts';
-import { updateSchool } from '../../use-cases/registry/update-school.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { changesOf, etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import { createDistrict } from '#use-cases/registry/create-district.ts';
+import { createPathway } from '#use-cases/registry/create-pathway.ts';
+import { createSchool } from '#use-cases/registry/create-school.ts';
+import { getDistrict, listDistricts } from '#use-cases/registry/read-districts.ts';
+import { getPathway, listDistrictPathways, listPathways, listSchoolPathways } from '#use-cases/registry/read-pathways.ts';
+import { getSchool, listSchools } from '#use-cases/registry/read-schools.ts';
+import { updateDistrict } from '#use-cases/registry/update-district.ts';
+import { updatePathway } from '#use-cases/registry/update-pathway.ts';
+import { updateSchool } from '#use-cases/registry/update-school.ts';
 import * as r from './routes.ts';
 
 /** A creation's answer: 201 with where the new record lives and its first version's ETag. */

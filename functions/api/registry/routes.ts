@@ -4,10 +4,10 @@
  * A pathway's certification is not editable here: it changes only through certification.
  */
 import * as z from 'zod/mini';
-import { levels } from '../../core/levels.ts';
-import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
-import { pathwayModels, pathwayStatuses, sectors } from '../../core/pathway-vocabulary.ts';
+import { levels } from '#core/levels.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
+import { pathwayModels, pathwayStatuses, sectors } from '#core/pathway-vocabulary.ts';
 
 const FN = 'registry' as const;
 const TAGS = ['Registry'];

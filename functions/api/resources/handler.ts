@@ -2,13 +2,13 @@
  * The resource routes: parse, call the use case (functions/use-cases/resources), render.
  * Staff curate, everyone signed in reads; downloads are presigned GETs.
  */
-import { httpHandler, implement } from '../../lib/http.ts';
-import { creationContext } from '../../lib/idempotency-key.ts';
-import { changesOf, etagHeader, expectedVersion } from '../../lib/preconditions.ts';
-import { declareResource, declareResourceVersion } from '../../use-cases/resources/declare-resource.ts';
-import { deleteResource } from '../../use-cases/resources/delete-resource.ts';
-import { getResource, listResources } from '../../use-cases/resources/read-resources.ts';
-import { updateResource } from '../../use-cases/resources/update-resource.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { creationContext } from '#lib/idempotency-key.ts';
+import { changesOf, etagHeader, expectedVersion } from '#lib/preconditions.ts';
+import { declareResource, declareResourceVersion } from '#use-cases/resources/declare-resource.ts';
+import { deleteResource } from '#use-cases/resources/delete-resource.ts';
+import { getResource, listResources } from '#use-cases/resources/read-resources.ts';
+import { updateResource } from '#use-cases/resources/update-resource.ts';
 import { resourceView, versionView } from '../evidence/views.ts';
 import * as r from './routes.ts';
 

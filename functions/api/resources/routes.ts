@@ -4,9 +4,9 @@
  * then verification (size, leading bytes, SHA-256) before anyone can download a version.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { idSchema, named, pageOf, pageQuery, text } from '../../lib/schemas.ts';
-import { resourceKinds } from '../../core/evidence/resources.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
+import { resourceKinds } from '#core/evidence/resources.ts';
 import {
   criterionId,
   criterionIds,

@@ -1,13 +1,13 @@
-import { criteriaFor, rubricScaleOf } from '../../core/framework.ts';
-import { httpHandler, implement } from '../../lib/http.ts';
-import { etag, expectedVersion } from '../../lib/preconditions.ts';
-import type { Review } from '../../store/reviews.ts';
-import { getMyReview, type MyReview } from '../../use-cases/reviews/get-my-review.ts';
-import { listMyReviews } from '../../use-cases/reviews/list-my-reviews.ts';
-import { recuse } from '../../use-cases/reviews/recuse.ts';
-import { getMyReviewerProfile, updateMyReviewerProfile } from '../../use-cases/reviews/reviewer-profile.ts';
-import { saveReviewScores } from '../../use-cases/reviews/save-scores.ts';
-import { submitReview } from '../../use-cases/reviews/submit-review.ts';
+import { criteriaFor, rubricScaleOf } from '#core/framework.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { etag, expectedVersion } from '#lib/preconditions.ts';
+import type { Review } from '#store/reviews.ts';
+import { getMyReview, type MyReview } from '#use-cases/reviews/get-my-review.ts';
+import { listMyReviews } from '#use-cases/reviews/list-my-reviews.ts';
+import { recuse } from '#use-cases/reviews/recuse.ts';
+import { getMyReviewerProfile, updateMyReviewerProfile } from '#use-cases/reviews/reviewer-profile.ts';
+import { saveReviewScores } from '#use-cases/reviews/save-scores.ts';
+import { submitReview } from '#use-cases/reviews/submit-review.ts';
 import { reviewView } from './shared.ts';
 import {
   getMyReviewerProfileRoute,

@@ -3,8 +3,8 @@
  * rubric), scoring (drafts, then one submission), recusal, and their reviewer profile.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { idSchema, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import {
   conflictsSchema,
   MAX_SCORES,

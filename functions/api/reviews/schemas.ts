@@ -3,7 +3,7 @@
  * another group's routes).
  */
 import * as z from 'zod/mini';
-import { actorView, idSchema, named, text } from '../../lib/schemas.ts';
+import { actorView, idSchema, named, text } from '#lib/schemas.ts';
 
 /** Subjects are UUIDs (Cognito's `sub`; the dev issuer derives the same shape). */
 export const personSub = () =>

@@ -4,6 +4,6 @@
  * review schemas (schemas.ts re-exports it).
  */
 import * as z from 'zod/mini';
-import { sectors } from '../../core/pathway-vocabulary.ts';
+import { sectors } from '#core/pathway-vocabulary.ts';
 
 export const sectorsSchema = z.array(z.enum(sectors)).check(z.maxLength(sectors.length));

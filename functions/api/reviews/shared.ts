@@ -2,7 +2,7 @@
  * How the review office and the thread routes show a review, as the reviewers' routes do. Kept out
  * of handler.ts: importing a handler module would bundle its whole route group.
  */
-import type { Review } from '../../store/reviews.ts';
+import type { Review } from '#store/reviews.ts';
 
 export function reviewView(r: Review) {
   return {

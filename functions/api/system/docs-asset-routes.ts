@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
+import { route } from '#lib/route.ts';
 
 /** The files /docs loads from the API itself, so the reference needs no CDN. */
 export const DOCS_ASSET_FILES = ['api-reference.js'] as const;

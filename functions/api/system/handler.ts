@@ -1,7 +1,7 @@
-import { config } from '../../lib/config.ts';
-import { httpHandler, implement } from '../../lib/http.ts';
-import { openApiDocument } from '../../lib/openapi.ts';
-import { nowIso } from '../../lib/clock.ts';
+import { config } from '#lib/config.ts';
+import { httpHandler, implement } from '#lib/http.ts';
+import { openApiDocument } from '#lib/openapi.ts';
+import { nowIso } from '#lib/clock.ts';
 import { apiRoutes } from '../routes.ts';
 import { docsAsset } from './docs-asset-routes.ts';
 import { rendererScript } from './docs-assets.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { named } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { named } from '#lib/schemas.ts';
 
 export const health = route({
   id: 'getHealth',

@@ -1,12 +1,12 @@
-import { httpHandler, implement, type HttpRequest, type HttpResult } from '../../lib/http.ts';
-import { idempotencyContext } from '../../lib/idempotency-key.ts';
-import { etag, expectedVersionOrNew } from '../../lib/preconditions.ts';
-import type { RouteSpec } from '../../lib/route.ts';
-import { listCertifications } from '../../use-cases/threads/certifications.ts';
-import { getDecision, getDecisionLetter } from '../../use-cases/threads/decisions.ts';
-import { listMessages, postMessage } from '../../use-cases/threads/messages.ts';
-import { listSessions, scheduleSession } from '../../use-cases/threads/sessions.ts';
-import { updateThreadSettings } from '../../use-cases/threads/thread-settings.ts';
+import { httpHandler, implement, type HttpRequest, type HttpResult } from '#lib/http.ts';
+import { idempotencyContext } from '#lib/idempotency-key.ts';
+import { etag, expectedVersionOrNew } from '#lib/preconditions.ts';
+import type { RouteSpec } from '#lib/route.ts';
+import { listCertifications } from '#use-cases/threads/certifications.ts';
+import { getDecision, getDecisionLetter } from '#use-cases/threads/decisions.ts';
+import { listMessages, postMessage } from '#use-cases/threads/messages.ts';
+import { listSessions, scheduleSession } from '#use-cases/threads/sessions.ts';
+import { updateThreadSettings } from '#use-cases/threads/thread-settings.ts';
 import { renderLetter } from './letter.ts';
 import {
   createSessionRoute,

@@ -1,5 +1,5 @@
 /** The decision letter rendered as Markdown (what the team downloads). */
-import type { ReviewDecision } from '../../store/reviews.ts';
+import type { ReviewDecision } from '#store/reviews.ts';
 
 const outcome: Record<ReviewDecision['decision'], string> = {
   certified: 'Certified',

@@ -3,8 +3,8 @@
  * reviewers shown to the team by role), virtual review sessions, and the decision letter.
  */
 import * as z from 'zod/mini';
-import { route } from '../../lib/route.ts';
-import { idSchema, isoDateTime, named, pageOf, pageQuery, text, versionField } from '../../lib/schemas.ts';
+import { route } from '#lib/route.ts';
+import { idSchema, isoDateTime, named, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import { decisionView, reviewSessionView } from '../reviews/schemas.ts';
 
 const TAGS = ['Threads'];

@@ -1,7 +1,7 @@
 /** How the thread routes show decisions and certifications (the public fields, in the documented shape). */
-import type { Application } from '../../store/applications.ts';
-import type { Certification } from '../../store/certifications.ts';
-import type { ReviewDecision } from '../../store/reviews.ts';
+import type { Application } from '#store/applications.ts';
+import type { Certification } from '#store/certifications.ts';
+import type { ReviewDecision } from '#store/reviews.ts';
 
 export const decisionView = (application: Pick<Application, 'id'>, d: ReviewDecision) => ({
   applicationId: d.applicationId,

@@ -5,10 +5,10 @@
  * depends on the status (isEditable, the transitions of core/application-status.ts) and on
  * the capacity the caller acts in, decided here once.
  */
-import { pathwayRole, type AccessContext } from '../../core/access.ts';
-import type { TransitionActor } from '../../core/application-status.ts';
-import type { Application } from '../../store/applications.ts';
-import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
+import { pathwayRole, type AccessContext } from '#core/access.ts';
+import type { TransitionActor } from '#core/application-status.ts';
+import type { Application } from '#store/applications.ts';
+import { getPublishedFramework, type StoredFramework } from '#store/frameworks.ts';
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */
 export const transitionActor = (access: AccessContext, a: Application): TransitionActor =>

@@ -2,10 +2,10 @@
  * An application the caller may act on: read (consistently) beside the caller's access, then
  * authorized on the stored application's ancestry. Most application use cases start here.
  */
-import type { Action, Target } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
+import type { Action, Target } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplication, type Application } from '#store/applications.ts';
 import { authorize, withAccess } from '../access.ts';
 
 export const applicationTarget = (a: Application): Target => ({

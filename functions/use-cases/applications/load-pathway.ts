@@ -1,7 +1,7 @@
 /** The pathway an application is opened on or listed under, authorized for the caller. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getPathway, type StoredPathway } from '../../store/registry.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getPathway, type StoredPathway } from '#store/registry.ts';
 import { authorize, withAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 

@@ -3,22 +3,22 @@
  * pathway's certification standing, the one-open-application rule and the framework version
  * it pins. A renewal starts with the previous cycle's evidence links.
  */
-import { ConflictError, UnprocessableError, type FieldIssue } from '../../core/errors.ts';
-import { criteriaFor } from '../../core/framework.ts';
-import { canOpenApplication, type ApplicationTarget, type OpenReason } from '../../core/levels.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
+import { ConflictError, UnprocessableError, type FieldIssue } from '#core/errors.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { canOpenApplication, type ApplicationTarget, type OpenReason } from '#core/levels.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
 import {
   certificationConfig,
   certificationStanding,
   getOpenApplicationGuard,
   openApplication as createDraft,
   type Application,
-} from '../../store/applications.ts';
-import { carryForwardInto } from '../../store/evidence-applications.ts';
-import { getPublishedFramework, newestPublishedFramework } from '../../store/frameworks.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+} from '#store/applications.ts';
+import { carryForwardInto } from '#store/evidence-applications.ts';
+import { getPublishedFramework, newestPublishedFramework } from '#store/frameworks.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { loadPathway } from './load-pathway.ts';
 

@@ -1,7 +1,7 @@
 /** Reading applications: one with its responses, a pathway's list, and the queues of staff and reviewers. */
-import { ForbiddenError, NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
+import { ForbiddenError, NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
 import {
   getApplicationWithResponses,
   listApplicationsByStatus,
@@ -10,8 +10,8 @@ import {
   type Application,
   type ApplicationFilter,
   type ResponseRecord,
-} from '../../store/applications.ts';
-import { latestHeadline, type OutcomeHeadline } from '../../store/outcomes-headline.ts';
+} from '#store/applications.ts';
+import { latestHeadline, type OutcomeHeadline } from '#store/outcomes-headline.ts';
 import { authorize, loadAccess, withAccess } from '../access.ts';
 import { applicationTarget } from './load-application.ts';
 import { loadPathway } from './load-pathway.ts';

@@ -2,12 +2,12 @@
  * The team lead submits the application for review: complete responses, the cited evidence
  * versions frozen with it, then ApplicationSubmitted and the review workflow (pipeline/start.ts).
  */
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { reviewAfterSubmit } from '../../pipeline/start.ts';
-import { submitApplication as storeSubmit, type Application } from '../../store/applications.ts';
-import { freezeForSubmission } from '../../store/evidence-applications.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { reviewAfterSubmit } from '#pipeline/start.ts';
+import { submitApplication as storeSubmit, type Application } from '#store/applications.ts';
+import { freezeForSubmission } from '#store/evidence-applications.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { pinnedFramework, transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';

@@ -2,9 +2,9 @@
  * The team lead or staff withdraw an open application; its review, if one runs, closes
  * (open reviews vacated, the workflow's waits answered: pipeline/start.ts).
  */
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { reviewAfterWithdraw } from '../../pipeline/start.ts';
-import { withdrawApplication as storeWithdraw, type Application } from '../../store/applications.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { reviewAfterWithdraw } from '#pipeline/start.ts';
+import { withdrawApplication as storeWithdraw, type Application } from '#store/applications.ts';
 import type { Deferred } from '../deferred.ts';
 import { transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';

@@ -2,18 +2,18 @@
  * The team writes its response to one criterion of the pinned framework, while the
  * application is editable, citing evidence items of the pathway's library.
  */
-import { isEditable } from '../../core/application-status.ts';
-import { NotFoundError, UnprocessableError } from '../../core/errors.ts';
-import { criterionIndex } from '../../core/framework.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
+import { isEditable } from '#core/application-status.ts';
+import { NotFoundError, UnprocessableError } from '#core/errors.ts';
+import { criterionIndex } from '#core/framework.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
 import {
   getResponse,
   notEditable,
   writeResponse as storeResponse,
   type EvidenceRef,
   type ResponseRecord,
-} from '../../store/applications.ts';
-import { assertLinkable } from '../../store/evidence-links.ts';
+} from '#store/applications.ts';
+import { assertLinkable } from '#store/evidence-links.ts';
 import type { Deferred } from '../deferred.ts';
 import { pinnedFramework } from './editing.ts';
 import { loadApplication } from './load-application.ts';

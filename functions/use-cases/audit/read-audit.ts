@@ -2,12 +2,12 @@
  * Audit reads. Existence is checked the same way as for the entity itself (a district or
  * pathway the caller cannot see is 404), then the audit right decides (403).
  */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { listAudit, type AuditView } from '../../store/audit-read.ts';
-import { getItem, type Page } from '../../store/db.ts';
-import { keys } from '../../store/keys.ts';
-import { getDistrict, getPathway } from '../../store/registry.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { listAudit, type AuditView } from '#store/audit-read.ts';
+import { getItem, type Page } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { getDistrict, getPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget, pathwayTarget } from '../targets.ts';
 

@@ -2,10 +2,10 @@
  * The staff report: per catalog entry, the active pathways (and their students) its level
  * reaches and its requests by status; and how many pathways and students scholarships reach.
  */
-import { unlockedBy } from '../../core/benefits.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { allRequests, pathwayStandings, wholeCatalog, type Benefit, type BenefitRequest } from '../../store/benefits.ts';
+import { unlockedBy } from '#core/benefits.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { Principal } from '#lib/principal.ts';
+import { allRequests, pathwayStandings, wholeCatalog, type Benefit, type BenefitRequest } from '#store/benefits.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { NETWORK } from './load.ts';
 

@@ -2,11 +2,11 @@
  * Staff keep the catalog: create an entry (idempotent with an Idempotency-Key) and replace
  * one's content at the revision they read (412 otherwise).
  */
-import { NotFoundError } from '../../core/errors.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { createBenefit as storeNew, getBenefit, replaceBenefit as storeReplace, type Benefit, type BenefitContent } from '../../store/benefits.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { createBenefit as storeNew, getBenefit, replaceBenefit as storeReplace, type Benefit, type BenefitContent } from '#store/benefits.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
 import { NETWORK } from './load.ts';

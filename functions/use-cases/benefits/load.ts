@@ -1,9 +1,9 @@
 /** The pathway or catalog entry a benefits use case acts on, authorized on stored data. */
-import type { Action } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getBenefit, type Benefit } from '../../store/benefits.ts';
-import { getPathway, type StoredPathway } from '../../store/registry.ts';
+import type { Action } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getBenefit, type Benefit } from '#store/benefits.ts';
+import { getPathway, type StoredPathway } from '#store/registry.ts';
 import { authorize, withAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 

@@ -2,10 +2,10 @@
  * What a pathway's level unlocks: every benefit of the catalog at or below it, and for
  * capacity-limited ones the units used and left in the current window.
  */
-import { capacityWindow, unlockedBy } from '../../core/benefits.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getEntitlement, usageOf, wholeCatalog } from '../../store/benefits.ts';
+import { capacityWindow, unlockedBy } from '#core/benefits.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getEntitlement, usageOf, wholeCatalog } from '#store/benefits.ts';
 import { loadPathway } from './load.ts';
 
 export async function getPathwayBenefits(principal: Principal, pathwayId: string) {

@@ -1,9 +1,9 @@
 /** Reading the benefits catalog: a page of it, one entry, and (staff) an entry's audit trail. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { listAudit, type AuditView } from '../../store/audit-read.ts';
-import { getBenefit as readBenefit, listBenefits as catalogPage, type Benefit } from '../../store/benefits.ts';
-import type { Page } from '../../store/db.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { listAudit, type AuditView } from '#store/audit-read.ts';
+import { getBenefit as readBenefit, listBenefits as catalogPage, type Benefit } from '#store/benefits.ts';
+import type { Page } from '#store/db.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { loadBenefit, NETWORK } from './load.ts';
 

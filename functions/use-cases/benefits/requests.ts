@@ -4,11 +4,11 @@
  * may withdraw while it waits; declined and withdrawn requests give their units back
  * (store/benefits.ts).
  */
-import { requestRefusals, type RequestStatus } from '../../core/benefits.ts';
-import { NotFoundError, UnprocessableError } from '../../core/errors.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
+import { requestRefusals, type RequestStatus } from '#core/benefits.ts';
+import { NotFoundError, UnprocessableError } from '#core/errors.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
 import {
   createBenefitRequest,
   getBenefit,
@@ -17,9 +17,9 @@ import {
   listRequestsByStatus,
   moveBenefitRequest,
   type BenefitRequest,
-} from '../../store/benefits.ts';
-import type { Page } from '../../store/db.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+} from '#store/benefits.ts';
+import type { Page } from '#store/db.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
 import { loadPathway, NETWORK } from './load.ts';

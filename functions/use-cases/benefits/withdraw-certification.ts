@@ -3,10 +3,10 @@
  * transaction and publishes CertificationWithdrawn and BenefitsChanged). Idempotent with an
  * Idempotency-Key: the rendered answer is stored in that same transaction.
  */
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { withdrawCertification as withdraw, type WithdrawalResult } from '../../recertification/withdrawal.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { withdrawCertification as withdraw, type WithdrawalResult } from '#recertification/withdrawal.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { loadPathway } from './load.ts';
 

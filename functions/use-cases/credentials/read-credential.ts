@@ -1,8 +1,8 @@
 /** A certification's verifiable credential, public: the stored JWT and its status today. */
-import { NotFoundError } from '../../core/errors.ts';
-import { calendarDateOf } from '../../core/recertification/validity.ts';
-import { nowIso } from '../../lib/clock.ts';
-import { getCredential as readStored, type StoredCredential } from '../../store/credentials.ts';
+import { NotFoundError } from '#core/errors.ts';
+import { calendarDateOf } from '#core/recertification/validity.ts';
+import { nowIso } from '#lib/clock.ts';
+import { getCredential as readStored, type StoredCredential } from '#store/credentials.ts';
 
 export type CredentialStatus = 'active' | 'not_yet_valid' | 'expired' | 'revoked';
 

@@ -3,9 +3,9 @@
  * renderings of it) and the signed status lists, re-signed here when their content changed
  * (credentials/status.ts).
  */
-import { NotFoundError } from '../../core/errors.ts';
-import { issuerKey, type IssuerKey } from '../../credentials/signer.ts';
-import { statusListJwt } from '../../credentials/status.ts';
+import { NotFoundError } from '#core/errors.ts';
+import { issuerKey, type IssuerKey } from '#credentials/signer.ts';
+import { statusListJwt } from '#credentials/status.ts';
 
 export function getIssuerKey(): Promise<IssuerKey> {
   return issuerKey();

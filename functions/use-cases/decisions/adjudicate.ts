@@ -2,13 +2,13 @@
  * Staff adjudicate: they set the final level of criteria the reviewers disagree on. When no
  * criterion is left waiting, the round's adjudication task is answered and the workflow moves on.
  */
-import { ConflictError, UnprocessableError, type FieldIssue } from '../../core/errors.ts';
-import { rubricScaleOf } from '../../core/framework.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { getPublishedFramework } from '../../store/frameworks.ts';
-import { getRound, recordAdjudications, type RecordedAdjudication } from '../../store/reviews.ts';
-import { answerStaffTask } from '../../pipeline/answers.ts';
-import type { Answer } from '../../pipeline/workflow.ts';
+import { ConflictError, UnprocessableError, type FieldIssue } from '#core/errors.ts';
+import { rubricScaleOf } from '#core/framework.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { getPublishedFramework } from '#store/frameworks.ts';
+import { getRound, recordAdjudications, type RecordedAdjudication } from '#store/reviews.ts';
+import { answerStaffTask } from '#pipeline/answers.ts';
+import type { Answer } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
 import { roundNumber } from './review-round.ts';
 

@@ -1,7 +1,7 @@
 /** The calibration report: how submitted reviews' scores agree, per reviewer and criterion (core/review/calibration.ts). */
-import { calibrate, type CalibrationReview } from '../../core/review/calibration.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { submittedReviews } from '../../store/reviews.ts';
+import { calibrate, type CalibrationReview } from '#core/review/calibration.ts';
+import type { Principal } from '#lib/principal.ts';
+import { submittedReviews } from '#store/reviews.ts';
 import { authorizeStaff } from './staff-access.ts';
 
 /** The report over reviews submitted since `since` (all when absent), with how many it read. */

@@ -3,10 +3,10 @@
  * vacates the seats it now forbids (pipeline/conflicts.ts, which answers the seats' waits),
  * and the person's Cognito `reviewer` group follows `active` (accounts/groups.ts).
  */
-import type { Principal } from '../../lib/principal.ts';
-import { putReviewerByStaff, type ReviewerProfile, type StaffReviewerFields } from '../../store/reviewers.ts';
-import { syncReviewerGroup } from '../../accounts/groups.ts';
-import { enforceConflicts } from '../../pipeline/conflicts.ts';
+import type { Principal } from '#lib/principal.ts';
+import { putReviewerByStaff, type ReviewerProfile, type StaffReviewerFields } from '#store/reviewers.ts';
+import { syncReviewerGroup } from '#accounts/groups.ts';
+import { enforceConflicts } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
 import { authorizeStaff } from './staff-access.ts';
 

@@ -2,12 +2,12 @@
  * Staff's reads of an application's review: the round as it stands (seats, reviews,
  * decision, the workflow execution's status) and the workflow execution's history.
  */
-import { NotFoundError } from '../../core/errors.ts';
-import type { ReviewFailure } from '../../core/review/execution-status.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
-import { getRound, readRound, seatHolder, type Review, type ReviewSeat, type RoundView } from '../../store/reviews.ts';
-import { describeExecution, executionArnFor, executionHistory, type ExecutionStatus, type HistoryEntry } from '../../pipeline/workflow.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { ReviewFailure } from '#core/review/execution-status.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplication, type Application } from '#store/applications.ts';
+import { getRound, readRound, seatHolder, type Review, type ReviewSeat, type RoundView } from '#store/reviews.ts';
+import { describeExecution, executionArnFor, executionHistory, type ExecutionStatus, type HistoryEntry } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
 import { roundNumber } from './review-round.ts';
 

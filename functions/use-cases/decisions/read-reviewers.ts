@@ -1,8 +1,8 @@
 /** Staff's reads of the reviewer pool: a page of profiles, or one person's profile. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import { getReviewer, listReviewers as listProfiles, type ReviewerProfile } from '../../store/reviewers.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import { getReviewer, listReviewers as listProfiles, type ReviewerProfile } from '#store/reviewers.ts';
 import { authorizeStaff } from './staff-access.ts';
 
 export async function listReviewers(principal: Principal, limit?: number, cursor?: string): Promise<Page<ReviewerProfile>> {

@@ -2,13 +2,13 @@
  * Staff decide an application that is decision pending: the decision is recorded, then the
  * round's decision task is answered and the workflow applies it (pipeline/decide.ts).
  */
-import { ConflictError, UnprocessableError } from '../../core/errors.ts';
-import { nowIso } from '../../lib/clock.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { Application } from '../../store/applications.ts';
-import { getDecision, getRound, recordDecision as storeDecision, type ReviewDecision } from '../../store/reviews.ts';
-import { answerStaffTask } from '../../pipeline/answers.ts';
-import type { Answer } from '../../pipeline/workflow.ts';
+import { ConflictError, UnprocessableError } from '#core/errors.ts';
+import { nowIso } from '#lib/clock.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { Application } from '#store/applications.ts';
+import { getDecision, getRound, recordDecision as storeDecision, type ReviewDecision } from '#store/reviews.ts';
+import { answerStaffTask } from '#pipeline/answers.ts';
+import type { Answer } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
 import { roundNumber } from './review-round.ts';
 

@@ -3,15 +3,15 @@
  * against the same rules as automatic assignment (core/review/assignment.ts), written
  * conditionally on what the check read, then the reviewer is told and the seat's wait answered.
  */
-import { ConflictError, NotFoundError, UnprocessableError } from '../../core/errors.ts';
-import { validateManualAssignment, type ExclusionReason, type ManualAssignmentInput, type ReviewRole } from '../../core/review/assignment.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { affiliationGuard, candidateFrom, readAffiliations } from '../../store/reviewers.ts';
-import { assignSeat, ConcurrentChange, readRound, ReviewerAtCapacity, seatHolder, vacateItems, type Review } from '../../store/reviews.ts';
-import { answerSeat } from '../../pipeline/answers.ts';
-import { currentPanel, ensureNotified, panelContext } from '../../pipeline/panel.ts';
-import type { Answer } from '../../pipeline/workflow.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '#core/errors.ts';
+import { validateManualAssignment, type ExclusionReason, type ManualAssignmentInput, type ReviewRole } from '#core/review/assignment.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { Principal } from '#lib/principal.ts';
+import { affiliationGuard, candidateFrom, readAffiliations } from '#store/reviewers.ts';
+import { assignSeat, ConcurrentChange, readRound, ReviewerAtCapacity, seatHolder, vacateItems, type Review } from '#store/reviews.ts';
+import { answerSeat } from '#pipeline/answers.ts';
+import { currentPanel, ensureNotified, panelContext } from '#pipeline/panel.ts';
+import type { Answer } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
 
 export interface SeatRequest {

@@ -1,8 +1,8 @@
 /** The staff alerts inbox (a conflicted reviewer, a seat nobody qualified for, a failed workflow), newest first. */
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import { keys } from '../../store/keys.ts';
-import { listInbox, type Notification } from '../../store/messages.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import { keys } from '#store/keys.ts';
+import { listInbox, type Notification } from '#store/messages.ts';
 import { authorizeStaff } from './staff-access.ts';
 
 export async function listStaffAlerts(principal: Principal, limit?: number, cursor?: string): Promise<Page<Notification>> {

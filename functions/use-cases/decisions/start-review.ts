@@ -3,11 +3,11 @@
  * before anything starts. The workflow's first task (pipeline/prepare.ts) applies the same
  * rules again, so a start that slips past them (a race) still ends at once there.
  */
-import { isTerminal } from '../../core/application-status.ts';
-import { ConflictError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getRound } from '../../store/reviews.ts';
-import { describeExecution, executionName, startReview as startExecution } from '../../pipeline/workflow.ts';
+import { isTerminal } from '#core/application-status.ts';
+import { ConflictError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getRound } from '#store/reviews.ts';
+import { describeExecution, executionName, startReview as startExecution } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
 
 export interface StartedReview {

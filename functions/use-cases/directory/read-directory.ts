@@ -3,16 +3,16 @@
  * headline, the network benefits its level unlocks and its credential. No caller: the
  * directory is public.
  */
-import { unlocks } from '../../core/benefits.ts';
-import { credentialUrl } from '../../core/credentials/achievement.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import { config } from '../../lib/config.ts';
-import { wholeCatalog } from '../../store/benefits.ts';
-import { pathwayCertificationHistory, type Certification } from '../../store/certifications.ts';
-import { getCredential } from '../../store/credentials.ts';
-import type { Page } from '../../store/db.ts';
-import { latestHeadline } from '../../store/outcomes-headline.ts';
-import { getDirectoryEntry, listDirectory, type DirectoryEntry, type PathwayFilter } from '../../store/registry.ts';
+import { unlocks } from '#core/benefits.ts';
+import { credentialUrl } from '#core/credentials/achievement.ts';
+import { NotFoundError } from '#core/errors.ts';
+import { config } from '#lib/config.ts';
+import { wholeCatalog } from '#store/benefits.ts';
+import { pathwayCertificationHistory, type Certification } from '#store/certifications.ts';
+import { getCredential } from '#store/credentials.ts';
+import type { Page } from '#store/db.ts';
+import { latestHeadline } from '#store/outcomes-headline.ts';
+import { getDirectoryEntry, listDirectory, type DirectoryEntry, type PathwayFilter } from '#store/registry.ts';
 
 export function listCertifiedPathways(filter: PathwayFilter, limit?: number, cursor?: string): Promise<Page<DirectoryEntry>> {
   return listDirectory(filter, limit, cursor);

@@ -2,12 +2,12 @@
  * An application's evidence: the links (frozen at submission, or a draft's links against
  * the library now) and one linked file with its download.
  */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplicationWithResponses } from '../../store/applications.ts';
-import { getEvidenceWithVersions } from '../../store/evidence.ts';
-import { applicationFiles, referencesOf } from '../../store/evidence-applications.ts';
-import { draftLinks, getFrozenEvidence, loadItems } from '../../store/evidence-links.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplicationWithResponses } from '#store/applications.ts';
+import { getEvidenceWithVersions } from '#store/evidence.ts';
+import { applicationFiles, referencesOf } from '#store/evidence-applications.ts';
+import { draftLinks, getFrozenEvidence, loadItems } from '#store/evidence-links.ts';
 import { download } from './downloads.ts';
 import { applicationOf } from './library-access.ts';
 

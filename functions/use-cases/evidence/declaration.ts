@@ -1,6 +1,6 @@
 /** The declared file of an upload (evidence or resource) against the file rules. */
-import { checkDeclaration, type CheckedDeclaration } from '../../core/evidence/file-types.ts';
-import { UnprocessableError } from '../../core/errors.ts';
+import { checkDeclaration, type CheckedDeclaration } from '#core/evidence/file-types.ts';
+import { UnprocessableError } from '#core/errors.ts';
 
 export interface FileDeclaration {
   fileName: string;

@@ -4,12 +4,12 @@
  * and the upload verifier takes it from there. Both are idempotent creations: `answer`
  * renders what was declared, and that answer is stored in the same transaction.
  */
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { EvidenceUpload, StoredEvidenceItem, StoredVersion } from '../../store/evidence.ts';
-import { declareItem, declareNextVersion } from '../../store/evidence-uploads.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import type { StoredPathway } from '../../store/registry.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { EvidenceUpload, StoredEvidenceItem, StoredVersion } from '#store/evidence.ts';
+import { declareItem, declareNextVersion } from '#store/evidence-uploads.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import type { StoredPathway } from '#store/registry.ts';
 import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from './declaration.ts';
 import { itemOf, libraryOf } from './library-access.ts';

@@ -1,11 +1,11 @@
 /** Deleting an item with all its versions and files, unless a submitted application references it. */
-import { evidenceKey, pendingKey, quarantineKey } from '../../core/evidence/object-keys.ts';
-import { logger } from '../../lib/logger.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { transact } from '../../store/db.ts';
-import { deleteRemaining, deletionWrites } from '../../store/evidence.ts';
-import { deletionGuard } from '../../store/evidence-applications.ts';
-import { deleteObject } from '../../store/evidence-objects.ts';
+import { evidenceKey, pendingKey, quarantineKey } from '#core/evidence/object-keys.ts';
+import { logger } from '#lib/logger.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { transact } from '#store/db.ts';
+import { deleteRemaining, deletionWrites } from '#store/evidence.ts';
+import { deletionGuard } from '#store/evidence-applications.ts';
+import { deleteObject } from '#store/evidence-objects.ts';
 import { itemOf, libraryOf } from './library-access.ts';
 
 export async function deleteEvidence(principal: Principal, input: { pathwayId: string; evidenceId: string }): Promise<void> {

@@ -2,9 +2,9 @@
  * Presigned downloads that name the file, shared by the evidence, export and resource use
  * cases: the bytes never pass through a function, the browser fetches them from S3.
  */
-import { contentDisposition, safeDownloadName } from '../../core/evidence/file-name.ts';
-import { now } from '../../lib/clock.ts';
-import { presignGet } from '../../store/evidence-objects.ts';
+import { contentDisposition, safeDownloadName } from '#core/evidence/file-name.ts';
+import { now } from '#lib/clock.ts';
+import { presignGet } from '#store/evidence-objects.ts';
 
 /** Presigned downloads work for minutes: long enough to start, short enough not to be passed around. */
 export const DOWNLOAD_EXPIRY_SECONDS = 300;

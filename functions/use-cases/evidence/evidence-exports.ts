@@ -2,16 +2,16 @@
  * ZIP exports of an application's evidence: requesting one (a queued record and a marker
  * object that starts the builder) and reading its progress and download.
  */
-import { safeDownloadName } from '../../core/evidence/file-name.ts';
-import { BusyError, NotFoundError } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { logger } from '../../lib/logger.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { createExport, exportRequestKey, failExport, getExport as readExport, type StoredExport } from '../../store/evidence-exports.ts';
-import { putObject } from '../../store/evidence-objects.ts';
-import { forgetIdempotent, idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import { safeDownloadName } from '#core/evidence/file-name.ts';
+import { BusyError, NotFoundError } from '#core/errors.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { logger } from '#lib/logger.ts';
+import type { Principal } from '#lib/principal.ts';
+import { createExport, exportRequestKey, failExport, getExport as readExport, type StoredExport } from '#store/evidence-exports.ts';
+import { putObject } from '#store/evidence-objects.ts';
+import { forgetIdempotent, idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { download, type Download } from './downloads.ts';
 import { applicationOf } from './library-access.ts';

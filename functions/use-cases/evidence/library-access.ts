@@ -3,12 +3,12 @@
  * library (and one item in it), or an application whose evidence is read or exported.
  * Reads go one after the other, as they did in the handler: a missing target costs one read.
  */
-import type { Action } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplication } from '../../store/applications.ts';
-import { getEvidenceWithVersions } from '../../store/evidence.ts';
-import { getPathway, type StoredPathway } from '../../store/registry.ts';
+import type { Action } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplication } from '#store/applications.ts';
+import { getEvidenceWithVersions } from '#store/evidence.ts';
+import { getPathway, type StoredPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
 import { pathwayTarget } from '../targets.ts';

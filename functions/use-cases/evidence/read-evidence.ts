@@ -1,8 +1,8 @@
 /** Reading a pathway's library: the list, and one item with its versions and a download. */
-import { evidenceKey, quarantineKey } from '../../core/evidence/object-keys.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import { currentOf, listPathwayEvidence, type StoredVersion } from '../../store/evidence.ts';
+import { evidenceKey, quarantineKey } from '#core/evidence/object-keys.ts';
+import type { Principal } from '#lib/principal.ts';
+import { NotFoundError } from '#core/errors.ts';
+import { currentOf, listPathwayEvidence, type StoredVersion } from '#store/evidence.ts';
 import { download, type Download } from './downloads.ts';
 import { itemOf, libraryOf } from './library-access.ts';
 

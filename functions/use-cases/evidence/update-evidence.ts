@@ -1,6 +1,6 @@
 /** Editing an item's own fields (title, description, criteria) at the revision the caller read. */
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { updateEvidenceItem, type ItemChanges, type StoredEvidenceItem } from '../../store/evidence.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { updateEvidenceItem, type ItemChanges, type StoredEvidenceItem } from '#store/evidence.ts';
 import type { Deferred } from '../deferred.ts';
 import { itemOf, libraryOf } from './library-access.ts';
 

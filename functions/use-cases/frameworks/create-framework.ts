@@ -1,9 +1,9 @@
 /** Staff start a new framework version as a draft (idempotent with an Idempotency-Key). */
-import type { FrameworkContent } from '../../core/framework.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { createDraft, type StoredFramework } from '../../store/frameworks.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { FrameworkContent } from '#core/framework.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { createDraft, type StoredFramework } from '#store/frameworks.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
 

@@ -2,10 +2,10 @@
  * Staff edit a draft framework version and publish it. A published version never changes
  * again (409); a stale revision is 412 (store/frameworks.ts).
  */
-import { ConflictError } from '../../core/errors.ts';
-import type { FrameworkContent } from '../../core/framework.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { publishDraft, replaceDraft, type StoredFramework } from '../../store/frameworks.ts';
+import { ConflictError } from '#core/errors.ts';
+import type { FrameworkContent } from '#core/framework.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { publishDraft, replaceDraft, type StoredFramework } from '#store/frameworks.ts';
 import type { Deferred } from '../deferred.ts';
 import { loadFramework } from './load-framework.ts';
 

@@ -1,6 +1,6 @@
 /** Reading framework versions: the list (drafts only for staff) and one whole version. */
-import type { Principal } from '../../lib/principal.ts';
-import { listFrameworks as framePage, type StoredFramework } from '../../store/frameworks.ts';
+import type { Principal } from '#lib/principal.ts';
+import { listFrameworks as framePage, type StoredFramework } from '#store/frameworks.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { loadFramework } from './load-framework.ts';
 

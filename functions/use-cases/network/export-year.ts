@@ -2,12 +2,12 @@
  * Staff export a school year: every district's and pathway's counts, one row per metric and
  * student group, named from the registry (one BatchGet of the pathways and districts).
  */
-import { GROUP_LABELS, type SchoolYear } from '../../core/outcomes/codes.ts';
-import { entriesOf } from '../../core/outcomes/model.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { keys } from '../../store/keys.ts';
-import { listYearViews } from '../../store/outcomes.ts';
-import { batchGet } from '../../store/registry.ts';
+import { GROUP_LABELS, type SchoolYear } from '#core/outcomes/codes.ts';
+import { entriesOf } from '#core/outcomes/model.ts';
+import type { Principal } from '#lib/principal.ts';
+import { keys } from '#store/keys.ts';
+import { listYearViews } from '#store/outcomes.ts';
+import { batchGet } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 
 export interface YearExportRow {

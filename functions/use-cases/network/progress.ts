@@ -3,10 +3,10 @@
  * recomputed. Recomputing reads the whole registry, so it runs off the request path
  * (recompute-progress.ts, on certification events and daily); staff may still force it.
  */
-import type { AccessContext } from '../../core/access.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { readNetworkProgress, type NetworkProgress } from '../../store/outcomes-progress.ts';
+import type { AccessContext } from '#core/access.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { Principal } from '#lib/principal.ts';
+import { readNetworkProgress, type NetworkProgress } from '#store/outcomes-progress.ts';
 import { authorize, loadAccess, withAccess } from '../access.ts';
 import { recomputeNetworkProgress } from './recompute-progress.ts';
 

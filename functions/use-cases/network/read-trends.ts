@@ -3,13 +3,13 @@
  * ones, computed for their own coalition when they hold roles beyond the shared pattern's
  * (store/outcomes-readers.ts).
  */
-import type { AccessContext } from '../../core/access.ts';
-import type { Metric, NumeratorMetric, StudentGroup } from '../../core/outcomes/codes.ts';
-import { revealAll } from '../../core/outcomes/model.ts';
-import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { listNetworkViews, revealBases } from '../../store/outcomes.ts';
-import { viewsForReader } from '../../store/outcomes-readers.ts';
+import type { AccessContext } from '#core/access.ts';
+import type { Metric, NumeratorMetric, StudentGroup } from '#core/outcomes/codes.ts';
+import { revealAll } from '#core/outcomes/model.ts';
+import { countTrend, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
+import type { Principal } from '#lib/principal.ts';
+import { listNetworkViews, revealBases } from '#store/outcomes.ts';
+import { viewsForReader } from '#store/outcomes-readers.ts';
 import { authorize, loadAccess } from '../access.ts';
 
 export interface TrendQuery {

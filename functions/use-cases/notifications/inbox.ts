@@ -3,11 +3,11 @@
  * inbox. Nobody can name another person's inbox: the inbox is always the caller's subject
  * or, for staff, STAFF.
  */
-import { ForbiddenError, NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { keys } from '../../store/keys.ts';
-import { listInbox, markAllRead, markNotificationRead, type Notification } from '../../store/messages.ts';
-import type { Page } from '../../store/db.ts';
+import { ForbiddenError, NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { keys } from '#store/keys.ts';
+import { listInbox, markAllRead, markNotificationRead, type Notification } from '#store/messages.ts';
+import type { Page } from '#store/db.ts';
 
 /** Which inbox a request names: the caller's own (default) or the staff inbox. */
 export type InboxName = 'me' | 'staff';

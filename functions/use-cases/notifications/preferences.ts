@@ -1,8 +1,8 @@
 /** The caller's own email preferences (mandatory categories cannot be turned off). */
-import { UnprocessableError } from '../../core/errors.ts';
-import { refusedChanges, type EmailPreferences } from '../../core/notifications/preferences.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getNotificationSettings, updateEmailPreferences, type NotificationSettings } from '../../store/notification-preferences.ts';
+import { UnprocessableError } from '#core/errors.ts';
+import { refusedChanges, type EmailPreferences } from '#core/notifications/preferences.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getNotificationSettings, updateEmailPreferences, type NotificationSettings } from '#store/notification-preferences.ts';
 
 export function getNotificationPreferences(principal: Principal): Promise<NotificationSettings> {
   return getNotificationSettings(principal.sub, true);

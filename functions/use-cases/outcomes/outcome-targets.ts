@@ -2,10 +2,10 @@
  * The targets of the outcome use cases: a district or a pathway from the registry, read
  * beside the caller's access (withAccess) and authorized on its stored ancestry.
  */
-import type { Action } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getDistrict, getPathway } from '../../store/registry.ts';
+import type { Action } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getDistrict, getPathway } from '#store/registry.ts';
 import { authorize, withAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 

@@ -2,14 +2,14 @@
  * A district declares an outcome CSV upload (a record and a presigned POST form; the file
  * is processed when it lands, process-outcome-upload.ts) and reads how it went.
  */
-import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
-import { outcomeUploadPolicy } from '../../core/outcomes/object-keys.ts';
-import { nowIso, nowMs } from '../../lib/clock.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { presignPost } from '../../store/evidence-objects.ts';
-import { outcomeSettings } from '../../store/outcomes-config.ts';
-import { currentUpload, declareUpload, listUploadErrors, type OutcomeUpload } from '../../store/outcomes-uploads.ts';
+import { InvalidInputError, NotFoundError } from '#core/errors.ts';
+import { newId } from '#core/ids.ts';
+import { outcomeUploadPolicy } from '#core/outcomes/object-keys.ts';
+import { nowIso, nowMs } from '#lib/clock.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { presignPost } from '#store/evidence-objects.ts';
+import { outcomeSettings } from '#store/outcomes-config.ts';
+import { currentUpload, declareUpload, listUploadErrors, type OutcomeUpload } from '#store/outcomes-uploads.ts';
 import { districtFor } from './outcome-targets.ts';
 
 export async function declareOutcomeUpload(principal: Principal, input: { districtId: string; size: number }) {

@@ -1,10 +1,10 @@
 /** A pathway's industry and community partners: recording one (idempotent creation) and the list. */
-import { newId } from '../../core/ids.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import { createPartner as storePartner, listPathwayPartners, type Partner } from '../../store/outcomes-partners.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import { createPartner as storePartner, listPathwayPartners, type Partner } from '#store/outcomes-partners.ts';
 import type { Deferred } from '../deferred.ts';
 import { pathwayFor } from './outcome-targets.ts';
 import { checkReportExport, type ReportFormat } from './report-export.ts';

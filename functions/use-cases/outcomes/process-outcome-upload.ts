@@ -10,14 +10,14 @@
  * S3-triggered function. A repeated notification finds the upload no longer `declared`
  * and does nothing.
  */
-import type { OutcomeCounts } from '../../core/outcomes/model.ts';
-import { validateOutcomeCsv } from '../../core/outcomes/csv.ts';
-import { parseOutcomeUploadKey } from '../../core/outcomes/object-keys.ts';
-import { logger } from '../../lib/logger.ts';
-import { getObjectStream } from '../../store/evidence-objects.ts';
-import { districtPathwayIds, submitOutcomes } from '../../store/outcomes.ts';
-import { outcomeSettings } from '../../store/outcomes-config.ts';
-import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '../../store/outcomes-uploads.ts';
+import type { OutcomeCounts } from '#core/outcomes/model.ts';
+import { validateOutcomeCsv } from '#core/outcomes/csv.ts';
+import { parseOutcomeUploadKey } from '#core/outcomes/object-keys.ts';
+import { logger } from '#lib/logger.ts';
+import { getObjectStream } from '#store/evidence-objects.ts';
+import { districtPathwayIds, submitOutcomes } from '#store/outcomes.ts';
+import { outcomeSettings } from '#store/outcomes-config.ts';
+import { claimUpload, finishUpload, getUpload, storeUploadErrors } from '#store/outcomes-uploads.ts';
 
 export async function processOutcomeUpload(objectKey: string): Promise<'ignored' | 'skipped' | 'stored' | 'invalid' | 'failed'> {
   const ids = parseOutcomeUploadKey(objectKey);

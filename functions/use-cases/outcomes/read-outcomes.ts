@@ -3,14 +3,14 @@
  * district (equity comparison) and a pathway's trends. Each is what the caller may see
  * (reader-views.ts); `format: 'csv'` is for staff only (report-export.ts).
  */
-import { NUMERATOR_METRICS, type Metric, type NumeratorMetric, type StudentGroup } from '../../core/outcomes/codes.ts';
-import { evaluateEquity, resolveEquityConfig, type EquityConfig } from '../../core/outcomes/equity.ts';
-import type { CountView } from '../../core/outcomes/model.ts';
-import { countTrend, rateTrend, ratesOf } from '../../core/outcomes/rates.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getCurrentSubmission, getEntityView, listEntityViews } from '../../store/outcomes.ts';
-import { outcomeSettings } from '../../store/outcomes-config.ts';
+import { NUMERATOR_METRICS, type Metric, type NumeratorMetric, type StudentGroup } from '#core/outcomes/codes.ts';
+import { evaluateEquity, resolveEquityConfig, type EquityConfig } from '#core/outcomes/equity.ts';
+import type { CountView } from '#core/outcomes/model.ts';
+import { countTrend, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getCurrentSubmission, getEntityView, listEntityViews } from '#store/outcomes.ts';
+import { outcomeSettings } from '#store/outcomes-config.ts';
 import { districtFor, pathwayFor } from './outcome-targets.ts';
 import { forReader, isStaff, viewFor } from './reader-views.ts';
 import { checkReportExport, type ReportFormat } from './report-export.ts';

@@ -3,10 +3,10 @@
  * suppressed with the school year's single network-wide pattern (store/outcomes.ts); the
  * suppression rules themselves are core's (core/outcomes).
  */
-import type { AccessContext } from '../../core/access.ts';
-import { revealAll, type CountView, type OutcomeCounts } from '../../core/outcomes/model.ts';
-import type { EntityViewItem } from '../../store/outcomes.ts';
-import { viewsForReader } from '../../store/outcomes-readers.ts';
+import type { AccessContext } from '#core/access.ts';
+import { revealAll, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
+import type { EntityViewItem } from '#store/outcomes.ts';
+import { viewsForReader } from '#store/outcomes-readers.ts';
 
 export const isStaff = (access: AccessContext) => access.groups.includes('staff');
 

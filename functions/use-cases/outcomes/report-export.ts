@@ -4,8 +4,8 @@
  * its own authorization and reads, so a caller who may not see the report still gets 404
  * or 403 from those first. Rendering the CSV is the edge's (api/outcomes/report-export.ts).
  */
-import type { AccessContext } from '../../core/access.ts';
-import { ForbiddenError } from '../../core/errors.ts';
+import type { AccessContext } from '#core/access.ts';
+import { ForbiddenError } from '#core/errors.ts';
 import { allowed } from '../access.ts';
 
 export type ReportFormat = 'json' | 'csv' | undefined;

@@ -3,10 +3,10 @@
  * figures or both). Every problem is found and listed at once before anything is stored;
  * storing swaps the year's current submission and recomputes the views (store/outcomes.ts).
  */
-import { checkDistrictContainsPathways, checkOutcomeCounts, type OutcomeCounts, type OutcomeProblem } from '../../core/outcomes/model.ts';
-import { InvalidInputError, type FieldIssue } from '../../core/errors.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { districtPathwayIds, submitOutcomes as storeSubmission, type SubmitResult } from '../../store/outcomes.ts';
+import { checkDistrictContainsPathways, checkOutcomeCounts, type OutcomeCounts, type OutcomeProblem } from '#core/outcomes/model.ts';
+import { InvalidInputError, type FieldIssue } from '#core/errors.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { districtPathwayIds, submitOutcomes as storeSubmission, type SubmitResult } from '#store/outcomes.ts';
 import { districtFor } from './outcome-targets.ts';
 
 export interface OutcomeReport {

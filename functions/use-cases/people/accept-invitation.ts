@@ -1,8 +1,8 @@
-import { syncMembershipGroup, syncReviewerGroup } from '../../accounts/groups.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { enforceConflicts } from '../../pipeline/conflicts.ts';
-import * as people from '../../store/people.ts';
+import { syncMembershipGroup, syncReviewerGroup } from '#accounts/groups.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { enforceConflicts } from '#pipeline/conflicts.ts';
+import * as people from '#store/people.ts';
 import { requireVerifiedEmail } from './invitee.ts';
 
 export type Acceptance =

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import * as people from '../../store/people.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import * as people from '#store/people.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { namedMemberships } from './named-memberships.ts';
 

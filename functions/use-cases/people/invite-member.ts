@@ -1,7 +1,7 @@
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { RecordedAnswer } from '../../store/idempotency.ts';
-import type { DistrictRole, PathwayRole } from '../../store/entities.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { RecordedAnswer } from '#store/idempotency.ts';
+import type { DistrictRole, PathwayRole } from '#store/entities.ts';
 import type { Deferred } from '../deferred.ts';
 import { invite, type RenderInvitation } from './invite.ts';
 import { authorizedDistrict, authorizedPathway } from './scopes.ts';

@@ -1,9 +1,9 @@
-import { UnprocessableError } from '../../core/errors.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { RecordedAnswer } from '../../store/idempotency.ts';
-import type { ReviewerInvitationProfile } from '../../store/people.ts';
-import * as registry from '../../store/registry.ts';
+import { UnprocessableError } from '#core/errors.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { RecordedAnswer } from '#store/idempotency.ts';
+import type { ReviewerInvitationProfile } from '#store/people.ts';
+import * as registry from '#store/registry.ts';
 import type { Deferred } from '../deferred.ts';
 import { invite, type RenderInvitation } from './invite.ts';
 import { authorizeReviewerPool } from './scopes.ts';

@@ -2,15 +2,15 @@
  * Creating an invitation, shared by the team, district and reviewer-pool invitations: once
  * per address and scope while pending, never to someone already there, announced once.
  */
-import { ConflictError } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { announceInvitation } from '../../notifications/invitation-notices.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import { keys } from '../../store/keys.ts';
-import * as people from '../../store/people.ts';
-import { getReviewer } from '../../store/reviewers.ts';
+import { ConflictError } from '#core/errors.ts';
+import { newId } from '#core/ids.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { announceInvitation } from '#notifications/invitation-notices.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import { keys } from '#store/keys.ts';
+import * as people from '#store/people.ts';
+import { getReviewer } from '#store/reviewers.ts';
 import type { Deferred } from '../deferred.ts';
 
 /**

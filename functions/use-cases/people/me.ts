@@ -1,5 +1,5 @@
-import type { Principal } from '../../lib/principal.ts';
-import * as people from '../../store/people.ts';
+import type { Principal } from '#lib/principal.ts';
+import * as people from '#store/people.ts';
 import { namedMemberships } from './named-memberships.ts';
 
 /** The caller: their profile (created from the token on first use), memberships and assignment counts. */

@@ -1,5 +1,5 @@
-import type { Principal } from '../../lib/principal.ts';
-import * as people from '../../store/people.ts';
+import type { Principal } from '#lib/principal.ts';
+import * as people from '#store/people.ts';
 import { isPending, requireVerifiedEmail } from './invitee.ts';
 
 /** The pending invitations addressed to the caller's verified email address. */

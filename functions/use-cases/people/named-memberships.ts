@@ -1,6 +1,6 @@
-import { keys } from '../../store/keys.ts';
-import type { StoredMembership } from '../../store/people.ts';
-import * as registry from '../../store/registry.ts';
+import { keys } from '#store/keys.ts';
+import type { StoredMembership } from '#store/people.ts';
+import * as registry from '#store/registry.ts';
 
 /** Memberships with their district's and pathway's names (one BatchGet), as /me and /people answer them. */
 export async function namedMemberships(memberships: readonly StoredMembership[]) {

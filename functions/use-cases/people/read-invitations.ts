@@ -1,9 +1,9 @@
 /** The invitations of a team, a district or the reviewer pool, for those who manage it. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import { keys, type Key } from '../../store/keys.ts';
-import * as people from '../../store/people.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import { keys, type Key } from '#store/keys.ts';
+import * as people from '#store/people.ts';
 import { authorizedDistrict, authorizedPathway, authorizeReviewerPool } from './scopes.ts';
 
 /** One invitation by its key (revocation reads it the same way). */

@@ -1,6 +1,6 @@
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import * as people from '../../store/people.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import * as people from '#store/people.ts';
 import { authorizedDistrict, authorizedPathway } from './scopes.ts';
 
 export async function listPathwayMembers(principal: Principal, pathwayId: string, limit?: number, cursor?: string): Promise<Page<people.MemberView>> {

@@ -1,8 +1,8 @@
-import { syncMembershipGroup } from '../../accounts/groups.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { keys, type Key } from '../../store/keys.ts';
-import * as people from '../../store/people.ts';
+import { syncMembershipGroup } from '#accounts/groups.ts';
+import { NotFoundError } from '#core/errors.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { keys, type Key } from '#store/keys.ts';
+import * as people from '#store/people.ts';
 import { authorizedDistrict, authorizedPathway } from './scopes.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import { keys } from '../../store/keys.ts';
-import * as people from '../../store/people.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import { keys } from '#store/keys.ts';
+import * as people from '#store/people.ts';
 import { readInvitation } from './read-invitations.ts';
 import { authorizedPathway, authorizeReviewerPool } from './scopes.ts';
 

@@ -3,11 +3,11 @@
  * ancestry is stored data) and authorized for the caller. The record is read first and the
  * access after: a missing pathway or district costs no read of the caller's partition.
  */
-import type { Action } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { District } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import type { Action } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { District } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget, pathwayTarget } from '../targets.ts';
 

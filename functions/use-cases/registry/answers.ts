@@ -3,6 +3,6 @@
  * created record into the answer (status, body, headers) that the idempotency record keeps
  * and a retry with the same key replays.
  */
-import type { RecordedAnswer } from '../../store/idempotency.ts';
+import type { RecordedAnswer } from '#store/idempotency.ts';
 
 export type RenderCreated<T> = (created: T) => RecordedAnswer;

@@ -1,10 +1,10 @@
-import { newId } from '../../core/ids.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { District } from '../../store/entities.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import * as registry from '../../store/registry.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { District } from '#store/entities.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import * as registry from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
 import type { RenderCreated } from './answers.ts';

@@ -1,10 +1,10 @@
-import { newId } from '../../core/ids.ts';
-import { nowIso } from '../../lib/clock.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { School } from '../../store/entities.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import * as registry from '../../store/registry.ts';
+import { newId } from '#core/ids.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { School } from '#store/entities.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import * as registry from '#store/registry.ts';
 import { authorize } from '../access.ts';
 import { districtTarget } from '../targets.ts';
 import type { Deferred } from '../deferred.ts';

@@ -1,7 +1,7 @@
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import type { District } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import type { District } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget } from '../targets.ts';
 import { districtWithAccess, isStaff } from './records.ts';

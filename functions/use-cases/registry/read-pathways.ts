@@ -1,7 +1,7 @@
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import type { Pathway } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import type { Pathway } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget, pathwayTarget, schoolTarget } from '../targets.ts';
 import { districtWithAccess, isStaff, pathwayWithAccess, schoolWithAccess } from './records.ts';

@@ -1,7 +1,7 @@
-import type { Principal } from '../../lib/principal.ts';
-import type { Page } from '../../store/db.ts';
-import type { School } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Page } from '#store/db.ts';
+import type { School } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { authorize } from '../access.ts';
 import { districtTarget, schoolTarget } from '../targets.ts';
 import { districtWithAccess, schoolWithAccess } from './records.ts';

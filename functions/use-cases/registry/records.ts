@@ -2,11 +2,11 @@
  * The registry records a use case acts on, each read beside the caller's access (withAccess)
  * and answered 404 when missing; the caller then authorizes on the stored ancestry.
  */
-import type { AccessContext } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { District, School } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import type { AccessContext } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { District, School } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { withAccess } from '../access.ts';
 
 export async function readDistrict(id: string): Promise<District> {

@@ -1,7 +1,7 @@
-import { checkVersion } from '../../core/versions.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { District } from '../../store/entities.ts';
-import * as registry from '../../store/registry.ts';
+import { checkVersion } from '#core/versions.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { District } from '#store/entities.ts';
+import * as registry from '#store/registry.ts';
 import { authorize } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
 import { districtTarget } from '../targets.ts';

@@ -2,11 +2,11 @@
  * Staff declare a resource file (a new resource, or its next version) and get a presigned
  * POST form, exactly as evidence uploads go; idempotent creations like them.
  */
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { actorOf, type Principal } from '../../lib/principal.ts';
-import type { EvidenceUpload, StoredVersion } from '../../store/evidence.ts';
-import { declareResource as storeNewResource, declareResourceVersion as storeNextVersion, type ResourceKind, type StoredResource } from '../../store/evidence-resources.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { actorOf, type Principal } from '#lib/principal.ts';
+import type { EvidenceUpload, StoredVersion } from '#store/evidence.ts';
+import { declareResource as storeNewResource, declareResourceVersion as storeNextVersion, type ResourceKind, type StoredResource } from '#store/evidence-resources.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from '../evidence/declaration.ts';
 import { authorizeLibrary, loadResource } from './load-resource.ts';

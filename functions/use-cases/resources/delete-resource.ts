@@ -1,9 +1,9 @@
 /** Staff delete a resource: its records, then (as cleanup) its files wherever they are. */
-import { pendingResourceKey, quarantinedResourceKey, resourceKey } from '../../core/evidence/object-keys.ts';
-import { logger } from '../../lib/logger.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { deleteObject } from '../../store/evidence-objects.ts';
-import { deleteResource as storeDelete } from '../../store/evidence-resources.ts';
+import { pendingResourceKey, quarantinedResourceKey, resourceKey } from '#core/evidence/object-keys.ts';
+import { logger } from '#lib/logger.ts';
+import type { Principal } from '#lib/principal.ts';
+import { deleteObject } from '#store/evidence-objects.ts';
+import { deleteResource as storeDelete } from '#store/evidence-resources.ts';
 import { authorizeLibrary, loadResource } from './load-resource.ts';
 
 export async function deleteResource(principal: Principal, resourceId: string): Promise<void> {

@@ -2,10 +2,10 @@
  * The network's resource library (staff exemplars and templates): who may do what, and one
  * resource as the caller may see it.
  */
-import type { Action } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getResourceWithVersions } from '../../store/evidence-resources.ts';
+import type { Action } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getResourceWithVersions } from '#store/evidence-resources.ts';
 import { authorize, loadAccess } from '../access.ts';
 
 const NETWORK = { kind: 'network' } as const;

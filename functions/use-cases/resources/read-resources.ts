@@ -1,9 +1,9 @@
 /** Reading the resource library: the list, and one resource with its versions and a download. */
-import { quarantinedResourceKey, resourceKey } from '../../core/evidence/object-keys.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { currentOf, type StoredVersion } from '../../store/evidence.ts';
-import { listResources as listStoredResources, type ResourceKind } from '../../store/evidence-resources.ts';
+import { quarantinedResourceKey, resourceKey } from '#core/evidence/object-keys.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { currentOf, type StoredVersion } from '#store/evidence.ts';
+import { listResources as listStoredResources, type ResourceKind } from '#store/evidence-resources.ts';
 import { download, type Download } from '../evidence/downloads.ts';
 import { authorizeLibrary, isStaff, loadResource } from './load-resource.ts';
 

@@ -1,7 +1,7 @@
 /** Staff edit a resource's own fields at the revision they read. */
-import { PreconditionFailedError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { updateResource as storeUpdate, type ResourceChanges, type StoredResource } from '../../store/evidence-resources.ts';
+import { PreconditionFailedError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { updateResource as storeUpdate, type ResourceChanges, type StoredResource } from '#store/evidence-resources.ts';
 import type { Deferred } from '../deferred.ts';
 import { authorizeLibrary, loadResource } from './load-resource.ts';
 

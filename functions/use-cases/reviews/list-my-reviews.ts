@@ -2,12 +2,12 @@
  * A reviewer's own reviews: their assignments (open ones unless all are asked for), each
  * with its application and review read in one BatchGet.
  */
-import type { Principal } from '../../lib/principal.ts';
-import { queryPage, type Item } from '../../store/db.ts';
-import type { Assignment } from '../../store/entities.ts';
-import { keys } from '../../store/keys.ts';
-import { batchGet } from '../../store/registry.ts';
-import type { Review } from '../../store/reviews.ts';
+import type { Principal } from '#lib/principal.ts';
+import { queryPage, type Item } from '#store/db.ts';
+import type { Assignment } from '#store/entities.ts';
+import { keys } from '#store/keys.ts';
+import { batchGet } from '#store/registry.ts';
+import type { Review } from '#store/reviews.ts';
 
 export interface MyReviewEntry {
   applicationId: string;

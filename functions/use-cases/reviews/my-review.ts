@@ -2,15 +2,15 @@
  * What every use case of a reviewer's own review starts from: the caller's review of the
  * application's current round, and the rules of a review that is still open.
  */
-import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import type { ExclusionReason } from '../../core/review/assignment.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
-import { getItem } from '../../store/db.ts';
-import type { Assignment } from '../../store/entities.ts';
-import { getPublishedFramework, type StoredFramework } from '../../store/frameworks.ts';
-import { keys } from '../../store/keys.ts';
-import { getReview, getRound, type Review } from '../../store/reviews.ts';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
+import type { ExclusionReason } from '#core/review/assignment.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplication, type Application } from '#store/applications.ts';
+import { getItem } from '#store/db.ts';
+import type { Assignment } from '#store/entities.ts';
+import { getPublishedFramework, type StoredFramework } from '#store/frameworks.ts';
+import { keys } from '#store/keys.ts';
+import { getReview, getRound, type Review } from '#store/reviews.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
 

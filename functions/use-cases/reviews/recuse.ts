@@ -1,7 +1,7 @@
 /** A reviewer recuses themselves: their open review closes as recused and the seat's wait is told, so the workflow seats a replacement. */
-import type { Principal } from '../../lib/principal.ts';
-import { getReview, isOpenReview, vacateReview, type Review } from '../../store/reviews.ts';
-import { answerSeat } from '../../pipeline/answers.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getReview, isOpenReview, vacateReview, type Review } from '#store/reviews.ts';
+import { answerSeat } from '#pipeline/answers.ts';
 import { alreadyClosed, loadMyReview } from './my-review.ts';
 
 /** The review after the recusal. */

@@ -2,10 +2,10 @@
  * A reviewer's own profile: read it, and declare conflicts, sectors and availability. A
  * declared conflict vacates the open seats it now forbids (pipeline/conflicts.ts).
  */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getReviewer, updateOwnProfile, type OwnReviewerFields, type ReviewerProfile } from '../../store/reviewers.ts';
-import { enforceConflicts } from '../../pipeline/conflicts.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getReviewer, updateOwnProfile, type OwnReviewerFields, type ReviewerProfile } from '#store/reviewers.ts';
+import { enforceConflicts } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
 
 /** The caller's reviewer profile, read consistently (its version is the ETag they edit with). */

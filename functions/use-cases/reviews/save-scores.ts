@@ -3,14 +3,14 @@
  * level and levels of the rubric (a draft may be partial), and the conflict rule is checked
  * again on the way (a conflicted reviewer's seat is vacated instead).
  */
-import { PreconditionFailedError, UnprocessableError, type FieldIssue } from '../../core/errors.ts';
-import { rubricScaleOf } from '../../core/framework.ts';
-import { scoringCriteriaFor, type CriterionScore } from '../../core/review/scoring.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Application } from '../../store/applications.ts';
-import type { StoredFramework } from '../../store/frameworks.ts';
-import { getReview, isOpenReview, saveDraft, type Review } from '../../store/reviews.ts';
-import { guardReview } from '../../pipeline/conflicts.ts';
+import { PreconditionFailedError, UnprocessableError, type FieldIssue } from '#core/errors.ts';
+import { rubricScaleOf } from '#core/framework.ts';
+import { scoringCriteriaFor, type CriterionScore } from '#core/review/scoring.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Application } from '#store/applications.ts';
+import type { StoredFramework } from '#store/frameworks.ts';
+import { getReview, isOpenReview, saveDraft, type Review } from '#store/reviews.ts';
+import { guardReview } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
 import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
 

@@ -3,17 +3,17 @@
  * again with the submission conditional on what it read, ReviewSubmitted published and the
  * seat's wait answered (the workflow then aggregates once every seat is in).
  */
-import { BusyError, PreconditionFailedError, UnprocessableError, type FieldIssue } from '../../core/errors.ts';
-import { rubricScaleOf } from '../../core/framework.ts';
-import { scoringCriteriaFor, validateReviewScores } from '../../core/review/scoring.ts';
-import { publish } from '../../../events/publish.ts';
-import { logger } from '../../lib/logger.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Application } from '../../store/applications.ts';
-import type { StoredFramework } from '../../store/frameworks.ts';
-import { getReview, isOpenReview, markReviewNotified, submitReview as storeSubmission, type Review } from '../../store/reviews.ts';
-import { answerSeat } from '../../pipeline/answers.ts';
-import { guardReview } from '../../pipeline/conflicts.ts';
+import { BusyError, PreconditionFailedError, UnprocessableError, type FieldIssue } from '#core/errors.ts';
+import { rubricScaleOf } from '#core/framework.ts';
+import { scoringCriteriaFor, validateReviewScores } from '#core/review/scoring.ts';
+import { publish } from '#events/publish.ts';
+import { logger } from '#lib/logger.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Application } from '#store/applications.ts';
+import type { StoredFramework } from '#store/frameworks.ts';
+import { getReview, isOpenReview, markReviewNotified, submitReview as storeSubmission, type Review } from '#store/reviews.ts';
+import { answerSeat } from '#pipeline/answers.ts';
+import { guardReview } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
 import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
 

@@ -1,9 +1,9 @@
 /** A pathway's certifications, newest first, for whoever may read the pathway. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { listPathwayCertifications, type Certification } from '../../store/certifications.ts';
-import type { Page } from '../../store/db.ts';
-import { getPathway } from '../../store/registry.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { listPathwayCertifications, type Certification } from '#store/certifications.ts';
+import type { Page } from '#store/db.ts';
+import { getPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 

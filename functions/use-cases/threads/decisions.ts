@@ -1,9 +1,9 @@
 /** The latest decision on an application, as the caller may read it, and what its letter needs. */
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Application } from '../../store/applications.ts';
-import { getPublishedFramework } from '../../store/frameworks.ts';
-import { getDecision as getRoundDecision, type ReviewDecision } from '../../store/reviews.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Application } from '#store/applications.ts';
+import { getPublishedFramework } from '#store/frameworks.ts';
+import { getDecision as getRoundDecision, type ReviewDecision } from '#store/reviews.ts';
 import { loadThread } from './thread-access.ts';
 
 /** The latest decision the caller may read: applied ones for the team, any recorded one for staff. */

@@ -3,13 +3,13 @@
  * names are revealed) and posting to it (in-app notices to everyone on the thread, and a
  * MessagePosted event the notifier batches into emails).
  */
-import { publish } from '../../../events/publish.ts';
-import type { AccessContext } from '../../core/access.ts';
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import { logger } from '../../lib/logger.ts';
-import type { Principal } from '../../lib/principal.ts';
-import type { Application } from '../../store/applications.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
+import { publish } from '#events/publish.ts';
+import type { AccessContext } from '#core/access.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import { logger } from '#lib/logger.ts';
+import type { Principal } from '#lib/principal.ts';
+import type { Application } from '#store/applications.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import {
   getThreadSettings,
   listMessages as listStoredMessages,
@@ -21,8 +21,8 @@ import {
   postMessage as storeMessage,
   type Message,
   type MessageAuthor,
-} from '../../store/messages.ts';
-import { readRound, seatHolder } from '../../store/reviews.ts';
+} from '#store/messages.ts';
+import { readRound, seatHolder } from '#store/reviews.ts';
 import type { Deferred } from '../deferred.ts';
 import { threadParticipants } from './participants.ts';
 import { loadThread, roleOf } from './thread-access.ts';

@@ -1,8 +1,8 @@
 /** Virtual review sessions of an application: listed on its thread, scheduled by staff. */
-import type { IdempotencyContext } from '../../lib/idempotency-key.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { idempotent, type RecordedAnswer } from '../../store/idempotency.ts';
-import { createSession, listSessions as listStoredSessions, newSession, notify, type ReviewSession } from '../../store/messages.ts';
+import type { IdempotencyContext } from '#lib/idempotency-key.ts';
+import type { Principal } from '#lib/principal.ts';
+import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
+import { createSession, listSessions as listStoredSessions, newSession, notify, type ReviewSession } from '#store/messages.ts';
 import type { Deferred } from '../deferred.ts';
 import { threadParticipants } from './participants.ts';
 import { loadThread } from './thread-access.ts';

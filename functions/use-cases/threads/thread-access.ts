@@ -2,11 +2,11 @@
  * The application a thread route acts on, and how the caller takes part in its thread
  * (staff, a seated reviewer, the team or the district), decided once for every thread use case.
  */
-import { pathwayRole, type AccessContext } from '../../core/access.ts';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getApplication, type Application } from '../../store/applications.ts';
-import type { AuthorRole } from '../../store/messages.ts';
+import { pathwayRole, type AccessContext } from '#core/access.ts';
+import { NotFoundError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getApplication, type Application } from '#store/applications.ts';
+import type { AuthorRole } from '#store/messages.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
 

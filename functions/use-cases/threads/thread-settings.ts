@@ -1,7 +1,7 @@
 /** Staff (and whoever may assign reviewers) decide whether the team sees reviewers' names. */
-import { PreconditionFailedError } from '../../core/errors.ts';
-import type { Principal } from '../../lib/principal.ts';
-import { getThreadSettings, putThreadSettings, type ThreadSettings } from '../../store/messages.ts';
+import { PreconditionFailedError } from '#core/errors.ts';
+import type { Principal } from '#lib/principal.ts';
+import { getThreadSettings, putThreadSettings, type ThreadSettings } from '#store/messages.ts';
 import type { Deferred } from '../deferred.ts';
 import { loadThread } from './thread-access.ts';
 

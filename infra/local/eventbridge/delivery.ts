@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { RetryPolicy } from '../../../events/rules.ts';
+import type { RetryPolicy } from '#events/rules.ts';
 
 export type InvokeTarget = (functionName: string, event: unknown) => Promise<unknown>;
 

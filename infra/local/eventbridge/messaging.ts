@@ -10,9 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eventRules, type EventRule } from '../../../events/rules.ts';
-import { STATES_EVENT_SOURCE } from '../../../functions/core/review/execution-status.ts';
-import { schedules as allSchedules, type ScheduleSpec } from '../../../events/schedules.ts';
+import { eventRules, type EventRule } from '#events/rules.ts';
+import { STATES_EVENT_SOURCE } from '#core/review/execution-status.ts';
+import { schedules as allSchedules, type ScheduleSpec } from '#events/schedules.ts';
 import { startSesServer, type LocalSes } from '../ses/server.ts';
 import { invokeFunction, isCatalogName, LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_STAGE } from '../lambda.ts';
 import { startEventBridgeServer, type LocalEventBridge } from './server.ts';

@@ -11,7 +11,7 @@
  * matches when one of its elements does; a missing field never matches. Arrays of objects
  * match a nested pattern when one element matches all of it.
  */
-import type { EventPattern } from '../../../events/rules.ts';
+import type { EventPattern } from '#events/rules.ts';
 
 export class InvalidEventPatternError extends Error {
   override readonly name = 'InvalidEventPatternException';

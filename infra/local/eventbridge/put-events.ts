@@ -4,7 +4,7 @@
  * rules and targets see.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventBridgeEnvelope } from '../../../functions/core/events.ts';
+import type { EventBridgeEnvelope } from '#core/events.ts';
 import { EventsError, type JsonObject } from './protocol.ts';
 
 export const MAX_ENTRIES = 10;

@@ -15,7 +15,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ScheduleSpec } from '../../../events/schedules.ts';
+import type { ScheduleSpec } from '#events/schedules.ts';
 import { nextOccurrence, parseScheduleExpression, previousOccurrence, type ParsedSchedule } from './cron.ts';
 
 export interface SchedulerOptions {

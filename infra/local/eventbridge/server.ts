@@ -9,10 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { EventRule } from '../../../events/rules.ts';
-import type { ScheduleSpec } from '../../../events/schedules.ts';
-import type { EventBridgeEnvelope } from '../../../functions/core/events.ts';
-import { now } from '../../../functions/lib/clock.ts';
+import type { EventRule } from '#events/rules.ts';
+import type { ScheduleSpec } from '#events/schedules.ts';
+import type { EventBridgeEnvelope } from '#core/events.ts';
+import { now } from '#lib/clock.ts';
 import { listen } from '../ports.ts';
 import { parseScheduleExpression } from './cron.ts';
 import { Deliveries, MAX_KEPT, type DeadLetter, type DeliveryRecord, type InvokeTarget } from './delivery.ts';

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
-import { joseToDer } from '../../../functions/core/credentials/signature.ts';
+import { joseToDer } from '#core/credentials/signature.ts';
 import { awsJsonProtocol, AwsJsonServiceError, type JsonObject } from '../aws-json.ts';
 import { listen } from '../ports.ts';
 

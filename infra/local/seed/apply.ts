@@ -6,13 +6,13 @@
  * seed and changes nothing on a complete one.
  */
 import { createHash } from 'node:crypto';
-import { criteriaFor } from '../../../functions/core/framework.ts';
-import { idPrefixes, type IdKind } from '../../../functions/core/ids.ts';
-import { defaultCertificationConfig } from '../../../functions/core/levels.ts';
-import { seedFramework } from '../../../functions/core/seed-framework.ts';
-import { addDays, addMonthsUtc } from '../../../functions/core/time.ts';
-import { nowIso } from '../../../functions/lib/clock.ts';
-import type { Principal } from '../../../functions/lib/principal.ts';
+import { criteriaFor } from '#core/framework.ts';
+import { idPrefixes, type IdKind } from '#core/ids.ts';
+import { defaultCertificationConfig } from '#core/levels.ts';
+import { seedFramework } from '#core/seed-framework.ts';
+import { addDays, addMonthsUtc } from '#core/time.ts';
+import { nowIso } from '#lib/clock.ts';
+import type { Principal } from '#lib/principal.ts';
 import {
   listPathwayApplications,
   openApplication,
@@ -20,19 +20,19 @@ import {
   withdrawApplication,
   writeResponse,
   type Application,
-} from '../../../functions/store/applications.ts';
-import { credentialIssue } from '../../../functions/credentials/issue.ts';
-import { createBenefit, wholeCatalog } from '../../../functions/store/benefits.ts';
-import { certificationItem, seedCertification } from '../../../functions/store/certifications.ts';
-import { putNew, transact, TransactionCancelled } from '../../../functions/store/db.ts';
-import type { District, Pathway, School } from '../../../functions/store/entities.ts';
-import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
-import { announceInvitation } from '../../../functions/notifications/invitation-notices.ts';
-import { addMembership, createInvitation, ensureProfile, newInvitation, type StoredMembership } from '../../../functions/store/people.ts';
-import { getReviewer, putReviewerByStaff } from '../../../functions/store/reviewers.ts';
-import { assignSeat, moveStage, readRound } from '../../../functions/store/reviews.ts';
-import { prepare } from '../../../functions/pipeline/prepare.ts';
-import { createDistrict, createPathway, createSchool, type Actor } from '../../../functions/store/registry.ts';
+} from '#store/applications.ts';
+import { credentialIssue } from '#credentials/issue.ts';
+import { createBenefit, wholeCatalog } from '#store/benefits.ts';
+import { certificationItem, seedCertification } from '#store/certifications.ts';
+import { putNew, transact, TransactionCancelled } from '#store/db.ts';
+import type { District, Pathway, School } from '#store/entities.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
+import { announceInvitation } from '#notifications/invitation-notices.ts';
+import { addMembership, createInvitation, ensureProfile, newInvitation, type StoredMembership } from '#store/people.ts';
+import { getReviewer, putReviewerByStaff } from '#store/reviewers.ts';
+import { assignSeat, moveStage, readRound } from '#store/reviews.ts';
+import { prepare } from '#pipeline/prepare.ts';
+import { createDistrict, createPathway, createSchool, type Actor } from '#store/registry.ts';
 import { subjectForEmail } from '../dev-issuer.ts';
 import { seedApplications, seedBenefits, seedDistricts, seedInvitations, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
 

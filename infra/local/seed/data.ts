@@ -8,10 +8,10 @@
  * Certification dates are relative to the day the seed runs (months from today), so the
  * directory and the renewal window always have something to show.
  */
-import type { BenefitContent } from '../../../functions/store/benefits.ts';
-import type { Level } from '../../../functions/core/levels.ts';
-import type { PathwayModel, Sector } from '../../../functions/store/entities.ts';
-import type { Role } from '../../../functions/lib/principal.ts';
+import type { BenefitContent } from '#store/benefits.ts';
+import type { Level } from '#core/levels.ts';
+import type { PathwayModel, Sector } from '#store/entities.ts';
+import type { Role } from '#lib/principal.ts';
 
 export interface SeedDistrict {
   key: string;

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { now } from '../../../functions/lib/clock.ts';
+import { now } from '#lib/clock.ts';
 import { listen } from '../ports.ts';
 import { parseAddress, simulatorOutcome, type Address } from './addresses.ts';
 import { buildMime } from './mime.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import { EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '../../../functions/core/review/execution-status.ts';
+import { EXECUTION_STATUS_CHANGE, STATES_EVENT_SOURCE } from '#core/review/execution-status.ts';
 import { sfnErrors } from './api.ts';
 import { executionArn, type ArnScope, type EngineDefinition, type JsonValue, type LoadedStateMachine } from './definitions.ts';
 import { Replay } from './replay.ts';

@@ -12,7 +12,7 @@
  */
 import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { onClientCreated } from '../../../functions/lib/aws-clients.ts';
+import { onClientCreated } from '#lib/aws-clients.ts';
 
 export type FaultService = 'dynamodb' | 's3';
 export type FaultError = 'ProvisionedThroughputExceededException' | 'ThrottlingException' | 'SlowDown';

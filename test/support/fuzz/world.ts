@@ -7,8 +7,8 @@
  * missing, expired, forged, wrong-audience, wrong-issuer and unsigned ones.
  */
 import { createDevIssuer } from '../../../infra/local/dev-issuer.ts';
-import { seedFramework } from '../../../functions/core/seed-framework.ts';
-import { putPublishedFramework } from '../../../functions/store/frameworks.ts';
+import { seedFramework } from '#core/seed-framework.ts';
+import { putPublishedFramework } from '#store/frameworks.ts';
 import { seedAvailableEvidence } from '../evidence.ts';
 import type { TestPlatform } from '../platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../registry-world.ts';

@@ -6,7 +6,7 @@
  */
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { FEDERATION_MESSAGE, handler } from '../../../functions/accounts/pre-sign-up.ts';
+import { FEDERATION_MESSAGE, handler } from '#accounts/pre-sign-up.ts';
 
 process.env.LOG_LEVEL ??= 'SILENT';
 

@@ -4,7 +4,7 @@
  * who sees an application's evidence, and that refusals keep another pathway hidden.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, explain, type AccessContext, type Target } from '../../../functions/core/access.ts';
+import { decide, explain, type AccessContext, type Target } from '#core/access.ts';
 
 const P1: Target = { kind: 'pathway', districtId: 'D1', schoolId: 'S1', pathwayId: 'P1' };
 const P2: Target = { kind: 'pathway', districtId: 'D2', schoolId: 'S2', pathwayId: 'P2' };

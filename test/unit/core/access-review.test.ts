@@ -3,7 +3,7 @@
  * (access-review.expectations.ts, checked in access.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { decide, type AccessContext, type Target } from '../../../functions/core/access.ts';
+import { decide, type AccessContext, type Target } from '#core/access.ts';
 
 const A1: Target = { kind: 'application', districtId: 'D1', schoolId: 'S1', pathwayId: 'P1', applicationId: 'A1' };
 const A2: Target = { kind: 'application', districtId: 'D2', schoolId: 'S2', pathwayId: 'P2', applicationId: 'A2' };

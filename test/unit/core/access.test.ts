@@ -14,7 +14,7 @@ import {
   type Decision,
   type Membership,
   type Target,
-} from '../../../functions/core/access.ts';
+} from '#core/access.ts';
 import { evidenceExpected } from './access-evidence.expectations.ts';
 import { reviewExpected } from './access-review.expectations.ts';
 import { outcomesExpected } from './access-outcomes.expectations.ts';

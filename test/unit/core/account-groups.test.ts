@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupForMembership, groupsForMemberships, membershipGroups, needsGroup } from '../../../functions/core/account-groups.ts';
-import { roles } from '../../../functions/lib/principal.ts';
+import { groupForMembership, groupsForMemberships, membershipGroups, needsGroup } from '#core/account-groups.ts';
+import { roles } from '#lib/principal.ts';
 
 describe('account groups', () => {
   it('a team membership needs the pathway group, a district membership the district group', () => {

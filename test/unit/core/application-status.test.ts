@@ -16,7 +16,7 @@ import {
   transitionActors,
   transitions,
   type ApplicationStatus,
-} from '../../../functions/core/application-status.ts';
+} from '#core/application-status.ts';
 
 // The expected table, written out independently of the module's.
 const expected: Record<ApplicationStatus, ApplicationStatus[]> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capacityWindow, diffEntitlements, isChange, levelRank, levelsUnlocking, requestRefusals, unlockedBy, type BenefitRule } from '../../../functions/core/benefits.ts';
+import { capacityWindow, diffEntitlements, isChange, levelRank, levelsUnlocking, requestRefusals, unlockedBy, type BenefitRule } from '#core/benefits.ts';
 
 const catalog: BenefitRule[] = [
   { id: 'mark', minLevel: 'candidacy', active: true },

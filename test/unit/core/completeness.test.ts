@@ -6,10 +6,10 @@ import {
   hasNarrative,
   unmetEvidence,
   type CriterionResponse,
-} from '../../../functions/core/completeness.ts';
-import { criteriaFor, isCriterionRequired, type FrameworkContent } from '../../../functions/core/framework.ts';
-import { levels, type Level } from '../../../functions/core/levels.ts';
-import { seedFramework } from '../../../functions/core/seed-framework.ts';
+} from '#core/completeness.ts';
+import { criteriaFor, isCriterionRequired, type FrameworkContent } from '#core/framework.ts';
+import { levels, type Level } from '#core/levels.ts';
+import { seedFramework } from '#core/seed-framework.ts';
 
 const rubric = ['beginning', 'developing', 'meeting', 'excelling'].map((level) => ({ level, descriptor: level }));
 

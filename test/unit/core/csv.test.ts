@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { csvField, csvLines, neutralizeFormulas, reportCsv, toCsv } from '../../../functions/core/csv.ts';
+import { csvField, csvLines, neutralizeFormulas, reportCsv, toCsv } from '#core/csv.ts';
 import { couldBeFormula, expectSafeCsv, readCsvStrict, spreadsheetCells } from '../../support/csv.ts';
 
 describe('CSV export', () => {

@@ -16,10 +16,10 @@ import {
   structureIssues,
   type Framework,
   type FrameworkContent,
-} from '../../../functions/core/framework.ts';
-import { isId } from '../../../functions/core/ids.ts';
-import { levels } from '../../../functions/core/levels.ts';
-import { SEED_FRAMEWORK_ID, SEED_FRAMEWORK_VERSION, seedFramework } from '../../../functions/core/seed-framework.ts';
+} from '#core/framework.ts';
+import { isId } from '#core/ids.ts';
+import { levels } from '#core/levels.ts';
+import { SEED_FRAMEWORK_ID, SEED_FRAMEWORK_VERSION, seedFramework } from '#core/seed-framework.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const rubric = (scale: readonly string[] = defaultRubricScale) => scale.map((level) => ({ level, descriptor: `${level} descriptor` }));

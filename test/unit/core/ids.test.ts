@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { idTimeMs, newId } from '../../../functions/core/ids.ts';
+import { idTimeMs, newId } from '#core/ids.ts';
 
 describe('idTimeMs', () => {
   it('reads back the time an id was made at', () => {

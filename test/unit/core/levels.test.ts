@@ -10,8 +10,8 @@ import {
   type CanOpenInput,
   type CertificationStanding,
   type Level,
-} from '../../../functions/core/levels.ts';
-import { DAY_MS } from '../../../functions/core/time.ts';
+} from '#core/levels.ts';
+import { DAY_MS } from '#core/time.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 const inDays = (days: number) => new Date(Date.parse(NOW) + days * DAY_MS).toISOString();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../functions/core/ids.ts';
-import { outcomeUploadKey, outcomeUploadPolicy, parseOutcomeUploadKey } from '../../../functions/core/outcomes/object-keys.ts';
-import { computeProgress } from '../../../functions/store/outcomes-progress.ts';
+import { newId } from '#core/ids.ts';
+import { outcomeUploadKey, outcomeUploadPolicy, parseOutcomeUploadKey } from '#core/outcomes/object-keys.ts';
+import { computeProgress } from '#store/outcomes-progress.ts';
 
 describe('outcome upload keys', () => {
   const districtId = newId('district');

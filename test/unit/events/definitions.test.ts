@@ -3,10 +3,10 @@
  * events that exist, and target catalog functions (or functions known to be coming).
  */
 import { describe, expect, it } from 'vitest';
-import { cdkEventPattern, defaultBusRules, eventRules, ruleTargets } from '../../../events/rules.ts';
-import { scheduleTargets, schedules } from '../../../events/schedules.ts';
-import { detailTypes, EVENT_SOURCE } from '../../../functions/core/events.ts';
-import { functionCatalog } from '../../../functions/catalog.ts';
+import { cdkEventPattern, defaultBusRules, eventRules, ruleTargets } from '#events/rules.ts';
+import { scheduleTargets, schedules } from '#events/schedules.ts';
+import { detailTypes, EVENT_SOURCE } from '#core/events.ts';
+import { functionCatalog } from '#catalog';
 import { parseScheduleExpression } from '../../../infra/local/eventbridge/cron.ts';
 import { matchesPattern, validatePattern } from '../../../infra/local/eventbridge/pattern.ts';
 

@@ -1,6 +1,6 @@
 /** EventBridge pattern matching of the local EventBridge server (exact values; everything else refused). */
 import { describe, expect, it } from 'vitest';
-import type { EventPattern } from '../../../events/rules.ts';
+import type { EventPattern } from '#events/rules.ts';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from '../../../infra/local/eventbridge/pattern.ts';
 
 const event = {

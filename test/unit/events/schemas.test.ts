@@ -6,9 +6,9 @@ import {
   InvalidDomainEventError,
   parseDomainEvent,
   type DomainEventInput,
-} from '../../../functions/core/events.ts';
-import { newId } from '../../../functions/core/ids.ts';
-import { batchEntries, entrySize, MAX_PUT_BYTES } from '../../../events/publish.ts';
+} from '#core/events.ts';
+import { newId } from '#core/ids.ts';
+import { batchEntries, entrySize, MAX_PUT_BYTES } from '#events/publish.ts';
 
 const ids = {
   applicationId: newId('application'),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoClient, onClientCreated, resetClients } from '../../../functions/lib/aws-clients.ts';
+import { dynamoClient, onClientCreated, resetClients } from '#lib/aws-clients.ts';
 
 const names = () => (dynamoClient().middlewareStack as unknown as { identify(): string[] }).identify();
 

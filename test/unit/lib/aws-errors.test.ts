@@ -2,8 +2,8 @@
  * One transient-error list serves both edges: the API's 503 and the pipeline's retry.
  */
 import { describe, expect, it } from 'vitest';
-import { isTransientAwsError, TRANSIENT_AWS_ERROR_NAMES } from '../../../functions/lib/aws-errors.ts';
-import { isTransient } from '../../../functions/pipeline/errors.ts';
+import { isTransientAwsError, TRANSIENT_AWS_ERROR_NAMES } from '#lib/aws-errors.ts';
+import { isTransient } from '#pipeline/errors.ts';
 
 const named = (name: string) => Object.assign(new Error(name), { name });
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { config, setting, settingsSchema } from '../../../functions/lib/config.ts';
+import { config, setting, settingsSchema } from '#lib/config.ts';
 
 /** The variables README's "Configuration (function environment)" table lists in its first column. */
 function readmeVariables(): string[] {

@@ -13,9 +13,9 @@ import {
   PreconditionFailedError,
   TooLargeError,
   UnprocessableError,
-} from '../../../functions/core/errors.ts';
-import { problemOf } from '../../../functions/lib/domain-problems.ts';
-import { problems, type Problem } from '../../../functions/lib/problem.ts';
+} from '#core/errors.ts';
+import { problemOf } from '#lib/domain-problems.ts';
+import { problems, type Problem } from '#lib/problem.ts';
 
 const answer = (p: Problem) => ({ body: p.toBody('/x'), headers: p.headers });
 const field = { in: 'query' as const, field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' };

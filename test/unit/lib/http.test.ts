@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
-import { httpHandler, implement, type HttpEvent } from '../../../functions/lib/http.ts';
-import { route } from '../../../functions/lib/route.ts';
-import { problems } from '../../../functions/lib/problem.ts';
-import { logger } from '../../../functions/lib/logger.ts';
-import { idSchema, pageQuery, text } from '../../../functions/lib/schemas.ts';
+import { httpHandler, implement, type HttpEvent } from '#lib/http.ts';
+import { route } from '#lib/route.ts';
+import { problems } from '#lib/problem.ts';
+import { logger } from '#lib/logger.ts';
+import { idSchema, pageQuery, text } from '#lib/schemas.ts';
 
 // Test-only route specs: they exercise the shared stack without adding routes to the API.
 const create = route({

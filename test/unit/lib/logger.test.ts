@@ -3,7 +3,7 @@
  * set, as Powertools' appendKeys put them, and on none after.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../../functions/lib/logger.ts';
+import { logger } from '#lib/logger.ts';
 
 const level = logger.getLevelName();
 

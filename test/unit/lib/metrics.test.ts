@@ -3,7 +3,7 @@
  * dimensions the dashboard (infra/constructs/monitoring.ts) graphs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUSINESS_METRICS, countBusinessEvent, METRICS_NAMESPACE, setMetricsSink } from '../../../functions/lib/metrics.ts';
+import { BUSINESS_METRICS, countBusinessEvent, METRICS_NAMESPACE, setMetricsSink } from '#lib/metrics.ts';
 
 afterEach(() => setMetricsSink(undefined));
 

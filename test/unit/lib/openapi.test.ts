@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../functions/api/routes.ts';
-import { API_VERSION, openApiDocument } from '../../../functions/lib/openapi.ts';
+import { apiRoutes } from '#api/routes.ts';
+import { API_VERSION, openApiDocument } from '#lib/openapi.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 type Json = Record<string, any>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, principalFromClaims } from '../../../functions/lib/principal.ts';
+import { actorOf, principalFromClaims } from '#lib/principal.ts';
 
 describe('the principal', () => {
   it('reads the claims API Gateway flattens, and the arrays a token carries', () => {

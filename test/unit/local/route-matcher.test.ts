@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../functions/api/routes.ts';
-import type { HttpMethod, RouteSpec } from '../../../functions/lib/route.ts';
+import { apiRoutes } from '#api/routes.ts';
+import type { HttpMethod, RouteSpec } from '#lib/route.ts';
 import { createRouteMatcher, type RouteMatch } from '../../../infra/local/route-matcher.ts';
 
 /**

@@ -3,11 +3,11 @@
  * it records, and the test-only fault injector that can never run outside the local stage.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BusyError, ConflictError, NotFoundError } from '../../../functions/core/errors.ts';
-import { classify, isTransient, PipelineError, TransientError } from '../../../functions/pipeline/errors.ts';
-import { injectFaults, InjectedFailure, resetFaults } from '../../../functions/pipeline/faults.ts';
-import { pipelineTask } from '../../../functions/pipeline/task.ts';
-import { ConcurrentChange, ReviewerAtCapacity } from '../../../functions/store/reviews.ts';
+import { BusyError, ConflictError, NotFoundError } from '#core/errors.ts';
+import { classify, isTransient, PipelineError, TransientError } from '#pipeline/errors.ts';
+import { injectFaults, InjectedFailure, resetFaults } from '#pipeline/faults.ts';
+import { pipelineTask } from '#pipeline/task.ts';
+import { ConcurrentChange, ReviewerAtCapacity } from '#store/reviews.ts';
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
 

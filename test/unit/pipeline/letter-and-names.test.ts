@@ -1,8 +1,8 @@
 /** The decision letter's Markdown and the workflow's execution names. */
 import { describe, expect, it } from 'vitest';
-import { renderLetter } from '../../../functions/api/threads/letter.ts';
-import { executionArnFor, executionName } from '../../../functions/pipeline/workflow.ts';
-import type { ReviewDecision } from '../../../functions/store/reviews.ts';
+import { renderLetter } from '#api/threads/letter.ts';
+import { executionArnFor, executionName } from '#pipeline/workflow.ts';
+import type { ReviewDecision } from '#store/reviews.ts';
 
 const decision: ReviewDecision = {
   applicationId: 'app_1',

@@ -4,8 +4,8 @@
  * fails the assignment task visibly instead of seating a panel of a size nobody chose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { reviewersNeeded } from '../../../functions/core/review/assignment.ts';
-import { assignmentConfig } from '../../../functions/pipeline/panel.ts';
+import { reviewersNeeded } from '#core/review/assignment.ts';
+import { assignmentConfig } from '#pipeline/panel.ts';
 
 const saved = process.env.REVIEWERS_PER_LEVEL;
 afterEach(() => {

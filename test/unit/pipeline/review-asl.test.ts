@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../../functions/catalog.ts';
+import { functionCatalog } from '#catalog';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (d: unknown, o?: object) => { isValid: boolean; errorsText?: (s?: string) => string };

@@ -3,11 +3,11 @@
  * renewal draft's deterministic id, and the actions a recorded state still accepts.
  */
 import { describe, expect, it } from 'vitest';
-import { dueActions } from '../../../functions/recertification/certification.ts';
-import { pendingEntries } from '../../../functions/recertification/outbox.ts';
-import { remainingCertification } from '../../../functions/recertification/records.ts';
-import type { Certification } from '../../../functions/store/certifications.ts';
-import { renewalApplicationId } from '../../../functions/store/renewals.ts';
+import { dueActions } from '#recertification/certification.ts';
+import { pendingEntries } from '#recertification/outbox.ts';
+import { remainingCertification } from '#recertification/records.ts';
+import type { Certification } from '#store/certifications.ts';
+import { renewalApplicationId } from '#store/renewals.ts';
 
 const cert = (over: Partial<Certification>): Certification => ({
   id: 'cert_01JAAAAAAAAAAAAAAAAAAAAAAA',
@@ -73,7 +73,7 @@ describe('outbox', () => {
 
 describe('sweepConfig', () => {
   it('reads the thresholds from RECERTIFICATION_NOTICE_DAYS, ignoring malformed entries', async () => {
-    const { sweepConfig } = await import('../../../functions/store/certifications.ts');
+    const { sweepConfig } = await import('#store/certifications.ts');
     const before = process.env.RECERTIFICATION_NOTICE_DAYS;
     try {
       delete process.env.RECERTIFICATION_NOTICE_DAYS;

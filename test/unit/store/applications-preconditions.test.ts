@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { expectedVersion, expectedVersionOrNew } from '../../../functions/lib/preconditions.ts';
-import { compareVersions } from '../../../functions/core/framework.ts';
-import { Problem } from '../../../functions/lib/problem.ts';
-import { versionSortKey } from '../../../functions/store/keys.ts';
+import { expectedVersion, expectedVersionOrNew } from '#lib/preconditions.ts';
+import { compareVersions } from '#core/framework.ts';
+import { Problem } from '#lib/problem.ts';
+import { versionSortKey } from '#store/keys.ts';
 
 const status = (fn: () => unknown) => {
   try {

@@ -14,9 +14,9 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createScope, getSigningKey } from '@smithy/signature-v4';
-import { buildUploadPolicy } from '../../../functions/core/evidence/post-policy.ts';
-import { contentDisposition } from '../../../functions/core/evidence/file-name.ts';
-import { newId } from '../../../functions/core/ids.ts';
+import { buildUploadPolicy } from '#core/evidence/post-policy.ts';
+import { contentDisposition } from '#core/evidence/file-name.ts';
+import { newId } from '#core/ids.ts';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -32,8 +32,8 @@ import {
   putObject,
   resetEvidenceObjects,
   uploadPart,
-} from '../../../functions/store/evidence-objects.ts';
-import { MultipartSink } from '../../../functions/uploads/multipart.ts';
+} from '#store/evidence-objects.ts';
+import { MultipartSink } from '#uploads/multipart.ts';
 
 const saved = { ...process.env };
 const bucket = 'pathcert-dev-evidencebucket-1x2y3z';

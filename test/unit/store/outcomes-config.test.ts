@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD } from '../../../functions/core/outcomes/suppression.ts';
-import { outcomeSettings } from '../../../functions/store/outcomes-config.ts';
+import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD } from '#core/outcomes/suppression.ts';
+import { outcomeSettings } from '#store/outcomes-config.ts';
 
 describe('suppression settings', () => {
   afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../functions/core/errors.ts';
-import { problemOf } from '../../../functions/lib/domain-problems.ts';
-import { decodeCursor, encodeCursor } from '../../../functions/store/pagination.ts';
+import { InvalidInputError } from '#core/errors.ts';
+import { problemOf } from '#lib/domain-problems.ts';
+import { decodeCursor, encodeCursor } from '#store/pagination.ts';
 
 const key = { PK: 'PATHWAY#pw_1', SK: 'PATHWAY', GSI1PK: 'DISTRICT#d1#PATHWAYS', GSI1SK: 'alpha#pw_1' };
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { codeLines, ROUTE_LINE_LIMIT, routeSizes } from '../../../infra/tools/route-sizes.ts';
-import { apiRoutes } from '../../../functions/api/routes.ts';
+import { apiRoutes } from '#api/routes.ts';
 
 describe('route handler sizes', () => {
   const sizes = routeSizes();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { dosDateTime, zipStream, ZipContentMismatch, zipInternals, type ZipEntry } from '../../../functions/uploads/zip.ts';
+import { dosDateTime, zipStream, ZipContentMismatch, zipInternals, type ZipEntry } from '#uploads/zip.ts';
 import { readZip } from '../../support/zip-reader.ts';
 
 async function collect(entries: ZipEntry[]): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { credentialStatus } from '../../../functions/use-cases/credentials/read-credential.ts';
-import type { StoredCredential } from '../../../functions/store/credentials.ts';
+import { credentialStatus } from '#use-cases/credentials/read-credential.ts';
+import type { StoredCredential } from '#store/credentials.ts';
 
 const credential = (over: Partial<StoredCredential> = {}): StoredCredential => ({
   id: 'cert_1',

@@ -1,12 +1,12 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { achievementCredential, credentialHeader, credentialJwtPayload, statusListCredentialPayload } from '../../../../functions/core/credentials/achievement.ts';
-import { bakedCredential, badgeSvg } from '../../../../functions/core/credentials/badge.ts';
-import { didDocument, issuerDid } from '../../../../functions/core/credentials/issuer.ts';
-import { derToJose, joseToDer } from '../../../../functions/core/credentials/signature.ts';
-import { bitAt, bitstringOf, decodeStatusList, encodeStatusList, STATUS_LIST_SIZE, statusSlot } from '../../../../functions/core/credentials/status-list.ts';
-import { datesCheck, notChecked, verdict } from '../../../../functions/core/credentials/verification.ts';
+import { achievementCredential, credentialHeader, credentialJwtPayload, statusListCredentialPayload } from '#core/credentials/achievement.ts';
+import { bakedCredential, badgeSvg } from '#core/credentials/badge.ts';
+import { didDocument, issuerDid } from '#core/credentials/issuer.ts';
+import { derToJose, joseToDer } from '#core/credentials/signature.ts';
+import { bitAt, bitstringOf, decodeStatusList, encodeStatusList, STATUS_LIST_SIZE, statusSlot } from '#core/credentials/status-list.ts';
+import { datesCheck, notChecked, verdict } from '#core/credentials/verification.ts';
 
 describe('DER → JOSE signatures', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

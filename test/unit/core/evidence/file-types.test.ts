@@ -5,8 +5,8 @@ import {
   MAX_EVIDENCE_BYTES,
   resolveFileType,
   type DeclarationCheck,
-} from '../../../../functions/core/evidence/file-types.ts';
-import { checkFileName, contentDisposition, safeDownloadName } from '../../../../functions/core/evidence/file-name.ts';
+} from '#core/evidence/file-types.ts';
+import { checkFileName, contentDisposition, safeDownloadName } from '#core/evidence/file-name.ts';
 
 const MiB = 1024 * 1024;
 const SHA = 'a'.repeat(64);

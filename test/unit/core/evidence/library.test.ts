@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { newId } from '../../../../functions/core/ids.ts';
+import { newId } from '#core/ids.ts';
 import {
   applyVersionEvent,
   canTransition,
@@ -17,8 +17,8 @@ import {
   type EvidenceVersion,
   type VersionEvent,
   type VersionState,
-} from '../../../../functions/core/evidence/library.ts';
-import { evidenceKey, MAX_VERSION } from '../../../../functions/core/evidence/object-keys.ts';
+} from '#core/evidence/library.ts';
+import { evidenceKey, MAX_VERSION } from '#core/evidence/object-keys.ts';
 
 const pw = newId('pathway');
 const T0 = '2025-03-01T10:00:00.000Z';

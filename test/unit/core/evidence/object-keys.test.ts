@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { newId } from '../../../../functions/core/ids.ts';
+import { newId } from '#core/ids.ts';
 import {
   decodeS3EventKey,
   eventObjectKey,
@@ -19,7 +19,7 @@ import {
   quarantineKey,
   resourceKey,
   type ObjectKeyParts,
-} from '../../../../functions/core/evidence/object-keys.ts';
+} from '#core/evidence/object-keys.ts';
 
 const pw = newId('pathway');
 const otherPw = newId('pathway');

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { newId } from '../../../../functions/core/ids.ts';
+import { newId } from '#core/ids.ts';
 import {
   buildUploadPolicy,
   DEFAULT_UPLOAD_EXPIRY_SECONDS,
   MAX_UPLOAD_EXPIRY_SECONDS,
   uploadExpiresAt,
   type PolicyCondition,
-} from '../../../../functions/core/evidence/post-policy.ts';
-import { evidenceKey, pendingKey } from '../../../../functions/core/evidence/object-keys.ts';
-import { fileTypes } from '../../../../functions/core/evidence/file-types.ts';
+} from '#core/evidence/post-policy.ts';
+import { evidenceKey, pendingKey } from '#core/evidence/object-keys.ts';
+import { fileTypes } from '#core/evidence/file-types.ts';
 
 const pathwayId = newId('pathway');
 const evidenceId = newId('evidence');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sniffContent, sniffMatches, SNIFF_WINDOW } from '../../../../functions/core/evidence/sniff.ts';
-import { fileTypes } from '../../../../functions/core/evidence/file-types.ts';
+import { sniffContent, sniffMatches, SNIFF_WINDOW } from '#core/evidence/sniff.ts';
+import { fileTypes } from '#core/evidence/file-types.ts';
 import * as b from './bytes.ts';
 
 const T = {

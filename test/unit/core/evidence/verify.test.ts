@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { verifyUpload } from '../../../../functions/core/evidence/verify.ts';
-import { SNIFF_WINDOW } from '../../../../functions/core/evidence/sniff.ts';
+import { verifyUpload } from '#core/evidence/verify.ts';
+import { SNIFF_WINDOW } from '#core/evidence/sniff.ts';
 import * as b from './bytes.ts';
 
 const MiB = 1024 * 1024;

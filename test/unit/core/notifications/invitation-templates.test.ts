@@ -3,11 +3,11 @@
  * (core/invitations.ts): content, escaping, and the reminder rule.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDomainEvent } from '../../../../functions/core/events.ts';
-import { newId } from '../../../../functions/core/ids.ts';
-import { invitationNoticeDue, invitationReminderAt, parseReminderDays } from '../../../../functions/core/invitations.ts';
-import { inviteeDeliveryKey, inviteeRecipient, isInviteeEvent, planDeliveries } from '../../../../functions/core/notifications/rules.ts';
-import { formatDateTime, renderNotification } from '../../../../functions/core/notifications/templates.ts';
+import { buildDomainEvent } from '#core/events.ts';
+import { newId } from '#core/ids.ts';
+import { invitationNoticeDue, invitationReminderAt, parseReminderDays } from '#core/invitations.ts';
+import { inviteeDeliveryKey, inviteeRecipient, isInviteeEvent, planDeliveries } from '#core/notifications/rules.ts';
+import { formatDateTime, renderNotification } from '#core/notifications/templates.ts';
 
 const invitationId = newId('invitation');
 const pathwayId = newId('pathway');

@@ -21,7 +21,7 @@ import {
   sweepAction,
   windowMs,
   type MessageWindow,
-} from '../../../../functions/core/notifications/message-batching.ts';
+} from '#core/notifications/message-batching.ts';
 
 const MIN = 60_000;
 const WINDOW = 10 * MIN;

@@ -1,6 +1,6 @@
 /** The email of a message window (core/notifications/message-digest.ts). */
 import { describe, expect, it } from 'vitest';
-import { formatMessageTime, renderMessageDigest } from '../../../../functions/core/notifications/message-digest.ts';
+import { formatMessageTime, renderMessageDigest } from '#core/notifications/message-digest.ts';
 
 const ctx = { recipientName: 'Ana <Ruiz>', pathwayName: 'Health & Bio Academy', applicationId: 'app_01JD0000000000000000000000', baseUrl: 'https://app.example.org/' };
 

@@ -4,17 +4,17 @@
  * categories cannot be turned off) and address validation.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDomainEvent, detailTypes, type DomainEvent, type DomainEventInput } from '../../../../functions/core/events.ts';
-import { newId } from '../../../../functions/core/ids.ts';
+import { buildDomainEvent, detailTypes, type DomainEvent, type DomainEventInput } from '#core/events.ts';
+import { newId } from '#core/ids.ts';
 import {
   effectivePreferences,
   mergePreferences,
   refusedChanges,
   wantsEmail,
   categoryNames,
-} from '../../../../functions/core/notifications/preferences.ts';
-import { checkEmailAddress, notificationRules, planDeliveries, STAFF_RECIPIENT } from '../../../../functions/core/notifications/rules.ts';
-import { absoluteLink, formatDate, renderNotification } from '../../../../functions/core/notifications/templates.ts';
+} from '#core/notifications/preferences.ts';
+import { checkEmailAddress, notificationRules, planDeliveries, STAFF_RECIPIENT } from '#core/notifications/rules.ts';
+import { absoluteLink, formatDate, renderNotification } from '#core/notifications/templates.ts';
 
 const ids = {
   application: newId('application'),
@@ -221,7 +221,7 @@ describe('email addresses', () => {
 
 describe('notification ids', () => {
   it('carry their own time, so the id alone rebuilds the inbox key', async () => {
-    const { notificationItem, notificationKey } = await import('../../../../functions/store/messages.ts');
+    const { notificationItem, notificationKey } = await import('#store/messages.ts');
     const at = '2027-03-14T10:11:12.345Z';
     const item = notificationItem({ recipient: 'sub-1', kind: 'decision.made', title: 't', body: 'b', at });
     expect(notificationKey('sub-1', String(item.id))).toEqual({ PK: item.PK, SK: item.SK });

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRecipientTag, encodeRecipientTag, parseSesFeedback } from '../../../../functions/core/notifications/ses-feedback.ts';
+import { decodeRecipientTag, encodeRecipientTag, parseSesFeedback } from '#core/notifications/ses-feedback.ts';
 
 const SES_TAG = /^[A-Za-z0-9_-]{1,256}$/;
 

@@ -9,13 +9,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { HEADLINE_METRICS, NUMERATOR_METRICS, denominatorOf, type Metric, type StudentGroup } from '../../../../functions/core/outcomes/codes.ts';
-import { evaluateEquity } from '../../../../functions/core/outcomes/equity.ts';
-import { headlineOf } from '../../../../functions/core/outcomes/headline.ts';
-import { isSuppressed, type Cell, type CountView } from '../../../../functions/core/outcomes/model.ts';
-import { countTrend, rateTrend, ratesOf } from '../../../../functions/core/outcomes/rates.ts';
-import { coveredByShared, headlineCellsOf, suppressForReader, type Coalition } from '../../../../functions/core/outcomes/coalitions.ts';
-import { DEFAULT_MAX_COALITION, cellId, suppressYear, type PublicYear } from '../../../../functions/core/outcomes/suppression.ts';
+import { HEADLINE_METRICS, NUMERATOR_METRICS, denominatorOf, type Metric, type StudentGroup } from '#core/outcomes/codes.ts';
+import { evaluateEquity } from '#core/outcomes/equity.ts';
+import { headlineOf } from '#core/outcomes/headline.ts';
+import { isSuppressed, type Cell, type CountView } from '#core/outcomes/model.ts';
+import { countTrend, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
+import { coveredByShared, headlineCellsOf, suppressForReader, type Coalition } from '#core/outcomes/coalitions.ts';
+import { DEFAULT_MAX_COALITION, cellId, suppressYear, type PublicYear } from '#core/outcomes/suppression.ts';
 import { insiderDisclosures, reproduction, twoDistrictAttack, type DistrictInput, type Reader } from './adversary.ts';
 import { districtYearArb } from './population.ts';
 

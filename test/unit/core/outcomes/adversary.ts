@@ -32,9 +32,9 @@
  * outside its pathways) with true value 1..T is pinned in the same way.
  */
 import { solve, type Constraint, type Model } from 'yalps';
-import { EXCLUSIVE_OUTCOMES, NUMERATOR_METRICS, PARTITION_FAMILIES, SUBSET_GROUPS, denominatorOf, type Metric, type StudentGroup } from '../../../../functions/core/outcomes/codes.ts';
-import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '../../../../functions/core/outcomes/model.ts';
-import { cellId, type PublicYear, type YearInput } from '../../../../functions/core/outcomes/suppression.ts';
+import { EXCLUSIVE_OUTCOMES, NUMERATOR_METRICS, PARTITION_FAMILIES, SUBSET_GROUPS, denominatorOf, type Metric, type StudentGroup } from '#core/outcomes/codes.ts';
+import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
+import { cellId, type PublicYear, type YearInput } from '#core/outcomes/suppression.ts';
 
 export type DistrictInput = YearInput['districts'][number];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coalitionOf, coveredByShared, headlineCellsOf, suppressForReader, withheldCellsOf } from '../../../../functions/core/outcomes/coalitions.ts';
-import { isSuppressed } from '../../../../functions/core/outcomes/model.ts';
-import { suppressYear } from '../../../../functions/core/outcomes/suppression.ts';
+import { coalitionOf, coveredByShared, headlineCellsOf, suppressForReader, withheldCellsOf } from '#core/outcomes/coalitions.ts';
+import { isSuppressed } from '#core/outcomes/model.ts';
+import { suppressYear } from '#core/outcomes/suppression.ts';
 import { twoDistrictAttack } from './adversary.ts';
 
 describe('a reader\'s coalition', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { validateOutcomeCsv, type CsvValidationOptions, type CsvValidationResult } from '../../../../functions/core/outcomes/csv.ts';
-import { newId } from '../../../../functions/core/ids.ts';
+import { validateOutcomeCsv, type CsvValidationOptions, type CsvValidationResult } from '#core/outcomes/csv.ts';
+import { newId } from '#core/ids.ts';
 
 const districtId = newId('district');
 const pw1 = newId('pathway');
@@ -317,7 +317,7 @@ describe('scale', () => {
 describe('the worked example in docs/outcome-csv-template.md', () => {
   it('is valid and is suppressed as the page says', async () => {
     const { readFileSync } = await import('node:fs');
-    const { suppressYear } = await import('../../../../functions/core/outcomes/suppression.ts');
+    const { suppressYear } = await import('#core/outcomes/suppression.ts');
     const doc = readFileSync(new URL('../../../../docs/outcome-csv-template.md', import.meta.url), 'utf8');
     const example = doc.split('## Worked example')[1]!.split('```csv\n')[1]!.split('```')[0]!;
     const pathwayId = 'pw_01JD3X7K9Q2M4N6P8R0S1T2V3W';

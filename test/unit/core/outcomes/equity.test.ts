@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { revealAll, type CountView, type OutcomeCounts } from '../../../../functions/core/outcomes/model.ts';
+import { revealAll, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
 import {
   aggregateNetwork,
   countTrend,
@@ -8,9 +8,9 @@ import {
   rate,
   rateTrend,
   ratesOf,
-} from '../../../../functions/core/outcomes/rates.ts';
-import { compareRates, DEFAULT_EQUITY_CONFIG, evaluateEquity, representation, resolveEquityConfig } from '../../../../functions/core/outcomes/equity.ts';
-import { DEFAULT_SUPPRESSION_THRESHOLD, suppressReport } from '../../../../functions/core/outcomes/suppression.ts';
+} from '#core/outcomes/rates.ts';
+import { compareRates, DEFAULT_EQUITY_CONFIG, evaluateEquity, representation, resolveEquityConfig } from '#core/outcomes/equity.ts';
+import { DEFAULT_SUPPRESSION_THRESHOLD, suppressReport } from '#core/outcomes/suppression.ts';
 
 const pathway: OutcomeCounts = {
   enrolled: { all: 200, english_learner: 20, hispanic_latino: 100, white: 60, asian: 40, gender_female: 90, gender_male: 110 },

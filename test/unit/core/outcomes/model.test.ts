@@ -12,14 +12,14 @@ import {
   previousSchoolYear,
   schoolYearOf,
   schoolYearStart,
-} from '../../../../functions/core/outcomes/codes.ts';
+} from '#core/outcomes/codes.ts';
 import {
   checkDistrictContainsPathways,
   checkOutcomeCounts,
   parseOutcomeReport,
   revealAll,
-} from '../../../../functions/core/outcomes/model.ts';
-import { newId } from '../../../../functions/core/ids.ts';
+} from '#core/outcomes/model.ts';
+import { newId } from '#core/ids.ts';
 import { aggregate, shapeArb, studentArb } from './population.ts';
 
 describe('codes', () => {

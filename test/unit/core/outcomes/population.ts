@@ -12,8 +12,8 @@ import {
   denominatorOf,
   type Metric,
   type StudentGroup,
-} from '../../../../functions/core/outcomes/codes.ts';
-import type { OutcomeCounts } from '../../../../functions/core/outcomes/model.ts';
+} from '#core/outcomes/codes.ts';
+import type { OutcomeCounts } from '#core/outcomes/model.ts';
 
 export interface Student {
   race: (typeof RACE_GROUPS)[number] | null; // null: not in any race row (uncounted)

@@ -9,8 +9,8 @@ import {
   denominatorOf,
   type Metric,
   type StudentGroup,
-} from '../../../../functions/core/outcomes/codes.ts';
-import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '../../../../functions/core/outcomes/model.ts';
+} from '#core/outcomes/codes.ts';
+import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
 import {
   findDisclosures,
   suppressCells,
@@ -20,9 +20,9 @@ import {
   type Insiders,
   type SuppressionConfig,
   type PublicYear,
-} from '../../../../functions/core/outcomes/suppression.ts';
-import { evaluateEquity } from '../../../../functions/core/outcomes/equity.ts';
-import { aggregateNetwork, ratesOf } from '../../../../functions/core/outcomes/rates.ts';
+} from '#core/outcomes/suppression.ts';
+import { evaluateEquity } from '#core/outcomes/equity.ts';
+import { aggregateNetwork, ratesOf } from '#core/outcomes/rates.ts';
 import { reproduction } from './adversary.ts';
 import { districtYearArb, type DistrictYear } from './population.ts';
 

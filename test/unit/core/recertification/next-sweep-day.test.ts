@@ -11,8 +11,8 @@ import {
   sweepActions,
   type SweepCertification,
   type SweepConfig,
-} from '../../../../functions/core/recertification/notices.ts';
-import { addDaysTo } from '../../../../functions/core/recertification/validity.ts';
+} from '#core/recertification/notices.ts';
+import { addDaysTo } from '#core/recertification/validity.ts';
 
 const EXPIRES = '2027-01-01';
 

@@ -4,8 +4,8 @@ import {
   needsSweep,
   sweepActions,
   type SweepCertification,
-} from '../../../../functions/core/recertification/notices.ts';
-import { addDaysTo } from '../../../../functions/core/recertification/validity.ts';
+} from '#core/recertification/notices.ts';
+import { addDaysTo } from '#core/recertification/validity.ts';
 
 const EXPIRES = '2027-01-01';
 const before = (days: number) => addDaysTo(EXPIRES, -days);

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareLevels, levels, type Level } from '../../../../functions/core/levels.ts';
+import { compareLevels, levels, type Level } from '#core/levels.ts';
 import {
   DEFAULT_NOTICE_DAYS_BEFORE,
   applySweepAction,
@@ -15,7 +15,7 @@ import {
   sweepActions,
   type SweepAction,
   type SweepCertification,
-} from '../../../../functions/core/recertification/notices.ts';
+} from '#core/recertification/notices.ts';
 import {
   addDaysTo,
   dayNumber,
@@ -23,7 +23,7 @@ import {
   renewalTerm,
   termOf,
   type DatedCertification,
-} from '../../../../functions/core/recertification/validity.ts';
+} from '#core/recertification/validity.ts';
 // mulberry32: a tiny seeded generator for the calendar (gaps, double firings, decisions).
 import { mulberry32 as prng } from '../../../support/random.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidAt } from '../../../../functions/core/levels.ts';
+import { isValidAt } from '#core/levels.ts';
 import {
   addDaysTo,
   addMonthsTo,
@@ -13,7 +13,7 @@ import {
   renewalTerm,
   validUntilInstant,
   type DatedCertification,
-} from '../../../../functions/core/recertification/validity.ts';
+} from '#core/recertification/validity.ts';
 
 describe('calendar dates', () => {
   it('round-trips day numbers and rejects dates that do not exist', () => {

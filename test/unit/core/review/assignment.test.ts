@@ -12,7 +12,7 @@ import {
   type AssignmentInput,
   type ReviewerCandidate,
   type UnavailableRange,
-} from '../../../../functions/core/review/assignment.ts';
+} from '#core/review/assignment.ts';
 
 const NOW = '2026-03-10T12:00:00.000Z';
 

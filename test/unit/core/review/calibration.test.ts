@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, type CalibrationReview } from '../../../../functions/core/review/calibration.ts';
+import { calibrate, type CalibrationReview } from '#core/review/calibration.ts';
 
 describe('reviewer calibration', () => {
   // Ranks: beginning 1, developing 2, meeting 3, excelling 4.

@@ -11,7 +11,7 @@ import {
   type AssignmentDueState,
   type ReviewDueAction,
   type ReviewDueConfig,
-} from '../../../../functions/core/review/due-dates.ts';
+} from '#core/review/due-dates.ts';
 
 const assignedAt = '2026-03-01T09:30:00.000Z';
 const due = '2026-03-22T09:30:00.000Z';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAbnormalEnd } from '../../../../functions/core/review/execution-status.ts';
+import { parseAbnormalEnd } from '#core/review/execution-status.ts';
 
 const envelope = (detail: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   version: '0',

@@ -13,8 +13,8 @@ import {
   type RubricCriterion,
   type RubricLevel,
   type SubmittedReview,
-} from '../../../../functions/core/review/scoring.ts';
-import { defaultRubricScale, type FrameworkContent } from '../../../../functions/core/framework.ts';
+} from '#core/review/scoring.ts';
+import { defaultRubricScale, type FrameworkContent } from '#core/framework.ts';
 
 const criteria: RubricCriterion[] = [
   { id: 'RA-1.1', componentId: 'RA' },

@@ -3,7 +3,7 @@
  * round (decided, withdrawn) never moves again.
  */
 import { describe, expect, it } from 'vitest';
-import { canMoveStage, reviewStages, stageMoves, type ReviewStage } from '../../../../functions/core/review/stages.ts';
+import { canMoveStage, reviewStages, stageMoves, type ReviewStage } from '#core/review/stages.ts';
 
 describe('review-round stage moves', () => {
   it('allows the moves of a normal round, a disagreement, a withdrawal, a failure and a restart', () => {
