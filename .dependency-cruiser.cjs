@@ -81,14 +81,15 @@ module.exports = {
     },
     {
       name: 'api-calls-use-cases-not-the-store',
-      comment: 'A handler parses, calls a use case and renders; reading or writing items is the use case\'s (types may be shared).',
+      comment: "A handler parses, calls a use case and renders; reading or writing items is the use case's (types may be shared).",
       severity: 'error',
       from: { path: '^functions/api/' },
       to: { path: '^functions/store/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'api-calls-use-cases-not-machine-areas',
-      comment: 'What a person does through the API is a use case (functions/use-cases), even when it answers the workflow or signs a credential.',
+      comment:
+        'What a person does through the API is a use case (functions/use-cases), even when it answers the workflow or signs a credential.',
       severity: 'error',
       from: { path: '^functions/api/' },
       to: { path: '^functions/(accounts|notifications|credentials|recertification|pipeline|uploads)/', dependencyTypesNot: ['type-only'] },

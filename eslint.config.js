@@ -5,7 +5,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', 'vitest*.config.ts', 'node_modules/', 'cdk.out/', '.local/', '.bench/', '.deploy/', 'coverage/', 'clients/typescript/dist/', '**/*.cjs'] },
+  {
+    ignores: [
+      'eslint.config.js',
+      'vitest*.config.ts',
+      'node_modules/',
+      'cdk.out/',
+      '.local/',
+      '.bench/',
+      '.deploy/',
+      'coverage/',
+      'clients/typescript/dist/',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -33,7 +33,16 @@ import { conditionCheck, type Item, type TransactItem } from '#store/db.ts';
 import { pathwayModels, sectors, type District, type School } from '#store/entities.ts';
 import { keys, partitions } from '#store/keys.ts';
 import { addMembership } from '#store/people.ts';
-import { createDistrict, createSchool, districtItem, pathwayEditableFields, pathwayItem, schoolItem, versionedUpdate, type StoredPathway } from '#store/registry.ts';
+import {
+  createDistrict,
+  createSchool,
+  districtItem,
+  pathwayEditableFields,
+  pathwayItem,
+  schoolItem,
+  versionedUpdate,
+  type StoredPathway,
+} from '#store/registry.ts';
 import { listPathwayApplications } from '#store/applications.ts';
 import { subjectForEmail } from '../infra/local/dev-issuer.ts';
 import { startPlatform, type Platform } from '../infra/local/platform.ts';
@@ -218,20 +227,39 @@ let apiUrl = '';
  */
 const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
-function send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function send(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: apiAgent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: apiAgent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-async function call(method: string, path: string, token: string | undefined, expect: number, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  token: string | undefined,
+  expect: number,
+  init: { body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...init.headers };
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -257,7 +285,13 @@ const versionOf = (etag: string | null) => Number(/(\d+)/.exec(etag ?? '')?.[1] 
  * drift in the machine (JIT of DynamoDB Local, GC, the other core's load) hits them alike.
  */
 async function measureGroup(ops: Operation[]): Promise<Row[]> {
-  const state = ops.map(() => ({ api: [] as number[], direct: [] as number[], raw: [] as number[], counts: new Map<number, number>(), requests: new Map<number, string>() }));
+  const state = ops.map(() => ({
+    api: [] as number[],
+    direct: [] as number[],
+    raw: [] as number[],
+    counts: new Map<number, number>(),
+    requests: new Map<number, string>(),
+  }));
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
     const measured = i >= WARMUP;
     for (const [k, op] of ops.entries()) {
@@ -347,10 +381,25 @@ function benchPathway(i: number, d: District, s: School, at: string): StoredPath
 async function loadElsewhere(count: number, offset: number, at: string): Promise<number> {
   const items: Item[] = [];
   for (let made = 0, d = 0; made < count; d++) {
-    const district: District = { id: newId('district'), name: `Bench District ${offset + d}`, state: 'CA', version: 1, createdAt: at, updatedAt: at };
-    const school: School = { id: newId('school'), districtId: district.id, name: `Bench School ${offset + d}`, version: 1, createdAt: at, updatedAt: at };
+    const district: District = {
+      id: newId('district'),
+      name: `Bench District ${offset + d}`,
+      state: 'CA',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const school: School = {
+      id: newId('school'),
+      districtId: district.id,
+      name: `Bench School ${offset + d}`,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
     items.push(districtItem(district), schoolItem(school));
-    for (let i = 0; i < 1_000 && made < count; i++, made++) items.push(pathwayItem(benchPathway(offset * 1_000 + made, district, school, at)));
+    for (let i = 0; i < 1_000 && made < count; i++, made++)
+      items.push(pathwayItem(benchPathway(offset * 1_000 + made, district, school, at)));
   }
   const t0 = performance.now();
   let shown = 0;
@@ -375,7 +424,11 @@ export async function run(): Promise<BenchReport> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    platform = await startPlatform({ persist: false, withStepFunctions: false, log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });
+    platform = await startPlatform({
+      persist: false,
+      withStepFunctions: false,
+      log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined),
+    });
     return await measureAll(platform);
   } finally {
     stopCounting();
@@ -404,15 +457,43 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
   const pathwayToken = await platform.issuer.issueToken(pathwayLead);
   const appToken = await platform.issuer.issueToken(appLead);
   const districtToken = await platform.issuer.issueToken(districtLead);
-  const subs = { pathway: subjectForEmail(pathwayLead.email), app: subjectForEmail(appLead.email), district: subjectForEmail(districtLead.email) };
+  const subs = {
+    pathway: subjectForEmail(pathwayLead.email),
+    app: subjectForEmail(appLead.email),
+    district: subjectForEmail(districtLead.email),
+  };
 
   // The district whose list is measured: 1,000 pathways in one school.
-  const listDistrict: District = { id: newId('district'), name: 'Bench List District', state: 'CA', version: 1, createdAt: at, updatedAt: at };
-  const listSchool: School = { id: newId('school'), districtId: listDistrict.id, name: 'Bench List High', version: 1, createdAt: at, updatedAt: at };
+  const listDistrict: District = {
+    id: newId('district'),
+    name: 'Bench List District',
+    state: 'CA',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const listSchool: School = {
+    id: newId('school'),
+    districtId: listDistrict.id,
+    name: 'Bench List High',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
   await createDistrict(listDistrict, staffActor);
   await createSchool(listSchool, staffActor);
   await addMembership(
-    { kind: 'district', sub: subs.district, districtId: listDistrict.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at },
+    {
+      kind: 'district',
+      sub: subs.district,
+      districtId: listDistrict.id,
+      role: 'lead',
+      since: at,
+      email: districtLead.email,
+      name: districtLead.name,
+      version: 1,
+      updatedAt: at,
+    },
     staffActor,
   );
   const t0 = performance.now();
@@ -471,13 +552,16 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
       await rawTransact(
         [
           versionedUpdate(keys.pathway(pathwayId), pathwayVersion, { enrollment }, now, []),
-          auditItem({ kind: 'pathway', id: pathwayId }, {
-            at: now,
-            actor: { sub: subs.pathway, name: pathwayLead.name, email: pathwayLead.email },
-            action: 'pathway.updated',
-            entity: { kind: 'pathway', id: pathwayId },
-            changes: diff(before, after, pathwayEditableFields),
-          }),
+          auditItem(
+            { kind: 'pathway', id: pathwayId },
+            {
+              at: now,
+              actor: { sub: subs.pathway, name: pathwayLead.name, email: pathwayLead.email },
+              action: 'pathway.updated',
+              entity: { kind: 'pathway', id: pathwayId },
+              changes: diff(before, after, pathwayEditableFields),
+            },
+          ),
         ],
         cap,
       );
@@ -498,7 +582,9 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
   };
 
   // --- PUT /applications/{id}/responses/{criterion} (If-Match)
-  const appView = (await call('GET', `/applications/${app.id}`, appToken, 200)).json as { responses: { criterionId: string; version: number; createdAt: string }[] };
+  const appView = (await call('GET', `/applications/${app.id}`, appToken, 200)).json as {
+    responses: { criterionId: string; version: number; createdAt: string }[];
+  };
   let responseVersion = appView.responses.find((r) => r.criterionId === criterionId)?.version ?? 0;
   let narrativeTurn = 0;
   const narrative = () => `Bench narrative ${narrativeTurn++ % 2}: ${'how the criterion works in practice this year. '.repeat(20)}`;
@@ -553,17 +639,26 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
               ExpressionAttributeValues: { ':expected': responseVersion },
             },
           },
-          auditItem({ kind: 'pathway', id: app.pathwayId }, {
-            at: now,
-            actor,
-            action: 'application.response.updated',
-            entity: { kind: 'application', id: app.id },
-            // As store/applications.ts responseChanges records it: lengths, and evidence only when it changed.
-            changes: [
-              { field: `responses.${criterionId}.narrative`, from: { length: String(before?.narrative ?? '').length }, to: { length: text.length } },
-              ...((before?.evidence as unknown[] | undefined)?.length ? [{ field: `responses.${criterionId}.evidence`, from: [], to: [] }] : []),
-            ],
-          }),
+          auditItem(
+            { kind: 'pathway', id: app.pathwayId },
+            {
+              at: now,
+              actor,
+              action: 'application.response.updated',
+              entity: { kind: 'application', id: app.id },
+              // As store/applications.ts responseChanges records it: lengths, and evidence only when it changed.
+              changes: [
+                {
+                  field: `responses.${criterionId}.narrative`,
+                  from: { length: String(before?.narrative ?? '').length },
+                  to: { length: text.length },
+                },
+                ...((before?.evidence as unknown[] | undefined)?.length
+                  ? [{ field: `responses.${criterionId}.evidence`, from: [], to: [] }]
+                  : []),
+              ],
+            },
+          ),
         ],
         cap,
       );
@@ -674,25 +769,46 @@ async function measureAll(platform: Platform): Promise<BenchReport> {
     const b = median(r.raw);
     const over = (a - b) / b;
     const met = over <= OVERHEAD_LIMIT;
-    if (!met) flags.push(`${r.name}: API median ${ms(a)} ms is ${pct(over)} over the raw DynamoDB calls (${ms(b)} ms); target at most +25%`);
+    if (!met)
+      flags.push(`${r.name}: API median ${ms(a)} ms is ${pct(over)} over the raw DynamoDB calls (${ms(b)} ms); target at most +25%`);
     lines.push(
       `| ${r.name} | ${ms(a)} | ${ms(p99(r.api))} | ${ms(b)} | ${ms(p99(r.raw))} | ${pct(over)} | ${met ? 'met' : '**not met**'} | ${ms(median(r.api.map((x, i) => x - r.raw[i]!)))} | ${ms(median(r.direct))} (${pct(median(r.direct) / b - 1)}) | ${r.requestCount}: ${r.requests} | ${r.capacity.toFixed(1)} |`,
     );
   }
-  lines.push(`| ${floor.name} | ${ms(median(floor.api))} | ${ms(p99(floor.api))} | – | – | – | – | – | ${ms(median(floor.direct))} | ${floor.requestCount === '0' ? 'none' : floor.requests} | – |`);
-  lines.push(`| bare HTTP round trip: a node:http server that answers at once (the floor of every API call) | ${ms(median(bareTimes))} | ${ms(p99(bareTimes))} | – | – | – | – | – | – | – | – |`);
-  lines.push(`| ${probe.name} | ${ms(median(probe.api))} | ${ms(p99(probe.api))} | ${ms(median(probe.raw))} | ${ms(p99(probe.raw))} | ${pct(median(probe.api) / median(probe.raw) - 1)} | – | ${ms(median(probe.api.map((x, i) => x - probe.raw[i]!)))} | – | ${probe.requestCount}: ${probe.requests} | – |`);
-  lines.push(`| dev issuer token verification alone (in process), a token's first request | ${ms(median(verifyTimes))} | ${ms(p99(verifyTimes))} | – | – | – | – | – | – | – | – |`);
-  lines.push(`| the same, a token seen before (cache of verified tokens) | ${ms(median(verifyCachedTimes))} | ${ms(p99(verifyCachedTimes))} | – | – | – | – | – | – | – | – |`);
+  lines.push(
+    `| ${floor.name} | ${ms(median(floor.api))} | ${ms(p99(floor.api))} | – | – | – | – | – | ${ms(median(floor.direct))} | ${floor.requestCount === '0' ? 'none' : floor.requests} | – |`,
+  );
+  lines.push(
+    `| bare HTTP round trip: a node:http server that answers at once (the floor of every API call) | ${ms(median(bareTimes))} | ${ms(p99(bareTimes))} | – | – | – | – | – | – | – | – |`,
+  );
+  lines.push(
+    `| ${probe.name} | ${ms(median(probe.api))} | ${ms(p99(probe.api))} | ${ms(median(probe.raw))} | ${ms(p99(probe.raw))} | ${pct(median(probe.api) / median(probe.raw) - 1)} | – | ${ms(median(probe.api.map((x, i) => x - probe.raw[i]!)))} | – | ${probe.requestCount}: ${probe.requests} | – |`,
+  );
+  lines.push(
+    `| dev issuer token verification alone (in process), a token's first request | ${ms(median(verifyTimes))} | ${ms(p99(verifyTimes))} | – | – | – | – | – | – | – | – |`,
+  );
+  lines.push(
+    `| the same, a token seen before (cache of verified tokens) | ${ms(median(verifyCachedTimes))} | ${ms(p99(verifyCachedTimes))} | – | – | – | – | – | – | – | – |`,
+  );
 
-  lines.push('', '| list page (limit 25) | API median, ' + smallLabel + ' | API median, ' + largeLabel + ' | growth | target ≤ 20% | raw median, small → large | raw growth (the control: the machine, not the API) |', '|---|---:|---:|---:|:---:|---|---:|');
+  lines.push(
+    '',
+    '| list page (limit 25) | API median, ' +
+      smallLabel +
+      ' | API median, ' +
+      largeLabel +
+      ' | growth | target ≤ 20% | raw median, small → large | raw growth (the control: the machine, not the API) |',
+    '|---|---:|---:|---:|:---:|---|---:|',
+  );
   for (const [i, label] of ['first page', 'page at item 500 (cursor)'].entries()) {
     const s = listSmall[i]!;
     const l = listLarge[i]!;
     const growth = median(l.api) / median(s.api) - 1;
     const met = growth <= GROWTH_LIMIT;
     if (!met) flags.push(`district list, ${label}: ${pct(growth)} slower with ${largeLabel} than with ${smallLabel}; target at most +20%`);
-    lines.push(`| ${label} | ${ms(median(s.api))} | ${ms(median(l.api))} | ${pct(growth)} | ${met ? 'met' : '**not met**'} | ${ms(median(s.raw))} → ${ms(median(l.raw))} | ${pct(median(l.raw) / median(s.raw) - 1)} |`);
+    lines.push(
+      `| ${label} | ${ms(median(s.api))} | ${ms(median(l.api))} | ${pct(growth)} | ${met ? 'met' : '**not met**'} | ${ms(median(s.raw))} → ${ms(median(l.raw))} | ${pct(median(l.raw) / median(s.raw) - 1)} |`,
+    );
   }
   lines.push(
     '',

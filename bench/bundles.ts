@@ -88,7 +88,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-async function bundle(name: string, entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>): Promise<{ file: string; inputs: Metafile['outputs'][string]['inputs'] }> {
+async function bundle(
+  name: string,
+  entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+): Promise<{ file: string; inputs: Metafile['outputs'][string]['inputs'] }> {
   const outdir = path.join(outRoot, name.replace(/[^\w-]/g, '_'));
   const file = path.join(outdir, 'index.mjs');
   // stdin has no entry name to derive the output file from, so name it.
@@ -133,7 +136,13 @@ async function measure(entries: { name: string; file: string }[]): Promise<Row[]
     entries.map(async ({ name, file }, k) => {
       const contents = await readFile(file);
       const { imports, processes } = times[k]!;
-      return { name, bytes: contents.length, gzipBytes: gzipSync(contents).length, importMs: median(imports), processMs: median(processes) };
+      return {
+        name,
+        bytes: contents.length,
+        gzipBytes: gzipSync(contents).length,
+        importMs: median(imports),
+        processMs: median(processes),
+      };
     }),
   );
 }
@@ -185,8 +194,15 @@ export async function run(): Promise<BenchReport> {
     }
     if (extra > EXTRA_BYTES_LIMIT) flags.push(`${fn.name}: ${kb(extra)} KB beyond its SDK reference (limit ${kb(EXTRA_BYTES_LIMIT)} KB)`);
   }
-  lines.push('', 'References (each function\'s row names its own; figures from the first function measured with it):', '', '| reference | minified KB | gzip KB | import ms (median) | process ms (median) |', '|---|---:|---:|---:|---:|');
-  for (const r of referenceRows.values()) lines.push(`| ${r.name} | ${kb(r.bytes)} | ${kb(r.gzipBytes)} | ${ms(r.importMs)} | ${ms(r.processMs)} |`);
+  lines.push(
+    '',
+    "References (each function's row names its own; figures from the first function measured with it):",
+    '',
+    '| reference | minified KB | gzip KB | import ms (median) | process ms (median) |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const r of referenceRows.values())
+    lines.push(`| ${r.name} | ${kb(r.bytes)} | ${kb(r.gzipBytes)} | ${ms(r.importMs)} | ${ms(r.processMs)} |`);
 
   return {
     title: 'Lambda bundles',

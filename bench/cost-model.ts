@@ -153,7 +153,8 @@ export function footprintOf(
     kmsKeys: ofType('AWS::KMS::Key').length,
     cognitoTier: tier,
     tracedTriggers: [...traced].sort(),
-    tracedStateMachines: ofType('AWS::StepFunctions::StateMachine').filter((m) => m.Properties?.TracingConfiguration?.Enabled === true).length,
+    tracedStateMachines: ofType('AWS::StepFunctions::StateMachine').filter((m) => m.Properties?.TracingConfiguration?.Enabled === true)
+      .length,
     logRetentionDays: retentions.includes(0) ? 0 : Math.max(0, ...retentions),
     customMetrics: options.customMetrics,
     resources: all.length,
@@ -161,7 +162,11 @@ export function footprintOf(
 }
 
 /** Monthly active users Cognito bills for, by tier. */
-export function cognitoMonthly(tier: CognitoTier, mau: number, prices: Pick<Prices, 'cognitoPlusPerMau' | 'cognitoEssentialsPerMau' | 'cognitoLitePerMau' | 'cognitoFreeMau'>): { billedMau: number; unitPrice: number } {
+export function cognitoMonthly(
+  tier: CognitoTier,
+  mau: number,
+  prices: Pick<Prices, 'cognitoPlusPerMau' | 'cognitoEssentialsPerMau' | 'cognitoLitePerMau' | 'cognitoFreeMau'>,
+): { billedMau: number; unitPrice: number } {
   if (tier === 'PLUS') return { billedMau: mau, unitPrice: prices.cognitoPlusPerMau };
   const billedMau = Math.max(0, mau - prices.cognitoFreeMau);
   return { billedMau, unitPrice: tier === 'LITE' ? prices.cognitoLitePerMau : prices.cognitoEssentialsPerMau };
@@ -248,7 +253,10 @@ function item(service: string, category: Category, quantity: number, unit: strin
 }
 
 /** AWS-side duration of one call: local handler time plus network to DynamoDB, rounded up to 1 ms. */
-export function awsDurationMs(e: Pick<EndpointMeasure, 'handlerMs' | 'dynamoRequests'>, usage: Pick<Usage, 'awsMsPerDynamoRequest'>): number {
+export function awsDurationMs(
+  e: Pick<EndpointMeasure, 'handlerMs' | 'dynamoRequests'>,
+  usage: Pick<Usage, 'awsMsPerDynamoRequest'>,
+): number {
   return Math.ceil(e.handlerMs + e.dynamoRequests * usage.awsMsPerDynamoRequest);
 }
 
@@ -318,7 +326,14 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): CostBr
     item('DynamoDB on-demand: write request units', 'data', writeUnits, 'WRU', prices.dynamoPerMillionWriteUnits, 1e6),
     item('DynamoDB: storage (table + GSIs)', 'data', inputs.tableGb, 'GB-month', prices.dynamoStoragePerGbMonth),
     item('DynamoDB: point-in-time recovery', 'data', inputs.tableGb, 'GB-month', prices.dynamoPitrPerGbMonth),
-    item('Step Functions Standard: state transitions', 'workflow', transitions, 'transitions', prices.stepFunctionsPerThousandTransitions, 1e3),
+    item(
+      'Step Functions Standard: state transitions',
+      'workflow',
+      transitions,
+      'transitions',
+      prices.stepFunctionsPerThousandTransitions,
+      1e3,
+    ),
     item('EventBridge: custom events', 'workflow', events, 'events', prices.eventBridgePerMillionEvents, 1e6),
     item('EventBridge Scheduler: invocations', 'workflow', scheduledInvocations, 'invocations', prices.schedulerPerMillionInvocations, 1e6),
     item('S3 Standard: evidence storage', 'storage', scale.evidenceGb, 'GB-month', prices.s3StandardPerGbMonth),
@@ -327,8 +342,20 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): CostBr
     // The verifier reads each upload once; reviewers and staff download.
     item('S3: GET requests', 'storage', uploads + downloads, 'requests', prices.s3PerThousandGets, 1e3),
     item('CloudWatch Logs: ingestion (functions, access log, state machine)', 'observability', logGbPerMonth, 'GB', prices.logsIngestPerGb),
-    item(`CloudWatch Logs: storage (${fp.logRetentionDays === 0 ? 'never expiring, 60' : Math.round(logMonths)} months kept)`, 'observability', logGbPerMonth * logMonths, 'GB-month', prices.logsStoragePerGbMonth),
-    item(`CloudWatch: alarms (${fp.alarms} alarms, billed per metric read)`, 'observability', fp.alarmMetrics, 'alarm metrics', prices.alarmPerMonth),
+    item(
+      `CloudWatch Logs: storage (${fp.logRetentionDays === 0 ? 'never expiring, 60' : Math.round(logMonths)} months kept)`,
+      'observability',
+      logGbPerMonth * logMonths,
+      'GB-month',
+      prices.logsStoragePerGbMonth,
+    ),
+    item(
+      `CloudWatch: alarms (${fp.alarms} alarms, billed per metric read)`,
+      'observability',
+      fp.alarmMetrics,
+      'alarm metrics',
+      prices.alarmPerMonth,
+    ),
     item('CloudWatch: composite alarms', 'observability', fp.compositeAlarms, 'alarms', prices.compositeAlarmPerMonth),
     item('CloudWatch: business metrics (EMF)', 'observability', fp.customMetrics, 'metrics', prices.customMetricPerMonth),
     item('CloudWatch: dashboards', 'observability', fp.dashboards, 'dashboards', prices.dashboardPerMonth),
@@ -341,12 +368,21 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): CostBr
       prices.xrayPerMillionTraces,
       1e6,
     ),
-    item(`Cognito ${fp.cognitoTier.toLowerCase()} tier: monthly active users billed (of ${Math.round(mau).toLocaleString('en-US')})`, 'identity', cognito.billedMau, 'MAU', cognito.unitPrice),
+    item(
+      `Cognito ${fp.cognitoTier.toLowerCase()} tier: monthly active users billed (of ${Math.round(mau).toLocaleString('en-US')})`,
+      'identity',
+      cognito.billedMau,
+      'MAU',
+      cognito.unitPrice,
+    ),
     item('SES: emails', 'messaging', cycles * usage.emailsPerReviewCycle, 'emails', prices.sesPerThousandEmails, 1e3),
     item('Data transfer out: API answers and evidence downloads', 'network', transferGb, 'GB', prices.dataTransferOutPerGb),
   ];
 
-  const byCategory = { compute: 0, data: 0, workflow: 0, storage: 0, observability: 0, identity: 0, messaging: 0, network: 0 } as Record<Category, number>;
+  const byCategory = { compute: 0, data: 0, workflow: 0, storage: 0, observability: 0, identity: 0, messaging: 0, network: 0 } as Record<
+    Category,
+    number
+  >;
   for (const i of items) byCategory[i.category] += i.monthly;
   const targetTotal = TARGET_CATEGORIES.reduce((s, c) => s + byCategory[c], 0);
   const total = Object.values(byCategory).reduce((a, b) => a + b, 0);
@@ -355,7 +391,12 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): CostBr
     byCategory,
     targetTotal,
     total,
-    traffic: { apiRequestsPerMonth: apiRequests, directoryRequestsPerMonth: directoryRequests, uploadsPerMonth: uploads, cyclesPerMonth: cycles },
+    traffic: {
+      apiRequestsPerMonth: apiRequests,
+      directoryRequestsPerMonth: directoryRequests,
+      uploadsPerMonth: uploads,
+      cyclesPerMonth: cycles,
+    },
   };
 }
 
@@ -426,6 +467,7 @@ function valueBytes(value: unknown): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return 3 + [...value].reduce((s: number, v) => s + valueBytes(v), 0);
   if (Array.isArray(value)) return 3 + value.reduce((s: number, v) => s + 1 + valueBytes(v), 0);
-  if (typeof value === 'object') return 3 + Object.entries(value as Record<string, unknown>).reduce((s, [k, v]) => s + 1 + Buffer.byteLength(k) + valueBytes(v), 0);
+  if (typeof value === 'object')
+    return 3 + Object.entries(value as Record<string, unknown>).reduce((s, [k, v]) => s + 1 + Buffer.byteLength(k) + valueBytes(v), 0);
   return 0;
 }

@@ -68,7 +68,14 @@ async function measureOp(world: LoadWorld, op: LoadWorld['ops'][number]): Promis
     const t = await world.invokeHandler(op);
     if (i >= 3) times.push(t);
   }
-  return { name: op.name, memoryMb: spec.memoryMb, handlerMs: median(times), dynamoRequests: requests, readUnits: tally.read, writeUnits: tally.write };
+  return {
+    name: op.name,
+    memoryMb: spec.memoryMb,
+    handlerMs: median(times),
+    dynamoRequests: requests,
+    readUnits: tally.read,
+    writeUnits: tally.write,
+  };
 }
 
 /** Bytes of the seeded data per pathway, with index copies (item + 100 bytes per index an item is in). */
@@ -131,9 +138,27 @@ export async function run(): Promise<BenchReport> {
 
     const memory = (name: string) => (functionCatalog as Record<string, FunctionSpec>)[name]?.memoryMb ?? 512;
     const scheduled = [
-      { name: 'recertificationSweep (daily, ~5 s)', perMonth: 30, gbSeconds: gbSeconds(memory('recertificationSweep'), 5_000), readUnits: 200, writeUnits: 100 },
-      { name: 'reviewReminders (daily, ~2 s)', perMonth: 30, gbSeconds: gbSeconds(memory('reviewReminders'), 2_000), readUnits: 50, writeUnits: 20 },
-      { name: 'expireUploads (hourly, ~0.5 s)', perMonth: 720, gbSeconds: gbSeconds(memory('expireUploads'), 500), readUnits: 5, writeUnits: 2 },
+      {
+        name: 'recertificationSweep (daily, ~5 s)',
+        perMonth: 30,
+        gbSeconds: gbSeconds(memory('recertificationSweep'), 5_000),
+        readUnits: 200,
+        writeUnits: 100,
+      },
+      {
+        name: 'reviewReminders (daily, ~2 s)',
+        perMonth: 30,
+        gbSeconds: gbSeconds(memory('reviewReminders'), 2_000),
+        readUnits: 50,
+        writeUnits: 20,
+      },
+      {
+        name: 'expireUploads (hourly, ~0.5 s)',
+        perMonth: 720,
+        gbSeconds: gbSeconds(memory('expireUploads'), 500),
+        readUnits: 5,
+        writeUnits: 2,
+      },
     ];
     // What the stack itself bills for (alarms, dashboards, keys, tracing, Cognito tier, log
     // retention), read from the synthesized prod template: the default and each option.
@@ -188,11 +213,16 @@ export async function run(): Promise<BenchReport> {
       '',
       '| service | category | quantity a month | unit price | monthly |',
       '|---|---|---:|---:|---:|',
-      ...cost.items.map((i) => `| ${i.service} | ${i.category} | ${n(i.quantity, i.quantity < 100 ? 2 : 0)} ${i.unit} | $${i.unitPrice}${i.per === 1 ? '' : i.per === 1e6 ? ' / 1M' : ' / 1,000'} | ${usd(i.monthly)} |`),
+      ...cost.items.map(
+        (i) =>
+          `| ${i.service} | ${i.category} | ${n(i.quantity, i.quantity < 100 ? 2 : 0)} ${i.unit} | $${i.unitPrice}${i.per === 1 ? '' : i.per === 1e6 ? ' / 1M' : ' / 1,000'} | ${usd(i.monthly)} |`,
+      ),
       '',
       '| category | monthly |',
       '|---|---:|',
-      ...Object.entries(cost.byCategory).map(([c, v]) => `| ${c}${TARGET_CATEGORIES.includes(c as never) ? '' : ' (outside the target)'} | ${usd(v)} |`),
+      ...Object.entries(cost.byCategory).map(
+        ([c, v]) => `| ${c}${TARGET_CATEGORIES.includes(c as never) ? '' : ' (outside the target)'} | ${usd(v)} |`,
+      ),
       `| **compute + data + workflow + storage** (target < $${TARGET_MONTHLY_USD}) | **${usd(cost.targetTotal)}** ${cost.targetTotal <= TARGET_MONTHLY_USD ? 'met' : '**not met**'} |`,
       `| **all in, default prod deploy** (target < $${ALL_IN_TARGET_MONTHLY_USD}) | **${usd(cost.total)}** ${cost.total <= ALL_IN_TARGET_MONTHLY_USD ? 'met' : '**not met**'} |`,
       '',
@@ -203,7 +233,12 @@ export async function run(): Promise<BenchReport> {
       '| option (context added to the default) | all in, monthly |',
       '|---|---:|',
       `| none (default) | ${usd(cost.total)} |`,
-      ...options.map((o) => `| ${o.option} (\`${Object.entries(o.context).map(([k, v]) => `-c ${k}=${v}`).join(' ')}\`) | ${usd(o.total)} |`),
+      ...options.map(
+        (o) =>
+          `| ${o.option} (\`${Object.entries(o.context)
+            .map(([k, v]) => `-c ${k}=${v}`)
+            .join(' ')}\`) | ${usd(o.total)} |`,
+      ),
       `| both | ${usd(everything)} |`,
       '',
       `Prices: us-east-1 list prices as of ${PRICES.asOf} (${PRICES.source}); they are constants in bench/cost-model.ts, not fetched at run time: check them before budgeting.`,

@@ -27,7 +27,13 @@ export async function run(): Promise<BenchReport> {
   const { listAllPathways } = await import('#store/registry.ts');
   const { invokeDirect, median, percentile } = await import('./support.ts');
 
-  const platform = await startPlatform({ persist: false, withStepFunctions: false, scheduleTickMs: 0, eventRules: [], log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });
+  const platform = await startPlatform({
+    persist: false,
+    withStepFunctions: false,
+    scheduleTickMs: 0,
+    eventRules: [],
+    log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined),
+  });
   try {
     await seedDemoData();
     const pathways = (await listAllPathways({}, 20)).items;
@@ -41,7 +47,15 @@ export async function run(): Promise<BenchReport> {
     for (let i = 0; i < N + 10; i++) {
       const pathway = pathways[i % pathways.length]!;
       const at = new Date().toISOString();
-      const { certification, items } = issueCertification({ id: newId('certification'), pathwayId: pathway.id, districtId: pathway.districtId, applicationId: newId('application'), level: 'gold', issuedAt: at, previous: undefined });
+      const { certification, items } = issueCertification({
+        id: newId('certification'),
+        pathwayId: pathway.id,
+        districtId: pathway.districtId,
+        applicationId: newId('application'),
+        level: 'gold',
+        issuedAt: at,
+        previous: undefined,
+      });
       const t0 = performance.now();
       const credential = await credentialIssue(certification, pathway, '2026.1');
       await transact([...items, ...credential.items]);
@@ -56,7 +70,9 @@ export async function run(): Promise<BenchReport> {
     }
 
     for (let i = 0; i < N + 10; i++) {
-      const r = await invokeDirect(platform, 'POST', '/credentials/verify', undefined, 200, { body: { credential: jwts[i % jwts.length] } });
+      const r = await invokeDirect(platform, 'POST', '/credentials/verify', undefined, 200, {
+        body: { credential: jwts[i % jwts.length] },
+      });
       if (r.json.verified !== true) throw new Error(`credential ${i} did not verify: ${String(r.json.summary)}`);
       if (i >= 10) verifyMs.push(r.elapsed);
     }
@@ -75,7 +91,8 @@ export async function run(): Promise<BenchReport> {
       resignMs.push(performance.now() - r0);
     }
 
-    const row = (what: string, xs: number[]) => `| ${what} | ${xs.length} | ${median(xs).toFixed(1)} | ${percentile(xs, 0.95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
+    const row = (what: string, xs: number[]) =>
+      `| ${what} | ${xs.length} | ${median(xs).toFixed(1)} | ${percentile(xs, 0.95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
     const table = [
       '| operation | n | p50 ms | p95 ms | max ms |',
       '|---|---:|---:|---:|---:|',

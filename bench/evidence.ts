@@ -55,7 +55,12 @@ interface ChildResult {
 
 async function bundle(name: keyof typeof functionCatalog): Promise<string> {
   const outdir = path.join(outDir, name);
-  await build({ ...esbuildOptions, entryPoints: { index: path.join(repoRoot, functionCatalog[name].entry) }, outdir, absWorkingDir: repoRoot });
+  await build({
+    ...esbuildOptions,
+    entryPoints: { index: path.join(repoRoot, functionCatalog[name].entry) },
+    outdir,
+    absWorkingDir: repoRoot,
+  });
   return path.join(outdir, 'index.mjs');
 }
 
@@ -74,7 +79,7 @@ async function runChild(file: string, event: unknown, env: Record<string, string
     // VmHWM, not getrusage's maxrss: on Linux maxrss survives exec, so a child's maxrss starts at
     // the RSS its parent had when it forked (this process holds the test files and the local S3).
     "const status = (() => { try { return readFileSync('/proc/self/status', 'utf8'); } catch { return ''; } })();",
-    "const hwm = /VmHWM:\\s+(\\d+) kB/.exec(status);",
+    'const hwm = /VmHWM:\\s+(\\d+) kB/.exec(status);',
     'const peakRssMb = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;',
     'process.stdout.write(JSON.stringify({ durationMs, peakRssMb, baseRssMb, result }));',
   ].join('\n');
@@ -137,7 +142,19 @@ export async function run(): Promise<BenchReport> {
       const { bytes, contentType, ext } = sample(mb * MiB);
       const at = new Date().toISOString();
       await transact([
-        putNew({ ...keys.evidenceItem(evidenceId), _type: 'evidenceItem', evidenceId, pathwayId, title: `${mb} MB`, criterionIds: [], revision: 1, latestVersion: 1, createdAt: at, updatedAt: at, createdBy: 'bench' }),
+        putNew({
+          ...keys.evidenceItem(evidenceId),
+          _type: 'evidenceItem',
+          evidenceId,
+          pathwayId,
+          title: `${mb} MB`,
+          criterionIds: [],
+          revision: 1,
+          latestVersion: 1,
+          createdAt: at,
+          updatedAt: at,
+          createdBy: 'bench',
+        }),
         putNew({
           ...keys.evidenceVersion(evidenceId, 1),
           _type: 'evidenceVersion',
@@ -177,7 +194,19 @@ export async function run(): Promise<BenchReport> {
       const at = new Date().toISOString();
       const sha = createHash('sha256').update(bytes).digest('hex');
       await transact([
-        putNew({ ...keys.evidenceItem(evidenceId), _type: 'evidenceItem', evidenceId, pathwayId, title: `Item ${i}`, criterionIds: [], revision: 1, latestVersion: 1, createdAt: at, updatedAt: at, createdBy: 'bench' }),
+        putNew({
+          ...keys.evidenceItem(evidenceId),
+          _type: 'evidenceItem',
+          evidenceId,
+          pathwayId,
+          title: `Item ${i}`,
+          criterionIds: [],
+          revision: 1,
+          latestVersion: 1,
+          createdAt: at,
+          updatedAt: at,
+          createdBy: 'bench',
+        }),
         putNew({
           ...keys.evidenceVersion(evidenceId, 1),
           _type: 'evidenceVersion',
@@ -198,7 +227,14 @@ export async function run(): Promise<BenchReport> {
           expiresAt: at,
         }),
       ]);
-      links.push({ criterionId: `RA-${1 + (i % 9)}.${1 + (i % 5)}`, evidenceId, version: 1, objectKey: key, sha256: sha, size: bytes.length });
+      links.push({
+        criterionId: `RA-${1 + (i % 9)}.${1 + (i % 5)}`,
+        evidenceId,
+        version: 1,
+        objectKey: key,
+        sha256: sha,
+        size: bytes.length,
+      });
     }
     await transact([frozenEvidenceWrite({ id: applicationId, pathwayId }, links)]);
     const exportId = newId('export');
@@ -229,7 +265,8 @@ export async function run(): Promise<BenchReport> {
       );
     }
     const verifierLimit = functionCatalog.verifyUpload.memoryMb;
-    if (largest.peakRssMb > verifierLimit * 0.8) flags.push(`verifier peak ${fmt(largest.peakRssMb)} MB is over 80% of its ${verifierLimit} MB`);
+    if (largest.peakRssMb > verifierLimit * 0.8)
+      flags.push(`verifier peak ${fmt(largest.peakRssMb)} MB is over 80% of its ${verifierLimit} MB`);
     const lines = [
       '| run | file / archive | duration | throughput | peak RSS | RSS before handler | peak − before |',
       '|---|---:|---:|---:|---:|---:|---:|',

@@ -31,6 +31,8 @@ export function synthFootprint(context: Record<string, string> = DEFAULT_PROD_CO
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = buildApp(app);
   const resources = flatTemplate(stack).Resources;
-  const triggers = Object.fromEntries(Object.entries(functionCatalog).map(([name, spec]) => [`${stack.config.prefix}-${name}`, spec.trigger as string]));
+  const triggers = Object.fromEntries(
+    Object.entries(functionCatalog).map(([name, spec]) => [`${stack.config.prefix}-${name}`, spec.trigger as string]),
+  );
   return footprintOf(resources, { triggers, customMetrics: BUSINESS_METRICS.length });
 }

@@ -209,7 +209,11 @@ function poolPathway(i: number, d: District, s: School, at: string): StoredPathw
 
 export async function setUpLoadWorld(): Promise<LoadWorld> {
   installRecorder();
-  const platform = await startPlatform({ persist: false, withStepFunctions: false, log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });
+  const platform = await startPlatform({
+    persist: false,
+    withStepFunctions: false,
+    log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined),
+  });
   const raw = new DynamoDBClient({ endpoint: platform.dynamoEndpoint, maxAttempts: 4 });
   const rawDoc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
   try {
@@ -242,11 +246,26 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
   await createSchool(school, staffActor);
   const districtSub = subjectForEmail(districtLead.email);
   await addMembership(
-    { kind: 'district', sub: districtSub, districtId: district.id, role: 'lead', since: at, email: districtLead.email, name: districtLead.name, version: 1, updatedAt: at },
+    {
+      kind: 'district',
+      sub: districtSub,
+      districtId: district.id,
+      role: 'lead',
+      since: at,
+      email: districtLead.email,
+      name: districtLead.name,
+      version: 1,
+      updatedAt: at,
+    },
     staffActor,
   );
   const pathways = Array.from({ length: LIST_DISTRICT_SIZE }, (_, i) => poolPathway(i, district, school, at));
-  await batchPut(rawDoc, table(), pathways.map((p) => pathwayItem(p)), 1);
+  await batchPut(
+    rawDoc,
+    table(),
+    pathways.map((p) => pathwayItem(p)),
+    1,
+  );
   const apiPool = pathways.slice(0, CONNECTIONS * 2).map((p) => ({ id: p.id, version: 1 }));
   const rawPool = pathways.slice(CONNECTIONS * 2, CONNECTIONS * 4).map((p) => ({ id: p.id, version: 1 }));
 
@@ -268,14 +287,54 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
   if (!listedId) throw new Error('the directory is empty');
 
   const ops: LoadOp[] = [
-    { name: 'GET /pathways/{id}', fn: 'registry', method: 'GET', path: `/pathways/${pathwayId}`, token: pathwayToken, weight: 4, write: false },
-    { name: 'GET /applications/{id}', fn: 'applications', method: 'GET', path: `/applications/${app.id}`, token: appToken, weight: 3, write: false },
+    {
+      name: 'GET /pathways/{id}',
+      fn: 'registry',
+      method: 'GET',
+      path: `/pathways/${pathwayId}`,
+      token: pathwayToken,
+      weight: 4,
+      write: false,
+    },
+    {
+      name: 'GET /applications/{id}',
+      fn: 'applications',
+      method: 'GET',
+      path: `/applications/${app.id}`,
+      token: appToken,
+      weight: 3,
+      write: false,
+    },
     { name: 'GET /directory (list, public)', fn: 'directory', method: 'GET', path: '/directory?limit=25', weight: 3, write: false },
     { name: 'GET /directory/{id} (public)', fn: 'directory', method: 'GET', path: `/directory/${listedId}`, weight: 2, write: false },
-    { name: 'GET /districts/{id}/pathways (list)', fn: 'registry', method: 'GET', path: `/districts/${district.id}/pathways?limit=25`, token: districtToken, weight: 2, write: false },
-    { name: 'GET /pathways/{id}/applications (list)', fn: 'applications', method: 'GET', path: `/pathways/${appPathwayId}/applications`, token: appToken, weight: 2, write: false },
+    {
+      name: 'GET /districts/{id}/pathways (list)',
+      fn: 'registry',
+      method: 'GET',
+      path: `/districts/${district.id}/pathways?limit=25`,
+      token: districtToken,
+      weight: 2,
+      write: false,
+    },
+    {
+      name: 'GET /pathways/{id}/applications (list)',
+      fn: 'applications',
+      method: 'GET',
+      path: `/pathways/${appPathwayId}/applications`,
+      token: appToken,
+      weight: 2,
+      write: false,
+    },
     { name: 'GET /me', fn: 'people', method: 'GET', path: '/me', token: pathwayToken, weight: 3, write: false },
-    { name: 'PATCH /pathways/{id} (If-Match)', fn: 'registry', method: 'PATCH', path: '/pathways/{pool}', token: staffToken, weight: 1, write: true },
+    {
+      name: 'PATCH /pathways/{id} (If-Match)',
+      fn: 'registry',
+      method: 'PATCH',
+      path: '/pathways/{pool}',
+      token: staffToken,
+      weight: 1,
+      write: true,
+    },
   ];
 
   // Record each read's DynamoDB calls (after a warm-up call, so caches are as under load).
@@ -331,13 +390,16 @@ async function build(platform: Platform, raw: DynamoDBClient, rawDoc: DynamoDBDo
         new TransactWriteCommand({
           TransactItems: [
             versionedUpdate(keys.pathway(p.id), p.version, { enrollment }, now, []),
-            auditItem({ kind: 'pathway', id: p.id }, {
-              at: now,
-              actor: staffActor,
-              action: 'pathway.updated',
-              entity: { kind: 'pathway', id: p.id },
-              changes: [{ field: 'enrollment', from: Number(got.Item?.enrollment ?? 0), to: enrollment }],
-            }),
+            auditItem(
+              { kind: 'pathway', id: p.id },
+              {
+                at: now,
+                actor: staffActor,
+                action: 'pathway.updated',
+                entity: { kind: 'pathway', id: p.id },
+                changes: [{ field: 'enrollment', from: Number(got.Item?.enrollment ?? 0), to: enrollment }],
+              },
+            ),
           ],
           ...cap,
         }),
@@ -479,7 +541,13 @@ async function rawLoad(world: LoadWorld, ops: LoadOp[], seconds: number): Promis
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, k) => worker(k * 3)));
   const elapsed = (performance.now() - t0) / 1000;
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), rps: latencies.length / elapsed, requests: latencies.length, failures };
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    rps: latencies.length / elapsed,
+    requests: latencies.length,
+    failures,
+  };
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');

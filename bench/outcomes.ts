@@ -15,7 +15,16 @@
  *    roles in three districts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { METRICS, METRIC_DEFINITIONS, STUDENT_GROUPS, RACE_GROUPS, GENDER_GROUPS, SUBSET_GROUPS, type Metric, type StudentGroup } from '#core/outcomes/codes.ts';
+import {
+  METRICS,
+  METRIC_DEFINITIONS,
+  STUDENT_GROUPS,
+  RACE_GROUPS,
+  GENDER_GROUPS,
+  SUBSET_GROUPS,
+  type Metric,
+  type StudentGroup,
+} from '#core/outcomes/codes.ts';
 import { validateOutcomeCsv } from '#core/outcomes/csv.ts';
 import { entriesOf, isSuppressed, type BaseView, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
 import { suppressYear, type PublicYear, type YearInput } from '#core/outcomes/suppression.ts';
@@ -48,7 +57,15 @@ const BASE: Record<Metric, number> = {
   postsecondary_enrolled: 120,
 };
 const share = (g: StudentGroup) =>
-  g === 'all' ? 1 : (SUBSET_GROUPS as readonly string[]).includes(g) ? 1 / 4 : (RACE_GROUPS as readonly string[]).includes(g) ? 1 / 10 : (GENDER_GROUPS as readonly string[]).includes(g) ? 1 / 5 : 0;
+  g === 'all'
+    ? 1
+    : (SUBSET_GROUPS as readonly string[]).includes(g)
+      ? 1 / 4
+      : (RACE_GROUPS as readonly string[]).includes(g)
+        ? 1 / 10
+        : (GENDER_GROUPS as readonly string[]).includes(g)
+          ? 1 / 5
+          : 0;
 const countFor = (m: Metric, g: StudentGroup, scale: number) => Math.floor(BASE[m] * scale * share(g));
 
 function pathwayRecord(id: string, districtId: string, i: number, level: 'silver' | 'gold' | 'candidacy' | null) {
@@ -111,7 +128,7 @@ function memorySampler() {
  */
 export function realisticYear(seed: number): YearInput {
   const r = mulberry32(seed); // seeded: the same network on every run
-  const pick = <T,>(weights: [T, number][]) => {
+  const pick = <T>(weights: [T, number][]) => {
     let x = r() * weights.reduce((s, [, w]) => s + w, 0);
     for (const [v, w] of weights) if ((x -= w) <= 0) return v;
     return weights[weights.length - 1]![0];
@@ -129,7 +146,12 @@ export function realisticYear(seed: number): YearInput {
       ['native_hawaiian_pacific_islander', 0.002 + 0.008 * r()],
       ['not_reported', 0.005 + 0.02 * r()],
     ];
-    const gender: [StudentGroup, number][] = [['gender_female', 0.49], ['gender_male', 0.49], ['gender_nonbinary', 0.01], ['gender_not_reported', 0.01]];
+    const gender: [StudentGroup, number][] = [
+      ['gender_female', 0.49],
+      ['gender_male', 0.49],
+      ['gender_nonbinary', 0.01],
+      ['gender_not_reported', 0.01],
+    ];
     const students = (n: number) => {
       const counts: OutcomeCounts = {};
       const add = (m: Metric, groups: StudentGroup[]) => {
@@ -142,12 +164,24 @@ export function realisticYear(seed: number): YearInput {
         if (r() < 0.12) groups.push('students_with_disabilities');
         if (r() < 0.6) groups.push('socioeconomically_disadvantaged');
         add('enrolled', groups);
-        for (const [m, p] of [['dual_enrollment_credit', 0.3], ['wbl_awareness', 0.8], ['wbl_exploration', 0.5], ['wbl_preparation', 0.2], ['industry_credential', 0.15]] as const) {
+        for (const [m, p] of [
+          ['dual_enrollment_credit', 0.3],
+          ['wbl_awareness', 0.8],
+          ['wbl_exploration', 0.5],
+          ['wbl_preparation', 0.2],
+          ['industry_credential', 0.15],
+        ] as const) {
           add(m, r() < p ? groups : []);
         }
         const inCohort = r() < 0.25;
         add('cohort', inCohort ? groups : []);
-        const outcome = inCohort ? pick<'grad' | 'drop' | 'other'>([['grad', 0.87], ['drop', 0.06], ['other', 0.07]]) : 'other';
+        const outcome = inCohort
+          ? pick<'grad' | 'drop' | 'other'>([
+              ['grad', 0.87],
+              ['drop', 0.06],
+              ['other', 0.07],
+            ])
+          : 'other';
         add('graduated_on_time', outcome === 'grad' ? groups : []);
         add('dropped_out', outcome === 'drop' ? groups : []);
         add('ag_completed', outcome === 'grad' && r() < 0.55 ? groups : []);
@@ -155,11 +189,16 @@ export function realisticYear(seed: number): YearInput {
       }
       return counts;
     };
-    const pathways = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, j) => ({ pathwayId: `pw_${d}_${j}`, counts: students(60 + Math.floor(r() * 440)) }));
+    const pathways = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, j) => ({
+      pathwayId: `pw_${d}_${j}`,
+      counts: students(60 + Math.floor(r() * 440)),
+    }));
     const outside = students(Math.floor(pathways.reduce((s, p) => s + p.counts.enrolled!.all!, 0) * (1 + 2 * r())));
     const counts: OutcomeCounts = {};
     for (const m of METRICS) {
-      counts[m] = Object.fromEntries(STUDENT_GROUPS.map((g) => [g, [outside, ...pathways.map((p) => p.counts)].reduce((s, c) => s + (c[m]?.[g] ?? 0), 0)]));
+      counts[m] = Object.fromEntries(
+        STUDENT_GROUPS.map((g) => [g, [outside, ...pathways.map((p) => p.counts)].reduce((s, c) => s + (c[m]?.[g] ?? 0), 0)]),
+      );
     }
     districts.push({ districtId: `dst_${d}`, counts, pathways });
   }
@@ -183,7 +222,12 @@ export function withheldCells(year: PublicYear) {
   };
   const network = tally(year.network ? [year.network.counts, year.network.rateBases] : []);
   const entities = tally([...year.districts.values(), ...year.pathways.values()]);
-  return { networkCells: network.cells, networkSuppressed: network.suppressed, entityCells: entities.cells, entitySuppressed: entities.suppressed };
+  return {
+    networkCells: network.cells,
+    networkSuppressed: network.suppressed,
+    entityCells: entities.cells,
+    entitySuppressed: entities.suppressed,
+  };
 }
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
@@ -204,7 +248,12 @@ export async function run(): Promise<BenchReport> {
     );
   });
   process.env.LOG_LEVEL ??= 'ERROR';
-  const platform = await startPlatform({ persist: false, withStepFunctions: false, tableName: `bench-outcomes-${Date.now()}`, bucketName: `bench-outcomes-${Date.now()}` });
+  const platform = await startPlatform({
+    persist: false,
+    withStepFunctions: false,
+    tableName: `bench-outcomes-${Date.now()}`,
+    bucketName: `bench-outcomes-${Date.now()}`,
+  });
   const rows: string[] = ['| measure | value |', '|---|---|'];
   const flags: string[] = [];
   try {
@@ -228,8 +277,14 @@ export async function run(): Promise<BenchReport> {
     if (!result.ok) throw new Error(`bench CSV invalid: ${JSON.stringify(result.errors.slice(0, 3))}`);
     t0 = performance.now();
     const district = result.reports.find((r) => r.entity.kind === 'district')!.counts;
-    const pathways = result.reports.flatMap((r) => (r.entity.kind === 'pathway' ? [{ pathwayId: r.entity.pathwayId, counts: r.counts }] : []));
-    await submitOutcomes({ districtId, schoolYear: year, district, pathways }, { sub: 'bench' }, { kind: 'csv', uploadId: newId('outcome') });
+    const pathways = result.reports.flatMap((r) =>
+      r.entity.kind === 'pathway' ? [{ pathwayId: r.entity.pathwayId, counts: r.counts }] : [],
+    );
+    await submitOutcomes(
+      { districtId, schoolYear: year, district, pathways },
+      { sub: 'bench' },
+      { kind: 'csv', uploadId: newId('outcome') },
+    );
     const storeMs = performance.now() - t0;
     const peak = sampler.stop();
     rows.push(`| CSV data rows | ${result.dataRows.toLocaleString('en-US')} (${pathwayCount} pathways + district) |`);
@@ -241,7 +296,9 @@ export async function run(): Promise<BenchReport> {
     // 2. Network progress over 5,000 pathways.
     const more = NETWORK_PATHWAYS - pathwayCount;
     const levels = ['silver', 'gold', 'candidacy', null] as const;
-    await batchWriteAll(Array.from({ length: more }, (_, i) => ({ put: pathwayRecord(newId('pathway'), newId('district'), i, levels[i % 4]!) })));
+    await batchWriteAll(
+      Array.from({ length: more }, (_, i) => ({ put: pathwayRecord(newId('pathway'), newId('district'), i, levels[i % 4]!) })),
+    );
     t0 = performance.now();
     const progress = await refreshNetworkProgress();
     const refreshMs = performance.now() - t0;
@@ -254,10 +311,14 @@ export async function run(): Promise<BenchReport> {
     }
     const perRead = commands.length / PROGRESS_READS;
     times.sort((a, b) => a - b);
-    rows.push(`| registry pathways | ${NETWORK_PATHWAYS.toLocaleString('en-US')} (${progress.pathways} counted, ${progress.students.toLocaleString('en-US')} students) |`);
+    rows.push(
+      `| registry pathways | ${NETWORK_PATHWAYS.toLocaleString('en-US')} (${progress.pathways} counted, ${progress.students.toLocaleString('en-US')} students) |`,
+    );
     rows.push(`| refreshNetworkProgress (reads every pathway once) | ${ms(refreshMs)} |`);
     rows.push(`| progress read: DynamoDB commands per read | ${perRead} |`);
-    rows.push(`| progress read: median / p95 of ${PROGRESS_READS} | ${ms(times[Math.floor(times.length / 2)]!)} / ${ms(times[Math.floor(times.length * 0.95)]!)} |`);
+    rows.push(
+      `| progress read: median / p95 of ${PROGRESS_READS} | ${ms(times[Math.floor(times.length / 2)]!)} / ${ms(times[Math.floor(times.length * 0.95)]!)} |`,
+    );
     if (perRead !== 1) flags.push(`a progress read sent ${perRead} DynamoDB commands; expected 1`);
     void METRIC_DEFINITIONS;
 
@@ -276,14 +337,27 @@ export async function run(): Promise<BenchReport> {
     t0 = performance.now();
     const readerYear = suppressForReader(network, afterYear, { narrow: three, wide: three });
     const readerMs = performance.now() - t0;
-    const [before, single, after, reader] = [withheldCells(beforeYear), withheldCells(singleYear), withheldCells(afterYear), withheldCells(readerYear)];
+    const [before, single, after, reader] = [
+      withheldCells(beforeYear),
+      withheldCells(singleYear),
+      withheldCells(afterYear),
+      withheldCells(readerYear),
+    ];
     const pathwaysInNetwork = network.districts.reduce((s, d) => s + d.pathways.length, 0);
-    rows.push(`| realistic year: districts / pathways / cells (network + districts and pathways) | ${network.districts.length} / ${pathwaysInNetwork} / ${before.networkCells} + ${before.entityCells.toLocaleString('en-US')} |`);
+    rows.push(
+      `| realistic year: districts / pathways / cells (network + districts and pathways) | ${network.districts.length} / ${pathwaysInNetwork} / ${before.networkCells} + ${before.entityCells.toLocaleString('en-US')} |`,
+    );
     const three3 = (a: number, b: number, c: number, d: number, e: number, f: number) => `${pct(a, b)} → ${pct(c, d)} → ${pct(e, f)}`;
-    rows.push(`| network cells withheld: outsiders only → single insiders → coalitions of 2 districts | ${three3(before.networkSuppressed, before.networkCells, single.networkSuppressed, single.networkCells, after.networkSuppressed, after.networkCells)} |`);
-    rows.push(`| district and pathway cells withheld: same three | ${three3(before.entitySuppressed, before.entityCells, single.entitySuppressed, single.entityCells, after.entitySuppressed, after.entityCells)} |`);
+    rows.push(
+      `| network cells withheld: outsiders only → single insiders → coalitions of 2 districts | ${three3(before.networkSuppressed, before.networkCells, single.networkSuppressed, single.networkCells, after.networkSuppressed, after.networkCells)} |`,
+    );
+    rows.push(
+      `| district and pathway cells withheld: same three | ${three3(before.entitySuppressed, before.entityCells, single.entitySuppressed, single.entityCells, after.entitySuppressed, after.entityCells)} |`,
+    );
     rows.push(`| suppressYear on it: same three | ${ms(beforeMs)} → ${ms(singleMs)} → ${ms(afterMs)} |`);
-    rows.push(`| a view for a person with roles in 3 districts: network / district and pathway cells withheld, time | ${pct(reader.networkSuppressed, reader.networkCells)} / ${pct(reader.entitySuppressed, reader.entityCells)}, ${ms(readerMs)} |`);
+    rows.push(
+      `| a view for a person with roles in 3 districts: network / district and pathway cells withheld, time | ${pct(reader.networkSuppressed, reader.networkCells)} / ${pct(reader.entitySuppressed, reader.entityCells)}, ${ms(readerMs)} |`,
+    );
   } finally {
     stopCounting();
     await platform.stop();

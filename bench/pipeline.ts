@@ -28,7 +28,8 @@ const REVIEWERS = 24;
 const TRANSITION_TARGET = 40;
 const PRICE_PER_TRANSITION = 0.025 / 1000;
 
-const rubric = (what: string) => ['beginning', 'developing', 'meeting', 'excelling'].map((level) => ({ level, descriptor: `${level}: ${what}` }));
+const rubric = (what: string) =>
+  ['beginning', 'developing', 'meeting', 'excelling'].map((level) => ({ level, descriptor: `${level}: ${what}` }));
 const CRITERIA = ['RA-1.1', 'RA-1.2', 'WBL-1.1', 'WBL-1.2'];
 const FRAMEWORK_ID = 'fw_01KDVDNA0000000000000BENCH';
 
@@ -43,13 +44,37 @@ const framework = {
       id: 'RA',
       title: 'Rigorous academics',
       description: 'Academic core.',
-      standards: [{ id: 'RA-1', title: 'Sequence', criteria: CRITERIA.slice(0, 2).map((id) => ({ id, text: `Criterion ${id}.`, levels: ['candidacy' as const], evidence: [], rubric: rubric(id) })) }],
+      standards: [
+        {
+          id: 'RA-1',
+          title: 'Sequence',
+          criteria: CRITERIA.slice(0, 2).map((id) => ({
+            id,
+            text: `Criterion ${id}.`,
+            levels: ['candidacy' as const],
+            evidence: [],
+            rubric: rubric(id),
+          })),
+        },
+      ],
     },
     {
       id: 'WBL',
       title: 'Work-based learning',
       description: 'Continuum.',
-      standards: [{ id: 'WBL-1', title: 'Continuum', criteria: CRITERIA.slice(2).map((id) => ({ id, text: `Criterion ${id}.`, levels: ['candidacy' as const], evidence: [], rubric: rubric(id) })) }],
+      standards: [
+        {
+          id: 'WBL-1',
+          title: 'Continuum',
+          criteria: CRITERIA.slice(2).map((id) => ({
+            id,
+            text: `Criterion ${id}.`,
+            levels: ['candidacy' as const],
+            evidence: [],
+            rubric: rubric(id),
+          })),
+        },
+      ],
     },
   ],
 };
@@ -89,7 +114,8 @@ export async function run(): Promise<BenchReport> {
   const { newId } = await import('#core/ids.ts');
   const { openApplication, submitApplication, writeResponse, getApplication } = await import('#store/applications.ts');
   const { putReviewerByStaff } = await import('#store/reviewers.ts');
-  const { readRound, seatHolder, saveDraft, submitReview, recordAdjudications, recordDecision, getRound } = await import('#store/reviews.ts');
+  const { readRound, seatHolder, saveDraft, submitReview, recordAdjudications, recordDecision, getRound } =
+    await import('#store/reviews.ts');
   const { answerSeat, answerStaffTask } = await import('#pipeline/answers.ts');
   const { startReview, executionName, executionHistory, describeExecution } = await import('#pipeline/workflow.ts');
 
@@ -113,7 +139,16 @@ export async function run(): Promise<BenchReport> {
       const sub = `00000000-0000-5000-b000-${String(i).padStart(12, '0')}`;
       await putReviewerByStaff(
         sub,
-        { name: `Reviewer ${i}`, sectors: ['engineering_architecture'], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 1000, leadEligible: true, active: true },
+        {
+          name: `Reviewer ${i}`,
+          sectors: ['engineering_architecture'],
+          conflicts: { districtIds: [], pathwayIds: [] },
+          available: true,
+          unavailable: [],
+          maxOpenAssignments: 1000,
+          leadEligible: true,
+          active: true,
+        },
         0,
       );
     }
@@ -146,7 +181,15 @@ export async function run(): Promise<BenchReport> {
         actor,
       });
       for (const c of CRITERIA) {
-        await writeResponse({ application: app, criterionId: c, narrative: `Narrative for ${c}.`, evidence: [], expectedVersion: 0, before: undefined, actor });
+        await writeResponse({
+          application: app,
+          criterionId: c,
+          narrative: `Narrative for ${c}.`,
+          evidence: [],
+          expectedVersion: 0,
+          before: undefined,
+          actor,
+        });
       }
       return submitApplication({ application: app, expectedVersion: app.version, actor, transitionActor: 'team_lead', framework });
     }
@@ -163,7 +206,11 @@ export async function run(): Promise<BenchReport> {
         view.seats.map(async (seat, i) => {
           const review = seatHolder(view, seat)!;
           const level = disagree && i === 1 ? 'beginning' : 'meeting';
-          const scores = CRITERIA.map((c) => ({ criterionId: c, level: c === 'WBL-1.2' ? level : 'meeting', comment: 'Seen in the evidence.' }));
+          const scores = CRITERIA.map((c) => ({
+            criterionId: c,
+            level: c === 'WBL-1.2' ? level : 'meeting',
+            comment: 'Seen in the evidence.',
+          }));
           const draft = await saveDraft(review, scores, review.version);
           if (typeof draft === 'string') throw new Error(`draft ${draft}`);
           const done = await submitReview(draft, scores, draft.version);
@@ -223,7 +270,10 @@ export async function run(): Promise<BenchReport> {
     const peak = peakRssMb();
 
     const flags: string[] = [];
-    for (const [name, n] of [['two reviewers', plain], ['two reviewers + adjudication', adjudicated]] as const) {
+    for (const [name, n] of [
+      ['two reviewers', plain],
+      ['two reviewers + adjudication', adjudicated],
+    ] as const) {
       if (n > TRANSITION_TARGET) flags.push(`${name}: ${n} transitions per cycle, over the target of ${TRANSITION_TARGET}`);
     }
     const cost = (n: number) => `$${(n * PRICE_PER_TRANSITION).toFixed(6)}`;

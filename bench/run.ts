@@ -49,9 +49,7 @@ records where it ran; compare runs on the same machine.
 function section(name: string, report: BenchReport): string {
   const when = new Date().toISOString().slice(0, 10);
   const where = `Node ${process.version}, ${os.platform()}/${os.arch()}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}`;
-  const flags = report.flags.length
-    ? `\n**Flagged:**\n\n${report.flags.map((f) => `- ${f}`).join('\n')}\n`
-    : '\nNothing flagged.\n';
+  const flags = report.flags.length ? `\n**Flagged:**\n\n${report.flags.map((f) => `- ${f}`).join('\n')}\n` : '\nNothing flagged.\n';
   return [
     `<!-- bench:${name}:start -->`,
     `## ${report.title}`,

@@ -31,7 +31,14 @@ let directRequests = 0;
  * is built first (outside the timed part), then only the Lambda handler runs. `elapsed` is
  * the handler's time alone.
  */
-export async function invokeDirect(platform: Platform, method: string, path: string, token: string | undefined, expect: number, init: DirectInit = {}) {
+export async function invokeDirect(
+  platform: Platform,
+  method: string,
+  path: string,
+  token: string | undefined,
+  expect: number,
+  init: DirectInit = {},
+) {
   const rawPath = path.split('?')[0]!;
   const found = matchRoute(method, rawPath);
   if (found.kind !== 'match') throw new Error(`no route for ${method} ${rawPath}`);
@@ -50,7 +57,8 @@ export async function invokeDirect(platform: Platform, method: string, path: str
   const t0 = performance.now();
   const result = (await platform.invoke(found.route.fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
   const elapsed = performance.now() - t0;
-  if (result.statusCode !== expect) throw new Error(`direct ${method} ${path}: ${result.statusCode} (expected ${expect}): ${String(result.body).slice(0, 300)}`);
+  if (result.statusCode !== expect)
+    throw new Error(`direct ${method} ${path}: ${result.statusCode} (expected ${expect}): ${String(result.body).slice(0, 300)}`);
   return { elapsed, etag: result.headers?.etag ?? null, json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
 }
 

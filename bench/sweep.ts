@@ -20,7 +20,11 @@
 import './pipeline-env.ts';
 import type { BenchReport } from './run.ts';
 
-const SIZES = (process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length) ?? process.env.BENCH_SWEEP_SIZES ?? '1000,100000')
+const SIZES = (
+  process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length) ??
+  process.env.BENCH_SWEEP_SIZES ??
+  '1000,100000'
+)
   .split(',')
   .map(Number);
 const DUE_SHARE = 0.01;
@@ -60,7 +64,13 @@ export async function run(): Promise<BenchReport> {
     );
   });
 
-  const platform = await startPlatform({ persist: false, withStepFunctions: false, scheduleTickMs: 0, eventRules: [], log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined) });
+  const platform = await startPlatform({
+    persist: false,
+    withStepFunctions: false,
+    scheduleTickMs: 0,
+    eventRules: [],
+    log: (l) => (/threw|failed|error/i.test(l) ? console.error(l) : undefined),
+  });
   const rows: string[] = [];
   const perDue: number[] = [];
   const flags: string[] = [];
@@ -122,7 +132,10 @@ export async function run(): Promise<BenchReport> {
         counter.itemsRead = 0;
         counting = true;
         const started = performance.now();
-        const result = (await platform.invoke('recertificationSweep', { job: 'recertification-sweep', scheduledTime: `${TODAY}T07:00:00Z` })) as {
+        const result = (await platform.invoke('recertificationSweep', {
+          job: 'recertification-sweep',
+          scheduledTime: `${TODAY}T07:00:00Z`,
+        })) as {
           notices: number;
           renewalsOpened: number;
           expired: number;
@@ -131,7 +144,14 @@ export async function run(): Promise<BenchReport> {
         counting = false;
         const dynamo = [...counter.commands].filter(([k]) => k.startsWith('dynamodb:')).reduce((s, [, n]) => s + n, 0);
         const events = counter.commands.get('eventbridge:PutEventsCommand') ?? 0;
-        return { ms, dynamo, events, itemsRead: counter.itemsRead, actions: result.notices + result.renewalsOpened + result.expired, commands: new Map(counter.commands) };
+        return {
+          ms,
+          dynamo,
+          events,
+          itemsRead: counter.itemsRead,
+          actions: result.notices + result.renewalsOpened + result.expired,
+          commands: new Map(counter.commands),
+        };
       };
       // Warm: the handler's modules and clients are loaded (a day with nothing due).
       await platform.invoke('recertificationSweep', { job: 'recertification-sweep', scheduledTime: '2000-01-01T07:00:00Z' });
@@ -146,7 +166,8 @@ export async function run(): Promise<BenchReport> {
       );
       perDue.push(first.dynamo / due);
       if (first.itemsRead > 2 * due) flags.push(`${size}: the sweep read ${first.itemsRead} items for ${due} due certifications`);
-      if (second.actions !== 0 || second.events !== 0) flags.push(`${size}: a second run of the same day acted again (${second.actions} actions)`);
+      if (second.actions !== 0 || second.events !== 0)
+        flags.push(`${size}: a second run of the same day acted again (${second.actions} actions)`);
       if (first.actions < due) flags.push(`${size}: ${first.actions} actions for ${due} due certifications`);
     }
     if (perDue.length > 1 && Math.max(...perDue) > 1.25 * Math.min(...perDue)) {

@@ -32,8 +32,7 @@ export class EventPublishError extends Error {
   ) {
     const first = failed[0];
     super(
-      `EventBridge rejected ${failed.length} event(s)` +
-        (first ? `: ${first.detailType} ${first.errorCode} ${first.errorMessage}` : ''),
+      `EventBridge rejected ${failed.length} event(s)` + (first ? `: ${first.detailType} ${first.errorCode} ${first.errorMessage}` : ''),
     );
     this.name = 'EventPublishError';
   }

@@ -53,8 +53,7 @@ export function scheduledInstant(input: { scheduledTime?: string | undefined }):
 export const schedules: readonly ScheduleSpec[] = [
   {
     name: 'recertification-sweep',
-    description:
-      'Daily: finds certifications due for a reminder, whose renewal window opens or that expire, and publishes the events',
+    description: 'Daily: finds certifications due for a reminder, whose renewal window opens or that expire, and publishes the events',
     expression: 'cron(0 7 * * ? *)',
     timezone: 'UTC',
     target: { function: 'recertificationSweep' },

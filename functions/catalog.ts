@@ -171,7 +171,11 @@ export const functionCatalog = {
       // write pending/: the presigned POST forms are signed with this role's credentials.
       // read quarantine/: staff may inspect refused files. write exports/requests/: export markers.
       // delete: a deleted item's files, wherever they are in their life.
-      bucket: { read: ['evidence/', 'quarantine/', 'exports/'], write: ['pending/', 'exports/requests/'], delete: ['evidence/', 'quarantine/', 'pending/'] },
+      bucket: {
+        read: ['evidence/', 'quarantine/', 'exports/'],
+        write: ['pending/', 'exports/requests/'],
+        delete: ['evidence/', 'quarantine/', 'pending/'],
+      },
     },
   },
   resources: {
@@ -180,7 +184,14 @@ export const functionCatalog = {
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
-    grants: { table: 'readwrite', bucket: { read: ['resources/', 'quarantine/resources/'], write: ['pending/resources/'], delete: ['resources/', 'quarantine/resources/'] } },
+    grants: {
+      table: 'readwrite',
+      bucket: {
+        read: ['resources/', 'quarantine/resources/'],
+        write: ['pending/resources/'],
+        delete: ['resources/', 'quarantine/resources/'],
+      },
+    },
   },
   verifyUpload: {
     entry: 'functions/uploads/verify.ts',
@@ -219,7 +230,8 @@ export const functionCatalog = {
   // APIs around it, and the daily review reminders.
   pipelinePrepare: {
     entry: 'functions/pipeline/prepare.ts',
-    description: 'Review workflow: claims the review round for its execution, validates and snapshots a submission, opens its review round, moves it into review',
+    description:
+      'Review workflow: claims the review round for its execution, validates and snapshots a submission, opens its review round, moves it into review',
     trigger: 'pipeline',
     memoryMb: 512,
     timeoutSeconds: 30,
@@ -277,7 +289,8 @@ export const functionCatalog = {
   },
   reviewExecutionEnded: {
     entry: 'functions/pipeline/execution-ended.ts',
-    description: 'A review execution that failed, timed out or was stopped (Step Functions status change): marks its round failed and alerts staff',
+    description:
+      'A review execution that failed, timed out or was stopped (Step Functions status change): marks its round failed and alerts staff',
     trigger: 'event',
     memoryMb: 256,
     timeoutSeconds: 30,
@@ -286,7 +299,8 @@ export const functionCatalog = {
   },
   reviews: {
     entry: 'functions/api/reviews/handler.ts',
-    description: "Reviewers: my reviews, an assigned application's frozen submission and rubric, draft and submit scores, recuse, my reviewer profile",
+    description:
+      "Reviewers: my reviews, an assigned application's frozen submission and rubric, draft and submit scores, recuse, my reviewer profile",
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -350,7 +364,7 @@ export const functionCatalog = {
   benefits: {
     entry: 'functions/api/benefits/handler.ts',
     description:
-      'Network benefits by level (catalog, a pathway\'s benefits, capacity-limited requests, staff report) and staff withdrawal of a certification (publishes CertificationWithdrawn, BenefitsChanged)',
+      "Network benefits by level (catalog, a pathway's benefits, capacity-limited requests, staff report) and staff withdrawal of a certification (publishes CertificationWithdrawn, BenefitsChanged)",
     trigger: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -384,7 +398,8 @@ export const functionCatalog = {
   // Notifications (issue 6) ------------------------------------------------------------
   notifier: {
     entry: 'functions/notifications/notifier.ts',
-    description: 'Domain events to in-app notifications and emails (SES), exactly once per event and recipient; batched message emails (minutely schedule)',
+    description:
+      'Domain events to in-app notifications and emails (SES), exactly once per event and recipient; batched message emails (minutely schedule)',
     trigger: 'event',
     memoryMb: 512,
     timeoutSeconds: 60,

@@ -109,9 +109,7 @@ export class PathcertStack extends Stack {
       // The shared staff inbox's address (message emails to staff), for the functions that send email.
       if (spec.grants.email && config.staffInboxEmail) fn.addEnvironment('STAFF_INBOX_EMAIL', config.staffInboxEmail);
       if (skipped.length > 0) {
-        Annotations.of(fn).addInfo(
-          `${skipped.join(', ')} not granted: statemachines/${REVIEW_WORKFLOW}.asl.json does not exist yet`,
-        );
+        Annotations.of(fn).addInfo(`${skipped.join(', ')} not granted: statemachines/${REVIEW_WORKFLOW}.asl.json does not exist yet`);
       }
     }
 
@@ -126,7 +124,8 @@ export class PathcertStack extends Stack {
     // Cognito triggers: only the pre-sign-up one exists (invited addresses only).
     for (const [name, fn] of this.functions) {
       if (catalog[name]!.trigger !== 'cognito') continue;
-      if (name !== 'preSignUp') throw new Error(`catalog function ${name} has trigger 'cognito'; only preSignUp is attached (infra/constructs/auth.ts)`);
+      if (name !== 'preSignUp')
+        throw new Error(`catalog function ${name} has trigger 'cognito'; only preSignUp is attached (infra/constructs/auth.ts)`);
       this.auth.attachPreSignUp(fn.function);
     }
 
@@ -160,9 +159,15 @@ export class PathcertStack extends Stack {
       // The dead-letter queues of the events' rules and schedules and of the S3-invoked
       // functions (the stack's only SQS queues; test/infra/monitoring.test.ts checks every
       // queue has its alarm).
-      deadLetterQueues: [...this.events.deadLetterQueues.values(), ...(this.evidence.failedInvocationsQueue ? [this.evidence.failedInvocationsQueue] : [])],
+      deadLetterQueues: [
+        ...this.events.deadLetterQueues.values(),
+        ...(this.evidence.failedInvocationsQueue ? [this.evidence.failedInvocationsQueue] : []),
+      ],
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm: subscribe the on-call address' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'SNS topic of every alarm: subscribe the on-call address',
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
@@ -176,7 +181,10 @@ export class PathcertStack extends Stack {
     new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuer, description: 'JWT issuer the API trusts' });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     if (smoke) {
-      new CfnOutput(this, 'SmokeTestClientId', { value: smoke.client.userPoolClientId, description: 'App client of npm run test:deployed (ADMIN_USER_PASSWORD_AUTH)' });
+      new CfnOutput(this, 'SmokeTestClientId', {
+        value: smoke.client.userPoolClientId,
+        description: 'App client of npm run test:deployed (ADMIN_USER_PASSWORD_AUTH)',
+      });
     }
     for (const workflow of this.workflows.workflows.values()) {
       new CfnOutput(this, `StateMachineArn${outputSuffix(workflow.stem)}`, {

@@ -71,7 +71,12 @@ function contextBoolean(scope: Construct, key: string): boolean {
 
 function contextList(scope: Construct, key: string): string[] | undefined {
   const raw = contextString(scope, key);
-  return raw === undefined ? undefined : raw.split(',').map((u) => u.trim()).filter(Boolean);
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
 }
 
 /**
@@ -82,7 +87,8 @@ function contextList(scope: Construct, key: string): string[] | undefined {
 function signInUrls(scope: Construct, key: string, isProd: boolean, appBaseUrl: string | undefined, path: string): string[] {
   const base = appBaseUrl?.replace(/\/+$/, '');
   const urls = contextList(scope, key) ?? (base ? [`${base}${path}`] : isProd ? [] : [`${DEV_FRONTEND}${path}`]);
-  if (urls.length === 0) throw new Error(`prod needs the sign-in URLs: -c ${key}=https://app.example.org${path} (or -c appBaseUrl=https://app.example.org)`);
+  if (urls.length === 0)
+    throw new Error(`prod needs the sign-in URLs: -c ${key}=https://app.example.org${path} (or -c appBaseUrl=https://app.example.org)`);
   for (const url of urls) {
     let parsed: URL;
     try {
@@ -138,12 +144,19 @@ export function resolveStageConfig(scope: Construct): StageConfig {
   const appBaseUrl = contextString(scope, 'appBaseUrl');
   const publicBaseUrl = contextString(scope, 'publicBaseUrl');
   if (publicBaseUrl !== undefined && !/^https:\/\/[a-z0-9.-]+(?::\d+)?\/?$/i.test(publicBaseUrl)) {
-    throw new Error(`publicBaseUrl "${publicBaseUrl}": an https origin without a path, e.g. https://api.example.org (the did:web issuer of credentials)`);
+    throw new Error(
+      `publicBaseUrl "${publicBaseUrl}": an https origin without a path, e.g. https://api.example.org (the did:web issuer of credentials)`,
+    );
   }
   const authDomainPrefix = contextString(scope, 'authDomainPrefix');
   // Cognito's rule for prefixes; it also refuses ones containing aws, amazon or cognito.
-  if (authDomainPrefix !== undefined && (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))) {
-    throw new Error(`authDomainPrefix "${authDomainPrefix}": lower-case letters, digits and hyphens, 1-63 characters, without aws, amazon or cognito`);
+  if (
+    authDomainPrefix !== undefined &&
+    (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))
+  ) {
+    throw new Error(
+      `authDomainPrefix "${authDomainPrefix}": lower-case letters, digits and hyphens, 1-63 characters, without aws, amazon or cognito`,
+    );
   }
 
   return {

@@ -86,7 +86,10 @@ export function flatTemplate(root: Stack): CfnTemplate {
       if (resource.Type === 'AWS::CDK::Metadata') continue;
       if (id in resources) throw new Error(`logical id ${id} is in two stacks (${stack.node.path} and another)`);
       const flat = resolve(resource) as CfnResource;
-      const dependsOn = flat.DependsOn === undefined ? undefined : (Array.isArray(flat.DependsOn) ? flat.DependsOn : [flat.DependsOn]).filter((d) => !children.has(d));
+      const dependsOn =
+        flat.DependsOn === undefined
+          ? undefined
+          : (Array.isArray(flat.DependsOn) ? flat.DependsOn : [flat.DependsOn]).filter((d) => !children.has(d));
       if (dependsOn !== undefined) {
         if (dependsOn.length > 0) flat.DependsOn = dependsOn;
         else delete flat.DependsOn;
@@ -98,6 +101,8 @@ export function flatTemplate(root: Stack): CfnTemplate {
 
   const rootTemplate = byStack.get(root)!;
   const rootOutputs = inline(root, {});
-  const outputs = Object.fromEntries(Object.entries(rootTemplate.Outputs ?? {}).map(([name, output]) => [name, { ...output, Value: rootOutputs[name] }]));
+  const outputs = Object.fromEntries(
+    Object.entries(rootTemplate.Outputs ?? {}).map(([name, output]) => [name, { ...output, Value: rootOutputs[name] }]),
+  );
   return { ...rootTemplate, Resources: resources, ...(rootTemplate.Outputs ? { Outputs: outputs } : {}) };
 }

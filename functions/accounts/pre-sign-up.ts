@@ -21,7 +21,8 @@ import { logger } from '#lib/logger.ts';
 import { hasPendingInvitation } from '#store/invitees.ts';
 
 /** What a refused person reads (after Cognito's "PreSignUp failed with error "). */
-export const NOT_INVITED_MESSAGE = 'This email address has no pending invitation. Ask your pathway lead, district or certification staff to invite you, then sign up with the address the invitation was sent to';
+export const NOT_INVITED_MESSAGE =
+  'This email address has no pending invitation. Ask your pathway lead, district or certification staff to invite you, then sign up with the address the invitation was sent to';
 export const FEDERATION_MESSAGE = 'Sign-in through another identity provider is not available';
 
 export async function handler(event: PreSignUpTriggerEvent): Promise<PreSignUpTriggerEvent> {

@@ -87,8 +87,7 @@ export function actorsFor(from: ApplicationStatus, to: ApplicationStatus): reado
 }
 
 export type TransitionCheck =
-  | { ok: true; transition: Transition }
-  | { ok: false; code: 'invalid_transition' | 'actor_not_allowed'; message: string };
+  { ok: true; transition: Transition } | { ok: false; code: 'invalid_transition' | 'actor_not_allowed'; message: string };
 
 /**
  * A move checked for both shape and actor. `invalid_transition` maps to 409 (the

@@ -53,7 +53,10 @@ export function unlocks(level: Level | null, benefit: Pick<BenefitRule, 'minLeve
 }
 
 /** The ids a standing unlocks, in catalog order. */
-export function unlockedBy<B extends Pick<BenefitRule, 'id' | 'minLevel' | 'active'>>(level: Level | null, catalog: readonly B[]): string[] {
+export function unlockedBy<B extends Pick<BenefitRule, 'id' | 'minLevel' | 'active'>>(
+  level: Level | null,
+  catalog: readonly B[],
+): string[] {
   return catalog.filter((b) => unlocks(level, b)).map((b) => b.id);
 }
 
@@ -97,13 +100,22 @@ export function requestRefusals(benefit: BenefitRule, level: Level | null, units
   if (!benefit.active) out.push({ code: 'benefit_inactive', message: 'The benefit is not offered at the moment.' });
   if (!benefit.capacity) out.push({ code: 'not_requestable', message: 'The benefit has no capacity to request: it comes with the level.' });
   if (level === null || compareLevels(level, benefit.minLevel) < 0) {
-    out.push({ code: 'level_too_low', message: `The benefit needs ${benefit.minLevel} or above; the pathway holds ${level ?? 'no valid certification'}.` });
+    out.push({
+      code: 'level_too_low',
+      message: `The benefit needs ${benefit.minLevel} or above; the pathway holds ${level ?? 'no valid certification'}.`,
+    });
   }
   if ((benefit.availableFrom && day < benefit.availableFrom) || (benefit.availableUntil && day > benefit.availableUntil)) {
-    out.push({ code: 'outside_window', message: `Requests are accepted from ${benefit.availableFrom ?? 'any day'} to ${benefit.availableUntil ?? 'any day'}.` });
+    out.push({
+      code: 'outside_window',
+      message: `Requests are accepted from ${benefit.availableFrom ?? 'any day'} to ${benefit.availableUntil ?? 'any day'}.`,
+    });
   }
   if (benefit.capacity && units > benefit.capacity.perPathway) {
-    out.push({ code: 'too_many_units', message: `At most ${benefit.capacity.perPathway} per pathway per ${benefit.capacity.period === 'year' ? 'year' : 'benefit'}.` });
+    out.push({
+      code: 'too_many_units',
+      message: `At most ${benefit.capacity.perPathway} per pathway per ${benefit.capacity.period === 'year' ? 'year' : 'benefit'}.`,
+    });
   }
   return out;
 }

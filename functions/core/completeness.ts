@@ -50,7 +50,10 @@ export function hasNarrative(narrative: string | undefined): boolean {
  * meets one still-unmet expectation, taken in the framework's order. References are counted
  * once per evidence id, so citing the same item twice cannot stand in for two documents.
  */
-export function unmetEvidence(expected: readonly { kind: EvidenceKind; required: boolean }[], refs: readonly EvidenceReference[]): EvidenceKind[] {
+export function unmetEvidence(
+  expected: readonly { kind: EvidenceKind; required: boolean }[],
+  refs: readonly EvidenceReference[],
+): EvidenceKind[] {
   const byId = new Map<string, EvidenceReference>();
   for (const ref of refs) if (!byId.has(ref.evidenceId)) byId.set(ref.evidenceId, ref);
   const typed = new Set<string>();

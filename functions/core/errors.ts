@@ -18,7 +18,8 @@ export interface FieldIssue {
 export type Details = Record<string, unknown>;
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not_found' | 'conflict' | 'precondition_failed' | 'forbidden' | 'unprocessable' | 'invalid_input' | 'too_large' | 'busy';
+  abstract readonly kind:
+    'not_found' | 'conflict' | 'precondition_failed' | 'forbidden' | 'unprocessable' | 'invalid_input' | 'too_large' | 'busy';
 }
 
 /** The thing does not exist (or the caller may not know it does). */

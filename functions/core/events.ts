@@ -222,9 +222,7 @@ export class InvalidDomainEventError extends Error {
     readonly detailType: string,
     readonly issues: readonly { path: PropertyKey[]; code?: string; message: string }[],
   ) {
-    const where = issues
-      .map((i) => `${i.path.map(String).join('.') || '(detail)'}: ${i.code ?? i.message}`)
-      .join('; ');
+    const where = issues.map((i) => `${i.path.map(String).join('.') || '(detail)'}: ${i.code ?? i.message}`).join('; ');
     super(`Invalid ${detailType} event: ${where}`);
     this.name = 'InvalidDomainEventError';
   }

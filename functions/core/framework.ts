@@ -136,13 +136,15 @@ const criterionSchema = z.strictObject({
   id: z.string().check(z.regex(CRITERION_ID, { error: 'must look like RA-1.2' })),
   text: bounded(frameworkLimits.criterionText),
   levels: z.array(z.enum(levels)).check(z.minLength(1)),
-  evidence: z.array(
-    z.strictObject({
-      kind: z.enum(evidenceKinds),
-      description: bounded(frameworkLimits.evidenceDescription),
-      required: z.boolean(),
-    }),
-  ).check(z.maxLength(frameworkLimits.evidencePerCriterion)),
+  evidence: z
+    .array(
+      z.strictObject({
+        kind: z.enum(evidenceKinds),
+        description: bounded(frameworkLimits.evidenceDescription),
+        required: z.boolean(),
+      }),
+    )
+    .check(z.maxLength(frameworkLimits.evidencePerCriterion)),
   rubric: z.array(z.strictObject({ level: z.string().check(z.regex(SCALE_LEVEL)), descriptor: bounded(frameworkLimits.descriptor) })),
   required: z.optional(z.boolean()),
 });
@@ -249,7 +251,12 @@ export const frameworkSchema = z
     structureCheck,
     z.superRefine((value, ctx) => {
       if ((value.status === 'published') !== (value.publishedAt !== undefined)) {
-        ctx.addIssue({ code: 'custom', message: 'publishedAt is set exactly when the framework is published', path: ['publishedAt'], input: value });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'publishedAt is set exactly when the framework is published',
+          path: ['publishedAt'],
+          input: value,
+        });
       }
     }),
   );
@@ -316,7 +323,8 @@ export function isEditableFramework(framework: Pick<Framework, 'status'>): boole
   return framework.status === 'draft';
 }
 
-export type PublishResult = { ok: true; framework: Framework } | { ok: false; reason: 'already_published' | 'invalid'; issues: StructureIssue[] };
+export type PublishResult =
+  { ok: true; framework: Framework } | { ok: false; reason: 'already_published' | 'invalid'; issues: StructureIssue[] };
 
 /**
  * Publishing freezes a draft: the result is a new object and carries `publishedAt`. A

@@ -40,7 +40,11 @@ export interface InvitationNoticeState {
  * `announce` (the invitation email was never published), `remind`, `drop` (nothing more
  * will be sent: take it out of the index) or `wait` (found early: leave it).
  */
-export function invitationNoticeDue(inv: InvitationNoticeState, now: string, reminderDays: number): 'announce' | 'remind' | 'drop' | 'wait' {
+export function invitationNoticeDue(
+  inv: InvitationNoticeState,
+  now: string,
+  reminderDays: number,
+): 'announce' | 'remind' | 'drop' | 'wait' {
   const open = inv.status === 'pending' && Date.parse(inv.expiresAt) > Date.parse(now);
   if (!open || inv.remindedAt) return 'drop';
   if (!inv.announcedAt) return 'announce';

@@ -7,11 +7,7 @@
  * dates are inside the signature), then the caller commits everything at once. A failed
  * commit leaves an unused entry and a signature nobody stored.
  */
-import {
-  achievementCredential,
-  credentialHeader,
-  credentialJwtPayload,
-} from '#core/credentials/achievement.ts';
+import { achievementCredential, credentialHeader, credentialJwtPayload } from '#core/credentials/achievement.ts';
 import { compareLevels, type Level } from '#core/levels.ts';
 import { config } from '#lib/config.ts';
 import type { Certification } from '#store/certifications.ts';
@@ -66,9 +62,20 @@ export async function credentialIssue(c: Certification, pathway: StoredPathway, 
  * revoked with the new, lower certification. Renewals and upgrades revoke nothing: the
  * earlier credential stays true until its own `validUntil` (docs/credentials.md).
  */
-export async function downgradeRevocations(history: readonly Certification[], level: Level, today: string, at: string): Promise<TransactItem[]> {
+export async function downgradeRevocations(
+  history: readonly Certification[],
+  level: Level,
+  today: string,
+  at: string,
+): Promise<TransactItem[]> {
   const outranked = history.filter(
     (h) => compareLevels(h.level, level) > 0 && (h.status === 'active' || h.status === 'renewed') && h.expiresOn > today,
   );
-  return outranked.length > 0 ? credentialRevocations(outranked.map((h) => h.id), 'downgraded', at) : [];
+  return outranked.length > 0
+    ? credentialRevocations(
+        outranked.map((h) => h.id),
+        'downgraded',
+        at,
+      )
+    : [];
 }

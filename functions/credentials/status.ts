@@ -24,7 +24,12 @@ export async function statusListJwt(list: string): Promise<string | undefined> {
   if (Number(list) > count) return undefined;
   const now = nowIso();
   const signed = state.signed;
-  if (signed && signed.version === state.version && Date.parse(now) - Date.parse(signed.signedAt) < STATUS_LIST_RESIGN_HOURS * 3_600_000 && Date.parse(now) >= Date.parse(signed.signedAt)) {
+  if (
+    signed &&
+    signed.version === state.version &&
+    Date.parse(now) - Date.parse(signed.signedAt) < STATUS_LIST_RESIGN_HOURS * 3_600_000 &&
+    Date.parse(now) >= Date.parse(signed.signedAt)
+  ) {
     return signed.jwt;
   }
   const key = issuerIdentity();

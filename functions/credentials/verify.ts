@@ -35,7 +35,9 @@ const REASONS: Record<string, string> = {
   downgraded: 'a later decision certified the pathway at a lower level',
 };
 
-function parse(presented: string): { jwt: string; header: ReturnType<typeof decodeProtectedHeader>; payload: PresentedCredential } | string {
+function parse(
+  presented: string,
+): { jwt: string; header: ReturnType<typeof decodeProtectedHeader>; payload: PresentedCredential } | string {
   const text = presented.trim();
   const jwt = text.startsWith('<') ? bakedCredential(text) : text;
   if (!jwt) return 'The SVG has no baked credential (<openbadges:credential>).';
@@ -57,7 +59,13 @@ function parse(presented: string): { jwt: string; header: ReturnType<typeof deco
 export async function verifyPresented(presented: string): Promise<Verification> {
   const parsed = parse(presented);
   if (typeof parsed === 'string') {
-    return verdict([{ check: 'format', ok: false, detail: parsed }, ...(['signature', 'issuer', 'dates', 'status'] as const).map((c) => notChecked(c, 'the credential could not be read'))], undefined);
+    return verdict(
+      [
+        { check: 'format', ok: false, detail: parsed },
+        ...(['signature', 'issuer', 'dates', 'status'] as const).map((c) => notChecked(c, 'the credential could not be read')),
+      ],
+      undefined,
+    );
   }
   const { jwt, header, payload } = parsed;
   const key = await issuerKey();
@@ -71,14 +79,23 @@ export async function verifyPresented(presented: string): Promise<Verification> 
       : { check: 'issuer', ok: false, detail: `Issued by ${issuer ?? 'nobody'}, not by this service (${key.did}).` },
   );
 
-  if (!ours) checks.push(notChecked('signature', 'another issuer\'s key is not known here'));
-  else if (header.kid !== key.kid) checks.push({ check: 'signature', ok: false, detail: `Signed with key ${String(header.kid)}, which is not the issuer's key ${key.kid}.` });
+  if (!ours) checks.push(notChecked('signature', "another issuer's key is not known here"));
+  else if (header.kid !== key.kid)
+    checks.push({
+      check: 'signature',
+      ok: false,
+      detail: `Signed with key ${String(header.kid)}, which is not the issuer's key ${key.kid}.`,
+    });
   else {
     try {
       await compactVerify(jwt, await importJWK({ ...key.jwk, alg: 'ES256' }, 'ES256'));
       checks.push({ check: 'signature', ok: true, detail: `The ES256 signature matches the issuer's key ${key.kid}.` });
     } catch {
-      checks.push({ check: 'signature', ok: false, detail: 'The signature does not match: the credential was altered or not signed by this issuer.' });
+      checks.push({
+        check: 'signature',
+        ok: false,
+        detail: 'The signature does not match: the credential was altered or not signed by this issuer.',
+      });
     }
   }
 
@@ -88,7 +105,15 @@ export async function verifyPresented(presented: string): Promise<Verification> 
   const listPrefix = `${statusListUrl(config.publicBaseUrl, '')}`;
   const index = Number(status?.statusListIndex);
   const list = status?.statusListCredential?.startsWith(listPrefix) ? status.statusListCredential.slice(listPrefix.length) : undefined;
-  if (!status || status.statusPurpose !== 'revocation' || !list || !/^[1-9][0-9]{0,5}$/.test(list) || !Number.isInteger(index) || index < 0 || index >= STATUS_LIST_SIZE) {
+  if (
+    !status ||
+    status.statusPurpose !== 'revocation' ||
+    !list ||
+    !/^[1-9][0-9]{0,5}$/.test(list) ||
+    !Number.isInteger(index) ||
+    index < 0 ||
+    index >= STATUS_LIST_SIZE
+  ) {
     checks.push({ check: 'status', ok: false, detail: 'No revocation entry in a status list of this issuer.' });
   } else {
     const state = await getStatusList(list);
@@ -98,14 +123,20 @@ export async function verifyPresented(presented: string): Promise<Verification> 
     else {
       const stored = typeof payload.jti === 'string' ? await getCredential(payload.jti.slice(payload.jti.lastIndexOf('/') + 1)) : undefined;
       const why = stored?.revokedReason ? `: ${REASONS[stored.revokedReason]}` : '';
-      checks.push({ check: 'status', ok: false, detail: `Revoked${why}${stored?.revokedAt ? ` (${stored.revokedAt.slice(0, 10)})` : ''}.` });
+      checks.push({
+        check: 'status',
+        ok: false,
+        detail: `Revoked${why}${stored?.revokedAt ? ` (${stored.revokedAt.slice(0, 10)})` : ''}.`,
+      });
     }
   }
 
   const subject = payload.credentialSubject ?? {};
   const level = subject.level;
   const name = subject.pathway?.name ?? 'the pathway';
-  const claim = level ? `${name} is Linked Learning ${levelName(level) ?? level} certified until ${payload.validUntil?.slice(0, 10) ?? '?'}` : undefined;
+  const claim = level
+    ? `${name} is Linked Learning ${levelName(level) ?? level} certified until ${payload.validUntil?.slice(0, 10) ?? '?'}`
+    : undefined;
   return {
     ...verdict(checks, claim),
     credential: {

@@ -71,7 +71,14 @@ export const settingsSchema = {
   REVIEW_STATE_MACHINE_ARN: optional,
   EVENT_BUS_NAME: required,
   USER_POOL_ID: required,
-  ALLOWED_ORIGINS: variable((raw) => Object.freeze((raw ?? '*').split(',').map((o) => o.trim()).filter(Boolean))),
+  ALLOWED_ORIGINS: variable((raw) =>
+    Object.freeze(
+      (raw ?? '*')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  ),
   MAX_BODY_BYTES: wholeNumber(1, 10 * 1024 * 1024, 262_144),
   APP_BASE_URL: withDefault('http://localhost:5173'),
   PATHCERT_PUBLIC_BASE_URL: variable((raw, invalid) => {
@@ -124,7 +131,10 @@ export const settingsSchema = {
   // Lenient on purpose: issuing a certification computes its sweep key from these, and a
   // malformed value must not break that; bad entries are ignored (none left: the defaults).
   RECERTIFICATION_NOTICE_DAYS: variable((raw) => {
-    const days = (raw ?? '').split(',').map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1);
+    const days = (raw ?? '')
+      .split(',')
+      .map((d) => Number(d.trim()))
+      .filter((d) => Number.isInteger(d) && d >= 1);
     return days.length > 0 ? days : undefined;
   }),
   // Unset reads as undefined: the defaults live in core (core/outcomes/suppression.ts).
@@ -133,7 +143,10 @@ export const settingsSchema = {
   PATHCERT_SUPPRESSION_MAX_COALITION: wholeNumber(1, 4),
   PATHCERT_PROGRESS_LEVELS: variable((raw, invalid) => {
     const text = raw ?? 'silver,gold';
-    const list = text.split(',').map((l) => l.trim()).filter(Boolean);
+    const list = text
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (list.length === 0 || !list.every(isLevelName)) return invalid(`must list levels (candidacy, silver, gold), got "${text}"`);
     return list;
   }),

@@ -8,11 +8,7 @@
  */
 import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError } from '#core/errors.ts';
 import { isTransientAwsError } from './aws-errors.ts';
 import { config } from './config.ts';
@@ -123,7 +119,10 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
     before: (request) => {
       const s = state(request);
       s.startedAt = Date.now();
-      s.correlationId = correlationIdOf(request.event.headers?.['x-correlation-id']) ?? request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      s.correlationId =
+        correlationIdOf(request.event.headers?.['x-correlation-id']) ??
+        request.event.requestContext?.requestId ??
+        request.context.awsRequestId;
       logger.setInvocationKeys({ correlationId: s.correlationId, requestId: request.context.awsRequestId });
     },
     after: (request) => {
@@ -200,7 +199,8 @@ function cors(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
 function noStore(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   const apply = (request: middy.Request<HttpEvent, HttpResponse, Error, Context>) => {
     if (!request.response) return;
-    if (request.response.statusCode !== undefined && request.response.statusCode < 400 && state(request).route?.spec.auth === 'public') return;
+    if (request.response.statusCode !== undefined && request.response.statusCode < 400 && state(request).route?.spec.auth === 'public')
+      return;
     (request.response.headers ??= {})['cache-control'] = 'no-store';
   };
   return { after: apply, onError: apply };
@@ -274,12 +274,18 @@ function validate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
         ...illFormedStrings('query', event.queryStringParameters),
         ...illFormedStrings('body', s.body),
       ];
-      if (illFormed.length > 0) throw problems.validation(illFormed, 'The request has strings that are not well-formed Unicode; see errors.');
+      if (illFormed.length > 0)
+        throw problems.validation(illFormed, 'The request has strings that are not well-formed Unicode; see errors.');
       s.params = spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'path') : {};
       s.query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : {};
       if (!spec.query && event.queryStringParameters && Object.keys(event.queryStringParameters).length > 0) {
         throw problems.validation(
-          Object.keys(event.queryStringParameters).map((k) => ({ in: 'query', field: k, message: 'unknown parameter', code: 'unknown_field' })),
+          Object.keys(event.queryStringParameters).map((k) => ({
+            in: 'query',
+            field: k,
+            message: 'unknown parameter',
+            code: 'unknown_field',
+          })),
         );
       }
       if (spec.body) {
@@ -319,7 +325,7 @@ export function httpHandler(bound: BoundRoute[]) {
       params: s.params,
       query: s.query,
       body: s.body,
-      principal: (s.principal ?? null),
+      principal: s.principal ?? null,
       headers: event.headers ?? {},
       requestId: context.awsRequestId,
       event,

@@ -28,7 +28,9 @@ export function idempotencyContext(
       { in: 'header', field: 'idempotency-key', message: 'must be 8–128 characters of letters, digits, _ . : -', code: 'invalid_format' },
     ]);
   }
-  const fingerprint = createHash('sha256').update(JSON.stringify([request.routeKey, request.path, request.body ?? null])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([request.routeKey, request.path, request.body ?? null]))
+    .digest('hex');
   return { sub, key, fingerprint };
 }
 

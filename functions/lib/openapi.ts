@@ -30,9 +30,10 @@ function rewriteRefs(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
-      ? `#/components/schemas/${value.slice('#/$defs/'.length)}`
-      : rewriteRefs(value);
+    out[key] =
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
+        ? `#/components/schemas/${value.slice('#/$defs/'.length)}`
+        : rewriteRefs(value);
   }
   return out;
 }
@@ -160,10 +161,10 @@ function errorResponses(spec: RouteSpec): Record<string, Json> {
     const { when, codes } = typeof entry === 'string' ? { when: entry, codes: undefined } : entry;
     const extra = Number(status) === 400 ? VALIDATION_CODES : Number(status) === 422 && spec.idempotent ? reuse.codes : [];
     const meaning = `${PROBLEM_MEANING[Number(status) as ProblemStatus] ?? 'Problem'}: ${when}`;
-    out[status] = problemResponse(Number(status) === 422 && spec.idempotent && when !== reuse.when ? `${meaning}; or ${reuse.when}` : meaning, [
-      ...(codes ?? []),
-      ...extra.filter((c) => !(codes ?? []).includes(c)),
-    ]);
+    out[status] = problemResponse(
+      Number(status) === 422 && spec.idempotent && when !== reuse.when ? `${meaning}; or ${reuse.when}` : meaning,
+      [...(codes ?? []), ...extra.filter((c) => !(codes ?? []).includes(c))],
+    );
   }
   // Every route reads or writes the table, whose throttling is answered as 503 with Retry-After.
   if (spec.fn !== 'system') out['503'] = problemResponse(PROBLEM_MEANING[503]);
@@ -239,7 +240,11 @@ export function openApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo 
     const success: Json = Object.keys(content).length ? { content } : {};
     const successStatus = spec.successStatus ?? 200;
     const successes: Record<string, Json> = {
-      [String(successStatus)]: { description: successStatus === 201 ? 'Created' : successStatus === 202 ? 'Accepted' : successStatus === 204 ? 'Done; no body' : 'Success', ...success },
+      [String(successStatus)]: {
+        description:
+          successStatus === 201 ? 'Created' : successStatus === 202 ? 'Accepted' : successStatus === 204 ? 'Done; no body' : 'Success',
+        ...success,
+      },
     };
     for (const [status, when] of Object.entries(spec.otherSuccess ?? {})) successes[status] = { description: when, ...success };
     const op: Json = {
@@ -249,9 +254,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo 
       tags: spec.tags,
       security: spec.auth === 'jwt' ? [{ bearer: [] }] : [],
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query'), ...headerParameters(spec)],
-      ...(spec.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: inlineSchema(spec.body) } } } }
-        : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: inlineSchema(spec.body) } } } } : {}),
       responses: { ...successes, ...errorResponses(spec) },
     };
     paths[spec.path] = { ...(paths[spec.path] ?? {}), [spec.method.toLowerCase()]: op };

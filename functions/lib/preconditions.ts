@@ -28,9 +28,7 @@ export function expectedVersion(headers: Record<string, string | undefined>, bod
   const raw = headers['if-match'];
   const fromHeader = raw === undefined ? undefined : parseIfMatch(raw);
   if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
-    throw problems.validation([
-      { in: 'body', field: 'version', message: 'differs from the If-Match header', code: 'version_mismatch' },
-    ]);
+    throw problems.validation([{ in: 'body', field: 'version', message: 'differs from the If-Match header', code: 'version_mismatch' }]);
   }
   const version = fromHeader ?? bodyVersion;
   if (version === undefined) throw problems.preconditionRequired();
@@ -49,7 +47,12 @@ export function expectedVersionOrNew(headers: Record<string, string | undefined>
     }
     if (headers['if-match'] !== undefined || (bodyVersion !== undefined && bodyVersion !== 0)) {
       throw problems.validation([
-        { in: 'header', field: 'if-none-match', message: 'cannot be combined with If-Match or a non-zero version', code: 'version_mismatch' },
+        {
+          in: 'header',
+          field: 'if-none-match',
+          message: 'cannot be combined with If-Match or a non-zero version',
+          code: 'version_mismatch',
+        },
       ]);
     }
     return 0;

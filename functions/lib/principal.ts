@@ -46,7 +46,11 @@ export interface Actor {
   email?: string;
 }
 
-export const actorOf = (p: Principal): Actor => ({ sub: p.sub, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) });
+export const actorOf = (p: Principal): Actor => ({
+  sub: p.sub,
+  ...(p.name ? { name: p.name } : {}),
+  ...(p.email ? { email: p.email } : {}),
+});
 
 export function hasRole(principal: Principal, role: Role): boolean {
   return principal.groups.includes(role);

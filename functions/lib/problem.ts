@@ -145,8 +145,7 @@ export const problems = {
     new Problem({ status: 403, type: problemTypes.forbidden, title: 'Forbidden', detail }),
   notFound: (what = 'resource') =>
     new Problem({ status: 404, type: problemTypes.notFound, title: 'Not found', detail: `No such ${what}.` }),
-  methodNotAllowed: () =>
-    new Problem({ status: 405, type: problemTypes.methodNotAllowed, title: 'Method not allowed' }),
+  methodNotAllowed: () => new Problem({ status: 405, type: problemTypes.methodNotAllowed, title: 'Method not allowed' }),
   conflict: (detail: string, extensions?: Record<string, unknown>, retryAfterSeconds?: number) =>
     new Problem({
       status: 409,

@@ -31,7 +31,10 @@ export function documentAs<T extends z.ZodMiniType>(schema: T, json: Record<stri
 /** A whole number sent as query text (e.g. `?round=2`), coerced for the handler. */
 export const integerQuery = (pattern: RegExp, json: { minimum?: number; maximum?: number }, error?: string) =>
   documentAs(
-    z.pipe(z.string().check(z.regex(pattern, error ? { error } : undefined)), z.transform((v: string) => Number(v))),
+    z.pipe(
+      z.string().check(z.regex(pattern, error ? { error } : undefined)),
+      z.transform((v: string) => Number(v)),
+    ),
     { type: 'integer', ...json },
   );
 
@@ -40,8 +43,7 @@ export { idSchema } from '#core/ids.ts';
 export { isoDate, isoDateTime } from '#core/time.ts';
 
 /** Trimmed text with bounds. */
-export const text = (min: number, max: number) =>
-  z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+export const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 
 export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
 
@@ -51,7 +53,10 @@ export const pageQuery = {
     documentAs(
       z.pipe(
         z.string().check(z.regex(/^\d{1,3}$/, { error: 'must be a whole number from 1 to 100' })),
-        z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(1), z.maximum(100))),
+        z.pipe(
+          z.transform((v: string) => Number(v)),
+          z.number().check(z.minimum(1), z.maximum(100)),
+        ),
       ),
       { type: 'integer', minimum: 1, maximum: 100, description: 'Items per page.' },
     ),
@@ -75,5 +80,3 @@ export const versionField = (min = 1) => z.int().check(z.minimum(min), z.maximum
 
 /** Who did something (a person's sub, with the name and email known at the time). */
 export const actorView = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
-
-

@@ -23,11 +23,7 @@ export function fieldErrors(where: FieldError['in'], issues: readonly Issue[]): 
 }
 
 /** Parses `value` with `schema` or throws a 400 problem naming every failing field. */
-export function parseOrThrow<T extends z.ZodMiniType>(
-  schema: T,
-  value: unknown,
-  where: FieldError['in'],
-): z.infer<T> {
+export function parseOrThrow<T extends z.ZodMiniType>(schema: T, value: unknown, where: FieldError['in']): z.infer<T> {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw problems.validation(fieldErrors(where, result.error.issues));
@@ -53,13 +49,20 @@ export function illFormedStrings(where: FieldError['in'], value: unknown, max = 
   while (stack.length > 0 && out.length < max) {
     const [v, field] = stack.pop()!;
     if (typeof v === 'string') {
-      if (!v.isWellFormed()) out.push({ in: where, field, message: 'must be well-formed Unicode (no lone UTF-16 surrogates)', code: 'ill_formed_unicode' });
+      if (!v.isWellFormed())
+        out.push({ in: where, field, message: 'must be well-formed Unicode (no lone UTF-16 surrogates)', code: 'ill_formed_unicode' });
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], join(field, String(i))]);
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v).reverse()) {
         const key = k.isWellFormed() ? k : k.toWellFormed();
-        if (key !== k) out.push({ in: where, field: join(field, key), message: 'field names must be well-formed Unicode (no lone UTF-16 surrogates)', code: 'ill_formed_unicode' });
+        if (key !== k)
+          out.push({
+            in: where,
+            field: join(field, key),
+            message: 'field names must be well-formed Unicode (no lone UTF-16 surrogates)',
+            code: 'ill_formed_unicode',
+          });
         stack.push([child, join(field, key)]);
       }
     }

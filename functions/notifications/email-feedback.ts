@@ -25,10 +25,19 @@ export async function handleSesFeedback(envelope: unknown): Promise<NotifierResu
   }
   const f = parsed.feedback;
   if (f.kind === 'bounce' && !f.permanent) {
-    logger.info('SES reported a transient bounce; the address is kept', { eventId, recipient: f.recipient, bounceType: f.bounceType, bounceSubType: f.bounceSubType, messageId: f.messageId });
+    logger.info('SES reported a transient bounce; the address is kept', {
+      eventId,
+      recipient: f.recipient,
+      bounceType: f.bounceType,
+      bounceSubType: f.bounceSubType,
+      messageId: f.messageId,
+    });
     return { eventId, deliveries: [{ recipient: f.recipient, state: 'transient_bounce' }] };
   }
-  const detail = f.kind === 'bounce' ? `${f.bounceType}/${f.bounceSubType} bounce of ${f.messageId}` : `${f.feedbackType} complaint about ${f.messageId}`;
+  const detail =
+    f.kind === 'bounce'
+      ? `${f.bounceType}/${f.bounceSubType} bounce of ${f.messageId}`
+      : `${f.feedbackType} complaint about ${f.messageId}`;
   await recordEmailProblem(f.recipient, {
     address: f.addresses[0],
     reason: f.kind === 'bounce' ? 'bounced' : 'complained',

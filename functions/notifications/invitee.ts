@@ -113,7 +113,11 @@ export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult>
   const [holder, own] = await Promise.all([holderOf(address.address), getNotificationSettings(recipient)]);
   const problem = [own.emailProblem, holder.problem].find((p) => suppresses(p, address.address));
   if (problem) {
-    await failPending(current, { reason: 'suppressed', detail: `SES ${problem.reason} this address before (${problem.detail ?? problem.reason})`, address: address.address });
+    await failPending(current, {
+      reason: 'suppressed',
+      detail: `SES ${problem.reason} this address before (${problem.detail ?? problem.reason})`,
+      address: address.address,
+    });
     return done('failed');
   }
 
@@ -137,7 +141,13 @@ export async function notifyInvitee(event: InviteeEvent): Promise<InviteeResult>
     if (PERMANENT_SES_ERRORS.has(name)) {
       await finishDelivery(current, { state: 'failed', reason: 'rejected', detail: `${name}: ${message}`, address: address.address });
       if (ADDRESS_ERRORS.has(name)) {
-        await recordEmailProblem(recipient, { address: address.address, reason: 'rejected', detail: `${name}: ${message}`, at: nowIso(), eventId: event.id });
+        await recordEmailProblem(recipient, {
+          address: address.address,
+          reason: 'rejected',
+          detail: `${name}: ${message}`,
+          at: nowIso(),
+          eventId: event.id,
+        });
       }
       logger.warn('SES rejected an invitation email', { eventId: event.id, invitationId: invitation.id, error: name });
       return done('failed');

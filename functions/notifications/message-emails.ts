@@ -75,7 +75,6 @@ const MAX_WINDOWS_PER_RUN = 500;
 const ANNOUNCE_GRACE_MS = 2 * 60 * 1000;
 const MAX_REPAIRS_PER_RUN = 100;
 
-
 export class WindowConflictError extends Error {
   constructor(what: string) {
     super(`message email window kept changing: ${what}`);
@@ -132,7 +131,12 @@ async function queueForRecipients(m: PostedMessage, source: string) {
   });
   const deliveries = results.map((r, i) => ({ recipient: recipients[i]!, state: r.status === 'fulfilled' ? r.value : 'retry' }));
   const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${recipients[i]}: ${(r.reason as Error).message}`] : []));
-  logger.info('message queued for email', { source, applicationId: application.id, recipients: deliveries.length, failures: failures.length });
+  logger.info('message queued for email', {
+    source,
+    applicationId: application.id,
+    recipients: deliveries.length,
+    failures: failures.length,
+  });
   if (failures.length > 0) throw new Error(`message email windows to retry: ${failures.join('; ')}`);
   return deliveries;
 }
@@ -148,7 +152,10 @@ async function queueUnannounced(nowMsValue: number): Promise<number> {
   let repaired = 0;
   for (const m of lost) {
     try {
-      await queueForRecipients({ applicationId: m.applicationId, messageId: m.id, postedAt: m.at, authorSub: m.author.sub, authorRole: m.author.role }, `unannounced:${m.id}`);
+      await queueForRecipients(
+        { applicationId: m.applicationId, messageId: m.id, postedAt: m.at, authorSub: m.author.sub, authorRole: m.author.role },
+        `unannounced:${m.id}`,
+      );
       await markMessageAnnounced(m);
       repaired += 1;
     } catch (error) {
@@ -172,9 +179,15 @@ type Resolved = { ok: true; recipient: Recipient } | { ok: false; reason: string
 async function resolveRecipient(application: ThreadApplication, sub: string): Promise<Resolved> {
   if (sub === STAFF_RECIPIENT) {
     const staff = checkEmailAddress(config.staffInboxEmail);
-    return staff.ok ? { ok: true, recipient: { address: staff.address, name: 'certification staff', viewer: 'staff' } } : { ok: false, reason: 'no_staff_address' };
+    return staff.ok
+      ? { ok: true, recipient: { address: staff.address, name: 'certification staff', viewer: 'staff' } }
+      : { ok: false, reason: 'no_staff_address' };
   }
-  const [profile, settings, { team, panel }] = await Promise.all([getItem(keys.person(sub)), getNotificationSettings(sub), threadParticipants(application)]);
+  const [profile, settings, { team, panel }] = await Promise.all([
+    getItem(keys.person(sub)),
+    getNotificationSettings(sub),
+    threadParticipants(application),
+  ]);
   if (!wantsEmail(settings.email, 'messages')) return { ok: false, reason: 'preference_off' };
   // Someone who left the team or the panel during the window does not get its messages.
   const viewer: AuthorRole | undefined = panel.includes(sub) ? 'reviewer' : team.includes(sub) ? 'team' : undefined;
@@ -186,7 +199,8 @@ async function resolveRecipient(application: ThreadApplication, sub: string): Pr
     return { ok: false, reason: address.reason };
   }
   const problem = settings.emailProblem;
-  if (problem && SUPPRESSING.has(problem.reason) && problem.address?.toLowerCase() === address.address.toLowerCase()) return { ok: false, reason: 'suppressed' };
+  if (problem && SUPPRESSING.has(problem.reason) && problem.address?.toLowerCase() === address.address.toLowerCase())
+    return { ok: false, reason: 'suppressed' };
   const name = typeof profile?.name === 'string' && profile.name ? profile.name : undefined;
   return { ok: true, recipient: { address: address.address, viewer, ...(name ? { name } : {}), ...(problem ? { problem } : {}) } };
 }
@@ -224,7 +238,13 @@ async function sendDigest(ref: WindowRef, cursors: readonly string[]): Promise<s
     const name = sesErrorName(error);
     if (!PERMANENT_SES_ERRORS.has(name)) throw new TransientSendError(`${name}: ${e.message ?? ''}`);
     if (ADDRESS_ERRORS.has(name) && ref.recipient !== STAFF_RECIPIENT) {
-      await recordEmailProblem(ref.recipient, { address: recipient.address, reason: 'rejected', detail: `${name}: ${e.message ?? ''}`, at: nowIso(), eventId: `messages:${ref.applicationId}` });
+      await recordEmailProblem(ref.recipient, {
+        address: recipient.address,
+        reason: 'rejected',
+        detail: `${name}: ${e.message ?? ''}`,
+        at: nowIso(),
+        eventId: `messages:${ref.applicationId}`,
+      });
     }
     logger.warn('SES rejected a message email', { applicationId: ref.applicationId, recipient: ref.recipient, error: name });
     return 'failed';
@@ -278,9 +298,10 @@ export async function sendClosedMessageWindows() {
   const refs = await listClosedMessageWindows(new Date(Date.parse(now) - SEND_GRACE_MS).toISOString(), MAX_WINDOWS_PER_RUN);
   const results = await inParallel(refs, (ref) => sendWindow(ref, now));
   const windows = results.map((r, i) => ({ ...refs[i]!, state: r.status === 'fulfilled' ? r.value : 'error' }));
-  const errors = results.filter((r) => r.status === 'rejected').map((r) => String((r).reason));
+  const errors = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
   if (errors.length > 0) logger.error('message email windows failed (the next run tries again)', { errors });
   // Every minute: log only runs that did something.
-  if (windows.length > 0) logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });
+  if (windows.length > 0)
+    logger.info('message email windows', { windows: windows.length, sent: windows.filter((w) => w.state === 'sent').length });
   return { job: MESSAGE_EMAILS_JOB, unannounced, windows };
 }

@@ -20,7 +20,15 @@
  *   instead, once per invitation: invitee.ts.
  */
 import { InvalidDomainEventError, parseDomainEvent, type DomainEvent } from '#core/events.ts';
-import { audiencesOf, isInviteeEvent, planDeliveries, checkEmailAddress, STAFF_RECIPIENT, type PlannedDelivery, type ResolvedAudiences } from '#core/notifications/rules.ts';
+import {
+  audiencesOf,
+  isInviteeEvent,
+  planDeliveries,
+  checkEmailAddress,
+  STAFF_RECIPIENT,
+  type PlannedDelivery,
+  type ResolvedAudiences,
+} from '#core/notifications/rules.ts';
 import { wantsEmail } from '#core/notifications/preferences.ts';
 import { renderNotification } from '#core/notifications/templates.ts';
 import { nowIso, nowMs } from '#lib/clock.ts';
@@ -85,7 +93,9 @@ async function resolve(event: DomainEvent) {
     pathwayRead,
     districtId ? getDistrict(districtId) : undefined,
     types.has('team') ? queryPartition({ partition: partitions.pathwayMembers(d.pathwayId) }) : undefined,
-    types.has('districtLeads') && districtId ? queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' }) : undefined,
+    types.has('districtLeads') && districtId
+      ? queryPartition({ partition: partitions.districtMembers(districtId), skBeginsWith: 'lead#' })
+      : undefined,
   ]);
   const known = new Map<string, Person>();
   const audiences: ResolvedAudiences = {};
@@ -161,7 +171,10 @@ async function deliver(
     const stale = new Date(nowMs() - CLAIM_LEASE_MS).toISOString();
     const marked = await markUnconfirmed(current, stale);
     if (marked.ok) {
-      logger.warn('email outcome unknown: an earlier invocation stopped while sending; not sent again', { eventId: event.id, recipient: plan.recipient });
+      logger.warn('email outcome unknown: an earlier invocation stopped while sending; not sent again', {
+        eventId: event.id,
+        recipient: plan.recipient,
+      });
       return 'unconfirmed';
     }
     if (marked.record?.state === 'sending') throw new TransientDeliveryError([`${plan.recipient}: another invocation is sending`]);
@@ -177,7 +190,11 @@ async function deliver(
   }
   const problem = settings?.emailProblem;
   if (problem && SUPPRESSING.has(problem.reason) && problem.address?.toLowerCase() === address.address.toLowerCase()) {
-    await failPending(current, { reason: 'suppressed', detail: `SES ${problem.reason} this address before (${problem.detail ?? problem.reason})`, address: address.address });
+    await failPending(current, {
+      reason: 'suppressed',
+      detail: `SES ${problem.reason} this address before (${problem.detail ?? problem.reason})`,
+      address: address.address,
+    });
     return 'failed';
   }
 
@@ -195,7 +212,13 @@ async function deliver(
     if (PERMANENT_SES_ERRORS.has(name)) {
       await finishDelivery(current, { state: 'failed', reason: 'rejected', detail: `${name}: ${message}`, address: address.address });
       if (ADDRESS_ERRORS.has(name)) {
-        await recordEmailProblem(plan.recipient, { address: address.address, reason: 'rejected', detail: `${name}: ${message}`, at: nowIso(), eventId: event.id });
+        await recordEmailProblem(plan.recipient, {
+          address: address.address,
+          reason: 'rejected',
+          detail: `${name}: ${message}`,
+          at: nowIso(),
+          eventId: event.id,
+        });
       }
       logger.warn('SES rejected a notification email', { eventId: event.id, recipient: plan.recipient, error: name });
       return 'failed';
@@ -215,7 +238,11 @@ export const handler = async (envelope: unknown): Promise<NotifierResult | Await
     if (!(error instanceof InvalidDomainEventError)) throw error;
     // Retrying cannot make it valid: drop it, loudly.
     const e = envelope as { id?: unknown; 'detail-type'?: unknown } | null;
-    logger.error('dropped an event the notifier cannot read', { eventId: String(e?.id), detailType: String(e?.['detail-type']), error: error.message });
+    logger.error('dropped an event the notifier cannot read', {
+      eventId: String(e?.id),
+      detailType: String(e?.['detail-type']),
+      error: error.message,
+    });
     return { dropped: error.message, deliveries: [] };
   }
 

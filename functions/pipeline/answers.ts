@@ -18,7 +18,12 @@ export async function answerSeat(applicationId: string, round: number, seat: num
 }
 
 /** Answers the round's staff task (adjudication or decision) if one waits. */
-export async function answerStaffTask(applicationId: string, round: number, kind: 'adjudication' | 'decision', outcome: string): Promise<Answer | 'not-waiting'> {
+export async function answerStaffTask(
+  applicationId: string,
+  round: number,
+  kind: 'adjudication' | 'decision',
+  outcome: string,
+): Promise<Answer | 'not-waiting'> {
   const r = await getRound(applicationId, round);
   if (!r?.staffTask || r.staffTask.kind !== kind) return 'not-waiting';
   return answerTask(r.staffTask.token, { outcome });

@@ -37,12 +37,15 @@ export function moveItems(
       GSI3SK: indexes.GSI3SK,
       ...set,
     }),
-    auditItem({ kind: 'pathway', id: app.pathwayId }, {
-      at,
-      actor: by,
-      action,
-      entity: { kind: 'application', id: app.id },
-      changes: [{ field: 'status', from: app.status, to }],
-    }),
+    auditItem(
+      { kind: 'pathway', id: app.pathwayId },
+      {
+        at,
+        actor: by,
+        action,
+        entity: { kind: 'application', id: app.id },
+        changes: [{ field: 'status', from: app.status, to }],
+      },
+    ),
   ];
 }

@@ -26,7 +26,15 @@ import { getApplication, getApplications, type Application } from '#store/applic
 import { keys } from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '#store/reviewers.ts';
-import { assignmentsOf, clearSeatAnswerPending, getReview, isOpenReview, vacateForConflict, type AffiliationGuard, type Review } from '#store/reviews.ts';
+import {
+  assignmentsOf,
+  clearSeatAnswerPending,
+  getReview,
+  isOpenReview,
+  vacateForConflict,
+  type AffiliationGuard,
+  type Review,
+} from '#store/reviews.ts';
 import { answerSeat } from './answers.ts';
 
 type AppRef = Pick<Application, 'id' | 'pathwayId' | 'districtId' | 'pathwayName' | 'level'>;
@@ -81,7 +89,10 @@ export async function enforceConflicts(sub: string): Promise<Review[]> {
   const open = assignments.filter((a) => a.active === true && a.reviewId && a.round !== undefined);
   if (open.length === 0) return vacated;
   const affiliations = await readAffiliations(sub);
-  const apps = await getApplications(open.map((a) => a.applicationId), true);
+  const apps = await getApplications(
+    open.map((a) => a.applicationId),
+    true,
+  );
   for (const a of open) {
     // One the batch did not return (gone, or left unprocessed after its retries) is read by itself.
     const app = apps.get(a.applicationId) ?? (await getApplication(a.applicationId, true));

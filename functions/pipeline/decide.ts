@@ -57,7 +57,9 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
   }
   const at = nowIso();
   const items: TransactItem[] = [
-    ...moveItems(app, decision.decision, 'staff', decision.decidedBy, `application.${decision.decision}`, { decidedAt: decision.decidedAt }),
+    ...moveItems(app, decision.decision, 'staff', decision.decidedBy, `application.${decision.decision}`, {
+      decidedAt: decision.decidedAt,
+    }),
   ];
   const applied: NonNullable<ReviewDecision['applied']> = { at };
   if (decision.decision === 'certified') {
@@ -87,14 +89,21 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
       }),
       credentialIssue(certification, pathway, app.frameworkVersion),
       previous && previous.level !== certification.level
-        ? pathwayCertificationHistory(app.pathwayId).then((history) => downgradeRevocations(history, certification.level, certification.issuedOn, at))
+        ? pathwayCertificationHistory(app.pathwayId).then((history) =>
+            downgradeRevocations(history, certification.level, certification.issuedOn, at),
+          )
         : Promise.resolve([]),
     ]);
     items.push(
       ...certItems,
       ...credential.items,
       ...revocations,
-      ...certificationWrite(pathway, { level: certification.level, until: certification.expiresOn }, decision.decidedBy, app.renewal ? 'renewed' : 'granted'),
+      ...certificationWrite(
+        pathway,
+        { level: certification.level, until: certification.expiresOn },
+        decision.decidedBy,
+        app.renewal ? 'renewed' : 'granted',
+      ),
       ...benefits.items,
     );
     Object.assign(applied, {
@@ -105,12 +114,19 @@ async function apply(decision: ReviewDecision, view: RoundView): Promise<ReviewD
     });
   }
   if (isTerminal(decision.decision)) {
-    items.push(deleteItem(keys.openApplication(app.pathwayId), { expression: 'attribute_not_exists(PK) OR applicationId = :id', values: { ':id': app.id } }));
+    items.push(
+      deleteItem(keys.openApplication(app.pathwayId), {
+        expression: 'attribute_not_exists(PK) OR applicationId = :id',
+        values: { ':id': app.id },
+      }),
+    );
   }
   items.push(
     ...endAssignmentItems(view.reviews),
     stageUpdate(app.id, decision.round, 'decided'),
-    decisionUpdate(app.id, decision.round, { applied }, 'attribute_exists(PK) AND attribute_not_exists(#applied)', { '#applied': 'applied' }),
+    decisionUpdate(app.id, decision.round, { applied }, 'attribute_exists(PK) AND attribute_not_exists(#applied)', {
+      '#applied': 'applied',
+    }),
   );
   try {
     await transact(items);

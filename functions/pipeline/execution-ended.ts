@@ -48,24 +48,35 @@ export async function handleExecutionEnded(envelope: unknown): Promise<Execution
   const end = parsed.end;
   const app = await getApplication(end.applicationId, true);
   if (!app) {
-    logger.warn('a review execution ended for an application that does not exist', { applicationId: end.applicationId, executionArn: end.executionArn });
+    logger.warn('a review execution ended for an application that does not exist', {
+      applicationId: end.applicationId,
+      executionArn: end.executionArn,
+    });
     return { outcome: 'dropped', reason: 'no such application' };
   }
   const base = { applicationId: app.id, execution: end.executionName };
   const round = app.submissionNumber > 0 ? await getRound(app.id, app.submissionNumber) : undefined;
   if (!executionOwnsRound(app, round, end)) {
-    logger.info('a superseded review execution ended; the round is left as it is', { ...base, status: end.status, current: round?.executionArn });
+    logger.info('a superseded review execution ended; the round is left as it is', {
+      ...base,
+      status: end.status,
+      current: round?.executionArn,
+    });
     return { outcome: 'superseded', ...base };
   }
   if (app.reviewFailure?.execution === end.executionName) return { outcome: 'already-recorded', ...base };
-  const { recorded } = await markReviewFailed(app, {
-    error: end.error,
-    cause: readableCause(end.cause),
-    at: nowIso(),
-    execution: end.executionName,
-    status: end.status,
-    ...(end.stoppedAt ? { stoppedAt: end.stoppedAt } : {}),
-  }, end.executionArn);
+  const { recorded } = await markReviewFailed(
+    app,
+    {
+      error: end.error,
+      cause: readableCause(end.cause),
+      at: nowIso(),
+      execution: end.executionName,
+      status: end.status,
+      ...(end.stoppedAt ? { stoppedAt: end.stoppedAt } : {}),
+    },
+    end.executionArn,
+  );
   logger.warn('a review execution ended abnormally', { ...base, status: end.status, error: end.error, recorded });
   return { outcome: recorded ? 'recorded' : 'already-recorded', ...base };
 }

@@ -19,7 +19,11 @@ export interface LateReviewCounts {
  * Each action is recorded conditionally before it is done, so the daily job and the
  * workflow's own timeout (wait-deadlines.ts) can both call it and nothing happens twice.
  */
-export async function actOnReview(review: Review, now: string, result: LateReviewCounts = { reminded: 0, reassigned: 0, escalated: 0 }): Promise<LateReviewCounts> {
+export async function actOnReview(
+  review: Review,
+  now: string,
+  result: LateReviewCounts = { reminded: 0, reassigned: 0, escalated: 0 },
+): Promise<LateReviewCounts> {
   const config = reviewDueConfig();
   const actions = reviewActionsDue({
     assignment: {

@@ -30,14 +30,7 @@ import type { Application } from '#store/applications.ts';
 import { queryPartition } from '#store/db.ts';
 import { partitions, type Partition } from '#store/keys.ts';
 import { getPathway } from '#store/registry.ts';
-import {
-  affiliationGuard,
-  candidateFrom,
-  candidateOf,
-  readAffiliations,
-  reviewerPool,
-  type ReviewerProfile,
-} from '#store/reviewers.ts';
+import { affiliationGuard, candidateFrom, candidateOf, readAffiliations, reviewerPool, type ReviewerProfile } from '#store/reviewers.ts';
 import {
   allReviews,
   assignSeat,
@@ -176,8 +169,18 @@ export async function fillSeats(app: Application, seatNumbers: readonly number[]
       // Only as many seats as the round has: the panel size was fixed when the round opened.
       config: { defaultReviewers: view.round.seats, reviewersPerLevel: { [app.level]: view.round.seats } },
     });
-    if (await correctPicks(ctx, result.added.map((a) => a.reviewerId), verified)) continue;
-    await applyPromotions(view, result.panel.filter((p) => p.promoted).map((p) => p.reviewerId));
+    if (
+      await correctPicks(
+        ctx,
+        result.added.map((a) => a.reviewerId),
+        verified,
+      )
+    )
+      continue;
+    await applyPromotions(
+      view,
+      result.panel.filter((p) => p.promoted).map((p) => p.reviewerId),
+    );
 
     // The lead (if one was picked) takes the lead seat when it is vacant, others the rest in order.
     const queue = [...result.added].sort((a, b) => (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1));

@@ -73,7 +73,9 @@ async function frozenVersions(applicationId: string): Promise<Map<string, number
 async function snapshot(app: Application): Promise<void> {
   const framework = await getPublishedFramework(app.frameworkId);
   if (!framework) throw new PipelineError('FrameworkMissing', `framework ${app.frameworkId} is not published`);
-  const responses = (await queryAll(keys.applicationPartition(app.id), keys.responsePrefix, true)).map((i) => stripKeys(i) as unknown as ResponseRecord);
+  const responses = (await queryAll(keys.applicationPartition(app.id), keys.responsePrefix, true)).map(
+    (i) => stripKeys(i) as unknown as ResponseRecord,
+  );
   const byId = new Map<string, CriterionResponse>(responses.map((r) => [r.criterionId, { narrative: r.narrative, evidence: r.evidence }]));
   const gaps = completenessGaps(framework, app.level, byId);
   if (gaps.length > 0) {
@@ -105,7 +107,13 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
   const app = await getApplication(input.applicationId, true);
   if (!app) throw new PipelineError('ApplicationNotFound', `no application ${input.applicationId}`);
   const round = app.submissionNumber;
-  const out = (phase: PreparePhase, owner: string | null = input.executionArn ?? null): PrepareOutput => ({ applicationId: app.id, round, phase, status: app.status, owner });
+  const out = (phase: PreparePhase, owner: string | null = input.executionArn ?? null): PrepareOutput => ({
+    applicationId: app.id,
+    round,
+    phase,
+    status: app.status,
+    owner,
+  });
   if (round < 1 || app.status === 'draft') return out('not-submitted', null);
 
   switch (app.status) {
@@ -117,7 +125,9 @@ export async function prepare(input: PrepareInput): Promise<PrepareOutput> {
     case 'not_yet':
     case 'revise_and_resubmit': {
       const decided = await getDecision(app.id, round);
-      const done = !decided || (decided.applied && decided.events?.decisionMade && (decided.decision !== 'certified' || decided.events?.certificationIssued));
+      const done =
+        !decided ||
+        (decided.applied && decided.events?.decisionMade && (decided.decision !== 'certified' || decided.events?.certificationIssued));
       if (done) return out('already-decided', null);
       // The decision is applied but a failure kept its events from going out: finish them (decide.ts is idempotent).
       const claimed = await claim(app.id, round, input);

@@ -29,7 +29,6 @@ export interface RecordFailureInput {
 
 export type { ReviewFailure } from '#core/review/execution-status.ts';
 
-
 /** The Lambda error JSON's message when the cause is one; else the cause as it is. */
 export function readableCause(cause: string | undefined): string {
   if (!cause) return '';
@@ -58,7 +57,10 @@ export async function markReviewFailed(app: Application, failure: ReviewFailure,
   if (app.submissionNumber > 0) {
     const moved = await moveStage(app.id, app.submissionNumber, 'failed', { failure }, executionArn);
     if (!moved && executionArn && !(await ownsRound(app.id, app.submissionNumber, executionArn))) {
-      logger.info('the round was claimed by a newer execution before the failure was recorded', { applicationId: app.id, execution: failure.execution });
+      logger.info('the round was claimed by a newer execution before the failure was recorded', {
+        applicationId: app.id,
+        execution: failure.execution,
+      });
       return { recorded: false };
     }
   }
@@ -66,7 +68,12 @@ export async function markReviewFailed(app: Application, failure: ReviewFailure,
   const alert = notificationItem({
     recipient: keys.staffInbox,
     kind: 'pipeline.failed',
-    title: failure.status === 'ABORTED' ? 'A review workflow was stopped' : failure.status === 'TIMED_OUT' ? 'A review workflow timed out' : 'A review workflow failed',
+    title:
+      failure.status === 'ABORTED'
+        ? 'A review workflow was stopped'
+        : failure.status === 'TIMED_OUT'
+          ? 'A review workflow timed out'
+          : 'A review workflow failed',
     body: `The review of ${app.pathwayName}'s ${app.level} application ${how}: ${failure.error}. ${failure.cause}`.slice(0, 2000),
     applicationId: app.id,
     link: `/applications/${app.id}/review-round`,
@@ -101,7 +108,11 @@ export async function recordFailure(input: RecordFailureInput): Promise<{ record
     logger.warn('a superseded review execution failed; nothing recorded on the round', { execution: input.execution, error: input.error });
     return { recorded: false };
   }
-  return markReviewFailed(app, { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution }, input.executionArn);
+  return markReviewFailed(
+    app,
+    { error: input.error ?? 'Unknown', cause: readableCause(input.cause), at: nowIso(), execution: input.execution },
+    input.executionArn,
+  );
 }
 
 export const handler = pipelineTask('recordFailure', recordFailure);

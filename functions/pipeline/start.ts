@@ -72,7 +72,8 @@ export async function reviewAfterWithdraw(app: Application): Promise<void> {
     if (!view) return;
     for (const review of view.reviews.filter(isOpenReview)) await vacateReview(review, 'reassigned', 'Application withdrawn');
     const submitted = view.reviews.filter((r) => r.status === 'submitted');
-    if (submitted.length) await transact(endAssignmentItems(submitted)).catch((e: unknown) => logger.warn('ending assignments failed', { error: e }));
+    if (submitted.length)
+      await transact(endAssignmentItems(submitted)).catch((e: unknown) => logger.warn('ending assignments failed', { error: e }));
     await moveStage(app.id, app.submissionNumber, 'withdrawn');
     // Write, then read (store/reviews.ts): a wait that stored its token after the first read
     // either shows here or re-reads the vacated review itself.

@@ -22,7 +22,16 @@ import { nowIso } from '#lib/clock.ts';
 import { logger } from '#lib/logger.ts';
 import { getApplication } from '#store/applications.ts';
 import { notifyStaff } from '#store/messages.ts';
-import { countStaffAlert, getRound, isOpenReview, readRound, reviewDueConfig, roundOwnedBy, seatHolder, type StaffTask } from '#store/reviews.ts';
+import {
+  countStaffAlert,
+  getRound,
+  isOpenReview,
+  readRound,
+  reviewDueConfig,
+  roundOwnedBy,
+  seatHolder,
+  type StaffTask,
+} from '#store/reviews.ts';
 import { actOnReview } from './late-reviews.ts';
 
 export interface SeatWaitInput {
@@ -47,7 +56,11 @@ async function seatHolderOf(input: SeatWaitInput) {
 
 async function seatDeadline(input: SeatWaitInput, now: string) {
   const { round, holder } = await seatHolderOf(input);
-  const endsAt = seatWaitEndsAt(holder ? { dueAt: holder.dueAt, escalated: holder.escalated, open: isOpenReview(holder) } : undefined, now, reviewDueConfig());
+  const endsAt = seatWaitEndsAt(
+    holder ? { dueAt: holder.dueAt, escalated: holder.escalated, open: isOpenReview(holder) } : undefined,
+    now,
+    reviewDueConfig(),
+  );
   return { round, holder, endsAt };
 }
 

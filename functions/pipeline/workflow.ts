@@ -130,8 +130,7 @@ type HistoryEvent = {
 function entryOf(e: HistoryEvent): HistoryEntry {
   const details = (e.stateEnteredEventDetails ?? e.stateExitedEventDetails) as { name?: string } | undefined;
   const failure = (e.taskFailedEventDetails ?? e.executionFailedEventDetails ?? e.lambdaFunctionFailedEventDetails) as
-    | { error?: string; cause?: string }
-    | undefined;
+    { error?: string; cause?: string } | undefined;
   return {
     id: e.id ?? 0,
     at: isoOf(e.timestamp) ?? '',

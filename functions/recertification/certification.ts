@@ -16,7 +16,16 @@ import { getItem, type Item } from '#store/db.ts';
 import { keys } from '#store/keys.ts';
 import { carryEvidenceForward } from './carry-forward.ts';
 import { outboxAttribute, pendingEntries, type OutboxEntry } from './outbox.ts';
-import { certificationKey, recordExpiry, recordNotice, recordRenewal, retryingSweepConflicts, updateAlone, type Recorded, type RecordContext } from './records.ts';
+import {
+  certificationKey,
+  recordExpiry,
+  recordNotice,
+  recordRenewal,
+  retryingSweepConflicts,
+  updateAlone,
+  type Recorded,
+  type RecordContext,
+} from './records.ts';
 
 export interface SweepContext extends RecordContext {
   config: SweepConfig;
@@ -40,7 +49,16 @@ export interface SweepCounts {
   failed: number;
 }
 
-export const emptyCounts = (): SweepCounts => ({ certifications: 0, notices: 0, renewalsOpened: 0, renewalDrafts: 0, expired: 0, resumed: 0, conflicts: 0, failed: 0 });
+export const emptyCounts = (): SweepCounts => ({
+  certifications: 0,
+  notices: 0,
+  renewalsOpened: 0,
+  renewalDrafts: 0,
+  expired: 0,
+  resumed: 0,
+  conflicts: 0,
+  failed: 0,
+});
 
 /** The actions due today that the recorded state still accepts, in order. */
 export function dueActions(cert: Certification, today: CalendarDate, sweepConfig: SweepConfig): SweepAction[] {
@@ -75,22 +93,29 @@ async function reindex(cert: Certification, ctx: SweepContext, doneKey?: string)
     removes.push('GSI3PK', 'GSI3SK');
   } else {
     // Never behind today once nothing more is due today (a key left in the past would be read every day).
-    const dueOn = day <= ctx.today && dueActions(cert, ctx.today, ctx.config).length === 0 ? addDaysTo(ctx.today, 1) : day < ctx.today ? ctx.today : day;
+    const dueOn =
+      day <= ctx.today && dueActions(cert, ctx.today, ctx.config).length === 0
+        ? addDaysTo(ctx.today, 1)
+        : day < ctx.today
+          ? ctx.today
+          : day;
     const index = keys.certificationSweepIndexes(dueOn, cert.id);
     Object.assign(names, { '#gpk': 'GSI3PK', '#gsk': 'GSI3SK' });
     Object.assign(values, { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK });
     set = 'SET #gpk = :gpk, #gsk = :gsk';
   }
-  await retryingSweepConflicts(() => dynamoClient().send(
-    new UpdateCommand({
-      TableName: config.tableName,
-      Key: certificationKey(cert),
-      UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
-      ConditionExpression: 'attribute_exists(PK)',
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-    }),
-  ));
+  await retryingSweepConflicts(() =>
+    dynamoClient().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: certificationKey(cert),
+        UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
+        ConditionExpression: 'attribute_exists(PK)',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      }),
+    ),
+  );
 }
 
 /** The effect of a recorded action: carry the evidence forward (renewal draft), publish its event, clear the entry. */
@@ -154,7 +179,11 @@ export async function sweepCertification(indexed: Item, ctx: SweepContext): Prom
     const action = dueActions(cert, ctx.today, ctx.config)[0];
     if (!action) break;
     const recorded =
-      action.kind === 'notice' ? await recordNotice(cert, action, ctx) : action.kind === 'open-renewal' ? await recordRenewal(cert, ctx) : await recordExpiry(cert, ctx);
+      action.kind === 'notice'
+        ? await recordNotice(cert, action, ctx)
+        : action.kind === 'open-renewal'
+          ? await recordRenewal(cert, ctx)
+          : await recordExpiry(cert, ctx);
     if (!recorded) {
       // Another run changed it first: start again from the stored state (it may have left nothing to do).
       ctx.counts.conflicts++;

@@ -14,7 +14,15 @@ import { config } from '#lib/config.ts';
 import type { Actor } from '#store/applications.ts';
 import { pathwayCertificationHistory, remainingCertification, type Certification } from '#store/certifications.ts';
 import { credentialRevocation } from '#store/credentials.ts';
-import { addSets, conflictPause, retryingConflicts, transact, TransactionCancelled, type ConflictRetry, type TransactItem } from '#store/db.ts';
+import {
+  addSets,
+  conflictPause,
+  retryingConflicts,
+  transact,
+  TransactionCancelled,
+  type ConflictRetry,
+  type TransactItem,
+} from '#store/db.ts';
 import { newestPublishedFramework } from '#store/frameworks.ts';
 import { keys } from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
@@ -36,7 +44,8 @@ export interface Recorded {
 
 type Update = NonNullable<TransactItem['Update']>;
 
-export const certificationKey = (c: Pick<Certification, 'pathwayId' | 'issuedAt' | 'id'>) => keys.certification(c.pathwayId, c.issuedAt, c.id);
+export const certificationKey = (c: Pick<Certification, 'pathwayId' | 'issuedAt' | 'id'>) =>
+  keys.certification(c.pathwayId, c.issuedAt, c.id);
 
 /**
  * The record of one action: `changes`, the outbox entry, and the sweep key set to today
@@ -101,7 +110,11 @@ export async function updateAlone(update: Update): Promise<boolean> {
 
 const eventBase = (c: Certification) => ({ certificationId: c.id, pathwayId: c.pathwayId, districtId: c.districtId, level: c.level });
 
-export async function recordNotice(c: Certification, action: Extract<SweepAction, { kind: 'notice' }>, ctx: RecordContext): Promise<Recorded | null> {
+export async function recordNotice(
+  c: Certification,
+  action: Extract<SweepAction, { kind: 'notice' }>,
+  ctx: RecordContext,
+): Promise<Recorded | null> {
   const noticesSent = [...new Set([...c.noticesSent, action.daysBefore, ...action.superseded])].sort((a, b) => b - a);
   const entry: OutboxEntry = {
     key: `notice_${action.daysBefore}`,
@@ -113,7 +126,11 @@ export async function recordNotice(c: Certification, action: Extract<SweepAction
   };
   // The exact list recorded before: any notice recorded meanwhile makes this one stale.
   const ok = await updateAlone(
-    recordUpdate(c, ctx, { noticesSent }, entry, { expression: '#noticesSent = :before', names: { '#noticesSent': 'noticesSent' }, values: { ':before': c.noticesSent } }),
+    recordUpdate(c, ctx, { noticesSent }, entry, {
+      expression: '#noticesSent = :before',
+      names: { '#noticesSent': 'noticesSent' },
+      values: { ':before': c.noticesSent },
+    }),
   );
   return ok ? { cert: { ...c, noticesSent }, entry } : null;
 }
@@ -175,11 +192,27 @@ export async function recordExpiry(c: Certification, ctx: RecordContext): Promis
     // The benefits follow the level that remains, in the same transaction (store/benefits.ts).
     const benefits =
       pathway && !unchanged
-        ? await entitlementChange({ pathway, previousLevel: pathway.certificationLevel, level: remaining.level, at: ctx.at, cause: 'expired', certificationId: c.id })
+        ? await entitlementChange({
+            pathway,
+            previousLevel: pathway.certificationLevel,
+            level: remaining.level,
+            at: ctx.at,
+            cause: 'expired',
+            certificationId: c.id,
+          })
         : { items: [], change: null };
     const entry: OutboxEntry = benefits.change ? { ...base, alsoEvents: [benefitsChangedEvent(benefits.change)] } : base;
-    const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, { expression: 'attribute_exists(SK)', names: {}, values: {} });
-    const items: TransactItem[] = [{ Update: record }, ...revocation, ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : []), ...benefits.items];
+    const record = recordUpdate(c, ctx, { status: 'expired', expiredApplied: true, expiredAt: ctx.at }, entry, {
+      expression: 'attribute_exists(SK)',
+      names: {},
+      values: {},
+    });
+    const items: TransactItem[] = [
+      { Update: record },
+      ...revocation,
+      ...(pathway && !unchanged ? certificationWrite(pathway, remaining, ctx.actor, 'expired') : []),
+      ...benefits.items,
+    ];
     try {
       await transact(items);
       return { cert: { ...c, status: 'expired', expiredApplied: true }, entry };

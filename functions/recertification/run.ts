@@ -47,6 +47,10 @@ export async function runSweep(today: CalendarDate): Promise<SweepResult> {
   } while (start);
   const result = { today, pages, ...ctx.counts };
   // Failing the invocation makes Scheduler/Lambda retry it; what succeeded is not repeated.
-  if (errors.length > 0) throw new AggregateError(errors, `recertification sweep of ${today}: ${errors.length} certification(s) failed (${JSON.stringify(result)})`);
+  if (errors.length > 0)
+    throw new AggregateError(
+      errors,
+      `recertification sweep of ${today}: ${errors.length} certification(s) failed (${JSON.stringify(result)})`,
+    );
   return result;
 }

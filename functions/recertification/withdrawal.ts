@@ -36,7 +36,13 @@ import { logger } from '#lib/logger.ts';
 import type { Actor } from '#lib/principal.ts';
 import { auditItem } from '#store/audit.ts';
 import { entitlementChange, type BenefitsChange } from '#store/benefits.ts';
-import { pathwayCertificationHistory, reinstateItem, remainingCertification, withdrawalItem, type Certification } from '#store/certifications.ts';
+import {
+  pathwayCertificationHistory,
+  reinstateItem,
+  remainingCertification,
+  withdrawalItem,
+  type Certification,
+} from '#store/certifications.ts';
 import { credentialRevocation } from '#store/credentials.ts';
 import { conflictPause, transact, TransactionCancelled, type TransactItem } from '#store/db.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
@@ -86,16 +92,25 @@ export async function withdrawCertification(input: {
     if (c.status !== 'active') {
       // The same withdrawal again (a retry whose first answer was lost): answer as the first did.
       if (c.status === 'revoked' && c.withdrawal?.by.sub === input.actor.sub && c.withdrawal.reason === input.reason) {
-        return { certification: c, pathway: { level: pathway.certificationLevel, certifiedUntil: pathway.certifiedUntil }, benefits: { unlocked: [], lost: [] } };
+        return {
+          certification: c,
+          pathway: { level: pathway.certificationLevel, certifiedUntil: pathway.certifiedUntil },
+          benefits: { unlocked: [], lost: [] },
+        };
       }
-      throw new ConflictError(`The certification is ${c.status}; only an active certification can be withdrawn.`, { code: 'not_active', certificationStatus: c.status });
+      throw new ConflictError(`The certification is ${c.status}; only an active certification can be withdrawn.`, {
+        code: 'not_active',
+        certificationStatus: c.status,
+      });
     }
     const at = nowIso();
     const today = at.slice(0, 10);
     const withdrawal = { at, by: input.actor, reason: input.reason };
     const revoked: Certification = { ...c, status: 'revoked', withdrawal };
     // The certification it continued counts again on its own term: active, back in the sweep.
-    const predecessor = history.find((h) => h.id === c.previousCertificationId && h.status === 'renewed' && h.renewedBy === c.id && h.expiresOn > today);
+    const predecessor = history.find(
+      (h) => h.id === c.previousCertificationId && h.status === 'renewed' && h.renewedBy === c.id && h.expiresOn > today,
+    );
     const standing = predecessor ? history.map((h) => (h.id === predecessor.id ? { ...h, status: 'active' as const } : h)) : history;
     const remaining = remainingCertification(standing, c, today, 'revoked');
     const pathwayChanges = pathway.certificationLevel !== remaining.level || pathway.certifiedUntil !== remaining.until;
@@ -110,16 +125,34 @@ export async function withdrawCertification(input: {
     });
     const event: DomainEventInput = {
       detailType: 'CertificationWithdrawn',
-      detail: { certificationId: c.id, pathwayId: c.pathwayId, districtId: c.districtId, level: c.level, withdrawnAt: at, withdrawnBy: input.actor.sub },
+      detail: {
+        certificationId: c.id,
+        pathwayId: c.pathwayId,
+        districtId: c.districtId,
+        level: c.level,
+        withdrawnAt: at,
+        withdrawnBy: input.actor.sub,
+      },
     };
-    const entry: OutboxEntry = { key: WITHDRAWN, recordedAt: at, event, ...(benefits.change ? { alsoEvents: [benefitsChangedEvent(benefits.change)] } : {}) };
+    const entry: OutboxEntry = {
+      key: WITHDRAWN,
+      recordedAt: at,
+      event,
+      ...(benefits.change ? { alsoEvents: [benefitsChangedEvent(benefits.change)] } : {}),
+    };
     const result: WithdrawalResult = {
       certification: revoked,
       pathway: { level: remaining.level, certifiedUntil: remaining.until },
       benefits: { unlocked: benefits.change?.unlocked ?? [], lost: benefits.change?.lost ?? [] },
     };
     const parts = {
-      certification: [withdrawalItem(c, withdrawal, { attribute: outboxAttribute(WITHDRAWN), entry: entry as unknown as Record<string, unknown>, dueOn: today })],
+      certification: [
+        withdrawalItem(c, withdrawal, {
+          attribute: outboxAttribute(WITHDRAWN),
+          entry: entry as unknown as Record<string, unknown>,
+          dueOn: today,
+        }),
+      ],
       predecessor: predecessor ? [reinstateItem(predecessor, c.id)] : [],
       pathway: pathwayChanges ? certificationWrite(pathway, remaining, input.actor, 'withdrawn') : [],
       audit: [
@@ -151,7 +184,8 @@ export async function withdrawCertification(input: {
       if (error instanceof TransactionCancelled && extra.some((_, i) => error.failedCondition(own.length + i))) throw error;
       // Item 0 refused: the certification is no longer active (the next read answers 409 or
       // replays); otherwise the pathway moved or another transaction held an item: read again.
-      if (!(error instanceof TransactionCancelled && error.failedCondition(0))) await conflictPause({ attempts: ATTEMPTS, baseMs: 25 }, attempt);
+      if (!(error instanceof TransactionCancelled && error.failedCondition(0)))
+        await conflictPause({ attempts: ATTEMPTS, baseMs: 25 }, attempt);
       continue;
     }
     try {

@@ -19,13 +19,7 @@
  * - Evidence references are typed (`ev_` id, optional version and kind) but not checked
  *   against stored evidence yet: evidence items arrive with the evidence issue.
  */
-import {
-  checkTransition,
-  editableStatuses,
-  isEditable,
-  type ApplicationStatus,
-  type TransitionActor,
-} from '#core/application-status.ts';
+import { checkTransition, editableStatuses, isEditable, type ApplicationStatus, type TransitionActor } from '#core/application-status.ts';
 import { completenessGaps, type CriterionResponse } from '#core/completeness.ts';
 import type { EvidenceKind, FrameworkContent } from '#core/framework.ts';
 import type { ReviewFailure } from '#core/review/execution-status.ts';
@@ -156,7 +150,10 @@ export async function getApplication(id: string, consistent = false): Promise<Ap
 
 /** Applications by id in one BatchGet (per 100), keyed by id; missing ones are absent. */
 export async function getApplications(ids: readonly string[], consistent = false): Promise<Map<string, Application>> {
-  const items = await batchGet(ids.map((id) => keys.application(id)), consistent);
+  const items = await batchGet(
+    ids.map((id) => keys.application(id)),
+    consistent,
+  );
   return new Map(items.map((i) => [String(i.id), asApplication(i)]));
 }
 
@@ -171,8 +168,13 @@ export async function getResponse(applicationId: string, criterionId: string, co
  * and the responses one Query on their prefix, sent together, so the read stays the size
  * of the answer however long the application's history gets.
  */
-export async function getApplicationWithResponses(id: string): Promise<{ application: Application; responses: ResponseRecord[] } | undefined> {
-  const [header, responses] = await Promise.all([getItem(keys.application(id)), queryAll(keys.applicationPartition(id), keys.responsePrefix)]);
+export async function getApplicationWithResponses(
+  id: string,
+): Promise<{ application: Application; responses: ResponseRecord[] } | undefined> {
+  const [header, responses] = await Promise.all([
+    getItem(keys.application(id)),
+    queryAll(keys.applicationPartition(id), keys.responsePrefix),
+  ]);
   return header ? { application: asApplication(header), responses: responses.map(asResponse) } : undefined;
 }
 
@@ -186,7 +188,9 @@ export async function getOpenApplicationGuard(pathwayId: string): Promise<{ appl
  * while it is set, else the latest one in its history (kept after expiry, so a lapsed
  * silver pathway is still one that must renew).
  */
-export async function certificationStanding(p: Pick<Pathway, 'id' | 'certificationLevel' | 'certifiedUntil'>): Promise<CertificationStanding | null> {
+export async function certificationStanding(
+  p: Pick<Pathway, 'id' | 'certificationLevel' | 'certifiedUntil'>,
+): Promise<CertificationStanding | null> {
   if (p.certificationLevel && p.certifiedUntil) return { level: p.certificationLevel, validUntil: p.certifiedUntil };
   const page = await queryPage({
     partition: { value: keys.pathway(p.id).PK },
@@ -226,15 +230,31 @@ const pageOfApplications = (page: Page<Item>): Page<Application> => ({
 });
 
 /** A pathway's applications, newest first. */
-export async function listPathwayApplications(pathwayId: string, f: ApplicationFilter, limit?: number, cursor?: string): Promise<Page<Application>> {
+export async function listPathwayApplications(
+  pathwayId: string,
+  f: ApplicationFilter,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<Application>> {
   const filter = filterOf(f);
   return pageOfApplications(
-    await queryPage({ partition: partitions.pathwayApplications(pathwayId), ascending: false, limit, cursor, ...(filter ? { filter } : {}) }),
+    await queryPage({
+      partition: partitions.pathwayApplications(pathwayId),
+      ascending: false,
+      limit,
+      cursor,
+      ...(filter ? { filter } : {}),
+    }),
   );
 }
 
 /** The staff queue: applications in one status, longest waiting first. */
-export async function listApplicationsByStatus(status: ApplicationStatus, f: Omit<ApplicationFilter, 'status'>, limit?: number, cursor?: string): Promise<Page<Application>> {
+export async function listApplicationsByStatus(
+  status: ApplicationStatus,
+  f: Omit<ApplicationFilter, 'status'>,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<Application>> {
   const filter = filterOf(f);
   return pageOfApplications(
     await queryPage({ partition: partitions.applicationsByStatus(status), ascending: true, limit, cursor, ...(filter ? { filter } : {}) }),
@@ -246,7 +266,12 @@ export interface AssignedApplication extends Application {
 }
 
 /** A reviewer's active assignments (PERSON#<sub> / ASSIGN#…) joined with their applications in one BatchGet. */
-export async function listAssignedApplications(sub: string, f: ApplicationFilter, limit?: number, cursor?: string): Promise<Page<AssignedApplication>> {
+export async function listAssignedApplications(
+  sub: string,
+  f: ApplicationFilter,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<AssignedApplication>> {
   const page = await queryPage({
     partition: { value: keys.personPartition(sub) },
     skBeginsWith: keys.assignmentPrefix,
@@ -273,18 +298,12 @@ export async function listAssignedApplications(sub: string, f: ApplicationFilter
 // ---------------------------------------------------------------------------------------
 // Writes
 
-
-
 /** True when a condition failed on one of the caller's extra items (the idempotency record), which the caller must see raw. */
-const failedIn = (error: TransactionCancelled, from: number) => error.reasons.some((r, i) => i >= from && r.code === 'ConditionalCheckFailed');
+const failedIn = (error: TransactionCancelled, from: number) =>
+  error.reasons.some((r, i) => i >= from && r.code === 'ConditionalCheckFailed');
 
 /** The UpdateItem of a status move, valid only from `from` at `expectedVersion`. */
-export function statusUpdate(
-  key: Key,
-  expectedVersion: number,
-  from: ApplicationStatus,
-  set: Record<string, unknown>,
-): TransactItem {
+export function statusUpdate(key: Key, expectedVersion: number, from: ApplicationStatus, set: Record<string, unknown>): TransactItem {
   const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
   const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':from': from };
   const sets = ['#version = :next'];
@@ -368,7 +387,13 @@ export function draftItems(d: DraftInput): { application: Application; items: Tr
   };
   const items: TransactItem[] = [
     putNew(applicationItem(application)),
-    putNew({ ...keys.openApplication(application.pathwayId), _type: 'open_application', pathwayId: application.pathwayId, applicationId: application.id, since: d.at }),
+    putNew({
+      ...keys.openApplication(application.pathwayId),
+      _type: 'open_application',
+      pathwayId: application.pathwayId,
+      applicationId: application.id,
+      since: d.at,
+    }),
     auditItem(pathwayScope(application.pathwayId), {
       at: d.at,
       actor: d.actor,
@@ -413,13 +438,23 @@ export interface ResponseWrite {
   actor: Actor;
 }
 
-const evidenceIds = (refs: readonly EvidenceRef[] | undefined) => (refs ?? []).map((e) => (e.version ? `${e.evidenceId}@${e.version}` : e.evidenceId));
+const evidenceIds = (refs: readonly EvidenceRef[] | undefined) =>
+  (refs ?? []).map((e) => (e.version ? `${e.evidenceId}@${e.version}` : e.evidenceId));
 
 /** The audit of a response write: that the narrative changed and its length, never its text. */
-function responseChanges(criterionId: string, before: ResponseRecord | undefined, narrative: string, evidence: EvidenceRef[]): FieldChange[] {
+function responseChanges(
+  criterionId: string,
+  before: ResponseRecord | undefined,
+  narrative: string,
+  evidence: EvidenceRef[],
+): FieldChange[] {
   const changes: FieldChange[] = [];
   if (!before || before.narrative !== narrative) {
-    changes.push({ field: `responses.${criterionId}.narrative`, ...(before ? { from: { length: before.narrative.length } } : {}), to: { length: narrative.length } });
+    changes.push({
+      field: `responses.${criterionId}.narrative`,
+      ...(before ? { from: { length: before.narrative.length } } : {}),
+      to: { length: narrative.length },
+    });
   }
   const from = evidenceIds(before?.evidence);
   const to = evidenceIds(evidence);
@@ -430,9 +465,12 @@ function responseChanges(criterionId: string, before: ResponseRecord | undefined
 }
 
 export const notEditable = (a: Pick<Application, 'status'>) =>
-  new ConflictError(`The application is ${a.status.replace(/_/g, ' ')}; responses can be changed only while it is ${editableStatuses.join(' or ').replace(/_/g, ' ')}.`, {
-    status: a.status,
-  });
+  new ConflictError(
+    `The application is ${a.status.replace(/_/g, ' ')}; responses can be changed only while it is ${editableStatuses.join(' or ').replace(/_/g, ' ')}.`,
+    {
+      status: a.status,
+    },
+  );
 
 export const staleResponse = (current: ResponseRecord | undefined) =>
   new PreconditionFailedError(current?.version ?? 0, { current: current ?? null });
@@ -464,7 +502,9 @@ export async function writeResponse(w: ResponseWrite): Promise<{ response: Respo
           TableName: config.tableName,
           Item: item,
           ConditionExpression: created ? 'attribute_not_exists(PK)' : '#v = :expected',
-          ...(created ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': w.expectedVersion } }),
+          ...(created
+            ? {}
+            : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': w.expectedVersion } }),
         },
       },
       auditItem(pathwayScope(app.pathwayId), {
@@ -565,10 +605,15 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
   } catch (error) {
     if (error instanceof TransactionCancelled && !failedIn(error, items.length)) {
       if (error.failedCondition(0)) await refusedMove(app.id);
-      throw new ConflictError('Responses changed while the application was being submitted; review them and submit again.', { status: app.status });
+      throw new ConflictError('Responses changed while the application was being submitted; review them and submit again.', {
+        status: app.status,
+      });
     }
     if (error instanceof TransactionCancelled && !failedIn(error, items.length + evidenceItems.length)) {
-      throw new ConflictError('Evidence of this pathway was deleted while the application was being submitted; review the evidence and submit again.', { status: app.status });
+      throw new ConflictError(
+        'Evidence of this pathway was deleted while the application was being submitted; review the evidence and submit again.',
+        { status: app.status },
+      );
     }
     throw error;
   }
@@ -576,11 +621,24 @@ export async function submitApplication(s: SubmitInput): Promise<Application> {
 }
 
 /** Any open status → withdrawn; frees the pathway's open-application guard in the same transaction. */
-export async function withdrawApplication(app: Application, expectedVersion: number, actor: Actor, transitionActor: TransitionActor): Promise<Application> {
+export async function withdrawApplication(
+  app: Application,
+  expectedVersion: number,
+  actor: Actor,
+  transitionActor: TransitionActor,
+): Promise<Application> {
   if (app.version !== expectedVersion) throw new PreconditionFailedError(app.version, { status: app.status });
   assertTransition(app.status, 'withdrawn', transitionActor);
   const at = nowIso();
-  const after: Application = { ...app, status: 'withdrawn', version: app.version + 1, withdrawnAt: at, updatedAt: at, statusChangedAt: at, queuedAt: at };
+  const after: Application = {
+    ...app,
+    status: 'withdrawn',
+    version: app.version + 1,
+    withdrawnAt: at,
+    updatedAt: at,
+    statusChangedAt: at,
+    queuedAt: at,
+  };
   const indexes = keys.applicationIndexes(after);
   try {
     await transactRetrying([
@@ -608,7 +666,8 @@ export async function withdrawApplication(app: Application, expectedVersion: num
   } catch (error) {
     if (error instanceof TransactionCancelled) {
       if (error.failedCondition(0)) await refusedMove(app.id);
-      if (error.failedCondition(1)) throw new ConflictError('The pathway\u2019s open application is a different one; reload and try again.');
+      if (error.failedCondition(1))
+        throw new ConflictError('The pathway\u2019s open application is a different one; reload and try again.');
     }
     throw error;
   }

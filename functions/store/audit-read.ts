@@ -8,7 +8,10 @@ import { keys } from './keys.ts';
 
 export type AuditView = AuditEvent & { scope: AuditScope };
 
-export async function listAudit(scope: AuditScope, options: { limit?: number; cursor?: string; newestFirst?: boolean } = {}): Promise<Page<AuditView>> {
+export async function listAudit(
+  scope: AuditScope,
+  options: { limit?: number; cursor?: string; newestFirst?: boolean } = {},
+): Promise<Page<AuditView>> {
   const page = await queryPage({
     partition: { value: keys.auditPartition(scope) },
     limit: options.limit,

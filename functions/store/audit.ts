@@ -26,7 +26,11 @@ export interface AuditEvent {
 }
 
 /** Field-by-field differences between two versions of an entity, for the listed fields. */
-export function diff(before: Record<string, unknown> | undefined, after: Record<string, unknown>, fields: readonly string[]): FieldChange[] {
+export function diff(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+  fields: readonly string[],
+): FieldChange[] {
   const out: FieldChange[] = [];
   for (const field of fields) {
     const from = before?.[field];

@@ -18,7 +18,17 @@
  *   the pathway's level and one on the catalog entry's revision: two racing requests cannot
  *   both take the last unit, and a request never lands after the pathway lost the level.
  */
-import { capacityWindow, diffEntitlements, isChange, levelsUnlocking, releasesUnits, unlockedBy, type BenefitCapacity, type BenefitKind, type RequestStatus } from '#core/benefits.ts';
+import {
+  capacityWindow,
+  diffEntitlements,
+  isChange,
+  levelsUnlocking,
+  releasesUnits,
+  unlockedBy,
+  type BenefitCapacity,
+  type BenefitKind,
+  type RequestStatus,
+} from '#core/benefits.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#core/errors.ts';
 import { newId } from '#core/ids.ts';
 import type { Level } from '#core/levels.ts';
@@ -26,7 +36,20 @@ import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import type { Actor } from '#lib/principal.ts';
 import { auditItem, diff } from './audit.ts';
-import { conditionCheck, getItem, put, putNew, queryPage, queryPartition, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
+import {
+  conditionCheck,
+  getItem,
+  put,
+  putNew,
+  queryPage,
+  queryPartition,
+  stripKeys,
+  transact,
+  TransactionCancelled,
+  type Item,
+  type Page,
+  type TransactItem,
+} from './db.ts';
 import { keys, partitions } from './keys.ts';
 
 export interface BenefitContent {
@@ -84,12 +107,22 @@ export async function wholeCatalog(): Promise<Benefit[]> {
 }
 
 /** A new catalog entry; `extra` adds items to the same transaction (the idempotency record). */
-export async function createBenefit(content: BenefitContent, actor: Actor, extra: (b: Benefit) => TransactItem[] = () => []): Promise<Benefit> {
+export async function createBenefit(
+  content: BenefitContent,
+  actor: Actor,
+  extra: (b: Benefit) => TransactItem[] = () => [],
+): Promise<Benefit> {
   const at = nowIso();
   const b: Benefit = { ...content, id: newId('benefit'), revision: 1, createdAt: at, updatedAt: at, createdBy: actor, updatedBy: actor };
   await transact([
     putNew(benefitItem(b)),
-    auditItem(benefitScope(b.id), { at, actor, action: 'benefit.created', entity: { kind: 'benefit', id: b.id }, changes: diff(undefined, b as unknown as Item, contentFields) }),
+    auditItem(benefitScope(b.id), {
+      at,
+      actor,
+      action: 'benefit.created',
+      entity: { kind: 'benefit', id: b.id },
+      changes: diff(undefined, b as unknown as Item, contentFields),
+    }),
     ...extra(b),
   ]);
   return b;
@@ -103,7 +136,11 @@ export async function replaceBenefit(before: Benefit, content: BenefitContent, e
   const after: Benefit = { ...kept, ...content, revision: expectedRevision + 1, updatedAt: at, updatedBy: actor };
   try {
     await transact([
-      put(benefitItem(after), { expression: '#revision = :expected', names: { '#revision': 'revision' }, values: { ':expected': expectedRevision } }),
+      put(benefitItem(after), {
+        expression: '#revision = :expected',
+        names: { '#revision': 'revision' },
+        values: { ':expected': expectedRevision },
+      }),
       auditItem(benefitScope(after.id), {
         at,
         actor,
@@ -232,7 +269,13 @@ export async function getBenefitRequest(pathwayId: string, requestId: string, co
 }
 
 export async function listPathwayRequests(pathwayId: string, o: { limit?: number; cursor?: string }): Promise<Page<BenefitRequest>> {
-  const page = await queryPage({ partition: partitions.pathwayBenefitRequests(pathwayId), skBeginsWith: keys.benefitRequestPrefix, ascending: false, limit: o.limit, cursor: o.cursor });
+  const page = await queryPage({
+    partition: partitions.pathwayBenefitRequests(pathwayId),
+    skBeginsWith: keys.benefitRequestPrefix,
+    ascending: false,
+    limit: o.limit,
+    cursor: o.cursor,
+  });
   return { items: page.items.map(asRequest), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
@@ -242,7 +285,11 @@ export async function listRequestsByStatus(status: RequestStatus, o: { limit?: n
 }
 
 /** Units held (requested or approved) of each benefit in its current window, by benefit id. */
-export async function usageOf(pathwayId: string, benefits: readonly Pick<Benefit, 'id' | 'capacity'>[], day: string): Promise<Record<string, number>> {
+export async function usageOf(
+  pathwayId: string,
+  benefits: readonly Pick<Benefit, 'id' | 'capacity'>[],
+  day: string,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   await Promise.all(
     benefits
@@ -262,7 +309,14 @@ export async function usageOf(pathwayId: string, benefits: readonly Pick<Benefit
  * and `extra` (the idempotency record).
  */
 export async function createBenefitRequest(
-  input: { pathway: { id: string; districtId: string }; benefit: Benefit; units: number; note?: string | undefined; actor: Actor; at: string },
+  input: {
+    pathway: { id: string; districtId: string };
+    benefit: Benefit;
+    units: number;
+    note?: string | undefined;
+    actor: Actor;
+    at: string;
+  },
   extra: (r: BenefitRequest) => TransactItem[] = () => [],
 ): Promise<BenefitRequest> {
   const { benefit, pathway } = input;
@@ -291,24 +345,52 @@ export async function createBenefitRequest(
         UpdateExpression: 'SET #used = if_not_exists(#used, :zero) + :units, #benefitId = :benefitId, #window = :window, #type = :type',
         ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
         ExpressionAttributeNames: { '#used': 'used', '#benefitId': 'benefitId', '#window': 'window', '#type': '_type' },
-        ExpressionAttributeValues: { ':zero': 0, ':units': r.units, ':room': capacity.perPathway - r.units, ':benefitId': benefit.id, ':window': r.window, ':type': 'benefitUsage' },
+        ExpressionAttributeValues: {
+          ':zero': 0,
+          ':units': r.units,
+          ':room': capacity.perPathway - r.units,
+          ':benefitId': benefit.id,
+          ':window': r.window,
+          ':type': 'benefitUsage',
+        },
       },
     },
-    conditionCheck(keys.pathway(pathway.id), `#level IN (${Object.keys(levelValues).join(', ')})`, { '#level': 'certificationLevel' }, levelValues),
-    conditionCheck(keys.benefit(benefit.id), '#revision = :revision AND #active = :true', { '#revision': 'revision', '#active': 'active' }, { ':revision': benefit.revision, ':true': true }),
-    auditItem({ kind: 'pathway', id: pathway.id }, {
-      at: input.at,
-      actor: input.actor,
-      action: 'benefit.requested',
-      entity: { kind: 'benefitRequest', id: r.id },
-      changes: [{ field: 'status', to: 'requested' }, { field: 'units', to: r.units }, { field: 'benefitId', to: benefit.id }],
-    }),
+    conditionCheck(
+      keys.pathway(pathway.id),
+      `#level IN (${Object.keys(levelValues).join(', ')})`,
+      { '#level': 'certificationLevel' },
+      levelValues,
+    ),
+    conditionCheck(
+      keys.benefit(benefit.id),
+      '#revision = :revision AND #active = :true',
+      { '#revision': 'revision', '#active': 'active' },
+      { ':revision': benefit.revision, ':true': true },
+    ),
+    auditItem(
+      { kind: 'pathway', id: pathway.id },
+      {
+        at: input.at,
+        actor: input.actor,
+        action: 'benefit.requested',
+        entity: { kind: 'benefitRequest', id: r.id },
+        changes: [
+          { field: 'status', to: 'requested' },
+          { field: 'units', to: r.units },
+          { field: 'benefitId', to: benefit.id },
+        ],
+      },
+    ),
   ];
   try {
     await transact([...items, ...extra(r)]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (error.failedCondition(1)) throw new ConflictError(`The pathway's ${capacity.perPathway} units of this benefit for ${r.window === 'ALL' ? 'its whole life' : r.window} are taken.`, { code: 'capacity_exhausted', perPathway: capacity.perPathway, window: r.window });
+      if (error.failedCondition(1))
+        throw new ConflictError(
+          `The pathway's ${capacity.perPathway} units of this benefit for ${r.window === 'ALL' ? 'its whole life' : r.window} are taken.`,
+          { code: 'capacity_exhausted', perPathway: capacity.perPathway, window: r.window },
+        );
       if (error.failedCondition(2)) {
         const message = `The benefit needs ${benefit.minLevel} or above.`;
         throw new UnprocessableError(message, [{ in: 'body', field: 'benefitId', message, code: 'level_too_low' }]);
@@ -341,11 +423,33 @@ export async function moveBenefitRequest(
         Key: keys.benefitRequest(r.pathwayId, r.id),
         UpdateExpression: `SET #status = :to, #decidedAt = :at, #decidedBy = :by, GSI3PK = :gpk, GSI3SK = :gsk${note ? ', #note = :note' : ''}`,
         ConditionExpression: '#status = :requested',
-        ExpressionAttributeNames: { '#status': 'status', '#decidedAt': 'decidedAt', '#decidedBy': 'decidedBy', ...(note ? { '#note': 'decisionNote' } : {}) },
-        ExpressionAttributeValues: { ':to': to, ':at': at, ':by': actor, ':requested': 'requested', ':gpk': index.GSI3PK, ':gsk': index.GSI3SK, ...(note ? { ':note': note } : {}) },
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#decidedAt': 'decidedAt',
+          '#decidedBy': 'decidedBy',
+          ...(note ? { '#note': 'decisionNote' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':to': to,
+          ':at': at,
+          ':by': actor,
+          ':requested': 'requested',
+          ':gpk': index.GSI3PK,
+          ':gsk': index.GSI3SK,
+          ...(note ? { ':note': note } : {}),
+        },
       },
     },
-    auditItem({ kind: 'pathway', id: r.pathwayId }, { at, actor, action: `benefit.request.${to}`, entity: { kind: 'benefitRequest', id: r.id }, changes: [{ field: 'status', from: 'requested', to }] }),
+    auditItem(
+      { kind: 'pathway', id: r.pathwayId },
+      {
+        at,
+        actor,
+        action: `benefit.request.${to}`,
+        entity: { kind: 'benefitRequest', id: r.id },
+        changes: [{ field: 'status', from: 'requested', to }],
+      },
+    ),
   ];
   if (releasesUnits(to)) {
     items.push({
@@ -364,7 +468,10 @@ export async function moveBenefitRequest(
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
       const now = await getBenefitRequest(r.pathwayId, r.id, true);
-      throw new ConflictError(`The request is ${now?.status ?? 'gone'}; only a request still waiting can be decided or withdrawn.`, { code: 'not_requested', status: now?.status });
+      throw new ConflictError(`The request is ${now?.status ?? 'gone'}; only a request still waiting can be decided or withdrawn.`, {
+        code: 'not_requested',
+        status: now?.status,
+      });
     }
     throw error;
   }
@@ -374,14 +481,19 @@ export async function moveBenefitRequest(
 /** Every request of every status, for the staff report (hundreds a year). */
 export async function allRequests(): Promise<BenefitRequest[]> {
   const pages = await Promise.all(
-    (['requested', 'approved', 'declined', 'withdrawn'] as const).map((s) => queryPartition({ partition: partitions.benefitRequestsByStatus(s) })),
+    (['requested', 'approved', 'declined', 'withdrawn'] as const).map((s) =>
+      queryPartition({ partition: partitions.benefitRequestsByStatus(s) }),
+    ),
   );
   return pages.flat().map(asRequest);
 }
 
 /** Every pathway's level and enrollment (the staff report): one projected read of pattern 8. */
 export async function pathwayStandings(): Promise<{ id: string; status: string; certificationLevel: Level | null; enrollment: number }[]> {
-  const rows = await queryPartition({ partition: partitions.allPathways, projection: ['id', 'status', 'certificationLevel', 'enrollment'] });
+  const rows = await queryPartition({
+    partition: partitions.allPathways,
+    projection: ['id', 'status', 'certificationLevel', 'enrollment'],
+  });
   return rows.map((p) => ({
     id: String(p.id),
     status: String(p.status),

@@ -23,7 +23,15 @@
  */
 import { resolveCertificationConfig, type CertificationConfigInput, type Level } from '#core/levels.ts';
 import { DEFAULT_NOTICE_DAYS_BEFORE, nextSweepDay, type SweepConfig } from '#core/recertification/notices.ts';
-import { isValidOn, levelHeldOn, renewalTerm, termOf, type CalendarDate, type CertificationStatus, type Term } from '#core/recertification/validity.ts';
+import {
+  isValidOn,
+  levelHeldOn,
+  renewalTerm,
+  termOf,
+  type CalendarDate,
+  type CertificationStatus,
+  type Term,
+} from '#core/recertification/validity.ts';
 import type { Actor } from '#lib/principal.ts';
 import { config } from '#lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
@@ -265,7 +273,14 @@ export function withdrawalItem(
       UpdateExpression: 'SET #status = :revoked, #withdrawal = :withdrawal, #outbox = :entry, GSI3PK = :gpk, GSI3SK = :gsk',
       ConditionExpression: 'attribute_exists(PK) AND #status = :active',
       ExpressionAttributeNames: { '#status': 'status', '#withdrawal': 'withdrawal', '#outbox': outbox.attribute },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':withdrawal': w, ':entry': outbox.entry, ':gpk': index.GSI3PK, ':gsk': index.GSI3SK },
+      ExpressionAttributeValues: {
+        ':revoked': 'revoked',
+        ':active': 'active',
+        ':withdrawal': w,
+        ':entry': outbox.entry,
+        ':gpk': index.GSI3PK,
+        ':gsk': index.GSI3SK,
+      },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
@@ -286,7 +301,12 @@ export function reinstateItem(previous: Certification, successorId: string): Tra
       UpdateExpression: `SET ${set.join(', ')} REMOVE #by`,
       ConditionExpression: '#status = :renewed AND #by = :successor',
       ExpressionAttributeNames: { '#status': 'status', '#by': 'renewedBy' },
-      ExpressionAttributeValues: { ':active': 'active', ':renewed': 'renewed', ':successor': successorId, ...(index.GSI3PK ? { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK } : {}) },
+      ExpressionAttributeValues: {
+        ':active': 'active',
+        ':renewed': 'renewed',
+        ':successor': successorId,
+        ...(index.GSI3PK ? { ':gpk': index.GSI3PK, ':gsk': index.GSI3SK } : {}),
+      },
     },
   };
 }

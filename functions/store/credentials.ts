@@ -80,7 +80,11 @@ export async function getCredential(id: string): Promise<StoredCredential | unde
  * instant stay), and each status list's bits set with its version bumped — one update per
  * list, as a transaction may touch an item once.
  */
-export function revocationItems(credentials: readonly Pick<StoredCredential, 'id' | 'statusList' | 'statusIndex'>[], reason: CredentialRevocationReason, at: string): TransactItem[] {
+export function revocationItems(
+  credentials: readonly Pick<StoredCredential, 'id' | 'statusList' | 'statusIndex'>[],
+  reason: CredentialRevocationReason,
+  at: string,
+): TransactItem[] {
   const items: TransactItem[] = [];
   const byList = new Map<string, Set<number>>();
   for (const c of credentials) {
@@ -117,19 +121,31 @@ export function revocationItems(credentials: readonly Pick<StoredCredential, 'id
  * it is already revoked; the items themselves are idempotent, so a retried transaction is
  * safe.
  */
-export async function credentialRevocation(certificationId: string, reason: CredentialRevocationReason, at: string): Promise<TransactItem[]> {
+export async function credentialRevocation(
+  certificationId: string,
+  reason: CredentialRevocationReason,
+  at: string,
+): Promise<TransactItem[]> {
   return credentialRevocations([certificationId], reason, at);
 }
 
 /** credentialRevocation for several certifications in one transaction. */
-export async function credentialRevocations(certificationIds: readonly string[], reason: CredentialRevocationReason, at: string): Promise<TransactItem[]> {
+export async function credentialRevocations(
+  certificationIds: readonly string[],
+  reason: CredentialRevocationReason,
+  at: string,
+): Promise<TransactItem[]> {
   const found = await Promise.all(certificationIds.map((id) => getItem(keys.credential(id), true)));
-  const live = found.filter((i): i is NonNullable<typeof i> => Boolean(i) && !i!.revokedAt).map((i) => stripKeys(i) as unknown as StoredCredential);
+  const live = found
+    .filter((i): i is NonNullable<typeof i> => Boolean(i) && !i!.revokedAt)
+    .map((i) => stripKeys(i) as unknown as StoredCredential);
   return live.length > 0 ? revocationItems(live, reason, at) : [];
 }
 
 export async function getStatusList(list: string): Promise<StatusList> {
-  const out = await dynamoClient().send(new GetCommand({ TableName: config.tableName, Key: keys.credentialStatusList(list), ConsistentRead: true }));
+  const out = await dynamoClient().send(
+    new GetCommand({ TableName: config.tableName, Key: keys.credentialStatusList(list), ConsistentRead: true }),
+  );
   const item = out.Item ?? {};
   const revoked = item.revoked instanceof Set ? [...(item.revoked as Set<number>)].map(Number) : [];
   return {

@@ -24,7 +24,20 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export type Item = Record<string, unknown>;
 
 /** Attributes that are storage plumbing, never part of an API answer. */
-const storageAttributes = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'ttl', '_type']);
+const storageAttributes = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+  'ttl',
+  '_type',
+]);
 
 export function stripKeys<T extends Item>(item: T): Omit<T, 'PK' | 'SK'> {
   const out: Item = {};
@@ -45,7 +58,11 @@ export interface UpdateParts {
  * the fields cannot collide with the caller's own placeholders). With `skipUndefined`,
  * fields whose value is undefined are left out instead of becoming a value DynamoDB refuses.
  */
-export function addSets(parts: UpdateParts, fields: Record<string, unknown>, o: { prefix?: string; skipUndefined?: boolean } = {}): UpdateParts {
+export function addSets(
+  parts: UpdateParts,
+  fields: Record<string, unknown>,
+  o: { prefix?: string; skipUndefined?: boolean } = {},
+): UpdateParts {
   const p = o.prefix ?? 'f';
   Object.entries(fields).forEach(([field, value], i) => {
     if (value === undefined && o.skipUndefined) return;
@@ -291,7 +308,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * single-item write says TransactionConflict, a transaction is cancelled (and `transact`
  * rethrows the SDK error only when no condition failed).
  */
-const isConflict = (error: unknown) => ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string }).name ?? '');
+const isConflict = (error: unknown) =>
+  ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string }).name ?? '');
 
 /** The jittered pause before try `attempt + 1` of a write that lost to another writer. */
 export const conflictPause = (retry: ConflictRetry, attempt: number) => pause(Math.random() * retry.baseMs * 2 ** attempt);
@@ -381,7 +399,12 @@ export function deleteItem(key: Key, condition?: WriteCondition): TransactItem {
 }
 
 /** A condition on an item the transaction does not otherwise change. */
-export function conditionCheck(key: Key, expression: string, names?: Record<string, string>, values?: Record<string, unknown>): TransactItem {
+export function conditionCheck(
+  key: Key,
+  expression: string,
+  names?: Record<string, string>,
+  values?: Record<string, unknown>,
+): TransactItem {
   return {
     ConditionCheck: {
       TableName: config.tableName,

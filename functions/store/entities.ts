@@ -62,7 +62,17 @@ export type PathwayRole = 'lead' | 'member';
 export type DistrictRole = 'lead' | 'data';
 
 export type Membership =
-  | { kind: 'pathway'; sub: string; pathwayId: string; districtId: string; schoolId: string; role: PathwayRole; since: string; email?: string; name?: string }
+  | {
+      kind: 'pathway';
+      sub: string;
+      pathwayId: string;
+      districtId: string;
+      schoolId: string;
+      role: PathwayRole;
+      since: string;
+      email?: string;
+      name?: string;
+    }
   | { kind: 'district'; sub: string; districtId: string; role: DistrictRole; since: string; email?: string; name?: string };
 
 /** A reviewer's assignment to an application; `active` is false once recused, reassigned or done. */

@@ -26,7 +26,11 @@ import { keys } from './keys.ts';
 
 export function referencesOf(responses: readonly Pick<ResponseRecord, 'criterionId' | 'evidence'>[]): LinkRef[] {
   return responses.flatMap((r) =>
-    (r.evidence ?? []).map((e) => ({ criterionId: r.criterionId, evidenceId: e.evidenceId, ...(e.version !== undefined ? { version: e.version } : {}) })),
+    (r.evidence ?? []).map((e) => ({
+      criterionId: r.criterionId,
+      evidenceId: e.evidenceId,
+      ...(e.version !== undefined ? { version: e.version } : {}),
+    })),
   );
 }
 
@@ -44,7 +48,10 @@ export async function applicationFiles(app: Pick<Application, 'id' | 'pathwayId'
   let result = await freezeReferences(app.pathwayId, refs);
   if (!result.ok) {
     const broken = new Set(result.errors.map((e) => e.index));
-    result = await freezeReferences(app.pathwayId, refs.filter((_, i) => !broken.has(i)));
+    result = await freezeReferences(
+      app.pathwayId,
+      refs.filter((_, i) => !broken.has(i)),
+    );
   }
   return { frozen: false, files: result.ok ? await resolveFrozen(result.links) : [] };
 }
@@ -95,7 +102,9 @@ export async function deletionGuard(item: Pick<StoredEvidenceItem, 'evidenceId' 
         return await write();
       } catch (error) {
         if (error instanceof TransactionCancelled) {
-          throw new ConflictError('An application of this pathway was submitted or the item changed while it was being deleted; reload and try again.');
+          throw new ConflictError(
+            'An application of this pathway was submitted or the item changed while it was being deleted; reload and try again.',
+          );
         }
         throw error;
       }
@@ -187,11 +196,7 @@ export interface CarriedForward {
  * newer_version_available). Items no longer available are left out. Narratives start
  * empty: they describe the new cycle.
  */
-export async function carryForwardInto(
-  app: Application,
-  assessed: ReadonlySet<string>,
-  actor: Actor,
-): Promise<CarriedForward | undefined> {
+export async function carryForwardInto(app: Application, assessed: ReadonlySet<string>, actor: Actor): Promise<CarriedForward | undefined> {
   const previous = await previousCycle(app.pathwayId, app.id);
   if (!previous) return undefined;
   const links = await carryForwardFrom(previous.id);

@@ -14,7 +14,18 @@
 import { idPrefixes, ULID_PATTERN } from '#core/ids.ts';
 import { nowIso, nowMs } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
-import { addSets, getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
+import {
+  addSets,
+  getItem,
+  putNew,
+  queryPage,
+  stripKeys,
+  transact,
+  TransactionCancelled,
+  type Item,
+  type Page,
+  type TransactItem,
+} from './db.ts';
 import { keys, partitions } from './keys.ts';
 
 export type ExportStatus = 'queued' | 'building' | 'ready' | 'failed';
@@ -84,7 +95,12 @@ export async function listApplicationExports(applicationId: string, limit?: numb
   return { items: page.items.map(asExport), nextCursor: page.nextCursor };
 }
 
-async function update(exportId: string, set: Record<string, unknown>, condition: string, values: Record<string, unknown> = {}): Promise<boolean> {
+async function update(
+  exportId: string,
+  set: Record<string, unknown>,
+  condition: string,
+  values: Record<string, unknown> = {},
+): Promise<boolean> {
   // The caller's condition may name the first set field as #f0 (claimExport does).
   const parts = addSets({ names: { '#status': 'status' }, values: { ...values }, sets: [] }, set);
   try {
@@ -110,9 +126,13 @@ async function update(exportId: string, set: Record<string, unknown>, condition:
 /** queued → building (or a stale build taken over); false when another worker has it or it is done. */
 export async function claimExport(e: StoredExport): Promise<boolean> {
   const at = nowIso();
-  if (e.status === 'queued') return update(e.exportId, { status: 'building', heartbeatAt: at }, '#status = :queued', { ':queued': 'queued' });
+  if (e.status === 'queued')
+    return update(e.exportId, { status: 'building', heartbeatAt: at }, '#status = :queued', { ':queued': 'queued' });
   if (e.status === 'building' && e.heartbeatAt && nowMs() - Date.parse(e.heartbeatAt) > STALE_BUILD_MS) {
-    return update(e.exportId, { heartbeatAt: at }, '#status = :building AND #f0 = :seen', { ':building': 'building', ':seen': e.heartbeatAt });
+    return update(e.exportId, { heartbeatAt: at }, '#status = :building AND #f0 = :seen', {
+      ':building': 'building',
+      ':seen': e.heartbeatAt,
+    });
   }
   return false;
 }

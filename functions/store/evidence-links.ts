@@ -83,7 +83,10 @@ export async function checkReferences(pathwayId: string, refs: readonly LinkRef[
   return result.ok ? [] : result.errors;
 }
 
-export function frozenEvidenceWrite(application: { id: string; pathwayId: string; submissionNumber?: number }, links: FrozenLink[]): TransactItem {
+export function frozenEvidenceWrite(
+  application: { id: string; pathwayId: string; submissionNumber?: number },
+  links: FrozenLink[],
+): TransactItem {
   const frozen: FrozenEvidence = {
     applicationId: application.id,
     pathwayId: application.pathwayId,
@@ -129,7 +132,8 @@ export function refsByCriterion(
   for (const link of links) {
     if (link.status === 'removed' || !assessed.has(link.criterionId)) continue;
     const refs = byCriterion.get(link.criterionId) ?? [];
-    if (!refs.some((r) => r.evidenceId === link.evidenceId && r.version === link.version)) refs.push({ evidenceId: link.evidenceId, version: link.version });
+    if (!refs.some((r) => r.evidenceId === link.evidenceId && r.version === link.version))
+      refs.push({ evidenceId: link.evidenceId, version: link.version });
     byCriterion.set(link.criterionId, refs);
   }
   return byCriterion;
@@ -144,7 +148,10 @@ export interface DraftLink extends LinkRef {
 
 /** A draft's links against the library now (what a renewal team needs to see to update only what changed). */
 export async function draftLinks(refs: readonly LinkRef[]): Promise<{ links: DraftLink[]; loaded: Map<string, Loaded> }> {
-  const loaded = await loadItems(refs.map((r) => r.evidenceId), false);
+  const loaded = await loadItems(
+    refs.map((r) => r.evidenceId),
+    false,
+  );
   const links = refs.map((r): DraftLink => {
     const l = loaded.get(r.evidenceId);
     const current = l?.item ? currentVersion(l.versions) : undefined;
@@ -175,7 +182,10 @@ export interface ResolvedFile {
 
 /** Frozen links grouped by file (an item linked to several criteria is one file). */
 export async function resolveFrozen(links: readonly FrozenLink[]): Promise<ResolvedFile[]> {
-  const loaded = await loadItems(links.map((l) => l.evidenceId), false);
+  const loaded = await loadItems(
+    links.map((l) => l.evidenceId),
+    false,
+  );
   const files = new Map<string, ResolvedFile>();
   for (const link of links) {
     const id = `${link.evidenceId}@${link.version}`;
@@ -204,7 +214,6 @@ export async function resolveFrozen(links: readonly FrozenLink[]): Promise<Resol
   return [...files.values()];
 }
 
-
 // ---------------------------------------------------------------------------- response writes
 
 const referenceMessage: Record<ReferenceProblem['code'], string> = {
@@ -220,7 +229,11 @@ const referenceMessage: Record<ReferenceProblem['code'], string> = {
  * an available version (the one cited, or any for "latest"). Throws a 422 listing each
  * bad reference as `evidence.<index>`; nothing is written.
  */
-export async function assertLinkable(pathwayId: string, criterionId: string, refs: readonly { evidenceId: string; version?: number }[]): Promise<void> {
+export async function assertLinkable(
+  pathwayId: string,
+  criterionId: string,
+  refs: readonly { evidenceId: string; version?: number }[],
+): Promise<void> {
   const problemsFound = await checkReferences(
     pathwayId,
     refs.map((r) => ({ criterionId, evidenceId: r.evidenceId, ...(r.version !== undefined ? { version: r.version } : {}) })),

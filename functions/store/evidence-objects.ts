@@ -154,13 +154,24 @@ export interface UploadedPart {
 /** Uploads one part (at least 5 MiB except the last). */
 export async function uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<UploadedPart> {
   const out = await s3Client().send(
-    new UploadPartCommand({ Bucket: bucket(), Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ChecksumAlgorithm: MULTIPART_CHECKSUM }),
+    new UploadPartCommand({
+      Bucket: bucket(),
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      Body: body,
+      ChecksumAlgorithm: MULTIPART_CHECKSUM,
+    }),
   );
   if (!out.ETag) throw new Error(`UploadPart ${key} #${partNumber} answered without an ETag`);
   return { partNumber, etag: out.ETag, ...(out.ChecksumCRC32 ? { checksumCrc32: out.ChecksumCRC32 } : {}) };
 }
 
-export async function completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<{ versionId?: string }> {
+export async function completeMultipartUpload(
+  key: string,
+  uploadId: string,
+  parts: readonly UploadedPart[],
+): Promise<{ versionId?: string }> {
   const out = await s3Client().send(
     new CompleteMultipartUploadCommand({
       Bucket: bucket(),

@@ -73,19 +73,28 @@ export async function declareResource(
   return { resource, version, upload };
 }
 
-export const declareResourceVersion = (r: StoredResource, declaration: CheckedDeclaration, actor: Actor, extra?: (v: StoredVersion, u: EvidenceUpload) => TransactItem[]) =>
-  declareNextVersion(resourceOwner(r.resourceId), r.latestVersion, declaration, actor, extra);
+export const declareResourceVersion = (
+  r: StoredResource,
+  declaration: CheckedDeclaration,
+  actor: Actor,
+  extra?: (v: StoredVersion, u: EvidenceUpload) => TransactItem[],
+) => declareNextVersion(resourceOwner(r.resourceId), r.latestVersion, declaration, actor, extra);
 
 export async function getResource(resourceId: string, consistent = false): Promise<StoredResource | undefined> {
   const item = await getItem(keys.resourceItem(resourceId), consistent);
   return item ? asResource(item) : undefined;
 }
 
-export async function getResourceWithVersions(resourceId: string): Promise<{ resource: StoredResource; versions: StoredVersion[] } | undefined> {
+export async function getResourceWithVersions(
+  resourceId: string,
+): Promise<{ resource: StoredResource; versions: StoredVersion[] } | undefined> {
   const all = await queryAll(keys.resourcePartition(resourceId));
   const head = all.find((i) => i.SK === 'ITEM');
   if (!head) return undefined;
-  const versions = await expireOverdue(resourceOwner(resourceId), all.filter((i) => String(i.SK).startsWith(keys.versionPrefix)).map(asVersion));
+  const versions = await expireOverdue(
+    resourceOwner(resourceId),
+    all.filter((i) => String(i.SK).startsWith(keys.versionPrefix)).map(asVersion),
+  );
   return { resource: asResource(head), versions: versions.sort((a, b) => b.version - a.version) };
 }
 
@@ -95,7 +104,11 @@ export interface ResourceFilter {
 }
 
 /** Resources by title (pattern 32). Only items with an available version are listed to non-staff callers. */
-export async function listResources(f: ResourceFilter & { availableOnly: boolean }, limit?: number, cursor?: string): Promise<Page<StoredResource>> {
+export async function listResources(
+  f: ResourceFilter & { availableOnly: boolean },
+  limit?: number,
+  cursor?: string,
+): Promise<Page<StoredResource>> {
   const parts: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};

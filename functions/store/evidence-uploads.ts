@@ -29,7 +29,6 @@ import { keys } from './keys.ts';
 
 const pathwayScope = (pathwayId: string) => ({ kind: 'pathway' as const, id: pathwayId });
 
-
 export interface NewVersionInput {
   owner: Owner;
   version: number;
@@ -105,7 +104,13 @@ export async function declareItem(
 ): Promise<{ item: StoredEvidenceItem; version: StoredVersion; upload: EvidenceUpload }> {
   const evidenceId = newId('evidence');
   const owner: Owner = { kind: 'evidence', evidenceId, pathwayId: i.pathway.id };
-  const { version, upload } = await prepareUpload({ owner, version: 1, declaration: i.declaration, actor: i.actor, expiresInSeconds: i.expiresInSeconds });
+  const { version, upload } = await prepareUpload({
+    owner,
+    version: 1,
+    declaration: i.declaration,
+    actor: i.actor,
+    expiresInSeconds: i.expiresInSeconds,
+  });
   const item: StoredEvidenceItem = {
     evidenceId,
     pathwayId: i.pathway.id,
@@ -174,7 +179,9 @@ export async function declareNextVersion(
                 actor,
                 action: 'evidence.version.declared',
                 entity: { kind: 'evidence', id: o.evidenceId },
-                changes: [{ field: `versions.${number}`, to: { fileName: version.fileName, contentType: version.contentType, size: version.size } }],
+                changes: [
+                  { field: `versions.${number}`, to: { fileName: version.fileName, contentType: version.contentType, size: version.size } },
+                ],
               }),
             ]
           : []),
@@ -190,4 +197,3 @@ export async function declareNextVersion(
   }
   throw new ConflictError('Several versions of this item are being uploaded at once; try again.', undefined, 1);
 }
-

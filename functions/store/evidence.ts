@@ -29,7 +29,14 @@ import {
   type VersionEvent,
   type VersionState,
 } from '#core/evidence/library.ts';
-import { evidenceKey, pendingKey, pendingResourceKey, quarantineKey, quarantinedResourceKey, resourceKey } from '#core/evidence/object-keys.ts';
+import {
+  evidenceKey,
+  pendingKey,
+  pendingResourceKey,
+  quarantineKey,
+  quarantinedResourceKey,
+  resourceKey,
+} from '#core/evidence/object-keys.ts';
 import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { PreconditionFailedError } from '#core/errors.ts';
@@ -114,11 +121,17 @@ export function objectKeys(o: Owner, version: number): { pending: string; readab
         readable: evidenceKey(o.pathwayId, o.evidenceId, version),
         quarantine: quarantineKey(o.pathwayId, o.evidenceId, version),
       }
-    : { pending: pendingResourceKey(o.resourceId, version), readable: resourceKey(o.resourceId, version), quarantine: quarantinedResourceKey(o.resourceId, version) };
+    : {
+        pending: pendingResourceKey(o.resourceId, version),
+        readable: resourceKey(o.resourceId, version),
+        quarantine: quarantinedResourceKey(o.resourceId, version),
+      };
 }
 
 export function ownerOf(v: Pick<StoredVersion, 'owner' | 'evidenceId' | 'pathwayId'>): Owner {
-  return v.owner === 'resource' ? { kind: 'resource', resourceId: v.evidenceId } : { kind: 'evidence', evidenceId: v.evidenceId, pathwayId: v.pathwayId };
+  return v.owner === 'resource'
+    ? { kind: 'resource', resourceId: v.evidenceId }
+    : { kind: 'evidence', evidenceId: v.evidenceId, pathwayId: v.pathwayId };
 }
 
 const asVersion = (i: Item) => stripKeys(i) as unknown as StoredVersion;
@@ -134,7 +147,14 @@ export function versionItem(o: Owner, v: StoredVersion): Item {
 }
 
 export function summaryOf(v: StoredVersion): VersionSummary {
-  return { version: v.version, fileName: v.fileName, contentType: v.contentType, size: v.size, sha256: v.sha256!, verifiedAt: v.verifiedAt! };
+  return {
+    version: v.version,
+    fileName: v.fileName,
+    contentType: v.contentType,
+    size: v.size,
+    sha256: v.sha256!,
+    verifiedAt: v.verifiedAt!,
+  };
 }
 
 /** Sets the item's `current` to this available version's summary; refused when the item is gone or this or a newer version is already current (`current` only moves forward). */
@@ -158,8 +178,17 @@ const pathwayScope = (pathwayId: string) => ({ kind: 'pathway' as const, id: pat
  * bumping the revision; `audit` joins the transaction. A stale revision is a 412 naming
  * the current one; a vanished item a 404.
  */
-export async function setItemFields(key: Key, expectedRevision: number, set: Record<string, unknown>, audit: TransactItem[], what: string): Promise<void> {
-  const { names, values, sets } = addSets({ names: { '#rev': 'revision' }, values: { ':expected': expectedRevision }, sets: [] }, { ...set, revision: expectedRevision + 1 });
+export async function setItemFields(
+  key: Key,
+  expectedRevision: number,
+  set: Record<string, unknown>,
+  audit: TransactItem[],
+  what: string,
+): Promise<void> {
+  const { names, values, sets } = addSets(
+    { names: { '#rev': 'revision' }, values: { ':expected': expectedRevision }, sets: [] },
+    { ...set, revision: expectedRevision + 1 },
+  );
   try {
     await transact([
       {
@@ -216,7 +245,12 @@ export interface LibraryFilter {
 }
 
 /** A pathway's library by title (pattern 29), optionally the items tagged with one criterion. */
-export async function listPathwayEvidence(pathwayId: string, f: LibraryFilter, limit?: number, cursor?: string): Promise<Page<StoredEvidenceItem>> {
+export async function listPathwayEvidence(
+  pathwayId: string,
+  f: LibraryFilter,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<StoredEvidenceItem>> {
   const page = await queryPage({
     partition: partitions.pathwayEvidence(pathwayId),
     limit,
@@ -316,7 +350,12 @@ export async function expireOverdue(o: Owner, versions: StoredVersion[]): Promis
 
 export type ItemChanges = Partial<Pick<StoredEvidenceItem, 'title' | 'description' | 'criterionIds'>>;
 
-export async function updateEvidenceItem(item: StoredEvidenceItem, expectedRevision: number, changes: ItemChanges, actor: Actor): Promise<StoredEvidenceItem> {
+export async function updateEvidenceItem(
+  item: StoredEvidenceItem,
+  expectedRevision: number,
+  changes: ItemChanges,
+  actor: Actor,
+): Promise<StoredEvidenceItem> {
   if (item.revision !== expectedRevision) throw new PreconditionFailedError(item.revision);
   const at = nowIso();
   const after: StoredEvidenceItem = { ...item, ...changes, revision: item.revision + 1, updatedAt: at };
@@ -332,7 +371,11 @@ export async function updateEvidenceItem(item: StoredEvidenceItem, expectedRevis
         actor,
         action: 'evidence.updated',
         entity: { kind: 'evidence', id: item.evidenceId },
-        changes: diff(item as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, ['title', 'description', 'criterionIds']),
+        changes: diff(item as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, [
+          'title',
+          'description',
+          'criterionIds',
+        ]),
       }),
     ],
     'evidence item',
@@ -341,7 +384,12 @@ export async function updateEvidenceItem(item: StoredEvidenceItem, expectedRevis
 }
 
 /** Transaction items deleting an item and its versions (up to the transaction's size; the rest follow). */
-export function deletionWrites(item: StoredEvidenceItem, versions: readonly StoredVersion[], actor: Actor, extra: TransactItem[] = []): { now: TransactItem[]; later: Key[] } {
+export function deletionWrites(
+  item: StoredEvidenceItem,
+  versions: readonly StoredVersion[],
+  actor: Actor,
+  extra: TransactItem[] = [],
+): { now: TransactItem[]; later: Key[] } {
   const at = nowIso();
   const head: TransactItem[] = [
     deleteItem(keys.evidenceItem(item.evidenceId), { expression: 'revision = :r', values: { ':r': item.revision } }),
@@ -350,7 +398,10 @@ export function deletionWrites(item: StoredEvidenceItem, versions: readonly Stor
       actor,
       action: 'evidence.deleted',
       entity: { kind: 'evidence', id: item.evidenceId },
-      changes: [{ field: 'title', from: item.title }, { field: 'versions', from: versions.map((v) => v.version) }],
+      changes: [
+        { field: 'title', from: item.title },
+        { field: 'versions', from: versions.map((v) => v.version) },
+      ],
     }),
     ...extra,
   ];

@@ -102,7 +102,12 @@ export function checkStorable(item: Item): void {
   if (over.length > 0) {
     throw new UnprocessableError(
       `A level may have at most ${MAX_CRITERIA_PER_LEVEL} criteria.`,
-      over.map((l) => ({ in: 'body' as const, field: 'components', message: `${l} has more than ${MAX_CRITERIA_PER_LEVEL} criteria`, code: 'too_many_criteria' })),
+      over.map((l) => ({
+        in: 'body' as const,
+        field: 'components',
+        message: `${l} has more than ${MAX_CRITERIA_PER_LEVEL} criteria`,
+        code: 'too_many_criteria',
+      })),
     );
   }
 }
@@ -152,7 +157,9 @@ export async function listFrameworks(o: {
         ascending: false,
         limit: o.limit,
         cursor: o.cursor,
-        ...(o.status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': o.status } } } : {}),
+        ...(o.status
+          ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': o.status } } }
+          : {}),
       });
   return { items: page.items.map((i) => summarize(fromItem(i))), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
@@ -165,7 +172,8 @@ function contentChanges(before: StoredFramework | undefined, after: StoredFramew
   // The tree itself is too large for an audit event; its shape says what changed in size.
   const count = (f?: StoredFramework) => (f ? allCriteria(f).length : undefined);
   const tree = (f?: StoredFramework) => (f ? JSON.stringify(f.components) : undefined);
-  if (tree(before) !== tree(after)) changes.push({ field: 'components', from: before ? { criteria: count(before) } : undefined, to: { criteria: count(after) } });
+  if (tree(before) !== tree(after))
+    changes.push({ field: 'components', from: before ? { criteria: count(before) } : undefined, to: { criteria: count(after) } });
   return changes;
 }
 
@@ -190,7 +198,13 @@ export async function createDraft(
   checkStorable(item);
   await transact([
     putNew(item),
-    auditItem(scope(f.id), { at, actor, action: 'framework.created', entity: { kind: 'framework', id: f.id }, changes: contentChanges(undefined, f) }),
+    auditItem(scope(f.id), {
+      at,
+      actor,
+      action: 'framework.created',
+      entity: { kind: 'framework', id: f.id },
+      changes: contentChanges(undefined, f),
+    }),
     ...extra(f),
   ]);
   return f;
@@ -220,7 +234,12 @@ async function explainRefusal(id: string): Promise<never> {
 export const immutable = (f: StoredFramework) =>
   new ConflictError(`Framework ${f.version} is published and can no longer change; create a new version instead.`, { status: f.status });
 
-export async function replaceDraft(before: StoredFramework, content: FrameworkContent, expectedRevision: number, actor: Actor): Promise<StoredFramework> {
+export async function replaceDraft(
+  before: StoredFramework,
+  content: FrameworkContent,
+  expectedRevision: number,
+  actor: Actor,
+): Promise<StoredFramework> {
   if (before.status === 'published') throw immutable(before);
   if (before.revision !== expectedRevision) throw new PreconditionFailedError(before.revision);
   const at = nowIso();
@@ -231,7 +250,13 @@ export async function replaceDraft(before: StoredFramework, content: FrameworkCo
   try {
     await transact([
       putDraftRevision(item, expectedRevision),
-      auditItem(scope(after.id), { at, actor, action: 'framework.updated', entity: { kind: 'framework', id: after.id }, changes: contentChanges(before, after) }),
+      auditItem(scope(after.id), {
+        at,
+        actor,
+        action: 'framework.updated',
+        entity: { kind: 'framework', id: after.id },
+        changes: contentChanges(before, after),
+      }),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) await explainRefusal(before.id);
@@ -241,7 +266,8 @@ export async function replaceDraft(before: StoredFramework, content: FrameworkCo
 }
 
 export async function publishDraft(before: StoredFramework, expectedRevision: number, actor: Actor): Promise<StoredFramework> {
-  if (before.status === 'published') throw new ConflictError(`Framework ${before.version} is already published.`, { status: before.status });
+  if (before.status === 'published')
+    throw new ConflictError(`Framework ${before.version} is already published.`, { status: before.status });
   if (before.revision !== expectedRevision) throw new PreconditionFailedError(before.revision);
   const at = nowIso();
   const { revision: _r, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...framework } = before;
@@ -253,7 +279,14 @@ export async function publishDraft(before: StoredFramework, expectedRevision: nu
       result.issues.map((i) => ({ in: 'body' as const, field: i.path.join('.'), message: i.message, code: 'invalid' })),
     );
   }
-  const after: StoredFramework = { ...before, status: 'published', publishedAt: at, revision: expectedRevision + 1, updatedAt: at, updatedBy: actor };
+  const after: StoredFramework = {
+    ...before,
+    status: 'published',
+    publishedAt: at,
+    revision: expectedRevision + 1,
+    updatedAt: at,
+    updatedBy: actor,
+  };
   try {
     await transact([
       putDraftRevision(frameworkItem(after), expectedRevision),
@@ -286,10 +319,14 @@ const systemActor: Actor = { sub: 'system', name: 'pathcert seed' };
  * exists: running it twice changes nothing, and an existing version is never overwritten
  * because published versions are immutable.
  */
-export async function putPublishedFramework(framework: Framework, actor: Actor = systemActor): Promise<{ created: boolean; framework: StoredFramework }> {
+export async function putPublishedFramework(
+  framework: Framework,
+  actor: Actor = systemActor,
+): Promise<{ created: boolean; framework: StoredFramework }> {
   const parsed = frameworkSchema.safeParse(framework);
   if (!parsed.success) throw new Error(`putPublishedFramework: not a valid framework: ${parsed.error.message}`);
-  if (parsed.data.status !== 'published' || !parsed.data.publishedAt) throw new Error('putPublishedFramework: the framework must be published');
+  if (parsed.data.status !== 'published' || !parsed.data.publishedAt)
+    throw new Error('putPublishedFramework: the framework must be published');
   const at = parsed.data.publishedAt;
   const f: StoredFramework = { ...parsed.data, revision: 1, createdAt: at, updatedAt: at, createdBy: actor, updatedBy: actor };
   const item = frameworkItem(f);

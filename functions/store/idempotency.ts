@@ -31,7 +31,11 @@ function replay(ctx: IdempotencyContext, record: StoredRecord): RecordedAnswer {
       { in: 'header', field: 'idempotency-key', message: 'already used for a different request', code: 'idempotency_key_reused' },
     ]);
   }
-  return { status: record.response.status, body: record.response.body, headers: { ...record.response.headers, 'idempotent-replayed': 'true' } };
+  return {
+    status: record.response.status,
+    body: record.response.body,
+    headers: { ...record.response.headers, 'idempotent-replayed': 'true' },
+  };
 }
 
 /**

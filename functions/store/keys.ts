@@ -161,8 +161,14 @@ export const keys = {
   invitationPrefix: 'INVITE#',
   districtInvitation: (districtId: string, invitationId: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `INVITE#${invitationId}` }),
   /** Guard items: which invitation is an address's one pending invitation to a pathway or district. */
-  pathwayPendingInvitation: (pathwayId: string, email: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
-  districtPendingInvitation: (districtId: string, email: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `PENDINGINVITE#${email.toLowerCase()}` }),
+  pathwayPendingInvitation: (pathwayId: string, email: string): Key => ({
+    PK: `PATHWAY#${pathwayId}`,
+    SK: `PENDINGINVITE#${email.toLowerCase()}`,
+  }),
+  districtPendingInvitation: (districtId: string, email: string): Key => ({
+    PK: `DISTRICT#${districtId}`,
+    SK: `PENDINGINVITE#${email.toLowerCase()}`,
+  }),
   /** Invitations to the reviewer pool (staff's): one partition, as the pool is a few hundred people. */
   reviewerInvitation: (invitationId: string): Key => ({ PK: 'REVIEWERPOOL', SK: `INVITE#${invitationId}` }),
   reviewerPoolPartition: 'REVIEWERPOOL',
@@ -210,7 +216,11 @@ export const keys = {
   /** Audit scopes: a pathway's trail covers its memberships and applications too. */
   auditPartition: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }) =>
     `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
-  auditEvent: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }, at: string, eventId: string): Key => ({
+  auditEvent: (
+    scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string },
+    at: string,
+    eventId: string,
+  ): Key => ({
     PK: `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
     SK: `${at}#${eventId}`,
   }),
@@ -221,7 +231,10 @@ export const keys = {
   evidenceItem: (evidenceId: string): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'ITEM' }),
   evidencePartition: (evidenceId: string) => `EVIDENCE#${evidenceId}`,
   /** Zero-padded so versions sort numerically (core/evidence/object-keys.ts caps them at 6 digits). */
-  evidenceVersion: (evidenceId: string, version: number): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: `V#${String(version).padStart(6, '0')}` }),
+  evidenceVersion: (evidenceId: string, version: number): Key => ({
+    PK: `EVIDENCE#${evidenceId}`,
+    SK: `V#${String(version).padStart(6, '0')}`,
+  }),
   versionPrefix: 'V#',
   evidenceItemIndexes: (e: { evidenceId: string; pathwayId: string; title: string }): IndexKeys => ({
     GSI1PK: `PATHWAY#${e.pathwayId}#EVIDENCE`,
@@ -237,8 +250,14 @@ export const keys = {
   evidenceEpoch: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'EVIDENCE_EPOCH' }),
   resourceItem: (resourceId: string): Key => ({ PK: `RESOURCE#${resourceId}`, SK: 'ITEM' }),
   resourcePartition: (resourceId: string) => `RESOURCE#${resourceId}`,
-  resourceVersion: (resourceId: string, version: number): Key => ({ PK: `RESOURCE#${resourceId}`, SK: `V#${String(version).padStart(6, '0')}` }),
-  resourceIndexes: (r: { resourceId: string; title: string }): IndexKeys => ({ GSI2PK: 'RESOURCES', GSI2SK: byName(r.title, r.resourceId) }),
+  resourceVersion: (resourceId: string, version: number): Key => ({
+    PK: `RESOURCE#${resourceId}`,
+    SK: `V#${String(version).padStart(6, '0')}`,
+  }),
+  resourceIndexes: (r: { resourceId: string; title: string }): IndexKeys => ({
+    GSI2PK: 'RESOURCES',
+    GSI2SK: byName(r.title, r.resourceId),
+  }),
   evidenceExport: (exportId: string): Key => ({ PK: `EXPORT#${exportId}`, SK: 'EXPORT' }),
   evidenceExportIndexes: (applicationId: string, createdAt: string, exportId: string): IndexKeys => ({
     GSI1PK: `APP#${applicationId}#EXPORTS`,
@@ -280,7 +299,10 @@ export const keys = {
    * and the submission cancels the submission.
    */
   affiliations: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'AFFILIATIONS' }),
-  reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({ GSI2PK: 'REVIEWERS', GSI2SK: byName(r.name ?? '', r.sub) }),
+  reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({
+    GSI2PK: 'REVIEWERS',
+    GSI2SK: byName(r.name ?? '', r.sub),
+  }),
   message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
   messagePrefix: 'MSG#',
   /** Sparse: on a new message until its MessagePosted event is published (the message email job repairs what is left). */
@@ -362,7 +384,10 @@ export const keys = {
     GSI3SK: `${createdAt}#${requestId}`,
   }),
   /** The units a pathway holds (requested or approved) of one capacity-limited benefit in one window. */
-  benefitUsage: (pathwayId: string, benefitId: string, window: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `BENEFITUSE#${benefitId}#${window}` }),
+  benefitUsage: (pathwayId: string, benefitId: string, window: string): Key => ({
+    PK: `PATHWAY#${pathwayId}`,
+    SK: `BENEFITUSE#${benefitId}#${window}`,
+  }),
 } as const;
 
 /** Partition values of the list patterns, by index, for queries and cursor checks. */

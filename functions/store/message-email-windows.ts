@@ -41,7 +41,9 @@ export async function saveMessageWindow(ref: WindowRef, next: MessageWindow, exp
   };
   // A one-item transaction rather than PutItem: the notifier already carries TransactWriteItems.
   const condition =
-    expectedRev === 0 ? { expression: 'attribute_not_exists(PK)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expectedRev } };
+    expectedRev === 0
+      ? { expression: 'attribute_not_exists(PK)' }
+      : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expectedRev } };
   try {
     await transact([put(item, condition)]);
     return true;

@@ -21,7 +21,20 @@ import { dynamoClient } from '#lib/aws-clients.ts';
 import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { logger } from '#lib/logger.ts';
-import { batchWrite, getItem, itemsThrough, putNew, queryAll, queryPage, queryPartition, stripKeys, transact, type Item, type Page, type TransactItem } from './db.ts';
+import {
+  batchWrite,
+  getItem,
+  itemsThrough,
+  putNew,
+  queryAll,
+  queryPage,
+  queryPartition,
+  stripKeys,
+  transact,
+  type Item,
+  type Page,
+  type TransactItem,
+} from './db.ts';
 import { keys, partitions, type Key } from './keys.ts';
 import { readRound, seatHolder } from './reviews.ts';
 
@@ -153,7 +166,12 @@ export interface ThreadApplication {
 export async function getThreadApplication(applicationId: string): Promise<ThreadApplication | undefined> {
   const item = await getItem(keys.application(applicationId));
   if (!item) return undefined;
-  return { id: String(item.id), pathwayId: String(item.pathwayId), pathwayName: String(item.pathwayName ?? ''), submissionNumber: Number(item.submissionNumber ?? 0) };
+  return {
+    id: String(item.id),
+    pathwayId: String(item.pathwayId),
+    pathwayName: String(item.pathwayName ?? ''),
+    submissionNumber: Number(item.submissionNumber ?? 0),
+  };
 }
 
 /** One message by its key parts (the MessagePosted event carries both). */
@@ -166,7 +184,11 @@ export async function getMessage(applicationId: string, at: string, messageId: s
  * Everyone on an application's thread: the pathway's members (`team`) and the current
  * panel's reviewers (`panel`); staff read it as the shared staff inbox.
  */
-export async function threadParticipants(a: { id: string; pathwayId: string; submissionNumber: number }): Promise<{ team: string[]; panel: string[] }> {
+export async function threadParticipants(a: {
+  id: string;
+  pathwayId: string;
+  submissionNumber: number;
+}): Promise<{ team: string[]; panel: string[] }> {
   const team = (await queryPartition({ partition: partitions.pathwayMembers(a.pathwayId) })).map((i) => String(i.sub));
   const panel: string[] = [];
   if (a.submissionNumber > 0) {
@@ -180,7 +202,12 @@ export async function threadParticipants(a: { id: string; pathwayId: string; sub
 }
 
 export async function listMessages(applicationId: string, limit?: number, cursor?: string): Promise<Page<Message>> {
-  const page = await queryPage({ partition: { value: keys.applicationPartition(applicationId) }, skBeginsWith: keys.messagePrefix, limit, cursor });
+  const page = await queryPage({
+    partition: { value: keys.applicationPartition(applicationId) },
+    skBeginsWith: keys.messagePrefix,
+    limit,
+    cursor,
+  });
   return { items: page.items.map(asMessage), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
@@ -189,7 +216,10 @@ export async function getThreadSettings(applicationId: string): Promise<ThreadSe
   return item ? (stripKeys(item) as unknown as ThreadSettings) : { applicationId, revealReviewerNames: false, version: 0, updatedAt: '' };
 }
 
-export async function putThreadSettings(s: Omit<ThreadSettings, 'version' | 'updatedAt'>, expectedVersion: number): Promise<ThreadSettings | 'stale'> {
+export async function putThreadSettings(
+  s: Omit<ThreadSettings, 'version' | 'updatedAt'>,
+  expectedVersion: number,
+): Promise<ThreadSettings | 'stale'> {
   const next: ThreadSettings = { ...s, version: expectedVersion + 1, updatedAt: nowIso() };
   try {
     await transact([
@@ -198,7 +228,9 @@ export async function putThreadSettings(s: Omit<ThreadSettings, 'version' | 'upd
           TableName: config.tableName,
           Item: { ...keys.threadSettings(s.applicationId), _type: 'thread_settings', ...next },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : '#v = :v',
-          ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+          ...(expectedVersion === 0
+            ? {}
+            : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
         },
       },
     ]);
@@ -224,7 +256,12 @@ export function messageView(m: Message, viewer: AuthorRole, settings: Pick<Threa
     body: m.body,
     author: hide
       ? { role: a.role, label: reviewerLabel(a) }
-      : { role: a.role, sub: a.sub, ...(a.name ? { name: a.name } : {}), label: a.role === 'reviewer' ? reviewerLabel(a) : (a.name ?? a.role) },
+      : {
+          role: a.role,
+          sub: a.sub,
+          ...(a.name ? { name: a.name } : {}),
+          label: a.role === 'reviewer' ? reviewerLabel(a) : (a.name ?? a.role),
+        },
   };
 }
 
@@ -253,7 +290,15 @@ export async function listSessions(applicationId: string): Promise<ReviewSession
 export function notificationItem(n: Omit<Notification, 'id' | 'at' | 'read'> & { at?: string; id?: string }): Item {
   const at = n.at ?? nowIso();
   const id = n.id ?? newId('notification', Date.parse(at));
-  return { ...keys.inboxItem(n.recipient, at, id), ...keys.inboxUnreadIndexes(n.recipient, at, id), _type: 'notification', ...n, id, at, read: false };
+  return {
+    ...keys.inboxItem(n.recipient, at, id),
+    ...keys.inboxUnreadIndexes(n.recipient, at, id),
+    _type: 'notification',
+    ...n,
+    id,
+    at,
+    read: false,
+  };
 }
 
 /** The key of a notification from its id (the time its ULID carries), or undefined for an id that is not a notification id. */
@@ -280,7 +325,10 @@ export const notifyStaff = (n: Omit<Notification, 'id' | 'at' | 'read' | 'recipi
 export async function listInbox(sub: string, limit?: number, cursor?: string, unreadOnly = false): Promise<Page<Notification>> {
   const partition = unreadOnly ? partitions.inboxUnread(sub) : { value: keys.inboxPartition(sub) };
   const page = await queryPage({ partition, ascending: false, limit, cursor });
-  return { items: page.items.map((i) => stripKeys(i) as unknown as Notification), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return {
+    items: page.items.map((i) => stripKeys(i) as unknown as Notification),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
 }
 
 /**

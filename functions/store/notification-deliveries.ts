@@ -137,8 +137,14 @@ export async function failPending(record: DeliveryRecord, outcome: { reason: str
 
 /** sending → unconfirmed for a claim older than `staleBefore` (its invocation died mid-send). */
 export async function markUnconfirmed(record: DeliveryRecord, staleBefore: string) {
-  return move(record.eventId, record.recipient, 'sending', { state: 'unconfirmed', reason: 'interrupted_while_sending' }, {
-    expression: 'claimedAt < :stale',
-    values: { ':stale': staleBefore },
-  });
+  return move(
+    record.eventId,
+    record.recipient,
+    'sending',
+    { state: 'unconfirmed', reason: 'interrupted_while_sending' },
+    {
+      expression: 'claimedAt < :stale',
+      values: { ':stale': staleBefore },
+    },
+  );
 }

@@ -62,7 +62,13 @@ export async function updateEmailPreferences(sub: string, update: EmailPreferenc
   const changes = mergePreferences(undefined, update);
   const categories = Object.keys(changes) as (keyof EmailPreferences)[];
   if (categories.length === 0) return getNotificationSettings(sub, true);
-  const names: Record<string, string> = { '#email': 'email', '#version': 'version', '#updatedAt': 'updatedAt', '#sub': 'sub', '#type': '_type' };
+  const names: Record<string, string> = {
+    '#email': 'email',
+    '#version': 'version',
+    '#updatedAt': 'updatedAt',
+    '#sub': 'sub',
+    '#type': '_type',
+  };
   const values: Record<string, unknown> = { ':at': nowIso(), ':sub': sub, ':type': 'notification_settings', ':one': 1 };
   const common = '#updatedAt = :at, #sub = :sub, #type = :type';
   // Each form names only what its expressions use (DynamoDB refuses unused names and values).
@@ -82,7 +88,12 @@ export async function updateEmailPreferences(sub: string, update: EmailPreferenc
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       const out = await dynamoClient().send(
-        new UpdateCommand({ TableName: config.tableName, Key: keys.notificationPreferences(sub), ReturnValues: 'ALL_NEW', ...(exists ? merge : create) }),
+        new UpdateCommand({
+          TableName: config.tableName,
+          Key: keys.notificationPreferences(sub),
+          ReturnValues: 'ALL_NEW',
+          ...(exists ? merge : create),
+        }),
       );
       return settingsOf(sub, out.Attributes);
     } catch (error) {
@@ -110,16 +121,17 @@ export async function recordEmailProblem(sub: string, problem: EmailProblem): Pr
 
 /** Forgets a recorded problem once an email to the person went out. */
 export async function clearEmailProblem(sub: string): Promise<void> {
-  await dynamoClient().send(
-    new UpdateCommand({
-      TableName: config.tableName,
-      Key: keys.notificationPreferences(sub),
-      UpdateExpression: 'REMOVE #problem',
-      ConditionExpression: 'attribute_exists(#problem)',
-      ExpressionAttributeNames: { '#problem': 'emailProblem' },
-    }),
-  ).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
+  await dynamoClient()
+    .send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.notificationPreferences(sub),
+        UpdateExpression: 'REMOVE #problem',
+        ConditionExpression: 'attribute_exists(#problem)',
+        ExpressionAttributeNames: { '#problem': 'emailProblem' },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
 }
-

@@ -20,7 +20,12 @@
  */
 import type { Level } from '#core/levels.ts';
 import { setting } from '#lib/config.ts';
-import { DEFAULT_MAX_COALITION, DEFAULT_MIN_CONTRIBUTORS, DEFAULT_SUPPRESSION_THRESHOLD, type SuppressionConfig } from '#core/outcomes/suppression.ts';
+import {
+  DEFAULT_MAX_COALITION,
+  DEFAULT_MIN_CONTRIBUTORS,
+  DEFAULT_SUPPRESSION_THRESHOLD,
+  type SuppressionConfig,
+} from '#core/outcomes/suppression.ts';
 
 export const outcomeSettings = {
   get suppressionThreshold(): number {
@@ -34,7 +39,11 @@ export const outcomeSettings = {
   },
   /** The suppression settings, as core/outcomes/suppression.ts takes them. */
   get suppression(): SuppressionConfig {
-    return { threshold: this.suppressionThreshold, minContributors: this.suppressionMinContributors, maxCoalition: this.suppressionMaxCoalition };
+    return {
+      threshold: this.suppressionThreshold,
+      minContributors: this.suppressionMinContributors,
+      maxCoalition: this.suppressionMaxCoalition,
+    };
   },
   get progressLevels(): Level[] {
     return setting('PATHCERT_PROGRESS_LEVELS');

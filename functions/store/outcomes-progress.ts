@@ -157,7 +157,10 @@ export async function refreshNetworkProgress(): Promise<NetworkProgress> {
 }
 
 /** Current totals (districts merged back from their chunks) and one snapshot per calendar year: one Query. */
-export async function readNetworkProgress(): Promise<{ current: NetworkProgress | undefined; byYear: Omit<NetworkProgress, 'byDistrict'>[] }> {
+export async function readNetworkProgress(): Promise<{
+  current: NetworkProgress | undefined;
+  byYear: Omit<NetworkProgress, 'byDistrict'>[];
+}> {
   const items = await queryAll(keys.networkProgressPartition);
   let current: NetworkProgress | undefined;
   const byDistrict: NetworkProgress['byDistrict'] = {};

@@ -50,10 +50,15 @@ function withheldNetwork(view: NetworkView): NetworkView {
 
 /** The year's views computed for one coalition, or null when the stored views disagree on the generation (a recompute is under way). */
 async function readerYear(schoolYear: SchoolYear, c: Coalition): Promise<ReaderYear | null> {
-  const items = (await queryPartition({ partition: partitions.outcomeViewsOfYear(schoolYear) })).map((i) => stripKeys(i) as unknown as ViewItem);
+  const items = (await queryPartition({ partition: partitions.outcomeViewsOfYear(schoolYear) })).map(
+    (i) => stripKeys(i) as unknown as ViewItem,
+  );
   const generations = new Set(items.map((i) => i.generation));
   if (generations.size !== 1) return null;
-  const districts = new Map<string, { districtId: string; counts?: EntityViewItem['counts']; pathways: { pathwayId: string; counts: EntityViewItem['counts'] }[] }>();
+  const districts = new Map<
+    string,
+    { districtId: string; counts?: EntityViewItem['counts']; pathways: { pathwayId: string; counts: EntityViewItem['counts'] }[] }
+  >();
   const shared: PublicYear = { districts: new Map(), pathways: new Map(), unauditedUnknowns: 0 };
   const districtOf = (id: string) => {
     let d = districts.get(id);

@@ -48,7 +48,9 @@ export interface OutcomeUpload {
 }
 
 export async function declareUpload(u: OutcomeUpload): Promise<void> {
-  await transact([putNew({ ...keys.outcomeUpload(u.id), ...keys.declaredOutcomeUploadIndexes(u.expiresAt, u.id), _type: 'outcomeUpload', ...u })]);
+  await transact([
+    putNew({ ...keys.outcomeUpload(u.id), ...keys.declaredOutcomeUploadIndexes(u.expiresAt, u.id), _type: 'outcomeUpload', ...u }),
+  ]);
 }
 
 export async function getUpload(uploadId: string, consistent = false): Promise<OutcomeUpload | undefined> {
@@ -83,7 +85,11 @@ async function moveFromDeclared(uploadId: string, to: 'processing' | 'expired', 
 export const claimUpload = (uploadId: string): Promise<boolean> => moveFromDeclared(uploadId, 'processing', nowIso());
 
 export async function finishUpload(uploadId: string, changes: Partial<OutcomeUpload>): Promise<void> {
-  const { names, values, sets } = addSets({ names: {}, values: {}, sets: [] }, { ...changes, updatedAt: nowIso() }, { skipUndefined: true });
+  const { names, values, sets } = addSets(
+    { names: {}, values: {}, sets: [] },
+    { ...changes, updatedAt: nowIso() },
+    { skipUndefined: true },
+  );
   await dynamoClient().send(
     new UpdateCommand({
       TableName: config.tableName,
@@ -96,11 +102,18 @@ export async function finishUpload(uploadId: string, changes: Partial<OutcomeUpl
 }
 
 export async function storeUploadErrors(uploadId: string, errors: readonly CsvError[]): Promise<void> {
-  await batchWriteAll(errors.map((e, i) => ({ put: { ...keys.outcomeUploadError(uploadId, i + 1), _type: 'outcomeUploadError', n: i + 1, ...e } })));
+  await batchWriteAll(
+    errors.map((e, i) => ({ put: { ...keys.outcomeUploadError(uploadId, i + 1), _type: 'outcomeUploadError', n: i + 1, ...e } })),
+  );
 }
 
 export async function listUploadErrors(uploadId: string, limit?: number, cursor?: string): Promise<Page<CsvError>> {
-  const page = await queryPage({ partition: partitions.outcomeUploadErrors(uploadId), skBeginsWith: keys.outcomeUploadErrorPrefix, limit, cursor });
+  const page = await queryPage({
+    partition: partitions.outcomeUploadErrors(uploadId),
+    skBeginsWith: keys.outcomeUploadErrorPrefix,
+    limit,
+    cursor,
+  });
   return {
     items: page.items.map((i) => {
       const { n: _n, ...rest } = stripKeys(i) as Record<string, unknown>;

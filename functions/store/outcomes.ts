@@ -32,7 +32,18 @@ import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { BusyError, ConflictError } from '#core/errors.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { batchWrite, getItem, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type BatchRequest, type Item, type TransactItem } from './db.ts';
+import {
+  batchWrite,
+  getItem,
+  queryAll,
+  queryPartition,
+  stripKeys,
+  transact,
+  TransactionCancelled,
+  type BatchRequest,
+  type Item,
+  type TransactItem,
+} from './db.ts';
 import { keys, partitions } from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 import { listDistrictPathways } from './registry.ts';
@@ -96,11 +107,14 @@ export async function batchWriteAll(requests: readonly BatchRequest[]): Promise<
   if ((await batchWrite(requests, 9)) > 0) throw new BusyError(1);
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Submissions
 
-export async function getCurrentSubmission(districtId: string, schoolYear: SchoolYear, consistent = false): Promise<SubmissionPointer | undefined> {
+export async function getCurrentSubmission(
+  districtId: string,
+  schoolYear: SchoolYear,
+  consistent = false,
+): Promise<SubmissionPointer | undefined> {
   const item = await getItem(keys.outcomeCurrent(districtId, schoolYear), consistent);
   return item ? (stripKeys(item) as unknown as SubmissionPointer) : undefined;
 }

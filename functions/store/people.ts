@@ -133,7 +133,11 @@ export async function ensureProfile(principal: Principal): Promise<Person> {
         Key: keys.person(principal.sub),
         UpdateExpression: 'SET #email = :email, #name = :name, #updatedAt = :at',
         ExpressionAttributeNames: { '#email': 'email', '#name': 'name', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':email': principal.email ?? person.email ?? null, ':name': principal.name ?? person.name ?? null, ':at': at },
+        ExpressionAttributeValues: {
+          ':email': principal.email ?? person.email ?? null,
+          ':name': principal.name ?? person.name ?? null,
+          ':at': at,
+        },
       }),
     );
     if (emailChanged) {
@@ -214,7 +218,9 @@ export function membershipKey(m: Pick<StoredMembership, 'kind' | 'sub'> & { path
 
 export function membershipItem(m: StoredMembership): Item {
   const indexes =
-    m.kind === 'pathway' ? keys.pathwayMembershipIndexes(m.pathwayId, m.role, m.sub) : keys.districtMembershipIndexes(m.districtId, m.role, m.sub);
+    m.kind === 'pathway'
+      ? keys.pathwayMembershipIndexes(m.pathwayId, m.role, m.sub)
+      : keys.districtMembershipIndexes(m.districtId, m.role, m.sub);
   return { ...membershipKey(m), ...indexes, _type: 'membership', ...m };
 }
 
@@ -283,7 +289,12 @@ export async function removeMembership(m: StoredMembership, actor: Actor): Promi
   }
 }
 
-export async function changePathwayRole(m: PathwayMembership, expectedVersion: number, role: PathwayRole, actor: Actor): Promise<PathwayMembership> {
+export async function changePathwayRole(
+  m: PathwayMembership,
+  expectedVersion: number,
+  role: PathwayRole,
+  actor: Actor,
+): Promise<PathwayMembership> {
   const at = nowIso();
   const after: PathwayMembership = { ...m, role, version: expectedVersion + 1, updatedAt: at };
   const delta = m.role === role ? 0 : role === 'lead' ? 1 : -1;
@@ -353,7 +364,8 @@ export function invitationKey(inv: Pick<Invitation, 'id' | 'scope'>): Key {
 }
 
 /** The audit trail an invitation's changes go to; none for the reviewer pool (reviewer profiles have no audit scope). */
-const invitationAuditScope = (scope: InvitationScope): AuditScope | undefined => (scope.kind === 'reviewer' ? undefined : membershipScope(scope));
+const invitationAuditScope = (scope: InvitationScope): AuditScope | undefined =>
+  scope.kind === 'reviewer' ? undefined : membershipScope(scope);
 
 function invitationItem(inv: Invitation): Item {
   const expiresMs = Date.parse(inv.expiresAt);
@@ -399,7 +411,11 @@ export function newInvitation(
 
 type ScopeRef = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string } | { kind: 'reviewer' };
 const scopePartition = (scope: ScopeRef) =>
-  scope.kind === 'pathway' ? keys.pathway(scope.pathwayId).PK : scope.kind === 'district' ? keys.district(scope.districtId).PK : keys.reviewerPoolPartition;
+  scope.kind === 'pathway'
+    ? keys.pathway(scope.pathwayId).PK
+    : scope.kind === 'district'
+      ? keys.district(scope.districtId).PK
+      : keys.reviewerPoolPartition;
 
 /** A pending, unexpired invitation of the same address to the same pathway, district or to the reviewer pool. */
 export async function findPendingInvitation(scope: InvitationScope, email: string): Promise<Invitation | undefined> {
@@ -474,7 +490,11 @@ export async function createInvitation(inv: Invitation, extra: TransactItem[] = 
       return undefined;
     } catch (error) {
       // Another failed condition (the idempotency record) is the caller's to answer.
-      if (!(error instanceof TransactionCancelled) || !error.failedCondition(0) || error.reasons.some((r, i) => i > 0 && r.code === 'ConditionalCheckFailed')) {
+      if (
+        !(error instanceof TransactionCancelled) ||
+        !error.failedCondition(0) ||
+        error.reasons.some((r, i) => i > 0 && r.code === 'ConditionalCheckFailed')
+      ) {
         throw error;
       }
       const holder = String(error.reasons[0]?.item?.invitationId ?? '');
@@ -514,11 +534,16 @@ export async function getInvitation(key: Key, consistent = true): Promise<Invita
 }
 
 export async function revokeInvitation(inv: Invitation, actor: Actor): Promise<void> {
-  if (inv.status === 'accepted') throw new ConflictError('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
+  if (inv.status === 'accepted')
+    throw new ConflictError('The invitation was already accepted; remove the member instead.', { code: 'invitation_accepted' });
   const audit = invitationAuditScope(inv.scope);
   try {
     await transactRetrying([
-      deleteItem(invitationKey(inv), { expression: '#status <> :accepted', names: { '#status': 'status' }, values: { ':accepted': 'accepted' } }),
+      deleteItem(invitationKey(inv), {
+        expression: '#status <> :accepted',
+        names: { '#status': 'status' },
+        values: { ':accepted': 'accepted' },
+      }),
       ...(audit
         ? [
             auditItem(audit, {
@@ -569,7 +594,10 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
 
   const at = nowIso();
   const actor = actorOf(principal);
-  const key = scope.kind === 'pathway' ? keys.pathwayMembership(principal.sub, scope.pathwayId) : keys.districtMembership(principal.sub, scope.districtId);
+  const key =
+    scope.kind === 'pathway'
+      ? keys.pathwayMembership(principal.sub, scope.pathwayId)
+      : keys.districtMembership(principal.sub, scope.districtId);
   const existing = await getMembership(key, true);
   const who = { ...(principal.email ? { email: principal.email } : {}), ...(principal.name ? { name: principal.name } : {}) };
 
@@ -591,7 +619,16 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
             version: 1,
             updatedAt: at,
           }
-        : { kind: 'district', sub: principal.sub, districtId: scope.districtId, role: inv.role as DistrictRole, since: at, ...who, version: 1, updatedAt: at };
+        : {
+            kind: 'district',
+            sub: principal.sub,
+            districtId: scope.districtId,
+            role: inv.role as DistrictRole,
+            since: at,
+            ...who,
+            version: 1,
+            updatedAt: at,
+          };
     items.push(putNew(membershipItem(membership)));
     if (membership.kind === 'pathway' && membership.role === 'lead') items.push(leadCountChange(membership.pathwayId, 1));
   } else if (existing.role !== inv.role && (existing.kind === 'district' || inv.role === 'lead')) {
@@ -641,7 +678,8 @@ async function existingMembershipFor(inv: Invitation, sub: string): Promise<Stor
   if (scope.kind === 'reviewer') throw new Error('existingMembershipFor: a reviewer invitation makes no membership');
   const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
   const m = await getMembership(key, true);
-  if (!m) throw new ConflictError('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
+  if (!m)
+    throw new ConflictError('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
   return m;
 }
 
@@ -658,7 +696,12 @@ function acceptanceMark(inv: Invitation, sub: string, at: string): TransactItem 
       Key: invitationKey(inv),
       UpdateExpression: 'SET #status = :accepted, #acceptedAt = :at, #acceptedBy = :sub',
       ConditionExpression: '#status = :pending AND #expiresAt > :at',
-      ExpressionAttributeNames: { '#status': 'status', '#acceptedAt': 'acceptedAt', '#acceptedBy': 'acceptedBy', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#acceptedAt': 'acceptedAt',
+        '#acceptedBy': 'acceptedBy',
+        '#expiresAt': 'expiresAt',
+      },
       ExpressionAttributeValues: { ':accepted': 'accepted', ':pending': 'pending', ':at': at, ':sub': sub },
     },
   };
@@ -676,7 +719,8 @@ export async function acceptReviewerInvitation(inv: Invitation, principal: Princ
   const mine = (m: Invitation) => m.status === 'accepted' && m.acceptedBy === sub;
   const current = async () => {
     const profile = await getReviewer(sub, true);
-    if (!profile) throw new ConflictError('You accepted this invitation, but the reviewer profile is gone.', { code: 'membership_removed' });
+    if (!profile)
+      throw new ConflictError('You accepted this invitation, but the reviewer profile is gone.', { code: 'membership_removed' });
     return profile;
   };
   if (mine(inv)) return current();
@@ -733,7 +777,6 @@ export async function addMembership(m: StoredMembership, actor: Actor): Promise<
   await transactRetrying(newMembershipWrite(m, actor));
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Invitation emails: the announcement and the one reminder (functions/core/invitations.ts)
 
@@ -761,7 +804,12 @@ export async function getInvitationWithNotices(key: Key): Promise<InvitationWith
   return item ? (stripKeys(item) as unknown as InvitationWithNotices) : undefined;
 }
 
-async function updateInvitationNotices(inv: Pick<Invitation, 'id' | 'scope'>, expression: string, values: Record<string, unknown>, extraCondition = ''): Promise<boolean> {
+async function updateInvitationNotices(
+  inv: Pick<Invitation, 'id' | 'scope'>,
+  expression: string,
+  values: Record<string, unknown>,
+  extraCondition = '',
+): Promise<boolean> {
   try {
     await dynamoClient().send(
       new UpdateCommand({
@@ -783,7 +831,10 @@ async function updateInvitationNotices(inv: Pick<Invitation, 'id' | 'scope'>, ex
  * Records the invitation email as published and moves the invitation in the index to its
  * reminder's instant. False when it was already recorded, or the invitation is gone.
  */
-export function markInvitationAnnounced(inv: Pick<Invitation, 'id' | 'scope' | 'createdAt' | 'expiresAt'>, reminderDays: number): Promise<boolean> {
+export function markInvitationAnnounced(
+  inv: Pick<Invitation, 'id' | 'scope' | 'createdAt' | 'expiresAt'>,
+  reminderDays: number,
+): Promise<boolean> {
   const remindAt = invitationReminderAt(inv, reminderDays);
   return updateInvitationNotices(
     inv,
@@ -795,7 +846,12 @@ export function markInvitationAnnounced(inv: Pick<Invitation, 'id' | 'scope' | '
 
 /** Records the reminder as published: nothing more is due, the invitation leaves the index. */
 export function markInvitationReminded(inv: Pick<Invitation, 'id' | 'scope'>): Promise<boolean> {
-  return updateInvitationNotices(inv, 'SET remindedAt = :at REMOVE GSI3PK, GSI3SK', { ':at': nowIso() }, ' AND attribute_not_exists(remindedAt)');
+  return updateInvitationNotices(
+    inv,
+    'SET remindedAt = :at REMOVE GSI3PK, GSI3SK',
+    { ':at': nowIso() },
+    ' AND attribute_not_exists(remindedAt)',
+  );
 }
 
 /** Nothing more will be sent (accepted or expired): the invitation leaves the index. */

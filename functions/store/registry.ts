@@ -98,7 +98,9 @@ export async function batchGet(list: Key[], consistent = false): Promise<Item[]>
   for (let i = 0; i < unique.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
     for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const res = await dynamoClient().send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
+      const res = await dynamoClient().send(
+        new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
+      );
       out.push(...((res.Responses?.[config.tableName] ?? []) as Item[]));
       pending = res.UnprocessedKeys?.[config.tableName]?.Keys as Record<string, unknown>[] | undefined;
     }
@@ -141,8 +143,6 @@ export function versionedUpdate(
   };
 }
 
-
-
 /** Runs a transaction whose item 0 is a versioned update; a failed version check is a 412 (404 if the item is gone). */
 export async function transactVersioned(items: TransactItem[], what: string): Promise<void> {
   try {
@@ -161,13 +161,16 @@ export const districtFields = ['name', 'state', 'countyOrRegion'] as const;
 export function newDistrictWrite(d: District, actor: Actor): TransactItem[] {
   return [
     putNew(districtItem(d)),
-    auditItem({ kind: 'district', id: d.id }, {
-      at: d.createdAt,
-      actor,
-      action: 'district.created',
-      entity: { kind: 'district', id: d.id },
-      changes: diff(undefined, d as unknown as Record<string, unknown>, districtFields),
-    }),
+    auditItem(
+      { kind: 'district', id: d.id },
+      {
+        at: d.createdAt,
+        actor,
+        action: 'district.created',
+        entity: { kind: 'district', id: d.id },
+        changes: diff(undefined, d as unknown as Record<string, unknown>, districtFields),
+      },
+    ),
   ];
 }
 
@@ -188,18 +191,23 @@ export async function updateDistrict(
   await transactVersioned(
     [
       versionedUpdate(keys.district(before.id), expectedVersion, set, at),
-      auditItem({ kind: 'district', id: before.id }, {
-        at,
-        actor,
-        action: 'district.updated',
-        entity: { kind: 'district', id: before.id },
-        changes: diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, districtFields),
-      }),
+      auditItem(
+        { kind: 'district', id: before.id },
+        {
+          at,
+          actor,
+          action: 'district.updated',
+          entity: { kind: 'district', id: before.id },
+          changes: diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, districtFields),
+        },
+      ),
     ],
     'district',
   );
-  if (changes.name !== undefined && changes.name !== before.name) await propagate(partitions.districtPathways(before.id), { districtName: after.name });
-  if (changes.state !== undefined && changes.state !== before.state) await propagate(partitions.districtPathways(before.id), { state: after.state });
+  if (changes.name !== undefined && changes.name !== before.name)
+    await propagate(partitions.districtPathways(before.id), { districtName: after.name });
+  if (changes.state !== undefined && changes.state !== before.state)
+    await propagate(partitions.districtPathways(before.id), { state: after.state });
   return after;
 }
 
@@ -253,7 +261,9 @@ export async function listDistrictsById(ids: readonly string[], limit = 25, curs
   const page = all.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    all.length > limit && last ? encodeCursor({ ...keys.district(last.district.id), GSI2PK: partitions.districts.value, GSI2SK: last.key }) : undefined;
+    all.length > limit && last
+      ? encodeCursor({ ...keys.district(last.district.id), GSI2PK: partitions.districts.value, GSI2SK: last.key })
+      : undefined;
   return { items: page.map((e) => e.district), nextCursor };
 }
 
@@ -265,13 +275,16 @@ export const schoolFields = ['name', 'districtId'] as const;
 export function newSchoolWrite(s: School, actor: Actor): TransactItem[] {
   return [
     putNew(schoolItem(s)),
-    auditItem({ kind: 'district', id: s.districtId }, {
-      at: s.createdAt,
-      actor,
-      action: 'school.created',
-      entity: { kind: 'school', id: s.id },
-      changes: diff(undefined, s as unknown as Record<string, unknown>, schoolFields),
-    }),
+    auditItem(
+      { kind: 'district', id: s.districtId },
+      {
+        at: s.createdAt,
+        actor,
+        action: 'school.created',
+        entity: { kind: 'school', id: s.id },
+        changes: diff(undefined, s as unknown as Record<string, unknown>, schoolFields),
+      },
+    ),
   ];
 }
 
@@ -279,7 +292,12 @@ export async function createSchool(s: School, actor: Actor, extra: TransactItem[
   await transactRetrying([...newSchoolWrite(s, actor), ...extra]);
 }
 
-export async function updateSchool(before: School, expectedVersion: number, changes: Partial<Pick<School, 'name'>>, actor: Actor): Promise<School> {
+export async function updateSchool(
+  before: School,
+  expectedVersion: number,
+  changes: Partial<Pick<School, 'name'>>,
+  actor: Actor,
+): Promise<School> {
   const at = nowIso();
   const after: School = { ...before, ...changes, version: expectedVersion + 1, updatedAt: at };
   const set: Record<string, unknown> = { ...changes };
@@ -287,17 +305,21 @@ export async function updateSchool(before: School, expectedVersion: number, chan
   await transactVersioned(
     [
       versionedUpdate(keys.school(before.id), expectedVersion, set, at),
-      auditItem({ kind: 'district', id: before.districtId }, {
-        at,
-        actor,
-        action: 'school.updated',
-        entity: { kind: 'school', id: before.id },
-        changes: diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, schoolFields),
-      }),
+      auditItem(
+        { kind: 'district', id: before.districtId },
+        {
+          at,
+          actor,
+          action: 'school.updated',
+          entity: { kind: 'school', id: before.id },
+          changes: diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, schoolFields),
+        },
+      ),
     ],
     'school',
   );
-  if (changes.name !== undefined && changes.name !== before.name) await propagate(partitions.schoolPathways(before.id), { schoolName: after.name });
+  if (changes.name !== undefined && changes.name !== before.name)
+    await propagate(partitions.schoolPathways(before.id), { schoolName: after.name });
   return after;
 }
 
@@ -323,7 +345,11 @@ export function newPathwayWrite(p: StoredPathway, actor: Actor): TransactItem[] 
     entity: { kind: 'pathway', id: p.id },
     changes: diff(undefined, p as unknown as Record<string, unknown>, pathwayAuditFields),
   };
-  return [putNew(pathwayItem({ leadCount: 0, ...p })), auditItem(pathwayScope(p), event), auditItem({ kind: 'district', id: p.districtId }, event)];
+  return [
+    putNew(pathwayItem({ leadCount: 0, ...p })),
+    auditItem(pathwayScope(p), event),
+    auditItem({ kind: 'district', id: p.districtId }, event),
+  ];
 }
 
 export async function createPathway(p: StoredPathway, actor: Actor, extra: TransactItem[] = []): Promise<void> {
@@ -337,7 +363,12 @@ function pathwayIndexChanges(after: StoredPathway): { set: IndexKeys; remove: st
   return { set, remove: set.GSI4PK ? [] : ['GSI4PK', 'GSI4SK'] };
 }
 
-export async function updatePathway(before: StoredPathway, expectedVersion: number, changes: PathwayChanges, actor: Actor): Promise<Pathway> {
+export async function updatePathway(
+  before: StoredPathway,
+  expectedVersion: number,
+  changes: PathwayChanges,
+  actor: Actor,
+): Promise<Pathway> {
   const at = nowIso();
   const after: StoredPathway = { ...before, ...changes, version: expectedVersion + 1, updatedAt: at };
   const set: Record<string, unknown> = { ...changes };
@@ -380,13 +411,22 @@ export function certificationWrite(
   const after: StoredPathway = { ...p, certificationLevel: certification.level, certifiedUntil: certification.until };
   const idx = pathwayIndexChanges(after);
   return [
-    versionedUpdate(keys.pathway(p.id), p.version, { certificationLevel: certification.level, certifiedUntil: certification.until, ...idx.set }, at, idx.remove),
+    versionedUpdate(
+      keys.pathway(p.id),
+      p.version,
+      { certificationLevel: certification.level, certifiedUntil: certification.until, ...idx.set },
+      at,
+      idx.remove,
+    ),
     auditItem(pathwayScope(p), {
       at,
       actor,
       action: `pathway.certification.${reason}`,
       entity: { kind: 'pathway', id: p.id },
-      changes: diff(p as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, ['certificationLevel', 'certifiedUntil']),
+      changes: diff(p as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, [
+        'certificationLevel',
+        'certifiedUntil',
+      ]),
     }),
   ];
 }
@@ -452,8 +492,15 @@ export async function listAllPathways(filter: PathwayFilter, limit?: number, cur
   return pathwayPage(await queryPage({ partition: partitions.allPathways, limit, cursor, filter: filterExpression(filter) }));
 }
 
-export async function listDistrictPathways(districtId: string, filter: PathwayFilter, limit?: number, cursor?: string): Promise<Page<Pathway>> {
-  return pathwayPage(await queryPage({ partition: partitions.districtPathways(districtId), limit, cursor, filter: filterExpression(filter) }));
+export async function listDistrictPathways(
+  districtId: string,
+  filter: PathwayFilter,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<Pathway>> {
+  return pathwayPage(
+    await queryPage({ partition: partitions.districtPathways(districtId), limit, cursor, filter: filterExpression(filter) }),
+  );
 }
 
 export async function listSchoolPathways(schoolId: string, filter: PathwayFilter, limit?: number, cursor?: string): Promise<Page<Pathway>> {
@@ -474,7 +521,8 @@ function encodeAfter(after: string): string {
 
 function decodeAfter(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const bad = () => new InvalidInputError([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
+  const bad = () =>
+    new InvalidInputError([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
   if (!MERGED_CURSOR.test(cursor)) throw bad();
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
@@ -502,7 +550,11 @@ async function districtSlice(districtId: string, filter: PathwayFilter, after: s
         IndexName: index.name,
         KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
         ExpressionAttributeNames: { '#pk': index.partitionKey, ...(after ? { '#sk': index.sortKey } : {}), ...f?.names },
-        ExpressionAttributeValues: { ':pk': partitions.districtPathways(districtId).value, ...(after ? { ':after': after } : {}), ...f?.values },
+        ExpressionAttributeValues: {
+          ':pk': partitions.districtPathways(districtId).value,
+          ...(after ? { ':after': after } : {}),
+          ...f?.values,
+        },
         FilterExpression: f?.expression,
         Limit: limit + 1 - items.length,
         ExclusiveStartKey: startKey,

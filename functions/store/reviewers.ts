@@ -298,12 +298,25 @@ export function candidateWithMemberships(
  * partitions) stay. Without `seen`, the profile is the base; without a profile either, a
  * person with no reviewer facts at all (conflict rules only).
  */
-export function candidateFrom(a: Affiliations, sub: string, application: { districtId: string }, seen?: ReviewerCandidate): ReviewerCandidate {
+export function candidateFrom(
+  a: Affiliations,
+  sub: string,
+  application: { districtId: string },
+  seen?: ReviewerCandidate,
+): ReviewerCandidate {
   const base: ReviewerCandidate =
     seen ??
     (a.profile
       ? candidateOf(a.profile)
-      : { id: sub, pathwayIds: [], districtId: undefined, conflicts: undefined, maxOpenAssignments: 0, openAssignments: 0, leadEligible: false });
+      : {
+          id: sub,
+          pathwayIds: [],
+          districtId: undefined,
+          conflicts: undefined,
+          maxOpenAssignments: 0,
+          openAssignments: 0,
+          leadEligible: false,
+        });
   const fresh = a.profile ? { ...base, conflicts: a.profile.conflicts, districtId: a.profile.districtId ?? base.districtId } : base;
   return candidateWithMemberships(fresh, a.memberships, application);
 }

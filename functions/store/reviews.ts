@@ -353,7 +353,11 @@ export async function submittedReviews(since?: string): Promise<Review[]> {
  * condition on the sparse due index, so the read covers the reviews that can have something
  * due, never the whole history.
  */
-export async function reviewsDueBy(until: string, limit = 100, exclusiveStartKey?: Record<string, unknown>): Promise<{ items: Review[]; next?: Record<string, unknown> }> {
+export async function reviewsDueBy(
+  until: string,
+  limit = 100,
+  exclusiveStartKey?: Record<string, unknown>,
+): Promise<{ items: Review[]; next?: Record<string, unknown> }> {
   const page = await itemsThrough(partitions.reviewsDue, `${until}\uffff`, limit, exclusiveStartKey);
   return { ...page, items: page.items.map(asReview) };
 }
@@ -397,16 +401,19 @@ export async function ensureRound(n: NewRound): Promise<ReviewRound> {
   return round;
 }
 
-function update(key: { PK: string; SK: string }, o: {
-  set?: Record<string, unknown>;
-  remove?: string[];
-  condition?: string;
-  names?: Record<string, string>;
-  values?: Record<string, unknown>;
-  add?: Record<string, number>;
-  /** Extra SET clauses written by hand (nested paths). */
-  raw?: string;
-}): TransactItem {
+function update(
+  key: { PK: string; SK: string },
+  o: {
+    set?: Record<string, unknown>;
+    remove?: string[];
+    condition?: string;
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+    add?: Record<string, number>;
+    /** Extra SET clauses written by hand (nested paths). */
+    raw?: string;
+  },
+): TransactItem {
   const names: Record<string, string> = { ...o.names };
   const values: Record<string, unknown> = { ...o.values };
   const parts: string[] = [];
@@ -562,13 +569,30 @@ export async function countStaffAlert(applicationId: string, round: number, kind
   );
 }
 
-export async function setRoundFields(applicationId: string, round: number, set: Record<string, unknown>, remove: string[] = []): Promise<void> {
-  await updateOne(update(keys.reviewRound(applicationId, round), { set: { ...set, updatedAt: nowIso() }, remove, condition: 'attribute_exists(PK)' }));
+export async function setRoundFields(
+  applicationId: string,
+  round: number,
+  set: Record<string, unknown>,
+  remove: string[] = [],
+): Promise<void> {
+  await updateOne(
+    update(keys.reviewRound(applicationId, round), { set: { ...set, updatedAt: nowIso() }, remove, condition: 'attribute_exists(PK)' }),
+  );
 }
 
 /** Writes the submission as reviewed (idempotent: the same content each time). */
-export async function writeSnapshot(applicationId: string, round: number, responses: Omit<SnapshotResponse, 'applicationId' | 'round'>[]): Promise<void> {
-  const items = responses.map((r) => ({ ...keys.submissionSnapshot(applicationId, round, r.criterionId), _type: 'snapshot', applicationId, round, ...r }));
+export async function writeSnapshot(
+  applicationId: string,
+  round: number,
+  responses: Omit<SnapshotResponse, 'applicationId' | 'round'>[],
+): Promise<void> {
+  const items = responses.map((r) => ({
+    ...keys.submissionSnapshot(applicationId, round, r.criterionId),
+    _type: 'snapshot',
+    applicationId,
+    round,
+    ...r,
+  }));
   if ((await batchWrite(items.map((put) => ({ put })))) > 0) throw new ConcurrentChange('snapshot writes stayed unprocessed');
   await setRoundFields(applicationId, round, { snapshotAt: nowIso() });
 }
@@ -666,7 +690,11 @@ export async function assignSeat(a: SeatAssignment): Promise<Review> {
     await transact(items);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
-      if (a.guard && (error.failedCondition(items.length - 1) || (error.failedCondition(3) && error.reasons[3]?.item?.version !== a.guard.profileVersion))) {
+      if (
+        a.guard &&
+        (error.failedCondition(items.length - 1) ||
+          (error.failedCondition(3) && error.reasons[3]?.item?.version !== a.guard.profileVersion))
+      ) {
         throw new ConcurrentChange(`reviewer ${a.reviewer.sub}'s memberships or profile changed`);
       }
       if (error.failedCondition(3)) throw new ReviewerAtCapacity(a.reviewer.sub);
@@ -695,7 +723,9 @@ export async function storeSeatToken(
     update(keys.reviewSeat(applicationId, round, seat), {
       set: { token, tokenFor, tokenSince: nowIso(), ...(alertedVacancy ? { alertedVacancy } : {}) },
       condition:
-        reviewId === null ? 'attribute_exists(PK) AND (attribute_not_exists(#rid) OR #rid = :null)' : 'attribute_exists(PK) AND #rid = :rid',
+        reviewId === null
+          ? 'attribute_exists(PK) AND (attribute_not_exists(#rid) OR #rid = :null)'
+          : 'attribute_exists(PK) AND #rid = :rid',
       names: { '#rid': 'reviewId' },
       values: reviewId === null ? { ':null': null } : { ':rid': reviewId },
     }),
@@ -764,7 +794,8 @@ export async function submitReview(
     if (error instanceof TransactionCancelled) {
       // The load counter's cancellation reason carries the profile as it was (ALL_OLD).
       if (guard && !error.failedCondition(0)) {
-        if (error.failedCondition(2) || (error.failedCondition(1) && error.reasons[1]?.item?.version !== guard.profileVersion)) return 'affiliations-changed';
+        if (error.failedCondition(2) || (error.failedCondition(1) && error.reasons[1]?.item?.version !== guard.profileVersion))
+          return 'affiliations-changed';
       }
       const now = await getReview(review.applicationId, review.round, review.id);
       return now && isOpenReview(now) ? 'stale' : 'closed';
@@ -800,13 +831,23 @@ export function vacateItems(
     }),
     closeAssignmentCount(review.reviewerSub),
     ...(countReassignment
-      ? [update(keys.reviewSeat(review.applicationId, review.round, review.seat), { add: { reassignments: 1 }, condition: 'attribute_exists(PK)' })]
+      ? [
+          update(keys.reviewSeat(review.applicationId, review.round, review.seat), {
+            add: { reassignments: 1 },
+            condition: 'attribute_exists(PK)',
+          }),
+        ]
       : []),
   ];
 }
 
 /** Closes an open review (recusal, lateness, staff replacement); false when it was no longer open. */
-export async function vacateReview(review: Review, status: 'recused' | 'reassigned', reason: string, countReassignment = false): Promise<boolean> {
+export async function vacateReview(
+  review: Review,
+  status: 'recused' | 'reassigned',
+  reason: string,
+  countReassignment = false,
+): Promise<boolean> {
   try {
     await transact(vacateItems(review, status, reason, countReassignment));
     return true;
@@ -863,7 +904,10 @@ export async function setReviewRole(review: Review, role: ReviewRole): Promise<v
 }
 
 /** Marks a review's event as published; false when another run already marked it. */
-export async function markReviewNotified(review: Pick<Review, 'applicationId' | 'round' | 'id'>, field: 'notifiedAt' | 'submittedNotifiedAt'): Promise<boolean> {
+export async function markReviewNotified(
+  review: Pick<Review, 'applicationId' | 'round' | 'id'>,
+  field: 'notifiedAt' | 'submittedNotifiedAt',
+): Promise<boolean> {
   return updateOne(
     update(keys.review(review.applicationId, review.round, review.id), {
       set: { [field]: nowIso() },
@@ -981,12 +1025,22 @@ export async function recordDecision(d: ReviewDecision): Promise<boolean> {
   }
 }
 
-export function decisionUpdate(applicationId: string, round: number, set: Record<string, unknown>, condition?: string, names?: Record<string, string>): TransactItem {
+export function decisionUpdate(
+  applicationId: string,
+  round: number,
+  set: Record<string, unknown>,
+  condition?: string,
+  names?: Record<string, string>,
+): TransactItem {
   return update(keys.reviewDecision(applicationId, round), { set, condition: condition ?? 'attribute_exists(PK)', names });
 }
 
 /** Marks a decision's event as published (the decision item is written with `events: {}`); false when already marked. */
-export async function markDecisionEvent(applicationId: string, round: number, event: 'decisionMade' | 'certificationIssued' | 'benefitsChanged'): Promise<boolean> {
+export async function markDecisionEvent(
+  applicationId: string,
+  round: number,
+  event: 'decisionMade' | 'certificationIssued' | 'benefitsChanged',
+): Promise<boolean> {
   return updateOne(
     update(keys.reviewDecision(applicationId, round), {
       set: {},

@@ -15,9 +15,25 @@ export interface IndexDefinition {
 }
 
 export const tableIndexes = [
-  { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', purpose: 'an entity\'s children in display order (a district\'s schools and pathways by name, a pathway\'s applications newest first, members)' },
-  { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', purpose: 'second parent or global listings (a school\'s pathways, all districts, all pathways)' },
-  { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', purpose: 'work queues by status or date (applications by status oldest first, certifications by expiry, open assignments by due date)' },
+  {
+    name: 'GSI1',
+    partitionKey: 'GSI1PK',
+    sortKey: 'GSI1SK',
+    purpose:
+      "an entity's children in display order (a district's schools and pathways by name, a pathway's applications newest first, members)",
+  },
+  {
+    name: 'GSI2',
+    partitionKey: 'GSI2PK',
+    sortKey: 'GSI2SK',
+    purpose: "second parent or global listings (a school's pathways, all districts, all pathways)",
+  },
+  {
+    name: 'GSI3',
+    partitionKey: 'GSI3PK',
+    sortKey: 'GSI3SK',
+    purpose: 'work queues by status or date (applications by status oldest first, certifications by expiry, open assignments by due date)',
+  },
   { name: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', purpose: 'sparse public directory of certified pathways' },
 ] as const satisfies readonly IndexDefinition[];
 

@@ -104,7 +104,13 @@ export async function runExport(exportId: string, hooks: ExportHooks = {}): Prom
       modified: new Date(f.verifiedAt ?? record.requestedAt),
       content: async () => (await getObjectStream(f.objectKey, f.objectVersionId)).body,
     }));
-    entries.push({ name: 'manifest.csv', size: manifest.length, crc32: crc32(manifest), modified: new Date(record.requestedAt), content: () => [manifest] });
+    entries.push({
+      name: 'manifest.csv',
+      size: manifest.length,
+      crc32: crc32(manifest),
+      modified: new Date(record.requestedAt),
+      content: () => [manifest],
+    });
 
     sink = new MultipartSink(key, 'application/zip', contentDisposition(record.fileName), hooks.partSize);
     const onEntry = async (entry: ZipEntry, bytes: number) => {

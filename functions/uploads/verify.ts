@@ -40,7 +40,11 @@ export const UPLOAD_GRACE_MS = 15 * 60 * 1000;
 
 export type RecordOutcome =
   | { outcome: 'available' | 'quarantined'; key: string; version: number }
-  | { outcome: 'ignored'; key: string; reason: 'not_an_upload_key' | 'undeclared' | 'already_decided' | 'object_gone' | 'bad_event' | 'dot_segment' };
+  | {
+      outcome: 'ignored';
+      key: string;
+      reason: 'not_an_upload_key' | 'undeclared' | 'already_decided' | 'object_gone' | 'bad_event' | 'dot_segment';
+    };
 
 async function* withCrc(source: AsyncIterable<Uint8Array>, into: { crc: number }): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
@@ -51,7 +55,8 @@ async function* withCrc(source: AsyncIterable<Uint8Array>, into: { crc: number }
 
 function ownerFromKey(key: string): { owner: Owner; version: number } | undefined {
   const parts = parseObjectKey(key);
-  if (parts?.kind === 'pending') return { owner: { kind: 'evidence', evidenceId: parts.evidenceId, pathwayId: parts.pathwayId }, version: parts.version };
+  if (parts?.kind === 'pending')
+    return { owner: { kind: 'evidence', evidenceId: parts.evidenceId, pathwayId: parts.pathwayId }, version: parts.version };
   if (parts?.kind === 'pending-resource') return { owner: { kind: 'resource', resourceId: parts.resourceId }, version: parts.version };
   return undefined;
 }
@@ -101,7 +106,12 @@ export async function handleRecord(record: S3EventRecord): Promise<RecordOutcome
   const crc = { crc: 0 };
   const createdAt = Date.parse(record.eventTime);
   if (Number.isFinite(createdAt) && createdAt > Date.parse(before.uploadExpiresAt) + UPLOAD_GRACE_MS) {
-    event = { type: 'rejected', reason: 'upload_expired', message: 'The file arrived after its upload form had expired; upload it again with a new form.', at };
+    event = {
+      type: 'rejected',
+      reason: 'upload_expired',
+      message: 'The file arrived after its upload form had expired; upload it again with a new form.',
+      at,
+    };
   } else {
     let object;
     try {

@@ -140,11 +140,7 @@ export class Api extends Construct {
         authorizer: spec.auth === 'jwt' ? authorizer : none,
       });
       if (spec.auth === 'public') {
-        acknowledge(
-          route,
-          'AwsSolutions-APIG4',
-          `${key} is public by design (auth: 'public' in its RouteSpec: ${spec.summary}).`,
-        );
+        acknowledge(route, 'AwsSolutions-APIG4', `${key} is public by design (auth: 'public' in its RouteSpec: ${spec.summary}).`);
       }
     }
   }

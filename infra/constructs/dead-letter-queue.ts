@@ -9,7 +9,12 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../stage-config.ts';
 import { acknowledge } from './nag.ts';
 
-export function deadLetterQueue(scope: Construct, name: string, config: Pick<StageConfig, 'prefix' | 'removalPolicy'>, reason: string): Queue {
+export function deadLetterQueue(
+  scope: Construct,
+  name: string,
+  config: Pick<StageConfig, 'prefix' | 'removalPolicy'>,
+  reason: string,
+): Queue {
   const queue = new Queue(scope, `Dlq-${name}`, {
     queueName: `${config.prefix}-${name}-dlq`,
     encryption: QueueEncryption.SQS_MANAGED,

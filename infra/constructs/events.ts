@@ -80,7 +80,9 @@ export class Events extends Construct {
       const dlq = spec.deadLetterQueue ? this.deadLetterQueue(`schedule-${spec.name}`) : undefined;
       // A role per schedule, trusted by Scheduler for this account only (confused-deputy guard).
       const role = new Role(this, `SchedulerRole-${spec.name}`, {
-        assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
         description: `EventBridge Scheduler: invokes ${fn.functionName} for ${spec.name}`,
       });
       acknowledgeWildcardResource(
@@ -120,7 +122,12 @@ export class Events extends Construct {
   }
 
   private deadLetterQueue(name: string): Queue {
-    const queue = deadLetterQueue(this, name, this.config, 'This queue is itself a dead-letter queue (of an EventBridge rule or schedule target and its function); it has none of its own.');
+    const queue = deadLetterQueue(
+      this,
+      name,
+      this.config,
+      'This queue is itself a dead-letter queue (of an EventBridge rule or schedule target and its function); it has none of its own.',
+    );
     this.deadLetterQueues.set(name, queue);
     return queue;
   }

@@ -84,10 +84,20 @@ export class Evidence extends Construct {
       },
       { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       // Bulk ZIP exports are rebuilt on request; their requests are consumed at once.
-      { id: 'expire-exports', prefix: EXPORTS_PREFIX, expiration: Duration.days(EXPORT_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(1) },
+      {
+        id: 'expire-exports',
+        prefix: EXPORTS_PREFIX,
+        expiration: Duration.days(EXPORT_RETENTION_DAYS),
+        noncurrentVersionExpiration: Duration.days(1),
+      },
       // Outcome CSVs are inputs: a stored file lives on as report items in the table, an invalid
       // one as its recorded errors, and a declared one that never arrived expires in the table.
-      { id: 'expire-outcome-uploads', prefix: OUTCOME_UPLOAD_PREFIX, expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) },
+      {
+        id: 'expire-outcome-uploads',
+        prefix: OUTCOME_UPLOAD_PREFIX,
+        expiration: Duration.days(7),
+        noncurrentVersionExpiration: Duration.days(1),
+      },
       // Refused uploads stay for staff to investigate for a while, never for good.
       { id: 'expire-quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
     ];
@@ -143,7 +153,7 @@ export class Evidence extends Construct {
       acknowledge(
         handler,
         'AwsSolutions-IAM5[Resource::*]',
-        "CDK's bucket-notifications custom resource needs s3:PutBucketNotification, which IAM grants only on \"*\"; it runs only at deployment.",
+        'CDK\'s bucket-notifications custom resource needs s3:PutBucketNotification, which IAM grants only on "*"; it runs only at deployment.',
       );
     }
   }

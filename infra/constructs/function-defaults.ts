@@ -99,11 +99,12 @@ export class PathcertFunction extends Construct {
       bundling: nodejsBundling(spec.files),
     });
 
-    if (tracesActively(spec, config)) acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (IAM requires Resource "*").',
-    );
+    if (tracesActively(spec, config))
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (IAM requires Resource "*").',
+      );
   }
 
   /** Sets an environment variable on the function (used by grants.ts). */

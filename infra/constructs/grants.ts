@@ -45,9 +45,7 @@ export const userGroupActions = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp
  */
 export function senderIdentityArns(stack: Stack, sender: string): string[] {
   const domain = sender.slice(sender.lastIndexOf('@') + 1);
-  return [sender, domain].map((identity) =>
-    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-  );
+  return [sender, domain].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
 }
 
 /**
@@ -161,14 +159,18 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
         );
       }
       // reviewTaskResults reads executions too (and their history); readReviewExecutions alone only describes them.
-      const executionActions = grants.reviewTaskResults ? reviewTaskActions.executions : grants.readReviewExecutions ? readReviewExecutionActions : [];
+      const executionActions = grants.reviewTaskResults
+        ? reviewTaskActions.executions
+        : grants.readReviewExecutions
+          ? readReviewExecutionActions
+          : [];
       if (executionActions.length > 0) {
         const executions = executionArnPattern(role, review.name);
         role.addToPrincipalPolicy(new PolicyStatement({ actions: [...executionActions], resources: [executions] }));
         acknowledgeWildcardResource(
           role,
           executions,
-          'Reads executions of the review state machine only; execution names are per application, so IAM names them by the machine\'s execution ARN prefix.',
+          "Reads executions of the review state machine only; execution names are per application, so IAM names them by the machine's execution ARN prefix.",
         );
       }
       fn.addEnvironment('REVIEW_STATE_MACHINE_ARN', review.arn);
@@ -190,7 +192,10 @@ export function applyGrants(fn: PathcertFunction, grants: FunctionGrants, target
         new PolicyStatement({
           actions: ['ses:SendEmail'],
           // SES authorizes a send on the configuration set it names as well as on the identity.
-          resources: [...senderIdentityArns(Stack.of(fn), targets.sender), ...(targets.configurationSet ? [targets.configurationSet.arn] : [])],
+          resources: [
+            ...senderIdentityArns(Stack.of(fn), targets.sender),
+            ...(targets.configurationSet ? [targets.configurationSet.arn] : []),
+          ],
           // Only as the stage's sender, whichever identity (address or domain) SES checks.
           conditions: { StringEquals: { 'ses:FromAddress': targets.sender } },
         }),

@@ -95,7 +95,9 @@ function sumOf(metrics: IMetric[], label: string): IMetric {
   if (metrics.length > MAX_ALARM_METRICS) throw new Error(`an alarm reads at most ${MAX_ALARM_METRICS} metrics, not ${metrics.length}`);
   const usingMetrics = Object.fromEntries(metrics.map((m, i) => [`m${i}`, m]));
   return new MathExpression({
-    expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+    expression: Object.keys(usingMetrics)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(' + '),
     usingMetrics,
     label,
     period: FIVE_MINUTES,
@@ -206,7 +208,10 @@ export class Monitoring extends Construct {
           new Alarm(this, `Errors-${area}${suffix}`, {
             alarmName: name(`fn-${area}${suffix}-errors`),
             alarmDescription: `Functions of the ${area} area failed ${errors} or more times in 5 minutes, together${pipeline ? ' (transient failures are retried by the state machine; this is a burst)' : cognito ? ' (each refused sign-up counts; this is a burst)' : ''}: ${group.map((fn) => fn.catalogName).join(', ')}. The dashboard's Lambda errors graph shows which (docs/operations.md#function-errors).`,
-            metric: sumOf(group.map((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })), `${area} errors`),
+            metric: sumOf(
+              group.map((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })),
+              `${area} errors`,
+            ),
             threshold: errors,
             comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluationPeriods: 1,
@@ -241,7 +246,10 @@ export class Monitoring extends Construct {
           alarmName: name(`sfn-${stem}-failed`),
           alarmDescription: `An execution of the ${stem} state machine failed or timed out (docs/operations.md#failed-executions).`,
           metric: sumOf(
-            [machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' })],
+            [
+              machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+              machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            ],
             `${stem} failed or timed out`,
           ),
           threshold: t.executions,
@@ -319,9 +327,7 @@ export class Monitoring extends Construct {
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms.values()], width: 24, height: 6 }),
-    );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms.values()], width: 24, height: 6 }));
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'API requests and 5xx', left: [requests], right: [serverErrors], width: 8 }),
       new GraphWidget({ title: 'API 5xx %', left: [errorRate], width: 8 }),
@@ -332,8 +338,16 @@ export class Monitoring extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors', left: perFunction((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, label: fn.catalogName })), width: 8 }),
-      new GraphWidget({ title: 'Lambda throttles', left: perFunction((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, label: fn.catalogName })), width: 8 }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: perFunction((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, label: fn.catalogName })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        left: perFunction((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, label: fn.catalogName })),
+        width: 8,
+      }),
       new GraphWidget({
         title: 'Lambda duration p99 (ms)',
         left: perFunction((fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: fn.catalogName })),
@@ -354,7 +368,9 @@ export class Monitoring extends Construct {
       }),
       new GraphWidget({
         title: 'Dead letters (visible)',
-        left: deadLetterQueues.map((q) => q.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum', label: q.node.id })),
+        left: deadLetterQueues.map((q) =>
+          q.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum', label: q.node.id }),
+        ),
         width: 8,
       }),
       new GraphWidget({
@@ -363,8 +379,6 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Business events per day', left: business, width: 24 }),
-    );
+    this.dashboard.addWidgets(new GraphWidget({ title: 'Business events per day', left: business, width: 24 }));
   }
 }

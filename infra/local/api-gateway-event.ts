@@ -96,7 +96,10 @@ export function buildEvent(request: GatewayRequest, route: GatewayRoute, request
   let cookies: string[] | undefined;
   for (const [name, values] of Object.entries(request.headers)) {
     if (name === 'cookie') {
-      cookies = values.flatMap((v) => v.split(';')).map((c) => c.trim()).filter(Boolean);
+      cookies = values
+        .flatMap((v) => v.split(';'))
+        .map((c) => c.trim())
+        .filter(Boolean);
       continue;
     }
     headers[name] = values.join(',');
@@ -204,4 +207,3 @@ export function toGatewayResponse(result: unknown, onMalformed?: (reason: string
   const text = typeof body === 'string' ? body : '';
   return { statusCode, headers: out, body: isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8') };
 }
-

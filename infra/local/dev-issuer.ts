@@ -100,7 +100,9 @@ async function persistedPrivateJwk(keyDir: string): Promise<JWK> {
     return JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Cannot read the dev issuer key ${file}: ${(error as Error).message} (delete it to make a new one)`, { cause: error });
+      throw new Error(`Cannot read the dev issuer key ${file}: ${(error as Error).message} (delete it to make a new one)`, {
+        cause: error,
+      });
     }
   }
   await mkdir(keyDir, { recursive: true });

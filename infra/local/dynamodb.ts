@@ -116,7 +116,14 @@ export async function waitForDynamo(endpoint: string, timeoutMs = 30_000, isDead
 async function spawnOnce(port: number, options: DynamoLocalOptions): Promise<DynamoLocal> {
   const host = options.host ?? '127.0.0.1';
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry'];
+  const args = [
+    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-disableTelemetry',
+  ];
   if (options.dbPath) {
     await mkdir(options.dbPath, { recursive: true });
     args.push('-dbPath', path.resolve(options.dbPath));
@@ -147,7 +154,11 @@ async function spawnOnce(port: number, options: DynamoLocalOptions): Promise<Dyn
 
   const endpoint = `http://${host}:${port}`;
   try {
-    const ready = waitForDynamo(endpoint, options.startTimeoutMs ?? 30_000, () => spawnFailed || child.exitCode !== null || child.signalCode !== null);
+    const ready = waitForDynamo(
+      endpoint,
+      options.startTimeoutMs ?? 30_000,
+      () => spawnFailed || child.exitCode !== null || child.signalCode !== null,
+    );
     // Whichever loses the race rejects later; that is expected, not an unhandled rejection.
     ready.catch(() => {});
     spawnError.catch(() => {});
@@ -194,7 +205,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   }
 }
 
-function missingIndexes(existing: GlobalSecondaryIndexDescription[] | undefined): typeof tableIndexes[number][] {
+function missingIndexes(existing: GlobalSecondaryIndexDescription[] | undefined): (typeof tableIndexes)[number][] {
   const names = new Set((existing ?? []).map((i) => i.IndexName));
   return tableIndexes.filter((index) => !names.has(index.name));
 }

@@ -23,13 +23,7 @@ import type { FunctionName } from '#catalog';
 import { PROBLEM_CONTENT_TYPE, problems, type Problem } from '#lib/problem.ts';
 import { routeKey, type RouteSpec } from '#lib/route.ts';
 import { apiCorsConfig } from '../api-cors.ts';
-import {
-  buildEvent,
-  internalServerError,
-  toGatewayResponse,
-  type GatewayResponse,
-  type HttpApiEvent,
-} from './api-gateway-event.ts';
+import { buildEvent, internalServerError, toGatewayResponse, type GatewayResponse, type HttpApiEvent } from './api-gateway-event.ts';
 import type { DevClock } from './dev-clock.ts';
 import { TokenRejected, type DevIssuer } from './dev-issuer.ts';
 import { listen } from './ports.ts';
@@ -80,7 +74,12 @@ export interface LocalHttpApi {
   stop(): Promise<void>;
 }
 
-function problemResponse(problem: Problem, instance: string, requestId: string, extraHeaders: Record<string, string> = {}): GatewayResponse {
+function problemResponse(
+  problem: Problem,
+  instance: string,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+): GatewayResponse {
   return {
     statusCode: problem.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers, ...extraHeaders },
@@ -234,13 +233,21 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
         claims = await options.issuer.verify(bearerToken(req.headers.authorization));
       } catch (error) {
         const reason = error instanceof TokenRejected ? error : new TokenRejected('invalid', String(error));
-        const challenge = reason.reason === 'missing' ? 'Bearer' : `Bearer error="invalid_token", error_description="${reason.message.replace(/"/g, "'")}"`;
+        const challenge =
+          reason.reason === 'missing' ? 'Bearer' : `Bearer error="invalid_token", error_description="${reason.message.replace(/"/g, "'")}"`;
         return problemResponse(problems.unauthorized(reason.message), path, requestId, { 'www-authenticate': challenge });
       }
     }
 
     const event = buildEvent(
-      { method, url, headers: req.headersDistinct as Record<string, string[]>, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', protocol: `HTTP/${req.httpVersion}` },
+      {
+        method,
+        url,
+        headers: req.headersDistinct as Record<string, string[]>,
+        body,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        protocol: `HTTP/${req.httpVersion}`,
+      },
       { routeKey: matched.routeKey, pathParameters: found.pathParameters, claims },
       requestId,
     );
@@ -300,11 +307,19 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       return;
     }
     const requestId = nextRequestId();
-    const problem = error.code === 'HPE_HEADER_OVERFLOW' ? problems.headersTooLarge(maxHeaderBytes) : problems.badRequest('The request is not well-formed HTTP/1.1.');
+    const problem =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? problems.headersTooLarge(maxHeaderBytes)
+        : problems.badRequest('The request is not well-formed HTTP/1.1.');
     const response = problemResponse(problem, '', requestId);
     const head = [
       `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}`,
-      ...Object.entries({ ...response.headers, 'apigw-requestid': requestId, 'content-length': String(response.body.length), connection: 'close' }).map(([k, v]) => `${k}: ${String(v)}`),
+      ...Object.entries({
+        ...response.headers,
+        'apigw-requestid': requestId,
+        'content-length': String(response.body.length),
+        connection: 'close',
+      }).map(([k, v]) => `${k}: ${String(v)}`),
     ].join('\r\n');
     socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), response.body]));
     log(`refused a request Node could not parse (${error.code ?? error.message}): ${problem.status}`);

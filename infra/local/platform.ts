@@ -165,12 +165,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const log = options.log ?? (() => {});
   const persist = options.persist;
   const dataDir = persist ? path.resolve(options.dataDir ?? path.join(repoRoot, '.local')) : undefined;
-  const ports = { ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0, kms: 0 }), ...options.ports };
+  const ports = {
+    ...(persist ? PERSISTENT_PORTS : { http: 0, dynamodb: 0, s3: 0, stepFunctions: 0, eventBridge: 0, ses: 0, cognito: 0, kms: 0 }),
+    ...options.ports,
+  };
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? 'pathcert-local';
   const bucketName = options.bucketName ?? 'pathcert-local-evidence';
   const allowedOrigins =
-    options.allowedOrigins ?? (process.env.ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+    options.allowedOrigins ??
+    (process.env.ALLOWED_ORIGINS ?? '*')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
   const machines = stateMachineFiles();
   const stateMachineArns = Object.fromEntries(machines.map((m) => [m.name, localStateMachineArn(m.name)]));
 
@@ -255,7 +262,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dataDir,
       ...(options.scheduleTickMs !== undefined ? { tickMs: options.scheduleTickMs } : {}),
       ...(options.eventRules ? { rules: options.eventRules } : {}),
-      defaultBusRules: options.defaultBusRules ?? defaultBusRules(machines.some((m) => m.name === 'review') ? localStateMachineArn('review') : undefined),
+      defaultBusRules:
+        options.defaultBusRules ?? defaultBusRules(machines.some((m) => m.name === 'review') ? localStateMachineArn('review') : undefined),
       log,
     });
     stops.push(() => messaging.stop());
@@ -278,7 +286,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     setEnvironment({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint, USER_POOL_ID: LOCAL_USER_POOL_ID });
 
     // KMS with the credential issuer's key, kept with the dev issuer's key (survives --fresh).
-    const kms = await startKmsServer({ port: ports.kms, host, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, keyDir: dataDir ? path.join(dataDir, 'keys') : undefined, log });
+    const kms = await startKmsServer({
+      port: ports.kms,
+      host,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      keyDir: dataDir ? path.join(dataDir, 'keys') : undefined,
+      log,
+    });
     stops.push(() => kms.stop());
     setEnvironment({ AWS_ENDPOINT_URL_KMS: kms.endpoint, CREDENTIAL_KEY_ID: kms.keyArn });
 

@@ -31,7 +31,11 @@ export async function listen(
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use; stop what uses it or ${options.inUseHint ?? 'choose another port'}`) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${options.port} is in use; stop what uses it or ${options.inUseHint ?? 'choose another port'}`)
+          : error,
+      );
     server.once('error', fail);
     server.listen(options.port ?? 0, host, () => {
       // Later errors belong to the server's own listeners, not to this finished start.

@@ -189,7 +189,9 @@ async function createBucket(endpoint: string, bucketName: string, allowedOrigins
  * folders, so deleting only the object's files loses nothing: listings walk object files.
  */
 function keepDirectoriesOnDelete(server: S3rver): void {
-  const store = (server as unknown as { store: { getResourcePath(bucket: string, key: string, type: string): string; deleteObject: unknown } }).store;
+  const store = (
+    server as unknown as { store: { getResourcePath(bucket: string, key: string, type: string): string; deleteObject: unknown } }
+  ).store;
   store.deleteObject = async (bucket: string, key: string): Promise<void> => {
     await Promise.all(
       ['object', 'object.md5', 'metadata.json'].map((type) =>
@@ -203,10 +205,14 @@ function keepDirectoriesOnDelete(server: S3rver): void {
 
 /** The S3 error for a key with a `.` or `..` segment (400 InvalidArgument, as S3 answers a key it will not take). */
 function dotSegmentError(key: string): S3Error {
-  return new S3Error('InvalidArgument', 'The local S3 refuses object keys with a "." or ".." segment: it would resolve them to another key.', {
-    ArgumentName: 'key',
-    ArgumentValue: key,
-  });
+  return new S3Error(
+    'InvalidArgument',
+    'The local S3 refuses object keys with a "." or ".." segment: it would resolve them to another key.',
+    {
+      ArgumentName: 'key',
+      ArgumentValue: key,
+    },
+  );
 }
 
 /** The object key a path-style request path names (`/<bucket>/<key>`), raw and decoded; none for bucket and service requests. */
@@ -268,7 +274,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         .then(() => subscriber.deliver(matching))
         .then(() => undefined)
         .catch((error: unknown) => {
-          options.log?.(`S3 notification for ${String(matching.Records[0]?.s3.object.key)} failed: ${(error as Error).stack ?? String(error)}`);
+          options.log?.(
+            `S3 notification for ${String(matching.Records[0]?.s3.object.key)} failed: ${(error as Error).stack ?? String(error)}`,
+          );
         })
         .finally(() => pending.delete(delivery));
       pending.add(delivery);

@@ -44,7 +44,9 @@ function banner(platform: Platform): string {
     '  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1',
     `  aws dynamodb scan --table-name ${platform.tableName} --endpoint-url ${platform.dynamoEndpoint}`,
     `  aws s3 ls s3://${platform.bucketName} --recursive --endpoint-url ${platform.s3Endpoint}`,
-    ...(platform.sfnEndpoint ? [`  aws stepfunctions list-executions --state-machine-arn <arn> --endpoint-url ${platform.sfnEndpoint}`] : []),
+    ...(platform.sfnEndpoint
+      ? [`  aws stepfunctions list-executions --state-machine-arn <arn> --endpoint-url ${platform.sfnEndpoint}`]
+      : []),
     '',
     'Sign up with an invited address (the verification code is logged above as "cognito: verification code ..."):',
     `  aws cognito-idp sign-up --client-id ${platform.cognito.clientId} --username sofia.marquez@bayshore.example.org --password 'Choose-a-l0ng-one' --endpoint-url ${platform.cognito.endpoint}`,

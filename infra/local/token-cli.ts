@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const groups = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const groups = (values.role ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = groups.filter((g) => !(roles as readonly string[]).includes(g));
   if (!values.user || groups.length === 0 || unknown.length > 0) {
     if (unknown.length > 0) console.error(`Unknown role(s): ${unknown.join(', ')}`);

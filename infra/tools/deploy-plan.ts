@@ -50,7 +50,8 @@ export function parseDeployArgs(argv: readonly string[]): DeployOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const take = () => inline ?? value(i++, flag);
     switch (flag) {
       case '--stage':
@@ -96,13 +97,20 @@ export function parseDeployArgs(argv: readonly string[]): DeployOptions {
  * The stage's configuration as the CDK app will resolve it, with cdk.json's context under
  * the command line's: the same errors `cdk deploy` would give, before any AWS call.
  */
-export function resolveDeployConfig(options: Pick<DeployOptions, 'stage' | 'context'>, cdkJsonContext: Record<string, unknown> = {}): StageConfig {
+export function resolveDeployConfig(
+  options: Pick<DeployOptions, 'stage' | 'context'>,
+  cdkJsonContext: Record<string, unknown> = {},
+): StageConfig {
   const app = new App({ context: { ...cdkJsonContext, ...options.context, stage: options.stage } });
   return resolveStageConfig(app);
 }
 
 /** The region to deploy to: `--region`, then AWS_REGION, AWS_DEFAULT_REGION, then the profile's configured region. */
-export function chooseRegion(options: Pick<DeployOptions, 'region'>, env: Readonly<Record<string, string | undefined>>, configured?: string): string {
+export function chooseRegion(
+  options: Pick<DeployOptions, 'region'>,
+  env: Readonly<Record<string, string | undefined>>,
+  configured?: string,
+): string {
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? configured;
   if (!region) throw new UsageError('no region: pass --region us-west-2, set AWS_REGION, or `aws configure set region us-west-2`');
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new UsageError(`"${region}" is not an AWS region code (like us-west-2)`);
@@ -122,7 +130,13 @@ export interface Identity {
 }
 
 /** The commands to run, in order, for an identity and region, knowing whether the environment is bootstrapped. */
-export function deployCommands(options: DeployOptions, config: StageConfig, identity: Identity, region: string, bootstrapped: boolean): Command[] {
+export function deployCommands(
+  options: DeployOptions,
+  config: StageConfig,
+  identity: Identity,
+  region: string,
+  bootstrapped: boolean,
+): Command[] {
   const profile = options.profile ? ['--profile', options.profile] : [];
   const commands: Command[] = [];
   if (!bootstrapped) {
@@ -154,6 +168,10 @@ export function deployCommands(options: DeployOptions, config: StageConfig, iden
 }
 
 /** The environment the commands run with: the chosen region for the CLI and for the CDK app. */
-export function commandEnv(env: Readonly<Record<string, string | undefined>>, identity: Identity, region: string): Record<string, string | undefined> {
+export function commandEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  identity: Identity,
+  region: string,
+): Record<string, string | undefined> {
   return { ...env, AWS_REGION: region, AWS_DEFAULT_REGION: region, CDK_DEFAULT_REGION: region, CDK_DEFAULT_ACCOUNT: identity.account };
 }

@@ -10,7 +10,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../bundling.ts';
-import { chooseRegion, commandEnv, deployCommands, parseDeployArgs, resolveDeployConfig, UsageError, type Identity } from './deploy-plan.ts';
+import {
+  chooseRegion,
+  commandEnv,
+  deployCommands,
+  parseDeployArgs,
+  resolveDeployConfig,
+  UsageError,
+  type Identity,
+} from './deploy-plan.ts';
 
 function aws(args: string[], profile: string | undefined, env: NodeJS.ProcessEnv): string {
   return execFileSync('aws', [...args, ...(profile ? ['--profile', profile] : []), '--output', 'json'], {
@@ -33,7 +41,10 @@ function main(): void {
   let configured: string | undefined;
   if (!options.region && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
     try {
-      configured = execFileSync('aws', ['configure', 'get', 'region', ...(options.profile ? ['--profile', options.profile] : [])], { encoding: 'utf8' }).trim() || undefined;
+      configured =
+        execFileSync('aws', ['configure', 'get', 'region', ...(options.profile ? ['--profile', options.profile] : [])], {
+          encoding: 'utf8',
+        }).trim() || undefined;
     } catch {
       configured = undefined;
     }
@@ -57,7 +68,8 @@ function main(): void {
     aws(['cloudformation', 'describe-stacks', '--stack-name', 'CDKToolkit'], options.profile, env);
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
-    if (!/does not exist/.test(stderr)) throw new Error(`cannot tell whether ${region} is bootstrapped: ${stderr.trim() || (error as Error).message}`, { cause: error });
+    if (!/does not exist/.test(stderr))
+      throw new Error(`cannot tell whether ${region} is bootstrapped: ${stderr.trim() || (error as Error).message}`, { cause: error });
     bootstrapped = false;
   }
 
@@ -69,7 +81,9 @@ function main(): void {
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
   if (!options.dryRun) {
-    console.log(`\nDeployed ${config.prefix}. Outputs: ${options.outputsFile}. Next: docs/deploy.md, "After the first deploy", then npm run test:deployed -- --stage ${config.stage}.`);
+    console.log(
+      `\nDeployed ${config.prefix}. Outputs: ${options.outputsFile}. Next: docs/deploy.md, "After the first deploy", then npm run test:deployed -- --stage ${config.stage}.`,
+    );
   }
 }
 

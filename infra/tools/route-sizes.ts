@@ -59,5 +59,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const total = sizes.reduce((n, s) => n + s.lines, 0);
   for (const s of sizes) console.log(`${String(s.lines).padStart(4)}  ${s.route}  ${s.file}`);
   const over = sizes.filter((s) => s.lines > ROUTE_LINE_LIMIT).length;
-  console.log(`\n${sizes.length} routes, ${total} lines, mean ${(total / sizes.length).toFixed(1)}, max ${sizes[0]?.lines ?? 0}, over ${ROUTE_LINE_LIMIT}: ${over}`);
+  console.log(
+    `\n${sizes.length} routes, ${total} lines, mean ${(total / sizes.length).toFixed(1)}, max ${sizes[0]?.lines ?? 0}, over ${ROUTE_LINE_LIMIT}: ${over}`,
+  );
 }

@@ -61,18 +61,31 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
     evidence: { evidenceId: string; version: number }[];
   } = { id: `${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`, criteria: [], evidence: [] };
 
-  const call = async (who: string | undefined, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const call = async (
+    who: string | undefined,
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     if (!target) throw new Error('no target');
     const token = who ? tokens[who] : undefined;
     if (who && !token) throw new Error(`${who} is not signed in`);
     return requestJson(target.apiUrl, method, path, { ...options, token });
   };
   /** The answer, or a failure naming the call, the caller, the status and the body. */
-  const expectCall = async (who: string | undefined, method: string, path: string, status: number | number[], options?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer> => {
+  const expectCall = async (
+    who: string | undefined,
+    method: string,
+    path: string,
+    status: number | number[],
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<Answer> => {
     const answer = await call(who, method, path, options);
     const ok = Array.isArray(status) ? status : [status];
     if (!ok.includes(answer.status)) {
-      throw new Error(`${who ?? 'anyone'} ${method} ${path} answered ${answer.status}, expected ${ok.join(' or ')} (${target?.source}): ${answer.text.slice(0, 800)}`);
+      throw new Error(
+        `${who ?? 'anyone'} ${method} ${path} answered ${answer.status}, expected ${ok.join(' or ')} (${target?.source}): ${answer.text.slice(0, 800)}`,
+      );
     }
     return answer;
   };
@@ -81,7 +94,10 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
     const deadline = Date.now() + POLL_MS;
     let answer = await call(who, 'GET', path);
     for (let attempt = 0; !(answer.status === 200 && done(answer)); attempt++) {
-      if (Date.now() > deadline) throw new Error(`waited ${POLL_MS / 1000} s for ${what}: ${who} GET ${path} last answered ${answer.status} ${answer.text.slice(0, 800)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${POLL_MS / 1000} s for ${what}: ${who} GET ${path} last answered ${answer.status} ${answer.text.slice(0, 800)}`,
+        );
       await sleep(Math.min(2_000, 200 * 2 ** attempt));
       answer = await call(who, 'GET', path);
     }
@@ -120,22 +136,27 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         STEP_TIMEOUT,
       );
 
-    vitestIt('finds the stack and signs the smoke staff user in through the smoke-test client', async () => {
-      target = await getTarget();
-      users = new SmokeUsers(target.userPoolId, target.clientId);
-      people.staff = await users.ensure(emailOf('staff'), 'Smoke Test Staff (automated)');
-      await users.addToGroup(people.staff.email, 'staff');
-      const token = await signIn('staff');
-      expect(claimsOf(token).iss, 'the token was not issued by this stack').toBe(target.issuerUrl);
-      expect(groupsOf(token), 'the smoke staff user must be in the staff group').toContain('staff');
-      await expectCall('staff', 'GET', '/me', 200);
-    }, STEP_TIMEOUT);
+    vitestIt(
+      'finds the stack and signs the smoke staff user in through the smoke-test client',
+      async () => {
+        target = await getTarget();
+        users = new SmokeUsers(target.userPoolId, target.clientId);
+        people.staff = await users.ensure(emailOf('staff'), 'Smoke Test Staff (automated)');
+        await users.addToGroup(people.staff.email, 'staff');
+        const token = await signIn('staff');
+        expect(claimsOf(token).iss, 'the token was not issued by this stack').toBe(target.issuerUrl);
+        expect(groupsOf(token), 'the smoke staff user must be in the staff group').toContain('staff');
+        await expectCall('staff', 'GET', '/me', 200);
+      },
+      STEP_TIMEOUT,
+    );
 
     step('finds the framework to apply under: the newest published one', async () => {
-      const id =
-        target!.frameworkId ??
-        (await expectCall('staff', 'GET', '/frameworks?status=published&limit=1', 200)).json.items?.[0]?.id;
-      if (!id) throw new Error('no published framework on this stage: publish the certification framework first (docs/journey.md, section 1), or name one in PATHCERT_SMOKE_FRAMEWORK');
+      const id = target!.frameworkId ?? (await expectCall('staff', 'GET', '/frameworks?status=published&limit=1', 200)).json.items?.[0]?.id;
+      if (!id)
+        throw new Error(
+          'no published framework on this stage: publish the certification framework first (docs/journey.md, section 1), or name one in PATHCERT_SMOKE_FRAMEWORK',
+        );
       const framework = (await expectCall('staff', 'GET', `/frameworks/${id}`, 200)).json;
       if (framework.status !== 'published') throw new Error(`framework ${id} is ${framework.status}, not published`);
       run.frameworkId = id;
@@ -143,7 +164,11 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         for (const standard of component.standards ?? []) {
           for (const criterion of standard.criteria ?? []) {
             if (!criterion.levels?.includes('candidacy')) continue;
-            const requiredKinds = [...new Set<string>((criterion.evidence ?? []).filter((e: { required: boolean }) => e.required).map((e: { kind: string }) => e.kind))];
+            const requiredKinds = [
+              ...new Set<string>(
+                (criterion.evidence ?? []).filter((e: { required: boolean }) => e.required).map((e: { kind: string }) => e.kind),
+              ),
+            ];
             run.criteria.push({ id: criterion.id, requiredKinds });
           }
         }
@@ -174,7 +199,13 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
 
     step("creates this run's pathway", async () => {
       const created = await expectCall('staff', 'POST', `/schools/${run.schoolId}/pathways`, 201, {
-        body: { name: `Smoke Test Pathway ${run.id}`, sector: SMOKE_SECTOR, gradesServed: [9, 10, 11, 12], model: 'school_within_a_school', enrollment: 1 },
+        body: {
+          name: `Smoke Test Pathway ${run.id}`,
+          sector: SMOKE_SECTOR,
+          gradesServed: [9, 10, 11, 12],
+          model: 'school_within_a_school',
+          enrollment: 1,
+        },
         headers: { 'idempotency-key': `smoke-pathway-${run.id}` },
       });
       run.pathwayId = created.json.id;
@@ -183,10 +214,15 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
 
     step('invites the smoke lead, who signs in and accepts; the pathway group follows', async () => {
       people.lead = await users.ensure(emailOf('lead'), 'Smoke Test Lead (automated)');
-      const invitation = await expectCall('staff', 'POST', `/pathways/${run.pathwayId}/invitations`, 201, { body: { email: people.lead.email, role: 'lead' } });
+      const invitation = await expectCall('staff', 'POST', `/pathways/${run.pathwayId}/invitations`, 201, {
+        body: { email: people.lead.email, role: 'lead' },
+      });
       await signIn('lead');
       const mine = await expectCall('lead', 'GET', '/me/invitations', 200);
-      expect(mine.json.items.map((i: { id: string }) => i.id), 'the lead lists the invitation').toContain(invitation.json.id);
+      expect(
+        mine.json.items.map((i: { id: string }) => i.id),
+        'the lead lists the invitation',
+      ).toContain(invitation.json.id);
       const accepted = await expectCall('lead', 'POST', `/me/invitations/${invitation.json.id}/accept`, 200);
       expect(accepted.json.membership.role).toBe('lead');
       // Group sync: the next token carries the group of the membership's kind.
@@ -208,7 +244,12 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
       for (let i = 0; i < files; i++) {
         const bytes = smokePdf(4096, i);
         const declared = await expectCall('lead', 'POST', `/pathways/${run.pathwayId}/evidence`, 201, {
-          body: { fileName: `smoke-test-${i + 1}.pdf`, contentType: 'application/pdf', size: bytes.length, title: `Smoke test evidence ${i + 1} (automated)` },
+          body: {
+            fileName: `smoke-test-${i + 1}.pdf`,
+            contentType: 'application/pdf',
+            size: bytes.length,
+            title: `Smoke test evidence ${i + 1} (automated)`,
+          },
           headers: { 'idempotency-key': `smoke-evidence-${run.id}-${i}` },
         });
         const { url, fields } = declared.json.upload as { url: string; fields: Record<string, string> };
@@ -216,9 +257,15 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         for (const [k, v] of Object.entries(fields)) form.append(k, v);
         form.append('file', new Blob([bytes], { type: 'application/pdf' }), `smoke-test-${i + 1}.pdf`);
         const posted = await fetch(url, { method: 'POST', body: form });
-        if (posted.status < 200 || posted.status >= 300) throw new Error(`S3 refused the presigned POST: ${posted.status} ${(await posted.text()).slice(0, 500)}`);
+        if (posted.status < 200 || posted.status >= 300)
+          throw new Error(`S3 refused the presigned POST: ${posted.status} ${(await posted.text()).slice(0, 500)}`);
         const evidenceId = declared.json.item.evidenceId as string;
-        const verified = await poll('the file to be verified', 'lead', `/pathways/${run.pathwayId}/evidence/${evidenceId}`, (a) => a.json.versions?.[0]?.state !== 'declared');
+        const verified = await poll(
+          'the file to be verified',
+          'lead',
+          `/pathways/${run.pathwayId}/evidence/${evidenceId}`,
+          (a) => a.json.versions?.[0]?.state !== 'declared',
+        );
         expect(verified.json.versions[0].state, `evidence ${evidenceId}: ${verified.text.slice(0, 500)}`).toBe('available');
         run.evidence.push({ evidenceId, version: verified.json.versions[0].version });
       }
@@ -246,7 +293,9 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         const facts = { sectors: [SMOKE_SECTOR], leadEligible: true, maxOpenAssignments: 10 };
         if (profile.status === 404 || profile.json?.active === false) {
           // Through the API, as a real reviewer joins: the invitation, then their acceptance.
-          const invited = await expectCall('staff', 'POST', '/reviewer-invitations', [200, 201], { body: { email: people[role].email, profile: facts } });
+          const invited = await expectCall('staff', 'POST', '/reviewer-invitations', [200, 201], {
+            body: { email: people[role].email, profile: facts },
+          });
           const accepted = await expectCall(role, 'POST', `/me/invitations/${invited.json.id}/accept`, 200);
           expect(accepted.json.reviewer.sub).toBe(sub);
         } else if (profile.status !== 200) {
@@ -269,12 +318,19 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
 
     step('the lead submits; the review workflow starts', async () => {
       const application = await expectCall('lead', 'GET', `/applications/${run.applicationId}`, 200);
-      const submitted = await expectCall('lead', 'POST', `/applications/${run.applicationId}/submit`, 200, { headers: { 'if-match': `"${application.json.version}"` } });
+      const submitted = await expectCall('lead', 'POST', `/applications/${run.applicationId}/submit`, 200, {
+        headers: { 'if-match': `"${application.json.version}"` },
+      });
       expect(submitted.json.status).toBe('submitted');
     });
 
     step('the workflow seats the smoke reviewers (staff reseat any seat it gave someone else)', async () => {
-      const round = await poll('every seat to be filled', 'staff', `/applications/${run.applicationId}/review-round`, (a) => a.json.seats?.length > 0 && a.json.seats.every((s: any) => s.review));
+      const round = await poll(
+        'every seat to be filled',
+        'staff',
+        `/applications/${run.applicationId}/review-round`,
+        (a) => a.json.seats?.length > 0 && a.json.seats.every((s: any) => s.review),
+      );
       const smokeSubs = new Set(reviewerRoles.map((r) => people[r]!.sub));
       const seated = new Set(round.json.seats.map((s: any) => s.review.reviewerSub));
       const free = [...smokeSubs].filter((sub) => !seated.has(sub));
@@ -282,39 +338,67 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
         if (smokeSubs.has(seat.review.reviewerSub)) continue;
         // A real reviewer of this stage was seated (and notified): give the seat to a smoke reviewer.
         const sub = free.shift();
-        if (!sub) throw new Error(`seat ${seat.seat} (${seat.role}) went to ${seat.review.reviewerSub}, not a smoke reviewer, and no free smoke reviewer can take it: raise PATHCERT_SMOKE_REVIEWERS (the stage seats ${round.json.seats.length})`);
+        if (!sub)
+          throw new Error(
+            `seat ${seat.seat} (${seat.role}) went to ${seat.review.reviewerSub}, not a smoke reviewer, and no free smoke reviewer can take it: raise PATHCERT_SMOKE_REVIEWERS (the stage seats ${round.json.seats.length})`,
+          );
         await expectCall('staff', 'PUT', `/applications/${run.applicationId}/review-round/seats/${seat.seat}`, 200, {
           body: { reviewerSub: sub, reason: 'Automated smoke test: its application is reviewed by the smoke-test reviewers.' },
         });
       }
       for (const role of reviewerRoles) {
-        const seatedHere = (await expectCall('staff', 'GET', `/applications/${run.applicationId}/review-round`, 200)).json.seats.some((s: any) => s.review?.reviewerSub === people[role]!.sub);
-        if (seatedHere) await poll(`${role} to see the assignment`, role, '/me/reviews', (a) => a.json.items.some((r: any) => r.applicationId === run.applicationId));
+        const seatedHere = (await expectCall('staff', 'GET', `/applications/${run.applicationId}/review-round`, 200)).json.seats.some(
+          (s: any) => s.review?.reviewerSub === people[role]!.sub,
+        );
+        if (seatedHere)
+          await poll(`${role} to see the assignment`, role, '/me/reviews', (a) =>
+            a.json.items.some((r: any) => r.applicationId === run.applicationId),
+          );
       }
     });
 
     step('each seated smoke reviewer scores every criterion and submits', async () => {
       const round = (await expectCall('staff', 'GET', `/applications/${run.applicationId}/review-round`, 200)).json;
       const seatedRoles = reviewerRoles.filter((r) => round.seats.some((s: any) => s.review?.reviewerSub === people[r]!.sub));
-      if (seatedRoles.length !== round.seats.length) throw new Error(`the round has ${round.seats.length} seats, ${seatedRoles.length} held by smoke reviewers: ${JSON.stringify(round.seats)}`);
+      if (seatedRoles.length !== round.seats.length)
+        throw new Error(
+          `the round has ${round.seats.length} seats, ${seatedRoles.length} held by smoke reviewers: ${JSON.stringify(round.seats)}`,
+        );
       for (const role of seatedRoles) {
         const review = await expectCall(role, 'GET', `/applications/${run.applicationId}/review`, 200);
         const saved = await expectCall(role, 'PUT', `/applications/${run.applicationId}/review`, 200, {
-          body: { scores: run.criteria.map((c) => ({ criterionId: c.id, level: 'meeting', comment: `Automated smoke test score (run ${run.id}).` })) },
+          body: {
+            scores: run.criteria.map((c) => ({
+              criterionId: c.id,
+              level: 'meeting',
+              comment: `Automated smoke test score (run ${run.id}).`,
+            })),
+          },
           headers: { 'if-match': `"${review.json.review.version}"` },
         });
-        const submitted = await expectCall(role, 'POST', `/applications/${run.applicationId}/review/submit`, 200, { headers: { 'if-match': `"${saved.json.version}"` } });
+        const submitted = await expectCall(role, 'POST', `/applications/${run.applicationId}/review/submit`, 200, {
+          headers: { 'if-match': `"${saved.json.version}"` },
+        });
         expect(submitted.json.status).toBe('submitted');
       }
     });
 
     step('the round reaches the decision; staff certify; the workflow issues the certification', async () => {
       // Equal scores: nothing to adjudicate.
-      await poll('the round to reach the decision stage', 'staff', `/applications/${run.applicationId}/review-round`, (a) => a.json.round?.stage === 'decision');
+      await poll(
+        'the round to reach the decision stage',
+        'staff',
+        `/applications/${run.applicationId}/review-round`,
+        (a) => a.json.round?.stage === 'decision',
+      );
       await expectCall('staff', 'POST', `/applications/${run.applicationId}/decision`, 202, {
         body: {
           decision: 'certified',
-          letter: { summary: `Automated smoke test (run ${run.id}): not a real certification.`, strengths: ['Smoke test'], areasForGrowth: [] },
+          letter: {
+            summary: `Automated smoke test (run ${run.id}): not a real certification.`,
+            strengths: ['Smoke test'],
+            areasForGrowth: [],
+          },
         },
       });
       await poll('the application to be certified', 'lead', `/applications/${run.applicationId}`, (a) => a.json.status === 'certified');
@@ -325,49 +409,72 @@ export function defineJourneySuite(getTarget: () => JourneyTarget | Promise<Jour
     step("the pathway's standing: candidacy, certified until a date, and not in the public directory", async () => {
       const certifications = await expectCall('lead', 'GET', `/pathways/${run.pathwayId}/certifications`, 200);
       expect(certifications.json.items[0]).toMatchObject({ level: 'candidacy' });
-      const pathway = await poll('the pathway to show its level', 'staff', `/pathways/${run.pathwayId}`, (a) => a.json.certificationLevel === 'candidacy');
+      const pathway = await poll(
+        'the pathway to show its level',
+        'staff',
+        `/pathways/${run.pathwayId}`,
+        (a) => a.json.certificationLevel === 'candidacy',
+      );
       expect(pathway.json.certifiedUntil).toBeTruthy();
       // Candidacy is never listed: the smoke data stays out of public view.
       await expectCall(undefined, 'GET', `/directory/${run.pathwayId}`, 404);
     });
 
     // Runs even after a failure: what a run leaves open is closed here, best effort, and reported.
-    vitestIt('cleans up: reviewers unavailable, an open application withdrawn, the pathway inactive', async (ctx) => {
-      if (!target || !tokens.staff) ctx.skip();
-      const problems: string[] = [];
-      const attempt = async (what: string, fn: () => Promise<unknown>) => {
-        try {
-          await fn();
-        } catch (error) {
-          problems.push(`${what}: ${(error as Error).message}`);
-        }
-      };
-      for (const role of reviewerRoles) {
-        await attempt(`${role} unavailable`, async () => {
-          const current = (await expectCall('staff', 'GET', `/reviewers/${people[role]!.sub}`, 200)).json;
-          if (current.available === false) return;
-          await expectCall('staff', 'PUT', `/reviewers/${people[role]!.sub}`, 200, {
-            body: { sectors: current.sectors, conflicts: current.conflicts, unavailable: current.unavailable, maxOpenAssignments: current.maxOpenAssignments, leadEligible: current.leadEligible, active: current.active, available: false },
-            headers: { 'if-match': `"${current.version}"` },
-          });
-        });
-      }
-      if (run.applicationId) {
-        await attempt('withdraw the open application', async () => {
-          const app = (await expectCall('staff', 'GET', `/applications/${run.applicationId}`, 200)).json;
-          if (['draft', 'submitted', 'in_review', 'decision_pending'].includes(app.status)) {
-            await expectCall('staff', 'POST', `/applications/${run.applicationId}/withdraw`, 200, { headers: { 'if-match': `"${app.version}"` } });
+    vitestIt(
+      'cleans up: reviewers unavailable, an open application withdrawn, the pathway inactive',
+      async (ctx) => {
+        if (!target || !tokens.staff) ctx.skip();
+        const problems: string[] = [];
+        const attempt = async (what: string, fn: () => Promise<unknown>) => {
+          try {
+            await fn();
+          } catch (error) {
+            problems.push(`${what}: ${(error as Error).message}`);
           }
-        });
-      }
-      if (run.pathwayId) {
-        await attempt('pathway inactive', async () => {
-          const pathway = (await expectCall('staff', 'GET', `/pathways/${run.pathwayId}`, 200)).json;
-          if (pathway.status !== 'inactive') await expectCall('staff', 'PATCH', `/pathways/${run.pathwayId}`, 200, { body: { status: 'inactive' }, headers: { 'if-match': `"${pathway.version}"` } });
-        });
-      }
-      expect(problems, 'clean-up').toEqual([]);
-    }, STEP_TIMEOUT);
+        };
+        for (const role of reviewerRoles) {
+          await attempt(`${role} unavailable`, async () => {
+            const current = (await expectCall('staff', 'GET', `/reviewers/${people[role]!.sub}`, 200)).json;
+            if (current.available === false) return;
+            await expectCall('staff', 'PUT', `/reviewers/${people[role]!.sub}`, 200, {
+              body: {
+                sectors: current.sectors,
+                conflicts: current.conflicts,
+                unavailable: current.unavailable,
+                maxOpenAssignments: current.maxOpenAssignments,
+                leadEligible: current.leadEligible,
+                active: current.active,
+                available: false,
+              },
+              headers: { 'if-match': `"${current.version}"` },
+            });
+          });
+        }
+        if (run.applicationId) {
+          await attempt('withdraw the open application', async () => {
+            const app = (await expectCall('staff', 'GET', `/applications/${run.applicationId}`, 200)).json;
+            if (['draft', 'submitted', 'in_review', 'decision_pending'].includes(app.status)) {
+              await expectCall('staff', 'POST', `/applications/${run.applicationId}/withdraw`, 200, {
+                headers: { 'if-match': `"${app.version}"` },
+              });
+            }
+          });
+        }
+        if (run.pathwayId) {
+          await attempt('pathway inactive', async () => {
+            const pathway = (await expectCall('staff', 'GET', `/pathways/${run.pathwayId}`, 200)).json;
+            if (pathway.status !== 'inactive')
+              await expectCall('staff', 'PATCH', `/pathways/${run.pathwayId}`, 200, {
+                body: { status: 'inactive' },
+                headers: { 'if-match': `"${pathway.version}"` },
+              });
+          });
+        }
+        expect(problems, 'clean-up').toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
   });
 }
 

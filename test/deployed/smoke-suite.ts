@@ -18,7 +18,11 @@ import type { SmokeTarget } from './target.ts';
 /** `getTarget` is called once, in the first test (so a missing target fails a test, not the collection). */
 export function defineSmokeSuite(getTarget: () => SmokeTarget | Promise<SmokeTarget>): void {
   let target: SmokeTarget | undefined;
-  const call = async (method: string, path: string, options: { token?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: boolean; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     if (!target) throw new Error('no target');
     return requestJson(target.apiUrl, method, path, { ...options, token: options.token ? target.token : undefined });
   };
@@ -65,14 +69,26 @@ export function defineSmokeSuite(getTarget: () => SmokeTarget | Promise<SmokeTar
 
     // Staff's landing views, one per area of the journey: registry, standards, review
     // office, inbox, network. Reads only.
-    for (const path of ['/frameworks', '/districts', '/pathways', '/applications', '/review-alerts', '/notifications', '/network/progress']) {
+    for (const path of [
+      '/frameworks',
+      '/districts',
+      '/pathways',
+      '/applications',
+      '/review-alerts',
+      '/notifications',
+      '/network/progress',
+    ]) {
       it(`reads GET ${path} as staff`, async () => {
         expectStatus(await call('GET', path, { token: true }), 200, `GET ${path}`);
       });
     }
 
     it('refuses invalid input with problem+json naming the field, writing nothing', async () => {
-      const answer = await call('POST', '/districts', { token: true, body: { name: '' }, headers: { 'idempotency-key': `smoke-${randomUUID()}` } });
+      const answer = await call('POST', '/districts', {
+        token: true,
+        body: { name: '' },
+        headers: { 'idempotency-key': `smoke-${randomUUID()}` },
+      });
       expectStatus(answer, 400, 'POST /districts with an empty name');
       expect(answer.contentType).toMatch(/application\/problem\+json/);
       expect(JSON.stringify(answer.json.errors ?? [])).toMatch(/name/);

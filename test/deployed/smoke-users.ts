@@ -89,7 +89,9 @@ export class SmokeUsers {
     if (!sub) throw new Error(`the user pool answered no sub for ${email}`);
     const password = randomPassword();
     try {
-      await this.client.send(new AdminSetUserPasswordCommand({ UserPoolId: this.userPoolId, Username: email, Password: password, Permanent: true }));
+      await this.client.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: this.userPoolId, Username: email, Password: password, Permanent: true }),
+      );
     } catch (error) {
       this.fail(`AdminSetUserPassword ${email}`, error);
     }

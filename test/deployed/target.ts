@@ -68,22 +68,34 @@ function awsCli(args: string[]): string {
 async function signIn(outputs: Record<string, string>, user: string, password: string, source: string): Promise<string> {
   const clientId = outputs.SmokeTestClientId;
   if (!clientId) {
-    throw new Error(`${source} has no SmokeTestClientId: deploy with -c smokeTestClient=true, or set PATHCERT_SMOKE_TOKEN (docs/deploy.md, Smoke test)`);
+    throw new Error(
+      `${source} has no SmokeTestClientId: deploy with -c smokeTestClient=true, or set PATHCERT_SMOKE_TOKEN (docs/deploy.md, Smoke test)`,
+    );
   }
   const userPoolId = required(outputs, 'UserPoolId', source);
   const client = new CognitoIdentityProviderClient({ region: userPoolId.split('_')[0] || process.env.AWS_REGION });
   let answer;
   try {
     answer = await client.send(
-      new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user, PASSWORD: password } }),
+      new AdminInitiateAuthCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: user, PASSWORD: password },
+      }),
     );
   } catch (error) {
-    throw new Error(`sign-in of ${user} through the smoke-test client failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`sign-in of ${user} through the smoke-test client failed: ${(error as Error).name}: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     client.destroy();
   }
   const token = answer.AuthenticationResult?.IdToken;
-  if (!token) throw new Error(`sign-in of ${user} answered ${answer.ChallengeName ?? 'no token'} (a new user must set a permanent password first: docs/deploy.md)`);
+  if (!token)
+    throw new Error(
+      `sign-in of ${user} answered ${answer.ChallengeName ?? 'no token'} (a new user must set a permanent password first: docs/deploy.md)`,
+    );
   return token;
 }
 
@@ -108,8 +120,11 @@ export async function resolveTarget(env: Env = process.env): Promise<SmokeTarget
   const { stackName, outputs, source } = readOutputs(env);
   const token =
     env.PATHCERT_SMOKE_TOKEN ??
-    (env.PATHCERT_SMOKE_USER && env.PATHCERT_SMOKE_PASSWORD ? await signIn(outputs, env.PATHCERT_SMOKE_USER, env.PATHCERT_SMOKE_PASSWORD, source) : undefined);
-  if (!token) throw new Error('no token: set PATHCERT_SMOKE_TOKEN, or PATHCERT_SMOKE_USER and PATHCERT_SMOKE_PASSWORD (docs/deploy.md, Smoke test)');
+    (env.PATHCERT_SMOKE_USER && env.PATHCERT_SMOKE_PASSWORD
+      ? await signIn(outputs, env.PATHCERT_SMOKE_USER, env.PATHCERT_SMOKE_PASSWORD, source)
+      : undefined);
+  if (!token)
+    throw new Error('no token: set PATHCERT_SMOKE_TOKEN, or PATHCERT_SMOKE_USER and PATHCERT_SMOKE_PASSWORD (docs/deploy.md, Smoke test)');
   return {
     stackName,
     apiUrl: required(outputs, 'ApiUrl', source).replace(/\/$/, ''),
@@ -137,7 +152,8 @@ export interface JourneyTarget {
   source: string;
 }
 
-export const journeyEnabled = (env: Env = process.env): boolean => env.PATHCERT_SMOKE_JOURNEY === '1' || env.PATHCERT_SMOKE_JOURNEY === 'true';
+export const journeyEnabled = (env: Env = process.env): boolean =>
+  env.PATHCERT_SMOKE_JOURNEY === '1' || env.PATHCERT_SMOKE_JOURNEY === 'true';
 
 /** The stage a stack serves: PATHCERT_STAGE, or the `<stage>` of `pathcert-<stage>`. */
 export function stageOf(env: Env, stackName: string): string {
@@ -158,12 +174,20 @@ export function resolveJourneyTarget(env: Env = process.env): JourneyTarget {
     );
   }
   const clientId = outputs.SmokeTestClientId;
-  if (!clientId) throw new Error(`${source} has no SmokeTestClientId: journey mode signs its users in through the smoke-test client; deploy with -c smokeTestClient=true`);
+  if (!clientId)
+    throw new Error(
+      `${source} has no SmokeTestClientId: journey mode signs its users in through the smoke-test client; deploy with -c smokeTestClient=true`,
+    );
   const reviewers = Number(env.PATHCERT_SMOKE_REVIEWERS ?? 2);
-  if (!Number.isInteger(reviewers) || reviewers < 1 || reviewers > 5) throw new Error(`PATHCERT_SMOKE_REVIEWERS must be 1 to 5 (the review seats of a candidacy application), not ${env.PATHCERT_SMOKE_REVIEWERS}`);
+  if (!Number.isInteger(reviewers) || reviewers < 1 || reviewers > 5)
+    throw new Error(
+      `PATHCERT_SMOKE_REVIEWERS must be 1 to 5 (the review seats of a candidacy application), not ${env.PATHCERT_SMOKE_REVIEWERS}`,
+    );
   const emailPattern = env.PATHCERT_SMOKE_EMAIL ?? `success+pathcert-${stage}-{role}@simulator.amazonses.com`;
   if (!emailPattern.includes('{role}') || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(emailPattern.replace('{role}', 'x'))) {
-    throw new Error(`PATHCERT_SMOKE_EMAIL must be an address with {role} in it, e.g. smoke+{role}@district.example.org, not ${emailPattern}`);
+    throw new Error(
+      `PATHCERT_SMOKE_EMAIL must be an address with {role} in it, e.g. smoke+{role}@district.example.org, not ${emailPattern}`,
+    );
   }
   return {
     stackName,

@@ -24,7 +24,10 @@ let staff: PathcertClient;
 let lead: PathcertClient;
 let leadEmail: string;
 
-const rubric = ['beginning', 'developing', 'meeting', 'excelling'].map((level) => ({ level, descriptor: `${level} work on this criterion` }));
+const rubric = ['beginning', 'developing', 'meeting', 'excelling'].map((level) => ({
+  level,
+  descriptor: `${level} work on this criterion`,
+}));
 
 /** A two-criterion framework for candidacy, so the test owns the criteria it answers. */
 const framework = (version: string): RequestBodyOf<'createFramework'> => ({
@@ -87,7 +90,13 @@ describe('@pathcert/client against the local API', () => {
     for (const name of ['A Client Academy', 'B Client Academy']) {
       const made = await staff.POST('/schools/{schoolId}/pathways', {
         params: { path: { schoolId: school.data!.id } },
-        body: { name: unique(name), sector: 'engineering_architecture', gradesServed: [9, 10, 11, 12], model: 'wall_to_wall_academy', enrollment: 200 },
+        body: {
+          name: unique(name),
+          sector: 'engineering_architecture',
+          gradesServed: [9, 10, 11, 12],
+          model: 'wall_to_wall_academy',
+          enrollment: 200,
+        },
       });
       expect(made.response.status, JSON.stringify(made.error)).toBe(201);
       pathway ??= made.data!;

@@ -130,14 +130,27 @@ describe('a browser uploads and downloads evidence', () => {
   it('fetch + FormData to the presigned POST, then the presigned GET gives the same bytes', async () => {
     const bytes = pdfBytes(180_000, 11);
     await page.setInputFiles('#file', { name: 'Work-based learning agreement.pdf', mimeType: 'application/pdf', buffer: bytes });
-    const uploaded = await page.evaluate((ctx) => (globalThis as unknown as { uploadWithFetch: (c: unknown) => Promise<{ evidenceId: string; status: number; answer: string; sha256: string; key: string }> }).uploadWithFetch(ctx), context());
+    const uploaded = await page.evaluate(
+      (ctx) =>
+        (
+          globalThis as unknown as {
+            uploadWithFetch: (c: unknown) => Promise<{ evidenceId: string; status: number; answer: string; sha256: string; key: string }>;
+          }
+        ).uploadWithFetch(ctx),
+      context(),
+    );
     expect(uploaded.status).toBe(201);
     expect(uploaded.answer).toContain(`<Key>${uploaded.key}</Key>`);
     expect(uploaded.sha256).toBe(sha256(bytes));
     await t.platform.s3Settled();
 
     const back = await page.evaluate(
-      (ctx) => (globalThis as unknown as { downloadBack: (c: unknown) => Promise<{ state: string; status: number; sha256: string; base64: string; fileName: string }> }).downloadBack(ctx),
+      (ctx) =>
+        (
+          globalThis as unknown as {
+            downloadBack: (c: unknown) => Promise<{ state: string; status: number; sha256: string; base64: string; fileName: string }>;
+          }
+        ).downloadBack(ctx),
       { ...context(), evidenceId: uploaded.evidenceId },
     );
     expect(back.state).toBe('available');
@@ -150,7 +163,10 @@ describe('a browser uploads and downloads evidence', () => {
   it('a plain HTML form submit with the same fields works too', async () => {
     const bytes = pdfBytes(20_000, 12);
     await page.setInputFiles('#file', { name: 'Advisory board minutes.pdf', mimeType: 'application/pdf', buffer: bytes });
-    const { evidenceId } = await page.evaluate((ctx) => (globalThis as unknown as { uploadWithForm: (c: unknown) => Promise<{ evidenceId: string }> }).uploadWithForm(ctx), context());
+    const { evidenceId } = await page.evaluate(
+      (ctx) => (globalThis as unknown as { uploadWithForm: (c: unknown) => Promise<{ evidenceId: string }> }).uploadWithForm(ctx),
+      context(),
+    );
     await t.platform.s3Settled();
     const back = await page.evaluate(
       (ctx) => (globalThis as unknown as { downloadBack: (c: unknown) => Promise<{ state: string; base64: string }> }).downloadBack(ctx),

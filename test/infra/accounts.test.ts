@@ -7,13 +7,26 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog, type FunctionSpec } from '#catalog';
-import { actionsOf, allStatements, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  allStatements,
+  functionResource,
+  functionStatements,
+  nagFindings,
+  prodContext,
+  resourcesOf,
+  synth,
+  type Synthesized,
+} from './support.ts';
 
 let dev: Synthesized;
 let prod: Synthesized;
 beforeAll(() => {
   dev = synth();
-  prod = synth({ ...prodContext, authCallbackUrls: 'https://app.pathcert.example/auth/callback,https://admin.pathcert.example/auth/callback' });
+  prod = synth({
+    ...prodContext,
+    authCallbackUrls: 'https://app.pathcert.example/auth/callback,https://admin.pathcert.example/auth/callback',
+  });
 });
 
 const ofType = (s: Synthesized, type: string) => Object.entries(s.resources).filter(([, r]) => r.Type === type);
@@ -35,9 +48,16 @@ describe('the user pool', () => {
     expect(pool.Properties!.LambdaConfig).toEqual({ PreSignUp: { 'Fn::GetAtt': [trigger.id, 'Arn'] } });
     // Cognito, and only this pool, may invoke it.
     const [poolId] = only(prod, 'AWS::Cognito::UserPool');
-    const permissions = ofType(prod, 'AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties!.FunctionName).includes(trigger.id));
+    const permissions = ofType(prod, 'AWS::Lambda::Permission').filter(([, r]) =>
+      JSON.stringify(r.Properties!.FunctionName).includes(trigger.id),
+    );
     expect(permissions.map(([, r]) => r.Properties)).toEqual([
-      { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [trigger.id, 'Arn'] }, Principal: 'cognito-idp.amazonaws.com', SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] } },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [trigger.id, 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      },
     ]);
   });
 
@@ -48,7 +68,10 @@ describe('the user pool', () => {
       expect(pool.Properties!.UserPoolAddOns).toBeUndefined();
     }
     const plus = synth({ ...prodContext, cognitoPlus: 'true' });
-    plus.template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
+    plus.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
     expect(nagFindings(plus.stack)).toEqual([]);
     expect(() => synth({ cognitoPlus: 'yes' })).toThrow(/cognitoPlus=yes: use true or false/);
   });
@@ -58,7 +81,10 @@ describe('the user pool', () => {
     expect(domain.Properties!.ManagedLoginVersion).toBe(2);
     expect(domain.Properties!.Domain).toEqual({ 'Fn::Join': ['', ['pathcert-dev-', { Ref: 'AWS::AccountId' }]] });
     const [clientId] = only(dev, 'AWS::Cognito::UserPoolClient');
-    dev.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { ClientId: { Ref: clientId }, UseCognitoProvidedValues: true });
+    dev.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      ClientId: { Ref: clientId },
+      UseCognitoProvidedValues: true,
+    });
     const named = synth({ authDomainPrefix: 'pathcert-dev-sandbox' });
     named.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'pathcert-dev-sandbox' });
     expect(() => synth({ authDomainPrefix: 'my-cognito-login' })).toThrow(/authDomainPrefix/);
@@ -94,8 +120,12 @@ describe('the web client', () => {
     });
     const { appBaseUrl: _, ...noBase } = prodContext;
     expect(() => synth(noBase)).toThrow(/prod needs the sign-in URLs/);
-    expect(() => synth({ ...noBase, authCallbackUrls: 'http://app.pathcert.example/cb', authLogoutUrls: 'https://app.pathcert.example/' })).toThrow(/must be https/);
-    expect(() => synth({ ...noBase, authCallbackUrls: 'http://localhost:5173/cb', authLogoutUrls: 'https://app.pathcert.example/' })).toThrow(/prod takes no localhost/);
+    expect(() =>
+      synth({ ...noBase, authCallbackUrls: 'http://app.pathcert.example/cb', authLogoutUrls: 'https://app.pathcert.example/' }),
+    ).toThrow(/must be https/);
+    expect(() =>
+      synth({ ...noBase, authCallbackUrls: 'http://localhost:5173/cb', authLogoutUrls: 'https://app.pathcert.example/' }),
+    ).toThrow(/prod takes no localhost/);
   });
 });
 
@@ -103,7 +133,9 @@ describe('Cognito rights', () => {
   it('only the people and reviewRoster functions may change groups, and only on this pool', () => {
     const poolArn = JSON.stringify(prod.stack.resolve(prod.stack.auth.userPool.userPoolArn));
     const cognitoStatements = allStatements(prod).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:')));
-    const holders = Object.entries(functionCatalog as Record<string, FunctionSpec>).filter(([, spec]) => spec.grants.userGroups).map(([name]) => name);
+    const holders = Object.entries(functionCatalog as Record<string, FunctionSpec>)
+      .filter(([, spec]) => spec.grants.userGroups)
+      .map(([name]) => name);
     // people: memberships and accepted reviewer invitations; reviewRoster: a retired or reactivated reviewer.
     expect(holders).toEqual(['people', 'reviewRoster']);
     expect(cognitoStatements).toHaveLength(holders.length);
@@ -112,7 +144,10 @@ describe('Cognito rights', () => {
       expect(resourcesOf(st).map((r) => JSON.stringify(r))).toEqual([poolArn]);
     }
     for (const name of holders) {
-      expect(functionStatements(prod, name).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:'))), name).toHaveLength(1);
+      expect(
+        functionStatements(prod, name).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:'))),
+        name,
+      ).toHaveLength(1);
     }
     const people = functionResource(prod, 'people');
     expect(people.props.Environment.Variables.USER_POOL_ID).toEqual({ Ref: only(prod, 'AWS::Cognito::UserPool')[0] });

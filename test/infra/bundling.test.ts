@@ -88,8 +88,7 @@ describe('credential provider alias', () => {
       ...esbuildOptions,
       alias,
       stdin: {
-        contents:
-          "import { dynamoClient } from './functions/lib/aws-clients.ts';\nexport const handler = async () => dynamoClient();\n",
+        contents: "import { dynamoClient } from './functions/lib/aws-clients.ts';\nexport const handler = async () => dynamoClient();\n",
         resolveDir: repoRoot,
         loader: 'ts',
         sourcefile: 'sdk-probe.ts',
@@ -99,7 +98,7 @@ describe('credential provider alias', () => {
       absWorkingDir: repoRoot,
       metafile: true,
     });
-    const inputs = Object.keys((result.metafile).inputs);
+    const inputs = Object.keys(result.metafile.inputs);
     return { size: result.outputFiles[0]!.contents.length, inputs };
   };
 
@@ -109,7 +108,12 @@ describe('credential provider alias', () => {
     const fromPackage = (inputs: string[], pkg: string) => inputs.some((i) => i.includes(`node_modules/@aws-sdk/${pkg}/`));
 
     expect(aliased.inputs).toContain('functions/lib/env-credentials.ts');
-    for (const pkg of ['credential-provider-node', 'credential-provider-ini', 'credential-provider-sso', 'credential-provider-web-identity']) {
+    for (const pkg of [
+      'credential-provider-node',
+      'credential-provider-ini',
+      'credential-provider-sso',
+      'credential-provider-web-identity',
+    ]) {
       expect(fromPackage(aliased.inputs, pkg), pkg).toBe(false);
     }
     expect(fromPackage(plain.inputs, 'credential-provider-node')).toBe(true);
@@ -127,9 +131,9 @@ describe('S3 client', () => {
       absWorkingDir: repoRoot,
       metafile: true,
     });
-    const schemaModules = Object.keys((result.metafile).inputs).filter((i) => i.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
+    const schemaModules = Object.keys(result.metafile.inputs).filter((i) => i.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
     expect(schemaModules).toEqual(['node_modules/@aws-sdk/client-s3/dist-es/schemas/schemas_0.js']);
     // The ESM build of the SDK (tree-shakable), never its CommonJS one.
-    expect(Object.keys((result.metafile).inputs).some((i) => i.includes('@aws-sdk/client-s3/dist-cjs/'))).toBe(false);
+    expect(Object.keys(result.metafile.inputs).some((i) => i.includes('@aws-sdk/client-s3/dist-cjs/'))).toBe(false);
   });
 });

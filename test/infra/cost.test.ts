@@ -6,11 +6,27 @@
  * ALL_IN_TARGET_MONTHLY_USD; the priced options of docs/deploy.md cost what it says.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALL_IN_TARGET_MONTHLY_USD, gbSeconds, monthlyCost, SCALE_2030, USAGE, type CostInputs, type EndpointMeasure, type Footprint } from '../../bench/cost-model.ts';
+import {
+  ALL_IN_TARGET_MONTHLY_USD,
+  gbSeconds,
+  monthlyCost,
+  SCALE_2030,
+  USAGE,
+  type CostInputs,
+  type EndpointMeasure,
+  type Footprint,
+} from '../../bench/cost-model.ts';
 import { DEFAULT_PROD_CONTEXT, PRICED_OPTIONS, synthFootprint } from '../../bench/footprint.ts';
 
 /** Measured by `npm run bench -- cost` (2026-12-06); docs/benchmarks.md has the table. */
-const measured = (name: string, handlerMs: number, dynamoRequests: number, readUnits: number, writeUnits: number, share: number): EndpointMeasure => ({
+const measured = (
+  name: string,
+  handlerMs: number,
+  dynamoRequests: number,
+  readUnits: number,
+  writeUnits: number,
+  share: number,
+): EndpointMeasure => ({
   name,
   memoryMb: 512,
   handlerMs,
@@ -61,7 +77,16 @@ describe('the all-in bill at the 2030 scale', () => {
     expect(byDefault.tracedTriggers).toEqual(['pipeline']);
     expect(bill.total).toBeLessThan(ALL_IN_TARGET_MONTHLY_USD);
     // Everything is in it: identity, observability, messaging and network are priced lines.
-    for (const prefix of ['Cognito', 'X-Ray', 'CloudWatch: alarms', 'CloudWatch Logs: ingestion', 'CloudWatch: dashboards', 'KMS', 'SES', 'Data transfer']) {
+    for (const prefix of [
+      'Cognito',
+      'X-Ray',
+      'CloudWatch: alarms',
+      'CloudWatch Logs: ingestion',
+      'CloudWatch: dashboards',
+      'KMS',
+      'SES',
+      'Data transfer',
+    ]) {
       expect(item(bill, prefix), prefix).toBeDefined();
     }
     expect(item(bill, 'Cognito').monthly).toBe(0);

@@ -4,7 +4,16 @@
  * may read the public key of; both learn the key and the API's public origin.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, allStatements, functionResource, functionStatements, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  allStatements,
+  functionResource,
+  functionStatements,
+  prodContext,
+  resourcesOf,
+  synth,
+  type Synthesized,
+} from './support.ts';
 
 let prod: Synthesized;
 let dev: Synthesized;
@@ -20,7 +29,9 @@ const signingKey = (s: Synthesized) => keysOf(s).filter(([, r]) => r.Properties?
 function allowed(s: Synthesized, action: string): string[] {
   const keyArn = JSON.stringify(s.stack.resolve(s.stack.credentials.key.keyArn));
   return [...s.stack.functions.keys()]
-    .filter((name) => functionStatements(s, name).some((st) => actionsOf(st).includes(action) && resourcesOf(st).some((x) => JSON.stringify(x) === keyArn)))
+    .filter((name) =>
+      functionStatements(s, name).some((st) => actionsOf(st).includes(action) && resourcesOf(st).some((x) => JSON.stringify(x) === keyArn)),
+    )
     .sort();
 }
 

@@ -8,7 +8,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eventRules } from '#events/rules.ts';
 import { schedules } from '#events/schedules.ts';
 import { functionCatalog } from '#catalog';
-import { actionsOf, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  functionResource,
+  functionStatements,
+  nagFindings,
+  prodContext,
+  resourcesOf,
+  synth,
+  type Synthesized,
+} from './support.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -27,9 +36,7 @@ function expectDeadLetterQueue(id: string) {
   expect(queue?.Properties?.MessageRetentionPeriod).toBe(14 * 86_400);
   const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties?.Queues).includes(id));
   const statements = policies.flatMap(([, p]) => p.Properties?.PolicyDocument?.Statement ?? []);
-  expect(statements).toContainEqual(
-    expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-  );
+  expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
 }
 
 describe('schedules', () => {
@@ -54,7 +61,10 @@ describe('schedules', () => {
       expect(p, spec.name).toBeDefined();
       expect(p.ScheduleExpression).toBe(spec.expression);
       expect(p.Target.Arn).toEqual(arnOf(spec.target.function));
-      expect(p.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: spec.retryPolicy.maximumEventAgeSeconds, MaximumRetryAttempts: spec.retryPolicy.maximumRetryAttempts });
+      expect(p.Target.RetryPolicy).toEqual({
+        MaximumEventAgeInSeconds: spec.retryPolicy.maximumEventAgeSeconds,
+        MaximumRetryAttempts: spec.retryPolicy.maximumRetryAttempts,
+      });
       if (spec.deadLetterQueue) expectDeadLetterQueue(queueId(p.Target.DeadLetterConfig.Arn));
       else expect(p.Target.DeadLetterConfig, spec.name).toBeUndefined();
     }
@@ -73,10 +83,17 @@ describe('schedules', () => {
     const roleId = (p.Target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const role = s.resources[roleId]!;
     expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
     ]);
-    const policies = ofType('AWS::IAM::Policy').filter(([, r]) => JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]));
-    const statements = policies.flatMap(([, r]) => r.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const policies = ofType('AWS::IAM::Policy').filter(
+      ([, r]) => JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]),
+    );
+    const statements = policies.flatMap(
+      ([, r]) => r.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
     expect(statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]))).toEqual(['lambda:InvokeFunction']);
     expect(statements.flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))).toEqual([
       arnOf('notifier'),
@@ -99,7 +116,10 @@ describe('rules', () => {
       expect(p.Targets).toHaveLength(1);
       const target = p.Targets[0];
       expect(target.Arn).toEqual(arnOf(rule.target.function));
-      expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: rule.retryPolicy.maximumEventAgeSeconds, MaximumRetryAttempts: rule.retryPolicy.maximumRetryAttempts });
+      expect(target.RetryPolicy).toEqual({
+        MaximumEventAgeInSeconds: rule.retryPolicy.maximumEventAgeSeconds,
+        MaximumRetryAttempts: rule.retryPolicy.maximumRetryAttempts,
+      });
       expectDeadLetterQueue(queueId(target.DeadLetterConfig.Arn));
     }
   });
@@ -122,13 +142,17 @@ describe('review executions that end abnormally', () => {
     expect(target.Arn).toEqual(arnOf('reviewExecutionEnded'));
     expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
     expectDeadLetterQueue(queueId(target.DeadLetterConfig.Arn));
-    const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!).filter((x) => JSON.stringify(x.FunctionName) === JSON.stringify(arnOf('reviewExecutionEnded')));
+    const permissions = ofType('AWS::Lambda::Permission')
+      .map(([, r]) => r.Properties!)
+      .filter((x) => JSON.stringify(x.FunctionName) === JSON.stringify(arnOf('reviewExecutionEnded')));
     expect(permissions.map((x) => x.Principal)).toEqual(['events.amazonaws.com']);
   });
 
   it('reviewExecutionEnded may use the table and nothing else (no Step Functions, bus, bucket or email rights)', () => {
     // Beyond its own logs, X-Ray and its dead-letter queue (test/infra/iam.test.ts checks those for every function).
-    const statements = functionStatements(s, 'reviewExecutionEnded').filter((st) => !actionsOf(st).some((a) => /^(logs|xray|sqs):/.test(a)));
+    const statements = functionStatements(s, 'reviewExecutionEnded').filter(
+      (st) => !actionsOf(st).some((a) => /^(logs|xray|sqs):/.test(a)),
+    );
     const actions = statements.flatMap(actionsOf);
     expect(actions.length).toBeGreaterThan(0);
     for (const action of actions) expect(action, action).toMatch(/^dynamodb:/);
@@ -141,7 +165,9 @@ describe('review executions that end abnormally', () => {
 describe('targets', () => {
   it('retry failed asynchronous invocations with the same policy and send them to the dead-letter queue', () => {
     const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties!);
-    const sweep = configs.find((c) => JSON.stringify(c.FunctionName) === JSON.stringify({ Ref: functionResource(s, 'recertificationSweep').id }))!;
+    const sweep = configs.find(
+      (c) => JSON.stringify(c.FunctionName) === JSON.stringify({ Ref: functionResource(s, 'recertificationSweep').id }),
+    )!;
     expect(sweep).toMatchObject({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
     expectDeadLetterQueue(queueId(sweep.DestinationConfig.OnFailure.Destination));
   });
@@ -152,7 +178,9 @@ describe('targets', () => {
     const sweepPermissions = permissions.filter((p) => JSON.stringify(p.FunctionName) === JSON.stringify(sweepArn));
     // Scheduler assumes its own role (an IAM grant), so the sweep needs no resource permission.
     expect(sweepPermissions.filter((p) => p.Principal !== 'events.amazonaws.com')).toEqual([]);
-    const roles = ofType('AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'));
+    const roles = ofType('AWS::IAM::Role').filter(([, r]) =>
+      JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
     expect(roles.length).toBeGreaterThan(0);
   });
 

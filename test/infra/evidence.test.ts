@@ -15,7 +15,8 @@ beforeAll(() => {
 });
 
 const s3Functions = Object.entries(functionCatalog as Record<string, FunctionSpec>).filter(([, spec]) => spec.trigger === 's3');
-const logicalId = (s: Synthesized, name: string) => s.stack.resolve(s.stack.getLogicalId(s.stack.functions.get(name)!.function.node.defaultChild as any)) as string;
+const logicalId = (s: Synthesized, name: string) =>
+  s.stack.resolve(s.stack.getLogicalId(s.stack.functions.get(name)!.function.node.defaultChild as any)) as string;
 
 describe('S3-triggered functions', () => {
   it('the catalog names the upload verifier and the export worker with their prefixes; every s3 function has one', () => {
@@ -46,12 +47,22 @@ describe('S3-triggered functions', () => {
   });
 
   it('a failed asynchronous invocation of any of them is kept in one shared, encrypted, TLS-only dead-letter queue, watched by an alarm', () => {
-    const queueId = dev.stack.resolve(dev.stack.getLogicalId(dev.stack.evidence.failedInvocationsQueue!.node.defaultChild as any)) as string;
+    const queueId = dev.stack.resolve(
+      dev.stack.getLogicalId(dev.stack.evidence.failedInvocationsQueue!.node.defaultChild as any),
+    ) as string;
     const queue = dev.resources[queueId]!;
     expect(queue.Type).toBe('AWS::SQS::Queue');
-    expect(queue.Properties).toMatchObject({ QueueName: 'pathcert-dev-s3-invocations-dlq', SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
-    const policy = Object.values(dev.resources).find((r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties?.Queues).includes(queueId));
-    expect(policy?.Properties?.PolicyDocument?.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(queue.Properties).toMatchObject({
+      QueueName: 'pathcert-dev-s3-invocations-dlq',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    const policy = Object.values(dev.resources).find(
+      (r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties?.Queues).includes(queueId),
+    );
+    expect(policy?.Properties?.PolicyDocument?.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
 
     const configs = Object.values(dev.resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
     for (const [name] of s3Functions) {
@@ -65,7 +76,9 @@ describe('S3-triggered functions', () => {
       expect(sends.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
     }
     // One queue for all of them, and one alarm on its depth.
-    const queuesOfS3 = Object.values(dev.resources).filter((r) => r.Type === 'AWS::SQS::Queue' && String(r.Properties?.QueueName).includes('s3-'));
+    const queuesOfS3 = Object.values(dev.resources).filter(
+      (r) => r.Type === 'AWS::SQS::Queue' && String(r.Properties?.QueueName).includes('s3-'),
+    );
     expect(queuesOfS3).toHaveLength(1);
     // The dead-letters alarm reads it (with the other queues, summed).
     const alarms = Object.values(dev.resources).filter(
@@ -105,7 +118,11 @@ describe('lifecycle', () => {
     expect(byId['expire-pending-uploads']).toMatchObject({ Prefix: 'pending/', ExpirationInDays: 2 });
     expect(byId['expire-exports']).toMatchObject({ Prefix: 'exports/', ExpirationInDays: 7 });
     expect(byId['expire-quarantine']).toMatchObject({ Prefix: 'quarantine/', ExpirationInDays: 90 });
-    expect(byId['expire-outcome-uploads']).toMatchObject({ Prefix: 'outcomes/', ExpirationInDays: 7, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
+    expect(byId['expire-outcome-uploads']).toMatchObject({
+      Prefix: 'outcomes/',
+      ExpirationInDays: 7,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    });
   });
 });
 
@@ -134,7 +151,10 @@ describe('evidence function rights', () => {
     expect(abort[0]!.resources).toHaveLength(1);
     expect(abort[0]!.resources[0]).toContain('/exports/*');
     for (const name of ['evidence', 'verifyUpload', 'resources']) {
-      expect(s3Grants(name).some((g) => g.actions.includes('s3:AbortMultipartUpload')), name).toBe(false);
+      expect(
+        s3Grants(name).some((g) => g.actions.includes('s3:AbortMultipartUpload')),
+        name,
+      ).toBe(false);
     }
   });
 

@@ -13,7 +13,17 @@ import { functionCatalog, type FunctionSpec } from '#catalog';
 import { tracesActively } from '../../infra/constructs/function-defaults.ts';
 import { senderIdentityArns } from '../../infra/constructs/grants.ts';
 import { executionArnPattern, stateMachineArn, stateMachineName } from '../../infra/constructs/workflows.ts';
-import { actionsOf, allStatements, functionResource, functionStatements, prodContext, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  allStatements,
+  functionResource,
+  functionStatements,
+  prodContext,
+  resourcesOf,
+  synth,
+  type Statement,
+  type Synthesized,
+} from './support.ts';
 
 let prod: Synthesized;
 beforeAll(() => {
@@ -21,7 +31,13 @@ beforeAll(() => {
 });
 
 const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
-const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TABLE_WRITE = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 const BUCKET = {
   read: ['s3:GetObject', 's3:GetObjectVersion'],
   write: ['s3:PutObject'],
@@ -72,7 +88,8 @@ function rights(s: Synthesized, name: string): string[] {
   name_('user pool', stack.auth.userPool.userPoolArn);
   name_('credential key', stack.credentials.key.keyArn);
   // Only the catalog's own prefixes are named; any other object ARN stays unknown.
-  for (const prefix of Object.values(spec.grants.bucket ?? {}).flat()) name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
+  for (const prefix of Object.values(spec.grants.bucket ?? {}).flat())
+    name_(`bucket:${prefix}`, stack.evidence.bucket.arnForObjects(`${prefix}*`));
   known.set('"*"', '*');
   for (const queue of ownDeadLetterQueues(s, name)) known.set(JSON.stringify(queue), 'own dead-letter queue');
 
@@ -95,7 +112,9 @@ function rights(s: Synthesized, name: string): string[] {
 function ownDeadLetterQueues(s: Synthesized, name: string): unknown[] {
   const fnId = functionResource(s, name).id;
   return Object.values(s.resources)
-    .filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }))
+    .filter(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }),
+    )
     .map((r) => r.Properties?.DestinationConfig?.OnFailure?.Destination)
     .filter((d) => d !== undefined);
 }
@@ -108,7 +127,11 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
   if (tracesActively(spec, s.stack.config)) out.push('* xray:PutTraceSegments', '* xray:PutTelemetryRecords');
   // Lambda's SqsDestination grant: send its failed asynchronous events to its own queue.
   for (const _queue of ownDeadLetterQueues(s, name)) {
-    out.push('own dead-letter queue sqs:SendMessage', 'own dead-letter queue sqs:GetQueueAttributes', 'own dead-letter queue sqs:GetQueueUrl');
+    out.push(
+      'own dead-letter queue sqs:SendMessage',
+      'own dead-letter queue sqs:GetQueueAttributes',
+      'own dead-letter queue sqs:GetQueueUrl',
+    );
   }
   if (g.table) {
     const actions = g.table === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE];
@@ -132,7 +155,11 @@ function expectedRights(s: Synthesized, spec: FunctionSpec, name: string): strin
   if (g.userGroups) out.push('user pool cognito-idp:AdminAddUserToGroup', 'user pool cognito-idp:AdminRemoveUserFromGroup');
   if (g.email) {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': s.stack.config.senderEmail } });
-    out.push(`sender identity ses:SendEmail if ${condition}`, `sender identity ses:SendEmail if ${condition}`, `configuration set ses:SendEmail if ${condition}`);
+    out.push(
+      `sender identity ses:SendEmail if ${condition}`,
+      `sender identity ses:SendEmail if ${condition}`,
+      `configuration set ses:SendEmail if ${condition}`,
+    );
   }
   return out.sort();
 }
@@ -148,7 +175,12 @@ describe('every catalog function', () => {
   });
 
   it('sends failed asynchronous events of scheduled, event-driven and S3-invoked functions only to their own queue', () => {
-    const s3Queue = { 'Fn::GetAtt': [prod.stack.resolve(prod.stack.getLogicalId(prod.stack.evidence.failedInvocationsQueue!.node.defaultChild as any)), 'Arn'] };
+    const s3Queue = {
+      'Fn::GetAtt': [
+        prod.stack.resolve(prod.stack.getLogicalId(prod.stack.evidence.failedInvocationsQueue!.node.defaultChild as any)),
+        'Arn',
+      ],
+    };
     for (const name of names) {
       const trigger = (functionCatalog as Record<string, FunctionSpec>)[name]!.trigger;
       // The S3-invoked functions share one queue (infra/constructs/evidence.ts).
@@ -160,7 +192,10 @@ describe('every catalog function', () => {
   it('gives the read-only functions (directory, audit) no write action', () => {
     for (const name of ['directory', 'audit']) {
       const actions = functionStatements(prod, name).flatMap(actionsOf);
-      expect(actions.filter((a) => /^(dynamodb|s3):/.test(a) && /Put|Update|Delete|Write|ConditionCheck/.test(a)), name).toEqual([]);
+      expect(
+        actions.filter((a) => /^(dynamodb|s3):/.test(a) && /Put|Update|Delete|Write|ConditionCheck/.test(a)),
+        name,
+      ).toEqual([]);
       expect(actions, name).toContain('dynamodb:Query');
     }
   });

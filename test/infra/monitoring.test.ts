@@ -25,7 +25,9 @@ beforeAll(() => {
 });
 
 const alarms = (resources: Record<string, Resource>) =>
-  Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, props: r.Properties! }));
+  Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map(([id, r]) => ({ id, props: r.Properties! }));
 
 const logicalId = (s: { stack: Stack }, construct: { node: { defaultChild?: unknown } }) =>
   s.stack.resolve(s.stack.getLogicalId(construct.node.defaultChild as any)) as string;
@@ -33,7 +35,9 @@ const logicalId = (s: { stack: Stack }, construct: { node: { defaultChild?: unkn
 /** The [MetricName, Dimensions] an alarm reads: its one metric, or each metric of its math expression. */
 function metricsRead(props: Record<string, any>): [string, unknown][] {
   if (props.MetricName) return [[props.MetricName, props.Dimensions]];
-  return (props.Metrics as Record<string, any>[]).filter((q) => q.MetricStat).map((q) => [q.MetricStat.Metric.MetricName, q.MetricStat.Metric.Dimensions]);
+  return (props.Metrics as Record<string, any>[])
+    .filter((q) => q.MetricStat)
+    .map((q) => [q.MetricStat.Metric.MetricName, q.MetricStat.Metric.Dimensions]);
 }
 
 function alarmNamed(s: Synthesized, name: string) {
@@ -59,16 +63,21 @@ describe('alarm topic', () => {
     prod.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
 
   it('points every alarm at a section of docs/operations.md that exists', () => {
     const doc = readFileSync(path.join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
-    const anchors = new Set([...doc.matchAll(/^#{2,3} (.+)$/gm)].map(([, h]) => h!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...doc.matchAll(/^#{2,3} (.+)$/gm)].map(([, h]) =>
+        h!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const { props } of alarms(prod.resources)) {
       const anchor = /docs\/operations\.md#([a-z0-9-]+)/.exec(String(props.AlarmDescription))?.[1];
       expect(anchors.has(anchor ?? ''), `${props.AlarmName} → #${anchor}`).toBe(true);
@@ -107,7 +116,12 @@ describe('alarms', () => {
 
   it('watches the API p99 latency', () => {
     const alarm = alarmNamed(prod, 'pathcert-prod-api-latency-p99');
-    expect(alarm).toMatchObject({ MetricName: 'Latency', Namespace: 'AWS/ApiGateway', ExtendedStatistic: 'p99', Threshold: alarmThresholds.apiP99LatencyMs });
+    expect(alarm).toMatchObject({
+      MetricName: 'Latency',
+      Namespace: 'AWS/ApiGateway',
+      ExtendedStatistic: 'p99',
+      Threshold: alarmThresholds.apiP99LatencyMs,
+    });
   });
 
   it('reads the Errors of every catalog function in exactly one alarm of its area, at most 10 metrics an alarm', () => {
@@ -126,7 +140,11 @@ describe('alarms', () => {
       expect(names, name).toHaveLength(1);
       expect(names[0], name).toMatch(new RegExp(`^pathcert-prod-fn-${spec.trigger}(-\\d+)?-errors$`));
       expect(alarmNamed(prod, names[0]!).Threshold, name).toBe(
-        spec.trigger === 'pipeline' ? alarmThresholds.pipelineLambdaErrors : spec.trigger === 'cognito' ? alarmThresholds.signUpTriggerErrors : alarmThresholds.lambdaErrors,
+        spec.trigger === 'pipeline'
+          ? alarmThresholds.pipelineLambdaErrors
+          : spec.trigger === 'cognito'
+            ? alarmThresholds.signUpTriggerErrors
+            : alarmThresholds.lambdaErrors,
       );
     }
     // An area's alarm sums its functions' errors, a missing value counting 0.
@@ -139,7 +157,12 @@ describe('alarms', () => {
   it('watches throttles once, account-wide: every function shares the account concurrency', () => {
     const throttles = alarms(prod.resources).filter((a) => metricsRead(a.props).some(([m]) => m === 'Throttles'));
     expect(throttles.map((a) => a.props.AlarmName)).toEqual(['pathcert-prod-lambda-throttles']);
-    expect(throttles[0]!.props).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Statistic: 'Sum', Threshold: alarmThresholds.lambdaThrottles });
+    expect(throttles[0]!.props).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Statistic: 'Sum',
+      Threshold: alarmThresholds.lambdaThrottles,
+    });
     expect(throttles[0]!.props.Dimensions).toBeUndefined();
     // No function reserves concurrency, or the account-wide metric would miss its throttles.
     for (const [, r] of Object.entries(prod.resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
@@ -159,7 +182,9 @@ describe('alarms', () => {
   });
 
   it('watches the depth of every SQS queue of the stack (all of them are dead-letter queues)', () => {
-    const queues = Object.entries(prod.resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
+    const queues = Object.entries(prod.resources)
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+      .map(([id]) => id);
     const watched = alarms(prod.resources).flatMap((a) =>
       metricsRead(a.props)
         .filter(([m]) => m === 'ApproximateNumberOfMessagesVisible')
@@ -192,7 +217,14 @@ describe('dashboard', () => {
     const parts = (dashboard!.Properties!.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     const body = parts.map((p) => (typeof p === 'string' ? p : 'REF')).join('');
     expect(() => JSON.parse(body)).not.toThrow();
-    for (const metric of ['"5xx"', '"Latency"', '"Errors"', '"Throttles"', '"ExecutionsFailed"', ...BUSINESS_METRICS.map((m) => `"${m}"`)]) {
+    for (const metric of [
+      '"5xx"',
+      '"Latency"',
+      '"Errors"',
+      '"Throttles"',
+      '"ExecutionsFailed"',
+      ...BUSINESS_METRICS.map((m) => `"${m}"`),
+    ]) {
       expect(body).toContain(metric);
     }
     expect(body).toContain(`"${METRICS_NAMESPACE}"`);
@@ -231,7 +263,12 @@ describe('on a small stack', () => {
     });
     // No state machine, so no execution alarm; the function's area (schedule) has its own.
     // (Dead-letter queues of the function's schedule, if events/ gives it one, have theirs.)
-    expect(alarms(s.resources).map((a) => String(a.props.AlarmName)).filter((n) => !n.includes('-dead-letters')).sort()).toEqual(
+    expect(
+      alarms(s.resources)
+        .map((a) => String(a.props.AlarmName))
+        .filter((n) => !n.includes('-dead-letters'))
+        .sort(),
+    ).toEqual(
       [
         'pathcert-dev-api-5xx-rate',
         'pathcert-dev-api-latency-p99',
@@ -245,7 +282,9 @@ describe('on a small stack', () => {
   it('alarms on the dead-letter queues it is given, summing their visible messages', () => {
     const app = new App({ context: { stage: 'dev' } });
     const stack = new Stack(app, 'Fixture');
-    const queues = ['RuleDlq', 'ScheduleDlq'].map((id) => new Queue(stack, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }));
+    const queues = ['RuleDlq', 'ScheduleDlq'].map(
+      (id) => new Queue(stack, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true }),
+    );
     new Monitoring(stack, 'Monitoring', {
       config: resolveStageConfig(app),
       httpApi: new HttpApi(stack, 'Api'),

@@ -6,7 +6,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog } from '#catalog';
-import { actionsOf, allStatements, functionResource, functionStatements, nagFindings, prodContext, resourcesOf, synth, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  allStatements,
+  functionResource,
+  functionStatements,
+  nagFindings,
+  prodContext,
+  resourcesOf,
+  synth,
+  type Synthesized,
+} from './support.ts';
 
 let prod: Synthesized;
 beforeAll(() => {
@@ -15,7 +25,10 @@ beforeAll(() => {
 
 const sesOf = (s: Synthesized, name: string) => functionStatements(s, name).filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
 const identity = (name: string) => ({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`]],
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`],
+  ],
 });
 
 const ofType = (type: string) => Object.entries(prod.resources).filter(([, r]) => r.Type === type);
@@ -25,13 +38,28 @@ const configurationSetId = () => {
   return sets[0]![0];
 };
 const configurationSetArn = () => ({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: configurationSetId() }]],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ses:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':configuration-set/',
+      { Ref: configurationSetId() },
+    ],
+  ],
 });
 
 describe('bounces and complaints', () => {
   it('the configuration set suppresses bounced and complaining addresses and publishes bounces and complaints to the default bus', () => {
     const [, set] = ofType('AWS::SES::ConfigurationSet')[0]!;
-    expect(set.Properties).toEqual({ Name: 'pathcert-prod-notifications', SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+    expect(set.Properties).toEqual({
+      Name: 'pathcert-prod-notifications',
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
     const destinations = ofType('AWS::SES::ConfigurationSetEventDestination').map(([, r]) => r.Properties!);
     expect(destinations).toHaveLength(1);
     expect(destinations[0]!.ConfigurationSetName).toEqual({ Ref: configurationSetId() });
@@ -39,7 +67,12 @@ describe('bounces and complaints', () => {
       Enabled: true,
       MatchingEventTypes: ['bounce', 'complaint'],
       EventBridgeDestination: {
-        EventBusArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+        EventBusArn: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default'],
+          ],
+        },
       },
     });
   });
@@ -61,7 +94,9 @@ describe('bounces and complaints', () => {
     expect(dlq?.Properties?.SqsManagedSseEnabled).toBe(true);
     // The default bus may invoke emailFeedback (EventBridge needs a resource permission).
     const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!);
-    expect(permissions).toContainEqual(expect.objectContaining({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } }));
+    expect(permissions).toContainEqual(
+      expect.objectContaining({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } }),
+    );
   });
 
   it('leave cdk-nag silent', () => {
@@ -119,7 +154,12 @@ describe('message emails', () => {
 });
 
 describe('invitation emails', () => {
-  const busArn = () => ({ 'Fn::GetAtt': [Object.entries(prod.resources).find(([id, r]) => r.Type === 'AWS::Events::EventBus' && id.startsWith('EventsBus'))![0], 'Arn'] });
+  const busArn = () => ({
+    'Fn::GetAtt': [
+      Object.entries(prod.resources).find(([id, r]) => r.Type === 'AWS::Events::EventBus' && id.startsWith('EventsBus'))![0],
+      'Arn',
+    ],
+  });
 
   it('the notify rule hands InvitationCreated and InvitationExpiring to the notifier', () => {
     const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties?.Name === 'pathcert-prod-notify')![1].Properties!;

@@ -40,8 +40,13 @@ describe('stack sizes', () => {
     expect(STACK_RESOURCE_BUDGET).toBe(0.6 * STACK_RESOURCE_LIMIT);
     for (const s of stages()) {
       const sizes = Object.fromEntries(s.stacks.map((t) => [t.path, Object.keys(t.template.Resources).length]));
-      for (const t of s.stacks) expect(Object.values(t.template.Resources).filter((r) => r.Type === 'AWS::CDK::Metadata'), t.path).toHaveLength(1);
-      for (const [path, size] of Object.entries(sizes)) expect(size, `${path}: ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(STACK_RESOURCE_BUDGET);
+      for (const t of s.stacks)
+        expect(
+          Object.values(t.template.Resources).filter((r) => r.Type === 'AWS::CDK::Metadata'),
+          t.path,
+        ).toHaveLength(1);
+      for (const [path, size] of Object.entries(sizes))
+        expect(size, `${path}: ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(STACK_RESOURCE_BUDGET);
     }
   });
 
@@ -49,7 +54,9 @@ describe('stack sizes', () => {
     for (const s of stages()) {
       const prefix = s.stack.config.prefix;
       expect(s.stacks.map((t) => t.path).sort()).toEqual([prefix, ...Object.keys(NESTED_AREAS).map((a) => `${prefix}/${a}`)].sort());
-      const nestedStackResources = s.stacks.flatMap((t) => Object.values(t.template.Resources)).filter((r) => r.Type === 'AWS::CloudFormation::Stack');
+      const nestedStackResources = s.stacks
+        .flatMap((t) => Object.values(t.template.Resources))
+        .filter((r) => r.Type === 'AWS::CloudFormation::Stack');
       expect(nestedStackResources).toHaveLength(Object.keys(NESTED_AREAS).length);
       const total = s.stacks.reduce((n, t) => n + Object.keys(t.template.Resources).length, 0);
       // The flat view drops the nested stacks' own resources and the version reports.
@@ -86,14 +93,20 @@ describe('placement follows the shared definitions', () => {
       expect(areaOf(s, s.stack.api.httpApi)).toBe('root');
       expect(areaOf(s, s.stack.api.stage)).toBe('root');
       const routesStack = s.stacks.find((t) => t.stack.node.id === ROUTES_AREA && t.stack !== s.stack)!;
-      const types = new Set(Object.values(routesStack.template.Resources).map((r) => r.Type).filter((t) => t !== 'AWS::CDK::Metadata'));
+      const types = new Set(
+        Object.values(routesStack.template.Resources)
+          .map((r) => r.Type)
+          .filter((t) => t !== 'AWS::CDK::Metadata'),
+      );
       expect([...types].sort()).toEqual(['AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::Lambda::Permission']);
       const keys = Object.values(routesStack.template.Resources)
         .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
         .map((r) => String(r.Properties?.RouteKey));
       expect(keys.sort()).toEqual(apiRoutes.map(routeKey).sort());
       for (const t of s.stacks.filter((x) => x !== routesStack)) {
-        const stray = Object.values(t.template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' || r.Type === 'AWS::ApiGatewayV2::Integration');
+        const stray = Object.values(t.template.Resources).filter(
+          (r) => r.Type === 'AWS::ApiGatewayV2::Route' || r.Type === 'AWS::ApiGatewayV2::Integration',
+        );
         expect(stray, t.path).toEqual([]);
       }
     }
@@ -102,9 +115,12 @@ describe('placement follows the shared definitions', () => {
   it('refuses a function whose trigger no stack takes', () => {
     const stray = { trigger: 'queue' } as unknown as FunctionSpec;
     expect(() => functionArea('drainQueue', stray)).toThrow(/drainQueue has trigger 'queue', which infra\/placement.ts places in no stack/);
-    expect(() => synth({ stage: 'dev' }, { catalog: { drainQueue: { ...functionCatalog.system, trigger: 'queue' } as unknown as FunctionSpec }, routes: [] })).toThrow(
-      /places in no stack/,
-    );
+    expect(() =>
+      synth(
+        { stage: 'dev' },
+        { catalog: { drainQueue: { ...functionCatalog.system, trigger: 'queue' } as unknown as FunctionSpec }, routes: [] },
+      ),
+    ).toThrow(/places in no stack/);
   });
 });
 
@@ -146,9 +162,15 @@ describe('stateful resources', () => {
       const [root, ...nested] = s.stacks;
       expect(root!.stack).toBe(s.stack);
       for (const [type, ids] of Object.entries(STATEFUL)) {
-        const inRoot = Object.entries(root!.template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+        const inRoot = Object.entries(root!.template.Resources)
+          .filter(([, r]) => r.Type === type)
+          .map(([id]) => id);
         expect(inRoot.sort(), type).toEqual([...ids].sort());
-        for (const t of nested) expect(Object.values(t.template.Resources).filter((r) => r.Type === type), `${type} in ${t.path}`).toEqual([]);
+        for (const t of nested)
+          expect(
+            Object.values(t.template.Resources).filter((r) => r.Type === type),
+            `${type} in ${t.path}`,
+          ).toEqual([]);
       }
       expect(logicalIdOf(s.stack.data.table)).toBe('DataTableFDBAD0F2');
     }

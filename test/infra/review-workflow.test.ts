@@ -9,7 +9,16 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog } from '#catalog';
 import { repoRoot } from '../../infra/bundling.ts';
-import { actionsOf, findCycle, functionResource, functionStatements, resourcesOf, synth, type Statement, type Synthesized } from './support.ts';
+import {
+  actionsOf,
+  findCycle,
+  functionResource,
+  functionStatements,
+  resourcesOf,
+  synth,
+  type Statement,
+  type Synthesized,
+} from './support.ts';
 
 let dev: Synthesized;
 beforeAll(() => {
@@ -28,12 +37,16 @@ function tasks(machine: { States: Record<string, any> }, out: [string, any][] = 
 }
 
 const fnArn = (name: string) => ({ 'Fn::GetAtt': [functionResource(dev, name).id, 'Arn'] });
-const statesOf = (name: string): Statement[] => functionStatements(dev, name).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
-const eventsOf = (name: string): Statement[] => functionStatements(dev, name).filter((s) => actionsOf(s).some((a) => a.startsWith('events:')));
+const statesOf = (name: string): Statement[] =>
+  functionStatements(dev, name).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+const eventsOf = (name: string): Statement[] =>
+  functionStatements(dev, name).filter((s) => actionsOf(s).some((a) => a.startsWith('events:')));
 
 describe('the review state machine in the stack', () => {
   const reviewMachine = () =>
-    Object.values(dev.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties?.StateMachineName === 'pathcert-dev-review')!;
+    Object.values(dev.resources).find(
+      (r) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties?.StateMachineName === 'pathcert-dev-review',
+    )!;
 
   it('is a Standard workflow named pathcert-<stage>-review', () => {
     expect(reviewMachine().Properties!.StateMachineType).toBe('STANDARD');
@@ -50,7 +63,10 @@ describe('the review state machine in the stack', () => {
       expect(substitutions[`Function_${name}`]).toEqual(fnArn(name));
     }
     // And every pipeline function of the catalog is a task of the machine.
-    const pipeline = Object.entries(functionCatalog).filter(([, spec]) => spec.trigger === 'pipeline').map(([n]) => n).sort();
+    const pipeline = Object.entries(functionCatalog)
+      .filter(([, spec]) => spec.trigger === 'pipeline')
+      .map(([n]) => n)
+      .sort();
     expect(pipeline).toEqual(unique);
   });
 
@@ -84,7 +100,8 @@ describe('the review state machine in the stack', () => {
     // The submit path starts reviews; the seat and staff waits and the APIs answer them.
     expect(catalog.submissions!.grants.startReview).toBe(true);
     expect(catalog.applications!.grants.startReview, 'only submit/withdraw start and stop reviews').toBeUndefined();
-    for (const name of ['pipelineAwaitReview', 'pipelineAwaitStaff', 'reviews', 'reviewOffice']) expect(catalog[name]!.grants.reviewTaskResults, name).toBe(true);
+    for (const name of ['pipelineAwaitReview', 'pipelineAwaitStaff', 'reviews', 'reviewOffice'])
+      expect(catalog[name]!.grants.reviewTaskResults, name).toBe(true);
     // Prepare reads only whether the round's owner still runs (one execution per application).
     expect(statesOf('pipelinePrepare').flatMap(actionsOf)).toEqual(['states:DescribeExecution']);
   });

@@ -42,8 +42,7 @@ describe('stage configuration', () => {
   });
 
   it('refuses prod without allowed origins, with "*", or without a sender', () => {
-    const build = (context: Record<string, unknown>) => () =>
-      buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+    const build = (context: Record<string, unknown>) => () => buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
     expect(build({ stage: 'prod', senderEmail: 'a@b.example' })).toThrow(/allowedOrigins/);
     expect(build({ stage: 'prod', senderEmail: 'a@b.example', allowedOrigins: '*' })).toThrow(/not allowed in prod/);
     expect(build({ stage: 'prod', allowedOrigins: 'https://app.example' })).toThrow(/senderEmail/);

@@ -71,8 +71,7 @@ const fnArn = (s: Synthesized, name: string) => ({ 'Fn::GetAtt': [functionResour
 const ref = (s: Synthesized, construct: { node: { defaultChild?: unknown } }) => ({
   Ref: s.stack.resolve(s.stack.getLogicalId(construct.node.defaultChild as any)),
 });
-const envOf = (s: Synthesized, name: string): Record<string, unknown> =>
-  functionResource(s, name).props.Environment.Variables;
+const envOf = (s: Synthesized, name: string): Record<string, unknown> => functionResource(s, name).props.Environment.Variables;
 const grantsOf = (s: Synthesized, name: string): Statement[] =>
   // Drop the defaults every function has (its log group, X-Ray).
   functionStatements(s, name).filter((st) => !actionsOf(st).some((a) => /^(logs|xray):/.test(a)));
@@ -80,7 +79,11 @@ const sorted = (xs: string[]) => [...xs].sort();
 
 describe('state machines from ASL files', () => {
   it('creates one Standard machine per file, named pathcert-<stage>-<stem>', () => {
-    expect(machines(dev).map((m) => m.StateMachineName).sort()).toEqual(['pathcert-dev-intake', 'pathcert-dev-review']);
+    expect(
+      machines(dev)
+        .map((m) => m.StateMachineName)
+        .sort(),
+    ).toEqual(['pathcert-dev-intake', 'pathcert-dev-review']);
     for (const m of machines(dev)) expect(m.StateMachineType).toBe('STANDARD');
   });
 
@@ -156,14 +159,15 @@ describe('state machines from ASL files', () => {
     const build = (dir: string) => () => synth({ stage: 'dev' }, { catalog, routes, stateMachinesDir: dir });
 
     expect(build(write('unknown-fn', task('${Function_nope}')))).toThrow(/Function_nope.*names no function/);
-    expect(build(write('unknown-sub', task('arn:aws:states:::lambda:invoke', { FunctionName: '${Function_prepare}', X: '${Mystery}' })))).toThrow(
-      /unknown substitution \$\{Mystery\}/,
-    );
-    expect(build(write('unsupported', task('arn:aws:states:::dynamodb:putItem', { TableName: '${TableName}' })))).toThrow(
-      /not supported/,
-    );
+    expect(
+      build(write('unknown-sub', task('arn:aws:states:::lambda:invoke', { FunctionName: '${Function_prepare}', X: '${Mystery}' }))),
+    ).toThrow(/unknown substitution \$\{Mystery\}/);
+    expect(build(write('unsupported', task('arn:aws:states:::dynamodb:putItem', { TableName: '${TableName}' })))).toThrow(/not supported/);
     // Escaped placeholders and pseudo parameters are CloudFormation's, not ours.
-    const ok = synth({ stage: 'dev' }, { catalog, routes, stateMachinesDir: write('escaped', task('${Function_prepare}', { R: '${AWS::Region}', L: '${!Literal}' })) });
+    const ok = synth(
+      { stage: 'dev' },
+      { catalog, routes, stateMachinesDir: write('escaped', task('${Function_prepare}', { R: '${AWS::Region}', L: '${!Literal}' })) },
+    );
     expect(machines(ok)[0]!.DefinitionSubstitutions).toEqual({ Function_prepare: fnArn(ok, 'prepare') });
   });
 });
@@ -215,12 +219,7 @@ describe('catalog grants', () => {
 
     const states = byService(st, 'states');
     expect(sorted(states.flatMap(actionsOf))).toEqual(
-      sorted([
-        'states:SendTaskSuccess',
-        'states:SendTaskFailure',
-        'states:DescribeExecution',
-        'states:GetExecutionHistory',
-      ]),
+      sorted(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:DescribeExecution', 'states:GetExecutionHistory']),
     );
     const describe = states.find((x) => actionsOf(x).includes('states:DescribeExecution'))!;
     expect(JSON.stringify(describe.Resource)).toContain(':execution:pathcert-dev-review:*');
@@ -243,7 +242,11 @@ describe('catalog grants', () => {
     copyFileSync(path.join(fixtureDir, 'intake.asl.json'), path.join(dir, 'intake.asl.json'));
     const s = synth({ stage: 'dev' }, { catalog, routes, stateMachinesDir: dir });
     for (const name of ['pathways', 'reviews', 'assign']) {
-      expect(grantsOf(s, name).flatMap(actionsOf).filter((a) => a.startsWith('states:'))).toEqual([]);
+      expect(
+        grantsOf(s, name)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('states:')),
+      ).toEqual([]);
       expect(envOf(s, name)).not.toHaveProperty('REVIEW_STATE_MACHINE_ARN');
     }
     const info = s.stack.functions.get('pathways')!.node.metadata.filter((m) => m.type === 'aws:cdk:info');
@@ -286,7 +289,11 @@ describe('cdk-nag with every kind of grant and state machine', () => {
   it('has no wildcard action', () => {
     for (const s of [dev, prod]) {
       for (const name of Object.keys(catalog)) {
-        expect(functionStatements(s, name).flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
+        expect(
+          functionStatements(s, name)
+            .flatMap(actionsOf)
+            .filter((a) => a.includes('*')),
+        ).toEqual([]);
       }
     }
   });

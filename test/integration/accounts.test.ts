@@ -75,7 +75,15 @@ async function signIn(email: string): Promise<string> {
 /** Signs up with the invited address, confirms with the emailed code, signs in. */
 async function signUp(email: string, name = 'Invited Person'): Promise<Person> {
   const out = await cognito.send(
-    new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: name }] }),
+    new SignUpCommand({
+      ClientId: clientId(),
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'name', Value: name },
+      ],
+    }),
   );
   const code = t.platform.cognito.verificationCode(email);
   expect(code).toMatch(/^\d{6}$/);
@@ -94,8 +102,13 @@ const removeMember = (kind: 'pathways' | 'districts', id: string, sub: string) =
 describe('self sign-up', () => {
   it('refuses an address without a pending invitation, with the error Cognito shows, and creates no user', async () => {
     const email = address('stranger');
-    const refused = cognito.send(new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
-    await expect(refused).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: `PreSignUp failed with error ${NOT_INVITED_MESSAGE}.` });
+    const refused = cognito.send(
+      new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
+    await expect(refused).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: `PreSignUp failed with error ${NOT_INVITED_MESSAGE}.`,
+    });
     expect(t.platform.cognito.user(email)).toBeUndefined();
   });
 
@@ -103,7 +116,12 @@ describe('self sign-up', () => {
     const email = address('ana');
     await invite(email, { pathwayId: pathwayA.id }, 'member');
     const out = await cognito.send(
-      new SignUpCommand({ ClientId: clientId(), Username: email.toUpperCase(), Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+      new SignUpCommand({
+        ClientId: clientId(),
+        Username: email.toUpperCase(),
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
     );
     expect(out.UserConfirmed).toBe(false);
     // The same subject `npm run token` gives the address.
@@ -113,17 +131,23 @@ describe('self sign-up', () => {
     expect(t.platform.cognito.user(email)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
 
     await expect(signIn(email)).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
-    await expect(cognito.send(new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: '000000x' }))).rejects.toMatchObject({
+    await expect(
+      cognito.send(new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: '000000x' })),
+    ).rejects.toMatchObject({
       name: 'CodeMismatchException',
     });
-    await cognito.send(new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: t.platform.cognito.verificationCode(email)! }));
+    await cognito.send(
+      new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: t.platform.cognito.verificationCode(email)! }),
+    );
     expect(t.platform.cognito.user(email)).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
 
     const claims = decodeJwt(await signIn(email));
     expect(claims).toMatchObject({ sub: out.UserSub, email, email_verified: true, 'cognito:groups': [] });
     // A second sign-up of the address is Cognito's UsernameExistsException.
     await expect(
-      cognito.send(new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] })),
+      cognito.send(
+        new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+      ),
     ).rejects.toMatchObject({ name: 'UsernameExistsException' });
   });
 
@@ -142,7 +166,14 @@ describe('self sign-up', () => {
     try {
       for (const email of [accepted, revoked, expired]) {
         await expect(
-          cognito.send(new SignUpCommand({ ClientId: clientId(), Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] })),
+          cognito.send(
+            new SignUpCommand({
+              ClientId: clientId(),
+              Username: email,
+              Password: PASSWORD,
+              UserAttributes: [{ Name: 'email', Value: email }],
+            }),
+          ),
           email,
         ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
       }
@@ -242,7 +273,14 @@ describe('groups follow memberships', () => {
 describe('accounts created by an administrator (the smoke test journey mode, docs/deploy.md)', () => {
   const pool = () => t.platform.cognito.userPoolId;
   const adminSignIn = (email: string, password: string, client = clientId()) =>
-    cognito.send(new AdminInitiateAuthCommand({ UserPoolId: pool(), ClientId: client, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }));
+    cognito.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: pool(),
+        ClientId: client,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
 
   it('creates a user without an invitation (PreSignUp_AdminCreateUser), which must set a password before signing in', async () => {
     const email = address('admin-made');
@@ -252,7 +290,11 @@ describe('accounts created by an administrator (the smoke test journey mode, doc
         Username: email,
         MessageAction: 'SUPPRESS',
         TemporaryPassword: 'Temporary-passw0rd',
-        UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, { Name: 'name', Value: 'Made By Admin' }],
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'name', Value: 'Made By Admin' },
+        ],
       }),
     );
     expect(created.User?.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
@@ -261,9 +303,13 @@ describe('accounts created by an administrator (the smoke test journey mode, doc
     const challenged = await adminSignIn(email, 'Temporary-passw0rd');
     expect(challenged.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     expect(challenged.AuthenticationResult).toBeUndefined();
-    await expect(cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username: email, MessageAction: 'SUPPRESS' }))).rejects.toMatchObject({ name: 'UsernameExistsException' });
+    await expect(
+      cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username: email, MessageAction: 'SUPPRESS' })),
+    ).rejects.toMatchObject({ name: 'UsernameExistsException' });
 
-    await expect(cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: 'short', Permanent: true }))).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+    await expect(
+      cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: 'short', Permanent: true })),
+    ).rejects.toMatchObject({ name: 'InvalidPasswordException' });
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: PASSWORD, Permanent: true }));
     const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: email }));
     expect(got).toMatchObject({ Username: subjectForEmail(email), UserStatus: 'CONFIRMED', Enabled: true });
@@ -284,8 +330,17 @@ describe('accounts created by an administrator (the smoke test journey mode, doc
     await expect(adminSignIn(address('nobody'), PASSWORD)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     await expect(adminSignIn(email, PASSWORD, 'another-client')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(
-      cognito.send(new AdminInitiateAuthCommand({ UserPoolId: pool(), ClientId: clientId(), AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'x' } })),
+      cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: pool(),
+          ClientId: clientId(),
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: 'x' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: address('nobody') }))).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: address('nobody') }))).rejects.toMatchObject({
+      name: 'UserNotFoundException',
+    });
   });
 });

@@ -99,11 +99,20 @@ async function team(certification: { level: Level; until: string } | null = null
     return t.token('pathway', { email });
   };
   const [evidenceId] = await seedAvailableEvidence(pathway.id, { versions: 4 });
-  return { pathway, lead: await member(`lead${n}@example.org`, 'lead'), member: await member(`member${n}@example.org`, 'member'), evidenceId: evidenceId! };
+  return {
+    pathway,
+    lead: await member(`lead${n}@example.org`, 'lead'),
+    member: await member(`member${n}@example.org`, 'member'),
+    evidenceId: evidenceId!,
+  };
 }
 
 async function open(tm: Team, target: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return t.api<Application & Omit<ProblemBody, 'status'>>('POST', `/pathways/${tm.pathway.id}/applications`, { token: tm.lead, body: { target, ...extra }, headers });
+  return t.api<Application & Omit<ProblemBody, 'status'>>('POST', `/pathways/${tm.pathway.id}/applications`, {
+    token: tm.lead,
+    body: { target, ...extra },
+    headers,
+  });
 }
 
 /** A complete answer to a criterion: a narrative and one evidence reference per required kind (the team's item). */
@@ -114,8 +123,13 @@ function completeAnswer(c: LocatedCriterion, tm: Team) {
   };
 }
 
-const respond = (token: string, appId: string, criterionId: string, body: unknown, headers: Record<string, string> = { 'if-none-match': '*' }) =>
-  t.api<ResponseRecord & ProblemBody>('PUT', `/applications/${appId}/responses/${criterionId}`, { token, body, headers });
+const respond = (
+  token: string,
+  appId: string,
+  criterionId: string,
+  body: unknown,
+  headers: Record<string, string> = { 'if-none-match': '*' },
+) => t.api<ResponseRecord & ProblemBody>('PUT', `/applications/${appId}/responses/${criterionId}`, { token, body, headers });
 
 const auditOf = (pathwayId: string) => queryAll(keys.auditPartition({ kind: 'pathway', id: pathwayId }));
 
@@ -131,7 +145,14 @@ describe('the candidacy journey', () => {
     const tm = await team();
     const opened = await open(tm, 'candidacy', {}, { 'idempotency-key': 'open-journey-1' });
     expect(opened.status).toBe(201);
-    expect(opened.json).toMatchObject({ status: 'draft', target: 'candidacy', level: 'candidacy', frameworkId: SEED_FRAMEWORK_ID, version: 1, submissionNumber: 0 });
+    expect(opened.json).toMatchObject({
+      status: 'draft',
+      target: 'candidacy',
+      level: 'candidacy',
+      frameworkId: SEED_FRAMEWORK_ID,
+      version: 1,
+      submissionNumber: 0,
+    });
     expect(opened.headers.get('location')).toBe(`/applications/${opened.json.id}`);
     const id = opened.json.id;
 
@@ -153,7 +174,13 @@ describe('the candidacy journey', () => {
       expect(res.headers.get('etag')).toBe('"1"');
     }
     const first = criteria[0]!.criterion.id;
-    const edited = await respond(tm.member, id, first, { narrative: 'A better narrative with words.', evidence: completeAnswer(criteria[0]!, tm).evidence }, { 'if-match': '"1"' });
+    const edited = await respond(
+      tm.member,
+      id,
+      first,
+      { narrative: 'A better narrative with words.', evidence: completeAnswer(criteria[0]!, tm).evidence },
+      { 'if-match': '"1"' },
+    );
     expect(edited.status).toBe(200);
     expect(edited.json.version).toBe(2);
 
@@ -171,7 +198,9 @@ describe('the candidacy journey', () => {
     expect(queue.json.items.map((a) => a.id)).toContain(id);
     const byDefault = await t.api<Page<Application>>('GET', '/applications?limit=100', { token: staff });
     expect(byDefault.json.items.map((a) => a.id)).toContain(id);
-    expect((await t.api<Page<Application>>('GET', '/applications?status=draft&limit=100', { token: staff })).json.items.map((a) => a.id)).not.toContain(id);
+    expect(
+      (await t.api<Page<Application>>('GET', '/applications?status=draft&limit=100', { token: staff })).json.items.map((a) => a.id),
+    ).not.toContain(id);
     const list = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications`, { token: tm.member });
     expect(list.json.items.map((a) => a.id)).toEqual([id]);
 
@@ -188,7 +217,9 @@ describe('the candidacy journey', () => {
     expect(actions.filter((a) => a === 'application.submitted')).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('A better narrative');
     const update = audit.find((e) => e.action === 'application.response.updated') as { changes: { field: string; to: unknown }[] };
-    expect(update.changes).toContainEqual(expect.objectContaining({ field: `responses.${first}.narrative`, to: { length: 'A better narrative with words.'.length } }));
+    expect(update.changes).toContainEqual(
+      expect.objectContaining({ field: `responses.${first}.narrative`, to: { length: 'A better narrative with words.'.length } }),
+    );
   });
 });
 
@@ -224,7 +255,15 @@ describe('opening rules', () => {
 
   it('renewal after expiry is read from the certification history', async () => {
     const lapsed = await team(); // the pathway item no longer carries the expired level
-    await put(certificationHistoryItem({ id: newId('certification'), pathwayId: lapsed.pathway.id, level: 'gold', issuedAt: '2022-05-01T00:00:00.000Z', validUntil: '2025-05-01' }));
+    await put(
+      certificationHistoryItem({
+        id: newId('certification'),
+        pathwayId: lapsed.pathway.id,
+        level: 'gold',
+        issuedAt: '2022-05-01T00:00:00.000Z',
+        validUntil: '2025-05-01',
+      }),
+    );
     expect((await open(lapsed, 'silver')).json.reasons).toEqual(['already_beyond_level']);
     const res = await open(lapsed, 'renewal');
     expect(res.status).toBe(201);
@@ -243,24 +282,38 @@ describe('opening rules', () => {
     expect(both.status).toBe(422);
     expect(both.json.reasons?.sort()).toEqual(['open_application_exists', 'requires_silver']);
 
-    expect((await t.api('POST', `/applications/${first.json.id}/withdraw`, { token: tm.member, headers: { 'if-match': '"1"' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', `/applications/${first.json.id}/withdraw`, { token: tm.member, headers: { 'if-match': '"1"' } })).status,
+    ).toBe(403);
     expect((await t.api('POST', `/applications/${first.json.id}/withdraw`, { token: tm.lead })).status).toBe(428);
-    expect((await t.api('POST', `/applications/${first.json.id}/withdraw`, { token: tm.lead, headers: { 'if-match': '"5"' } })).status).toBe(412);
-    const withdrawn = await t.api<Application>('POST', `/applications/${first.json.id}/withdraw`, { token: tm.lead, headers: { 'if-match': '"1"' } });
+    expect(
+      (await t.api('POST', `/applications/${first.json.id}/withdraw`, { token: tm.lead, headers: { 'if-match': '"5"' } })).status,
+    ).toBe(412);
+    const withdrawn = await t.api<Application>('POST', `/applications/${first.json.id}/withdraw`, {
+      token: tm.lead,
+      headers: { 'if-match': '"1"' },
+    });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.json).toMatchObject({ status: 'withdrawn', version: 2 });
-    const again = await t.api<ProblemBody>('POST', `/applications/${first.json.id}/withdraw`, { token: tm.lead, headers: { 'if-match': '"2"' } });
+    const again = await t.api<ProblemBody>('POST', `/applications/${first.json.id}/withdraw`, {
+      token: tm.lead,
+      headers: { 'if-match': '"2"' },
+    });
     expect(again.status).toBe(409);
 
     const reopened = await open(tm, 'candidacy');
     expect(reopened.status).toBe(201);
     const list = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications`, { token: tm.lead });
     expect(list.json.items.map((a) => a.id)).toEqual([reopened.json.id, first.json.id]);
-    const onlyWithdrawn = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications?status=withdrawn`, { token: tm.lead });
+    const onlyWithdrawn = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications?status=withdrawn`, {
+      token: tm.lead,
+    });
     expect(onlyWithdrawn.json.items.map((a) => a.id)).toEqual([first.json.id]);
     const paged = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications?limit=1`, { token: tm.lead });
     expect(paged.json.items.map((a) => a.id)).toEqual([reopened.json.id]);
-    const next = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications?limit=1&cursor=${paged.json.nextCursor}`, { token: tm.lead });
+    const next = await t.api<Page<Application>>('GET', `/pathways/${tm.pathway.id}/applications?limit=1&cursor=${paged.json.nextCursor}`, {
+      token: tm.lead,
+    });
     expect(next.json.items.map((a) => a.id)).toEqual([first.json.id]);
   });
 
@@ -276,7 +329,9 @@ describe('opening rules', () => {
 
   it('members cannot open; an unknown or unpublished framework is 422', async () => {
     const tm = await team();
-    expect((await t.api('POST', `/pathways/${tm.pathway.id}/applications`, { token: tm.member, body: { target: 'candidacy' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', `/pathways/${tm.pathway.id}/applications`, { token: tm.member, body: { target: 'candidacy' } })).status,
+    ).toBe(403);
     const unknown = await open(tm, 'candidacy', { frameworkId: newId('framework') });
     expect(unknown.status).toBe(422);
     expect(unknown.json.errors).toContainEqual(expect.objectContaining({ field: 'frameworkId', code: 'framework_not_published' }));
@@ -331,7 +386,9 @@ describe('responses', () => {
     expect(response.version).toBe(2);
     expect(response.narrative).toBe(winner.json.narrative);
     const audit = await auditOf(tm.pathway.id);
-    expect(audit.filter((e) => e.action === 'application.response.updated' && JSON.stringify(e.changes).includes(`responses.${c}.`))).toHaveLength(1);
+    expect(
+      audit.filter((e) => e.action === 'application.response.updated' && JSON.stringify(e.changes).includes(`responses.${c}.`)),
+    ).toHaveLength(1);
   });
 
   it('bounds: narrative size, evidence references, criterion ids', async () => {
@@ -347,9 +404,18 @@ describe('responses', () => {
     const tooMany = Array.from({ length: 21 }, () => ({ evidenceId: newId('evidence') }));
     expect((await respond(tm.lead, appId, c, { narrative: 'ok', evidence: tooMany }, { 'if-match': '"1"' })).status).toBe(400);
     const ev = tm.evidenceId;
-    expect((await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: ev }, { evidenceId: ev }] }, { 'if-match': '"1"' })).status).toBe(400);
+    expect(
+      (await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: ev }, { evidenceId: ev }] }, { 'if-match': '"1"' }))
+        .status,
+    ).toBe(400);
     // Evidence (issue 4): a well-formed id that names no item of the pathway's library is 422.
-    const unknown = await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: newId('evidence') }] }, { 'if-match': '"1"' });
+    const unknown = await respond(
+      tm.lead,
+      appId,
+      c,
+      { narrative: 'ok', evidence: [{ evidenceId: newId('evidence') }] },
+      { 'if-match': '"1"' },
+    );
     expect(unknown.status).toBe(422);
     expect(unknown.json.errors).toContainEqual(expect.objectContaining({ field: 'evidence.0', code: 'unknown_item' }));
     const unknownField = await respond(tm.lead, appId, c, { narrative: 'ok', score: 4 }, { 'if-match': '"1"' });
@@ -358,13 +424,21 @@ describe('responses', () => {
     expect(wrongType.status).toBe(400);
     const missing = await respond(tm.lead, appId, c, { evidence: [] }, { 'if-match': '"1"' });
     expect(missing.json.errors).toContainEqual(expect.objectContaining({ field: 'narrative' }));
-    const typed = await respond(tm.lead, appId, c, { narrative: 'ok', evidence: [{ evidenceId: ev, version: 2, kind: 'syllabus' }] }, { 'if-match': '"1"' });
+    const typed = await respond(
+      tm.lead,
+      appId,
+      c,
+      { narrative: 'ok', evidence: [{ evidenceId: ev, version: 2, kind: 'syllabus' }] },
+      { 'if-match': '"1"' },
+    );
     expect(typed.status).toBe(200);
     expect(typed.json.evidence).toEqual([{ evidenceId: ev, version: 2, kind: 'syllabus' }]);
 
     // Unknown criterion: 404. A criterion the level does not assess: 422. Not an id at all: 400.
     expect((await respond(tm.lead, appId, 'ZZ-9.9', { narrative: 'ok' })).status).toBe(404);
-    const goldOnly = seedFramework.components.flatMap((k) => k.standards.flatMap((s) => s.criteria)).find((k) => !k.levels.includes('candidacy'))!;
+    const goldOnly = seedFramework.components
+      .flatMap((k) => k.standards.flatMap((s) => s.criteria))
+      .find((k) => !k.levels.includes('candidacy'))!;
     const notAssessed = await respond(tm.lead, appId, goldOnly.id, { narrative: 'ok' });
     expect(notAssessed.status).toBe(422);
     expect(notAssessed.json.errors?.[0]?.code).toBe('criterion_not_applicable');
@@ -387,7 +461,9 @@ describe('submitting', () => {
       [criteria[1]!.criterion.id]: { narrative: '   ', evidence: [] },
     });
     expect(expected.length).toBeGreaterThan(criteria.length);
-    expect(res.json.errors).toEqual(expected.map((g) => ({ in: 'body', field: `responses.${g.criterionId}`, message: g.message, code: g.code })));
+    expect(res.json.errors).toEqual(
+      expected.map((g) => ({ in: 'body', field: `responses.${g.criterionId}`, message: g.message, code: g.code })),
+    );
     const still = await t.api<Application>('GET', `/applications/${app.id}`, { token: tm.lead });
     expect(still.json.status).toBe('draft');
   });
@@ -399,9 +475,13 @@ describe('submitting', () => {
     expect((await t.api('POST', `/applications/${app.id}/submit`, { token: tm.member, headers: { 'if-match': '"1"' } })).status).toBe(403);
     expect((await t.api('POST', `/applications/${app.id}/submit`, { token: other.lead, headers: { 'if-match': '"1"' } })).status).toBe(404);
     expect((await t.api('GET', `/applications/${app.id}`, { token: other.lead })).status).toBe(404);
-    expect((await respond(other.lead, app.id, criteriaFor(seedFramework, 'candidacy')[0]!.criterion.id, { narrative: 'x' })).status).toBe(404);
+    expect((await respond(other.lead, app.id, criteriaFor(seedFramework, 'candidacy')[0]!.criterion.id, { narrative: 'x' })).status).toBe(
+      404,
+    );
     expect((await t.api('GET', `/pathways/${tm.pathway.id}/applications`, { token: other.member })).status).toBe(404);
-    expect((await t.api('POST', `/pathways/${tm.pathway.id}/applications`, { token: other.lead, body: { target: 'candidacy' } })).status).toBe(404);
+    expect(
+      (await t.api('POST', `/pathways/${tm.pathway.id}/applications`, { token: other.lead, body: { target: 'candidacy' } })).status,
+    ).toBe(404);
     // Staff may see and withdraw but never submit for a team.
     expect((await t.api('POST', `/applications/${app.id}/submit`, { token: staff, headers: { 'if-match': '"1"' } })).status).toBe(403);
     expect((await t.api('GET', `/applications/${app.id}`, { token: staff })).status).toBe(200);
@@ -417,7 +497,9 @@ describe('submitting', () => {
       expect((await respond(tm.lead, app.id, c.criterion.id, completeAnswer(c, tm))).status).toBe(201);
     }
     const headers = { 'if-match': '"1"', 'idempotency-key': 'submit-once-0001' };
-    const answers = await Promise.all(Array.from({ length: 20 }, () => t.api<Application>('POST', `/applications/${app.id}/submit`, { token: tm.lead, headers })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => t.api<Application>('POST', `/applications/${app.id}/submit`, { token: tm.lead, headers })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     // The same answer (as JSON: the replays come from the stored record, whose key order DynamoDB does not keep).
     for (const a of answers) expect(a.json).toEqual(answers[0]!.json);
@@ -441,7 +523,16 @@ describe('reviewers', () => {
     const reviewer = await t.token('reviewer', { email });
     expect((await t.api('GET', `/applications/${app.id}`, { token: reviewer })).status).toBe(404);
 
-    const assignment = { ...keys.assignment(sub, app.id), _type: 'assignment', sub, applicationId: app.id, pathwayId: tm.pathway.id, active: true, role: 'reviewer', assignedAt: nowIso() };
+    const assignment = {
+      ...keys.assignment(sub, app.id),
+      _type: 'assignment',
+      sub,
+      applicationId: app.id,
+      pathwayId: tm.pathway.id,
+      active: true,
+      role: 'reviewer',
+      assignedAt: nowIso(),
+    };
     await put(assignment);
     const seen = await t.api<Full>('GET', `/applications/${app.id}`, { token: reviewer });
     expect(seen.status).toBe(200);
@@ -449,7 +540,9 @@ describe('reviewers', () => {
     expect(mine.json.items.map((a) => a.id)).toEqual([app.id]);
     expect(mine.json.items[0]?.assignment).toMatchObject({ role: 'reviewer' });
     // Reviewers read; they never write a team's answers.
-    expect((await respond(reviewer, app.id, criteriaFor(seedFramework, 'candidacy')[0]!.criterion.id, { narrative: 'x' })).status).toBe(403);
+    expect((await respond(reviewer, app.id, criteriaFor(seedFramework, 'candidacy')[0]!.criterion.id, { narrative: 'x' })).status).toBe(
+      403,
+    );
 
     await put({ ...assignment, active: false });
     expect((await t.api('GET', `/applications/${app.id}`, { token: reviewer })).status).toBe(404);

@@ -28,7 +28,14 @@ interface BenefitFixtures {
 async function build(w: World): Promise<BenefitFixtures> {
   const created = await w.t.api<{ id: string }>('POST', '/benefits', {
     token: w.people.staff.token,
-    body: { title: 'Matrix scholarships', description: 'Nominations.', kind: 'scholarship', minLevel: 'silver', capacity: { perPathway: 1000, period: 'year' }, active: true },
+    body: {
+      title: 'Matrix scholarships',
+      description: 'Nominations.',
+      kind: 'scholarship',
+      minLevel: 'silver',
+      capacity: { perPathway: 1000, period: 'year' },
+      active: true,
+    },
   });
   const benefitId = expectStatus(created, 201).json.id;
   const districtPathway = (await createPathway(w.t, w.people.staff, w.schoolA, { name: 'Matrix Benefits Academy' })).id;
@@ -145,11 +152,21 @@ export const benefitCases: Record<string, MatrixRows> = {
   replaceBenefit: {
     request: async (w) => {
       const { benefitId } = await fixtures(w);
-      const now = expectStatus(await w.t.api<{ revision: number }>('GET', `/benefits/${benefitId}`, { token: w.people.staff.token }), 200).json;
+      const now = expectStatus(
+        await w.t.api<{ revision: number }>('GET', `/benefits/${benefitId}`, { token: w.people.staff.token }),
+        200,
+      ).json;
       return {
         path: `/benefits/${benefitId}`,
         headers: { 'if-match': `"${now.revision}"` },
-        body: { title: 'Matrix scholarships', description: 'Nominations.', kind: 'scholarship', minLevel: 'silver', capacity: { perPathway: 1000, period: 'year' }, active: true },
+        body: {
+          title: 'Matrix scholarships',
+          description: 'Nominations.',
+          kind: 'scholarship',
+          minLevel: 'silver',
+          capacity: { perPathway: 1000, period: 'year' },
+          active: true,
+        },
       };
     },
     expect: staffOnNetwork,
@@ -160,11 +177,17 @@ export const benefitCases: Record<string, MatrixRows> = {
   getPathwayBenefits: { request: (w) => ({ path: `/pathways/${w.pathwayA}/benefits` }), expect: pathwayAReaders },
   listPathwayBenefitRequests: { request: (w) => ({ path: `/pathways/${w.pathwayA}/benefit-requests` }), expect: pathwayAReaders },
   requestBenefit: {
-    request: async (w) => ({ path: `/pathways/${w.pathwayA}/benefit-requests`, body: { benefitId: (await fixtures(w)).benefitId, units: 1 } }),
+    request: async (w) => ({
+      path: `/pathways/${w.pathwayA}/benefit-requests`,
+      body: { benefitId: (await fixtures(w)).benefitId, units: 1 },
+    }),
     expect: belowLevel,
   },
   decideBenefitRequest: {
-    request: async (w) => ({ path: `/pathways/${w.pathwayA}/benefit-requests/${await freshRequest(w)}/decision`, body: { decision: 'approved' } }),
+    request: async (w) => ({
+      path: `/pathways/${w.pathwayA}/benefit-requests/${await freshRequest(w)}/decision`,
+      body: { decision: 'approved' },
+    }),
     expect: staffDecides,
   },
   withdrawBenefitRequest: {
@@ -174,7 +197,10 @@ export const benefitCases: Record<string, MatrixRows> = {
   withdrawCertification: {
     request: async (w) => {
       const c = await freshCertification(w);
-      return { path: `/pathways/${c.pathwayId}/certifications/${c.certificationId}/withdraw`, body: { reason: 'Matrix: the program closed.' } };
+      return {
+        path: `/pathways/${c.pathwayId}/certifications/${c.certificationId}/withdraw`,
+        body: { reason: 'Matrix: the program closed.' },
+      };
     },
     expect: staffWithdraws,
   },

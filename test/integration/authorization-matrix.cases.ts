@@ -232,7 +232,13 @@ export const registryCases: Record<string, MatrixRows> = {
   createPathway: {
     request: (w) => ({
       path: `/schools/${w.schoolA}/pathways`,
-      body: { name: `Matrix Pathway ${tag()}`, sector: 'transportation', gradesServed: [11, 12], model: 'comprehensive_high_school_option', enrollment: 60 },
+      body: {
+        name: `Matrix Pathway ${tag()}`,
+        sector: 'transportation',
+        gradesServed: [11, 12],
+        model: 'comprehensive_high_school_option',
+        enrollment: 60,
+      },
     }),
     expect: districtContactsOfA,
   },
@@ -342,11 +348,17 @@ export const peopleCases: Record<string, MatrixRows> = {
     expect: staffOnlyInDistrictA,
   },
   // The reviewer pool is staff's (reviewer.manage on the network): 403 for everyone else.
-  createReviewerInvitation: { request: (w) => ({ path: '/reviewer-invitations', body: { email: w.fresh.email() } }), expect: staffOnReviewerPool },
+  createReviewerInvitation: {
+    request: (w) => ({ path: '/reviewer-invitations', body: { email: w.fresh.email() } }),
+    expect: staffOnReviewerPool,
+  },
   listReviewerInvitations: { request: () => ({ path: '/reviewer-invitations' }), expect: staffOnReviewerPool },
   revokeReviewerInvitation: {
     request: async (w) => {
-      const res = await w.t.api<{ id: string }>('POST', '/reviewer-invitations', { token: w.people.staff.token, body: { email: w.fresh.email() } });
+      const res = await w.t.api<{ id: string }>('POST', '/reviewer-invitations', {
+        token: w.people.staff.token,
+        body: { email: w.fresh.email() },
+      });
       return { path: `/reviewer-invitations/${res.json.id}` };
     },
     expect: staffOnReviewerPool,
@@ -501,7 +513,10 @@ export const frameworkAndApplicationCases: Record<string, MatrixRows> = {
   publishFramework: {
     // A new draft per call (with a low version number, so the seed stays the newest published).
     request: async (w) => {
-      const res = await w.t.api<{ id: string; revision: number }>('POST', '/frameworks', { token: w.people.staff.token, body: matrixFrameworkDoc() });
+      const res = await w.t.api<{ id: string; revision: number }>('POST', '/frameworks', {
+        token: w.people.staff.token,
+        body: matrixFrameworkDoc(),
+      });
       const draft = expectStatus(res, 201).json;
       return { path: `/frameworks/${draft.id}/publish`, headers: { 'if-match': `"${draft.revision}"` } };
     },
@@ -558,7 +573,9 @@ export const frameworkAndApplicationCases: Record<string, MatrixRows> = {
   putApplicationResponse: {
     request: async (w) => {
       const criterionId = candidacyCriteria()[0]!.id;
-      const res = await w.t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${w.applicationA}`, { token: w.people.staff.token });
+      const res = await w.t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${w.applicationA}`, {
+        token: w.people.staff.token,
+      });
       const current = expectStatus(res, 200).json.responses.find((r) => r.criterionId === criterionId);
       const headers: Record<string, string> = current ? { 'if-match': `"${current.version}"` } : { 'if-none-match': '*' };
       return {
@@ -626,7 +643,13 @@ function matrixFrameworkDoc() {
         id: 'MX',
         title: 'Matrix component',
         description: 'A small framework for authorization tests.',
-        standards: [{ id: 'MX-1', title: 'Matrix standard', criteria: [{ id: 'MX-1.1', text: 'A criterion.', levels: ['candidacy'], evidence: [], rubric }] }],
+        standards: [
+          {
+            id: 'MX-1',
+            title: 'Matrix standard',
+            criteria: [{ id: 'MX-1.1', text: 'A criterion.', levels: ['candidacy'], evidence: [], rubric }],
+          },
+        ],
       },
     ],
   };
@@ -636,15 +659,23 @@ async function frameworkRevision(w: World, id: string): Promise<number> {
   return expectStatus(await w.t.api<{ revision: number }>('GET', `/frameworks/${id}`, { token: w.people.staff.token }), 200).json.revision;
 }
 
-const candidacyCriteria = () => seedFramework.components.flatMap((c) => c.standards.flatMap((s) => s.criteria)).filter((k) => k.levels.includes('candidacy'));
+const candidacyCriteria = () =>
+  seedFramework.components.flatMap((c) => c.standards.flatMap((s) => s.criteria)).filter((k) => k.levels.includes('candidacy'));
 
 /** Withdraws (as staff) whatever application the applications pathway has open. */
 async function freeAppPathway(w: World): Promise<void> {
   const staff = w.people.staff.token;
   for (const status of ['draft', 'submitted']) {
-    const res = await w.t.api<{ items: { id: string; version: number }[] }>('GET', `/pathways/${fx(w).appPathway}/applications?status=${status}`, { token: staff });
+    const res = await w.t.api<{ items: { id: string; version: number }[] }>(
+      'GET',
+      `/pathways/${fx(w).appPathway}/applications?status=${status}`,
+      { token: staff },
+    );
     for (const a of expectStatus(res, 200).json.items) {
-      expectStatus(await w.t.api('POST', `/applications/${a.id}/withdraw`, { token: staff, headers: { 'if-match': `"${a.version}"` } }), 200);
+      expectStatus(
+        await w.t.api('POST', `/applications/${a.id}/withdraw`, { token: staff, headers: { 'if-match': `"${a.version}"` } }),
+        200,
+      );
     }
   }
 }
@@ -664,12 +695,14 @@ async function freshApplication(w: World, complete: boolean): Promise<{ id: stri
     for (const c of candidacyCriteria()) {
       const evidence = c.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: item!, version: i + 1, kind: e.kind }));
       const body = { narrative: `How the pathway meets ${c.id}.`, evidence };
-      expectStatus(await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }), 201);
+      expectStatus(
+        await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }),
+        201,
+      );
     }
   }
   return app;
 }
-
 
 // =======================================================================================
 // OUTCOMES AND NETWORK (issue 7) — maintained with functions/api/{outcomes,network}
@@ -738,10 +771,16 @@ export const outcomeCases: Record<string, MatrixRows> = {
     expect: outcomeReadersOfPathwayA,
   },
   getPathwayTrends: { request: (w) => ({ path: `/pathways/${w.pathwayA}/outcomes/trends` }), expect: outcomeReadersOfPathwayA },
-  declareOutcomeUpload: { request: (w) => ({ path: `/districts/${w.districtA}/outcomes/uploads`, body: { size: 120 } }), expect: districtContactsOfA },
+  declareOutcomeUpload: {
+    request: (w) => ({ path: `/districts/${w.districtA}/outcomes/uploads`, body: { size: 120 } }),
+    expect: districtContactsOfA,
+  },
   getOutcomeUpload: {
     request: async (w) => {
-      const res = await w.t.api<{ upload: { id: string } }>('POST', `/districts/${w.districtA}/outcomes/uploads`, { token: w.people.staff.token, body: { size: 120 } });
+      const res = await w.t.api<{ upload: { id: string } }>('POST', `/districts/${w.districtA}/outcomes/uploads`, {
+        token: w.people.staff.token,
+        body: { size: 120 },
+      });
       return { path: `/districts/${w.districtA}/outcomes/uploads/${expectStatus(res, 201).json.upload.id}` };
     },
     expect: districtContactsOfA,
@@ -786,7 +825,16 @@ async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
   const reviewer = w.people.reviewerAssigned;
   await putReviewerByStaff(
     reviewer.sub,
-    { name: 'Matrix Reviewer', sectors: [], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 10, leadEligible: true, active: true },
+    {
+      name: 'Matrix Reviewer',
+      sectors: [],
+      conflicts: { districtIds: [], pathwayIds: [] },
+      available: true,
+      unavailable: [],
+      maxOpenAssignments: 10,
+      leadEligible: true,
+      active: true,
+    },
     0,
   );
   const out: Record<string, string> = {};
@@ -796,7 +844,10 @@ async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
     await joinPathway(w.t, w.people.pathwayLeadOwn, pathway, w.people.pathwayMemberOwn, 'member');
     const lead = w.people.pathwayLeadOwn.token;
     const app = expectStatus(
-      await w.t.api<{ id: string; version: number }>('POST', `/pathways/${pathway}/applications`, { token: lead, body: { target: 'candidacy', frameworkId: w.frameworkId } }),
+      await w.t.api<{ id: string; version: number }>('POST', `/pathways/${pathway}/applications`, {
+        token: lead,
+        body: { target: 'candidacy', frameworkId: w.frameworkId },
+      }),
       201,
     ).json;
     // Evidence (issue 4): references must name verified items of the pathway's library.
@@ -804,9 +855,15 @@ async function buildReviewFixtures(w: World): Promise<ReviewFixtures> {
     for (const c of candidacyCriteria()) {
       const evidence = c.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: item!, version: i + 1, kind: e.kind }));
       const body = { narrative: `How the pathway meets ${c.id}.`, evidence };
-      expectStatus(await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }), 201);
+      expectStatus(
+        await w.t.api('PUT', `/applications/${app.id}/responses/${c.id}`, { token: lead, body, headers: { 'if-none-match': '*' } }),
+        201,
+      );
     }
-    expectStatus(await w.t.api('POST', `/applications/${app.id}/submit`, { token: lead, headers: { 'if-match': `"${app.version}"` } }), 200);
+    expectStatus(
+      await w.t.api('POST', `/applications/${app.id}/submit`, { token: lead, headers: { 'if-match': `"${app.version}"` } }),
+      200,
+    );
     await prepare({ applicationId: app.id });
     const review = await assignSeat({
       round: { applicationId: app.id, pathwayId: pathway, round: 1 },
@@ -910,7 +967,16 @@ async function throwawayReviewer(w: World): Promise<string> {
   const p = await person(w.t, w.fresh.email(), ['reviewer']);
   await putReviewerByStaff(
     p.sub,
-    { name: 'Throwaway', sectors: [], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 3, leadEligible: false, active: true },
+    {
+      name: 'Throwaway',
+      sectors: [],
+      conflicts: { districtIds: [], pathwayIds: [] },
+      available: true,
+      unavailable: [],
+      maxOpenAssignments: 3,
+      leadEligible: false,
+      active: true,
+    },
     0,
   );
   return p.sub;
@@ -956,7 +1022,10 @@ export const reviewCases: Record<string, MatrixRows> = {
     expect: assignedReviewerOnly,
   },
   recuseFromReview: {
-    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appQ}/review/recuse`, body: { reason: 'A conflict came to light.' } }),
+    request: async (w) => ({
+      path: `/applications/${(await reviewFx(w)).appQ}/review/recuse`,
+      body: { reason: 'A conflict came to light.' },
+    }),
     expect: assignedReviewerOnly,
   },
   getMyReviewerProfile: {
@@ -992,14 +1061,20 @@ export const reviewCases: Record<string, MatrixRows> = {
     expect: staffOnNetwork,
   },
   reviewQueue: { request: () => ({ path: '/review-queue' }), expect: staffOnNetwork },
-  getReviewRound: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review-round` }), expect: staffWorkOnReviewedApp() },
+  getReviewRound: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review-round` }),
+    expect: staffWorkOnReviewedApp(),
+  },
   // No workflow ran in this world, so staff find no execution to show (404).
   getReviewWorkflowHistory: {
     request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/review-round/history` }),
     expect: staffWorkOnReviewedApp(404),
   },
   // applicationA is a draft: there is nothing to review yet (409).
-  startReviewWorkflow: { request: (w) => ({ path: `/applications/${w.applicationA}/review-round/start` }), expect: staffWorkOnReviewedApp(409) },
+  startReviewWorkflow: {
+    request: (w) => ({ path: `/applications/${w.applicationA}/review-round/start` }),
+    expect: staffWorkOnReviewedApp(409),
+  },
   assignReviewSeat: {
     request: async (w, role) => ({
       path: `/applications/${(await reviewFx(w)).appR}/review-round/seats/2`,
@@ -1026,7 +1101,10 @@ export const reviewCases: Record<string, MatrixRows> = {
   reviewAlerts: { request: () => ({ path: '/review-alerts' }), expect: staffOnNetwork },
   listMessages: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/messages` }), expect: threadParticipants },
   postMessage: {
-    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/messages`, body: { body: 'A question about the schedule.' } }),
+    request: async (w) => ({
+      path: `/applications/${(await reviewFx(w)).appR}/messages`,
+      body: { body: 'A question about the schedule.' },
+    }),
     expect: threadParticipants,
   },
   putThreadSettings: {
@@ -1042,7 +1120,10 @@ export const reviewCases: Record<string, MatrixRows> = {
     },
     expect: staffWorkOnReviewedApp(),
   },
-  listReviewSessions: { request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/sessions` }), expect: threadParticipants },
+  listReviewSessions: {
+    request: async (w) => ({ path: `/applications/${(await reviewFx(w)).appR}/sessions` }),
+    expect: threadParticipants,
+  },
   scheduleReviewSession: {
     request: async (w) => ({
       path: `/applications/${(await reviewFx(w)).appR}/sessions`,
@@ -1100,14 +1181,14 @@ export const reviewCases: Record<string, MatrixRows> = {
 /** Hook for the frameworks/applications helper: add fixtures to `w.ext` after the world is built. */
 export async function extendWorld(w: World): Promise<void> {
   const staff = w.people.staff;
-  const draft = expectStatus(await w.t.api<{ id: string }>('POST', '/frameworks', { token: staff.token, body: matrixFrameworkDoc() }), 201).json.id;
+  const draft = expectStatus(await w.t.api<{ id: string }>('POST', '/frameworks', { token: staff.token, body: matrixFrameworkDoc() }), 201)
+    .json.id;
   const appPathway = (await createPathway(w.t, w.people.districtLeadOwn, w.schoolA, { name: 'Pathway A2 (applications)' })).id;
   await joinPathway(w.t, w.people.districtLeadOwn, appPathway, w.people.pathwayLeadOwn, 'lead');
   await joinPathway(w.t, w.people.pathwayLeadOwn, appPathway, w.people.pathwayMemberOwn, 'member');
   const fixtures: AppFixtures = { draftFramework: draft, appPathway };
   Object.assign(w.ext, fixtures);
 }
-
 
 // =======================================================================================
 // NOTIFICATIONS (issue 6) — maintained with functions/api/notifications. A person reads and
@@ -1174,8 +1255,16 @@ export const notificationCases: Record<string, MatrixRows> = {
   ],
   getNotificationPreferences: { request: () => ({ path: '/me/notification-preferences' }), expect: signedIn('A') },
   putNotificationPreferences: [
-    { name: 'optional email', request: () => ({ path: '/me/notification-preferences', body: { email: { renewals: true } } }), expect: signedIn('A') },
-    { name: 'mandatory email off', request: () => ({ path: '/me/notification-preferences', body: { email: { expiry: false } } }), expect: signedIn(422) },
+    {
+      name: 'optional email',
+      request: () => ({ path: '/me/notification-preferences', body: { email: { renewals: true } } }),
+      expect: signedIn('A'),
+    },
+    {
+      name: 'mandatory email off',
+      request: () => ({ path: '/me/notification-preferences', body: { email: { expiry: false } } }),
+      expect: signedIn(422),
+    },
   ],
 };
 
@@ -1234,9 +1323,21 @@ export async function buildWorld(t: TestPlatform): Promise<World> {
   const certified = (await getPathway(certifiedPathway, true))!;
   // Its certification with a credential, as a decision writes them (functions/pipeline/decide.ts).
   const issuedAt = new Date().toISOString();
-  const { certification, items: certItems } = issueCertification({ id: newId('certification'), pathwayId: certified.id, districtId: certified.districtId, applicationId: newId('application'), level: 'gold', issuedAt, previous: undefined });
+  const { certification, items: certItems } = issueCertification({
+    id: newId('certification'),
+    pathwayId: certified.id,
+    districtId: certified.districtId,
+    applicationId: newId('application'),
+    level: 'gold',
+    issuedAt,
+    previous: undefined,
+  });
   const credential = await credentialIssue(certification, certified, seedFramework.version);
-  await transact([...certItems, ...credential.items, ...certificationWrite(certified, { level: 'gold', until: certification.expiresOn }, { sub: 'matrix' }, 'granted')]);
+  await transact([
+    ...certItems,
+    ...credential.items,
+    ...certificationWrite(certified, { level: 'gold', until: certification.expiresOn }, { sub: 'matrix' }, 'granted'),
+  ]);
   const certifiedCredential = certification.id;
 
   const { framework } = await putPublishedFramework(seedFramework);

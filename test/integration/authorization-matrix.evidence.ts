@@ -16,7 +16,6 @@ import { expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';
 import { jwtRow as row } from './authorization-matrix.rows.ts';
 
-
 /** The library of pathway A: its team and its district lead. */
 const libraryReaders = row({
   staff: 'A',
@@ -93,7 +92,10 @@ async function uploaded(w: World, upload: Upload): Promise<void> {
 async function build(w: World): Promise<EvidenceFixtures> {
   const staff = w.people.staff.token;
   const declared = expectStatus(
-    await w.t.api<Declared>('POST', `/pathways/${w.pathwayA}/evidence`, { token: staff, body: { ...pdf('matrix.pdf'), title: 'Matrix evidence' } }),
+    await w.t.api<Declared>('POST', `/pathways/${w.pathwayA}/evidence`, {
+      token: staff,
+      body: { ...pdf('matrix.pdf'), title: 'Matrix evidence' },
+    }),
     201,
   ).json;
   await uploaded(w, declared.upload);
@@ -102,7 +104,10 @@ async function build(w: World): Promise<EvidenceFixtures> {
   // applicationA references it (a criterion the applications rows do not write).
   const criteria = criteriaFor(seedFramework, 'candidacy').map((c) => c.criterion.id);
   const criterionId = criteria.at(-1)!;
-  const app = expectStatus(await w.t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${w.applicationA}`, { token: staff }), 200).json;
+  const app = expectStatus(
+    await w.t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${w.applicationA}`, { token: staff }),
+    200,
+  ).json;
   const current = app.responses.find((r) => r.criterionId === criterionId)?.version ?? 0;
   expectStatus(
     await w.t.api('PUT', `/applications/${w.applicationA}/responses/${criterionId}`, {
@@ -113,12 +118,18 @@ async function build(w: World): Promise<EvidenceFixtures> {
   );
 
   const resource = expectStatus(
-    await w.t.api<{ resource: { resourceId: string }; upload: Upload }>('POST', '/resources', { token: staff, body: { ...pdf('exemplar.pdf'), kind: 'exemplar', title: 'Matrix exemplar' } }),
+    await w.t.api<{ resource: { resourceId: string }; upload: Upload }>('POST', '/resources', {
+      token: staff,
+      body: { ...pdf('exemplar.pdf'), kind: 'exemplar', title: 'Matrix exemplar' },
+    }),
     201,
   ).json;
   await uploaded(w, resource.upload);
 
-  const exported = expectStatus(await w.t.api<{ exportId: string }>('POST', `/applications/${w.applicationA}/exports`, { token: staff }), 202).json;
+  const exported = expectStatus(
+    await w.t.api<{ exportId: string }>('POST', `/applications/${w.applicationA}/exports`, { token: staff }),
+    202,
+  ).json;
   await w.t.platform.s3Settled();
   return { evidenceId, resourceId: resource.resource.resourceId, exportId: exported.exportId };
 }
@@ -128,7 +139,10 @@ function fx(w: World): Promise<EvidenceFixtures> {
 }
 
 async function freshItem(w: World): Promise<string> {
-  const res = await w.t.api<Declared>('POST', `/pathways/${w.pathwayA}/evidence`, { token: w.people.staff.token, body: { ...pdf('throwaway.pdf'), title: 'Throwaway' } });
+  const res = await w.t.api<Declared>('POST', `/pathways/${w.pathwayA}/evidence`, {
+    token: w.people.staff.token,
+    body: { ...pdf('throwaway.pdf'), title: 'Throwaway' },
+  });
   return expectStatus(res, 201).json.item.evidenceId;
 }
 

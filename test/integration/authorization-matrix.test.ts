@@ -100,7 +100,10 @@ describe('route × role → status', () => {
         const results =
           spec.method === 'GET'
             ? await Promise.all(matrixRoles.map((role) => runCell(spec, c, role)))
-            : await matrixRoles.reduce<Promise<(string | undefined)[]>>(async (acc, role) => [...(await acc), await runCell(spec, c, role)], Promise.resolve([]));
+            : await matrixRoles.reduce<Promise<(string | undefined)[]>>(
+                async (acc, role) => [...(await acc), await runCell(spec, c, role)],
+                Promise.resolve([]),
+              );
         failures.push(...results.filter((f): f is string => f !== undefined).map((f) => (c.name ? `[${c.name}] ${f}` : f)));
       }
       expect(failures).toEqual([]);

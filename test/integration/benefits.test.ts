@@ -38,10 +38,21 @@ beforeAll(async () => {
   for (const p of [w.lead, member, dlead]) expectStatus(await t.api('GET', '/me', { token: p.token }), 200);
 
   const create = async (body: Record<string, unknown>) =>
-    expectStatus(await t.api<{ id: string }>('POST', '/benefits', { token: w.staff.token, body: { description: 'For the network.', active: true, ...body } }), 201).json.id;
+    expectStatus(
+      await t.api<{ id: string }>('POST', '/benefits', {
+        token: w.staff.token,
+        body: { description: 'For the network.', active: true, ...body },
+      }),
+      201,
+    ).json.id;
   ben.mark = await create({ title: 'Use of the certification mark', kind: 'certification_mark', minLevel: 'candidacy' });
   ben.coaching = await create({ title: 'Coaching visits', kind: 'coaching', minLevel: 'silver' });
-  ben.scholarship = await create({ title: 'Student scholarship nominations', kind: 'scholarship', minLevel: 'silver', capacity: { perPathway: 3, period: 'year' } });
+  ben.scholarship = await create({
+    title: 'Student scholarship nominations',
+    kind: 'scholarship',
+    minLevel: 'silver',
+    capacity: { perPathway: 3, period: 'year' },
+  });
   ben.grant = await create({ title: 'Grant eligibility', kind: 'grant', minLevel: 'gold' });
 }, 180_000);
 
@@ -51,17 +62,39 @@ afterAll(async () => {
 });
 
 const published = (detailType: string, pathwayId: string) =>
-  t.platform.events.published().filter((e) => e['detail-type'] === detailType && (e.detail as { pathwayId?: string }).pathwayId === pathwayId);
+  t.platform.events
+    .published()
+    .filter((e) => e['detail-type'] === detailType && (e.detail as { pathwayId?: string }).pathwayId === pathwayId);
 
-const inboxKinds = async (sub: string, kind: string) => (await queryAll<Record<string, unknown>>(keys.inboxPartition(sub))).filter((n) => n.kind === kind);
+const inboxKinds = async (sub: string, kind: string) =>
+  (await queryAll<Record<string, unknown>>(keys.inboxPartition(sub))).filter((n) => n.kind === kind);
 
 /** What decide.ts does for a certified application, without a review: the certification, the pathway's level and the benefits in one transaction. */
 async function certify(pathwayId: string, level: Level, issuedAt = new Date().toISOString()): Promise<Certification> {
   const pathway = (await getPathway(pathwayId, true))!;
   const previous = await latestCertification(pathwayId);
-  const { certification, items } = issueCertification({ id: newId('certification'), pathwayId, districtId: pathway.districtId, applicationId: newId('application'), level, issuedAt, previous });
-  const benefits = await entitlementChange({ pathway, previousLevel: pathway.certificationLevel, level, at: issuedAt, cause: 'issued', certificationId: certification.id });
-  await transact([...items, ...certificationWrite(pathway, { level, until: certification.expiresOn }, { sub: 'test' }, 'granted'), ...benefits.items]);
+  const { certification, items } = issueCertification({
+    id: newId('certification'),
+    pathwayId,
+    districtId: pathway.districtId,
+    applicationId: newId('application'),
+    level,
+    issuedAt,
+    previous,
+  });
+  const benefits = await entitlementChange({
+    pathway,
+    previousLevel: pathway.certificationLevel,
+    level,
+    at: issuedAt,
+    cause: 'issued',
+    certificationId: certification.id,
+  });
+  await transact([
+    ...items,
+    ...certificationWrite(pathway, { level, until: certification.expiresOn }, { sub: 'test' }, 'granted'),
+    ...benefits.items,
+  ]);
   return certification;
 }
 
@@ -72,13 +105,28 @@ async function freshPathway(name: string) {
 }
 
 const benefitsOf = async (pathwayId: string, token = w.lead.token) =>
-  expectStatus(await t.api<{ level: Level | null; benefits: { id: string; capacity?: { used: number; remaining: number } }[]; cause?: { kind: string } }>('GET', `/pathways/${pathwayId}/benefits`, { token }), 200).json;
+  expectStatus(
+    await t.api<{
+      level: Level | null;
+      benefits: { id: string; capacity?: { used: number; remaining: number } }[];
+      cause?: { kind: string };
+    }>('GET', `/pathways/${pathwayId}/benefits`, { token }),
+    200,
+  ).json;
 
 describe('the catalog', () => {
   it('is versioned by revision (If-Match), audited, and hides inactive entries from all but staff', async () => {
     const created = await t.api<{ id: string; revision: number }>('POST', '/benefits', {
       token: w.staff.token,
-      body: { title: 'Spring convening', description: 'Two days.', kind: 'convening', minLevel: 'candidacy', active: true, availableFrom: '2027-03-01', availableUntil: '2027-04-30' },
+      body: {
+        title: 'Spring convening',
+        description: 'Two days.',
+        kind: 'convening',
+        minLevel: 'candidacy',
+        active: true,
+        availableFrom: '2027-03-01',
+        availableUntil: '2027-04-30',
+      },
     });
     expectStatus(created, 201);
     expect(created.headers.get('etag')).toBe('"1"');
@@ -88,7 +136,11 @@ describe('the catalog', () => {
 
     expectStatus(await t.api('PUT', path, { token: w.staff.token, body }), 428);
     expectStatus(await t.api('PUT', path, { token: w.staff.token, body, headers: { 'if-match': '"7"' } }), 412);
-    const replaced = await t.api<{ revision: number; minLevel: string; availableFrom?: string }>('PUT', path, { token: w.staff.token, body, headers: { 'if-match': '"1"' } });
+    const replaced = await t.api<{ revision: number; minLevel: string; availableFrom?: string }>('PUT', path, {
+      token: w.staff.token,
+      body,
+      headers: { 'if-match': '"1"' },
+    });
     expect(expectStatus(replaced, 200).json).toMatchObject({ revision: 2, minLevel: 'silver' });
     expect(replaced.json.availableFrom).toBeUndefined();
     expectStatus(await t.api('PUT', path, { token: w.staff.token, body, headers: { 'if-match': '"1"' } }), 412);
@@ -100,7 +152,14 @@ describe('the catalog', () => {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = expectStatus(await t.api<{ items: { id: string }[]; nextCursor?: string }>('GET', `/benefits?limit=2${q}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token }), 200).json;
+        const page = expectStatus(
+          await t.api<{ items: { id: string }[]; nextCursor?: string }>(
+            'GET',
+            `/benefits?limit=2${q}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            { token },
+          ),
+          200,
+        ).json;
         ids.push(...page.items.map((b) => b.id));
         cursor = page.nextCursor;
       } while (cursor);
@@ -110,12 +169,18 @@ describe('the catalog', () => {
     expect(await listed(w.lead.token)).toEqual(expect.arrayContaining(Object.values(ben)));
     expect(await listed(w.staff.token, '&includeInactive=true')).toContain(id);
 
-    const audit = expectStatus(await t.api<{ items: { action: string; changes: { field: string }[] }[] }>('GET', `${path}/audit`, { token: w.staff.token }), 200).json.items;
+    const audit = expectStatus(
+      await t.api<{ items: { action: string; changes: { field: string }[] }[] }>('GET', `${path}/audit`, { token: w.staff.token }),
+      200,
+    ).json.items;
     expect(audit.map((a) => a.action)).toEqual(['benefit.created', 'benefit.updated']);
     expect(audit[1]!.changes.map((c) => c.field).sort()).toEqual(['active', 'availableFrom', 'availableUntil', 'description', 'minLevel']);
 
     // Validation: a window that ends before it starts; only staff write.
-    const bad = await t.api<{ errors: { field: string }[] }>('POST', '/benefits', { token: w.staff.token, body: { ...body, availableFrom: '2027-05-01', availableUntil: '2027-04-01' } });
+    const bad = await t.api<{ errors: { field: string }[] }>('POST', '/benefits', {
+      token: w.staff.token,
+      body: { ...body, availableFrom: '2027-05-01', availableUntil: '2027-04-01' },
+    });
     expect(expectStatus(bad, 400).json.errors.map((e) => e.field)).toContain('availableUntil');
     expectStatus(await t.api('POST', '/benefits', { token: w.lead.token, body }), 403);
   });
@@ -134,7 +199,14 @@ describe('benefits follow each certification change', () => {
       return e.length > 0 ? e : undefined;
     });
     expect(events).toHaveLength(1);
-    expect(events[0]!.detail).toMatchObject({ cause: 'issued', previousLevel: null, level: 'candidacy', unlocked: [ben.mark], lost: [], certificationId: entitlement!.cause.certificationId });
+    expect(events[0]!.detail).toMatchObject({
+      cause: 'issued',
+      previousLevel: null,
+      level: 'candidacy',
+      unlocked: [ben.mark],
+      lost: [],
+      certificationId: entitlement!.cause.certificationId,
+    });
     // The team and the district lead are told, in-app (and by email), once.
     for (const p of [w.lead, member, dlead]) {
       const notices = await until(`${p.email}'s notice`, async () => {
@@ -146,7 +218,10 @@ describe('benefits follow each certification change', () => {
     }
     expect(await inboxKinds(outsider.sub, 'benefits.changed')).toHaveLength(0);
     // The decision records what it changed.
-    const decision = expectStatus(await t.api<{ applied: { benefits?: { unlocked: string[] } } }>('GET', `/applications/${appId}/decision`, { token: w.lead.token }), 200).json;
+    const decision = expectStatus(
+      await t.api<{ applied: { benefits?: { unlocked: string[] } } }>('GET', `/applications/${appId}/decision`, { token: w.lead.token }),
+      200,
+    ).json;
     expect(decision.applied.benefits?.unlocked).toEqual([ben.mark]);
   });
 
@@ -156,13 +231,20 @@ describe('benefits follow each certification change', () => {
     const gold = await certify(p.id, 'gold');
     expect((await benefitsOf(p.id)).benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship, ben.grant].sort());
     // The public profile shows what the level unlocks (titles and kinds).
-    const profile = expectStatus(await t.api<{ level: string; benefits: { id: string; kind: string }[] }>('GET', `/directory/${p.id}`), 200).json;
+    const profile = expectStatus(
+      await t.api<{ level: string; benefits: { id: string; kind: string }[] }>('GET', `/directory/${p.id}`),
+      200,
+    ).json;
     expect(profile.benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship, ben.grant].sort());
     const path = `/pathways/${p.id}/certifications/${gold.id}/withdraw`;
 
     expectStatus(await t.api('POST', path, { token: w.lead.token, body: { reason: 'Program closed.' } }), 403);
     expectStatus(await t.api('POST', path, { token: w.staff.token, body: {} }), 400);
-    const res = await t.api<{ certification: { status: string; withdrawal: { reason: string } }; pathway: { level: Level | null }; benefits: { lost: string[] } }>('POST', path, {
+    const res = await t.api<{
+      certification: { status: string; withdrawal: { reason: string } };
+      pathway: { level: Level | null };
+      benefits: { lost: string[] };
+    }>('POST', path, {
       token: w.staff.token,
       body: { reason: 'Work-based learning no longer offered.' },
     });
@@ -177,38 +259,72 @@ describe('benefits follow each certification change', () => {
     expect(item!.GSI3PK).toBeUndefined();
     expect(Object.keys(item!).filter((k) => k.startsWith('outbox_'))).toEqual([]);
     expect((await getPathway(p.id, true))!.certificationLevel).toBe('silver');
-    expect(expectStatus(await t.api<{ benefits: { id: string }[] }>('GET', `/directory/${p.id}`), 200).json.benefits.map((b) => b.id)).not.toContain(ben.grant);
+    expect(
+      expectStatus(await t.api<{ benefits: { id: string }[] }>('GET', `/directory/${p.id}`), 200).json.benefits.map((b) => b.id),
+    ).not.toContain(ben.grant);
     // The silver it had continued runs on its own term again: active, back in the sweep's index.
-    expect(await getItem(keys.certification(p.id, silver.issuedAt, silver.id), true)).toMatchObject({ status: 'active', GSI3PK: 'CERTS#EXPIRY' });
+    expect(await getItem(keys.certification(p.id, silver.issuedAt, silver.id), true)).toMatchObject({
+      status: 'active',
+      GSI3PK: 'CERTS#EXPIRY',
+    });
     expect((await benefitsOf(p.id)).benefits.map((b) => b.id).sort()).toEqual([ben.mark, ben.coaching, ben.scholarship].sort());
-    expect(published('CertificationWithdrawn', p.id).map((e) => e.detail)).toEqual([expect.objectContaining({ certificationId: gold.id, level: 'gold', withdrawnBy: w.staff.sub })]);
-    expect(published('BenefitsChanged', p.id).filter((e) => (e.detail as { cause: string }).cause === 'withdrawn').map((e) => e.detail)).toEqual([
-      expect.objectContaining({ previousLevel: 'gold', level: 'silver', unlocked: [], lost: [ben.grant] }),
+    expect(published('CertificationWithdrawn', p.id).map((e) => e.detail)).toEqual([
+      expect.objectContaining({ certificationId: gold.id, level: 'gold', withdrawnBy: w.staff.sub }),
     ]);
+    expect(
+      published('BenefitsChanged', p.id)
+        .filter((e) => (e.detail as { cause: string }).cause === 'withdrawn')
+        .map((e) => e.detail),
+    ).toEqual([expect.objectContaining({ previousLevel: 'gold', level: 'silver', unlocked: [], lost: [ben.grant] })]);
 
     // The same withdrawal again answers as the first (a lost answer retried); anything else on it is a conflict.
     expectStatus(await t.api('POST', path, { token: w.staff.token, body: { reason: 'Work-based learning no longer offered.' } }), 200);
-    const again = await t.api<{ code?: string; certificationStatus?: string }>('POST', path, { token: w.staff.token, body: { reason: 'Another reason.' } });
+    const again = await t.api<{ code?: string; certificationStatus?: string }>('POST', path, {
+      token: w.staff.token,
+      body: { reason: 'Another reason.' },
+    });
     expect(expectStatus(again, 409).json).toMatchObject({ code: 'not_active', certificationStatus: 'revoked' });
     expect(published('CertificationWithdrawn', p.id)).toHaveLength(1);
     // With an Idempotency-Key a retry replays the first answer exactly.
     const key = `withdraw-${Date.now()}`;
-    const first = await t.api('POST', `/pathways/${p.id}/certifications/${silver.id}/withdraw`, { token: w.staff.token, body: { reason: 'Closed.' }, headers: { 'idempotency-key': key } });
-    const retry = await t.api('POST', `/pathways/${p.id}/certifications/${silver.id}/withdraw`, { token: w.staff.token, body: { reason: 'Closed.' }, headers: { 'idempotency-key': key } });
+    const first = await t.api('POST', `/pathways/${p.id}/certifications/${silver.id}/withdraw`, {
+      token: w.staff.token,
+      body: { reason: 'Closed.' },
+      headers: { 'idempotency-key': key },
+    });
+    const retry = await t.api('POST', `/pathways/${p.id}/certifications/${silver.id}/withdraw`, {
+      token: w.staff.token,
+      body: { reason: 'Closed.' },
+      headers: { 'idempotency-key': key },
+    });
     expect(expectStatus(first, 200).json).toEqual(expectStatus(retry, 200).json);
     expect(first.json).toMatchObject({ pathway: { level: null, certifiedUntil: null } });
     expect((await benefitsOf(p.id)).benefits).toEqual([]);
     expect(published('CertificationWithdrawn', p.id)).toHaveLength(2);
     // Nothing held: no directory entry; the history shows both, with the reason.
     expectStatus(await t.api('GET', `/directory/${p.id}`), 404);
-    const history = expectStatus(await t.api<{ items: { id: string; status: string; withdrawal?: { reason: string } }[] }>('GET', `/pathways/${p.id}/certifications`, { token: w.lead.token }), 200).json.items;
+    const history = expectStatus(
+      await t.api<{ items: { id: string; status: string; withdrawal?: { reason: string } }[] }>('GET', `/pathways/${p.id}/certifications`, {
+        token: w.lead.token,
+      }),
+      200,
+    ).json.items;
     expect(history.map((c) => c.status)).toEqual(['revoked', 'revoked']);
     expect(history[1]!.withdrawal?.reason).toBe('Closed.');
-    const audit = expectStatus(await t.api<{ items: { action: string }[] }>('GET', `/pathways/${p.id}/audit?order=oldest&limit=100`, { token: w.lead.token }), 200).json.items.map((a) => a.action);
+    const audit = expectStatus(
+      await t.api<{ items: { action: string }[] }>('GET', `/pathways/${p.id}/audit?order=oldest&limit=100`, { token: w.lead.token }),
+      200,
+    ).json.items.map((a) => a.action);
     expect(audit.filter((a) => a === 'certification.withdrawn')).toHaveLength(2);
     expect(audit).toContain('pathway.certification.withdrawn');
     // A certification that is not active cannot be withdrawn; an unknown one is not there.
-    expectStatus(await t.api('POST', `/pathways/${p.id}/certifications/${newId('certification')}/withdraw`, { token: w.staff.token, body: { reason: 'Closed.' } }), 404);
+    expectStatus(
+      await t.api('POST', `/pathways/${p.id}/certifications/${newId('certification')}/withdraw`, {
+        token: w.staff.token,
+        body: { reason: 'Closed.' },
+      }),
+      404,
+    );
   });
 
   it("the sweep's expiry loses the benefits in the expiry's transaction, announced once however often the sweep runs", async () => {
@@ -224,7 +340,11 @@ describe('benefits follow each certification change', () => {
     await sweep();
     t.platform.clock.setOffset(0);
     expect((await getPathway(p.id, true))!.certificationLevel).toBeNull();
-    expect(await getEntitlement(p.id, true)).toMatchObject({ level: null, benefitIds: [], cause: { kind: 'expired', certificationId: silver.id } });
+    expect(await getEntitlement(p.id, true)).toMatchObject({
+      level: null,
+      benefitIds: [],
+      cause: { kind: 'expired', certificationId: silver.id },
+    });
     expect((await benefitsOf(p.id)).benefits).toEqual([]);
     const changed = published('BenefitsChanged', p.id).filter((e) => (e.detail as { cause: string }).cause === 'expired');
     expect(changed.map((e) => e.detail)).toEqual([expect.objectContaining({ previousLevel: 'silver', level: null, unlocked: [] })]);
@@ -239,12 +359,21 @@ describe('requests for capacity-limited benefits', () => {
     await certify(p.id, 'silver');
     const path = `/pathways/${p.id}/benefit-requests`;
     const ask = (units = 1, token = w.lead.token, headers: Record<string, string> = {}) =>
-      t.api<{ id: string; status: string; window: string; code?: string }>('POST', path, { token, body: { benefitId: ben.scholarship, units }, headers });
+      t.api<{ id: string; status: string; window: string; code?: string }>('POST', path, {
+        token,
+        body: { benefitId: ben.scholarship, units },
+        headers,
+      });
 
     // Not requestable, unknown, too many units: 422 with the field.
     const coaching = await t.api<{ errors: { code: string }[] }>('POST', path, { token: w.lead.token, body: { benefitId: ben.coaching } });
     expect(expectStatus(coaching, 422).json.errors.map((e) => e.code)).toEqual(['not_requestable']);
-    expect(expectStatus(await t.api<{ errors: { code: string }[] }>('POST', path, { token: w.lead.token, body: { benefitId: newId('benefit') } }), 422).json.errors[0]!.code).toBe('unknown_benefit');
+    expect(
+      expectStatus(
+        await t.api<{ errors: { code: string }[] }>('POST', path, { token: w.lead.token, body: { benefitId: newId('benefit') } }),
+        422,
+      ).json.errors[0]!.code,
+    ).toBe('unknown_benefit');
     expect(expectStatus(await ask(4), 422).json).toMatchObject({ errors: [{ field: 'units', code: 'too_many_units' }] });
 
     // Five at once for three places: exactly three get one.
@@ -260,7 +389,9 @@ describe('requests for capacity-limited benefits', () => {
     expectStatus(await decide(ids[0]!, 'declined', w.lead.token), 403);
     expect(expectStatus(await decide(ids[0]!, 'declined'), 200).json.status).toBe('declined');
     expect(expectStatus(await decide(ids[0]!, 'approved'), 409).json).toMatchObject({ code: 'not_requested' });
-    expect(expectStatus(await t.api<{ status: string }>('POST', `${path}/${ids[1]}/withdraw`, { token: dlead.token }), 200).json.status).toBe('withdrawn');
+    expect(
+      expectStatus(await t.api<{ status: string }>('POST', `${path}/${ids[1]}/withdraw`, { token: dlead.token }), 200).json.status,
+    ).toBe('withdrawn');
     expectStatus(await decide(ids[2]!, 'approved'), 200);
     expect((await benefitsOf(p.id)).benefits.find((b) => b.id === ben.scholarship)?.capacity).toMatchObject({ used: 1, remaining: 2 });
 
@@ -272,20 +403,46 @@ describe('requests for capacity-limited benefits', () => {
     expect(expectStatus(await ask(1), 409).json.code).toBe('capacity_exhausted');
 
     // Lists: the pathway's newest first with cursors; the staff queue by status.
-    const firstPage = expectStatus(await t.api<{ items: { id: string }[]; nextCursor?: string }>('GET', `${path}?limit=2`, { token: dlead.token }), 200).json;
+    const firstPage = expectStatus(
+      await t.api<{ items: { id: string }[]; nextCursor?: string }>('GET', `${path}?limit=2`, { token: dlead.token }),
+      200,
+    ).json;
     expect(firstPage.items[0]!.id).toBe(a.json.id);
-    const rest = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `${path}?limit=10&cursor=${encodeURIComponent(firstPage.nextCursor!)}`, { token: dlead.token }), 200).json;
+    const rest = expectStatus(
+      await t.api<{ items: { id: string }[] }>('GET', `${path}?limit=10&cursor=${encodeURIComponent(firstPage.nextCursor!)}`, {
+        token: dlead.token,
+      }),
+      200,
+    ).json;
     expect([...firstPage.items, ...rest.items].map((r) => r.id).sort()).toEqual([...ids, a.json.id].sort());
-    const queue = expectStatus(await t.api<{ items: { id: string }[] }>('GET', '/benefit-requests?status=requested&limit=100', { token: w.staff.token }), 200).json;
+    const queue = expectStatus(
+      await t.api<{ items: { id: string }[] }>('GET', '/benefit-requests?status=requested&limit=100', { token: w.staff.token }),
+      200,
+    ).json;
     expect(queue.items.map((r) => r.id)).toContain(a.json.id);
     expectStatus(await t.api('GET', path, { token: outsider.token }), 404);
 
     // The staff report counts the requests and the students reached.
-    const report = expectStatus(await t.api<{ scholarshipStudents: number; scholarshipPathways: number; benefits: { id: string; requests: Record<string, number>; unitsHeld: number }[] }>('GET', '/reports/benefits', { token: w.staff.token }), 200).json;
-    expect(report.benefits.find((x) => x.id === ben.scholarship)).toMatchObject({ requests: { requested: 1, approved: 1, declined: 1, withdrawn: 1 }, unitsHeld: 3 });
+    const report = expectStatus(
+      await t.api<{
+        scholarshipStudents: number;
+        scholarshipPathways: number;
+        benefits: { id: string; requests: Record<string, number>; unitsHeld: number }[];
+      }>('GET', '/reports/benefits', { token: w.staff.token }),
+      200,
+    ).json;
+    expect(report.benefits.find((x) => x.id === ben.scholarship)).toMatchObject({
+      requests: { requested: 1, approved: 1, declined: 1, withdrawn: 1 },
+      unitsHeld: 3,
+    });
     expect(report.scholarshipStudents).toBeGreaterThanOrEqual(120);
     // The network's progress counts the students in pathways that unlock scholarships too.
-    const progress = expectStatus(await t.api<{ scholarshipStudents: number; scholarshipPathways: number }>('POST', '/network/progress/refresh', { token: w.staff.token }), 200).json;
+    const progress = expectStatus(
+      await t.api<{ scholarshipStudents: number; scholarshipPathways: number }>('POST', '/network/progress/refresh', {
+        token: w.staff.token,
+      }),
+      200,
+    ).json;
     expect(progress.scholarshipStudents).toBe(report.scholarshipStudents);
     expect(progress.scholarshipPathways).toBe(report.scholarshipPathways);
   });
@@ -293,12 +450,21 @@ describe('requests for capacity-limited benefits', () => {
   it('a pathway below the level is refused with 422, also once it lost the level', async () => {
     const p = await freshPathway('Candidate Academy');
     await certify(p.id, 'candidacy');
-    const res = await t.api<{ errors: { code: string }[] }>('POST', `/pathways/${p.id}/benefit-requests`, { token: w.lead.token, body: { benefitId: ben.scholarship } });
+    const res = await t.api<{ errors: { code: string }[] }>('POST', `/pathways/${p.id}/benefit-requests`, {
+      token: w.lead.token,
+      body: { benefitId: ben.scholarship },
+    });
     expect(expectStatus(res, 422).json.errors.map((e) => e.code)).toEqual(['level_too_low']);
 
     const q = await freshPathway('Lapsing Academy');
     const silver = await certify(q.id, 'silver');
-    expectStatus(await t.api('POST', `/pathways/${q.id}/certifications/${silver.id}/withdraw`, { token: w.staff.token, body: { reason: 'Closed.' } }), 200);
-    expectStatus(await t.api('POST', `/pathways/${q.id}/benefit-requests`, { token: w.lead.token, body: { benefitId: ben.scholarship } }), 422);
+    expectStatus(
+      await t.api('POST', `/pathways/${q.id}/certifications/${silver.id}/withdraw`, { token: w.staff.token, body: { reason: 'Closed.' } }),
+      200,
+    );
+    expectStatus(
+      await t.api('POST', `/pathways/${q.id}/benefit-requests`, { token: w.lead.token, body: { benefitId: ben.scholarship } }),
+      422,
+    );
   });
 });

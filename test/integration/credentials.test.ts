@@ -28,7 +28,11 @@ function webResolver(): Resolver {
   return new Resolver({
     web: async (_did: string, parsed: ParsedDID): Promise<DIDResolutionResult> => {
       const res = await fetch(`http://${decodeURIComponent(parsed.id)}/.well-known/did.json`);
-      return { didResolutionMetadata: { contentType: 'application/did+json' }, didDocument: (await res.json()) as DIDResolutionResult['didDocument'], didDocumentMetadata: {} };
+      return {
+        didResolutionMetadata: { contentType: 'application/did+json' },
+        didDocument: (await res.json()) as DIDResolutionResult['didDocument'],
+        didDocumentMetadata: {},
+      };
     },
   });
 }
@@ -42,7 +46,8 @@ async function revokedBit(statusListCredential: string, index: number): Promise<
   expect(res.headers.get('content-type')).toMatch(/^application\/vc\+jwt/);
   const jwt = await res.text();
   const verified = await verifyJWT(jwt, { resolver: webResolver(), proofPurpose: 'assertionMethod', policies: { now: nowSeconds() } });
-  const subject = (verified.payload as { credentialSubject: { type: string; statusPurpose: string; encodedList: string } }).credentialSubject;
+  const subject = (verified.payload as { credentialSubject: { type: string; statusPurpose: string; encodedList: string } })
+    .credentialSubject;
   expect(subject).toMatchObject({ type: 'BitstringStatusList', statusPurpose: 'revocation' });
   const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
   expect(bits.length).toBe(131_072 / 8);
@@ -64,7 +69,8 @@ interface VerificationView {
   checks: { check: string; ok: boolean; detail: string }[];
 }
 
-const verify = async (credential: string) => expectStatus(await t.api<VerificationView>('POST', '/credentials/verify', { body: { credential } }), 200).json;
+const verify = async (credential: string) =>
+  expectStatus(await t.api<VerificationView>('POST', '/credentials/verify', { body: { credential } }), 200).json;
 const failed = (v: VerificationView) => v.checks.filter((c) => !c.ok).map((c) => c.check);
 
 beforeAll(async () => {
@@ -86,15 +92,27 @@ describe('a credential for every certification', () => {
   it('certifying through the review workflow issues a credential an independent verifier accepts', async () => {
     const appId = await submitted(t, w);
     await reviewAndCertify(t, w, appId);
-    const certs = expectStatus(await t.api<{ items: { id: string; level: string; expiresOn: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, { token: w.lead.token }), 200).json;
+    const certs = expectStatus(
+      await t.api<{ items: { id: string; level: string; expiresOn: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, {
+        token: w.lead.token,
+      }),
+      200,
+    ).json;
     certificationId = certs.items[0]!.id;
 
     view = expectStatus(await t.api<CredentialView>('GET', `/credentials/${certificationId}`), 200).json;
     expect(view).toMatchObject({ id: certificationId, status: 'active', level: 'candidacy' });
-    expect(view.credential.credentialSubject).toMatchObject({ level: 'candidacy', pathway: { id: w.pathway.id, name: w.pathway.name, district: { id: w.district.id } } });
+    expect(view.credential.credentialSubject).toMatchObject({
+      level: 'candidacy',
+      pathway: { id: w.pathway.id, name: w.pathway.name, district: { id: w.district.id } },
+    });
 
     // did-jwt: signature against the key in the did:web document, issuer, nbf/exp.
-    const verified = await verifyJWT(view.jwt, { resolver: webResolver(), proofPurpose: 'assertionMethod', policies: { now: nowSeconds() } });
+    const verified = await verifyJWT(view.jwt, {
+      resolver: webResolver(),
+      proofPurpose: 'assertionMethod',
+      policies: { now: nowSeconds() },
+    });
     const did = `did:web:${new URL(t.platform.apiUrl).host.replace(':', '%3A')}`;
     expect(verified.issuer).toBe(did);
     expect(verified.payload).toMatchObject({
@@ -128,7 +146,9 @@ describe('a credential for every certification', () => {
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
     claims.credentialSubject.level = 'gold';
     const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
-    await expect(verifyJWT(tampered, { resolver: webResolver(), proofPurpose: 'assertionMethod', policies: { now: nowSeconds() } })).rejects.toThrow(/signature/i);
+    await expect(
+      verifyJWT(tampered, { resolver: webResolver(), proofPurpose: 'assertionMethod', policies: { now: nowSeconds() } }),
+    ).rejects.toThrow(/signature/i);
     const v = await verify(tampered);
     expect(v.verified).toBe(false);
     expect(failed(v)).toEqual(['signature']);
@@ -160,13 +180,21 @@ describe('a credential for every certification', () => {
     t.platform.clock.setOffset(0);
   }, 60_000);
 
-  it('a downgrade revokes the higher credential in the new certification\'s transaction', async () => {
+  it("a downgrade revokes the higher credential in the new certification's transaction", async () => {
     t.platform.clock.setOffset(0);
     const other = await anotherPathway(t, w, 'VC Downgrade Academy');
     const issue = async (level: 'gold' | 'silver') => {
       const pathway = (await getPathway(other.pathway.id, true))!;
       const at = new Date().toISOString();
-      const { certification, items } = issueCertification({ id: newId('certification'), pathwayId: pathway.id, districtId: pathway.districtId, applicationId: newId('application'), level, issuedAt: at, previous: undefined });
+      const { certification, items } = issueCertification({
+        id: newId('certification'),
+        pathwayId: pathway.id,
+        districtId: pathway.districtId,
+        applicationId: newId('application'),
+        level,
+        issuedAt: at,
+        previous: undefined,
+      });
       const credential = await credentialIssue(certification, pathway, '2026.1');
       const pathwayWrite = certificationWrite(pathway, { level, until: certification.expiresOn }, { sub: 'test-staff' }, 'granted');
       return { certification, items: [...items, ...credential.items, ...pathwayWrite], credential: credential.credential, at };
@@ -178,7 +206,7 @@ describe('a credential for every certification', () => {
     expect(revocations).toHaveLength(2);
     await transact([...silver.items, ...revocations]);
 
-    expect((await getCredential(gold.certification.id))).toMatchObject({ revokedReason: 'downgraded' });
+    expect(await getCredential(gold.certification.id)).toMatchObject({ revokedReason: 'downgraded' });
     const goldView = expectStatus(await t.api<CredentialView>('GET', `/credentials/${gold.certification.id}`), 200).json;
     expect(await revokedBit(goldView.credential.credentialStatus.statusListCredential, gold.credential.statusIndex)).toBe(true);
     const silverView = expectStatus(await t.api<CredentialView>('GET', `/credentials/${silver.certification.id}`), 200).json;
@@ -188,18 +216,43 @@ describe('a credential for every certification', () => {
     expect((await verify(silverView.jwt)).verified).toBe(true);
 
     // The directory profile links the credential of the certification it shows.
-    const profile = expectStatus(await t.api<{ level: string; credential: { id: string; url: string; badge: string } | null }>('GET', `/directory/${other.pathway.id}`), 200).json;
-    expect(profile).toMatchObject({ level: 'silver', credential: { id: silver.certification.id, url: `${t.platform.apiUrl}/credentials/${silver.certification.id}`, badge: `${t.platform.apiUrl}/credentials/${silver.certification.id}/badge` } });
+    const profile = expectStatus(
+      await t.api<{ level: string; credential: { id: string; url: string; badge: string } | null }>(
+        'GET',
+        `/directory/${other.pathway.id}`,
+      ),
+      200,
+    ).json;
+    expect(profile).toMatchObject({
+      level: 'silver',
+      credential: {
+        id: silver.certification.id,
+        url: `${t.platform.apiUrl}/credentials/${silver.certification.id}`,
+        badge: `${t.platform.apiUrl}/credentials/${silver.certification.id}/badge`,
+      },
+    });
   }, 60_000);
 
-  it('a staff withdrawal revokes the credential in the withdrawal\'s transaction', async () => {
+  it("a staff withdrawal revokes the credential in the withdrawal's transaction", async () => {
     t.platform.clock.setOffset(0);
     const other = await anotherPathway(t, w, 'VC Withdrawal Academy');
     const pathway = (await getPathway(other.pathway.id, true))!;
     const at = new Date().toISOString();
-    const { certification, items } = issueCertification({ id: newId('certification'), pathwayId: pathway.id, districtId: pathway.districtId, applicationId: newId('application'), level: 'gold', issuedAt: at, previous: undefined });
+    const { certification, items } = issueCertification({
+      id: newId('certification'),
+      pathwayId: pathway.id,
+      districtId: pathway.districtId,
+      applicationId: newId('application'),
+      level: 'gold',
+      issuedAt: at,
+      previous: undefined,
+    });
     const credential = await credentialIssue(certification, pathway, '2026.1');
-    await transact([...items, ...credential.items, ...certificationWrite(pathway, { level: 'gold', until: certification.expiresOn }, { sub: 'test-staff' }, 'granted')]);
+    await transact([
+      ...items,
+      ...credential.items,
+      ...certificationWrite(pathway, { level: 'gold', until: certification.expiresOn }, { sub: 'test-staff' }, 'granted'),
+    ]);
     const before = expectStatus(await t.api<CredentialView>('GET', `/credentials/${certification.id}`), 200).json;
     expect((await verify(before.jwt)).verified).toBe(true);
 
@@ -208,7 +261,10 @@ describe('a credential for every certification', () => {
     // Retried: the same answer, and the status list is not touched twice.
     expectStatus(await t.api('POST', path, { token: w.staff.token, body: { reason: 'Work-based learning no longer offered.' } }), 200);
 
-    expect(expectStatus(await t.api<CredentialView>('GET', `/credentials/${certification.id}`), 200).json).toMatchObject({ status: 'revoked', revokedReason: 'withdrawn' });
+    expect(expectStatus(await t.api<CredentialView>('GET', `/credentials/${certification.id}`), 200).json).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'withdrawn',
+    });
     expect(await revokedBit(before.credential.credentialStatus.statusListCredential, credential.credential.statusIndex)).toBe(true);
     const v = await verify(before.jwt);
     expect(failed(v)).toEqual(['status']);

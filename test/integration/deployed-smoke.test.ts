@@ -24,7 +24,14 @@ import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws
 import { defineJourneySuite } from '../deployed/journey-suite.ts';
 import { groupsOf, randomPassword, SmokeUsers } from '../deployed/smoke-users.ts';
 import { defineSmokeSuite } from '../deployed/smoke-suite.ts';
-import { outputsFromDescribeStacks, outputsFromFile, resolveJourneyTarget, resolveTarget, stackNameOf, stageOf } from '../deployed/target.ts';
+import {
+  outputsFromDescribeStacks,
+  outputsFromFile,
+  resolveJourneyTarget,
+  resolveTarget,
+  stackNameOf,
+  stageOf,
+} from '../deployed/target.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -49,7 +56,12 @@ beforeAll(async () => {
   env = {
     PATHCERT_STACK: 'pathcert-local',
     PATHCERT_OUTPUTS: file,
-    PATHCERT_SMOKE_TOKEN: await t.platform.issuer.issueToken({ email: 'smoke-test@pathcert.example', groups: ['staff'], name: 'Smoke Test', expiresIn: '1h' }),
+    PATHCERT_SMOKE_TOKEN: await t.platform.issuer.issueToken({
+      email: 'smoke-test@pathcert.example',
+      groups: ['staff'],
+      name: 'Smoke Test',
+      expiresIn: '1h',
+    }),
   };
 });
 afterAll(() => t?.stop());
@@ -75,18 +87,41 @@ async function publishFramework(): Promise<void> {
               id: 'RA-1',
               title: 'Sequence',
               criteria: [
-                { id: 'RA-1.1', text: 'A course sequence.', levels: ['candidacy', 'silver'], evidence: [{ kind: 'syllabus', description: 'Syllabi', required: true }, { kind: 'master_schedule', description: 'The schedule', required: true }], rubric },
+                {
+                  id: 'RA-1.1',
+                  text: 'A course sequence.',
+                  levels: ['candidacy', 'silver'],
+                  evidence: [
+                    { kind: 'syllabus', description: 'Syllabi', required: true },
+                    { kind: 'master_schedule', description: 'The schedule', required: true },
+                  ],
+                  rubric,
+                },
                 { id: 'RA-1.2', text: 'Gold only.', levels: ['gold'], evidence: [], rubric },
               ],
             },
           ],
         },
-        { id: 'WBL', title: 'Work-based learning', description: 'WBL.', standards: [{ id: 'WBL-1', title: 'Continuum', criteria: [{ id: 'WBL-1.1', text: 'Career awareness.', levels: ['candidacy'], evidence: [], rubric }] }] },
+        {
+          id: 'WBL',
+          title: 'Work-based learning',
+          description: 'WBL.',
+          standards: [
+            {
+              id: 'WBL-1',
+              title: 'Continuum',
+              criteria: [{ id: 'WBL-1.1', text: 'Career awareness.', levels: ['candidacy'], evidence: [], rubric }],
+            },
+          ],
+        },
       ],
     },
   });
   expect(created.status, created.text).toBe(201);
-  const published = await t.api('POST', `/frameworks/${created.json.id}/publish`, { token: staff, headers: { 'if-match': `"${created.json.revision}"` } });
+  const published = await t.api('POST', `/frameworks/${created.json.id}/publish`, {
+    token: staff,
+    headers: { 'if-match': `"${created.json.revision}"` },
+  });
   expect(published.status, published.text).toBe(200);
 }
 
@@ -100,11 +135,23 @@ describe('journey mode against the local platform', () => {
     const staff = await t.token('staff');
     for (const name of ['Real Reviewer A', 'Real Reviewer B']) {
       const email = `${name.toLowerCase().replaceAll(' ', '.')}@reviewers.example.org`;
-      const me = await t.api<{ sub: string }>('GET', '/me', { token: await t.platform.issuer.issueToken({ email, name, groups: ['reviewer'] }) });
+      const me = await t.api<{ sub: string }>('GET', '/me', {
+        token: await t.platform.issuer.issueToken({ email, name, groups: ['reviewer'] }),
+      });
       const put = await t.api('PUT', `/reviewers/${me.json.sub}`, {
         token: staff,
         headers: { 'if-none-match': '*' },
-        body: { name, email, sectors: ['information_communication_technologies'], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: 5, leadEligible: true, active: true },
+        body: {
+          name,
+          email,
+          sectors: ['information_communication_technologies'],
+          conflicts: { districtIds: [], pathwayIds: [] },
+          available: true,
+          unavailable: [],
+          maxOpenAssignments: 5,
+          leadEligible: true,
+          active: true,
+        },
       });
       expect(put.status, put.text).toBe(201);
       realReviewers.push(me.json.sub);
@@ -122,14 +169,22 @@ describe('journey mode against the local platform', () => {
     const districts = await t.api<{ items: { id: string; name: string }[] }>('GET', '/districts?limit=100', { token: staff });
     const smoke = districts.json.items.filter((d) => d.name.startsWith('Smoke Test District'));
     expect(smoke).toHaveLength(1);
-    const pathways = await t.api<{ items: { id: string; name: string; status: string; certificationLevel: string | null }[] }>('GET', `/districts/${smoke[0]!.id}/pathways?limit=100`, { token: staff });
+    const pathways = await t.api<{ items: { id: string; name: string; status: string; certificationLevel: string | null }[] }>(
+      'GET',
+      `/districts/${smoke[0]!.id}/pathways?limit=100`,
+      { token: staff },
+    );
     expect(pathways.json.items).toHaveLength(2);
     for (const p of pathways.json.items) expect(p).toMatchObject({ status: 'inactive', certificationLevel: 'candidacy' });
     // Reviewed by the smoke reviewers only, whatever the workflow seated first.
     for (const p of pathways.json.items) {
       const apps = await t.api<{ items: { id: string }[] }>('GET', `/pathways/${p.id}/applications`, { token: staff });
       expect(apps.json.items).toHaveLength(1);
-      const round = await t.api<{ seats: { review: { reviewerSub: string; status: string } | null }[] }>('GET', `/applications/${apps.json.items[0]!.id}/review-round`, { token: staff });
+      const round = await t.api<{ seats: { review: { reviewerSub: string; status: string } | null }[] }>(
+        'GET',
+        `/applications/${apps.json.items[0]!.id}/review-round`,
+        { token: staff },
+      );
       const subs = round.json.seats.map((s) => s.review?.reviewerSub);
       expect(subs.filter((s) => s && realReviewers.includes(s))).toEqual([]);
     }
@@ -146,11 +201,15 @@ describe('journey mode against the local platform', () => {
   it('is opt-in, refused on prod unless forced, and says what is missing', () => {
     expect(stageOf({}, 'pathcert-prod')).toBe('prod');
     expect(stageOf({ PATHCERT_STAGE: 'staging' }, 'pathcert-prod')).toBe('staging');
-    expect(() => resolveJourneyTarget({ ...journeyEnv, PATHCERT_STAGE: 'prod' })).toThrow(/refused on stage prod.*PATHCERT_SMOKE_FORCE_PROD=1/);
+    expect(() => resolveJourneyTarget({ ...journeyEnv, PATHCERT_STAGE: 'prod' })).toThrow(
+      /refused on stage prod.*PATHCERT_SMOKE_FORCE_PROD=1/,
+    );
     expect(resolveJourneyTarget({ ...journeyEnv, PATHCERT_STAGE: 'prod', PATHCERT_SMOKE_FORCE_PROD: '1' }).stage).toBe('prod');
     expect(() => resolveJourneyTarget({ ...journeyEnv, PATHCERT_SMOKE_REVIEWERS: '0' })).toThrow(/PATHCERT_SMOKE_REVIEWERS must be 1 to 5/);
     expect(() => resolveJourneyTarget({ ...journeyEnv, PATHCERT_SMOKE_EMAIL: 'smoke@example.org' })).toThrow(/\{role\}/);
-    expect(resolveJourneyTarget({ ...journeyEnv, PATHCERT_SMOKE_EMAIL: 'ops+{role}@example.org' }).emailPattern).toBe('ops+{role}@example.org');
+    expect(resolveJourneyTarget({ ...journeyEnv, PATHCERT_SMOKE_EMAIL: 'ops+{role}@example.org' }).emailPattern).toBe(
+      'ops+{role}@example.org',
+    );
   });
 });
 
@@ -160,7 +219,9 @@ describe('finding a deployed stack', () => {
     expect(stackNameOf({ PATHCERT_STAGE: 'prod' })).toBe('pathcert-prod');
     expect(outputsFromFile({ 'pathcert-prod': { ApiUrl: 'https://x' } }, 'pathcert-prod')).toEqual({ ApiUrl: 'https://x' });
     expect(() => outputsFromFile({ 'pathcert-dev': {} }, 'pathcert-prod')).toThrow(/no stack pathcert-prod .*pathcert-dev/);
-    expect(outputsFromDescribeStacks({ Stacks: [{ Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://x' }] }] })).toEqual({ ApiUrl: 'https://x' });
+    expect(outputsFromDescribeStacks({ Stacks: [{ Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://x' }] }] })).toEqual({
+      ApiUrl: 'https://x',
+    });
   });
 
   it('says what is missing: a token, or the smoke-test client to sign in with', async () => {
@@ -169,7 +230,9 @@ describe('finding a deployed stack', () => {
     const { SmokeTestClientId: _client, ...withoutClient } = outputs;
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pathcert-smoke-')), 'outputs.json');
     writeFileSync(file, JSON.stringify({ 'pathcert-local': withoutClient }));
-    await expect(resolveTarget({ ...noToken, PATHCERT_OUTPUTS: file, PATHCERT_SMOKE_USER: 'u@example.org', PATHCERT_SMOKE_PASSWORD: 'p' })).rejects.toThrow(/smokeTestClient=true/);
+    await expect(
+      resolveTarget({ ...noToken, PATHCERT_OUTPUTS: file, PATHCERT_SMOKE_USER: 'u@example.org', PATHCERT_SMOKE_PASSWORD: 'p' }),
+    ).rejects.toThrow(/smokeTestClient=true/);
     await expect(resolveTarget({ ...env, PATHCERT_OUTPUTS: '/nonexistent/outputs.json' })).rejects.toThrow(/does not exist/);
   });
 
@@ -187,6 +250,8 @@ describe('finding a deployed stack', () => {
     expect(groupsOf(target.token)).toEqual(['staff']);
     const me = await fetch(`${target.apiUrl}/me`, { headers: { authorization: `Bearer ${target.token}` } });
     expect(me.status).toBe(200);
-    await expect(resolveTarget({ ...noToken, PATHCERT_SMOKE_USER: user.email, PATHCERT_SMOKE_PASSWORD: 'Wrong-passw0rd!' })).rejects.toThrow(/NotAuthorizedException/);
+    await expect(
+      resolveTarget({ ...noToken, PATHCERT_SMOKE_USER: user.email, PATHCERT_SMOKE_PASSWORD: 'Wrong-passw0rd!' }),
+    ).rejects.toThrow(/NotAuthorizedException/);
   });
 });

@@ -11,7 +11,16 @@ import { certificationWrite, getPathway } from '#store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 
-type Entry = { id: string; name: string; schoolName: string; districtName: string; state: string; sector: string; level: string; validUntil: string };
+type Entry = {
+  id: string;
+  name: string;
+  schoolName: string;
+  districtName: string;
+  state: string;
+  sector: string;
+  level: string;
+  validUntil: string;
+};
 type Page<T> = { items: T[]; nextCursor?: string };
 
 let t: TestPlatform;
@@ -80,7 +89,7 @@ describe('GET /directory', () => {
   });
 
   it('filters by level, sector, state and district, and pages by name', async () => {
-    const names = async (q: string) => (expectStatus(await t.api<Page<Entry>>('GET', `/directory?${q}`), 200)).json.items.map((e) => e.name);
+    const names = async (q: string) => expectStatus(await t.api<Page<Entry>>('GET', `/directory?${q}`), 200).json.items.map((e) => e.name);
     expect(await names('level=gold')).toEqual(['Academy of Health Sciences', 'Zephyr Aviation Pathway']);
     expect(await names('sector=engineering_architecture')).toEqual(['Engineering Academy']);
     expect(await names('state=NY')).toEqual(['Hudson Finance Academy', 'Zephyr Aviation Pathway']);
@@ -118,7 +127,11 @@ describe('GET /directory', () => {
     const names = (await t.api<Page<Entry>>('GET', '/directory')).json.items.map((e) => e.name);
     expect(names).toEqual(['Academy of Health Sciences', 'Bio-Tech Academy', 'Hudson Finance Academy', 'Zephyr Aviation Pathway']);
     const trail = await t.api<Page<{ action: string }>>('GET', `/pathways/${ids.silverEng}/audit`, { token: staff.token });
-    expect(trail.json.items.map((e) => e.action)).toEqual(['pathway.created', 'pathway.certification.granted', 'pathway.certification.revoked']);
+    expect(trail.json.items.map((e) => e.action)).toEqual([
+      'pathway.created',
+      'pathway.certification.granted',
+      'pathway.certification.revoked',
+    ]);
   });
 });
 

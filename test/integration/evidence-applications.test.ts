@@ -21,14 +21,30 @@ import { freezeForSubmission } from '#store/evidence-applications.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
 import { keys } from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
-import { expectOk, fetchBytes, fileBody, pdfBytes, seedAvailableEvidence, uploadEvidence, uploadNewVersion, type Declared } from '../support/evidence.ts';
+import {
+  expectOk,
+  fetchBytes,
+  fileBody,
+  pdfBytes,
+  seedAvailableEvidence,
+  uploadEvidence,
+  uploadNewVersion,
+  type Declared,
+} from '../support/evidence.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createDistrict, createPathway, createSchool, joinPathway, person, type Person } from '../support/registry-world.ts';
 
 type Ref = { evidenceId: string; version?: number; kind?: string };
 type Problem = { status: number; detail?: string; errors?: { field: string; code?: string; message: string }[]; applications?: string[] };
 type Link = { criterionId: string; evidenceId: string; version?: number; status: string; latestVersion?: number };
-type App = { id: string; version: number; status: string; level: string; renewal: boolean; responses?: { criterionId: string; narrative: string; evidence: Ref[]; version: number }[] };
+type App = {
+  id: string;
+  version: number;
+  status: string;
+  level: string;
+  renewal: boolean;
+  responses?: { criterionId: string; narrative: string; evidence: Ref[]; version: number }[];
+};
 
 let t: TestPlatform;
 let staff: Person;
@@ -65,24 +81,47 @@ async function markCertified(app: { id: string }, pathwayId: string) {
 
 async function assign(who: Person, appId: string, pathwayId: string) {
   await transact([
-    put({ ...keys.assignment(who.sub, appId), _type: 'assignment', sub: who.sub, applicationId: appId, pathwayId, active: true, role: 'reviewer', assignedAt: new Date().toISOString() }),
+    put({
+      ...keys.assignment(who.sub, appId),
+      _type: 'assignment',
+      sub: who.sub,
+      applicationId: appId,
+      pathwayId,
+      active: true,
+      role: 'reviewer',
+      assignedAt: new Date().toISOString(),
+    }),
   ]);
 }
 
-const respond = (token: string, appId: string, criterionId: string, body: unknown, headers: Record<string, string> = { 'if-none-match': '*' }) =>
+const respond = (
+  token: string,
+  appId: string,
+  criterionId: string,
+  body: unknown,
+  headers: Record<string, string> = { 'if-none-match': '*' },
+) =>
   t.api<{ version: number; evidence: Ref[] } & Problem>('PUT', `/applications/${appId}/responses/${criterionId}`, { token, body, headers });
 
 /** Answers every criterion of the level: the given refs where named, plus the filler item for each required kind. */
 async function answerAll(token: string, appId: string, pathwayId: string, level: Level, special: Record<string, Ref[]> = {}) {
   for (const c of criteriaFor(seedFramework, level)) {
-    const required = c.criterion.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: filler[pathwayId]!, version: i + 1, kind: e.kind }));
-    const res = await respond(token, appId, c.criterion.id, { narrative: `How we meet ${c.criterion.id}.`, evidence: [...(special[c.criterion.id] ?? []), ...required] });
+    const required = c.criterion.evidence
+      .filter((e) => e.required)
+      .map((e, i) => ({ evidenceId: filler[pathwayId]!, version: i + 1, kind: e.kind }));
+    const res = await respond(token, appId, c.criterion.id, {
+      narrative: `How we meet ${c.criterion.id}.`,
+      evidence: [...(special[c.criterion.id] ?? []), ...required],
+    });
     expect(res.status, `${c.criterion.id}: ${res.text}`).toBe(201);
   }
 }
 
 async function open(token: string, pathwayId: string, target: string) {
-  return expectOk(await t.api<App>('POST', `/pathways/${pathwayId}/applications`, { token, body: { target, frameworkId: SEED_FRAMEWORK_ID } }), 201);
+  return expectOk(
+    await t.api<App>('POST', `/pathways/${pathwayId}/applications`, { token, body: { target, frameworkId: SEED_FRAMEWORK_ID } }),
+    201,
+  );
 }
 
 async function submit(token: string, app: { id: string; version: number }) {
@@ -136,7 +175,12 @@ describe('a submitted application freezes its evidence', () => {
   });
 
   it('records the exact versions: a link without a version takes the current one', async () => {
-    const ev = expectOk(await t.api<{ frozenAt?: string; links: (Link & { sha256?: string })[] }>('GET', `/applications/${app.id}/evidence`, { token: lead.token }), 200);
+    const ev = expectOk(
+      await t.api<{ frozenAt?: string; links: (Link & { sha256?: string })[] }>('GET', `/applications/${app.id}/evidence`, {
+        token: lead.token,
+      }),
+      200,
+    );
     expect(ev.frozenAt).toBeDefined();
     const link = ev.links.find((l) => l.evidenceId === syllabus.item.evidenceId)!;
     expect(link).toMatchObject({ criterionId: criteria('silver')[0]!.criterion.id, version: 1, status: 'frozen' });
@@ -144,12 +188,25 @@ describe('a submitted application freezes its evidence', () => {
   });
 
   it('reviewers read exactly the submitted bytes, even after the team uploads a newer version', async () => {
-    await uploadNewVersion(t, member.token, pathwayP, syllabus.item.evidenceId, { name: 'Syllabus 2025.pdf', type: 'application/pdf', bytes: v2 });
-    const library = expectOk(await t.api<{ item: { current: { version: number } } }>('GET', `/pathways/${pathwayP}/evidence/${syllabus.item.evidenceId}`, { token: lead.token }), 200);
+    await uploadNewVersion(t, member.token, pathwayP, syllabus.item.evidenceId, {
+      name: 'Syllabus 2025.pdf',
+      type: 'application/pdf',
+      bytes: v2,
+    });
+    const library = expectOk(
+      await t.api<{ item: { current: { version: number } } }>('GET', `/pathways/${pathwayP}/evidence/${syllabus.item.evidenceId}`, {
+        token: lead.token,
+      }),
+      200,
+    );
     expect(library.item.current.version).toBe(2);
 
     const seen = expectOk(
-      await t.api<{ version: { version: number; fileName: string }; download: { url: string; version: number } }>('GET', `/applications/${app.id}/evidence/${syllabus.item.evidenceId}`, { token: reviewer.token }),
+      await t.api<{ version: { version: number; fileName: string }; download: { url: string; version: number } }>(
+        'GET',
+        `/applications/${app.id}/evidence/${syllabus.item.evidenceId}`,
+        { token: reviewer.token },
+      ),
       200,
     );
     expect(seen.version.version).toBe(1);
@@ -157,8 +214,14 @@ describe('a submitted application freezes its evidence', () => {
     expect((await fetchBytes(seen.download.url)).bytes.equals(v1)).toBe(true);
     // The reviewer never sees the library itself, and nothing the application does not reference.
     expect((await t.api('GET', `/pathways/${pathwayP}/evidence/${syllabus.item.evidenceId}`, { token: reviewer.token })).status).toBe(404);
-    const unreferenced = await uploadEvidence(t, member.token, pathwayP, { name: 'Private.pdf', type: 'application/pdf', bytes: pdfBytes(1000, 24) });
-    expect((await t.api('GET', `/applications/${app.id}/evidence/${unreferenced.item.evidenceId}`, { token: reviewer.token })).status).toBe(404);
+    const unreferenced = await uploadEvidence(t, member.token, pathwayP, {
+      name: 'Private.pdf',
+      type: 'application/pdf',
+      bytes: pdfBytes(1000, 24),
+    });
+    expect((await t.api('GET', `/applications/${app.id}/evidence/${unreferenced.item.evidenceId}`, { token: reviewer.token })).status).toBe(
+      404,
+    );
   });
 
   it('evidence a submitted application references cannot be deleted; the error says why', async () => {
@@ -181,14 +244,35 @@ describe('a submitted application freezes its evidence', () => {
     expect(first.evidence).toContainEqual({ evidenceId: syllabus.item.evidenceId, version: 1 });
     expect(first.narrative).toBe('');
 
-    const ev = expectOk(await t.api<{ frozenAt?: string; links: Link[] }>('GET', `/applications/${renewal.id}/evidence`, { token: lead.token }), 200);
+    const ev = expectOk(
+      await t.api<{ frozenAt?: string; links: Link[] }>('GET', `/applications/${renewal.id}/evidence`, { token: lead.token }),
+      200,
+    );
     expect(ev.frozenAt).toBeUndefined();
-    expect(ev.links.find((l) => l.evidenceId === syllabus.item.evidenceId)).toMatchObject({ version: 1, status: 'newer_version_available', latestVersion: 2 });
-    expect(ev.links.find((l) => l.evidenceId === minutes.item.evidenceId)).toMatchObject({ version: 1, status: 'unchanged', latestVersion: 1 });
+    expect(ev.links.find((l) => l.evidenceId === syllabus.item.evidenceId)).toMatchObject({
+      version: 1,
+      status: 'newer_version_available',
+      latestVersion: 2,
+    });
+    expect(ev.links.find((l) => l.evidenceId === minutes.item.evidenceId)).toMatchObject({
+      version: 1,
+      status: 'unchanged',
+      latestVersion: 1,
+    });
 
     // The team updates only what changed: the syllabus now cites version 2.
     const refs = first.evidence.map((r) => (r.evidenceId === syllabus.item.evidenceId ? { evidenceId: r.evidenceId, version: 2 } : r));
-    expect((await respond(lead.token, renewal.id, first.criterionId, { narrative: 'Updated for this cycle.', evidence: refs }, { 'if-match': `"${first.version}"` })).status).toBe(200);
+    expect(
+      (
+        await respond(
+          lead.token,
+          renewal.id,
+          first.criterionId,
+          { narrative: 'Updated for this cycle.', evidence: refs },
+          { 'if-match': `"${first.version}"` },
+        )
+      ).status,
+    ).toBe(200);
     const after = expectOk(await t.api<{ links: Link[] }>('GET', `/applications/${renewal.id}/evidence`, { token: lead.token }), 200);
     expect(after.links.find((l) => l.evidenceId === syllabus.item.evidenceId)).toMatchObject({ version: 2, status: 'unchanged' });
   });
@@ -217,7 +301,10 @@ describe('references are checked when a response is written', () => {
   it('an id that names no item: 422', () => refused([{ evidenceId: newId('evidence') }], 'unknown_item'));
   it('an item whose file is still uploading: 422', async () => {
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayQ}/evidence`, { token: otherLead.token, body: { ...fileBody('later.pdf', 'application/pdf', pdfBytes(100)), title: 'later' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayQ}/evidence`, {
+        token: otherLead.token,
+        body: { ...fileBody('later.pdf', 'application/pdf', pdfBytes(100)), title: 'later' },
+      }),
       201,
     );
     await refused([{ evidenceId: declared.item.evidenceId }], 'no_available_version');
@@ -232,33 +319,58 @@ describe('references are checked when a response is written', () => {
 describe('deleting evidence and submitting', () => {
   it('an item only a draft cites can be deleted; the draft shows it removed and cannot be submitted until fixed', async () => {
     // Q's draft from the previous block: answer everything, citing an item that is then deleted.
-    const list = expectOk(await t.api<{ items: App[] }>('GET', `/pathways/${pathwayQ}/applications?status=draft`, { token: otherLead.token }), 200);
+    const list = expectOk(
+      await t.api<{ items: App[] }>('GET', `/pathways/${pathwayQ}/applications?status=draft`, { token: otherLead.token }),
+      200,
+    );
     const draft = list.items[0]!;
-    const doomed = await uploadEvidence(t, otherLead.token, pathwayQ, { name: 'Doomed.pdf', type: 'application/pdf', bytes: pdfBytes(1200, 30) });
+    const doomed = await uploadEvidence(t, otherLead.token, pathwayQ, {
+      name: 'Doomed.pdf',
+      type: 'application/pdf',
+      bytes: pdfBytes(1200, 30),
+    });
     const [first, ...rest] = criteria('candidacy');
     const whole = expectOk(await t.api<App>('GET', `/applications/${draft.id}`, { token: otherLead.token }), 200);
     const existing = whole.responses!.find((r) => r.criterionId === first!.criterion.id)!;
-    const required = first!.criterion.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: filler[pathwayQ]!, version: i + 1, kind: e.kind }));
+    const required = first!.criterion.evidence
+      .filter((e) => e.required)
+      .map((e, i) => ({ evidenceId: filler[pathwayQ]!, version: i + 1, kind: e.kind }));
     expectOk(
-      await respond(otherLead.token, draft.id, first!.criterion.id, { narrative: 'With a doomed file.', evidence: [{ evidenceId: doomed.item.evidenceId }, ...required] }, { 'if-match': `"${existing.version}"` }),
+      await respond(
+        otherLead.token,
+        draft.id,
+        first!.criterion.id,
+        { narrative: 'With a doomed file.', evidence: [{ evidenceId: doomed.item.evidenceId }, ...required] },
+        { 'if-match': `"${existing.version}"` },
+      ),
       200,
     );
     for (const c of rest) {
-      const req = c.criterion.evidence.filter((e) => e.required).map((e, i) => ({ evidenceId: filler[pathwayQ]!, version: i + 1, kind: e.kind }));
-      expect((await respond(otherLead.token, draft.id, c.criterion.id, { narrative: `How we meet ${c.criterion.id}.`, evidence: req })).status).toBe(201);
+      const req = c.criterion.evidence
+        .filter((e) => e.required)
+        .map((e, i) => ({ evidenceId: filler[pathwayQ]!, version: i + 1, kind: e.kind }));
+      expect(
+        (await respond(otherLead.token, draft.id, c.criterion.id, { narrative: `How we meet ${c.criterion.id}.`, evidence: req })).status,
+      ).toBe(201);
     }
 
-    expect((await t.api('DELETE', `/pathways/${pathwayQ}/evidence/${doomed.item.evidenceId}`, { token: otherLead.token })).status).toBe(204);
+    expect((await t.api('DELETE', `/pathways/${pathwayQ}/evidence/${doomed.item.evidenceId}`, { token: otherLead.token })).status).toBe(
+      204,
+    );
     const ev = expectOk(await t.api<{ links: Link[] }>('GET', `/applications/${draft.id}/evidence`, { token: otherLead.token }), 200);
     expect(ev.links.find((l) => l.evidenceId === doomed.item.evidenceId)?.status).toBe('removed');
 
     const current = expectOk(await t.api<App>('GET', `/applications/${draft.id}`, { token: otherLead.token }), 200);
     const refused = await submit(otherLead.token, current);
     expect(refused.status, refused.text).toBe(422);
-    expect(refused.json.errors).toEqual([expect.objectContaining({ field: `responses.${first!.criterion.id}.evidence.0`, code: 'unknown_item' })]);
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({ field: `responses.${first!.criterion.id}.evidence.0`, code: 'unknown_item' }),
+    ]);
     const still = expectOk(await t.api<App>('GET', `/applications/${draft.id}`, { token: otherLead.token }), 200);
     expect(still.status).toBe('draft');
-    expect((await t.api<{ frozenAt?: string }>('GET', `/applications/${draft.id}/evidence`, { token: otherLead.token })).json.frozenAt).toBeUndefined();
+    expect(
+      (await t.api<{ frozenAt?: string }>('GET', `/applications/${draft.id}/evidence`, { token: otherLead.token })).json.frozenAt,
+    ).toBeUndefined();
   });
 
   it('a deletion committed between freezing and the submission\u2019s write cancels the submission', async () => {

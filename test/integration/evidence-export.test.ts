@@ -40,7 +40,16 @@ const files: { declared: Declared; bytes: Buffer; criterionId: string; name: str
 
 async function assign(who: Person, appId: string) {
   await transact([
-    put({ ...keys.assignment(who.sub, appId), _type: 'assignment', sub: who.sub, applicationId: appId, pathwayId, active: true, role: 'reviewer', assignedAt: new Date().toISOString() }),
+    put({
+      ...keys.assignment(who.sub, appId),
+      _type: 'assignment',
+      sub: who.sub,
+      applicationId: appId,
+      pathwayId,
+      active: true,
+      role: 'reviewer',
+      assignedAt: new Date().toISOString(),
+    }),
   ]);
 }
 
@@ -56,7 +65,10 @@ beforeAll(async () => {
   await joinPathway(t, staff, pathwayId, lead, 'lead');
   await putPublishedFramework(seedFramework);
   applicationId = expectOk(
-    await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/applications`, { token: lead.token, body: { target: 'candidacy', frameworkId: SEED_FRAMEWORK_ID } }),
+    await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/applications`, {
+      token: lead.token,
+      body: { target: 'candidacy', frameworkId: SEED_FRAMEWORK_ID },
+    }),
     201,
   ).id;
   const criteria = criteriaFor(seedFramework, 'candidacy').map((c) => c.criterion.id);
@@ -92,7 +104,10 @@ describe('bulk export', () => {
     expect(requested.json.status).toBe('queued');
     await t.platform.s3Settled();
 
-    const ready = expectOk(await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.json.exportId}`, { token: reviewer.token }), 200);
+    const ready = expectOk(
+      await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.json.exportId}`, { token: reviewer.token }),
+      200,
+    );
     expect(ready.status).toBe('ready');
     expect(ready.progress).toMatchObject({ itemsDone: 3, itemsTotal: 3 });
     expect(ready.download?.fileName).toMatch(/\.zip$/);
@@ -102,21 +117,34 @@ describe('bulk export', () => {
     expect(zip.headers.get('content-disposition')).toMatch(/^attachment;/);
 
     const { entries } = readZip(zip.bytes);
-    expect(entries.map((e) => e.name).sort()).toEqual(['files/Syllabus (2).pdf', 'files/Syllabus.pdf', 'files/minutes.csv', 'manifest.csv'].sort());
+    expect(entries.map((e) => e.name).sort()).toEqual(
+      ['files/Syllabus (2).pdf', 'files/Syllabus.pdf', 'files/minutes.csv', 'manifest.csv'].sort(),
+    );
     const byName = new Map(entries.map((e) => [e.name, e.data]));
     const contents = [byName.get('files/Syllabus.pdf'), byName.get('files/Syllabus (2).pdf'), byName.get('files/minutes.csv')];
     expect(contents.map((c) => c!.length).sort()).toEqual(files.map((f) => f.bytes.length).sort());
-    for (const f of files) expect(contents.some((c) => c!.equals(f.bytes)), f.name).toBe(true);
+    for (const f of files)
+      expect(
+        contents.some((c) => c!.equals(f.bytes)),
+        f.name,
+      ).toBe(true);
     const manifest = byName.get('manifest.csv')!.toString('utf8');
     const rows = expectSafeCsv(manifest);
     expect(rows[0]).toEqual(['file', 'evidence_id', 'version', 'title', 'criteria', 'content_type', 'size', 'sha256', 'verified_at']);
-    expect(rows.slice(1).map((r) => r[3]).sort()).toEqual(['Item 1', 'Item 2', `'\u200B=HYPERLINK("http://x") minutes;' @SUM(1)`].sort());
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[3])
+        .sort(),
+    ).toEqual(['Item 1', 'Item 2', `'\u200B=HYPERLINK("http://x") minutes;' @SUM(1)`].sort());
     for (const f of files) {
       expect(manifest).toContain(f.declared.item.evidenceId);
       expect(manifest).toContain(f.criterionId);
     }
     // The request marker is consumed.
-    expect((await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.json.exportId}`, { token: staff.token })).status).toBe(200);
+    expect(
+      (await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.json.exportId}`, { token: staff.token })).status,
+    ).toBe(200);
   });
 
   it('shows progress while it builds', async () => {
@@ -134,7 +162,9 @@ describe('bulk export', () => {
     const seen: ExportView[] = [];
     const outcome = await runExport(exportId, {
       onProgress: async () => {
-        seen.push(expectOk(await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${exportId}`, { token: reviewer.token }), 200));
+        seen.push(
+          expectOk(await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${exportId}`, { token: reviewer.token }), 200),
+        );
       },
     });
     expect(outcome).toBe('ready');
@@ -170,7 +200,10 @@ describe('bulk export', () => {
     try {
       const requested = expectOk(await t.api<ExportView>('POST', `/applications/${applicationId}/exports`, { token: staff.token }), 202);
       await t.platform.s3Settled();
-      const failed = expectOk(await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.exportId}`, { token: staff.token }), 200);
+      const failed = expectOk(
+        await t.api<ExportView>('GET', `/applications/${applicationId}/exports/${requested.exportId}`, { token: staff.token }),
+        200,
+      );
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatch(/CRC-32/);
       expect(failed.download).toBeUndefined();

@@ -26,7 +26,14 @@ import { createDistrict, createPathway, createSchool, joinDistrict, joinPathway,
 
 type VersionView = { version: number; state: string; sha256?: string; quarantine?: { reason: string; message: string }; size: number };
 type ItemAnswer = {
-  item: { evidenceId: string; revision: number; latestVersion: number; title: string; criterionIds: string[]; current?: { version: number } };
+  item: {
+    evidenceId: string;
+    revision: number;
+    latestVersion: number;
+    title: string;
+    criterionIds: string[];
+    current?: { version: number };
+  };
   versions: VersionView[];
   download?: { url: string; version: number; fileName: string; expiresAt: string };
 };
@@ -70,10 +77,12 @@ const getItem = (token: string, pathwayId: string, evidenceId: string, query = '
   t.api<ItemAnswer>('GET', `/pathways/${pathwayId}/evidence/${evidenceId}${query}`, { token });
 
 async function libraryIds(pathwayId: string): Promise<string[]> {
-  const page = expectOk(await t.api<{ items: { evidenceId: string }[] }>('GET', `/pathways/${pathwayId}/evidence?limit=100`, { token: staff.token }), 200);
+  const page = expectOk(
+    await t.api<{ items: { evidenceId: string }[] }>('GET', `/pathways/${pathwayId}/evidence?limit=100`, { token: staff.token }),
+    200,
+  );
   return page.items.map((i) => i.evidenceId);
 }
-
 
 describe('upload, verify, download', () => {
   it('a member declares a PDF, uploads it with the form, and gets the same bytes back with its file name', async () => {
@@ -81,7 +90,11 @@ describe('upload, verify, download', () => {
     const declared = expectOk(
       await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
         token: member.token,
-        body: { ...fileBody('Syllabus – Engineering 1.pdf', 'application/pdf', bytes), title: 'Engineering 1 syllabus', criterionIds: ['RA-1.1', 'CTE-2.1'] },
+        body: {
+          ...fileBody('Syllabus – Engineering 1.pdf', 'application/pdf', bytes),
+          title: 'Engineering 1 syllabus',
+          criterionIds: ['RA-1.1', 'CTE-2.1'],
+        },
       }),
       201,
     );
@@ -116,7 +129,11 @@ describe('upload, verify, download', () => {
     const v1 = pdfBytes(3000, 1);
     const v2 = pdfBytes(4000, 2);
     const first = await uploadEvidence(t, lead.token, pathwayA, { name: 'Advisory minutes.pdf', type: 'application/pdf', bytes: v1 });
-    const second = await uploadNewVersion(t, member.token, pathwayA, first.item.evidenceId, { name: 'Advisory minutes (rev).pdf', type: 'application/pdf', bytes: v2 });
+    const second = await uploadNewVersion(t, member.token, pathwayA, first.item.evidenceId, {
+      name: 'Advisory minutes (rev).pdf',
+      type: 'application/pdf',
+      bytes: v2,
+    });
     expect(second.version.version).toBe(2);
     expect(second.upload.key).toBe(`pending/${pathwayA}/${first.item.evidenceId}/2`);
 
@@ -133,11 +150,23 @@ describe('upload, verify, download', () => {
   });
 
   it('lists the library by title, filterable by criterion', async () => {
-    await uploadEvidence(t, lead.token, pathwayA, { name: 'wbl.txt', type: 'text/plain', bytes: textBytes('Work-based learning agreement\n'), title: 'A WBL agreement', criterionIds: ['WBL-1.1'] });
-    const all = expectOk(await t.api<{ items: { title: string }[] }>('GET', `/pathways/${pathwayA}/evidence?limit=100`, { token: member.token }), 200);
+    await uploadEvidence(t, lead.token, pathwayA, {
+      name: 'wbl.txt',
+      type: 'text/plain',
+      bytes: textBytes('Work-based learning agreement\n'),
+      title: 'A WBL agreement',
+      criterionIds: ['WBL-1.1'],
+    });
+    const all = expectOk(
+      await t.api<{ items: { title: string }[] }>('GET', `/pathways/${pathwayA}/evidence?limit=100`, { token: member.token }),
+      200,
+    );
     const titles = all.items.map((i) => i.title);
     expect(titles).toEqual([...titles].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
-    const tagged = expectOk(await t.api<{ items: { title: string }[] }>('GET', `/pathways/${pathwayA}/evidence?criterionId=WBL-1.1`, { token: member.token }), 200);
+    const tagged = expectOk(
+      await t.api<{ items: { title: string }[] }>('GET', `/pathways/${pathwayA}/evidence?criterionId=WBL-1.1`, { token: member.token }),
+      200,
+    );
     expect(tagged.items.map((i) => i.title)).toEqual(['A WBL agreement']);
   });
 
@@ -145,7 +174,11 @@ describe('upload, verify, download', () => {
     const d = await uploadEvidence(t, lead.token, pathwayA, { name: 'plan.pdf', type: 'application/pdf', bytes: pdfBytes(1500) });
     const path = `/pathways/${pathwayA}/evidence/${d.item.evidenceId}`;
     expect((await t.api('PATCH', path, { token: member.token, body: { criterionIds: ['CSS-1.1'] } })).status).toBe(428);
-    const ok = await t.api<{ revision: number; criterionIds: string[] }>('PATCH', path, { token: member.token, body: { criterionIds: ['CSS-1.1'] }, headers: { 'if-match': '"1"' } });
+    const ok = await t.api<{ revision: number; criterionIds: string[] }>('PATCH', path, {
+      token: member.token,
+      body: { criterionIds: ['CSS-1.1'] },
+      headers: { 'if-match': '"1"' },
+    });
     expect(expectOk(ok, 200)).toMatchObject({ revision: 2, criterionIds: ['CSS-1.1'] });
     expect(ok.headers.get('etag')).toBe('"2"');
     const stale = await t.api<Problem>('PATCH', path, { token: member.token, body: { title: 'Plan' }, headers: { 'if-match': '"1"' } });
@@ -157,7 +190,9 @@ describe('upload, verify, download', () => {
 describe('who may see and do what', () => {
   let evidenceId: string;
   beforeAll(async () => {
-    evidenceId = (await uploadEvidence(t, member.token, pathwayA, { name: 'support-plan.pdf', type: 'application/pdf', bytes: pdfBytes(2222) })).item.evidenceId;
+    evidenceId = (
+      await uploadEvidence(t, member.token, pathwayA, { name: 'support-plan.pdf', type: 'application/pdf', bytes: pdfBytes(2222) })
+    ).item.evidenceId;
   });
 
   it("another pathway's team gets 404 for the library, the item and uploads", async () => {
@@ -165,14 +200,20 @@ describe('who may see and do what', () => {
     expect((await getItem(otherLead.token, pathwayA, evidenceId)).status).toBe(404);
     // Asking through their own pathway does not reveal it either.
     expect((await getItem(otherLead.token, pathwayB, evidenceId)).status).toBe(404);
-    const declare = await t.api('POST', `/pathways/${pathwayA}/evidence`, { token: otherLead.token, body: { ...fileBody('x.pdf', 'application/pdf', pdfBytes(100)), title: 'x' } });
+    const declare = await t.api('POST', `/pathways/${pathwayA}/evidence`, {
+      token: otherLead.token,
+      body: { ...fileBody('x.pdf', 'application/pdf', pdfBytes(100)), title: 'x' },
+    });
     expect(declare.status).toBe(404);
   });
 
   it('the district lead reads; the data contact sees the pathway but not its evidence (403); nobody else uploads', async () => {
     expect((await getItem(districtLead.token, pathwayA, evidenceId)).status).toBe(200);
     expect((await getItem(dataContact.token, pathwayA, evidenceId)).status).toBe(403);
-    const declare = await t.api('POST', `/pathways/${pathwayA}/evidence`, { token: districtLead.token, body: { ...fileBody('x.pdf', 'application/pdf', pdfBytes(100)), title: 'x' } });
+    const declare = await t.api('POST', `/pathways/${pathwayA}/evidence`, {
+      token: districtLead.token,
+      body: { ...fileBody('x.pdf', 'application/pdf', pdfBytes(100)), title: 'x' },
+    });
     expect(declare.status).toBe(403);
   });
 
@@ -246,8 +287,15 @@ describe('bad input: a clear error, and nothing else changes', () => {
     const asStaff = expectOk(await getItem(staff.token, pathwayA, d.item.evidenceId, '?version=1'), 200);
     expect(new URL(asStaff.download!.url).pathname).toContain(`/quarantine/${pathwayA}/`);
     // The uploader is told why in their inbox, once; nobody else is.
-    const inbox = expectOk(await t.api<{ items: { kind: string; title: string; body: string; link?: string }[] }>('GET', '/notifications', { token: member.token }), 200);
-    const told = inbox.items.filter((n) => n.kind === 'evidence.rejected' && n.link === `/pathways/${pathwayA}/evidence/${d.item.evidenceId}`);
+    const inbox = expectOk(
+      await t.api<{ items: { kind: string; title: string; body: string; link?: string }[] }>('GET', '/notifications', {
+        token: member.token,
+      }),
+      200,
+    );
+    const told = inbox.items.filter(
+      (n) => n.kind === 'evidence.rejected' && n.link === `/pathways/${pathwayA}/evidence/${d.item.evidenceId}`,
+    );
     expect(told).toHaveLength(1);
     expect(told[0]!.title).toContain('invoice.pdf');
     expect(told[0]!.body).toMatch(/Windows program/);
@@ -257,13 +305,21 @@ describe('bad input: a clear error, and nothing else changes', () => {
 
   it('a checksum that does not match is quarantined (sha256_mismatch)', async () => {
     const bytes = pdfBytes(2500);
-    const d = await uploadEvidence(t, member.token, pathwayA, { name: 'scan.pdf', type: 'application/pdf', bytes, sha256: sha256(pdfBytes(2500, 9)) });
+    const d = await uploadEvidence(t, member.token, pathwayA, {
+      name: 'scan.pdf',
+      type: 'application/pdf',
+      bytes,
+      sha256: sha256(pdfBytes(2500, 9)),
+    });
     expect((await quarantined(d)).quarantine?.reason).toBe('sha256_mismatch');
   });
 
   it('a file of another size than declared is quarantined (the local S3 enforces no policy; the verifier does)', async () => {
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('short.pdf', 'application/pdf', pdfBytes(4000)), title: 'short' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('short.pdf', 'application/pdf', pdfBytes(4000)), title: 'short' },
+      }),
       201,
     );
     expect((await postForm(declared.upload, pdfBytes(1000), 'short.pdf', 'application/pdf')).status).toBe(201);
@@ -274,7 +330,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
   it('key tampering (another pathway\u2019s prefix, an undeclared id) is refused by the verifier: the object is deleted, the declaration unchanged', async () => {
     const bytes = pdfBytes(1000);
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 'tamper' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 'tamper' },
+      }),
       201,
     );
     const id = declared.item.evidenceId;
@@ -289,7 +348,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
     expect(got.versions[0]?.state).toBe('declared');
     expect(await headObject(`evidence/${pathwayA}/${id}/1`)).toBeUndefined();
     // The API never takes a key: the declaration body has no such field.
-    const withKey = await t.api('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 't', key: `pending/${pathwayB}/x/1` } });
+    const withKey = await t.api('POST', `/pathways/${pathwayA}/evidence`, {
+      token: member.token,
+      body: { ...fileBody('t.pdf', 'application/pdf', bytes), title: 't', key: `pending/${pathwayB}/x/1` },
+    });
     expect(withKey.status).toBe(400);
   });
 
@@ -299,7 +361,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
     const victimKey = `evidence/${pathwayB}/${victim.item.evidenceId}/1`;
     const evil = pdfBytes(2100, 9);
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('a.pdf', 'application/pdf', evil), title: 'attack' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('a.pdf', 'application/pdf', evil), title: 'attack' },
+      }),
       201,
     );
     const keys = [
@@ -329,10 +394,15 @@ describe('bad input: a clear error, and nothing else changes', () => {
     const victimKey = `evidence/${pathwayB}/${victim.item.evidenceId}/1`;
     const keys = [`pending/${pathwayA}/../../${victimKey}`, `pending/./${pathwayA}/x/1`, `pending/${pathwayA}/%2e%2e/%2e%2e/${victimKey}`];
     for (const key of keys) {
-      const verified = (await t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, key, original.length))) as { results: unknown[] };
+      const verified = (await t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, key, original.length))) as {
+        results: unknown[];
+      };
       expect(verified.results).toEqual([{ outcome: 'ignored', key, reason: 'dot_segment' }]);
     }
-    const exported = (await t.platform.invoke('exportEvidence', s3Event(t.platform.bucketName, `exports/requests/../../${victimKey}`, 1))) as { results: unknown[] };
+    const exported = (await t.platform.invoke(
+      'exportEvidence',
+      s3Event(t.platform.bucketName, `exports/requests/../../${victimKey}`, 1),
+    )) as { results: unknown[] };
     expect(exported.results).toEqual([{ key: `exports/requests/../../${victimKey}`, outcome: 'not_a_request' }]);
     await t.platform.invoke('outcomeUploads', s3Event(t.platform.bucketName, `outcomes/../${victimKey}`, 1));
     expect(await headObject(victimKey)).toBeDefined();
@@ -344,7 +414,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
     t.platform.clock.setOffset(-2 * 60 * 60 * 1000);
     const bytes = pdfBytes(1300);
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('late.pdf', 'application/pdf', bytes), title: 'late' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('late.pdf', 'application/pdf', bytes), title: 'late' },
+      }),
       201,
     );
     t.platform.clock.setOffset(0);
@@ -365,7 +438,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
   it('a declared upload that never arrives expires; a late arrival changes nothing', async () => {
     const bytes = pdfBytes(1100);
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('never.pdf', 'application/pdf', bytes), title: 'never' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('never.pdf', 'application/pdf', bytes), title: 'never' },
+      }),
       201,
     );
     t.platform.clock.setOffset(2 * 60 * 60 * 1000);
@@ -382,7 +458,10 @@ describe('bad input: a clear error, and nothing else changes', () => {
 describe('the hourly expiry of declared uploads', () => {
   it('expires what never arrived, by the schedule\u2019s slot, and leaves verified uploads alone', async () => {
     const waiting = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('waiting.pdf', 'application/pdf', pdfBytes(900)), title: 'waiting' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('waiting.pdf', 'application/pdf', pdfBytes(900)), title: 'waiting' },
+      }),
       201,
     );
     const done = await uploadEvidence(t, member.token, pathwayA, { name: 'done.pdf', type: 'application/pdf', bytes: pdfBytes(950) });
@@ -407,14 +486,19 @@ describe('notifications: duplicates and out-of-order deliveries change nothing',
   it('replaying an item\u2019s first notification after a second version became current', async () => {
     const v1 = pdfBytes(1800, 3);
     const first = await uploadEvidence(t, member.token, pathwayA, { name: 'dup.pdf', type: 'application/pdf', bytes: v1 });
-    await uploadNewVersion(t, member.token, pathwayA, first.item.evidenceId, { name: 'dup.pdf', type: 'application/pdf', bytes: pdfBytes(1900, 4) });
+    await uploadNewVersion(t, member.token, pathwayA, first.item.evidenceId, {
+      name: 'dup.pdf',
+      type: 'application/pdf',
+      bytes: pdfBytes(1900, 4),
+    });
     const before = expectOk(await getItem(member.token, pathwayA, first.item.evidenceId), 200);
 
     const results = await Promise.all([
       t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, first.upload.key, v1.length)),
       t.platform.invoke('verifyUpload', s3Event(t.platform.bucketName, first.upload.key, v1.length)),
     ]);
-    for (const r of results) expect((r as { results: { outcome: string; reason?: string }[] }).results[0]).toMatchObject({ outcome: 'ignored' });
+    for (const r of results)
+      expect((r as { results: { outcome: string; reason?: string }[] }).results[0]).toMatchObject({ outcome: 'ignored' });
     const after = expectOk(await getItem(member.token, pathwayA, first.item.evidenceId), 200);
     expect(after.versions).toEqual(before.versions);
     expect(after.item.current?.version).toBe(2);
@@ -428,7 +512,10 @@ describe('notifications: duplicates and out-of-order deliveries change nothing',
   it('two deliveries of the same new upload decide it once', async () => {
     const bytes = pdfBytes(1700);
     const declared = expectOk(
-      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, { token: member.token, body: { ...fileBody('twice.pdf', 'application/pdf', bytes), title: 'twice' } }),
+      await t.api<Declared>('POST', `/pathways/${pathwayA}/evidence`, {
+        token: member.token,
+        body: { ...fileBody('twice.pdf', 'application/pdf', bytes), title: 'twice' },
+      }),
       201,
     );
     await postForm(declared.upload, bytes, 'twice.pdf', 'application/pdf');
@@ -438,7 +525,9 @@ describe('notifications: duplicates and out-of-order deliveries change nothing',
     const got = expectOk(await getItem(member.token, pathwayA, declared.item.evidenceId), 200);
     expect(got.versions).toHaveLength(1);
     expect(got.versions[0]).toMatchObject({ state: 'available', sha256: sha256(bytes) });
-    const audit = await t.api<{ items: { action: string; entity: { id: string } }[] }>('GET', `/pathways/${pathwayA}/audit?limit=100`, { token: staff.token });
+    const audit = await t.api<{ items: { action: string; entity: { id: string } }[] }>('GET', `/pathways/${pathwayA}/audit?limit=100`, {
+      token: staff.token,
+    });
     if (audit.status === 200) {
       const decided = audit.json.items.filter((e) => e.entity.id === declared.item.evidenceId && e.action === 'evidence.version.available');
       expect(decided).toHaveLength(1);

@@ -59,7 +59,9 @@ afterEach((ctx) => {
   const spent = clearFaults();
   const count = (kind: string) => spent.filter((f) => f.kind === kind).length;
   const commands = [...new Set(spent.map((f) => `${f.service}:${f.command.replace(/Command$/, '')}`))].join(', ');
-  console.log(`faults: ${ctx.task.name}: ${count('call')} whole calls and ${count('attempt')} single attempts failed (after any clear inside the test) [${commands}]`);
+  console.log(
+    `faults: ${ctx.task.name}: ${count('call')} whole calls and ${count('attempt')} single attempts failed (after any clear inside the test) [${commands}]`,
+  );
 });
 
 function expectUnavailable(res: { status: number; headers: Headers; json: unknown; text: string }) {
@@ -88,16 +90,30 @@ describe('DynamoDB throttling during API calls', () => {
     const p = await anotherPathway(t, w, 'Throttled Writes Academy');
     const app = await openApplication(t, p, 'candidacy');
     const path = `/applications/${app.id}/responses/${CRITERIA[0]}`;
-    expectStatus(await t.api('PUT', path, { token: p.lead.token, headers: { 'if-none-match': '*' }, body: { narrative: 'Version one.' } }), 201);
+    expectStatus(
+      await t.api('PUT', path, { token: p.lead.token, headers: { 'if-none-match': '*' }, body: { narrative: 'Version one.' } }),
+      201,
+    );
 
     injectFaults({ service: 'dynamodb', error: 'ProvisionedThroughputExceededException', commands: WRITES, calls: 10 });
-    expectUnavailable(await t.api('PUT', path, { token: p.lead.token, headers: { 'if-match': '"1"' }, body: { narrative: 'Version two.' } }));
+    expectUnavailable(
+      await t.api('PUT', path, { token: p.lead.token, headers: { 'if-match': '"1"' }, body: { narrative: 'Version two.' } }),
+    );
     expect(injected().length).toBeGreaterThan(0);
     clearFaults();
 
-    const before = expectStatus(await t.api<{ responses: { criterionId: string; version: number; narrative: string }[] }>('GET', `/applications/${app.id}`, { token: p.lead.token }), 200).json;
+    const before = expectStatus(
+      await t.api<{ responses: { criterionId: string; version: number; narrative: string }[] }>('GET', `/applications/${app.id}`, {
+        token: p.lead.token,
+      }),
+      200,
+    ).json;
     expect(before.responses.find((r) => r.criterionId === CRITERIA[0])).toMatchObject({ version: 1, narrative: 'Version one.' });
-    const retried = await t.api<{ version: number }>('PUT', path, { token: p.lead.token, headers: { 'if-match': '"1"' }, body: { narrative: 'Version two.' } });
+    const retried = await t.api<{ version: number }>('PUT', path, {
+      token: p.lead.token,
+      headers: { 'if-match': '"1"' },
+      body: { narrative: 'Version two.' },
+    });
     expect(expectStatus(retried, 200).json.version).toBe(2);
   });
 
@@ -114,7 +130,10 @@ describe('DynamoDB throttling during API calls', () => {
     const unchanged = await getApp(t, p.lead.token, app.id);
     expect(unchanged).toMatchObject({ status: 'draft', version, submissionNumber: 0 });
 
-    const ok = expectStatus(await t.api<{ status: string; submissionNumber: number }>('POST', `/applications/${app.id}/submit`, { token: p.lead.token, headers }), 200).json;
+    const ok = expectStatus(
+      await t.api<{ status: string; submissionNumber: number }>('POST', `/applications/${app.id}/submit`, { token: p.lead.token, headers }),
+      200,
+    ).json;
     expect(ok.submissionNumber).toBe(1);
     const replay = await t.api('POST', `/applications/${app.id}/submit`, { token: p.lead.token, headers });
     expect(replay.status).toBe(200);
@@ -153,7 +172,10 @@ describe('DynamoDB throttling during the review workflow', () => {
       const load = await openAssignments(t, w, r);
       const active = (await queryAll(keys.personPartition(r.sub), keys.assignmentPrefix, true)).filter((a) => a.active === true);
       expect(load, r.email).toBe(active.length);
-      expect(active.filter((a) => a.applicationId === appId), r.email).toEqual([]);
+      expect(
+        active.filter((a) => a.applicationId === appId),
+        r.email,
+      ).toEqual([]);
     }
   });
 });
@@ -161,13 +183,23 @@ describe('DynamoDB throttling during the review workflow', () => {
 describe('S3 503 SlowDown', () => {
   async function declare(p: World, title: string, bytes: Buffer): Promise<Declared> {
     return expectOk(
-      await t.api<Declared>('POST', `/pathways/${p.pathway.id}/evidence`, { token: p.lead.token, body: { ...fileBody(`${title}.pdf`, 'application/pdf', bytes), title } }),
+      await t.api<Declared>('POST', `/pathways/${p.pathway.id}/evidence`, {
+        token: p.lead.token,
+        body: { ...fileBody(`${title}.pdf`, 'application/pdf', bytes), title },
+      }),
       201,
     );
   }
 
   async function versionState(p: World, evidenceId: string): Promise<string> {
-    const item = expectStatus(await t.api<{ versions?: { version: number; state: string }[]; current?: { state: string } }>('GET', `/pathways/${p.pathway.id}/evidence/${evidenceId}`, { token: p.lead.token }), 200).json;
+    const item = expectStatus(
+      await t.api<{ versions?: { version: number; state: string }[]; current?: { state: string } }>(
+        'GET',
+        `/pathways/${p.pathway.id}/evidence/${evidenceId}`,
+        { token: p.lead.token },
+      ),
+      200,
+    ).json;
     return item.versions?.find((v) => v.version === 1)?.state ?? item.current?.state ?? 'unknown';
   }
 
@@ -206,7 +238,12 @@ describe('S3 503 SlowDown', () => {
   it('an export whose queueing hits SlowDown: 503; the retry with the same key builds a working export', async () => {
     const p = await anotherPathway(t, w, 'Slow Export Academy');
     const bytes = pdfBytes(8192, 9);
-    const declared = await uploadEvidence(t, p.lead.token, p.pathway.id, { name: 'Exported.pdf', type: 'application/pdf', bytes, title: 'Exported' });
+    const declared = await uploadEvidence(t, p.lead.token, p.pathway.id, {
+      name: 'Exported.pdf',
+      type: 'application/pdf',
+      bytes,
+      title: 'Exported',
+    });
     const app = await openApplication(t, p, 'candidacy');
     expectStatus(
       await t.api('PUT', `/applications/${app.id}/responses/${CRITERIA[0]}`, {
@@ -221,14 +258,21 @@ describe('S3 503 SlowDown', () => {
     expectUnavailable(await t.api('POST', `/applications/${app.id}/exports`, { token: w.staff.token, headers }));
     clearFaults();
 
-    const retried = await t.api<{ exportId: string; status: string }>('POST', `/applications/${app.id}/exports`, { token: w.staff.token, headers });
+    const retried = await t.api<{ exportId: string; status: string }>('POST', `/applications/${app.id}/exports`, {
+      token: w.staff.token,
+      headers,
+    });
     expect(retried.status, retried.text).toBe(202);
     // Not a replay of the export that could not be queued: a new one.
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     await t.platform.s3Settled();
-    const view = expectStatus(await t.api<{ status: string; download?: { url: string } }>('GET', `/applications/${app.id}/exports/${retried.json.exportId}`, { token: w.staff.token }), 200).json;
+    const view = expectStatus(
+      await t.api<{ status: string; download?: { url: string } }>('GET', `/applications/${app.id}/exports/${retried.json.exportId}`, {
+        token: w.staff.token,
+      }),
+      200,
+    ).json;
     expect(view.status).toBe('ready');
     expect(view.download?.url).toBeTruthy();
   });
 });
-

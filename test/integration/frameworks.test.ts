@@ -12,7 +12,14 @@ import { FRAMEWORK_MAX_BYTES, putPublishedFramework } from '#store/frameworks.ts
 import { keys } from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
-type Summary = { id: string; version: string; status: string; revision: number; criteriaCount: number; criteriaByLevel: Record<string, number> };
+type Summary = {
+  id: string;
+  version: string;
+  status: string;
+  revision: number;
+  criteriaCount: number;
+  criteriaByLevel: Record<string, number>;
+};
 type Page<T> = { items: T[]; nextCursor?: string };
 type FrameworkBody = FrameworkContent & { id: string; status: string; revision: number; publishedAt?: string };
 type ProblemBody = { status: number; type: string; errors?: { field: string; code?: string }[]; currentVersion?: number };
@@ -134,10 +141,18 @@ describe('frameworks', () => {
     const created = await t.api<FrameworkBody>('POST', '/frameworks', { token: staff, body: doc('2029.1') });
     const id = created.json.id;
     expect((await t.api<ProblemBody>('PUT', `/frameworks/${id}`, { token: staff, body: doc('2029.1', 2) })).status).toBe(428);
-    const stale = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, { token: staff, body: doc('2029.1', 2), headers: { 'if-match': '"7"' } });
+    const stale = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, {
+      token: staff,
+      body: doc('2029.1', 2),
+      headers: { 'if-match': '"7"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.json.currentVersion).toBe(1);
-    const replaced = await t.api<FrameworkBody>('PUT', `/frameworks/${id}`, { token: staff, body: doc('2029.1', 2), headers: { 'if-match': '"1"' } });
+    const replaced = await t.api<FrameworkBody>('PUT', `/frameworks/${id}`, {
+      token: staff,
+      body: doc('2029.1', 2),
+      headers: { 'if-match': '"1"' },
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.json.revision).toBe(2);
     expect(allCriteria(replaced.json)).toHaveLength(2);
@@ -152,11 +167,19 @@ describe('frameworks', () => {
     expect(published.json.publishedAt).toBeTruthy();
     expect(published.headers.get('etag')).toBe('"3"');
 
-    const edit = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, { token: staff, body: doc('2029.1', 3), headers: { 'if-match': '"3"' } });
+    const edit = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, {
+      token: staff,
+      body: doc('2029.1', 3),
+      headers: { 'if-match': '"3"' },
+    });
     expect(edit.status).toBe(409);
     const again = await t.api<ProblemBody>('POST', `/frameworks/${id}/publish`, { token: staff, headers: { 'if-match': '"3"' } });
     expect(again.status).toBe(409);
-    const byLead = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, { token: lead, body: doc('2029.1', 3), headers: { 'if-match': '"3"' } });
+    const byLead = await t.api<ProblemBody>('PUT', `/frameworks/${id}`, {
+      token: lead,
+      body: doc('2029.1', 3),
+      headers: { 'if-match': '"3"' },
+    });
     expect(byLead.status).toBe(403); // published: visible, but only staff manage frameworks
 
     const now = await t.api<FrameworkBody>('GET', `/frameworks/${id}`, { token: lead });
@@ -183,7 +206,11 @@ describe('frameworks', () => {
 
     const wrongType = await t.api<ProblemBody>('POST', '/frameworks', { token: staff, body: { ...doc('2030.1'), version: 2030 } });
     expect(wrongType.status).toBe(400);
-    const malformed = await t.api<ProblemBody>('POST', '/frameworks', { token: staff, body: '{"version":', headers: { 'content-type': 'application/json' } });
+    const malformed = await t.api<ProblemBody>('POST', '/frameworks', {
+      token: staff,
+      body: '{"version":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect((await t.api('GET', '/frameworks/not-an-id', { token: staff })).status).toBe(400);
     expect((await t.api('GET', '/frameworks/fw_01KDVDNA0000000000000000ZZ', { token: staff })).status).toBe(404);

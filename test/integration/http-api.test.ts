@@ -36,7 +36,7 @@ describe('foundation routes through the local HTTP API', () => {
     expect(res.headers.get('apigw-requestid')).toBeTruthy();
   });
 
-  it('gives every request its own id, shaped like API Gateway\'s (10 random bytes, base64)', async () => {
+  it("gives every request its own id, shaped like API Gateway's (10 random bytes, base64)", async () => {
     // More requests than one fill of the gateway's pool of random bytes.
     const ids: string[] = [];
     for (let i = 0; i < 450; i++) ids.push((await t.api('GET', '/health')).headers.get('apigw-requestid') ?? '');
@@ -77,7 +77,11 @@ describe('foundation routes through the local HTTP API', () => {
 
   it('answers CORS preflights from the CORS configuration, for allowed origins only', async () => {
     const allowed = await t.api('OPTIONS', '/health', {
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -85,7 +89,9 @@ describe('foundation routes through the local HTTP API', () => {
     expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
     expect(allowed.headers.get('access-control-max-age')).toBe('3600');
 
-    const denied = await t.api('OPTIONS', '/health', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const denied = await t.api('OPTIONS', '/health', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(denied.status).toBe(204);
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -201,7 +207,13 @@ describe('API Gateway emulation (test-only routes on a local server)', () => {
         if (e.routeKey === 'GET /boom') throw new Error('handler failure');
         if (e.routeKey === 'GET /plain') return { hello: 'world' };
         if (e.routeKey === 'GET /binary') {
-          return { statusCode: 201, headers: { 'content-type': 'image/png', 'x-n': 7 }, cookies: ['a=1; Path=/', 'b=2'], body: Buffer.from([0, 1, 2, 255]).toString('base64'), isBase64Encoded: true };
+          return {
+            statusCode: 201,
+            headers: { 'content-type': 'image/png', 'x-n': 7 },
+            cookies: ['a=1; Path=/', 'b=2'],
+            body: Buffer.from([0, 1, 2, 255]).toString('base64'),
+            isBase64Encoded: true,
+          };
         }
         return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routeKey: e.routeKey }) };
       },
@@ -213,7 +225,10 @@ describe('API Gateway emulation (test-only routes on a local server)', () => {
   const rawRequest = (method: string, path: string, rawHeaders: string[], body: string) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       const url = new URL(path, server.url);
-      const headers: [string, string][] = [['host', url.host], ['content-length', String(Buffer.byteLength(body))]];
+      const headers: [string, string][] = [
+        ['host', url.host],
+        ['content-length', String(Buffer.byteLength(body))],
+      ];
       for (let i = 0; i < rawHeaders.length; i += 2) headers.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
       const req = http.request({ host: url.hostname, port: url.port, path, method, headers: headers.flat() }, (res) => {
         res.resume();
@@ -225,13 +240,12 @@ describe('API Gateway emulation (test-only routes on a local server)', () => {
 
   it('builds the payload 2.0 event exactly', async () => {
     // fetch would merge the repeated header itself; send it twice on the wire.
-    const res = await rawRequest('POST', '/pathways/pw%201?tag=a&tag=b&q=x+y&empty', [
-      'content-type', 'application/json',
-      'x-multi', 'one',
-      'x-multi', 'two',
-      'cookie', 'c1=v1; c2=v2',
-      'user-agent', 'vitest',
-    ], '{"a":1}');
+    const res = await rawRequest(
+      'POST',
+      '/pathways/pw%201?tag=a&tag=b&q=x+y&empty',
+      ['content-type', 'application/json', 'x-multi', 'one', 'x-multi', 'two', 'cookie', 'c1=v1; c2=v2', 'user-agent', 'vitest'],
+      '{"a":1}',
+    );
     expect(res.status).toBe(200);
     const e = lastEvent!;
     expect(e.version).toBe('2.0');
@@ -259,7 +273,10 @@ describe('API Gateway emulation (test-only routes on a local server)', () => {
   });
 
   it('base64-encodes non-text bodies', async () => {
-    await call('POST', '/pathways/x', { headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 159, 146, 150]) });
+    await call('POST', '/pathways/x', {
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 159, 146, 150]),
+    });
     expect(lastEvent!.isBase64Encoded).toBe(true);
     expect(Buffer.from(lastEvent!.body!, 'base64')).toEqual(Buffer.from([0, 159, 146, 150]));
   });
@@ -356,7 +373,14 @@ describe('dev issuer token verification', () => {
   it('accepts its own token, shaped like a Cognito id token', async () => {
     const token = await issuer.issueToken({ email: 'alice@example.org', name: 'Alice', groups: ['staff'] });
     const claims = await issuer.verify(token);
-    expect(claims).toMatchObject({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, email: 'alice@example.org', name: 'Alice', 'cognito:groups': ['staff'], token_use: 'id' });
+    expect(claims).toMatchObject({
+      iss: DEV_ISSUER,
+      aud: DEV_AUDIENCE,
+      email: 'alice@example.org',
+      name: 'Alice',
+      'cognito:groups': ['staff'],
+      token_use: 'id',
+    });
     expect(claims.sub).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -384,12 +408,22 @@ describe('dev issuer token verification', () => {
   });
 
   it('rejects a wrong audience and a wrong issuer', async () => {
-    expect(await reason(await issuer.issueToken({ email: 'a@example.org', groups: ['staff'], claims: { aud: 'someone-else' } }))).toBe('invalid');
-    expect(await reason(await issuer.issueToken({ email: 'a@example.org', groups: ['staff'], claims: { iss: 'https://evil.example' } }))).toBe('invalid');
+    expect(await reason(await issuer.issueToken({ email: 'a@example.org', groups: ['staff'], claims: { aud: 'someone-else' } }))).toBe(
+      'invalid',
+    );
+    expect(
+      await reason(await issuer.issueToken({ email: 'a@example.org', groups: ['staff'], claims: { iss: 'https://evil.example' } })),
+    ).toBe('invalid');
   });
 
   it('rejects alg none and HS256 tokens', async () => {
-    const payload = { sub: 'x', iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+    const payload = {
+      sub: 'x',
+      iss: DEV_ISSUER,
+      aud: DEV_AUDIENCE,
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
     const none = `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url.encode(JSON.stringify(payload))}.`;
     expect(await reason(none)).toBe('invalid');
     const secret = await importJWK({ kty: 'oct', k: base64url.encode('a-shared-secret-of-32-bytes-long!') }, 'HS256');
@@ -400,12 +434,18 @@ describe('dev issuer token verification', () => {
   it('rejects a tampered payload and a token signed by another key with the same kid', async () => {
     const token = await issuer.issueToken({ email: 'a@example.org', groups: ['pathway'] });
     const [header, , signature] = token.split('.');
-    const forged = base64url.encode(JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()), 'cognito:groups': ['staff'] }));
+    const forged = base64url.encode(
+      JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()), 'cognito:groups': ['staff'] }),
+    );
     expect(await reason(`${header}.${forged}.${signature}`)).toBe('invalid');
 
     const { privateKey } = await generateKeyPair('RS256');
     const payload = { sub: 'x', iss: DEV_ISSUER, aud: DEV_AUDIENCE };
-    const other = await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: issuer.kid }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+    const other = await new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', kid: issuer.kid })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
     expect(await reason(other)).toBe('invalid');
   });
 });

@@ -61,11 +61,20 @@ describe('lone UTF-16 surrogates in JSON bodies', () => {
     expect(edited.status, edited.text).toBe(400);
     expect(edited.json.errors?.map((e) => [e.in, e.field, e.code])).toEqual([['body', 'sector', 'ill_formed_unicode']]);
 
-    const prefs = await t.api<Problem>('PUT', '/me/notification-preferences', { token: staff.token, headers: { 'content-type': 'application/json' }, body: '{"email":{"\\ud800renewals":true}}' });
+    const prefs = await t.api<Problem>('PUT', '/me/notification-preferences', {
+      token: staff.token,
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":{"\\ud800renewals":true}}',
+    });
     expect(prefs.status).toBe(400);
-    expect(prefs.json.errors).toEqual([{ in: 'body', field: 'email.\ufffdrenewals', message: expect.any(String), code: 'ill_formed_unicode' }]);
+    expect(prefs.json.errors).toEqual([
+      { in: 'body', field: 'email.\ufffdrenewals', message: expect.any(String), code: 'ill_formed_unicode' },
+    ]);
     expect(prefs.text).not.toMatch(/\\u[dD][89a-fA-F]/);
-    const after = expectStatus(await t.api<{ name: string; version: number }>('GET', `/pathways/${pathway.id}`, { token: staff.token }), 200).json;
+    const after = expectStatus(
+      await t.api<{ name: string; version: number }>('GET', `/pathways/${pathway.id}`, { token: staff.token }),
+      200,
+    ).json;
     expect(after).toMatchObject({ name: pathway.name, version: pathway.version });
   });
 });
@@ -92,7 +101,10 @@ describe('ill-formed UTF-8 percent-escapes in paths and queries', () => {
 describe('versions in bodies', () => {
   it('a version past 2^53 - 2 is 400 naming it, not a 500 when the store writes version + 1 (found by the fuzzer)', async () => {
     const reviewer = await person(t, 'big.version@inputs.test', ['reviewer']);
-    const res = await t.api<Problem>('PATCH', '/me/reviewer-profile', { token: reviewer.token, body: { available: false, version: Number.MAX_SAFE_INTEGER } });
+    const res = await t.api<Problem>('PATCH', '/me/reviewer-profile', {
+      token: reviewer.token,
+      body: { available: false, version: Number.MAX_SAFE_INTEGER },
+    });
     expect(res.status, res.text).toBe(400);
     expect(res.json.errors?.[0]).toMatchObject({ in: 'body', field: 'version' });
   });
@@ -106,7 +118,9 @@ function rawHttp(head: string): Promise<string> {
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' && chunks.length > 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(e)));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'ECONNRESET' && chunks.length > 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(e),
+    );
   });
 }
 
@@ -115,7 +129,11 @@ describe('oversized headers', () => {
     const res = await t.api<Problem>('GET', '/me', { token: 'x'.repeat(64 * 1024) });
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(res.json).toMatchObject({ status: 431, type: 'urn:pathcert:problem:request-header-fields-too-large', title: 'Request header fields too large' });
+    expect(res.json).toMatchObject({
+      status: 431,
+      type: 'urn:pathcert:problem:request-header-fields-too-large',
+      title: 'Request header fields too large',
+    });
     expect(res.headers.get('apigw-requestid')).toBeTruthy();
   });
 
@@ -130,7 +148,10 @@ describe('oversized headers', () => {
     const answer = await rawHttp('BLAH / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toMatch(/content-type: application\/problem\+json/i);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, type: 'urn:pathcert:problem:bad-request' });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      type: 'urn:pathcert:problem:bad-request',
+    });
     expect((await t.api('GET', '/health')).status).toBe(200);
   });
 });

@@ -64,7 +64,10 @@ async function invited(email: string, role = 'member'): Promise<Invitation> {
 /** The daily run at `at` (dev clock set there, as the schedule would run it), and the notifier after it. */
 async function sweepAt(at: number) {
   t.platform.clock.setOffset(at - Date.now());
-  const result = (await t.platform.invoke('recertificationSweep', { job: 'recertification-sweep', scheduledTime: new Date(at).toISOString() })) as {
+  const result = (await t.platform.invoke('recertificationSweep', {
+    job: 'recertification-sweep',
+    scheduledTime: new Date(at).toISOString(),
+  })) as {
     invitations: { examined: number; announced: number; reminded: number; dropped: number; failed: number };
   };
   await t.platform.events.settled();
@@ -96,7 +99,9 @@ describe('the invitation email', () => {
     expect(email!.subject).toBe(`Sam <Staff> & Co invited you to join the ${pathway.name} team (${district.name}) on pathcert`);
     expect(email!.text).toContain(`Sam <Staff> & Co invited you to join the ${pathway.name} team (${district.name}) as a team lead.`);
     const day = new Date(inv.expiresAt);
-    expect(email!.text).toContain(`${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`);
+    expect(email!.text).toContain(
+      `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`,
+    );
     expect(email!.text).toContain(`${APP_URL}/invitations/${inv.id}`);
     expect(email!.html).toContain(`href="${APP_URL}/invitations/${inv.id}"`);
     expect(email!.html).toContain('Sam &lt;Staff&gt; &amp; Co');
@@ -106,13 +111,19 @@ describe('the invitation email', () => {
     const delivery = await getDelivery(inviteeDeliveryKey('InvitationCreated', inv.id), inviteeRecipient(to));
     expect(delivery).toMatchObject({ state: 'sent', address: to });
     // The bookkeeping stays out of the API's answers.
-    const read = expectStatus(await t.api<Record<string, unknown>>('GET', `/pathways/${pathway.id}/invitations/${inv.id}`, { token: staff.token }), 200).json;
+    const read = expectStatus(
+      await t.api<Record<string, unknown>>('GET', `/pathways/${pathway.id}/invitations/${inv.id}`, { token: staff.token }),
+      200,
+    ).json;
     expect(read).not.toHaveProperty('announcedAt');
   });
 
   it('names the district and the role of a district invitation', async () => {
     const to = address('district');
-    const res = expectStatus(await t.api<Invitation>('POST', `/districts/${district.id}/invitations`, { token: staff.token, body: { email: to, role: 'data' } }), 201);
+    const res = expectStatus(
+      await t.api<Invitation>('POST', `/districts/${district.id}/invitations`, { token: staff.token, body: { email: to, role: 'data' } }),
+      201,
+    );
     await t.platform.events.settled();
     const [email, ...more] = emailsTo(to);
     expect(more).toEqual([]);
@@ -134,7 +145,9 @@ describe('the invitation email', () => {
 
   it('20 parallel re-invites of one address: one pending invitation, one email', async () => {
     const to = address('race');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => invitePathway(to, 'member', { 'idempotency-key': `race-${i}-${randomUUID()}` })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => invitePathway(to, 'member', { 'idempotency-key': `race-${i}-${randomUUID()}` })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.every((r) => r.status === 200 || r.status === 201)).toBe(true);
     expect(new Set(results.map((r) => r.json.id)).size).toBe(1);
@@ -149,7 +162,16 @@ describe('the invitation email', () => {
     await publish([
       {
         detailType: 'InvitationCreated',
-        detail: { invitationId: inv.id, scope: 'pathway', pathwayId: pathway.id, districtId: district.id, role: 'member', expiresAt: inv.expiresAt, invitedBy: staff.sub, createdAt: String(item!.createdAt) },
+        detail: {
+          invitationId: inv.id,
+          scope: 'pathway',
+          pathwayId: pathway.id,
+          districtId: district.id,
+          role: 'member',
+          expiresAt: inv.expiresAt,
+          invitedBy: staff.sub,
+          createdAt: String(item!.createdAt),
+        },
       },
     ]);
     await t.platform.events.settled();
@@ -188,8 +210,19 @@ describe('the invitation email', () => {
       resources: [],
       detail: {
         eventType: 'Bounce',
-        bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: to }], timestamp: new Date().toISOString() },
-        mail: { timestamp: email!.sentAt, source: email!.from, messageId: email!.messageId, destination: email!.to, tags: { recipient: [recipientTag] } },
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [{ emailAddress: to }],
+          timestamp: new Date().toISOString(),
+        },
+        mail: {
+          timestamp: email!.sentAt,
+          source: email!.from,
+          messageId: email!.messageId,
+          destination: email!.to,
+          tags: { recipient: [recipientTag] },
+        },
       },
     });
     expect((await getNotificationSettings(inviteeRecipient(to), true)).emailProblem).toMatchObject({ reason: 'bounced', address: to });
@@ -198,12 +231,16 @@ describe('the invitation email', () => {
     const again = await invited(to);
     expect(again.id).not.toBe(inv.id);
     expect(emailsTo(to)).toHaveLength(1);
-    expect(await getDelivery(inviteeDeliveryKey('InvitationCreated', again.id), inviteeRecipient(to))).toMatchObject({ state: 'failed', reason: 'suppressed' });
+    expect(await getDelivery(inviteeDeliveryKey('InvitationCreated', again.id), inviteeRecipient(to))).toMatchObject({
+      state: 'failed',
+      reason: 'suppressed',
+    });
   });
 });
 
 describe('the reminder before expiry', () => {
-  const reminders = (to: string) => emailsTo(to).filter((e) => e.tags.some((tag) => tag.name === 'event' && tag.value === 'InvitationExpiring'));
+  const reminders = (to: string) =>
+    emailsTo(to).filter((e) => e.tags.some((tag) => tag.name === 'event' && tag.value === 'InvitationExpiring'));
 
   it('is sent once, 3 days before expiry, by the daily run; repeated runs and events send nothing more', async () => {
     const to = address('remind');
@@ -223,7 +260,17 @@ describe('the reminder before expiry', () => {
     await sweepAt(expires - 2 * DAY);
     await sweepAt(expires - 3 * DAY + 60_000);
     await publish([
-      { detailType: 'InvitationExpiring', detail: { invitationId: inv.id, scope: 'pathway', pathwayId: pathway.id, districtId: district.id, role: 'member', expiresAt: inv.expiresAt } },
+      {
+        detailType: 'InvitationExpiring',
+        detail: {
+          invitationId: inv.id,
+          scope: 'pathway',
+          pathwayId: pathway.id,
+          districtId: district.id,
+          role: 'member',
+          expiresAt: inv.expiresAt,
+        },
+      },
     ]);
     await t.platform.events.settled();
     expect(reminders(to)).toHaveLength(1);
@@ -237,7 +284,17 @@ describe('the reminder before expiry', () => {
     await sweepAt(Date.parse(inv.expiresAt) - 2 * DAY);
     // Even an event that raced the revocation sends nothing: the notifier reads the invitation.
     await publish([
-      { detailType: 'InvitationExpiring', detail: { invitationId: inv.id, scope: 'pathway', pathwayId: pathway.id, districtId: district.id, role: 'member', expiresAt: inv.expiresAt } },
+      {
+        detailType: 'InvitationExpiring',
+        detail: {
+          invitationId: inv.id,
+          scope: 'pathway',
+          pathwayId: pathway.id,
+          districtId: district.id,
+          role: 'member',
+          expiresAt: inv.expiresAt,
+        },
+      },
     ]);
     await t.platform.events.settled();
     expect(reminders(to)).toHaveLength(0);

@@ -45,7 +45,8 @@ async function call(step: JourneyStep): Promise<Answer> {
   for (const [name, value] of step.headers) headers[name.toLowerCase()] = substitute(value, vars, line);
   if (step.actor !== 'anyone') {
     const token = tokens[step.actor];
-    if (!token) throw new Error(`docs/journey.md:${line}: unknown caller "${step.actor}" (the cast is ${Object.keys(CAST).join(', ')}, anyone)`);
+    if (!token)
+      throw new Error(`docs/journey.md:${line}: unknown caller "${step.actor}" (the cast is ${Object.keys(CAST).join(', ')}, anyone)`);
     headers.authorization = `Bearer ${token}`;
   }
   let response: Response;
@@ -57,7 +58,10 @@ async function call(step: JourneyStep): Promise<Answer> {
     const form = new FormData();
     for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
     // A PDF that passes verification, or text of the declared size that is not the CSV template.
-    const bytes = step.file.type === 'application/pdf' ? pdfBytes(step.file.size) : Buffer.from('not,the,template\n'.padEnd(step.file.size, 'x'), 'utf8');
+    const bytes =
+      step.file.type === 'application/pdf'
+        ? pdfBytes(step.file.size)
+        : Buffer.from('not,the,template\n'.padEnd(step.file.size, 'x'), 'utf8');
     form.append('file', new Blob([bytes], { type: step.file.type }), step.file.name);
     delete headers['content-type'];
     delete headers.authorization; // S3 reads the signed fields, not a token
@@ -116,7 +120,9 @@ describe('docs/journey.md', () => {
           await new Promise((r) => setTimeout(r, 100));
           answer = await call(step);
         }
-        expect(pick(answer.json, path), `${name}: polled ${path} until ${value}; last answer ${answer.text.slice(0, 800)}`).toSatisfy((v) => matches(v, value));
+        expect(pick(answer.json, path), `${name}: polled ${path} until ${value}; last answer ${answer.text.slice(0, 800)}`).toSatisfy((v) =>
+          matches(v, value),
+        );
       }
       expect(answer.status, `${name}: ${answer.text.slice(0, 1500)}`).toBe(step.status);
       for (const [path, raw] of step.expect) {

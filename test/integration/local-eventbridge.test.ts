@@ -192,7 +192,13 @@ describe('PutEvents', () => {
       detail,
     });
     const delivery = server.deliveries().find((d) => (d.payload as { id: string }).id === eventId);
-    expect(delivery).toMatchObject({ via: { rule: 'notify' }, function: 'notifier', status: 'delivered', attempts: 1, result: { ok: true } });
+    expect(delivery).toMatchObject({
+      via: { rule: 'notify' },
+      function: 'notifier',
+      status: 'delivered',
+      attempts: 1,
+      result: { ok: true },
+    });
   });
 
   it('matches on detail fields, and one event may reach several functions', async () => {
@@ -207,7 +213,11 @@ describe('PutEvents', () => {
       }),
     );
     await server.settled();
-    const ids = (fn: string) => targets.of(fn).map((e) => (e.detail as { certificationId: string }).certificationId).sort();
+    const ids = (fn: string) =>
+      targets
+        .of(fn)
+        .map((e) => (e.detail as { certificationId: string }).certificationId)
+        .sort();
     expect(ids('urgent')).toEqual(['c30']);
     expect(ids('audit')).toEqual(['c1', 'c30', 'c90']);
     expect(targets.of('notifier')).toEqual([]);
@@ -252,12 +262,19 @@ describe('PutEvents', () => {
 
   it('accepts but drops events for a bus that does not exist, as AWS does; the default bus has no rules', async () => {
     const answer = await client.send(
-      new PutEventsCommand({ Entries: [entry('DecisionMade', {}, { EventBusName: 'typo-bus' }), entry('DecisionMade', {}, { EventBusName: undefined })] }),
+      new PutEventsCommand({
+        Entries: [entry('DecisionMade', {}, { EventBusName: 'typo-bus' }), entry('DecisionMade', {}, { EventBusName: undefined })],
+      }),
     );
     expect(answer.FailedEntryCount).toBe(0);
     await server.settled();
     expect(targets.calls).toEqual([]);
-    expect(server.published().slice(-2).map((e) => e['detail-type'])).toEqual(['DecisionMade', 'DecisionMade']);
+    expect(
+      server
+        .published()
+        .slice(-2)
+        .map((e) => e['detail-type']),
+    ).toEqual(['DecisionMade', 'DecisionMade']);
   });
 
   it('accepts the bus by ARN', async () => {
@@ -273,7 +290,11 @@ describe('delivery failures', () => {
     await server.settled();
     expect(targets.of('broken')).toHaveLength(3);
     const delivery = server.deliveries().find((d) => (d.payload as { id: string }).id === answer.Entries?.[0]?.EventId)!;
-    expect(delivery).toMatchObject({ status: 'dead-lettered', attempts: 3, lastError: { errorType: 'TargetDown', errorMessage: 'target is down' } });
+    expect(delivery).toMatchObject({
+      status: 'dead-lettered',
+      attempts: 3,
+      lastError: { errorType: 'TargetDown', errorMessage: 'target is down' },
+    });
     const letter = server.deadLetters().find((l) => l.deliveryId === delivery.id);
     expect(letter).toMatchObject({
       via: { rule: 'reviews' },
@@ -283,7 +304,10 @@ describe('delivery failures', () => {
       retryAttempts: 2,
       errorCode: 'TargetDown',
     });
-    const lines = readFileSync(join(dataDir, 'dead-letters.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { deliveryId: string });
+    const lines = readFileSync(join(dataDir, 'dead-letters.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { deliveryId: string });
     expect(lines.map((l) => l.deliveryId)).toContain(delivery.id);
   });
 
@@ -318,7 +342,12 @@ describe('rules and buses', () => {
 
     expect((await client.send(new ListRulesCommand({}))).Rules).toEqual([]);
     const described = await client.send(new DescribeRuleCommand({ Name: 'urgent-expiry', EventBusName: BUS }));
-    expect(described).toMatchObject({ Name: 'urgent-expiry', State: 'ENABLED', EventBusName: BUS, Arn: expect.stringContaining(':rule/pathcert-test/urgent-expiry') });
+    expect(described).toMatchObject({
+      Name: 'urgent-expiry',
+      State: 'ENABLED',
+      EventBusName: BUS,
+      Arn: expect.stringContaining(':rule/pathcert-test/urgent-expiry'),
+    });
     const targetsOf = await client.send(new ListTargetsByRuleCommand({ Rule: 'notify', EventBusName: BUS }));
     expect(targetsOf.Targets?.[0]).toMatchObject({
       Id: 'notifier',
@@ -337,8 +366,14 @@ describe('rules and buses', () => {
 
   it('tests patterns with TestEventPattern and refuses unsupported operations', async () => {
     const event = JSON.stringify({
-      id: '1', account: '000000000000', source: 'pathcert', time: '2026-03-01T00:00:00Z', region: 'us-east-1',
-      'detail-type': 'CertificationExpiring', resources: [], detail: { daysBefore: 7 },
+      id: '1',
+      account: '000000000000',
+      source: 'pathcert',
+      time: '2026-03-01T00:00:00Z',
+      region: 'us-east-1',
+      'detail-type': 'CertificationExpiring',
+      resources: [],
+      detail: { daysBefore: 7 },
     });
     const test = (pattern: object) => client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: event }));
     expect((await test({ detail: { daysBefore: [7, 30] } })).Result).toBe(true);
@@ -391,7 +426,12 @@ describe('schedules', () => {
     clockMs = Date.parse('2026-03-03T07:00:00Z');
     server.tick();
     await server.settled();
-    expect(targets.of('sweep').map((e) => e.scheduledTime).at(-1)).toBe('2026-03-03T07:00:00Z');
+    expect(
+      targets
+        .of('sweep')
+        .map((e) => e.scheduledTime)
+        .at(-1),
+    ).toBe('2026-03-03T07:00:00Z');
     expect(server.nextRuns()).toEqual([{ name: 'daily-sweep', next: '2026-03-04T07:00:00.000Z' }]);
   });
 
@@ -533,7 +573,9 @@ describe('AWS CLI', () => {
       'events',
       'put-events',
       '--entries',
-      JSON.stringify([{ Source: 'pathcert', DetailType: 'DecisionMade', Detail: '{"cli":true}', EventBusName: BUS, Time: '2026-03-01T10:00:00Z' }]),
+      JSON.stringify([
+        { Source: 'pathcert', DetailType: 'DecisionMade', Detail: '{"cli":true}', EventBusName: BUS, Time: '2026-03-01T10:00:00Z' },
+      ]),
     );
     expect(put.FailedEntryCount).toBe(0);
     await server.settled();
@@ -573,10 +615,20 @@ describe('the default bus: AWS services events', () => {
       });
       const answer = await c.send(
         new PutEventsCommand({
-          Entries: [change('FAILED'), change('SUCCEEDED'), change('FAILED', { EventBusName: BUS }), change('FAILED', { Source: 'aws.ses' })],
+          Entries: [
+            change('FAILED'),
+            change('SUCCEEDED'),
+            change('FAILED', { EventBusName: BUS }),
+            change('FAILED', { Source: 'aws.ses' }),
+          ],
         }),
       );
-      expect(answer.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'ok', 'NotAuthorizedForSourceException', 'NotAuthorizedForSourceException']);
+      expect(answer.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual([
+        'ok',
+        'ok',
+        'NotAuthorizedForSourceException',
+        'NotAuthorizedForSourceException',
+      ]);
       await local.settled();
       expect(watched).toEqual([expect.objectContaining({ source: 'aws.states', detail: { status: 'FAILED' } })]);
       const described = await c.send(new DescribeRuleCommand({ Name: 'watch-executions' }));

@@ -55,7 +55,9 @@ describe('a local restart in the middle of a review', () => {
     // One review before the restart (its wait is over), one still pending across it.
     const [first, second] = seats;
     await score(t, byReviewer(w, first!.review!.reviewerSub), appId, all('meeting'));
-    await until('the first seat to be answered', async () => ((await round(t!, w, appId))?.seats.find((s) => s.seat === first!.seat)?.waitingFor === null ? true : undefined));
+    await until('the first seat to be answered', async () =>
+      (await round(t!, w, appId))?.seats.find((s) => s.seat === first!.seat)?.waitingFor === null ? true : undefined,
+    );
     const before = (await round(t, w, appId))!;
     expect(before.execution?.status).toBe('RUNNING');
     const pending = await until('the pending seat to hold its token', async () => {
@@ -77,7 +79,9 @@ describe('a local restart in the middle of a review', () => {
     const done = await reviewAndCertify(t, w, appId, [second!]);
     expect(done.round.executions).toEqual([`${appId}-1`]);
     expect(done.application.reviewFailure).toBeUndefined();
-    const certifications = await t.api<{ items: { level: string; status: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, { token: w.staff.token });
+    const certifications = await t.api<{ items: { level: string; status: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, {
+      token: w.staff.token,
+    });
     expect(certifications.json.items).toEqual([expect.objectContaining({ level: 'candidacy' })]);
 
     // One history across the restart: each state once, nothing replayed into it twice.

@@ -64,7 +64,9 @@ describe('the table in DynamoDB Local', () => {
   });
 
   it('runs TransactWriteItems atomically, conditions included', async () => {
-    const put = (pk: string) => ({ Put: { TableName: tableName, Item: { PK: pk, SK: 'A', GSI1PK: 'LIST', GSI1SK: pk }, ConditionExpression: 'attribute_not_exists(PK)' } });
+    const put = (pk: string) => ({
+      Put: { TableName: tableName, Item: { PK: pk, SK: 'A', GSI1PK: 'LIST', GSI1SK: pk }, ConditionExpression: 'attribute_not_exists(PK)' },
+    });
     await doc.send(new TransactWriteCommand({ TransactItems: [put('T#1'), put('T#2')] }));
 
     // The second write's condition fails, so neither the new item nor the update happens.
@@ -73,7 +75,14 @@ describe('the table in DynamoDB Local', () => {
         TransactItems: [
           put('T#3'),
           put('T#1'),
-          { Update: { TableName: tableName, Key: { PK: 'T#2', SK: 'A' }, UpdateExpression: 'SET touched = :t', ExpressionAttributeValues: { ':t': true } } },
+          {
+            Update: {
+              TableName: tableName,
+              Key: { PK: 'T#2', SK: 'A' },
+              UpdateExpression: 'SET touched = :t',
+              ExpressionAttributeValues: { ':t': true },
+            },
+          },
         ],
       }),
     );
@@ -84,7 +93,12 @@ describe('the table in DynamoDB Local', () => {
     expect((await doc.send(new GetCommand({ TableName: tableName, Key: { PK: 'T#3', SK: 'A' } }))).Item).toBeUndefined();
     expect((await doc.send(new GetCommand({ TableName: tableName, Key: { PK: 'T#2', SK: 'A' } }))).Item?.touched).toBeUndefined();
     const listed = await doc.send(
-      new QueryCommand({ TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :p', ExpressionAttributeValues: { ':p': 'LIST' } }),
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': 'LIST' },
+      }),
     );
     expect(listed.Items?.map((i) => i.PK)).toEqual(['T#1', 'T#2']);
   });
@@ -110,7 +124,9 @@ describe('npm start persistence (a platform on disk, restarted)', () => {
     const first = await startPlatform(options());
     const a = clients(first.dynamoEndpoint);
     const s3a = new S3Client({ endpoint: first.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-    await a.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: first.tableName, Item: { ...key, note: 'kept' } } }] }));
+    await a.doc.send(
+      new TransactWriteCommand({ TransactItems: [{ Put: { TableName: first.tableName, Item: { ...key, note: 'kept' } } }] }),
+    );
     await s3a.send(new PutObjectCommand({ Bucket: first.bucketName, Key: 'evidence/kept.txt', Body: 'kept' }));
     first.clock.advanceDays(2);
     const token = await first.issuer.issueToken({ email: 'alice@example.org', groups: ['staff'] });
@@ -144,7 +160,9 @@ describe('npm start persistence (a platform on disk, restarted)', () => {
       const c = clients(fresh.dynamoEndpoint);
       const s3c = new S3Client({ endpoint: fresh.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
       expect((await c.doc.send(new GetCommand({ TableName: fresh.tableName, Key: key }))).Item).toBeUndefined();
-      await expect(s3c.send(new GetObjectCommand({ Bucket: fresh.bucketName, Key: 'evidence/kept.txt' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+      await expect(s3c.send(new GetObjectCommand({ Bucket: fresh.bucketName, Key: 'evidence/kept.txt' }))).rejects.toMatchObject({
+        name: 'NoSuchKey',
+      });
       expect(fresh.clock.state().offsetMs).toBe(0);
       // Keys survive --fresh, so tokens already handed out keep working.
       await expect(fresh.issuer.verify(token)).resolves.toBeTruthy();

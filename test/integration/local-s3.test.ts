@@ -141,7 +141,13 @@ describe('local S3', () => {
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: victim, Body: 'verified original' }));
     await s3.settled();
     received.length = 0;
-    const traversals = ['pending/pw_A/../../evidence/pw_B/ev_1/1', 'pending/./evidence/x', 'pending/pw_A/%2e%2E/../evidence/pw_B/ev_1/1', 'a/.%2e/b', '../x'];
+    const traversals = [
+      'pending/pw_A/../../evidence/pw_B/ev_1/1',
+      'pending/./evidence/x',
+      'pending/pw_A/%2e%2E/../evidence/pw_B/ev_1/1',
+      'a/.%2e/b',
+      '../x',
+    ];
     const original = async () => (await client.send(new GetObjectCommand({ Bucket: bucket, Key: victim }))).Body!.transformToString();
     const refused = async (send: () => Promise<unknown>) => {
       const error = (await send().then(
@@ -167,7 +173,9 @@ describe('local S3', () => {
       await refused(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
       await refused(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })));
       await refused(() => client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/${victim}` })));
-      await refused(() => client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'evidence/copy', CopySource: `${bucket}/${encodeURI(key)}` })));
+      await refused(() =>
+        client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'evidence/copy', CopySource: `${bucket}/${encodeURI(key)}` })),
+      );
     }
     // HEAD has no body; its status says it. The raw request keeps the dots exactly as sent.
     const head = await new Promise<number>((resolve, reject) => {

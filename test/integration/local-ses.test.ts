@@ -45,7 +45,10 @@ const email = (overrides: Partial<SendEmailCommandInput> = {}): SendEmailCommand
   Content: {
     Simple: {
       Subject: { Data: 'Your review is due', Charset: 'UTF-8' },
-      Body: { Text: { Data: 'Hello Ana,\nyour review is due on 2026-03-08.' }, Html: { Data: '<p>Hello Ana,</p><p>your review is due.</p>' } },
+      Body: {
+        Text: { Data: 'Hello Ana,\nyour review is due on 2026-03-08.' },
+        Html: { Data: '<p>Hello Ana,</p><p>your review is due.</p>' },
+      },
     },
   },
   ...overrides,
@@ -56,7 +59,11 @@ describe('SendEmail', () => {
     const answer = await client.send(
       new SendEmailCommand(
         email({
-          Destination: { ToAddresses: ['Ana Díaz <ana@example.org>'], CcAddresses: ['lead@example.org'], BccAddresses: ['audit@example.org'] },
+          Destination: {
+            ToAddresses: ['Ana Díaz <ana@example.org>'],
+            CcAddresses: ['lead@example.org'],
+            BccAddresses: ['audit@example.org'],
+          },
           ReplyToAddresses: ['staff@pathcert.local'],
           EmailTags: [{ Name: 'kind', Value: 'review-reminder' }],
         }),
@@ -103,13 +110,20 @@ describe('SendEmail', () => {
       tags: [{ name: 'kind', value: 'review-reminder' }],
       sentAt: '2026-03-01T07:00:05.123Z',
     });
-    expect(lines.some((l) => l.includes('to=ana@example.org,lead@example.org,audit@example.org') && l.includes('"Your review is due"') && l.includes('.eml'))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.includes('to=ana@example.org,lead@example.org,audit@example.org') && l.includes('"Your review is due"') && l.includes('.eml'),
+      ),
+    ).toBe(true);
   });
 
   it('writes a single-part message for text only, encoding a non-ASCII subject', async () => {
     clockMs += 1000;
     const answer = await client.send(
-      new SendEmailCommand(email({ Content: { Simple: { Subject: { Data: 'Certificación renovada ✓' }, Body: { Text: { Data: 'Felicidades — ¡oro!' } } } } })),
+      new SendEmailCommand(
+        email({ Content: { Simple: { Subject: { Data: 'Certificación renovada ✓' }, Body: { Text: { Data: 'Felicidades — ¡oro!' } } } } }),
+      ),
     );
     const sent = ses.sent().find((m) => m.messageId === answer.MessageId)!;
     const eml = readFileSync(sent.emlFile, 'utf8');
@@ -164,7 +178,12 @@ describe('mailbox simulator', () => {
         bounceType: 'Permanent',
         bounceSubType: 'General',
         bouncedRecipients: [
-          { emailAddress: 'bounce+reviewer@simulator.amazonses.com', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
+          {
+            emailAddress: 'bounce+reviewer@simulator.amazonses.com',
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
         ],
         timestamp: expect.any(String),
       },
@@ -179,10 +198,14 @@ describe('mailbox simulator', () => {
 
     const answer = await client.send(
       new SendEmailCommand(
-        email({ Destination: { ToAddresses: ['complaint@simulator.amazonses.com'], BccAddresses: ['suppressionlist@simulator.amazonses.com'] } }),
+        email({
+          Destination: { ToAddresses: ['complaint@simulator.amazonses.com'], BccAddresses: ['suppressionlist@simulator.amazonses.com'] },
+        }),
       ),
     );
-    expect(ses.complaints()).toMatchObject([{ messageId: answer.MessageId, complainedRecipients: [{ emailAddress: 'complaint@simulator.amazonses.com' }] }]);
+    expect(ses.complaints()).toMatchObject([
+      { messageId: answer.MessageId, complainedRecipients: [{ emailAddress: 'complaint@simulator.amazonses.com' }] },
+    ]);
     expect(ses.bounces().at(-1)).toMatchObject({ messageId: answer.MessageId, bounceSubType: 'OnAccountSuppressionList' });
   });
 });
@@ -195,10 +218,14 @@ describe('AWS CLI', () => {
       return;
     }
     const sent = await awsCli(() => ses.endpoint)(
-      'sesv2', 'send-email',
-      '--from-email-address', 'no-reply@pathcert.local',
-      '--destination', JSON.stringify({ ToAddresses: ['cli@example.org'] }),
-      '--content', JSON.stringify({ Simple: { Subject: { Data: 'From the CLI' }, Body: { Text: { Data: 'hi' } } } }),
+      'sesv2',
+      'send-email',
+      '--from-email-address',
+      'no-reply@pathcert.local',
+      '--destination',
+      JSON.stringify({ ToAddresses: ['cli@example.org'] }),
+      '--content',
+      JSON.stringify({ Simple: { Subject: { Data: 'From the CLI' }, Body: { Text: { Data: 'hi' } } } }),
     );
     const messageId = sent.MessageId as string;
     expect(ses.sent().find((m) => m.messageId === messageId)).toMatchObject({ to: ['cli@example.org'], subject: 'From the CLI' });
@@ -238,7 +265,13 @@ describe('platform wiring', () => {
     const [eventId] = await publish([
       {
         detailType: 'RenewalOpened',
-        detail: { certificationId: newId('certification'), pathwayId: newId('pathway'), districtId: newId('district'), level: 'silver', expiresOn: '2026-09-01' },
+        detail: {
+          certificationId: newId('certification'),
+          pathwayId: newId('pathway'),
+          districtId: newId('district'),
+          level: 'silver',
+          expiresOn: '2026-09-01',
+        },
       },
     ]);
     expect(platform.events.published().map((e) => e.id)).toEqual([eventId]);

@@ -29,11 +29,7 @@ import {
 import { awsCli, awsCliUnavailable } from '../support/aws-cli.ts';
 import { startEventBridgeServer } from '../../infra/local/eventbridge/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startStepFunctionsServer,
-  type LocalStateMachine,
-  type StepFunctionsServer,
-} from '../../infra/local/stepfunctions/server.ts';
+import { startStepFunctionsServer, type LocalStateMachine, type StepFunctionsServer } from '../../infra/local/stepfunctions/server.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'statemachines');
 const ACCOUNT = '000000000000';
@@ -191,9 +187,7 @@ describe('state machines', () => {
   it('lists and describes the loaded state machines with substitutions applied', async () => {
     const listed = await sfn.send(new ListStateMachinesCommand({}));
     expect(listed.stateMachines?.map((m) => m.name)).toEqual(MACHINES.map((m) => m.name).sort());
-    const described = await sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: server.stateMachineArn('pathcert-local-chain') }),
-    );
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: server.stateMachineArn('pathcert-local-chain') }));
     expect(described.stateMachineArn).toBe(`arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:pathcert-local-chain`);
     expect(described.type).toBe('STANDARD');
     expect(described.creationDate).toBeInstanceOf(Date);
@@ -202,8 +196,7 @@ describe('state machines', () => {
   });
 
   it('refuses definitions that are invalid, unsubstituted or use resources it cannot run', async () => {
-    const attempt = (m: LocalStateMachine) =>
-      rejection(startStepFunctionsServer({ stateMachines: [m], invokeFunction: functions.invoke }));
+    const attempt = (m: LocalStateMachine) => rejection(startStepFunctionsServer({ stateMachines: [m], invokeFunction: functions.invoke }));
     const invalid = await attempt(machine('broken', 'invalid'));
     expect(invalid.message).toMatch(/Invalid state machine definition pathcert-local-broken/);
     expect(invalid.message).toMatch(/Missing/);
@@ -505,7 +498,10 @@ describe('callback timeouts under a wait-time scale', () => {
       const started = Date.now();
       const arn = (
         await client.send(
-          new StartExecutionCommand({ stateMachineArn: scaled.stateMachineArn('pathcert-local-timeout-path'), input: '{"applicationId":"slow-1","seconds":1000}' }),
+          new StartExecutionCommand({
+            stateMachineArn: scaled.stateMachineArn('pathcert-local-timeout-path'),
+            input: '{"applicationId":"slow-1","seconds":1000}',
+          }),
         )
       ).executionArn!;
       const [request] = await functions.reviewsFor('slow-1', 1);
@@ -525,7 +521,11 @@ describe('callback timeouts under a wait-time scale', () => {
       // still ends the task with States.Timeout (never a task left waiting with no timer).
       const stateMachineArn = scaled.stateMachineArn('pathcert-local-timeout-path');
       const quick = await Promise.all(
-        ['quick-1', 'quick-2', 'quick-3'].map(async (id) => (await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ applicationId: id, seconds: 1 }) }))).executionArn!),
+        ['quick-1', 'quick-2', 'quick-3'].map(
+          async (id) =>
+            (await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ applicationId: id, seconds: 1 }) })))
+              .executionArn!,
+        ),
       );
       for (const q of quick) {
         const end = await scaled.waitForExecution(q, 10_000);
@@ -563,7 +563,9 @@ describe('persistence', () => {
       const [a, b] = await functions.reviewsFor('p2', 2);
       // Reviewer a answers before the restart; b's task is still waiting when it happens.
       await firstClient.send(new SendTaskSuccessCommand({ taskToken: a!.taskToken, output: JSON.stringify({ score: 1 }) }));
-      await until(async () => (await firstClient.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!.some((e) => e.type === 'TaskSucceeded'));
+      await until(async () =>
+        (await firstClient.send(new GetExecutionHistoryCommand({ executionArn: running }))).events!.some((e) => e.type === 'TaskSucceeded'),
+      );
       const callsBefore = functions.calls.filter((c) => (c.payload as { applicationId?: string }).applicationId === 'p2').length;
       firstClient.destroy();
       await first.stop();
@@ -648,7 +650,9 @@ describe('persistence', () => {
     const first = await startStepFunctionsServer(options);
     const firstClient = sfnClient(first.endpoint);
     const running = (
-      await firstClient.send(new StartExecutionCommand({ stateMachineArn: first.stateMachineArn(seats.name), input: '{"seats":["a","b"]}' }))
+      await firstClient.send(
+        new StartExecutionCommand({ stateMachineArn: first.stateMachineArn(seats.name), input: '{"seats":["a","b"]}' }),
+      )
     ).executionArn!;
     await until(async () => tokensFor.get('a')?.length === 1 && calls.includes('clock:b'));
     firstClient.destroy();
@@ -724,7 +728,10 @@ describe('persistence', () => {
       firstClient.destroy();
       await first.stop();
 
-      const second = await startStepFunctionsServer({ ...options, stateMachines: MACHINES.filter((m) => m.name !== 'pathcert-local-review') });
+      const second = await startStepFunctionsServer({
+        ...options,
+        stateMachines: MACHINES.filter((m) => m.name !== 'pathcert-local-review'),
+      });
       const client = sfnClient(second.endpoint);
       try {
         const closed = await client.send(new DescribeExecutionCommand({ executionArn: running }));
@@ -743,7 +750,14 @@ describe('persistence', () => {
 
 describe('execution status-change events', () => {
   it('puts RUNNING and each end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) on the EventBridge default bus, as AWS does', async () => {
-    const bus = await startEventBridgeServer({ busName: 'test-bus', rules: [], schedules: [], invokeFunction: async () => ({}), tickMs: 0, serviceSources: ['aws.states'] });
+    const bus = await startEventBridgeServer({
+      busName: 'test-bus',
+      rules: [],
+      schedules: [],
+      invokeFunction: async () => ({}),
+      tickMs: 0,
+      serviceSources: ['aws.states'],
+    });
     const emitting = await startStepFunctionsServer({
       stateMachines: [...MACHINES, machine('timeout', 'execution-timeout')],
       invokeFunction: functions.invoke,
@@ -753,7 +767,11 @@ describe('execution status-change events', () => {
     const client = sfnClient(emitting.endpoint);
     let stopped = false;
     const run = async (name: string, input: unknown) =>
-      (await client.send(new StartExecutionCommand({ stateMachineArn: emitting.stateMachineArn(`pathcert-local-${name}`), input: JSON.stringify(input) }))).executionArn!;
+      (
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn: emitting.stateMachineArn(`pathcert-local-${name}`), input: JSON.stringify(input) }),
+        )
+      ).executionArn!;
     try {
       const succeeded = await run('chain', { applicationId: 'ev-1' });
       const failed = await run('retry', { applicationId: 'ev-2', permanent: true });

@@ -47,10 +47,16 @@ let member: Person;
 let appId: string;
 
 const sent = () => t.platform.ses.sent();
-const mailsTo = (from: number, address: string) => sent().slice(from).filter((e) => e.to.includes(address));
+const mailsTo = (from: number, address: string) =>
+  sent()
+    .slice(from)
+    .filter((e) => e.to.includes(address));
 
 async function post(who: Person, body: string): Promise<{ id: string; at: string }> {
-  return expectStatus(await t.api<{ id: string; at: string }>('POST', `/applications/${appId}/messages`, { token: who.token, body: { body } }), 201).json;
+  return expectStatus(
+    await t.api<{ id: string; at: string }>('POST', `/applications/${appId}/messages`, { token: who.token, body: { body } }),
+    201,
+  ).json;
 }
 
 /** A MessagePosted envelope as EventBridge delivers it to the notifier. */
@@ -64,7 +70,15 @@ function messagePosted(message: { id: string; at: string }, author: Person, role
     time: message.at,
     region: 'us-east-1',
     resources: [],
-    detail: { version: 1, applicationId: appId, pathwayId: w.pathway.id, messageId: message.id, postedAt: message.at, authorSub: author.sub, authorRole: role },
+    detail: {
+      version: 1,
+      applicationId: appId,
+      pathwayId: w.pathway.id,
+      messageId: message.id,
+      postedAt: message.at,
+      authorSub: author.sub,
+      authorRole: role,
+    },
   };
 }
 
@@ -163,7 +177,12 @@ describe('message emails', () => {
     failMessagePosted = true;
     let posted: { id: string; at: string }[];
     try {
-      posted = [await post(w.lead, 'Concurrent 1'), await post(w.lead, 'Concurrent 2'), await post(w.lead, 'Concurrent 3'), await post(w.lead, 'Concurrent 4')];
+      posted = [
+        await post(w.lead, 'Concurrent 1'),
+        await post(w.lead, 'Concurrent 2'),
+        await post(w.lead, 'Concurrent 3'),
+        await post(w.lead, 'Concurrent 4'),
+      ];
     } finally {
       failMessagePosted = false;
     }
@@ -224,7 +243,10 @@ describe('message emails', () => {
   });
 
   it('with the messages preference off there is no email, and the in-app notification remains', async () => {
-    const prefs = await t.api<{ email: Record<string, boolean> }>('PUT', '/me/notification-preferences', { token: member.token, body: { email: { messages: false } } });
+    const prefs = await t.api<{ email: Record<string, boolean> }>('PUT', '/me/notification-preferences', {
+      token: member.token,
+      body: { email: { messages: false } },
+    });
     expect(expectStatus(prefs, 200).json.email.messages).toBe(false);
     const from = sent().length;
     await post(w.lead, 'Only in the app for the member');
@@ -264,7 +286,10 @@ describe('message emails', () => {
     const from = sent().length;
     // Throttled for as long as the fault stays: the local scheduler's own tick may run the job
     // beside the test's run, and a single queued fault would let that second run send.
-    sesFaults.set(LOCAL_STAFF_INBOX_EMAIL, Array.from({ length: 20 }, () => 'TooManyRequestsException'));
+    sesFaults.set(
+      LOCAL_STAFF_INBOX_EMAIL,
+      Array.from({ length: 20 }, () => 'TooManyRequestsException'),
+    );
     await post(member, 'Sent on the second try');
     await windowEnds();
     expect(mailsTo(from, LOCAL_STAFF_INBOX_EMAIL)).toEqual([]);
@@ -303,7 +328,10 @@ describe('message emails', () => {
   });
 
   it('the messages category is listed and on by default', async () => {
-    const got = expectStatus(await t.api<{ email: Record<string, boolean> }>('GET', '/me/notification-preferences', { token: w.lead.token }), 200).json;
+    const got = expectStatus(
+      await t.api<{ email: Record<string, boolean> }>('GET', '/me/notification-preferences', { token: w.lead.token }),
+      200,
+    ).json;
     expect(got.email.messages).toBe(true);
   });
 });

@@ -22,7 +22,16 @@ import { getNotificationSettings } from '#store/notification-preferences.ts';
 import { membershipItem } from '#store/people.ts';
 import { injectSesFaults } from '../support/ses-faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
+import {
+  createDistrict,
+  createPathway,
+  createSchool,
+  expectStatus,
+  joinDistrict,
+  joinPathway,
+  person,
+  type Person,
+} from '../support/registry-world.ts';
 
 // SES faults by recipient address: a list of error names, one per attempt (then success).
 const sesFaults = injectSesFaults();
@@ -40,7 +49,10 @@ let pathway2: { id: string; name: string };
 const applicationId = newId('application');
 
 const sent = () => t.platform.ses.sent();
-const emailsTo = (from: number, address: string) => sent().slice(from).filter((e) => e.to.includes(address));
+const emailsTo = (from: number, address: string) =>
+  sent()
+    .slice(from)
+    .filter((e) => e.to.includes(address));
 const inboxOf = async (sub: string) => queryAll<Record<string, unknown>>(keys.inboxPartition(sub));
 const inboxFor = async (sub: string, eventId: string) => (await inboxOf(sub)).filter((n) => n.eventId === eventId);
 
@@ -66,7 +78,15 @@ const decision = (pathwayId: string, d: 'certified' | 'not_yet' = 'not_yet'): Do
 
 const issued = (pathwayId: string): DomainEventInput => ({
   detailType: 'CertificationIssued',
-  detail: { certificationId: newId('certification'), applicationId, pathwayId, districtId, level: 'silver', issuedOn: '2027-01-10', expiresOn: '2029-01-10' },
+  detail: {
+    certificationId: newId('certification'),
+    applicationId,
+    pathwayId,
+    districtId,
+    level: 'silver',
+    issuedOn: '2027-01-10',
+    expiresOn: '2029-01-10',
+  },
 });
 
 /** Publishes on the local bus and waits until the notifier has handled it. */
@@ -138,7 +158,12 @@ describe('an event on the bus', () => {
       expect(mails[0]!.html).toContain('What to do next:');
       const inApp = await inboxFor(p.sub, eventId);
       expect(inApp, p.email).toHaveLength(1);
-      expect(inApp[0]).toMatchObject({ kind: 'decision.made', read: false, applicationId, link: `/applications/${applicationId}/decision` });
+      expect(inApp[0]).toMatchObject({
+        kind: 'decision.made',
+        read: false,
+        applicationId,
+        link: `/applications/${applicationId}/decision`,
+      });
     }
     expect(emailsTo(from, lead.email)[0]!.text).toContain('Hello Pat Lead,');
     expect(emailsTo(from, dlead.email)[0]!.text).toContain('Hello Dana District,');
@@ -171,7 +196,15 @@ describe('an event on the bus', () => {
 
     const submitted = await onBus({
       detailType: 'ApplicationSubmitted',
-      detail: { applicationId, pathwayId: pathway.id, districtId, level: 'silver', renewal: false, submittedBy: lead.sub, submittedAt: new Date().toISOString() },
+      detail: {
+        applicationId,
+        pathwayId: pathway.id,
+        districtId,
+        level: 'silver',
+        renewal: false,
+        submittedBy: lead.sub,
+        submittedAt: new Date().toISOString(),
+      },
     });
     expect(await inboxFor(keys.staffInbox, submitted)).toHaveLength(1);
     expect(emailsTo(from, lead.email)).toHaveLength(1);
@@ -181,9 +214,14 @@ describe('an event on the bus', () => {
 
   it('an invalid event is logged and dropped, not retried', async () => {
     const from = sent().length;
-    const result = (await t.platform.invoke('notifier', { ...envelope(decision(pathway.id)), detail: { version: 1, pathwayId: 'nope' } })) as { dropped?: string };
+    const result = (await t.platform.invoke('notifier', {
+      ...envelope(decision(pathway.id)),
+      detail: { version: 1, pathwayId: 'nope' },
+    })) as { dropped?: string };
     expect(result.dropped).toMatch(/Invalid DecisionMade event/);
-    const unknown = (await t.platform.invoke('notifier', { ...envelope(decision(pathway.id)), 'detail-type': 'SomethingElse' })) as { dropped?: string };
+    const unknown = (await t.platform.invoke('notifier', { ...envelope(decision(pathway.id)), 'detail-type': 'SomethingElse' })) as {
+      dropped?: string;
+    };
     expect(unknown.dropped).toMatch(/unknown detail-type/);
     expect(sent().length).toBe(from);
   });
@@ -242,7 +280,10 @@ describe('failures', () => {
     expect(await getDelivery(eventId, badMail)).toMatchObject({ state: 'failed', reason: 'invalid_address', address: 'not an address' });
     expect(await getDelivery(eventId, rejected)).toMatchObject({ state: 'failed', reason: 'rejected' });
     expect((await getNotificationSettings(noMail)).emailProblem).toMatchObject({ reason: 'missing_address', eventId });
-    expect((await getNotificationSettings(rejected)).emailProblem).toMatchObject({ reason: 'rejected', address: 'rejected.notify@example.org' });
+    expect((await getNotificationSettings(rejected)).emailProblem).toMatchObject({
+      reason: 'rejected',
+      address: 'rejected.notify@example.org',
+    });
     // In-app still arrives; the valid address still gets its email.
     for (const sub of [noMail, badMail, rejected]) expect(await inboxFor(sub, eventId)).toHaveLength(1);
     expect(emailsTo(from, lead.email)).toHaveLength(1);
@@ -255,7 +296,7 @@ describe('failures', () => {
     expect(sesFaults.get('rejected.notify@example.org')).toEqual(['MessageRejected']);
   });
 
-  it('a bounce SES reports after sending is recorded on the person named by the email\'s tag, and that address is skipped after', async () => {
+  it("a bounce SES reports after sending is recorded on the person named by the email's tag, and that address is skipped after", async () => {
     const bouncer = await directMember(pathway2.id, 'bouncer.notify@example.org');
     const from = sent().length;
     await onBus(decision(pathway2.id));
@@ -278,7 +319,14 @@ describe('failures', () => {
           feedbackId: `${randomUUID()}-000000`,
           bounceType,
           bounceSubType,
-          bouncedRecipients: [{ emailAddress: 'bouncer.notify@example.org', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+          bouncedRecipients: [
+            {
+              emailAddress: 'bouncer.notify@example.org',
+              action: 'failed',
+              status: '5.1.1',
+              diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+            },
+          ],
           timestamp: new Date().toISOString(),
           reportingMTA: 'dns; b224-13.smtp-out.amazonses.com',
         },
@@ -327,15 +375,24 @@ describe('failures', () => {
 
 describe('preferences', () => {
   it('turn off optional emails but never mandatory ones (422 naming the field)', async () => {
-    const got = expectStatus(await t.api<{ email: Record<string, boolean>; mandatory: string[] }>('GET', '/me/notification-preferences', { token: member.token }), 200).json;
+    const got = expectStatus(
+      await t.api<{ email: Record<string, boolean>; mandatory: string[] }>('GET', '/me/notification-preferences', { token: member.token }),
+      200,
+    ).json;
     expect(got.email).toMatchObject({ certifications: true, decisions: true, expiry: true });
     expect(got.mandatory).toEqual(['decisions', 'expiry']);
 
-    const refused = await t.api<{ errors: { field: string }[] }>('PUT', '/me/notification-preferences', { token: member.token, body: { email: { certifications: false, decisions: false } } });
+    const refused = await t.api<{ errors: { field: string }[] }>('PUT', '/me/notification-preferences', {
+      token: member.token,
+      body: { email: { certifications: false, decisions: false } },
+    });
     expect(refused.status).toBe(422);
     expect(refused.json.errors.map((e) => e.field)).toEqual(['email.decisions']);
 
-    const saved = await t.api<{ email: Record<string, boolean> }>('PUT', '/me/notification-preferences', { token: member.token, body: { email: { certifications: false } } });
+    const saved = await t.api<{ email: Record<string, boolean> }>('PUT', '/me/notification-preferences', {
+      token: member.token,
+      body: { email: { certifications: false } },
+    });
     expect(expectStatus(saved, 200).json.email).toMatchObject({ certifications: false, renewals: true, decisions: true });
     const bad = await t.api('PUT', '/me/notification-preferences', { token: member.token, body: { email: { sms: true } } });
     expect(bad.status).toBe(400);
@@ -349,7 +406,14 @@ describe('preferences', () => {
 
     const mandatory = await onBus({
       detailType: 'CertificationExpiring',
-      detail: { certificationId: newId('certification'), pathwayId: pathway.id, districtId, level: 'silver', expiresOn: '2029-01-10', daysBefore: 30 },
+      detail: {
+        certificationId: newId('certification'),
+        pathwayId: pathway.id,
+        districtId,
+        level: 'silver',
+        expiresOn: '2029-01-10',
+        daysBefore: 30,
+      },
     });
     expect(emailsTo(from, member.email)).toHaveLength(1);
     expect(await getDelivery(mandatory, member.sub)).toMatchObject({ state: 'sent', category: 'expiry' });
@@ -358,7 +422,8 @@ describe('preferences', () => {
 
 describe('GET /notifications and marking read', () => {
   type Page = { items: { id: string; at: string; read: boolean; kind: string }[]; nextCursor?: string };
-  const list = async (who: Person, query = '') => expectStatus(await t.api<Page>('GET', `/notifications${query}`, { token: who.token }), 200).json;
+  const list = async (who: Person, query = '') =>
+    expectStatus(await t.api<Page>('GET', `/notifications${query}`, { token: who.token }), 200).json;
 
   async function all(who: Person, query: string): Promise<Page['items']> {
     const items: Page['items'] = [];
@@ -372,7 +437,7 @@ describe('GET /notifications and marking read', () => {
     return items;
   }
 
-  it('pages through the caller\'s own notifications, newest first, and filters unread', async () => {
+  it("pages through the caller's own notifications, newest first, and filters unread", async () => {
     const stored = await inboxOf(member.sub);
     expect(stored.length).toBeGreaterThan(4);
     const items = await all(member, '?limit=2');
@@ -383,14 +448,20 @@ describe('GET /notifications and marking read', () => {
 
     const first = items[0]!;
     expectStatus(await t.api('POST', `/notifications/${first.id}/read`, { token: member.token }), 200);
-    const again = expectStatus(await t.api<{ read: boolean; readAt: string }>('POST', `/notifications/${first.id}/read`, { token: member.token }), 200);
+    const again = expectStatus(
+      await t.api<{ read: boolean; readAt: string }>('POST', `/notifications/${first.id}/read`, { token: member.token }),
+      200,
+    );
     expect(again.json.read).toBe(true);
     const unread = await all(member, '?limit=2&unread=true');
     expect(unread.map((i) => i.id)).toEqual(items.slice(1).map((i) => i.id));
   });
 
   it('marks all read, idempotently', async () => {
-    const res = expectStatus(await t.api<{ marked: number; more: boolean }>('POST', '/notifications/read-all', { token: member.token }), 200);
+    const res = expectStatus(
+      await t.api<{ marked: number; more: boolean }>('POST', '/notifications/read-all', { token: member.token }),
+      200,
+    );
     expect(res.json.marked).toBeGreaterThan(0);
     expect(res.json.more).toBe(false);
     expect((await list(member, '?unread=true')).items).toEqual([]);
@@ -412,7 +483,10 @@ describe('GET /notifications and marking read', () => {
     const staffInbox = await list(staff, '?inbox=staff');
     expect(staffInbox.items.some((i) => i.kind === 'application.submitted')).toBe(true);
     expect((await list(staff)).items.some((i) => i.kind === 'application.submitted')).toBe(false);
-    const marked = expectStatus(await t.api<{ read: boolean }>('POST', `/notifications/${staffInbox.items[0]!.id}/read?inbox=staff`, { token: staff.token }), 200);
+    const marked = expectStatus(
+      await t.api<{ read: boolean }>('POST', `/notifications/${staffInbox.items[0]!.id}/read?inbox=staff`, { token: staff.token }),
+      200,
+    );
     expect(marked.json.read).toBe(true);
     expect((await t.api('GET', `/notifications?limit=0`, { token: member.token })).status).toBe(400);
   });

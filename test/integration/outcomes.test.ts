@@ -22,7 +22,16 @@ import type { CountView } from '#core/outcomes/model.ts';
 import type { PublicYear } from '#core/outcomes/suppression.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { insiderDisclosures, type DistrictInput } from '../unit/core/outcomes/adversary.ts';
-import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
+import {
+  createDistrict,
+  createPathway,
+  createSchool,
+  expectStatus,
+  joinDistrict,
+  joinPathway,
+  person,
+  type Person,
+} from '../support/registry-world.ts';
 
 // Every DynamoDB command the in-process functions send, by name.
 const commands: string[] = [];
@@ -80,7 +89,17 @@ function countCells(value: unknown, path: string[] = [], out: { path: string; va
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     const parent = path[path.length - 1] ?? '';
-    const rateLike = ['rate', 'pathwayRate', 'referenceRate', 'differencePp', 'pathwayShare', 'districtShare', 'ratio', 'change', 'changePp'];
+    const rateLike = [
+      'rate',
+      'pathwayRate',
+      'referenceRate',
+      'differencePp',
+      'pathwayShare',
+      'districtShare',
+      'ratio',
+      'change',
+      'changePp',
+    ];
     if ('value' in o && typeof o.value === 'number' && !rateLike.includes(parent)) out.push({ path: path.join('.'), value: o.value });
     for (const [k, v] of Object.entries(o)) countCells(v, [...path, k], out);
   }
@@ -148,23 +167,39 @@ describe('JSON submission', () => {
   });
 
   it('stores a submission, is idempotent by content, replaces atomically and audits', async () => {
-    const first = expectStatus(await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }), 201);
-    const again = expectStatus(await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }), 200);
+    const first = expectStatus(
+      await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }),
+      201,
+    );
+    const again = expectStatus(
+      await submit(dataContact, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }] }),
+      200,
+    );
     expect(again.json.unchanged).toBe(true);
     expect(again.json.submissionId).toBe(first.json.submissionId);
 
     const replaced = expectStatus(
-      await submit(lead, { district: districtCounts, pathways: [{ pathwayId: p1.id, counts: p1Counts }, { pathwayId: p2.id, counts: p2Counts }] }),
+      await submit(lead, {
+        district: districtCounts,
+        pathways: [
+          { pathwayId: p1.id, counts: p1Counts },
+          { pathwayId: p2.id, counts: p2Counts },
+        ],
+      }),
       200,
     );
     expect(replaced.json.replaced).toBe(first.json.submissionId);
     expect(replaced.json.pathwayIds).toEqual([p1.id, p2.id].sort());
 
-    const audit = (await queryAll(keys.auditPartition({ kind: 'district', id: district.id }))).filter((a) => String(a.action).startsWith('outcomes.'));
+    const audit = (await queryAll(keys.auditPartition({ kind: 'district', id: district.id }))).filter((a) =>
+      String(a.action).startsWith('outcomes.'),
+    );
     expect(audit.map((a) => a.action)).toEqual(['outcomes.submitted', 'outcomes.replaced']);
     expect(audit[0]!.actor).toMatchObject({ sub: dataContact.sub });
     expect(audit[1]!.actor).toMatchObject({ sub: lead.sub });
-    expect(audit[1]!.changes).toEqual(expect.arrayContaining([{ field: 'submissionId', from: first.json.submissionId, to: replaced.json.submissionId }]));
+    expect(audit[1]!.changes).toEqual(
+      expect.arrayContaining([{ field: 'submissionId', from: first.json.submissionId, to: replaced.json.submissionId }]),
+    );
 
     const staffView = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p2.id}/outcomes`, { token: staff.token }), 200);
     expect(staffView.json.years).toEqual([YEAR]);
@@ -174,7 +209,20 @@ describe('JSON submission', () => {
 describe('replacement', () => {
   it('drops the views of a pathway left out of a resubmission', async () => {
     const year = '2021-22';
-    expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: p1Counts }, { pathwayId: p2.id, counts: p2Counts }] }, district.id, year), 201);
+    expectStatus(
+      await submit(
+        lead,
+        {
+          pathways: [
+            { pathwayId: p1.id, counts: p1Counts },
+            { pathwayId: p2.id, counts: p2Counts },
+          ],
+        },
+        district.id,
+        year,
+      ),
+      201,
+    );
     let p2Years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p2.id}/outcomes`, { token: staff.token }), 200);
     expect(p2Years.json.years).toContain(year);
     expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: p1Counts }] }, district.id, year), 200);
@@ -187,7 +235,12 @@ describe('replacement', () => {
 
 describe('suppression', () => {
   it('staff see raw counts, including small ones', async () => {
-    const res = expectStatus(await t.api<{ latest: { counts: Record<string, Record<string, unknown>> } }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
+    const res = expectStatus(
+      await t.api<{ latest: { counts: Record<string, Record<string, unknown>> } }>('GET', `/pathways/${p1.id}/outcomes`, {
+        token: staff.token,
+      }),
+      200,
+    );
     expect(res.json.latest.counts.enrolled!.students_with_disabilities).toEqual({ value: 5 });
     expect(res.json.latest.counts.dropped_out!.all).toEqual({ value: 2 });
   });
@@ -232,10 +285,16 @@ describe('suppression', () => {
 
   it('no small group can be recovered by subtraction from what a district lead sees', async () => {
     type View = Record<string, Record<string, { value?: number; suppressed?: boolean }>>;
-    const d = expectStatus(await t.api<{ district: { counts: View } }>('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: lead.token }), 200).json.district.counts;
+    const d = expectStatus(
+      await t.api<{ district: { counts: View } }>('GET', `/districts/${district.id}/outcomes/${YEAR}`, { token: lead.token }),
+      200,
+    ).json.district.counts;
     const pv: View[] = [];
     for (const p of [p1, p2]) {
-      pv.push(expectStatus(await t.api<{ latest: { counts: View } }>('GET', `/pathways/${p.id}/outcomes`, { token: lead.token }), 200).json.latest.counts);
+      pv.push(
+        expectStatus(await t.api<{ latest: { counts: View } }>('GET', `/pathways/${p.id}/outcomes`, { token: lead.token }), 200).json.latest
+          .counts,
+      );
     }
     const revealed = (v: View, m: string, g: string) => v[m]?.[g]?.value;
     const leaks: string[] = [];
@@ -251,19 +310,25 @@ describe('suppression', () => {
       }
     }
     // Within each report: students outside a subset group, and non-graduates of the cohort.
-    for (const [name, v] of [['district', d], ['p1', pv[0]!], ['p2', pv[1]!]] as const) {
+    for (const [name, v] of [
+      ['district', d],
+      ['p1', pv[0]!],
+      ['p2', pv[1]!],
+    ] as const) {
       for (const [metric, groups] of Object.entries(v)) {
         const all = revealed(v, metric, 'all');
         for (const group of ['english_learner', 'students_with_disabilities']) {
           const part = revealed(v, metric, group);
-          if (all !== undefined && part !== undefined && all - part <= THRESHOLD) leaks.push(`${name} ${metric}: all − ${group} = ${all - part}`);
+          if (all !== undefined && part !== undefined && all - part <= THRESHOLD)
+            leaks.push(`${name} ${metric}: all − ${group} = ${all - part}`);
         }
         void groups;
       }
       for (const group of Object.keys(v.cohort ?? {})) {
         const cohort = revealed(v, 'cohort', group);
         const grads = revealed(v, 'graduated_on_time', group);
-        if (cohort !== undefined && grads !== undefined && cohort - grads <= THRESHOLD) leaks.push(`${name} ${group}: cohort − graduates = ${cohort - grads}`);
+        if (cohort !== undefined && grads !== undefined && cohort - grads <= THRESHOLD)
+          leaks.push(`${name} ${group}: cohort − graduates = ${cohort - grads}`);
       }
     }
     expect(leaks).toEqual([]);
@@ -288,8 +353,16 @@ describe('suppression', () => {
 
 describe('comparison', () => {
   it('compares with the district, flags gaps with a configurable threshold, and bounds the parameters', async () => {
-    type Comparison = { comparisons: { metric: string; group: string; differencePp: unknown }[]; representation: unknown[]; flags: unknown[]; config: { gapPp: number } };
-    const res = expectStatus(await t.api<Comparison>('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison?gapPp=1&ratio=0.9`, { token: staff.token }), 200);
+    type Comparison = {
+      comparisons: { metric: string; group: string; differencePp: unknown }[];
+      representation: unknown[];
+      flags: unknown[];
+      config: { gapPp: number };
+    };
+    const res = expectStatus(
+      await t.api<Comparison>('GET', `/pathways/${p1.id}/outcomes/${YEAR}/comparison?gapPp=1&ratio=0.9`, { token: staff.token }),
+      200,
+    );
     expect(res.json.config.gapPp).toBe(1);
     const grad = res.json.comparisons.find((c) => c.metric === 'graduated_on_time' && c.group === 'all');
     // 27/30 = 90% against 90/100 = 90%.
@@ -303,10 +376,14 @@ describe('comparison', () => {
 describe('CSV uploads', () => {
   async function upload(who: Person, csv: string) {
     const declared = expectStatus(
-      await t.api<{ upload: { id: string }; form: { url: string; fields: Record<string, string> } }>('POST', `/districts/${district.id}/outcomes/uploads`, {
-        token: who.token,
-        body: { size: Buffer.byteLength(csv) },
-      }),
+      await t.api<{ upload: { id: string }; form: { url: string; fields: Record<string, string> } }>(
+        'POST',
+        `/districts/${district.id}/outcomes/uploads`,
+        {
+          token: who.token,
+          body: { size: Buffer.byteLength(csv) },
+        },
+      ),
       201,
     );
     const form = new FormData();
@@ -327,7 +404,12 @@ describe('CSV uploads', () => {
       `2023-24,pathway,${p1.id},enrolled,english_learner,25`,
     ]);
     const id = await upload(dataContact, csv);
-    const status = expectStatus(await t.api<{ upload: { status: string; schoolYear: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: dataContact.token }), 200);
+    const status = expectStatus(
+      await t.api<{ upload: { status: string; schoolYear: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, {
+        token: dataContact.token,
+      }),
+      200,
+    );
     expect(status.json.upload).toMatchObject({ status: 'stored', schoolYear: '2023-24' });
     const years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
     expect(years.json.years).toEqual(expect.arrayContaining(['2023-24', YEAR]));
@@ -343,18 +425,28 @@ describe('CSV uploads', () => {
       `2022-23,pathway,${p1.id},cohort,all,-3`,
     ]);
     const id = await upload(lead, csv);
-    type Status = { upload: { status: string; errorCount: number }; errors: { items: { row: number; column: number; code: string }[]; nextCursor?: string } };
-    const page1 = expectStatus(await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=2`, { token: lead.token }), 200);
+    type Status = {
+      upload: { status: string; errorCount: number };
+      errors: { items: { row: number; column: number; code: string }[]; nextCursor?: string };
+    };
+    const page1 = expectStatus(
+      await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=2`, { token: lead.token }),
+      200,
+    );
     expect(page1.json.upload.status).toBe('invalid');
     expect(page1.json.errors.items).toHaveLength(2);
     const page2 = expectStatus(
-      await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=100&cursor=${page1.json.errors.nextCursor}`, { token: lead.token }),
+      await t.api<Status>('GET', `/districts/${district.id}/outcomes/uploads/${id}?limit=100&cursor=${page1.json.errors.nextCursor}`, {
+        token: lead.token,
+      }),
       200,
     );
     const all = [...page1.json.errors.items, ...page2.json.errors.items];
     expect(all.length).toBe(page1.json.upload.errorCount);
     const codes = all.map((e) => `${e.row}:${e.column}:${e.code}`);
-    expect(codes).toEqual(expect.arrayContaining(['3:3:pathway_not_in_district', '4:6:formula', '5:4:unknown_metric', '6:6:negative_count']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['3:3:pathway_not_in_district', '4:6:formula', '5:4:unknown_metric', '6:6:negative_count']),
+    );
     const years = expectStatus(await t.api<{ years: string[] }>('GET', `/pathways/${p1.id}/outcomes`, { token: staff.token }), 200);
     expect(years.json.years).not.toContain('2022-23');
     // Another district's lead cannot read the status.
@@ -364,11 +456,17 @@ describe('CSV uploads', () => {
   it('expires a declared upload whose file never came, after a grace, by the hourly job and on read', async () => {
     const declare = async () =>
       expectStatus(
-        await t.api<{ upload: { id: string; status: string } }>('POST', `/districts/${district.id}/outcomes/uploads`, { token: lead.token, body: { size: 100 } }),
+        await t.api<{ upload: { id: string; status: string } }>('POST', `/districts/${district.id}/outcomes/uploads`, {
+          token: lead.token,
+          body: { size: 100 },
+        }),
         201,
       ).json.upload;
     const statusOf = async (id: string) =>
-      expectStatus(await t.api<{ upload: { status: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: lead.token }), 200).json.upload.status;
+      expectStatus(
+        await t.api<{ upload: { status: string } }>('GET', `/districts/${district.id}/outcomes/uploads/${id}`, { token: lead.token }),
+        200,
+      ).json.upload.status;
     const waiting = await declare();
     expect(waiting.status).toBe('declared');
     const slot = (ms: number) => ({ job: 'upload-expiry', scheduledTime: new Date(Date.now() + ms).toISOString() });
@@ -403,7 +501,10 @@ describe('CSV uploads', () => {
 describe('outcome summaries on applications', () => {
   it('show reviewers (suppressed) and staff (raw) the pathway\u2019s latest outcomes; the team\u2019s answer is unchanged', async () => {
     await putPublishedFramework(seedFramework);
-    const opened = expectStatus(await t.api<{ id: string }>('POST', `/pathways/${p1.id}/applications`, { token: pathwayLead.token, body: { target: 'candidacy' } }), 201);
+    const opened = expectStatus(
+      await t.api<{ id: string }>('POST', `/pathways/${p1.id}/applications`, { token: pathwayLead.token, body: { target: 'candidacy' } }),
+      201,
+    );
     const appId = opened.json.id;
     type Headline = { schoolYear: string; enrolled: unknown; rates: Record<string, unknown> };
     type AppView = { id: string; responses: unknown[]; outcomes?: Headline | null };
@@ -418,20 +519,44 @@ describe('outcome summaries on applications', () => {
 
     const reviewer = await person(t, 'reviewer@alliance.test', ['reviewer']);
     expectStatus(await t.api('GET', `/applications/${appId}`, { token: reviewer.token }), 404);
-    await transact([put({ ...keys.assignment(reviewer.sub, appId), _type: 'assignment', sub: reviewer.sub, applicationId: appId, pathwayId: p1.id, active: true, role: 'reviewer', assignedAt: nowIso() })]);
+    await transact([
+      put({
+        ...keys.assignment(reviewer.sub, appId),
+        _type: 'assignment',
+        sub: reviewer.sub,
+        applicationId: appId,
+        pathwayId: p1.id,
+        active: true,
+        role: 'reviewer',
+        assignedAt: nowIso(),
+      }),
+    ]);
     const reviewerView = expectStatus(await t.api<AppView>('GET', `/applications/${appId}`, { token: reviewer.token }), 200).json;
     expect(reviewerView.outcomes?.schoolYear).toBe(YEAR);
     expectNoSmallCells(reviewerView);
     // The same suppressed numbers the pathway's own outcome route shows.
-    const own = expectStatus(await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, { token: pathwayLead.token }), 200).json;
+    const own = expectStatus(
+      await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, {
+        token: pathwayLead.token,
+      }),
+      200,
+    ).json;
     expect(reviewerView.outcomes?.enrolled).toEqual(own.latest.counts.enrolled.all);
     expect(JSON.stringify(reviewerView.outcomes)).toMatch(/"value":/);
 
     // A pathway without outcome data: null, not missing.
     const foreignLead = await person(t, 'flead@bayview.test', ['pathway']);
     await joinPathway(t, otherLead, foreign.id, foreignLead, 'lead');
-    const foreignApp = expectStatus(await t.api<{ id: string }>('POST', `/pathways/${foreign.id}/applications`, { token: foreignLead.token, body: { target: 'candidacy' } }), 201).json;
-    expect(expectStatus(await t.api<AppView>('GET', `/applications/${foreignApp.id}`, { token: staff.token }), 200).json.outcomes).toBeNull();
+    const foreignApp = expectStatus(
+      await t.api<{ id: string }>('POST', `/pathways/${foreign.id}/applications`, {
+        token: foreignLead.token,
+        body: { target: 'candidacy' },
+      }),
+      201,
+    ).json;
+    expect(
+      expectStatus(await t.api<AppView>('GET', `/applications/${foreignApp.id}`, { token: staff.token }), 200).json.outcomes,
+    ).toBeNull();
   });
 });
 
@@ -448,7 +573,18 @@ describe('export, partners and network progress', () => {
     const names = new Map(rows.slice(1).map((r) => [r[2], r[3]]));
     expect(names.get(p1.id)).toBe(`'=SUM(A1:A9) Health Academy`);
     expect(names.get(p2.id)).toBe(`'\u200B=HYPERLINK("http://x") Bio;' -2+cmd|'/C calc'!A0\tx`);
-    expect(rows[0]).toEqual(['school_year', 'entity_type', 'entity_id', 'entity_name', 'district_id', 'district_name', 'metric', 'student_group', 'student_group_label', 'count']);
+    expect(rows[0]).toEqual([
+      'school_year',
+      'entity_type',
+      'entity_id',
+      'entity_name',
+      'district_id',
+      'district_name',
+      'metric',
+      'student_group',
+      'student_group_label',
+      'count',
+    ]);
     for (const row of rows.slice(1)) expect(Number(row[9])).toBeGreaterThanOrEqual(0);
     expectStatus(await t.api('GET', `/network/outcomes/${YEAR}/export.csv`, { token: lead.token }), 403);
   });
@@ -476,7 +612,9 @@ describe('export, partners and network progress', () => {
     expect(await csv('/network/outcomes/trends?format=csv')).toContain('suppressed,false\r\n');
     expect(await csv('/network/progress?format=csv')).toMatch(/\r\nstale,(true|false)\r\n/);
     // JSON stays the default.
-    expect(expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=json`, { token: staff.token }), 200).headers.get('content-type')).toMatch(/json/);
+    expect(
+      expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=json`, { token: staff.token }), 200).headers.get('content-type'),
+    ).toMatch(/json/);
     // Others may read (suppressed) reports but not export them; who may not read still gets 404.
     expectStatus(await t.api('GET', `/pathways/${p1.id}/outcomes?format=csv`, { token: pathwayLead.token }), 403);
     expectStatus(await t.api('GET', `/districts/${district.id}/outcomes/${YEAR}?format=csv`, { token: lead.token }), 403);
@@ -490,8 +628,17 @@ describe('export, partners and network progress', () => {
       body: { organization: 'Riverside Hospital', sector: 'Health care', engagement: 'ongoing', studentsServed: 24 },
     });
     expectStatus(created, 201);
-    expectStatus(await t.api('POST', `/pathways/${p1.id}/partners`, { token: pathwayLead.token, body: { organization: 'X', sector: 'Y', engagement: 'forever', studentsServed: 1 } }), 400);
-    const list = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `/pathways/${p1.id}/partners`, { token: dataContact.token }), 200);
+    expectStatus(
+      await t.api('POST', `/pathways/${p1.id}/partners`, {
+        token: pathwayLead.token,
+        body: { organization: 'X', sector: 'Y', engagement: 'forever', studentsServed: 1 },
+      }),
+      400,
+    );
+    const list = expectStatus(
+      await t.api<{ items: { id: string }[] }>('GET', `/pathways/${p1.id}/partners`, { token: dataContact.token }),
+      200,
+    );
     expect(list.json.items.map((p) => p.id)).toEqual([created.json.id]);
     const all = expectStatus(await t.api<{ items: { id: string }[] }>('GET', '/partners', { token: staff.token }), 200);
     expect(all.json.items.map((p) => p.id)).toContain(created.json.id);
@@ -515,7 +662,18 @@ describe('export, partners and network progress', () => {
     expectStatus(await t.api('POST', '/network/progress/refresh', { token: staff.token }), 200);
 
     commands.length = 0;
-    type Progress = { current: { students: number; target: number; targetYear: number; countedLevels: string[]; byLevel: Record<string, { students: number }>; byState: Record<string, { students: number }>; byDistrict: Record<string, { students: number }> }; byYear: unknown[] };
+    type Progress = {
+      current: {
+        students: number;
+        target: number;
+        targetYear: number;
+        countedLevels: string[];
+        byLevel: Record<string, { students: number }>;
+        byState: Record<string, { students: number }>;
+        byDistrict: Record<string, { students: number }>;
+      };
+      byYear: unknown[];
+    };
     const res = expectStatus(await t.api<Progress>('GET', '/network/progress', { token: pathwayLead.token }), 200);
     // The caller's access (one Query of their partition) and the progress items (one Query).
     expect(commands).toEqual(['QueryCommand', 'QueryCommand']);
@@ -535,7 +693,15 @@ describe('export, partners and network progress', () => {
     const before = await getItem(keys.networkProgress(), true);
     expect(before?.students).toBe(450);
     // A changed submission stores and recomputes the year's views, but leaves progress alone.
-    expectStatus(await submit(lead, { pathways: [{ pathwayId: p1.id, counts: { ...p1Counts, enrolled: { ...p1Counts.enrolled, all: 121 } } }] }, district.id, '2020-21'), 201);
+    expectStatus(
+      await submit(
+        lead,
+        { pathways: [{ pathwayId: p1.id, counts: { ...p1Counts, enrolled: { ...p1Counts.enrolled, all: 121 } } }] },
+        district.id,
+        '2020-21',
+      ),
+      201,
+    );
     // Whatever the submission published has been delivered, so an unchanged computedAt means nothing recomputed it.
     await t.platform.events.settled();
     expect((await getItem(keys.networkProgress(), true))?.computedAt).toBe(before?.computedAt);
@@ -571,11 +737,19 @@ describe('GET /directory/{pathwayId}', () => {
     expect(profile).toMatchObject({ level: 'gold', validUntil: '2099-06-30' });
     expect(profile.outcomes?.schoolYear).toBe(YEAR);
     expectNoSmallCells(profile);
-    const own = expectStatus(await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, { token: pathwayLead.token }), 200).json;
+    const own = expectStatus(
+      await t.api<{ latest: { counts: { enrolled: { all: unknown } } } }>('GET', `/pathways/${p1.id}/outcomes`, {
+        token: pathwayLead.token,
+      }),
+      200,
+    ).json;
     expect(profile.outcomes?.enrolled).toEqual(own.latest.counts.enrolled.all);
     expect(expectStatus(await t.api<Profile>('GET', `/directory/${foreign.id}`), 200).json.outcomes).toBeNull();
     // Directory search (sector, district, state, level) is covered by directory.test.ts.
-    const listed = expectStatus(await t.api<{ items: { id: string }[] }>('GET', `/directory?level=gold&districtId=${district.id}&state=CA`), 200).json;
+    const listed = expectStatus(
+      await t.api<{ items: { id: string }[] }>('GET', `/directory?level=gold&districtId=${district.id}&state=CA`),
+      200,
+    ).json;
     expect(listed.items.map((i) => i.id)).toEqual([p1.id]);
   });
 });
@@ -586,7 +760,7 @@ describe('insiders (issue 15): a district data contact subtracting its own count
   const cCounts = { enrolled: { all: 100, gender_female: 50, gender_male: 46, gender_nonbinary: 4 } };
   const aCounts = { enrolled: { all: 100, gender_female: 50, gender_male: 39, gender_nonbinary: 11 } };
 
-  it('the network trends no longer give away pathway C\'s 4 non-binary students, and nothing X can read pins it', async () => {
+  it("the network trends no longer give away pathway C's 4 non-binary students, and nothing X can read pins it", async () => {
     const xLead = await person(t, 'lead@x-unified.test', ['district']);
     const xData = await person(t, 'data@x-unified.test', ['district']);
     const yLead = await person(t, 'lead@y-unified.test', ['district']);
@@ -608,12 +782,18 @@ describe('insiders (issue 15): a district data contact subtracting its own count
     type Trend = { counts: { schoolYear: string; count: { value?: number; suppressed?: boolean } }[] };
     const network: Record<string, unknown> = {};
     for (const g of GROUPS) {
-      const res = expectStatus(await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: xData.token }), 200);
+      const res = expectStatus(
+        await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: xData.token }),
+        200,
+      );
       network[g] = res.json.counts.find((p) => p.schoolYear === YR)!.count;
     }
     // The issue's figure: 15 − 11 = 4. Now withheld (staff still see 15).
     expect(network.gender_nonbinary).toEqual({ suppressed: true, reason: 'privacy' });
-    const staffTrend = expectStatus(await t.api<Trend>('GET', '/network/outcomes/trends?countMetric=enrolled&group=gender_nonbinary', { token: staff.token }), 200);
+    const staffTrend = expectStatus(
+      await t.api<Trend>('GET', '/network/outcomes/trends?countMetric=enrolled&group=gender_nonbinary', { token: staff.token }),
+      200,
+    );
     expect(staffTrend.json.counts.find((p) => p.schoolYear === YR)!.count).toEqual({ value: 15 });
     // all − female − male − X's own non-binary would give it back too: another figure is withheld.
     expect(GROUPS.filter((g) => g !== 'gender_nonbinary' && (network[g] as { suppressed?: boolean }).suppressed)).not.toEqual([]);
@@ -643,9 +823,32 @@ describe('insiders (issue 15): a district data contact subtracting its own count
     expect(insiderDisclosures(year, published, { kind: 'district', districtId: x.id }, THRESHOLD)).toEqual([]);
     expect(insiderDisclosures(year, published, { kind: 'district', districtId: y.id }, THRESHOLD)).toEqual([]);
     // The same check on what was published before finds the attack (the check can fail).
-    const before = { ...published, network: { ...published.network!, counts: { enrolled: { all: { value: 200 }, gender_female: { value: 100 }, gender_male: { value: 85 }, gender_nonbinary: { value: 15 } } } } };
-    before.pathways = new Map([...published.pathways, [a.id, { enrolled: { all: { value: 100 }, gender_female: { value: 50 }, gender_male: { suppressed: true, reason: 'privacy' }, gender_nonbinary: { suppressed: true, reason: 'privacy' } } }]]);
-    expect(insiderDisclosures(year, before, { kind: 'district', districtId: x.id }, THRESHOLD).map((d) => d.what)).toEqual([`pathway:${c.id}|enrolled|gender_nonbinary`]);
+    const before = {
+      ...published,
+      network: {
+        ...published.network!,
+        counts: {
+          enrolled: { all: { value: 200 }, gender_female: { value: 100 }, gender_male: { value: 85 }, gender_nonbinary: { value: 15 } },
+        },
+      },
+    };
+    before.pathways = new Map([
+      ...published.pathways,
+      [
+        a.id,
+        {
+          enrolled: {
+            all: { value: 100 },
+            gender_female: { value: 50 },
+            gender_male: { suppressed: true, reason: 'privacy' },
+            gender_nonbinary: { suppressed: true, reason: 'privacy' },
+          },
+        },
+      ],
+    ]);
+    expect(insiderDisclosures(year, before, { kind: 'district', districtId: x.id }, THRESHOLD).map((d) => d.what)).toEqual([
+      `pathway:${c.id}|enrolled|gender_nonbinary`,
+    ]);
   });
 });
 
@@ -666,9 +869,14 @@ describe('coalitions (issue 15): one person with district roles in several distr
   type Trend = { counts: { schoolYear: string; count: { value?: number; suppressed?: boolean } }[] };
   type Outcomes = { latest: { schoolYear: string; counts: CountView } };
 
-  it('neither a two-district nor a three-district person can recover Z\'s small cell; staff see raw; teams their own', async () => {
+  it("neither a two-district nor a three-district person can recover Z's small cell; staff see raw; teams their own", async () => {
     const world: Record<string, { district: { id: string }; data: Person; pathway: { id: string } }> = {};
-    for (const [name, key] of [['X', 'A'], ['Y', 'B'], ['W', 'D'], ['Z', 'C']] as const) {
+    for (const [name, key] of [
+      ['X', 'A'],
+      ['Y', 'B'],
+      ['W', 'D'],
+      ['Z', 'C'],
+    ] as const) {
       const data = await person(t, `data@${name.toLowerCase()}-coalition.test`, ['district']);
       const d = await createDistrict(t, staff, { name: `${name} Coalition Unified` });
       await joinDistrict(t, staff, d.id, data, 'lead');
@@ -695,7 +903,10 @@ describe('coalitions (issue 15): one person with district roles in several distr
     const networkAs = async (who: Person, yr: string) => {
       const out: Record<string, unknown> = {};
       for (const g of GROUPS) {
-        const res = expectStatus(await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: who.token }), 200);
+        const res = expectStatus(
+          await t.api<Trend>('GET', `/network/outcomes/trends?countMetric=enrolled&group=${g}`, { token: who.token }),
+          200,
+        );
         out[g] = res.json.counts.find((p) => p.schoolYear === yr)!.count;
       }
       return out;
@@ -705,7 +916,12 @@ describe('coalitions (issue 15): one person with district roles in several distr
       type Trends = { counts: { schoolYear: string; count: Record<string, unknown> }[] };
       const view: CountView = { enrolled: {} };
       for (const g of GROUPS) {
-        const res = expectStatus(await t.api<Trends>('GET', `/pathways/${world[key]!.pathway.id}/outcomes/trends?countMetric=enrolled&group=${g}`, { token: who.token }), 200);
+        const res = expectStatus(
+          await t.api<Trends>('GET', `/pathways/${world[key]!.pathway.id}/outcomes/trends?countMetric=enrolled&group=${g}`, {
+            token: who.token,
+          }),
+          200,
+        );
         (view.enrolled as Record<string, unknown>)[g] = res.json.counts.find((p) => p.schoolYear === yr)!.count;
       }
       return view;
@@ -715,7 +931,8 @@ describe('coalitions (issue 15): one person with district roles in several distr
     expect((await networkAs(staff, YEARS.pair)).gender_nonbinary).toEqual({ value: 27 });
     expect((await networkAs(staff, YEARS.triple)).gender_nonbinary).toEqual({ value: 40 });
     // A team still reads its own pathway (its larger cells shown).
-    const teamView = expectStatus(await t.api<Outcomes>('GET', `/pathways/${world.A!.pathway.id}/outcomes`, { token: team.token }), 200).json.latest;
+    const teamView = expectStatus(await t.api<Outcomes>('GET', `/pathways/${world.A!.pathway.id}/outcomes`, { token: team.token }), 200)
+      .json.latest;
     expect(teamView.schoolYear).toBe(YEARS.pair);
     expect([teamView.counts.enrolled!.all, teamView.counts.enrolled!.gender_female]).toEqual([{ value: 100 }, { value: 84 }]);
 

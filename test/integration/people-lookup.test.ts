@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';
+import {
+  createDistrict,
+  createPathway,
+  createSchool,
+  expectStatus,
+  joinDistrict,
+  joinPathway,
+  person,
+  type Person,
+} from '../support/registry-world.ts';
 
 type Problem = { status: number; errors?: { in: string; field: string }[] };
 type Found = {
@@ -47,7 +56,10 @@ beforeAll(async () => {
     leadEligible: true,
     active: true,
   };
-  expectStatus(await t.api('PUT', `/reviewers/${reviewer.sub}`, { token: staff.token, body: profile, headers: { 'if-none-match': '*' } }), 201);
+  expectStatus(
+    await t.api('PUT', `/reviewers/${reviewer.sub}`, { token: staff.token, body: profile, headers: { 'if-none-match': '*' } }),
+    201,
+  );
 });
 
 afterAll(() => t?.stop());
@@ -57,15 +69,30 @@ describe('GET /people?email=', () => {
     const lee = expectStatus(await find(staff, `?email=${encodeURIComponent(lead.email)}`), 200).json;
     expect(lee).toMatchObject({ sub: lead.sub, email: lead.email, name: 'Lee Lead', reviewerProfile: false });
     expect(lee.memberships).toEqual([
-      expect.objectContaining({ kind: 'pathway', role: 'lead', pathwayId: pathway.id, pathwayName: 'Lookup Academy', districtId: district.id, districtName: 'Lookup Unified' }),
+      expect.objectContaining({
+        kind: 'pathway',
+        role: 'lead',
+        pathwayId: pathway.id,
+        pathwayName: 'Lookup Academy',
+        districtId: district.id,
+        districtName: 'Lookup Unified',
+      }),
     ]);
     const dana = expectStatus(await find(staff, `?email=${encodeURIComponent(districtLead.email)}`), 200).json;
-    expect(dana.memberships).toEqual([expect.objectContaining({ kind: 'district', role: 'lead', districtId: district.id, districtName: 'Lookup Unified' })]);
+    expect(dana.memberships).toEqual([
+      expect.objectContaining({ kind: 'district', role: 'lead', districtId: district.id, districtName: 'Lookup Unified' }),
+    ]);
   });
 
   it('matches the normalized address (case, spaces) and tells whether a reviewer profile exists', async () => {
     const rae = expectStatus(await find(staff, `?email=${encodeURIComponent('  RAE.reviewer@lookup.TEST ')}`), 200).json;
-    expect(rae).toMatchObject({ sub: reviewer.sub, email: 'rae.reviewer@lookup.test', name: 'Rae Reviewer', memberships: [], reviewerProfile: true });
+    expect(rae).toMatchObject({
+      sub: reviewer.sub,
+      email: 'rae.reviewer@lookup.test',
+      name: 'Rae Reviewer',
+      memberships: [],
+      reviewerProfile: true,
+    });
   });
 
   it('answers 404 problem+json for an address nobody signed in with', async () => {

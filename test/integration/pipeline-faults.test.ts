@@ -77,11 +77,18 @@ describe('fault injection', () => {
     expect(failures.length).toBeGreaterThanOrEqual(TASKS.length * 2);
     expect(new Set(failures)).toEqual(new Set(['TransientError']));
     const causes = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.cause ?? '');
-    for (const task of TASKS) expect(causes.some((c) => c.includes(`in ${task}`)), task).toBe(true);
+    for (const task of TASKS)
+      expect(
+        causes.some((c) => c.includes(`in ${task}`)),
+        task,
+      ).toBe(true);
     // After-work failures show in the history of request/response tasks; a waiting task that
     // found its answer in the table answered its own token first, so its later failure is moot.
     for (const task of ['prepare', 'assign', 'aggregate', 'decide']) {
-      expect(causes.some((c) => c.includes(`in ${task}.after`)), `${task}.after`).toBe(true);
+      expect(
+        causes.some((c) => c.includes(`in ${task}.after`)),
+        `${task}.after`,
+      ).toBe(true);
     }
 
     // Nothing twice: two reviews, two assignments, one certification, each event once.
@@ -108,9 +115,15 @@ describe('fault injection', () => {
     expect(failed.application.reviewFailure).toMatchObject({ error: 'InjectedFailure', execution: `${appId}-1` });
     expect(failed.application.reviewFailure!.cause).toMatch(/injected permanent failure in aggregate/);
     expect(failed.round.stage).toBe('failed');
-    const alerts = expectStatus(await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }), 200).json;
+    const alerts = expectStatus(
+      await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }),
+      200,
+    ).json;
     expect(alerts.items.filter((a) => a.kind === 'pipeline.failed' && a.applicationId === appId)).toHaveLength(1);
-    const queue = expectStatus(await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=failed', { token: w.staff.token }), 200).json;
+    const queue = expectStatus(
+      await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=failed', { token: w.staff.token }),
+      200,
+    ).json;
     expect(queue.items.map((i) => i.applicationId)).toContain(appId);
     const failedHistory = await history(t, failed.round.executionArn!);
     expect(failedHistory.at(-1)!.type).toBe('ExecutionFailed');
@@ -118,7 +131,10 @@ describe('fault injection', () => {
 
     // Staff fix the cause and restart: a new execution name, the same input.
     delete process.env.PATHCERT_PIPELINE_FAULTS;
-    const started = expectStatus(await t.api<{ executionName: string }>('POST', `/applications/${appId}/review-round/start`, { token: w.staff.token }), 202).json;
+    const started = expectStatus(
+      await t.api<{ executionName: string }>('POST', `/applications/${appId}/review-round/start`, { token: w.staff.token }),
+      202,
+    ).json;
     expect(started.executionName).toBe(`${appId}-1-r1`);
     await waitForStatus(t, p, appId, 'decision_pending');
     // While it runs, a second restart is refused.
@@ -153,7 +169,9 @@ describe('fault injection', () => {
     // What staff type in the console (or the CLI): the review machine, the minimal input, no name.
     const client = sfn(t);
     try {
-      const started = await client.send(new StartExecutionCommand({ stateMachineArn: t.platform.stateMachineArns.review, input: JSON.stringify({ applicationId: appId }) }));
+      const started = await client.send(
+        new StartExecutionCommand({ stateMachineArn: t.platform.stateMachineArns.review, input: JSON.stringify({ applicationId: appId }) }),
+      );
       expect(started.executionArn).toMatch(/:execution:pathcert-local-review:/);
     } finally {
       client.destroy();

@@ -53,7 +53,12 @@ describe('the certification journey', () => {
     // The team opens, writes and uploads evidence.
     const opened = await openApplication(t, w, 'candidacy');
     appId = opened.id;
-    const file = await uploadEvidence(t, w.lead.token, w.pathway.id, { name: 'syllabus.pdf', type: 'application/pdf', bytes: pdfBytes(4096), criterionIds: ['RA-1.1'] });
+    const file = await uploadEvidence(t, w.lead.token, w.pathway.id, {
+      name: 'syllabus.pdf',
+      type: 'application/pdf',
+      bytes: pdfBytes(4096),
+      criterionIds: ['RA-1.1'],
+    });
     await writeResponses(t, w, appId, 'Our pathway narrative', { 'RA-1.1': [{ evidenceId: file.item.evidenceId }] });
     const submitted = await submit(t, w, appId);
     expect(submitted.status).toBe('submitted');
@@ -66,7 +71,12 @@ describe('the certification journey', () => {
     expect(seats.filter((s) => s.review!.role === 'lead')).toHaveLength(1);
     await waitForStatus(t, w, appId, 'in_review');
     for (const sub of subs) {
-      const mine = expectStatus(await t.api<{ items: { applicationId: string; dueAt: string; status: string }[] }>('GET', '/me/reviews', { token: byReviewer(w, sub).token }), 200).json;
+      const mine = expectStatus(
+        await t.api<{ items: { applicationId: string; dueAt: string; status: string }[] }>('GET', '/me/reviews', {
+          token: byReviewer(w, sub).token,
+        }),
+        200,
+      ).json;
       const item = mine.items.find((i) => i.applicationId === appId)!;
       expect(item.status).toBe('assigned');
       // Due in 21 days (the default).
@@ -75,13 +85,15 @@ describe('the certification journey', () => {
 
     // A reviewer sees the frozen submission and the rubric; the team cannot read reviews.
     const lead = byReviewer(w, seats.find((s) => s.review!.role === 'lead')!.review!.reviewerSub);
-    const other = byReviewer(w, subs.find((s) => s !== lead.sub)!);
+    const other = byReviewer(
+      w,
+      subs.find((s) => s !== lead.sub)!,
+    );
     const view = expectStatus(
-      await t.api<{ submission: { criterionId: string; narrative: string; evidence: { evidenceId: string; download: string }[] }[]; rubric: { scale: string[]; criteria: { id: string }[] } }>(
-        'GET',
-        `/applications/${appId}/review`,
-        { token: lead.token },
-      ),
+      await t.api<{
+        submission: { criterionId: string; narrative: string; evidence: { evidenceId: string; download: string }[] }[];
+        rubric: { scale: string[]; criteria: { id: string }[] };
+      }>('GET', `/applications/${appId}/review`, { token: lead.token }),
       200,
     ).json;
     expect(view.rubric.criteria.map((c) => c.id)).toEqual(['RA-1.1', 'RA-1.2', 'WBL-1.1', 'WBL-1.2']);
@@ -95,8 +107,16 @@ describe('the certification journey', () => {
     expect((await t.api('GET', `/applications/${appId}/review`, { token: w.lead.token })).status).toBe(403);
 
     // A reviewer posts in the thread; the team sees a role, not a name.
-    expectStatus(await t.api('POST', `/applications/${appId}/messages`, { token: lead.token, body: { body: 'Could you share the WBL agreements?' } }), 201);
-    const thread = expectStatus(await t.api<{ items: { author: { label: string; name?: string; sub?: string } }[] }>('GET', `/applications/${appId}/messages`, { token: w.lead.token }), 200).json;
+    expectStatus(
+      await t.api('POST', `/applications/${appId}/messages`, { token: lead.token, body: { body: 'Could you share the WBL agreements?' } }),
+      201,
+    );
+    const thread = expectStatus(
+      await t.api<{ items: { author: { label: string; name?: string; sub?: string } }[] }>('GET', `/applications/${appId}/messages`, {
+        token: w.lead.token,
+      }),
+      200,
+    ).json;
     expect(thread.items[0]!.author).toEqual({ role: 'reviewer', label: 'Lead reviewer' });
     const inbox = await queryAll(keys.inboxPartition(w.lead.sub));
     expect(inbox.some((n) => n.kind === 'message.posted' && n.applicationId === appId)).toBe(true);
@@ -115,7 +135,11 @@ describe('the certification journey', () => {
     expectStatus(
       await t.api('POST', `/applications/${appId}/review-round/adjudications`, {
         token: w.staff.token,
-        body: { adjudications: [{ criterionId: 'WBL-1.2', level: 'meeting', reason: 'Internships exist for most students, as both reviewers describe.' }] },
+        body: {
+          adjudications: [
+            { criterionId: 'WBL-1.2', level: 'meeting', reason: 'Internships exist for most students, as both reviewers describe.' },
+          ],
+        },
       }),
       200,
     );
@@ -140,7 +164,10 @@ describe('the certification journey', () => {
     expected.setUTCMonth(expected.getUTCMonth() + 24);
     expect(String(cert.expiresOn)).toBe(expected.toISOString().slice(0, 10));
     expect(cert.GSI3PK).toBe('CERTS#EXPIRY');
-    const pathway = expectStatus(await t.api<{ certificationLevel: string; certifiedUntil: string }>('GET', `/pathways/${w.pathway.id}`, { token: w.staff.token }), 200).json;
+    const pathway = expectStatus(
+      await t.api<{ certificationLevel: string; certifiedUntil: string }>('GET', `/pathways/${w.pathway.id}`, { token: w.staff.token }),
+      200,
+    ).json;
     expect(pathway.certificationLevel).toBe('candidacy');
     expect(pathway.certifiedUntil).toBe(cert.expiresOn);
     const guard = await queryAll(keys.pathway(w.pathway.id).PK, 'OPENAPP', true);
@@ -148,7 +175,14 @@ describe('the certification journey', () => {
     expect((await t.api('GET', `/applications/${appId}/review`, { token: lead.token })).status).toBe(404);
 
     // The team reads and downloads the letter.
-    const decision = expectStatus(await t.api<{ decision: string; letter: { summary: string }; applied: { certificationId: string } }>('GET', `/applications/${appId}/decision`, { token: w.lead.token }), 200).json;
+    const decision = expectStatus(
+      await t.api<{ decision: string; letter: { summary: string }; applied: { certificationId: string } }>(
+        'GET',
+        `/applications/${appId}/decision`,
+        { token: w.lead.token },
+      ),
+      200,
+    ).json;
     expect(decision.decision).toBe('certified');
     expect(decision.applied.certificationId).toBe(cert.id);
     const md = await t.api('GET', `/applications/${appId}/decision/letter`, { token: w.lead.token });
@@ -170,7 +204,16 @@ describe('the certification journey', () => {
     const events = await history(t, done.round.executionArn!);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
     const entered = statesEntered(events);
-    for (const state of ['Prepare', 'AssignReviewers', 'Reviews', 'AwaitReview', 'Aggregate', 'AwaitAdjudication', 'AwaitDecision', 'ApplyDecision']) {
+    for (const state of [
+      'Prepare',
+      'AssignReviewers',
+      'Reviews',
+      'AwaitReview',
+      'Aggregate',
+      'AwaitAdjudication',
+      'AwaitDecision',
+      'ApplyDecision',
+    ]) {
       expect(entered, state).toContain(state);
     }
     expect(entered.filter((s) => s === 'Aggregate')).toHaveLength(2);
@@ -187,11 +230,16 @@ describe('the certification journey', () => {
     for (const s of seats) await score(t, byReviewer(w, s.review!.reviewerSub), id, all('developing'));
     await waitForStatus(t, w, id, 'decision_pending');
     expect((await round(t, w, id))!.round.aggregate!.recommendation).toBe('does-not-meet');
-    await decide(t, w, id, 'revise_and_resubmit', { requiredChanges: [{ criterionId: 'WBL-1.2', change: 'Describe internships for every student.' }] });
+    await decide(t, w, id, 'revise_and_resubmit', {
+      requiredChanges: [{ criterionId: 'WBL-1.2', change: 'Describe internships for every student.' }],
+    });
     await waitForStatus(t, w, id, 'revise_and_resubmit');
 
     // The team reads what must change, revises and resubmits: a second execution for submission 2.
-    const asked = expectStatus(await t.api<{ requiredChanges: { criterionId: string }[] }>('GET', `/applications/${id}/decision`, { token: w.lead.token }), 200).json;
+    const asked = expectStatus(
+      await t.api<{ requiredChanges: { criterionId: string }[] }>('GET', `/applications/${id}/decision`, { token: w.lead.token }),
+      200,
+    ).json;
     expect(asked.requiredChanges.map((c) => c.criterionId)).toEqual(['WBL-1.2']);
     await writeResponses(t, w, id, 'Revised silver narrative');
     const again = await submit(t, w, id);
@@ -211,9 +259,17 @@ describe('the certification journey', () => {
     // Silver from today; the candidacy certification is continued by it.
     const certs = await queryAll(keys.pathway(w.pathway.id).PK, keys.certificationPrefix, true);
     expect(certs.map((c) => `${c.level}:${c.status}`).sort()).toEqual(['candidacy:renewed', 'silver:active']);
-    const certHistory = expectStatus(await t.api<{ items: { level: string; status: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, { token: w.lead.token }), 200).json;
+    const certHistory = expectStatus(
+      await t.api<{ items: { level: string; status: string }[] }>('GET', `/pathways/${w.pathway.id}/certifications`, {
+        token: w.lead.token,
+      }),
+      200,
+    ).json;
     expect(certHistory.items.map((c) => `${c.level}:${c.status}`)).toEqual(['silver:active', 'candidacy:renewed']);
-    const directory = expectStatus(await t.api<{ items: { pathwayId?: string; id?: string; level: string }[] }>('GET', '/directory'), 200).json;
+    const directory = expectStatus(
+      await t.api<{ items: { pathwayId?: string; id?: string; level: string }[] }>('GET', '/directory'),
+      200,
+    ).json;
     const listed = directory.items.find((e) => (e.pathwayId ?? e.id) === w.pathway.id);
     expect(listed?.level).toBe('silver');
     expect(published(t, 'CertificationIssued', id)).toHaveLength(1);

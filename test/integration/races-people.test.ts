@@ -48,7 +48,14 @@ describe('30 concurrent PUT /me/notification-preferences by one person', () => {
       certifications: (i & 4) === 0,
       renewals: (i & 8) === 0,
     }));
-    const results = await Promise.all(sets.map((email) => t.api<{ email: Record<string, boolean>; version: number }>('PUT', '/me/notification-preferences', { token: me.token, body: { email } })));
+    const results = await Promise.all(
+      sets.map((email) =>
+        t.api<{ email: Record<string, boolean>; version: number }>('PUT', '/me/notification-preferences', {
+          token: me.token,
+          body: { email },
+        }),
+      ),
+    );
     const statuses = results.map((r) => r.status);
     console.log(`races: 30 concurrent preference writes -> ${tally(statuses)}`);
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
@@ -59,7 +66,10 @@ describe('30 concurrent PUT /me/notification-preferences by one person', () => {
     const ok = results.filter((r) => r.status === 200);
     expect(ok.length).toBeGreaterThan(0);
     const written = sets.map((s) => JSON.stringify(s));
-    const final = expectStatus(await t.api<{ email: Record<string, boolean>; version: number }>('GET', '/me/notification-preferences', { token: me.token }), 200).json;
+    const final = expectStatus(
+      await t.api<{ email: Record<string, boolean>; version: number }>('GET', '/me/notification-preferences', { token: me.token }),
+      200,
+    ).json;
     const optional = ({ applications, reviewAssignments, certifications, renewals }: Record<string, boolean>) =>
       JSON.stringify({ applications, reviewAssignments, certifications, renewals });
     expect(written).toContain(optional(final.email));
@@ -76,18 +86,35 @@ describe('30 concurrent PUT /me/notification-preferences by one person', () => {
       t.api('PUT', '/me/notification-preferences', { token: me.token, body: { email: { renewals: false } } }),
       t.api('PUT', '/me/notification-preferences', { token: me.token, body: { email: { certifications: false } } }),
     ]).then((rs) => rs.forEach((r) => expectStatus(r, 200)));
-    const final = expectStatus(await t.api<{ email: Record<string, boolean>; version: number }>('GET', '/me/notification-preferences', { token: me.token }), 200).json;
-    expect(final.email).toMatchObject({ applications: false, renewals: false, certifications: false, reviewAssignments: true, decisions: true, expiry: true });
+    const final = expectStatus(
+      await t.api<{ email: Record<string, boolean>; version: number }>('GET', '/me/notification-preferences', { token: me.token }),
+      200,
+    ).json;
+    expect(final.email).toMatchObject({
+      applications: false,
+      renewals: false,
+      certifications: false,
+      reviewAssignments: true,
+      decisions: true,
+      expiry: true,
+    });
     expect(final.version).toBe(3);
     // An empty update writes nothing.
-    expect(expectStatus(await t.api<{ version: number }>('PUT', '/me/notification-preferences', { token: me.token, body: { email: {} } }), 200).json.version).toBe(3);
+    expect(
+      expectStatus(await t.api<{ version: number }>('PUT', '/me/notification-preferences', { token: me.token, body: { email: {} } }), 200)
+        .json.version,
+    ).toBe(3);
   });
 });
 
 async function inviteConcurrently(path: string, email: string, roles: string[]) {
   const results = await Promise.all(
     roles.map((role, i) =>
-      t.api<Invitation & Problem>('POST', path, { token: staff.token, body: { email, role }, headers: { 'idempotency-key': `race-invite-${Date.now()}-${i}` } }),
+      t.api<Invitation & Problem>('POST', path, {
+        token: staff.token,
+        body: { email, role },
+        headers: { 'idempotency-key': `race-invite-${Date.now()}-${i}` },
+      }),
     ),
   );
   const all = expectStatus(await t.api<Page<Invitation>>('GET', `${path}?limit=100`, { token: staff.token }), 200).json.items;
@@ -143,29 +170,44 @@ describe('20 concurrent invitations of one address to one team (different Idempo
     const invitee = await person(t, 'guard.cycle@races.test', ['pathway']);
     const guard = () => getItem(keys.pathwayPendingInvitation(pathway.id, invitee.email), true);
 
-    const first = expectStatus(await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } }), 201).json;
+    const first = expectStatus(
+      await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } }),
+      201,
+    ).json;
     expect(await guard()).toMatchObject({ invitationId: first.id, role: 'member' });
     expectStatus(await t.api('DELETE', `${path}/${first.id}`, { token: staff.token }), 204);
     expect(await guard()).toBeUndefined();
 
     // After a revoke, a new invitation in another role is created (not a 409 naming the revoked one).
-    const second = expectStatus(await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'lead' } }), 201).json;
-    expect((await t.api<Problem>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } })).json).toMatchObject({
-      code: 'invitation_pending',
-      invitationId: second.id,
-    });
+    const second = expectStatus(
+      await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'lead' } }),
+      201,
+    ).json;
+    expect((await t.api<Problem>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } })).json).toMatchObject(
+      {
+        code: 'invitation_pending',
+        invitationId: second.id,
+      },
+    );
 
     // Expired: the guard still names it, but a new invitation replaces it.
     t.platform.clock.advanceDays(15);
     let third: Invitation;
     try {
-      third = expectStatus(await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } }), 201).json;
+      third = expectStatus(
+        await t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'member' } }),
+        201,
+      ).json;
       expect(await guard()).toMatchObject({ invitationId: third.id });
       // Accepted: a later invitation (a promotion to lead) replaces the stale guard, concurrently only once.
       await accept(t, invitee, third.id);
       const promotions = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          t.api<Invitation>('POST', path, { token: staff.token, body: { email: invitee.email, role: 'lead' }, headers: { 'idempotency-key': `promote-${Date.now()}-${i}` } }),
+          t.api<Invitation>('POST', path, {
+            token: staff.token,
+            body: { email: invitee.email, role: 'lead' },
+            headers: { 'idempotency-key': `promote-${Date.now()}-${i}` },
+          }),
         ),
       );
       expect(promotions.map((r) => r.status).filter((s) => s === 201)).toHaveLength(1);

@@ -67,7 +67,9 @@ async function executionsOf(applicationId: string): Promise<ExecutionListItem[]>
     const out: ExecutionListItem[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await client.send(new ListExecutionsCommand({ stateMachineArn: t.platform.stateMachineArns.review, maxResults: 1000, nextToken }));
+      const page = await client.send(
+        new ListExecutionsCommand({ stateMachineArn: t.platform.stateMachineArns.review, maxResults: 1000, nextToken }),
+      );
       out.push(...(page.executions ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -82,11 +84,18 @@ describe('100 concurrent conflicting edits of one draft response', () => {
     const app = await openApplication(t, w, 'candidacy');
     const criterion = CRITERIA[0];
     const path = `/applications/${app.id}/responses/${criterion}`;
-    expectStatus(await t.api('PUT', path, { token: w.lead.token, headers: { 'if-none-match': '*' }, body: { narrative: 'First draft.' } }), 201);
+    expectStatus(
+      await t.api('PUT', path, { token: w.lead.token, headers: { 'if-none-match': '*' }, body: { narrative: 'First draft.' } }),
+      201,
+    );
 
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        t.api<ResponseBody & StaleProblem>('PUT', path, { token: w.lead.token, headers: { 'if-match': '"1"' }, body: { narrative: `Edit number ${i}.` } }),
+        t.api<ResponseBody & StaleProblem>('PUT', path, {
+          token: w.lead.token,
+          headers: { 'if-match': '"1"' },
+          body: { narrative: `Edit number ${i}.` },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -103,12 +112,19 @@ describe('100 concurrent conflicting edits of one draft response', () => {
       // The loser sees what won, so it can merge its edit and retry: nothing is lost silently.
       expect(lost.json.current?.narrative).toBe(winner.narrative);
     }
-    const stored = expectStatus(await t.api<{ responses: (ResponseBody & { criterionId: string })[] }>('GET', `/applications/${app.id}`, { token: w.lead.token }), 200).json;
+    const stored = expectStatus(
+      await t.api<{ responses: (ResponseBody & { criterionId: string })[] }>('GET', `/applications/${app.id}`, { token: w.lead.token }),
+      200,
+    ).json;
     const response = stored.responses.find((r) => r.criterionId === criterion)!;
     expect(response).toMatchObject({ version: 2, narrative: winner.narrative });
 
     // A loser that retries with the version it was given succeeds.
-    const retry = await t.api<ResponseBody>('PUT', path, { token: w.lead.token, headers: { 'if-match': '"2"' }, body: { narrative: 'Merged edit.' } });
+    const retry = await t.api<ResponseBody>('PUT', path, {
+      token: w.lead.token,
+      headers: { 'if-match': '"2"' },
+      body: { narrative: 'Merged edit.' },
+    });
     expect(expectStatus(retry, 200).json.version).toBe(3);
   });
 
@@ -117,7 +133,11 @@ describe('100 concurrent conflicting edits of one draft response', () => {
     const path = `/applications/${app.id}/responses/${CRITERIA[1]}`;
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        t.api<ResponseBody & StaleProblem>('PUT', path, { token: w.lead.token, headers: { 'if-none-match': '*' }, body: { narrative: `Creator ${i}.` } }),
+        t.api<ResponseBody & StaleProblem>('PUT', path, {
+          token: w.lead.token,
+          headers: { 'if-none-match': '*' },
+          body: { narrative: `Creator ${i}.` },
+        }),
       ),
     );
     console.log(`races: 100 concurrent first writes -> ${tally(results.map((r) => r.status))}`);
@@ -194,7 +214,11 @@ describe('concurrent reviewer assignment never exceeds a maximum load', () => {
     for (const a of apps) {
       await until(`the panel of ${a.id} to settle`, async () => {
         const r = await round(t, w, a.id);
-        return r && r.seats.length > 0 && r.seats.every((s) => (s.review && s.review.status === 'assigned') || s.waitingFor === 'staff-assignment');
+        return (
+          r &&
+          r.seats.length > 0 &&
+          r.seats.every((s) => (s.review && s.review.status === 'assigned') || s.waitingFor === 'staff-assignment')
+        );
       });
     }
     let seated = 0;
@@ -215,7 +239,10 @@ describe('concurrent reviewer assignment never exceeds a maximum load', () => {
     await putReviewer(t, w.staff, who, { email: who.email, name: 'Picked Reviewer', maxOpenAssignments: 2, available: false });
     // Seats waiting for staff from the previous test (its reviewers are full).
     const waiting: { appId: string; seat: number }[] = [];
-    const list = expectStatus(await t.api<{ items: { id: string }[] }>('GET', '/applications?status=in_review&limit=100', { token: w.staff.token }), 200).json.items;
+    const list = expectStatus(
+      await t.api<{ items: { id: string }[] }>('GET', '/applications?status=in_review&limit=100', { token: w.staff.token }),
+      200,
+    ).json.items;
     for (const a of list) {
       const r = await round(t, w, a.id);
       const seat = r?.seats.find((s) => s.waitingFor === 'staff-assignment');
@@ -232,7 +259,9 @@ describe('concurrent reviewer assignment never exceeds a maximum load', () => {
         }),
       ),
     );
-    console.log(`races: staff assign one reviewer (maximum 2) to ${waiting.length} seats at once -> ${tally(results.map((r) => r.status))}`);
+    console.log(
+      `races: staff assign one reviewer (maximum 2) to ${waiting.length} seats at once -> ${tally(results.map((r) => r.status))}`,
+    );
     const ok = results.filter((r) => r.status >= 200 && r.status < 300);
     expect(ok).toHaveLength(2);
     for (const r of results.filter((x) => x.status >= 300)) {

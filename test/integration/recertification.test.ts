@@ -114,7 +114,8 @@ describe('recertification sweep over three years', () => {
       const issued = addDaysTo(start, -rnd.int(0, 1000));
       const cert = await certify(pathwayId, level, issued);
       const plan = rnd.next();
-      const renewOn = plan < 0.45 ? addDaysTo(cert.expiresOn, -rnd.int(1, 170)) : plan < 0.75 ? addDaysTo(cert.expiresOn, rnd.int(1, 60)) : undefined;
+      const renewOn =
+        plan < 0.45 ? addDaysTo(cert.expiresOn, -rnd.int(1, 170)) : plan < 0.75 ? addDaysTo(cert.expiresOn, rnd.int(1, 60)) : undefined;
       if (renewOn && renewOn > start && renewOn < addDaysTo(start, SIM_DAYS)) {
         if (renewOn < cert.expiresOn) early++;
         else late++;
@@ -132,7 +133,11 @@ describe('recertification sweep over three years', () => {
           if (!next) continue;
           Object.assign(c, next);
           expected.push(
-            action.kind === 'notice' ? `${day} CertificationExpiring ${c.id} ${action.daysBefore}` : action.kind === 'expire' ? `${day} CertificationExpired ${c.id}` : `${day} RenewalOpened ${c.id}`,
+            action.kind === 'notice'
+              ? `${day} CertificationExpiring ${c.id} ${action.daysBefore}`
+              : action.kind === 'expire'
+                ? `${day} CertificationExpired ${c.id}`
+                : `${day} RenewalOpened ${c.id}`,
           );
         }
       }
@@ -199,8 +204,15 @@ describe('recertification sweep over three years', () => {
     const ours = new Set(model.keys());
     const published = t.platform.events
       .published()
-      .filter((e) => ours.has(String(e.detail.certificationId)) && ['CertificationExpiring', 'CertificationExpired', 'RenewalOpened'].includes(e['detail-type']))
-      .map((e) => `${e.time.slice(0, 10)} ${e['detail-type']} ${String(e.detail.certificationId)}${e['detail-type'] === 'CertificationExpiring' ? ` ${String(e.detail.daysBefore)}` : ''}`);
+      .filter(
+        (e) =>
+          ours.has(String(e.detail.certificationId)) &&
+          ['CertificationExpiring', 'CertificationExpired', 'RenewalOpened'].includes(e['detail-type']),
+      )
+      .map(
+        (e) =>
+          `${e.time.slice(0, 10)} ${e['detail-type']} ${String(e.detail.certificationId)}${e['detail-type'] === 'CertificationExpiring' ? ` ${String(e.detail.daysBefore)}` : ''}`,
+      );
     expect(published.sort()).toEqual(expected.sort());
     const count = (kind: string) => expected.filter((e) => e.includes(` ${kind} `)).length;
     expect(count('CertificationExpired')).toBeGreaterThan(8);
@@ -214,7 +226,10 @@ describe('recertification sweep over three years', () => {
         noticesSent: [...c.noticesSent].sort((a, b) => b - a),
         renewalOpened: c.renewalOpened,
       });
-      expect(Object.keys(item).filter((k) => k.startsWith('outbox_')), c.id).toEqual([]);
+      expect(
+        Object.keys(item).filter((k) => k.startsWith('outbox_')),
+        c.id,
+      ).toEqual([]);
       if (c.status !== 'active') expect(item.GSI3PK, c.id).toBeUndefined();
     }
 
@@ -230,8 +245,13 @@ describe('recertification sweep over three years', () => {
     // And the published, signed list says the same (one expired and one active, read as a verifier would).
     const expiredOne = [...model.values()].find((c) => c.status === 'expired')!;
     const activeOne = [...model.values()].find((c) => c.status === 'active')!;
-    for (const [c, revoked] of [[expiredOne, true], [activeOne, false]] as const) {
-      const v = await t.api<{ checks: { check: string; ok: boolean }[] }>('POST', '/credentials/verify', { body: { credential: (await getCredential(c.id))!.jwt } });
+    for (const [c, revoked] of [
+      [expiredOne, true],
+      [activeOne, false],
+    ] as const) {
+      const v = await t.api<{ checks: { check: string; ok: boolean }[] }>('POST', '/credentials/verify', {
+        body: { credential: (await getCredential(c.id))!.jwt },
+      });
       expect(v.json.checks.find((x) => x.check === 'status')!.ok, c.id).toBe(!revoked);
     }
 
@@ -254,8 +274,19 @@ describe('an interrupted sweep', () => {
     setClock(day, '06:00:00');
     const pathway = (await getPathway(pathwayId, true))!;
     const issuedAt = '2029-05-20T10:00:00.000Z';
-    const { certification, items } = issueCertification({ id: newId('certification', Date.parse(issuedAt)), pathwayId, districtId: pathway.districtId, applicationId: newId('application'), level: 'silver', issuedAt, previous: undefined });
-    await transact([...items, ...certificationWrite(pathway, { level: 'silver', until: certification.expiresOn }, { sub: staff.sub }, 'granted')]);
+    const { certification, items } = issueCertification({
+      id: newId('certification', Date.parse(issuedAt)),
+      pathwayId,
+      districtId: pathway.districtId,
+      applicationId: newId('application'),
+      level: 'silver',
+      issuedAt,
+      previous: undefined,
+    });
+    await transact([
+      ...items,
+      ...certificationWrite(pathway, { level: 'silver', until: certification.expiresOn }, { sub: staff.sub }, 'granted'),
+    ]);
     const recorded = await recordNotice(
       { ...certification, renewalOpened: true, noticesSent: [180, 90] },
       { kind: 'notice', daysBefore: 30, daysLeft: 19, expiresOn: certification.expiresOn, superseded: [] },
@@ -270,7 +301,10 @@ describe('an interrupted sweep', () => {
     );
     expect(first).not.toBeNull();
     const key = keys.certification(pathwayId, issuedAt, certification.id);
-    const mine = () => t.platform.events.published().filter((e) => e.detail.certificationId === certification.id && e['detail-type'] === 'CertificationExpiring');
+    const mine = () =>
+      t.platform.events
+        .published()
+        .filter((e) => e.detail.certificationId === certification.id && e['detail-type'] === 'CertificationExpiring');
 
     // A run a minute later leaves it to the run that recorded it (it may still be publishing).
     setClock(day, '07:01:00');
@@ -301,7 +335,11 @@ describe('the local scheduler', () => {
     expect(runs).toHaveLength(1);
     const slot = new Date(Date.parse(moved.json.now) - (Date.parse(moved.json.now) % DAY) + 7 * 3_600_000);
     if (slot.getTime() > Date.parse(moved.json.now)) slot.setTime(slot.getTime() - DAY);
-    expect(runs[0]).toMatchObject({ function: 'recertificationSweep', status: 'delivered', payload: { job: 'recertification-sweep', scheduledTime: slot.toISOString().replace('.000Z', 'Z') } });
+    expect(runs[0]).toMatchObject({
+      function: 'recertificationSweep',
+      status: 'delivered',
+      payload: { job: 'recertification-sweep', scheduledTime: slot.toISOString().replace('.000Z', 'Z') },
+    });
     expect((runs[0]!.result as SweepResult).today).toBe(slot.toISOString().slice(0, 10));
     expect(at < moved.json.now).toBe(true);
   });

@@ -24,7 +24,15 @@ const PROBLEM = 'application/problem+json';
 
 type Problem = { type: string; status: number; errors?: { in: string; field: string; code?: string }[]; currentVersion?: number };
 type Page<T> = { items: T[]; nextCursor?: string };
-type PathwayView = { id: string; name: string; sector: string; version: number; certificationLevel: string | null; schoolName: string; districtName: string };
+type PathwayView = {
+  id: string;
+  name: string;
+  sector: string;
+  version: number;
+  certificationLevel: string | null;
+  schoolName: string;
+  districtName: string;
+};
 
 let t: TestPlatform;
 let staff: Person;
@@ -54,7 +62,10 @@ beforeAll(async () => {
   otherSchool = await createSchool(t, staff, otherDistrict.id, 'Bayview High');
   await joinDistrict(t, staff, district.id, districtLead, 'lead');
   await joinDistrict(t, staff, otherDistrict.id, otherDistrictLead, 'lead');
-  pathway = await createPathway(t, districtLead, school.id, { name: 'Health Careers Academy', sector: 'health_science_medical_technology' });
+  pathway = await createPathway(t, districtLead, school.id, {
+    name: 'Health Careers Academy',
+    sector: 'health_science_medical_technology',
+  });
   await joinPathway(t, districtLead, pathway.id, pathwayLead, 'lead');
   await joinPathway(t, pathwayLead, pathway.id, member, 'member');
 });
@@ -119,7 +130,11 @@ describe('districts', () => {
     expect((await t.api('GET', `/districts/${district.id}`, { token: member.token })).status).toBe(200);
     expect((await t.api('GET', `/districts/${district.id}`, { token: otherDistrictLead.token })).status).toBe(404);
     expect((await t.api('GET', `/districts/${district.id}`, { token: outsider.token })).status).toBe(404);
-    const patch = await t.api('PATCH', `/districts/${district.id}`, { token: districtLead.token, headers: { 'if-match': '"1"' }, body: { name: 'Renamed' } });
+    const patch = await t.api('PATCH', `/districts/${district.id}`, {
+      token: districtLead.token,
+      headers: { 'if-match': '"1"' },
+      body: { name: 'Renamed' },
+    });
     expect(patch.status).toBe(403);
     // A well-formed id that does not exist is 404 for everyone, staff included.
     expect((await t.api('GET', `/districts/${newId('district')}`, { token: staff.token })).status).toBe(404);
@@ -130,7 +145,11 @@ describe('bad input answers problem+json naming the failing field', () => {
   const fieldsOf = (p: Problem) => (p.errors ?? []).map((e) => `${e.in}:${e.field}`);
 
   it('malformed JSON', async () => {
-    const res = await t.api<Problem>('POST', '/districts', { token: staff.token, body: '{"name": "x",', headers: { 'content-type': 'application/json' } });
+    const res = await t.api<Problem>('POST', '/districts', {
+      token: staff.token,
+      body: '{"name": "x",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe(PROBLEM);
     expect(res.json.type).toBe('urn:pathcert:problem:malformed-json');
@@ -145,7 +164,10 @@ describe('bad input answers problem+json naming the failing field', () => {
     expect(missing.status).toBe(400);
     expect(fieldsOf(missing.json)).toEqual(expect.arrayContaining(['body:sector', 'body:gradesServed', 'body:model', 'body:enrollment']));
 
-    const unknown = await t.api<Problem>('POST', '/districts', { token: staff.token, body: { name: 'Valid Unified', state: 'CA', mascot: 'owl' } });
+    const unknown = await t.api<Problem>('POST', '/districts', {
+      token: staff.token,
+      body: { name: 'Valid Unified', state: 'CA', mascot: 'owl' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'mascot', code: 'unknown_field' })]));
 
@@ -153,11 +175,17 @@ describe('bad input answers problem+json naming the failing field', () => {
     expect(long.status).toBe(400);
     expect(fieldsOf(long.json)).toEqual(['body:name']);
 
-    const grades = await t.api<Problem>('POST', `/schools/${school.id}/pathways`, { token: staff.token, body: pathwayBody({ gradesServed: [9, 9, 13] }) });
+    const grades = await t.api<Problem>('POST', `/schools/${school.id}/pathways`, {
+      token: staff.token,
+      body: pathwayBody({ gradesServed: [9, 9, 13] }),
+    });
     expect(grades.status).toBe(400);
     expect(fieldsOf(grades.json).every((f) => f.startsWith('body:gradesServed'))).toBe(true);
 
-    const sector = await t.api<Problem>('POST', `/schools/${school.id}/pathways`, { token: staff.token, body: pathwayBody({ sector: 'space_mining' }) });
+    const sector = await t.api<Problem>('POST', `/schools/${school.id}/pathways`, {
+      token: staff.token,
+      body: pathwayBody({ sector: 'space_mining' }),
+    });
     expect(fieldsOf(sector.json)).toEqual(['body:sector']);
   });
 
@@ -181,7 +209,11 @@ describe('bad input answers problem+json naming the failing field', () => {
   });
 
   it('an empty PATCH and unknown query parameters are 400', async () => {
-    const empty = await t.api<Problem>('PATCH', `/pathways/${pathway.id}`, { token: staff.token, headers: { 'if-match': '"1"' }, body: {} });
+    const empty = await t.api<Problem>('PATCH', `/pathways/${pathway.id}`, {
+      token: staff.token,
+      headers: { 'if-match': '"1"' },
+      body: {},
+    });
     expect(empty.status).toBe(400);
     const query = await t.api<Problem>('GET', `/districts/${district.id}/pathways?colour=blue`, { token: staff.token });
     expect(query.status).toBe(400);
@@ -196,18 +228,26 @@ describe('schools', () => {
     const s = await createSchool(t, staff, district.id, 'Lakeside High');
     const p = await createPathway(t, staff, s.id, { name: 'Lakeside Engineering' });
     const renamed = expectStatus(
-      await t.api<{ name: string; version: number }>('PATCH', `/schools/${s.id}`, { token: staff.token, body: { name: 'Lakeside Early College High', version: 1 } }),
+      await t.api<{ name: string; version: number }>('PATCH', `/schools/${s.id}`, {
+        token: staff.token,
+        body: { name: 'Lakeside Early College High', version: 1 },
+      }),
       200,
     );
     expect(renamed.json).toMatchObject({ name: 'Lakeside Early College High', version: 2 });
     const read = expectStatus(await t.api<PathwayView>('GET', `/pathways/${p.id}`, { token: staff.token }), 200);
     expect(read.json.schoolName).toBe('Lakeside Early College High');
-    const list = expectStatus(await t.api<Page<{ name: string }>>('GET', `/districts/${district.id}/schools`, { token: districtLead.token }), 200);
+    const list = expectStatus(
+      await t.api<Page<{ name: string }>>('GET', `/districts/${district.id}/schools`, { token: districtLead.token }),
+      200,
+    );
     expect(list.json.items.map((x) => x.name)).toContain('Lakeside Early College High');
   });
 
   it('district leads list their schools but cannot create them; other districts are hidden', async () => {
-    expect((await t.api('POST', `/districts/${district.id}/schools`, { token: districtLead.token, body: { name: 'New High' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', `/districts/${district.id}/schools`, { token: districtLead.token, body: { name: 'New High' } })).status,
+    ).toBe(403);
     expect((await t.api('GET', `/districts/${district.id}/schools`, { token: otherDistrictLead.token })).status).toBe(404);
     expect((await t.api('GET', `/schools/${school.id}`, { token: member.token })).status).toBe(200);
     expect((await t.api('GET', `/schools/${otherSchool.id}`, { token: member.token })).status).toBe(404);
@@ -217,10 +257,14 @@ describe('schools', () => {
 describe('pathways', () => {
   it('a district lead creates pathways in their district, not in another (404)', async () => {
     const created = expectStatus(
-      await t.api<PathwayView & { certifiedUntil: null; status: string; gradesServed: number[] }>('POST', `/schools/${school.id}/pathways`, {
-        token: districtLead.token,
-        body: pathwayBody({ name: 'Digital Media Arts', sector: 'arts_media_entertainment', gradesServed: [12, 10, 11] }),
-      }),
+      await t.api<PathwayView & { certifiedUntil: null; status: string; gradesServed: number[] }>(
+        'POST',
+        `/schools/${school.id}/pathways`,
+        {
+          token: districtLead.token,
+          body: pathwayBody({ name: 'Digital Media Arts', sector: 'arts_media_entertainment', gradesServed: [12, 10, 11] }),
+        },
+      ),
       201,
     );
     expect(created.json).toMatchObject({
@@ -235,7 +279,9 @@ describe('pathways', () => {
     });
     expect(created.json).not.toHaveProperty('leadCount');
     expect(created.headers.get('location')).toBe(`/pathways/${created.json.id}`);
-    expect((await t.api('POST', `/schools/${otherSchool.id}/pathways`, { token: districtLead.token, body: pathwayBody() })).status).toBe(404);
+    expect((await t.api('POST', `/schools/${otherSchool.id}/pathways`, { token: districtLead.token, body: pathwayBody() })).status).toBe(
+      404,
+    );
     expect((await t.api('POST', `/schools/${school.id}/pathways`, { token: pathwayLead.token, body: pathwayBody() })).status).toBe(403);
   });
 
@@ -252,11 +298,18 @@ describe('pathways', () => {
     );
     expect(edited.json.enrollment).toBe(310);
     expect(edited.json.version).toBe(current.json.version + 1);
-    const denied = await t.api('PATCH', `/pathways/${pathway.id}`, { token: member.token, headers: { 'if-match': `"${edited.json.version}"` }, body: { enrollment: 1 } });
+    const denied = await t.api('PATCH', `/pathways/${pathway.id}`, {
+      token: member.token,
+      headers: { 'if-match': `"${edited.json.version}"` },
+      body: { enrollment: 1 },
+    });
     expect(denied.status).toBe(403);
     expect((await t.api('GET', `/pathways/${pathway.id}`, { token: outsider.token })).status).toBe(404);
     expect((await t.api('GET', `/pathways/${pathway.id}`, { token: otherDistrictLead.token })).status).toBe(404);
-    expect((await t.api('PATCH', `/pathways/${pathway.id}`, { token: outsider.token, headers: { 'if-match': '"1"' }, body: { enrollment: 1 } })).status).toBe(404);
+    expect(
+      (await t.api('PATCH', `/pathways/${pathway.id}`, { token: outsider.token, headers: { 'if-match': '"1"' }, body: { enrollment: 1 } }))
+        .status,
+    ).toBe(404);
   });
 
   it('If-Match: missing is 428, stale is 412 with the current version, a bad header is 400', async () => {
@@ -264,14 +317,25 @@ describe('pathways', () => {
     const missing = await t.api<Problem>('PATCH', `/pathways/${p.id}`, { token: staff.token, body: { enrollment: 5 } });
     expect(missing.status).toBe(428);
     expect(missing.headers.get('content-type')).toBe(PROBLEM);
-    expectStatus(await t.api('PATCH', `/pathways/${p.id}`, { token: staff.token, headers: { 'if-match': '"1"' }, body: { enrollment: 5 } }), 200);
-    const stale = await t.api<Problem>('PATCH', `/pathways/${p.id}`, { token: staff.token, headers: { 'if-match': '"1"' }, body: { enrollment: 6 } });
+    expectStatus(
+      await t.api('PATCH', `/pathways/${p.id}`, { token: staff.token, headers: { 'if-match': '"1"' }, body: { enrollment: 5 } }),
+      200,
+    );
+    const stale = await t.api<Problem>('PATCH', `/pathways/${p.id}`, {
+      token: staff.token,
+      headers: { 'if-match': '"1"' },
+      body: { enrollment: 6 },
+    });
     expect(stale.status).toBe(412);
     expect(stale.json.currentVersion).toBe(2);
     expect(stale.headers.get('etag')).toBe('"2"');
     const viaBody = await t.api('PATCH', `/pathways/${p.id}`, { token: staff.token, body: { enrollment: 6, version: 2 } });
     expect(viaBody.status).toBe(200);
-    const bad = await t.api<Problem>('PATCH', `/pathways/${p.id}`, { token: staff.token, headers: { 'if-match': 'yesterday' }, body: { enrollment: 7 } });
+    const bad = await t.api<Problem>('PATCH', `/pathways/${p.id}`, {
+      token: staff.token,
+      headers: { 'if-match': 'yesterday' },
+      body: { enrollment: 7 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.errors?.[0]).toMatchObject({ in: 'header', field: 'if-match' });
   });
@@ -306,10 +370,18 @@ describe('pathways', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const list = await t.api<Page<PathwayView>>('GET', `/schools/${s.id}/pathways`, { token: staff.token });
     expect(list.json.items.map((p) => p.id)).toEqual([first.json.id]);
-    const reused = await t.api<Problem>('POST', `/schools/${s.id}/pathways`, { token: staff.token, body: { ...body, enrollment: 1 }, headers });
+    const reused = await t.api<Problem>('POST', `/schools/${s.id}/pathways`, {
+      token: staff.token,
+      body: { ...body, enrollment: 1 },
+      headers,
+    });
     expect(reused.status).toBe(422);
     expect(reused.json.errors?.[0]).toMatchObject({ in: 'header', field: 'idempotency-key' });
-    const badKey = await t.api<Problem>('POST', `/schools/${s.id}/pathways`, { token: staff.token, body, headers: { 'idempotency-key': 'short' } });
+    const badKey = await t.api<Problem>('POST', `/schools/${s.id}/pathways`, {
+      token: staff.token,
+      body,
+      headers: { 'idempotency-key': 'short' },
+    });
     expect(badKey.status).toBe(400);
   });
 });
@@ -338,7 +410,9 @@ describe('lists', () => {
     let pages = 0;
     do {
       const res = expectStatus(
-        await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: staff.token }),
+        await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?limit=7${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: staff.token,
+        }),
         200,
       );
       pages++;
@@ -354,7 +428,9 @@ describe('lists', () => {
   });
 
   it('a forged or foreign cursor is 400', async () => {
-    const forged = Buffer.from(JSON.stringify({ PK: 'PATHWAY#x', SK: 'PATHWAY', GSI1PK: `DISTRICT#${district.id}#PATHWAYS`, GSI1SK: 'a' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ PK: 'PATHWAY#x', SK: 'PATHWAY', GSI1PK: `DISTRICT#${district.id}#PATHWAYS`, GSI1SK: 'a' }),
+    ).toString('base64url');
     const res = await t.api<Problem>('GET', `/districts/${big.id}/pathways?cursor=${forged}`, { token: staff.token });
     expect(res.status).toBe(400);
     expect(res.json.errors?.[0]).toMatchObject({ in: 'query', field: 'cursor' });
@@ -366,16 +442,25 @@ describe('lists', () => {
   });
 
   it('filters by sector and level, for a district and for all pathways', async () => {
-    const fin = expectStatus(await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?sector=business_finance&limit=100`, { token: staff.token }), 200);
+    const fin = expectStatus(
+      await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?sector=business_finance&limit=100`, { token: staff.token }),
+      200,
+    );
     expect(fin.json.items).toHaveLength(10);
     expect(fin.json.items.every((p) => p.sector === 'business_finance')).toBe(true);
 
     const all = await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?limit=3`, { token: staff.token });
     const target = (await getPathway(all.json.items[1]!.id, true))!;
     await transact(certificationWrite(target, { level: 'silver', until: '2099-06-30' }, { sub: 'test' }, 'granted'));
-    const silver = expectStatus(await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?level=silver`, { token: staff.token }), 200);
+    const silver = expectStatus(
+      await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?level=silver`, { token: staff.token }),
+      200,
+    );
     expect(silver.json.items.map((p) => p.id)).toEqual([target.id]);
-    const none = expectStatus(await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?level=none&limit=100`, { token: staff.token }), 200);
+    const none = expectStatus(
+      await t.api<Page<PathwayView>>('GET', `/districts/${big.id}/pathways?level=none&limit=100`, { token: staff.token }),
+      200,
+    );
     expect(none.json.items).toHaveLength(29);
 
     const staffAll = expectStatus(
@@ -403,7 +488,10 @@ describe('lists', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 10; i++) {
-      const page = expectStatus(await t.api<Page<PathwayView>>('GET', `/pathways?limit=4${cursor ? `&cursor=${cursor}` : ''}`, { token: both.token }), 200);
+      const page = expectStatus(
+        await t.api<Page<PathwayView>>('GET', `/pathways?limit=4${cursor ? `&cursor=${cursor}` : ''}`, { token: both.token }),
+        200,
+      );
       seen.push(...page.json.items.map((p) => p.id));
       cursor = page.json.nextCursor;
       if (!cursor) break;
@@ -424,14 +512,24 @@ describe('audit', () => {
   it("a pathway's trail records who changed what, in time order; its lead reads it, members may not", async () => {
     const p = await createPathway(t, districtLead, school.id, { name: 'Audited Academy', enrollment: 100 });
     await joinPathway(t, districtLead, p.id, pathwayLead, 'lead');
-    expectStatus(await t.api('PATCH', `/pathways/${p.id}`, { token: pathwayLead.token, headers: { 'if-match': '"1"' }, body: { enrollment: 150, name: 'Audited Academy of Health' } }), 200);
+    expectStatus(
+      await t.api('PATCH', `/pathways/${p.id}`, {
+        token: pathwayLead.token,
+        headers: { 'if-match': '"1"' },
+        body: { enrollment: 150, name: 'Audited Academy of Health' },
+      }),
+      200,
+    );
 
     const trail = expectStatus(
-      await t.api<Page<{ action: string; at: string; actor: { sub: string; email?: string }; changes: { field: string; from?: unknown; to?: unknown }[] }>>(
-        'GET',
-        `/pathways/${p.id}/audit`,
-        { token: pathwayLead.token },
-      ),
+      await t.api<
+        Page<{
+          action: string;
+          at: string;
+          actor: { sub: string; email?: string };
+          changes: { field: string; from?: unknown; to?: unknown }[];
+        }>
+      >('GET', `/pathways/${p.id}/audit`, { token: pathwayLead.token }),
       200,
     );
     const actions = trail.json.items.map((e) => e.action);
@@ -455,7 +553,12 @@ describe('audit', () => {
   });
 
   it("a district's trail records the district, its schools, contacts and new pathways (staff only)", async () => {
-    const trail = expectStatus(await t.api<Page<{ action: string; entity: { kind: string } }>>('GET', `/districts/${district.id}/audit?limit=100`, { token: staff.token }), 200);
+    const trail = expectStatus(
+      await t.api<Page<{ action: string; entity: { kind: string } }>>('GET', `/districts/${district.id}/audit?limit=100`, {
+        token: staff.token,
+      }),
+      200,
+    );
     const actions = trail.json.items.map((e) => e.action);
     expect(actions.slice(0, 2)).toEqual(['district.created', 'school.created']);
     expect(actions).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'pathway.created']));

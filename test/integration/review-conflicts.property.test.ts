@@ -20,7 +20,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership } from '#store/people.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, type Person } from '../support/registry-world.ts';
-import { all, anotherPathway, buildWorld, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, type World } from '../support/review-world.ts';
+import {
+  all,
+  anotherPathway,
+  buildWorld,
+  reviewAlerts,
+  reviewerSpecs,
+  round,
+  saveScores,
+  seated,
+  submitted,
+  until,
+  type World,
+} from '../support/review-world.ts';
 
 const SEED = Number(process.env.CONFLICTS_SEED ?? 20261206);
 const RUNS = Number(process.env.CONFLICTS_RUNS ?? 4);
@@ -118,12 +130,21 @@ async function join(path: string, by: Person, who: Person, role: string): Promis
 }
 
 async function declare(who: Person, conflicts: { districtIds: string[]; pathwayIds: string[] }): Promise<boolean> {
-  const profile = expectStatus(await t.api<{ version: number; conflicts: { districtIds: string[]; pathwayIds: string[] } }>('GET', '/me/reviewer-profile', { token: who.token }), 200).json;
+  const profile = expectStatus(
+    await t.api<{ version: number; conflicts: { districtIds: string[]; pathwayIds: string[] } }>('GET', '/me/reviewer-profile', {
+      token: who.token,
+    }),
+    200,
+  ).json;
   const merged = {
     districtIds: [...new Set([...profile.conflicts.districtIds, ...conflicts.districtIds])],
     pathwayIds: [...new Set([...profile.conflicts.pathwayIds, ...conflicts.pathwayIds])],
   };
-  const res = await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version}"` }, body: { conflicts: merged } });
+  const res = await t.api('PATCH', '/me/reviewer-profile', {
+    token: who.token,
+    headers: { 'if-match': `"${profile.version}"` },
+    body: { conflicts: merged },
+  });
   expect(res.status, res.text).toBeLessThan(500);
   return res.status === 200;
 }
@@ -184,7 +205,17 @@ async function run(actions: Action[], index: number): Promise<void> {
         const at = new Date().toISOString();
         try {
           await addMembership(
-            { kind: 'pathway', sub, pathwayId: sibling.pathway.id, districtId: w.district.id, schoolId: w.school.id, role: 'member', since: at, version: 1, updatedAt: at },
+            {
+              kind: 'pathway',
+              sub,
+              pathwayId: sibling.pathway.id,
+              districtId: w.district.id,
+              schoolId: w.school.id,
+              role: 'member',
+              since: at,
+              version: 1,
+              updatedAt: at,
+            },
             { sub: 'seed', name: 'seed' },
           );
           mark(viaTable, sub);
@@ -208,7 +239,10 @@ async function run(actions: Action[], index: number): Promise<void> {
         const draft = await saveDraft(who, appId);
         expect(draft.status, `${where}: ${draft.text}`).toBeLessThan(500);
         if (draft.status !== 200) break;
-        const res = await t.api('POST', `/applications/${appId}/review/submit`, { token: who.token, headers: { 'if-match': `"${(draft.json as { version: number }).version}"` } });
+        const res = await t.api('POST', `/applications/${appId}/review/submit`, {
+          token: who.token,
+          headers: { 'if-match': `"${(draft.json as { version: number }).version}"` },
+        });
         expect(res.status, `${where}: ${res.text}`).toBeLessThan(500);
         if (res.status === 200) expect(conflictedSince(sub), `${where}: a conflicted reviewer submitted`).toBe(Infinity);
         break;
@@ -238,13 +272,19 @@ async function run(actions: Action[], index: number): Promise<void> {
     `run ${index}: every seat held or waiting for staff`,
     async () => {
       const r = await readRound(w, appId);
-      return r.seats.every((s) => (s.review && (isOpen(s.review) || s.review.status === 'submitted')) || s.waitingFor === 'staff-assignment') ? r : undefined;
+      return r.seats.every(
+        (s) => (s.review && (isOpen(s.review) || s.review.status === 'submitted')) || s.waitingFor === 'staff-assignment',
+      )
+        ? r
+        : undefined;
     },
     20_000,
   );
   for (const r of settled.reviews) {
     if (r.status === 'submitted') {
-      expect(Date.parse(r.submittedAt!) < conflictedSince(r.reviewerSub), `run ${index}: ${r.reviewerSub} submitted while conflicted`).toBe(true);
+      expect(Date.parse(r.submittedAt!) < conflictedSince(r.reviewerSub), `run ${index}: ${r.reviewerSub} submitted while conflicted`).toBe(
+        true,
+      );
     }
     if (r.status === 'recused' || r.status === 'reassigned') {
       const seat = settled.seats.find((s) => s.seat === r.seat)!;

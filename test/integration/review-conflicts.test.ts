@@ -15,7 +15,21 @@ import { keys } from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinDistrict, joinPathway, type Person } from '../support/registry-world.ts';
-import { all, buildWorld, openAssignments, reviewAlerts, reviewerSpecs, round, saveScores, seated, submitted, until, updateReviewer, type SeatView, type World } from '../support/review-world.ts';
+import {
+  all,
+  buildWorld,
+  openAssignments,
+  reviewAlerts,
+  reviewerSpecs,
+  round,
+  saveScores,
+  seated,
+  submitted,
+  until,
+  updateReviewer,
+  type SeatView,
+  type World,
+} from '../support/review-world.ts';
 
 let t: TestPlatform;
 const people = new Map<string, Person>();
@@ -151,11 +165,17 @@ describe('retries', () => {
     expect((await getItem(keys.assignment(who.sub, appId), true))!.seatAnswerPending).toBe(true);
     // The retried request (any enforcement for this person) tells the seat's wait.
     const profile = expectStatus(await t.api<{ version: number }>('GET', '/me/reviewer-profile', { token: who.token }), 200).json;
-    expectStatus(await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version}"` }, body: {} }), 200);
+    expectStatus(
+      await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version}"` }, body: {} }),
+      200,
+    );
     await replaced(w, appId, seat, who);
     expect((await getItem(keys.assignment(who.sub, appId), true))!.seatAnswerPending).toBeUndefined();
     // Enforcing again changes nothing and alerts nobody twice.
-    expectStatus(await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version + 1}"` }, body: {} }), 200);
+    expectStatus(
+      await t.api('PATCH', '/me/reviewer-profile', { token: who.token, headers: { 'if-match': `"${profile.version + 1}"` }, body: {} }),
+      200,
+    );
     expect(await conflictAlerts(w, appId)).toHaveLength(1);
   });
 });
@@ -208,15 +228,15 @@ describe('the write path checks the rule itself', () => {
     // (it could have declared a conflict): the profile's version cancels the submission.
     const first = await readAffiliations(who.sub);
     await updateReviewer(t, w, who, { sectors: ['engineering_architecture', 'public_services'] });
-    expect(await submitReviewInStore(review, review.scores, review.version, { stamp: first.stamp, profileVersion: first.profile!.version })).toBe(
-      'affiliations-changed',
-    );
+    expect(
+      await submitReviewInStore(review, review.scores, review.version, { stamp: first.stamp, profileVersion: first.profile!.version }),
+    ).toBe('affiliations-changed');
     // Then a membership lands between check and write: the stamp cancels it.
     const before = await readAffiliations(who.sub);
     await direct(w, who);
-    expect(await submitReviewInStore(review, review.scores, review.version, { stamp: before.stamp, profileVersion: before.profile!.version })).toBe(
-      'affiliations-changed',
-    );
+    expect(
+      await submitReviewInStore(review, review.scores, review.version, { stamp: before.stamp, profileVersion: before.profile!.version }),
+    ).toBe('affiliations-changed');
     expect((await getReview(appId, 1, review.id))!.status).toBe('in_progress');
   });
 
@@ -224,7 +244,10 @@ describe('the write path checks the rule itself', () => {
     const w = await world('rcr');
     const { appId, seat, who, draftVersion } = await underReview(w);
     const inv = expectStatus(
-      await t.api<{ id: string }>('POST', `/pathways/${w.pathway.id}/invitations`, { token: w.lead.token, body: { email: who.email, role: 'member' } }),
+      await t.api<{ id: string }>('POST', `/pathways/${w.pathway.id}/invitations`, {
+        token: w.lead.token,
+        body: { email: who.email, role: 'member' },
+      }),
       201,
     ).json;
     const [send, joined] = await Promise.all([

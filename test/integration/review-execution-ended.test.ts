@@ -70,11 +70,22 @@ async function failedRound(p: World, appId: string, status: string) {
 
 /** Puts an event as the Step Functions service would (source aws.states, default bus). */
 async function putStatusChange(detail: Record<string, unknown>) {
-  const client = new EventBridgeClient({ endpoint: t.platform.events.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new EventBridgeClient({
+    endpoint: t.platform.events.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     const out = await client.send(
       new PutEventsCommand({
-        Entries: [{ Source: 'aws.states', DetailType: 'Step Functions Execution Status Change', Detail: JSON.stringify(detail), Resources: [String(detail.executionArn)] }],
+        Entries: [
+          {
+            Source: 'aws.states',
+            DetailType: 'Step Functions Execution Status Change',
+            Detail: JSON.stringify(detail),
+            Resources: [String(detail.executionArn)],
+          },
+        ],
       }),
     );
     expect(out.FailedEntryCount).toBe(0);
@@ -101,18 +112,39 @@ describe('abnormal ends of review executions', () => {
     expect(failed.application.reviewFailure).toMatchObject({ execution: `${appId}-1`, status: 'FAILED' });
     const alerts = await alertsFor(appId);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.action).toEqual({ title: 'Restart the review workflow', method: 'POST', path: `/applications/${appId}/review-round/start` });
+    expect(alerts[0]!.action).toEqual({
+      title: 'Restart the review workflow',
+      method: 'POST',
+      path: `/applications/${appId}/review-round/start`,
+    });
     // The decision is refused (the round is not waiting for one) and the queue shows it failed.
-    const queue = expectStatus(await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=failed', { token: w.staff.token }), 200).json;
+    const queue = expectStatus(
+      await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=failed', { token: w.staff.token }),
+      200,
+    ).json;
     expect(queue.items.map((i) => i.applicationId)).toContain(appId);
 
     // A redelivered event changes nothing: still one alert.
     const deliveries = t.platform.events.deliveries().filter((d) => d.function === 'reviewExecutionEnded');
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
     await t.platform.invoke('reviewExecutionEnded', {
-      version: '0', id: 'redelivered', 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
-      account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [],
-      detail: { executionArn: failed.round.executionArn, stateMachineArn: t.platform.stateMachineArns.review, name: `${appId}-1`, status: 'FAILED', input: JSON.stringify({ applicationId: appId }), error: 'X', cause: 'Y' },
+      version: '0',
+      id: 'redelivered',
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        executionArn: failed.round.executionArn,
+        stateMachineArn: t.platform.stateMachineArns.review,
+        name: `${appId}-1`,
+        status: 'FAILED',
+        input: JSON.stringify({ applicationId: appId }),
+        error: 'X',
+        cause: 'Y',
+      },
     });
     expect(await alertsFor(appId)).toHaveLength(1);
 
@@ -132,7 +164,9 @@ describe('abnormal ends of review executions', () => {
     const before = await round(t, p, appId);
     const client = sfn(t);
     try {
-      await client.send(new StopExecutionCommand({ executionArn: before!.round.executionArn!, error: 'Operator', cause: 'stopped from the console' }));
+      await client.send(
+        new StopExecutionCommand({ executionArn: before!.round.executionArn!, error: 'Operator', cause: 'stopped from the console' }),
+      );
     } finally {
       client.destroy();
     }
@@ -145,7 +179,10 @@ describe('abnormal ends of review executions', () => {
 
     // A reviewer's work is refused while nothing would carry it on.
     const reviewer = byReviewer(p, seats[0]!.review!.reviewerSub);
-    const mine = expectStatus(await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: reviewer.token }), 200).json;
+    const mine = expectStatus(
+      await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: reviewer.token }),
+      200,
+    ).json;
     const refused = await t.api<{ detail: string }>('PUT', `/applications/${appId}/review`, {
       token: reviewer.token,
       headers: { 'if-match': `"${mine.review.version}"` },
@@ -153,12 +190,17 @@ describe('abnormal ends of review executions', () => {
     });
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    const submitRefused = await t.api('POST', `/applications/${appId}/review/submit`, { token: reviewer.token, headers: { 'if-match': `"${mine.review.version}"` } });
+    const submitRefused = await t.api('POST', `/applications/${appId}/review/submit`, {
+      token: reviewer.token,
+      headers: { 'if-match': `"${mine.review.version}"` },
+    });
     expect(submitRefused.status).toBe(409);
 
     // Restart: the reviews go through and the review completes.
     expectStatus(await t.api('POST', `/applications/${appId}/review-round/start`, { token: w.staff.token }), 202);
-    await until('the restarted round to take reviews', async () => ((await round(t, p, appId))?.round.stage === 'reviewing' ? true : undefined));
+    await until('the restarted round to take reviews', async () =>
+      (await round(t, p, appId))?.round.stage === 'reviewing' ? true : undefined,
+    );
     await reviewAndCertify(t, p, appId, seats);
     expect(await alertsFor(appId)).toHaveLength(1);
   });
@@ -178,13 +220,29 @@ describe('abnormal ends of review executions', () => {
 
     // An execution that is not the round's (an older one, or another name) ends: nothing changes.
     const stale = `${appId}-0-stale`;
-    await putStatusChange({ ...base, executionArn: live.round.executionArn!.replace(/[^:]+$/, stale), name: stale, status: 'ABORTED', stopDate: Date.now(), error: null, cause: null });
+    await putStatusChange({
+      ...base,
+      executionArn: live.round.executionArn!.replace(/[^:]+$/, stale),
+      name: stale,
+      status: 'ABORTED',
+      stopDate: Date.now(),
+      error: null,
+      cause: null,
+    });
     const unchanged = (await round(t, p, appId))!;
     expect(unchanged.round.stage).toBe('reviewing');
     expect(await alertsFor(appId)).toHaveLength(0);
 
     // The round's own execution times out.
-    await putStatusChange({ ...base, executionArn: live.round.executionArn, name: `${appId}-1`, status: 'TIMED_OUT', stopDate: Date.now(), error: 'States.Timeout', cause: null });
+    await putStatusChange({
+      ...base,
+      executionArn: live.round.executionArn,
+      name: `${appId}-1`,
+      status: 'TIMED_OUT',
+      stopDate: Date.now(),
+      error: 'States.Timeout',
+      cause: null,
+    });
     const failed = await failedRound(p, appId, 'TIMED_OUT');
     expect(failed.failure).toMatchObject({ error: 'States.Timeout', execution: `${appId}-1` });
     const alerts = await alertsFor(appId);
@@ -209,7 +267,9 @@ describe('abnormal ends of review executions', () => {
       .filter((e) => e.source === 'aws.states' && e.detail.executionArn === done.round.executionArn)
       .map((e) => e.detail.status);
     expect(changes).toEqual(['RUNNING', 'SUCCEEDED']);
-    const handled = t.platform.events.deliveries().filter((d) => d.function === 'reviewExecutionEnded' && JSON.stringify(d).includes(appId));
+    const handled = t.platform.events
+      .deliveries()
+      .filter((d) => d.function === 'reviewExecutionEnded' && JSON.stringify(d).includes(appId));
     expect(handled).toHaveLength(0);
     expect(await alertsFor(appId)).toHaveLength(0);
   });

@@ -36,20 +36,37 @@ interface Session {
 
 describe('virtual review sessions', () => {
   it('staff schedule one; the team, both reviewers and staff see it; the team cannot schedule', async () => {
-    const body = { startsAt: '2030-03-01T17:00:00.000Z', durationMinutes: 90, meetingUrl: 'https://meet.example.org/rx-review', agenda: 'Student panel, then partners' };
+    const body = {
+      startsAt: '2030-03-01T17:00:00.000Z',
+      durationMinutes: 90,
+      meetingUrl: 'https://meet.example.org/rx-review',
+      agenda: 'Student panel, then partners',
+    };
     const created = expectStatus(await t.api<Session>('POST', `/applications/${appId}/sessions`, { token: w.staff.token, body }), 201).json;
     expect(created).toMatchObject(body);
 
     const viewers = [w.staff, w.lead, ...seatedSubs.map((sub) => byReviewer(w, sub))];
     for (const viewer of viewers) {
-      const list = expectStatus(await t.api<{ items: Session[] }>('GET', `/applications/${appId}/sessions`, { token: viewer.token }), 200).json;
-      expect(list.items.map((s) => s.id), viewer.email).toEqual([created.id]);
+      const list = expectStatus(
+        await t.api<{ items: Session[] }>('GET', `/applications/${appId}/sessions`, { token: viewer.token }),
+        200,
+      ).json;
+      expect(
+        list.items.map((s) => s.id),
+        viewer.email,
+      ).toEqual([created.id]);
       expect(list.items[0]).toMatchObject(body);
     }
 
-    const byTeam = await t.api('POST', `/applications/${appId}/sessions`, { token: w.lead.token, body: { ...body, startsAt: '2030-03-02T17:00:00.000Z' } });
+    const byTeam = await t.api('POST', `/applications/${appId}/sessions`, {
+      token: w.lead.token,
+      body: { ...body, startsAt: '2030-03-02T17:00:00.000Z' },
+    });
     expect(byTeam.status).toBe(403);
-    const after = expectStatus(await t.api<{ items: Session[] }>('GET', `/applications/${appId}/sessions`, { token: w.staff.token }), 200).json;
+    const after = expectStatus(
+      await t.api<{ items: Session[] }>('GET', `/applications/${appId}/sessions`, { token: w.staff.token }),
+      200,
+    ).json;
     expect(after.items).toHaveLength(1);
   });
 
@@ -68,10 +85,15 @@ describe('virtual review sessions', () => {
 describe('reviewer names in the thread', () => {
   it('the team sees a role until staff reveal names; then the name', async () => {
     const reviewer = byReviewer(w, seatedSubs[0]!);
-    expectStatus(await t.api('POST', `/applications/${appId}/messages`, { token: reviewer.token, body: { body: 'Please add the partner letters.' } }), 201);
+    expectStatus(
+      await t.api('POST', `/applications/${appId}/messages`, { token: reviewer.token, body: { body: 'Please add the partner letters.' } }),
+      201,
+    );
     type Thread = { items: { body: string; author: { role: string; label: string; name?: string; sub?: string } }[] };
     const read = async () =>
-      expectStatus(await t.api<Thread>('GET', `/applications/${appId}/messages`, { token: w.lead.token }), 200).json.items.find((m) => m.body.startsWith('Please add'))!;
+      expectStatus(await t.api<Thread>('GET', `/applications/${appId}/messages`, { token: w.lead.token }), 200).json.items.find((m) =>
+        m.body.startsWith('Please add'),
+      )!;
 
     const hidden = await read();
     expect(hidden.author.role).toBe('reviewer');
@@ -79,12 +101,20 @@ describe('reviewer names in the thread', () => {
     expect(hidden.author.sub).toBeUndefined();
 
     // Only staff configure it.
-    const byTeam = await t.api('PUT', `/applications/${appId}/thread-settings`, { token: w.lead.token, headers: { 'if-none-match': '*' }, body: { revealReviewerNames: true } });
+    const byTeam = await t.api('PUT', `/applications/${appId}/thread-settings`, {
+      token: w.lead.token,
+      headers: { 'if-none-match': '*' },
+      body: { revealReviewerNames: true },
+    });
     expect(byTeam.status).toBe(403);
     expect((await read()).author.name).toBeUndefined();
 
     expectStatus(
-      await t.api('PUT', `/applications/${appId}/thread-settings`, { token: w.staff.token, headers: { 'if-none-match': '*' }, body: { revealReviewerNames: true } }),
+      await t.api('PUT', `/applications/${appId}/thread-settings`, {
+        token: w.staff.token,
+        headers: { 'if-none-match': '*' },
+        body: { revealReviewerNames: true },
+      }),
       200,
     );
     const shown = await read();

@@ -31,8 +31,20 @@ type Invitation = {
   scope: { kind: string; districtId?: string };
   profile?: Record<string, unknown>;
 };
-type Reviewer = { sub: string; name?: string; email?: string; sectors: string[]; leadEligible: boolean; maxOpenAssignments: number; districtId?: string; active: boolean; version: number;
-  conflicts: { districtIds: string[]; pathwayIds: string[] }; available: boolean; unavailable: unknown[] };
+type Reviewer = {
+  sub: string;
+  name?: string;
+  email?: string;
+  sectors: string[];
+  leadEligible: boolean;
+  maxOpenAssignments: number;
+  districtId?: string;
+  active: boolean;
+  version: number;
+  conflicts: { districtIds: string[]; pathwayIds: string[] };
+  available: boolean;
+  unavailable: unknown[];
+};
 type Accepted = { invitation: Invitation; reviewer?: { sub: string; active: boolean; version: number }; membership?: unknown };
 
 const DAY = 86_400_000;
@@ -78,7 +90,9 @@ const signUpCommand = (email: string, name?: string) =>
 /** Signs up with the invited address, confirms with the emailed code, signs in. */
 async function signUp(email: string, name: string): Promise<Person> {
   const out = await cognito.send(signUpCommand(email, name));
-  await cognito.send(new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: t.platform.cognito.verificationCode(email)! }));
+  await cognito.send(
+    new ConfirmSignUpCommand({ ClientId: clientId(), Username: email, ConfirmationCode: t.platform.cognito.verificationCode(email)! }),
+  );
   return { email, sub: out.UserSub!, token: await signIn(email) };
 }
 
@@ -95,7 +109,11 @@ async function roster(): Promise<Reviewer[]> {
   let cursor: string | undefined;
   do {
     const page = expectStatus(
-      await t.api<{ items: Reviewer[]; nextCursor?: string }>('GET', `/reviewers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: staff.token }),
+      await t.api<{ items: Reviewer[]; nextCursor?: string }>(
+        'GET',
+        `/reviewers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: staff.token },
+      ),
       200,
     ).json;
     all.push(...page.items);
@@ -138,11 +156,16 @@ describe('inviting to the reviewer pool', () => {
     expect(email!.subject).toBe('Sam Staff invited you to join the pathcert reviewer pool');
     expect(email!.text).toContain('Sam Staff invited you to join the pathcert reviewer pool as a reviewer.');
     const day = new Date(inv.expiresAt);
-    expect(email!.text).toContain(`${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`);
+    expect(email!.text).toContain(
+      `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`,
+    );
     expect(email!.text).toContain(`${APP_URL}/invitations/${inv.id}`);
     expect(email!.tags).toContainEqual({ name: 'event', value: 'InvitationCreated' });
     // Staff see it in the list.
-    const list = expectStatus(await t.api<{ items: Invitation[] }>('GET', '/reviewer-invitations?limit=100', { token: staff.token }), 200).json;
+    const list = expectStatus(
+      await t.api<{ items: Invitation[] }>('GET', '/reviewer-invitations?limit=100', { token: staff.token }),
+      200,
+    ).json;
     expect(list.items.map((i) => i.id)).toContain(inv.id);
   });
 
@@ -198,8 +221,18 @@ describe('inviting to the reviewer pool', () => {
 describe('accepting it', () => {
   it('lets the address sign up, then makes the person a reviewer: profile, reviewer group, in the roster; retries change nothing', async () => {
     const to = address('ravi');
-    const inv = await invited(to, { sectors: ['engineering_architecture'], leadEligible: true, maxOpenAssignments: 5, districtId: district.id });
-    expect(inv.profile).toEqual({ sectors: ['engineering_architecture'], leadEligible: true, maxOpenAssignments: 5, districtId: district.id });
+    const inv = await invited(to, {
+      sectors: ['engineering_architecture'],
+      leadEligible: true,
+      maxOpenAssignments: 5,
+      districtId: district.id,
+    });
+    expect(inv.profile).toEqual({
+      sectors: ['engineering_architecture'],
+      leadEligible: true,
+      maxOpenAssignments: 5,
+      districtId: district.id,
+    });
 
     // Self sign-up is open to the address because of the reviewer invitation alone.
     const ravi = await signUp(to, 'Ravi Reviewer');
@@ -254,8 +287,19 @@ describe('accepting it', () => {
     expect(await groupsOf(rita.sub)).toEqual(['reviewer']);
     const write = async (active: boolean) => {
       const p = expectStatus(await t.api<Reviewer>('GET', `/reviewers/${rita.sub}`, { token: staff.token }), 200).json;
-      const body = { sectors: p.sectors, conflicts: p.conflicts, available: p.available, unavailable: p.unavailable, maxOpenAssignments: p.maxOpenAssignments, leadEligible: p.leadEligible, active };
-      return expectStatus(await t.api<Reviewer>('PUT', `/reviewers/${rita.sub}`, { token: staff.token, headers: { 'if-match': `"${p.version}"` }, body }), 200).json;
+      const body = {
+        sectors: p.sectors,
+        conflicts: p.conflicts,
+        available: p.available,
+        unavailable: p.unavailable,
+        maxOpenAssignments: p.maxOpenAssignments,
+        leadEligible: p.leadEligible,
+        active,
+      };
+      return expectStatus(
+        await t.api<Reviewer>('PUT', `/reviewers/${rita.sub}`, { token: staff.token, headers: { 'if-match': `"${p.version}"` }, body }),
+        200,
+      ).json;
     };
     expect(await write(false)).toMatchObject({ active: false });
     expect(await groupsOf(rita.sub)).toEqual([]);
@@ -284,7 +328,13 @@ describe('accepting it', () => {
     const accepted = expectStatus(await acceptAs(back, inv.id), 200).json;
     expect(accepted.reviewer).toMatchObject({ active: true, version: 2 });
     const profile = expectStatus(await t.api<Reviewer>('GET', `/reviewers/${back.sub}`, { token: staff.token }), 200).json;
-    expect(profile).toMatchObject({ active: true, version: 2, sectors: ['arts_media_entertainment'], conflicts: { districtIds: [district.id] }, maxOpenAssignments: 2 });
+    expect(profile).toMatchObject({
+      active: true,
+      version: 2,
+      sectors: ['arts_media_entertainment'],
+      conflicts: { districtIds: [district.id] },
+      maxOpenAssignments: 2,
+    });
   });
 
   it('only by the invited address', async () => {
@@ -308,7 +358,10 @@ describe('revoking it', () => {
     const holder = await person(t, to, []);
     expectStatus(await acceptAs(holder, inv.id), 404);
     expectStatus(await t.api('GET', `/reviewers/${holder.sub}`, { token: staff.token }), 404);
-    const list = expectStatus(await t.api<{ items: Invitation[] }>('GET', '/reviewer-invitations?limit=100', { token: staff.token }), 200).json;
+    const list = expectStatus(
+      await t.api<{ items: Invitation[] }>('GET', '/reviewer-invitations?limit=100', { token: staff.token }),
+      200,
+    ).json;
     expect(list.items.map((i) => i.id)).not.toContain(inv.id);
 
     // A new invitation after the revocation is a new one, with its own email; once accepted it stays.

@@ -9,14 +9,7 @@ import { newId } from '#core/ids.ts';
 import { queryAll } from '#store/db.ts';
 import { keys } from '#store/keys.ts';
 import { getReviewer, putReviewerByStaff } from '#store/reviewers.ts';
-import {
-  assignSeat,
-  ConcurrentChange,
-  ensureRound,
-  ReviewerAtCapacity,
-  submitReview,
-  vacateReview,
-} from '#store/reviews.ts';
+import { assignSeat, ConcurrentChange, ensureRound, ReviewerAtCapacity, submitReview, vacateReview } from '#store/reviews.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -32,7 +25,16 @@ async function reviewer(max: number) {
   const s = sub();
   await putReviewerByStaff(
     s,
-    { name: `R ${s}`, sectors: [], conflicts: { districtIds: [], pathwayIds: [] }, available: true, unavailable: [], maxOpenAssignments: max, leadEligible: true, active: true },
+    {
+      name: `R ${s}`,
+      sectors: [],
+      conflicts: { districtIds: [], pathwayIds: [] },
+      available: true,
+      unavailable: [],
+      maxOpenAssignments: max,
+      leadEligible: true,
+      active: true,
+    },
     0,
   );
   return s;
@@ -95,7 +97,7 @@ describe("a reviewer's maximum open assignments", () => {
         const won = results.filter((x) => x.status === 'fulfilled').length;
         const lost = results.filter((x) => x.status === 'rejected');
         expect(won).toBe(Math.min(max, racers));
-        for (const l of lost) expect((l).reason).toBeInstanceOf(ReviewerAtCapacity);
+        for (const l of lost) expect(l.reason).toBeInstanceOf(ReviewerAtCapacity);
         expect((await getReviewer(r, true))!.openAssignments).toBe(won);
         expect(await queryAll(keys.personPartition(r), keys.assignmentPrefix, true)).toHaveLength(won);
       }),
@@ -106,7 +108,7 @@ describe("a reviewer's maximum open assignments", () => {
   it('submitting or recusing frees exactly one slot; staff may knowingly go past the limit', async () => {
     const r = await reviewer(1);
     const [a, b, c, d] = await rounds(4);
-    const first = (await assign(a!, r));
+    const first = await assign(a!, r);
     await expect(assign(b!, r)).rejects.toBeInstanceOf(ReviewerAtCapacity);
     expect(await submitReview(first, [], first.version)).not.toBe('closed');
     expect((await getReviewer(r, true))!.openAssignments).toBe(0);
@@ -125,7 +127,7 @@ describe("a reviewer's maximum open assignments", () => {
     const results = await Promise.allSettled(reviewers.map((r) => assign(app!, r)));
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     for (const l of results.filter((x) => x.status === 'rejected')) {
-      expect((l).reason).toBeInstanceOf(ConcurrentChange);
+      expect(l.reason).toBeInstanceOf(ConcurrentChange);
     }
     // The losers' counters were not touched (the transaction is all or nothing).
     const counts = await Promise.all(reviewers.map(async (r) => (await getReviewer(r, true))!.openAssignments));

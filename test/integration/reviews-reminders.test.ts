@@ -28,7 +28,10 @@ afterAll(() => t?.stop());
 
 const DAY = 86_400_000;
 const run = async (at: number) =>
-  (await t.platform.invoke('reviewReminders', { job: 'review-reminders', scheduledTime: new Date(at).toISOString() })) as ReviewRemindersResult;
+  (await t.platform.invoke('reviewReminders', {
+    job: 'review-reminders',
+    scheduledTime: new Date(at).toISOString(),
+  })) as ReviewRemindersResult;
 const inbox = async (sub: string, kind: string) => (await queryAll(keys.inboxPartition(sub))).filter((n) => n.kind === kind);
 
 describe('review due dates', () => {
@@ -61,13 +64,20 @@ describe('review due dates', () => {
       const replaced = r?.seats.filter((s) => s.review && s.review.status === 'assigned');
       return replaced?.length === 1 && r!.seats.some((s) => s.waitingFor === 'staff-assignment') ? r : undefined;
     });
-    expect(after.reviews.filter((r) => r.status === 'reassigned').map((r) => r.reviewerSub).sort()).toEqual(first.map((r) => r.reviewerSub).sort());
+    expect(
+      after.reviews
+        .filter((r) => r.status === 'reassigned')
+        .map((r) => r.reviewerSub)
+        .sort(),
+    ).toEqual(first.map((r) => r.reviewerSub).sort());
     const replacement = after.seats.find((s) => s.review?.status === 'assigned')!.review!;
     expect(first.map((r) => r.reviewerSub)).not.toContain(replacement.reviewerSub);
     for (const r of first) {
       expect(await inbox(r.reviewerSub, 'review.late'), r.reviewerSub).toHaveLength(1);
       // Their access ended with the reassignment.
-      expect((await t.api('GET', `/applications/${appId}/review`, { token: w.reviewers.find((p) => p.sub === r.reviewerSub)!.token })).status).toBe(404);
+      expect(
+        (await t.api('GET', `/applications/${appId}/review`, { token: w.reviewers.find((p) => p.sub === r.reviewerSub)!.token })).status,
+      ).toBe(404);
     }
     await until('the replacement notice', async () => published(t, 'ReviewerAssigned', appId).length === 3);
 
@@ -81,9 +91,14 @@ describe('review due dates', () => {
     expect(later.reassigned).toBe(0);
     expect(again.escalated + later.escalated).toBe(1);
     expect((await run(replacementDue + 2 * DAY)).escalated).toBe(0);
-    const alerts = expectStatus(await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }), 200).json;
+    const alerts = expectStatus(
+      await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }),
+      200,
+    ).json;
     expect(alerts.items.filter((a) => a.kind === 'review.late' && a.applicationId === appId)).toHaveLength(1);
     const still = (await round(t, w, appId))!;
-    expect(still.seats.find((s) => s.seat === after.seats.find((x) => x.review?.status === 'assigned')!.seat)!.review!.status).toBe('assigned');
+    expect(still.seats.find((s) => s.seat === after.seats.find((x) => x.review?.status === 'assigned')!.seat)!.review!.status).toBe(
+      'assigned',
+    );
   });
 });

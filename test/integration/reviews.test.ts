@@ -64,7 +64,9 @@ describe('recusal', () => {
     expect((await t.api('GET', `/applications/${appId}/review`, { token: leaver.token })).status).toBe(404);
     expect((await t.api('GET', `/applications/${appId}`, { token: leaver.token })).status).toBe(404);
     // Recusing twice is a conflict, not an error.
-    expect((await t.api('POST', `/applications/${appId}/review/recuse`, { token: leaver.token, body: { reason: 'again' } })).status).toBe(404);
+    expect((await t.api('POST', `/applications/${appId}/review/recuse`, { token: leaver.token, body: { reason: 'again' } })).status).toBe(
+      404,
+    );
 
     const after = await until('a replacement in the vacated seat', async () => {
       const r = await round(t, p, appId);
@@ -75,7 +77,7 @@ describe('recusal', () => {
     expect(seats.map((s) => s.review!.reviewerSub)).not.toContain(replacement.reviewerSub);
     expect(after.reviews.find((r) => r.reviewerSub === leaver.sub)!.status).toBe('recused');
     // The replacement is told once (the notice follows the assignment, asynchronously).
-    await until('the replacement\'s assignment notice', async () => published(t, 'ReviewerAssigned', appId).length === 3);
+    await until("the replacement's assignment notice", async () => published(t, 'ReviewerAssigned', appId).length === 3);
     expect(published(t, 'ReviewerAssigned', appId)).toHaveLength(3);
 
     // Staff cannot bring the recused reviewer back (a conflict rule, never overridable).
@@ -100,7 +102,7 @@ describe('recusal', () => {
 describe('a seat nobody qualifies for', () => {
   it('waits for staff, who assign by hand within the rules', async () => {
     const p = await anotherPathway(t, w, 'Manual Academy');
-    const [ana, ben, cy] = p.reviewers as [typeof p.reviewers[0], typeof p.reviewers[0], typeof p.reviewers[0]];
+    const [ana, ben, cy] = p.reviewers as [(typeof p.reviewers)[0], (typeof p.reviewers)[0], (typeof p.reviewers)[0]];
     // Only Ana is available; Dee lives in the pathway's district.
     await updateReviewer(t, p, ben, { available: false });
     await updateReviewer(t, p, cy, { available: false });
@@ -115,14 +117,23 @@ describe('a seat nobody qualifies for', () => {
     expect(waiting.seats.filter((s) => s.review)).toHaveLength(1);
     expect(waiting.seats.find((s) => s.review)!.review!.reviewerSub).toBe(ana.sub);
     const vacant = waiting.seats.find((s) => s.waitingFor === 'staff-assignment')!;
-    const queue = expectStatus(await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=assigning', { token: w.staff.token }), 200).json;
+    const queue = expectStatus(
+      await t.api<{ items: { applicationId: string }[] }>('GET', '/review-queue?stage=assigning', { token: w.staff.token }),
+      200,
+    ).json;
     expect(queue.items.map((i) => i.applicationId)).toContain(appId);
-    const alerts = expectStatus(await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }), 200).json;
+    const alerts = expectStatus(
+      await t.api<{ items: { kind: string; applicationId: string }[] }>('GET', '/review-alerts', { token: w.staff.token }),
+      200,
+    ).json;
     expect(alerts.items.filter((a) => a.kind === 'review.vacancy' && a.applicationId === appId)).toHaveLength(1);
 
     const seatPath = `/applications/${appId}/review-round/seats/${vacant.seat}`;
     // A conflict of interest is refused whatever the flags say.
-    const conflicted = await t.api<Problem>('PUT', seatPath, { token: w.staff.token, body: { reviewerSub: dee.sub, override: { availability: true, load: true } } });
+    const conflicted = await t.api<Problem>('PUT', seatPath, {
+      token: w.staff.token,
+      body: { reviewerSub: dee.sub, override: { availability: true, load: true } },
+    });
     expect(conflicted.status).toBe(422);
     expect(conflicted.json.reasons).toContain('same-district');
     // Eve's home district became the pathway's a moment ago and the pool's index has not
@@ -138,7 +149,10 @@ describe('a seat nobody qualifies for', () => {
         ExpressionAttributeValues: { ':d': p.district.id, ':one': 1 },
       }),
     );
-    const moved = await t.api<Problem>('PUT', seatPath, { token: w.staff.token, body: { reviewerSub: eve.sub, override: { availability: true, load: true } } });
+    const moved = await t.api<Problem>('PUT', seatPath, {
+      token: w.staff.token,
+      body: { reviewerSub: eve.sub, override: { availability: true, load: true } },
+    });
     expect(moved.status).toBe(422);
     expect(moved.json.reasons).toContain('same-district');
     // An absence needs the explicit override.
@@ -158,7 +172,10 @@ describe('a seat nobody qualifies for', () => {
     await until('the round to be reviewing', async () => (await round(t, p, appId))?.round.stage === 'reviewing');
 
     // The review's own rules: complete before submitting, submitting once.
-    const mine = expectStatus(await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: ben.token }), 200).json;
+    const mine = expectStatus(
+      await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: ben.token }),
+      200,
+    ).json;
     const partial = expectStatus(
       await t.api<{ version: number }>('PUT', `/applications/${appId}/review`, {
         token: ben.token,
@@ -167,9 +184,17 @@ describe('a seat nobody qualifies for', () => {
       }),
       200,
     ).json;
-    const incomplete = await t.api<Problem>('POST', `/applications/${appId}/review/submit`, { token: ben.token, headers: { 'if-match': `"${partial.version}"` } });
+    const incomplete = await t.api<Problem>('POST', `/applications/${appId}/review/submit`, {
+      token: ben.token,
+      headers: { 'if-match': `"${partial.version}"` },
+    });
     expect(incomplete.status).toBe(422);
-    expect(incomplete.json.errors!.map((e) => e.code).sort()).toEqual(['missing_comment', 'missing_score', 'missing_score', 'missing_score']);
+    expect(incomplete.json.errors!.map((e) => e.code).sort()).toEqual([
+      'missing_comment',
+      'missing_score',
+      'missing_score',
+      'missing_score',
+    ]);
     const stale = await t.api<Problem>('PUT', `/applications/${appId}/review`, {
       token: ben.token,
       headers: { 'if-match': `"${mine.review.version}"` },
@@ -185,7 +210,10 @@ describe('a seat nobody qualifies for', () => {
     expect(offRubric.json.errors!.map((e) => e.code).sort()).toEqual(['invalid_level', 'unknown_criterion']);
 
     const done = await score(t, ben, appId, all('meeting'));
-    const twice = await t.api<Problem>('POST', `/applications/${appId}/review/submit`, { token: ben.token, headers: { 'if-match': `"${done.version}"` } });
+    const twice = await t.api<Problem>('POST', `/applications/${appId}/review/submit`, {
+      token: ben.token,
+      headers: { 'if-match': `"${done.version}"` },
+    });
     expect(twice.status).toBe(409);
     expect(twice.json.detail).toMatch(/already submitted/);
 
@@ -217,9 +245,13 @@ describe('a seat nobody qualifies for', () => {
 
     // Calibration sees every submitted review of this file.
     const report = expectStatus(
-      await t.api<{ reviews: number; reviewers: { reviewerId: string; comparisons: number }[]; criteria: { criterionId: string }[] }>('GET', '/review-calibration', {
-        token: w.staff.token,
-      }),
+      await t.api<{ reviews: number; reviewers: { reviewerId: string; comparisons: number }[]; criteria: { criterionId: string }[] }>(
+        'GET',
+        '/review-calibration',
+        {
+          token: w.staff.token,
+        },
+      ),
       200,
     ).json;
     expect(report.reviews).toBeGreaterThanOrEqual(4);
@@ -235,14 +267,17 @@ describe('withdrawal during review', () => {
     for (const r of p.reviewers.slice(1)) await updateReviewer(t, p, r, { available: true });
     const appId = await submitted(t, p);
     const seats = await seated(t, p, appId);
-    const [first, second] = seats.map((s) => byReviewer(p, s.review!.reviewerSub)) as [typeof p.reviewers[0], typeof p.reviewers[0]];
+    const [first, second] = seats.map((s) => byReviewer(p, s.review!.reviewerSub)) as [(typeof p.reviewers)[0], (typeof p.reviewers)[0]];
     await score(t, first, appId, all('meeting'));
     await until('the second seat to wait for its review', async () => {
       const r = await round(t, p, appId);
       return r?.seats.every((s) => s.waitingFor === 'review' || s.review?.status === 'submitted') ? r : undefined;
     });
     const app = expectStatus(await t.api<{ version: number }>('GET', `/applications/${appId}`, { token: p.lead.token }), 200).json;
-    expectStatus(await t.api('POST', `/applications/${appId}/withdraw`, { token: p.lead.token, headers: { 'if-match': `"${app.version}"` } }), 200);
+    expectStatus(
+      await t.api('POST', `/applications/${appId}/withdraw`, { token: p.lead.token, headers: { 'if-match': `"${app.version}"` } }),
+      200,
+    );
 
     const closed = await executionSucceeded(t, p, appId);
     expect(closed.round.stage).toBe('withdrawn');
@@ -257,7 +292,10 @@ describe('withdrawal during review', () => {
 describe('reviewer profiles', () => {
   it('a reviewer declares conflicts on their own profile; staff own the load limit', async () => {
     const ana = w.reviewers[0]!;
-    const mine = expectStatus(await t.api<{ version: number; maxOpenAssignments: number }>('GET', '/me/reviewer-profile', { token: ana.token }), 200).json;
+    const mine = expectStatus(
+      await t.api<{ version: number; maxOpenAssignments: number }>('GET', '/me/reviewer-profile', { token: ana.token }),
+      200,
+    ).json;
     const updated = await t.api<{ conflicts: { pathwayIds: string[] } }>('PATCH', '/me/reviewer-profile', {
       token: ana.token,
       headers: { 'if-match': `"${mine.version}"` },

@@ -31,7 +31,17 @@ const tokenOf = (email: string) => {
 
 describe('demo data', () => {
   it('fills an empty store and prints a token for every person', () => {
-    expect(summary?.created).toEqual({ districts: 4, schools: 10, pathways: 13, memberships: 20, reviewers: 3, applications: 6, invitations: 1, benefits: 5, credentials: 9 });
+    expect(summary?.created).toEqual({
+      districts: 4,
+      schools: 10,
+      pathways: 13,
+      memberships: 20,
+      reviewers: 3,
+      applications: 6,
+      invitations: 1,
+      benefits: 5,
+      credentials: 9,
+    });
     const text = printed.join('\n');
     for (const p of summary!.people) expect(text).toContain(p.email);
     expect(text.match(/TOKEN=ey/g)).toHaveLength(summary!.people.length);
@@ -47,7 +57,17 @@ describe('demo data', () => {
   it('is idempotent: an existing store is left alone, and a second full run creates nothing', async () => {
     expect(await seedIfEmpty(t.platform, () => {})).toBeUndefined();
     const again = await seedDemoData();
-    expect(again.created).toEqual({ districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0, benefits: 0, credentials: 0 });
+    expect(again.created).toEqual({
+      districts: 0,
+      schools: 0,
+      pathways: 0,
+      memberships: 0,
+      reviewers: 0,
+      applications: 0,
+      invitations: 0,
+      benefits: 0,
+      credentials: 0,
+    });
     expect(again.demo).toEqual(summary!.demo);
   });
 
@@ -67,39 +87,71 @@ describe('demo data', () => {
 
   it('a certified profile shows the benefits its level unlocks and a credential that verifies', async () => {
     const profile = expectStatus(
-      await t.api<{ level: string; benefits: { title: string }[]; credential: { id: string; url: string } | null }>('GET', `/directory/${seedPathwayId('cv-health')}`),
+      await t.api<{ level: string; benefits: { title: string }[]; credential: { id: string; url: string } | null }>(
+        'GET',
+        `/directory/${seedPathwayId('cv-health')}`,
+      ),
       200,
     ).json;
     expect(profile.level).toBe('gold');
-    expect(profile.benefits.map((b) => b.title)).toEqual(['Certification mark', 'Innovation grant', 'Network convenings', 'Pathway coaching', 'Student scholarship nominations']);
+    expect(profile.benefits.map((b) => b.title)).toEqual([
+      'Certification mark',
+      'Innovation grant',
+      'Network convenings',
+      'Pathway coaching',
+      'Student scholarship nominations',
+    ]);
     expect(profile.credential).not.toBeNull();
-    const credential = expectStatus(await t.api<{ jwt: string; status: string; level: string }>('GET', `/credentials/${profile.credential!.id}`), 200).json;
+    const credential = expectStatus(
+      await t.api<{ jwt: string; status: string; level: string }>('GET', `/credentials/${profile.credential!.id}`),
+      200,
+    ).json;
     expect(credential).toMatchObject({ status: 'active', level: 'gold' });
-    const verdict = expectStatus(await t.api<{ verified: boolean }>('POST', '/credentials/verify', { body: { credential: credential.jwt } }), 200).json;
+    const verdict = expectStatus(
+      await t.api<{ verified: boolean }>('POST', '/credentials/verify', { body: { credential: credential.jwt } }),
+      200,
+    ).json;
     expect(verdict.verified).toBe(true);
     // Silver unlocks less.
-    const silver = expectStatus(await t.api<{ benefits: { title: string }[] }>('GET', `/directory/${seedPathwayId('cv-energy')}`), 200).json;
+    const silver = expectStatus(
+      await t.api<{ benefits: { title: string }[] }>('GET', `/directory/${seedPathwayId('cv-energy')}`),
+      200,
+    ).json;
     expect(silver.benefits.map((b) => b.title)).not.toContain('Innovation grant');
   });
 
   it("people's tokens see their own world", async () => {
-    const ava = expectStatus(await t.api<{ memberships: { role: string; pathwayName?: string }[] }>('GET', '/me', { token: await tokenOf('ava.thompson@bayshore.example.org') }), 200);
+    const ava = expectStatus(
+      await t.api<{ memberships: { role: string; pathwayName?: string }[] }>('GET', '/me', {
+        token: await tokenOf('ava.thompson@bayshore.example.org'),
+      }),
+      200,
+    );
     expect(ava.json.memberships.map((m) => `${m.role} ${m.pathwayName}`).sort()).toEqual([
       'lead Computer Science and Game Design Pathway',
       'member Engineering and Architecture Academy',
     ]);
     const angela = await tokenOf('angela.ruiz@costaverde.example.org');
-    const costaVerde = expectStatus(await t.api<Page<unknown>>('GET', `/districts/${seedDistrictId('costa-verde')}/pathways`, { token: angela }), 200);
+    const costaVerde = expectStatus(
+      await t.api<Page<unknown>>('GET', `/districts/${seedDistrictId('costa-verde')}/pathways`, { token: angela }),
+      200,
+    );
     expect(costaVerde.json.items).toHaveLength(5);
     expect((await t.api('GET', `/pathways/${seedPathwayId('ac-agri')}`, { token: angela })).status).toBe(404);
-    const priya = expectStatus(await t.api<{ assignments: { active: number } }>('GET', '/me', { token: await tokenOf('priya.natarajan@reviewers.example.org') }), 200);
+    const priya = expectStatus(
+      await t.api<{ assignments: { active: number } }>('GET', '/me', { token: await tokenOf('priya.natarajan@reviewers.example.org') }),
+      200,
+    );
     expect(priya.json.assignments.active).toBe(1);
   });
 
   it('applications exist in several states', async () => {
     const staff = await tokenOf('maya.okafor@alliance.example.org');
     const statusOf = async (key: string) => {
-      const res = expectStatus(await t.api<Page<{ status: string; target: string }>>('GET', `/pathways/${seedPathwayId(key)}/applications`, { token: staff }), 200);
+      const res = expectStatus(
+        await t.api<Page<{ status: string; target: string }>>('GET', `/pathways/${seedPathwayId(key)}/applications`, { token: staff }),
+        200,
+      );
       return res.json.items.map((a) => `${a.target}:${a.status}`);
     };
     expect(await statusOf('mh-law')).toEqual(['silver:draft']);
@@ -128,9 +180,16 @@ describe('demo data', () => {
       }
     }
     expect(assignments).toBe(2);
-    for (const email of ['priya.natarajan@reviewers.example.org', 'tom.whitfield@reviewers.example.org', 'imani.okoye@reviewers.example.org']) {
+    for (const email of [
+      'priya.natarajan@reviewers.example.org',
+      'tom.whitfield@reviewers.example.org',
+      'imani.okoye@reviewers.example.org',
+    ]) {
       const staff = await tokenOf('maya.okafor@alliance.example.org');
-      const found = expectStatus(await t.api<{ reviewerProfile: boolean }>('GET', `/people?email=${encodeURIComponent(email)}`, { token: staff }), 200);
+      const found = expectStatus(
+        await t.api<{ reviewerProfile: boolean }>('GET', `/people?email=${encodeURIComponent(email)}`, { token: staff }),
+        200,
+      );
       expect(found.json.reviewerProfile, email).toBe(true);
     }
   });
@@ -138,14 +197,25 @@ describe('demo data', () => {
   it('the printed reviewer opens the seeded review, saves scores and submits', async () => {
     const review = summary!.demo.reviews[0]!;
     const priya = await tokenOf(review.reviewers[0]!);
-    const mine = expectStatus(await t.api<Page<{ applicationId: string; status: string; role: string; dueAt?: string }>>('GET', '/me/reviews', { token: priya }), 200);
+    const mine = expectStatus(
+      await t.api<Page<{ applicationId: string; status: string; role: string; dueAt?: string }>>('GET', '/me/reviews', { token: priya }),
+      200,
+    );
     expect(mine.json.items).toEqual([expect.objectContaining({ applicationId: review.applicationId, status: 'assigned', role: 'lead' })]);
     expect(mine.json.items[0]!.dueAt).toBeTruthy();
 
-    type Opened = { review: { version: number; status: string }; rubric: { criteria: { id: string; rubric: { level: string }[] }[] }; submission: unknown[] };
+    type Opened = {
+      review: { version: number; status: string };
+      rubric: { criteria: { id: string; rubric: { level: string }[] }[] };
+      submission: unknown[];
+    };
     const opened = expectStatus(await t.api<Opened>('GET', `/applications/${review.applicationId}/review`, { token: priya }), 200).json;
     expect(opened.submission.length).toBe(opened.rubric.criteria.length);
-    const scores = opened.rubric.criteria.map((c) => ({ criterionId: c.id, level: c.rubric[c.rubric.length - 1]!.level, comment: 'Clear evidence of practice this year.' }));
+    const scores = opened.rubric.criteria.map((c) => ({
+      criterionId: c.id,
+      level: c.rubric[c.rubric.length - 1]!.level,
+      comment: 'Clear evidence of practice this year.',
+    }));
     const saved = await t.api<{ version: number; status: string }>('PUT', `/applications/${review.applicationId}/review`, {
       token: priya,
       body: { scores },
@@ -171,7 +241,11 @@ describe('demo data', () => {
     const listed = expectStatus(await t.api<{ items: { id: string; status: string }[] }>('GET', '/me/invitations', { token: sofia }), 200);
     expect(listed.json.items).toEqual([expect.objectContaining({ id: invitation.invitationId, status: 'pending' })]);
     const accepted = expectStatus(
-      await t.api<{ invitation: { status: string }; membership: { role: string } }>('POST', `/me/invitations/${invitation.invitationId}/accept`, { token: sofia }),
+      await t.api<{ invitation: { status: string }; membership: { role: string } }>(
+        'POST',
+        `/me/invitations/${invitation.invitationId}/accept`,
+        { token: sofia },
+      ),
       200,
     );
     expect(accepted.json).toMatchObject({ invitation: { status: 'accepted' }, membership: { role: 'member' } });

@@ -42,7 +42,13 @@ describe('queryPartition: every page of a partition', () => {
   let t: TestPlatform;
   beforeAll(async () => {
     t = await startTestPlatform();
-    const indexed = Array.from({ length: COUNT }, (_, i) => ({ PK: `PAGING#item${n(i)}`, SK: 'ITEM', GSI2PK: 'PAGING#INDEX', GSI2SK: `name#${n(COUNT - i)}`, padding }));
+    const indexed = Array.from({ length: COUNT }, (_, i) => ({
+      PK: `PAGING#item${n(i)}`,
+      SK: 'ITEM',
+      GSI2PK: 'PAGING#INDEX',
+      GSI2SK: `name#${n(COUNT - i)}`,
+      padding,
+    }));
     // Two prefixes in one table partition, each with more than two pages of items.
     const prefixed = Array.from({ length: 2 * COUNT }, (_, i) => ({ PK: 'PAGING#one', SK: `${i % 2 ? 'B' : 'A'}#${n(i)}`, padding }));
     await put([...indexed, ...prefixed]);
@@ -71,6 +77,8 @@ describe('queryPartition: every page of a partition', () => {
 
   it('returns nothing for an empty partition, and refuses a consistent read of an index', async () => {
     expect(await queryPartition({ partition: { value: 'PAGING#none' } })).toEqual([]);
-    await expect(queryPartition({ partition: { index: 'GSI2', value: 'PAGING#INDEX' }, consistent: true })).rejects.toThrow(/cannot be read consistently/);
+    await expect(queryPartition({ partition: { index: 'GSI2', value: 'PAGING#INDEX' }, consistent: true })).rejects.toThrow(
+      /cannot be read consistently/,
+    );
   });
 });

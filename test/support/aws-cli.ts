@@ -32,5 +32,8 @@ export async function awsCliUnavailable(): Promise<string | undefined> {
 /** Runs `aws <args> --endpoint-url <endpoint> --output json` and parses what it prints. */
 export function awsCli(endpoint: () => string) {
   return async (...args: string[]): Promise<Record<string, unknown>> =>
-    JSON.parse((await run('aws', [...args, '--endpoint-url', endpoint(), '--output', 'json'], { env: cliEnv })).stdout) as Record<string, unknown>;
+    JSON.parse((await run('aws', [...args, '--endpoint-url', endpoint(), '--output', 'json'], { env: cliEnv })).stdout) as Record<
+      string,
+      unknown
+    >;
 }

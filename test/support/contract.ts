@@ -191,7 +191,10 @@ export class ContractChecker {
     if (!validate(body)) {
       const errors = (validate.errors ?? [])
         .slice(0, 8)
-        .map((e) => `body${e.instancePath || ''} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''} (schema ${e.schemaPath})`);
+        .map(
+          (e) =>
+            `body${e.instancePath || ''} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''} (schema ${e.schemaPath})`,
+        );
       this.fail(x, 'schema', where, `the body does not match the documented schema:\n      ${errors.join('\n      ')}`);
     }
   }

@@ -88,7 +88,10 @@ export async function uploadNewVersion(
   file: { name: string; type: string; bytes: Uint8Array },
 ): Promise<Declared> {
   const declared = expectOk(
-    await t.api<Declared>('POST', `/pathways/${pathwayId}/evidence/${evidenceId}/versions`, { token, body: fileBody(file.name, file.type, file.bytes) }),
+    await t.api<Declared>('POST', `/pathways/${pathwayId}/evidence/${evidenceId}/versions`, {
+      token,
+      body: fileBody(file.name, file.type, file.bytes),
+    }),
     201,
   );
   const posted = await postForm(declared.upload, file.bytes, file.name, file.type);
@@ -106,7 +109,10 @@ export async function fetchBytes(url: string): Promise<{ status: number; bytes: 
  * Evidence items with verified versions, written straight into the table (no file in the
  * bucket): for tests that need valid references to link, not files to read.
  */
-export async function seedAvailableEvidence(pathwayId: string, options: { count?: number; versions?: number; title?: string } = {}): Promise<string[]> {
+export async function seedAvailableEvidence(
+  pathwayId: string,
+  options: { count?: number; versions?: number; title?: string } = {},
+): Promise<string[]> {
   const { newId } = await import('#core/ids.ts');
   const { putNew, transact } = await import('#store/db.ts');
   const { keys } = await import('#store/keys.ts');
@@ -126,7 +132,9 @@ export async function seedAvailableEvidence(pathwayId: string, options: { count?
       fileName: `evidence-${n + 1}-v${i + 1}.pdf`,
       contentType: 'application/pdf',
       size: 1000 + i,
-      sha256: createHash('sha256').update(`${evidenceId}:${i + 1}`).digest('hex'),
+      sha256: createHash('sha256')
+        .update(`${evidenceId}:${i + 1}`)
+        .digest('hex'),
       declaredBy: 'seed',
       declaredAt: at,
       verifiedAt: at,
@@ -148,7 +156,14 @@ export async function seedAvailableEvidence(pathwayId: string, options: { count?
         updatedAt: at,
         revision: 1,
         latestVersion: versions,
-        current: { version: last.version, fileName: last.fileName, contentType: last.contentType, size: last.size, sha256: last.sha256, verifiedAt: at },
+        current: {
+          version: last.version,
+          fileName: last.fileName,
+          contentType: last.contentType,
+          size: last.size,
+          sha256: last.sha256,
+          verifiedAt: at,
+        },
       }),
       ...records.map((v) => putNew(versionItem(owner, v))),
     ]);

@@ -25,7 +25,10 @@ function printContractTotals(project: string, dir: string): void {
   const sum: ContractCounts = { responses: 0, gateway: 0, skipped: 0, undocumentedStatus: 0, contentTypeMismatch: 0, schemaMismatch: 0 };
   const operations = new Set<string>();
   for (const file of files) {
-    const { counts, operations: ops } = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { counts: ContractCounts; operations: string[] };
+    const { counts, operations: ops } = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      counts: ContractCounts;
+      operations: string[];
+    };
     for (const key of Object.keys(sum) as (keyof ContractCounts)[]) sum[key] += counts[key];
     for (const op of ops) operations.add(op);
   }

@@ -45,8 +45,20 @@ export function parseJourney(markdown: string): JourneyStep[] {
     for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) block.push(lines[i]!);
     const head = /^#\s*(\S+)\s*→\s*(\d{3})\s*(.*)$/.exec(block[0] ?? '');
     if (!head) throw new Error(`docs/journey.md:${start + 1}: an http block starts with "# <who> → <status>"`);
-    const step: JourneyStep = { line: start + 1, actor: head[1]!, status: Number(head[2]), save: [], expect: [], method: '', target: '', headers: [] };
-    for (const clause of head[3]!.split('·').map((c) => c.trim()).filter(Boolean)) {
+    const step: JourneyStep = {
+      line: start + 1,
+      actor: head[1]!,
+      status: Number(head[2]),
+      save: [],
+      expect: [],
+      method: '',
+      target: '',
+      headers: [],
+    };
+    for (const clause of head[3]!
+      .split('·')
+      .map((c) => c.trim())
+      .filter(Boolean)) {
       const [word, ...rest] = clause.split(/\s+/);
       const pairs = () =>
         rest
@@ -69,7 +81,10 @@ export function parseJourney(markdown: string): JourneyStep[] {
       if (!m) throw new Error(`docs/journey.md:${start + j + 1}: expected a header line`);
       step.headers.push([m[1]!, m[2]!]);
     }
-    const body = block.slice(j + 1).join('\n').trim();
+    const body = block
+      .slice(j + 1)
+      .join('\n')
+      .trim();
     if (body && !step.file) step.body = body;
     steps.push(step);
   }

@@ -81,7 +81,10 @@ export async function startTestPlatform(options: Partial<PlatformOptions> = {}):
       const text = await response.text();
       const broken = contract.violationsOf(response.headers.get('apigw-requestid'));
       // PATHCERT_CONTRACT=collect: only the file's afterAll fails, so one run lists every broken answer.
-      if (broken.length && process.env.PATHCERT_CONTRACT !== 'collect') throw new Error(`${method} ${path}: the answer breaks the OpenAPI contract:\n${broken.map((v) => `  [${v.kind}] ${v.message}`).join('\n')}`);
+      if (broken.length && process.env.PATHCERT_CONTRACT !== 'collect')
+        throw new Error(
+          `${method} ${path}: the answer breaks the OpenAPI contract:\n${broken.map((v) => `  [${v.kind}] ${v.message}`).join('\n')}`,
+        );
       const isJson = /^application\/(?:[\w.+-]+\+)?json/i.test(response.headers.get('content-type') ?? '');
       return { status: response.status, headers: response.headers, json: (isJson && text ? JSON.parse(text) : undefined) as T, text };
     },

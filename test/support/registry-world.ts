@@ -33,7 +33,11 @@ export function expectStatus<T>(res: ApiResult<T>, status: number): ApiResult<T>
 let counter = 0;
 export const unique = (prefix: string) => `${prefix} ${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-export async function createDistrict(t: TestPlatform, staff: Person, body: Record<string, unknown> = {}): Promise<{ id: string; version: number; name: string }> {
+export async function createDistrict(
+  t: TestPlatform,
+  staff: Person,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; version: number; name: string }> {
   const res = await t.api<{ id: string; version: number; name: string }>('POST', '/districts', {
     token: staff.token,
     body: { name: unique('District'), state: 'CA', countyOrRegion: 'Alameda', ...body },
@@ -41,8 +45,16 @@ export async function createDistrict(t: TestPlatform, staff: Person, body: Recor
   return expectStatus(res, 201).json;
 }
 
-export async function createSchool(t: TestPlatform, staff: Person, districtId: string, name = unique('School')): Promise<{ id: string; version: number; name: string }> {
-  const res = await t.api<{ id: string; version: number; name: string }>('POST', `/districts/${districtId}/schools`, { token: staff.token, body: { name } });
+export async function createSchool(
+  t: TestPlatform,
+  staff: Person,
+  districtId: string,
+  name = unique('School'),
+): Promise<{ id: string; version: number; name: string }> {
+  const res = await t.api<{ id: string; version: number; name: string }>('POST', `/districts/${districtId}/schools`, {
+    token: staff.token,
+    body: { name },
+  });
   return expectStatus(res, 201).json;
 }
 
@@ -61,27 +73,39 @@ export async function createPathway(
   schoolId: string,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; version: number; name: string; districtId: string; schoolId: string }> {
-  const res = await t.api<{ id: string; version: number; name: string; districtId: string; schoolId: string }>('POST', `/schools/${schoolId}/pathways`, {
-    token: by.token,
-    body: pathwayBody(overrides),
-  });
+  const res = await t.api<{ id: string; version: number; name: string; districtId: string; schoolId: string }>(
+    'POST',
+    `/schools/${schoolId}/pathways`,
+    {
+      token: by.token,
+      body: pathwayBody(overrides),
+    },
+  );
   return expectStatus(res, 201).json;
 }
 
 export async function accept(t: TestPlatform, who: Person, invitationId: string) {
-  const res = await t.api<{ membership: { role: string; version: number } }>('POST', `/me/invitations/${invitationId}/accept`, { token: who.token });
+  const res = await t.api<{ membership: { role: string; version: number } }>('POST', `/me/invitations/${invitationId}/accept`, {
+    token: who.token,
+  });
   return expectStatus(res, 200).json;
 }
 
 /** Invites `who` to the pathway (as `by`) and accepts as `who`. */
 export async function joinPathway(t: TestPlatform, by: Person, pathwayId: string, who: Person, role: 'lead' | 'member') {
-  const inv = await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/invitations`, { token: by.token, body: { email: who.email, role } });
+  const inv = await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/invitations`, {
+    token: by.token,
+    body: { email: who.email, role },
+  });
   expect([200, 201], inv.text).toContain(inv.status);
   return accept(t, who, inv.json.id);
 }
 
 export async function joinDistrict(t: TestPlatform, staff: Person, districtId: string, who: Person, role: 'lead' | 'data') {
-  const inv = await t.api<{ id: string }>('POST', `/districts/${districtId}/invitations`, { token: staff.token, body: { email: who.email, role } });
+  const inv = await t.api<{ id: string }>('POST', `/districts/${districtId}/invitations`, {
+    token: staff.token,
+    body: { email: who.email, role },
+  });
   expect([200, 201], inv.text).toContain(inv.status);
   return accept(t, who, inv.json.id);
 }

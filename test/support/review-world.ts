@@ -190,7 +190,9 @@ export async function openApplication(t: TestPlatform, w: World, target: string)
 
 export async function writeResponses(t: TestPlatform, w: World, appId: string, text: string, evidence: Record<string, unknown[]> = {}) {
   for (const c of CRITERIA) {
-    const current = await t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${appId}`, { token: w.lead.token });
+    const current = await t.api<{ responses: { criterionId: string; version: number }[] }>('GET', `/applications/${appId}`, {
+      token: w.lead.token,
+    });
     const version = current.json.responses.find((r) => r.criterionId === c)?.version ?? 0;
     const res = await t.api('PUT', `/applications/${appId}/responses/${c}`, {
       token: w.lead.token,
@@ -203,7 +205,10 @@ export async function writeResponses(t: TestPlatform, w: World, appId: string, t
 
 export async function submit(t: TestPlatform, w: World, appId: string): Promise<AppView> {
   const app = await getApp(t, w.lead.token, appId);
-  return expectStatus(await t.api<AppView>('POST', `/applications/${appId}/submit`, { token: w.lead.token, headers: { 'if-match': `"${app.version}"` } }), 200).json;
+  return expectStatus(
+    await t.api<AppView>('POST', `/applications/${appId}/submit`, { token: w.lead.token, headers: { 'if-match': `"${app.version}"` } }),
+    200,
+  ).json;
 }
 
 export interface SeatView {
@@ -215,7 +220,14 @@ export interface SeatView {
 
 export interface RoundBody {
   application: { status: string; reviewFailure?: { error: string; cause: string; execution: string } };
-  round: { stage: string; round: number; executions: string[]; executionArn?: string; aggregate?: { needsAdjudication: string[]; recommendation: string }; waitingFor?: string };
+  round: {
+    stage: string;
+    round: number;
+    executions: string[];
+    executionArn?: string;
+    aggregate?: { needsAdjudication: string[]; recommendation: string };
+    waitingFor?: string;
+  };
   seats: SeatView[];
   reviews: { id: string; reviewerSub: string; status: string }[];
   execution: { status: string; name?: string } | null;
@@ -242,17 +254,28 @@ export const byReviewer = (w: World, sub: string): Person => {
 };
 
 /** The reviewer saves `levels` as their draft (PUT with If-Match on `version`); answers the API's response, unchecked. */
-export function saveScores<T = { version: number }>(t: TestPlatform, reviewer: Person, appId: string, version: number, levels: Record<string, string>) {
+export function saveScores<T = { version: number }>(
+  t: TestPlatform,
+  reviewer: Person,
+  appId: string,
+  version: number,
+  levels: Record<string, string>,
+) {
   return t.api<T>('PUT', `/applications/${appId}/review`, {
     token: reviewer.token,
     headers: { 'if-match': `"${version}"` },
-    body: { scores: Object.entries(levels).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level} on ${criterionId}.` })) },
+    body: {
+      scores: Object.entries(levels).map(([criterionId, level]) => ({ criterionId, level, comment: `Scored ${level} on ${criterionId}.` })),
+    },
   });
 }
 
 /** Saves scores as a draft and submits them, as the reviewer. */
 export async function score(t: TestPlatform, reviewer: Person, appId: string, levels: Record<string, string>) {
-  const mine = expectStatus(await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: reviewer.token }), 200).json;
+  const mine = expectStatus(
+    await t.api<{ review: { version: number } }>('GET', `/applications/${appId}/review`, { token: reviewer.token }),
+    200,
+  ).json;
   const draft = await saveScores(t, reviewer, appId, mine.review.version, levels);
   expectStatus(draft, 200);
   const sent = await t.api<{ status: string; version: number }>('POST', `/applications/${appId}/review/submit`, {
@@ -319,12 +342,17 @@ export async function reviewAlerts(t: TestPlatform, w: World, appId: string, kin
 
 /** The reviewer's open assignments as staff read them on the profile (the load the assignment rules limit). */
 export async function openAssignments(t: TestPlatform, w: World, who: Person): Promise<number> {
-  return expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json.openAssignments;
+  return expectStatus(await t.api<{ openAssignments: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json
+    .openAssignments;
 }
 
 /** A new Step Functions client for the test platform (the caller may destroy it). */
 export function sfn(t: TestPlatform): SFNClient {
-  return new SFNClient({ endpoint: t.platform.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new SFNClient({
+    endpoint: t.platform.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** history's client: one per platform, since tests poll the history in loops. */
@@ -361,9 +389,16 @@ export async function anotherPathway(t: TestPlatform, w: World, name: string): P
 
 /** Staff update of a reviewer profile (read, change, write with If-Match). */
 export async function updateReviewer(t: TestPlatform, w: World, who: Person, change: Record<string, unknown>) {
-  const current = expectStatus(await t.api<Record<string, unknown> & { version: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }), 200).json;
+  const current = expectStatus(
+    await t.api<Record<string, unknown> & { version: number }>('GET', `/reviewers/${who.sub}`, { token: w.staff.token }),
+    200,
+  ).json;
   const { sub: _s, openAssignments: _o, version, createdAt: _c, updatedAt: _u, ...fields } = current;
-  const res = await t.api('PUT', `/reviewers/${who.sub}`, { token: w.staff.token, headers: { 'if-match': `"${version}"` }, body: { ...fields, ...change } });
+  const res = await t.api('PUT', `/reviewers/${who.sub}`, {
+    token: w.staff.token,
+    headers: { 'if-match': `"${version}"` },
+    body: { ...fields, ...change },
+  });
   return expectStatus(res, 200).json;
 }
 

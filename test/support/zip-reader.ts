@@ -77,7 +77,7 @@ export function readZip(zip: Buffer): { entries: ReadEntry[]; zip64: boolean } {
     const dataStart = offset + 30 + localNameLength + localExtra;
     const data = zip.subarray(dataStart, dataStart + size);
     if (method !== 0) throw new Error(`method ${method} not supported by this reader`);
-    if ((crc32(data) >>> 0) !== crc) throw new Error(`CRC mismatch in ${name}`);
+    if (crc32(data) >>> 0 !== crc) throw new Error(`CRC mismatch in ${name}`);
     const localHeaderComplete = !(flags & 0x08);
     if (localHeaderComplete && localCrc !== crc) throw new Error(`local CRC of ${name} differs`);
     if (!localHeaderComplete && zip.readUInt32LE(dataStart + size) !== 0x08074b50) throw new Error(`no data descriptor after ${name}`);

@@ -11,7 +11,9 @@ describe('TypeScript client (clients/typescript)', () => {
       const a = committed.split('\n');
       const b = fresh.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      expect.fail(`clients/typescript/src/schema.ts is stale at line ${line + 1}: committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}. Run \`npm run client\`.`);
+      expect.fail(
+        `clients/typescript/src/schema.ts is stale at line ${line + 1}: committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}. Run \`npm run client\`.`,
+      );
     }
     expect(fresh.length).toBeGreaterThan(1000);
   });

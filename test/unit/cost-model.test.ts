@@ -98,13 +98,18 @@ describe('monthlyCost', () => {
   });
 
   it('prices storage per GB-month and sums categories into the target total', () => {
-    const b = monthlyCost(tiny({ scale: { students: 0, pathways: 0, reviewCyclesPerYear: 0, activePeoplePerYear: 12, evidenceGb: 500 }, tableGb: 2 }));
+    const b = monthlyCost(
+      tiny({ scale: { students: 0, pathways: 0, reviewCyclesPerYear: 0, activePeoplePerYear: 12, evidenceGb: 500 }, tableGb: 2 }),
+    );
     expect(line(b, 'S3 Standard').monthly).toBeCloseTo(11.5, 10);
     expect(line(b, 'DynamoDB: storage').monthly).toBeCloseTo(0.5, 10);
     expect(line(b, 'DynamoDB: point-in-time').monthly).toBeCloseTo(0.4, 10);
     const sum = b.items.reduce((s, i) => s + i.monthly, 0);
     expect(b.total).toBeCloseTo(sum, 10);
-    expect(b.targetTotal).toBeCloseTo(TARGET_CATEGORIES.reduce((s, c) => s + b.byCategory[c], 0), 10);
+    expect(b.targetTotal).toBeCloseTo(
+      TARGET_CATEGORIES.reduce((s, c) => s + b.byCategory[c], 0),
+      10,
+    );
     expect(b.targetTotal).toBeLessThan(b.total);
   });
 
@@ -166,7 +171,16 @@ describe('all in: what the stack bills besides traffic', () => {
     const fp = footprintOf(
       {
         A: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors' } },
-        B: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [{ Id: 'e', Expression: 'FILL(m0,0) + FILL(m1,0)' }, { Id: 'm0', MetricStat: {} }, { Id: 'm1', MetricStat: {} }] } },
+        B: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            Metrics: [
+              { Id: 'e', Expression: 'FILL(m0,0) + FILL(m1,0)' },
+              { Id: 'm0', MetricStat: {} },
+              { Id: 'm1', MetricStat: {} },
+            ],
+          },
+        },
         D: { Type: 'AWS::CloudWatch::Dashboard' },
         K: { Type: 'AWS::KMS::Key' },
         P: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolTier: 'PLUS' } },

@@ -24,6 +24,8 @@ describe('the Node major', () => {
   });
 
   it.runIf(process.platform === 'linux')('runs these tests on it', () => {
-    expect(Number(process.versions.node.split('.')[0]), `tests run on Node ${process.version}; run them through npm (npm test)`).toBe(major);
+    expect(Number(process.versions.node.split('.')[0]), `tests run on Node ${process.version}; run them through npm (npm test)`).toBe(
+      major,
+    );
   });
 });

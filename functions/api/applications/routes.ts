@@ -24,33 +24,33 @@ const target = z.enum(applicationTargets);
 
 const application = named(
   z.object({
-  id: z.string(),
-  pathwayId: z.string(),
-  districtId: z.string(),
-  schoolId: z.string(),
-  pathwayName: z.string(),
-  target,
-  level: z.enum(levels),
-  renewal: z.boolean(),
-  frameworkId: z.string(),
-  frameworkVersion: z.string(),
-  status,
-  /** The ETag: send it as If-Match to submit or withdraw. */
-  version: z.number(),
-  submissionNumber: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  statusChangedAt: z.string(),
-  queuedAt: z.string(),
-  submittedAt: z.optional(z.string()),
-  withdrawnAt: z.optional(z.string()),
-  /** Set when the decision was applied. */
-  decidedAt: z.optional(z.string()),
-  /** A renewal: the certification it renews. */
-  renewalOf: z.optional(z.string()),
-  /** Staff: the review workflow's last failure, until a restart clears it. */
-  reviewFailure: z.optional(reviewFailureView),
-  createdBy: actorView,
+    id: z.string(),
+    pathwayId: z.string(),
+    districtId: z.string(),
+    schoolId: z.string(),
+    pathwayName: z.string(),
+    target,
+    level: z.enum(levels),
+    renewal: z.boolean(),
+    frameworkId: z.string(),
+    frameworkVersion: z.string(),
+    status,
+    /** The ETag: send it as If-Match to submit or withdraw. */
+    version: z.number(),
+    submissionNumber: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    statusChangedAt: z.string(),
+    queuedAt: z.string(),
+    submittedAt: z.optional(z.string()),
+    withdrawnAt: z.optional(z.string()),
+    /** Set when the decision was applied. */
+    decidedAt: z.optional(z.string()),
+    /** A renewal: the certification it renews. */
+    renewalOf: z.optional(z.string()),
+    /** Staff: the review workflow's last failure, until a restart clears it. */
+    reviewFailure: z.optional(reviewFailureView),
+    createdBy: actorView,
   }),
   'Application',
   {
@@ -113,7 +113,23 @@ export const openApplicationRoute = route({
   id: 'openApplication',
   errors: {
     409: { when: 'An application for the pathway is already open', codes: ['open_application_exists'] },
-    422: { when: 'The pathway cannot apply for that level now', codes: ['requires_candidacy', 'requires_silver', 'already_at_level', 'already_beyond_level', 'level_not_renewable', 'nothing_to_renew', 'prerequisite_expired', 'renewal_window_not_open', 'unknown_target', 'no_published_framework', 'level_not_covered', 'pathway_inactive'] },
+    422: {
+      when: 'The pathway cannot apply for that level now',
+      codes: [
+        'requires_candidacy',
+        'requires_silver',
+        'already_at_level',
+        'already_beyond_level',
+        'level_not_renewable',
+        'nothing_to_renew',
+        'prerequisite_expired',
+        'renewal_window_not_open',
+        'unknown_target',
+        'no_published_framework',
+        'level_not_covered',
+        'pathway_inactive',
+      ],
+    },
   },
   method: 'POST',
   path: '/pathways/{pathwayId}/applications',
@@ -156,7 +172,10 @@ export const listApplicationsRoute = route({
   query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
   /** Reviewers' items carry their `assignment`. */
   response: pageOf(
-    z.object({ ...application.shape, assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })) }),
+    z.object({
+      ...application.shape,
+      assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })),
+    }),
   ),
 });
 
@@ -181,7 +200,10 @@ export const putResponseRoute = route({
   ifNoneMatch: true,
   errors: {
     409: { when: 'The application is not editable now', codes: ['invalid_transition'] },
-    422: { when: 'The criterion is not assessed at the application\u2019s level', codes: ['criterion_not_applicable', 'framework_not_published'] },
+    422: {
+      when: 'The criterion is not assessed at the application\u2019s level',
+      codes: ['criterion_not_applicable', 'framework_not_published'],
+    },
   },
   method: 'PUT',
   path: '/applications/{applicationId}/responses/{criterionId}',
@@ -200,7 +222,9 @@ export const putResponseRoute = route({
     evidence: z.optional(
       z.array(evidenceRef).check(
         z.maxLength(MAX_EVIDENCE_PER_RESPONSE),
-        z.refine((refs) => new Set(refs.map((r) => `${r.evidenceId}@${r.version ?? ''}`)).size === refs.length, { error: 'cites the same evidence twice' }),
+        z.refine((refs) => new Set(refs.map((r) => `${r.evidenceId}@${r.version ?? ''}`)).size === refs.length, {
+          error: 'cites the same evidence twice',
+        }),
       ),
     ),
     version: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000))),

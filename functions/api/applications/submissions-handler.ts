@@ -16,7 +16,8 @@ export const handler = httpHandler([
     submitApplication(req.principal, {
       applicationId: req.params.applicationId,
       expectedVersion: () => expectedVersion(req.headers),
-      idempotency: () => idempotencyContext(req.principal.sub, req.headers, { routeKey: req.event.routeKey, path: req.event.rawPath, body: null }),
+      idempotency: () =>
+        idempotencyContext(req.principal.sub, req.headers, { routeKey: req.event.routeKey, path: req.event.rawPath, body: null }),
       answer: (submitted) => answer(submitted),
     }),
   ),

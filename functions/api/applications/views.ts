@@ -6,4 +6,8 @@ import type { Application } from '#store/applications.ts';
 export const answer = (a: Application, status = 200): HttpResult => ({ status, body: a, headers: { etag: etag(a.version) } });
 
 /** A created application: 201, with its ETag and Location. */
-export const created = (a: Application): HttpResult => ({ status: 201, body: a, headers: { etag: etag(a.version), location: `/applications/${a.id}` } });
+export const created = (a: Application): HttpResult => ({
+  status: 201,
+  body: a,
+  headers: { etag: etag(a.version), location: `/applications/${a.id}` },
+});

@@ -11,15 +11,18 @@ const TAGS = ['Audit'];
 
 const auditQuery = z.strictObject({ ...pageQuery, order: z.optional(z.enum(['oldest', 'newest'])) });
 
-export const auditEventSchema = named(z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: actorView,
-  action: z.string(),
-  entity: z.object({ kind: z.string(), id: z.string() }),
-  changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
-  scope: z.object({ kind: z.string(), id: z.string() }),
-}), 'AuditEvent');
+export const auditEventSchema = named(
+  z.object({
+    id: z.string(),
+    at: z.string(),
+    actor: actorView,
+    action: z.string(),
+    entity: z.object({ kind: z.string(), id: z.string() }),
+    changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
+    scope: z.object({ kind: z.string(), id: z.string() }),
+  }),
+  'AuditEvent',
+);
 
 export const pathwayAudit = route({
   id: 'listPathwayAudit',

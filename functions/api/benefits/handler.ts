@@ -56,10 +56,15 @@ export const handler = httpHandler([
   implement(r.getBenefitRoute, async (req) => answer(await getBenefit(req.principal, req.params.benefitId))),
 
   implement(r.createBenefitRoute, async (req) =>
-    createBenefit(req.principal, req.body, () => creationContext(req, r.createBenefitRoute), (created) => ({
-      ...answer(created, 201),
-      headers: { ...etagHeader(created.revision), location: `/benefits/${created.id}` },
-    })),
+    createBenefit(
+      req.principal,
+      req.body,
+      () => creationContext(req, r.createBenefitRoute),
+      (created) => ({
+        ...answer(created, 201),
+        headers: { ...etagHeader(created.revision), location: `/benefits/${created.id}` },
+      }),
+    ),
   ),
 
   implement(r.replaceBenefitRoute, async (req) =>
@@ -73,20 +78,30 @@ export const handler = httpHandler([
   implement(r.pathwayBenefitsRoute, async (req) => ({ body: await getPathwayBenefits(req.principal, req.params.pathwayId) })),
 
   implement(r.createRequestRoute, async (req) =>
-    requestBenefit(req.principal, req.params.pathwayId, req.body, () => creationContext(req, r.createRequestRoute), (q) => ({
-      status: 201,
-      body: q,
-      headers: { location: `/pathways/${q.pathwayId}/benefit-requests/${q.id}` },
-    })),
+    requestBenefit(
+      req.principal,
+      req.params.pathwayId,
+      req.body,
+      () => creationContext(req, r.createRequestRoute),
+      (q) => ({
+        status: 201,
+        body: q,
+        headers: { location: `/pathways/${q.pathwayId}/benefit-requests/${q.id}` },
+      }),
+    ),
   ),
 
-  implement(r.listRequestsRoute, async (req) => ({ body: await listPathwayBenefitRequests(req.principal, req.params.pathwayId, page(req.query)) })),
+  implement(r.listRequestsRoute, async (req) => ({
+    body: await listPathwayBenefitRequests(req.principal, req.params.pathwayId, page(req.query)),
+  })),
 
   implement(r.decideRequestRoute, async (req) => ({
     body: await decideBenefitRequest(req.principal, req.params.pathwayId, req.params.requestId, req.body.decision, req.body.note),
   })),
 
-  implement(r.withdrawRequestRoute, async (req) => ({ body: await withdrawBenefitRequest(req.principal, req.params.pathwayId, req.params.requestId) })),
+  implement(r.withdrawRequestRoute, async (req) => ({
+    body: await withdrawBenefitRequest(req.principal, req.params.pathwayId, req.params.requestId),
+  })),
 
   implement(r.requestQueueRoute, async (req) => ({ body: await benefitRequestQueue(req.principal, req.query.status, page(req.query)) })),
 
@@ -94,6 +109,11 @@ export const handler = httpHandler([
 
   implement(r.withdrawCertificationRoute, async (req) => {
     const input = { pathwayId: req.params.pathwayId, certificationId: req.params.certificationId, reason: req.body.reason };
-    return withdrawCertification(req.principal, input, () => creationContext(req, r.withdrawCertificationRoute), (w) => ({ status: 200, body: withdrawalView(w) }));
+    return withdrawCertification(
+      req.principal,
+      input,
+      () => creationContext(req, r.withdrawCertificationRoute),
+      (w) => ({ status: 200, body: withdrawalView(w) }),
+    );
   }),
 ]);

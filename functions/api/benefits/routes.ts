@@ -114,7 +114,15 @@ const pathwayBenefitsView = named(
         title: z.string(),
         kind: z.enum(benefitKinds),
         minLevel: z.enum(levels),
-        capacity: z.optional(z.object({ perPathway: z.number(), period: z.enum(capacityPeriods), window: z.string(), used: z.number(), remaining: z.number() })),
+        capacity: z.optional(
+          z.object({
+            perPathway: z.number(),
+            period: z.enum(capacityPeriods),
+            window: z.string(),
+            used: z.number(),
+            remaining: z.number(),
+          }),
+        ),
       }),
     ),
   }),
@@ -153,7 +161,8 @@ export const createBenefitRoute = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Add a benefit to the catalog (staff)',
-  description: 'Audited under the benefit. Pathways already at the level see it at once; the change of a pathway\'s benefits is announced only when its standing changes.',
+  description:
+    "Audited under the benefit. Pathways already at the level see it at once; the change of a pathway's benefits is announced only when its standing changes.",
   tags: TAGS,
   body: benefitContentSchema,
   response: benefitView,
@@ -168,7 +177,8 @@ export const replaceBenefitRoute = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Replace a catalog entry (staff), naming the revision edited in If-Match',
-  description: 'Every change bumps the revision and writes an audit event with the fields changed. Deactivate with `active: false`; entries are never deleted, so requests keep their benefit.',
+  description:
+    'Every change bumps the revision and writes an audit event with the fields changed. Deactivate with `active: false`; entries are never deleted, so requests keep their benefit.',
   tags: TAGS,
   params: benefitParams,
   body: benefitContentSchema,
@@ -204,7 +214,10 @@ export const pathwayBenefitsRoute = route({
 export const createRequestRoute = route({
   id: 'requestBenefit',
   errors: {
-    409: { when: "The pathway's capacity for the window is taken, or the benefit changed meanwhile", codes: ['capacity_exhausted', 'benefit_changed'] },
+    409: {
+      when: "The pathway's capacity for the window is taken, or the benefit changed meanwhile",
+      codes: ['capacity_exhausted', 'benefit_changed'],
+    },
     422: {
       when: 'The pathway is below the level, the benefit is inactive, not requestable, outside its window, or more units than a pathway may hold',
       codes: ['level_too_low', 'benefit_inactive', 'not_requestable', 'outside_window', 'too_many_units', 'unknown_benefit'],
@@ -215,7 +228,8 @@ export const createRequestRoute = route({
   fn: FN,
   auth: 'jwt',
   summary: 'Request units of a capacity-limited benefit (team or district lead)',
-  description: 'Takes the units at once (within capacity, counted per pathway and window under a condition); staff approve or decline. Send Idempotency-Key to retry safely.',
+  description:
+    'Takes the units at once (within capacity, counted per pathway and window under a condition); staff approve or decline. Send Idempotency-Key to retry safely.',
   tags: TAGS,
   params: pathwayParams,
   body: z.strictObject({
@@ -304,7 +318,9 @@ export const benefitReportRoute = route({
           active: z.boolean(),
           pathways: z.number(),
           students: z.number(),
-          requests: z.object(Object.fromEntries(requestStatuses.map((s) => [s, z.number()])) as Record<(typeof requestStatuses)[number], z.ZodMiniNumber>),
+          requests: z.object(
+            Object.fromEntries(requestStatuses.map((s) => [s, z.number()])) as Record<(typeof requestStatuses)[number], z.ZodMiniNumber>,
+          ),
           unitsHeld: z.number(),
         }),
       ),

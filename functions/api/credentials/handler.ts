@@ -33,7 +33,13 @@ export const handler = httpHandler([
         ...(c.revokedAt ? { revokedAt: c.revokedAt, revokedReason: c.revokedReason } : {}),
         jwt: c.jwt,
         credential: decodeJwt(c.jwt),
-        links: { self, badge: `${self}/badge`, statusList: statusListUrl(base, c.statusList), verify: `${base}/credentials/verify`, issuer: `${base}/.well-known/did.json` },
+        links: {
+          self,
+          badge: `${self}/badge`,
+          statusList: statusListUrl(base, c.statusList),
+          verify: `${base}/credentials/verify`,
+          issuer: `${base}/.well-known/did.json`,
+        },
       },
     };
   }),
@@ -45,7 +51,10 @@ export const handler = httpHandler([
       body: badgeSvg({ level: c.level, pathwayName: name, validUntil: c.expiresOn, jwt: c.jwt }),
     };
   }),
-  implement(r.verifyCredential, async (req) => ({ body: await verifyCredential(req.body.credential), headers: { 'cache-control': 'no-store' } })),
+  implement(r.verifyCredential, async (req) => ({
+    body: await verifyCredential(req.body.credential),
+    headers: { 'cache-control': 'no-store' },
+  })),
   implement(r.getStatusList, async (req) => ({ body: await getStatusList(req.params.listId), headers: { 'cache-control': 'no-cache' } })),
   implement(r.getIssuerKeys, async () => {
     const key = await getIssuerKey();

@@ -72,7 +72,8 @@ export const getCredential = route({
   fn: FN,
   auth: 'public',
   summary: "A certification's verifiable credential (Open Badges 3.0, VC-JOSE-COSE JWT) and its current status",
-  description: 'The credential id is the certification id. 404 when the certification has no credential (issued before credentials existed).',
+  description:
+    'The credential id is the certification id. 404 when the certification has no credential (issued before credentials existed).',
   tags: TAGS,
   params: credentialParams,
   response: credentialSchema,
@@ -139,7 +140,9 @@ export const getIssuerDid = route({
     z.object({
       '@context': z.array(z.string()),
       id: z.string(),
-      verificationMethod: z.array(z.object({ id: z.string(), type: z.string(), controller: z.string(), publicKeyJwk: z.record(z.string(), z.unknown()) })),
+      verificationMethod: z.array(
+        z.object({ id: z.string(), type: z.string(), controller: z.string(), publicKeyJwk: z.record(z.string(), z.unknown()) }),
+      ),
       assertionMethod: z.array(z.string()),
     }),
     'DidDocument',

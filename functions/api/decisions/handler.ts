@@ -5,14 +5,7 @@ import { getReviewHistory, getReviewRound, type ReviewRoundState } from '#use-ca
 import { recordDecision } from '#use-cases/decisions/record-decision.ts';
 import { seatReviewer } from '#use-cases/decisions/seat-reviewer.ts';
 import { startReview } from '#use-cases/decisions/start-review.ts';
-import {
-  adjudicateRoute,
-  assignSeatRoute,
-  decideRoute,
-  getReviewHistoryRoute,
-  getReviewRoundRoute,
-  startReviewRoute,
-} from './routes.ts';
+import { adjudicateRoute, assignSeatRoute, decideRoute, getReviewHistoryRoute, getReviewRoundRoute, startReviewRoute } from './routes.ts';
 
 function reviewForStaff(r: Review) {
   return {
@@ -46,7 +39,12 @@ function reviewRoundView({ application: app, reviewFailure, view, seats, executi
       seat: s.seat,
       role: s.role,
       reassignments: s.reassignments,
-      waitingFor: s.tokenFor === 'assignment' && !holder ? ('staff-assignment' as const) : holder?.status === 'submitted' ? null : ('review' as const),
+      waitingFor:
+        s.tokenFor === 'assignment' && !holder
+          ? ('staff-assignment' as const)
+          : holder?.status === 'submitted'
+            ? null
+            : ('review' as const),
       review: holder ? reviewForStaff(holder) : null,
     })),
     reviews: view.reviews.map(reviewForStaff),

@@ -15,7 +15,14 @@ import { putReviewer } from '#use-cases/decisions/put-reviewer.ts';
 import { getReviewerProfile, listReviewers } from '#use-cases/decisions/read-reviewers.ts';
 import { listReviewQueue } from '#use-cases/decisions/review-queue.ts';
 import { listStaffAlerts } from '#use-cases/decisions/staff-alerts.ts';
-import { calibrationRoute, getReviewerRoute, listReviewersRoute, putReviewerRoute, reviewQueueRoute, staffAlertsRoute } from './roster-routes.ts';
+import {
+  calibrationRoute,
+  getReviewerRoute,
+  listReviewersRoute,
+  putReviewerRoute,
+  reviewQueueRoute,
+  staffAlertsRoute,
+} from './roster-routes.ts';
 
 /** A round as the queue lists it. */
 function queueEntry(r: ReviewRound) {
@@ -41,7 +48,9 @@ export const handler = httpHandler([
 
   implement(putReviewerRoute, async (req) => {
     const { version: bodyVersion, ...fields } = req.body;
-    const { profile, created } = await putReviewer(req.principal, req.params.personSub, fields, () => expectedVersionOrNew(req.headers, bodyVersion));
+    const { profile, created } = await putReviewer(req.principal, req.params.personSub, fields, () =>
+      expectedVersionOrNew(req.headers, bodyVersion),
+    );
     return { status: created ? 201 : 200, body: profile, headers: { etag: etag(profile.version) } };
   }),
 

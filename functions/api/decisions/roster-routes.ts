@@ -8,7 +8,14 @@ import { reviewStages } from '#core/review/stages.ts';
 import { route } from '#lib/route.ts';
 import { email, idSchema, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import { notificationFields } from '../notifications/routes.ts';
-import { conflictsSchema, personSub, reviewFailureView, sectorsSchema, unavailableSchema, reviewerProfileView } from '../reviews/schemas.ts';
+import {
+  conflictsSchema,
+  personSub,
+  reviewFailureView,
+  sectorsSchema,
+  unavailableSchema,
+  reviewerProfileView,
+} from '../reviews/schemas.ts';
 
 const TAGS = ['Review office'];
 const ROSTER = 'reviewRoster' as const;
@@ -16,7 +23,12 @@ const calibration = z.object({
   /** Submitted reviews compared. */
   reviews: z.number(),
   reviewers: z.array(
-    z.object({ reviewerId: z.string(), comparisons: z.number(), meanSignedDeviation: z.nullable(z.number()), meanAbsoluteDeviation: z.nullable(z.number()) }),
+    z.object({
+      reviewerId: z.string(),
+      comparisons: z.number(),
+      meanSignedDeviation: z.nullable(z.number()),
+      meanAbsoluteDeviation: z.nullable(z.number()),
+    }),
   ),
   criteria: z.array(
     z.object({
@@ -90,8 +102,7 @@ export const reviewQueueRoute = route({
   fn: ROSTER,
   auth: 'jwt',
   summary: 'Review rounds at a stage, longest waiting first (staff)',
-  description:
-    'Stages: assigning (a seat waits for staff; the default), reviewing, adjudication, decision, decided, withdrawn, failed.',
+  description: 'Stages: assigning (a seat waits for staff; the default), reviewing, adjudication, decision, decided, withdrawn, failed.',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery, stage: z.optional(z.enum(reviewStages)) }),
   response: pageOf(
@@ -126,7 +137,8 @@ export const staffAlertsRoute = route({
   path: '/review-alerts',
   fn: ROSTER,
   auth: 'jwt',
-  summary: 'Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first)',
+  summary:
+    'Staff alerts: failed workflows, seats nobody qualifies for, reviewers unseated by a conflict of interest, late reviews, adjudications (newest first)',
   tags: TAGS,
   query: z.strictObject({ ...pageQuery }),
   response: pageOf(z.object({ ...notificationFields, recipient: z.string() })),

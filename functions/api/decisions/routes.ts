@@ -37,7 +37,12 @@ export const getReviewRoundRoute = route({
   params: applicationParams,
   query: z.strictObject({ round: z.optional(integerQuery(/^\d{1,4}$/, { minimum: 0, maximum: 9999 })) }),
   response: z.object({
-    application: z.object({ id: z.string(), status: z.string(), submissionNumber: z.number(), reviewFailure: z.optional(reviewFailureView) }),
+    application: z.object({
+      id: z.string(),
+      status: z.string(),
+      submissionNumber: z.number(),
+      reviewFailure: z.optional(reviewFailureView),
+    }),
     round: reviewRoundView,
     seats: z.array(
       z.object({
@@ -97,7 +102,10 @@ export const assignSeatRoute = route({
   id: 'assignReviewSeat',
   errors: {
     409: 'The application is not in review, or the seat is taken',
-    422: { when: 'The person cannot take the seat', codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'] },
+    422: {
+      when: 'The person cannot take the seat',
+      codes: ['not_a_reviewer', 'already-assigned', 'previously-recused', 'at-capacity', 'not-lead-eligible', 'lead-already-assigned'],
+    },
   },
   method: 'PUT',
   path: '/applications/{applicationId}/review-round/seats/{seat}',
@@ -171,7 +179,9 @@ export const decideRoute = route({
     letter: z.strictObject({
       summary: text(1, 5000),
       strengths: z.array(text(1, 2000)).check(z.maxLength(30)),
-      areasForGrowth: z.array(z.strictObject({ componentId: z.string().check(z.regex(/^[A-Z]{2,5}$/)), text: text(1, 4000) })).check(z.maxLength(30)),
+      areasForGrowth: z
+        .array(z.strictObject({ componentId: z.string().check(z.regex(/^[A-Z]{2,5}$/)), text: text(1, 4000) }))
+        .check(z.maxLength(30)),
     }),
     requiredChanges: z.optional(z.array(z.strictObject({ criterionId: criterionId(), change: text(1, 2000) })).check(z.maxLength(200))),
   }),
@@ -179,11 +189,4 @@ export const decideRoute = route({
   successStatus: 202,
 });
 
-export const decisionRoutes = [
-  getReviewRoundRoute,
-  getReviewHistoryRoute,
-  startReviewRoute,
-  assignSeatRoute,
-  adjudicateRoute,
-  decideRoute,
-];
+export const decisionRoutes = [getReviewRoundRoute, getReviewHistoryRoute, startReviewRoute, assignSeatRoute, adjudicateRoute, decideRoute];

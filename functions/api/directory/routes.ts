@@ -15,19 +15,35 @@ import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 const FN = 'directory' as const;
 const TAGS = ['Directory'];
 
-export const directoryEntrySchema = named(z.object({
-  id: z.string(),
-  name: z.string(),
-  schoolId: z.string(),
-  schoolName: z.string(),
-  districtId: z.string(),
-  districtName: z.string(),
-  state: z.string(),
-  sector: z.enum(sectors),
-  model: z.enum(pathwayModels),
-  level: z.enum(['silver', 'gold']),
-  validUntil: z.string(),
-}), 'DirectoryEntry', {id: 'pw_01JD0000000000000000000000', name: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', schoolName: 'School', districtId: 'dst_01JD0000000000000000000000', districtName: 'District', state: 'CA', sector: 'engineering_architecture', model: 'school_within_a_school', level: 'silver', validUntil: '2028-12-06'});
+export const directoryEntrySchema = named(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    schoolId: z.string(),
+    schoolName: z.string(),
+    districtId: z.string(),
+    districtName: z.string(),
+    state: z.string(),
+    sector: z.enum(sectors),
+    model: z.enum(pathwayModels),
+    level: z.enum(['silver', 'gold']),
+    validUntil: z.string(),
+  }),
+  'DirectoryEntry',
+  {
+    id: 'pw_01JD0000000000000000000000',
+    name: 'Engineering Academy',
+    schoolId: 'sch_01JD0000000000000000000000',
+    schoolName: 'School',
+    districtId: 'dst_01JD0000000000000000000000',
+    districtName: 'District',
+    state: 'CA',
+    sector: 'engineering_architecture',
+    model: 'school_within_a_school',
+    level: 'silver',
+    validUntil: '2028-12-06',
+  },
+);
 
 /** Where the certification's verifiable credential is (GET /credentials/{id}) and its badge image. */
 export const directoryCredentialSchema = z.object({ id: z.string(), url: z.string(), badge: z.string() });
@@ -69,7 +85,8 @@ export const getDirectoryEntry = route({
   path: '/directory/{pathwayId}',
   fn: FN,
   auth: 'public',
-  summary: "A certified pathway's public profile: level, validity, its verifiable credential, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
+  summary:
+    "A certified pathway's public profile: level, validity, its verifiable credential, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   response: directoryProfileSchema,

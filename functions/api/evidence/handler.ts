@@ -20,11 +20,16 @@ export const handler = httpHandler([
   implement(r.declareEvidence, async (req) => {
     const { title, description, criterionIds } = req.body;
     const input = { pathwayId: req.params.pathwayId, title, ...(description ? { description } : {}), criterionIds, file: req.body };
-    return declareEvidence(req.principal, input, () => creationContext(req, r.declareEvidence), ({ pathway, item, version, upload }) => ({
-      status: 201,
-      body: { item: itemView(item), version: versionView(version), upload },
-      headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}`, ...etagHeader(item.revision) },
-    }));
+    return declareEvidence(
+      req.principal,
+      input,
+      () => creationContext(req, r.declareEvidence),
+      ({ pathway, item, version, upload }) => ({
+        status: 201,
+        body: { item: itemView(item), version: versionView(version), upload },
+        headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}`, ...etagHeader(item.revision) },
+      }),
+    );
   }),
 
   implement(r.listEvidence, async (req) => {
@@ -54,11 +59,16 @@ export const handler = httpHandler([
 
   implement(r.declareEvidenceVersion, async (req) => {
     const input = { ...req.params, file: req.body };
-    return declareEvidenceVersion(req.principal, input, () => creationContext(req, r.declareEvidenceVersion), ({ pathway, item, version, upload }) => ({
-      status: 201,
-      body: { item: itemView(item), version: versionView(version), upload },
-      headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}?version=${version.version}` },
-    }));
+    return declareEvidenceVersion(
+      req.principal,
+      input,
+      () => creationContext(req, r.declareEvidenceVersion),
+      ({ pathway, item, version, upload }) => ({
+        status: 201,
+        body: { item: itemView(item), version: versionView(version), upload },
+        headers: { location: `/pathways/${pathway.id}/evidence/${item.evidenceId}?version=${version.version}` },
+      }),
+    );
   }),
 
   // Applications ------------------------------------------------------------------------
@@ -79,11 +89,16 @@ export const handler = httpHandler([
 
   // Exports -----------------------------------------------------------------------------
   implement(r.requestExport, async (req) =>
-    requestExport(req.principal, req.params.applicationId, () => creationContext(req, r.requestExport), (queued) => ({
-      status: 202,
-      body: exportView(queued),
-      headers: { location: `/applications/${queued.applicationId}/exports/${queued.exportId}` },
-    })),
+    requestExport(
+      req.principal,
+      req.params.applicationId,
+      () => creationContext(req, r.requestExport),
+      (queued) => ({
+        status: 202,
+        body: exportView(queued),
+        headers: { location: `/applications/${queued.applicationId}/exports/${queued.exportId}` },
+      }),
+    ),
   ),
 
   implement(r.getExport, async (req) => {

@@ -43,7 +43,10 @@ export const versionQuery = z.optional(
 
 /** The 422 of every route that declares a file (evidence and resources): each file rule it breaks. */
 export const fileNotAcceptable = {
-  422: { when: 'The file is not acceptable', codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'] },
+  422: {
+    when: 'The file is not acceptable',
+    codes: ['unsupported_type', 'extension_mismatch', 'empty', 'too_large', 'invalid', 'path_separator', 'control_characters', 'too_long'],
+  },
 } as const;
 
 // Answers ------------------------------------------------------------------------------
@@ -58,37 +61,54 @@ export const versionSummarySchema = z.object({
   verifiedAt: z.string(),
 });
 
-export const itemSchema = named(z.object({
-  evidenceId: z.string(),
-  pathwayId: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  criterionIds: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-  updatedAt: z.string(),
-  /** The item's own concurrency counter (ETag); `version` always means a file version. */
-  revision: z.int(),
-  latestVersion: z.int(),
-  current: z.optional(versionSummarySchema),
-}), 'Evidence', {evidenceId: 'ev_01JD0000000000000000000000', pathwayId: 'pw_01JD0000000000000000000000', title: 'syllabus.pdf', criterionIds: ['RA-1.1'], createdAt: '2026-12-06T04:26:48.019Z', createdBy: {sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead'}, updatedAt: '2026-12-06T04:26:48.019Z', revision: 1, latestVersion: 1});
+export const itemSchema = named(
+  z.object({
+    evidenceId: z.string(),
+    pathwayId: z.string(),
+    title: z.string(),
+    description: z.optional(z.string()),
+    criterionIds: z.array(z.string()),
+    createdAt: z.string(),
+    createdBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+    updatedAt: z.string(),
+    /** The item's own concurrency counter (ETag); `version` always means a file version. */
+    revision: z.int(),
+    latestVersion: z.int(),
+    current: z.optional(versionSummarySchema),
+  }),
+  'Evidence',
+  {
+    evidenceId: 'ev_01JD0000000000000000000000',
+    pathwayId: 'pw_01JD0000000000000000000000',
+    title: 'syllabus.pdf',
+    criterionIds: ['RA-1.1'],
+    createdAt: '2026-12-06T04:26:48.019Z',
+    createdBy: { sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead' },
+    updatedAt: '2026-12-06T04:26:48.019Z',
+    revision: 1,
+    latestVersion: 1,
+  },
+);
 
-export const versionSchema = named(z.object({
-  version: z.int(),
-  state: z.enum(['declared', 'available', 'quarantined', 'expired']),
-  fileName: z.string(),
-  contentType: z.string(),
-  size: z.int(),
-  sha256: z.optional(z.string()),
-  declaredSha256: z.optional(z.string()),
-  declaredAt: z.string(),
-  declaredBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-  verifiedAt: z.optional(z.string()),
-  expiresAt: z.optional(z.string()),
-  uploadExpiresAt: z.optional(z.string()),
-  quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
-  expiredAt: z.optional(z.string()),
-}), 'EvidenceVersion');
+export const versionSchema = named(
+  z.object({
+    version: z.int(),
+    state: z.enum(['declared', 'available', 'quarantined', 'expired']),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.int(),
+    sha256: z.optional(z.string()),
+    declaredSha256: z.optional(z.string()),
+    declaredAt: z.string(),
+    declaredBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+    verifiedAt: z.optional(z.string()),
+    expiresAt: z.optional(z.string()),
+    uploadExpiresAt: z.optional(z.string()),
+    quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
+    expiredAt: z.optional(z.string()),
+  }),
+  'EvidenceVersion',
+);
 
 export const uploadSchema = z.object({
   /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
@@ -250,23 +270,32 @@ export const getApplicationEvidence = route({
   description: 'For the team, the district lead and reviewers assigned to the application; 404 when the application does not reference it.',
   tags: TAGS,
   params: z.strictObject({ applicationId: idSchema('application'), evidenceId: idSchema('evidence') }),
-  response: z.object({ applicationId: z.string(), item: itemSchema, version: versionSchema, criterionIds: z.array(z.string()), download: downloadSchema }),
+  response: z.object({
+    applicationId: z.string(),
+    item: itemSchema,
+    version: versionSchema,
+    criterionIds: z.array(z.string()),
+    download: downloadSchema,
+  }),
 });
 
 // Exports ------------------------------------------------------------------------------
 
-export const exportSchema = named(z.object({
-  exportId: z.string(),
-  applicationId: z.string(),
-  status: z.enum(['queued', 'building', 'ready', 'failed']),
-  requestedAt: z.string(),
-  requestedBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-  progress: z.object({ itemsDone: z.int(), itemsTotal: z.int(), bytesWritten: z.number() }),
-  completedAt: z.optional(z.string()),
-  size: z.optional(z.number()),
-  error: z.optional(z.string()),
-  download: z.optional(downloadSchema),
-}), 'EvidenceExport');
+export const exportSchema = named(
+  z.object({
+    exportId: z.string(),
+    applicationId: z.string(),
+    status: z.enum(['queued', 'building', 'ready', 'failed']),
+    requestedAt: z.string(),
+    requestedBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+    progress: z.object({ itemsDone: z.int(), itemsTotal: z.int(), bytesWritten: z.number() }),
+    completedAt: z.optional(z.string()),
+    size: z.optional(z.number()),
+    error: z.optional(z.string()),
+    download: z.optional(downloadSchema),
+  }),
+  'EvidenceExport',
+);
 
 export const requestExport = route({
   id: 'requestEvidenceExport',

@@ -11,35 +11,41 @@ import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 const frameworkParams = z.strictObject({ frameworkId: idSchema('framework') });
 const frameworkStatus = z.enum(['draft', 'published']);
 
-const summary = named(z.object({
-  id: z.string(),
-  version: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  status: frameworkStatus,
-  publishedAt: z.optional(z.string()),
-  /** The ETag of the framework: bumped by every change to a draft and by publishing. */
-  revision: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  criteriaCount: z.number(),
-  /** Criteria per level: every level, 0 when it has none. */
-  criteriaByLevel: z.object(Object.fromEntries(levels.map((l) => [l, z.number()])) as Record<(typeof levels)[number], z.ZodMiniNumber>),
-}), 'FrameworkSummary');
+const summary = named(
+  z.object({
+    id: z.string(),
+    version: z.string(),
+    title: z.string(),
+    description: z.optional(z.string()),
+    status: frameworkStatus,
+    publishedAt: z.optional(z.string()),
+    /** The ETag of the framework: bumped by every change to a draft and by publishing. */
+    revision: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    criteriaCount: z.number(),
+    /** Criteria per level: every level, 0 when it has none. */
+    criteriaByLevel: z.object(Object.fromEntries(levels.map((l) => [l, z.number()])) as Record<(typeof levels)[number], z.ZodMiniNumber>),
+  }),
+  'FrameworkSummary',
+);
 
-const framework = named(z.object({
-  id: z.string(),
-  version: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  rubricScale: z.optional(z.array(z.string())),
-  status: frameworkStatus,
-  publishedAt: z.optional(z.string()),
-  revision: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  components: z.array(z.unknown()),
-}), 'Framework');
+const framework = named(
+  z.object({
+    id: z.string(),
+    version: z.string(),
+    title: z.string(),
+    description: z.optional(z.string()),
+    rubricScale: z.optional(z.array(z.string())),
+    status: frameworkStatus,
+    publishedAt: z.optional(z.string()),
+    revision: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    components: z.array(z.unknown()),
+  }),
+  'Framework',
+);
 
 export const listFrameworks = route({
   id: 'listFrameworks',

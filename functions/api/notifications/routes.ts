@@ -29,7 +29,16 @@ export const notificationFields = {
   eventId: z.optional(z.string()),
 };
 
-export const notificationSchema = named(z.object(notificationFields), 'Notification', {id: 'ntf_01JD0000000000000000000000', kind: 'message.posted', at: '2026-11-12T10:00:00.000Z', title: 'New message on Engineering Academy', body: 'Could you add the advisory board minutes?', applicationId: 'app_01JD0000000000000000000000', link: '/applications/app_01JD0000000000000000000000/messages', read: false});
+export const notificationSchema = named(z.object(notificationFields), 'Notification', {
+  id: 'ntf_01JD0000000000000000000000',
+  kind: 'message.posted',
+  at: '2026-11-12T10:00:00.000Z',
+  title: 'New message on Engineering Academy',
+  body: 'Could you add the advisory board minutes?',
+  applicationId: 'app_01JD0000000000000000000000',
+  link: '/applications/app_01JD0000000000000000000000/messages',
+  read: false,
+});
 
 export const listNotificationsRoute = route({
   id: 'listNotifications',
@@ -68,16 +77,24 @@ export const markAllNotificationsReadRoute = route({
   response: z.object({ marked: z.int(), more: z.boolean() }),
 });
 
-const categoryFlags = Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<EmailCategory, z.ZodMiniOptional<z.ZodMiniBoolean>>;
+const categoryFlags = Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<
+  EmailCategory,
+  z.ZodMiniOptional<z.ZodMiniBoolean>
+>;
 const categoryValues = Object.fromEntries(categoryNames.map((c) => [c, z.boolean()])) as Record<EmailCategory, z.ZodMiniBoolean>;
 
-export const preferencesSchema = named(z.object({
-  email: z.object(categoryValues),
-  mandatory: z.array(z.string()),
-  categories: z.array(z.object({ name: z.string(), mandatory: z.boolean(), description: z.string() })),
-  emailProblem: z.optional(z.object({ address: z.optional(z.string()), reason: z.string(), detail: z.optional(z.string()), at: z.string() })),
-  version: z.int(),
-}), 'NotificationPreferences');
+export const preferencesSchema = named(
+  z.object({
+    email: z.object(categoryValues),
+    mandatory: z.array(z.string()),
+    categories: z.array(z.object({ name: z.string(), mandatory: z.boolean(), description: z.string() })),
+    emailProblem: z.optional(
+      z.object({ address: z.optional(z.string()), reason: z.string(), detail: z.optional(z.string()), at: z.string() }),
+    ),
+    version: z.int(),
+  }),
+  'NotificationPreferences',
+);
 
 export const getNotificationPreferencesRoute = route({
   id: 'getNotificationPreferences',

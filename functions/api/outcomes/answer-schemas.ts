@@ -76,7 +76,14 @@ export const pathwayOutcomes = z.object({
 
 const change = z.nullable(outcomeCell);
 const trendRates = z.array(
-  z.object({ schoolYear: z.string(), numerator: outcomeCell, denominator: outcomeCell, rate: outcomeCell, changePp: change, since: z.nullable(z.string()) }),
+  z.object({
+    schoolYear: z.string(),
+    numerator: outcomeCell,
+    denominator: outcomeCell,
+    rate: outcomeCell,
+    changePp: change,
+    since: z.nullable(z.string()),
+  }),
 );
 const trendCounts = z.array(z.object({ schoolYear: z.string(), count: outcomeCell, change, since: z.nullable(z.string()) }));
 
@@ -119,7 +126,13 @@ export const comparison = z.object({
     }),
   ),
   representation: z.array(
-    z.object({ group: z.string(), pathwayShare: outcomeCell, districtShare: outcomeCell, districtEnrolled: outcomeCell, ratio: outcomeCell }),
+    z.object({
+      group: z.string(),
+      pathwayShare: outcomeCell,
+      districtShare: outcomeCell,
+      districtEnrolled: outcomeCell,
+      ratio: outcomeCell,
+    }),
   ),
   flags: z.array(z.looseObject({ kind: z.optional(z.string()), metric: z.optional(z.string()), group: z.string() })),
 });

@@ -62,11 +62,16 @@ export const handler = httpHandler([
   implement(r.getOutcomeUpload, async (req) => ({ body: await getOutcomeUpload(req.principal, { ...req.params, ...req.query }) })),
 
   implement(r.createPartner, async (req) =>
-    createPartner(req.principal, { pathwayId: req.params.pathwayId, partner: req.body }, () => creationContext(req, r.createPartner), (partner) => ({
-      status: 201,
-      body: partner,
-      headers: { location: `/pathways/${partner.pathwayId}/partners/${partner.id}` },
-    })),
+    createPartner(
+      req.principal,
+      { pathwayId: req.params.pathwayId, partner: req.body },
+      () => creationContext(req, r.createPartner),
+      (partner) => ({
+        status: 201,
+        body: partner,
+        headers: { location: `/pathways/${partner.pathwayId}/partners/${partner.id}` },
+      }),
+    ),
   ),
 
   implement(r.listPartners, async (req) => {

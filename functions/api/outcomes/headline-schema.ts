@@ -11,7 +11,11 @@ import { HEADLINE_METRICS } from '#core/outcomes/codes.ts';
  * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason: 'privacy' }`
  * (never zero, never missing; the reason never says why, see core/outcomes/model.ts).
  */
-export const outcomeCellSchema = z.object({ value: z.optional(z.nullable(z.number())), suppressed: z.optional(z.boolean()), reason: z.optional(z.string()) });
+export const outcomeCellSchema = z.object({
+  value: z.optional(z.nullable(z.number())),
+  suppressed: z.optional(z.boolean()),
+  reason: z.optional(z.string()),
+});
 const rate = z.optional(outcomeCellSchema);
 const rates = Object.fromEntries(HEADLINE_METRICS.map((m) => [m, rate])) as Record<(typeof HEADLINE_METRICS)[number], typeof rate>;
 

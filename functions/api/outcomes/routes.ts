@@ -44,7 +44,15 @@ const numberParam = (min: number, max: number, what: string) =>
     documentAs(
       z.pipe(
         z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, { error: `must be a number from ${min} to ${max}` })),
-        z.pipe(z.transform((v: string) => Number(v)), z.number().check(z.minimum(min, { error: `${what} must be at least ${min}` }), z.maximum(max, { error: `${what} must be at most ${max}` }))),
+        z.pipe(
+          z.transform((v: string) => Number(v)),
+          z
+            .number()
+            .check(
+              z.minimum(min, { error: `${what} must be at least ${min}` }),
+              z.maximum(max, { error: `${what} must be at most ${max}` }),
+            ),
+        ),
       ),
       { type: 'number', minimum: min, maximum: max },
     ),
@@ -65,7 +73,22 @@ export const submitOutcomes = route({
   otherSuccess: { 201: 'Created: the first report for the school year' },
   errors: {
     409: 'Another submission replaced the current one meanwhile; reload and submit again',
-    422: { when: 'The figures do not add up', codes: ['numerator_exceeds_denominator', 'outcomes_exceed_denominator', 'group_exceeds_total', 'family_exceeds_total', 'missing_denominator', 'missing_total', 'pathways_exceed_district', 'pathway_not_in_district', 'duplicate_pathway', 'empty_submission', 'empty_report'] },
+    422: {
+      when: 'The figures do not add up',
+      codes: [
+        'numerator_exceeds_denominator',
+        'outcomes_exceed_denominator',
+        'group_exceeds_total',
+        'family_exceeds_total',
+        'missing_denominator',
+        'missing_total',
+        'pathways_exceed_district',
+        'pathway_not_in_district',
+        'duplicate_pathway',
+        'empty_submission',
+        'empty_report',
+      ],
+    },
   },
   method: 'PUT',
   path: '/districts/{districtId}/outcomes/{schoolYear}',
@@ -152,7 +175,15 @@ export const getOutcomeUpload = route({
   id: 'getOutcomeUpload',
   response: z.object({
     upload: outcomeUpload,
-    errors: pageOf(z.object({ row: z.nullable(z.number()), column: z.nullable(z.number()), field: z.optional(z.string()), code: z.string(), message: z.string() })),
+    errors: pageOf(
+      z.object({
+        row: z.nullable(z.number()),
+        column: z.nullable(z.number()),
+        field: z.optional(z.string()),
+        code: z.string(),
+        message: z.string(),
+      }),
+    ),
   }),
   method: 'GET',
   path: '/districts/{districtId}/outcomes/uploads/{uploadId}',

@@ -23,7 +23,10 @@ const districtMemberParams = z.strictObject({ districtId: idSchema('district'), 
 
 /** The 409 of changing or removing a pathway member. */
 const lastLeadOrChanged = {
-  409: { when: 'The pathway would have no lead left, or the membership changed meanwhile', codes: ['last_lead', 'membership_changed', 'membership_removed'] },
+  409: {
+    when: 'The pathway would have no lead left, or the membership changed meanwhile',
+    codes: ['last_lead', 'membership_changed', 'membership_removed'],
+  },
 } as const;
 
 /** The 409 of inviting someone to a pathway or a district. */
@@ -31,44 +34,67 @@ const alreadyMemberOrInvited = {
   409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
 } as const;
 
-export const invitationSchema = named(z.object({
-  id: z.string(),
-  /** A pathway team, a district, or the reviewer pool (`reviewer`: no district, no pathway). */
-  scope: z.object({
-    kind: z.enum(['pathway', 'district', 'reviewer']),
-    districtId: z.optional(z.string()),
-    districtName: z.optional(z.string()),
-    pathwayId: z.optional(z.string()),
-    pathwayName: z.optional(z.string()),
-    schoolId: z.optional(z.string()),
-  }),
-  email: z.string(),
-  role: z.enum(['lead', 'member', 'data', 'reviewer']),
-  /** Reviewer invitations: what the reviewer profile created on acceptance starts with. */
-  profile: z.optional(
-    z.object({
+export const invitationSchema = named(
+  z.object({
+    id: z.string(),
+    /** A pathway team, a district, or the reviewer pool (`reviewer`: no district, no pathway). */
+    scope: z.object({
+      kind: z.enum(['pathway', 'district', 'reviewer']),
       districtId: z.optional(z.string()),
-      sectors: z.optional(z.array(z.string())),
-      leadEligible: z.optional(z.boolean()),
-      maxOpenAssignments: z.optional(z.int()),
+      districtName: z.optional(z.string()),
+      pathwayId: z.optional(z.string()),
+      pathwayName: z.optional(z.string()),
+      schoolId: z.optional(z.string()),
     }),
-  ),
-  status: z.enum(['pending', 'accepted', 'expired']),
-  invitedBy: actorView,
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  acceptedAt: z.optional(z.string()),
-  acceptedBy: z.optional(z.string()),
-}), 'Invitation', {id: 'inv_01JD0000000000000000000000', scope: {kind: 'pathway', pathwayId: 'pw_01JD0000000000000000000000', pathwayName: 'Engineering Academy', schoolId: 'sch_01JD0000000000000000000000', districtId: 'dst_01JD0000000000000000000000', districtName: 'District'}, email: 'rx-lead@example.org', role: 'lead', status: 'pending', invitedBy: {sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org'}, createdAt: '2026-12-06T04:27:16.307Z', expiresAt: '2026-12-20T04:27:16.307Z'});
+    email: z.string(),
+    role: z.enum(['lead', 'member', 'data', 'reviewer']),
+    /** Reviewer invitations: what the reviewer profile created on acceptance starts with. */
+    profile: z.optional(
+      z.object({
+        districtId: z.optional(z.string()),
+        sectors: z.optional(z.array(z.string())),
+        leadEligible: z.optional(z.boolean()),
+        maxOpenAssignments: z.optional(z.int()),
+      }),
+    ),
+    status: z.enum(['pending', 'accepted', 'expired']),
+    invitedBy: actorView,
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    acceptedAt: z.optional(z.string()),
+    acceptedBy: z.optional(z.string()),
+  }),
+  'Invitation',
+  {
+    id: 'inv_01JD0000000000000000000000',
+    scope: {
+      kind: 'pathway',
+      pathwayId: 'pw_01JD0000000000000000000000',
+      pathwayName: 'Engineering Academy',
+      schoolId: 'sch_01JD0000000000000000000000',
+      districtId: 'dst_01JD0000000000000000000000',
+      districtName: 'District',
+    },
+    email: 'rx-lead@example.org',
+    role: 'lead',
+    status: 'pending',
+    invitedBy: { sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org' },
+    createdAt: '2026-12-06T04:27:16.307Z',
+    expiresAt: '2026-12-20T04:27:16.307Z',
+  },
+);
 
-export const memberSchema = named(z.object({
-  sub: z.string(),
-  role: z.enum(['lead', 'member', 'data']),
-  email: z.optional(z.string()),
-  name: z.optional(z.string()),
-  since: z.string(),
-  version: z.int(),
-}), 'Member');
+export const memberSchema = named(
+  z.object({
+    sub: z.string(),
+    role: z.enum(['lead', 'member', 'data']),
+    email: z.optional(z.string()),
+    name: z.optional(z.string()),
+    since: z.string(),
+    version: z.int(),
+  }),
+  'Member',
+);
 
 const membershipSummary = z.object({
   kind: z.enum(['pathway', 'district']),
@@ -81,15 +107,18 @@ const membershipSummary = z.object({
   since: z.string(),
 });
 
-export const meSchema = named(z.object({
-  sub: z.string(),
-  email: z.optional(z.string()),
-  name: z.optional(z.string()),
-  groups: z.array(z.string()),
-  createdAt: z.string(),
-  memberships: z.array(membershipSummary),
-  assignments: z.object({ active: z.int(), total: z.int() }),
-}), 'Me');
+export const meSchema = named(
+  z.object({
+    sub: z.string(),
+    email: z.optional(z.string()),
+    name: z.optional(z.string()),
+    groups: z.array(z.string()),
+    createdAt: z.string(),
+    memberships: z.array(membershipSummary),
+    assignments: z.object({ active: z.int(), total: z.int() }),
+  }),
+  'Me',
+);
 
 export const getMe = route({
   id: 'getMe',
@@ -158,7 +187,14 @@ export const acceptInvitation = route({
     invitation: invitationSchema,
     membership: z.optional(memberSchema),
     reviewer: z.optional(
-      z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()), active: z.boolean(), version: z.int(), createdAt: z.string() }),
+      z.object({
+        sub: z.string(),
+        name: z.optional(z.string()),
+        email: z.optional(z.string()),
+        active: z.boolean(),
+        version: z.int(),
+        createdAt: z.string(),
+      }),
     ),
   }),
 });

@@ -25,7 +25,12 @@ export const handler = httpHandler([
   // Districts ---------------------------------------------------------------------------
   implement(r.createDistrict, async (req) => {
     const { name, state, countyOrRegion } = req.body;
-    return createDistrict(req.principal, { name, state, countyOrRegion }, () => creationContext(req, r.createDistrict), (d) => created(`/districts/${d.id}`, d));
+    return createDistrict(
+      req.principal,
+      { name, state, countyOrRegion },
+      () => creationContext(req, r.createDistrict),
+      (d) => created(`/districts/${d.id}`, d),
+    );
   }),
 
   implement(r.listDistricts, async (req) => {
@@ -38,7 +43,12 @@ export const handler = httpHandler([
   }),
 
   implement(r.updateDistrict, async (req) => {
-    const after = await updateDistrict(req.principal, req.params.districtId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
+    const after = await updateDistrict(
+      req.principal,
+      req.params.districtId,
+      () => expectedVersion(req.headers, req.body.version),
+      () => changesOf(req.body),
+    );
     return { body: after, headers: etagHeader(after.version) };
   }),
 
@@ -58,7 +68,12 @@ export const handler = httpHandler([
   }),
 
   implement(r.updateSchool, async (req) => {
-    const after = await updateSchool(req.principal, req.params.schoolId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
+    const after = await updateSchool(
+      req.principal,
+      req.params.schoolId,
+      () => expectedVersion(req.headers, req.body.version),
+      () => changesOf(req.body),
+    );
     return { body: after, headers: etagHeader(after.version) };
   }),
 
@@ -89,7 +104,12 @@ export const handler = httpHandler([
   }),
 
   implement(r.updatePathway, async (req) => {
-    const after = await updatePathway(req.principal, req.params.pathwayId, () => expectedVersion(req.headers, req.body.version), () => changesOf(req.body));
+    const after = await updatePathway(
+      req.principal,
+      req.params.pathwayId,
+      () => expectedVersion(req.headers, req.body.version),
+      () => changesOf(req.body),
+    );
     return { body: after, headers: etagHeader(after.version) };
   }),
 ]);

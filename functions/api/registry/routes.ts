@@ -28,33 +28,74 @@ const enrollment = z.int().check(z.minimum(0), z.maximum(20_000));
 
 const versioned = { version: z.int(), createdAt: z.string(), updatedAt: z.string() };
 
-export const districtSchema = named(z.object({
-  id: z.string(),
-  name: z.string(),
-  state: z.string(),
-  countyOrRegion: z.optional(z.string()),
-  ...versioned,
-}), 'District', {id: 'dst_01JD0000000000000000000000', name: 'District', state: 'CA', countyOrRegion: 'Alameda', version: 1, createdAt: '2026-12-06T04:27:15.143Z', updatedAt: '2026-12-06T04:27:15.143Z'});
+export const districtSchema = named(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    countyOrRegion: z.optional(z.string()),
+    ...versioned,
+  }),
+  'District',
+  {
+    id: 'dst_01JD0000000000000000000000',
+    name: 'District',
+    state: 'CA',
+    countyOrRegion: 'Alameda',
+    version: 1,
+    createdAt: '2026-12-06T04:27:15.143Z',
+    updatedAt: '2026-12-06T04:27:15.143Z',
+  },
+);
 
-export const schoolSchema = named(z.object({ id: z.string(), districtId: z.string(), name: z.string(), ...versioned }), 'School', {"id": "sch_01JD0000000000000000000000", "districtId": "dst_01JD0000000000000000000000", "name": "School", "version": 1, "createdAt": "2026-12-06T04:27:15.443Z", "updatedAt": "2026-12-06T04:27:15.443Z"});
+export const schoolSchema = named(z.object({ id: z.string(), districtId: z.string(), name: z.string(), ...versioned }), 'School', {
+  id: 'sch_01JD0000000000000000000000',
+  districtId: 'dst_01JD0000000000000000000000',
+  name: 'School',
+  version: 1,
+  createdAt: '2026-12-06T04:27:15.443Z',
+  updatedAt: '2026-12-06T04:27:15.443Z',
+});
 
-export const pathwaySchema = named(z.object({
-  id: z.string(),
-  districtId: z.string(),
-  schoolId: z.string(),
-  name: z.string(),
-  sector: z.enum(sectors),
-  gradesServed: z.array(z.int()),
-  model: z.enum(pathwayModels),
-  enrollment: z.int(),
-  status: z.enum(pathwayStatuses),
-  certificationLevel: z.nullable(z.enum(levels)),
-  certifiedUntil: z.nullable(z.string()),
-  schoolName: z.string(),
-  districtName: z.string(),
-  state: z.string(),
-  ...versioned,
-}), 'Pathway', {id: 'pw_01JD0000000000000000000000', districtId: 'dst_01JD0000000000000000000000', schoolId: 'sch_01JD0000000000000000000000', name: 'Engineering Academy', sector: 'engineering_architecture', gradesServed: [9, 10, 11, 12], model: 'school_within_a_school', enrollment: 240, status: 'active', certificationLevel: null, certifiedUntil: null, schoolName: 'School', districtName: 'District', state: 'CA', version: 1, createdAt: '2026-12-06T04:27:15.661Z', updatedAt: '2026-12-06T04:27:15.661Z'});
+export const pathwaySchema = named(
+  z.object({
+    id: z.string(),
+    districtId: z.string(),
+    schoolId: z.string(),
+    name: z.string(),
+    sector: z.enum(sectors),
+    gradesServed: z.array(z.int()),
+    model: z.enum(pathwayModels),
+    enrollment: z.int(),
+    status: z.enum(pathwayStatuses),
+    certificationLevel: z.nullable(z.enum(levels)),
+    certifiedUntil: z.nullable(z.string()),
+    schoolName: z.string(),
+    districtName: z.string(),
+    state: z.string(),
+    ...versioned,
+  }),
+  'Pathway',
+  {
+    id: 'pw_01JD0000000000000000000000',
+    districtId: 'dst_01JD0000000000000000000000',
+    schoolId: 'sch_01JD0000000000000000000000',
+    name: 'Engineering Academy',
+    sector: 'engineering_architecture',
+    gradesServed: [9, 10, 11, 12],
+    model: 'school_within_a_school',
+    enrollment: 240,
+    status: 'active',
+    certificationLevel: null,
+    certifiedUntil: null,
+    schoolName: 'School',
+    districtName: 'District',
+    state: 'CA',
+    version: 1,
+    createdAt: '2026-12-06T04:27:15.661Z',
+    updatedAt: '2026-12-06T04:27:15.661Z',
+  },
+);
 
 const districtBody = z.strictObject({
   name: text(2, 120),

@@ -16,11 +16,16 @@ export const handler = httpHandler([
   implement(r.declareResource, async (req) => {
     const { kind, title, description, criterionIds } = req.body;
     const input = { kind, title, ...(description ? { description } : {}), criterionIds, file: req.body };
-    return declareResource(req.principal, input, () => creationContext(req, r.declareResource), ({ resource, version, upload }) => ({
-      status: 201,
-      body: { resource: resourceView(resource), version: versionView(version), upload },
-      headers: { location: `/resources/${resource.resourceId}`, ...etagHeader(resource.revision) },
-    }));
+    return declareResource(
+      req.principal,
+      input,
+      () => creationContext(req, r.declareResource),
+      ({ resource, version, upload }) => ({
+        status: 201,
+        body: { resource: resourceView(resource), version: versionView(version), upload },
+        headers: { location: `/resources/${resource.resourceId}`, ...etagHeader(resource.revision) },
+      }),
+    );
   }),
 
   implement(r.listResources, async (req) => {
@@ -39,7 +44,11 @@ export const handler = httpHandler([
   implement(r.updateResource, async (req) => {
     const { revision, ...fields } = req.body;
     const expected = () => expectedVersion(req.headers, revision);
-    const after = await updateResource(req.principal, { resourceId: req.params.resourceId, expectedVersion: expected, changes: () => changesOf(fields) });
+    const after = await updateResource(req.principal, {
+      resourceId: req.params.resourceId,
+      expectedVersion: expected,
+      changes: () => changesOf(fields),
+    });
     return { body: resourceView(after), headers: etagHeader(after.revision) };
   }),
 
@@ -50,10 +59,15 @@ export const handler = httpHandler([
 
   implement(r.declareResourceVersion, async (req) => {
     const input = { resourceId: req.params.resourceId, file: req.body };
-    return declareResourceVersion(req.principal, input, () => creationContext(req, r.declareResourceVersion), ({ resource, version, upload }) => ({
-      status: 201,
-      body: { resource: resourceView(resource), version: versionView(version), upload },
-      headers: { location: `/resources/${resource.resourceId}?version=${version.version}` },
-    }));
+    return declareResourceVersion(
+      req.principal,
+      input,
+      () => creationContext(req, r.declareResourceVersion),
+      ({ resource, version, upload }) => ({
+        status: 201,
+        body: { resource: resourceView(resource), version: versionView(version), upload },
+        headers: { location: `/resources/${resource.resourceId}?version=${version.version}` },
+      }),
+    );
   }),
 ]);

@@ -24,18 +24,21 @@ const TAGS = ['Resources'];
 
 const params = z.strictObject({ resourceId: idSchema('resource') });
 
-export const resourceSchema = named(z.object({
-  resourceId: z.string(),
-  kind: z.enum(resourceKinds),
-  title: z.string(),
-  description: z.optional(z.string()),
-  criterionIds: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  revision: z.int(),
-  latestVersion: z.int(),
-  current: z.optional(versionSummarySchema),
-}), 'Resource');
+export const resourceSchema = named(
+  z.object({
+    resourceId: z.string(),
+    kind: z.enum(resourceKinds),
+    title: z.string(),
+    description: z.optional(z.string()),
+    criterionIds: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    revision: z.int(),
+    latestVersion: z.int(),
+    current: z.optional(versionSummarySchema),
+  }),
+  'Resource',
+);
 
 const declared = z.object({ resource: resourceSchema, version: versionSchema, upload: uploadSchema });
 

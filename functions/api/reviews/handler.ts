@@ -58,7 +58,9 @@ function myReviewView({ application, review, framework, snapshot, sessions }: My
 }
 
 export const handler = httpHandler([
-  implement(listMyReviewsRoute, async (req) => ({ body: await listMyReviews(req.principal, req.query.state, req.query.limit, req.query.cursor) })),
+  implement(listMyReviewsRoute, async (req) => ({
+    body: await listMyReviews(req.principal, req.query.state, req.query.limit, req.query.cursor),
+  })),
 
   implement(getMyReviewRoute, async (req) => {
     const mine = await getMyReview(req.principal, req.params.applicationId);
@@ -66,10 +68,16 @@ export const handler = httpHandler([
   }),
 
   implement(saveReviewDraftRoute, async (req) =>
-    answerReview(await saveReviewScores(req.principal, req.params.applicationId, req.body.scores, () => expectedVersion(req.headers, req.body.version))),
+    answerReview(
+      await saveReviewScores(req.principal, req.params.applicationId, req.body.scores, () =>
+        expectedVersion(req.headers, req.body.version),
+      ),
+    ),
   ),
 
-  implement(submitReviewRoute, async (req) => answerReview(await submitReview(req.principal, req.params.applicationId, () => expectedVersion(req.headers)))),
+  implement(submitReviewRoute, async (req) =>
+    answerReview(await submitReview(req.principal, req.params.applicationId, () => expectedVersion(req.headers))),
+  ),
 
   implement(recuseRoute, async (req) => answerReview(await recuse(req.principal, req.params.applicationId, req.body.reason))),
 

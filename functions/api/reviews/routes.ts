@@ -114,7 +114,8 @@ export const saveReviewDraftRoute = route({
   fn: 'reviews',
   auth: 'jwt',
   summary: 'Save draft scores (replaces the draft; any subset of criteria)',
-  description: 'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.',
+  description:
+    'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.',
   tags: TAGS,
   params: applicationParams,
   body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(versionField()) }),
@@ -129,7 +130,10 @@ export const submitReviewRoute = route({
       when: "The review was submitted or recused already, the round's workflow stopped, or you now have a conflict of interest with the pathway (the seat is vacated)",
       codes: ['conflict_of_interest'],
     },
-    422: { when: 'Criteria are missing a score or a comment', codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'] },
+    422: {
+      when: 'Criteria are missing a score or a comment',
+      codes: ['missing_score', 'missing_comment', 'unknown_criterion', 'invalid_level'],
+    },
   },
   method: 'POST',
   path: '/applications/{applicationId}/review/submit',
@@ -198,4 +202,3 @@ export const reviewRoutes = [
   getMyReviewerProfileRoute,
   updateMyReviewerProfileRoute,
 ];
-

@@ -19,14 +19,15 @@ export const scoreSchema = z.strictObject({
   comment: z.optional(text(0, MAX_COMMENT)),
 });
 
-const dateOrInstant = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { error: 'must be a date (YYYY-MM-DD) or an ISO instant' }));
+const dateOrInstant = z
+  .string()
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { error: 'must be a date (YYYY-MM-DD) or an ISO instant' }));
 export const unavailableSchema = z.array(z.strictObject({ from: dateOrInstant, to: dateOrInstant })).check(z.maxLength(50));
 export const conflictsSchema = z.strictObject({
   districtIds: z.array(idSchema('district')).check(z.maxLength(50)),
   pathwayIds: z.array(idSchema('pathway')).check(z.maxLength(100)),
 });
 export { sectorsSchema } from './sectors.ts';
-
 
 // Answers (documentation only: the handlers do not validate what they send) ------------
 
@@ -206,7 +207,13 @@ export const decisionView = named(
       ),
     ),
     /** Staff (the review round): when each of the decision's events was published. */
-    events: z.optional(z.object({ decisionMade: z.optional(z.string()), certificationIssued: z.optional(z.string()), benefitsChanged: z.optional(z.string()) })),
+    events: z.optional(
+      z.object({
+        decisionMade: z.optional(z.string()),
+        certificationIssued: z.optional(z.string()),
+        benefitsChanged: z.optional(z.string()),
+      }),
+    ),
     /** GET only: the Markdown letter's path. */
     letterUrl: z.optional(z.string()),
   }),
@@ -223,7 +230,12 @@ export const decisionView = named(
     },
     requiredChanges: [],
     decidedAt: '2026-12-06T04:26:54.529Z',
-    applied: { at: '2026-12-06T04:26:54.654Z', certificationId: 'cert_01JD0000000000000000000000', issuedOn: '2026-12-06', expiresOn: '2028-12-06' },
+    applied: {
+      at: '2026-12-06T04:26:54.654Z',
+      certificationId: 'cert_01JD0000000000000000000000',
+      issuedOn: '2026-12-06',
+      expiresOn: '2028-12-06',
+    },
     letterUrl: '/applications/app_01JD0000000000000000000000/decision/letter',
   },
 );

@@ -19,4 +19,3 @@ export function reviewView(r: Review) {
     version: r.version,
   };
 }
-

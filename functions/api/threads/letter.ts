@@ -32,10 +32,16 @@ export function renderLetter(
   if (d.letter.strengths.length) lines.push('## Strengths', '', ...d.letter.strengths.map((s) => `- ${inline(s).replace(/\n/g, ' ')}`), '');
   if (d.letter.areasForGrowth.length) {
     lines.push('## Areas for growth', '');
-    for (const a of d.letter.areasForGrowth) lines.push(`### ${context.componentTitles.get(a.componentId) ?? a.componentId}`, '', inline(a.text), '');
+    for (const a of d.letter.areasForGrowth)
+      lines.push(`### ${context.componentTitles.get(a.componentId) ?? a.componentId}`, '', inline(a.text), '');
   }
   if (d.requiredChanges.length) {
-    lines.push('## Required changes', '', ...d.requiredChanges.map((c) => `- **${c.criterionId}**: ${inline(c.change).replace(/\n/g, ' ')}`), '');
+    lines.push(
+      '## Required changes',
+      '',
+      ...d.requiredChanges.map((c) => `- **${c.criterionId}**: ${inline(c.change).replace(/\n/g, ' ')}`),
+      '',
+    );
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -49,7 +49,12 @@ const messageView = named(
     author: z.object({ role: z.string(), label: z.string(), sub: z.optional(z.string()), name: z.optional(z.string()) }),
   }),
   'Message',
-  { id: 'msg_01JD0000000000000000000000', at: '2026-11-12T10:00:00.000Z', body: 'Could you add the advisory board minutes?', author: { role: 'reviewer', label: 'Lead reviewer' } },
+  {
+    id: 'msg_01JD0000000000000000000000',
+    at: '2026-11-12T10:00:00.000Z',
+    body: 'Could you add the advisory board minutes?',
+    author: { role: 'reviewer', label: 'Lead reviewer' },
+  },
 );
 
 export const listMessagesRoute = route({
@@ -163,7 +168,8 @@ export const listCertificationsRoute = route({
   fn: FN,
   auth: 'jwt',
   summary: "A pathway's certifications, newest first (level, issued, valid from, expires, status)",
-  description: '`expiresOn` is the first day no longer valid. A renewal decided before expiry starts at the old expiry; the certification it continues is then `renewed`.',
+  description:
+    '`expiresOn` is the first day no longer valid. A renewal decided before expiry starts at the old expiry; the certification it continues is then `renewed`.',
   tags: TAGS,
   params: z.strictObject({ pathwayId: idSchema('pathway') }),
   query: z.strictObject({ ...pageQuery }),

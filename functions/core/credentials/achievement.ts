@@ -16,8 +16,10 @@ export const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.
 const LEVEL_NAMES: Record<Level, string> = { candidacy: 'Candidacy', silver: 'Silver', gold: 'Gold' };
 
 const LEVEL_CRITERIA: Record<Level, string> = {
-  candidacy: 'The pathway is a Linked Learning candidate: it has documented its design against the certification standards and been accepted to work toward certification.',
-  silver: 'The pathway meets the Linked Learning Silver certification standards (rigorous academics, career-technical education, work-based learning, comprehensive student supports), as judged by practitioner reviewers and decided by certification staff.',
+  candidacy:
+    'The pathway is a Linked Learning candidate: it has documented its design against the certification standards and been accepted to work toward certification.',
+  silver:
+    'The pathway meets the Linked Learning Silver certification standards (rigorous academics, career-technical education, work-based learning, comprehensive student supports), as judged by practitioner reviewers and decided by certification staff.',
   gold: 'The pathway meets the Linked Learning Gold certification standards, the highest level: all four components fully integrated and evidenced, as judged by practitioner reviewers and decided by certification staff.',
 };
 
@@ -116,7 +118,14 @@ export function credentialJwtPayload(credential: AchievementCredential, issuedAt
 export const credentialHeader = (kid: string) => ({ alg: 'ES256' as const, kid, typ: 'vc+jwt', cty: 'vc' });
 
 /** The status list credential: the bitstring as of `signedAt`, valid for `ttlHours`. */
-export function statusListCredentialPayload(o: { baseUrl: string; issuerDid: string; list: string; encodedList: string; signedAt: string; ttlHours: number }) {
+export function statusListCredentialPayload(o: {
+  baseUrl: string;
+  issuerDid: string;
+  list: string;
+  encodedList: string;
+  signedAt: string;
+  ttlHours: number;
+}) {
   const id = statusListUrl(o.baseUrl, o.list);
   const validUntil = new Date(Date.parse(o.signedAt) + o.ttlHours * 3_600_000).toISOString();
   return {

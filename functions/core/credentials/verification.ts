@@ -19,7 +19,8 @@ export function datesCheck(validFrom: string | undefined, validUntil: string | u
   const until = validUntil ? Date.parse(validUntil) : NaN;
   const at = Date.parse(now);
   if (Number.isNaN(from)) return { check: 'dates', ok: false, detail: 'The credential has no valid validFrom date.' };
-  if (validUntil !== undefined && Number.isNaN(until)) return { check: 'dates', ok: false, detail: 'The credential has an unreadable validUntil date.' };
+  if (validUntil !== undefined && Number.isNaN(until))
+    return { check: 'dates', ok: false, detail: 'The credential has an unreadable validUntil date.' };
   if (at < from) return { check: 'dates', ok: false, detail: `Not valid yet: valid from ${validFrom}.` };
   if (!Number.isNaN(until) && at >= until) return { check: 'dates', ok: false, detail: `Expired: valid until ${validUntil}.` };
   return { check: 'dates', ok: true, detail: `Within its validity: from ${validFrom}${validUntil ? ` until ${validUntil}` : ''}.` };

@@ -102,6 +102,10 @@ function rfc5987(value: string): string {
  */
 export function contentDisposition(raw: string): string {
   const name = safeDownloadName(raw);
-  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036F]/g, '').replace(/[^\x20-\x7E]/g, '_').replace(/[";\\%]/g, '_');
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036F]/g, '')
+    .replace(/[^\x20-\x7E]/g, '_')
+    .replace(/[";\\%]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(name)}`;
 }

@@ -35,7 +35,15 @@ export interface FileType {
 }
 
 export const fileTypes: readonly FileType[] = [
-  { id: 'pdf', label: 'PDF', contentType: 'application/pdf', aliases: ['application/x-pdf'], extensions: ['pdf'], maxBytes: 50 * MiB, signature: 'pdf' },
+  {
+    id: 'pdf',
+    label: 'PDF',
+    contentType: 'application/pdf',
+    aliases: ['application/x-pdf'],
+    extensions: ['pdf'],
+    maxBytes: 50 * MiB,
+    signature: 'pdf',
+  },
   {
     id: 'docx',
     label: 'Word document',
@@ -46,7 +54,15 @@ export const fileTypes: readonly FileType[] = [
     signature: 'ooxml',
     ooxmlFolder: 'word',
   },
-  { id: 'doc', label: 'Word 97-2003 document', contentType: 'application/msword', aliases: [], extensions: ['doc'], maxBytes: 25 * MiB, signature: 'cfb' },
+  {
+    id: 'doc',
+    label: 'Word 97-2003 document',
+    contentType: 'application/msword',
+    aliases: [],
+    extensions: ['doc'],
+    maxBytes: 25 * MiB,
+    signature: 'cfb',
+  },
   {
     id: 'xlsx',
     label: 'Excel workbook',
@@ -57,7 +73,15 @@ export const fileTypes: readonly FileType[] = [
     signature: 'ooxml',
     ooxmlFolder: 'xl',
   },
-  { id: 'xls', label: 'Excel 97-2003 workbook', contentType: 'application/vnd.ms-excel', aliases: [], extensions: ['xls'], maxBytes: 25 * MiB, signature: 'cfb' },
+  {
+    id: 'xls',
+    label: 'Excel 97-2003 workbook',
+    contentType: 'application/vnd.ms-excel',
+    aliases: [],
+    extensions: ['xls'],
+    maxBytes: 25 * MiB,
+    signature: 'cfb',
+  },
   {
     id: 'pptx',
     label: 'PowerPoint presentation',
@@ -68,8 +92,24 @@ export const fileTypes: readonly FileType[] = [
     signature: 'ooxml',
     ooxmlFolder: 'ppt',
   },
-  { id: 'ppt', label: 'PowerPoint 97-2003 presentation', contentType: 'application/vnd.ms-powerpoint', aliases: [], extensions: ['ppt'], maxBytes: 100 * MiB, signature: 'cfb' },
-  { id: 'txt', label: 'plain text', contentType: 'text/plain', aliases: [], extensions: ['txt', 'text'], maxBytes: 10 * MiB, signature: 'text' },
+  {
+    id: 'ppt',
+    label: 'PowerPoint 97-2003 presentation',
+    contentType: 'application/vnd.ms-powerpoint',
+    aliases: [],
+    extensions: ['ppt'],
+    maxBytes: 100 * MiB,
+    signature: 'cfb',
+  },
+  {
+    id: 'txt',
+    label: 'plain text',
+    contentType: 'text/plain',
+    aliases: [],
+    extensions: ['txt', 'text'],
+    maxBytes: 10 * MiB,
+    signature: 'text',
+  },
   {
     id: 'csv',
     label: 'CSV',
@@ -81,8 +121,24 @@ export const fileTypes: readonly FileType[] = [
     maxBytes: 10 * MiB,
     signature: 'text',
   },
-  { id: 'png', label: 'PNG image', contentType: 'image/png', aliases: ['image/x-png'], extensions: ['png'], maxBytes: 10 * MiB, signature: 'png' },
-  { id: 'jpeg', label: 'JPEG image', contentType: 'image/jpeg', aliases: ['image/jpg', 'image/pjpeg'], extensions: ['jpg', 'jpeg'], maxBytes: 10 * MiB, signature: 'jpeg' },
+  {
+    id: 'png',
+    label: 'PNG image',
+    contentType: 'image/png',
+    aliases: ['image/x-png'],
+    extensions: ['png'],
+    maxBytes: 10 * MiB,
+    signature: 'png',
+  },
+  {
+    id: 'jpeg',
+    label: 'JPEG image',
+    contentType: 'image/jpeg',
+    aliases: ['image/jpg', 'image/pjpeg'],
+    extensions: ['jpg', 'jpeg'],
+    maxBytes: 10 * MiB,
+    signature: 'jpeg',
+  },
   { id: 'mp4', label: 'MP4 video', contentType: 'video/mp4', aliases: [], extensions: ['mp4'], maxBytes: 500 * MiB, signature: 'mp4' },
 ];
 

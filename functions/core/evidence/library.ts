@@ -151,7 +151,13 @@ export function applyVersionEvent(version: EvidenceVersion, event: VersionEvent)
 /** The event a verification result stands for. */
 export function verificationEvent(result: VerifyResult, at: string, objectVersionId?: string): VersionEvent {
   if (result.ok) {
-    return { type: 'verified', sha256: result.sha256, size: result.size, at, ...(objectVersionId !== undefined ? { objectVersionId } : {}) };
+    return {
+      type: 'verified',
+      sha256: result.sha256,
+      size: result.size,
+      at,
+      ...(objectVersionId !== undefined ? { objectVersionId } : {}),
+    };
   }
   return { type: 'rejected', reason: result.reason, message: result.message, at };
 }
@@ -250,7 +256,7 @@ export function freezeLinks(
     const versions = byItem.get(link.evidenceId);
     if (!versions || versions.length === 0) return err('unknown_item', 'No such evidence item.');
     if (versions.some((v) => v.pathwayId !== context.pathwayId)) {
-      return err('other_pathway', "The evidence item belongs to another pathway.");
+      return err('other_pathway', 'The evidence item belongs to another pathway.');
     }
     let chosen: EvidenceVersion | undefined;
     if (link.version === undefined) {

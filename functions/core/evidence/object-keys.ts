@@ -43,9 +43,7 @@ export const keyPrefixes = {
 const id = (prefix: string) => `${prefix}_${ULID_PATTERN}`;
 const VERSION = '[1-9][0-9]{0,5}';
 
-const EVIDENCE_KEY = new RegExp(
-  `^(pending|evidence|quarantine)/(${id(idPrefixes.pathway)})/(${id(idPrefixes.evidence)})/(${VERSION})$`,
-);
+const EVIDENCE_KEY = new RegExp(`^(pending|evidence|quarantine)/(${id(idPrefixes.pathway)})/(${id(idPrefixes.evidence)})/(${VERSION})$`);
 const RESOURCE_KEY = new RegExp(`^resources/(${id(idPrefixes.resource)})/(${VERSION})$`);
 const RESOURCE_AREA_KEY = new RegExp(`^(pending|quarantine)/resources/(${id(idPrefixes.resource)})/(${VERSION})$`);
 const EXPORT_KEY = new RegExp(`^exports/(${id(idPrefixes.application)})/(${id(idPrefixes.export)})\\.zip$`);
@@ -179,9 +177,7 @@ export function decodeS3EventKey(raw: string): string | null {
  * would delete the object it resolves to, e.g. another pathway's verified file.
  */
 export type EventObjectKey =
-  | { key: string; refused?: undefined }
-  | { key: null; refused: 'bad_event' }
-  | { key: string; refused: 'dot_segment' };
+  { key: string; refused?: undefined } | { key: null; refused: 'bad_event' } | { key: string; refused: 'dot_segment' };
 
 export function eventObjectKey(raw: string | undefined): EventObjectKey {
   const key = decodeS3EventKey(raw ?? '');

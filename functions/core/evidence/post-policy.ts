@@ -30,10 +30,7 @@ export const MAX_UPLOAD_EXPIRY_SECONDS = 900;
 
 /** Structurally the SDK's `Conditions` type, kept here so core does not import the SDK. */
 export type PolicyCondition =
-  | ['eq', string, string]
-  | ['starts-with', string, string]
-  | ['content-length-range', number, number]
-  | Record<string, string>;
+  ['eq', string, string] | ['starts-with', string, string] | ['content-length-range', number, number] | Record<string, string>;
 
 /** Everything `createPresignedPost` needs except the Bucket. */
 export interface PresignedPostInput {

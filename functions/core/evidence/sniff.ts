@@ -268,9 +268,7 @@ function checkText(bytes: Uint8Array, complete: boolean, label: string): TextChe
 function mismatch(type: FileType, bytes: Uint8Array): SniffResult {
   const seen = describeContent(bytes);
   const extra =
-    type.signature === 'ooxml' && startsWith(bytes, SIG.cfb)
-      ? ` Remove any password and save it as .${type.extensions[0]}.`
-      : '';
+    type.signature === 'ooxml' && startsWith(bytes, SIG.cfb) ? ` Remove any password and save it as .${type.extensions[0]}.` : '';
   return {
     ok: false,
     reason: 'signature_mismatch',

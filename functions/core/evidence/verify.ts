@@ -59,11 +59,7 @@ export async function verifyUpload(
   for await (const chunk of stream) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError('verifyUpload expects a stream of bytes');
     if (count + chunk.length > declared.size) {
-      return fail(
-        'size_mismatch',
-        `The uploaded file is larger than the declared ${declared.size} bytes.`,
-        count + chunk.length,
-      );
+      return fail('size_mismatch', `The uploaded file is larger than the declared ${declared.size} bytes.`, count + chunk.length);
     }
     if (filled < window.length) {
       const take = Math.min(window.length - filled, chunk.length);

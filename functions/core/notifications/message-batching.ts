@@ -124,7 +124,11 @@ export type MessageAuthorRole = 'team' | 'staff' | 'reviewer' | 'district';
  * Who is emailed about a message: everyone on the thread but its author, and the shared
  * staff inbox (`staffRecipient`) when the message is not from staff (as in-app).
  */
-export function messageRecipients(participants: readonly string[], author: { sub: string; role: MessageAuthorRole }, staffRecipient: string): string[] {
+export function messageRecipients(
+  participants: readonly string[],
+  author: { sub: string; role: MessageAuthorRole },
+  staffRecipient: string,
+): string[] {
   const out = [...new Set(participants)].filter((s) => s && s !== author.sub);
   if (author.role !== 'staff') out.push(staffRecipient);
   return out;

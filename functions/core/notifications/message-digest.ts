@@ -35,15 +35,22 @@ export function formatMessageTime(isoTime: string): string {
 
 export const threadPath = (applicationId: string) => `/applications/${applicationId}/messages`;
 
-export function renderMessageDigest(messages: readonly DigestMessage[], ctx: DigestContext): { subject: string; text: string; html: string } {
+export function renderMessageDigest(
+  messages: readonly DigestMessage[],
+  ctx: DigestContext,
+): { subject: string; text: string; html: string } {
   if (messages.length === 0) throw new Error('a digest needs at least one message');
   const pathway = ctx.pathwayName ?? 'your pathway';
   const count = messages.length === 1 ? 'New message' : `${messages.length} new messages`;
   const subject = `${count} on ${pathway}'s application`;
   const url = absoluteLink(ctx.baseUrl, threadPath(ctx.applicationId));
   const greeting = ctx.recipientName ? `Hello ${ctx.recipientName},` : 'Hello,';
-  const intro = messages.length === 1 ? `There is a new message on the application thread of ${pathway}:` : `There are ${messages.length} new messages on the application thread of ${pathway}:`;
-  const footer = 'You receive this because you take part in this application thread. Switch message emails off (category "messages") in your notification settings.';
+  const intro =
+    messages.length === 1
+      ? `There is a new message on the application thread of ${pathway}:`
+      : `There are ${messages.length} new messages on the application thread of ${pathway}:`;
+  const footer =
+    'You receive this because you take part in this application thread. Switch message emails off (category "messages") in your notification settings.';
   const body = (s: string) => s.replace(/\r\n?/g, '\n');
 
   const text = [
@@ -51,7 +58,13 @@ export function renderMessageDigest(messages: readonly DigestMessage[], ctx: Dig
     '',
     intro,
     '',
-    ...messages.flatMap((m) => [`${m.author}, ${formatMessageTime(m.at)}:`, ...body(m.body).split('\n').map((l) => `  ${l}`), '']),
+    ...messages.flatMap((m) => [
+      `${m.author}, ${formatMessageTime(m.at)}:`,
+      ...body(m.body)
+        .split('\n')
+        .map((l) => `  ${l}`),
+      '',
+    ]),
     `Reply in the thread: ${url}`,
     '',
     '— pathcert',

@@ -14,7 +14,10 @@ export const emailCategories = {
   // On by default: a thread is where reviewers and staff ask the team for what is missing, and
   // an unanswered question stalls the review. Batching (core/notifications/message-batching.ts)
   // keeps it to one email per thread per window, so the default costs little attention.
-  messages: { mandatory: false, description: 'New messages on an application thread you take part in (batched: at most one email per thread every few minutes)' },
+  messages: {
+    mandatory: false,
+    description: 'New messages on an application thread you take part in (batched: at most one email per thread every few minutes)',
+  },
   decisions: { mandatory: true, description: 'Decisions on your applications' },
   expiry: { mandatory: true, description: 'Expiry notices and expirations of certifications' },
 } as const;

@@ -72,7 +72,9 @@ export const notificationRules: Record<DetailType, readonly AudienceRule[]> = {
 export const inviteeDetailTypes = ['InvitationCreated', 'InvitationExpiring'] as const satisfies readonly DetailType[];
 export type InviteeDetailType = (typeof inviteeDetailTypes)[number];
 
-export function isInviteeEvent<E extends Pick<DomainEvent, 'detailType'>>(event: E): event is Extract<E, { detailType: InviteeDetailType }> {
+export function isInviteeEvent<E extends Pick<DomainEvent, 'detailType'>>(
+  event: E,
+): event is Extract<E, { detailType: InviteeDetailType }> {
   return (inviteeDetailTypes as readonly string[]).includes(event.detailType);
 }
 
@@ -136,7 +138,9 @@ const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  * An address SES will accept as a recipient (ASCII `local@domain.tld`), or why not. Checked
  * before sending so a bad address is recorded once instead of failing every retry.
  */
-export function checkEmailAddress(address: string | undefined | null): { ok: true; address: string } | { ok: false; reason: 'missing_address' | 'invalid_address' } {
+export function checkEmailAddress(
+  address: string | undefined | null,
+): { ok: true; address: string } | { ok: false; reason: 'missing_address' | 'invalid_address' } {
   if (address === undefined || address === null || address.trim() === '') return { ok: false, reason: 'missing_address' };
   const value = address.trim();
   const at = value.lastIndexOf('@');

@@ -174,7 +174,7 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
           ? 'Read the decision letter; your certificate and directory listing follow.'
           : d.decision === 'revise_and_resubmit'
             ? 'Read the decision letter for the required changes, then revise and resubmit the application.'
-            : 'Read the decision letter for the reviewers\' feedback; you may apply again when ready.';
+            : "Read the decision letter for the reviewers' feedback; you may apply again when ready.";
       return {
         kind: 'decision.made',
         subject: `Decision for ${pathway}: ${levelNames[d.level]} ${outcome}`,
@@ -251,7 +251,10 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
         kind: 'benefits.changed',
         subject: d.unlocked.length > 0 ? `${pathway}: new network benefits unlocked` : `${pathway}: network benefits changed`,
         happened: `With its ${standing}, ${where} ${parts.join(' and ')}.`,
-        next: d.unlocked.length > 0 ? 'See what is now available and request the benefits with limited places (such as student scholarship nominations).' : 'See which benefits the pathway still holds; renewing or regaining the level restores the others.',
+        next:
+          d.unlocked.length > 0
+            ? 'See what is now available and request the benefits with limited places (such as student scholarship nominations).'
+            : 'See which benefits the pathway still holds; renewing or regaining the level restores the others.',
         link: `/pathways/${d.pathwayId}/benefits`,
         action: 'View the benefits',
       };
@@ -277,7 +280,9 @@ function notice(event: DomainEvent, audience: Audience, ctx: RenderContext): Not
       const role = invitationRoles[d.scope][d.role];
       return {
         kind: 'invitation.created',
-        subject: ctx.inviterName ? `${ctx.inviterName} invited you to join ${target}${onPathcert(target)}` : `You are invited to join ${target}${onPathcert(target)}`,
+        subject: ctx.inviterName
+          ? `${ctx.inviterName} invited you to join ${target}${onPathcert(target)}`
+          : `You are invited to join ${target}${onPathcert(target)}`,
         happened: `${ctx.inviterName ?? 'Someone at pathcert'} invited you to join ${target} as ${role}. The invitation expires on ${formatDateTime(d.expiresAt)}.`,
         next: 'Open the link and sign up with this email address (choose a password and enter the code we email you), or sign in if you already have an account; then accept the invitation before it expires. After that date it can no longer be accepted and has to be sent again.',
         link: `/invitations/${d.invitationId}`,
@@ -308,8 +313,11 @@ export function renderNotification(event: DomainEvent, audience: Audience, ctx: 
   const url = absoluteLink(ctx.baseUrl, n.link);
   const greeting = ctx.recipientName ? `Hello ${ctx.recipientName},` : 'Hello,';
   const footer =
-    n.footer ?? 'You receive this as part of your pathway certification with pathcert. Choose which optional emails you get in your notification settings.';
-  const text = [greeting, '', n.happened, '', `What to do next: ${n.next}`, '', `${n.action}: ${url}`, '', '— pathcert', '', footer].join('\n');
+    n.footer ??
+    'You receive this as part of your pathway certification with pathcert. Choose which optional emails you get in your notification settings.';
+  const text = [greeting, '', n.happened, '', `What to do next: ${n.next}`, '', `${n.action}: ${url}`, '', '— pathcert', '', footer].join(
+    '\n',
+  );
   const html = [
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',

@@ -36,7 +36,10 @@ const pathwayUnit = (id: string) => `pathway:${id}`;
  * carry its district (stored memberships do); a pathway whose district is unknown counts as
  * a unit of its own in both readings.
  */
-export function coalitionOf(memberships: readonly Membership[], districtOfPathway: (pathwayId: string) => string | undefined = () => undefined): Coalition {
+export function coalitionOf(
+  memberships: readonly Membership[],
+  districtOfPathway: (pathwayId: string) => string | undefined = () => undefined,
+): Coalition {
   const districts = new Set<string>();
   const teams: { pathwayId: string; districtId: string | undefined }[] = [];
   for (const m of memberships) {
@@ -74,7 +77,8 @@ const NETWORK = 'network';
 export function withheldCellsOf(year: PublicYear): string[] {
   const out: string[] = [];
   const collect = (key: string, view: CountView) => {
-    for (const [m, groups] of entriesOf(view)) for (const [g, cell] of entriesOf(groups)) if (isSuppressed(cell)) out.push(cellId(key, m, g));
+    for (const [m, groups] of entriesOf(view))
+      for (const [g, cell] of entriesOf(groups)) if (isSuppressed(cell)) out.push(cellId(key, m, g));
   };
   for (const [id, view] of year.districts) collect(districtUnit(id), view);
   for (const [id, view] of year.pathways) collect(pathwayUnit(id), view);
@@ -116,7 +120,12 @@ export function headlineCellsOf(year: PublicYear): string[] {
  * It withholds everything the shared views withhold, so it adds nothing to them. (What they
  * read while they held fewer roles, they keep: see docs/outcomes.md, "Coalitions".)
  */
-export function suppressForReader(input: Pick<YearInput, 'districts'>, shared: PublicYear, c: Coalition, config: SuppressionConfig = {}): PublicYear {
+export function suppressForReader(
+  input: Pick<YearInput, 'districts'>,
+  shared: PublicYear,
+  c: Coalition,
+  config: SuppressionConfig = {},
+): PublicYear {
   return suppressYear(
     {
       districts: input.districts,

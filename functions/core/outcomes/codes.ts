@@ -99,12 +99,24 @@ export const METRIC_DEFINITIONS: Readonly<Record<Metric, MetricDefinition>> = {
   graduated_on_time: { label: 'On-time graduates of the cohort', denominator: 'cohort', higherIsBetter: true },
   dropped_out: { label: 'Dropouts of the cohort', denominator: 'cohort', higherIsBetter: false },
   ag_completed: { label: 'Graduates who completed a–g requirements', denominator: 'graduated_on_time', higherIsBetter: true },
-  dual_enrollment_credit: { label: 'Students who earned early-college or dual-enrollment credit', denominator: 'enrolled', higherIsBetter: true },
+  dual_enrollment_credit: {
+    label: 'Students who earned early-college or dual-enrollment credit',
+    denominator: 'enrolled',
+    higherIsBetter: true,
+  },
   wbl_awareness: { label: 'Work-based learning: career awareness participants', denominator: 'enrolled', higherIsBetter: true },
   wbl_exploration: { label: 'Work-based learning: career exploration participants', denominator: 'enrolled', higherIsBetter: true },
-  wbl_preparation: { label: 'Work-based learning: career preparation (internship) participants', denominator: 'enrolled', higherIsBetter: true },
+  wbl_preparation: {
+    label: 'Work-based learning: career preparation (internship) participants',
+    denominator: 'enrolled',
+    higherIsBetter: true,
+  },
   industry_credential: { label: 'Students who earned an industry-recognized credential', denominator: 'enrolled', higherIsBetter: true },
-  postsecondary_enrolled: { label: 'Graduates who enrolled in postsecondary education', denominator: 'graduated_on_time', higherIsBetter: true },
+  postsecondary_enrolled: {
+    label: 'Graduates who enrolled in postsecondary education',
+    denominator: 'graduated_on_time',
+    higherIsBetter: true,
+  },
 };
 
 export type NumeratorMetric = Exclude<Metric, 'enrolled' | 'cohort'>;
@@ -128,7 +140,14 @@ export const EXCLUSIVE_OUTCOMES: readonly { denominator: Metric; parts: readonly
 ];
 
 /** The all-students rates a pathway's outcome headline shows (core/outcomes/headline.ts), in order. */
-export const HEADLINE_METRICS = ['graduated_on_time', 'ag_completed', 'postsecondary_enrolled', 'industry_credential', 'wbl_preparation', 'dual_enrollment_credit'] as const satisfies readonly NumeratorMetric[];
+export const HEADLINE_METRICS = [
+  'graduated_on_time',
+  'ag_completed',
+  'postsecondary_enrolled',
+  'industry_credential',
+  'wbl_preparation',
+  'dual_enrollment_credit',
+] as const satisfies readonly NumeratorMetric[];
 
 export function isMetric(text: string): text is Metric {
   return (METRICS as readonly string[]).includes(text);

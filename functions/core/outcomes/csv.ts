@@ -30,7 +30,16 @@
  *   checks, so a typo in one row does not cascade into follow-on errors.
  */
 import { isId } from '../ids.ts';
-import { METRICS, STUDENT_GROUPS, isMetric, isSchoolYear, isStudentGroup, type Metric, type SchoolYear, type StudentGroup } from './codes.ts';
+import {
+  METRICS,
+  STUDENT_GROUPS,
+  isMetric,
+  isSchoolYear,
+  isStudentGroup,
+  type Metric,
+  type SchoolYear,
+  type StudentGroup,
+} from './codes.ts';
 import {
   MAX_COUNT,
   checkDistrictContainsPathways,
@@ -201,7 +210,12 @@ class Validator {
           } else {
             if (b === QUOTE && !this.recordBroken) {
               this.recordBroken = true;
-              this.fieldError(this.row, this.fieldCount, 'quote', 'a quote inside an unquoted field; put the whole field in quotes and double the quote ("")');
+              this.fieldError(
+                this.row,
+                this.fieldCount,
+                'quote',
+                'a quote inside an unquoted field; put the whole field in quotes and double the quote ("")',
+              );
             }
             this.push(b);
           }
@@ -219,7 +233,12 @@ class Validator {
           } else {
             if (!this.recordBroken) {
               this.recordBroken = true;
-              this.fieldError(this.row, this.fieldCount, 'quote', 'text after the closing quote of a quoted field; a quote inside a quoted field is written twice ("")');
+              this.fieldError(
+                this.row,
+                this.fieldCount,
+                'quote',
+                'text after the closing quote of a quoted field; a quote inside a quoted field is written twice ("")',
+              );
             }
             state = State.Unquoted;
             this.push(b);
@@ -392,7 +411,11 @@ class Validator {
       } else if (id !== null) {
         if (type === 'district') {
           if (id !== this.options.districtId) {
-            fail('entity_id', 'wrong_district', `district ${show(id)} is not your district; district rows must be for ${this.options.districtId}`);
+            fail(
+              'entity_id',
+              'wrong_district',
+              `district ${show(id)} is not your district; district rows must be for ${this.options.districtId}`,
+            );
           } else entity = { kind: 'district', districtId: id };
         } else if (this.options.pathwayIdsOfDistrict.has(id)) {
           entity = { kind: 'pathway', pathwayId: id };
@@ -486,9 +509,7 @@ class Validator {
     const districtKey = entityKeyOf({ kind: 'district', districtId: this.options.districtId });
     const district = countsByEntity.get(districtKey);
     if (district && this.tainted.size === 0) {
-      const pathways = [...countsByEntity]
-        .filter(([key]) => key !== districtKey)
-        .map(([key, counts]) => ({ pathwayId: key, counts }));
+      const pathways = [...countsByEntity].filter(([key]) => key !== districtKey).map(([key, counts]) => ({ pathwayId: key, counts }));
       report(districtKey, checkDistrictContainsPathways(district, pathways));
     }
 
@@ -535,7 +556,12 @@ export async function validateOutcomeCsv(
     const h = Uint8Array.from(head!);
     head = null;
     if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) {
-      v.error({ row: null, column: null, code: 'not_csv', message: 'this is an Excel workbook (or another zip file), not a CSV; save it as "CSV UTF-8"' });
+      v.error({
+        row: null,
+        column: null,
+        code: 'not_csv',
+        message: 'this is an Excel workbook (or another zip file), not a CSV; save it as "CSV UTF-8"',
+      });
       throw new Fatal();
     }
     if ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff)) {

@@ -104,10 +104,9 @@ export function countOf(counts: OutcomeCounts, metric: Metric, group: StudentGro
 // ---------------------------------------------------------------------------------------
 // Shape
 
-const countSchema = z.int({ error: 'must be a whole number' }).check(
-  z.minimum(0, { error: 'must not be negative' }),
-  z.maximum(MAX_COUNT, { error: `must be at most ${MAX_COUNT}` }),
-);
+const countSchema = z
+  .int({ error: 'must be a whole number' })
+  .check(z.minimum(0, { error: 'must not be negative' }), z.maximum(MAX_COUNT, { error: `must be at most ${MAX_COUNT}` }));
 
 export const groupCountsSchema = z.partialRecord(z.enum(STUDENT_GROUPS), countSchema);
 export const outcomeCountsSchema = z.partialRecord(z.enum(METRICS), groupCountsSchema);
@@ -123,9 +122,7 @@ export const entityRefSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const schoolYearSchema = z
-  .string()
-  .check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' }));
+export const schoolYearSchema = z.string().check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' }));
 
 export const outcomeReportSchema = z.strictObject({
   schoolYear: schoolYearSchema,
@@ -260,9 +257,7 @@ export function checkOutcomeCounts(counts: OutcomeCounts): OutcomeProblem[] {
 type ZodIssue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
 
 /** Shape then consistency; every problem with its path. */
-export function parseOutcomeReport(
-  input: unknown,
-): { ok: true; report: OutcomeReport } | { ok: false; problems: OutcomeProblem[] } {
+export function parseOutcomeReport(input: unknown): { ok: true; report: OutcomeReport } | { ok: false; problems: OutcomeProblem[] } {
   const parsed = z.safeParse(outcomeReportSchema, input);
   if (!parsed.success) {
     const problems: OutcomeProblem[] = [];

@@ -11,7 +11,15 @@
  * Rates are fractions (0..1); null when the denominator is 0. Differences and changes are in
  * percentage points, rounded to 1e-8 so 70% − 65% is exactly 5.
  */
-import { NUMERATOR_METRICS, compareSchoolYears, denominatorOf, type Metric, type NumeratorMetric, type SchoolYear, type StudentGroup } from './codes.ts';
+import {
+  NUMERATOR_METRICS,
+  compareSchoolYears,
+  denominatorOf,
+  type Metric,
+  type NumeratorMetric,
+  type SchoolYear,
+  type StudentGroup,
+} from './codes.ts';
 import {
   entriesOf,
   isSuppressed,

@@ -194,7 +194,8 @@ interface Settings {
 
 function settingsOf(config: SuppressionConfig): Settings {
   const threshold = config.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
-  if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${threshold}`);
+  if (!Number.isInteger(threshold) || threshold < 0)
+    throw new RangeError(`suppression threshold must be a whole number ≥ 0, got ${threshold}`);
   const minContributors = config.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
   if (!Number.isInteger(minContributors) || minContributors < 1) {
     throw new RangeError(`minimum contributors must be a whole number ≥ 1, got ${minContributors}`);
@@ -734,8 +735,9 @@ function runAudit(rels: readonly Prepared[], ctx: Ctx, maxAudit: number, reportA
       for (const b of blocks) fixed.add(b);
     }
   };
-  const blocksOf = (terms: readonly [string, number][]) =>
-    [...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined))];
+  const blocksOf = (terms: readonly [string, number][]) => [
+    ...new Set(terms.map(([v]) => blockOf.get(v)).filter((b): b is Block => b !== undefined)),
+  ];
   /** A withheld cell's exact relations: its rows in its block. */
   const exactRelsOf = (v: string) => (ctx.relsOfCell.get(v) ?? []).filter((r) => !r.remainderUnknown);
   const isSensitive = (r: Prepared) => r.remainderSensitive && r.remainderUnknown;
@@ -886,7 +888,6 @@ export function findDisclosures(
   const { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns } = runAudit(rels, ctx, maxAudit, true);
   return { disclosedCells, disclosedRemainders, disclosedToInsiders, unauditedUnknowns };
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Outcome reports as cells and relations
@@ -1053,7 +1054,10 @@ export function suppressYear(input: YearInput, config: SuppressionConfig = {}): 
   // unit: its report and every pathway's of it).
   const coalitionSets = new Map<string, readonly string[]>();
   if (network) {
-    for (const set of combinations(districts.map((d) => `district:${d.districtId}`), settings.maxCoalition)) {
+    for (const set of combinations(
+      districts.map((d) => `district:${d.districtId}`),
+      settings.maxCoalition,
+    )) {
       coalitionSets.set(coalitionReaderId(set), set);
     }
   }

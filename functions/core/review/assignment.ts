@@ -302,7 +302,9 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
     const byId = new Map(candidates.map((c) => [c.id, c]));
     const promotable = panel
       .filter((p) => byId.get(p.reviewerId)?.leadEligible === true)
-      .sort((a, b) => compareKeys(rankKey(byId.get(a.reviewerId)!, application, seed), rankKey(byId.get(b.reviewerId)!, application, seed)))[0];
+      .sort((a, b) =>
+        compareKeys(rankKey(byId.get(a.reviewerId)!, application, seed), rankKey(byId.get(b.reviewerId)!, application, seed)),
+      )[0];
     if (promotable) {
       promotable.role = 'lead';
       promotable.promoted = true;
@@ -354,8 +356,7 @@ export function validateManualAssignment(input: ManualAssignmentInput): ManualAs
   const overridden: ExclusionReason[] = [];
   for (const r of reasonsFor(input.reviewer, ctx)) {
     const allowed =
-      (r.code === 'at-capacity' && input.override?.load === true) ||
-      (r.code === 'unavailable' && input.override?.availability === true);
+      (r.code === 'at-capacity' && input.override?.load === true) || (r.code === 'unavailable' && input.override?.availability === true);
     (allowed ? overridden : reasons).push(r);
   }
   if (input.role === 'lead') {

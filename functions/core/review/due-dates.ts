@@ -149,7 +149,11 @@ export function secondsUntil(at: Date | string, now: Date | string): number {
  * period; a seat on staff (vacant with nobody qualifying, or its late replacement
  * escalated) is looked at again after staffAlertDays.
  */
-export function seatWaitEndsAt(holder: { dueAt: string; escalated: boolean; open: boolean } | undefined, now: Date | string, config?: ReviewDueConfig): string {
+export function seatWaitEndsAt(
+  holder: { dueAt: string; escalated: boolean; open: boolean } | undefined,
+  now: Date | string,
+  config?: ReviewDueConfig,
+): string {
   const c = resolve(config);
   if (holder?.open && !holder.escalated) return new Date(ms(holder.dueAt) + c.graceDays * DAY_MS).toISOString();
   return new Date(ms(now) + c.staffAlertDays * DAY_MS).toISOString();

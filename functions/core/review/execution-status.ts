@@ -55,9 +55,11 @@ export type ParsedStatusChange = { ok: true; end: AbnormalEnd } | { ok: false; e
 /** The abnormal end an event reports, or why it is not one this app can act on. */
 export function parseAbnormalEnd(envelope: unknown): ParsedStatusChange {
   const e = (typeof envelope === 'object' && envelope !== null ? envelope : {}) as Record<string, unknown>;
-  if (e.source !== STATES_EVENT_SOURCE || e['detail-type'] !== EXECUTION_STATUS_CHANGE) return { ok: false, error: 'not a Step Functions execution status change' };
+  if (e.source !== STATES_EVENT_SOURCE || e['detail-type'] !== EXECUTION_STATUS_CHANGE)
+    return { ok: false, error: 'not a Step Functions execution status change' };
   const detail = detailSchema.safeParse(e.detail);
-  if (!detail.success) return { ok: false, error: `detail: ${detail.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!detail.success)
+    return { ok: false, error: `detail: ${detail.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const d = detail.data;
   let input: unknown;
   try {

@@ -131,7 +131,10 @@ export function validateReviewScores(
   for (const s of scores) seen.set(s.criterionId, (seen.get(s.criterionId) ?? 0) + 1);
   const missing = [...expected].filter((id) => !seen.has(id)).sort();
   const unknown = [...seen.keys()].filter((id) => !expected.has(id)).sort();
-  const duplicated = [...seen].filter(([id, n]) => n > 1 && expected.has(id)).map(([id]) => id).sort();
+  const duplicated = [...seen]
+    .filter(([id, n]) => n > 1 && expected.has(id))
+    .map(([id]) => id)
+    .sort();
   const invalidLevel = [...new Set(scores.filter((s) => !scale.includes(s.level)).map((s) => s.criterionId))].sort();
   return {
     ok: missing.length + unknown.length + duplicated.length + invalidLevel.length === 0,
@@ -198,10 +201,7 @@ export interface AggregateInput {
   scale?: RubricScale;
 }
 
-function adjudicationOf(
-  adjudications: AggregateInput['adjudications'],
-  criterionId: string,
-): Adjudication | undefined {
+function adjudicationOf(adjudications: AggregateInput['adjudications'], criterionId: string): Adjudication | undefined {
   if (!adjudications) return undefined;
   if (adjudications instanceof Map) return (adjudications as ReadonlyMap<string, Adjudication>).get(criterionId);
   return Object.hasOwn(adjudications, criterionId) ? (adjudications as Record<string, Adjudication>)[criterionId] : undefined;

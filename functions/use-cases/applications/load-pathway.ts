@@ -6,7 +6,11 @@ import { authorize, withAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 
 /** The pathway and the caller's access, read side by side; 404 unless the caller may do `action` on it. */
-export async function loadPathway(principal: Principal, id: string, action: 'application.open' | 'application.list'): Promise<StoredPathway> {
+export async function loadPathway(
+  principal: Principal,
+  id: string,
+  action: 'application.open' | 'application.list',
+): Promise<StoredPathway> {
   const [pathway, access] = await withAccess(principal, getPathway(id));
   if (!pathway) throw new NotFoundError('pathway');
   authorize(access, action, pathwayTarget(pathway), 'pathway');

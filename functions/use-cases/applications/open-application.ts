@@ -60,9 +60,20 @@ export async function openApplication(
     if (pathway.status !== 'active') {
       errors.push({ in: 'body', field: 'pathwayId', message: 'the pathway is inactive', code: 'pathway_inactive' });
     }
-    const decision = canOpenApplication({ current: standing, hasOpenApplication: !!guard, target, now: nowIso(), config: certificationConfig() });
+    const decision = canOpenApplication({
+      current: standing,
+      hasOpenApplication: !!guard,
+      target,
+      now: nowIso(),
+      config: certificationConfig(),
+    });
     if (decision.ok && framework && criteriaFor(framework, decision.level).length === 0) {
-      errors.push({ in: 'body', field: 'frameworkId', message: `framework ${framework.version} has no criteria for ${decision.level}`, code: 'level_not_covered' });
+      errors.push({
+        in: 'body',
+        field: 'frameworkId',
+        message: `framework ${framework.version} has no criteria for ${decision.level}`,
+        code: 'level_not_covered',
+      });
     }
     const reasons = decision.ok ? [] : decision.reasons;
     const onlyOpen = errors.length === 0 && reasons.length > 0 && reasons.every((r) => r.code === 'open_application_exists');

@@ -10,7 +10,11 @@ import { transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';
 
 /** `expectedVersion` is read once the caller is authorized (a refused caller learns nothing of versions). */
-export async function withdrawApplication(principal: Principal, applicationId: string, expectedVersion: Deferred<number>): Promise<Application> {
+export async function withdrawApplication(
+  principal: Principal,
+  applicationId: string,
+  expectedVersion: Deferred<number>,
+): Promise<Application> {
   const { application, access } = await loadApplication(principal, applicationId, 'application.withdraw');
   const after = await storeWithdraw(application, expectedVersion(), actorOf(principal), transitionActor(access, application));
   await reviewAfterWithdraw(after);

@@ -6,13 +6,7 @@ import { isEditable } from '#core/application-status.ts';
 import { NotFoundError, UnprocessableError } from '#core/errors.ts';
 import { criterionIndex } from '#core/framework.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
-import {
-  getResponse,
-  notEditable,
-  writeResponse as storeResponse,
-  type EvidenceRef,
-  type ResponseRecord,
-} from '#store/applications.ts';
+import { getResponse, notEditable, writeResponse as storeResponse, type EvidenceRef, type ResponseRecord } from '#store/applications.ts';
 import { assertLinkable } from '#store/evidence-links.ts';
 import type { Deferred } from '../deferred.ts';
 import { pinnedFramework } from './editing.ts';

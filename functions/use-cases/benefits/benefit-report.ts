@@ -32,7 +32,12 @@ export async function benefitReport(principal: Principal) {
         active: b.active,
         pathways: reached.length,
         students: reached.reduce((n, p) => n + (p.enrollment ?? 0), 0),
-        requests: { requested: count('requested'), approved: count('approved'), declined: count('declined'), withdrawn: count('withdrawn') },
+        requests: {
+          requested: count('requested'),
+          approved: count('approved'),
+          declined: count('declined'),
+          withdrawn: count('withdrawn'),
+        },
         unitsHeld: mine.filter((q) => q.status === 'requested' || q.status === 'approved').reduce((n, q) => n + q.units, 0),
       };
     }),

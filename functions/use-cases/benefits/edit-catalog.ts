@@ -5,7 +5,13 @@
 import { NotFoundError } from '#core/errors.ts';
 import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
-import { createBenefit as storeNew, getBenefit, replaceBenefit as storeReplace, type Benefit, type BenefitContent } from '#store/benefits.ts';
+import {
+  createBenefit as storeNew,
+  getBenefit,
+  replaceBenefit as storeReplace,
+  type Benefit,
+  type BenefitContent,
+} from '#store/benefits.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
@@ -29,7 +35,12 @@ export async function createBenefit(
   });
 }
 
-export async function replaceBenefit(principal: Principal, id: string, content: BenefitContent, expectedRevision: Deferred<number>): Promise<Benefit> {
+export async function replaceBenefit(
+  principal: Principal,
+  id: string,
+  content: BenefitContent,
+  expectedRevision: Deferred<number>,
+): Promise<Benefit> {
   authorize(await loadAccess(principal), 'benefit.manage', NETWORK);
   const before = await getBenefit(id, true);
   if (!before) throw new NotFoundError('benefit');

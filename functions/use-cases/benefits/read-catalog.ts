@@ -8,7 +8,10 @@ import { authorize, loadAccess } from '../access.ts';
 import { loadBenefit, NETWORK } from './load.ts';
 
 /** Inactive entries are listed only for staff who ask for them. */
-export async function listBenefits(principal: Principal, query: { includeInactive: boolean; limit?: number; cursor?: string }): Promise<Page<Benefit>> {
+export async function listBenefits(
+  principal: Principal,
+  query: { includeInactive: boolean; limit?: number; cursor?: string },
+): Promise<Page<Benefit>> {
   const access = await loadAccess(principal);
   authorize(access, 'benefit.read', NETWORK);
   const includeInactive = access.groups.includes('staff') && query.includeInactive;

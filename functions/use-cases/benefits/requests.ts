@@ -40,7 +40,9 @@ export async function requestBenefit(
   const pathway = await loadPathway(principal, pathwayId, 'benefit.request');
   const benefit = await getBenefit(input.benefitId, true);
   if (!benefit) {
-    throw new UnprocessableError('No such benefit in the catalog.', [{ in: 'body', field: 'benefitId', message: 'unknown benefit', code: 'unknown_benefit' }]);
+    throw new UnprocessableError('No such benefit in the catalog.', [
+      { in: 'body', field: 'benefitId', message: 'unknown benefit', code: 'unknown_benefit' },
+    ]);
   }
   const units = input.units ?? 1;
   const at = nowIso();
@@ -48,7 +50,12 @@ export async function requestBenefit(
   if (refused.length > 0) {
     throw new UnprocessableError(
       refused.map((x) => x.message).join(' '),
-      refused.map((x) => ({ in: 'body' as const, field: x.code === 'too_many_units' ? 'units' : 'benefitId', message: x.message, code: x.code })),
+      refused.map((x) => ({
+        in: 'body' as const,
+        field: x.code === 'too_many_units' ? 'units' : 'benefitId',
+        message: x.message,
+        code: x.code,
+      })),
     );
   }
   return idempotent(idempotency(), async (record) => {
@@ -90,7 +97,11 @@ export async function listPathwayBenefitRequests(principal: Principal, pathwayId
 }
 
 /** Staff's queue: requests of one status (waiting ones unless told), oldest first. */
-export async function benefitRequestQueue(principal: Principal, status: RequestStatus | undefined, page: PageQuery): Promise<Page<BenefitRequest>> {
+export async function benefitRequestQueue(
+  principal: Principal,
+  status: RequestStatus | undefined,
+  page: PageQuery,
+): Promise<Page<BenefitRequest>> {
   authorize(await loadAccess(principal), 'benefit.manage', NETWORK);
   return listRequestsByStatus(status ?? 'requested', { limit: page.limit, cursor: page.cursor });
 }

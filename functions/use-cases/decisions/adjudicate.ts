@@ -37,8 +37,15 @@ export async function adjudicate(principal: Principal, applicationId: string, ad
   const known = new Set(round.aggregate.criteria.map((c) => c.criterionId));
   const errors: FieldIssue[] = [];
   adjudications.forEach((a, i) => {
-    if (!known.has(a.criterionId)) errors.push({ in: 'body', field: `adjudications.${i}.criterionId`, message: 'not a criterion of this review', code: 'unknown_criterion' });
-    if (!scale.includes(a.level)) errors.push({ in: 'body', field: `adjudications.${i}.level`, message: `must be one of ${scale.join(', ')}`, code: 'invalid_level' });
+    if (!known.has(a.criterionId))
+      errors.push({
+        in: 'body',
+        field: `adjudications.${i}.criterionId`,
+        message: 'not a criterion of this review',
+        code: 'unknown_criterion',
+      });
+    if (!scale.includes(a.level))
+      errors.push({ in: 'body', field: `adjudications.${i}.level`, message: `must be one of ${scale.join(', ')}`, code: 'invalid_level' });
   });
   if (errors.length) throw new UnprocessableError('Some adjudications do not fit the review.', errors);
   if (!(await recordAdjudications(app.id, n, adjudications, actorOf(principal)))) {

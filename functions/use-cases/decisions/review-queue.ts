@@ -5,7 +5,12 @@ import type { Page } from '#store/db.ts';
 import { listRoundsByStage, type ReviewRound } from '#store/reviews.ts';
 import { authorizeStaff } from './staff-access.ts';
 
-export async function listReviewQueue(principal: Principal, stage: ReviewStage = 'assigning', limit?: number, cursor?: string): Promise<Page<ReviewRound>> {
+export async function listReviewQueue(
+  principal: Principal,
+  stage: ReviewStage = 'assigning',
+  limit?: number,
+  cursor?: string,
+): Promise<Page<ReviewRound>> {
   await authorizeStaff(principal, 'review.queue');
   return listRoundsByStage(stage, limit, cursor);
 }

@@ -30,7 +30,12 @@ export interface SeatedReviewer {
   workflow: Answer | 'not-waiting';
 }
 
-export async function seatReviewer(principal: Principal, applicationId: string, seatNumber: number, request: SeatRequest): Promise<SeatedReviewer> {
+export async function seatReviewer(
+  principal: Principal,
+  applicationId: string,
+  seatNumber: number,
+  request: SeatRequest,
+): Promise<SeatedReviewer> {
   const { application: app } = await loadApplication(principal, applicationId, 'application.assign');
   if (!['in_review', 'submitted'].includes(app.status)) {
     throw new ConflictError(`The application is ${app.status}; reviewers are assigned only while it is in review.`, { status: app.status });
@@ -46,13 +51,20 @@ export async function seatReviewer(principal: Principal, applicationId: string, 
   const affiliations = await readAffiliations(request.reviewerSub);
   const profile = affiliations.profile;
   if (!profile) {
-    throw new UnprocessableError('No reviewer profile for this person.', [{ in: 'body', field: 'reviewerSub', message: 'is not a reviewer', code: 'not_a_reviewer' }]);
+    throw new UnprocessableError('No reviewer profile for this person.', [
+      { in: 'body', field: 'reviewerSub', message: 'is not a reviewer', code: 'not_a_reviewer' },
+    ]);
   }
   const ctx = await panelContext(app);
   const current = currentPanel(view).filter((c) => c.reviewerId !== holder?.reviewerSub);
   const role: ReviewRole = request.role ?? (current.some((c) => c.role === 'lead') ? 'co-reviewer' : 'lead');
   // Conflicts and home district from the profile just read, not from the pool's index.
-  const reviewer = candidateFrom(affiliations, profile.sub, ctx.application, ctx.candidates.find((c) => c.id === profile.sub));
+  const reviewer = candidateFrom(
+    affiliations,
+    profile.sub,
+    ctx.application,
+    ctx.candidates.find((c) => c.id === profile.sub),
+  );
   const check = validateManualAssignment({
     application: ctx.application,
     reviewer,

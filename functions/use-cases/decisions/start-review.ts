@@ -24,19 +24,28 @@ export interface StartedReview {
 export async function startReview(principal: Principal, applicationId: string): Promise<StartedReview> {
   const { application: app } = await loadApplication(principal, applicationId, 'application.assign');
   if (app.submissionNumber < 1 || app.status === 'draft') {
-    throw new ConflictError(`The application is ${app.status}; it has not been submitted, so there is nothing to review.`, { code: 'not_submitted', status: app.status });
+    throw new ConflictError(`The application is ${app.status}; it has not been submitted, so there is nothing to review.`, {
+      code: 'not_submitted',
+      status: app.status,
+    });
   }
   if (app.status === 'withdrawn') {
     throw new ConflictError('The application was withdrawn; there is nothing to review.', { code: 'withdrawn', status: app.status });
   }
   if (isTerminal(app.status) || app.status === 'revise_and_resubmit') {
-    throw new ConflictError(`The application is already decided (${app.status}); its review cannot run again.`, { code: 'already_decided', status: app.status });
+    throw new ConflictError(`The application is already decided (${app.status}); its review cannot run again.`, {
+      code: 'already_decided',
+      status: app.status,
+    });
   }
   const round = await getRound(app.id, app.submissionNumber);
   if (round?.executionArn) {
     const current = await describeExecution(round.executionArn);
     if (current?.status === 'RUNNING') {
-      throw new ConflictError('The review workflow is running; stop it before starting another.', { code: 'review_running', executionArn: round.executionArn });
+      throw new ConflictError('The review workflow is running; stop it before starting another.', {
+        code: 'review_running',
+        executionArn: round.executionArn,
+      });
     }
   }
   const previous = round?.executions.length ?? 0;

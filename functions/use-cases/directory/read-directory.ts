@@ -20,7 +20,9 @@ export function listCertifiedPathways(filter: PathwayFilter, limit?: number, cur
 
 /** The credential of the certification the entry shows: same level, same expiry, not revoked. */
 async function credentialLink(entry: DirectoryEntry, history: readonly Certification[]) {
-  const shown = history.find((c) => c.level === entry.level && c.expiresOn === entry.validUntil && (c.status === 'active' || c.status === 'renewed'));
+  const shown = history.find(
+    (c) => c.level === entry.level && c.expiresOn === entry.validUntil && (c.status === 'active' || c.status === 'renewed'),
+  );
   const credential = shown ? await getCredential(shown.id) : undefined;
   if (!credential || credential.revokedAt) return null;
   const url = credentialUrl(config.publicBaseUrl, credential.id);

@@ -19,7 +19,10 @@ export async function listApplicationEvidence(principal: Principal, applicationI
   const app = await applicationOf(principal, applicationId, 'evidence.read');
   const frozen = await getFrozenEvidence(app.id, true);
   if (frozen) {
-    const loaded = await loadItems(frozen.links.map((l) => l.evidenceId), false);
+    const loaded = await loadItems(
+      frozen.links.map((l) => l.evidenceId),
+      false,
+    );
     return {
       applicationId: app.id,
       frozenAt: frozen.frozenAt,
@@ -65,6 +68,10 @@ export async function getApplicationEvidence(principal: Principal, input: { appl
   const found = await getEvidenceWithVersions(file.evidenceId);
   const version = found?.versions.find((x) => x.version === file.version);
   if (!found || !version) throw new NotFoundError('evidence item');
-  const dl = await download(file.objectKey, { version: file.version, fileName: file.fileName, ...(file.objectVersionId ? { objectVersionId: file.objectVersionId } : {}) }, true);
+  const dl = await download(
+    file.objectKey,
+    { version: file.version, fileName: file.fileName, ...(file.objectVersionId ? { objectVersionId: file.objectVersionId } : {}) },
+    true,
+  );
   return { application: app, item: found.item, version, criterionIds: file.criterionIds, download: dl };
 }

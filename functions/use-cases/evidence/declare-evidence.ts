@@ -72,7 +72,9 @@ export async function declareEvidenceVersion(
       declaration,
       actorOf(principal),
       (version, upload) =>
-        record((result = answer({ pathway, item: { ...item, latestVersion: version.version, updatedAt: version.declaredAt }, version, upload }))),
+        record(
+          (result = answer({ pathway, item: { ...item, latestVersion: version.version, updatedAt: version.declaredAt }, version, upload })),
+        ),
     );
     return result;
   });

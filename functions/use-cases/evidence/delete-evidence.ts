@@ -23,6 +23,8 @@ export async function deleteEvidence(principal: Principal, input: { pathwayId: s
     pendingKey(item.pathwayId, item.evidenceId, v.version),
   ]);
   await Promise.all(
-    keysToDelete.map((k) => deleteObject(k).catch((error: unknown) => logger.warn('could not delete an evidence object', { key: k, error }))),
+    keysToDelete.map((k) =>
+      deleteObject(k).catch((error: unknown) => logger.warn('could not delete an evidence object', { key: k, error })),
+    ),
   );
 }

@@ -17,7 +17,11 @@ export interface Download {
 }
 
 /** A presigned GET answering with `Content-Disposition: attachment` and the file's (safe) name. */
-export async function download(key: string, v: { version?: number; fileName: string; objectVersionId?: string }, withVersionId: boolean): Promise<Download> {
+export async function download(
+  key: string,
+  v: { version?: number; fileName: string; objectVersionId?: string },
+  withVersionId: boolean,
+): Promise<Download> {
   const url = await presignGet(key, {
     expiresInSeconds: DOWNLOAD_EXPIRY_SECONDS,
     contentDisposition: contentDisposition(v.fileName),

@@ -40,12 +40,18 @@ export async function requestExport(
     const result = answer(e);
     await createExport(e, record(result));
     try {
-      await putObject(exportRequestKey(app.id, e.exportId), JSON.stringify({ applicationId: app.id, exportId: e.exportId, requestedAt: at }), 'application/json');
+      await putObject(
+        exportRequestKey(app.id, e.exportId),
+        JSON.stringify({ applicationId: app.id, exportId: e.exportId, requestedAt: at }),
+        'application/json',
+      );
     } catch (error) {
       logger.error('could not queue an evidence export', { exportId: e.exportId, error });
       await failExport(e.exportId, 'The export could not be queued.');
       // The answer stored with the export would replay this failed export to the retry the 503 invites.
-      await forgetIdempotent(context).catch((forgetError: unknown) => logger.error('could not forget the idempotency record', { error: forgetError }));
+      await forgetIdempotent(context).catch((forgetError: unknown) =>
+        logger.error('could not forget the idempotency record', { error: forgetError }),
+      );
       throw new BusyError(5);
     }
     return result;
@@ -53,7 +59,10 @@ export async function requestExport(
 }
 
 /** An export of the application, with a download once it is ready. */
-export async function getExport(principal: Principal, input: { applicationId: string; exportId: string }): Promise<{ export: StoredExport; download?: Download }> {
+export async function getExport(
+  principal: Principal,
+  input: { applicationId: string; exportId: string },
+): Promise<{ export: StoredExport; download?: Download }> {
   const app = await applicationOf(principal, input.applicationId, 'export.read');
   const e = await readExport(input.exportId, true);
   if (!e || e.applicationId !== app.id) throw new NotFoundError('export');

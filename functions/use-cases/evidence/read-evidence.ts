@@ -8,7 +8,10 @@ import { itemOf, libraryOf } from './library-access.ts';
 
 const isStaff = (p: Principal) => p.groups.includes('staff');
 
-export async function listEvidence(principal: Principal, input: { pathwayId: string; criterionId?: string; limit?: number; cursor?: string }) {
+export async function listEvidence(
+  principal: Principal,
+  input: { pathwayId: string; criterionId?: string; limit?: number; cursor?: string },
+) {
   const pathway = await libraryOf(principal, input.pathwayId, 'evidence.list');
   return listPathwayEvidence(pathway.id, { ...(input.criterionId ? { criterionId: input.criterionId } : {}) }, input.limit, input.cursor);
 }
@@ -28,6 +31,7 @@ export async function getEvidence(principal: Principal, input: { pathwayId: stri
   let dl: Download | undefined;
   if (chosen?.state === 'available') dl = await download(evidenceKey(item.pathwayId, item.evidenceId, chosen.version), chosen, true);
   // Quarantined files are never served, except to staff, who investigate them.
-  else if (chosen?.state === 'quarantined' && isStaff(principal)) dl = await download(quarantineKey(item.pathwayId, item.evidenceId, chosen.version), chosen, false);
+  else if (chosen?.state === 'quarantined' && isStaff(principal))
+    dl = await download(quarantineKey(item.pathwayId, item.evidenceId, chosen.version), chosen, false);
   return { item, versions, ...(dl ? { download: dl } : {}) };
 }

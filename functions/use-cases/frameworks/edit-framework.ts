@@ -9,16 +9,24 @@ import { publishDraft, replaceDraft, type StoredFramework } from '#store/framewo
 import type { Deferred } from '../deferred.ts';
 import { loadFramework } from './load-framework.ts';
 
-export async function replaceFramework(principal: Principal, id: string, content: FrameworkContent, expectedRevision: Deferred<number>): Promise<StoredFramework> {
+export async function replaceFramework(
+  principal: Principal,
+  id: string,
+  content: FrameworkContent,
+  expectedRevision: Deferred<number>,
+): Promise<StoredFramework> {
   const before = await loadFramework(principal, id, 'framework.manage', true);
   if (before.status === 'published') {
-    throw new ConflictError(`Framework ${before.version} is published and can no longer change; create a new version instead.`, { status: before.status });
+    throw new ConflictError(`Framework ${before.version} is published and can no longer change; create a new version instead.`, {
+      status: before.status,
+    });
   }
   return replaceDraft(before, content, expectedRevision(), actorOf(principal));
 }
 
 export async function publishFramework(principal: Principal, id: string, expectedRevision: Deferred<number>): Promise<StoredFramework> {
   const before = await loadFramework(principal, id, 'framework.manage', true);
-  if (before.status === 'published') throw new ConflictError(`Framework ${before.version} is already published.`, { status: before.status });
+  if (before.status === 'published')
+    throw new ConflictError(`Framework ${before.version} is already published.`, { status: before.status });
   return publishDraft(before, expectedRevision(), actorOf(principal));
 }

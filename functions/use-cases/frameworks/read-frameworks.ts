@@ -4,10 +4,7 @@ import { listFrameworks as framePage, type StoredFramework } from '#store/framew
 import { authorize, loadAccess } from '../access.ts';
 import { loadFramework } from './load-framework.ts';
 
-export async function listFrameworks(
-  principal: Principal,
-  query: { status?: 'draft' | 'published'; limit?: number; cursor?: string },
-) {
+export async function listFrameworks(principal: Principal, query: { status?: 'draft' | 'published'; limit?: number; cursor?: string }) {
   const access = await loadAccess(principal);
   authorize(access, 'framework.list', { kind: 'network' });
   const includeDrafts = access.groups.includes('staff');

@@ -38,7 +38,11 @@ export async function getNetworkTrends(principal: Principal, query: TrendQuery) 
     countMetric,
     suppressed: !staff,
     years: points.map((p) => ({ schoolYear: p.schoolYear, pathways: p.pathways })),
-    rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })), metric, group),
+    rates: rateTrend(
+      points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })),
+      metric,
+      group,
+    ),
     counts: countTrend(points, countMetric, group),
   };
   return { reader, trends };

@@ -25,7 +25,11 @@ export function listNotifications(
   return listInbox(inboxOf(principal, query.inbox), query.limit, query.cursor, query.unreadOnly);
 }
 
-export async function markNotificationAsRead(principal: Principal, inbox: InboxName | undefined, notificationId: string): Promise<Notification> {
+export async function markNotificationAsRead(
+  principal: Principal,
+  inbox: InboxName | undefined,
+  notificationId: string,
+): Promise<Notification> {
   const n = await markNotificationRead(inboxOf(principal, inbox), notificationId);
   // Another person's notification id is simply not in the caller's inbox: 404, like any unknown id.
   if (!n) throw new NotFoundError('notification');

@@ -13,7 +13,12 @@ export function setEmailPreferences(principal: Principal, update: EmailPreferenc
   if (refused.length > 0) {
     throw new UnprocessableError(
       `${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} mandatory and cannot be turned off.`,
-      refused.map((c) => ({ in: 'body' as const, field: `email.${c}`, message: 'mandatory emails cannot be turned off', code: 'mandatory' })),
+      refused.map((c) => ({
+        in: 'body' as const,
+        field: `email.${c}`,
+        message: 'mandatory emails cannot be turned off',
+        code: 'mandatory',
+      })),
     );
   }
   return updateEmailPreferences(principal.sub, update);

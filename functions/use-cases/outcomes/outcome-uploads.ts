@@ -37,7 +37,10 @@ export async function declareOutcomeUpload(principal: Principal, input: { distri
 }
 
 /** An upload of the district as it stands now (a lapsed declaration reads as expired), with a page of its errors. */
-export async function getOutcomeUpload(principal: Principal, input: { districtId: string; uploadId: string; limit?: number; cursor?: string }) {
+export async function getOutcomeUpload(
+  principal: Principal,
+  input: { districtId: string; uploadId: string; limit?: number; cursor?: string },
+) {
   const { district } = await districtFor(principal, input.districtId, 'outcome.submit');
   const upload = await currentUpload(input.uploadId, nowIso());
   if (!upload || upload.districtId !== district.id) throw new NotFoundError('upload');

@@ -40,7 +40,10 @@ export async function createPartner(
   });
 }
 
-export async function listPartners(principal: Principal, input: { pathwayId: string; limit?: number; cursor?: string; format?: ReportFormat }) {
+export async function listPartners(
+  principal: Principal,
+  input: { pathwayId: string; limit?: number; cursor?: string; format?: ReportFormat },
+) {
   const { pathway, access } = await pathwayFor(principal, input.pathwayId, 'partner.read');
   const page = await listPathwayPartners(pathway.id, input.limit, input.cursor);
   checkReportExport(access, input.format);

@@ -36,7 +36,12 @@ export async function processOutcomeUpload(objectKey: string): Promise<'ignored'
     });
     if (!result.ok) {
       await storeUploadErrors(upload.id, result.errors);
-      await finishUpload(upload.id, { status: 'invalid', errorCount: result.errors.length, moreErrors: result.moreErrors, dataRows: result.dataRows });
+      await finishUpload(upload.id, {
+        status: 'invalid',
+        errorCount: result.errors.length,
+        moreErrors: result.moreErrors,
+        dataRows: result.dataRows,
+      });
       return 'invalid';
     }
     let district: OutcomeCounts | undefined;

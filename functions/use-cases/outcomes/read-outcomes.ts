@@ -20,7 +20,10 @@ const summaryOf = (view: CountView) => ({ counts: view, rates: ratesOf(view) });
 /** The district's current submission for the year and its district-wide figures. */
 export async function getDistrictOutcomes(principal: Principal, input: { districtId: string; schoolYear: string; format?: ReportFormat }) {
   const { district, access } = await districtFor(principal, input.districtId, 'outcome.read');
-  const [stored, pointer] = await Promise.all([getEntityView('district', district.id, input.schoolYear), getCurrentSubmission(district.id, input.schoolYear)]);
+  const [stored, pointer] = await Promise.all([
+    getEntityView('district', district.id, input.schoolYear),
+    getCurrentSubmission(district.id, input.schoolYear),
+  ]);
   const [view] = await forReader(access, [stored]);
   if (!pointer) throw new NotFoundError('outcome submission');
   checkReportExport(access, input.format);
@@ -63,7 +66,10 @@ export async function getPathwayComparison(principal: Principal, input: Comparis
   const { pathway, access } = await pathwayFor(principal, input.pathwayId, 'outcome.read');
   const [pv, dv] = await forReader(
     access,
-    await Promise.all([getEntityView('pathway', pathway.id, input.schoolYear), getEntityView('district', pathway.districtId, input.schoolYear)]),
+    await Promise.all([
+      getEntityView('pathway', pathway.id, input.schoolYear),
+      getEntityView('district', pathway.districtId, input.schoolYear),
+    ]),
   );
   if (!pv) throw new NotFoundError('outcome report for this pathway and school year');
   if (!dv) throw new NotFoundError('district-wide outcome report for this school year (the district has not submitted one)');
@@ -73,7 +79,14 @@ export async function getPathwayComparison(principal: Principal, input: Comparis
   );
   const report = evaluateEquity(viewFor(access, pv), viewFor(access, dv), config);
   checkReportExport(access, input.format);
-  return { pathwayId: pathway.id, districtId: pathway.districtId, schoolYear: input.schoolYear, suppressed: !isStaff(access), config, ...report };
+  return {
+    pathwayId: pathway.id,
+    districtId: pathway.districtId,
+    schoolYear: input.schoolYear,
+    suppressed: !isStaff(access),
+    config,
+    ...report,
+  };
 }
 
 /** One metric's rates and one count across the pathway's years (defaults: on-time graduation, enrolment, all students). */
@@ -94,7 +107,11 @@ export async function getPathwayTrends(
     group,
     countMetric,
     suppressed: !isStaff(access),
-    rates: rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts) })), metric, group),
+    rates: rateTrend(
+      points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts) })),
+      metric,
+      group,
+    ),
     counts: countTrend(points, countMetric, group),
     metrics: NUMERATOR_METRICS,
   };

@@ -20,7 +20,10 @@ export function viewFor(access: AccessContext, item: { counts: OutcomeCounts; pu
  * get them as stored; a person holding roles beyond it gets views computed for everything
  * they know (store/outcomes-readers.ts, docs/outcomes.md "Coalitions").
  */
-export async function forReader<T extends EntityViewItem>(access: AccessContext, items: readonly (T | undefined)[]): Promise<(T | undefined)[]> {
+export async function forReader<T extends EntityViewItem>(
+  access: AccessContext,
+  items: readonly (T | undefined)[],
+): Promise<(T | undefined)[]> {
   const present = items.filter((i): i is T => i !== undefined);
   if (isStaff(access) || present.length === 0) return [...items];
   const mine = await viewsForReader(access.memberships, present);

@@ -12,5 +12,6 @@ export type ReportFormat = 'json' | 'csv' | undefined;
 
 /** Refuses a CSV export to anyone who may not export reports; JSON is always fine here. */
 export function checkReportExport(access: AccessContext, format: ReportFormat): void {
-  if (format === 'csv' && !allowed(access, 'outcome.export', { kind: 'network' })) throw new ForbiddenError('Only staff export reports as CSV.');
+  if (format === 'csv' && !allowed(access, 'outcome.export', { kind: 'network' }))
+    throw new ForbiddenError('Only staff export reports as CSV.');
 }

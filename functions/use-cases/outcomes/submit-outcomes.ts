@@ -28,14 +28,21 @@ function problemsOf(report: OutcomeReport, pathwayIds: ReadonlySet<string>): Fie
   if (report.district) errors.push(...issuesOf('district', checkOutcomeCounts(report.district)));
   const seen = new Set<string>();
   report.pathways.forEach((p, i) => {
-    if (seen.has(p.pathwayId)) errors.push({ in: 'body', field: `pathways.${i}.pathwayId`, message: 'this pathway is reported twice', code: 'duplicate_pathway' });
+    if (seen.has(p.pathwayId))
+      errors.push({ in: 'body', field: `pathways.${i}.pathwayId`, message: 'this pathway is reported twice', code: 'duplicate_pathway' });
     seen.add(p.pathwayId);
     if (!pathwayIds.has(p.pathwayId)) {
-      errors.push({ in: 'body', field: `pathways.${i}.pathwayId`, message: 'no such pathway in this district', code: 'pathway_not_in_district' });
+      errors.push({
+        in: 'body',
+        field: `pathways.${i}.pathwayId`,
+        message: 'no such pathway in this district',
+        code: 'pathway_not_in_district',
+      });
     }
     errors.push(...issuesOf(`pathways.${i}`, checkOutcomeCounts(p.counts)));
   });
-  if (errors.length === 0 && report.district) errors.push(...issuesOf('district', checkDistrictContainsPathways(report.district, report.pathways)));
+  if (errors.length === 0 && report.district)
+    errors.push(...issuesOf('district', checkDistrictContainsPathways(report.district, report.pathways)));
   return errors;
 }
 

@@ -6,7 +6,10 @@ import * as people from '#store/people.ts';
 import { requireVerifiedEmail } from './invitee.ts';
 
 export type Acceptance =
-  | { invitation: people.Invitation; reviewer: { sub: string; name?: string; email?: string; active: boolean; version: number; createdAt: string } }
+  | {
+      invitation: people.Invitation;
+      reviewer: { sub: string; name?: string; email?: string; active: boolean; version: number; createdAt: string };
+    }
   | { invitation: people.Invitation; membership: people.MemberView };
 
 /**
@@ -28,7 +31,10 @@ export async function acceptInvitation(principal: Principal, verifiedEmail: stri
     await syncReviewerGroup(principal.sub);
     const after = (await people.getInvitation(people.invitationKey(invitation))) ?? invitation;
     const { sub, name, email: address, active, version, createdAt } = reviewer;
-    return { invitation: after, reviewer: { sub, ...(name ? { name } : {}), ...(address ? { email: address } : {}), active, version, createdAt } };
+    return {
+      invitation: after,
+      reviewer: { sub, ...(name ? { name } : {}), ...(address ? { email: address } : {}), active, version, createdAt },
+    };
   }
   const membership = await people.acceptInvitation(invitation, principal);
   // A seated reviewer who joins the team or the district loses those seats now. A retried

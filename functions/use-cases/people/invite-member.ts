@@ -15,7 +15,14 @@ export async function invitePathwayMember(
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
   const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
-  const scope = { kind: 'pathway' as const, pathwayId: p.id, pathwayName: p.name, schoolId: p.schoolId, districtId: p.districtId, districtName: p.districtName };
+  const scope = {
+    kind: 'pathway' as const,
+    pathwayId: p.id,
+    pathwayName: p.name,
+    schoolId: p.schoolId,
+    districtId: p.districtId,
+    districtName: p.districtName,
+  };
   return invite(principal, scope, request, idempotency, render);
 }
 

@@ -18,7 +18,9 @@ export async function inviteReviewer(
   await authorizeReviewerPool(principal);
   const districtId = request.profile?.districtId;
   if (districtId && !(await registry.getDistrict(districtId))) {
-    throw new UnprocessableError('The home district does not exist.', [{ in: 'body', field: 'profile.districtId', message: 'no such district' }]);
+    throw new UnprocessableError('The home district does not exist.', [
+      { in: 'body', field: 'profile.districtId', message: 'no such district' },
+    ]);
   }
   const invitation = { email: request.email, role: 'reviewer' as const, ...(request.profile ? { profile: request.profile } : {}) };
   return invite(principal, { kind: 'reviewer' }, invitation, idempotency, render);

@@ -70,12 +70,15 @@ async function refuseWhenAlreadyThere(scope: people.InvitationScope, request: In
   if (!sub) return;
   if (scope.kind === 'reviewer') {
     // A retired reviewer may be invited back: accepting makes the profile active again.
-    if ((await getReviewer(sub, true))?.active) throw new ConflictError(`${request.email} is already a reviewer.`, { code: 'already_reviewer' });
+    if ((await getReviewer(sub, true))?.active)
+      throw new ConflictError(`${request.email} is already a reviewer.`, { code: 'already_reviewer' });
     return;
   }
   const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
   const member = await people.getMembership(key, true);
   if (member && (member.role === request.role || member.role === 'lead')) {
-    throw new ConflictError(`${request.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, { code: 'already_member' });
+    throw new ConflictError(`${request.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, {
+      code: 'already_member',
+    });
   }
 }

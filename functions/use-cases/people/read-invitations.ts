@@ -13,7 +13,12 @@ export async function readInvitation(key: Key): Promise<people.Invitation> {
   return inv;
 }
 
-export async function listPathwayInvitations(principal: Principal, pathwayId: string, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {
+export async function listPathwayInvitations(
+  principal: Principal,
+  pathwayId: string,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<people.Invitation>> {
   const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
   return people.listInvitations({ kind: 'pathway', pathwayId: p.id }, limit, cursor);
 }
@@ -23,7 +28,12 @@ export async function getPathwayInvitation(principal: Principal, pathwayId: stri
   return readInvitation(keys.invitation(p.id, invitationId));
 }
 
-export async function listDistrictInvitations(principal: Principal, districtId: string, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {
+export async function listDistrictInvitations(
+  principal: Principal,
+  districtId: string,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<people.Invitation>> {
   const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
   return people.listInvitations({ kind: 'district', districtId: d.id }, limit, cursor);
 }

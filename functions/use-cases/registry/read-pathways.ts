@@ -14,7 +14,12 @@ export async function getPathway(principal: Principal, id: string): Promise<regi
 }
 
 /** Staff see every pathway; everyone else their districts' and their teams' pathways. */
-export async function listPathways(principal: Principal, filter: registry.PathwayFilter, limit?: number, cursor?: string): Promise<Page<Pathway>> {
+export async function listPathways(
+  principal: Principal,
+  filter: registry.PathwayFilter,
+  limit?: number,
+  cursor?: string,
+): Promise<Page<Pathway>> {
   const access = await loadAccess(principal);
   if (isStaff(access)) return registry.listAllPathways(filter, limit, cursor);
   const districtIds = access.memberships.flatMap((m) => (m.kind === 'district' ? [m.districtId] : []));

@@ -27,8 +27,10 @@ async function readPathway(id: string): Promise<registry.StoredPathway> {
   return p;
 }
 
-export const districtWithAccess = (principal: Principal, id: string): Promise<[District, AccessContext]> => withAccess(principal, readDistrict(id));
-export const schoolWithAccess = (principal: Principal, id: string): Promise<[School, AccessContext]> => withAccess(principal, readSchool(id));
+export const districtWithAccess = (principal: Principal, id: string): Promise<[District, AccessContext]> =>
+  withAccess(principal, readDistrict(id));
+export const schoolWithAccess = (principal: Principal, id: string): Promise<[School, AccessContext]> =>
+  withAccess(principal, readSchool(id));
 export const pathwayWithAccess = (principal: Principal, id: string): Promise<[registry.StoredPathway, AccessContext]> =>
   withAccess(principal, readPathway(id));
 

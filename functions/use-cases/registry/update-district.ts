@@ -9,7 +9,12 @@ import { districtWithAccess } from './records.ts';
 
 export type DistrictChanges = Partial<Pick<District, 'name' | 'state' | 'countyOrRegion'>>;
 
-export async function updateDistrict(principal: Principal, id: string, expectedVersion: Deferred<number>, changes: Deferred<DistrictChanges>): Promise<District> {
+export async function updateDistrict(
+  principal: Principal,
+  id: string,
+  expectedVersion: Deferred<number>,
+  changes: Deferred<DistrictChanges>,
+): Promise<District> {
   const [d, access] = await districtWithAccess(principal, id);
   authorize(access, 'district.update', districtTarget(d), 'district');
   const version = expectedVersion();

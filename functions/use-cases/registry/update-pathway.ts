@@ -7,7 +7,12 @@ import type { Deferred } from '../deferred.ts';
 import { pathwayTarget } from '../targets.ts';
 import { pathwayWithAccess } from './records.ts';
 
-export async function updatePathway(principal: Principal, id: string, expectedVersion: Deferred<number>, changes: Deferred<registry.PathwayChanges>): Promise<Pathway> {
+export async function updatePathway(
+  principal: Principal,
+  id: string,
+  expectedVersion: Deferred<number>,
+  changes: Deferred<registry.PathwayChanges>,
+): Promise<Pathway> {
   const [p, access] = await pathwayWithAccess(principal, id);
   authorize(access, 'pathway.update', pathwayTarget(p), 'pathway');
   const version = expectedVersion();

@@ -7,7 +7,12 @@ import type { Deferred } from '../deferred.ts';
 import { schoolTarget } from '../targets.ts';
 import { schoolWithAccess } from './records.ts';
 
-export async function updateSchool(principal: Principal, id: string, expectedVersion: Deferred<number>, changes: Deferred<Partial<Pick<School, 'name'>>>): Promise<School> {
+export async function updateSchool(
+  principal: Principal,
+  id: string,
+  expectedVersion: Deferred<number>,
+  changes: Deferred<Partial<Pick<School, 'name'>>>,
+): Promise<School> {
   const [s, access] = await schoolWithAccess(principal, id);
   authorize(access, 'school.update', schoolTarget(s), 'school');
   const version = expectedVersion();

@@ -5,7 +5,12 @@
 import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import type { EvidenceUpload, StoredVersion } from '#store/evidence.ts';
-import { declareResource as storeNewResource, declareResourceVersion as storeNextVersion, type ResourceKind, type StoredResource } from '#store/evidence-resources.ts';
+import {
+  declareResource as storeNewResource,
+  declareResourceVersion as storeNextVersion,
+  type ResourceKind,
+  type StoredResource,
+} from '#store/evidence-resources.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from '../evidence/declaration.ts';
@@ -63,7 +68,9 @@ export async function declareResourceVersion(
   return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
     await storeNextVersion(resource, declaration, actorOf(principal), (version, upload) =>
-      record((result = answer({ resource: { ...resource, latestVersion: version.version, updatedAt: version.declaredAt }, version, upload }))),
+      record(
+        (result = answer({ resource: { ...resource, latestVersion: version.version, updatedAt: version.declaredAt }, version, upload })),
+      ),
     );
     return result;
   });

@@ -15,5 +15,7 @@ export async function deleteResource(principal: Principal, resourceId: string): 
     quarantinedResourceKey(resource.resourceId, v.version),
     pendingResourceKey(resource.resourceId, v.version),
   ]);
-  await Promise.all(objectKeys.map((k) => deleteObject(k).catch((error: unknown) => logger.warn('could not delete a resource object', { key: k, error }))));
+  await Promise.all(
+    objectKeys.map((k) => deleteObject(k).catch((error: unknown) => logger.warn('could not delete a resource object', { key: k, error }))),
+  );
 }

@@ -8,10 +8,17 @@ import { download, type Download } from '../evidence/downloads.ts';
 import { authorizeLibrary, isStaff, loadResource } from './load-resource.ts';
 
 /** Non-staff readers see only resources with an available version. */
-export async function listResources(principal: Principal, input: { kind?: ResourceKind; criterionId?: string; limit?: number; cursor?: string }) {
+export async function listResources(
+  principal: Principal,
+  input: { kind?: ResourceKind; criterionId?: string; limit?: number; cursor?: string },
+) {
   await authorizeLibrary(principal, 'resource.read');
   return listStoredResources(
-    { ...(input.kind ? { kind: input.kind } : {}), ...(input.criterionId ? { criterionId: input.criterionId } : {}), availableOnly: !isStaff(principal) },
+    {
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.criterionId ? { criterionId: input.criterionId } : {}),
+      availableOnly: !isStaff(principal),
+    },
     input.limit,
     input.cursor,
   );
@@ -33,6 +40,7 @@ export async function getResource(principal: Principal, input: { resourceId: str
   } else chosen = currentOf(versions);
   let dl: Download | undefined;
   if (chosen?.state === 'available') dl = await download(resourceKey(resource.resourceId, chosen.version), chosen, true);
-  else if (chosen?.state === 'quarantined' && staff) dl = await download(quarantinedResourceKey(resource.resourceId, chosen.version), chosen, false);
+  else if (chosen?.state === 'quarantined' && staff)
+    dl = await download(quarantinedResourceKey(resource.resourceId, chosen.version), chosen, false);
   return { resource, versions: visible, ...(dl ? { download: dl } : {}) };
 }

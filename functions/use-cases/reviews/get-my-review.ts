@@ -17,6 +17,10 @@ export interface MyReview {
 
 export async function getMyReview(principal: Principal, applicationId: string): Promise<MyReview> {
   const { application, review } = await loadMyReview(principal, applicationId);
-  const [framework, view, sessions] = await Promise.all([pinnedFramework(application), readRound(application.id, review.round), listSessions(application.id)]);
+  const [framework, view, sessions] = await Promise.all([
+    pinnedFramework(application),
+    readRound(application.id, review.round),
+    listSessions(application.id),
+  ]);
   return { application, review, framework, snapshot: view?.snapshot ?? [], sessions };
 }

@@ -19,7 +19,8 @@ export async function loadMyReview(principal: Principal, applicationId: string):
   const application = await getApplication(applicationId, true);
   if (!application) throw new NotFoundError('application');
   const access = await loadAccess(principal);
-  const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as (Assignment & { reviewId?: string; round?: number }) | undefined;
+  const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as
+    (Assignment & { reviewId?: string; round?: number }) | undefined;
   // The review the caller holds in the current round, if any.
   const reviewId = assignment?.active === true && assignment.round === application.submissionNumber ? assignment.reviewId : undefined;
   // A former reviewer (recused, reassigned, or unseated by a conflict, perhaps by joining the
@@ -55,7 +56,9 @@ export const alreadyClosed = (r: Review) =>
 export async function refuseWhileFailed(application: Application, review: Review): Promise<void> {
   const round = await getRound(application.id, review.round);
   if (round?.stage === 'failed') {
-    throw new ConflictError('The review workflow of this application stopped; staff must restart it before reviews are accepted.', { stage: 'failed' });
+    throw new ConflictError('The review workflow of this application stopped; staff must restart it before reviews are accepted.', {
+      stage: 'failed',
+    });
   }
 }
 

@@ -16,7 +16,11 @@ export async function getMyReviewerProfile(principal: Principal): Promise<Review
 }
 
 /** `expectedVersion` is read once the profile is known to exist (404 before 428). */
-export async function updateMyReviewerProfile(principal: Principal, fields: OwnReviewerFields, expectedVersion: Deferred<number>): Promise<ReviewerProfile> {
+export async function updateMyReviewerProfile(
+  principal: Principal,
+  fields: OwnReviewerFields,
+  expectedVersion: Deferred<number>,
+): Promise<ReviewerProfile> {
   await getMyReviewerProfile(principal);
   const version = expectedVersion();
   try {

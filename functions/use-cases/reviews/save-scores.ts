@@ -21,8 +21,15 @@ function checkScores(framework: StoredFramework, a: Application, scores: readonl
   const errors: FieldIssue[] = [];
   const seen = new Set<string>();
   scores.forEach((s, i) => {
-    if (!criteria.has(s.criterionId)) errors.push({ in: 'body', field: `scores.${i}.criterionId`, message: `${s.criterionId} is not assessed at ${a.level}`, code: 'unknown_criterion' });
-    if (!scale.includes(s.level)) errors.push({ in: 'body', field: `scores.${i}.level`, message: `must be one of ${scale.join(', ')}`, code: 'invalid_level' });
+    if (!criteria.has(s.criterionId))
+      errors.push({
+        in: 'body',
+        field: `scores.${i}.criterionId`,
+        message: `${s.criterionId} is not assessed at ${a.level}`,
+        code: 'unknown_criterion',
+      });
+    if (!scale.includes(s.level))
+      errors.push({ in: 'body', field: `scores.${i}.level`, message: `must be one of ${scale.join(', ')}`, code: 'invalid_level' });
     if (seen.has(s.criterionId)) errors.push({ in: 'body', field: `scores.${i}.criterionId`, message: 'scored twice', code: 'duplicate' });
     seen.add(s.criterionId);
   });
@@ -33,7 +40,12 @@ function checkScores(framework: StoredFramework, a: Application, scores: readonl
  * `expectedVersion` is read once the caller is known to hold the review, so a stranger
  * learns 404 before a missing or malformed precondition, as it always has.
  */
-export async function saveReviewScores(principal: Principal, applicationId: string, scores: CriterionScore[], expectedVersion: Deferred<number>): Promise<Review> {
+export async function saveReviewScores(
+  principal: Principal,
+  applicationId: string,
+  scores: CriterionScore[],
+  expectedVersion: Deferred<number>,
+): Promise<Review> {
   const { application, review } = await loadMyReview(principal, applicationId);
   const version = expectedVersion();
   if (!isOpenReview(review)) throw alreadyClosed(review);

@@ -33,11 +33,26 @@ function incompleteness(framework: StoredFramework, application: Application, re
   const check = validateReviewScores(scoringCriteriaFor(framework, application.level), review.scores, rubricScaleOf(framework));
   return [
     ...check.missing.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'not scored yet', code: 'missing_score' })),
-    ...check.unknown.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'not a criterion of this level', code: 'unknown_criterion' })),
-    ...check.invalidLevel.map((c) => ({ in: 'body' as const, field: `scores.${c}`, message: 'level not on the rubric', code: 'invalid_level' })),
+    ...check.unknown.map((c) => ({
+      in: 'body' as const,
+      field: `scores.${c}`,
+      message: 'not a criterion of this level',
+      code: 'unknown_criterion',
+    })),
+    ...check.invalidLevel.map((c) => ({
+      in: 'body' as const,
+      field: `scores.${c}`,
+      message: 'level not on the rubric',
+      code: 'invalid_level',
+    })),
     ...review.scores
       .filter((s) => !s.comment || s.comment.trim() === '')
-      .map((s) => ({ in: 'body' as const, field: `scores.${s.criterionId}.comment`, message: 'a comment is required', code: 'missing_comment' })),
+      .map((s) => ({
+        in: 'body' as const,
+        field: `scores.${s.criterionId}.comment`,
+        message: 'a comment is required',
+        code: 'missing_comment',
+      })),
   ];
 }
 
@@ -71,7 +86,13 @@ export async function submitReview(principal: Principal, applicationId: string, 
     await publish([
       {
         detailType: 'ReviewSubmitted',
-        detail: { applicationId: application.id, pathwayId: application.pathwayId, reviewId: review.id, reviewerSub: review.reviewerSub, submittedAt: result.submittedAt! },
+        detail: {
+          applicationId: application.id,
+          pathwayId: application.pathwayId,
+          reviewId: review.id,
+          reviewerSub: review.reviewerSub,
+          submittedAt: result.submittedAt!,
+        },
       },
     ]);
     await markReviewNotified(result, 'submittedNotifiedAt');

@@ -7,7 +7,11 @@ import { getPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { pathwayTarget } from '../targets.ts';
 
-export async function listCertifications(principal: Principal, pathwayId: string, page: { limit?: number; cursor?: string }): Promise<Page<Certification>> {
+export async function listCertifications(
+  principal: Principal,
+  pathwayId: string,
+  page: { limit?: number; cursor?: string },
+): Promise<Page<Certification>> {
   // The pathway first: a missing one answers 404 without reading the caller's access.
   const pathway = await getPathway(pathwayId);
   if (!pathway) throw new NotFoundError('pathway');

@@ -15,7 +15,10 @@ async function latestDecision(a: Application, staff: boolean): Promise<ReviewDec
   return undefined;
 }
 
-export async function getDecision(principal: Principal, applicationId: string): Promise<{ application: Application; decision: ReviewDecision }> {
+export async function getDecision(
+  principal: Principal,
+  applicationId: string,
+): Promise<{ application: Application; decision: ReviewDecision }> {
   const { application, access } = await loadThread(principal, applicationId, 'application.decision.read');
   const decision = await latestDecision(application, access.groups.includes('staff'));
   if (!decision) throw new NotFoundError('decision');

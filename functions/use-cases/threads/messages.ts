@@ -32,9 +32,15 @@ export type MessageView = ReturnType<typeof messageView>;
 
 export async function listMessages(principal: Principal, applicationId: string, page: { limit?: number; cursor?: string }) {
   const { application, access } = await loadThread(principal, applicationId, 'application.thread.read');
-  const [messages, settings] = await Promise.all([listStoredMessages(application.id, page.limit, page.cursor), getThreadSettings(application.id)]);
+  const [messages, settings] = await Promise.all([
+    listStoredMessages(application.id, page.limit, page.cursor),
+    getThreadSettings(application.id),
+  ]);
   const viewer = roleOf(access, application);
-  return { items: messages.items.map((m) => messageView(m, viewer, settings)), ...(messages.nextCursor ? { nextCursor: messages.nextCursor } : {}) };
+  return {
+    items: messages.items.map((m) => messageView(m, viewer, settings)),
+    ...(messages.nextCursor ? { nextCursor: messages.nextCursor } : {}),
+  };
 }
 
 /** The author as the thread shows them: a seated reviewer carries their seat and review role. */

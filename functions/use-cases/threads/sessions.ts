@@ -12,7 +12,9 @@ export async function listSessions(principal: Principal, applicationId: string):
   return listStoredSessions(application.id);
 }
 
-export type SessionInput = Pick<ReviewSession, 'startsAt' | 'durationMinutes' | 'meetingUrl' | 'agenda' | 'participants'> & { applicationId: string };
+export type SessionInput = Pick<ReviewSession, 'startsAt' | 'durationMinutes' | 'meetingUrl' | 'agenda' | 'participants'> & {
+  applicationId: string;
+};
 
 /**
  * Schedules the session once per Idempotency-Key (`idempotency` is read after authorization)

@@ -154,7 +154,10 @@ function string(body: JsonObject, name: string, required = true): string {
   const value = body[name];
   if (value === undefined || value === null || value === '') {
     if (!required) return '';
-    throw new CognitoError('InvalidParameterException', `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+    throw new CognitoError(
+      'InvalidParameterException',
+      `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   if (typeof value !== 'string') throw new CognitoError('SerializationException', `${name} must be a string`);
   return value;
@@ -188,7 +191,8 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     try {
       for (const u of JSON.parse(readFileSync(file, 'utf8')) as LocalUser[]) users.set(u.sub, u);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the local user pool ${file}: ${(error as Error).message}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`Cannot read the local user pool ${file}: ${(error as Error).message}`, { cause: error });
     }
   }
   const save = () => {
@@ -200,7 +204,8 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
   };
 
   /** By sub, or by email (the pool's sign-in alias, case-insensitive). */
-  const find = (username: string): LocalUser | undefined => users.get(username) ?? [...users.values()].find((u) => u.email === username.trim().toLowerCase());
+  const find = (username: string): LocalUser | undefined =>
+    users.get(username) ?? [...users.values()].find((u) => u.email === username.trim().toLowerCase());
   const checkClient = (body: JsonObject) => {
     const id = string(body, 'ClientId');
     if (id !== clientId) throw new CognitoError('ResourceNotFoundException', `User pool client ${id} does not exist.`);
@@ -246,7 +251,9 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
       request: {
         userAttributes: { ...attributes, email },
         ...(body.ValidationData ? { validationData: attributeMap(body.ValidationData) } : {}),
-        ...(body.ClientMetadata && typeof body.ClientMetadata === 'object' ? { clientMetadata: body.ClientMetadata as Record<string, string> } : {}),
+        ...(body.ClientMetadata && typeof body.ClientMetadata === 'object'
+          ? { clientMetadata: body.ClientMetadata as Record<string, string> }
+          : {}),
       },
       response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
     };
@@ -290,9 +297,12 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     const user = find(string(body, 'Username'));
     const code = string(body, 'ConfirmationCode');
     if (!user) throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
-    if (user.status === 'CONFIRMED') throw new CognitoError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
-    if (!user.code || user.code.value !== code) throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-    if (user.code.expiresAt <= Date.now()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    if (user.status === 'CONFIRMED')
+      throw new CognitoError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+    if (!user.code || user.code.value !== code)
+      throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+    if (user.code.expiresAt <= Date.now())
+      throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
     user.status = 'CONFIRMED';
     user.emailVerified = true;
     delete user.code;
@@ -343,7 +353,10 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     const flow = string(body, 'AuthFlow');
     // ADMIN_NO_SRP_AUTH is the flow's former name; Cognito still accepts it.
     if (flow !== 'ADMIN_USER_PASSWORD_AUTH' && flow !== 'ADMIN_NO_SRP_AUTH') {
-      throw new CognitoError('InvalidParameterException', `The local user pool supports AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH only, not ${flow}.`);
+      throw new CognitoError(
+        'InvalidParameterException',
+        `The local user pool supports AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH only, not ${flow}.`,
+      );
     }
     return passwordAuth((body.AuthParameters ?? {}) as Record<string, unknown>);
   }
@@ -367,8 +380,10 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
       throw new CognitoError('InvalidParameterException', 'Email attribute and username must be the same address.');
     }
     const action = string(body, 'MessageAction', false);
-    if (action === 'RESEND') throw new CognitoError('UnknownOperationException', 'The local user pool does not resend invitations (MessageAction RESEND).');
-    if (action !== '' && action !== 'SUPPRESS') throw new CognitoError('InvalidParameterException', `MessageAction must be RESEND or SUPPRESS, not ${action}.`);
+    if (action === 'RESEND')
+      throw new CognitoError('UnknownOperationException', 'The local user pool does not resend invitations (MessageAction RESEND).');
+    if (action !== '' && action !== 'SUPPRESS')
+      throw new CognitoError('InvalidParameterException', `MessageAction must be RESEND or SUPPRESS, not ${action}.`);
     if (find(email)) throw new CognitoError('UsernameExistsException', 'User account already exists');
     const temporary = string(body, 'TemporaryPassword', false) || `${randomBytes(9).toString('base64url')}aA1!`;
     checkPassword(temporary);
@@ -385,7 +400,9 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
         request: {
           userAttributes: { ...attributes, email },
           ...(body.ValidationData ? { validationData: attributeMap(body.ValidationData) } : {}),
-          ...(body.ClientMetadata && typeof body.ClientMetadata === 'object' ? { clientMetadata: body.ClientMetadata as Record<string, string> } : {}),
+          ...(body.ClientMetadata && typeof body.ClientMetadata === 'object'
+            ? { clientMetadata: body.ClientMetadata as Record<string, string> }
+            : {}),
         },
         response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
       };
@@ -411,7 +428,14 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     save();
     log(`cognito: ${email} created by an administrator${action === 'SUPPRESS' ? '' : ' (Cognito would email the temporary password)'}`);
     return {
-      User: { Username: sub, Attributes: attributesOf(user), UserCreateDate: epoch(user.createdAt), UserLastModifiedDate: epoch(user.createdAt), Enabled: true, UserStatus: user.status },
+      User: {
+        Username: sub,
+        Attributes: attributesOf(user),
+        UserCreateDate: epoch(user.createdAt),
+        UserLastModifiedDate: epoch(user.createdAt),
+        Enabled: true,
+        UserStatus: user.status,
+      },
     };
   }
 
@@ -467,7 +491,14 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     return {
       Groups: user.groups.map((name) => {
         const g = groups.get(name)!;
-        return { GroupName: name, UserPoolId: userPoolId, Precedence: g.precedence, Description: `pathcert role "${name}"`, CreationDate: g.createdAt, LastModifiedDate: g.createdAt };
+        return {
+          GroupName: name,
+          UserPoolId: userPoolId,
+          Precedence: g.precedence,
+          Description: `pathcert role "${name}"`,
+          CreationDate: g.createdAt,
+          LastModifiedDate: g.createdAt,
+        };
       }),
     };
   }

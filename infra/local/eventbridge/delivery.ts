@@ -194,7 +194,9 @@ export class Deliveries {
     const error = record.lastError ?? { errorType: 'Unknown', errorMessage: '' };
     if (!request.deadLetterQueue) {
       this.finish(record, 'dropped');
-      this.options.log(`eventbridge: ${describeVia(record)} → ${request.function} dropped after ${record.attempts} attempt(s) (${reason}; no dead-letter queue)`);
+      this.options.log(
+        `eventbridge: ${describeVia(record)} → ${request.function} dropped after ${record.attempts} attempt(s) (${reason}; no dead-letter queue)`,
+      );
       return;
     }
     this.finish(record, 'dead-lettered');
@@ -219,7 +221,9 @@ export class Deliveries {
       appendFileSync(file, `${JSON.stringify(letter)}\n`);
       where = ` (${file})`;
     }
-    this.options.log(`eventbridge: ${describeVia(record)} → ${request.function} dead-lettered after ${record.attempts} attempt(s): ${reason}${where}`);
+    this.options.log(
+      `eventbridge: ${describeVia(record)} → ${request.function} dead-lettered after ${record.attempts} attempt(s): ${reason}${where}`,
+    );
   }
 }
 

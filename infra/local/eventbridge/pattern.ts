@@ -42,9 +42,7 @@ export function validatePattern(pattern: unknown, path = ''): asserts pattern is
 function validateMatcher(m: unknown, at: string): void {
   if (m === null || ['string', 'number', 'boolean'].includes(typeof m)) return;
   const name = isObject(m) ? Object.keys(m).join(', ') : typeof m;
-  throw new InvalidEventPatternError(
-    `Match type ${name} at ${at} is not supported by the local EventBridge server (exact values only)`,
-  );
+  throw new InvalidEventPatternError(`Match type ${name} at ${at} is not supported by the local EventBridge server (exact values only)`);
 }
 
 /** True when `event` (an EventBridge envelope or any JSON object) matches a validated `pattern`. */
@@ -54,7 +52,7 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
     const field = isObject(event) ? event[key] : undefined;
     if (Array.isArray(value)) {
       const values = Array.isArray(field) ? field : [field];
-      if (!(value).some((m) => values.some((v) => v !== undefined && v === m))) return false;
+      if (!value.some((m) => values.some((v) => v !== undefined && v === m))) return false;
     } else if (Array.isArray(field) && field.some(isObject)) {
       if (!field.some((element) => matchesPattern(value, element))) return false;
     } else if (!matchesPattern(value, field)) {

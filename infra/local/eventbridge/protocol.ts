@@ -34,14 +34,21 @@ export const { readApiRequest, writeResult, writeError } = awsJsonProtocol({
 export function optionalString(body: JsonObject, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new EventsError('ValidationException', `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must be a string`);
+  if (typeof value !== 'string')
+    throw new EventsError(
+      'ValidationException',
+      `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must be a string`,
+    );
   return value;
 }
 
 export function requiredString(body: JsonObject, name: string): string {
   const value = optionalString(body, name);
   if (value === undefined || value === '') {
-    throw new EventsError('ValidationException', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+    throw new EventsError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -51,7 +58,10 @@ export function page<T>(items: T[], body: JsonObject): { items: T[]; nextToken: 
   const limitRaw = body.Limit;
   const limit = limitRaw === undefined || limitRaw === null ? 100 : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new EventsError('ValidationException', `1 validation error detected: Value '${String(limitRaw)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`);
+    throw new EventsError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(limitRaw)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
   }
   const token = optionalString(body, 'NextToken');
   let offset = 0;

@@ -29,7 +29,10 @@ export interface EntryScope {
 export function readEntries(body: JsonObject): unknown[] {
   const entries = body.Entries;
   if (entries === undefined || entries === null) {
-    throw new EventsError('ValidationException', "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    throw new EventsError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (!Array.isArray(entries)) throw new EventsError('SerializationException', 'Entries must be a list');
   if (entries.length < 1 || entries.length > MAX_ENTRIES) {
@@ -39,7 +42,8 @@ export function readEntries(body: JsonObject): unknown[] {
     );
   }
   const total = entries.reduce<number>((sum, e) => sum + entrySize(e), 0);
-  if (total > MAX_REQUEST_BYTES) throw new EventsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+  if (total > MAX_REQUEST_BYTES)
+    throw new EventsError('ValidationException', 'Total size of the entries in the request is over the limit.');
   return entries;
 }
 
@@ -65,7 +69,7 @@ export function readEntry(raw: unknown, scope: EntryScope): { accepted: Accepted
     return { error: invalidArgument('Entry', 'Entry must be an object.') };
   }
   const e = raw as Record<string, unknown>;
-  const text = (key: string) => (typeof e[key] === 'string' && e[key] !== '' ? (e[key]) : undefined);
+  const text = (key: string) => (typeof e[key] === 'string' && e[key] !== '' ? e[key] : undefined);
   const source = text('Source');
   if (!source) return { error: invalidArgument('Source', 'Source is a required argument.') };
   const detailType = text('DetailType');

@@ -18,16 +18,7 @@ import { parseScheduleExpression } from './cron.ts';
 import { Deliveries, MAX_KEPT, type DeadLetter, type DeliveryRecord, type InvokeTarget } from './delivery.ts';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from './pattern.ts';
 import { busNameOf, isoSeconds, readEntries, readEntry, type EntryResult } from './put-events.ts';
-import {
-  EventsError,
-  optionalString,
-  page,
-  readApiRequest,
-  requiredString,
-  writeError,
-  writeResult,
-  type JsonObject,
-} from './protocol.ts';
+import { EventsError, optionalString, page, readApiRequest, requiredString, writeError, writeResult, type JsonObject } from './protocol.ts';
 import { LocalScheduler } from './scheduler.ts';
 
 export type { DeadLetter, DeliveryRecord, DeliveryStatus } from './delivery.ts';
@@ -109,7 +100,8 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   const busName = options.busName;
   const busArn = (name: string) => `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
   // Rules on the default bus have no bus name in their ARN.
-  const ruleArn = (name: string, bus = busName) => `arn:aws:events:${region}:${accountId}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
+  const ruleArn = (name: string, bus = busName) =>
+    `arn:aws:events:${region}:${accountId}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
   const scheduleArn = (name: string) => `arn:aws:scheduler:${region}:${accountId}:schedule/default/${name}`;
   const functionArn = options.functionArn ?? ((name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`);
   const rules = checkRules(options.rules);
@@ -175,7 +167,9 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
       }
       const matched = rulesOn(target).filter((rule) => matchesPattern(rule.eventPattern, envelope));
       if (target !== busName && matched.length === 0) continue;
-      log(`eventbridge: ${envelope['detail-type']} ${envelope.id} → ${matched.map((r) => `${r.name} (${r.target.function})`).join(', ') || 'no rule'}`);
+      log(
+        `eventbridge: ${envelope['detail-type']} ${envelope.id} → ${matched.map((r) => `${r.name} (${r.target.function})`).join(', ') || 'no rule'}`,
+      );
       for (const rule of matched) {
         deliveries.deliver({
           via: { rule: rule.name },
@@ -237,9 +231,7 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
               MaximumRetryAttempts: rule.retryPolicy.maximumRetryAttempts,
               MaximumEventAgeInSeconds: rule.retryPolicy.maximumEventAgeSeconds,
             },
-            DeadLetterConfig: rule.deadLetterQueue
-              ? { Arn: `arn:aws:sqs:${region}:${accountId}:${busName}-${rule.name}-dlq` }
-              : undefined,
+            DeadLetterConfig: rule.deadLetterQueue ? { Arn: `arn:aws:sqs:${region}:${accountId}:${busName}-${rule.name}-dlq` } : undefined,
           },
         ],
       };
@@ -293,7 +285,12 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
   log(
     `eventbridge: bus ${busName} at ${endpoint}; rules: ${rules.map((r) => r.name).join(', ') || '(none)'}; ` +
       `default bus rules: ${defaultRules.map((r) => r.name).join(', ') || '(none)'}; ` +
-      `schedules: ${scheduler.nextRuns().map((s) => `${s.name} next ${s.next ?? 'never'}`).join(', ') || '(none)'}`,
+      `schedules: ${
+        scheduler
+          .nextRuns()
+          .map((s) => `${s.name} next ${s.next ?? 'never'}`)
+          .join(', ') || '(none)'
+      }`,
   );
 
   const fireSchedule = (name: string): ScheduleRun => {
@@ -342,7 +339,10 @@ async function handle(
     const request = await readApiRequest(req);
     const operation = Object.hasOwn(operations, request.operation) ? operations[request.operation] : undefined;
     if (!operation) {
-      throw new EventsError('UnknownOperationException', `Operation ${request.operation} is not supported by the local EventBridge endpoint`);
+      throw new EventsError(
+        'UnknownOperationException',
+        `Operation ${request.operation} is not supported by the local EventBridge endpoint`,
+      );
     }
     writeResult(res, operation(request.body));
   } catch (error) {
@@ -383,7 +383,8 @@ function checkRetryPolicy(what: string, policy: EventRule['retryPolicy']): void 
   const { attempts, ageSeconds } = RETRY_LIMITS;
   const a = policy.maximumRetryAttempts;
   const age = policy.maximumEventAgeSeconds;
-  if (!Number.isInteger(a) || a < attempts[0] || a > attempts[1]) throw new Error(`${what}: maximumRetryAttempts must be ${attempts[0]}-${attempts[1]}`);
+  if (!Number.isInteger(a) || a < attempts[0] || a > attempts[1])
+    throw new Error(`${what}: maximumRetryAttempts must be ${attempts[0]}-${attempts[1]}`);
   if (!Number.isInteger(age) || age < ageSeconds[0] || age > ageSeconds[1]) {
     throw new Error(`${what}: maximumEventAgeSeconds must be ${ageSeconds[0]}-${ageSeconds[1]}`);
   }

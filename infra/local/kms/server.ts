@@ -74,7 +74,11 @@ function loadOrCreateKey(keyDir: string | undefined): KeyFile {
   const file = keyDir ? path.join(keyDir, 'kms-credential-key.json') : undefined;
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const key: KeyFile = { keyId: randomUUID(), createdAt: new Date().toISOString(), privateJwk: privateKey.export({ format: 'jwk' }) as KeyFile['privateJwk'] };
+  const key: KeyFile = {
+    keyId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    privateJwk: privateKey.export({ format: 'jwk' }) as KeyFile['privateJwk'],
+  };
   if (file) {
     mkdirSync(keyDir!, { recursive: true });
     writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
@@ -98,14 +102,24 @@ export async function startKmsServer(options: KmsServerOptions): Promise<LocalKm
   function resolveKey(body: JsonObject): void {
     const id = body.KeyId;
     if (typeof id !== 'string' || id === '') throw new KmsError('ValidationException', 'KeyId is required');
-    if (![key.keyId, keyArn, LOCAL_CREDENTIAL_KEY_ALIAS, `arn:aws:kms:${options.region}:${options.accountId}:${LOCAL_CREDENTIAL_KEY_ALIAS}`].includes(id)) {
+    if (
+      ![
+        key.keyId,
+        keyArn,
+        LOCAL_CREDENTIAL_KEY_ALIAS,
+        `arn:aws:kms:${options.region}:${options.accountId}:${LOCAL_CREDENTIAL_KEY_ALIAS}`,
+      ].includes(id)
+    ) {
       throw new KmsError('NotFoundException', `Key '${id}' does not exist`);
     }
   }
 
   function digestOf(body: JsonObject): Uint8Array {
     if (body.SigningAlgorithm !== 'ECDSA_SHA_256') {
-      throw new KmsError('InvalidKeyUsageException', `Signing algorithm ${String(body.SigningAlgorithm)} is not supported by this key (ECDSA_SHA_256 only)`);
+      throw new KmsError(
+        'InvalidKeyUsageException',
+        `Signing algorithm ${String(body.SigningAlgorithm)} is not supported by this key (ECDSA_SHA_256 only)`,
+      );
     }
     const message = blob(body.Message, 'Message');
     const type = body.MessageType ?? 'RAW';

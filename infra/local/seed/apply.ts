@@ -34,7 +34,16 @@ import { assignSeat, moveStage, readRound } from '#store/reviews.ts';
 import { prepare } from '#pipeline/prepare.ts';
 import { createDistrict, createPathway, createSchool, type Actor } from '#store/registry.ts';
 import { subjectForEmail } from '../dev-issuer.ts';
-import { seedApplications, seedBenefits, seedDistricts, seedInvitations, seedPathways, seedPeople, type SeedApplication, type SeedPerson } from './data.ts';
+import {
+  seedApplications,
+  seedBenefits,
+  seedDistricts,
+  seedInvitations,
+  seedPathways,
+  seedPeople,
+  type SeedApplication,
+  type SeedPerson,
+} from './data.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** The ULID time part of 2026-01-01, as in the seed framework's id. */
@@ -53,7 +62,10 @@ export const seedSchoolId = (key: string) => seedId('school', key);
 export const seedPathwayId = (key: string) => seedId('pathway', key);
 
 export interface SeedSummary {
-  created: Record<'districts' | 'schools' | 'pathways' | 'memberships' | 'reviewers' | 'applications' | 'invitations' | 'benefits' | 'credentials', number>;
+  created: Record<
+    'districts' | 'schools' | 'pathways' | 'memberships' | 'reviewers' | 'applications' | 'invitations' | 'benefits' | 'credentials',
+    number
+  >;
   frameworkId: string;
   people: (SeedPerson & { sub: string })[];
   /** What the demo walks through: the applications in review (with their reviewers) and the pending invitations. */
@@ -99,7 +111,17 @@ export interface SeedOptions {
 }
 
 export async function seedDemoData(log: (line: string) => void = () => {}, options: SeedOptions = {}): Promise<SeedSummary> {
-  const created = { districts: 0, schools: 0, pathways: 0, memberships: 0, reviewers: 0, applications: 0, invitations: 0, benefits: 0, credentials: 0 };
+  const created = {
+    districts: 0,
+    schools: 0,
+    pathways: 0,
+    memberships: 0,
+    reviewers: 0,
+    applications: 0,
+    invitations: 0,
+    benefits: 0,
+    credentials: 0,
+  };
   const demo: SeedSummary['demo'] = { reviews: [], invitations: [] };
   const staff = actorOf(seedPeople.find((p) => p.groups.includes('staff'))!);
   const at = nowIso();
@@ -118,7 +140,15 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
   const districts = new Map<string, District>();
   const schools = new Map<string, School>();
   for (const d of seedDistricts) {
-    const district: District = { id: seedDistrictId(d.key), name: d.name, state: d.state, countyOrRegion: d.countyOrRegion, version: 1, createdAt: at, updatedAt: at };
+    const district: District = {
+      id: seedDistrictId(d.key),
+      name: d.name,
+      state: d.state,
+      countyOrRegion: d.countyOrRegion,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
     districts.set(d.key, district);
     if (await once(() => createDistrict(district, staff))) created.districts++;
     for (const s of d.schools) {
@@ -194,9 +224,31 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
         m.kind === 'pathway'
           ? (() => {
               const p = pathways.get(m.pathway)!;
-              return { kind: 'pathway', sub, pathwayId: p.id, districtId: p.districtId, schoolId: p.schoolId, role: m.role, since: at, email: person.email, name: person.name, version: 1, updatedAt: at };
+              return {
+                kind: 'pathway',
+                sub,
+                pathwayId: p.id,
+                districtId: p.districtId,
+                schoolId: p.schoolId,
+                role: m.role,
+                since: at,
+                email: person.email,
+                name: person.name,
+                version: 1,
+                updatedAt: at,
+              };
             })()
-          : { kind: 'district', sub, districtId: districts.get(m.district)!.id, role: m.role, since: at, email: person.email, name: person.name, version: 1, updatedAt: at };
+          : {
+              kind: 'district',
+              sub,
+              districtId: districts.get(m.district)!.id,
+              role: m.role,
+              since: at,
+              email: person.email,
+              name: person.name,
+              version: 1,
+              updatedAt: at,
+            };
       if (await once(() => addMembership(membership, staff))) created.memberships++;
     }
     if (person.reviewer && !(await getReviewer(sub, true))) {
@@ -210,7 +262,10 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
           email: person.email,
           ...(r.district ? { districtId: districts.get(r.district)!.id } : {}),
           sectors: r.sectors,
-          conflicts: { districtIds: r.conflicts.districts.map((k) => districts.get(k)!.id), pathwayIds: r.conflicts.pathways.map((k) => pathways.get(k)!.id) },
+          conflicts: {
+            districtIds: r.conflicts.districts.map((k) => districts.get(k)!.id),
+            pathwayIds: r.conflicts.pathways.map((k) => pathways.get(k)!.id),
+          },
           available: true,
           unavailable: r.unavailable.map((u) => ({ from: day(u.fromDays), to: day(u.toDays) })),
           maxOpenAssignments: r.maxOpenAssignments,
@@ -261,7 +316,13 @@ export async function seedDemoData(log: (line: string) => void = () => {}, optio
 }
 
 /** Opens the application and takes it to its state; returns its id. */
-async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId: string, frameworkVersion: string, staff: Actor): Promise<string> {
+async function seedApplication(
+  a: SeedApplication,
+  pathway: Pathway,
+  frameworkId: string,
+  frameworkVersion: string,
+  staff: Actor,
+): Promise<string> {
   const lead = personByEmail(a.by);
   const actor = actorOf(lead);
   const level = a.target === 'renewal' ? pathway.certificationLevel! : a.target;
@@ -293,7 +354,13 @@ async function seedApplication(a: SeedApplication, pathway: Pathway, frameworkId
     return app.id;
   }
   if (a.state === 'draft') return app.id;
-  app = await submitApplication({ application: app, expectedVersion: app.version, actor, transitionActor: 'team_lead', framework: seedFramework });
+  app = await submitApplication({
+    application: app,
+    expectedVersion: app.version,
+    actor,
+    transitionActor: 'team_lead',
+    framework: seedFramework,
+  });
   if (a.state !== 'in_review') return app.id;
   await seatPanel(app, a.reviewers ?? [], staff);
   return app.id;

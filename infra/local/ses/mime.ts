@@ -45,7 +45,12 @@ export function buildMime(message: MimeMessage): string {
     return [...headers, ...part.headers].join(CRLF) + CRLF + CRLF + part.body + CRLF;
   }
   const boundary = `=_pathcert_${randomBytes(12).toString('hex')}`;
-  const lines = [...headers, `Content-Type: multipart/alternative; boundary="${boundary}"`, '', 'This is a multi-part message in MIME format.'];
+  const lines = [
+    ...headers,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    'This is a multi-part message in MIME format.',
+  ];
   for (const p of parts) {
     const part = encodePart(p);
     lines.push(`--${boundary}`, ...part.headers, '', part.body);

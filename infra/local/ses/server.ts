@@ -142,7 +142,9 @@ export async function startSesServer(options: SesServerOptions): Promise<LocalSe
     writeFileSync(email.jsonFile, `${JSON.stringify(email, null, 2)}\n`);
     sent.push(email);
     simulate(email, [...request.to, ...request.cc, ...request.bcc], date);
-    log(`ses: email to=${[...email.to, ...email.cc, ...email.bcc].map(bare).join(',')} subject=${JSON.stringify(email.subject)} file=${displayPath(email.emlFile)}`);
+    log(
+      `ses: email to=${[...email.to, ...email.cc, ...email.bcc].map(bare).join(',')} subject=${JSON.stringify(email.subject)} file=${displayPath(email.emlFile)}`,
+    );
     return { MessageId: messageId };
   };
 
@@ -160,7 +162,10 @@ export async function startSesServer(options: SesServerOptions): Promise<LocalSe
           emailAddress: r.address,
           action: 'failed',
           status: '5.1.1',
-          diagnosticCode: subType === 'General' ? 'smtp; 550 5.1.1 user unknown' : 'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
+          diagnosticCode:
+            subType === 'General'
+              ? 'smtp; 550 5.1.1 user unknown'
+              : 'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
         })),
         timestamp,
       });

@@ -51,11 +51,9 @@ export class SfnError extends AwsJsonServiceError<SfnErrorType> {
 
 export const sfnErrors = {
   invalidArn: (arn: string) => new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`),
-  stateMachineDoesNotExist: (arn: string) =>
-    new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`),
+  stateMachineDoesNotExist: (arn: string) => new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`),
   executionDoesNotExist: (arn: string) => new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`),
-  executionAlreadyExists: (arn: string) =>
-    new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`),
+  executionAlreadyExists: (arn: string) => new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`),
   invalidName: (name: string) => new SfnError('InvalidName', `Invalid Name: '${name}'`),
   invalidInput: (detail: string) => new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`),
   invalidOutput: (detail: string) => new SfnError('InvalidOutput', `Invalid Output: '${detail}'`),
@@ -365,9 +363,7 @@ export const operations: Record<string, Operation> = {
   },
 
   ListStateMachines(body, api) {
-    const machines = [...api.machines.values()]
-      .map((prepared) => prepared.machine)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const machines = [...api.machines.values()].map((prepared) => prepared.machine).sort((a, b) => a.name.localeCompare(b.name));
     const page = paginate(machines, (machine) => machine.arn, {
       scope: 'stateMachines',
       maxResults: maxResults(body),
@@ -382,8 +378,7 @@ export const operations: Record<string, Operation> = {
     return { stateMachines, nextToken: page.nextToken };
   },
 
-  DescribeStateMachine: (body, api) =>
-    describeStateMachine(findMachine(api, requiredString(body, 'stateMachineArn')).machine),
+  DescribeStateMachine: (body, api) => describeStateMachine(findMachine(api, requiredString(body, 'stateMachineArn')).machine),
 };
 
 function findMachine(api: ApiContext, arn: string): PreparedMachine {

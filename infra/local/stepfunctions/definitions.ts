@@ -174,11 +174,7 @@ function forEachState(machine: AslMachine, visit: StateVisitor, ancestors: reado
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
-function substituteDefinition(
-  text: string,
-  substitutions: Record<string, string>,
-  scope: ArnScope,
-): string {
+function substituteDefinition(text: string, substitutions: Record<string, string>, scope: ArnScope): string {
   const pseudo: Record<string, string> = {
     'AWS::Region': scope.region,
     'AWS::AccountId': scope.accountId,
@@ -314,9 +310,7 @@ export interface LoadedStateMachine {
 
 export function loadStateMachine(source: LocalStateMachine, scope: ArnScope): LoadedStateMachine {
   const fail = (problems: string[]): never => {
-    throw new Error(
-      `Invalid state machine definition ${source.name} (${source.definitionPath}):\n  - ${problems.join('\n  - ')}`,
-    );
+    throw new Error(`Invalid state machine definition ${source.name} (${source.definitionPath}):\n  - ${problems.join('\n  - ')}`);
   };
   let text: string;
   try {

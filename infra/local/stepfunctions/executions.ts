@@ -79,9 +79,7 @@ class EngineEventMapper {
 
   private entered(name: string, type: string, input: JsonValue): NewEvent[] {
     this.failed.delete(name);
-    const events = [
-      newEvent(`${type}StateEntered`, { name, input: jsonText(input), inputDetails: { truncated: false } }),
-    ];
+    const events = [newEvent(`${type}StateEntered`, { name, input: jsonText(input), inputDetails: { truncated: false } })];
     if (CONTAINERS.has(type)) events.push(newEvent(`${type}StateStarted`));
     return events;
   }
@@ -161,7 +159,8 @@ export class StatusEvents {
             ],
           }),
         );
-        if (out.FailedEntryCount) this.log(`step functions: status change of ${record.executionArn} not accepted: ${JSON.stringify(out.Entries)}`);
+        if (out.FailedEntryCount)
+          this.log(`step functions: status change of ${record.executionArn} not accepted: ${JSON.stringify(out.Entries)}`);
       } catch (error) {
         this.log(`step functions: status change ${String(detail.status)} of ${record.executionArn} could not be sent: ${String(error)}`);
       }
@@ -252,15 +251,17 @@ function runExecution(
     context: contextObject(prepared.machine, record, tokenSource),
   });
   const history = recordEngineEvents(run.eventLogs, scope, activeTasks, replay);
-  const done = run.result.then(
-    (output) => ({ status: 'SUCCEEDED', output: jsonText(output) }) satisfies ExecutionOutcome,
-    (error: unknown) => failureOutcome(error),
-  ).then(async (outcome) => {
-    await history;
-    if (outcome) deps.store.close(arn, outcome);
-    activeTasks.cancelAll();
-    deps.log('execution closed', { executionArn: arn, status: deps.store.get(arn)?.status });
-  });
+  const done = run.result
+    .then(
+      (output) => ({ status: 'SUCCEEDED', output: jsonText(output) }) satisfies ExecutionOutcome,
+      (error: unknown) => failureOutcome(error),
+    )
+    .then(async (outcome) => {
+      await history;
+      if (outcome) deps.store.close(arn, outcome);
+      activeTasks.cancelAll();
+      deps.log('execution closed', { executionArn: arn, status: deps.store.get(arn)?.status });
+    });
   return {
     halt: () => {
       run.abort();

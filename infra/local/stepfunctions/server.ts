@@ -6,8 +6,23 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../ports.ts';
-import { operations, readApiRequest, SfnError, writeError, writeResult, describeExecution, type ApiContext, type ExecutionDescription } from './api.ts';
-import { loadStateMachine, stateMachineArn as buildStateMachineArn, toEngineDefinition, type ArnScope, type LocalStateMachine } from './definitions.ts';
+import {
+  operations,
+  readApiRequest,
+  SfnError,
+  writeError,
+  writeResult,
+  describeExecution,
+  type ApiContext,
+  type ExecutionDescription,
+} from './api.ts';
+import {
+  loadStateMachine,
+  stateMachineArn as buildStateMachineArn,
+  toEngineDefinition,
+  type ArnScope,
+  type LocalStateMachine,
+} from './definitions.ts';
 import { Executions, prepareMachine, StatusEvents, type PreparedMachine } from './executions.ts';
 import { Replay } from './replay.ts';
 import { ExecutionFiles, ExecutionStore, issuedTokens, type ExecutionRecord } from './store.ts';
@@ -64,7 +79,9 @@ export async function startStepFunctionsServer(options: StepFunctionsServerOptio
   const machines = prepareMachines(options, scope);
   const tokens = new TaskTokenRegistry();
   const statusEvents = options.eventBridgeEndpoint ? new StatusEvents(options.eventBridgeEndpoint, scope.region, log) : undefined;
-  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined, (record) => statusEvents?.emit(record));
+  const store = new ExecutionStore(options.dataDir ? new ExecutionFiles(options.dataDir) : undefined, (record) =>
+    statusEvents?.emit(record),
+  );
   // Executions that cannot resume (no journal, state machine gone) are closed by the load.
   const loaded = store.load((stateMachineArn) => machines.has(stateMachineArn));
   // Tokens of closed executions, and of tasks that are over, answer TaskTimedOut; those of

@@ -92,8 +92,7 @@ export function jsonText(value: JsonValue | undefined): string {
 }
 
 const executionEvents = {
-  started: (input: string, roleArn: string) =>
-    newEvent('ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn }),
+  started: (input: string, roleArn: string) => newEvent('ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn }),
   succeeded: (output: string) => newEvent('ExecutionSucceeded', { output, outputDetails: { truncated: false } }),
   failed: (error: string | undefined, cause: string | undefined) => newEvent('ExecutionFailed', { error, cause }),
   aborted: (error: string | undefined, cause: string | undefined) => newEvent('ExecutionAborted', { error, cause }),

@@ -297,15 +297,18 @@ class TaskAttempt implements ActiveTask {
   ) {
     this.scale = info.resource.kind === 'lambda-callback' ? scope.taskTimeScale : 1;
     const seconds = durationSeconds(info.timeout, input) ?? MAX_TIMER_SECONDS;
-    this.timeoutTimer = setTimeout(() => {
-      const cause = `Task did not finish within ${seconds} seconds`;
-      if (!this.finish(timedOutEvent('States.Timeout', cause))) return;
-      this.onTimedOut?.(cause);
-      // Unscaled, the engine raises States.Timeout itself.
-      if (this.scale === 1) return;
-      if (this.timeoutHook) this.timeoutHook(cause);
-      else this.timedOutCause = cause;
-    }, Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000);
+    this.timeoutTimer = setTimeout(
+      () => {
+        const cause = `Task did not finish within ${seconds} seconds`;
+        if (!this.finish(timedOutEvent('States.Timeout', cause))) return;
+        this.onTimedOut?.(cause);
+        // Unscaled, the engine raises States.Timeout itself.
+        if (this.scale === 1) return;
+        if (this.timeoutHook) this.timeoutHook(cause);
+        else this.timedOutCause = cause;
+      },
+      Math.min(seconds * this.scale, MAX_TIMER_SECONDS) * 1000,
+    );
     this.timeoutTimer.unref();
   }
 
@@ -421,10 +424,7 @@ function durationSeconds(spec: DurationSpec, input: JsonValue): number | undefin
 
 type TaskHandler = (input: JsonValue) => Promise<JsonValue>;
 
-export function buildTaskHandlers(
-  tasks: ReadonlyMap<string, TaskStateInfo>,
-  scope: TaskScope,
-): Record<string, TaskHandler> {
+export function buildTaskHandlers(tasks: ReadonlyMap<string, TaskStateInfo>, scope: TaskScope): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
   for (const [name, info] of tasks) {
     const run = info.resource.kind === 'lambda-callback' ? runCallback : runIntegration;

@@ -58,9 +58,7 @@ function planFor(service: FaultService, command: string, input: unknown): ArmedP
   const bare = command.replace(/Command$/, '');
   return plans.find(
     (p) =>
-      p.service === service &&
-      (!p.commands || p.commands.includes(bare)) &&
-      (!p.match || JSON.stringify(input ?? {}).includes(p.match)),
+      p.service === service && (!p.commands || p.commands.includes(bare)) && (!p.match || JSON.stringify(input ?? {}).includes(p.match)),
   );
 }
 

@@ -7,16 +7,7 @@
  * FUZZ_SEED.
  */
 import fc from 'fast-check';
-import {
-  fieldPaths,
-  mutate,
-  toJsonText,
-  validValue,
-  wrongType,
-  type IdPool,
-  type JsonSchema,
-  type Mutation,
-} from './schema-arbitrary.ts';
+import { fieldPaths, mutate, toJsonText, validValue, wrongType, type IdPool, type JsonSchema, type Mutation } from './schema-arbitrary.ts';
 import { badTokenKinds, callers, type BadTokenKind, type Caller, type FuzzWorld } from './world.ts';
 
 export interface Operation {
@@ -31,12 +22,18 @@ export interface Operation {
 }
 
 interface OpenApiDoc {
-  paths: Record<string, Record<string, {
-    operationId: string;
-    security?: unknown[];
-    parameters?: { name: string; in: string; required?: boolean; schema: JsonSchema }[];
-    requestBody?: { content: Record<string, { schema: JsonSchema }> };
-  }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        security?: unknown[];
+        parameters?: { name: string; in: string; required?: boolean; schema: JsonSchema }[];
+        requestBody?: { content: Record<string, { schema: JsonSchema }> };
+      }
+    >
+  >;
 }
 
 export function operationsOf(doc: OpenApiDoc): Operation[] {
@@ -169,7 +166,14 @@ const invalidJsonBodies = fc.constantFrom<string | Buffer>(
 );
 
 /** Lone surrogates as they appear in JSON text: escapes that JSON.parse turns into ill-formed strings. */
-const loneSurrogateForms = fc.constantFrom('\\ud800', '\\udfff', 'Plan \\ud800 draft', '\\udc00\\ud800', 'ok \\ud83d', '\\ud83d\\ud83d\\udca9');
+const loneSurrogateForms = fc.constantFrom(
+  '\\ud800',
+  '\\udfff',
+  'Plan \\ud800 draft',
+  '\\udc00\\ud800',
+  'ok \\ud83d',
+  '\\ud83d\\ud83d\\udca9',
+);
 const ILL_FORMED_MARK = '\u0000ILL-FORMED\u0000';
 
 /**
@@ -218,7 +222,21 @@ export function illFormedIn(value: unknown): string | undefined {
   return undefined;
 }
 
-const ifMatchValues = fc.constantFrom('"1"', '"2"', '"3"', '1', '*', 'W/"1"', '"0"', '"-1"', '"abc"', '"99999999999999999999"', '""', '"1", "2"', '"1.5"');
+const ifMatchValues = fc.constantFrom(
+  '"1"',
+  '"2"',
+  '"3"',
+  '1',
+  '*',
+  'W/"1"',
+  '"0"',
+  '"-1"',
+  '"abc"',
+  '"99999999999999999999"',
+  '""',
+  '"1", "2"',
+  '"1.5"',
+);
 const idempotencyKeys = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9-]{8,40}$/),
   fc.constantFrom('short', 'k'.repeat(129), 'has spaces in it ok', '%00%00%00%00', 'fixed-key-0001', 'fixed-key-0001'),
@@ -243,16 +261,24 @@ function bodyPlan(op: Operation, ids: IdPool): fc.Arbitrary<BodyPlan> {
     const paths = fieldPaths(value);
     const target = paths.length > 0 ? fc.constantFrom(...paths) : fc.constant<string[]>([]);
     const leafOrSelf = (p: string[]) => {
-      const keys = Object.keys((p.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value) ?? {}));
+      const keys = Object.keys(p.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value) ?? {});
       return keys.length > 0 ? fc.constantFrom(...keys).map((k) => [...p, k]) : fc.constant(p);
     };
     const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       target.chain(leafOrSelf).chain((path) => wrongType.map((v): Mutation => ({ kind: 'wrongType', path, value: v }))),
       target.chain(leafOrSelf).map((path): Mutation => ({ kind: 'drop', path })),
-      target.chain((path) => fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 })).map(([name, v]): Mutation => ({ kind: 'extra', path, name, value: v }))),
-      target.chain(leafOrSelf).chain((path) => fc.constantFrom(20_001, 70_000).map((size): Mutation => ({ kind: 'hugeString', path, size }))),
+      target.chain((path) =>
+        fc
+          .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }))
+          .map(([name, v]): Mutation => ({ kind: 'extra', path, name, value: v })),
+      ),
+      target
+        .chain(leafOrSelf)
+        .chain((path) => fc.constantFrom(20_001, 70_000).map((size): Mutation => ({ kind: 'hugeString', path, size }))),
       target.chain(leafOrSelf).map((path): Mutation => ({ kind: 'loneSurrogate', path })),
-      target.chain(leafOrSelf).chain((path) => fc.constantFrom(100, 3_000).map((depth): Mutation => ({ kind: 'deepNesting', path, depth }))),
+      target
+        .chain(leafOrSelf)
+        .chain((path) => fc.constantFrom(100, 3_000).map((depth): Mutation => ({ kind: 'deepNesting', path, depth }))),
     );
     const required = new Set(op.body?.required ?? []);
     return mutation.map((m): BodyPlan => ({
@@ -273,7 +299,10 @@ function bodyPlan(op: Operation, ids: IdPool): fc.Arbitrary<BodyPlan> {
         .tuple(valid, loneSurrogateForms, fc.boolean())
         .map(([value, form, asKey]): BodyPlan => ({ kind: 'raw', text: illFormedBody(value, form, asKey), label: 'ill-formed-unicode' })),
     },
-    { weight: 1, arbitrary: fc.constant<BodyPlan>({ kind: 'raw', text: JSON.stringify({ blob: 'b'.repeat(270_000) }), label: 'over-limit' }) },
+    {
+      weight: 1,
+      arbitrary: fc.constant<BodyPlan>({ kind: 'raw', text: JSON.stringify({ blob: 'b'.repeat(270_000) }), label: 'over-limit' }),
+    },
     { weight: 1, arbitrary: fc.constant<BodyPlan>({ kind: 'raw', text: '', label: 'empty' }) },
   );
 }
@@ -291,11 +320,24 @@ function queryPart(op: Operation, ids: IdPool, cursors: readonly string[]): fc.A
   const parts = op.queryParams.map((q) => {
     const value =
       q.name === 'cursor' && cursors.length > 0
-        ? fc.oneof(fc.constantFrom(...cursors), validValue(q.schema, ids).map((v) => encodeURIComponent(String(v))), hostileQueryValues)
-        : fc.oneof({ weight: 4, arbitrary: validValue(q.schema, ids).map((v) => encodeURIComponent(String(v))) }, { weight: 1, arbitrary: hostileQueryValues });
-    return sometimes(value.map((v) => `${q.name}=${v}`), 0.5);
+        ? fc.oneof(
+            fc.constantFrom(...cursors),
+            validValue(q.schema, ids).map((v) => encodeURIComponent(String(v))),
+            hostileQueryValues,
+          )
+        : fc.oneof(
+            { weight: 4, arbitrary: validValue(q.schema, ids).map((v) => encodeURIComponent(String(v))) },
+            { weight: 1, arbitrary: hostileQueryValues },
+          );
+    return sometimes(
+      value.map((v) => `${q.name}=${v}`),
+      0.5,
+    );
   });
-  const unknown = sometimes(fc.constantFrom('unknown=1', 'limit=1&limit=2', '__proto__=x', 'status[]=a', `x=${'q'.repeat(2000)}`, '%ff=1'), 0.1);
+  const unknown = sometimes(
+    fc.constantFrom('unknown=1', 'limit=1&limit=2', '__proto__=x', 'status[]=a', `x=${'q'.repeat(2000)}`, '%ff=1'),
+    0.1,
+  );
   return fc.tuple(fc.tuple(...parts), unknown).map(([known, extra]) => {
     const all = [...known.filter((p): p is string => p !== undefined), ...(extra ? [extra] : [])];
     return all.length > 0 ? `?${all.join('&')}` : '';
@@ -386,7 +428,13 @@ function forCaller(op: Operation, world: FuzzWorld, cursors: readonly string[], 
 }
 
 /** `perOperation` requests for every operation, interleaved so each batch mixes routes. */
-export function generateRequests(ops: Operation[], world: FuzzWorld, cursors: readonly string[], perOperation: number, seed: number): FuzzRequest[] {
+export function generateRequests(
+  ops: Operation[],
+  world: FuzzWorld,
+  cursors: readonly string[],
+  perOperation: number,
+  seed: number,
+): FuzzRequest[] {
   const lists = ops.map((op, n) => fc.sample(requestArbitrary(op, world, cursors), { seed: seed + n, numRuns: perOperation }));
   const out: FuzzRequest[] = [];
   for (let i = 0; i < perOperation; i++) for (const list of lists) if (list[i]) out.push(list[i]!);

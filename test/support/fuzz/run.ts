@@ -84,7 +84,8 @@ export function judge(r: FuzzRequest, a: FuzzAnswer, world: FuzzWorld, jwtOps: R
   if (a.status >= 400 && a.status < 500) {
     if (!PROBLEM_TYPE.test(a.contentType)) rules.push('4xx is problem+json');
     else {
-      let problem: { status?: unknown; title?: unknown; type?: unknown; errors?: { in?: unknown; field: string; code?: unknown }[] } | undefined;
+      let problem:
+        { status?: unknown; title?: unknown; type?: unknown; errors?: { in?: unknown; field: string; code?: unknown }[] } | undefined;
       try {
         problem = JSON.parse(a.text) as typeof problem;
       } catch {
@@ -97,11 +98,19 @@ export function judge(r: FuzzRequest, a: FuzzAnswer, world: FuzzWorld, jwtOps: R
         if (isValidation) {
           const errors = problem.errors;
           if (!Array.isArray(errors) || errors.length === 0) rules.push('validation problem lists its errors');
-          else if (!errors.every((e) => typeof e.field === 'string' && FIELD_PLACES.has(String(e.in)))) rules.push('each validation error names its field');
-          else if (r.illFormed && problem.type === 'urn:pathcert:problem:validation' && !errors.some((e) => e.in === 'body' && e.code === 'ill_formed_unicode')) {
+          else if (!errors.every((e) => typeof e.field === 'string' && FIELD_PLACES.has(String(e.in))))
+            rules.push('each validation error names its field');
+          else if (
+            r.illFormed &&
+            problem.type === 'urn:pathcert:problem:validation' &&
+            !errors.some((e) => e.in === 'body' && e.code === 'ill_formed_unicode')
+          ) {
             rules.push('a lone surrogate in the body is named (ill_formed_unicode)');
-          }
-          else if (r.expectField && errors.some((e) => e.in === 'body') && !errors.some((e) => e.in === 'body' && (e.field === r.expectField || e.field.startsWith(`${r.expectField}.`)))) {
+          } else if (
+            r.expectField &&
+            errors.some((e) => e.in === 'body') &&
+            !errors.some((e) => e.in === 'body' && (e.field === r.expectField || e.field.startsWith(`${r.expectField}.`)))
+          ) {
             rules.push('a missing required field is named');
           }
         }
@@ -115,9 +124,10 @@ export function judge(r: FuzzRequest, a: FuzzAnswer, world: FuzzWorld, jwtOps: R
   if (confinedCallers.has(r.caller) && !r.badToken) {
     const sent = `${decodeURIComponentSafe(r.url)} ${Buffer.isBuffer(r.body) ? '' : (r.body ?? '')}`.toLowerCase();
     const got = a.text.toLowerCase();
-    if (got.includes(CANARY) && !sent.includes(CANARY)) rules.push("no tenant-B data (canary) reaches a tenant-A caller");
+    if (got.includes(CANARY) && !sent.includes(CANARY)) rules.push('no tenant-B data (canary) reaches a tenant-A caller');
     for (const id of world.tenantBIds) {
-      if (got.includes(id.toLowerCase()) && !sent.includes(id.toLowerCase())) rules.push(`no tenant-B id (${id}) reaches a tenant-A caller`);
+      if (got.includes(id.toLowerCase()) && !sent.includes(id.toLowerCase()))
+        rules.push(`no tenant-B id (${id}) reaches a tenant-A caller`);
     }
   }
   return rules;
@@ -162,7 +172,11 @@ export async function runFuzz(
             figures.transportRetries++;
             continue;
           }
-          answer = { status: 599, contentType: '', text: `transport error: ${(error as Error).message} (${cause?.code ?? ''} ${cause?.message ?? ''})` };
+          answer = {
+            status: 599,
+            contentType: '',
+            text: `transport error: ${(error as Error).message} (${cause?.code ?? ''} ${cause?.message ?? ''})`,
+          };
         }
       }
       figures.requests++;
@@ -170,7 +184,8 @@ export async function runFuzz(
       bump(figures.byStatus, String(answer.status));
       bump(figures.byShape, r.shape.split(':')[0]!);
       bump(figures.byOperation, r.op);
-      for (const rule of [...(answer.encodingRules ?? []), ...judge(r, answer, world, jwtOps)]) violations.push({ rule, request: r, status: answer.status, body: answer.text });
+      for (const rule of [...(answer.encodingRules ?? []), ...judge(r, answer, world, jwtOps)])
+        violations.push({ rule, request: r, status: answer.status, body: answer.text });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

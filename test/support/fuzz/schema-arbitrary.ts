@@ -55,15 +55,22 @@ const awkwardText = fc.constantFrom(
 function stringOf(schema: JsonSchema, ids: IdPool): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = Math.min(schema.maxLength ?? 64, LONGEST_GENERATED);
-  if (schema.format === 'email') return fc.oneof(fc.emailAddress(), fc.constant('fuzz@example.org')).filter((s) => s.length <= max || max < 6);
+  if (schema.format === 'email')
+    return fc.oneof(fc.emailAddress(), fc.constant('fuzz@example.org')).filter((s) => s.length <= max || max < 6);
   if (schema.pattern) {
     const re = new RegExp(schema.pattern);
     const matching = ids.filter((id) => re.test(id));
     const generated = matchingPattern(schema.pattern).filter((s) => s.length >= min && s.length <= (schema.maxLength ?? Infinity));
-    return matching.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...matching) }, { weight: 1, arbitrary: generated }) : generated;
+    return matching.length > 0
+      ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...matching) }, { weight: 1, arbitrary: generated })
+      : generated;
   }
-  if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-  if (schema.format === 'date') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date-time')
+    return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === 'date')
+    return fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
   const edges = [min > 0 ? 'x'.repeat(min) : '', 'y'.repeat(Math.max(min, max))];
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ minLength: Math.max(min, 1), maxLength: Math.min(max, 40), unit: 'grapheme' }) },
@@ -78,7 +85,9 @@ function numberOf(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const safeLo = Math.max(lo, Number.MIN_SAFE_INTEGER);
   const safeHi = Math.min(hi, Number.MAX_SAFE_INTEGER);
   const edges = fc.constantFrom(safeLo, safeHi, Math.min(Math.max(0, safeLo), safeHi));
-  const inside = integer ? fc.integer({ min: Math.ceil(safeLo), max: Math.floor(safeHi) }) : fc.double({ min: safeLo, max: safeHi, noNaN: true, noDefaultInfinity: true });
+  const inside = integer
+    ? fc.integer({ min: Math.ceil(safeLo), max: Math.floor(safeHi) })
+    : fc.double({ min: safeLo, max: safeHi, noNaN: true, noDefaultInfinity: true });
   return fc.oneof(edges, inside);
 }
 
@@ -134,7 +143,9 @@ function buildValid(schema: JsonSchema, ids: IdPool, depth: number): fc.Arbitrar
         return fc.record(record, { requiredKeys: [...required].filter((k) => k in record) });
       }
       if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-        const key = schema.propertyNames ? (validValue(schema.propertyNames, ids, depth + 1) as fc.Arbitrary<string>) : fc.string({ minLength: 1, maxLength: 8 });
+        const key = schema.propertyNames
+          ? (validValue(schema.propertyNames, ids, depth + 1) as fc.Arbitrary<string>)
+          : fc.string({ minLength: 1, maxLength: 8 });
         return fc.dictionary(key, validValue(schema.additionalProperties, ids, depth + 1), { maxKeys: 3 });
       }
       return type === 'object' ? fc.constant({}) : fc.jsonValue({ maxDepth: 2 });

@@ -11,7 +11,16 @@ import { seedFramework } from '#core/seed-framework.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
 import { seedAvailableEvidence } from '../evidence.ts';
 import type { TestPlatform } from '../platform.ts';
-import { createDistrict, createPathway, createSchool, expectStatus, joinDistrict, joinPathway, person, type Person } from '../registry-world.ts';
+import {
+  createDistrict,
+  createPathway,
+  createSchool,
+  expectStatus,
+  joinDistrict,
+  joinPathway,
+  person,
+  type Person,
+} from '../registry-world.ts';
 import { putReviewer } from '../review-world.ts';
 
 /** Planted in every name and text of tenant B (lower case: emails are stored lower-cased). */
@@ -22,7 +31,17 @@ export type Caller = (typeof callers)[number];
 /** Callers who belong to tenant A (or to no tenant): nothing of B may reach them. */
 export const confinedCallers: ReadonlySet<Caller> = new Set(['reviewer', 'districtLeadA', 'pathwayLeadA', 'memberA']);
 
-export const badTokenKinds = ['missing', 'expired', 'forgedSignature', 'otherKey', 'wrongAudience', 'wrongIssuer', 'unsigned', 'garbage', 'noSub'] as const;
+export const badTokenKinds = [
+  'missing',
+  'expired',
+  'forgedSignature',
+  'otherKey',
+  'wrongAudience',
+  'wrongIssuer',
+  'unsigned',
+  'garbage',
+  'noSub',
+] as const;
 export type BadTokenKind = (typeof badTokenKinds)[number];
 
 export interface FuzzWorld {
@@ -73,7 +92,10 @@ export async function buildFuzzWorld(t: TestPlatform): Promise<FuzzWorld> {
 
   const openApp = async (lead: Person, pathwayId: string, narrative: string) => {
     const app = expectStatus(
-      await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/applications`, { token: lead.token, body: { target: 'candidacy', frameworkId: framework.id } }),
+      await t.api<{ id: string }>('POST', `/pathways/${pathwayId}/applications`, {
+        token: lead.token,
+        body: { target: 'candidacy', frameworkId: framework.id },
+      }),
       201,
     ).json;
     const res = await t.api('PUT', `/applications/${app.id}/responses/${criterionIds[0]}`, {
@@ -125,11 +147,40 @@ export async function buildFuzzWorld(t: TestPlatform): Promise<FuzzWorld> {
     noSub: await issuer.issueToken({ email: staff.email, groups: ['staff'], claims: { sub: undefined } }),
   };
 
-  const tenantA = [districtA.id, schoolA.id, pathwayA.id, applicationA, invitationA, partnerA, evidenceA!, districtLeadA.sub, pathwayLeadA.sub, memberA.sub];
-  const tenantB = [districtB.id, schoolB.id, pathwayB.id, applicationB, invitationB, districtInvitationB, partnerB, evidenceB!, districtLeadB.sub, pathwayLeadB.sub, memberB.sub];
+  const tenantA = [
+    districtA.id,
+    schoolA.id,
+    pathwayA.id,
+    applicationA,
+    invitationA,
+    partnerA,
+    evidenceA!,
+    districtLeadA.sub,
+    pathwayLeadA.sub,
+    memberA.sub,
+  ];
+  const tenantB = [
+    districtB.id,
+    schoolB.id,
+    pathwayB.id,
+    applicationB,
+    invitationB,
+    districtInvitationB,
+    partnerB,
+    evidenceB!,
+    districtLeadB.sub,
+    pathwayLeadB.sub,
+    memberB.sub,
+  ];
   const shared = [framework.id, staff.sub, reviewer.sub];
   return {
-    tokens: { staff: staff.token, reviewer: reviewer.token, districtLeadA: districtLeadA.token, pathwayLeadA: pathwayLeadA.token, memberA: memberA.token },
+    tokens: {
+      staff: staff.token,
+      reviewer: reviewer.token,
+      districtLeadA: districtLeadA.token,
+      pathwayLeadA: pathwayLeadA.token,
+      memberA: memberA.token,
+    },
     badTokens,
     people: { staff, reviewer, districtLeadA, pathwayLeadA, memberA, districtLeadB, pathwayLeadB, memberB },
     allIds: [...tenantA, ...tenantB, ...shared],

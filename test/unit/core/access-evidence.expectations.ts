@@ -25,14 +25,23 @@ export const evidenceExpected = {
     deny: [
       ...everyone.deny,
       ...['P1', 'P3'].flatMap((p) => [
-        `evidence.list ${p}`, `evidence.read ${p}`, `evidence.upload ${p}`, `evidence.update ${p}`, `evidence.delete ${p}`,
+        `evidence.list ${p}`,
+        `evidence.read ${p}`,
+        `evidence.upload ${p}`,
+        `evidence.update ${p}`,
+        `evidence.delete ${p}`,
       ]),
     ],
   },
   pathwayLead: {
     allow: [
       ...everyone.allow,
-      'evidence.list P1', 'evidence.read P1', 'evidence.upload P1', 'evidence.update P1', 'evidence.delete P1', 'evidence.read A1',
+      'evidence.list P1',
+      'evidence.read P1',
+      'evidence.upload P1',
+      'evidence.update P1',
+      'evidence.delete P1',
+      'evidence.read A1',
     ],
     deny: [...everyone.deny, 'export.request A1', 'export.read A1'],
   },

@@ -23,7 +23,12 @@ export const outcomesExpected = {
     deny: [...everyone.deny],
   },
   districtData: {
-    allow: [...everyone.allow, 'outcome.submit D1', 'outcome.read D1', ...ownPathways.flatMap((p) => [`outcome.read ${p}`, `partner.read ${p}`])],
+    allow: [
+      ...everyone.allow,
+      'outcome.submit D1',
+      'outcome.read D1',
+      ...ownPathways.flatMap((p) => [`outcome.read ${p}`, `partner.read ${p}`]),
+    ],
     deny: [...everyone.deny, ...ownPathways.map((p) => `partner.manage ${p}`)],
   },
   pathwayLead: {

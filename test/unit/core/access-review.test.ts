@@ -10,7 +10,10 @@ const A2: Target = { kind: 'application', districtId: 'D2', schoolId: 'S2', path
 const NET: Target = { kind: 'network' };
 const person = (over: Partial<AccessContext>): AccessContext => ({ sub: 's', groups: [], memberships: [], assignments: [], ...over });
 const reviewer = (active: boolean) => person({ groups: ['reviewer'], assignments: [{ applicationId: 'A1', active }] });
-const member = person({ groups: ['pathway'], memberships: [{ kind: 'pathway', pathwayId: 'P1', role: 'member', districtId: 'D1', schoolId: 'S1' }] });
+const member = person({
+  groups: ['pathway'],
+  memberships: [{ kind: 'pathway', pathwayId: 'P1', role: 'member', districtId: 'D1', schoolId: 'S1' }],
+});
 const districtLead = person({ groups: ['district'], memberships: [{ kind: 'district', districtId: 'D1', role: 'lead' }] });
 
 describe('review pipeline access', () => {

@@ -44,7 +44,11 @@ const targets = {
 type TargetName = keyof typeof targets;
 const targetNames = Object.keys(targets) as TargetName[];
 
-const ctx = (groups: AccessContext['groups'], memberships: Membership[] = [], assignments: AccessContext['assignments'] = []): AccessContext => ({
+const ctx = (
+  groups: AccessContext['groups'],
+  memberships: Membership[] = [],
+  assignments: AccessContext['assignments'] = [],
+): AccessContext => ({
   sub: 'someone',
   groups,
   memberships,
@@ -57,10 +61,14 @@ const personas = {
   districtData: ctx(['district'], [{ kind: 'district', districtId: 'D1', role: 'data' }]),
   pathwayLead: ctx(['pathway'], [{ kind: 'pathway', pathwayId: 'P1', role: 'lead', districtId: 'D1', schoolId: 'S1' }]),
   pathwayMember: ctx(['pathway'], [{ kind: 'pathway', pathwayId: 'P1', role: 'member', districtId: 'D1', schoolId: 'S1' }]),
-  reviewer: ctx(['reviewer'], [], [
-    { applicationId: 'A1', active: true },
-    { applicationId: 'A3', active: false },
-  ]),
+  reviewer: ctx(
+    ['reviewer'],
+    [],
+    [
+      { applicationId: 'A1', active: true },
+      { applicationId: 'A3', active: false },
+    ],
+  ),
   outsider: ctx([]),
 } satisfies Record<string, AccessContext>;
 type Persona = keyof typeof personas;
@@ -82,35 +90,68 @@ const expected: Record<Exclude<Persona, 'staff'>, { allow: string[]; deny: strin
   districtLead: {
     allow: [
       ...everyoneAllows,
-      'district.read D1', 'district.membership.read D1', 'school.list D1', 'pathway.list D1',
-      'school.read S1', 'pathway.create S1', 'pathway.list S1',
+      'district.read D1',
+      'district.membership.read D1',
+      'school.list D1',
+      'pathway.list D1',
+      'school.read S1',
+      'pathway.create S1',
+      'pathway.list S1',
       ...['P1', 'P3'].flatMap((p) => [
-        `pathway.read ${p}`, `pathway.update ${p}`, `membership.read ${p}`, `membership.manage ${p}`, `application.list ${p}`,
+        `pathway.read ${p}`,
+        `pathway.update ${p}`,
+        `membership.read ${p}`,
+        `membership.manage ${p}`,
+        `application.list ${p}`,
       ]),
-      'application.read A1', 'application.read A3',
+      'application.read A1',
+      'application.read A3',
     ],
     deny: [
       ...everyoneDenies,
-      'district.update D1', 'district.membership.manage D1', 'school.create D1',
+      'district.update D1',
+      'district.membership.manage D1',
+      'school.create D1',
       'school.update S1',
-      'application.open P1', 'audit.read P1', 'application.open P3', 'audit.read P3',
+      'application.open P1',
+      'audit.read P1',
+      'application.open P3',
+      'audit.read P3',
       ...['A1', 'A3'].flatMap((a) => [
-        `application.edit ${a}`, `application.submit ${a}`, `application.withdraw ${a}`, `application.review ${a}`,
-        `application.decide ${a}`, `audit.read ${a}`,
+        `application.edit ${a}`,
+        `application.submit ${a}`,
+        `application.withdraw ${a}`,
+        `application.review ${a}`,
+        `application.decide ${a}`,
+        `audit.read ${a}`,
       ]),
     ],
   },
   districtData: {
     allow: [
       ...everyoneAllows,
-      'district.read D1', 'school.list D1', 'pathway.list D1', 'school.read S1', 'pathway.list S1', 'pathway.read P1', 'pathway.read P3',
+      'district.read D1',
+      'school.list D1',
+      'pathway.list D1',
+      'school.read S1',
+      'pathway.list S1',
+      'pathway.read P1',
+      'pathway.read P3',
     ],
     deny: [
       ...everyoneDenies,
-      'district.update D1', 'district.membership.read D1', 'district.membership.manage D1', 'school.create D1',
-      'school.update S1', 'pathway.create S1',
+      'district.update D1',
+      'district.membership.read D1',
+      'district.membership.manage D1',
+      'school.create D1',
+      'school.update S1',
+      'pathway.create S1',
       ...['P1', 'P3'].flatMap((p) => [
-        `pathway.update ${p}`, `membership.read ${p}`, `membership.manage ${p}`, `application.open ${p}`, `application.list ${p}`,
+        `pathway.update ${p}`,
+        `membership.read ${p}`,
+        `membership.manage ${p}`,
+        `application.open ${p}`,
+        `application.list ${p}`,
         `audit.read ${p}`,
       ]),
       // Applications stay hidden: data contacts do not see them at all.
@@ -119,40 +160,78 @@ const expected: Record<Exclude<Persona, 'staff'>, { allow: string[]; deny: strin
   pathwayLead: {
     allow: [
       ...everyoneAllows,
-      'district.read D1', 'school.read S1',
-      'pathway.read P1', 'pathway.update P1', 'membership.read P1', 'membership.manage P1', 'application.open P1',
-      'application.list P1', 'audit.read P1',
-      'application.read A1', 'application.edit A1', 'application.submit A1', 'application.withdraw A1', 'audit.read A1',
+      'district.read D1',
+      'school.read S1',
+      'pathway.read P1',
+      'pathway.update P1',
+      'membership.read P1',
+      'membership.manage P1',
+      'application.open P1',
+      'application.list P1',
+      'audit.read P1',
+      'application.read A1',
+      'application.edit A1',
+      'application.submit A1',
+      'application.withdraw A1',
+      'audit.read A1',
     ],
     deny: [
       ...everyoneDenies,
-      'district.update D1', 'district.membership.read D1', 'district.membership.manage D1', 'school.create D1', 'school.list D1',
+      'district.update D1',
+      'district.membership.read D1',
+      'district.membership.manage D1',
+      'school.create D1',
+      'school.list D1',
       'pathway.list D1',
-      'school.update S1', 'pathway.create S1', 'pathway.list S1',
-      'application.review A1', 'application.decide A1',
+      'school.update S1',
+      'pathway.create S1',
+      'pathway.list S1',
+      'application.review A1',
+      'application.decide A1',
     ],
   },
   pathwayMember: {
     allow: [
       ...everyoneAllows,
-      'district.read D1', 'school.read S1',
-      'pathway.read P1', 'membership.read P1', 'application.list P1',
-      'application.read A1', 'application.edit A1',
+      'district.read D1',
+      'school.read S1',
+      'pathway.read P1',
+      'membership.read P1',
+      'application.list P1',
+      'application.read A1',
+      'application.edit A1',
     ],
     deny: [
       ...everyoneDenies,
-      'district.update D1', 'district.membership.read D1', 'district.membership.manage D1', 'school.create D1', 'school.list D1',
+      'district.update D1',
+      'district.membership.read D1',
+      'district.membership.manage D1',
+      'school.create D1',
+      'school.list D1',
       'pathway.list D1',
-      'school.update S1', 'pathway.create S1', 'pathway.list S1',
-      'pathway.update P1', 'membership.manage P1', 'application.open P1', 'audit.read P1',
-      'application.submit A1', 'application.withdraw A1', 'application.review A1', 'application.decide A1', 'audit.read A1',
+      'school.update S1',
+      'pathway.create S1',
+      'pathway.list S1',
+      'pathway.update P1',
+      'membership.manage P1',
+      'application.open P1',
+      'audit.read P1',
+      'application.submit A1',
+      'application.withdraw A1',
+      'application.review A1',
+      'application.decide A1',
+      'audit.read A1',
     ],
   },
   reviewer: {
     allow: [...everyoneAllows, 'application.read A1', 'application.review A1'],
     deny: [
       ...everyoneDenies,
-      'application.edit A1', 'application.submit A1', 'application.withdraw A1', 'application.decide A1', 'audit.read A1',
+      'application.edit A1',
+      'application.submit A1',
+      'application.withdraw A1',
+      'application.decide A1',
+      'audit.read A1',
     ],
   },
   outsider: { allow: everyoneAllows, deny: everyoneDenies },
@@ -239,10 +318,14 @@ describe('access matrix: every action x every persona x own/other resources', ()
   });
 
   it('several memberships combine', () => {
-    const both = ctx(['pathway', 'reviewer'], [
-      { kind: 'pathway', pathwayId: 'P1', role: 'member', districtId: 'D1', schoolId: 'S1' },
-      { kind: 'pathway', pathwayId: 'P2', role: 'lead', districtId: 'D2', schoolId: 'S2' },
-    ], [{ applicationId: 'A3', active: true }]);
+    const both = ctx(
+      ['pathway', 'reviewer'],
+      [
+        { kind: 'pathway', pathwayId: 'P1', role: 'member', districtId: 'D1', schoolId: 'S1' },
+        { kind: 'pathway', pathwayId: 'P2', role: 'lead', districtId: 'D2', schoolId: 'S2' },
+      ],
+      [{ applicationId: 'A3', active: true }],
+    );
     expect(decide(both, 'application.submit', targets.A1)).toBe('deny');
     expect(decide(both, 'application.submit', targets.A2)).toBe('allow');
     expect(decide(both, 'application.review', targets.A3)).toBe('allow');
@@ -340,8 +423,17 @@ describe('access properties', () => {
 
   it('only staff touch the registry\u2019s districts and schools, frameworks and decisions', () => {
     const staffOnly: Action[] = [
-      'district.create', 'district.list', 'district.update', 'district.membership.manage', 'school.create', 'school.update',
-      'application.queue', 'application.decide', 'framework.create', 'framework.manage', 'person.find',
+      'district.create',
+      'district.list',
+      'district.update',
+      'district.membership.manage',
+      'school.create',
+      'school.update',
+      'application.queue',
+      'application.decide',
+      'framework.create',
+      'framework.manage',
+      'person.find',
     ];
     fc.assert(
       fc.property(context, target, (c, t) => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { capacityWindow, diffEntitlements, isChange, levelRank, levelsUnlocking, requestRefusals, unlockedBy, type BenefitRule } from '#core/benefits.ts';
+import {
+  capacityWindow,
+  diffEntitlements,
+  isChange,
+  levelRank,
+  levelsUnlocking,
+  requestRefusals,
+  unlockedBy,
+  type BenefitRule,
+} from '#core/benefits.ts';
 
 const catalog: BenefitRule[] = [
   { id: 'mark', minLevel: 'candidacy', active: true },
@@ -33,11 +42,17 @@ describe('the diff of entitlements between two standings', () => {
 
   it('a downgrade (a later lower certification, a withdrawal of the higher one) loses what is above the new level', () => {
     expect(diffEntitlements(unlockedBy('gold', catalog), 'silver', catalog)).toMatchObject({ unlocked: [], lost: ['grant'] });
-    expect(diffEntitlements(unlockedBy('gold', catalog), 'candidacy', catalog)).toMatchObject({ unlocked: [], lost: ['coaching', 'scholarship', 'grant'] });
+    expect(diffEntitlements(unlockedBy('gold', catalog), 'candidacy', catalog)).toMatchObject({
+      unlocked: [],
+      lost: ['coaching', 'scholarship', 'grant'],
+    });
   });
 
   it('expiry or withdrawal of the only certification loses everything', () => {
-    expect(diffEntitlements(unlockedBy('silver', catalog), null, catalog)).toMatchObject({ after: [], lost: ['mark', 'coaching', 'scholarship'] });
+    expect(diffEntitlements(unlockedBy('silver', catalog), null, catalog)).toMatchObject({
+      after: [],
+      lost: ['mark', 'coaching', 'scholarship'],
+    });
   });
 
   it('a renewal at the same level changes nothing', () => {
@@ -62,8 +77,14 @@ describe('requests', () => {
 
   it('every reason that applies: inactive, not requestable, outside the window, too many units', () => {
     const closed: BenefitRule = { ...scholarship, active: false, availableFrom: '2027-04-01', availableUntil: '2027-05-31' };
-    expect(requestRefusals(closed, 'silver', 4, '2027-03-01').map((r) => r.code)).toEqual(['benefit_inactive', 'outside_window', 'too_many_units']);
-    expect(requestRefusals({ ...scholarship, availableFrom: '2027-04-01', availableUntil: '2027-05-31' }, 'silver', 1, '2027-05-31')).toEqual([]);
+    expect(requestRefusals(closed, 'silver', 4, '2027-03-01').map((r) => r.code)).toEqual([
+      'benefit_inactive',
+      'outside_window',
+      'too_many_units',
+    ]);
+    expect(
+      requestRefusals({ ...scholarship, availableFrom: '2027-04-01', availableUntil: '2027-05-31' }, 'silver', 1, '2027-05-31'),
+    ).toEqual([]);
     expect(requestRefusals(catalog[1]!, 'silver', 1, '2027-03-01').map((r) => r.code)).toEqual(['not_requestable']);
   });
 

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  completenessGaps,
-  completenessSummary,
-  hasNarrative,
-  unmetEvidence,
-  type CriterionResponse,
-} from '#core/completeness.ts';
+import { completenessGaps, completenessSummary, hasNarrative, unmetEvidence, type CriterionResponse } from '#core/completeness.ts';
 import { criteriaFor, isCriterionRequired, type FrameworkContent } from '#core/framework.ts';
 import { levels, type Level } from '#core/levels.ts';
 import { seedFramework } from '#core/seed-framework.ts';
@@ -78,7 +72,12 @@ describe('completenessGaps', () => {
   it('lists every missing narrative and every missing required evidence kind, in framework order', () => {
     expect(completenessGaps(fw, 'silver', {})).toEqual([
       { criterionId: 'WBL-1.1', code: 'missing_narrative', message: 'WBL-1.1 needs a narrative.' },
-      { criterionId: 'WBL-1.1', code: 'missing_evidence', evidenceKind: 'wbl_continuum_plan', message: 'WBL-1.1 needs evidence of kind wbl_continuum_plan: The plan' },
+      {
+        criterionId: 'WBL-1.1',
+        code: 'missing_evidence',
+        evidenceKind: 'wbl_continuum_plan',
+        message: 'WBL-1.1 needs evidence of kind wbl_continuum_plan: The plan',
+      },
       { criterionId: 'WBL-1.2', code: 'missing_narrative', message: 'WBL-1.2 needs a narrative.' },
       { criterionId: 'WBL-1.2', code: 'missing_evidence', evidenceKind: 'wbl_agreement', message: expect.any(String) },
       { criterionId: 'WBL-1.2', code: 'missing_evidence', evidenceKind: 'wbl_records', message: expect.any(String) },
@@ -104,7 +103,9 @@ describe('completenessGaps', () => {
     expect(hasNarrative('Tenemos un plan.')).toBe(true);
     const r = complete(fw, 'candidacy');
     r['WBL-1.1']!.narrative = ' \n\t';
-    expect(completenessGaps(fw, 'candidacy', r)).toEqual([{ criterionId: 'WBL-1.1', code: 'missing_narrative', message: 'WBL-1.1 needs a narrative.' }]);
+    expect(completenessGaps(fw, 'candidacy', r)).toEqual([
+      { criterionId: 'WBL-1.1', code: 'missing_narrative', message: 'WBL-1.1 needs a narrative.' },
+    ]);
   });
 
   it('flags responses to criteria the level does not assess or the framework does not have', () => {

@@ -67,7 +67,32 @@ describe('CSV export', () => {
   });
 
   it('round-trips any text through a strict parser; no cell of a ,- ;- or tab-reading can start a formula (property)', () => {
-    const unit = fc.constantFrom('a', 'Z', '1', ',', ';', '"', '\r', '\n', '\t', '=', '+', '-', '@', ' ', '\u00A0', "'", 'é', '€', '😀', '\u0000', '\u200B', '\uFEFF', '\u2060', '\uFF1D');
+    const unit = fc.constantFrom(
+      'a',
+      'Z',
+      '1',
+      ',',
+      ';',
+      '"',
+      '\r',
+      '\n',
+      '\t',
+      '=',
+      '+',
+      '-',
+      '@',
+      ' ',
+      '\u00A0',
+      "'",
+      'é',
+      '€',
+      '😀',
+      '\u0000',
+      '\u200B',
+      '\uFEFF',
+      '\u2060',
+      '\uFF1D',
+    );
     const cell = fc.oneof(fc.string({ unit, maxLength: 20 }), fc.integer({ min: -1000, max: 1000 }), fc.constant(null));
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (rows, bom) => {
@@ -108,7 +133,10 @@ describe('any report as CSV', () => {
     const report = {
       name: '=HYPERLINK("x")',
       years: ['2023-24', '2024-25'],
-      latest: { counts: { enrolled: { all: { value: 120 }, english_learner: { suppressed: true, reason: 'privacy' } } }, rate: { value: null } },
+      latest: {
+        counts: { enrolled: { all: { value: 120 }, english_learner: { suppressed: true, reason: 'privacy' } } },
+        rate: { value: null },
+      },
       empty: [],
       none: null,
     };
@@ -129,4 +157,3 @@ describe('any report as CSV', () => {
     expect(reportCsv({ a: -3 }, { bom: true })).toBe('\uFEFFfield,value\r\na,-3\r\n');
   });
 });
-

@@ -222,8 +222,14 @@ describe('seed framework', () => {
       const own = located.filter((c) => c.component.id === component.id);
       expect(own.length, component.id).toBeGreaterThanOrEqual(4);
       // Every component is assessed at silver and gold.
-      expect(own.some((c) => c.criterion.levels.includes('silver')), component.id).toBe(true);
-      expect(own.some((c) => c.criterion.levels.includes('gold')), component.id).toBe(true);
+      expect(
+        own.some((c) => c.criterion.levels.includes('silver')),
+        component.id,
+      ).toBe(true);
+      expect(
+        own.some((c) => c.criterion.levels.includes('gold')),
+        component.id,
+      ).toBe(true);
     }
   });
 
@@ -246,7 +252,11 @@ describe('seed framework', () => {
       expect(new Set(criterion.rubric.map((r) => r.descriptor)).size).toBe(4);
       expect(criterion.evidence.length).toBeGreaterThan(0);
       for (const e of criterion.evidence) expect(evidenceKinds).toContain(e.kind);
-      if (criterion.required !== false) expect(criterion.evidence.some((e) => e.required), criterion.id).toBe(true);
+      if (criterion.required !== false)
+        expect(
+          criterion.evidence.some((e) => e.required),
+          criterion.id,
+        ).toBe(true);
     }
   });
 });

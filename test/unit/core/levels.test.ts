@@ -120,10 +120,7 @@ describe('canOpenApplication', () => {
     expect(codes(open(null, 'platinum' as never))).toEqual(['unknown_target']);
   });
 
-  const standing = fc.option(
-    fc.record({ level, validUntil: fc.integer({ min: -2000, max: 2000 }).map(inDays) }),
-    { nil: null },
-  );
+  const standing = fc.option(fc.record({ level, validUntil: fc.integer({ min: -2000, max: 2000 }).map(inDays) }), { nil: null });
   const target = fc.constantFrom(...applicationTargets);
 
   it('property: ok exactly when no reason applies, and an open application always blocks', () => {

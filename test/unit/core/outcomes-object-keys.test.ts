@@ -26,7 +26,11 @@ describe('outcome upload keys', () => {
   it('pins key, type and exact size in the policy, within the limit', () => {
     const policy = outcomeUploadPolicy(districtId, uploadId, 1234, 10_000);
     expect(policy.Conditions).toEqual(
-      expect.arrayContaining([['eq', '$key', policy.Key], ['eq', '$Content-Type', 'text/csv'], ['content-length-range', 1234, 1234]]),
+      expect.arrayContaining([
+        ['eq', '$key', policy.Key],
+        ['eq', '$Content-Type', 'text/csv'],
+        ['content-length-range', 1234, 1234],
+      ]),
     );
     expect(() => outcomeUploadPolicy(districtId, uploadId, 10_001, 10_000)).toThrow(RangeError);
     expect(() => outcomeUploadPolicy(districtId, uploadId, 0, 10_000)).toThrow(RangeError);

@@ -83,36 +83,26 @@ describe('previousOccurrence (what the scheduler fires after a clock jump)', () 
   const daily = parseScheduleExpression('cron(0 7 * * ? *)');
 
   it('returns the latest slot in (after, atOrBefore], once for several missed days', () => {
-    expect(previousOccurrence(daily, d('2026-03-06T12:00:00Z'), d('2026-03-01T08:00:00Z'))?.toISOString()).toBe(
-      '2026-03-06T07:00:00.000Z',
-    );
-    expect(previousOccurrence(daily, d('2026-03-06T06:00:00Z'), d('2026-03-01T08:00:00Z'))?.toISOString()).toBe(
-      '2026-03-05T07:00:00.000Z',
-    );
+    expect(previousOccurrence(daily, d('2026-03-06T12:00:00Z'), d('2026-03-01T08:00:00Z'))?.toISOString()).toBe('2026-03-06T07:00:00.000Z');
+    expect(previousOccurrence(daily, d('2026-03-06T06:00:00Z'), d('2026-03-01T08:00:00Z'))?.toISOString()).toBe('2026-03-05T07:00:00.000Z');
     // A slot exactly at the check time counts; one exactly at the previous check does not.
-    expect(previousOccurrence(daily, d('2026-03-01T07:00:00Z'), d('2026-03-01T06:59:00Z'))?.toISOString()).toBe(
-      '2026-03-01T07:00:00.000Z',
-    );
+    expect(previousOccurrence(daily, d('2026-03-01T07:00:00Z'), d('2026-03-01T06:59:00Z'))?.toISOString()).toBe('2026-03-01T07:00:00.000Z');
     expect(previousOccurrence(daily, d('2026-03-01T08:00:00Z'), d('2026-03-01T07:00:00Z'))).toBeUndefined();
   });
 
   it('agrees with nextOccurrence for any time', () => {
     const expressions = ['cron(0 7 * * ? *)', 'cron(15 * * * ? *)', 'cron(* 23 * * ? *)', 'cron(30 * ? * * *)'];
     fc.assert(
-      fc.property(
-        fc.constantFrom(...expressions),
-        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 0, 1) }),
-        (expr, ms) => {
-          const s = parseScheduleExpression(expr);
-          const after = new Date(ms);
-          const slot = nextOccurrence(s, after);
-          expect(slot.getTime()).toBeGreaterThan(ms);
-          expect(slot.getUTCSeconds()).toBe(0);
-          // Nothing between `after` and the next slot, and the slot is the latest up to itself.
-          expect(previousOccurrence(s, new Date(slot.getTime() - 1), after)).toBeUndefined();
-          expect(previousOccurrence(s, slot, after)?.getTime()).toBe(slot.getTime());
-        },
-      ),
+      fc.property(fc.constantFrom(...expressions), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 0, 1) }), (expr, ms) => {
+        const s = parseScheduleExpression(expr);
+        const after = new Date(ms);
+        const slot = nextOccurrence(s, after);
+        expect(slot.getTime()).toBeGreaterThan(ms);
+        expect(slot.getUTCSeconds()).toBe(0);
+        // Nothing between `after` and the next slot, and the slot is the latest up to itself.
+        expect(previousOccurrence(s, new Date(slot.getTime() - 1), after)).toBeUndefined();
+        expect(previousOccurrence(s, slot, after)?.getTime()).toBe(slot.getTime());
+      }),
       { numRuns: 300 },
     );
   });

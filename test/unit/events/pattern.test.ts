@@ -21,7 +21,10 @@ const event = {
     note: null,
     district: { id: 'dst_9', state: 'CA' },
     tags: ['stem', 'health'],
-    reviewers: [{ sub: 'a', lead: false }, { sub: 'b', lead: true }],
+    reviewers: [
+      { sub: 'a', lead: false },
+      { sub: 'b', lead: true },
+    ],
   },
 };
 

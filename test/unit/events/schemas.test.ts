@@ -1,12 +1,7 @@
 /** Domain event schemas and the batching of events/publish.ts. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import {
-  buildDomainEvent,
-  InvalidDomainEventError,
-  parseDomainEvent,
-  type DomainEventInput,
-} from '#core/events.ts';
+import { buildDomainEvent, InvalidDomainEventError, parseDomainEvent, type DomainEventInput } from '#core/events.ts';
 import { newId } from '#core/ids.ts';
 import { batchEntries, entrySize, MAX_PUT_BYTES } from '#events/publish.ts';
 
@@ -80,14 +75,19 @@ describe('benefit and withdrawal events (issue 19)', () => {
   it('BenefitsChanged carries benefit ids and the levels, a lost level as null', () => {
     expect(buildDomainEvent({ detailType: 'BenefitsChanged', detail: changed }).detail).toEqual({ version: 1, ...changed });
     for (const bad of [{ cause: 'upgraded' }, { lost: ['scholarship'] }, { level: 'platinum' }, { titles: ['Scholarships'] }]) {
-      expect(() => buildDomainEvent({ detailType: 'BenefitsChanged', detail: { ...changed, ...bad } as never }), JSON.stringify(bad)).toThrow(/Invalid BenefitsChanged/);
+      expect(
+        () => buildDomainEvent({ detailType: 'BenefitsChanged', detail: { ...changed, ...bad } as never }),
+        JSON.stringify(bad),
+      ).toThrow(/Invalid BenefitsChanged/);
     }
   });
 
   it('CertificationWithdrawn names who and when, never the reason', () => {
     const detail = { ...certIds, level: 'silver' as const, withdrawnAt: '2027-02-01T10:00:00.000Z', withdrawnBy: 'staff-sub' };
     expect(() => buildDomainEvent({ detailType: 'CertificationWithdrawn', detail })).not.toThrow();
-    expect(() => buildDomainEvent({ detailType: 'CertificationWithdrawn', detail: { ...detail, reason: 'Program closed' } as never })).toThrow(/Invalid CertificationWithdrawn/);
+    expect(() =>
+      buildDomainEvent({ detailType: 'CertificationWithdrawn', detail: { ...detail, reason: 'Program closed' } as never }),
+    ).toThrow(/Invalid CertificationWithdrawn/);
   });
 });
 

@@ -27,7 +27,13 @@ describe('transient AWS errors', () => {
   });
 
   it("leaves out client errors and the store's own lost races", () => {
-    for (const name of ['ValidationException', 'AccessDeniedException', 'ResourceNotFoundException', 'ConditionalCheckFailedException', 'ConcurrentChange']) {
+    for (const name of [
+      'ValidationException',
+      'AccessDeniedException',
+      'ResourceNotFoundException',
+      'ConditionalCheckFailedException',
+      'ConcurrentChange',
+    ]) {
       expect(isTransientAwsError(named(name)), name).toBe(false);
     }
     expect(isTransientAwsError(null)).toBe(false);

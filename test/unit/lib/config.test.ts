@@ -11,7 +11,10 @@ function readmeVariables(): string[] {
   const readme = readFileSync('README.md', 'utf8');
   const start = readme.indexOf('## Configuration (function environment)');
   const end = readme.indexOf('\n## ', start + 1);
-  const rows = readme.slice(start, end).split('\n').filter((l) => l.startsWith('| `'));
+  const rows = readme
+    .slice(start, end)
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   return rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]!));
 }
 

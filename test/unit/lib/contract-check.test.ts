@@ -9,7 +9,13 @@ import type { ApiExchange } from '../../../infra/local/http-api.ts';
 import { ContractChecker } from '../../support/contract.ts';
 
 let n = 0;
-function exchange(routeKey: string | undefined, statusCode: number, body: unknown, contentType = 'application/json', url?: string): ApiExchange {
+function exchange(
+  routeKey: string | undefined,
+  statusCode: number,
+  body: unknown,
+  contentType = 'application/json',
+  url?: string,
+): ApiExchange {
   return {
     requestId: `req-${++n}`,
     method: routeKey?.split(' ')[0] ?? 'GET',

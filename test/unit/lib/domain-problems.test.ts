@@ -29,7 +29,10 @@ describe('domain errors as problem+json', () => {
     [new PreconditionFailedError(7, { status: 'draft' }), problems.preconditionFailed(7, { status: 'draft' })],
     [new PreconditionFailedError(3), problems.preconditionFailed(3)],
     [new ForbiddenError('Not you.'), problems.forbidden('Not you.')],
-    [new UnprocessableError('No.', [{ ...field, in: 'body' }], { missing: ['a'] }), problems.unprocessable('No.', [{ ...field, in: 'body' }], { missing: ['a'] })],
+    [
+      new UnprocessableError('No.', [{ ...field, in: 'body' }], { missing: ['a'] }),
+      problems.unprocessable('No.', [{ ...field, in: 'body' }], { missing: ['a'] }),
+    ],
     [new UnprocessableError('Full.'), problems.unprocessable('Full.')],
     [new InvalidInputError([field]), problems.validation([field])],
     [new BusyError(2), problems.unavailable(2)],
@@ -41,7 +44,12 @@ describe('domain errors as problem+json', () => {
   });
 
   it('a size bound is a 413 titled after the thing, with its facts', () => {
-    const p = problemOf(new TooLargeError('Framework', 'Too big.', [{ in: 'body', field: '', message: 'at most 9 bytes', code: 'too_large' }], { bytes: 10, maxBytes: 9 }));
+    const p = problemOf(
+      new TooLargeError('Framework', 'Too big.', [{ in: 'body', field: '', message: 'at most 9 bytes', code: 'too_large' }], {
+        bytes: 10,
+        maxBytes: 9,
+      }),
+    );
     expect(p.toBody()).toStrictEqual({
       type: 'urn:pathcert:problem:payload-too-large',
       title: 'Framework too large',

@@ -22,13 +22,48 @@ const create = route({
 });
 const boom = route({ id: 'testBoom', method: 'GET', path: '/boom', fn: 'system', auth: 'public', summary: 'test', tags: ['Test'] });
 const cached = route({ id: 'testCached', method: 'GET', path: '/cached', fn: 'system', auth: 'jwt', summary: 't', tags: ['Test'] });
-const publicCached = route({ id: 'testPublicCached', method: 'GET', path: '/public-cached', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
-const throttled = route({ id: 'testThrottle', method: 'GET', path: '/throttled', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
-const lostCondition = route({ id: 'testLostCondition', method: 'GET', path: '/lost-condition', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
-const lostTransaction = route({ id: 'testLostTransaction', method: 'GET', path: '/lost-transaction', fn: 'system', auth: 'public', summary: 't', tags: ['Test'] });
+const publicCached = route({
+  id: 'testPublicCached',
+  method: 'GET',
+  path: '/public-cached',
+  fn: 'system',
+  auth: 'public',
+  summary: 't',
+  tags: ['Test'],
+});
+const throttled = route({
+  id: 'testThrottle',
+  method: 'GET',
+  path: '/throttled',
+  fn: 'system',
+  auth: 'public',
+  summary: 't',
+  tags: ['Test'],
+});
+const lostCondition = route({
+  id: 'testLostCondition',
+  method: 'GET',
+  path: '/lost-condition',
+  fn: 'system',
+  auth: 'public',
+  summary: 't',
+  tags: ['Test'],
+});
+const lostTransaction = route({
+  id: 'testLostTransaction',
+  method: 'GET',
+  path: '/lost-transaction',
+  fn: 'system',
+  auth: 'public',
+  summary: 't',
+  tags: ['Test'],
+});
 
 const handler = httpHandler([
-  implement(create, async (req) => ({ status: 201, body: { id: req.params.thingId, name: req.body.name, by: req.principal.sub, limit: req.query.limit } })),
+  implement(create, async (req) => ({
+    status: 201,
+    body: { id: req.params.thingId, name: req.body.name, by: req.principal.sub, limit: req.query.limit },
+  })),
   implement(boom, async () => {
     throw new Error('secret internal detail: table xyz');
   }),
@@ -49,7 +84,15 @@ const handler = httpHandler([
 const PW = 'pw_01JD3X7K9Q2M4N6P8R0S1T2V3W';
 const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 
-function event(o: { routeKey: string; path?: string; body?: string; headers?: Record<string, string>; params?: Record<string, string>; query?: Record<string, string>; claims?: Record<string, unknown> }): HttpEvent {
+function event(o: {
+  routeKey: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  claims?: Record<string, unknown>;
+}): HttpEvent {
   return {
     version: '2.0',
     routeKey: o.routeKey,
@@ -77,11 +120,13 @@ async function call(e: HttpEvent) {
 }
 
 describe('the HTTP middleware stack', () => {
-  it('answers Cache-Control: no-store on jwt routes (over the route code\'s own), on every error, and not on a public success', async () => {
+  it("answers Cache-Control: no-store on jwt routes (over the route code's own), on every error, and not on a public success", async () => {
     const csv = await handler(event({ routeKey: 'GET /cached', claims }), context);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers?.['cache-control']).toBe('no-store');
-    const created = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+    const created = await call(
+      event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }),
+    );
     expect(created.headers?.['cache-control']).toBe('no-store');
     for (const e of [
       event({ routeKey: 'GET /cached' }), // 401
@@ -98,7 +143,16 @@ describe('the HTTP middleware stack', () => {
   });
 
   it('passes typed, validated input and the principal to the route', async () => {
-    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, query: { limit: '10' }, body: '{"name":" Ada "}', headers: json, claims }));
+    const res = await call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: { thingId: PW },
+        query: { limit: '10' },
+        body: '{"name":" Ada "}',
+        headers: json,
+        claims,
+      }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json).toEqual({ id: PW, name: 'Ada', by: 'user-1', limit: 10 });
   });
@@ -112,10 +166,26 @@ describe('the HTTP middleware stack', () => {
   });
 
   it('names every failing field, including unknown ones', async () => {
-    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: 'nope' }, body: '{"name":"","count":-1,"extra":1}', headers: json, claims }));
+    const res = await call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: { thingId: 'nope' },
+        body: '{"name":"","count":-1,"extra":1}',
+        headers: json,
+        claims,
+      }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json.errors).toEqual([expect.objectContaining({ in: 'path', field: 'thingId' })]);
-    const bodyErrors = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"","count":-1,"extra":1}', headers: json, claims }));
+    const bodyErrors = await call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: { thingId: PW },
+        body: '{"name":"","count":-1,"extra":1}',
+        headers: json,
+        claims,
+      }),
+    );
     expect(bodyErrors.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['count', 'extra', 'name']);
     expect(bodyErrors.json.errors.every((e: { in: string }) => e.in === 'body')).toBe(true);
   });
@@ -136,7 +206,10 @@ describe('the HTTP middleware stack', () => {
 
   it('rejects bad and unknown query parameters', async () => {
     const base = { routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"a"}', headers: json, claims };
-    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: '../../etc' }, { sort: 'x' }] as Record<string, string>[]) {
+    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: '../../etc' }, { sort: 'x' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await call(event({ ...base, query }));
       expect(res.statusCode, JSON.stringify(query)).toBe(400);
       expect(res.json.errors[0].in).toBe('query');
@@ -180,12 +253,22 @@ describe('the HTTP middleware stack', () => {
 });
 
 /** A `\\uD800`-`\\uDFFF` escape that is not half of a valid pair: what strict JSON parsers reject. */
-const LONE_ESCAPE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+const LONE_ESCAPE =
+  /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
 describe('ill-formed Unicode (lone UTF-16 surrogates) in any input', () => {
   const ran = vi.fn();
   const post = (o: { body?: string; params?: Record<string, string>; query?: Record<string, string> }) =>
-    call(event({ routeKey: 'POST /things/{thingId}', params: o.params ?? { thingId: PW }, query: o.query, body: o.body ?? '{"name":"ok"}', headers: json, claims }));
+    call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: o.params ?? { thingId: PW },
+        query: o.query,
+        body: o.body ?? '{"name":"ok"}',
+        headers: json,
+        claims,
+      }),
+    );
   const expectRefused = (res: Awaited<ReturnType<typeof call>>, errors: { in: string; field: string }[]) => {
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
@@ -264,7 +347,9 @@ describe('CORS headers from the function', () => {
 
   it('answers any origin with * when the list is *, without Vary', async () => {
     process.env.ALLOWED_ORIGINS = '*';
-    const res = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+    const res = await call(
+      event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.headers?.['access-control-allow-origin']).toBe('*');
     expect(res.headers?.vary).toBeUndefined();
@@ -277,21 +362,35 @@ describe('the request log line', () => {
     logger.setLogLevel(level);
     vi.restoreAllMocks();
   });
-  const ok = () => call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
+  const ok = () =>
+    call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: json, claims }));
 
   it('logs route, status, duration and caller at INFO', async () => {
     logger.setLogLevel('INFO');
     const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
     await ok();
     expect(info).toHaveBeenCalledTimes(1);
-    expect(info).toHaveBeenCalledWith('request', { routeKey: 'POST /things/{thingId}', status: 201, durationMs: expect.any(Number), principal: 'user-1' });
+    expect(info).toHaveBeenCalledWith('request', {
+      routeKey: 'POST /things/{thingId}',
+      status: 201,
+      durationMs: expect.any(Number),
+      principal: 'user-1',
+    });
   });
 
   it('carries the correlation and request ids, which are gone once the request is answered', async () => {
     logger.setLogLevel('INFO');
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
-    await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': 'corr-9' }, claims }));
+    await call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: { thingId: PW },
+        body: '{"name":"x"}',
+        headers: { ...json, 'x-correlation-id': 'corr-9' },
+        claims,
+      }),
+    );
     logger.info('between requests');
     vi.restoreAllMocks();
     const [request, between] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -305,16 +404,40 @@ describe('the request log line', () => {
     logger.setLogLevel('INFO');
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
-    const send = (id: string) => call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: PW }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': id }, claims }));
+    const send = (id: string) =>
+      call(
+        event({
+          routeKey: 'POST /things/{thingId}',
+          params: { thingId: PW },
+          body: '{"name":"x"}',
+          headers: { ...json, 'x-correlation-id': id },
+          claims,
+        }),
+      );
     const good = 'a'.repeat(100) + '.-_:Z9';
-    const answers = [await send(good), await send('x'.repeat(129)), await send('has space'), await send(''), await send('id\u2028\u0000"}'), await send('{"injected":true}')];
+    const answers = [
+      await send(good),
+      await send('x'.repeat(129)),
+      await send('has space'),
+      await send(''),
+      await send('id\u2028\u0000"}'),
+      await send('{"injected":true}'),
+    ];
     vi.restoreAllMocks();
     const logged = lines.map((l) => (JSON.parse(l) as { correlationId?: string }).correlationId);
     expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(answers.map((a) => a.headers?.['x-correlation-id'])).toEqual([good, 'api-req', 'api-req', 'api-req', 'api-req', 'api-req']);
     expect(logged).toEqual([good, 'api-req', 'api-req', 'api-req', 'api-req', 'api-req']);
     // Error answers carry it too.
-    const bad = await call(event({ routeKey: 'POST /things/{thingId}', params: { thingId: 'nope' }, body: '{"name":"x"}', headers: { ...json, 'x-correlation-id': 'corr-1' }, claims }));
+    const bad = await call(
+      event({
+        routeKey: 'POST /things/{thingId}',
+        params: { thingId: 'nope' },
+        body: '{"name":"x"}',
+        headers: { ...json, 'x-correlation-id': 'corr-1' },
+        claims,
+      }),
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.headers?.['x-correlation-id']).toBe('corr-1');
   });

@@ -29,7 +29,10 @@ function written(fn: () => void): Record<string, unknown>[] {
   } finally {
     vi.restoreAllMocks();
   }
-  return lines.flatMap((chunk) => chunk.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('invocation keys', () => {

@@ -47,10 +47,37 @@ describe('the OpenAPI document', () => {
     expect(doc.info.version).toBe(API_VERSION);
     expect(doc.servers.length).toBeGreaterThan(0);
     const schemas = doc.components.schemas as Record<string, Json>;
-    for (const name of ['District', 'School', 'Pathway', 'Application', 'CriterionResponse', 'Evidence', 'Review', 'ReviewRound', 'Decision', 'Certification', 'Notification', 'OutcomeReport', 'Problem']) {
+    for (const name of [
+      'District',
+      'School',
+      'Pathway',
+      'Application',
+      'CriterionResponse',
+      'Evidence',
+      'Review',
+      'ReviewRound',
+      'Decision',
+      'Certification',
+      'Notification',
+      'OutcomeReport',
+      'Problem',
+    ]) {
       expect(schemas[name], name).toBeDefined();
     }
-    for (const name of ['District', 'School', 'Pathway', 'Application', 'CriterionResponse', 'Evidence', 'Review', 'Decision', 'Certification', 'Notification', 'OutcomeReport', 'Problem']) {
+    for (const name of [
+      'District',
+      'School',
+      'Pathway',
+      'Application',
+      'CriterionResponse',
+      'Evidence',
+      'Review',
+      'Decision',
+      'Certification',
+      'Notification',
+      'OutcomeReport',
+      'Problem',
+    ]) {
       expect(schemas[name]!.examples?.length, `${name} has an example`).toBeGreaterThan(0);
     }
   });
@@ -70,13 +97,18 @@ describe('the OpenAPI document', () => {
   it('every operation documents a success and its problems, and each JSON answer has a real schema', () => {
     for (const { key, op } of operations) {
       const statuses = Object.keys(op.responses);
-      expect(statuses.some((s) => s.startsWith('2')), key).toBe(true);
+      expect(
+        statuses.some((s) => s.startsWith('2')),
+        key,
+      ).toBe(true);
       expect(statuses, key).toContain('400');
       if ((op.security as unknown[]).length) expect(statuses, key).toEqual(expect.arrayContaining(['401', '403', '404']));
       for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
         const json = response.content?.['application/json']?.schema as Json | undefined;
         if (status.startsWith('4') || status.startsWith('5')) {
-          expect(response.content?.['application/problem+json']?.schema, `${key} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+          expect(response.content?.['application/problem+json']?.schema, `${key} ${status}`).toEqual({
+            $ref: '#/components/schemas/Problem',
+          });
         } else if (json) {
           // `{}` or a bare record says nothing a client could use.
           const says = json.$ref || json.properties || json.items || json.anyOf || json.oneOf;

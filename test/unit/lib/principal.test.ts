@@ -19,7 +19,11 @@ describe('the principal', () => {
   });
 
   it('names an actor by subject, name and email only, leaving out what the caller lacks', () => {
-    expect(actorOf({ sub: 'u1', name: 'Rosa', email: 'rosa@example.org', groups: ['staff'] })).toEqual({ sub: 'u1', name: 'Rosa', email: 'rosa@example.org' });
+    expect(actorOf({ sub: 'u1', name: 'Rosa', email: 'rosa@example.org', groups: ['staff'] })).toEqual({
+      sub: 'u1',
+      name: 'Rosa',
+      email: 'rosa@example.org',
+    });
     const bare = actorOf({ sub: 'u2', groups: [] });
     expect(bare).toEqual({ sub: 'u2' });
     // Stored items carry no undefined attributes.

@@ -20,22 +20,34 @@ describe('the payload 2.0 event', () => {
     expect(e).not.toHaveProperty('body');
     expect(e).not.toHaveProperty('cookies');
     expect(e.requestContext).not.toHaveProperty('authorizer');
-    expect(e.requestContext).toMatchObject({ requestId: 'id-1', routeKey: 'GET /health', time: '12/Mar/2026:19:03:58 +0000', timeEpoch: received.getTime() });
+    expect(e.requestContext).toMatchObject({
+      requestId: 'id-1',
+      routeKey: 'GET /health',
+      time: '12/Mar/2026:19:03:58 +0000',
+      timeEpoch: received.getTime(),
+    });
   });
 
   it('carries the path parameters and the flattened claims of a jwt route', () => {
     const e = buildEvent(
       request({ url: '/pathways/pw_1', headers: { host: ['127.0.0.1:4000'], authorization: ['Bearer t'] } }),
-      { routeKey: 'GET /pathways/{pathwayId}', pathParameters: { pathwayId: 'pw_1' }, claims: { sub: 'u1', 'cognito:groups': ['staff', 'reviewer'], exp: 2 } },
+      {
+        routeKey: 'GET /pathways/{pathwayId}',
+        pathParameters: { pathwayId: 'pw_1' },
+        claims: { sub: 'u1', 'cognito:groups': ['staff', 'reviewer'], exp: 2 },
+      },
       'id-2',
       received,
     );
     expect(e.pathParameters).toEqual({ pathwayId: 'pw_1' });
-    expect(e.requestContext).toMatchObject({ authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[staff reviewer]', exp: '2' }, scopes: null } } });
+    expect(e.requestContext).toMatchObject({
+      authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[staff reviewer]', exp: '2' }, scopes: null } },
+    });
   });
 
   it('reads the port and the domain prefix of the Host header, IPv6 literals included', () => {
-    const at = (host: string) => buildEvent(request({ headers: { host: [host] } }), { routeKey: 'GET /health', pathParameters: {} }, 'id', received);
+    const at = (host: string) =>
+      buildEvent(request({ headers: { host: [host] } }), { routeKey: 'GET /health', pathParameters: {} }, 'id', received);
     expect(at('[::1]:3000').headers['x-forwarded-port']).toBe('3000');
     expect(at('[::1]:3000').requestContext.domainPrefix).toBe('[::1]');
     expect(at('localhost:4000').headers['x-forwarded-port']).toBe('4000');

@@ -31,6 +31,8 @@ describe('listen', () => {
     const first = server();
     const { port } = await listen(first, {});
     expect(first.listenerCount('error')).toBe(0);
-    await expect(listen(server(), { port, inUseHint: 'pass --port' })).rejects.toThrow(`Port ${port} is in use; stop what uses it or pass --port`);
+    await expect(listen(server(), { port, inUseHint: 'pass --port' })).rejects.toThrow(
+      `Port ${port} is in use; stop what uses it or pass --port`,
+    );
   });
 });

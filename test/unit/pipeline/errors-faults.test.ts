@@ -31,7 +31,13 @@ describe('error classification', () => {
   });
 
   it('keeps everything else as it is, so the state machine records it', () => {
-    for (const e of [new PipelineError('NotSubmitted', 'draft'), new NotFoundError('application'), new ConflictError('moved on'), named('ValidationException', { $metadata: { httpStatusCode: 400 } }), new TypeError('bug')]) {
+    for (const e of [
+      new PipelineError('NotSubmitted', 'draft'),
+      new NotFoundError('application'),
+      new ConflictError('moved on'),
+      named('ValidationException', { $metadata: { httpStatusCode: 400 } }),
+      new TypeError('bug'),
+    ]) {
       expect(isTransient(e), e.name).toBe(false);
       expect(classify(e)).toBe(e);
     }

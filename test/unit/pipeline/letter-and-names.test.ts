@@ -13,7 +13,10 @@ const decision: ReviewDecision = {
   letter: {
     summary: 'Good progress.\n# not a heading',
     strengths: ['Strong partners', '- not a list'],
-    areasForGrowth: [{ componentId: 'WBL', text: 'More internships.' }, { componentId: 'XX', text: 'Unknown component.' }],
+    areasForGrowth: [
+      { componentId: 'WBL', text: 'More internships.' },
+      { componentId: 'XX', text: 'Unknown component.' },
+    ],
   },
   requiredChanges: [{ criterionId: 'WBL-1.2', change: 'Describe internships.' }],
   recommendation: 'does-not-meet',
@@ -37,11 +40,14 @@ describe('the decision letter', () => {
   });
 
   it('shows the validity of a certification', () => {
-    const md = renderLetter({ ...decision, decision: 'certified', requiredChanges: [] }, {
-      pathwayName: 'A',
-      componentTitles: new Map(),
-      certification: { expiresOn: '2028-05-04' },
-    });
+    const md = renderLetter(
+      { ...decision, decision: 'certified', requiredChanges: [] },
+      {
+        pathwayName: 'A',
+        componentTitles: new Map(),
+        certification: { expiresOn: '2028-05-04' },
+      },
+    );
     expect(md).toContain('- Valid until: 2028-05-04 (exclusive)');
     expect(md).not.toContain('## Required changes');
   });

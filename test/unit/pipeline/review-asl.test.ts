@@ -68,7 +68,11 @@ describe('the review state machine definition', () => {
       expect(byName.get(clock)!.ResultPath, clock).toBe('$.Payload');
       expect(byName.get(clock)!.ResultSelector.wait['seconds.$'], clock).toBe('$.Payload.seconds');
       // A timeout is a handled path: overdue task, then the clock and the wait again.
-      expect(s.Catch[0], name).toEqual({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], ResultPath: '$.timeout', Next: overdue });
+      expect(s.Catch[0], name).toEqual({
+        ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'],
+        ResultPath: '$.timeout',
+        Next: overdue,
+      });
       expect(byName.get(overdue)!.Next, overdue).toBe(clock);
       // Every wait, its clock and its overdue task know their execution, to stand down when superseded.
       for (const n of [name, clock, overdue]) expect(JSON.stringify(byName.get(n)!.Parameters), n).toContain('executionArn.$');
@@ -83,10 +87,15 @@ describe('the review state machine definition', () => {
       ['already-running', 'AlreadyRunning'],
     ]);
     expect(phase.Default).toBe('Ended');
-    expect(machine.States.AlreadyRunning).toMatchObject({ Type: 'Pass', End: true, Parameters: { outcome: 'already-running', 'owner.$': '$.owner' } });
+    expect(machine.States.AlreadyRunning).toMatchObject({
+      Type: 'Pass',
+      End: true,
+      Parameters: { outcome: 'already-running', 'owner.$': '$.owner' },
+    });
     expect(machine.States.Ended).toMatchObject({ Type: 'Pass', End: true, Parameters: { 'outcome.$': '$.phase', 'status.$': '$.status' } });
     expect(machine.States.Prepare!.Parameters.Payload['executionArn.$']).toBe('$$.Execution.Id');
-    for (const n of ['AssignReviewers', 'Aggregate', 'ApplyDecision']) expect(machine.States[n]!.Parameters.Payload['executionArn.$'], n).toBe('$$.Execution.Id');
+    for (const n of ['AssignReviewers', 'Aggregate', 'ApplyDecision'])
+      expect(machine.States[n]!.Parameters.Payload['executionArn.$'], n).toBe('$$.Execution.Id');
     expect(machine.States.Reviews!.ItemSelector['executionArn.$']).toBe('$$.Execution.Id');
     expect(machine.States.AfterAggregate!.Choices.map((c: State) => [c.StringEquals, c.Next])).toContainEqual(['superseded', 'Superseded']);
   });
@@ -96,13 +105,21 @@ describe('the review state machine definition', () => {
       const retry = (s.Retry ?? []) as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
       const transient = retry.find((r) => r.ErrorEquals.includes('TransientError'));
       expect(transient, name).toBeDefined();
-      for (const e of ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException']) {
+      for (const e of [
+        'Lambda.ServiceException',
+        'Lambda.TooManyRequestsException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+      ]) {
         expect(transient!.ErrorEquals, `${name} ${e}`).toContain(e);
       }
       expect(transient!.BackoffRate, name).toBeGreaterThan(1);
       expect(transient!.MaxAttempts, name).toBeGreaterThanOrEqual(3);
       // Never retried: a permanent failure must reach RecordFailure, not spin.
-      expect(retry.flatMap((r) => r.ErrorEquals), name).not.toContain('States.ALL');
+      expect(
+        retry.flatMap((r) => r.ErrorEquals),
+        name,
+      ).not.toContain('States.ALL');
     }
   });
 
@@ -112,13 +129,20 @@ describe('the review state machine definition', () => {
       if (nested || name === 'RecordFailure' || !['Task', 'Map'].includes(s.Type)) continue;
       // A wait's timeout is caught first (handled), everything else goes to RecordFailure.
       expect(s.Catch.at(-1), name).toEqual(all);
-      expect(s.Catch.slice(0, -1).flatMap((c: State) => c.ErrorEquals), name).not.toContain('States.ALL');
+      expect(
+        s.Catch.slice(0, -1).flatMap((c: State) => c.ErrorEquals),
+        name,
+      ).not.toContain('States.ALL');
     }
     expect(machine.States.RecordFailure!.Next).toBe('Failed');
     expect(machine.States.Failed!.Type).toBe('Fail');
     // Seat tasks inside the Map catch only their wait's timeout: the Map catches the rest.
     for (const [name, s, nested] of states) {
-      if (nested && s.Type === 'Task') expect((s.Catch ?? []).flatMap((c: State) => c.ErrorEquals), name).not.toContain('States.ALL');
+      if (nested && s.Type === 'Task')
+        expect(
+          (s.Catch ?? []).flatMap((c: State) => c.ErrorEquals),
+          name,
+        ).not.toContain('States.ALL');
     }
   });
 
@@ -164,7 +188,9 @@ describe('the review state machine definition', () => {
 
   it('names every pipeline function of the catalog', () => {
     const used = new Set(tasks.map(([, s]) => fnOf(s)));
-    const pipeline = Object.entries(functionCatalog as Record<string, { trigger: string }>).filter(([, f]) => f.trigger === 'pipeline').map(([n]) => n);
+    const pipeline = Object.entries(functionCatalog as Record<string, { trigger: string }>)
+      .filter(([, f]) => f.trigger === 'pipeline')
+      .map(([n]) => n);
     for (const n of pipeline) expect(used.has(n), n).toBe(true);
   });
 });

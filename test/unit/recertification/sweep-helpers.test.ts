@@ -66,7 +66,12 @@ describe('dueActions', () => {
 describe('outbox', () => {
   it('lists pending entries oldest first and ignores other attributes', () => {
     const entry = (key: string, at: string) => ({ key, recordedAt: at, event: { detailType: 'RenewalOpened', detail: {} } });
-    const item = { outbox_renewal: entry('renewal', '2026-01-02T07:00:00Z'), outbox_notice_90: entry('notice_90', '2026-01-01T07:00:00Z'), outboxOther: 1, noticesSent: [] };
+    const item = {
+      outbox_renewal: entry('renewal', '2026-01-02T07:00:00Z'),
+      outbox_notice_90: entry('notice_90', '2026-01-01T07:00:00Z'),
+      outboxOther: 1,
+      noticesSent: [],
+    };
     expect(pendingEntries(item).map((e) => e.key)).toEqual(['notice_90', 'renewal']);
   });
 });

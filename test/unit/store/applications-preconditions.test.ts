@@ -44,7 +44,9 @@ describe('If-Match and If-None-Match', () => {
 describe('versionSortKey (published frameworks, highest version first)', () => {
   it('sorts like compareVersions', () => {
     const versions = ['2026.1', '2026.10', '2026.9', '2026', '2027.0.1', '999', '2026.1.5', '10.0'];
-    const byKey = [...versions].sort((a, b) => (versionSortKey(a) < versionSortKey(b) ? -1 : versionSortKey(a) > versionSortKey(b) ? 1 : 0));
+    const byKey = [...versions].sort((a, b) =>
+      versionSortKey(a) < versionSortKey(b) ? -1 : versionSortKey(a) > versionSortKey(b) ? 1 : 0,
+    );
     const byCompare = [...versions].sort(compareVersions);
     expect(byKey).toEqual(byCompare);
     expect(versionSortKey('2026')).toBe(versionSortKey('2026.0.0'));

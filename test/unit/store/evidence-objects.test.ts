@@ -59,14 +59,19 @@ function environment(endpoint: string | undefined, options: { sessionToken?: str
   // An independent client, configured by hand, as the reference.
   return new S3Client({
     region: 'us-west-2',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET, ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}) },
+    credentials: {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: SECRET,
+      ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
+    },
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
 }
 
 /** The SDK's Checksum interface over node:crypto (HMAC-SHA-256 when given a secret). */
 type Source = string | ArrayBuffer | ArrayBufferView;
-const asBuffer = (d: Source) => (typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
+const asBuffer = (d: Source) =>
+  typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 class NodeSha256 {
   private readonly h;
   constructor(secret?: Source) {
@@ -81,7 +86,11 @@ class NodeSha256 {
 }
 
 const FROZEN = new Date('2025-03-04T05:06:07.000Z');
-const amzDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+const amzDate = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 
 afterAll(() => {
   process.env = saved;
@@ -156,7 +165,10 @@ describe('presigned POST', () => {
       expect(ours).toEqual(await createPresignedPost(reference, { Bucket: bucket, ...input }));
       expect(ours.url).toBe(c.endpoint ? `${c.endpoint}/${bucket}` : `https://${bucket}.s3.us-west-2.amazonaws.com/`);
 
-      const policy = JSON.parse(Buffer.from(ours.fields.Policy!, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
+      const policy = JSON.parse(Buffer.from(ours.fields.Policy!, 'base64').toString('utf8')) as {
+        expiration: string;
+        conditions: unknown[];
+      };
       expect(policy.expiration).toBe('2025-03-04T05:11:07Z');
       expect(policy.conditions).toEqual(
         expect.arrayContaining([
@@ -246,11 +258,16 @@ describe('requests on the wire', () => {
   it('sends each operation path-style to the endpoint, signed, with the headers S3 needs', async () => {
     const key = `evidence/${newId('pathway')}/${newId('evidence')}/1`;
     answer = (c): Answer => {
-      if (c.method === 'POST' && c.url.includes('uploads')) return { status: 200, body: xml('InitiateMultipartUploadResult', '<UploadId>up=1</UploadId>') };
-      if (c.method === 'POST') return { status: 200, headers: { 'x-amz-version-id': 'zv1' }, body: xml('CompleteMultipartUploadResult', '<ETag>"z"</ETag>') };
-      if (c.method === 'PUT' && c.url.includes('partNumber')) return { status: 200, headers: { etag: '"part-1"', 'x-amz-checksum-crc32': 'AAAAAA==' } };
-      if (c.headers['x-amz-copy-source']) return { status: 200, headers: { 'x-amz-version-id': 'v2' }, body: xml('CopyObjectResult', '<ETag>"c"</ETag>') };
-      if (c.method === 'HEAD') return { status: 200, headers: { 'content-length': '5', 'content-type': 'application/pdf', 'x-amz-version-id': 'v1' } };
+      if (c.method === 'POST' && c.url.includes('uploads'))
+        return { status: 200, body: xml('InitiateMultipartUploadResult', '<UploadId>up=1</UploadId>') };
+      if (c.method === 'POST')
+        return { status: 200, headers: { 'x-amz-version-id': 'zv1' }, body: xml('CompleteMultipartUploadResult', '<ETag>"z"</ETag>') };
+      if (c.method === 'PUT' && c.url.includes('partNumber'))
+        return { status: 200, headers: { etag: '"part-1"', 'x-amz-checksum-crc32': 'AAAAAA==' } };
+      if (c.headers['x-amz-copy-source'])
+        return { status: 200, headers: { 'x-amz-version-id': 'v2' }, body: xml('CopyObjectResult', '<ETag>"c"</ETag>') };
+      if (c.method === 'HEAD')
+        return { status: 200, headers: { 'content-length': '5', 'content-type': 'application/pdf', 'x-amz-version-id': 'v1' } };
       if (c.method === 'GET') return { status: 200, headers: { 'content-length': '5', 'x-amz-version-id': 'null' }, body: 'hello' };
       return { status: c.method === 'DELETE' ? 204 : 200 };
     };
@@ -283,8 +300,19 @@ describe('requests on the wire', () => {
       `HEAD /${bucket}/${key}`,
       `GET /${bucket}/${key}`,
     ]);
-    for (const c of captured) expect(String(c.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/s3\/aws4_request/);
-    const [put, copy, , create, upload, complete, abort, , get] = captured as [Captured, Captured, Captured, Captured, Captured, Captured, Captured, Captured, Captured];
+    for (const c of captured)
+      expect(String(c.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/s3\/aws4_request/);
+    const [put, copy, , create, upload, complete, abort, , get] = captured as [
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+      Captured,
+    ];
     expect(put.headers['content-type']).toBe('application/pdf');
     expect(put.body.toString()).toBe('hello');
     expect(copy.headers['x-amz-copy-source']).toBe(`${bucket}/${key.replace('evidence/', 'pending/')}?versionId=ver%2F1%2B2`);
@@ -295,7 +323,9 @@ describe('requests on the wire', () => {
     expect(create.headers['content-disposition']).toBe('attachment; filename="x.zip"');
     expect(upload.url).toMatch(/partNumber=1/);
     expect(upload.headers['x-amz-checksum-crc32']).toBeTruthy();
-    expect(complete.body.toString()).toContain('<Part><ETag>&quot;part-1&quot;</ETag><ChecksumCRC32>AAAAAA==</ChecksumCRC32><PartNumber>1</PartNumber></Part>');
+    expect(complete.body.toString()).toContain(
+      '<Part><ETag>&quot;part-1&quot;</ETag><ChecksumCRC32>AAAAAA==</ChecksumCRC32><PartNumber>1</PartNumber></Part>',
+    );
     expect(abort.url).toContain('uploadId=up%3D1');
     expect(get.url).toContain('versionId=v%201');
   });
@@ -325,14 +355,17 @@ describe('requests on the wire', () => {
 
   it('treats an error inside a 200 answer (CopyObject, CompleteMultipartUpload) as the error it is', async () => {
     answer = () => ({ status: 200, body: s3Error('InvalidPart') });
-    await expect(completeMultipartUpload('exports/x.zip', 'u', [{ partNumber: 1, etag: '"a"' }])).rejects.toMatchObject({ name: 'InvalidPart' });
+    await expect(completeMultipartUpload('exports/x.zip', 'u', [{ partNumber: 1, etag: '"a"' }])).rejects.toMatchObject({
+      name: 'InvalidPart',
+    });
     answer = () => ({ status: 200, body: s3Error('AccessDenied') });
     await expect(copyObject('pending/a', 'evidence/a')).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it('a multipart sink whose part upload fails refuses to finish, and aborts the upload it started', async () => {
     answer = (c): Answer => {
-      if (c.method === 'POST' && c.url.includes('uploads')) return { status: 200, body: xml('InitiateMultipartUploadResult', '<UploadId>up-9</UploadId>') };
+      if (c.method === 'POST' && c.url.includes('uploads'))
+        return { status: 200, body: xml('InitiateMultipartUploadResult', '<UploadId>up-9</UploadId>') };
       if (c.method === 'PUT') return { status: 400, body: s3Error('EntityTooSmall') };
       return { status: 204 };
     };

@@ -9,7 +9,7 @@ describe('suppression settings', () => {
     delete process.env.PATHCERT_SUPPRESSION_MAX_COALITION;
   });
 
-  it('default to core\'s thresholds (10, 3 and coalitions of 2)', () => {
+  it("default to core's thresholds (10, 3 and coalitions of 2)", () => {
     expect(outcomeSettings.suppression).toEqual({
       threshold: DEFAULT_SUPPRESSION_THRESHOLD,
       minContributors: DEFAULT_MIN_CONTRIBUTORS,

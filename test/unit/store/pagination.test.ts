@@ -10,7 +10,9 @@ function rejects(fn: () => unknown) {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(InvalidInputError);
-    expect((e as InvalidInputError).fields).toEqual([{ in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' }]);
+    expect((e as InvalidInputError).fields).toEqual([
+      { in: 'query', field: 'cursor', message: 'is not a cursor of this list', code: 'invalid_cursor' },
+    ]);
     expect(problemOf(e as InvalidInputError).status).toBe(400);
     return;
   }

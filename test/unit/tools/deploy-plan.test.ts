@@ -2,22 +2,47 @@
  * infra/tools/deploy-plan.ts: what `npm run deploy` decides before and without deploying.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseRegion, commandEnv, deployCommands, parseDeployArgs, resolveDeployConfig, UsageError } from '../../../infra/tools/deploy-plan.ts';
+import {
+  chooseRegion,
+  commandEnv,
+  deployCommands,
+  parseDeployArgs,
+  resolveDeployConfig,
+  UsageError,
+} from '../../../infra/tools/deploy-plan.ts';
 
 const prodArgs = [
-  '--stage', 'prod',
-  '-c', 'allowedOrigins=https://app.district.example',
-  '-c', 'senderEmail=cert@district.example',
-  '-c', 'appBaseUrl=https://app.district.example',
+  '--stage',
+  'prod',
+  '-c',
+  'allowedOrigins=https://app.district.example',
+  '-c',
+  'senderEmail=cert@district.example',
+  '-c',
+  'appBaseUrl=https://app.district.example',
 ];
 const identity = { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/it-admin' };
 
 describe('parseDeployArgs', () => {
   it('reads the stage, context pairs in order, profile, region and flags', () => {
-    const o = parseDeployArgs([...prodArgs, '--profile', 'district', '--region=us-west-2', '--context', 'tracing=all', '--yes', '--dry-run']);
+    const o = parseDeployArgs([
+      ...prodArgs,
+      '--profile',
+      'district',
+      '--region=us-west-2',
+      '--context',
+      'tracing=all',
+      '--yes',
+      '--dry-run',
+    ]);
     expect(o).toEqual({
       stage: 'prod',
-      context: { allowedOrigins: 'https://app.district.example', senderEmail: 'cert@district.example', appBaseUrl: 'https://app.district.example', tracing: 'all' },
+      context: {
+        allowedOrigins: 'https://app.district.example',
+        senderEmail: 'cert@district.example',
+        appBaseUrl: 'https://app.district.example',
+        tracing: 'all',
+      },
       profile: 'district',
       region: 'us-west-2',
       dryRun: true,
@@ -25,7 +50,9 @@ describe('parseDeployArgs', () => {
       outputsFile: '.deploy/pathcert-prod.outputs.json',
     });
     // A value may itself contain "=" (a URL with a query would; the first "=" splits).
-    expect(parseDeployArgs(['--stage', 'dev', '-c', 'appBaseUrl=https://a.example/?x=1']).context).toEqual({ appBaseUrl: 'https://a.example/?x=1' });
+    expect(parseDeployArgs(['--stage', 'dev', '-c', 'appBaseUrl=https://a.example/?x=1']).context).toEqual({
+      appBaseUrl: 'https://a.example/?x=1',
+    });
     expect(parseDeployArgs(['--stage', 'dev', '--outputs-file', 'out.json']).outputsFile).toBe('out.json');
   });
 
@@ -48,11 +75,19 @@ describe('resolveDeployConfig', () => {
     expect(() => resolveDeployConfig(parseDeployArgs([...prodArgs, '-c', 'cognitoPlus=yes']))).toThrow(/true or false/);
     const config = resolveDeployConfig(parseDeployArgs(prodArgs));
     expect(config).toMatchObject({ prefix: 'pathcert-prod', cognitoPlus: false, tracing: 'pipeline', smokeTestClient: false });
-    expect(resolveDeployConfig(parseDeployArgs([...prodArgs, '-c', 'cognitoPlus=true', '-c', 'tracing=all']))).toMatchObject({ cognitoPlus: true, tracing: 'all' });
+    expect(resolveDeployConfig(parseDeployArgs([...prodArgs, '-c', 'cognitoPlus=true', '-c', 'tracing=all']))).toMatchObject({
+      cognitoPlus: true,
+      tracing: 'all',
+    });
   });
 
   it("takes cdk.json's context under the command line's, and --stage over cdk.json's stage", () => {
-    const fromJson = { stage: 'dev', allowedOrigins: 'https://json.example', senderEmail: 'json@example.org', appBaseUrl: 'https://json.example' };
+    const fromJson = {
+      stage: 'dev',
+      allowedOrigins: 'https://json.example',
+      senderEmail: 'json@example.org',
+      appBaseUrl: 'https://json.example',
+    };
     const config = resolveDeployConfig(parseDeployArgs(['--stage', 'prod', '-c', 'senderEmail=cli@example.org']), fromJson);
     expect(config).toMatchObject({ stage: 'prod', allowedOrigins: ['https://json.example'], senderEmail: 'cli@example.org' });
   });
@@ -86,7 +121,17 @@ describe('deployCommands', () => {
     const options = parseDeployArgs(['--stage', 'dev', '--yes']);
     const commands = deployCommands(options, resolveDeployConfig(options), identity, 'us-east-1', true);
     expect(commands).toHaveLength(1);
-    expect(commands[0]!.args).toEqual(['cdk', 'deploy', 'pathcert-dev', '-c', 'stage=dev', '--outputs-file', '.deploy/pathcert-dev.outputs.json', '--require-approval', 'never']);
+    expect(commands[0]!.args).toEqual([
+      'cdk',
+      'deploy',
+      'pathcert-dev',
+      '-c',
+      'stage=dev',
+      '--outputs-file',
+      '.deploy/pathcert-dev.outputs.json',
+      '--require-approval',
+      'never',
+    ]);
   });
 
   it('runs them with the chosen region and account for the CLI and the CDK app', () => {

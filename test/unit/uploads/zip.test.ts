@@ -80,9 +80,15 @@ describe('zipStream', () => {
   });
 
   it('refuses content that differs from what was verified: CRC, longer, shorter', async () => {
-    await expect(collect([{ name: 'x', size: a.length, crc32: crc32(b), modified: when, content: chunked(a) }])).rejects.toThrow(ZipContentMismatch);
-    await expect(collect([{ name: 'x', size: a.length - 1, crc32: crc32(a), modified: when, content: chunked(a) }])).rejects.toThrow(/more than/);
-    await expect(collect([{ name: 'x', size: a.length + 1, crc32: crc32(a), modified: when, content: chunked(a) }])).rejects.toThrow(/expected/);
+    await expect(collect([{ name: 'x', size: a.length, crc32: crc32(b), modified: when, content: chunked(a) }])).rejects.toThrow(
+      ZipContentMismatch,
+    );
+    await expect(collect([{ name: 'x', size: a.length - 1, crc32: crc32(a), modified: when, content: chunked(a) }])).rejects.toThrow(
+      /more than/,
+    );
+    await expect(collect([{ name: 'x', size: a.length + 1, crc32: crc32(a), modified: when, content: chunked(a) }])).rejects.toThrow(
+      /expected/,
+    );
   });
 
   it('pulls each entry\u2019s content only when its turn comes', async () => {
@@ -119,7 +125,9 @@ describe('zipStream', () => {
     expect(eocd.readUInt16LE(10)).toBe(0xffff);
     expect(eocd.readUInt32LE(16)).toBe(0xffffffff);
 
-    const far = Buffer.from(centralHeader({ name: Buffer.from('v.mp4'), flags: 0x800, crc: 1, size: 10, offset: 6_000_000_000, time: 0, date: 0 }));
+    const far = Buffer.from(
+      centralHeader({ name: Buffer.from('v.mp4'), flags: 0x800, crc: 1, size: 10, offset: 6_000_000_000, time: 0, date: 0 }),
+    );
     expect(far.readUInt32LE(42)).toBe(0xffffffff);
     expect(far.readUInt16LE(6)).toBe(45);
     expect(far.readUInt16LE(46 + 5)).toBe(0x0001);

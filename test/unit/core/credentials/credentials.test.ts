@@ -1,7 +1,12 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { achievementCredential, credentialHeader, credentialJwtPayload, statusListCredentialPayload } from '#core/credentials/achievement.ts';
+import {
+  achievementCredential,
+  credentialHeader,
+  credentialJwtPayload,
+  statusListCredentialPayload,
+} from '#core/credentials/achievement.ts';
 import { bakedCredential, badgeSvg } from '#core/credentials/badge.ts';
 import { didDocument, issuerDid } from '#core/credentials/issuer.ts';
 import { derToJose, joseToDer } from '#core/credentials/signature.ts';
@@ -11,7 +16,7 @@ import { datesCheck, notChecked, verdict } from '#core/credentials/verification.
 describe('DER → JOSE signatures', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-  it('turns node\'s DER ECDSA signatures into r||s that verify as IEEE P1363, and back', () => {
+  it("turns node's DER ECDSA signatures into r||s that verify as IEEE P1363, and back", () => {
     for (let i = 0; i < 50; i++) {
       const data = Buffer.from(`message ${i}`);
       const der = sign('sha256', data, privateKey);
@@ -103,7 +108,12 @@ describe('the Open Badges 3.0 credential', () => {
       credentialSubject: {
         id: 'https://api.example.org/directory/pw_01',
         type: ['AchievementSubject'],
-        achievement: { id: 'https://api.example.org/credentials/achievements/gold', type: ['Achievement'], achievementType: 'Certification', name: 'Linked Learning Gold Certification' },
+        achievement: {
+          id: 'https://api.example.org/credentials/achievements/gold',
+          type: ['Achievement'],
+          achievementType: 'Certification',
+          name: 'Linked Learning Gold Certification',
+        },
         pathway: { id: 'pw_01', school: { name: 'Bayshore High' }, district: { name: 'Bayshore Unified' } },
         frameworkVersion: '2026.1',
       },
@@ -119,21 +129,44 @@ describe('the Open Badges 3.0 credential', () => {
 
   it('mirrors issuer, id, subject and dates in the JWT claims', () => {
     const payload = credentialJwtPayload(vc, '2026-06-15T10:00:00.000Z');
-    expect(payload).toMatchObject({ iss: did, jti: vc.id, sub: vc.credentialSubject.id, iat: Date.parse('2026-06-15T10:00:00Z') / 1000, nbf: Date.parse('2026-06-15T00:00:00Z') / 1000, exp: Date.parse('2029-06-15T00:00:00Z') / 1000 });
+    expect(payload).toMatchObject({
+      iss: did,
+      jti: vc.id,
+      sub: vc.credentialSubject.id,
+      iat: Date.parse('2026-06-15T10:00:00Z') / 1000,
+      nbf: Date.parse('2026-06-15T00:00:00Z') / 1000,
+      exp: Date.parse('2029-06-15T00:00:00Z') / 1000,
+    });
     expect(credentialHeader(`${did}#k1`)).toEqual({ alg: 'ES256', kid: `${did}#k1`, typ: 'vc+jwt', cty: 'vc' });
   });
 
   it('status list credentials carry the encoded list and a short validity', () => {
-    const p = statusListCredentialPayload({ baseUrl, issuerDid: did, list: '1', encodedList: 'uH4sI', signedAt: '2026-06-15T10:00:00.000Z', ttlHours: 24 });
-    expect(p).toMatchObject({ type: ['VerifiableCredential', 'BitstringStatusListCredential'], credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sI' }, validUntil: '2026-06-16T10:00:00.000Z' });
+    const p = statusListCredentialPayload({
+      baseUrl,
+      issuerDid: did,
+      list: '1',
+      encodedList: 'uH4sI',
+      signedAt: '2026-06-15T10:00:00.000Z',
+      ttlHours: 24,
+    });
+    expect(p).toMatchObject({
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sI' },
+      validUntil: '2026-06-16T10:00:00.000Z',
+    });
   });
 
   it('the DID document names the key for assertions', () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: "jwk" }) as { kty: string };
+    const jwk = publicKey.export({ format: 'jwk' }) as { kty: string };
     const doc = didDocument(did, `${did}#k1`, jwk);
     expect(doc.assertionMethod).toEqual([`${did}#k1`]);
-    expect(doc.verificationMethod[0]).toMatchObject({ id: `${did}#k1`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'EC', crv: 'P-256', alg: 'ES256' } });
+    expect(doc.verificationMethod[0]).toMatchObject({
+      id: `${did}#k1`,
+      type: 'JsonWebKey2020',
+      controller: did,
+      publicKeyJwk: { kty: 'EC', crv: 'P-256', alg: 'ES256' },
+    });
   });
 });
 
@@ -150,23 +183,44 @@ describe('the badge', () => {
 describe('the explanation', () => {
   it('checks dates with validFrom inclusive and validUntil exclusive', () => {
     expect(datesCheck('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2026-01-01T00:00:00Z').ok).toBe(true);
-    expect(datesCheck('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')).toMatchObject({ ok: false, detail: expect.stringMatching(/^Expired/) });
-    expect(datesCheck('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2025-12-31T23:59:59Z')).toMatchObject({ ok: false, detail: expect.stringMatching(/^Not valid yet/) });
+    expect(datesCheck('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^Expired/),
+    });
+    expect(datesCheck('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2025-12-31T23:59:59Z')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^Not valid yet/),
+    });
     expect(datesCheck(undefined, undefined, '2026-01-01T00:00:00Z').ok).toBe(false);
   });
 
   it('is verified only when every check passed, and says what failed', () => {
     const pass = (check: 'format' | 'signature' | 'issuer' | 'dates' | 'status') => ({ check, ok: true, detail: 'fine.' });
-    const all = verdict([pass('format'), pass('signature'), pass('issuer'), pass('dates'), pass('status')], 'X is Gold certified until 2029-06-15');
+    const all = verdict(
+      [pass('format'), pass('signature'), pass('issuer'), pass('dates'), pass('status')],
+      'X is Gold certified until 2029-06-15',
+    );
     expect(all).toMatchObject({ verified: true, summary: 'Verified: X is Gold certified until 2029-06-15.' });
-    const one = verdict([pass('format'), pass('signature'), pass('issuer'), pass('dates'), { check: 'status', ok: false, detail: 'Revoked: the certification expired.' }], undefined);
+    const one = verdict(
+      [
+        pass('format'),
+        pass('signature'),
+        pass('issuer'),
+        pass('dates'),
+        { check: 'status', ok: false, detail: 'Revoked: the certification expired.' },
+      ],
+      undefined,
+    );
     expect(one).toMatchObject({ verified: false, summary: 'Not verified: Revoked: the certification expired.' });
     expect(verdict([pass('format')], undefined).checks.map((c) => c.ok)).toEqual([true, false, false, false, false]);
   });
 
   it('names what failed in the summary, not the checks that could not run after it', () => {
     const unreadable = verdict(
-      [{ check: 'format', ok: false, detail: 'Not a compact JWS.' }, ...(['signature', 'issuer', 'dates', 'status'] as const).map((c) => notChecked(c, 'the credential could not be read'))],
+      [
+        { check: 'format', ok: false, detail: 'Not a compact JWS.' },
+        ...(['signature', 'issuer', 'dates', 'status'] as const).map((c) => notChecked(c, 'the credential could not be read')),
+      ],
       undefined,
     );
     expect(unreadable.summary).toBe('Not verified: Not a compact JWS.');

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkDeclaration,
-  fileTypes,
-  MAX_EVIDENCE_BYTES,
-  resolveFileType,
-  type DeclarationCheck,
-} from '#core/evidence/file-types.ts';
+import { checkDeclaration, fileTypes, MAX_EVIDENCE_BYTES, resolveFileType, type DeclarationCheck } from '#core/evidence/file-types.ts';
 import { checkFileName, contentDisposition, safeDownloadName } from '#core/evidence/file-name.ts';
 
 const MiB = 1024 * 1024;
@@ -54,7 +48,12 @@ describe('the allowed types table', () => {
 
 describe('checkDeclaration', () => {
   it('accepts a good declaration and normalizes it', () => {
-    const check = checkDeclaration({ fileName: 'Advisory Board Minutes.PDF', contentType: 'Application/PDF', size: 1234, sha256: SHA.toUpperCase() });
+    const check = checkDeclaration({
+      fileName: 'Advisory Board Minutes.PDF',
+      contentType: 'Application/PDF',
+      size: 1234,
+      sha256: SHA.toUpperCase(),
+    });
     expect(check).toEqual({
       ok: true,
       declaration: expect.objectContaining({
@@ -80,11 +79,21 @@ describe('checkDeclaration', () => {
   });
 
   it('refuses an extension that does not match the type, or none', () => {
-    expect(problems(checkDeclaration({ fileName: 'report.exe', contentType: 'application/pdf', size: 10 }))).toEqual(['fileName:extension_mismatch']);
-    expect(problems(checkDeclaration({ fileName: 'report', contentType: 'application/pdf', size: 10 }))).toEqual(['fileName:extension_mismatch']);
-    expect(problems(checkDeclaration({ fileName: 'slides.docx', contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', size: 10 }))).toEqual([
+    expect(problems(checkDeclaration({ fileName: 'report.exe', contentType: 'application/pdf', size: 10 }))).toEqual([
       'fileName:extension_mismatch',
     ]);
+    expect(problems(checkDeclaration({ fileName: 'report', contentType: 'application/pdf', size: 10 }))).toEqual([
+      'fileName:extension_mismatch',
+    ]);
+    expect(
+      problems(
+        checkDeclaration({
+          fileName: 'slides.docx',
+          contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+          size: 10,
+        }),
+      ),
+    ).toEqual(['fileName:extension_mismatch']);
   });
 
   it('applies each type its own size limit, and refuses empty or non-integer sizes', () => {
@@ -99,14 +108,22 @@ describe('checkDeclaration', () => {
 
   it('checks the SHA-256 format', () => {
     for (const bad of ['a'.repeat(63), 'g'.repeat(64), `${'a'.repeat(64)} `, '']) {
-      expect(problems(checkDeclaration({ fileName: 'a.txt', contentType: 'text/plain', size: 1, sha256: bad }))).toEqual(['sha256:invalid_format']);
+      expect(problems(checkDeclaration({ fileName: 'a.txt', contentType: 'text/plain', size: 1, sha256: bad }))).toEqual([
+        'sha256:invalid_format',
+      ]);
     }
   });
 
   it('reports every problem at once', () => {
     expect(
       problems(checkDeclaration({ fileName: 'dir/evil\u202Egnp.exe', contentType: 'image/png', size: 11 * MiB, sha256: 'nope' })).sort(),
-    ).toEqual(['fileName:control_characters', 'fileName:extension_mismatch', 'fileName:path_separator', 'sha256:invalid_format', 'size:too_large']);
+    ).toEqual([
+      'fileName:control_characters',
+      'fileName:extension_mismatch',
+      'fileName:path_separator',
+      'sha256:invalid_format',
+      'size:too_large',
+    ]);
   });
 });
 
@@ -149,9 +166,7 @@ describe('file names', () => {
 
   it('become an attachment Content-Disposition with an ASCII fallback and the UTF-8 name', () => {
     const header = contentDisposition('Évaluation "finale" 100%.pdf');
-    expect(header).toBe(
-      `attachment; filename="Evaluation _finale_ 100_.pdf"; filename*=UTF-8''%C3%89valuation%20_finale_%20100%25.pdf`,
-    );
+    expect(header).toBe(`attachment; filename="Evaluation _finale_ 100_.pdf"; filename*=UTF-8''%C3%89valuation%20_finale_%20100%25.pdf`);
     expect(contentDisposition("it's (1).txt")).toContain("filename*=UTF-8''it%27s%20%281%29.txt");
     expect(contentDisposition('報告.pdf')).toMatch(/^[\x20-\x7e]+$/);
   });

@@ -77,7 +77,11 @@ describe('state transitions', () => {
 
   it('make a verified upload available and say to promote it', () => {
     const r = applyVersionEvent(version(newId('evidence'), 1), verified);
-    expect(r).toMatchObject({ changed: true, effect: 'promote', version: { state: 'available', sha256: 'c'.repeat(64), objectVersionId: 'v-1', verifiedAt: LATER } });
+    expect(r).toMatchObject({
+      changed: true,
+      effect: 'promote',
+      version: { state: 'available', sha256: 'c'.repeat(64), objectVersionId: 'v-1', verifiedAt: LATER },
+    });
   });
 
   it('quarantine a failed upload with its reason, for the uploader', () => {
@@ -92,7 +96,11 @@ describe('state transitions', () => {
   it('expire only overdue declarations, and an upload verified late but before the sweep still counts', () => {
     const v = version(newId('evidence'), 1);
     expect(applyVersionEvent(v, { type: 'expired', at: LATER })).toMatchObject({ changed: false, reason: 'not_due' });
-    expect(applyVersionEvent(v, { type: 'expired', at: AFTER_DEADLINE })).toMatchObject({ changed: true, effect: 'none', version: { state: 'expired' } });
+    expect(applyVersionEvent(v, { type: 'expired', at: AFTER_DEADLINE })).toMatchObject({
+      changed: true,
+      effect: 'none',
+      version: { state: 'expired' },
+    });
     expect(applyVersionEvent(v, { ...verified, at: AFTER_DEADLINE })).toMatchObject({ changed: true, version: { state: 'available' } });
   });
 
@@ -189,7 +197,15 @@ describe('freezeLinks', () => {
     expect(result).toEqual({
       ok: true,
       links: [
-        { criterionId: 'c1', evidenceId: ev, version: 1, objectKey: evidenceKey(pw, ev, 1), objectVersionId: 'ov1', sha256: versions[0]!.sha256, size: 100 },
+        {
+          criterionId: 'c1',
+          evidenceId: ev,
+          version: 1,
+          objectKey: evidenceKey(pw, ev, 1),
+          objectVersionId: 'ov1',
+          sha256: versions[0]!.sha256,
+          size: 100,
+        },
         { criterionId: 'c2', evidenceId: ev, version: 2, objectKey: evidenceKey(pw, ev, 2), sha256: versions[1]!.sha256, size: 100 },
       ],
     });
@@ -233,7 +249,10 @@ describe('linksFromTags', () => {
       createdBy: 'per_x',
       createdAt: T0,
     });
-    const links = linksFromTags([item(a, ['c1', 'c2']), item(b, ['c3'])], [version(a, 1, 'available'), version(a, 2, 'available'), version(b, 1)]);
+    const links = linksFromTags(
+      [item(a, ['c1', 'c2']), item(b, ['c3'])],
+      [version(a, 1, 'available'), version(a, 2, 'available'), version(b, 1)],
+    );
     expect(links).toEqual([
       { criterionId: 'c1', evidenceId: a, version: 2 },
       { criterionId: 'c2', evidenceId: a, version: 2 },

@@ -156,7 +156,15 @@ describe('hasDotSegment', () => {
   });
 
   it('leaves every key this module builds, and dots inside a segment, alone', () => {
-    for (const key of [pendingKey(pw, ev, 1), evidenceKey(pw, ev, 12), exportKey(newId('application'), newId('export')), 'a/..b/c..', 'a/.x/...', 'a/%2e%2e%2e/b', '']) {
+    for (const key of [
+      pendingKey(pw, ev, 1),
+      evidenceKey(pw, ev, 12),
+      exportKey(newId('application'), newId('export')),
+      'a/..b/c..',
+      'a/.x/...',
+      'a/%2e%2e%2e/b',
+      '',
+    ]) {
       expect(hasDotSegment(key), key).toBe(false);
     }
   });

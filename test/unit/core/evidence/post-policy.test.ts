@@ -104,7 +104,9 @@ describe('the signed policy document', () => {
     expect(post.fields.key).toBe(built.Key);
 
     const date = post.fields['X-Amz-Date']!; // 20250101T000000Z, the signing time
-    const signedAt = Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
+    const signedAt = Date.parse(
+      `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+    );
     expect(Date.parse(policy.expiration) - signedAt).toBe(MAX_UPLOAD_EXPIRY_SECONDS * 1000);
   });
 

@@ -43,10 +43,11 @@ describe('sniffMatches', () => {
   });
 
   it('refuses every other type of sample for each binary type (a renamed file is not a PDF)', () => {
-    const binary = (['pdf', 'docx', 'xlsx', 'pptx', 'doc', 'png', 'jpeg', 'mp4'] as const);
+    const binary = ['pdf', 'docx', 'xlsx', 'pptx', 'doc', 'png', 'jpeg', 'mp4'] as const;
     for (const declared of binary) {
       for (const actual of Object.keys(samples) as (keyof typeof T)[]) {
-        const sameFamily = samples[actual] === samples[declared] || (['doc', 'xls', 'ppt'].includes(declared) && ['doc', 'xls', 'ppt'].includes(actual));
+        const sameFamily =
+          samples[actual] === samples[declared] || (['doc', 'xls', 'ppt'].includes(declared) && ['doc', 'xls', 'ppt'].includes(actual));
         if (sameFamily) continue;
         expect(sniffMatches(T[declared], samples[actual](), { complete: true }), `${actual} declared as ${declared}`).toBe(false);
       }
@@ -124,7 +125,10 @@ describe('sniffMatches', () => {
       expect(sniffContent(T.txt, b.concat('abc\u0000def'))).toMatchObject({ ok: false, reason: 'not_text' });
       expect(sniffContent(T.csv, b.concat('a,b\u0002\n'))).toMatchObject({ ok: false, reason: 'not_text' });
       expect(sniffContent(T.csv, b.concat('a,b', [0xc3, 0x28], '\n'))).toMatchObject({ ok: false, reason: 'not_text' });
-      expect(sniffContent(T.txt, b.concat([0xff, 0xfe], 'h\u0000i\u0000'))).toMatchObject({ ok: false, message: expect.stringContaining('UTF-16') });
+      expect(sniffContent(T.txt, b.concat([0xff, 0xfe], 'h\u0000i\u0000'))).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('UTF-16'),
+      });
       // Encoded surrogates and overlong forms are not UTF-8 either.
       expect(sniffMatches(T.txt, Uint8Array.from([0x61, 0xed, 0xa0, 0x80]), { complete: true })).toBe(false);
       expect(sniffMatches(T.txt, Uint8Array.from([0xc0, 0xaf]), { complete: true })).toBe(false);

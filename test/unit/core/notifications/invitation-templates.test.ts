@@ -17,10 +17,23 @@ const expiresAt = '2027-03-28T09:05:00.000Z';
 const created = (over: Partial<Record<string, unknown>> = {}) =>
   buildDomainEvent({
     detailType: 'InvitationCreated',
-    detail: { invitationId, scope: 'pathway', pathwayId, districtId, role: 'lead', expiresAt, invitedBy: 'staff-1', createdAt: '2027-03-14T09:05:00.000Z', ...over },
+    detail: {
+      invitationId,
+      scope: 'pathway',
+      pathwayId,
+      districtId,
+      role: 'lead',
+      expiresAt,
+      invitedBy: 'staff-1',
+      createdAt: '2027-03-14T09:05:00.000Z',
+      ...over,
+    },
   });
 const expiring = (over: Partial<Record<string, unknown>> = {}) =>
-  buildDomainEvent({ detailType: 'InvitationExpiring', detail: { invitationId, scope: 'district', districtId, role: 'data', expiresAt, ...over } });
+  buildDomainEvent({
+    detailType: 'InvitationExpiring',
+    detail: { invitationId, scope: 'district', districtId, role: 'data', expiresAt, ...over },
+  });
 
 const hostile = {
   inviterName: `Eve <script>alert("x")</script> & 'co'`,
@@ -31,7 +44,12 @@ const hostile = {
 
 describe('the invitation email', () => {
   it('says who invited, to what, as what, until when, and links to accept', () => {
-    const r = renderNotification(created(), 'invitee', { inviterName: 'Sam Staff', pathwayName: 'Health Academy', districtName: 'Oak USD', baseUrl: 'https://app.example.org' });
+    const r = renderNotification(created(), 'invitee', {
+      inviterName: 'Sam Staff',
+      pathwayName: 'Health Academy',
+      districtName: 'Oak USD',
+      baseUrl: 'https://app.example.org',
+    });
     expect(r.kind).toBe('invitation.created');
     expect(r.email.subject).toBe('Sam Staff invited you to join the Health Academy team (Oak USD) on pathcert');
     expect(r.email.text).toContain('Sam Staff invited you to join the Health Academy team (Oak USD) as a team lead.');
@@ -47,7 +65,11 @@ describe('the invitation email', () => {
   });
 
   it('names a district invitation and its role, and stays neutral without names', () => {
-    const r = renderNotification(buildDomainEvent({ ...created(), detail: { ...created().detail, scope: 'district', role: 'data' } } as never), 'invitee', { districtName: 'Oak USD', baseUrl: 'http://x' });
+    const r = renderNotification(
+      buildDomainEvent({ ...created(), detail: { ...created().detail, scope: 'district', role: 'data' } } as never),
+      'invitee',
+      { districtName: 'Oak USD', baseUrl: 'http://x' },
+    );
     expect(r.email.subject).toBe('You are invited to join Oak USD on pathcert');
     expect(r.email.text).toContain('Someone at pathcert invited you to join Oak USD as the district data contact.');
     const bare = renderNotification(created(), 'invitee', { baseUrl: 'http://x' });
@@ -60,17 +82,25 @@ describe('the invitation email', () => {
       const r = renderNotification(event, 'invitee', { ...hostile, recipientName: 'Ana <Ruiz>' });
       expect(r.email.html).not.toMatch(/<script|<b>|<Ruiz>/);
       expect(r.email.html).toContain('Hello Ana &lt;Ruiz&gt;,');
-      expect(r.email.html).toContain(event.detailType === 'InvitationCreated' ? 'Health &amp; Bio &lt;b&gt;Academy&lt;/b&gt;' : 'Oak &quot;USD&quot;');
+      expect(r.email.html).toContain(
+        event.detailType === 'InvitationCreated' ? 'Health &amp; Bio &lt;b&gt;Academy&lt;/b&gt;' : 'Oak &quot;USD&quot;',
+      );
       expect(r.email.html).toContain('Eve &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;');
       expect(r.email.text).toContain(`Eve <script>alert("x")</script> & 'co'`);
     }
   });
 
   it('the reminder says it is not accepted yet and when it expires', () => {
-    const r = renderNotification(expiring(), 'invitee', { inviterName: 'Sam Staff', districtName: 'Oak USD', baseUrl: 'https://app.example.org' });
+    const r = renderNotification(expiring(), 'invitee', {
+      inviterName: 'Sam Staff',
+      districtName: 'Oak USD',
+      baseUrl: 'https://app.example.org',
+    });
     expect(r.kind).toBe('invitation.expiring');
     expect(r.email.subject).toBe('Reminder: your invitation to join Oak USD expires on 28 March 2027');
-    expect(r.email.text).toContain("Sam Staff's invitation to join Oak USD as the district data contact has not been accepted yet. It expires on 28 March 2027, 09:05 UTC.");
+    expect(r.email.text).toContain(
+      "Sam Staff's invitation to join Oak USD as the district data contact has not been accepted yet. It expires on 28 March 2027, 09:05 UTC.",
+    );
     expect(r.email.text).toContain('Sign up with this email address (or sign in if you already have an account)');
     expect(r.link).toBe(`/invitations/${invitationId}`);
   });
@@ -85,7 +115,9 @@ describe('who gets it, once', () => {
   it('goes to the invitee by address, one key per invitation and kind', () => {
     expect(isInviteeEvent(created())).toBe(true);
     expect(isInviteeEvent({ detailType: 'DecisionMade' })).toBe(false);
-    expect(planDeliveries(created(), { invitee: [inviteeRecipient(' Ana@Example.org ')] })).toEqual([{ recipient: 'invitee:ana@example.org', audience: 'invitee', email: undefined }]);
+    expect(planDeliveries(created(), { invitee: [inviteeRecipient(' Ana@Example.org ')] })).toEqual([
+      { recipient: 'invitee:ana@example.org', audience: 'invitee', email: undefined },
+    ]);
     expect(inviteeDeliveryKey('InvitationCreated', invitationId)).not.toBe(inviteeDeliveryKey('InvitationExpiring', invitationId));
   });
 

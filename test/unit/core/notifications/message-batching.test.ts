@@ -122,14 +122,23 @@ describe('the sweep', () => {
   });
 
   it('forgets seen messages past the retention', () => {
-    const w: MessageWindow = { rev: 3, queued: [], seen: [c(-SEEN_RETENTION_MS - MIN, 'old'), c(0, 'new')], window: { openedAt: at(0), closesAt: at(WINDOW), claimedAt: at(WINDOW), sending: [] } };
+    const w: MessageWindow = {
+      rev: 3,
+      queued: [],
+      seen: [c(-SEEN_RETENTION_MS - MIN, 'old'), c(0, 'new')],
+      window: { openedAt: at(0), closesAt: at(WINDOW), claimedAt: at(WINDOW), sending: [] },
+    };
     expect(afterSending(w, at(MIN), WINDOW).seen).toEqual([c(0, 'new')]);
   });
 });
 
 describe('who is emailed', () => {
   it('everyone on the thread but the author, and the staff inbox unless staff wrote', () => {
-    expect(messageRecipients(['lead', 'member', 'rev', 'lead'], { sub: 'lead', role: 'team' }, 'STAFF')).toEqual(['member', 'rev', 'STAFF']);
+    expect(messageRecipients(['lead', 'member', 'rev', 'lead'], { sub: 'lead', role: 'team' }, 'STAFF')).toEqual([
+      'member',
+      'rev',
+      'STAFF',
+    ]);
     expect(messageRecipients(['lead', 'member'], { sub: 'rev', role: 'reviewer' }, 'STAFF')).toEqual(['lead', 'member', 'STAFF']);
     expect(messageRecipients(['lead', 'member'], { sub: 'staff-1', role: 'staff' }, 'STAFF')).toEqual(['lead', 'member']);
   });

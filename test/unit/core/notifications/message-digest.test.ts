@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatMessageTime, renderMessageDigest } from '#core/notifications/message-digest.ts';
 
-const ctx = { recipientName: 'Ana <Ruiz>', pathwayName: 'Health & Bio Academy', applicationId: 'app_01JD0000000000000000000000', baseUrl: 'https://app.example.org/' };
+const ctx = {
+  recipientName: 'Ana <Ruiz>',
+  pathwayName: 'Health & Bio Academy',
+  applicationId: 'app_01JD0000000000000000000000',
+  baseUrl: 'https://app.example.org/',
+};
 
 describe('the message digest email', () => {
   it('lists each message with its author, time and text, and links to the thread', () => {
@@ -23,7 +28,10 @@ describe('the message digest email', () => {
   });
 
   it('escapes every piece of user text in the HTML', () => {
-    const email = renderMessageDigest([{ author: '<img src=x onerror=alert(1)>', at: '2026-12-06T09:05:00.000Z', body: '<script>alert("x")</script> & \'q\'' }], ctx);
+    const email = renderMessageDigest(
+      [{ author: '<img src=x onerror=alert(1)>', at: '2026-12-06T09:05:00.000Z', body: '<script>alert("x")</script> & \'q\'' }],
+      ctx,
+    );
     expect(email.subject).toBe("New message on Health & Bio Academy's application");
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<img');
@@ -34,7 +42,10 @@ describe('the message digest email', () => {
 
   it('needs at least one message; a neutral greeting without a name', () => {
     expect(() => renderMessageDigest([], ctx)).toThrow();
-    const email = renderMessageDigest([{ author: 'Pat', at: 'not a time', body: 'x' }], { applicationId: 'app_x', baseUrl: 'http://localhost:5173' });
+    const email = renderMessageDigest([{ author: 'Pat', at: 'not a time', body: 'x' }], {
+      applicationId: 'app_x',
+      baseUrl: 'http://localhost:5173',
+    });
     expect(email.text.startsWith('Hello,\n')).toBe(true);
     expect(email.subject).toBe("New message on your pathway's application");
     expect(formatMessageTime('not a time')).toBe('not a time');

@@ -6,13 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDomainEvent, detailTypes, type DomainEvent, type DomainEventInput } from '#core/events.ts';
 import { newId } from '#core/ids.ts';
-import {
-  effectivePreferences,
-  mergePreferences,
-  refusedChanges,
-  wantsEmail,
-  categoryNames,
-} from '#core/notifications/preferences.ts';
+import { effectivePreferences, mergePreferences, refusedChanges, wantsEmail, categoryNames } from '#core/notifications/preferences.ts';
 import { checkEmailAddress, notificationRules, planDeliveries, STAFF_RECIPIENT } from '#core/notifications/rules.ts';
 import { absoluteLink, formatDate, renderNotification } from '#core/notifications/templates.ts';
 
@@ -28,7 +22,15 @@ const ids = {
 const inputs: Record<string, DomainEventInput> = {
   ApplicationSubmitted: {
     detailType: 'ApplicationSubmitted',
-    detail: { applicationId: ids.application, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', renewal: false, submittedBy: 'sub-1', submittedAt: '2027-03-14T10:00:00.000Z' },
+    detail: {
+      applicationId: ids.application,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'silver',
+      renewal: false,
+      submittedBy: 'sub-1',
+      submittedAt: '2027-03-14T10:00:00.000Z',
+    },
   },
   ReviewerAssigned: {
     detailType: 'ReviewerAssigned',
@@ -36,47 +38,128 @@ const inputs: Record<string, DomainEventInput> = {
   },
   ReviewSubmitted: {
     detailType: 'ReviewSubmitted',
-    detail: { applicationId: ids.application, pathwayId: ids.pathway, reviewId: ids.review, reviewerSub: 'rev-1', submittedAt: '2027-03-20T10:00:00.000Z' },
+    detail: {
+      applicationId: ids.application,
+      pathwayId: ids.pathway,
+      reviewId: ids.review,
+      reviewerSub: 'rev-1',
+      submittedAt: '2027-03-20T10:00:00.000Z',
+    },
   },
   DecisionMade: {
     detailType: 'DecisionMade',
-    detail: { applicationId: ids.application, pathwayId: ids.pathway, districtId: ids.district, level: 'gold', decision: 'revise_and_resubmit', decidedBy: 'staff-1', decidedAt: '2027-05-02T10:00:00.000Z' },
+    detail: {
+      applicationId: ids.application,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'gold',
+      decision: 'revise_and_resubmit',
+      decidedBy: 'staff-1',
+      decidedAt: '2027-05-02T10:00:00.000Z',
+    },
   },
   CertificationIssued: {
     detailType: 'CertificationIssued',
-    detail: { certificationId: ids.certification, applicationId: ids.application, pathwayId: ids.pathway, districtId: ids.district, level: 'gold', issuedOn: '2027-05-02', expiresOn: '2030-05-02' },
+    detail: {
+      certificationId: ids.certification,
+      applicationId: ids.application,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'gold',
+      issuedOn: '2027-05-02',
+      expiresOn: '2030-05-02',
+    },
   },
   CertificationExpiring: {
     detailType: 'CertificationExpiring',
-    detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiresOn: '2029-01-31', daysBefore: 30 },
+    detail: {
+      certificationId: ids.certification,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'silver',
+      expiresOn: '2029-01-31',
+      daysBefore: 30,
+    },
   },
   CertificationExpired: {
     detailType: 'CertificationExpired',
-    detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiredOn: '2029-01-31' },
+    detail: {
+      certificationId: ids.certification,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'silver',
+      expiredOn: '2029-01-31',
+    },
   },
   CertificationWithdrawn: {
     detailType: 'CertificationWithdrawn',
-    detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'gold', withdrawnAt: '2028-02-01T10:00:00.000Z', withdrawnBy: 'staff-1' },
+    detail: {
+      certificationId: ids.certification,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'gold',
+      withdrawnAt: '2028-02-01T10:00:00.000Z',
+      withdrawnBy: 'staff-1',
+    },
   },
   BenefitsChanged: {
     detailType: 'BenefitsChanged',
-    detail: { pathwayId: ids.pathway, districtId: ids.district, certificationId: ids.certification, cause: 'withdrawn', previousLevel: 'gold', level: 'silver', unlocked: [], lost: [newId('benefit')] },
+    detail: {
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      certificationId: ids.certification,
+      cause: 'withdrawn',
+      previousLevel: 'gold',
+      level: 'silver',
+      unlocked: [],
+      lost: [newId('benefit')],
+    },
   },
   RenewalOpened: {
     detailType: 'RenewalOpened',
-    detail: { certificationId: ids.certification, pathwayId: ids.pathway, districtId: ids.district, level: 'silver', expiresOn: '2029-01-31', applicationId: ids.application },
+    detail: {
+      certificationId: ids.certification,
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      level: 'silver',
+      expiresOn: '2029-01-31',
+      applicationId: ids.application,
+    },
   },
   MessagePosted: {
     detailType: 'MessagePosted',
-    detail: { applicationId: ids.application, pathwayId: ids.pathway, messageId: newId('message'), postedAt: '2027-03-14T10:00:00.000Z', authorSub: 'lead', authorRole: 'team' },
+    detail: {
+      applicationId: ids.application,
+      pathwayId: ids.pathway,
+      messageId: newId('message'),
+      postedAt: '2027-03-14T10:00:00.000Z',
+      authorSub: 'lead',
+      authorRole: 'team',
+    },
   },
   InvitationCreated: {
     detailType: 'InvitationCreated',
-    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'lead', expiresAt: '2027-03-28T09:05:00.000Z', invitedBy: 'staff-1', createdAt: '2027-03-14T09:05:00.000Z' },
+    detail: {
+      invitationId: ids.invitation,
+      scope: 'pathway',
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      role: 'lead',
+      expiresAt: '2027-03-28T09:05:00.000Z',
+      invitedBy: 'staff-1',
+      createdAt: '2027-03-14T09:05:00.000Z',
+    },
   },
   InvitationExpiring: {
     detailType: 'InvitationExpiring',
-    detail: { invitationId: ids.invitation, scope: 'pathway', pathwayId: ids.pathway, districtId: ids.district, role: 'member', expiresAt: '2027-03-28T09:05:00.000Z' },
+    detail: {
+      invitationId: ids.invitation,
+      scope: 'pathway',
+      pathwayId: ids.pathway,
+      districtId: ids.district,
+      role: 'member',
+      expiresAt: '2027-03-28T09:05:00.000Z',
+    },
   },
 };
 const event = (type: string): DomainEvent => buildDomainEvent(inputs[type]!);
@@ -92,8 +175,14 @@ describe('who is told', () => {
     for (const type of ['DecisionMade', 'CertificationExpiring', 'CertificationExpired']) {
       const plan = planDeliveries(event(type), people);
       const persons = plan.filter((p) => p.recipient !== STAFF_RECIPIENT);
-      expect(persons.map((p) => p.recipient), type).toEqual(['lead', 'member', 'dlead']);
-      expect(persons.map((p) => p.audience), type).toEqual(['team', 'team', 'districtLeads']);
+      expect(
+        persons.map((p) => p.recipient),
+        type,
+      ).toEqual(['lead', 'member', 'dlead']);
+      expect(
+        persons.map((p) => p.audience),
+        type,
+      ).toEqual(['team', 'team', 'districtLeads']);
       for (const p of persons) expect(wantsEmail({ decisions: false, expiry: false }, p.email!), type).toBe(true);
     }
   });
@@ -109,7 +198,9 @@ describe('who is told', () => {
   });
 
   it('tells only the assigned reviewer about an assignment', () => {
-    expect(planDeliveries(event('ReviewerAssigned'), people)).toEqual([{ recipient: 'rev-1', audience: 'reviewer', email: 'reviewAssignments' }]);
+    expect(planDeliveries(event('ReviewerAssigned'), people)).toEqual([
+      { recipient: 'rev-1', audience: 'reviewer', email: 'reviewAssignments' },
+    ]);
   });
 
   it('tells a person in two audiences once, as the first', () => {
@@ -123,7 +214,12 @@ describe('who is told', () => {
 });
 
 describe('what they are told', () => {
-  const ctx = { recipientName: 'Ana <Ruiz>', pathwayName: 'Health & Bio Academy', districtName: 'Oak USD', baseUrl: 'https://app.example.org/' };
+  const ctx = {
+    recipientName: 'Ana <Ruiz>',
+    pathwayName: 'Health & Bio Academy',
+    districtName: 'Oak USD',
+    baseUrl: 'https://app.example.org/',
+  };
 
   it('every event renders for every audience it has, with name, what happened, what next and an absolute link', () => {
     for (const type of detailTypes) {
@@ -149,7 +245,9 @@ describe('what they are told', () => {
     expect(r.email.text).toContain('Your application for Gold was asked to revise and resubmit on 2 May 2027.');
     expect(r.link).toBe(`/applications/${ids.application}/decision`);
     expect(r.applicationId).toBe(ids.application);
-    expect(renderNotification(event('DecisionMade'), 'districtLeads', ctx).email.text).toContain("Health & Bio Academy (Oak USD)'s application");
+    expect(renderNotification(event('DecisionMade'), 'districtLeads', ctx).email.text).toContain(
+      "Health & Bio Academy (Oak USD)'s application",
+    );
   });
 
   it('counts down expiry and links to the renewal draft', () => {
@@ -213,7 +311,18 @@ describe('email addresses', () => {
     expect(checkEmailAddress('ana.ruiz+pathcert@oak-usd.k12.ca.us')).toEqual({ ok: true, address: 'ana.ruiz+pathcert@oak-usd.k12.ca.us' });
     expect(checkEmailAddress(undefined)).toEqual({ ok: false, reason: 'missing_address' });
     expect(checkEmailAddress('  ')).toEqual({ ok: false, reason: 'missing_address' });
-    for (const bad of ['ana', '@oak.org', 'ana@', 'ana@localhost', 'ana@oak..org', 'a b@oak.org', 'ana@oak.123', 'ana@-oak.org', `${'a'.repeat(65)}@oak.org`, 'anä@oak.org']) {
+    for (const bad of [
+      'ana',
+      '@oak.org',
+      'ana@',
+      'ana@localhost',
+      'ana@oak..org',
+      'a b@oak.org',
+      'ana@oak.123',
+      'ana@-oak.org',
+      `${'a'.repeat(65)}@oak.org`,
+      'anä@oak.org',
+    ]) {
       expect(checkEmailAddress(bad), bad).toEqual({ ok: false, reason: 'invalid_address' });
     }
   });
@@ -225,7 +334,13 @@ describe('notification ids', () => {
     const at = '2027-03-14T10:11:12.345Z';
     const item = notificationItem({ recipient: 'sub-1', kind: 'decision.made', title: 't', body: 'b', at });
     expect(notificationKey('sub-1', String(item.id))).toEqual({ PK: item.PK, SK: item.SK });
-    expect(item).toMatchObject({ PK: 'INBOX#sub-1', SK: `${at}#${item.id}`, GSI1PK: 'INBOX#sub-1#UNREAD', GSI1SK: `${at}#${item.id}`, read: false });
+    expect(item).toMatchObject({
+      PK: 'INBOX#sub-1',
+      SK: `${at}#${item.id}`,
+      GSI1PK: 'INBOX#sub-1#UNREAD',
+      GSI1SK: `${at}#${item.id}`,
+      read: false,
+    });
     expect(notificationKey('sub-1', 'ntf_not-an-id')).toBeUndefined();
     expect(notificationKey('sub-1', newId('message'))).toBeUndefined();
   });

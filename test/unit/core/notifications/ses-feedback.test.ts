@@ -19,7 +19,16 @@ function event(detailType: string, detail: Record<string, unknown>, tags: Record
   };
 }
 const bounce = (bounceType: string, extra: Record<string, unknown> = {}) =>
-  event('Email Bounced', { eventType: 'Bounce', bounce: { bounceType, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'b@example.org' }], timestamp: '2026-11-23T10:00:01Z', ...extra } });
+  event('Email Bounced', {
+    eventType: 'Bounce',
+    bounce: {
+      bounceType,
+      bounceSubType: 'General',
+      bouncedRecipients: [{ emailAddress: 'b@example.org' }],
+      timestamp: '2026-11-23T10:00:01Z',
+      ...extra,
+    },
+  });
 
 describe('the recipient tag', () => {
   it('is a valid SES tag value and decodes back to the sub, for any sub', () => {
@@ -43,7 +52,16 @@ describe('parseSesFeedback', () => {
   it('reads a permanent and a transient bounce', () => {
     expect(parseSesFeedback(bounce('Permanent'))).toEqual({
       ok: true,
-      feedback: { kind: 'bounce', permanent: true, bounceType: 'Permanent', bounceSubType: 'General', recipient: 'sub-1', addresses: ['b@example.org'], messageId: 'msg-1', at: '2026-11-23T10:00:01Z' },
+      feedback: {
+        kind: 'bounce',
+        permanent: true,
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        recipient: 'sub-1',
+        addresses: ['b@example.org'],
+        messageId: 'msg-1',
+        at: '2026-11-23T10:00:01Z',
+      },
     });
     const soft = parseSesFeedback(bounce('Transient'));
     expect(soft.ok && soft.feedback.kind === 'bounce' && soft.feedback.permanent).toBe(false);
@@ -56,9 +74,19 @@ describe('parseSesFeedback', () => {
 
   it('reads a complaint', () => {
     const parsed = parseSesFeedback(
-      event('Email Complaint Received', { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'c@example.org' }], complaintFeedbackType: 'abuse', timestamp: 't' } }, { recipient: ['dev_007ca'] }),
+      event(
+        'Email Complaint Received',
+        {
+          eventType: 'Complaint',
+          complaint: { complainedRecipients: [{ emailAddress: 'c@example.org' }], complaintFeedbackType: 'abuse', timestamp: 't' },
+        },
+        { recipient: ['dev_007ca'] },
+      ),
     );
-    expect(parsed).toEqual({ ok: true, feedback: { kind: 'complaint', feedbackType: 'abuse', recipient: 'dev|a', addresses: ['c@example.org'], messageId: 'msg-1', at: 't' } });
+    expect(parsed).toEqual({
+      ok: true,
+      feedback: { kind: 'complaint', feedbackType: 'abuse', recipient: 'dev|a', addresses: ['c@example.org'], messageId: 'msg-1', at: 't' },
+    });
   });
 
   it('refuses unknown shapes with a reason', () => {

@@ -41,7 +41,11 @@ function checkDerivedFigures(years: readonly { schoolYear: string; input: readon
   const trendOk = (points: { schoolYear: string; counts: CountView; bases?: Parameters<typeof ratesOf>[1] }[]) => {
     for (const metric of NUMERATOR_METRICS) {
       for (const group of ['all', 'gender_nonbinary', 'english_learner'] as StudentGroup[]) {
-        for (const pt of rateTrend(points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })), metric, group)) {
+        for (const pt of rateTrend(
+          points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts, p.bases) })),
+          metric,
+          group,
+        )) {
           if (shown(pt.rate)) expect(shown(pt.numerator) && shown(pt.denominator)).toBe(true);
           if (pt.changePp && shown(pt.changePp)) expect(shown(pt.rate)).toBe(true);
         }
@@ -105,13 +109,11 @@ const networkArb = fc
   .map(({ years, readerPick }) => ({
     years: years.map((districts, y) => ({
       schoolYear: YEARS[y]!,
-      input: districts.map(
-        (d, i): DistrictInput => ({
-          districtId: `dst_${i}`,
-          counts: d.district,
-          pathways: d.pathways.map((p, j) => ({ pathwayId: `pw_${i}_${j}`, counts: p.counts })),
-        }),
-      ),
+      input: districts.map((d, i): DistrictInput => ({
+        districtId: `dst_${i}`,
+        counts: d.district,
+        pathways: d.pathways.map((p, j) => ({ pathwayId: `pw_${i}_${j}`, counts: p.counts })),
+      })),
     })),
     readerPick,
   }));
@@ -128,7 +130,10 @@ function readersOf(input: readonly DistrictInput[]): (Reader | Person)[] {
       people.push({ districtIds: [ids[i]!, ids[j]!], pathwayIds: [] }); // two districts
       for (let k = j + 1; k < ids.length; k++) people.push({ districtIds: [ids[i]!, ids[j]!, ids[k]!], pathwayIds: [] }); // three
       people.push({ districtIds: [ids[i]!], pathwayIds: [pathwaysOf(j)[0]!] }); // a district and a team elsewhere
-      people.push({ districtIds: [ids[i]!, ids[j]!], pathwayIds: input.flatMap((_, k) => (k !== i && k !== j ? [pathwaysOf(k)[0]!] : [])).slice(0, 1) });
+      people.push({
+        districtIds: [ids[i]!, ids[j]!],
+        pathwayIds: input.flatMap((_, k) => (k !== i && k !== j ? [pathwaysOf(k)[0]!] : [])).slice(0, 1),
+      });
       people.push({ districtIds: [], pathwayIds: [pathwaysOf(i)[0]!, pathwaysOf(j)[0]!] }); // two teams
     }
   }
@@ -145,7 +150,10 @@ const isPerson = (r: Reader | Person): r is Person => r !== null && !('kind' in 
 /** A person's coalition as store/outcomes-readers.ts derives it (core coalitionOf), from a year's districts. */
 function coalitionOfPerson(p: Person, input: readonly DistrictInput[]): Coalition {
   const districtOf = (pathwayId: string) => input.find((d) => d.pathways.some((x) => x.pathwayId === pathwayId))!.districtId;
-  const narrow = [...p.districtIds.map((d) => `district:${d}`), ...p.pathwayIds.filter((x) => !p.districtIds.includes(districtOf(x))).map((x) => `pathway:${x}`)];
+  const narrow = [
+    ...p.districtIds.map((d) => `district:${d}`),
+    ...p.pathwayIds.filter((x) => !p.districtIds.includes(districtOf(x))).map((x) => `pathway:${x}`),
+  ];
   const wide = [...new Set([...p.districtIds, ...p.pathwayIds.map(districtOf)])].map((d) => `district:${d}`);
   return { narrow: [...new Set(narrow)].sort(), wide: wide.sort() };
 }
@@ -174,7 +182,8 @@ function publishedFor(input: readonly DistrictInput[], shared: PublicYear, p: Pe
     const sharedView = shared.pathways.get(id)!;
     for (const [m, groups] of Object.entries(view)) {
       for (const g of Object.keys(groups)) {
-        if (headline.has(cellId(`pathway:${id}`, m, g as StudentGroup))) (groups as Record<string, Cell>)[g] = sharedView[m as Metric]![g as StudentGroup]!;
+        if (headline.has(cellId(`pathway:${id}`, m, g as StudentGroup)))
+          (groups as Record<string, Cell>)[g] = sharedView[m as Metric]![g as StudentGroup]!;
       }
     }
   }
@@ -182,7 +191,7 @@ function publishedFor(input: readonly DistrictInput[], shared: PublicYear, p: Pe
 }
 
 describe('insider adversary (LP bounds)', () => {
-  it('reproduction: district X cannot subtract its 11 from the network total to get pathway C\'s 4', () => {
+  it("reproduction: district X cannot subtract its 11 from the network total to get pathway C's 4", () => {
     const out = suppressYear({ districts: reproduction, network: true });
     // The figure of the issue: the network's non-binary enrollment is withheld.
     expect(shown(out.network!.counts.enrolled!.gender_nonbinary)).toBe(false);
@@ -194,10 +203,15 @@ describe('insider adversary (LP bounds)', () => {
     }
   });
 
-  it('the LP finds the issue\'s attack on the old published figures (the check can fail)', () => {
+  it("the LP finds the issue's attack on the old published figures (the check can fail)", () => {
     const out = suppressYear({ districts: reproduction, network: true });
     // What was published before: network non-binary 15, X's 11 complementary-suppressed.
-    out.network!.counts.enrolled = { all: { value: 200 }, gender_female: { value: 100 }, gender_male: { value: 85 }, gender_nonbinary: { value: 15 } };
+    out.network!.counts.enrolled = {
+      all: { value: 200 },
+      gender_female: { value: 100 },
+      gender_male: { value: 85 },
+      gender_nonbinary: { value: 15 },
+    };
     out.pathways.set('pw_A', {
       enrolled: {
         all: { value: 100 },
@@ -208,7 +222,12 @@ describe('insider adversary (LP bounds)', () => {
     });
     expect(insiderDisclosures(reproduction, out, null, T)).toEqual([]); // an outsider sees C + A = 15 only
     expect(insiderDisclosures(reproduction, out, { kind: 'district', districtId: 'dst_X' }, T)).toEqual([
-      expect.objectContaining({ what: 'pathway:pw_C|enrolled|gender_nonbinary', value: 4, min: expect.closeTo(4, 6), max: expect.closeTo(4, 6) }),
+      expect.objectContaining({
+        what: 'pathway:pw_C|enrolled|gender_nonbinary',
+        value: 4,
+        min: expect.closeTo(4, 6),
+        max: expect.closeTo(4, 6),
+      }),
     ]);
   });
 
@@ -224,7 +243,7 @@ describe('insider adversary (LP bounds)', () => {
     }
   });
 
-  it('the single-insider model (maxCoalition 1, the rules before) lets X and Y together read C\'s 4', () => {
+  it("the single-insider model (maxCoalition 1, the rules before) lets X and Y together read C's 4", () => {
     const out = suppressYear({ districts: twoDistrictAttack, network: true }, { maxCoalition: 1 });
     expect(out.network!.counts.enrolled!.gender_nonbinary).toEqual({ value: 27 });
     // Each district alone learns nothing …
@@ -233,21 +252,41 @@ describe('insider adversary (LP bounds)', () => {
     // … a person with roles in both subtracts 11 + 12 from 27.
     const xy: Reader = { kind: 'coalition', districtIds: ['dst_X', 'dst_Y'], pathwayIds: [] };
     expect(insiderDisclosures(twoDistrictAttack, out, xy, T)).toContainEqual(
-      expect.objectContaining({ what: 'pathway:pw_C|enrolled|gender_nonbinary', value: 4, min: expect.closeTo(4, 6), max: expect.closeTo(4, 6) }),
+      expect.objectContaining({
+        what: 'pathway:pw_C|enrolled|gender_nonbinary',
+        value: 4,
+        min: expect.closeTo(4, 6),
+        max: expect.closeTo(4, 6),
+      }),
     );
   });
 
-  it('a three-district person\'s own pattern: subtracting from the network total does not pin another district\'s students outside its pathways', () => {
+  it("a three-district person's own pattern: subtracting from the network total does not pin another district's students outside its pathways", () => {
     // Shrunk from FC_SEED=7 FC_RUNS=300: the network's 33 less the person's 22 is dst_3's
     // pathways' 11, and dst_3's district total 18 would then give its 7 outside them.
     const year: DistrictInput[] = [
       { districtId: 'dst_0', pathways: [{ pathwayId: 'pw_0_0', counts: { enrolled: { all: 0 } } }] },
-      { districtId: 'dst_1', pathways: [{ pathwayId: 'pw_1_0', counts: { enrolled: { all: 2 } } }, { pathwayId: 'pw_1_1', counts: { enrolled: { all: 9 } } }] },
-      { districtId: 'dst_2', pathways: [{ pathwayId: 'pw_2_0', counts: { enrolled: { all: 2 } } }, { pathwayId: 'pw_2_1', counts: { enrolled: { all: 9 } } }] },
+      {
+        districtId: 'dst_1',
+        pathways: [
+          { pathwayId: 'pw_1_0', counts: { enrolled: { all: 2 } } },
+          { pathwayId: 'pw_1_1', counts: { enrolled: { all: 9 } } },
+        ],
+      },
+      {
+        districtId: 'dst_2',
+        pathways: [
+          { pathwayId: 'pw_2_0', counts: { enrolled: { all: 2 } } },
+          { pathwayId: 'pw_2_1', counts: { enrolled: { all: 9 } } },
+        ],
+      },
       {
         districtId: 'dst_3',
         counts: { enrolled: { all: 18 } },
-        pathways: [{ pathwayId: 'pw_3_0', counts: { enrolled: { all: 4 } } }, { pathwayId: 'pw_3_1', counts: { enrolled: { all: 7 } } }],
+        pathways: [
+          { pathwayId: 'pw_3_0', counts: { enrolled: { all: 4 } } },
+          { pathwayId: 'pw_3_1', counts: { enrolled: { all: 7 } } },
+        ],
       },
     ];
     const person: Person = { districtIds: ['dst_0', 'dst_1', 'dst_2'], pathwayIds: [] };
@@ -255,7 +294,7 @@ describe('insider adversary (LP bounds)', () => {
     for (const r of readingsOf(person, year)) expect(insiderDisclosures(year, view, r, T)).toEqual([]);
   });
 
-  it('no reader pins another district\'s or pathway\'s small count (random networks, seeded)', () => {
+  it("no reader pins another district's or pathway's small count (random networks, seeded)", () => {
     const seed = Number(process.env.FC_SEED ?? 20261206);
     const path = process.env.FC_PATH;
     const numRuns = Number(process.env.FC_RUNS ?? 100);
@@ -278,14 +317,21 @@ describe('insider adversary (LP bounds)', () => {
             const view = publishedFor(y.input, y.out, present);
             checkDerivedFigures([{ ...y, out: view }]);
             for (const r of readingsOf(present, y.input)) {
-              expect(insiderDisclosures(y.input, view, r, T), `${y.schoolYear} person ${JSON.stringify(reader)} as ${JSON.stringify(r)}`).toEqual([]);
+              expect(
+                insiderDisclosures(y.input, view, r, T),
+                `${y.schoolYear} person ${JSON.stringify(reader)} as ${JSON.stringify(r)}`,
+              ).toEqual([]);
             }
             checked++;
             continue;
           }
           const inYear =
             reader === null ||
-            y.input.some((d) => (reader.kind === 'district' ? d.districtId === reader.districtId : reader.kind === 'pathway' && d.pathways.some((p) => p.pathwayId === reader.pathwayId)));
+            y.input.some((d) =>
+              reader.kind === 'district'
+                ? d.districtId === reader.districtId
+                : reader.kind === 'pathway' && d.pathways.some((p) => p.pathwayId === reader.pathwayId),
+            );
           const found = insiderDisclosures(y.input, y.out, inYear ? reader : null, T);
           expect(found, `${y.schoolYear} reader ${JSON.stringify(reader)}`).toEqual([]);
           checked++;
@@ -296,4 +342,3 @@ describe('insider adversary (LP bounds)', () => {
     expect(checked).toBeGreaterThan(0);
   }, 180_000);
 });
-

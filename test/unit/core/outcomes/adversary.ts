@@ -32,7 +32,15 @@
  * outside its pathways) with true value 1..T is pinned in the same way.
  */
 import { solve, type Constraint, type Model } from 'yalps';
-import { EXCLUSIVE_OUTCOMES, NUMERATOR_METRICS, PARTITION_FAMILIES, SUBSET_GROUPS, denominatorOf, type Metric, type StudentGroup } from '#core/outcomes/codes.ts';
+import {
+  EXCLUSIVE_OUTCOMES,
+  NUMERATOR_METRICS,
+  PARTITION_FAMILIES,
+  SUBSET_GROUPS,
+  denominatorOf,
+  type Metric,
+  type StudentGroup,
+} from '#core/outcomes/codes.ts';
 import { entriesOf, isSuppressed, type Cell, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
 import { cellId, type PublicYear, type YearInput } from '#core/outcomes/suppression.ts';
 
@@ -162,7 +170,12 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       own.push(e);
     }
     if (d.counts) {
-      const district = { key: `district:${d.districtId}`, counts: d.counts, view: published.districts.get(d.districtId)!, districtId: d.districtId };
+      const district = {
+        key: `district:${d.districtId}`,
+        counts: d.counts,
+        view: published.districts.get(d.districtId)!,
+        districtId: d.districtId,
+      };
       entities.push(district);
       // A district's pathways add up to at most the district; the rest is its students
       // outside them.
@@ -182,8 +195,10 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       }
     }
   }
-  const ownDistricts = reader === null ? [] : reader.kind === 'district' ? [reader.districtId] : reader.kind === 'coalition' ? reader.districtIds : [];
-  const ownPathways = reader === null ? [] : reader.kind === 'pathway' ? [reader.pathwayId] : reader.kind === 'coalition' ? reader.pathwayIds : [];
+  const ownDistricts =
+    reader === null ? [] : reader.kind === 'district' ? [reader.districtId] : reader.kind === 'coalition' ? reader.districtIds : [];
+  const ownPathways =
+    reader === null ? [] : reader.kind === 'pathway' ? [reader.pathwayId] : reader.kind === 'coalition' ? reader.pathwayIds : [];
   const knows = (e: Entity) => ownDistricts.includes(e.districtId) || ownPathways.some((p) => e.key === `pathway:${p}`);
 
   const remainders: Quantity[] = [];
@@ -210,7 +225,10 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       }
       for (const g of SUBSET_GROUPS) {
         if (groups[g] === undefined) continue;
-        const terms: Term[] = [[cellId(e.key, m, 'all'), 1], [cellId(e.key, m, g), -1]];
+        const terms: Term[] = [
+          [cellId(e.key, m, 'all'), 1],
+          [cellId(e.key, m, g), -1],
+        ];
         lp.add(terms, { min: 0 });
         remainders.push({ what: `rem:${e.key}|${m}|all−${g}`, terms, value: all - groups[g], entity: e.key });
       }
@@ -220,7 +238,10 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
       for (const [g, num] of entriesOf(e.counts[n] ?? {})) {
         const den = e.counts[d]?.[g];
         if (den === undefined) continue;
-        const terms: Term[] = [[cellId(e.key, d, g), 1], [cellId(e.key, n, g), -1]];
+        const terms: Term[] = [
+          [cellId(e.key, d, g), 1],
+          [cellId(e.key, n, g), -1],
+        ];
         lp.add(terms, { min: 0 });
         remainders.push({ what: `rem:${e.key}|${d}−${n}|${g}`, terms, value: den - num, entity: e.key });
       }
@@ -272,7 +293,8 @@ export function insiderDisclosures(year: readonly DistrictInput[], published: Pu
   const protectedQuantities: Quantity[] = [];
   for (const e of entities) {
     for (const [m, groups] of entriesOf(e.counts)) {
-      for (const [g, value] of entriesOf(groups)) protectedQuantities.push({ what: cellId(e.key, m, g), terms: [[cellId(e.key, m, g), 1]], value, entity: e.key });
+      for (const [g, value] of entriesOf(groups))
+        protectedQuantities.push({ what: cellId(e.key, m, g), terms: [[cellId(e.key, m, g), 1]], value, entity: e.key });
     }
   }
   protectedQuantities.push(...remainders);

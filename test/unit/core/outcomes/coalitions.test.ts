@@ -4,7 +4,7 @@ import { isSuppressed } from '#core/outcomes/model.ts';
 import { suppressYear } from '#core/outcomes/suppression.ts';
 import { twoDistrictAttack } from './adversary.ts';
 
-describe('a reader\'s coalition', () => {
+describe("a reader's coalition", () => {
   it('takes every district role and every team, in both readings', () => {
     const c = coalitionOf([
       { kind: 'district', districtId: 'd1', role: 'data' },
@@ -16,7 +16,10 @@ describe('a reader\'s coalition', () => {
   });
 
   it('places a team without its district through the lookup, else as a unit of its own', () => {
-    expect(coalitionOf([{ kind: 'pathway', pathwayId: 'p', role: 'member' }], () => 'd')).toEqual({ narrow: ['pathway:p'], wide: ['district:d'] });
+    expect(coalitionOf([{ kind: 'pathway', pathwayId: 'p', role: 'member' }], () => 'd')).toEqual({
+      narrow: ['pathway:p'],
+      wide: ['district:d'],
+    });
     expect(coalitionOf([{ kind: 'pathway', pathwayId: 'p', role: 'member' }])).toEqual({ narrow: ['pathway:p'], wide: ['pathway:p'] });
   });
 
@@ -26,20 +29,36 @@ describe('a reader\'s coalition', () => {
     expect(of({ kind: 'pathway', pathwayId: 'p', role: 'member', districtId: 'd' })).toBe(true);
     expect(of({ kind: 'district', districtId: 'a', role: 'data' }, { kind: 'district', districtId: 'b', role: 'data' })).toBe(true);
     expect(
-      of({ kind: 'district', districtId: 'a', role: 'data' }, { kind: 'district', districtId: 'b', role: 'data' }, { kind: 'district', districtId: 'c', role: 'lead' }),
+      of(
+        { kind: 'district', districtId: 'a', role: 'data' },
+        { kind: 'district', districtId: 'b', role: 'data' },
+        { kind: 'district', districtId: 'c', role: 'lead' },
+      ),
     ).toBe(false);
     // A team elsewhere: its siblings need the narrow reading audited.
-    expect(of({ kind: 'district', districtId: 'a', role: 'data' }, { kind: 'pathway', pathwayId: 'p', role: 'member', districtId: 'b' })).toBe(false);
+    expect(
+      of({ kind: 'district', districtId: 'a', role: 'data' }, { kind: 'pathway', pathwayId: 'p', role: 'member', districtId: 'b' }),
+    ).toBe(false);
     // Two teams of one district: siblings again.
-    expect(of({ kind: 'pathway', pathwayId: 'p', role: 'member', districtId: 'd' }, { kind: 'pathway', pathwayId: 'q', role: 'member', districtId: 'd' })).toBe(false);
+    expect(
+      of(
+        { kind: 'pathway', pathwayId: 'p', role: 'member', districtId: 'd' },
+        { kind: 'pathway', pathwayId: 'q', role: 'member', districtId: 'd' },
+      ),
+    ).toBe(false);
   });
 });
 
-describe('a reader\'s own pattern', () => {
+describe("a reader's own pattern", () => {
   it('withholds everything the shared one does, and more when their coalition needs it', () => {
     const shared = suppressYear({ districts: twoDistrictAttack, network: true }, { maxCoalition: 1 });
     expect(isSuppressed(shared.network!.counts.enrolled!.gender_nonbinary!)).toBe(false);
-    const own = suppressForReader({ districts: twoDistrictAttack }, shared, { narrow: ['district:dst_X', 'district:dst_Y'], wide: ['district:dst_X', 'district:dst_Y'] }, { maxCoalition: 1 });
+    const own = suppressForReader(
+      { districts: twoDistrictAttack },
+      shared,
+      { narrow: ['district:dst_X', 'district:dst_Y'], wide: ['district:dst_X', 'district:dst_Y'] },
+      { maxCoalition: 1 },
+    );
     const before = new Set(withheldCellsOf(shared));
     const after = new Set(withheldCellsOf(own));
     expect([...before].filter((c) => !after.has(c))).toEqual([]);

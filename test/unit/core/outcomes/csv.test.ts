@@ -74,7 +74,9 @@ describe('a valid file', () => {
 
   it('accepts LF and lone CR line endings, blank rows, any column order and any case in names and codes', async () => {
     const cols = 'COUNT, Metric ,student_group,entity_id,entity_type,school_year';
-    const file = [cols, `120,Enrolled,ALL,${pw1},Pathway,2025-26`, '', ',,,,,', `30,enrolled,English_Learner,${pw1},pathway,2025-26`].join('\n');
+    const file = [cols, `120,Enrolled,ALL,${pw1},Pathway,2025-26`, '', ',,,,,', `30,enrolled,English_Learner,${pw1},pathway,2025-26`].join(
+      '\n',
+    );
     const r = await run(file);
     expect(r.ok && r.reports[0]!.counts).toEqual({ enrolled: { all: 120, english_learner: 30 } });
     expect(await run(valid.replaceAll('\r\n', '\r'))).toEqual(await run(valid));
@@ -196,7 +198,10 @@ describe('malformed files', () => {
   });
 
   it('stops at the row limit', async () => {
-    const rows = Array.from({ length: 6 }, (_, i) => `2025-26,pathway,${pw1},enrolled,${['all', 'white', 'asian', 'filipino', 'gender_male', 'gender_female'][i]},50`);
+    const rows = Array.from(
+      { length: 6 },
+      (_, i) => `2025-26,pathway,${pw1},enrolled,${['all', 'white', 'asian', 'filipino', 'gender_male', 'gender_female'][i]},50`,
+    );
     expect(errorsOf(await run(lines(...rows), { maxRows: 5 }))).toEqual([[7, null, 'too_many_rows']]);
     expect((await run(lines(...rows.slice(0, 5)), { maxRows: 5 })).ok).toBe(false); // consistency: families exceed all
   });
@@ -240,7 +245,9 @@ describe('bad values', () => {
   });
 
   it('reports a duplicate row with the row it repeats', async () => {
-    const r = await run(lines(`2025-26,pathway,${pw1},enrolled,all,12`, `2025-26,pathway,${pw2},enrolled,all,12`, `2025-26,pathway,${pw1},Enrolled,all,13`));
+    const r = await run(
+      lines(`2025-26,pathway,${pw1},enrolled,all,12`, `2025-26,pathway,${pw2},enrolled,all,12`, `2025-26,pathway,${pw1},Enrolled,all,13`),
+    );
     expect(errorsOf(r)).toEqual([[4, null, 'duplicate_row']]);
     expect(!r.ok && r.errors[0]!.message).toBe('enrolled / all for this pathway is already given in row 2');
   });
@@ -280,13 +287,23 @@ describe('consistency across rows', () => {
   });
 
   it('checks pathways against the district rows', async () => {
-    const r = await run(lines(`2025-26,pathway,${pw1},enrolled,all,100`, `2025-26,pathway,${pw2},enrolled,all,100`, `2025-26,district,${districtId},enrolled,all,150`));
+    const r = await run(
+      lines(
+        `2025-26,pathway,${pw1},enrolled,all,100`,
+        `2025-26,pathway,${pw2},enrolled,all,100`,
+        `2025-26,district,${districtId},enrolled,all,150`,
+      ),
+    );
     expect(errorsOf(r)).toEqual([[4, 6, 'pathways_exceed_district']]);
   });
 
   it('skips cross-row checks for an entity with a bad row (no cascade)', async () => {
     const r = await run(
-      lines(`2025-26,pathway,${pw1},enrolled,al,100`, `2025-26,pathway,${pw1},enrolled,english_learner,30`, `2025-26,pathway,${pw2},enrolled,english_learner,30`),
+      lines(
+        `2025-26,pathway,${pw1},enrolled,al,100`,
+        `2025-26,pathway,${pw1},enrolled,english_learner,30`,
+        `2025-26,pathway,${pw2},enrolled,english_learner,30`,
+      ),
     );
     // pw1's "all" row has a typo: no "missing all" error for pw1, but pw2 is checked.
     expect(errorsOf(r)).toEqual([
@@ -322,10 +339,17 @@ describe('the worked example in docs/outcome-csv-template.md', () => {
     const example = doc.split('## Worked example')[1]!.split('```csv\n')[1]!.split('```')[0]!;
     const pathwayId = 'pw_01JD3X7K9Q2M4N6P8R0S1T2V3W';
     const district = 'dst_01JD3X7K9Q2M4N6P8R0S1T2V3X';
-    const r = await validateOutcomeCsv(chunked(example), { districtId: district, pathwayIdsOfDistrict: new Set([pathwayId]), maxBytes: 100_000, maxRows: 100 });
+    const r = await validateOutcomeCsv(chunked(example), {
+      districtId: district,
+      pathwayIdsOfDistrict: new Set([pathwayId]),
+      maxBytes: 100_000,
+      maxRows: 100,
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     const counts = (kind: string) => r.reports.find((x) => x.entity.kind === kind)!.counts;
-    const view = suppressYear({ districts: [{ districtId: district, counts: counts('district'), pathways: [{ pathwayId, counts: counts('pathway') }] }] }).pathways.get(pathwayId)!;
+    const view = suppressYear({
+      districts: [{ districtId: district, counts: counts('district'), pathways: [{ pathwayId, counts: counts('pathway') }] }],
+    }).pathways.get(pathwayId)!;
     expect(view).toEqual({
       enrolled: {
         all: { value: 212 },

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { revealAll, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
-import {
-  aggregateNetwork,
-  countTrend,
-  differencePp,
-  rate,
-  rateTrend,
-  ratesOf,
-} from '#core/outcomes/rates.ts';
+import { aggregateNetwork, countTrend, differencePp, rate, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
 import { compareRates, DEFAULT_EQUITY_CONFIG, evaluateEquity, representation, resolveEquityConfig } from '#core/outcomes/equity.ts';
 import { DEFAULT_SUPPRESSION_THRESHOLD, suppressReport } from '#core/outcomes/suppression.ts';
 
@@ -33,7 +26,11 @@ describe('rates', () => {
     expect(rate(0, 0)).toBeNull();
     expect(differencePp(0.7, 0.65)).toBe(5);
     const rates = ratesOf(revealAll(pathway));
-    expect(rates.graduated_on_time!.english_learner).toEqual({ numerator: { value: 14 }, denominator: { value: 20 }, rate: { value: 0.7 } });
+    expect(rates.graduated_on_time!.english_learner).toEqual({
+      numerator: { value: 14 },
+      denominator: { value: 20 },
+      rate: { value: 0.7 },
+    });
     expect(rates.wbl_preparation!.all!.rate).toEqual({ value: 0.4 });
     expect(ratesOf(revealAll({ cohort: { all: 0 }, dropped_out: { all: 0 } })).dropped_out!.all!.rate).toEqual({ value: null });
   });
@@ -79,7 +76,12 @@ describe('rates', () => {
       'enrolled',
       'all',
     );
-    expect(c[1]).toEqual({ schoolYear: '2025-26', count: { suppressed: true, reason: 'privacy' }, change: { suppressed: true, reason: 'privacy' }, since: '2024-25' });
+    expect(c[1]).toEqual({
+      schoolYear: '2025-26',
+      count: { suppressed: true, reason: 'privacy' },
+      change: { suppressed: true, reason: 'privacy' },
+      since: '2024-25',
+    });
   });
 });
 
@@ -105,7 +107,14 @@ describe('equity', () => {
   it('flags outcome gaps beyond the gap (direction-aware) and under-representation below the ratio', () => {
     const { flags } = evaluateEquity(revealAll(pathway), revealAll(district));
     expect(flags).toEqual([
-      { kind: 'outcome_gap', metric: 'graduated_on_time', group: 'english_learner', pathwayRate: 0.7, referenceRate: 0.8, differencePp: -10 },
+      {
+        kind: 'outcome_gap',
+        metric: 'graduated_on_time',
+        group: 'english_learner',
+        pathwayRate: 0.7,
+        referenceRate: 0.8,
+        differencePp: -10,
+      },
       // 3/20 EL dropouts vs 2/100: dropouts are worse when higher.
       { kind: 'outcome_gap', metric: 'dropped_out', group: 'english_learner', pathwayRate: 0.15, referenceRate: 0.02, differencePp: 13 },
       { kind: 'under_represented', group: 'english_learner', pathwayShare: 0.1, districtShare: 0.2, ratio: 0.5 },

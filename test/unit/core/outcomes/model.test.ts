@@ -13,12 +13,7 @@ import {
   schoolYearOf,
   schoolYearStart,
 } from '#core/outcomes/codes.ts';
-import {
-  checkDistrictContainsPathways,
-  checkOutcomeCounts,
-  parseOutcomeReport,
-  revealAll,
-} from '#core/outcomes/model.ts';
+import { checkDistrictContainsPathways, checkOutcomeCounts, parseOutcomeReport, revealAll } from '#core/outcomes/model.ts';
 import { newId } from '#core/ids.ts';
 import { aggregate, shapeArb, studentArb } from './population.ts';
 

@@ -111,13 +111,16 @@ export const shapeArb: fc.Arbitrary<Shape> = fc
   .record({
     numerators: fc.subarray([...NUMERATOR_METRICS], { minLength: 0, maxLength: 3 }),
     bases: fc.subarray(['enrolled', 'cohort'] as Metric[], { minLength: 0, maxLength: 2 }),
-    groups: fc.subarray(STUDENT_GROUPS.filter((g) => g !== 'all'), { minLength: 0, maxLength: 6 }),
+    groups: fc.subarray(
+      STUDENT_GROUPS.filter((g) => g !== 'all'),
+      { minLength: 0, maxLength: 6 },
+    ),
     drops: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
   })
   .map(({ numerators, bases, groups, drops }) => {
     const wanted = new Set<Metric>([...numerators, ...bases]);
     // Close under denominators (a numerator needs its denominator).
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const n of NUMERATOR_METRICS) {
         if (wanted.has(n) && !wanted.has(denominatorOf(n))) {

@@ -62,7 +62,9 @@ describe('one report', () => {
   });
 
   it('does not let hidden cells add up to zero under a shown total', () => {
-    const view = suppressReport({ enrolled: { all: 115, gender_female: 60, gender_male: 55, gender_nonbinary: 0, gender_not_reported: 0 } });
+    const view = suppressReport({
+      enrolled: { all: 115, gender_female: 60, gender_male: 55, gender_nonbinary: 0, gender_not_reported: 0 },
+    });
     // Two hidden zeros under 115 = 60 + 55 + ? + ?: non-negativity would reveal both.
     expect(view.enrolled!.gender_male).toEqual({ suppressed: true, reason: 'privacy' });
     expect(view.enrolled!.gender_female).toEqual({ value: 60 });
@@ -100,11 +102,17 @@ describe('the exact audit', () => {
   ];
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 4; c++) values.set(`c${r}${c}`, grid[r]![c]!);
-    values.set(`row${r}`, grid[r]!.reduce((a, b) => a + b, 0));
+    values.set(
+      `row${r}`,
+      grid[r]!.reduce((a, b) => a + b, 0),
+    );
     relations.push({ total: `row${r}`, parts: [0, 1, 2, 3].map((c) => `c${r}${c}`), remainder: 'uncounted' });
   }
   for (let c = 0; c < 4; c++) {
-    values.set(`col${c}`, grid.reduce((a, row) => a + row[c]!, 0));
+    values.set(
+      `col${c}`,
+      grid.reduce((a, row) => a + row[c]!, 0),
+    );
     relations.push({ total: `col${c}`, parts: [0, 1, 2, 3].map((r) => `c${r}${c}`), remainder: 'uncounted' });
   }
   const bridgePattern = new Map(['c00', 'c01', 'c10', 'c11', 'c22', 'c23', 'c32', 'c33', 'c12'].map((id) => [id, 'complementary']));
@@ -130,13 +138,24 @@ describe('the exact audit', () => {
     const small = new Map(values);
     small.set('c00', 3);
     small.set('c12', 4);
-    small.set('row0', [3, 21, 30, 31].reduce((a, b) => a + b));
-    small.set('row1', [22, 23, 4, 32].reduce((a, b) => a + b));
+    small.set(
+      'row0',
+      [3, 21, 30, 31].reduce((a, b) => a + b),
+    );
+    small.set(
+      'row1',
+      [22, 23, 4, 32].reduce((a, b) => a + b),
+    );
     small.set('col0', 3 + 22 + 33 + 35);
     small.set('col2', 30 + 4 + 25 + 27);
     const pattern = suppressCells(small, relations);
     expect(pattern.suppressed.get('c00')).toBe('small_cell');
-    expect(findDisclosures(small, relations, pattern.suppressed)).toEqual({ disclosedCells: [], disclosedRemainders: [], disclosedToInsiders: [], unauditedUnknowns: 0 });
+    expect(findDisclosures(small, relations, pattern.suppressed)).toEqual({
+      disclosedCells: [],
+      disclosedRemainders: [],
+      disclosedToInsiders: [],
+      unauditedUnknowns: 0,
+    });
   });
 });
 
@@ -168,7 +187,7 @@ describe('a district year', () => {
     expect(JSON.stringify(a, mapReplacer)).toBe(JSON.stringify(b, mapReplacer));
   });
 
-  it('withholds a network total whose withheld part is one district\'s, not a second pathway cell (rule 4a)', () => {
+  it("withholds a network total whose withheld part is one district's, not a second pathway cell (rule 4a)", () => {
     const out = suppressYear({
       districts: [
         {
@@ -208,7 +227,7 @@ describe('insiders (readers who know their own counts)', () => {
     ]),
   };
 
-  it('the issue: hiding X\'s 11 protects Y\'s 4 from outsiders only; the total is withheld instead', () => {
+  it("the issue: hiding X's 11 protects Y's 4 from outsiders only; the total is withheld instead", () => {
     const outsiders = suppressCells(values, relations);
     expect([...outsiders.suppressed.keys()].sort()).toEqual(['a', 'c']);
     expect(findDisclosures(values, relations, outsiders.suppressed).disclosedCells).toEqual([]);
@@ -236,7 +255,14 @@ describe('insiders (readers who know their own counts)', () => {
       { total: 't2', parts: ['b', 'c'], remainder: 'uncounted' },
     ];
     const hidden = new Map(['a', 'b', 'c'].map((id) => [id, 'complementary']));
-    const who: Insiders = { knownBy: new Map([['a', ['X']], ['b', ['Y']], ['c', ['Z']]]), contributorOf: new Map() };
+    const who: Insiders = {
+      knownBy: new Map([
+        ['a', ['X']],
+        ['b', ['Y']],
+        ['c', ['Z']],
+      ]),
+      contributorOf: new Map(),
+    };
     const found = findDisclosures(v, rels, hidden, {}, who);
     expect(found.disclosedCells).toEqual([]);
     expect(found.disclosedToInsiders.map((d) => ({ ...d, cells: [...d.cells].sort() }))).toEqual([
@@ -247,7 +273,10 @@ describe('insiders (readers who know their own counts)', () => {
   });
 
   const network = (shares: [string, number][], shown = 100, config: SuppressionConfig = {}) => {
-    const v = new Map<string, number>([['N', shares.reduce((s, [, x]) => s + x, 0) + shown], ['big', shown]]);
+    const v = new Map<string, number>([
+      ['N', shares.reduce((s, [, x]) => s + x, 0) + shown],
+      ['big', shown],
+    ]);
     const contributorOf = new Map<string, string>([['big', 'dBig']]);
     const knownBy = new Map<string, readonly string[]>([['big', ['dBig']]]);
     shares.forEach(([d, x], i) => {
@@ -255,33 +284,95 @@ describe('insiders (readers who know their own counts)', () => {
       contributorOf.set(`p${i}`, d);
       knownBy.set(`p${i}`, [d]);
     });
-    const rels: AdditiveRelation[] = [{ total: 'N', parts: ['big', ...shares.map((_, i) => `p${i}`)], remainder: 'uncounted', pooled: true }];
+    const rels: AdditiveRelation[] = [
+      { total: 'N', parts: ['big', ...shares.map((_, i) => `p${i}`)], remainder: 'uncounted', pooled: true },
+    ];
     return suppressCells(v, rels, config, { knownBy, contributorOf }).suppressed.has('N');
   };
 
   it('rule 4a: a network total whose withheld part comes from fewer than 3 districts is withheld', () => {
-    expect(network([['d1', 4], ['d2', 9]])).toBe(true);
-    expect(network([['d1', 4], ['d1', 9], ['d1', 3]])).toBe(true); // one district, three pathways
-    expect(network([['d1', 9], ['d2', 8], ['d3', 7]], 100, { maxCoalition: 1 })).toBe(false); // 24 − 9 = 15 remain
+    expect(
+      network([
+        ['d1', 4],
+        ['d2', 9],
+      ]),
+    ).toBe(true);
+    expect(
+      network([
+        ['d1', 4],
+        ['d1', 9],
+        ['d1', 3],
+      ]),
+    ).toBe(true); // one district, three pathways
+    expect(
+      network(
+        [
+          ['d1', 9],
+          ['d2', 8],
+          ['d3', 7],
+        ],
+        100,
+        { maxCoalition: 1 },
+      ),
+    ).toBe(false); // 24 − 9 = 15 remain
   });
 
-  it('rule 4b removes the largest maxCoalition districts\' shares (default 2)', () => {
+  it("rule 4b removes the largest maxCoalition districts' shares (default 2)", () => {
     // d1 and d2 together subtract 17 of 24: d3's 7 would be theirs to read.
-    expect(network([['d1', 9], ['d2', 8], ['d3', 7]])).toBe(true);
-    expect(network([['d1', 9], ['d2', 8], ['d3', 7], ['d4', 6]])).toBe(false); // 30 − 17 = 13
-    expect(network([['d1', 9], ['d2', 8], ['d3', 7], ['d4', 6]], 100, { maxCoalition: 3 })).toBe(true); // 30 − 24 = 6
+    expect(
+      network([
+        ['d1', 9],
+        ['d2', 8],
+        ['d3', 7],
+      ]),
+    ).toBe(true);
+    expect(
+      network([
+        ['d1', 9],
+        ['d2', 8],
+        ['d3', 7],
+        ['d4', 6],
+      ]),
+    ).toBe(false); // 30 − 17 = 13
+    expect(
+      network(
+        [
+          ['d1', 9],
+          ['d2', 8],
+          ['d3', 7],
+          ['d4', 6],
+        ],
+        100,
+        { maxCoalition: 3 },
+      ),
+    ).toBe(true); // 30 − 24 = 6
   });
 
   it('rejects a maximum coalition below 1', () => {
     expect(() => suppressCells(values, relations, { maxCoalition: 0 })).toThrow(RangeError);
   });
 
-  it('rule 4b: withheld when removing the largest district\'s withheld share leaves 10 or fewer', () => {
-    expect(network([['d1', 9], ['d2', 4], ['d3', 3]])).toBe(true); // 16 − 9 = 7
-    expect(network([['d1', 2], ['d2', 9], ['d3', 2]], 300)).toBe(true); // 13 − 9 = 4
+  it("rule 4b: withheld when removing the largest district's withheld share leaves 10 or fewer", () => {
+    expect(
+      network([
+        ['d1', 9],
+        ['d2', 4],
+        ['d3', 3],
+      ]),
+    ).toBe(true); // 16 − 9 = 7
+    expect(
+      network(
+        [
+          ['d1', 2],
+          ['d2', 9],
+          ['d3', 2],
+        ],
+        300,
+      ),
+    ).toBe(true); // 13 − 9 = 4
   });
 
-  it('rule 4c: a pathway team subtracting its own part of its district\'s total', () => {
+  it("rule 4c: a pathway team subtracting its own part of its district's total", () => {
     // District cohort 11 = P 3 + Q 4 + 4 outside the pathways: P's team would learn 8.
     const out = suppressYear({
       districts: [
@@ -366,16 +457,26 @@ class Reader {
     for (const [m, groups] of entriesOf(counts)) {
       if (groups.all === undefined) continue;
       for (const family of [RACE_GROUPS, GENDER_GROUPS]) {
-        this.relate(id(m, 'all'), family.filter((g) => has(m, g)).map((g) => id(m, g)), 'uncounted');
+        this.relate(
+          id(m, 'all'),
+          family.filter((g) => has(m, g)).map((g) => id(m, g)),
+          'uncounted',
+        );
       }
       for (const g of SUBSET_GROUPS) if (has(m, g)) this.relate(id(m, 'all'), [id(m, g)], 'complement');
     }
     for (const n of NUMERATOR_METRICS) {
-      for (const [g] of entriesOf(counts[n] ?? {})) if (has(denominatorOf(n), g)) this.relate(id(denominatorOf(n), g), [id(n, g)], 'complement');
+      for (const [g] of entriesOf(counts[n] ?? {}))
+        if (has(denominatorOf(n), g)) this.relate(id(denominatorOf(n), g), [id(n, g)], 'complement');
     }
     for (const rule of EXCLUSIVE_OUTCOMES) {
       for (const [g] of entriesOf(counts[rule.denominator] ?? {})) {
-        if (rule.parts.every((p) => has(p, g))) this.relate(id(rule.denominator, g), rule.parts.map((p) => id(p, g)), 'complement');
+        if (rule.parts.every((p) => has(p, g)))
+          this.relate(
+            id(rule.denominator, g),
+            rule.parts.map((p) => id(p, g)),
+            'complement',
+          );
       }
     }
   }
@@ -467,7 +568,12 @@ function revealedCounts(response: unknown, out: number[] = []): number[] {
   if (Array.isArray(response)) for (const x of response) revealedCounts(x, out);
   else if (response && typeof response === 'object') {
     for (const [k, v] of Object.entries(response)) {
-      if (['numerator', 'denominator', 'pathwayDenominator', 'districtEnrolled'].includes(k) && v && typeof v === 'object' && 'value' in v) {
+      if (
+        ['numerator', 'denominator', 'pathwayDenominator', 'districtEnrolled'].includes(k) &&
+        v &&
+        typeof v === 'object' &&
+        'value' in v
+      ) {
         out.push((v as { value: number }).value);
       }
       revealedCounts(v, out);
@@ -479,70 +585,66 @@ function revealedCounts(response: unknown, out: number[] = []): number[] {
 describe('property: no count at or below the threshold is revealed, directly or by subtraction', () => {
   it('holds for random district years (seeded)', () => {
     fc.assert(
-      fc.property(
-        districtYearArb(2, 40),
-        fc.constantFrom(10, 10, 10, 5, 0),
-        fc.boolean(),
-        (input, threshold, network) => {
-          const out = suppressYear(
-            { districts: [{ districtId: input.districtId, counts: input.district, pathways: input.pathways }], network },
-            { threshold },
-          );
-          expect(out.unauditedUnknowns).toBe(0);
-          const reader = readerFor(input, out, threshold, network);
+      fc.property(districtYearArb(2, 40), fc.constantFrom(10, 10, 10, 5, 0), fc.boolean(), (input, threshold, network) => {
+        const out = suppressYear(
+          { districts: [{ districtId: input.districtId, counts: input.district, pathways: input.pathways }], network },
+          { threshold },
+        );
+        expect(out.unauditedUnknowns).toBe(0);
+        const reader = readerFor(input, out, threshold, network);
 
-          // 1. Directly: every revealed count is above the threshold.
-          for (const [id, v] of reader.vars) if (v.known && !id.startsWith('rem#')) expect(v.value, id).toBeGreaterThan(threshold);
+        // 1. Directly: every revealed count is above the threshold.
+        for (const [id, v] of reader.vars) if (v.known && !id.startsWith('rem#')) expect(v.value, id).toBeGreaterThan(threshold);
 
-          // 2. Per relation: a hidden cell is never alone, a small remainder never alone, and
-          //    hidden cells under a shown total never add up to zero.
-          for (const r of reader.rels) {
-            const cells = [r.total, ...r.parts];
-            const hiddenCells = cells.filter((c) => !reader.vars.get(c)!.known);
-            const rem = reader.vars.get(r.remainder)!;
-            const unknowns = hiddenCells.length + (rem.known ? 0 : 1);
-            if (hiddenCells.length > 0) expect(unknowns, `${r.total} relation`).toBeGreaterThanOrEqual(2);
-            if (rem.protect) expect(hiddenCells.length, `${r.total} remainder`).toBeGreaterThanOrEqual(1);
-            if (reader.vars.get(r.total)!.known && unknowns > 0) {
-              const sum = r.parts.filter((p) => !reader.vars.get(p)!.known).reduce((s, p) => s + reader.vars.get(p)!.value, 0);
-              expect(sum + (rem.known ? 0 : rem.value), `${r.total} hidden sum`).toBeGreaterThan(0);
-            }
+        // 2. Per relation: a hidden cell is never alone, a small remainder never alone, and
+        //    hidden cells under a shown total never add up to zero.
+        for (const r of reader.rels) {
+          const cells = [r.total, ...r.parts];
+          const hiddenCells = cells.filter((c) => !reader.vars.get(c)!.known);
+          const rem = reader.vars.get(r.remainder)!;
+          const unknowns = hiddenCells.length + (rem.known ? 0 : 1);
+          if (hiddenCells.length > 0) expect(unknowns, `${r.total} relation`).toBeGreaterThanOrEqual(2);
+          if (rem.protect) expect(hiddenCells.length, `${r.total} remainder`).toBeGreaterThanOrEqual(1);
+          if (reader.vars.get(r.total)!.known && unknowns > 0) {
+            const sum = r.parts.filter((p) => !reader.vars.get(p)!.known).reduce((s, p) => s + reader.vars.get(p)!.value, 0);
+            expect(sum + (rem.known ? 0 : rem.value), `${r.total} hidden sum`).toBeGreaterThan(0);
           }
+        }
 
-          // 3. By any combination of relations: no protected unknown is determined.
-          const leaked = reader.recoverable().filter((id) => reader.vars.get(id)!.protect);
-          expect(leaked).toEqual([]);
+        // 3. By any combination of relations: no protected unknown is determined.
+        const leaked = reader.recoverable().filter((id) => reader.vars.get(id)!.protect);
+        expect(leaked).toEqual([]);
 
-          // 4. The equity response built on the public views reveals only revealed counts, and
-          //    a rate or difference only when what it comes from is revealed.
-          if (input.district) {
-            for (const p of input.pathways) {
-              const response = evaluateEquity(out.pathways.get(p.pathwayId)!, out.districts.get(input.districtId)!);
-              for (const v of revealedCounts(response)) expect(v).toBeGreaterThan(threshold);
-              for (const c of response.comparisons) {
-                if (!isSuppressed(c.differencePp)) {
-                  expect(isSuppressed(c.pathwayRate) || isSuppressed(c.referenceRate)).toBe(false);
-                  expect(shown(c.pathwayDenominator)).toBeGreaterThan(threshold);
-                }
-              }
-              for (const row of response.representation) {
-                if (!isSuppressed(row.pathwayShare)) expect(shown(out.pathways.get(p.pathwayId)!.enrolled![row.group])).toBeGreaterThan(threshold);
+        // 4. The equity response built on the public views reveals only revealed counts, and
+        //    a rate or difference only when what it comes from is revealed.
+        if (input.district) {
+          for (const p of input.pathways) {
+            const response = evaluateEquity(out.pathways.get(p.pathwayId)!, out.districts.get(input.districtId)!);
+            for (const v of revealedCounts(response)) expect(v).toBeGreaterThan(threshold);
+            for (const c of response.comparisons) {
+              if (!isSuppressed(c.differencePp)) {
+                expect(isSuppressed(c.pathwayRate) || isSuppressed(c.referenceRate)).toBe(false);
+                expect(shown(c.pathwayDenominator)).toBeGreaterThan(threshold);
               }
             }
-          }
-          for (const view of out.pathways.values()) {
-            for (const groups of Object.values(ratesOf(view))) {
-              for (const e of Object.values(groups)) {
-                if (!isSuppressed(e.rate)) expect(isSuppressed(e.numerator) || isSuppressed(e.denominator)).toBe(false);
-              }
+            for (const row of response.representation) {
+              if (!isSuppressed(row.pathwayShare))
+                expect(shown(out.pathways.get(p.pathwayId)!.enrolled![row.group])).toBeGreaterThan(threshold);
             }
           }
+        }
+        for (const view of out.pathways.values()) {
+          for (const groups of Object.values(ratesOf(view))) {
+            for (const e of Object.values(groups)) {
+              if (!isSuppressed(e.rate)) expect(isSuppressed(e.numerator) || isSuppressed(e.denominator)).toBe(false);
+            }
+          }
+        }
 
-          // 5. Not vacuous: with nothing small to protect, nothing is hidden.
-          const nothingSmall = [...reader.vars].every(([id, v]) => (id.startsWith('rem#') ? !v.protect : v.value > threshold));
-          if (nothingSmall) expect([...reader.vars].filter(([id, v]) => !id.startsWith('rem#') && !v.known)).toEqual([]);
-        },
-      ),
+        // 5. Not vacuous: with nothing small to protect, nothing is hidden.
+        const nothingSmall = [...reader.vars].every(([id, v]) => (id.startsWith('rem#') ? !v.protect : v.value > threshold));
+        if (nothingSmall) expect([...reader.vars].filter(([id, v]) => !id.startsWith('rem#') && !v.known)).toEqual([]);
+      }),
       { seed: 20251104, numRuns: 200 },
     );
   });

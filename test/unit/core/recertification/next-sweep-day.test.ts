@@ -5,13 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applySweepAction,
-  nextSweepDay,
-  sweepActions,
-  type SweepCertification,
-  type SweepConfig,
-} from '#core/recertification/notices.ts';
+import { applySweepAction, nextSweepDay, sweepActions, type SweepCertification, type SweepConfig } from '#core/recertification/notices.ts';
 import { addDaysTo } from '#core/recertification/validity.ts';
 
 const EXPIRES = '2027-01-01';
@@ -32,7 +26,15 @@ function accepted(cert: SweepCertification, today: string, config: SweepConfig):
 
 describe('nextSweepDay', () => {
   it('is the renewal window and first notice for a new certification, then each next notice, then the expiry', () => {
-    const cert: SweepCertification = { id: 'c', level: 'silver', expiresOn: EXPIRES, status: 'active', noticesSent: [], renewalOpened: false, expiredApplied: false };
+    const cert: SweepCertification = {
+      id: 'c',
+      level: 'silver',
+      expiresOn: EXPIRES,
+      status: 'active',
+      noticesSent: [],
+      renewalOpened: false,
+      expiredApplied: false,
+    };
     expect(nextSweepDay(cert)).toBe(addDaysTo(EXPIRES, -180));
     expect(nextSweepDay({ ...cert, renewalOpened: true, noticesSent: [180] })).toBe(addDaysTo(EXPIRES, -90));
     expect(nextSweepDay({ ...cert, renewalOpened: true, noticesSent: [180, 90, 30, 7] })).toBe(EXPIRES);
@@ -53,7 +55,15 @@ describe('nextSweepDay', () => {
         fc.integer({ min: -30, max: 500 }),
         (noticeDaysBefore, renewalWindowDays, level, renewalOpened, noticesSent, startBefore) => {
           const config: SweepConfig = { noticeDaysBefore, certification: { renewalWindowDays } };
-          const cert: SweepCertification = { id: 'c', level, expiresOn: EXPIRES, status: 'active', noticesSent, renewalOpened, expiredApplied: false };
+          const cert: SweepCertification = {
+            id: 'c',
+            level,
+            expiresOn: EXPIRES,
+            status: 'active',
+            noticesSent,
+            renewalOpened,
+            expiredApplied: false,
+          };
           const next = nextSweepDay(cert, config)!;
           expect(next <= EXPIRES).toBe(true);
           // Any day before `next` (from some start) has nothing; `next` itself has something.

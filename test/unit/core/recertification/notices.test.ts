@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applySweepAction,
-  needsSweep,
-  sweepActions,
-  type SweepCertification,
-} from '#core/recertification/notices.ts';
+import { applySweepAction, needsSweep, sweepActions, type SweepCertification } from '#core/recertification/notices.ts';
 import { addDaysTo } from '#core/recertification/validity.ts';
 
 const EXPIRES = '2027-01-01';

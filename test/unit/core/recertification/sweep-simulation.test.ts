@@ -16,14 +16,7 @@ import {
   type SweepAction,
   type SweepCertification,
 } from '#core/recertification/notices.ts';
-import {
-  addDaysTo,
-  dayNumber,
-  levelHeldOn,
-  renewalTerm,
-  termOf,
-  type DatedCertification,
-} from '#core/recertification/validity.ts';
+import { addDaysTo, dayNumber, levelHeldOn, renewalTerm, termOf, type DatedCertification } from '#core/recertification/validity.ts';
 // mulberry32: a tiny seeded generator for the calendar (gaps, double firings, decisions).
 import { mulberry32 as prng } from '../../../support/random.ts';
 
@@ -86,7 +79,16 @@ function simulate(population: Population, seed: number): void {
   const decisions = new Map<number, { cert: SimCert; level: Level }[]>();
 
   const make = (level: Level, validFrom: string, expiresOn: string, pathway: number, createdDay: number): SimCert => ({
-    rec: { id: `c${certs.length + pending.length}`, level, validFrom, expiresOn, status: 'active', noticesSent: [], renewalOpened: false, expiredApplied: false },
+    rec: {
+      id: `c${certs.length + pending.length}`,
+      level,
+      validFrom,
+      expiresOn,
+      status: 'active',
+      noticesSent: [],
+      renewalOpened: false,
+      expiredApplied: false,
+    },
     pathway,
     createdDay,
     expiresDay: dayIndex(expiresOn),
@@ -185,11 +187,18 @@ function simulate(population: Population, seed: number): void {
       const own = certs.filter((c) => c.pathway === p);
       let truth: Level | null = null;
       for (const c of own) {
-        if (Date.parse(c.rec.validFrom) <= t && t < Date.parse(c.rec.expiresOn) && (truth === null || compareLevels(c.rec.level, truth) > 0)) {
+        if (
+          Date.parse(c.rec.validFrom) <= t &&
+          t < Date.parse(c.rec.expiresOn) &&
+          (truth === null || compareLevels(c.rec.level, truth) > 0)
+        ) {
           truth = c.rec.level;
         }
       }
-      const held = levelHeldOn(own.map((c) => c.rec), today);
+      const held = levelHeldOn(
+        own.map((c) => c.rec),
+        today,
+      );
       if (held !== truth) fail(`pathway ${p} on ${today}: held ${held}, truly ${truth}`);
     }
   }

@@ -103,7 +103,9 @@ describe('renewal', () => {
   });
 
   it('a Feb 28 expiry that came from a Feb 29 issue renews to Feb 28', () => {
-    expect(renewalTerm({ previous: { level: 'silver', expiresOn: '2026-02-28' }, level: 'silver', certifiedOn: '2025-12-01' }).expiresOn).toBe('2028-02-28');
+    expect(
+      renewalTerm({ previous: { level: 'silver', expiresOn: '2026-02-28' }, level: 'silver', certifiedOn: '2025-12-01' }).expiresOn,
+    ).toBe('2028-02-28');
   });
 
   it('the level held is the highest valid one, with no gap across an early renewal', () => {

@@ -111,7 +111,9 @@ describe('reviewer assignment rules', () => {
     for (let i = 0; i < 20; i++) {
       const r = assignReviewers({ application: { ...app, id: `app_${i}` }, candidates, now: NOW });
       firstPicks.add(r.panel[0]!.reviewerId);
-      const expected = [...candidates].sort((a, b) => stableHash(`\u0000app_${i}\u0000${a.id}`) - stableHash(`\u0000app_${i}\u0000${b.id}`));
+      const expected = [...candidates].sort(
+        (a, b) => stableHash(`\u0000app_${i}\u0000${a.id}`) - stableHash(`\u0000app_${i}\u0000${b.id}`),
+      );
       expect(r.panel.map((p) => p.reviewerId)).toEqual([expected[0]!.id, expected[1]!.id]);
     }
     expect(firstPicks.size).toBeGreaterThan(1);
@@ -143,9 +145,7 @@ describe('reviewer assignment rules', () => {
       { reviewerId: 'co', role: 'co-reviewer', kept: true },
     ]);
     expect(result.added).toEqual([{ reviewerId: 'new', role: 'lead', kept: false }]);
-    expect(result.excluded).toEqual([
-      { reviewerId: 'gone', reasons: [expect.objectContaining({ code: 'previously-recused' })] },
-    ]);
+    expect(result.excluded).toEqual([{ reviewerId: 'gone', reasons: [expect.objectContaining({ code: 'previously-recused' })] }]);
   });
 
   it('promotes a kept lead-eligible co-reviewer when no newcomer can lead', () => {
@@ -205,7 +205,11 @@ describe('manual assignment check', () => {
     expect(validateManualAssignment(base).reasons.map((r) => r.code)).toEqual(['unavailable', 'at-capacity']);
     expect(validateManualAssignment({ ...base, override: { load: true } }).reasons.map((r) => r.code)).toEqual(['unavailable']);
     const both = validateManualAssignment({ ...base, override: { load: true, availability: true } });
-    expect(both).toEqual({ ok: true, reasons: [], overridden: [expect.objectContaining({ code: 'unavailable' }), expect.objectContaining({ code: 'at-capacity' })] });
+    expect(both).toEqual({
+      ok: true,
+      reasons: [],
+      overridden: [expect.objectContaining({ code: 'unavailable' }), expect.objectContaining({ code: 'at-capacity' })],
+    });
   });
 
   it('checks the lead seat and recusals', () => {
@@ -237,10 +241,7 @@ const candidateArb = (id: string) =>
     id: fc.constant(id),
     districtId: rarely(fc.option(fc.constantFrom('dst_a', 'dst_b', 'dst_c'), { nil: undefined }), fc.constant('dst_home')),
     pathwayIds: rarely(fc.subarray(['pw_a', 'pw_b', 'pw_c']), fc.subarray(pathways)),
-    conflicts: rarely(
-      fc.constant(undefined),
-      fc.record({ districtIds: fc.subarray(districts), pathwayIds: fc.subarray(pathways) }),
-    ),
+    conflicts: rarely(fc.constant(undefined), fc.record({ districtIds: fc.subarray(districts), pathwayIds: fc.subarray(pathways) })),
     sectors: fc.subarray(sectors),
     available: rarely(fc.constantFrom(undefined, true), fc.constant(false)),
     unavailable: rarely<UnavailableRange[]>(
@@ -259,24 +260,25 @@ const candidateArb = (id: string) =>
     leadEligible: fc.boolean(),
   });
 
-const inputArb: fc.Arbitrary<AssignmentInput> = fc
-  .uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 14 })
-  .chain((ids) =>
-    fc.record({
-      application: fc.record({
-        id: fc.constantFrom('app_1', 'app_2', 'app_3'),
-        pathwayId: fc.constant('pw_home'),
-        districtId: fc.constant('dst_home'),
-        sector: fc.constantFrom(...sectors),
-        targetLevel: fc.constantFrom('candidacy' as const, 'silver' as const, 'gold' as const),
-      }),
-      candidates: fc.tuple(...ids.map((i) => candidateArb(`r${i}`))),
-      formerReviewerIds: rarely<string[]>(fc.constant([]), fc.subarray(ids.map((i) => `r${i}`))),
-      now: fc.constant(NOW),
-      config: fc.record({ reviewersPerLevel: fc.record({ gold: fc.integer({ min: 1, max: 4 }) }), defaultReviewers: fc.integer({ min: 1, max: 3 }) }),
-      seed: fc.constantFrom('', 'round-2'),
+const inputArb: fc.Arbitrary<AssignmentInput> = fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 14 }).chain((ids) =>
+  fc.record({
+    application: fc.record({
+      id: fc.constantFrom('app_1', 'app_2', 'app_3'),
+      pathwayId: fc.constant('pw_home'),
+      districtId: fc.constant('dst_home'),
+      sector: fc.constantFrom(...sectors),
+      targetLevel: fc.constantFrom('candidacy' as const, 'silver' as const, 'gold' as const),
     }),
-  );
+    candidates: fc.tuple(...ids.map((i) => candidateArb(`r${i}`))),
+    formerReviewerIds: rarely<string[]>(fc.constant([]), fc.subarray(ids.map((i) => `r${i}`))),
+    now: fc.constant(NOW),
+    config: fc.record({
+      reviewersPerLevel: fc.record({ gold: fc.integer({ min: 1, max: 4 }) }),
+      defaultReviewers: fc.integer({ min: 1, max: 3 }),
+    }),
+    seed: fc.constantFrom('', 'round-2'),
+  }),
+);
 
 function qualifies(c: ReviewerCandidate, input: AssignmentInput): boolean {
   const a = input.application;
@@ -309,7 +311,8 @@ describe('reviewer assignment properties', () => {
   it('generates pools that exercise both full and short panels', () => {
     const samples = fc.sample(inputArb, { seed: params.seed, numRuns: 300 });
     const complete = samples.filter((i) => assignReviewers(i).status === 'complete').length / samples.length;
-    const share = samples.flatMap((i) => i.candidates.map((c) => qualifies(c, i))).filter(Boolean).length / samples.flatMap((i) => i.candidates).length;
+    const share =
+      samples.flatMap((i) => i.candidates.map((c) => qualifies(c, i))).filter(Boolean).length / samples.flatMap((i) => i.candidates).length;
     expect(complete).toBeGreaterThan(0.3);
     expect(complete).toBeLessThan(0.95);
     expect(share).toBeGreaterThan(0.3);
@@ -427,14 +430,20 @@ describe('conflicts of interest at any moment', () => {
 
   it('finds none for an unrelated person', () => {
     expect(conflictReasons(none, app)).toEqual([]);
-    expect(conflictReasons({ pathwayIds: ['pw_other'], districtId: 'd_other', conflicts: { districtIds: ['d_x'], pathwayIds: ['pw_x'] } }, app)).toEqual([]);
+    expect(
+      conflictReasons({ pathwayIds: ['pw_other'], districtId: 'd_other', conflicts: { districtIds: ['d_x'], pathwayIds: ['pw_x'] } }, app),
+    ).toEqual([]);
   });
 
   it('names each way a person conflicts with the pathway: member, same district, declared district, declared pathway', () => {
     expect(conflictReasons({ pathwayIds: [app.pathwayId] }, app).map((r) => r.code)).toEqual(['pathway-member']);
     expect(conflictReasons({ ...none, districtId: app.districtId }, app).map((r) => r.code)).toEqual(['same-district']);
-    expect(conflictReasons({ ...none, conflicts: { districtIds: [app.districtId] } }, app).map((r) => r.code)).toEqual(['declared-district-conflict']);
-    expect(conflictReasons({ ...none, conflicts: { pathwayIds: [app.pathwayId] } }, app).map((r) => r.code)).toEqual(['declared-pathway-conflict']);
+    expect(conflictReasons({ ...none, conflicts: { districtIds: [app.districtId] } }, app).map((r) => r.code)).toEqual([
+      'declared-district-conflict',
+    ]);
+    expect(conflictReasons({ ...none, conflicts: { pathwayIds: [app.pathwayId] } }, app).map((r) => r.code)).toEqual([
+      'declared-pathway-conflict',
+    ]);
   });
 
   it('agrees with assignment: a candidate is excluded for a conflict exactly when conflictReasons finds one', () => {

@@ -9,10 +9,31 @@ describe('reviewer calibration', () => {
   // app2 c2: r1 only           -> no comparison
   // app3 c3: r4 only           -> no comparison
   const reviews: CalibrationReview[] = [
-    { applicationId: 'app1', reviewerId: 'r1', scores: [{ criterionId: 'c1', level: 'meeting' }, { criterionId: 'c2', level: 'developing' }] },
-    { applicationId: 'app1', reviewerId: 'r2', scores: [{ criterionId: 'c1', level: 'excelling' }, { criterionId: 'c2', level: 'developing' }] },
+    {
+      applicationId: 'app1',
+      reviewerId: 'r1',
+      scores: [
+        { criterionId: 'c1', level: 'meeting' },
+        { criterionId: 'c2', level: 'developing' },
+      ],
+    },
+    {
+      applicationId: 'app1',
+      reviewerId: 'r2',
+      scores: [
+        { criterionId: 'c1', level: 'excelling' },
+        { criterionId: 'c2', level: 'developing' },
+      ],
+    },
     { applicationId: 'app1', reviewerId: 'r3', scores: [{ criterionId: 'c1', level: 'beginning' }] },
-    { applicationId: 'app2', reviewerId: 'r1', scores: [{ criterionId: 'c1', level: 'meeting' }, { criterionId: 'c2', level: 'excelling' }] },
+    {
+      applicationId: 'app2',
+      reviewerId: 'r1',
+      scores: [
+        { criterionId: 'c1', level: 'meeting' },
+        { criterionId: 'c2', level: 'excelling' },
+      ],
+    },
     { applicationId: 'app2', reviewerId: 'r2', scores: [{ criterionId: 'c1', level: 'developing' }] },
     { applicationId: 'app3', reviewerId: 'r4', scores: [{ criterionId: 'c3', level: 'meeting' }] },
   ];

@@ -53,7 +53,9 @@ describe('review due dates', () => {
     const replacement: AssignmentDueState = { assignedAt: at(21), remindersSent: [], reassignedCount: 1, escalated: false };
     expect(reviewActionsDue({ assignment: replacement, now: at(42) })).toEqual([{ kind: 'escalate', dueAt: at(42) }]);
     expect(reviewActionsDue({ assignment: { ...replacement, escalated: true }, now: at(60) })).toEqual([]);
-    expect(reviewActionsDue({ assignment: fresh, now: at(21), config: { maxReassignments: 0 } })).toEqual([{ kind: 'escalate', dueAt: due }]);
+    expect(reviewActionsDue({ assignment: fresh, now: at(21), config: { maxReassignments: 0 } })).toEqual([
+      { kind: 'escalate', dueAt: due },
+    ]);
   });
 
   it('honours a recorded extension and does nothing for a closed assignment', () => {

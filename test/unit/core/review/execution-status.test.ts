@@ -46,7 +46,10 @@ describe('parseAbnormalEnd', () => {
 
   it('keeps the error and cause of a failure, and falls back to the event time without stopDate', () => {
     const parsed = parseAbnormalEnd(envelope({ ...detail, status: 'FAILED', error: 'States.Runtime', cause: 'boom', stopDate: null }));
-    expect(parsed).toMatchObject({ ok: true, end: { status: 'FAILED', error: 'States.Runtime', cause: 'boom', stoppedAt: '2030-01-15T07:00:00.000Z' } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      end: { status: 'FAILED', error: 'States.Runtime', cause: 'boom', stoppedAt: '2030-01-15T07:00:00.000Z' },
+    });
     expect(parseAbnormalEnd(envelope({ ...detail, status: 'TIMED_OUT' }))).toMatchObject({ ok: true, end: { error: 'States.Timeout' } });
   });
 
@@ -54,7 +57,10 @@ describe('parseAbnormalEnd', () => {
     expect(parseAbnormalEnd(envelope(detail, { source: 'aws.ses' })).ok).toBe(false);
     expect(parseAbnormalEnd(envelope({ ...detail, status: 'SUCCEEDED' })).ok).toBe(false);
     expect(parseAbnormalEnd(envelope({ ...detail, status: 'RUNNING' })).ok).toBe(false);
-    expect(parseAbnormalEnd(envelope({ ...detail, input: '{"other":1}' }))).toEqual({ ok: false, error: 'detail.input names no applicationId' });
+    expect(parseAbnormalEnd(envelope({ ...detail, input: '{"other":1}' }))).toEqual({
+      ok: false,
+      error: 'detail.input names no applicationId',
+    });
     expect(parseAbnormalEnd(envelope({ ...detail, input: null })).ok).toBe(false);
     expect(parseAbnormalEnd(null).ok).toBe(false);
   });

@@ -37,7 +37,10 @@ describe('score validation', () => {
     ]);
     expect(v).toEqual({ ok: false, missing: ['RA-1.2'], unknown: ['XX-9.9'], duplicated: ['RA-1.1'], invalidLevel: ['WBL-1.1'] });
     expect(
-      validateReviewScores(criteria, criteria.map((c) => ({ criterionId: c.id, level: 'developing' }))),
+      validateReviewScores(
+        criteria,
+        criteria.map((c) => ({ criterionId: c.id, level: 'developing' })),
+      ),
     ).toEqual({ ok: true, missing: [], unknown: [], duplicated: [], invalidLevel: [] });
   });
 });
@@ -81,7 +84,11 @@ describe('consensus and disagreement', () => {
   });
 
   it('reports criteria nobody scored and keeps the recommendation pending', () => {
-    const result = aggregateScores({ targetLevel: 'candidacy', criteria, reviews: [review('r1', { 'RA-1.1': 'developing', 'RA-1.2': 'developing' })] });
+    const result = aggregateScores({
+      targetLevel: 'candidacy',
+      criteria,
+      reviews: [review('r1', { 'RA-1.1': 'developing', 'RA-1.2': 'developing' })],
+    });
     expect(result.unscored).toEqual(['WBL-1.1']);
     expect(result.components.find((c) => c.componentId === 'WBL')!.meets).toBeNull();
     expect(result.recommendation).toBe('pending');
@@ -118,7 +125,11 @@ describe('level thresholds', () => {
 
   it('silver: at least developing and 60% meeting or above (3 of 4, rounding up)', () => {
     expect(requiredCount(0.6, 4)).toBe(3);
-    expect(consensusOf(['developing', 'meeting', 'meeting', 'excelling'], 'silver')).toMatchObject({ meets: true, atShareLevel: 3, requiredAtShareLevel: 3 });
+    expect(consensusOf(['developing', 'meeting', 'meeting', 'excelling'], 'silver')).toMatchObject({
+      meets: true,
+      atShareLevel: 3,
+      requiredAtShareLevel: 3,
+    });
     expect(consensusOf(['developing', 'developing', 'meeting', 'excelling'], 'silver').meets).toBe(false);
   });
 
@@ -249,7 +260,8 @@ describe('scoring properties', () => {
           const own = result.criteria.filter((c) => c.componentId === comp);
           const ranks = own.map((c) => rubricRank(c.consensus!));
           const floorOk = ranks.every((r) => r >= rubricRank(t.floor));
-          const shareOk = !t.share || ranks.filter((r) => r >= rubricRank(t.share!.atLeast)).length / ranks.length >= t.share.fraction - 1e-9;
+          const shareOk =
+            !t.share || ranks.filter((r) => r >= rubricRank(t.share!.atLeast)).length / ranks.length >= t.share.fraction - 1e-9;
           return floorOk && shareOk;
         });
         if (result.needsAdjudication.length === 0) expect(result.recommendation).toBe(passes ? 'meets' : 'does-not-meet');
@@ -259,7 +271,9 @@ describe('scoring properties', () => {
         if (result.recommendation === 'does-not-meet') {
           const bestCase: Record<string, Adjudication> = { ...adjudications };
           for (const id of result.needsAdjudication) bestCase[id] = { level: 'excelling', reason: 'best case' };
-          expect(aggregateScores({ targetLevel, criteria: propCriteria, reviews, adjudications: bestCase }).recommendation).toBe('does-not-meet');
+          expect(aggregateScores({ targetLevel, criteria: propCriteria, reviews, adjudications: bestCase }).recommendation).toBe(
+            'does-not-meet',
+          );
         }
       }),
       params,
