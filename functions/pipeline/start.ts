@@ -1,5 +1,5 @@
 /**
- * What happens right after a team submits (called by the submit route):
+ * What happens right after a team submits (called by the submit use case, use-cases/applications/submit-application.ts):
  * the ApplicationSubmitted event, then the review workflow for this submission.
  *
  * The submission is already committed, so nothing here may undo or fail it: a failure to
@@ -59,7 +59,7 @@ export async function reviewAfterSubmit(app: Application, submittedBy: string): 
 }
 
 /**
- * After a withdrawal (called by the withdraw route): the round's open
+ * After a withdrawal (called by the withdraw use case): the round's open
  * reviews close (access and load released), the reviewers who submitted lose access too,
  * and every wait of the workflow is answered `closed`, so the execution ends instead of
  * waiting forever. Failures are logged: the withdrawal itself is committed, and a workflow
