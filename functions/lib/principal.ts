@@ -52,6 +52,7 @@ export const actorOf = (p: Principal): Actor => ({
   ...(p.email ? { email: p.email } : {}),
 });
 
-export function hasRole(principal: Principal, role: Role): boolean {
-  return principal.groups.includes(role);
+/** Whether a token's groups (a principal's, or an access context's) hold `role`. */
+export function hasRole(who: { readonly groups: readonly string[] }, role: Role): boolean {
+  return who.groups.includes(role);
 }

@@ -1,6 +1,6 @@
 /** Reading applications: one with its responses, a pathway's list, and the queues of staff and reviewers. */
 import { ForbiddenError, NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
 import {
   getApplicationWithResponses,
@@ -30,7 +30,7 @@ export async function getApplication(principal: Principal, applicationId: string
   const { application, responses } = found;
   // Reviewers and staff judge the application with the pathway's outcomes beside it (issue 7):
   // staff see every count, reviewers the suppressed view. The team has its own outcome routes.
-  const staff = access.groups.includes('staff');
+  const staff = hasRole(access, 'staff');
   if (!staff && !access.groups.includes('reviewer')) return { application, responses };
   return { application, responses, outcomes: await latestHeadline(application.pathwayId, staff) };
 }
@@ -49,7 +49,7 @@ export async function listPathwayApplications(principal: Principal, pathwayId: s
 /** The caller's queue: staff see one status (submitted by default), reviewers their assignments. */
 export async function listApplications(principal: Principal, q: ListQuery): Promise<Page<Application>> {
   const access = await loadAccess(principal);
-  if (access.groups.includes('staff')) {
+  if (hasRole(access, 'staff')) {
     return listApplicationsByStatus(q.status ?? 'submitted', { target: q.target }, q.limit, q.cursor);
   }
   if (access.groups.includes('reviewer')) {

@@ -1,7 +1,7 @@
 /** The pathway or catalog entry a benefits use case acts on, authorized on stored data. */
 import type { Action } from '#core/access.ts';
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { getBenefit, type Benefit } from '#store/benefits.ts';
 import { getPathway, type StoredPathway } from '#store/registry.ts';
 import { authorize, withAccess } from '../access.ts';
@@ -21,6 +21,6 @@ export async function loadPathway(principal: Principal, pathwayId: string, actio
 export async function loadBenefit(principal: Principal, id: string, consistent = false): Promise<Benefit> {
   const [benefit, access] = await withAccess(principal, getBenefit(id, consistent));
   authorize(access, 'benefit.read', NETWORK);
-  if (!benefit || (!benefit.active && !access.groups.includes('staff'))) throw new NotFoundError('benefit');
+  if (!benefit || (!benefit.active && !hasRole(access, 'staff'))) throw new NotFoundError('benefit');
   return benefit;
 }

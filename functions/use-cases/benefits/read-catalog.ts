@@ -1,6 +1,6 @@
 /** Reading the benefits catalog: a page of it, one entry, and (staff) an entry's audit trail. */
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { listAudit, type AuditView } from '#store/audit-read.ts';
 import { getBenefit as readBenefit, listBenefits as catalogPage, type Benefit } from '#store/benefits.ts';
 import type { Page } from '#store/db.ts';
@@ -14,7 +14,7 @@ export async function listBenefits(
 ): Promise<Page<Benefit>> {
   const access = await loadAccess(principal);
   authorize(access, 'benefit.read', NETWORK);
-  const includeInactive = access.groups.includes('staff') && query.includeInactive;
+  const includeInactive = hasRole(access, 'staff') && query.includeInactive;
   return catalogPage({ includeInactive, limit: query.limit, cursor: query.cursor });
 }
 

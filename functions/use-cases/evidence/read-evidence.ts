@@ -1,12 +1,10 @@
 /** Reading a pathway's library: the list, and one item with its versions and a download. */
 import { evidenceKey, quarantineKey } from '#core/evidence/object-keys.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { currentOf, listPathwayEvidence, type StoredVersion } from '#store/evidence.ts';
 import { download, type Download } from './downloads.ts';
 import { itemOf, libraryOf } from './library-access.ts';
-
-const isStaff = (p: Principal) => p.groups.includes('staff');
 
 export async function listEvidence(
   principal: Principal,
@@ -31,7 +29,7 @@ export async function getEvidence(principal: Principal, input: { pathwayId: stri
   let dl: Download | undefined;
   if (chosen?.state === 'available') dl = await download(evidenceKey(item.pathwayId, item.evidenceId, chosen.version), chosen, true);
   // Quarantined files are never served, except to staff, who investigate them.
-  else if (chosen?.state === 'quarantined' && isStaff(principal))
+  else if (chosen?.state === 'quarantined' && hasRole(principal, 'staff'))
     dl = await download(quarantineKey(item.pathwayId, item.evidenceId, chosen.version), chosen, false);
   return { item, versions, ...(dl ? { download: dl } : {}) };
 }

@@ -7,7 +7,7 @@ import type { AccessContext } from '#core/access.ts';
 import type { Metric, NumeratorMetric, StudentGroup } from '#core/outcomes/codes.ts';
 import { revealAll } from '#core/outcomes/model.ts';
 import { countTrend, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { listNetworkViews, revealBases } from '#store/outcomes.ts';
 import { viewsForReader } from '#store/outcomes-readers.ts';
 import { authorize, loadAccess } from '../access.ts';
@@ -21,7 +21,7 @@ export interface TrendQuery {
 export async function getNetworkTrends(principal: Principal, query: TrendQuery) {
   const reader: AccessContext = await loadAccess(principal);
   authorize(reader, 'network.outcomes.read', { kind: 'network' });
-  const staff = reader.groups.includes('staff');
+  const staff = hasRole(reader, 'staff');
   const stored = await listNetworkViews();
   const views = staff ? stored : await viewsForReader(reader.memberships, stored);
   const metric = query.metric ?? 'graduated_on_time';

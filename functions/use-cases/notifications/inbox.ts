@@ -4,7 +4,7 @@
  * or, for staff, STAFF.
  */
 import { ForbiddenError, NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { keys } from '#store/keys.ts';
 import { listInbox, markAllRead, markNotificationRead, type Notification } from '#store/messages.ts';
 import type { Page } from '#store/db.ts';
@@ -14,7 +14,7 @@ export type InboxName = 'me' | 'staff';
 
 function inboxOf(principal: Principal, inbox: InboxName | undefined): string {
   if (inbox !== 'staff') return principal.sub;
-  if (!principal.groups.includes('staff')) throw new ForbiddenError('Only staff read the staff inbox.');
+  if (!hasRole(principal, 'staff')) throw new ForbiddenError('Only staff read the staff inbox.');
   return keys.staffInbox;
 }
 

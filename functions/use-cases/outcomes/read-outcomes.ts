@@ -8,11 +8,11 @@ import { evaluateEquity, resolveEquityConfig, type EquityConfig } from '#core/ou
 import type { CountView } from '#core/outcomes/model.ts';
 import { countTrend, rateTrend, ratesOf } from '#core/outcomes/rates.ts';
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { getCurrentSubmission, getEntityView, listEntityViews } from '#store/outcomes.ts';
 import { outcomeSettings } from '#store/outcomes-config.ts';
 import { districtFor, pathwayFor } from './outcome-targets.ts';
-import { forReader, isStaff, viewFor } from './reader-views.ts';
+import { forReader, viewFor } from './reader-views.ts';
 import { checkReportExport, type ReportFormat } from './report-export.ts';
 
 const summaryOf = (view: CountView) => ({ counts: view, rates: ratesOf(view) });
@@ -33,7 +33,7 @@ export async function getDistrictOutcomes(principal: Principal, input: { distric
     submissionId: pointer.submissionId,
     submittedAt: pointer.submittedAt,
     pathwayIds: pointer.pathwayIds,
-    suppressed: !isStaff(access),
+    suppressed: !hasRole(access, 'staff'),
     district: view ? summaryOf(viewFor(access, view)) : null,
   };
 }
@@ -47,7 +47,7 @@ export async function getPathwayOutcomes(principal: Principal, input: { pathwayI
   return {
     pathwayId: pathway.id,
     years: views.map((v) => v.schoolYear),
-    suppressed: !isStaff(access),
+    suppressed: !hasRole(access, 'staff'),
     latest: latest ? { schoolYear: latest.schoolYear, ...summaryOf(viewFor(access, latest)) } : null,
   };
 }
@@ -83,7 +83,7 @@ export async function getPathwayComparison(principal: Principal, input: Comparis
     pathwayId: pathway.id,
     districtId: pathway.districtId,
     schoolYear: input.schoolYear,
-    suppressed: !isStaff(access),
+    suppressed: !hasRole(access, 'staff'),
     config,
     ...report,
   };
@@ -106,7 +106,7 @@ export async function getPathwayTrends(
     metric,
     group,
     countMetric,
-    suppressed: !isStaff(access),
+    suppressed: !hasRole(access, 'staff'),
     rates: rateTrend(
       points.map((p) => ({ schoolYear: p.schoolYear, rates: ratesOf(p.counts) })),
       metric,

@@ -3,16 +3,15 @@
  * suppressed with the school year's single network-wide pattern (store/outcomes.ts); the
  * suppression rules themselves are core's (core/outcomes).
  */
+import { hasRole } from '#lib/principal.ts';
 import type { AccessContext } from '#core/access.ts';
 import { revealAll, type CountView, type OutcomeCounts } from '#core/outcomes/model.ts';
 import type { EntityViewItem } from '#store/outcomes.ts';
 import { viewsForReader } from '#store/outcomes-readers.ts';
 
-export const isStaff = (access: AccessContext) => access.groups.includes('staff');
-
 /** The one door numbers leave through (after `forReader`). */
 export function viewFor(access: AccessContext, item: { counts: OutcomeCounts; public: CountView }): CountView {
-  return isStaff(access) ? revealAll(item.counts) : item.public;
+  return hasRole(access, 'staff') ? revealAll(item.counts) : item.public;
 }
 
 /**
@@ -25,7 +24,7 @@ export async function forReader<T extends EntityViewItem>(
   items: readonly (T | undefined)[],
 ): Promise<(T | undefined)[]> {
   const present = items.filter((i): i is T => i !== undefined);
-  if (isStaff(access) || present.length === 0) return [...items];
+  if (hasRole(access, 'staff') || present.length === 0) return [...items];
   const mine = await viewsForReader(access.memberships, present);
   return items.map((i) => (i === undefined ? undefined : mine[present.indexOf(i)]));
 }

@@ -1,10 +1,10 @@
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
 import type { Pathway } from '#store/entities.ts';
 import * as registry from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget, pathwayTarget, schoolTarget } from '../targets.ts';
-import { districtWithAccess, isStaff, pathwayWithAccess, schoolWithAccess } from './records.ts';
+import { districtWithAccess, pathwayWithAccess, schoolWithAccess } from './records.ts';
 
 /** The stored pathway (with its `leadCount`, which the edge leaves out of the answer). */
 export async function getPathway(principal: Principal, id: string): Promise<registry.StoredPathway> {
@@ -21,7 +21,7 @@ export async function listPathways(
   cursor?: string,
 ): Promise<Page<Pathway>> {
   const access = await loadAccess(principal);
-  if (isStaff(access)) return registry.listAllPathways(filter, limit, cursor);
+  if (hasRole(access, 'staff')) return registry.listAllPathways(filter, limit, cursor);
   const districtIds = access.memberships.flatMap((m) => (m.kind === 'district' ? [m.districtId] : []));
   const pathwayIds = access.memberships.flatMap((m) => (m.kind === 'pathway' ? [m.pathwayId] : []));
   return registry.listVisiblePathways({ districtIds, pathwayIds }, filter, limit, cursor);

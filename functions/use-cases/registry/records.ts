@@ -33,5 +33,3 @@ export const schoolWithAccess = (principal: Principal, id: string): Promise<[Sch
   withAccess(principal, readSchool(id));
 export const pathwayWithAccess = (principal: Principal, id: string): Promise<[registry.StoredPathway, AccessContext]> =>
   withAccess(principal, readPathway(id));
-
-export const isStaff = (access: AccessContext) => access.groups.includes('staff');

@@ -10,9 +10,6 @@ import { authorize, loadAccess } from '../access.ts';
 
 const NETWORK = { kind: 'network' } as const;
 
-/** Staff curate the library and see versions not (or not yet) readable; everyone else reads. */
-export const isStaff = (p: Principal) => p.groups.includes('staff');
-
 /** Refuses unless the caller may do `action` on the library (no read of its own beyond the caller's access). */
 export async function authorizeLibrary(principal: Principal, action: Action): Promise<void> {
   authorize(await loadAccess(principal), action, NETWORK);

@@ -1,11 +1,11 @@
 /** Reading the resource library: the list, and one resource with its versions and a download. */
 import { quarantinedResourceKey, resourceKey } from '#core/evidence/object-keys.ts';
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { currentOf, type StoredVersion } from '#store/evidence.ts';
 import { listResources as listStoredResources, type ResourceKind } from '#store/evidence-resources.ts';
 import { download, type Download } from '../evidence/downloads.ts';
-import { authorizeLibrary, isStaff, loadResource } from './load-resource.ts';
+import { authorizeLibrary, loadResource } from './load-resource.ts';
 
 /** Non-staff readers see only resources with an available version. */
 export async function listResources(
@@ -17,7 +17,7 @@ export async function listResources(
     {
       ...(input.kind ? { kind: input.kind } : {}),
       ...(input.criterionId ? { criterionId: input.criterionId } : {}),
-      availableOnly: !isStaff(principal),
+      availableOnly: !hasRole(principal, 'staff'),
     },
     input.limit,
     input.cursor,
@@ -30,7 +30,8 @@ export async function listResources(
  */
 export async function getResource(principal: Principal, input: { resourceId: string; version?: number }) {
   await authorizeLibrary(principal, 'resource.read');
-  const staff = isStaff(principal);
+  // Staff curate the library and see versions not (or not yet) readable; everyone else reads.
+  const staff = hasRole(principal, 'staff');
   const { resource, versions } = await loadResource(input.resourceId, staff);
   const visible = staff ? versions : versions.filter((v) => v.state === 'available');
   let chosen: StoredVersion | undefined;

@@ -1,6 +1,6 @@
 /** The latest decision on an application, as the caller may read it, and what its letter needs. */
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import type { Application } from '#store/applications.ts';
 import { getPublishedFramework } from '#store/frameworks.ts';
 import { getDecision as getRoundDecision, type ReviewDecision } from '#store/reviews.ts';
@@ -20,7 +20,7 @@ export async function getDecision(
   applicationId: string,
 ): Promise<{ application: Application; decision: ReviewDecision }> {
   const { application, access } = await loadThread(principal, applicationId, 'application.decision.read');
-  const decision = await latestDecision(application, access.groups.includes('staff'));
+  const decision = await latestDecision(application, hasRole(access, 'staff'));
   if (!decision) throw new NotFoundError('decision');
   return { application, decision };
 }

@@ -4,7 +4,7 @@
  */
 import { pathwayRole, type AccessContext } from '#core/access.ts';
 import { NotFoundError } from '#core/errors.ts';
-import type { Principal } from '#lib/principal.ts';
+import { hasRole, type Principal } from '#lib/principal.ts';
 import { getApplication, type Application } from '#store/applications.ts';
 import type { AuthorRole } from '#store/messages.ts';
 import { authorize, loadAccess } from '../access.ts';
@@ -23,7 +23,7 @@ export async function loadThread(principal: Principal, id: string, action: Threa
 
 /** How the caller takes part: staff first, then as a reviewer, then as the team. */
 export function roleOf(access: AccessContext, a: Application): AuthorRole {
-  if (access.groups.includes('staff')) return 'staff';
+  if (hasRole(access, 'staff')) return 'staff';
   if (access.assignments.some((x) => x.active && x.applicationId === a.id)) return 'reviewer';
   if (pathwayRole(access, a.pathwayId)) return 'team';
   return 'district';
