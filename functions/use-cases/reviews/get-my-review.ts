@@ -4,7 +4,8 @@ import type { Application } from '#store/applications.ts';
 import type { StoredFramework } from '#store/frameworks.ts';
 import { listSessions, type ReviewSession } from '#store/messages.ts';
 import { readRound, type Review, type SnapshotResponse } from '#store/reviews.ts';
-import { loadMyReview, pinnedFramework } from './my-review.ts';
+import { pinnedFramework } from '../applications/editing.ts';
+import { loadMyReview } from './my-review.ts';
 
 export interface MyReview {
   application: Application;

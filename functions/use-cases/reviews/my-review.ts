@@ -8,7 +8,6 @@ import type { Principal } from '#lib/principal.ts';
 import { getApplication, type Application } from '#store/applications.ts';
 import { getItem } from '#store/db.ts';
 import type { Assignment } from '#store/entities.ts';
-import { getPublishedFramework, type StoredFramework } from '#store/frameworks.ts';
 import { keys } from '#store/keys.ts';
 import { getReview, getRound, type Review } from '#store/reviews.ts';
 import { authorize, loadAccess } from '../access.ts';
@@ -31,13 +30,6 @@ export async function loadMyReview(principal: Principal, applicationId: string):
   const review = await getReview(applicationId, application.submissionNumber, reviewId);
   if (!review) throw new NotFoundError('review');
   return { application, review };
-}
-
-/** The framework version the application pinned; a missing one is a fault, not the caller's. */
-export async function pinnedFramework(a: Application): Promise<StoredFramework> {
-  const f = await getPublishedFramework(a.frameworkId);
-  if (!f) throw new Error(`application ${a.id} pins framework ${a.frameworkId}, which is not published`);
-  return f;
 }
 
 /** The refusal of a change to a review that is no longer open. */

@@ -12,7 +12,8 @@ import type { StoredFramework } from '#store/frameworks.ts';
 import { getReview, isOpenReview, saveDraft, type Review } from '#store/reviews.ts';
 import { guardReview } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
-import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
+import { pinnedFramework } from '../applications/editing.ts';
+import { alreadyClosed, conflicted, loadMyReview, refuseWhileFailed } from './my-review.ts';
 
 /** Scores that name criteria of the level and levels of the scale (a draft may be partial). */
 function checkScores(framework: StoredFramework, a: Application, scores: readonly CriterionScore[]): void {

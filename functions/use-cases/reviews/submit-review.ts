@@ -15,7 +15,8 @@ import { getReview, isOpenReview, markReviewNotified, submitReview as storeSubmi
 import { answerSeat } from '#pipeline/answers.ts';
 import { guardReview } from '#pipeline/conflicts.ts';
 import type { Deferred } from '../deferred.ts';
-import { alreadyClosed, conflicted, loadMyReview, pinnedFramework, refuseWhileFailed } from './my-review.ts';
+import { pinnedFramework } from '../applications/editing.ts';
+import { alreadyClosed, conflicted, loadMyReview, refuseWhileFailed } from './my-review.ts';
 
 /**
  * refuseWhileFailed and the pinned framework, read at once (independent reads): the
