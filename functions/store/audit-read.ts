@@ -3,7 +3,7 @@
  * audit.ts, always inside the transaction of the change it records.
  */
 import type { AuditEvent, AuditScope } from './audit.ts';
-import { queryPage, stripKeys, type Page } from './db.ts';
+import { getItem, queryPage, stripKeys, type Page } from './db.ts';
 import { keys } from './keys.ts';
 
 export type AuditView = AuditEvent & { scope: AuditScope };
@@ -19,4 +19,14 @@ export async function listAudit(
     ascending: !options.newestFirst,
   });
   return { items: page.items.map((i) => stripKeys(i) as unknown as AuditView), nextCursor: page.nextCursor };
+}
+
+/**
+ * A framework's status, to authorize reading its trail: one GetItem of the framework item,
+ * read here so the audit function does not bundle the framework store and its schemas.
+ */
+export async function frameworkStatus(frameworkId: string): Promise<'published' | 'draft' | undefined> {
+  const f = await getItem<{ status?: string }>(keys.framework(frameworkId));
+  if (!f) return undefined;
+  return f.status === 'published' ? 'published' : 'draft';
 }

@@ -37,6 +37,7 @@ import { config } from '#lib/config.ts';
 import { newId } from '#core/ids.ts';
 import type { AuditEvent } from './audit.ts';
 import type { Assignment } from './entities.ts';
+import { batchGet } from './registry.ts';
 import {
   batchWrite,
   getItem,
@@ -1065,4 +1066,52 @@ export function endAssignmentItems(reviews: readonly Review[]): TransactItem[] {
         values: { ':rid': r.id },
       }),
     );
+}
+
+/** A reviewer's assignment item for an application: which review of which round they hold (consistent read). */
+export type HeldAssignment = Assignment & { reviewId?: string; round?: number };
+
+export async function getAssignment(reviewerSub: string, applicationId: string): Promise<HeldAssignment | undefined> {
+  return (await getItem(keys.assignment(reviewerSub, applicationId), true)) as HeldAssignment | undefined;
+}
+
+export interface AssignedReview {
+  assignment: Assignment & { reviewId: string; round: number };
+  /** The application's pathway name and level, when the application item exists. */
+  application?: { pathwayName: string; level: string };
+  review?: Review;
+}
+
+/**
+ * A reviewer's assignments, newest first by key, open ones only unless `all`: one Query of
+ * their partition, then one BatchGet of the applications and reviews those assignments name.
+ */
+export async function listAssignedReviews(
+  reviewerSub: string,
+  options: { all: boolean; limit?: number; cursor?: string },
+): Promise<Page<AssignedReview>> {
+  const page = await queryPage({
+    partition: { value: keys.personPartition(reviewerSub) },
+    skBeginsWith: keys.assignmentPrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+    ...(options.all ? {} : { filter: { expression: '#active = :true', names: { '#active': 'active' }, values: { ':true': true } } }),
+  });
+  const assignments = page.items as unknown as AssignedReview['assignment'][];
+  const found = await batchGet([
+    ...assignments.map((a) => keys.application(a.applicationId)),
+    ...assignments.filter((a) => a.reviewId).map((a) => keys.review(a.applicationId, a.round, a.reviewId)),
+  ]);
+  const apps = new Map(found.filter((i) => i._type === 'application').map((i) => [String(i.id), i]));
+  const reviews = new Map(found.filter((i) => i._type === 'review').map((i) => [String(i.id), i as unknown as Review]));
+  const items = assignments.map((assignment) => {
+    const app = apps.get(assignment.applicationId);
+    const review = reviews.get(assignment.reviewId);
+    return {
+      assignment,
+      ...(app ? { application: { pathwayName: String(app.pathwayName), level: String(app.level) } } : {}),
+      ...(review ? { review } : {}),
+    };
+  });
+  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

@@ -4,9 +4,8 @@
  */
 import { NotFoundError } from '#core/errors.ts';
 import type { Principal } from '#lib/principal.ts';
-import { listAudit, type AuditView } from '#store/audit-read.ts';
-import { getItem, type Page } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import { frameworkStatus, listAudit, type AuditView } from '#store/audit-read.ts';
+import type { Page } from '#store/db.ts';
 import { getDistrict, getPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { districtTarget, pathwayTarget } from '../targets.ts';
@@ -35,11 +34,9 @@ export async function districtAudit(principal: Principal, districtId: string, pa
 }
 
 export async function frameworkAudit(principal: Principal, frameworkId: string, page: AuditPage): Promise<Page<AuditView>> {
-  // Only the status is needed; a plain read keeps the framework module out of this bundle.
-  const f = await getItem<{ status?: string }>(keys.framework(frameworkId));
-  if (!f) throw new NotFoundError('framework');
+  const status = await frameworkStatus(frameworkId);
+  if (!status) throw new NotFoundError('framework');
   const access = await loadAccess(principal);
-  const status = f.status === 'published' ? 'published' : 'draft';
   authorize(access, 'framework.read', { kind: 'framework', frameworkId, status }, 'framework');
   authorize(access, 'audit.read', { kind: 'network' });
   return listAudit({ kind: 'framework', id: frameworkId }, page);

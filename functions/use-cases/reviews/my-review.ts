@@ -6,10 +6,7 @@ import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { ExclusionReason } from '#core/review/assignment.ts';
 import type { Principal } from '#lib/principal.ts';
 import { getApplication, type Application } from '#store/applications.ts';
-import { getItem } from '#store/db.ts';
-import type { Assignment } from '#store/entities.ts';
-import { keys } from '#store/keys.ts';
-import { getReview, getRound, type Review } from '#store/reviews.ts';
+import { getAssignment, getReview, getRound, type Review } from '#store/reviews.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
 
@@ -18,8 +15,7 @@ export async function loadMyReview(principal: Principal, applicationId: string):
   const application = await getApplication(applicationId, true);
   if (!application) throw new NotFoundError('application');
   const access = await loadAccess(principal);
-  const assignment = (await getItem(keys.assignment(principal.sub, applicationId), true)) as
-    (Assignment & { reviewId?: string; round?: number }) | undefined;
+  const assignment = await getAssignment(principal.sub, applicationId);
   // The review the caller holds in the current round, if any.
   const reviewId = assignment?.active === true && assignment.round === application.submissionNumber ? assignment.reviewId : undefined;
   // A former reviewer (recused, reassigned, or unseated by a conflict, perhaps by joining the
