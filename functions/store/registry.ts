@@ -156,6 +156,18 @@ export async function transactVersioned(items: TransactItem[], what: string): Pr
 // ---------------------------------------------------------------------------------------
 // Districts
 
+/** The names of pathways and districts by id (one BatchGet per 100); ids not found are absent. */
+export async function registryNames(ids: {
+  pathwayIds?: readonly string[];
+  districtIds?: readonly string[];
+}): Promise<Map<string, string>> {
+  const found = await batchGet([
+    ...(ids.pathwayIds ?? []).map((id) => keys.pathway(id)),
+    ...(ids.districtIds ?? []).map((id) => keys.district(id)),
+  ]);
+  return new Map(found.map((i) => [String(i.id), String(i.name ?? '')]));
+}
+
 export const districtFields = ['name', 'state', 'countyOrRegion'] as const;
 
 export function newDistrictWrite(d: District, actor: Actor): TransactItem[] {

@@ -5,9 +5,8 @@
 import { GROUP_LABELS, type SchoolYear } from '#core/outcomes/codes.ts';
 import { entriesOf } from '#core/outcomes/model.ts';
 import type { Principal } from '#lib/principal.ts';
-import { keys } from '#store/keys.ts';
 import { listYearViews } from '#store/outcomes.ts';
-import { batchGet } from '#store/registry.ts';
+import { registryNames } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 
 export interface YearExportRow {
@@ -29,8 +28,7 @@ export async function exportYear(principal: Principal, schoolYear: SchoolYear): 
   const views = await listYearViews(schoolYear);
   const pathwayIds = views.flatMap((v) => (v.entity.kind === 'pathway' ? [v.entity.pathwayId] : []));
   const districtIds = [...new Set(views.map((v) => v.entity.districtId))];
-  const found = await batchGet([...pathwayIds.map((id) => keys.pathway(id)), ...districtIds.map((id) => keys.district(id))]);
-  const names = new Map(found.map((i) => [String(i.id), String(i.name ?? '')]));
+  const names = await registryNames({ pathwayIds, districtIds });
   const rows: YearExportRow[] = [];
   for (const v of views) {
     const entityId = v.entity.kind === 'pathway' ? v.entity.pathwayId : v.entity.districtId;
