@@ -112,7 +112,8 @@ export async function run(): Promise<BenchReport> {
   const { putPublishedFramework } = await import('#store/frameworks.ts');
   const { createDistrict, createSchool, createPathway, getPathway } = await import('#store/registry.ts');
   const { newId } = await import('#core/ids.ts');
-  const { openApplication, submitApplication, writeResponse, getApplication } = await import('#store/applications.ts');
+  const { openApplication, submitApplication, writeResponse } = await import('#store/applications.ts');
+  const { getApplication } = await import('#store/application-reads.ts');
   const { putReviewerByStaff } = await import('#store/reviewers.ts');
   const { readRound, seatHolder, saveDraft, submitReview, recordAdjudications, recordDecision, getRound } =
     await import('#store/reviews.ts');

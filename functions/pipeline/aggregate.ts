@@ -7,7 +7,7 @@
 import { rubricScaleOf } from '#core/framework.ts';
 import { aggregateScores, scoringCriteriaFor, type Adjudication } from '#core/review/scoring.ts';
 import { transact, TransactionCancelled } from '#store/db.ts';
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { getPublishedFramework } from '#store/frameworks.ts';
 import { moveStage, readRound, roundOwnedBy, seatHolder, setRoundFields, stageUpdate } from '#store/reviews.ts';
 import { nowIso } from '#lib/clock.ts';

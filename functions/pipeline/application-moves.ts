@@ -7,7 +7,8 @@ import type { ApplicationStatus, TransitionActor } from '#core/application-statu
 import { checkTransition } from '#core/application-status.ts';
 import { nowIso } from '#lib/clock.ts';
 import { auditItem, type AuditEvent } from '#store/audit.ts';
-import { statusUpdate, type Application } from '#store/applications.ts';
+import { statusUpdate } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { TransactItem } from '#store/db.ts';
 import { keys } from '#store/keys.ts';
 import { PipelineError } from './errors.ts';

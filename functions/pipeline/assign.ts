@@ -6,7 +6,7 @@
  *
  * Repeating it (retry, restart) keeps everyone already seated and sends nothing twice.
  */
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { moveStage, readRound, roundOwnedBy, seatHolder } from '#store/reviews.ts';
 import { PipelineError } from './errors.ts';
 import { ensureNotified, fillSeats } from './panel.ts';

@@ -13,7 +13,7 @@
  * Otherwise it stores the token on the seat, conditional on the seat's review, and reads
  * again: whoever changes the seat later reads the token after writing (see reviews.ts).
  */
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { notifyStaff } from '#store/messages.ts';
 import {
   getReview,

@@ -5,7 +5,7 @@
  * after storing, so a fact recorded before the token arrived (a restart, a race) is
  * answered at once.
  */
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { notifyStaff } from '#store/messages.ts';
 import { getDecision, getRound, roundOwnedBy, storeStaffToken } from '#store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';

@@ -13,7 +13,7 @@ import { isTerminal } from '#core/application-status.ts';
 import { nowIso } from '#lib/clock.ts';
 import { publish } from '#events/publish.ts';
 import { countBusinessEvent } from '#lib/metrics.ts';
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { credentialIssue, downgradeRevocations } from '#credentials/issue.ts';
 import { entitlementChange } from '#store/benefits.ts';
 import { issueCertification, latestCertification, pathwayCertificationHistory } from '#store/certifications.ts';

@@ -26,7 +26,7 @@ import {
 import { nowIso } from '#lib/clock.ts';
 import { publish } from '#events/publish.ts';
 import { logger } from '#lib/logger.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { queryPartition } from '#store/db.ts';
 import { partitions, type Partition } from '#store/keys.ts';
 import { getPathway } from '#store/registry.ts';

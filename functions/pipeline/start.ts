@@ -9,7 +9,7 @@
  */
 import { publish } from '#events/publish.ts';
 import { logger } from '#lib/logger.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { transact } from '#store/db.ts';
 import { notifyStaff } from '#store/messages.ts';
 import { endAssignmentItems, isOpenReview, moveStage, readRound, vacateReview } from '#store/reviews.ts';

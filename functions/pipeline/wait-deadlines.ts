@@ -20,7 +20,7 @@
 import { seatWaitEndsAt, secondsUntil, staffAlertAt } from '#core/review/due-dates.ts';
 import { nowIso } from '#lib/clock.ts';
 import { logger } from '#lib/logger.ts';
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { notifyStaff } from '#store/messages.ts';
 import {
   countStaffAlert,

@@ -8,7 +8,8 @@
  */
 import { ConflictError, PreconditionFailedError } from '#core/errors.ts';
 import { criteriaFor } from '#core/framework.ts';
-import { getApplication, getResponse, writeResponse, type Actor } from '#store/applications.ts';
+import { getResponse, writeResponse, type Actor } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { carryForwardFrom, refsByCriterion } from '#store/evidence-links.ts';
 import { getPublishedFramework } from '#store/frameworks.ts';
 

@@ -22,7 +22,6 @@
 import { checkTransition, editableStatuses, isEditable, type ApplicationStatus, type TransitionActor } from '#core/application-status.ts';
 import { completenessGaps, type CriterionResponse } from '#core/completeness.ts';
 import type { EvidenceKind, FrameworkContent } from '#core/framework.ts';
-import type { ReviewFailure } from '#core/review/execution-status.ts';
 import { newId } from '#core/ids.ts';
 import {
   isLevel,
@@ -53,6 +52,7 @@ import {
 } from './db.ts';
 import type { Pathway } from './entities.ts';
 import { keys, partitions, type Key } from './keys.ts';
+import { asApplication, getApplication, type Application } from './application-reads.ts';
 import { batchGet } from './registry.ts';
 
 export type Actor = AuditEvent['actor'];
@@ -63,35 +63,6 @@ export interface EvidenceRef {
   /** The item's version the team cites; absent = the latest. */
   version?: number;
   kind?: EvidenceKind;
-}
-
-export interface Application {
-  id: string;
-  pathwayId: string;
-  districtId: string;
-  schoolId: string;
-  pathwayName: string;
-  target: ApplicationTarget;
-  /** The level assessed: the target, or for renewal the level being renewed. */
-  level: Level;
-  renewal: boolean;
-  /** The pinned framework version: every response is judged against it, whatever is published later. */
-  frameworkId: string;
-  frameworkVersion: string;
-  status: ApplicationStatus;
-  version: number;
-  /** 0 until the first submission; counts resubmissions after revise and resubmit. */
-  submissionNumber: number;
-  createdAt: string;
-  updatedAt: string;
-  statusChangedAt: string;
-  /** The time the application entered its current queue (GSI3 sort key): creation, submission, withdrawal. */
-  queuedAt: string;
-  submittedAt?: string;
-  withdrawnAt?: string;
-  createdBy: Actor;
-  /** The last review execution's recorded failure, until a new execution clears it (pipeline/record-failure.ts). */
-  reviewFailure?: ReviewFailure;
 }
 
 export interface ResponseRecord {
@@ -131,7 +102,6 @@ export function applicationItem(a: Application): Item {
   };
 }
 
-const asApplication = (item: Item) => stripKeys(item) as unknown as Application;
 const asResponse = (item: Item) => stripKeys(item) as unknown as ResponseRecord;
 
 /** Renewal window and validity from the environment (RENEWAL_WINDOW_DAYS), defaults otherwise. */
@@ -142,20 +112,6 @@ export function certificationConfig(): CertificationConfigInput {
 
 // ---------------------------------------------------------------------------------------
 // Reads
-
-export async function getApplication(id: string, consistent = false): Promise<Application | undefined> {
-  const item = await getItem(keys.application(id), consistent);
-  return item ? asApplication(item) : undefined;
-}
-
-/** Applications by id in one BatchGet (per 100), keyed by id; missing ones are absent. */
-export async function getApplications(ids: readonly string[], consistent = false): Promise<Map<string, Application>> {
-  const items = await batchGet(
-    ids.map((id) => keys.application(id)),
-    consistent,
-  );
-  return new Map(items.map((i) => [String(i.id), asApplication(i)]));
-}
 
 export async function getResponse(applicationId: string, criterionId: string, consistent = false): Promise<ResponseRecord | undefined> {
   const item = await getItem(keys.response(applicationId, criterionId), consistent);

@@ -14,7 +14,8 @@
  */
 import { idPrefixes } from '#core/ids.ts';
 import type { Level } from '#core/levels.ts';
-import { draftItems, type Actor, type Application } from './applications.ts';
+import { draftItems, type Actor } from './applications.ts';
+import type { Application } from './application-reads.ts';
 import type { TransactItem } from './db.ts';
 import type { Pathway } from './entities.ts';
 

@@ -10,7 +10,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markReviewFailed } from '#pipeline/record-failure.ts';
 import { executionArnFor, executionName } from '#pipeline/workflow.ts';
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';
 import {

@@ -1,7 +1,7 @@
 /** How the applications routes answer an application: the body, with its version as the ETag. */
 import type { HttpResult } from '#lib/http.ts';
 import { etag } from '#lib/preconditions.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 
 export const answer = (a: Application, status = 200): HttpResult => ({ status, body: a, headers: { etag: etag(a.version) } });
 

@@ -1,5 +1,5 @@
 /** How the thread routes show decisions and certifications (the public fields, in the documented shape). */
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { Certification } from '#store/certifications.ts';
 import type { ReviewDecision } from '#store/reviews.ts';
 

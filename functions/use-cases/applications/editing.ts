@@ -7,7 +7,7 @@
  */
 import { pathwayRole, type AccessContext } from '#core/access.ts';
 import type { TransitionActor } from '#core/application-status.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { getPublishedFramework, type StoredFramework } from '#store/frameworks.ts';
 
 /** Who makes a status move: the pathway's lead acts as the team; anyone else allowed here is staff. */

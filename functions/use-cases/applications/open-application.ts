@@ -14,13 +14,13 @@ import {
   certificationStanding,
   getOpenApplicationGuard,
   openApplication as createDraft,
-  type Application,
 } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { carryForwardInto } from '#store/evidence-applications.ts';
 import { getPublishedFramework, newestPublishedFramework } from '#store/frameworks.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
-import { loadPathway } from './load-pathway.ts';
+import { pathwayFor } from '../targets.ts';
 
 export interface OpenApplicationInput {
   pathwayId: string;
@@ -42,7 +42,7 @@ export async function openApplication(
   idempotency: Deferred<IdempotencyContext>,
   answer: (created: Application) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
-  const pathway = await loadPathway(principal, input.pathwayId, 'application.open');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'application.open');
   // Read before the idempotency check: a guard taken by a first try with the same key is
   // then always accompanied by its recorded answer, which is replayed instead of a 409.
   const [guard, standing] = await Promise.all([getOpenApplicationGuard(pathway.id), certificationStanding(pathway)]);

@@ -7,14 +7,14 @@ import {
   listApplicationsByStatus,
   listAssignedApplications,
   listPathwayApplications as listOfPathway,
-  type Application,
   type ApplicationFilter,
   type ResponseRecord,
 } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { latestHeadline, type OutcomeHeadline } from '#store/outcomes-headline.ts';
 import { authorize, loadAccess, withAccess } from '../access.ts';
 import { applicationTarget } from './load-application.ts';
-import { loadPathway } from './load-pathway.ts';
+import { pathwayFor } from '../targets.ts';
 
 export interface ApplicationDetail {
   application: Application;
@@ -42,7 +42,7 @@ export interface ListQuery extends ApplicationFilter {
 
 /** A pathway's applications, newest first. */
 export async function listPathwayApplications(principal: Principal, pathwayId: string, q: ListQuery): Promise<Page<Application>> {
-  const pathway = await loadPathway(principal, pathwayId, 'application.list');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'application.list');
   return listOfPathway(pathway.id, { status: q.status, target: q.target }, q.limit, q.cursor);
 }
 

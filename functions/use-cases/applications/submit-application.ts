@@ -5,7 +5,8 @@
 import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { reviewAfterSubmit } from '#pipeline/start.ts';
-import { submitApplication as storeSubmit, type Application } from '#store/applications.ts';
+import { submitApplication as storeSubmit } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { freezeForSubmission } from '#store/evidence-applications.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';

@@ -4,7 +4,8 @@
  */
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { reviewAfterWithdraw } from '#pipeline/start.ts';
-import { withdrawApplication as storeWithdraw, type Application } from '#store/applications.ts';
+import { withdrawApplication as storeWithdraw } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { Deferred } from '../deferred.ts';
 import { transitionActor } from './editing.ts';
 import { loadApplication } from './load-application.ts';

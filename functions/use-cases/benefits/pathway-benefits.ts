@@ -6,10 +6,10 @@ import { capacityWindow, unlockedBy } from '#core/benefits.ts';
 import { nowIso } from '#lib/clock.ts';
 import type { Principal } from '#lib/principal.ts';
 import { getEntitlement, usageOf, wholeCatalog } from '#store/benefits.ts';
-import { loadPathway } from './load.ts';
+import { pathwayFor } from '../targets.ts';
 
 export async function getPathwayBenefits(principal: Principal, pathwayId: string) {
-  const pathway = await loadPathway(principal, pathwayId, 'benefit.pathway.read');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'benefit.pathway.read', true);
   const [entitlement, catalog] = await Promise.all([getEntitlement(pathway.id), wholeCatalog()]);
   // The pathway's level is the standing; the entitlement (written with it) says when and why it last changed.
   const level = pathway.certificationLevel;

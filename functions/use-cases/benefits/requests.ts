@@ -22,7 +22,8 @@ import type { Page } from '#store/db.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { authorize, loadAccess } from '../access.ts';
 import type { Deferred } from '../deferred.ts';
-import { loadPathway, NETWORK } from './load.ts';
+import { NETWORK } from './load.ts';
+import { pathwayFor } from '../targets.ts';
 
 interface PageQuery {
   limit?: number;
@@ -37,7 +38,7 @@ export async function requestBenefit(
   idempotency: Deferred<IdempotencyContext>,
   answer: (created: BenefitRequest) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
-  const pathway = await loadPathway(principal, pathwayId, 'benefit.request');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'benefit.request', true);
   const benefit = await getBenefit(input.benefitId, true);
   if (!benefit) {
     throw new UnprocessableError('No such benefit in the catalog.', [
@@ -82,17 +83,17 @@ export async function decideBenefitRequest(
   decision: 'approved' | 'declined',
   note: string | undefined,
 ): Promise<BenefitRequest> {
-  const pathway = await loadPathway(principal, pathwayId, 'benefit.decide');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'benefit.decide', true);
   return moveBenefitRequest(await waitingRequest(pathway.id, requestId), decision, actorOf(principal), note);
 }
 
 export async function withdrawBenefitRequest(principal: Principal, pathwayId: string, requestId: string): Promise<BenefitRequest> {
-  const pathway = await loadPathway(principal, pathwayId, 'benefit.request');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'benefit.request', true);
   return moveBenefitRequest(await waitingRequest(pathway.id, requestId), 'withdrawn', actorOf(principal), undefined);
 }
 
 export async function listPathwayBenefitRequests(principal: Principal, pathwayId: string, page: PageQuery): Promise<Page<BenefitRequest>> {
-  const pathway = await loadPathway(principal, pathwayId, 'benefit.pathway.read');
+  const { pathway } = await pathwayFor(principal, pathwayId, 'benefit.pathway.read', true);
   return listPathwayRequests(pathway.id, { limit: page.limit, cursor: page.cursor });
 }
 

@@ -8,7 +8,7 @@ import { actorOf, type Principal } from '#lib/principal.ts';
 import { withdrawCertification as withdraw, type WithdrawalResult } from '#recertification/withdrawal.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { Deferred } from '../deferred.ts';
-import { loadPathway } from './load.ts';
+import { pathwayFor } from '../targets.ts';
 
 export type { WithdrawalResult };
 
@@ -18,7 +18,7 @@ export async function withdrawCertification(
   idempotency: Deferred<IdempotencyContext>,
   answer: (result: WithdrawalResult) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
-  const pathway = await loadPathway(principal, input.pathwayId, 'certification.withdraw');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'certification.withdraw', true);
   return idempotent(idempotency(), async (record) => {
     const w = await withdraw({
       pathwayId: pathway.id,

@@ -5,7 +5,8 @@
 import { NotFoundError } from '#core/errors.ts';
 import type { ReviewFailure } from '#core/review/execution-status.ts';
 import type { Principal } from '#lib/principal.ts';
-import { getApplication, type Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { getRound, readRound, seatHolder, type Review, type ReviewSeat, type RoundView } from '#store/reviews.ts';
 import { describeExecution, executionArnFor, executionHistory, type ExecutionStatus, type HistoryEntry } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';

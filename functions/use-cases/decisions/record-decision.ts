@@ -5,7 +5,7 @@
 import { ConflictError, UnprocessableError } from '#core/errors.ts';
 import { nowIso } from '#lib/clock.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { getDecision, getRound, recordDecision as storeDecision, type ReviewDecision } from '#store/reviews.ts';
 import { answerStaffTask } from '#pipeline/answers.ts';
 import type { Answer } from '#pipeline/workflow.ts';

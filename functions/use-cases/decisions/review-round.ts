@@ -3,7 +3,7 @@
  * (its latest submission) unless another is asked for. Shared by the review office's use cases.
  */
 import { ConflictError } from '#core/errors.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 
 /** The round that is current for the application (its latest submission), or the one asked for. */
 export function roundNumber(app: Application, asked?: number): number {

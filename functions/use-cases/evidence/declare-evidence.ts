@@ -12,7 +12,8 @@ import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import type { StoredPathway } from '#store/registry.ts';
 import type { Deferred } from '../deferred.ts';
 import { checkedDeclaration, type FileDeclaration } from './declaration.ts';
-import { itemOf, libraryOf } from './library-access.ts';
+import { itemOf } from './library-access.ts';
+import { pathwayFor } from '../targets.ts';
 
 export interface DeclaredEvidence {
   pathway: StoredPathway;
@@ -35,7 +36,7 @@ export async function declareEvidence(
   idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredEvidence) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
-  const pathway = await libraryOf(principal, input.pathwayId, 'evidence.upload');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'evidence.upload');
   const declaration = checkedDeclaration(input.file);
   return idempotent(idempotency(), async (record) => {
     let result: RecordedAnswer = {};
@@ -61,7 +62,7 @@ export async function declareEvidenceVersion(
   idempotency: Deferred<IdempotencyContext>,
   answer: (declared: DeclaredEvidence) => RecordedAnswer,
 ): Promise<RecordedAnswer> {
-  const pathway = await libraryOf(principal, input.pathwayId, 'evidence.upload');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'evidence.upload');
   const { item } = await itemOf(pathway, input.evidenceId, true);
   const declaration = checkedDeclaration(input.file);
   return idempotent(idempotency(), async (record) => {

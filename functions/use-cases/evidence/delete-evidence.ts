@@ -6,10 +6,11 @@ import { transact } from '#store/db.ts';
 import { deleteRemaining, deletionWrites } from '#store/evidence.ts';
 import { deletionGuard } from '#store/evidence-applications.ts';
 import { deleteObject } from '#store/evidence-objects.ts';
-import { itemOf, libraryOf } from './library-access.ts';
+import { itemOf } from './library-access.ts';
+import { pathwayFor } from '../targets.ts';
 
 export async function deleteEvidence(principal: Principal, input: { pathwayId: string; evidenceId: string }): Promise<void> {
-  const pathway = await libraryOf(principal, input.pathwayId, 'evidence.delete');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'evidence.delete');
   const { item, versions } = await itemOf(pathway, input.evidenceId, true);
   // Evidence a submitted application references stays: reviewers read exactly those bytes.
   const guard = await deletionGuard(item);

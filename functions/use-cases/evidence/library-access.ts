@@ -1,25 +1,15 @@
 /**
- * The targets of the evidence use cases, read from the table and authorized: a pathway's
- * library (and one item in it), or an application whose evidence is read or exported.
- * Reads go one after the other, as they did in the handler: a missing target costs one read.
+ * The targets of the evidence use cases beyond the library's pathway (../targets.ts
+ * pathwayFor): one item of the library, or an application whose evidence is read or exported.
  */
 import type { Action } from '#core/access.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { Principal } from '#lib/principal.ts';
-import { getApplication } from '#store/applications.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { getEvidenceWithVersions } from '#store/evidence.ts';
-import { getPathway, type StoredPathway } from '#store/registry.ts';
+import type { StoredPathway } from '#store/registry.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
-import { pathwayTarget } from '../targets.ts';
-
-/** The pathway whose library the caller acts on; 404 unless they may do `action` there. */
-export async function libraryOf(principal: Principal, pathwayId: string, action: Action): Promise<StoredPathway> {
-  const pathway = await getPathway(pathwayId);
-  if (!pathway) throw new NotFoundError('pathway');
-  authorize(await loadAccess(principal), action, pathwayTarget(pathway), 'pathway');
-  return pathway;
-}
 
 /** An item of that library with its versions (newest first); an item of another pathway is not found. */
 export async function itemOf(pathway: StoredPathway, evidenceId: string, consistent = false) {

@@ -4,13 +4,14 @@ import { hasRole, type Principal } from '#lib/principal.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { currentOf, listPathwayEvidence, type StoredVersion } from '#store/evidence.ts';
 import { download, type Download } from './downloads.ts';
-import { itemOf, libraryOf } from './library-access.ts';
+import { itemOf } from './library-access.ts';
+import { pathwayFor } from '../targets.ts';
 
 export async function listEvidence(
   principal: Principal,
   input: { pathwayId: string; criterionId?: string; limit?: number; cursor?: string },
 ) {
-  const pathway = await libraryOf(principal, input.pathwayId, 'evidence.list');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'evidence.list');
   return listPathwayEvidence(pathway.id, { ...(input.criterionId ? { criterionId: input.criterionId } : {}) }, input.limit, input.cursor);
 }
 
@@ -19,7 +20,7 @@ export async function listEvidence(
  * default) when it may be served.
  */
 export async function getEvidence(principal: Principal, input: { pathwayId: string; evidenceId: string; version?: number }) {
-  const pathway = await libraryOf(principal, input.pathwayId, 'evidence.read');
+  const { pathway } = await pathwayFor(principal, input.pathwayId, 'evidence.read');
   const { item, versions } = await itemOf(pathway, input.evidenceId);
   let chosen: StoredVersion | undefined;
   if (input.version !== undefined) {

@@ -10,7 +10,7 @@ import { actorOf, type Principal } from '#lib/principal.ts';
 import { presignPost } from '#store/evidence-objects.ts';
 import { outcomeSettings } from '#store/outcomes-config.ts';
 import { currentUpload, declareUpload, listUploadErrors, type OutcomeUpload } from '#store/outcomes-uploads.ts';
-import { districtFor } from './outcome-targets.ts';
+import { districtFor } from '../targets.ts';
 
 export async function declareOutcomeUpload(principal: Principal, input: { districtId: string; size: number }) {
   const { district } = await districtFor(principal, input.districtId, 'outcome.submit');

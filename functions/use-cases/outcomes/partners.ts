@@ -6,8 +6,9 @@ import { actorOf, type Principal } from '#lib/principal.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import { createPartner as storePartner, listPathwayPartners, type Partner } from '#store/outcomes-partners.ts';
 import type { Deferred } from '../deferred.ts';
-import { pathwayFor } from './outcome-targets.ts';
+
 import { checkReportExport, type ReportFormat } from './report-export.ts';
+import { pathwayFor } from '../targets.ts';
 
 export type NewPartner = Pick<Partner, 'organization' | 'sector' | 'engagement' | 'studentsServed' | 'schoolYear'>;
 

@@ -11,9 +11,10 @@ import { NotFoundError } from '#core/errors.ts';
 import { hasRole, type Principal } from '#lib/principal.ts';
 import { getCurrentSubmission, getEntityView, listEntityViews } from '#store/outcomes.ts';
 import { outcomeSettings } from '#store/outcomes-config.ts';
-import { districtFor, pathwayFor } from './outcome-targets.ts';
+
 import { forReader, viewFor } from './reader-views.ts';
 import { checkReportExport, type ReportFormat } from './report-export.ts';
+import { pathwayFor, districtFor } from '../targets.ts';
 
 const summaryOf = (view: CountView) => ({ counts: view, rates: ratesOf(view) });
 

@@ -7,7 +7,7 @@ import { checkDistrictContainsPathways, checkOutcomeCounts, type OutcomeCounts, 
 import { InvalidInputError, type FieldIssue } from '#core/errors.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { districtPathwayIds, submitOutcomes as storeSubmission, type SubmitResult } from '#store/outcomes.ts';
-import { districtFor } from './outcome-targets.ts';
+import { districtFor } from '../targets.ts';
 
 export interface OutcomeReport {
   districtId: string;

@@ -5,7 +5,7 @@ import type { PathwayRole } from '#store/entities.ts';
 import { keys } from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import type { Deferred } from '../deferred.ts';
-import { authorizedPathway } from './scopes.ts';
+import { pathwayFor } from '../targets.ts';
 
 /**
  * A team member's role changes (lead ↔ member); the pathway's lead count moves with it and
@@ -18,7 +18,7 @@ export async function changePathwayMemberRole(
   expectedVersion: Deferred<number>,
   role: PathwayRole,
 ): Promise<people.MemberView> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   const m = await people.getMembership(keys.pathwayMembership(personSub, p.id), true);
   if (!m || m.kind !== 'pathway') throw new NotFoundError('member');
   const version = expectedVersion();

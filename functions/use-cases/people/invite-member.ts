@@ -4,7 +4,7 @@ import type { RecordedAnswer } from '#store/idempotency.ts';
 import type { DistrictRole, PathwayRole } from '#store/entities.ts';
 import type { Deferred } from '../deferred.ts';
 import { invite, type RenderInvitation } from './invite.ts';
-import { authorizedDistrict, authorizedPathway } from './scopes.ts';
+import { pathwayFor, districtFor } from '../targets.ts';
 
 /** A pathway lead (or the district, or staff) invites someone to the team. */
 export async function invitePathwayMember(
@@ -14,7 +14,7 @@ export async function invitePathwayMember(
   idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   const scope = {
     kind: 'pathway' as const,
     pathwayId: p.id,
@@ -34,6 +34,6 @@ export async function inviteDistrictMember(
   idempotency: Deferred<IdempotencyContext>,
   render: RenderInvitation,
 ): Promise<RecordedAnswer> {
-  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
   return invite(principal, { kind: 'district', districtId: d.id, districtName: d.name }, request, idempotency, render);
 }

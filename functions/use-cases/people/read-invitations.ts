@@ -4,7 +4,8 @@ import type { Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
 import { keys, type Key } from '#store/keys.ts';
 import * as people from '#store/people.ts';
-import { authorizedDistrict, authorizedPathway, authorizeReviewerPool } from './scopes.ts';
+import { authorizeReviewerPool } from './scopes.ts';
+import { pathwayFor, districtFor } from '../targets.ts';
 
 /** One invitation by its key (revocation reads it the same way). */
 export async function readInvitation(key: Key): Promise<people.Invitation> {
@@ -19,12 +20,12 @@ export async function listPathwayInvitations(
   limit?: number,
   cursor?: string,
 ): Promise<Page<people.Invitation>> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   return people.listInvitations({ kind: 'pathway', pathwayId: p.id }, limit, cursor);
 }
 
 export async function getPathwayInvitation(principal: Principal, pathwayId: string, invitationId: string): Promise<people.Invitation> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   return readInvitation(keys.invitation(p.id, invitationId));
 }
 
@@ -34,12 +35,12 @@ export async function listDistrictInvitations(
   limit?: number,
   cursor?: string,
 ): Promise<Page<people.Invitation>> {
-  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
   return people.listInvitations({ kind: 'district', districtId: d.id }, limit, cursor);
 }
 
 export async function getDistrictInvitation(principal: Principal, districtId: string, invitationId: string): Promise<people.Invitation> {
-  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
   return readInvitation(keys.districtInvitation(d.id, invitationId));
 }
 

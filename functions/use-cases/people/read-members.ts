@@ -1,7 +1,7 @@
 import type { Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
 import * as people from '#store/people.ts';
-import { authorizedDistrict, authorizedPathway } from './scopes.ts';
+import { pathwayFor, districtFor } from '../targets.ts';
 
 export async function listPathwayMembers(
   principal: Principal,
@@ -9,7 +9,7 @@ export async function listPathwayMembers(
   limit?: number,
   cursor?: string,
 ): Promise<Page<people.MemberView>> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.read');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.read');
   return people.listPathwayMembers(p.id, limit, cursor);
 }
 
@@ -19,6 +19,6 @@ export async function listDistrictMembers(
   limit?: number,
   cursor?: string,
 ): Promise<Page<people.MemberView>> {
-  const d = await authorizedDistrict(principal, districtId, 'district.membership.read');
+  const { district: d } = await districtFor(principal, districtId, 'district.membership.read');
   return people.listDistrictMembers(d.id, limit, cursor);
 }

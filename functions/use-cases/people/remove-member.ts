@@ -3,7 +3,7 @@ import { NotFoundError } from '#core/errors.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { keys, type Key } from '#store/keys.ts';
 import * as people from '#store/people.ts';
-import { authorizedDistrict, authorizedPathway } from './scopes.ts';
+import { pathwayFor, districtFor } from '../targets.ts';
 
 /**
  * Removes the membership, then the Cognito group of its kind unless another membership of
@@ -21,11 +21,11 @@ async function removeMember(principal: Principal, key: Key, personSub: string, k
 }
 
 export async function removePathwayMember(principal: Principal, pathwayId: string, personSub: string): Promise<void> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   await removeMember(principal, keys.pathwayMembership(personSub, p.id), personSub, 'pathway');
 }
 
 export async function removeDistrictMember(principal: Principal, districtId: string, personSub: string): Promise<void> {
-  const d = await authorizedDistrict(principal, districtId, 'district.membership.manage');
+  const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
   await removeMember(principal, keys.districtMembership(personSub, d.id), personSub, 'district');
 }

@@ -2,10 +2,11 @@ import { actorOf, type Principal } from '#lib/principal.ts';
 import { keys } from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { readInvitation } from './read-invitations.ts';
-import { authorizedPathway, authorizeReviewerPool } from './scopes.ts';
+import { authorizeReviewerPool } from './scopes.ts';
+import { pathwayFor } from '../targets.ts';
 
 export async function revokePathwayInvitation(principal: Principal, pathwayId: string, invitationId: string): Promise<void> {
-  const p = await authorizedPathway(principal, pathwayId, 'membership.manage');
+  const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
   const inv = await readInvitation(keys.invitation(p.id, invitationId));
   await people.revokeInvitation(inv, actorOf(principal));
 }

@@ -1,6 +1,6 @@
 /** A reviewer's own review with what they score it against: the pinned framework, the frozen submission, the sessions. */
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { StoredFramework } from '#store/frameworks.ts';
 import { listSessions, type ReviewSession } from '#store/messages.ts';
 import { readRound, type Review, type SnapshotResponse } from '#store/reviews.ts';

@@ -5,7 +5,8 @@
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { ExclusionReason } from '#core/review/assignment.ts';
 import type { Principal } from '#lib/principal.ts';
-import { getApplication, type Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
+import { getApplication } from '#store/application-reads.ts';
 import { getAssignment, getReview, getRound, type Review } from '#store/reviews.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';

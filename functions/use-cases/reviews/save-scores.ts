@@ -7,7 +7,7 @@ import { PreconditionFailedError, UnprocessableError, type FieldIssue } from '#c
 import { rubricScaleOf } from '#core/framework.ts';
 import { scoringCriteriaFor, type CriterionScore } from '#core/review/scoring.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { StoredFramework } from '#store/frameworks.ts';
 import { getReview, isOpenReview, saveDraft, type Review } from '#store/reviews.ts';
 import { guardReview } from '#pipeline/conflicts.ts';

@@ -9,7 +9,7 @@ import { scoringCriteriaFor, validateReviewScores } from '#core/review/scoring.t
 import { publish } from '#events/publish.ts';
 import { logger } from '#lib/logger.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import type { StoredFramework } from '#store/frameworks.ts';
 import { getReview, isOpenReview, markReviewNotified, submitReview as storeSubmission, type Review } from '#store/reviews.ts';
 import { answerSeat } from '#pipeline/answers.ts';

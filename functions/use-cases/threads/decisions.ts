@@ -1,7 +1,7 @@
 /** The latest decision on an application, as the caller may read it, and what its letter needs. */
 import { NotFoundError } from '#core/errors.ts';
 import { hasRole, type Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { getPublishedFramework } from '#store/frameworks.ts';
 import { getDecision as getRoundDecision, type ReviewDecision } from '#store/reviews.ts';
 import { loadThread } from './thread-access.ts';

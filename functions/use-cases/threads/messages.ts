@@ -8,7 +8,7 @@ import type { AccessContext } from '#core/access.ts';
 import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { logger } from '#lib/logger.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
 import {
   getThreadSettings,

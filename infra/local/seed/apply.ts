@@ -13,14 +13,8 @@ import { seedFramework } from '#core/seed-framework.ts';
 import { addDays, addMonthsUtc } from '#core/time.ts';
 import { nowIso } from '#lib/clock.ts';
 import type { Principal } from '#lib/principal.ts';
-import {
-  listPathwayApplications,
-  openApplication,
-  submitApplication,
-  withdrawApplication,
-  writeResponse,
-  type Application,
-} from '#store/applications.ts';
+import { listPathwayApplications, openApplication, submitApplication, withdrawApplication, writeResponse } from '#store/applications.ts';
+import type { Application } from '#store/application-reads.ts';
 import { credentialIssue } from '#credentials/issue.ts';
 import { createBenefit, wholeCatalog } from '#store/benefits.ts';
 import { certificationItem, seedCertification } from '#store/certifications.ts';
