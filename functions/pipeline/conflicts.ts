@@ -22,8 +22,7 @@
  */
 import { conflictReasons, type ExclusionReason } from '#core/review/assignment.ts';
 import { logger } from '#lib/logger.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication, getApplications } from '#store/application-reads.ts';
+import { getApplication, getApplications, type Application } from '#store/application-reads.ts';
 import { keys } from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '#store/reviewers.ts';

@@ -13,8 +13,7 @@
 import { parseAbnormalEnd, type AbnormalEnd } from '#core/review/execution-status.ts';
 import { nowIso } from '#lib/clock.ts';
 import { logger } from '#lib/logger.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import { getRound, roundOwnedBy, type ReviewRound } from '#store/reviews.ts';
 import { markReviewFailed, readableCause } from './record-failure.ts';
 import { executionName } from './workflow.ts';

@@ -11,8 +11,7 @@
 import type { AbnormalEndStatus, ReviewFailure } from '#core/review/execution-status.ts';
 import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import { transact, TransactionCancelled } from '#store/db.ts';
 import { keys } from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';

@@ -5,8 +5,7 @@
 import type { Action, Target } from '#core/access.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import { authorize, withAccess } from '../access.ts';
 
 export const applicationTarget = (a: Application): Target => ({

@@ -5,8 +5,7 @@
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { ExclusionReason } from '#core/review/assignment.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import { getAssignment, getReview, getRound, type Review } from '#store/reviews.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';

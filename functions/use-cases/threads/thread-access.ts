@@ -5,8 +5,7 @@
 import { pathwayRole, type AccessContext } from '#core/access.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { hasRole, type Principal } from '#lib/principal.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import type { AuthorRole } from '#store/messages.ts';
 import { authorize, loadAccess } from '../access.ts';
 import { applicationTarget } from '../applications/load-application.ts';
