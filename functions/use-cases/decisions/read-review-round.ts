@@ -5,8 +5,7 @@
 import { NotFoundError } from '#core/errors.ts';
 import type { ReviewFailure } from '#core/review/execution-status.ts';
 import type { Principal } from '#lib/principal.ts';
-import type { Application } from '#store/application-reads.ts';
-import { getApplication } from '#store/application-reads.ts';
+import { getApplication, type Application } from '#store/application-reads.ts';
 import { getRound, readRound, seatHolder, type Review, type ReviewSeat, type RoundView } from '#store/reviews.ts';
 import { describeExecution, executionArnFor, executionHistory, type ExecutionStatus, type HistoryEntry } from '#pipeline/workflow.ts';
 import { loadApplication } from '../applications/load-application.ts';
@@ -28,9 +27,12 @@ export async function getReviewRound(principal: Principal, applicationId: string
   const n = roundNumber(application, round);
   const view = await readRound(application.id, n);
   if (!view) throw new NotFoundError('review round');
-  // Read again after the round, consistently: a failure recorded meanwhile shows with it.
-  const header = await getApplication(application.id, true);
-  const execution = view.round.executionArn ? await describeExecution(view.round.executionArn) : undefined;
+  // Read again after the round, consistently: a failure recorded meanwhile shows with it. The
+  // execution's status is independent of that read, so the two go together.
+  const [header, execution] = await Promise.all([
+    getApplication(application.id, true),
+    view.round.executionArn ? describeExecution(view.round.executionArn) : undefined,
+  ]);
   return {
     application,
     ...(header?.reviewFailure ? { reviewFailure: header.reviewFailure } : {}),
