@@ -43,151 +43,181 @@ const invitationFacts = () => ({
   expiresAt: isoDateTime(),
 });
 
+/**
+ * Each detail-type's schema, built the first time an event of that type is published or
+ * received (`eventSchema`): a function handles a few of these, and building all of them at
+ * import cost every cold start about two milliseconds.
+ */
 export const eventSchemas = {
   /** A pathway team submitted an application (initial or renewal) for a level. */
-  ApplicationSubmitted: z.strictObject({
-    version: v1(),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    /** True when the application renews an existing certification. */
-    renewal: z.boolean(),
-    submittedBy: personSub(),
-    submittedAt: isoDateTime(),
-  }),
+  ApplicationSubmitted: () =>
+    z.strictObject({
+      version: v1(),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      /** True when the application renews an existing certification. */
+      renewal: z.boolean(),
+      submittedBy: personSub(),
+      submittedAt: isoDateTime(),
+    }),
   /** A reviewer was assigned to an application and owes a review by `dueOn`. */
-  ReviewerAssigned: z.strictObject({
-    version: v1(),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    reviewId: idSchema('review'),
-    reviewerSub: personSub(),
-    dueOn: isoDate(),
-  }),
+  ReviewerAssigned: () =>
+    z.strictObject({
+      version: v1(),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      reviewId: idSchema('review'),
+      reviewerSub: personSub(),
+      dueOn: isoDate(),
+    }),
   /** A reviewer submitted their review (the scores stay in the table). */
-  ReviewSubmitted: z.strictObject({
-    version: v1(),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    reviewId: idSchema('review'),
-    reviewerSub: personSub(),
-    submittedAt: isoDateTime(),
-  }),
+  ReviewSubmitted: () =>
+    z.strictObject({
+      version: v1(),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      reviewId: idSchema('review'),
+      reviewerSub: personSub(),
+      submittedAt: isoDateTime(),
+    }),
   /** Staff decided an application. */
-  DecisionMade: z.strictObject({
-    version: v1(),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    decision: z.enum(decisions),
-    decidedBy: personSub(),
-    decidedAt: isoDateTime(),
-  }),
+  DecisionMade: () =>
+    z.strictObject({
+      version: v1(),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      decision: z.enum(decisions),
+      decidedBy: personSub(),
+      decidedAt: isoDateTime(),
+    }),
   /** A certification was granted (after a `certified` decision). */
-  CertificationIssued: z.strictObject({
-    version: v1(),
-    certificationId: idSchema('certification'),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    issuedOn: isoDate(),
-    expiresOn: isoDate(),
-  }),
+  CertificationIssued: () =>
+    z.strictObject({
+      version: v1(),
+      certificationId: idSchema('certification'),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      issuedOn: isoDate(),
+      expiresOn: isoDate(),
+    }),
   /** The daily sweep found a certification `daysBefore` days from expiry (one event per reminder step). */
-  CertificationExpiring: z.strictObject({
-    version: v1(),
-    certificationId: idSchema('certification'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    expiresOn: isoDate(),
-    daysBefore: z.int().check(z.minimum(0), z.maximum(3660)),
-    /** Days actually left (fewer than daysBefore when the sweep caught up after missed days). */
-    daysLeft: z.optional(z.int().check(z.minimum(0), z.maximum(3660))),
-  }),
+  CertificationExpiring: () =>
+    z.strictObject({
+      version: v1(),
+      certificationId: idSchema('certification'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      expiresOn: isoDate(),
+      daysBefore: z.int().check(z.minimum(0), z.maximum(3660)),
+      /** Days actually left (fewer than daysBefore when the sweep caught up after missed days). */
+      daysLeft: z.optional(z.int().check(z.minimum(0), z.maximum(3660))),
+    }),
   /** A certification reached its expiry date without a renewal. */
-  CertificationExpired: z.strictObject({
-    version: v1(),
-    certificationId: idSchema('certification'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    expiredOn: isoDate(),
-  }),
+  CertificationExpired: () =>
+    z.strictObject({
+      version: v1(),
+      certificationId: idSchema('certification'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      expiredOn: isoDate(),
+    }),
   /** Staff withdrew an active certification (status `revoked`); the reason stays in the table. */
-  CertificationWithdrawn: z.strictObject({
-    version: v1(),
-    certificationId: idSchema('certification'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    withdrawnAt: isoDateTime(),
-    withdrawnBy: personSub(),
-  }),
+  CertificationWithdrawn: () =>
+    z.strictObject({
+      version: v1(),
+      certificationId: idSchema('certification'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      withdrawnAt: isoDateTime(),
+      withdrawnBy: personSub(),
+    }),
   /**
    * The network benefits a pathway holds changed with its standing (issue 19): a certification
    * was issued, expired or withdrawn. Benefit ids only; titles are read from the catalog.
    */
-  BenefitsChanged: z.strictObject({
-    version: v1(),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    /** The certification whose change moved the benefits. */
-    certificationId: idSchema('certification'),
-    cause: z.enum(['issued', 'expired', 'withdrawn']),
-    previousLevel: z.nullable(level()),
-    level: z.nullable(level()),
-    unlocked: z.array(idSchema('benefit')).check(z.maxLength(200)),
-    lost: z.array(idSchema('benefit')).check(z.maxLength(200)),
-  }),
+  BenefitsChanged: () =>
+    z.strictObject({
+      version: v1(),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      /** The certification whose change moved the benefits. */
+      certificationId: idSchema('certification'),
+      cause: z.enum(['issued', 'expired', 'withdrawn']),
+      previousLevel: z.nullable(level()),
+      level: z.nullable(level()),
+      unlocked: z.array(idSchema('benefit')).check(z.maxLength(200)),
+      lost: z.array(idSchema('benefit')).check(z.maxLength(200)),
+    }),
   /** The renewal window of a certification opened; the team may now apply to recertify. */
-  RenewalOpened: z.strictObject({
-    version: v1(),
-    certificationId: idSchema('certification'),
-    pathwayId: idSchema('pathway'),
-    districtId: idSchema('district'),
-    level: level(),
-    expiresOn: isoDate(),
-    /** The renewal application drafted for the team, when the sweep creates one. */
-    applicationId: z.optional(idSchema('application')),
-  }),
+  RenewalOpened: () =>
+    z.strictObject({
+      version: v1(),
+      certificationId: idSchema('certification'),
+      pathwayId: idSchema('pathway'),
+      districtId: idSchema('district'),
+      level: level(),
+      expiresOn: isoDate(),
+      /** The renewal application drafted for the team, when the sweep creates one. */
+      applicationId: z.optional(idSchema('application')),
+    }),
   /**
    * Someone posted a message on an application's thread. The text stays in the table: the
    * notifier reads the message by id (and `postedAt`, which is part of its key).
    */
-  MessagePosted: z.strictObject({
-    version: v1(),
-    applicationId: idSchema('application'),
-    pathwayId: idSchema('pathway'),
-    messageId: idSchema('message'),
-    postedAt: isoDateTime(),
-    authorSub: personSub(),
-    authorRole: z.enum(['team', 'staff', 'reviewer', 'district']),
-  }),
+  MessagePosted: () =>
+    z.strictObject({
+      version: v1(),
+      applicationId: idSchema('application'),
+      pathwayId: idSchema('pathway'),
+      messageId: idSchema('message'),
+      postedAt: isoDateTime(),
+      authorSub: personSub(),
+      authorRole: z.enum(['team', 'staff', 'reviewer', 'district']),
+    }),
   /**
    * Someone was invited to a pathway team or a district. The invitee's address is not in the
    * event (it is personal data): the notifier reads it from the invitation by id.
    */
-  InvitationCreated: z.strictObject({
-    version: v1(),
-    ...invitationFacts(),
-    invitedBy: personSub(),
-    createdAt: isoDateTime(),
-  }),
+  InvitationCreated: () =>
+    z.strictObject({
+      version: v1(),
+      ...invitationFacts(),
+      invitedBy: personSub(),
+      createdAt: isoDateTime(),
+    }),
   /** The daily sweep found a pending invitation close to its expiry (INVITATION_REMINDER_DAYS): remind the invitee, once. */
-  InvitationExpiring: z.strictObject({
-    version: v1(),
-    ...invitationFacts(),
-  }),
+  InvitationExpiring: () =>
+    z.strictObject({
+      version: v1(),
+      ...invitationFacts(),
+    }),
 } as const;
 
 export type DetailType = keyof typeof eventSchemas;
 export const detailTypes = Object.keys(eventSchemas) as DetailType[];
 
-export type EventDetail<K extends DetailType = DetailType> = z.infer<(typeof eventSchemas)[K]>;
+export type EventDetail<K extends DetailType = DetailType> = z.infer<ReturnType<(typeof eventSchemas)[K]>>;
+
+const built = new Map<DetailType, z.ZodMiniType>();
+
+/** The schema of a detail-type's detail (built once). */
+export function eventSchema<K extends DetailType>(detailType: K): ReturnType<(typeof eventSchemas)[K]> {
+  let schema = built.get(detailType);
+  if (!schema) {
+    schema = eventSchemas[detailType]();
+    built.set(detailType, schema);
+  }
+  return schema as ReturnType<(typeof eventSchemas)[K]>;
+}
 
 /** A domain event as a producer hands it to `publish`: the version is filled in. */
 export type DomainEventInput = {
@@ -235,7 +265,7 @@ export function isDetailType(value: unknown): value is DetailType {
 /** Validates a detail against its detail-type's schema; throws InvalidDomainEventError. */
 export function parseDetail<K extends DetailType>(detailType: K, detail: unknown): EventDetail<K> {
   if (!isDetailType(detailType)) throw new InvalidDomainEventError(String(detailType), [{ path: [], message: 'unknown detail-type' }]);
-  const result = z.safeParse(eventSchemas[detailType], detail);
+  const result = z.safeParse(eventSchema(detailType), detail);
   if (!result.success) throw new InvalidDomainEventError(detailType, result.error.issues);
   return result.data as EventDetail<K>;
 }

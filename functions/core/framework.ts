@@ -3,6 +3,7 @@
  * version is immutable and applications pin the version they started on, so a criterion id
  * always means the same text for every application that answered it.
  */
+import { lazy } from './lazy.ts';
 import * as z from 'zod/mini';
 import { idPattern } from './ids.ts';
 import { levels, type Level } from './levels.ts';
@@ -132,44 +133,50 @@ const SCALE_LEVEL = /^[a-z][a-z_]{0,29}$/;
 
 const bounded = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-const criterionSchema = z.strictObject({
-  id: z.string().check(z.regex(CRITERION_ID, { error: 'must look like RA-1.2' })),
-  text: bounded(frameworkLimits.criterionText),
-  levels: z.array(z.enum(levels)).check(z.minLength(1)),
-  evidence: z
-    .array(
-      z.strictObject({
-        kind: z.enum(evidenceKinds),
-        description: bounded(frameworkLimits.evidenceDescription),
-        required: z.boolean(),
-      }),
-    )
-    .check(z.maxLength(frameworkLimits.evidencePerCriterion)),
-  rubric: z.array(z.strictObject({ level: z.string().check(z.regex(SCALE_LEVEL)), descriptor: bounded(frameworkLimits.descriptor) })),
-  required: z.optional(z.boolean()),
-});
+const criterionSchema = lazy(() =>
+  z.strictObject({
+    id: z.string().check(z.regex(CRITERION_ID, { error: 'must look like RA-1.2' })),
+    text: bounded(frameworkLimits.criterionText),
+    levels: z.array(z.enum(levels)).check(z.minLength(1)),
+    evidence: z
+      .array(
+        z.strictObject({
+          kind: z.enum(evidenceKinds),
+          description: bounded(frameworkLimits.evidenceDescription),
+          required: z.boolean(),
+        }),
+      )
+      .check(z.maxLength(frameworkLimits.evidencePerCriterion)),
+    rubric: z.array(z.strictObject({ level: z.string().check(z.regex(SCALE_LEVEL)), descriptor: bounded(frameworkLimits.descriptor) })),
+    required: z.optional(z.boolean()),
+  }),
+);
 
-const standardSchema = z.strictObject({
-  id: z.string().check(z.regex(STANDARD_ID, { error: 'must look like RA-1' })),
-  title: bounded(frameworkLimits.title),
-  description: z.optional(bounded(frameworkLimits.description)),
-  criteria: z.array(criterionSchema).check(z.minLength(1), z.maxLength(frameworkLimits.criteriaPerStandard)),
-});
+const standardSchema = lazy(() =>
+  z.strictObject({
+    id: z.string().check(z.regex(STANDARD_ID, { error: 'must look like RA-1' })),
+    title: bounded(frameworkLimits.title),
+    description: z.optional(bounded(frameworkLimits.description)),
+    criteria: z.array(criterionSchema()).check(z.minLength(1), z.maxLength(frameworkLimits.criteriaPerStandard)),
+  }),
+);
 
-const componentSchema = z.strictObject({
-  id: z.string().check(z.regex(COMPONENT_ID, { error: 'must be 2 to 5 capital letters' })),
-  title: bounded(frameworkLimits.title),
-  description: bounded(frameworkLimits.description),
-  standards: z.array(standardSchema).check(z.minLength(1), z.maxLength(frameworkLimits.standardsPerComponent)),
-});
+const componentSchema = lazy(() =>
+  z.strictObject({
+    id: z.string().check(z.regex(COMPONENT_ID, { error: 'must be 2 to 5 capital letters' })),
+    title: bounded(frameworkLimits.title),
+    description: bounded(frameworkLimits.description),
+    standards: z.array(standardSchema()).check(z.minLength(1), z.maxLength(frameworkLimits.standardsPerComponent)),
+  }),
+);
 
-const contentShape = {
+const contentShape = lazy(() => ({
   version: z.string().check(z.regex(VERSION, { error: 'must be dotted numbers such as 2026.1' })),
   title: bounded(frameworkLimits.title),
   description: z.optional(bounded(frameworkLimits.description)),
   rubricScale: z.optional(z.array(z.string().check(z.regex(SCALE_LEVEL))).check(z.minLength(2), z.maxLength(6))),
-  components: z.array(componentSchema).check(z.minLength(1), z.maxLength(frameworkLimits.components)),
-};
+  components: z.array(componentSchema()).check(z.minLength(1), z.maxLength(frameworkLimits.components)),
+}));
 
 export interface StructureIssue {
   path: (string | number)[];
@@ -232,39 +239,43 @@ export function structureIssues(content: FrameworkContent): StructureIssue[] {
   return issues;
 }
 
-const structureCheck = z.superRefine<FrameworkContent>((value, ctx) => {
-  for (const issue of structureIssues(value)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
-});
+const structureCheck = lazy(() =>
+  z.superRefine<FrameworkContent>((value, ctx) => {
+    for (const issue of structureIssues(value)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+  }),
+);
 
 /** A framework version as staff write it (create or replace a draft). */
-export const frameworkContentSchema = z.strictObject(contentShape).check(structureCheck);
+export const frameworkContentSchema = lazy(() => z.strictObject(contentShape()).check(structureCheck()));
 
 /** A stored framework, draft or published. */
-export const frameworkSchema = z
-  .strictObject({
-    ...contentShape,
-    id: z.string().check(z.regex(idPattern('framework'), { error: 'must be a framework id' })),
-    status: z.enum(['draft', 'published']),
-    publishedAt: z.optional(z.string().check(z.iso.datetime())),
-  })
-  .check(
-    structureCheck,
-    z.superRefine((value, ctx) => {
-      if ((value.status === 'published') !== (value.publishedAt !== undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'publishedAt is set exactly when the framework is published',
-          path: ['publishedAt'],
-          input: value,
-        });
-      }
-    }),
-  );
+export const frameworkSchema = lazy(() =>
+  z
+    .strictObject({
+      ...contentShape(),
+      id: z.string().check(z.regex(idPattern('framework'), { error: 'must be a framework id' })),
+      status: z.enum(['draft', 'published']),
+      publishedAt: z.optional(z.string().check(z.iso.datetime())),
+    })
+    .check(
+      structureCheck(),
+      z.superRefine((value, ctx) => {
+        if ((value.status === 'published') !== (value.publishedAt !== undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'publishedAt is set exactly when the framework is published',
+            path: ['publishedAt'],
+            input: value,
+          });
+        }
+      }),
+    ),
+);
 
 // Keep the hand-written types and the schemas in step: each must be assignable to the other.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _contentMatches: Same<z.infer<typeof frameworkContentSchema>, FrameworkContent> = true;
-const _frameworkMatches: Same<z.infer<typeof frameworkSchema>, Framework> = true;
+const _contentMatches: Same<z.infer<ReturnType<typeof frameworkContentSchema>>, FrameworkContent> = true;
+const _frameworkMatches: Same<z.infer<ReturnType<typeof frameworkSchema>>, Framework> = true;
 void _contentMatches;
 void _frameworkMatches;
 
@@ -333,7 +344,7 @@ export type PublishResult =
  */
 export function publishFramework(framework: Framework, at: string): PublishResult {
   if (framework.status === 'published') return { ok: false, reason: 'already_published', issues: [] };
-  const parsed = frameworkSchema.safeParse({ ...framework, status: 'published', publishedAt: at });
+  const parsed = frameworkSchema().safeParse({ ...framework, status: 'published', publishedAt: at });
   if (!parsed.success) {
     return {
       ok: false,

@@ -230,6 +230,10 @@ export function openApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo 
   const components = new Components();
   const paths: Record<string, Json> = {};
   const tags = new Set<string>();
+  // Route schemas are built on first use (lib/route.ts), and building one may name a schema
+  // another route uses too (`named`): build them all before rendering any, so a named
+  // schema is a $ref wherever it appears, whatever the order of the routes.
+  for (const spec of routes) void [spec.params, spec.query, spec.body, spec.response];
   for (const spec of routes) {
     for (const tag of spec.tags) tags.add(tag);
     // A route with both answers JSON by default and `produces` when asked (e.g. ?format=csv).

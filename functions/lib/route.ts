@@ -60,13 +60,48 @@ export type Infer<T> = [Exclude<T, undefined>] extends [never]
     ? z.infer<Exclude<T, undefined>>
     : undefined;
 
+/** A route's zod schemas: what `route` takes in `schemas` and its spec exposes one by one. */
+export interface RouteSchemas<P, Q, B, R> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: R;
+}
+
+/**
+ * What a routes file writes: the spec, with its schemas behind a function. A Lambda bundle
+ * holds every route of its function, so building them all at import would cost each cold
+ * start a few milliseconds of zod construction for routes the request never takes (and for
+ * response schemas only the OpenAPI document reads); behind `schemas` they are built on
+ * first use, once.
+ */
+export type RouteInput<P, Q, B, R, A extends 'public' | 'jwt'> = Omit<
+  RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, A>,
+  keyof RouteSchemas<P, Q, B, R>
+> & {
+  schemas?: () => RouteSchemas<P, Q, B, R>;
+};
+
 export function route<
   P extends z.ZodMiniType,
   Q extends z.ZodMiniType,
   B extends z.ZodMiniType,
   R extends z.ZodMiniType,
   A extends 'public' | 'jwt',
->(spec: RouteSpec<P, Q, B, R, A>): RouteSpec<P, Q, B, R, A> {
+>(input: RouteInput<P, Q, B, R, A>): RouteSpec<P, Q, B, R, A> {
+  const { schemas, ...spec } = input;
+  let built: RouteSchemas<P, Q, B, R> | undefined;
+  const part = (key: keyof RouteSchemas<P, Q, B, R>): PropertyDescriptor => ({
+    enumerable: true,
+    get: () => (built ??= schemas ? schemas() : {})[key],
+  });
+  // The parts become getters over the one built set (the spread above left none behind).
+  Object.defineProperties(spec, {
+    params: part('params'),
+    query: part('query'),
+    body: part('body'),
+    response: part('response'),
+  });
   return spec;
 }
 

@@ -4,6 +4,7 @@
  * fields are rejected.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 
 /**
  * Named schemas of the OpenAPI document: a schema added here is emitted once under
@@ -48,7 +49,7 @@ export const text = (min: number, max: number) => z.string().check(z.trim(), z.m
 export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
 
 /** `limit` and `cursor` on every list. */
-export const pageQuery = {
+export const pageQuery = lazy(() => ({
   limit: z.optional(
     documentAs(
       z.pipe(
@@ -62,7 +63,7 @@ export const pageQuery = {
     ),
   ),
   cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, { error: 'must be a cursor from a previous page' }))),
-};
+}));
 
 export const pageOf = <T extends z.ZodMiniType>(item: T) =>
   z.object({
@@ -79,4 +80,4 @@ export const pageOf = <T extends z.ZodMiniType>(item: T) =>
 export const versionField = (min = 1) => z.int().check(z.minimum(min), z.maximum(1_000_000_000));
 
 /** Who did something (a person's sub, with the name and email known at the time). */
-export const actorView = z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) });
+export const actorView = lazy(() => z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }));

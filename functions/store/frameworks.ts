@@ -323,7 +323,7 @@ export async function putPublishedFramework(
   framework: Framework,
   actor: Actor = systemActor,
 ): Promise<{ created: boolean; framework: StoredFramework }> {
-  const parsed = frameworkSchema.safeParse(framework);
+  const parsed = frameworkSchema().safeParse(framework);
   if (!parsed.success) throw new Error(`putPublishedFramework: not a valid framework: ${parsed.error.message}`);
   if (parsed.data.status !== 'published' || !parsed.data.publishedAt)
     throw new Error('putPublishedFramework: the framework must be published');

@@ -4,6 +4,7 @@
  * queue; reviewers see the applications assigned to them.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { applicationStatuses } from '#core/application-status.ts';
 import { NARRATIVE_MAX_CHARS } from '#core/completeness.ts';
 import { evidenceKinds } from '#core/framework.ts';
@@ -17,96 +18,102 @@ import { reviewFailureView } from '../reviews/schemas.ts';
 export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
 export const MAX_EVIDENCE_PER_RESPONSE = 20;
 
-const applicationParams = z.strictObject({ applicationId: idSchema('application') });
-const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
-const status = z.enum(applicationStatuses);
-const target = z.enum(applicationTargets);
+const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const status = lazy(() => z.enum(applicationStatuses));
+const target = lazy(() => z.enum(applicationTargets));
 
-const application = named(
-  z.object({
-    id: z.string(),
-    pathwayId: z.string(),
-    districtId: z.string(),
-    schoolId: z.string(),
-    pathwayName: z.string(),
-    target,
-    level: z.enum(levels),
-    renewal: z.boolean(),
-    frameworkId: z.string(),
-    frameworkVersion: z.string(),
-    status,
-    /** The ETag: send it as If-Match to submit or withdraw. */
-    version: z.number(),
-    submissionNumber: z.number(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    statusChangedAt: z.string(),
-    queuedAt: z.string(),
-    submittedAt: z.optional(z.string()),
-    withdrawnAt: z.optional(z.string()),
-    /** Set when the decision was applied. */
-    decidedAt: z.optional(z.string()),
-    /** A renewal: the certification it renews. */
-    renewalOf: z.optional(z.string()),
-    /** Staff: the review workflow's last failure, until a restart clears it. */
-    reviewFailure: z.optional(reviewFailureView),
-    createdBy: actorView,
-  }),
-  'Application',
-  {
-    id: 'app_01JD0000000000000000000000',
-    pathwayId: 'pw_01JD0000000000000000000000',
-    districtId: 'dst_01JD0000000000000000000000',
-    schoolId: 'sch_01JD0000000000000000000000',
-    pathwayName: 'Engineering Academy',
-    target: 'candidacy',
-    level: 'candidacy',
-    renewal: false,
-    frameworkId: 'fw_01JD0000000000000000000000',
-    frameworkVersion: '2026.1',
-    status: 'draft',
-    version: 1,
-    submissionNumber: 0,
-    createdAt: '2026-11-02T16:00:00.000Z',
-    updatedAt: '2026-11-02T16:00:00.000Z',
-    statusChangedAt: '2026-11-02T16:00:00.000Z',
-    queuedAt: '2026-11-02T16:00:00.000Z',
-    createdBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
-  },
-  'An application of a pathway for a certification level.',
+const application = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      pathwayId: z.string(),
+      districtId: z.string(),
+      schoolId: z.string(),
+      pathwayName: z.string(),
+      target: target(),
+      level: z.enum(levels),
+      renewal: z.boolean(),
+      frameworkId: z.string(),
+      frameworkVersion: z.string(),
+      status: status(),
+      /** The ETag: send it as If-Match to submit or withdraw. */
+      version: z.number(),
+      submissionNumber: z.number(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      statusChangedAt: z.string(),
+      queuedAt: z.string(),
+      submittedAt: z.optional(z.string()),
+      withdrawnAt: z.optional(z.string()),
+      /** Set when the decision was applied. */
+      decidedAt: z.optional(z.string()),
+      /** A renewal: the certification it renews. */
+      renewalOf: z.optional(z.string()),
+      /** Staff: the review workflow's last failure, until a restart clears it. */
+      reviewFailure: z.optional(reviewFailureView()),
+      createdBy: actorView(),
+    }),
+    'Application',
+    {
+      id: 'app_01JD0000000000000000000000',
+      pathwayId: 'pw_01JD0000000000000000000000',
+      districtId: 'dst_01JD0000000000000000000000',
+      schoolId: 'sch_01JD0000000000000000000000',
+      pathwayName: 'Engineering Academy',
+      target: 'candidacy',
+      level: 'candidacy',
+      renewal: false,
+      frameworkId: 'fw_01JD0000000000000000000000',
+      frameworkVersion: '2026.1',
+      status: 'draft',
+      version: 1,
+      submissionNumber: 0,
+      createdAt: '2026-11-02T16:00:00.000Z',
+      updatedAt: '2026-11-02T16:00:00.000Z',
+      statusChangedAt: '2026-11-02T16:00:00.000Z',
+      queuedAt: '2026-11-02T16:00:00.000Z',
+      createdBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+    },
+    'An application of a pathway for a certification level.',
+  ),
 );
 
-const evidenceRef = z.strictObject({
-  evidenceId: idSchema('evidence'),
-  /** The cited version of the evidence item; absent = its latest version. */
-  version: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
-  kind: z.optional(z.enum(evidenceKinds)),
-});
-
-const response = named(
-  z.object({
-    applicationId: z.string(),
-    criterionId: z.string(),
-    narrative: z.string(),
-    evidence: z.array(z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()) })),
-    /** The ETag of this response. */
-    version: z.number(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    updatedBy: actorView,
+const evidenceRef = lazy(() =>
+  z.strictObject({
+    evidenceId: idSchema('evidence'),
+    /** The cited version of the evidence item; absent = its latest version. */
+    version: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+    kind: z.optional(z.enum(evidenceKinds)),
   }),
-  'CriterionResponse',
-  {
-    applicationId: 'app_01JD0000000000000000000000',
-    criterionId: 'WBL-1.1',
-    narrative: 'Every student completes 40 hours of internship in grade 11.',
-    evidence: [{ evidenceId: 'ev_01JD0000000000000000000000', version: 2, kind: 'artifact' }],
-    version: 3,
-    createdAt: '2026-11-03T10:00:00.000Z',
-    updatedAt: '2026-11-05T10:00:00.000Z',
-    updatedBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
-  },
-  "A pathway's response to one criterion of an application.",
+);
+
+const response = lazy(() =>
+  named(
+    z.object({
+      applicationId: z.string(),
+      criterionId: z.string(),
+      narrative: z.string(),
+      evidence: z.array(z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()) })),
+      /** The ETag of this response. */
+      version: z.number(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      updatedBy: actorView(),
+    }),
+    'CriterionResponse',
+    {
+      applicationId: 'app_01JD0000000000000000000000',
+      criterionId: 'WBL-1.1',
+      narrative: 'Every student completes 40 hours of internship in grade 11.',
+      evidence: [{ evidenceId: 'ev_01JD0000000000000000000000', version: 2, kind: 'artifact' }],
+      version: 3,
+      createdAt: '2026-11-03T10:00:00.000Z',
+      updatedAt: '2026-11-05T10:00:00.000Z',
+      updatedBy: { sub: '1b4e28ba-2fa1-51d2-883f-0016d3cca427', name: 'Lee Lead' },
+    },
+    "A pathway's response to one criterion of an application.",
+  ),
 );
 
 export const openApplicationRoute = route({
@@ -139,9 +146,11 @@ export const openApplicationRoute = route({
   description:
     'Candidacy first; silver requires candidacy; gold requires silver; renewal within the renewal window or after expiry. One open application per pathway (409). Failing rules answer 422 listing every reason. Pins `frameworkId` (default: the published version with the highest version number).',
   tags: ['Applications'],
-  params: pathwayParams,
-  body: z.strictObject({ target, frameworkId: z.optional(idSchema('framework')) }),
-  response: application,
+  schemas: () => ({
+    params: pathwayParams(),
+    body: z.strictObject({ target: target(), frameworkId: z.optional(idSchema('framework')) }),
+    response: application(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -154,9 +163,11 @@ export const listPathwayApplicationsRoute = route({
   auth: 'jwt',
   summary: "A pathway's applications, newest first",
   tags: ['Applications'],
-  params: pathwayParams,
-  query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
-  response: pageOf(application),
+  schemas: () => ({
+    params: pathwayParams(),
+    query: z.strictObject({ ...pageQuery(), status: z.optional(status()), target: z.optional(target()) }),
+    response: pageOf(application()),
+  }),
 });
 
 export const listApplicationsRoute = route({
@@ -169,14 +180,15 @@ export const listApplicationsRoute = route({
   description:
     'Staff: applications in `status` (default submitted), longest waiting first. Reviewers: the applications they are assigned to while the assignment is active (optionally filtered by status). Others: 403.',
   tags: ['Applications'],
-  query: z.strictObject({ ...pageQuery, status: z.optional(status), target: z.optional(target) }),
-  /** Reviewers' items carry their `assignment`. */
-  response: pageOf(
-    z.object({
-      ...application.shape,
-      assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })),
-    }),
-  ),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), status: z.optional(status()), target: z.optional(target()) }),
+    response: pageOf(
+      z.object({
+        ...application().shape,
+        assignment: z.optional(z.object({ role: z.string(), assignedAt: z.string(), dueAt: z.optional(z.string()) })),
+      }),
+    ),
+  }),
 });
 
 export const getApplicationRoute = route({
@@ -190,8 +202,14 @@ export const getApplicationRoute = route({
     'Responses exist only for criteria written at least once; a missing one has version 0. For reviewers and staff, ' +
     "`outcomes` is the pathway's latest outcome headline (suppressed for reviewers; null when nothing was reported).",
   tags: ['Applications'],
-  params: applicationParams,
-  response: z.object({ ...application.shape, responses: z.array(response), outcomes: z.optional(z.nullable(outcomeHeadlineSchema)) }),
+  schemas: () => ({
+    params: applicationParams(),
+    response: z.object({
+      ...application().shape,
+      responses: z.array(response()),
+      outcomes: z.optional(z.nullable(outcomeHeadlineSchema())),
+    }),
+  }),
 });
 
 export const putResponseRoute = route({
@@ -213,23 +231,25 @@ export const putResponseRoute = route({
   description:
     'Optimistic concurrency per response: `If-Match: "<version>"` (or `version` in the body) with the version you edited; to create the first version send `If-None-Match: *` or version 0. A stale version answers 412 with `currentVersion` and `current` (the response as it is now). 201 when created, 200 when replaced. An unknown criterion is 404; one not assessed at the application\u2019s level is 422. Evidence ids are typed references; they are checked against evidence items once those exist.',
   tags: ['Applications'],
-  params: z.strictObject({
-    applicationId: idSchema('application'),
-    criterionId: z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' })),
-  }),
-  body: z.strictObject({
-    narrative: z.string().check(z.maxLength(NARRATIVE_MAX_CHARS)),
-    evidence: z.optional(
-      z.array(evidenceRef).check(
-        z.maxLength(MAX_EVIDENCE_PER_RESPONSE),
-        z.refine((refs) => new Set(refs.map((r) => `${r.evidenceId}@${r.version ?? ''}`)).size === refs.length, {
-          error: 'cites the same evidence twice',
-        }),
+  schemas: () => ({
+    params: z.strictObject({
+      applicationId: idSchema('application'),
+      criterionId: z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' })),
+    }),
+    body: z.strictObject({
+      narrative: z.string().check(z.maxLength(NARRATIVE_MAX_CHARS)),
+      evidence: z.optional(
+        z.array(evidenceRef()).check(
+          z.maxLength(MAX_EVIDENCE_PER_RESPONSE),
+          z.refine((refs) => new Set(refs.map((r) => `${r.evidenceId}@${r.version ?? ''}`)).size === refs.length, {
+            error: 'cites the same evidence twice',
+          }),
+        ),
       ),
-    ),
-    version: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000))),
+      version: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000))),
+    }),
+    response: response(),
   }),
-  response,
   ifMatch: true,
 });
 
@@ -247,8 +267,10 @@ export const submitApplicationRoute = route({
   description:
     'Checks completeness for the level against the pinned framework: 422 lists every gap as an `errors` entry with field `responses.<criterionId>`. Needs If-Match with the application version; accepts Idempotency-Key.',
   tags: ['Applications'],
-  params: applicationParams,
-  response: application,
+  schemas: () => ({
+    params: applicationParams(),
+    response: application(),
+  }),
   idempotent: true,
   ifMatch: true,
 });
@@ -264,8 +286,10 @@ export const withdrawApplicationRoute = route({
   auth: 'jwt',
   summary: 'Withdraw (pathway lead, staff); frees the pathway to open another application',
   tags: ['Applications'],
-  params: applicationParams,
-  response: application,
+  schemas: () => ({
+    params: applicationParams(),
+    response: application(),
+  }),
   ifMatch: true,
 });
 

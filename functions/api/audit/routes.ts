@@ -3,25 +3,28 @@
  * a district's (its record, schools, contacts and new pathways) and a framework's.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { actorView, idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
 const FN = 'audit' as const;
 const TAGS = ['Audit'];
 
-const auditQuery = z.strictObject({ ...pageQuery, order: z.optional(z.enum(['oldest', 'newest'])) });
+const auditQuery = lazy(() => z.strictObject({ ...pageQuery(), order: z.optional(z.enum(['oldest', 'newest'])) }));
 
-export const auditEventSchema = named(
-  z.object({
-    id: z.string(),
-    at: z.string(),
-    actor: actorView,
-    action: z.string(),
-    entity: z.object({ kind: z.string(), id: z.string() }),
-    changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
-    scope: z.object({ kind: z.string(), id: z.string() }),
-  }),
-  'AuditEvent',
+export const auditEventSchema = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      actor: actorView(),
+      action: z.string(),
+      entity: z.object({ kind: z.string(), id: z.string() }),
+      changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
+      scope: z.object({ kind: z.string(), id: z.string() }),
+    }),
+    'AuditEvent',
+  ),
 );
 
 export const pathwayAudit = route({
@@ -32,9 +35,11 @@ export const pathwayAudit = route({
   auth: 'jwt',
   summary: "A pathway's audit trail (its lead, staff)",
   tags: TAGS,
-  params: z.strictObject({ pathwayId: idSchema('pathway') }),
-  query: auditQuery,
-  response: pageOf(auditEventSchema),
+  schemas: () => ({
+    params: z.strictObject({ pathwayId: idSchema('pathway') }),
+    query: auditQuery(),
+    response: pageOf(auditEventSchema()),
+  }),
 });
 
 export const districtAudit = route({
@@ -45,9 +50,11 @@ export const districtAudit = route({
   auth: 'jwt',
   summary: "A district's audit trail (staff)",
   tags: TAGS,
-  params: z.strictObject({ districtId: idSchema('district') }),
-  query: auditQuery,
-  response: pageOf(auditEventSchema),
+  schemas: () => ({
+    params: z.strictObject({ districtId: idSchema('district') }),
+    query: auditQuery(),
+    response: pageOf(auditEventSchema()),
+  }),
 });
 
 export const frameworkAudit = route({
@@ -58,9 +65,11 @@ export const frameworkAudit = route({
   auth: 'jwt',
   summary: "A framework's audit trail (staff)",
   tags: TAGS,
-  params: z.strictObject({ frameworkId: idSchema('framework') }),
-  query: auditQuery,
-  response: pageOf(auditEventSchema),
+  schemas: () => ({
+    params: z.strictObject({ frameworkId: idSchema('framework') }),
+    query: auditQuery(),
+    response: pageOf(auditEventSchema()),
+  }),
 });
 
 export const auditRoutes = [pathwayAudit, districtAudit, frameworkAudit];

@@ -5,6 +5,7 @@
  * small-cell suppressed like every number that leaves the API to anyone but staff.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { benefitKinds } from '#core/benefits.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
@@ -15,51 +16,55 @@ import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 const FN = 'directory' as const;
 const TAGS = ['Directory'];
 
-export const directoryEntrySchema = named(
-  z.object({
-    id: z.string(),
-    name: z.string(),
-    schoolId: z.string(),
-    schoolName: z.string(),
-    districtId: z.string(),
-    districtName: z.string(),
-    state: z.string(),
-    sector: z.enum(sectors),
-    model: z.enum(pathwayModels),
-    level: z.enum(['silver', 'gold']),
-    validUntil: z.string(),
-  }),
-  'DirectoryEntry',
-  {
-    id: 'pw_01JD0000000000000000000000',
-    name: 'Engineering Academy',
-    schoolId: 'sch_01JD0000000000000000000000',
-    schoolName: 'School',
-    districtId: 'dst_01JD0000000000000000000000',
-    districtName: 'District',
-    state: 'CA',
-    sector: 'engineering_architecture',
-    model: 'school_within_a_school',
-    level: 'silver',
-    validUntil: '2028-12-06',
-  },
+export const directoryEntrySchema = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      schoolId: z.string(),
+      schoolName: z.string(),
+      districtId: z.string(),
+      districtName: z.string(),
+      state: z.string(),
+      sector: z.enum(sectors),
+      model: z.enum(pathwayModels),
+      level: z.enum(['silver', 'gold']),
+      validUntil: z.string(),
+    }),
+    'DirectoryEntry',
+    {
+      id: 'pw_01JD0000000000000000000000',
+      name: 'Engineering Academy',
+      schoolId: 'sch_01JD0000000000000000000000',
+      schoolName: 'School',
+      districtId: 'dst_01JD0000000000000000000000',
+      districtName: 'District',
+      state: 'CA',
+      sector: 'engineering_architecture',
+      model: 'school_within_a_school',
+      level: 'silver',
+      validUntil: '2028-12-06',
+    },
+  ),
 );
 
 /** Where the certification's verifiable credential is (GET /credentials/{id}) and its badge image. */
-export const directoryCredentialSchema = z.object({ id: z.string(), url: z.string(), badge: z.string() });
+export const directoryCredentialSchema = lazy(() => z.object({ id: z.string(), url: z.string(), badge: z.string() }));
 
 /**
  * The public profile: the directory entry, the latest outcome headline, suppressed (null when
  * nothing was reported), the network benefits its level unlocks, and the credential of the
  * certification it shows (null for one issued before credentials existed).
  */
-export const directoryProfileSchema = z.object({
-  ...directoryEntrySchema.shape,
-  outcomes: z.nullable(outcomeHeadlineSchema),
-  /** The network benefits the pathway's level unlocks (active catalog entries), by title. */
-  benefits: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(benefitKinds) })),
-  credential: z.nullable(directoryCredentialSchema),
-});
+export const directoryProfileSchema = lazy(() =>
+  z.object({
+    ...directoryEntrySchema().shape,
+    outcomes: z.nullable(outcomeHeadlineSchema()),
+    /** The network benefits the pathway's level unlocks (active catalog entries), by title. */
+    benefits: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(benefitKinds) })),
+    credential: z.nullable(directoryCredentialSchema()),
+  }),
+);
 
 export const listDirectory = route({
   id: 'listDirectory',
@@ -69,14 +74,16 @@ export const listDirectory = route({
   auth: 'public',
   summary: 'Certified pathways by name (public)',
   tags: TAGS,
-  query: z.strictObject({
-    ...pageQuery,
-    sector: z.optional(z.enum(sectors)),
-    level: z.optional(z.enum(['silver', 'gold'])),
-    state: z.optional(stateCode()),
-    districtId: z.optional(idSchema('district')),
+  schemas: () => ({
+    query: z.strictObject({
+      ...pageQuery(),
+      sector: z.optional(z.enum(sectors)),
+      level: z.optional(z.enum(['silver', 'gold'])),
+      state: z.optional(stateCode()),
+      districtId: z.optional(idSchema('district')),
+    }),
+    response: pageOf(directoryEntrySchema()),
   }),
-  response: pageOf(directoryEntrySchema),
 });
 
 export const getDirectoryEntry = route({
@@ -88,8 +95,10 @@ export const getDirectoryEntry = route({
   summary:
     "A certified pathway's public profile: level, validity, its verifiable credential, suppressed headline outcomes and the network benefits its level unlocks (404 unless currently certified)",
   tags: TAGS,
-  params: z.strictObject({ pathwayId: idSchema('pathway') }),
-  response: directoryProfileSchema,
+  schemas: () => ({
+    params: z.strictObject({ pathwayId: idSchema('pathway') }),
+    response: directoryProfileSchema(),
+  }),
 });
 
 export const directoryRoutes = [listDirectory, getDirectoryEntry];

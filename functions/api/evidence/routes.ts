@@ -4,6 +4,7 @@
  * bulk ZIP exports of it for reviewers and staff.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { MAX_FILE_NAME_LENGTH } from '#core/evidence/file-name.ts';
 import { fileTypes } from '#core/evidence/file-types.ts';
 import { MAX_VERSION } from '#core/evidence/object-keys.ts';
@@ -26,19 +27,19 @@ export const criterionIds = () =>
  * The file as the browser sees it. Strings are bounded generously here; the file rules
  * (allowed types, per-type size limits, names) answer 422 with every problem at once.
  */
-export const fileDeclaration = {
+export const fileDeclaration = lazy(() => ({
   fileName: z.string().check(z.minLength(1), z.maxLength(MAX_FILE_NAME_LENGTH * 4)),
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
   sha256: z.optional(z.string().check(z.maxLength(128))),
-};
+}));
 
-const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
-const itemParams = z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') });
-const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const itemParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') }));
+const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 /** `?version=n`: a version of an evidence item or a resource. */
-export const versionQuery = z.optional(
-  integerQuery(/^[1-9][0-9]{0,5}$/, { minimum: 1, maximum: MAX_VERSION }, `must be a version number from 1 to ${MAX_VERSION}`),
+export const versionQuery = lazy(() =>
+  z.optional(integerQuery(/^[1-9][0-9]{0,5}$/, { minimum: 1, maximum: MAX_VERSION }, `must be a version number from 1 to ${MAX_VERSION}`)),
 );
 
 /** The 422 of every route that declares a file (evidence and resources): each file rule it breaks. */
@@ -52,75 +53,85 @@ export const fileNotAcceptable = {
 // Answers ------------------------------------------------------------------------------
 
 /** A verified version as an item's `current` (store's VersionSummary), for evidence and resources. */
-export const versionSummarySchema = z.object({
-  version: z.int(),
-  fileName: z.string(),
-  contentType: z.string(),
-  size: z.int(),
-  sha256: z.string(),
-  verifiedAt: z.string(),
-});
-
-export const itemSchema = named(
-  z.object({
-    evidenceId: z.string(),
-    pathwayId: z.string(),
-    title: z.string(),
-    description: z.optional(z.string()),
-    criterionIds: z.array(z.string()),
-    createdAt: z.string(),
-    createdBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-    updatedAt: z.string(),
-    /** The item's own concurrency counter (ETag); `version` always means a file version. */
-    revision: z.int(),
-    latestVersion: z.int(),
-    current: z.optional(versionSummarySchema),
-  }),
-  'Evidence',
-  {
-    evidenceId: 'ev_01JD0000000000000000000000',
-    pathwayId: 'pw_01JD0000000000000000000000',
-    title: 'syllabus.pdf',
-    criterionIds: ['RA-1.1'],
-    createdAt: '2026-12-06T04:26:48.019Z',
-    createdBy: { sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead' },
-    updatedAt: '2026-12-06T04:26:48.019Z',
-    revision: 1,
-    latestVersion: 1,
-  },
-);
-
-export const versionSchema = named(
+export const versionSummarySchema = lazy(() =>
   z.object({
     version: z.int(),
-    state: z.enum(['declared', 'available', 'quarantined', 'expired']),
     fileName: z.string(),
     contentType: z.string(),
     size: z.int(),
-    sha256: z.optional(z.string()),
-    declaredSha256: z.optional(z.string()),
-    declaredAt: z.string(),
-    declaredBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-    verifiedAt: z.optional(z.string()),
-    expiresAt: z.optional(z.string()),
-    uploadExpiresAt: z.optional(z.string()),
-    quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
-    expiredAt: z.optional(z.string()),
+    sha256: z.string(),
+    verifiedAt: z.string(),
   }),
-  'EvidenceVersion',
 );
 
-export const uploadSchema = z.object({
-  /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
-  url: z.string(),
-  fields: z.record(z.string(), z.string()),
-  key: z.string(),
-  expiresAt: z.string(),
-});
+export const itemSchema = lazy(() =>
+  named(
+    z.object({
+      evidenceId: z.string(),
+      pathwayId: z.string(),
+      title: z.string(),
+      description: z.optional(z.string()),
+      criterionIds: z.array(z.string()),
+      createdAt: z.string(),
+      createdBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+      updatedAt: z.string(),
+      /** The item's own concurrency counter (ETag); `version` always means a file version. */
+      revision: z.int(),
+      latestVersion: z.int(),
+      current: z.optional(versionSummarySchema()),
+    }),
+    'Evidence',
+    {
+      evidenceId: 'ev_01JD0000000000000000000000',
+      pathwayId: 'pw_01JD0000000000000000000000',
+      title: 'syllabus.pdf',
+      criterionIds: ['RA-1.1'],
+      createdAt: '2026-12-06T04:26:48.019Z',
+      createdBy: { sub: '6a90b66a-f9a5-50e3-a274-249a545f962b', name: 'Lee Lead' },
+      updatedAt: '2026-12-06T04:26:48.019Z',
+      revision: 1,
+      latestVersion: 1,
+    },
+  ),
+);
 
-export const downloadSchema = z.object({ version: z.optional(z.int()), url: z.string(), expiresAt: z.string(), fileName: z.string() });
+export const versionSchema = lazy(() =>
+  named(
+    z.object({
+      version: z.int(),
+      state: z.enum(['declared', 'available', 'quarantined', 'expired']),
+      fileName: z.string(),
+      contentType: z.string(),
+      size: z.int(),
+      sha256: z.optional(z.string()),
+      declaredSha256: z.optional(z.string()),
+      declaredAt: z.string(),
+      declaredBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+      verifiedAt: z.optional(z.string()),
+      expiresAt: z.optional(z.string()),
+      uploadExpiresAt: z.optional(z.string()),
+      quarantine: z.optional(z.object({ reason: z.string(), message: z.string(), at: z.string() })),
+      expiredAt: z.optional(z.string()),
+    }),
+    'EvidenceVersion',
+  ),
+);
 
-const declared = z.object({ item: itemSchema, version: versionSchema, upload: uploadSchema });
+export const uploadSchema = lazy(() =>
+  z.object({
+    /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
+    url: z.string(),
+    fields: z.record(z.string(), z.string()),
+    key: z.string(),
+    expiresAt: z.string(),
+  }),
+);
+
+export const downloadSchema = lazy(() =>
+  z.object({ version: z.optional(z.int()), url: z.string(), expiresAt: z.string(), fileName: z.string() }),
+);
+
+const declared = lazy(() => z.object({ item: itemSchema(), version: versionSchema(), upload: uploadSchema() }));
 
 // Library ------------------------------------------------------------------------------
 
@@ -139,14 +150,16 @@ export const declareEvidence = route({
     '(size, leading bytes, SHA-256 when declared) and the version becomes `available` or `quarantined` with the reason. ' +
     'Accepts Idempotency-Key.',
   tags: TAGS,
-  params: pathwayParams,
-  body: z.strictObject({
-    ...fileDeclaration,
-    title: text(1, 200),
-    description: z.optional(text(1, 2000)),
-    criterionIds: z._default(criterionIds(), []),
+  schemas: () => ({
+    params: pathwayParams(),
+    body: z.strictObject({
+      ...fileDeclaration(),
+      title: text(1, 200),
+      description: z.optional(text(1, 2000)),
+      criterionIds: z._default(criterionIds(), []),
+    }),
+    response: declared(),
   }),
-  response: declared,
   successStatus: 201,
   idempotent: true,
 });
@@ -159,9 +172,11 @@ export const listEvidence = route({
   auth: 'jwt',
   summary: "A pathway's evidence library by title, optionally the items tagged with one criterion",
   tags: TAGS,
-  params: pathwayParams,
-  query: z.strictObject({ ...pageQuery, criterionId: z.optional(criterionId()) }),
-  response: pageOf(itemSchema),
+  schemas: () => ({
+    params: pathwayParams(),
+    query: z.strictObject({ ...pageQuery(), criterionId: z.optional(criterionId()) }),
+    response: pageOf(itemSchema()),
+  }),
 });
 
 export const getEvidence = route({
@@ -175,9 +190,11 @@ export const getEvidence = route({
     'The download is a presigned GET (minutes) of the current version, or of `?version=n`; it names the file in ' +
     'Content-Disposition. Quarantined versions show why; only staff can download them.',
   tags: TAGS,
-  params: itemParams,
-  query: z.strictObject({ version: versionQuery }),
-  response: z.object({ item: itemSchema, versions: z.array(versionSchema), download: z.optional(downloadSchema) }),
+  schemas: () => ({
+    params: itemParams(),
+    query: z.strictObject({ version: versionQuery() }),
+    response: z.object({ item: itemSchema(), versions: z.array(versionSchema()), download: z.optional(downloadSchema()) }),
+  }),
 });
 
 export const updateEvidence = route({
@@ -189,14 +206,16 @@ export const updateEvidence = route({
   auth: 'jwt',
   summary: "Retitle, describe or retag an item (If-Match with the item's revision)",
   tags: TAGS,
-  params: itemParams,
-  body: z.strictObject({
-    title: z.optional(text(1, 200)),
-    description: z.optional(text(1, 2000)),
-    criterionIds: z.optional(criterionIds()),
-    revision: z.optional(z.int().check(z.minimum(1))),
+  schemas: () => ({
+    params: itemParams(),
+    body: z.strictObject({
+      title: z.optional(text(1, 200)),
+      description: z.optional(text(1, 2000)),
+      criterionIds: z.optional(criterionIds()),
+      revision: z.optional(z.int().check(z.minimum(1))),
+    }),
+    response: itemSchema(),
   }),
-  response: itemSchema,
   ifMatch: true,
 });
 
@@ -209,7 +228,9 @@ export const deleteEvidence = route({
   auth: 'jwt',
   summary: 'Delete an item and all its files (pathway lead); refused while a submitted application references it',
   tags: TAGS,
-  params: itemParams,
+  schemas: () => ({
+    params: itemParams(),
+  }),
   successStatus: 204,
 });
 
@@ -223,27 +244,31 @@ export const declareEvidenceVersion = route({
   summary: 'Upload a new version of an item (older versions stay readable)',
   description: 'Same file rules and form as declaring an item. Accepts Idempotency-Key.',
   tags: TAGS,
-  params: itemParams,
-  body: z.strictObject(fileDeclaration),
-  response: declared,
+  schemas: () => ({
+    params: itemParams(),
+    body: z.strictObject(fileDeclaration()),
+    response: declared(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
 
 // Applications -------------------------------------------------------------------------
 
-export const linkSchema = z.object({
-  criterionId: z.string(),
-  evidenceId: z.string(),
-  version: z.optional(z.int()),
-  /** Submitted applications: exactly what was submitted. Drafts: how the link stands now. */
-  status: z.enum(['frozen', 'unchanged', 'newer_version_available', 'removed', 'latest']),
-  latestVersion: z.optional(z.int()),
-  title: z.optional(z.string()),
-  fileName: z.optional(z.string()),
-  size: z.optional(z.int()),
-  sha256: z.optional(z.string()),
-});
+export const linkSchema = lazy(() =>
+  z.object({
+    criterionId: z.string(),
+    evidenceId: z.string(),
+    version: z.optional(z.int()),
+    /** Submitted applications: exactly what was submitted. Drafts: how the link stands now. */
+    status: z.enum(['frozen', 'unchanged', 'newer_version_available', 'removed', 'latest']),
+    latestVersion: z.optional(z.int()),
+    title: z.optional(z.string()),
+    fileName: z.optional(z.string()),
+    size: z.optional(z.int()),
+    sha256: z.optional(z.string()),
+  }),
+);
 
 export const listApplicationEvidence = route({
   id: 'listApplicationEvidence',
@@ -256,8 +281,10 @@ export const listApplicationEvidence = route({
     'Submitted applications answer the exact versions recorded at submission (reviewers always see those). Drafts answer ' +
     'each link with its status against the library now: unchanged, newer_version_available or removed.',
   tags: TAGS,
-  params: applicationParams,
-  response: z.object({ applicationId: z.string(), frozenAt: z.optional(z.string()), links: z.array(linkSchema) }),
+  schemas: () => ({
+    params: applicationParams(),
+    response: z.object({ applicationId: z.string(), frozenAt: z.optional(z.string()), links: z.array(linkSchema()) }),
+  }),
 });
 
 export const getApplicationEvidence = route({
@@ -269,32 +296,36 @@ export const getApplicationEvidence = route({
   summary: 'One referenced item with a download link for the version the application references',
   description: 'For the team, the district lead and reviewers assigned to the application; 404 when the application does not reference it.',
   tags: TAGS,
-  params: z.strictObject({ applicationId: idSchema('application'), evidenceId: idSchema('evidence') }),
-  response: z.object({
-    applicationId: z.string(),
-    item: itemSchema,
-    version: versionSchema,
-    criterionIds: z.array(z.string()),
-    download: downloadSchema,
+  schemas: () => ({
+    params: z.strictObject({ applicationId: idSchema('application'), evidenceId: idSchema('evidence') }),
+    response: z.object({
+      applicationId: z.string(),
+      item: itemSchema(),
+      version: versionSchema(),
+      criterionIds: z.array(z.string()),
+      download: downloadSchema(),
+    }),
   }),
 });
 
 // Exports ------------------------------------------------------------------------------
 
-export const exportSchema = named(
-  z.object({
-    exportId: z.string(),
-    applicationId: z.string(),
-    status: z.enum(['queued', 'building', 'ready', 'failed']),
-    requestedAt: z.string(),
-    requestedBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
-    progress: z.object({ itemsDone: z.int(), itemsTotal: z.int(), bytesWritten: z.number() }),
-    completedAt: z.optional(z.string()),
-    size: z.optional(z.number()),
-    error: z.optional(z.string()),
-    download: z.optional(downloadSchema),
-  }),
-  'EvidenceExport',
+export const exportSchema = lazy(() =>
+  named(
+    z.object({
+      exportId: z.string(),
+      applicationId: z.string(),
+      status: z.enum(['queued', 'building', 'ready', 'failed']),
+      requestedAt: z.string(),
+      requestedBy: z.object({ sub: z.string(), name: z.optional(z.string()) }),
+      progress: z.object({ itemsDone: z.int(), itemsTotal: z.int(), bytesWritten: z.number() }),
+      completedAt: z.optional(z.string()),
+      size: z.optional(z.number()),
+      error: z.optional(z.string()),
+      download: z.optional(downloadSchema()),
+    }),
+    'EvidenceExport',
+  ),
 );
 
 export const requestExport = route({
@@ -308,8 +339,10 @@ export const requestExport = route({
     'Built asynchronously and streamed to S3; poll the export for progress, then download it with the presigned link. ' +
     'Accepts Idempotency-Key.',
   tags: TAGS,
-  params: applicationParams,
-  response: exportSchema,
+  schemas: () => ({
+    params: applicationParams(),
+    response: exportSchema(),
+  }),
   successStatus: 202,
   idempotent: true,
 });
@@ -322,8 +355,10 @@ export const getExport = route({
   auth: 'jwt',
   summary: 'An export: its progress while it builds, a download link once ready',
   tags: TAGS,
-  params: z.strictObject({ applicationId: idSchema('application'), exportId: idSchema('export') }),
-  response: exportSchema,
+  schemas: () => ({
+    params: z.strictObject({ applicationId: idSchema('application'), exportId: idSchema('export') }),
+    response: exportSchema(),
+  }),
 });
 
 export const evidenceRoutes = [

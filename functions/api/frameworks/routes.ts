@@ -3,48 +3,53 @@
  * drafts, and every change, are staff work (see core/access.ts).
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { frameworkContentSchema } from '#core/framework.ts';
 import { levels } from '#core/levels.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
-const frameworkParams = z.strictObject({ frameworkId: idSchema('framework') });
-const frameworkStatus = z.enum(['draft', 'published']);
+const frameworkParams = lazy(() => z.strictObject({ frameworkId: idSchema('framework') }));
+const frameworkStatus = lazy(() => z.enum(['draft', 'published']));
 
-const summary = named(
-  z.object({
-    id: z.string(),
-    version: z.string(),
-    title: z.string(),
-    description: z.optional(z.string()),
-    status: frameworkStatus,
-    publishedAt: z.optional(z.string()),
-    /** The ETag of the framework: bumped by every change to a draft and by publishing. */
-    revision: z.number(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    criteriaCount: z.number(),
-    /** Criteria per level: every level, 0 when it has none. */
-    criteriaByLevel: z.object(Object.fromEntries(levels.map((l) => [l, z.number()])) as Record<(typeof levels)[number], z.ZodMiniNumber>),
-  }),
-  'FrameworkSummary',
+const summary = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      version: z.string(),
+      title: z.string(),
+      description: z.optional(z.string()),
+      status: frameworkStatus(),
+      publishedAt: z.optional(z.string()),
+      /** The ETag of the framework: bumped by every change to a draft and by publishing. */
+      revision: z.number(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      criteriaCount: z.number(),
+      /** Criteria per level: every level, 0 when it has none. */
+      criteriaByLevel: z.object(Object.fromEntries(levels.map((l) => [l, z.number()])) as Record<(typeof levels)[number], z.ZodMiniNumber>),
+    }),
+    'FrameworkSummary',
+  ),
 );
 
-const framework = named(
-  z.object({
-    id: z.string(),
-    version: z.string(),
-    title: z.string(),
-    description: z.optional(z.string()),
-    rubricScale: z.optional(z.array(z.string())),
-    status: frameworkStatus,
-    publishedAt: z.optional(z.string()),
-    revision: z.number(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    components: z.array(z.unknown()),
-  }),
-  'Framework',
+const framework = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      version: z.string(),
+      title: z.string(),
+      description: z.optional(z.string()),
+      rubricScale: z.optional(z.array(z.string())),
+      status: frameworkStatus(),
+      publishedAt: z.optional(z.string()),
+      revision: z.number(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      components: z.array(z.unknown()),
+    }),
+    'Framework',
+  ),
 );
 
 export const listFrameworks = route({
@@ -57,8 +62,10 @@ export const listFrameworks = route({
   description:
     'Published versions (highest version number first) for everyone; staff also see drafts (newest created first). Staff may filter by status.',
   tags: ['Standards'],
-  query: z.strictObject({ ...pageQuery, status: z.optional(frameworkStatus) }),
-  response: pageOf(summary),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), status: z.optional(frameworkStatus()) }),
+    response: pageOf(summary()),
+  }),
 });
 
 export const getFramework = route({
@@ -70,8 +77,10 @@ export const getFramework = route({
   summary: 'A framework version, whole: components, standards, criteria with rubric and expected evidence',
   description: 'One read of one item. The ETag header carries the revision.',
   tags: ['Standards'],
-  params: frameworkParams,
-  response: framework,
+  schemas: () => ({
+    params: frameworkParams(),
+    response: framework(),
+  }),
 });
 
 export const createFramework = route({
@@ -84,8 +93,10 @@ export const createFramework = route({
   summary: 'Create a draft framework version (staff)',
   description: 'The document is validated in full (ids, nesting, rubric scale). Stored as one item of at most 200,000 bytes (413 above).',
   tags: ['Standards'],
-  body: frameworkContentSchema,
-  response: framework,
+  schemas: () => ({
+    body: frameworkContentSchema(),
+    response: framework(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -102,9 +113,11 @@ export const replaceFramework = route({
   auth: 'jwt',
   summary: "Replace a draft's content (staff); a published version is immutable (409)",
   tags: ['Standards'],
-  params: frameworkParams,
-  body: frameworkContentSchema,
-  response: framework,
+  schemas: () => ({
+    params: frameworkParams(),
+    body: frameworkContentSchema(),
+    response: framework(),
+  }),
   ifMatch: true,
 });
 
@@ -117,8 +130,10 @@ export const publishFrameworkRoute = route({
   auth: 'jwt',
   summary: 'Publish a draft (staff): from then on it never changes',
   tags: ['Standards'],
-  params: frameworkParams,
-  response: framework,
+  schemas: () => ({
+    params: frameworkParams(),
+    response: framework(),
+  }),
   ifMatch: true,
 });
 

@@ -15,11 +15,14 @@ const TAGS = ['Network'];
 
 export const getNetworkProgress = route({
   id: 'getNetworkProgress',
-  response: z.object({
-    current: z.nullable(networkProgress),
-    byYear: z.array(z.object({ ...networkProgress.shape, byDistrict: z.optional(networkProgress.shape.byDistrict) })),
-    /** true when the figures are older than the refresh interval. */
-    stale: z.boolean(),
+  schemas: () => ({
+    response: z.object({
+      current: z.nullable(networkProgress()),
+      byYear: z.array(z.object({ ...networkProgress().shape, byDistrict: z.optional(networkProgress().shape.byDistrict) })),
+      /** true when the figures are older than the refresh interval. */
+      stale: z.boolean(),
+    }),
+    query: reportQuery(),
   }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
@@ -28,12 +31,13 @@ export const getNetworkProgress = route({
   auth: 'jwt',
   summary: 'Students in certified pathways against the network goal, by level, state, district and year',
   tags: TAGS,
-  query: reportQuery,
 });
 
 export const refreshNetworkProgress = route({
   id: 'refreshNetworkProgress',
-  response: networkProgress,
+  schemas: () => ({
+    response: networkProgress(),
+  }),
   method: 'POST',
   path: '/network/progress/refresh',
   fn: FN,
@@ -44,7 +48,10 @@ export const refreshNetworkProgress = route({
 
 export const getNetworkTrends = route({
   id: 'getNetworkTrends',
-  response: networkTrends,
+  schemas: () => ({
+    response: networkTrends(),
+    query: trendQuery(),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/network/outcomes/trends',
@@ -52,7 +59,6 @@ export const getNetworkTrends = route({
   auth: 'jwt',
   summary: 'Network-wide outcome rates and counts across school years',
   tags: TAGS,
-  query: trendQuery,
 });
 
 export const exportYear = route({
@@ -63,13 +69,18 @@ export const exportYear = route({
   auth: 'jwt',
   summary: "Every district's and pathway's outcome counts of a school year as CSV (staff)",
   tags: TAGS,
-  params: z.strictObject({ schoolYear: schoolYearSchema }),
+  schemas: () => ({
+    params: z.strictObject({ schoolYear: schoolYearSchema() }),
+  }),
   produces: 'text/csv; charset=utf-8',
 });
 
 export const listAllPartners = route({
   id: 'listAllPartners',
-  response: pageOf(partner),
+  schemas: () => ({
+    response: pageOf(partner()),
+    query: z.strictObject({ ...pageQuery(), ...reportFormat() }),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/partners',
@@ -77,7 +88,6 @@ export const listAllPartners = route({
   auth: 'jwt',
   summary: 'Every work-based learning partner in the network, newest first (staff)',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery, ...reportFormat }),
 });
 
 export const networkRoutes = [getNetworkProgress, refreshNetworkProgress, getNetworkTrends, exportYear, listAllPartners];

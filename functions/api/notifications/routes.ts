@@ -4,6 +4,7 @@
  * state is shared: one staff member marking an item read marks it for all staff).
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { categoryNames, emailCategories, type EmailCategory } from '#core/notifications/preferences.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
@@ -11,10 +12,10 @@ import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 const TAGS = ['Notifications'];
 const FN = 'notifications' as const;
 
-const inboxQuery = { inbox: z.optional(z.enum(['me', 'staff'])) };
+const inboxQuery = lazy(() => ({ inbox: z.optional(z.enum(['me', 'staff'])) }));
 
 /** A notification's fields; staff alerts (GET /review-alerts) carry the same, plus their recipient. */
-export const notificationFields = {
+export const notificationFields = lazy(() => ({
   id: z.string(),
   kind: z.string(),
   at: z.string(),
@@ -27,18 +28,20 @@ export const notificationFields = {
   read: z.boolean(),
   readAt: z.optional(z.string()),
   eventId: z.optional(z.string()),
-};
+}));
 
-export const notificationSchema = named(z.object(notificationFields), 'Notification', {
-  id: 'ntf_01JD0000000000000000000000',
-  kind: 'message.posted',
-  at: '2026-11-12T10:00:00.000Z',
-  title: 'New message on Engineering Academy',
-  body: 'Could you add the advisory board minutes?',
-  applicationId: 'app_01JD0000000000000000000000',
-  link: '/applications/app_01JD0000000000000000000000/messages',
-  read: false,
-});
+export const notificationSchema = lazy(() =>
+  named(z.object(notificationFields()), 'Notification', {
+    id: 'ntf_01JD0000000000000000000000',
+    kind: 'message.posted',
+    at: '2026-11-12T10:00:00.000Z',
+    title: 'New message on Engineering Academy',
+    body: 'Could you add the advisory board minutes?',
+    applicationId: 'app_01JD0000000000000000000000',
+    link: '/applications/app_01JD0000000000000000000000/messages',
+    read: false,
+  }),
+);
 
 export const listNotificationsRoute = route({
   id: 'listNotifications',
@@ -48,8 +51,10 @@ export const listNotificationsRoute = route({
   auth: 'jwt',
   summary: 'Your notifications, newest first (`unread=true`: only unread; staff: `inbox=staff` for the shared staff inbox)',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery, ...inboxQuery, unread: z.optional(z.enum(['true', 'false'])) }),
-  response: pageOf(notificationSchema),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), ...inboxQuery(), unread: z.optional(z.enum(['true', 'false'])) }),
+    response: pageOf(notificationSchema()),
+  }),
 });
 
 export const markNotificationReadRoute = route({
@@ -60,9 +65,11 @@ export const markNotificationReadRoute = route({
   auth: 'jwt',
   summary: 'Mark one of your notifications read (safe to repeat)',
   tags: TAGS,
-  params: z.strictObject({ notificationId: idSchema('notification') }),
-  query: z.strictObject({ ...inboxQuery }),
-  response: notificationSchema,
+  schemas: () => ({
+    params: z.strictObject({ notificationId: idSchema('notification') }),
+    query: z.strictObject({ ...inboxQuery() }),
+    response: notificationSchema(),
+  }),
 });
 
 export const markAllNotificationsReadRoute = route({
@@ -73,27 +80,29 @@ export const markAllNotificationsReadRoute = route({
   auth: 'jwt',
   summary: 'Mark all your unread notifications read (safe to repeat; `more: true` means call again)',
   tags: TAGS,
-  query: z.strictObject({ ...inboxQuery }),
-  response: z.object({ marked: z.int(), more: z.boolean() }),
+  schemas: () => ({
+    query: z.strictObject({ ...inboxQuery() }),
+    response: z.object({ marked: z.int(), more: z.boolean() }),
+  }),
 });
 
-const categoryFlags = Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<
-  EmailCategory,
-  z.ZodMiniOptional<z.ZodMiniBoolean>
->;
-const categoryValues = Object.fromEntries(categoryNames.map((c) => [c, z.boolean()])) as Record<EmailCategory, z.ZodMiniBoolean>;
+const categoryFlags = () =>
+  Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<EmailCategory, z.ZodMiniOptional<z.ZodMiniBoolean>>;
+const categoryValues = () => Object.fromEntries(categoryNames.map((c) => [c, z.boolean()])) as Record<EmailCategory, z.ZodMiniBoolean>;
 
-export const preferencesSchema = named(
-  z.object({
-    email: z.object(categoryValues),
-    mandatory: z.array(z.string()),
-    categories: z.array(z.object({ name: z.string(), mandatory: z.boolean(), description: z.string() })),
-    emailProblem: z.optional(
-      z.object({ address: z.optional(z.string()), reason: z.string(), detail: z.optional(z.string()), at: z.string() }),
-    ),
-    version: z.int(),
-  }),
-  'NotificationPreferences',
+export const preferencesSchema = lazy(() =>
+  named(
+    z.object({
+      email: z.object(categoryValues()),
+      mandatory: z.array(z.string()),
+      categories: z.array(z.object({ name: z.string(), mandatory: z.boolean(), description: z.string() })),
+      emailProblem: z.optional(
+        z.object({ address: z.optional(z.string()), reason: z.string(), detail: z.optional(z.string()), at: z.string() }),
+      ),
+      version: z.int(),
+    }),
+    'NotificationPreferences',
+  ),
 );
 
 export const getNotificationPreferencesRoute = route({
@@ -104,7 +113,9 @@ export const getNotificationPreferencesRoute = route({
   auth: 'jwt',
   summary: 'Which emails you receive; expiry and decision notices are mandatory',
   tags: TAGS,
-  response: preferencesSchema,
+  schemas: () => ({
+    response: preferencesSchema(),
+  }),
 });
 
 export const putNotificationPreferencesRoute = route({
@@ -117,8 +128,10 @@ export const putNotificationPreferencesRoute = route({
   summary: 'Turn optional emails on or off (a mandatory one set to false answers 422 naming it)',
   description: `Categories: ${categoryNames.map((c) => `\`${c}\`${emailCategories[c].mandatory ? ' (mandatory)' : ''}`).join(', ')}. Omitted categories keep their value. In-app notifications are always written.`,
   tags: TAGS,
-  body: z.strictObject({ email: z.strictObject(categoryFlags) }),
-  response: preferencesSchema,
+  schemas: () => ({
+    body: z.strictObject({ email: z.strictObject(categoryFlags()) }),
+    response: preferencesSchema(),
+  }),
 });
 
 export const notificationRoutes = [

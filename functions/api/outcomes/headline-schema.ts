@@ -5,23 +5,30 @@
  * metrics), so those functions' bundles do not grow with the outcome routes.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { HEADLINE_METRICS } from '#core/outcomes/codes.ts';
 
 /**
  * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason: 'privacy' }`
  * (never zero, never missing; the reason never says why, see core/outcomes/model.ts).
  */
-export const outcomeCellSchema = z.object({
-  value: z.optional(z.nullable(z.number())),
-  suppressed: z.optional(z.boolean()),
-  reason: z.optional(z.string()),
-});
-const rate = z.optional(outcomeCellSchema);
-const rates = Object.fromEntries(HEADLINE_METRICS.map((m) => [m, rate])) as Record<(typeof HEADLINE_METRICS)[number], typeof rate>;
+export const outcomeCellSchema = lazy(() =>
+  z.object({
+    value: z.optional(z.nullable(z.number())),
+    suppressed: z.optional(z.boolean()),
+    reason: z.optional(z.string()),
+  }),
+);
+const rate = lazy(() => z.optional(outcomeCellSchema()));
+const rates = lazy(
+  () => Object.fromEntries(HEADLINE_METRICS.map((m) => [m, rate()])) as Record<(typeof HEADLINE_METRICS)[number], ReturnType<typeof rate>>,
+);
 
-export const outcomeHeadlineSchema = z.object({
-  schoolYear: z.string(),
-  enrolled: z.nullable(outcomeCellSchema),
-  /** All students; only the metrics the pathway reported. */
-  rates: z.object(rates),
-});
+export const outcomeHeadlineSchema = lazy(() =>
+  z.object({
+    schoolYear: z.string(),
+    enrolled: z.nullable(outcomeCellSchema()),
+    /** All students; only the metrics the pathway reported. */
+    rates: z.object(rates()),
+  }),
+);

@@ -4,17 +4,20 @@
  * the outcome vocabulary, not the outcome route table.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '#core/outcomes/codes.ts';
 
 /** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
-export const reportFormat = { format: z.optional(z.enum(['json', 'csv'])) };
+export const reportFormat = lazy(() => ({ format: z.optional(z.enum(['json', 'csv'])) }));
 
 /** A report route's whole query: only `?format=`. */
-export const reportQuery = z.strictObject({ ...reportFormat });
+export const reportQuery = lazy(() => z.strictObject({ ...reportFormat() }));
 
-export const trendQuery = z.strictObject({
-  metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
-  group: z.optional(z.enum(STUDENT_GROUPS)),
-  countMetric: z.optional(z.enum(METRICS)),
-  ...reportFormat,
-});
+export const trendQuery = lazy(() =>
+  z.strictObject({
+    metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
+    group: z.optional(z.enum(STUDENT_GROUPS)),
+    countMetric: z.optional(z.enum(METRICS)),
+    ...reportFormat(),
+  }),
+);

@@ -4,6 +4,7 @@
  * work-based learning partners of a pathway. See docs/outcomes.md.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { outcomeCountsSchema, schoolYearSchema } from '#core/outcomes/model.ts';
 import { route } from '#lib/route.ts';
 import { documentAs, idSchema, pageOf, pageQuery, text } from '#lib/schemas.ts';
@@ -26,18 +27,20 @@ const TAGS = ['Outcomes'];
 /** Most pathways one JSON submission may carry; larger districts upload a CSV. */
 export const MAX_PATHWAYS_PER_SUBMISSION = 500;
 
-const districtParams = z.strictObject({ districtId: idSchema('district') });
-const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
-const districtYearParams = z.strictObject({ districtId: idSchema('district'), schoolYear: schoolYearSchema });
-const pathwayYearParams = z.strictObject({ pathwayId: idSchema('pathway'), schoolYear: schoolYearSchema });
+const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const districtYearParams = lazy(() => z.strictObject({ districtId: idSchema('district'), schoolYear: schoolYearSchema() }));
+const pathwayYearParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), schoolYear: schoolYearSchema() }));
 
-export const submissionBody = z.strictObject({
-  /** The district as a whole (its pathways' students included). */
-  district: z.optional(outcomeCountsSchema),
-  pathways: z
-    .array(z.strictObject({ pathwayId: idSchema('pathway'), counts: outcomeCountsSchema }))
-    .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
-});
+export const submissionBody = lazy(() =>
+  z.strictObject({
+    /** The district as a whole (its pathways' students included). */
+    district: z.optional(outcomeCountsSchema()),
+    pathways: z
+      .array(z.strictObject({ pathwayId: idSchema('pathway'), counts: outcomeCountsSchema() }))
+      .check(z.maxLength(MAX_PATHWAYS_PER_SUBMISSION)),
+  }),
+);
 
 const numberParam = (min: number, max: number, what: string) =>
   z.optional(
@@ -58,18 +61,24 @@ const numberParam = (min: number, max: number, what: string) =>
     ),
   );
 
-export const comparisonQuery = z.strictObject({
-  /** Percentage points a group may trail the district before it is flagged (0–50, default 5). */
-  gapPp: numberParam(0, 50, 'gapPp'),
-  /** Share ratio under which a group is under-represented (0–1, default 0.8). */
-  ratio: numberParam(0, 1, 'ratio'),
-  against: z.optional(z.enum(['same_group', 'district_all'])),
-  ...reportFormat,
-});
+export const comparisonQuery = lazy(() =>
+  z.strictObject({
+    /** Percentage points a group may trail the district before it is flagged (0–50, default 5). */
+    gapPp: numberParam(0, 50, 'gapPp'),
+    /** Share ratio under which a group is under-represented (0–1, default 0.8). */
+    ratio: numberParam(0, 1, 'ratio'),
+    against: z.optional(z.enum(['same_group', 'district_all'])),
+    ...reportFormat(),
+  }),
+);
 
 export const submitOutcomes = route({
   id: 'submitOutcomes',
-  response: submissionPointer,
+  schemas: () => ({
+    response: submissionPointer(),
+    params: districtYearParams(),
+    body: submissionBody(),
+  }),
   otherSuccess: { 201: 'Created: the first report for the school year' },
   errors: {
     409: 'Another submission replaced the current one meanwhile; reload and submit again',
@@ -96,13 +105,15 @@ export const submitOutcomes = route({
   auth: 'jwt',
   summary: "Submit (or replace) a district's outcome counts for a school year, with its pathways'",
   tags: TAGS,
-  params: districtYearParams,
-  body: submissionBody,
 });
 
 export const getDistrictOutcomes = route({
   id: 'getDistrictOutcomes',
-  response: outcomeReport,
+  schemas: () => ({
+    response: outcomeReport(),
+    params: districtYearParams(),
+    query: reportQuery(),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/districts/{districtId}/outcomes/{schoolYear}',
@@ -110,13 +121,15 @@ export const getDistrictOutcomes = route({
   auth: 'jwt',
   summary: "A district's outcome report for a school year (suppressed for everyone but staff; staff: ?format=csv)",
   tags: TAGS,
-  params: districtYearParams,
-  query: reportQuery,
 });
 
 export const getPathwayOutcomes = route({
   id: 'getPathwayOutcomes',
-  response: pathwayOutcomes,
+  schemas: () => ({
+    response: pathwayOutcomes(),
+    params: pathwayParams(),
+    query: reportQuery(),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes',
@@ -124,13 +137,15 @@ export const getPathwayOutcomes = route({
   auth: 'jwt',
   summary: "A pathway's reported school years and latest outcome summary",
   tags: TAGS,
-  params: pathwayParams,
-  query: reportQuery,
 });
 
 export const getPathwayComparison = route({
   id: 'getPathwayComparison',
-  response: comparison,
+  schemas: () => ({
+    response: comparison(),
+    params: pathwayYearParams(),
+    query: comparisonQuery(),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes/{schoolYear}/comparison',
@@ -138,13 +153,15 @@ export const getPathwayComparison = route({
   auth: 'jwt',
   summary: "A pathway's rates next to its district's: differences, representation and equity flags",
   tags: TAGS,
-  params: pathwayYearParams,
-  query: comparisonQuery,
 });
 
 export const getPathwayTrends = route({
   id: 'getPathwayTrends',
-  response: pathwayTrends,
+  schemas: () => ({
+    response: pathwayTrends(),
+    params: pathwayParams(),
+    query: trendQuery(),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/outcomes/trends',
@@ -152,38 +169,42 @@ export const getPathwayTrends = route({
   auth: 'jwt',
   summary: "A pathway's rate and count trends across school years",
   tags: TAGS,
-  params: pathwayParams,
-  query: trendQuery,
 });
 
 export const declareOutcomeUpload = route({
   id: 'declareOutcomeUpload',
   errors: { 400: { when: 'The file is larger than an outcome CSV may be', codes: ['too_large'] } },
-  response: z.object({ upload: outcomeUpload, form: uploadForm }),
+  schemas: () => ({
+    response: z.object({ upload: outcomeUpload(), form: uploadForm() }),
+    params: districtParams(),
+    body: z.strictObject({ size: z.int().check(z.minimum(1), z.maximum(1_000_000_000)) }),
+  }),
   method: 'POST',
   path: '/districts/{districtId}/outcomes/uploads',
   fn: FN,
   auth: 'jwt',
   summary: 'Declare an outcome CSV upload; answers a presigned POST form',
   tags: TAGS,
-  params: districtParams,
-  body: z.strictObject({ size: z.int().check(z.minimum(1), z.maximum(1_000_000_000)) }),
   successStatus: 201,
 });
 
 export const getOutcomeUpload = route({
   id: 'getOutcomeUpload',
-  response: z.object({
-    upload: outcomeUpload,
-    errors: pageOf(
-      z.object({
-        row: z.nullable(z.number()),
-        column: z.nullable(z.number()),
-        field: z.optional(z.string()),
-        code: z.string(),
-        message: z.string(),
-      }),
-    ),
+  schemas: () => ({
+    response: z.object({
+      upload: outcomeUpload(),
+      errors: pageOf(
+        z.object({
+          row: z.nullable(z.number()),
+          column: z.nullable(z.number()),
+          field: z.optional(z.string()),
+          code: z.string(),
+          message: z.string(),
+        }),
+      ),
+    }),
+    params: z.strictObject({ districtId: idSchema('district'), uploadId: idSchema('outcome') }),
+    query: z.strictObject({ ...pageQuery() }),
   }),
   method: 'GET',
   path: '/districts/{districtId}/outcomes/uploads/{uploadId}',
@@ -191,34 +212,38 @@ export const getOutcomeUpload = route({
   auth: 'jwt',
   summary: "An outcome CSV upload's status and its errors (paginated)",
   tags: TAGS,
-  params: z.strictObject({ districtId: idSchema('district'), uploadId: idSchema('outcome') }),
-  query: z.strictObject({ ...pageQuery }),
 });
 
 export const createPartner = route({
   id: 'createPartner',
-  response: partner,
+  schemas: () => ({
+    response: partner(),
+    params: pathwayParams(),
+    body: z.strictObject({
+      organization: text(2, 160),
+      sector: text(2, 120),
+      engagement: z.enum(engagementKinds),
+      studentsServed: z.int().check(z.minimum(0), z.maximum(100_000)),
+      schoolYear: z.optional(schoolYearSchema()),
+    }),
+  }),
   method: 'POST',
   path: '/pathways/{pathwayId}/partners',
   fn: FN,
   auth: 'jwt',
   summary: 'Record a work-based learning partner of the pathway',
   tags: TAGS,
-  params: pathwayParams,
-  body: z.strictObject({
-    organization: text(2, 160),
-    sector: text(2, 120),
-    engagement: z.enum(engagementKinds),
-    studentsServed: z.int().check(z.minimum(0), z.maximum(100_000)),
-    schoolYear: z.optional(schoolYearSchema),
-  }),
   successStatus: 201,
   idempotent: true,
 });
 
 export const listPartners = route({
   id: 'listPathwayPartners',
-  response: pageOf(partner),
+  schemas: () => ({
+    response: pageOf(partner()),
+    params: pathwayParams(),
+    query: z.strictObject({ ...pageQuery(), ...reportFormat() }),
+  }),
   produces: 'text/csv; charset=utf-8',
   method: 'GET',
   path: '/pathways/{pathwayId}/partners',
@@ -226,8 +251,6 @@ export const listPartners = route({
   auth: 'jwt',
   summary: "The pathway's work-based learning partners",
   tags: TAGS,
-  params: pathwayParams,
-  query: z.strictObject({ ...pageQuery, ...reportFormat }),
 });
 
 export const outcomeRoutes = [

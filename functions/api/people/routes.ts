@@ -3,6 +3,7 @@
  * create them. A membership exists only once the invited person signs in and accepts.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { actorView, email, idSchema, named, pageOf, pageQuery, versionField } from '#lib/schemas.ts';
 import { sectorsSchema } from '../reviews/sectors.ts';
@@ -14,12 +15,12 @@ const TAGS = ['People'];
 export const personSub = () =>
   z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a person id (a UUID)' }));
 
-const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
-const districtParams = z.strictObject({ districtId: idSchema('district') });
-const pathwayInvitationParams = z.strictObject({ pathwayId: idSchema('pathway'), invitationId: idSchema('invitation') });
-const districtInvitationParams = z.strictObject({ districtId: idSchema('district'), invitationId: idSchema('invitation') });
-const pathwayMemberParams = z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() });
-const districtMemberParams = z.strictObject({ districtId: idSchema('district'), personSub: personSub() });
+const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const pathwayInvitationParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), invitationId: idSchema('invitation') }));
+const districtInvitationParams = lazy(() => z.strictObject({ districtId: idSchema('district'), invitationId: idSchema('invitation') }));
+const pathwayMemberParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() }));
+const districtMemberParams = lazy(() => z.strictObject({ districtId: idSchema('district'), personSub: personSub() }));
 
 /** The 409 of changing or removing a pathway member. */
 const lastLeadOrChanged = {
@@ -34,90 +35,98 @@ const alreadyMemberOrInvited = {
   409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
 } as const;
 
-export const invitationSchema = named(
-  z.object({
-    id: z.string(),
-    /** A pathway team, a district, or the reviewer pool (`reviewer`: no district, no pathway). */
-    scope: z.object({
-      kind: z.enum(['pathway', 'district', 'reviewer']),
-      districtId: z.optional(z.string()),
-      districtName: z.optional(z.string()),
-      pathwayId: z.optional(z.string()),
-      pathwayName: z.optional(z.string()),
-      schoolId: z.optional(z.string()),
-    }),
-    email: z.string(),
-    role: z.enum(['lead', 'member', 'data', 'reviewer']),
-    /** Reviewer invitations: what the reviewer profile created on acceptance starts with. */
-    profile: z.optional(
-      z.object({
+export const invitationSchema = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      /** A pathway team, a district, or the reviewer pool (`reviewer`: no district, no pathway). */
+      scope: z.object({
+        kind: z.enum(['pathway', 'district', 'reviewer']),
         districtId: z.optional(z.string()),
-        sectors: z.optional(z.array(z.string())),
-        leadEligible: z.optional(z.boolean()),
-        maxOpenAssignments: z.optional(z.int()),
+        districtName: z.optional(z.string()),
+        pathwayId: z.optional(z.string()),
+        pathwayName: z.optional(z.string()),
+        schoolId: z.optional(z.string()),
       }),
-    ),
-    status: z.enum(['pending', 'accepted', 'expired']),
-    invitedBy: actorView,
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    acceptedAt: z.optional(z.string()),
-    acceptedBy: z.optional(z.string()),
-  }),
-  'Invitation',
-  {
-    id: 'inv_01JD0000000000000000000000',
-    scope: {
-      kind: 'pathway',
-      pathwayId: 'pw_01JD0000000000000000000000',
-      pathwayName: 'Engineering Academy',
-      schoolId: 'sch_01JD0000000000000000000000',
-      districtId: 'dst_01JD0000000000000000000000',
-      districtName: 'District',
+      email: z.string(),
+      role: z.enum(['lead', 'member', 'data', 'reviewer']),
+      /** Reviewer invitations: what the reviewer profile created on acceptance starts with. */
+      profile: z.optional(
+        z.object({
+          districtId: z.optional(z.string()),
+          sectors: z.optional(z.array(z.string())),
+          leadEligible: z.optional(z.boolean()),
+          maxOpenAssignments: z.optional(z.int()),
+        }),
+      ),
+      status: z.enum(['pending', 'accepted', 'expired']),
+      invitedBy: actorView(),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+      acceptedAt: z.optional(z.string()),
+      acceptedBy: z.optional(z.string()),
+    }),
+    'Invitation',
+    {
+      id: 'inv_01JD0000000000000000000000',
+      scope: {
+        kind: 'pathway',
+        pathwayId: 'pw_01JD0000000000000000000000',
+        pathwayName: 'Engineering Academy',
+        schoolId: 'sch_01JD0000000000000000000000',
+        districtId: 'dst_01JD0000000000000000000000',
+        districtName: 'District',
+      },
+      email: 'rx-lead@example.org',
+      role: 'lead',
+      status: 'pending',
+      invitedBy: { sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org' },
+      createdAt: '2026-12-06T04:27:16.307Z',
+      expiresAt: '2026-12-20T04:27:16.307Z',
     },
-    email: 'rx-lead@example.org',
-    role: 'lead',
-    status: 'pending',
-    invitedBy: { sub: '730a028b-61ce-54f1-a8a7-15c0b12c912d', name: 'Sam Staff', email: 'rx-staff@example.org' },
-    createdAt: '2026-12-06T04:27:16.307Z',
-    expiresAt: '2026-12-20T04:27:16.307Z',
-  },
+  ),
 );
 
-export const memberSchema = named(
+export const memberSchema = lazy(() =>
+  named(
+    z.object({
+      sub: z.string(),
+      role: z.enum(['lead', 'member', 'data']),
+      email: z.optional(z.string()),
+      name: z.optional(z.string()),
+      since: z.string(),
+      version: z.int(),
+    }),
+    'Member',
+  ),
+);
+
+const membershipSummary = lazy(() =>
   z.object({
-    sub: z.string(),
+    kind: z.enum(['pathway', 'district']),
     role: z.enum(['lead', 'member', 'data']),
-    email: z.optional(z.string()),
-    name: z.optional(z.string()),
+    districtId: z.string(),
+    districtName: z.optional(z.string()),
+    schoolId: z.optional(z.string()),
+    pathwayId: z.optional(z.string()),
+    pathwayName: z.optional(z.string()),
     since: z.string(),
-    version: z.int(),
   }),
-  'Member',
 );
 
-const membershipSummary = z.object({
-  kind: z.enum(['pathway', 'district']),
-  role: z.enum(['lead', 'member', 'data']),
-  districtId: z.string(),
-  districtName: z.optional(z.string()),
-  schoolId: z.optional(z.string()),
-  pathwayId: z.optional(z.string()),
-  pathwayName: z.optional(z.string()),
-  since: z.string(),
-});
-
-export const meSchema = named(
-  z.object({
-    sub: z.string(),
-    email: z.optional(z.string()),
-    name: z.optional(z.string()),
-    groups: z.array(z.string()),
-    createdAt: z.string(),
-    memberships: z.array(membershipSummary),
-    assignments: z.object({ active: z.int(), total: z.int() }),
-  }),
-  'Me',
+export const meSchema = lazy(() =>
+  named(
+    z.object({
+      sub: z.string(),
+      email: z.optional(z.string()),
+      name: z.optional(z.string()),
+      groups: z.array(z.string()),
+      createdAt: z.string(),
+      memberships: z.array(membershipSummary()),
+      assignments: z.object({ active: z.int(), total: z.int() }),
+    }),
+    'Me',
+  ),
 );
 
 export const getMe = route({
@@ -128,18 +137,22 @@ export const getMe = route({
   auth: 'jwt',
   summary: 'Your profile, memberships and a summary of your review assignments',
   tags: TAGS,
-  response: meSchema,
+  schemas: () => ({
+    response: meSchema(),
+  }),
 });
 
-export const personFoundSchema = z.object({
-  sub: z.string(),
-  email: z.string(),
-  name: z.optional(z.string()),
-  createdAt: z.string(),
-  memberships: z.array(membershipSummary),
-  /** Whether staff already made them a reviewer (GET/PUT /reviewers/{sub}). */
-  reviewerProfile: z.boolean(),
-});
+export const personFoundSchema = lazy(() =>
+  z.object({
+    sub: z.string(),
+    email: z.string(),
+    name: z.optional(z.string()),
+    createdAt: z.string(),
+    memberships: z.array(membershipSummary()),
+    /** Whether staff already made them a reviewer (GET/PUT /reviewers/{sub}). */
+    reviewerProfile: z.boolean(),
+  }),
+);
 
 export const findPerson = route({
   id: 'findPerson',
@@ -151,8 +164,10 @@ export const findPerson = route({
   description:
     'Exact match on the normalized address (trimmed, lower case) of someone who has signed in. 400 when `email` is missing or not an address; 404 for an unknown address, and for every caller who is not staff.',
   tags: TAGS,
-  query: z.strictObject({ email: email() }),
-  response: personFoundSchema,
+  schemas: () => ({
+    query: z.strictObject({ email: email() }),
+    response: personFoundSchema(),
+  }),
 });
 
 export const listMyInvitations = route({
@@ -163,7 +178,9 @@ export const listMyInvitations = route({
   auth: 'jwt',
   summary: "Pending invitations sent to your token's verified email address",
   tags: TAGS,
-  response: z.object({ items: z.array(invitationSchema) }),
+  schemas: () => ({
+    response: z.object({ items: z.array(invitationSchema()) }),
+  }),
 });
 
 export const acceptInvitation = route({
@@ -182,25 +199,27 @@ export const acceptInvitation = route({
   description:
     'A team or district invitation answers the `membership` it made; an invitation to the reviewer pool answers the `reviewer` profile it created (or made active again) and grants the `reviewer` group.',
   tags: TAGS,
-  params: z.strictObject({ invitationId: idSchema('invitation') }),
-  response: z.object({
-    invitation: invitationSchema,
-    membership: z.optional(memberSchema),
-    reviewer: z.optional(
-      z.object({
-        sub: z.string(),
-        name: z.optional(z.string()),
-        email: z.optional(z.string()),
-        active: z.boolean(),
-        version: z.int(),
-        createdAt: z.string(),
-      }),
-    ),
+  schemas: () => ({
+    params: z.strictObject({ invitationId: idSchema('invitation') }),
+    response: z.object({
+      invitation: invitationSchema(),
+      membership: z.optional(memberSchema()),
+      reviewer: z.optional(
+        z.object({
+          sub: z.string(),
+          name: z.optional(z.string()),
+          email: z.optional(z.string()),
+          active: z.boolean(),
+          version: z.int(),
+          createdAt: z.string(),
+        }),
+      ),
+    }),
   }),
 });
 
-const pathwayInvitationBody = z.strictObject({ email: email(), role: z.enum(['lead', 'member']) });
-const districtInvitationBody = z.strictObject({ email: email(), role: z.enum(['lead', 'data']) });
+const pathwayInvitationBody = lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'member']) }));
+const districtInvitationBody = lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'data']) }));
 
 export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
@@ -217,9 +236,11 @@ export const createPathwayInvitation = route({
   description:
     'One pending invitation per address and pathway, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
-  params: pathwayParams,
-  body: pathwayInvitationBody,
-  response: invitationSchema,
+  schemas: () => ({
+    params: pathwayParams(),
+    body: pathwayInvitationBody(),
+    response: invitationSchema(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -232,9 +253,11 @@ export const listPathwayInvitations = route({
   auth: 'jwt',
   summary: "A pathway's invitations (pending, accepted, expired)",
   tags: TAGS,
-  params: pathwayParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(invitationSchema),
+  schemas: () => ({
+    params: pathwayParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(invitationSchema()),
+  }),
 });
 
 export const getPathwayInvitation = route({
@@ -245,8 +268,10 @@ export const getPathwayInvitation = route({
   auth: 'jwt',
   summary: 'One invitation of a pathway',
   tags: TAGS,
-  params: pathwayInvitationParams,
-  response: invitationSchema,
+  schemas: () => ({
+    params: pathwayInvitationParams(),
+    response: invitationSchema(),
+  }),
 });
 
 export const revokePathwayInvitation = route({
@@ -260,7 +285,9 @@ export const revokePathwayInvitation = route({
   auth: 'jwt',
   summary: 'Revoke an invitation that has not been accepted',
   tags: TAGS,
-  params: pathwayInvitationParams,
+  schemas: () => ({
+    params: pathwayInvitationParams(),
+  }),
   successStatus: 204,
 });
 
@@ -272,9 +299,11 @@ export const listPathwayMembers = route({
   auth: 'jwt',
   summary: "A pathway's team, leads first",
   tags: TAGS,
-  params: pathwayParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(memberSchema),
+  schemas: () => ({
+    params: pathwayParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(memberSchema()),
+  }),
 });
 
 export const updatePathwayMember = route({
@@ -286,9 +315,11 @@ export const updatePathwayMember = route({
   auth: 'jwt',
   summary: "Change a team member's role (the last lead cannot step down: 409)",
   tags: TAGS,
-  params: pathwayMemberParams,
-  body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(versionField()) }),
-  response: memberSchema,
+  schemas: () => ({
+    params: pathwayMemberParams(),
+    body: z.strictObject({ role: z.enum(['lead', 'member']), version: z.optional(versionField()) }),
+    response: memberSchema(),
+  }),
   ifMatch: true,
 });
 
@@ -301,7 +332,9 @@ export const removePathwayMember = route({
   auth: 'jwt',
   summary: 'Remove someone from a pathway team (the last lead cannot be removed: 409)',
   tags: TAGS,
-  params: pathwayMemberParams,
+  schemas: () => ({
+    params: pathwayMemberParams(),
+  }),
   successStatus: 204,
 });
 
@@ -320,9 +353,11 @@ export const createDistrictInvitation = route({
   description:
     'One pending invitation per address and district, also under concurrent requests: inviting an address that already has one answers it (200) for the same role, and 409 `invitation_pending` naming its `invitationId` for another role (revoke it first).',
   tags: TAGS,
-  params: districtParams,
-  body: districtInvitationBody,
-  response: invitationSchema,
+  schemas: () => ({
+    params: districtParams(),
+    body: districtInvitationBody(),
+    response: invitationSchema(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -335,9 +370,11 @@ export const listDistrictInvitations = route({
   auth: 'jwt',
   summary: "A district's invitations (staff)",
   tags: TAGS,
-  params: districtParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(invitationSchema),
+  schemas: () => ({
+    params: districtParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(invitationSchema()),
+  }),
 });
 
 export const getDistrictInvitation = route({
@@ -348,8 +385,10 @@ export const getDistrictInvitation = route({
   auth: 'jwt',
   summary: 'One invitation of a district (staff)',
   tags: TAGS,
-  params: districtInvitationParams,
-  response: invitationSchema,
+  schemas: () => ({
+    params: districtInvitationParams(),
+    response: invitationSchema(),
+  }),
 });
 
 export const listDistrictMembers = route({
@@ -360,9 +399,11 @@ export const listDistrictMembers = route({
   auth: 'jwt',
   summary: "A district's leads and data contacts",
   tags: TAGS,
-  params: districtParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(memberSchema),
+  schemas: () => ({
+    params: districtParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(memberSchema()),
+  }),
 });
 
 export const removeDistrictMember = route({
@@ -376,11 +417,13 @@ export const removeDistrictMember = route({
   auth: 'jwt',
   summary: 'Remove a district lead or data contact (staff)',
   tags: TAGS,
-  params: districtMemberParams,
+  schemas: () => ({
+    params: districtMemberParams(),
+  }),
   successStatus: 204,
 });
 
-const reviewerInvitationParams = z.strictObject({ invitationId: idSchema('invitation') });
+const reviewerInvitationParams = lazy(() => z.strictObject({ invitationId: idSchema('invitation') }));
 
 export const createReviewerInvitation = route({
   id: 'createReviewerInvitation',
@@ -397,18 +440,20 @@ export const createReviewerInvitation = route({
   description:
     'One pending invitation per address, also under concurrent requests: inviting an address that already has one answers it (200) and sends nothing. Accepting it creates the reviewer profile with `profile` (home district, sectors, lead eligibility, load limit; the rest empty, available and active), or makes a retired profile active again; staff complete it with PUT /reviewers/{personSub}.',
   tags: TAGS,
-  body: z.strictObject({
-    email: email(),
-    profile: z.optional(
-      z.strictObject({
-        districtId: z.optional(idSchema('district')),
-        sectors: z.optional(sectorsSchema),
-        leadEligible: z.optional(z.boolean()),
-        maxOpenAssignments: z.optional(z.int().check(z.minimum(0), z.maximum(50))),
-      }),
-    ),
+  schemas: () => ({
+    body: z.strictObject({
+      email: email(),
+      profile: z.optional(
+        z.strictObject({
+          districtId: z.optional(idSchema('district')),
+          sectors: z.optional(sectorsSchema()),
+          leadEligible: z.optional(z.boolean()),
+          maxOpenAssignments: z.optional(z.int().check(z.minimum(0), z.maximum(50))),
+        }),
+      ),
+    }),
+    response: invitationSchema(),
   }),
-  response: invitationSchema,
   successStatus: 201,
   idempotent: true,
 });
@@ -421,8 +466,10 @@ export const listReviewerInvitations = route({
   auth: 'jwt',
   summary: 'Invitations to the reviewer pool (pending, accepted, expired; staff)',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(invitationSchema),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(invitationSchema()),
+  }),
 });
 
 export const revokeReviewerInvitation = route({
@@ -436,7 +483,9 @@ export const revokeReviewerInvitation = route({
   auth: 'jwt',
   summary: 'Revoke an invitation to the reviewer pool that has not been accepted (staff)',
   tags: TAGS,
-  params: reviewerInvitationParams,
+  schemas: () => ({
+    params: reviewerInvitationParams(),
+  }),
   successStatus: 204,
 });
 

@@ -4,6 +4,7 @@
  * A pathway's certification is not editable here: it changes only through certification.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { levels } from '#core/levels.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
@@ -13,133 +14,147 @@ const FN = 'registry' as const;
 const TAGS = ['Registry'];
 
 export const stateCode = () => z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'must be a two-letter US state code, e.g. CA' }));
-const version = z.optional(z.int().check(z.minimum(1), z.maximum(999_999_999)));
+const version = lazy(() => z.optional(z.int().check(z.minimum(1), z.maximum(999_999_999))));
 
-const grades = z
-  .array(z.int().check(z.minimum(6, { error: 'grades run from 6 to 12' }), z.maximum(12, { error: 'grades run from 6 to 12' })))
-  .check(
+const grades = lazy(() =>
+  z.array(z.int().check(z.minimum(6, { error: 'grades run from 6 to 12' }), z.maximum(12, { error: 'grades run from 6 to 12' }))).check(
     z.minLength(1),
     z.maxLength(7),
     z.refine((g) => new Set(g).size === g.length, { error: 'each grade once' }),
-  );
-const enrollment = z.int().check(z.minimum(0), z.maximum(20_000));
+  ),
+);
+const enrollment = lazy(() => z.int().check(z.minimum(0), z.maximum(20_000)));
 
 // Schemas -------------------------------------------------------------------------------
 
-const versioned = { version: z.int(), createdAt: z.string(), updatedAt: z.string() };
+const versioned = lazy(() => ({ version: z.int(), createdAt: z.string(), updatedAt: z.string() }));
 
-export const districtSchema = named(
-  z.object({
-    id: z.string(),
-    name: z.string(),
-    state: z.string(),
-    countyOrRegion: z.optional(z.string()),
-    ...versioned,
-  }),
-  'District',
-  {
-    id: 'dst_01JD0000000000000000000000',
-    name: 'District',
-    state: 'CA',
-    countyOrRegion: 'Alameda',
-    version: 1,
-    createdAt: '2026-12-06T04:27:15.143Z',
-    updatedAt: '2026-12-06T04:27:15.143Z',
-  },
+export const districtSchema = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      state: z.string(),
+      countyOrRegion: z.optional(z.string()),
+      ...versioned(),
+    }),
+    'District',
+    {
+      id: 'dst_01JD0000000000000000000000',
+      name: 'District',
+      state: 'CA',
+      countyOrRegion: 'Alameda',
+      version: 1,
+      createdAt: '2026-12-06T04:27:15.143Z',
+      updatedAt: '2026-12-06T04:27:15.143Z',
+    },
+  ),
 );
 
-export const schoolSchema = named(z.object({ id: z.string(), districtId: z.string(), name: z.string(), ...versioned }), 'School', {
-  id: 'sch_01JD0000000000000000000000',
-  districtId: 'dst_01JD0000000000000000000000',
-  name: 'School',
-  version: 1,
-  createdAt: '2026-12-06T04:27:15.443Z',
-  updatedAt: '2026-12-06T04:27:15.443Z',
-});
-
-export const pathwaySchema = named(
-  z.object({
-    id: z.string(),
-    districtId: z.string(),
-    schoolId: z.string(),
-    name: z.string(),
-    sector: z.enum(sectors),
-    gradesServed: z.array(z.int()),
-    model: z.enum(pathwayModels),
-    enrollment: z.int(),
-    status: z.enum(pathwayStatuses),
-    certificationLevel: z.nullable(z.enum(levels)),
-    certifiedUntil: z.nullable(z.string()),
-    schoolName: z.string(),
-    districtName: z.string(),
-    state: z.string(),
-    ...versioned,
-  }),
-  'Pathway',
-  {
-    id: 'pw_01JD0000000000000000000000',
+export const schoolSchema = lazy(() =>
+  named(z.object({ id: z.string(), districtId: z.string(), name: z.string(), ...versioned() }), 'School', {
+    id: 'sch_01JD0000000000000000000000',
     districtId: 'dst_01JD0000000000000000000000',
-    schoolId: 'sch_01JD0000000000000000000000',
-    name: 'Engineering Academy',
-    sector: 'engineering_architecture',
-    gradesServed: [9, 10, 11, 12],
-    model: 'school_within_a_school',
-    enrollment: 240,
-    status: 'active',
-    certificationLevel: null,
-    certifiedUntil: null,
-    schoolName: 'School',
-    districtName: 'District',
-    state: 'CA',
+    name: 'School',
     version: 1,
-    createdAt: '2026-12-06T04:27:15.661Z',
-    updatedAt: '2026-12-06T04:27:15.661Z',
-  },
+    createdAt: '2026-12-06T04:27:15.443Z',
+    updatedAt: '2026-12-06T04:27:15.443Z',
+  }),
 );
 
-const districtBody = z.strictObject({
-  name: text(2, 120),
-  state: stateCode(),
-  countyOrRegion: z.optional(text(1, 120)),
-});
+export const pathwaySchema = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      districtId: z.string(),
+      schoolId: z.string(),
+      name: z.string(),
+      sector: z.enum(sectors),
+      gradesServed: z.array(z.int()),
+      model: z.enum(pathwayModels),
+      enrollment: z.int(),
+      status: z.enum(pathwayStatuses),
+      certificationLevel: z.nullable(z.enum(levels)),
+      certifiedUntil: z.nullable(z.string()),
+      schoolName: z.string(),
+      districtName: z.string(),
+      state: z.string(),
+      ...versioned(),
+    }),
+    'Pathway',
+    {
+      id: 'pw_01JD0000000000000000000000',
+      districtId: 'dst_01JD0000000000000000000000',
+      schoolId: 'sch_01JD0000000000000000000000',
+      name: 'Engineering Academy',
+      sector: 'engineering_architecture',
+      gradesServed: [9, 10, 11, 12],
+      model: 'school_within_a_school',
+      enrollment: 240,
+      status: 'active',
+      certificationLevel: null,
+      certifiedUntil: null,
+      schoolName: 'School',
+      districtName: 'District',
+      state: 'CA',
+      version: 1,
+      createdAt: '2026-12-06T04:27:15.661Z',
+      updatedAt: '2026-12-06T04:27:15.661Z',
+    },
+  ),
+);
 
-const districtPatch = z.strictObject({
-  name: z.optional(text(2, 120)),
-  state: z.optional(stateCode()),
-  countyOrRegion: z.optional(text(1, 120)),
-  version,
-});
+const districtBody = lazy(() =>
+  z.strictObject({
+    name: text(2, 120),
+    state: stateCode(),
+    countyOrRegion: z.optional(text(1, 120)),
+  }),
+);
 
-const schoolBody = z.strictObject({ name: text(2, 160) });
-const schoolPatch = z.strictObject({ name: z.optional(text(2, 160)), version });
+const districtPatch = lazy(() =>
+  z.strictObject({
+    name: z.optional(text(2, 120)),
+    state: z.optional(stateCode()),
+    countyOrRegion: z.optional(text(1, 120)),
+    version: version(),
+  }),
+);
 
-const pathwayBody = z.strictObject({
-  name: text(2, 160),
-  sector: z.enum(sectors),
-  gradesServed: grades,
-  model: z.enum(pathwayModels),
-  enrollment,
-  status: z.optional(z.enum(pathwayStatuses)),
-});
+const schoolBody = lazy(() => z.strictObject({ name: text(2, 160) }));
+const schoolPatch = lazy(() => z.strictObject({ name: z.optional(text(2, 160)), version: version() }));
 
-const pathwayPatch = z.strictObject({
-  name: z.optional(text(2, 160)),
-  sector: z.optional(z.enum(sectors)),
-  gradesServed: z.optional(grades),
-  model: z.optional(z.enum(pathwayModels)),
-  enrollment: z.optional(enrollment),
-  status: z.optional(z.enum(pathwayStatuses)),
-  version,
-});
+const pathwayBody = lazy(() =>
+  z.strictObject({
+    name: text(2, 160),
+    sector: z.enum(sectors),
+    gradesServed: grades(),
+    model: z.enum(pathwayModels),
+    enrollment: enrollment(),
+    status: z.optional(z.enum(pathwayStatuses)),
+  }),
+);
 
-export const pathwayFilters = {
+const pathwayPatch = lazy(() =>
+  z.strictObject({
+    name: z.optional(text(2, 160)),
+    sector: z.optional(z.enum(sectors)),
+    gradesServed: z.optional(grades()),
+    model: z.optional(z.enum(pathwayModels)),
+    enrollment: z.optional(enrollment()),
+    status: z.optional(z.enum(pathwayStatuses)),
+    version: version(),
+  }),
+);
+
+export const pathwayFilters = lazy(() => ({
   sector: z.optional(z.enum(sectors)),
   level: z.optional(z.enum([...levels, 'none'])),
-};
+}));
 
-const districtParams = z.strictObject({ districtId: idSchema('district') });
-const schoolParams = z.strictObject({ schoolId: idSchema('school') });
-const pathwayParams = z.strictObject({ pathwayId: idSchema('pathway') });
+const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const schoolParams = lazy(() => z.strictObject({ schoolId: idSchema('school') }));
+const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
 
 // Districts -----------------------------------------------------------------------------
 
@@ -151,8 +166,10 @@ export const createDistrict = route({
   auth: 'jwt',
   summary: 'Create a district (staff)',
   tags: TAGS,
-  body: districtBody,
-  response: districtSchema,
+  schemas: () => ({
+    body: districtBody(),
+    response: districtSchema(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -165,8 +182,10 @@ export const listDistricts = route({
   auth: 'jwt',
   summary: 'Districts by name: all for staff, otherwise the districts you work in',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(districtSchema),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(districtSchema()),
+  }),
 });
 
 export const getDistrict = route({
@@ -177,8 +196,10 @@ export const getDistrict = route({
   auth: 'jwt',
   summary: 'A district',
   tags: TAGS,
-  params: districtParams,
-  response: districtSchema,
+  schemas: () => ({
+    params: districtParams(),
+    response: districtSchema(),
+  }),
 });
 
 export const updateDistrict = route({
@@ -189,9 +210,11 @@ export const updateDistrict = route({
   auth: 'jwt',
   summary: 'Edit a district (staff)',
   tags: TAGS,
-  params: districtParams,
-  body: districtPatch,
-  response: districtSchema,
+  schemas: () => ({
+    params: districtParams(),
+    body: districtPatch(),
+    response: districtSchema(),
+  }),
   ifMatch: true,
 });
 
@@ -205,9 +228,11 @@ export const createSchool = route({
   auth: 'jwt',
   summary: 'Create a school in a district (staff)',
   tags: TAGS,
-  params: districtParams,
-  body: schoolBody,
-  response: schoolSchema,
+  schemas: () => ({
+    params: districtParams(),
+    body: schoolBody(),
+    response: schoolSchema(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -220,9 +245,11 @@ export const listSchools = route({
   auth: 'jwt',
   summary: "A district's schools by name",
   tags: TAGS,
-  params: districtParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(schoolSchema),
+  schemas: () => ({
+    params: districtParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(schoolSchema()),
+  }),
 });
 
 export const getSchool = route({
@@ -233,8 +260,10 @@ export const getSchool = route({
   auth: 'jwt',
   summary: 'A school',
   tags: TAGS,
-  params: schoolParams,
-  response: schoolSchema,
+  schemas: () => ({
+    params: schoolParams(),
+    response: schoolSchema(),
+  }),
 });
 
 export const updateSchool = route({
@@ -245,9 +274,11 @@ export const updateSchool = route({
   auth: 'jwt',
   summary: 'Rename a school (staff)',
   tags: TAGS,
-  params: schoolParams,
-  body: schoolPatch,
-  response: schoolSchema,
+  schemas: () => ({
+    params: schoolParams(),
+    body: schoolPatch(),
+    response: schoolSchema(),
+  }),
   ifMatch: true,
 });
 
@@ -262,9 +293,11 @@ export const createPathway = route({
   auth: 'jwt',
   summary: "Create a pathway in a school (the district's lead, staff)",
   tags: TAGS,
-  params: schoolParams,
-  body: pathwayBody,
-  response: pathwaySchema,
+  schemas: () => ({
+    params: schoolParams(),
+    body: pathwayBody(),
+    response: pathwaySchema(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -277,8 +310,10 @@ export const listPathways = route({
   auth: 'jwt',
   summary: 'Pathways by name: all for staff, otherwise those of your districts and teams',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery, ...pathwayFilters, districtId: z.optional(idSchema('district')) }),
-  response: pageOf(pathwaySchema),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), ...pathwayFilters(), districtId: z.optional(idSchema('district')) }),
+    response: pageOf(pathwaySchema()),
+  }),
 });
 
 export const listDistrictPathways = route({
@@ -289,9 +324,11 @@ export const listDistrictPathways = route({
   auth: 'jwt',
   summary: "A district's pathways by name",
   tags: TAGS,
-  params: districtParams,
-  query: z.strictObject({ ...pageQuery, ...pathwayFilters }),
-  response: pageOf(pathwaySchema),
+  schemas: () => ({
+    params: districtParams(),
+    query: z.strictObject({ ...pageQuery(), ...pathwayFilters() }),
+    response: pageOf(pathwaySchema()),
+  }),
 });
 
 export const listSchoolPathways = route({
@@ -302,9 +339,11 @@ export const listSchoolPathways = route({
   auth: 'jwt',
   summary: "A school's pathways by name",
   tags: TAGS,
-  params: schoolParams,
-  query: z.strictObject({ ...pageQuery, ...pathwayFilters }),
-  response: pageOf(pathwaySchema),
+  schemas: () => ({
+    params: schoolParams(),
+    query: z.strictObject({ ...pageQuery(), ...pathwayFilters() }),
+    response: pageOf(pathwaySchema()),
+  }),
 });
 
 export const getPathway = route({
@@ -315,8 +354,10 @@ export const getPathway = route({
   auth: 'jwt',
   summary: 'A pathway',
   tags: TAGS,
-  params: pathwayParams,
-  response: pathwaySchema,
+  schemas: () => ({
+    params: pathwayParams(),
+    response: pathwaySchema(),
+  }),
 });
 
 export const updatePathway = route({
@@ -327,9 +368,11 @@ export const updatePathway = route({
   auth: 'jwt',
   summary: 'Edit a pathway (its lead, the district lead, staff); certification is not editable here',
   tags: TAGS,
-  params: pathwayParams,
-  body: pathwayPatch,
-  response: pathwaySchema,
+  schemas: () => ({
+    params: pathwayParams(),
+    body: pathwayPatch(),
+    response: pathwaySchema(),
+  }),
   ifMatch: true,
 });
 

@@ -4,6 +4,7 @@
  * then verification (size, leading bytes, SHA-256) before anyone can download a version.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
 import { resourceKinds } from '#core/evidence/resources.ts';
@@ -22,25 +23,27 @@ import {
 const FN = 'resources' as const;
 const TAGS = ['Resources'];
 
-const params = z.strictObject({ resourceId: idSchema('resource') });
+const params = lazy(() => z.strictObject({ resourceId: idSchema('resource') }));
 
-export const resourceSchema = named(
-  z.object({
-    resourceId: z.string(),
-    kind: z.enum(resourceKinds),
-    title: z.string(),
-    description: z.optional(z.string()),
-    criterionIds: z.array(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    revision: z.int(),
-    latestVersion: z.int(),
-    current: z.optional(versionSummarySchema),
-  }),
-  'Resource',
+export const resourceSchema = lazy(() =>
+  named(
+    z.object({
+      resourceId: z.string(),
+      kind: z.enum(resourceKinds),
+      title: z.string(),
+      description: z.optional(z.string()),
+      criterionIds: z.array(z.string()),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      revision: z.int(),
+      latestVersion: z.int(),
+      current: z.optional(versionSummarySchema()),
+    }),
+    'Resource',
+  ),
 );
 
-const declared = z.object({ resource: resourceSchema, version: versionSchema, upload: uploadSchema });
+const declared = lazy(() => z.object({ resource: resourceSchema(), version: versionSchema(), upload: uploadSchema() }));
 
 export const declareResource = route({
   id: 'declareResource',
@@ -52,14 +55,16 @@ export const declareResource = route({
   summary: 'Add an exemplar or template (staff): a presigned POST form for its first file',
   description: 'Same file rules as evidence (422 listing every problem before any form is issued). Accepts Idempotency-Key.',
   tags: TAGS,
-  body: z.strictObject({
-    ...fileDeclaration,
-    kind: z.enum(resourceKinds),
-    title: text(1, 200),
-    description: z.optional(text(1, 2000)),
-    criterionIds: z._default(criterionIds(), []),
+  schemas: () => ({
+    body: z.strictObject({
+      ...fileDeclaration(),
+      kind: z.enum(resourceKinds),
+      title: text(1, 200),
+      description: z.optional(text(1, 2000)),
+      criterionIds: z._default(criterionIds(), []),
+    }),
+    response: declared(),
   }),
-  response: declared,
   successStatus: 201,
   idempotent: true,
 });
@@ -73,8 +78,10 @@ export const listResources = route({
   summary: 'Exemplars and templates by title, filterable by kind and criterion',
   description: 'Everyone signed in sees the resources that have a verified file; staff also see those still uploading.',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery, kind: z.optional(z.enum(resourceKinds)), criterionId: z.optional(criterionId()) }),
-  response: pageOf(resourceSchema),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), kind: z.optional(z.enum(resourceKinds)), criterionId: z.optional(criterionId()) }),
+    response: pageOf(resourceSchema()),
+  }),
 });
 
 export const getResource = route({
@@ -85,9 +92,11 @@ export const getResource = route({
   auth: 'jwt',
   summary: 'A resource, its versions and a short-lived download link (current version, or ?version=n)',
   tags: TAGS,
-  params,
-  query: z.strictObject({ version: versionQuery }),
-  response: z.object({ resource: resourceSchema, versions: z.array(versionSchema), download: z.optional(downloadSchema) }),
+  schemas: () => ({
+    params: params(),
+    query: z.strictObject({ version: versionQuery() }),
+    response: z.object({ resource: resourceSchema(), versions: z.array(versionSchema()), download: z.optional(downloadSchema()) }),
+  }),
 });
 
 export const updateResource = route({
@@ -99,15 +108,17 @@ export const updateResource = route({
   auth: 'jwt',
   summary: 'Retitle, describe, re-kind or retag a resource (staff; If-Match with its revision)',
   tags: TAGS,
-  params,
-  body: z.strictObject({
-    kind: z.optional(z.enum(resourceKinds)),
-    title: z.optional(text(1, 200)),
-    description: z.optional(text(1, 2000)),
-    criterionIds: z.optional(criterionIds()),
-    revision: z.optional(z.int().check(z.minimum(1))),
+  schemas: () => ({
+    params: params(),
+    body: z.strictObject({
+      kind: z.optional(z.enum(resourceKinds)),
+      title: z.optional(text(1, 200)),
+      description: z.optional(text(1, 2000)),
+      criterionIds: z.optional(criterionIds()),
+      revision: z.optional(z.int().check(z.minimum(1))),
+    }),
+    response: resourceSchema(),
   }),
-  response: resourceSchema,
   ifMatch: true,
 });
 
@@ -119,7 +130,9 @@ export const deleteResource = route({
   auth: 'jwt',
   summary: 'Remove a resource and its files (staff)',
   tags: TAGS,
-  params,
+  schemas: () => ({
+    params: params(),
+  }),
   successStatus: 204,
 });
 
@@ -132,9 +145,11 @@ export const declareResourceVersion = route({
   auth: 'jwt',
   summary: 'Upload a new version of a resource (staff)',
   tags: TAGS,
-  params,
-  body: z.strictObject(fileDeclaration),
-  response: declared,
+  schemas: () => ({
+    params: params(),
+    body: z.strictObject(fileDeclaration()),
+    response: declared(),
+  }),
   successStatus: 201,
   idempotent: true,
 });

@@ -3,6 +3,7 @@
  * rubric), scoring (drafts, then one submission), recusal, and their reviewer profile.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import {
@@ -17,9 +18,9 @@ import {
 } from './schemas.ts';
 
 const TAGS = ['Reviews'];
-const applicationParams = z.strictObject({ applicationId: idSchema('application') });
-const reviewView = reviewViewSchema;
-const profileView = reviewerProfileView;
+const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const reviewView = reviewViewSchema();
+const profileView = lazy(() => reviewerProfileView());
 
 export const listMyReviewsRoute = route({
   id: 'listMyReviews',
@@ -29,22 +30,24 @@ export const listMyReviewsRoute = route({
   auth: 'jwt',
   summary: 'My review assignments with due dates (open by default)',
   tags: TAGS,
-  query: z.strictObject({ ...pageQuery, state: z.optional(z.enum(['open', 'all'])) }),
-  response: pageOf(
-    z.object({
-      applicationId: z.string(),
-      pathwayName: z.optional(z.string()),
-      level: z.optional(z.string()),
-      /** Absent while the workflow has assigned the seat but not yet created the review. */
-      reviewId: z.optional(z.string()),
-      round: z.optional(z.number()),
-      role: z.string(),
-      status: z.string(),
-      assignedAt: z.string(),
-      dueAt: z.optional(z.string()),
-      active: z.boolean(),
-    }),
-  ),
+  schemas: () => ({
+    query: z.strictObject({ ...pageQuery(), state: z.optional(z.enum(['open', 'all'])) }),
+    response: pageOf(
+      z.object({
+        applicationId: z.string(),
+        pathwayName: z.optional(z.string()),
+        level: z.optional(z.string()),
+        /** Absent while the workflow has assigned the seat but not yet created the review. */
+        reviewId: z.optional(z.string()),
+        round: z.optional(z.number()),
+        role: z.string(),
+        status: z.string(),
+        assignedAt: z.string(),
+        dueAt: z.optional(z.string()),
+        active: z.boolean(),
+      }),
+    ),
+  }),
 });
 
 export const getMyReviewRoute = route({
@@ -57,46 +60,48 @@ export const getMyReviewRoute = route({
   description:
     'The submission is the snapshot taken when the review round opened: narratives and the exact evidence versions frozen at submission (download each through `GET /applications/{applicationId}/evidence/{evidenceId}`), whatever the team changed since. The rubric lists every criterion of the level with its descriptors. Virtual review sessions scheduled for the application are included.',
   tags: TAGS,
-  params: applicationParams,
-  response: z.object({
-    review: reviewView,
-    application: z.object({
-      id: z.string(),
-      pathwayId: z.string(),
-      pathwayName: z.string(),
-      level: z.string(),
-      target: z.string(),
-      renewal: z.boolean(),
-      frameworkId: z.string(),
-      frameworkVersion: z.string(),
-      submittedAt: z.optional(z.string()),
-      round: z.number(),
-    }),
-    rubric: z.object({
-      scale: z.array(z.string()),
-      criteria: z.array(
-        z.object({
-          id: z.string(),
-          componentId: z.string(),
-          componentTitle: z.string(),
-          standardId: z.string(),
-          standardTitle: z.string(),
-          text: z.string(),
-          rubric: z.array(z.object({ level: z.string(), descriptor: z.string() })),
-        }),
-      ),
-    }),
-    /** The responses as submitted; each evidence reference carries its download path. */
-    submission: z.array(
-      z.object({
-        criterionId: z.string(),
-        narrative: z.string(),
-        evidence: z.array(
-          z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()), download: z.string() }),
+  schemas: () => ({
+    params: applicationParams(),
+    response: z.object({
+      review: reviewView,
+      application: z.object({
+        id: z.string(),
+        pathwayId: z.string(),
+        pathwayName: z.string(),
+        level: z.string(),
+        target: z.string(),
+        renewal: z.boolean(),
+        frameworkId: z.string(),
+        frameworkVersion: z.string(),
+        submittedAt: z.optional(z.string()),
+        round: z.number(),
+      }),
+      rubric: z.object({
+        scale: z.array(z.string()),
+        criteria: z.array(
+          z.object({
+            id: z.string(),
+            componentId: z.string(),
+            componentTitle: z.string(),
+            standardId: z.string(),
+            standardTitle: z.string(),
+            text: z.string(),
+            rubric: z.array(z.object({ level: z.string(), descriptor: z.string() })),
+          }),
         ),
       }),
-    ),
-    sessions: z.array(reviewSessionView),
+      /** The responses as submitted; each evidence reference carries its download path. */
+      submission: z.array(
+        z.object({
+          criterionId: z.string(),
+          narrative: z.string(),
+          evidence: z.array(
+            z.object({ evidenceId: z.string(), version: z.optional(z.number()), kind: z.optional(z.string()), download: z.string() }),
+          ),
+        }),
+      ),
+      sessions: z.array(reviewSessionView()),
+    }),
   }),
 });
 
@@ -117,9 +122,11 @@ export const saveReviewDraftRoute = route({
   description:
     'If-Match with the review version. Unknown criteria or levels not on the rubric: 422. A submitted or recused review, or a round whose workflow stopped (until staff restart it): 409.',
   tags: TAGS,
-  params: applicationParams,
-  body: z.strictObject({ scores: z.array(scoreSchema).check(z.maxLength(MAX_SCORES)), version: z.optional(versionField()) }),
-  response: reviewView,
+  schemas: () => ({
+    params: applicationParams(),
+    body: z.strictObject({ scores: z.array(scoreSchema()).check(z.maxLength(MAX_SCORES)), version: z.optional(versionField()) }),
+    response: reviewView,
+  }),
   ifMatch: true,
 });
 
@@ -143,8 +150,10 @@ export const submitReviewRoute = route({
   description:
     'Submits the saved draft. 422 lists every criterion missing a score or a comment; 409 once the review was submitted or recused (the review workflow has already been told), or while the round\u2019s workflow is stopped (failed, timed out or stopped; staff restart it).',
   tags: TAGS,
-  params: applicationParams,
-  response: reviewView,
+  schemas: () => ({
+    params: applicationParams(),
+    response: reviewView,
+  }),
   ifMatch: true,
 });
 
@@ -157,9 +166,11 @@ export const recuseRoute = route({
   auth: 'jwt',
   summary: 'Recuse from a review with a reason; the workflow seats a replacement',
   tags: TAGS,
-  params: applicationParams,
-  body: z.strictObject({ reason: text(3, 1000) }),
-  response: reviewView,
+  schemas: () => ({
+    params: applicationParams(),
+    body: z.strictObject({ reason: text(3, 1000) }),
+    response: reviewView,
+  }),
 });
 
 export const getMyReviewerProfileRoute = route({
@@ -170,7 +181,9 @@ export const getMyReviewerProfileRoute = route({
   auth: 'jwt',
   summary: 'My reviewer profile (conflicts, sectors, availability, load)',
   tags: TAGS,
-  response: profileView,
+  schemas: () => ({
+    response: profileView(),
+  }),
 });
 
 export const updateMyReviewerProfileRoute = route({
@@ -182,14 +195,16 @@ export const updateMyReviewerProfileRoute = route({
   summary: 'Declare conflicts of interest, sectors and availability',
   description: 'Staff set the load limit and lead eligibility. If-Match with the profile version.',
   tags: TAGS,
-  body: z.strictObject({
-    sectors: z.optional(sectorsSchema),
-    conflicts: z.optional(conflictsSchema),
-    available: z.optional(z.boolean()),
-    unavailable: z.optional(unavailableSchema),
-    version: z.optional(versionField()),
+  schemas: () => ({
+    body: z.strictObject({
+      sectors: z.optional(sectorsSchema()),
+      conflicts: z.optional(conflictsSchema()),
+      available: z.optional(z.boolean()),
+      unavailable: z.optional(unavailableSchema()),
+      version: z.optional(versionField()),
+    }),
+    response: profileView(),
   }),
-  response: profileView,
   ifMatch: true,
 });
 

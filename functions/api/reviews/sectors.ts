@@ -4,6 +4,7 @@
  * review schemas (schemas.ts re-exports it).
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { sectors } from '#core/pathway-vocabulary.ts';
 
-export const sectorsSchema = z.array(z.enum(sectors)).check(z.maxLength(sectors.length));
+export const sectorsSchema = lazy(() => z.array(z.enum(sectors)).check(z.maxLength(sectors.length)));

@@ -12,6 +12,8 @@ export const docsAsset = route({
   auth: 'public',
   summary: "A file of the API reference page (its renderer, Scalar's standalone bundle)",
   tags: ['System'],
-  params: z.strictObject({ file: z.enum(DOCS_ASSET_FILES) }),
+  schemas: () => ({
+    params: z.strictObject({ file: z.enum(DOCS_ASSET_FILES) }),
+  }),
   produces: 'text/javascript',
 });

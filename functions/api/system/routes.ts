@@ -10,10 +10,12 @@ export const health = route({
   auth: 'public',
   summary: 'Liveness check',
   tags: ['System'],
-  response: named(z.object({ status: z.literal('ok'), stage: z.string(), time: z.string() }), 'Health', {
-    status: 'ok',
-    stage: 'dev',
-    time: '2026-12-06T04:00:00.000Z',
+  schemas: () => ({
+    response: named(z.object({ status: z.literal('ok'), stage: z.string(), time: z.string() }), 'Health', {
+      status: 'ok',
+      stage: 'dev',
+      time: '2026-12-06T04:00:00.000Z',
+    }),
   }),
 });
 
@@ -25,11 +27,13 @@ export const openapi = route({
   auth: 'public',
   summary: 'This API as an OpenAPI 3.1 document, generated from the route schemas',
   tags: ['System'],
-  response: z.looseObject({
-    openapi: z.literal('3.1.0'),
-    info: z.looseObject({ title: z.string(), version: z.string() }),
-    paths: z.record(z.string(), z.unknown()),
-    components: z.record(z.string(), z.unknown()),
+  schemas: () => ({
+    response: z.looseObject({
+      openapi: z.literal('3.1.0'),
+      info: z.looseObject({ title: z.string(), version: z.string() }),
+      paths: z.record(z.string(), z.unknown()),
+      components: z.record(z.string(), z.unknown()),
+    }),
   }),
 });
 

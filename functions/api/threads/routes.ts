@@ -3,58 +3,63 @@
  * reviewers shown to the team by role), virtual review sessions, and the decision letter.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, isoDateTime, named, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
 import { decisionView, reviewSessionView } from '../reviews/schemas.ts';
 
 const TAGS = ['Threads'];
 const FN = 'threads' as const;
-const applicationParams = z.strictObject({ applicationId: idSchema('application') });
+const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 
-export const certificationView = named(
-  z.object({
-    id: z.string(),
-    level: z.string(),
-    issuedOn: z.string(),
-    validFrom: z.string(),
-    /** The first day no longer valid. */
-    expiresOn: z.string(),
-    status: z.string(),
-    /** Whether it continues an earlier certification without a gap. */
-    continuous: z.boolean(),
-    applicationId: z.optional(z.string()),
-    previousCertificationId: z.optional(z.string()),
-    /** Staff withdrew it (status `revoked`): when and why. */
-    withdrawal: z.optional(z.object({ at: z.string(), reason: z.string() })),
-  }),
-  'Certification',
-  {
-    id: 'cert_01JD0000000000000000000000',
-    level: 'silver',
-    issuedOn: '2026-12-06',
-    validFrom: '2026-12-06',
-    expiresOn: '2028-12-06',
-    status: 'active',
-    continuous: true,
-    applicationId: 'app_01JD0000000000000000000000',
-    previousCertificationId: 'cert_01JC0000000000000000000000',
-  },
+export const certificationView = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      level: z.string(),
+      issuedOn: z.string(),
+      validFrom: z.string(),
+      /** The first day no longer valid. */
+      expiresOn: z.string(),
+      status: z.string(),
+      /** Whether it continues an earlier certification without a gap. */
+      continuous: z.boolean(),
+      applicationId: z.optional(z.string()),
+      previousCertificationId: z.optional(z.string()),
+      /** Staff withdrew it (status `revoked`): when and why. */
+      withdrawal: z.optional(z.object({ at: z.string(), reason: z.string() })),
+    }),
+    'Certification',
+    {
+      id: 'cert_01JD0000000000000000000000',
+      level: 'silver',
+      issuedOn: '2026-12-06',
+      validFrom: '2026-12-06',
+      expiresOn: '2028-12-06',
+      status: 'active',
+      continuous: true,
+      applicationId: 'app_01JD0000000000000000000000',
+      previousCertificationId: 'cert_01JC0000000000000000000000',
+    },
+  ),
 );
 
-const messageView = named(
-  z.object({
-    id: z.string(),
-    at: z.string(),
-    body: z.string(),
-    author: z.object({ role: z.string(), label: z.string(), sub: z.optional(z.string()), name: z.optional(z.string()) }),
-  }),
-  'Message',
-  {
-    id: 'msg_01JD0000000000000000000000',
-    at: '2026-11-12T10:00:00.000Z',
-    body: 'Could you add the advisory board minutes?',
-    author: { role: 'reviewer', label: 'Lead reviewer' },
-  },
+const messageView = lazy(() =>
+  named(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      body: z.string(),
+      author: z.object({ role: z.string(), label: z.string(), sub: z.optional(z.string()), name: z.optional(z.string()) }),
+    }),
+    'Message',
+    {
+      id: 'msg_01JD0000000000000000000000',
+      at: '2026-11-12T10:00:00.000Z',
+      body: 'Could you add the advisory board minutes?',
+      author: { role: 'reviewer', label: 'Lead reviewer' },
+    },
+  ),
 );
 
 export const listMessagesRoute = route({
@@ -66,9 +71,11 @@ export const listMessagesRoute = route({
   summary: "The application's message thread, oldest first (team, assigned reviewers, staff)",
   description: 'Reviewers appear to the team by their panel role ("Lead reviewer", "Reviewer 2"), not by name, unless staff reveal names.',
   tags: TAGS,
-  params: applicationParams,
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(messageView),
+  schemas: () => ({
+    params: applicationParams(),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(messageView()),
+  }),
 });
 
 export const postMessageRoute = route({
@@ -81,9 +88,11 @@ export const postMessageRoute = route({
   description:
     'Everyone else on the thread (the team, the current panel; the staff inbox unless staff wrote) gets an in-app `message.posted` notification at once and, with the `messages` email preference on (the default), an email: batched per thread and person, one email at the end of a window (MESSAGE_EMAIL_WINDOW_MINUTES, default 10) opened by the first message, listing every message of the window.',
   tags: TAGS,
-  params: applicationParams,
-  body: z.strictObject({ body: text(1, 5000) }),
-  response: messageView,
+  schemas: () => ({
+    params: applicationParams(),
+    body: z.strictObject({ body: text(1, 5000) }),
+    response: messageView(),
+  }),
   successStatus: 201,
   idempotent: true,
 });
@@ -96,9 +105,11 @@ export const threadSettingsRoute = route({
   auth: 'jwt',
   summary: "Whether the team sees reviewers' names in the thread (staff)",
   tags: TAGS,
-  params: applicationParams,
-  body: z.strictObject({ revealReviewerNames: z.boolean(), version: z.optional(versionField(0)) }),
-  response: z.object({ applicationId: z.string(), revealReviewerNames: z.boolean(), version: z.number(), updatedAt: z.string() }),
+  schemas: () => ({
+    params: applicationParams(),
+    body: z.strictObject({ revealReviewerNames: z.boolean(), version: z.optional(versionField(0)) }),
+    response: z.object({ applicationId: z.string(), revealReviewerNames: z.boolean(), version: z.number(), updatedAt: z.string() }),
+  }),
   ifMatch: true,
   ifNoneMatch: true,
 });
@@ -111,8 +122,10 @@ export const listSessionsRoute = route({
   auth: 'jwt',
   summary: 'Virtual review sessions scheduled for the application',
   tags: TAGS,
-  params: applicationParams,
-  response: z.object({ items: z.array(reviewSessionView) }),
+  schemas: () => ({
+    params: applicationParams(),
+    response: z.object({ items: z.array(reviewSessionView()) }),
+  }),
 });
 
 export const createSessionRoute = route({
@@ -123,15 +136,17 @@ export const createSessionRoute = route({
   auth: 'jwt',
   summary: 'Schedule a virtual review session (video interviews with students, teachers, partners) (staff)',
   tags: TAGS,
-  params: applicationParams,
-  body: z.strictObject({
-    startsAt: isoDateTime(),
-    durationMinutes: z.int().check(z.minimum(15), z.maximum(480)),
-    meetingUrl: z.string().check(z.maxLength(500), z.regex(/^https:\/\/\S+$/, { error: 'must be an https link' })),
-    agenda: z.optional(text(1, 4000)),
-    participants: z.optional(text(1, 1000)),
+  schemas: () => ({
+    params: applicationParams(),
+    body: z.strictObject({
+      startsAt: isoDateTime(),
+      durationMinutes: z.int().check(z.minimum(15), z.maximum(480)),
+      meetingUrl: z.string().check(z.maxLength(500), z.regex(/^https:\/\/\S+$/, { error: 'must be an https link' })),
+      agenda: z.optional(text(1, 4000)),
+      participants: z.optional(text(1, 1000)),
+    }),
+    response: reviewSessionView(),
   }),
-  response: reviewSessionView,
   successStatus: 201,
   idempotent: true,
 });
@@ -145,8 +160,10 @@ export const getDecisionRoute = route({
   summary: 'The decision and its letter (summary, strengths, areas for growth per component, required changes)',
   description: 'The latest decision once applied (staff see it from the moment it is recorded). 404 before any decision.',
   tags: TAGS,
-  params: applicationParams,
-  response: decisionView,
+  schemas: () => ({
+    params: applicationParams(),
+    response: decisionView(),
+  }),
 });
 
 export const getDecisionLetterRoute = route({
@@ -157,7 +174,9 @@ export const getDecisionLetterRoute = route({
   auth: 'jwt',
   summary: 'The decision letter as a Markdown document to download',
   tags: TAGS,
-  params: applicationParams,
+  schemas: () => ({
+    params: applicationParams(),
+  }),
   produces: 'text/markdown; charset=utf-8',
 });
 
@@ -171,9 +190,11 @@ export const listCertificationsRoute = route({
   description:
     '`expiresOn` is the first day no longer valid. A renewal decided before expiry starts at the old expiry; the certification it continues is then `renewed`.',
   tags: TAGS,
-  params: z.strictObject({ pathwayId: idSchema('pathway') }),
-  query: z.strictObject({ ...pageQuery }),
-  response: pageOf(certificationView),
+  schemas: () => ({
+    params: z.strictObject({ pathwayId: idSchema('pathway') }),
+    query: z.strictObject({ ...pageQuery() }),
+    response: pageOf(certificationView()),
+  }),
 });
 
 export const threadRoutes = [

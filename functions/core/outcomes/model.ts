@@ -18,6 +18,7 @@
  *   possible);
  * - exclusive outcomes (on-time graduates + dropouts) are at most their shared cohort.
  */
+import { lazy } from '../lazy.ts';
 import * as z from 'zod/mini';
 import { idPattern } from '../ids.ts';
 import {
@@ -104,31 +105,37 @@ export function countOf(counts: OutcomeCounts, metric: Metric, group: StudentGro
 // ---------------------------------------------------------------------------------------
 // Shape
 
-const countSchema = z
-  .int({ error: 'must be a whole number' })
-  .check(z.minimum(0, { error: 'must not be negative' }), z.maximum(MAX_COUNT, { error: `must be at most ${MAX_COUNT}` }));
+const countSchema = lazy(() =>
+  z
+    .int({ error: 'must be a whole number' })
+    .check(z.minimum(0, { error: 'must not be negative' }), z.maximum(MAX_COUNT, { error: `must be at most ${MAX_COUNT}` })),
+);
 
-export const groupCountsSchema = z.partialRecord(z.enum(STUDENT_GROUPS), countSchema);
-export const outcomeCountsSchema = z.partialRecord(z.enum(METRICS), groupCountsSchema);
+export const groupCountsSchema = lazy(() => z.partialRecord(z.enum(STUDENT_GROUPS), countSchema()));
+export const outcomeCountsSchema = lazy(() => z.partialRecord(z.enum(METRICS), groupCountsSchema()));
 
-export const entityRefSchema = z.discriminatedUnion('kind', [
+export const entityRefSchema = lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('pathway'),
+      pathwayId: z.string().check(z.regex(idPattern('pathway'), { error: 'must be a pathway id' })),
+    }),
+    z.strictObject({
+      kind: z.literal('district'),
+      districtId: z.string().check(z.regex(idPattern('district'), { error: 'must be a district id' })),
+    }),
+  ]),
+);
+
+export const schoolYearSchema = lazy(() => z.string().check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' })));
+
+export const outcomeReportSchema = lazy(() =>
   z.strictObject({
-    kind: z.literal('pathway'),
-    pathwayId: z.string().check(z.regex(idPattern('pathway'), { error: 'must be a pathway id' })),
+    schoolYear: schoolYearSchema(),
+    entity: entityRefSchema(),
+    counts: outcomeCountsSchema(),
   }),
-  z.strictObject({
-    kind: z.literal('district'),
-    districtId: z.string().check(z.regex(idPattern('district'), { error: 'must be a district id' })),
-  }),
-]);
-
-export const schoolYearSchema = z.string().check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' }));
-
-export const outcomeReportSchema = z.strictObject({
-  schoolYear: schoolYearSchema,
-  entity: entityRefSchema,
-  counts: outcomeCountsSchema,
-});
+);
 
 // ---------------------------------------------------------------------------------------
 // Consistency
@@ -258,7 +265,7 @@ type ZodIssue = { path: PropertyKey[]; message: string; code?: string; keys?: st
 
 /** Shape then consistency; every problem with its path. */
 export function parseOutcomeReport(input: unknown): { ok: true; report: OutcomeReport } | { ok: false; problems: OutcomeProblem[] } {
-  const parsed = z.safeParse(outcomeReportSchema, input);
+  const parsed = z.safeParse(outcomeReportSchema(), input);
   if (!parsed.success) {
     const problems: OutcomeProblem[] = [];
     for (const issue of parsed.error.issues as unknown as ZodIssue[]) {

@@ -3,6 +3,7 @@
  * account's default bus (source `aws.states`), read for the review workflow: which
  * application, which execution, how it ended. Pure: no AWS imports.
  */
+import { lazy } from '../lazy.ts';
 import * as z from 'zod/mini';
 
 export const STATES_EVENT_SOURCE = 'aws.states';
@@ -23,21 +24,23 @@ export interface ReviewFailure {
   stoppedAt?: string;
 }
 
-const detailSchema = z.object({
-  executionArn: z.string().check(z.minLength(1)),
-  stateMachineArn: z.string(),
-  name: z.string().check(z.minLength(1)),
-  status: z.enum(ABNORMAL_END_STATUSES),
-  // Epoch milliseconds; null while running.
-  startDate: z.optional(z.nullable(z.number())),
-  stopDate: z.optional(z.nullable(z.number())),
-  // The execution's input as text; EventBridge leaves it out (null) above 248 KiB.
-  input: z.optional(z.nullable(z.string())),
-  error: z.optional(z.nullable(z.string())),
-  cause: z.optional(z.nullable(z.string())),
-});
+const detailSchema = lazy(() =>
+  z.object({
+    executionArn: z.string().check(z.minLength(1)),
+    stateMachineArn: z.string(),
+    name: z.string().check(z.minLength(1)),
+    status: z.enum(ABNORMAL_END_STATUSES),
+    // Epoch milliseconds; null while running.
+    startDate: z.optional(z.nullable(z.number())),
+    stopDate: z.optional(z.nullable(z.number())),
+    // The execution's input as text; EventBridge leaves it out (null) above 248 KiB.
+    input: z.optional(z.nullable(z.string())),
+    error: z.optional(z.nullable(z.string())),
+    cause: z.optional(z.nullable(z.string())),
+  }),
+);
 
-const inputSchema = z.object({ applicationId: z.string().check(z.minLength(1), z.maxLength(100)) });
+const inputSchema = lazy(() => z.object({ applicationId: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 export interface AbnormalEnd {
   applicationId: string;
@@ -57,7 +60,7 @@ export function parseAbnormalEnd(envelope: unknown): ParsedStatusChange {
   const e = (typeof envelope === 'object' && envelope !== null ? envelope : {}) as Record<string, unknown>;
   if (e.source !== STATES_EVENT_SOURCE || e['detail-type'] !== EXECUTION_STATUS_CHANGE)
     return { ok: false, error: 'not a Step Functions execution status change' };
-  const detail = detailSchema.safeParse(e.detail);
+  const detail = detailSchema().safeParse(e.detail);
   if (!detail.success)
     return { ok: false, error: `detail: ${detail.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const d = detail.data;
@@ -67,7 +70,7 @@ export function parseAbnormalEnd(envelope: unknown): ParsedStatusChange {
   } catch {
     return { ok: false, error: 'detail.input is not JSON (or was left out)' };
   }
-  const parsedInput = inputSchema.safeParse(input);
+  const parsedInput = inputSchema().safeParse(input);
   if (!parsedInput.success) return { ok: false, error: 'detail.input names no applicationId' };
   const stopMs = d.stopDate ?? Date.parse(typeof e.time === 'string' ? e.time : '');
   return {

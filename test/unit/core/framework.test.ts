@@ -54,7 +54,10 @@ function small(): FrameworkContent {
   };
 }
 
-function messages(input: unknown, schema: typeof frameworkContentSchema | typeof frameworkSchema = frameworkContentSchema): string[] {
+function messages(
+  input: unknown,
+  schema: ReturnType<typeof frameworkContentSchema> | ReturnType<typeof frameworkSchema> = frameworkContentSchema(),
+): string[] {
   const r = schema.safeParse(input);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
@@ -138,10 +141,10 @@ describe('framework schema', () => {
 
   it('checks identity and publication state of a stored framework', () => {
     const stored: Framework = { ...small(), id: SEED_FRAMEWORK_ID, status: 'draft' };
-    expect(messages(stored, frameworkSchema)).toEqual([]);
-    expect(messages({ ...stored, status: 'published' }, frameworkSchema)).toContainEqual(expect.stringContaining('publishedAt'));
-    expect(messages({ ...stored, publishedAt: '2026-01-01T00:00:00.000Z' }, frameworkSchema)).not.toEqual([]);
-    expect(messages({ ...stored, id: 'app_01KDVDNA000000000000000000' }, frameworkSchema)).not.toEqual([]);
+    expect(messages(stored, frameworkSchema())).toEqual([]);
+    expect(messages({ ...stored, status: 'published' }, frameworkSchema())).toContainEqual(expect.stringContaining('publishedAt'));
+    expect(messages({ ...stored, publishedAt: '2026-01-01T00:00:00.000Z' }, frameworkSchema())).not.toEqual([]);
+    expect(messages({ ...stored, id: 'app_01KDVDNA000000000000000000' }, frameworkSchema())).not.toEqual([]);
   });
 });
 
@@ -199,7 +202,7 @@ describe('seed framework', () => {
   const located = allCriteria(seedFramework);
 
   it('is a valid, published framework with a stable id', () => {
-    expect(messages(seedFramework, frameworkSchema)).toEqual([]);
+    expect(messages(seedFramework, frameworkSchema())).toEqual([]);
     expect(structureIssues(seedFramework)).toEqual([]);
     expect(isId('framework', SEED_FRAMEWORK_ID)).toBe(true);
     expect(seedFramework.version).toBe(SEED_FRAMEWORK_VERSION);

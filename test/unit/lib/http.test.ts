@@ -16,9 +16,11 @@ const create = route({
   auth: 'jwt',
   summary: 'test',
   tags: ['Test'],
-  params: z.object({ thingId: idSchema('pathway') }),
-  query: z.strictObject({ ...pageQuery }),
-  body: z.strictObject({ name: text(1, 20), count: z.optional(z.number().check(z.int(), z.minimum(0))) }),
+  schemas: () => ({
+    params: z.object({ thingId: idSchema('pathway') }),
+    query: z.strictObject({ ...pageQuery() }),
+    body: z.strictObject({ name: text(1, 20), count: z.optional(z.number().check(z.int(), z.minimum(0))) }),
+  }),
 });
 const boom = route({ id: 'testBoom', method: 'GET', path: '/boom', fn: 'system', auth: 'public', summary: 'test', tags: ['Test'] });
 const cached = route({ id: 'testCached', method: 'GET', path: '/cached', fn: 'system', auth: 'jwt', summary: 't', tags: ['Test'] });
