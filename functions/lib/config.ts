@@ -16,6 +16,7 @@
  * call; each value is parsed again only when its variable's text changes.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#core/lazy.ts';
 import { INVITATION_VALIDITY_DAYS, parseReminderDays } from '#core/invitations.ts';
 import { MAX_REVIEWERS_PER_PANEL } from '#core/review/assignment.ts';
 
@@ -30,15 +31,19 @@ type Invalid = (message: string) => never;
  * `invalid` with a message when the text is not a valid value.
  */
 function variable<T>(parse: (raw: string | undefined, invalid: Invalid) => T) {
-  return z.pipe(
-    z.optional(z.string()),
-    z.transform((raw: string | undefined, payload) => {
-      const invalid: Invalid = (message) => {
-        payload.issues.push({ code: 'custom', message, input: raw });
-        return z.NEVER;
-      };
-      return parse(raw, invalid);
-    }),
+  // Built on first read: a function reads a handful of the ~40 settings, and building them
+  // all at import cost every cold start about a millisecond.
+  return lazy(() =>
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((raw: string | undefined, payload) => {
+        const invalid: Invalid = (message) => {
+          payload.issues.push({ code: 'custom', message, input: raw });
+          return z.NEVER;
+        };
+        return parse(raw, invalid);
+      }),
+    ),
   );
 }
 
@@ -157,7 +162,7 @@ export const settingsSchema = {
 };
 
 export type SettingName = keyof typeof settingsSchema;
-export type Settings = { [K in SettingName]: z.output<(typeof settingsSchema)[K]> };
+export type Settings = { [K in SettingName]: z.output<ReturnType<(typeof settingsSchema)[K]>> };
 
 const cache = new Map<SettingName, { raw: string | undefined; value: unknown }>();
 
@@ -169,7 +174,7 @@ export function setting<K extends SettingName>(name: K): Settings[K] {
   const raw = process.env[name];
   const hit = cache.get(name);
   if (hit && hit.raw === raw) return hit.value as Settings[K];
-  const result = settingsSchema[name].safeParse(raw);
+  const result = settingsSchema[name]().safeParse(raw);
   if (!result.success) {
     if (raw === undefined || raw === '') throw new Error(`Missing required environment variable ${name}`);
     throw new Error(`${name} ${result.error.issues[0]?.message ?? 'is invalid'}`);
