@@ -12,7 +12,7 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * ESM bundles that inline CommonJS dependencies (parts of the AWS SDK, powertools) still
+ * ESM bundles that inline CommonJS dependencies (parts of the AWS SDK) still
  * call `require` for Node built-ins; ESM has no `require`, so define one. The import is
  * renamed so it cannot clash with a bundled identifier.
  */

@@ -6,7 +6,6 @@
  * Route code receives typed, validated input and a principal, and returns
  * `{ status, body, headers }`.
  */
-import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError } from '#core/errors.ts';
@@ -14,7 +13,7 @@ import { isTransientAwsError } from './aws-errors.ts';
 import { config } from './config.ts';
 import { problemOf } from './domain-problems.ts';
 import { EXPOSED_HEADERS } from './cors.ts';
-import { logger } from './logger.ts';
+import { LOG_LEVELS, logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem.ts';
 import { routeKey, type Infer, type RouteSpec } from './route.ts';
@@ -98,7 +97,7 @@ function correlation(): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
     const status = request.response?.statusCode ?? 500;
     // The INFO line is skipped before it is built when INFO is off (LOG_LEVEL=WARN in a busy
     // stage): logger.info would build it and read the environment only to drop it.
-    if (status >= 500 || logger.level <= LogLevelThreshold.INFO) {
+    if (status >= 500 || logger.level <= LOG_LEVELS.INFO) {
       const s = state(request);
       const line = {
         routeKey: request.event.routeKey,
