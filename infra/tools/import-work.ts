@@ -1,14 +1,13 @@
 /**
- * Finds zod schemas a module builds at import: a `z.*` (or `named`) call in top-level code
- * that no function defers. A Lambda pays for those on every cold start whether or not its
- * request uses them, so schemas go behind `lazy` (functions/core/lazy.ts) or a route's
- * `schemas` (functions/lib/route.ts). test/unit/structure/import-work.test.ts runs this over
- * every module the functions bundle.
+ * Finds zod schemas a module builds at import: a call in top-level code that no function
+ * defers and whose result is a zod schema (`z.object(…)`, `named(…)`, a `lazy` schema called
+ * at the top). A Lambda pays for those on every cold start whether or not its request uses
+ * them, so schemas go behind `lazy` (functions/core/lazy.ts) or a route's `schemas`
+ * (functions/lib/route.ts). test/unit/structure/import-work.test.ts runs this over every
+ * module the functions bundle.
  */
 import ts from 'typescript';
 
-/** Schema builders; `z.registry` only makes an empty map. */
-const SCHEMA_CALL = /^(z\.(?!registry$)|named$)/;
 /** Array methods that call their callback at once: a callback passed to them is not deferred. */
 const RUNS_CALLBACK_NOW = new Set(['map', 'flatMap', 'filter', 'reduce', 'forEach', 'some', 'every', 'find']);
 
@@ -20,7 +19,7 @@ export interface EagerSchema {
 
 function runsNow(fn: ts.Node): boolean {
   const call = fn.parent;
-  if (ts.isCallExpression(call) && call.expression === fn) return true; // (() => ...)()
+  if (ts.isCallExpression(call) && call.expression === fn) return true; // (() => …)()
   if (ts.isParenthesizedExpression(call) && ts.isCallExpression(call.parent) && call.parent.expression === call) return true;
   return (
     ts.isCallExpression(call) &&
@@ -30,28 +29,34 @@ function runsNow(fn: ts.Node): boolean {
   );
 }
 
-/** The schema calls `source` makes while its module is evaluated. */
-export function eagerSchemas(file: string, source: string): EagerSchema[] {
-  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+/** Whether `type` is a zod schema (every zod 4 schema carries its internals in `_zod`). */
+function isSchema(type: ts.Type): boolean {
+  return type.isUnion() ? type.types.some(isSchema) : type.getProperty('_zod') !== undefined;
+}
+
+/** The schema-building calls each of `files` makes while its module is evaluated. */
+export function eagerSchemas(program: ts.Program, files: readonly string[]): EagerSchema[] {
+  const checker = program.getTypeChecker();
   const found: EagerSchema[] = [];
-  const visit = (node: ts.Node): void => {
-    const deferred =
-      ts.isFunctionDeclaration(node) ||
-      ts.isMethodDeclaration(node) ||
-      ts.isGetAccessor(node) ||
-      ts.isSetAccessor(node) ||
-      ts.isConstructorDeclaration(node) ||
-      ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !runsNow(node));
-    if (deferred || ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression.getText(sf);
-      if (SCHEMA_CALL.test(callee)) {
-        found.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, call: callee });
+  for (const file of files) {
+    const sf = program.getSourceFile(file);
+    if (!sf) throw new Error(`${file} is not in the program`);
+    const visit = (node: ts.Node): void => {
+      const deferred =
+        ts.isFunctionDeclaration(node) ||
+        ts.isMethodDeclaration(node) ||
+        ts.isGetAccessor(node) ||
+        ts.isSetAccessor(node) ||
+        ts.isConstructorDeclaration(node) ||
+        ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !runsNow(node));
+      if (deferred || ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
+      if (ts.isCallExpression(node) && isSchema(checker.getTypeAtLocation(node))) {
+        found.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, call: node.expression.getText(sf) });
         return;
       }
-    }
-    ts.forEachChild(node, visit);
-  };
-  for (const statement of sf.statements) visit(statement);
+      ts.forEachChild(node, visit);
+    };
+    for (const statement of sf.statements) visit(statement);
+  }
   return found;
 }

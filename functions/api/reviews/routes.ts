@@ -11,7 +11,7 @@ import {
   MAX_SCORES,
   reviewerProfileView,
   reviewSessionView,
-  reviewView as reviewViewSchema,
+  reviewView,
   scoreSchema,
   sectorsSchema,
   unavailableSchema,
@@ -19,8 +19,6 @@ import {
 
 const TAGS = ['Reviews'];
 const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
-const reviewView = reviewViewSchema();
-const profileView = lazy(() => reviewerProfileView());
 
 export const listMyReviewsRoute = route({
   id: 'listMyReviews',
@@ -63,7 +61,7 @@ export const getMyReviewRoute = route({
   schemas: () => ({
     params: applicationParams(),
     response: z.object({
-      review: reviewView,
+      review: reviewView(),
       application: z.object({
         id: z.string(),
         pathwayId: z.string(),
@@ -125,7 +123,7 @@ export const saveReviewDraftRoute = route({
   schemas: () => ({
     params: applicationParams(),
     body: z.strictObject({ scores: z.array(scoreSchema()).check(z.maxLength(MAX_SCORES)), version: z.optional(versionField()) }),
-    response: reviewView,
+    response: reviewView(),
   }),
   ifMatch: true,
 });
@@ -152,7 +150,7 @@ export const submitReviewRoute = route({
   tags: TAGS,
   schemas: () => ({
     params: applicationParams(),
-    response: reviewView,
+    response: reviewView(),
   }),
   ifMatch: true,
 });
@@ -169,7 +167,7 @@ export const recuseRoute = route({
   schemas: () => ({
     params: applicationParams(),
     body: z.strictObject({ reason: text(3, 1000) }),
-    response: reviewView,
+    response: reviewView(),
   }),
 });
 
@@ -182,7 +180,7 @@ export const getMyReviewerProfileRoute = route({
   summary: 'My reviewer profile (conflicts, sectors, availability, load)',
   tags: TAGS,
   schemas: () => ({
-    response: profileView(),
+    response: reviewerProfileView(),
   }),
 });
 
@@ -203,7 +201,7 @@ export const updateMyReviewerProfileRoute = route({
       unavailable: z.optional(unavailableSchema()),
       version: z.optional(versionField()),
     }),
-    response: profileView(),
+    response: reviewerProfileView(),
   }),
   ifMatch: true,
 });
