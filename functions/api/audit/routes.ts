@@ -5,27 +5,13 @@
 import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
-import { actorView, idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
+import { idSchema, pageOf, pageQuery } from '#lib/schemas.ts';
+import { auditEventSchema } from './schemas.ts';
 
 const FN = 'audit' as const;
 const TAGS = ['Audit'];
 
 const auditQuery = lazy(() => z.strictObject({ ...pageQuery(), order: z.optional(z.enum(['oldest', 'newest'])) }));
-
-export const auditEventSchema = lazy(() =>
-  named(
-    z.object({
-      id: z.string(),
-      at: z.string(),
-      actor: actorView(),
-      action: z.string(),
-      entity: z.object({ kind: z.string(), id: z.string() }),
-      changes: z.array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
-      scope: z.object({ kind: z.string(), id: z.string() }),
-    }),
-    'AuditEvent',
-  ),
-);
 
 export const pathwayAudit = route({
   id: 'listPathwayAudit',

@@ -9,8 +9,8 @@ import { benefitKinds, capacityPeriods, requestStatuses } from '#core/benefits.t
 import { levels } from '#core/levels.ts';
 import { route } from '#lib/route.ts';
 import { actorView, idSchema, isoDate, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
-import { auditEventSchema } from '../audit/routes.ts';
-import { certificationView } from '../threads/routes.ts';
+import { auditEventSchema } from '../audit/schemas.ts';
+import { certificationView } from '../threads/schemas.ts';
 
 const FN = 'benefits' as const;
 const TAGS = ['Benefits'];

@@ -8,7 +8,7 @@ import { lazy } from '#core/lazy.ts';
 import { reviewStages } from '#core/review/stages.ts';
 import { route } from '#lib/route.ts';
 import { email, idSchema, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
-import { notificationFields } from '../notifications/routes.ts';
+import { notificationFields } from '../notifications/schemas.ts';
 import {
   conflictsSchema,
   personSub,

@@ -10,7 +10,7 @@ import { benefitKinds } from '#core/benefits.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 import { sectors, pathwayModels } from '#core/pathway-vocabulary.ts';
-import { stateCode } from '../registry/routes.ts';
+import { stateCode } from '../registry/schemas.ts';
 import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 
 const FN = 'directory' as const;

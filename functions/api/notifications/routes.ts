@@ -8,27 +8,12 @@ import { lazy } from '#core/lazy.ts';
 import { categoryNames, emailCategories, type EmailCategory } from '#core/notifications/preferences.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
+import { notificationFields } from './schemas.ts';
 
 const TAGS = ['Notifications'];
 const FN = 'notifications' as const;
 
 const inboxQuery = lazy(() => ({ inbox: z.optional(z.enum(['me', 'staff'])) }));
-
-/** A notification's fields; staff alerts (GET /review-alerts) carry the same, plus their recipient. */
-export const notificationFields = lazy(() => ({
-  id: z.string(),
-  kind: z.string(),
-  at: z.string(),
-  title: z.string(),
-  body: z.string(),
-  applicationId: z.optional(z.string()),
-  link: z.optional(z.string()),
-  /** What to do about it (e.g. restart a review workflow): a call of this API. */
-  action: z.optional(z.object({ title: z.string(), method: z.string(), path: z.string() })),
-  read: z.boolean(),
-  readAt: z.optional(z.string()),
-  eventId: z.optional(z.string()),
-}));
 
 export const notificationSchema = lazy(() =>
   named(z.object(notificationFields()), 'Notification', {

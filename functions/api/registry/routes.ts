@@ -8,12 +8,11 @@ import { lazy } from '#core/lazy.ts';
 import { levels } from '#core/levels.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery, text } from '#lib/schemas.ts';
+import { stateCode } from './schemas.ts';
 import { pathwayModels, pathwayStatuses, sectors } from '#core/pathway-vocabulary.ts';
 
 const FN = 'registry' as const;
 const TAGS = ['Registry'];
-
-export const stateCode = () => z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'must be a two-letter US state code, e.g. CA' }));
 const version = lazy(() => z.optional(z.int().check(z.minimum(1), z.maximum(999_999_999))));
 
 const grades = lazy(() =>

@@ -18,7 +18,7 @@ import {
   versionQuery,
   versionSchema,
   versionSummarySchema,
-} from '../evidence/routes.ts';
+} from '../evidence/schemas.ts';
 
 const FN = 'resources' as const;
 const TAGS = ['Resources'];

@@ -6,43 +6,12 @@ import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, isoDateTime, named, pageOf, pageQuery, text, versionField } from '#lib/schemas.ts';
+import { certificationView } from './schemas.ts';
 import { decisionView, reviewSessionView } from '../reviews/schemas.ts';
 
 const TAGS = ['Threads'];
 const FN = 'threads' as const;
 const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
-
-export const certificationView = lazy(() =>
-  named(
-    z.object({
-      id: z.string(),
-      level: z.string(),
-      issuedOn: z.string(),
-      validFrom: z.string(),
-      /** The first day no longer valid. */
-      expiresOn: z.string(),
-      status: z.string(),
-      /** Whether it continues an earlier certification without a gap. */
-      continuous: z.boolean(),
-      applicationId: z.optional(z.string()),
-      previousCertificationId: z.optional(z.string()),
-      /** Staff withdrew it (status `revoked`): when and why. */
-      withdrawal: z.optional(z.object({ at: z.string(), reason: z.string() })),
-    }),
-    'Certification',
-    {
-      id: 'cert_01JD0000000000000000000000',
-      level: 'silver',
-      issuedOn: '2026-12-06',
-      validFrom: '2026-12-06',
-      expiresOn: '2028-12-06',
-      status: 'active',
-      continuous: true,
-      applicationId: 'app_01JD0000000000000000000000',
-      previousCertificationId: 'cert_01JC0000000000000000000000',
-    },
-  ),
-);
 
 const messageView = lazy(() =>
   named(
