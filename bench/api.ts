@@ -31,7 +31,8 @@ import { dynamoClient, onClientCreated } from '#lib/aws-clients.ts';
 import { auditItem, diff } from '#store/audit.ts';
 import { conditionCheck, type Item, type TransactItem } from '#store/db.ts';
 import { pathwayModels, sectors, type District, type School } from '#store/entities.ts';
-import { keys, partitions } from '#store/keys.ts';
+import { partitions } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { addMembership } from '#store/people.ts';
 import {
   createDistrict,

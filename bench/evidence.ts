@@ -26,7 +26,7 @@ import { putNew, transact } from '#store/db.ts';
 import { createExport, exportRequestKey } from '#store/evidence-exports.ts';
 import { frozenEvidenceWrite } from '#store/evidence-links.ts';
 import { putObject, resetEvidenceObjects } from '#store/evidence-objects.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { esbuildOptions, repoRoot } from '../infra/bundling.ts';
 import { createTable, startDynamoLocal } from '../infra/local/dynamodb.ts';
 import { s3ObjectCreatedEvent, startLocalS3 } from '../infra/local/s3.ts';

@@ -23,7 +23,7 @@ import { newId } from '#core/ids.ts';
 import { onClientCreated } from '#lib/aws-clients.ts';
 import { auditItem } from '#store/audit.ts';
 import { pathwayModels, sectors, type District, type School } from '#store/entities.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { addMembership } from '#store/people.ts';
 import { createDistrict, createSchool, pathwayItem, versionedUpdate, type StoredPathway } from '#store/registry.ts';
 import { listPathwayApplications } from '#store/applications.ts';

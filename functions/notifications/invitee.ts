@@ -24,7 +24,7 @@ import { nowIso, nowMs } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { logger } from '#lib/logger.ts';
 import { getItem, stripKeys } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import {
   beginDelivery,
   CLAIM_LEASE_MS,

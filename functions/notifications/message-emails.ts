@@ -43,7 +43,7 @@ import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { logger } from '#lib/logger.ts';
 import { getItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { getMessageWindow, listClosedMessageWindows, saveMessageWindow, type WindowRef } from '#store/message-email-windows.ts';
 import {
   getMessage,

@@ -35,7 +35,8 @@ import { nowIso, nowMs } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { logger } from '#lib/logger.ts';
 import { getItem, queryPartition, type Item } from '#store/db.ts';
-import { keys, partitions } from '#store/keys.ts';
+import { partitions } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import {
   beginDelivery,

@@ -10,7 +10,7 @@ import { auditItem, type AuditEvent } from '#store/audit.ts';
 import { statusUpdate } from '#store/applications.ts';
 import type { Application } from '#store/application-reads.ts';
 import type { TransactItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { PipelineError } from './errors.ts';
 
 export const systemActor: AuditEvent['actor'] = { sub: 'system', name: 'Review pipeline' };

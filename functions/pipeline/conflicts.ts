@@ -23,7 +23,7 @@
 import { conflictReasons, type ExclusionReason } from '#core/review/assignment.ts';
 import { logger } from '#lib/logger.ts';
 import { getApplication, getApplications, type Application } from '#store/application-reads.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { affiliationGuard, candidateFrom, readAffiliations, type Affiliations } from '#store/reviewers.ts';
 import {

@@ -18,7 +18,7 @@ import { credentialIssue, downgradeRevocations } from '#credentials/issue.ts';
 import { entitlementChange } from '#store/benefits.ts';
 import { issueCertification, latestCertification, pathwayCertificationHistory } from '#store/certifications.ts';
 import { deleteItem, transact, TransactionCancelled, type TransactItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
 import {
   decisionUpdate,

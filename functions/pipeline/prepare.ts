@@ -28,7 +28,7 @@ import { getItem, queryAll, stripKeys, transact, TransactionCancelled } from '#s
 import { type ResponseRecord } from '#store/applications.ts';
 import { getApplication, type Application } from '#store/application-reads.ts';
 import { getPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { claimRound, ensureRound, getDecision, moveStage, setRoundFields, writeSnapshot, type RoundClaim } from '#store/reviews.ts';
 import { PipelineError, TransientError } from './errors.ts';
 import { moveItems, systemActor } from './application-moves.ts';

@@ -13,7 +13,7 @@ import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { getApplication, type Application } from '#store/application-reads.ts';
 import { transact, TransactionCancelled } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { moveStage, ownsRound } from '#store/reviews.ts';
 import { logger } from '#lib/logger.ts';

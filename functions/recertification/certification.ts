@@ -13,7 +13,7 @@ import { publish } from '#events/publish.ts';
 import { countBusinessEvent } from '#lib/metrics.ts';
 import { asCertification, type Certification } from '#store/certifications.ts';
 import { getItem, type Item } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { carryEvidenceForward } from './carry-forward.ts';
 import { outboxAttribute, pendingEntries, type OutboxEntry } from './outbox.ts';
 import {

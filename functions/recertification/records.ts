@@ -24,7 +24,7 @@ import {
   type TransactItem,
 } from '#store/db.ts';
 import { newestPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
 import { renewalDraft } from '#store/renewals.ts';
 import { entitlementChange } from '#store/benefits.ts';

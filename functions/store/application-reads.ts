@@ -8,7 +8,7 @@ import type { ApplicationTarget, Level } from '#core/levels.ts';
 import type { ReviewFailure } from '#core/review/execution-status.ts';
 import type { AuditEvent } from './audit.ts';
 import { getItem, stripKeys, type Item } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet } from './registry.ts';
 
 /** An application's header item. */

@@ -51,7 +51,8 @@ import {
   type TransactItem,
 } from './db.ts';
 import type { Pathway } from './entities.ts';
-import { keys, partitions, type Key } from './keys.ts';
+import { partitions, type Key } from './keys.ts';
+import * as keys from './keys.ts';
 import { asApplication, getApplication, type Application } from './application-reads.ts';
 import { batchGet } from './registry.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { AuditEvent, AuditScope } from './audit.ts';
 import { getItem, queryPage, stripKeys, type Page } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type AuditView = AuditEvent & { scope: AuditScope };
 

@@ -5,7 +5,7 @@
 import { newId } from '#core/ids.ts';
 import type { Actor } from '#lib/principal.ts';
 import { put, type TransactItem } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type AuditScope = { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string };
 

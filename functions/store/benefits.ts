@@ -50,7 +50,8 @@ import {
   type Page,
   type TransactItem,
 } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 
 export interface BenefitContent {
   title: string;

@@ -36,7 +36,8 @@ import type { Actor } from '#lib/principal.ts';
 import { config } from '#lib/config.ts';
 import { certificationConfig as applicationCertificationConfig } from './applications.ts';
 import { itemsThrough, putNew, queryAll, queryPage, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
-import { keys, partitions, type IndexKeys } from './keys.ts';
+import { partitions, type IndexKeys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export interface Certification {
   id: string;

@@ -20,7 +20,7 @@ import type { Level } from '#core/levels.ts';
 import { dynamoClient } from '#lib/aws-clients.ts';
 import { config } from '#lib/config.ts';
 import { getItem, putNew, stripKeys, type TransactItem } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type CredentialRevocationReason = 'expired' | 'withdrawn' | 'downgraded';
 

@@ -23,7 +23,7 @@ import {
   type LinkRef,
   type ResolvedFile,
 } from './evidence-links.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export function referencesOf(responses: readonly Pick<ResponseRecord, 'criterionId' | 'evidence'>[]): LinkRef[] {
   return responses.flatMap((r) =>

@@ -22,7 +22,7 @@ import { nowIso } from '#lib/clock.ts';
 import { UnprocessableError } from '#core/errors.ts';
 import { getItem, put, queryAll, stripKeys, type TransactItem } from './db.ts';
 import { expireOverdue, type StoredEvidenceItem, type StoredVersion } from './evidence.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export interface LinkRef {
   criterionId: string;

@@ -21,7 +21,8 @@ import {
   type VersionSummary,
 } from './evidence.ts';
 import { declareNextVersion, newItemFields, prepareUpload } from './evidence-uploads.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 
 export { resourceKinds, type ResourceKind };
 

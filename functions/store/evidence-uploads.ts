@@ -25,7 +25,7 @@ import {
   type StoredVersion,
 } from './evidence.ts';
 import { presignPost } from './evidence-objects.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 const pathwayScope = (pathwayId: string) => ({ kind: 'pathway' as const, id: pathwayId });
 

@@ -57,7 +57,8 @@ import {
   type TransactItem,
 } from './db.ts';
 import type { PresignedPost } from './evidence-objects.ts';
-import { keys, partitions, type Key } from './keys.ts';
+import { partitions, type Key } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type Actor = AuditEvent['actor'];
 

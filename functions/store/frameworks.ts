@@ -21,7 +21,8 @@ import { nowIso } from '#lib/clock.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, TooLargeError, UnprocessableError } from '#core/errors.ts';
 import { auditItem, diff, type AuditEvent } from './audit.ts';
 import { getItem, putNew, queryPage, stripKeys, transact, TransactionCancelled, type Item, type Page, type TransactItem } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 import { config } from '#lib/config.ts';
 
 export type Actor = AuditEvent['actor'];

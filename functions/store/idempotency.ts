@@ -9,7 +9,7 @@ import { UnprocessableError } from '#core/errors.ts';
 import { nowMs } from '#lib/clock.ts';
 import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { deleteItem, getItem, putNew, transact, TransactionCancelled, type TransactItem } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
 

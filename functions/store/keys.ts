@@ -117,278 +117,328 @@ export function versionSortKey(version: string): string {
 }
 
 /** `ROUND#0001`: rounds sort by number and one round's items share the prefix. */
-const roundPrefix = (round: number) => `ROUND#${String(round).padStart(4, '0')}`;
+const roundSortPrefix = (round: number) => `ROUND#${String(round).padStart(4, '0')}`;
 
-export const keys = {
-  district: (id: string): Key => ({ PK: `DISTRICT#${id}`, SK: 'DISTRICT' }),
-  districtIndexes: (d: { id: string; name: string }): IndexKeys => ({ GSI2PK: 'DISTRICTS', GSI2SK: byName(d.name, d.id) }),
+// The key builders: one export each. Callers import the module as a namespace
+// (`import * as keys from '#store/keys.ts'`, then `keys.pathway(id)`), so a function's
+// bundle holds only the builders it uses instead of all of them.
 
-  school: (id: string): Key => ({ PK: `SCHOOL#${id}`, SK: 'SCHOOL' }),
-  schoolIndexes: (s: { id: string; districtId: string; name: string }): IndexKeys => ({
-    GSI1PK: `DISTRICT#${s.districtId}#SCHOOLS`,
-    GSI1SK: byName(s.name, s.id),
-  }),
+export const district = (id: string): Key => ({ PK: `DISTRICT#${id}`, SK: 'DISTRICT' });
+export const districtIndexes = (d: { id: string; name: string }): IndexKeys => ({ GSI2PK: 'DISTRICTS', GSI2SK: byName(d.name, d.id) });
 
-  pathway: (id: string): Key => ({ PK: `PATHWAY#${id}`, SK: 'PATHWAY' }),
-  /** The directory key (GSI4) is only set while the pathway holds a valid certification. */
-  pathwayIndexes: (p: { id: string; districtId: string; schoolId: string; name: string; certified: boolean }): IndexKeys => ({
-    GSI1PK: `DISTRICT#${p.districtId}#PATHWAYS`,
-    GSI1SK: byName(p.name, p.id),
-    GSI2PK: `SCHOOL#${p.schoolId}#PATHWAYS`,
-    GSI2SK: byName(p.name, p.id),
-    GSI3PK: 'PATHWAYS',
-    GSI3SK: byName(p.name, p.id),
-    ...(p.certified ? { GSI4PK: 'DIRECTORY', GSI4SK: byName(p.name, p.id) } : {}),
-  }),
+export const school = (id: string): Key => ({ PK: `SCHOOL#${id}`, SK: 'SCHOOL' });
+export const schoolIndexes = (s: { id: string; districtId: string; name: string }): IndexKeys => ({
+  GSI1PK: `DISTRICT#${s.districtId}#SCHOOLS`,
+  GSI1SK: byName(s.name, s.id),
+});
 
-  person: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'PROFILE' }),
-  personPartition: (sub: string) => `PERSON#${sub}`,
-  email: (email: string): Key => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'EMAIL' }),
+export const pathway = (id: string): Key => ({ PK: `PATHWAY#${id}`, SK: 'PATHWAY' });
+/** The directory key (GSI4) is only set while the pathway holds a valid certification. */
+export const pathwayIndexes = (p: { id: string; districtId: string; schoolId: string; name: string; certified: boolean }): IndexKeys => ({
+  GSI1PK: `DISTRICT#${p.districtId}#PATHWAYS`,
+  GSI1SK: byName(p.name, p.id),
+  GSI2PK: `SCHOOL#${p.schoolId}#PATHWAYS`,
+  GSI2SK: byName(p.name, p.id),
+  GSI3PK: 'PATHWAYS',
+  GSI3SK: byName(p.name, p.id),
+  ...(p.certified ? { GSI4PK: 'DIRECTORY', GSI4SK: byName(p.name, p.id) } : {}),
+});
 
-  pathwayMembership: (sub: string, pathwayId: string): Key => ({ PK: `PERSON#${sub}`, SK: `MEMBER#PATHWAY#${pathwayId}` }),
-  districtMembership: (sub: string, districtId: string): Key => ({ PK: `PERSON#${sub}`, SK: `MEMBER#DISTRICT#${districtId}` }),
-  membershipPrefix: 'MEMBER#',
-  pathwayMembershipIndexes: (pathwayId: string, role: string, sub: string): IndexKeys => ({
-    GSI1PK: `PATHWAY#${pathwayId}#MEMBERS`,
-    GSI1SK: `${role}#${sub}`,
-  }),
-  districtMembershipIndexes: (districtId: string, role: string, sub: string): IndexKeys => ({
-    GSI1PK: `DISTRICT#${districtId}#MEMBERS`,
-    GSI1SK: `${role}#${sub}`,
-  }),
+export const person = (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'PROFILE' });
+export const personPartition = (sub: string) => `PERSON#${sub}`;
+export const email = (email: string): Key => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'EMAIL' });
 
-  invitation: (pathwayId: string, invitationId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `INVITE#${invitationId}` }),
-  invitationPrefix: 'INVITE#',
-  districtInvitation: (districtId: string, invitationId: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `INVITE#${invitationId}` }),
-  /** Guard items: which invitation is an address's one pending invitation to a pathway or district. */
-  pathwayPendingInvitation: (pathwayId: string, email: string): Key => ({
-    PK: `PATHWAY#${pathwayId}`,
-    SK: `PENDINGINVITE#${email.toLowerCase()}`,
-  }),
-  districtPendingInvitation: (districtId: string, email: string): Key => ({
-    PK: `DISTRICT#${districtId}`,
-    SK: `PENDINGINVITE#${email.toLowerCase()}`,
-  }),
-  /** Invitations to the reviewer pool (staff's): one partition, as the pool is a few hundred people. */
-  reviewerInvitation: (invitationId: string): Key => ({ PK: 'REVIEWERPOOL', SK: `INVITE#${invitationId}` }),
-  reviewerPoolPartition: 'REVIEWERPOOL',
-  reviewerPendingInvitation: (email: string): Key => ({ PK: 'REVIEWERPOOL', SK: `PENDINGINVITE#${email.toLowerCase()}` }),
-  invitationIndexes: (email: string, createdAt: string, invitationId: string): IndexKeys => ({
-    GSI2PK: `INVITEE#${email.toLowerCase()}`,
-    GSI2SK: `${createdAt}#${invitationId}`,
-  }),
+export const pathwayMembership = (sub: string, pathwayId: string): Key => ({ PK: `PERSON#${sub}`, SK: `MEMBER#PATHWAY#${pathwayId}` });
+export const districtMembership = (sub: string, districtId: string): Key => ({ PK: `PERSON#${sub}`, SK: `MEMBER#DISTRICT#${districtId}` });
+export const membershipPrefix = 'MEMBER#';
+export const pathwayMembershipIndexes = (pathwayId: string, role: string, sub: string): IndexKeys => ({
+  GSI1PK: `PATHWAY#${pathwayId}#MEMBERS`,
+  GSI1SK: `${role}#${sub}`,
+});
+export const districtMembershipIndexes = (districtId: string, role: string, sub: string): IndexKeys => ({
+  GSI1PK: `DISTRICT#${districtId}#MEMBERS`,
+  GSI1SK: `${role}#${sub}`,
+});
 
-  framework: (id: string): Key => ({ PK: `FRAMEWORK#${id}`, SK: 'FRAMEWORK' }),
-  frameworkIndexes: (id: string, createdAt: string): IndexKeys => ({ GSI2PK: 'FRAMEWORKS', GSI2SK: `${createdAt}#${id}` }),
-  /** Sparse: only published versions carry it, sorted by version number (see versionSortKey). */
-  publishedFrameworkIndexes: (id: string, version: string): IndexKeys => ({
-    GSI4PK: 'PUBLISHED_FRAMEWORKS',
-    GSI4SK: `${versionSortKey(version)}#${id}`,
-  }),
+export const invitation = (pathwayId: string, invitationId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `INVITE#${invitationId}` });
+export const invitationPrefix = 'INVITE#';
+export const districtInvitation = (districtId: string, invitationId: string): Key => ({
+  PK: `DISTRICT#${districtId}`,
+  SK: `INVITE#${invitationId}`,
+});
+/** Guard items: which invitation is an address's one pending invitation to a pathway or district. */
+export const pathwayPendingInvitation = (pathwayId: string, email: string): Key => ({
+  PK: `PATHWAY#${pathwayId}`,
+  SK: `PENDINGINVITE#${email.toLowerCase()}`,
+});
+export const districtPendingInvitation = (districtId: string, email: string): Key => ({
+  PK: `DISTRICT#${districtId}`,
+  SK: `PENDINGINVITE#${email.toLowerCase()}`,
+});
+/** Invitations to the reviewer pool (staff's): one partition, as the pool is a few hundred people. */
+export const reviewerInvitation = (invitationId: string): Key => ({ PK: 'REVIEWERPOOL', SK: `INVITE#${invitationId}` });
+export const reviewerPoolPartition = 'REVIEWERPOOL';
+export const reviewerPendingInvitation = (email: string): Key => ({ PK: 'REVIEWERPOOL', SK: `PENDINGINVITE#${email.toLowerCase()}` });
+export const invitationIndexes = (email: string, createdAt: string, invitationId: string): IndexKeys => ({
+  GSI2PK: `INVITEE#${email.toLowerCase()}`,
+  GSI2SK: `${createdAt}#${invitationId}`,
+});
 
-  application: (id: string): Key => ({ PK: `APP#${id}`, SK: 'APP' }),
-  applicationPartition: (id: string) => `APP#${id}`,
-  response: (applicationId: string, criterionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `RESP#${criterionId}` }),
-  responsePrefix: 'RESP#',
-  applicationIndexes: (a: { id: string; pathwayId: string; createdAt: string; status: string; queuedAt: string }): IndexKeys => ({
-    GSI1PK: `PATHWAY#${a.pathwayId}#APPS`,
-    GSI1SK: `${a.createdAt}#${a.id}`,
-    GSI3PK: `APPSTATUS#${a.status}`,
-    GSI3SK: `${a.queuedAt}#${a.id}`,
-  }),
-  openApplication: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'OPENAPP' }),
-  /** A certification the pathway was granted; kept after expiry so renewal knows what lapsed. */
-  certification: (pathwayId: string, issuedAt: string, certificationId: string): Key => ({
-    PK: `PATHWAY#${pathwayId}`,
-    SK: `CERT#${issuedAt}#${certificationId}`,
-  }),
-  certificationPrefix: 'CERT#',
-  /** The verifiable credential of a certification (one per certification, same id). */
-  credential: (certificationId: string): Key => ({ PK: `CREDENTIAL#${certificationId}`, SK: 'CREDENTIAL' }),
-  /** The counter that hands out status list entries, one per credential. */
-  credentialStatusCounter: { PK: 'CREDSTATUS', SK: 'COUNTER' },
-  /** One status list (W3C Bitstring Status List): its revoked indexes and its signed copy. */
-  credentialStatusList: (list: string): Key => ({ PK: `CREDSTATUS#${list}`, SK: 'LIST' }),
+export const framework = (id: string): Key => ({ PK: `FRAMEWORK#${id}`, SK: 'FRAMEWORK' });
+export const frameworkIndexes = (id: string, createdAt: string): IndexKeys => ({ GSI2PK: 'FRAMEWORKS', GSI2SK: `${createdAt}#${id}` });
+/** Sparse: only published versions carry it, sorted by version number (see versionSortKey). */
+export const publishedFrameworkIndexes = (id: string, version: string): IndexKeys => ({
+  GSI4PK: 'PUBLISHED_FRAMEWORKS',
+  GSI4SK: `${versionSortKey(version)}#${id}`,
+});
 
-  assignment: (sub: string, applicationId: string): Key => ({ PK: `PERSON#${sub}`, SK: `ASSIGN#${applicationId}` }),
-  assignmentPrefix: 'ASSIGN#',
+export const application = (id: string): Key => ({ PK: `APP#${id}`, SK: 'APP' });
+export const applicationPartition = (id: string) => `APP#${id}`;
+export const response = (applicationId: string, criterionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `RESP#${criterionId}` });
+export const responsePrefix = 'RESP#';
+export const applicationIndexes = (a: {
+  id: string;
+  pathwayId: string;
+  createdAt: string;
+  status: string;
+  queuedAt: string;
+}): IndexKeys => ({
+  GSI1PK: `PATHWAY#${a.pathwayId}#APPS`,
+  GSI1SK: `${a.createdAt}#${a.id}`,
+  GSI3PK: `APPSTATUS#${a.status}`,
+  GSI3SK: `${a.queuedAt}#${a.id}`,
+});
+export const openApplication = (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'OPENAPP' });
+/** A certification the pathway was granted; kept after expiry so renewal knows what lapsed. */
+export const certification = (pathwayId: string, issuedAt: string, certificationId: string): Key => ({
+  PK: `PATHWAY#${pathwayId}`,
+  SK: `CERT#${issuedAt}#${certificationId}`,
+});
+export const certificationPrefix = 'CERT#';
+/** The verifiable credential of a certification (one per certification, same id). */
+export const credential = (certificationId: string): Key => ({ PK: `CREDENTIAL#${certificationId}`, SK: 'CREDENTIAL' });
+/** The counter that hands out status list entries, one per credential. */
+export const credentialStatusCounter = { PK: 'CREDSTATUS', SK: 'COUNTER' };
+/** One status list (W3C Bitstring Status List): its revoked indexes and its signed copy. */
+export const credentialStatusList = (list: string): Key => ({ PK: `CREDSTATUS#${list}`, SK: 'LIST' });
 
-  /** Audit scopes: a pathway's trail covers its memberships and applications too. */
-  auditPartition: (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }) =>
-    `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
-  auditEvent: (
-    scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string },
-    at: string,
-    eventId: string,
-  ): Key => ({
-    PK: `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
-    SK: `${at}#${eventId}`,
-  }),
+export const assignment = (sub: string, applicationId: string): Key => ({ PK: `PERSON#${sub}`, SK: `ASSIGN#${applicationId}` });
+export const assignmentPrefix = 'ASSIGN#';
 
-  idempotency: (sub: string, key: string): Key => ({ PK: `IDEMPOTENCY#${sub}#${key}`, SK: 'IDEMPOTENCY' }),
+/** Audit scopes: a pathway's trail covers its memberships and applications too. */
+export const auditPartition = (scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string }) =>
+  `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`;
+export const auditEvent = (
+  scope: { kind: 'pathway' | 'district' | 'school' | 'framework' | 'benefit'; id: string },
+  at: string,
+  eventId: string,
+): Key => ({
+  PK: `AUDIT#${scope.kind.toUpperCase()}#${scope.id}`,
+  SK: `${at}#${eventId}`,
+});
 
-  // Evidence (issue 4): an item and its versions share a partition, so one Query reads both.
-  evidenceItem: (evidenceId: string): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'ITEM' }),
-  evidencePartition: (evidenceId: string) => `EVIDENCE#${evidenceId}`,
-  /** Zero-padded so versions sort numerically (core/evidence/object-keys.ts caps them at 6 digits). */
-  evidenceVersion: (evidenceId: string, version: number): Key => ({
-    PK: `EVIDENCE#${evidenceId}`,
-    SK: `V#${String(version).padStart(6, '0')}`,
-  }),
-  versionPrefix: 'V#',
-  evidenceItemIndexes: (e: { evidenceId: string; pathwayId: string; title: string }): IndexKeys => ({
-    GSI1PK: `PATHWAY#${e.pathwayId}#EVIDENCE`,
-    GSI1SK: byName(e.title, e.evidenceId),
-  }),
-  /** Sparse: only while a version (of evidence or a resource) waits for its upload. */
-  declaredUploadIndexes: (expiresAt: string, ownerId: string, version: number): IndexKeys => ({
-    GSI3PK: 'UPLOADS#DECLARED',
-    GSI3SK: `${expiresAt}#${ownerId}#${version}`,
-  }),
-  applicationEvidence: (applicationId: string): Key => ({ PK: `APP#${applicationId}#EVIDENCE`, SK: 'FROZEN' }),
-  /** Counts deletions of a pathway's evidence; a submission conditions on the count it froze against. */
-  evidenceEpoch: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'EVIDENCE_EPOCH' }),
-  resourceItem: (resourceId: string): Key => ({ PK: `RESOURCE#${resourceId}`, SK: 'ITEM' }),
-  resourcePartition: (resourceId: string) => `RESOURCE#${resourceId}`,
-  resourceVersion: (resourceId: string, version: number): Key => ({
-    PK: `RESOURCE#${resourceId}`,
-    SK: `V#${String(version).padStart(6, '0')}`,
-  }),
-  resourceIndexes: (r: { resourceId: string; title: string }): IndexKeys => ({
-    GSI2PK: 'RESOURCES',
-    GSI2SK: byName(r.title, r.resourceId),
-  }),
-  evidenceExport: (exportId: string): Key => ({ PK: `EXPORT#${exportId}`, SK: 'EXPORT' }),
-  evidenceExportIndexes: (applicationId: string, createdAt: string, exportId: string): IndexKeys => ({
-    GSI1PK: `APP#${applicationId}#EXPORTS`,
-    GSI1SK: `${createdAt}#${exportId}`,
-  }),
+export const idempotency = (sub: string, key: string): Key => ({ PK: `IDEMPOTENCY#${sub}#${key}`, SK: 'IDEMPOTENCY' });
 
-  // Review pipeline (issue 5). A round is one submission's review: everything of it shares
-  // the prefix ROUND#<nnnn> in the application's partition, so one Query reads it whole.
-  reviewRound: (applicationId: string, round: number): Key => ({ PK: `APP#${applicationId}`, SK: roundPrefix(round) }),
-  roundPrefix: (round: number) => roundPrefix(round),
-  reviewSeat: (applicationId: string, round: number, seat: number): Key => ({
-    PK: `APP#${applicationId}`,
-    SK: `${roundPrefix(round)}#SEAT#${String(seat).padStart(2, '0')}`,
-  }),
-  review: (applicationId: string, round: number, reviewId: string): Key => ({
-    PK: `APP#${applicationId}`,
-    SK: `${roundPrefix(round)}#REVIEW#${reviewId}`,
-  }),
-  reviewDecision: (applicationId: string, round: number): Key => ({ PK: `APP#${applicationId}`, SK: `${roundPrefix(round)}#DECISION` }),
-  submissionSnapshot: (applicationId: string, round: number, criterionId: string): Key => ({
-    PK: `APP#${applicationId}`,
-    SK: `${roundPrefix(round)}#SNAP#${criterionId}`,
-  }),
-  /** The staff queue position of a round (its stage and since when). */
-  reviewStageIndexes: (stage: string, since: string, applicationId: string): IndexKeys => ({
-    GSI3PK: `REVIEWSTAGE#${stage}`,
-    GSI3SK: `${since}#${applicationId}`,
-  }),
-  /** Sparse: only while something (a reminder, the lateness rule) may still be due. */
-  reviewDueIndexes: (dueAt: string, reviewId: string): IndexKeys => ({ GSI3PK: 'REVIEWS#DUE', GSI3SK: `${dueAt}#${reviewId}` }),
-  submittedReviewIndexes: (submittedAt: string, reviewId: string): IndexKeys => ({
-    GSI2PK: 'REVIEWS#SUBMITTED',
-    GSI2SK: `${submittedAt}#${reviewId}`,
-  }),
-  reviewer: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'REVIEWER' }),
-  /**
-   * A counter bumped by every transaction that gives the person a membership; a review's
-   * submission is conditional on it, so a membership that lands between the conflict check
-   * and the submission cancels the submission.
-   */
-  affiliations: (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'AFFILIATIONS' }),
-  reviewerIndexes: (r: { sub: string; name?: string | undefined }): IndexKeys => ({
-    GSI2PK: 'REVIEWERS',
-    GSI2SK: byName(r.name ?? '', r.sub),
-  }),
-  message: (applicationId: string, at: string, messageId: string): Key => ({ PK: `APP#${applicationId}`, SK: `MSG#${at}#${messageId}` }),
-  messagePrefix: 'MSG#',
-  /** Sparse: on a new message until its MessagePosted event is published (the message email job repairs what is left). */
-  unannouncedMessageIndexes: (at: string, applicationId: string, messageId: string): IndexKeys => ({
-    GSI3PK: 'MESSAGES#UNANNOUNCED',
-    GSI3SK: `${at}#${applicationId}#${messageId}`,
-  }),
-  threadSettings: (applicationId: string): Key => ({ PK: `APP#${applicationId}`, SK: 'THREAD' }),
-  reviewSession: (applicationId: string, sessionId: string): Key => ({ PK: `APP#${applicationId}`, SK: `SESSION#${sessionId}` }),
-  sessionPrefix: 'SESSION#',
-  /** In-app notifications of one person; staff share the STAFF inbox. Kept out of PERSON# so access loads stay one small Query. */
-  inboxPartition: (sub: string) => `INBOX#${sub}`,
-  inboxItem: (sub: string, at: string, id: string): Key => ({ PK: `INBOX#${sub}`, SK: `${at}#${id}` }),
-  /** The notifier's staff recipient (core/notifications/rules.ts) is this inbox. */
-  staffInbox: STAFF_RECIPIENT,
-  /** Sparse: present while the notification is unread, so the unread filter and read-all read only unread items. */
-  inboxUnreadIndexes: (sub: string, at: string, id: string): IndexKeys => ({ GSI1PK: `INBOX#${sub}#UNREAD`, GSI1SK: `${at}#${id}` }),
-  notificationPreferences: (sub: string): Key => ({ PK: `PREFS#${sub}`, SK: 'NOTIFICATIONS' }),
-  /** The notifier's exactly-once record of one event for one recipient (a person's sub or STAFF). */
-  notificationDelivery: (eventId: string, recipient: string): Key => ({ PK: `DELIVERY#${eventId}`, SK: `TO#${recipient}` }),
-  /** The message email window of one recipient (a person's sub or STAFF) on an application's thread. */
-  messageEmailWindow: (applicationId: string, recipient: string): Key => ({ PK: `APP#${applicationId}`, SK: `EMAILWINDOW#${recipient}` }),
-  /** Sparse: only while the window is open (or being sent), sorted by when it closes. */
-  messageEmailWindowDueIndexes: (closesAt: string, applicationId: string, recipient: string): IndexKeys => ({
-    GSI3PK: 'EMAILWINDOWS#OPEN',
-    GSI3SK: `${closesAt}#${applicationId}#${recipient}`,
-  }),
-  /**
-   * Sparse: only while the sweep still has something to do for the certification
-   * (core/recertification/notices.ts needsSweep), sorted by the next day it has (nextSweepDay).
-   */
-  certificationSweepIndexes: (dueOn: string, certificationId: string): IndexKeys => ({
-    GSI3PK: 'CERTS#EXPIRY',
-    GSI3SK: `${dueOn}#${certificationId}`,
-  }),
+// Evidence (issue 4): an item and its versions share a partition, so one Query reads both.
+export const evidenceItem = (evidenceId: string): Key => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'ITEM' });
+export const evidencePartition = (evidenceId: string) => `EVIDENCE#${evidenceId}`;
+/** Zero-padded so versions sort numerically (core/evidence/object-keys.ts caps them at 6 digits). */
+export const evidenceVersion = (evidenceId: string, version: number): Key => ({
+  PK: `EVIDENCE#${evidenceId}`,
+  SK: `V#${String(version).padStart(6, '0')}`,
+});
+export const versionPrefix = 'V#';
+export const evidenceItemIndexes = (e: { evidenceId: string; pathwayId: string; title: string }): IndexKeys => ({
+  GSI1PK: `PATHWAY#${e.pathwayId}#EVIDENCE`,
+  GSI1SK: byName(e.title, e.evidenceId),
+});
+/** Sparse: only while a version (of evidence or a resource) waits for its upload. */
+export const declaredUploadIndexes = (expiresAt: string, ownerId: string, version: number): IndexKeys => ({
+  GSI3PK: 'UPLOADS#DECLARED',
+  GSI3SK: `${expiresAt}#${ownerId}#${version}`,
+});
+export const applicationEvidence = (applicationId: string): Key => ({ PK: `APP#${applicationId}#EVIDENCE`, SK: 'FROZEN' });
+/** Counts deletions of a pathway's evidence; a submission conditions on the count it froze against. */
+export const evidenceEpoch = (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'EVIDENCE_EPOCH' });
+export const resourceItem = (resourceId: string): Key => ({ PK: `RESOURCE#${resourceId}`, SK: 'ITEM' });
+export const resourcePartition = (resourceId: string) => `RESOURCE#${resourceId}`;
+export const resourceVersion = (resourceId: string, version: number): Key => ({
+  PK: `RESOURCE#${resourceId}`,
+  SK: `V#${String(version).padStart(6, '0')}`,
+});
+export const resourceIndexes = (r: { resourceId: string; title: string }): IndexKeys => ({
+  GSI2PK: 'RESOURCES',
+  GSI2SK: byName(r.title, r.resourceId),
+});
+export const evidenceExport = (exportId: string): Key => ({ PK: `EXPORT#${exportId}`, SK: 'EXPORT' });
+export const evidenceExportIndexes = (applicationId: string, createdAt: string, exportId: string): IndexKeys => ({
+  GSI1PK: `APP#${applicationId}#EXPORTS`,
+  GSI1SK: `${createdAt}#${exportId}`,
+});
 
-  // Outcome data (issue 7): see store/outcomes.ts for why submissions are immutable items
-  // behind a per-district-and-year pointer, and why reads use precomputed views.
-  outcomeSubmissionPartition: (submissionId: string) => `OUTSUB#${submissionId}`,
-  outcomeReport: (submissionId: string, entityKey: string): Key => ({ PK: `OUTSUB#${submissionId}`, SK: `REPORT#${entityKey}` }),
-  outcomeCurrent: (districtId: string, schoolYear: string): Key => ({ PK: `DISTRICT#${districtId}`, SK: `OUTCOMES#${schoolYear}` }),
-  outcomeCurrentIndexes: (districtId: string, schoolYear: string): IndexKeys => ({ GSI2PK: `OUTCOMES#${schoolYear}`, GSI2SK: districtId }),
-  outcomeViewPartition: (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }) =>
-    entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`,
-  outcomeView: (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }, schoolYear: string): Key => ({
-    PK: entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`,
-    SK: `YEAR#${schoolYear}`,
-  }),
-  outcomeViewIndexes: (schoolYear: string, entityKey: string): IndexKeys => ({ GSI1PK: `OUTVIEWS#${schoolYear}`, GSI1SK: entityKey }),
-  outcomeYearState: (schoolYear: string): Key => ({ PK: `OUTCOMES#YEAR#${schoolYear}`, SK: 'STATE' }),
-  networkProgressPartition: 'NETWORK#PROGRESS',
-  networkProgress: (): Key => ({ PK: 'NETWORK#PROGRESS', SK: 'CURRENT' }),
-  networkProgressYear: (year: number): Key => ({ PK: 'NETWORK#PROGRESS', SK: `YEAR#${year}` }),
-  outcomeUpload: (uploadId: string): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: 'UPLOAD' }),
-  outcomeUploadPartition: (uploadId: string) => `OUTUPLOAD#${uploadId}`,
-  outcomeUploadError: (uploadId: string, n: number): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: `ERR#${String(n).padStart(6, '0')}` }),
-  outcomeUploadErrorPrefix: 'ERR#',
-  /** Sparse: only while a declared outcome CSV has not arrived (removed when processing starts). */
-  declaredOutcomeUploadIndexes: (expiresAt: string, uploadId: string): IndexKeys => ({
-    GSI3PK: 'OUTUPLOADS#DECLARED',
-    GSI3SK: `${expiresAt}#${uploadId}`,
-  }),
-  partner: (pathwayId: string, partnerId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PARTNER#${partnerId}` }),
-  partnerPrefix: 'PARTNER#',
-  partnerIndexes: (createdAt: string, partnerId: string): IndexKeys => ({ GSI3PK: 'PARTNERS', GSI3SK: `${createdAt}#${partnerId}` }),
-  /** Sparse: only while an invitation's email or reminder is still due (the invitation item itself). */
-  invitationNoticeIndexes: (dueAt: string, invitationId: string) => ({ GSI3PK: 'INVITES#NOTICE', GSI3SK: `${dueAt}#${invitationId}` }),
+// Review pipeline (issue 5). A round is one submission's review: everything of it shares
+// the prefix ROUND#<nnnn> in the application's partition, so one Query reads it whole.
+export const reviewRound = (applicationId: string, round: number): Key => ({ PK: `APP#${applicationId}`, SK: roundSortPrefix(round) });
+export const roundPrefix = (round: number) => roundSortPrefix(round);
+export const reviewSeat = (applicationId: string, round: number, seat: number): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `${roundSortPrefix(round)}#SEAT#${String(seat).padStart(2, '0')}`,
+});
+export const review = (applicationId: string, round: number, reviewId: string): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `${roundSortPrefix(round)}#REVIEW#${reviewId}`,
+});
+export const reviewDecision = (applicationId: string, round: number): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `${roundSortPrefix(round)}#DECISION`,
+});
+export const submissionSnapshot = (applicationId: string, round: number, criterionId: string): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `${roundSortPrefix(round)}#SNAP#${criterionId}`,
+});
+/** The staff queue position of a round (its stage and since when). */
+export const reviewStageIndexes = (stage: string, since: string, applicationId: string): IndexKeys => ({
+  GSI3PK: `REVIEWSTAGE#${stage}`,
+  GSI3SK: `${since}#${applicationId}`,
+});
+/** Sparse: only while something (a reminder, the lateness rule) may still be due. */
+export const reviewDueIndexes = (dueAt: string, reviewId: string): IndexKeys => ({ GSI3PK: 'REVIEWS#DUE', GSI3SK: `${dueAt}#${reviewId}` });
+export const submittedReviewIndexes = (submittedAt: string, reviewId: string): IndexKeys => ({
+  GSI2PK: 'REVIEWS#SUBMITTED',
+  GSI2SK: `${submittedAt}#${reviewId}`,
+});
+export const reviewer = (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'REVIEWER' });
+/**
+ * A counter bumped by every transaction that gives the person a membership; a review's
+ * submission is conditional on it, so a membership that lands between the conflict check
+ * and the submission cancels the submission.
+ */
+export const affiliations = (sub: string): Key => ({ PK: `PERSON#${sub}`, SK: 'AFFILIATIONS' });
+export const reviewerIndexes = (r: { sub: string; name?: string | undefined }): IndexKeys => ({
+  GSI2PK: 'REVIEWERS',
+  GSI2SK: byName(r.name ?? '', r.sub),
+});
+export const message = (applicationId: string, at: string, messageId: string): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `MSG#${at}#${messageId}`,
+});
+export const messagePrefix = 'MSG#';
+/** Sparse: on a new message until its MessagePosted event is published (the message email job repairs what is left). */
+export const unannouncedMessageIndexes = (at: string, applicationId: string, messageId: string): IndexKeys => ({
+  GSI3PK: 'MESSAGES#UNANNOUNCED',
+  GSI3SK: `${at}#${applicationId}#${messageId}`,
+});
+export const threadSettings = (applicationId: string): Key => ({ PK: `APP#${applicationId}`, SK: 'THREAD' });
+export const reviewSession = (applicationId: string, sessionId: string): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `SESSION#${sessionId}`,
+});
+export const sessionPrefix = 'SESSION#';
+/** In-app notifications of one person; staff share the STAFF inbox. Kept out of PERSON# so access loads stay one small Query. */
+export const inboxPartition = (sub: string) => `INBOX#${sub}`;
+export const inboxItem = (sub: string, at: string, id: string): Key => ({ PK: `INBOX#${sub}`, SK: `${at}#${id}` });
+/** The notifier's staff recipient (core/notifications/rules.ts) is this inbox. */
+export const staffInbox = STAFF_RECIPIENT;
+/** Sparse: present while the notification is unread, so the unread filter and read-all read only unread items. */
+export const inboxUnreadIndexes = (sub: string, at: string, id: string): IndexKeys => ({
+  GSI1PK: `INBOX#${sub}#UNREAD`,
+  GSI1SK: `${at}#${id}`,
+});
+export const notificationPreferences = (sub: string): Key => ({ PK: `PREFS#${sub}`, SK: 'NOTIFICATIONS' });
+/** The notifier's exactly-once record of one event for one recipient (a person's sub or STAFF). */
+export const notificationDelivery = (eventId: string, recipient: string): Key => ({ PK: `DELIVERY#${eventId}`, SK: `TO#${recipient}` });
+/** The message email window of one recipient (a person's sub or STAFF) on an application's thread. */
+export const messageEmailWindow = (applicationId: string, recipient: string): Key => ({
+  PK: `APP#${applicationId}`,
+  SK: `EMAILWINDOW#${recipient}`,
+});
+/** Sparse: only while the window is open (or being sent), sorted by when it closes. */
+export const messageEmailWindowDueIndexes = (closesAt: string, applicationId: string, recipient: string): IndexKeys => ({
+  GSI3PK: 'EMAILWINDOWS#OPEN',
+  GSI3SK: `${closesAt}#${applicationId}#${recipient}`,
+});
+/**
+ * Sparse: only while the sweep still has something to do for the certification
+ * (core/recertification/notices.ts needsSweep), sorted by the next day it has (nextSweepDay).
+ */
+export const certificationSweepIndexes = (dueOn: string, certificationId: string): IndexKeys => ({
+  GSI3PK: 'CERTS#EXPIRY',
+  GSI3SK: `${dueOn}#${certificationId}`,
+});
 
-  // Network benefits by level (issue 19): docs/benefits.md.
-  benefit: (benefitId: string): Key => ({ PK: `BENEFIT#${benefitId}`, SK: 'BENEFIT' }),
-  benefitIndexes: (b: { id: string; title: string }): IndexKeys => ({ GSI2PK: 'BENEFITS', GSI2SK: byName(b.title, b.id) }),
-  /** What the pathway's standing unlocks, written in the transaction that changes the standing. */
-  benefitEntitlement: (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'BENEFITS' }),
-  /** Request ids are ULIDs, so the pathway's requests sort by time. */
-  benefitRequest: (pathwayId: string, requestId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `BENEFITREQ#${requestId}` }),
-  benefitRequestPrefix: 'BENEFITREQ#',
-  benefitRequestIndexes: (status: string, createdAt: string, requestId: string): IndexKeys => ({
-    GSI3PK: `BENEFITREQS#${status}`,
-    GSI3SK: `${createdAt}#${requestId}`,
-  }),
-  /** The units a pathway holds (requested or approved) of one capacity-limited benefit in one window. */
-  benefitUsage: (pathwayId: string, benefitId: string, window: string): Key => ({
-    PK: `PATHWAY#${pathwayId}`,
-    SK: `BENEFITUSE#${benefitId}#${window}`,
-  }),
-} as const;
+// Outcome data (issue 7): see store/outcomes.ts for why submissions are immutable items
+// behind a per-district-and-year pointer, and why reads use precomputed views.
+export const outcomeSubmissionPartition = (submissionId: string) => `OUTSUB#${submissionId}`;
+export const outcomeReport = (submissionId: string, entityKey: string): Key => ({
+  PK: `OUTSUB#${submissionId}`,
+  SK: `REPORT#${entityKey}`,
+});
+export const outcomeCurrent = (districtId: string, schoolYear: string): Key => ({
+  PK: `DISTRICT#${districtId}`,
+  SK: `OUTCOMES#${schoolYear}`,
+});
+export const outcomeCurrentIndexes = (districtId: string, schoolYear: string): IndexKeys => ({
+  GSI2PK: `OUTCOMES#${schoolYear}`,
+  GSI2SK: districtId,
+});
+export const outcomeViewPartition = (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }) =>
+  entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`;
+export const outcomeView = (entity: { kind: 'pathway' | 'district' | 'network'; id?: string }, schoolYear: string): Key => ({
+  PK: entity.kind === 'network' ? 'OUTCOMES#NETWORK' : `OUTCOMES#${entity.kind.toUpperCase()}#${entity.id}`,
+  SK: `YEAR#${schoolYear}`,
+});
+export const outcomeViewIndexes = (schoolYear: string, entityKey: string): IndexKeys => ({
+  GSI1PK: `OUTVIEWS#${schoolYear}`,
+  GSI1SK: entityKey,
+});
+export const outcomeYearState = (schoolYear: string): Key => ({ PK: `OUTCOMES#YEAR#${schoolYear}`, SK: 'STATE' });
+export const networkProgressPartition = 'NETWORK#PROGRESS';
+export const networkProgress = (): Key => ({ PK: 'NETWORK#PROGRESS', SK: 'CURRENT' });
+export const networkProgressYear = (year: number): Key => ({ PK: 'NETWORK#PROGRESS', SK: `YEAR#${year}` });
+export const outcomeUpload = (uploadId: string): Key => ({ PK: `OUTUPLOAD#${uploadId}`, SK: 'UPLOAD' });
+export const outcomeUploadPartition = (uploadId: string) => `OUTUPLOAD#${uploadId}`;
+export const outcomeUploadError = (uploadId: string, n: number): Key => ({
+  PK: `OUTUPLOAD#${uploadId}`,
+  SK: `ERR#${String(n).padStart(6, '0')}`,
+});
+export const outcomeUploadErrorPrefix = 'ERR#';
+/** Sparse: only while a declared outcome CSV has not arrived (removed when processing starts). */
+export const declaredOutcomeUploadIndexes = (expiresAt: string, uploadId: string): IndexKeys => ({
+  GSI3PK: 'OUTUPLOADS#DECLARED',
+  GSI3SK: `${expiresAt}#${uploadId}`,
+});
+export const partner = (pathwayId: string, partnerId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: `PARTNER#${partnerId}` });
+export const partnerPrefix = 'PARTNER#';
+export const partnerIndexes = (createdAt: string, partnerId: string): IndexKeys => ({
+  GSI3PK: 'PARTNERS',
+  GSI3SK: `${createdAt}#${partnerId}`,
+});
+/** Sparse: only while an invitation's email or reminder is still due (the invitation item itself). */
+export const invitationNoticeIndexes = (dueAt: string, invitationId: string) => ({
+  GSI3PK: 'INVITES#NOTICE',
+  GSI3SK: `${dueAt}#${invitationId}`,
+});
+
+// Network benefits by level (issue 19): docs/benefits.md.
+export const benefit = (benefitId: string): Key => ({ PK: `BENEFIT#${benefitId}`, SK: 'BENEFIT' });
+export const benefitIndexes = (b: { id: string; title: string }): IndexKeys => ({ GSI2PK: 'BENEFITS', GSI2SK: byName(b.title, b.id) });
+/** What the pathway's standing unlocks, written in the transaction that changes the standing. */
+export const benefitEntitlement = (pathwayId: string): Key => ({ PK: `PATHWAY#${pathwayId}`, SK: 'BENEFITS' });
+/** Request ids are ULIDs, so the pathway's requests sort by time. */
+export const benefitRequest = (pathwayId: string, requestId: string): Key => ({
+  PK: `PATHWAY#${pathwayId}`,
+  SK: `BENEFITREQ#${requestId}`,
+});
+export const benefitRequestPrefix = 'BENEFITREQ#';
+export const benefitRequestIndexes = (status: string, createdAt: string, requestId: string): IndexKeys => ({
+  GSI3PK: `BENEFITREQS#${status}`,
+  GSI3SK: `${createdAt}#${requestId}`,
+});
+/** The units a pathway holds (requested or approved) of one capacity-limited benefit in one window. */
+export const benefitUsage = (pathwayId: string, benefitId: string, window: string): Key => ({
+  PK: `PATHWAY#${pathwayId}`,
+  SK: `BENEFITUSE#${benefitId}#${window}`,
+});
 
 /** Partition values of the list patterns, by index, for queries and cursor checks. */
 export const partitions = {

@@ -7,7 +7,8 @@
  */
 import { emptyWindow, type MessageWindow } from '#core/notifications/message-batching.ts';
 import { getItem, itemsThrough, put, transact, TransactionCancelled } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 
 export interface WindowRef {
   applicationId: string;

@@ -35,7 +35,8 @@ import {
   type Page,
   type TransactItem,
 } from './db.ts';
-import { keys, partitions, type Key } from './keys.ts';
+import { partitions, type Key } from './keys.ts';
+import * as keys from './keys.ts';
 import { readRound, seatHolder } from './reviews.ts';
 
 export type AuthorRole = 'team' | 'staff' | 'reviewer' | 'district';

@@ -24,7 +24,7 @@ import { dynamoClient } from '#lib/aws-clients.ts';
 import { nowIso, nowMs } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { addSets, getItem, putNew, stripKeys, transact, TransactionCancelled, type Item } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unconfirmed';
 

@@ -10,7 +10,7 @@ import { nowIso } from '#lib/clock.ts';
 import { config } from '#lib/config.ts';
 import { BusyError } from '#core/errors.ts';
 import { getItem } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 /** Why email to an address is not sent again until the address changes. */
 export interface EmailProblem {

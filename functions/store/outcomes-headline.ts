@@ -7,7 +7,7 @@
  */
 import type { OutcomeHeadline } from '#core/outcomes/headline.ts';
 import { queryPage } from './db.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 export type { OutcomeHeadline };
 

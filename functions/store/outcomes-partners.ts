@@ -5,7 +5,8 @@
  */
 import { auditItem, type AuditEvent } from './audit.ts';
 import { putNew, queryPage, stripKeys, transact, type Page, type TransactItem } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 
 import type { EngagementKind } from '#core/outcomes/partners.ts';
 export { engagementKinds, type EngagementKind } from '#core/outcomes/partners.ts';

@@ -22,7 +22,8 @@ import { isValidAt, levels as allLevels, type Level } from '#core/levels.ts';
 import { wholeCatalog } from './benefits.ts';
 import { nowIso } from '#lib/clock.ts';
 import { deleteItem, getItem, put, queryAll, queryPartition, stripKeys, transact, TransactionCancelled, type TransactItem } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 
 export interface Tally {

@@ -19,7 +19,8 @@ import { dynamoClient } from '#lib/aws-clients.ts';
 import { config } from '#lib/config.ts';
 import { nowIso } from '#lib/clock.ts';
 import { addSets, getItem, itemsBefore, putNew, queryPage, stripKeys, transact, type Page } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchWriteAll, type Actor } from './outcomes.ts';
 
 export type UploadStatus = 'declared' | 'processing' | 'stored' | 'invalid' | 'failed' | 'expired';

@@ -44,7 +44,8 @@ import {
   type Item,
   type TransactItem,
 } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 import { outcomeSettings } from './outcomes-config.ts';
 import { listDistrictPathways } from './registry.ts';
 

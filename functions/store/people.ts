@@ -37,7 +37,8 @@ import {
   type TransactItem,
 } from './db.ts';
 import type { Assignment, DistrictRole, Membership, PathwayRole, Person, Sector } from './entities.ts';
-import { keys, partitions, type Key } from './keys.ts';
+import { partitions, type Key } from './keys.ts';
+import * as keys from './keys.ts';
 import { versionedUpdate } from './registry.ts';
 import { affiliationBump, DEFAULT_MAX_OPEN_ASSIGNMENTS, getReviewer, type ReviewerProfile } from './reviewers.ts';
 

@@ -29,7 +29,8 @@ import {
   type TransactItem,
 } from './db.ts';
 import type { District, Pathway, School, Sector } from './entities.ts';
-import { keys, partitions, sortName, type IndexKeys, type Key } from './keys.ts';
+import { partitions, sortName, type IndexKeys, type Key } from './keys.ts';
+import * as keys from './keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { tableIndexes, type IndexName } from './table.ts';
 

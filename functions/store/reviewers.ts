@@ -24,7 +24,8 @@ import { config } from '#lib/config.ts';
 import { NotFoundError, PreconditionFailedError } from '#core/errors.ts';
 import { addSets, getItem, queryAll, queryPage, queryPartition, stripKeys, type Item, type Page, type TransactItem } from './db.ts';
 import type { Membership, Sector } from './entities.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 
 export interface ReviewerProfile {
   sub: string;

@@ -53,7 +53,8 @@ import {
   type Page,
   type TransactItem,
 } from './db.ts';
-import { keys, partitions } from './keys.ts';
+import { partitions } from './keys.ts';
+import * as keys from './keys.ts';
 import type { BenefitsChange } from './benefits.ts';
 import { affiliationUnchanged, closeAssignmentCount, openAssignmentCount, type AffiliationGuard } from './reviewers.ts';
 

@@ -21,7 +21,7 @@ import type { Application } from '#store/application-reads.ts';
 import { queryAll } from '#store/db.ts';
 import type { Pathway, PathwayRole } from '#store/entities.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { subjectForEmail } from '../../infra/local/dev-issuer.ts';
 import { seedAvailableEvidence } from '../support/evidence.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

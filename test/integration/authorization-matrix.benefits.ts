@@ -14,7 +14,7 @@
 import { newId } from '#core/ids.ts';
 import { certificationItem, seedCertification } from '#store/certifications.ts';
 import { put, transact } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { createPathway, expectStatus } from '../support/registry-world.ts';
 import type { MatrixRows, World } from './authorization-matrix.cases.ts';
 import { jwtRow as row } from './authorization-matrix.rows.ts';

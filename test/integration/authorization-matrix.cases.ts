@@ -20,7 +20,7 @@ import { seedFramework } from '#core/seed-framework.ts';
 import { apiRoutes } from '#api/routes.ts';
 import { put, transact } from '#store/db.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
 import { credentialIssue } from '#credentials/issue.ts';
 import { newId } from '#core/ids.ts';

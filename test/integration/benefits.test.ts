@@ -11,7 +11,7 @@ import type { Level } from '#core/levels.ts';
 import { entitlementChange, getEntitlement } from '#store/benefits.ts';
 import { getItem, queryAll, transact } from '#store/db.ts';
 import { issueCertification, latestCertification, type Certification } from '#store/certifications.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createPathway, expectStatus, joinDistrict, joinPathway, person, type Person } from '../support/registry-world.ts';

@@ -19,7 +19,7 @@ import { dynamoClient } from '#lib/aws-clients.ts';
 import { put, transact, TransactionCancelled } from '#store/db.ts';
 import { freezeForSubmission } from '#store/evidence-applications.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { certificationWrite, getPathway } from '#store/registry.ts';
 import {
   expectOk,

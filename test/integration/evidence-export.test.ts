@@ -12,7 +12,7 @@ import { put, transact } from '#store/db.ts';
 import { createExport, getExport } from '#store/evidence-exports.ts';
 import { putObject } from '#store/evidence-objects.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { runExport } from '#uploads/export.ts';
 import { expectOk, fetchBytes, pdfBytes, textBytes, uploadEvidence, type Declared } from '../support/evidence.ts';
 import { expectSafeCsv } from '../support/csv.ts';

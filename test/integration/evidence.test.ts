@@ -469,7 +469,7 @@ describe('the hourly expiry of declared uploads', () => {
     // Not yet due: nothing changes.
     await t.platform.invoke('expireUploads', slot(10 * 60 * 1000));
     const { queryAll } = await import('#store/db.ts');
-    const { keys } = await import('#store/keys.ts');
+    const keys = await import('#store/keys.ts');
     const stateOf = async (id: string) => (await queryAll(keys.evidencePartition(id), keys.versionPrefix, true))[0]?.state;
     expect(await stateOf(waiting.item.evidenceId)).toBe('declared');
     const run = (await t.platform.invoke('expireUploads', slot(3 * 60 * 60 * 1000))) as { expired: number };

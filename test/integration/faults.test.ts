@@ -17,7 +17,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { clearFaults, injectFaults, injected, installFaultInjection } from '../support/fuzz/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';

@@ -9,7 +9,7 @@ import { allCriteria } from '#core/framework.ts';
 import { SEED_FRAMEWORK_ID, seedFramework } from '#core/seed-framework.ts';
 import { queryAll } from '#store/db.ts';
 import { FRAMEWORK_MAX_BYTES, putPublishedFramework } from '#store/frameworks.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 type Summary = {

@@ -14,7 +14,7 @@ import { inviteeDeliveryKey, inviteeRecipient } from '#core/notifications/rules.
 import { onClientCreated } from '#lib/aws-clients.ts';
 import { publish } from '#events/publish.ts';
 import { getItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { getDelivery } from '#store/notification-deliveries.ts';
 import { getNotificationSettings } from '#store/notification-preferences.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

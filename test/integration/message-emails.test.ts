@@ -15,7 +15,7 @@ import { getMessageWindow, saveMessageWindow } from '#store/message-email-window
 import { onClientCreated } from '#lib/aws-clients.ts';
 import { config } from '#lib/config.ts';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { LOCAL_STAFF_INBOX_EMAIL } from '../../infra/local/eventbridge/messaging.ts';
 import { injectSesFaults } from '../support/ses-faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

@@ -16,7 +16,7 @@ import { config } from '#lib/config.ts';
 import { newId } from '#core/ids.ts';
 import { encodeRecipientTag } from '#core/notifications/ses-feedback.ts';
 import { put, queryAll, transact } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { getDelivery } from '#store/notification-deliveries.ts';
 import { getNotificationSettings } from '#store/notification-preferences.ts';
 import { membershipItem } from '#store/people.ts';

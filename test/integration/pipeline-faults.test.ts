@@ -8,7 +8,7 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { resetFaults } from '#pipeline/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { accept, createDistrict, createPathway, createSchool, expectStatus, person, type Person } from '../support/registry-world.ts';
 

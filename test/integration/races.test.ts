@@ -18,7 +18,7 @@
 import { ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, person } from '../support/registry-world.ts';
 import {

@@ -18,7 +18,7 @@ import { addDaysTo, calendarDateOf, levelHeldOn, type CalendarDate } from '#core
 import { listPathwayApplications } from '#store/applications.ts';
 import { issueCertification, latestCertification, type Certification } from '#store/certifications.ts';
 import { deleteItem, getItem, transact } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { batchGet, certificationWrite, getPathway } from '#store/registry.ts';
 import { putPublishedFramework } from '#store/frameworks.ts';
 import { renewalApplicationId } from '#store/renewals.ts';

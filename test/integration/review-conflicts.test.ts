@@ -11,7 +11,7 @@ import { addMembership } from '#store/people.ts';
 import { readAffiliations } from '#store/reviewers.ts';
 import { getReview, submitReview as submitReviewInStore, vacateForConflict } from '#store/reviews.ts';
 import { getItem } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { notificationItem } from '#store/messages.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, joinDistrict, joinPathway, type Person } from '../support/registry-world.ts';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '#core/ids.ts';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { getReviewer, putReviewerByStaff } from '#store/reviewers.ts';
 import { assignSeat, ConcurrentChange, ensureRound, ReviewerAtCapacity, submitReview, vacateReview } from '#store/reviews.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import type { ReviewRemindersResult } from '#pipeline/review-reminders.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus } from '../support/registry-world.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#lib/aws-clients.ts';
 import { config } from '#lib/config.ts';
 import { getItem, queryAll } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectStatus, person } from '../support/registry-world.ts';
 import {

@@ -115,7 +115,7 @@ export async function seedAvailableEvidence(
 ): Promise<string[]> {
   const { newId } = await import('#core/ids.ts');
   const { putNew, transact } = await import('#store/db.ts');
-  const { keys } = await import('#store/keys.ts');
+  const keys = await import('#store/keys.ts');
   const { versionItem } = await import('#store/evidence.ts');
   const ids: string[] = [];
   const versions = options.versions ?? 1;

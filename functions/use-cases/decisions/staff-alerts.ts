@@ -1,7 +1,7 @@
 /** The staff alerts inbox (a conflicted reviewer, a seat nobody qualified for, a failed workflow), newest first. */
 import type { Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { listInbox, type Notification } from '#store/messages.ts';
 import { authorizeStaff } from './staff-access.ts';
 

@@ -5,7 +5,7 @@
  */
 import { ForbiddenError, NotFoundError } from '#core/errors.ts';
 import { hasRole, type Principal } from '#lib/principal.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import { listInbox, markAllRead, markNotificationRead, type Notification } from '#store/messages.ts';
 import type { Page } from '#store/db.ts';
 

@@ -2,7 +2,7 @@ import { NotFoundError } from '#core/errors.ts';
 import { checkVersion } from '#core/versions.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import type { PathwayRole } from '#store/entities.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import type { Deferred } from '../deferred.ts';
 import { pathwayFor } from '../targets.ts';

@@ -8,7 +8,7 @@ import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { announceInvitation } from '#notifications/invitation-notices.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { getReviewer } from '#store/reviewers.ts';
 import type { Deferred } from '../deferred.ts';

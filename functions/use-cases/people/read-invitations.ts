@@ -2,7 +2,8 @@
 import { NotFoundError } from '#core/errors.ts';
 import type { Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
-import { keys, type Key } from '#store/keys.ts';
+import { type Key } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { authorizeReviewerPool } from './scopes.ts';
 import { pathwayFor, districtFor } from '../targets.ts';

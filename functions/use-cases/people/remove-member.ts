@@ -1,7 +1,8 @@
 import { syncMembershipGroup } from '#accounts/groups.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
-import { keys, type Key } from '#store/keys.ts';
+import { type Key } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { pathwayFor, districtFor } from '../targets.ts';
 

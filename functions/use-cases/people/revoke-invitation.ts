@@ -1,5 +1,5 @@
 import { actorOf, type Principal } from '#lib/principal.ts';
-import { keys } from '#store/keys.ts';
+import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { readInvitation } from './read-invitations.ts';
 import { authorizeReviewerPool } from './scopes.ts';
