@@ -133,7 +133,7 @@ const SCALE_LEVEL = /^[a-z][a-z_]{0,29}$/;
 
 const bounded = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-const criterionSchema = lazy(() =>
+const criterionSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     id: z.string().check(z.regex(CRITERION_ID, { error: 'must look like RA-1.2' })),
     text: bounded(frameworkLimits.criterionText),
@@ -152,7 +152,7 @@ const criterionSchema = lazy(() =>
   }),
 );
 
-const standardSchema = lazy(() =>
+const standardSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     id: z.string().check(z.regex(STANDARD_ID, { error: 'must look like RA-1' })),
     title: bounded(frameworkLimits.title),
@@ -161,7 +161,7 @@ const standardSchema = lazy(() =>
   }),
 );
 
-const componentSchema = lazy(() =>
+const componentSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     id: z.string().check(z.regex(COMPONENT_ID, { error: 'must be 2 to 5 capital letters' })),
     title: bounded(frameworkLimits.title),
@@ -170,7 +170,7 @@ const componentSchema = lazy(() =>
   }),
 );
 
-const contentShape = lazy(() => ({
+const contentShape = /* @__PURE__ */ lazy(() => ({
   version: z.string().check(z.regex(VERSION, { error: 'must be dotted numbers such as 2026.1' })),
   title: bounded(frameworkLimits.title),
   description: z.optional(bounded(frameworkLimits.description)),
@@ -239,17 +239,17 @@ export function structureIssues(content: FrameworkContent): StructureIssue[] {
   return issues;
 }
 
-const structureCheck = lazy(() =>
+const structureCheck = /* @__PURE__ */ lazy(() =>
   z.superRefine<FrameworkContent>((value, ctx) => {
     for (const issue of structureIssues(value)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
   }),
 );
 
 /** A framework version as staff write it (create or replace a draft). */
-export const frameworkContentSchema = lazy(() => z.strictObject(contentShape()).check(structureCheck()));
+export const frameworkContentSchema = /* @__PURE__ */ lazy(() => z.strictObject(contentShape()).check(structureCheck()));
 
 /** A stored framework, draft or published. */
-export const frameworkSchema = lazy(() =>
+export const frameworkSchema = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       ...contentShape(),

@@ -49,7 +49,7 @@ export const text = (min: number, max: number) => z.string().check(z.trim(), z.m
 export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
 
 /** `limit` and `cursor` on every list. */
-export const pageQuery = lazy(() => ({
+export const pageQuery = /* @__PURE__ */ lazy(() => ({
   limit: z.optional(
     documentAs(
       z.pipe(
@@ -80,4 +80,6 @@ export const pageOf = <T extends z.ZodMiniType>(item: T) =>
 export const versionField = (min = 1) => z.int().check(z.minimum(min), z.maximum(1_000_000_000));
 
 /** Who did something (a person's sub, with the name and email known at the time). */
-export const actorView = lazy(() => z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }));
+export const actorView = /* @__PURE__ */ lazy(() =>
+  z.object({ sub: z.string(), name: z.optional(z.string()), email: z.optional(z.string()) }),
+);

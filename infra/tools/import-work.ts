@@ -5,6 +5,10 @@
  * them, so schemas go behind `lazy` (functions/core/lazy.ts) or a route's `schemas`
  * (functions/lib/route.ts). test/unit/structure/import-work.test.ts runs this over every
  * module the functions bundle.
+ *
+ * It also finds top-level `lazy(…)` calls not marked `/* @__PURE__ *\/`: unmarked, esbuild must
+ * keep them (a call may have effects), so a function would bundle every view of a module it
+ * takes one from.
  */
 import ts from 'typescript';
 
@@ -57,6 +61,23 @@ export function eagerSchemas(program: ts.Program, files: readonly string[]): Eag
       ts.forEachChild(node, visit);
     };
     for (const statement of sf.statements) visit(statement);
+  }
+  return found;
+}
+
+/** Top-level `lazy(…)` calls without the `@__PURE__` mark that lets bundles drop unused ones. */
+export function unmarkedLazy(file: string, source: string): EagerSchema[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: EagerSchema[] = [];
+  for (const statement of sf.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const { initializer } of statement.declarationList.declarations) {
+      if (!initializer || !ts.isCallExpression(initializer) || initializer.expression.getText(sf) !== 'lazy') continue;
+      // The mark sits in the trivia between `=` and the call.
+      if (!source.slice(initializer.getFullStart(), initializer.getStart(sf)).includes('@__PURE__')) {
+        found.push({ file, line: sf.getLineAndCharacterOfPosition(initializer.getStart(sf)).line + 1, call: 'lazy' });
+      }
+    }
   }
   return found;
 }

@@ -18,12 +18,12 @@ import { reviewFailureView } from '../reviews/schemas.ts';
 export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
 export const MAX_EVIDENCE_PER_RESPONSE = 20;
 
-const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
-const status = lazy(() => z.enum(applicationStatuses));
-const target = lazy(() => z.enum(applicationTargets));
+const applicationParams = /* @__PURE__ */ lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const status = /* @__PURE__ */ lazy(() => z.enum(applicationStatuses));
+const target = /* @__PURE__ */ lazy(() => z.enum(applicationTargets));
 
-const application = lazy(() =>
+const application = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -79,7 +79,7 @@ const application = lazy(() =>
   ),
 );
 
-const evidenceRef = lazy(() =>
+const evidenceRef = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     evidenceId: idSchema('evidence'),
     /** The cited version of the evidence item; absent = its latest version. */
@@ -88,7 +88,7 @@ const evidenceRef = lazy(() =>
   }),
 );
 
-const response = lazy(() =>
+const response = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       applicationId: z.string(),

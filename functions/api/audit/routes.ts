@@ -11,7 +11,7 @@ import { auditEventSchema } from './schemas.ts';
 const FN = 'audit' as const;
 const TAGS = ['Audit'];
 
-const auditQuery = lazy(() => z.strictObject({ ...pageQuery(), order: z.optional(z.enum(['oldest', 'newest'])) }));
+const auditQuery = /* @__PURE__ */ lazy(() => z.strictObject({ ...pageQuery(), order: z.optional(z.enum(['oldest', 'newest'])) }));
 
 export const pathwayAudit = route({
   id: 'listPathwayAudit',

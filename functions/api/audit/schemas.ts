@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 import { actorView, named } from '#lib/schemas.ts';
 
-export const auditEventSchema = lazy(() =>
+export const auditEventSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),

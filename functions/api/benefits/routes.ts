@@ -15,11 +15,11 @@ import { certificationView } from '../threads/schemas.ts';
 const FN = 'benefits' as const;
 const TAGS = ['Benefits'];
 
-const benefitParams = lazy(() => z.strictObject({ benefitId: idSchema('benefit') }));
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
-const requestParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), requestId: idSchema('benefitRequest') }));
+const benefitParams = /* @__PURE__ */ lazy(() => z.strictObject({ benefitId: idSchema('benefit') }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const requestParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), requestId: idSchema('benefitRequest') }));
 
-const capacity = lazy(() =>
+const capacity = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     /** Units one pathway may hold (requested or approved) per window. */
     perPathway: z.int().check(z.minimum(1), z.maximum(10_000)),
@@ -28,7 +28,7 @@ const capacity = lazy(() =>
   }),
 );
 
-export const benefitContentSchema = lazy(() =>
+export const benefitContentSchema = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       title: text(1, 200),
@@ -52,7 +52,7 @@ export const benefitContentSchema = lazy(() =>
     ),
 );
 
-const benefitView = lazy(() =>
+const benefitView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -85,7 +85,7 @@ const benefitView = lazy(() =>
   ),
 );
 
-const requestView = lazy(() =>
+const requestView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -108,7 +108,7 @@ const requestView = lazy(() =>
   ),
 );
 
-const pathwayBenefitsView = lazy(() =>
+const pathwayBenefitsView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       pathwayId: z.string(),

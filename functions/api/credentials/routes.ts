@@ -14,11 +14,11 @@ const TAGS = ['Credentials'];
 /** Largest credential the verifier reads: a compact JWS, or an SVG badge with one baked in. */
 export const MAX_PRESENTED_CREDENTIAL_CHARS = 65_536;
 
-const credentialParams = lazy(() => z.strictObject({ credentialId: idSchema('certification') }));
+const credentialParams = /* @__PURE__ */ lazy(() => z.strictObject({ credentialId: idSchema('certification') }));
 
 export const credentialStatuses = ['active', 'not_yet_valid', 'expired', 'revoked'] as const;
 
-export const credentialSchema = lazy(() =>
+export const credentialSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -45,7 +45,7 @@ export const credentialSchema = lazy(() =>
 
 export const checkNames = ['format', 'signature', 'issuer', 'dates', 'status'] as const;
 
-export const verificationSchema = lazy(() =>
+export const verificationSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       verified: z.boolean(),

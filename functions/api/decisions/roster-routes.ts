@@ -20,7 +20,7 @@ import {
 
 const TAGS = ['Review office'];
 const ROSTER = 'reviewRoster' as const;
-const calibration = lazy(() =>
+const calibration = /* @__PURE__ */ lazy(() =>
   z.object({
     /** Submitted reviews compared. */
     reviews: z.number(),

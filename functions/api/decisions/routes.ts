@@ -22,7 +22,7 @@ import {
 
 const TAGS = ['Review office'];
 const FN = 'reviewOffice' as const;
-const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const applicationParams = /* @__PURE__ */ lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 const criterionId = () => z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' }));
 const rubricLevel = () => z.string().check(z.regex(/^[a-z][a-z_]{0,29}$/, { error: 'must be a rubric level such as meeting' }));
 

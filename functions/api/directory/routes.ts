@@ -16,7 +16,7 @@ import { outcomeHeadlineSchema } from '../outcomes/headline-schema.ts';
 const FN = 'directory' as const;
 const TAGS = ['Directory'];
 
-export const directoryEntrySchema = lazy(() =>
+export const directoryEntrySchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -49,14 +49,14 @@ export const directoryEntrySchema = lazy(() =>
 );
 
 /** Where the certification's verifiable credential is (GET /credentials/{id}) and its badge image. */
-export const directoryCredentialSchema = lazy(() => z.object({ id: z.string(), url: z.string(), badge: z.string() }));
+export const directoryCredentialSchema = /* @__PURE__ */ lazy(() => z.object({ id: z.string(), url: z.string(), badge: z.string() }));
 
 /**
  * The public profile: the directory entry, the latest outcome headline, suppressed (null when
  * nothing was reported), the network benefits its level unlocks, and the credential of the
  * certification it shows (null for one issued before credentials existed).
  */
-export const directoryProfileSchema = lazy(() =>
+export const directoryProfileSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     ...directoryEntrySchema().shape,
     outcomes: z.nullable(outcomeHeadlineSchema()),

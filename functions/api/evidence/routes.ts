@@ -23,11 +23,11 @@ import {
 const FN = 'evidence' as const;
 const TAGS = ['Evidence'];
 
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
-const itemParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') }));
-const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const itemParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), evidenceId: idSchema('evidence') }));
+const applicationParams = /* @__PURE__ */ lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 
-export const itemSchema = lazy(() =>
+export const itemSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       evidenceId: z.string(),
@@ -58,7 +58,7 @@ export const itemSchema = lazy(() =>
   ),
 );
 
-const declared = lazy(() => z.object({ item: itemSchema(), version: versionSchema(), upload: uploadSchema() }));
+const declared = /* @__PURE__ */ lazy(() => z.object({ item: itemSchema(), version: versionSchema(), upload: uploadSchema() }));
 
 // Library ------------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ export const declareEvidenceVersion = route({
 
 // Applications -------------------------------------------------------------------------
 
-export const linkSchema = lazy(() =>
+export const linkSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     criterionId: z.string(),
     evidenceId: z.string(),
@@ -237,7 +237,7 @@ export const getApplicationEvidence = route({
 
 // Exports ------------------------------------------------------------------------------
 
-export const exportSchema = lazy(() =>
+export const exportSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       exportId: z.string(),

@@ -24,7 +24,7 @@ export const criterionIds = () =>
  * The file as the browser sees it. Strings are bounded generously here; the file rules
  * (allowed types, per-type size limits, names) answer 422 with every problem at once.
  */
-export const fileDeclaration = lazy(() => ({
+export const fileDeclaration = /* @__PURE__ */ lazy(() => ({
   fileName: z.string().check(z.minLength(1), z.maxLength(MAX_FILE_NAME_LENGTH * 4)),
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
@@ -32,7 +32,7 @@ export const fileDeclaration = lazy(() => ({
 }));
 
 /** `?version=n`: a version of an evidence item or a resource. */
-export const versionQuery = lazy(() =>
+export const versionQuery = /* @__PURE__ */ lazy(() =>
   z.optional(integerQuery(/^[1-9][0-9]{0,5}$/, { minimum: 1, maximum: MAX_VERSION }, `must be a version number from 1 to ${MAX_VERSION}`)),
 );
 
@@ -47,7 +47,7 @@ export const fileNotAcceptable = {
 // Answers ------------------------------------------------------------------------------
 
 /** A verified version as an item's `current` (store's VersionSummary), for evidence and resources. */
-export const versionSummarySchema = lazy(() =>
+export const versionSummarySchema = /* @__PURE__ */ lazy(() =>
   z.object({
     version: z.int(),
     fileName: z.string(),
@@ -58,7 +58,7 @@ export const versionSummarySchema = lazy(() =>
   }),
 );
 
-export const versionSchema = lazy(() =>
+export const versionSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       version: z.int(),
@@ -80,7 +80,7 @@ export const versionSchema = lazy(() =>
   ),
 );
 
-export const uploadSchema = lazy(() =>
+export const uploadSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     /** POST a multipart/form-data form here: every field below, then the file as `file` (last). */
     url: z.string(),
@@ -90,6 +90,6 @@ export const uploadSchema = lazy(() =>
   }),
 );
 
-export const downloadSchema = lazy(() =>
+export const downloadSchema = /* @__PURE__ */ lazy(() =>
   z.object({ version: z.optional(z.int()), url: z.string(), expiresAt: z.string(), fileName: z.string() }),
 );

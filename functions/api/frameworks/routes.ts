@@ -9,10 +9,10 @@ import { levels } from '#core/levels.ts';
 import { route } from '#lib/route.ts';
 import { idSchema, named, pageOf, pageQuery } from '#lib/schemas.ts';
 
-const frameworkParams = lazy(() => z.strictObject({ frameworkId: idSchema('framework') }));
-const frameworkStatus = lazy(() => z.enum(['draft', 'published']));
+const frameworkParams = /* @__PURE__ */ lazy(() => z.strictObject({ frameworkId: idSchema('framework') }));
+const frameworkStatus = /* @__PURE__ */ lazy(() => z.enum(['draft', 'published']));
 
-const summary = lazy(() =>
+const summary = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -33,7 +33,7 @@ const summary = lazy(() =>
   ),
 );
 
-const framework = lazy(() =>
+const framework = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),

@@ -13,9 +13,9 @@ import { notificationFields } from './schemas.ts';
 const TAGS = ['Notifications'];
 const FN = 'notifications' as const;
 
-const inboxQuery = lazy(() => ({ inbox: z.optional(z.enum(['me', 'staff'])) }));
+const inboxQuery = /* @__PURE__ */ lazy(() => ({ inbox: z.optional(z.enum(['me', 'staff'])) }));
 
-export const notificationSchema = lazy(() =>
+export const notificationSchema = /* @__PURE__ */ lazy(() =>
   named(z.object(notificationFields()), 'Notification', {
     id: 'ntf_01JD0000000000000000000000',
     kind: 'message.posted',
@@ -75,7 +75,7 @@ const categoryFlags = () =>
   Object.fromEntries(categoryNames.map((c) => [c, z.optional(z.boolean())])) as Record<EmailCategory, z.ZodMiniOptional<z.ZodMiniBoolean>>;
 const categoryValues = () => Object.fromEntries(categoryNames.map((c) => [c, z.boolean()])) as Record<EmailCategory, z.ZodMiniBoolean>;
 
-export const preferencesSchema = lazy(() =>
+export const preferencesSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       email: z.object(categoryValues()),

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 
 /** A notification's fields; staff alerts (GET /review-alerts) carry the same, plus their recipient. */
-export const notificationFields = lazy(() => ({
+export const notificationFields = /* @__PURE__ */ lazy(() => ({
   id: z.string(),
   kind: z.string(),
   at: z.string(),

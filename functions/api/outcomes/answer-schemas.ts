@@ -10,7 +10,7 @@ import { actorView, named } from '#lib/schemas.ts';
 import { outcomeCellSchema } from './headline-schema.ts';
 
 /** The headline's cell (headline-schema.ts), named: the headline's figures are `OutcomeCell`s too. */
-export const outcomeCell = lazy(() =>
+export const outcomeCell = /* @__PURE__ */ lazy(() =>
   named(
     outcomeCellSchema(),
     'OutcomeCell',
@@ -19,13 +19,13 @@ export const outcomeCell = lazy(() =>
   ),
 );
 
-const rateCell = lazy(() => z.object({ numerator: outcomeCell(), denominator: outcomeCell(), rate: outcomeCell() }));
+const rateCell = /* @__PURE__ */ lazy(() => z.object({ numerator: outcomeCell(), denominator: outcomeCell(), rate: outcomeCell() }));
 /** metric → student group → figure. */
 const byMetricAndGroup = <T extends z.ZodMiniType>(cell: T) => z.record(z.string(), z.record(z.string(), cell));
 
-const reportBody = lazy(() => z.object({ counts: byMetricAndGroup(outcomeCell()), rates: byMetricAndGroup(rateCell()) }));
+const reportBody = /* @__PURE__ */ lazy(() => z.object({ counts: byMetricAndGroup(outcomeCell()), rates: byMetricAndGroup(rateCell()) }));
 
-export const outcomeReport = lazy(() =>
+export const outcomeReport = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       districtId: z.string(),
@@ -55,7 +55,7 @@ export const outcomeReport = lazy(() =>
   ),
 );
 
-export const submissionPointer = lazy(() =>
+export const submissionPointer = /* @__PURE__ */ lazy(() =>
   z.object({
     districtId: z.string(),
     schoolYear: z.string(),
@@ -74,7 +74,7 @@ export const submissionPointer = lazy(() =>
   }),
 );
 
-export const pathwayOutcomes = lazy(() =>
+export const pathwayOutcomes = /* @__PURE__ */ lazy(() =>
   z.object({
     pathwayId: z.string(),
     years: z.array(z.string()),
@@ -83,8 +83,8 @@ export const pathwayOutcomes = lazy(() =>
   }),
 );
 
-const change = lazy(() => z.nullable(outcomeCell()));
-const trendRates = lazy(() =>
+const change = /* @__PURE__ */ lazy(() => z.nullable(outcomeCell()));
+const trendRates = /* @__PURE__ */ lazy(() =>
   z.array(
     z.object({
       schoolYear: z.string(),
@@ -96,11 +96,11 @@ const trendRates = lazy(() =>
     }),
   ),
 );
-const trendCounts = lazy(() =>
+const trendCounts = /* @__PURE__ */ lazy(() =>
   z.array(z.object({ schoolYear: z.string(), count: outcomeCell(), change: change(), since: z.nullable(z.string()) })),
 );
 
-export const pathwayTrends = lazy(() =>
+export const pathwayTrends = /* @__PURE__ */ lazy(() =>
   z.object({
     pathwayId: z.string(),
     metric: z.string(),
@@ -114,7 +114,7 @@ export const pathwayTrends = lazy(() =>
   }),
 );
 
-export const networkTrends = lazy(() =>
+export const networkTrends = /* @__PURE__ */ lazy(() =>
   z.object({
     metric: z.string(),
     group: z.string(),
@@ -126,7 +126,7 @@ export const networkTrends = lazy(() =>
   }),
 );
 
-export const comparison = lazy(() =>
+export const comparison = /* @__PURE__ */ lazy(() =>
   z.object({
     pathwayId: z.string(),
     districtId: z.string(),
@@ -156,7 +156,7 @@ export const comparison = lazy(() =>
   }),
 );
 
-export const outcomeUpload = lazy(() =>
+export const outcomeUpload = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -181,9 +181,9 @@ export const outcomeUpload = lazy(() =>
   ),
 );
 
-export const uploadForm = lazy(() => z.object({ url: z.string(), fields: z.record(z.string(), z.string()) }));
+export const uploadForm = /* @__PURE__ */ lazy(() => z.object({ url: z.string(), fields: z.record(z.string(), z.string()) }));
 
-export const partner = lazy(() =>
+export const partner = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -213,9 +213,9 @@ export const partner = lazy(() =>
   ),
 );
 
-const levelFigures = lazy(() => z.record(z.string(), z.object({ students: z.number(), pathways: z.number() })));
+const levelFigures = /* @__PURE__ */ lazy(() => z.record(z.string(), z.object({ students: z.number(), pathways: z.number() })));
 
-export const networkProgress = lazy(() =>
+export const networkProgress = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       computedAt: z.string(),

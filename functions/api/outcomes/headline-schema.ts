@@ -12,19 +12,19 @@ import { HEADLINE_METRICS } from '#core/outcomes/codes.ts';
  * A count or rate as it leaves the API: `{ value }`, or `{ suppressed: true, reason: 'privacy' }`
  * (never zero, never missing; the reason never says why, see core/outcomes/model.ts).
  */
-export const outcomeCellSchema = lazy(() =>
+export const outcomeCellSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     value: z.optional(z.nullable(z.number())),
     suppressed: z.optional(z.boolean()),
     reason: z.optional(z.string()),
   }),
 );
-const rate = lazy(() => z.optional(outcomeCellSchema()));
-const rates = lazy(
+const rate = /* @__PURE__ */ lazy(() => z.optional(outcomeCellSchema()));
+const rates = /* @__PURE__ */ lazy(
   () => Object.fromEntries(HEADLINE_METRICS.map((m) => [m, rate()])) as Record<(typeof HEADLINE_METRICS)[number], ReturnType<typeof rate>>,
 );
 
-export const outcomeHeadlineSchema = lazy(() =>
+export const outcomeHeadlineSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     schoolYear: z.string(),
     enrolled: z.nullable(outcomeCellSchema()),

@@ -8,12 +8,12 @@ import { lazy } from '#core/lazy.ts';
 import { METRICS, NUMERATOR_METRICS, STUDENT_GROUPS } from '#core/outcomes/codes.ts';
 
 /** `?format=csv`: staff export the report as CSV (issue 7); JSON otherwise. */
-export const reportFormat = lazy(() => ({ format: z.optional(z.enum(['json', 'csv'])) }));
+export const reportFormat = /* @__PURE__ */ lazy(() => ({ format: z.optional(z.enum(['json', 'csv'])) }));
 
 /** A report route's whole query: only `?format=`. */
-export const reportQuery = lazy(() => z.strictObject({ ...reportFormat() }));
+export const reportQuery = /* @__PURE__ */ lazy(() => z.strictObject({ ...reportFormat() }));
 
-export const trendQuery = lazy(() =>
+export const trendQuery = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     metric: z.optional(z.enum(NUMERATOR_METRICS as unknown as [string, ...string[]])),
     group: z.optional(z.enum(STUDENT_GROUPS)),

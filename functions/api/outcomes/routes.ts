@@ -27,12 +27,12 @@ const TAGS = ['Outcomes'];
 /** Most pathways one JSON submission may carry; larger districts upload a CSV. */
 export const MAX_PATHWAYS_PER_SUBMISSION = 500;
 
-const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
-const districtYearParams = lazy(() => z.strictObject({ districtId: idSchema('district'), schoolYear: schoolYearSchema() }));
-const pathwayYearParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), schoolYear: schoolYearSchema() }));
+const districtParams = /* @__PURE__ */ lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const districtYearParams = /* @__PURE__ */ lazy(() => z.strictObject({ districtId: idSchema('district'), schoolYear: schoolYearSchema() }));
+const pathwayYearParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), schoolYear: schoolYearSchema() }));
 
-export const submissionBody = lazy(() =>
+export const submissionBody = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     /** The district as a whole (its pathways' students included). */
     district: z.optional(outcomeCountsSchema()),
@@ -61,7 +61,7 @@ const numberParam = (min: number, max: number, what: string) =>
     ),
   );
 
-export const comparisonQuery = lazy(() =>
+export const comparisonQuery = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     /** Percentage points a group may trail the district before it is flagged (0–50, default 5). */
     gapPp: numberParam(0, 50, 'gapPp'),

@@ -15,12 +15,16 @@ const TAGS = ['People'];
 export const personSub = () =>
   z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a person id (a UUID)' }));
 
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
-const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
-const pathwayInvitationParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), invitationId: idSchema('invitation') }));
-const districtInvitationParams = lazy(() => z.strictObject({ districtId: idSchema('district'), invitationId: idSchema('invitation') }));
-const pathwayMemberParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() }));
-const districtMemberParams = lazy(() => z.strictObject({ districtId: idSchema('district'), personSub: personSub() }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const districtParams = /* @__PURE__ */ lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const pathwayInvitationParams = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ pathwayId: idSchema('pathway'), invitationId: idSchema('invitation') }),
+);
+const districtInvitationParams = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ districtId: idSchema('district'), invitationId: idSchema('invitation') }),
+);
+const pathwayMemberParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway'), personSub: personSub() }));
+const districtMemberParams = /* @__PURE__ */ lazy(() => z.strictObject({ districtId: idSchema('district'), personSub: personSub() }));
 
 /** The 409 of changing or removing a pathway member. */
 const lastLeadOrChanged = {
@@ -35,7 +39,7 @@ const alreadyMemberOrInvited = {
   409: { when: 'The person is already a member, or another invitation is pending', codes: ['already_member', 'invitation_pending'] },
 } as const;
 
-export const invitationSchema = lazy(() =>
+export const invitationSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -87,7 +91,7 @@ export const invitationSchema = lazy(() =>
   ),
 );
 
-export const memberSchema = lazy(() =>
+export const memberSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       sub: z.string(),
@@ -101,7 +105,7 @@ export const memberSchema = lazy(() =>
   ),
 );
 
-const membershipSummary = lazy(() =>
+const membershipSummary = /* @__PURE__ */ lazy(() =>
   z.object({
     kind: z.enum(['pathway', 'district']),
     role: z.enum(['lead', 'member', 'data']),
@@ -114,7 +118,7 @@ const membershipSummary = lazy(() =>
   }),
 );
 
-export const meSchema = lazy(() =>
+export const meSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       sub: z.string(),
@@ -142,7 +146,7 @@ export const getMe = route({
   }),
 });
 
-export const personFoundSchema = lazy(() =>
+export const personFoundSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     sub: z.string(),
     email: z.string(),
@@ -218,8 +222,8 @@ export const acceptInvitation = route({
   }),
 });
 
-const pathwayInvitationBody = lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'member']) }));
-const districtInvitationBody = lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'data']) }));
+const pathwayInvitationBody = /* @__PURE__ */ lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'member']) }));
+const districtInvitationBody = /* @__PURE__ */ lazy(() => z.strictObject({ email: email(), role: z.enum(['lead', 'data']) }));
 
 export const createPathwayInvitation = route({
   id: 'createPathwayInvitation',
@@ -423,7 +427,7 @@ export const removeDistrictMember = route({
   successStatus: 204,
 });
 
-const reviewerInvitationParams = lazy(() => z.strictObject({ invitationId: idSchema('invitation') }));
+const reviewerInvitationParams = /* @__PURE__ */ lazy(() => z.strictObject({ invitationId: idSchema('invitation') }));
 
 export const createReviewerInvitation = route({
   id: 'createReviewerInvitation',

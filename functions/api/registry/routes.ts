@@ -13,22 +13,22 @@ import { pathwayModels, pathwayStatuses, sectors } from '#core/pathway-vocabular
 
 const FN = 'registry' as const;
 const TAGS = ['Registry'];
-const version = lazy(() => z.optional(z.int().check(z.minimum(1), z.maximum(999_999_999))));
+const version = /* @__PURE__ */ lazy(() => z.optional(z.int().check(z.minimum(1), z.maximum(999_999_999))));
 
-const grades = lazy(() =>
+const grades = /* @__PURE__ */ lazy(() =>
   z.array(z.int().check(z.minimum(6, { error: 'grades run from 6 to 12' }), z.maximum(12, { error: 'grades run from 6 to 12' }))).check(
     z.minLength(1),
     z.maxLength(7),
     z.refine((g) => new Set(g).size === g.length, { error: 'each grade once' }),
   ),
 );
-const enrollment = lazy(() => z.int().check(z.minimum(0), z.maximum(20_000)));
+const enrollment = /* @__PURE__ */ lazy(() => z.int().check(z.minimum(0), z.maximum(20_000)));
 
 // Schemas -------------------------------------------------------------------------------
 
-const versioned = lazy(() => ({ version: z.int(), createdAt: z.string(), updatedAt: z.string() }));
+const versioned = /* @__PURE__ */ lazy(() => ({ version: z.int(), createdAt: z.string(), updatedAt: z.string() }));
 
-export const districtSchema = lazy(() =>
+export const districtSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -50,7 +50,7 @@ export const districtSchema = lazy(() =>
   ),
 );
 
-export const schoolSchema = lazy(() =>
+export const schoolSchema = /* @__PURE__ */ lazy(() =>
   named(z.object({ id: z.string(), districtId: z.string(), name: z.string(), ...versioned() }), 'School', {
     id: 'sch_01JD0000000000000000000000',
     districtId: 'dst_01JD0000000000000000000000',
@@ -61,7 +61,7 @@ export const schoolSchema = lazy(() =>
   }),
 );
 
-export const pathwaySchema = lazy(() =>
+export const pathwaySchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -103,7 +103,7 @@ export const pathwaySchema = lazy(() =>
   ),
 );
 
-const districtBody = lazy(() =>
+const districtBody = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     name: text(2, 120),
     state: stateCode(),
@@ -111,7 +111,7 @@ const districtBody = lazy(() =>
   }),
 );
 
-const districtPatch = lazy(() =>
+const districtPatch = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     name: z.optional(text(2, 120)),
     state: z.optional(stateCode()),
@@ -120,10 +120,10 @@ const districtPatch = lazy(() =>
   }),
 );
 
-const schoolBody = lazy(() => z.strictObject({ name: text(2, 160) }));
-const schoolPatch = lazy(() => z.strictObject({ name: z.optional(text(2, 160)), version: version() }));
+const schoolBody = /* @__PURE__ */ lazy(() => z.strictObject({ name: text(2, 160) }));
+const schoolPatch = /* @__PURE__ */ lazy(() => z.strictObject({ name: z.optional(text(2, 160)), version: version() }));
 
-const pathwayBody = lazy(() =>
+const pathwayBody = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     name: text(2, 160),
     sector: z.enum(sectors),
@@ -134,7 +134,7 @@ const pathwayBody = lazy(() =>
   }),
 );
 
-const pathwayPatch = lazy(() =>
+const pathwayPatch = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     name: z.optional(text(2, 160)),
     sector: z.optional(z.enum(sectors)),
@@ -146,14 +146,14 @@ const pathwayPatch = lazy(() =>
   }),
 );
 
-export const pathwayFilters = lazy(() => ({
+export const pathwayFilters = /* @__PURE__ */ lazy(() => ({
   sector: z.optional(z.enum(sectors)),
   level: z.optional(z.enum([...levels, 'none'])),
 }));
 
-const districtParams = lazy(() => z.strictObject({ districtId: idSchema('district') }));
-const schoolParams = lazy(() => z.strictObject({ schoolId: idSchema('school') }));
-const pathwayParams = lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
+const districtParams = /* @__PURE__ */ lazy(() => z.strictObject({ districtId: idSchema('district') }));
+const schoolParams = /* @__PURE__ */ lazy(() => z.strictObject({ schoolId: idSchema('school') }));
+const pathwayParams = /* @__PURE__ */ lazy(() => z.strictObject({ pathwayId: idSchema('pathway') }));
 
 // Districts -----------------------------------------------------------------------------
 

@@ -23,9 +23,9 @@ import {
 const FN = 'resources' as const;
 const TAGS = ['Resources'];
 
-const params = lazy(() => z.strictObject({ resourceId: idSchema('resource') }));
+const params = /* @__PURE__ */ lazy(() => z.strictObject({ resourceId: idSchema('resource') }));
 
-export const resourceSchema = lazy(() =>
+export const resourceSchema = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       resourceId: z.string(),
@@ -43,7 +43,7 @@ export const resourceSchema = lazy(() =>
   ),
 );
 
-const declared = lazy(() => z.object({ resource: resourceSchema(), version: versionSchema(), upload: uploadSchema() }));
+const declared = /* @__PURE__ */ lazy(() => z.object({ resource: resourceSchema(), version: versionSchema(), upload: uploadSchema() }));
 
 export const declareResource = route({
   id: 'declareResource',

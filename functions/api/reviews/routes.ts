@@ -18,7 +18,7 @@ import {
 } from './schemas.ts';
 
 const TAGS = ['Reviews'];
-const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const applicationParams = /* @__PURE__ */ lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 
 export const listMyReviewsRoute = route({
   id: 'listMyReviews',

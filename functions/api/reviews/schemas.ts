@@ -14,7 +14,7 @@ export const CRITERION_ID = /^[A-Z]{2,5}-[1-9][0-9]?\.[1-9][0-9]?$/;
 export const MAX_SCORES = 200;
 export const MAX_COMMENT = 4000;
 
-export const scoreSchema = lazy(() =>
+export const scoreSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     criterionId: z.string().check(z.regex(CRITERION_ID, { error: 'must be a criterion id such as RA-1.2' })),
     level: z.string().check(z.regex(/^[a-z][a-z_]{0,29}$/, { error: 'must be a rubric level such as meeting' })),
@@ -22,11 +22,13 @@ export const scoreSchema = lazy(() =>
   }),
 );
 
-const dateOrInstant = lazy(() =>
+const dateOrInstant = /* @__PURE__ */ lazy(() =>
   z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { error: 'must be a date (YYYY-MM-DD) or an ISO instant' })),
 );
-export const unavailableSchema = lazy(() => z.array(z.strictObject({ from: dateOrInstant(), to: dateOrInstant() })).check(z.maxLength(50)));
-export const conflictsSchema = lazy(() =>
+export const unavailableSchema = /* @__PURE__ */ lazy(() =>
+  z.array(z.strictObject({ from: dateOrInstant(), to: dateOrInstant() })).check(z.maxLength(50)),
+);
+export const conflictsSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     districtIds: z.array(idSchema('district')).check(z.maxLength(50)),
     pathwayIds: z.array(idSchema('pathway')).check(z.maxLength(100)),
@@ -36,9 +38,9 @@ export { sectorsSchema } from './sectors.ts';
 
 // Answers (documentation only: the handlers do not validate what they send) ------------
 
-const scoreView = lazy(() => z.object({ criterionId: z.string(), level: z.string(), comment: z.optional(z.string()) }));
+const scoreView = /* @__PURE__ */ lazy(() => z.object({ criterionId: z.string(), level: z.string(), comment: z.optional(z.string()) }));
 
-export const reviewView = lazy(() =>
+export const reviewView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -71,7 +73,7 @@ export const reviewView = lazy(() =>
   ),
 );
 
-export const reviewerProfileView = lazy(() =>
+export const reviewerProfileView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       sub: z.string(),
@@ -110,7 +112,7 @@ export const reviewerProfileView = lazy(() =>
   ),
 );
 
-export const reviewSessionView = lazy(() =>
+export const reviewSessionView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -138,7 +140,7 @@ export const reviewSessionView = lazy(() =>
 );
 
 /** Why a round's workflow stopped (the Catch's record, or the status-change event's). */
-export const reviewFailureView = lazy(() =>
+export const reviewFailureView = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.string(),
     cause: z.string(),
@@ -151,7 +153,7 @@ export const reviewFailureView = lazy(() =>
 );
 
 /** A review as staff see it: who holds it, reminders, recusal. */
-export const staffReviewView = lazy(() =>
+export const staffReviewView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),
@@ -178,7 +180,7 @@ export const staffReviewView = lazy(() =>
   ),
 );
 
-const decisionLetter = lazy(() =>
+const decisionLetter = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     summary: z.string(),
     strengths: z.array(z.string()),
@@ -187,7 +189,7 @@ const decisionLetter = lazy(() =>
 );
 
 /** The decision on a round, as recorded by staff (and, once applied, what it did). */
-export const decisionView = lazy(() =>
+export const decisionView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       applicationId: z.string(),
@@ -260,10 +262,12 @@ export const decisionView = lazy(() =>
 );
 
 /** A criterion's final score set by staff, with the reason. */
-export const adjudicationView = lazy(() => z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: actorView() }));
+export const adjudicationView = /* @__PURE__ */ lazy(() =>
+  z.looseObject({ level: z.string(), reason: z.string(), at: z.string(), by: actorView() }),
+);
 
 /** One review round of an application: the stored round (its stage, adjudications, aggregate). */
-export const reviewRoundView = lazy(() =>
+export const reviewRoundView = /* @__PURE__ */ lazy(() =>
   named(
     z.looseObject({
       applicationId: z.string(),
@@ -294,7 +298,7 @@ export const reviewRoundView = lazy(() =>
   ),
 );
 
-export const executionView = lazy(() =>
+export const executionView = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     executionArn: z.string(),
     name: z.string(),
@@ -305,4 +309,4 @@ export const executionView = lazy(() =>
 );
 
 /** What the running workflow made of the change: its waiting task answered, gone, or none waiting. */
-export const workflowAnswer = lazy(() => z.enum(['answered', 'gone', 'not-waiting']));
+export const workflowAnswer = /* @__PURE__ */ lazy(() => z.enum(['answered', 'gone', 'not-waiting']));

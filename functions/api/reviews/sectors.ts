@@ -7,4 +7,4 @@ import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 import { sectors } from '#core/pathway-vocabulary.ts';
 
-export const sectorsSchema = lazy(() => z.array(z.enum(sectors)).check(z.maxLength(sectors.length)));
+export const sectorsSchema = /* @__PURE__ */ lazy(() => z.array(z.enum(sectors)).check(z.maxLength(sectors.length)));

@@ -11,9 +11,9 @@ import { decisionView, reviewSessionView } from '../reviews/schemas.ts';
 
 const TAGS = ['Threads'];
 const FN = 'threads' as const;
-const applicationParams = lazy(() => z.strictObject({ applicationId: idSchema('application') }));
+const applicationParams = /* @__PURE__ */ lazy(() => z.strictObject({ applicationId: idSchema('application') }));
 
-const messageView = lazy(() =>
+const messageView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),

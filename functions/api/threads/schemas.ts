@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { lazy } from '#core/lazy.ts';
 import { named } from '#lib/schemas.ts';
 
-export const certificationView = lazy(() =>
+export const certificationView = /* @__PURE__ */ lazy(() =>
   named(
     z.object({
       id: z.string(),

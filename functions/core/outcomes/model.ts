@@ -105,16 +105,16 @@ export function countOf(counts: OutcomeCounts, metric: Metric, group: StudentGro
 // ---------------------------------------------------------------------------------------
 // Shape
 
-const countSchema = lazy(() =>
+const countSchema = /* @__PURE__ */ lazy(() =>
   z
     .int({ error: 'must be a whole number' })
     .check(z.minimum(0, { error: 'must not be negative' }), z.maximum(MAX_COUNT, { error: `must be at most ${MAX_COUNT}` })),
 );
 
-export const groupCountsSchema = lazy(() => z.partialRecord(z.enum(STUDENT_GROUPS), countSchema()));
-export const outcomeCountsSchema = lazy(() => z.partialRecord(z.enum(METRICS), groupCountsSchema()));
+export const groupCountsSchema = /* @__PURE__ */ lazy(() => z.partialRecord(z.enum(STUDENT_GROUPS), countSchema()));
+export const outcomeCountsSchema = /* @__PURE__ */ lazy(() => z.partialRecord(z.enum(METRICS), groupCountsSchema()));
 
-export const entityRefSchema = lazy(() =>
+export const entityRefSchema = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('pathway'),
@@ -127,9 +127,11 @@ export const entityRefSchema = lazy(() =>
   ]),
 );
 
-export const schoolYearSchema = lazy(() => z.string().check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' })));
+export const schoolYearSchema = /* @__PURE__ */ lazy(() =>
+  z.string().check(z.refine(isSchoolYear, { error: 'must be a school year like 2025-26' })),
+);
 
-export const outcomeReportSchema = lazy(() =>
+export const outcomeReportSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     schoolYear: schoolYearSchema(),
     entity: entityRefSchema(),

@@ -24,7 +24,7 @@ export interface ReviewFailure {
   stoppedAt?: string;
 }
 
-const detailSchema = lazy(() =>
+const detailSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     executionArn: z.string().check(z.minLength(1)),
     stateMachineArn: z.string(),
@@ -40,7 +40,7 @@ const detailSchema = lazy(() =>
   }),
 );
 
-const inputSchema = lazy(() => z.object({ applicationId: z.string().check(z.minLength(1), z.maxLength(100)) }));
+const inputSchema = /* @__PURE__ */ lazy(() => z.object({ applicationId: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 export interface AbnormalEnd {
   applicationId: string;

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { eagerSchemas } from '../../../infra/tools/import-work.ts';
+import { readFileSync } from 'node:fs';
+import { eagerSchemas, unmarkedLazy } from '../../../infra/tools/import-work.ts';
 import { repoRoot } from '../../../infra/bundling.ts';
 
 const config = ts.getParsedCommandLineOfConfigFile(
@@ -64,4 +65,14 @@ describe('work done at import', () => {
       [9, 'later'],
     ]);
   }, 60_000);
+
+  it('marks every top-level lazy value pure, so bundles drop the ones they do not use', () => {
+    const files = config.fileNames.filter((f) => /^(functions|events)\//.test(path.relative(repoRoot, f).replaceAll('\\', '/')));
+    const unmarked = files.flatMap((f) => unmarkedLazy(f, readFileSync(f, 'utf8')));
+    expect(unmarked.map((e) => `${path.relative(repoRoot, e.file)}:${e.line}`)).toEqual([]);
+    const sample = ['export const a = lazy(() => 1);', 'export const b = /* @__PURE__ */ lazy(() => 2);', 'const c = other(() => 3);'].join(
+      '\n',
+    );
+    expect(unmarkedLazy('sample.ts', sample).map((e) => e.line)).toEqual([1]);
+  });
 });
