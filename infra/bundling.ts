@@ -62,7 +62,9 @@ export const bundleBudgetBytes = 350 * 1024;
  * Functions that start or answer review executions carry the Step Functions client on top of
  * DynamoDB and EventBridge, so they hold only the routes that need it: submit and withdraw
  * (submissions) apart from the applications API, the workflow routes (reviewOffice) apart
- * from the roster, queue and calibration (reviewRoster).
+ * from the roster, queue and calibration (reviewRoster). Those, reviews, benefits and the
+ * notifier were over the budget too until route schemas and views stopped riding along
+ * unused (issue 17); they are within it again.
  *
  * The S3 functions carry the real S3 SDK client (~160 KB over a DynamoDB-only function),
  * ~65 KB of it client-s3's schema module, which esbuild cannot tree-shake (each operation's
@@ -70,48 +72,29 @@ export const bundleBudgetBytes = 350 * 1024;
  * side-effecting) and no alias can reach (a relative import inside the package).
  */
 export const bundleBudgetExceptions: Readonly<Record<string, number>> = {
-  // Issue 17: every setting is parsed by lib/config.ts's zod schemas (+0.1 to +3 KB where the
-  // function already bundles zod/mini, ~+14 KB where it did not: verifyUpload), which moved
-  // these over their caps; benefits (350.1 KB) joins the list for the same reason.
-  benefits: 355 * 1024,
-  // The route specs now carry their response schemas (the OpenAPI contract), and the handler
-  // imports its spec for input validation, so the schemas ride along (+3 to +20 KB). Keeping
-  // them out of the bundles (documentation-only imports) would restore the old budgets.
-  // Step Functions client + round ownership
-  submissions: 370 * 1024,
-  // workflow routes: round ownership, conflict checks, response schemas
-  reviewOffice: 370 * 1024,
-  // Cognito client: the `reviewer` group follows the profile's `active` (accounts/groups.ts)
-  reviewRoster: 365 * 1024,
-  // the shared event schemas, settings and keys grew with invitation and message emails (+1.2 KB)
-  reviews: 360 * 1024,
   // Step Functions client (conflicted seats on acceptance), EventBridge client
-  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow memberships);
-  // reviewer-pool invitations (their routes, and acceptance creating the reviewer profile);
-  // the access policy's benefit actions
-  people: 405 * 1024,
+  // (InvitationCreated) and Cognito client (AdminAdd/RemoveUserFromGroup: groups follow
+  // memberships); 19 routes: the caller, memberships and invitations of pathways, districts
+  // and the reviewer pool
+  people: 380 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
-  evidence: 500 * 1024,
+  evidence: 465 * 1024,
   // real S3 SDK client (+ presigned POST and GET)
-  resources: 480 * 1024,
+  resources: 445 * 1024,
   // real S3 SDK client
-  verifyUpload: 415 * 1024,
+  verifyUpload: 390 * 1024,
   // real S3 SDK client (multipart upload)
-  exportEvidence: 435 * 1024,
+  exportEvidence: 395 * 1024,
   // real S3 SDK client (+ presigned POST)
-  outcomes: 500 * 1024,
+  outcomes: 470 * 1024,
   // real S3 SDK client
-  outcomeUploads: 465 * 1024,
+  outcomeUploads: 420 * 1024,
   // KMS client (~140 KB, its schema module is not tree-shakeable, like client-s3's): signs
   // the credential of a certification with its decision; the benefits a level unlocks
   // (the catalog read and entitlement write join the decision's transaction)
-  pipelineDecide: 475 * 1024,
+  pipelineDecide: 420 * 1024,
   // KMS client: signs status lists on change, publishes the issuer key, verifies presented credentials
-  credentials: 430 * 1024,
-  // SES and DynamoDB clients, zod for event validation, and three email paths: people of the
-  // table, invitees by address (invitee.ts) and batched message emails (message-emails.ts);
-  // the benefit and withdrawal notices and their event schemas (issue 19, +4.4 KB)
-  notifier: 375 * 1024,
+  credentials: 400 * 1024,
 };
 
 export function bundleBudgetFor(name: string): number {
