@@ -330,7 +330,7 @@ const PROBLEM_SCHEMA: Json = {
       detail: 'The request has invalid fields; see errors.',
       instance: '/pathways',
       requestId: 'V+hMVA45t2Xzyg==',
-      errors: [{ in: 'body', field: 'name', message: 'Too small: expected string to have >=2 characters', code: 'too_small' }],
+      errors: [{ in: 'body', field: 'name', message: 'must be at least 2 characters', code: 'too_small' }],
     },
   ],
 };

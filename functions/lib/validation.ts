@@ -5,7 +5,50 @@
 import * as z from 'zod/mini';
 import { problems, type FieldError } from './problem.ts';
 
-type Issue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
+type Issue = {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: string[];
+  input?: unknown;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  expected?: string;
+  values?: readonly unknown[];
+  format?: string;
+};
+
+/** zod's message for an issue whose schema gave none (zod/mini carries no locale). */
+const GENERIC = 'Invalid input';
+
+const unit = (origin: string | undefined, n: number | bigint | undefined) => {
+  const one = Number(n) === 1;
+  if (origin === 'string') return one ? ' character' : ' characters';
+  if (origin === 'array' || origin === 'set') return one ? ' item' : ' items';
+  return origin === 'file' ? (one ? ' byte' : ' bytes') : '';
+};
+
+/** What a client should read for an issue: the schema's own message, else one built from the issue's facts. */
+function messageOf(issue: Issue): string {
+  if (issue.message !== GENERIC) return issue.message;
+  switch (issue.code) {
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}${unit(issue.origin, issue.maximum)}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}${unit(issue.origin, issue.minimum)}`;
+    case 'invalid_type':
+      return issue.input === undefined
+        ? 'is required'
+        : `must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}`;
+    case 'invalid_value':
+      return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `must be a valid ${issue.format ?? 'value'}`;
+    default:
+      return issue.message;
+  }
+}
 
 export function fieldErrors(where: FieldError['in'], issues: readonly Issue[]): FieldError[] {
   const out: FieldError[] = [];
@@ -16,7 +59,7 @@ export function fieldErrors(where: FieldError['in'], issues: readonly Issue[]): 
         out.push({ in: where, field: base ? `${base}.${key}` : key, message: 'unknown field', code: 'unknown_field' });
       }
     } else {
-      out.push({ in: where, field: base, message: issue.message, code: issue.code });
+      out.push({ in: where, field: base, message: messageOf(issue), code: issue.code });
     }
   }
   return out;
@@ -24,7 +67,8 @@ export function fieldErrors(where: FieldError['in'], issues: readonly Issue[]): 
 
 /** Parses `value` with `schema` or throws a 400 problem naming every failing field. */
 export function parseOrThrow<T extends z.ZodMiniType>(schema: T, value: unknown, where: FieldError['in']): z.infer<T> {
-  const result = z.safeParse(schema, value);
+  // reportInput: the issue then tells a missing field ("is required") from a wrong one.
+  const result = z.safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   throw problems.validation(fieldErrors(where, result.error.issues));
 }

@@ -2929,7 +2929,7 @@ export interface components {
          *         {
          *           "in": "body",
          *           "field": "name",
-         *           "message": "Too small: expected string to have >=2 characters",
+         *           "message": "must be at least 2 characters",
          *           "code": "too_small"
          *         }
          *       ]
