@@ -245,8 +245,18 @@ export function leadCountChange(pathwayId: string, delta: 1 | -1): TransactItem 
 
 const lastLead = () => new ConflictError('A pathway must keep at least one lead: make someone else lead first.', { code: 'last_lead' });
 
-export async function getMembership(key: Key, consistent = false): Promise<StoredMembership | undefined> {
-  const item = await getItem(key, consistent);
+/** Where a membership is: a pathway's team or a district (a pathway or district invitation's scope fits). */
+export type MembershipPlace = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string };
+
+/** Where an invitation is: a pathway, a district, or the reviewer pool. */
+export type InvitationPlace = MembershipPlace | { kind: 'reviewer' };
+
+const membershipKeyAt = (sub: string, place: MembershipPlace): Key =>
+  place.kind === 'pathway' ? keys.pathwayMembership(sub, place.pathwayId) : keys.districtMembership(sub, place.districtId);
+
+/** A person's membership of a pathway or district, if any. */
+export async function getMembership(sub: string, place: MembershipPlace, consistent = false): Promise<StoredMembership | undefined> {
+  const item = await getItem(membershipKeyAt(sub, place), consistent);
   return item ? (stripKeys(item) as unknown as StoredMembership) : undefined;
 }
 
@@ -353,7 +363,7 @@ export async function listDistrictMembers(districtId: string, limit?: number, cu
 // ---------------------------------------------------------------------------------------
 // Invitations
 
-export function invitationKey(inv: Pick<Invitation, 'id' | 'scope'>): Key {
+export function invitationKey(inv: { id: string; scope: InvitationPlace }): Key {
   switch (inv.scope.kind) {
     case 'pathway':
       return keys.invitation(inv.scope.pathwayId, inv.id);
@@ -595,11 +605,8 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
 
   const at = nowIso();
   const actor = actorOf(principal);
-  const key =
-    scope.kind === 'pathway'
-      ? keys.pathwayMembership(principal.sub, scope.pathwayId)
-      : keys.districtMembership(principal.sub, scope.districtId);
-  const existing = await getMembership(key, true);
+  const key = membershipKeyAt(principal.sub, scope);
+  const existing = await getMembership(principal.sub, scope, true);
   const who = { ...(principal.email ? { email: principal.email } : {}), ...(principal.name ? { name: principal.name } : {}) };
 
   const items: TransactItem[] = [acceptanceMark(inv, principal.sub, at)];
@@ -677,8 +684,7 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
 async function existingMembershipFor(inv: Invitation, sub: string): Promise<StoredMembership> {
   const scope = inv.scope;
   if (scope.kind === 'reviewer') throw new Error('existingMembershipFor: a reviewer invitation makes no membership');
-  const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
-  const m = await getMembership(key, true);
+  const m = await getMembership(sub, scope, true);
   if (!m)
     throw new ConflictError('You accepted this invitation, but the membership has since been removed.', { code: 'membership_removed' });
   return m;

@@ -5,7 +5,7 @@
  */
 import { ForbiddenError, NotFoundError } from '#core/errors.ts';
 import { hasRole, type Principal } from '#lib/principal.ts';
-import * as keys from '#store/keys.ts';
+import { STAFF_RECIPIENT } from '#core/notifications/rules.ts';
 import { listInbox, markAllRead, markNotificationRead, type Notification } from '#store/messages.ts';
 import type { Page } from '#store/db.ts';
 
@@ -15,7 +15,7 @@ export type InboxName = 'me' | 'staff';
 function inboxOf(principal: Principal, inbox: InboxName | undefined): string {
   if (inbox !== 'staff') return principal.sub;
   if (!hasRole(principal, 'staff')) throw new ForbiddenError('Only staff read the staff inbox.');
-  return keys.staffInbox;
+  return STAFF_RECIPIENT;
 }
 
 export function listNotifications(

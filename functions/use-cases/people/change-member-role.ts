@@ -2,7 +2,6 @@ import { NotFoundError } from '#core/errors.ts';
 import { checkVersion } from '#core/versions.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import type { PathwayRole } from '#store/entities.ts';
-import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import type { Deferred } from '../deferred.ts';
 import { pathwayFor } from '../targets.ts';
@@ -19,7 +18,7 @@ export async function changePathwayMemberRole(
   role: PathwayRole,
 ): Promise<people.MemberView> {
   const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
-  const m = await people.getMembership(keys.pathwayMembership(personSub, p.id), true);
+  const m = await people.getMembership(personSub, { kind: 'pathway', pathwayId: p.id }, true);
   if (!m || m.kind !== 'pathway') throw new NotFoundError('member');
   const version = expectedVersion();
   checkVersion(m.version, version);

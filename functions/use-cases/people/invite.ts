@@ -8,7 +8,6 @@ import type { IdempotencyContext } from '#lib/idempotency-key.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
 import { announceInvitation } from '#notifications/invitation-notices.ts';
 import { idempotent, type RecordedAnswer } from '#store/idempotency.ts';
-import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { getReviewer } from '#store/reviewers.ts';
 import type { Deferred } from '../deferred.ts';
@@ -74,8 +73,7 @@ async function refuseWhenAlreadyThere(scope: people.InvitationScope, request: In
       throw new ConflictError(`${request.email} is already a reviewer.`, { code: 'already_reviewer' });
     return;
   }
-  const key = scope.kind === 'pathway' ? keys.pathwayMembership(sub, scope.pathwayId) : keys.districtMembership(sub, scope.districtId);
-  const member = await people.getMembership(key, true);
+  const member = await people.getMembership(sub, scope, true);
   if (member && (member.role === request.role || member.role === 'lead')) {
     throw new ConflictError(`${request.email} is already ${member.role === 'lead' ? 'a lead' : `a ${member.role}`} here.`, {
       code: 'already_member',

@@ -2,15 +2,13 @@
 import { NotFoundError } from '#core/errors.ts';
 import type { Principal } from '#lib/principal.ts';
 import type { Page } from '#store/db.ts';
-import { type Key } from '#store/keys.ts';
-import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { authorizeReviewerPool } from './scopes.ts';
 import { pathwayFor, districtFor } from '../targets.ts';
 
-/** One invitation by its key (revocation reads it the same way). */
-export async function readInvitation(key: Key): Promise<people.Invitation> {
-  const inv = await people.getInvitation(key);
+/** One invitation of a pathway, a district or the reviewer pool (revocation reads it the same way). */
+export async function readInvitation(place: people.InvitationPlace, invitationId: string): Promise<people.Invitation> {
+  const inv = await people.getInvitation(people.invitationKey({ id: invitationId, scope: place }));
   if (!inv) throw new NotFoundError('invitation');
   return inv;
 }
@@ -27,7 +25,7 @@ export async function listPathwayInvitations(
 
 export async function getPathwayInvitation(principal: Principal, pathwayId: string, invitationId: string): Promise<people.Invitation> {
   const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
-  return readInvitation(keys.invitation(p.id, invitationId));
+  return readInvitation({ kind: 'pathway', pathwayId: p.id }, invitationId);
 }
 
 export async function listDistrictInvitations(
@@ -42,7 +40,7 @@ export async function listDistrictInvitations(
 
 export async function getDistrictInvitation(principal: Principal, districtId: string, invitationId: string): Promise<people.Invitation> {
   const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
-  return readInvitation(keys.districtInvitation(d.id, invitationId));
+  return readInvitation({ kind: 'district', districtId: d.id }, invitationId);
 }
 
 export async function listReviewerInvitations(principal: Principal, limit?: number, cursor?: string): Promise<Page<people.Invitation>> {

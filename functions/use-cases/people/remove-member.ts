@@ -1,8 +1,6 @@
 import { syncMembershipGroup } from '#accounts/groups.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { actorOf, type Principal } from '#lib/principal.ts';
-import { type Key } from '#store/keys.ts';
-import * as keys from '#store/keys.ts';
 import * as people from '#store/people.ts';
 import { pathwayFor, districtFor } from '../targets.ts';
 
@@ -11,8 +9,9 @@ import { pathwayFor, districtFor } from '../targets.ts';
  * that kind still needs it. A retry of a removal whose group sync failed finds no member:
  * it finishes the sync, then answers 404 as before.
  */
-async function removeMember(principal: Principal, key: Key, personSub: string, kind: 'pathway' | 'district'): Promise<void> {
-  const m = await people.getMembership(key, true);
+async function removeMember(principal: Principal, personSub: string, place: people.MembershipPlace): Promise<void> {
+  const kind = place.kind;
+  const m = await people.getMembership(personSub, place, true);
   if (!m) {
     await syncMembershipGroup(personSub, kind);
     throw new NotFoundError('member');
@@ -23,10 +22,10 @@ async function removeMember(principal: Principal, key: Key, personSub: string, k
 
 export async function removePathwayMember(principal: Principal, pathwayId: string, personSub: string): Promise<void> {
   const { pathway: p } = await pathwayFor(principal, pathwayId, 'membership.manage');
-  await removeMember(principal, keys.pathwayMembership(personSub, p.id), personSub, 'pathway');
+  await removeMember(principal, personSub, { kind: 'pathway', pathwayId: p.id });
 }
 
 export async function removeDistrictMember(principal: Principal, districtId: string, personSub: string): Promise<void> {
   const { district: d } = await districtFor(principal, districtId, 'district.membership.manage');
-  await removeMember(principal, keys.districtMembership(personSub, d.id), personSub, 'district');
+  await removeMember(principal, personSub, { kind: 'district', districtId: d.id });
 }
