@@ -213,16 +213,22 @@ export async function findPersonByEmail(
 // ---------------------------------------------------------------------------------------
 // Memberships
 
-export function membershipKey(m: Pick<StoredMembership, 'kind' | 'sub'> & { pathwayId?: string; districtId: string }): Key {
-  return m.kind === 'pathway' ? keys.pathwayMembership(m.sub, m.pathwayId!) : keys.districtMembership(m.sub, m.districtId);
-}
+/** Where a membership is: a pathway's team or a district (a pathway or district invitation's scope fits). */
+export type MembershipPlace = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string };
+
+/** Where an invitation is: a pathway, a district, or the reviewer pool. */
+export type InvitationPlace = MembershipPlace | { kind: 'reviewer' };
+
+/** A person's membership key at a place (a stored membership is its own place). */
+export const membershipKey = (sub: string, place: MembershipPlace): Key =>
+  place.kind === 'pathway' ? keys.pathwayMembership(sub, place.pathwayId) : keys.districtMembership(sub, place.districtId);
 
 export function membershipItem(m: StoredMembership): Item {
   const indexes =
     m.kind === 'pathway'
       ? keys.pathwayMembershipIndexes(m.pathwayId, m.role, m.sub)
       : keys.districtMembershipIndexes(m.districtId, m.role, m.sub);
-  return { ...membershipKey(m), ...indexes, _type: 'membership', ...m };
+  return { ...membershipKey(m.sub, m), ...indexes, _type: 'membership', ...m };
 }
 
 const membershipScope = (m: { kind: 'pathway' | 'district'; pathwayId?: string; districtId: string }): AuditScope =>
@@ -245,18 +251,9 @@ export function leadCountChange(pathwayId: string, delta: 1 | -1): TransactItem 
 
 const lastLead = () => new ConflictError('A pathway must keep at least one lead: make someone else lead first.', { code: 'last_lead' });
 
-/** Where a membership is: a pathway's team or a district (a pathway or district invitation's scope fits). */
-export type MembershipPlace = { kind: 'pathway'; pathwayId: string } | { kind: 'district'; districtId: string };
-
-/** Where an invitation is: a pathway, a district, or the reviewer pool. */
-export type InvitationPlace = MembershipPlace | { kind: 'reviewer' };
-
-const membershipKeyAt = (sub: string, place: MembershipPlace): Key =>
-  place.kind === 'pathway' ? keys.pathwayMembership(sub, place.pathwayId) : keys.districtMembership(sub, place.districtId);
-
 /** A person's membership of a pathway or district, if any. */
 export async function getMembership(sub: string, place: MembershipPlace, consistent = false): Promise<StoredMembership | undefined> {
-  const item = await getItem(membershipKeyAt(sub, place), consistent);
+  const item = await getItem(membershipKey(sub, place), consistent);
   return item ? (stripKeys(item) as unknown as StoredMembership) : undefined;
 }
 
@@ -279,7 +276,7 @@ export function newMembershipWrite(m: StoredMembership, actor: Actor, action = '
 export async function removeMembership(m: StoredMembership, actor: Actor): Promise<void> {
   const dropsLead = m.kind === 'pathway' && m.role === 'lead';
   const items: TransactItem[] = [
-    deleteItem(membershipKey(m), { expression: 'attribute_exists(PK)' }),
+    deleteItem(membershipKey(m.sub, m), { expression: 'attribute_exists(PK)' }),
     ...(dropsLead ? [leadCountChange(m.pathwayId, -1)] : []),
     auditItem(membershipScope(m), {
       at: nowIso(),
@@ -310,7 +307,7 @@ export async function changePathwayRole(
   const after: PathwayMembership = { ...m, role, version: expectedVersion + 1, updatedAt: at };
   const delta = m.role === role ? 0 : role === 'lead' ? 1 : -1;
   const items: TransactItem[] = [
-    versionedUpdate(membershipKey(m), expectedVersion, { role, ...keys.pathwayMembershipIndexes(m.pathwayId, role, m.sub) }, at),
+    versionedUpdate(membershipKey(m.sub, m), expectedVersion, { role, ...keys.pathwayMembershipIndexes(m.pathwayId, role, m.sub) }, at),
     ...(delta !== 0 ? [leadCountChange(m.pathwayId, delta)] : []),
     auditItem(membershipScope(m), {
       at,
@@ -605,7 +602,7 @@ export async function acceptInvitation(inv: Invitation, principal: Principal): P
 
   const at = nowIso();
   const actor = actorOf(principal);
-  const key = membershipKeyAt(principal.sub, scope);
+  const key = membershipKey(principal.sub, scope);
   const existing = await getMembership(principal.sub, scope, true);
   const who = { ...(principal.email ? { email: principal.email } : {}), ...(principal.name ? { name: principal.name } : {}) };
 
