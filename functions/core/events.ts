@@ -18,6 +18,7 @@ import type { ApplicationStatus } from './application-status.ts';
 import { levels } from './levels.ts';
 import { idSchema } from './ids.ts';
 import { isoDate, isoDateTime } from './time.ts';
+import { lazy } from './lazy.ts';
 
 export const EVENT_SOURCE = 'pathcert';
 
@@ -45,12 +46,12 @@ const invitationFacts = () => ({
 
 /**
  * Each detail-type's schema, built the first time an event of that type is published or
- * received (`eventSchema`): a function handles a few of these, and building all of them at
- * import cost every cold start about two milliseconds.
+ * received (`lazy`, read through `eventSchema`): a function handles a few of these, and
+ * building all of them at import cost every cold start about two milliseconds.
  */
 export const eventSchemas = {
   /** A pathway team submitted an application (initial or renewal) for a level. */
-  ApplicationSubmitted: () =>
+  ApplicationSubmitted: lazy(() =>
     z.strictObject({
       version: v1(),
       applicationId: idSchema('application'),
@@ -62,8 +63,9 @@ export const eventSchemas = {
       submittedBy: personSub(),
       submittedAt: isoDateTime(),
     }),
+  ),
   /** A reviewer was assigned to an application and owes a review by `dueOn`. */
-  ReviewerAssigned: () =>
+  ReviewerAssigned: lazy(() =>
     z.strictObject({
       version: v1(),
       applicationId: idSchema('application'),
@@ -72,8 +74,9 @@ export const eventSchemas = {
       reviewerSub: personSub(),
       dueOn: isoDate(),
     }),
+  ),
   /** A reviewer submitted their review (the scores stay in the table). */
-  ReviewSubmitted: () =>
+  ReviewSubmitted: lazy(() =>
     z.strictObject({
       version: v1(),
       applicationId: idSchema('application'),
@@ -82,8 +85,9 @@ export const eventSchemas = {
       reviewerSub: personSub(),
       submittedAt: isoDateTime(),
     }),
+  ),
   /** Staff decided an application. */
-  DecisionMade: () =>
+  DecisionMade: lazy(() =>
     z.strictObject({
       version: v1(),
       applicationId: idSchema('application'),
@@ -94,8 +98,9 @@ export const eventSchemas = {
       decidedBy: personSub(),
       decidedAt: isoDateTime(),
     }),
+  ),
   /** A certification was granted (after a `certified` decision). */
-  CertificationIssued: () =>
+  CertificationIssued: lazy(() =>
     z.strictObject({
       version: v1(),
       certificationId: idSchema('certification'),
@@ -106,8 +111,9 @@ export const eventSchemas = {
       issuedOn: isoDate(),
       expiresOn: isoDate(),
     }),
+  ),
   /** The daily sweep found a certification `daysBefore` days from expiry (one event per reminder step). */
-  CertificationExpiring: () =>
+  CertificationExpiring: lazy(() =>
     z.strictObject({
       version: v1(),
       certificationId: idSchema('certification'),
@@ -119,8 +125,9 @@ export const eventSchemas = {
       /** Days actually left (fewer than daysBefore when the sweep caught up after missed days). */
       daysLeft: z.optional(z.int().check(z.minimum(0), z.maximum(3660))),
     }),
+  ),
   /** A certification reached its expiry date without a renewal. */
-  CertificationExpired: () =>
+  CertificationExpired: lazy(() =>
     z.strictObject({
       version: v1(),
       certificationId: idSchema('certification'),
@@ -129,8 +136,9 @@ export const eventSchemas = {
       level: level(),
       expiredOn: isoDate(),
     }),
+  ),
   /** Staff withdrew an active certification (status `revoked`); the reason stays in the table. */
-  CertificationWithdrawn: () =>
+  CertificationWithdrawn: lazy(() =>
     z.strictObject({
       version: v1(),
       certificationId: idSchema('certification'),
@@ -140,11 +148,12 @@ export const eventSchemas = {
       withdrawnAt: isoDateTime(),
       withdrawnBy: personSub(),
     }),
+  ),
   /**
    * The network benefits a pathway holds changed with its standing (issue 19): a certification
    * was issued, expired or withdrawn. Benefit ids only; titles are read from the catalog.
    */
-  BenefitsChanged: () =>
+  BenefitsChanged: lazy(() =>
     z.strictObject({
       version: v1(),
       pathwayId: idSchema('pathway'),
@@ -157,8 +166,9 @@ export const eventSchemas = {
       unlocked: z.array(idSchema('benefit')).check(z.maxLength(200)),
       lost: z.array(idSchema('benefit')).check(z.maxLength(200)),
     }),
+  ),
   /** The renewal window of a certification opened; the team may now apply to recertify. */
-  RenewalOpened: () =>
+  RenewalOpened: lazy(() =>
     z.strictObject({
       version: v1(),
       certificationId: idSchema('certification'),
@@ -169,11 +179,12 @@ export const eventSchemas = {
       /** The renewal application drafted for the team, when the sweep creates one. */
       applicationId: z.optional(idSchema('application')),
     }),
+  ),
   /**
    * Someone posted a message on an application's thread. The text stays in the table: the
    * notifier reads the message by id (and `postedAt`, which is part of its key).
    */
-  MessagePosted: () =>
+  MessagePosted: lazy(() =>
     z.strictObject({
       version: v1(),
       applicationId: idSchema('application'),
@@ -183,23 +194,26 @@ export const eventSchemas = {
       authorSub: personSub(),
       authorRole: z.enum(['team', 'staff', 'reviewer', 'district']),
     }),
+  ),
   /**
    * Someone was invited to a pathway team or a district. The invitee's address is not in the
    * event (it is personal data): the notifier reads it from the invitation by id.
    */
-  InvitationCreated: () =>
+  InvitationCreated: lazy(() =>
     z.strictObject({
       version: v1(),
       ...invitationFacts(),
       invitedBy: personSub(),
       createdAt: isoDateTime(),
     }),
+  ),
   /** The daily sweep found a pending invitation close to its expiry (INVITATION_REMINDER_DAYS): remind the invitee, once. */
-  InvitationExpiring: () =>
+  InvitationExpiring: lazy(() =>
     z.strictObject({
       version: v1(),
       ...invitationFacts(),
     }),
+  ),
 } as const;
 
 export type DetailType = keyof typeof eventSchemas;
@@ -207,16 +221,9 @@ export const detailTypes = Object.keys(eventSchemas) as DetailType[];
 
 export type EventDetail<K extends DetailType = DetailType> = z.infer<ReturnType<(typeof eventSchemas)[K]>>;
 
-const built = new Map<DetailType, z.ZodMiniType>();
-
-/** The schema of a detail-type's detail (built once). */
+/** The schema of a detail-type's detail (each built once, on first use). */
 export function eventSchema<K extends DetailType>(detailType: K): ReturnType<(typeof eventSchemas)[K]> {
-  let schema = built.get(detailType);
-  if (!schema) {
-    schema = eventSchemas[detailType]();
-    built.set(detailType, schema);
-  }
-  return schema as ReturnType<(typeof eventSchemas)[K]>;
+  return eventSchemas[detailType]() as ReturnType<(typeof eventSchemas)[K]>;
 }
 
 /** A domain event as a producer hands it to `publish`: the version is filled in. */

@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import type { FunctionName } from '#catalog';
+import { lazy } from '#core/lazy.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -90,15 +91,10 @@ type AnySchemas = RouteSchemas<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, z.Zo
  * closures cost the people routes ~0.3 ms of a cold start).
  */
 class LazySchemas {
-  readonly #build: (() => AnySchemas) | undefined;
-  #built: AnySchemas | undefined;
+  readonly #parts: () => AnySchemas;
 
   constructor(build: (() => AnySchemas) | undefined) {
-    this.#build = build;
-  }
-
-  #parts(): AnySchemas {
-    return (this.#built ??= this.#build ? this.#build() : {});
+    this.#parts = lazy(build ?? (() => ({})));
   }
 
   get params() {
