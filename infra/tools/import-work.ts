@@ -66,16 +66,15 @@ export function eagerSchemas(program: ts.Program, files: readonly string[]): Eag
 }
 
 /** Top-level `lazy(…)` calls without the `@__PURE__` mark that lets bundles drop unused ones. */
-export function unmarkedLazy(file: string, source: string): EagerSchema[] {
-  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+export function unmarkedLazy(sf: ts.SourceFile): EagerSchema[] {
   const found: EagerSchema[] = [];
   for (const statement of sf.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const { initializer } of statement.declarationList.declarations) {
       if (!initializer || !ts.isCallExpression(initializer) || initializer.expression.getText(sf) !== 'lazy') continue;
       // The mark sits in the trivia between `=` and the call.
-      if (!source.slice(initializer.getFullStart(), initializer.getStart(sf)).includes('@__PURE__')) {
-        found.push({ file, line: sf.getLineAndCharacterOfPosition(initializer.getStart(sf)).line + 1, call: 'lazy' });
+      if (!sf.text.slice(initializer.getFullStart(), initializer.getStart(sf)).includes('@__PURE__')) {
+        found.push({ file: sf.fileName, line: sf.getLineAndCharacterOfPosition(initializer.getStart(sf)).line + 1, call: 'lazy' });
       }
     }
   }
