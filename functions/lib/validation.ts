@@ -17,6 +17,8 @@ type Issue = {
   expected?: string;
   values?: readonly unknown[];
   format?: string;
+  /** false for an exclusive bound (`z.gt`, `z.lt`). */
+  inclusive?: boolean;
 };
 
 /** zod's message for an issue whose schema gave none (zod/mini carries no locale). */
@@ -34,9 +36,9 @@ function messageOf(issue: Issue): string {
   if (issue.message !== GENERIC) return issue.message;
   switch (issue.code) {
     case 'too_big':
-      return `must be at most ${String(issue.maximum)}${unit(issue.origin, issue.maximum)}`;
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${unit(issue.origin, issue.maximum)}`;
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}${unit(issue.origin, issue.minimum)}`;
+      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${unit(issue.origin, issue.minimum)}`;
     case 'invalid_type':
       return issue.input === undefined
         ? 'is required'

@@ -26,6 +26,7 @@ describe('field error messages', () => {
   it('say the bound, the expected type or the allowed values when the schema gives no message', () => {
     const schema = z.object({
       limit: z.number().check(z.maximum(100)),
+      share: z.number().check(z.gt(0)),
       title: z.string().check(z.minLength(3)),
       note: z.string().check(z.minLength(1)),
       tags: z.array(z.string()).check(z.maxLength(2)),
@@ -34,9 +35,10 @@ describe('field error messages', () => {
       name: z.string(),
       email: z.string().check(z.email()),
     });
-    const value = { limit: 500, title: 'ab', note: '', tags: ['a', 'b', 'c'], level: 'platinum', count: 'three', email: 'nope' };
+    const value = { limit: 500, share: 0, title: 'ab', note: '', tags: ['a', 'b', 'c'], level: 'platinum', count: 'three', email: 'nope' };
     expect(errorsOf(schema, value)).toEqual([
       { field: 'limit', message: 'must be at most 100', code: 'too_big' },
+      { field: 'share', message: 'must be more than 0', code: 'too_small' },
       { field: 'title', message: 'must be at least 3 characters', code: 'too_small' },
       { field: 'note', message: 'must be at least 1 character', code: 'too_small' },
       { field: 'tags', message: 'must be at most 2 items', code: 'too_big' },
